@@ -1,0 +1,217 @@
+//! The pool's live parameters: `k` and the fee, from the oracle's volatility and age.
+//!
+//! - `k = clamp(k_base + gamma * sigma^2 * tau, k_min, k_max)`. In Avellaneda-Stoikov the
+//!   reservation price moves with inventory by `gamma * sigma^2 * (T - t)`: the wilder the market,
+//!   the harder the pool leans against inventory. `tau` is the horizon over which the pool expects
+//!   to work inventory off. `k_min` keeps the curve from flattening into a constant-price swap.
+//! - `fee = clamp(fee_base + fee_vol * sigma_block * sqrt(lag_blocks), fee_min, fee_max)`.
+//!   An arbitrageur's edge against an oracle-anchored quote is the price move since the oracle's
+//!   reading: about `sigma_block * sqrt(lag_blocks)`. Below ~1.5x that edge an oracle pool loses
+//!   5-20x more than constant product (`../shared/research/oracle-lag.md`); the default
+//!   `fee_vol = 1.5` prices it in. `lag_blocks` is the oracle's age in blocks, at least one.
+
+use crate::math::{mul_div_u128, sqrt_wad, Rounding, BPS, ONE};
+use crate::CurveError;
+
+/// Milliseconds in a Julian year: the unit of annualised volatility.
+pub const YEAR_MS: u64 = 31_557_600_000;
+/// Highest `k` accepted: at one the curve's quadratic degenerates.
+pub const K_CEIL: u128 = ONE / 100 * 99;
+/// Highest fee accepted (10%).
+pub const FEE_CEIL: u128 = ONE / 10;
+/// Widest price band accepted around the oracle (50%).
+pub const SKEW_CEIL: u128 = ONE / 2;
+/// Highest `gamma` accepted.
+pub const GAMMA_CEIL: u128 = 1_000_000 * ONE;
+/// Block times accepted, in milliseconds.
+pub const BLOCK_TIME_RANGE_MS: (u64, u64) = (100, 600_000);
+
+/// The curve's configuration; every value is 1e18 fixed point unless named `_ms`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "scale",
+    derive(parity_scale_codec::Encode, parity_scale_codec::Decode, scale_info::TypeInfo)
+)]
+#[cfg_attr(all(feature = "ink", feature = "std"), derive(ink::storage::traits::StorageLayout))]
+pub struct CurveParams {
+    pub k_base: u128,
+    pub k_min: u128,
+    pub k_max: u128,
+    pub gamma: u128,
+    pub tau_ms: u64,
+    pub fee_base: u128,
+    pub fee_vol: u128,
+    pub fee_min: u128,
+    pub fee_max: u128,
+    pub block_time_ms: u64,
+    /// The marginal price stays within `oracle * (1 +/- max_skew)` after any trade that adds to
+    /// the imbalance.
+    pub max_skew: u128,
+    /// Trades that would leave `|q|` above this (and above where it was) are refused.
+    pub q_max: u128,
+}
+
+impl Default for CurveParams {
+    /// Defaults for a volatile pair on 6-second blocks: `k` 0.25..0.9 rising with volatility,
+    /// a 5 bps fee floor plus 1.5x the per-block move, a 10% price band and `|q| <= 50%`.
+    fn default() -> Self {
+        CurveParams {
+            k_base: ONE / 4,
+            k_min: ONE / 10,
+            k_max: ONE / 10 * 9,
+            gamma: 50 * ONE,
+            tau_ms: 86_400_000,
+            fee_base: ONE / BPS * 5,
+            fee_vol: ONE / 2 * 3,
+            fee_min: ONE / BPS,
+            fee_max: ONE / BPS * 200,
+            block_time_ms: 6_000,
+            max_skew: ONE / 10,
+            q_max: ONE / 2,
+        }
+    }
+}
+
+/// The oracle's reading as the curve needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OracleReading {
+    /// Quote per base, 1e18.
+    pub price: u128,
+    /// Annualised volatility, 1e18 (0.8e18 = 80%/yr).
+    pub volatility: u128,
+    /// Milliseconds since the reading.
+    pub age_ms: u64,
+}
+
+/// What a trade is priced with right now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "scale",
+    derive(parity_scale_codec::Encode, parity_scale_codec::Decode, scale_info::TypeInfo)
+)]
+pub struct Market {
+    pub price: u128,
+    pub k: u128,
+    pub fee: u128,
+}
+
+impl CurveParams {
+    /// Checks every field against its hard bound.
+    ///
+    /// # Errors
+    /// [`CurveError::InvalidParameter`] naming no field: callers validate whole sets.
+    pub fn validate(&self) -> Result<(), CurveError> {
+        let ok = self.k_min <= self.k_base
+            && self.k_base <= self.k_max
+            && self.k_max <= K_CEIL
+            && self.gamma <= GAMMA_CEIL
+            && self.tau_ms <= YEAR_MS
+            && self.fee_min <= self.fee_max
+            && self.fee_max <= FEE_CEIL
+            && self.fee_base <= FEE_CEIL
+            && self.fee_vol <= 100 * ONE
+            && (BLOCK_TIME_RANGE_MS.0..=BLOCK_TIME_RANGE_MS.1).contains(&self.block_time_ms)
+            && self.max_skew > 0
+            && self.max_skew <= SKEW_CEIL
+            && self.q_max > 0
+            && self.q_max <= ONE;
+        if ok {
+            Ok(())
+        } else {
+            Err(CurveError::InvalidParameter)
+        }
+    }
+
+    /// `k` for an annualised volatility.
+    ///
+    /// # Errors
+    /// [`CurveError::Overflow`] for volatility past the oracle's bounds.
+    pub fn k(&self, volatility: u128) -> Result<u128, CurveError> {
+        let variance = mul_div_u128(volatility, volatility, ONE, Rounding::Up)?;
+        let horizon = mul_div_u128(variance, u128::from(self.tau_ms), u128::from(YEAR_MS), Rounding::Up)?;
+        let skew = mul_div_u128(self.gamma, horizon, ONE, Rounding::Up)?;
+        Ok(self.k_base.saturating_add(skew).clamp(self.k_min, self.k_max))
+    }
+
+    /// Volatility per block (1e18) for an annualised volatility.
+    ///
+    /// # Errors
+    /// [`CurveError::Overflow`] for volatility past the oracle's bounds.
+    pub fn sigma_per_block(&self, volatility: u128) -> Result<u128, CurveError> {
+        let block_share = mul_div_u128(u128::from(self.block_time_ms), ONE, u128::from(YEAR_MS), Rounding::Up)?;
+        mul_div_u128(volatility, sqrt_wad(block_share)?, ONE, Rounding::Up)
+    }
+
+    /// The fee for an annualised volatility and an oracle age.
+    ///
+    /// # Errors
+    /// [`CurveError::Overflow`] for volatility past the oracle's bounds.
+    pub fn fee(&self, volatility: u128, age_ms: u64) -> Result<u128, CurveError> {
+        let block = self.block_time_ms.max(1);
+        let lag_blocks = age_ms.div_ceil(block).max(1);
+        let lag_factor = sqrt_wad(u128::from(lag_blocks).checked_mul(ONE).ok_or(CurveError::Overflow)?)?;
+        let edge = mul_div_u128(self.sigma_per_block(volatility)?, lag_factor, ONE, Rounding::Up)?;
+        let vol_part = mul_div_u128(self.fee_vol, edge, ONE, Rounding::Up)?;
+        Ok(self.fee_base.saturating_add(vol_part).clamp(self.fee_min, self.fee_max))
+    }
+
+    /// The market a trade is priced in, from an oracle reading.
+    ///
+    /// # Errors
+    /// [`CurveError::InvalidPrice`] for a price outside the curve's bounds.
+    pub fn market(&self, reading: &OracleReading) -> Result<Market, CurveError> {
+        if !(crate::MIN_PRICE..=crate::MAX_PRICE).contains(&reading.price) {
+            return Err(CurveError::InvalidPrice);
+        }
+        Ok(Market {
+            price: reading.price,
+            k: self.k(reading.volatility)?,
+            fee: self.fee(reading.volatility, reading.age_ms)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reading(vol_pct: u128, age_ms: u64) -> OracleReading {
+        OracleReading { price: ONE, volatility: ONE / 100 * vol_pct, age_ms }
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(CurveParams::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn higher_volatility_raises_k_and_fee() {
+        let p = CurveParams::default();
+        let calm = p.market(&reading(20, 0)).unwrap();
+        let wild = p.market(&reading(120, 0)).unwrap();
+        assert!(wild.k > calm.k, "{calm:?} {wild:?}");
+        assert!(wild.fee > calm.fee, "{calm:?} {wild:?}");
+    }
+
+    #[test]
+    fn older_oracle_raises_fee_by_root_of_lag() {
+        let p = CurveParams { fee_base: 0, fee_min: 0, ..CurveParams::default() };
+        let fresh = p.fee(ONE, 0).unwrap();
+        let four_blocks = p.fee(ONE, 4 * p.block_time_ms).unwrap();
+        assert!(four_blocks.abs_diff(2 * fresh) <= 2, "{fresh} {four_blocks}");
+    }
+
+    #[test]
+    fn per_block_sigma_at_80_percent_is_about_3_5_bps() {
+        let s = CurveParams::default().sigma_per_block(ONE / 10 * 8).unwrap();
+        assert!((ONE / BPS / 10 * 34..ONE / BPS / 10 * 36).contains(&s), "{s}");
+    }
+
+    #[test]
+    fn out_of_bound_parameters_are_refused() {
+        let p = CurveParams { k_max: ONE, ..CurveParams::default() };
+        assert_eq!(p.validate(), Err(CurveError::InvalidParameter));
+        let p = CurveParams { q_max: 0, ..CurveParams::default() };
+        assert_eq!(p.validate(), Err(CurveError::InvalidParameter));
+    }
+}

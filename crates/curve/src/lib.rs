@@ -1,0 +1,36 @@
+//! Keel's curve: the pricing math shared by the pool contract, the keeper and the simulator, so
+//! chain and bot can never disagree.
+//!
+//! An oracle-anchored PMM ([`pmm`]) whose skew steepens and whose fee widens with the oracle's
+//! volatility and age ([`dynamic`]). Amounts are `u128` token units; prices, `k`, fees and
+//! ratios are 1e18 fixed point ([`math::ONE`]); every step is checked and rounds toward the pool.
+//! The math and its derivation: `crates/curve/README.md`.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+pub mod dynamic;
+mod error;
+pub mod liquidity;
+pub mod math;
+pub mod pmm;
+pub mod state;
+pub mod swap;
+
+pub use dynamic::{CurveParams, Market, OracleReading};
+pub use error::CurveError;
+pub use liquidity::{deposit, withdraw, Deposit, Withdrawal, MINIMUM_LIQUIDITY};
+pub use math::ONE;
+pub use state::{Asset, PoolState, Regime};
+pub use swap::{swap_exact_in, swap_exact_out, Trade};
+
+/// Largest reserve of either token (2^96, about 7.9e28 units: 79 billion tokens of 18 decimals).
+/// It keeps `reserve^2 * 1e18` inside 256 bits, which the closed forms need.
+pub const MAX_RESERVE: u128 = 1 << 96;
+
+/// Lowest oracle price accepted (1e-12 quote per base).
+pub const MIN_PRICE: u128 = 1_000_000;
+
+/// Highest oracle price accepted (1e18 quote per base).
+pub const MAX_PRICE: u128 = ONE * ONE;
+
+/// Highest annualised volatility accepted from an oracle (1000%/yr).
+pub const MAX_VOLATILITY: u128 = 10 * ONE;

@@ -1,0 +1,237 @@
+//! The PMM curve on one side of the pool, in closed form.
+//!
+//! Whichever token the pool holds less of than its target is the *short* token, with reserve `s`
+//! and target `s0 >= s`; the other is the *long* token. Priced in the long token, the marginal
+//! price of the short token is
+//!
+//! ```text
+//! P(s) = p * (1 - k + k * (s0 / s)^2)            p: oracle price of the short token
+//! ```
+//!
+//! so it equals the oracle price at target and rises as the pool runs short: the pool sells what it
+//! lacks dearly and buys it back at a premium, which pulls order flow toward the target
+//! (DODO's PMM; `k = 0` is a constant-price swap, `k = 1` behaves like constant product).
+//!
+//! Three closed forms follow (derivations in `crates/curve/README.md`):
+//! - [`integrate`]: the long-token value of moving the short reserve between two levels,
+//!   `p * (hi - lo) * (1 - k + k * s0^2 / (hi * lo))`;
+//! - [`solve_trade`]: the reserve level reached by a given long-token amount, the positive root
+//!   of `(1 - k) x^2 + b x - k s0^2 = 0`;
+//! - [`solve_target`]: the target `s0` at which a long-token excess `e` is exactly the value of
+//!   refilling the short side, `s0 = s + 2 d s / (s + sqrt(s^2 + 4 k d s))`, `d = e / p`.
+//!
+//! Every function takes the rounding it must apply, so callers round in the pool's favour.
+
+use crate::math::{
+    add, div512, full_mul, mul, mul_div, narrow, narrow512, sqrt512, sub, wide, Rounding, ONE,
+    U256, U512,
+};
+use crate::CurveError;
+
+/// A price as an exact ratio `num / den`: the oracle's `i / 1e18` for base, its inverse for quote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ratio {
+    pub num: u128,
+    pub den: u128,
+}
+
+impl Ratio {
+    /// Converts a long-token amount into short-token units at this price.
+    pub fn long_to_short(&self, long: u128, rounding: Rounding) -> Result<u128, CurveError> {
+        crate::math::mul_div_u128(long, self.den, self.num, rounding)
+    }
+
+    /// Converts a short-token amount into long-token units at this price.
+    pub fn short_to_long(&self, short: u128, rounding: Rounding) -> Result<u128, CurveError> {
+        crate::math::mul_div_u128(short, self.num, self.den, rounding)
+    }
+}
+
+/// Which way a trade moves the short reserve.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Long token paid in, short token paid out: the reserve falls, away from target.
+    Drain,
+    /// Short token paid in, long token paid out: the reserve rises, toward target.
+    Refill,
+}
+
+/// Long-token value of moving the short reserve between `lo` and `hi` (`lo <= hi <= s0`).
+///
+/// # Errors
+/// [`CurveError::DivisionByZero`] when `lo` is zero, [`CurveError::Overflow`] past the bounds.
+pub fn integrate(
+    s0: u128,
+    hi: u128,
+    lo: u128,
+    price: Ratio,
+    k: u128,
+    rounding: Rounding,
+) -> Result<u128, CurveError> {
+    debug_assert!(lo <= hi && hi <= s0);
+    let span = wide(hi.checked_sub(lo).ok_or(CurveError::Overflow)?);
+    let hl = mul(wide(hi), wide(lo))?;
+    let one_minus_k = wide(ONE.checked_sub(k).ok_or(CurveError::InvalidParameter)?);
+    let shape = add(mul(one_minus_k, hl)?, mul(wide(k), mul(wide(s0), wide(s0))?)?)?;
+    let numerator = full_mul(mul(wide(price.num), span)?, shape);
+    let denominator = full_mul(mul(wide(price.den), wide(ONE))?, hl);
+    narrow(narrow512(div512(numerator, denominator, rounding)?)?)
+}
+
+/// The short reserve `x` reached when `long_amount` moves the pool along the curve from `s1`.
+///
+/// With `d` the long amount in short units, `x` solves `(1-k) x^2 + b x - k s0^2 = 0` where
+/// `b = k s0^2 / s1 - (1-k) s1 + d` for [`Direction::Drain`] and `... - d` for
+/// [`Direction::Refill`]. The result is always rounded up (a drain pays out less, a refill asks
+/// for more), which is the pool's side in both directions.
+///
+/// # Errors
+/// [`CurveError::InsufficientLiquidity`] when no positive level pays that much.
+pub fn solve_trade(
+    s0: u128,
+    s1: u128,
+    long_amount: u128,
+    price: Ratio,
+    k: u128,
+    direction: Direction,
+) -> Result<u128, CurveError> {
+    if s1 == 0 {
+        return Err(CurveError::InsufficientLiquidity);
+    }
+    let one_minus_k = wide(ONE.checked_sub(k).ok_or(CurveError::InvalidParameter)?);
+    let k_s0_sq = mul(wide(k), mul(wide(s0), wide(s0))?)?;
+    // b = plus - minus, each rounded so that b rounds down and the root rounds up.
+    let mut plus = mul_div(k_s0_sq, U256::one(), wide(s1), Rounding::Down)?;
+    let mut minus = mul(one_minus_k, wide(s1))?;
+    match direction {
+        Direction::Drain => {
+            let d = price.long_to_short(long_amount, Rounding::Down)?;
+            plus = add(plus, mul(wide(d), wide(ONE))?)?;
+        }
+        Direction::Refill => {
+            let d = price.long_to_short(long_amount, Rounding::Up)?;
+            minus = add(minus, mul(wide(d), wide(ONE))?)?;
+        }
+    }
+    let four_ac = U512::from(4u8)
+        .checked_mul(full_mul(one_minus_k, k_s0_sq))
+        .ok_or(CurveError::Overflow)?;
+    let root = if plus >= minus {
+        // x = 2 k s0^2 / (b + sqrt(b^2 + 4 (1-k) k s0^2)): no cancellation for b >= 0.
+        let b = sub(plus, minus)?;
+        let disc = full_mul(b, b).checked_add(four_ac).ok_or(CurveError::Overflow)?;
+        let denominator = add(b, sqrt512(disc, Rounding::Down)?)?;
+        if denominator.is_zero() {
+            return Err(CurveError::InsufficientLiquidity);
+        }
+        mul_div(k_s0_sq, U256::from(2u8), denominator, Rounding::Up)?
+    } else {
+        // x = (m + sqrt(m^2 + 4 (1-k) k s0^2)) / (2 (1-k)) with m = -b > 0.
+        if one_minus_k.is_zero() {
+            return Err(CurveError::InsufficientLiquidity);
+        }
+        let m = sub(minus, plus)?;
+        let disc = full_mul(m, m).checked_add(four_ac).ok_or(CurveError::Overflow)?;
+        let numerator = add(m, sqrt512(disc, Rounding::Up)?)?;
+        mul_div(numerator, U256::one(), mul(one_minus_k, U256::from(2u8))?, Rounding::Up)?
+    };
+    let x = narrow(root)?;
+    if x == 0 {
+        return Err(CurveError::InsufficientLiquidity);
+    }
+    Ok(match direction {
+        Direction::Drain => x.min(s1),
+        Direction::Refill => x.max(s1),
+    })
+}
+
+/// The short side's target: the level `s0 >= s1` whose refill from `s1` is worth exactly `excess`
+/// of the long token at `price` on this curve.
+///
+/// # Errors
+/// [`CurveError::InsufficientLiquidity`] when the short reserve is empty.
+pub fn solve_target(
+    s1: u128,
+    excess: u128,
+    price: Ratio,
+    k: u128,
+    rounding: Rounding,
+) -> Result<u128, CurveError> {
+    if excess == 0 {
+        return Ok(s1);
+    }
+    if s1 == 0 {
+        return Err(CurveError::InsufficientLiquidity);
+    }
+    // y = 2 d s / (s + sqrt(s^2 + 4 k d s)) with everything scaled by ONE: y grows with d and
+    // shrinks with the root, so the root rounds against the requested direction.
+    let d = price.long_to_short(excess, rounding)?;
+    let one_s = mul(wide(ONE), wide(s1))?;
+    let d_s = mul(wide(d), wide(s1))?;
+    let four_k_one = mul(U256::from(4u8), mul(wide(k), wide(ONE))?)?;
+    let disc = full_mul(one_s, one_s)
+        .checked_add(full_mul(four_k_one, d_s))
+        .ok_or(CurveError::Overflow)?;
+    let root_rounding = match rounding {
+        Rounding::Down => Rounding::Up,
+        Rounding::Up => Rounding::Down,
+    };
+    let denominator = add(one_s, sqrt512(disc, root_rounding)?)?;
+    let numerator = full_mul(mul(U256::from(2u8), wide(ONE))?, d_s);
+    let y = narrow(narrow512(div512(numerator, U512::from(denominator), rounding)?)?)?;
+    s1.checked_add(y).ok_or(CurveError::Overflow)
+}
+
+/// The curve's premium factor `1 - k + k (s0 / s)^2` at reserve `s`, as 1e18 fixed point.
+///
+/// # Errors
+/// [`CurveError::DivisionByZero`] for an empty reserve.
+pub fn premium(s0: u128, s: u128, k: u128, rounding: Rounding) -> Result<u128, CurveError> {
+    let ratio_sq = mul_div(mul(wide(s0), wide(s0))?, wide(k), mul(wide(s), wide(s))?, rounding)?;
+    narrow(add(ratio_sq, wide(ONE.checked_sub(k).ok_or(CurveError::InvalidParameter)?))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P1: Ratio = Ratio { num: ONE, den: ONE };
+
+    #[test]
+    fn integral_at_k_zero_is_constant_price() {
+        let price = Ratio { num: 2 * ONE, den: ONE };
+        assert_eq!(integrate(1000, 1000, 900, price, 0, Rounding::Down), Ok(200));
+    }
+
+    #[test]
+    fn integral_matches_closed_form_at_half_k() {
+        // 1 * 100 * (0.5 + 0.5 * 1000^2 / (1000 * 900)) = 105.55..
+        assert_eq!(integrate(1000, 1000, 900, P1, ONE / 2, Rounding::Down), Ok(105));
+        assert_eq!(integrate(1000, 1000, 900, P1, ONE / 2, Rounding::Up), Ok(106));
+    }
+
+    #[test]
+    fn solve_trade_inverts_integral() {
+        let (s0, k) = (1_000_000_000u128, ONE / 3);
+        let paid = integrate(s0, s0, 800_000_000, P1, k, Rounding::Up).unwrap();
+        let x = solve_trade(s0, s0, paid, P1, k, Direction::Drain).unwrap();
+        assert!(x.abs_diff(800_000_000) <= 1, "{x}");
+        let got = integrate(s0, s0, 800_000_000, P1, k, Rounding::Down).unwrap();
+        let y = solve_trade(s0, 800_000_000, got, P1, k, Direction::Refill).unwrap();
+        assert!(y.abs_diff(s0) <= 1, "{y}");
+    }
+
+    #[test]
+    fn target_refill_is_worth_the_excess() {
+        let (s1, k) = (700_000_000u128, ONE / 4);
+        let s0 = solve_target(s1, 400_000_000, P1, k, Rounding::Down).unwrap();
+        let worth = integrate(s0, s0, s1, P1, k, Rounding::Down).unwrap();
+        assert!(worth <= 400_000_000 && worth > 399_999_990, "{worth}");
+    }
+
+    #[test]
+    fn premium_is_one_at_target() {
+        assert_eq!(premium(5, 5, ONE / 2, Rounding::Down), Ok(ONE));
+        assert_eq!(premium(2, 1, ONE / 2, Rounding::Down), Ok(ONE / 2 + 2 * ONE));
+    }
+}
