@@ -1,0 +1,62 @@
+use keel_curve::CurveError;
+use keel_traits::OracleError;
+use psp22::PSP22Error;
+
+/// Why the pool refused a call. Every refusal reverts: no balance or state changes.
+#[derive(Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum Error {
+    /// Only the owner may do this.
+    NotOwner,
+    /// Trading and deposits are paused by the owner; withdrawals stay open.
+    Paused,
+    /// The block time is past the caller's `deadline`.
+    Expired,
+    /// An amount is zero.
+    ZeroAmount,
+    /// The token is neither the pool's base nor its quote.
+    UnknownToken,
+    /// Base and quote must be different tokens.
+    IdenticalTokens,
+    /// The pool has no liquidity yet.
+    NoLiquidity,
+    /// The swap would pay less than `min_out` or cost more than `max_in`.
+    SlippageExceeded,
+    /// The deposit would mint fewer than `min_shares`.
+    MinSharesNotMet,
+    /// The withdrawal would pay less than `min_base` or `min_quote`.
+    MinAmountsNotMet,
+    /// The caller holds fewer shares than it tried to burn.
+    InsufficientShares,
+    /// The oracle's latest reading is older than `max_oracle_age_ms`.
+    OracleStale,
+    /// The oracle returned a price or volatility outside the pool's bounds.
+    OracleInvalid,
+    /// The oracle refused the read.
+    Oracle(OracleError),
+    /// The call to the oracle contract failed (wrong address, trapped).
+    OracleCallFailed,
+    /// A configuration value is outside its hard bounds.
+    InvalidConfig,
+    /// The curve refused the trade or deposit (price band, inventory bound, liquidity, limits).
+    Curve(CurveError),
+    /// A token transfer was refused by the token.
+    Token(PSP22Error),
+    /// The call to a token contract failed (wrong address, trapped).
+    TokenCallFailed,
+}
+
+impl From<CurveError> for Error {
+    fn from(e: CurveError) -> Self {
+        Error::Curve(e)
+    }
+}
+
+impl From<PSP22Error> for Error {
+    fn from(e: PSP22Error) -> Self {
+        Error::Token(e)
+    }
+}
+
+/// The pool's result type.
+pub type Result<T> = core::result::Result<T, Error>;

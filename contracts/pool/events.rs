@@ -1,0 +1,66 @@
+use ink::primitives::AccountId;
+
+/// A swap settled.
+#[ink::event]
+pub struct Swapped {
+    #[ink(topic)]
+    pub trader: AccountId,
+    pub to: AccountId,
+    pub token_in: AccountId,
+    pub amount_in: u128,
+    pub amount_out: u128,
+    pub fee: u128,
+    /// Oracle price the swap was priced at.
+    pub oracle_price: u128,
+    /// Inventory imbalance after the swap (1e18).
+    pub inventory_after: i128,
+}
+
+/// Liquidity was deposited.
+#[ink::event]
+pub struct LiquidityAdded {
+    #[ink(topic)]
+    pub provider: AccountId,
+    pub to: AccountId,
+    pub base_in: u128,
+    pub quote_in: u128,
+    pub shares: u128,
+}
+
+/// Liquidity was withdrawn.
+#[ink::event]
+pub struct LiquidityRemoved {
+    #[ink(topic)]
+    pub provider: AccountId,
+    pub to: AccountId,
+    pub base_out: u128,
+    pub quote_out: u128,
+    pub shares: u128,
+}
+
+/// The owner changed the configuration.
+#[ink::event]
+pub struct ConfigUpdated {
+    pub config: crate::PoolConfig,
+}
+
+/// The owner paused or unpaused trading and deposits.
+#[ink::event]
+pub struct PauseChanged {
+    pub paused: bool,
+}
+
+/// Ownership moved to a new account.
+#[ink::event]
+pub struct OwnershipTransferred {
+    #[ink(topic)]
+    pub previous: AccountId,
+    #[ink(topic)]
+    pub new: AccountId,
+}
+
+/// The owner replaced the pool's code.
+#[ink::event]
+pub struct CodeUpgraded {
+    pub code_hash: ink::primitives::Hash,
+}

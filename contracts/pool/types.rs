@@ -1,0 +1,58 @@
+use keel_curve::CurveParams;
+
+/// Longest oracle age a pool may be configured to accept (one hour).
+pub const MAX_ORACLE_AGE_CEIL_MS: u64 = 3_600_000;
+
+/// The pool's owner-set configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct PoolConfig {
+    /// Curve shape, fee schedule, price band and inventory bound.
+    pub curve: CurveParams,
+    /// Swaps are refused when the oracle's reading is older than this (milliseconds).
+    pub max_oracle_age_ms: u64,
+}
+
+impl Default for PoolConfig {
+    fn default() -> Self {
+        PoolConfig { curve: CurveParams::default(), max_oracle_age_ms: 60_000 }
+    }
+}
+
+impl PoolConfig {
+    /// Whether every value is within its hard bound.
+    pub fn is_valid(&self) -> bool {
+        self.curve.validate().is_ok() && (1..=MAX_ORACLE_AGE_CEIL_MS).contains(&self.max_oracle_age_ms)
+    }
+}
+
+/// A priced swap, as a wallet shows it before signing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct Quote {
+    /// Paid by the trader, fee included.
+    pub amount_in: u128,
+    /// Paid to the trader.
+    pub amount_out: u128,
+    /// Part of `amount_in` kept by the pool for its LPs.
+    pub fee: u128,
+    /// Marginal price of base in quote (1e18) after the trade.
+    pub price_after: u128,
+    /// Inventory imbalance `q` (1e18, positive = long base) after the trade.
+    pub inventory_after: i128,
+}
+
+/// What the pool reads from its oracle, with the age the pool judges it by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct OracleStatus {
+    /// Quote per base, 1e18.
+    pub price: u128,
+    /// Annualised volatility, 1e18.
+    pub volatility: u128,
+    /// When the reading was taken (ms).
+    pub timestamp: u64,
+    /// Milliseconds between the reading and the current block.
+    pub age_ms: u64,
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Keel's whole check, as CI runs it: set up, build the contracts, lint, and run every test
+# (curve properties, contract unit tests, drink tests on the compiled Wasm).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+elapsed() { printf '[%4ss] ' "$(( $(date +%s) - start ))"; }
+
+scripts/setup.sh
+elapsed; echo "setup done"
+scripts/build.sh
+elapsed; echo "contracts built"
+
+printf '\n==> rustfmt\n'
+cargo fmt --all -- --check
+printf '\n==> clippy (all targets, warnings are errors)\n'
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+elapsed; echo "lints clean"
+
+printf '\n==> tests\n'
+cargo test --workspace 2>&1 | tee target/test-output.txt
+elapsed; echo "tests done"
+
+# One summary line for CI: the sum over every test binary.
+awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "\nkeel: %d passed, %d failed, %d skipped\n", p, f, i }' target/test-output.txt
+printf 'total time: %ss\n' "$(( $(date +%s) - start ))"

@@ -1,0 +1,77 @@
+//! On-chain cost of Keel's messages in drink's pallet-contracts runtime: ref_time and proof_size
+//! of each call on the compiled Wasm, next to a plain PSP22 transfer measured in the same process,
+//! plus the contracts' code sizes.
+//!
+//! Run: `cargo bench -p keel-tests --bench gas` (after `scripts/build.sh`).
+
+use keel_tests::pool::{self, Deposit, Swap, Withdraw};
+use keel_tests::{token, Cost, Market, ALICE, BOB, CAROL, UNIT};
+
+const ROUNDS: u64 = 5;
+
+struct Row {
+    name: &'static str,
+    total: Cost,
+}
+
+impl Row {
+    fn add(&mut self, c: Cost) {
+        self.total.ref_time += c.ref_time;
+        self.total.proof_size += c.proof_size;
+    }
+
+    fn mean(&self) -> Cost {
+        Cost { ref_time: self.total.ref_time / ROUNDS, proof_size: self.total.proof_size / ROUNDS }
+    }
+}
+
+fn main() {
+    let mut m = Market::standard();
+    let names = [
+        "psp22 transfer (baseline)",
+        "swap_exact_in base->quote",
+        "swap_exact_in quote->base",
+        "swap_exact_out base->quote",
+        "swap_exact_out quote->base",
+        "add_liquidity",
+        "remove_liquidity",
+        "quote_exact_in (view)",
+    ];
+    let mut rows: Vec<Row> = names.iter().map(|n| Row { name: n, total: Cost::default() }).collect();
+    for _ in 0..ROUNDS {
+        let (base, quote, p) = (m.base, m.quote, m.pool);
+        let c = &mut m.chain;
+        token::transfer(c, BOB, base, CAROL.account(), UNIT).expect("transfer");
+        rows[0].add(c.last_cost());
+        pool::swap_exact_in(c, BOB, p, Swap::exact_in(base, 10 * UNIT)).expect("swap");
+        rows[1].add(c.last_cost());
+        pool::swap_exact_in(c, BOB, p, Swap::exact_in(quote, 100 * UNIT)).expect("swap");
+        rows[2].add(c.last_cost());
+        pool::swap_exact_out(c, BOB, p, Swap::exact_out(base, 100 * UNIT)).expect("swap");
+        rows[3].add(c.last_cost());
+        pool::swap_exact_out(c, BOB, p, Swap::exact_out(quote, 10 * UNIT)).expect("swap");
+        rows[4].add(c.last_cost());
+        pool::add_liquidity(c, CAROL, p, Deposit::of(10 * UNIT, 100 * UNIT)).expect("add");
+        rows[5].add(c.last_cost());
+        pool::remove_liquidity(c, ALICE, p, Withdraw::of(UNIT)).expect("remove");
+        rows[6].add(c.last_cost());
+        pool::quote_exact_in(c, p, base, 10 * UNIT).expect("quote");
+        rows[7].add(c.last_cost());
+        c.advance(6_000);
+        m.report(10 * UNIT, UNIT / 10 * 8).expect("oracle update");
+    }
+    let base = rows[0].mean();
+    println!("\nOn-chain cost (drink pallet-contracts, mean of {ROUNDS} calls)\n");
+    println!("| call | ref_time | proof_size | ref_time / psp22 transfer |");
+    println!("|---|---:|---:|---:|");
+    for row in &rows {
+        let c = row.mean();
+        println!("| {} | {} | {} | {:.2} |", row.name, c.ref_time, c.proof_size, c.ref_time as f64 / base.ref_time as f64);
+    }
+    println!("\n| contract | wasm bytes |\n|---|---:|");
+    for name in ["keel_pool", "keel_oracle", "keel_token"] {
+        let path = keel_tests::chain::ink_dir().join(name).join(format!("{name}.wasm"));
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        println!("| {name} | {size} |");
+    }
+}

@@ -1,0 +1,201 @@
+//! An in-process chain (drink's pallet-contracts runtime) that deploys the compiled Wasm and
+//! takes SCALE-encoded calls built with the contracts' own call builders.
+
+use drink::minimal::MinimalSandbox;
+use drink::pallet_contracts::{Determinism, ExecReturnValue};
+use drink::sandbox_api::prelude::*;
+use drink::session::{ContractBundle, Session};
+use drink::{AccountId32, DispatchError, Sandbox, Weight};
+use ink::primitives::{AccountId, LangError};
+use parity_scale_codec::Decode;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// Block time the tests start at (2026-01-01T00:00:00Z, in milliseconds).
+pub const START_MS: u64 = 1_767_225_600_000;
+
+/// Native balance every actor starts with (for storage deposits).
+const ACTOR_FUNDS: u128 = 1_000_000_000_000_000;
+
+/// A named account on the test chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Actor(pub u8);
+
+pub const OWNER: Actor = Actor(1);
+pub const ALICE: Actor = Actor(2);
+pub const BOB: Actor = Actor(3);
+pub const CAROL: Actor = Actor(4);
+pub const REPORTER: Actor = Actor(5);
+pub const MALLORY: Actor = Actor(6);
+
+impl Actor {
+    pub fn account(self) -> AccountId {
+        AccountId::from([self.0; 32])
+    }
+
+    fn runtime(self) -> AccountId32 {
+        AccountId32::new([self.0; 32])
+    }
+}
+
+/// Why a call did not produce a decodable ink! result.
+#[derive(Debug)]
+pub enum ChainError {
+    /// The runtime refused the call (contract trapped, out of gas, unknown contract).
+    Dispatch(DispatchError),
+    /// ink! refused to dispatch the message (unknown selector).
+    Lang(LangError),
+    /// The return value did not decode as the expected type.
+    Decode(String),
+}
+
+/// Weight consumed by a call.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cost {
+    pub ref_time: u64,
+    pub proof_size: u64,
+}
+
+/// The compiled contracts, loaded once per test process from `target/ink`.
+pub struct Bundles {
+    pub token: ContractBundle,
+    pub oracle: ContractBundle,
+    pub pool: ContractBundle,
+}
+
+/// Directory cargo-contract wrote the bundles to: `$KEEL_INK_DIR` or `<workspace>/target/ink`.
+pub fn ink_dir() -> PathBuf {
+    std::env::var_os("KEEL_INK_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("target").join("ink")
+    })
+}
+
+pub fn bundles() -> &'static Bundles {
+    static BUNDLES: OnceLock<Bundles> = OnceLock::new();
+    BUNDLES.get_or_init(|| {
+        let load = |name: &str| {
+            let path = ink_dir().join(name).join(format!("{name}.contract"));
+            ContractBundle::load(&path).unwrap_or_else(|e| {
+                panic!("cannot load {}: {e:?}; build the contracts first (scripts/build.sh)", path.display())
+            })
+        };
+        Bundles { token: load("keel_token"), oracle: load("keel_oracle"), pool: load("keel_pool") }
+    })
+}
+
+/// The test chain: a drink session with funded actors and an explicit clock.
+pub struct Chain {
+    session: Session<MinimalSandbox>,
+    now_ms: u64,
+    last_cost: Cost,
+    salt: u32,
+}
+
+impl Default for Chain {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Chain {
+    pub fn new() -> Self {
+        let mut session = Session::<MinimalSandbox>::default();
+        for actor in [OWNER, ALICE, BOB, CAROL, REPORTER, MALLORY] {
+            session.sandbox().mint_into(&actor.runtime(), ACTOR_FUNDS).expect("fund actor");
+        }
+        let mut chain = Chain { session, now_ms: START_MS, last_cost: Cost::default(), salt: 0 };
+        chain.set_time(START_MS);
+        chain
+    }
+
+    /// Current block time in milliseconds.
+    pub fn now(&self) -> u64 {
+        self.now_ms
+    }
+
+    /// Sets the block time. drink's blocks default to wall-clock seconds, so tests always set it.
+    pub fn set_time(&mut self, ms: u64) {
+        self.now_ms = ms;
+        self.session.sandbox().set_timestamp(ms);
+    }
+
+    /// Moves the clock forward by `ms` in a new block.
+    pub fn advance(&mut self, ms: u64) {
+        let next = self.now_ms.saturating_add(ms);
+        self.session.sandbox().build_block();
+        self.set_time(next);
+    }
+
+    /// Weight consumed by the last call or deployment.
+    pub fn last_cost(&self) -> Cost {
+        self.last_cost
+    }
+
+    /// Deploys `wasm` with constructor call data, returning the address or the decoded revert.
+    pub fn deploy<R: Decode>(
+        &mut self,
+        wasm: &[u8],
+        data: Vec<u8>,
+        origin: Actor,
+    ) -> Result<Result<AccountId, R>, ChainError> {
+        self.salt = self.salt.wrapping_add(1);
+        let gas = self.session.get_gas_limit();
+        let result = self.session.sandbox().deploy_contract(
+            wasm.to_vec(),
+            0,
+            data,
+            self.salt.to_le_bytes().to_vec(),
+            origin.runtime(),
+            gas,
+            None,
+        );
+        self.record(result.gas_consumed);
+        let ok = result.result.map_err(ChainError::Dispatch)?;
+        if ok.result.did_revert() {
+            return Ok(Err(decode_revert::<R>(&ok.result)?));
+        }
+        Ok(Ok(AccountId::from(*AsRef::<[u8; 32]>::as_ref(&ok.account_id))))
+    }
+
+    /// Calls `contract` with `data` as `origin` and decodes the message's return value `R`
+    /// (for fallible messages, `Result<T, E>`: a revert decodes as `Err(E)`).
+    pub fn try_call<R: Decode>(&mut self, origin: Actor, contract: AccountId, data: Vec<u8>) -> Result<R, ChainError> {
+        let gas = self.session.get_gas_limit();
+        let dest = AccountId32::new(*AsRef::<[u8; 32]>::as_ref(&contract));
+        let result =
+            self.session.sandbox().call_contract(dest, 0, data, origin.runtime(), gas, None, Determinism::Enforced);
+        self.record(result.gas_consumed);
+        let ret = result.result.map_err(ChainError::Dispatch)?;
+        decode_message::<R>(&ret)
+    }
+
+    /// [`Chain::try_call`] for calls that must reach the contract; a trap fails the test.
+    pub fn call<R: Decode>(&mut self, origin: Actor, contract: AccountId, data: Vec<u8>) -> R {
+        self.try_call(origin, contract, data).unwrap_or_else(|e| panic!("call to {contract:?} failed: {e:?}"))
+    }
+
+    /// Runs `f` and rolls back every state change it made.
+    pub fn dry_run<T>(&mut self, f: impl FnOnce(&mut Chain) -> T) -> T {
+        let snapshot = self.session.sandbox().take_snapshot();
+        let out = f(self);
+        self.session.sandbox().restore_snapshot(snapshot);
+        out
+    }
+
+    fn record(&mut self, weight: Weight) {
+        self.last_cost = Cost { ref_time: weight.ref_time(), proof_size: weight.proof_size() };
+    }
+}
+
+fn decode_message<R: Decode>(ret: &ExecReturnValue) -> Result<R, ChainError> {
+    let decoded = <Result<R, LangError>>::decode(&mut &ret.data[..]).map_err(|e| ChainError::Decode(e.to_string()))?;
+    decoded.map_err(ChainError::Lang)
+}
+
+fn decode_revert<R: Decode>(ret: &ExecReturnValue) -> Result<R, ChainError> {
+    // A reverted constructor returns `Result<Result<(), E>, LangError>`.
+    match decode_message::<Result<(), R>>(ret)? {
+        Err(e) => Ok(e),
+        Ok(()) => Err(ChainError::Decode("constructor reverted with Ok".into())),
+    }
+}
