@@ -10,9 +10,9 @@
 
 #[ink::contract]
 pub mod oracle {
+    use ink::storage::Mapping;
     use keel_curve::{MAX_PRICE, MAX_VOLATILITY, MIN_PRICE};
     use keel_traits::{FeedId, Oracle, OracleData, OracleError};
-    use ink::storage::Mapping;
 
     /// How far a reading's timestamp may run ahead of the block's, in milliseconds.
     pub const MAX_FUTURE_DRIFT_MS: u64 = 30_000;
@@ -117,8 +117,21 @@ pub mod oracle {
                     return Err(OracleError::JumpTooLarge);
                 }
             }
-            self.feeds.insert(feed, &OracleData { price, volatility, timestamp });
-            self.env().emit_event(PriceUpdated { feed, price, volatility, timestamp, reporter });
+            self.feeds.insert(
+                feed,
+                &OracleData {
+                    price,
+                    volatility,
+                    timestamp,
+                },
+            );
+            self.env().emit_event(PriceUpdated {
+                feed,
+                price,
+                volatility,
+                timestamp,
+                reporter,
+            });
             Ok(())
         }
 
@@ -170,7 +183,10 @@ pub mod oracle {
             self.ensure_owner()?;
             let previous = self.owner;
             self.owner = new_owner;
-            self.env().emit_event(OwnershipTransferred { previous, new: new_owner });
+            self.env().emit_event(OwnershipTransferred {
+                previous,
+                new: new_owner,
+            });
             Ok(())
         }
 
@@ -204,7 +220,10 @@ pub mod oracle {
         /// fit in u128 because prices are at most 1e36 < 2^120 and the factors at most 2^14.
         fn within_jump(&self, last: u128, new: u128) -> bool {
             let moved = last.abs_diff(new);
-            match (moved.checked_mul(BPS), last.checked_mul(u128::from(self.max_jump_bps))) {
+            match (
+                moved.checked_mul(BPS),
+                last.checked_mul(u128::from(self.max_jump_bps)),
+            ) {
                 (Some(lhs), Some(rhs)) => lhs <= rhs,
                 _ => false,
             }

@@ -14,7 +14,11 @@ pub fn pull(token: AccountId, from: AccountId, pool: AccountId, value: u128) -> 
         return Ok(());
     }
     let mut token: ink::contract_ref!(PSP22, ink::env::DefaultEnvironment) = token.into();
-    match token.call_mut().transfer_from(from, pool, value, Vec::new()).try_invoke() {
+    match token
+        .call_mut()
+        .transfer_from(from, pool, value, Vec::new())
+        .try_invoke()
+    {
         Ok(Ok(result)) => result.map_err(Error::Token),
         _ => Err(Error::TokenCallFailed),
     }

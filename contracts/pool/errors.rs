@@ -5,6 +5,8 @@ use psp22::PSP22Error;
 /// Why the pool refused a call. Every refusal reverts: no balance or state changes.
 #[derive(Debug, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
+// scale-info's derive casts the variant index of data-carrying variants to u8 (at most 256 here).
+#[allow(clippy::cast_possible_truncation)]
 pub enum Error {
     /// Only the owner may do this.
     NotOwner,

@@ -22,8 +22,7 @@ pub mod pool {
     use ink::prelude::{string::String, vec::Vec};
     use keel_curve::math::{mul_div_u128, Rounding};
     use keel_curve::{
-        Asset, Market, OracleReading, PoolState, Trade, MAX_PRICE, MAX_VOLATILITY, MIN_PRICE,
-         ONE,
+        Asset, Market, OracleReading, PoolState, Trade, MAX_PRICE, MAX_VOLATILITY, MIN_PRICE, ONE,
     };
     use keel_traits::FeedId;
     use psp22::{PSP22Data, PSP22Error, PSP22Event, PSP22Metadata, PSP22};
@@ -255,7 +254,9 @@ pub mod pool {
         #[ink(message)]
         pub fn mid_price(&self) -> Result<u128> {
             let market = self.market()?;
-            Ok(self.equilibrated(&market)?.marginal_price(market.price, market.k)?)
+            Ok(self
+                .equilibrated(&market)?
+                .marginal_price(market.price, market.k)?)
         }
 
         /// Average prices (quote per base, 1e18, fees included) for selling `size` base to the
@@ -326,7 +327,12 @@ pub mod pool {
         pub fn oracle_status(&self) -> Result<OracleStatus> {
             let data = calls::latest(self.oracle, self.feed)?;
             let age_ms = self.env().block_timestamp().saturating_sub(data.timestamp);
-            Ok(OracleStatus { price: data.price, volatility: data.volatility, timestamp: data.timestamp, age_ms })
+            Ok(OracleStatus {
+                price: data.price,
+                volatility: data.volatility,
+                timestamp: data.timestamp,
+                age_ms,
+            })
         }
 
         /// The configuration: curve parameters, fee schedule, bounds and oracle age limit.
@@ -403,7 +409,10 @@ pub mod pool {
             self.ensure_owner()?;
             let previous = self.owner;
             self.owner = new_owner;
-            self.env().emit_event(OwnershipTransferred { previous, new: new_owner });
+            self.env().emit_event(OwnershipTransferred {
+                previous,
+                new: new_owner,
+            });
             Ok(())
         }
 
@@ -415,7 +424,9 @@ pub mod pool {
         #[ink(message)]
         pub fn set_code(&mut self, code_hash: Hash) -> Result<()> {
             self.ensure_owner()?;
-            self.env().set_code_hash(&code_hash).map_err(|_| Error::InvalidConfig)?;
+            self.env()
+                .set_code_hash(&code_hash)
+                .map_err(|_| Error::InvalidConfig)?;
             self.env().emit_event(CodeUpgraded { code_hash });
             Ok(())
         }
@@ -479,8 +490,15 @@ pub mod pool {
             if !(MIN_PRICE..=MAX_PRICE).contains(&data.price) || data.volatility > MAX_VOLATILITY {
                 return Err(Error::OracleInvalid);
             }
-            let reading = OracleReading { price: data.price, volatility: data.volatility, age_ms };
-            self.config.curve.market(&reading).map_err(|_| Error::OracleInvalid)
+            let reading = OracleReading {
+                price: data.price,
+                volatility: data.volatility,
+                age_ms,
+            };
+            self.config
+                .curve
+                .market(&reading)
+                .map_err(|_| Error::OracleInvalid)
         }
 
         fn equilibrated(&self, market: &Market) -> Result<PoolState> {
@@ -494,14 +512,26 @@ pub mod pool {
             let asset = self.asset_of(token_in)?;
             self.ensure_trade_inputs(amount_in)?;
             let market = self.market()?;
-            Ok(keel_curve::swap_exact_in(&self.state, &market, &self.config.curve, asset, amount_in)?)
+            Ok(keel_curve::swap_exact_in(
+                &self.state,
+                &market,
+                &self.config.curve,
+                asset,
+                amount_in,
+            )?)
         }
 
         fn price_exact_out(&self, token_in: AccountId, amount_out: u128) -> Result<Trade> {
             let asset = self.asset_of(token_in)?;
             self.ensure_trade_inputs(amount_out)?;
             let market = self.market()?;
-            Ok(keel_curve::swap_exact_out(&self.state, &market, &self.config.curve, asset, amount_out)?)
+            Ok(keel_curve::swap_exact_out(
+                &self.state,
+                &market,
+                &self.config.curve,
+                asset,
+                amount_out,
+            )?)
         }
 
         fn ensure_trade_inputs(&self, amount: u128) -> Result<()> {
@@ -536,7 +566,10 @@ pub mod pool {
             calls::pull(token_in, trader, pool, trade.amount_in)?;
             calls::pay(token_out, to, trade.amount_out)?;
             let market = self.market()?;
-            let inventory_after = trade.after.equilibrate(market.price, market.k, Rounding::Down)?.inventory(market.price)?;
+            let inventory_after = trade
+                .after
+                .equilibrate(market.price, market.k, Rounding::Down)?
+                .inventory(market.price)?;
             self.env().emit_event(Swapped {
                 trader,
                 to,
@@ -591,7 +624,12 @@ pub mod pool {
         /// # Errors
         /// `InsufficientBalance`.
         #[ink(message)]
-        fn transfer(&mut self, to: AccountId, value: u128, _data: Vec<u8>) -> core::result::Result<(), PSP22Error> {
+        fn transfer(
+            &mut self,
+            to: AccountId,
+            value: u128,
+            _data: Vec<u8>,
+        ) -> core::result::Result<(), PSP22Error> {
             let events = self.shares.transfer(self.env().caller(), to, value)?;
             self.emit_share_events(events);
             Ok(())
@@ -629,7 +667,9 @@ pub mod pool {
             spender: AccountId,
             delta_value: u128,
         ) -> core::result::Result<(), PSP22Error> {
-            let events = self.shares.increase_allowance(self.env().caller(), spender, delta_value)?;
+            let events = self
+                .shares
+                .increase_allowance(self.env().caller(), spender, delta_value)?;
             self.emit_share_events(events);
             Ok(())
         }
@@ -644,7 +684,9 @@ pub mod pool {
             spender: AccountId,
             delta_value: u128,
         ) -> core::result::Result<(), PSP22Error> {
-            let events = self.shares.decrease_allowance(self.env().caller(), spender, delta_value)?;
+            let events = self
+                .shares
+                .decrease_allowance(self.env().caller(), spender, delta_value)?;
             self.emit_share_events(events);
             Ok(())
         }

@@ -16,7 +16,10 @@ pub struct PoolConfig {
 
 impl Default for PoolConfig {
     fn default() -> Self {
-        PoolConfig { curve: CurveParams::default(), max_oracle_age_ms: 60_000 }
+        PoolConfig {
+            curve: CurveParams::default(),
+            max_oracle_age_ms: 60_000,
+        }
     }
 }
 

@@ -23,7 +23,13 @@ pub mod token {
         pub fn new(supply: u128, name: Option<String>, symbol: Option<String>, decimals: u8) -> Self {
             let owner = Self::env().caller();
             let (data, events) = PSP22Data::new(supply, owner);
-            let token = Self { data, owner, name, symbol, decimals };
+            let token = Self {
+                data,
+                owner,
+                name,
+                symbol,
+                decimals,
+            };
             token.emit_events(events);
             token
         }
@@ -117,7 +123,9 @@ pub mod token {
         /// Raises `spender`'s allowance by `delta_value`.
         #[ink(message)]
         fn increase_allowance(&mut self, spender: AccountId, delta_value: u128) -> Result<(), PSP22Error> {
-            let events = self.data.increase_allowance(self.env().caller(), spender, delta_value)?;
+            let events = self
+                .data
+                .increase_allowance(self.env().caller(), spender, delta_value)?;
             self.emit_events(events);
             Ok(())
         }
@@ -128,7 +136,9 @@ pub mod token {
         /// `InsufficientAllowance` when the allowance is smaller than `delta_value`.
         #[ink(message)]
         fn decrease_allowance(&mut self, spender: AccountId, delta_value: u128) -> Result<(), PSP22Error> {
-            let events = self.data.decrease_allowance(self.env().caller(), spender, delta_value)?;
+            let events = self
+                .data
+                .decrease_allowance(self.env().caller(), spender, delta_value)?;
             self.emit_events(events);
             Ok(())
         }

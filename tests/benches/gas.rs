@@ -21,7 +21,10 @@ impl Row {
     }
 
     fn mean(&self) -> Cost {
-        Cost { ref_time: self.total.ref_time / ROUNDS, proof_size: self.total.proof_size / ROUNDS }
+        Cost {
+            ref_time: self.total.ref_time / ROUNDS,
+            proof_size: self.total.proof_size / ROUNDS,
+        }
     }
 }
 
@@ -37,7 +40,13 @@ fn main() {
         "remove_liquidity",
         "quote_exact_in (view)",
     ];
-    let mut rows: Vec<Row> = names.iter().map(|n| Row { name: n, total: Cost::default() }).collect();
+    let mut rows: Vec<Row> = names
+        .iter()
+        .map(|n| Row {
+            name: n,
+            total: Cost::default(),
+        })
+        .collect();
     for _ in 0..ROUNDS {
         let (base, quote, p) = (m.base, m.quote, m.pool);
         let c = &mut m.chain;
@@ -66,11 +75,19 @@ fn main() {
     println!("|---|---:|---:|---:|");
     for row in &rows {
         let c = row.mean();
-        println!("| {} | {} | {} | {:.2} |", row.name, c.ref_time, c.proof_size, c.ref_time as f64 / base.ref_time as f64);
+        println!(
+            "| {} | {} | {} | {:.2} |",
+            row.name,
+            c.ref_time,
+            c.proof_size,
+            c.ref_time as f64 / base.ref_time as f64
+        );
     }
     println!("\n| contract | wasm bytes |\n|---|---:|");
     for name in ["keel_pool", "keel_oracle", "keel_token"] {
-        let path = keel_tests::chain::ink_dir().join(name).join(format!("{name}.wasm"));
+        let path = keel_tests::chain::ink_dir()
+            .join(name)
+            .join(format!("{name}.wasm"));
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         println!("| {name} | {size} |");
     }

@@ -65,9 +65,14 @@ pub struct Bundles {
 
 /// Directory cargo-contract wrote the bundles to: `$KEEL_INK_DIR` or `<workspace>/target/ink`.
 pub fn ink_dir() -> PathBuf {
-    std::env::var_os("KEEL_INK_DIR").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("target").join("ink")
-    })
+    std::env::var_os("KEEL_INK_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join("target")
+                .join("ink")
+        })
 }
 
 pub fn bundles() -> &'static Bundles {
@@ -76,10 +81,17 @@ pub fn bundles() -> &'static Bundles {
         let load = |name: &str| {
             let path = ink_dir().join(name).join(format!("{name}.contract"));
             ContractBundle::load(&path).unwrap_or_else(|e| {
-                panic!("cannot load {}: {e:?}; build the contracts first (scripts/build.sh)", path.display())
+                panic!(
+                    "cannot load {}: {e:?}; build the contracts first (scripts/build.sh)",
+                    path.display()
+                )
             })
         };
-        Bundles { token: load("keel_token"), oracle: load("keel_oracle"), pool: load("keel_pool") }
+        Bundles {
+            token: load("keel_token"),
+            oracle: load("keel_oracle"),
+            pool: load("keel_pool"),
+        }
     })
 }
 
@@ -101,9 +113,17 @@ impl Chain {
     pub fn new() -> Self {
         let mut session = Session::<MinimalSandbox>::default();
         for actor in [OWNER, ALICE, BOB, CAROL, REPORTER, MALLORY] {
-            session.sandbox().mint_into(&actor.runtime(), ACTOR_FUNDS).expect("fund actor");
+            session
+                .sandbox()
+                .mint_into(&actor.runtime(), ACTOR_FUNDS)
+                .expect("fund actor");
         }
-        let mut chain = Chain { session, now_ms: START_MS, last_cost: Cost::default(), salt: 0 };
+        let mut chain = Chain {
+            session,
+            now_ms: START_MS,
+            last_cost: Cost::default(),
+            salt: 0,
+        };
         chain.set_time(START_MS);
         chain
     }
@@ -159,11 +179,23 @@ impl Chain {
 
     /// Calls `contract` with `data` as `origin` and decodes the message's return value `R`
     /// (for fallible messages, `Result<T, E>`: a revert decodes as `Err(E)`).
-    pub fn try_call<R: Decode>(&mut self, origin: Actor, contract: AccountId, data: Vec<u8>) -> Result<R, ChainError> {
+    pub fn try_call<R: Decode>(
+        &mut self,
+        origin: Actor,
+        contract: AccountId,
+        data: Vec<u8>,
+    ) -> Result<R, ChainError> {
         let gas = self.session.get_gas_limit();
         let dest = AccountId32::new(*AsRef::<[u8; 32]>::as_ref(&contract));
-        let result =
-            self.session.sandbox().call_contract(dest, 0, data, origin.runtime(), gas, None, Determinism::Enforced);
+        let result = self.session.sandbox().call_contract(
+            dest,
+            0,
+            data,
+            origin.runtime(),
+            gas,
+            None,
+            Determinism::Enforced,
+        );
         self.record(result.gas_consumed);
         let ret = result.result.map_err(ChainError::Dispatch)?;
         decode_message::<R>(&ret)
@@ -171,7 +203,8 @@ impl Chain {
 
     /// [`Chain::try_call`] for calls that must reach the contract; a trap fails the test.
     pub fn call<R: Decode>(&mut self, origin: Actor, contract: AccountId, data: Vec<u8>) -> R {
-        self.try_call(origin, contract, data).unwrap_or_else(|e| panic!("call to {contract:?} failed: {e:?}"))
+        self.try_call(origin, contract, data)
+            .unwrap_or_else(|e| panic!("call to {contract:?} failed: {e:?}"))
     }
 
     /// Runs `f` and rolls back every state change it made.
@@ -183,12 +216,16 @@ impl Chain {
     }
 
     fn record(&mut self, weight: Weight) {
-        self.last_cost = Cost { ref_time: weight.ref_time(), proof_size: weight.proof_size() };
+        self.last_cost = Cost {
+            ref_time: weight.ref_time(),
+            proof_size: weight.proof_size(),
+        };
     }
 }
 
 fn decode_message<R: Decode>(ret: &ExecReturnValue) -> Result<R, ChainError> {
-    let decoded = <Result<R, LangError>>::decode(&mut &ret.data[..]).map_err(|e| ChainError::Decode(e.to_string()))?;
+    let decoded =
+        <Result<R, LangError>>::decode(&mut &ret.data[..]).map_err(|e| ChainError::Decode(e.to_string()))?;
     decoded.map_err(ChainError::Lang)
 }
 

@@ -22,7 +22,11 @@ pub fn constructor_data<Args: parity_scale_codec::Encode, R, C>(
         Set<ReturnType<R>>,
     >,
 ) -> Vec<u8> {
-    let params = builder.code_hash(Default::default()).endowment(0).salt_bytes(Vec::<u8>::new()).params();
+    let params = builder
+        .code_hash(Default::default())
+        .endowment(0)
+        .salt_bytes(Vec::<u8>::new())
+        .params();
     parity_scale_codec::Encode::encode(params.exec_input())
 }
 
@@ -84,17 +88,37 @@ impl Market {
         let oracle = oracle::deploy(&mut chain, OWNER, 2_000);
         oracle::add_reporter(&mut chain, OWNER, oracle, REPORTER.account()).expect("add reporter");
         let now = chain.now();
-        let reading = Reading { price: setup.price, volatility: setup.volatility, timestamp: now };
+        let reading = Reading {
+            price: setup.price,
+            volatility: setup.volatility,
+            timestamp: now,
+        };
         oracle::submit(&mut chain, REPORTER, oracle, reading).expect("first reading");
-        let pool = pool::deploy(&mut chain, OWNER, PoolSetup { base, quote, oracle, feed: FEED, config: setup.config })
-            .expect("pool deploys");
+        let pool = pool::deploy(
+            &mut chain,
+            OWNER,
+            PoolSetup {
+                base,
+                quote,
+                oracle,
+                feed: FEED,
+                config: setup.config,
+            },
+        )
+        .expect("pool deploys");
         for trader in TRADERS {
             for t in [base, quote] {
                 token::mint(&mut chain, OWNER, t, trader.account(), setup.trader_funds).expect("mint");
                 token::approve(&mut chain, trader, t, pool, u128::MAX).expect("approve");
             }
         }
-        let mut market = Market { chain, base, quote, oracle, pool };
+        let mut market = Market {
+            chain,
+            base,
+            quote,
+            oracle,
+            pool,
+        };
         if setup.base_liquidity > 0 {
             let deposit = Deposit::of(setup.base_liquidity, setup.quote_liquidity);
             pool::add_liquidity(&mut market.chain, ALICE, pool, deposit).expect("first deposit");
@@ -123,7 +147,10 @@ impl Market {
             .collect();
         Snapshot {
             balances,
-            pool_tokens: (token::balance(&mut self.chain, base, pool), token::balance(&mut self.chain, quote, pool)),
+            pool_tokens: (
+                token::balance(&mut self.chain, base, pool),
+                token::balance(&mut self.chain, quote, pool),
+            ),
             reserves: pool::reserves(&mut self.chain, pool),
             total_shares: pool::total_shares(&mut self.chain, pool),
         }
@@ -132,7 +159,16 @@ impl Market {
     /// Submits a new oracle reading taken now.
     pub fn report(&mut self, price: u128, volatility: u128) -> Result<(), keel_traits::OracleError> {
         let timestamp = self.chain.now();
-        oracle::submit(&mut self.chain, REPORTER, self.oracle, Reading { price, volatility, timestamp })
+        oracle::submit(
+            &mut self.chain,
+            REPORTER,
+            self.oracle,
+            Reading {
+                price,
+                volatility,
+                timestamp,
+            },
+        )
     }
 
     pub fn balance(&mut self, token: AccountId, who: Actor) -> u128 {

@@ -32,17 +32,42 @@ pub fn deploy(chain: &mut Chain, owner: Actor, max_jump_bps: u32) -> AccountId {
     }
 }
 
-pub fn add_reporter(chain: &mut Chain, owner: Actor, oracle: AccountId, reporter: AccountId) -> Result<(), OracleError> {
-    chain.call(owner, oracle, call_data!(at(oracle).call_mut().add_reporter(reporter)))
+pub fn add_reporter(
+    chain: &mut Chain,
+    owner: Actor,
+    oracle: AccountId,
+    reporter: AccountId,
+) -> Result<(), OracleError> {
+    chain.call(
+        owner,
+        oracle,
+        call_data!(at(oracle).call_mut().add_reporter(reporter)),
+    )
 }
 
-pub fn submit(chain: &mut Chain, reporter: Actor, oracle: AccountId, reading: Reading) -> Result<(), OracleError> {
-    let call = at(oracle).call_mut().submit(FEED, reading.price, reading.volatility, reading.timestamp);
+pub fn submit(
+    chain: &mut Chain,
+    reporter: Actor,
+    oracle: AccountId,
+    reading: Reading,
+) -> Result<(), OracleError> {
+    let call = at(oracle)
+        .call_mut()
+        .submit(FEED, reading.price, reading.volatility, reading.timestamp);
     chain.call(reporter, oracle, call_data!(call))
 }
 
-pub fn set_max_jump_bps(chain: &mut Chain, owner: Actor, oracle: AccountId, bps: u32) -> Result<(), OracleError> {
-    chain.call(owner, oracle, call_data!(at(oracle).call_mut().set_max_jump_bps(bps)))
+pub fn set_max_jump_bps(
+    chain: &mut Chain,
+    owner: Actor,
+    oracle: AccountId,
+    bps: u32,
+) -> Result<(), OracleError> {
+    chain.call(
+        owner,
+        oracle,
+        call_data!(at(oracle).call_mut().set_max_jump_bps(bps)),
+    )
 }
 
 pub fn latest(chain: &mut Chain, oracle: AccountId) -> Result<OracleData, OracleError> {

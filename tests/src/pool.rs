@@ -31,7 +31,9 @@ pub fn deploy(chain: &mut Chain, owner: Actor, setup: PoolSetup) -> R<AccountId>
     let ctor = PoolRef::new(setup.base, setup.quote, setup.oracle, setup.feed, setup.config);
     let data = crate::fixture::constructor_data(ctor);
     let wasm = &crate::chain::bundles().pool.wasm;
-    chain.deploy::<Error>(wasm, data, owner).unwrap_or_else(|e| panic!("pool deployment failed: {e:?}"))
+    chain
+        .deploy::<Error>(wasm, data, owner)
+        .unwrap_or_else(|e| panic!("pool deployment failed: {e:?}"))
 }
 
 /// A deposit; `to` defaults to the provider.
@@ -46,13 +48,21 @@ pub struct Deposit {
 
 impl Deposit {
     pub fn of(base_max: u128, quote_max: u128) -> Self {
-        Deposit { base_max, quote_max, min_shares: 0, to: None, deadline: FAR }
+        Deposit {
+            base_max,
+            quote_max,
+            min_shares: 0,
+            to: None,
+            deadline: FAR,
+        }
     }
 }
 
 pub fn add_liquidity(chain: &mut Chain, who: Actor, pool: AccountId, d: Deposit) -> R<(u128, u128, u128)> {
     let to = d.to.unwrap_or(who.account());
-    let call = at(pool).call_mut().add_liquidity(d.base_max, d.quote_max, d.min_shares, to, d.deadline);
+    let call = at(pool)
+        .call_mut()
+        .add_liquidity(d.base_max, d.quote_max, d.min_shares, to, d.deadline);
     chain.call(who, pool, call_data!(call))
 }
 
@@ -68,13 +78,21 @@ pub struct Withdraw {
 
 impl Withdraw {
     pub fn of(shares: u128) -> Self {
-        Withdraw { shares, min_base: 0, min_quote: 0, to: None, deadline: FAR }
+        Withdraw {
+            shares,
+            min_base: 0,
+            min_quote: 0,
+            to: None,
+            deadline: FAR,
+        }
     }
 }
 
 pub fn remove_liquidity(chain: &mut Chain, who: Actor, pool: AccountId, w: Withdraw) -> R<(u128, u128)> {
     let to = w.to.unwrap_or(who.account());
-    let call = at(pool).call_mut().remove_liquidity(w.shares, w.min_base, w.min_quote, to, w.deadline);
+    let call = at(pool)
+        .call_mut()
+        .remove_liquidity(w.shares, w.min_base, w.min_quote, to, w.deadline);
     chain.call(who, pool, call_data!(call))
 }
 
@@ -92,33 +110,57 @@ pub struct Swap {
 impl Swap {
     /// Sell exactly `amount` of `token_in`, any output accepted.
     pub fn exact_in(token_in: AccountId, amount: u128) -> Self {
-        Swap { token_in, amount, limit: 0, to: None, deadline: FAR }
+        Swap {
+            token_in,
+            amount,
+            limit: 0,
+            to: None,
+            deadline: FAR,
+        }
     }
 
     /// Buy exactly `amount` of the other token, any cost accepted.
     pub fn exact_out(token_in: AccountId, amount: u128) -> Self {
-        Swap { token_in, amount, limit: u128::MAX, to: None, deadline: FAR }
+        Swap {
+            token_in,
+            amount,
+            limit: u128::MAX,
+            to: None,
+            deadline: FAR,
+        }
     }
 }
 
 pub fn swap_exact_in(chain: &mut Chain, who: Actor, pool: AccountId, s: Swap) -> R<u128> {
     let to = s.to.unwrap_or(who.account());
-    let call = at(pool).call_mut().swap_exact_in(s.token_in, s.amount, s.limit, to, s.deadline);
+    let call = at(pool)
+        .call_mut()
+        .swap_exact_in(s.token_in, s.amount, s.limit, to, s.deadline);
     chain.call(who, pool, call_data!(call))
 }
 
 pub fn swap_exact_out(chain: &mut Chain, who: Actor, pool: AccountId, s: Swap) -> R<u128> {
     let to = s.to.unwrap_or(who.account());
-    let call = at(pool).call_mut().swap_exact_out(s.token_in, s.amount, s.limit, to, s.deadline);
+    let call = at(pool)
+        .call_mut()
+        .swap_exact_out(s.token_in, s.amount, s.limit, to, s.deadline);
     chain.call(who, pool, call_data!(call))
 }
 
 pub fn quote_exact_in(chain: &mut Chain, pool: AccountId, token_in: AccountId, amount: u128) -> R<Quote> {
-    chain.call(crate::OWNER, pool, call_data!(at(pool).call().quote_exact_in(token_in, amount)))
+    chain.call(
+        crate::OWNER,
+        pool,
+        call_data!(at(pool).call().quote_exact_in(token_in, amount)),
+    )
 }
 
 pub fn quote_exact_out(chain: &mut Chain, pool: AccountId, token_in: AccountId, amount: u128) -> R<Quote> {
-    chain.call(crate::OWNER, pool, call_data!(at(pool).call().quote_exact_out(token_in, amount)))
+    chain.call(
+        crate::OWNER,
+        pool,
+        call_data!(at(pool).call().quote_exact_out(token_in, amount)),
+    )
 }
 
 pub fn mid_price(chain: &mut Chain, pool: AccountId) -> R<u128> {
@@ -186,7 +228,11 @@ pub fn unpause(chain: &mut Chain, who: Actor, pool: AccountId) -> R<()> {
 }
 
 pub fn transfer_ownership(chain: &mut Chain, who: Actor, pool: AccountId, new_owner: AccountId) -> R<()> {
-    chain.call(who, pool, call_data!(at(pool).call_mut().transfer_ownership(new_owner)))
+    chain.call(
+        who,
+        pool,
+        call_data!(at(pool).call_mut().transfer_ownership(new_owner)),
+    )
 }
 
 pub fn set_code(chain: &mut Chain, who: Actor, pool: AccountId, code_hash: Hash) -> R<()> {

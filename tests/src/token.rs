@@ -24,16 +24,42 @@ pub fn deploy(chain: &mut Chain, owner: Actor, symbol: &str) -> AccountId {
 }
 
 /// Mints `value` to `to` (the token owner signs).
-pub fn mint(chain: &mut Chain, owner: Actor, token: AccountId, to: AccountId, value: u128) -> Result<(), PSP22Error> {
+pub fn mint(
+    chain: &mut Chain,
+    owner: Actor,
+    token: AccountId,
+    to: AccountId,
+    value: u128,
+) -> Result<(), PSP22Error> {
     chain.call(owner, token, call_data!(at(token).call_mut().mint_to(to, value)))
 }
 
-pub fn approve(chain: &mut Chain, holder: Actor, token: AccountId, spender: AccountId, value: u128) -> Result<(), PSP22Error> {
-    chain.call(holder, token, call_data!(at(token).call_mut().approve(spender, value)))
+pub fn approve(
+    chain: &mut Chain,
+    holder: Actor,
+    token: AccountId,
+    spender: AccountId,
+    value: u128,
+) -> Result<(), PSP22Error> {
+    chain.call(
+        holder,
+        token,
+        call_data!(at(token).call_mut().approve(spender, value)),
+    )
 }
 
-pub fn transfer(chain: &mut Chain, from: Actor, token: AccountId, to: AccountId, value: u128) -> Result<(), PSP22Error> {
-    chain.call(from, token, call_data!(at(token).call_mut().transfer(to, value, Vec::new())))
+pub fn transfer(
+    chain: &mut Chain,
+    from: Actor,
+    token: AccountId,
+    to: AccountId,
+    value: u128,
+) -> Result<(), PSP22Error> {
+    chain.call(
+        from,
+        token,
+        call_data!(at(token).call_mut().transfer(to, value, Vec::new())),
+    )
 }
 
 pub fn balance(chain: &mut Chain, token: AccountId, who: AccountId) -> u128 {

@@ -8,7 +8,13 @@ use keel_tests::{Market, BOB, OWNER};
 #[test]
 fn owner_changes_config_within_bounds() {
     let mut m = Market::standard();
-    let config = PoolConfig { curve: CurveParams { fee_base: ONE / 1_000, ..Default::default() }, max_oracle_age_ms: 30_000 };
+    let config = PoolConfig {
+        curve: CurveParams {
+            fee_base: ONE / 1_000,
+            ..Default::default()
+        },
+        max_oracle_age_ms: 30_000,
+    };
     pool::set_config(&mut m.chain, OWNER, m.pool, config).expect("set");
     assert_eq!(pool::config(&mut m.chain, m.pool), config);
 }
@@ -18,12 +24,36 @@ fn out_of_bounds_config_is_refused() {
     let mut m = Market::standard();
     let before = pool::config(&mut m.chain, m.pool);
     for bad in [
-        PoolConfig { curve: CurveParams { k_max: ONE, ..Default::default() }, ..Default::default() },
-        PoolConfig { curve: CurveParams { fee_max: ONE, ..Default::default() }, ..Default::default() },
-        PoolConfig { curve: CurveParams { max_skew: 0, ..Default::default() }, ..Default::default() },
-        PoolConfig { max_oracle_age_ms: 0, ..Default::default() },
+        PoolConfig {
+            curve: CurveParams {
+                k_max: ONE,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        PoolConfig {
+            curve: CurveParams {
+                fee_max: ONE,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        PoolConfig {
+            curve: CurveParams {
+                max_skew: 0,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        PoolConfig {
+            max_oracle_age_ms: 0,
+            ..Default::default()
+        },
     ] {
-        assert_eq!(pool::set_config(&mut m.chain, OWNER, m.pool, bad), Err(Error::InvalidConfig));
+        assert_eq!(
+            pool::set_config(&mut m.chain, OWNER, m.pool, bad),
+            Err(Error::InvalidConfig)
+        );
     }
     assert_eq!(pool::config(&mut m.chain, m.pool), before);
 }
@@ -40,15 +70,37 @@ fn ownership_moves_and_the_old_owner_loses_rights() {
 #[test]
 fn upgrade_to_unknown_code_is_refused() {
     let mut m = Market::standard();
-    assert_eq!(pool::set_code(&mut m.chain, OWNER, m.pool, [7u8; 32].into()), Err(Error::InvalidConfig));
+    assert_eq!(
+        pool::set_code(&mut m.chain, OWNER, m.pool, [7u8; 32].into()),
+        Err(Error::InvalidConfig)
+    );
 }
 
 #[test]
 fn constructor_refuses_identical_tokens_and_bad_config() {
     let mut m = Market::standard();
-    let setup = PoolSetup { base: m.base, quote: m.base, oracle: m.oracle, feed: 1, config: PoolConfig::default() };
-    assert_eq!(pool::deploy(&mut m.chain, OWNER, setup), Err(Error::IdenticalTokens));
-    let bad = PoolConfig { max_oracle_age_ms: 0, ..Default::default() };
-    let setup = PoolSetup { quote: m.quote, config: bad, ..setup };
-    assert_eq!(pool::deploy(&mut m.chain, OWNER, setup), Err(Error::InvalidConfig));
+    let setup = PoolSetup {
+        base: m.base,
+        quote: m.base,
+        oracle: m.oracle,
+        feed: 1,
+        config: PoolConfig::default(),
+    };
+    assert_eq!(
+        pool::deploy(&mut m.chain, OWNER, setup),
+        Err(Error::IdenticalTokens)
+    );
+    let bad = PoolConfig {
+        max_oracle_age_ms: 0,
+        ..Default::default()
+    };
+    let setup = PoolSetup {
+        quote: m.quote,
+        config: bad,
+        ..setup
+    };
+    assert_eq!(
+        pool::deploy(&mut m.chain, OWNER, setup),
+        Err(Error::InvalidConfig)
+    );
 }

@@ -6,7 +6,11 @@ use keel_tests::pool::{self, Deposit, Swap};
 use keel_tests::{Market, Snapshot, BOB, MALLORY, UNIT};
 
 /// Runs `call` and asserts it failed with `expected` without moving any balance or reserve.
-fn refused<T: std::fmt::Debug>(m: &mut Market, expected: Error, call: impl FnOnce(&mut Market) -> Result<T, Error>) {
+fn refused<T: std::fmt::Debug>(
+    m: &mut Market,
+    expected: Error,
+    call: impl FnOnce(&mut Market) -> Result<T, Error>,
+) {
     let before: Snapshot = m.snapshot();
     let got = call(m);
     assert_eq!(got.map(|_| ()), Err(expected));
@@ -17,8 +21,12 @@ fn refused<T: std::fmt::Debug>(m: &mut Market, expected: Error, call: impl FnOnc
 fn stale_oracle_refuses_swaps() {
     let mut m = Market::standard();
     m.chain.advance(PoolConfig::default().max_oracle_age_ms + 1);
-    refused(&mut m, Error::OracleStale, |m| pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT)));
-    refused(&mut m, Error::OracleStale, |m| pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, UNIT)));
+    refused(&mut m, Error::OracleStale, |m| {
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT))
+    });
+    refused(&mut m, Error::OracleStale, |m| {
+        pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, UNIT))
+    });
 }
 
 #[test]
@@ -33,9 +41,15 @@ fn fresh_reading_reopens_trading_after_staleness() {
 fn paused_pool_refuses_swaps_and_deposits_but_not_withdrawals() {
     let mut m = Market::standard();
     pool::pause(&mut m.chain, keel_tests::OWNER, m.pool).expect("pause");
-    refused(&mut m, Error::Paused, |m| pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT)));
-    refused(&mut m, Error::Paused, |m| pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, UNIT)));
-    refused(&mut m, Error::Paused, |m| pool::add_liquidity(&mut m.chain, BOB, m.pool, Deposit::of(UNIT, 10 * UNIT)));
+    refused(&mut m, Error::Paused, |m| {
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT))
+    });
+    refused(&mut m, Error::Paused, |m| {
+        pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, UNIT))
+    });
+    refused(&mut m, Error::Paused, |m| {
+        pool::add_liquidity(&mut m.chain, BOB, m.pool, Deposit::of(UNIT, 10 * UNIT))
+    });
     let withdraw = keel_tests::pool::Withdraw::of(UNIT);
     assert!(pool::remove_liquidity(&mut m.chain, keel_tests::ALICE, m.pool, withdraw).is_ok());
     pool::unpause(&mut m.chain, keel_tests::OWNER, m.pool).expect("unpause");
@@ -47,10 +61,26 @@ fn expired_deadline_is_refused() {
     let mut m = Market::standard();
     let past = m.chain.now() - 1;
     refused(&mut m, Error::Expired, |m| {
-        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap { deadline: past, ..Swap::exact_in(m.base, UNIT) })
+        pool::swap_exact_in(
+            &mut m.chain,
+            BOB,
+            m.pool,
+            Swap {
+                deadline: past,
+                ..Swap::exact_in(m.base, UNIT)
+            },
+        )
     });
     refused(&mut m, Error::Expired, |m| {
-        pool::add_liquidity(&mut m.chain, BOB, m.pool, Deposit { deadline: past, ..Deposit::of(UNIT, 10 * UNIT) })
+        pool::add_liquidity(
+            &mut m.chain,
+            BOB,
+            m.pool,
+            Deposit {
+                deadline: past,
+                ..Deposit::of(UNIT, 10 * UNIT)
+            },
+        )
     });
 }
 
@@ -59,35 +89,62 @@ fn slippage_bounds_are_enforced_both_kinds() {
     let mut m = Market::standard();
     let q = pool::quote_exact_in(&mut m.chain, m.pool, m.base, UNIT).expect("quote");
     refused(&mut m, Error::SlippageExceeded, |m| {
-        let swap = Swap { limit: q.amount_out + 1, ..Swap::exact_in(m.base, UNIT) };
+        let swap = Swap {
+            limit: q.amount_out + 1,
+            ..Swap::exact_in(m.base, UNIT)
+        };
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, swap)
     });
     let q = pool::quote_exact_out(&mut m.chain, m.pool, m.quote, UNIT).expect("quote");
     refused(&mut m, Error::SlippageExceeded, |m| {
-        let swap = Swap { limit: q.amount_in - 1, ..Swap::exact_out(m.quote, UNIT) };
+        let swap = Swap {
+            limit: q.amount_in - 1,
+            ..Swap::exact_out(m.quote, UNIT)
+        };
         pool::swap_exact_out(&mut m.chain, BOB, m.pool, swap)
     });
     // exactly at the bound is accepted
-    let swap = Swap { limit: q.amount_in, ..Swap::exact_out(m.quote, UNIT) };
-    assert_eq!(pool::swap_exact_out(&mut m.chain, BOB, m.pool, swap), Ok(q.amount_in));
+    let swap = Swap {
+        limit: q.amount_in,
+        ..Swap::exact_out(m.quote, UNIT)
+    };
+    assert_eq!(
+        pool::swap_exact_out(&mut m.chain, BOB, m.pool, swap),
+        Ok(q.amount_in)
+    );
 }
 
 #[test]
 fn a_token_that_is_not_the_pools_is_refused() {
     let mut m = Market::standard();
     let stranger = m.oracle;
-    refused(&mut m, Error::UnknownToken, |m| pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(stranger, UNIT)));
-    refused(&mut m, Error::UnknownToken, |m| pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(stranger, UNIT)));
+    refused(&mut m, Error::UnknownToken, |m| {
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(stranger, UNIT))
+    });
+    refused(&mut m, Error::UnknownToken, |m| {
+        pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(stranger, UNIT))
+    });
 }
 
 #[test]
 fn zero_amounts_are_refused() {
     let mut m = Market::standard();
-    refused(&mut m, Error::ZeroAmount, |m| pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 0)));
-    refused(&mut m, Error::ZeroAmount, |m| pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, 0)));
-    refused(&mut m, Error::ZeroAmount, |m| pool::add_liquidity(&mut m.chain, BOB, m.pool, Deposit::of(0, UNIT)));
     refused(&mut m, Error::ZeroAmount, |m| {
-        pool::remove_liquidity(&mut m.chain, keel_tests::ALICE, m.pool, keel_tests::pool::Withdraw::of(0))
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 0))
+    });
+    refused(&mut m, Error::ZeroAmount, |m| {
+        pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, 0))
+    });
+    refused(&mut m, Error::ZeroAmount, |m| {
+        pool::add_liquidity(&mut m.chain, BOB, m.pool, Deposit::of(0, UNIT))
+    });
+    refused(&mut m, Error::ZeroAmount, |m| {
+        pool::remove_liquidity(
+            &mut m.chain,
+            keel_tests::ALICE,
+            m.pool,
+            keel_tests::pool::Withdraw::of(0),
+        )
     });
 }
 
@@ -118,10 +175,17 @@ fn a_trade_past_the_price_band_is_refused() {
 #[test]
 fn a_trade_past_the_inventory_bound_is_refused() {
     let wide_band = PoolConfig {
-        curve: keel_curve::CurveParams { max_skew: keel_curve::ONE / 2, q_max: keel_curve::ONE / 20, ..Default::default() },
+        curve: keel_curve::CurveParams {
+            max_skew: keel_curve::ONE / 2,
+            q_max: keel_curve::ONE / 20,
+            ..Default::default()
+        },
         ..PoolConfig::default()
     };
-    let mut m = Market::new(keel_tests::Setup { config: wide_band, ..Default::default() });
+    let mut m = Market::new(keel_tests::Setup {
+        config: wide_band,
+        ..Default::default()
+    });
     // Selling 20,000 base (10% of the pool's value) would leave q near 0.1 > q_max = 0.05.
     refused(&mut m, Error::Curve(CurveError::InventoryLimitExceeded), |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 20_000 * UNIT))
@@ -132,20 +196,32 @@ fn a_trade_past_the_inventory_bound_is_refused() {
 fn a_swap_without_allowance_is_refused_by_the_token() {
     let mut m = Market::standard();
     keel_tests::token::approve(&mut m.chain, MALLORY, m.base, m.pool, 0).expect("revoke");
-    refused(&mut m, Error::Token(psp22::PSP22Error::InsufficientAllowance), |m| {
-        pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.base, UNIT))
-    });
+    refused(
+        &mut m,
+        Error::Token(psp22::PSP22Error::InsufficientAllowance),
+        |m| pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.base, UNIT)),
+    );
 }
 
 #[test]
 fn unauthorized_admin_calls_are_refused() {
     let mut m = Market::standard();
     let config = PoolConfig::default();
-    refused(&mut m, Error::NotOwner, |m| pool::set_config(&mut m.chain, MALLORY, m.pool, config));
-    refused(&mut m, Error::NotOwner, |m| pool::pause(&mut m.chain, MALLORY, m.pool));
-    refused(&mut m, Error::NotOwner, |m| pool::unpause(&mut m.chain, MALLORY, m.pool));
-    refused(&mut m, Error::NotOwner, |m| pool::transfer_ownership(&mut m.chain, MALLORY, m.pool, MALLORY.account()));
-    refused(&mut m, Error::NotOwner, |m| pool::set_code(&mut m.chain, MALLORY, m.pool, Default::default()));
+    refused(&mut m, Error::NotOwner, |m| {
+        pool::set_config(&mut m.chain, MALLORY, m.pool, config)
+    });
+    refused(&mut m, Error::NotOwner, |m| {
+        pool::pause(&mut m.chain, MALLORY, m.pool)
+    });
+    refused(&mut m, Error::NotOwner, |m| {
+        pool::unpause(&mut m.chain, MALLORY, m.pool)
+    });
+    refused(&mut m, Error::NotOwner, |m| {
+        pool::transfer_ownership(&mut m.chain, MALLORY, m.pool, MALLORY.account())
+    });
+    refused(&mut m, Error::NotOwner, |m| {
+        pool::set_code(&mut m.chain, MALLORY, m.pool, Default::default())
+    });
     assert!(!pool::is_paused(&mut m.chain, m.pool));
     assert_eq!(pool::owner(&mut m.chain, m.pool), keel_tests::OWNER.account());
 }

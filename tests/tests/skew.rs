@@ -19,7 +19,10 @@ fn pool_long_base_quotes_base_cheaper_on_both_sides() {
     let (bid1, ask1) = pool::bid_ask(&mut m.chain, m.pool, 10 * UNIT).expect("quotes");
     let mid1 = pool::mid_price(&mut m.chain, m.pool).expect("mid");
     assert!(mid1 < mid0, "{mid1} !< {mid0}");
-    assert!(bid1 < bid0 && ask1 < ask0, "bid {bid0}->{bid1}, ask {ask0}->{ask1}");
+    assert!(
+        bid1 < bid0 && ask1 < ask0,
+        "bid {bid0}->{bid1}, ask {ask0}->{ask1}"
+    );
     assert!(bid1 < 10 * UNIT);
 }
 
@@ -27,18 +30,24 @@ fn pool_long_base_quotes_base_cheaper_on_both_sides() {
 fn pool_short_base_quotes_base_dearer_on_both_sides() {
     let mut m = Market::standard();
     let (bid0, ask0) = pool::bid_ask(&mut m.chain, m.pool, 10 * UNIT).expect("quotes");
-    pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.quote, 5_000 * UNIT)).expect("buy base");
+    pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.quote, 5_000 * UNIT))
+        .expect("buy base");
     assert!(pool::inventory(&mut m.chain, m.pool).expect("q") < 0);
     let (bid1, ask1) = pool::bid_ask(&mut m.chain, m.pool, 10 * UNIT).expect("quotes");
-    assert!(bid1 > bid0 && ask1 > ask0, "bid {bid0}->{bid1}, ask {ask0}->{ask1}");
+    assert!(
+        bid1 > bid0 && ask1 > ask0,
+        "bid {bid0}->{bid1}, ask {ask0}->{ask1}"
+    );
     assert!(ask1 > 10 * UNIT);
 }
 
 #[test]
 fn order_flow_back_toward_target_restores_the_oracle_price() {
     let mut m = Market::standard();
-    let got = pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 5_000 * UNIT)).expect("sell");
-    pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.quote, 4_990 * UNIT)).expect("buy back");
+    let got =
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 5_000 * UNIT)).expect("sell");
+    pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.quote, 4_990 * UNIT))
+        .expect("buy back");
     let q = pool::inventory(&mut m.chain, m.pool).expect("q");
     let mid = pool::mid_price(&mut m.chain, m.pool).expect("mid");
     assert!(q.unsigned_abs() < ONE / 1_000, "q {q} after {got}");
@@ -47,7 +56,10 @@ fn order_flow_back_toward_target_restores_the_oracle_price() {
 
 /// Spread between bid and ask after the same imbalance, at a given volatility.
 fn fee_k_and_skew_at(volatility: u128) -> (u128, u128, u128) {
-    let mut m = Market::new(Setup { volatility, ..Setup::default() });
+    let mut m = Market::new(Setup {
+        volatility,
+        ..Setup::default()
+    });
     pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 5_000 * UNIT)).expect("sell base");
     let market = pool::market_now(&mut m.chain, m.pool).expect("market");
     let mid = pool::mid_price(&mut m.chain, m.pool).expect("mid");

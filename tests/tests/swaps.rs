@@ -8,7 +8,8 @@ fn selling_base_exact_in_pays_quote_near_the_oracle_price() {
     let mut m = Market::standard();
     let quoted = pool::quote_exact_in(&mut m.chain, m.pool, m.base, 10 * UNIT).expect("quote");
     let (base0, quote0) = (m.balance(m.base, BOB), m.balance(m.quote, BOB));
-    let out = pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 10 * UNIT)).expect("swap");
+    let out =
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 10 * UNIT)).expect("swap");
     // 10 base at 10 quote, less a few bps of fee and skew: between 99.5 and 100 quote.
     assert_eq!(out, quoted.amount_out);
     assert!(out < 100 * UNIT && out > 995 * UNIT / 10, "{out}");
@@ -22,7 +23,8 @@ fn selling_base_exact_in_pays_quote_near_the_oracle_price() {
 fn selling_quote_exact_in_pays_base() {
     let mut m = Market::standard();
     let base0 = m.balance(m.base, BOB);
-    let out = pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.quote, 100 * UNIT)).expect("swap");
+    let out =
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.quote, 100 * UNIT)).expect("swap");
     assert!(out < 10 * UNIT && out > 995 * UNIT / 100, "{out}");
     assert_eq!(m.balance(m.base, BOB), base0 + out);
 }
@@ -32,7 +34,8 @@ fn buying_base_exact_out_costs_what_was_quoted() {
     let mut m = Market::standard();
     let quoted = pool::quote_exact_out(&mut m.chain, m.pool, m.quote, 10 * UNIT).expect("quote");
     let (base0, quote0) = (m.balance(m.base, BOB), m.balance(m.quote, BOB));
-    let paid = pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.quote, 10 * UNIT)).expect("swap");
+    let paid =
+        pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.quote, 10 * UNIT)).expect("swap");
     assert_eq!(paid, quoted.amount_in);
     assert!(paid > 100 * UNIT && paid < 1005 * UNIT / 10, "{paid}");
     assert_eq!(m.balance(m.base, BOB), base0 + 10 * UNIT);
@@ -43,7 +46,8 @@ fn buying_base_exact_out_costs_what_was_quoted() {
 fn buying_quote_exact_out_costs_base() {
     let mut m = Market::standard();
     let quote0 = m.balance(m.quote, BOB);
-    let paid = pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, 100 * UNIT)).expect("swap");
+    let paid =
+        pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, 100 * UNIT)).expect("swap");
     assert!(paid > 10 * UNIT && paid < 1005 * UNIT / 100, "{paid}");
     assert_eq!(m.balance(m.quote, BOB), quote0 + 100 * UNIT);
 }
@@ -52,7 +56,10 @@ fn buying_quote_exact_out_costs_base() {
 fn swap_output_can_be_sent_to_another_account() {
     let mut m = Market::standard();
     let carol_quote = m.balance(m.quote, CAROL);
-    let swap = Swap { to: Some(CAROL.account()), ..Swap::exact_in(m.base, UNIT) };
+    let swap = Swap {
+        to: Some(CAROL.account()),
+        ..Swap::exact_in(m.base, UNIT)
+    };
     let out = pool::swap_exact_in(&mut m.chain, BOB, m.pool, swap).expect("swap");
     assert_eq!(m.balance(m.quote, CAROL), carol_quote + out);
 }
@@ -61,7 +68,8 @@ fn swap_output_can_be_sent_to_another_account() {
 fn round_trip_loses_the_fees_and_never_profits() {
     let mut m = Market::standard();
     let base0 = m.balance(m.base, BOB);
-    let got = pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 1_000 * UNIT)).expect("sell");
+    let got =
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 1_000 * UNIT)).expect("sell");
     pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.quote, got)).expect("buy back");
     let base1 = m.balance(m.base, BOB);
     assert!(base1 < base0, "round trip profited: {base0} -> {base1}");

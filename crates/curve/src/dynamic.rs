@@ -32,7 +32,10 @@ pub const BLOCK_TIME_RANGE_MS: (u64, u64) = (100, 600_000);
     feature = "scale",
     derive(parity_scale_codec::Encode, parity_scale_codec::Decode, scale_info::TypeInfo)
 )]
-#[cfg_attr(all(feature = "ink", feature = "std"), derive(ink::storage::traits::StorageLayout))]
+#[cfg_attr(
+    all(feature = "ink", feature = "std"),
+    derive(ink::storage::traits::StorageLayout)
+)]
 pub struct CurveParams {
     pub k_base: u128,
     pub k_min: u128,
@@ -47,7 +50,8 @@ pub struct CurveParams {
     /// The marginal price stays within `oracle * (1 +/- max_skew)` after any trade that adds to
     /// the imbalance.
     pub max_skew: u128,
-    /// Trades that would leave `|q|` above this (and above where it was) are refused.
+    /// A trade that leaves its input token long (one that adds to the imbalance or crosses the
+    /// target) is refused if it would leave `|q|` above this.
     pub q_max: u128,
 }
 
@@ -128,7 +132,12 @@ impl CurveParams {
     /// [`CurveError::Overflow`] for volatility past the oracle's bounds.
     pub fn k(&self, volatility: u128) -> Result<u128, CurveError> {
         let variance = mul_div_u128(volatility, volatility, ONE, Rounding::Up)?;
-        let horizon = mul_div_u128(variance, u128::from(self.tau_ms), u128::from(YEAR_MS), Rounding::Up)?;
+        let horizon = mul_div_u128(
+            variance,
+            u128::from(self.tau_ms),
+            u128::from(YEAR_MS),
+            Rounding::Up,
+        )?;
         let skew = mul_div_u128(self.gamma, horizon, ONE, Rounding::Up)?;
         Ok(self.k_base.saturating_add(skew).clamp(self.k_min, self.k_max))
     }
@@ -138,7 +147,12 @@ impl CurveParams {
     /// # Errors
     /// [`CurveError::Overflow`] for volatility past the oracle's bounds.
     pub fn sigma_per_block(&self, volatility: u128) -> Result<u128, CurveError> {
-        let block_share = mul_div_u128(u128::from(self.block_time_ms), ONE, u128::from(YEAR_MS), Rounding::Up)?;
+        let block_share = mul_div_u128(
+            u128::from(self.block_time_ms),
+            ONE,
+            u128::from(YEAR_MS),
+            Rounding::Up,
+        )?;
         mul_div_u128(volatility, sqrt_wad(block_share)?, ONE, Rounding::Up)
     }
 
@@ -149,10 +163,17 @@ impl CurveParams {
     pub fn fee(&self, volatility: u128, age_ms: u64) -> Result<u128, CurveError> {
         let block = self.block_time_ms.max(1);
         let lag_blocks = age_ms.div_ceil(block).max(1);
-        let lag_factor = sqrt_wad(u128::from(lag_blocks).checked_mul(ONE).ok_or(CurveError::Overflow)?)?;
+        let lag_factor = sqrt_wad(
+            u128::from(lag_blocks)
+                .checked_mul(ONE)
+                .ok_or(CurveError::Overflow)?,
+        )?;
         let edge = mul_div_u128(self.sigma_per_block(volatility)?, lag_factor, ONE, Rounding::Up)?;
         let vol_part = mul_div_u128(self.fee_vol, edge, ONE, Rounding::Up)?;
-        Ok(self.fee_base.saturating_add(vol_part).clamp(self.fee_min, self.fee_max))
+        Ok(self
+            .fee_base
+            .saturating_add(vol_part)
+            .clamp(self.fee_min, self.fee_max))
     }
 
     /// The market a trade is priced in, from an oracle reading.
@@ -176,7 +197,11 @@ mod tests {
     use super::*;
 
     fn reading(vol_pct: u128, age_ms: u64) -> OracleReading {
-        OracleReading { price: ONE, volatility: ONE / 100 * vol_pct, age_ms }
+        OracleReading {
+            price: ONE,
+            volatility: ONE / 100 * vol_pct,
+            age_ms,
+        }
     }
 
     #[test]
@@ -195,7 +220,11 @@ mod tests {
 
     #[test]
     fn older_oracle_raises_fee_by_root_of_lag() {
-        let p = CurveParams { fee_base: 0, fee_min: 0, ..CurveParams::default() };
+        let p = CurveParams {
+            fee_base: 0,
+            fee_min: 0,
+            ..CurveParams::default()
+        };
         let fresh = p.fee(ONE, 0).unwrap();
         let four_blocks = p.fee(ONE, 4 * p.block_time_ms).unwrap();
         assert!(four_blocks.abs_diff(2 * fresh) <= 2, "{fresh} {four_blocks}");
@@ -209,9 +238,15 @@ mod tests {
 
     #[test]
     fn out_of_bound_parameters_are_refused() {
-        let p = CurveParams { k_max: ONE, ..CurveParams::default() };
+        let p = CurveParams {
+            k_max: ONE,
+            ..CurveParams::default()
+        };
         assert_eq!(p.validate(), Err(CurveError::InvalidParameter));
-        let p = CurveParams { q_max: 0, ..CurveParams::default() };
+        let p = CurveParams {
+            q_max: 0,
+            ..CurveParams::default()
+        };
         assert_eq!(p.validate(), Err(CurveError::InvalidParameter));
     }
 }

@@ -50,12 +50,18 @@ pub fn deposit(
     if base_max == 0 || quote_max == 0 {
         return Err(CurveError::ZeroAmount);
     }
+    if base_max > MAX_RESERVE || quote_max > MAX_RESERVE {
+        return Err(CurveError::ReserveLimitExceeded);
+    }
     if total_shares == 0 {
-        if base_max > MAX_RESERVE || quote_max > MAX_RESERVE {
-            return Err(CurveError::ReserveLimitExceeded);
-        }
-        let minted = narrow(sqrt512(full_mul(wide(base_max), wide(quote_max)), Rounding::Down)?)?;
-        let shares = minted.checked_sub(MINIMUM_LIQUIDITY).filter(|s| *s > 0).ok_or(CurveError::ZeroAmount)?;
+        let minted = narrow(sqrt512(
+            full_mul(wide(base_max), wide(quote_max)),
+            Rounding::Down,
+        )?)?;
+        let shares = minted
+            .checked_sub(MINIMUM_LIQUIDITY)
+            .filter(|s| *s > 0)
+            .ok_or(CurveError::ZeroAmount)?;
         return Ok(Deposit {
             base_in: base_max,
             quote_in: quote_max,
@@ -77,13 +83,29 @@ pub fn deposit(
     after.quote_reserve = add_within_limit(state.quote_reserve, quote_in)?;
     after.base_target = state
         .base_target
-        .checked_add(mul_div_u128(shares, state.base_target, total_shares, Rounding::Down)?)
+        .checked_add(mul_div_u128(
+            shares,
+            state.base_target,
+            total_shares,
+            Rounding::Down,
+        )?)
         .ok_or(CurveError::Overflow)?;
     after.quote_target = state
         .quote_target
-        .checked_add(mul_div_u128(shares, state.quote_target, total_shares, Rounding::Down)?)
+        .checked_add(mul_div_u128(
+            shares,
+            state.quote_target,
+            total_shares,
+            Rounding::Down,
+        )?)
         .ok_or(CurveError::Overflow)?;
-    Ok(Deposit { base_in, quote_in, shares, locked: 0, after })
+    Ok(Deposit {
+        base_in,
+        quote_in,
+        shares,
+        locked: 0,
+        after,
+    })
 }
 
 /// Prices burning `shares` of `total_shares`.
@@ -101,8 +123,14 @@ pub fn withdraw(state: &PoolState, total_shares: u128, shares: u128) -> Result<W
     let base_out = mul_div_u128(state.base_reserve, shares, total_shares, Rounding::Down)?;
     let quote_out = mul_div_u128(state.quote_reserve, shares, total_shares, Rounding::Down)?;
     let mut after = *state;
-    after.base_reserve = state.base_reserve.checked_sub(base_out).ok_or(CurveError::Overflow)?;
-    after.quote_reserve = state.quote_reserve.checked_sub(quote_out).ok_or(CurveError::Overflow)?;
+    after.base_reserve = state
+        .base_reserve
+        .checked_sub(base_out)
+        .ok_or(CurveError::Overflow)?;
+    after.quote_reserve = state
+        .quote_reserve
+        .checked_sub(quote_out)
+        .ok_or(CurveError::Overflow)?;
     // Targets shrink rounded up so the long side's reserve never falls below its target.
     after.base_target = state.base_target.saturating_sub(mul_div_u128(
         state.base_target,
@@ -116,7 +144,11 @@ pub fn withdraw(state: &PoolState, total_shares: u128, shares: u128) -> Result<W
         total_shares,
         Rounding::Up,
     )?);
-    Ok(Withdrawal { base_out, quote_out, after })
+    Ok(Withdrawal {
+        base_out,
+        quote_out,
+        after,
+    })
 }
 
 fn add_within_limit(reserve: u128, amount: u128) -> Result<u128, CurveError> {
@@ -133,7 +165,10 @@ mod tests {
     #[test]
     fn first_deposit_locks_minimum_liquidity() {
         let d = deposit(&PoolState::default(), 0, 4_000_000, 1_000_000).unwrap();
-        assert_eq!((d.shares, d.locked), (2_000_000 - MINIMUM_LIQUIDITY, MINIMUM_LIQUIDITY));
+        assert_eq!(
+            (d.shares, d.locked),
+            (2_000_000 - MINIMUM_LIQUIDITY, MINIMUM_LIQUIDITY)
+        );
         assert_eq!(d.after, PoolState::balanced(4_000_000, 1_000_000));
     }
 

@@ -113,12 +113,18 @@ mod tests {
     fn mul_div_keeps_full_precision_past_256_bits() {
         let big = U256::MAX;
         assert_eq!(mul_div(big, big, big, Rounding::Down), Ok(big));
-        assert_eq!(mul_div(big, big, U256::one(), Rounding::Down), Err(CurveError::Overflow));
+        assert_eq!(
+            mul_div(big, big, U256::one(), Rounding::Down),
+            Err(CurveError::Overflow)
+        );
     }
 
     #[test]
     fn division_by_zero_is_an_error() {
-        assert_eq!(mul_div_u128(1, 1, 0, Rounding::Down), Err(CurveError::DivisionByZero));
+        assert_eq!(
+            mul_div_u128(1, 1, 0, Rounding::Down),
+            Err(CurveError::DivisionByZero)
+        );
     }
 
     #[test]
@@ -132,6 +138,9 @@ mod tests {
     #[test]
     fn narrowing_refuses_what_does_not_fit() {
         assert_eq!(narrow(wide(u128::MAX)), Ok(u128::MAX));
-        assert_eq!(narrow(add(wide(u128::MAX), U256::one()).unwrap()), Err(CurveError::Overflow));
+        assert_eq!(
+            narrow(add(wide(u128::MAX), U256::one()).unwrap()),
+            Err(CurveError::Overflow)
+        );
     }
 }

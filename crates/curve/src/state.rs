@@ -32,8 +32,14 @@ impl Asset {
     /// The oracle price `i` (quote per base, 1e18) as the price of this asset in the other one.
     pub fn price_in_other(self, oracle_price: u128) -> Ratio {
         match self {
-            Asset::Base => Ratio { num: oracle_price, den: ONE },
-            Asset::Quote => Ratio { num: ONE, den: oracle_price },
+            Asset::Base => Ratio {
+                num: oracle_price,
+                den: ONE,
+            },
+            Asset::Quote => Ratio {
+                num: ONE,
+                den: oracle_price,
+            },
         }
     }
 }
@@ -44,7 +50,10 @@ impl Asset {
     feature = "scale",
     derive(parity_scale_codec::Encode, parity_scale_codec::Decode, scale_info::TypeInfo)
 )]
-#[cfg_attr(all(feature = "ink", feature = "std"), derive(ink::storage::traits::StorageLayout))]
+#[cfg_attr(
+    all(feature = "ink", feature = "std"),
+    derive(ink::storage::traits::StorageLayout)
+)]
 pub enum Regime {
     /// Both reserves sit at their targets.
     #[default]
@@ -78,7 +87,10 @@ impl Regime {
     feature = "scale",
     derive(parity_scale_codec::Encode, parity_scale_codec::Decode, scale_info::TypeInfo)
 )]
-#[cfg_attr(all(feature = "ink", feature = "std"), derive(ink::storage::traits::StorageLayout))]
+#[cfg_attr(
+    all(feature = "ink", feature = "std"),
+    derive(ink::storage::traits::StorageLayout)
+)]
 pub struct PoolState {
     pub base_reserve: u128,
     pub quote_reserve: u128,
@@ -193,7 +205,11 @@ impl PoolState {
         let diff_value = mul_div(wide(diff), wide(oracle_price), wide(ONE), Rounding::Down)?;
         let q = mul_div(diff_value, wide(ONE), wide(value), Rounding::Down)?;
         let q = i128::try_from(narrow(q)?).map_err(|_| CurveError::Overflow)?;
-        Ok(if long_base { q } else { q.checked_neg().ok_or(CurveError::Overflow)? })
+        Ok(if long_base {
+            q
+        } else {
+            q.checked_neg().ok_or(CurveError::Overflow)?
+        })
     }
 
     /// Value of the targets in quote at the oracle price: the LPs' claim at equilibrium.

@@ -87,7 +87,9 @@ pub fn swap_exact_out(
     let keep = ONE.checked_sub(market.fee).ok_or(CurveError::InvalidParameter)?;
     let amount_in = mul_div_u128(moved.curve_in, ONE, keep, Rounding::Up)?.max(1);
     check_reserve(state.reserve(asset_in), amount_in)?;
-    let fee = amount_in.checked_sub(moved.curve_in).ok_or(CurveError::Overflow)?;
+    let fee = amount_in
+        .checked_sub(moved.curve_in)
+        .ok_or(CurveError::Overflow)?;
     finish(market, params, asset_in, amount_in, fee, moved)
 }
 
@@ -100,7 +102,12 @@ fn check_reserve(reserve: u128, amount_in: u128) -> Result<(), CurveError> {
 
 fn move_along(state: &PoolState, market: &Market, x: Asset, want: Want) -> Result<Move, CurveError> {
     if state.regime.short() != Some(x) {
-        return drain(&state.equilibrate(market.price, market.k, Rounding::Up)?, market, x, want);
+        return drain(
+            &state.equilibrate(market.price, market.k, Rounding::Up)?,
+            market,
+            x,
+            want,
+        );
     }
     // The trader sells the short token: refill toward target first.
     let y = x.other();
@@ -121,7 +128,11 @@ fn move_along(state: &PoolState, market: &Market, x: Asset, want: Want) -> Resul
         }
         Want::Out(out) if out < excess => {
             let s2 = solve_trade(s0, s1, out, price, market.k, Direction::Refill)?;
-            Some((s2.checked_sub(s1).ok_or(CurveError::Overflow)?, out))
+            // The refill curve is anchored at the target rounded down, so its last units can
+            // cost a unit more than the crossing below charges for the whole excess; never ask
+            // more for less.
+            let cost = s2.checked_sub(s1).ok_or(CurveError::Overflow)?;
+            Some((cost.min(room.checked_add(1).ok_or(CurveError::Overflow)?), out))
         }
         _ => None,
     };
@@ -161,12 +172,18 @@ fn drain(eq: &PoolState, market: &Market, x: Asset, want: Want) -> Result<Move, 
             (net, y1.checked_sub(s2).ok_or(CurveError::Overflow)?)
         }
         Want::Out(out) => {
-            let lo = y1.checked_sub(out).filter(|lo| *lo > 0).ok_or(CurveError::InsufficientLiquidity)?;
+            let lo = y1
+                .checked_sub(out)
+                .filter(|lo| *lo > 0)
+                .ok_or(CurveError::InsufficientLiquidity)?;
             (integrate(y0, y1, lo, price, market.k, Rounding::Up)?, out)
         }
     };
     let mut after = *eq;
-    after.set_reserve(x, eq.reserve(x).checked_add(curve_in).ok_or(CurveError::Overflow)?);
+    after.set_reserve(
+        x,
+        eq.reserve(x).checked_add(curve_in).ok_or(CurveError::Overflow)?,
+    );
     after.set_reserve(y, y1.checked_sub(out).ok_or(CurveError::Overflow)?);
     if out > 0 {
         after.regime = Regime::short_of(y);
@@ -199,7 +216,13 @@ fn finish(
             return Err(CurveError::InventoryLimitExceeded);
         }
     }
-    Ok(Trade { asset_in: x, amount_in, amount_out: moved.out, fee, after })
+    Ok(Trade {
+        asset_in: x,
+        amount_in,
+        amount_out: moved.out,
+        fee,
+        after,
+    })
 }
 
 /// The marginal price must stay within `oracle * (1 +/- max_skew)`.
@@ -213,7 +236,9 @@ fn check_band(after: &PoolState, market: &Market, params: &CurveParams) -> Resul
         Asset::Base => f <= ONE.saturating_add(params.max_skew),
         // Base cheaper: i / f >= i * (1 - s), i.e. f * (1 - s) <= 1.
         Asset::Quote => {
-            let floor = ONE.checked_sub(params.max_skew).ok_or(CurveError::InvalidParameter)?;
+            let floor = ONE
+                .checked_sub(params.max_skew)
+                .ok_or(CurveError::InvalidParameter)?;
             mul_div_u128(f, floor, ONE, Rounding::Up)? <= ONE
         }
     };
