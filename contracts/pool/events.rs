@@ -12,8 +12,6 @@ pub struct Swapped {
     pub fee: u128,
     /// Oracle price the swap was priced at.
     pub oracle_price: u128,
-    /// Inventory imbalance after the swap (1e18).
-    pub inventory_after: i128,
 }
 
 /// Liquidity was deposited.

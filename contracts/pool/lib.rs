@@ -13,19 +13,30 @@ mod events;
 mod types;
 
 pub use errors::{Error, Result};
-pub use types::{OracleStatus, PoolConfig, Quote, MAX_ORACLE_AGE_CEIL_MS};
+pub use types::{MarketStatus, PoolConfig, Quote, MAX_ORACLE_AGE_CEIL_MS};
 
 #[ink::contract]
 pub mod pool {
     use crate::events::*;
-    use crate::{calls, Error, OracleStatus, PoolConfig, Quote, Result};
+    use crate::{calls, Error, MarketStatus, PoolConfig, Quote, Result};
     use ink::prelude::{string::String, vec::Vec};
     use keel_curve::math::{mul_div_u128, Rounding};
-    use keel_curve::{
-        Asset, Market, OracleReading, PoolState, Trade, MAX_PRICE, MAX_VOLATILITY, MIN_PRICE, ONE,
-    };
+    use keel_curve::{Asset, Market, OracleReading, PoolState, Trade, ONE};
     use keel_traits::FeedId;
     use psp22::{PSP22Data, PSP22Error, PSP22Event, PSP22Metadata, PSP22};
+
+    /// A priced market with the volatility it was priced from.
+    struct Reading {
+        priced: Market,
+        volatility: u128,
+    }
+
+    /// Which amount of a swap is fixed.
+    #[derive(Clone, Copy)]
+    enum Kind {
+        ExactIn,
+        ExactOut,
+    }
 
     /// Holder of the shares locked at the first deposit: the all-zero account, whose key nobody has.
     pub const LOCKED_SHARES_HOLDER: [u8; 32] = [0u8; 32];
@@ -193,11 +204,11 @@ pub mod pool {
             deadline: u64,
         ) -> Result<u128> {
             self.ensure_open(deadline)?;
-            let trade = self.price_exact_in(token_in, amount_in)?;
+            let (trade, market) = self.price(token_in, amount_in, Kind::ExactIn)?;
             if trade.amount_out < min_out {
                 return Err(Error::SlippageExceeded);
             }
-            self.settle(token_in, &trade, to)?;
+            self.settle(token_in, &trade, &market, to)?;
             Ok(trade.amount_out)
         }
 
@@ -216,11 +227,11 @@ pub mod pool {
             deadline: u64,
         ) -> Result<u128> {
             self.ensure_open(deadline)?;
-            let trade = self.price_exact_out(token_in, amount_out)?;
+            let (trade, market) = self.price(token_in, amount_out, Kind::ExactOut)?;
             if trade.amount_in > max_in {
                 return Err(Error::SlippageExceeded);
             }
-            self.settle(token_in, &trade, to)?;
+            self.settle(token_in, &trade, &market, to)?;
             Ok(trade.amount_in)
         }
 
@@ -232,8 +243,8 @@ pub mod pool {
         /// As `swap_exact_in`, without the slippage, pause and deadline checks.
         #[ink(message)]
         pub fn quote_exact_in(&self, token_in: AccountId, amount_in: u128) -> Result<Quote> {
-            let trade = self.price_exact_in(token_in, amount_in)?;
-            self.quote_of(&trade)
+            let (trade, market) = self.price(token_in, amount_in, Kind::ExactIn)?;
+            self.quote_of(&trade, &market)
         }
 
         /// What buying exactly `amount_out` with `token_in` would cost now, fee included.
@@ -242,8 +253,8 @@ pub mod pool {
         /// As `swap_exact_out`, without the slippage, pause and deadline checks.
         #[ink(message)]
         pub fn quote_exact_out(&self, token_in: AccountId, amount_out: u128) -> Result<Quote> {
-            let trade = self.price_exact_out(token_in, amount_out)?;
-            self.quote_of(&trade)
+            let (trade, market) = self.price(token_in, amount_out, Kind::ExactOut)?;
+            self.quote_of(&trade, &market)
         }
 
         /// The marginal price of base in quote (1e18) before fees: the oracle price skewed by
@@ -266,8 +277,8 @@ pub mod pool {
         /// As `quote_exact_in` / `quote_exact_out` for a trade of `size` base.
         #[ink(message)]
         pub fn bid_ask(&self, size: u128) -> Result<(u128, u128)> {
-            let sell = self.price_exact_in(self.base, size)?;
-            let buy = self.price_exact_out(self.quote, size)?;
+            let (sell, _) = self.price(self.base, size, Kind::ExactIn)?;
+            let (buy, _) = self.price(self.quote, size, Kind::ExactOut)?;
             let bid = mul_div_u128(sell.amount_out, ONE, size, Rounding::Down)?;
             let ask = mul_div_u128(buy.amount_in, ONE, size, Rounding::Up)?;
             Ok((bid, ask))
@@ -309,29 +320,23 @@ pub mod pool {
             self.state
         }
 
-        /// The price, `k` and fee a swap would be priced with now.
+        /// The oracle's latest reading, its age, and the `k` and fee a swap would be priced with
+        /// now. Readable while the reading is stale (`stale` says so), so a wallet can show why
+        /// swaps are refused.
         ///
         /// # Errors
-        /// `OracleStale`, `OracleInvalid`.
+        /// `Oracle(..)`, `OracleCallFailed`, `OracleInvalid`.
         #[ink(message)]
-        pub fn market_now(&self) -> Result<Market> {
-            self.market()
-        }
-
-        /// The oracle's latest reading and its age; readable even when stale, so a wallet can
-        /// show why swaps are refused.
-        ///
-        /// # Errors
-        /// `Oracle(..)`, `OracleCallFailed`.
-        #[ink(message)]
-        pub fn oracle_status(&self) -> Result<OracleStatus> {
-            let data = calls::latest(self.oracle, self.feed)?;
-            let age_ms = self.env().block_timestamp().saturating_sub(data.timestamp);
-            Ok(OracleStatus {
-                price: data.price,
-                volatility: data.volatility,
-                timestamp: data.timestamp,
+        pub fn market_status(&self) -> Result<MarketStatus> {
+            let (market, timestamp, age_ms) = self.read_market()?;
+            Ok(MarketStatus {
+                price: market.priced.price,
+                volatility: market.volatility,
+                timestamp,
                 age_ms,
+                k: market.priced.k,
+                fee: market.priced.fee,
+                stale: age_ms > self.config.max_oracle_age_ms,
             })
         }
 
@@ -382,22 +387,17 @@ pub mod pool {
             Ok(())
         }
 
-        /// Stops swaps and deposits (withdrawals stay open). Owner only.
+        /// Pauses (`true`) or resumes (`false`) swaps and deposits; withdrawals stay open while
+        /// paused. Owner only.
         ///
         /// # Errors
         /// `NotOwner`.
         #[ink(message)]
-        pub fn pause(&mut self) -> Result<()> {
-            self.set_paused(true)
-        }
-
-        /// Resumes swaps and deposits. Owner only.
-        ///
-        /// # Errors
-        /// `NotOwner`.
-        #[ink(message)]
-        pub fn unpause(&mut self) -> Result<()> {
-            self.set_paused(false)
+        pub fn set_paused(&mut self, paused: bool) -> Result<()> {
+            self.ensure_owner()?;
+            self.paused = paused;
+            self.env().emit_event(PauseChanged { paused });
+            Ok(())
         }
 
         /// Hands the pool to `new_owner`. Owner only.
@@ -456,13 +456,6 @@ pub mod pool {
             self.ensure_deadline(deadline)
         }
 
-        fn set_paused(&mut self, paused: bool) -> Result<()> {
-            self.ensure_owner()?;
-            self.paused = paused;
-            self.env().emit_event(PauseChanged { paused });
-            Ok(())
-        }
-
         fn asset_of(&self, token: AccountId) -> Result<Asset> {
             if token == self.base {
                 Ok(Asset::Base)
@@ -482,23 +475,36 @@ pub mod pool {
 
         /// Reads the oracle and prices the market, refusing stale or out-of-bounds readings.
         fn market(&self) -> Result<Market> {
-            let data = calls::latest(self.oracle, self.feed)?;
-            let age_ms = self.env().block_timestamp().saturating_sub(data.timestamp);
+            let (market, _, age_ms) = self.read_market()?;
             if age_ms > self.config.max_oracle_age_ms {
                 return Err(Error::OracleStale);
             }
-            if !(MIN_PRICE..=MAX_PRICE).contains(&data.price) || data.volatility > MAX_VOLATILITY {
-                return Err(Error::OracleInvalid);
-            }
+            Ok(market.priced)
+        }
+
+        /// Reads the oracle and prices the market, refusing out-of-bounds readings; returns the
+        /// reading's timestamp and age for the caller to judge.
+        fn read_market(&self) -> Result<(Reading, u64, u64)> {
+            let data = calls::latest(self.oracle, self.feed)?;
+            let age_ms = self.env().block_timestamp().saturating_sub(data.timestamp);
             let reading = OracleReading {
                 price: data.price,
                 volatility: data.volatility,
                 age_ms,
             };
-            self.config
+            let priced = self
+                .config
                 .curve
                 .market(&reading)
-                .map_err(|_| Error::OracleInvalid)
+                .map_err(|_| Error::OracleInvalid)?;
+            Ok((
+                Reading {
+                    priced,
+                    volatility: data.volatility,
+                },
+                data.timestamp,
+                age_ms,
+            ))
         }
 
         fn equilibrated(&self, market: &Market) -> Result<PoolState> {
@@ -508,30 +514,17 @@ pub mod pool {
             Ok(self.state.equilibrate(market.price, market.k, Rounding::Down)?)
         }
 
-        fn price_exact_in(&self, token_in: AccountId, amount_in: u128) -> Result<Trade> {
+        /// Prices a swap on the stored state at the oracle's current market.
+        fn price(&self, token_in: AccountId, amount: u128, kind: Kind) -> Result<(Trade, Market)> {
             let asset = self.asset_of(token_in)?;
-            self.ensure_trade_inputs(amount_in)?;
+            self.ensure_trade_inputs(amount)?;
             let market = self.market()?;
-            Ok(keel_curve::swap_exact_in(
-                &self.state,
-                &market,
-                &self.config.curve,
-                asset,
-                amount_in,
-            )?)
-        }
-
-        fn price_exact_out(&self, token_in: AccountId, amount_out: u128) -> Result<Trade> {
-            let asset = self.asset_of(token_in)?;
-            self.ensure_trade_inputs(amount_out)?;
-            let market = self.market()?;
-            Ok(keel_curve::swap_exact_out(
-                &self.state,
-                &market,
-                &self.config.curve,
-                asset,
-                amount_out,
-            )?)
+            let curve = &self.config.curve;
+            let trade = match kind {
+                Kind::ExactIn => keel_curve::swap_exact_in(&self.state, &market, curve, asset, amount),
+                Kind::ExactOut => keel_curve::swap_exact_out(&self.state, &market, curve, asset, amount),
+            }?;
+            Ok((trade, market))
         }
 
         fn ensure_trade_inputs(&self, amount: u128) -> Result<()> {
@@ -544,8 +537,7 @@ pub mod pool {
             Ok(())
         }
 
-        fn quote_of(&self, trade: &Trade) -> Result<Quote> {
-            let market = self.market()?;
+        fn quote_of(&self, trade: &Trade, market: &Market) -> Result<Quote> {
             let after = trade.after.equilibrate(market.price, market.k, Rounding::Down)?;
             Ok(Quote {
                 amount_in: trade.amount_in,
@@ -558,18 +550,19 @@ pub mod pool {
 
         /// Stores the trade's state, then moves the tokens (state before calls: a token that
         /// calls back finds the pool already settled, and pallet-contracts refuses re-entry).
-        fn settle(&mut self, token_in: AccountId, trade: &Trade, to: AccountId) -> Result<()> {
+        fn settle(
+            &mut self,
+            token_in: AccountId,
+            trade: &Trade,
+            market: &Market,
+            to: AccountId,
+        ) -> Result<()> {
             self.state = trade.after;
             let trader = self.env().caller();
             let pool = self.env().account_id();
             let token_out = self.token_of(trade.asset_in.other());
             calls::pull(token_in, trader, pool, trade.amount_in)?;
             calls::pay(token_out, to, trade.amount_out)?;
-            let market = self.market()?;
-            let inventory_after = trade
-                .after
-                .equilibrate(market.price, market.k, Rounding::Down)?
-                .inventory(market.price)?;
             self.env().emit_event(Swapped {
                 trader,
                 to,
@@ -578,7 +571,6 @@ pub mod pool {
                 amount_out: trade.amount_out,
                 fee: trade.fee,
                 oracle_price: market.price,
-                inventory_after,
             });
             Ok(())
         }

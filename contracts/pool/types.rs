@@ -46,16 +46,22 @@ pub struct Quote {
     pub inventory_after: i128,
 }
 
-/// What the pool reads from its oracle, with the age the pool judges it by.
+/// What the pool reads from its oracle and the prices it derives, as a wallet shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
-pub struct OracleStatus {
-    /// Quote per base, 1e18.
+pub struct MarketStatus {
+    /// Oracle price, quote per base, 1e18.
     pub price: u128,
-    /// Annualised volatility, 1e18.
+    /// Oracle annualised volatility, 1e18.
     pub volatility: u128,
     /// When the reading was taken (ms).
     pub timestamp: u64,
     /// Milliseconds between the reading and the current block.
     pub age_ms: u64,
+    /// The curve's `k` now (1e18).
+    pub k: u128,
+    /// The fee now (1e18; 0.001e18 = 10 bps).
+    pub fee: u128,
+    /// Whether the reading is older than `max_oracle_age_ms`, so swaps are refused.
+    pub stale: bool,
 }

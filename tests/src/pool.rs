@@ -5,9 +5,9 @@ use ink::codegen::TraitCallBuilder;
 use ink::env::call::FromAccountId;
 use ink::env::DefaultEnvironment;
 use ink::primitives::{AccountId, Hash};
-use keel_curve::{Market as Priced, PoolState};
+use keel_curve::PoolState;
 use keel_pool::pool::PoolRef;
-use keel_pool::{Error, OracleStatus, PoolConfig, Quote};
+use keel_pool::{Error, MarketStatus, PoolConfig, Quote};
 use keel_traits::FeedId;
 use psp22::PSP22;
 
@@ -187,12 +187,8 @@ pub fn curve_state(chain: &mut Chain, pool: AccountId) -> PoolState {
     chain.call(crate::OWNER, pool, call_data!(at(pool).call().curve_state()))
 }
 
-pub fn market_now(chain: &mut Chain, pool: AccountId) -> R<Priced> {
-    chain.call(crate::OWNER, pool, call_data!(at(pool).call().market_now()))
-}
-
-pub fn oracle_status(chain: &mut Chain, pool: AccountId) -> R<OracleStatus> {
-    chain.call(crate::OWNER, pool, call_data!(at(pool).call().oracle_status()))
+pub fn market_status(chain: &mut Chain, pool: AccountId) -> R<MarketStatus> {
+    chain.call(crate::OWNER, pool, call_data!(at(pool).call().market_status()))
 }
 
 pub fn config(chain: &mut Chain, pool: AccountId) -> PoolConfig {
@@ -220,11 +216,11 @@ pub fn set_config(chain: &mut Chain, who: Actor, pool: AccountId, config: PoolCo
 }
 
 pub fn pause(chain: &mut Chain, who: Actor, pool: AccountId) -> R<()> {
-    chain.call(who, pool, call_data!(at(pool).call_mut().pause()))
+    chain.call(who, pool, call_data!(at(pool).call_mut().set_paused(true)))
 }
 
 pub fn unpause(chain: &mut Chain, who: Actor, pool: AccountId) -> R<()> {
-    chain.call(who, pool, call_data!(at(pool).call_mut().unpause()))
+    chain.call(who, pool, call_data!(at(pool).call_mut().set_paused(false)))
 }
 
 pub fn transfer_ownership(chain: &mut Chain, who: Actor, pool: AccountId, new_owner: AccountId) -> R<()> {

@@ -44,7 +44,10 @@ fn later_deposit_takes_the_reserve_ratio_and_leaves_the_rest() {
             .expect("deposit");
     assert_eq!(base_in, 10 * UNIT);
     // the ratio is applied to whole shares, so the quote taken may fall a few units short of 100
-    assert!(quote_in <= 100 * UNIT && 100 * UNIT - quote_in <= 10, "{quote_in}");
+    assert!(
+        quote_in <= 100 * UNIT && 100 * UNIT - quote_in <= 10,
+        "{quote_in}"
+    );
     assert_eq!(shares, total / 10_000);
     assert_eq!(m.balance(m.base, BOB), bob_base - base_in);
     assert_eq!(m.balance(m.quote, BOB), bob_quote - quote_in);

@@ -61,7 +61,7 @@ fn fee_k_and_skew_at(volatility: u128) -> (u128, u128, u128) {
         ..Setup::default()
     });
     pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 5_000 * UNIT)).expect("sell base");
-    let market = pool::market_now(&mut m.chain, m.pool).expect("market");
+    let market = pool::market_status(&mut m.chain, m.pool).expect("market");
     let mid = pool::mid_price(&mut m.chain, m.pool).expect("mid");
     (market.fee, market.k, 10 * UNIT - mid)
 }
@@ -78,8 +78,8 @@ fn higher_volatility_widens_the_fee_and_steepens_the_skew() {
 #[test]
 fn an_older_oracle_reading_widens_the_fee() {
     let mut m = Market::standard();
-    let fresh = pool::market_now(&mut m.chain, m.pool).expect("market").fee;
+    let fresh = pool::market_status(&mut m.chain, m.pool).expect("market").fee;
     m.chain.advance(24_000);
-    let four_blocks = pool::market_now(&mut m.chain, m.pool).expect("market").fee;
+    let four_blocks = pool::market_status(&mut m.chain, m.pool).expect("market").fee;
     assert!(four_blocks > fresh, "{fresh} -> {four_blocks}");
 }

@@ -179,9 +179,11 @@ impl CurveParams {
     /// The market a trade is priced in, from an oracle reading.
     ///
     /// # Errors
-    /// [`CurveError::InvalidPrice`] for a price outside the curve's bounds.
+    /// [`CurveError::InvalidPrice`] for a price or volatility outside the curve's bounds.
     pub fn market(&self, reading: &OracleReading) -> Result<Market, CurveError> {
-        if !(crate::MIN_PRICE..=crate::MAX_PRICE).contains(&reading.price) {
+        if !(crate::MIN_PRICE..=crate::MAX_PRICE).contains(&reading.price)
+            || reading.volatility > crate::MAX_VOLATILITY
+        {
             return Err(CurveError::InvalidPrice);
         }
         Ok(Market {

@@ -21,7 +21,8 @@ pub enum CurveError {
     PriceBandExceeded,
     /// The trade would push the inventory imbalance `|q|` beyond `q_max`.
     InventoryLimitExceeded,
-    /// The oracle price is zero or outside [`crate::MIN_PRICE`]..=[`crate::MAX_PRICE`].
+    /// The oracle price is zero or outside [`crate::MIN_PRICE`]..=[`crate::MAX_PRICE`], or its
+    /// volatility is above [`crate::MAX_VOLATILITY`].
     InvalidPrice,
     /// A parameter is outside its documented bounds.
     InvalidParameter,

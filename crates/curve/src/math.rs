@@ -54,9 +54,10 @@ pub fn sub(a: U256, b: U256) -> Result<U256, CurveError> {
     a.checked_sub(b).ok_or(CurveError::Overflow)
 }
 
-/// `a * b` in 256 bits, checked.
+/// `a * b` in 256 bits, checked. Formed through [`full_mul`] so the contract carries one
+/// multiplication routine instead of two.
 pub fn mul(a: U256, b: U256) -> Result<U256, CurveError> {
-    a.checked_mul(b).ok_or(CurveError::Overflow)
+    narrow512(full_mul(a, b))
 }
 
 /// `n / d` on 512-bit values, rounded as asked.
@@ -83,14 +84,13 @@ pub fn mul_div_u128(a: u128, b: u128, c: u128, rounding: Rounding) -> Result<u12
 
 /// Integer square root of a 512-bit value, rounded as asked; the root of a 512-bit value fits in 256.
 pub fn sqrt512(x: U512, rounding: Rounding) -> Result<U256, CurveError> {
-    let root = x.integer_sqrt();
-    let root = match rounding {
-        Rounding::Up if root.checked_mul(root) != Some(x) => {
-            root.checked_add(U512::one()).ok_or(CurveError::Overflow)?
+    let root = narrow512(x.integer_sqrt())?;
+    match rounding {
+        Rounding::Up if full_mul(root, root) != x => {
+            root.checked_add(U256::one()).ok_or(CurveError::Overflow)
         }
-        _ => root,
-    };
-    narrow512(root)
+        _ => Ok(root),
+    }
 }
 
 /// Square root of a 1e18 fixed-point value, as 1e18 fixed point, rounded down.

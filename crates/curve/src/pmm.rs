@@ -100,10 +100,13 @@ fn compare_value(
     if denominator.is_zero() {
         return Err(CurveError::DivisionByZero);
     }
-    let scaled = denominator
-        .checked_mul(U512::from(amount))
-        .ok_or(CurveError::Overflow)?;
-    Ok(numerator.cmp(&scaled))
+    // Compared by division rather than by multiplying out: one 512-bit division routine serves
+    // the whole crate, where a 512-bit multiply would add several KiB to the contract.
+    let (quotient, remainder) = numerator.div_mod(denominator);
+    Ok(match quotient.cmp(&U512::from(amount)) {
+        Ordering::Equal if !remainder.is_zero() => Ordering::Greater,
+        order => order,
+    })
 }
 
 /// The least `x` in `lo..=hi` at which `holds(x)`, for a predicate that is false below some point
@@ -113,7 +116,7 @@ fn least_where(
     lo: u128,
     hi: u128,
     guess: u128,
-    mut holds: impl FnMut(u128) -> Result<bool, CurveError>,
+    holds: &mut dyn FnMut(u128) -> Result<bool, CurveError>,
 ) -> Result<Option<u128>, CurveError> {
     let guess = guess.clamp(lo, hi);
     let mut step = 1u128;
@@ -196,33 +199,33 @@ pub fn solve_trade(
             minus = add(minus, mul(wide(d), wide(ONE))?)?;
         }
     }
-    let four_ac = U512::from(4u8)
-        .checked_mul(full_mul(one_minus_k, k_s0_sq))
-        .ok_or(CurveError::Overflow)?;
-    let root = if plus >= minus {
-        // x = 2 k s0^2 / (b + sqrt(b^2 + 4 (1-k) k s0^2)): no cancellation for b >= 0.
-        let b = sub(plus, minus)?;
-        let disc = full_mul(b, b).checked_add(four_ac).ok_or(CurveError::Overflow)?;
-        let denominator = add(b, sqrt512(disc, Rounding::Down)?)?;
-        if denominator.is_zero() {
-            return Err(CurveError::InsufficientLiquidity);
-        }
-        mul_div(k_s0_sq, U256::from(2u8), denominator, Rounding::Up)?
+    if one_minus_k.is_zero() {
+        return Err(CurveError::InsufficientLiquidity);
+    }
+    // The positive root x = (sqrt(b^2 + 4 (1-k) k s0^2) - b) / (2 (1-k)). In exact integers the
+    // subtraction loses nothing: the root's ceiling is off by less than one, so the guess is within
+    // a unit of the solution and the search below settles the last unit.
+    let four_ac = full_mul(mul(U256::from(4u8), one_minus_k)?, k_s0_sq);
+    let (b_abs, b_negative) = if plus >= minus {
+        (sub(plus, minus)?, false)
     } else {
-        // x = (m + sqrt(m^2 + 4 (1-k) k s0^2)) / (2 (1-k)) with m = -b > 0.
-        if one_minus_k.is_zero() {
-            return Err(CurveError::InsufficientLiquidity);
-        }
-        let m = sub(minus, plus)?;
-        let disc = full_mul(m, m).checked_add(four_ac).ok_or(CurveError::Overflow)?;
-        let numerator = add(m, sqrt512(disc, Rounding::Up)?)?;
-        mul_div(
-            numerator,
-            U256::one(),
-            mul(one_minus_k, U256::from(2u8))?,
-            Rounding::Up,
-        )?
+        (sub(minus, plus)?, true)
     };
+    let disc = full_mul(b_abs, b_abs)
+        .checked_add(four_ac)
+        .ok_or(CurveError::Overflow)?;
+    let sqrt = sqrt512(disc, Rounding::Up)?;
+    let numerator = if b_negative {
+        add(sqrt, b_abs)?
+    } else {
+        sub(sqrt, b_abs)?
+    };
+    let root = mul_div(
+        numerator,
+        U256::one(),
+        mul(one_minus_k, U256::from(2u8))?,
+        Rounding::Up,
+    )?;
     let x = narrow(root)?;
     if x == 0 {
         return Err(CurveError::InsufficientLiquidity);
@@ -232,11 +235,11 @@ pub fn solve_trade(
     // integral.
     let level = match direction {
         // The least level whose drain from `s1` is worth no more than the amount paid in.
-        Direction::Drain => least_where(1, s1, x, |level| {
+        Direction::Drain => least_where(1, s1, x, &mut |level| {
             Ok(compare_value(s0, s1, level, price, k, long_amount)? != Ordering::Greater)
         })?,
         // The least level whose refill from `s1` is worth at least the amount paid out.
-        Direction::Refill => least_where(s1, u128::MAX, x, |level| {
+        Direction::Refill => least_where(s1, u128::MAX, x, &mut |level| {
             Ok(compare_value(s0, level, s1, price, k, long_amount)? != Ordering::Less)
         })?,
     };
@@ -288,14 +291,13 @@ pub fn solve_target(
     let top = u128::MAX.saturating_sub(s1);
     let y = match rounding {
         // The largest gap worth no more than the excess: one below the least worth more.
-        Rounding::Down => least_where(0, top, guess, |y| Ok(worth(y)? == Ordering::Greater))?
+        Rounding::Down => least_where(0, top, guess, &mut |y| Ok(worth(y)? == Ordering::Greater))?
             .ok_or(CurveError::Overflow)?
             .checked_sub(1)
             .ok_or(CurveError::Overflow)?,
         // The least gap worth at least the excess.
-        Rounding::Up => {
-            least_where(0, top, guess, |y| Ok(worth(y)? != Ordering::Less))?.ok_or(CurveError::Overflow)?
-        }
+        Rounding::Up => least_where(0, top, guess, &mut |y| Ok(worth(y)? != Ordering::Less))?
+            .ok_or(CurveError::Overflow)?,
     };
     s1.checked_add(y).ok_or(CurveError::Overflow)
 }
@@ -360,12 +362,12 @@ mod tests {
 
     #[test]
     fn least_where_finds_the_switch_from_any_guess() {
-        let at_37 = |x: u128| Ok(x >= 37);
+        let mut at_37 = |x: u128| Ok(x >= 37);
         for guess in [0, 1, 36, 37, 38, 1000, u128::MAX] {
-            assert_eq!(least_where(0, 1000, guess, at_37), Ok(Some(37)), "{guess}");
+            assert_eq!(least_where(0, 1000, guess, &mut at_37), Ok(Some(37)), "{guess}");
         }
-        assert_eq!(least_where(40, 1000, 50, at_37), Ok(Some(40)));
-        assert_eq!(least_where(0, 30, 10, at_37), Ok(None));
+        assert_eq!(least_where(40, 1000, 50, &mut at_37), Ok(Some(40)));
+        assert_eq!(least_where(0, 30, 10, &mut at_37), Ok(None));
     }
 
     #[test]
