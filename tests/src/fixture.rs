@@ -9,19 +9,20 @@ use ink::env::DefaultEnvironment;
 use ink::primitives::AccountId;
 use keel_pool::PoolConfig;
 
+/// A contract ref's `new(..)` before the deployment details are filled in.
+pub type Constructor<C, Args, R> = CreateBuilder<
+    DefaultEnvironment,
+    C,
+    Unset<ink::primitives::Hash>,
+    Set<LimitParamsV2<DefaultEnvironment>>,
+    Unset<u128>,
+    Set<ExecutionInput<Args>>,
+    Unset<ink::env::call::state::Salt>,
+    Set<ReturnType<R>>,
+>;
+
 /// Call data of a constructor built with a contract ref's `new(..)`.
-pub fn constructor_data<Args: parity_scale_codec::Encode, R, C>(
-    builder: CreateBuilder<
-        DefaultEnvironment,
-        C,
-        Unset<ink::primitives::Hash>,
-        Set<LimitParamsV2<DefaultEnvironment>>,
-        Unset<u128>,
-        Set<ExecutionInput<Args>>,
-        Unset<ink::env::call::state::Salt>,
-        Set<ReturnType<R>>,
-    >,
-) -> Vec<u8> {
+pub fn constructor_data<C, Args: parity_scale_codec::Encode, R>(builder: Constructor<C, Args, R>) -> Vec<u8> {
     let params = builder
         .code_hash(Default::default())
         .endowment(0)
