@@ -2,7 +2,8 @@
 //! of each call on the compiled Wasm, next to a plain PSP22 transfer measured in the same process,
 //! plus the contracts' code sizes.
 //!
-//! Run: `cargo bench -p keel-tests --bench gas` (after `scripts/build.sh`).
+//! Run: `cargo run -p keel-tests --example gas` (after `scripts/build.sh`). Weights do not depend
+//! on how the host binary is optimised, so the debug build the tests use is enough.
 
 use keel_tests::pool::{self, Deposit, Swap, Withdraw};
 use keel_tests::{token, Cost, Market, ALICE, BOB, CAROL, UNIT};
