@@ -1,11 +1,11 @@
-//! The pool's calls out: token transfers and the oracle read, each turning a failed call into a
+//! The pool's calls out: token transfers, the oracle read and the venue trade, each turning a failed call into a
 //! named error instead of a trap.
 
 use crate::{Error, Result};
 use ink::codegen::TraitCallBuilder;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
-use keel_traits::{FeedId, Oracle, OracleData};
+use keel_traits::{FeedId, Oracle, OracleData, Venue};
 use psp22::PSP22;
 
 /// Pulls `value` of `token` from `from` into the pool (needs the caller's prior `approve`).
@@ -42,5 +42,43 @@ pub fn latest(oracle: AccountId, feed: FeedId) -> Result<OracleData> {
     match oracle.call().latest(feed).try_invoke() {
         Ok(Ok(result)) => result.map_err(Error::Oracle),
         _ => Err(Error::OracleCallFailed),
+    }
+}
+
+/// Lets `spender` move `value` of the pool's `token`.
+pub fn approve(token: AccountId, spender: AccountId, value: u128) -> Result<()> {
+    let mut token: ink::contract_ref!(PSP22, ink::env::DefaultEnvironment) = token.into();
+    match token.call_mut().approve(spender, value).try_invoke() {
+        Ok(Ok(result)) => result.map_err(Error::Token),
+        _ => Err(Error::TokenCallFailed),
+    }
+}
+
+/// `owner`'s balance of `token`.
+pub fn balance(token: AccountId, owner: AccountId) -> Result<u128> {
+    let token: ink::contract_ref!(PSP22, ink::env::DefaultEnvironment) = token.into();
+    match token.call().balance_of(owner).try_invoke() {
+        Ok(Ok(value)) => Ok(value),
+        _ => Err(Error::TokenCallFailed),
+    }
+}
+
+/// Sells `amount_in` of `token_in` on `venue` for at least `min_out`, paid to the pool.
+pub fn sell_on_venue(
+    venue: AccountId,
+    token_in: AccountId,
+    amount_in: u128,
+    min_out: u128,
+    pool: AccountId,
+    deadline: u64,
+) -> Result<u128> {
+    let mut venue: ink::contract_ref!(Venue, ink::env::DefaultEnvironment) = venue.into();
+    match venue
+        .call_mut()
+        .swap_exact_in(token_in, amount_in, min_out, pool, deadline)
+        .try_invoke()
+    {
+        Ok(Ok(result)) => result.map_err(Error::Venue),
+        _ => Err(Error::VenueCallFailed),
     }
 }

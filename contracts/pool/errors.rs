@@ -1,5 +1,5 @@
 use keel_curve::CurveError;
-use keel_traits::OracleError;
+use keel_traits::{OracleError, VenueError};
 use psp22::PSP22Error;
 
 /// Why the pool refused a call. Every refusal reverts: no balance or state changes.
@@ -46,6 +46,19 @@ pub enum Error {
     Token(PSP22Error),
     /// The call to a token contract failed (wrong address, trapped).
     TokenCallFailed,
+    /// `|q|` is below the rebalance trigger.
+    RebalanceNotDue,
+    /// The last rebalance was less than `cooldown_ms` ago.
+    RebalanceCooldown,
+    /// The caller's `epoch` is not the pool's current one: another rebalance landed first.
+    StaleEpoch,
+    /// No venue is configured, so the pool cannot rebalance.
+    NoVenue,
+    /// The venue refused the trade (e.g. `SlippageExceeded` when its price is worse than the
+    /// oracle's by more than `max_venue_slippage_bps`).
+    Venue(VenueError),
+    /// The call to the venue failed (wrong address, trapped), or it paid less than it reported.
+    VenueCallFailed,
 }
 
 impl From<CurveError> for Error {

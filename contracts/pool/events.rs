@@ -14,6 +14,24 @@ pub struct Swapped {
     pub oracle_price: u128,
 }
 
+/// The pool sold excess inventory on its venue and paid the caller's bounty.
+#[ink::event]
+pub struct Rebalanced {
+    #[ink(topic)]
+    pub caller: AccountId,
+    /// The rebalance's number: `rebalance_status().epoch` before it, plus one.
+    #[ink(topic)]
+    pub epoch: u64,
+    pub token_sold: AccountId,
+    pub sold: u128,
+    pub bought: u128,
+    /// Paid to `caller`, in quote.
+    pub bounty: u128,
+    /// Inventory `q` (1e18) before and after.
+    pub q_before: i128,
+    pub q_after: i128,
+}
+
 /// Liquidity was deposited.
 #[ink::event]
 pub struct LiquidityAdded {

@@ -13,15 +13,16 @@ mod events;
 mod types;
 
 pub use errors::{Error, Result};
-pub use types::{MarketStatus, PoolConfig, Quote, MAX_ORACLE_AGE_CEIL_MS};
+pub use types::{MarketStatus, PoolConfig, Quote, RebalanceOutcome, RebalanceStatus, MAX_ORACLE_AGE_CEIL_MS};
 
 #[ink::contract]
 pub mod pool {
     use crate::events::*;
-    use crate::{calls, Error, MarketStatus, PoolConfig, Quote, Result};
+    use crate::{calls, Error, MarketStatus, PoolConfig, Quote, RebalanceOutcome, RebalanceStatus, Result};
     use ink::prelude::{string::String, vec::Vec};
     use keel_curve::math::{mul_div_u128, Rounding};
-    use keel_curve::{Asset, Market, OracleReading, PoolState, Trade, ONE};
+    use keel_curve::rebalance;
+    use keel_curve::{Asset, CurveError, Market, OracleReading, PoolState, Trade, ONE};
     use keel_traits::FeedId;
     use psp22::{PSP22Data, PSP22Error, PSP22Event, PSP22Metadata, PSP22};
 
@@ -51,6 +52,7 @@ pub mod pool {
         config: PoolConfig,
         state: PoolState,
         paused: bool,
+        rebalancing: RebalanceStatus,
         shares: PSP22Data,
     }
 
@@ -84,6 +86,7 @@ pub mod pool {
                 config,
                 state: PoolState::default(),
                 paused: false,
+                rebalancing: RebalanceStatus::default(),
                 shares: PSP22Data::default(),
             })
         }
@@ -235,6 +238,93 @@ pub mod pool {
             Ok(trade.amount_in)
         }
 
+        // ---- Rebalancing ----
+
+        /// Sells the pool's excess inventory on its venue once `|q|` has drifted to the
+        /// configured trigger, bringing it back to the target, and pays you a bounty (in quote)
+        /// from the pool's fees. Returns what was sold, bought and paid.
+        ///
+        /// Anyone may call it: every condition is checked here, whatever a keeper saw. Pass the
+        /// current `rebalance_status().epoch`; once a rebalance lands the epoch moves on, so the
+        /// same rebalance never runs or pays twice. The venue must pay at least the oracle value
+        /// less `max_venue_slippage_bps`, or the whole call reverts and nothing moves.
+        ///
+        /// # Errors
+        /// `Paused`, `Expired`, `StaleEpoch`, `NoVenue`, `RebalanceCooldown`, `NoLiquidity`,
+        /// `OracleStale`, `OracleInvalid`, `RebalanceNotDue`, `Venue(SlippageExceeded)` when the
+        /// venue's price is too far from the oracle's, `Venue(..)`, `VenueCallFailed`, `Token(..)`.
+        #[ink(message)]
+        pub fn rebalance(&mut self, epoch: u64, deadline: u64) -> Result<RebalanceOutcome> {
+            self.ensure_open(deadline)?;
+            let status = self.rebalancing;
+            if epoch != status.epoch {
+                return Err(Error::StaleEpoch);
+            }
+            let venue = self.config.venue.ok_or(Error::NoVenue)?;
+            let params = self.config.rebalance;
+            let now = self.env().block_timestamp();
+            if now < status.last_ms.saturating_add(params.cooldown_ms) {
+                return Err(Error::RebalanceCooldown);
+            }
+            let market = self.market()?;
+            let state = self.equilibrated(&market)?;
+            let plan = rebalance::plan(&state, market.price, &params)?.ok_or(Error::RebalanceNotDue)?;
+            let bounty = rebalance::bounty(&plan, &params, status.bounty_budget)?;
+            self.rebalancing = RebalanceStatus {
+                epoch: epoch.checked_add(1).ok_or(CurveError::Overflow)?,
+                last_ms: now,
+                bounty_budget: status
+                    .bounty_budget
+                    .checked_sub(bounty)
+                    .ok_or(CurveError::Overflow)?,
+            };
+            let pool = self.env().account_id();
+            let token_sold = self.token_of(plan.sell);
+            let token_bought = self.token_of(plan.sell.other());
+            let held = calls::balance(token_bought, pool)?;
+            calls::approve(token_sold, venue, plan.amount_in)?;
+            calls::sell_on_venue(venue, token_sold, plan.amount_in, plan.min_out, pool, now)?;
+            let bought = calls::balance(token_bought, pool)?
+                .checked_sub(held)
+                .filter(|b| *b >= plan.min_out)
+                .ok_or(Error::VenueCallFailed)?;
+            let after = rebalance::apply(&state, plan.sell, plan.amount_in, bought, bounty)?.equilibrate(
+                market.price,
+                market.k,
+                Rounding::Down,
+            )?;
+            self.state = after;
+            let caller = self.env().caller();
+            calls::pay(self.quote, caller, bounty)?;
+            let outcome = RebalanceOutcome {
+                epoch: self.rebalancing.epoch,
+                token_sold,
+                sold: plan.amount_in,
+                bought,
+                bounty,
+                q_before: plan.q_before,
+                q_after: after.inventory(market.price)?,
+            };
+            self.env().emit_event(Rebalanced {
+                caller,
+                epoch: outcome.epoch,
+                token_sold,
+                sold: outcome.sold,
+                bought,
+                bounty,
+                q_before: outcome.q_before,
+                q_after: outcome.q_after,
+            });
+            Ok(outcome)
+        }
+
+        /// Where rebalancing stands: the epoch to pass to `rebalance`, when the last one ran, and
+        /// the quote set aside from fees for bounties.
+        #[ink(message)]
+        pub fn rebalance_status(&self) -> RebalanceStatus {
+            self.rebalancing
+        }
+
         // ---- Views ----
 
         /// What selling exactly `amount_in` of `token_in` would pay now, fee included.
@@ -340,7 +430,8 @@ pub mod pool {
             })
         }
 
-        /// The configuration: curve parameters, fee schedule, bounds and oracle age limit.
+        /// The configuration: curve parameters, fee schedule, bounds, oracle age limit, and the
+        /// rebalancing venue and policy.
         #[ink(message)]
         pub fn config(&self) -> PoolConfig {
             self.config
@@ -558,6 +649,12 @@ pub mod pool {
             to: AccountId,
         ) -> Result<()> {
             self.state = trade.after;
+            let fee_value = match trade.asset_in {
+                Asset::Quote => trade.fee,
+                Asset::Base => mul_div_u128(trade.fee, market.price, ONE, Rounding::Down)?,
+            };
+            let budget = &mut self.rebalancing.bounty_budget;
+            *budget = budget.saturating_add(fee_value);
             let trader = self.env().caller();
             let pool = self.env().account_id();
             let token_out = self.token_of(trade.asset_in.other());

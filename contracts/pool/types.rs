@@ -1,4 +1,5 @@
-use keel_curve::CurveParams;
+use ink::primitives::AccountId;
+use keel_curve::{CurveParams, RebalanceParams};
 
 /// Longest oracle age a pool may be configured to accept (one hour).
 pub const MAX_ORACLE_AGE_CEIL_MS: u64 = 3_600_000;
@@ -12,6 +13,10 @@ pub struct PoolConfig {
     pub curve: CurveParams,
     /// Swaps are refused when the oracle's reading is older than this (milliseconds).
     pub max_oracle_age_ms: u64,
+    /// When and how inventory is rebalanced on `venue`.
+    pub rebalance: RebalanceParams,
+    /// The market `rebalance` sells excess inventory on; `None` disables rebalancing.
+    pub venue: Option<AccountId>,
 }
 
 impl Default for PoolConfig {
@@ -19,6 +24,8 @@ impl Default for PoolConfig {
         PoolConfig {
             curve: CurveParams::default(),
             max_oracle_age_ms: 60_000,
+            rebalance: RebalanceParams::default(),
+            venue: None,
         }
     }
 }
@@ -26,7 +33,9 @@ impl Default for PoolConfig {
 impl PoolConfig {
     /// Whether every value is within its hard bound.
     pub fn is_valid(&self) -> bool {
-        self.curve.validate().is_ok() && (1..=MAX_ORACLE_AGE_CEIL_MS).contains(&self.max_oracle_age_ms)
+        self.curve.validate().is_ok()
+            && self.rebalance.validate().is_ok()
+            && (1..=MAX_ORACLE_AGE_CEIL_MS).contains(&self.max_oracle_age_ms)
     }
 }
 
@@ -64,4 +73,33 @@ pub struct MarketStatus {
     pub fee: u128,
     /// Whether the reading is older than `max_oracle_age_ms`, so swaps are refused.
     pub stale: bool,
+}
+
+/// Where the pool's rebalancing stands, as keepers read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct RebalanceStatus {
+    /// Rebalances so far; `rebalance` must be called with this value, so two keepers racing for
+    /// the same rebalance cannot both execute it.
+    pub epoch: u64,
+    /// Block time of the last rebalance (ms), zero before the first.
+    pub last_ms: u64,
+    /// Quote the pool's fees have put aside for bounties and not yet paid.
+    pub bounty_budget: u128,
+}
+
+/// What a rebalance did (also emitted as `Rebalanced`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct RebalanceOutcome {
+    /// The epoch after this rebalance.
+    pub epoch: u64,
+    pub token_sold: AccountId,
+    pub sold: u128,
+    pub bought: u128,
+    /// Paid to the caller, in quote.
+    pub bounty: u128,
+    pub q_before: i128,
+    pub q_after: i128,
 }

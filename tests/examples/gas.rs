@@ -5,8 +5,10 @@
 //! Run: `cargo run -p keel-tests --example gas` (after `scripts/build.sh`). Weights do not depend
 //! on how the host binary is optimised, so the debug build the tests use is enough.
 
-use keel_tests::pool::{self, Deposit, Swap, Withdraw};
-use keel_tests::{token, Cost, Market, ALICE, BOB, CAROL, UNIT};
+use keel_pool::PoolConfig;
+use keel_sandbox::pool::{self, Deposit, Swap, Withdraw};
+use keel_sandbox::venue::{self, VenueSwap};
+use keel_sandbox::{token, Cost, Market, Setup, ALICE, BOB, CAROL, KEEPER, UNIT};
 
 const ROUNDS: u64 = 5;
 
@@ -30,7 +32,12 @@ impl Row {
 }
 
 fn main() {
-    let mut m = Market::standard();
+    // A venue deep enough that each rebalance fits the pool's slippage limit.
+    let mut m = Market::new(Setup {
+        venue_base_liquidity: 10_000_000 * UNIT,
+        venue_quote_liquidity: 100_000_000 * UNIT,
+        ..Setup::default()
+    });
     let names = [
         "psp22 transfer (baseline)",
         "swap_exact_in base->quote",
@@ -40,6 +47,8 @@ fn main() {
         "add_liquidity",
         "remove_liquidity",
         "quote_exact_in (view)",
+        "venue swap_exact_in (constant product)",
+        "rebalance (incl. its venue swap)",
     ];
     let mut rows: Vec<Row> = names
         .iter()
@@ -67,26 +76,38 @@ fn main() {
         rows[6].add(c.last_cost());
         pool::quote_exact_in(c, p, base, 10 * UNIT).expect("quote");
         rows[7].add(c.last_cost());
+        venue::swap_exact_in(c, BOB, m.venue, VenueSwap::exact_in(base, 10 * UNIT)).expect("venue swap");
+        rows[8].add(c.last_cost());
         c.advance(6_000);
         m.report(10 * UNIT, UNIT / 10 * 8).expect("oracle update");
     }
+    for epoch in 0..ROUNDS {
+        let (base, p) = (m.base, m.pool);
+        pool::swap_exact_in(&mut m.chain, BOB, p, Swap::exact_in(base, 12_000 * UNIT)).expect("drift");
+        pool::rebalance(&mut m.chain, KEEPER, p, epoch).expect("rebalance");
+        rows[9].add(m.chain.last_cost());
+        m.chain.advance(PoolConfig::default().rebalance.cooldown_ms);
+        m.report(10 * UNIT, UNIT / 10 * 8).expect("oracle update");
+    }
     let base = rows[0].mean();
+    let venue_swap = rows[8].mean();
     println!("\nOn-chain cost (drink pallet-contracts, mean of {ROUNDS} calls)\n");
-    println!("| call | ref_time | proof_size | ref_time / psp22 transfer |");
-    println!("|---|---:|---:|---:|");
+    println!("| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap |");
+    println!("|---|---:|---:|---:|---:|");
     for row in &rows {
         let c = row.mean();
         println!(
-            "| {} | {} | {} | {:.2} |",
+            "| {} | {} | {} | {:.2} | {:.2} |",
             row.name,
             c.ref_time,
             c.proof_size,
-            c.ref_time as f64 / base.ref_time as f64
+            c.ref_time as f64 / base.ref_time as f64,
+            c.ref_time as f64 / venue_swap.ref_time as f64
         );
     }
     println!("\n| contract | wasm bytes |\n|---|---:|");
-    for name in ["keel_pool", "keel_oracle", "keel_token"] {
-        let path = keel_tests::chain::ink_dir()
+    for name in ["keel_pool", "keel_venue", "keel_oracle", "keel_token"] {
+        let path = keel_sandbox::chain::ink_dir()
             .join(name)
             .join(format!("{name}.wasm"));
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);

@@ -1,9 +1,10 @@
 //! Owner operations: configuration within bounds, pause, ownership, code upgrade.
 
-use keel_curve::{CurveParams, ONE};
+use keel_curve::rebalance::{MAX_BOUNTY_BPS, MAX_SLIPPAGE_BPS};
+use keel_curve::{CurveParams, RebalanceParams, ONE};
 use keel_pool::{Error, PoolConfig};
-use keel_tests::pool::{self, PoolSetup};
-use keel_tests::{Market, BOB, OWNER};
+use keel_sandbox::pool::{self, PoolSetup};
+use keel_sandbox::{Market, BOB, OWNER};
 
 #[test]
 fn owner_changes_config_within_bounds() {
@@ -14,6 +15,7 @@ fn owner_changes_config_within_bounds() {
             ..Default::default()
         },
         max_oracle_age_ms: 30_000,
+        ..pool::config(&mut m.chain, m.pool)
     };
     pool::set_config(&mut m.chain, OWNER, m.pool, config).expect("set");
     assert_eq!(pool::config(&mut m.chain, m.pool), config);
@@ -47,6 +49,28 @@ fn out_of_bounds_config_is_refused() {
         },
         PoolConfig {
             max_oracle_age_ms: 0,
+            ..Default::default()
+        },
+        // A rebalance target at or above its trigger would flicker in and out of "due".
+        PoolConfig {
+            rebalance: RebalanceParams {
+                target: RebalanceParams::default().trigger,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        PoolConfig {
+            rebalance: RebalanceParams {
+                max_venue_slippage_bps: MAX_SLIPPAGE_BPS + 1,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        PoolConfig {
+            rebalance: RebalanceParams {
+                bounty_bps: MAX_BOUNTY_BPS + 1,
+                ..Default::default()
+            },
             ..Default::default()
         },
     ] {

@@ -3,8 +3,8 @@
 use keel_curve::math::{mul_div_u128, Rounding};
 use keel_curve::MINIMUM_LIQUIDITY;
 use keel_pool::Error;
-use keel_tests::pool::{self, Deposit, Withdraw};
-use keel_tests::{Market, Setup, ALICE, BOB, UNIT};
+use keel_sandbox::pool::{self, Deposit, Withdraw};
+use keel_sandbox::{Market, Setup, ALICE, BOB, UNIT};
 
 #[test]
 fn first_deposit_mints_sqrt_shares_and_locks_minimum_liquidity() {
@@ -123,7 +123,7 @@ fn donated_tokens_do_not_move_reserves_or_price() {
     let mut m = Market::standard();
     let mid = pool::mid_price(&mut m.chain, m.pool).expect("mid");
     let reserves = pool::reserves(&mut m.chain, m.pool);
-    keel_tests::token::transfer(&mut m.chain, BOB, m.base, m.pool, 5_000 * UNIT).expect("donation");
+    keel_sandbox::token::transfer(&mut m.chain, BOB, m.base, m.pool, 5_000 * UNIT).expect("donation");
     assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
     assert_eq!(pool::mid_price(&mut m.chain, m.pool), Ok(mid));
 }

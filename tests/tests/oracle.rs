@@ -1,8 +1,8 @@
 //! The oracle contract: reporters, sanity bounds, monotone timestamps and the jump bound.
 
 use keel_curve::{MAX_PRICE, MAX_VOLATILITY, ONE};
-use keel_tests::oracle::{self, Reading};
-use keel_tests::{Market, MALLORY, OWNER, REPORTER, UNIT};
+use keel_sandbox::oracle::{self, Reading};
+use keel_sandbox::{Market, MALLORY, OWNER, REPORTER, UNIT};
 use keel_traits::OracleError;
 
 fn reading(m: &Market, price: u128) -> Reading {

@@ -2,29 +2,17 @@
 
 use keel_curve::CurveError;
 use keel_pool::{Error, PoolConfig};
-use keel_tests::pool::{self, Deposit, Swap};
-use keel_tests::{Market, Snapshot, BOB, MALLORY, UNIT};
-
-/// Runs `call` and asserts it failed with `expected` without moving any balance or reserve.
-fn refused<T: std::fmt::Debug>(
-    m: &mut Market,
-    expected: Error,
-    call: impl FnOnce(&mut Market) -> Result<T, Error>,
-) {
-    let before: Snapshot = m.snapshot();
-    let got = call(m);
-    assert_eq!(got.map(|_| ()), Err(expected));
-    assert_eq!(m.snapshot(), before, "a refused call changed balances");
-}
+use keel_sandbox::pool::{self, Deposit, Swap};
+use keel_sandbox::{Market, BOB, MALLORY, UNIT};
 
 #[test]
 fn stale_oracle_refuses_swaps() {
     let mut m = Market::standard();
     m.chain.advance(PoolConfig::default().max_oracle_age_ms + 1);
-    refused(&mut m, Error::OracleStale, |m| {
+    m.assert_refused(Error::OracleStale, |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT))
     });
-    refused(&mut m, Error::OracleStale, |m| {
+    m.assert_refused(Error::OracleStale, |m| {
         pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, UNIT))
     });
 }
@@ -40,19 +28,19 @@ fn fresh_reading_reopens_trading_after_staleness() {
 #[test]
 fn paused_pool_refuses_swaps_and_deposits_but_not_withdrawals() {
     let mut m = Market::standard();
-    pool::pause(&mut m.chain, keel_tests::OWNER, m.pool).expect("pause");
-    refused(&mut m, Error::Paused, |m| {
+    pool::pause(&mut m.chain, keel_sandbox::OWNER, m.pool).expect("pause");
+    m.assert_refused(Error::Paused, |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT))
     });
-    refused(&mut m, Error::Paused, |m| {
+    m.assert_refused(Error::Paused, |m| {
         pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, UNIT))
     });
-    refused(&mut m, Error::Paused, |m| {
+    m.assert_refused(Error::Paused, |m| {
         pool::add_liquidity(&mut m.chain, BOB, m.pool, Deposit::of(UNIT, 10 * UNIT))
     });
-    let withdraw = keel_tests::pool::Withdraw::of(UNIT);
-    assert!(pool::remove_liquidity(&mut m.chain, keel_tests::ALICE, m.pool, withdraw).is_ok());
-    pool::unpause(&mut m.chain, keel_tests::OWNER, m.pool).expect("unpause");
+    let withdraw = keel_sandbox::pool::Withdraw::of(UNIT);
+    assert!(pool::remove_liquidity(&mut m.chain, keel_sandbox::ALICE, m.pool, withdraw).is_ok());
+    pool::unpause(&mut m.chain, keel_sandbox::OWNER, m.pool).expect("unpause");
     assert!(pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT)).is_ok());
 }
 
@@ -60,7 +48,7 @@ fn paused_pool_refuses_swaps_and_deposits_but_not_withdrawals() {
 fn expired_deadline_is_refused() {
     let mut m = Market::standard();
     let past = m.chain.now() - 1;
-    refused(&mut m, Error::Expired, |m| {
+    m.assert_refused(Error::Expired, |m| {
         pool::swap_exact_in(
             &mut m.chain,
             BOB,
@@ -71,7 +59,7 @@ fn expired_deadline_is_refused() {
             },
         )
     });
-    refused(&mut m, Error::Expired, |m| {
+    m.assert_refused(Error::Expired, |m| {
         pool::add_liquidity(
             &mut m.chain,
             BOB,
@@ -88,7 +76,7 @@ fn expired_deadline_is_refused() {
 fn slippage_bounds_are_enforced_both_kinds() {
     let mut m = Market::standard();
     let q = pool::quote_exact_in(&mut m.chain, m.pool, m.base, UNIT).expect("quote");
-    refused(&mut m, Error::SlippageExceeded, |m| {
+    m.assert_refused(Error::SlippageExceeded, |m| {
         let swap = Swap {
             limit: q.amount_out + 1,
             ..Swap::exact_in(m.base, UNIT)
@@ -96,7 +84,7 @@ fn slippage_bounds_are_enforced_both_kinds() {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, swap)
     });
     let q = pool::quote_exact_out(&mut m.chain, m.pool, m.quote, UNIT).expect("quote");
-    refused(&mut m, Error::SlippageExceeded, |m| {
+    m.assert_refused(Error::SlippageExceeded, |m| {
         let swap = Swap {
             limit: q.amount_in - 1,
             ..Swap::exact_out(m.quote, UNIT)
@@ -118,10 +106,10 @@ fn slippage_bounds_are_enforced_both_kinds() {
 fn a_token_that_is_not_the_pools_is_refused() {
     let mut m = Market::standard();
     let stranger = m.oracle;
-    refused(&mut m, Error::UnknownToken, |m| {
+    m.assert_refused(Error::UnknownToken, |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(stranger, UNIT))
     });
-    refused(&mut m, Error::UnknownToken, |m| {
+    m.assert_refused(Error::UnknownToken, |m| {
         pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(stranger, UNIT))
     });
 }
@@ -129,21 +117,21 @@ fn a_token_that_is_not_the_pools_is_refused() {
 #[test]
 fn zero_amounts_are_refused() {
     let mut m = Market::standard();
-    refused(&mut m, Error::ZeroAmount, |m| {
+    m.assert_refused(Error::ZeroAmount, |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 0))
     });
-    refused(&mut m, Error::ZeroAmount, |m| {
+    m.assert_refused(Error::ZeroAmount, |m| {
         pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, 0))
     });
-    refused(&mut m, Error::ZeroAmount, |m| {
+    m.assert_refused(Error::ZeroAmount, |m| {
         pool::add_liquidity(&mut m.chain, BOB, m.pool, Deposit::of(0, UNIT))
     });
-    refused(&mut m, Error::ZeroAmount, |m| {
+    m.assert_refused(Error::ZeroAmount, |m| {
         pool::remove_liquidity(
             &mut m.chain,
-            keel_tests::ALICE,
+            keel_sandbox::ALICE,
             m.pool,
-            keel_tests::pool::Withdraw::of(0),
+            keel_sandbox::pool::Withdraw::of(0),
         )
     });
 }
@@ -152,13 +140,13 @@ fn zero_amounts_are_refused() {
 fn amounts_near_u128_max_are_refused() {
     let mut m = Market::standard();
     let huge = u128::MAX - 1;
-    refused(&mut m, Error::Curve(CurveError::ReserveLimitExceeded), |m| {
+    m.assert_refused(Error::Curve(CurveError::ReserveLimitExceeded), |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, huge))
     });
-    refused(&mut m, Error::Curve(CurveError::InsufficientLiquidity), |m| {
+    m.assert_refused(Error::Curve(CurveError::InsufficientLiquidity), |m| {
         pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, huge))
     });
-    refused(&mut m, Error::Curve(CurveError::ReserveLimitExceeded), |m| {
+    m.assert_refused(Error::Curve(CurveError::ReserveLimitExceeded), |m| {
         pool::add_liquidity(&mut m.chain, BOB, m.pool, Deposit::of(huge, huge))
     });
 }
@@ -167,7 +155,7 @@ fn amounts_near_u128_max_are_refused() {
 fn a_trade_past_the_price_band_is_refused() {
     let mut m = Market::standard();
     // Buying 40% of the base reserve would push base far above oracle * 1.1.
-    refused(&mut m, Error::Curve(CurveError::PriceBandExceeded), |m| {
+    m.assert_refused(Error::Curve(CurveError::PriceBandExceeded), |m| {
         pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.quote, 40_000 * UNIT))
     });
 }
@@ -182,12 +170,12 @@ fn a_trade_past_the_inventory_bound_is_refused() {
         },
         ..PoolConfig::default()
     };
-    let mut m = Market::new(keel_tests::Setup {
+    let mut m = Market::new(keel_sandbox::Setup {
         config: wide_band,
         ..Default::default()
     });
     // Selling 20,000 base (10% of the pool's value) would leave q near 0.1 > q_max = 0.05.
-    refused(&mut m, Error::Curve(CurveError::InventoryLimitExceeded), |m| {
+    m.assert_refused(Error::Curve(CurveError::InventoryLimitExceeded), |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 20_000 * UNIT))
     });
 }
@@ -195,33 +183,27 @@ fn a_trade_past_the_inventory_bound_is_refused() {
 #[test]
 fn a_swap_without_allowance_is_refused_by_the_token() {
     let mut m = Market::standard();
-    keel_tests::token::approve(&mut m.chain, MALLORY, m.base, m.pool, 0).expect("revoke");
-    refused(
-        &mut m,
-        Error::Token(psp22::PSP22Error::InsufficientAllowance),
-        |m| pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.base, UNIT)),
-    );
+    keel_sandbox::token::approve(&mut m.chain, MALLORY, m.base, m.pool, 0).expect("revoke");
+    m.assert_refused(Error::Token(psp22::PSP22Error::InsufficientAllowance), |m| {
+        pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.base, UNIT))
+    });
 }
 
 #[test]
 fn unauthorized_admin_calls_are_refused() {
     let mut m = Market::standard();
     let config = PoolConfig::default();
-    refused(&mut m, Error::NotOwner, |m| {
+    m.assert_refused(Error::NotOwner, |m| {
         pool::set_config(&mut m.chain, MALLORY, m.pool, config)
     });
-    refused(&mut m, Error::NotOwner, |m| {
-        pool::pause(&mut m.chain, MALLORY, m.pool)
-    });
-    refused(&mut m, Error::NotOwner, |m| {
-        pool::unpause(&mut m.chain, MALLORY, m.pool)
-    });
-    refused(&mut m, Error::NotOwner, |m| {
+    m.assert_refused(Error::NotOwner, |m| pool::pause(&mut m.chain, MALLORY, m.pool));
+    m.assert_refused(Error::NotOwner, |m| pool::unpause(&mut m.chain, MALLORY, m.pool));
+    m.assert_refused(Error::NotOwner, |m| {
         pool::transfer_ownership(&mut m.chain, MALLORY, m.pool, MALLORY.account())
     });
-    refused(&mut m, Error::NotOwner, |m| {
+    m.assert_refused(Error::NotOwner, |m| {
         pool::set_code(&mut m.chain, MALLORY, m.pool, Default::default())
     });
     assert!(!pool::is_paused(&mut m.chain, m.pool));
-    assert_eq!(pool::owner(&mut m.chain, m.pool), keel_tests::OWNER.account());
+    assert_eq!(pool::owner(&mut m.chain, m.pool), keel_sandbox::OWNER.account());
 }

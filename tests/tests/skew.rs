@@ -1,8 +1,8 @@
 //! The inventory skew and the volatility input, observed through the deployed pool's quotes.
 
 use keel_curve::ONE;
-use keel_tests::pool::{self, Swap};
-use keel_tests::{Market, Setup, BOB, UNIT};
+use keel_sandbox::pool::{self, Swap};
+use keel_sandbox::{Market, Setup, BOB, UNIT};
 
 #[test]
 fn pool_long_base_quotes_base_cheaper_on_both_sides() {

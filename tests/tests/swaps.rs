@@ -1,7 +1,7 @@
 //! Swaps both ways and both kinds on the deployed pool, priced by the oracle and the curve.
 
-use keel_tests::pool::{self, Swap};
-use keel_tests::{Market, BOB, CAROL, UNIT};
+use keel_sandbox::pool::{self, Swap};
+use keel_sandbox::{Market, BOB, CAROL, UNIT};
 
 #[test]
 fn selling_base_exact_in_pays_quote_near_the_oracle_price() {

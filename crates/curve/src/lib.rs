@@ -7,11 +7,13 @@
 //! The math and its derivation: `crates/curve/README.md`.
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub mod cpmm;
 pub mod dynamic;
 mod error;
 pub mod liquidity;
 pub mod math;
 pub mod pmm;
+pub mod rebalance;
 pub mod state;
 pub mod swap;
 
@@ -19,6 +21,7 @@ pub use dynamic::{CurveParams, Market, OracleReading};
 pub use error::CurveError;
 pub use liquidity::{deposit, withdraw, Deposit, Withdrawal, MINIMUM_LIQUIDITY};
 pub use math::ONE;
+pub use rebalance::{RebalanceParams, RebalancePlan};
 pub use state::{Asset, PoolState, Regime};
 pub use swap::{swap_exact_in, swap_exact_out, Trade};
 

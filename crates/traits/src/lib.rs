@@ -5,5 +5,7 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 mod oracle;
+mod venue;
 
 pub use oracle::{FeedId, Oracle, OracleData, OracleError};
+pub use venue::{Venue, VenueError};

@@ -1,7 +1,7 @@
 //! An in-process chain (drink's pallet-contracts runtime) that deploys the compiled Wasm and
 //! takes SCALE-encoded calls built with the contracts' own call builders.
 
-use drink::minimal::MinimalSandbox;
+use drink::minimal::{MinimalSandbox, RuntimeEvent};
 use drink::pallet_contracts::{Determinism, ExecReturnValue};
 use drink::sandbox_api::prelude::*;
 use drink::session::{ContractBundle, Session};
@@ -27,6 +27,8 @@ pub const BOB: Actor = Actor(3);
 pub const CAROL: Actor = Actor(4);
 pub const REPORTER: Actor = Actor(5);
 pub const MALLORY: Actor = Actor(6);
+/// Signs rebalances in the keeper's sandbox backend and in tests of it.
+pub const KEEPER: Actor = Actor(7);
 
 impl Actor {
     pub fn account(self) -> AccountId {
@@ -61,6 +63,7 @@ pub struct Bundles {
     pub token: ContractBundle,
     pub oracle: ContractBundle,
     pub pool: ContractBundle,
+    pub venue: ContractBundle,
 }
 
 /// Directory cargo-contract wrote the bundles to: `$KEEL_INK_DIR` or `<workspace>/target/ink`.
@@ -69,7 +72,7 @@ pub fn ink_dir() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("..")
+                .join("../..")
                 .join("target")
                 .join("ink")
         })
@@ -91,6 +94,7 @@ pub fn bundles() -> &'static Bundles {
             token: load("keel_token"),
             oracle: load("keel_oracle"),
             pool: load("keel_pool"),
+            venue: load("keel_venue"),
         }
     })
 }
@@ -99,6 +103,7 @@ pub fn bundles() -> &'static Bundles {
 pub struct Chain {
     session: Session<MinimalSandbox>,
     now_ms: u64,
+    block: u64,
     last_cost: Cost,
     salt: u32,
 }
@@ -112,7 +117,7 @@ impl Default for Chain {
 impl Chain {
     pub fn new() -> Self {
         let mut session = Session::<MinimalSandbox>::default();
-        for actor in [OWNER, ALICE, BOB, CAROL, REPORTER, MALLORY] {
+        for actor in [OWNER, ALICE, BOB, CAROL, REPORTER, MALLORY, KEEPER] {
             session
                 .sandbox()
                 .mint_into(&actor.runtime(), ACTOR_FUNDS)
@@ -121,6 +126,7 @@ impl Chain {
         let mut chain = Chain {
             session,
             now_ms: START_MS,
+            block: 0,
             last_cost: Cost::default(),
             salt: 0,
         };
@@ -143,7 +149,29 @@ impl Chain {
     pub fn advance(&mut self, ms: u64) {
         let next = self.now_ms.saturating_add(ms);
         self.session.sandbox().build_block();
+        self.block = self.block.saturating_add(1);
         self.set_time(next);
+    }
+
+    /// Blocks built since the chain started.
+    pub fn block(&self) -> u64 {
+        self.block
+    }
+
+    /// Contract events emitted since the last call (emitter, SCALE-encoded event), oldest first.
+    pub fn take_events(&mut self) -> Vec<(AccountId, Vec<u8>)> {
+        let records = self.session.sandbox().events();
+        self.session.sandbox().reset_events();
+        records
+            .into_iter()
+            .filter_map(|record| match record.event {
+                RuntimeEvent::Contracts(drink::pallet_contracts::Event::ContractEmitted {
+                    contract,
+                    data,
+                }) => Some((AccountId::from(*AsRef::<[u8; 32]>::as_ref(&contract)), data)),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Weight consumed by the last call or deployment.

@@ -7,7 +7,7 @@ use ink::env::DefaultEnvironment;
 use ink::primitives::{AccountId, Hash};
 use keel_curve::PoolState;
 use keel_pool::pool::PoolRef;
-use keel_pool::{Error, MarketStatus, PoolConfig, Quote};
+use keel_pool::{Error, MarketStatus, PoolConfig, Quote, RebalanceOutcome, RebalanceStatus};
 use keel_traits::FeedId;
 use psp22::PSP22;
 
@@ -233,4 +233,13 @@ pub fn transfer_ownership(chain: &mut Chain, who: Actor, pool: AccountId, new_ow
 
 pub fn set_code(chain: &mut Chain, who: Actor, pool: AccountId, code_hash: Hash) -> R<()> {
     chain.call(who, pool, call_data!(at(pool).call_mut().set_code(code_hash)))
+}
+
+/// Calls `rebalance(epoch, FAR)` as `who` (the keeper, who earns the bounty).
+pub fn rebalance(chain: &mut Chain, who: Actor, pool: AccountId, epoch: u64) -> R<RebalanceOutcome> {
+    chain.call(who, pool, call_data!(at(pool).call_mut().rebalance(epoch, FAR)))
+}
+
+pub fn rebalance_status(chain: &mut Chain, pool: AccountId) -> RebalanceStatus {
+    chain.call(crate::OWNER, pool, call_data!(at(pool).call().rebalance_status()))
 }

@@ -1,8 +1,12 @@
-//! A funded market: two tokens, an oracle with a fresh reading, and a pool with liquidity.
+//! A funded market: two tokens, an oracle with a fresh reading, and a pool and a constant-product
+//! venue with liquidity.
 
 use crate::oracle::{Reading, FEED};
 use crate::pool::{Deposit, PoolSetup};
-use crate::{oracle, pool, token, Actor, Chain, ALICE, BOB, CAROL, MALLORY, OWNER, REPORTER, UNIT};
+use crate::venue::VenueDeposit;
+use crate::{
+    oracle, pool, token, venue, Actor, Chain, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, REPORTER, UNIT,
+};
 use ink::env::call::utils::{ReturnType, Set, Unset};
 use ink::env::call::{CreateBuilder, ExecutionInput, LimitParamsV2};
 use ink::env::DefaultEnvironment;
@@ -41,19 +45,27 @@ pub struct Setup {
     /// Alice's first deposit.
     pub base_liquidity: u128,
     pub quote_liquidity: u128,
+    /// Carol's first deposit into the venue (token A = base, token B = quote), minted to her on
+    /// top of her trader funds.
+    pub venue_base_liquidity: u128,
+    pub venue_quote_liquidity: u128,
     /// Tokens of each kind every trader starts with.
     pub trader_funds: u128,
+    /// The pool's configuration; its `venue` defaults to the fixture's venue.
     pub config: PoolConfig,
 }
 
 impl Default for Setup {
-    /// Base at 10 quote, 80%/yr volatility, 100,000 base + 1,000,000 quote of liquidity.
+    /// Base at 10 quote, 80%/yr volatility, 100,000 base + 1,000,000 quote of liquidity in the pool
+    /// and the same in the venue, so both start at the oracle's price.
     fn default() -> Self {
         Setup {
             price: 10 * UNIT,
             volatility: UNIT / 10 * 8,
             base_liquidity: 100_000 * UNIT,
             quote_liquidity: 1_000_000 * UNIT,
+            venue_base_liquidity: 100_000 * UNIT,
+            venue_quote_liquidity: 1_000_000 * UNIT,
             trader_funds: 1_000_000 * UNIT,
             config: PoolConfig::default(),
         }
@@ -67,25 +79,34 @@ pub struct Market {
     pub quote: AccountId,
     pub oracle: AccountId,
     pub pool: AccountId,
+    /// A constant-product venue trading base (token A) against quote (token B) at
+    /// [`VENUE_FEE_BPS`].
+    pub venue: AccountId,
 }
 
-/// Everyone's token and share balances, the pool's accounted reserves and its share supply.
+/// Everyone's token and pool share balances, the pool's accounted reserves and its share supply,
+/// and the venue's accounted reserves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Snapshot {
     pub balances: Vec<(Actor, u128, u128, u128)>,
     pub pool_tokens: (u128, u128),
     pub reserves: (u128, u128),
     pub total_shares: u128,
+    pub venue_reserves: (u128, u128),
 }
+
+/// The venue's swap fee: Uniswap v2's 0.30%.
+pub const VENUE_FEE_BPS: u32 = 30;
 
 pub const TRADERS: [Actor; 4] = [ALICE, BOB, CAROL, MALLORY];
 
 impl Market {
-    /// Deploys and funds everything; Alice provides the first liquidity.
+    /// Deploys and funds everything; Alice provides the pool's first liquidity, Carol the venue's.
     pub fn new(setup: Setup) -> Market {
         let mut chain = Chain::new();
         let base = token::deploy(&mut chain, OWNER, "BASE");
         let quote = token::deploy(&mut chain, OWNER, "QUOTE");
+        let venue = venue::deploy(&mut chain, OWNER, base, quote, VENUE_FEE_BPS).expect("venue deploys");
         let oracle = oracle::deploy(&mut chain, OWNER, 2_000);
         oracle::add_reporter(&mut chain, OWNER, oracle, REPORTER.account()).expect("add reporter");
         let now = chain.now();
@@ -103,7 +124,10 @@ impl Market {
                 quote,
                 oracle,
                 feed: FEED,
-                config: setup.config,
+                config: PoolConfig {
+                    venue: setup.config.venue.or(Some(venue)),
+                    ..setup.config
+                },
             },
         )
         .expect("pool deploys");
@@ -111,6 +135,7 @@ impl Market {
             for t in [base, quote] {
                 token::mint(&mut chain, OWNER, t, trader.account(), setup.trader_funds).expect("mint");
                 token::approve(&mut chain, trader, t, pool, u128::MAX).expect("approve");
+                token::approve(&mut chain, trader, t, venue, u128::MAX).expect("approve");
             }
         }
         let mut market = Market {
@@ -119,10 +144,19 @@ impl Market {
             quote,
             oracle,
             pool,
+            venue,
         };
         if setup.base_liquidity > 0 {
             let deposit = Deposit::of(setup.base_liquidity, setup.quote_liquidity);
             pool::add_liquidity(&mut market.chain, ALICE, pool, deposit).expect("first deposit");
+        }
+        if setup.venue_base_liquidity > 0 {
+            let (a, b) = (setup.venue_base_liquidity, setup.venue_quote_liquidity);
+            let carol = CAROL.account();
+            token::mint(&mut market.chain, OWNER, base, carol, a).expect("mint");
+            token::mint(&mut market.chain, OWNER, quote, carol, b).expect("mint");
+            venue::add_liquidity(&mut market.chain, CAROL, venue, VenueDeposit::of(a, b))
+                .expect("first venue deposit");
         }
         market
     }
@@ -136,6 +170,7 @@ impl Market {
         let (base, quote, pool) = (self.base, self.quote, self.pool);
         let balances = TRADERS
             .iter()
+            .chain([KEEPER].iter())
             .map(|a| {
                 let who = a.account();
                 (
@@ -154,6 +189,7 @@ impl Market {
             ),
             reserves: pool::reserves(&mut self.chain, pool),
             total_shares: pool::total_shares(&mut self.chain, pool),
+            venue_reserves: venue::reserves(&mut self.chain, self.venue),
         }
     }
 
@@ -174,5 +210,18 @@ impl Market {
 
     pub fn balance(&mut self, token: AccountId, who: Actor) -> u128 {
         token::balance(&mut self.chain, token, who.account())
+    }
+
+    /// Runs `call`, asserts it failed with `expected`, and asserts it moved no balance, reserve
+    /// or share (a [`Snapshot`] before and after).
+    pub fn assert_refused<T: std::fmt::Debug, E: std::fmt::Debug + PartialEq>(
+        &mut self,
+        expected: E,
+        call: impl FnOnce(&mut Market) -> Result<T, E>,
+    ) {
+        let before = self.snapshot();
+        let got = call(self);
+        assert_eq!(got.map(|_| ()), Err(expected));
+        assert_eq!(self.snapshot(), before, "a refused call changed balances");
     }
 }

@@ -1,0 +1,274 @@
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+//! A constant-product venue (Uniswap v2 math): the market Keel's keeper sells excess pool
+//! inventory on, and the baseline the pool's prices and costs are compared with.
+//!
+//! It speaks the shared `keel_traits::Venue` interface, so the keeper drives any venue the same
+//! way. The math lives in `keel_curve::cpmm`; this crate holds storage, token movements and
+//! events. LP shares are plain accounting: they are not a token and cannot be transferred, only
+//! burnt by their holder, which keeps the contract small.
+
+mod calls;
+mod errors;
+mod events;
+
+pub use errors::{venue_error, Error, Result};
+
+#[ink::contract]
+pub mod venue {
+    use crate::events::*;
+    use crate::{calls, venue_error, Error, Result};
+    use keel_curve::cpmm::{self, CpState, Side, FEE_BPS_MAX};
+    use keel_curve::CurveError;
+    use keel_traits::VenueError;
+    use psp22::PSP22Data;
+
+    /// Holder of the shares locked at the first deposit: the all-zero account, whose key nobody has.
+    pub const LOCKED_SHARES_HOLDER: [u8; 32] = [0u8; 32];
+
+    #[ink(storage)]
+    pub struct ConstantProduct {
+        token_a: AccountId,
+        token_b: AccountId,
+        fee_bps: u32,
+        state: CpState,
+        shares: PSP22Data,
+    }
+
+    impl ConstantProduct {
+        /// Creates an empty venue trading `token_a` against `token_b`, charging `fee_bps` on
+        /// every swap's input (30 = 0.30%, Uniswap v2's fee). The fee stays with the LPs.
+        ///
+        /// # Errors
+        /// `IdenticalTokens` when both tokens are the same; `InvalidFee` above 1,000 bps.
+        #[ink(constructor)]
+        pub fn new(token_a: AccountId, token_b: AccountId, fee_bps: u32) -> Result<Self> {
+            if token_a == token_b {
+                return Err(Error::IdenticalTokens);
+            }
+            if fee_bps > FEE_BPS_MAX {
+                return Err(Error::InvalidFee);
+            }
+            Ok(Self {
+                token_a,
+                token_b,
+                fee_bps,
+                state: CpState::default(),
+                shares: PSP22Data::default(),
+            })
+        }
+
+        /// Deposits up to `a_max` and `b_max` and credits shares to `to`.
+        ///
+        /// The first deposit sets the price and takes both amounts as given (1,000 shares are
+        /// locked forever); later deposits take the largest amounts in the current reserve ratio,
+        /// so the unused remainder stays in your wallet. Approve both tokens first.
+        /// Returns `(a_in, b_in, shares)`.
+        ///
+        /// # Errors
+        /// `Expired`, `ZeroAmount`, `MinSharesNotMet`, `Curve(ReserveLimitExceeded | ZeroAmount)`
+        /// for amounts too large or too small to mint a share, `Token(..)` when a transfer is
+        /// refused (e.g. missing allowance), `TokenCallFailed`.
+        #[ink(message)]
+        pub fn add_liquidity(
+            &mut self,
+            a_max: u128,
+            b_max: u128,
+            min_shares: u128,
+            to: AccountId,
+            deadline: u64,
+        ) -> Result<(u128, u128, u128)> {
+            self.ensure_deadline(deadline)?;
+            if a_max == 0 || b_max == 0 {
+                return Err(Error::ZeroAmount);
+            }
+            let deposit = cpmm::deposit(&self.state, self.shares.total_supply(), a_max, b_max)?;
+            if deposit.shares < min_shares {
+                return Err(Error::MinSharesNotMet);
+            }
+            self.state = deposit.after;
+            if deposit.locked > 0 {
+                self.mint_shares(AccountId::from(LOCKED_SHARES_HOLDER), deposit.locked)?;
+            }
+            self.mint_shares(to, deposit.shares)?;
+            let provider = self.env().caller();
+            let venue = self.env().account_id();
+            calls::pull(self.token_a, provider, venue, deposit.amount_a)?;
+            calls::pull(self.token_b, provider, venue, deposit.amount_b)?;
+            self.env().emit_event(LiquidityAdded {
+                provider,
+                to,
+                amount_a: deposit.amount_a,
+                amount_b: deposit.amount_b,
+                shares: deposit.shares,
+            });
+            Ok((deposit.amount_a, deposit.amount_b, deposit.shares))
+        }
+
+        /// Burns `shares` of yours and pays your pro-rata part of both reserves, rounded down,
+        /// to `to`. Returns `(a_out, b_out)`.
+        ///
+        /// # Errors
+        /// `Expired`, `ZeroAmount`, `InsufficientShares`, `MinAmountsNotMet`,
+        /// `Curve(ZeroOutput)` when so few shares would pay nothing of a token, `Token(..)`,
+        /// `TokenCallFailed`.
+        #[ink(message)]
+        pub fn remove_liquidity(
+            &mut self,
+            shares: u128,
+            min_a: u128,
+            min_b: u128,
+            to: AccountId,
+            deadline: u64,
+        ) -> Result<(u128, u128)> {
+            self.ensure_deadline(deadline)?;
+            if shares == 0 {
+                return Err(Error::ZeroAmount);
+            }
+            let provider = self.env().caller();
+            if self.shares.balance_of(provider) < shares {
+                return Err(Error::InsufficientShares);
+            }
+            let out = cpmm::withdraw(&self.state, self.shares.total_supply(), shares)?;
+            if out.amount_a < min_a || out.amount_b < min_b {
+                return Err(Error::MinAmountsNotMet);
+            }
+            self.state = out.after;
+            self.shares
+                .burn(provider, shares)
+                .map_err(|_| Error::InsufficientShares)?;
+            calls::pay(self.token_a, to, out.amount_a)?;
+            calls::pay(self.token_b, to, out.amount_b)?;
+            self.env().emit_event(LiquidityRemoved {
+                provider,
+                to,
+                amount_a: out.amount_a,
+                amount_b: out.amount_b,
+                shares,
+            });
+            Ok((out.amount_a, out.amount_b))
+        }
+
+        /// The venue's token balances as it accounts them: `(a, b)`. Tokens sent to the venue
+        /// without a swap or deposit are not counted and do not move the price.
+        #[ink(message)]
+        pub fn reserves(&self) -> (u128, u128) {
+            (self.state.reserve_a, self.state.reserve_b)
+        }
+
+        /// The venue's tokens: `(a, b)`.
+        #[ink(message)]
+        pub fn tokens(&self) -> (AccountId, AccountId) {
+            (self.token_a, self.token_b)
+        }
+
+        /// The swap fee in basis points of the input.
+        #[ink(message)]
+        pub fn fee_bps(&self) -> u32 {
+            self.fee_bps
+        }
+
+        /// Shares in existence, including the 1,000 locked at the first deposit.
+        #[ink(message)]
+        pub fn total_shares(&self) -> u128 {
+            self.shares.total_supply()
+        }
+
+        /// Shares held by `owner`. Shares cannot be transferred, only burnt by their holder.
+        #[ink(message)]
+        pub fn shares_of(&self, owner: AccountId) -> u128 {
+            self.shares.balance_of(owner)
+        }
+
+        fn ensure_deadline(&self, deadline: u64) -> Result<()> {
+            if self.env().block_timestamp() > deadline {
+                Err(Error::Expired)
+            } else {
+                Ok(())
+            }
+        }
+
+        /// Prices selling `amount_in` of `token_in` on the stored reserves.
+        fn price(
+            &self,
+            token_in: AccountId,
+            amount_in: u128,
+        ) -> core::result::Result<cpmm::Swap, VenueError> {
+            let side = if token_in == self.token_a {
+                Side::A
+            } else if token_in == self.token_b {
+                Side::B
+            } else {
+                return Err(VenueError::UnknownToken);
+            };
+            cpmm::swap(&self.state, side, amount_in, self.fee_bps).map_err(venue_error)
+        }
+
+        fn mint_shares(&mut self, to: AccountId, value: u128) -> Result<()> {
+            // Share events are left out on purpose: shares are not a token wallets should list.
+            self.shares
+                .mint(to, value)
+                .map_err(|_| Error::Curve(CurveError::Overflow))?;
+            Ok(())
+        }
+    }
+
+    impl keel_traits::Venue for ConstantProduct {
+        /// Sells exactly `amount_in` of `token_in` for the other token, paid to `to`; refuses
+        /// unless at least `min_out` comes out. Approve `token_in` first. Returns the amount out.
+        ///
+        /// # Errors
+        /// `Expired`, `UnknownToken`, `ZeroAmount` (also for a trade too small to pay anything),
+        /// `InsufficientLiquidity` before the first deposit, `SlippageExceeded`, `Overflow` past
+        /// the reserve limit, `TransferFailed` (e.g. missing allowance or balance).
+        #[ink(message)]
+        fn swap_exact_in(
+            &mut self,
+            token_in: AccountId,
+            amount_in: u128,
+            min_out: u128,
+            to: AccountId,
+            deadline: u64,
+        ) -> core::result::Result<u128, VenueError> {
+            if self.env().block_timestamp() > deadline {
+                return Err(VenueError::Expired);
+            }
+            let swap = self.price(token_in, amount_in)?;
+            if swap.amount_out < min_out {
+                return Err(VenueError::SlippageExceeded);
+            }
+            // State before calls: a token that calls back finds the venue already settled.
+            self.state = swap.after;
+            let token_out = if token_in == self.token_a {
+                self.token_b
+            } else {
+                self.token_a
+            };
+            let trader = self.env().caller();
+            let venue = self.env().account_id();
+            calls::pull(token_in, trader, venue, amount_in).map_err(|_| VenueError::TransferFailed)?;
+            calls::pay(token_out, to, swap.amount_out).map_err(|_| VenueError::TransferFailed)?;
+            self.env().emit_event(Swapped {
+                trader,
+                to,
+                token_in,
+                amount_in,
+                amount_out: swap.amount_out,
+            });
+            Ok(swap.amount_out)
+        }
+
+        /// What `swap_exact_in` would pay now for `amount_in` of `token_in`, fee deducted.
+        ///
+        /// # Errors
+        /// As `swap_exact_in`, without the slippage and deadline checks.
+        #[ink(message)]
+        fn quote_exact_in(
+            &self,
+            token_in: AccountId,
+            amount_in: u128,
+        ) -> core::result::Result<u128, VenueError> {
+            Ok(self.price(token_in, amount_in)?.amount_out)
+        }
+    }
+}

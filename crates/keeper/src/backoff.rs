@@ -1,0 +1,72 @@
+//! Per-pool backoff after failed calls: exponential, bounded, reset by a success.
+
+/// How long to stay away from a pool after failures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Backoff {
+    /// Delay after the first failure (ms).
+    pub base_ms: u64,
+    /// Longest delay, however many failures (ms).
+    pub max_ms: u64,
+}
+
+impl Backoff {
+    /// Delay after `failures` consecutive failures: `base * 2^(failures - 1)`, at most `max`.
+    pub fn delay_ms(&self, failures: u32) -> u64 {
+        if failures == 0 {
+            return 0;
+        }
+        let doublings = failures.saturating_sub(1).min(63);
+        self.base_ms
+            .checked_mul(1u64 << doublings)
+            .unwrap_or(u64::MAX)
+            .min(self.max_ms)
+    }
+}
+
+/// A pool's recent failure record, as the keeper keeps it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Health {
+    /// Consecutive failed attempts.
+    pub failures: u32,
+    /// No new attempt before this block time (ms).
+    pub retry_at_ms: u64,
+}
+
+impl Health {
+    pub fn record_failure(&mut self, now_ms: u64, backoff: &Backoff) {
+        self.failures = self.failures.saturating_add(1);
+        self.retry_at_ms = now_ms.saturating_add(backoff.delay_ms(self.failures));
+    }
+
+    pub fn record_success(&mut self) {
+        *self = Health::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const B: Backoff = Backoff {
+        base_ms: 6_000,
+        max_ms: 60_000,
+    };
+
+    #[test]
+    fn delay_doubles_then_caps() {
+        let delays: Vec<u64> = (0..7).map(|n| B.delay_ms(n)).collect();
+        assert_eq!(delays, [0, 6_000, 12_000, 24_000, 48_000, 60_000, 60_000]);
+        assert_eq!(B.delay_ms(u32::MAX), 60_000);
+    }
+
+    #[test]
+    fn failures_push_retry_out_and_success_resets() {
+        let mut h = Health::default();
+        h.record_failure(1_000, &B);
+        assert_eq!((h.failures, h.retry_at_ms), (1, 7_000));
+        h.record_failure(7_000, &B);
+        assert_eq!((h.failures, h.retry_at_ms), (2, 19_000));
+        h.record_success();
+        assert_eq!(h, Health::default());
+    }
+}

@@ -1,0 +1,187 @@
+//! The keeper's decision for one pool, from what it read: rebalance now, wait, or skip.
+//!
+//! Pure: no I/O and no clock, so every branch is unit-tested. The due check and the trade plan
+//! are the pool's own (`keel_curve::rebalance`), computed on the state the keeper read, so the
+//! keeper proposes exactly what the contract would do; the contract re-checks everything anyway.
+
+use crate::backoff::Health;
+use keel_curve::math::Rounding;
+use keel_curve::rebalance::{self, RebalancePlan};
+use keel_curve::{CurveError, Market, PoolState};
+use keel_pool::{MarketStatus, PoolConfig, RebalanceStatus};
+
+/// One pool as the keeper read it (all from view messages, in one block).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolView {
+    pub state: PoolState,
+    pub market: MarketStatus,
+    pub config: PoolConfig,
+    pub rebalancing: RebalanceStatus,
+    pub paused: bool,
+    pub total_shares: u128,
+}
+
+impl PoolView {
+    /// The market the pool prices with now.
+    pub fn priced(&self) -> Market {
+        Market {
+            price: self.market.price,
+            k: self.market.k,
+            fee: self.market.fee,
+        }
+    }
+
+    /// The stored state with the short side re-derived at the current oracle, as the pool sees it.
+    ///
+    /// # Errors
+    /// As [`PoolState::equilibrate`].
+    pub fn equilibrated(&self) -> Result<PoolState, CurveError> {
+        self.state
+            .equilibrate(self.market.price, self.market.k, Rounding::Down)
+    }
+
+    /// Inventory `q` (1e18), positive when long base.
+    ///
+    /// # Errors
+    /// As [`PoolState::inventory`].
+    pub fn inventory(&self) -> Result<i128, CurveError> {
+        self.equilibrated()?.inventory(self.market.price)
+    }
+}
+
+/// The operator's limits on when submitting is worth it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Estimated cost of one rebalance transaction, in the pool's quote units: a rebalance whose
+    /// bounty does not cover it is skipped.
+    pub tx_cost: u128,
+    /// Skip when the oracle reading would be older than the pool accepts within this margin
+    /// (the transaction lands a block or more after the read).
+    pub oracle_margin_ms: u64,
+}
+
+/// Why nothing is submitted yet, though the pool may become due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wait {
+    /// `|q|` is below the trigger.
+    InBand { q: i128, trigger: u128 },
+    /// Due, but the pool's cooldown since the last rebalance has not passed.
+    Cooldown { until_ms: u64 },
+    /// Due, but this keeper's calls to the pool failed recently; it retries after this.
+    Backoff { until_ms: u64, failures: u32 },
+}
+
+/// Why this pool cannot or should not be rebalanced now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Skip {
+    Paused,
+    NoVenue,
+    NoLiquidity,
+    /// The oracle's reading is (about to be) older than the pool accepts.
+    OracleStale {
+        age_ms: u64,
+        max_ms: u64,
+    },
+    /// The bounty would not pay for the transaction.
+    Unprofitable {
+        bounty: u128,
+        tx_cost: u128,
+    },
+    /// The pool's math refused the state the keeper read.
+    Curve(CurveError),
+}
+
+/// What to do about one pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Call `rebalance(epoch, ..)`; the plan and bounty are what the pool should do and pay.
+    Rebalance {
+        epoch: u64,
+        plan: RebalancePlan,
+        bounty: u128,
+    },
+    Wait(Wait),
+    Skip(Skip),
+}
+
+impl Decision {
+    /// A short, stable label for logs and metrics.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Decision::Rebalance { .. } => "rebalance",
+            Decision::Wait(Wait::InBand { .. }) => "in_band",
+            Decision::Wait(Wait::Cooldown { .. }) => "cooldown",
+            Decision::Wait(Wait::Backoff { .. }) => "backoff",
+            Decision::Skip(Skip::Paused) => "paused",
+            Decision::Skip(Skip::NoVenue) => "no_venue",
+            Decision::Skip(Skip::NoLiquidity) => "no_liquidity",
+            Decision::Skip(Skip::OracleStale { .. }) => "oracle_stale",
+            Decision::Skip(Skip::Unprofitable { .. }) => "unprofitable",
+            Decision::Skip(Skip::Curve(_)) => "curve_error",
+        }
+    }
+}
+
+/// Decides for one pool at block time `now_ms`.
+///
+/// Order matters and mirrors the contract's checks: a pool that cannot be rebalanced at all is
+/// skipped before its inventory is looked at; a pool in band waits; a due pool still waits for its
+/// cooldown and for this keeper's own backoff; and a due rebalance is skipped when unprofitable.
+pub fn decide(view: &PoolView, policy: &Policy, health: &Health, now_ms: u64) -> Decision {
+    if view.paused {
+        return Decision::Skip(Skip::Paused);
+    }
+    if view.config.venue.is_none() {
+        return Decision::Skip(Skip::NoVenue);
+    }
+    if view.total_shares == 0 {
+        return Decision::Skip(Skip::NoLiquidity);
+    }
+    let max_ms = view.config.max_oracle_age_ms;
+    if view.market.stale || view.market.age_ms.saturating_add(policy.oracle_margin_ms) > max_ms {
+        return Decision::Skip(Skip::OracleStale {
+            age_ms: view.market.age_ms,
+            max_ms,
+        });
+    }
+    let params = &view.config.rebalance;
+    let plan = match view
+        .equilibrated()
+        .and_then(|state| rebalance::plan(&state, view.market.price, params))
+    {
+        Ok(Some(plan)) => plan,
+        Ok(None) => {
+            let q = view.inventory().unwrap_or_default();
+            return Decision::Wait(Wait::InBand {
+                q,
+                trigger: params.trigger,
+            });
+        }
+        Err(e) => return Decision::Skip(Skip::Curve(e)),
+    };
+    let until_ms = view.rebalancing.last_ms.saturating_add(params.cooldown_ms);
+    if now_ms < until_ms {
+        return Decision::Wait(Wait::Cooldown { until_ms });
+    }
+    if now_ms < health.retry_at_ms {
+        return Decision::Wait(Wait::Backoff {
+            until_ms: health.retry_at_ms,
+            failures: health.failures,
+        });
+    }
+    let bounty = match rebalance::bounty(&plan, params, view.rebalancing.bounty_budget) {
+        Ok(b) => b,
+        Err(e) => return Decision::Skip(Skip::Curve(e)),
+    };
+    if bounty < policy.tx_cost {
+        return Decision::Skip(Skip::Unprofitable {
+            bounty,
+            tx_cost: policy.tx_cost,
+        });
+    }
+    Decision::Rebalance {
+        epoch: view.rebalancing.epoch,
+        plan,
+        bounty,
+    }
+}

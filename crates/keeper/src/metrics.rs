@@ -1,0 +1,170 @@
+//! Prometheus metrics, served on a loopback address only.
+//!
+//! Per pool: inventory `q`, oracle age, fee, `k` (gauges), decisions by kind, submissions,
+//! failures and landed rebalances (counters), bounties earned.
+
+use crate::decide::{Decision, PoolView};
+use keel_curve::ONE;
+use keel_pool::RebalanceOutcome;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::Registry;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+type Labels = Vec<(&'static str, String)>;
+type FloatGauge = Family<Labels, Gauge<f64, AtomicU64>>;
+
+/// The keeper's metrics registry.
+pub struct Metrics {
+    registry: Registry,
+    q: FloatGauge,
+    oracle_age_seconds: FloatGauge,
+    fee_bps: FloatGauge,
+    k: FloatGauge,
+    decisions: Family<Labels, Counter>,
+    submissions: Family<Labels, Counter>,
+    failures: Family<Labels, Counter>,
+    rebalances: Family<Labels, Counter>,
+    bounty: FloatGauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn ratio(x: u128) -> f64 {
+    x as f64 / ONE as f64
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("keel_keeper");
+        let m = Metrics {
+            q: FloatGauge::default(),
+            oracle_age_seconds: FloatGauge::default(),
+            fee_bps: FloatGauge::default(),
+            k: FloatGauge::default(),
+            decisions: Family::default(),
+            submissions: Family::default(),
+            failures: Family::default(),
+            rebalances: Family::default(),
+            bounty: FloatGauge::default(),
+            registry: Registry::default(),
+        };
+        registry.register(
+            "inventory_q",
+            "Pool inventory imbalance q (fraction)",
+            m.q.clone(),
+        );
+        registry.register(
+            "oracle_age_seconds",
+            "Age of the pool's oracle reading",
+            m.oracle_age_seconds.clone(),
+        );
+        registry.register("fee_bps", "Pool fee now (basis points)", m.fee_bps.clone());
+        registry.register("k", "Pool curve k now", m.k.clone());
+        registry.register("decisions", "Decisions by kind", m.decisions.clone());
+        registry.register(
+            "submissions",
+            "Rebalance transactions sent",
+            m.submissions.clone(),
+        );
+        registry.register(
+            "failures",
+            "Failed passes (chain errors or refusals)",
+            m.failures.clone(),
+        );
+        registry.register(
+            "rebalances",
+            "Rebalances this keeper landed",
+            m.rebalances.clone(),
+        );
+        registry.register(
+            "bounty_tokens",
+            "Bounties earned (quote tokens)",
+            m.bounty.clone(),
+        );
+        Metrics { registry, ..m }
+    }
+
+    fn pool(name: &str) -> Labels {
+        vec![("pool", name.to_string())]
+    }
+
+    pub fn observe(&self, pool: &str, view: &PoolView, decision: &Decision) {
+        let labels = Self::pool(pool);
+        if let Ok(q) = view.inventory() {
+            self.q.get_or_create(&labels).set(q as f64 / ONE as f64);
+        }
+        self.oracle_age_seconds
+            .get_or_create(&labels)
+            .set(view.market.age_ms as f64 / 1_000.0);
+        self.fee_bps
+            .get_or_create(&labels)
+            .set(ratio(view.market.fee) * 10_000.0);
+        self.k.get_or_create(&labels).set(ratio(view.market.k));
+        let mut by_kind = labels;
+        by_kind.push(("decision", decision.label().to_string()));
+        self.decisions.get_or_create(&by_kind).inc();
+    }
+
+    pub fn submitted(&self, pool: &str) {
+        self.submissions.get_or_create(&Self::pool(pool)).inc();
+    }
+
+    pub fn failed(&self, pool: &str) {
+        self.failures.get_or_create(&Self::pool(pool)).inc();
+    }
+
+    pub fn landed(&self, pool: &str, outcome: &RebalanceOutcome) {
+        let labels = Self::pool(pool);
+        self.rebalances.get_or_create(&labels).inc();
+        let earned = self.bounty.get_or_create(&labels);
+        earned.set(earned.get() + ratio(outcome.bounty));
+    }
+
+    /// The metrics in Prometheus' text format.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = encode(&mut out, &self.registry);
+        out
+    }
+}
+
+/// Serves `/metrics` (any path, in fact) on `addr` from a background thread.
+///
+/// # Errors
+/// Refuses any address that is not loopback: the endpoint has no authentication.
+pub fn serve(metrics: Arc<Metrics>, addr: SocketAddr) -> std::io::Result<SocketAddr> {
+    if !addr.ip().is_loopback() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("metrics address {addr} is not loopback; refusing to expose it"),
+        ));
+    }
+    let listener = TcpListener::bind(addr)?;
+    let bound = listener.local_addr()?;
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request);
+            let body = metrics.render();
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body.as_bytes());
+        }
+    });
+    Ok(bound)
+}

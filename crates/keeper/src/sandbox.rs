@@ -1,0 +1,140 @@
+//! The keeper's chain in drink's in-process runtime: the compiled contracts, no node.
+//!
+//! Reads are calls of the pool's view messages; the dry-run is a call inside a snapshot that is
+//! rolled back; a submission executes at once, in the current block, and its result and
+//! `Rebalanced` events wait for [`Chain::wait_included`].
+
+use crate::calls;
+use crate::chain::{Chain, ChainError, Head, Included, Submitted};
+use crate::decide::PoolView;
+use ink::primitives::AccountId;
+use keel_pool::{Error as PoolError, RebalanceOutcome};
+use keel_sandbox::{Actor, ChainError as DrinkError};
+use parity_scale_codec::Decode;
+use std::collections::HashMap;
+
+/// How long a sandbox transaction stays valid (its `deadline`), in milliseconds.
+const DEADLINE_MS: u64 = 60_000;
+
+/// A keeper signing as `signer` on a drink chain it borrows.
+pub struct SandboxChain<'a> {
+    chain: &'a mut keel_sandbox::Chain,
+    signer: Actor,
+    pending: HashMap<Vec<u8>, Included>,
+    sent: u64,
+}
+
+impl<'a> SandboxChain<'a> {
+    pub fn new(chain: &'a mut keel_sandbox::Chain, signer: Actor) -> Self {
+        SandboxChain {
+            chain,
+            signer,
+            pending: HashMap::new(),
+            sent: 0,
+        }
+    }
+
+    fn view<T: Decode>(&mut self, pool: AccountId, data: Vec<u8>) -> Result<T, ChainError> {
+        self.chain.try_call(self.signer, pool, data).map_err(from_drink)
+    }
+}
+
+fn from_drink(e: DrinkError) -> ChainError {
+    match e {
+        DrinkError::Dispatch(d) => ChainError::Reverted(format!("{d:?}")),
+        DrinkError::Lang(l) => ChainError::Decode(format!("{l:?}")),
+        DrinkError::Decode(d) => ChainError::Decode(d),
+    }
+}
+
+/// The `Rebalanced` event's fields, in the order ink! encodes them.
+#[derive(Decode)]
+struct RebalancedEvent {
+    _caller: AccountId,
+    epoch: u64,
+    token_sold: AccountId,
+    sold: u128,
+    bought: u128,
+    bounty: u128,
+    q_before: i128,
+    q_after: i128,
+}
+
+/// Decodes the `Rebalanced` events `pool` emitted among `events`; other events do not decode to
+/// the exact length and are skipped.
+pub fn rebalanced_events(pool: AccountId, events: &[(AccountId, Vec<u8>)]) -> Vec<RebalanceOutcome> {
+    events
+        .iter()
+        .filter(|(emitter, _)| *emitter == pool)
+        .filter_map(|(_, data)| {
+            let mut input = &data[..];
+            let e = RebalancedEvent::decode(&mut input).ok()?;
+            input.is_empty().then_some(RebalanceOutcome {
+                epoch: e.epoch,
+                token_sold: e.token_sold,
+                sold: e.sold,
+                bought: e.bought,
+                bounty: e.bounty,
+                q_before: e.q_before,
+                q_after: e.q_after,
+            })
+        })
+        .collect()
+}
+
+impl Chain for SandboxChain<'_> {
+    fn head(&mut self) -> Result<Head, ChainError> {
+        Ok(Head {
+            number: self.chain.block(),
+            time_ms: self.chain.now(),
+        })
+    }
+
+    fn read_pool(&mut self, pool: AccountId) -> Result<PoolView, ChainError> {
+        let calls = calls::views(pool);
+        let market: Result<_, PoolError> = self.view(pool, calls.market_status)?;
+        Ok(PoolView {
+            state: self.view(pool, calls.curve_state)?,
+            market: market.map_err(|e| ChainError::Reverted(format!("market_status: {e:?}")))?,
+            config: self.view(pool, calls.config)?,
+            rebalancing: self.view(pool, calls.rebalance_status)?,
+            paused: self.view(pool, calls.is_paused)?,
+            total_shares: self.view(pool, calls.total_supply)?,
+        })
+    }
+
+    fn dry_run_rebalance(
+        &mut self,
+        pool: AccountId,
+        epoch: u64,
+    ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
+        let data = calls::rebalance(pool, epoch, self.chain.now().saturating_add(DEADLINE_MS));
+        let signer = self.signer;
+        self.chain
+            .dry_run(|c| c.try_call(signer, pool, data))
+            .map_err(from_drink)
+    }
+
+    fn submit_rebalance(&mut self, pool: AccountId, epoch: u64) -> Result<Submitted, ChainError> {
+        let data = calls::rebalance(pool, epoch, self.chain.now().saturating_add(DEADLINE_MS));
+        self.chain.take_events();
+        let result: Result<RebalanceOutcome, PoolError> =
+            self.chain.try_call(self.signer, pool, data).map_err(from_drink)?;
+        let events = rebalanced_events(pool, &self.chain.take_events());
+        self.sent = self.sent.saturating_add(1);
+        let handle = self.sent.to_le_bytes().to_vec();
+        let included = Included {
+            block: self.chain.block(),
+            result,
+            events,
+        };
+        self.pending.insert(handle.clone(), included);
+        Ok(Submitted { pool, epoch, handle })
+    }
+
+    fn wait_included(&mut self, tx: &Submitted) -> Result<Included, ChainError> {
+        self.pending.remove(&tx.handle).ok_or(ChainError::Dropped)
+    }
+
+    fn sleep_ms(&mut self, _ms: u64) {}
+}

@@ -1,0 +1,162 @@
+//! The simulation as a picture: prices, inventory against its band, and the fee, over blocks.
+
+use super::record::Row;
+use plotters::prelude::*;
+use std::path::Path;
+
+/// Fonts tried, in order, for the chart's labels (plotters draws text with a font it is given).
+const FONT_PATHS: [&str; 3] = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+];
+
+fn register_font() -> Result<(), String> {
+    use std::sync::OnceLock;
+    static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            let bytes = std::env::var_os("KEEL_CHART_FONT")
+                .map(std::path::PathBuf::from)
+                .into_iter()
+                .chain(FONT_PATHS.iter().map(std::path::PathBuf::from))
+                .find_map(|p| std::fs::read(p).ok())
+                .ok_or("no TrueType font found (install fonts-dejavu-core or set KEEL_CHART_FONT)")?;
+            plotters::style::register_font(
+                "sans-serif",
+                FontStyle::Normal,
+                Box::leak(bytes.into_boxed_slice()),
+            )
+            .map_err(|_| "the chart font is not a valid TrueType font".to_string())
+        })
+        .clone()
+}
+
+type Panel<'a> = DrawingArea<BitMapBackend<'a>, plotters::coord::Shift>;
+
+fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let pad = ((hi - lo) * 0.05).max(hi.abs() * 1e-2).max(1e-9);
+    (lo - pad, hi + pad)
+}
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+fn prices(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), String> {
+    let (lo, hi) = range(rows.iter().flat_map(|r| [r.reference, r.pool_mid, r.venue_price]));
+    let mut chart = ChartBuilder::on(area)
+        .caption("Price (quote per base)", ("sans-serif", 20))
+        .margin(8)
+        .x_label_area_size(24)
+        .y_label_area_size(64)
+        .build_cartesian_2d(blocks.0..blocks.1, lo..hi)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE)
+        .draw()
+        .map_err(err)?;
+    type Series = (&'static str, RGBColor, fn(&Row) -> f64);
+    let series: [Series; 3] = [
+        ("reference", BLACK, |r| r.reference),
+        ("Keel mid", BLUE, |r| r.pool_mid),
+        ("venue", RGBColor(230, 120, 0), |r| r.venue_price),
+    ];
+    for (name, color, value) in series {
+        chart
+            .draw_series(LineSeries::new(rows.iter().map(|r| (r.block, value(r))), color))
+            .map_err(err)?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color));
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)
+}
+
+fn inventory(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), String> {
+    let trigger = rows.first().map_or(0.2, |r| r.trigger);
+    let (lo, hi) = range(rows.iter().map(|r| r.q).chain([trigger, -trigger]));
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            "Inventory q (band: trigger; dots: rebalances)",
+            ("sans-serif", 20),
+        )
+        .margin(8)
+        .x_label_area_size(24)
+        .y_label_area_size(64)
+        .build_cartesian_2d(blocks.0..blocks.1, lo..hi)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE)
+        .draw()
+        .map_err(err)?;
+    for level in [trigger, -trigger] {
+        chart
+            .draw_series(LineSeries::new(
+                [(blocks.0, level), (blocks.1, level)],
+                RED.mix(0.6),
+            ))
+            .map_err(err)?;
+    }
+    chart
+        .draw_series(LineSeries::new(rows.iter().map(|r| (r.block, r.q)), BLUE))
+        .map_err(err)?;
+    chart
+        .draw_series(
+            rows.iter()
+                .filter(|r| r.rebalanced)
+                .map(|r| Circle::new((r.block, r.q), 4, RED.filled())),
+        )
+        .map_err(err)?;
+    Ok(())
+}
+
+fn fee(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), String> {
+    let (lo, hi) = range(rows.iter().map(|r| r.fee_bps));
+    let mut chart = ChartBuilder::on(area)
+        .caption("Fee (bps)", ("sans-serif", 20))
+        .margin(8)
+        .x_label_area_size(24)
+        .y_label_area_size(64)
+        .build_cartesian_2d(blocks.0..blocks.1, lo.max(0.0)..hi)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE)
+        .x_desc("block")
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(
+            rows.iter().map(|r| (r.block, r.fee_bps)),
+            GREEN.mix(0.9),
+        ))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// Draws the run to a PNG at `path`.
+///
+/// # Errors
+/// No font, no rows, or the file cannot be written.
+pub fn draw(path: &Path, rows: &[Row]) -> Result<(), String> {
+    register_font()?;
+    let (first, last) = match (rows.first(), rows.last()) {
+        (Some(f), Some(l)) => (f.block, l.block.max(f.block.saturating_add(1))),
+        _ => return Err("nothing to draw".into()),
+    };
+    let root = BitMapBackend::new(path, (1200, 900)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let panels = root.split_evenly((3, 1));
+    prices(&panels[0], rows, (first, last))?;
+    inventory(&panels[1], rows, (first, last))?;
+    fee(&panels[2], rows, (first, last))?;
+    root.present().map_err(err)
+}

@@ -1,0 +1,89 @@
+//! `keel-keeper status`: one line per pool with what an operator checks first.
+
+use crate::decide::{Decision, PoolView, Skip, Wait};
+use keel_curve::ONE;
+
+fn tokens(x: u128) -> String {
+    format!("{:.2}", x as f64 / ONE as f64)
+}
+
+fn pct(x: f64) -> String {
+    format!("{:+.2}%", x * 100.0)
+}
+
+/// Why a decision is what it is, in words.
+pub fn explain(decision: &Decision) -> String {
+    let secs = |ms: u64| format!("{:.0}s", ms as f64 / 1_000.0);
+    match decision {
+        Decision::Rebalance { plan, bounty, .. } => format!(
+            "due: sell {} {:?}, bounty {}",
+            tokens(plan.amount_in),
+            plan.sell,
+            tokens(*bounty)
+        ),
+        Decision::Wait(Wait::InBand { .. }) => "not due: inside the band".into(),
+        Decision::Wait(Wait::Cooldown { until_ms }) => format!("due after cooldown (until {until_ms} ms)"),
+        Decision::Wait(Wait::Backoff { failures, .. }) => {
+            format!("due, backing off after {failures} failures")
+        }
+        Decision::Skip(Skip::Paused) => "paused".into(),
+        Decision::Skip(Skip::NoVenue) => "no venue configured".into(),
+        Decision::Skip(Skip::NoLiquidity) => "no liquidity".into(),
+        Decision::Skip(Skip::OracleStale { age_ms, max_ms }) => {
+            format!("oracle stale ({} of {})", secs(*age_ms), secs(*max_ms))
+        }
+        Decision::Skip(Skip::Unprofitable { bounty, tx_cost }) => {
+            format!(
+                "unprofitable: bounty {} < cost {}",
+                tokens(*bounty),
+                tokens(*tx_cost)
+            )
+        }
+        Decision::Skip(Skip::Curve(e)) => format!("curve refused: {e:?}"),
+    }
+}
+
+/// The status table for `(name, view, decision)` rows at block time `now_ms`.
+pub fn table(pools: &[(String, PoolView, Decision)], now_ms: u64) -> String {
+    let header = [
+        "pool",
+        "reserves (base / quote)",
+        "q",
+        "band",
+        "fee",
+        "k",
+        "oracle age",
+        "last rebalance",
+        "decision",
+    ];
+    let rows = pools.iter().map(|(name, view, decision)| {
+        let q = view
+            .inventory()
+            .map_or("n/a".into(), |q| pct(q as f64 / ONE as f64));
+        let band = view.config.rebalance.trigger as f64 / ONE as f64;
+        let last = match view.rebalancing.last_ms {
+            0 => "never".to_string(),
+            ms => format!(
+                "{:.0}s ago (epoch {})",
+                now_ms.saturating_sub(ms) as f64 / 1_000.0,
+                view.rebalancing.epoch
+            ),
+        };
+        vec![
+            name.clone(),
+            format!(
+                "{} / {}",
+                tokens(view.state.base_reserve),
+                tokens(view.state.quote_reserve)
+            ),
+            q,
+            format!("±{:.0}%", band * 100.0),
+            format!("{:.1} bps", view.market.fee as f64 / ONE as f64 * 10_000.0),
+            format!("{:.3}", view.market.k as f64 / ONE as f64),
+            format!("{:.0}s", view.market.age_ms as f64 / 1_000.0),
+            last,
+            explain(decision),
+        ]
+    });
+    crate::table::markdown(&header, rows)
+}

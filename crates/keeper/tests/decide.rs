@@ -1,0 +1,235 @@
+//! The decision core, branch by branch, on states built with the pool's own curve math.
+
+use ink::primitives::AccountId;
+use keel_curve::math::Rounding;
+use keel_curve::{CurveError, PoolState, Regime, ONE};
+use keel_keeper::backoff::Health;
+use keel_keeper::decide::{decide, Decision, Policy, PoolView, Skip, Wait};
+use keel_pool::{MarketStatus, PoolConfig, RebalanceStatus};
+
+const PRICE: u128 = 10 * ONE;
+const K: u128 = ONE / 4;
+const NOW: u64 = 1_000_000_000;
+
+/// A pool holding `excess` extra base (sold to it at about the oracle price).
+fn view(excess: u128) -> PoolView {
+    let balanced = PoolState::balanced(100_000 * ONE, 1_000_000 * ONE);
+    let state = if excess == 0 {
+        balanced
+    } else {
+        PoolState {
+            base_reserve: balanced.base_reserve + excess,
+            quote_reserve: balanced.quote_reserve - excess * 9,
+            regime: Regime::QuoteShort,
+            ..balanced
+        }
+        .equilibrate(PRICE, K, Rounding::Down)
+        .expect("state")
+    };
+    PoolView {
+        state,
+        market: MarketStatus {
+            price: PRICE,
+            volatility: ONE / 2,
+            timestamp: NOW - 6_000,
+            age_ms: 6_000,
+            k: K,
+            fee: ONE / 1_000,
+            stale: false,
+        },
+        config: PoolConfig {
+            venue: Some(AccountId::from([9; 32])),
+            ..PoolConfig::default()
+        },
+        rebalancing: RebalanceStatus {
+            epoch: 3,
+            last_ms: NOW - 600_000,
+            bounty_budget: 1_000 * ONE,
+        },
+        paused: false,
+        total_shares: 1_000_000 * ONE,
+    }
+}
+
+const DUE: u128 = 15_000 * ONE;
+const POLICY: Policy = Policy {
+    tx_cost: ONE / 2,
+    oracle_margin_ms: 6_000,
+};
+
+fn decide_now(v: &PoolView) -> Decision {
+    decide(v, &POLICY, &Health::default(), NOW)
+}
+
+#[test]
+fn a_due_pool_is_rebalanced_at_its_current_epoch_with_the_pools_plan() {
+    let v = view(DUE);
+    let Decision::Rebalance { epoch, plan, bounty } = decide_now(&v) else {
+        panic!("expected a rebalance, got {:?}", decide_now(&v));
+    };
+    assert_eq!(epoch, 3);
+    assert_eq!(plan.sell, keel_curve::Asset::Base);
+    assert!(plan.q_before >= v.config.rebalance.trigger as i128);
+    assert_eq!(bounty, (plan.notional / 1_000).min(v.config.rebalance.bounty_cap));
+}
+
+#[test]
+fn a_pool_in_band_waits_and_says_where_it_is() {
+    let v = view(1_000 * ONE);
+    match decide_now(&v) {
+        Decision::Wait(Wait::InBand { q, trigger }) => {
+            assert_eq!(q, v.inventory().expect("q"));
+            assert_eq!(trigger, v.config.rebalance.trigger);
+        }
+        other => panic!("expected in band, got {other:?}"),
+    }
+    assert!(matches!(
+        decide_now(&view(0)),
+        Decision::Wait(Wait::InBand { q: 0, .. })
+    ));
+}
+
+#[test]
+fn the_trigger_is_inclusive_and_the_band_edge_is_exact() {
+    // Find the smallest excess that is due, then check one unit less is not.
+    let (mut lo, mut hi) = (0u128, DUE);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if matches!(decide_now(&view(mid)), Decision::Rebalance { .. }) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    let edge = view(hi);
+    assert!(edge.inventory().expect("q") >= edge.config.rebalance.trigger as i128);
+    assert!(view(lo).inventory().expect("q") < edge.config.rebalance.trigger as i128);
+}
+
+#[test]
+fn cooldown_delays_a_due_rebalance_until_it_ends() {
+    let mut v = view(DUE);
+    v.rebalancing.last_ms = NOW - 10_000;
+    let until = NOW - 10_000 + v.config.rebalance.cooldown_ms;
+    assert_eq!(decide_now(&v), Decision::Wait(Wait::Cooldown { until_ms: until }));
+    assert!(matches!(
+        decide(&v, &POLICY, &Health::default(), until),
+        Decision::Rebalance { .. }
+    ));
+}
+
+#[test]
+fn backoff_delays_a_due_rebalance_after_failures() {
+    let v = view(DUE);
+    let health = Health {
+        failures: 2,
+        retry_at_ms: NOW + 5_000,
+    };
+    assert_eq!(
+        decide(&v, &POLICY, &health, NOW),
+        Decision::Wait(Wait::Backoff {
+            until_ms: NOW + 5_000,
+            failures: 2
+        })
+    );
+    assert!(matches!(
+        decide(&v, &POLICY, &health, NOW + 5_000),
+        Decision::Rebalance { .. }
+    ));
+}
+
+#[test]
+fn pools_that_cannot_rebalance_are_skipped_before_anything_else() {
+    let mut paused = view(DUE);
+    paused.paused = true;
+    assert_eq!(decide_now(&paused), Decision::Skip(Skip::Paused));
+
+    let mut no_venue = view(DUE);
+    no_venue.config.venue = None;
+    assert_eq!(decide_now(&no_venue), Decision::Skip(Skip::NoVenue));
+
+    let mut empty = view(DUE);
+    empty.total_shares = 0;
+    assert_eq!(decide_now(&empty), Decision::Skip(Skip::NoLiquidity));
+}
+
+#[test]
+fn an_oracle_near_its_age_limit_is_skipped_with_the_margin() {
+    let max = PoolConfig::default().max_oracle_age_ms;
+    let mut v = view(DUE);
+    v.market.age_ms = max - POLICY.oracle_margin_ms;
+    assert!(matches!(decide_now(&v), Decision::Rebalance { .. }));
+    v.market.age_ms += 1;
+    assert_eq!(
+        decide_now(&v),
+        Decision::Skip(Skip::OracleStale {
+            age_ms: max - POLICY.oracle_margin_ms + 1,
+            max_ms: max
+        })
+    );
+    let mut stale = view(DUE);
+    stale.market.stale = true;
+    assert!(matches!(
+        decide_now(&stale),
+        Decision::Skip(Skip::OracleStale { .. })
+    ));
+}
+
+#[test]
+fn a_bounty_below_the_transaction_cost_is_skipped() {
+    let mut v = view(DUE);
+    v.rebalancing.bounty_budget = ONE / 4;
+    assert_eq!(
+        decide_now(&v),
+        Decision::Skip(Skip::Unprofitable {
+            bounty: ONE / 4,
+            tx_cost: POLICY.tx_cost
+        })
+    );
+    let free = Policy { tx_cost: 0, ..POLICY };
+    assert!(matches!(
+        decide(&v, &free, &Health::default(), NOW),
+        Decision::Rebalance { .. }
+    ));
+}
+
+#[test]
+fn a_state_the_curve_refuses_is_skipped_not_acted_on() {
+    let mut v = view(DUE);
+    v.state.quote_reserve = 0;
+    assert!(matches!(
+        decide_now(&v),
+        Decision::Skip(Skip::Curve(
+            CurveError::InsufficientLiquidity | CurveError::DivisionByZero
+        ))
+    ));
+}
+
+#[test]
+fn labels_are_distinct_per_reason() {
+    let mut labels: Vec<&str> = [
+        decide_now(&view(DUE)),
+        decide_now(&view(0)),
+        Decision::Wait(Wait::Cooldown { until_ms: 0 }),
+        Decision::Wait(Wait::Backoff {
+            until_ms: 0,
+            failures: 1,
+        }),
+        Decision::Skip(Skip::Paused),
+        Decision::Skip(Skip::NoVenue),
+        Decision::Skip(Skip::NoLiquidity),
+        Decision::Skip(Skip::OracleStale { age_ms: 0, max_ms: 0 }),
+        Decision::Skip(Skip::Unprofitable {
+            bounty: 0,
+            tx_cost: 0,
+        }),
+        Decision::Skip(Skip::Curve(CurveError::Overflow)),
+    ]
+    .iter()
+    .map(Decision::label)
+    .collect();
+    let n = labels.len();
+    labels.sort_unstable();
+    labels.dedup();
+    assert_eq!(labels.len(), n);
+}

@@ -1,0 +1,298 @@
+//! The executor under injected chain faults: a scripted chain whose pool is due, whose
+//! submissions fail as each test scripts, and which lands a rebalance by moving the epoch on.
+//! (The same executor against the real contracts runs in `sandbox.rs`.)
+
+use ink::primitives::AccountId;
+use keel_curve::math::Rounding;
+use keel_curve::{PoolState, Regime, ONE};
+use keel_keeper::backoff::Backoff;
+use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted};
+use keel_keeper::decide::{Policy, PoolView};
+use keel_keeper::executor::{tick, Action, Settings, Watched};
+use keel_pool::{Error as PoolError, MarketStatus, PoolConfig, RebalanceOutcome, RebalanceStatus};
+use std::collections::VecDeque;
+
+const NOW: u64 = 1_000_000_000;
+const POOL: [u8; 32] = [7; 32];
+
+/// What one submission does.
+#[derive(Clone, Debug)]
+enum Fault {
+    /// Lands and is confirmed.
+    None,
+    /// Never reaches the chain.
+    SubmitFails(ChainError),
+    /// Lands, but the confirmation is lost.
+    LandsUnconfirmed(ChainError),
+    /// Is dropped before inclusion.
+    Dropped,
+    /// A competitor landed this epoch first: the pool answers `StaleEpoch`.
+    Beaten,
+}
+
+struct Scripted {
+    view: PoolView,
+    faults: VecDeque<Fault>,
+    dry_run: Result<(), PoolError>,
+    submissions: u32,
+    executions: u32,
+    pending: Option<Included>,
+    slept_ms: u64,
+}
+
+impl Scripted {
+    fn due(faults: impl IntoIterator<Item = Fault>) -> Scripted {
+        let balanced = PoolState::balanced(100_000 * ONE, 1_000_000 * ONE);
+        let state = PoolState {
+            base_reserve: 115_000 * ONE,
+            quote_reserve: 865_000 * ONE,
+            regime: Regime::QuoteShort,
+            ..balanced
+        }
+        .equilibrate(10 * ONE, ONE / 4, Rounding::Down)
+        .expect("state");
+        Scripted {
+            view: PoolView {
+                state,
+                market: MarketStatus {
+                    price: 10 * ONE,
+                    volatility: ONE / 2,
+                    timestamp: NOW,
+                    age_ms: 0,
+                    k: ONE / 4,
+                    fee: ONE / 1_000,
+                    stale: false,
+                },
+                config: PoolConfig {
+                    venue: Some(AccountId::from([9; 32])),
+                    ..PoolConfig::default()
+                },
+                rebalancing: RebalanceStatus {
+                    epoch: 0,
+                    last_ms: 0,
+                    bounty_budget: 1_000 * ONE,
+                },
+                paused: false,
+                total_shares: ONE,
+            },
+            faults: faults.into_iter().collect(),
+            dry_run: Ok(()),
+            submissions: 0,
+            executions: 0,
+            pending: None,
+            slept_ms: 0,
+        }
+    }
+
+    fn outcome(&self) -> RebalanceOutcome {
+        RebalanceOutcome {
+            epoch: self.view.rebalancing.epoch + 1,
+            token_sold: AccountId::from([1; 32]),
+            sold: ONE,
+            bought: 10 * ONE,
+            bounty: ONE,
+            q_before: ONE as i128 / 10,
+            q_after: ONE as i128 / 100,
+        }
+    }
+
+    fn execute(&mut self) -> RebalanceOutcome {
+        let out = self.outcome();
+        self.executions += 1;
+        self.view.rebalancing.epoch += 1;
+        self.view.rebalancing.last_ms = NOW;
+        out
+    }
+}
+
+impl Chain for Scripted {
+    fn head(&mut self) -> Result<Head, ChainError> {
+        Ok(Head {
+            number: 1,
+            time_ms: NOW,
+        })
+    }
+
+    fn read_pool(&mut self, _pool: AccountId) -> Result<PoolView, ChainError> {
+        Ok(self.view)
+    }
+
+    fn dry_run_rebalance(
+        &mut self,
+        _pool: AccountId,
+        _epoch: u64,
+    ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
+        Ok(match &self.dry_run {
+            Ok(()) => Ok(self.outcome()),
+            Err(_) => Err(PoolError::RebalanceNotDue),
+        })
+    }
+
+    fn submit_rebalance(&mut self, pool: AccountId, epoch: u64) -> Result<Submitted, ChainError> {
+        self.submissions += 1;
+        let fault = self.faults.pop_front().unwrap_or(Fault::None);
+        let tx = Submitted {
+            pool,
+            epoch,
+            handle: vec![],
+        };
+        let included = |result| Included {
+            block: 1,
+            result,
+            events: vec![],
+        };
+        match fault {
+            Fault::SubmitFails(e) => return Err(e),
+            Fault::Dropped => self.pending = None,
+            Fault::Beaten => {
+                self.view.rebalancing.epoch += 1;
+                self.pending = Some(included(Err(PoolError::StaleEpoch)));
+            }
+            Fault::LandsUnconfirmed(e) => {
+                self.execute();
+                self.faults.push_front(Fault::LandsUnconfirmed(e));
+                self.pending = None;
+                return Ok(tx);
+            }
+            Fault::None => {
+                assert_eq!(epoch, self.view.rebalancing.epoch, "submitted a stale epoch");
+                let out = self.execute();
+                self.pending = Some(included(Ok(out)));
+            }
+        }
+        Ok(tx)
+    }
+
+    fn wait_included(&mut self, _tx: &Submitted) -> Result<Included, ChainError> {
+        if let Some(Fault::LandsUnconfirmed(e)) = self.faults.front().cloned() {
+            self.faults.pop_front();
+            return Err(e);
+        }
+        self.pending.take().ok_or(ChainError::Dropped)
+    }
+
+    fn sleep_ms(&mut self, ms: u64) {
+        self.slept_ms += ms;
+    }
+}
+
+const SETTINGS: Settings = Settings {
+    policy: Policy {
+        tx_cost: 0,
+        oracle_margin_ms: 0,
+    },
+    backoff: Backoff {
+        base_ms: 1_000,
+        max_ms: 8_000,
+    },
+    max_retries: 3,
+    dry_run: false,
+};
+
+fn pool() -> Watched {
+    Watched::new("test", AccountId::from(POOL))
+}
+
+#[test]
+fn a_due_pool_is_dry_run_then_rebalanced_once() {
+    let mut chain = Scripted::due([]);
+    let mut p = pool();
+    let report = tick(&mut chain, &mut p, &SETTINGS, None);
+    assert!(
+        matches!(report.action, Action::Landed { .. }),
+        "{:?}",
+        report.action
+    );
+    assert_eq!((chain.submissions, chain.executions), (1, 1));
+    assert_eq!(p.done_below, 1);
+}
+
+#[test]
+fn dry_run_mode_never_signs() {
+    let mut chain = Scripted::due([]);
+    let settings = Settings {
+        dry_run: true,
+        ..SETTINGS
+    };
+    let report = tick(&mut chain, &mut pool(), &settings, None);
+    assert!(matches!(report.action, Action::WouldRebalance(_)));
+    assert_eq!(chain.submissions, 0);
+}
+
+#[test]
+fn a_dry_run_refusal_is_never_submitted_and_backs_off() {
+    let mut chain = Scripted::due([]);
+    chain.dry_run = Err(PoolError::RebalanceNotDue);
+    let mut p = pool();
+    let report = tick(&mut chain, &mut p, &SETTINGS, None);
+    assert_eq!(report.action, Action::Refused(PoolError::RebalanceNotDue));
+    assert_eq!(chain.submissions, 0);
+    assert_eq!((p.health.failures, p.health.retry_at_ms), (1, NOW + 1_000));
+}
+
+#[test]
+fn a_transport_error_is_retried_with_backoff_and_lands_once() {
+    let mut chain = Scripted::due([Fault::SubmitFails(ChainError::Rpc("connection reset".into()))]);
+    let report = tick(&mut chain, &mut pool(), &SETTINGS, None);
+    assert!(matches!(report.action, Action::Landed { .. }));
+    assert_eq!((chain.submissions, chain.executions), (2, 1));
+    assert_eq!(chain.slept_ms, 1_000);
+}
+
+#[test]
+fn a_lost_confirmation_is_not_resubmitted_once_the_epoch_moved() {
+    let mut chain = Scripted::due([Fault::LandsUnconfirmed(ChainError::Timeout)]);
+    let mut p = pool();
+    let report = tick(&mut chain, &mut p, &SETTINGS, None);
+    assert_eq!(report.action, Action::AlreadyDone { epoch: 0 });
+    assert_eq!((chain.submissions, chain.executions), (1, 1));
+    assert_eq!(p.done_below, 1);
+    assert_eq!(p.health.failures, 0);
+}
+
+#[test]
+fn a_dropped_transaction_is_resent_and_executes_once() {
+    let mut chain = Scripted::due([Fault::Dropped]);
+    let report = tick(&mut chain, &mut pool(), &SETTINGS, None);
+    assert!(matches!(report.action, Action::Landed { .. }));
+    assert_eq!((chain.submissions, chain.executions), (2, 1));
+}
+
+#[test]
+fn a_non_retryable_error_is_not_retried() {
+    let mut chain = Scripted::due([Fault::SubmitFails(ChainError::Reverted("out of gas".into()))]);
+    let mut p = pool();
+    let report = tick(&mut chain, &mut p, &SETTINGS, None);
+    assert_eq!(
+        report.action,
+        Action::Failed(ChainError::Reverted("out of gas".into()))
+    );
+    assert_eq!((chain.submissions, chain.executions), (1, 0));
+    assert_eq!(p.health.failures, 1);
+}
+
+#[test]
+fn retries_are_bounded_and_then_the_pool_backs_off() {
+    let faults = (0..10).map(|_| Fault::SubmitFails(ChainError::Timeout));
+    let mut chain = Scripted::due(faults);
+    let mut p = pool();
+    let report = tick(&mut chain, &mut p, &SETTINGS, None);
+    assert_eq!(report.action, Action::Failed(ChainError::Timeout));
+    assert_eq!(chain.submissions, SETTINGS.max_retries + 1);
+    assert_eq!(chain.slept_ms, 1_000 + 2_000 + 4_000);
+    assert_eq!(p.health.failures, 1);
+    // The next pass waits out the backoff instead of hammering the chain.
+    let again = tick(&mut chain, &mut p, &SETTINGS, None);
+    assert_eq!(again.action, Action::None);
+    assert_eq!(chain.submissions, SETTINGS.max_retries + 1);
+}
+
+#[test]
+fn a_competitor_landing_first_is_not_an_error() {
+    let mut chain = Scripted::due([Fault::Beaten]);
+    let mut p = pool();
+    let report = tick(&mut chain, &mut p, &SETTINGS, None);
+    assert_eq!(report.action, Action::AlreadyDone { epoch: 0 });
+    assert_eq!(chain.executions, 0);
+    assert_eq!(p.health.failures, 0);
+}

@@ -1,0 +1,202 @@
+//! `rebalance`: a due pool trades its excess on the venue back into the band and pays the caller
+//! once; every condition is re-checked on chain and a refusal moves nothing.
+
+use keel_curve::rebalance::plan;
+use keel_curve::ONE;
+use keel_pool::{Error, PoolConfig, RebalanceStatus};
+use keel_sandbox::pool::{self, Swap};
+use keel_sandbox::venue::{self, VenueSwap};
+use keel_sandbox::{Market, Setup, BOB, CAROL, KEEPER, MALLORY, OWNER, UNIT};
+use keel_traits::VenueError;
+
+/// A pool with the default liquidity next to a venue a hundred times deeper, so a rebalance
+/// costs the venue's fee and little price impact.
+fn deep_venue() -> Market {
+    Market::new(Setup {
+        venue_base_liquidity: 10_000_000 * UNIT,
+        venue_quote_liquidity: 100_000_000 * UNIT,
+        ..Setup::default()
+    })
+}
+
+/// Bob sells `base` whole tokens to the pool, leaving it long base.
+fn push_long_base(m: &mut Market, base: u128) {
+    pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, base * UNIT)).expect("sell base");
+}
+
+fn trigger() -> i128 {
+    PoolConfig::default().rebalance.trigger as i128
+}
+
+#[test]
+fn due_rebalance_sells_the_excess_and_lands_inside_the_band() {
+    // given a pool pushed past its trigger
+    let mut m = deep_venue();
+    push_long_base(&mut m, 12_000);
+    let q_before = pool::inventory(&mut m.chain, m.pool).expect("q");
+    assert!(q_before >= trigger(), "setup: q {q_before} below the trigger");
+    let keeper_quote = m.balance(m.quote, KEEPER);
+    let budget = pool::rebalance_status(&mut m.chain, m.pool).bounty_budget;
+    let venue_before = venue::reserves(&mut m.chain, m.venue);
+    let reserves_before = pool::reserves(&mut m.chain, m.pool);
+
+    // when the keeper rebalances
+    let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("rebalance");
+
+    // then q is back near the target, inside the band
+    let q_after = pool::inventory(&mut m.chain, m.pool).expect("q");
+    let target = PoolConfig::default().rebalance.target as i128;
+    assert_eq!(out.q_after, q_after);
+    assert_eq!(out.q_before, q_before);
+    assert!(q_after > 0 && q_after < trigger(), "q after {q_after}");
+    assert!(
+        (q_after - target).abs() < ONE as i128 / 200,
+        "q after {q_after}, target {target}"
+    );
+    // and the tokens moved exactly as reported
+    assert_eq!(out.token_sold, m.base);
+    let venue_after = venue::reserves(&mut m.chain, m.venue);
+    assert_eq!(venue_after.0 - venue_before.0, out.sold);
+    assert_eq!(venue_before.1 - venue_after.1, out.bought);
+    let reserves_after = pool::reserves(&mut m.chain, m.pool);
+    assert_eq!(reserves_before.0 - reserves_after.0, out.sold);
+    assert_eq!(reserves_after.1 - reserves_before.1, out.bought - out.bounty);
+    // and the keeper earned a bounty from the fee budget, once
+    assert!(out.bounty > 0 && out.bounty <= budget);
+    assert_eq!(m.balance(m.quote, KEEPER) - keeper_quote, out.bounty);
+    let status = pool::rebalance_status(&mut m.chain, m.pool);
+    assert_eq!(
+        status,
+        RebalanceStatus {
+            epoch: 1,
+            last_ms: m.chain.now(),
+            bounty_budget: budget - out.bounty
+        }
+    );
+    assert_eq!(out.epoch, 1);
+}
+
+#[test]
+fn a_pool_long_quote_buys_base_back() {
+    let mut m = deep_venue();
+    let buy = Swap::exact_out(m.quote, 11_000 * UNIT);
+    pool::swap_exact_out(&mut m.chain, BOB, m.pool, buy).expect("buy base");
+    assert!(pool::inventory(&mut m.chain, m.pool).expect("q") <= -trigger());
+    let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("rebalance");
+    assert_eq!(out.token_sold, m.quote);
+    assert!(
+        out.q_after < 0 && out.q_after > -trigger(),
+        "q after {}",
+        out.q_after
+    );
+}
+
+#[test]
+fn the_keepers_plan_is_what_the_pool_does() {
+    let mut m = deep_venue();
+    push_long_base(&mut m, 12_000);
+    let state = pool::curve_state(&mut m.chain, m.pool);
+    let market = pool::market_status(&mut m.chain, m.pool).expect("market");
+    let eq = state
+        .equilibrate(market.price, market.k, keel_curve::math::Rounding::Down)
+        .expect("equilibrate");
+    let planned = plan(&eq, market.price, &PoolConfig::default().rebalance)
+        .expect("plan")
+        .expect("due");
+    let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("rebalance");
+    assert_eq!(out.sold, planned.amount_in);
+    assert_eq!(out.q_before, planned.q_before);
+    assert!(out.bought >= planned.min_out);
+}
+
+#[test]
+fn a_pool_inside_its_band_is_not_due() {
+    let mut m = deep_venue();
+    push_long_base(&mut m, 1_000);
+    m.assert_refused(Error::RebalanceNotDue, |m| {
+        pool::rebalance(&mut m.chain, KEEPER, m.pool, 0)
+    });
+}
+
+#[test]
+fn a_second_rebalance_waits_for_the_cooldown() {
+    let mut m = deep_venue();
+    push_long_base(&mut m, 12_000);
+    pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("first");
+    push_long_base(&mut m, 10_000);
+    let cooldown = PoolConfig::default().rebalance.cooldown_ms;
+    m.chain.advance(cooldown - 1_000);
+    m.report(10 * UNIT, UNIT / 10 * 8).expect("fresh oracle");
+    m.assert_refused(Error::RebalanceCooldown, |m| {
+        pool::rebalance(&mut m.chain, KEEPER, m.pool, 1)
+    });
+    m.chain.advance(1_000);
+    assert!(pool::rebalance(&mut m.chain, KEEPER, m.pool, 1).is_ok());
+}
+
+#[test]
+fn a_stale_oracle_refuses_rebalancing() {
+    let mut m = deep_venue();
+    push_long_base(&mut m, 12_000);
+    m.chain.advance(PoolConfig::default().max_oracle_age_ms + 1);
+    m.assert_refused(Error::OracleStale, |m| {
+        pool::rebalance(&mut m.chain, KEEPER, m.pool, 0)
+    });
+}
+
+#[test]
+fn a_paused_pool_refuses_rebalancing() {
+    let mut m = deep_venue();
+    push_long_base(&mut m, 12_000);
+    pool::pause(&mut m.chain, OWNER, m.pool).expect("pause");
+    m.assert_refused(Error::Paused, |m| {
+        pool::rebalance(&mut m.chain, KEEPER, m.pool, 0)
+    });
+}
+
+#[test]
+fn a_pool_without_a_venue_cannot_rebalance() {
+    let mut m = deep_venue();
+    push_long_base(&mut m, 12_000);
+    let config = PoolConfig {
+        venue: None,
+        ..pool::config(&mut m.chain, m.pool)
+    };
+    pool::set_config(&mut m.chain, OWNER, m.pool, config).expect("unset venue");
+    m.assert_refused(Error::NoVenue, |m| {
+        pool::rebalance(&mut m.chain, KEEPER, m.pool, 0)
+    });
+}
+
+#[test]
+fn a_manipulated_venue_price_reverts_the_whole_rebalance() {
+    // given a due pool and a venue whose base price Mallory just crashed by ~4%
+    let mut m = deep_venue();
+    push_long_base(&mut m, 12_000);
+    let dump = VenueSwap::exact_in(m.base, 200_000 * UNIT);
+    venue::swap_exact_in(&mut m.chain, MALLORY, m.venue, dump).expect("dump on venue");
+    // when anyone rebalances, the venue pays less than the oracle value minus the allowed
+    // slippage, and nothing moves: not the pool, not the venue, not the caller
+    m.assert_refused(Error::Venue(VenueError::SlippageExceeded), |m| {
+        pool::rebalance(&mut m.chain, KEEPER, m.pool, 0)
+    });
+    assert_eq!(pool::rebalance_status(&mut m.chain, m.pool).epoch, 0);
+}
+
+#[test]
+fn the_bounty_is_paid_once_per_epoch_however_many_keepers_race() {
+    let mut m = deep_venue();
+    push_long_base(&mut m, 12_000);
+    // Two keepers read epoch 0; the first lands.
+    let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("first keeper");
+    // The second, in the same block, with the epoch it read, is refused and paid nothing, even
+    // once the pool is due again.
+    push_long_base(&mut m, 10_000);
+    m.assert_refused(Error::StaleEpoch, |m| {
+        pool::rebalance(&mut m.chain, CAROL, m.pool, 0)
+    });
+    m.assert_refused(Error::StaleEpoch, |m| {
+        pool::rebalance(&mut m.chain, KEEPER, m.pool, 0)
+    });
+    assert_eq!(pool::rebalance_status(&mut m.chain, m.pool).epoch, out.epoch);
+}
