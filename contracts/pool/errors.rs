@@ -57,7 +57,8 @@ pub enum Error {
     /// The venue refused the trade (e.g. `SlippageExceeded` when its price is worse than the
     /// oracle's by more than `max_venue_slippage_bps`).
     Venue(VenueError),
-    /// The call to the venue failed (wrong address, trapped), or it paid less than it reported.
+    /// The call to the venue failed (wrong address, trapped), or the pool's balance grew by less
+    /// than `min_out`.
     VenueCallFailed,
 }
 

@@ -171,6 +171,10 @@ pub mod pool {
                 return Err(Error::MinAmountsNotMet);
             }
             self.state = out.after;
+            // The leaving LP takes its share of the fees set aside for bounties.
+            let budget = &mut self.rebalancing.bounty_budget;
+            let kept = total.checked_sub(shares).ok_or(CurveError::Overflow)?;
+            *budget = mul_div_u128(*budget, kept, total, Rounding::Down)?;
             let events = self.shares.burn(provider, shares)?;
             self.emit_share_events(events);
             calls::pay(self.base, to, out.base_out)?;

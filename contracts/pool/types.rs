@@ -85,7 +85,9 @@ pub struct RebalanceStatus {
     pub epoch: u64,
     /// Block time of the last rebalance (ms), zero before the first.
     pub last_ms: u64,
-    /// Quote the pool's fees have put aside for bounties and not yet paid.
+    /// The most bounties may still pay, in quote: the fees swaps have earned (valued at the oracle
+    /// when paid in base), less bounties paid, scaled down as liquidity leaves. The fees stay in
+    /// the reserves; this only bounds what bounties may take from them.
     pub bounty_budget: u128,
 }
 

@@ -1,12 +1,13 @@
 //! `rebalance`: a due pool trades its excess on the venue back into the band and pays the caller
 //! once; every condition is re-checked on chain and a refusal moves nothing.
 
-use keel_curve::rebalance::plan;
-use keel_curve::ONE;
+use keel_curve::math::{mul_div_u128, Rounding};
+use keel_curve::rebalance::{plan, MAX_BOUNTY_BPS};
+use keel_curve::{RebalanceParams, ONE};
 use keel_pool::{Error, PoolConfig, RebalanceStatus};
-use keel_sandbox::pool::{self, Swap};
+use keel_sandbox::pool::{self, Swap, Withdraw};
 use keel_sandbox::venue::{self, VenueSwap};
-use keel_sandbox::{Market, Setup, BOB, CAROL, KEEPER, MALLORY, OWNER, UNIT};
+use keel_sandbox::{Market, Setup, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, UNIT};
 use keel_traits::VenueError;
 
 /// A pool with the default liquidity next to a venue a hundred times deeper, so a rebalance
@@ -84,8 +85,14 @@ fn a_pool_long_quote_buys_base_back() {
     assert!(pool::inventory(&mut m.chain, m.pool).expect("q") <= -trigger());
     let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("rebalance");
     assert_eq!(out.token_sold, m.quote);
+    let target = PoolConfig::default().rebalance.target as i128;
     assert!(
         out.q_after < 0 && out.q_after > -trigger(),
+        "q after {}",
+        out.q_after
+    );
+    assert!(
+        (out.q_after + target).abs() < ONE as i128 / 200,
         "q after {}",
         out.q_after
     );
@@ -98,7 +105,7 @@ fn the_keepers_plan_is_what_the_pool_does() {
     let state = pool::curve_state(&mut m.chain, m.pool);
     let market = pool::market_status(&mut m.chain, m.pool).expect("market");
     let eq = state
-        .equilibrate(market.price, market.k, keel_curve::math::Rounding::Down)
+        .equilibrate(market.price, market.k, Rounding::Down)
         .expect("equilibrate");
     let planned = plan(&eq, market.price, &PoolConfig::default().rebalance)
         .expect("plan")
@@ -189,9 +196,11 @@ fn the_bounty_is_paid_once_per_epoch_however_many_keepers_race() {
     push_long_base(&mut m, 12_000);
     // Two keepers read epoch 0; the first lands.
     let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("first keeper");
-    // The second, in the same block, with the epoch it read, is refused and paid nothing, even
-    // once the pool is due again.
+    // The second sends the epoch it read. Even once the pool is due again and the cooldown has
+    // passed, that epoch is refused and pays nothing: only the epoch stops it.
     push_long_base(&mut m, 10_000);
+    m.chain.advance(PoolConfig::default().rebalance.cooldown_ms);
+    m.report(10 * UNIT, UNIT / 10 * 8).expect("fresh oracle");
     m.assert_refused(Error::StaleEpoch, |m| {
         pool::rebalance(&mut m.chain, CAROL, m.pool, 0)
     });
@@ -199,4 +208,59 @@ fn the_bounty_is_paid_once_per_epoch_however_many_keepers_race() {
         pool::rebalance(&mut m.chain, KEEPER, m.pool, 0)
     });
     assert_eq!(pool::rebalance_status(&mut m.chain, m.pool).epoch, out.epoch);
+    assert!(pool::rebalance(&mut m.chain, CAROL, m.pool, out.epoch).is_ok());
+}
+
+#[test]
+fn every_swaps_fee_is_set_aside_for_bounties_at_the_oracle_price() {
+    let mut m = deep_venue();
+    let sell = pool::quote_exact_in(&mut m.chain, m.pool, m.base, 1_000 * UNIT).expect("quote");
+    pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 1_000 * UNIT)).expect("sell");
+    // A fee paid in base is valued at the oracle price (10), rounded down.
+    assert_eq!(
+        pool::rebalance_status(&mut m.chain, m.pool).bounty_budget,
+        sell.fee * 10
+    );
+    let buy = pool::quote_exact_in(&mut m.chain, m.pool, m.quote, 5_000 * UNIT).expect("quote");
+    pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.quote, 5_000 * UNIT)).expect("buy");
+    assert_eq!(
+        pool::rebalance_status(&mut m.chain, m.pool).bounty_budget,
+        sell.fee * 10 + buy.fee
+    );
+}
+
+#[test]
+fn the_bounty_never_exceeds_the_fees_set_aside() {
+    // given a generous bounty rate with no cap: only the budget binds
+    let mut m = deep_venue();
+    let config = PoolConfig {
+        rebalance: RebalanceParams {
+            bounty_bps: MAX_BOUNTY_BPS,
+            bounty_cap: u128::MAX,
+            ..PoolConfig::default().rebalance
+        },
+        ..pool::config(&mut m.chain, m.pool)
+    };
+    pool::set_config(&mut m.chain, OWNER, m.pool, config).expect("config");
+    push_long_base(&mut m, 12_000);
+    let budget = pool::rebalance_status(&mut m.chain, m.pool).bounty_budget;
+    // when
+    let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("rebalance");
+    // then the whole budget, and no more, was paid
+    assert_eq!(out.bounty, budget);
+    assert_eq!(pool::rebalance_status(&mut m.chain, m.pool).bounty_budget, 0);
+}
+
+#[test]
+fn leaving_liquidity_takes_its_share_of_the_bounty_budget() {
+    let mut m = deep_venue();
+    push_long_base(&mut m, 1_000);
+    let budget = pool::rebalance_status(&mut m.chain, m.pool).bounty_budget;
+    let half = pool::shares(&mut m.chain, m.pool, ALICE.account()) / 2;
+    let total = pool::total_shares(&mut m.chain, m.pool);
+    pool::remove_liquidity(&mut m.chain, ALICE, m.pool, Withdraw::of(half)).expect("withdraw");
+    assert_eq!(
+        pool::rebalance_status(&mut m.chain, m.pool).bounty_budget,
+        mul_div_u128(budget, total - half, total, Rounding::Down).expect("in range")
+    );
 }

@@ -115,26 +115,39 @@ pub fn plan(
     if size < params.trigger || size == 0 {
         return Ok(None);
     }
-    let excess = size.checked_sub(params.target).ok_or(CurveError::Overflow)?;
+    // Sell the long token's own (authoritative) excess over its target, keeping `target` of the
+    // targets' value: the premium the pool was paid for that excess is sold with it, so `|q|`
+    // lands on the target from either side. Rounded to sell less.
+    let sell = if q > 0 { Asset::Base } else { Asset::Quote };
+    let excess = state
+        .reserve(sell)
+        .checked_sub(state.target(sell))
+        .ok_or(CurveError::Overflow)?;
     let value = state.target_value(oracle_price)?;
-    let notional = narrow(mul_div(wide(excess), wide(value), wide(ONE), Rounding::Down)?)?;
-    let (sell, amount_in) = if q > 0 {
-        (
-            Asset::Base,
-            mul_div_u128(notional, ONE, oracle_price, Rounding::Down)?,
-        )
-    } else {
-        (Asset::Quote, notional)
+    let keep_value = narrow(mul_div(
+        wide(params.target),
+        wide(value),
+        wide(ONE),
+        Rounding::Up,
+    )?)?;
+    let keep = match sell {
+        Asset::Base => mul_div_u128(keep_value, ONE, oracle_price, Rounding::Up)?,
+        Asset::Quote => keep_value,
     };
+    let amount_in = excess.checked_sub(keep).ok_or(CurveError::ZeroOutput)?;
     let price = sell.price_in_other(oracle_price);
     let fair_out = mul_div_u128(amount_in, price.num, price.den, Rounding::Down)?;
     if amount_in == 0 || fair_out == 0 {
         return Err(CurveError::ZeroOutput);
     }
-    let keep = BPS
+    let notional = match sell {
+        Asset::Base => fair_out,
+        Asset::Quote => amount_in,
+    };
+    let kept = BPS
         .checked_sub(u128::from(params.max_venue_slippage_bps))
         .ok_or(CurveError::InvalidParameter)?;
-    let min_out = mul_div_u128(fair_out, keep, BPS, Rounding::Up)?;
+    let min_out = mul_div_u128(fair_out, kept, BPS, Rounding::Up)?;
     Ok(Some(RebalancePlan {
         sell,
         amount_in,
@@ -249,6 +262,15 @@ mod tests {
         assert_eq!(p.sell, Asset::Quote);
         assert!(p.q_before < 0);
         assert_eq!(p.notional, p.amount_in);
+        // Bought at the oracle price, the pool lands on the target, short base.
+        let after = apply(&state, p.sell, p.amount_in, p.fair_out, 0).unwrap();
+        let q = after
+            .equilibrate(P, ONE / 4, Rounding::Down)
+            .unwrap()
+            .inventory(P)
+            .unwrap();
+        let target = RebalanceParams::default().target as i128;
+        assert!(q < 0 && (q + target).abs() <= ONE as i128 / 1000, "q after {q}");
     }
 
     #[test]

@@ -1,16 +1,19 @@
 //! One keeper pass over one pool: read, decide, dry-run, submit, wait, with the care a bot that
 //! signs needs.
 //!
-//! - Always dry-run first: a rebalance the pool would refuse is never signed.
+//! - Always dry-run first, and again before every resend: a rebalance the pool would refuse is
+//!   never signed.
 //! - No duplicates: `rebalance` carries the epoch the keeper read, so the chain refuses a second
-//!   execution; the keeper also remembers the epochs it has landed and, before any resubmission,
-//!   re-reads the pool: if the epoch moved, its earlier attempt (or a competitor's) already landed.
+//!   execution; the keeper remembers the epochs it has landed, waits again for a transaction
+//!   that timed out before sending another, and before any resend re-reads the pool: if the epoch
+//!   moved, its earlier attempt (or a competitor's) already landed.
 //! - Retries, with bounded backoff, only on transport errors; a pool's refusal is final for this
-//!   pass and puts the pool into backoff, so a bad state is not hammered every block.
+//!   pass and puts the pool into backoff, so a bad state is not hammered every block. A pass that
+//!   ends without a failure clears the record.
 
 use crate::backoff::{Backoff, Health};
-use crate::chain::{Chain, ChainError};
-use crate::decide::{decide, Decision, Policy, PoolView};
+use crate::chain::{Chain, ChainError, Submitted};
+use crate::decide::{decide, Decision, Policy, PoolView, Wait};
 use crate::metrics::Metrics;
 use ink::primitives::AccountId;
 use keel_pool::{Error as PoolError, RebalanceOutcome};
@@ -97,7 +100,15 @@ pub fn tick<C: Chain>(
         .and_then(|head| Ok((head, chain.read_pool(pool.address)?)));
     let (head, view) = match read {
         Ok(read) => read,
-        Err(e) => return fail(pool, report, e, 0, settings, metrics),
+        Err(e) => {
+            // Nothing was sent, so there is nothing to back off from: the next pass reads again.
+            if let Some(m) = metrics {
+                m.failed(&pool.name);
+            }
+            tracing::warn!(pool = %pool.name, error = %e, "cannot read the pool");
+            report.action = Action::Failed(e);
+            return report;
+        }
     };
     report.block_time_ms = head.time_ms;
     report.view = Some(view);
@@ -106,8 +117,14 @@ pub fn tick<C: Chain>(
     if let Some(m) = metrics {
         m.observe(&pool.name, &view, &decision);
     }
-    let Decision::Rebalance { epoch, .. } = decision else {
-        return report;
+    let epoch = match decision {
+        Decision::Rebalance { epoch, .. } => epoch,
+        Decision::Wait(Wait::Backoff { .. }) => return report,
+        _ => {
+            // A pass that ends without a failure clears the pool's failure record.
+            pool.health.record_success();
+            return report;
+        }
     };
     if epoch < pool.done_below {
         report.action = Action::AlreadyDone { epoch };
@@ -125,6 +142,51 @@ pub fn tick<C: Chain>(
     submit(chain, pool, report, epoch, head.time_ms, settings, metrics)
 }
 
+/// What a re-check before a retry found.
+enum Recheck {
+    /// Still due, same epoch, dry-run accepted: send (or wait) again.
+    Go,
+    /// Nothing more to send; this is the pass's action.
+    Stop(Action),
+    /// The re-check itself failed.
+    Error(ChainError),
+}
+
+/// Before a retry: has the epoch moved (something landed), and is the rebalance still due and
+/// still accepted by a dry-run?
+fn recheck<C: Chain>(
+    chain: &mut C,
+    pool: &mut Watched,
+    report: &mut Report,
+    epoch: u64,
+    settings: &Settings,
+) -> Recheck {
+    let view = match chain.read_pool(pool.address) {
+        Ok(view) => view,
+        Err(e) => return Recheck::Error(e),
+    };
+    if view.rebalancing.epoch != epoch {
+        pool.done_below = pool.done_below.max(view.rebalancing.epoch);
+        pool.health.record_success();
+        return Recheck::Stop(Action::AlreadyDone { epoch });
+    }
+    let now_ms = match chain.head() {
+        Ok(head) => head.time_ms,
+        Err(e) => return Recheck::Error(e),
+    };
+    let decision = decide(&view, &settings.policy, &Health::default(), now_ms);
+    report.view = Some(view);
+    report.decision = Some(decision);
+    if !matches!(decision, Decision::Rebalance { epoch: e, .. } if e == epoch) {
+        return Recheck::Stop(Action::None);
+    }
+    match chain.dry_run_rebalance(pool.address, epoch) {
+        Ok(Ok(_)) => Recheck::Go,
+        Ok(Err(refusal)) => Recheck::Stop(Action::Refused(refusal)),
+        Err(e) => Recheck::Error(e),
+    }
+}
+
 fn submit<C: Chain>(
     chain: &mut C,
     pool: &mut Watched,
@@ -135,32 +197,46 @@ fn submit<C: Chain>(
     metrics: Option<&Metrics>,
 ) -> Report {
     let mut attempt: u32 = 0;
+    // A transaction sent but not confirmed: waited for again before anything is resent.
+    let mut pending: Option<Submitted> = None;
     loop {
         if attempt > 0 {
             chain.sleep_ms(settings.backoff.delay_ms(attempt));
-            // An earlier attempt may have landed unconfirmed: never send the same epoch twice.
-            match chain.read_pool(pool.address) {
-                Ok(view) if view.rebalancing.epoch != epoch => {
-                    pool.done_below = pool.done_below.max(view.rebalancing.epoch);
-                    pool.health.record_success();
-                    report.action = Action::AlreadyDone { epoch };
+            // An earlier attempt may have landed unconfirmed, or the pool may have changed (paused,
+            // no longer due, oracle stale): never send the same epoch twice, never send a refusal.
+            match recheck(chain, pool, &mut report, epoch, settings) {
+                Recheck::Go => {}
+                Recheck::Stop(Action::Refused(refusal)) => {
+                    return refuse(pool, report, refusal, now_ms, settings, metrics)
+                }
+                Recheck::Stop(action) => {
+                    report.action = action;
                     return report;
                 }
-                Ok(_) => {}
-                Err(e) if e.is_retryable() && attempt < settings.max_retries => {
+                Recheck::Error(e) if e.is_retryable() && attempt < settings.max_retries => {
                     attempt = attempt.saturating_add(1);
                     continue;
                 }
-                Err(e) => return fail(pool, report, e, now_ms, settings, metrics),
+                Recheck::Error(e) => return fail(pool, report, e, now_ms, settings, metrics),
             }
         }
-        report.submissions = report.submissions.saturating_add(1);
-        if let Some(m) = metrics {
-            m.submitted(&pool.name);
-        }
-        let result = chain
-            .submit_rebalance(pool.address, epoch)
-            .and_then(|tx| chain.wait_included(&tx));
+        let tx = match pending.take() {
+            Some(tx) => Ok(tx),
+            None => {
+                report.submissions = report.submissions.saturating_add(1);
+                if let Some(m) = metrics {
+                    m.submitted(&pool.name);
+                }
+                chain.submit_rebalance(pool.address, epoch)
+            }
+        };
+        let result = tx.and_then(|tx| match chain.wait_included(&tx) {
+            Err(ChainError::Timeout) => {
+                pending = Some(tx);
+                Err(ChainError::Timeout)
+            }
+            other => other,
+        });
         match result {
             Ok(included) => {
                 return match included.result {
@@ -185,7 +261,7 @@ fn submit<C: Chain>(
                 };
             }
             Err(e) if e.is_retryable() && attempt < settings.max_retries => {
-                tracing::warn!(pool = %pool.name, attempt, error = %e, "submission failed; retrying");
+                tracing::warn!(pool = %pool.name, attempt, error = %e, "submission not confirmed; retrying");
                 attempt = attempt.saturating_add(1);
             }
             Err(e) => return fail(pool, report, e, now_ms, settings, metrics),

@@ -146,7 +146,7 @@ fn log(report: &Report) {
 fn run(path: &Path, dry_run: bool, blocks: Option<u32>) -> Result<(), String> {
     let config = Config::load(path)?;
     let scenario = sandbox_scenario(&config, blocks)?;
-    let metrics = Arc::new(Metrics::new());
+    let metrics = Arc::new(Metrics::new(config.keeper.quote_decimals));
     if let Some(addr) = config.keeper.metrics {
         let bound = metrics::serve(metrics.clone(), addr).map_err(|e| e.to_string())?;
         tracing::info!(%bound, "serving metrics");

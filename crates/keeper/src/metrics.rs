@@ -30,12 +30,15 @@ pub struct Metrics {
     submissions: Family<Labels, Counter>,
     failures: Family<Labels, Counter>,
     rebalances: Family<Labels, Counter>,
-    bounty: FloatGauge,
+    bounty: Family<Labels, Counter<f64, AtomicU64>>,
+    /// Token units per whole quote token.
+    quote_unit: f64,
 }
 
 impl Default for Metrics {
+    /// Metrics for pools whose quote token has 18 decimals.
     fn default() -> Self {
-        Self::new()
+        Self::new(18)
     }
 }
 
@@ -44,7 +47,7 @@ fn ratio(x: u128) -> f64 {
 }
 
 impl Metrics {
-    pub fn new() -> Self {
+    pub fn new(quote_decimals: u32) -> Self {
         let mut registry = Registry::with_prefix("keel_keeper");
         let m = Metrics {
             q: FloatGauge::default(),
@@ -55,7 +58,8 @@ impl Metrics {
             submissions: Family::default(),
             failures: Family::default(),
             rebalances: Family::default(),
-            bounty: FloatGauge::default(),
+            bounty: Family::default(),
+            quote_unit: 10f64.powi(quote_decimals.min(38) as i32),
             registry: Registry::default(),
         };
         registry.register(
@@ -88,7 +92,7 @@ impl Metrics {
         );
         registry.register(
             "bounty_tokens",
-            "Bounties earned (quote tokens)",
+            "Bounties earned (whole quote tokens)",
             m.bounty.clone(),
         );
         Metrics { registry, ..m }
@@ -126,8 +130,9 @@ impl Metrics {
     pub fn landed(&self, pool: &str, outcome: &RebalanceOutcome) {
         let labels = Self::pool(pool);
         self.rebalances.get_or_create(&labels).inc();
-        let earned = self.bounty.get_or_create(&labels);
-        earned.set(earned.get() + ratio(outcome.bounty));
+        self.bounty
+            .get_or_create(&labels)
+            .inc_by(outcome.bounty as f64 / self.quote_unit);
     }
 
     /// The metrics in Prometheus' text format.
@@ -155,6 +160,8 @@ pub fn serve(metrics: Arc<Metrics>, addr: SocketAddr) -> std::io::Result<SocketA
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let mut stream = stream;
+            // A client that connects and sends nothing must not hold the endpoint.
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
             let mut request = [0u8; 1024];
             let _ = stream.read(&mut request);
             let body = metrics.render();

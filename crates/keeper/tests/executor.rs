@@ -28,6 +28,10 @@ enum Fault {
     Dropped,
     /// A competitor landed this epoch first: the pool answers `StaleEpoch`.
     Beaten,
+    /// Lands, but only after the first wait timed out.
+    SlowConfirm,
+    /// Never reaches the chain, and meanwhile the owner pauses the pool.
+    FailsAndPaused,
 }
 
 struct Scripted {
@@ -37,6 +41,8 @@ struct Scripted {
     submissions: u32,
     executions: u32,
     pending: Option<Included>,
+    slow: bool,
+    late: bool,
     slept_ms: u64,
 }
 
@@ -80,6 +86,8 @@ impl Scripted {
             submissions: 0,
             executions: 0,
             pending: None,
+            slow: false,
+            late: false,
             slept_ms: 0,
         }
     }
@@ -144,6 +152,11 @@ impl Chain for Scripted {
         match fault {
             Fault::SubmitFails(e) => return Err(e),
             Fault::Dropped => self.pending = None,
+            Fault::SlowConfirm => self.slow = true,
+            Fault::FailsAndPaused => {
+                self.view.paused = true;
+                return Err(ChainError::Rpc("connection reset".into()));
+            }
             Fault::Beaten => {
                 self.view.rebalancing.epoch += 1;
                 self.pending = Some(included(Err(PoolError::StaleEpoch)));
@@ -164,6 +177,21 @@ impl Chain for Scripted {
     }
 
     fn wait_included(&mut self, _tx: &Submitted) -> Result<Included, ChainError> {
+        if self.slow {
+            // The first wait times out; the transaction lands while the keeper waits again.
+            self.slow = false;
+            self.late = true;
+            return Err(ChainError::Timeout);
+        }
+        if self.late {
+            self.late = false;
+            let out = self.execute();
+            return Ok(Included {
+                block: 2,
+                result: Ok(out),
+                events: vec![],
+            });
+        }
         if let Some(Fault::LandsUnconfirmed(e)) = self.faults.front().cloned() {
             self.faults.pop_front();
             return Err(e);
@@ -294,5 +322,45 @@ fn a_competitor_landing_first_is_not_an_error() {
     let report = tick(&mut chain, &mut p, &SETTINGS, None);
     assert_eq!(report.action, Action::AlreadyDone { epoch: 0 });
     assert_eq!(chain.executions, 0);
+    assert_eq!(p.health.failures, 0);
+}
+
+#[test]
+fn a_timed_out_transaction_is_waited_for_again_not_resent() {
+    let mut chain = Scripted::due([Fault::SlowConfirm]);
+    let mut p = pool();
+    let report = tick(&mut chain, &mut p, &SETTINGS, None);
+    assert!(
+        matches!(report.action, Action::Landed { block: 2, .. }),
+        "{:?}",
+        report.action
+    );
+    assert_eq!((chain.submissions, chain.executions), (1, 1));
+}
+
+#[test]
+fn a_pool_paused_between_attempts_is_not_resent() {
+    let mut chain = Scripted::due([Fault::FailsAndPaused]);
+    let report = tick(&mut chain, &mut pool(), &SETTINGS, None);
+    assert_eq!(report.action, Action::None);
+    assert_eq!(
+        report.decision,
+        Some(keel_keeper::decide::Decision::Skip(
+            keel_keeper::decide::Skip::Paused
+        ))
+    );
+    assert_eq!((chain.submissions, chain.executions), (1, 0));
+}
+
+#[test]
+fn a_pass_without_failure_clears_the_failure_record() {
+    let mut chain = Scripted::due([]);
+    chain.dry_run = Err(PoolError::RebalanceNotDue);
+    let mut p = pool();
+    tick(&mut chain, &mut p, &SETTINGS, None);
+    assert_eq!(p.health.failures, 1);
+    chain.view.state = PoolState::balanced(100_000 * ONE, 1_000_000 * ONE);
+    let report = tick(&mut chain, &mut p, &SETTINGS, None);
+    assert_eq!(report.action, Action::None);
     assert_eq!(p.health.failures, 0);
 }

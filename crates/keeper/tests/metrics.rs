@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 #[test]
 fn metrics_are_served_on_loopback_in_prometheus_text() {
-    let metrics = Arc::new(Metrics::new());
+    let metrics = Arc::new(Metrics::default());
     metrics.submitted("BASE/QUOTE");
     metrics.failed("BASE/QUOTE");
     let addr = serve(metrics, "127.0.0.1:0".parse().expect("addr")).expect("bound");
@@ -28,6 +28,6 @@ fn metrics_are_served_on_loopback_in_prometheus_text() {
 #[test]
 fn a_public_metrics_address_is_refused() {
     let public: SocketAddr = "0.0.0.0:0".parse().expect("addr");
-    let err = serve(Arc::new(Metrics::new()), public).expect_err("must refuse");
+    let err = serve(Arc::new(Metrics::default()), public).expect_err("must refuse");
     assert_eq!(err.kind(), std::io::ErrorKind::PermissionDenied);
 }

@@ -26,7 +26,7 @@ fn due_market() -> Market {
 }
 
 #[test]
-fn the_keeper_rebalances_a_due_pool_once_and_reads_the_event_back() {
+fn the_keeper_rebalances_a_due_pool_once_and_earns_the_bounty() {
     let mut m = due_market();
     let mut watched = Watched::new("pool", m.pool);
     let keeper_quote = m.balance(m.quote, KEEPER);
