@@ -60,8 +60,10 @@ struct SimulateArgs {
     /// Keeper settings (tx cost, retries); default: built-in defaults.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Blocks to simulate.
     #[arg(long)]
     blocks: Option<u32>,
+    /// Seed of the price path and the traders: the same seed gives the same run.
     #[arg(long)]
     seed: Option<u64>,
     /// Annualised volatility of the reference price (0.8 = 80%/yr).
