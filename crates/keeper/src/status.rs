@@ -87,3 +87,50 @@ pub fn table(pools: &[(String, PoolView, Decision)], now_ms: u64) -> String {
     });
     crate::table::markdown(&header, rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decide::Skip;
+    use keel_curve::PoolState;
+    use keel_pool::{MarketStatus, PoolConfig, RebalanceStatus};
+
+    #[test]
+    fn the_table_shows_q_against_the_band_and_why() {
+        let view = PoolView {
+            state: PoolState::balanced(100 * ONE, 1_000 * ONE),
+            market: MarketStatus {
+                price: 10 * ONE,
+                volatility: ONE,
+                timestamp: 0,
+                age_ms: 12_000,
+                k: ONE / 4,
+                fee: ONE / 1_000,
+                stale: false,
+            },
+            config: PoolConfig::default(),
+            rebalancing: RebalanceStatus {
+                epoch: 2,
+                last_ms: 40_000,
+                bounty_budget: 0,
+            },
+            paused: true,
+            total_shares: ONE,
+        };
+        let table = table(&[("A/B".into(), view, Decision::Skip(Skip::Paused))], 100_000);
+        let row = table.lines().nth(2).expect("a row");
+        for cell in [
+            "A/B",
+            "100.00 / 1000.00",
+            "+0.00%",
+            "±5%",
+            "10.0 bps",
+            "0.250",
+            "12s",
+            "60s ago (epoch 2)",
+            "paused",
+        ] {
+            assert!(row.contains(cell), "{cell:?} missing from {row}");
+        }
+    }
+}
