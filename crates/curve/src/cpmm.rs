@@ -6,8 +6,10 @@
 //! Every division rounds in the venue's favour: outputs and shares down, deposits up, so no
 //! sequence of calls can take out more than it put in.
 
-use crate::liquidity::MINIMUM_LIQUIDITY;
-use crate::math::{add, full_mul, mul, mul_div, mul_div_u128, narrow, sqrt512, wide, Rounding, BPS, U256};
+use crate::liquidity::{
+    add_within_limit, check_amounts, first_mint, pro_rata, proportional, MINIMUM_LIQUIDITY,
+};
+use crate::math::{add, mul, mul_div, narrow, wide, Rounding, BPS, U256};
 use crate::{CurveError, MAX_RESERVE};
 
 /// Highest swap fee a venue may charge: 1,000 bps (10%). Uniswap v2 charges 30 bps; the bound
@@ -168,22 +170,12 @@ pub fn swap(state: &CpState, side_in: Side, amount_in: u128, fee_bps: u32) -> Re
 /// [`CurveError::ReserveLimitExceeded`] past [`MAX_RESERVE`],
 /// [`CurveError::InsufficientLiquidity`] for shares outstanding on an empty reserve.
 pub fn deposit(state: &CpState, total_shares: u128, a_max: u128, b_max: u128) -> Result<Deposit, CurveError> {
-    if a_max == 0 || b_max == 0 {
-        return Err(CurveError::ZeroAmount);
-    }
-    if a_max > MAX_RESERVE || b_max > MAX_RESERVE {
-        return Err(CurveError::ReserveLimitExceeded);
-    }
+    check_amounts(a_max, b_max)?;
     if total_shares == 0 {
-        let minted = narrow(sqrt512(full_mul(wide(a_max), wide(b_max)), Rounding::Down)?)?;
-        let shares = minted
-            .checked_sub(MINIMUM_LIQUIDITY)
-            .filter(|s| *s > 0)
-            .ok_or(CurveError::ZeroAmount)?;
         return Ok(Deposit {
             amount_a: a_max,
             amount_b: b_max,
-            shares,
+            shares: first_mint(a_max, b_max)?,
             locked: MINIMUM_LIQUIDITY,
             after: CpState {
                 reserve_a: a_max,
@@ -194,14 +186,8 @@ pub fn deposit(state: &CpState, total_shares: u128, a_max: u128, b_max: u128) ->
     if state.reserve_a == 0 || state.reserve_b == 0 {
         return Err(CurveError::InsufficientLiquidity);
     }
-    let by_a = mul_div_u128(a_max, total_shares, state.reserve_a, Rounding::Down)?;
-    let by_b = mul_div_u128(b_max, total_shares, state.reserve_b, Rounding::Down)?;
-    let shares = by_a.min(by_b);
-    if shares == 0 {
-        return Err(CurveError::ZeroAmount);
-    }
-    let amount_a = mul_div_u128(shares, state.reserve_a, total_shares, Rounding::Up)?;
-    let amount_b = mul_div_u128(shares, state.reserve_b, total_shares, Rounding::Up)?;
+    let reserves = (state.reserve_a, state.reserve_b);
+    let (amount_a, amount_b, shares) = proportional(reserves, total_shares, a_max, b_max)?;
     Ok(Deposit {
         amount_a,
         amount_b,
@@ -221,14 +207,7 @@ pub fn deposit(state: &CpState, total_shares: u128, a_max: u128, b_max: u128) ->
 /// shares or more (the locked ones never leave), [`CurveError::ZeroOutput`] when either amount
 /// rounds to zero, so dust shares are not burnt for nothing.
 pub fn withdraw(state: &CpState, total_shares: u128, shares: u128) -> Result<Withdrawal, CurveError> {
-    if shares == 0 {
-        return Err(CurveError::ZeroAmount);
-    }
-    if shares >= total_shares {
-        return Err(CurveError::InsufficientLiquidity);
-    }
-    let amount_a = mul_div_u128(state.reserve_a, shares, total_shares, Rounding::Down)?;
-    let amount_b = mul_div_u128(state.reserve_b, shares, total_shares, Rounding::Down)?;
+    let (amount_a, amount_b) = pro_rata((state.reserve_a, state.reserve_b), total_shares, shares)?;
     if amount_a == 0 || amount_b == 0 {
         return Err(CurveError::ZeroOutput);
     }
@@ -246,13 +225,6 @@ pub fn withdraw(state: &CpState, total_shares: u128, shares: u128) -> Result<Wit
                 .ok_or(CurveError::Overflow)?,
         },
     })
-}
-
-fn add_within_limit(reserve: u128, amount: u128) -> Result<u128, CurveError> {
-    reserve
-        .checked_add(amount)
-        .filter(|total| *total <= MAX_RESERVE)
-        .ok_or(CurveError::ReserveLimitExceeded)
 }
 
 #[cfg(test)]

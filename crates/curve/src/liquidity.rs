@@ -47,37 +47,18 @@ pub fn deposit(
     base_max: u128,
     quote_max: u128,
 ) -> Result<Deposit, CurveError> {
-    if base_max == 0 || quote_max == 0 {
-        return Err(CurveError::ZeroAmount);
-    }
-    if base_max > MAX_RESERVE || quote_max > MAX_RESERVE {
-        return Err(CurveError::ReserveLimitExceeded);
-    }
+    check_amounts(base_max, quote_max)?;
     if total_shares == 0 {
-        let minted = narrow(sqrt512(
-            full_mul(wide(base_max), wide(quote_max)),
-            Rounding::Down,
-        )?)?;
-        let shares = minted
-            .checked_sub(MINIMUM_LIQUIDITY)
-            .filter(|s| *s > 0)
-            .ok_or(CurveError::ZeroAmount)?;
         return Ok(Deposit {
             base_in: base_max,
             quote_in: quote_max,
-            shares,
+            shares: first_mint(base_max, quote_max)?,
             locked: MINIMUM_LIQUIDITY,
             after: PoolState::balanced(base_max, quote_max),
         });
     }
-    let by_base = mul_div_u128(base_max, total_shares, state.base_reserve, Rounding::Down)?;
-    let by_quote = mul_div_u128(quote_max, total_shares, state.quote_reserve, Rounding::Down)?;
-    let shares = by_base.min(by_quote);
-    if shares == 0 {
-        return Err(CurveError::ZeroAmount);
-    }
-    let base_in = mul_div_u128(shares, state.base_reserve, total_shares, Rounding::Up)?;
-    let quote_in = mul_div_u128(shares, state.quote_reserve, total_shares, Rounding::Up)?;
+    let reserves = (state.base_reserve, state.quote_reserve);
+    let (base_in, quote_in, shares) = proportional(reserves, total_shares, base_max, quote_max)?;
     let mut after = *state;
     after.base_reserve = add_within_limit(state.base_reserve, base_in)?;
     after.quote_reserve = add_within_limit(state.quote_reserve, quote_in)?;
@@ -114,14 +95,7 @@ pub fn deposit(
 /// [`CurveError::ZeroAmount`] for zero shares, [`CurveError::InsufficientLiquidity`] for more
 /// shares than exist.
 pub fn withdraw(state: &PoolState, total_shares: u128, shares: u128) -> Result<Withdrawal, CurveError> {
-    if shares == 0 {
-        return Err(CurveError::ZeroAmount);
-    }
-    if shares >= total_shares {
-        return Err(CurveError::InsufficientLiquidity);
-    }
-    let base_out = mul_div_u128(state.base_reserve, shares, total_shares, Rounding::Down)?;
-    let quote_out = mul_div_u128(state.quote_reserve, shares, total_shares, Rounding::Down)?;
+    let (base_out, quote_out) = pro_rata((state.base_reserve, state.quote_reserve), total_shares, shares)?;
     let mut after = *state;
     after.base_reserve = state
         .base_reserve
@@ -151,7 +125,72 @@ pub fn withdraw(state: &PoolState, total_shares: u128, shares: u128) -> Result<W
     })
 }
 
-fn add_within_limit(reserve: u128, amount: u128) -> Result<u128, CurveError> {
+// Share arithmetic over any two reserves, shared with the constant-product venue (`cpmm`).
+
+/// Refuses a zero amount or one past [`MAX_RESERVE`].
+pub(crate) fn check_amounts(a_max: u128, b_max: u128) -> Result<(), CurveError> {
+    if a_max == 0 || b_max == 0 {
+        return Err(CurveError::ZeroAmount);
+    }
+    if a_max > MAX_RESERVE || b_max > MAX_RESERVE {
+        return Err(CurveError::ReserveLimitExceeded);
+    }
+    Ok(())
+}
+
+/// Shares a first deposit of `a` and `b` mints to its depositor: `sqrt(a * b)` less the
+/// [`MINIMUM_LIQUIDITY`] locked.
+pub(crate) fn first_mint(a: u128, b: u128) -> Result<u128, CurveError> {
+    let minted = narrow(sqrt512(full_mul(wide(a), wide(b)), Rounding::Down)?)?;
+    minted
+        .checked_sub(MINIMUM_LIQUIDITY)
+        .filter(|s| *s > 0)
+        .ok_or(CurveError::ZeroAmount)
+}
+
+/// A later deposit into `reserves` with `total_shares` outstanding: the largest amounts in the
+/// reserve ratio that fit both maxima, as `(a_in, b_in, shares)`; shares rounded down, the
+/// amounts taken for them up.
+pub(crate) fn proportional(
+    reserves: (u128, u128),
+    total_shares: u128,
+    a_max: u128,
+    b_max: u128,
+) -> Result<(u128, u128, u128), CurveError> {
+    let by_a = mul_div_u128(a_max, total_shares, reserves.0, Rounding::Down)?;
+    let by_b = mul_div_u128(b_max, total_shares, reserves.1, Rounding::Down)?;
+    let shares = by_a.min(by_b);
+    if shares == 0 {
+        return Err(CurveError::ZeroAmount);
+    }
+    let a_in = mul_div_u128(shares, reserves.0, total_shares, Rounding::Up)?;
+    let b_in = mul_div_u128(shares, reserves.1, total_shares, Rounding::Up)?;
+    Ok((a_in, b_in, shares))
+}
+
+/// What burning `shares` of `total_shares` pays from `reserves`, rounded down.
+///
+/// # Errors
+/// [`CurveError::ZeroAmount`] for zero shares, [`CurveError::InsufficientLiquidity`] for all the
+/// shares or more (the locked ones never leave).
+pub(crate) fn pro_rata(
+    reserves: (u128, u128),
+    total_shares: u128,
+    shares: u128,
+) -> Result<(u128, u128), CurveError> {
+    if shares == 0 {
+        return Err(CurveError::ZeroAmount);
+    }
+    if shares >= total_shares {
+        return Err(CurveError::InsufficientLiquidity);
+    }
+    Ok((
+        mul_div_u128(reserves.0, shares, total_shares, Rounding::Down)?,
+        mul_div_u128(reserves.1, shares, total_shares, Rounding::Down)?,
+    ))
+}
+
+pub(crate) fn add_within_limit(reserve: u128, amount: u128) -> Result<u128, CurveError> {
     reserve
         .checked_add(amount)
         .filter(|total| *total <= MAX_RESERVE)
