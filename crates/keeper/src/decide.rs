@@ -145,13 +145,14 @@ pub fn decide(view: &PoolView, policy: &Policy, health: &Health, now_ms: u64) ->
         });
     }
     let params = &view.config.rebalance;
-    let plan = match view
-        .equilibrated()
-        .and_then(|state| rebalance::plan(&state, view.market.price, params))
-    {
+    let state = match view.equilibrated() {
+        Ok(state) => state,
+        Err(e) => return Decision::Skip(Skip::Curve(e)),
+    };
+    let plan = match rebalance::plan(&state, view.market.price, params) {
         Ok(Some(plan)) => plan,
         Ok(None) => {
-            let q = view.inventory().unwrap_or_default();
+            let q = state.inventory(view.market.price).unwrap_or_default();
             return Decision::Wait(Wait::InBand {
                 q,
                 trigger: params.trigger,
