@@ -1,6 +1,7 @@
 //! The simulation as a picture: prices, inventory against its band, and the fee, over blocks.
 
 use super::record::Row;
+use plotters::coord::types::{RangedCoordf64, RangedCoordu64};
 use plotters::prelude::*;
 use std::path::Path;
 
@@ -44,20 +45,35 @@ fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
-fn prices(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), String> {
-    let (lo, hi) = range(rows.iter().flat_map(|r| [r.reference, r.pool_mid, r.venue_price]));
+type Axes<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<RangedCoordu64, RangedCoordf64>>;
+
+/// One panel's axes over the run's blocks and `y`, with its mesh drawn.
+fn axes<'a, 'b>(
+    area: &'a Panel<'b>,
+    caption: &str,
+    blocks: (u64, u64),
+    y: (f64, f64),
+    x_desc: Option<&str>,
+) -> Result<Axes<'a, 'b>, String> {
     let mut chart = ChartBuilder::on(area)
-        .caption("Price (quote per base)", ("sans-serif", 20))
+        .caption(caption, ("sans-serif", 20))
         .margin(8)
         .x_label_area_size(24)
         .y_label_area_size(64)
-        .build_cartesian_2d(blocks.0..blocks.1, lo..hi)
+        .build_cartesian_2d(blocks.0..blocks.1, y.0..y.1)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(WHITE)
-        .draw()
-        .map_err(err)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(WHITE);
+    if let Some(desc) = x_desc {
+        mesh.x_desc(desc);
+    }
+    mesh.draw().map_err(err)?;
+    Ok(chart)
+}
+
+fn prices(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), String> {
+    let y = range(rows.iter().flat_map(|r| [r.reference, r.pool_mid, r.venue_price]));
+    let mut chart = axes(area, "Price (quote per base)", blocks, y, None)?;
     type Series = (&'static str, RGBColor, fn(&Row) -> f64);
     let series: [Series; 3] = [
         ("reference", BLACK, |r| r.reference),
@@ -81,22 +97,9 @@ fn prices(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), String> 
 
 fn inventory(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), String> {
     let trigger = rows.first().map_or(0.2, |r| r.trigger);
-    let (lo, hi) = range(rows.iter().map(|r| r.q).chain([trigger, -trigger]));
-    let mut chart = ChartBuilder::on(area)
-        .caption(
-            "Inventory q (band: trigger; dots: rebalances)",
-            ("sans-serif", 20),
-        )
-        .margin(8)
-        .x_label_area_size(24)
-        .y_label_area_size(64)
-        .build_cartesian_2d(blocks.0..blocks.1, lo..hi)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(WHITE)
-        .draw()
-        .map_err(err)?;
+    let y = range(rows.iter().map(|r| r.q).chain([trigger, -trigger]));
+    let caption = "Inventory q (band: trigger; dots: rebalances)";
+    let mut chart = axes(area, caption, blocks, y, None)?;
     for level in [trigger, -trigger] {
         chart
             .draw_series(LineSeries::new(
@@ -120,19 +123,7 @@ fn inventory(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), Strin
 
 fn fee(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), String> {
     let (lo, hi) = range(rows.iter().map(|r| r.fee_bps));
-    let mut chart = ChartBuilder::on(area)
-        .caption("Fee (bps)", ("sans-serif", 20))
-        .margin(8)
-        .x_label_area_size(24)
-        .y_label_area_size(64)
-        .build_cartesian_2d(blocks.0..blocks.1, lo.max(0.0)..hi)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(WHITE)
-        .x_desc("block")
-        .draw()
-        .map_err(err)?;
+    let mut chart = axes(area, "Fee (bps)", blocks, (lo.max(0.0), hi), Some("block"))?;
     chart
         .draw_series(LineSeries::new(
             rows.iter().map(|r| (r.block, r.fee_bps)),
