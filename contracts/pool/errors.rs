@@ -1,4 +1,5 @@
 use keel_curve::CurveError;
+use keel_traits::token::TokenCallError;
 use keel_traits::{OracleError, VenueError};
 use psp22::PSP22Error;
 
@@ -65,6 +66,15 @@ pub enum Error {
 impl From<CurveError> for Error {
     fn from(e: CurveError) -> Self {
         Error::Curve(e)
+    }
+}
+
+impl From<TokenCallError> for Error {
+    fn from(e: TokenCallError) -> Self {
+        match e {
+            TokenCallError::Refused(e) => Error::Token(e),
+            TokenCallError::CallFailed => Error::TokenCallFailed,
+        }
     }
 }
 

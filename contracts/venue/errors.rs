@@ -1,4 +1,5 @@
 use keel_curve::CurveError;
+use keel_traits::token::TokenCallError;
 use keel_traits::VenueError;
 use psp22::PSP22Error;
 
@@ -30,6 +31,15 @@ pub enum Error {
     Token(PSP22Error),
     /// The call to a token contract failed (wrong address, trapped).
     TokenCallFailed,
+}
+
+impl From<TokenCallError> for Error {
+    fn from(e: TokenCallError) -> Self {
+        match e {
+            TokenCallError::Refused(e) => Error::Token(e),
+            TokenCallError::CallFailed => Error::TokenCallFailed,
+        }
+    }
 }
 
 impl From<CurveError> for Error {

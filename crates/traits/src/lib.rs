@@ -5,6 +5,8 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 mod oracle;
+#[cfg(feature = "token")]
+pub mod token;
 mod venue;
 
 pub use oracle::{FeedId, Oracle, OracleData, OracleError};
