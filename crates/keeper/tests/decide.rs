@@ -1,55 +1,12 @@
 //! The decision core, branch by branch, on states built with the pool's own curve math.
 
-use ink::primitives::AccountId;
-use keel_curve::math::Rounding;
-use keel_curve::{CurveError, PoolState, Regime, ONE};
+mod common;
+
+use common::{view, NOW};
+use keel_curve::{CurveError, ONE};
 use keel_keeper::backoff::Health;
 use keel_keeper::decide::{decide, Decision, Policy, PoolView, Skip, Wait};
-use keel_pool::{MarketStatus, PoolConfig, RebalanceStatus};
-
-const PRICE: u128 = 10 * ONE;
-const K: u128 = ONE / 4;
-const NOW: u64 = 1_000_000_000;
-
-/// A pool holding `excess` extra base (sold to it at about the oracle price).
-fn view(excess: u128) -> PoolView {
-    let balanced = PoolState::balanced(100_000 * ONE, 1_000_000 * ONE);
-    let state = if excess == 0 {
-        balanced
-    } else {
-        PoolState {
-            base_reserve: balanced.base_reserve + excess,
-            quote_reserve: balanced.quote_reserve - excess * 9,
-            regime: Regime::QuoteShort,
-            ..balanced
-        }
-        .equilibrate(PRICE, K, Rounding::Down)
-        .expect("state")
-    };
-    PoolView {
-        state,
-        market: MarketStatus {
-            price: PRICE,
-            volatility: ONE / 2,
-            timestamp: NOW - 6_000,
-            age_ms: 6_000,
-            k: K,
-            fee: ONE / 1_000,
-            stale: false,
-        },
-        config: PoolConfig {
-            venue: Some(AccountId::from([9; 32])),
-            ..PoolConfig::default()
-        },
-        rebalancing: RebalanceStatus {
-            epoch: 3,
-            last_ms: NOW - 600_000,
-            bounty_budget: 1_000 * ONE,
-        },
-        paused: false,
-        total_shares: 1_000_000 * ONE,
-    }
-}
+use keel_pool::PoolConfig;
 
 const DUE: u128 = 15_000 * ONE;
 const POLICY: Policy = Policy {

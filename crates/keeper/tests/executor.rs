@@ -2,17 +2,18 @@
 //! submissions fail as each test scripts, and which lands a rebalance by moving the epoch on.
 //! (The same executor against the real contracts runs in `sandbox.rs`.)
 
+mod common;
+
+use common::NOW;
 use ink::primitives::AccountId;
-use keel_curve::math::Rounding;
-use keel_curve::{PoolState, Regime, ONE};
+use keel_curve::{PoolState, ONE};
 use keel_keeper::backoff::Backoff;
 use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted};
 use keel_keeper::decide::{Policy, PoolView};
 use keel_keeper::executor::{tick, Action, Settings, Watched};
-use keel_pool::{Error as PoolError, MarketStatus, PoolConfig, RebalanceOutcome, RebalanceStatus};
+use keel_pool::{Error as PoolError, RebalanceOutcome};
 use std::collections::VecDeque;
 
-const NOW: u64 = 1_000_000_000;
 const POOL: [u8; 32] = [7; 32];
 
 /// What one submission does.
@@ -48,39 +49,15 @@ struct Scripted {
 
 impl Scripted {
     fn due(faults: impl IntoIterator<Item = Fault>) -> Scripted {
-        let balanced = PoolState::balanced(100_000 * ONE, 1_000_000 * ONE);
-        let state = PoolState {
-            base_reserve: 115_000 * ONE,
-            quote_reserve: 865_000 * ONE,
-            regime: Regime::QuoteShort,
-            ..balanced
-        }
-        .equilibrate(10 * ONE, ONE / 4, Rounding::Down)
-        .expect("state");
+        // Due: 15,000 base over target; fresh oracle; the first epoch, never rebalanced.
+        let mut view = common::view(15_000 * ONE);
+        view.market.timestamp = NOW;
+        view.market.age_ms = 0;
+        view.rebalancing.epoch = 0;
+        view.rebalancing.last_ms = 0;
+        view.total_shares = ONE;
         Scripted {
-            view: PoolView {
-                state,
-                market: MarketStatus {
-                    price: 10 * ONE,
-                    volatility: ONE / 2,
-                    timestamp: NOW,
-                    age_ms: 0,
-                    k: ONE / 4,
-                    fee: ONE / 1_000,
-                    stale: false,
-                },
-                config: PoolConfig {
-                    venue: Some(AccountId::from([9; 32])),
-                    ..PoolConfig::default()
-                },
-                rebalancing: RebalanceStatus {
-                    epoch: 0,
-                    last_ms: 0,
-                    bounty_budget: 1_000 * ONE,
-                },
-                paused: false,
-                total_shares: ONE,
-            },
+            view,
             faults: faults.into_iter().collect(),
             dry_run: Ok(()),
             submissions: 0,
