@@ -12,13 +12,10 @@
 pub mod oracle {
     use ink::storage::Mapping;
     use keel_curve::{MAX_PRICE, MAX_VOLATILITY, MIN_PRICE};
-    use keel_traits::{FeedId, Oracle, OracleData, OracleError};
+    use keel_traits::{within_jump, FeedId, Oracle, OracleData, OracleError};
 
     /// How far a reading's timestamp may run ahead of the block's, in milliseconds.
     pub const MAX_FUTURE_DRIFT_MS: u64 = 30_000;
-
-    /// Basis points in one.
-    const BPS: u128 = 10_000;
 
     #[ink(storage)]
     pub struct KeelOracle {
@@ -113,7 +110,7 @@ pub mod oracle {
                 if timestamp <= last.timestamp {
                     return Err(OracleError::TimestampNotIncreasing);
                 }
-                if !self.within_jump(last.price, price) {
+                if !within_jump(last.price, price, self.max_jump_bps) {
                     return Err(OracleError::JumpTooLarge);
                 }
             }
@@ -213,19 +210,6 @@ pub mod oracle {
                 Ok(())
             } else {
                 Err(OracleError::NotOwner)
-            }
-        }
-
-        /// `|new - last| * 10000 <= last * max_jump_bps`, in 256-bit-free arithmetic: both sides
-        /// fit in u128 because prices are at most 1e36 < 2^120 and the factors at most 2^14.
-        fn within_jump(&self, last: u128, new: u128) -> bool {
-            let moved = last.abs_diff(new);
-            match (
-                moved.checked_mul(BPS),
-                last.checked_mul(u128::from(self.max_jump_bps)),
-            ) {
-                (Some(lhs), Some(rhs)) => lhs <= rhs,
-                _ => false,
             }
         }
     }

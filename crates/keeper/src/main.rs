@@ -7,6 +7,7 @@ use keel_keeper::decide::decide;
 use keel_keeper::executor::{Action, Report};
 use keel_keeper::metrics::{self, Metrics};
 use keel_keeper::sandbox::SandboxChain;
+use keel_keeper::sim::contracts::Contracts;
 use keel_keeper::sim::run::Simulation;
 use keel_keeper::sim::scenario::Scenario;
 use keel_keeper::{sim, status};
@@ -157,17 +158,21 @@ fn run(path: &Path, dry_run: bool, blocks: Option<u32>) -> Result<(), String> {
     tracing::info!(scenario = %scenario.name, blocks = scenario.blocks, dry_run = settings.dry_run, "sandbox chain: deploying");
     let mut sim = Simulation::new(&scenario, PoolConfig::default(), settings)?;
     for _ in 0..scenario.blocks {
-        let (_, report) = sim.step(Some(&metrics)).map_err(|e| e.to_string())?;
-        if let Some(r) = report {
+        sim.step(Some(&metrics)).map_err(|e| e.to_string())?;
+        if let Some(r) = sim.backend.last_report.take() {
             log(&r);
         }
     }
     print_status(&mut sim, &settings)
 }
 
-fn print_status(sim: &mut Simulation, settings: &keel_keeper::executor::Settings) -> Result<(), String> {
-    let pool = sim.market.pool;
-    let mut chain = SandboxChain::new(&mut sim.market.chain, keel_sandbox::KEEPER);
+fn print_status(
+    sim: &mut Simulation<Contracts>,
+    settings: &keel_keeper::executor::Settings,
+) -> Result<(), String> {
+    let market = &mut sim.backend.market;
+    let pool = market.pool;
+    let mut chain = SandboxChain::new(&mut market.chain, keel_sandbox::KEEPER);
     let head = chain.head().map_err(|e| e.to_string())?;
     let view = chain.read_pool(pool).map_err(|e| e.to_string())?;
     let decision = decide(&view, &settings.policy, &Default::default(), head.time_ms);

@@ -9,5 +9,5 @@ mod oracle;
 pub mod token;
 mod venue;
 
-pub use oracle::{FeedId, Oracle, OracleData, OracleError};
+pub use oracle::{within_jump, FeedId, Oracle, OracleData, OracleError};
 pub use venue::{Venue, VenueError};

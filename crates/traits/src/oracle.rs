@@ -14,6 +14,21 @@ pub struct OracleData {
     pub timestamp: u64,
 }
 
+/// Whether one update from `last` to `new` moves the price by at most `max_jump_bps`:
+/// `|new - last| * 10000 <= last * max_jump_bps`, without 256-bit arithmetic (prices are at most
+/// 1e36 < 2^120 and the factors at most 2^14). Keel's oracle refuses larger jumps; the simulator
+/// applies the same rule.
+pub fn within_jump(last: u128, new: u128, max_jump_bps: u32) -> bool {
+    let moved = last.abs_diff(new);
+    match (
+        moved.checked_mul(10_000),
+        last.checked_mul(u128::from(max_jump_bps)),
+    ) {
+        (Some(lhs), Some(rhs)) => lhs <= rhs,
+        _ => false,
+    }
+}
+
 /// Why an oracle refused a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]

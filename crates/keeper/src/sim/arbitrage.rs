@@ -16,6 +16,9 @@ pub struct ArbTrade {
 
 const WAD: f64 = 1e18;
 
+/// The search's resolution: sizes closer than this share of the range are not told apart.
+const PROBE_FRACTION: u128 = 1_000_000;
+
 /// Profit (quote tokens) of selling `amount_in` of `sell` for `amount_out` when base is worth
 /// `reference` quote.
 fn profit(sell: Asset, amount_in: u128, amount_out: u128, reference: f64) -> f64 {
@@ -31,7 +34,7 @@ fn profit(sell: Asset, amount_in: u128, amount_out: u128, reference: f64) -> f64
 fn best_size(hi: u128, mut out: impl FnMut(u128) -> Option<f64>) -> (u128, f64) {
     let mut value = |x: u128| if x == 0 { Some(0.0) } else { out(x) };
     let (mut lo, mut hi) = (0u128, hi);
-    while hi.saturating_sub(lo) > (hi / 1_000_000).max(2) {
+    while hi.saturating_sub(lo) > (hi / PROBE_FRACTION).max(2) {
         let third = (hi - lo) / 3;
         let (m1, m2) = (lo + third, hi - third);
         let (p1, p2) = (value(m1).unwrap_or(f64::MIN), value(m2).unwrap_or(f64::MIN));
@@ -59,6 +62,12 @@ pub fn on_pool(
         .filter_map(|(sell, budget)| {
             let hi = budget.min(state.reserve(sell));
             let trade = |x: u128| swap_exact_in(state, market, params, sell, x).ok();
+            // Profit is concave and zero at zero: if a trade at the search's resolution loses,
+            // every larger one does too. Most blocks end here, which keeps the search cheap.
+            let probe = (hi / PROBE_FRACTION).max(1);
+            if trade(probe).is_none_or(|t| profit(sell, probe, t.amount_out, reference) <= 0.0) {
+                return None;
+            }
             let (x, p) = best_size(hi, |x| trade(x).map(|t| profit(sell, x, t.amount_out, reference)));
             let t = trade(x)?;
             (p > min_profit).then_some(ArbTrade {

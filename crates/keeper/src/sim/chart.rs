@@ -5,14 +5,14 @@ use plotters::coord::types::{RangedCoordf64, RangedCoordu64};
 use plotters::prelude::*;
 use std::path::Path;
 
-/// Fonts tried, in order, for the chart's labels (plotters draws text with a font it is given).
+/// Fonts tried, in order, for the charts's labels (plotters draws text with a font it is given).
 const FONT_PATHS: [&str; 3] = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/TTF/DejaVuSans.ttf",
     "/usr/share/fonts/dejavu/DejaVuSans.ttf",
 ];
 
-fn register_font() -> Result<(), String> {
+pub fn register_font() -> Result<(), String> {
     use std::sync::OnceLock;
     static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
     REGISTERED

@@ -1,8 +1,10 @@
 //! The simulated world outside the chain: a reference price following geometric Brownian motion,
 //! the oracle's lagged and noisy view of it, and noise traders' orders. Seeded, so runs repeat.
 
+use super::contracts::units;
 use super::scenario::Scenario;
 use keel_curve::dynamic::YEAR_MS;
+use keel_curve::Asset;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, StandardNormal};
@@ -14,6 +16,20 @@ pub struct NoiseOrder {
     pub sell_base: bool,
     /// Fraction of the pool's base reserve.
     pub size: f64,
+}
+
+impl NoiseOrder {
+    /// The order in token units: `size` of the pool's starting base liquidity, or its value in
+    /// quote at `price`. Sized from the starting liquidity, so every pool compared on the same
+    /// path sees the same flow.
+    pub fn amount_in(&self, liquidity_base: f64, price: f64) -> (Asset, u128) {
+        let size = (liquidity_base * self.size).max(1e-6);
+        if self.sell_base {
+            (Asset::Base, units(size))
+        } else {
+            (Asset::Quote, units(size * price))
+        }
+    }
 }
 
 /// One block of the outside world.
@@ -46,6 +62,8 @@ pub struct World {
 /// blocks).
 const EWMA_LAMBDA: f64 = 0.98;
 
+const DAY_MS: f64 = 86_400_000.0;
+
 impl World {
     pub fn new(scenario: &Scenario) -> World {
         World {
@@ -59,12 +77,25 @@ impl World {
         }
     }
 
+    /// The reference price now.
+    pub fn price(&self) -> f64 {
+        self.price
+    }
+
     /// Advances one block.
     pub fn next_tick(&mut self) -> Tick {
         let s = &self.scenario;
         let z: f64 = StandardNormal.sample(&mut self.rng);
         let step = (s.drift - s.sigma * s.sigma / 2.0) * self.dt_years + s.sigma * self.dt_years.sqrt() * z;
         self.price *= step.exp();
+        // Drawn only when jumps are on, so paths without them do not depend on this feature.
+        if s.jumps_per_day > 0.0 {
+            let chance = (s.jumps_per_day * s.block_ms as f64 / DAY_MS).min(1.0);
+            if self.rng.gen_bool(chance) {
+                let j: f64 = StandardNormal.sample(&mut self.rng);
+                self.price *= (j * s.jump_sigma).exp();
+            }
+        }
         self.history.push_back(self.price);
         let lag = s.oracle_lag_blocks as usize;
         while self.history.len() > lag + 1 {

@@ -12,6 +12,9 @@ pub struct Row {
     pub pool_mid: f64,
     pub venue_price: f64,
     pub q: f64,
+    /// The pool's stored reserves, in token units.
+    pub base_reserve: u128,
+    pub quote_reserve: u128,
     pub trigger: f64,
     pub target: f64,
     pub fee_bps: f64,

@@ -1,232 +1,177 @@
-//! The embedded simulation: Keel's contracts in a drink chain, driven block by block by a seeded
-//! market (reference price, oracle, arbitrageur, noise traders) with the keeper acting every block.
+//! The simulation's driver: a seeded market (reference price, oracle, arbitrageur, noise traders)
+//! acting on a [`Backend`] block by block, with the keeper taking its turn at the end of each.
+//! The same driver runs on the compiled contracts and on the fast in-memory backend, so the two
+//! can be held to identical results.
 
 use super::arbitrage::{self, ArbTrade};
+use super::backend::{Backend, Trader};
+use super::contracts::{self, Contracts};
 use super::market::{NoiseOrder, Tick, World};
 use super::record::{Row, Totals};
 use super::scenario::Scenario;
-use crate::chain::{Chain as _, ChainError};
+use crate::chain::ChainError;
 use crate::decide::PoolView;
-use crate::executor::{self, Action, Report, Settings, Watched};
+use crate::executor::Settings;
 use crate::metrics::Metrics;
-use crate::sandbox::SandboxChain;
-use keel_curve::{Asset, ONE};
+use keel_curve::ONE;
 use keel_pool::PoolConfig;
 use keel_sandbox::fixture::VENUE_FEE_BPS;
-use keel_sandbox::oracle::Reading;
-use keel_sandbox::pool::Swap;
-use keel_sandbox::venue::VenueSwap;
-use keel_sandbox::{oracle, pool, venue, Actor, Market, Setup, BOB, CAROL, KEEPER, REPORTER};
 
-/// The arbitrageur.
-const ARB: Actor = BOB;
-/// The noise trader (also the venue's liquidity provider).
-const NOISE: Actor = CAROL;
 /// Smallest arbitrage profit worth a transaction, in quote tokens.
-const MIN_ARB_PROFIT: f64 = 0.01;
-
-/// Whole tokens to 18-decimal units.
-pub fn units(tokens: f64) -> u128 {
-    (tokens * ONE as f64) as u128
-}
+pub const MIN_ARB_PROFIT: f64 = 0.01;
 
 fn tokens(units: u128) -> f64 {
     units as f64 / ONE as f64
 }
 
 /// A running simulation.
-pub struct Simulation {
-    pub market: Market,
+pub struct Simulation<B> {
+    pub backend: B,
     pub scenario: Scenario,
     world: World,
-    keeper: Watched,
-    settings: Settings,
     pub totals: Totals,
     start: (u128, u128),
     venue_start: (u128, u128),
+    /// The most the arbitrageur sells of each token in one trade.
+    funds: (u128, u128),
 }
 
-impl Simulation {
+impl Simulation<Contracts> {
     /// Deploys tokens, oracle, venue and pool into a fresh drink chain and seeds both markets with
     /// the scenario's liquidity at its starting price.
     ///
     /// # Errors
     /// An invalid scenario.
-    pub fn new(scenario: &Scenario, config: PoolConfig, settings: Settings) -> Result<Simulation, String> {
+    pub fn new(scenario: &Scenario, config: PoolConfig, settings: Settings) -> Result<Self, String> {
         scenario.validate()?;
-        let (base, quote) = (units(scenario.liquidity_base), units(scenario.liquidity_quote));
-        let setup = Setup {
-            price: units(scenario.price),
-            volatility: units(scenario.sigma),
-            base_liquidity: base,
-            quote_liquidity: quote,
-            venue_base_liquidity: units(scenario.liquidity_base * scenario.venue_depth),
-            venue_quote_liquidity: units(scenario.liquidity_quote * scenario.venue_depth),
-            trader_funds: quote.saturating_mul(100),
-            config,
-        };
-        let market = Market::new(setup);
-        let keeper = Watched::new("BASE/QUOTE", market.pool);
-        Ok(Simulation {
+        Ok(Simulation::on(
+            Contracts::deploy(scenario, config, settings),
+            scenario,
+        ))
+    }
+}
+
+impl<B: Backend> Simulation<B> {
+    /// Drives `backend`, which holds the scenario's starting liquidity (see
+    /// [`contracts::setup`]).
+    pub fn on(backend: B, scenario: &Scenario) -> Self {
+        let setup = contracts::setup(scenario, PoolConfig::default());
+        Simulation {
+            backend,
             world: World::new(scenario),
             scenario: scenario.clone(),
-            keeper,
-            settings,
             totals: Totals::default(),
-            start: (base, quote),
+            start: (setup.base_liquidity, setup.quote_liquidity),
             venue_start: (setup.venue_base_liquidity, setup.venue_quote_liquidity),
-            market,
-        })
+            funds: (setup.venue_base_liquidity, setup.venue_quote_liquidity),
+        }
     }
 
     /// Runs one block: the clock moves, the oracle reports, traders trade, the keeper acts.
-    /// Returns the block's record and the keeper's report (when it ran).
     ///
     /// # Errors
-    /// The chain failed in a way a simulation cannot continue from (a trap, undecodable answer).
-    pub fn step(&mut self, metrics: Option<&Metrics>) -> Result<(Row, Option<Report>), ChainError> {
-        let block_ms = self.scenario.block_ms;
-        self.market.chain.advance(block_ms);
+    /// The backend failed in a way a simulation cannot continue from (a trap, an undecodable
+    /// answer, a planned arbitrage the pool priced differently).
+    pub fn step(&mut self, metrics: Option<&Metrics>) -> Result<Row, ChainError> {
+        self.backend.advance(self.scenario.block_ms);
         let tick = self.world.next_tick();
-        self.report_oracle(&tick);
+        if !self
+            .backend
+            .report(contracts::units(tick.oracle), contracts::units(tick.volatility))
+        {
+            self.totals.oracle_refusals = self.totals.oracle_refusals.saturating_add(1);
+        }
         self.arbitrage_venue(tick.reference);
-        let view = self.read_pool()?;
-        if tick.arbitrage && !view.market.stale {
-            self.arbitrage_pool(&view, tick.reference)?;
+        if tick.arbitrage {
+            let view = self.backend.read_pool()?;
+            if !view.market.stale {
+                self.arbitrage_pool(&view, tick.reference)?;
+            }
         }
         if let Some(order) = tick.noise {
-            self.noise(order, &view);
+            self.noise(order, tick.oracle);
         }
-        let report = if self.scenario.keeper {
-            let mut chain = SandboxChain::new(&mut self.market.chain, KEEPER);
-            let report = executor::tick(&mut chain, &mut self.keeper, &self.settings, metrics);
-            if let Action::Landed { outcome, .. } = &report.action {
+        let turn = if self.scenario.keeper {
+            let turn = self.backend.keeper(metrics)?;
+            if let Some(outcome) = turn.landed {
                 self.totals.rebalances = self.totals.rebalances.saturating_add(1);
                 self.totals.bounties += tokens(outcome.bounty);
             }
-            Some(report)
+            turn
         } else {
-            None
+            Default::default()
         };
-        let row = self.record(&tick, report.as_ref())?;
-        Ok((row, report))
-    }
-
-    fn report_oracle(&mut self, tick: &Tick) {
-        let reading = Reading {
-            price: units(tick.oracle),
-            volatility: units(tick.volatility),
-            timestamp: self.market.chain.now(),
+        let view = match turn.view {
+            Some(view) => view,
+            None => self.backend.read_pool()?,
         };
-        if oracle::submit(&mut self.market.chain, REPORTER, self.market.oracle, reading).is_err() {
-            self.totals.oracle_refusals = self.totals.oracle_refusals.saturating_add(1);
-        }
-    }
-
-    fn read_pool(&mut self) -> Result<PoolView, ChainError> {
-        SandboxChain::new(&mut self.market.chain, ARB).read_pool(self.market.pool)
-    }
-
-    fn funds(&self) -> (u128, u128) {
-        let depth = self.scenario.venue_depth.max(1.0);
-        (
-            units(self.scenario.liquidity_base * depth),
-            units(self.scenario.liquidity_quote * depth),
-        )
+        self.record(&tick, &view, turn.landed.is_some())
     }
 
     /// The venue is the liquid outside market: arbitrage keeps it at the reference every block.
     fn arbitrage_venue(&mut self, reference: f64) {
-        let reserves = venue::reserves(&mut self.market.chain, self.market.venue);
-        let Some(t) = arbitrage::on_venue(reserves, VENUE_FEE_BPS, reference, self.funds(), MIN_ARB_PROFIT)
-        else {
-            return;
-        };
-        let token_in = if t.sell == Asset::Base {
-            self.market.base
-        } else {
-            self.market.quote
-        };
-        let swap = VenueSwap::exact_in(token_in, t.amount_in);
-        if venue::swap_exact_in(&mut self.market.chain, ARB, self.market.venue, swap).is_ok() {
-            self.totals.venue_arbitrage += t.profit;
+        let reserves = self.backend.venue_reserves();
+        if let Some(t) = arbitrage::on_venue(reserves, VENUE_FEE_BPS, reference, self.funds, MIN_ARB_PROFIT) {
+            if self
+                .backend
+                .swap_venue(Trader::Arbitrageur, t.sell, t.amount_in)
+                .is_ok()
+            {
+                self.totals.venue_arbitrage += t.profit;
+            }
         }
     }
 
     /// Keel is arbitraged when the arbitrageur is around (`arbitrage_rate`), on the pool's own
-    /// integer math, so the chain pays exactly what was planned.
+    /// integer math, so the pool pays exactly what was planned.
     fn arbitrage_pool(&mut self, view: &PoolView, reference: f64) -> Result<(), ChainError> {
-        let priced = view.priced();
         let curve = &view.config.curve;
-        match arbitrage::on_pool(
+        let planned = arbitrage::on_pool(
             &view.state,
-            &priced,
+            &view.priced(),
             curve,
             reference,
-            self.funds(),
+            self.funds,
             MIN_ARB_PROFIT,
-        ) {
-            Some(t) => self.arb_pool(t),
-            None => Ok(()),
-        }
-    }
-
-    fn arb_pool(&mut self, t: ArbTrade) -> Result<(), ChainError> {
-        let token_in = if t.sell == Asset::Base {
-            self.market.base
-        } else {
-            self.market.quote
+        );
+        let Some(t) = planned else {
+            return Ok(());
         };
-        let swap = Swap {
-            limit: t.amount_out,
-            ..Swap::exact_in(token_in, t.amount_in)
-        };
-        match pool::swap_exact_in(&mut self.market.chain, ARB, self.market.pool, swap) {
-            Ok(out) if out == t.amount_out => {
-                self.totals.pool_arbitrage += t.profit;
+        let ArbTrade {
+            sell,
+            amount_in,
+            amount_out,
+            profit,
+        } = t;
+        match self
+            .backend
+            .swap_pool(Trader::Arbitrageur, sell, amount_in, amount_out)
+        {
+            Ok(out) if out == amount_out => {
+                self.totals.pool_arbitrage += profit;
                 Ok(())
             }
             Ok(out) => Err(ChainError::Decode(format!(
-                "pool paid {out}, the curve crate planned {}",
-                t.amount_out
+                "pool paid {out}, the curve crate planned {amount_out}"
             ))),
             Err(e) => Err(ChainError::Decode(format!(
-                "pool refused a planned arbitrage: {e:?}"
+                "pool refused a planned arbitrage: {e}"
             ))),
         }
     }
 
-    /// A noise trade on the pool and the same on the venue (sized from the block's first read).
-    fn noise(&mut self, order: NoiseOrder, view: &PoolView) {
-        let size = (tokens(view.state.base_reserve) * order.size).max(1e-6);
-        let price = tokens(view.market.price);
-        let (token_in, amount) = if order.sell_base {
-            (self.market.base, units(size))
-        } else {
-            (self.market.quote, units(size * price))
-        };
-        match pool::swap_exact_in(
-            &mut self.market.chain,
-            NOISE,
-            self.market.pool,
-            Swap::exact_in(token_in, amount),
-        ) {
+    /// A noise trade on the pool and the same on the venue.
+    fn noise(&mut self, order: NoiseOrder, oracle: f64) {
+        let (sell, amount) = order.amount_in(self.scenario.liquidity_base, oracle);
+        match self.backend.swap_pool(Trader::Noise, sell, amount, 0) {
             Ok(_) => self.totals.noise_trades = self.totals.noise_trades.saturating_add(1),
             Err(_) => self.totals.noise_refused = self.totals.noise_refused.saturating_add(1),
         }
-        let swap = VenueSwap::exact_in(token_in, amount);
         // The venue sees the same flow, so its LPs are compared on equal terms.
-        let _ = venue::swap_exact_in(&mut self.market.chain, NOISE, self.market.venue, swap);
+        let _ = self.backend.swap_venue(Trader::Noise, sell, amount);
     }
 
-    fn record(&mut self, tick: &Tick, report: Option<&Report>) -> Result<Row, ChainError> {
-        let landed = report.is_some_and(|r| matches!(r.action, Action::Landed { .. }));
-        // The keeper read the pool after every trade of the block; re-read only if it traded.
-        let view = match report.and_then(|r| r.view) {
-            Some(view) if !landed => view,
-            _ => self.read_pool()?,
-        };
-        let status = view.rebalancing;
+    fn record(&mut self, tick: &Tick, view: &PoolView, landed: bool) -> Result<Row, ChainError> {
         let eq = view
             .equilibrated()
             .map_err(|e| ChainError::Decode(format!("{e:?}")))?;
@@ -234,17 +179,19 @@ impl Simulation {
         let mid = eq
             .marginal_price(view.market.price, view.market.k)
             .unwrap_or_default();
-        let (vb, vq) = venue::reserves(&mut self.market.chain, self.market.venue);
+        let (vb, vq) = self.backend.venue_reserves();
         let p = tick.reference;
         let value = |b: u128, q: u128| tokens(b) * p + tokens(q);
         let trigger = view.config.rebalance.trigger;
         let row = Row {
-            block: self.market.chain.block(),
+            block: self.backend.block(),
             reference: p,
             oracle: tick.oracle,
             pool_mid: tokens(mid),
             venue_price: if vb == 0 { 0.0 } else { tokens(vq) / tokens(vb) },
             q: q as f64 / ONE as f64,
+            base_reserve: view.state.base_reserve,
+            quote_reserve: view.state.quote_reserve,
             trigger: tokens(trigger),
             target: tokens(view.config.rebalance.target),
             fee_bps: tokens(view.market.fee) * 10_000.0,
@@ -253,7 +200,7 @@ impl Simulation {
             hodl_value: value(self.start.0, self.start.1),
             venue_value: value(vb, vq),
             venue_hodl_value: value(self.venue_start.0, self.venue_start.1),
-            fees_to_date: tokens(status.bounty_budget) + self.totals.bounties,
+            fees_to_date: tokens(view.rebalancing.bounty_budget) + self.totals.bounties,
             rebalanced: landed,
         };
         self.totals.observe(&row, q.unsigned_abs() < trigger);

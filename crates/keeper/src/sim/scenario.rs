@@ -18,6 +18,10 @@ pub struct Scenario {
     pub sigma: f64,
     /// Annualised drift of the reference price.
     pub drift: f64,
+    /// Expected price jumps per day (Poisson), on top of the diffusion.
+    pub jumps_per_day: f64,
+    /// Standard deviation of a jump's log size (0.05 = about 5%).
+    pub jump_sigma: f64,
     /// Blocks between a price and the oracle reporting it.
     pub oracle_lag_blocks: u32,
     /// Standard deviation of the oracle's multiplicative error, in basis points.
@@ -56,6 +60,8 @@ impl Default for Scenario {
             price: 10.0,
             sigma: 0.8,
             drift: 0.0,
+            jumps_per_day: 0.0,
+            jump_sigma: 0.0,
             oracle_lag_blocks: 1,
             oracle_noise_bps: 0.0,
             arbitrage_rate: 0.01,
@@ -85,12 +91,14 @@ impl Scenario {
     /// # Errors
     /// Names the first field out of range.
     pub fn validate(&self) -> Result<(), String> {
-        let checks: [(&str, bool); 10] = [
+        let checks: [(&str, bool); 12] = [
             ("blocks", self.blocks > 0),
             ("block_ms", (100..=600_000).contains(&self.block_ms)),
             ("price", self.price > 1e-9 && self.price < 1e12),
             ("sigma", (0.0..=10.0).contains(&self.sigma)),
             ("drift", self.drift.abs() <= 10.0),
+            ("jumps_per_day", (0.0..=1_000.0).contains(&self.jumps_per_day)),
+            ("jump_sigma", (0.0..=1.0).contains(&self.jump_sigma)),
             (
                 "oracle_noise_bps",
                 (0.0..=1_000.0).contains(&self.oracle_noise_bps),

@@ -1,0 +1,179 @@
+//! The strategies compared on every path: Keel with and without its keeper and its volatility
+//! input, and constant-product pools at 30 bps, 5 bps and at the fee Keel quoted on that path.
+//! Each faces the same reference path, oracle and order flow (the same seed).
+
+use crate::fast::Fast;
+use crate::pool::Venue;
+use crate::tally::{Ending, PathMetrics, Tally};
+use keel_curve::{Asset, ONE};
+use keel_keeper::executor::Settings;
+use keel_keeper::sim::arbitrage;
+use keel_keeper::sim::contracts::setup;
+use keel_keeper::sim::market::World;
+use keel_keeper::sim::run::{Simulation, MIN_ARB_PROFIT};
+use keel_keeper::sim::scenario::Scenario;
+use keel_pool::PoolConfig;
+
+/// One pool design under test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Strategy {
+    /// Keel as shipped: volatility-scaled `k` and fee, keeper on.
+    Keel,
+    KeelNoKeeper,
+    /// `k` and fee fixed at their base values (no volatility input), keeper on.
+    KeelNoVol,
+    Cp30,
+    Cp5,
+    /// Constant product at Keel's mean quoted fee on the same path: the equal-fee comparison.
+    CpAtKeelFee,
+}
+
+pub const ALL: [Strategy; 6] = [
+    Strategy::Keel,
+    Strategy::KeelNoKeeper,
+    Strategy::KeelNoVol,
+    Strategy::Cp30,
+    Strategy::Cp5,
+    Strategy::CpAtKeelFee,
+];
+
+impl Strategy {
+    pub fn label(self) -> &'static str {
+        match self {
+            Strategy::Keel => "keel",
+            Strategy::KeelNoKeeper => "keel, no keeper",
+            Strategy::KeelNoVol => "keel, no vol input",
+            Strategy::Cp30 => "cp 30 bps",
+            Strategy::Cp5 => "cp 5 bps",
+            Strategy::CpAtKeelFee => "cp at keel's fee",
+        }
+    }
+}
+
+/// Calls `progress` with the blocks run since its last call, every this many blocks.
+const PROGRESS_EVERY: u32 = 4_096;
+
+/// Every strategy on one path (one seeded scenario).
+///
+/// # Errors
+/// An invalid scenario, or a Keel run that failed (a planned trade priced differently).
+pub fn run_all(
+    scenario: &Scenario,
+    settings: Settings,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<(Strategy, PathMetrics)>, String> {
+    let keel = run_keel(scenario, PoolConfig::default(), settings, progress)?;
+    let no_keeper = run_keel(
+        &Scenario {
+            keeper: false,
+            ..scenario.clone()
+        },
+        PoolConfig::default(),
+        settings,
+        progress,
+    )?;
+    let mut fixed = PoolConfig::default();
+    fixed.curve.gamma = 0;
+    fixed.curve.fee_vol = 0;
+    let no_vol = run_keel(scenario, fixed, settings, progress)?;
+    let matched = (keel.mean_fee_bps.round() as u32).max(1);
+    Ok(vec![
+        (Strategy::Keel, keel),
+        (Strategy::KeelNoKeeper, no_keeper),
+        (Strategy::KeelNoVol, no_vol),
+        (Strategy::Cp30, run_cp(scenario, 30, progress)?),
+        (Strategy::Cp5, run_cp(scenario, 5, progress)?),
+        (Strategy::CpAtKeelFee, run_cp(scenario, matched, progress)?),
+    ])
+}
+
+/// Keel on the fast backend, through the same driver as the drink simulation.
+///
+/// # Errors
+/// As [`run_all`].
+pub fn run_keel(
+    scenario: &Scenario,
+    config: PoolConfig,
+    settings: Settings,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<PathMetrics, String> {
+    let mut sim = Simulation::on(Fast::new(scenario, config, settings)?, scenario);
+    let mut tally = Tally::new(scenario);
+    let mut last = None;
+    for block in 1..=scenario.blocks {
+        let row = sim.step(None).map_err(|e| e.to_string())?;
+        tally.observe(row.reference, row.fee_bps);
+        last = Some(row);
+        if block % PROGRESS_EVERY == 0 {
+            progress(u64::from(PROGRESS_EVERY));
+        }
+    }
+    progress(u64::from(scenario.blocks % PROGRESS_EVERY));
+    let row = last.ok_or("a scenario needs at least one block")?;
+    let totals = &sim.totals;
+    Ok(tally.finish(Ending {
+        pool_value: row.pool_value,
+        arbitrage: totals.pool_arbitrage,
+        fees: row.fees_to_date,
+        time_in_band: Some(totals.blocks_in_band as f64 / totals.blocks.max(1) as f64),
+        max_abs_q: Some(totals.max_abs_q),
+        rebalances: totals.rebalances,
+        bounties: totals.bounties,
+    }))
+}
+
+/// A constant-product pool at `fee_bps` facing the same path, arbitrageur and noise flow.
+///
+/// # Errors
+/// Liquidity the curve refuses.
+pub fn run_cp(
+    scenario: &Scenario,
+    fee_bps: u32,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<PathMetrics, String> {
+    let start = setup(scenario, PoolConfig::default());
+    let mut pool =
+        Venue::seeded(start.base_liquidity, start.quote_liquidity, fee_bps).map_err(|e| format!("{e:?}"))?;
+    let funds = (start.venue_base_liquidity, start.venue_quote_liquidity);
+    let mut world = World::new(scenario);
+    let mut tally = Tally::new(scenario);
+    let (mut arbitrage, mut fees) = (0.0, 0.0);
+    let fee_share = f64::from(fee_bps) / 10_000.0;
+    let value = |sell: Asset, amount: u128, price: f64| {
+        let tokens = amount as f64 / ONE as f64;
+        if sell == Asset::Base {
+            tokens * price
+        } else {
+            tokens
+        }
+    };
+    for _ in 0..scenario.blocks {
+        let tick = world.next_tick();
+        if tick.arbitrage {
+            if let Some(t) =
+                arbitrage::on_venue(pool.reserves(), fee_bps, tick.reference, funds, MIN_ARB_PROFIT)
+            {
+                if pool.swap_exact_in(t.sell, t.amount_in, t.amount_out).is_ok() {
+                    arbitrage += t.profit;
+                    fees += value(t.sell, t.amount_in, tick.reference) * fee_share;
+                }
+            }
+        }
+        if let Some(order) = tick.noise {
+            let (sell, amount) = order.amount_in(scenario.liquidity_base, tick.oracle);
+            if pool.swap_exact_in(sell, amount, 0).is_ok() {
+                fees += value(sell, amount, tick.reference) * fee_share;
+            }
+        }
+        tally.observe(tick.reference, f64::from(fee_bps));
+    }
+    progress(u64::from(scenario.blocks));
+    let (b, q) = pool.reserves();
+    let price = world.price();
+    Ok(tally.finish(Ending {
+        pool_value: b as f64 / ONE as f64 * price + q as f64 / ONE as f64,
+        arbitrage,
+        fees,
+        ..Ending::default()
+    }))
+}
