@@ -65,7 +65,21 @@ pub fn div512(n: U512, d: U512, rounding: Rounding) -> Result<U512, CurveError> 
     if d.is_zero() {
         return Err(CurveError::DivisionByZero);
     }
-    let (q, r) = n.div_mod(d);
+    // Most operands here fit in 256 bits and many in 128, where division costs a fraction of the
+    // 512-bit routine (in the contract's Wasm as on the host); quotient and remainder are the same.
+    let (q, r) = match (narrow512(n), narrow512(d)) {
+        (Ok(n), Ok(d)) => {
+            let (q, r) = match (narrow(n), narrow(d)) {
+                (Ok(n), Ok(d)) => (
+                    wide(n.checked_div(d).ok_or(CurveError::DivisionByZero)?),
+                    wide(n.checked_rem(d).ok_or(CurveError::DivisionByZero)?),
+                ),
+                _ => n.div_mod(d),
+            };
+            (U512::from(q), U512::from(r))
+        }
+        _ => n.div_mod(d),
+    };
     match rounding {
         Rounding::Up if !r.is_zero() => q.checked_add(U512::one()).ok_or(CurveError::Overflow),
         _ => Ok(q),
@@ -84,7 +98,14 @@ pub fn mul_div_u128(a: u128, b: u128, c: u128, rounding: Rounding) -> Result<u12
 
 /// Integer square root of a 512-bit value, rounded as asked; the root of a 512-bit value fits in 256.
 pub fn sqrt512(x: U512, rounding: Rounding) -> Result<U256, CurveError> {
-    let root = narrow512(x.integer_sqrt())?;
+    // As for division: the narrowest width that holds `x` gives the same root far cheaper.
+    let root = match narrow512(x) {
+        Ok(x) => match narrow(x) {
+            Ok(x) => wide(x.isqrt()),
+            Err(_) => x.integer_sqrt(),
+        },
+        Err(_) => narrow512(x.integer_sqrt())?,
+    };
     match rounding {
         Rounding::Up if full_mul(root, root) != x => {
             root.checked_add(U256::one()).ok_or(CurveError::Overflow)

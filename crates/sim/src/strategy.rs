@@ -13,6 +13,7 @@ use keel_keeper::sim::market::World;
 use keel_keeper::sim::run::{Simulation, MIN_ARB_PROFIT};
 use keel_keeper::sim::scenario::Scenario;
 use keel_pool::PoolConfig;
+use keel_sandbox::fixture::VENUE_FEE_BPS;
 
 /// One pool design under test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -63,15 +64,17 @@ pub fn run_all(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<(Strategy, PathMetrics)>, String> {
     let keel = run_keel(scenario, PoolConfig::default(), settings, progress)?;
-    let no_keeper = run_keel(
-        &Scenario {
+    // A keeper that never landed a rebalance only read the pool: without it the run is the same.
+    let no_keeper = if keel.rebalances == 0 {
+        progress(u64::from(scenario.blocks));
+        keel
+    } else {
+        let without = Scenario {
             keeper: false,
             ..scenario.clone()
-        },
-        PoolConfig::default(),
-        settings,
-        progress,
-    )?;
+        };
+        run_keel(&without, PoolConfig::default(), settings, progress)?
+    };
     let mut fixed = PoolConfig::default();
     fixed.curve.gamma = 0;
     fixed.curve.fee_vol = 0;
@@ -122,7 +125,8 @@ pub fn run_keel(
     }))
 }
 
-/// A constant-product pool at `fee_bps` facing the same path, arbitrageur and noise flow.
+/// A constant-product pool at `fee_bps` facing the same path, arbitrageur, venue and noise flow
+/// as Keel does in the driver (`keel_keeper::sim::run`), block for block.
 ///
 /// # Errors
 /// Liquidity the curve refuses.
@@ -132,15 +136,19 @@ pub fn run_cp(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<PathMetrics, String> {
     let start = setup(scenario, PoolConfig::default());
-    let mut pool =
-        Venue::seeded(start.base_liquidity, start.quote_liquidity, fee_bps).map_err(|e| format!("{e:?}"))?;
+    let seeded = |b, q, fee| Venue::seeded(b, q, fee).map_err(|e| format!("{e:?}"));
+    let mut pool = seeded(start.base_liquidity, start.quote_liquidity, fee_bps)?;
+    let mut venue = seeded(
+        start.venue_base_liquidity,
+        start.venue_quote_liquidity,
+        VENUE_FEE_BPS,
+    )?;
     let funds = (start.venue_base_liquidity, start.venue_quote_liquidity);
     let mut world = World::new(scenario);
     let mut tally = Tally::new(scenario);
     let (mut arbitrage, mut fees) = (0.0, 0.0);
-    let fee_share = f64::from(fee_bps) / 10_000.0;
-    let value = |sell: Asset, amount: u128, price: f64| {
-        let tokens = amount as f64 / ONE as f64;
+    let fee_value = |sell: Asset, amount: u128, price: f64| {
+        let tokens = amount as f64 / ONE as f64 * f64::from(fee_bps) / 10_000.0;
         if sell == Asset::Base {
             tokens * price
         } else {
@@ -149,20 +157,30 @@ pub fn run_cp(
     };
     for _ in 0..scenario.blocks {
         let tick = world.next_tick();
-        if tick.arbitrage {
-            if let Some(t) =
-                arbitrage::on_venue(pool.reserves(), fee_bps, tick.reference, funds, MIN_ARB_PROFIT)
-            {
-                if pool.swap_exact_in(t.sell, t.amount_in, t.amount_out).is_ok() {
-                    arbitrage += t.profit;
-                    fees += value(t.sell, t.amount_in, tick.reference) * fee_share;
-                }
+        let best =
+            |m: &Venue, fee| arbitrage::on_venue(m.reserves(), fee, tick.reference, funds, MIN_ARB_PROFIT);
+        if let Some(t) = best(&venue, VENUE_FEE_BPS) {
+            let _ = venue.swap_exact_in(t.sell, t.amount_in, 0);
+        }
+        if let Some(t) = best(&pool, fee_bps).filter(|_| tick.arbitrage) {
+            if pool.swap_exact_in(t.sell, t.amount_in, t.amount_out).is_ok() {
+                arbitrage += t.profit;
+                fees += fee_value(t.sell, t.amount_in, tick.reference);
             }
         }
         if let Some(order) = tick.noise {
             let (sell, amount) = order.amount_in(scenario.liquidity_base, tick.oracle);
-            if pool.swap_exact_in(sell, amount, 0).is_ok() {
-                fees += value(sell, amount, tick.reference) * fee_share;
+            let min_out = if scenario.noise_routed {
+                arbitrage::venue_quote(venue.reserves(), VENUE_FEE_BPS, sell, amount).max(1)
+            } else {
+                0
+            };
+            let on_pool = pool.swap_exact_in(sell, amount, min_out).is_ok();
+            if on_pool {
+                fees += fee_value(sell, amount, tick.reference);
+            }
+            if !(scenario.noise_routed && on_pool) {
+                let _ = venue.swap_exact_in(sell, amount, 0);
             }
         }
         tally.observe(tick.reference, f64::from(fee_bps));

@@ -55,7 +55,7 @@ fn rebalancing_under_one_sided_flow_matches_the_contracts() {
 }
 
 #[test]
-fn competitive_arbitrage_on_a_lagging_oracle_matches_the_contracts() {
+fn competitive_arbitrage_and_routed_flow_on_a_lagging_oracle_match_the_contracts() {
     let scenario = Scenario {
         name: "arbitraged".into(),
         blocks: 120,
@@ -65,6 +65,7 @@ fn competitive_arbitrage_on_a_lagging_oracle_matches_the_contracts() {
         noise_rate: 0.5,
         noise_sell_bias: 0.5,
         noise_size: 0.002,
+        noise_routed: true,
         ..Scenario::default()
     };
     let totals = cross_check(&scenario, PoolConfig::default());

@@ -16,7 +16,7 @@ pub struct ArbTrade {
 
 const WAD: f64 = 1e18;
 
-/// The search's resolution: sizes closer than this share of the range are not told apart.
+/// The smallest trade the search considers, as a share of the most it may sell.
 const PROBE_FRACTION: u128 = 1_000_000;
 
 /// Profit (quote tokens) of selling `amount_in` of `sell` for `amount_out` when base is worth
@@ -29,22 +29,50 @@ fn profit(sell: Asset, amount_in: u128, amount_out: u128, reference: f64) -> f64
     (base * reference + quote) / WAD
 }
 
-/// Ternary search for the most profitable size in `[0, hi]` of a concave profit; `out` is `None`
-/// where the venue refuses the size.
-fn best_size(hi: u128, mut out: impl FnMut(u128) -> Option<f64>) -> (u128, f64) {
-    let mut value = |x: u128| if x == 0 { Some(0.0) } else { out(x) };
-    let (mut lo, mut hi) = (0u128, hi);
-    while hi.saturating_sub(lo) > (hi / PROBE_FRACTION).max(2) {
-        let third = (hi - lo) / 3;
-        let (m1, m2) = (lo + third, hi - third);
-        let (p1, p2) = (value(m1).unwrap_or(f64::MIN), value(m2).unwrap_or(f64::MIN));
-        if p1 < p2 {
-            lo = m1;
+/// The most profitable size in `[probe, hi]` of a profit that is concave, zero at zero and
+/// positive at `probe`: doubling from `probe` brackets the peak, then a golden-section search
+/// narrows it to a thousandth of its size. `out` is `None` where the pool refuses the size.
+/// Returns the best size evaluated and its profit.
+fn best_size(probe: u128, hi: u128, out: impl Fn(u128) -> Option<f64>) -> (u128, f64) {
+    let mut best = (0u128, 0.0f64);
+    let mut value = |x: u128| {
+        let p = out(x).unwrap_or(f64::MIN);
+        if p > best.1 {
+            best = (x, p);
+        }
+        p
+    };
+    let (mut lo, mut x, mut px) = (0u128, probe, value(probe));
+    let mut top = hi;
+    loop {
+        let next = x.saturating_mul(2).min(hi);
+        if next == x {
+            break;
+        }
+        let pn = value(next);
+        if pn <= px {
+            top = next;
+            break;
+        }
+        (lo, x, px) = (x, next, pn);
+    }
+    // Golden section: each step keeps one inner point and evaluates one new one.
+    let (mut a, mut b) = (lo, top);
+    let mut c = a + ((b - a) as f64 * 0.381_966) as u128;
+    let mut d = b - (c - a);
+    let (mut fc, mut fd) = (value(c), value(d));
+    while c < d && b - a > (b / 1_000).max(2) {
+        if fc < fd {
+            (a, c, fc) = (c, d, fd);
+            d = b - (c - a);
+            fd = value(d);
         } else {
-            hi = m2;
+            (b, d, fd) = (d, c, fc);
+            c = a + (b - d);
+            fc = value(c);
         }
     }
-    (lo, value(lo).unwrap_or(f64::MIN))
+    best
 }
 
 /// The best trade on the pool toward `reference` (quote per base), selling at most `funds` of
@@ -68,7 +96,9 @@ pub fn on_pool(
             if trade(probe).is_none_or(|t| profit(sell, probe, t.amount_out, reference) <= 0.0) {
                 return None;
             }
-            let (x, p) = best_size(hi, |x| trade(x).map(|t| profit(sell, x, t.amount_out, reference)));
+            let (x, p) = best_size(probe, hi, |x| {
+                trade(x).map(|t| profit(sell, x, t.amount_out, reference))
+            });
             let t = trade(x)?;
             (p > min_profit).then_some(ArbTrade {
                 sell,
@@ -78,6 +108,16 @@ pub fn on_pool(
             })
         })
         .max_by(|a, b| a.profit.total_cmp(&b.profit))
+}
+
+/// What a constant-product venue holding `(base, quote)` pays for selling `amount_in` of `sell`;
+/// zero where it would refuse.
+pub fn venue_quote(reserves: (u128, u128), fee_bps: u32, sell: Asset, amount_in: u128) -> u128 {
+    let (r_in, r_out) = match sell {
+        Asset::Base => reserves,
+        Asset::Quote => (reserves.1, reserves.0),
+    };
+    cpmm::amount_out(r_in, r_out, amount_in, fee_bps).unwrap_or(0)
 }
 
 /// The best trade on a constant-product venue holding `(base, quote)` with `fee_bps`.
@@ -103,11 +143,7 @@ pub fn on_venue(
             return None;
         }
         let x = (x as u128).min(budget);
-        let (r_in, r_out) = match sell {
-            Asset::Base => reserves,
-            Asset::Quote => (reserves.1, reserves.0),
-        };
-        let out = cpmm::amount_out(r_in, r_out, x, fee_bps).ok()?;
+        let out = venue_quote(reserves, fee_bps, sell, x);
         let p = profit(sell, x, out, reference);
         (p > min_profit).then_some(ArbTrade {
             sell,

@@ -160,15 +160,28 @@ impl<B: Backend> Simulation<B> {
         }
     }
 
-    /// A noise trade on the pool and the same on the venue.
+    /// A noise trade: routed to the better of pool and venue, or sent to both.
     fn noise(&mut self, order: NoiseOrder, oracle: f64) {
         let (sell, amount) = order.amount_in(self.scenario.liquidity_base, oracle);
-        match self.backend.swap_pool(Trader::Noise, sell, amount, 0) {
-            Ok(_) => self.totals.noise_trades = self.totals.noise_trades.saturating_add(1),
-            Err(_) => self.totals.noise_refused = self.totals.noise_refused.saturating_add(1),
+        // A routed trade asks the pool for at least the venue's quote.
+        let min_out = if self.scenario.noise_routed {
+            arbitrage::venue_quote(self.backend.venue_reserves(), VENUE_FEE_BPS, sell, amount).max(1)
+        } else {
+            0
+        };
+        let on_pool = self
+            .backend
+            .swap_pool(Trader::Noise, sell, amount, min_out)
+            .is_ok();
+        if on_pool {
+            self.totals.noise_trades = self.totals.noise_trades.saturating_add(1);
+        } else {
+            self.totals.noise_refused = self.totals.noise_refused.saturating_add(1);
         }
-        // The venue sees the same flow, so its LPs are compared on equal terms.
-        let _ = self.backend.swap_venue(Trader::Noise, sell, amount);
+        // Unrouted, the venue sees the same flow, so its LPs are compared on equal terms.
+        if !(self.scenario.noise_routed && on_pool) {
+            let _ = self.backend.swap_venue(Trader::Noise, sell, amount);
+        }
     }
 
     fn record(&mut self, tick: &Tick, view: &PoolView, landed: bool) -> Result<Row, ChainError> {

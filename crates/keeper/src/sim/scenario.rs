@@ -35,6 +35,10 @@ pub struct Scenario {
     pub noise_size: f64,
     /// Probability that a noise trade sells base (0.5 = balanced flow).
     pub noise_sell_bias: f64,
+    /// Whether noise flow is routed, as an aggregator would: each trade goes to the pool only if
+    /// the pool pays at least what the venue would, and to the venue otherwise. When false, every
+    /// noise trade hits both, whatever they charge.
+    pub noise_routed: bool,
     /// The pool's starting liquidity.
     pub liquidity_base: f64,
     pub liquidity_quote: f64,
@@ -68,6 +72,7 @@ impl Default for Scenario {
             noise_rate: 0.6,
             noise_size: 0.004,
             noise_sell_bias: 0.7,
+            noise_routed: false,
             liquidity_base: 100_000.0,
             liquidity_quote: 1_000_000.0,
             venue_depth: 10.0,
