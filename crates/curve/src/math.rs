@@ -60,26 +60,43 @@ pub fn mul(a: U256, b: U256) -> Result<U256, CurveError> {
     narrow512(full_mul(a, b))
 }
 
+/// Quotient and remainder of `n / d`, `d` non-zero. Off chain (`std`) operands that fit in 256
+/// or 128 bits take the narrower routine: the same results several times faster, which the
+/// simulator's sweeps need. The contract keeps the one 512-bit routine: smaller Wasm, and on
+/// chain the division is a small part of a call's cost.
+fn div_mod(n: U512, d: U512) -> (U512, U512) {
+    #[cfg(feature = "std")]
+    if let (Ok(n), Ok(d)) = (narrow512(n), narrow512(d)) {
+        if let (Ok(n), Ok(d)) = (narrow(n), narrow(d)) {
+            if let (Some(q), Some(r)) = (n.checked_div(d), n.checked_rem(d)) {
+                return (U512::from(q), U512::from(r));
+            }
+        }
+        let (q, r) = n.div_mod(d);
+        return (U512::from(q), U512::from(r));
+    }
+    n.div_mod(d)
+}
+
+/// The integer square root of `x`, narrowed; off chain through the narrowest width that holds
+/// `x`, as for [`div_mod`].
+fn integer_sqrt(x: U512) -> Result<U256, CurveError> {
+    #[cfg(feature = "std")]
+    if let Ok(x) = narrow512(x) {
+        return Ok(match narrow(x) {
+            Ok(x) => wide(x.isqrt()),
+            Err(_) => x.integer_sqrt(),
+        });
+    }
+    narrow512(x.integer_sqrt())
+}
+
 /// `n / d` on 512-bit values, rounded as asked.
 pub fn div512(n: U512, d: U512, rounding: Rounding) -> Result<U512, CurveError> {
     if d.is_zero() {
         return Err(CurveError::DivisionByZero);
     }
-    // Most operands here fit in 256 bits and many in 128, where division costs a fraction of the
-    // 512-bit routine (in the contract's Wasm as on the host); quotient and remainder are the same.
-    let (q, r) = match (narrow512(n), narrow512(d)) {
-        (Ok(n), Ok(d)) => {
-            let (q, r) = match (narrow(n), narrow(d)) {
-                (Ok(n), Ok(d)) => (
-                    wide(n.checked_div(d).ok_or(CurveError::DivisionByZero)?),
-                    wide(n.checked_rem(d).ok_or(CurveError::DivisionByZero)?),
-                ),
-                _ => n.div_mod(d),
-            };
-            (U512::from(q), U512::from(r))
-        }
-        _ => n.div_mod(d),
-    };
+    let (q, r) = div_mod(n, d);
     match rounding {
         Rounding::Up if !r.is_zero() => q.checked_add(U512::one()).ok_or(CurveError::Overflow),
         _ => Ok(q),
@@ -98,14 +115,7 @@ pub fn mul_div_u128(a: u128, b: u128, c: u128, rounding: Rounding) -> Result<u12
 
 /// Integer square root of a 512-bit value, rounded as asked; the root of a 512-bit value fits in 256.
 pub fn sqrt512(x: U512, rounding: Rounding) -> Result<U256, CurveError> {
-    // As for division: the narrowest width that holds `x` gives the same root far cheaper.
-    let root = match narrow512(x) {
-        Ok(x) => match narrow(x) {
-            Ok(x) => wide(x.isqrt()),
-            Err(_) => x.integer_sqrt(),
-        },
-        Err(_) => narrow512(x.integer_sqrt())?,
-    };
+    let root = integer_sqrt(x)?;
     match rounding {
         Rounding::Up if full_mul(root, root) != x => {
             root.checked_add(U256::one()).ok_or(CurveError::Overflow)
@@ -138,6 +148,26 @@ mod tests {
             mul_div(big, big, U256::one(), Rounding::Down),
             Err(CurveError::Overflow)
         );
+    }
+
+    #[test]
+    fn narrow_division_and_roots_agree_with_the_512_bit_routines() {
+        // Values on both sides of the 128- and 256-bit boundaries, and typical products.
+        let mut samples = vec![
+            U512::from(7u8),
+            U512::from(ONE),
+            full_mul(wide(ONE), wide(10u128.pow(23))),
+        ];
+        for bits in [1u32, 64, 127, 128, 129, 200, 255, 256, 257, 400, 511] {
+            let p = U512::one() << bits;
+            samples.extend([p - U512::one(), p, p + U512::from(12_345u32)]);
+        }
+        for &n in &samples {
+            for &d in &samples {
+                assert_eq!(div_mod(n, d), n.div_mod(d), "{n} / {d}");
+            }
+            assert_eq!(integer_sqrt(n), narrow512(n.integer_sqrt()), "sqrt {n}");
+        }
     }
 
     #[test]

@@ -1,15 +1,23 @@
-//! Keeper decision throughput: pool evaluations per second of the pure decision core over many
-//! pools in different states (in band, due, cooling down, stale, unprofitable), next to the cost
-//! of the curve's own inventory computation measured in the same process as the baseline.
+//! Keeper throughput, two ways, each next to a baseline measured in the same process:
+//! - the pure decision core: pool evaluations per second over many pools in different states (in
+//!   band, due, cooling down, stale, unprofitable), against the curve's own inventory computation;
+//! - end to end on drink: the executor's pass per block (reads through the pool's view messages,
+//!   decide, dry-run when due) on the demo market, against the market's own block (oracle update,
+//!   arbitrage, noise trades, record).
 //!
-//! Run: `cargo run -p keel-keeper --example throughput [pools]` (the dev profile builds
-//! `keel-curve` at opt-level 2; see the workspace Cargo.toml).
+//! Run: `cargo run -p keel-keeper --example throughput [pools] [blocks]` after
+//! `scripts/build.sh` (the dev profile optimises the curve; see the workspace Cargo.toml).
 
 use ink::primitives::AccountId;
 use keel_curve::math::Rounding;
 use keel_curve::{PoolState, Regime, ONE};
 use keel_keeper::backoff::Health;
+use keel_keeper::config::Config;
 use keel_keeper::decide::{decide, Decision, Policy, PoolView};
+use keel_keeper::executor::{self, Action, Watched};
+use keel_keeper::sandbox::SandboxChain;
+use keel_keeper::sim::run::Simulation;
+use keel_keeper::sim::scenario::Scenario;
 use keel_pool::{MarketStatus, PoolConfig, RebalanceStatus};
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -98,5 +106,42 @@ fn main() {
         pools as f64 / baseline,
         baseline * 1e6 / pools as f64,
         elapsed / baseline
+    );
+    let blocks: u32 = std::env::args()
+        .nth(2)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(300);
+    sandbox_loop(blocks);
+}
+
+/// The keeper's pass on drink, once per block of the demo market (without its own keeper, so
+/// the pool drifts and becomes due): dry-run mode, so the market stays the same as without it.
+fn sandbox_loop(blocks: u32) {
+    let scenario = Scenario {
+        blocks,
+        keeper: false,
+        ..Scenario::default()
+    };
+    let settings = Config::default().settings(true);
+    let mut sim = Simulation::new(&scenario, PoolConfig::default(), settings).expect("contracts deploy");
+    let mut watched = Watched::new("pool", sim.backend.market.pool);
+    let (mut market_s, mut keeper_s, mut dry_runs) = (0.0, 0.0, 0u32);
+    for _ in 0..blocks {
+        let started = Instant::now();
+        sim.step(None).expect("market step");
+        market_s += started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        let mut chain = SandboxChain::new(&mut sim.backend.market.chain, keel_sandbox::KEEPER);
+        let report = executor::tick(&mut chain, &mut watched, &settings, None);
+        keeper_s += started.elapsed().as_secs_f64();
+        dry_runs += u32::from(matches!(report.action, Action::WouldRebalance(_)));
+    }
+    let per_block = |s: f64| s * 1e3 / f64::from(blocks);
+    println!("sandbox keeper loop over {blocks} blocks ({dry_runs} with a rebalance due and dry-run):");
+    println!(
+        "keeper pass:        {:>8.2} ms/block; market block (baseline) {:.2} ms; keeper / market = {:.2}x",
+        per_block(keeper_s),
+        per_block(market_s),
+        keeper_s / market_s
     );
 }
