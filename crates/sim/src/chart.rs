@@ -67,6 +67,10 @@ pub fn draw(
             .configure_mesh()
             .light_line_style(WHITE)
             .x_label_style(("sans-serif", 11))
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(l) | SegmentValue::Exact(l) => l.to_string(),
+                SegmentValue::Last => String::new(),
+            })
             .draw()
             .map_err(err)?;
         let zero = [
