@@ -114,8 +114,9 @@ fn isqrt_u128(x: u128) -> u128 {
 }
 
 /// `floor(sqrt(x))` of a 512-bit value. Newton's iteration in 512 bits, as `U512::integer_sqrt`
-/// does, but started from the root of the top 128 bits: about 64 correct bits, so three 512-bit
-/// divisions instead of eight or so. Values that fit in 128 bits never leave 128 bits.
+/// does, but started from the root of the top 128 bits: about 64 correct bits, so a swap's roots
+/// take four or five 512-bit divisions (the last one confirms the root) instead of six to nine.
+/// Values that fit in 128 bits never leave 128 bits.
 fn isqrt512(x: U512) -> U512 {
     let bits = x.bits();
     if bits <= 128 {
