@@ -4,6 +4,7 @@ use clap::Parser;
 use keel_keeper::config::Config;
 use keel_sim::report::{self, Verdict};
 use keel_sim::suite::Suite;
+use keel_sim::tally::PathMetrics;
 use keel_sim::{chart, sweep};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -68,7 +69,7 @@ fn bench(cli: Cli) -> Result<(), String> {
     let md = cli.out.join("report.md");
     std::fs::write(&md, &text).map_err(|e| format!("{}: {e}", md.display()))?;
     println!("report: {}", md.display());
-    let charts: [(&str, &str, fn(&keel_sim::tally::PathMetrics) -> f64); 2] = [
+    let charts: [(&str, &str, Metric); 2] = [
         (
             "lp-vs-hodl.png",
             "LP value vs HODL at the end (bps), across seeds",
@@ -89,6 +90,9 @@ fn bench(cli: Cli) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// One number of a path's results.
+type Metric = fn(&PathMetrics) -> f64;
 
 fn render(results: &[sweep::CaseResult], verdicts: &[Verdict], suite: &Suite, seconds: f64) -> String {
     let paths = results.iter().map(|c| c.paths.len()).sum::<usize>();
