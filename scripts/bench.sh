@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Keel's benchmarks, each printing its numbers next to a baseline measured in the same process:
 #   1. economic: Keel against constant-product pools over the suite in scenarios/bench.toml
-#      (report and charts in target/bench/); extra arguments go to keel-bench
+#      (report and charts in target/bench/), then over the keeper's thin, one-sided market in
+#      scenarios/bench-one-sided.toml (target/bench-one-sided/); extra arguments go to keel-bench
 #      (e.g. --seeds 2 --days 1 for a quick look);
 #   2. on-chain cost: ref_time and proof_size of every message on the compiled Wasm, and sizes;
 #   3. keeper throughput: decisions per second, and the sandbox keeper loop's cost per block.
@@ -16,6 +17,9 @@ cargo build --quiet -p keel-tests --examples
 
 printf '\n==> economic benchmark (keel-bench --suite scenarios/bench.toml %s)\n' "$*"
 target/debug/keel-bench --suite scenarios/bench.toml --out target/bench "$@"
+
+printf '\n==> the keeper'"'"'s market (keel-bench --suite scenarios/bench-one-sided.toml %s)\n' "$*"
+target/debug/keel-bench --suite scenarios/bench-one-sided.toml --out target/bench-one-sided "$@"
 
 printf '\n==> on-chain cost\n'
 cargo run --quiet -p keel-tests --example gas
