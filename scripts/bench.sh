@@ -18,7 +18,7 @@ cargo build --quiet -p keel-tests --examples
 printf '\n==> economic benchmark (keel-bench --suite scenarios/bench.toml %s)\n' "$*"
 target/debug/keel-bench --suite scenarios/bench.toml --out target/bench "$@"
 
-printf '\n==> the keeper'"'"'s market (keel-bench --suite scenarios/bench-one-sided.toml %s)\n' "$*"
+printf '\n==> the keeper market (keel-bench --suite scenarios/bench-one-sided.toml %s)\n' "$*"
 target/debug/keel-bench --suite scenarios/bench-one-sided.toml --out target/bench-one-sided "$@"
 
 printf '\n==> on-chain cost\n'
