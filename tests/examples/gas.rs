@@ -12,6 +12,12 @@ use keel_sandbox::{token, Cost, Market, Setup, ALICE, BOB, CAROL, KEEPER, UNIT};
 
 const ROUNDS: u64 = 5;
 
+/// A Keel swap should cost at most this multiple of a constant-product venue's swap.
+const SWAP_RATIO_TARGET: f64 = 1.5;
+
+/// The pool's code-size goal: 64 KiB.
+const POOL_SIZE_TARGET: u64 = 65_536;
+
 struct Row {
     name: &'static str,
     total: Cost,
@@ -106,11 +112,31 @@ fn main() {
         );
     }
     println!("\n| contract | wasm bytes |\n|---|---:|");
-    for name in ["keel_pool", "keel_venue", "keel_oracle", "keel_token"] {
-        let path = keel_sandbox::chain::ink_dir()
-            .join(name)
-            .join(format!("{name}.wasm"));
-        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let sizes: Vec<(&str, u64)> = ["keel_pool", "keel_venue", "keel_oracle", "keel_token"]
+        .into_iter()
+        .map(|name| {
+            let path = keel_sandbox::chain::ink_dir()
+                .join(name)
+                .join(format!("{name}.wasm"));
+            (name, std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0))
+        })
+        .collect();
+    for (name, size) in &sizes {
         println!("| {name} | {size} |");
     }
+    let worst_swap = rows[1..=4]
+        .iter()
+        .map(|r| r.mean().ref_time as f64 / venue_swap.ref_time as f64)
+        .fold(0.0, f64::max);
+    let pool_size = sizes[0].1;
+    let verdict = |pass: bool| if pass { "PASS" } else { "MISS" };
+    println!("\nTargets:");
+    println!(
+        "- Keel swap / venue swap <= {SWAP_RATIO_TARGET}: {worst_swap:.2} at worst, {}",
+        verdict(worst_swap <= SWAP_RATIO_TARGET)
+    );
+    println!(
+        "- pool wasm <= {POOL_SIZE_TARGET} bytes: {pool_size}, {}",
+        verdict(pool_size <= POOL_SIZE_TARGET)
+    );
 }
