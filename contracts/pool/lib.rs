@@ -653,12 +653,9 @@ pub mod pool {
             to: AccountId,
         ) -> Result<()> {
             self.state = trade.after;
-            let fee_value = match trade.asset_in {
-                Asset::Quote => trade.fee,
-                Asset::Base => mul_div_u128(trade.fee, market.price, ONE, Rounding::Down)?,
-            };
-            let budget = &mut self.rebalancing.bounty_budget;
-            *budget = budget.saturating_add(fee_value);
+            let budget = self.rebalancing.bounty_budget;
+            self.rebalancing.bounty_budget =
+                rebalance::accrue_fee(budget, trade.asset_in, trade.fee, market.price)?;
             let trader = self.env().caller();
             let pool = self.env().account_id();
             let token_out = self.token_of(trade.asset_in.other());

@@ -158,6 +158,19 @@ pub fn plan(
     }))
 }
 
+/// The bounty budget after a swap that paid `fee` in `asset_in`: fees are valued in quote at the
+/// oracle `price` (rounded down) and added, saturating, since the budget only bounds bounties.
+///
+/// # Errors
+/// [`CurveError::Overflow`] valuing a base fee.
+pub fn accrue_fee(budget: u128, asset_in: Asset, fee: u128, price: u128) -> Result<u128, CurveError> {
+    let value = match asset_in {
+        Asset::Quote => fee,
+        Asset::Base => mul_div_u128(fee, price, ONE, Rounding::Down)?,
+    };
+    Ok(budget.saturating_add(value))
+}
+
 /// The bounty for a planned rebalance: `bounty_bps` of its notional, at most `bounty_cap` and at
 /// most what the pool's fees have put aside (`budget`).
 ///

@@ -5,8 +5,8 @@
 
 use ink::primitives::AccountId;
 use keel_curve::cpmm::{self, CpState, Side};
-use keel_curve::math::{mul_div_u128, Rounding};
-use keel_curve::{rebalance, Asset, CurveError, Market, OracleReading, PoolState, Trade, ONE};
+use keel_curve::math::Rounding;
+use keel_curve::{rebalance, Asset, CurveError, Market, OracleReading, PoolState, Trade};
 use keel_pool::{Error as PoolError, MarketStatus, PoolConfig, RebalanceOutcome, RebalanceStatus};
 use keel_traits::{OracleData, VenueError};
 
@@ -154,12 +154,9 @@ impl Pool {
             return Err(PoolError::SlippageExceeded);
         }
         self.state = trade.after;
-        let fee_value = match trade.asset_in {
-            Asset::Quote => trade.fee,
-            Asset::Base => mul_div_u128(trade.fee, market.price, ONE, Rounding::Down)?,
-        };
-        let budget = &mut self.rebalancing.bounty_budget;
-        *budget = budget.saturating_add(fee_value);
+        let budget = self.rebalancing.bounty_budget;
+        self.rebalancing.bounty_budget =
+            rebalance::accrue_fee(budget, trade.asset_in, trade.fee, market.price)?;
         Ok(trade)
     }
 

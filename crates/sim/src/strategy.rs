@@ -170,11 +170,8 @@ pub fn run_cp(
         }
         if let Some(order) = tick.noise {
             let (sell, amount) = order.amount_in(scenario.liquidity_base, tick.oracle);
-            let min_out = if scenario.noise_routed {
-                arbitrage::venue_quote(venue.reserves(), VENUE_FEE_BPS, sell, amount).max(1)
-            } else {
-                0
-            };
+            let routed = scenario.noise_routed.then(|| venue.reserves());
+            let min_out = arbitrage::routed_min_out(routed, VENUE_FEE_BPS, sell, amount);
             let on_pool = pool.swap_exact_in(sell, amount, min_out).is_ok();
             if on_pool {
                 fees += fee_value(sell, amount, tick.reference);

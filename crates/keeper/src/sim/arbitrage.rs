@@ -120,6 +120,15 @@ pub fn venue_quote(reserves: (u128, u128), fee_bps: u32, sell: Asset, amount_in:
     cpmm::amount_out(r_in, r_out, amount_in, fee_bps).unwrap_or(0)
 }
 
+/// The least a noise trade accepts from a pool: routed (the venue's reserves given), what the
+/// venue would pay, at least one unit so a pool that pays nothing loses the trade; unrouted,
+/// anything.
+pub fn routed_min_out(venue: Option<(u128, u128)>, fee_bps: u32, sell: Asset, amount_in: u128) -> u128 {
+    venue.map_or(0, |reserves| {
+        venue_quote(reserves, fee_bps, sell, amount_in).max(1)
+    })
+}
+
 /// The best trade on a constant-product venue holding `(base, quote)` with `fee_bps`.
 pub fn on_venue(
     reserves: (u128, u128),

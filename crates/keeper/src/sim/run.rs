@@ -163,12 +163,9 @@ impl<B: Backend> Simulation<B> {
     /// A noise trade: routed to the better of pool and venue, or sent to both.
     fn noise(&mut self, order: NoiseOrder, oracle: f64) {
         let (sell, amount) = order.amount_in(self.scenario.liquidity_base, oracle);
-        // A routed trade asks the pool for at least the venue's quote.
-        let min_out = if self.scenario.noise_routed {
-            arbitrage::venue_quote(self.backend.venue_reserves(), VENUE_FEE_BPS, sell, amount).max(1)
-        } else {
-            0
-        };
+        let routed = self.scenario.noise_routed;
+        let venue = routed.then(|| self.backend.venue_reserves());
+        let min_out = arbitrage::routed_min_out(venue, VENUE_FEE_BPS, sell, amount);
         let on_pool = self
             .backend
             .swap_pool(Trader::Noise, sell, amount, min_out)
@@ -179,7 +176,7 @@ impl<B: Backend> Simulation<B> {
             self.totals.noise_refused = self.totals.noise_refused.saturating_add(1);
         }
         // Unrouted, the venue sees the same flow, so its LPs are compared on equal terms.
-        if !(self.scenario.noise_routed && on_pool) {
+        if !(routed && on_pool) {
             let _ = self.backend.swap_venue(Trader::Noise, sell, amount);
         }
     }
