@@ -14,6 +14,7 @@ pub struct Config {
     pub keeper: KeeperConfig,
     pub chain: ChainConfig,
     pub sandbox: SandboxConfig,
+    pub node: NodeConfig,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -79,6 +80,53 @@ pub struct SandboxConfig {
     pub blocks: Option<u32>,
 }
 
+/// The node backend: where the node is, which pools, who signs, how to send.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NodeConfig {
+    /// RPC endpoint; `ws://` only for loopback, `wss://` otherwise. Default ws://127.0.0.1:9944.
+    pub url: String,
+    /// A deployment record (`keel-client deploy`) whose pool is watched. Default: none.
+    pub deployment: Option<PathBuf>,
+    /// Further pool addresses (SS58 or 0x hex) to watch.
+    pub pools: Vec<String>,
+    /// The signing key: `//Name` (dev chains), `env:VARIABLE` or `file:PATH` holding a secret
+    /// URI. Default `//Bob`, which only works on a dev chain.
+    pub signer: String,
+    /// Wait for finality, not just a best block. Default false.
+    pub finalized: bool,
+    /// Pause between passes over the pools (ms). Default 6,000.
+    pub poll_ms: u64,
+    /// One wait for inclusion before the executor hears a timeout (ms). Default 60,000.
+    pub confirm_timeout_ms: u64,
+    /// How long an operation keeps trying to reconnect to the node (ms). Default 30,000.
+    pub reconnect_ms: u64,
+    /// Percent added to the dry-run's gas and storage deposit. Default 20.
+    pub margin_pct: u64,
+    /// Tip on a first submission, and the most a resend may escalate to (native units).
+    /// Defaults 0 and 0.
+    pub tip: u64,
+    pub tip_cap: u64,
+}
+
+impl Default for NodeConfig {
+    fn default() -> Self {
+        NodeConfig {
+            url: "ws://127.0.0.1:9944".into(),
+            deployment: None,
+            pools: Vec::new(),
+            signer: "//Bob".into(),
+            finalized: false,
+            poll_ms: 6_000,
+            confirm_timeout_ms: 60_000,
+            reconnect_ms: 30_000,
+            margin_pct: 20,
+            tip: 0,
+            tip_cap: 0,
+        }
+    }
+}
+
 impl Config {
     /// Reads and checks a config file.
     ///
@@ -112,6 +160,22 @@ impl Config {
         }
         if k.metrics.is_some_and(|a| !a.ip().is_loopback()) {
             return Err("keeper.metrics must be a loopback address (127.0.0.1 or ::1)".into());
+        }
+        let n = &self.node;
+        n.signer
+            .parse::<keel_client::keys::KeySource>()
+            .map_err(|e| format!("node.signer: {e}"))?;
+        if n.tip_cap != 0 && n.tip_cap < n.tip {
+            return Err("node.tip_cap must be at least node.tip (or 0 for no escalation)".into());
+        }
+        if n.poll_ms == 0 || n.confirm_timeout_ms == 0 {
+            return Err("node.poll_ms and node.confirm_timeout_ms must be positive".into());
+        }
+        if n.margin_pct > 1_000 {
+            return Err("node.margin_pct must be at most 1000".into());
+        }
+        for pool in &n.pools {
+            keel_client::deploy::address(pool).map_err(|e| format!("node.pools: {e}"))?;
         }
         Ok(())
     }
@@ -150,11 +214,23 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_file_writes_out_the_defaults() {
+        let c = Config::parse(include_str!("../../../keeper.toml")).expect("keeper.toml parses");
+        assert_eq!(c.keeper, KeeperConfig::default());
+        assert_eq!(c.node, NodeConfig::default());
+        assert_eq!(c.chain.backend, Backend::Sandbox);
+    }
+
+    #[test]
     fn typos_and_bad_values_are_refused() {
         assert!(Config::parse("[keeper]\ntx_cots = 1.0").is_err());
         assert!(Config::parse("[keeper]\ntx_cost = -1.0").is_err());
         assert!(Config::parse("[keeper]\nmetrics = \"0.0.0.0:9615\"").is_err());
         assert!(Config::parse("[keeper]\nmetrics = \"127.0.0.1:9615\"").is_ok());
         assert!(Config::parse("[chain]\nbackend = \"carrier-pigeon\"").is_err());
+        assert!(Config::parse("[node]\nsigner = \"bottom drive obey lake\"").is_err());
+        assert!(Config::parse("[node]\nsigner = \"env:KEEL_KEEPER_SURI\"").is_ok());
+        assert!(Config::parse("[node]\ntip = 10\ntip_cap = 5").is_err());
+        assert!(Config::parse("[node]\npools = [\"nonsense\"]").is_err());
     }
 }

@@ -1,11 +1,15 @@
 //! `keel-keeper`: run the keeper, show pool status, or simulate a market with Keel in it.
 
 use clap::{Args, Parser, Subcommand};
+use keel_client::deploy::{self, Deployment};
+use keel_client::keys::KeySource;
+use keel_client::Node;
 use keel_keeper::chain::Chain as _;
 use keel_keeper::config::{Backend, Config};
 use keel_keeper::decide::decide;
-use keel_keeper::executor::{Action, Report};
+use keel_keeper::executor::{tick, Action, Report, Watched};
 use keel_keeper::metrics::{self, Metrics};
+use keel_keeper::node::{NodeChain, NodeOptions};
 use keel_keeper::sandbox::SandboxChain;
 use keel_keeper::sim::contracts::Contracts;
 use keel_keeper::sim::run::Simulation;
@@ -15,6 +19,7 @@ use keel_pool::PoolConfig;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -39,6 +44,9 @@ enum Command {
         /// Sandbox backend: blocks to run (default: the scenario's).
         #[arg(long)]
         blocks: Option<u32>,
+        /// Node backend: passes over the pools before exiting (default: run until stopped).
+        #[arg(long)]
+        passes: Option<u64>,
     },
     /// A table per pool: reserves, q against its band, fee, k, oracle age, last rebalance, and
     /// whether one is due and why.
@@ -100,7 +108,8 @@ fn main() -> ExitCode {
             config,
             dry_run,
             blocks,
-        } => run(&config, dry_run, blocks),
+            passes,
+        } => run(&config, dry_run, blocks, passes),
         Command::Status { config, blocks } => show_status(&config, blocks),
         Command::Simulate(args) => simulate(args),
     };
@@ -114,9 +123,6 @@ fn main() -> ExitCode {
 }
 
 fn sandbox_scenario(config: &Config, blocks: Option<u32>) -> Result<Scenario, String> {
-    if config.chain.backend == Backend::Node {
-        return Err("the node backend is not built yet; set [chain] backend = \"sandbox\"".into());
-    }
     let mut scenario = match &config.sandbox.scenario {
         Some(path) => Scenario::load(path)?,
         None => Scenario::default(),
@@ -146,14 +152,82 @@ fn log(report: &Report) {
     }
 }
 
-fn run(path: &Path, dry_run: bool, blocks: Option<u32>) -> Result<(), String> {
+fn run(path: &Path, dry_run: bool, blocks: Option<u32>, passes: Option<u64>) -> Result<(), String> {
     let config = Config::load(path)?;
-    let scenario = sandbox_scenario(&config, blocks)?;
+    match config.chain.backend {
+        Backend::Sandbox => run_sandbox(&config, dry_run, blocks),
+        Backend::Node => run_node(&config, dry_run, passes),
+    }
+}
+
+fn serve_metrics(config: &Config) -> Result<Arc<Metrics>, String> {
     let metrics = Arc::new(Metrics::new(config.keeper.quote_decimals));
     if let Some(addr) = config.keeper.metrics {
         let bound = metrics::serve(metrics.clone(), addr).map_err(|e| e.to_string())?;
         tracing::info!(%bound, "serving metrics");
     }
+    Ok(metrics)
+}
+
+/// The node backend's chain and the pools it watches, from `[node]`.
+fn node_chain(config: &Config) -> Result<(NodeChain, Vec<Watched>), String> {
+    let n = &config.node;
+    let source: KeySource = n.signer.parse()?;
+    let signer = source.load()?;
+    let mut pools = Vec::new();
+    if let Some(path) = &n.deployment {
+        let d = Deployment::load(path)?;
+        pools.push(Watched::new(short(&d.contracts.pool), d.addresses()?.pool));
+    }
+    for p in &n.pools {
+        pools.push(Watched::new(short(p), deploy::address(p)?));
+    }
+    if pools.is_empty() {
+        return Err("no pools to watch: set node.deployment or node.pools".into());
+    }
+    let node = Node::connect(&n.url, Duration::from_millis(n.reconnect_ms)).map_err(|e| e.to_string())?;
+    let opts = NodeOptions {
+        margin_pct: n.margin_pct,
+        tip: u128::from(n.tip),
+        tip_cap: u128::from(n.tip_cap),
+        finalized: n.finalized,
+        confirm_timeout: Duration::from_millis(n.confirm_timeout_ms),
+    };
+    let chain = NodeChain::new(node, signer, opts);
+    tracing::info!(url = %n.url, signer = %source, account = %chain.account(), pools = pools.len(), "node backend");
+    Ok((chain, pools))
+}
+
+fn short(address: &str) -> String {
+    address.chars().take(8).collect()
+}
+
+fn run_node(config: &Config, dry_run: bool, passes: Option<u64>) -> Result<(), String> {
+    let metrics = serve_metrics(config)?;
+    let settings = config.settings(dry_run);
+    let (mut chain, mut pools) = node_chain(config)?;
+    tracing::info!(
+        dry_run = settings.dry_run,
+        poll_ms = config.node.poll_ms,
+        "keeper running"
+    );
+    let mut done: u64 = 0;
+    loop {
+        for pool in &mut pools {
+            log(&tick(&mut chain, pool, &settings, Some(&metrics)));
+        }
+        done = done.saturating_add(1);
+        if passes.is_some_and(|n| done >= n) {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(config.node.poll_ms));
+    }
+}
+
+fn run_sandbox(config: &Config, dry_run: bool, blocks: Option<u32>) -> Result<(), String> {
+    let config = config.clone();
+    let scenario = sandbox_scenario(&config, blocks)?;
+    let metrics = serve_metrics(&config)?;
     let settings = config.settings(dry_run);
     tracing::info!(scenario = %scenario.name, blocks = scenario.blocks, dry_run = settings.dry_run, "sandbox chain: deploying");
     let mut sim = Simulation::new(&scenario, PoolConfig::default(), settings)?;
@@ -185,6 +259,21 @@ fn print_status(
 
 fn show_status(path: &Path, blocks: u32) -> Result<(), String> {
     let config = Config::load(path)?;
+    if config.chain.backend == Backend::Node {
+        let (mut chain, pools) = node_chain(&config)?;
+        let settings = config.settings(true);
+        let head = chain.head().map_err(|e| e.to_string())?;
+        let mut rows = Vec::new();
+        for pool in &pools {
+            let view = chain
+                .read_pool(pool.address)
+                .map_err(|e| format!("{}: {e}", pool.name))?;
+            let decision = decide(&view, &settings.policy, &Default::default(), head.time_ms);
+            rows.push((pool.name.clone(), view, decision));
+        }
+        println!("{}", status::table(&rows, head.time_ms));
+        return Ok(());
+    }
     let mut scenario = sandbox_scenario(&config, Some(blocks))?;
     scenario.keeper = false;
     let settings = config.settings(true);

@@ -47,41 +47,6 @@ fn from_drink(e: DrinkError) -> ChainError {
     }
 }
 
-/// The `Rebalanced` event's fields, in the order ink! encodes them.
-#[derive(Decode)]
-struct RebalancedEvent {
-    _caller: AccountId,
-    epoch: u64,
-    token_sold: AccountId,
-    sold: u128,
-    bought: u128,
-    bounty: u128,
-    q_before: i128,
-    q_after: i128,
-}
-
-/// Decodes the `Rebalanced` events `pool` emitted among `events`; other events do not decode to
-/// the exact length and are skipped.
-pub fn rebalanced_events(pool: AccountId, events: &[(AccountId, Vec<u8>)]) -> Vec<RebalanceOutcome> {
-    events
-        .iter()
-        .filter(|(emitter, _)| *emitter == pool)
-        .filter_map(|(_, data)| {
-            let mut input = &data[..];
-            let e = RebalancedEvent::decode(&mut input).ok()?;
-            input.is_empty().then_some(RebalanceOutcome {
-                epoch: e.epoch,
-                token_sold: e.token_sold,
-                sold: e.sold,
-                bought: e.bought,
-                bounty: e.bounty,
-                q_before: e.q_before,
-                q_after: e.q_after,
-            })
-        })
-        .collect()
-}
-
 impl Chain for SandboxChain<'_> {
     fn head(&mut self) -> Result<Head, ChainError> {
         Ok(Head {
@@ -120,7 +85,7 @@ impl Chain for SandboxChain<'_> {
         self.chain.take_events();
         let result: Result<RebalanceOutcome, PoolError> =
             self.chain.try_call(self.signer, pool, data).map_err(from_drink)?;
-        let events = rebalanced_events(pool, &self.chain.take_events());
+        let events = keel_client::events::rebalanced(pool, &self.chain.take_events());
         self.sent = self.sent.saturating_add(1);
         let handle = self.sent.to_le_bytes().to_vec();
         let included = Included {

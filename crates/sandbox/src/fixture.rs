@@ -7,33 +7,10 @@ use crate::venue::VenueDeposit;
 use crate::{
     oracle, pool, token, venue, Actor, Chain, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, REPORTER, UNIT,
 };
-use ink::env::call::utils::{ReturnType, Set, Unset};
-use ink::env::call::{CreateBuilder, ExecutionInput, LimitParamsV2};
-use ink::env::DefaultEnvironment;
 use ink::primitives::AccountId;
 use keel_pool::PoolConfig;
 
-/// A contract ref's `new(..)` before the deployment details are filled in.
-pub type Constructor<C, Args, R> = CreateBuilder<
-    DefaultEnvironment,
-    C,
-    Unset<ink::primitives::Hash>,
-    Set<LimitParamsV2<DefaultEnvironment>>,
-    Unset<u128>,
-    Set<ExecutionInput<Args>>,
-    Unset<ink::env::call::state::Salt>,
-    Set<ReturnType<R>>,
->;
-
-/// Call data of a constructor built with a contract ref's `new(..)`.
-pub fn constructor_data<C, Args: parity_scale_codec::Encode, R>(builder: Constructor<C, Args, R>) -> Vec<u8> {
-    let params = builder
-        .code_hash(Default::default())
-        .endowment(0)
-        .salt_bytes(Vec::<u8>::new())
-        .params();
-    parity_scale_codec::Encode::encode(params.exec_input())
-}
+pub use keel_client::calls::constructors::{data as constructor_data, Constructor};
 
 /// How a fixture market is stood up.
 #[derive(Clone, Copy, Debug)]

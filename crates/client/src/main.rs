@@ -1,0 +1,275 @@
+//! `keel-client`: deploy Keel to a contracts node and act on the deployment (oracle readings,
+//! swaps, inventory drift, checks). The keeper itself is `keel-keeper run`.
+
+use clap::{Parser, Subcommand};
+use keel_client::deploy::{self, Deployment, Plan};
+use keel_client::keys::{self, KeySource};
+use keel_client::{market, Node};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "keel-client",
+    version,
+    about = "Deploy Keel to a contracts node and act on it"
+)]
+struct Cli {
+    /// Node RPC endpoint (ws:// for loopback only, wss:// otherwise).
+    #[arg(long, global = true, default_value = "ws://127.0.0.1:9944")]
+    url: String,
+    /// Seconds to keep trying to reach the node.
+    #[arg(long, global = true, default_value_t = 30)]
+    patience: u64,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Deploy tokens, oracle, venue and pool from a plan; skipped when the record is live.
+    Deploy {
+        #[arg(long, default_value = "deploy/local.toml")]
+        plan: PathBuf,
+        #[arg(long, default_value = "target/deployment.json")]
+        out: PathBuf,
+        /// Where cargo-contract wrote the contracts.
+        #[arg(long, default_value = "target/ink")]
+        ink_dir: PathBuf,
+    },
+    /// Submit an oracle reading taken now.
+    Report {
+        #[arg(long, default_value = "target/deployment.json")]
+        deployment: PathBuf,
+        #[arg(long)]
+        price: f64,
+        #[arg(long)]
+        volatility: f64,
+        #[arg(long, default_value = "//Alice")]
+        reporter: String,
+    },
+    /// Sell an exact amount (whole tokens) to the pool.
+    Swap {
+        #[arg(long, default_value = "target/deployment.json")]
+        deployment: PathBuf,
+        /// `base` or `quote`.
+        #[arg(long)]
+        sell: String,
+        #[arg(long)]
+        amount: u128,
+        #[arg(long, default_value = "//Bob")]
+        trader: String,
+    },
+    /// Sell base in slices until the pool's inventory passes its rebalance trigger.
+    Drift {
+        #[arg(long, default_value = "target/deployment.json")]
+        deployment: PathBuf,
+        /// Whole base tokens per swap.
+        #[arg(long, default_value_t = 1_000)]
+        slice: u128,
+        #[arg(long, default_value_t = 40)]
+        max_swaps: u32,
+        #[arg(long, default_value = "//Bob")]
+        trader: String,
+    },
+    /// Print the pool's block, reserves, inventory against its trigger, and rebalance epoch.
+    Show {
+        #[arg(long, default_value = "target/deployment.json")]
+        deployment: PathBuf,
+    },
+    /// Exit non-zero unless exactly `rebalances` Rebalanced events landed since block `since`
+    /// and (with --in-band) the pool is back inside its band.
+    Expect {
+        #[arg(long, default_value = "target/deployment.json")]
+        deployment: PathBuf,
+        #[arg(long)]
+        since: u64,
+        #[arg(long)]
+        rebalances: usize,
+        #[arg(long)]
+        in_band: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn connect(cli: &Cli) -> Result<Node, String> {
+    Node::connect(&cli.url, Duration::from_secs(cli.patience)).map_err(|e| e.to_string())
+}
+
+fn key(spec: &str) -> Result<subxt_signer::sr25519::Keypair, String> {
+    spec.parse::<KeySource>()?.load()
+}
+
+fn load(path: &Path) -> Result<(Deployment, deploy::Addresses), String> {
+    let d = Deployment::load(path)?;
+    let a = d.addresses()?;
+    Ok((d, a))
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let mut node = connect(&cli)?;
+    match &cli.command {
+        Command::Deploy { plan, out, ink_dir } => {
+            let text = std::fs::read_to_string(plan).map_err(|e| format!("{}: {e}", plan.display()))?;
+            let plan: Plan = toml::from_str(&text).map_err(|e| format!("{}: {e}", plan.display()))?;
+            let existing = out.exists().then(|| Deployment::load(out)).transpose()?;
+            let (d, fresh) = deploy::deploy(&mut node, &plan, ink_dir, existing.as_ref())?;
+            if fresh {
+                if let Some(dir) = out.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+                }
+                let json = serde_json::to_string_pretty(&d).map_err(|e| e.to_string())?;
+                std::fs::write(out, json + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
+                println!(
+                    "deployed at block {}; pool {}; record: {}",
+                    d.block,
+                    d.contracts.pool,
+                    out.display()
+                );
+            } else {
+                println!(
+                    "already deployed on this chain (pool {}); record: {}",
+                    d.contracts.pool,
+                    out.display()
+                );
+            }
+        }
+        Command::Report {
+            deployment,
+            price,
+            volatility,
+            reporter,
+        } => {
+            let (d, a) = load(deployment)?;
+            let reporter = key(reporter)?;
+            let ts = market::report(
+                &mut node,
+                &reporter,
+                &a,
+                d.feed,
+                deploy::fixed(*price)?,
+                deploy::fixed(*volatility)?,
+            )?;
+            println!("reported price {price} volatility {volatility} at {ts} ms");
+        }
+        Command::Swap {
+            deployment,
+            sell,
+            amount,
+            trader,
+        } => {
+            let (d, a) = load(deployment)?;
+            let sell_base = match sell.as_str() {
+                "base" => true,
+                "quote" => false,
+                other => return Err(format!("--sell {other}: expected base or quote")),
+            };
+            let units = amount
+                .checked_mul(10u128.pow(u32::from(d.decimals)))
+                .ok_or("amount overflows")?;
+            let got = market::swap(&mut node, &key(trader)?, &a, sell_base, units)?;
+            println!("sold {amount} {sell}, received {got} units");
+        }
+        Command::Drift {
+            deployment,
+            slice,
+            max_swaps,
+            trader,
+        } => {
+            let (d, a) = load(deployment)?;
+            let units = slice
+                .checked_mul(10u128.pow(u32::from(d.decimals)))
+                .ok_or("slice overflows")?;
+            let s = market::drift(&mut node, &key(trader)?, &a, units, *max_swaps)?;
+            println!(
+                "inventory past the trigger at block {}: q {:.2}% (trigger {:.2}%)",
+                s.block,
+                pct(s.q),
+                pct(s.trigger as i128)
+            );
+        }
+        Command::Show { deployment } => {
+            let (d, a) = load(deployment)?;
+            let me = keys::account(&key("//Alice")?);
+            let s = market::snapshot(&mut node, &me, &a)?;
+            println!(
+                "block {}  pool {}\nreserves {} base, {} quote\nq {:.2}% (trigger {:.2}%, {})\nrebalance epoch {}, last at {} ms, bounty budget {}",
+                s.block,
+                d.contracts.pool,
+                s.reserves.0,
+                s.reserves.1,
+                pct(s.q),
+                pct(s.trigger as i128),
+                if s.in_band() { "in band" } else { "out of band" },
+                s.rebalancing.epoch,
+                s.rebalancing.last_ms,
+                s.rebalancing.bounty_budget
+            );
+        }
+        Command::Expect {
+            deployment,
+            since,
+            rebalances,
+            in_band,
+        } => {
+            let (_, a) = load(deployment)?;
+            let me = keys::account(&key("//Alice")?);
+            let s = market::snapshot(&mut node, &me, &a)?;
+            let found = market::rebalances(&mut node, &a, *since, s.block)?;
+            for (block, r) in &found {
+                println!(
+                    "block {block}: Rebalanced epoch {} sold {} bought {} bounty {} q {:.2}% -> {:.2}%",
+                    r.epoch,
+                    r.sold,
+                    r.bought,
+                    r.bounty,
+                    pct(r.q_before),
+                    pct(r.q_after)
+                );
+            }
+            println!(
+                "q now {:.2}% (trigger {:.2}%), epoch {}",
+                pct(s.q),
+                pct(s.trigger as i128),
+                s.rebalancing.epoch
+            );
+            if found.len() != *rebalances {
+                return Err(format!(
+                    "expected {rebalances} rebalance(s) since block {since}, found {}",
+                    found.len()
+                ));
+            }
+            if *in_band && !s.in_band() {
+                return Err(format!("the pool is out of band: q {:.2}%", pct(s.q)));
+            }
+            println!(
+                "ok: {} rebalance(s){}",
+                found.len(),
+                if *in_band { ", pool in band" } else { "" }
+            );
+        }
+    }
+    Ok(())
+}
+
+fn pct(x: i128) -> f64 {
+    x as f64 / 1e16
+}

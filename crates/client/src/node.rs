@@ -1,0 +1,319 @@
+//! A connection to a Substrate contracts node: reads by dry-run through `ContractsApi_call`,
+//! chain head and storage, and reconnection with backoff when the node goes away. Signing and
+//! submission live in [`crate::submit`].
+//!
+//! The API is blocking (a current-thread tokio runtime inside): the keeper's executor and the
+//! command-line tools are sequential, and their decision logic stays free of async.
+
+use crate::api::{self, CallArgs, DryRun, ExecReturn, RawDispatchError};
+use crate::error::{classify, NodeError};
+use crate::events::{runtime_account, ContractEmitted};
+use ink::primitives::{AccountId, LangError};
+use parity_scale_codec::{Decode, Encode};
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::{Duration, Instant};
+use subxt::backend::legacy::LegacyRpcMethods;
+use subxt::backend::rpc::RpcClient;
+use subxt::config::Header as _;
+use subxt::dynamic::{At, Value};
+use subxt::utils::{AccountId32, H256};
+use subxt::{OnlineClient, PolkadotConfig};
+
+pub type Config = PolkadotConfig;
+pub type Api = OnlineClient<Config>;
+pub(crate) type Progress = subxt::tx::TxProgress<Config, Api>;
+
+/// First and longest pause between reconnection attempts.
+const RECONNECT_FIRST: Duration = Duration::from_millis(250);
+const RECONNECT_MAX: Duration = Duration::from_secs(4);
+
+pub(crate) struct Conn {
+    pub api: Api,
+    pub rpc: LegacyRpcMethods<Config>,
+}
+
+/// The best block as a caller sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Head {
+    pub number: u64,
+    pub hash: H256,
+    /// The block's timestamp (ms), as contracts see it in `block_timestamp`.
+    pub time_ms: u64,
+}
+
+/// A node at `url`, reconnected on demand.
+pub struct Node {
+    url: String,
+    /// How long one operation keeps trying to (re)connect before giving up.
+    pub patience: Duration,
+    pub(crate) rt: tokio::runtime::Runtime,
+    pub(crate) conn: Option<Conn>,
+    /// Transactions submitted and not yet seen in a block, by hash.
+    pub(crate) pending: HashMap<H256, Progress>,
+    /// The next nonce this process will use per account, so back-to-back submissions do not
+    /// collide while the node's view lags.
+    pub(crate) nonces: HashMap<[u8; 32], u64>,
+}
+
+impl Node {
+    /// Connects to `url` (`ws://` only for loopback hosts, `wss://` otherwise), retrying with
+    /// backoff for up to `patience`.
+    ///
+    /// # Errors
+    /// [`NodeError::Unreachable`] when no connection was made in time.
+    pub fn connect(url: &str, patience: Duration) -> Result<Node, NodeError> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| NodeError::Rpc(format!("cannot start the async runtime: {e}")))?;
+        let mut node = Node {
+            url: url.to_owned(),
+            patience,
+            rt,
+            conn: None,
+            pending: HashMap::new(),
+            nonces: HashMap::new(),
+        };
+        node.ensure()?;
+        Ok(node)
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Connects if not connected, with backoff for up to `patience`.
+    pub(crate) fn ensure(&mut self) -> Result<&Conn, NodeError> {
+        if self.conn.is_none() {
+            let started = Instant::now();
+            let mut pause = RECONNECT_FIRST;
+            let conn = loop {
+                match self.rt.block_on(open(&self.url)) {
+                    Ok(conn) => break conn,
+                    Err(e) if started.elapsed() + pause > self.patience => {
+                        return Err(NodeError::Unreachable(format!(
+                            "{}: {e} (is the node running? scripts/node.sh start)",
+                            self.url
+                        )))
+                    }
+                    Err(e) => {
+                        tracing::debug!(url = %self.url, error = %e, "connecting; retrying");
+                        std::thread::sleep(pause);
+                        pause = (pause * 2).min(RECONNECT_MAX);
+                    }
+                }
+            };
+            tracing::debug!(url = %self.url, "connected");
+            // Watches of transactions sent over the old connection are gone with it.
+            self.pending.clear();
+            self.nonces.clear();
+            self.conn = Some(conn);
+        }
+        self.conn
+            .as_ref()
+            .ok_or_else(|| NodeError::Unreachable(self.url.clone()))
+    }
+
+    /// Runs `f` on the connection; a transport failure drops the connection so the next
+    /// operation reconnects.
+    pub(crate) fn with<T, F, Fut>(&mut self, f: F) -> Result<T, NodeError>
+    where
+        F: FnOnce(Api, LegacyRpcMethods<Config>) -> Fut,
+        Fut: Future<Output = Result<T, NodeError>>,
+    {
+        let conn = self.ensure()?;
+        let (api, rpc) = (conn.api.clone(), conn.rpc.clone());
+        let result = self.rt.block_on(f(api, rpc));
+        if matches!(result, Err(NodeError::Rpc(_))) {
+            self.conn = None;
+        }
+        result
+    }
+
+    /// The chain's genesis hash: tells one dev chain from the next.
+    ///
+    /// # Errors
+    /// Transport failures.
+    pub fn genesis_hash(&mut self) -> Result<H256, NodeError> {
+        self.with(|api, _| async move { Ok(api.genesis_hash()) })
+    }
+
+    /// The best block.
+    ///
+    /// # Errors
+    /// Transport failures.
+    pub fn head(&mut self) -> Result<Head, NodeError> {
+        self.with(|api, rpc| async move {
+            let header = rpc
+                .chain_get_header(None)
+                .await
+                .map_err(classify)?
+                .ok_or_else(|| NodeError::Rpc("the node has no best block".into()))?;
+            let hash = header.hash();
+            let now = api
+                .storage()
+                .at(hash)
+                .fetch(&subxt::dynamic::storage("Timestamp", "Now", ()))
+                .await
+                .map_err(classify)?
+                .ok_or_else(|| NodeError::Decode("no Timestamp::Now".into()))?
+                .as_type::<u64>()
+                .map_err(|e| NodeError::Decode(e.to_string()))?;
+            Ok(Head {
+                number: header.number.into(),
+                hash,
+                time_ms: now,
+            })
+        })
+    }
+
+    /// Calls `ContractsApi_call` at `at` (default: the best block): what `data` sent from
+    /// `origin` to `dest` would do now. Changes nothing.
+    ///
+    /// # Errors
+    /// Transport failures, or an answer that is not a contract result.
+    pub fn dry_call(
+        &mut self,
+        origin: &AccountId32,
+        dest: AccountId,
+        data: Vec<u8>,
+        at: Option<H256>,
+    ) -> Result<DryRun<ExecReturn>, NodeError> {
+        let args = CallArgs {
+            origin: origin.0,
+            dest: runtime_account(&dest).0,
+            value: 0,
+            gas_limit: None,
+            storage_deposit_limit: None,
+            input_data: data,
+        }
+        .encode();
+        let bytes = self.state_call("ContractsApi_call", args, at)?;
+        api::decode_contract_result(&bytes, "ContractsApi_call").map_err(NodeError::Decode)
+    }
+
+    pub(crate) fn state_call(
+        &mut self,
+        method: &'static str,
+        args: Vec<u8>,
+        at: Option<H256>,
+    ) -> Result<Vec<u8>, NodeError> {
+        self.with(|_, rpc| async move { rpc.state_call(method, Some(&args), at).await.map_err(classify) })
+    }
+
+    /// A message's answer, decoded: `T` is the message's return type (a `Result` for messages
+    /// that can refuse). A trap or a dispatch error is an error here.
+    ///
+    /// # Errors
+    /// The call could not be made, trapped, or answered with another type.
+    pub fn query<T: Decode>(
+        &mut self,
+        origin: &AccountId32,
+        dest: AccountId,
+        data: Vec<u8>,
+    ) -> Result<T, NodeError> {
+        let dry = self.dry_call(origin, dest, data, None)?;
+        self.decode_answer(dry.result)
+    }
+
+    /// Decodes a message's `Result<T, LangError>` answer.
+    pub(crate) fn decode_answer<T: Decode>(
+        &mut self,
+        result: Result<ExecReturn, RawDispatchError>,
+    ) -> Result<T, NodeError> {
+        let ret = match result {
+            Ok(ret) => ret,
+            Err(e) => return Err(NodeError::Failed(self.describe_dispatch_error(&e))),
+        };
+        let answer = <Result<T, LangError>>::decode(&mut &ret.data[..])
+            .map_err(|e| NodeError::Decode(format!("{e} (wrong contract address or metadata?)")))?;
+        answer.map_err(|e| NodeError::Decode(format!("ink! refused the message: {e:?}")))
+    }
+
+    /// A dispatch error in words (`Contracts::ContractTrapped`), read with the node's metadata.
+    pub fn describe_dispatch_error(&mut self, e: &RawDispatchError) -> String {
+        let bytes = e.0.clone();
+        self.with(|api, _| async move {
+            Ok(subxt::error::DispatchError::decode_from(bytes, api.metadata())
+                .map(|d| d.to_string())
+                .unwrap_or_else(|_| "an undecodable dispatch error".into()))
+        })
+        .unwrap_or_else(|e| e.to_string())
+    }
+
+    /// The free native balance of `who` (pays fees and storage deposits).
+    ///
+    /// # Errors
+    /// Transport failures.
+    pub fn free_balance(&mut self, who: &AccountId32) -> Result<u128, NodeError> {
+        let key = vec![Value::from_bytes(who.0)];
+        self.with(|api, _| async move {
+            let account = api
+                .storage()
+                .at_latest()
+                .await
+                .map_err(classify)?
+                .fetch(&subxt::dynamic::storage("System", "Account", key))
+                .await
+                .map_err(classify)?;
+            let Some(account) = account else { return Ok(0) };
+            let value = account.to_value().map_err(|e| NodeError::Decode(e.to_string()))?;
+            value
+                .at("data")
+                .at("free")
+                .and_then(|v| v.as_u128())
+                .ok_or_else(|| NodeError::Decode("System::Account has no data.free".into()))
+        })
+    }
+
+    /// Whether a contract lives at `address`.
+    ///
+    /// # Errors
+    /// Transport failures.
+    pub fn contract_exists(&mut self, address: AccountId) -> Result<bool, NodeError> {
+        let key = vec![Value::from_bytes(runtime_account(&address).0)];
+        self.with(|api, _| async move {
+            let info = api
+                .storage()
+                .at_latest()
+                .await
+                .map_err(classify)?
+                .fetch(&subxt::dynamic::storage("Contracts", "ContractInfoOf", key))
+                .await
+                .map_err(classify)?;
+            Ok(info.is_some())
+        })
+    }
+
+    /// What contracts emitted in block `number` (emitter, data), in order.
+    ///
+    /// # Errors
+    /// Transport failures, or no such block.
+    pub fn contract_events(&mut self, number: u64) -> Result<Vec<(AccountId, Vec<u8>)>, NodeError> {
+        self.with(|api, rpc| async move {
+            let hash = rpc
+                .chain_get_block_hash(Some(number.into()))
+                .await
+                .map_err(classify)?
+                .ok_or_else(|| NodeError::Decode(format!("no block {number}")))?;
+            let events = api.events().at(hash).await.map_err(classify)?;
+            events
+                .find::<ContractEmitted>()
+                .map(|e| {
+                    e.map(|e| (crate::events::ink_account(&e.contract), e.data))
+                        .map_err(|e| NodeError::Decode(e.to_string()))
+                })
+                .collect()
+        })
+    }
+}
+
+async fn open(url: &str) -> Result<Conn, subxt::Error> {
+    let client = RpcClient::from_url(url).await?;
+    let api = Api::from_rpc_client(client.clone()).await?;
+    Ok(Conn {
+        api,
+        rpc: LegacyRpcMethods::new(client),
+    })
+}

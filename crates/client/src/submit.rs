@@ -1,0 +1,398 @@
+//! Signed `Contracts` transactions: limits from a dry-run plus a margin, an explicit nonce, an
+//! optional tip, then a watch until the transaction is in a block (or finalized, if asked).
+
+use crate::api::{self, Code, InstantiateArgs, StorageDeposit, UploadArgs, Weight};
+use crate::error::{classify, NodeError};
+use crate::events::{ink_account, runtime_account, ContractEmitted, Instantiated};
+use crate::node::{Config, Node};
+use ink::primitives::AccountId;
+use parity_scale_codec::{Decode, Encode};
+use std::time::Duration;
+use subxt::config::DefaultExtrinsicParamsBuilder;
+use subxt::ext::scale_encode;
+use subxt::tx::{DefaultPayload, TxStatus};
+use subxt::utils::{AccountId32, MultiAddress, H256};
+use subxt_signer::sr25519::Keypair;
+
+/// Extra gas and storage deposit over what the dry-run needed, in percent: state can move a
+/// little between the dry-run and the block.
+pub const DEFAULT_MARGIN_PCT: u64 = 20;
+
+/// How a transaction is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SendOptions {
+    /// Percent added to the dry-run's gas and storage deposit.
+    pub margin_pct: u64,
+    /// Tip to the block author, in the chain's smallest native unit.
+    pub tip: u128,
+    /// Wait for finality instead of inclusion in a best block.
+    pub finalized: bool,
+    /// How long to wait for the transaction to be included before reporting a timeout.
+    pub timeout: Duration,
+}
+
+impl Default for SendOptions {
+    fn default() -> Self {
+        SendOptions {
+            margin_pct: DEFAULT_MARGIN_PCT,
+            tip: 0,
+            finalized: false,
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// A transaction in a block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InBlock {
+    pub number: u64,
+    pub hash: H256,
+    /// `None` when it succeeded; otherwise the dispatch error, in words.
+    pub failure: Option<String>,
+    /// What contracts emitted during this transaction (emitter, data).
+    pub events: Vec<(AccountId, Vec<u8>)>,
+    /// Contracts this transaction instantiated.
+    pub instantiated: Vec<AccountId>,
+}
+
+#[derive(scale_encode::EncodeAsType)]
+#[encode_as_type(crate_path = "subxt::ext::scale_encode")]
+struct CallTx {
+    dest: MultiAddress<AccountId32, ()>,
+    value: u128,
+    gas_limit: WeightArg,
+    storage_deposit_limit: Option<u128>,
+    data: Vec<u8>,
+}
+
+#[derive(scale_encode::EncodeAsType)]
+#[encode_as_type(crate_path = "subxt::ext::scale_encode")]
+struct WeightArg {
+    ref_time: u64,
+    proof_size: u64,
+}
+
+impl From<Weight> for WeightArg {
+    fn from(w: Weight) -> Self {
+        WeightArg {
+            ref_time: w.ref_time,
+            proof_size: w.proof_size,
+        }
+    }
+}
+
+#[derive(scale_encode::EncodeAsType)]
+#[encode_as_type(crate_path = "subxt::ext::scale_encode")]
+struct UploadTx {
+    code: Vec<u8>,
+    storage_deposit_limit: Option<u128>,
+    determinism: Determinism,
+}
+
+#[derive(scale_encode::EncodeAsType)]
+#[encode_as_type(crate_path = "subxt::ext::scale_encode")]
+enum Determinism {
+    Enforced,
+}
+
+#[derive(scale_encode::EncodeAsType)]
+#[encode_as_type(crate_path = "subxt::ext::scale_encode")]
+struct InstantiateTx {
+    value: u128,
+    gas_limit: WeightArg,
+    storage_deposit_limit: Option<u128>,
+    code_hash: H256,
+    data: Vec<u8>,
+    salt: Vec<u8>,
+}
+
+impl Node {
+    /// Signs and sends `Contracts::call(dest, data)` with the given limits; returns its hash to
+    /// wait on with [`Node::wait`].
+    ///
+    /// # Errors
+    /// Transport failures, or the node refused the transaction (e.g. the account cannot pay).
+    pub fn send_call(
+        &mut self,
+        signer: &Keypair,
+        dest: AccountId,
+        data: Vec<u8>,
+        gas_limit: Weight,
+        deposit_limit: u128,
+        tip: u128,
+    ) -> Result<H256, NodeError> {
+        let call = CallTx {
+            dest: MultiAddress::Id(runtime_account(&dest)),
+            value: 0,
+            gas_limit: gas_limit.into(),
+            storage_deposit_limit: Some(deposit_limit),
+            data,
+        };
+        self.send(signer, DefaultPayload::new("Contracts", "call", call), tip)
+    }
+
+    fn send<P: subxt::tx::Payload>(
+        &mut self,
+        signer: &Keypair,
+        payload: P,
+        tip: u128,
+    ) -> Result<H256, NodeError> {
+        let who = crate::keys::account(signer).0;
+        let local = self.nonces.get(&who).copied();
+        let (signer, account) = (signer.clone(), AccountId32(who));
+        let sent = self.with(|api, rpc| async move {
+            let on_chain = rpc.system_account_next_index(&account).await.map_err(classify)?;
+            let nonce = local.map_or(on_chain, |l| l.max(on_chain));
+            let params = DefaultExtrinsicParamsBuilder::<Config>::new()
+                .nonce(nonce)
+                .tip(tip)
+                .build();
+            let tx = api
+                .tx()
+                .create_signed(&payload, &signer, params)
+                .await
+                .map_err(classify)?;
+            let progress = tx.submit_and_watch().await.map_err(classify)?;
+            Ok((progress, nonce))
+        });
+        match sent {
+            Ok((progress, nonce)) => {
+                self.nonces.insert(who, nonce.saturating_add(1));
+                let hash = progress.extrinsic_hash();
+                self.pending.insert(hash, progress);
+                Ok(hash)
+            }
+            Err(e) => {
+                // Whatever went wrong, the next submission re-reads the nonce from the node.
+                self.nonces.remove(&who);
+                Err(e)
+            }
+        }
+    }
+
+    /// Waits until transaction `hash` is in a best block (or finalized, if `finalized`), at
+    /// most `timeout`; after a timeout the transaction is still watched, so waiting again is
+    /// safe and sends nothing.
+    ///
+    /// # Errors
+    /// [`NodeError::Timeout`] (still pending), [`NodeError::Dropped`] or
+    /// [`NodeError::Invalid`] (it will not land), transport failures (unknown: the watch is
+    /// lost with the connection; the caller re-reads the chain before resending).
+    pub fn wait(&mut self, hash: H256, finalized: bool, timeout: Duration) -> Result<InBlock, NodeError> {
+        let mut progress = self
+            .pending
+            .remove(&hash)
+            .ok_or_else(|| NodeError::Rpc("no watch for this transaction (connection lost?)".into()))?;
+        let deadline = tokio::time::Instant::now() + timeout;
+        let outcome = self.rt.block_on(async {
+            loop {
+                let next = tokio::time::timeout_at(deadline, progress.next()).await;
+                let status = match next {
+                    Err(_) => return Err(NodeError::Timeout),
+                    Ok(None) => return Err(NodeError::Rpc("transaction watch ended".into())),
+                    Ok(Some(Err(e))) => return Err(classify(e)),
+                    Ok(Some(Ok(status))) => status,
+                };
+                let block = match status {
+                    TxStatus::InBestBlock(b) if !finalized => b,
+                    TxStatus::InFinalizedBlock(b) => b,
+                    TxStatus::Dropped { message } => return Err(NodeError::Dropped(message)),
+                    TxStatus::Invalid { message } => return Err(NodeError::Invalid(message)),
+                    TxStatus::Error { message } => return Err(NodeError::Rpc(message)),
+                    _ => continue,
+                };
+                let events = block.fetch_events().await.map_err(classify)?;
+                let failure = match block.wait_for_success().await {
+                    Ok(_) => None,
+                    Err(subxt::Error::Runtime(d)) => Some(d.to_string()),
+                    Err(e) => return Err(classify(e)),
+                };
+                let mut emitted = Vec::new();
+                for e in events.find::<ContractEmitted>() {
+                    let e = e.map_err(|e| NodeError::Decode(e.to_string()))?;
+                    emitted.push((ink_account(&e.contract), e.data));
+                }
+                let mut instantiated = Vec::new();
+                for e in events.find::<Instantiated>() {
+                    let e = e.map_err(|e| NodeError::Decode(e.to_string()))?;
+                    instantiated.push(ink_account(&e.contract));
+                }
+                return Ok((block.block_hash(), failure, emitted, instantiated));
+            }
+        });
+        let (block_hash, failure, events, instantiated) = match outcome {
+            Ok(found) => found,
+            Err(NodeError::Timeout) => {
+                self.pending.insert(hash, progress);
+                return Err(NodeError::Timeout);
+            }
+            Err(e) => return Err(e),
+        };
+        let number = self.with(|_, rpc| async move {
+            let header = rpc.chain_get_header(Some(block_hash)).await.map_err(classify)?;
+            Ok(header.map_or(0, |h| u64::from(h.number)))
+        })?;
+        Ok(InBlock {
+            number,
+            hash: block_hash,
+            failure,
+            events,
+            instantiated,
+        })
+    }
+
+    /// Dry-runs a message, and sends it only if the contract accepts it: `T` is the message's
+    /// return type; a refusal (`Ok(Err(..))` for `Result` messages) comes back without anything
+    /// being signed.
+    ///
+    /// # Errors
+    /// Transport, dispatch and inclusion failures; a transaction that failed in its block.
+    pub fn exec<T: Decode>(
+        &mut self,
+        signer: &Keypair,
+        dest: AccountId,
+        data: Vec<u8>,
+        opts: &SendOptions,
+    ) -> Result<(T, Option<InBlock>), NodeError> {
+        let origin = crate::keys::account(signer);
+        let dry = self.dry_call(&origin, dest, data.clone(), None)?;
+        let (gas, deposit) = (dry.gas_required, dry.storage_deposit);
+        let reverted = dry.result.as_ref().is_ok_and(|r| r.reverted());
+        let answer: T = self.decode_answer(dry.result)?;
+        if reverted {
+            return Ok((answer, None));
+        }
+        let hash = self.send_call(
+            signer,
+            dest,
+            data,
+            gas.with_margin(opts.margin_pct),
+            deposit.limit_with_margin(u128::from(opts.margin_pct)),
+            opts.tip,
+        )?;
+        let block = self.wait(hash, opts.finalized, opts.timeout)?;
+        if let Some(failure) = &block.failure {
+            return Err(NodeError::Failed(failure.clone()));
+        }
+        Ok((answer, Some(block)))
+    }
+
+    /// Uploads `wasm` unless the chain already has it; returns its code hash.
+    ///
+    /// # Errors
+    /// The node refused the code, or transport failures.
+    pub fn upload(&mut self, signer: &Keypair, wasm: &[u8], opts: &SendOptions) -> Result<H256, NodeError> {
+        let args = UploadArgs {
+            origin: crate::keys::account(signer).0,
+            code: wasm.to_vec(),
+            storage_deposit_limit: None,
+            determinism: 0,
+        };
+        let bytes = self.state_call("ContractsApi_upload_code", args.encode(), None)?;
+        let uploaded = api::decode_upload_result(&bytes)
+            .map_err(NodeError::Decode)?
+            .map_err(|e| NodeError::Failed(format!("upload_code: {}", self.describe_dispatch_error(&e))))?;
+        let code_hash = H256(uploaded.code_hash);
+        if uploaded.deposit == 0 && self.code_exists(code_hash)? {
+            return Ok(code_hash);
+        }
+        let tx = UploadTx {
+            code: wasm.to_vec(),
+            storage_deposit_limit: Some(
+                StorageDeposit::Charge(uploaded.deposit).limit_with_margin(u128::from(opts.margin_pct)),
+            ),
+            determinism: Determinism::Enforced,
+        };
+        let hash = self.send(
+            signer,
+            DefaultPayload::new("Contracts", "upload_code", tx),
+            opts.tip,
+        )?;
+        let block = self.wait(hash, opts.finalized, opts.timeout)?;
+        match block.failure {
+            Some(f) => Err(NodeError::Failed(format!("upload_code: {f}"))),
+            None => Ok(code_hash),
+        }
+    }
+
+    fn code_exists(&mut self, code_hash: H256) -> Result<bool, NodeError> {
+        let key = vec![subxt::dynamic::Value::from_bytes(code_hash.0)];
+        self.with(|api, _| async move {
+            let info = api
+                .storage()
+                .at_latest()
+                .await
+                .map_err(classify)?
+                .fetch(&subxt::dynamic::storage("Contracts", "CodeInfoOf", key))
+                .await
+                .map_err(classify)?;
+            Ok(info.is_some())
+        })
+    }
+
+    /// Instantiates uploaded code with constructor `data` and `salt`; the constructor's
+    /// `Result<C, E>` answer (ink! constructors that can fail) is decoded as `E`'s refusal.
+    ///
+    /// # Errors
+    /// The constructor trapped or refused (with its error in words), or transport failures.
+    pub fn instantiate(
+        &mut self,
+        signer: &Keypair,
+        code_hash: H256,
+        data: Vec<u8>,
+        salt: Vec<u8>,
+        opts: &SendOptions,
+    ) -> Result<AccountId, NodeError> {
+        let args = InstantiateArgs {
+            origin: crate::keys::account(signer).0,
+            value: 0,
+            gas_limit: None,
+            storage_deposit_limit: None,
+            code: Code::Existing(code_hash.0),
+            data: data.clone(),
+            salt: salt.clone(),
+        };
+        let bytes = self.state_call("ContractsApi_instantiate", args.encode(), None)?;
+        let dry = api::decode_contract_result::<api::Instantiated>(&bytes, "ContractsApi_instantiate")
+            .map_err(NodeError::Decode)?;
+        let done = match dry.result {
+            Ok(done) => done,
+            Err(e) => {
+                return Err(NodeError::Failed(format!(
+                    "instantiate: {}",
+                    self.describe_dispatch_error(&e)
+                )))
+            }
+        };
+        if done.result.reverted() {
+            return Err(NodeError::Failed(format!(
+                "the constructor refused (answer 0x{})",
+                hex::encode(&done.result.data)
+            )));
+        }
+        let tx = InstantiateTx {
+            value: 0,
+            gas_limit: dry.gas_required.with_margin(opts.margin_pct).into(),
+            storage_deposit_limit: Some(dry.storage_deposit.limit_with_margin(u128::from(opts.margin_pct))),
+            code_hash,
+            data,
+            salt,
+        };
+        let hash = self.send(
+            signer,
+            DefaultPayload::new("Contracts", "instantiate", tx),
+            opts.tip,
+        )?;
+        let block = self.wait(hash, opts.finalized, opts.timeout)?;
+        if let Some(f) = block.failure {
+            return Err(NodeError::Failed(format!("instantiate: {f}")));
+        }
+        let address = AccountId::from(done.account_id);
+        if !block.instantiated.contains(&address) {
+            return Err(NodeError::Decode(
+                "the instantiation landed somewhere other than its dry-run said".into(),
+            ));
+        }
+        Ok(address)
+    }
+}

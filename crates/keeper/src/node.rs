@@ -1,0 +1,272 @@
+//! The keeper's chain on a real node (`keel_client`): reads and dry-runs through
+//! `ContractsApi_call`, `rebalance` signed as `Contracts::call` with limits from a fresh dry-run
+//! plus a margin, watched until in a block (or finalized), its `Rebalanced` event read back.
+//!
+//! A transaction that reverts on chain does not carry the pool's error; the keeper dry-runs the
+//! same call on the state of the block it landed in to learn it (after a competitor's rebalance
+//! that answer is `StaleEpoch`, which the executor reads as "already done").
+
+use crate::chain::{Chain, ChainError, Head, Included, Submitted};
+use crate::decide::PoolView;
+use ink::primitives::AccountId;
+use keel_client::api::ExecReturn;
+use keel_client::{calls, events, keys, Node, NodeError};
+use keel_pool::{Error as PoolError, RebalanceOutcome};
+use parity_scale_codec::Decode;
+use std::collections::HashMap;
+use std::time::Duration;
+use subxt::utils::{AccountId32, H256};
+use subxt_signer::sr25519::Keypair;
+
+/// How long a rebalance stays valid after it is built (its `deadline`), in milliseconds.
+const DEADLINE_MS: u64 = 120_000;
+
+/// How the keeper sends on a node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeOptions {
+    /// Percent added to the dry-run's gas and storage deposit.
+    pub margin_pct: u64,
+    /// Tip on a first submission (native units).
+    pub tip: u128,
+    /// Most tip a resend may offer: each resend of the same rebalance doubles the tip up to this.
+    pub tip_cap: u128,
+    /// Wait for finality rather than a best block.
+    pub finalized: bool,
+    /// How long one wait for inclusion lasts before the executor hears `Timeout`.
+    pub confirm_timeout: Duration,
+}
+
+/// A keeper signing with `signer` on a node.
+pub struct NodeChain {
+    node: Node,
+    signer: Keypair,
+    account: AccountId32,
+    opts: NodeOptions,
+    /// Submissions so far per (pool, epoch), for the tip escalation.
+    sends: HashMap<(AccountId, u64), u32>,
+}
+
+fn chain_error(e: NodeError) -> ChainError {
+    match e {
+        NodeError::Unreachable(m) | NodeError::Rpc(m) => ChainError::Rpc(m),
+        NodeError::Timeout => ChainError::Timeout,
+        NodeError::Dropped(_) => ChainError::Dropped,
+        NodeError::Invalid(m) | NodeError::Failed(m) => ChainError::Reverted(m),
+        NodeError::Decode(m) => ChainError::Decode(m),
+    }
+}
+
+fn wall_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default()
+}
+
+/// The tip for submission number `sent` (0 for the first) of one rebalance.
+pub fn escalated_tip(opts: &NodeOptions, sent: u32) -> u128 {
+    if sent == 0 || opts.tip_cap <= opts.tip {
+        return opts.tip;
+    }
+    let doubled = opts.tip.max(1).checked_shl(sent.min(127)).unwrap_or(u128::MAX);
+    doubled.min(opts.tip_cap)
+}
+
+impl NodeChain {
+    pub fn new(node: Node, signer: Keypair, opts: NodeOptions) -> Self {
+        let account = keys::account(&signer);
+        NodeChain {
+            node,
+            signer,
+            account,
+            opts,
+            sends: HashMap::new(),
+        }
+    }
+
+    pub fn account(&self) -> &AccountId32 {
+        &self.account
+    }
+
+    fn view<T: Decode>(&mut self, pool: AccountId, data: Vec<u8>) -> Result<T, ChainError> {
+        self.node.query(&self.account, pool, data).map_err(chain_error)
+    }
+
+    /// `rebalance(epoch)` with a deadline from the later of the best block's time and the wall
+    /// clock (a dev chain seals blocks only on demand, so its head can be old).
+    fn rebalance_call(&mut self, pool: AccountId, epoch: u64) -> Result<Vec<u8>, ChainError> {
+        let head = self.node.head().map_err(chain_error)?;
+        let now = head.time_ms.max(wall_ms());
+        Ok(calls::rebalance(pool, epoch, now.saturating_add(DEADLINE_MS)))
+    }
+
+    fn answer(
+        &mut self,
+        result: Result<ExecReturn, keel_client::api::RawDispatchError>,
+    ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
+        match result {
+            Ok(ret) => <Result<Result<RebalanceOutcome, PoolError>, ink::primitives::LangError>>::decode(
+                &mut &ret.data[..],
+            )
+            .map_err(|e| ChainError::Decode(e.to_string()))?
+            .map_err(|e| ChainError::Decode(format!("{e:?}"))),
+            Err(e) => Err(ChainError::Reverted(self.node.describe_dispatch_error(&e))),
+        }
+    }
+
+    fn dry(
+        &mut self,
+        pool: AccountId,
+        data: Vec<u8>,
+        at: Option<H256>,
+    ) -> Result<
+        (
+            keel_client::api::DryRun<ExecReturn>,
+            Result<RebalanceOutcome, PoolError>,
+        ),
+        ChainError,
+    > {
+        let dry = self
+            .node
+            .dry_call(&self.account, pool, data, at)
+            .map_err(chain_error)?;
+        let answer = self.answer(dry.result.clone())?;
+        Ok((dry, answer))
+    }
+}
+
+impl Chain for NodeChain {
+    fn head(&mut self) -> Result<Head, ChainError> {
+        let head = self.node.head().map_err(chain_error)?;
+        Ok(Head {
+            number: head.number,
+            time_ms: head.time_ms,
+        })
+    }
+
+    fn read_pool(&mut self, pool: AccountId) -> Result<PoolView, ChainError> {
+        let calls = calls::views(pool);
+        let market: Result<_, PoolError> = self.view(pool, calls.market_status)?;
+        Ok(PoolView {
+            state: self.view(pool, calls.curve_state)?,
+            market: market.map_err(|e| ChainError::Reverted(format!("market_status: {e:?}")))?,
+            config: self.view(pool, calls.config)?,
+            rebalancing: self.view(pool, calls.rebalance_status)?,
+            paused: self.view(pool, calls.is_paused)?,
+            total_shares: self.view(pool, calls.total_supply)?,
+        })
+    }
+
+    fn dry_run_rebalance(
+        &mut self,
+        pool: AccountId,
+        epoch: u64,
+    ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
+        let data = self.rebalance_call(pool, epoch)?;
+        Ok(self.dry(pool, data, None)?.1)
+    }
+
+    fn submit_rebalance(&mut self, pool: AccountId, epoch: u64) -> Result<Submitted, ChainError> {
+        let data = self.rebalance_call(pool, epoch)?;
+        let (dry, answer) = self.dry(pool, data.clone(), None)?;
+        if let Err(refusal) = answer {
+            return Err(ChainError::Reverted(format!("the pool refuses now: {refusal:?}")));
+        }
+        let sent = self.sends.entry((pool, epoch)).or_insert(0);
+        let tip = escalated_tip(&self.opts, *sent);
+        *sent = sent.saturating_add(1);
+        let hash = self
+            .node
+            .send_call(
+                &self.signer,
+                pool,
+                data,
+                dry.gas_required.with_margin(self.opts.margin_pct),
+                dry.storage_deposit
+                    .limit_with_margin(u128::from(self.opts.margin_pct)),
+                tip,
+            )
+            .map_err(chain_error)?;
+        tracing::info!(pool = %pool_name(&pool), epoch, tx = ?hash, tip, "rebalance submitted");
+        Ok(Submitted {
+            pool,
+            epoch,
+            handle: hash.0.to_vec(),
+        })
+    }
+
+    fn wait_included(&mut self, tx: &Submitted) -> Result<Included, ChainError> {
+        let hash: [u8; 32] = tx
+            .handle
+            .clone()
+            .try_into()
+            .map_err(|_| ChainError::Decode("not a transaction hash".into()))?;
+        let block = self
+            .node
+            .wait(H256(hash), self.opts.finalized, self.opts.confirm_timeout)
+            .map_err(chain_error)?;
+        let found = events::rebalanced(tx.pool, &block.events);
+        let result = match &block.failure {
+            None => match found.first() {
+                Some(outcome) => Ok(*outcome),
+                None => {
+                    return Err(ChainError::Decode(
+                        "rebalance landed without a Rebalanced event".into(),
+                    ))
+                }
+            },
+            Some(failure) => {
+                // Ask the pool, on the state this block left, why it refused.
+                let data = calls::rebalance(tx.pool, tx.epoch, u64::MAX);
+                match self.dry(tx.pool, data, Some(block.hash))?.1 {
+                    Err(refusal) => Err(refusal),
+                    Ok(_) => return Err(ChainError::Reverted(failure.clone())),
+                }
+            }
+        };
+        self.sends.remove(&(tx.pool, tx.epoch));
+        Ok(Included {
+            block: block.number,
+            result,
+            events: found,
+        })
+    }
+
+    fn sleep_ms(&mut self, ms: u64) {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+}
+
+fn pool_name(pool: &AccountId) -> String {
+    keel_client::deploy::ss58(pool)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resends_double_the_tip_up_to_the_cap() {
+        let opts = NodeOptions {
+            margin_pct: 20,
+            tip: 100,
+            tip_cap: 1_000,
+            finalized: false,
+            confirm_timeout: Duration::from_secs(1),
+        };
+        let tips: Vec<u128> = (0..6).map(|n| escalated_tip(&opts, n)).collect();
+        assert_eq!(tips, [100, 200, 400, 800, 1_000, 1_000]);
+        let flat = NodeOptions {
+            tip: 0,
+            tip_cap: 0,
+            ..opts
+        };
+        assert!((0..6).all(|n| escalated_tip(&flat, n) == 0));
+        let no_cap_above_tip = NodeOptions {
+            tip: 50,
+            tip_cap: 10,
+            ..opts
+        };
+        assert_eq!(escalated_tip(&no_cap_above_tip, 3), 50);
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Deploys Keel (two PSP22 tokens, oracle, venue, pool) to a contracts node from a plan, seeds
+# liquidity, and writes the deployment record the keeper and the web app read.
+#
+#   scripts/deploy.sh [plan.toml] [deployment.json]
+#   defaults: deploy/local.toml, target/deployment.json; node: $KEEL_NODE_URL or ws://127.0.0.1:9944
+#
+# Idempotent: if the record describes contracts that are live on this chain, nothing is sent.
+# Builds the contracts (scripts/build.sh) if target/ink lacks them. Start a local node first
+# with scripts/node.sh start.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PLAN="${1:-deploy/local.toml}"
+OUT="${2:-target/deployment.json}"
+URL="${KEEL_NODE_URL:-ws://127.0.0.1:9944}"
+
+for c in keel_token keel_oracle keel_venue keel_pool; do
+  if [ ! -f "target/ink/$c/$c.wasm" ]; then
+    scripts/build.sh
+    break
+  fi
+done
+cargo build --quiet -p keel-client --bin keel-client
+target/debug/keel-client --url "$URL" deploy --plan "$PLAN" --out "$OUT"

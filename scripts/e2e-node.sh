@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# End to end on a real node: start substrate-contracts-node, deploy Keel, push oracle readings
+# and swaps until the pool drifts past its rebalance trigger, run two competing keepers, and
+# check on chain that exactly one rebalance landed and the pool is back in band. Stops the node
+# on the way out; exits non-zero on any failure.
+#
+# Needs the node (scripts/node.sh install) and the contracts built (scripts/build.sh).
+# Runs on its own ports (RPC 19944, p2p 30555) and state directory, beside any node of yours.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+say() { printf '\n[%4ss] ==> %s\n' "$(( $(date +%s) - start ))" "$*"; }
+
+export KEEL_NODE_PORT="${KEEL_E2E_PORT:-19944}"
+export KEEL_NODE_P2P_PORT="${KEEL_E2E_P2P_PORT:-30555}"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/keel-e2e.XXXXXX")"
+export KEEL_NODE_DIR="$WORK/node"
+URL="ws://127.0.0.1:$KEEL_NODE_PORT"
+DEPLOYMENT="$WORK/deployment.json"
+client() { target/debug/keel-client --url "$URL" "$@"; }
+
+cleanup() {
+  local rc=$?
+  scripts/node.sh stop >/dev/null || true
+  if [ "$rc" -ne 0 ]; then
+    echo "e2e-node: FAILED (exit $rc); node log and keeper logs kept in $WORK" >&2
+  else
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+
+scripts/node.sh path >/dev/null || { echo "e2e-node: the node is not installed (scripts/node.sh install)" >&2; exit 1; }
+for c in keel_token keel_oracle keel_venue keel_pool; do
+  [ -f "target/ink/$c/$c.wasm" ] || scripts/build.sh
+done
+
+say "building keel-client and keel-keeper"
+cargo build --quiet -p keel-client -p keel-keeper --bins
+
+say "starting the node"
+scripts/node.sh start
+
+say "deploying"
+client deploy --plan deploy/local.toml --out "$DEPLOYMENT"
+say "deploying again (must send nothing)"
+client deploy --plan deploy/local.toml --out "$DEPLOYMENT" | tee "$WORK/redeploy.txt"
+grep -q "already deployed" "$WORK/redeploy.txt"
+since=$(sed -n 's/.*"block": \([0-9]*\).*/\1/p' "$DEPLOYMENT")
+
+say "oracle reading and one-sided flow until the pool is out of band"
+client report --price 10.0 --volatility 0.8
+client drift --slice 1000 --max-swaps 40
+client report --price 10.0 --volatility 0.8
+client show
+
+say "two competing keepers, three passes each"
+for who in Charlie Dave; do
+  cat >"$WORK/keeper-$who.toml" <<TOML
+[keeper]
+max_retries = 3
+backoff_base_ms = 1000
+
+[chain]
+backend = "node"
+
+[node]
+url = "$URL"
+deployment = "$DEPLOYMENT"
+signer = "//$who"
+poll_ms = 1000
+confirm_timeout_ms = 30000
+TOML
+done
+target/debug/keel-keeper run --config "$WORK/keeper-Charlie.toml" --passes 3 >"$WORK/keeper-Charlie.log" 2>&1 &
+charlie=$!
+target/debug/keel-keeper run --config "$WORK/keeper-Dave.toml" --passes 3 >"$WORK/keeper-Dave.log" 2>&1 &
+dave=$!
+wait "$charlie" || { cat "$WORK/keeper-Charlie.log"; exit 1; }
+wait "$dave" || { cat "$WORK/keeper-Dave.log"; exit 1; }
+grep -h "rebalanced\|already\|refused\|failure" "$WORK"/keeper-*.log || true
+
+say "checking on chain"
+client expect --since "$since" --rebalances 1 --in-band
+target/debug/keel-keeper status --config "$WORK/keeper-Charlie.toml"
+
+say "e2e-node: PASSED in $(( $(date +%s) - start ))s"
