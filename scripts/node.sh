@@ -79,7 +79,9 @@ install() {
       | tar xz -C "$(dirname "$SRC_DIR")" || die "could not fetch the contracts-node crate"
   fi
   echo "==> cargo install contracts-node $NODE_VERSION (about an hour on 2 cores)"
-  WASM_BUILD_WORKSPACE_HINT="$SRC_DIR" cargo install contracts-node --version "$NODE_VERSION" --locked
+  # A target directory that outlives the command, so an interrupted build resumes where it was.
+  WASM_BUILD_WORKSPACE_HINT="$SRC_DIR" cargo install contracts-node --version "$NODE_VERSION" --locked \
+    --target-dir "${KEEL_NODE_TARGET:-$HOME/.cache/keel/node-target}"
   node_bin >/dev/null || die "the build finished but $NODE_BIN_NAME is not on PATH or in ~/.cargo/bin"
 }
 
