@@ -1,22 +1,26 @@
 //! A deployment: tokens, oracle, venue and pool from a TOML plan, seeded with liquidity, written
 //! to a JSON record (addresses, code hashes, block) that the keeper's config and the web app read.
 //!
+//! The record itself is [`crate::record`].
+//!
 //! Idempotent: when the record exists, was made on the same chain (genesis hash) and every
 //! contract in it still exists, nothing is sent. Otherwise everything is deployed afresh under
 //! a new salt, so a restarted dev chain just gets a new deployment.
 
 use crate::calls::{self, constructors};
 use crate::error::NodeError;
-use crate::events::{ink_account, runtime_account};
+use crate::events::ink_account;
 use crate::keys::{self, KeySource};
 use crate::node::Node;
+use crate::record::genesis;
+pub use crate::record::{address, ss58, Addresses, CodeHashes, Contracts, Deployment};
 use crate::submit::SendOptions;
 use ink::primitives::AccountId;
 use keel_pool::PoolConfig;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use subxt::utils::{AccountId32, H256};
+use subxt::utils::H256;
 use subxt_signer::sr25519::Keypair;
 
 /// What to deploy. Amounts are whole tokens; prices and volatility are decimals.
@@ -69,115 +73,6 @@ fn default_venue_fee() -> u32 {
 /// Token decimals of the deployed test tokens.
 pub const DECIMALS: u8 = 18;
 const UNIT: u128 = 1_000_000_000_000_000_000;
-
-/// The record of a deployment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Deployment {
-    pub node_url: String,
-    pub genesis_hash: String,
-    /// The block the last deployment transaction landed in.
-    pub block: u64,
-    pub deployer: String,
-    pub reporter: String,
-    pub feed: u32,
-    pub decimals: u8,
-    pub contracts: Contracts,
-    pub code_hashes: CodeHashes,
-}
-
-/// Addresses, SS58 (prefix 42).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Contracts {
-    pub base: String,
-    pub quote: String,
-    pub oracle: String,
-    pub venue: String,
-    pub pool: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CodeHashes {
-    pub token: String,
-    pub oracle: String,
-    pub venue: String,
-    pub pool: String,
-}
-
-/// Parses an SS58 or `0x` hex address.
-///
-/// # Errors
-/// Neither form.
-pub fn address(s: &str) -> Result<AccountId, String> {
-    if let Some(hex) = s.strip_prefix("0x") {
-        let bytes: [u8; 32] = hex::decode(hex)
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| format!("{s}: not a 32-byte hex address"))?;
-        return Ok(AccountId::from(bytes));
-    }
-    AccountId32::from_str(s)
-        .map(|a| ink_account(&a))
-        .map_err(|e| format!("{s}: not an SS58 address ({e})"))
-}
-
-pub fn ss58(a: &AccountId) -> String {
-    runtime_account(a).to_string()
-}
-
-/// Addresses of a deployment, parsed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Addresses {
-    pub base: AccountId,
-    pub quote: AccountId,
-    pub oracle: AccountId,
-    pub venue: AccountId,
-    pub pool: AccountId,
-}
-
-impl Deployment {
-    /// Reads a deployment record.
-    ///
-    /// # Errors
-    /// Unreadable or malformed.
-    pub fn load(path: &Path) -> Result<Deployment, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
-    }
-
-    /// # Errors
-    /// A malformed address in the record.
-    pub fn addresses(&self) -> Result<Addresses, String> {
-        let c = &self.contracts;
-        Ok(Addresses {
-            base: address(&c.base)?,
-            quote: address(&c.quote)?,
-            oracle: address(&c.oracle)?,
-            venue: address(&c.venue)?,
-            pool: address(&c.pool)?,
-        })
-    }
-
-    /// Whether this record describes live contracts on the chain `node` is connected to.
-    ///
-    /// # Errors
-    /// Transport failures.
-    pub fn is_live(&self, node: &mut Node) -> Result<bool, NodeError> {
-        if self.genesis_hash != genesis(node)? {
-            return Ok(false);
-        }
-        let Ok(a) = self.addresses() else { return Ok(false) };
-        for c in [a.base, a.quote, a.oracle, a.venue, a.pool] {
-            if !node.contract_exists(c)? {
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    }
-}
-
-fn genesis(node: &mut Node) -> Result<String, NodeError> {
-    node.genesis_hash().map(|h| format!("{h:?}"))
-}
 
 /// Whole tokens to units.
 fn units(whole: u64) -> Result<u128, String> {
@@ -479,17 +374,6 @@ impl Bundles {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn addresses_parse_as_ss58_or_hex_and_round_trip() {
-        let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
-        let a = address(alice).expect("ss58");
-        assert_eq!(ss58(&a), alice);
-        let hex = format!("0x{}", hex::encode(AsRef::<[u8; 32]>::as_ref(&a)));
-        assert_eq!(address(&hex), Ok(a));
-        assert!(address("0x1234").is_err());
-        assert!(address("not an address").is_err());
-    }
 
     #[test]
     fn decimals_become_fixed_point_and_nonsense_is_refused() {

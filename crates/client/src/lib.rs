@@ -6,7 +6,8 @@
 //!   deposit from a dry-run plus a margin, explicit nonces, a tip, and a watch to a block.
 //! - [`keys`]: dev URIs for local chains, secrets from the environment or a file, never logged.
 //! - [`calls`]: every message's call data from the contracts' own ink! call builders.
-//! - [`deploy`]: tokens, oracle, venue and pool from a TOML plan, recorded in a deployment JSON.
+//! - [`deploy`]: tokens, oracle, venue and pool from a TOML plan, recorded in a deployment JSON
+//!   ([`record`]).
 //! - [`events`]: `ContractEmitted` and the pool's `Rebalanced`.
 
 pub mod api;
@@ -17,6 +18,7 @@ pub mod events;
 pub mod keys;
 pub mod market;
 pub mod node;
+pub mod record;
 pub mod submit;
 
 pub use error::NodeError;

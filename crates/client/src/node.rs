@@ -247,24 +247,15 @@ impl Node {
     /// # Errors
     /// Transport failures.
     pub fn free_balance(&mut self, who: &AccountId32) -> Result<u128, NodeError> {
-        let key = vec![Value::from_bytes(who.0)];
-        self.with(|api, _| async move {
-            let account = api
-                .storage()
-                .at_latest()
-                .await
-                .map_err(classify)?
-                .fetch(&subxt::dynamic::storage("System", "Account", key))
-                .await
-                .map_err(classify)?;
-            let Some(account) = account else { return Ok(0) };
-            let value = account.to_value().map_err(|e| NodeError::Decode(e.to_string()))?;
-            value
-                .at("data")
-                .at("free")
-                .and_then(|v| v.as_u128())
-                .ok_or_else(|| NodeError::Decode("System::Account has no data.free".into()))
-        })
+        let Some(account) = self.fetch_storage("System", "Account", who.0)? else {
+            return Ok(0);
+        };
+        let value = account.to_value().map_err(|e| NodeError::Decode(e.to_string()))?;
+        value
+            .at("data")
+            .at("free")
+            .and_then(|v| v.as_u128())
+            .ok_or_else(|| NodeError::Decode("System::Account has no data.free".into()))
     }
 
     /// Whether a contract lives at `address`.
@@ -272,17 +263,30 @@ impl Node {
     /// # Errors
     /// Transport failures.
     pub fn contract_exists(&mut self, address: AccountId) -> Result<bool, NodeError> {
-        let key = vec![Value::from_bytes(runtime_account(&address).0)];
+        Ok(self
+            .fetch_storage("Contracts", "ContractInfoOf", runtime_account(&address).0)?
+            .is_some())
+    }
+
+    /// The latest value of storage map `pallet::entry` at the 32-byte `key`, if any.
+    pub(crate) fn fetch_storage(
+        &mut self,
+        pallet: &'static str,
+        entry: &'static str,
+        key: [u8; 32],
+    ) -> Result<Option<subxt::dynamic::DecodedValueThunk>, NodeError> {
         self.with(|api, _| async move {
-            let info = api
-                .storage()
+            api.storage()
                 .at_latest()
                 .await
                 .map_err(classify)?
-                .fetch(&subxt::dynamic::storage("Contracts", "ContractInfoOf", key))
+                .fetch(&subxt::dynamic::storage(
+                    pallet,
+                    entry,
+                    vec![Value::from_bytes(key)],
+                ))
                 .await
-                .map_err(classify)?;
-            Ok(info.is_some())
+                .map_err(classify)
         })
     }
 

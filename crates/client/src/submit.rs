@@ -316,18 +316,9 @@ impl Node {
     }
 
     fn code_exists(&mut self, code_hash: H256) -> Result<bool, NodeError> {
-        let key = vec![subxt::dynamic::Value::from_bytes(code_hash.0)];
-        self.with(|api, _| async move {
-            let info = api
-                .storage()
-                .at_latest()
-                .await
-                .map_err(classify)?
-                .fetch(&subxt::dynamic::storage("Contracts", "CodeInfoOf", key))
-                .await
-                .map_err(classify)?;
-            Ok(info.is_some())
-        })
+        Ok(self
+            .fetch_storage("Contracts", "CodeInfoOf", code_hash.0)?
+            .is_some())
     }
 
     /// Instantiates uploaded code with constructor `data` and `salt`; the constructor's

@@ -5,6 +5,7 @@
 use crate::decide::PoolView;
 use ink::primitives::AccountId;
 use keel_pool::{Error as PoolError, RebalanceOutcome};
+use parity_scale_codec::Decode;
 
 /// Why a chain operation did not complete. Only transport trouble is worth retrying; a pool's
 /// refusal is an answer.
@@ -94,4 +95,25 @@ pub trait Chain {
 
     /// Pauses between retries; backends without a real clock return at once.
     fn sleep_ms(&mut self, ms: u64);
+}
+
+/// A backend's typed view call: what both backends read a pool through.
+pub trait Views {
+    /// Calls a view message of `pool` with `data` and decodes its answer as `T`.
+    fn view<T: Decode>(&mut self, pool: AccountId, data: Vec<u8>) -> Result<T, ChainError>;
+}
+
+/// Reads a [`PoolView`] through a backend's view calls, one message per field; a pool that
+/// cannot price (`market_status` refused) is a `Reverted` read.
+pub fn read_pool_views<V: Views>(v: &mut V, pool: AccountId) -> Result<PoolView, ChainError> {
+    let calls = crate::calls::views(pool);
+    let market: Result<_, PoolError> = v.view(pool, calls.market_status)?;
+    Ok(PoolView {
+        state: v.view(pool, calls.curve_state)?,
+        market: market.map_err(|e| ChainError::Reverted(format!("market_status: {e:?}")))?,
+        config: v.view(pool, calls.config)?,
+        rebalancing: v.view(pool, calls.rebalance_status)?,
+        paused: v.view(pool, calls.is_paused)?,
+        total_shares: v.view(pool, calls.total_supply)?,
+    })
 }

@@ -6,7 +6,7 @@
 //! same call on the state of the block it landed in to learn it (after a competitor's rebalance
 //! that answer is `StaleEpoch`, which the executor reads as "already done").
 
-use crate::chain::{Chain, ChainError, Head, Included, Submitted};
+use crate::chain::{read_pool_views, Chain, ChainError, Head, Included, Submitted, Views};
 use crate::decide::PoolView;
 use ink::primitives::AccountId;
 use keel_client::api::ExecReturn;
@@ -88,10 +88,6 @@ impl NodeChain {
         &self.account
     }
 
-    fn view<T: Decode>(&mut self, pool: AccountId, data: Vec<u8>) -> Result<T, ChainError> {
-        self.node.query(&self.account, pool, data).map_err(chain_error)
-    }
-
     /// `rebalance(epoch)` with a deadline from the later of the best block's time and the wall
     /// clock (a dev chain seals blocks only on demand, so its head can be old).
     fn rebalance_call(&mut self, pool: AccountId, epoch: u64) -> Result<Vec<u8>, ChainError> {
@@ -135,6 +131,12 @@ impl NodeChain {
     }
 }
 
+impl Views for NodeChain {
+    fn view<T: Decode>(&mut self, pool: AccountId, data: Vec<u8>) -> Result<T, ChainError> {
+        self.node.query(&self.account, pool, data).map_err(chain_error)
+    }
+}
+
 impl Chain for NodeChain {
     fn head(&mut self) -> Result<Head, ChainError> {
         let head = self.node.head().map_err(chain_error)?;
@@ -145,16 +147,7 @@ impl Chain for NodeChain {
     }
 
     fn read_pool(&mut self, pool: AccountId) -> Result<PoolView, ChainError> {
-        let calls = calls::views(pool);
-        let market: Result<_, PoolError> = self.view(pool, calls.market_status)?;
-        Ok(PoolView {
-            state: self.view(pool, calls.curve_state)?,
-            market: market.map_err(|e| ChainError::Reverted(format!("market_status: {e:?}")))?,
-            config: self.view(pool, calls.config)?,
-            rebalancing: self.view(pool, calls.rebalance_status)?,
-            paused: self.view(pool, calls.is_paused)?,
-            total_shares: self.view(pool, calls.total_supply)?,
-        })
+        read_pool_views(self, pool)
     }
 
     fn dry_run_rebalance(

@@ -5,7 +5,7 @@
 //! `Rebalanced` events wait for [`Chain::wait_included`].
 
 use crate::calls;
-use crate::chain::{Chain, ChainError, Head, Included, Submitted};
+use crate::chain::{read_pool_views, Chain, ChainError, Head, Included, Submitted, Views};
 use crate::decide::PoolView;
 use ink::primitives::AccountId;
 use keel_pool::{Error as PoolError, RebalanceOutcome};
@@ -33,10 +33,6 @@ impl<'a> SandboxChain<'a> {
             sent: 0,
         }
     }
-
-    fn view<T: Decode>(&mut self, pool: AccountId, data: Vec<u8>) -> Result<T, ChainError> {
-        self.chain.try_call(self.signer, pool, data).map_err(from_drink)
-    }
 }
 
 fn from_drink(e: DrinkError) -> ChainError {
@@ -44,6 +40,12 @@ fn from_drink(e: DrinkError) -> ChainError {
         DrinkError::Dispatch(d) => ChainError::Reverted(format!("{d:?}")),
         DrinkError::Lang(l) => ChainError::Decode(format!("{l:?}")),
         DrinkError::Decode(d) => ChainError::Decode(d),
+    }
+}
+
+impl Views for SandboxChain<'_> {
+    fn view<T: Decode>(&mut self, pool: AccountId, data: Vec<u8>) -> Result<T, ChainError> {
+        self.chain.try_call(self.signer, pool, data).map_err(from_drink)
     }
 }
 
@@ -56,16 +58,7 @@ impl Chain for SandboxChain<'_> {
     }
 
     fn read_pool(&mut self, pool: AccountId) -> Result<PoolView, ChainError> {
-        let calls = calls::views(pool);
-        let market: Result<_, PoolError> = self.view(pool, calls.market_status)?;
-        Ok(PoolView {
-            state: self.view(pool, calls.curve_state)?,
-            market: market.map_err(|e| ChainError::Reverted(format!("market_status: {e:?}")))?,
-            config: self.view(pool, calls.config)?,
-            rebalancing: self.view(pool, calls.rebalance_status)?,
-            paused: self.view(pool, calls.is_paused)?,
-            total_shares: self.view(pool, calls.total_supply)?,
-        })
+        read_pool_views(self, pool)
     }
 
     fn dry_run_rebalance(

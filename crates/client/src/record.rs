@@ -1,0 +1,136 @@
+//! The record of a deployment (`target/deployment.json`): where the contracts live, on which
+//! chain, and since which block; what the keeper's config and the web app read.
+
+use crate::error::NodeError;
+use crate::events::{ink_account, runtime_account};
+use crate::node::Node;
+use ink::primitives::AccountId;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::str::FromStr;
+use subxt::utils::AccountId32;
+
+/// The record of a deployment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deployment {
+    pub node_url: String,
+    pub genesis_hash: String,
+    /// The block the last deployment transaction landed in.
+    pub block: u64,
+    pub deployer: String,
+    pub reporter: String,
+    pub feed: u32,
+    pub decimals: u8,
+    pub contracts: Contracts,
+    pub code_hashes: CodeHashes,
+}
+
+/// Addresses, SS58 (prefix 42).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contracts {
+    pub base: String,
+    pub quote: String,
+    pub oracle: String,
+    pub venue: String,
+    pub pool: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeHashes {
+    pub token: String,
+    pub oracle: String,
+    pub venue: String,
+    pub pool: String,
+}
+
+/// Parses an SS58 or `0x` hex address.
+///
+/// # Errors
+/// Neither form.
+pub fn address(s: &str) -> Result<AccountId, String> {
+    if let Some(hex) = s.strip_prefix("0x") {
+        let bytes: [u8; 32] = hex::decode(hex)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| format!("{s}: not a 32-byte hex address"))?;
+        return Ok(AccountId::from(bytes));
+    }
+    AccountId32::from_str(s)
+        .map(|a| ink_account(&a))
+        .map_err(|e| format!("{s}: not an SS58 address ({e})"))
+}
+
+pub fn ss58(a: &AccountId) -> String {
+    runtime_account(a).to_string()
+}
+
+/// Addresses of a deployment, parsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Addresses {
+    pub base: AccountId,
+    pub quote: AccountId,
+    pub oracle: AccountId,
+    pub venue: AccountId,
+    pub pool: AccountId,
+}
+
+impl Deployment {
+    /// Reads a deployment record.
+    ///
+    /// # Errors
+    /// Unreadable or malformed.
+    pub fn load(path: &Path) -> Result<Deployment, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// # Errors
+    /// A malformed address in the record.
+    pub fn addresses(&self) -> Result<Addresses, String> {
+        let c = &self.contracts;
+        Ok(Addresses {
+            base: address(&c.base)?,
+            quote: address(&c.quote)?,
+            oracle: address(&c.oracle)?,
+            venue: address(&c.venue)?,
+            pool: address(&c.pool)?,
+        })
+    }
+
+    /// Whether this record describes live contracts on the chain `node` is connected to.
+    ///
+    /// # Errors
+    /// Transport failures.
+    pub fn is_live(&self, node: &mut Node) -> Result<bool, NodeError> {
+        if self.genesis_hash != genesis(node)? {
+            return Ok(false);
+        }
+        let Ok(a) = self.addresses() else { return Ok(false) };
+        for c in [a.base, a.quote, a.oracle, a.venue, a.pool] {
+            if !node.contract_exists(c)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+pub(crate) fn genesis(node: &mut Node) -> Result<String, NodeError> {
+    node.genesis_hash().map(|h| format!("{h:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_parse_as_ss58_or_hex_and_round_trip() {
+        let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+        let a = address(alice).expect("ss58");
+        assert_eq!(ss58(&a), alice);
+        let hex = format!("0x{}", hex::encode(AsRef::<[u8; 32]>::as_ref(&a)));
+        assert_eq!(address(&hex), Ok(a));
+        assert!(address("0x1234").is_err());
+        assert!(address("not an address").is_err());
+    }
+}
