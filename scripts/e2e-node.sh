@@ -49,10 +49,10 @@ grep -q "already deployed" "$WORK/redeploy.txt"
 since=$(sed -n 's/.*"block": \([0-9]*\).*/\1/p' "$DEPLOYMENT")
 
 say "oracle reading and one-sided flow until the pool is out of band"
-client report --price 10.0 --volatility 0.8
-client drift --slice 1000 --max-swaps 40
-client report --price 10.0 --volatility 0.8
-client show
+client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
+client drift --slice 1000 --max-swaps 40 --deployment "$DEPLOYMENT"
+client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
+client show --deployment "$DEPLOYMENT"
 
 say "two competing keepers, three passes each"
 for who in Charlie Dave; do
@@ -81,7 +81,7 @@ wait "$dave" || { cat "$WORK/keeper-Dave.log"; exit 1; }
 grep -h "rebalanced\|already\|refused\|failure" "$WORK"/keeper-*.log || true
 
 say "checking on chain"
-client expect --since "$since" --rebalances 1 --in-band
+client expect --since "$since" --rebalances 1 --in-band --deployment "$DEPLOYMENT"
 target/debug/keel-keeper status --config "$WORK/keeper-Charlie.toml"
 
 say "e2e-node: PASSED in $(( $(date +%s) - start ))s"

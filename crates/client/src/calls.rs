@@ -197,3 +197,31 @@ pub mod constructors {
         data(PoolRef::new(base, quote, oracle, feed, config))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALICE: &str = "d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
+    const BOB: &str = "8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48";
+
+    fn account(hex_id: &str) -> AccountId {
+        let bytes: [u8; 32] = hex::decode(hex_id).expect("hex").try_into().expect("32 bytes");
+        AccountId::from(bytes)
+    }
+
+    /// Call data as polkadot.js (`@polkadot/api-contract` 15, `Abi.findMessage(..).toU8a`, length
+    /// prefix removed) encodes it from `target/ink/keel_pool/keel_pool.json`: a wallet and the
+    /// keeper send the same bytes for the same call.
+    #[test]
+    fn pool_calls_encode_as_polkadot_js_encodes_them_from_the_metadata() {
+        let (alice, bob) = (account(ALICE), account(BOB));
+        let swap = swap_exact_in(alice, alice, 10u128.pow(21), 5, bob, 1 << 63);
+        assert_eq!(
+            hex::encode(swap),
+            format!("cc6c7c50{ALICE}0000a0dec5adc935360000000000000005000000000000000000000000000000{BOB}0000000000000080")
+        );
+        let rebalance = rebalance(alice, 7, 1_795_316_017_530);
+        assert_eq!(hex::encode(rebalance), "7b80fb0307000000000000007a692c01a2010000");
+    }
+}
