@@ -15,8 +15,11 @@ export KEEL_NODE_PORT="${KEEL_E2E_PORT:-19944}"
 export KEEL_NODE_P2P_PORT="${KEEL_E2E_P2P_PORT:-30555}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/keel-e2e.XXXXXX")"
 export KEEL_NODE_DIR="$WORK/node"
+# The chain outlives a node restart, which the last phase does to the keeper.
+export KEEL_NODE_BASE_PATH="$WORK/chain"
 URL="ws://127.0.0.1:$KEEL_NODE_PORT"
 DEPLOYMENT="$WORK/deployment.json"
+PLAN="$WORK/plan.toml"
 client() { target/debug/keel-client --url "$URL" "$@"; }
 
 cleanup() {
@@ -42,9 +45,11 @@ say "starting the node"
 scripts/node.sh start
 
 say "deploying"
-client deploy --plan deploy/local.toml --out "$DEPLOYMENT"
+# The local plan, with a 5 s cooldown so the last phase need not wait a minute of chain time.
+{ cat deploy/local.toml; echo "rebalance_cooldown_ms = 5000"; } >"$PLAN"
+client deploy --plan "$PLAN" --out "$DEPLOYMENT"
 say "deploying again (must send nothing)"
-client deploy --plan deploy/local.toml --out "$DEPLOYMENT" | tee "$WORK/redeploy.txt"
+client deploy --plan "$PLAN" --out "$DEPLOYMENT" | tee "$WORK/redeploy.txt"
 grep -q "already deployed" "$WORK/redeploy.txt"
 since=$(sed -n 's/.*"block": \([0-9]*\).*/\1/p' "$DEPLOYMENT")
 
@@ -83,5 +88,18 @@ grep -h "rebalanced\|already\|refused\|failure" "$WORK"/keeper-*.log || true
 say "checking on chain"
 client expect --since "$since" --rebalances 1 --in-band --deployment "$DEPLOYMENT"
 target/debug/keel-keeper status --config "$WORK/keeper-Charlie.toml"
+
+say "a keeper across a node restart: it reconnects and rebalances the next drift"
+target/debug/keel-keeper run --config "$WORK/keeper-Charlie.toml" --passes 30 >"$WORK/keeper-restart.log" 2>&1 &
+keeper=$!
+sleep 3
+scripts/node.sh stop
+sleep 3
+scripts/node.sh start
+client drift --slice 1000 --max-swaps 40 --deployment "$DEPLOYMENT"
+client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
+wait "$keeper" || { cat "$WORK/keeper-restart.log"; exit 1; }
+grep -h "reconnect\|rebalanced\|refused\|failure" "$WORK/keeper-restart.log" || true
+client expect --since "$since" --rebalances 2 --in-band --deployment "$DEPLOYMENT"
 
 say "e2e-node: PASSED in $(( $(date +%s) - start ))s"

@@ -10,7 +10,7 @@
 #
 # Every port binds to loopback: RPC on KEEL_NODE_PORT (9944), p2p on KEEL_NODE_P2P_PORT (30444),
 # no Prometheus, no telemetry, no mDNS. The chain lives in a temporary base path, so each start
-# is a fresh chain. The binary goes to ~/.cargo/bin, outside the repo.
+# is a fresh chain, unless KEEL_NODE_BASE_PATH names a directory that keeps it across restarts. The binary goes to ~/.cargo/bin, outside the repo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -96,7 +96,10 @@ start() {
     die "something else already answers RPC on 127.0.0.1:$PORT; stop it or set KEEL_NODE_PORT"
   fi
   mkdir -p "$STATE_DIR"
-  "$bin" --dev --tmp \
+  # A throwaway chain unless KEEL_NODE_BASE_PATH keeps it across restarts.
+  local storage=(--tmp)
+  [ -z "${KEEL_NODE_BASE_PATH:-}" ] || storage=(--base-path "$KEEL_NODE_BASE_PATH")
+  "$bin" --dev "${storage[@]}" \
     --rpc-port "$PORT" --rpc-cors all \
     --listen-addr "/ip4/127.0.0.1/tcp/$P2P_PORT" \
     --no-prometheus --no-telemetry --no-mdns \

@@ -55,6 +55,7 @@ pub struct Plan {
     pub venue_fee_bps: u32,
     /// Overrides of the pool's default configuration.
     pub max_oracle_age_ms: Option<u64>,
+    pub rebalance_cooldown_ms: Option<u64>,
 }
 
 fn alice() -> String {
@@ -163,6 +164,9 @@ pub fn deploy(
     };
     if let Some(age) = plan.max_oracle_age_ms {
         config.max_oracle_age_ms = age;
+    }
+    if let Some(cooldown) = plan.rebalance_cooldown_ms {
+        config.rebalance.cooldown_ms = cooldown;
     }
     let pool = new(
         pool_code,

@@ -54,6 +54,8 @@ pub struct Node {
     /// The next nonce this process will use per account, so back-to-back submissions do not
     /// collide while the node's view lags.
     pub(crate) nonces: HashMap<[u8; 32], u64>,
+    /// The connection broke and has not been made again yet.
+    lost: bool,
 }
 
 impl Node {
@@ -74,6 +76,7 @@ impl Node {
             conn: None,
             pending: HashMap::new(),
             nonces: HashMap::new(),
+            lost: false,
         };
         node.ensure()?;
         Ok(node)
@@ -104,7 +107,12 @@ impl Node {
                     }
                 }
             };
-            tracing::debug!(url = %self.url, "connected");
+            if self.lost {
+                tracing::info!(url = %self.url, after = ?started.elapsed(), "reconnected");
+                self.lost = false;
+            } else {
+                tracing::debug!(url = %self.url, "connected");
+            }
             // Watches of transactions sent over the old connection are gone with it.
             self.pending.clear();
             self.nonces.clear();
@@ -125,8 +133,10 @@ impl Node {
         let conn = self.ensure()?;
         let (api, rpc) = (conn.api.clone(), conn.rpc.clone());
         let result = self.rt.block_on(f(api, rpc));
-        if matches!(result, Err(NodeError::Rpc(_))) {
+        if let Err(NodeError::Rpc(e)) = &result {
+            tracing::warn!(url = %self.url, error = %e, "connection lost; reconnecting on the next call");
             self.conn = None;
+            self.lost = true;
         }
         result
     }
