@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 contracts=("$@")
 if [ ${#contracts[@]} -eq 0 ]; then
-  contracts=(token oracle pool venue)
+  contracts=(token oracle pool venue attacker-token)
 fi
 
 for c in "${contracts[@]}"; do

@@ -3,6 +3,7 @@
 //! builders, so a renamed message breaks the build), and a fixture that stands up a funded market.
 //! The drink tests and the keeper's sandbox backend and simulation both stand on it.
 
+pub mod attacker;
 pub mod chain;
 pub mod fixture;
 pub mod oracle;
