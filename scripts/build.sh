@@ -18,5 +18,5 @@ done
 
 printf '\n%-14s %10s\n' "contract" "wasm bytes"
 for f in target/ink/*/*.wasm; do
-  printf '%-14s %10s\n' "$(basename "$f" .wasm)" "$(stat -c %s "$f")"
+  printf '%-20s %10s\n' "$(basename "$f" .wasm)" "$(stat -c %s "$f")"
 done
