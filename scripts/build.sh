@@ -16,7 +16,7 @@ for c in "${contracts[@]}"; do
   printf '    done in %ss\n' "$(( $(date +%s) - start ))"
 done
 
-printf '\n%-14s %10s\n' "contract" "wasm bytes"
+printf '\n%-20s %10s\n' "contract" "wasm bytes"
 for f in target/ink/*/*.wasm; do
   printf '%-20s %10s\n' "$(basename "$f" .wasm)" "$(stat -c %s "$f")"
 done
