@@ -175,14 +175,18 @@ pub mod attacker_token {
 
         #[ink(message)]
         fn increase_allowance(&mut self, spender: AccountId, delta_value: u128) -> Result<(), PSP22Error> {
-            let events = self.data.increase_allowance(self.env().caller(), spender, delta_value)?;
+            let events = self
+                .data
+                .increase_allowance(self.env().caller(), spender, delta_value)?;
             self.emit_events(events);
             Ok(())
         }
 
         #[ink(message)]
         fn decrease_allowance(&mut self, spender: AccountId, delta_value: u128) -> Result<(), PSP22Error> {
-            let events = self.data.decrease_allowance(self.env().caller(), spender, delta_value)?;
+            let events = self
+                .data
+                .decrease_allowance(self.env().caller(), spender, delta_value)?;
             self.emit_events(events);
             Ok(())
         }

@@ -33,7 +33,13 @@ pub fn deploy(chain: &mut Chain, deployer: Actor) -> AccountId {
     }
 }
 
-pub fn mint(chain: &mut Chain, who: Actor, token: AccountId, to: AccountId, value: u128) -> Result<(), PSP22Error> {
+pub fn mint(
+    chain: &mut Chain,
+    who: Actor,
+    token: AccountId,
+    to: AccountId,
+    value: u128,
+) -> Result<(), PSP22Error> {
     chain.call(who, token, call_data!(at(token).call_mut().mint_to(to, value)))
 }
 

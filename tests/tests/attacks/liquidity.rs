@@ -1,0 +1,141 @@
+//! Share inflation by the first depositor, donations, and rounding dust farmed by tiny swaps.
+
+use crate::{assert_solvent, worth};
+use keel_sandbox::pool::{self, Deposit, Swap, Withdraw};
+use keel_sandbox::{token, Market, Setup, BOB, MALLORY, UNIT};
+
+const PRICE: u128 = 10 * UNIT;
+
+/// An empty pool: no first deposit yet.
+fn empty_pool() -> Market {
+    Market::new(Setup {
+        base_liquidity: 0,
+        quote_liquidity: 0,
+        ..Setup::default()
+    })
+}
+
+#[test]
+fn a_tiny_first_deposit_and_a_donation_cannot_inflate_the_share_price() {
+    // given Mallory makes the smallest first deposit and then donates a fortune to the pool
+    let mut m = empty_pool();
+    let mallory_before = worth(&mut m, MALLORY, PRICE);
+    pool::add_liquidity(&mut m.chain, MALLORY, m.pool, Deposit::of(1_000, 10_000))
+        .expect("tiny first deposit");
+    token::transfer(&mut m.chain, MALLORY, m.base, m.pool, 50_000 * UNIT).expect("donate base");
+    token::transfer(&mut m.chain, MALLORY, m.quote, m.pool, 500_000 * UNIT).expect("donate quote");
+
+    // when Bob deposits and at once withdraws everything
+    let (base0, quote0) = (m.balance(m.base, BOB), m.balance(m.quote, BOB));
+    let (base_in, quote_in, shares) = pool::add_liquidity(
+        &mut m.chain,
+        BOB,
+        m.pool,
+        Deposit::of(1_000 * UNIT, 10_000 * UNIT),
+    )
+    .expect("deposit");
+    assert!(shares > 0);
+    let (base_out, quote_out) =
+        pool::remove_liquidity(&mut m.chain, BOB, m.pool, Withdraw::of(shares)).expect("withdraw");
+
+    // then Bob got back all but 0.01% of what he put in, in each token
+    assert!(
+        base_in >= 999 * UNIT && quote_in >= 9_990 * UNIT,
+        "deposit took ({base_in}, {quote_in})"
+    );
+    assert!(
+        base_out * 10_000 >= base_in * 9_999,
+        "base {base_in} -> {base_out}"
+    );
+    assert!(
+        quote_out * 10_000 >= quote_in * 9_999,
+        "quote {quote_in} -> {quote_out}"
+    );
+    assert!(
+        m.balance(m.base, BOB) <= base0 && m.balance(m.quote, BOB) <= quote0,
+        "Bob gained"
+    );
+    // and Mallory, withdrawing all she can, only lost her donation
+    let mallory_shares = pool::shares(&mut m.chain, m.pool, MALLORY.account());
+    pool::remove_liquidity(&mut m.chain, MALLORY, m.pool, Withdraw::of(mallory_shares)).expect("withdraw");
+    let mallory_after = worth(&mut m, MALLORY, PRICE);
+    assert!(
+        mallory_after < mallory_before - 999_999 * UNIT,
+        "Mallory recovered her donation"
+    );
+    assert_solvent(&mut m);
+}
+
+#[test]
+fn donations_stay_in_the_pool_and_nobody_can_withdraw_them() {
+    // given a pool with Alice's liquidity, and Mallory holding shares of her own
+    let mut m = Market::standard();
+    let (_, _, shares) = pool::add_liquidity(
+        &mut m.chain,
+        MALLORY,
+        m.pool,
+        Deposit::of(100 * UNIT, 1_000 * UNIT),
+    )
+    .expect("deposit");
+    let reserves = pool::reserves(&mut m.chain, m.pool);
+
+    // when Bob sends tokens to the pool by mistake
+    token::transfer(&mut m.chain, BOB, m.base, m.pool, 7_000 * UNIT).expect("donation");
+
+    // then reserves and every withdrawal ignore them: Mallory's shares pay what they paid before
+    assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
+    let paid = m
+        .chain
+        .dry_run(|c| pool::remove_liquidity(c, MALLORY, m.pool, Withdraw::of(shares)));
+    let (base_out, quote_out) = paid.expect("withdraw");
+    assert!(
+        base_out <= 100 * UNIT && quote_out <= 1_000 * UNIT,
+        "paid ({base_out}, {quote_out})"
+    );
+    assert_solvent(&mut m);
+}
+
+#[test]
+fn many_tiny_round_trips_never_farm_rounding_dust() {
+    // given Mallory trading amounts from one unit up to a thousandth of a token
+    let mut m = Market::standard();
+    let before = worth(&mut m, MALLORY, PRICE);
+    let pool_before = pool::reserves(&mut m.chain, m.pool);
+    let mut refused = 0;
+    let mut landed = 0;
+
+    // when she sells base and sells straight back whatever quote she got, 120 times
+    for round in 0..120u128 {
+        let amount = [1, 3, 17, 999, 10_001, 1_000_000_007, UNIT / 1000][(round % 7) as usize] + round;
+        match pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.base, amount)) {
+            Ok(quote) => {
+                landed += 1;
+                if pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.quote, quote)).is_ok()
+                {
+                    landed += 1;
+                } else {
+                    refused += 1;
+                }
+            }
+            Err(_) => refused += 1,
+        }
+        // then at no step is she up, valued at the oracle
+        assert!(
+            worth(&mut m, MALLORY, PRICE) <= before,
+            "round {round}: Mallory gained"
+        );
+    }
+
+    // and the pool's reserves are worth at least what they were
+    let (b0, q0) = pool_before;
+    let (b1, q1) = pool::reserves(&mut m.chain, m.pool);
+    assert!(
+        crate::value(b1, q1, PRICE) >= crate::value(b0, q0, PRICE),
+        "pool lost value"
+    );
+    assert!(
+        landed > 0 && refused > 0,
+        "landed {landed}, refused {refused}: both paths must run"
+    );
+    assert_solvent(&mut m);
+}

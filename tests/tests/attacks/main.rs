@@ -1,0 +1,35 @@
+//! Attacks on the pool, each run against the compiled Wasm: the attacker ends with no profit,
+//! honest users lose nothing (or at most the documented bound), and the pool holds at least the
+//! reserves it accounts for. `docs/security.md` lists each attack with its defence and test.
+
+mod dump;
+mod liquidity;
+mod oracle_sandwich;
+mod rebalance;
+mod reentrancy;
+
+use keel_curve::math::{mul_div_u128, Rounding};
+use keel_sandbox::{pool, token, Actor, Market, UNIT};
+
+/// What `who` holds of both tokens, in quote at `price` (1e18), pool shares left out.
+pub fn worth(m: &mut Market, who: Actor, price: u128) -> u128 {
+    let base = m.balance(m.base, who);
+    let quote = m.balance(m.quote, who);
+    value(base, quote, price)
+}
+
+/// `base` and `quote` in quote at `price`, rounded down.
+pub fn value(base: u128, quote: u128, price: u128) -> u128 {
+    mul_div_u128(base, price, UNIT, Rounding::Down).expect("value fits") + quote
+}
+
+/// The pool holds at least what it accounts for, in both tokens.
+pub fn assert_solvent(m: &mut Market) {
+    let (base_reserve, quote_reserve) = pool::reserves(&mut m.chain, m.pool);
+    let held_base = token::balance(&mut m.chain, m.base, m.pool);
+    let held_quote = token::balance(&mut m.chain, m.quote, m.pool);
+    assert!(
+        held_base >= base_reserve && held_quote >= quote_reserve,
+        "pool insolvent: holds ({held_base}, {held_quote}), accounts ({base_reserve}, {quote_reserve})"
+    );
+}

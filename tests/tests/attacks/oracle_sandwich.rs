@@ -1,0 +1,110 @@
+//! Front-running an oracle update: buy before a rising reading lands, sell after (or the reverse
+//! for a falling one). The pool's defence is its fee, which grows with volatility and with the
+//! square root of the reading's age: the two legs pay `fee(age) + fee(0)`, which covers a move of
+//! ~5.8 sigma one block after the last reading and ~2.9 sigma ten blocks after it (80%/yr, 6 s
+//! blocks). The moves are derived from volatility, not from the fee, so a fee that failed to
+//! track volatility or age fails these tests. A reporter that publishes every block keeps moves
+//! small; a single jump beyond the fees is outside that assumption (`docs/security.md`).
+
+use crate::{assert_solvent, worth};
+use keel_curve::math::sqrt_wad;
+use keel_curve::math::{mul_div_u128, Rounding};
+use keel_curve::{CurveParams, ONE};
+use keel_sandbox::pool::{self, Swap};
+use keel_sandbox::{Market, MALLORY, UNIT};
+
+const PRICE: u128 = 10 * UNIT;
+const VOL: u128 = UNIT / 10 * 8;
+
+/// The fee the pool charges right now (1e18).
+fn fee_now(m: &mut Market) -> u128 {
+    pool::market_status(&mut m.chain, m.pool).expect("market").fee
+}
+
+/// `price` moved by `fraction` (1e18, signed by `up`).
+fn moved(price: u128, fraction: u128, up: bool) -> u128 {
+    let delta = mul_div_u128(price, fraction, ONE, Rounding::Down).expect("fits");
+    if up {
+        price + delta
+    } else {
+        price - delta
+    }
+}
+
+/// Mallory trades `notional` quote's worth in the direction of the coming reading, lets it land,
+/// and trades back. Returns her worth before and after at the new price.
+fn sandwich(m: &mut Market, new_price: u128, notional: u128) -> (u128, u128) {
+    let up = new_price > PRICE;
+    let before = worth(m, MALLORY, new_price);
+    if up {
+        let base = pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.quote, notional))
+            .expect("buy base");
+        m.report(new_price, VOL).expect("reading lands");
+        pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.base, base)).expect("sell base");
+    } else {
+        let base_in = notional / 10;
+        let quote = pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.base, base_in))
+            .expect("sell base");
+        m.report(new_price, VOL).expect("reading lands");
+        pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.quote, quote)).expect("buy base");
+    }
+    (before, worth(m, MALLORY, new_price))
+}
+
+/// `sigmas` standard deviations of the price move over `blocks` 6 s blocks at 80%/yr (1e18).
+fn move_of(sigmas: u128, blocks: u64) -> u128 {
+    let per_block = CurveParams::default().sigma_per_block(VOL).expect("sigma");
+    let over_lag = mul_div_u128(
+        per_block,
+        sqrt_wad(u128::from(blocks) * ONE).expect("sqrt"),
+        ONE,
+        Rounding::Up,
+    )
+    .expect("fits");
+    over_lag * sigmas / 10
+}
+
+#[test]
+fn front_running_a_three_sigma_one_block_update_loses_money() {
+    for up in [true, false] {
+        // given the reporter is about to publish a 3-sigma move after one block (~10.5 bps),
+        // while the fee is ~10.2 bps on each leg
+        let mut m = Market::standard();
+        m.chain.advance(6_000);
+        let new_price = moved(PRICE, move_of(30, 1), up);
+        // when Mallory trades 20,000 quote around it
+        let (before, after) = sandwich(&mut m, new_price, 20_000 * UNIT);
+        // then she paid more in fees than the move gave her
+        assert!(
+            after < before,
+            "up {up}: front-running profited: {before} -> {after}"
+        );
+        assert_solvent(&mut m);
+    }
+}
+
+#[test]
+fn after_ten_blocks_without_a_reading_the_wider_fee_covers_a_larger_move() {
+    for up in [true, false] {
+        // given no reading for ten blocks: the fee has grown with the square root of the lag
+        let mut m = Market::standard();
+        let fresh = fee_now(&mut m);
+        m.chain.advance(60_000);
+        let stale = fee_now(&mut m);
+        assert!(
+            stale > fresh * 2,
+            "fee {stale} did not widen with age from {fresh}"
+        );
+        // when the reading that lands has moved 2.5 sigma over those ten blocks (~27.6 bps),
+        // and Mallory trades around it (the front leg pays the stale fee, the back leg the
+        // fresh one: ~21.6 + ~10.2 bps)
+        let new_price = moved(PRICE, move_of(25, 10), up);
+        let (before, after) = sandwich(&mut m, new_price, 20_000 * UNIT);
+        // then the fees ate the move
+        assert!(
+            after < before,
+            "up {up}: front-running profited: {before} -> {after}"
+        );
+        assert_solvent(&mut m);
+    }
+}

@@ -1,0 +1,132 @@
+//! Re-entry through a hostile token: Mallory lists a PSP22 that, in the middle of the pool's
+//! `transfer_from` or `transfer`, calls back into the pool (to trade again, or to read a price
+//! while the pool is half-way through a trade). The pool stores its new state before any token
+//! call, and calls tokens without pallet-contracts' `ALLOW_REENTRY` flag, so the callback is
+//! refused, the whole call reverts, and nothing moves.
+
+use keel_client::calls;
+use keel_pool::{Error, PoolConfig};
+use keel_sandbox::oracle::FEED;
+use keel_sandbox::pool::{self, Deposit, PoolSetup, Swap, Withdraw};
+use keel_sandbox::{attacker, token, Market, BOB, MALLORY, OWNER, UNIT};
+
+/// A pool whose base is Mallory's hostile token (unarmed), with Bob's liquidity; both hold and
+/// have approved plenty of it.
+fn hostile_market() -> Market {
+    let Market {
+        mut chain,
+        quote,
+        oracle,
+        venue,
+        ..
+    } = Market::standard();
+    let evil = attacker::deploy(&mut chain, MALLORY);
+    let setup = PoolSetup {
+        base: evil,
+        quote,
+        oracle,
+        feed: FEED,
+        config: PoolConfig::default(),
+    };
+    let pool = pool::deploy(&mut chain, OWNER, setup).expect("pool deploys");
+    for who in [BOB, MALLORY] {
+        attacker::mint(&mut chain, MALLORY, evil, who.account(), 1_000_000 * UNIT).expect("mint");
+        token::approve(&mut chain, who, evil, pool, u128::MAX).expect("approve");
+        token::approve(&mut chain, who, quote, pool, u128::MAX).expect("approve");
+    }
+    pool::add_liquidity(
+        &mut chain,
+        BOB,
+        pool,
+        Deposit::of(100_000 * UNIT, 1_000_000 * UNIT),
+    )
+    .expect("liquidity");
+    Market {
+        chain,
+        base: evil,
+        quote,
+        oracle,
+        pool,
+        venue,
+    }
+}
+
+/// Arms Mallory's token to call `target` with `data`.
+fn arm(m: &mut Market, target: ink::primitives::AccountId, data: Vec<u8>) {
+    let evil = m.base;
+    attacker::arm(&mut m.chain, MALLORY, evil, target, data);
+}
+
+/// What the pool answers when a token's callback into it is refused.
+const REFUSED: Error = Error::TokenCallFailed;
+
+#[test]
+fn a_token_that_trades_on_the_pool_again_mid_swap_is_refused_and_nothing_moves() {
+    let mut m = hostile_market();
+    let again = calls::swap_exact_in(m.pool, m.quote, 1_000 * UNIT, 0, MALLORY.account(), u64::MAX);
+    let pool = m.pool;
+    arm(&mut m, pool, again);
+    m.assert_refused(REFUSED, |m| {
+        pool::swap_exact_in(
+            &mut m.chain,
+            MALLORY,
+            m.pool,
+            Swap::exact_in(m.base, 1_000 * UNIT),
+        )
+    });
+}
+
+#[test]
+fn a_token_that_reads_the_pool_mid_swap_is_refused_too() {
+    let mut m = hostile_market();
+    let pool = m.pool;
+    arm(&mut m, pool, calls::inventory(pool));
+    m.assert_refused(REFUSED, |m| {
+        pool::swap_exact_in(
+            &mut m.chain,
+            MALLORY,
+            m.pool,
+            Swap::exact_in(m.base, 1_000 * UNIT),
+        )
+    });
+}
+
+#[test]
+fn a_token_that_re_enters_while_paying_a_withdrawal_is_refused_and_shares_stay() {
+    let mut m = hostile_market();
+    let (_, _, shares) = pool::add_liquidity(
+        &mut m.chain,
+        MALLORY,
+        m.pool,
+        Deposit::of(1_000 * UNIT, 10_000 * UNIT),
+    )
+    .expect("deposit");
+    let again = calls::swap_exact_in(m.pool, m.quote, 1_000 * UNIT, 0, MALLORY.account(), u64::MAX);
+    let pool = m.pool;
+    arm(&mut m, pool, again);
+    m.assert_refused(REFUSED, |m| {
+        pool::remove_liquidity(&mut m.chain, MALLORY, m.pool, Withdraw::of(shares))
+    });
+    // Once the token behaves, the same withdrawal pays out.
+    attacker::disarm(&mut m.chain, MALLORY, m.base);
+    assert!(pool::remove_liquidity(&mut m.chain, MALLORY, m.pool, Withdraw::of(shares)).is_ok());
+}
+
+#[test]
+fn the_hook_runs_a_callback_to_any_other_contract_so_only_re_entry_is_refused() {
+    // The control for the tests above: a callback into a contract that is not on the call stack
+    // succeeds, and so does the swap around it.
+    let mut m = hostile_market();
+    let elsewhere = calls::approve(m.quote, MALLORY.account(), 0);
+    let quote = m.quote;
+    arm(&mut m, quote, elsewhere);
+    let quote_before = m.balance(m.quote, MALLORY);
+    let out = pool::swap_exact_in(
+        &mut m.chain,
+        MALLORY,
+        m.pool,
+        Swap::exact_in(m.base, 1_000 * UNIT),
+    );
+    let out = out.expect("swap with a harmless callback");
+    assert_eq!(m.balance(m.quote, MALLORY), quote_before + out);
+}
