@@ -60,12 +60,8 @@ fn arm(m: &mut Market, target: ink::primitives::AccountId, data: Vec<u8>) {
 /// What the pool answers when a token's callback into it is refused.
 const REFUSED: Error = Error::TokenCallFailed;
 
-#[test]
-fn a_token_that_trades_on_the_pool_again_mid_swap_is_refused_and_nothing_moves() {
-    let mut m = hostile_market();
-    let again = calls::swap_exact_in(m.pool, m.quote, 1_000 * UNIT, 0, MALLORY.account(), u64::MAX);
-    let pool = m.pool;
-    arm(&mut m, pool, again);
+/// Mallory's sale of 1,000 hostile tokens fails with [`REFUSED`] and moves nothing.
+fn assert_swap_refused(m: &mut Market) {
     m.assert_refused(REFUSED, |m| {
         pool::swap_exact_in(
             &mut m.chain,
@@ -77,18 +73,20 @@ fn a_token_that_trades_on_the_pool_again_mid_swap_is_refused_and_nothing_moves()
 }
 
 #[test]
+fn a_token_that_trades_on_the_pool_again_mid_swap_is_refused_and_nothing_moves() {
+    let mut m = hostile_market();
+    let again = calls::swap_exact_in(m.pool, m.quote, 1_000 * UNIT, 0, MALLORY.account(), u64::MAX);
+    let pool = m.pool;
+    arm(&mut m, pool, again);
+    assert_swap_refused(&mut m);
+}
+
+#[test]
 fn a_token_that_reads_the_pool_mid_swap_is_refused_too() {
     let mut m = hostile_market();
     let pool = m.pool;
     arm(&mut m, pool, calls::inventory(pool));
-    m.assert_refused(REFUSED, |m| {
-        pool::swap_exact_in(
-            &mut m.chain,
-            MALLORY,
-            m.pool,
-            Swap::exact_in(m.base, 1_000 * UNIT),
-        )
-    });
+    assert_swap_refused(&mut m);
 }
 
 #[test]
