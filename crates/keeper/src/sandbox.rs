@@ -33,6 +33,12 @@ impl<'a> SandboxChain<'a> {
             sent: 0,
         }
     }
+
+    /// The drink chain underneath, for tests and tools that act beside the keeper (a rival
+    /// keeper, a trader) between its calls.
+    pub fn sandbox(&mut self) -> &mut keel_sandbox::Chain {
+        self.chain
+    }
 }
 
 fn from_drink(e: DrinkError) -> ChainError {

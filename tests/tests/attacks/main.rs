@@ -5,6 +5,7 @@
 mod dump;
 mod liquidity;
 mod oracle_sandwich;
+mod owner;
 mod rebalance;
 mod reentrancy;
 

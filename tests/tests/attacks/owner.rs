@@ -1,0 +1,84 @@
+//! What the owner's configuration power can and cannot do to users. Changes take effect at once
+//! (the owner is trusted with the code anyway: see `docs/security.md`), so the protections are
+//! that no configuration moves funds, withdrawals stay open whatever the configuration, and a
+//! trader's own limit catches a change made between their quote and their swap.
+
+use crate::assert_solvent;
+use keel_curve::dynamic::{FEE_CEIL, K_CEIL, SKEW_CEIL};
+use keel_curve::{CurveParams, ONE};
+use keel_pool::{Error, PoolConfig};
+use keel_sandbox::pool::{self, Swap, Withdraw};
+use keel_sandbox::{Market, ALICE, BOB, MALLORY, OWNER, UNIT};
+
+/// The harshest configuration within the hard bounds: the widest fee, the steepest curve, the
+/// widest band, an oracle that is always stale, and a "venue" that is Mallory's own account.
+fn harshest() -> PoolConfig {
+    let mut config = PoolConfig {
+        curve: CurveParams {
+            fee_base: FEE_CEIL,
+            fee_min: FEE_CEIL,
+            fee_max: FEE_CEIL,
+            k_base: K_CEIL,
+            k_min: K_CEIL,
+            k_max: K_CEIL,
+            max_skew: SKEW_CEIL,
+            q_max: ONE,
+            ..CurveParams::default()
+        },
+        max_oracle_age_ms: 1,
+        venue: Some(MALLORY.account()),
+        ..PoolConfig::default()
+    };
+    config.rebalance.cooldown_ms = 0;
+    config
+}
+
+#[test]
+fn the_harshest_configuration_moves_no_funds_and_withdrawals_pay_the_same() {
+    // given a traded pool, and what Alice's whole withdrawal would pay now
+    let mut m = Market::standard();
+    pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 5_000 * UNIT)).expect("swap");
+    let shares = pool::shares(&mut m.chain, m.pool, ALICE.account());
+    let pool_addr = m.pool;
+    let would_pay = m
+        .chain
+        .dry_run(|c| pool::remove_liquidity(c, ALICE, pool_addr, Withdraw::of(shares)))
+        .expect("withdrawal");
+    let before = m.snapshot();
+
+    // when the owner sets the harshest configuration the bounds allow, and pauses
+    pool::set_config(&mut m.chain, OWNER, m.pool, harshest()).expect("within bounds");
+    pool::pause(&mut m.chain, OWNER, m.pool).expect("pause");
+
+    // then nothing moved, trading stops, and Alice still withdraws exactly as much
+    assert_eq!(m.snapshot(), before, "a configuration change moved funds");
+    m.assert_refused(Error::Paused, |m| {
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT))
+    });
+    let paid = pool::remove_liquidity(&mut m.chain, ALICE, m.pool, Withdraw::of(shares)).expect("withdraw");
+    assert_eq!(paid, would_pay);
+    assert_solvent(&mut m);
+}
+
+#[test]
+fn a_fee_raised_between_quote_and_swap_is_caught_by_the_traders_min_out() {
+    // given Bob's quote for a sale, with his limit at the quoted output
+    let mut m = Market::standard();
+    let quote = pool::quote_exact_in(&mut m.chain, m.pool, m.base, 1_000 * UNIT).expect("quote");
+
+    // when the owner raises the fee to its ceiling before Bob's swap lands
+    let mut config = pool::config(&mut m.chain, m.pool);
+    config.curve.fee_base = FEE_CEIL;
+    config.curve.fee_min = FEE_CEIL;
+    config.curve.fee_max = FEE_CEIL;
+    pool::set_config(&mut m.chain, OWNER, m.pool, config).expect("within bounds");
+
+    // then the swap is refused and nothing moves
+    let swap = Swap {
+        limit: quote.amount_out,
+        ..Swap::exact_in(m.base, 1_000 * UNIT)
+    };
+    m.assert_refused(Error::SlippageExceeded, |m| {
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, swap)
+    });
+}
