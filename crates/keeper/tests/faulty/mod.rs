@@ -75,7 +75,7 @@ impl Fault {
 pub enum Injector {
     /// Each call fails with probability `rate`, with a fault drawn uniformly from those that call
     /// can meet.
-    Random { rng: ChaCha8Rng, rate: f64 },
+    Random { rng: Box<ChaCha8Rng>, rate: f64 },
     /// The first call of each listed kind fails as listed, in order; every other call succeeds.
     Script(VecDeque<(Op, Fault)>),
 }
@@ -83,7 +83,7 @@ pub enum Injector {
 impl Injector {
     pub fn random(seed: u64, rate: f64) -> Self {
         Injector::Random {
-            rng: ChaCha8Rng::seed_from_u64(seed),
+            rng: Box::new(ChaCha8Rng::seed_from_u64(seed)),
             rate,
         }
     }
