@@ -1,7 +1,7 @@
 //! Inputs shared by the targets: a pool and a market drawn inside the curve's documented bounds.
 
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
-use keel_curve::{Asset, CurveParams, Market, OracleReading, PoolState, ONE};
+use keel_curve::{Asset, CurveParams, Market, OracleReading, PoolState, Trade, ONE};
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
 pub struct Setup {
@@ -46,4 +46,18 @@ pub fn value(base: i128, quote: i128, price: u128) -> i128 {
     let whole = base / (ONE as i128);
     let frac = base % (ONE as i128);
     whole * price + frac * price / (ONE as i128) + quote
+}
+
+/// Books `trade` into a trader's token flows `(base, quote)`: what it paid goes out, what it got
+/// comes in.
+#[allow(dead_code)] // used by the sequence targets only
+pub fn book(flows: &mut (i128, i128), sell_base: bool, trade: &Trade) {
+    let (paid, got) = (trade.amount_in as i128, trade.amount_out as i128);
+    let (sold, bought) = if sell_base {
+        (&mut flows.0, &mut flows.1)
+    } else {
+        (&mut flows.1, &mut flows.0)
+    };
+    *sold -= paid;
+    *bought += got;
 }

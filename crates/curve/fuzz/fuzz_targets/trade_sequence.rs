@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{asset, value, Setup};
+use common::{asset, book, value, Setup};
 use keel_curve::{swap_exact_in, swap_exact_out};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
@@ -29,7 +29,7 @@ fuzz_target!(|input: Input| {
     let Some((mut state, market, params)) = input.setup.build() else {
         return;
     };
-    let (mut base, mut quote) = (0i128, 0i128);
+    let mut flows = (0i128, 0i128);
     for step in input.steps.iter().take(64) {
         let asset_in = asset(step.sell_base);
         let reserve = state.reserve(if step.exact_out { asset_in.other() } else { asset_in });
@@ -40,18 +40,12 @@ fuzz_target!(|input: Input| {
             swap_exact_in(&state, &market, &params, asset_in, amount)
         };
         let Ok(trade) = traded else { continue };
-        let (paid, got) = (trade.amount_in as i128, trade.amount_out as i128);
-        if step.sell_base {
-            base -= paid;
-            quote += got;
-        } else {
-            quote -= paid;
-            base += got;
-        }
+        book(&mut flows, step.sell_base, &trade);
         state = trade.after;
         // The trader holds nothing the pool did not pay out; the pool never owes more than it has.
         assert!(state.base_reserve > 0 && state.quote_reserve > 0);
     }
+    let (base, quote) = flows;
     // `value` rounds toward zero, which may flatter a loss by one unit.
     let net = value(base, quote, market.price);
     assert!(net <= 1, "sequence profited {net} (base {base}, quote {quote}) at price {}", market.price);
