@@ -24,3 +24,14 @@ else
   cargo install cargo-contract --version "${CARGO_CONTRACT_VERSION}" --locked
 fi
 cargo contract --version
+
+step "Node.js and npm (the web app's build and tests)"
+if ! command -v npm >/dev/null 2>&1; then
+  echo "Node.js 20+ with npm is required for web/ (https://nodejs.org, or apt install nodejs npm); install it, then run this script again." >&2
+  exit 1
+fi
+node --version
+step "web/ dependencies from web/package-lock.json"
+# `npm install --no-save` installs the locked versions. `npm ci` refuses this lock file: npm on
+# this machine records only the Linux builds of rollup's and esbuild's platform packages.
+(cd web && npm install --no-save --no-audit --no-fund --loglevel=error)

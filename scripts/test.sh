@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Keel's whole check, as CI runs it: set up, build the contracts, lint, and run every test
-# (curve properties, contract unit tests, drink tests on the compiled Wasm).
+# (curve properties, contract unit tests, drink tests on the compiled Wasm, the web app's units).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -21,6 +21,11 @@ printf '\n==> tests\n'
 cargo test --workspace 2>&1 | tee target/test-output.txt
 elapsed; echo "tests done"
 
+printf '\n==> web: typecheck and unit tests\n'
+(cd web && npx --no-install tsc --noEmit && NO_COLOR=1 npx --no-install vitest run) 2>&1 | tee target/web-test-output.txt
+elapsed; echo "web tests done"
+
 # One summary line for CI: the sum over every test binary.
 awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "\nkeel: %d passed, %d failed, %d skipped\n", p, f, i }' target/test-output.txt
+grep -E '^ +Tests +' target/web-test-output.txt | sed 's/^ */web: /'
 printf 'total time: %ss\n' "$(( $(date +%s) - start ))"

@@ -1,0 +1,65 @@
+// Plain words for every refusal a Keel pool can give, as polkadot.js decodes it: a bare variant
+// ("SlippageExceeded") or a variant with its inner error ({ Curve: "PriceBandExceeded" }).
+
+const POOL: Record<string, string> = {
+  NotOwner: "Only the pool's owner may do this.",
+  Paused: "The pool is paused: swaps and deposits are stopped. Withdrawals still work.",
+  Expired: "The transaction arrived after its deadline. Try again, or allow more time.",
+  ZeroAmount: "Enter an amount greater than zero.",
+  UnknownToken: "That token is not traded by this pool.",
+  NoLiquidity: "The pool has no liquidity yet.",
+  SlippageExceeded: "The price moved beyond your slippage tolerance; nothing was traded.",
+  MinSharesNotMet: "The deposit would mint fewer shares than your limit; nothing was deposited.",
+  MinAmountsNotMet: "The withdrawal would pay less than your limits; nothing was withdrawn.",
+  InsufficientShares: "You hold fewer pool shares than that.",
+  OracleStale: "The price feed is out of date, so the pool is not quoting. It resumes with the next oracle update.",
+  OracleInvalid: "The price feed reported a value the pool does not accept.",
+  OracleCallFailed: "The pool could not read its price feed.",
+  InvalidConfig: "That configuration is outside the pool's bounds.",
+  TokenCallFailed: "A token transfer failed.",
+  RebalanceNotDue: "The pool's inventory is within its band; no rebalance is due.",
+  RebalanceCooldown: "The pool rebalanced recently; the next one must wait for its cooldown.",
+  StaleEpoch: "Someone else rebalanced first.",
+  NoVenue: "The pool has no venue to rebalance on.",
+  VenueCallFailed: "The call to the rebalancing venue failed.",
+};
+
+const CURVE: Record<string, string> = {
+  PriceBandExceeded: "This trade would move the pool's price beyond its band around the oracle. Try a smaller amount.",
+  InventoryLimitExceeded: "This trade would leave the pool holding too much of one token (its inventory bound). Try a smaller amount.",
+  InsufficientLiquidity: "The pool cannot pay that much. Try a smaller amount.",
+  ZeroOutput: "The amount is too small to pay out anything.",
+  ReserveLimitExceeded: "The amount is larger than the pool can hold.",
+  ZeroAmount: "Enter an amount greater than zero.",
+};
+
+const TOKEN: Record<string, string> = {
+  InsufficientBalance: "Your balance is too low for this.",
+  InsufficientAllowance: "The pool is not approved to move that much of your token.",
+};
+
+function variant(value: unknown): [string, unknown] | undefined {
+  if (typeof value === "string") return [capitalise(value), undefined];
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 1) return [capitalise(entries[0][0]), entries[0][1]];
+  }
+  return undefined;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** A sentence for a pool error, whatever its shape; never empty. */
+export function describePoolError(error: unknown): string {
+  const v = variant(error);
+  if (!v) return "The pool refused the transaction.";
+  const [name, inner] = v;
+  const innerName = variant(inner)?.[0];
+  if (name === "Curve" && innerName) return CURVE[innerName] ?? `The pool's curve refused: ${innerName}.`;
+  if (name === "Token" && innerName) return TOKEN[innerName] ?? `The token refused: ${innerName}.`;
+  if (name === "Venue" && innerName) return `The rebalancing venue refused: ${innerName}.`;
+  if (name === "Oracle" && innerName) return `The price feed refused: ${innerName}.`;
+  return POOL[name] ?? `The pool refused: ${name}.`;
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { LimitError, deadline, maxIn, minOut, priceImpactBps } from "./slippage";
+
+const E18 = 10n ** 18n;
+
+describe("limits", () => {
+  it("min out rounds down and max in rounds up, both against the trader's favour", () => {
+    expect(minOut(10_000n, 50)).toBe(9_950n);
+    expect(minOut(999n, 50)).toBe(994n);
+    expect(minOut(999n, 0)).toBe(999n);
+    expect(maxIn(1_000n, 50)).toBe(1_005n);
+    expect(maxIn(999n, 50)).toBe(1_004n);
+    expect(maxIn(999n, 0)).toBe(999n);
+  });
+
+  it("refuses a tolerance that is negative, fractional or wider than 50%", () => {
+    for (const bps of [-1, 1.5, 5_001]) {
+      expect(() => minOut(1n, bps)).toThrow(LimitError);
+      expect(() => maxIn(1n, bps)).toThrow(LimitError);
+    }
+  });
+
+  it("sets the deadline minutes after now, within a day", () => {
+    expect(deadline(1_000, 20)).toBe(1_201_000n);
+    expect(() => deadline(1_000, 0)).toThrow(LimitError);
+    expect(() => deadline(1_000, 24 * 60 + 1)).toThrow(LimitError);
+  });
+});
+
+describe("price impact against the oracle", () => {
+  const oracle = 10n * E18;
+
+  it("is the shortfall of the fill price in basis points, either direction", () => {
+    // Selling 1 base for 9.9 quote, and paying 10.1 quote for 1 base: both 1% worse.
+    expect(priceImpactBps(true, E18, 99n * 10n ** 17n, oracle)).toBe(100);
+    expect(priceImpactBps(false, 101n * 10n ** 17n, E18, oracle)).toBe(100);
+  });
+
+  it("is negative when the pool fills better than the oracle, and zero for nothing", () => {
+    expect(priceImpactBps(true, E18, 101n * 10n ** 17n, oracle)).toBe(-100);
+    expect(priceImpactBps(true, 0n, 0n, oracle)).toBe(0);
+  });
+});

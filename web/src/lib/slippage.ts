@@ -1,0 +1,52 @@
+// The limits a wallet puts on a swap so that the chain refuses it rather than fills it badly:
+// the least output or the most input the trader accepts, and how long the offer stands.
+
+export const BPS = 10_000n;
+/** The widest tolerance the app lets a trader set: beyond this a "limit" protects nothing. */
+export const MAX_TOLERANCE_BPS = 5_000;
+
+export class LimitError extends Error {}
+
+function checkTolerance(bps: number): bigint {
+  if (!Number.isInteger(bps) || bps < 0 || bps > MAX_TOLERANCE_BPS) {
+    throw new LimitError(`Slippage tolerance must be between 0% and ${MAX_TOLERANCE_BPS / 100}%.`);
+  }
+  return BigInt(bps);
+}
+
+/** The least an exact-in swap may pay: the quoted output less the tolerance, rounded down. */
+export function minOut(quotedOut: bigint, toleranceBps: number): bigint {
+  return (quotedOut * (BPS - checkTolerance(toleranceBps))) / BPS;
+}
+
+/** The most an exact-out swap may cost: the quoted input plus the tolerance, rounded up. */
+export function maxIn(quotedIn: bigint, toleranceBps: number): bigint {
+  const scaled = quotedIn * (BPS + checkTolerance(toleranceBps));
+  return (scaled + BPS - 1n) / BPS;
+}
+
+/** The `deadline` argument (block time in ms): `minutes` after `nowMs`. */
+export function deadline(nowMs: number, minutes: number): bigint {
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) {
+    throw new LimitError("The deadline must be between 1 minute and 24 hours.");
+  }
+  return BigInt(Math.floor(nowMs)) + BigInt(Math.round(minutes * 60_000));
+}
+
+/**
+ * How much worse than the oracle a trade fills, in basis points (negative when better).
+ * Selling base, the fill price is out/in; buying base with quote, it is in/out.
+ * `oraclePrice` is quote per base in 1e18 fixed point; amounts are in base units of 18 decimals.
+ */
+export function priceImpactBps(
+  sellBase: boolean,
+  amountIn: bigint,
+  amountOut: bigint,
+  oraclePrice: bigint,
+): number {
+  if (amountIn === 0n || amountOut === 0n || oraclePrice === 0n) return 0;
+  const one = 10n ** 18n;
+  const fill = sellBase ? (amountOut * one) / amountIn : (amountIn * one) / amountOut;
+  const worse = sellBase ? oraclePrice - fill : fill - oraclePrice;
+  return Number((worse * BPS * 100n) / oraclePrice) / 100;
+}
