@@ -1,0 +1,172 @@
+// Keel's contracts as the app reads them: typed views over the pool, its tokens and its events.
+
+import type { ApiPromise } from "@polkadot/api";
+import type { EventRecord } from "@polkadot/types/interfaces";
+import { ContractPromise } from "@polkadot/api-contract";
+import { ask, connect, query, type Answer } from "./chain";
+import type { Bundle, Deployment } from "./deployment";
+
+export interface Keel {
+  api: ApiPromise;
+  deployment: Deployment;
+  pool: ContractPromise;
+  base: ContractPromise;
+  quote: ContractPromise;
+  symbols: { base: string; quote: string };
+  /** The chain is a local development chain (dev accounts may be offered). */
+  dev: boolean;
+  /** The node's genesis is the deployment's: the addresses mean what the record says. */
+  rightNetwork: boolean;
+}
+
+/** A u128/i128 as polkadot.js hands it over (number, decimal or hex string) as a bigint. */
+export function big(v: unknown): bigint {
+  if (typeof v === "bigint") return v;
+  if (typeof v === "number") return BigInt(v);
+  if (typeof v === "string") return BigInt(v.replace(/,/g, ""));
+  throw new Error(`not a number: ${JSON.stringify(v)}`);
+}
+
+export async function open(bundle: Bundle): Promise<Keel> {
+  const { deployment: d, metadata } = bundle;
+  const api = await connect(d.node_url);
+  const c = d.contracts;
+  const pool = new ContractPromise(api, metadata.pool as never, c.pool);
+  const base = new ContractPromise(api, metadata.token as never, c.base);
+  const quote = new ContractPromise(api, metadata.token as never, c.quote);
+  const symbol = async (t: ContractPromise, fallback: string) =>
+    ((await query(t, c.pool, "psp22Metadata::tokenSymbol").catch(() => null)) as string | null) ?? fallback;
+  const chain = (await api.rpc.system.chain()).toString();
+  return {
+    api,
+    deployment: d,
+    pool,
+    base,
+    quote,
+    symbols: { base: await symbol(base, "BASE"), quote: await symbol(quote, "QUOTE") },
+    dev: /development|local/i.test(chain),
+    rightNetwork: api.genesisHash.toHex() === d.genesis_hash,
+  };
+}
+
+export interface MarketStatus {
+  price: bigint;
+  volatility: bigint;
+  ageMs: number;
+  k: bigint;
+  fee: bigint;
+  stale: boolean;
+}
+
+export async function marketStatus(k: Keel): Promise<Answer<MarketStatus>> {
+  const r = await ask<Record<string, unknown>>(k.pool, k.deployment.contracts.pool, "marketStatus");
+  if ("err" in r) return r;
+  const m = r.ok;
+  return {
+    ok: {
+      price: big(m.price),
+      volatility: big(m.volatility),
+      ageMs: Number(m.ageMs),
+      k: big(m.k),
+      fee: big(m.fee),
+      stale: Boolean(m.stale),
+    },
+  };
+}
+
+export async function reserves(k: Keel): Promise<[bigint, bigint]> {
+  const r = (await query(k.pool, k.deployment.contracts.pool, "reserves")) as unknown[];
+  return [big(r[0]), big(r[1])];
+}
+
+export async function inventory(k: Keel): Promise<Answer<bigint>> {
+  const r = await ask<unknown>(k.pool, k.deployment.contracts.pool, "inventory");
+  return "err" in r ? r : { ok: big(r.ok) };
+}
+
+export interface Bands {
+  trigger: bigint;
+  target: bigint;
+  qMax: bigint;
+  maxSkew: bigint;
+}
+
+export async function bands(k: Keel): Promise<Bands> {
+  const c = (await query(k.pool, k.deployment.contracts.pool, "config")) as {
+    curve: Record<string, unknown>;
+    rebalance: Record<string, unknown>;
+  };
+  return {
+    trigger: big(c.rebalance.trigger),
+    target: big(c.rebalance.target),
+    qMax: big(c.curve.qMax),
+    maxSkew: big(c.curve.maxSkew),
+  };
+}
+
+export interface Quote {
+  amountIn: bigint;
+  amountOut: bigint;
+  fee: bigint;
+}
+
+/** The pool's quote for selling base (or quote), exact in or exact out. */
+export async function quoteSwap(k: Keel, sellBase: boolean, exactOut: boolean, amount: bigint): Promise<Answer<Quote>> {
+  const tokenIn = sellBase ? k.deployment.contracts.base : k.deployment.contracts.quote;
+  const message = exactOut ? "quoteExactOut" : "quoteExactIn";
+  const r = await ask<Record<string, unknown>>(k.pool, k.deployment.contracts.pool, message, tokenIn, amount);
+  if ("err" in r) return r;
+  return { ok: { amountIn: big(r.ok.amountIn), amountOut: big(r.ok.amountOut), fee: big(r.ok.fee) } };
+}
+
+export interface Holdings {
+  base: bigint;
+  quote: bigint;
+  shares: bigint;
+  totalShares: bigint;
+}
+
+export async function holdings(k: Keel, who: string): Promise<Holdings> {
+  const at = k.deployment.contracts.pool;
+  const [base, quote, shares, totalShares] = await Promise.all([
+    query(k.base, at, "psp22::balanceOf", who),
+    query(k.quote, at, "psp22::balanceOf", who),
+    query(k.pool, at, "psp22::balanceOf", who),
+    query(k.pool, at, "psp22::totalSupply"),
+  ]);
+  return { base: big(base), quote: big(quote), shares: big(shares), totalShares: big(totalShares) };
+}
+
+/** How much of `token` the pool may move for `owner`. */
+export async function allowance(k: Keel, token: ContractPromise, owner: string): Promise<bigint> {
+  return big(await query(token, k.deployment.contracts.pool, "psp22::allowance", owner, k.deployment.contracts.pool));
+}
+
+export interface Rebalance {
+  block: number;
+  epoch: bigint;
+  qBefore: bigint;
+  qAfter: bigint;
+  bounty: bigint;
+}
+
+/** `Rebalanced` events of the pool in the last `blocks` blocks, oldest first. */
+export async function recentRebalances(k: Keel, blocks = 300): Promise<Rebalance[]> {
+  const head = (await k.api.rpc.chain.getHeader()).number.toNumber();
+  const from = Math.max(k.deployment.block, head - blocks);
+  const found: Rebalance[] = [];
+  for (let n = from; n <= head; n++) {
+    const hash = await k.api.rpc.chain.getBlockHash(n);
+    const records = (await (await k.api.at(hash)).query.system.events()) as unknown as EventRecord[];
+    for (const record of records) {
+      const { event } = record;
+      if (event.section !== "contracts" || event.method !== "ContractEmitted") continue;
+      if (event.data[0].toString() !== k.deployment.contracts.pool) continue;
+      const decoded = k.pool.abi.decodeEvent(record);
+      if (!decoded.event.identifier.endsWith("Rebalanced")) continue;
+      const a = Object.fromEntries(decoded.event.args.map((arg, i) => [arg.name, decoded.args[i].toPrimitive()]));
+      found.push({ block: n, epoch: big(a.epoch), qBefore: big(a.qBefore), qAfter: big(a.qAfter), bounty: big(a.bounty) });
+    }
+  }
+  return found;
+}
