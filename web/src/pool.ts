@@ -150,12 +150,15 @@ export interface Rebalance {
   bounty: bigint;
 }
 
-/** `Rebalanced` events of the pool in the last `blocks` blocks, oldest first. */
-export async function recentRebalances(k: Keel, blocks = 300): Promise<Rebalance[]> {
-  const head = (await k.api.rpc.chain.getHeader()).number.toNumber();
-  const from = Math.max(k.deployment.block, head - blocks);
+/** The chain's best block number. */
+export async function head(k: Keel): Promise<number> {
+  return (await k.api.rpc.chain.getHeader()).number.toNumber();
+}
+
+/** The pool's `Rebalanced` events in blocks `from..=to`, oldest first. */
+export async function rebalancesIn(k: Keel, from: number, to: number): Promise<Rebalance[]> {
   const found: Rebalance[] = [];
-  for (let n = from; n <= head; n++) {
+  for (let n = Math.max(from, k.deployment.block); n <= to; n++) {
     const hash = await k.api.rpc.chain.getBlockHash(n);
     const records = (await (await k.api.at(hash)).query.system.events()) as unknown as EventRecord[];
     for (const record of records) {

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds and serves Keel's wallet dApp (web/) on 127.0.0.1.
+#
+#   scripts/web.sh [deployment.json]      default: target/deployment.json (from scripts/deploy.sh)
+#   KEEL_WEB_PORT=5173                    port to serve on
+#
+# It installs web/'s locked npm dependencies, copies the deployment record and the contracts'
+# metadata into web/public/keel/ (the app loads them from there), builds, and serves the build.
+# Start a node and deploy first: scripts/node.sh start && scripts/deploy.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEPLOYMENT="${1:-target/deployment.json}"
+PORT="${KEEL_WEB_PORT:-5173}"
+
+[ -f "$DEPLOYMENT" ] || { echo "no deployment record at $DEPLOYMENT: run scripts/deploy.sh first" >&2; exit 1; }
+for c in keel_pool keel_token keel_oracle; do
+  [ -f "target/ink/$c/$c.json" ] || { echo "no metadata for $c: run scripts/build.sh first" >&2; exit 1; }
+done
+
+echo "==> npm dependencies (web/package-lock.json)"
+(cd web && npm install --no-save --no-audit --no-fund --loglevel=error)
+echo "==> deployment and metadata into web/public/keel/"
+mkdir -p web/public/keel
+cp "$DEPLOYMENT" web/public/keel/deployment.json
+for c in keel_pool keel_token keel_oracle; do cp "target/ink/$c/$c.json" web/public/keel/; done
+echo "==> build"
+(cd web && npx --no-install tsc --noEmit && npx --no-install vite build --logLevel warn)
+echo "==> serving on http://127.0.0.1:$PORT (Ctrl-C stops)"
+cd web && exec npx --no-install vite preview --host 127.0.0.1 --port "$PORT" --strictPort

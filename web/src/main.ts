@@ -1,0 +1,92 @@
+// Keel's wallet dApp: connects to the node in the deployment record, picks an account (a browser
+// extension's, or on a dev chain a dev key), and shows the swap, liquidity and health pages,
+// refreshed on every new block. Every failure people meet ends in a visible, plain banner.
+
+import "./style.css";
+import { devAccounts, extensionAccounts, type Account } from "./accounts";
+import { Unreachable } from "./chain";
+import type { Ctx, Page } from "./context";
+import { loadBundle } from "./deployment";
+import { healthPage } from "./pages/health";
+import { liquidityPage } from "./pages/liquidity";
+import { swapPage } from "./pages/swap";
+import { open, type Keel } from "./pool";
+import { h } from "./ui";
+
+const app = document.getElementById("app")!;
+const banners = h("div", { "data-testid": "banners" });
+
+function banner(tone: "error" | "info", text: string, testid: string): void {
+  banners.querySelector(`[data-testid="${testid}"]`)?.remove();
+  banners.append(h("div", { class: `banner ${tone}`, role: "alert", "data-testid": testid }, text));
+}
+
+function clearBanner(testid: string): void {
+  banners.querySelector(`[data-testid="${testid}"]`)?.remove();
+}
+
+async function accountsFor(keel: Keel): Promise<Account[]> {
+  const fromExtension = await extensionAccounts().catch(() => null);
+  if (fromExtension === null) {
+    banner("info", keel.dev
+      ? "No wallet extension found. On this development chain you can use a dev account below; elsewhere install polkadot.js, Talisman or SubWallet."
+      : "No wallet extension found. Install polkadot.js, Talisman or SubWallet to trade.", "no-extension");
+  }
+  return [...(fromExtension ?? []), ...(keel.dev ? await devAccounts() : [])];
+}
+
+async function start(): Promise<void> {
+  app.replaceChildren(banners);
+  let keel: Keel;
+  try {
+    const bundle = await loadBundle();
+    keel = await open(bundle);
+  } catch (e) {
+    const text = e instanceof Unreachable
+      ? `${e.message} Start it (scripts/node.sh start) and reload.`
+      : `Keel could not start: ${e instanceof Error ? e.message : String(e)}`;
+    banner("error", text, "unreachable");
+    return;
+  }
+  if (!keel.rightNetwork) {
+    banner("error", `Wrong network: this node's chain is not the one Keel was deployed to (genesis ${keel.deployment.genesis_hash.slice(0, 10)}…).`, "wrong-network");
+    return;
+  }
+  keel.api.on("disconnected", () => banner("error", "Lost the connection to the node; reconnecting…", "unreachable"));
+  keel.api.on("connected", () => clearBanner("unreachable"));
+
+  const accounts = await accountsFor(keel);
+  const picker = h("select", { "data-testid": "account" }, h("option", { value: "" }, "choose an account"),
+    ...accounts.map((a) => h("option", { value: a.address }, a.label)));
+  const tolerance = h("input", { "data-testid": "tolerance", value: "0.5", inputmode: "decimal", title: "slippage tolerance, %" });
+  const minutes = h("input", { "data-testid": "deadline", value: "20", inputmode: "numeric", title: "deadline, minutes" });
+  const ctx: Ctx = {
+    keel,
+    account: () => accounts.find((a) => a.address === picker.value),
+    settings: { toleranceBps: 50, deadlineMinutes: 20 },
+  };
+  tolerance.addEventListener("input", () => (ctx.settings.toleranceBps = Math.round(Number(tolerance.value) * 100)));
+  minutes.addEventListener("input", () => (ctx.settings.deadlineMinutes = Number(minutes.value)));
+
+  const pages: Record<string, Page> = { swap: swapPage(ctx), liquidity: liquidityPage(ctx), health: healthPage(ctx) };
+  const nav = h("nav", {}, ...Object.keys(pages).map((name) => h("a", { href: `#/${name}`, "data-testid": `nav-${name}` }, name[0].toUpperCase() + name.slice(1))));
+  const main = h("main");
+  const current = () => pages[location.hash.replace("#/", "")] ?? pages.swap;
+  const refresh = () => current().refresh().catch((e: unknown) => banner("error", `Could not read the pool: ${e instanceof Error ? e.message : String(e)}`, "read-failed"));
+  function show(): void {
+    main.replaceChildren(current().el);
+    nav.querySelectorAll("a").forEach((a) => a.classList.toggle("active", a.getAttribute("href") === `#/${location.hash.replace("#/", "") || "swap"}`));
+    void refresh();
+  }
+  app.replaceChildren(
+    h("header", {}, h("h1", {}, "Keel"), nav,
+      h("div", { class: "settings" }, "slippage %", tolerance, "deadline min", minutes),
+      h("div", { class: "account" }, picker)),
+    banners, main);
+  picker.addEventListener("change", () => void refresh());
+  window.addEventListener("hashchange", show);
+  show();
+  await keel.api.rpc.chain.subscribeNewHeads(() => void refresh());
+}
+
+void start();

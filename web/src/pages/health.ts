@@ -1,0 +1,87 @@
+// Pool health: reserves, inventory q on a gauge against its band, fee and k now, the oracle's
+// reading, and the last rebalances (from `Rebalanced` events) as a small chart.
+
+import type { Ctx, Page } from "../context";
+import { formatAmount, fromFixed18 } from "../lib/amount";
+import { describePoolError } from "../lib/errors";
+import { bands, head, inventory, marketStatus, rebalancesIn, reserves, type Rebalance } from "../pool";
+import { h, row } from "../ui";
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function svg(tag: string, attrs: Record<string, string | number>): SVGElement {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+}
+
+const pct = (v: bigint) => `${(fromFixed18(v) * 100).toFixed(2)}%`;
+
+/** q on a bar from -q_max to +q_max, with the trigger band marked. */
+function gauge(q: number, trigger: number, qMax: number): SVGElement {
+  const w = 320, x = (v: number) => ((Math.max(-qMax, Math.min(qMax, v)) + qMax) / (2 * qMax)) * w;
+  const g = svg("svg", { width: w, height: 40, viewBox: `0 0 ${w} 40`, "data-testid": "q-gauge", role: "img" });
+  g.append(svg("rect", { x: 0, y: 14, width: w, height: 12, fill: "#f3d9d9" }));
+  g.append(svg("rect", { x: x(-trigger), y: 14, width: x(trigger) - x(-trigger), height: 12, fill: "#d5ecd9" }));
+  g.append(svg("line", { x1: w / 2, x2: w / 2, y1: 10, y2: 30, stroke: "#888" }));
+  g.append(svg("rect", { x: x(q) - 2, y: 6, width: 4, height: 28, fill: Math.abs(q) > trigger ? "#b3261e" : "#1b6e34" }));
+  const title = svg("title", {});
+  title.textContent = `q = ${(q * 100).toFixed(2)}%, band ±${(trigger * 100).toFixed(1)}%, bound ±${(qMax * 100).toFixed(0)}%`;
+  g.append(title);
+  return g;
+}
+
+/** Each rebalance as a pair of bars: q before (grey) and after (green). */
+function chart(events: Rebalance[]): SVGElement {
+  const shown = events.slice(-20);
+  const w = 320, hgt = 90, slot = w / Math.max(shown.length, 1);
+  const top = Math.max(0.0001, ...shown.map((e) => Math.abs(fromFixed18(e.qBefore))));
+  const c = svg("svg", { width: w, height: hgt, viewBox: `0 0 ${w} ${hgt}`, "data-testid": "rebalance-chart", role: "img" });
+  c.append(svg("line", { x1: 0, x2: w, y1: hgt / 2, y2: hgt / 2, stroke: "#888" }));
+  shown.forEach((e, i) => {
+    for (const [j, v, fill] of [[0, e.qBefore, "#999"], [1, e.qAfter, "#1b6e34"]] as const) {
+      const len = (Math.abs(fromFixed18(v)) / top) * (hgt / 2 - 4);
+      const y = v >= 0n ? hgt / 2 - len : hgt / 2;
+      c.append(svg("rect", { x: i * slot + 2 + j * (slot / 2 - 2), y, width: Math.max(1, slot / 2 - 3), height: Math.max(1, len), fill }));
+    }
+  });
+  return c;
+}
+
+export function healthPage(ctx: Ctx): Page {
+  const { keel } = ctx;
+  const d = keel.deployment.decimals;
+  const sym = keel.symbols;
+  const body = h("div");
+  const events: Rebalance[] = [];
+  let scanned = keel.deployment.block - 1;
+
+  async function refresh(): Promise<void> {
+    const [pair, q, market, b, tip] = await Promise.all([reserves(keel), inventory(keel), marketStatus(keel), bands(keel), head(keel)]);
+    events.push(...(await rebalancesIn(keel, scanned + 1, tip)));
+    scanned = tip;
+    const qv = "ok" in q ? fromFixed18(q.ok) : 0;
+    const list = h("ol", { class: "events" }, ...events.slice(-5).reverse().map((e) =>
+      h("li", {}, `block ${e.block}: epoch ${e.epoch}, q ${pct(e.qBefore)} → ${pct(e.qAfter)}, bounty ${formatAmount(e.bounty, d)} ${sym.quote}`)));
+    body.replaceChildren(
+      row("Reserves", `${formatAmount(pair[0], d)} ${sym.base} · ${formatAmount(pair[1], d)} ${sym.quote}`, "health-reserves"),
+      row("Inventory q", "ok" in q ? pct(q.ok) : describePoolError(q.err), "health-q"),
+      gauge(qv, fromFixed18(b.trigger), fromFixed18(b.qMax)),
+      ...("ok" in market
+        ? [
+            row("Oracle price", `${formatAmount(market.ok.price, 18)} ${sym.quote}/${sym.base}`, "health-price"),
+            row("Oracle volatility", `${(fromFixed18(market.ok.volatility) * 100).toFixed(1)}%/yr`),
+            row("Oracle age", `${(market.ok.ageMs / 1000).toFixed(1)} s${market.ok.stale ? " (stale)" : ""}`, "health-age"),
+            row("Fee now", `${(fromFixed18(market.ok.fee) * 10_000).toFixed(2)} bps`, "health-fee"),
+            row("k now", fromFixed18(market.ok.k).toFixed(3)),
+          ]
+        : [row("Market", describePoolError(market.err), "health-market-error")]),
+      h("h3", {}, `Rebalances (${events.length})`),
+      events.length ? chart(events) : h("p", { class: "muted" }, "No rebalance since the deployment."),
+      list,
+    );
+  }
+
+  const el = h("section", { class: "card", "data-testid": "page-health" }, h("h2", {}, "Pool health"), body);
+  return { el, refresh };
+}
