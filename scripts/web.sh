@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds and serves Keel's wallet dApp (web/) on 127.0.0.1.
 #
-#   scripts/web.sh [deployment.json]      default: target/deployment.json (from scripts/deploy.sh)
-#   KEEL_WEB_PORT=5173                    port to serve on
+#   scripts/web.sh [--build-only] [deployment.json]   default: target/deployment.json
+#   KEEL_WEB_PORT=5173                                port to serve on
 #
 # It installs web/'s locked npm dependencies, copies the deployment record and the contracts'
 # metadata into web/public/keel/ (the app loads them from there), builds, and serves the build.
@@ -10,6 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+BUILD_ONLY=false
+if [ "${1:-}" = "--build-only" ]; then BUILD_ONLY=true; shift; fi
 DEPLOYMENT="${1:-target/deployment.json}"
 PORT="${KEEL_WEB_PORT:-5173}"
 
@@ -26,5 +28,6 @@ cp "$DEPLOYMENT" web/public/keel/deployment.json
 for c in keel_pool keel_token keel_oracle; do cp "target/ink/$c/$c.json" web/public/keel/; done
 echo "==> build"
 (cd web && npx --no-install tsc --noEmit && npx --no-install vite build --logLevel warn)
+$BUILD_ONLY && exit 0
 echo "==> serving on http://127.0.0.1:$PORT (Ctrl-C stops)"
 cd web && exec npx --no-install vite preview --host 127.0.0.1 --port "$PORT" --strictPort

@@ -23,6 +23,7 @@ export function swapPage(ctx: Ctx): Page {
   const amount = h("input", { "data-testid": "swap-amount", inputmode: "decimal", placeholder: "0.0" });
   const pay = h("span"), receive = h("span"), fee = h("span"), impact = h("span"), poolFee = h("span");
   const balances = h("span", { "data-testid": "swap-balances" });
+  const quoteStatus = h("p", { class: "status", role: "status", "data-testid": "swap-quote-status" });
   const status = h("p", { class: "status", role: "status", "data-testid": "swap-status" });
   const button = h("button", { "data-testid": "swap-submit" }, "Swap");
   let quote: Quote | undefined;
@@ -34,16 +35,16 @@ export function swapPage(ctx: Ctx): Page {
   async function requote(): Promise<void> {
     quote = undefined;
     [pay, receive, fee, impact].forEach((e) => (e.textContent = "–"));
-    if (amount.value.trim() === "") return;
+    if (amount.value.trim() === "") return say(quoteStatus, "");
     let units: bigint;
     try {
       units = parseAmount(amount.value, d);
     } catch (e) {
-      if (e instanceof AmountError) return say(status, e.message, "error");
+      if (e instanceof AmountError) return say(quoteStatus, e.message, "error");
       throw e;
     }
     const [market, q] = await Promise.all([marketStatus(keel), quoteSwap(keel, sellBase(), exactOut(), units)]);
-    if ("err" in q) return say(status, describePoolError(q.err), "error");
+    if ("err" in q) return say(quoteStatus, describePoolError(q.err), "error");
     quote = q.ok;
     const [tin, tout] = tokens();
     pay.textContent = `${formatAmount(q.ok.amountIn, d)} ${tin}`;
@@ -52,7 +53,7 @@ export function swapPage(ctx: Ctx): Page {
     if ("ok" in market) {
       impact.textContent = `${priceImpactBps(sellBase(), q.ok.amountIn, q.ok.amountOut, market.ok.price).toFixed(2)} bps`;
     }
-    say(status, "");
+    say(quoteStatus, "");
   }
 
   async function submit(): Promise<void> {
@@ -119,6 +120,7 @@ export function swapPage(ctx: Ctx): Page {
     row("Fee", fee),
     row("Price impact vs oracle", impact, "swap-impact"),
     row("Pool fee now", poolFee, "swap-pool-fee"),
+    quoteStatus,
     button,
     status);
   return { el, refresh };

@@ -1,0 +1,173 @@
+// The wallet dApp end to end: headless Chromium (Debian's, driven by playwright-core) against a
+// contracts node that scripts/e2e-web.sh started and deployed Keel to. Each step checks the
+// screen and, through its own polkadot.js connection, the chain.
+//
+// Env: KEEL_WEB_URL (the served app), KEEL_NODE_URL, KEEL_DEPLOYMENT (the record), KEEL_SHOTS
+// (a directory for screenshots), KEEL_STOP_NODE (a shell command that stops the node).
+
+import { execSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import assert from "node:assert/strict";
+import { ApiPromise, WsProvider } from "@polkadot/api";
+import { ContractPromise } from "@polkadot/api-contract";
+import { Keyring } from "@polkadot/keyring";
+import { cryptoWaitReady } from "@polkadot/util-crypto";
+import { chromium, type Page } from "playwright-core";
+import { send } from "../src/chain";
+import { formatAmount } from "../src/lib/amount";
+import { holdings, type Keel } from "../src/pool";
+
+const env = (name: string) => process.env[name] ?? assert.fail(`${name} is not set`);
+const WEB = env("KEEL_WEB_URL");
+const NODE = env("KEEL_NODE_URL");
+const SHOTS = env("KEEL_SHOTS");
+const deployment = JSON.parse(readFileSync(env("KEEL_DEPLOYMENT"), "utf8"));
+const metadata = (name: string) => JSON.parse(readFileSync(`public/keel/${name}.json`, "utf8"));
+const E18 = 10n ** 18n;
+
+const step = (text: string) => console.log(`==> ${text}`);
+
+/** The test's own view of the chain, through the app's typed reads. */
+async function chainView(): Promise<Keel> {
+  const api = await ApiPromise.create({ provider: new WsProvider(NODE), noInitWarn: true });
+  const c = deployment.contracts;
+  return {
+    api,
+    deployment,
+    pool: new ContractPromise(api, metadata("keel_pool"), c.pool),
+    base: new ContractPromise(api, metadata("keel_token"), c.base),
+    quote: new ContractPromise(api, metadata("keel_token"), c.quote),
+    symbols: { base: "BASE", quote: "QUOTE" },
+    dev: true,
+    rightNetwork: true,
+  };
+}
+
+async function text(page: Page, testid: string): Promise<string> {
+  return (await page.getByTestId(testid).textContent()) ?? "";
+}
+
+/** Waits until the status line `testid` says `wanted`; on timeout, fails with what it said. */
+async function expectStatus(page: Page, testid: string, wanted: string, timeout = 30_000): Promise<void> {
+  try {
+    await page.getByTestId(testid).filter({ hasText: wanted }).waitFor({ timeout });
+  } catch {
+    assert.fail(`${testid} never said "${wanted}"; it says "${await text(page, testid)}"`);
+  }
+}
+
+async function waitForChange(page: Page, testid: string, before: string): Promise<string> {
+  await page.waitForFunction(([id, old]) => {
+    const t = document.querySelector(`[data-testid="${id}"]`)?.textContent ?? "";
+    return t !== old && t !== "" && !t.includes("no account");
+  }, [testid, before] as const, { timeout: 20_000 });
+  return text(page, testid);
+}
+
+async function main(): Promise<void> {
+  await cryptoWaitReady();
+  const keel = await chainView();
+  const bob = new Keyring({ type: "sr25519" }).addFromUri("//Bob");
+  const alice = new Keyring({ type: "sr25519" }).addFromUri("//Alice");
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const page = await browser.newPage({ viewport: { width: 1000, height: 820 } });
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+
+  // New-head notifications can be held back, as if the page had not heard of a block yet.
+  let holdHeads = false;
+  await page.routeWebSocket(/127\.0\.0\.1/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => server.send(m));
+    server.onMessage((m) => {
+      if (holdHeads && typeof m === "string" && m.includes('"chain_newHead"')) return;
+      ws.send(m);
+    });
+  });
+
+  step("a swap lands and the balances on screen change");
+  await page.goto(`${WEB}/#/swap`);
+  await page.getByTestId("page-swap").waitFor();
+  await page.getByTestId("account").selectOption({ label: "Bob (dev)" });
+  const shown = await waitForChange(page, "swap-balances", "");
+  const before = await holdings(keel, bob.address);
+  await page.getByTestId("swap-amount").fill("100");
+  await waitForChange(page, "swap-receive", "–");
+  await page.getByTestId("swap-submit").click();
+  await expectStatus(page, "swap-status", "Swapped in block", 30_000);
+  const after = await holdings(keel, bob.address);
+  assert.equal(before.base - after.base, 100n * E18, "Bob sold exactly 100 BASE");
+  assert.ok(after.quote > before.quote, "Bob received QUOTE");
+  const shownAfter = await waitForChange(page, "swap-balances", shown);
+  assert.ok(shownAfter.startsWith(`${formatAmount(after.base, 18)} BASE · ${formatAmount(after.quote, 18)} QUOTE`), `balances on screen: ${shownAfter}`);
+  await page.screenshot({ path: `${SHOTS}/swap.png` });
+
+  step("a swap with no slippage tolerance, after the price moved, shows the error and moves nothing");
+  await page.getByTestId("tolerance").fill("0");
+  await page.getByTestId("swap-amount").fill("200");
+  await waitForChange(page, "swap-receive", await text(page, "swap-receive"));
+  holdHeads = true;
+  // Alice (the deployer, who owns the tokens) mints herself base and sells it to the pool.
+  for (const [contract, message, args] of [
+    [keel.base, "mintTo", [alice.address, 5_000n * E18]],
+    [keel.base, "psp22::approve", [deployment.contracts.pool, 5_000n * E18]],
+  ] as const) {
+    const done = await send(contract, { pair: alice }, message, ...args);
+    assert.ok("block" in done, `${message}: ${JSON.stringify(done)}`);
+  }
+  const moved = await send(keel.pool, { pair: alice }, "swapExactIn", deployment.contracts.base, 5_000n * E18, 0n, alice.address, BigInt(Date.now() + 600_000));
+  assert.ok("block" in moved, `Alice's trade: ${JSON.stringify(moved)}`);
+  const untouched = await holdings(keel, bob.address);
+  await page.getByTestId("swap-submit").click();
+  await expectStatus(page, "swap-status", "slippage tolerance", 20_000);
+  assert.deepEqual(await holdings(keel, bob.address), untouched, "a refused swap changed Bob's balances");
+  await page.screenshot({ path: `${SHOTS}/swap-refused.png` });
+  holdHeads = false;
+  await page.getByTestId("tolerance").fill("0.5");
+
+  step("add liquidity, then remove it all");
+  await page.goto(`${WEB}/#/liquidity`);
+  await page.getByTestId("page-liquidity").waitFor();
+  const held = await waitForChange(page, "liq-holdings", "");
+  assert.match(held, / 0 shares$/, `before adding: ${held}`);
+  await page.getByTestId("add-base").fill("50");
+  await waitForChange(page, "add-quote", "–");
+  await page.getByTestId("add-submit").click();
+  await expectStatus(page, "liq-status", "Added in block", 60_000);
+  const shares = (await holdings(keel, bob.address)).shares;
+  assert.ok(shares > 0n, "Bob holds pool shares");
+  const withShares = await waitForChange(page, "liq-holdings", held);
+  assert.doesNotMatch(withShares, / 0 shares$/);
+  assert.notEqual(await text(page, "liq-share"), "0.0000%");
+  await page.screenshot({ path: `${SHOTS}/liquidity.png` });
+  await page.getByTestId("remove-all").click();
+  await page.getByTestId("remove-submit").click();
+  await expectStatus(page, "liq-status", "Removed in block", 30_000);
+  assert.equal((await holdings(keel, bob.address)).shares, 0n, "every share was burned");
+
+  step("pool health shows reserves, q and the oracle");
+  await page.goto(`${WEB}/#/health`);
+  await page.getByTestId("q-gauge").waitFor();
+  assert.match(await text(page, "health-price"), /^10 QUOTE\/BASE$/);
+  await page.screenshot({ path: `${SHOTS}/health.png` });
+
+  step("the node stops: the page says it cannot reach it");
+  await keel.api.disconnect();
+  execSync(env("KEEL_STOP_NODE"), { stdio: "inherit" });
+  await page.getByTestId("unreachable").waitFor({ timeout: 30_000 });
+  await page.reload();
+  await expectStatus(page, "unreachable", "does not answer", 30_000);
+  await page.screenshot({ path: `${SHOTS}/unreachable.png` });
+
+  assert.deepEqual(errors, [], "uncaught errors in the page");
+  await browser.close();
+  console.log("e2e-web: all steps passed");
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
