@@ -21,5 +21,6 @@ for c in keel_token keel_oracle keel_venue keel_pool; do
     break
   fi
 done
-cargo build --quiet -p keel-client --bin keel-client
+# Built with the keeper, as the e2e scripts do: one feature set, so the builds are shared.
+cargo build --quiet -p keel-client -p keel-keeper --bins
 target/debug/keel-client --url "$URL" deploy --plan "$PLAN" --out "$OUT"

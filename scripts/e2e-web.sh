@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The wallet dApp end to end in a real browser: starts a contracts node, deploys Keel, builds
-# and serves web/, and drives Debian's Chromium through web/e2e/run.ts (a swap lands; a swap
-# with no slippage room after the price moved is refused and moves nothing; add then remove
-# liquidity; pool health; the node stopped shows the unreachable banner). Exits non-zero on any
+# and serves web/, has a keeper land one rebalance, and drives Debian's Chromium through
+# web/e2e/run.ts (a swap lands; a swap with no slippage room after the price moved is refused
+# and moves nothing; add then remove liquidity; pool health with the rebalance in its chart; the
+# node stopped shows the unreachable banner). Exits non-zero on any
 # failure; screenshots go to target/web-e2e/.
 #
 # Needs the node (scripts/node.sh install), the contracts (scripts/build.sh) and chromium
@@ -27,7 +28,7 @@ SERVER_PID=""
 
 cleanup() {
   local rc=$?
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -n "$SERVER_PID" ] && kill -- -"$SERVER_PID" 2>/dev/null || true
   scripts/node.sh stop >/dev/null || true
   if [ "$rc" -ne 0 ]; then
     echo "e2e-web: FAILED (exit $rc); node log and server log kept in $WORK" >&2
@@ -37,16 +38,45 @@ cleanup() {
 }
 trap cleanup EXIT
 
+for c in keel_token keel_oracle keel_venue keel_pool; do
+  [ -f "target/ink/$c/$c.wasm" ] || scripts/build.sh
+done
+# The same package set as e2e-node.sh, so the two share one build of keel-client.
+say "building keel-client"
+cargo build --quiet -p keel-client -p keel-keeper --bins
 say "starting the node"
 scripts/node.sh start
 say "deploying"
-KEEL_NODE_URL="$URL" scripts/deploy.sh deploy/local.toml "$DEPLOYMENT"
+target/debug/keel-client --url "$URL" deploy --plan deploy/local.toml --out "$DEPLOYMENT"
+say "a rebalance for the health page's history: drift past the trigger, one keeper pass"
+client() { target/debug/keel-client --url "$URL" "$@"; }
+client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
+client drift --slice 1000 --max-swaps 40 --deployment "$DEPLOYMENT"
+cat >"$WORK/keeper.toml" <<TOML
+[chain]
+backend = "node"
+
+[node]
+url = "$URL"
+deployment = "$DEPLOYMENT"
+signer = "//Charlie"
+poll_ms = 1000
+confirm_timeout_ms = 30000
+TOML
+target/debug/keel-keeper run --config "$WORK/keeper.toml" --passes 1 >"$WORK/keeper.log" 2>&1 || { cat "$WORK/keeper.log"; exit 1; }
+grep -q "rebalanced" "$WORK/keeper.log" || { cat "$WORK/keeper.log"; echo "e2e-web: the keeper did not rebalance" >&2; exit 1; }
+client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
+
 say "building web/"
 scripts/web.sh --build-only "$DEPLOYMENT"
 say "serving web/ on 127.0.0.1:$WEB_PORT"
-(cd web && exec npx --no-install vite preview --host 127.0.0.1 --port "$WEB_PORT" --strictPort) >"$WORK/server.log" 2>&1 &
+# In a process group of its own: npx starts vite as a child, and the cleanup stops both.
+setsid bash -c 'cd web && exec npx --no-install vite preview --host 127.0.0.1 --port "$1" --strictPort' _ "$WEB_PORT" \
+  >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$WEB_PORT/" >/dev/null && break; sleep 0.2; done
+curl -fs "http://127.0.0.1:$WEB_PORT/keel/deployment.json" | cmp -s - "$DEPLOYMENT" \
+  || { echo "e2e-web: 127.0.0.1:$WEB_PORT does not serve this deployment (another server on the port?)" >&2; exit 1; }
 mkdir -p target/web-e2e
 say "driving Chromium ($CHROMIUM)"
 (cd web && KEEL_WEB_URL="http://127.0.0.1:$WEB_PORT" KEEL_NODE_URL="$URL" KEEL_DEPLOYMENT="$DEPLOYMENT" \

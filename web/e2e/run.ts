@@ -148,10 +148,12 @@ async function main(): Promise<void> {
   await expectStatus(page, "liq-status", "Removed in block", 30_000);
   assert.equal((await holdings(keel, bob.address)).shares, 0n, "every share was burned");
 
-  step("pool health shows reserves, q and the oracle");
+  step("pool health shows reserves, q, the oracle and the keeper's rebalance");
   await page.goto(`${WEB}/#/health`);
   await page.getByTestId("q-gauge").waitFor();
   assert.match(await text(page, "health-price"), /^10 QUOTE\/BASE$/);
+  await page.getByTestId("rebalance-chart").waitFor({ timeout: 30_000 });
+  assert.match(await text(page, "rebalance-list"), /epoch 1, q 5\.\d\d% → 1\.00%/);
   await page.screenshot({ path: `${SHOTS}/health.png` });
 
   step("the node stops: the page says it cannot reach it");

@@ -61,7 +61,7 @@ export function healthPage(ctx: Ctx): Page {
     events.push(...(await rebalancesIn(keel, scanned + 1, tip)));
     scanned = tip;
     const qv = "ok" in q ? fromFixed18(q.ok) : 0;
-    const list = h("ol", { class: "events" }, ...events.slice(-5).reverse().map((e) =>
+    const list = h("ol", { class: "events", "data-testid": "rebalance-list" }, ...events.slice(-5).reverse().map((e) =>
       h("li", {}, `block ${e.block}: epoch ${e.epoch}, q ${pct(e.qBefore)} → ${pct(e.qAfter)}, bounty ${formatAmount(e.bounty, d)} ${sym.quote}`)));
     body.replaceChildren(
       row("Reserves", `${formatAmount(pair[0], d)} ${sym.base} · ${formatAmount(pair[1], d)} ${sym.quote}`, "health-reserves"),
