@@ -8,38 +8,12 @@
 # Runs on its own ports (RPC 19944, p2p 30555) and state directory, beside any node of yours.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-start=$(date +%s)
-say() { printf '\n[%4ss] ==> %s\n' "$(( $(date +%s) - start ))" "$*"; }
-
-export KEEL_NODE_PORT="${KEEL_E2E_PORT:-19944}"
-export KEEL_NODE_P2P_PORT="${KEEL_E2E_P2P_PORT:-30555}"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/keel-e2e.XXXXXX")"
-export KEEL_NODE_DIR="$WORK/node"
+E2E_NAME=e2e-node
+# shellcheck source=e2e-lib.sh
+source scripts/e2e-lib.sh "${KEEL_E2E_PORT:-19944}" "${KEEL_E2E_P2P_PORT:-30555}"
 # The chain outlives a node restart, which the last phase does to the keeper.
 export KEEL_NODE_BASE_PATH="$WORK/chain"
-URL="ws://127.0.0.1:$KEEL_NODE_PORT"
-DEPLOYMENT="$WORK/deployment.json"
 PLAN="$WORK/plan.toml"
-client() { target/debug/keel-client --url "$URL" "$@"; }
-
-cleanup() {
-  local rc=$?
-  scripts/node.sh stop >/dev/null || true
-  if [ "$rc" -ne 0 ]; then
-    echo "e2e-node: FAILED (exit $rc); node log and keeper logs kept in $WORK" >&2
-  else
-    rm -rf "$WORK"
-  fi
-}
-trap cleanup EXIT
-
-scripts/node.sh path >/dev/null || { echo "e2e-node: the node is not installed (scripts/node.sh install)" >&2; exit 1; }
-for c in keel_token keel_oracle keel_venue keel_pool; do
-  [ -f "target/ink/$c/$c.wasm" ] || scripts/build.sh
-done
-
-say "building keel-client and keel-keeper"
-cargo build --quiet -p keel-client -p keel-keeper --bins
 
 say "starting the node"
 scripts/node.sh start

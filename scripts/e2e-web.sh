@@ -10,46 +10,20 @@
 # (apt install chromium). Runs on its own ports (RPC 19945, p2p 30556, web 15173).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-start=$(date +%s)
-say() { printf '\n[%4ss] ==> %s\n' "$(( $(date +%s) - start ))" "$*"; }
-
 CHROMIUM="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}"
 [ -n "$CHROMIUM" ] || { echo "e2e-web: chromium is not installed (apt install chromium)" >&2; exit 1; }
-scripts/node.sh path >/dev/null || { echo "e2e-web: the node is not installed (scripts/node.sh install)" >&2; exit 1; }
-
-export KEEL_NODE_PORT="${KEEL_E2E_WEB_PORT:-19945}"
-export KEEL_NODE_P2P_PORT="${KEEL_E2E_WEB_P2P_PORT:-30556}"
+E2E_NAME=e2e-web
+# shellcheck source=e2e-lib.sh
+source scripts/e2e-lib.sh "${KEEL_E2E_WEB_PORT:-19945}" "${KEEL_E2E_WEB_P2P_PORT:-30556}"
 WEB_PORT="${KEEL_E2E_WEB_HTTP_PORT:-15173}"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/keel-e2e-web.XXXXXX")"
-export KEEL_NODE_DIR="$WORK/node"
-URL="ws://127.0.0.1:$KEEL_NODE_PORT"
-DEPLOYMENT="$WORK/deployment.json"
 SERVER_PID=""
+e2e_stop_extra() { [ -z "$SERVER_PID" ] || kill -- -"$SERVER_PID" 2>/dev/null; }
 
-cleanup() {
-  local rc=$?
-  [ -n "$SERVER_PID" ] && kill -- -"$SERVER_PID" 2>/dev/null || true
-  scripts/node.sh stop >/dev/null || true
-  if [ "$rc" -ne 0 ]; then
-    echo "e2e-web: FAILED (exit $rc); node log and server log kept in $WORK" >&2
-  else
-    rm -rf "$WORK"
-  fi
-}
-trap cleanup EXIT
-
-for c in keel_token keel_oracle keel_venue keel_pool; do
-  [ -f "target/ink/$c/$c.wasm" ] || scripts/build.sh
-done
-# The same package set as e2e-node.sh, so the two share one build of keel-client.
-say "building keel-client"
-cargo build --quiet -p keel-client -p keel-keeper --bins
 say "starting the node"
 scripts/node.sh start
 say "deploying"
-target/debug/keel-client --url "$URL" deploy --plan deploy/local.toml --out "$DEPLOYMENT"
+client deploy --plan deploy/local.toml --out "$DEPLOYMENT"
 say "a rebalance for the health page's history: drift past the trigger, one keeper pass"
-client() { target/debug/keel-client --url "$URL" "$@"; }
 client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
 client drift --slice 1000 --max-swaps 40 --deployment "$DEPLOYMENT"
 cat >"$WORK/keeper.toml" <<TOML

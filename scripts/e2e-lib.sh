@@ -1,0 +1,39 @@
+# Sourced by the end-to-end scripts: timing, a scratch directory, a node on ports of their own,
+# the binaries built, and a cleanup that stops the node (and whatever `e2e_stop_extra` stops) and
+# keeps the scratch directory when the run failed.
+#
+#   E2E_NAME=e2e-x; source scripts/e2e-lib.sh <rpc port> <p2p port>
+# Defines: say, client, WORK, URL, DEPLOYMENT; exports the KEEL_NODE_* settings node.sh reads.
+
+start=$(date +%s)
+say() { printf '\n[%4ss] ==> %s\n' "$(( $(date +%s) - start ))" "$*"; }
+
+export KEEL_NODE_PORT="$1"
+export KEEL_NODE_P2P_PORT="$2"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/keel-$E2E_NAME.XXXXXX")"
+export KEEL_NODE_DIR="$WORK/node"
+URL="ws://127.0.0.1:$KEEL_NODE_PORT"
+DEPLOYMENT="$WORK/deployment.json"
+client() { target/debug/keel-client --url "$URL" "$@"; }
+
+e2e_stop_extra() { :; }
+e2e_cleanup() {
+  local rc=$?
+  e2e_stop_extra || true
+  scripts/node.sh stop >/dev/null || true
+  if [ "$rc" -ne 0 ]; then
+    echo "$E2E_NAME: FAILED (exit $rc); the node's and the run's logs are kept in $WORK" >&2
+  else
+    rm -rf "$WORK"
+  fi
+}
+trap e2e_cleanup EXIT
+
+scripts/node.sh path >/dev/null || { echo "$E2E_NAME: the node is not installed (scripts/node.sh install)" >&2; exit 1; }
+for c in keel_token keel_oracle keel_venue keel_pool; do
+  [ -f "target/ink/$c/$c.wasm" ] || scripts/build.sh
+done
+
+# One package set for every script (deploy.sh too), so they share one build.
+say "building keel-client and keel-keeper"
+cargo build --quiet -p keel-client -p keel-keeper --bins
