@@ -15,7 +15,7 @@ import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { chromium, type Page } from "playwright-core";
 import { send } from "../src/chain";
 import { formatAmount } from "../src/lib/amount";
-import { holdings, type Keel } from "../src/pool";
+import { allowance, holdings, type Keel } from "../src/pool";
 
 const env = (name: string) => process.env[name] ?? assert.fail(`${name} is not set`);
 const WEB = env("KEEL_WEB_URL");
@@ -26,6 +26,8 @@ const metadata = (name: string) => JSON.parse(readFileSync(`public/keel/${name}.
 const E18 = 10n ** 18n;
 
 const step = (text: string) => console.log(`==> ${text}`);
+/** The page's console errors and warnings, printed if the run fails. */
+const consoleLines: string[] = [];
 
 /** The test's own view of the chain, through the app's typed reads. */
 async function chainView(): Promise<Keel> {
@@ -76,6 +78,9 @@ async function main(): Promise<void> {
   const page = await browser.newPage({ viewport: { width: 1000, height: 820 } });
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") consoleLines.push(`${m.type()}: ${m.text()}`);
+  });
 
   // New-head notifications can be held back, as if the page had not heard of a block yet.
   let holdHeads = false;
@@ -148,6 +153,25 @@ async function main(): Promise<void> {
   await expectStatus(page, "liq-status", "Removed in block", 30_000);
   assert.equal((await holdings(keel, bob.address)).shares, 0n, "every share was burned");
 
+  step("a first-time trader: too large a swap is stopped for the balance, then the approval and the swap go through");
+  const charlie = new Keyring({ type: "sr25519" }).addFromUri("//Charlie");
+  const minted = await send(keel.base, { pair: alice }, "mintTo", charlie.address, 1_000n * E18);
+  assert.ok("block" in minted, `mint for Charlie: ${JSON.stringify(minted)}`);
+  assert.equal(await allowance(keel, keel.base, charlie.address), 0n, "Charlie starts with no approval");
+  await page.goto(`${WEB}/#/swap`);
+  await page.getByTestId("page-swap").waitFor();
+  await page.getByTestId("account").selectOption({ label: "Charlie (dev)" });
+  await page.getByTestId("swap-amount").fill("5000");
+  await waitForChange(page, "swap-receive", "–");
+  await page.getByTestId("swap-submit").click();
+  await expectStatus(page, "swap-status", "Insufficient balance", 10_000);
+  await page.getByTestId("swap-amount").fill("10");
+  await waitForChange(page, "swap-receive", await text(page, "swap-receive"));
+  await page.getByTestId("swap-submit").click();
+  await expectStatus(page, "swap-status", "Swapped in block", 60_000);
+  // He started with no approval, so the swap landing means the app approved the pool first.
+  assert.equal((await holdings(keel, charlie.address)).base, 990n * E18, "Charlie sold 10 BASE");
+
   step("pool health shows reserves, q, the oracle and the keeper's rebalance");
   await page.goto(`${WEB}/#/health`);
   await page.getByTestId("q-gauge").waitFor();
@@ -171,5 +195,6 @@ async function main(): Promise<void> {
 
 main().catch((e) => {
   console.error(e);
+  console.error(`the page's console (errors and warnings):\n${consoleLines.slice(-30).join("\n")}`);
   process.exit(1);
 });

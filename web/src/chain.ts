@@ -6,7 +6,7 @@ import { ApiPromise, WsProvider } from "@polkadot/api";
 import { ContractPromise } from "@polkadot/api-contract";
 import type { Signer } from "@polkadot/api/types";
 import type { KeyringPair } from "@polkadot/keyring/types";
-import type { WeightV2 } from "@polkadot/types/interfaces";
+import type { ExtrinsicStatus, WeightV2 } from "@polkadot/types/interfaces";
 
 export class Unreachable extends Error {}
 
@@ -70,6 +70,18 @@ export type Sent = { block: string } | { refused: unknown } | { failed: string }
  * gas plus 20%, and resolves once it is in a block.
  */
 export async function send(contract: ContractPromise, who: Signing, message: string, ...args: unknown[]): Promise<Sent> {
+  return sendWatched(contract, who, () => undefined, message, ...args);
+}
+
+/** As [`send`], reporting each step (dry-run, signing, the pool's status) to `progress`. */
+export async function sendWatched(
+  contract: ContractPromise,
+  who: Signing,
+  progress: (step: string) => void,
+  message: string,
+  ...args: unknown[]
+): Promise<Sent> {
+  progress("dry-run");
   const api = contract.api as ApiPromise;
   const address = addressOf(who);
   const dry = await contract.query[message](address, { gasLimit: maxWeight(api), storageDepositLimit: null }, ...args);
@@ -83,13 +95,34 @@ export async function send(contract: ContractPromise, who: Signing, message: str
   }) as WeightV2;
   const storageDepositLimit = dry.storageDeposit.isCharge ? dry.storageDeposit.asCharge : null;
   const tx = contract.tx[message]({ gasLimit, storageDepositLimit }, ...args);
+  progress("signing");
   return new Promise<Sent>((resolve) => {
-    const watch = ({ status, dispatchError }: { status: { isInBlock: boolean; asInBlock: { toHex(): string } }; dispatchError?: unknown }) => {
-      if (dispatchError) resolve({ failed: describeDispatch(api, dispatchError) });
-      else if (status.isInBlock) resolve({ block: status.asInBlock.toHex() });
+    // Status updates keep coming after the outcome (Finalized after InBlock): only the first
+    // outcome counts, and nothing is reported after it.
+    let done = false;
+    let unsubscribe: (() => void) | undefined;
+    const finish = (sent: Sent) => {
+      if (done) return;
+      done = true;
+      unsubscribe?.();
+      resolve(sent);
+    };
+    const watch = ({ status, dispatchError }: { status: ExtrinsicStatus; dispatchError?: unknown }) => {
+      if (done) return;
+      progress(status.type);
+      if (dispatchError) finish({ failed: describeDispatch(api, dispatchError) });
+      else if (status.isInBlock) finish({ block: status.asInBlock.toHex() });
+      // A chain that seals and finalises at once may report Finalized without InBlock first.
+      else if (status.isFinalized) finish({ block: status.asFinalized.toHex() });
+      else if (status.isInvalid || status.isDropped || status.isUsurped) {
+        finish({ failed: `the node did not include it (${status.type})` });
+      }
     };
     const sent = "pair" in who ? tx.signAndSend(who.pair, watch) : tx.signAndSend(who.address, { signer: who.signer }, watch);
-    sent.catch((e: unknown) => resolve({ failed: e instanceof Error ? e.message : String(e) }));
+    sent.then(
+      (unsub) => (done ? unsub() : (unsubscribe = unsub)),
+      (e: unknown) => finish({ failed: e instanceof Error ? e.message : String(e) }),
+    );
   });
 }
 

@@ -48,8 +48,8 @@ export function liquidityPage(ctx: Ctx): Page {
     try {
       await action();
     } catch (e) {
-      if (e instanceof AmountError || e instanceof LimitError) say(status, e.message, "error");
-      else throw e;
+      const known = e instanceof AmountError || e instanceof LimitError;
+      say(status, known ? e.message : `Something went wrong: ${e instanceof Error ? e.message : String(e)}`, "error");
     } finally {
       button.disabled = false;
       await refresh();

@@ -1,7 +1,7 @@
 // Swap: direction, exact in or out, a live quote with fee and price impact against the oracle,
 // and the trader's slippage and deadline limits; approval of the token is part of the flow.
 
-import { send } from "../chain";
+import { sendWatched } from "../chain";
 import type { Ctx, Page } from "../context";
 import { formatAmount, parseAmount, AmountError } from "../lib/amount";
 import { describePoolError } from "../lib/errors";
@@ -32,7 +32,12 @@ export function swapPage(ctx: Ctx): Page {
   const exactOut = () => mode.value === "out";
   const tokens = () => (sellBase() ? [sym.base, sym.quote] : [sym.quote, sym.base]);
 
+  // Quotes race: one asked for on a new block may answer after one asked for on a keystroke.
+  // Only the latest request may set the quote.
+  let latest = 0;
+
   async function requote(): Promise<void> {
+    const mine = ++latest;
     quote = undefined;
     [pay, receive, fee, impact].forEach((e) => (e.textContent = "–"));
     if (amount.value.trim() === "") return say(quoteStatus, "");
@@ -44,6 +49,7 @@ export function swapPage(ctx: Ctx): Page {
       throw e;
     }
     const [market, q] = await Promise.all([marketStatus(keel), quoteSwap(keel, sellBase(), exactOut(), units)]);
+    if (mine !== latest) return;
     if ("err" in q) return say(quoteStatus, describePoolError(q.err), "error");
     quote = q.ok;
     const [tin, tout] = tokens();
@@ -60,18 +66,20 @@ export function swapPage(ctx: Ctx): Page {
     const account = ctx.account();
     if (!account) return say(status, "Choose an account first.", "error");
     if (!quote) await requote();
-    if (!quote) return;
+    // Held for the whole flow: a new block re-quotes (and resets `quote`) while this one signs.
+    const q = quote;
+    if (!q) return;
     const c = keel.deployment.contracts;
     const tokenIn = sellBase() ? c.base : c.quote;
     let limit: bigint, due: bigint;
     try {
-      limit = exactOut() ? maxIn(quote.amountIn, ctx.settings.toleranceBps) : minOut(quote.amountOut, ctx.settings.toleranceBps);
+      limit = exactOut() ? maxIn(q.amountIn, ctx.settings.toleranceBps) : minOut(q.amountOut, ctx.settings.toleranceBps);
       due = deadline(Date.now(), ctx.settings.deadlineMinutes);
     } catch (e) {
       if (e instanceof LimitError) return say(status, e.message, "error");
       throw e;
     }
-    const spend = exactOut() ? limit : quote.amountIn;
+    const spend = exactOut() ? limit : q.amountIn;
     const held = await holdings(keel, account.address);
     if ((sellBase() ? held.base : held.quote) < spend) {
       return say(status, `Insufficient balance: this needs ${formatAmount(spend, d)} ${tokens()[0]}.`, "error");
@@ -82,10 +90,10 @@ export function swapPage(ctx: Ctx): Page {
       const token = sellBase() ? keel.base : keel.quote;
       const approved = await approveIfNeeded(keel, token, who, spend, (t) => say(status, t, "busy"));
       if (approved) return say(status, approved, "error");
-      say(status, "Sending the swap…", "busy");
-      const amountArg = exactOut() ? quote.amountOut : quote.amountIn;
+      const amountArg = exactOut() ? q.amountOut : q.amountIn;
       const message = exactOut() ? "swapExactOut" : "swapExactIn";
-      const sent = await send(keel.pool, who, message, tokenIn, amountArg, limit, account.address, due);
+      const step = (st: string) => say(status, `Sending the swap… (${st})`, "busy");
+      const sent = await sendWatched(keel.pool, who, step, message, tokenIn, amountArg, limit, account.address, due);
       const text = describeSent(sent, "Swapped");
       say(status, text, "block" in sent ? "ok" : "error");
       await refresh();
@@ -109,7 +117,9 @@ export function swapPage(ctx: Ctx): Page {
 
   for (const el of [direction, mode]) el.addEventListener("change", () => void requote());
   amount.addEventListener("input", () => void requote());
-  button.addEventListener("click", () => void submit());
+  button.addEventListener("click", () =>
+    submit().catch((e: unknown) => say(status, `Something went wrong: ${e instanceof Error ? e.message : String(e)}`, "error")),
+  );
 
   const el = h("section", { class: "card", "data-testid": "page-swap" },
     h("h2", {}, "Swap"),

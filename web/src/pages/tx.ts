@@ -2,7 +2,7 @@
 // plain words for how a transaction ended.
 
 import type { ContractPromise } from "@polkadot/api-contract";
-import { send, type Sent, type Signing, addressOf } from "../chain";
+import { sendWatched, type Sent, type Signing, addressOf } from "../chain";
 import { describePoolError } from "../lib/errors";
 import { allowance, type Keel } from "../pool";
 
@@ -15,8 +15,8 @@ export async function approveIfNeeded(
   progress: (text: string) => void,
 ): Promise<string | null> {
   if ((await allowance(keel, token, addressOf(who))) >= amount) return null;
-  progress("Approving the pool to move your tokens…");
-  const sent = await send(token, who, "psp22::approve", keel.deployment.contracts.pool, amount);
+  const step = (st: string) => progress(`Approving the pool to move your tokens… (${st})`);
+  const sent = await sendWatched(token, who, step, "psp22::approve", keel.deployment.contracts.pool, amount);
   return "block" in sent ? null : describeSent(sent, "Approved");
 }
 
