@@ -180,6 +180,16 @@ async function main(): Promise<void> {
   assert.match(await text(page, "rebalance-list"), /epoch 1, q 5\.\d\d% → 1\.00%/);
   await page.screenshot({ path: `${SHOTS}/health.png` });
 
+  step("a deployment record from another chain: the page says it is the wrong network");
+  const other = await browser.newPage();
+  await other.route("**/keel/deployment.json", (route) =>
+    route.fulfill({ json: { ...deployment, genesis_hash: `0x${"ab".repeat(32)}` } }),
+  );
+  await other.goto(`${WEB}/#/swap`);
+  await expectStatus(other, "wrong-network", "Wrong network");
+  assert.equal(await other.getByTestId("page-swap").count(), 0, "no page is shown on the wrong network");
+  await other.close();
+
   step("the node stops: the page says it cannot reach it");
   await keel.api.disconnect();
   execSync(env("KEEL_STOP_NODE"), { stdio: "inherit" });
