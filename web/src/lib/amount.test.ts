@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AmountError, formatAmount, parseAmount } from "./amount";
+import { AmountError, formatAmount, formatBps, parseAmount } from "./amount";
 
 const E18 = 10n ** 18n;
 
@@ -40,5 +40,12 @@ describe("formatAmount", () => {
   it("round-trips what it shows", () => {
     const units = parseAmount("98,765.4321", 18);
     expect(formatAmount(units, 18)).toBe("98,765.4321");
+  });
+});
+
+describe("formatBps", () => {
+  it("shows a 1e18 rate in basis points", () => {
+    expect(formatBps(1_240_000_000_000_000n)).toBe("12.40 bps");
+    expect(formatBps(0n)).toBe("0.00 bps");
   });
 });

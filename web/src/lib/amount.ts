@@ -42,3 +42,8 @@ export function formatAmount(units: bigint, decimals: number, maxFraction = 4): 
 export function fromFixed18(value: bigint): number {
   return Number(value) / 1e18;
 }
+
+/** A 1e18 fixed-point rate (a fee) in basis points, two decimals: "12.40 bps". */
+export function formatBps(rate: bigint): string {
+  return `${(fromFixed18(rate) * 10_000).toFixed(2)} bps`;
+}

@@ -2,7 +2,7 @@
 // reading, and the last rebalances (from `Rebalanced` events) as a small chart.
 
 import type { Ctx, Page } from "../context";
-import { formatAmount, fromFixed18 } from "../lib/amount";
+import { formatAmount, formatBps, fromFixed18 } from "../lib/amount";
 import { describePoolError } from "../lib/errors";
 import { bands, head, inventory, marketStatus, rebalancesIn, reserves, type Rebalance } from "../pool";
 import { h, row } from "../ui";
@@ -72,7 +72,7 @@ export function healthPage(ctx: Ctx): Page {
             row("Oracle price", `${formatAmount(market.ok.price, 18)} ${sym.quote}/${sym.base}`, "health-price"),
             row("Oracle volatility", `${(fromFixed18(market.ok.volatility) * 100).toFixed(1)}%/yr`),
             row("Oracle age", `${(market.ok.ageMs / 1000).toFixed(1)} s${market.ok.stale ? " (stale)" : ""}`, "health-age"),
-            row("Fee now", `${(fromFixed18(market.ok.fee) * 10_000).toFixed(2)} bps`, "health-fee"),
+            row("Fee now", formatBps(market.ok.fee), "health-fee"),
             row("k now", fromFixed18(market.ok.k).toFixed(3)),
           ]
         : [row("Market", describePoolError(market.err), "health-market-error")]),

@@ -3,10 +3,11 @@
 
 import { sendWatched } from "../chain";
 import type { Ctx, Page } from "../context";
-import { formatAmount, parseAmount, AmountError } from "../lib/amount";
+import { formatAmount, formatBps, parseAmount, AmountError } from "../lib/amount";
 import { describePoolError } from "../lib/errors";
 import { deadline, maxIn, minOut, priceImpactBps, LimitError } from "../lib/slippage";
-import { holdings, marketStatus, quoteSwap, type Quote } from "../pool";
+import type { Answer } from "../chain";
+import { holdings, marketStatus, quoteSwap, type MarketStatus, type Quote } from "../pool";
 import { h, row, say } from "../ui";
 import { approveIfNeeded, describeSent } from "./tx";
 
@@ -36,7 +37,8 @@ export function swapPage(ctx: Ctx): Page {
   // Only the latest request may set the quote.
   let latest = 0;
 
-  async function requote(): Promise<void> {
+  /** Re-prices the typed amount; `known` is a market status read this block, if any. */
+  async function requote(known?: Answer<MarketStatus>): Promise<void> {
     const mine = ++latest;
     quote = undefined;
     [pay, receive, fee, impact].forEach((e) => (e.textContent = "–"));
@@ -48,7 +50,7 @@ export function swapPage(ctx: Ctx): Page {
       if (e instanceof AmountError) return say(quoteStatus, e.message, "error");
       throw e;
     }
-    const [market, q] = await Promise.all([marketStatus(keel), quoteSwap(keel, sellBase(), exactOut(), units)]);
+    const [market, q] = await Promise.all([known ?? marketStatus(keel), quoteSwap(keel, sellBase(), exactOut(), units)]);
     if (mine !== latest) return;
     if ("err" in q) return say(quoteStatus, describePoolError(q.err), "error");
     quote = q.ok;
@@ -105,14 +107,14 @@ export function swapPage(ctx: Ctx): Page {
   async function refresh(): Promise<void> {
     const account = ctx.account();
     const market = await marketStatus(keel);
-    poolFee.textContent = "ok" in market ? `${(Number(market.ok.fee) / 1e14).toFixed(2)} bps` : describePoolError(market.err);
+    poolFee.textContent = "ok" in market ? formatBps(market.ok.fee) : describePoolError(market.err);
     if (account) {
       const held = await holdings(keel, account.address);
       balances.textContent = `${formatAmount(held.base, d)} ${sym.base} · ${formatAmount(held.quote, d)} ${sym.quote}`;
     } else {
       balances.textContent = "no account chosen";
     }
-    await requote();
+    await requote(market);
   }
 
   for (const el of [direction, mode]) el.addEventListener("change", () => void requote());
