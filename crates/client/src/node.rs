@@ -56,6 +56,8 @@ pub struct Node {
     pub(crate) nonces: HashMap<[u8; 32], u64>,
     /// The connection broke and has not been made again yet.
     lost: bool,
+    /// Connections made again after a loss, over this value's life.
+    reconnects: u64,
 }
 
 impl Node {
@@ -77,6 +79,7 @@ impl Node {
             pending: HashMap::new(),
             nonces: HashMap::new(),
             lost: false,
+            reconnects: 0,
         };
         node.ensure()?;
         Ok(node)
@@ -84,6 +87,11 @@ impl Node {
 
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// How many times the connection was made again after the node went away.
+    pub fn reconnects(&self) -> u64 {
+        self.reconnects
     }
 
     /// Connects if not connected, with backoff for up to `patience`.
@@ -110,6 +118,7 @@ impl Node {
             if self.lost {
                 tracing::info!(url = %self.url, after = ?started.elapsed(), "reconnected");
                 self.lost = false;
+                self.reconnects = self.reconnects.saturating_add(1);
             } else {
                 tracing::debug!(url = %self.url, "connected");
             }

@@ -7,6 +7,8 @@
 //!   execution; the keeper remembers the epochs it has landed, waits again for a transaction
 //!   that timed out before sending another, and before any resend re-reads the pool: if the epoch
 //!   moved, its earlier attempt (or a competitor's) already landed.
+//! - A dry-run or a transaction the pool answers with `StaleEpoch` means the same: that epoch was
+//!   rebalanced first. It ends the pass as "already done", not as a failure.
 //! - Retries, with bounded backoff, only on transport errors; a pool's refusal is final for this
 //!   pass and puts the pool into backoff, so a bad state is not hammered every block. A pass that
 //!   ends without a failure clears the record.
@@ -132,6 +134,7 @@ pub fn tick<C: Chain>(
     }
     match chain.dry_run_rebalance(pool.address, epoch) {
         Err(e) => return fail(pool, report, e, head.time_ms, settings, metrics),
+        Ok(Err(PoolError::StaleEpoch)) => return beaten(pool, report, epoch, metrics),
         Ok(Err(refusal)) => return refuse(pool, report, refusal, head.time_ms, settings, metrics),
         Ok(Ok(outcome)) if settings.dry_run => {
             report.action = Action::WouldRebalance(outcome);
@@ -167,7 +170,6 @@ fn recheck<C: Chain>(
     };
     if view.rebalancing.epoch != epoch {
         pool.done_below = pool.done_below.max(view.rebalancing.epoch);
-        pool.health.record_success();
         return Recheck::Stop(Action::AlreadyDone { epoch });
     }
     let now_ms = match chain.head() {
@@ -182,6 +184,7 @@ fn recheck<C: Chain>(
     }
     match chain.dry_run_rebalance(pool.address, epoch) {
         Ok(Ok(_)) => Recheck::Go,
+        Ok(Err(PoolError::StaleEpoch)) => Recheck::Stop(Action::AlreadyDone { epoch }),
         Ok(Err(refusal)) => Recheck::Stop(Action::Refused(refusal)),
         Err(e) => Recheck::Error(e),
     }
@@ -209,6 +212,7 @@ fn submit<C: Chain>(
                 Recheck::Stop(Action::Refused(refusal)) => {
                     return refuse(pool, report, refusal, now_ms, settings, metrics)
                 }
+                Recheck::Stop(Action::AlreadyDone { .. }) => return beaten(pool, report, epoch, metrics),
                 Recheck::Stop(action) => {
                     report.action = action;
                     return report;
@@ -223,10 +227,10 @@ fn submit<C: Chain>(
         let tx = match pending.take() {
             Some(tx) => Ok(tx),
             None => {
-                report.submissions = report.submissions.saturating_add(1);
                 if let Some(m) = metrics {
-                    m.submitted(&pool.name);
+                    m.submitted(&pool.name, report.submissions > 0);
                 }
+                report.submissions = report.submissions.saturating_add(1);
                 chain.submit_rebalance(pool.address, epoch)
             }
         };
@@ -252,11 +256,7 @@ fn submit<C: Chain>(
                         };
                         report
                     }
-                    Err(PoolError::StaleEpoch) => {
-                        pool.done_below = pool.done_below.max(epoch.saturating_add(1));
-                        report.action = Action::AlreadyDone { epoch };
-                        report
-                    }
+                    Err(PoolError::StaleEpoch) => beaten(pool, report, epoch, metrics),
                     Err(refusal) => refuse(pool, report, refusal, now_ms, settings, metrics),
                 };
             }
@@ -267,6 +267,18 @@ fn submit<C: Chain>(
             Err(e) => return fail(pool, report, e, now_ms, settings, metrics),
         }
     }
+}
+
+/// `epoch` was rebalanced before our transaction ran (a competitor's, or an unconfirmed attempt
+/// of ours): nothing more to send for it, and nothing went wrong.
+fn beaten(pool: &mut Watched, mut report: Report, epoch: u64, metrics: Option<&Metrics>) -> Report {
+    pool.done_below = pool.done_below.max(epoch.saturating_add(1));
+    pool.health.record_success();
+    if let Some(m) = metrics {
+        m.beaten(&pool.name);
+    }
+    report.action = Action::AlreadyDone { epoch };
+    report
 }
 
 fn fail(

@@ -217,6 +217,7 @@ fn run_node(config: &Config, dry_run: bool, passes: Option<u64>) -> Result<(), S
         for pool in &mut pools {
             log(&tick(&mut chain, pool, &settings, Some(&metrics)));
         }
+        metrics.reconnected(chain.reconnects());
         done = done.saturating_add(1);
         if passes.is_some_and(|n| done >= n) {
             return Ok(());

@@ -1,7 +1,8 @@
 //! Prometheus metrics, served on a loopback address only.
 //!
-//! Per pool: inventory `q`, oracle age, fee, `k` (gauges), decisions by kind, submissions,
-//! failures and landed rebalances (counters), bounties earned.
+//! Per pool: inventory `q`, oracle age, fee, `k` (gauges), decisions by kind, submissions and
+//! resubmissions, failures, landed rebalances and epochs found already done (counters), bounties
+//! earned. Per keeper: reconnections to the node.
 
 use crate::decide::{Decision, PoolView};
 use keel_curve::ONE;
@@ -28,6 +29,9 @@ pub struct Metrics {
     k: FloatGauge,
     decisions: Family<Labels, Counter>,
     submissions: Family<Labels, Counter>,
+    resubmissions: Family<Labels, Counter>,
+    already_done: Family<Labels, Counter>,
+    reconnects: Counter,
     failures: Family<Labels, Counter>,
     rebalances: Family<Labels, Counter>,
     bounty: Family<Labels, Counter<f64, AtomicU64>>,
@@ -56,6 +60,9 @@ impl Metrics {
             k: FloatGauge::default(),
             decisions: Family::default(),
             submissions: Family::default(),
+            resubmissions: Family::default(),
+            already_done: Family::default(),
+            reconnects: Counter::default(),
             failures: Family::default(),
             rebalances: Family::default(),
             bounty: Family::default(),
@@ -79,6 +86,21 @@ impl Metrics {
             "submissions",
             "Rebalance transactions sent",
             m.submissions.clone(),
+        );
+        registry.register(
+            "resubmissions",
+            "Rebalance transactions sent again for an epoch after an unconfirmed attempt (on a node each raises the tip, up to the cap)",
+            m.resubmissions.clone(),
+        );
+        registry.register(
+            "already_done",
+            "Rebalances found done when ours was checked or ran: a competitor's landed first, or an unconfirmed attempt of ours",
+            m.already_done.clone(),
+        );
+        registry.register(
+            "reconnects",
+            "Connections to the node made again after it went away",
+            m.reconnects.clone(),
         );
         registry.register(
             "failures",
@@ -119,8 +141,25 @@ impl Metrics {
         self.decisions.get_or_create(&by_kind).inc();
     }
 
-    pub fn submitted(&self, pool: &str) {
-        self.submissions.get_or_create(&Self::pool(pool)).inc();
+    /// A rebalance transaction sent; `resend` when this pass already sent one for the epoch.
+    pub fn submitted(&self, pool: &str, resend: bool) {
+        let labels = Self::pool(pool);
+        self.submissions.get_or_create(&labels).inc();
+        if resend {
+            self.resubmissions.get_or_create(&labels).inc();
+        }
+    }
+
+    pub fn beaten(&self, pool: &str) {
+        self.already_done.get_or_create(&Self::pool(pool)).inc();
+    }
+
+    /// Brings the reconnection counter up to `total`, the connection's own count.
+    pub fn reconnected(&self, total: u64) {
+        let seen = self.reconnects.get();
+        if total > seen {
+            self.reconnects.inc_by(total.saturating_sub(seen));
+        }
     }
 
     pub fn failed(&self, pool: &str) {

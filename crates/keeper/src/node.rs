@@ -2,6 +2,10 @@
 //! `ContractsApi_call`, `rebalance` signed as `Contracts::call` with limits from a fresh dry-run
 //! plus a margin, watched until in a block (or finalized), its `Rebalanced` event read back.
 //!
+//! The submission reuses the executor's dry-run (its call data and limits) rather than making
+//! another: a competitor landing in between then makes ours revert on chain, which is read back
+//! as the pool's answer, instead of a second dry-run's refusal surfacing as a chain failure.
+//!
 //! A transaction that reverts on chain does not carry the pool's error; the keeper dry-runs the
 //! same call on the state of the block it landed in to learn it (after a competitor's rebalance
 //! that answer is `StaleEpoch`, which the executor reads as "already done").
@@ -44,6 +48,17 @@ pub struct NodeChain {
     opts: NodeOptions,
     /// Submissions so far per (pool, epoch), for the tip escalation.
     sends: HashMap<(AccountId, u64), u32>,
+    /// The last accepted dry-run of a rebalance, which the next submission of it sends.
+    prepared: Option<Prepared>,
+}
+
+/// A rebalance the pool accepted in a dry-run: what to send, and the limits it needs.
+struct Prepared {
+    pool: AccountId,
+    epoch: u64,
+    data: Vec<u8>,
+    gas: keel_client::api::Weight,
+    deposit: u128,
 }
 
 fn chain_error(e: NodeError) -> ChainError {
@@ -81,11 +96,37 @@ impl NodeChain {
             account,
             opts,
             sends: HashMap::new(),
+            prepared: None,
         }
     }
 
     pub fn account(&self) -> &AccountId32 {
         &self.account
+    }
+
+    /// How many times the connection to the node was made again after it went away.
+    pub fn reconnects(&self) -> u64 {
+        self.node.reconnects()
+    }
+
+    /// A dry-run of `rebalance(epoch)` now; an accepted one is kept for the next submission.
+    fn prepare(
+        &mut self,
+        pool: AccountId,
+        epoch: u64,
+    ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
+        let data = self.rebalance_call(pool, epoch)?;
+        let (dry, answer) = self.dry(pool, data.clone(), None)?;
+        self.prepared = answer.is_ok().then(|| Prepared {
+            pool,
+            epoch,
+            data,
+            gas: dry.gas_required.with_margin(self.opts.margin_pct),
+            deposit: dry
+                .storage_deposit
+                .limit_with_margin(u128::from(self.opts.margin_pct)),
+        });
+        Ok(answer)
     }
 
     /// `rebalance(epoch)` with a deadline from the later of the best block's time and the wall
@@ -155,30 +196,32 @@ impl Chain for NodeChain {
         pool: AccountId,
         epoch: u64,
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
-        let data = self.rebalance_call(pool, epoch)?;
-        Ok(self.dry(pool, data, None)?.1)
+        self.prepare(pool, epoch)
     }
 
+    /// Sends the rebalance the last dry-run accepted, or dry-runs it first if there is none.
     fn submit_rebalance(&mut self, pool: AccountId, epoch: u64) -> Result<Submitted, ChainError> {
-        let data = self.rebalance_call(pool, epoch)?;
-        let (dry, answer) = self.dry(pool, data.clone(), None)?;
-        if let Err(refusal) = answer {
-            return Err(ChainError::Reverted(format!("the pool refuses now: {refusal:?}")));
-        }
+        let ready = self
+            .prepared
+            .take()
+            .filter(|p| p.pool == pool && p.epoch == epoch);
+        let p = match ready {
+            Some(p) => p,
+            None => {
+                if let Err(refusal) = self.prepare(pool, epoch)? {
+                    return Err(ChainError::Reverted(format!("the pool refuses now: {refusal:?}")));
+                }
+                self.prepared
+                    .take()
+                    .ok_or_else(|| ChainError::Decode("no accepted dry-run to send".into()))?
+            }
+        };
         let sent = self.sends.entry((pool, epoch)).or_insert(0);
         let tip = escalated_tip(&self.opts, *sent);
         *sent = sent.saturating_add(1);
         let hash = self
             .node
-            .send_call(
-                &self.signer,
-                pool,
-                data,
-                dry.gas_required.with_margin(self.opts.margin_pct),
-                dry.storage_deposit
-                    .limit_with_margin(u128::from(self.opts.margin_pct)),
-                tip,
-            )
+            .send_call(&self.signer, pool, p.data, p.gas, p.deposit, tip)
             .map_err(chain_error)?;
         tracing::info!(pool = %pool_name(&pool), epoch, tx = ?hash, tip, "rebalance submitted");
         Ok(Submitted {
@@ -212,7 +255,13 @@ impl Chain for NodeChain {
                 // Ask the pool, on the state this block left, why it refused.
                 let data = calls::rebalance(tx.pool, tx.epoch, u64::MAX);
                 match self.dry(tx.pool, data, Some(block.hash))?.1 {
-                    Err(refusal) => Err(refusal),
+                    Err(refusal) => {
+                        tracing::info!(
+                            pool = %pool_name(&tx.pool), epoch = tx.epoch, block = block.number,
+                            ?refusal, "rebalance reverted on chain"
+                        );
+                        Err(refusal)
+                    }
                     Ok(_) => return Err(ChainError::Reverted(failure.clone())),
                 }
             }

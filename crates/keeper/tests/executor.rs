@@ -11,6 +11,7 @@ use keel_keeper::backoff::Backoff;
 use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted};
 use keel_keeper::decide::{Policy, PoolView};
 use keel_keeper::executor::{tick, Action, Settings, Watched};
+use keel_keeper::metrics::Metrics;
 use keel_pool::{Error as PoolError, RebalanceOutcome};
 use std::collections::VecDeque;
 
@@ -109,6 +110,7 @@ impl Chain for Scripted {
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
         Ok(match &self.dry_run {
             Ok(()) => Ok(self.outcome()),
+            Err(PoolError::StaleEpoch) => Err(PoolError::StaleEpoch),
             Err(_) => Err(PoolError::RebalanceNotDue),
         })
     }
@@ -300,6 +302,48 @@ fn a_competitor_landing_first_is_not_an_error() {
     assert_eq!(report.action, Action::AlreadyDone { epoch: 0 });
     assert_eq!(chain.executions, 0);
     assert_eq!(p.health.failures, 0);
+}
+
+#[test]
+fn a_dry_run_answering_stale_epoch_is_a_lost_race_not_a_refusal() {
+    // given: a competitor's rebalance landed between our read and our dry-run
+    let mut chain = Scripted::due([]);
+    chain.dry_run = Err(PoolError::StaleEpoch);
+    let mut p = pool();
+    let metrics = Metrics::default();
+    // when
+    let report = tick(&mut chain, &mut p, &SETTINGS, Some(&metrics));
+    // then: nothing sent, no backoff, the epoch remembered as done, and counted
+    assert_eq!(report.action, Action::AlreadyDone { epoch: 0 });
+    assert_eq!(chain.submissions, 0);
+    assert_eq!((p.health.failures, p.done_below), (0, 1));
+    let text = metrics.render();
+    assert!(
+        text.contains("keel_keeper_already_done_total{pool=\"test\"} 1"),
+        "{text}"
+    );
+    assert!(!text.contains("keel_keeper_failures_total{"), "{text}");
+}
+
+#[test]
+fn a_resend_is_counted_as_a_resubmission() {
+    let mut chain = Scripted::due([Fault::Dropped]);
+    let metrics = Metrics::default();
+    let report = tick(&mut chain, &mut pool(), &SETTINGS, Some(&metrics));
+    assert!(matches!(report.action, Action::Landed { .. }));
+    let text = metrics.render();
+    assert!(
+        text.contains("keel_keeper_submissions_total{pool=\"test\"} 2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("keel_keeper_resubmissions_total{pool=\"test\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("keel_keeper_rebalances_total{pool=\"test\"} 1"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -8,8 +8,11 @@ use std::sync::Arc;
 #[test]
 fn metrics_are_served_on_loopback_in_prometheus_text() {
     let metrics = Arc::new(Metrics::default());
-    metrics.submitted("BASE/QUOTE");
+    metrics.submitted("BASE/QUOTE", false);
     metrics.failed("BASE/QUOTE");
+    metrics.reconnected(2);
+    metrics.reconnected(2);
+    metrics.reconnected(3);
     let addr = serve(metrics, "127.0.0.1:0".parse().expect("addr")).expect("bound");
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream
@@ -23,6 +26,7 @@ fn metrics_are_served_on_loopback_in_prometheus_text() {
         "{response}"
     );
     assert!(response.contains("keel_keeper_failures_total{pool=\"BASE/QUOTE\"} 1"));
+    assert!(response.contains("keel_keeper_reconnects_total 3"), "{response}");
 }
 
 #[test]

@@ -1,0 +1,181 @@
+//! On a real node: a competitor's rebalance lands between our keeper's dry-run and its
+//! transaction. Ours must be sent, revert on chain, be read back as `StaleEpoch` from the state of
+//! its block, and end the pass as "already done" rather than a failure: one rebalance, one bounty.
+//!
+//! Ignored by `cargo test`: `scripts/e2e-node.sh` runs it against its node, with `KEEL_E2E_URL`,
+//! `KEEL_E2E_DEPLOYMENT` and a pool it has pushed out of band.
+
+use ink::primitives::AccountId;
+use keel_client::deploy::{Addresses, Deployment};
+use keel_client::keys::KeySource;
+use keel_client::{calls, Node};
+use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted, Views};
+use keel_keeper::config::Config;
+use keel_keeper::decide::{decide, Decision, PoolView};
+use keel_keeper::executor::{tick, Action, Report, Settings, Watched};
+use keel_keeper::metrics::Metrics;
+use keel_keeper::node::{NodeChain, NodeOptions};
+use keel_pool::{Error as PoolError, RebalanceOutcome};
+use std::time::Duration;
+
+/// What our transaction's block said, as the keeper read it back.
+#[derive(Debug)]
+struct OursIncluded {
+    block: u64,
+    result: String,
+    events: usize,
+}
+
+/// Our keeper's chain, with a rival keeper that runs a whole pass (and lands its rebalance) right
+/// after our first dry-run is accepted.
+struct RivalFirst {
+    ours: NodeChain,
+    rival: NodeChain,
+    rival_pool: Watched,
+    settings: Settings,
+    rival_report: Option<Report>,
+    ours_included: Option<OursIncluded>,
+}
+
+impl Chain for RivalFirst {
+    fn head(&mut self) -> Result<Head, ChainError> {
+        self.ours.head()
+    }
+
+    fn read_pool(&mut self, pool: AccountId) -> Result<PoolView, ChainError> {
+        self.ours.read_pool(pool)
+    }
+
+    fn dry_run_rebalance(
+        &mut self,
+        pool: AccountId,
+        epoch: u64,
+    ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
+        let answer = self.ours.dry_run_rebalance(pool, epoch)?;
+        if answer.is_ok() && self.rival_report.is_none() {
+            let report = tick(&mut self.rival, &mut self.rival_pool, &self.settings, None);
+            self.rival_report = Some(report);
+        }
+        Ok(answer)
+    }
+
+    fn submit_rebalance(&mut self, pool: AccountId, epoch: u64) -> Result<Submitted, ChainError> {
+        self.ours.submit_rebalance(pool, epoch)
+    }
+
+    fn wait_included(&mut self, tx: &Submitted) -> Result<Included, ChainError> {
+        let included = self.ours.wait_included(tx)?;
+        self.ours_included = Some(OursIncluded {
+            block: included.block,
+            result: format!("{:?}", included.result),
+            events: included.events.len(),
+        });
+        Ok(included)
+    }
+
+    fn sleep_ms(&mut self, ms: u64) {
+        self.ours.sleep_ms(ms);
+    }
+}
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run scripts/e2e-node.sh"))
+}
+
+fn keeper(url: &str, uri: &str) -> NodeChain {
+    let signer = uri
+        .parse::<KeySource>()
+        .and_then(|k| k.load())
+        .unwrap_or_else(|e| panic!("{uri}: {e}"));
+    let node = Node::connect(url, Duration::from_secs(10)).expect("the node answers");
+    let opts = NodeOptions {
+        margin_pct: 20,
+        tip: 0,
+        tip_cap: 0,
+        finalized: false,
+        confirm_timeout: Duration::from_secs(30),
+    };
+    NodeChain::new(node, signer, opts)
+}
+
+fn quote_balance(chain: &mut NodeChain, a: &Addresses) -> u128 {
+    let me = AccountId::from(chain.account().0);
+    chain
+        .view(a.quote, calls::balance_of(a.quote, me))
+        .expect("balance_of")
+}
+
+#[test]
+#[ignore = "needs a node with a due pool: scripts/e2e-node.sh runs it"]
+fn a_rival_landing_between_dry_run_and_send_makes_ours_revert_on_chain_as_already_done() {
+    // given: a pool out of band, and two keepers that both see it due
+    let url = env("KEEL_E2E_URL");
+    let deployment = Deployment::load(env("KEEL_E2E_DEPLOYMENT").as_ref()).expect("deployment");
+    let a = deployment.addresses().expect("addresses");
+    let settings = Config::default().settings(false);
+    let mut ours = keeper(&url, "//Eve");
+    let rival = keeper(&url, "//Ferdie");
+    let head = ours.head().expect("head");
+    let before = ours.read_pool(a.pool).expect("pool");
+    let due = decide(&before, &settings.policy, &Default::default(), head.time_ms);
+    assert!(
+        matches!(due, Decision::Rebalance { .. }),
+        "the pool must be due for this test: {due:?}"
+    );
+    let epoch = before.rebalancing.epoch;
+    let mut rival_chain = rival;
+    let rival_before = quote_balance(&mut rival_chain, &a);
+    let ours_before = quote_balance(&mut ours, &a);
+    let metrics = Metrics::default();
+    let mut race = RivalFirst {
+        ours,
+        rival: rival_chain,
+        rival_pool: Watched::new("rival", a.pool),
+        settings,
+        rival_report: None,
+        ours_included: None,
+    };
+
+    // when: our keeper runs one pass; the rival lands right after our dry-run
+    let report = tick(
+        &mut race,
+        &mut Watched::new("ours", a.pool),
+        &settings,
+        Some(&metrics),
+    );
+
+    // then: the rival landed this epoch and was paid
+    let rival_report = race.rival_report.take().expect("the rival ran");
+    let Action::Landed { outcome, block } = rival_report.action else {
+        panic!("the rival did not land: {:?}", rival_report.action)
+    };
+    assert_eq!(outcome.epoch, epoch + 1);
+    assert!(outcome.bounty > 0);
+    assert_eq!(quote_balance(&mut race.rival, &a), rival_before + outcome.bounty);
+    // ours was sent, reverted in a later block, and was read back as the epoch already done
+    assert_eq!(report.submissions, 1, "ours must have been sent");
+    let ours = race.ours_included.take().expect("ours was included");
+    assert!(
+        ours.block > block,
+        "ours in {} after the rival's {block}",
+        ours.block
+    );
+    assert_eq!(ours.result, "Err(StaleEpoch)");
+    assert_eq!(ours.events, 0);
+    assert_eq!(report.action, Action::AlreadyDone { epoch });
+    // exactly one rebalance, and no bounty for us
+    let after = race.ours.read_pool(a.pool).expect("pool");
+    assert_eq!(after.rebalancing.epoch, epoch + 1);
+    assert_eq!(quote_balance(&mut race.ours, &a), ours_before);
+    let text = metrics.render();
+    assert!(
+        text.contains("keel_keeper_already_done_total{pool=\"ours\"} 1"),
+        "{text}"
+    );
+    assert!(!text.contains("keel_keeper_failures_total{"), "{text}");
+    println!(
+        "race: the rival landed epoch {epoch} in block {block} (bounty {}); ours was sent, \
+         reverted in block {} and read back as {}: {:?}",
+        outcome.bounty, ours.block, ours.result, report.action
+    );
+}
