@@ -17,12 +17,33 @@ source scripts/e2e-lib.sh "${KEEL_E2E_PORT:-19944}" "${KEEL_E2E_P2P_PORT:-30555}
 export KEEL_NODE_BASE_PATH="$WORK/chain"
 PLAN="$WORK/plan.toml"
 
+# Every refusal below must exit non-zero with its reason, and write no record.
+refused() { # <expected message> <command...>
+  local expected="$1" out
+  shift
+  if out=$("$@" 2>&1); then
+    echo "expected a refusal ($expected), got success: $out" >&2
+    exit 1
+  fi
+  grep -q "$expected" <<<"$out" || { echo "expected \"$expected\" in: $out" >&2; exit 1; }
+  [ ! -e "$DEPLOYMENT" ] || { echo "a refused deployment wrote $DEPLOYMENT" >&2; exit 1; }
+  printf 'refused as expected: %s\n' "$(grep -m1 "$expected" <<<"$out")"
+}
+
+# The local plan, with a 5 s cooldown so the last phase need not wait a minute of chain time.
+{ cat deploy/local.toml; echo "rebalance_cooldown_ms = 5000"; } >"$PLAN"
+
+say "deploying with no node running"
+refused "node unreachable" client --patience 2 deploy --plan "$PLAN" --out "$DEPLOYMENT"
+
 say "starting the node"
 scripts/node.sh start
 
+say "deploying from an account with no funds"
+sed 's|^deployer = .*|deployer = "//KeelNobody"|' "$PLAN" >"$WORK/unfunded.toml"
+refused "has no funds" client deploy --plan "$WORK/unfunded.toml" --out "$DEPLOYMENT"
+
 say "deploying"
-# The local plan, with a 5 s cooldown so the last phase need not wait a minute of chain time.
-{ cat deploy/local.toml; echo "rebalance_cooldown_ms = 5000"; } >"$PLAN"
 client deploy --plan "$PLAN" --out "$DEPLOYMENT"
 say "deploying again (must send nothing)"
 client deploy --plan "$PLAN" --out "$DEPLOYMENT" | tee "$WORK/redeploy.txt"
