@@ -69,48 +69,42 @@ impl Metrics {
             quote_unit: 10f64.powi(quote_decimals.min(38) as i32),
             registry: Registry::default(),
         };
-        registry.register(
-            "inventory_q",
-            "Pool inventory imbalance q (fraction)",
-            m.q.clone(),
-        );
-        registry.register(
-            "oracle_age_seconds",
-            "Age of the pool's oracle reading",
-            m.oracle_age_seconds.clone(),
-        );
-        registry.register("fee_bps", "Pool fee now (basis points)", m.fee_bps.clone());
-        registry.register("k", "Pool curve k now", m.k.clone());
-        registry.register("decisions", "Decisions by kind", m.decisions.clone());
-        registry.register(
-            "submissions",
-            "Rebalance transactions sent",
-            m.submissions.clone(),
-        );
-        registry.register(
-            "resubmissions",
-            "Rebalance transactions sent again for an epoch after an unconfirmed attempt (on a node each raises the tip, up to the cap)",
-            m.resubmissions.clone(),
-        );
-        registry.register(
-            "already_done",
-            "Rebalances found done when ours was checked or ran: a competitor's landed first, or an unconfirmed attempt of ours",
-            m.already_done.clone(),
-        );
+        let gauges = [
+            ("inventory_q", "Pool inventory imbalance q (fraction)", &m.q),
+            (
+                "oracle_age_seconds",
+                "Age of the pool's oracle reading",
+                &m.oracle_age_seconds,
+            ),
+            ("fee_bps", "Pool fee now (basis points)", &m.fee_bps),
+            ("k", "Pool curve k now", &m.k),
+        ];
+        for (name, help, gauge) in gauges {
+            registry.register(name, help, gauge.clone());
+        }
+        let counters = [
+            ("decisions", "Decisions by kind", &m.decisions),
+            ("submissions", "Rebalance transactions sent", &m.submissions),
+            (
+                "resubmissions",
+                "Rebalance transactions sent again for an epoch after an unconfirmed attempt (on a node each raises the tip, up to the cap)",
+                &m.resubmissions,
+            ),
+            (
+                "already_done",
+                "Rebalances found done when ours was checked or ran: a competitor's landed first, or an unconfirmed attempt of ours",
+                &m.already_done,
+            ),
+            ("failures", "Failed passes (chain errors or refusals)", &m.failures),
+            ("rebalances", "Rebalances this keeper landed", &m.rebalances),
+        ];
+        for (name, help, counter) in counters {
+            registry.register(name, help, counter.clone());
+        }
         registry.register(
             "reconnects",
             "Connections to the node made again after it went away",
             m.reconnects.clone(),
-        );
-        registry.register(
-            "failures",
-            "Failed passes (chain errors or refusals)",
-            m.failures.clone(),
-        );
-        registry.register(
-            "rebalances",
-            "Rebalances this keeper landed",
-            m.rebalances.clone(),
         );
         registry.register(
             "bounty_tokens",
