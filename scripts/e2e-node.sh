@@ -74,6 +74,9 @@ poll_ms = 1000
 confirm_timeout_ms = 30000
 TOML
 done
+# Dave waits for finality, Charlie for a best block.
+echo "finalized = true" >>"$WORK/keeper-Dave.toml"
+
 target/debug/keel-keeper run --config "$WORK/keeper-Charlie.toml" --passes 3 >"$WORK/keeper-Charlie.log" 2>&1 &
 charlie=$!
 target/debug/keel-keeper run --config "$WORK/keeper-Dave.toml" --passes 3 >"$WORK/keeper-Dave.log" 2>&1 &

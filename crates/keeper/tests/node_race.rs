@@ -82,7 +82,8 @@ fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run scripts/e2e-node.sh"))
 }
 
-fn keeper(url: &str, uri: &str) -> NodeChain {
+/// A keeper signing as `uri`; `finalized` waits for finality rather than a best block.
+fn keeper(url: &str, uri: &str, finalized: bool) -> NodeChain {
     let signer = uri
         .parse::<KeySource>()
         .and_then(|k| k.load())
@@ -92,7 +93,7 @@ fn keeper(url: &str, uri: &str) -> NodeChain {
         margin_pct: 20,
         tip: 0,
         tip_cap: 0,
-        finalized: false,
+        finalized,
         confirm_timeout: Duration::from_secs(30),
     };
     NodeChain::new(node, signer, opts)
@@ -113,8 +114,9 @@ fn a_rival_landing_between_dry_run_and_send_makes_ours_revert_on_chain_as_alread
     let deployment = Deployment::load(env("KEEL_E2E_DEPLOYMENT").as_ref()).expect("deployment");
     let a = deployment.addresses().expect("addresses");
     let settings = Config::default().settings(false);
-    let mut ours = keeper(&url, "//Eve");
-    let rival = keeper(&url, "//Ferdie");
+    // Ours waits for finality, the rival for a best block: both paths of `wait_included`.
+    let mut ours = keeper(&url, "//Eve", true);
+    let rival = keeper(&url, "//Ferdie", false);
     let head = ours.head().expect("head");
     let before = ours.read_pool(a.pool).expect("pool");
     let due = decide(&before, &settings.policy, &Default::default(), head.time_ms);
