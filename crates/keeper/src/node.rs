@@ -1,5 +1,5 @@
 //! The keeper's chain on a real node (`keel_client`): reads and dry-runs through
-//! `ContractsApi_call`, `rebalance` signed as `Contracts::call` with limits from a fresh dry-run
+//! `ContractsApi_call`, `rebalance` signed as `Contracts::call` with limits from its dry-run
 //! plus a margin, watched until in a block (or finalized), its `Rebalanced` event read back.
 //!
 //! The submission reuses the executor's dry-run (its call data and limits) rather than making
