@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Builds every ink! contract in release mode with cargo-contract into target/ink/<name>/.
 # Usage: scripts/build.sh [contract-dir-name ...]   (default: all of contracts/*)
+#
+# cargo-contract gives each contract of a workspace a target dir of its own, target/ink/<name>,
+# where it would compile ink!, its dependencies and `core` (build-std) again for every contract.
+# Here each of those is a link to one shared dir, target/ink/shared: the contracts' artifacts
+# keep their own names in it, and what they have in common is compiled once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +13,18 @@ contracts=("$@")
 if [ ${#contracts[@]} -eq 0 ]; then
   contracts=(token oracle pool venue attacker-token)
 fi
+
+artifact() { sed -n 's/^name = "\(.*\)"/\1/p' "contracts/$1/Cargo.toml" | head -n1 | tr - _; }
+
+mkdir -p target/ink/shared
+for c in "${contracts[@]}"; do
+  name=$(artifact "$c")
+  # A per-contract dir from an older build would be rebuilt from scratch anyway; link it instead.
+  if [ ! -L "target/ink/$name" ]; then
+    rm -rf "target/ink/$name"
+    ln -s shared "target/ink/$name"
+  fi
+done
 
 for c in "${contracts[@]}"; do
   printf '\n==> building contracts/%s\n' "$c"
@@ -17,6 +34,7 @@ for c in "${contracts[@]}"; do
 done
 
 printf '\n%-20s %10s\n' "contract" "wasm bytes"
-for f in target/ink/*/*.wasm; do
-  printf '%-20s %10s\n' "$(basename "$f" .wasm)" "$(stat -c %s "$f")"
+for c in "${contracts[@]}"; do
+  name=$(artifact "$c")
+  printf '%-20s %10s\n' "$name" "$(stat -c %s "target/ink/$name/$name.wasm")"
 done
