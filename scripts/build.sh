@@ -14,11 +14,16 @@ if [ ${#contracts[@]} -eq 0 ]; then
   contracts=(token oracle pool venue attacker-token)
 fi
 
-artifact() { sed -n 's/^name = "\(.*\)"/\1/p' "contracts/$1/Cargo.toml" | head -n1 | tr - _; }
+artifact() {
+  local name
+  name=$(sed -n 's/^name = "\(.*\)"/\1/p;T;q' "contracts/$1/Cargo.toml" | tr - _)
+  [ -n "$name" ] || { echo "contracts/$1/Cargo.toml: no package name" >&2; return 1; }
+  printf '%s\n' "$name"
+}
 
 mkdir -p target/ink/shared
 for c in "${contracts[@]}"; do
-  name=$(artifact "$c")
+  name=$(artifact "$c") || exit 1
   # A per-contract dir from an older build would be rebuilt from scratch anyway; link it instead.
   if [ ! -L "target/ink/$name" ]; then
     rm -rf "target/ink/$name"

@@ -92,34 +92,39 @@ target/debug/keel-keeper status --config "$WORK/keeper-Charlie.toml"
 say "a rival lands between a keeper's dry-run and its transaction: ours reverts on chain"
 # The race is staged in-process (crates/keeper/tests/node_race.rs) so that it happens every run:
 # the rival's whole pass runs right after our dry-run is accepted.
-race_test=$(cargo test --quiet -p keel-keeper --test node_race --no-run --message-format=json \
-  | jq -r 'select(.executable != null and .target.name == "node_race") | .executable')
+cargo test --quiet -p keel-keeper --test node_race --no-run
 sleep 5 # past the 5 s cooldown in chain time: the drift's blocks come after it
 client drift --slice 1000 --max-swaps 40 --deployment "$DEPLOYMENT"
 client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
-KEEL_E2E_URL="$URL" KEEL_E2E_DEPLOYMENT="$DEPLOYMENT" "$race_test" --ignored --nocapture --test-threads 1
+KEEL_E2E_URL="$URL" KEEL_E2E_DEPLOYMENT="$DEPLOYMENT" \
+  cargo test --quiet -p keel-keeper --test node_race -- --ignored --nocapture --test-threads 1
 client expect --since "$since" --rebalances 2 --in-band --deployment "$DEPLOYMENT"
 
 say "a keeper across a node restart: it reconnects and rebalances the next drift"
 metrics_port="${KEEL_E2E_METRICS_PORT:-19947}"
 sed "s/^\[keeper\]\$/[keeper]\nmetrics = \"127.0.0.1:$metrics_port\"/" "$WORK/keeper-Charlie.toml" >"$WORK/keeper-restart.toml"
-target/debug/keel-keeper run --config "$WORK/keeper-restart.toml" --passes 30 >"$WORK/keeper-restart.log" 2>&1 &
+grep -q '^metrics = ' "$WORK/keeper-restart.toml" || { echo "no metrics address in keeper-restart.toml" >&2; exit 1; }
+target/debug/keel-keeper run --config "$WORK/keeper-restart.toml" --passes 45 >"$WORK/keeper-restart.log" 2>&1 &
 keeper=$!
 sleep 3
 scripts/node.sh stop
 sleep 3
 scripts/node.sh start
-client drift --slice 1000 --max-swaps 40 --deployment "$DEPLOYMENT"
-client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
 # The keeper's own count of reconnections, as Prometheus scrapes it.
 reconnects=""
 for _ in $(seq 1 20); do
   reconnects=$(curl -fsS "http://127.0.0.1:$metrics_port/metrics" | sed -n 's/^keel_keeper_reconnects_total //p') || true
-  [ "${reconnects:-0}" -ge 1 ] && break
+  [ "${reconnects:-0}" -ge 1 ] 2>/dev/null && break
   sleep 1
 done
 echo "metrics: keel_keeper_reconnects_total ${reconnects:-none}"
-[ "${reconnects:-0}" -ge 1 ] || { echo "the keeper's metrics do not count the reconnection" >&2; exit 1; }
+[ "${reconnects:-0}" -ge 1 ] 2>/dev/null || {
+  echo "the keeper's metrics do not count the reconnection; its log:" >&2
+  cat "$WORK/keeper-restart.log" >&2
+  exit 1
+}
+client drift --slice 1000 --max-swaps 40 --deployment "$DEPLOYMENT"
+client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
 wait "$keeper" || { cat "$WORK/keeper-restart.log"; exit 1; }
 grep -h "reconnect\|rebalanced\|refused\|failure" "$WORK/keeper-restart.log" || true
 client expect --since "$since" --rebalances 3 --in-band --deployment "$DEPLOYMENT"

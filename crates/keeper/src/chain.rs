@@ -87,7 +87,10 @@ pub trait Chain {
         epoch: u64,
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError>;
 
-    /// Signs and sends `rebalance(epoch)`.
+    /// Signs and sends `rebalance(epoch)`. The executor calls it straight after a dry-run of the
+    /// same pool and epoch that the pool accepted; a backend may send exactly what that dry-run
+    /// checked (the node backend does), so the state can still change before inclusion, and the
+    /// transaction then reverts on chain with the pool's answer read back by `wait_included`.
     fn submit_rebalance(&mut self, pool: AccountId, epoch: u64) -> Result<Submitted, ChainError>;
 
     /// Waits until `tx` is in a block.

@@ -1,8 +1,9 @@
 //! One keeper pass over one pool: read, decide, dry-run, submit, wait, with the care a bot that
 //! signs needs.
 //!
-//! - Always dry-run first, and again before every resend: a rebalance the pool would refuse is
-//!   never signed.
+//! - Always dry-run first, and again before every resend: a rebalance the pool refuses in the
+//!   dry-run is never signed. (State can still change between the dry-run and the block; the
+//!   transaction then reverts on chain, which costs its fee and moves nothing.)
 //! - No duplicates: `rebalance` carries the epoch the keeper read, so the chain refuses a second
 //!   execution; the keeper remembers the epochs it has landed, waits again for a transaction
 //!   that timed out before sending another, and before any resend re-reads the pool: if the epoch

@@ -87,7 +87,7 @@ impl Metrics {
             ("submissions", "Rebalance transactions sent", &m.submissions),
             (
                 "resubmissions",
-                "Rebalance transactions sent again for an epoch after an unconfirmed attempt (on a node each raises the tip, up to the cap)",
+                "Rebalance transactions sent again for an epoch after an unconfirmed attempt (on a node each resend doubles the tip, up to tip_cap)",
                 &m.resubmissions,
             ),
             (

@@ -7,8 +7,8 @@
 //! as the pool's answer, instead of a second dry-run's refusal surfacing as a chain failure.
 //!
 //! A transaction that reverts on chain does not carry the pool's error; the keeper dry-runs the
-//! same call on the state of the block it landed in to learn it (after a competitor's rebalance
-//! that answer is `StaleEpoch`, which the executor reads as "already done").
+//! call data it sent on the state of the block it landed in to learn it (after a competitor's
+//! rebalance that answer is `StaleEpoch`, which the executor reads as "already done").
 
 use crate::chain::{read_pool_views, Chain, ChainError, Head, Included, Submitted, Views};
 use crate::decide::PoolView;
@@ -50,6 +50,9 @@ pub struct NodeChain {
     sends: HashMap<(AccountId, u64), u32>,
     /// The last accepted dry-run of a rebalance, which the next submission of it sends.
     prepared: Option<Prepared>,
+    /// Call data of transactions sent and not yet seen in a block, by transaction hash: a revert
+    /// is explained by replaying exactly what was sent (its deadline included).
+    in_flight: HashMap<H256, Vec<u8>>,
 }
 
 /// A rebalance the pool accepted in a dry-run: what to send, and the limits it needs.
@@ -97,6 +100,7 @@ impl NodeChain {
             opts,
             sends: HashMap::new(),
             prepared: None,
+            in_flight: HashMap::new(),
         }
     }
 
@@ -221,8 +225,9 @@ impl Chain for NodeChain {
         *sent = sent.saturating_add(1);
         let hash = self
             .node
-            .send_call(&self.signer, pool, p.data, p.gas, p.deposit, tip)
+            .send_call(&self.signer, pool, p.data.clone(), p.gas, p.deposit, tip)
             .map_err(chain_error)?;
+        self.in_flight.insert(hash, p.data);
         tracing::info!(pool = %pool_name(&pool), epoch, tx = ?hash, tip, "rebalance submitted");
         Ok(Submitted {
             pool,
@@ -237,10 +242,15 @@ impl Chain for NodeChain {
             .clone()
             .try_into()
             .map_err(|_| ChainError::Decode("not a transaction hash".into()))?;
-        let block = self
+        let waited = self
             .node
-            .wait(H256(hash), self.opts.finalized, self.opts.confirm_timeout)
-            .map_err(chain_error)?;
+            .wait(H256(hash), self.opts.finalized, self.opts.confirm_timeout);
+        // Still pending after a timeout; any other outcome is final for this transaction.
+        let sent = match &waited {
+            Err(NodeError::Timeout) => None,
+            _ => self.in_flight.remove(&H256(hash)),
+        };
+        let block = waited.map_err(chain_error)?;
         let found = events::rebalanced(tx.pool, &block.events);
         let result = match &block.failure {
             None => match found.first() {
@@ -252,8 +262,8 @@ impl Chain for NodeChain {
                 }
             },
             Some(failure) => {
-                // Ask the pool, on the state this block left, why it refused.
-                let data = calls::rebalance(tx.pool, tx.epoch, u64::MAX);
+                // Ask the pool, on the state this block left, why it refused what was sent.
+                let data = sent.unwrap_or_else(|| calls::rebalance(tx.pool, tx.epoch, u64::MAX));
                 match self.dry(tx.pool, data, Some(block.hash))?.1 {
                     Err(refusal) => {
                         tracing::info!(
