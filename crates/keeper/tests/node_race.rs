@@ -176,8 +176,8 @@ fn a_rival_landing_between_dry_run_and_send_makes_ours_revert_on_chain_as_alread
     );
     assert!(!text.contains("keel_keeper_failures_total{"), "{text}");
     println!(
-        "race: the rival landed epoch {epoch} in block {block} (bounty {}); ours was sent, \
-         reverted in block {} and read back as {}: {:?}",
-        outcome.bounty, ours.block, ours.result, report.action
+        "race: the rival rebalanced epoch {epoch} in block {block} (epoch now {}, bounty {}); \
+         ours was sent, reverted in block {} and read back as {}: {:?}",
+        outcome.epoch, outcome.bounty, ours.block, ours.result, report.action
     );
 }
