@@ -7,6 +7,7 @@ import { ContractPromise } from "@polkadot/api-contract";
 import type { Signer } from "@polkadot/api/types";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import type { ExtrinsicStatus, WeightV2 } from "@polkadot/types/interfaces";
+import { errorText } from "./lib/errors";
 
 export class Unreachable extends Error {}
 
@@ -33,6 +34,13 @@ function maxWeight(api: ApiPromise): WeightV2 {
   return api.registry.createType("WeightV2", limits.maxBlock) as WeightV2;
 }
 
+/** Dry-runs `message` as `caller`, with a whole block's weight as the gas limit. */
+function dryRun(contract: ContractPromise, caller: string, message: string, args: unknown[]) {
+  const fn = contract.query[message];
+  if (!fn) throw new Error(`the contract has no message ${message}`);
+  return fn(caller, { gasLimit: maxWeight(contract.api as ApiPromise), storageDepositLimit: null }, ...args);
+}
+
 /** Reads `message` by dry-run. Messages returning `Result` answer `{ok}` or `{err}`. */
 export async function query(
   contract: ContractPromise,
@@ -40,9 +48,7 @@ export async function query(
   message: string,
   ...args: unknown[]
 ): Promise<unknown> {
-  const fn = contract.query[message];
-  if (!fn) throw new Error(`the contract has no message ${message}`);
-  const { result, output } = await fn(caller, { gasLimit: maxWeight(contract.api as ApiPromise), storageDepositLimit: null }, ...args);
+  const { result, output } = await dryRun(contract, caller, message, args);
   if (result.isErr || !output) throw new Error(`${message} trapped: ${result.toString()}`);
   const lang = output.toPrimitive() as { ok?: unknown; err?: unknown };
   if ("err" in lang && lang.err !== undefined) throw new Error(`${message}: ${JSON.stringify(lang.err)}`);
@@ -83,8 +89,7 @@ export async function sendWatched(
 ): Promise<Sent> {
   progress("dry-run");
   const api = contract.api as ApiPromise;
-  const address = addressOf(who);
-  const dry = await contract.query[message](address, { gasLimit: maxWeight(api), storageDepositLimit: null }, ...args);
+  const dry = await dryRun(contract, addressOf(who), message, args);
   if (dry.result.isErr) return { failed: describeDispatch(api, dry.result.asErr) };
   const out = dry.output?.toPrimitive() as { ok?: { ok?: unknown; err?: unknown }; err?: unknown } | undefined;
   if (out?.ok && typeof out.ok === "object" && "err" in out.ok && out.ok.err !== undefined) return { refused: out.ok.err };
@@ -121,7 +126,7 @@ export async function sendWatched(
     const sent = "pair" in who ? tx.signAndSend(who.pair, watch) : tx.signAndSend(who.address, { signer: who.signer }, watch);
     sent.then(
       (unsub) => (done ? unsub() : (unsubscribe = unsub)),
-      (e: unknown) => finish({ failed: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) => finish({ failed: errorText(e) }),
     );
   });
 }

@@ -7,6 +7,7 @@ import { devAccounts, extensionAccounts, type Account } from "./accounts";
 import { Unreachable } from "./chain";
 import type { Ctx, Page } from "./context";
 import { loadBundle } from "./deployment";
+import { errorText } from "./lib/errors";
 import { healthPage } from "./pages/health";
 import { liquidityPage } from "./pages/liquidity";
 import { swapPage } from "./pages/swap";
@@ -44,7 +45,7 @@ async function start(): Promise<void> {
   } catch (e) {
     const text = e instanceof Unreachable
       ? `${e.message} Start it (scripts/node.sh start) and reload.`
-      : `Keel could not start: ${e instanceof Error ? e.message : String(e)}`;
+      : `Keel could not start: ${errorText(e)}`;
     banner("error", text, "unreachable");
     return;
   }
@@ -72,7 +73,7 @@ async function start(): Promise<void> {
   const nav = h("nav", {}, ...Object.keys(pages).map((name) => h("a", { href: `#/${name}`, "data-testid": `nav-${name}` }, name[0].toUpperCase() + name.slice(1))));
   const main = h("main");
   const current = () => pages[location.hash.replace("#/", "")] ?? pages.swap;
-  const refresh = () => current().refresh().catch((e: unknown) => banner("error", `Could not read the pool: ${e instanceof Error ? e.message : String(e)}`, "read-failed"));
+  const refresh = () => current().refresh().catch((e: unknown) => banner("error", `Could not read the pool: ${errorText(e)}`, "read-failed"));
   function show(): void {
     main.replaceChildren(current().el);
     nav.querySelectorAll("a").forEach((a) => a.classList.toggle("active", a.getAttribute("href") === `#/${location.hash.replace("#/", "") || "swap"}`));

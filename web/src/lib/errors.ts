@@ -63,3 +63,8 @@ export function describePoolError(error: unknown): string {
   if (name === "Oracle" && innerName) return `The price feed refused: ${innerName}.`;
   return POOL[name] ?? `The pool refused: ${name}.`;
 }
+
+/** What went wrong, from anything thrown: an Error's message, or the value itself as text. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

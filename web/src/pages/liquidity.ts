@@ -4,7 +4,8 @@
 import { send } from "../chain";
 import type { Ctx, Page } from "../context";
 import { AmountError, formatAmount, parseAmount } from "../lib/amount";
-import { BPS, LimitError, deadline } from "../lib/slippage";
+import { errorText } from "../lib/errors";
+import { LimitError, deadline, minOut } from "../lib/slippage";
 import { holdings, reserves } from "../pool";
 import { h, row, say } from "../ui";
 import { approveIfNeeded, describeSent } from "./tx";
@@ -28,7 +29,6 @@ export function liquidityPage(ctx: Ctx): Page {
 
   /** The quote a deposit of `base` needs at the pool's ratio, rounded up as the pool takes it. */
   const quoteFor = (base: bigint) => (pair[0] === 0n ? 0n : (base * pair[1] + pair[0] - 1n) / pair[0]);
-  const tolerance = () => BigInt(ctx.settings.toleranceBps);
 
   function preview(): bigint | undefined {
     try {
@@ -49,7 +49,7 @@ export function liquidityPage(ctx: Ctx): Page {
       await action();
     } catch (e) {
       const known = e instanceof AmountError || e instanceof LimitError;
-      say(status, known ? e.message : `Something went wrong: ${e instanceof Error ? e.message : String(e)}`, "error");
+      say(status, known ? e.message : `Something went wrong: ${errorText(e)}`, "error");
     } finally {
       button.disabled = false;
       await refresh();
@@ -65,7 +65,7 @@ export function liquidityPage(ctx: Ctx): Page {
       return say(status, `Insufficient balance: this needs ${formatAmount(base, d)} ${sym.base} and ${formatAmount(quote, d)} ${sym.quote}.`, "error");
     }
     const expected = pair[0] === 0n ? 0n : (base * total) / pair[0];
-    const minShares = (expected * (BPS - tolerance())) / BPS;
+    const minShares = minOut(expected, ctx.settings.toleranceBps);
     const who = await account.signing();
     for (const [token, amount] of [[keel.base, base], [keel.quote, quote]] as const) {
       const failed = await approveIfNeeded(keel, token, who, amount, (t) => say(status, t, "busy"));
@@ -81,7 +81,7 @@ export function liquidityPage(ctx: Ctx): Page {
     const account = ctx.account()!;
     const shares = parseAmount(sharesIn.value, d);
     if (shares > held) return say(status, `You hold ${formatAmount(held, d)} shares.`, "error");
-    const out = (r: bigint) => (total === 0n ? 0n : (((r * shares) / total) * (BPS - tolerance())) / BPS);
+    const out = (r: bigint) => (total === 0n ? 0n : minOut((r * shares) / total, ctx.settings.toleranceBps));
     say(status, "Removing liquidity…", "busy");
     const due = deadline(Date.now(), ctx.settings.deadlineMinutes);
     const who = await account.signing();

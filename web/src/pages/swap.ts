@@ -4,7 +4,7 @@
 import { sendWatched } from "../chain";
 import type { Ctx, Page } from "../context";
 import { formatAmount, formatBps, parseAmount, AmountError } from "../lib/amount";
-import { describePoolError } from "../lib/errors";
+import { describePoolError, errorText } from "../lib/errors";
 import { deadline, maxIn, minOut, priceImpactBps, LimitError } from "../lib/slippage";
 import type { Answer } from "../chain";
 import { holdings, marketStatus, quoteSwap, type MarketStatus, type Quote } from "../pool";
@@ -120,7 +120,7 @@ export function swapPage(ctx: Ctx): Page {
   for (const el of [direction, mode]) el.addEventListener("change", () => void requote());
   amount.addEventListener("input", () => void requote());
   button.addEventListener("click", () =>
-    submit().catch((e: unknown) => say(status, `Something went wrong: ${e instanceof Error ? e.message : String(e)}`, "error")),
+    submit().catch((e: unknown) => say(status, `Something went wrong: ${errorText(e)}`, "error")),
   );
 
   const el = h("section", { class: "card", "data-testid": "page-swap" },
