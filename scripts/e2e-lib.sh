@@ -3,7 +3,8 @@
 # keeps the scratch directory when the run failed.
 #
 #   E2E_NAME=e2e-x; source scripts/e2e-lib.sh <rpc port> <p2p port>
-# Defines: say, client, WORK, URL, DEPLOYMENT; exports the KEEL_NODE_* settings node.sh reads.
+# Defines: say, client, keeper_toml, WORK, URL, DEPLOYMENT; exports the KEEL_NODE_* settings
+# node.sh reads.
 
 start=$(date +%s)
 say() { printf '\n[%4ss] ==> %s\n' "$(( $(date +%s) - start ))" "$*"; }
@@ -15,6 +16,21 @@ export KEEL_NODE_DIR="$WORK/node"
 URL="ws://127.0.0.1:$KEEL_NODE_PORT"
 DEPLOYMENT="$WORK/deployment.json"
 client() { target/debug/keel-client --url "$URL" "$@"; }
+# A keeper's [chain] and [node] tables for this node and deployment, signing as $1 ([node] last,
+# so lines appended after it set node options).
+keeper_toml() {
+  cat <<TOML
+[chain]
+backend = "node"
+
+[node]
+url = "$URL"
+deployment = "$DEPLOYMENT"
+signer = "$1"
+poll_ms = 1000
+confirm_timeout_ms = 30000
+TOML
+}
 
 e2e_stop_extra() { :; }
 e2e_cleanup() {

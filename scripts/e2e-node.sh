@@ -58,21 +58,7 @@ client show --deployment "$DEPLOYMENT"
 
 say "two competing keepers, three passes each"
 for who in Charlie Dave; do
-  cat >"$WORK/keeper-$who.toml" <<TOML
-[keeper]
-max_retries = 3
-backoff_base_ms = 1000
-
-[chain]
-backend = "node"
-
-[node]
-url = "$URL"
-deployment = "$DEPLOYMENT"
-signer = "//$who"
-poll_ms = 1000
-confirm_timeout_ms = 30000
-TOML
+  { printf '[keeper]\nmax_retries = 3\nbackoff_base_ms = 1000\n\n'; keeper_toml "//$who"; } >"$WORK/keeper-$who.toml"
 done
 # Dave waits for finality, Charlie for a best block.
 echo "finalized = true" >>"$WORK/keeper-Dave.toml"

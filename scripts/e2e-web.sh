@@ -26,17 +26,7 @@ client deploy --plan deploy/local.toml --out "$DEPLOYMENT"
 say "a rebalance for the health page's history: drift past the trigger, one keeper pass"
 client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
 client drift --slice 1000 --max-swaps 40 --deployment "$DEPLOYMENT"
-cat >"$WORK/keeper.toml" <<TOML
-[chain]
-backend = "node"
-
-[node]
-url = "$URL"
-deployment = "$DEPLOYMENT"
-signer = "//Charlie"
-poll_ms = 1000
-confirm_timeout_ms = 30000
-TOML
+keeper_toml "//Charlie" >"$WORK/keeper.toml"
 target/debug/keel-keeper run --config "$WORK/keeper.toml" --passes 1 >"$WORK/keeper.log" 2>&1 || { cat "$WORK/keeper.log"; exit 1; }
 grep -q "rebalanced" "$WORK/keeper.log" || { cat "$WORK/keeper.log"; echo "e2e-web: the keeper did not rebalance" >&2; exit 1; }
 client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
