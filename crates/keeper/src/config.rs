@@ -4,9 +4,11 @@
 use crate::backoff::Backoff;
 use crate::decide::Policy;
 use crate::executor::Settings;
+use crate::node::NodeOptions;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -123,6 +125,19 @@ impl Default for NodeConfig {
             margin_pct: 20,
             tip: 0,
             tip_cap: 0,
+        }
+    }
+}
+
+impl NodeConfig {
+    /// How the node backend sends, from these settings.
+    pub fn options(&self) -> NodeOptions {
+        NodeOptions {
+            margin_pct: self.margin_pct,
+            tip: u128::from(self.tip),
+            tip_cap: u128::from(self.tip_cap),
+            finalized: self.finalized,
+            confirm_timeout: Duration::from_millis(self.confirm_timeout_ms),
         }
     }
 }

@@ -9,7 +9,7 @@ use keel_keeper::config::{Backend, Config};
 use keel_keeper::decide::decide;
 use keel_keeper::executor::{tick, Action, Report, Watched};
 use keel_keeper::metrics::{self, Metrics};
-use keel_keeper::node::{NodeChain, NodeOptions};
+use keel_keeper::node::NodeChain;
 use keel_keeper::sandbox::SandboxChain;
 use keel_keeper::sim::contracts::Contracts;
 use keel_keeper::sim::run::Simulation;
@@ -187,14 +187,7 @@ fn node_chain(config: &Config) -> Result<(NodeChain, Vec<Watched>), String> {
         return Err("no pools to watch: set node.deployment or node.pools".into());
     }
     let node = Node::connect(&n.url, Duration::from_millis(n.reconnect_ms)).map_err(|e| e.to_string())?;
-    let opts = NodeOptions {
-        margin_pct: n.margin_pct,
-        tip: u128::from(n.tip),
-        tip_cap: u128::from(n.tip_cap),
-        finalized: n.finalized,
-        confirm_timeout: Duration::from_millis(n.confirm_timeout_ms),
-    };
-    let chain = NodeChain::new(node, signer, opts);
+    let chain = NodeChain::new(node, signer, n.options());
     tracing::info!(url = %n.url, signer = %source, account = %chain.account(), pools = pools.len(), "node backend");
     Ok((chain, pools))
 }

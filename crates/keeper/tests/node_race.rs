@@ -10,11 +10,11 @@ use keel_client::deploy::{Addresses, Deployment};
 use keel_client::keys::KeySource;
 use keel_client::{calls, Node};
 use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted, Views};
-use keel_keeper::config::Config;
+use keel_keeper::config::{Config, NodeConfig};
 use keel_keeper::decide::{decide, Decision, PoolView};
 use keel_keeper::executor::{tick, Action, Report, Settings, Watched};
 use keel_keeper::metrics::Metrics;
-use keel_keeper::node::{NodeChain, NodeOptions};
+use keel_keeper::node::NodeChain;
 use keel_pool::{Error as PoolError, RebalanceOutcome};
 use std::time::Duration;
 
@@ -82,21 +82,19 @@ fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run scripts/e2e-node.sh"))
 }
 
-/// A keeper signing as `uri`; `finalized` waits for finality rather than a best block.
+/// A keeper signing as `uri` with the default node settings; `finalized` waits for finality
+/// rather than a best block.
 fn keeper(url: &str, uri: &str, finalized: bool) -> NodeChain {
     let signer = uri
         .parse::<KeySource>()
         .and_then(|k| k.load())
         .unwrap_or_else(|e| panic!("{uri}: {e}"));
-    let node = Node::connect(url, Duration::from_secs(10)).expect("the node answers");
-    let opts = NodeOptions {
-        margin_pct: 20,
-        tip: 0,
-        tip_cap: 0,
+    let settings = NodeConfig {
         finalized,
-        confirm_timeout: Duration::from_secs(30),
+        ..NodeConfig::default()
     };
-    NodeChain::new(node, signer, opts)
+    let node = Node::connect(url, Duration::from_millis(settings.reconnect_ms)).expect("the node answers");
+    NodeChain::new(node, signer, settings.options())
 }
 
 fn quote_balance(chain: &mut NodeChain, a: &Addresses) -> u128 {
