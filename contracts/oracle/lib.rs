@@ -11,11 +11,8 @@
 #[ink::contract]
 pub mod oracle {
     use ink::storage::Mapping;
-    use keel_curve::{MAX_PRICE, MAX_VOLATILITY, MIN_PRICE};
-    use keel_traits::{within_jump, FeedId, Oracle, OracleData, OracleError};
-
-    /// How far a reading's timestamp may run ahead of the block's, in milliseconds.
-    pub const MAX_FUTURE_DRIFT_MS: u64 = 30_000;
+    use keel_core::oracle::{accept, clamp_jump_bps, MAX_JUMP_BPS_CEIL};
+    use keel_interface::{FeedId, Oracle, OracleData, OracleError};
 
     #[ink(storage)]
     pub struct KeelOracle {
@@ -58,7 +55,7 @@ pub mod oracle {
 
     /// Ownership moved to a new account.
     #[ink(event)]
-    pub struct OwnershipTransferred {
+    pub struct OracleOwnershipTransferred {
         #[ink(topic)]
         previous: AccountId,
         #[ink(topic)]
@@ -74,7 +71,7 @@ pub mod oracle {
                 owner: Self::env().caller(),
                 reporters: Mapping::default(),
                 feeds: Mapping::default(),
-                max_jump_bps: max_jump_bps.clamp(1, 10_000),
+                max_jump_bps: clamp_jump_bps(max_jump_bps),
             }
         }
 
@@ -97,31 +94,14 @@ pub mod oracle {
             if !self.reporters.contains(reporter) {
                 return Err(OracleError::NotReporter);
             }
-            if !(MIN_PRICE..=MAX_PRICE).contains(&price) {
-                return Err(OracleError::PriceOutOfBounds);
-            }
-            if volatility == 0 || volatility > MAX_VOLATILITY {
-                return Err(OracleError::VolatilityOutOfBounds);
-            }
-            if timestamp > self.env().block_timestamp().saturating_add(MAX_FUTURE_DRIFT_MS) {
-                return Err(OracleError::TimestampInFuture);
-            }
-            if let Some(last) = self.feeds.get(feed) {
-                if timestamp <= last.timestamp {
-                    return Err(OracleError::TimestampNotIncreasing);
-                }
-                if !within_jump(last.price, price, self.max_jump_bps) {
-                    return Err(OracleError::JumpTooLarge);
-                }
-            }
-            self.feeds.insert(
-                feed,
-                &OracleData {
-                    price,
-                    volatility,
-                    timestamp,
-                },
-            );
+            let reading = OracleData {
+                price,
+                volatility,
+                timestamp,
+            };
+            let now = self.env().block_timestamp();
+            accept(self.feeds.get(feed).as_ref(), &reading, now, self.max_jump_bps)?;
+            self.feeds.insert(feed, &reading);
             self.env().emit_event(PriceUpdated {
                 feed,
                 price,
@@ -163,7 +143,7 @@ pub mod oracle {
         #[ink(message)]
         pub fn set_max_jump_bps(&mut self, max_jump_bps: u32) -> Result<(), OracleError> {
             self.ensure_owner()?;
-            if !(1..=10_000).contains(&max_jump_bps) {
+            if !(1..=MAX_JUMP_BPS_CEIL).contains(&max_jump_bps) {
                 return Err(OracleError::InvalidParameter);
             }
             self.max_jump_bps = max_jump_bps;
@@ -180,7 +160,7 @@ pub mod oracle {
             self.ensure_owner()?;
             let previous = self.owner;
             self.owner = new_owner;
-            self.env().emit_event(OwnershipTransferred {
+            self.env().emit_event(OracleOwnershipTransferred {
                 previous,
                 new: new_owner,
             });

@@ -1,19 +1,19 @@
-//! The pool's calls out: token transfers (the shared `keel_traits::token`), approvals and
+//! The pool's calls out: token transfers (the shared `keel_interface::token`), approvals and
 //! balances, the oracle read and the venue trade, each turning a failed call into a named error
 //! instead of a trap.
 
-use crate::{Error, Result};
 use ink::codegen::TraitCallBuilder;
 use ink::primitives::AccountId;
-use keel_traits::{FeedId, Oracle, OracleData, Venue};
+use keel_interface::pool::{PoolError, PoolResult as Result};
+use keel_interface::{FeedId, Oracle, OracleData, Venue};
 use psp22::PSP22;
 
 /// The oracle's latest reading of `feed`.
 pub fn latest(oracle: AccountId, feed: FeedId) -> Result<OracleData> {
     let oracle: ink::contract_ref!(Oracle, ink::env::DefaultEnvironment) = oracle.into();
     match oracle.call().latest(feed).try_invoke() {
-        Ok(Ok(result)) => result.map_err(Error::Oracle),
-        _ => Err(Error::OracleCallFailed),
+        Ok(Ok(result)) => result.map_err(PoolError::Oracle),
+        _ => Err(PoolError::OracleCallFailed),
     }
 }
 
@@ -21,8 +21,8 @@ pub fn latest(oracle: AccountId, feed: FeedId) -> Result<OracleData> {
 pub fn approve(token: AccountId, spender: AccountId, value: u128) -> Result<()> {
     let mut token: ink::contract_ref!(PSP22, ink::env::DefaultEnvironment) = token.into();
     match token.call_mut().approve(spender, value).try_invoke() {
-        Ok(Ok(result)) => result.map_err(Error::Token),
-        _ => Err(Error::TokenCallFailed),
+        Ok(Ok(result)) => result.map_err(PoolError::Token),
+        _ => Err(PoolError::TokenCallFailed),
     }
 }
 
@@ -31,7 +31,7 @@ pub fn balance(token: AccountId, owner: AccountId) -> Result<u128> {
     let token: ink::contract_ref!(PSP22, ink::env::DefaultEnvironment) = token.into();
     match token.call().balance_of(owner).try_invoke() {
         Ok(Ok(value)) => Ok(value),
-        _ => Err(Error::TokenCallFailed),
+        _ => Err(PoolError::TokenCallFailed),
     }
 }
 
@@ -50,18 +50,18 @@ pub fn sell_on_venue(
         .swap_exact_in(token_in, amount_in, min_out, pool, deadline)
         .try_invoke()
     {
-        Ok(Ok(result)) => result.map_err(Error::Venue),
-        _ => Err(Error::VenueCallFailed),
+        Ok(Ok(result)) => result.map_err(PoolError::Venue),
+        _ => Err(PoolError::VenueCallFailed),
     }
 }
 
 /// Pulls `value` of `token` from `from` into the pool (needs the caller's prior `approve`).
 /// One conversion to the pool's error here, rather than one at every call site.
 pub fn pull(token: AccountId, from: AccountId, pool: AccountId, value: u128) -> Result<()> {
-    keel_traits::token::pull(token, from, pool, value).map_err(Error::from)
+    keel_interface::token::pull(token, from, pool, value).map_err(PoolError::from)
 }
 
 /// Pays `value` of `token` from the pool to `to`.
 pub fn pay(token: AccountId, to: AccountId, value: u128) -> Result<()> {
-    keel_traits::token::pay(token, to, value).map_err(Error::from)
+    keel_interface::token::pay(token, to, value).map_err(PoolError::from)
 }

@@ -4,43 +4,38 @@
 //!
 //! When the pool holds more of one token than its target it quotes that token cheaper and the
 //! other dearer, so order flow pulls inventory back; the skew steepens and the fee widens with the
-//! oracle's volatility and age. The math lives in `keel-curve`, shared with the keeper and the
-//! simulator; this crate holds storage, token movements, access control and events.
+//! oracle's volatility and age. Every rule is a transition of `keel_core::pool`, shared with the
+//! keeper and the simulator; this crate holds storage, token moves, access control and events.
+//! Its types, error and events are `keel_interface::pool`'s.
 
 mod calls;
-mod errors;
-mod events;
-mod types;
-
-pub use errors::{Error, Result};
-pub use types::{MarketStatus, PoolConfig, Quote, RebalanceOutcome, RebalanceStatus, MAX_ORACLE_AGE_CEIL_MS};
 
 #[ink::contract]
 pub mod pool {
-    use crate::events::*;
-    use crate::{calls, Error, MarketStatus, PoolConfig, Quote, RebalanceOutcome, RebalanceStatus, Result};
+    use crate::calls;
     use ink::prelude::{string::String, vec::Vec};
-    use keel_curve::math::{mul_div_u128, Rounding};
-    use keel_curve::rebalance;
-    use keel_curve::{Asset, CurveError, Market, OracleReading, PoolState, Trade, ONE};
-    use keel_traits::FeedId;
+    use keel_core::consts::{LOCKED_SHARES_HOLDER, TOKEN_DECIMALS};
+    use keel_core::pool::{self as rules, Feed, Ledger, SwapKind};
+    use keel_core::{Asset, Market, PoolState, Trade};
+    use keel_interface::pool::{
+        CodeUpgraded, ConfigUpdated, LiquidityAdded, LiquidityRemoved, MarketStatus, OwnershipTransferred,
+        PauseChanged, PoolConfig, PoolError, PoolResult as Result, Quote, RebalanceOutcome, RebalanceStatus,
+        Rebalanced, Swapped,
+    };
+    use keel_interface::{FeedId, OracleData};
     use psp22::{PSP22Data, PSP22Error, PSP22Event, PSP22Metadata, PSP22};
 
-    /// A priced market with the volatility it was priced from.
-    struct Reading {
-        priced: Market,
-        volatility: u128,
+    /// The pool's oracle feed, read through a cross-contract call when a transition needs it.
+    struct OracleFeed {
+        oracle: AccountId,
+        feed: FeedId,
     }
 
-    /// Which amount of a swap is fixed.
-    #[derive(Clone, Copy)]
-    enum Kind {
-        ExactIn,
-        ExactOut,
+    impl Feed<PoolError> for OracleFeed {
+        fn read(&self) -> Result<OracleData> {
+            calls::latest(self.oracle, self.feed)
+        }
     }
-
-    /// Holder of the shares locked at the first deposit: the all-zero account, whose key nobody has.
-    pub const LOCKED_SHARES_HOLDER: [u8; 32] = [0u8; 32];
 
     #[ink(storage)]
     pub struct Pool {
@@ -72,10 +67,10 @@ pub mod pool {
             config: PoolConfig,
         ) -> Result<Self> {
             if base == quote {
-                return Err(Error::IdenticalTokens);
+                return Err(PoolError::IdenticalTokens);
             }
             if !config.is_valid() {
-                return Err(Error::InvalidConfig);
+                return Err(PoolError::InvalidConfig);
             }
             Ok(Self {
                 owner: Self::env().caller(),
@@ -113,14 +108,8 @@ pub mod pool {
             deadline: u64,
         ) -> Result<(u128, u128, u128)> {
             self.ensure_open(deadline)?;
-            if base_max == 0 || quote_max == 0 {
-                return Err(Error::ZeroAmount);
-            }
-            let deposit = keel_curve::deposit(&self.state, self.shares.total_supply(), base_max, quote_max)?;
-            if deposit.shares < min_shares {
-                return Err(Error::MinSharesNotMet);
-            }
-            self.state = deposit.after;
+            let (deposit, after) = self.ledger().deposit(base_max, quote_max, min_shares)?;
+            self.state = after.state;
             if deposit.locked > 0 {
                 self.mint_shares(AccountId::from(LOCKED_SHARES_HOLDER), deposit.locked)?;
             }
@@ -155,26 +144,12 @@ pub mod pool {
             deadline: u64,
         ) -> Result<(u128, u128)> {
             self.ensure_deadline(deadline)?;
-            if shares == 0 {
-                return Err(Error::ZeroAmount);
-            }
             let provider = self.env().caller();
-            if self.shares.balance_of(provider) < shares {
-                return Err(Error::InsufficientShares);
-            }
-            let total = self.shares.total_supply();
-            if total == 0 {
-                return Err(Error::NoLiquidity);
-            }
-            let out = keel_curve::withdraw(&self.state, total, shares)?;
-            if out.base_out < min_base || out.quote_out < min_quote {
-                return Err(Error::MinAmountsNotMet);
-            }
-            self.state = out.after;
+            let held = self.shares.balance_of(provider);
+            let (out, after) = self.ledger().withdraw(held, shares, min_base, min_quote)?;
+            self.state = after.state;
             // The leaving LP takes its share of the fees set aside for bounties.
-            let budget = &mut self.rebalancing.bounty_budget;
-            let kept = total.checked_sub(shares).ok_or(CurveError::Overflow)?;
-            *budget = mul_div_u128(*budget, kept, total, Rounding::Down)?;
+            self.rebalancing = after.rebalancing;
             let events = self.shares.burn(provider, shares)?;
             self.emit_share_events(events);
             calls::pay(self.base, to, out.base_out)?;
@@ -211,11 +186,7 @@ pub mod pool {
             deadline: u64,
         ) -> Result<u128> {
             self.ensure_open(deadline)?;
-            let (trade, market) = self.price(token_in, amount_in, Kind::ExactIn)?;
-            if trade.amount_out < min_out {
-                return Err(Error::SlippageExceeded);
-            }
-            self.settle(token_in, &trade, &market, to)?;
+            let trade = self.swap(token_in, SwapKind::ExactIn, amount_in, min_out, to)?;
             Ok(trade.amount_out)
         }
 
@@ -234,11 +205,7 @@ pub mod pool {
             deadline: u64,
         ) -> Result<u128> {
             self.ensure_open(deadline)?;
-            let (trade, market) = self.price(token_in, amount_out, Kind::ExactOut)?;
-            if trade.amount_in > max_in {
-                return Err(Error::SlippageExceeded);
-            }
-            self.settle(token_in, &trade, &market, to)?;
+            let trade = self.swap(token_in, SwapKind::ExactOut, amount_out, max_in, to)?;
             Ok(trade.amount_in)
         }
 
@@ -260,65 +227,24 @@ pub mod pool {
         #[ink(message)]
         pub fn rebalance(&mut self, epoch: u64, deadline: u64) -> Result<RebalanceOutcome> {
             self.ensure_open(deadline)?;
-            let status = self.rebalancing;
-            if epoch != status.epoch {
-                return Err(Error::StaleEpoch);
-            }
-            let venue = self.config.venue.ok_or(Error::NoVenue)?;
-            let params = self.config.rebalance;
             let now = self.env().block_timestamp();
-            if now < status.last_ms.saturating_add(params.cooldown_ms) {
-                return Err(Error::RebalanceCooldown);
-            }
-            let market = self.market()?;
-            let state = self.equilibrated(&market)?;
-            let plan = rebalance::plan(&state, market.price, &params)?.ok_or(Error::RebalanceNotDue)?;
-            let bounty = rebalance::bounty(&plan, &params, status.bounty_budget)?;
-            self.rebalancing = RebalanceStatus {
-                epoch: epoch.checked_add(1).ok_or(CurveError::Overflow)?,
-                last_ms: now,
-                bounty_budget: status
-                    .bounty_budget
-                    .checked_sub(bounty)
-                    .ok_or(CurveError::Overflow)?,
-            };
+            let step = self
+                .ledger()
+                .plan_rebalance(&self.config, epoch, now, &self.feed())?;
+            self.rebalancing = step.next;
+            let plan = step.plan;
             let pool = self.env().account_id();
             let token_sold = self.token_of(plan.sell);
             let token_bought = self.token_of(plan.sell.other());
             let held = calls::balance(token_bought, pool)?;
-            calls::approve(token_sold, venue, plan.amount_in)?;
-            calls::sell_on_venue(venue, token_sold, plan.amount_in, plan.min_out, pool, now)?;
-            let bought = calls::balance(token_bought, pool)?
-                .checked_sub(held)
-                .filter(|b| *b >= plan.min_out)
-                .ok_or(Error::VenueCallFailed)?;
-            let after = rebalance::apply(&state, plan.sell, plan.amount_in, bought, bounty)?.equilibrate(
-                market.price,
-                market.k,
-                Rounding::Down,
-            )?;
+            calls::approve(token_sold, step.venue, plan.amount_in)?;
+            calls::sell_on_venue(step.venue, token_sold, plan.amount_in, plan.min_out, pool, now)?;
+            let (after, outcome) = step.settle(held, calls::balance(token_bought, pool)?)?;
             self.state = after;
             let caller = self.env().caller();
-            calls::pay(self.quote, caller, bounty)?;
-            let outcome = RebalanceOutcome {
-                epoch: self.rebalancing.epoch,
-                token_sold,
-                sold: plan.amount_in,
-                bought,
-                bounty,
-                q_before: plan.q_before,
-                q_after: after.inventory(market.price)?,
-            };
-            self.env().emit_event(Rebalanced {
-                caller,
-                epoch: outcome.epoch,
-                token_sold,
-                sold: outcome.sold,
-                bought,
-                bounty,
-                q_before: outcome.q_before,
-                q_after: outcome.q_after,
-            });
+            calls::pay(self.quote, caller, outcome.bounty)?;
+            let outcome = outcome.naming(token_sold);
+            self.env().emit_event(Rebalanced::new(caller, &outcome));
             Ok(outcome)
         }
 
@@ -337,8 +263,8 @@ pub mod pool {
         /// As `swap_exact_in`, without the slippage, pause and deadline checks.
         #[ink(message)]
         pub fn quote_exact_in(&self, token_in: AccountId, amount_in: u128) -> Result<Quote> {
-            let (trade, market) = self.price(token_in, amount_in, Kind::ExactIn)?;
-            self.quote_of(&trade, &market)
+            let (trade, market) = self.price(token_in, SwapKind::ExactIn, amount_in)?;
+            Ok(Quote::of(&trade, &market)?)
         }
 
         /// What buying exactly `amount_out` with `token_in` would cost now, fee included.
@@ -347,8 +273,8 @@ pub mod pool {
         /// As `swap_exact_out`, without the slippage, pause and deadline checks.
         #[ink(message)]
         pub fn quote_exact_out(&self, token_in: AccountId, amount_out: u128) -> Result<Quote> {
-            let (trade, market) = self.price(token_in, amount_out, Kind::ExactOut)?;
-            self.quote_of(&trade, &market)
+            let (trade, market) = self.price(token_in, SwapKind::ExactOut, amount_out)?;
+            Ok(Quote::of(&trade, &market)?)
         }
 
         /// The marginal price of base in quote (1e18) before fees: the oracle price skewed by
@@ -358,10 +284,7 @@ pub mod pool {
         /// `NoLiquidity`, `OracleStale`, `OracleInvalid`.
         #[ink(message)]
         pub fn mid_price(&self) -> Result<u128> {
-            let market = self.market()?;
-            Ok(self
-                .equilibrated(&market)?
-                .marginal_price(market.price, market.k)?)
+            Ok(self.ledger().mid_price(&self.market()?)?)
         }
 
         /// Average prices (quote per base, 1e18, fees included) for selling `size` base to the
@@ -371,11 +294,8 @@ pub mod pool {
         /// As `quote_exact_in` / `quote_exact_out` for a trade of `size` base.
         #[ink(message)]
         pub fn bid_ask(&self, size: u128) -> Result<(u128, u128)> {
-            let (sell, _) = self.price(self.base, size, Kind::ExactIn)?;
-            let (buy, _) = self.price(self.quote, size, Kind::ExactOut)?;
-            let bid = mul_div_u128(sell.amount_out, ONE, size, Rounding::Down)?;
-            let ask = mul_div_u128(buy.amount_in, ONE, size, Rounding::Up)?;
-            Ok((bid, ask))
+            let now = self.env().block_timestamp();
+            self.ledger().bid_ask(&self.config, now, &self.feed(), size)
         }
 
         /// Inventory imbalance `q` (1e18): the base held beyond target, valued at the oracle, as a
@@ -385,8 +305,7 @@ pub mod pool {
         /// `OracleStale`, `OracleInvalid`.
         #[ink(message)]
         pub fn inventory(&self) -> Result<i128> {
-            let market = self.market()?;
-            Ok(self.equilibrated(&market)?.inventory(market.price)?)
+            Ok(self.ledger().inventory(&self.market()?)?)
         }
 
         /// The pool's token balances as it accounts them: `(base, quote)`. Tokens sent to the pool
@@ -402,9 +321,7 @@ pub mod pool {
         /// `OracleStale`, `OracleInvalid`.
         #[ink(message)]
         pub fn targets(&self) -> Result<(u128, u128)> {
-            let market = self.market()?;
-            let eq = self.equilibrated(&market)?;
-            Ok((eq.base_target, eq.quote_target))
+            Ok(self.ledger().targets(&self.market()?)?)
         }
 
         /// The stored curve state (reserves, targets, which side is short), as the keeper and
@@ -422,16 +339,9 @@ pub mod pool {
         /// `Oracle(..)`, `OracleCallFailed`, `OracleInvalid`.
         #[ink(message)]
         pub fn market_status(&self) -> Result<MarketStatus> {
-            let (market, timestamp, age_ms) = self.read_market()?;
-            Ok(MarketStatus {
-                price: market.priced.price,
-                volatility: market.volatility,
-                timestamp,
-                age_ms,
-                k: market.priced.k,
-                fee: market.priced.fee,
-                stale: age_ms > self.config.max_oracle_age_ms,
-            })
+            let reading = self.feed().read()?;
+            let now = self.env().block_timestamp();
+            Ok(rules::market_status(&self.config, &reading, now)?)
         }
 
         /// The configuration: curve parameters, fee schedule, bounds, oracle age limit, and the
@@ -475,7 +385,7 @@ pub mod pool {
         pub fn set_config(&mut self, config: PoolConfig) -> Result<()> {
             self.ensure_owner()?;
             if !config.is_valid() {
-                return Err(Error::InvalidConfig);
+                return Err(PoolError::InvalidConfig);
             }
             self.config = config;
             self.env().emit_event(ConfigUpdated { config });
@@ -521,7 +431,7 @@ pub mod pool {
             self.ensure_owner()?;
             self.env()
                 .set_code_hash(&code_hash)
-                .map_err(|_| Error::InvalidConfig)?;
+                .map_err(|_| PoolError::InvalidConfig)?;
             self.env().emit_event(CodeUpgraded { code_hash });
             Ok(())
         }
@@ -532,13 +442,13 @@ pub mod pool {
             if self.env().caller() == self.owner {
                 Ok(())
             } else {
-                Err(Error::NotOwner)
+                Err(PoolError::NotOwner)
             }
         }
 
         fn ensure_deadline(&self, deadline: u64) -> Result<()> {
             if self.env().block_timestamp() > deadline {
-                Err(Error::Expired)
+                Err(PoolError::Expired)
             } else {
                 Ok(())
             }
@@ -546,7 +456,7 @@ pub mod pool {
 
         fn ensure_open(&self, deadline: u64) -> Result<()> {
             if self.paused {
-                return Err(Error::Paused);
+                return Err(PoolError::Paused);
             }
             self.ensure_deadline(deadline)
         }
@@ -557,7 +467,7 @@ pub mod pool {
             } else if token == self.quote {
                 Ok(Asset::Quote)
             } else {
-                Err(Error::UnknownToken)
+                Err(PoolError::UnknownToken)
             }
         }
 
@@ -568,94 +478,53 @@ pub mod pool {
             }
         }
 
+        /// The pool's books, as its rules read them.
+        fn ledger(&self) -> Ledger {
+            Ledger {
+                state: self.state,
+                rebalancing: self.rebalancing,
+                total_shares: self.shares.total_supply(),
+            }
+        }
+
+        fn feed(&self) -> OracleFeed {
+            OracleFeed {
+                oracle: self.oracle,
+                feed: self.feed,
+            }
+        }
+
         /// Reads the oracle and prices the market, refusing stale or out-of-bounds readings.
         fn market(&self) -> Result<Market> {
-            let (market, _, age_ms) = self.read_market()?;
-            if age_ms > self.config.max_oracle_age_ms {
-                return Err(Error::OracleStale);
-            }
-            Ok(market.priced)
+            let now = self.env().block_timestamp();
+            rules::fresh_market(&self.config, now, &self.feed())
         }
 
-        /// Reads the oracle and prices the market, refusing out-of-bounds readings; returns the
-        /// reading's timestamp and age for the caller to judge.
-        fn read_market(&self) -> Result<(Reading, u64, u64)> {
-            let data = calls::latest(self.oracle, self.feed)?;
-            let age_ms = self.env().block_timestamp().saturating_sub(data.timestamp);
-            let reading = OracleReading {
-                price: data.price,
-                volatility: data.volatility,
-                age_ms,
-            };
-            let priced = self
-                .config
-                .curve
-                .market(&reading)
-                .map_err(|_| Error::OracleInvalid)?;
-            Ok((
-                Reading {
-                    priced,
-                    volatility: data.volatility,
-                },
-                data.timestamp,
-                age_ms,
-            ))
-        }
-
-        fn equilibrated(&self, market: &Market) -> Result<PoolState> {
-            if self.shares.total_supply() == 0 {
-                return Err(Error::NoLiquidity);
-            }
-            Ok(self.state.equilibrate(market.price, market.k, Rounding::Down)?)
-        }
-
-        /// Prices a swap on the stored state at the oracle's current market.
-        fn price(&self, token_in: AccountId, amount: u128, kind: Kind) -> Result<(Trade, Market)> {
+        /// Prices a swap of `token_in` on the stored state at the oracle's current market.
+        fn price(&self, token_in: AccountId, kind: SwapKind, amount: u128) -> Result<(Trade, Market)> {
             let asset = self.asset_of(token_in)?;
-            self.ensure_trade_inputs(amount)?;
-            let market = self.market()?;
-            let curve = &self.config.curve;
-            let trade = match kind {
-                Kind::ExactIn => keel_curve::swap_exact_in(&self.state, &market, curve, asset, amount),
-                Kind::ExactOut => keel_curve::swap_exact_out(&self.state, &market, curve, asset, amount),
-            }?;
-            Ok((trade, market))
+            let now = self.env().block_timestamp();
+            self.ledger()
+                .price_swap(&self.config, now, &self.feed(), kind, asset, amount)
         }
 
-        fn ensure_trade_inputs(&self, amount: u128) -> Result<()> {
-            if amount == 0 {
-                return Err(Error::ZeroAmount);
-            }
-            if self.shares.total_supply() == 0 {
-                return Err(Error::NoLiquidity);
-            }
-            Ok(())
-        }
-
-        fn quote_of(&self, trade: &Trade, market: &Market) -> Result<Quote> {
-            let after = trade.after.equilibrate(market.price, market.k, Rounding::Down)?;
-            Ok(Quote {
-                amount_in: trade.amount_in,
-                amount_out: trade.amount_out,
-                fee: trade.fee,
-                price_after: after.marginal_price(market.price, market.k)?,
-                inventory_after: after.inventory(market.price)?,
-            })
-        }
-
-        /// Stores the trade's state, then moves the tokens (state before calls: a token that
-        /// calls back finds the pool already settled, and pallet-contracts refuses re-entry).
-        fn settle(
+        /// Prices, bounds and settles a swap; stores the books before moving the tokens (a token
+        /// that calls back finds the pool already settled, and pallet-contracts refuses re-entry).
+        fn swap(
             &mut self,
             token_in: AccountId,
-            trade: &Trade,
-            market: &Market,
+            kind: SwapKind,
+            amount: u128,
+            limit: u128,
             to: AccountId,
-        ) -> Result<()> {
-            self.state = trade.after;
-            let budget = self.rebalancing.bounty_budget;
-            self.rebalancing.bounty_budget =
-                rebalance::accrue_fee(budget, trade.asset_in, trade.fee, market.price)?;
+        ) -> Result<Trade> {
+            let asset = self.asset_of(token_in)?;
+            let now = self.env().block_timestamp();
+            let (trade, market, after) =
+                self.ledger()
+                    .swap(&self.config, now, &self.feed(), kind, asset, amount, limit)?;
+            self.state = after.state;
+            self.rebalancing = after.rebalancing;
             let trader = self.env().caller();
             let pool = self.env().account_id();
             let token_out = self.token_of(trade.asset_in.other());
@@ -670,7 +539,7 @@ pub mod pool {
                 fee: trade.fee,
                 oracle_price: market.price,
             });
-            Ok(())
+            Ok(trade)
         }
 
         fn mint_shares(&mut self, to: AccountId, value: u128) -> Result<()> {
@@ -798,7 +667,7 @@ pub mod pool {
         /// Shares have 18 decimals.
         #[ink(message)]
         fn token_decimals(&self) -> u8 {
-            18
+            TOKEN_DECIMALS
         }
     }
 }

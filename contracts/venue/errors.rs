@@ -1,23 +1,22 @@
-use keel_curve::CurveError;
-use keel_traits::token::TokenCallError;
-use keel_traits::VenueError;
+use keel_core::CurveError;
+use keel_interface::token::TokenCallError;
 use psp22::PSP22Error;
 
 /// Why the venue refused a liquidity call. Every refusal reverts: no balance or state changes.
-/// Swaps and quotes answer with the shared [`VenueError`] instead, so any venue can serve the
+/// Swaps and quotes answer with the shared `VenueError` instead, so any venue can serve the
 /// keeper.
 #[derive(Debug, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 // scale-info's derive casts the variant index of data-carrying variants to u8 (at most 256 here).
 #[allow(clippy::cast_possible_truncation)]
-pub enum Error {
+pub enum ConstantProductError {
     /// The block time is past the caller's `deadline`.
     Expired,
     /// An amount is zero.
     ZeroAmount,
     /// The two tokens must be different.
     IdenticalTokens,
-    /// The fee is above `keel_curve::cpmm::FEE_BPS_MAX` (10%).
+    /// The fee is above `keel_core::cpmm::FEE_BPS_MAX` (10%).
     InvalidFee,
     /// The deposit would mint fewer than `min_shares`.
     MinSharesNotMet,
@@ -33,30 +32,20 @@ pub enum Error {
     TokenCallFailed,
 }
 
-impl From<TokenCallError> for Error {
+impl From<TokenCallError> for ConstantProductError {
     fn from(e: TokenCallError) -> Self {
         match e {
-            TokenCallError::Refused(e) => Error::Token(e),
-            TokenCallError::CallFailed => Error::TokenCallFailed,
+            TokenCallError::Refused(e) => ConstantProductError::Token(e),
+            TokenCallError::CallFailed => ConstantProductError::TokenCallFailed,
         }
     }
 }
 
-impl From<CurveError> for Error {
+impl From<CurveError> for ConstantProductError {
     fn from(e: CurveError) -> Self {
-        Error::Curve(e)
+        ConstantProductError::Curve(e)
     }
 }
 
 /// The venue's result type for its own messages.
-pub type Result<T> = core::result::Result<T, Error>;
-
-/// A refusal of the swap math as the [`VenueError`] the `Venue` trait speaks. A trade too small
-/// to pay anything is `ZeroAmount` (its output is zero); every bound of the math is `Overflow`.
-pub fn venue_error(e: CurveError) -> VenueError {
-    match e {
-        CurveError::ZeroAmount | CurveError::ZeroOutput => VenueError::ZeroAmount,
-        CurveError::InsufficientLiquidity | CurveError::DivisionByZero => VenueError::InsufficientLiquidity,
-        _ => VenueError::Overflow,
-    }
-}
+pub type Result<T> = core::result::Result<T, ConstantProductError>;

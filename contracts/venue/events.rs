@@ -2,7 +2,7 @@ use ink::primitives::AccountId;
 
 /// A swap settled.
 #[ink::event]
-pub struct Swapped {
+pub struct VenueSwapped {
     #[ink(topic)]
     pub trader: AccountId,
     pub to: AccountId,
@@ -13,7 +13,7 @@ pub struct Swapped {
 
 /// Liquidity was deposited.
 #[ink::event]
-pub struct LiquidityAdded {
+pub struct VenueLiquidityAdded {
     #[ink(topic)]
     pub provider: AccountId,
     pub to: AccountId,
@@ -24,7 +24,7 @@ pub struct LiquidityAdded {
 
 /// Liquidity was withdrawn.
 #[ink::event]
-pub struct LiquidityRemoved {
+pub struct VenueLiquidityRemoved {
     #[ink(topic)]
     pub provider: AccountId,
     pub to: AccountId,

@@ -3,8 +3,8 @@
 //! A constant-product venue (Uniswap v2 math): the market Keel's keeper sells excess pool
 //! inventory on, and the baseline the pool's prices and costs are compared with.
 //!
-//! It speaks the shared `keel_traits::Venue` interface, so the keeper drives any venue the same
-//! way. The math lives in `keel_curve::cpmm`; this crate holds storage, token movements and
+//! It speaks the shared `keel_interface::Venue` interface, so the keeper drives any venue the same
+//! way. The math lives in `keel_core::cpmm`; this crate holds storage, token movements and
 //! events. LP shares are plain accounting: they are not a token and cannot be transferred, only
 //! burnt by their holder, which keeps the contract small.
 
@@ -12,19 +12,17 @@ mod calls;
 mod errors;
 mod events;
 
-pub use errors::{venue_error, Error, Result};
+pub use errors::{ConstantProductError, Result};
 
 #[ink::contract]
 pub mod venue {
     use crate::events::*;
-    use crate::{calls, venue_error, Error, Result};
-    use keel_curve::cpmm::{self, CpState, Side, FEE_BPS_MAX};
-    use keel_curve::CurveError;
-    use keel_traits::VenueError;
+    use crate::{calls, ConstantProductError, Result};
+    use keel_core::consts::LOCKED_SHARES_HOLDER;
+    use keel_core::cpmm::{self, CpState, Side, FEE_BPS_MAX};
+    use keel_core::CurveError;
+    use keel_interface::VenueError;
     use psp22::PSP22Data;
-
-    /// Holder of the shares locked at the first deposit: the all-zero account, whose key nobody has.
-    pub const LOCKED_SHARES_HOLDER: [u8; 32] = [0u8; 32];
 
     #[ink(storage)]
     pub struct ConstantProduct {
@@ -44,10 +42,10 @@ pub mod venue {
         #[ink(constructor)]
         pub fn new(token_a: AccountId, token_b: AccountId, fee_bps: u32) -> Result<Self> {
             if token_a == token_b {
-                return Err(Error::IdenticalTokens);
+                return Err(ConstantProductError::IdenticalTokens);
             }
             if fee_bps > FEE_BPS_MAX {
-                return Err(Error::InvalidFee);
+                return Err(ConstantProductError::InvalidFee);
             }
             Ok(Self {
                 token_a,
@@ -80,11 +78,11 @@ pub mod venue {
         ) -> Result<(u128, u128, u128)> {
             self.ensure_deadline(deadline)?;
             if a_max == 0 || b_max == 0 {
-                return Err(Error::ZeroAmount);
+                return Err(ConstantProductError::ZeroAmount);
             }
             let deposit = cpmm::deposit(&self.state, self.shares.total_supply(), a_max, b_max)?;
             if deposit.shares < min_shares {
-                return Err(Error::MinSharesNotMet);
+                return Err(ConstantProductError::MinSharesNotMet);
             }
             self.state = deposit.after;
             if deposit.locked > 0 {
@@ -95,7 +93,7 @@ pub mod venue {
             let venue = self.env().account_id();
             calls::pull(self.token_a, provider, venue, deposit.amount_a)?;
             calls::pull(self.token_b, provider, venue, deposit.amount_b)?;
-            self.env().emit_event(LiquidityAdded {
+            self.env().emit_event(VenueLiquidityAdded {
                 provider,
                 to,
                 amount_a: deposit.amount_a,
@@ -123,23 +121,23 @@ pub mod venue {
         ) -> Result<(u128, u128)> {
             self.ensure_deadline(deadline)?;
             if shares == 0 {
-                return Err(Error::ZeroAmount);
+                return Err(ConstantProductError::ZeroAmount);
             }
             let provider = self.env().caller();
             if self.shares.balance_of(provider) < shares {
-                return Err(Error::InsufficientShares);
+                return Err(ConstantProductError::InsufficientShares);
             }
             let out = cpmm::withdraw(&self.state, self.shares.total_supply(), shares)?;
             if out.amount_a < min_a || out.amount_b < min_b {
-                return Err(Error::MinAmountsNotMet);
+                return Err(ConstantProductError::MinAmountsNotMet);
             }
             self.state = out.after;
             self.shares
                 .burn(provider, shares)
-                .map_err(|_| Error::InsufficientShares)?;
+                .map_err(|_| ConstantProductError::InsufficientShares)?;
             calls::pay(self.token_a, to, out.amount_a)?;
             calls::pay(self.token_b, to, out.amount_b)?;
-            self.env().emit_event(LiquidityRemoved {
+            self.env().emit_event(VenueLiquidityRemoved {
                 provider,
                 to,
                 amount_a: out.amount_a,
@@ -182,17 +180,19 @@ pub mod venue {
 
         fn ensure_deadline(&self, deadline: u64) -> Result<()> {
             if self.env().block_timestamp() > deadline {
-                Err(Error::Expired)
+                Err(ConstantProductError::Expired)
             } else {
                 Ok(())
             }
         }
 
-        /// Prices selling `amount_in` of `token_in` on the stored reserves.
+        /// Prices selling `amount_in` of `token_in` on the stored reserves, refused below
+        /// `min_out`.
         fn price(
             &self,
             token_in: AccountId,
             amount_in: u128,
+            min_out: u128,
         ) -> core::result::Result<cpmm::Swap, VenueError> {
             let side = if token_in == self.token_a {
                 Side::A
@@ -201,19 +201,19 @@ pub mod venue {
             } else {
                 return Err(VenueError::UnknownToken);
             };
-            cpmm::swap(&self.state, side, amount_in, self.fee_bps).map_err(venue_error)
+            keel_core::venue::swap_exact_in(&self.state, side, amount_in, min_out, self.fee_bps)
         }
 
         fn mint_shares(&mut self, to: AccountId, value: u128) -> Result<()> {
             // Share events are left out on purpose: shares are not a token wallets should list.
             self.shares
                 .mint(to, value)
-                .map_err(|_| Error::Curve(CurveError::Overflow))?;
+                .map_err(|_| ConstantProductError::Curve(CurveError::Overflow))?;
             Ok(())
         }
     }
 
-    impl keel_traits::Venue for ConstantProduct {
+    impl keel_interface::Venue for ConstantProduct {
         /// Sells exactly `amount_in` of `token_in` for the other token, paid to `to`; refuses
         /// unless at least `min_out` comes out. Approve `token_in` first. Returns the amount out.
         ///
@@ -233,10 +233,7 @@ pub mod venue {
             if self.env().block_timestamp() > deadline {
                 return Err(VenueError::Expired);
             }
-            let swap = self.price(token_in, amount_in)?;
-            if swap.amount_out < min_out {
-                return Err(VenueError::SlippageExceeded);
-            }
+            let swap = self.price(token_in, amount_in, min_out)?;
             // State before calls: a token that calls back finds the venue already settled.
             self.state = swap.after;
             let token_out = if token_in == self.token_a {
@@ -248,7 +245,7 @@ pub mod venue {
             let venue = self.env().account_id();
             calls::pull(token_in, trader, venue, amount_in).map_err(|_| VenueError::TransferFailed)?;
             calls::pay(token_out, to, swap.amount_out).map_err(|_| VenueError::TransferFailed)?;
-            self.env().emit_event(Swapped {
+            self.env().emit_event(VenueSwapped {
                 trader,
                 to,
                 token_in,
@@ -268,7 +265,7 @@ pub mod venue {
             token_in: AccountId,
             amount_in: u128,
         ) -> core::result::Result<u128, VenueError> {
-            Ok(self.price(token_in, amount_in)?.amount_out)
+            Ok(self.price(token_in, amount_in, 0)?.amount_out)
         }
     }
 }

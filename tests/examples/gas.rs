@@ -1,14 +1,18 @@
 //! On-chain cost of Keel's messages in drink's pallet-contracts runtime: ref_time and proof_size
-//! of each call on the compiled Wasm, next to a plain PSP22 transfer measured in the same process,
-//! plus the contracts' code sizes.
+//! of each call on the compiled Wasm, next to a plain PSP22 transfer and the constant-product
+//! venue's swap measured in the same process, plus the contracts' code sizes.
+//!
+//! With `KEEL_GAS_BASELINE=<path to a keel_pool.wasm>` (another build of the pool, such as the
+//! last release's) the same calls run again on a market whose pool is that code, and every row
+//! shows the change; `KEEL_GAS_BASELINE_LABEL` names it.
 //!
 //! Run: `cargo run -p keel-tests --example gas` (after `scripts/build.sh`). Weights do not depend
 //! on how the host binary is optimised, so the debug build the tests use is enough.
 
-use keel_pool::PoolConfig;
-use keel_sandbox::pool::{self, Deposit, Swap, Withdraw};
-use keel_sandbox::venue::{self, VenueSwap};
-use keel_sandbox::{token, Cost, Market, Setup, ALICE, BOB, CAROL, KEEPER, UNIT};
+use keel_harness::pool::{self, Deposit, Swap, Withdraw};
+use keel_harness::venue::{self, VenueSwap};
+use keel_harness::{token, Cost, Fixture, Setup, ALICE, BOB, CAROL, KEEPER, UNIT};
+use keel_interface::pool::PoolConfig;
 
 const ROUNDS: u64 = 5;
 
@@ -18,72 +22,62 @@ const SWAP_RATIO_TARGET: f64 = 1.5;
 /// The pool's code-size goal: 64 KiB.
 const POOL_SIZE_TARGET: u64 = 65_536;
 
-struct Row {
-    name: &'static str,
-    total: Cost,
-}
+/// The most a change of the pool may cost more than its baseline, per call and in size.
+const REGRESSION_LIMIT: f64 = 0.01;
 
-impl Row {
-    fn add(&mut self, c: Cost) {
-        self.total.ref_time += c.ref_time;
-        self.total.proof_size += c.proof_size;
-    }
+const NAMES: [&str; 10] = [
+    "psp22 transfer (baseline)",
+    "swap_exact_in base->quote",
+    "swap_exact_in quote->base",
+    "swap_exact_out base->quote",
+    "swap_exact_out quote->base",
+    "add_liquidity",
+    "remove_liquidity",
+    "quote_exact_in (view)",
+    "venue swap_exact_in (constant product)",
+    "rebalance (incl. its venue swap)",
+];
+const VENUE_SWAP: usize = 8;
+/// The pool's state-changing calls, whose cost a change must not raise.
+const GUARDED: [usize; 7] = [1, 2, 3, 4, 5, 6, 9];
 
-    fn mean(&self) -> Cost {
-        Cost {
-            ref_time: self.total.ref_time / ROUNDS,
-            proof_size: self.total.proof_size / ROUNDS,
-        }
-    }
-}
-
-fn main() {
-    // A venue deep enough that each rebalance fits the pool's slippage limit.
-    let mut m = Market::new(Setup {
+/// A venue deep enough that each rebalance fits the pool's slippage limit.
+fn setup() -> Setup {
+    Setup {
         venue_base_liquidity: 10_000_000 * UNIT,
         venue_quote_liquidity: 100_000_000 * UNIT,
         ..Setup::default()
-    });
-    let names = [
-        "psp22 transfer (baseline)",
-        "swap_exact_in base->quote",
-        "swap_exact_in quote->base",
-        "swap_exact_out base->quote",
-        "swap_exact_out quote->base",
-        "add_liquidity",
-        "remove_liquidity",
-        "quote_exact_in (view)",
-        "venue swap_exact_in (constant product)",
-        "rebalance (incl. its venue swap)",
-    ];
-    let mut rows: Vec<Row> = names
-        .iter()
-        .map(|n| Row {
-            name: n,
-            total: Cost::default(),
-        })
-        .collect();
+    }
+}
+
+/// The mean cost of each call of [`NAMES`] over [`ROUNDS`] rounds on `m`.
+fn measure(mut m: Fixture) -> Vec<Cost> {
+    let mut totals = [Cost::default(); NAMES.len()];
+    let mut add = |i: usize, c: Cost| {
+        totals[i].ref_time += c.ref_time;
+        totals[i].proof_size += c.proof_size;
+    };
     for _ in 0..ROUNDS {
         let (base, quote, p) = (m.base, m.quote, m.pool);
         let c = &mut m.chain;
         token::transfer(c, BOB, base, CAROL.account(), UNIT).expect("transfer");
-        rows[0].add(c.last_cost());
+        add(0, c.last_cost());
         pool::swap_exact_in(c, BOB, p, Swap::exact_in(base, 10 * UNIT)).expect("swap");
-        rows[1].add(c.last_cost());
+        add(1, c.last_cost());
         pool::swap_exact_in(c, BOB, p, Swap::exact_in(quote, 100 * UNIT)).expect("swap");
-        rows[2].add(c.last_cost());
+        add(2, c.last_cost());
         pool::swap_exact_out(c, BOB, p, Swap::exact_out(base, 100 * UNIT)).expect("swap");
-        rows[3].add(c.last_cost());
+        add(3, c.last_cost());
         pool::swap_exact_out(c, BOB, p, Swap::exact_out(quote, 10 * UNIT)).expect("swap");
-        rows[4].add(c.last_cost());
+        add(4, c.last_cost());
         pool::add_liquidity(c, CAROL, p, Deposit::of(10 * UNIT, 100 * UNIT)).expect("add");
-        rows[5].add(c.last_cost());
+        add(5, c.last_cost());
         pool::remove_liquidity(c, ALICE, p, Withdraw::of(UNIT)).expect("remove");
-        rows[6].add(c.last_cost());
+        add(6, c.last_cost());
         pool::quote_exact_in(c, p, base, 10 * UNIT).expect("quote");
-        rows[7].add(c.last_cost());
+        add(7, c.last_cost());
         venue::swap_exact_in(c, BOB, m.venue, VenueSwap::exact_in(base, 10 * UNIT)).expect("venue swap");
-        rows[8].add(c.last_cost());
+        add(VENUE_SWAP, c.last_cost());
         c.advance(6_000);
         m.report(10 * UNIT, UNIT / 10 * 8).expect("oracle update");
     }
@@ -91,31 +85,78 @@ fn main() {
         let (base, p) = (m.base, m.pool);
         pool::swap_exact_in(&mut m.chain, BOB, p, Swap::exact_in(base, 12_000 * UNIT)).expect("drift");
         pool::rebalance(&mut m.chain, KEEPER, p, epoch).expect("rebalance");
-        rows[9].add(m.chain.last_cost());
+        add(9, m.chain.last_cost());
         m.chain.advance(PoolConfig::default().rebalance.cooldown_ms);
         m.report(10 * UNIT, UNIT / 10 * 8).expect("oracle update");
     }
-    let base = rows[0].mean();
-    let venue_swap = rows[8].mean();
+    totals
+        .iter()
+        .map(|t| Cost {
+            ref_time: t.ref_time / ROUNDS,
+            proof_size: t.proof_size / ROUNDS,
+        })
+        .collect()
+}
+
+fn change(now: u64, before: u64) -> f64 {
+    now as f64 / before as f64 - 1.0
+}
+
+fn verdict(pass: bool) -> &'static str {
+    if pass {
+        "PASS"
+    } else {
+        "MISS"
+    }
+}
+
+fn main() {
+    let current = measure(Fixture::new(setup()));
+    let baseline_path = std::env::var_os("KEEL_GAS_BASELINE").map(std::path::PathBuf::from);
+    let baseline = baseline_path.as_ref().map(|path| {
+        let wasm = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let label = std::env::var("KEEL_GAS_BASELINE_LABEL").unwrap_or_else(|_| path.display().to_string());
+        (
+            label,
+            wasm.len() as u64,
+            measure(Fixture::with_pool_code(setup(), &wasm)),
+        )
+    });
+    let transfer = current[0];
+    let venue_swap = current[VENUE_SWAP];
     println!("\nOn-chain cost (drink pallet-contracts, mean of {ROUNDS} calls)\n");
-    println!("| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap |");
-    println!("|---|---:|---:|---:|---:|");
-    for row in &rows {
-        let c = row.mean();
-        println!(
-            "| {} | {} | {} | {:.2} | {:.2} |",
-            row.name,
+    match &baseline {
+        None => {
+            println!("| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap |");
+            println!("|---|---:|---:|---:|---:|");
+        }
+        Some((label, ..)) => {
+            println!("Baseline: the pool built from {label}, on an identical market in the same process.\n");
+            println!(
+                "| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap | baseline ref_time | change |"
+            );
+            println!("|---|---:|---:|---:|---:|---:|---:|");
+        }
+    }
+    for (i, (name, c)) in NAMES.iter().zip(&current).enumerate() {
+        let mut line = format!(
+            "| {name} | {} | {} | {:.2} | {:.2} |",
             c.ref_time,
             c.proof_size,
-            c.ref_time as f64 / base.ref_time as f64,
+            c.ref_time as f64 / transfer.ref_time as f64,
             c.ref_time as f64 / venue_swap.ref_time as f64
         );
+        if let Some((_, _, before)) = &baseline {
+            let b = before[i].ref_time;
+            line.push_str(&format!(" {b} | {:+.2}% |", change(c.ref_time, b) * 100.0));
+        }
+        println!("{line}");
     }
     println!("\n| contract | wasm bytes |\n|---|---:|");
     let sizes: Vec<(&str, u64)> = ["keel_pool", "keel_venue", "keel_oracle", "keel_token"]
         .into_iter()
         .map(|name| {
-            let path = keel_sandbox::chain::ink_dir()
+            let path = keel_harness::chain::ink_dir()
                 .join(name)
                 .join(format!("{name}.wasm"));
             (name, std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0))
@@ -124,12 +165,17 @@ fn main() {
     for (name, size) in &sizes {
         println!("| {name} | {size} |");
     }
-    let worst_swap = rows[1..=4]
-        .iter()
-        .map(|r| r.mean().ref_time as f64 / venue_swap.ref_time as f64)
-        .fold(0.0, f64::max);
     let pool_size = sizes[0].1;
-    let verdict = |pass: bool| if pass { "PASS" } else { "MISS" };
+    if let Some((label, size, _)) = &baseline {
+        println!(
+            "| keel_pool, baseline ({label}) | {size} ({:+.2}%) |",
+            change(pool_size, *size) * 100.0
+        );
+    }
+    let worst_swap = current[1..=4]
+        .iter()
+        .map(|c| c.ref_time as f64 / venue_swap.ref_time as f64)
+        .fold(0.0, f64::max);
     println!("\nTargets:");
     println!(
         "- Keel swap / venue swap <= {SWAP_RATIO_TARGET}: {worst_swap:.2} at worst, {}",
@@ -139,4 +185,24 @@ fn main() {
         "- pool wasm <= {POOL_SIZE_TARGET} bytes: {pool_size}, {}",
         verdict(pool_size <= POOL_SIZE_TARGET)
     );
+    if let Some((_, size, before)) = &baseline {
+        let worst = GUARDED
+            .iter()
+            .map(|&i| (NAMES[i], change(current[i].ref_time, before[i].ref_time)))
+            .fold(("", f64::MIN), |a, b| if b.1 > a.1 { b } else { a });
+        println!(
+            "- no swap, add, remove or rebalance costs more than {:.0}% over the baseline: worst {:+.2}% ({}), {}",
+            REGRESSION_LIMIT * 100.0,
+            worst.1 * 100.0,
+            worst.0,
+            verdict(worst.1 <= REGRESSION_LIMIT)
+        );
+        let grown = change(pool_size, *size);
+        println!(
+            "- pool wasm no more than {:.0}% over the baseline: {:+.2}%, {}",
+            REGRESSION_LIMIT * 100.0,
+            grown * 100.0,
+            verdict(grown <= REGRESSION_LIMIT)
+        );
+    }
 }

@@ -8,14 +8,14 @@
 //!
 //! Run: `cargo run -p keel-tests --example gas_breakdown` (after `scripts/build.sh`).
 
-use keel_sandbox::pool::{self, Swap};
-use keel_sandbox::venue::{self, VenueSwap};
-use keel_sandbox::{oracle, token, Cost, Market, Setup, BOB, CAROL, UNIT};
+use keel_harness::pool::{self, Swap};
+use keel_harness::venue::{self, VenueSwap};
+use keel_harness::{oracle, token, Cost, Fixture, Setup, BOB, CAROL, UNIT};
 
 const ROUNDS: u64 = 5;
 
 fn main() {
-    let mut m = Market::new(Setup::default());
+    let mut m = Fixture::new(Setup::default());
     let mut rows: Vec<(&str, Cost)> = Vec::new();
     let mut add = |name: &'static str, c: Cost| match rows.iter_mut().find(|r| r.0 == name) {
         Some(r) => {

@@ -1,14 +1,14 @@
 //! Owner operations: configuration within bounds, pause, ownership, code upgrade.
 
-use keel_curve::rebalance::{MAX_BOUNTY_BPS, MAX_SLIPPAGE_BPS};
-use keel_curve::{CurveParams, RebalanceParams, ONE};
-use keel_pool::{Error, PoolConfig};
-use keel_sandbox::pool::{self, PoolSetup};
-use keel_sandbox::{Market, BOB, OWNER};
+use keel_core::rebalance::{MAX_BOUNTY_BPS, MAX_SLIPPAGE_BPS};
+use keel_core::{CurveParams, RebalanceParams, ONE};
+use keel_harness::pool::{self, PoolSetup};
+use keel_harness::{Fixture, BOB, OWNER};
+use keel_interface::pool::{PoolConfig, PoolError};
 
 #[test]
 fn owner_changes_config_within_bounds() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let config = PoolConfig {
         curve: CurveParams {
             fee_base: ONE / 1_000,
@@ -23,7 +23,7 @@ fn owner_changes_config_within_bounds() {
 
 #[test]
 fn out_of_bounds_config_is_refused() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let before = pool::config(&mut m.chain, m.pool);
     for bad in [
         PoolConfig {
@@ -76,7 +76,7 @@ fn out_of_bounds_config_is_refused() {
     ] {
         assert_eq!(
             pool::set_config(&mut m.chain, OWNER, m.pool, bad),
-            Err(Error::InvalidConfig)
+            Err(PoolError::InvalidConfig)
         );
     }
     assert_eq!(pool::config(&mut m.chain, m.pool), before);
@@ -84,25 +84,25 @@ fn out_of_bounds_config_is_refused() {
 
 #[test]
 fn ownership_moves_and_the_old_owner_loses_rights() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     pool::transfer_ownership(&mut m.chain, OWNER, m.pool, BOB.account()).expect("transfer");
     assert_eq!(pool::owner(&mut m.chain, m.pool), BOB.account());
-    assert_eq!(pool::pause(&mut m.chain, OWNER, m.pool), Err(Error::NotOwner));
+    assert_eq!(pool::pause(&mut m.chain, OWNER, m.pool), Err(PoolError::NotOwner));
     pool::pause(&mut m.chain, BOB, m.pool).expect("new owner pauses");
 }
 
 #[test]
 fn upgrade_to_unknown_code_is_refused() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     assert_eq!(
         pool::set_code(&mut m.chain, OWNER, m.pool, [7u8; 32].into()),
-        Err(Error::InvalidConfig)
+        Err(PoolError::InvalidConfig)
     );
 }
 
 #[test]
 fn constructor_refuses_identical_tokens_and_bad_config() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let setup = PoolSetup {
         base: m.base,
         quote: m.base,
@@ -112,7 +112,7 @@ fn constructor_refuses_identical_tokens_and_bad_config() {
     };
     assert_eq!(
         pool::deploy(&mut m.chain, OWNER, setup),
-        Err(Error::IdenticalTokens)
+        Err(PoolError::IdenticalTokens)
     );
     let bad = PoolConfig {
         max_oracle_age_ms: 0,
@@ -125,6 +125,6 @@ fn constructor_refuses_identical_tokens_and_bad_config() {
     };
     assert_eq!(
         pool::deploy(&mut m.chain, OWNER, setup),
-        Err(Error::InvalidConfig)
+        Err(PoolError::InvalidConfig)
     );
 }

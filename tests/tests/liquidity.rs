@@ -1,15 +1,15 @@
 //! Providing and withdrawing liquidity on the deployed pool.
 
-use keel_curve::math::{mul_div_u128, Rounding};
-use keel_curve::MINIMUM_LIQUIDITY;
-use keel_pool::Error;
-use keel_sandbox::pool::{self, Deposit, Withdraw};
-use keel_sandbox::{Market, Setup, ALICE, BOB, UNIT};
+use keel_core::math::{mul_div_u128, Rounding};
+use keel_core::MINIMUM_LIQUIDITY;
+use keel_harness::pool::{self, Deposit, Withdraw};
+use keel_harness::{Fixture, Setup, ALICE, BOB, UNIT};
+use keel_interface::pool::PoolError;
 
 #[test]
 fn first_deposit_mints_sqrt_shares_and_locks_minimum_liquidity() {
     // given an empty pool
-    let mut m = Market::new(Setup {
+    let mut m = Fixture::new(Setup {
         base_liquidity: 0,
         ..Setup::default()
     });
@@ -34,7 +34,7 @@ fn first_deposit_mints_sqrt_shares_and_locks_minimum_liquidity() {
 
 #[test]
 fn later_deposit_takes_the_reserve_ratio_and_leaves_the_rest() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let total = pool::total_shares(&mut m.chain, m.pool);
     let bob_base = m.balance(m.base, BOB);
     let bob_quote = m.balance(m.quote, BOB);
@@ -56,7 +56,7 @@ fn later_deposit_takes_the_reserve_ratio_and_leaves_the_rest() {
 
 #[test]
 fn withdrawal_pays_pro_rata_and_burns_shares() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let alice_shares = pool::shares(&mut m.chain, m.pool, ALICE.account());
     let (rb, rq) = pool::reserves(&mut m.chain, m.pool);
     let total = pool::total_shares(&mut m.chain, m.pool);
@@ -79,7 +79,7 @@ fn withdrawal_pays_pro_rata_and_burns_shares() {
 
 #[test]
 fn deposit_below_min_shares_is_refused_and_changes_nothing() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let before = m.snapshot();
     let d = Deposit {
         min_shares: u128::MAX,
@@ -87,14 +87,14 @@ fn deposit_below_min_shares_is_refused_and_changes_nothing() {
     };
     assert_eq!(
         pool::add_liquidity(&mut m.chain, BOB, m.pool, d),
-        Err(Error::MinSharesNotMet)
+        Err(PoolError::MinSharesNotMet)
     );
     assert_eq!(m.snapshot(), before);
 }
 
 #[test]
 fn withdrawal_below_minimum_amounts_is_refused_and_changes_nothing() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let before = m.snapshot();
     let w = Withdraw {
         min_base: u128::MAX,
@@ -102,28 +102,28 @@ fn withdrawal_below_minimum_amounts_is_refused_and_changes_nothing() {
     };
     assert_eq!(
         pool::remove_liquidity(&mut m.chain, ALICE, m.pool, w),
-        Err(Error::MinAmountsNotMet)
+        Err(PoolError::MinAmountsNotMet)
     );
     assert_eq!(m.snapshot(), before);
 }
 
 #[test]
 fn burning_more_shares_than_held_is_refused_and_changes_nothing() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let before = m.snapshot();
     assert_eq!(
         pool::remove_liquidity(&mut m.chain, BOB, m.pool, Withdraw::of(1)),
-        Err(Error::InsufficientShares)
+        Err(PoolError::InsufficientShares)
     );
     assert_eq!(m.snapshot(), before);
 }
 
 #[test]
 fn donated_tokens_do_not_move_reserves_or_price() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let mid = pool::mid_price(&mut m.chain, m.pool).expect("mid");
     let reserves = pool::reserves(&mut m.chain, m.pool);
-    keel_sandbox::token::transfer(&mut m.chain, BOB, m.base, m.pool, 5_000 * UNIT).expect("donation");
+    keel_harness::token::transfer(&mut m.chain, BOB, m.base, m.pool, 5_000 * UNIT).expect("donation");
     assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
     assert_eq!(pool::mid_price(&mut m.chain, m.pool), Ok(mid));
 }

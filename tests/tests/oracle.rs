@@ -1,11 +1,11 @@
 //! The oracle contract: reporters, sanity bounds, monotone timestamps and the jump bound.
 
-use keel_curve::{MAX_PRICE, MAX_VOLATILITY, ONE};
-use keel_sandbox::oracle::{self, Reading};
-use keel_sandbox::{Market, MALLORY, OWNER, REPORTER, UNIT};
-use keel_traits::OracleError;
+use keel_core::{MAX_PRICE, MAX_VOLATILITY, ONE};
+use keel_harness::oracle::{self, Reading};
+use keel_harness::{Fixture, MALLORY, OWNER, REPORTER, UNIT};
+use keel_interface::OracleError;
 
-fn reading(m: &Market, price: u128) -> Reading {
+fn reading(m: &Fixture, price: u128) -> Reading {
     Reading {
         price,
         volatility: ONE / 2,
@@ -15,7 +15,7 @@ fn reading(m: &Market, price: u128) -> Reading {
 
 #[test]
 fn reporter_submission_becomes_latest() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     m.chain.advance(6_000);
     let r = reading(&m, 11 * UNIT);
     oracle::submit(&mut m.chain, REPORTER, m.oracle, r).expect("submit");
@@ -28,7 +28,7 @@ fn reporter_submission_becomes_latest() {
 
 #[test]
 fn unauthorised_reporter_is_refused() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     m.chain.advance(6_000);
     let before = oracle::latest(&mut m.chain, m.oracle);
     let r = reading(&m, 11 * UNIT);
@@ -45,7 +45,7 @@ fn unauthorised_reporter_is_refused() {
 
 #[test]
 fn zero_and_absurd_values_are_refused() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     m.chain.advance(6_000);
     let before = oracle::latest(&mut m.chain, m.oracle);
     let ok = reading(&m, 10 * UNIT);
@@ -82,7 +82,7 @@ fn zero_and_absurd_values_are_refused() {
 
 #[test]
 fn timestamps_must_move_forward_and_not_run_ahead() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let now = m.chain.now();
     let same = Reading {
         timestamp: now,
@@ -104,7 +104,7 @@ fn timestamps_must_move_forward_and_not_run_ahead() {
 
 #[test]
 fn a_jump_beyond_the_bound_is_refused_and_can_be_walked() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     m.chain.advance(6_000);
     // the fixture's bound is 20%: 10 -> 13 is refused, 10 -> 12 accepted
     let jump = reading(&m, 13 * UNIT);

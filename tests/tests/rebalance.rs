@@ -1,19 +1,19 @@
 //! `rebalance`: a due pool trades its excess on the venue back into the band and pays the caller
 //! once; every condition is re-checked on chain and a refusal moves nothing.
 
-use keel_curve::math::{mul_div_u128, Rounding};
-use keel_curve::rebalance::{plan, MAX_BOUNTY_BPS};
-use keel_curve::{RebalanceParams, ONE};
-use keel_pool::{Error, PoolConfig, RebalanceStatus};
-use keel_sandbox::pool::{self, Swap, Withdraw};
-use keel_sandbox::venue::{self, VenueSwap};
-use keel_sandbox::{Market, Setup, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, UNIT};
-use keel_traits::VenueError;
+use keel_core::math::{mul_div_u128, Rounding};
+use keel_core::rebalance::{plan, MAX_BOUNTY_BPS};
+use keel_core::{RebalanceParams, ONE};
+use keel_harness::pool::{self, Swap, Withdraw};
+use keel_harness::venue::{self, VenueSwap};
+use keel_harness::{Fixture, Setup, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, UNIT};
+use keel_interface::pool::{PoolConfig, PoolError, RebalanceStatus};
+use keel_interface::VenueError;
 
 /// A pool with the default liquidity next to a venue a hundred times deeper, so a rebalance
 /// costs the venue's fee and little price impact.
-fn deep_venue() -> Market {
-    Market::new(Setup {
+fn deep_venue() -> Fixture {
+    Fixture::new(Setup {
         venue_base_liquidity: 10_000_000 * UNIT,
         venue_quote_liquidity: 100_000_000 * UNIT,
         ..Setup::default()
@@ -21,7 +21,7 @@ fn deep_venue() -> Market {
 }
 
 /// Bob sells `base` whole tokens to the pool, leaving it long base.
-fn push_long_base(m: &mut Market, base: u128) {
+fn push_long_base(m: &mut Fixture, base: u128) {
     pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, base * UNIT)).expect("sell base");
 }
 
@@ -120,7 +120,7 @@ fn the_keepers_plan_is_what_the_pool_does() {
 fn a_pool_inside_its_band_is_not_due() {
     let mut m = deep_venue();
     push_long_base(&mut m, 1_000);
-    m.assert_refused(Error::RebalanceNotDue, |m| {
+    m.assert_refused(PoolError::RebalanceNotDue, |m| {
         pool::rebalance(&mut m.chain, KEEPER, m.pool, 0)
     });
 }
@@ -134,7 +134,7 @@ fn a_second_rebalance_waits_for_the_cooldown() {
     let cooldown = PoolConfig::default().rebalance.cooldown_ms;
     m.chain.advance(cooldown - 1_000);
     m.report(10 * UNIT, UNIT / 10 * 8).expect("fresh oracle");
-    m.assert_refused(Error::RebalanceCooldown, |m| {
+    m.assert_refused(PoolError::RebalanceCooldown, |m| {
         pool::rebalance(&mut m.chain, KEEPER, m.pool, 1)
     });
     m.chain.advance(1_000);
@@ -146,7 +146,7 @@ fn a_stale_oracle_refuses_rebalancing() {
     let mut m = deep_venue();
     push_long_base(&mut m, 12_000);
     m.chain.advance(PoolConfig::default().max_oracle_age_ms + 1);
-    m.assert_refused(Error::OracleStale, |m| {
+    m.assert_refused(PoolError::OracleStale, |m| {
         pool::rebalance(&mut m.chain, KEEPER, m.pool, 0)
     });
 }
@@ -156,7 +156,7 @@ fn a_paused_pool_refuses_rebalancing() {
     let mut m = deep_venue();
     push_long_base(&mut m, 12_000);
     pool::pause(&mut m.chain, OWNER, m.pool).expect("pause");
-    m.assert_refused(Error::Paused, |m| {
+    m.assert_refused(PoolError::Paused, |m| {
         pool::rebalance(&mut m.chain, KEEPER, m.pool, 0)
     });
 }
@@ -170,7 +170,7 @@ fn a_pool_without_a_venue_cannot_rebalance() {
         ..pool::config(&mut m.chain, m.pool)
     };
     pool::set_config(&mut m.chain, OWNER, m.pool, config).expect("unset venue");
-    m.assert_refused(Error::NoVenue, |m| {
+    m.assert_refused(PoolError::NoVenue, |m| {
         pool::rebalance(&mut m.chain, KEEPER, m.pool, 0)
     });
 }
@@ -184,7 +184,7 @@ fn a_manipulated_venue_price_reverts_the_whole_rebalance() {
     venue::swap_exact_in(&mut m.chain, MALLORY, m.venue, dump).expect("dump on venue");
     // when anyone rebalances, the venue pays less than the oracle value minus the allowed
     // slippage, and nothing moves: not the pool, not the venue, not the caller
-    m.assert_refused(Error::Venue(VenueError::SlippageExceeded), |m| {
+    m.assert_refused(PoolError::Venue(VenueError::SlippageExceeded), |m| {
         pool::rebalance(&mut m.chain, KEEPER, m.pool, 0)
     });
     assert_eq!(pool::rebalance_status(&mut m.chain, m.pool).epoch, 0);
@@ -201,10 +201,10 @@ fn the_bounty_is_paid_once_per_epoch_however_many_keepers_race() {
     push_long_base(&mut m, 10_000);
     m.chain.advance(PoolConfig::default().rebalance.cooldown_ms);
     m.report(10 * UNIT, UNIT / 10 * 8).expect("fresh oracle");
-    m.assert_refused(Error::StaleEpoch, |m| {
+    m.assert_refused(PoolError::StaleEpoch, |m| {
         pool::rebalance(&mut m.chain, CAROL, m.pool, 0)
     });
-    m.assert_refused(Error::StaleEpoch, |m| {
+    m.assert_refused(PoolError::StaleEpoch, |m| {
         pool::rebalance(&mut m.chain, KEEPER, m.pool, 0)
     });
     assert_eq!(pool::rebalance_status(&mut m.chain, m.pool).epoch, out.epoch);

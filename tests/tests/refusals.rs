@@ -1,25 +1,25 @@
 //! Every bad input is refused with its named error and leaves every balance unchanged.
 
-use keel_curve::CurveError;
-use keel_pool::{Error, PoolConfig};
-use keel_sandbox::pool::{self, Deposit, Swap};
-use keel_sandbox::{Market, BOB, MALLORY, UNIT};
+use keel_core::CurveError;
+use keel_harness::pool::{self, Deposit, Swap};
+use keel_harness::{Fixture, BOB, MALLORY, UNIT};
+use keel_interface::pool::{PoolConfig, PoolError};
 
 #[test]
 fn stale_oracle_refuses_swaps() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     m.chain.advance(PoolConfig::default().max_oracle_age_ms + 1);
-    m.assert_refused(Error::OracleStale, |m| {
+    m.assert_refused(PoolError::OracleStale, |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT))
     });
-    m.assert_refused(Error::OracleStale, |m| {
+    m.assert_refused(PoolError::OracleStale, |m| {
         pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, UNIT))
     });
 }
 
 #[test]
 fn fresh_reading_reopens_trading_after_staleness() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     m.chain.advance(PoolConfig::default().max_oracle_age_ms + 1);
     m.report(10 * UNIT, UNIT / 2).expect("report");
     assert!(pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT)).is_ok());
@@ -27,28 +27,28 @@ fn fresh_reading_reopens_trading_after_staleness() {
 
 #[test]
 fn paused_pool_refuses_swaps_and_deposits_but_not_withdrawals() {
-    let mut m = Market::standard();
-    pool::pause(&mut m.chain, keel_sandbox::OWNER, m.pool).expect("pause");
-    m.assert_refused(Error::Paused, |m| {
+    let mut m = Fixture::standard();
+    pool::pause(&mut m.chain, keel_harness::OWNER, m.pool).expect("pause");
+    m.assert_refused(PoolError::Paused, |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT))
     });
-    m.assert_refused(Error::Paused, |m| {
+    m.assert_refused(PoolError::Paused, |m| {
         pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, UNIT))
     });
-    m.assert_refused(Error::Paused, |m| {
+    m.assert_refused(PoolError::Paused, |m| {
         pool::add_liquidity(&mut m.chain, BOB, m.pool, Deposit::of(UNIT, 10 * UNIT))
     });
-    let withdraw = keel_sandbox::pool::Withdraw::of(UNIT);
-    assert!(pool::remove_liquidity(&mut m.chain, keel_sandbox::ALICE, m.pool, withdraw).is_ok());
-    pool::unpause(&mut m.chain, keel_sandbox::OWNER, m.pool).expect("unpause");
+    let withdraw = keel_harness::pool::Withdraw::of(UNIT);
+    assert!(pool::remove_liquidity(&mut m.chain, keel_harness::ALICE, m.pool, withdraw).is_ok());
+    pool::unpause(&mut m.chain, keel_harness::OWNER, m.pool).expect("unpause");
     assert!(pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT)).is_ok());
 }
 
 #[test]
 fn expired_deadline_is_refused() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let past = m.chain.now() - 1;
-    m.assert_refused(Error::Expired, |m| {
+    m.assert_refused(PoolError::Expired, |m| {
         pool::swap_exact_in(
             &mut m.chain,
             BOB,
@@ -59,7 +59,7 @@ fn expired_deadline_is_refused() {
             },
         )
     });
-    m.assert_refused(Error::Expired, |m| {
+    m.assert_refused(PoolError::Expired, |m| {
         pool::add_liquidity(
             &mut m.chain,
             BOB,
@@ -74,9 +74,9 @@ fn expired_deadline_is_refused() {
 
 #[test]
 fn slippage_bounds_are_enforced_both_kinds() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let q = pool::quote_exact_in(&mut m.chain, m.pool, m.base, UNIT).expect("quote");
-    m.assert_refused(Error::SlippageExceeded, |m| {
+    m.assert_refused(PoolError::SlippageExceeded, |m| {
         let swap = Swap {
             limit: q.amount_out + 1,
             ..Swap::exact_in(m.base, UNIT)
@@ -84,7 +84,7 @@ fn slippage_bounds_are_enforced_both_kinds() {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, swap)
     });
     let q = pool::quote_exact_out(&mut m.chain, m.pool, m.quote, UNIT).expect("quote");
-    m.assert_refused(Error::SlippageExceeded, |m| {
+    m.assert_refused(PoolError::SlippageExceeded, |m| {
         let swap = Swap {
             limit: q.amount_in - 1,
             ..Swap::exact_out(m.quote, UNIT)
@@ -104,58 +104,58 @@ fn slippage_bounds_are_enforced_both_kinds() {
 
 #[test]
 fn a_token_that_is_not_the_pools_is_refused() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let stranger = m.oracle;
-    m.assert_refused(Error::UnknownToken, |m| {
+    m.assert_refused(PoolError::UnknownToken, |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(stranger, UNIT))
     });
-    m.assert_refused(Error::UnknownToken, |m| {
+    m.assert_refused(PoolError::UnknownToken, |m| {
         pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(stranger, UNIT))
     });
 }
 
 #[test]
 fn zero_amounts_are_refused() {
-    let mut m = Market::standard();
-    m.assert_refused(Error::ZeroAmount, |m| {
+    let mut m = Fixture::standard();
+    m.assert_refused(PoolError::ZeroAmount, |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 0))
     });
-    m.assert_refused(Error::ZeroAmount, |m| {
+    m.assert_refused(PoolError::ZeroAmount, |m| {
         pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, 0))
     });
-    m.assert_refused(Error::ZeroAmount, |m| {
+    m.assert_refused(PoolError::ZeroAmount, |m| {
         pool::add_liquidity(&mut m.chain, BOB, m.pool, Deposit::of(0, UNIT))
     });
-    m.assert_refused(Error::ZeroAmount, |m| {
+    m.assert_refused(PoolError::ZeroAmount, |m| {
         pool::remove_liquidity(
             &mut m.chain,
-            keel_sandbox::ALICE,
+            keel_harness::ALICE,
             m.pool,
-            keel_sandbox::pool::Withdraw::of(0),
+            keel_harness::pool::Withdraw::of(0),
         )
     });
 }
 
 #[test]
 fn amounts_near_u128_max_are_refused() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let huge = u128::MAX - 1;
-    m.assert_refused(Error::Curve(CurveError::ReserveLimitExceeded), |m| {
+    m.assert_refused(PoolError::Curve(CurveError::ReserveLimitExceeded), |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, huge))
     });
-    m.assert_refused(Error::Curve(CurveError::InsufficientLiquidity), |m| {
+    m.assert_refused(PoolError::Curve(CurveError::InsufficientLiquidity), |m| {
         pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, huge))
     });
-    m.assert_refused(Error::Curve(CurveError::ReserveLimitExceeded), |m| {
+    m.assert_refused(PoolError::Curve(CurveError::ReserveLimitExceeded), |m| {
         pool::add_liquidity(&mut m.chain, BOB, m.pool, Deposit::of(huge, huge))
     });
 }
 
 #[test]
 fn a_trade_past_the_price_band_is_refused() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     // Buying 40% of the base reserve would push base far above oracle * 1.1.
-    m.assert_refused(Error::Curve(CurveError::PriceBandExceeded), |m| {
+    m.assert_refused(PoolError::Curve(CurveError::PriceBandExceeded), |m| {
         pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.quote, 40_000 * UNIT))
     });
 }
@@ -163,47 +163,51 @@ fn a_trade_past_the_price_band_is_refused() {
 #[test]
 fn a_trade_past_the_inventory_bound_is_refused() {
     let wide_band = PoolConfig {
-        curve: keel_curve::CurveParams {
-            max_skew: keel_curve::ONE / 2,
-            q_max: keel_curve::ONE / 20,
+        curve: keel_core::CurveParams {
+            max_skew: keel_core::ONE / 2,
+            q_max: keel_core::ONE / 20,
             ..Default::default()
         },
         ..PoolConfig::default()
     };
-    let mut m = Market::new(keel_sandbox::Setup {
+    let mut m = Fixture::new(keel_harness::Setup {
         config: wide_band,
         ..Default::default()
     });
     // Selling 20,000 base (10% of the pool's value) would leave q near 0.1 > q_max = 0.05.
-    m.assert_refused(Error::Curve(CurveError::InventoryLimitExceeded), |m| {
+    m.assert_refused(PoolError::Curve(CurveError::InventoryLimitExceeded), |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 20_000 * UNIT))
     });
 }
 
 #[test]
 fn a_swap_without_allowance_is_refused_by_the_token() {
-    let mut m = Market::standard();
-    keel_sandbox::token::approve(&mut m.chain, MALLORY, m.base, m.pool, 0).expect("revoke");
-    m.assert_refused(Error::Token(psp22::PSP22Error::InsufficientAllowance), |m| {
+    let mut m = Fixture::standard();
+    keel_harness::token::approve(&mut m.chain, MALLORY, m.base, m.pool, 0).expect("revoke");
+    m.assert_refused(PoolError::Token(psp22::PSP22Error::InsufficientAllowance), |m| {
         pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.base, UNIT))
     });
 }
 
 #[test]
 fn unauthorized_admin_calls_are_refused() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let config = PoolConfig::default();
-    m.assert_refused(Error::NotOwner, |m| {
+    m.assert_refused(PoolError::NotOwner, |m| {
         pool::set_config(&mut m.chain, MALLORY, m.pool, config)
     });
-    m.assert_refused(Error::NotOwner, |m| pool::pause(&mut m.chain, MALLORY, m.pool));
-    m.assert_refused(Error::NotOwner, |m| pool::unpause(&mut m.chain, MALLORY, m.pool));
-    m.assert_refused(Error::NotOwner, |m| {
+    m.assert_refused(PoolError::NotOwner, |m| {
+        pool::pause(&mut m.chain, MALLORY, m.pool)
+    });
+    m.assert_refused(PoolError::NotOwner, |m| {
+        pool::unpause(&mut m.chain, MALLORY, m.pool)
+    });
+    m.assert_refused(PoolError::NotOwner, |m| {
         pool::transfer_ownership(&mut m.chain, MALLORY, m.pool, MALLORY.account())
     });
-    m.assert_refused(Error::NotOwner, |m| {
+    m.assert_refused(PoolError::NotOwner, |m| {
         pool::set_code(&mut m.chain, MALLORY, m.pool, Default::default())
     });
     assert!(!pool::is_paused(&mut m.chain, m.pool));
-    assert_eq!(pool::owner(&mut m.chain, m.pool), keel_sandbox::OWNER.account());
+    assert_eq!(pool::owner(&mut m.chain, m.pool), keel_harness::OWNER.account());
 }

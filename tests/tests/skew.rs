@@ -1,13 +1,13 @@
 //! The inventory skew and the volatility input, observed through the deployed pool's quotes.
 
-use keel_curve::ONE;
-use keel_sandbox::pool::{self, Swap};
-use keel_sandbox::{Market, Setup, BOB, UNIT};
+use keel_core::ONE;
+use keel_harness::pool::{self, Swap};
+use keel_harness::{Fixture, Setup, BOB, UNIT};
 
 #[test]
 fn pool_long_base_quotes_base_cheaper_on_both_sides() {
     // given a balanced pool's bid and ask for 10 base
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let (bid0, ask0) = pool::bid_ask(&mut m.chain, m.pool, 10 * UNIT).expect("quotes");
     let mid0 = pool::mid_price(&mut m.chain, m.pool).expect("mid");
     assert_eq!(mid0, 10 * UNIT);
@@ -28,7 +28,7 @@ fn pool_long_base_quotes_base_cheaper_on_both_sides() {
 
 #[test]
 fn pool_short_base_quotes_base_dearer_on_both_sides() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let (bid0, ask0) = pool::bid_ask(&mut m.chain, m.pool, 10 * UNIT).expect("quotes");
     pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.quote, 5_000 * UNIT))
         .expect("buy base");
@@ -43,7 +43,7 @@ fn pool_short_base_quotes_base_dearer_on_both_sides() {
 
 #[test]
 fn order_flow_back_toward_target_restores_the_oracle_price() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let got =
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 5_000 * UNIT)).expect("sell");
     pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.quote, 4_990 * UNIT))
@@ -56,7 +56,7 @@ fn order_flow_back_toward_target_restores_the_oracle_price() {
 
 /// Spread between bid and ask after the same imbalance, at a given volatility.
 fn fee_k_and_skew_at(volatility: u128) -> (u128, u128, u128) {
-    let mut m = Market::new(Setup {
+    let mut m = Fixture::new(Setup {
         volatility,
         ..Setup::default()
     });
@@ -77,7 +77,7 @@ fn higher_volatility_widens_the_fee_and_steepens_the_skew() {
 
 #[test]
 fn an_older_oracle_reading_widens_the_fee() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let fresh = pool::market_status(&mut m.chain, m.pool).expect("market").fee;
     m.chain.advance(24_000);
     let four_blocks = pool::market_status(&mut m.chain, m.pool).expect("market").fee;

@@ -1,11 +1,11 @@
 //! Swaps both ways and both kinds on the deployed pool, priced by the oracle and the curve.
 
-use keel_sandbox::pool::{self, Swap};
-use keel_sandbox::{Market, BOB, CAROL, UNIT};
+use keel_harness::pool::{self, Swap};
+use keel_harness::{Fixture, BOB, CAROL, UNIT};
 
 #[test]
 fn selling_base_exact_in_pays_quote_near_the_oracle_price() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let quoted = pool::quote_exact_in(&mut m.chain, m.pool, m.base, 10 * UNIT).expect("quote");
     let (base0, quote0) = (m.balance(m.base, BOB), m.balance(m.quote, BOB));
     let out =
@@ -21,7 +21,7 @@ fn selling_base_exact_in_pays_quote_near_the_oracle_price() {
 
 #[test]
 fn selling_quote_exact_in_pays_base() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let base0 = m.balance(m.base, BOB);
     let out =
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.quote, 100 * UNIT)).expect("swap");
@@ -31,7 +31,7 @@ fn selling_quote_exact_in_pays_base() {
 
 #[test]
 fn buying_base_exact_out_costs_what_was_quoted() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let quoted = pool::quote_exact_out(&mut m.chain, m.pool, m.quote, 10 * UNIT).expect("quote");
     let (base0, quote0) = (m.balance(m.base, BOB), m.balance(m.quote, BOB));
     let paid =
@@ -44,7 +44,7 @@ fn buying_base_exact_out_costs_what_was_quoted() {
 
 #[test]
 fn buying_quote_exact_out_costs_base() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let quote0 = m.balance(m.quote, BOB);
     let paid =
         pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, 100 * UNIT)).expect("swap");
@@ -54,7 +54,7 @@ fn buying_quote_exact_out_costs_base() {
 
 #[test]
 fn swap_output_can_be_sent_to_another_account() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let carol_quote = m.balance(m.quote, CAROL);
     let swap = Swap {
         to: Some(CAROL.account()),
@@ -66,7 +66,7 @@ fn swap_output_can_be_sent_to_another_account() {
 
 #[test]
 fn round_trip_loses_the_fees_and_never_profits() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let base0 = m.balance(m.base, BOB);
     let got =
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 1_000 * UNIT)).expect("sell");

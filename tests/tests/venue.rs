@@ -1,28 +1,28 @@
-//! The constant-product venue on chain: liquidity, swaps priced by `keel_curve::cpmm`, its fee, and
+//! The constant-product venue on chain: liquidity, swaps priced by `keel_core::cpmm`, its fee, and
 //! every refusal leaving balances untouched.
 //!
 //! The fixture's venue trades base (token A) against quote (token B) at 30 bps; Carol seeds it with
 //! 100,000 base and 1,000,000 quote.
 
-use keel_curve::cpmm::{self, CpState};
-use keel_curve::math::{mul_div_u128, wide, Rounding, U256};
-use keel_curve::{CurveError, MINIMUM_LIQUIDITY};
-use keel_sandbox::fixture::VENUE_FEE_BPS;
-use keel_sandbox::venue::{self, VenueDeposit, VenueSwap, VenueWithdraw};
-use keel_sandbox::{token, Market, Setup, ALICE, BOB, CAROL, OWNER, UNIT};
-use keel_traits::VenueError;
-use keel_venue::venue::LOCKED_SHARES_HOLDER;
-use keel_venue::Error;
+use keel_core::consts::DEFAULT_VENUE_FEE_BPS;
+use keel_core::consts::LOCKED_SHARES_HOLDER;
+use keel_core::cpmm::{self, CpState};
+use keel_core::math::{mul_div_u128, wide, Rounding, U256};
+use keel_core::{CurveError, MINIMUM_LIQUIDITY};
+use keel_harness::venue::{self, VenueDeposit, VenueSwap, VenueWithdraw};
+use keel_harness::{token, Fixture, Setup, ALICE, BOB, CAROL, OWNER, UNIT};
+use keel_interface::VenueError;
+use keel_venue::ConstantProductError;
 
-fn empty_venue() -> Market {
-    Market::new(Setup {
+fn empty_venue() -> Fixture {
+    Fixture::new(Setup {
         venue_base_liquidity: 0,
         venue_quote_liquidity: 0,
         ..Setup::default()
     })
 }
 
-fn venue_state(m: &mut Market) -> CpState {
+fn venue_state(m: &mut Fixture) -> CpState {
     let (reserve_a, reserve_b) = venue::reserves(&mut m.chain, m.venue);
     CpState { reserve_a, reserve_b }
 }
@@ -31,15 +31,15 @@ fn venue_state(m: &mut Market) -> CpState {
 fn deployment_refuses_identical_tokens_and_a_fee_above_the_bound() {
     let mut m = empty_venue();
     assert_eq!(
-        venue::deploy(&mut m.chain, OWNER, m.base, m.base, VENUE_FEE_BPS),
-        Err(Error::IdenticalTokens)
+        venue::deploy(&mut m.chain, OWNER, m.base, m.base, DEFAULT_VENUE_FEE_BPS),
+        Err(ConstantProductError::IdenticalTokens)
     );
     assert_eq!(
         venue::deploy(&mut m.chain, OWNER, m.base, m.quote, cpmm::FEE_BPS_MAX + 1),
-        Err(Error::InvalidFee)
+        Err(ConstantProductError::InvalidFee)
     );
     assert_eq!(venue::tokens(&mut m.chain, m.venue), (m.base, m.quote));
-    assert_eq!(venue::fee_bps(&mut m.chain, m.venue), VENUE_FEE_BPS);
+    assert_eq!(venue::fee_bps(&mut m.chain, m.venue), DEFAULT_VENUE_FEE_BPS);
 }
 
 #[test]
@@ -71,7 +71,7 @@ fn first_deposit_mints_sqrt_shares_and_locks_minimum_liquidity() {
 #[test]
 fn second_deposit_takes_the_reserve_ratio_and_mints_proportional_shares() {
     // given the seeded venue at 10 quote per base
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let state = venue_state(&mut m);
     let total = venue::total_shares(&mut m.chain, m.venue);
     let (bob_base, bob_quote) = (m.balance(m.base, BOB), m.balance(m.quote, BOB));
@@ -104,7 +104,7 @@ fn second_deposit_takes_the_reserve_ratio_and_mints_proportional_shares() {
 
 #[test]
 fn swap_pays_exactly_the_quote_and_the_constant_product_formula() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     for (token_in, token_out) in [(m.base, m.quote), (m.quote, m.base)] {
         // given the venue's reserves and its quote
         let (r_a, r_b) = venue::reserves(&mut m.chain, m.venue);
@@ -115,7 +115,7 @@ fn swap_pays_exactly_the_quote_and_the_constant_product_formula() {
         };
         let amount = 1_000 * UNIT;
         let quoted = venue::quote_exact_in(&mut m.chain, m.venue, token_in, amount);
-        let formula = cpmm::amount_out(r_in, r_out, amount, VENUE_FEE_BPS).expect("priced");
+        let formula = cpmm::amount_out(r_in, r_out, amount, DEFAULT_VENUE_FEE_BPS).expect("priced");
         assert_eq!(quoted, Ok(formula));
         let (paid_before, got_before) = (m.balance(token_in, BOB), m.balance(token_out, BOB));
         // when Bob sells
@@ -140,14 +140,14 @@ fn swap_pays_exactly_the_quote_and_the_constant_product_formula() {
 #[test]
 fn the_fee_makes_k_grow_by_at_least_its_share_of_the_input() {
     // given the seeded venue
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let before = venue_state(&mut m);
     // when Bob sells 5,000 base
     let amount = 5_000 * UNIT;
     venue::swap_exact_in(&mut m.chain, BOB, m.venue, VenueSwap::exact_in(m.base, amount)).expect("swap");
     // then k grows by at least the kept 0.30% times the quote left, so LPs' shares are worth more
     let after = venue_state(&mut m);
-    let fee = mul_div_u128(amount, u128::from(VENUE_FEE_BPS), 10_000, Rounding::Down).expect("fits");
+    let fee = mul_div_u128(amount, u128::from(DEFAULT_VENUE_FEE_BPS), 10_000, Rounding::Down).expect("fits");
     let growth: U256 = wide(fee) * wide(after.reserve_b);
     assert!(after.k() >= before.k() + growth, "{:?} -> {:?}", before, after);
     // and a zero-fee venue would have kept k within rounding of where it was
@@ -157,7 +157,7 @@ fn the_fee_makes_k_grow_by_at_least_its_share_of_the_input() {
 
 #[test]
 fn swap_below_min_out_is_refused_and_changes_nothing() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let quoted = venue::quote_exact_in(&mut m.chain, m.venue, m.base, UNIT).expect("quote");
     m.assert_refused(VenueError::SlippageExceeded, |m| {
         let s = VenueSwap {
@@ -170,7 +170,7 @@ fn swap_below_min_out_is_refused_and_changes_nothing() {
 
 #[test]
 fn swap_past_its_deadline_is_refused_and_changes_nothing() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let past = m.chain.now() - 1;
     m.assert_refused(VenueError::Expired, |m| {
         let s = VenueSwap {
@@ -183,7 +183,7 @@ fn swap_past_its_deadline_is_refused_and_changes_nothing() {
 
 #[test]
 fn swap_and_quote_of_an_unknown_token_are_refused_and_change_nothing() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let stranger = token::deploy(&mut m.chain, OWNER, "OTHER");
     token::mint(&mut m.chain, OWNER, stranger, BOB.account(), UNIT).expect("mint");
     token::approve(&mut m.chain, BOB, stranger, m.venue, u128::MAX).expect("approve");
@@ -199,7 +199,7 @@ fn swap_and_quote_of_an_unknown_token_are_refused_and_change_nothing() {
 
 #[test]
 fn swap_of_nothing_or_of_dust_is_refused_as_zero_amount_and_changes_nothing() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     m.assert_refused(VenueError::ZeroAmount, |m| {
         venue::swap_exact_in(&mut m.chain, BOB, m.venue, VenueSwap::exact_in(m.base, 0))
     });
@@ -212,7 +212,7 @@ fn swap_of_nothing_or_of_dust_is_refused_as_zero_amount_and_changes_nothing() {
 #[test]
 fn swap_without_allowance_is_refused_and_changes_nothing() {
     // given Bob has withdrawn the venue's allowance
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     token::approve(&mut m.chain, BOB, m.base, m.venue, 0).expect("revoke");
     m.assert_refused(VenueError::TransferFailed, |m| {
         venue::swap_exact_in(&mut m.chain, BOB, m.venue, VenueSwap::exact_in(m.base, UNIT))
@@ -230,7 +230,7 @@ fn swap_on_an_empty_venue_is_refused_for_lack_of_liquidity() {
 #[test]
 fn withdrawal_pays_pro_rata_rounded_down_and_burns_shares() {
     // given Carol's seed liquidity
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let held = venue::shares(&mut m.chain, m.venue, CAROL.account());
     let total = venue::total_shares(&mut m.chain, m.venue);
     let state = venue_state(&mut m);
@@ -260,7 +260,7 @@ fn withdrawal_pays_pro_rata_rounded_down_and_burns_shares() {
 
 #[test]
 fn liquidity_refusals_are_named_and_change_nothing() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let before = m.snapshot();
     let greedy = VenueDeposit {
         min_shares: u128::MAX,
@@ -268,11 +268,11 @@ fn liquidity_refusals_are_named_and_change_nothing() {
     };
     assert_eq!(
         venue::add_liquidity(&mut m.chain, BOB, m.venue, greedy),
-        Err(Error::MinSharesNotMet)
+        Err(ConstantProductError::MinSharesNotMet)
     );
     assert_eq!(
         venue::add_liquidity(&mut m.chain, BOB, m.venue, VenueDeposit::of(0, UNIT)),
-        Err(Error::ZeroAmount)
+        Err(ConstantProductError::ZeroAmount)
     );
     let stingy = VenueWithdraw {
         min_a: u128::MAX,
@@ -280,15 +280,15 @@ fn liquidity_refusals_are_named_and_change_nothing() {
     };
     assert_eq!(
         venue::remove_liquidity(&mut m.chain, CAROL, m.venue, stingy),
-        Err(Error::MinAmountsNotMet)
+        Err(ConstantProductError::MinAmountsNotMet)
     );
     assert_eq!(
         venue::remove_liquidity(&mut m.chain, BOB, m.venue, VenueWithdraw::of(1)),
-        Err(Error::InsufficientShares)
+        Err(ConstantProductError::InsufficientShares)
     );
     assert_eq!(
         venue::remove_liquidity(&mut m.chain, CAROL, m.venue, VenueWithdraw::of(1)),
-        Err(Error::Curve(CurveError::ZeroOutput))
+        Err(ConstantProductError::Curve(CurveError::ZeroOutput))
     );
     assert_eq!(m.snapshot(), before);
 }
@@ -296,7 +296,7 @@ fn liquidity_refusals_are_named_and_change_nothing() {
 #[test]
 fn donated_tokens_do_not_move_reserves_or_price() {
     // given the venue's quote for 1,000 base
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let reserves = venue::reserves(&mut m.chain, m.venue);
     let quoted = venue::quote_exact_in(&mut m.chain, m.venue, m.base, 1_000 * UNIT);
     // when Bob sends it 5,000 base without trading

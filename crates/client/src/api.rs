@@ -115,7 +115,7 @@ pub struct DryRun<T> {
 
 /// A dry-run instantiation's result.
 #[derive(Clone, Debug, PartialEq, Eq, Decode)]
-pub struct Instantiated {
+pub struct DryInstantiated {
     pub result: ExecReturn,
     pub account_id: [u8; 32],
 }

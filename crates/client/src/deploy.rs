@@ -7,16 +7,19 @@
 //! contract in it still exists, nothing is sent. Otherwise everything is deployed afresh under
 //! a new salt, so a restarted dev chain just gets a new deployment.
 
-use crate::calls::{self, constructors};
-use crate::error::NodeError;
+use crate::error::ClientError;
 use crate::events::ink_account;
 use crate::keys::{self, KeySource};
 use crate::node::Node;
-use crate::record::genesis;
-pub use crate::record::{address, ss58, Addresses, CodeHashes, Contracts, Deployment};
+use crate::record::{genesis, ss58, Addresses, CodeHashes, Deployment, RecordedAddresses};
 use crate::submit::SendOptions;
 use ink::primitives::AccountId;
-use keel_pool::PoolConfig;
+use keel_calls::constructors::{self, Constructor};
+use keel_calls::{Message, ToMessage, PSP22};
+use keel_core::consts::{DEFAULT_FEED, DEFAULT_MAX_JUMP_BPS, DEFAULT_VENUE_FEE_BPS, TOKEN_DECIMALS};
+use keel_core::fixed;
+use keel_interface::pool::PoolConfig;
+use parity_scale_codec::Decode;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -58,47 +61,66 @@ pub struct Plan {
     pub rebalance_cooldown_ms: Option<u64>,
 }
 
+impl Plan {
+    /// Reads a deployment plan.
+    ///
+    /// # Errors
+    /// Unreadable, or not a plan.
+    pub fn load(path: &Path) -> Result<Plan, ClientError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ClientError::File {
+            path: path.to_owned(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ClientError::Malformed {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })
+    }
+}
+
 fn alice() -> String {
     "//Alice".into()
 }
 fn default_jump() -> u32 {
-    2_000
+    DEFAULT_MAX_JUMP_BPS
 }
 fn default_feed() -> u32 {
-    1
+    DEFAULT_FEED
 }
 fn default_venue_fee() -> u32 {
-    30
+    DEFAULT_VENUE_FEE_BPS
 }
 
-/// Token decimals of the deployed test tokens.
-pub const DECIMALS: u8 = 18;
-const UNIT: u128 = 1_000_000_000_000_000_000;
-
-/// Whole tokens to units.
-fn units(whole: u64) -> Result<u128, String> {
+/// Whole tokens to units of an 18-decimal token.
+fn units(whole: u64) -> Result<u128, ClientError> {
     u128::from(whole)
-        .checked_mul(UNIT)
-        .ok_or_else(|| format!("{whole} tokens overflow u128 units"))
+        .checked_mul(keel_core::ONE)
+        .ok_or_else(|| ClientError::OutOfRange(format!("{whole} tokens overflow u128 units")))
 }
 
-/// A decimal to 1e18 fixed point.
-pub fn fixed(x: f64) -> Result<u128, String> {
-    if !(x.is_finite() && x > 0.0 && x < 1e20) {
-        return Err(format!("{x}: expected a positive decimal"));
+/// A positive decimal (a price, a volatility) to 1e18 fixed point.
+///
+/// # Errors
+/// Not a positive number below 1e20.
+pub fn decimal(x: f64) -> Result<u128, ClientError> {
+    match fixed::from_f64(x) {
+        Some(v) if v > 0 && x < 1e20 => Ok(v),
+        _ => Err(ClientError::OutOfRange(format!(
+            "{x}: expected a positive decimal"
+        ))),
     }
-    Ok((x * UNIT as f64).round() as u128)
 }
 
 fn step(what: &str) {
     eprintln!("==> {what}");
 }
 
-fn must<T, E: std::fmt::Debug>(what: &str, answer: Result<T, E>) -> Result<T, String> {
-    answer.map_err(|e| format!("{what}: refused with {e:?}"))
+fn must<T, E: std::fmt::Debug>(what: &str, answer: Result<T, E>) -> Result<T, ClientError> {
+    answer.map_err(|e| ClientError::refused(what, e))
 }
 
 /// Deploys `plan` through `node` using the bundles in `ink_dir`, unless `existing` is live.
+/// Returns the record and whether anything was deployed.
 ///
 /// # Errors
 /// The node is unreachable, the deployer unfunded, a bundle missing, or a step refused.
@@ -107,9 +129,9 @@ pub fn deploy(
     plan: &Plan,
     ink_dir: &Path,
     existing: Option<&Deployment>,
-) -> Result<(Deployment, bool), String> {
+) -> Result<(Deployment, bool), ClientError> {
     if let Some(d) = existing {
-        if d.is_live(node).map_err(|e| e.to_string())? {
+        if d.is_live(node)? {
             return Ok((d.clone(), false));
         }
     }
@@ -119,43 +141,49 @@ pub fn deploy(
         None => deployer.clone(),
     };
     let me = keys::account(&deployer);
-    let funds = node.free_balance(&me).map_err(|e| e.to_string())?;
-    if funds == 0 {
-        return Err(format!(
-            "the deployer {me} has no funds on this chain; fund it or pick another key"
-        ));
+    if node.free_balance(&me)? == 0 {
+        return Err(ClientError::Unfunded(me.to_string()));
     }
     let opts = SendOptions::default();
     let bundles = Bundles::read(ink_dir)?;
-    let e = |e: NodeError| e.to_string();
 
     step("uploading code (skipped where the chain has it)");
-    let token_code = node.upload(&deployer, &bundles.token, &opts).map_err(e)?;
-    let oracle_code = node.upload(&deployer, &bundles.oracle, &opts).map_err(e)?;
-    let venue_code = node.upload(&deployer, &bundles.venue, &opts).map_err(e)?;
-    let pool_code = node.upload(&deployer, &bundles.pool, &opts).map_err(e)?;
+    let token_code = node.upload(&deployer, &bundles.token, &opts)?;
+    let oracle_code = node.upload(&deployer, &bundles.oracle, &opts)?;
+    let venue_code = node.upload(&deployer, &bundles.venue, &opts)?;
+    let pool_code = node.upload(&deployer, &bundles.pool, &opts)?;
 
     let salt = salt();
-    let mut new = |code: H256, data: Vec<u8>, label: &str| {
-        step(&format!("instantiating {label}"));
-        let mut s = salt.clone();
-        s.extend(label.as_bytes());
-        node.instantiate(&deployer, code, data, s, &opts).map_err(e)
-    };
-    let base = new(
+    let base = instantiate(
+        node,
+        &deployer,
         token_code,
-        constructors::token(&plan.base_symbol, DECIMALS),
+        constructors::token(&plan.base_symbol, TOKEN_DECIMALS),
+        &salt,
         "base token",
     )?;
-    let quote = new(
+    let quote = instantiate(
+        node,
+        &deployer,
         token_code,
-        constructors::token(&plan.quote_symbol, DECIMALS),
+        constructors::token(&plan.quote_symbol, TOKEN_DECIMALS),
+        &salt,
         "quote token",
     )?;
-    let oracle = new(oracle_code, constructors::oracle(plan.max_jump_bps), "oracle")?;
-    let venue = new(
+    let oracle = instantiate(
+        node,
+        &deployer,
+        oracle_code,
+        constructors::oracle(plan.max_jump_bps),
+        &salt,
+        "oracle",
+    )?;
+    let venue = instantiate(
+        node,
+        &deployer,
         venue_code,
         constructors::venue(base, quote, plan.venue_fee_bps),
+        &salt,
         "venue",
     )?;
     let mut config = PoolConfig {
@@ -168,23 +196,21 @@ pub fn deploy(
     if let Some(cooldown) = plan.rebalance_cooldown_ms {
         config.rebalance.cooldown_ms = cooldown;
     }
-    let pool = new(
+    let pool = instantiate(
+        node,
+        &deployer,
         pool_code,
         constructors::pool(base, quote, oracle, plan.feed, config),
+        &salt,
         "pool",
     )?;
 
     step("authorising the reporter and submitting the first reading");
     let reporter_account = ink_account(&keys::account(&reporter));
-    let (r, _) = node
-        .exec::<Result<(), keel_traits::OracleError>>(
-            &deployer,
-            oracle,
-            calls::add_reporter(oracle, reporter_account),
-            &opts,
-        )
-        .map_err(e)?;
-    must("add_reporter", r)?;
+    let add_reporter = keel_calls::oracle(oracle)
+        .add_reporter(reporter_account)
+        .message();
+    send(node, &deployer, oracle, &add_reporter, &opts, "add_reporter")?;
     let a = Addresses {
         base,
         quote,
@@ -197,8 +223,8 @@ pub fn deploy(
         &reporter,
         &a,
         plan.feed,
-        fixed(plan.price)?,
-        fixed(plan.volatility)?,
+        decimal(plan.price)?,
+        decimal(plan.volatility)?,
     )?;
 
     step("seeding liquidity");
@@ -208,93 +234,62 @@ pub fn deploy(
         (base, plan.pool_base.checked_add(plan.venue_base)),
         (quote, plan.pool_quote.checked_add(plan.venue_quote)),
     ] {
-        let amount = amount.ok_or("pool plus venue liquidity overflows")?;
-        send_ok(
-            node,
-            &deployer,
-            token,
-            calls::mint(token, me_ink, units(amount)?),
-            &opts,
-            "mint",
-        )?;
+        let amount =
+            amount.ok_or_else(|| ClientError::OutOfRange("pool plus venue liquidity overflows".into()))?;
+        let mint = keel_calls::token(token).mint_to(me_ink, units(amount)?).message();
+        send(node, &deployer, token, &mint, &opts, "mint")?;
         for spender in [pool, venue] {
-            send_ok(
-                node,
-                &deployer,
-                token,
-                calls::approve(token, spender, u128::MAX),
-                &opts,
-                "approve",
-            )?;
+            let approve = keel_calls::token(token).approve(spender, u128::MAX).message();
+            send(node, &deployer, token, &approve, &opts, "approve")?;
         }
     }
     let deadline = u64::MAX;
-    let data = calls::venue_add_liquidity(
-        venue,
-        units(plan.venue_base)?,
-        units(plan.venue_quote)?,
-        me_ink,
-        deadline,
-    );
-    send_ok_value::<(u128, u128, u128), keel_traits::VenueError>(
-        node,
-        &deployer,
-        venue,
-        data,
-        &opts,
-        "venue add_liquidity",
-    )?;
-    let data = calls::add_liquidity(
-        pool,
-        units(plan.pool_base)?,
-        units(plan.pool_quote)?,
-        me_ink,
-        deadline,
-    );
-    last_block = last_block.max(send_ok_value::<(u128, u128, u128), keel_pool::Error>(
-        node,
-        &deployer,
-        pool,
-        data,
-        &opts,
-        "pool add_liquidity",
-    )?);
+    let add = keel_calls::venue(venue)
+        .add_liquidity(
+            units(plan.venue_base)?,
+            units(plan.venue_quote)?,
+            0,
+            me_ink,
+            deadline,
+        )
+        .message();
+    send(node, &deployer, venue, &add, &opts, "venue add_liquidity")?;
+    let add = keel_calls::pool(pool)
+        .add_liquidity(
+            units(plan.pool_base)?,
+            units(plan.pool_quote)?,
+            0,
+            me_ink,
+            deadline,
+        )
+        .message();
+    last_block = last_block.max(send(node, &deployer, pool, &add, &opts, "pool add_liquidity")?);
 
     for trader in &plan.traders {
         step(&format!("funding trader {trader}"));
         let key = KeySource::from_str(trader)?.load()?;
         let who = ink_account(&keys::account(&key));
         for token in [base, quote] {
-            send_ok(
-                node,
-                &deployer,
-                token,
-                calls::mint(token, who, units(plan.trader_funds)?),
-                &opts,
-                "mint",
-            )?;
+            let mint = keel_calls::token(token)
+                .mint_to(who, units(plan.trader_funds)?)
+                .message();
+            send(node, &deployer, token, &mint, &opts, "mint")?;
             for spender in [pool, venue] {
-                last_block = last_block.max(send_ok(
-                    node,
-                    &key,
-                    token,
-                    calls::approve(token, spender, u128::MAX),
-                    &opts,
-                    "approve",
-                )?);
+                let approve = keel_calls::token(token).approve(spender, u128::MAX).message();
+                last_block = last_block.max(send(node, &key, token, &approve, &opts, "approve")?);
             }
         }
     }
 
     let deployment = Deployment {
         node_url: node.url().to_owned(),
-        genesis_hash: genesis(node).map_err(e)?,
+        genesis_hash: genesis(node)?,
         block: last_block,
         deployer: me.to_string(),
         reporter: keys::account(&reporter).to_string(),
         feed: plan.feed,
-        decimals: DECIMALS,
-        contracts: Contracts {
+        decimals: TOKEN_DECIMALS,
+        contracts: RecordedAddresses {
             base: ss58(&base),
             quote: ss58(&quote),
             oracle: ss58(&oracle),
@@ -311,29 +306,32 @@ pub fn deploy(
     Ok((deployment, true))
 }
 
-/// Sends a PSP22 message that answers `Result<(), PSP22Error>`; returns its block.
-fn send_ok(
+/// Instantiates `code` with `constructor` under this deployment's salt and `label`.
+fn instantiate<E: Decode + std::fmt::Debug>(
     node: &mut Node,
-    signer: &Keypair,
-    dest: AccountId,
-    data: Vec<u8>,
-    opts: &SendOptions,
-    what: &str,
-) -> Result<u64, String> {
-    send_ok_value::<(), psp22::PSP22Error>(node, signer, dest, data, opts, what)
+    deployer: &Keypair,
+    code: H256,
+    constructor: Constructor<E>,
+    salt: &[u8],
+    label: &str,
+) -> Result<AccountId, ClientError> {
+    step(&format!("instantiating {label}"));
+    let mut salt = salt.to_vec();
+    salt.extend(label.as_bytes());
+    Ok(node.instantiate(deployer, code, &constructor, salt, &SendOptions::default())?)
 }
 
-fn send_ok_value<T: parity_scale_codec::Decode, E: parity_scale_codec::Decode + std::fmt::Debug>(
+/// Sends a message that answers `Result<T, E>`, refusing to sign what the contract refuses;
+/// returns the block it landed in.
+fn send<T: Decode, E: Decode + std::fmt::Debug>(
     node: &mut Node,
     signer: &Keypair,
     dest: AccountId,
-    data: Vec<u8>,
+    message: &Message<Result<T, E>>,
     opts: &SendOptions,
     what: &str,
-) -> Result<u64, String> {
-    let (answer, block) = node
-        .exec::<Result<T, E>>(signer, dest, data, opts)
-        .map_err(|e| format!("{what}: {e}"))?;
+) -> Result<u64, ClientError> {
+    let (answer, block) = node.exec(signer, dest, message, opts)?;
     must(what, answer)?;
     Ok(block.map_or(0, |b| b.number))
 }
@@ -356,14 +354,15 @@ struct Bundles {
 }
 
 impl Bundles {
-    fn read(dir: &Path) -> Result<Bundles, String> {
+    fn read(dir: &Path) -> Result<Bundles, ClientError> {
         let read = |name: &str| {
             let path: PathBuf = dir.join(name).join(format!("{name}.wasm"));
-            std::fs::read(&path).map_err(|e| {
-                format!(
-                    "{}: {e}; build the contracts first (scripts/build.sh)",
-                    path.display()
-                )
+            std::fs::read(&path).map_err(|source| ClientError::File {
+                path: path.clone(),
+                source: std::io::Error::new(
+                    source.kind(),
+                    format!("{source}; build the contracts first (scripts/build.sh)"),
+                ),
             })
         };
         Ok(Bundles {
@@ -381,12 +380,13 @@ mod tests {
 
     #[test]
     fn decimals_become_fixed_point_and_nonsense_is_refused() {
-        assert_eq!(fixed(10.0), Ok(10 * UNIT));
-        assert_eq!(fixed(0.8), Ok(UNIT / 10 * 8));
-        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
-            assert!(fixed(bad).is_err(), "{bad}");
+        let one = keel_core::ONE;
+        assert_eq!(decimal(10.0).ok(), Some(10 * one));
+        assert_eq!(decimal(0.8).ok(), Some(one / 10 * 8));
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e21] {
+            assert!(decimal(bad).is_err(), "{bad}");
         }
-        assert_eq!(units(u64::MAX).map(|u| u / UNIT), Ok(u128::from(u64::MAX)));
+        assert_eq!(units(u64::MAX).ok().map(|u| u / one), Some(u128::from(u64::MAX)));
     }
 
     #[test]

@@ -1,23 +1,72 @@
-//! Why talking to a node failed, sorted by what the caller can do about it.
+//! Why talking to a node failed, sorted by what the caller can do about it ([`NodeError`]), and
+//! why a deployment or a market action failed ([`ClientError`]).
 
-use core::fmt;
+use crate::keys::KeyError;
+use crate::record::AddressError;
+use std::path::PathBuf;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum NodeError {
     /// No connection could be made (node down, wrong URL); retried with backoff first.
+    #[error("node unreachable: {0}")]
     Unreachable(String),
     /// The connection broke or a request failed in transport; the request may not have arrived.
+    #[error("rpc error: {0}")]
     Rpc(String),
     /// No answer in time; a submitted transaction may still land.
+    #[error("timed out")]
     Timeout,
     /// The transaction left the pool without being included.
+    #[error("transaction dropped: {0}")]
     Dropped(String),
     /// The node refused the transaction (bad nonce, signature, or an account that cannot pay).
+    #[error("transaction refused by the node: {0}")]
     Invalid(String),
     /// The transaction was included but failed (e.g. `Contracts::ContractReverted`).
+    #[error("transaction failed: {0}")]
     Failed(String),
     /// A contract answered with something other than what was expected.
+    #[error("unexpected answer: {0}")]
     Decode(String),
+}
+
+/// Why a deployment, a market action or reading a deployment record failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error(transparent)]
+    Node(#[from] NodeError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error(transparent)]
+    Address(#[from] AddressError),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    File { path: PathBuf, source: std::io::Error },
+    /// A deployment record or plan did not parse.
+    #[error("{path}: {reason}")]
+    Malformed { path: PathBuf, reason: String },
+    /// A contract refused a step; `reason` is its error.
+    #[error("{what}: refused with {reason}")]
+    Refused { what: String, reason: String },
+    /// The deploying account cannot pay for anything.
+    #[error("the deployer {0} has no funds on this chain; fund it or pick another key")]
+    Unfunded(String),
+    /// A number given is out of range.
+    #[error("{0}")]
+    OutOfRange(String),
+    /// Inventory never reached the rebalance trigger.
+    #[error("inventory still in band after {swaps} swaps (q {q_pct:.2}%)")]
+    StillInBand { swaps: u32, q_pct: f64 },
+}
+
+impl ClientError {
+    /// A contract's refusal of `what`.
+    pub fn refused(what: &str, reason: impl core::fmt::Debug) -> ClientError {
+        ClientError::Refused {
+            what: what.to_owned(),
+            reason: format!("{reason:?}"),
+        }
+    }
 }
 
 impl NodeError {
@@ -29,22 +78,6 @@ impl NodeError {
         )
     }
 }
-
-impl fmt::Display for NodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NodeError::Unreachable(e) => write!(f, "node unreachable: {e}"),
-            NodeError::Rpc(e) => write!(f, "rpc error: {e}"),
-            NodeError::Timeout => write!(f, "timed out"),
-            NodeError::Dropped(e) => write!(f, "transaction dropped: {e}"),
-            NodeError::Invalid(e) => write!(f, "transaction refused by the node: {e}"),
-            NodeError::Failed(e) => write!(f, "transaction failed: {e}"),
-            NodeError::Decode(e) => write!(f, "unexpected answer: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for NodeError {}
 
 /// Sorts a subxt error. Transport trouble is retryable; a refused transaction is not, and an
 /// account that cannot pay fees says so plainly.

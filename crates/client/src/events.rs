@@ -1,8 +1,11 @@
-//! Events Keel reads from blocks: what contracts emitted, and the pool's `Rebalanced` among them.
+//! Runtime events Keel reads from blocks: what contracts emitted (decoded further by
+//! `keel_calls::events`) and where new contracts were instantiated.
 
+use crate::error::NodeError;
+use crate::node::Config;
 use ink::primitives::AccountId;
-use keel_pool::RebalanceOutcome;
-use parity_scale_codec::Decode;
+use keel_calls::events::Emitted;
+use subxt::events::EventDetails;
 use subxt::ext::scale_decode;
 use subxt::utils::AccountId32;
 
@@ -22,49 +25,40 @@ impl subxt::events::StaticEvent for ContractEmitted {
 /// `Contracts::Instantiated`: where a new contract lives.
 #[derive(Debug, scale_decode::DecodeAsType)]
 #[decode_as_type(crate_path = "subxt::ext::scale_decode")]
-pub struct Instantiated {
+pub struct ContractInstantiated {
     pub deployer: AccountId32,
     pub contract: AccountId32,
 }
 
-impl subxt::events::StaticEvent for Instantiated {
+impl subxt::events::StaticEvent for ContractInstantiated {
     const PALLET: &'static str = "Contracts";
     const EVENT: &'static str = "Instantiated";
 }
 
-/// The `Rebalanced` event's fields, in the order ink! encodes them.
-#[derive(Decode)]
-struct RebalancedEvent {
-    _caller: AccountId,
-    epoch: u64,
-    token_sold: AccountId,
-    sold: u128,
-    bought: u128,
-    bounty: u128,
-    q_before: i128,
-    q_after: i128,
-}
-
-/// Decodes the `Rebalanced` events `pool` emitted among `events` (emitter, data); other events
-/// do not decode to the exact length and are skipped.
-pub fn rebalanced(pool: AccountId, events: &[(AccountId, Vec<u8>)]) -> Vec<RebalanceOutcome> {
-    events
-        .iter()
-        .filter(|(emitter, _)| *emitter == pool)
-        .filter_map(|(_, data)| {
-            let mut input = &data[..];
-            let e = RebalancedEvent::decode(&mut input).ok()?;
-            input.is_empty().then_some(RebalanceOutcome {
-                epoch: e.epoch,
-                token_sold: e.token_sold,
-                sold: e.sold,
-                bought: e.bought,
-                bounty: e.bounty,
-                q_before: e.q_before,
-                q_after: e.q_after,
-            })
-        })
-        .collect()
+/// What contracts emitted among `events` (a block's, or one transaction's), with their topics,
+/// in order.
+///
+/// # Errors
+/// An event that does not decode with the node's metadata.
+pub fn emitted<E: std::fmt::Display>(
+    events: impl IntoIterator<Item = Result<EventDetails<Config>, E>>,
+) -> Result<Vec<Emitted>, NodeError> {
+    let mut out = Vec::new();
+    for event in events {
+        let event = event.map_err(|e| NodeError::Decode(e.to_string()))?;
+        let Some(e) = event
+            .as_event::<ContractEmitted>()
+            .map_err(|e| NodeError::Decode(e.to_string()))?
+        else {
+            continue;
+        };
+        out.push(Emitted {
+            contract: ink_account(&e.contract),
+            topics: event.topics().iter().map(|t| t.0).collect(),
+            data: e.data,
+        });
+    }
+    Ok(out)
 }
 
 /// The ink! account of a runtime account.

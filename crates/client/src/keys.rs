@@ -22,19 +22,42 @@ pub enum KeySource {
     File(PathBuf),
 }
 
-impl FromStr for KeySource {
-    type Err = String;
+/// Why a key could not be had. Messages name the source, never a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("`env:` needs a variable name, as in env:KEEL_KEEPER_SURI")]
+    NoVariable,
+    #[error("`file:` needs a path, as in file:/etc/keel/keeper.key")]
+    NoPath,
+    /// Not a source at all; the spec itself is never echoed (it may be a pasted secret).
+    #[error(
+        "a key is `//Name` (dev accounts only), `env:VARIABLE` or `file:PATH`; \
+         secrets themselves are never accepted inline"
+    )]
+    NotASource,
+    #[error("key source env:{0}: variable not set")]
+    Unset(String),
+    #[error("key source file:{path}: {source}")]
+    Unreadable { path: PathBuf, source: std::io::Error },
+    #[error("key source {0}: not a secret URI (mnemonic or 0x seed)")]
+    NotASecretUri(String),
+    #[error("key source {0}: cannot derive a key")]
+    Underivable(String),
+}
 
-    fn from_str(spec: &str) -> Result<Self, String> {
+impl FromStr for KeySource {
+    type Err = KeyError;
+
+    fn from_str(spec: &str) -> Result<Self, KeyError> {
         if let Some(name) = spec.strip_prefix("env:") {
             if name.is_empty() {
-                return Err("`env:` needs a variable name, as in env:KEEL_KEEPER_SURI".into());
+                return Err(KeyError::NoVariable);
             }
             return Ok(KeySource::Env(name.into()));
         }
         if let Some(path) = spec.strip_prefix("file:") {
             if path.is_empty() {
-                return Err("`file:` needs a path, as in file:/etc/keel/keeper.key".into());
+                return Err(KeyError::NoPath);
             }
             return Ok(KeySource::File(path.into()));
         }
@@ -42,12 +65,7 @@ impl FromStr for KeySource {
         if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '/') {
             return Ok(KeySource::Dev(spec.into()));
         }
-        // Never echo the spec: it may be a secret pasted where a source was expected.
-        Err(
-            "a key is `//Name` (dev accounts only), `env:VARIABLE` or `file:PATH`; \
-             secrets themselves are never accepted inline"
-                .into(),
-        )
+        Err(KeyError::NotASource)
     }
 }
 
@@ -73,22 +91,23 @@ impl KeySource {
     /// # Errors
     /// The variable is unset, the file unreadable, or the content not a valid secret URI. The
     /// message names the source, never its content.
-    pub fn load(&self) -> Result<Keypair, String> {
+    pub fn load(&self) -> Result<Keypair, KeyError> {
         let secret = match self {
             KeySource::Dev(uri) => uri.clone(),
-            KeySource::Env(name) => {
-                std::env::var(name).map_err(|_| format!("key source env:{name}: variable not set"))?
-            }
+            KeySource::Env(name) => std::env::var(name).map_err(|_| KeyError::Unset(name.clone()))?,
             KeySource::File(path) => std::fs::read_to_string(path)
-                .map_err(|e| format!("key source file:{}: {e}", path.display()))?
+                .map_err(|source| KeyError::Unreadable {
+                    path: path.clone(),
+                    source,
+                })?
                 .lines()
                 .next()
                 .unwrap_or_default()
                 .to_owned(),
         };
-        let uri = SecretUri::from_str(secret.trim())
-            .map_err(|_| format!("key source {self}: not a secret URI (mnemonic or 0x seed)"))?;
-        Keypair::from_uri(&uri).map_err(|_| format!("key source {self}: cannot derive a key"))
+        let uri =
+            SecretUri::from_str(secret.trim()).map_err(|_| KeyError::NotASecretUri(self.to_string()))?;
+        Keypair::from_uri(&uri).map_err(|_| KeyError::Underivable(self.to_string()))
     }
 }
 
@@ -106,15 +125,24 @@ mod tests {
 
     #[test]
     fn dev_uris_env_and_file_sources_parse() {
-        assert_eq!("//Alice".parse(), Ok(KeySource::Dev("//Alice".into())));
-        assert_eq!("env:K".parse(), Ok(KeySource::Env("K".into())));
-        assert_eq!("file:/k".parse(), Ok(KeySource::File("/k".into())));
+        assert_eq!(
+            "//Alice".parse::<KeySource>().ok(),
+            Some(KeySource::Dev("//Alice".into()))
+        );
+        assert_eq!(
+            "env:K".parse::<KeySource>().ok(),
+            Some(KeySource::Env("K".into()))
+        );
+        assert_eq!(
+            "file:/k".parse::<KeySource>().ok(),
+            Some(KeySource::File("/k".into()))
+        );
     }
 
     #[test]
     fn inline_secrets_are_refused_without_being_echoed() {
         for secret in [DEV_PHRASE, "0x0123456789abcdef", "//", "env:", "file:"] {
-            let err = secret.parse::<KeySource>().expect_err(secret);
+            let err = secret.parse::<KeySource>().expect_err(secret).to_string();
             assert!(!err.contains("drive") && !err.contains("0123"), "{err}");
         }
     }
@@ -136,11 +164,12 @@ mod tests {
     fn unreadable_or_malformed_secrets_name_the_source_only() {
         let missing = KeySource::Env("KEEL_TEST_UNSET_VARIABLE".into())
             .load()
-            .expect_err("unset");
+            .expect_err("unset")
+            .to_string();
         assert!(missing.contains("not set"), "{missing}");
         let dir = std::env::temp_dir().join("keel-key-test");
         std::fs::write(&dir, "not a mnemonic at all\n").expect("write");
-        let bad = KeySource::File(dir.clone()).load().expect_err("bad");
+        let bad = KeySource::File(dir.clone()).load().expect_err("bad").to_string();
         assert!(!bad.contains("mnemonic at all"), "{bad}");
         std::fs::remove_file(dir).ok();
     }

@@ -1,10 +1,13 @@
 //! `keel-client`: deploy Keel to a contracts node and act on the deployment (oracle readings,
 //! swaps, inventory drift, checks). The keeper itself is `keel-keeper run`.
 
+use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
-use keel_client::deploy::{self, Deployment, Plan};
+use keel_client::deploy::{self, Plan};
 use keel_client::keys::{self, KeySource};
+use keel_client::record::{Addresses, Deployment};
 use keel_client::{market, Node};
+use keel_core::fixed::signed_to_f64;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -105,40 +108,42 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn connect(cli: &Cli) -> Result<Node, String> {
-    Node::connect(&cli.url, Duration::from_secs(cli.patience)).map_err(|e| e.to_string())
+fn connect(cli: &Cli) -> anyhow::Result<Node> {
+    Ok(Node::connect(&cli.url, Duration::from_secs(cli.patience))?)
 }
 
-fn key(spec: &str) -> Result<subxt_signer::sr25519::Keypair, String> {
-    spec.parse::<KeySource>()?.load()
+fn key(spec: &str) -> anyhow::Result<subxt_signer::sr25519::Keypair> {
+    Ok(spec.parse::<KeySource>()?.load()?)
 }
 
-fn load(path: &Path) -> Result<(Deployment, deploy::Addresses), String> {
+fn load(path: &Path) -> anyhow::Result<(Deployment, Addresses)> {
     let d = Deployment::load(path)?;
-    let a = d.addresses()?;
+    let a = d.addresses().with_context(|| format!("{}", path.display()))?;
     Ok((d, a))
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+/// Whole tokens to units of a token with `decimals` decimals.
+fn units(whole: u128, decimals: u8, what: &str) -> anyhow::Result<u128> {
+    whole
+        .checked_mul(10u128.pow(u32::from(decimals)))
+        .with_context(|| format!("{what} overflows"))
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
     let mut node = connect(&cli)?;
     match &cli.command {
         Command::Deploy { plan, out, ink_dir } => {
-            let text = std::fs::read_to_string(plan).map_err(|e| format!("{}: {e}", plan.display()))?;
-            let plan: Plan = toml::from_str(&text).map_err(|e| format!("{}: {e}", plan.display()))?;
+            let plan = Plan::load(plan)?;
             let existing = out.exists().then(|| Deployment::load(out)).transpose()?;
             let (d, fresh) = deploy::deploy(&mut node, &plan, ink_dir, existing.as_ref())?;
             if fresh {
-                if let Some(dir) = out.parent() {
-                    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-                }
-                let json = serde_json::to_string_pretty(&d).map_err(|e| e.to_string())?;
-                std::fs::write(out, json + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
+                d.save(out)?;
                 println!(
                     "deployed at block {}; pool {}; record: {}",
                     d.block,
@@ -166,8 +171,8 @@ fn run(cli: Cli) -> Result<(), String> {
                 &reporter,
                 &a,
                 d.feed,
-                deploy::fixed(*price)?,
-                deploy::fixed(*volatility)?,
+                deploy::decimal(*price)?,
+                deploy::decimal(*volatility)?,
             )?;
             println!("reported price {price} volatility {volatility} at {ts} ms");
         }
@@ -181,11 +186,9 @@ fn run(cli: Cli) -> Result<(), String> {
             let sell_base = match sell.as_str() {
                 "base" => true,
                 "quote" => false,
-                other => return Err(format!("--sell {other}: expected base or quote")),
+                other => bail!("--sell {other}: expected base or quote"),
             };
-            let units = amount
-                .checked_mul(10u128.pow(u32::from(d.decimals)))
-                .ok_or("amount overflows")?;
+            let units = units(*amount, d.decimals, "amount")?;
             let got = market::swap(&mut node, &key(trader)?, &a, sell_base, units)?;
             println!("sold {amount} {sell}, received {got} units");
         }
@@ -196,15 +199,13 @@ fn run(cli: Cli) -> Result<(), String> {
             trader,
         } => {
             let (d, a) = load(deployment)?;
-            let units = slice
-                .checked_mul(10u128.pow(u32::from(d.decimals)))
-                .ok_or("slice overflows")?;
+            let units = units(*slice, d.decimals, "slice")?;
             let s = market::drift(&mut node, &key(trader)?, &a, units, *max_swaps)?;
             println!(
                 "inventory past the trigger at block {}: q {:.2}% (trigger {:.2}%)",
                 s.block,
                 pct(s.q),
-                pct(s.trigger as i128)
+                keel_core::fixed::to_f64(s.trigger) * 100.0
             );
         }
         Command::Show { deployment } => {
@@ -218,7 +219,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 s.reserves.0,
                 s.reserves.1,
                 pct(s.q),
-                pct(s.trigger as i128),
+                keel_core::fixed::to_f64(s.trigger) * 100.0,
                 if s.in_band() { "in band" } else { "out of band" },
                 s.rebalancing.epoch,
                 s.rebalancing.last_ms,
@@ -249,17 +250,17 @@ fn run(cli: Cli) -> Result<(), String> {
             println!(
                 "q now {:.2}% (trigger {:.2}%), epoch {}",
                 pct(s.q),
-                pct(s.trigger as i128),
+                keel_core::fixed::to_f64(s.trigger) * 100.0,
                 s.rebalancing.epoch
             );
             if found.len() != *rebalances {
-                return Err(format!(
+                bail!(
                     "expected {rebalances} rebalance(s) since block {since}, found {}",
                     found.len()
-                ));
+                );
             }
             if *in_band && !s.in_band() {
-                return Err(format!("the pool is out of band: q {:.2}%", pct(s.q)));
+                bail!("the pool is out of band: q {:.2}%", pct(s.q));
             }
             println!(
                 "ok: {} rebalance(s){}",
@@ -272,5 +273,5 @@ fn run(cli: Cli) -> Result<(), String> {
 }
 
 fn pct(x: i128) -> f64 {
-    x as f64 / 1e16
+    signed_to_f64(x) * 100.0
 }

@@ -1,21 +1,17 @@
 //! Acting on a deployed market from the command line and the end-to-end script: oracle
 //! readings, swaps, pushing inventory past the trigger, and reading back what happened.
 
-use crate::calls;
-use crate::deploy::Addresses;
-use crate::error::NodeError;
-use crate::events::{self, ink_account};
+use crate::error::ClientError;
+use crate::events::ink_account;
 use crate::keys;
 use crate::node::Node;
+use crate::record::Addresses;
 use crate::submit::SendOptions;
-use keel_pool::{Error as PoolError, PoolConfig, RebalanceOutcome, RebalanceStatus};
-use keel_traits::OracleError;
+use keel_calls::ToMessage;
+use keel_core::fixed::signed_to_f64;
+use keel_interface::pool::{RebalanceOutcome, RebalanceStatus};
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
-
-fn text(e: NodeError) -> String {
-    e.to_string()
-}
 
 /// Submits an oracle reading taken now: the later of the wall clock and the best block's time.
 ///
@@ -28,18 +24,18 @@ pub fn report(
     feed: u32,
     price: u128,
     volatility: u128,
-) -> Result<u64, String> {
-    let head = node.head().map_err(text)?;
+) -> Result<u64, ClientError> {
+    let head = node.best_block()?;
     let wall = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
         .unwrap_or_default();
     let timestamp = wall.max(head.time_ms.saturating_add(1));
-    let data = calls::submit_reading(a.oracle, feed, price, volatility, timestamp);
-    let (answer, _) = node
-        .exec::<Result<(), OracleError>>(reporter, a.oracle, data, &SendOptions::default())
-        .map_err(text)?;
-    answer.map_err(|e| format!("the oracle refused the reading: {e:?}"))?;
+    let submit = keel_calls::oracle(a.oracle)
+        .submit(feed, price, volatility, timestamp)
+        .message();
+    let (answer, _) = node.exec(reporter, a.oracle, &submit, &SendOptions::default())?;
+    answer.map_err(|e| ClientError::refused("the oracle's submit", e))?;
     Ok(timestamp)
 }
 
@@ -53,14 +49,14 @@ pub fn swap(
     a: &Addresses,
     sell_base: bool,
     amount_in: u128,
-) -> Result<u128, String> {
+) -> Result<u128, ClientError> {
     let token_in = if sell_base { a.base } else { a.quote };
     let to = ink_account(&keys::account(trader));
-    let data = calls::swap_exact_in(a.pool, token_in, amount_in, 0, to, u64::MAX);
-    let (answer, _) = node
-        .exec::<Result<u128, PoolError>>(trader, a.pool, data, &SendOptions::default())
-        .map_err(text)?;
-    answer.map_err(|e| format!("the pool refused the swap: {e:?}"))
+    let swap = keel_calls::pool(a.pool)
+        .swap_exact_in(token_in, amount_in, 0, to, u64::MAX)
+        .message();
+    let (answer, _) = node.exec(trader, a.pool, &swap, &SendOptions::default())?;
+    answer.map_err(|e| ClientError::refused("the pool's swap", e))
 }
 
 /// What the end-to-end check and `show` read.
@@ -84,17 +80,17 @@ impl PoolSnapshot {
 ///
 /// # Errors
 /// The node failed or the pool refused a view (e.g. a stale oracle for `inventory`).
-pub fn snapshot(node: &mut Node, me: &AccountId32, a: &Addresses) -> Result<PoolSnapshot, String> {
-    let block = node.head().map_err(text)?.number;
-    let views = calls::views(a.pool);
-    let reserves: (u128, u128) = node.query(me, a.pool, calls::reserves(a.pool)).map_err(text)?;
-    let q: Result<i128, PoolError> = node.query(me, a.pool, calls::inventory(a.pool)).map_err(text)?;
-    let config: PoolConfig = node.query(me, a.pool, views.config).map_err(text)?;
-    let rebalancing: RebalanceStatus = node.query(me, a.pool, views.rebalance_status).map_err(text)?;
+pub fn snapshot(node: &mut Node, me: &AccountId32, a: &Addresses) -> Result<PoolSnapshot, ClientError> {
+    let block = node.best_block()?.number;
+    let pool = keel_calls::pool(a.pool);
+    let reserves = node.query(me, a.pool, &pool.reserves().message())?;
+    let q = node.query(me, a.pool, &pool.inventory().message())?;
+    let config = node.query(me, a.pool, &pool.config().message())?;
+    let rebalancing = node.query(me, a.pool, &pool.rebalance_status().message())?;
     Ok(PoolSnapshot {
         block,
         reserves,
-        q: q.map_err(|e| format!("inventory: {e:?}"))?,
+        q: q.map_err(|e| ClientError::refused("inventory", e))?,
         trigger: config.rebalance.trigger,
         rebalancing,
     })
@@ -111,7 +107,7 @@ pub fn drift(
     a: &Addresses,
     slice: u128,
     max_swaps: u32,
-) -> Result<PoolSnapshot, String> {
+) -> Result<PoolSnapshot, ClientError> {
     for i in 0..max_swaps {
         let s = snapshot(node, &keys::account(trader), a)?;
         if !s.in_band() {
@@ -121,15 +117,15 @@ pub fn drift(
         eprintln!(
             "swap {}: sold {slice} base for {got} quote; q was {:.2}%",
             i + 1,
-            s.q as f64 / 1e16
+            signed_to_f64(s.q) * 100.0
         );
     }
     let s = snapshot(node, &keys::account(trader), a)?;
     if s.in_band() {
-        return Err(format!(
-            "inventory still in band after {max_swaps} swaps (q {:.2}%)",
-            s.q as f64 / 1e16
-        ));
+        return Err(ClientError::StillInBand {
+            swaps: max_swaps,
+            q_pct: signed_to_f64(s.q) * 100.0,
+        });
     }
     Ok(s)
 }
@@ -143,12 +139,12 @@ pub fn rebalances(
     a: &Addresses,
     from: u64,
     to: u64,
-) -> Result<Vec<(u64, RebalanceOutcome)>, String> {
+) -> Result<Vec<(u64, RebalanceOutcome)>, ClientError> {
     let mut found = Vec::new();
     for number in from..=to {
-        let emitted = node.contract_events(number).map_err(text)?;
+        let emitted = node.contract_events(number)?;
         found.extend(
-            events::rebalanced(a.pool, &emitted)
+            keel_calls::events::rebalanced(a.pool, &emitted)
                 .into_iter()
                 .map(|r| (number, r)),
         );

@@ -7,8 +7,10 @@
 
 use crate::api::{self, CallArgs, DryRun, ExecReturn, RawDispatchError};
 use crate::error::{classify, NodeError};
-use crate::events::{runtime_account, ContractEmitted};
-use ink::primitives::{AccountId, LangError};
+use crate::events::{emitted, runtime_account};
+use ink::primitives::AccountId;
+use keel_calls::events::Emitted;
+use keel_calls::Message;
 use parity_scale_codec::{Decode, Encode};
 use std::collections::HashMap;
 use std::future::Future;
@@ -35,7 +37,7 @@ pub(crate) struct Conn {
 
 /// The best block as a caller sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Head {
+pub struct BestBlock {
     pub number: u64,
     pub hash: H256,
     /// The block's timestamp (ms), as contracts see it in `block_timestamp`.
@@ -162,7 +164,7 @@ impl Node {
     ///
     /// # Errors
     /// Transport failures.
-    pub fn head(&mut self) -> Result<Head, NodeError> {
+    pub fn best_block(&mut self) -> Result<BestBlock, NodeError> {
         self.with(|api, rpc| async move {
             let header = rpc
                 .chain_get_header(None)
@@ -179,7 +181,7 @@ impl Node {
                 .ok_or_else(|| NodeError::Decode("no Timestamp::Now".into()))?
                 .as_type::<u64>()
                 .map_err(|e| NodeError::Decode(e.to_string()))?;
-            Ok(Head {
+            Ok(BestBlock {
                 number: header.number.into(),
                 hash,
                 time_ms: now,
@@ -221,33 +223,34 @@ impl Node {
         self.with(|_, rpc| async move { rpc.state_call(method, Some(&args), at).await.map_err(classify) })
     }
 
-    /// A message's answer, decoded: `T` is the message's return type (a `Result` for messages
-    /// that can refuse). A trap or a dispatch error is an error here.
+    /// `message`'s answer from `dest` now, decoded (a `Result` for messages that can refuse).
+    /// A trap or a dispatch error is an error here.
     ///
     /// # Errors
     /// The call could not be made, trapped, or answered with another type.
-    pub fn query<T: Decode>(
+    pub fn query<R: Decode>(
         &mut self,
         origin: &AccountId32,
         dest: AccountId,
-        data: Vec<u8>,
-    ) -> Result<T, NodeError> {
-        let dry = self.dry_call(origin, dest, data, None)?;
-        self.decode_answer(dry.result)
+        message: &Message<R>,
+    ) -> Result<R, NodeError> {
+        let dry = self.dry_call(origin, dest, message.data().to_vec(), None)?;
+        self.decode_answer(message, dry.result)
     }
 
-    /// Decodes a message's `Result<T, LangError>` answer.
-    pub(crate) fn decode_answer<T: Decode>(
+    /// Decodes `message`'s answer from a dry-run's result.
+    pub(crate) fn decode_answer<R: Decode>(
         &mut self,
+        message: &Message<R>,
         result: Result<ExecReturn, RawDispatchError>,
-    ) -> Result<T, NodeError> {
+    ) -> Result<R, NodeError> {
         let ret = match result {
             Ok(ret) => ret,
             Err(e) => return Err(NodeError::Failed(self.describe_dispatch_error(&e))),
         };
-        let answer = <Result<T, LangError>>::decode(&mut &ret.data[..])
-            .map_err(|e| NodeError::Decode(format!("{e} (wrong contract address or metadata?)")))?;
-        answer.map_err(|e| NodeError::Decode(format!("ink! refused the message: {e:?}")))
+        message
+            .decode(&ret.data)
+            .map_err(|e| NodeError::Decode(e.to_string()))
     }
 
     /// A dispatch error in words (`Contracts::ContractTrapped`), read with the node's metadata.
@@ -309,11 +312,11 @@ impl Node {
         })
     }
 
-    /// What contracts emitted in block `number` (emitter, data), in order.
+    /// What contracts emitted in block `number`, in order.
     ///
     /// # Errors
     /// Transport failures, or no such block.
-    pub fn contract_events(&mut self, number: u64) -> Result<Vec<(AccountId, Vec<u8>)>, NodeError> {
+    pub fn contract_events(&mut self, number: u64) -> Result<Vec<Emitted>, NodeError> {
         self.with(|api, rpc| async move {
             let hash = rpc
                 .chain_get_block_hash(Some(number.into()))
@@ -321,13 +324,7 @@ impl Node {
                 .map_err(classify)?
                 .ok_or_else(|| NodeError::Decode(format!("no block {number}")))?;
             let events = api.events().at(hash).await.map_err(classify)?;
-            events
-                .find::<ContractEmitted>()
-                .map(|e| {
-                    e.map(|e| (crate::events::ink_account(&e.contract), e.data))
-                        .map_err(|e| NodeError::Decode(e.to_string()))
-                })
-                .collect()
+            emitted(events.iter())
         })
     }
 }

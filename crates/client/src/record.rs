@@ -1,7 +1,7 @@
 //! The record of a deployment (`target/deployment.json`): where the contracts live, on which
 //! chain, and since which block; what the keeper's config and the web app read.
 
-use crate::error::NodeError;
+use crate::error::{ClientError, NodeError};
 use crate::events::{ink_account, runtime_account};
 use crate::node::Node;
 use ink::primitives::AccountId;
@@ -21,13 +21,13 @@ pub struct Deployment {
     pub reporter: String,
     pub feed: u32,
     pub decimals: u8,
-    pub contracts: Contracts,
+    pub contracts: RecordedAddresses,
     pub code_hashes: CodeHashes,
 }
 
 /// Addresses, SS58 (prefix 42).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Contracts {
+pub struct RecordedAddresses {
     pub base: String,
     pub quote: String,
     pub oracle: String,
@@ -43,21 +43,33 @@ pub struct CodeHashes {
     pub pool: String,
 }
 
+/// A string that is neither an SS58 nor a `0x` hex address.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{input}: {reason}")]
+pub struct AddressError {
+    pub input: String,
+    pub reason: String,
+}
+
 /// Parses an SS58 or `0x` hex address.
 ///
 /// # Errors
 /// Neither form.
-pub fn address(s: &str) -> Result<AccountId, String> {
+pub fn address(s: &str) -> Result<AccountId, AddressError> {
+    let refuse = |reason: String| AddressError {
+        input: s.to_owned(),
+        reason,
+    };
     if let Some(hex) = s.strip_prefix("0x") {
         let bytes: [u8; 32] = hex::decode(hex)
             .ok()
             .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| format!("{s}: not a 32-byte hex address"))?;
+            .ok_or_else(|| refuse("not a 32-byte hex address".into()))?;
         return Ok(AccountId::from(bytes));
     }
     AccountId32::from_str(s)
         .map(|a| ink_account(&a))
-        .map_err(|e| format!("{s}: not an SS58 address ({e})"))
+        .map_err(|e| refuse(format!("not an SS58 address ({e})")))
 }
 
 pub fn ss58(a: &AccountId) -> String {
@@ -79,14 +91,39 @@ impl Deployment {
     ///
     /// # Errors
     /// Unreadable or malformed.
-    pub fn load(path: &Path) -> Result<Deployment, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    pub fn load(path: &Path) -> Result<Deployment, ClientError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ClientError::File {
+            path: path.to_owned(),
+            source,
+        })?;
+        serde_json::from_str(&text).map_err(|e| ClientError::Malformed {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// Writes the record as pretty JSON, creating its directory.
+    ///
+    /// # Errors
+    /// The file cannot be written.
+    pub fn save(&self, path: &Path) -> Result<(), ClientError> {
+        let file = |source| ClientError::File {
+            path: path.to_owned(),
+            source,
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(file)?;
+        }
+        let json = serde_json::to_string_pretty(self).map_err(|e| ClientError::Malformed {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?;
+        std::fs::write(path, json + "\n").map_err(file)
     }
 
     /// # Errors
     /// A malformed address in the record.
-    pub fn addresses(&self) -> Result<Addresses, String> {
+    pub fn addresses(&self) -> Result<Addresses, AddressError> {
         let c = &self.contracts;
         Ok(Addresses {
             base: address(&c.base)?,

@@ -3,9 +3,12 @@
 
 use crate::api::{self, Code, InstantiateArgs, StorageDeposit, UploadArgs, Weight};
 use crate::error::{classify, NodeError};
-use crate::events::{ink_account, runtime_account, ContractEmitted, Instantiated};
+use crate::events::{emitted, ink_account, runtime_account, ContractInstantiated};
 use crate::node::{Config, Node};
 use ink::primitives::AccountId;
+use keel_calls::constructors::Constructor;
+use keel_calls::events::Emitted;
+use keel_calls::Message;
 use parity_scale_codec::{Decode, Encode};
 use std::time::Duration;
 use subxt::config::DefaultExtrinsicParamsBuilder;
@@ -49,8 +52,8 @@ pub struct InBlock {
     pub hash: H256,
     /// `None` when it succeeded; otherwise the dispatch error, in words.
     pub failure: Option<String>,
-    /// What contracts emitted during this transaction (emitter, data).
-    pub events: Vec<(AccountId, Vec<u8>)>,
+    /// What contracts emitted during this transaction.
+    pub events: Vec<Emitted>,
     /// Contracts this transaction instantiated.
     pub instantiated: Vec<AccountId>,
 }
@@ -207,13 +210,9 @@ impl Node {
                     Err(subxt::Error::Runtime(d)) => Some(d.to_string()),
                     Err(e) => return Err(classify(e)),
                 };
-                let mut emitted = Vec::new();
-                for e in events.find::<ContractEmitted>() {
-                    let e = e.map_err(|e| NodeError::Decode(e.to_string()))?;
-                    emitted.push((ink_account(&e.contract), e.data));
-                }
+                let emitted = emitted(events.iter())?;
                 let mut instantiated = Vec::new();
-                for e in events.find::<Instantiated>() {
+                for e in events.find::<ContractInstantiated>() {
                     let e = e.map_err(|e| NodeError::Decode(e.to_string()))?;
                     instantiated.push(ink_account(&e.contract));
                 }
@@ -241,31 +240,30 @@ impl Node {
         })
     }
 
-    /// Dry-runs a message, and sends it only if the contract accepts it: `T` is the message's
-    /// return type; a refusal (`Ok(Err(..))` for `Result` messages) comes back without anything
-    /// being signed.
+    /// Dry-runs `message`, and sends it only if the contract accepts it: a refusal (`Ok(Err(..))`
+    /// for `Result` messages) comes back without anything being signed.
     ///
     /// # Errors
     /// Transport, dispatch and inclusion failures; a transaction that failed in its block.
-    pub fn exec<T: Decode>(
+    pub fn exec<R: Decode>(
         &mut self,
         signer: &Keypair,
         dest: AccountId,
-        data: Vec<u8>,
+        message: &Message<R>,
         opts: &SendOptions,
-    ) -> Result<(T, Option<InBlock>), NodeError> {
+    ) -> Result<(R, Option<InBlock>), NodeError> {
         let origin = crate::keys::account(signer);
-        let dry = self.dry_call(&origin, dest, data.clone(), None)?;
+        let dry = self.dry_call(&origin, dest, message.data().to_vec(), None)?;
         let (gas, deposit) = (dry.gas_required, dry.storage_deposit);
         let reverted = dry.result.as_ref().is_ok_and(|r| r.reverted());
-        let answer: T = self.decode_answer(dry.result)?;
+        let answer = self.decode_answer(message, dry.result)?;
         if reverted {
             return Ok((answer, None));
         }
         let hash = self.send_call(
             signer,
             dest,
-            data,
+            message.data().to_vec(),
             gas.with_margin(opts.margin_pct),
             deposit.limit_with_margin(u128::from(opts.margin_pct)),
             opts.tip,
@@ -321,19 +319,20 @@ impl Node {
             .is_some())
     }
 
-    /// Instantiates uploaded code with constructor `data` and `salt`; the constructor's
-    /// `Result<C, E>` answer (ink! constructors that can fail) is decoded as `E`'s refusal.
+    /// Instantiates uploaded code with `constructor` and `salt`; a constructor's refusal is
+    /// decoded as its `E`.
     ///
     /// # Errors
     /// The constructor trapped or refused (with its error in words), or transport failures.
-    pub fn instantiate(
+    pub fn instantiate<E: Decode + std::fmt::Debug>(
         &mut self,
         signer: &Keypair,
         code_hash: H256,
-        data: Vec<u8>,
+        constructor: &Constructor<E>,
         salt: Vec<u8>,
         opts: &SendOptions,
     ) -> Result<AccountId, NodeError> {
+        let data = constructor.data().to_vec();
         let args = InstantiateArgs {
             origin: crate::keys::account(signer).0,
             value: 0,
@@ -344,7 +343,7 @@ impl Node {
             salt: salt.clone(),
         };
         let bytes = self.state_call("ContractsApi_instantiate", args.encode(), None)?;
-        let dry = api::decode_contract_result::<api::Instantiated>(&bytes, "ContractsApi_instantiate")
+        let dry = api::decode_contract_result::<api::DryInstantiated>(&bytes, "ContractsApi_instantiate")
             .map_err(NodeError::Decode)?;
         let done = match dry.result {
             Ok(done) => done,
@@ -356,10 +355,16 @@ impl Node {
             }
         };
         if done.result.reverted() {
-            return Err(NodeError::Failed(format!(
-                "the constructor refused (answer 0x{})",
-                hex::encode(&done.result.data)
-            )));
+            // A refused constructor answers `Result<Result<(), E>, LangError>`.
+            let refusal =
+                <Result<Result<(), E>, ink::primitives::LangError>>::decode(&mut &done.result.data[..]);
+            return Err(NodeError::Failed(match refusal {
+                Ok(Ok(Err(e))) => format!("the constructor refused: {e:?}"),
+                _ => format!(
+                    "the constructor refused (answer 0x{})",
+                    hex::encode(&done.result.data)
+                ),
+            }));
         }
         let tx = InstantiateTx {
             value: 0,

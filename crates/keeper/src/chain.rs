@@ -1,25 +1,36 @@
-//! What the keeper needs from a chain, whatever carries it: drink's in-process runtime now, a
-//! node over RPC later. Reads are dry-runs of the pool's view messages; a rebalance is dry-run,
-//! then submitted, then waited for until it is in a block, and its `Rebalanced` event read back.
+//! What the keeper needs from a chain, whatever carries it: a node over RPC (`node`), or drink's
+//! in-process runtime (`keel-harness`) and the simulator's in-memory chain in tests and
+//! simulations. Reads are dry-runs of the pool's view messages; a rebalance is dry-run, then
+//! submitted, then waited for until it is in a block, and its `Rebalanced` event read back.
 
 use crate::decide::PoolView;
 use ink::primitives::AccountId;
-use keel_pool::{Error as PoolError, RebalanceOutcome};
+use keel_calls::{Message, ToMessage, PSP22};
+use keel_interface::pool::{PoolError, RebalanceOutcome};
 use parity_scale_codec::Decode;
+
+/// How long a rebalance the keeper sends stays valid: its `deadline` is the block time it was
+/// built at plus this, in milliseconds.
+pub const REBALANCE_DEADLINE_MS: u64 = 120_000;
 
 /// Why a chain operation did not complete. Only transport trouble is worth retrying; a pool's
 /// refusal is an answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ChainError {
     /// The node (or transport) failed; the request may not have arrived.
+    #[error("rpc error: {0}")]
     Rpc(String),
     /// No answer in time; a submission may still land.
+    #[error("timed out")]
     Timeout,
     /// The transaction was dropped from the pool before inclusion.
+    #[error("transaction dropped")]
     Dropped,
     /// The call reverted or trapped in a way that is not a pool error (e.g. out of gas).
+    #[error("reverted: {0}")]
     Reverted(String),
     /// An answer arrived but did not decode as expected (wrong address or metadata).
+    #[error("undecodable answer: {0}")]
     Decode(String),
 }
 
@@ -32,20 +43,6 @@ impl ChainError {
         )
     }
 }
-
-impl core::fmt::Display for ChainError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            ChainError::Rpc(e) => write!(f, "rpc error: {e}"),
-            ChainError::Timeout => write!(f, "timed out"),
-            ChainError::Dropped => write!(f, "transaction dropped"),
-            ChainError::Reverted(e) => write!(f, "reverted: {e}"),
-            ChainError::Decode(e) => write!(f, "undecodable answer: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ChainError {}
 
 /// The chain's head as the keeper sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,23 +97,29 @@ pub trait Chain {
     fn sleep_ms(&mut self, ms: u64);
 }
 
-/// A backend's typed view call: what both backends read a pool through.
+/// A backend's typed view call: what the contract-backed chains read a pool through.
 pub trait Views {
-    /// Calls a view message of `pool` with `data` and decodes its answer as `T`.
-    fn view<T: Decode>(&mut self, pool: AccountId, data: Vec<u8>) -> Result<T, ChainError>;
+    /// Sends view `message` to `pool` and decodes its answer.
+    ///
+    /// # Errors
+    /// Transport failures; an answer that is not the message's.
+    fn view<R: Decode>(&mut self, pool: AccountId, message: Message<R>) -> Result<R, ChainError>;
 }
 
 /// Reads a [`PoolView`] through a backend's view calls, one message per field; a pool that
 /// cannot price (`market_status` refused) is a `Reverted` read.
+///
+/// # Errors
+/// As [`Views::view`].
 pub fn read_pool_views<V: Views>(v: &mut V, pool: AccountId) -> Result<PoolView, ChainError> {
-    let calls = crate::calls::views(pool);
-    let market: Result<_, PoolError> = v.view(pool, calls.market_status)?;
+    let calls = keel_calls::pool(pool);
+    let market = v.view(pool, calls.market_status().message())?;
     Ok(PoolView {
-        state: v.view(pool, calls.curve_state)?,
-        market: market.map_err(|e| ChainError::Reverted(format!("market_status: {e:?}")))?,
-        config: v.view(pool, calls.config)?,
-        rebalancing: v.view(pool, calls.rebalance_status)?,
-        paused: v.view(pool, calls.is_paused)?,
-        total_shares: v.view(pool, calls.total_supply)?,
+        state: v.view(pool, calls.curve_state().message())?,
+        market: market.map_err(|e: PoolError| ChainError::Reverted(format!("market_status: {e:?}")))?,
+        config: v.view(pool, calls.config().message())?,
+        rebalancing: v.view(pool, calls.rebalance_status().message())?,
+        paused: v.view(pool, calls.is_paused().message())?,
+        total_shares: v.view(pool, calls.total_supply().message())?,
     })
 }

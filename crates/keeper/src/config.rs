@@ -1,22 +1,48 @@
 //! `keeper.toml`: what the operator sets. Every field has a default, documented here and in the
 //! shipped `keeper.toml`; unknown fields are refused so a typo cannot silently keep a default.
+//!
+//! `[keeper]` is how the keeper decides and retries, wherever it runs (the simulator reads it
+//! too); `[node]` is the node it watches and signs on, which `keel-keeper` needs.
 
 use crate::backoff::Backoff;
 use crate::decide::Policy;
 use crate::executor::Settings;
-use crate::node::NodeOptions;
+use keel_core::fixed::units_from_f64;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+
+/// Why a configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Parse(#[from] toml::de::Error),
+    /// A value is out of range; the message names the field.
+    #[error("{0}")]
+    Invalid(String),
+    /// `keel-keeper` was given a configuration without a node to watch.
+    #[error(
+        "no node configured: add a [node] table with `url` and `deployment` or `pools` (see keeper.toml); \
+         the simulated market is `keel-sim simulate`"
+    )]
+    NoNode,
+}
+
+impl ConfigError {
+    fn invalid(message: &str) -> ConfigError {
+        ConfigError::Invalid(message.to_owned())
+    }
+}
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub keeper: KeeperConfig,
-    pub chain: ChainConfig,
-    pub sandbox: SandboxConfig,
-    pub node: NodeConfig,
+    /// The node backend; `None` when the file has no `[node]` table.
+    #[serde(default)]
+    pub node: Option<NodeConfig>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -54,32 +80,6 @@ impl Default for KeeperConfig {
             metrics: None,
         }
     }
-}
-
-/// Which chain the keeper talks to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Backend {
-    /// drink's in-process runtime, with a simulated market driving it.
-    #[default]
-    Sandbox,
-    /// A node over RPC.
-    Node,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ChainConfig {
-    pub backend: Backend,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SandboxConfig {
-    /// The market that drives the sandbox chain; default: the built-in demo scenario.
-    pub scenario: Option<PathBuf>,
-    /// Blocks to run; default: the scenario's.
-    pub blocks: Option<u32>,
 }
 
 /// The node backend: where the node is, which pools, who signs, how to send.
@@ -129,68 +129,59 @@ impl Default for NodeConfig {
     }
 }
 
-impl NodeConfig {
-    /// How the node backend sends, from these settings.
-    pub fn options(&self) -> NodeOptions {
-        NodeOptions {
-            margin_pct: self.margin_pct,
-            tip: u128::from(self.tip),
-            tip_cap: u128::from(self.tip_cap),
-            finalized: self.finalized,
-            confirm_timeout: Duration::from_millis(self.confirm_timeout_ms),
-        }
-    }
-}
-
 impl Config {
     /// Reads and checks a config file.
     ///
     /// # Errors
     /// Unreadable file, unknown field, or a value out of range.
-    pub fn load(path: &Path) -> Result<Config, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        Config::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Config::parse(&text)
     }
 
     /// Parses and checks a config text.
     ///
     /// # Errors
     /// As [`Config::load`].
-    pub fn parse(text: &str) -> Result<Config, String> {
-        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text)?;
         config.validate()?;
         Ok(config)
     }
 
-    fn validate(&self) -> Result<(), String> {
+    /// The `[node]` table, which running against a chain needs.
+    ///
+    /// # Errors
+    /// [`ConfigError::NoNode`] when the file has none.
+    pub fn node(&self) -> Result<&NodeConfig, ConfigError> {
+        self.node.as_ref().ok_or(ConfigError::NoNode)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
         let k = &self.keeper;
-        if !(k.tx_cost.is_finite() && k.tx_cost >= 0.0) {
-            return Err("keeper.tx_cost must be a non-negative number".into());
-        }
         if k.quote_decimals > 30 {
-            return Err("keeper.quote_decimals must be at most 30".into());
+            return Err(ConfigError::invalid("keeper.quote_decimals must be at most 30"));
+        }
+        if units_from_f64(k.tx_cost, k.quote_decimals).is_none() {
+            return Err(ConfigError::invalid(
+                "keeper.tx_cost must be a non-negative number of quote tokens",
+            ));
         }
         if k.backoff_base_ms == 0 || k.backoff_max_ms < k.backoff_base_ms {
-            return Err("keeper.backoff_base_ms must be positive and at most backoff_max_ms".into());
+            return Err(ConfigError::invalid(
+                "keeper.backoff_base_ms must be positive and at most backoff_max_ms",
+            ));
         }
         if k.metrics.is_some_and(|a| !a.ip().is_loopback()) {
-            return Err("keeper.metrics must be a loopback address (127.0.0.1 or ::1)".into());
+            return Err(ConfigError::invalid(
+                "keeper.metrics must be a loopback address (127.0.0.1 or ::1)",
+            ));
         }
-        let n = &self.node;
-        n.signer
-            .parse::<keel_client::keys::KeySource>()
-            .map_err(|e| format!("node.signer: {e}"))?;
-        if n.tip_cap != 0 && n.tip_cap < n.tip {
-            return Err("node.tip_cap must be at least node.tip (or 0 for no escalation)".into());
-        }
-        if n.poll_ms == 0 || n.confirm_timeout_ms == 0 {
-            return Err("node.poll_ms and node.confirm_timeout_ms must be positive".into());
-        }
-        if n.margin_pct > 1_000 {
-            return Err("node.margin_pct must be at most 1000".into());
-        }
-        for pool in &n.pools {
-            keel_client::deploy::address(pool).map_err(|e| format!("node.pools: {e}"))?;
+        if let Some(n) = &self.node {
+            n.validate()?;
         }
         Ok(())
     }
@@ -198,10 +189,10 @@ impl Config {
     /// The executor's settings; `dry_run` from the command line wins over the file.
     pub fn settings(&self, dry_run: bool) -> Settings {
         let k = &self.keeper;
-        let scale = 10f64.powi(k.quote_decimals as i32);
         Settings {
             policy: Policy {
-                tx_cost: (k.tx_cost * scale) as u128,
+                // Checked by `validate`; a cost past every bounty skips every rebalance.
+                tx_cost: units_from_f64(k.tx_cost, k.quote_decimals).unwrap_or(u128::MAX),
                 oracle_margin_ms: k.oracle_margin_ms,
             },
             backoff: Backoff {
@@ -214,14 +205,38 @@ impl Config {
     }
 }
 
+impl NodeConfig {
+    /// Checks what can be checked without a node; the signer and the pool addresses too when the
+    /// node backend is built in.
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.tip_cap != 0 && self.tip_cap < self.tip {
+            return Err(ConfigError::invalid(
+                "node.tip_cap must be at least node.tip (or 0 for no escalation)",
+            ));
+        }
+        if self.poll_ms == 0 || self.confirm_timeout_ms == 0 {
+            return Err(ConfigError::invalid(
+                "node.poll_ms and node.confirm_timeout_ms must be positive",
+            ));
+        }
+        if self.margin_pct > 1_000 {
+            return Err(ConfigError::invalid("node.margin_pct must be at most 1000"));
+        }
+        #[cfg(feature = "node")]
+        crate::node::check_sources(self)?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn empty_file_means_defaults() {
+    fn empty_file_means_defaults_and_no_node() {
         let c = Config::parse("").expect("valid");
         assert_eq!(c, Config::default());
+        assert!(matches!(c.node(), Err(ConfigError::NoNode)));
         let s = c.settings(false);
         assert_eq!(s.policy.tx_cost, 500_000_000_000_000_000);
         assert!(!s.dry_run);
@@ -232,8 +247,14 @@ mod tests {
     fn the_shipped_file_writes_out_the_defaults() {
         let c = Config::parse(include_str!("../../../keeper.toml")).expect("keeper.toml parses");
         assert_eq!(c.keeper, KeeperConfig::default());
-        assert_eq!(c.node, NodeConfig::default());
-        assert_eq!(c.chain.backend, Backend::Sandbox);
+        let node = c.node().expect("a [node] table");
+        assert_eq!(
+            *node,
+            NodeConfig {
+                deployment: Some("target/deployment.json".into()),
+                ..NodeConfig::default()
+            }
+        );
     }
 
     #[test]
@@ -242,10 +263,8 @@ mod tests {
         assert!(Config::parse("[keeper]\ntx_cost = -1.0").is_err());
         assert!(Config::parse("[keeper]\nmetrics = \"0.0.0.0:9615\"").is_err());
         assert!(Config::parse("[keeper]\nmetrics = \"127.0.0.1:9615\"").is_ok());
-        assert!(Config::parse("[chain]\nbackend = \"carrier-pigeon\"").is_err());
-        assert!(Config::parse("[node]\nsigner = \"bottom drive obey lake\"").is_err());
-        assert!(Config::parse("[node]\nsigner = \"env:KEEL_KEEPER_SURI\"").is_ok());
+        assert!(Config::parse("[chain]\nbackend = \"sandbox\"").is_err());
         assert!(Config::parse("[node]\ntip = 10\ntip_cap = 5").is_err());
-        assert!(Config::parse("[node]\npools = [\"nonsense\"]").is_err());
+        assert!(Config::parse("[node]\npoll_ms = 0").is_err());
     }
 }

@@ -1,14 +1,14 @@
 //! The keeper's decision for one pool, from what it read: rebalance now, wait, or skip.
 //!
 //! Pure: no I/O and no clock, so every branch is unit-tested. The due check and the trade plan
-//! are the pool's own (`keel_curve::rebalance`), computed on the state the keeper read, so the
+//! are the pool's own (`keel_core::rebalance`), computed on the state the keeper read, so the
 //! keeper proposes exactly what the contract would do; the contract re-checks everything anyway.
 
 use crate::backoff::Health;
-use keel_curve::math::Rounding;
-use keel_curve::rebalance::{self, RebalancePlan};
-use keel_curve::{CurveError, Market, PoolState};
-use keel_pool::{MarketStatus, PoolConfig, RebalanceStatus};
+use keel_core::math::Rounding;
+use keel_core::rebalance::{self, RebalancePlan};
+use keel_core::{CurveError, Market, PoolState};
+use keel_interface::pool::{MarketStatus, PoolConfig, RebalanceStatus};
 
 /// One pool as the keeper read it (all from view messages, in one block).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,11 +24,7 @@ pub struct PoolView {
 impl PoolView {
     /// The market the pool prices with now.
     pub fn priced(&self) -> Market {
-        Market {
-            price: self.market.price,
-            k: self.market.k,
-            fee: self.market.fee,
-        }
+        self.market.priced()
     }
 
     /// The stored state with the short side re-derived at the current oracle, as the pool sees it.

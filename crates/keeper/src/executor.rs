@@ -19,7 +19,7 @@ use crate::chain::{Chain, ChainError, Submitted};
 use crate::decide::{decide, Decision, Policy, PoolView, Wait};
 use crate::metrics::Metrics;
 use ink::primitives::AccountId;
-use keel_pool::{Error as PoolError, RebalanceOutcome};
+use keel_interface::pool::{PoolError, RebalanceOutcome};
 
 /// A pool the keeper looks after, with what it remembers about it.
 #[derive(Clone, Debug)]

@@ -3,11 +3,9 @@
 //! - [`decide`]: the pure decision for one pool (rebalance, wait or skip, and why).
 //! - [`executor`]: one careful pass: read, decide, dry-run, submit, confirm, with retries and
 //!   backoff and no duplicate executions.
-//! - [`chain`]: what a chain must offer; [`sandbox`] implements it on drink's runtime,
-//!   [`node`] on a real node through `keel-client`.
-//! - [`calls`]: the pool messages' call data, from the pool's own call builders.
-//! - [`config`], [`metrics`], [`status`]: operating the bot.
-//! - [`sim`]: the embedded market simulation behind `keel-keeper simulate`.
+//! - [`chain`]: what a chain must offer; [`node`] (feature `node`) implements it on a real node
+//!   through `keel-client`; `keel-harness` on drink and `keel-sim` in memory.
+//! - [`config`], [`metrics`], [`status`], [`table`]: operating the bot.
 
 pub mod backoff;
 pub mod chain;
@@ -15,11 +13,7 @@ pub mod config;
 pub mod decide;
 pub mod executor;
 pub mod metrics;
+#[cfg(feature = "node")]
 pub mod node;
-pub mod sandbox;
-pub mod sim;
 pub mod status;
 pub mod table;
-
-/// The pool messages' call data, shared with `keel-client`.
-pub use keel_client::calls;

@@ -5,8 +5,8 @@
 //! earned. Per keeper: reconnections to the node.
 
 use crate::decide::{Decision, PoolView};
-use keel_curve::ONE;
-use keel_pool::RebalanceOutcome;
+use keel_core::fixed::{signed_to_f64, to_f64, units_to_f64};
+use keel_interface::pool::RebalanceOutcome;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -35,8 +35,8 @@ pub struct Metrics {
     failures: Family<Labels, Counter>,
     rebalances: Family<Labels, Counter>,
     bounty: Family<Labels, Counter<f64, AtomicU64>>,
-    /// Token units per whole quote token.
-    quote_unit: f64,
+    /// Decimals of the pools' quote token.
+    quote_decimals: u32,
 }
 
 impl Default for Metrics {
@@ -44,10 +44,6 @@ impl Default for Metrics {
     fn default() -> Self {
         Self::new(18)
     }
-}
-
-fn ratio(x: u128) -> f64 {
-    x as f64 / ONE as f64
 }
 
 impl Metrics {
@@ -66,7 +62,7 @@ impl Metrics {
             failures: Family::default(),
             rebalances: Family::default(),
             bounty: Family::default(),
-            quote_unit: 10f64.powi(quote_decimals.min(38) as i32),
+            quote_decimals,
             registry: Registry::default(),
         };
         let gauges = [
@@ -121,15 +117,15 @@ impl Metrics {
     pub fn observe(&self, pool: &str, view: &PoolView, decision: &Decision) {
         let labels = Self::pool(pool);
         if let Ok(q) = view.inventory() {
-            self.q.get_or_create(&labels).set(q as f64 / ONE as f64);
+            self.q.get_or_create(&labels).set(signed_to_f64(q));
         }
         self.oracle_age_seconds
             .get_or_create(&labels)
             .set(view.market.age_ms as f64 / 1_000.0);
         self.fee_bps
             .get_or_create(&labels)
-            .set(ratio(view.market.fee) * 10_000.0);
-        self.k.get_or_create(&labels).set(ratio(view.market.k));
+            .set(to_f64(view.market.fee) * 10_000.0);
+        self.k.get_or_create(&labels).set(to_f64(view.market.k));
         let mut by_kind = labels;
         by_kind.push(("decision", decision.label().to_string()));
         self.decisions.get_or_create(&by_kind).inc();
@@ -165,7 +161,7 @@ impl Metrics {
         self.rebalances.get_or_create(&labels).inc();
         self.bounty
             .get_or_create(&labels)
-            .inc_by(outcome.bounty as f64 / self.quote_unit);
+            .inc_by(units_to_f64(outcome.bounty, self.quote_decimals));
     }
 
     /// The metrics in Prometheus' text format.

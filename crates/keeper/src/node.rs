@@ -10,20 +10,25 @@
 //! call data it sent on the state of the block it landed in to learn it (after a competitor's
 //! rebalance that answer is `StaleEpoch`, which the executor reads as "already done").
 
-use crate::chain::{read_pool_views, Chain, ChainError, Head, Included, Submitted, Views};
+use crate::chain::{
+    read_pool_views, Chain, ChainError, Head, Included, Submitted, Views, REBALANCE_DEADLINE_MS,
+};
+use crate::config::{ConfigError, NodeConfig};
 use crate::decide::PoolView;
 use ink::primitives::AccountId;
-use keel_client::api::ExecReturn;
-use keel_client::{calls, events, keys, Node, NodeError};
-use keel_pool::{Error as PoolError, RebalanceOutcome};
+use keel_calls::{Message, ToMessage};
+use keel_client::api::{ExecReturn, RawDispatchError};
+use keel_client::keys::{self, KeySource};
+use keel_client::{record, Node, NodeError};
+use keel_interface::pool::{PoolError, RebalanceOutcome};
 use parity_scale_codec::Decode;
 use std::collections::HashMap;
 use std::time::Duration;
 use subxt::utils::{AccountId32, H256};
 use subxt_signer::sr25519::Keypair;
 
-/// How long a rebalance stays valid after it is built (its `deadline`), in milliseconds.
-const DEADLINE_MS: u64 = 120_000;
+/// The rebalance message: what is sent, dry-run, and replayed to explain a revert.
+type RebalanceCall = Message<Result<RebalanceOutcome, PoolError>>;
 
 /// How the keeper sends on a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,14 +57,14 @@ pub struct NodeChain {
     prepared: Option<Prepared>,
     /// Call data of transactions sent and not yet seen in a block, by transaction hash: a revert
     /// is explained by replaying exactly what was sent (its deadline included).
-    in_flight: HashMap<H256, Vec<u8>>,
+    in_flight: HashMap<H256, RebalanceCall>,
 }
 
 /// A rebalance the pool accepted in a dry-run: what to send, and the limits it needs.
 struct Prepared {
     pool: AccountId,
     epoch: u64,
-    data: Vec<u8>,
+    call: RebalanceCall,
     gas: keel_client::api::Weight,
     deposit: u128,
 }
@@ -77,8 +82,32 @@ fn chain_error(e: NodeError) -> ChainError {
 fn wall_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
         .unwrap_or_default()
+}
+
+impl NodeConfig {
+    /// How the node backend sends, from these settings.
+    pub fn options(&self) -> NodeOptions {
+        NodeOptions {
+            margin_pct: self.margin_pct,
+            tip: u128::from(self.tip),
+            tip_cap: u128::from(self.tip_cap),
+            finalized: self.finalized,
+            confirm_timeout: Duration::from_millis(self.confirm_timeout_ms),
+        }
+    }
+}
+
+/// Checks that the signer is a key source and every pool an address, without reading the key.
+pub(crate) fn check_sources(n: &NodeConfig) -> Result<(), ConfigError> {
+    n.signer
+        .parse::<KeySource>()
+        .map_err(|e| ConfigError::Invalid(format!("node.signer: {e}")))?;
+    for pool in &n.pools {
+        record::address(pool).map_err(|e| ConfigError::Invalid(format!("node.pools: {e}")))?;
+    }
+    Ok(())
 }
 
 /// The tip for submission number `sent` (0 for the first) of one rebalance.
@@ -119,12 +148,12 @@ impl NodeChain {
         pool: AccountId,
         epoch: u64,
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
-        let data = self.rebalance_call(pool, epoch)?;
-        let (dry, answer) = self.dry(pool, data.clone(), None)?;
+        let call = self.rebalance_call(pool, epoch)?;
+        let (dry, answer) = self.dry(pool, &call, None)?;
         self.prepared = answer.is_ok().then(|| Prepared {
             pool,
             epoch,
-            data,
+            call,
             gas: dry.gas_required.with_margin(self.opts.margin_pct),
             deposit: dry
                 .storage_deposit
@@ -135,22 +164,23 @@ impl NodeChain {
 
     /// `rebalance(epoch)` with a deadline from the later of the best block's time and the wall
     /// clock (a dev chain seals blocks only on demand, so its head can be old).
-    fn rebalance_call(&mut self, pool: AccountId, epoch: u64) -> Result<Vec<u8>, ChainError> {
-        let head = self.node.head().map_err(chain_error)?;
+    fn rebalance_call(&mut self, pool: AccountId, epoch: u64) -> Result<RebalanceCall, ChainError> {
+        let head = self.node.best_block().map_err(chain_error)?;
         let now = head.time_ms.max(wall_ms());
-        Ok(calls::rebalance(pool, epoch, now.saturating_add(DEADLINE_MS)))
+        Ok(keel_calls::pool(pool)
+            .rebalance(epoch, now.saturating_add(REBALANCE_DEADLINE_MS))
+            .message())
     }
 
     fn answer(
         &mut self,
-        result: Result<ExecReturn, keel_client::api::RawDispatchError>,
+        call: &RebalanceCall,
+        result: Result<ExecReturn, RawDispatchError>,
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
         match result {
-            Ok(ret) => <Result<Result<RebalanceOutcome, PoolError>, ink::primitives::LangError>>::decode(
-                &mut &ret.data[..],
-            )
-            .map_err(|e| ChainError::Decode(e.to_string()))?
-            .map_err(|e| ChainError::Decode(format!("{e:?}"))),
+            Ok(ret) => call
+                .decode(&ret.data)
+                .map_err(|e| ChainError::Decode(e.to_string())),
             Err(e) => Err(ChainError::Reverted(self.node.describe_dispatch_error(&e))),
         }
     }
@@ -158,7 +188,7 @@ impl NodeChain {
     fn dry(
         &mut self,
         pool: AccountId,
-        data: Vec<u8>,
+        call: &RebalanceCall,
         at: Option<H256>,
     ) -> Result<
         (
@@ -169,22 +199,24 @@ impl NodeChain {
     > {
         let dry = self
             .node
-            .dry_call(&self.account, pool, data, at)
+            .dry_call(&self.account, pool, call.data().to_vec(), at)
             .map_err(chain_error)?;
-        let answer = self.answer(dry.result.clone())?;
+        let answer = self.answer(call, dry.result.clone())?;
         Ok((dry, answer))
     }
 }
 
 impl Views for NodeChain {
-    fn view<T: Decode>(&mut self, pool: AccountId, data: Vec<u8>) -> Result<T, ChainError> {
-        self.node.query(&self.account, pool, data).map_err(chain_error)
+    fn view<R: Decode>(&mut self, pool: AccountId, message: Message<R>) -> Result<R, ChainError> {
+        self.node
+            .query(&self.account, pool, &message)
+            .map_err(chain_error)
     }
 }
 
 impl Chain for NodeChain {
     fn head(&mut self) -> Result<Head, ChainError> {
-        let head = self.node.head().map_err(chain_error)?;
+        let head = self.node.best_block().map_err(chain_error)?;
         Ok(Head {
             number: head.number,
             time_ms: head.time_ms,
@@ -225,9 +257,9 @@ impl Chain for NodeChain {
         *sent = sent.saturating_add(1);
         let hash = self
             .node
-            .send_call(&self.signer, pool, p.data.clone(), p.gas, p.deposit, tip)
+            .send_call(&self.signer, pool, p.call.data().to_vec(), p.gas, p.deposit, tip)
             .map_err(chain_error)?;
-        self.in_flight.insert(hash, p.data);
+        self.in_flight.insert(hash, p.call);
         tracing::info!(pool = %pool_name(&pool), epoch, tx = ?hash, tip, "rebalance submitted");
         Ok(Submitted {
             pool,
@@ -251,7 +283,7 @@ impl Chain for NodeChain {
             _ => self.in_flight.remove(&H256(hash)),
         };
         let block = waited.map_err(chain_error)?;
-        let found = events::rebalanced(tx.pool, &block.events);
+        let found = keel_calls::events::rebalanced(tx.pool, &block.events);
         let result = match &block.failure {
             None => match found.first() {
                 Some(outcome) => Ok(*outcome),
@@ -263,8 +295,9 @@ impl Chain for NodeChain {
             },
             Some(failure) => {
                 // Ask the pool, on the state this block left, why it refused what was sent.
-                let data = sent.unwrap_or_else(|| calls::rebalance(tx.pool, tx.epoch, u64::MAX));
-                match self.dry(tx.pool, data, Some(block.hash))?.1 {
+                let call =
+                    sent.unwrap_or_else(|| keel_calls::pool(tx.pool).rebalance(tx.epoch, u64::MAX).message());
+                match self.dry(tx.pool, &call, Some(block.hash))?.1 {
                     Err(refusal) => {
                         tracing::info!(
                             pool = %pool_name(&tx.pool), epoch = tx.epoch, block = block.number,
@@ -290,7 +323,7 @@ impl Chain for NodeChain {
 }
 
 fn pool_name(pool: &AccountId) -> String {
-    keel_client::deploy::ss58(pool)
+    record::ss58(pool)
 }
 
 #[cfg(test)]
@@ -320,5 +353,13 @@ mod tests {
             ..opts
         };
         assert_eq!(escalated_tip(&no_cap_above_tip, 3), 50);
+    }
+
+    #[test]
+    fn signers_and_pools_are_checked_when_the_config_is_read() {
+        use crate::config::Config;
+        assert!(Config::parse("[node]\nsigner = \"bottom drive obey lake\"").is_err());
+        assert!(Config::parse("[node]\nsigner = \"env:KEEL_KEEPER_SURI\"").is_ok());
+        assert!(Config::parse("[node]\npools = [\"nonsense\"]").is_err());
     }
 }

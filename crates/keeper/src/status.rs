@@ -1,10 +1,10 @@
 //! `keel-keeper status`: one line per pool with what an operator checks first.
 
 use crate::decide::{Decision, PoolView, Skip, Wait};
-use keel_curve::ONE;
+use keel_core::fixed::{signed_to_f64, to_f64};
 
 fn tokens(x: u128) -> String {
-    format!("{:.2}", x as f64 / ONE as f64)
+    format!("{:.2}", to_f64(x))
 }
 
 fn pct(x: f64) -> String {
@@ -57,10 +57,8 @@ pub fn table(pools: &[(String, PoolView, Decision)], now_ms: u64) -> String {
         "decision",
     ];
     let rows = pools.iter().map(|(name, view, decision)| {
-        let q = view
-            .inventory()
-            .map_or("n/a".into(), |q| pct(q as f64 / ONE as f64));
-        let band = view.config.rebalance.trigger as f64 / ONE as f64;
+        let q = view.inventory().map_or("n/a".into(), |q| pct(signed_to_f64(q)));
+        let band = to_f64(view.config.rebalance.trigger);
         let last = match view.rebalancing.last_ms {
             0 => "never".to_string(),
             ms => format!(
@@ -78,8 +76,8 @@ pub fn table(pools: &[(String, PoolView, Decision)], now_ms: u64) -> String {
             ),
             q,
             format!("±{:.0}%", band * 100.0),
-            format!("{:.1} bps", view.market.fee as f64 / ONE as f64 * 10_000.0),
-            format!("{:.3}", view.market.k as f64 / ONE as f64),
+            format!("{:.1} bps", to_f64(view.market.fee) * 10_000.0),
+            format!("{:.3}", to_f64(view.market.k)),
             format!("{:.0}s", view.market.age_ms as f64 / 1_000.0),
             last,
             explain(decision),
@@ -92,8 +90,8 @@ pub fn table(pools: &[(String, PoolView, Decision)], now_ms: u64) -> String {
 mod tests {
     use super::*;
     use crate::decide::Skip;
-    use keel_curve::PoolState;
-    use keel_pool::{MarketStatus, PoolConfig, RebalanceStatus};
+    use keel_core::{PoolState, ONE};
+    use keel_interface::pool::{MarketStatus, PoolConfig, RebalanceStatus};
 
     #[test]
     fn the_table_shows_q_against_the_band_and_why() {

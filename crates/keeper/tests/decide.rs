@@ -3,10 +3,10 @@
 mod common;
 
 use common::{view, NOW};
-use keel_curve::{CurveError, ONE};
+use keel_core::{CurveError, ONE};
+use keel_interface::pool::PoolConfig;
 use keel_keeper::backoff::Health;
 use keel_keeper::decide::{decide, Decision, Policy, PoolView, Skip, Wait};
-use keel_pool::PoolConfig;
 
 const DUE: u128 = 15_000 * ONE;
 const POLICY: Policy = Policy {
@@ -25,7 +25,7 @@ fn a_due_pool_is_rebalanced_at_its_current_epoch_with_the_pools_plan() {
         panic!("expected a rebalance, got {:?}", decide_now(&v));
     };
     assert_eq!(epoch, 3);
-    assert_eq!(plan.sell, keel_curve::Asset::Base);
+    assert_eq!(plan.sell, keel_core::Asset::Base);
     assert!(plan.q_before >= v.config.rebalance.trigger as i128);
     assert_eq!(bounty, (plan.notional / 1_000).min(v.config.rebalance.bounty_cap));
 }

@@ -6,13 +6,13 @@ mod common;
 
 use common::NOW;
 use ink::primitives::AccountId;
-use keel_curve::{PoolState, ONE};
+use keel_core::{PoolState, ONE};
+use keel_interface::pool::{PoolError, RebalanceOutcome};
 use keel_keeper::backoff::Backoff;
 use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted};
 use keel_keeper::decide::{Policy, PoolView};
 use keel_keeper::executor::{tick, Action, Settings, Watched};
 use keel_keeper::metrics::Metrics;
-use keel_pool::{Error as PoolError, RebalanceOutcome};
 use std::collections::VecDeque;
 
 const POOL: [u8; 32] = [7; 32];

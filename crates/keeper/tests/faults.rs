@@ -10,20 +10,19 @@
 mod faulty;
 
 use faulty::{Fault, Injector, Keeper, Ledger, Op};
-use keel_curve::Asset;
+use keel_core::consts::DEFAULT_VENUE_FEE_BPS;
+use keel_core::Asset;
+use keel_harness::keeper::SandboxChain;
+use keel_harness::pool::{self, Swap};
+use keel_harness::token;
+use keel_harness::venue::{self, VenueSwap};
+use keel_harness::{Fixture, Setup, BOB, CAROL, KEEPER, MALLORY, OWNER, UNIT};
+use keel_interface::pool::PoolConfig;
 use keel_keeper::backoff::Health;
 use keel_keeper::chain::Chain as _;
 use keel_keeper::config::Config;
 use keel_keeper::decide::{decide, Decision};
 use keel_keeper::executor::{Action, Settings};
-use keel_keeper::sandbox::SandboxChain;
-use keel_keeper::sim;
-use keel_pool::PoolConfig;
-use keel_sandbox::fixture::VENUE_FEE_BPS;
-use keel_sandbox::pool::{self, Swap};
-use keel_sandbox::token;
-use keel_sandbox::venue::{self, VenueSwap};
-use keel_sandbox::{Market, Setup, BOB, CAROL, KEEPER, MALLORY, OWNER, UNIT};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -37,10 +36,10 @@ fn settings() -> Settings {
 
 /// A pool next to a venue a hundred times deeper, so rebalances barely move the venue, with a
 /// two-block rebalance cooldown, so that a run makes many rebalances due.
-fn market() -> Market {
+fn market() -> Fixture {
     let mut config = PoolConfig::default();
     config.rebalance.cooldown_ms = 2 * BLOCK_MS;
-    Market::new(Setup {
+    Fixture::new(Setup {
         venue_base_liquidity: 10_000_000 * UNIT,
         venue_quote_liquidity: 100_000_000 * UNIT,
         config,
@@ -49,18 +48,18 @@ fn market() -> Market {
 }
 
 /// A market Bob has left long base past its trigger.
-fn due_market() -> Market {
+fn due_market() -> Fixture {
     let mut m = market();
     pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 12_000 * UNIT)).expect("sell base");
     m
 }
 
-fn epoch(m: &mut Market) -> u64 {
+fn epoch(m: &mut Fixture) -> u64 {
     pool::rebalance_status(&mut m.chain, m.pool).epoch
 }
 
 /// Whether a keeper with a clean record would rebalance now, from a read no fault touches.
-fn due(m: &mut Market, settings: &Settings) -> bool {
+fn due(m: &mut Fixture, settings: &Settings) -> bool {
     let pool = m.pool;
     let mut chain = SandboxChain::new(&mut m.chain, OWNER);
     let (Ok(view), Ok(head)) = (chain.read_pool(pool), chain.head()) else {
@@ -217,7 +216,7 @@ fn run(seed: u64, rate: f64, blocks: u64) -> Run {
             Injector::random(seed.wrapping_add(1), rate),
         ),
     ];
-    let balances = |m: &mut Market| m.balance(m.quote, KEEPER) + m.balance(m.quote, CAROL);
+    let balances = |m: &mut Fixture| m.balance(m.quote, KEEPER) + m.balance(m.quote, CAROL);
     let paid_before = balances(&mut m);
     let (mut due_since, mut latencies, mut unlanded, mut due_blocks) = (None, Vec::new(), Vec::new(), 0);
     for block in 0..blocks {
@@ -307,10 +306,11 @@ const ARBITRAGE_FUNDS: u128 = 100_000_000 * UNIT;
 
 /// Mallory trades the venue back to the oracle's price, as arbitrageurs do: otherwise the
 /// keepers' own rebalances would walk it out of the pool's slippage bound.
-fn arbitrage_venue(m: &mut Market) {
+fn arbitrage_venue(m: &mut Fixture) {
     let reserves = venue::reserves(&mut m.chain, m.venue);
     let funds = (ARBITRAGE_FUNDS, ARBITRAGE_FUNDS);
-    let Some(trade) = sim::arbitrage::on_venue(reserves, VENUE_FEE_BPS, PRICE, funds, 0.01) else {
+    let Some(trade) = keel_sim::arbitrage::on_venue(reserves, DEFAULT_VENUE_FEE_BPS, PRICE, funds, 0.01)
+    else {
         return;
     };
     let token = if trade.sell == Asset::Base {

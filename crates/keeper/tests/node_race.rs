@@ -6,16 +6,17 @@
 //! `KEEL_E2E_DEPLOYMENT` and a pool it has pushed out of band.
 
 use ink::primitives::AccountId;
-use keel_client::deploy::{Addresses, Deployment};
+use keel_calls::{ToMessage, PSP22};
 use keel_client::keys::KeySource;
-use keel_client::{calls, Node};
+use keel_client::record::{Addresses, Deployment};
+use keel_client::Node;
+use keel_interface::pool::{PoolError, RebalanceOutcome};
 use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted, Views};
 use keel_keeper::config::{Config, NodeConfig};
 use keel_keeper::decide::{decide, Decision, PoolView};
 use keel_keeper::executor::{tick, Action, Report, Settings, Watched};
 use keel_keeper::metrics::Metrics;
 use keel_keeper::node::NodeChain;
-use keel_pool::{Error as PoolError, RebalanceOutcome};
 use std::time::Duration;
 
 /// What our transaction's block said, as the keeper read it back.
@@ -100,7 +101,7 @@ fn keeper(url: &str, uri: &str, finalized: bool) -> NodeChain {
 fn quote_balance(chain: &mut NodeChain, a: &Addresses) -> u128 {
     let me = AccountId::from(chain.account().0);
     chain
-        .view(a.quote, calls::balance_of(a.quote, me))
+        .view(a.quote, keel_calls::token(a.quote).balance_of(me).message())
         .expect("balance_of")
 }
 

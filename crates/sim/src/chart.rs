@@ -1,98 +1,165 @@
-//! The benchmark as a picture: for each volatility (rows) and oracle lag (columns), the
-//! distribution across seeds of one metric for every strategy, as box plots.
+//! The simulation as a picture: prices, inventory against its band, and the fee, over blocks.
 
-use crate::strategy::ALL;
-use crate::sweep::CaseResult;
-use crate::tally::PathMetrics;
-use keel_keeper::sim::chart::register_font;
+use crate::record::Row;
+use crate::SimError;
+use plotters::coord::types::{RangedCoordf64, RangedCoordu64};
 use plotters::prelude::*;
 use std::path::Path;
 
-/// Short names for the x axis, in the order of [`ALL`].
-const LABELS: [&str; 6] = ["keel", "no keeper", "no vol", "cp 30", "cp 5", "cp =fee"];
-
-const COLORS: [RGBColor; 6] = [
-    RGBColor(31, 119, 180),
-    RGBColor(23, 190, 207),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(255, 127, 14),
-    RGBColor(148, 103, 189),
+/// Fonts tried, in order, for the charts's labels (plotters draws text with a font it is given).
+const FONT_PATHS: [&str; 3] = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
 ];
 
-fn err(e: impl std::fmt::Display) -> String {
-    e.to_string()
-}
-
-/// Draws `metric` of every case into a grid (volatility rows, lag columns) at `path`.
+/// Gives plotters a font for labels, once per process: `$KEEL_CHART_FONT` or the first DejaVu
+/// Sans found.
 ///
 /// # Errors
-/// No font, or the PNG cannot be written.
-pub fn draw(
-    path: &Path,
-    results: &[CaseResult],
-    title: &str,
-    metric: fn(&PathMetrics) -> f64,
-) -> Result<(), String> {
-    register_font()?;
-    let mut sigmas: Vec<f64> = results.iter().map(|c| c.case.sigma).collect();
-    sigmas.dedup();
-    let mut lags: Vec<u32> = results.iter().map(|c| c.case.oracle_lag).collect();
-    lags.sort_unstable();
-    lags.dedup();
-    let (rows, cols) = (sigmas.len().max(1), lags.len().max(1));
-    let size = (360 * cols as u32, 300 * rows as u32 + 50);
-    let root = BitMapBackend::new(path, size).into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
-    let root = root.titled(title, ("sans-serif", 24)).map_err(err)?;
-    let panels = root.split_evenly((rows, cols));
-    for (case, area) in results.iter().zip(panels.iter()) {
-        let samples: Vec<Vec<f32>> = ALL
-            .iter()
-            .map(|&s| case.values(s, metric).into_iter().map(|v| v as f32).collect())
-            .collect();
-        let (lo, hi) = samples
-            .iter()
-            .flatten()
-            .fold((f32::MAX, f32::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-        let pad = ((hi - lo) * 0.08).max(0.01);
-        let mut chart = ChartBuilder::on(area)
-            .caption(case.case.name(), ("sans-serif", 16))
-            .margin(6)
-            .x_label_area_size(22)
-            .y_label_area_size(48)
-            .build_cartesian_2d(LABELS[..].into_segmented(), (lo - pad)..(hi + pad))
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(WHITE)
-            .x_label_style(("sans-serif", 11))
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(l) | SegmentValue::Exact(l) => l.to_string(),
-                SegmentValue::Last => String::new(),
-            })
-            .draw()
-            .map_err(err)?;
-        let zero = [
-            (SegmentValue::Exact(&LABELS[0]), 0.0f32),
-            (SegmentValue::Last, 0.0),
-        ];
-        if lo < 0.0 && hi > 0.0 {
-            chart
-                .draw_series(LineSeries::new(zero, BLACK.mix(0.4)))
-                .map_err(err)?;
-        }
-        for ((label, sample), color) in LABELS.iter().zip(&samples).zip(COLORS) {
-            if sample.is_empty() {
-                continue;
-            }
-            let quartiles = Quartiles::new(sample);
-            chart
-                .draw_series([Boxplot::new_vertical(SegmentValue::CenterOf(label), &quartiles)
-                    .width(18)
-                    .style(color.stroke_width(2))])
-                .map_err(err)?;
-        }
+/// No font found, or not a TrueType font.
+pub fn register_font() -> Result<(), SimError> {
+    use std::sync::OnceLock;
+    /// Why registering failed, if it did.
+    static FAILURE: OnceLock<Option<&'static str>> = OnceLock::new();
+    let failure = FAILURE.get_or_init(|| {
+        let Some(bytes) = std::env::var_os("KEEL_CHART_FONT")
+            .map(std::path::PathBuf::from)
+            .into_iter()
+            .chain(FONT_PATHS.iter().map(std::path::PathBuf::from))
+            .find_map(|p| std::fs::read(p).ok())
+        else {
+            return Some("no TrueType font found (install fonts-dejavu-core or set KEEL_CHART_FONT)");
+        };
+        plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            Box::leak(bytes.into_boxed_slice()),
+        )
+        .err()
+        .map(|_| "the chart font is not a valid TrueType font")
+    });
+    match failure {
+        Some(why) => Err(SimError::Chart((*why).into())),
+        None => Ok(()),
     }
+}
+
+type Panel<'a> = DrawingArea<BitMapBackend<'a>, plotters::coord::Shift>;
+
+fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let pad = ((hi - lo) * 0.05).max(hi.abs() * 1e-2).max(1e-9);
+    (lo - pad, hi + pad)
+}
+
+fn err(e: impl std::fmt::Display) -> SimError {
+    SimError::Chart(e.to_string())
+}
+
+type Axes<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<RangedCoordu64, RangedCoordf64>>;
+
+/// One panel's axes over the run's blocks and `y`, with its mesh drawn.
+fn axes<'a, 'b>(
+    area: &'a Panel<'b>,
+    caption: &str,
+    blocks: (u64, u64),
+    y: (f64, f64),
+    x_desc: Option<&str>,
+) -> Result<Axes<'a, 'b>, SimError> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 20))
+        .margin(8)
+        .x_label_area_size(24)
+        .y_label_area_size(64)
+        .build_cartesian_2d(blocks.0..blocks.1, y.0..y.1)
+        .map_err(err)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(WHITE);
+    if let Some(desc) = x_desc {
+        mesh.x_desc(desc);
+    }
+    mesh.draw().map_err(err)?;
+    Ok(chart)
+}
+
+fn prices(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), SimError> {
+    let y = range(rows.iter().flat_map(|r| [r.reference, r.pool_mid, r.venue_price]));
+    let mut chart = axes(area, "Price (quote per base)", blocks, y, None)?;
+    type Series = (&'static str, RGBColor, fn(&Row) -> f64);
+    let series: [Series; 3] = [
+        ("reference", BLACK, |r| r.reference),
+        ("Keel mid", BLUE, |r| r.pool_mid),
+        ("venue", RGBColor(230, 120, 0), |r| r.venue_price),
+    ];
+    for (name, color, value) in series {
+        chart
+            .draw_series(LineSeries::new(rows.iter().map(|r| (r.block, value(r))), color))
+            .map_err(err)?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color));
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)
+}
+
+fn inventory(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), SimError> {
+    let trigger = rows.first().map_or(0.2, |r| r.trigger);
+    let y = range(rows.iter().map(|r| r.q).chain([trigger, -trigger]));
+    let caption = "Inventory q (band: trigger; dots: rebalances)";
+    let mut chart = axes(area, caption, blocks, y, None)?;
+    for level in [trigger, -trigger] {
+        chart
+            .draw_series(LineSeries::new(
+                [(blocks.0, level), (blocks.1, level)],
+                RED.mix(0.6),
+            ))
+            .map_err(err)?;
+    }
+    chart
+        .draw_series(LineSeries::new(rows.iter().map(|r| (r.block, r.q)), BLUE))
+        .map_err(err)?;
+    chart
+        .draw_series(
+            rows.iter()
+                .filter(|r| r.rebalanced)
+                .map(|r| Circle::new((r.block, r.q), 4, RED.filled())),
+        )
+        .map_err(err)?;
+    Ok(())
+}
+
+fn fee(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), SimError> {
+    let (lo, hi) = range(rows.iter().map(|r| r.fee_bps));
+    let mut chart = axes(area, "Fee (bps)", blocks, (lo.max(0.0), hi), Some("block"))?;
+    chart
+        .draw_series(LineSeries::new(
+            rows.iter().map(|r| (r.block, r.fee_bps)),
+            GREEN.mix(0.9),
+        ))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// Draws the run to a PNG at `path`.
+///
+/// # Errors
+/// No font, no rows, or the file cannot be written.
+pub fn draw(path: &Path, rows: &[Row]) -> Result<(), SimError> {
+    register_font()?;
+    let (first, last) = match (rows.first(), rows.last()) {
+        (Some(f), Some(l)) => (f.block, l.block.max(f.block.saturating_add(1))),
+        _ => return Err(SimError::Chart("nothing to draw".into())),
+    };
+    let root = BitMapBackend::new(path, (1200, 900)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let panels = root.split_evenly((3, 1));
+    prices(&panels[0], rows, (first, last))?;
+    inventory(&panels[1], rows, (first, last))?;
+    fee(&panels[2], rows, (first, last))?;
     root.present().map_err(err)
 }

@@ -1,74 +1,74 @@
-//! The fast backend: Keel's pool, its oracle and its venue in memory ([`crate::pool`]), driven by
-//! the same market driver as the contracts in drink, with the keeper's real executor running
-//! against it through the keeper's `Chain` trait. No Wasm, no runtime: a block costs
-//! microseconds, so benchmarks can sweep thousands of month-long paths.
+//! The fast backend: Keel's pool as the state machine of `keel_core::pool`, its oracle as
+//! `keel_core::oracle`'s acceptance rule and its venue in memory, driven by the same market
+//! driver as the contracts in drink, with the keeper's real executor running against it through
+//! the keeper's `Chain` trait. No Wasm, no runtime: a block costs microseconds, so benchmarks can
+//! sweep thousands of month-long paths.
 
-use crate::pool::{Pool, Venue};
+use crate::backend::{Backend, KeeperTurn, Refused, Trader};
+use crate::scenario::Scenario;
+use crate::venue::InMemoryVenue;
+use crate::SimError;
 use ink::primitives::AccountId;
-use keel_curve::{Asset, MAX_PRICE, MAX_VOLATILITY, MIN_PRICE};
+use keel_core::consts::{DEFAULT_MAX_JUMP_BPS, DEFAULT_VENUE_FEE_BPS, SIMULATION_START_MS};
+use keel_core::oracle::{self, OracleData};
+use keel_core::pool::{market_status, Ledger, Refusal, SwapKind};
+use keel_core::Asset;
+use keel_interface::pool::{PoolConfig, PoolError, RebalanceOutcome};
 use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted};
 use keel_keeper::decide::PoolView;
 use keel_keeper::executor::{self, Settings, Watched};
 use keel_keeper::metrics::Metrics;
-use keel_keeper::sim::backend::{Backend, KeeperTurn, Trader};
-use keel_keeper::sim::contracts::setup;
-use keel_keeper::sim::scenario::Scenario;
-use keel_pool::{Error as PoolError, PoolConfig, RebalanceOutcome};
-use keel_sandbox::chain::START_MS;
-use keel_sandbox::fixture::VENUE_FEE_BPS;
-use keel_traits::{within_jump, OracleData};
 
 /// The address the keeper watches (nothing is deployed; it only names the pool).
 const POOL: [u8; 32] = [0x9E; 32];
 /// Stands in for the venue's address in the pool's configuration.
 const VENUE: [u8; 32] = [0x7E; 32];
-/// The fixture oracle's bound on one update's price move.
-const MAX_JUMP_BPS: u32 = 2_000;
-/// How far a reading's timestamp may run ahead of the block (the oracle contract's bound).
-const MAX_FUTURE_DRIFT_MS: u64 = 30_000;
+/// Stand-ins for the token accounts a rebalance reports selling.
+const BASE_TOKEN: [u8; 32] = [0xBA; 32];
+const QUOTE_TOKEN: [u8; 32] = [0xC0; 32];
 
 /// Keel in memory, started as the drink fixture starts it.
-pub struct Fast {
+pub struct FastBackend {
     block: u64,
     now_ms: u64,
     feed: OracleData,
-    pub pool: Pool,
-    pub venue: Venue,
+    pub ledger: Ledger,
+    pub config: PoolConfig,
+    pub venue: InMemoryVenue,
     keeper: Watched,
     settings: Settings,
     /// A submitted rebalance, until the keeper waits for it.
     included: Option<Included>,
 }
 
-impl Fast {
-    /// The scenario's pool and venue, seeded as `keel_sandbox::Market` seeds them.
+impl FastBackend {
+    /// The scenario's pool and venue, seeded as the drink backend seeds them.
     ///
     /// # Errors
     /// An invalid scenario or liquidity the curve refuses.
-    pub fn new(scenario: &Scenario, config: PoolConfig, settings: Settings) -> Result<Fast, String> {
+    pub fn new(scenario: &Scenario, config: PoolConfig, settings: Settings) -> Result<FastBackend, SimError> {
         scenario.validate()?;
-        let setup = setup(scenario, config);
+        let start = scenario.liquidity();
         let config = PoolConfig {
             venue: config.venue.or(Some(AccountId::from(VENUE))),
             ..config
         };
-        let pool = Pool::seeded(config, setup.base_liquidity, setup.quote_liquidity)
-            .map_err(|e| format!("{e:?}"))?;
-        let venue = Venue::seeded(
-            setup.venue_base_liquidity,
-            setup.venue_quote_liquidity,
-            VENUE_FEE_BPS,
-        )
-        .map_err(|e| format!("{e:?}"))?;
-        Ok(Fast {
+        let refused = |e| SimError::Liquidity(format!("{e:?}"));
+        let (_, ledger) = Ledger::default()
+            .deposit(start.base, start.quote, 0)
+            .map_err(refused)?;
+        let venue = InMemoryVenue::seeded(start.venue_base, start.venue_quote, DEFAULT_VENUE_FEE_BPS)
+            .map_err(|e| SimError::Liquidity(format!("{e:?}")))?;
+        Ok(FastBackend {
             block: 0,
-            now_ms: START_MS,
+            now_ms: SIMULATION_START_MS,
             feed: OracleData {
-                price: setup.price,
-                volatility: setup.volatility,
-                timestamp: START_MS,
+                price: start.price,
+                volatility: start.volatility,
+                timestamp: SIMULATION_START_MS,
             },
-            pool,
+            ledger,
+            config,
             venue,
             keeper: Watched::new("BASE/QUOTE", AccountId::from(POOL)),
             settings,
@@ -76,33 +76,45 @@ impl Fast {
         })
     }
 
-    /// As the oracle contract's `submit`, for an authorised reporter.
-    fn accepts(&self, reading: &OracleData) -> bool {
-        (MIN_PRICE..=MAX_PRICE).contains(&reading.price)
-            && reading.volatility != 0
-            && reading.volatility <= MAX_VOLATILITY
-            && reading.timestamp <= self.now_ms.saturating_add(MAX_FUTURE_DRIFT_MS)
-            && reading.timestamp > self.feed.timestamp
-            && within_jump(self.feed.price, reading.price, MAX_JUMP_BPS)
+    fn view(&self) -> Result<PoolView, ChainError> {
+        let market = market_status(&self.config, &self.feed, self.now_ms)
+            .map_err(|e| ChainError::Reverted(format!("market_status: {:?}", PoolError::from(e))))?;
+        Ok(PoolView {
+            state: self.ledger.state,
+            market,
+            config: self.config,
+            rebalancing: self.ledger.rebalancing,
+            paused: false,
+            total_shares: self.ledger.total_shares,
+        })
     }
 
-    fn view(&self) -> Result<PoolView, ChainError> {
-        let market = self
-            .pool
-            .market_status(&self.feed, self.now_ms)
-            .map_err(|e| ChainError::Reverted(format!("market_status: {e:?}")))?;
-        Ok(PoolView {
-            state: self.pool.state,
-            market,
-            config: self.pool.config,
-            rebalancing: self.pool.rebalancing,
-            paused: false,
-            total_shares: self.pool.total_shares,
-        })
+    /// As the contract's `rebalance(epoch)`, selling on `venue`; returns the ledger and venue it
+    /// leaves, and changes nothing itself.
+    fn rebalance(&self, epoch: u64) -> Result<(Ledger, InMemoryVenue, RebalanceOutcome), PoolError> {
+        let step =
+            self.ledger
+                .plan_rebalance::<_, PoolError>(&self.config, epoch, self.now_ms, &self.feed)?;
+        let plan = step.plan;
+        let mut venue = self.venue;
+        let bought = venue
+            .swap_exact_in(plan.sell, plan.amount_in, plan.min_out)
+            .map_err(PoolError::Venue)?;
+        let (state, outcome) = step.settle(0, bought)?;
+        let token = match plan.sell {
+            Asset::Base => BASE_TOKEN,
+            Asset::Quote => QUOTE_TOKEN,
+        };
+        let ledger = Ledger {
+            state,
+            rebalancing: step.next,
+            ..self.ledger
+        };
+        Ok((ledger, venue, outcome.naming(AccountId::from(token))))
     }
 }
 
-impl Backend for Fast {
+impl Backend for FastBackend {
     fn advance(&mut self, ms: u64) {
         self.block = self.block.saturating_add(1);
         self.now_ms = self.now_ms.saturating_add(ms);
@@ -122,7 +134,7 @@ impl Backend for Fast {
             volatility,
             timestamp: self.now_ms,
         };
-        let accepted = self.accepts(&reading);
+        let accepted = oracle::accept(Some(&self.feed), &reading, self.now_ms, DEFAULT_MAX_JUMP_BPS).is_ok();
         if accepted {
             self.feed = reading;
         }
@@ -139,21 +151,29 @@ impl Backend for Fast {
         sell: Asset,
         amount_in: u128,
         min_out: u128,
-    ) -> Result<u128, String> {
-        self.pool
-            .swap_exact_in(&self.feed, self.now_ms, sell, amount_in, min_out)
-            .map(|t| t.amount_out)
-            .map_err(|e| format!("{e:?}"))
+    ) -> Result<u128, Refused> {
+        let (trade, _, after) = self
+            .ledger
+            .swap::<_, Refusal>(
+                &self.config,
+                self.now_ms,
+                &self.feed,
+                SwapKind::ExactIn,
+                sell,
+                amount_in,
+                min_out,
+            )
+            .map_err(|e| Refused::by(PoolError::from(e)))?;
+        self.ledger = after;
+        Ok(trade.amount_out)
     }
 
     fn venue_reserves(&mut self) -> (u128, u128) {
         self.venue.reserves()
     }
 
-    fn swap_venue(&mut self, _who: Trader, sell: Asset, amount_in: u128) -> Result<u128, String> {
-        self.venue
-            .swap_exact_in(sell, amount_in, 0)
-            .map_err(|e| format!("{e:?}"))
+    fn swap_venue(&mut self, _who: Trader, sell: Asset, amount_in: u128) -> Result<u128, Refused> {
+        self.venue.swap_exact_in(sell, amount_in, 0).map_err(Refused::by)
     }
 
     fn keeper(&mut self, metrics: Option<&Metrics>) -> Result<KeeperTurn, ChainError> {
@@ -167,7 +187,7 @@ impl Backend for Fast {
 
 /// The keeper's view of the in-memory chain: reads and dry-runs cost nothing, a submission lands
 /// at once in the current block.
-impl Chain for Fast {
+impl Chain for FastBackend {
     fn head(&mut self) -> Result<Head, ChainError> {
         Ok(Head {
             number: self.block,
@@ -184,14 +204,15 @@ impl Chain for Fast {
         _pool: AccountId,
         epoch: u64,
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
-        let (mut pool, mut venue) = (self.pool, self.venue);
-        Ok(pool.rebalance(epoch, &self.feed, self.now_ms, &mut venue))
+        Ok(self.rebalance(epoch).map(|(_, _, outcome)| outcome))
     }
 
     fn submit_rebalance(&mut self, pool: AccountId, epoch: u64) -> Result<Submitted, ChainError> {
-        let result = self
-            .pool
-            .rebalance(epoch, &self.feed, self.now_ms, &mut self.venue);
+        let result = self.rebalance(epoch).map(|(ledger, venue, outcome)| {
+            self.ledger = ledger;
+            self.venue = venue;
+            outcome
+        });
         self.included = Some(Included {
             block: self.block,
             events: result.iter().copied().collect(),

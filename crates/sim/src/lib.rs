@@ -1,16 +1,30 @@
-//! Keel's fast simulator and economic benchmark.
+//! Keel's simulator and economic benchmark: a seeded market around Keel's pool, its venue, its
+//! oracle and its keeper, on two interchangeable chains.
 //!
-//! - [`pool`]: the pool and venue contracts mirrored in memory on the curve crate.
-//! - [`fast`]: a backend for the keeper's market driver on that mirror, with the keeper's real
-//!   executor; `tests/cross_check.rs` holds it to the compiled contracts block by block.
-//! - [`strategy`]: Keel variants and constant-product pools on the same seeded path.
-//! - [`tally`], [`suite`], [`sweep`], [`report`], [`chart`]: measuring, sweeping and reporting.
+//! - The market: [`scenario`] (its parameters), [`world`] (reference price, oracle, noise
+//!   orders), [`arbitrage`] (trade sizing).
+//! - [`driver`]: the market acting on a [`backend::Backend`] block by block, the keeper's real
+//!   executor taking its turn; [`record`] what each block leaves.
+//! - Backends: [`fast`], the pool's state machine (`keel_core::pool`) in memory, for sweeps of
+//!   thousands of month-long paths; [`drink`] (feature `drink`), the compiled contracts in
+//!   drink's runtime. `tests/cross_check.rs` holds the two to identical blocks.
+//! - [`simulate`]: the demo: one scenario to a CSV, a summary and a chart ([`chart`]).
+//! - [`bench`]: Keel against constant-product pools over a suite of seeded markets.
 
+pub mod arbitrage;
+pub mod backend;
+pub mod bench;
 pub mod chart;
+#[cfg(feature = "drink")]
+pub mod drink;
+pub mod driver;
+mod error;
 pub mod fast;
-pub mod pool;
-pub mod report;
-pub mod strategy;
-pub mod suite;
-pub mod sweep;
-pub mod tally;
+mod progress;
+pub mod record;
+pub mod scenario;
+pub mod simulate;
+pub mod venue;
+pub mod world;
+
+pub use error::SimError;

@@ -1,21 +1,92 @@
-//! `keel-bench`: Keel against constant-product pools over a suite of seeded markets.
+//! `keel-sim`: a seeded market around Keel (`simulate`, the demo) and Keel against
+//! constant-product pools over a suite of such markets (`bench`).
 
-use clap::Parser;
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use keel_interface::pool::PoolConfig;
 use keel_keeper::config::Config;
-use keel_sim::report::{self, Verdict};
-use keel_sim::suite::Suite;
-use keel_sim::tally::PathMetrics;
-use keel_sim::{chart, sweep};
+use keel_keeper::executor::Settings;
+use keel_keeper::metrics::{self, Metrics};
+use keel_sim::bench::suite::Suite;
+use keel_sim::bench::tally::PathMetrics;
+use keel_sim::bench::{chart, report, sweep};
+use keel_sim::driver::Simulation;
+use keel_sim::fast::FastBackend;
+use keel_sim::scenario::Scenario;
+use keel_sim::simulate::{simulate, Outcome};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
-    name = "keel-bench",
+    name = "keel-sim",
     version,
-    about = "Keel against constant-product pools: LP loss to arbitrage, returns vs HODL, fees, time in band"
+    about = "Keel in a simulated market: the demo, and the benchmark against constant-product pools"
 )]
 struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a seeded market with Keel, its venue, its oracle and its keeper; write a CSV and a chart.
+    Simulate(SimulateArgs),
+    /// Keel against constant-product pools: LP loss to arbitrage, returns vs HODL, fees, time in band.
+    Bench(BenchArgs),
+}
+
+/// Which chain the simulated market runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum BackendKind {
+    /// The compiled contracts in drink's pallet-contracts runtime (build with `--features drink`).
+    Drink,
+    /// The pool's state machine in memory: the same blocks, hundreds of times faster.
+    Fast,
+}
+
+#[derive(Args)]
+struct SimulateArgs {
+    /// A scenario TOML; flags below override its fields.
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Keeper settings: the `[keeper]` table of a keeper.toml (default: built-in defaults).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = BackendKind::Drink)]
+    backend: BackendKind,
+    /// Blocks to simulate.
+    #[arg(long)]
+    blocks: Option<u32>,
+    /// Seed of the price path and the traders: the same seed gives the same run.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Annualised volatility of the reference price (0.8 = 80%/yr).
+    #[arg(long)]
+    sigma: Option<f64>,
+    /// Annualised drift of the reference price.
+    #[arg(long)]
+    drift: Option<f64>,
+    /// Oracle lag in blocks.
+    #[arg(long)]
+    oracle_lag: Option<u32>,
+    /// Run without the keeper (to see the drift it prevents).
+    #[arg(long)]
+    no_keeper: bool,
+    /// Serve the keeper's Prometheus metrics here while the market runs (loopback only).
+    #[arg(long)]
+    metrics: Option<std::net::SocketAddr>,
+    /// Directory for the CSV and PNG.
+    #[arg(long, default_value = "target/sim")]
+    out: PathBuf,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct BenchArgs {
     /// The suite: market, duration, seeds, volatilities and lags.
     #[arg(long, default_value = "scenarios/bench.toml")]
     suite: PathBuf,
@@ -34,40 +105,132 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
-    match bench(Cli::parse()) {
+    let result = match Cli::parse().command {
+        Command::Simulate(args) => run_simulation(&args),
+        Command::Bench(args) => bench(&args),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn bench(cli: Cli) -> Result<(), String> {
-    let mut suite = Suite::load(&cli.suite)?;
-    suite.seeds = cli.seeds.unwrap_or(suite.seeds);
-    suite.days = cli.days.unwrap_or(suite.days);
+fn run_simulation(args: &SimulateArgs) -> anyhow::Result<()> {
+    let mut scenario = match &args.scenario {
+        Some(path) => Scenario::load(path)?,
+        None => Scenario::default(),
+    };
+    scenario.blocks = args.blocks.unwrap_or(scenario.blocks);
+    scenario.seed = args.seed.unwrap_or(scenario.seed);
+    scenario.sigma = args.sigma.unwrap_or(scenario.sigma);
+    scenario.drift = args.drift.unwrap_or(scenario.drift);
+    scenario.oracle_lag_blocks = args.oracle_lag.unwrap_or(scenario.oracle_lag_blocks);
+    scenario.keeper &= !args.no_keeper;
+    let config = match &args.config {
+        Some(path) => Config::load(path).with_context(|| format!("reading {}", path.display()))?,
+        None => Config::default(),
+    };
+    let metrics = match args.metrics {
+        Some(addr) => {
+            let m = Arc::new(Metrics::new(config.keeper.quote_decimals));
+            let bound = metrics::serve(m.clone(), addr).context("serving metrics")?;
+            eprintln!("keeper metrics on http://{bound}/metrics");
+            Some(m)
+        }
+        None => None,
+    };
+    eprintln!(
+        "simulating `{}` on {:?}: {} blocks of {} ms, sigma {:.0}%/yr, oracle lag {} block(s), seed {}, keeper {}",
+        scenario.name,
+        args.backend,
+        scenario.blocks,
+        scenario.block_ms,
+        scenario.sigma * 100.0,
+        scenario.oracle_lag_blocks,
+        scenario.seed,
+        if scenario.keeper { "on" } else { "off" }
+    );
+    let settings = config.settings(false);
+    let outcome = run_on(args, &scenario, settings, metrics.as_deref())?;
+    println!("{}", outcome.summary.table());
+    println!(
+        "\n{} blocks in {:.1} s ({:.1} blocks/s)",
+        outcome.summary.blocks,
+        outcome.wall_seconds,
+        outcome.summary.blocks as f64 / outcome.wall_seconds
+    );
+    println!("csv:   {}", outcome.csv.display());
+    if let Some(chart) = outcome.chart {
+        println!("chart: {}", chart.display());
+    }
+    Ok(())
+}
+
+fn run_on(
+    args: &SimulateArgs,
+    scenario: &Scenario,
+    settings: Settings,
+    metrics: Option<&Metrics>,
+) -> anyhow::Result<Outcome> {
+    let progress = !args.quiet;
+    match args.backend {
+        BackendKind::Fast => {
+            let backend = FastBackend::new(scenario, PoolConfig::default(), settings)?;
+            Ok(simulate(Simulation::on(backend, scenario), &args.out, progress, metrics)?)
+        }
+        #[cfg(feature = "drink")]
+        BackendKind::Drink => {
+            if progress {
+                eprintln!("deploying the contracts into drink");
+            }
+            let sim = Simulation::on_contracts(scenario, PoolConfig::default(), settings)?;
+            Ok(simulate(sim, &args.out, progress, metrics)?)
+        }
+        #[cfg(not(feature = "drink"))]
+        BackendKind::Drink => bail!(
+            "this keel-sim was built without the drink backend: rebuild with `--features drink`, or pass `--backend fast`"
+        ),
+    }
+}
+
+/// One number of a path's results.
+type Metric = fn(&PathMetrics) -> f64;
+
+fn bench(args: &BenchArgs) -> anyhow::Result<()> {
+    let mut suite = Suite::load(&args.suite)?;
+    suite.seeds = args.seeds.unwrap_or(suite.seeds);
+    suite.days = args.days.unwrap_or(suite.days);
     let cases = suite.cases()?;
-    let blocks = cases.first().map_or(0, |c| c.scenario.blocks);
+    let Some(first) = cases.first() else {
+        bail!("the suite has no cases");
+    };
     eprintln!(
         "{} cases x {} seeds x {} strategies, {} days ({} blocks of {} ms) each, on {} threads",
         cases.len(),
         suite.seeds,
-        keel_sim::strategy::ALL.len(),
+        keel_sim::bench::strategy::ALL.len(),
         suite.days,
-        blocks,
+        first.scenario.blocks,
         suite.market.block_ms,
         rayon::current_num_threads()
     );
     let started = std::time::Instant::now();
-    let results = sweep::run(&cases, suite.seeds, Config::default().settings(false), !cli.quiet)?;
+    let results = sweep::run(
+        &cases,
+        suite.seeds,
+        Config::default().settings(false),
+        !args.quiet,
+    )?;
     let seconds = started.elapsed().as_secs_f64();
     let verdicts = report::verdicts(&results);
-    let text = render(&results, &verdicts, &suite, seconds);
+    let text = report::render(&results, &verdicts, &suite, seconds);
     println!("{text}");
-    std::fs::create_dir_all(&cli.out).map_err(|e| format!("{}: {e}", cli.out.display()))?;
-    let md = cli.out.join("report.md");
-    std::fs::write(&md, &text).map_err(|e| format!("{}: {e}", md.display()))?;
+    std::fs::create_dir_all(&args.out).with_context(|| args.out.display().to_string())?;
+    let md = args.out.join("report.md");
+    std::fs::write(&md, &text).with_context(|| md.display().to_string())?;
     println!("report: {}", md.display());
     let charts: [(&str, &str, Metric); 2] = [
         (
@@ -82,36 +245,11 @@ fn bench(cli: Cli) -> Result<(), String> {
         ),
     ];
     for (file, title, metric) in charts {
-        let png = cli.out.join(file);
+        let png = args.out.join(file);
         match chart::draw(&png, &results, title, metric) {
             Ok(()) => println!("chart:  {}", png.display()),
             Err(e) => eprintln!("chart {file} skipped: {e}"),
         }
     }
     Ok(())
-}
-
-/// One number of a path's results.
-type Metric = fn(&PathMetrics) -> f64;
-
-fn render(results: &[sweep::CaseResult], verdicts: &[Verdict], suite: &Suite, seconds: f64) -> String {
-    let paths = results.iter().map(|c| c.paths.len()).sum::<usize>();
-    let blocks: u64 = results
-        .iter()
-        .map(|c| u64::from(c.case.scenario.blocks) * c.paths.len() as u64)
-        .sum::<u64>()
-        * keel_sim::strategy::ALL.len() as u64;
-    let passed = verdicts.iter().filter(|v| v.pass).count();
-    format!(
-        "## Targets ({passed} of {} PASS)\n\n{}\n\n## LP value vs HODL at the end, bps (median)\n\n{}\n\n\
-         ## LP loss to arbitrage net of fees, bps/day (median)\n\n{}\n\n## Every metric: median [p10, p90]\n\n{}\n\n\
-         {paths} paths of {} days, {blocks} pool-blocks in {seconds:.0} s ({:.0} pool-blocks/s)\n",
-        verdicts.len(),
-        report::verdict_table(verdicts),
-        report::compact_table(results, |m| m.vs_hodl_bps, 1),
-        report::compact_table(results, |m| m.arb_loss_bps_day, 3),
-        report::full_table(results),
-        suite.days,
-        blocks as f64 / seconds.max(1e-9),
-    )
 }

@@ -1,26 +1,29 @@
 //! The fast simulator is the contracts: one scenario run on the compiled Wasm in drink and on the
-//! in-memory mirror gives identical blocks (reserves, inventory, prices, fees, rebalances) and
-//! identical pool state, block by block.
+//! pool's state machine in memory gives identical blocks (reserves, inventory, prices, fees,
+//! rebalances) and identical pool state, block by block.
 
+use keel_interface::pool::PoolConfig;
 use keel_keeper::config::Config;
-use keel_keeper::sim::backend::Backend;
-use keel_keeper::sim::record::Totals;
-use keel_keeper::sim::run::Simulation;
-use keel_keeper::sim::scenario::Scenario;
-use keel_pool::PoolConfig;
-use keel_sim::fast::Fast;
+use keel_sim::backend::Backend;
+use keel_sim::driver::Simulation;
+use keel_sim::fast::FastBackend;
+use keel_sim::record::Totals;
+use keel_sim::scenario::Scenario;
 
 fn cross_check(scenario: &Scenario, config: PoolConfig) -> Totals {
     let settings = Config::default().settings(false);
-    let mut chain = Simulation::new(scenario, config, settings).expect("contracts deploy");
-    let mut fast = Simulation::on(Fast::new(scenario, config, settings).expect("mirror"), scenario);
+    let mut chain = Simulation::on_contracts(scenario, config, settings).expect("contracts deploy");
+    let mut fast = Simulation::on(
+        FastBackend::new(scenario, config, settings).expect("state machine"),
+        scenario,
+    );
     for block in 1..=scenario.blocks {
         let on_chain = chain.step(None).expect("contracts step");
         let in_memory = fast.step(None).expect("mirror step");
         assert_eq!(on_chain, in_memory, "{}: block {block} differs", scenario.name);
         let mut chain_view = chain.backend.read_pool().expect("read contracts");
         let fast_view = fast.backend.read_pool().expect("read mirror");
-        // The venue's address is the only thing the mirror cannot know.
+        // The venue's address is the only thing the in-memory chain cannot know.
         chain_view.config.venue = fast_view.config.venue;
         assert_eq!(
             chain_view, fast_view,

@@ -4,23 +4,23 @@
 //! inventory bound (`q_max`), and a round trip on the curve returns no more than it took.
 
 use crate::{assert_solvent, worth};
-use keel_curve::math::{mul_div_u128, Rounding};
-use keel_curve::{CurveError, CurveParams, ONE};
-use keel_pool::Error;
-use keel_sandbox::pool::{self, Swap};
-use keel_sandbox::{Market, MALLORY, UNIT};
+use keel_core::math::{mul_div_u128, Rounding};
+use keel_core::{CurveError, CurveParams, ONE};
+use keel_harness::pool::{self, Swap};
+use keel_harness::{Fixture, MALLORY, UNIT};
+use keel_interface::pool::PoolError;
 
 const PRICE: u128 = 10 * UNIT;
 
 #[test]
 fn a_dump_ten_times_the_pool_is_refused_and_moves_nothing() {
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let dump = Swap::exact_in(m.base, 1_000_000 * UNIT);
     let refused = m.chain.dry_run(|c| pool::swap_exact_in(c, MALLORY, m.pool, dump));
     assert!(
         matches!(
             refused,
-            Err(Error::Curve(
+            Err(PoolError::Curve(
                 CurveError::PriceBandExceeded | CurveError::InventoryLimitExceeded
             ))
         ),
@@ -35,7 +35,7 @@ fn a_dump_ten_times_the_pool_is_refused_and_moves_nothing() {
 #[test]
 fn dumping_up_to_the_bounds_and_buying_back_loses_money() {
     // given Mallory sells base in 2,000-token steps for as long as the pool takes it
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let params = CurveParams::default();
     let floor = mul_div_u128(PRICE, ONE - params.max_skew, ONE, Rounding::Down).expect("floor");
     let before = worth(&mut m, MALLORY, PRICE);

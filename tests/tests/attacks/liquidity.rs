@@ -1,14 +1,14 @@
 //! Share inflation by the first depositor, donations, and rounding dust farmed by tiny swaps.
 
 use crate::{assert_solvent, worth};
-use keel_sandbox::pool::{self, Deposit, Swap, Withdraw};
-use keel_sandbox::{token, Market, Setup, BOB, MALLORY, UNIT};
+use keel_harness::pool::{self, Deposit, Swap, Withdraw};
+use keel_harness::{token, Fixture, Setup, BOB, MALLORY, UNIT};
 
 const PRICE: u128 = 10 * UNIT;
 
 /// An empty pool: no first deposit yet.
-fn empty_pool() -> Market {
-    Market::new(Setup {
+fn empty_pool() -> Fixture {
+    Fixture::new(Setup {
         base_liquidity: 0,
         quote_liquidity: 0,
         ..Setup::default()
@@ -69,7 +69,7 @@ fn a_tiny_first_deposit_and_a_donation_cannot_inflate_the_share_price() {
 #[test]
 fn donations_stay_in_the_pool_and_nobody_can_withdraw_them() {
     // given a pool with Alice's liquidity, and Mallory holding shares of her own
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let (_, _, shares) = pool::add_liquidity(
         &mut m.chain,
         MALLORY,
@@ -98,7 +98,7 @@ fn donations_stay_in_the_pool_and_nobody_can_withdraw_them() {
 #[test]
 fn many_tiny_round_trips_never_farm_rounding_dust() {
     // given Mallory trading amounts from one unit up to a thousandth of a token
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let before = worth(&mut m, MALLORY, PRICE);
     let pool_before = pool::reserves(&mut m.chain, m.pool);
     let mut refused = 0;

@@ -9,11 +9,11 @@ mod owner;
 mod rebalance;
 mod reentrancy;
 
-use keel_curve::math::{mul_div_u128, Rounding};
-use keel_sandbox::{pool, token, Actor, Market, UNIT};
+use keel_core::math::{mul_div_u128, Rounding};
+use keel_harness::{pool, token, Actor, Fixture, UNIT};
 
 /// What `who` holds of both tokens, in quote at `price` (1e18), pool shares left out.
-pub fn worth(m: &mut Market, who: Actor, price: u128) -> u128 {
+pub fn worth(m: &mut Fixture, who: Actor, price: u128) -> u128 {
     let base = m.balance(m.base, who);
     let quote = m.balance(m.quote, who);
     value(base, quote, price)
@@ -25,7 +25,7 @@ pub fn value(base: u128, quote: u128, price: u128) -> u128 {
 }
 
 /// The pool holds at least what it accounts for, in both tokens.
-pub fn assert_solvent(m: &mut Market) {
+pub fn assert_solvent(m: &mut Fixture) {
     let (base_reserve, quote_reserve) = pool::reserves(&mut m.chain, m.pool);
     let held_base = token::balance(&mut m.chain, m.base, m.pool);
     let held_quote = token::balance(&mut m.chain, m.quote, m.pool);

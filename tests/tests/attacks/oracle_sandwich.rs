@@ -7,17 +7,17 @@
 //! small; a single jump beyond the fees is outside that assumption (`docs/security.md`).
 
 use crate::{assert_solvent, worth};
-use keel_curve::math::sqrt_wad;
-use keel_curve::math::{mul_div_u128, Rounding};
-use keel_curve::{CurveParams, ONE};
-use keel_sandbox::pool::{self, Swap};
-use keel_sandbox::{Market, MALLORY, UNIT};
+use keel_core::math::sqrt_wad;
+use keel_core::math::{mul_div_u128, Rounding};
+use keel_core::{CurveParams, ONE};
+use keel_harness::pool::{self, Swap};
+use keel_harness::{Fixture, MALLORY, UNIT};
 
 const PRICE: u128 = 10 * UNIT;
 const VOL: u128 = UNIT / 10 * 8;
 
 /// The fee the pool charges right now (1e18).
-fn fee_now(m: &mut Market) -> u128 {
+fn fee_now(m: &mut Fixture) -> u128 {
     pool::market_status(&mut m.chain, m.pool).expect("market").fee
 }
 
@@ -33,7 +33,7 @@ fn moved(price: u128, fraction: u128, up: bool) -> u128 {
 
 /// Mallory trades `notional` quote's worth in the direction of the coming reading, lets it land,
 /// and trades back. Returns her worth before and after at the new price.
-fn sandwich(m: &mut Market, new_price: u128, notional: u128) -> (u128, u128) {
+fn sandwich(m: &mut Fixture, new_price: u128, notional: u128) -> (u128, u128) {
     let up = new_price > PRICE;
     let before = worth(m, MALLORY, new_price);
     if up {
@@ -69,7 +69,7 @@ fn front_running_a_three_sigma_one_block_update_loses_money() {
     for up in [true, false] {
         // given the reporter is about to publish a 3-sigma move after one block (~10.5 bps),
         // while the fee is ~10.2 bps on each leg
-        let mut m = Market::standard();
+        let mut m = Fixture::standard();
         m.chain.advance(6_000);
         let new_price = moved(PRICE, move_of(30, 1), up);
         // when Mallory trades 20,000 quote around it
@@ -87,7 +87,7 @@ fn front_running_a_three_sigma_one_block_update_loses_money() {
 fn after_ten_blocks_without_a_reading_the_wider_fee_covers_a_larger_move() {
     for up in [true, false] {
         // given no reading for ten blocks: the fee has grown with the square root of the lag
-        let mut m = Market::standard();
+        let mut m = Fixture::standard();
         let fresh = fee_now(&mut m);
         m.chain.advance(60_000);
         let stale = fee_now(&mut m);

@@ -4,11 +4,11 @@
 //! trader's own limit catches a change made between their quote and their swap.
 
 use crate::assert_solvent;
-use keel_curve::dynamic::{FEE_CEIL, K_CEIL, SKEW_CEIL};
-use keel_curve::{CurveParams, ONE};
-use keel_pool::{Error, PoolConfig};
-use keel_sandbox::pool::{self, Swap, Withdraw};
-use keel_sandbox::{Market, ALICE, BOB, MALLORY, OWNER, UNIT};
+use keel_core::dynamic::{FEE_CEIL, K_CEIL, SKEW_CEIL};
+use keel_core::{CurveParams, ONE};
+use keel_harness::pool::{self, Swap, Withdraw};
+use keel_harness::{Fixture, ALICE, BOB, MALLORY, OWNER, UNIT};
+use keel_interface::pool::{PoolConfig, PoolError};
 
 /// The harshest configuration within the hard bounds: the widest fee, the steepest curve, the
 /// widest band, an oracle that is always stale, and a "venue" that is Mallory's own account.
@@ -36,7 +36,7 @@ fn harshest() -> PoolConfig {
 #[test]
 fn the_harshest_configuration_moves_no_funds_and_withdrawals_pay_the_same() {
     // given a traded pool, and what Alice's whole withdrawal would pay now
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 5_000 * UNIT)).expect("swap");
     let shares = pool::shares(&mut m.chain, m.pool, ALICE.account());
     let pool_addr = m.pool;
@@ -52,7 +52,7 @@ fn the_harshest_configuration_moves_no_funds_and_withdrawals_pay_the_same() {
 
     // then nothing moved, trading stops, and Alice still withdraws exactly as much
     assert_eq!(m.snapshot(), before, "a configuration change moved funds");
-    m.assert_refused(Error::Paused, |m| {
+    m.assert_refused(PoolError::Paused, |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT))
     });
     let paid = pool::remove_liquidity(&mut m.chain, ALICE, m.pool, Withdraw::of(shares)).expect("withdraw");
@@ -63,7 +63,7 @@ fn the_harshest_configuration_moves_no_funds_and_withdrawals_pay_the_same() {
 #[test]
 fn a_fee_raised_between_quote_and_swap_is_caught_by_the_traders_min_out() {
     // given Bob's quote for a sale, with his limit at the quoted output
-    let mut m = Market::standard();
+    let mut m = Fixture::standard();
     let quote = pool::quote_exact_in(&mut m.chain, m.pool, m.base, 1_000 * UNIT).expect("quote");
 
     // when the owner raises the fee to its ceiling before Bob's swap lands
@@ -78,7 +78,7 @@ fn a_fee_raised_between_quote_and_swap_is_caught_by_the_traders_min_out() {
         limit: quote.amount_out,
         ..Swap::exact_in(m.base, 1_000 * UNIT)
     };
-    m.assert_refused(Error::SlippageExceeded, |m| {
+    m.assert_refused(PoolError::SlippageExceeded, |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, swap)
     });
 }

@@ -1,17 +1,17 @@
 //! Sandwiching a rebalance on its venue, and calling `rebalance` again and again in one block.
 
 use crate::{assert_solvent, value, worth};
-use keel_curve::math::{mul_div_u128, Rounding};
-use keel_pool::{Error, PoolConfig, RebalanceOutcome};
-use keel_sandbox::pool::{self, Swap};
-use keel_sandbox::venue::{self, VenueSwap};
-use keel_sandbox::{Market, Setup, BOB, CAROL, KEEPER, MALLORY, UNIT};
+use keel_core::math::{mul_div_u128, Rounding};
+use keel_harness::pool::{self, Swap};
+use keel_harness::venue::{self, VenueSwap};
+use keel_harness::{Fixture, Setup, BOB, CAROL, KEEPER, MALLORY, UNIT};
+use keel_interface::pool::{PoolConfig, PoolError, RebalanceOutcome};
 
 const PRICE: u128 = 10 * UNIT;
 
 /// A pool next to a venue a hundred times deeper, pushed past its trigger by Bob.
-fn due_pool() -> Market {
-    let mut m = Market::new(Setup {
+fn due_pool() -> Fixture {
+    let mut m = Fixture::new(Setup {
         venue_base_liquidity: 10_000_000 * UNIT,
         venue_quote_liquidity: 100_000_000 * UNIT,
         ..Setup::default()
@@ -20,7 +20,7 @@ fn due_pool() -> Market {
     m
 }
 
-fn pool_value(m: &mut Market) -> u128 {
+fn pool_value(m: &mut Fixture) -> u128 {
     let (base, quote) = pool::reserves(&mut m.chain, m.pool);
     value(base, quote, PRICE)
 }
@@ -79,13 +79,13 @@ fn rebalance_called_repeatedly_in_one_block_runs_and_pays_once() {
     // when the pool is pushed out of band again within the block, and everyone tries again
     pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 12_000 * UNIT))
         .expect("push again");
-    m.assert_refused(Error::StaleEpoch, |m| {
+    m.assert_refused(PoolError::StaleEpoch, |m| {
         pool::rebalance(&mut m.chain, CAROL, m.pool, 0)
     });
-    m.assert_refused(Error::RebalanceCooldown, |m| {
+    m.assert_refused(PoolError::RebalanceCooldown, |m| {
         pool::rebalance(&mut m.chain, CAROL, m.pool, out.epoch)
     });
-    m.assert_refused(Error::RebalanceCooldown, |m| {
+    m.assert_refused(PoolError::RebalanceCooldown, |m| {
         pool::rebalance(&mut m.chain, KEEPER, m.pool, out.epoch)
     });
 

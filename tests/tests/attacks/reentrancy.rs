@@ -4,22 +4,22 @@
 //! call, and calls tokens without pallet-contracts' `ALLOW_REENTRY` flag, so the callback is
 //! refused, the whole call reverts, and nothing moves.
 
-use keel_client::calls;
-use keel_pool::{Error, PoolConfig};
-use keel_sandbox::oracle::FEED;
-use keel_sandbox::pool::{self, Deposit, PoolSetup, Swap, Withdraw};
-use keel_sandbox::{attacker, token, Market, BOB, MALLORY, OWNER, UNIT};
+use keel_calls::{ToMessage, PSP22};
+use keel_harness::oracle::FEED;
+use keel_harness::pool::{self, Deposit, PoolSetup, Swap, Withdraw};
+use keel_harness::{attacker, token, Fixture, BOB, MALLORY, OWNER, UNIT};
+use keel_interface::pool::{PoolConfig, PoolError};
 
 /// A pool whose base is Mallory's hostile token (unarmed), with Bob's liquidity; both hold and
 /// have approved plenty of it.
-fn hostile_market() -> Market {
-    let Market {
+fn hostile_market() -> Fixture {
+    let Fixture {
         mut chain,
         quote,
         oracle,
         venue,
         ..
-    } = Market::standard();
+    } = Fixture::standard();
     let evil = attacker::deploy(&mut chain, MALLORY);
     let setup = PoolSetup {
         base: evil,
@@ -41,7 +41,7 @@ fn hostile_market() -> Market {
         Deposit::of(100_000 * UNIT, 1_000_000 * UNIT),
     )
     .expect("liquidity");
-    Market {
+    Fixture {
         chain,
         base: evil,
         quote,
@@ -52,16 +52,16 @@ fn hostile_market() -> Market {
 }
 
 /// Arms Mallory's token to call `target` with `data`.
-fn arm(m: &mut Market, target: ink::primitives::AccountId, data: Vec<u8>) {
+fn arm(m: &mut Fixture, target: ink::primitives::AccountId, data: Vec<u8>) {
     let evil = m.base;
     attacker::arm(&mut m.chain, MALLORY, evil, target, data);
 }
 
 /// What the pool answers when a token's callback into it is refused.
-const REFUSED: Error = Error::TokenCallFailed;
+const REFUSED: PoolError = PoolError::TokenCallFailed;
 
 /// Mallory's sale of 1,000 hostile tokens fails with [`REFUSED`] and moves nothing.
-fn assert_swap_refused(m: &mut Market) {
+fn assert_swap_refused(m: &mut Fixture) {
     m.assert_refused(REFUSED, |m| {
         pool::swap_exact_in(
             &mut m.chain,
@@ -75,7 +75,10 @@ fn assert_swap_refused(m: &mut Market) {
 #[test]
 fn a_token_that_trades_on_the_pool_again_mid_swap_is_refused_and_nothing_moves() {
     let mut m = hostile_market();
-    let again = calls::swap_exact_in(m.pool, m.quote, 1_000 * UNIT, 0, MALLORY.account(), u64::MAX);
+    let again = keel_calls::pool(m.pool)
+        .swap_exact_in(m.quote, 1_000 * UNIT, 0, MALLORY.account(), u64::MAX)
+        .message()
+        .into_data();
     let pool = m.pool;
     arm(&mut m, pool, again);
     assert_swap_refused(&mut m);
@@ -85,7 +88,11 @@ fn a_token_that_trades_on_the_pool_again_mid_swap_is_refused_and_nothing_moves()
 fn a_token_that_reads_the_pool_mid_swap_is_refused_too() {
     let mut m = hostile_market();
     let pool = m.pool;
-    arm(&mut m, pool, calls::inventory(pool));
+    arm(
+        &mut m,
+        pool,
+        keel_calls::pool(pool).inventory().message().into_data(),
+    );
     assert_swap_refused(&mut m);
 }
 
@@ -99,7 +106,10 @@ fn a_token_that_re_enters_while_paying_a_withdrawal_is_refused_and_shares_stay()
         Deposit::of(1_000 * UNIT, 10_000 * UNIT),
     )
     .expect("deposit");
-    let again = calls::swap_exact_in(m.pool, m.quote, 1_000 * UNIT, 0, MALLORY.account(), u64::MAX);
+    let again = keel_calls::pool(m.pool)
+        .swap_exact_in(m.quote, 1_000 * UNIT, 0, MALLORY.account(), u64::MAX)
+        .message()
+        .into_data();
     let pool = m.pool;
     arm(&mut m, pool, again);
     m.assert_refused(REFUSED, |m| {
@@ -115,7 +125,10 @@ fn the_hook_runs_a_callback_to_any_other_contract_so_only_re_entry_is_refused() 
     // The control for the tests above: a callback into a contract that is not on the call stack
     // succeeds, and so does the swap around it.
     let mut m = hostile_market();
-    let elsewhere = calls::approve(m.quote, MALLORY.account(), 0);
+    let elsewhere = keel_calls::token(m.quote)
+        .approve(MALLORY.account(), 0)
+        .message()
+        .into_data();
     let quote = m.quote;
     arm(&mut m, quote, elsewhere);
     let quote_before = m.balance(m.quote, MALLORY);

@@ -1,10 +1,10 @@
 //! A pool view built with the pool's own curve math, shared by the keeper's test files.
 
 use ink::primitives::AccountId;
-use keel_curve::math::Rounding;
-use keel_curve::{PoolState, Regime, ONE};
+use keel_core::math::Rounding;
+use keel_core::{PoolState, Regime, ONE};
+use keel_interface::pool::{MarketStatus, PoolConfig, RebalanceStatus};
 use keel_keeper::decide::PoolView;
-use keel_pool::{MarketStatus, PoolConfig, RebalanceStatus};
 
 pub const PRICE: u128 = 10 * ONE;
 pub const K: u128 = ONE / 4;

@@ -4,13 +4,13 @@
 //! against it rather than against the keeper's own account.
 
 use ink::primitives::AccountId;
-use keel_keeper::calls;
-use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted};
+use keel_calls::ToMessage;
+use keel_harness::keeper::SandboxChain;
+use keel_harness::Actor;
+use keel_interface::pool::{PoolError, RebalanceOutcome};
+use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted, REBALANCE_DEADLINE_MS};
 use keel_keeper::decide::PoolView;
 use keel_keeper::executor::{tick, Report, Settings, Watched};
-use keel_keeper::sandbox::SandboxChain;
-use keel_pool::{Error as PoolError, RebalanceOutcome};
-use keel_sandbox::Actor;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
@@ -171,7 +171,7 @@ impl Keeper {
 
     /// One keeper pass on `chain`. A pass in which the process "stopped" ends with a restart:
     /// the keeper's memory is gone, as for a process started again.
-    pub fn pass(&mut self, chain: &mut keel_sandbox::Chain, settings: &Settings) -> Report {
+    pub fn pass(&mut self, chain: &mut keel_harness::Sandbox, settings: &Settings) -> Report {
         let ledger = &mut self.ledger;
         ledger.passes += 1;
         ledger.fatal = false;
@@ -193,8 +193,6 @@ impl Keeper {
         report
     }
 }
-
-const DEADLINE_MS: u64 = 60_000;
 
 /// The sandbox backend with faults injected into its calls.
 struct Faulty<'a, 'c> {
@@ -257,8 +255,9 @@ impl Faulty<'_, '_> {
     /// A rival keeper's `rebalance(epoch)`, sent directly.
     fn rival_rebalances(&mut self, pool: AccountId, epoch: u64) {
         let chain = self.inner.sandbox();
-        let data = calls::rebalance(pool, epoch, chain.now().saturating_add(DEADLINE_MS));
-        let answer: Result<Result<RebalanceOutcome, PoolError>, _> = chain.try_call(self.rival, pool, data);
+        let deadline = chain.now().saturating_add(REBALANCE_DEADLINE_MS);
+        let message = keel_calls::pool(pool).rebalance(epoch, deadline).message();
+        let answer = chain.try_call(self.rival, pool, &message);
         if let Ok(Ok(outcome)) = answer {
             self.ledger.rival_landed += 1;
             self.ledger.rival_bounties += outcome.bounty;

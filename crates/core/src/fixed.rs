@@ -1,0 +1,55 @@
+//! 1e18 fixed point to and from `f64`, for what people read (logs, metrics, tables, charts) and
+//! for the simulator's market model. Off chain only: the contracts never touch a float.
+
+use crate::math::ONE;
+
+/// `x` (1e18 fixed point: a price, a ratio, or an amount of an 18-decimal token) as a float.
+pub fn to_f64(x: u128) -> f64 {
+    x as f64 / ONE as f64
+}
+
+/// A signed 1e18 fixed-point value (the inventory `q`) as a float.
+pub fn signed_to_f64(x: i128) -> f64 {
+    x as f64 / ONE as f64
+}
+
+/// An amount of a token with `decimals` decimals, in whole tokens.
+pub fn units_to_f64(x: u128, decimals: u32) -> f64 {
+    x as f64 / unit(decimals)
+}
+
+/// One whole token in units, as a float: exact up to 22 decimals.
+fn unit(decimals: u32) -> f64 {
+    10u128.pow(decimals.min(38)) as f64
+}
+
+/// `x` whole tokens of a token with `decimals` decimals, in its units, truncated toward zero;
+/// `None` for a negative, non-finite or too large value.
+pub fn units_from_f64(x: f64, decimals: u32) -> Option<u128> {
+    let scaled = x * unit(decimals);
+    (scaled.is_finite() && scaled >= 0.0 && scaled < u128::MAX as f64).then_some(scaled as u128)
+}
+
+/// `x` in 1e18 fixed point, truncated toward zero; `None` for a negative, non-finite or too
+/// large value.
+pub fn from_f64(x: f64) -> Option<u128> {
+    units_from_f64(x, 18)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_exactly_representable_values_and_refuses_nonsense() {
+        assert_eq!(from_f64(0.8), Some(ONE / 10 * 8));
+        assert_eq!(from_f64(10.0), Some(10 * ONE));
+        assert_eq!(to_f64(ONE / 4), 0.25);
+        assert_eq!(signed_to_f64(-(ONE as i128) / 2), -0.5);
+        assert_eq!(units_to_f64(1_500_000, 6), 1.5);
+        assert_eq!(units_from_f64(1.5, 6), Some(1_500_000));
+        for bad in [-1.0, f64::NAN, f64::INFINITY, 1e60] {
+            assert_eq!(from_f64(bad), None, "{bad}");
+        }
+    }
+}

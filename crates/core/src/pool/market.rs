@@ -1,0 +1,117 @@
+//! Reading the market: the oracle's reading priced into `k` and the fee, the staleness rule, and
+//! the views that read the equilibrated curve.
+
+use super::{Feed, Ledger, MarketStatus, PoolConfig, Refusal};
+use crate::math::Rounding;
+use crate::oracle::OracleData;
+use crate::{Market, OracleReading, PoolState};
+
+/// Longest oracle age a pool may be configured to accept (one hour).
+pub const MAX_ORACLE_AGE_CEIL_MS: u64 = 3_600_000;
+
+/// The market `reading` prices at block time `now_ms`, with its age and whether it is stale.
+/// Readable while stale, so a wallet can show why swaps are refused.
+///
+/// # Errors
+/// [`Refusal::OracleInvalid`] for a price or volatility outside the curve's bounds.
+pub fn market_status<A>(
+    config: &PoolConfig<A>,
+    reading: &OracleData,
+    now_ms: u64,
+) -> Result<MarketStatus, Refusal> {
+    let age_ms = now_ms.saturating_sub(reading.timestamp);
+    let priced = config
+        .curve
+        .market(&OracleReading {
+            price: reading.price,
+            volatility: reading.volatility,
+            age_ms,
+        })
+        .map_err(|_| Refusal::OracleInvalid)?;
+    Ok(MarketStatus {
+        price: priced.price,
+        volatility: reading.volatility,
+        timestamp: reading.timestamp,
+        age_ms,
+        k: priced.k,
+        fee: priced.fee,
+        stale: age_ms > config.max_oracle_age_ms,
+    })
+}
+
+impl MarketStatus {
+    /// The market a trade is priced in.
+    pub fn priced(&self) -> Market {
+        Market {
+            price: self.price,
+            k: self.k,
+            fee: self.fee,
+        }
+    }
+
+    /// The market a trade is priced in, unless the reading is stale.
+    ///
+    /// # Errors
+    /// [`Refusal::OracleStale`].
+    pub fn fresh(&self) -> Result<Market, Refusal> {
+        if self.stale {
+            return Err(Refusal::OracleStale);
+        }
+        Ok(self.priced())
+    }
+}
+
+/// Reads `feed` and prices the market, refusing a stale or out-of-bounds reading.
+///
+/// # Errors
+/// The feed's error; [`Refusal::OracleInvalid`], [`Refusal::OracleStale`].
+pub fn fresh_market<A, E: From<Refusal>>(
+    config: &PoolConfig<A>,
+    now_ms: u64,
+    feed: &impl Feed<E>,
+) -> Result<Market, E> {
+    let reading = feed.read()?;
+    Ok(market_status(config, &reading, now_ms)?.fresh()?)
+}
+
+impl Ledger {
+    /// The stored state with the short side's target re-derived at `market`, as every quote and
+    /// view sees it.
+    ///
+    /// # Errors
+    /// [`Refusal::NoLiquidity`] before the first deposit; the curve's refusal.
+    pub fn equilibrated(&self, market: &Market) -> Result<PoolState, Refusal> {
+        if self.total_shares == 0 {
+            return Err(Refusal::NoLiquidity);
+        }
+        Ok(self.state.equilibrate(market.price, market.k, Rounding::Down)?)
+    }
+
+    /// The marginal price of base in quote (1e18) before fees: the oracle price skewed by
+    /// inventory.
+    ///
+    /// # Errors
+    /// As [`Ledger::equilibrated`].
+    pub fn mid_price(&self, market: &Market) -> Result<u128, Refusal> {
+        Ok(self
+            .equilibrated(market)?
+            .marginal_price(market.price, market.k)?)
+    }
+
+    /// Inventory imbalance `q` (1e18), positive when the pool is long base.
+    ///
+    /// # Errors
+    /// As [`Ledger::equilibrated`].
+    pub fn inventory(&self, market: &Market) -> Result<i128, Refusal> {
+        Ok(self.equilibrated(market)?.inventory(market.price)?)
+    }
+
+    /// The targets the curve pulls toward at `market`: `(base, quote)`.
+    ///
+    /// # Errors
+    /// As [`Ledger::equilibrated`].
+    pub fn targets(&self, market: &Market) -> Result<(u128, u128), Refusal> {
+        let eq = self.equilibrated(market)?;
+        Ok((eq.base_target, eq.quote_target))
+    }
+}

@@ -1,0 +1,229 @@
+//! The pool's state machine: every rule of Keel's pool as pure transitions on its [`Ledger`].
+//!
+//! A transition takes the ledger, the configuration, the block time and where the oracle reading
+//! comes from ([`Feed`]), checks every rule in a fixed order and returns the ledger it leaves; a
+//! refusal leaves nothing changed, because nothing is written until the caller stores the result.
+//! The pool contract is these transitions plus storage, token moves, events and access control;
+//! the simulator runs the same transitions in memory, so chain and simulation cannot disagree.
+//!
+//! Accounts appear only as a type parameter (`A`: the venue in [`PoolConfig`], the token in
+//! [`RebalanceOutcome`]), so another contract platform's shell can reuse this module unchanged.
+
+mod market;
+mod rebalance;
+mod shares;
+mod swap;
+
+pub use market::{fresh_market, market_status, MAX_ORACLE_AGE_CEIL_MS};
+pub use rebalance::RebalanceStep;
+pub use swap::SwapKind;
+
+use crate::oracle::OracleData;
+use crate::{CurveError, CurveParams, PoolState, RebalanceParams};
+
+/// The pool's owner-set configuration; `A` is the chain's account type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "scale",
+    derive(parity_scale_codec::Encode, parity_scale_codec::Decode, scale_info::TypeInfo)
+)]
+#[cfg_attr(
+    all(feature = "ink", feature = "std"),
+    derive(ink::storage::traits::StorageLayout)
+)]
+pub struct PoolConfig<A> {
+    /// Curve shape, fee schedule, price band and inventory bound.
+    pub curve: CurveParams,
+    /// Swaps are refused when the oracle's reading is older than this (milliseconds).
+    pub max_oracle_age_ms: u64,
+    /// When and how inventory is rebalanced on `venue`.
+    pub rebalance: RebalanceParams,
+    /// The market `rebalance` sells excess inventory on; `None` disables rebalancing.
+    pub venue: Option<A>,
+}
+
+impl<A> Default for PoolConfig<A> {
+    fn default() -> Self {
+        PoolConfig {
+            curve: CurveParams::default(),
+            max_oracle_age_ms: 60_000,
+            rebalance: RebalanceParams::default(),
+            venue: None,
+        }
+    }
+}
+
+impl<A> PoolConfig<A> {
+    /// Whether every value is within its hard bound.
+    pub fn is_valid(&self) -> bool {
+        self.curve.validate().is_ok()
+            && self.rebalance.validate().is_ok()
+            && (1..=MAX_ORACLE_AGE_CEIL_MS).contains(&self.max_oracle_age_ms)
+    }
+}
+
+/// A priced swap, as a wallet shows it before signing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "scale",
+    derive(parity_scale_codec::Encode, parity_scale_codec::Decode, scale_info::TypeInfo)
+)]
+pub struct Quote {
+    /// Paid by the trader, fee included.
+    pub amount_in: u128,
+    /// Paid to the trader.
+    pub amount_out: u128,
+    /// Part of `amount_in` kept by the pool for its LPs.
+    pub fee: u128,
+    /// Marginal price of base in quote (1e18) after the trade.
+    pub price_after: u128,
+    /// Inventory imbalance `q` (1e18, positive = long base) after the trade.
+    pub inventory_after: i128,
+}
+
+/// What the pool reads from its oracle and the prices it derives, as a wallet shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "scale",
+    derive(parity_scale_codec::Encode, parity_scale_codec::Decode, scale_info::TypeInfo)
+)]
+pub struct MarketStatus {
+    /// Oracle price, quote per base, 1e18.
+    pub price: u128,
+    /// Oracle annualised volatility, 1e18.
+    pub volatility: u128,
+    /// When the reading was taken (ms).
+    pub timestamp: u64,
+    /// Milliseconds between the reading and the current block.
+    pub age_ms: u64,
+    /// The curve's `k` now (1e18).
+    pub k: u128,
+    /// The fee now (1e18; 0.001e18 = 10 bps).
+    pub fee: u128,
+    /// Whether the reading is older than `max_oracle_age_ms`, so swaps are refused.
+    pub stale: bool,
+}
+
+/// Where the pool's rebalancing stands, as keepers read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(
+    feature = "scale",
+    derive(parity_scale_codec::Encode, parity_scale_codec::Decode, scale_info::TypeInfo)
+)]
+#[cfg_attr(
+    all(feature = "ink", feature = "std"),
+    derive(ink::storage::traits::StorageLayout)
+)]
+pub struct RebalanceStatus {
+    /// Rebalances so far; `rebalance` must be called with this value, so two keepers racing for
+    /// the same rebalance cannot both execute it.
+    pub epoch: u64,
+    /// Block time of the last rebalance (ms), zero before the first.
+    pub last_ms: u64,
+    /// The most bounties may still pay, in quote: the fees swaps have earned (valued at the oracle
+    /// when paid in base), less bounties paid, scaled down as liquidity leaves. The fees stay in
+    /// the reserves; this only bounds what bounties may take from them.
+    pub bounty_budget: u128,
+}
+
+/// What a rebalance did (also emitted as `Rebalanced`); `T` names the token sold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "scale",
+    derive(parity_scale_codec::Encode, parity_scale_codec::Decode, scale_info::TypeInfo)
+)]
+pub struct RebalanceOutcome<T> {
+    /// The epoch after this rebalance.
+    pub epoch: u64,
+    pub token_sold: T,
+    pub sold: u128,
+    pub bought: u128,
+    /// Paid to the caller, in quote.
+    pub bounty: u128,
+    pub q_before: i128,
+    pub q_after: i128,
+}
+
+impl<T> RebalanceOutcome<T> {
+    /// The same outcome with the token sold named another way (an asset as an address).
+    pub fn naming<U>(self, token_sold: U) -> RebalanceOutcome<U> {
+        RebalanceOutcome {
+            epoch: self.epoch,
+            token_sold,
+            sold: self.sold,
+            bought: self.bought,
+            bounty: self.bounty,
+            q_before: self.q_before,
+            q_after: self.q_after,
+        }
+    }
+}
+
+/// Why the pool's rules refused a transition. The pool contract reports each as the variant of
+/// its own error with the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// An amount is zero.
+    ZeroAmount,
+    /// The pool has no liquidity yet.
+    NoLiquidity,
+    /// The swap would pay less than `min_out` or cost more than `max_in`.
+    SlippageExceeded,
+    /// The deposit would mint fewer than `min_shares`.
+    MinSharesNotMet,
+    /// The withdrawal would pay less than `min_base` or `min_quote`.
+    MinAmountsNotMet,
+    /// The caller holds fewer shares than it tried to burn.
+    InsufficientShares,
+    /// The oracle's latest reading is older than `max_oracle_age_ms`.
+    OracleStale,
+    /// The oracle returned a price or volatility outside the pool's bounds.
+    OracleInvalid,
+    /// The curve refused the trade or deposit.
+    Curve(CurveError),
+    /// `|q|` is below the rebalance trigger.
+    RebalanceNotDue,
+    /// The last rebalance was less than `cooldown_ms` ago.
+    RebalanceCooldown,
+    /// The caller's `epoch` is not the pool's current one: another rebalance landed first.
+    StaleEpoch,
+    /// No venue is configured, so the pool cannot rebalance.
+    NoVenue,
+    /// The venue paid the pool less than the rebalance's `min_out`.
+    VenueCallFailed,
+}
+
+impl From<CurveError> for Refusal {
+    fn from(e: CurveError) -> Self {
+        Refusal::Curve(e)
+    }
+}
+
+/// Where a transition gets the oracle's reading. It is asked at most once per transition, and
+/// only after the checks that need no price have passed, so a refused call does not pay for an
+/// oracle read. `E` is the caller's error type: a contract's failed cross-contract call is its
+/// own error, not a rule's.
+pub trait Feed<E> {
+    /// The latest reading of the pool's feed.
+    ///
+    /// # Errors
+    /// The caller's: the oracle could not be read.
+    fn read(&self) -> Result<OracleData, E>;
+}
+
+/// A reading already in hand (the simulator's oracle, a test's).
+impl<E> Feed<E> for OracleData {
+    fn read(&self) -> Result<OracleData, E> {
+        Ok(*self)
+    }
+}
+
+/// The pool's books: what its rules read and write.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ledger {
+    /// Reserves, targets and which side is short.
+    pub state: PoolState,
+    pub rebalancing: RebalanceStatus,
+    /// LP shares in existence, the locked ones included.
+    pub total_shares: u128,
+}

@@ -1,0 +1,109 @@
+//! Rebalancing in two steps around the venue trade the caller makes: [`Ledger::plan_rebalance`]
+//! checks every condition and fixes what to sell, the least the venue must pay and the bounty;
+//! [`RebalanceStep::settle`] checks what the venue paid and books it. The epoch moves with the
+//! plan, before any call out, so the same rebalance can never run twice.
+
+use super::market::fresh_market;
+use super::{Feed, Ledger, PoolConfig, RebalanceOutcome, RebalanceStatus, Refusal};
+use crate::math::Rounding;
+use crate::rebalance::{self, RebalancePlan};
+use crate::{Asset, CurveError, Market, PoolState};
+
+/// A rebalance the pool's rules allow: sell `plan.amount_in` of `plan.sell` on `venue` for at
+/// least `plan.min_out`, then [`RebalanceStep::settle`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RebalanceStep<A> {
+    pub venue: A,
+    pub plan: RebalancePlan,
+    /// Paid to the caller in quote once the trade is booked.
+    pub bounty: u128,
+    /// The rebalancing status to store before trading: the next epoch, now, the budget less the
+    /// bounty.
+    pub next: RebalanceStatus,
+    state: PoolState,
+    market: Market,
+}
+
+impl Ledger {
+    /// Checks that `rebalance(epoch)` may run at block time `now_ms` and plans it.
+    ///
+    /// # Errors
+    /// [`Refusal::StaleEpoch`], [`Refusal::NoVenue`], [`Refusal::RebalanceCooldown`], the feed's
+    /// error, [`Refusal::OracleInvalid`], [`Refusal::OracleStale`], [`Refusal::NoLiquidity`],
+    /// [`Refusal::RebalanceNotDue`], in that order.
+    pub fn plan_rebalance<A: Copy, E: From<Refusal>>(
+        &self,
+        config: &PoolConfig<A>,
+        epoch: u64,
+        now_ms: u64,
+        feed: &impl Feed<E>,
+    ) -> Result<RebalanceStep<A>, E> {
+        let status = self.rebalancing;
+        if epoch != status.epoch {
+            return Err(Refusal::StaleEpoch.into());
+        }
+        let venue = config.venue.ok_or(Refusal::NoVenue)?;
+        let params = &config.rebalance;
+        if now_ms < status.last_ms.saturating_add(params.cooldown_ms) {
+            return Err(Refusal::RebalanceCooldown.into());
+        }
+        let market = fresh_market(config, now_ms, feed)?;
+        Ok(self.plan_at(venue, params, &market, epoch, now_ms)?)
+    }
+
+    fn plan_at<A>(
+        &self,
+        venue: A,
+        params: &rebalance::RebalanceParams,
+        market: &Market,
+        epoch: u64,
+        now_ms: u64,
+    ) -> Result<RebalanceStep<A>, Refusal> {
+        let state = self.equilibrated(market)?;
+        let plan = rebalance::plan(&state, market.price, params)?.ok_or(Refusal::RebalanceNotDue)?;
+        let budget = self.rebalancing.bounty_budget;
+        let bounty = rebalance::bounty(&plan, params, budget)?;
+        let next = RebalanceStatus {
+            epoch: epoch.checked_add(1).ok_or(CurveError::Overflow)?,
+            last_ms: now_ms,
+            bounty_budget: budget.checked_sub(bounty).ok_or(CurveError::Overflow)?,
+        };
+        Ok(RebalanceStep {
+            venue,
+            plan,
+            bounty,
+            next,
+            state,
+            market: *market,
+        })
+    }
+}
+
+impl<A> RebalanceStep<A> {
+    /// Books the venue trade: the pool held `before` of the token it bought before selling and
+    /// `after` once the venue paid. Returns the curve state to store (the long side's target
+    /// kept, the short side's re-derived at the oracle) and what the rebalance did.
+    ///
+    /// # Errors
+    /// [`Refusal::VenueCallFailed`] when the pool gained less than `plan.min_out`; the curve's
+    /// refusal.
+    pub fn settle(&self, before: u128, after: u128) -> Result<(PoolState, RebalanceOutcome<Asset>), Refusal> {
+        let plan = &self.plan;
+        let bought = after
+            .checked_sub(before)
+            .filter(|b| *b >= plan.min_out)
+            .ok_or(Refusal::VenueCallFailed)?;
+        let state = rebalance::apply(&self.state, plan.sell, plan.amount_in, bought, self.bounty)?
+            .equilibrate(self.market.price, self.market.k, Rounding::Down)?;
+        let outcome = RebalanceOutcome {
+            epoch: self.next.epoch,
+            token_sold: plan.sell,
+            sold: plan.amount_in,
+            bought,
+            bounty: self.bounty,
+            q_before: plan.q_before,
+            q_after: state.inventory(self.market.price)?,
+        };
+        Ok((state, outcome))
+    }
+}

@@ -1,0 +1,207 @@
+//! A funded market: two tokens, an oracle with a fresh reading, and a pool and a constant-product
+//! venue with liquidity.
+
+use crate::oracle::{Reading, FEED};
+use crate::pool::{Deposit, PoolSetup};
+use crate::venue::VenueDeposit;
+use crate::{
+    oracle, pool, token, venue, Actor, Sandbox, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, REPORTER, UNIT,
+};
+use ink::primitives::AccountId;
+use keel_core::consts::{DEFAULT_MAX_JUMP_BPS, DEFAULT_VENUE_FEE_BPS};
+use keel_interface::pool::PoolConfig;
+
+/// How a fixture market is stood up.
+#[derive(Clone, Copy, Debug)]
+pub struct Setup {
+    /// Oracle price, quote per base (1e18).
+    pub price: u128,
+    /// Oracle annualised volatility (1e18).
+    pub volatility: u128,
+    /// Alice's first deposit.
+    pub base_liquidity: u128,
+    pub quote_liquidity: u128,
+    /// Carol's first deposit into the venue (token A = base, token B = quote), minted to her on
+    /// top of her trader funds.
+    pub venue_base_liquidity: u128,
+    pub venue_quote_liquidity: u128,
+    /// Tokens of each kind every trader starts with.
+    pub trader_funds: u128,
+    /// The pool's configuration; its `venue` defaults to the fixture's venue.
+    pub config: PoolConfig,
+}
+
+impl Default for Setup {
+    /// Base at 10 quote, 80%/yr volatility, 100,000 base + 1,000,000 quote of liquidity in the pool
+    /// and the same in the venue, so both start at the oracle's price.
+    fn default() -> Self {
+        Setup {
+            price: 10 * UNIT,
+            volatility: UNIT / 10 * 8,
+            base_liquidity: 100_000 * UNIT,
+            quote_liquidity: 1_000_000 * UNIT,
+            venue_base_liquidity: 100_000 * UNIT,
+            venue_quote_liquidity: 1_000_000 * UNIT,
+            trader_funds: 1_000_000 * UNIT,
+            config: PoolConfig::default(),
+        }
+    }
+}
+
+/// A deployed, funded market: two tokens, an oracle, a pool and a venue on a [`Sandbox`].
+pub struct Fixture {
+    pub chain: Sandbox,
+    pub base: AccountId,
+    pub quote: AccountId,
+    pub oracle: AccountId,
+    pub pool: AccountId,
+    /// A constant-product venue trading base (token A) against quote (token B) at
+    /// [`DEFAULT_VENUE_FEE_BPS`].
+    pub venue: AccountId,
+}
+
+/// Everyone's token and pool share balances, the pool's accounted reserves and its share supply,
+/// and the venue's accounted reserves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub balances: Vec<(Actor, u128, u128, u128)>,
+    pub pool_tokens: (u128, u128),
+    pub reserves: (u128, u128),
+    pub total_shares: u128,
+    pub venue_reserves: (u128, u128),
+}
+
+pub const TRADERS: [Actor; 4] = [ALICE, BOB, CAROL, MALLORY];
+
+impl Fixture {
+    /// Deploys and funds everything; Alice provides the pool's first liquidity, Carol the venue's.
+    pub fn new(setup: Setup) -> Fixture {
+        Fixture::with_pool_code(setup, &crate::chain::bundles().pool.wasm)
+    }
+
+    /// [`Fixture::new`] with the pool deployed from `pool_wasm`.
+    pub fn with_pool_code(setup: Setup, pool_wasm: &[u8]) -> Fixture {
+        let mut chain = Sandbox::new();
+        let base = token::deploy(&mut chain, OWNER, "BASE");
+        let quote = token::deploy(&mut chain, OWNER, "QUOTE");
+        let venue =
+            venue::deploy(&mut chain, OWNER, base, quote, DEFAULT_VENUE_FEE_BPS).expect("venue deploys");
+        let oracle = oracle::deploy(&mut chain, OWNER, DEFAULT_MAX_JUMP_BPS);
+        oracle::add_reporter(&mut chain, OWNER, oracle, REPORTER.account()).expect("add reporter");
+        let now = chain.now();
+        let reading = Reading {
+            price: setup.price,
+            volatility: setup.volatility,
+            timestamp: now,
+        };
+        oracle::submit(&mut chain, REPORTER, oracle, reading).expect("first reading");
+        let pool = pool::deploy_code(
+            &mut chain,
+            OWNER,
+            PoolSetup {
+                base,
+                quote,
+                oracle,
+                feed: FEED,
+                config: PoolConfig {
+                    venue: setup.config.venue.or(Some(venue)),
+                    ..setup.config
+                },
+            },
+            pool_wasm,
+        )
+        .expect("pool deploys");
+        for trader in TRADERS {
+            for t in [base, quote] {
+                token::mint(&mut chain, OWNER, t, trader.account(), setup.trader_funds).expect("mint");
+                token::approve(&mut chain, trader, t, pool, u128::MAX).expect("approve");
+                token::approve(&mut chain, trader, t, venue, u128::MAX).expect("approve");
+            }
+        }
+        let mut market = Fixture {
+            chain,
+            base,
+            quote,
+            oracle,
+            pool,
+            venue,
+        };
+        if setup.base_liquidity > 0 {
+            let deposit = Deposit::of(setup.base_liquidity, setup.quote_liquidity);
+            pool::add_liquidity(&mut market.chain, ALICE, pool, deposit).expect("first deposit");
+        }
+        if setup.venue_base_liquidity > 0 {
+            let (a, b) = (setup.venue_base_liquidity, setup.venue_quote_liquidity);
+            let carol = CAROL.account();
+            token::mint(&mut market.chain, OWNER, base, carol, a).expect("mint");
+            token::mint(&mut market.chain, OWNER, quote, carol, b).expect("mint");
+            venue::add_liquidity(&mut market.chain, CAROL, venue, VenueDeposit::of(a, b))
+                .expect("first venue deposit");
+        }
+        market
+    }
+
+    /// A market with the default setup.
+    pub fn standard() -> Fixture {
+        Fixture::new(Setup::default())
+    }
+
+    pub fn snapshot(&mut self) -> Snapshot {
+        let (base, quote, pool) = (self.base, self.quote, self.pool);
+        let balances = TRADERS
+            .iter()
+            .chain([KEEPER].iter())
+            .map(|a| {
+                let who = a.account();
+                (
+                    *a,
+                    token::balance(&mut self.chain, base, who),
+                    token::balance(&mut self.chain, quote, who),
+                    pool::shares(&mut self.chain, pool, who),
+                )
+            })
+            .collect();
+        Snapshot {
+            balances,
+            pool_tokens: (
+                token::balance(&mut self.chain, base, pool),
+                token::balance(&mut self.chain, quote, pool),
+            ),
+            reserves: pool::reserves(&mut self.chain, pool),
+            total_shares: pool::total_shares(&mut self.chain, pool),
+            venue_reserves: venue::reserves(&mut self.chain, self.venue),
+        }
+    }
+
+    /// Submits a new oracle reading taken now.
+    pub fn report(&mut self, price: u128, volatility: u128) -> Result<(), keel_interface::OracleError> {
+        let timestamp = self.chain.now();
+        oracle::submit(
+            &mut self.chain,
+            REPORTER,
+            self.oracle,
+            Reading {
+                price,
+                volatility,
+                timestamp,
+            },
+        )
+    }
+
+    pub fn balance(&mut self, token: AccountId, who: Actor) -> u128 {
+        token::balance(&mut self.chain, token, who.account())
+    }
+
+    /// Runs `call`, asserts it failed with `expected`, and asserts it moved no balance, reserve
+    /// or share (a [`Snapshot`] before and after).
+    pub fn assert_refused<T: std::fmt::Debug, E: std::fmt::Debug + PartialEq>(
+        &mut self,
+        expected: E,
+        call: impl FnOnce(&mut Fixture) -> Result<T, E>,
+    ) {
+        let before = self.snapshot();
+        let got = call(self);
+        assert_eq!(got.map(|_| ()), Err(expected));
+        assert_eq!(self.snapshot(), before, "a refused call changed balances");
+    }
+}

@@ -1,0 +1,112 @@
+use keel_core::pool::Refusal;
+use keel_core::CurveError;
+use psp22::PSP22Error;
+
+use crate::{OracleError, VenueError};
+
+/// Why the pool refused a call. Every refusal reverts: no balance or state changes.
+#[derive(Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+// scale-info's derive casts the variant index of data-carrying variants to u8 (at most 256 here).
+#[allow(clippy::cast_possible_truncation)]
+pub enum PoolError {
+    /// Only the owner may do this.
+    NotOwner,
+    /// Trading and deposits are paused by the owner; withdrawals stay open.
+    Paused,
+    /// The block time is past the caller's `deadline`.
+    Expired,
+    /// An amount is zero.
+    ZeroAmount,
+    /// The token is neither the pool's base nor its quote.
+    UnknownToken,
+    /// Base and quote must be different tokens.
+    IdenticalTokens,
+    /// The pool has no liquidity yet.
+    NoLiquidity,
+    /// The swap would pay less than `min_out` or cost more than `max_in`.
+    SlippageExceeded,
+    /// The deposit would mint fewer than `min_shares`.
+    MinSharesNotMet,
+    /// The withdrawal would pay less than `min_base` or `min_quote`.
+    MinAmountsNotMet,
+    /// The caller holds fewer shares than it tried to burn.
+    InsufficientShares,
+    /// The oracle's latest reading is older than `max_oracle_age_ms`.
+    OracleStale,
+    /// The oracle returned a price or volatility outside the pool's bounds.
+    OracleInvalid,
+    /// The oracle refused the read.
+    Oracle(OracleError),
+    /// The call to the oracle contract failed (wrong address, trapped).
+    OracleCallFailed,
+    /// A configuration value is outside its hard bounds.
+    InvalidConfig,
+    /// The curve refused the trade or deposit (price band, inventory bound, liquidity, limits).
+    Curve(CurveError),
+    /// A token transfer was refused by the token.
+    Token(PSP22Error),
+    /// The call to a token contract failed (wrong address, trapped).
+    TokenCallFailed,
+    /// `|q|` is below the rebalance trigger.
+    RebalanceNotDue,
+    /// The last rebalance was less than `cooldown_ms` ago.
+    RebalanceCooldown,
+    /// The caller's `epoch` is not the pool's current one: another rebalance landed first.
+    StaleEpoch,
+    /// No venue is configured, so the pool cannot rebalance.
+    NoVenue,
+    /// The venue refused the trade (e.g. `SlippageExceeded` when its price is worse than the
+    /// oracle's by more than `max_venue_slippage_bps`).
+    Venue(VenueError),
+    /// The call to the venue failed (wrong address, trapped), or the pool's balance grew by less
+    /// than `min_out`.
+    VenueCallFailed,
+}
+
+impl From<Refusal> for PoolError {
+    /// A rule's refusal, as the variant of the same name.
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::ZeroAmount => PoolError::ZeroAmount,
+            Refusal::NoLiquidity => PoolError::NoLiquidity,
+            Refusal::SlippageExceeded => PoolError::SlippageExceeded,
+            Refusal::MinSharesNotMet => PoolError::MinSharesNotMet,
+            Refusal::MinAmountsNotMet => PoolError::MinAmountsNotMet,
+            Refusal::InsufficientShares => PoolError::InsufficientShares,
+            Refusal::OracleStale => PoolError::OracleStale,
+            Refusal::OracleInvalid => PoolError::OracleInvalid,
+            Refusal::Curve(e) => PoolError::Curve(e),
+            Refusal::RebalanceNotDue => PoolError::RebalanceNotDue,
+            Refusal::RebalanceCooldown => PoolError::RebalanceCooldown,
+            Refusal::StaleEpoch => PoolError::StaleEpoch,
+            Refusal::NoVenue => PoolError::NoVenue,
+            Refusal::VenueCallFailed => PoolError::VenueCallFailed,
+        }
+    }
+}
+
+impl From<CurveError> for PoolError {
+    fn from(e: CurveError) -> Self {
+        PoolError::Curve(e)
+    }
+}
+
+impl From<PSP22Error> for PoolError {
+    fn from(e: PSP22Error) -> Self {
+        PoolError::Token(e)
+    }
+}
+
+#[cfg(feature = "token")]
+impl From<crate::token::TokenCallError> for PoolError {
+    fn from(e: crate::token::TokenCallError) -> Self {
+        match e {
+            crate::token::TokenCallError::Refused(e) => PoolError::Token(e),
+            crate::token::TokenCallError::CallFailed => PoolError::TokenCallFailed,
+        }
+    }
+}
+
+/// The pool's result type.
+pub type PoolResult<T> = core::result::Result<T, PoolError>;

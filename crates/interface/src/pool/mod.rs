@@ -1,0 +1,19 @@
+//! The pool contract's public surface: its types, its error and its events.
+
+mod error;
+mod events;
+
+pub use error::{PoolError, PoolResult};
+pub use events::{
+    CodeUpgraded, ConfigUpdated, LiquidityAdded, LiquidityRemoved, OwnershipTransferred, PauseChanged,
+    Rebalanced, Swapped,
+};
+pub use keel_core::pool::{MarketStatus, Quote, RebalanceStatus, MAX_ORACLE_AGE_CEIL_MS};
+
+use ink::primitives::AccountId;
+
+/// The pool's owner-set configuration (`keel_core::pool::PoolConfig` with the venue an account).
+pub type PoolConfig = keel_core::pool::PoolConfig<AccountId>;
+
+/// What a rebalance did, naming the token sold by its address.
+pub type RebalanceOutcome = keel_core::pool::RebalanceOutcome<AccountId>;

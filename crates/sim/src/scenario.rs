@@ -1,0 +1,167 @@
+//! A simulated market's parameters, from a TOML file or command-line flags.
+
+use crate::SimError;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Everything that shapes a simulated run; amounts are whole tokens, rates are fractions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    /// Seeds the price path and every trader's choices: the same seed gives the same run.
+    pub seed: u64,
+    pub blocks: u32,
+    pub block_ms: u64,
+    /// Starting reference price, quote per base.
+    pub price: f64,
+    /// Annualised volatility of the reference price (geometric Brownian motion).
+    pub sigma: f64,
+    /// Annualised drift of the reference price.
+    pub drift: f64,
+    /// Expected price jumps per day (Poisson), on top of the diffusion.
+    pub jumps_per_day: f64,
+    /// Standard deviation of a jump's log size (0.05 = about 5%).
+    pub jump_sigma: f64,
+    /// Blocks between a price and the oracle reporting it.
+    pub oracle_lag_blocks: u32,
+    /// Standard deviation of the oracle's multiplicative error, in basis points.
+    pub oracle_noise_bps: f64,
+    /// Probability that the arbitrageur trades Keel toward the reference price in a given block
+    /// (1 = every block). The venue, the liquid outside market, is arbitraged every block.
+    pub arbitrage_rate: f64,
+    /// Expected noise trades per block (each block trades at most once per venue).
+    pub noise_rate: f64,
+    /// Mean noise trade size as a fraction of the pool's base reserve (exponentially distributed).
+    pub noise_size: f64,
+    /// Probability that a noise trade sells base (0.5 = balanced flow).
+    pub noise_sell_bias: f64,
+    /// Whether noise flow is routed, as an aggregator would: each trade goes to the pool only if
+    /// the pool pays at least what the venue would, and to the venue otherwise. When false, every
+    /// noise trade hits both, whatever they charge.
+    pub noise_routed: bool,
+    /// The pool's starting liquidity.
+    pub liquidity_base: f64,
+    pub liquidity_quote: f64,
+    /// The venue's liquidity as a multiple of the pool's: rebalances need a market deep enough
+    /// to take the excess within the pool's slippage limit.
+    pub venue_depth: f64,
+    /// Whether the keeper runs.
+    pub keeper: bool,
+}
+
+impl Default for Scenario {
+    /// The demo market, a thin long-tail pair: 80%/yr, 6 s blocks, a one-block oracle lag,
+    /// persistent selling flow, and an arbitrageur who looks at Keel about once every hundred
+    /// blocks. Where arbitrage is frequent, the skew itself restores inventory (arbitrageurs pay
+    /// the LPs the skew) and the keeper rarely acts; here flow outpaces arbitrage and the keeper
+    /// has work.
+    fn default() -> Self {
+        Scenario {
+            name: "default".into(),
+            seed: 7,
+            blocks: 1_000,
+            block_ms: 6_000,
+            price: 10.0,
+            sigma: 0.8,
+            drift: 0.0,
+            jumps_per_day: 0.0,
+            jump_sigma: 0.0,
+            oracle_lag_blocks: 1,
+            oracle_noise_bps: 0.0,
+            arbitrage_rate: 0.01,
+            noise_rate: 0.6,
+            noise_size: 0.004,
+            noise_sell_bias: 0.7,
+            noise_routed: false,
+            liquidity_base: 100_000.0,
+            liquidity_quote: 1_000_000.0,
+            venue_depth: 10.0,
+            keeper: true,
+        }
+    }
+}
+
+/// A scenario's starting liquidity and funds, in token units (18 decimals).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Liquidity {
+    /// The oracle's first price and volatility (1e18).
+    pub price: u128,
+    pub volatility: u128,
+    /// The pool's first deposit.
+    pub base: u128,
+    pub quote: u128,
+    /// The venue's first deposit.
+    pub venue_base: u128,
+    pub venue_quote: u128,
+    /// Tokens of each kind every trader starts with.
+    pub trader_funds: u128,
+}
+
+/// Whole tokens (or a decimal price) in 1e18 units; nothing for a value out of range.
+pub fn units(tokens: f64) -> u128 {
+    keel_core::fixed::from_f64(tokens).unwrap_or_default()
+}
+
+impl Scenario {
+    /// The starting liquidity of both markets and the traders' funds.
+    pub fn liquidity(&self) -> Liquidity {
+        let (base, quote) = (units(self.liquidity_base), units(self.liquidity_quote));
+        Liquidity {
+            price: units(self.price),
+            volatility: units(self.sigma),
+            base,
+            quote,
+            venue_base: units(self.liquidity_base * self.venue_depth),
+            venue_quote: units(self.liquidity_quote * self.venue_depth),
+            trader_funds: quote.saturating_mul(100),
+        }
+    }
+
+    /// Reads a scenario; fields the file leaves out keep their defaults.
+    ///
+    /// # Errors
+    /// The file cannot be read or is not a valid scenario.
+    pub fn load(path: &Path) -> Result<Scenario, SimError> {
+        let text = std::fs::read_to_string(path).map_err(SimError::read(path))?;
+        toml::from_str(&text).map_err(|source| SimError::Parse {
+            path: path.to_owned(),
+            source,
+        })
+    }
+
+    /// Checks that the numbers describe a market that can be simulated.
+    ///
+    /// # Errors
+    /// Names the first field out of range.
+    pub fn validate(&self) -> Result<(), SimError> {
+        let checks: [(&str, bool); 12] = [
+            ("blocks", self.blocks > 0),
+            ("block_ms", (100..=600_000).contains(&self.block_ms)),
+            ("price", self.price > 1e-9 && self.price < 1e12),
+            ("sigma", (0.0..=10.0).contains(&self.sigma)),
+            ("drift", self.drift.abs() <= 10.0),
+            ("jumps_per_day", (0.0..=1_000.0).contains(&self.jumps_per_day)),
+            ("jump_sigma", (0.0..=1.0).contains(&self.jump_sigma)),
+            (
+                "oracle_noise_bps",
+                (0.0..=1_000.0).contains(&self.oracle_noise_bps),
+            ),
+            ("arbitrage_rate", (0.0..=1.0).contains(&self.arbitrage_rate)),
+            ("noise_rate", (0.0..=1.0).contains(&self.noise_rate)),
+            ("noise_size", (0.0..=0.1).contains(&self.noise_size)),
+            ("noise_sell_bias", (0.0..=1.0).contains(&self.noise_sell_bias)),
+        ];
+        match checks.iter().find(|(_, ok)| !ok) {
+            Some((name, _)) => Err(SimError::Invalid(format!(
+                "scenario field `{name}` is out of range"
+            ))),
+            None if self.liquidity_base <= 0.0 || self.liquidity_quote <= 0.0 || self.venue_depth <= 0.0 => {
+                Err(SimError::Invalid(
+                    "scenario liquidity and venue depth must be positive".into(),
+                ))
+            }
+            None => Ok(()),
+        }
+    }
+}
