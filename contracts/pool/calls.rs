@@ -4,16 +4,17 @@
 
 use ink::codegen::TraitCallBuilder;
 use ink::primitives::AccountId;
+use keel_core::pool::Refusal;
 use keel_interface::pool::{PoolError, PoolResult as Result};
 use keel_interface::{FeedId, Oracle, OracleData, Venue};
 use psp22::PSP22;
 
-/// The oracle's latest reading of `feed`.
-pub fn latest(oracle: AccountId, feed: FeedId) -> Result<OracleData> {
+/// The oracle's latest reading of `feed`, refused as the pool's rules name it.
+pub fn latest(oracle: AccountId, feed: FeedId) -> core::result::Result<OracleData, Refusal> {
     let oracle: ink::contract_ref!(Oracle, ink::env::DefaultEnvironment) = oracle.into();
     match oracle.call().latest(feed).try_invoke() {
-        Ok(Ok(result)) => result.map_err(PoolError::Oracle),
-        _ => Err(PoolError::OracleCallFailed),
+        Ok(Ok(result)) => result.map_err(Refusal::Oracle),
+        _ => Err(Refusal::OracleCallFailed),
     }
 }
 
@@ -21,7 +22,7 @@ pub fn latest(oracle: AccountId, feed: FeedId) -> Result<OracleData> {
 pub fn approve(token: AccountId, spender: AccountId, value: u128) -> Result<()> {
     let mut token: ink::contract_ref!(PSP22, ink::env::DefaultEnvironment) = token.into();
     match token.call_mut().approve(spender, value).try_invoke() {
-        Ok(Ok(result)) => result.map_err(PoolError::Token),
+        Ok(Ok(result)) => result.map_err(PoolError::from),
         _ => Err(PoolError::TokenCallFailed),
     }
 }

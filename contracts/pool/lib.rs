@@ -15,7 +15,7 @@ pub mod pool {
     use crate::calls;
     use ink::prelude::{string::String, vec::Vec};
     use keel_core::consts::{LOCKED_SHARES_HOLDER, TOKEN_DECIMALS};
-    use keel_core::pool::{self as rules, Feed, Ledger, SwapKind};
+    use keel_core::pool::{self as rules, Feed, Ledger, Refusal, SwapKind};
     use keel_core::{Asset, Market, PoolState, Trade};
     use keel_interface::pool::{
         CodeUpgraded, ConfigUpdated, LiquidityAdded, LiquidityRemoved, MarketStatus, OwnershipTransferred,
@@ -26,13 +26,16 @@ pub mod pool {
     use psp22::{PSP22Data, PSP22Error, PSP22Event, PSP22Metadata, PSP22};
 
     /// The pool's oracle feed, read through a cross-contract call when a transition needs it.
-    struct OracleFeed {
+    #[derive(Debug)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct OracleFeed {
         oracle: AccountId,
         feed: FeedId,
     }
 
-    impl Feed<PoolError> for OracleFeed {
-        fn read(&self) -> Result<OracleData> {
+    impl Feed for OracleFeed {
+        fn read(&self) -> core::result::Result<OracleData, Refusal> {
             calls::latest(self.oracle, self.feed)
         }
     }
@@ -42,8 +45,7 @@ pub mod pool {
         owner: AccountId,
         base: AccountId,
         quote: AccountId,
-        oracle: AccountId,
-        feed: FeedId,
+        price_feed: OracleFeed,
         config: PoolConfig,
         state: PoolState,
         paused: bool,
@@ -76,8 +78,7 @@ pub mod pool {
                 owner: Self::env().caller(),
                 base,
                 quote,
-                oracle,
-                feed,
+                price_feed: OracleFeed { oracle, feed },
                 config,
                 state: PoolState::default(),
                 paused: false,
@@ -108,8 +109,9 @@ pub mod pool {
             deadline: u64,
         ) -> Result<(u128, u128, u128)> {
             self.ensure_open(deadline)?;
-            let (deposit, after) = self.ledger().deposit(base_max, quote_max, min_shares)?;
-            self.state = after.state;
+            let mut ledger = self.ledger();
+            let deposit = ledger.deposit(base_max, quote_max, min_shares)?;
+            self.state = ledger.state;
             if deposit.locked > 0 {
                 self.mint_shares(AccountId::from(LOCKED_SHARES_HOLDER), deposit.locked)?;
             }
@@ -146,10 +148,10 @@ pub mod pool {
             self.ensure_deadline(deadline)?;
             let provider = self.env().caller();
             let held = self.shares.balance_of(provider);
-            let (out, after) = self.ledger().withdraw(held, shares, min_base, min_quote)?;
-            self.state = after.state;
+            let mut ledger = self.ledger();
             // The leaving LP takes its share of the fees set aside for bounties.
-            self.rebalancing = after.rebalancing;
+            let out = ledger.withdraw(held, shares, min_base, min_quote)?;
+            self.store(&ledger);
             let events = self.shares.burn(provider, shares)?;
             self.emit_share_events(events);
             calls::pay(self.base, to, out.base_out)?;
@@ -228,10 +230,10 @@ pub mod pool {
         pub fn rebalance(&mut self, epoch: u64, deadline: u64) -> Result<RebalanceOutcome> {
             self.ensure_open(deadline)?;
             let now = self.env().block_timestamp();
-            let step = self
-                .ledger()
-                .plan_rebalance(&self.config, epoch, now, &self.feed())?;
-            self.rebalancing = step.next;
+            let mut ledger = self.ledger();
+            let step = ledger.plan_rebalance(&self.config, epoch, now, self.feed())?;
+            // The epoch moves on before any call out.
+            self.rebalancing = ledger.rebalancing;
             let plan = step.plan;
             let pool = self.env().account_id();
             let token_sold = self.token_of(plan.sell);
@@ -239,8 +241,8 @@ pub mod pool {
             let held = calls::balance(token_bought, pool)?;
             calls::approve(token_sold, step.venue, plan.amount_in)?;
             calls::sell_on_venue(step.venue, token_sold, plan.amount_in, plan.min_out, pool, now)?;
-            let (after, outcome) = step.settle(held, calls::balance(token_bought, pool)?)?;
-            self.state = after;
+            let outcome = step.settle(&mut ledger, held, calls::balance(token_bought, pool)?)?;
+            self.state = ledger.state;
             let caller = self.env().caller();
             calls::pay(self.quote, caller, outcome.bounty)?;
             let outcome = outcome.naming(token_sold);
@@ -295,7 +297,7 @@ pub mod pool {
         #[ink(message)]
         pub fn bid_ask(&self, size: u128) -> Result<(u128, u128)> {
             let now = self.env().block_timestamp();
-            self.ledger().bid_ask(&self.config, now, &self.feed(), size)
+            Ok(self.ledger().bid_ask(&self.config, now, self.feed(), size)?)
         }
 
         /// Inventory imbalance `q` (1e18): the base held beyond target, valued at the oracle, as a
@@ -360,7 +362,7 @@ pub mod pool {
         /// The oracle contract and the feed the pool reads.
         #[ink(message)]
         pub fn oracle(&self) -> (AccountId, FeedId) {
-            (self.oracle, self.feed)
+            (self.price_feed.oracle, self.price_feed.feed)
         }
 
         /// The account that may configure, pause and upgrade the pool.
@@ -479,6 +481,7 @@ pub mod pool {
         }
 
         /// The pool's books, as its rules read them.
+        #[inline(never)]
         fn ledger(&self) -> Ledger {
             Ledger {
                 state: self.state,
@@ -487,25 +490,30 @@ pub mod pool {
             }
         }
 
-        fn feed(&self) -> OracleFeed {
-            OracleFeed {
-                oracle: self.oracle,
-                feed: self.feed,
-            }
+        /// Stores what a transition changed in the books (the share supply lives in `shares`).
+        #[inline(never)]
+        fn store(&mut self, ledger: &Ledger) {
+            self.state = ledger.state;
+            self.rebalancing = ledger.rebalancing;
+        }
+
+        fn feed(&self) -> &OracleFeed {
+            &self.price_feed
         }
 
         /// Reads the oracle and prices the market, refusing stale or out-of-bounds readings.
         fn market(&self) -> Result<Market> {
             let now = self.env().block_timestamp();
-            rules::fresh_market(&self.config, now, &self.feed())
+            Ok(rules::fresh_market(&self.config, now, self.feed())?)
         }
 
         /// Prices a swap of `token_in` on the stored state at the oracle's current market.
         fn price(&self, token_in: AccountId, kind: SwapKind, amount: u128) -> Result<(Trade, Market)> {
             let asset = self.asset_of(token_in)?;
             let now = self.env().block_timestamp();
-            self.ledger()
-                .price_swap(&self.config, now, &self.feed(), kind, asset, amount)
+            Ok(self
+                .ledger()
+                .price_swap(&self.config, now, self.feed(), kind, asset, amount)?)
         }
 
         /// Prices, bounds and settles a swap; stores the books before moving the tokens (a token
@@ -518,13 +526,10 @@ pub mod pool {
             limit: u128,
             to: AccountId,
         ) -> Result<Trade> {
-            let asset = self.asset_of(token_in)?;
-            let now = self.env().block_timestamp();
-            let (trade, market, after) =
-                self.ledger()
-                    .swap(&self.config, now, &self.feed(), kind, asset, amount, limit)?;
-            self.state = after.state;
-            self.rebalancing = after.rebalancing;
+            let (trade, market) = self.price(token_in, kind, amount)?;
+            let mut ledger = self.ledger();
+            ledger.book_swap(&trade, &market, kind, limit)?;
+            self.store(&ledger);
             let trader = self.env().caller();
             let pool = self.env().account_id();
             let token_out = self.token_of(trade.asset_in.other());

@@ -184,9 +184,10 @@ fn a_trade_past_the_inventory_bound_is_refused() {
 fn a_swap_without_allowance_is_refused_by_the_token() {
     let mut m = Fixture::standard();
     keel_harness::token::approve(&mut m.chain, MALLORY, m.base, m.pool, 0).expect("revoke");
-    m.assert_refused(PoolError::Token(psp22::PSP22Error::InsufficientAllowance), |m| {
-        pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.base, UNIT))
-    });
+    m.assert_refused(
+        PoolError::Token(keel_interface::pool::TokenError::InsufficientAllowance),
+        |m| pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.base, UNIT)),
+    );
 }
 
 #[test]

@@ -27,7 +27,10 @@ fn unit(decimals: u32) -> f64 {
 /// `None` for a negative, non-finite or too large value.
 pub fn units_from_f64(x: f64, decimals: u32) -> Option<u128> {
     let scaled = x * unit(decimals);
-    (scaled.is_finite() && scaled >= 0.0 && scaled < u128::MAX as f64).then_some(scaled as u128)
+    // The cast truncates toward zero, and the range check above it keeps it from saturating.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let units = scaled as u128;
+    (scaled.is_finite() && scaled >= 0.0 && scaled < u128::MAX as f64).then_some(units)
 }
 
 /// `x` in 1e18 fixed point, truncated toward zero; `None` for a negative, non-finite or too

@@ -11,7 +11,7 @@ use crate::SimError;
 use ink::primitives::AccountId;
 use keel_core::consts::{DEFAULT_MAX_JUMP_BPS, DEFAULT_VENUE_FEE_BPS, SIMULATION_START_MS};
 use keel_core::oracle::{self, OracleData};
-use keel_core::pool::{market_status, Ledger, Refusal, SwapKind};
+use keel_core::pool::{market_status, Ledger, SwapKind};
 use keel_core::Asset;
 use keel_interface::pool::{PoolConfig, PoolError, RebalanceOutcome};
 use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted};
@@ -53,10 +53,10 @@ impl FastBackend {
             venue: config.venue.or(Some(AccountId::from(VENUE))),
             ..config
         };
-        let refused = |e| SimError::Liquidity(format!("{e:?}"));
-        let (_, ledger) = Ledger::default()
+        let mut ledger = Ledger::default();
+        ledger
             .deposit(start.base, start.quote, 0)
-            .map_err(refused)?;
+            .map_err(|e| SimError::Liquidity(format!("{e:?}")))?;
         let venue = InMemoryVenue::seeded(start.venue_base, start.venue_quote, DEFAULT_VENUE_FEE_BPS)
             .map_err(|e| SimError::Liquidity(format!("{e:?}")))?;
         Ok(FastBackend {
@@ -92,23 +92,17 @@ impl FastBackend {
     /// As the contract's `rebalance(epoch)`, selling on `venue`; returns the ledger and venue it
     /// leaves, and changes nothing itself.
     fn rebalance(&self, epoch: u64) -> Result<(Ledger, InMemoryVenue, RebalanceOutcome), PoolError> {
-        let step =
-            self.ledger
-                .plan_rebalance::<_, PoolError>(&self.config, epoch, self.now_ms, &self.feed)?;
+        let mut ledger = self.ledger;
+        let step = ledger.plan_rebalance(&self.config, epoch, self.now_ms, &self.feed)?;
         let plan = step.plan;
         let mut venue = self.venue;
         let bought = venue
             .swap_exact_in(plan.sell, plan.amount_in, plan.min_out)
             .map_err(PoolError::Venue)?;
-        let (state, outcome) = step.settle(0, bought)?;
+        let outcome = step.settle(&mut ledger, 0, bought)?;
         let token = match plan.sell {
             Asset::Base => BASE_TOKEN,
             Asset::Quote => QUOTE_TOKEN,
-        };
-        let ledger = Ledger {
-            state,
-            rebalancing: step.next,
-            ..self.ledger
         };
         Ok((ledger, venue, outcome.naming(AccountId::from(token))))
     }
@@ -152,19 +146,22 @@ impl Backend for FastBackend {
         amount_in: u128,
         min_out: u128,
     ) -> Result<u128, Refused> {
-        let (trade, _, after) = self
-            .ledger
-            .swap::<_, Refusal>(
+        let mut ledger = self.ledger;
+        let refused = |e| Refused::by(PoolError::from(e));
+        let (trade, market) = ledger
+            .price_swap(
                 &self.config,
                 self.now_ms,
                 &self.feed,
                 SwapKind::ExactIn,
                 sell,
                 amount_in,
-                min_out,
             )
-            .map_err(|e| Refused::by(PoolError::from(e)))?;
-        self.ledger = after;
+            .map_err(refused)?;
+        ledger
+            .book_swap(&trade, &market, SwapKind::ExactIn, min_out)
+            .map_err(refused)?;
+        self.ledger = ledger;
         Ok(trade.amount_out)
     }
 

@@ -19,15 +19,7 @@ pub fn market_status<A>(
     reading: &OracleData,
     now_ms: u64,
 ) -> Result<MarketStatus, Refusal> {
-    let age_ms = now_ms.saturating_sub(reading.timestamp);
-    let priced = config
-        .curve
-        .market(&OracleReading {
-            price: reading.price,
-            volatility: reading.volatility,
-            age_ms,
-        })
-        .map_err(|_| Refusal::OracleInvalid)?;
+    let (priced, age_ms) = price(config, reading, now_ms)?;
     Ok(MarketStatus {
         price: priced.price,
         volatility: reading.volatility,
@@ -37,6 +29,20 @@ pub fn market_status<A>(
         fee: priced.fee,
         stale: age_ms > config.max_oracle_age_ms,
     })
+}
+
+/// The market `reading` prices at `now_ms`, and the reading's age.
+fn price<A>(config: &PoolConfig<A>, reading: &OracleData, now_ms: u64) -> Result<(Market, u64), Refusal> {
+    let age_ms = now_ms.saturating_sub(reading.timestamp);
+    let priced = config
+        .curve
+        .market(&OracleReading {
+            price: reading.price,
+            volatility: reading.volatility,
+            age_ms,
+        })
+        .map_err(|_| Refusal::OracleInvalid)?;
+    Ok((priced, age_ms))
 }
 
 impl MarketStatus {
@@ -65,13 +71,13 @@ impl MarketStatus {
 ///
 /// # Errors
 /// The feed's error; [`Refusal::OracleInvalid`], [`Refusal::OracleStale`].
-pub fn fresh_market<A, E: From<Refusal>>(
-    config: &PoolConfig<A>,
-    now_ms: u64,
-    feed: &impl Feed<E>,
-) -> Result<Market, E> {
+pub fn fresh_market<A>(config: &PoolConfig<A>, now_ms: u64, feed: &impl Feed) -> Result<Market, Refusal> {
     let reading = feed.read()?;
-    Ok(market_status(config, &reading, now_ms)?.fresh()?)
+    let (market, age_ms) = price(config, &reading, now_ms)?;
+    if age_ms > config.max_oracle_age_ms {
+        return Err(Refusal::OracleStale);
+    }
+    Ok(market)
 }
 
 impl Ledger {

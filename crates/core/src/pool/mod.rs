@@ -18,7 +18,7 @@ pub use market::{fresh_market, market_status, MAX_ORACLE_AGE_CEIL_MS};
 pub use rebalance::RebalanceStep;
 pub use swap::SwapKind;
 
-use crate::oracle::OracleData;
+use crate::oracle::{OracleData, OracleError};
 use crate::{CurveError, CurveParams, PoolState, RebalanceParams};
 
 /// The pool's owner-set configuration; `A` is the chain's account type.
@@ -179,6 +179,10 @@ pub enum Refusal {
     OracleStale,
     /// The oracle returned a price or volatility outside the pool's bounds.
     OracleInvalid,
+    /// The oracle refused the read.
+    Oracle(OracleError),
+    /// The oracle could not be called (wrong address, trapped).
+    OracleCallFailed,
     /// The curve refused the trade or deposit.
     Curve(CurveError),
     /// `|q|` is below the rebalance trigger.
@@ -201,19 +205,19 @@ impl From<CurveError> for Refusal {
 
 /// Where a transition gets the oracle's reading. It is asked at most once per transition, and
 /// only after the checks that need no price have passed, so a refused call does not pay for an
-/// oracle read. `E` is the caller's error type: a contract's failed cross-contract call is its
-/// own error, not a rule's.
-pub trait Feed<E> {
+/// oracle read.
+pub trait Feed {
     /// The latest reading of the pool's feed.
     ///
     /// # Errors
-    /// The caller's: the oracle could not be read.
-    fn read(&self) -> Result<OracleData, E>;
+    /// [`Refusal::Oracle`] when the oracle refuses the read, [`Refusal::OracleCallFailed`] when
+    /// it cannot be reached.
+    fn read(&self) -> Result<OracleData, Refusal>;
 }
 
 /// A reading already in hand (the simulator's oracle, a test's).
-impl<E> Feed<E> for OracleData {
-    fn read(&self) -> Result<OracleData, E> {
+impl Feed for OracleData {
+    fn read(&self) -> Result<OracleData, Refusal> {
         Ok(*self)
     }
 }

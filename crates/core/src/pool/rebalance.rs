@@ -1,7 +1,7 @@
 //! Rebalancing in two steps around the venue trade the caller makes: [`Ledger::plan_rebalance`]
-//! checks every condition and fixes what to sell, the least the venue must pay and the bounty;
-//! [`RebalanceStep::settle`] checks what the venue paid and books it. The epoch moves with the
-//! plan, before any call out, so the same rebalance can never run twice.
+//! checks every condition, fixes what to sell, the least the venue must pay and the bounty, and
+//! moves the epoch on; [`RebalanceStep::settle`] checks what the venue paid and books it. The
+//! epoch moves before any call out, so the same rebalance can never run twice.
 
 use super::market::fresh_market;
 use super::{Feed, Ledger, PoolConfig, RebalanceOutcome, RebalanceStatus, Refusal};
@@ -17,38 +17,40 @@ pub struct RebalanceStep<A> {
     pub plan: RebalancePlan,
     /// Paid to the caller in quote once the trade is booked.
     pub bounty: u128,
-    /// The rebalancing status to store before trading: the next epoch, now, the budget less the
-    /// bounty.
+    /// The rebalancing status the plan leaves: the next epoch, now, the budget less the bounty.
     pub next: RebalanceStatus,
     state: PoolState,
     market: Market,
 }
 
 impl Ledger {
-    /// Checks that `rebalance(epoch)` may run at block time `now_ms` and plans it.
+    /// Checks that `rebalance(epoch)` may run at block time `now_ms`, plans it, and books the
+    /// new rebalancing status (the next epoch): a caller stores it before trading on the venue.
     ///
     /// # Errors
     /// [`Refusal::StaleEpoch`], [`Refusal::NoVenue`], [`Refusal::RebalanceCooldown`], the feed's
     /// error, [`Refusal::OracleInvalid`], [`Refusal::OracleStale`], [`Refusal::NoLiquidity`],
-    /// [`Refusal::RebalanceNotDue`], in that order.
-    pub fn plan_rebalance<A: Copy, E: From<Refusal>>(
-        &self,
+    /// [`Refusal::RebalanceNotDue`], in that order. A refusal leaves the ledger unchanged.
+    pub fn plan_rebalance<A: Copy>(
+        &mut self,
         config: &PoolConfig<A>,
         epoch: u64,
         now_ms: u64,
-        feed: &impl Feed<E>,
-    ) -> Result<RebalanceStep<A>, E> {
+        feed: &impl Feed,
+    ) -> Result<RebalanceStep<A>, Refusal> {
         let status = self.rebalancing;
         if epoch != status.epoch {
-            return Err(Refusal::StaleEpoch.into());
+            return Err(Refusal::StaleEpoch);
         }
         let venue = config.venue.ok_or(Refusal::NoVenue)?;
         let params = &config.rebalance;
         if now_ms < status.last_ms.saturating_add(params.cooldown_ms) {
-            return Err(Refusal::RebalanceCooldown.into());
+            return Err(Refusal::RebalanceCooldown);
         }
         let market = fresh_market(config, now_ms, feed)?;
-        Ok(self.plan_at(venue, params, &market, epoch, now_ms)?)
+        let step = self.plan_at(venue, params, &market, epoch, now_ms)?;
+        self.rebalancing = step.next;
+        Ok(step)
     }
 
     fn plan_at<A>(
@@ -80,14 +82,19 @@ impl Ledger {
 }
 
 impl<A> RebalanceStep<A> {
-    /// Books the venue trade: the pool held `before` of the token it bought before selling and
-    /// `after` once the venue paid. Returns the curve state to store (the long side's target
-    /// kept, the short side's re-derived at the oracle) and what the rebalance did.
+    /// Books the venue trade into `ledger`: the pool held `before` of the token it bought before
+    /// selling and `after` once the venue paid. The long side's target is kept and the short
+    /// side's re-derived at the oracle. Returns what the rebalance did.
     ///
     /// # Errors
     /// [`Refusal::VenueCallFailed`] when the pool gained less than `plan.min_out`; the curve's
-    /// refusal.
-    pub fn settle(&self, before: u128, after: u128) -> Result<(PoolState, RebalanceOutcome<Asset>), Refusal> {
+    /// refusal. A refusal leaves the ledger unchanged.
+    pub fn settle(
+        &self,
+        ledger: &mut Ledger,
+        before: u128,
+        after: u128,
+    ) -> Result<RebalanceOutcome<Asset>, Refusal> {
         let plan = &self.plan;
         let bought = after
             .checked_sub(before)
@@ -104,6 +111,7 @@ impl<A> RebalanceStep<A> {
             q_before: plan.q_before,
             q_after: state.inventory(self.market.price)?,
         };
-        Ok((state, outcome))
+        ledger.state = state;
+        Ok(outcome)
     }
 }

@@ -6,18 +6,13 @@ use crate::math::{mul_div_u128, Rounding};
 use crate::{CurveError, Deposit, Withdrawal};
 
 impl Ledger {
-    /// A deposit of at most `base_max` and `quote_max`, refused below `min_shares`. Returns the
-    /// deposit and the ledger it leaves (its share supply grown by the minted and locked shares).
+    /// Books a deposit of at most `base_max` and `quote_max`, refused below `min_shares`: the
+    /// reserves and targets grow, and the share supply by the minted and locked shares.
     ///
     /// # Errors
     /// [`Refusal::ZeroAmount`], the curve's refusal (reserve limit, too small to mint a share),
-    /// [`Refusal::MinSharesNotMet`].
-    pub fn deposit(
-        &self,
-        base_max: u128,
-        quote_max: u128,
-        min_shares: u128,
-    ) -> Result<(Deposit, Ledger), Refusal> {
+    /// [`Refusal::MinSharesNotMet`]. A refused deposit leaves the ledger unchanged.
+    pub fn deposit(&mut self, base_max: u128, quote_max: u128, min_shares: u128) -> Result<Deposit, Refusal> {
         if base_max == 0 || quote_max == 0 {
             return Err(Refusal::ZeroAmount);
         }
@@ -29,30 +24,29 @@ impl Ledger {
             .shares
             .checked_add(deposit.locked)
             .ok_or(CurveError::Overflow)?;
-        let after = Ledger {
-            state: deposit.after,
-            total_shares: self
-                .total_shares
-                .checked_add(minted)
-                .ok_or(CurveError::Overflow)?,
-            ..*self
-        };
-        Ok((deposit, after))
+        self.total_shares = self
+            .total_shares
+            .checked_add(minted)
+            .ok_or(CurveError::Overflow)?;
+        self.state = deposit.after;
+        Ok(deposit)
     }
 
-    /// Burning `shares` of the `held` a provider has, refused below `min_base` or `min_quote`.
-    /// Returns what it pays and the ledger it leaves.
+    /// Books burning `shares` of the `held` a provider has, refused below `min_base` or
+    /// `min_quote`: the reserves, targets and share supply shrink, and the bounty budget with
+    /// them. Returns what it pays.
     ///
     /// # Errors
     /// [`Refusal::ZeroAmount`], [`Refusal::InsufficientShares`], [`Refusal::NoLiquidity`], the
     /// curve's refusal (all the shares, the locked ones included), [`Refusal::MinAmountsNotMet`].
+    /// A refused withdrawal leaves the ledger unchanged.
     pub fn withdraw(
-        &self,
+        &mut self,
         held: u128,
         shares: u128,
         min_base: u128,
         min_quote: u128,
-    ) -> Result<(Withdrawal, Ledger), Refusal> {
+    ) -> Result<Withdrawal, Refusal> {
         if shares == 0 {
             return Err(Refusal::ZeroAmount);
         }
@@ -68,13 +62,10 @@ impl Ledger {
             return Err(Refusal::MinAmountsNotMet);
         }
         let kept = total.checked_sub(shares).ok_or(CurveError::Overflow)?;
-        let mut after = Ledger {
-            state: out.after,
-            total_shares: kept,
-            ..*self
-        };
-        after.rebalancing.bounty_budget =
+        self.rebalancing.bounty_budget =
             mul_div_u128(self.rebalancing.bounty_budget, kept, total, Rounding::Down)?;
-        Ok((out, after))
+        self.total_shares = kept;
+        self.state = out.after;
+        Ok(out)
     }
 }

@@ -23,75 +23,67 @@ impl Ledger {
     /// [`Refusal::ZeroAmount`], [`Refusal::NoLiquidity`], the feed's error,
     /// [`Refusal::OracleInvalid`], [`Refusal::OracleStale`], then the curve's refusal (price band,
     /// inventory bound, reserve limit, liquidity, dust), in that order.
-    pub fn price_swap<A, E: From<Refusal>>(
+    pub fn price_swap<A>(
         &self,
         config: &PoolConfig<A>,
         now_ms: u64,
-        feed: &impl Feed<E>,
+        feed: &impl Feed,
         kind: SwapKind,
         asset_in: Asset,
         amount: u128,
-    ) -> Result<(Trade, Market), E> {
+    ) -> Result<(Trade, Market), Refusal> {
         if amount == 0 {
-            return Err(Refusal::ZeroAmount.into());
+            return Err(Refusal::ZeroAmount);
         }
         if self.total_shares == 0 {
-            return Err(Refusal::NoLiquidity.into());
+            return Err(Refusal::NoLiquidity);
         }
         let market = fresh_market(config, now_ms, feed)?;
         let curve = &config.curve;
         let trade = match kind {
             SwapKind::ExactIn => crate::swap_exact_in(&self.state, &market, curve, asset_in, amount),
             SwapKind::ExactOut => crate::swap_exact_out(&self.state, &market, curve, asset_in, amount),
-        }
-        .map_err(Refusal::from)?;
+        }?;
         Ok((trade, market))
     }
 
-    /// A swap as the trader sends it: priced as [`Ledger::price_swap`], held to `limit` (the
-    /// least the trader takes for exact-in, the most it pays for exact-out), and settled. Returns
-    /// the trade, its market and the ledger it leaves.
+    /// Books `trade`, priced at `market` by [`Ledger::price_swap`] on this ledger, as the trader
+    /// sent it: held to `limit` (the least the trader takes for exact-in, the most it pays for
+    /// exact-out), then settled.
     ///
     /// # Errors
-    /// As [`Ledger::price_swap`]; [`Refusal::SlippageExceeded`] past `limit`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn swap<A, E: From<Refusal>>(
-        &self,
-        config: &PoolConfig<A>,
-        now_ms: u64,
-        feed: &impl Feed<E>,
+    /// [`Refusal::SlippageExceeded`] past `limit`; as [`Ledger::settle`]. A refused swap leaves
+    /// the ledger unchanged.
+    pub fn book_swap(
+        &mut self,
+        trade: &Trade,
+        market: &Market,
         kind: SwapKind,
-        asset_in: Asset,
-        amount: u128,
         limit: u128,
-    ) -> Result<(Trade, Market, Ledger), E> {
-        let (trade, market) = self.price_swap(config, now_ms, feed, kind, asset_in, amount)?;
+    ) -> Result<(), Refusal> {
         let within = match kind {
             SwapKind::ExactIn => trade.amount_out >= limit,
             SwapKind::ExactOut => trade.amount_in <= limit,
         };
         if !within {
-            return Err(Refusal::SlippageExceeded.into());
+            return Err(Refusal::SlippageExceeded);
         }
-        let after = self.settle(&trade, &market)?;
-        Ok((trade, market, after))
+        self.settle(trade, market)
     }
 
-    /// The ledger after `trade`: its state, and its fee (valued at the oracle) added to the
-    /// bounty budget.
+    /// Books `trade`: its state, and its fee (valued at the oracle) added to the bounty budget.
     ///
     /// # Errors
-    /// [`Refusal::Curve`] valuing a base fee past the bounds.
-    pub fn settle(&self, trade: &Trade, market: &Market) -> Result<Ledger, Refusal> {
-        let mut after = *self;
-        after.state = trade.after;
-        after.rebalancing.bounty_budget = rebalance::accrue_fee(
+    /// [`Refusal::Curve`] valuing a base fee past the bounds; the ledger is then unchanged.
+    pub fn settle(&mut self, trade: &Trade, market: &Market) -> Result<(), Refusal> {
+        self.rebalancing.bounty_budget = rebalance::accrue_fee(
             self.rebalancing.bounty_budget,
             trade.asset_in,
             trade.fee,
             market.price,
         )?;
-        Ok(after)
+        self.state = trade.after;
+        Ok(())
     }
 
     /// Average prices (quote per base, 1e18, fees included) for selling `size` base to the pool
@@ -100,17 +92,17 @@ impl Ledger {
     ///
     /// # Errors
     /// As [`Ledger::price_swap`] for a trade of `size` base either way.
-    pub fn bid_ask<A, E: From<Refusal>>(
+    pub fn bid_ask<A>(
         &self,
         config: &PoolConfig<A>,
         now_ms: u64,
-        feed: &impl Feed<E>,
+        feed: &impl Feed,
         size: u128,
-    ) -> Result<(u128, u128), E> {
+    ) -> Result<(u128, u128), Refusal> {
         let (sell, _) = self.price_swap(config, now_ms, feed, SwapKind::ExactIn, Asset::Base, size)?;
         let (buy, _) = self.price_swap(config, now_ms, feed, SwapKind::ExactOut, Asset::Quote, size)?;
-        let bid = mul_div_u128(sell.amount_out, ONE, size, Rounding::Down).map_err(Refusal::from)?;
-        let ask = mul_div_u128(buy.amount_in, ONE, size, Rounding::Up).map_err(Refusal::from)?;
+        let bid = mul_div_u128(sell.amount_out, ONE, size, Rounding::Down)?;
+        let ask = mul_div_u128(buy.amount_in, ONE, size, Rounding::Up)?;
         Ok((bid, ask))
     }
 }

@@ -4,8 +4,37 @@ use psp22::PSP22Error;
 
 use crate::{OracleError, VenueError};
 
+/// Why a token refused a transfer the pool asked for: the PSP22 error's kind. Its free-form text,
+/// if any, is left out, so the pool's error stays a plain value (a `Copy` error keeps every call
+/// of the pool cheaper than one that carries strings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum TokenError {
+    /// `PSP22Error::Custom`: a refusal the token named in its own words.
+    Custom,
+    InsufficientBalance,
+    InsufficientAllowance,
+    ZeroRecipientAddress,
+    ZeroSenderAddress,
+    /// `PSP22Error::SafeTransferCheckFailed`: the recipient refused the tokens.
+    SafeTransferCheckFailed,
+}
+
+impl From<PSP22Error> for TokenError {
+    fn from(e: PSP22Error) -> Self {
+        match e {
+            PSP22Error::Custom(_) => TokenError::Custom,
+            PSP22Error::InsufficientBalance => TokenError::InsufficientBalance,
+            PSP22Error::InsufficientAllowance => TokenError::InsufficientAllowance,
+            PSP22Error::ZeroRecipientAddress => TokenError::ZeroRecipientAddress,
+            PSP22Error::ZeroSenderAddress => TokenError::ZeroSenderAddress,
+            PSP22Error::SafeTransferCheckFailed(_) => TokenError::SafeTransferCheckFailed,
+        }
+    }
+}
+
 /// Why the pool refused a call. Every refusal reverts: no balance or state changes.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 // scale-info's derive casts the variant index of data-carrying variants to u8 (at most 256 here).
 #[allow(clippy::cast_possible_truncation)]
@@ -45,7 +74,7 @@ pub enum PoolError {
     /// The curve refused the trade or deposit (price band, inventory bound, liquidity, limits).
     Curve(CurveError),
     /// A token transfer was refused by the token.
-    Token(PSP22Error),
+    Token(TokenError),
     /// The call to a token contract failed (wrong address, trapped).
     TokenCallFailed,
     /// `|q|` is below the rebalance trigger.
@@ -76,6 +105,8 @@ impl From<Refusal> for PoolError {
             Refusal::InsufficientShares => PoolError::InsufficientShares,
             Refusal::OracleStale => PoolError::OracleStale,
             Refusal::OracleInvalid => PoolError::OracleInvalid,
+            Refusal::Oracle(e) => PoolError::Oracle(e),
+            Refusal::OracleCallFailed => PoolError::OracleCallFailed,
             Refusal::Curve(e) => PoolError::Curve(e),
             Refusal::RebalanceNotDue => PoolError::RebalanceNotDue,
             Refusal::RebalanceCooldown => PoolError::RebalanceCooldown,
@@ -94,7 +125,7 @@ impl From<CurveError> for PoolError {
 
 impl From<PSP22Error> for PoolError {
     fn from(e: PSP22Error) -> Self {
-        PoolError::Token(e)
+        PoolError::Token(e.into())
     }
 }
 
@@ -102,7 +133,7 @@ impl From<PSP22Error> for PoolError {
 impl From<crate::token::TokenCallError> for PoolError {
     fn from(e: crate::token::TokenCallError) -> Self {
         match e {
-            crate::token::TokenCallError::Refused(e) => PoolError::Token(e),
+            crate::token::TokenCallError::Refused(e) => PoolError::Token(e.into()),
             crate::token::TokenCallError::CallFailed => PoolError::TokenCallFailed,
         }
     }

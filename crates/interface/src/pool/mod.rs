@@ -3,7 +3,7 @@
 mod error;
 mod events;
 
-pub use error::{PoolError, PoolResult};
+pub use error::{PoolError, PoolResult, TokenError};
 pub use events::{
     CodeUpgraded, ConfigUpdated, LiquidityAdded, LiquidityRemoved, OwnershipTransferred, PauseChanged,
     Rebalanced, Swapped,
