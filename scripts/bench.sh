@@ -2,27 +2,28 @@
 # Keel's benchmarks, each printing its numbers next to a baseline measured in the same process:
 #   1. economic: Keel against constant-product pools over the suite in scenarios/bench.toml
 #      (report and charts in target/bench/), then over the keeper's thin, one-sided market in
-#      scenarios/bench-one-sided.toml (target/bench-one-sided/); extra arguments go to keel-bench
-#      (e.g. --seeds 2 --days 1 for a quick look);
-#   2. on-chain cost: ref_time and proof_size of every message on the compiled Wasm, and sizes;
-#   3. keeper throughput: decisions per second, and the sandbox keeper loop's cost per block.
+#      scenarios/bench-one-sided.toml (target/bench-one-sided/); extra arguments go to
+#      `keel-sim bench` (e.g. --seeds 2 --days 1 for a quick look);
+#   2. on-chain cost: ref_time and proof_size of every message on the compiled Wasm, and sizes
+#      (KEEL_GAS_BASELINE=<a keel_pool.wasm> adds another build of the pool as a baseline);
+#   3. keeper throughput: decisions per second, and the keeper's pass on drink per block.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 scripts/build.sh
 printf '\n==> building the benchmarks\n'
-cargo build --quiet -p keel-sim -p keel-keeper --bins --examples
+cargo build --quiet -p keel-sim --features drink --bins --examples
 cargo build --quiet -p keel-tests --examples
 
-printf '\n==> economic benchmark (keel-bench --suite scenarios/bench.toml %s)\n' "$*"
-target/debug/keel-bench --suite scenarios/bench.toml --out target/bench "$@"
+printf '\n==> economic benchmark (keel-sim bench --suite scenarios/bench.toml %s)\n' "$*"
+target/debug/keel-sim bench --suite scenarios/bench.toml --out target/bench "$@"
 
-printf '\n==> the keeper market (keel-bench --suite scenarios/bench-one-sided.toml %s)\n' "$*"
-target/debug/keel-bench --suite scenarios/bench-one-sided.toml --out target/bench-one-sided "$@"
+printf '\n==> the keeper market (keel-sim bench --suite scenarios/bench-one-sided.toml %s)\n' "$*"
+target/debug/keel-sim bench --suite scenarios/bench-one-sided.toml --out target/bench-one-sided "$@"
 
 printf '\n==> on-chain cost\n'
 cargo run --quiet -p keel-tests --example gas
 
 printf '\n==> keeper throughput\n'
-cargo run --quiet -p keel-keeper --example throughput 100000 300
+cargo run --quiet -p keel-sim --features drink --example keeper_throughput 100000 300

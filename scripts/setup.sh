@@ -31,7 +31,5 @@ if ! command -v npm >/dev/null 2>&1; then
   exit 1
 fi
 node --version
-step "web/ dependencies from web/package-lock.json"
-# `npm install --no-save` installs the locked versions. `npm ci` refuses this lock file: npm on
-# this machine records only the Linux builds of rollup's and esbuild's platform packages.
-(cd web && npm install --no-save --no-audit --no-fund --loglevel=error)
+step "web/ dependencies from web/package-lock.json (npm ci)"
+(cd web && npm ci --no-audit --no-fund --loglevel=error)

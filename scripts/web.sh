@@ -21,7 +21,7 @@ for c in keel_pool keel_token keel_oracle; do
 done
 
 echo "==> npm dependencies (web/package-lock.json)"
-(cd web && npm install --no-save --no-audit --no-fund --loglevel=error)
+(cd web && npm ci --no-audit --no-fund --loglevel=error)
 echo "==> deployment and metadata into web/public/keel/"
 mkdir -p web/public/keel
 cp "$DEPLOYMENT" web/public/keel/deployment.json

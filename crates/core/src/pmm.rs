@@ -12,7 +12,7 @@
 //! lacks dearly and buys it back at a premium, which pulls order flow toward the target
 //! (DODO's PMM; `k = 0` is a constant-price swap, `k = 1` behaves like constant product).
 //!
-//! Three closed forms follow (derivations in `crates/core/README.md`):
+//! Three closed forms follow (derivations in `docs/math.md`):
 //! - [`integrate`]: the long-token value of moving the short reserve between two levels,
 //!   `p * (hi - lo) * (1 - k + k * s0^2 / (hi * lo))`;
 //! - [`solve_trade`]: the reserve level reached by a given long-token amount, the positive root
