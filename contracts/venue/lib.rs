@@ -193,7 +193,7 @@ pub mod venue {
             token_in: AccountId,
             amount_in: u128,
             min_out: u128,
-        ) -> core::result::Result<cpmm::Swap, VenueError> {
+        ) -> core::result::Result<cpmm::CpSwap, VenueError> {
             let side = if token_in == self.token_a {
                 Side::A
             } else if token_in == self.token_b {

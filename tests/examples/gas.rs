@@ -1,4 +1,4 @@
-//! On-chain cost of Keel's messages in drink's pallet-contracts runtime: ref_time and proof_size
+//! On-chain cost of Keel's messages in drink's pallet-contracts runtime: `ref_time` and `proof_size`
 //! of each call on the compiled Wasm, next to a plain PSP22 transfer and the constant-product
 //! venue's swap measured in the same process, plus the contracts' code sizes.
 //!
@@ -9,10 +9,11 @@
 //! Run: `cargo run -p keel-tests --example gas` (after `scripts/build.sh`). Weights do not depend
 //! on how the host binary is optimised, so the debug build the tests use is enough.
 
-use keel_harness::pool::{self, Deposit, Swap, Withdraw};
+use keel_harness::pool::{self, PoolDeposit, PoolSwap, PoolWithdraw};
 use keel_harness::venue::{self, VenueSwap};
 use keel_harness::{token, Cost, Fixture, Setup, ALICE, BOB, CAROL, KEEPER, UNIT};
 use keel_interface::pool::PoolConfig;
+use std::fmt::Write as _;
 
 const ROUNDS: u64 = 5;
 
@@ -62,17 +63,17 @@ fn measure(mut m: Fixture) -> Vec<Cost> {
         let c = &mut m.chain;
         token::transfer(c, BOB, base, CAROL.account(), UNIT).expect("transfer");
         add(0, c.last_cost());
-        pool::swap_exact_in(c, BOB, p, Swap::exact_in(base, 10 * UNIT)).expect("swap");
+        pool::swap_exact_in(c, BOB, p, PoolSwap::exact_in(base, 10 * UNIT)).expect("swap");
         add(1, c.last_cost());
-        pool::swap_exact_in(c, BOB, p, Swap::exact_in(quote, 100 * UNIT)).expect("swap");
+        pool::swap_exact_in(c, BOB, p, PoolSwap::exact_in(quote, 100 * UNIT)).expect("swap");
         add(2, c.last_cost());
-        pool::swap_exact_out(c, BOB, p, Swap::exact_out(base, 100 * UNIT)).expect("swap");
+        pool::swap_exact_out(c, BOB, p, PoolSwap::exact_out(base, 100 * UNIT)).expect("swap");
         add(3, c.last_cost());
-        pool::swap_exact_out(c, BOB, p, Swap::exact_out(quote, 10 * UNIT)).expect("swap");
+        pool::swap_exact_out(c, BOB, p, PoolSwap::exact_out(quote, 10 * UNIT)).expect("swap");
         add(4, c.last_cost());
-        pool::add_liquidity(c, CAROL, p, Deposit::of(10 * UNIT, 100 * UNIT)).expect("add");
+        pool::add_liquidity(c, CAROL, p, PoolDeposit::of(10 * UNIT, 100 * UNIT)).expect("add");
         add(5, c.last_cost());
-        pool::remove_liquidity(c, ALICE, p, Withdraw::of(UNIT)).expect("remove");
+        pool::remove_liquidity(c, ALICE, p, PoolWithdraw::of(UNIT)).expect("remove");
         add(6, c.last_cost());
         pool::quote_exact_in(c, p, base, 10 * UNIT).expect("quote");
         add(7, c.last_cost());
@@ -83,7 +84,7 @@ fn measure(mut m: Fixture) -> Vec<Cost> {
     }
     for epoch in 0..ROUNDS {
         let (base, p) = (m.base, m.pool);
-        pool::swap_exact_in(&mut m.chain, BOB, p, Swap::exact_in(base, 12_000 * UNIT)).expect("drift");
+        pool::swap_exact_in(&mut m.chain, BOB, p, PoolSwap::exact_in(base, 12_000 * UNIT)).expect("drift");
         pool::rebalance(&mut m.chain, KEEPER, p, epoch).expect("rebalance");
         add(9, m.chain.last_cost());
         m.chain.advance(PoolConfig::default().rebalance.cooldown_ms);
@@ -148,7 +149,7 @@ fn main() {
         );
         if let Some((_, _, before)) = &baseline {
             let b = before[i].ref_time;
-            line.push_str(&format!(" {b} | {:+.2}% |", change(c.ref_time, b) * 100.0));
+            let _ = write!(line, " {b} | {:+.2}% |", change(c.ref_time, b) * 100.0);
         }
         println!("{line}");
     }

@@ -1,14 +1,14 @@
-//! Where a Keel swap's ref_time goes: calls that add one part at a time (the call and its code
+//! Where a Keel swap's `ref_time` goes: calls that add one part at a time (the call and its code
 //! load, the oracle read and fee math, the curve state, the swap math, the token transfers), next
 //! to the token and oracle calls alone and the venue swap, measured the way `gas` measures swaps.
 //!
-//! In drink's pallet-contracts every call pays ~33,500 ref_time per byte of the called contract's
+//! In drink's pallet-contracts every call pays ~33,500 `ref_time` per byte of the called contract's
 //! Wasm before running anything (`pool reserves` is almost all code load), so code size is also
 //! swap cost.
 //!
 //! Run: `cargo run -p keel-tests --example gas_breakdown` (after `scripts/build.sh`).
 
-use keel_harness::pool::{self, Swap};
+use keel_harness::pool::{self, PoolSwap};
 use keel_harness::venue::{self, VenueSwap};
 use keel_harness::{oracle, token, Cost, Fixture, Setup, BOB, CAROL, UNIT};
 
@@ -47,7 +47,7 @@ fn main() {
         add("pool mid_price (+equilibrate)", c.last_cost());
         pool::quote_exact_in(c, p, base, 10 * UNIT).expect("quote");
         add("pool quote_exact_in (+swap math +quote_of)", c.last_cost());
-        pool::swap_exact_in(c, BOB, p, Swap::exact_in(base, 10 * UNIT)).expect("swap");
+        pool::swap_exact_in(c, BOB, p, PoolSwap::exact_in(base, 10 * UNIT)).expect("swap");
         add("pool swap_exact_in base->quote", c.last_cost());
         venue::swap_exact_in(c, BOB, m.venue, VenueSwap::exact_in(base, 10 * UNIT)).expect("venue");
         add("venue swap_exact_in", c.last_cost());

@@ -2,7 +2,7 @@
 
 use keel_core::math::{mul_div_u128, Rounding};
 use keel_core::MINIMUM_LIQUIDITY;
-use keel_harness::pool::{self, Deposit, Withdraw};
+use keel_harness::pool::{self, PoolDeposit, PoolWithdraw};
 use keel_harness::{Fixture, Setup, ALICE, BOB, UNIT};
 use keel_interface::pool::PoolError;
 
@@ -15,9 +15,13 @@ fn first_deposit_mints_sqrt_shares_and_locks_minimum_liquidity() {
     });
     let before = m.snapshot();
     // when Alice deposits 100 base and 1,000 quote
-    let (base_in, quote_in, shares) =
-        pool::add_liquidity(&mut m.chain, ALICE, m.pool, Deposit::of(100 * UNIT, 1_000 * UNIT))
-            .expect("deposit");
+    let (base_in, quote_in, shares) = pool::add_liquidity(
+        &mut m.chain,
+        ALICE,
+        m.pool,
+        PoolDeposit::of(100 * UNIT, 1_000 * UNIT),
+    )
+    .expect("deposit");
     // then she gets sqrt(100 * 1000) * 1e18 shares less the locked ones, and the pool holds both tokens
     let expected = 316_227_766_016_837_933_199u128; // floor(sqrt(1e5) * 1e18)
     assert_eq!((base_in, quote_in), (100 * UNIT, 1_000 * UNIT));
@@ -39,9 +43,13 @@ fn later_deposit_takes_the_reserve_ratio_and_leaves_the_rest() {
     let bob_base = m.balance(m.base, BOB);
     let bob_quote = m.balance(m.quote, BOB);
     // Bob offers 10 base and 1,000 quote; the pool's ratio is 1:10, so it takes 10 base and 100 quote.
-    let (base_in, quote_in, shares) =
-        pool::add_liquidity(&mut m.chain, BOB, m.pool, Deposit::of(10 * UNIT, 1_000 * UNIT))
-            .expect("deposit");
+    let (base_in, quote_in, shares) = pool::add_liquidity(
+        &mut m.chain,
+        BOB,
+        m.pool,
+        PoolDeposit::of(10 * UNIT, 1_000 * UNIT),
+    )
+    .expect("deposit");
     assert_eq!(base_in, 10 * UNIT);
     // the ratio is applied to whole shares, so the quote taken may fall a few units short of 100
     assert!(
@@ -62,7 +70,7 @@ fn withdrawal_pays_pro_rata_and_burns_shares() {
     let total = pool::total_shares(&mut m.chain, m.pool);
     let base_before = m.balance(m.base, ALICE);
     let (base_out, quote_out) =
-        pool::remove_liquidity(&mut m.chain, ALICE, m.pool, Withdraw::of(alice_shares / 2))
+        pool::remove_liquidity(&mut m.chain, ALICE, m.pool, PoolWithdraw::of(alice_shares / 2))
             .expect("withdraw");
     let pro_rata = |reserve| mul_div_u128(reserve, alice_shares / 2, total, Rounding::Down).expect("fits");
     assert_eq!((base_out, quote_out), (pro_rata(rb), pro_rata(rq)));
@@ -81,9 +89,9 @@ fn withdrawal_pays_pro_rata_and_burns_shares() {
 fn deposit_below_min_shares_is_refused_and_changes_nothing() {
     let mut m = Fixture::standard();
     let before = m.snapshot();
-    let d = Deposit {
+    let d = PoolDeposit {
         min_shares: u128::MAX,
-        ..Deposit::of(10 * UNIT, 100 * UNIT)
+        ..PoolDeposit::of(10 * UNIT, 100 * UNIT)
     };
     assert_eq!(
         pool::add_liquidity(&mut m.chain, BOB, m.pool, d),
@@ -96,9 +104,9 @@ fn deposit_below_min_shares_is_refused_and_changes_nothing() {
 fn withdrawal_below_minimum_amounts_is_refused_and_changes_nothing() {
     let mut m = Fixture::standard();
     let before = m.snapshot();
-    let w = Withdraw {
+    let w = PoolWithdraw {
         min_base: u128::MAX,
-        ..Withdraw::of(UNIT)
+        ..PoolWithdraw::of(UNIT)
     };
     assert_eq!(
         pool::remove_liquidity(&mut m.chain, ALICE, m.pool, w),
@@ -112,7 +120,7 @@ fn burning_more_shares_than_held_is_refused_and_changes_nothing() {
     let mut m = Fixture::standard();
     let before = m.snapshot();
     assert_eq!(
-        pool::remove_liquidity(&mut m.chain, BOB, m.pool, Withdraw::of(1)),
+        pool::remove_liquidity(&mut m.chain, BOB, m.pool, PoolWithdraw::of(1)),
         Err(PoolError::InsufficientShares)
     );
     assert_eq!(m.snapshot(), before);

@@ -1,10 +1,13 @@
 //! `rebalance`: a due pool trades its excess on the venue back into the band and pays the caller
 //! once; every condition is re-checked on chain and a refusal moves nothing.
 
+// Inventory values are 1e18 fractions, far below `i128::MAX`.
+#![allow(clippy::cast_possible_wrap)]
+
 use keel_core::math::{mul_div_u128, Rounding};
 use keel_core::rebalance::{plan, MAX_BOUNTY_BPS};
 use keel_core::{RebalanceParams, ONE};
-use keel_harness::pool::{self, Swap, Withdraw};
+use keel_harness::pool::{self, PoolSwap, PoolWithdraw};
 use keel_harness::venue::{self, VenueSwap};
 use keel_harness::{Fixture, Setup, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError, RebalanceStatus};
@@ -22,7 +25,8 @@ fn deep_venue() -> Fixture {
 
 /// Bob sells `base` whole tokens to the pool, leaving it long base.
 fn push_long_base(m: &mut Fixture, base: u128) {
-    pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, base * UNIT)).expect("sell base");
+    pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(m.base, base * UNIT))
+        .expect("sell base");
 }
 
 fn trigger() -> i128 {
@@ -80,7 +84,7 @@ fn due_rebalance_sells_the_excess_and_lands_inside_the_band() {
 #[test]
 fn a_pool_long_quote_buys_base_back() {
     let mut m = deep_venue();
-    let buy = Swap::exact_out(m.quote, 11_000 * UNIT);
+    let buy = PoolSwap::exact_out(m.quote, 11_000 * UNIT);
     pool::swap_exact_out(&mut m.chain, BOB, m.pool, buy).expect("buy base");
     assert!(pool::inventory(&mut m.chain, m.pool).expect("q") <= -trigger());
     let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("rebalance");
@@ -215,14 +219,26 @@ fn the_bounty_is_paid_once_per_epoch_however_many_keepers_race() {
 fn every_swaps_fee_is_set_aside_for_bounties_at_the_oracle_price() {
     let mut m = deep_venue();
     let sell = pool::quote_exact_in(&mut m.chain, m.pool, m.base, 1_000 * UNIT).expect("quote");
-    pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 1_000 * UNIT)).expect("sell");
+    pool::swap_exact_in(
+        &mut m.chain,
+        BOB,
+        m.pool,
+        PoolSwap::exact_in(m.base, 1_000 * UNIT),
+    )
+    .expect("sell");
     // A fee paid in base is valued at the oracle price (10), rounded down.
     assert_eq!(
         pool::rebalance_status(&mut m.chain, m.pool).bounty_budget,
         sell.fee * 10
     );
     let buy = pool::quote_exact_in(&mut m.chain, m.pool, m.quote, 5_000 * UNIT).expect("quote");
-    pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.quote, 5_000 * UNIT)).expect("buy");
+    pool::swap_exact_in(
+        &mut m.chain,
+        BOB,
+        m.pool,
+        PoolSwap::exact_in(m.quote, 5_000 * UNIT),
+    )
+    .expect("buy");
     assert_eq!(
         pool::rebalance_status(&mut m.chain, m.pool).bounty_budget,
         sell.fee * 10 + buy.fee
@@ -258,7 +274,7 @@ fn leaving_liquidity_takes_its_share_of_the_bounty_budget() {
     let budget = pool::rebalance_status(&mut m.chain, m.pool).bounty_budget;
     let half = pool::shares(&mut m.chain, m.pool, ALICE.account()) / 2;
     let total = pool::total_shares(&mut m.chain, m.pool);
-    pool::remove_liquidity(&mut m.chain, ALICE, m.pool, Withdraw::of(half)).expect("withdraw");
+    pool::remove_liquidity(&mut m.chain, ALICE, m.pool, PoolWithdraw::of(half)).expect("withdraw");
     assert_eq!(
         pool::rebalance_status(&mut m.chain, m.pool).bounty_budget,
         mul_div_u128(budget, total - half, total, Rounding::Down).expect("in range")

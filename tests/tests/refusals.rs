@@ -1,7 +1,7 @@
 //! Every bad input is refused with its named error and leaves every balance unchanged.
 
 use keel_core::CurveError;
-use keel_harness::pool::{self, Deposit, Swap};
+use keel_harness::pool::{self, PoolDeposit, PoolSwap};
 use keel_harness::{Fixture, BOB, MALLORY, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError};
 
@@ -10,10 +10,10 @@ fn stale_oracle_refuses_swaps() {
     let mut m = Fixture::standard();
     m.chain.advance(PoolConfig::default().max_oracle_age_ms + 1);
     m.assert_refused(PoolError::OracleStale, |m| {
-        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT))
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(m.base, UNIT))
     });
     m.assert_refused(PoolError::OracleStale, |m| {
-        pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, UNIT))
+        pool::swap_exact_out(&mut m.chain, BOB, m.pool, PoolSwap::exact_out(m.base, UNIT))
     });
 }
 
@@ -22,7 +22,7 @@ fn fresh_reading_reopens_trading_after_staleness() {
     let mut m = Fixture::standard();
     m.chain.advance(PoolConfig::default().max_oracle_age_ms + 1);
     m.report(10 * UNIT, UNIT / 2).expect("report");
-    assert!(pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT)).is_ok());
+    assert!(pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(m.base, UNIT)).is_ok());
 }
 
 #[test]
@@ -30,18 +30,18 @@ fn paused_pool_refuses_swaps_and_deposits_but_not_withdrawals() {
     let mut m = Fixture::standard();
     pool::pause(&mut m.chain, keel_harness::OWNER, m.pool).expect("pause");
     m.assert_refused(PoolError::Paused, |m| {
-        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT))
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(m.base, UNIT))
     });
     m.assert_refused(PoolError::Paused, |m| {
-        pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, UNIT))
+        pool::swap_exact_out(&mut m.chain, BOB, m.pool, PoolSwap::exact_out(m.base, UNIT))
     });
     m.assert_refused(PoolError::Paused, |m| {
-        pool::add_liquidity(&mut m.chain, BOB, m.pool, Deposit::of(UNIT, 10 * UNIT))
+        pool::add_liquidity(&mut m.chain, BOB, m.pool, PoolDeposit::of(UNIT, 10 * UNIT))
     });
-    let withdraw = keel_harness::pool::Withdraw::of(UNIT);
+    let withdraw = keel_harness::pool::PoolWithdraw::of(UNIT);
     assert!(pool::remove_liquidity(&mut m.chain, keel_harness::ALICE, m.pool, withdraw).is_ok());
     pool::unpause(&mut m.chain, keel_harness::OWNER, m.pool).expect("unpause");
-    assert!(pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT)).is_ok());
+    assert!(pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(m.base, UNIT)).is_ok());
 }
 
 #[test]
@@ -53,9 +53,9 @@ fn expired_deadline_is_refused() {
             &mut m.chain,
             BOB,
             m.pool,
-            Swap {
+            PoolSwap {
                 deadline: past,
-                ..Swap::exact_in(m.base, UNIT)
+                ..PoolSwap::exact_in(m.base, UNIT)
             },
         )
     });
@@ -64,9 +64,9 @@ fn expired_deadline_is_refused() {
             &mut m.chain,
             BOB,
             m.pool,
-            Deposit {
+            PoolDeposit {
                 deadline: past,
-                ..Deposit::of(UNIT, 10 * UNIT)
+                ..PoolDeposit::of(UNIT, 10 * UNIT)
             },
         )
     });
@@ -77,24 +77,24 @@ fn slippage_bounds_are_enforced_both_kinds() {
     let mut m = Fixture::standard();
     let q = pool::quote_exact_in(&mut m.chain, m.pool, m.base, UNIT).expect("quote");
     m.assert_refused(PoolError::SlippageExceeded, |m| {
-        let swap = Swap {
+        let swap = PoolSwap {
             limit: q.amount_out + 1,
-            ..Swap::exact_in(m.base, UNIT)
+            ..PoolSwap::exact_in(m.base, UNIT)
         };
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, swap)
     });
     let q = pool::quote_exact_out(&mut m.chain, m.pool, m.quote, UNIT).expect("quote");
     m.assert_refused(PoolError::SlippageExceeded, |m| {
-        let swap = Swap {
+        let swap = PoolSwap {
             limit: q.amount_in - 1,
-            ..Swap::exact_out(m.quote, UNIT)
+            ..PoolSwap::exact_out(m.quote, UNIT)
         };
         pool::swap_exact_out(&mut m.chain, BOB, m.pool, swap)
     });
     // exactly at the bound is accepted
-    let swap = Swap {
+    let swap = PoolSwap {
         limit: q.amount_in,
-        ..Swap::exact_out(m.quote, UNIT)
+        ..PoolSwap::exact_out(m.quote, UNIT)
     };
     assert_eq!(
         pool::swap_exact_out(&mut m.chain, BOB, m.pool, swap),
@@ -107,10 +107,10 @@ fn a_token_that_is_not_the_pools_is_refused() {
     let mut m = Fixture::standard();
     let stranger = m.oracle;
     m.assert_refused(PoolError::UnknownToken, |m| {
-        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(stranger, UNIT))
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(stranger, UNIT))
     });
     m.assert_refused(PoolError::UnknownToken, |m| {
-        pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(stranger, UNIT))
+        pool::swap_exact_out(&mut m.chain, BOB, m.pool, PoolSwap::exact_out(stranger, UNIT))
     });
 }
 
@@ -118,20 +118,20 @@ fn a_token_that_is_not_the_pools_is_refused() {
 fn zero_amounts_are_refused() {
     let mut m = Fixture::standard();
     m.assert_refused(PoolError::ZeroAmount, |m| {
-        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 0))
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(m.base, 0))
     });
     m.assert_refused(PoolError::ZeroAmount, |m| {
-        pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, 0))
+        pool::swap_exact_out(&mut m.chain, BOB, m.pool, PoolSwap::exact_out(m.base, 0))
     });
     m.assert_refused(PoolError::ZeroAmount, |m| {
-        pool::add_liquidity(&mut m.chain, BOB, m.pool, Deposit::of(0, UNIT))
+        pool::add_liquidity(&mut m.chain, BOB, m.pool, PoolDeposit::of(0, UNIT))
     });
     m.assert_refused(PoolError::ZeroAmount, |m| {
         pool::remove_liquidity(
             &mut m.chain,
             keel_harness::ALICE,
             m.pool,
-            keel_harness::pool::Withdraw::of(0),
+            keel_harness::pool::PoolWithdraw::of(0),
         )
     });
 }
@@ -141,13 +141,13 @@ fn amounts_near_u128_max_are_refused() {
     let mut m = Fixture::standard();
     let huge = u128::MAX - 1;
     m.assert_refused(PoolError::Curve(CurveError::ReserveLimitExceeded), |m| {
-        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, huge))
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(m.base, huge))
     });
     m.assert_refused(PoolError::Curve(CurveError::InsufficientLiquidity), |m| {
-        pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.base, huge))
+        pool::swap_exact_out(&mut m.chain, BOB, m.pool, PoolSwap::exact_out(m.base, huge))
     });
     m.assert_refused(PoolError::Curve(CurveError::ReserveLimitExceeded), |m| {
-        pool::add_liquidity(&mut m.chain, BOB, m.pool, Deposit::of(huge, huge))
+        pool::add_liquidity(&mut m.chain, BOB, m.pool, PoolDeposit::of(huge, huge))
     });
 }
 
@@ -156,7 +156,12 @@ fn a_trade_past_the_price_band_is_refused() {
     let mut m = Fixture::standard();
     // Buying 40% of the base reserve would push base far above oracle * 1.1.
     m.assert_refused(PoolError::Curve(CurveError::PriceBandExceeded), |m| {
-        pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.quote, 40_000 * UNIT))
+        pool::swap_exact_out(
+            &mut m.chain,
+            BOB,
+            m.pool,
+            PoolSwap::exact_out(m.quote, 40_000 * UNIT),
+        )
     });
 }
 
@@ -176,7 +181,12 @@ fn a_trade_past_the_inventory_bound_is_refused() {
     });
     // Selling 20,000 base (10% of the pool's value) would leave q near 0.1 > q_max = 0.05.
     m.assert_refused(PoolError::Curve(CurveError::InventoryLimitExceeded), |m| {
-        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 20_000 * UNIT))
+        pool::swap_exact_in(
+            &mut m.chain,
+            BOB,
+            m.pool,
+            PoolSwap::exact_in(m.base, 20_000 * UNIT),
+        )
     });
 }
 
@@ -186,7 +196,7 @@ fn a_swap_without_allowance_is_refused_by_the_token() {
     keel_harness::token::approve(&mut m.chain, MALLORY, m.base, m.pool, 0).expect("revoke");
     m.assert_refused(
         PoolError::Token(keel_interface::pool::TokenError::InsufficientAllowance),
-        |m| pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.base, UNIT)),
+        |m| pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, UNIT)),
     );
 }
 
@@ -207,7 +217,7 @@ fn unauthorized_admin_calls_are_refused() {
         pool::transfer_ownership(&mut m.chain, MALLORY, m.pool, MALLORY.account())
     });
     m.assert_refused(PoolError::NotOwner, |m| {
-        pool::set_code(&mut m.chain, MALLORY, m.pool, Default::default())
+        pool::set_code(&mut m.chain, MALLORY, m.pool, ink::primitives::Hash::default())
     });
     assert!(!pool::is_paused(&mut m.chain, m.pool));
     assert_eq!(pool::owner(&mut m.chain, m.pool), keel_harness::OWNER.account());

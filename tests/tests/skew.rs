@@ -1,7 +1,7 @@
 //! The inventory skew and the volatility input, observed through the deployed pool's quotes.
 
 use keel_core::ONE;
-use keel_harness::pool::{self, Swap};
+use keel_harness::pool::{self, PoolSwap};
 use keel_harness::{Fixture, Setup, BOB, UNIT};
 
 #[test]
@@ -12,7 +12,13 @@ fn pool_long_base_quotes_base_cheaper_on_both_sides() {
     let mid0 = pool::mid_price(&mut m.chain, m.pool).expect("mid");
     assert_eq!(mid0, 10 * UNIT);
     // when traders sell 5% of the base reserve to it
-    pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 5_000 * UNIT)).expect("sell base");
+    pool::swap_exact_in(
+        &mut m.chain,
+        BOB,
+        m.pool,
+        PoolSwap::exact_in(m.base, 5_000 * UNIT),
+    )
+    .expect("sell base");
     // then the pool is long base and both its bid and ask for base have dropped below the oracle
     let q = pool::inventory(&mut m.chain, m.pool).expect("q");
     assert!(q > 0, "{q}");
@@ -30,8 +36,13 @@ fn pool_long_base_quotes_base_cheaper_on_both_sides() {
 fn pool_short_base_quotes_base_dearer_on_both_sides() {
     let mut m = Fixture::standard();
     let (bid0, ask0) = pool::bid_ask(&mut m.chain, m.pool, 10 * UNIT).expect("quotes");
-    pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.quote, 5_000 * UNIT))
-        .expect("buy base");
+    pool::swap_exact_out(
+        &mut m.chain,
+        BOB,
+        m.pool,
+        PoolSwap::exact_out(m.quote, 5_000 * UNIT),
+    )
+    .expect("buy base");
     assert!(pool::inventory(&mut m.chain, m.pool).expect("q") < 0);
     let (bid1, ask1) = pool::bid_ask(&mut m.chain, m.pool, 10 * UNIT).expect("quotes");
     assert!(
@@ -44,10 +55,20 @@ fn pool_short_base_quotes_base_dearer_on_both_sides() {
 #[test]
 fn order_flow_back_toward_target_restores_the_oracle_price() {
     let mut m = Fixture::standard();
-    let got =
-        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 5_000 * UNIT)).expect("sell");
-    pool::swap_exact_out(&mut m.chain, BOB, m.pool, Swap::exact_out(m.quote, 4_990 * UNIT))
-        .expect("buy back");
+    let got = pool::swap_exact_in(
+        &mut m.chain,
+        BOB,
+        m.pool,
+        PoolSwap::exact_in(m.base, 5_000 * UNIT),
+    )
+    .expect("sell");
+    pool::swap_exact_out(
+        &mut m.chain,
+        BOB,
+        m.pool,
+        PoolSwap::exact_out(m.quote, 4_990 * UNIT),
+    )
+    .expect("buy back");
     let q = pool::inventory(&mut m.chain, m.pool).expect("q");
     let mid = pool::mid_price(&mut m.chain, m.pool).expect("mid");
     assert!(q.unsigned_abs() < ONE / 1_000, "q {q} after {got}");
@@ -60,7 +81,13 @@ fn fee_k_and_skew_at(volatility: u128) -> (u128, u128, u128) {
         volatility,
         ..Setup::default()
     });
-    pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 5_000 * UNIT)).expect("sell base");
+    pool::swap_exact_in(
+        &mut m.chain,
+        BOB,
+        m.pool,
+        PoolSwap::exact_in(m.base, 5_000 * UNIT),
+    )
+    .expect("sell base");
     let market = pool::market_status(&mut m.chain, m.pool).expect("market");
     let mid = pool::mid_price(&mut m.chain, m.pool).expect("mid");
     (market.fee, market.k, 10 * UNIT - mid)

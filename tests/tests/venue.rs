@@ -149,7 +149,7 @@ fn the_fee_makes_k_grow_by_at_least_its_share_of_the_input() {
     let after = venue_state(&mut m);
     let fee = mul_div_u128(amount, u128::from(DEFAULT_VENUE_FEE_BPS), 10_000, Rounding::Down).expect("fits");
     let growth: U256 = wide(fee) * wide(after.reserve_b);
-    assert!(after.k() >= before.k() + growth, "{:?} -> {:?}", before, after);
+    assert!(after.k() >= before.k() + growth, "{before:?} -> {after:?}");
     // and a zero-fee venue would have kept k within rounding of where it was
     let fee_free = cpmm::swap(&before, cpmm::Side::A, amount, 0).expect("priced");
     assert!(fee_free.after.k() < before.k() + growth);

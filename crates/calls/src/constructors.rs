@@ -48,7 +48,7 @@ fn constructor<C, Args: Encode, R: ConstructorReturnType<C>>(
     builder: Builder<C, Args, R>,
 ) -> Constructor<R::Error> {
     let params = builder
-        .code_hash(Default::default())
+        .code_hash(ink::primitives::Hash::default())
         .endowment(0)
         .salt_bytes(Vec::<u8>::new())
         .params();

@@ -16,6 +16,7 @@ pub struct Weight {
 impl Weight {
     /// This weight plus `pct` percent, rounded up: the limit sent with a call whose dry-run
     /// needed `self`.
+    #[must_use]
     pub fn with_margin(self, pct: u64) -> Weight {
         let up = |v: u64| {
             let scaled = u128::from(v) * u128::from(100 + pct);
@@ -58,6 +59,8 @@ pub struct CallArgs {
 
 /// `Code` of `ContractsApi_instantiate`.
 #[derive(Encode)]
+// parity-scale-codec's derive casts the variant index to u8 (two variants here).
+#[allow(clippy::cast_possible_truncation)]
 pub enum Code {
     Upload(Vec<u8>),
     Existing([u8; 32]),
@@ -127,15 +130,15 @@ pub struct Uploaded {
     pub deposit: u128,
 }
 
-fn decode_err(what: &str, e: parity_scale_codec::Error) -> String {
+fn decode_err(what: &str, e: &parity_scale_codec::Error) -> String {
     format!("{what}: undecodable runtime API answer ({e})")
 }
 
 /// Decodes `Result<T, DispatchError>` where only `T` is typed: an error keeps the bytes that
 /// follow its discriminant (the dispatch error and whatever trails it).
 fn decode_result<T: Decode>(input: &mut &[u8], what: &str) -> Result<Result<T, RawDispatchError>, String> {
-    match u8::decode(input).map_err(|e| decode_err(what, e))? {
-        0 => Ok(Ok(T::decode(input).map_err(|e| decode_err(what, e))?)),
+    match u8::decode(input).map_err(|e| decode_err(what, &e))? {
+        0 => Ok(Ok(T::decode(input).map_err(|e| decode_err(what, &e))?)),
         1 => Ok(Err(RawDispatchError(input.to_vec()))),
         other => Err(format!("{what}: result discriminant {other}")),
     }
@@ -147,10 +150,10 @@ fn decode_result<T: Decode>(input: &mut &[u8], what: &str) -> Result<Result<T, R
 /// The bytes do not have the shape of a contract result.
 pub fn decode_contract_result<T: Decode>(bytes: &[u8], what: &str) -> Result<DryRun<T>, String> {
     let input = &mut &bytes[..];
-    let gas_consumed = Weight::decode(input).map_err(|e| decode_err(what, e))?;
-    let gas_required = Weight::decode(input).map_err(|e| decode_err(what, e))?;
-    let storage_deposit = StorageDeposit::decode(input).map_err(|e| decode_err(what, e))?;
-    let debug_message = Vec::<u8>::decode(input).map_err(|e| decode_err(what, e))?;
+    let gas_consumed = Weight::decode(input).map_err(|e| decode_err(what, &e))?;
+    let gas_required = Weight::decode(input).map_err(|e| decode_err(what, &e))?;
+    let storage_deposit = StorageDeposit::decode(input).map_err(|e| decode_err(what, &e))?;
+    let debug_message = Vec::<u8>::decode(input).map_err(|e| decode_err(what, &e))?;
     let result = decode_result(input, what)?;
     Ok(DryRun {
         gas_consumed,

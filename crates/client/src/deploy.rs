@@ -11,7 +11,7 @@ use crate::error::ClientError;
 use crate::events::ink_account;
 use crate::keys::{self, KeySource};
 use crate::node::Node;
-use crate::record::{genesis, ss58, Addresses, CodeHashes, Deployment, RecordedAddresses};
+use crate::record::{genesis, ss58, Addresses, Deployment, RecordedAddresses, RecordedCodeHashes};
 use crate::submit::SendOptions;
 use ink::primitives::AccountId;
 use keel_calls::constructors::{self, Constructor};
@@ -148,41 +148,107 @@ pub fn deploy(
     let bundles = Bundles::read(ink_dir)?;
 
     step("uploading code (skipped where the chain has it)");
-    let token_code = node.upload(&deployer, &bundles.token, &opts)?;
-    let oracle_code = node.upload(&deployer, &bundles.oracle, &opts)?;
-    let venue_code = node.upload(&deployer, &bundles.venue, &opts)?;
-    let pool_code = node.upload(&deployer, &bundles.pool, &opts)?;
+    let codes = Codes {
+        token: node.upload(&deployer, &bundles.token, &opts)?,
+        oracle: node.upload(&deployer, &bundles.oracle, &opts)?,
+        venue: node.upload(&deployer, &bundles.venue, &opts)?,
+        pool: node.upload(&deployer, &bundles.pool, &opts)?,
+    };
+    let a = instantiate_all(node, &deployer, plan, &codes)?;
 
+    step("authorising the reporter and submitting the first reading");
+    let reporter_account = ink_account(&keys::account(&reporter));
+    let add_reporter = keel_calls::oracle(a.oracle)
+        .add_reporter(reporter_account)
+        .message();
+    send(node, &deployer, a.oracle, &add_reporter, &opts, "add_reporter")?;
+    crate::market::report(
+        node,
+        &reporter,
+        &a,
+        plan.feed,
+        decimal(plan.price)?,
+        decimal(plan.volatility)?,
+    )?;
+
+    let seeded = seed_liquidity(node, &deployer, plan, &a)?;
+    let funded = fund_traders(node, &deployer, plan, &a)?;
+    let deployment = Deployment {
+        node_url: node.url().to_owned(),
+        genesis_hash: genesis(node)?,
+        block: seeded.max(funded),
+        deployer: me.to_string(),
+        reporter: keys::account(&reporter).to_string(),
+        feed: plan.feed,
+        decimals: TOKEN_DECIMALS,
+        contracts: RecordedAddresses {
+            base: ss58(&a.base),
+            quote: ss58(&a.quote),
+            oracle: ss58(&a.oracle),
+            venue: ss58(&a.venue),
+            pool: ss58(&a.pool),
+        },
+        code_hashes: codes.recorded(),
+    };
+    Ok((deployment, true))
+}
+
+/// The code hashes a deployment instantiates.
+struct Codes {
+    token: H256,
+    oracle: H256,
+    venue: H256,
+    pool: H256,
+}
+
+impl Codes {
+    fn recorded(&self) -> RecordedCodeHashes {
+        RecordedCodeHashes {
+            token: format!("{:?}", self.token),
+            oracle: format!("{:?}", self.oracle),
+            venue: format!("{:?}", self.venue),
+            pool: format!("{:?}", self.pool),
+        }
+    }
+}
+
+/// Both tokens, the oracle, the venue and the pool, under a salt no earlier deployment used.
+fn instantiate_all(
+    node: &mut Node,
+    deployer: &Keypair,
+    plan: &Plan,
+    codes: &Codes,
+) -> Result<Addresses, ClientError> {
     let salt = salt();
     let base = instantiate(
         node,
-        &deployer,
-        token_code,
-        constructors::token(&plan.base_symbol, TOKEN_DECIMALS),
+        deployer,
+        codes.token,
+        &constructors::token(&plan.base_symbol, TOKEN_DECIMALS),
         &salt,
         "base token",
     )?;
     let quote = instantiate(
         node,
-        &deployer,
-        token_code,
-        constructors::token(&plan.quote_symbol, TOKEN_DECIMALS),
+        deployer,
+        codes.token,
+        &constructors::token(&plan.quote_symbol, TOKEN_DECIMALS),
         &salt,
         "quote token",
     )?;
     let oracle = instantiate(
         node,
-        &deployer,
-        oracle_code,
-        constructors::oracle(plan.max_jump_bps),
+        deployer,
+        codes.oracle,
+        &constructors::oracle(plan.max_jump_bps),
         &salt,
         "oracle",
     )?;
     let venue = instantiate(
         node,
-        &deployer,
-        venue_code,
-        constructors::venue(base, quote, plan.venue_fee_bps),
+        deployer,
+        codes.venue,
+        &constructors::venue(base, quote, plan.venue_fee_bps),
         &salt,
         "venue",
     )?;
@@ -198,112 +264,77 @@ pub fn deploy(
     }
     let pool = instantiate(
         node,
-        &deployer,
-        pool_code,
-        constructors::pool(base, quote, oracle, plan.feed, config),
+        deployer,
+        codes.pool,
+        &constructors::pool(base, quote, oracle, plan.feed, config),
         &salt,
         "pool",
     )?;
-
-    step("authorising the reporter and submitting the first reading");
-    let reporter_account = ink_account(&keys::account(&reporter));
-    let add_reporter = keel_calls::oracle(oracle)
-        .add_reporter(reporter_account)
-        .message();
-    send(node, &deployer, oracle, &add_reporter, &opts, "add_reporter")?;
-    let a = Addresses {
+    Ok(Addresses {
         base,
         quote,
         oracle,
         venue,
         pool,
-    };
-    crate::market::report(
-        node,
-        &reporter,
-        &a,
-        plan.feed,
-        decimal(plan.price)?,
-        decimal(plan.volatility)?,
-    )?;
+    })
+}
 
+/// Mints the deployer both pools' liquidity, approves them, and makes their first deposits;
+/// returns the block of the last.
+fn seed_liquidity(
+    node: &mut Node,
+    deployer: &Keypair,
+    plan: &Plan,
+    a: &Addresses,
+) -> Result<u64, ClientError> {
     step("seeding liquidity");
-    let me_ink = ink_account(&me);
-    let mut last_block = 0;
+    let opts = SendOptions::default();
+    let me = ink_account(&keys::account(deployer));
     for (token, amount) in [
-        (base, plan.pool_base.checked_add(plan.venue_base)),
-        (quote, plan.pool_quote.checked_add(plan.venue_quote)),
+        (a.base, plan.pool_base.checked_add(plan.venue_base)),
+        (a.quote, plan.pool_quote.checked_add(plan.venue_quote)),
     ] {
         let amount =
             amount.ok_or_else(|| ClientError::OutOfRange("pool plus venue liquidity overflows".into()))?;
-        let mint = keel_calls::token(token).mint_to(me_ink, units(amount)?).message();
-        send(node, &deployer, token, &mint, &opts, "mint")?;
-        for spender in [pool, venue] {
+        let mint = keel_calls::token(token).mint_to(me, units(amount)?).message();
+        send(node, deployer, token, &mint, &opts, "mint")?;
+        for spender in [a.pool, a.venue] {
             let approve = keel_calls::token(token).approve(spender, u128::MAX).message();
-            send(node, &deployer, token, &approve, &opts, "approve")?;
+            send(node, deployer, token, &approve, &opts, "approve")?;
         }
     }
     let deadline = u64::MAX;
-    let add = keel_calls::venue(venue)
-        .add_liquidity(
-            units(plan.venue_base)?,
-            units(plan.venue_quote)?,
-            0,
-            me_ink,
-            deadline,
-        )
+    let add = keel_calls::venue(a.venue)
+        .add_liquidity(units(plan.venue_base)?, units(plan.venue_quote)?, 0, me, deadline)
         .message();
-    send(node, &deployer, venue, &add, &opts, "venue add_liquidity")?;
-    let add = keel_calls::pool(pool)
-        .add_liquidity(
-            units(plan.pool_base)?,
-            units(plan.pool_quote)?,
-            0,
-            me_ink,
-            deadline,
-        )
+    send(node, deployer, a.venue, &add, &opts, "venue add_liquidity")?;
+    let add = keel_calls::pool(a.pool)
+        .add_liquidity(units(plan.pool_base)?, units(plan.pool_quote)?, 0, me, deadline)
         .message();
-    last_block = last_block.max(send(node, &deployer, pool, &add, &opts, "pool add_liquidity")?);
+    send(node, deployer, a.pool, &add, &opts, "pool add_liquidity")
+}
 
+/// Mints each of the plan's traders both tokens and has them approve the pool and the venue;
+/// returns the block of the last approval.
+fn fund_traders(node: &mut Node, deployer: &Keypair, plan: &Plan, a: &Addresses) -> Result<u64, ClientError> {
+    let opts = SendOptions::default();
+    let mut last_block = 0;
     for trader in &plan.traders {
         step(&format!("funding trader {trader}"));
         let key = KeySource::from_str(trader)?.load()?;
         let who = ink_account(&keys::account(&key));
-        for token in [base, quote] {
+        for token in [a.base, a.quote] {
             let mint = keel_calls::token(token)
                 .mint_to(who, units(plan.trader_funds)?)
                 .message();
-            send(node, &deployer, token, &mint, &opts, "mint")?;
-            for spender in [pool, venue] {
+            send(node, deployer, token, &mint, &opts, "mint")?;
+            for spender in [a.pool, a.venue] {
                 let approve = keel_calls::token(token).approve(spender, u128::MAX).message();
                 last_block = last_block.max(send(node, &key, token, &approve, &opts, "approve")?);
             }
         }
     }
-
-    let deployment = Deployment {
-        node_url: node.url().to_owned(),
-        genesis_hash: genesis(node)?,
-        block: last_block,
-        deployer: me.to_string(),
-        reporter: keys::account(&reporter).to_string(),
-        feed: plan.feed,
-        decimals: TOKEN_DECIMALS,
-        contracts: RecordedAddresses {
-            base: ss58(&base),
-            quote: ss58(&quote),
-            oracle: ss58(&oracle),
-            venue: ss58(&venue),
-            pool: ss58(&pool),
-        },
-        code_hashes: CodeHashes {
-            token: format!("{token_code:?}"),
-            oracle: format!("{oracle_code:?}"),
-            venue: format!("{venue_code:?}"),
-            pool: format!("{pool_code:?}"),
-        },
-    };
-    Ok((deployment, true))
+    Ok(last_block)
 }
 
 /// Instantiates `code` with `constructor` under this deployment's salt and `label`.
@@ -311,14 +342,14 @@ fn instantiate<E: Decode + std::fmt::Debug>(
     node: &mut Node,
     deployer: &Keypair,
     code: H256,
-    constructor: Constructor<E>,
+    constructor: &Constructor<E>,
     salt: &[u8],
     label: &str,
 ) -> Result<AccountId, ClientError> {
     step(&format!("instantiating {label}"));
     let mut salt = salt.to_vec();
     salt.extend(label.as_bytes());
-    Ok(node.instantiate(deployer, code, &constructor, salt, &SendOptions::default())?)
+    Ok(node.instantiate(deployer, code, constructor, salt, &SendOptions::default())?)
 }
 
 /// Sends a message that answers `Result<T, E>`, refusing to sign what the contract refuses;

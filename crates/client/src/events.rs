@@ -2,7 +2,7 @@
 //! `keel_calls::events`) and where new contracts were instantiated.
 
 use crate::error::NodeError;
-use crate::node::Config;
+use crate::node::RuntimeConfig;
 use ink::primitives::AccountId;
 use keel_calls::events::Emitted;
 use subxt::events::EventDetails;
@@ -41,7 +41,7 @@ impl subxt::events::StaticEvent for ContractInstantiated {
 /// # Errors
 /// An event that does not decode with the node's metadata.
 pub fn emitted<E: std::fmt::Display>(
-    events: impl IntoIterator<Item = Result<EventDetails<Config>, E>>,
+    events: impl IntoIterator<Item = Result<EventDetails<RuntimeConfig>, E>>,
 ) -> Result<Vec<Emitted>, NodeError> {
     let mut out = Vec::new();
     for event in events {

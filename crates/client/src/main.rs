@@ -7,7 +7,7 @@ use keel_client::deploy::{self, Plan};
 use keel_client::keys::{self, KeySource};
 use keel_client::record::{Addresses, Deployment};
 use keel_client::{market, Node};
-use keel_core::fixed::signed_to_f64;
+use keel_core::fixed::{signed_to_f64, to_f64};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -105,7 +105,7 @@ fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
-    match run(cli) {
+    match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -135,29 +135,10 @@ fn units(whole: u128, decimals: u8, what: &str) -> anyhow::Result<u128> {
         .with_context(|| format!("{what} overflows"))
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
-    let mut node = connect(&cli)?;
+fn run(cli: &Cli) -> anyhow::Result<()> {
+    let mut node = connect(cli)?;
     match &cli.command {
-        Command::Deploy { plan, out, ink_dir } => {
-            let plan = Plan::load(plan)?;
-            let existing = out.exists().then(|| Deployment::load(out)).transpose()?;
-            let (d, fresh) = deploy::deploy(&mut node, &plan, ink_dir, existing.as_ref())?;
-            if fresh {
-                d.save(out)?;
-                println!(
-                    "deployed at block {}; pool {}; record: {}",
-                    d.block,
-                    d.contracts.pool,
-                    out.display()
-                );
-            } else {
-                println!(
-                    "already deployed on this chain (pool {}); record: {}",
-                    d.contracts.pool,
-                    out.display()
-                );
-            }
-        }
+        Command::Deploy { plan, out, ink_dir } => deploy_plan(&mut node, plan, out, ink_dir),
         Command::Report {
             deployment,
             price,
@@ -175,6 +156,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 deploy::decimal(*volatility)?,
             )?;
             println!("reported price {price} volatility {volatility} at {ts} ms");
+            Ok(())
         }
         Command::Swap {
             deployment,
@@ -191,6 +173,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let units = units(*amount, d.decimals, "amount")?;
             let got = market::swap(&mut node, &key(trader)?, &a, sell_base, units)?;
             println!("sold {amount} {sell}, received {got} units");
+            Ok(())
         }
         Command::Drift {
             deployment,
@@ -205,70 +188,106 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "inventory past the trigger at block {}: q {:.2}% (trigger {:.2}%)",
                 s.block,
                 pct(s.q),
-                keel_core::fixed::to_f64(s.trigger) * 100.0
+                to_f64(s.trigger) * 100.0
             );
+            Ok(())
         }
-        Command::Show { deployment } => {
-            let (d, a) = load(deployment)?;
-            let me = keys::account(&key("//Alice")?);
-            let s = market::snapshot(&mut node, &me, &a)?;
-            println!(
-                "block {}  pool {}\nreserves {} base, {} quote\nq {:.2}% (trigger {:.2}%, {})\nrebalance epoch {}, last at {} ms, bounty budget {}",
-                s.block,
-                d.contracts.pool,
-                s.reserves.0,
-                s.reserves.1,
-                pct(s.q),
-                keel_core::fixed::to_f64(s.trigger) * 100.0,
-                if s.in_band() { "in band" } else { "out of band" },
-                s.rebalancing.epoch,
-                s.rebalancing.last_ms,
-                s.rebalancing.bounty_budget
-            );
-        }
+        Command::Show { deployment } => show(&mut node, deployment),
         Command::Expect {
             deployment,
             since,
             rebalances,
             in_band,
-        } => {
-            let (_, a) = load(deployment)?;
-            let me = keys::account(&key("//Alice")?);
-            let s = market::snapshot(&mut node, &me, &a)?;
-            let found = market::rebalances(&mut node, &a, *since, s.block)?;
-            for (block, r) in &found {
-                println!(
-                    "block {block}: Rebalanced epoch {} sold {} bought {} bounty {} q {:.2}% -> {:.2}%",
-                    r.epoch,
-                    r.sold,
-                    r.bought,
-                    r.bounty,
-                    pct(r.q_before),
-                    pct(r.q_after)
-                );
-            }
-            println!(
-                "q now {:.2}% (trigger {:.2}%), epoch {}",
-                pct(s.q),
-                keel_core::fixed::to_f64(s.trigger) * 100.0,
-                s.rebalancing.epoch
-            );
-            if found.len() != *rebalances {
-                bail!(
-                    "expected {rebalances} rebalance(s) since block {since}, found {}",
-                    found.len()
-                );
-            }
-            if *in_band && !s.in_band() {
-                bail!("the pool is out of band: q {:.2}%", pct(s.q));
-            }
-            println!(
-                "ok: {} rebalance(s){}",
-                found.len(),
-                if *in_band { ", pool in band" } else { "" }
-            );
-        }
+        } => expect(&mut node, deployment, *since, *rebalances, *in_band),
     }
+}
+
+fn deploy_plan(node: &mut Node, plan: &Path, out: &Path, ink_dir: &Path) -> anyhow::Result<()> {
+    let plan = Plan::load(plan)?;
+    let existing = out.exists().then(|| Deployment::load(out)).transpose()?;
+    let (d, fresh) = deploy::deploy(node, &plan, ink_dir, existing.as_ref())?;
+    if fresh {
+        d.save(out)?;
+        println!(
+            "deployed at block {}; pool {}; record: {}",
+            d.block,
+            d.contracts.pool,
+            out.display()
+        );
+    } else {
+        println!(
+            "already deployed on this chain (pool {}); record: {}",
+            d.contracts.pool,
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+fn show(node: &mut Node, deployment: &Path) -> anyhow::Result<()> {
+    let (d, a) = load(deployment)?;
+    let me = keys::account(&key("//Alice")?);
+    let s = market::snapshot(node, &me, &a)?;
+    println!(
+        "block {}  pool {}\nreserves {} base, {} quote\nq {:.2}% (trigger {:.2}%, {})\nrebalance epoch {}, last at {} ms, bounty budget {}",
+        s.block,
+        d.contracts.pool,
+        s.reserves.0,
+        s.reserves.1,
+        pct(s.q),
+        to_f64(s.trigger) * 100.0,
+        if s.in_band() { "in band" } else { "out of band" },
+        s.rebalancing.epoch,
+        s.rebalancing.last_ms,
+        s.rebalancing.bounty_budget
+    );
+    Ok(())
+}
+
+/// Fails unless exactly `rebalances` landed since block `since` (and, with `in_band`, the pool
+/// is back in its band).
+fn expect(
+    node: &mut Node,
+    deployment: &Path,
+    since: u64,
+    rebalances: usize,
+    in_band: bool,
+) -> anyhow::Result<()> {
+    let (_, a) = load(deployment)?;
+    let me = keys::account(&key("//Alice")?);
+    let s = market::snapshot(node, &me, &a)?;
+    let found = market::rebalances(node, &a, since, s.block)?;
+    for (block, r) in &found {
+        println!(
+            "block {block}: Rebalanced epoch {} sold {} bought {} bounty {} q {:.2}% -> {:.2}%",
+            r.epoch,
+            r.sold,
+            r.bought,
+            r.bounty,
+            pct(r.q_before),
+            pct(r.q_after)
+        );
+    }
+    println!(
+        "q now {:.2}% (trigger {:.2}%), epoch {}",
+        pct(s.q),
+        to_f64(s.trigger) * 100.0,
+        s.rebalancing.epoch
+    );
+    if found.len() != rebalances {
+        bail!(
+            "expected {rebalances} rebalance(s) since block {since}, found {}",
+            found.len()
+        );
+    }
+    if in_band && !s.in_band() {
+        bail!("the pool is out of band: q {:.2}%", pct(s.q));
+    }
+    println!(
+        "ok: {} rebalance(s){}",
+        found.len(),
+        if in_band { ", pool in band" } else { "" }
+    );
     Ok(())
 }
 

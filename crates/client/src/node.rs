@@ -22,9 +22,9 @@ use subxt::dynamic::{At, Value};
 use subxt::utils::{AccountId32, H256};
 use subxt::{OnlineClient, PolkadotConfig};
 
-pub type Config = PolkadotConfig;
-pub type Api = OnlineClient<Config>;
-pub(crate) type Progress = subxt::tx::TxProgress<Config, Api>;
+pub type RuntimeConfig = PolkadotConfig;
+pub type Api = OnlineClient<RuntimeConfig>;
+pub(crate) type Progress = subxt::tx::TxProgress<RuntimeConfig, Api>;
 
 /// First and longest pause between reconnection attempts.
 const RECONNECT_FIRST: Duration = Duration::from_millis(250);
@@ -32,7 +32,7 @@ const RECONNECT_MAX: Duration = Duration::from_secs(4);
 
 pub(crate) struct Conn {
     pub api: Api,
-    pub rpc: LegacyRpcMethods<Config>,
+    pub rpc: LegacyRpcMethods<RuntimeConfig>,
 }
 
 /// The best block as a caller sees it.
@@ -138,7 +138,7 @@ impl Node {
     /// operation reconnects.
     pub(crate) fn with<T, F, Fut>(&mut self, f: F) -> Result<T, NodeError>
     where
-        F: FnOnce(Api, LegacyRpcMethods<Config>) -> Fut,
+        F: FnOnce(Api, LegacyRpcMethods<RuntimeConfig>) -> Fut,
         Fut: Future<Output = Result<T, NodeError>>,
     {
         let conn = self.ensure()?;
@@ -258,8 +258,7 @@ impl Node {
         let bytes = e.0.clone();
         self.with(|api, _| async move {
             Ok(subxt::error::DispatchError::decode_from(bytes, api.metadata())
-                .map(|d| d.to_string())
-                .unwrap_or_else(|_| "an undecodable dispatch error".into()))
+                .map_or_else(|_| "an undecodable dispatch error".into(), |d| d.to_string()))
         })
         .unwrap_or_else(|e| e.to_string())
     }
@@ -276,7 +275,7 @@ impl Node {
         value
             .at("data")
             .at("free")
-            .and_then(|v| v.as_u128())
+            .and_then(subxt::dynamic::Value::as_u128)
             .ok_or_else(|| NodeError::Decode("System::Account has no data.free".into()))
     }
 

@@ -22,7 +22,7 @@ pub struct Deployment {
     pub feed: u32,
     pub decimals: u8,
     pub contracts: RecordedAddresses,
-    pub code_hashes: CodeHashes,
+    pub code_hashes: RecordedCodeHashes,
 }
 
 /// Addresses, SS58 (prefix 42).
@@ -36,7 +36,7 @@ pub struct RecordedAddresses {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CodeHashes {
+pub struct RecordedCodeHashes {
     pub token: String,
     pub oracle: String,
     pub venue: String,

@@ -1,10 +1,10 @@
 //! Signed `Contracts` transactions: limits from a dry-run plus a margin, an explicit nonce, an
 //! optional tip, then a watch until the transaction is in a block (or finalized, if asked).
 
-use crate::api::{self, Code, InstantiateArgs, StorageDeposit, UploadArgs, Weight};
+use crate::api::{self, Code, ExecReturn, InstantiateArgs, StorageDeposit, UploadArgs, Weight};
 use crate::error::{classify, NodeError};
 use crate::events::{emitted, ink_account, runtime_account, ContractInstantiated};
-use crate::node::{Config, Node};
+use crate::node::{Node, RuntimeConfig};
 use ink::primitives::AccountId;
 use keel_calls::constructors::Constructor;
 use keel_calls::events::Emitted;
@@ -146,7 +146,7 @@ impl Node {
         let sent = self.with(|api, rpc| async move {
             let on_chain = rpc.system_account_next_index(&account).await.map_err(classify)?;
             let nonce = local.map_or(on_chain, |l| l.max(on_chain));
-            let params = DefaultExtrinsicParamsBuilder::<Config>::new()
+            let params = DefaultExtrinsicParamsBuilder::<RuntimeConfig>::new()
                 .nonce(nonce)
                 .tip(tip)
                 .build();
@@ -255,7 +255,7 @@ impl Node {
         let origin = crate::keys::account(signer);
         let dry = self.dry_call(&origin, dest, message.data().to_vec(), None)?;
         let (gas, deposit) = (dry.gas_required, dry.storage_deposit);
-        let reverted = dry.result.as_ref().is_ok_and(|r| r.reverted());
+        let reverted = dry.result.as_ref().is_ok_and(ExecReturn::reverted);
         let answer = self.decode_answer(message, dry.result)?;
         if reverted {
             return Ok((answer, None));

@@ -56,14 +56,14 @@ impl CpState {
 
 /// A priced swap and the reserves it leaves; nothing is applied until the caller stores `after`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Swap {
+pub struct CpSwap {
     pub amount_out: u128,
     pub after: CpState,
 }
 
 /// A deposit as the venue accepts it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Deposit {
+pub struct CpDeposit {
     pub amount_a: u128,
     pub amount_b: u128,
     /// Shares minted to the depositor (the first deposit's locked shares excluded).
@@ -75,7 +75,7 @@ pub struct Deposit {
 
 /// A withdrawal as the venue pays it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Withdrawal {
+pub struct CpWithdrawal {
     pub amount_a: u128,
     pub amount_b: u128,
     pub after: CpState,
@@ -135,7 +135,7 @@ pub fn amount_out(
 ///
 /// # Errors
 /// As [`amount_out`].
-pub fn swap(state: &CpState, side_in: Side, amount_in: u128, fee_bps: u32) -> Result<Swap, CurveError> {
+pub fn swap(state: &CpState, side_in: Side, amount_in: u128, fee_bps: u32) -> Result<CpSwap, CurveError> {
     let (reserve_in, reserve_out) = state.toward(side_in);
     let out = amount_out(reserve_in, reserve_out, amount_in, fee_bps)?;
     let new_in = add_within_limit(reserve_in, amount_in)?;
@@ -152,7 +152,7 @@ pub fn swap(state: &CpState, side_in: Side, amount_in: u128, fee_bps: u32) -> Re
             reserve_b: new_in,
         },
     };
-    Ok(Swap {
+    Ok(CpSwap {
         amount_out: out,
         after,
     })
@@ -169,10 +169,15 @@ pub fn swap(state: &CpState, side_in: Side, amount_in: u128, fee_bps: u32) -> Re
 /// [`CurveError::ZeroAmount`] for a zero amount or a deposit too small to mint a share,
 /// [`CurveError::ReserveLimitExceeded`] past [`MAX_RESERVE`],
 /// [`CurveError::InsufficientLiquidity`] for shares outstanding on an empty reserve.
-pub fn deposit(state: &CpState, total_shares: u128, a_max: u128, b_max: u128) -> Result<Deposit, CurveError> {
+pub fn deposit(
+    state: &CpState,
+    total_shares: u128,
+    a_max: u128,
+    b_max: u128,
+) -> Result<CpDeposit, CurveError> {
     check_amounts(a_max, b_max)?;
     if total_shares == 0 {
-        return Ok(Deposit {
+        return Ok(CpDeposit {
             amount_a: a_max,
             amount_b: b_max,
             shares: first_mint(a_max, b_max)?,
@@ -188,7 +193,7 @@ pub fn deposit(state: &CpState, total_shares: u128, a_max: u128, b_max: u128) ->
     }
     let reserves = (state.reserve_a, state.reserve_b);
     let (amount_a, amount_b, shares) = proportional(reserves, total_shares, a_max, b_max)?;
-    Ok(Deposit {
+    Ok(CpDeposit {
         amount_a,
         amount_b,
         shares,
@@ -206,12 +211,12 @@ pub fn deposit(state: &CpState, total_shares: u128, a_max: u128, b_max: u128) ->
 /// [`CurveError::ZeroAmount`] for zero shares, [`CurveError::InsufficientLiquidity`] for all the
 /// shares or more (the locked ones never leave), [`CurveError::ZeroOutput`] when either amount
 /// rounds to zero, so dust shares are not burnt for nothing.
-pub fn withdraw(state: &CpState, total_shares: u128, shares: u128) -> Result<Withdrawal, CurveError> {
+pub fn withdraw(state: &CpState, total_shares: u128, shares: u128) -> Result<CpWithdrawal, CurveError> {
     let (amount_a, amount_b) = pro_rata((state.reserve_a, state.reserve_b), total_shares, shares)?;
     if amount_a == 0 || amount_b == 0 {
         return Err(CurveError::ZeroOutput);
     }
-    Ok(Withdrawal {
+    Ok(CpWithdrawal {
         amount_a,
         amount_b,
         after: CpState {

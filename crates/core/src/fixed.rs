@@ -40,6 +40,8 @@ pub fn from_f64(x: f64) -> Option<u128> {
 }
 
 #[cfg(test)]
+// The values compared are exactly representable: equality is the claim.
+#[allow(clippy::float_cmp, clippy::cast_possible_wrap)]
 mod tests {
     use super::*;
 

@@ -27,6 +27,9 @@ pub fn wide(x: u128) -> U256 {
 }
 
 /// `U256` back into `u128`, or [`CurveError::Overflow`].
+///
+/// # Errors
+/// [`CurveError::Overflow`] above `u128::MAX`.
 pub fn narrow(x: U256) -> Result<u128, CurveError> {
     if x > U256::from(u128::MAX) {
         return Err(CurveError::Overflow);
@@ -35,6 +38,9 @@ pub fn narrow(x: U256) -> Result<u128, CurveError> {
 }
 
 /// `U512` back into `U256`, or [`CurveError::Overflow`].
+///
+/// # Errors
+/// [`CurveError::Overflow`] above `U256::MAX`.
 pub fn narrow512(x: U512) -> Result<U256, CurveError> {
     U256::try_from(x).map_err(|_| CurveError::Overflow)
 }
@@ -45,17 +51,26 @@ pub fn full_mul(a: U256, b: U256) -> U512 {
 }
 
 /// `a + b`, checked.
+///
+/// # Errors
+/// [`CurveError::Overflow`].
 pub fn add(a: U256, b: U256) -> Result<U256, CurveError> {
     a.checked_add(b).ok_or(CurveError::Overflow)
 }
 
 /// `a - b`, checked.
+///
+/// # Errors
+/// [`CurveError::Overflow`] when `b > a`.
 pub fn sub(a: U256, b: U256) -> Result<U256, CurveError> {
     a.checked_sub(b).ok_or(CurveError::Overflow)
 }
 
 /// `a * b` in 256 bits, checked. Formed through [`full_mul`] so the contract carries one
 /// multiplication routine instead of two.
+///
+/// # Errors
+/// [`CurveError::Overflow`].
 pub fn mul(a: U256, b: U256) -> Result<U256, CurveError> {
     narrow512(full_mul(a, b))
 }
@@ -79,6 +94,9 @@ fn div_mod(n: U512, d: U512) -> (U512, U512) {
 }
 
 /// `n / d` on 512-bit values, rounded as asked.
+///
+/// # Errors
+/// [`CurveError::DivisionByZero`]; [`CurveError::Overflow`] rounding up past `U512::MAX`.
 pub fn div512(n: U512, d: U512, rounding: Rounding) -> Result<U512, CurveError> {
     if d.is_zero() {
         return Err(CurveError::DivisionByZero);
@@ -91,6 +109,9 @@ pub fn div512(n: U512, d: U512, rounding: Rounding) -> Result<U512, CurveError> 
 }
 
 /// `a * b / c`, exact up to the final rounding, for any `U256` inputs whose result fits in 256 bits.
+///
+/// # Errors
+/// [`CurveError::DivisionByZero`]; [`CurveError::Overflow`] when the result needs more than 256 bits.
 pub fn mul_div(a: U256, b: U256, c: U256, rounding: Rounding) -> Result<U256, CurveError> {
     narrow512(div512(full_mul(a, b), U512::from(c), rounding)?)
 }
@@ -99,6 +120,9 @@ pub fn mul_div(a: U256, b: U256, c: U256, rounding: Rounding) -> Result<U256, Cu
 ///
 /// When `a * b` fits in 128 bits the division is done there: the same exact quotient and
 /// remainder as the 512-bit path, for a small fraction of the contract's instructions.
+///
+/// # Errors
+/// [`CurveError::DivisionByZero`]; [`CurveError::Overflow`] when the result needs more than 128 bits.
 pub fn mul_div_u128(a: u128, b: u128, c: u128, rounding: Rounding) -> Result<u128, CurveError> {
     let Some(product) = a.checked_mul(b) else {
         return narrow(mul_div(wide(a), wide(b), wide(c), rounding)?);
@@ -168,6 +192,9 @@ fn shl512(x: U512, by: usize) -> U512 {
 }
 
 /// Integer square root of a 512-bit value, rounded as asked; the root of a 512-bit value fits in 256.
+///
+/// # Errors
+/// [`CurveError::Overflow`] rounding up past `U256::MAX`.
 pub fn sqrt512(x: U512, rounding: Rounding) -> Result<U256, CurveError> {
     let root = narrow512(isqrt512(x))?;
     match rounding {
@@ -179,6 +206,9 @@ pub fn sqrt512(x: U512, rounding: Rounding) -> Result<U256, CurveError> {
 }
 
 /// Square root of a 1e18 fixed-point value, as 1e18 fixed point, rounded down.
+///
+/// # Errors
+/// [`CurveError::Overflow`] for a root past the bounds.
 pub fn sqrt_wad(x: u128) -> Result<u128, CurveError> {
     narrow(sqrt512(full_mul(wide(x), wide(ONE)), Rounding::Down)?)
 }

@@ -215,6 +215,8 @@ pub fn apply(
 }
 
 #[cfg(test)]
+// Inventory values are 1e18 fractions, far below `i128::MAX`.
+#[allow(clippy::cast_possible_wrap)]
 mod tests {
     use super::*;
     use crate::state::Regime;

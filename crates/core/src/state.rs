@@ -22,6 +22,8 @@ pub enum Asset {
 }
 
 impl Asset {
+    /// The pool's other token.
+    #[must_use]
     pub fn other(self) -> Asset {
         match self {
             Asset::Base => Asset::Quote,

@@ -34,6 +34,7 @@ enum Want {
     Out(u128),
 }
 
+#[derive(Clone, Copy)]
 struct Move {
     curve_in: u128,
     out: u128,

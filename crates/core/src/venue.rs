@@ -2,7 +2,7 @@
 //! slippage bound, refused with a [`VenueError`]. The venue contract and the simulator's venue
 //! both trade through [`swap_exact_in`].
 
-use crate::cpmm::{self, CpState, Side, Swap};
+use crate::cpmm::{self, CpState, CpSwap, Side};
 use crate::CurveError;
 
 /// Why a venue refused a call.
@@ -53,7 +53,7 @@ pub fn swap_exact_in(
     amount_in: u128,
     min_out: u128,
     fee_bps: u32,
-) -> Result<Swap, VenueError> {
+) -> Result<CpSwap, VenueError> {
     let swap = cpmm::swap(state, side_in, amount_in, fee_bps)?;
     if swap.amount_out < min_out {
         return Err(VenueError::SlippageExceeded);

@@ -1,5 +1,12 @@
 //! Limits: the price band and the inventory cap.
 
+// The float model's values become token units by truncation, on purpose.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap
+)]
+
 #[macro_use]
 mod common;
 

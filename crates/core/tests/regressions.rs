@@ -24,7 +24,7 @@ fn base_short(base: u128, quote: u128, base_target: u128, quote_target: u128) ->
 #[test]
 fn regression_crossing_round_trip_was_profitable() {
     let state = base_short(215_622_735, 3_859_825_888_377, 248_767_562, 3_858_643_950_673);
-    let s = Scenario::new(
+    let s = PoolCase::new(
         state,
         Market {
             price: 33_625_761_227_177_119_744,
@@ -47,7 +47,7 @@ fn regression_crossing_round_trip_was_profitable() {
 #[test]
 fn regression_exact_out_round_trip_was_profitable() {
     let state = base_short(923_626, 15_513_750_489, 1_000_000, 15_511_041_373);
-    let s = Scenario::new(
+    let s = PoolCase::new(
         state,
         Market {
             price: 33_625_761_227_177_119_744,
@@ -66,11 +66,11 @@ fn regression_exact_out_round_trip_was_profitable() {
 }
 
 /// The derived target lost a unit to the double rounding: 1001 base (1.001 quote) taken for 1
-/// quote left a quote target of 999_999, so the targets' value fell from 1_001_000 to 1_000_999;
+/// quote left a quote target of 999,999, so the targets' value fell from 1,001,000 to 1,000,999;
 /// and 1001 base sold exact-in bought nothing (1.001 quote floored to 1, then the premium).
 #[test]
 fn regression_dust_trade_lowered_target_value_and_exact_in_paid_nothing() {
-    let s = Scenario::new(
+    let s = PoolCase::new(
         PoolState::balanced(1_000_000, 1_000_000),
         Market {
             price: ONE / 1000,
@@ -88,7 +88,7 @@ fn regression_dust_trade_lowered_target_value_and_exact_in_paid_nothing() {
 #[test]
 fn regression_exact_out_quote_asked_two_units_more_than_exact_in() {
     let state = base_short(2_196_099_099, 1_584_157_146_095, 2_544_496_780, 1_468_731_914_821);
-    let s = Scenario::new(
+    let s = PoolCase::new(
         state,
         Market {
             price: 355_702_830_523_905_605_632,
@@ -129,7 +129,7 @@ fn regression_exact_out_cost_fell_at_the_crossing() {
         ),
     ];
     for (state, market) in cases {
-        let s = Scenario::new(state, market);
+        let s = PoolCase::new(state, market);
         let excess = state.quote_reserve - state.quote_target;
         let below = s.exact_out(Asset::Base, excess - 1).unwrap().amount_in;
         let at = s.exact_out(Asset::Base, excess).unwrap().amount_in;

@@ -5,6 +5,7 @@
 mod common;
 
 use common::*;
+use keel_core::fixed::to_f64;
 use proptest::prelude::*;
 
 // Skew sign
@@ -19,7 +20,7 @@ use proptest::prelude::*;
 /// purchase larger than the pool's surplus crosses the target and is priced as two legs, each
 /// rounded up, so when the skew is worth less than a unit it may cost one unit more than the
 /// balanced pool's single leg.
-fn check_skew(s: &Scenario, long: Asset) -> Result<(), TestCaseError> {
+fn check_skew(s: &PoolCase, long: Asset) -> Result<(), TestCaseError> {
     let other = long.other();
     let eq = s.equilibrated();
     if eq.regime.short() != Some(other) {
@@ -30,7 +31,10 @@ fn check_skew(s: &Scenario, long: Asset) -> Result<(), TestCaseError> {
     let surplus = eq.reserve(long) - eq.target(long);
 
     // How far below the oracle the pool's marginal price of `long` sits (in `other` per `long`).
-    let marginal_base = eq.marginal_price(s.market.price, s.market.k).unwrap() as f64 / ONE as f64;
+    let marginal_base = to_f64(
+        eq.marginal_price(s.market.price, s.market.k)
+            .expect("marginal price"),
+    );
     let marginal = match long {
         Asset::Base => marginal_base,
         Asset::Quote => 1.0 / marginal_base,
@@ -66,7 +70,7 @@ fn check_skew(s: &Scenario, long: Asset) -> Result<(), TestCaseError> {
 
     // Buying `long`: only the part up to the surplus is discounted, on average by at least half
     // the marginal discount (the price rises to the oracle's at target).
-    let balanced = Scenario::new(
+    let balanced = PoolCase::new(
         PoolState::balanced(s.state.base_reserve, s.state.quote_reserve),
         s.market,
     );

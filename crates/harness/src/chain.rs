@@ -71,14 +71,15 @@ pub struct Bundles {
 
 /// Directory cargo-contract wrote the bundles to: `$KEEL_INK_DIR` or `<workspace>/target/ink`.
 pub fn ink_dir() -> PathBuf {
-    std::env::var_os("KEEL_INK_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
+    std::env::var_os("KEEL_INK_DIR").map_or_else(
+        || {
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
                 .join("../..")
                 .join("target")
                 .join("ink")
-        })
+        },
+        PathBuf::from,
+    )
 }
 
 pub fn bundles() -> &'static Bundles {
@@ -247,6 +248,8 @@ impl Sandbox {
     ///
     /// # Panics
     /// On a trap or an undecodable answer: the test fails there.
+    // Taken by value: callers build the message in the argument, `pool(p).x().message()`.
+    #[allow(clippy::needless_pass_by_value)]
     pub fn call<R: Decode>(&mut self, origin: Actor, contract: AccountId, message: Message<R>) -> R {
         self.try_call(origin, contract, &message)
             .unwrap_or_else(|e| panic!("call to {contract:?} failed: {e}"))

@@ -2,7 +2,7 @@
 //! venue with liquidity.
 
 use crate::oracle::{Reading, FEED};
-use crate::pool::{Deposit, PoolSetup};
+use crate::pool::{PoolDeposit, PoolSetup};
 use crate::venue::VenueDeposit;
 use crate::{
     oracle, pool, token, venue, Actor, Sandbox, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, REPORTER, UNIT,
@@ -127,7 +127,7 @@ impl Fixture {
             venue,
         };
         if setup.base_liquidity > 0 {
-            let deposit = Deposit::of(setup.base_liquidity, setup.quote_liquidity);
+            let deposit = PoolDeposit::of(setup.base_liquidity, setup.quote_liquidity);
             pool::add_liquidity(&mut market.chain, ALICE, pool, deposit).expect("first deposit");
         }
         if setup.venue_base_liquidity > 0 {

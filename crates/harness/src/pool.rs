@@ -35,7 +35,7 @@ pub fn deploy_code(chain: &mut Sandbox, owner: Actor, setup: PoolSetup, wasm: &[
 
 /// A deposit; `to` defaults to the provider.
 #[derive(Clone, Copy, Debug)]
-pub struct Deposit {
+pub struct PoolDeposit {
     pub base_max: u128,
     pub quote_max: u128,
     pub min_shares: u128,
@@ -43,9 +43,9 @@ pub struct Deposit {
     pub deadline: u64,
 }
 
-impl Deposit {
+impl PoolDeposit {
     pub fn of(base_max: u128, quote_max: u128) -> Self {
-        Deposit {
+        PoolDeposit {
             base_max,
             quote_max,
             min_shares: 0,
@@ -55,7 +55,12 @@ impl Deposit {
     }
 }
 
-pub fn add_liquidity(chain: &mut Sandbox, who: Actor, pool: AccountId, d: Deposit) -> R<(u128, u128, u128)> {
+pub fn add_liquidity(
+    chain: &mut Sandbox,
+    who: Actor,
+    pool: AccountId,
+    d: PoolDeposit,
+) -> R<(u128, u128, u128)> {
     let to = d.to.unwrap_or(who.account());
     let call = keel_calls::pool(pool).add_liquidity(d.base_max, d.quote_max, d.min_shares, to, d.deadline);
     chain.call(who, pool, call.message())
@@ -63,7 +68,7 @@ pub fn add_liquidity(chain: &mut Sandbox, who: Actor, pool: AccountId, d: Deposi
 
 /// A withdrawal; `to` defaults to the provider.
 #[derive(Clone, Copy, Debug)]
-pub struct Withdraw {
+pub struct PoolWithdraw {
     pub shares: u128,
     pub min_base: u128,
     pub min_quote: u128,
@@ -71,9 +76,9 @@ pub struct Withdraw {
     pub deadline: u64,
 }
 
-impl Withdraw {
+impl PoolWithdraw {
     pub fn of(shares: u128) -> Self {
-        Withdraw {
+        PoolWithdraw {
             shares,
             min_base: 0,
             min_quote: 0,
@@ -83,7 +88,12 @@ impl Withdraw {
     }
 }
 
-pub fn remove_liquidity(chain: &mut Sandbox, who: Actor, pool: AccountId, w: Withdraw) -> R<(u128, u128)> {
+pub fn remove_liquidity(
+    chain: &mut Sandbox,
+    who: Actor,
+    pool: AccountId,
+    w: PoolWithdraw,
+) -> R<(u128, u128)> {
     let to = w.to.unwrap_or(who.account());
     let call = keel_calls::pool(pool).remove_liquidity(w.shares, w.min_base, w.min_quote, to, w.deadline);
     chain.call(who, pool, call.message())
@@ -92,7 +102,7 @@ pub fn remove_liquidity(chain: &mut Sandbox, who: Actor, pool: AccountId, w: Wit
 /// A swap: `amount` is the input for exact-in and the output for exact-out; `limit` is
 /// `min_out` or `max_in`; `to` defaults to the trader.
 #[derive(Clone, Copy, Debug)]
-pub struct Swap {
+pub struct PoolSwap {
     pub token_in: AccountId,
     pub amount: u128,
     pub limit: u128,
@@ -100,10 +110,10 @@ pub struct Swap {
     pub deadline: u64,
 }
 
-impl Swap {
+impl PoolSwap {
     /// Sell exactly `amount` of `token_in`, any output accepted.
     pub fn exact_in(token_in: AccountId, amount: u128) -> Self {
-        Swap {
+        PoolSwap {
             token_in,
             amount,
             limit: 0,
@@ -114,7 +124,7 @@ impl Swap {
 
     /// Buy exactly `amount` of the other token, any cost accepted.
     pub fn exact_out(token_in: AccountId, amount: u128) -> Self {
-        Swap {
+        PoolSwap {
             token_in,
             amount,
             limit: u128::MAX,
@@ -124,13 +134,13 @@ impl Swap {
     }
 }
 
-pub fn swap_exact_in(chain: &mut Sandbox, who: Actor, pool: AccountId, s: Swap) -> R<u128> {
+pub fn swap_exact_in(chain: &mut Sandbox, who: Actor, pool: AccountId, s: PoolSwap) -> R<u128> {
     let to = s.to.unwrap_or(who.account());
     let call = keel_calls::pool(pool).swap_exact_in(s.token_in, s.amount, s.limit, to, s.deadline);
     chain.call(who, pool, call.message())
 }
 
-pub fn swap_exact_out(chain: &mut Sandbox, who: Actor, pool: AccountId, s: Swap) -> R<u128> {
+pub fn swap_exact_out(chain: &mut Sandbox, who: Actor, pool: AccountId, s: PoolSwap) -> R<u128> {
     let to = s.to.unwrap_or(who.account());
     let call = keel_calls::pool(pool).swap_exact_out(s.token_in, s.amount, s.limit, to, s.deadline);
     chain.call(who, pool, call.message())

@@ -16,6 +16,9 @@ pub enum TokenCallError {
 }
 
 /// Moves `value` of `token` from `from` to `to` with the caller's allowance; zero moves nothing.
+///
+/// # Errors
+/// [`TokenCallError::Refused`] with the token's refusal; [`TokenCallError::CallFailed`] when the call itself failed.
 pub fn pull(token: AccountId, from: AccountId, to: AccountId, value: u128) -> Result<(), TokenCallError> {
     if value == 0 {
         return Ok(());
@@ -32,6 +35,9 @@ pub fn pull(token: AccountId, from: AccountId, to: AccountId, value: u128) -> Re
 }
 
 /// Pays `value` of `token` from the calling contract to `to`; zero moves nothing.
+///
+/// # Errors
+/// As [`pull`].
 pub fn pay(token: AccountId, to: AccountId, value: u128) -> Result<(), TokenCallError> {
     if value == 0 {
         return Ok(());

@@ -70,14 +70,27 @@ pub struct Included {
     pub events: Vec<RebalanceOutcome>,
 }
 
-/// A chain the keeper can watch and sign on.
+/// A chain the keeper can watch and sign on. Every method fails with a [`ChainError`] when the
+/// chain cannot answer; only transport errors ([`ChainError::is_retryable`]) are worth retrying.
 pub trait Chain {
+    /// The best block.
+    ///
+    /// # Errors
+    /// The chain cannot be reached.
     fn head(&mut self) -> Result<Head, ChainError>;
 
     /// Reads one pool's state, market, configuration and rebalancing status.
+    ///
+    /// # Errors
+    /// The chain cannot be reached; the pool cannot price (a `Reverted` read) or answers with
+    /// something else (`Decode`).
     fn read_pool(&mut self, pool: AccountId) -> Result<PoolView, ChainError>;
 
-    /// What `rebalance(epoch)` would do now if the keeper sent it; changes nothing.
+    /// What `rebalance(epoch)` would do now if the keeper sent it; changes nothing. The pool's
+    /// refusal is an answer (`Ok(Err(..))`).
+    ///
+    /// # Errors
+    /// The chain cannot be reached, or the call trapped.
     fn dry_run_rebalance(
         &mut self,
         pool: AccountId,
@@ -88,9 +101,16 @@ pub trait Chain {
     /// same pool and epoch that the pool accepted; a backend may send exactly what that dry-run
     /// checked (the node backend does), so the state can still change before inclusion, and the
     /// transaction then reverts on chain with the pool's answer read back by `wait_included`.
+    ///
+    /// # Errors
+    /// The transaction could not be sent (transport), or the node refused it.
     fn submit_rebalance(&mut self, pool: AccountId, epoch: u64) -> Result<Submitted, ChainError>;
 
-    /// Waits until `tx` is in a block.
+    /// Waits until `tx` is in a block; the pool's answer is in the result.
+    ///
+    /// # Errors
+    /// [`ChainError::Timeout`] (the transaction may still land), [`ChainError::Dropped`], transport
+    /// failures.
     fn wait_included(&mut self, tx: &Submitted) -> Result<Included, ChainError>;
 
     /// Pauses between retries; backends without a real clock return at once.

@@ -86,7 +86,7 @@ impl Default for KeeperConfig {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NodeConfig {
-    /// RPC endpoint; `ws://` only for loopback, `wss://` otherwise. Default ws://127.0.0.1:9944.
+    /// RPC endpoint; `ws://` only for loopback, `wss://` otherwise. Default `ws://127.0.0.1:9944`.
     pub url: String,
     /// A deployment record (`keel-client deploy`) whose pool is watched. Default: none.
     pub deployment: Option<PathBuf>,

@@ -225,15 +225,14 @@ fn submit<C: Chain>(
                 Recheck::Error(e) => return fail(pool, report, e, now_ms, settings, metrics),
             }
         }
-        let tx = match pending.take() {
-            Some(tx) => Ok(tx),
-            None => {
-                if let Some(m) = metrics {
-                    m.submitted(&pool.name, report.submissions > 0);
-                }
-                report.submissions = report.submissions.saturating_add(1);
-                chain.submit_rebalance(pool.address, epoch)
+        let tx = if let Some(tx) = pending.take() {
+            Ok(tx)
+        } else {
+            if let Some(m) = metrics {
+                m.submitted(&pool.name, report.submissions > 0);
             }
+            report.submissions = report.submissions.saturating_add(1);
+            chain.submit_rebalance(pool.address, epoch)
         };
         let result = tx.and_then(|tx| match chain.wait_included(&tx) {
             Err(ChainError::Timeout) => {

@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use keel_client::keys::KeySource;
 use keel_client::record::{self, Deployment};
 use keel_client::Node;
+use keel_keeper::backoff::Health;
 use keel_keeper::chain::Chain as _;
 use keel_keeper::config::{Config, NodeConfig};
 use keel_keeper::decide::decide;
@@ -166,7 +167,7 @@ fn show_status(path: &Path) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     for pool in &pools {
         let view = chain.read_pool(pool.address).with_context(|| pool.name.clone())?;
-        let decision = decide(&view, &settings.policy, &Default::default(), head.time_ms);
+        let decision = decide(&view, &settings.policy, &Health::default(), head.time_ms);
         rows.push((pool.name.clone(), view, decision));
     }
     println!("{}", status::table(&rows, head.time_ms));

@@ -241,16 +241,15 @@ impl Chain for NodeChain {
             .prepared
             .take()
             .filter(|p| p.pool == pool && p.epoch == epoch);
-        let p = match ready {
-            Some(p) => p,
-            None => {
-                if let Err(refusal) = self.prepare(pool, epoch)? {
-                    return Err(ChainError::Reverted(format!("the pool refuses now: {refusal:?}")));
-                }
-                self.prepared
-                    .take()
-                    .ok_or_else(|| ChainError::Decode("no accepted dry-run to send".into()))?
+        let p = if let Some(p) = ready {
+            p
+        } else {
+            if let Err(refusal) = self.prepare(pool, epoch)? {
+                return Err(ChainError::Reverted(format!("the pool refuses now: {refusal:?}")));
             }
+            self.prepared
+                .take()
+                .ok_or_else(|| ChainError::Decode("no accepted dry-run to send".into()))?
         };
         let sent = self.sends.entry((pool, epoch)).or_insert(0);
         let tip = escalated_tip(&self.opts, *sent);

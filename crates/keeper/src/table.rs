@@ -27,7 +27,7 @@ pub fn markdown(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) ->
             .collect();
         format!("| {} |", padded.join(" | "))
     };
-    let mut out = vec![line(header.iter().map(|h| h.to_string()).collect())];
+    let mut out = vec![line(header.iter().map(|h| (*h).to_string()).collect())];
     out.push(format!(
         "|{}|",
         widths

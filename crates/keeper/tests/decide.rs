@@ -1,5 +1,8 @@
 //! The decision core, branch by branch, on states built with the pool's own curve math.
 
+// Inventory values are 1e18 fractions, far below `i128::MAX`.
+#![allow(clippy::cast_possible_wrap)]
+
 mod common;
 
 use common::{view, NOW};

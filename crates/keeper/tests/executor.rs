@@ -2,6 +2,9 @@
 //! submissions fail as each test scripts, and which lands a rebalance by moving the epoch on.
 //! (The same executor against the real contracts runs in `sandbox.rs`.)
 
+// Inventory values are 1e18 fractions, far below `i128::MAX`.
+#![allow(clippy::cast_possible_wrap)]
+
 mod common;
 
 use common::NOW;

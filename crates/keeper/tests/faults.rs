@@ -9,11 +9,11 @@
 
 mod faulty;
 
-use faulty::{Fault, Injector, Keeper, Ledger, Op};
+use faulty::{Executions, Fault, Injector, Keeper, Op};
 use keel_core::consts::DEFAULT_VENUE_FEE_BPS;
 use keel_core::Asset;
 use keel_harness::keeper::SandboxChain;
-use keel_harness::pool::{self, Swap};
+use keel_harness::pool::{self, PoolSwap};
 use keel_harness::token;
 use keel_harness::venue::{self, VenueSwap};
 use keel_harness::{Fixture, Setup, BOB, CAROL, KEEPER, MALLORY, OWNER, UNIT};
@@ -28,7 +28,7 @@ use rand_chacha::ChaCha8Rng;
 
 const BLOCK_MS: u64 = 6_000;
 /// The oracle's (and the reference) price, quote per base.
-const PRICE: f64 = 10.0;
+const PRICE: u128 = 10;
 
 fn settings() -> Settings {
     Config::default().settings(false)
@@ -50,7 +50,13 @@ fn market() -> Fixture {
 /// A market Bob has left long base past its trigger.
 fn due_market() -> Fixture {
     let mut m = market();
-    pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 12_000 * UNIT)).expect("sell base");
+    pool::swap_exact_in(
+        &mut m.chain,
+        BOB,
+        m.pool,
+        PoolSwap::exact_in(m.base, 12_000 * UNIT),
+    )
+    .expect("sell base");
     m
 }
 
@@ -193,7 +199,7 @@ struct Run {
     unlanded: Vec<u64>,
     /// Due and still not landed when the run ended, in blocks.
     open: u64,
-    keepers: [Ledger; 2],
+    keepers: [Executions; 2],
     bounties_paid: u128,
     bounties_booked: u128,
 }
@@ -221,15 +227,14 @@ fn run(seed: u64, rate: f64, blocks: u64) -> Run {
     let (mut due_since, mut latencies, mut unlanded, mut due_blocks) = (None, Vec::new(), Vec::new(), 0);
     for block in 0..blocks {
         m.chain.advance(BLOCK_MS);
-        m.report(PRICE as u128 * UNIT, UNIT / 10 * 8)
-            .expect("oracle reading");
+        m.report(PRICE * UNIT, UNIT / 10 * 8).expect("oracle reading");
         let sell = if (block / 40) % 2 == 0 { m.base } else { m.quote };
         let size = if sell == m.base {
             3_000 * UNIT
         } else {
             30_000 * UNIT
         };
-        let _ = pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(sell, size));
+        let _ = pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(sell, size));
         arbitrage_venue(&mut m);
         let epoch_before = epoch(&mut m);
         if due(&mut m, &settings) {
@@ -268,7 +273,7 @@ fn run(seed: u64, rate: f64, blocks: u64) -> Run {
 
 fn print(label: &str, r: &Run) {
     let [a, b] = &r.keepers;
-    let sum = |f: fn(&Ledger) -> u32| f(a) + f(b);
+    let sum = |f: fn(&Executions) -> u32| f(a) + f(b);
     let mut faults = std::collections::BTreeMap::new();
     for (fault, n) in a.faults.iter().chain(b.faults.iter()) {
         *faults.entry(format!("{fault:?}")).or_insert(0u32) += n;
@@ -285,7 +290,7 @@ fn print(label: &str, r: &Run) {
         r.unlanded,
         r.open,
         sum(|l| l.calls),
-        sum(Ledger::faults_total),
+        sum(Executions::faults_total),
         sum(|l| l.executed),
         sum(|l| l.beaten),
         sum(|l| l.rival_landed),
@@ -309,7 +314,8 @@ const ARBITRAGE_FUNDS: u128 = 100_000_000 * UNIT;
 fn arbitrage_venue(m: &mut Fixture) {
     let reserves = venue::reserves(&mut m.chain, m.venue);
     let funds = (ARBITRAGE_FUNDS, ARBITRAGE_FUNDS);
-    let Some(trade) = keel_sim::arbitrage::on_venue(reserves, DEFAULT_VENUE_FEE_BPS, PRICE, funds, 0.01)
+    let Some(trade) =
+        keel_sim::arbitrage::on_venue(reserves, DEFAULT_VENUE_FEE_BPS, PRICE as f64, funds, 0.01)
     else {
         return;
     };
@@ -342,7 +348,7 @@ fn at_a_five_percent_fault_rate_every_due_rebalance_lands_and_none_twice() {
     let seeds = env_or("KEEL_FAULT_SEEDS", 2);
     let calm = run(1, 0.0, blocks);
     print("no faults", &calm);
-    assert_eq!(calm.keepers.iter().map(Ledger::faults_total).sum::<u32>(), 0);
+    assert_eq!(calm.keepers.iter().map(Executions::faults_total).sum::<u32>(), 0);
     assert!(calm.rebalances >= blocks / 8, "the flow must make rebalances due");
     assert!(calm.latencies.iter().all(|&l| l == 0), "{:?}", calm.latencies);
 
@@ -357,14 +363,14 @@ fn at_a_five_percent_fault_rate_every_due_rebalance_lands_and_none_twice() {
         let landed: u64 = r
             .keepers
             .iter()
-            .map(|k| (k.landed.len() as u32 + k.rival_landed) as u64)
+            .map(|k| k.landed.len() as u64 + u64::from(k.rival_landed))
             .sum();
         assert_eq!(
             landed, r.rebalances,
             "every epoch landed by exactly one transaction"
         );
         assert_eq!(r.bounties_paid, r.bounties_booked, "bounties paid once per epoch");
-        assert!(r.keepers.iter().map(Ledger::faults_total).sum::<u32>() > 0);
+        assert!(r.keepers.iter().map(Executions::faults_total).sum::<u32>() > 0);
         // Fewer rebalances than without faults is no failure: one that lands a block late sells
         // a little more drift at once. Waiting is what the latency bound below checks.
         assert!(r.rebalances >= blocks / 8, "{} rebalances", r.rebalances);

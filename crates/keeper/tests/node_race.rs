@@ -118,7 +118,12 @@ fn a_rival_landing_between_dry_run_and_send_makes_ours_revert_on_chain_as_alread
     let rival = keeper(&url, "//Ferdie", false);
     let head = ours.head().expect("head");
     let before = ours.read_pool(a.pool).expect("pool");
-    let due = decide(&before, &settings.policy, &Default::default(), head.time_ms);
+    let due = decide(
+        &before,
+        &settings.policy,
+        &keel_keeper::backoff::Health::default(),
+        head.time_ms,
+    );
     assert!(
         matches!(due, Decision::Rebalance { .. }),
         "the pool must be due for this test: {due:?}"

@@ -1,8 +1,11 @@
 //! The keeper against the compiled contracts in drink: it rebalances a due pool exactly once,
 //! reads its own `Rebalanced` event back, and never signs in dry-run mode.
 
+// Inventory values are 1e18 fractions, far below `i128::MAX`.
+#![allow(clippy::cast_possible_wrap)]
+
 use keel_harness::keeper::SandboxChain;
-use keel_harness::pool::{self, Swap};
+use keel_harness::pool::{self, PoolSwap};
 use keel_harness::{Fixture, Setup, BOB, KEEPER, UNIT};
 use keel_interface::pool::PoolConfig;
 use keel_keeper::chain::Chain as _;
@@ -20,7 +23,13 @@ fn due_market() -> Fixture {
         venue_quote_liquidity: 100_000_000 * UNIT,
         ..Setup::default()
     });
-    pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 12_000 * UNIT)).expect("sell base");
+    pool::swap_exact_in(
+        &mut m.chain,
+        BOB,
+        m.pool,
+        PoolSwap::exact_in(m.base, 12_000 * UNIT),
+    )
+    .expect("sell base");
     m
 }
 

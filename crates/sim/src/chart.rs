@@ -13,7 +13,7 @@ const FONT_PATHS: [&str; 3] = [
     "/usr/share/fonts/dejavu/DejaVuSans.ttf",
 ];
 
-/// Gives plotters a font for labels, once per process: `$KEEL_CHART_FONT` or the first DejaVu
+/// Gives plotters a font for labels, once per process: `$KEEL_CHART_FONT` or the first `DejaVu`
 /// Sans found.
 ///
 /// # Errors
@@ -44,6 +44,9 @@ pub fn register_font() -> Result<(), SimError> {
         None => Ok(()),
     }
 }
+
+/// A price series: its name, colour, and value in a row.
+type Series = (&'static str, RGBColor, fn(&Row) -> f64);
 
 type Panel<'a> = DrawingArea<BitMapBackend<'a>, plotters::coord::Shift>;
 
@@ -86,7 +89,6 @@ fn axes<'a, 'b>(
 fn prices(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), SimError> {
     let y = range(rows.iter().flat_map(|r| [r.reference, r.pool_mid, r.venue_price]));
     let mut chart = axes(area, "Price (quote per base)", blocks, y, None)?;
-    type Series = (&'static str, RGBColor, fn(&Row) -> f64);
     let series: [Series; 3] = [
         ("reference", BLACK, |r| r.reference),
         ("Keel mid", BLUE, |r| r.pool_mid),

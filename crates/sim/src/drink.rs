@@ -9,7 +9,7 @@ use ink::primitives::AccountId;
 use keel_core::Asset;
 use keel_harness::keeper::SandboxChain;
 use keel_harness::oracle::Reading;
-use keel_harness::pool::Swap;
+use keel_harness::pool::PoolSwap;
 use keel_harness::venue::VenueSwap;
 use keel_harness::{oracle, pool, venue, Actor, Fixture, Setup, BOB, CAROL, KEEPER, REPORTER};
 use keel_interface::pool::PoolConfig;
@@ -121,9 +121,9 @@ impl Backend for DrinkBackend {
         amount_in: u128,
         min_out: u128,
     ) -> Result<u128, Refused> {
-        let swap = Swap {
+        let swap = PoolSwap {
             limit: min_out,
-            ..Swap::exact_in(self.token(sell), amount_in)
+            ..PoolSwap::exact_in(self.token(sell), amount_in)
         };
         pool::swap_exact_in(&mut self.market.chain, Self::actor(who), self.market.pool, swap)
             .map_err(Refused::by)

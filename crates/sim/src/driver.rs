@@ -4,7 +4,7 @@
 //! can be held to identical results.
 
 use crate::arbitrage::{self, ArbTrade};
-use crate::backend::{Backend, Trader};
+use crate::backend::{Backend, KeeperTurn, Trader};
 use crate::record::{Row, Totals};
 use crate::scenario::Scenario;
 use crate::world::{NoiseOrder, Tick, World};
@@ -77,7 +77,7 @@ impl<B: Backend> Simulation<B> {
             }
             turn
         } else {
-            Default::default()
+            KeeperTurn::default()
         };
         let view = match turn.view {
             Some(view) => view,

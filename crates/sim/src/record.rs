@@ -159,7 +159,7 @@ impl Summary {
         ];
         keel_keeper::table::markdown(
             &["metric", "value"],
-            rows.iter().map(|(k, v)| vec![k.to_string(), v.clone()]),
+            rows.iter().map(|(k, v)| vec![(*k).to_string(), v.clone()]),
         )
     }
 }

@@ -124,6 +124,8 @@ impl World {
 }
 
 #[cfg(test)]
+// The values compared are exactly representable: equality is the claim.
+#[allow(clippy::float_cmp)]
 mod tests {
     use super::*;
 

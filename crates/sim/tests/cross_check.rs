@@ -10,11 +10,11 @@ use keel_sim::fast::FastBackend;
 use keel_sim::record::Totals;
 use keel_sim::scenario::Scenario;
 
-fn cross_check(scenario: &Scenario, config: PoolConfig) -> Totals {
+fn cross_check(scenario: &Scenario, config: &PoolConfig) -> Totals {
     let settings = Config::default().settings(false);
-    let mut chain = Simulation::on_contracts(scenario, config, settings).expect("contracts deploy");
+    let mut chain = Simulation::on_contracts(scenario, *config, settings).expect("contracts deploy");
     let mut fast = Simulation::on(
-        FastBackend::new(scenario, config, settings).expect("state machine"),
+        FastBackend::new(scenario, *config, settings).expect("state machine"),
         scenario,
     );
     for block in 1..=scenario.blocks {
@@ -53,7 +53,7 @@ fn rebalancing_under_one_sided_flow_matches_the_contracts() {
         noise_size: 0.004,
         ..Scenario::default()
     };
-    let totals = cross_check(&scenario, PoolConfig::default());
+    let totals = cross_check(&scenario, &PoolConfig::default());
     assert!(totals.rebalances >= 1, "the path never exercised a rebalance");
 }
 
@@ -71,7 +71,7 @@ fn competitive_arbitrage_and_routed_flow_on_a_lagging_oracle_match_the_contracts
         noise_routed: true,
         ..Scenario::default()
     };
-    let totals = cross_check(&scenario, PoolConfig::default());
+    let totals = cross_check(&scenario, &PoolConfig::default());
     assert!(
         totals.pool_arbitrage > 0.0,
         "the path never exercised an arbitrage"
@@ -93,7 +93,7 @@ fn a_pool_without_volatility_input_under_price_jumps_matches_the_contracts() {
         jump_sigma: 0.15,
         ..Scenario::default()
     };
-    let totals = cross_check(&scenario, config);
+    let totals = cross_check(&scenario, &config);
     assert!(
         totals.pool_arbitrage > 0.0,
         "the path never exercised an arbitrage"

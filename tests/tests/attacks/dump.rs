@@ -1,4 +1,4 @@
-//! The WOOFi pattern: dump a large notional through the inventory skew to push the pool's price
+//! The `WOOFi` pattern: dump a large notional through the inventory skew to push the pool's price
 //! far from the oracle, then trade back at the distorted price. Keel's price comes from the
 //! oracle, not from its own trades; the skew is bounded by the price band (`max_skew`) and the
 //! inventory bound (`q_max`), and a round trip on the curve returns no more than it took.
@@ -6,7 +6,7 @@
 use crate::{assert_solvent, worth};
 use keel_core::math::{mul_div_u128, Rounding};
 use keel_core::{CurveError, CurveParams, ONE};
-use keel_harness::pool::{self, Swap};
+use keel_harness::pool::{self, PoolSwap};
 use keel_harness::{Fixture, MALLORY, UNIT};
 use keel_interface::pool::PoolError;
 
@@ -15,7 +15,7 @@ const PRICE: u128 = 10 * UNIT;
 #[test]
 fn a_dump_ten_times_the_pool_is_refused_and_moves_nothing() {
     let mut m = Fixture::standard();
-    let dump = Swap::exact_in(m.base, 1_000_000 * UNIT);
+    let dump = PoolSwap::exact_in(m.base, 1_000_000 * UNIT);
     let refused = m.chain.dry_run(|c| pool::swap_exact_in(c, MALLORY, m.pool, dump));
     assert!(
         matches!(
@@ -45,7 +45,7 @@ fn dumping_up_to_the_bounds_and_buying_back_loses_money() {
         &mut m.chain,
         MALLORY,
         m.pool,
-        Swap::exact_in(m.base, 2_000 * UNIT),
+        PoolSwap::exact_in(m.base, 2_000 * UNIT),
     )
     .is_ok()
     {
@@ -64,7 +64,8 @@ fn dumping_up_to_the_bounds_and_buying_back_loses_money() {
 
     // when she buys back every base token she sold, at the skewed (cheap) price
     let sold = base_before - m.balance(m.base, MALLORY);
-    pool::swap_exact_out(&mut m.chain, MALLORY, m.pool, Swap::exact_out(m.quote, sold)).expect("buy back");
+    pool::swap_exact_out(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_out(m.quote, sold))
+        .expect("buy back");
 
     // then she ends with the same base and less quote
     assert_eq!(m.balance(m.base, MALLORY), base_before);

@@ -1,7 +1,7 @@
 //! Share inflation by the first depositor, donations, and rounding dust farmed by tiny swaps.
 
 use crate::{assert_solvent, worth};
-use keel_harness::pool::{self, Deposit, Swap, Withdraw};
+use keel_harness::pool::{self, PoolDeposit, PoolSwap, PoolWithdraw};
 use keel_harness::{token, Fixture, Setup, BOB, MALLORY, UNIT};
 
 const PRICE: u128 = 10 * UNIT;
@@ -20,7 +20,7 @@ fn a_tiny_first_deposit_and_a_donation_cannot_inflate_the_share_price() {
     // given Mallory makes the smallest first deposit and then donates a fortune to the pool
     let mut m = empty_pool();
     let mallory_before = worth(&mut m, MALLORY, PRICE);
-    pool::add_liquidity(&mut m.chain, MALLORY, m.pool, Deposit::of(1_000, 10_000))
+    pool::add_liquidity(&mut m.chain, MALLORY, m.pool, PoolDeposit::of(1_000, 10_000))
         .expect("tiny first deposit");
     token::transfer(&mut m.chain, MALLORY, m.base, m.pool, 50_000 * UNIT).expect("donate base");
     token::transfer(&mut m.chain, MALLORY, m.quote, m.pool, 500_000 * UNIT).expect("donate quote");
@@ -31,12 +31,12 @@ fn a_tiny_first_deposit_and_a_donation_cannot_inflate_the_share_price() {
         &mut m.chain,
         BOB,
         m.pool,
-        Deposit::of(1_000 * UNIT, 10_000 * UNIT),
+        PoolDeposit::of(1_000 * UNIT, 10_000 * UNIT),
     )
     .expect("deposit");
     assert!(shares > 0);
     let (base_out, quote_out) =
-        pool::remove_liquidity(&mut m.chain, BOB, m.pool, Withdraw::of(shares)).expect("withdraw");
+        pool::remove_liquidity(&mut m.chain, BOB, m.pool, PoolWithdraw::of(shares)).expect("withdraw");
 
     // then Bob got back all but 0.01% of what he put in, in each token
     assert!(
@@ -57,7 +57,8 @@ fn a_tiny_first_deposit_and_a_donation_cannot_inflate_the_share_price() {
     );
     // and Mallory, withdrawing all she can, only lost her donation
     let mallory_shares = pool::shares(&mut m.chain, m.pool, MALLORY.account());
-    pool::remove_liquidity(&mut m.chain, MALLORY, m.pool, Withdraw::of(mallory_shares)).expect("withdraw");
+    pool::remove_liquidity(&mut m.chain, MALLORY, m.pool, PoolWithdraw::of(mallory_shares))
+        .expect("withdraw");
     let mallory_after = worth(&mut m, MALLORY, PRICE);
     assert!(
         mallory_after < mallory_before - 999_999 * UNIT,
@@ -74,7 +75,7 @@ fn donations_stay_in_the_pool_and_nobody_can_withdraw_them() {
         &mut m.chain,
         MALLORY,
         m.pool,
-        Deposit::of(100 * UNIT, 1_000 * UNIT),
+        PoolDeposit::of(100 * UNIT, 1_000 * UNIT),
     )
     .expect("deposit");
     let reserves = pool::reserves(&mut m.chain, m.pool);
@@ -86,7 +87,7 @@ fn donations_stay_in_the_pool_and_nobody_can_withdraw_them() {
     assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
     let paid = m
         .chain
-        .dry_run(|c| pool::remove_liquidity(c, MALLORY, m.pool, Withdraw::of(shares)));
+        .dry_run(|c| pool::remove_liquidity(c, MALLORY, m.pool, PoolWithdraw::of(shares)));
     let (base_out, quote_out) = paid.expect("withdraw");
     assert!(
         base_out <= 100 * UNIT && quote_out <= 1_000 * UNIT,
@@ -107,10 +108,11 @@ fn many_tiny_round_trips_never_farm_rounding_dust() {
     // when she sells base and sells straight back whatever quote she got, 120 times
     for round in 0..120u128 {
         let amount = [1, 3, 17, 999, 10_001, 1_000_000_007, UNIT / 1000][(round % 7) as usize] + round;
-        match pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.base, amount)) {
+        match pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, amount)) {
             Ok(quote) => {
                 landed += 1;
-                if pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.quote, quote)).is_ok()
+                if pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.quote, quote))
+                    .is_ok()
                 {
                     landed += 1;
                 } else {

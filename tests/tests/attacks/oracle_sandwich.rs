@@ -10,7 +10,7 @@ use crate::{assert_solvent, worth};
 use keel_core::math::sqrt_wad;
 use keel_core::math::{mul_div_u128, Rounding};
 use keel_core::{CurveParams, ONE};
-use keel_harness::pool::{self, Swap};
+use keel_harness::pool::{self, PoolSwap};
 use keel_harness::{Fixture, MALLORY, UNIT};
 
 const PRICE: u128 = 10 * UNIT;
@@ -37,16 +37,23 @@ fn sandwich(m: &mut Fixture, new_price: u128, notional: u128) -> (u128, u128) {
     let up = new_price > PRICE;
     let before = worth(m, MALLORY, new_price);
     if up {
-        let base = pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.quote, notional))
-            .expect("buy base");
+        let base = pool::swap_exact_in(
+            &mut m.chain,
+            MALLORY,
+            m.pool,
+            PoolSwap::exact_in(m.quote, notional),
+        )
+        .expect("buy base");
         m.report(new_price, VOL).expect("reading lands");
-        pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.base, base)).expect("sell base");
+        pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, base))
+            .expect("sell base");
     } else {
         let base_in = notional / 10;
-        let quote = pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.base, base_in))
+        let quote = pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, base_in))
             .expect("sell base");
         m.report(new_price, VOL).expect("reading lands");
-        pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, Swap::exact_in(m.quote, quote)).expect("buy base");
+        pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.quote, quote))
+            .expect("buy base");
     }
     (before, worth(m, MALLORY, new_price))
 }

@@ -6,7 +6,7 @@
 use crate::assert_solvent;
 use keel_core::dynamic::{FEE_CEIL, K_CEIL, SKEW_CEIL};
 use keel_core::{CurveParams, ONE};
-use keel_harness::pool::{self, Swap, Withdraw};
+use keel_harness::pool::{self, PoolSwap, PoolWithdraw};
 use keel_harness::{Fixture, ALICE, BOB, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError};
 
@@ -37,12 +37,18 @@ fn harshest() -> PoolConfig {
 fn the_harshest_configuration_moves_no_funds_and_withdrawals_pay_the_same() {
     // given a traded pool, and what Alice's whole withdrawal would pay now
     let mut m = Fixture::standard();
-    pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 5_000 * UNIT)).expect("swap");
+    pool::swap_exact_in(
+        &mut m.chain,
+        BOB,
+        m.pool,
+        PoolSwap::exact_in(m.base, 5_000 * UNIT),
+    )
+    .expect("swap");
     let shares = pool::shares(&mut m.chain, m.pool, ALICE.account());
     let pool_addr = m.pool;
     let would_pay = m
         .chain
-        .dry_run(|c| pool::remove_liquidity(c, ALICE, pool_addr, Withdraw::of(shares)))
+        .dry_run(|c| pool::remove_liquidity(c, ALICE, pool_addr, PoolWithdraw::of(shares)))
         .expect("withdrawal");
     let before = m.snapshot();
 
@@ -53,9 +59,10 @@ fn the_harshest_configuration_moves_no_funds_and_withdrawals_pay_the_same() {
     // then nothing moved, trading stops, and Alice still withdraws exactly as much
     assert_eq!(m.snapshot(), before, "a configuration change moved funds");
     m.assert_refused(PoolError::Paused, |m| {
-        pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, UNIT))
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(m.base, UNIT))
     });
-    let paid = pool::remove_liquidity(&mut m.chain, ALICE, m.pool, Withdraw::of(shares)).expect("withdraw");
+    let paid =
+        pool::remove_liquidity(&mut m.chain, ALICE, m.pool, PoolWithdraw::of(shares)).expect("withdraw");
     assert_eq!(paid, would_pay);
     assert_solvent(&mut m);
 }
@@ -74,9 +81,9 @@ fn a_fee_raised_between_quote_and_swap_is_caught_by_the_traders_min_out() {
     pool::set_config(&mut m.chain, OWNER, m.pool, config).expect("within bounds");
 
     // then the swap is refused and nothing moves
-    let swap = Swap {
+    let swap = PoolSwap {
         limit: quote.amount_out,
-        ..Swap::exact_in(m.base, 1_000 * UNIT)
+        ..PoolSwap::exact_in(m.base, 1_000 * UNIT)
     };
     m.assert_refused(PoolError::SlippageExceeded, |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, swap)

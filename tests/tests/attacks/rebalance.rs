@@ -2,7 +2,7 @@
 
 use crate::{assert_solvent, value, worth};
 use keel_core::math::{mul_div_u128, Rounding};
-use keel_harness::pool::{self, Swap};
+use keel_harness::pool::{self, PoolSwap};
 use keel_harness::venue::{self, VenueSwap};
 use keel_harness::{Fixture, Setup, BOB, CAROL, KEEPER, MALLORY, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError, RebalanceOutcome};
@@ -16,7 +16,13 @@ fn due_pool() -> Fixture {
         venue_quote_liquidity: 100_000_000 * UNIT,
         ..Setup::default()
     });
-    pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 12_000 * UNIT)).expect("push");
+    pool::swap_exact_in(
+        &mut m.chain,
+        BOB,
+        m.pool,
+        PoolSwap::exact_in(m.base, 12_000 * UNIT),
+    )
+    .expect("push");
     m
 }
 
@@ -77,8 +83,13 @@ fn rebalance_called_repeatedly_in_one_block_runs_and_pays_once() {
     let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("first");
 
     // when the pool is pushed out of band again within the block, and everyone tries again
-    pool::swap_exact_in(&mut m.chain, BOB, m.pool, Swap::exact_in(m.base, 12_000 * UNIT))
-        .expect("push again");
+    pool::swap_exact_in(
+        &mut m.chain,
+        BOB,
+        m.pool,
+        PoolSwap::exact_in(m.base, 12_000 * UNIT),
+    )
+    .expect("push again");
     m.assert_refused(PoolError::StaleEpoch, |m| {
         pool::rebalance(&mut m.chain, CAROL, m.pool, 0)
     });

@@ -6,7 +6,7 @@
 
 use keel_calls::{ToMessage, PSP22};
 use keel_harness::oracle::FEED;
-use keel_harness::pool::{self, Deposit, PoolSetup, Swap, Withdraw};
+use keel_harness::pool::{self, PoolDeposit, PoolSetup, PoolSwap, PoolWithdraw};
 use keel_harness::{attacker, token, Fixture, BOB, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError};
 
@@ -38,7 +38,7 @@ fn hostile_market() -> Fixture {
         &mut chain,
         BOB,
         pool,
-        Deposit::of(100_000 * UNIT, 1_000_000 * UNIT),
+        PoolDeposit::of(100_000 * UNIT, 1_000_000 * UNIT),
     )
     .expect("liquidity");
     Fixture {
@@ -67,7 +67,7 @@ fn assert_swap_refused(m: &mut Fixture) {
             &mut m.chain,
             MALLORY,
             m.pool,
-            Swap::exact_in(m.base, 1_000 * UNIT),
+            PoolSwap::exact_in(m.base, 1_000 * UNIT),
         )
     });
 }
@@ -103,7 +103,7 @@ fn a_token_that_re_enters_while_paying_a_withdrawal_is_refused_and_shares_stay()
         &mut m.chain,
         MALLORY,
         m.pool,
-        Deposit::of(1_000 * UNIT, 10_000 * UNIT),
+        PoolDeposit::of(1_000 * UNIT, 10_000 * UNIT),
     )
     .expect("deposit");
     let again = keel_calls::pool(m.pool)
@@ -113,11 +113,11 @@ fn a_token_that_re_enters_while_paying_a_withdrawal_is_refused_and_shares_stay()
     let pool = m.pool;
     arm(&mut m, pool, again);
     m.assert_refused(REFUSED, |m| {
-        pool::remove_liquidity(&mut m.chain, MALLORY, m.pool, Withdraw::of(shares))
+        pool::remove_liquidity(&mut m.chain, MALLORY, m.pool, PoolWithdraw::of(shares))
     });
     // Once the token behaves, the same withdrawal pays out.
     attacker::disarm(&mut m.chain, MALLORY, m.base);
-    assert!(pool::remove_liquidity(&mut m.chain, MALLORY, m.pool, Withdraw::of(shares)).is_ok());
+    assert!(pool::remove_liquidity(&mut m.chain, MALLORY, m.pool, PoolWithdraw::of(shares)).is_ok());
 }
 
 #[test]
@@ -136,7 +136,7 @@ fn the_hook_runs_a_callback_to_any_other_contract_so_only_re_entry_is_refused() 
         &mut m.chain,
         MALLORY,
         m.pool,
-        Swap::exact_in(m.base, 1_000 * UNIT),
+        PoolSwap::exact_in(m.base, 1_000 * UNIT),
     );
     let out = out.expect("swap with a harmless callback");
     assert_eq!(m.balance(m.quote, MALLORY), quote_before + out);

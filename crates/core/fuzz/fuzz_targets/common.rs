@@ -4,7 +4,7 @@ use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use keel_core::{Asset, CurveParams, Market, OracleReading, PoolState, Trade, ONE};
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
-pub struct Setup {
+pub struct FuzzPool {
     pub base: u64,
     pub quote_per_base: u32,
     pub price_milli: u16,
@@ -12,7 +12,7 @@ pub struct Setup {
     pub age_s: u16,
 }
 
-impl Setup {
+impl FuzzPool {
     /// A balanced pool of 1..=2^64 base units and the market it trades in, or `None` when the
     /// draw is outside the curve's bounds (the curve refuses those, which the targets also check).
     pub fn build(&self) -> Option<(PoolState, Market, CurveParams)> {

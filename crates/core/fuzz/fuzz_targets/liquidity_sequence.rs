@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{asset, book, value, Setup};
+use common::{asset, book, value, FuzzPool};
 use keel_core::{deposit, swap_exact_in, swap_exact_out, withdraw};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
@@ -23,7 +23,7 @@ enum Message {
 
 #[derive(Arbitrary, Debug)]
 struct Input {
-    setup: Setup,
+    setup: FuzzPool,
     messages: Vec<Message>,
 }
 

@@ -5,14 +5,14 @@
 
 mod common;
 
-use common::{asset, Setup};
+use common::{asset, FuzzPool};
 use keel_core::{swap_exact_in, swap_exact_out};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Arbitrary, Debug)]
 struct Input {
-    setup: Setup,
+    setup: FuzzPool,
     sell_base: bool,
     amount: u128,
 }

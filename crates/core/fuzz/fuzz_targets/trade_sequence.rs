@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{asset, book, value, Setup};
+use common::{asset, book, value, FuzzPool};
 use keel_core::{swap_exact_in, swap_exact_out};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
@@ -21,7 +21,7 @@ struct Step {
 
 #[derive(Arbitrary, Debug)]
 struct Input {
-    setup: Setup,
+    setup: FuzzPool,
     steps: Vec<Step>,
 }
 

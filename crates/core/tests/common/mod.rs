@@ -7,6 +7,13 @@
 //! Every property runs `KEEL_PROPTEST_CASES` accepted cases (10,000 by default); cases where the
 //! curve refuses a trade the property needs (a limit, dust, an empty side) are discarded and
 //! replaced, not counted.
+
+// The float model's values become token units by truncation, on purpose.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap
+)]
 // Each test binary uses a different part of this module.
 #![allow(dead_code, unused_imports, unused_macros)]
 
@@ -81,16 +88,16 @@ pub fn market() -> impl Strategy<Value = Market> {
 }
 
 #[derive(Clone, Debug)]
-pub struct Scenario {
+pub struct PoolCase {
     pub state: PoolState,
     pub market: Market,
     /// `state` equilibrated for `market` (short target rounded down), computed on first use.
     eq: OnceCell<PoolState>,
 }
 
-impl Scenario {
-    pub fn new(state: PoolState, market: Market) -> Scenario {
-        Scenario {
+impl PoolCase {
+    pub fn new(state: PoolState, market: Market) -> PoolCase {
+        PoolCase {
             state,
             market,
             eq: OnceCell::new(),
@@ -105,7 +112,7 @@ impl Scenario {
         *self.eq.get_or_init(|| {
             self.state
                 .equilibrate(self.market.price, self.market.k, Rounding::Down)
-                .unwrap()
+                .expect("a generated pool equilibrates")
         })
     }
 
@@ -116,7 +123,9 @@ impl Scenario {
 
     /// Value of the equilibrated targets at the oracle: the LPs' claim.
     pub fn target_value(&self) -> u128 {
-        self.equilibrated().target_value(self.market.price).unwrap()
+        self.equilibrated()
+            .target_value(self.market.price)
+            .expect("a generated pool's targets have a value")
     }
 
     /// The amount of `x` worth `fraction` of the other side's reserve at the oracle (at least 1).
@@ -138,8 +147,8 @@ impl Scenario {
         swap_exact_out(&self.state, &self.market, &params(), x, amount)
     }
 
-    pub fn after(&self, trade: &Trade) -> Scenario {
-        Scenario::new(trade.after, self.market)
+    pub fn after(&self, trade: &Trade) -> PoolCase {
+        PoolCase::new(trade.after, self.market)
     }
 }
 
@@ -150,14 +159,14 @@ pub fn to_amount(x: f64) -> u128 {
 /// A balanced pool of `base` and a quote reserve worth `ratio` times it, after `moves`: each sells
 /// one token for a `fraction` of the other side's reserve (halved until the curve accepts it, or
 /// skipped) at an oracle `drift` times the market's.
-pub fn build(market: Market, base: f64, ratio: f64, moves: &[(Asset, f64)], drift: f64) -> Scenario {
+pub fn build(market: Market, base: f64, ratio: f64, moves: &[(Asset, f64)], drift: f64) -> PoolCase {
     let price = market.price as f64 / ONE as f64;
     let quote = (base * price * ratio).clamp(1e6, 1e27);
     let setup = Market {
         price: (market.price as f64 * drift) as u128,
         ..market
     };
-    let mut scenario = Scenario::new(PoolState::balanced(base as u128, quote as u128), setup);
+    let mut scenario = PoolCase::new(PoolState::balanced(base as u128, quote as u128), setup);
     for &(x, fraction) in moves {
         let mut fraction = fraction;
         for _ in 0..8 {
@@ -168,7 +177,7 @@ pub fn build(market: Market, base: f64, ratio: f64, moves: &[(Asset, f64)], drif
             fraction /= 2.0;
         }
     }
-    Scenario::new(scenario.state, market)
+    PoolCase::new(scenario.state, market)
 }
 
 pub fn drift() -> impl Strategy<Value = f64> {
@@ -180,20 +189,20 @@ pub fn moves() -> impl Strategy<Value = Vec<(Asset, f64)>> {
 }
 
 /// A pool moved by one or two swaps, or (one case in five) still balanced.
-pub fn scenario() -> impl Strategy<Value = Scenario> {
+pub fn scenario() -> impl Strategy<Value = PoolCase> {
     let moves = prop_oneof![1 => Just(Vec::new()), 4 => moves()];
     (market(), log_f64(1e6, 1e27), log_f64(1e-3, 1e3), moves, drift())
         .prop_map(|(market, base, ratio, moves, drift)| build(market, base, ratio, &moves, drift))
 }
 
 /// A pool moved by one or two swaps (balanced only if the curve refused them all).
-pub fn scenario_moved() -> impl Strategy<Value = Scenario> {
+pub fn scenario_moved() -> impl Strategy<Value = PoolCase> {
     (market(), log_f64(1e6, 1e27), log_f64(1e-3, 1e3), moves(), drift())
         .prop_map(|(market, base, ratio, moves, drift)| build(market, base, ratio, &moves, drift))
 }
 
 /// A pool made long `long` (short the other token) by a material sale of `long`.
-pub fn scenario_long(long: Asset) -> impl Strategy<Value = Scenario> {
+pub fn scenario_long(long: Asset) -> impl Strategy<Value = PoolCase> {
     (
         market(),
         log_f64(1e6, 1e27),

@@ -52,11 +52,10 @@ impl Fault {
     fn for_op(op: Op) -> &'static [Fault] {
         use Fault::*;
         match op {
-            Op::Head => &[Rpc, Timeout],
+            Op::Head | Op::Wait => &[Rpc, Timeout],
             Op::Read => &[Rpc, Timeout, Undecodable],
             Op::DryRun => &[Rpc, Timeout, Reverted],
             Op::Submit => &[Rpc, Dropped, LostAnswer, Raced, CrashBeforeSend, CrashAfterSend],
-            Op::Wait => &[Rpc, Timeout],
         }
     }
 
@@ -114,7 +113,7 @@ impl Injector {
 
 /// What reached the chain and what the keeper did, over every pass and restart of one keeper.
 #[derive(Debug, Default)]
-pub struct Ledger {
+pub struct Executions {
     pub passes: u32,
     pub calls: u32,
     pub faults: BTreeMap<Fault, u32>,
@@ -142,7 +141,7 @@ pub struct Ledger {
     crashed: bool,
 }
 
-impl Ledger {
+impl Executions {
     pub fn faults_total(&self) -> u32 {
         self.faults.values().sum()
     }
@@ -153,7 +152,7 @@ pub struct Keeper {
     pub signer: Actor,
     pub watched: Watched,
     pub injector: Injector,
-    pub ledger: Ledger,
+    pub ledger: Executions,
     /// Who lands the rebalance in front of this keeper on a `Raced` fault.
     pub rival: Actor,
 }
@@ -164,7 +163,7 @@ impl Keeper {
             signer,
             watched: Watched::new("pool", pool),
             injector,
-            ledger: Ledger::default(),
+            ledger: Executions::default(),
             rival,
         }
     }
@@ -198,7 +197,7 @@ impl Keeper {
 struct Faulty<'a, 'c> {
     inner: SandboxChain<'c>,
     injector: &'a mut Injector,
-    ledger: &'a mut Ledger,
+    ledger: &'a mut Executions,
     rival: Actor,
     /// Transactions that executed, by handle, until the keeper's wait collects them.
     included: HashMap<Vec<u8>, Included>,

@@ -69,7 +69,7 @@ pub fn draw(
             .light_line_style(WHITE)
             .x_label_style(("sans-serif", 11))
             .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(l) | SegmentValue::Exact(l) => l.to_string(),
+                SegmentValue::CenterOf(l) | SegmentValue::Exact(l) => (**l).to_string(),
                 SegmentValue::Last => String::new(),
             })
             .draw()

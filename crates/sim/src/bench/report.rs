@@ -208,6 +208,8 @@ pub fn verdict_table(verdicts: &[Verdict]) -> String {
 }
 
 #[cfg(test)]
+// The values compared are exactly representable: equality is the claim.
+#[allow(clippy::float_cmp)]
 mod tests {
     use super::*;
 
