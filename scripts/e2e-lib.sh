@@ -16,13 +16,10 @@ export KEEL_NODE_DIR="$WORK/node"
 URL="ws://127.0.0.1:$KEEL_NODE_PORT"
 DEPLOYMENT="$WORK/deployment.json"
 client() { target/debug/keel-client --url "$URL" "$@"; }
-# A keeper's [chain] and [node] tables for this node and deployment, signing as $1 ([node] last,
-# so lines appended after it set node options).
+# A keeper's [node] table for this node and deployment, signing as $1 (lines appended after it
+# set node options).
 keeper_toml() {
   cat <<TOML
-[chain]
-backend = "node"
-
 [node]
 url = "$URL"
 deployment = "$DEPLOYMENT"
