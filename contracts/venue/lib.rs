@@ -10,7 +10,7 @@
 
 mod calls;
 mod errors;
-mod events;
+pub mod events;
 
 pub use errors::{ConstantProductError, Result};
 

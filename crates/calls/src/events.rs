@@ -14,8 +14,10 @@ pub struct Emitted {
     pub data: Vec<u8>,
 }
 
-/// `event` as an `E`, if its signature topic is `E`'s and its fields decode exactly.
-pub fn decode<E: ink::env::Event + Decode>(event: &Emitted) -> Option<E> {
+/// `event` as an `E`, if its signature topic is `E`'s and its fields decode exactly. Private:
+/// contracts share signatures (every PSP22 token's `Transfer`), so callers go through [`of`],
+/// which also checks who emitted the event.
+fn decode<E: ink::env::Event + Decode>(event: &Emitted) -> Option<E> {
     let signature = E::SIGNATURE_TOPIC?;
     if event.topics.first() != Some(&signature) {
         return None;
@@ -69,6 +71,112 @@ mod tests {
             q_before: 5,
             q_after: -1,
         }
+    }
+
+    fn topic<E: Event>() -> String {
+        hex::encode(E::SIGNATURE_TOPIC.expect("no event of Keel's is anonymous"))
+    }
+
+    /// Indexers and wallets key on these: a renamed event or a respelled field type changes its
+    /// topic, and this test names it.
+    #[test]
+    fn every_event_keeps_its_signature_topic() {
+        use keel_interface::pool as p;
+        use keel_oracle::oracle as o;
+        use keel_venue::events as v;
+        let pinned = [
+            (
+                "Swapped",
+                topic::<p::Swapped>(),
+                "5821828d74a4138bafa83cc8803e136cc51fc4bfb6d10198dab79ab354234fe5",
+            ),
+            (
+                "Rebalanced",
+                topic::<p::Rebalanced>(),
+                "4bfe6de8589d5b750890f6a13a2f5f3c4246b6a74ed39aa8253d2de9e9a2bdd2",
+            ),
+            (
+                "LiquidityAdded",
+                topic::<p::LiquidityAdded>(),
+                "db89dd3370d2b67e8fde645d56a5589db0864cb9392563bd8839b5c73cf1b4a5",
+            ),
+            (
+                "LiquidityRemoved",
+                topic::<p::LiquidityRemoved>(),
+                "a044bd068bbe4ad7308cdffb6409b9a1ba3ca300357e8c2d239f2ab19d908d96",
+            ),
+            (
+                "ConfigUpdated",
+                topic::<p::ConfigUpdated>(),
+                "3e078c2d6be5d8e2a81f8234d8029950732e7a6f2e4283aa9eba69ffca3f5253",
+            ),
+            (
+                "PauseChanged",
+                topic::<p::PauseChanged>(),
+                "98da4797e069fa9d78897c77a02bf87b42d74f3b2b794c3747b66f912c82a018",
+            ),
+            (
+                "OwnershipTransferred",
+                topic::<p::OwnershipTransferred>(),
+                "71fda9b8681293670f8ece8228047377ab56a3a4d1ac29e4b1719b5df3433199",
+            ),
+            (
+                "CodeUpgraded",
+                topic::<p::CodeUpgraded>(),
+                "77f83f9f9bd3067a957a123fd2827e2e43d3231d9d41c90785fce84f223cc38e",
+            ),
+            (
+                "PriceUpdated",
+                topic::<o::PriceUpdated>(),
+                "338541b11c934b41461ea01b33d07f2a983a3ea902aa039cd3febf8788411e98",
+            ),
+            (
+                "ReporterAdded",
+                topic::<o::ReporterAdded>(),
+                "5faa5cdde47e7764056f1137c73e1546cf127ff75f5bac3326cfb4788da77fcd",
+            ),
+            (
+                "ReporterRemoved",
+                topic::<o::ReporterRemoved>(),
+                "382ad8355673f91dde1774477cbf0c3ff4658fe81abff6ec343e5636f9e79580",
+            ),
+            (
+                "MaxJumpUpdated",
+                topic::<o::MaxJumpUpdated>(),
+                "9db2a59367e3a3aba406fae47e5960e54e831acde1466d638b8c5d8e4d4f382d",
+            ),
+            (
+                "OracleOwnershipTransferred",
+                topic::<o::OracleOwnershipTransferred>(),
+                "5f5f1286a25317aabc6728b161fafc1cdfb8d44c654e066e929ee3e1c52ba48b",
+            ),
+            (
+                "VenueSwapped",
+                topic::<v::VenueSwapped>(),
+                "75907459d76aea76589e202fb7521be58ce0fc5fd9d7df491eac7713da5b4eac",
+            ),
+            (
+                "VenueLiquidityAdded",
+                topic::<v::VenueLiquidityAdded>(),
+                "65cba69fc4a469a10666f041773f9cb481d5a3b50318ff5cf77364c1c5d55fda",
+            ),
+            (
+                "VenueLiquidityRemoved",
+                topic::<v::VenueLiquidityRemoved>(),
+                "cc2218ca6f3277b679cf753412f6ccf95a9b08375664e842617113dee5aa5390",
+            ),
+        ];
+        let changed: Vec<_> = pinned
+            .iter()
+            .filter(|(_, actual, expected)| actual != expected)
+            .map(|(name, actual, _)| format!("{name} is now {actual}"))
+            .collect();
+        assert!(changed.is_empty(), "signature topics changed: {changed:?}");
+        // No two of Keel's events share a topic, so a topic names its event.
+        let mut topics: Vec<_> = pinned.iter().map(|(_, t, _)| t).collect();
+        topics.sort();
+        topics.dedup();
+        assert_eq!(topics.len(), pinned.len(), "two events share a signature topic");
     }
 
     #[test]

@@ -12,6 +12,10 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+/// Tables that older keeper configurations had; each gets its own error rather than "unknown
+/// field", so an operator upgrading learns what replaced it.
+const RETIRED_TABLES: [&str; 2] = ["chain", "sandbox"];
+
 /// Why a configuration was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -28,6 +32,12 @@ pub enum ConfigError {
          the simulated market is `keel-sim simulate`"
     )]
     NoNode,
+    /// A table of the keeper's configuration before it ran on nodes only.
+    #[error(
+        "[{0}] is no longer read: keel-keeper runs against the [node] table only (remove `[chain]`); \
+         the simulated market and its [sandbox] settings are `keel-sim simulate`'s"
+    )]
+    Retired(&'static str),
 }
 
 impl ConfigError {
@@ -133,7 +143,8 @@ impl Config {
     /// Reads and checks a config file.
     ///
     /// # Errors
-    /// Unreadable file, unknown field, or a value out of range.
+    /// Unreadable file, unknown field, a retired table (`[chain]`, `[sandbox]`), or a value out
+    /// of range.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_owned(),
@@ -147,6 +158,10 @@ impl Config {
     /// # Errors
     /// As [`Config::load`].
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let tables: toml::Table = toml::from_str(text)?;
+        if let Some(retired) = RETIRED_TABLES.iter().find(|t| tables.contains_key(**t)) {
+            return Err(ConfigError::Retired(retired));
+        }
         let config: Config = toml::from_str(text)?;
         config.validate()?;
         Ok(config)
@@ -255,6 +270,14 @@ mod tests {
                 ..NodeConfig::default()
             }
         );
+    }
+
+    #[test]
+    fn a_config_from_before_node_only_says_what_replaced_it() {
+        let old = "[chain]\nbackend = \"node\"\n\n[node]\nurl = \"ws://127.0.0.1:9944\"\n";
+        assert!(matches!(Config::parse(old), Err(ConfigError::Retired("chain"))));
+        let old = "[sandbox]\nblocks = 10\n";
+        assert!(matches!(Config::parse(old), Err(ConfigError::Retired("sandbox"))));
     }
 
     #[test]

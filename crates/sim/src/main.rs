@@ -46,6 +46,15 @@ enum BackendKind {
     Fast,
 }
 
+impl BackendKind {
+    fn describe(self) -> &'static str {
+        match self {
+            BackendKind::Drink => "the compiled contracts (drink)",
+            BackendKind::Fast => "the in-memory state machine",
+        }
+    }
+}
+
 #[derive(Args)]
 struct SimulateArgs {
     /// A scenario TOML; flags below override its fields.
@@ -143,9 +152,9 @@ fn run_simulation(args: &SimulateArgs) -> anyhow::Result<()> {
         None => None,
     };
     eprintln!(
-        "simulating `{}` on {:?}: {} blocks of {} ms, sigma {:.0}%/yr, oracle lag {} block(s), seed {}, keeper {}",
+        "simulating `{}` on {}: {} blocks of {} ms, sigma {:.0}%/yr, oracle lag {} block(s), seed {}, keeper {}",
         scenario.name,
-        args.backend,
+        args.backend.describe(),
         scenario.blocks,
         scenario.block_ms,
         scenario.sigma * 100.0,

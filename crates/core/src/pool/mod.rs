@@ -204,8 +204,8 @@ impl From<CurveError> for Refusal {
 }
 
 /// Where a transition gets the oracle's reading. It is asked at most once per transition, and
-/// only after the checks that need no price have passed, so a refused call does not pay for an
-/// oracle read.
+/// swaps, deposits and rebalances ask only after their argument checks, so a malformed call does
+/// not pay for an oracle read.
 pub trait Feed {
     /// The latest reading of the pool's feed.
     ///

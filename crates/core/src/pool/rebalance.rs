@@ -2,6 +2,11 @@
 //! checks every condition, fixes what to sell, the least the venue must pay and the bounty, and
 //! moves the epoch on; [`RebalanceStep::settle`] checks what the venue paid and books it. The
 //! epoch moves before any call out, so the same rebalance can never run twice.
+//!
+//! Both steps belong to one atomic call that no other transition interleaves: `settle` books onto
+//! the state the plan was made from, and a refused venue trade must revert the plan's epoch and
+//! bounty with it. On pallet-contracts both hold: the pool refuses reentry, and a message that
+//! returns an error reverts its storage.
 
 use super::market::fresh_market;
 use super::{Feed, Ledger, PoolConfig, RebalanceOutcome, RebalanceStatus, Refusal};

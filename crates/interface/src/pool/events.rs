@@ -60,7 +60,9 @@ pub struct LiquidityRemoved {
 /// The owner changed the configuration.
 #[ink::event]
 pub struct ConfigUpdated {
-    pub config: super::PoolConfig,
+    // Spelled `crate::PoolConfig`: ink! derives the signature topic from the field's tokens, and
+    // indexers key on the topic (`keel_calls::events` pins every event's).
+    pub config: crate::PoolConfig,
 }
 
 /// The owner paused or unpaused trading and deposits.
