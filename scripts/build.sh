@@ -2,6 +2,9 @@
 # Builds every ink! contract in release mode with cargo-contract into target/ink/<name>/.
 # Usage: scripts/build.sh [contract-dir-name ...]   (default: all of contracts/*)
 #
+# The pool is built twice: first with its next storage layout (`--features layout-next`, copied to
+# target/ink/keel_pool_next, the code the upgrade tests move a pool to), then as shipped.
+#
 # cargo-contract gives each contract of a workspace a target dir of its own, target/ink/<name>,
 # where it would compile ink!, its dependencies and `core` (build-std) again for every contract.
 # Here each of those is a link to one shared dir, target/ink/shared: the contracts' artifacts
@@ -22,6 +25,7 @@ artifact() {
 }
 
 mkdir -p target/ink/shared
+[ -L target/ink/keel_pool_next ] || { rm -rf target/ink/keel_pool_next; ln -s shared target/ink/keel_pool_next; }
 for c in "${contracts[@]}"; do
   name=$(artifact "$c") || exit 1
   # A per-contract dir from an older build would be rebuilt from scratch anyway; link it instead.
@@ -32,6 +36,15 @@ for c in "${contracts[@]}"; do
 done
 
 for c in "${contracts[@]}"; do
+  if [ "$c" = pool ]; then
+    printf '\n==> building contracts/pool with its next storage layout\n'
+    start=$(date +%s)
+    cargo contract build --release --quiet --features layout-next --manifest-path contracts/pool/Cargo.toml
+    for ext in wasm contract json; do
+      cp "target/ink/shared/keel_pool.$ext" "target/ink/shared/keel_pool_next.$ext"
+    done
+    printf '    done in %ss\n' "$(( $(date +%s) - start ))"
+  fi
   printf '\n==> building contracts/%s\n' "$c"
   start=$(date +%s)
   cargo contract build --release --quiet --manifest-path "contracts/$c/Cargo.toml"

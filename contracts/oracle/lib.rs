@@ -1,56 +1,97 @@
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
-//! Price and volatility feeds for Keel pools.
+//! Price and volatility feeds for Keel pools, aggregated from several reporters.
 //!
-//! The owner authorises reporters; reporters submit readings. A reading is refused unless its
-//! values are sane, its timestamp moves forward without running ahead of the chain's clock, and
-//! its price is within `max_jump_bps` of the feed's last price: a compromised or buggy reporter
-//! cannot teleport the price a pool trades at. A real move larger than the jump bound is walked
-//! in several updates, or the owner widens the bound.
+//! Each feed has its own reporters. A reporter holds one slot per feed: at most one reading per
+//! block, observed no later than the block. What consumers read is the median of the readings
+//! still fresh, once at least the feed's `quorum` are, and its volatility is the larger of the
+//! reporters' median and the volatility the answers themselves realised. So one key moves nothing
+//! while a quorum of honest reporters report, a crash a quorum reports becomes the price within a
+//! quorum of readings, and no reporter can understate volatility alone. The rules are
+//! `keel_core::oracle`'s; this contract stores feeds and checks who may administer them.
 
 #[ink::contract]
 pub mod oracle {
+    use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
-    use keel_core::oracle::{accept, clamp_jump_bps, MAX_JUMP_BPS_CEIL};
+    use keel_core::oracle::{submit, Answer, Clock, FeedConfig, Realized, Slot, MAX_REPORTERS};
     use keel_interface::{FeedId, Oracle, OracleData, OracleError};
+
+    /// A feed's configuration, its reporters' slots and its realised-volatility state.
+    #[derive(Debug)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct Feed {
+        config: FeedConfig,
+        slots: Vec<Slot<AccountId>>,
+        realized: Realized,
+    }
 
     #[ink(storage)]
     pub struct KeelOracle {
         owner: AccountId,
-        reporters: Mapping<AccountId, ()>,
-        feeds: Mapping<FeedId, OracleData>,
-        max_jump_bps: u32,
+        pending_owner: Option<AccountId>,
+        feeds: Mapping<FeedId, Feed>,
+        /// Each feed's answer, apart from its slots, so a consumer's read is one small item.
+        answers: Mapping<FeedId, Answer>,
     }
 
     /// A reporter submitted a reading.
     #[ink(event)]
-    pub struct PriceUpdated {
+    pub struct PriceReported {
+        #[ink(topic)]
+        feed: FeedId,
+        #[ink(topic)]
+        reporter: AccountId,
+        price: u128,
+        volatility: u128,
+        timestamp: u64,
+    }
+
+    /// A feed's answer changed: the median of its fresh readings.
+    #[ink(event)]
+    pub struct AnswerUpdated {
         #[ink(topic)]
         feed: FeedId,
         price: u128,
         volatility: u128,
         timestamp: u64,
-        reporter: AccountId,
+        readings: u8,
     }
 
-    /// The owner authorised a reporter.
+    /// The owner created or reconfigured a feed.
+    #[ink(event)]
+    pub struct FeedConfigured {
+        #[ink(topic)]
+        feed: FeedId,
+        config: FeedConfig,
+    }
+
+    /// The owner authorised a reporter for a feed.
     #[ink(event)]
     pub struct ReporterAdded {
         #[ink(topic)]
-        reporter: AccountId,
-    }
-
-    /// The owner withdrew a reporter's authorisation.
-    #[ink(event)]
-    pub struct ReporterRemoved {
+        feed: FeedId,
         #[ink(topic)]
         reporter: AccountId,
     }
 
-    /// The owner changed the per-update jump bound.
+    /// The owner withdrew a reporter from a feed.
     #[ink(event)]
-    pub struct MaxJumpUpdated {
-        max_jump_bps: u32,
+    pub struct ReporterRemoved {
+        #[ink(topic)]
+        feed: FeedId,
+        #[ink(topic)]
+        reporter: AccountId,
+    }
+
+    /// The owner offered the oracle to a new owner, who has yet to accept.
+    #[ink(event)]
+    pub struct OracleOwnershipOffered {
+        #[ink(topic)]
+        owner: AccountId,
+        #[ink(topic)]
+        pending: AccountId,
     }
 
     /// Ownership moved to a new account.
@@ -63,25 +104,27 @@ pub mod oracle {
     }
 
     impl KeelOracle {
-        /// Creates an oracle owned by the deployer, with no reporters and no feeds.
-        /// `max_jump_bps` bounds how far one update may move a feed's price (1..=10000).
+        /// Creates an oracle owned by the deployer, with no feeds.
         #[ink(constructor)]
-        pub fn new(max_jump_bps: u32) -> Self {
+        pub fn new() -> Self {
             Self {
                 owner: Self::env().caller(),
-                reporters: Mapping::default(),
+                pending_owner: None,
                 feeds: Mapping::default(),
-                max_jump_bps: clamp_jump_bps(max_jump_bps),
+                answers: Mapping::default(),
             }
         }
 
         /// Records a reading of `feed`: `price` in quote per base (1e18), annualised `volatility`
-        /// (1e18) and the `timestamp` (ms) it was taken at. The first reading creates the feed.
+        /// (1e18, clamped to 1000%/yr) and the `timestamp` (ms) the price was observed at, no
+        /// later than the block's. At most one reading per reporter and block. When at least the
+        /// feed's quorum of readings are fresh, the feed's answer becomes their median.
         ///
         /// # Errors
-        /// `NotReporter` for an unauthorised caller; `PriceOutOfBounds`, `VolatilityOutOfBounds`
-        /// for zero or absurd values; `TimestampNotIncreasing`, `TimestampInFuture`; `JumpTooLarge`
-        /// when the price moved more than `max_jump_bps` from the last reading.
+        /// `UnknownFeed`; `NotReporter` for an account that does not report this feed;
+        /// `PriceOutOfBounds`; `TimestampInFuture`; `ReadingExpired` for a reading older than the
+        /// feed's expiry; `AlreadyReported` for a second reading in one block;
+        /// `TimestampNotIncreasing`.
         #[ink(message)]
         pub fn submit(
             &mut self,
@@ -91,98 +134,182 @@ pub mod oracle {
             timestamp: u64,
         ) -> Result<(), OracleError> {
             let reporter = self.env().caller();
-            if !self.reporters.contains(reporter) {
-                return Err(OracleError::NotReporter);
-            }
+            let mut book = self.feeds.get(feed).ok_or(OracleError::UnknownFeed)?;
+            let previous = self.answers.get(feed);
+            let clock = Clock {
+                now_ms: self.env().block_timestamp(),
+                block: u64::from(self.env().block_number()),
+            };
             let reading = OracleData {
                 price,
                 volatility,
                 timestamp,
             };
-            let now = self.env().block_timestamp();
-            accept(self.feeds.get(feed).as_ref(), &reading, now, self.max_jump_bps)?;
-            self.feeds.insert(feed, &reading);
-            self.env().emit_event(PriceUpdated {
+            let answer = submit(
+                &mut book.slots,
+                &mut book.realized,
+                previous.as_ref(),
+                &book.config,
+                &reporter,
+                reading,
+                clock,
+            )?;
+            self.feeds.insert(feed, &book);
+            self.env().emit_event(PriceReported {
                 feed,
+                reporter,
                 price,
                 volatility,
                 timestamp,
-                reporter,
             });
-            Ok(())
-        }
-
-        /// Authorises `reporter` to submit readings. Owner only.
-        ///
-        /// # Errors
-        /// `NotOwner`.
-        #[ink(message)]
-        pub fn add_reporter(&mut self, reporter: AccountId) -> Result<(), OracleError> {
-            self.ensure_owner()?;
-            self.reporters.insert(reporter, &());
-            self.env().emit_event(ReporterAdded { reporter });
-            Ok(())
-        }
-
-        /// Withdraws `reporter`'s authorisation. Owner only.
-        ///
-        /// # Errors
-        /// `NotOwner`.
-        #[ink(message)]
-        pub fn remove_reporter(&mut self, reporter: AccountId) -> Result<(), OracleError> {
-            self.ensure_owner()?;
-            self.reporters.remove(reporter);
-            self.env().emit_event(ReporterRemoved { reporter });
-            Ok(())
-        }
-
-        /// Sets how far one update may move a feed's price, in basis points. Owner only.
-        ///
-        /// # Errors
-        /// `NotOwner`; `InvalidParameter` outside 1..=10000.
-        #[ink(message)]
-        pub fn set_max_jump_bps(&mut self, max_jump_bps: u32) -> Result<(), OracleError> {
-            self.ensure_owner()?;
-            if !(1..=MAX_JUMP_BPS_CEIL).contains(&max_jump_bps) {
-                return Err(OracleError::InvalidParameter);
+            if let Some(answer) = answer {
+                self.answers.insert(feed, &answer);
+                let data = answer.data();
+                self.env().emit_event(AnswerUpdated {
+                    feed,
+                    price: data.price,
+                    volatility: data.volatility,
+                    timestamp: data.timestamp,
+                    readings: answer.readings,
+                });
             }
-            self.max_jump_bps = max_jump_bps;
-            self.env().emit_event(MaxJumpUpdated { max_jump_bps });
             Ok(())
         }
 
-        /// Hands the oracle to `new_owner`. Owner only.
+        /// Creates `feed` with `config`, or reconfigures it; its reporters and readings stay.
+        /// Owner only.
+        ///
+        /// # Errors
+        /// `NotOwner`; `InvalidParameter` for a value outside its bounds.
+        #[ink(message)]
+        pub fn configure_feed(&mut self, feed: FeedId, config: FeedConfig) -> Result<(), OracleError> {
+            self.ensure_owner()?;
+            config.validate()?;
+            let book = match self.feeds.get(feed) {
+                Some(book) => Feed { config, ..book },
+                None => Feed {
+                    config,
+                    slots: Vec::new(),
+                    realized: Realized::default(),
+                },
+            };
+            self.feeds.insert(feed, &book);
+            self.env().emit_event(FeedConfigured { feed, config });
+            Ok(())
+        }
+
+        /// Authorises `reporter` to submit readings of `feed`. Owner only.
+        ///
+        /// # Errors
+        /// `NotOwner`; `UnknownFeed`; `AlreadyReporter`; `ReporterSetFull` past nine reporters.
+        #[ink(message)]
+        pub fn add_reporter(&mut self, feed: FeedId, reporter: AccountId) -> Result<(), OracleError> {
+            self.ensure_owner()?;
+            let mut book = self.feeds.get(feed).ok_or(OracleError::UnknownFeed)?;
+            if book.slots.iter().any(|s| s.reporter == reporter) {
+                return Err(OracleError::AlreadyReporter);
+            }
+            if book.slots.len() >= MAX_REPORTERS {
+                return Err(OracleError::ReporterSetFull);
+            }
+            book.slots.push(Slot::new(reporter));
+            self.feeds.insert(feed, &book);
+            self.env().emit_event(ReporterAdded { feed, reporter });
+            Ok(())
+        }
+
+        /// Withdraws `reporter` from `feed`; its reading stops counting from the feed's next
+        /// answer. Owner only.
+        ///
+        /// # Errors
+        /// `NotOwner`; `UnknownFeed`; `NotReporter`.
+        #[ink(message)]
+        pub fn remove_reporter(&mut self, feed: FeedId, reporter: AccountId) -> Result<(), OracleError> {
+            self.ensure_owner()?;
+            let mut book = self.feeds.get(feed).ok_or(OracleError::UnknownFeed)?;
+            let before = book.slots.len();
+            book.slots.retain(|s| s.reporter != reporter);
+            if book.slots.len() == before {
+                return Err(OracleError::NotReporter);
+            }
+            self.feeds.insert(feed, &book);
+            self.env().emit_event(ReporterRemoved { feed, reporter });
+            Ok(())
+        }
+
+        /// Offers the oracle to `new_owner`, who becomes owner by calling `accept_ownership`.
+        /// Owner only; a later offer replaces this one.
         ///
         /// # Errors
         /// `NotOwner`.
         #[ink(message)]
         pub fn transfer_ownership(&mut self, new_owner: AccountId) -> Result<(), OracleError> {
             self.ensure_owner()?;
-            let previous = self.owner;
-            self.owner = new_owner;
-            self.env().emit_event(OracleOwnershipTransferred {
-                previous,
-                new: new_owner,
+            self.pending_owner = Some(new_owner);
+            self.env().emit_event(OracleOwnershipOffered {
+                owner: self.owner,
+                pending: new_owner,
             });
             Ok(())
         }
 
-        /// Whether `who` may submit readings.
+        /// Takes the ownership the owner offered you.
+        ///
+        /// # Errors
+        /// `NotPendingOwner`.
         #[ink(message)]
-        pub fn is_reporter(&self, who: AccountId) -> bool {
-            self.reporters.contains(who)
+        pub fn accept_ownership(&mut self) -> Result<(), OracleError> {
+            let caller = self.env().caller();
+            if self.pending_owner != Some(caller) {
+                return Err(OracleError::NotPendingOwner);
+            }
+            let previous = self.owner;
+            self.owner = caller;
+            self.pending_owner = None;
+            self.env().emit_event(OracleOwnershipTransferred {
+                previous,
+                new: caller,
+            });
+            Ok(())
         }
 
-        /// The account that manages reporters.
+        /// `feed`'s answer in full: the median price, the reporters' median volatility, the
+        /// realised volatility, the observation time and how many fresh readings were behind it.
+        #[ink(message)]
+        pub fn answer(&self, feed: FeedId) -> Option<Answer> {
+            self.answers.get(feed)
+        }
+
+        /// `feed`'s configuration.
+        #[ink(message)]
+        pub fn feed_config(&self, feed: FeedId) -> Option<FeedConfig> {
+            self.feeds.get(feed).map(|book| book.config)
+        }
+
+        /// `feed`'s reporters, each with its latest reading and the block it came in.
+        #[ink(message)]
+        pub fn readings(&self, feed: FeedId) -> Vec<Slot<AccountId>> {
+            self.feeds.get(feed).map(|book| book.slots).unwrap_or_default()
+        }
+
+        /// Whether `who` reports `feed`.
+        #[ink(message)]
+        pub fn is_reporter(&self, feed: FeedId, who: AccountId) -> bool {
+            self.feeds
+                .get(feed)
+                .is_some_and(|book| book.slots.iter().any(|s| s.reporter == who))
+        }
+
+        /// The account that manages feeds and reporters.
         #[ink(message)]
         pub fn owner(&self) -> AccountId {
             self.owner
         }
 
-        /// How far one update may move a feed's price, in basis points.
+        /// The account the owner offered the oracle to, until it accepts.
         #[ink(message)]
-        pub fn max_jump_bps(&self) -> u32 {
-            self.max_jump_bps
+        pub fn pending_owner(&self) -> Option<AccountId> {
+            self.pending_owner
         }
 
         fn ensure_owner(&self) -> Result<(), OracleError> {
@@ -194,15 +321,27 @@ pub mod oracle {
         }
     }
 
+    impl Default for KeelOracle {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
     impl Oracle for KeelOracle {
-        /// The latest reading of `feed`: price (quote per base, 1e18), annualised volatility
-        /// (1e18) and its timestamp (ms). Consumers judge staleness against their own bound.
+        /// The feed's answer as pools price with it: the median of its fresh readings (quote per
+        /// base, 1e18), the larger of the reporters' median and the realised volatility (1e18),
+        /// and the observation time of the quorum-th freshest reading (ms). Consumers judge
+        /// staleness against their own bound; the answer ages while fewer than a quorum of
+        /// readings are fresh.
         ///
         /// # Errors
-        /// `UnknownFeed` when nothing was submitted for `feed`.
+        /// `UnknownFeed` when the feed has never had a quorum of fresh readings.
         #[ink(message)]
         fn latest(&self, feed: FeedId) -> Result<OracleData, OracleError> {
-            self.feeds.get(feed).ok_or(OracleError::UnknownFeed)
+            self.answers
+                .get(feed)
+                .map(|answer| answer.data())
+                .ok_or(OracleError::UnknownFeed)
         }
     }
 }

@@ -1,11 +1,13 @@
 //! The pool's calls out: token transfers (the shared `keel_interface::token`), approvals and
-//! balances, the oracle read and the venue trade, each turning a failed call into a named error
-//! instead of a trap.
+//! balances, the oracle read, the venue's depth and trade, and the new code's `migrate` on an
+//! upgrade, each turning a failed call into a named error instead of a trap.
 
 use ink::codegen::TraitCallBuilder;
-use ink::primitives::AccountId;
+use ink::env::call::{build_call, ExecutionInput, Selector};
+use ink::env::DefaultEnvironment;
+use ink::primitives::{AccountId, Hash};
 use keel_core::pool::Refusal;
-use keel_interface::pool::{PoolError, PoolResult as Result};
+use keel_interface::pool::{PoolError, PoolResult as Result, VenueDepth};
 use keel_interface::{FeedId, Oracle, OracleData, Venue};
 use psp22::PSP22;
 
@@ -33,6 +35,32 @@ pub fn balance(token: AccountId, owner: AccountId) -> Result<u128> {
     match token.call().balance_of(owner).try_invoke() {
         Ok(Ok(value)) => Ok(value),
         _ => Err(PoolError::TokenCallFailed),
+    }
+}
+
+/// `venue`'s depth for a trade selling `token_in`.
+pub fn depth(venue: AccountId, token_in: AccountId) -> core::result::Result<VenueDepth, Refusal> {
+    let venue: ink::contract_ref!(Venue, ink::env::DefaultEnvironment) = venue.into();
+    match venue.call().depth(token_in).try_invoke() {
+        Ok(Ok(Ok(depth))) => Ok(depth),
+        _ => Err(Refusal::VenueCallFailed),
+    }
+}
+
+/// Runs `migrate` of the code `code_hash` on the pool's own storage (a delegate call) and returns
+/// the layout it leaves, or `None` when that code cannot: no such code, no such message, storage
+/// it cannot read, or a refusal.
+pub fn migrate(code_hash: Hash) -> Option<u32> {
+    let answer = build_call::<DefaultEnvironment>()
+        .delegate(code_hash)
+        .exec_input(ExecutionInput::new(Selector::new(ink::selector_bytes!(
+            "migrate"
+        ))))
+        .returns::<Result<u32>>()
+        .try_invoke();
+    match answer {
+        Ok(Ok(Ok(layout))) => Some(layout),
+        _ => None,
     }
 }
 

@@ -15,18 +15,27 @@ pub mod pool {
     use crate::calls;
     use ink::prelude::{string::String, vec::Vec};
     use keel_core::consts::{LOCKED_SHARES_HOLDER, TOKEN_DECIMALS};
-    use keel_core::pool::{self as rules, Feed, Ledger, Refusal, SwapKind};
+    use keel_core::pool::{Depth, Feed, Ledger, PricedK, Refusal, SwapKind};
     use keel_core::{Asset, Market, PoolState, Trade};
     use keel_interface::pool::{
-        CodeUpgraded, ConfigUpdated, LiquidityAdded, LiquidityRemoved, MarketStatus, OwnershipTransferred,
-        PauseChanged, PoolConfig, PoolError, PoolResult as Result, Quote, RebalanceOutcome, RebalanceStatus,
-        Rebalanced, Swapped,
+        CodeUpgraded, ConfigUpdated, LiquidityAdded, LiquidityRemoved, MarketStatus, OwnershipOffered,
+        OwnershipTransferred, PauseChanged, PoolConfig, PoolError, PoolResult as Result, Quote,
+        RebalanceOutcome, RebalanceStatus, Rebalanced, Swapped, VenueDepth,
     };
     use keel_interface::{FeedId, OracleData};
     use psp22::{PSP22Data, PSP22Error, PSP22Event, PSP22Metadata, PSP22};
 
+    /// The storage layout this code reads and writes. `set_code` moves a pool forward to the new
+    /// code's layout (its `migrate`) or refuses the upgrade.
+    #[cfg(not(feature = "layout-next"))]
+    pub const LAYOUT: u32 = 1;
+    /// A build whose layout is the next one: the upgrade tests' stand-in for the pool's next
+    /// release (its book carries one more field).
+    #[cfg(feature = "layout-next")]
+    pub const LAYOUT: u32 = 2;
+
     /// The pool's oracle feed, read through a cross-contract call when a transition needs it.
-    #[derive(Debug)]
+    #[derive(Debug, Clone)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
     pub struct OracleFeed {
@@ -40,9 +49,29 @@ pub mod pool {
         }
     }
 
-    #[ink(storage)]
-    pub struct Pool {
+    /// The pool's tokens, through which a rebalance reads its venue's depth.
+    struct Tokens {
+        base: AccountId,
+        quote: AccountId,
+    }
+
+    impl Depth<AccountId> for Tokens {
+        fn depth(&self, venue: AccountId, sell: Asset) -> core::result::Result<VenueDepth, Refusal> {
+            let token = match sell {
+                Asset::Base => self.base,
+                Asset::Quote => self.quote,
+            };
+            calls::depth(venue, token)
+        }
+    }
+
+    /// Everything the pool keeps but its shares, as layout 1 has it.
+    #[derive(Debug, Clone)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct BookV1 {
         owner: AccountId,
+        pending_owner: Option<AccountId>,
         base: AccountId,
         quote: AccountId,
         price_feed: OracleFeed,
@@ -50,7 +79,40 @@ pub mod pool {
         state: PoolState,
         paused: bool,
         rebalancing: RebalanceStatus,
+        priced_k: PricedK,
+    }
+
+    /// Layout 2's book: layout 1's and when it was migrated.
+    #[cfg(feature = "layout-next")]
+    #[derive(Debug, Clone)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct BookV2 {
+        v1: BookV1,
+        migrated_at_ms: u64,
+    }
+
+    /// The book in whichever layout it was written: a variant per layout, so a later layout's code
+    /// decodes an earlier one's storage and moves it forward in `migrate`.
+    #[derive(Debug, Clone)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    // The derived layout casts each variant's position to its `u8` discriminant.
+    #[allow(clippy::cast_possible_truncation)]
+    pub enum Book {
+        #[codec(index = 1)]
+        V1(BookV1),
+        #[cfg(feature = "layout-next")]
+        #[codec(index = 2)]
+        V2(BookV2),
+    }
+
+    #[ink(storage)]
+    pub struct Pool {
+        /// The layout of `book`; it never moves backwards.
+        layout: u32,
         shares: PSP22Data,
+        book: Book,
     }
 
     impl Pool {
@@ -74,8 +136,9 @@ pub mod pool {
             if !config.is_valid() {
                 return Err(PoolError::InvalidConfig);
             }
-            Ok(Self {
+            let v1 = BookV1 {
                 owner: Self::env().caller(),
+                pending_owner: None,
                 base,
                 quote,
                 price_feed: OracleFeed { oracle, feed },
@@ -83,7 +146,19 @@ pub mod pool {
                 state: PoolState::default(),
                 paused: false,
                 rebalancing: RebalanceStatus::default(),
+                priced_k: PricedK::default(),
+            };
+            #[cfg(feature = "layout-next")]
+            let book = Book::V2(BookV2 {
+                v1,
+                migrated_at_ms: 0,
+            });
+            #[cfg(not(feature = "layout-next"))]
+            let book = Book::V1(v1);
+            Ok(Self {
+                layout: LAYOUT,
                 shares: PSP22Data::default(),
+                book,
             })
         }
 
@@ -97,8 +172,9 @@ pub mod pool {
         /// Returns `(base_in, quote_in, shares)`.
         ///
         /// # Errors
-        /// `Paused`, `Expired`, `ZeroAmount`, `MinSharesNotMet`, `Curve(ReserveLimitExceeded)`,
-        /// `Token(..)` when a transfer is refused (e.g. missing allowance).
+        /// `Paused`, `Expired`, `InvalidRecipient` for `to` the pool or the zero account,
+        /// `ZeroAmount`, `MinSharesNotMet`, `Curve(ReserveLimitExceeded)`, `Token(..)` when a
+        /// transfer is refused (e.g. missing allowance).
         #[ink(message)]
         pub fn add_liquidity(
             &mut self,
@@ -109,17 +185,19 @@ pub mod pool {
             deadline: u64,
         ) -> Result<(u128, u128, u128)> {
             self.ensure_open(deadline)?;
+            self.ensure_recipient(to)?;
             let mut ledger = self.ledger();
             let deposit = ledger.deposit(base_max, quote_max, min_shares)?;
-            self.state = ledger.state;
+            self.store(&ledger);
             if deposit.locked > 0 {
                 self.mint_shares(AccountId::from(LOCKED_SHARES_HOLDER), deposit.locked)?;
             }
             self.mint_shares(to, deposit.shares)?;
             let provider = self.env().caller();
             let pool = self.env().account_id();
-            calls::pull(self.base, provider, pool, deposit.base_in)?;
-            calls::pull(self.quote, provider, pool, deposit.quote_in)?;
+            let (base, quote) = self.tokens();
+            calls::pull(base, provider, pool, deposit.base_in)?;
+            calls::pull(quote, provider, pool, deposit.quote_in)?;
             self.env().emit_event(LiquidityAdded {
                 provider,
                 to,
@@ -135,7 +213,8 @@ pub mod pool {
         /// Returns `(base_out, quote_out)`.
         ///
         /// # Errors
-        /// `Expired`, `ZeroAmount`, `InsufficientShares`, `MinAmountsNotMet`, `NoLiquidity`.
+        /// `Expired`, `InvalidRecipient`, `ZeroAmount`, `InsufficientShares`, `NoLiquidity`,
+        /// `MinAmountsNotMet`.
         #[ink(message)]
         pub fn remove_liquidity(
             &mut self,
@@ -146,16 +225,17 @@ pub mod pool {
             deadline: u64,
         ) -> Result<(u128, u128)> {
             self.ensure_deadline(deadline)?;
+            self.ensure_recipient(to)?;
             let provider = self.env().caller();
             let held = self.shares.balance_of(provider);
             let mut ledger = self.ledger();
-            // The leaving LP takes its share of the fees set aside for bounties.
             let out = ledger.withdraw(held, shares, min_base, min_quote)?;
             self.store(&ledger);
             let events = self.shares.burn(provider, shares)?;
             self.emit_share_events(events);
-            calls::pay(self.base, to, out.base_out)?;
-            calls::pay(self.quote, to, out.quote_out)?;
+            let (base, quote) = self.tokens();
+            calls::pay(base, to, out.base_out)?;
+            calls::pay(quote, to, out.quote_out)?;
             self.env().emit_event(LiquidityRemoved {
                 provider,
                 to,
@@ -174,7 +254,8 @@ pub mod pool {
         /// The price is the oracle's, skewed by the pool's inventory, minus the current fee.
         ///
         /// # Errors
-        /// `Paused`, `Expired`, `ZeroAmount`, `UnknownToken`, `NoLiquidity`, `OracleStale`,
+        /// `Paused`, `Expired`, `InvalidRecipient`, `ZeroAmount`, `UnknownToken`, `NoLiquidity`,
+        /// `OracleStale`,
         /// `OracleInvalid`, `SlippageExceeded`, `Curve(PriceBandExceeded |
         /// InventoryLimitExceeded | ReserveLimitExceeded | InsufficientLiquidity | ZeroOutput)`,
         /// `Token(..)`.
@@ -188,6 +269,7 @@ pub mod pool {
             deadline: u64,
         ) -> Result<u128> {
             self.ensure_open(deadline)?;
+            self.ensure_recipient(to)?;
             let trade = self.swap(token_in, SwapKind::ExactIn, amount_in, min_out, to)?;
             Ok(trade.amount_out)
         }
@@ -207,33 +289,43 @@ pub mod pool {
             deadline: u64,
         ) -> Result<u128> {
             self.ensure_open(deadline)?;
+            self.ensure_recipient(to)?;
             let trade = self.swap(token_in, SwapKind::ExactOut, amount_out, max_in, to)?;
             Ok(trade.amount_in)
         }
 
         // ---- Rebalancing ----
 
-        /// Sells the pool's excess inventory on its venue once `|q|` has drifted to the
-        /// configured trigger, bringing it back to the target, and pays you a bounty (in quote)
-        /// from the pool's fees. Returns what was sold, bought and paid.
+        /// Sells the next slice of the pool's excess inventory on its venue once `|q|` has drifted
+        /// to the configured trigger, and pays you a bounty (in quote) from the pool's fees.
+        /// Returns what was sold, bought and paid.
         ///
         /// Anyone may call it: every condition is checked here, whatever a keeper saw. Pass the
         /// current `rebalance_status().epoch`; once a rebalance lands the epoch moves on, so the
-        /// same rebalance never runs or pays twice. The venue must pay at least the oracle value
-        /// less `max_venue_slippage_bps`, or the whole call reverts and nothing moves.
+        /// same rebalance never runs or pays twice. A slice is at most the venue's reserve times
+        /// a quarter of its fee, so no sandwich around it pays; slices continue, one per
+        /// cooldown, until `|q|` is back at the target. The venue must pay what a
+        /// constant-product venue at the oracle price with its depth and fee would, less
+        /// `max_venue_slippage_bps`, or the whole call reverts and nothing moves.
         ///
         /// # Errors
-        /// `Paused`, `Expired`, `StaleEpoch`, `NoVenue`, `RebalanceCooldown`, `NoLiquidity`,
-        /// `OracleStale`, `OracleInvalid`, `RebalanceNotDue`, `Venue(SlippageExceeded)` when the
-        /// venue's price is too far from the oracle's, `Venue(..)`, `VenueCallFailed`, `Token(..)`.
+        /// `Paused`, `Expired`, `StaleEpoch`, `NoVenue`, `RebalanceCooldown`, `OracleStale`,
+        /// `OracleInvalid`, `NoLiquidity`, `RebalanceNotDue`, `VenueCallFailed` when the venue
+        /// cannot be read or pays too little, `Curve(InsufficientLiquidity)` for a venue too
+        /// shallow for any slice, `Venue(SlippageExceeded)` when the venue's price is too far
+        /// from the oracle's, `Venue(..)`, `Token(..)`.
         #[ink(message)]
         pub fn rebalance(&mut self, epoch: u64, deadline: u64) -> Result<RebalanceOutcome> {
             self.ensure_open(deadline)?;
             let now = self.env().block_timestamp();
             let mut ledger = self.ledger();
-            let step = ledger.plan_rebalance(&self.config, epoch, now, self.feed())?;
+            let (base, quote) = self.tokens();
+            let step = {
+                let b = self.book();
+                ledger.plan_rebalance(&b.config, epoch, now, &b.price_feed, &Tokens { base, quote })?
+            };
             // The epoch moves on before any call out.
-            self.rebalancing = ledger.rebalancing;
+            self.store(&ledger);
             let plan = step.plan;
             let pool = self.env().account_id();
             let token_sold = self.token_of(plan.sell);
@@ -242,9 +334,9 @@ pub mod pool {
             calls::approve(token_sold, step.venue, plan.amount_in)?;
             calls::sell_on_venue(step.venue, token_sold, plan.amount_in, plan.min_out, pool, now)?;
             let outcome = step.settle(&mut ledger, held, calls::balance(token_bought, pool)?)?;
-            self.state = ledger.state;
+            self.store(&ledger);
             let caller = self.env().caller();
-            calls::pay(self.quote, caller, outcome.bounty)?;
+            calls::pay(quote, caller, outcome.bounty)?;
             let outcome = outcome.naming(token_sold);
             self.env().emit_event(Rebalanced::new(caller, &outcome));
             Ok(outcome)
@@ -254,7 +346,7 @@ pub mod pool {
         /// the quote set aside from fees for bounties.
         #[ink(message)]
         pub fn rebalance_status(&self) -> RebalanceStatus {
-            self.rebalancing
+            self.book().rebalancing
         }
 
         // ---- Views ----
@@ -297,7 +389,8 @@ pub mod pool {
         #[ink(message)]
         pub fn bid_ask(&self, size: u128) -> Result<(u128, u128)> {
             let now = self.env().block_timestamp();
-            Ok(self.ledger().bid_ask(&self.config, now, self.feed(), size)?)
+            let b = self.book();
+            Ok(self.ledger().bid_ask(&b.config, now, &b.price_feed, size)?)
         }
 
         /// Inventory imbalance `q` (1e18): the base held beyond target, valued at the oracle, as a
@@ -314,7 +407,8 @@ pub mod pool {
         /// without a swap or deposit are not counted and do not move the price.
         #[ink(message)]
         pub fn reserves(&self) -> (u128, u128) {
-            (self.state.base_reserve, self.state.quote_reserve)
+            let state = &self.book().state;
+            (state.base_reserve, state.quote_reserve)
         }
 
         /// The targets the curve pulls toward at the current oracle price: `(base, quote)`.
@@ -330,56 +424,72 @@ pub mod pool {
         /// simulator read it.
         #[ink(message)]
         pub fn curve_state(&self) -> PoolState {
-            self.state
+            self.book().state
         }
 
-        /// The oracle's latest reading, its age, and the `k` and fee a swap would be priced with
-        /// now. Readable while the reading is stale (`stale` says so), so a wallet can show why
-        /// swaps are refused.
+        /// The oracle's latest reading, its age, the `k` a swap would be priced with now and the
+        /// `k` it is ramping toward, and the fee. Readable while the reading is stale (`stale`
+        /// says so), so a wallet can show why swaps are refused.
         ///
         /// # Errors
         /// `Oracle(..)`, `OracleCallFailed`, `OracleInvalid`.
         #[ink(message)]
         pub fn market_status(&self) -> Result<MarketStatus> {
-            let reading = self.feed().read()?;
+            let b = self.book();
+            let reading = b.price_feed.read()?;
             let now = self.env().block_timestamp();
-            Ok(rules::market_status(&self.config, &reading, now)?)
+            Ok(self.ledger().market_status(&b.config, &reading, now)?)
         }
 
         /// The configuration: curve parameters, fee schedule, bounds, oracle age limit, and the
         /// rebalancing venue and policy.
         #[ink(message)]
         pub fn config(&self) -> PoolConfig {
-            self.config
+            self.book().config
         }
 
         /// The pool's tokens: `(base, quote)`.
         #[ink(message)]
         pub fn tokens(&self) -> (AccountId, AccountId) {
-            (self.base, self.quote)
+            let b = self.book();
+            (b.base, b.quote)
         }
 
         /// The oracle contract and the feed the pool reads.
         #[ink(message)]
         pub fn oracle(&self) -> (AccountId, FeedId) {
-            (self.price_feed.oracle, self.price_feed.feed)
+            let feed = &self.book().price_feed;
+            (feed.oracle, feed.feed)
         }
 
         /// The account that may configure, pause and upgrade the pool.
         #[ink(message)]
         pub fn owner(&self) -> AccountId {
-            self.owner
+            self.book().owner
+        }
+
+        /// The account the owner offered the pool to, until it accepts.
+        #[ink(message)]
+        pub fn pending_owner(&self) -> Option<AccountId> {
+            self.book().pending_owner
+        }
+
+        /// The storage layout the pool is in.
+        #[ink(message)]
+        pub fn layout(&self) -> u32 {
+            self.layout
         }
 
         /// Whether trading and deposits are paused.
         #[ink(message)]
         pub fn is_paused(&self) -> bool {
-            self.paused
+            self.book().paused
         }
 
         // ---- Admin ----
 
-        /// Replaces the configuration. Owner only; every value is checked against hard bounds.
+        /// Replaces the configuration. Owner only; every value is checked against hard bounds,
+        /// and a change of `k` reaches the trades gradually, along the same ramp as volatility.
         ///
         /// # Errors
         /// `NotOwner`, `InvalidConfig`.
@@ -389,7 +499,7 @@ pub mod pool {
             if !config.is_valid() {
                 return Err(PoolError::InvalidConfig);
             }
-            self.config = config;
+            self.book_mut().config = config;
             self.env().emit_event(ConfigUpdated { config });
             Ok(())
         }
@@ -402,46 +512,120 @@ pub mod pool {
         #[ink(message)]
         pub fn set_paused(&mut self, paused: bool) -> Result<()> {
             self.ensure_owner()?;
-            self.paused = paused;
+            self.book_mut().paused = paused;
             self.env().emit_event(PauseChanged { paused });
             Ok(())
         }
 
-        /// Hands the pool to `new_owner`. Owner only.
+        /// Offers the pool to `new_owner`, who becomes owner by calling `accept_ownership`.
+        /// Owner only; a later offer replaces this one.
         ///
         /// # Errors
         /// `NotOwner`.
         #[ink(message)]
         pub fn transfer_ownership(&mut self, new_owner: AccountId) -> Result<()> {
             self.ensure_owner()?;
-            let previous = self.owner;
-            self.owner = new_owner;
-            self.env().emit_event(OwnershipTransferred {
-                previous,
-                new: new_owner,
+            let b = self.book_mut();
+            b.pending_owner = Some(new_owner);
+            let owner = b.owner;
+            self.env().emit_event(OwnershipOffered {
+                owner,
+                pending: new_owner,
             });
             Ok(())
         }
 
-        /// Replaces the pool's code with already-uploaded code `code_hash`, keeping storage.
-        /// Owner only; the new code must keep the storage layout.
+        /// Takes the ownership the owner offered you.
         ///
         /// # Errors
-        /// `NotOwner`; `InvalidConfig` when no code with that hash was uploaded.
+        /// `NotPendingOwner`.
         #[ink(message)]
-        pub fn set_code(&mut self, code_hash: Hash) -> Result<()> {
+        pub fn accept_ownership(&mut self) -> Result<()> {
+            let caller = self.env().caller();
+            let b = self.book_mut();
+            if b.pending_owner != Some(caller) {
+                return Err(PoolError::NotPendingOwner);
+            }
+            let previous = b.owner;
+            b.owner = caller;
+            b.pending_owner = None;
+            self.env().emit_event(OwnershipTransferred {
+                previous,
+                new: caller,
+            });
+            Ok(())
+        }
+
+        /// Replaces the pool's code with already-uploaded code `code_hash`. Owner only.
+        ///
+        /// The new code first runs its own `migrate` on this pool's storage (a delegate call):
+        /// code that cannot read the storage, has no `migrate` or knows only an older layout is
+        /// refused, and the pool keeps its code and storage. So an upgrade either moves the
+        /// storage to the new layout or does not happen; it never leaves a pool whose messages,
+        /// withdrawals included, cannot run.
+        ///
+        /// # Errors
+        /// `NotOwner`; `IncompatibleUpgrade`.
+        // `&self`: the new code writes the migrated storage; this code must not write its own
+        // copy back over it when the message returns.
+        #[ink(message)]
+        pub fn set_code(&self, code_hash: Hash) -> Result<()> {
             self.ensure_owner()?;
+            let layout = calls::migrate(code_hash).ok_or(PoolError::IncompatibleUpgrade)?;
+            if layout < self.layout {
+                return Err(PoolError::IncompatibleUpgrade);
+            }
             self.env()
                 .set_code_hash(&code_hash)
-                .map_err(|_| PoolError::InvalidConfig)?;
+                .map_err(|_| PoolError::IncompatibleUpgrade)?;
             self.env().emit_event(CodeUpgraded { code_hash });
             Ok(())
         }
 
+        /// Moves this pool's storage to this code's layout and returns it; `set_code` runs it on
+        /// the new code before switching. Owner only; on a pool already in this layout it changes
+        /// nothing.
+        ///
+        /// # Errors
+        /// `NotOwner`; `IncompatibleUpgrade` when the storage is in a later layout than this
+        /// code's.
+        #[ink(message)]
+        pub fn migrate(&mut self) -> Result<u32> {
+            self.ensure_owner()?;
+            if self.layout > LAYOUT {
+                return Err(PoolError::IncompatibleUpgrade);
+            }
+            #[cfg(feature = "layout-next")]
+            if let Book::V1(v1) = &self.book {
+                self.book = Book::V2(BookV2 {
+                    v1: v1.clone(),
+                    migrated_at_ms: self.env().block_timestamp(),
+                });
+            }
+            self.layout = LAYOUT;
+            Ok(LAYOUT)
+        }
+
         // ---- Internals ----
 
+        fn book(&self) -> &BookV1 {
+            match &self.book {
+                Book::V1(b) => b,
+                #[cfg(feature = "layout-next")]
+                Book::V2(b) => &b.v1,
+            }
+        }
+
+        fn book_mut(&mut self) -> &mut BookV1 {
+            match &mut self.book {
+                Book::V1(b) => b,
+                #[cfg(feature = "layout-next")]
+                Book::V2(b) => &mut b.v1,
+            }
+        }
+
         fn ensure_owner(&self) -> Result<()> {
-            if self.env().caller() == self.owner {
+            if self.env().caller() == self.book().owner {
                 Ok(())
             } else {
                 Err(PoolError::NotOwner)
@@ -457,16 +641,26 @@ pub mod pool {
         }
 
         fn ensure_open(&self, deadline: u64) -> Result<()> {
-            if self.paused {
+            if self.book().paused {
                 return Err(PoolError::Paused);
             }
             self.ensure_deadline(deadline)
         }
 
+        /// Tokens sent to the pool itself or to the zero account could never be spent.
+        fn ensure_recipient(&self, to: AccountId) -> Result<()> {
+            if to == self.env().account_id() || to == AccountId::from([0; 32]) {
+                Err(PoolError::InvalidRecipient)
+            } else {
+                Ok(())
+            }
+        }
+
         fn asset_of(&self, token: AccountId) -> Result<Asset> {
-            if token == self.base {
+            let b = self.book();
+            if token == b.base {
                 Ok(Asset::Base)
-            } else if token == self.quote {
+            } else if token == b.quote {
                 Ok(Asset::Quote)
             } else {
                 Err(PoolError::UnknownToken)
@@ -474,46 +668,49 @@ pub mod pool {
         }
 
         fn token_of(&self, asset: Asset) -> AccountId {
+            let b = self.book();
             match asset {
-                Asset::Base => self.base,
-                Asset::Quote => self.quote,
+                Asset::Base => b.base,
+                Asset::Quote => b.quote,
             }
         }
 
         /// The pool's books, as its rules read them.
         #[inline(never)]
         fn ledger(&self) -> Ledger {
+            let b = self.book();
             Ledger {
-                state: self.state,
-                rebalancing: self.rebalancing,
+                state: b.state,
+                rebalancing: b.rebalancing,
                 total_shares: self.shares.total_supply(),
+                priced_k: b.priced_k,
             }
         }
 
         /// Stores what a transition changed in the books (the share supply lives in `shares`).
         #[inline(never)]
         fn store(&mut self, ledger: &Ledger) {
-            self.state = ledger.state;
-            self.rebalancing = ledger.rebalancing;
-        }
-
-        fn feed(&self) -> &OracleFeed {
-            &self.price_feed
+            let b = self.book_mut();
+            b.state = ledger.state;
+            b.rebalancing = ledger.rebalancing;
+            b.priced_k = ledger.priced_k;
         }
 
         /// Reads the oracle and prices the market, refusing stale or out-of-bounds readings.
         fn market(&self) -> Result<Market> {
             let now = self.env().block_timestamp();
-            Ok(rules::fresh_market(&self.config, now, self.feed())?)
+            let b = self.book();
+            Ok(self.ledger().fresh_market(&b.config, now, &b.price_feed)?)
         }
 
         /// Prices a swap of `token_in` on the stored state at the oracle's current market.
         fn price(&self, token_in: AccountId, kind: SwapKind, amount: u128) -> Result<(Trade, Market)> {
             let asset = self.asset_of(token_in)?;
             let now = self.env().block_timestamp();
+            let b = self.book();
             Ok(self
                 .ledger()
-                .price_swap(&self.config, now, self.feed(), kind, asset, amount)?)
+                .price_swap(&b.config, now, &b.price_feed, kind, asset, amount)?)
         }
 
         /// Prices, bounds and settles a swap; stores the books before moving the tokens (a token
@@ -528,7 +725,7 @@ pub mod pool {
         ) -> Result<Trade> {
             let (trade, market) = self.price(token_in, kind, amount)?;
             let mut ledger = self.ledger();
-            ledger.book_swap(&trade, &market, kind, limit)?;
+            ledger.book_swap(&trade, &market, kind, limit, self.env().block_timestamp())?;
             self.store(&ledger);
             let trader = self.env().caller();
             let pool = self.env().account_id();

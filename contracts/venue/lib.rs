@@ -21,7 +21,7 @@ pub mod venue {
     use keel_core::consts::LOCKED_SHARES_HOLDER;
     use keel_core::cpmm::{self, CpState, Side, FEE_BPS_MAX};
     use keel_core::CurveError;
-    use keel_interface::VenueError;
+    use keel_interface::{VenueDepth, VenueError};
     use psp22::PSP22Data;
 
     #[ink(storage)]
@@ -266,6 +266,26 @@ pub mod venue {
             amount_in: u128,
         ) -> core::result::Result<u128, VenueError> {
             Ok(self.price(token_in, amount_in, 0)?.amount_out)
+        }
+
+        /// The reserves of `token_in` and of the other token, and the fee in basis points.
+        ///
+        /// # Errors
+        /// `UnknownToken`.
+        #[ink(message)]
+        fn depth(&self, token_in: AccountId) -> core::result::Result<VenueDepth, VenueError> {
+            let (reserve_in, reserve_out) = if token_in == self.token_a {
+                (self.state.reserve_a, self.state.reserve_b)
+            } else if token_in == self.token_b {
+                (self.state.reserve_b, self.state.reserve_a)
+            } else {
+                return Err(VenueError::UnknownToken);
+            };
+            Ok(VenueDepth {
+                reserve_in,
+                reserve_out,
+                fee_bps: self.fee_bps,
+            })
         }
     }
 }

@@ -3,7 +3,7 @@
 use keel_core::rebalance::{MAX_BOUNTY_BPS, MAX_SLIPPAGE_BPS};
 use keel_core::{CurveParams, RebalanceParams, ONE};
 use keel_harness::pool::{self, PoolSetup};
-use keel_harness::{Fixture, BOB, OWNER};
+use keel_harness::{Fixture, BOB, MALLORY, OWNER};
 use keel_interface::pool::{PoolConfig, PoolError};
 
 #[test]
@@ -83,10 +83,19 @@ fn out_of_bounds_config_is_refused() {
 }
 
 #[test]
-fn ownership_moves_and_the_old_owner_loses_rights() {
+fn ownership_moves_when_the_new_owner_accepts_and_the_old_owner_loses_rights() {
     let mut m = Fixture::standard();
-    pool::transfer_ownership(&mut m.chain, OWNER, m.pool, BOB.account()).expect("transfer");
+    pool::transfer_ownership(&mut m.chain, OWNER, m.pool, BOB.account()).expect("offer");
+    // an offer alone moves nothing, and only the offered account accepts it
+    assert_eq!(pool::owner(&mut m.chain, m.pool), OWNER.account());
+    assert_eq!(pool::pending_owner(&mut m.chain, m.pool), Some(BOB.account()));
+    assert_eq!(
+        pool::accept_ownership(&mut m.chain, MALLORY, m.pool),
+        Err(PoolError::NotPendingOwner)
+    );
+    pool::accept_ownership(&mut m.chain, BOB, m.pool).expect("accept");
     assert_eq!(pool::owner(&mut m.chain, m.pool), BOB.account());
+    assert_eq!(pool::pending_owner(&mut m.chain, m.pool), None);
     assert_eq!(pool::pause(&mut m.chain, OWNER, m.pool), Err(PoolError::NotOwner));
     pool::pause(&mut m.chain, BOB, m.pool).expect("new owner pauses");
 }
@@ -96,8 +105,9 @@ fn upgrade_to_unknown_code_is_refused() {
     let mut m = Fixture::standard();
     assert_eq!(
         pool::set_code(&mut m.chain, OWNER, m.pool, [7u8; 32].into()),
-        Err(PoolError::InvalidConfig)
+        Err(PoolError::IncompatibleUpgrade)
     );
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 1);
 }
 
 #[test]

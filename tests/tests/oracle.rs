@@ -1,9 +1,13 @@
-//! The oracle contract: reporters, sanity bounds, monotone timestamps and the jump bound.
+//! The oracle contract: feeds with their own reporters, one reading per reporter and block, the
+//! median of a quorum of fresh readings, and who may administer what.
 
+use keel_core::oracle::FeedConfig;
 use keel_core::{MAX_PRICE, MAX_VOLATILITY, ONE};
 use keel_harness::oracle::{self, Reading};
-use keel_harness::{Fixture, MALLORY, OWNER, REPORTER, UNIT};
+use keel_harness::{Fixture, MALLORY, OWNER, REPORTER, REPORTER_B, UNIT};
 use keel_interface::OracleError;
+
+const BLOCK_MS: u64 = 6_000;
 
 fn reading(m: &Fixture, price: u128) -> Reading {
     Reading {
@@ -14,23 +18,39 @@ fn reading(m: &Fixture, price: u128) -> Reading {
 }
 
 #[test]
-fn reporter_submission_becomes_latest() {
+fn the_answer_is_the_median_once_a_quorum_has_reported() {
+    // given the fixture's feed: three reporters, a quorum of two
     let mut m = Fixture::standard();
-    m.chain.advance(6_000);
-    let r = reading(&m, 11 * UNIT);
-    oracle::submit(&mut m.chain, REPORTER, m.oracle, r).expect("submit");
-    let latest = oracle::latest(&mut m.chain, m.oracle).expect("latest");
+    m.chain.advance(BLOCK_MS);
+    // when one reporter reads 11
+    {
+        let r = reading(&m, 11 * UNIT);
+        oracle::submit(&mut m.chain, REPORTER, m.oracle, r)
+    }
+    .expect("first");
+    // then the median of 11, 10, 10 is still 10
     assert_eq!(
-        (latest.price, latest.volatility, latest.timestamp),
-        (r.price, r.volatility, r.timestamp)
+        oracle::latest(&mut m.chain, m.oracle).map(|r| r.price),
+        Ok(10 * UNIT)
     );
+    // and once a second reads 11, it is 11, stamped with the quorum-th freshest reading
+    {
+        let r = reading(&m, 11 * UNIT);
+        oracle::submit(&mut m.chain, REPORTER_B, m.oracle, r)
+    }
+    .expect("second");
+    let latest = oracle::latest(&mut m.chain, m.oracle).expect("latest");
+    assert_eq!((latest.price, latest.timestamp), (11 * UNIT, m.chain.now()));
+    let answer = oracle::answer(&mut m.chain, m.oracle).expect("answer");
+    assert_eq!(answer.readings, 3);
+    assert_eq!(oracle::readings(&mut m.chain, m.oracle).len(), 3);
 }
 
 #[test]
-fn unauthorised_reporter_is_refused() {
+fn only_the_feeds_reporters_submit_and_only_the_owner_administers() {
     let mut m = Fixture::standard();
-    m.chain.advance(6_000);
-    let before = oracle::latest(&mut m.chain, m.oracle);
+    m.chain.advance(BLOCK_MS);
+    let before = oracle::answer(&mut m.chain, m.oracle);
     let r = reading(&m, 11 * UNIT);
     assert_eq!(
         oracle::submit(&mut m.chain, MALLORY, m.oracle, r),
@@ -40,82 +60,158 @@ fn unauthorised_reporter_is_refused() {
         oracle::add_reporter(&mut m.chain, MALLORY, m.oracle, MALLORY.account()),
         Err(OracleError::NotOwner)
     );
-    assert_eq!(oracle::latest(&mut m.chain, m.oracle), before);
+    assert_eq!(
+        oracle::remove_reporter(&mut m.chain, MALLORY, m.oracle, REPORTER.account()),
+        Err(OracleError::NotOwner)
+    );
+    assert_eq!(
+        oracle::configure_feed(
+            &mut m.chain,
+            MALLORY,
+            m.oracle,
+            FeedConfig {
+                quorum: 1,
+                ..FeedConfig::default()
+            }
+        ),
+        Err(OracleError::NotOwner)
+    );
+    assert_eq!(
+        oracle::add_reporter(&mut m.chain, OWNER, m.oracle, REPORTER.account()),
+        Err(OracleError::AlreadyReporter)
+    );
+    assert_eq!(oracle::answer(&mut m.chain, m.oracle), before);
 }
 
 #[test]
-fn zero_and_absurd_values_are_refused() {
+fn a_removed_reporter_stops_counting_and_submitting() {
     let mut m = Fixture::standard();
-    m.chain.advance(6_000);
-    let before = oracle::latest(&mut m.chain, m.oracle);
+    oracle::remove_reporter(&mut m.chain, OWNER, m.oracle, REPORTER.account()).expect("remove");
+    m.chain.advance(BLOCK_MS);
+    assert_eq!(
+        {
+            let r = reading(&m, 11 * UNIT);
+            oracle::submit(&mut m.chain, REPORTER, m.oracle, r)
+        },
+        Err(OracleError::NotReporter)
+    );
+    assert_eq!(
+        oracle::remove_reporter(&mut m.chain, OWNER, m.oracle, REPORTER.account()),
+        Err(OracleError::NotReporter)
+    );
+}
+
+#[test]
+fn zero_and_absurd_prices_are_refused_and_absurd_volatility_is_clamped() {
+    let mut m = Fixture::standard();
+    m.chain.advance(BLOCK_MS);
+    let before = oracle::answer(&mut m.chain, m.oracle);
     let ok = reading(&m, 10 * UNIT);
-    let cases = [
-        (Reading { price: 0, ..ok }, OracleError::PriceOutOfBounds),
-        (
-            Reading {
-                price: MAX_PRICE + 1,
-                ..ok
-            },
-            OracleError::PriceOutOfBounds,
-        ),
-        (
-            Reading { volatility: 0, ..ok },
-            OracleError::VolatilityOutOfBounds,
-        ),
-        (
-            Reading {
-                volatility: MAX_VOLATILITY + 1,
-                ..ok
-            },
-            OracleError::VolatilityOutOfBounds,
-        ),
-    ];
-    for (bad, err) in cases {
+    for bad in [
+        Reading { price: 0, ..ok },
+        Reading {
+            price: MAX_PRICE + 1,
+            ..ok
+        },
+    ] {
         assert_eq!(
             oracle::submit(&mut m.chain, REPORTER, m.oracle, bad),
-            Err(err),
+            Err(OracleError::PriceOutOfBounds),
             "{bad:?}"
         );
     }
-    assert_eq!(oracle::latest(&mut m.chain, m.oracle), before);
+    assert_eq!(oracle::answer(&mut m.chain, m.oracle), before);
+    // A volatility past the ceiling is taken at the ceiling, with the price that came with it.
+    let wild = Reading {
+        volatility: u128::MAX,
+        ..ok
+    };
+    oracle::submit(&mut m.chain, REPORTER, m.oracle, wild).expect("clamped, not refused");
+    let slot = oracle::readings(&mut m.chain, m.oracle)
+        .into_iter()
+        .find(|s| s.reporter == REPORTER.account())
+        .and_then(|s| s.reading)
+        .expect("the reading");
+    assert_eq!(slot.volatility, MAX_VOLATILITY);
 }
 
 #[test]
-fn timestamps_must_move_forward_and_not_run_ahead() {
+fn readings_are_stamped_no_later_than_their_block_and_one_per_block() {
     let mut m = Fixture::standard();
+    m.chain.advance(BLOCK_MS);
     let now = m.chain.now();
-    let same = Reading {
-        timestamp: now,
+    let ahead = Reading {
+        timestamp: now + 1,
         ..reading(&m, 10 * UNIT)
     };
     assert_eq!(
-        oracle::submit(&mut m.chain, REPORTER, m.oracle, same),
-        Err(OracleError::TimestampNotIncreasing)
+        oracle::submit(&mut m.chain, REPORTER, m.oracle, ahead),
+        Err(OracleError::TimestampInFuture)
     );
-    let future = Reading {
-        timestamp: now + 3_600_000,
-        ..same
+    let stale = Reading {
+        timestamp: now - FeedConfig::default().expiry_ms - 1,
+        ..ahead
     };
     assert_eq!(
-        oracle::submit(&mut m.chain, REPORTER, m.oracle, future),
-        Err(OracleError::TimestampInFuture)
+        oracle::submit(&mut m.chain, REPORTER, m.oracle, stale),
+        Err(OracleError::ReadingExpired)
+    );
+    let older = Reading {
+        timestamp: now - BLOCK_MS,
+        ..ahead
+    };
+    assert_eq!(
+        oracle::submit(&mut m.chain, REPORTER, m.oracle, older),
+        Err(OracleError::TimestampNotIncreasing)
+    );
+    {
+        let r = reading(&m, 10 * UNIT);
+        oracle::submit(&mut m.chain, REPORTER, m.oracle, r)
+    }
+    .expect("one");
+    let again = Reading {
+        timestamp: now,
+        ..reading(&m, 12 * UNIT)
+    };
+    assert_eq!(
+        oracle::submit(&mut m.chain, REPORTER, m.oracle, again),
+        Err(OracleError::AlreadyReported)
     );
 }
 
 #[test]
-fn a_jump_beyond_the_bound_is_refused_and_can_be_walked() {
+fn feed_settings_are_bounded() {
     let mut m = Fixture::standard();
-    m.chain.advance(6_000);
-    // the fixture's bound is 20%: 10 -> 13 is refused, 10 -> 12 accepted
-    let jump = reading(&m, 13 * UNIT);
+    for bad in [
+        FeedConfig {
+            quorum: 0,
+            ..FeedConfig::default()
+        },
+        FeedConfig {
+            expiry_ms: 10 * 3_600_000,
+            ..FeedConfig::default()
+        },
+    ] {
+        assert_eq!(
+            oracle::configure_feed(&mut m.chain, OWNER, m.oracle, bad),
+            Err(OracleError::InvalidParameter)
+        );
+    }
+}
+
+#[test]
+fn ownership_moves_only_when_the_new_owner_accepts() {
+    let mut m = Fixture::standard();
+    oracle::transfer_ownership(&mut m.chain, OWNER, m.oracle, MALLORY.account()).expect("offer");
+    assert_eq!(oracle::owner(&mut m.chain, m.oracle), OWNER.account());
     assert_eq!(
-        oracle::submit(&mut m.chain, REPORTER, m.oracle, jump),
-        Err(OracleError::JumpTooLarge)
+        oracle::accept_ownership(&mut m.chain, REPORTER, m.oracle),
+        Err(OracleError::NotPendingOwner)
     );
-    let walk = reading(&m, 12 * UNIT);
-    oracle::submit(&mut m.chain, REPORTER, m.oracle, walk).expect("within bound");
+    oracle::accept_ownership(&mut m.chain, MALLORY, m.oracle).expect("accept");
+    assert_eq!(oracle::owner(&mut m.chain, m.oracle), MALLORY.account());
     assert_eq!(
-        oracle::set_max_jump_bps(&mut m.chain, OWNER, m.oracle, 0),
-        Err(OracleError::InvalidParameter)
+        oracle::accept_ownership(&mut m.chain, MALLORY, m.oracle),
+        Err(OracleError::NotPendingOwner)
     );
 }

@@ -10,15 +10,15 @@ use keel_core::{RebalanceParams, ONE};
 use keel_harness::pool::{self, PoolSwap, PoolWithdraw};
 use keel_harness::venue::{self, VenueSwap};
 use keel_harness::{Fixture, Setup, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, UNIT};
-use keel_interface::pool::{PoolConfig, PoolError, RebalanceStatus};
+use keel_interface::pool::{PoolConfig, PoolError, RebalanceStatus, VenueDepth};
 use keel_interface::VenueError;
 
-/// A pool with the default liquidity next to a venue a hundred times deeper, so a rebalance
-/// costs the venue's fee and little price impact.
+/// A pool with the default liquidity next to a venue a thousand times deeper: one slice (at most
+/// the venue's reserve times its fee over four) sells the whole excess, at little price impact.
 fn deep_venue() -> Fixture {
     Fixture::new(Setup {
-        venue_base_liquidity: 10_000_000 * UNIT,
-        venue_quote_liquidity: 100_000_000 * UNIT,
+        venue_base_liquidity: 100_000_000 * UNIT,
+        venue_quote_liquidity: 1_000_000_000 * UNIT,
         ..Setup::default()
     })
 }
@@ -75,7 +75,8 @@ fn due_rebalance_sells_the_excess_and_lands_inside_the_band() {
         RebalanceStatus {
             epoch: 1,
             last_ms: m.chain.now(),
-            bounty_budget: budget - out.bounty
+            bounty_budget: budget - out.bounty,
+            continuing: false,
         }
     );
     assert_eq!(out.epoch, 1);
@@ -111,7 +112,13 @@ fn the_keepers_plan_is_what_the_pool_does() {
     let eq = state
         .equilibrate(market.price, market.k, Rounding::Down)
         .expect("equilibrate");
-    let planned = plan(&eq, market.price, &PoolConfig::default().rebalance)
+    let (reserve_in, reserve_out) = venue::reserves(&mut m.chain, m.venue);
+    let depth = VenueDepth {
+        reserve_in,
+        reserve_out,
+        fee_bps: venue::fee_bps(&mut m.chain, m.venue),
+    };
+    let planned = plan(&eq, market.price, &PoolConfig::default().rebalance, false, &depth)
         .expect("plan")
         .expect("due");
     let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("rebalance");
@@ -181,8 +188,13 @@ fn a_pool_without_a_venue_cannot_rebalance() {
 
 #[test]
 fn a_manipulated_venue_price_reverts_the_whole_rebalance() {
-    // given a due pool and a venue whose base price Mallory just crashed by ~4%
-    let mut m = deep_venue();
+    // given a due pool and a venue a hundred times its size whose base price Mallory just
+    // crashed by ~4%
+    let mut m = Fixture::new(Setup {
+        venue_base_liquidity: 10_000_000 * UNIT,
+        venue_quote_liquidity: 100_000_000 * UNIT,
+        ..Setup::default()
+    });
     push_long_base(&mut m, 12_000);
     let dump = VenueSwap::exact_in(m.base, 200_000 * UNIT);
     venue::swap_exact_in(&mut m.chain, MALLORY, m.venue, dump).expect("dump on venue");

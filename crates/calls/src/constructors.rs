@@ -68,9 +68,9 @@ pub fn token(symbol: &str, decimals: u8) -> Constructor<()> {
     ))
 }
 
-/// An oracle owned by its deployer, bounding one update's move to `max_jump_bps`.
-pub fn oracle(max_jump_bps: u32) -> Constructor<()> {
-    constructor(KeelOracleRef::new(max_jump_bps))
+/// An oracle owned by its deployer, with no feeds yet.
+pub fn oracle() -> Constructor<()> {
+    constructor(KeelOracleRef::new())
 }
 
 /// A constant-product venue trading `token_a` against `token_b` at `fee_bps`.

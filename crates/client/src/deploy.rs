@@ -16,8 +16,9 @@ use crate::submit::SendOptions;
 use ink::primitives::AccountId;
 use keel_calls::constructors::{self, Constructor};
 use keel_calls::{Message, ToMessage, PSP22};
-use keel_core::consts::{DEFAULT_FEED, DEFAULT_MAX_JUMP_BPS, DEFAULT_VENUE_FEE_BPS, TOKEN_DECIMALS};
+use keel_core::consts::{DEFAULT_FEED, DEFAULT_VENUE_FEE_BPS, TOKEN_DECIMALS};
 use keel_core::fixed;
+use keel_core::oracle::FeedConfig;
 use keel_interface::pool::PoolConfig;
 use parity_scale_codec::Decode;
 use serde::Deserialize;
@@ -33,8 +34,13 @@ pub struct Plan {
     /// Signs every deployment transaction and owns the contracts. Default `//Alice`.
     #[serde(default = "alice")]
     pub deployer: String,
-    /// Authorised to report prices. Default: the deployer.
-    pub reporter: Option<String>,
+    /// Authorised to report prices; each submits the first reading. Default: the deployer alone.
+    #[serde(default)]
+    pub reporters: Vec<String>,
+    /// Fresh readings the feed's answer needs. Default: two, or one with a single reporter.
+    pub quorum: Option<u8>,
+    /// How long a reading counts toward the answer (ms). Default: the oracle's (a minute).
+    pub expiry_ms: Option<u64>,
     /// Accounts minted `trader_funds` of both tokens, with the pool and venue approved.
     #[serde(default)]
     pub traders: Vec<String>,
@@ -45,8 +51,6 @@ pub struct Plan {
     /// The oracle's first reading.
     pub price: f64,
     pub volatility: f64,
-    #[serde(default = "default_jump")]
-    pub max_jump_bps: u32,
     #[serde(default = "default_feed")]
     pub feed: u32,
     /// Whole tokens the deployer puts into the pool and into the venue.
@@ -62,6 +66,27 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The feed's configuration for `reporters` reporters.
+    ///
+    /// # Errors
+    /// A quorum or expiry outside the oracle's bounds.
+    pub fn feed_config(&self, reporters: usize) -> Result<FeedConfig, ClientError> {
+        let defaults = FeedConfig::default();
+        let quorum = self.quorum.unwrap_or(if reporters > 1 { 2 } else { 1 });
+        let config = FeedConfig {
+            quorum,
+            expiry_ms: self.expiry_ms.unwrap_or(defaults.expiry_ms),
+            ..defaults
+        };
+        if usize::from(quorum) > reporters || config.validate().is_err() {
+            return Err(ClientError::OutOfRange(format!(
+                "quorum {quorum} of {reporters} reporters, expiry {} ms",
+                config.expiry_ms
+            )));
+        }
+        Ok(config)
+    }
+
     /// Reads a deployment plan.
     ///
     /// # Errors
@@ -80,9 +105,6 @@ impl Plan {
 
 fn alice() -> String {
     "//Alice".into()
-}
-fn default_jump() -> u32 {
-    DEFAULT_MAX_JUMP_BPS
 }
 fn default_feed() -> u32 {
     DEFAULT_FEED
@@ -136,9 +158,13 @@ pub fn deploy(
         }
     }
     let deployer = KeySource::from_str(&plan.deployer)?.load()?;
-    let reporter = match &plan.reporter {
-        Some(r) => KeySource::from_str(r)?.load()?,
-        None => deployer.clone(),
+    let reporters = if plan.reporters.is_empty() {
+        vec![deployer.clone()]
+    } else {
+        plan.reporters
+            .iter()
+            .map(|r| KeySource::from_str(r)?.load())
+            .collect::<Result<Vec<_>, _>>()?
     };
     let me = keys::account(&deployer);
     if node.free_balance(&me)? == 0 {
@@ -156,15 +182,20 @@ pub fn deploy(
     };
     let a = instantiate_all(node, &deployer, plan, &codes)?;
 
-    step("authorising the reporter and submitting the first reading");
-    let reporter_account = ink_account(&keys::account(&reporter));
-    let add_reporter = keel_calls::oracle(a.oracle)
-        .add_reporter(reporter_account)
+    step("configuring the feed, authorising its reporters, and each reporter's first reading");
+    let configure = keel_calls::oracle(a.oracle)
+        .configure_feed(plan.feed, plan.feed_config(reporters.len())?)
         .message();
-    send(node, &deployer, a.oracle, &add_reporter, &opts, "add_reporter")?;
+    send(node, &deployer, a.oracle, &configure, &opts, "configure_feed")?;
+    for reporter in &reporters {
+        let add_reporter = keel_calls::oracle(a.oracle)
+            .add_reporter(plan.feed, ink_account(&keys::account(reporter)))
+            .message();
+        send(node, &deployer, a.oracle, &add_reporter, &opts, "add_reporter")?;
+    }
     crate::market::report(
         node,
-        &reporter,
+        &reporters,
         &a,
         plan.feed,
         decimal(plan.price)?,
@@ -178,7 +209,7 @@ pub fn deploy(
         genesis_hash: genesis(node)?,
         block: seeded.max(funded),
         deployer: me.to_string(),
-        reporter: keys::account(&reporter).to_string(),
+        reporters: reporters.iter().map(|r| keys::account(r).to_string()).collect(),
         feed: plan.feed,
         decimals: TOKEN_DECIMALS,
         contracts: RecordedAddresses {
@@ -240,7 +271,7 @@ fn instantiate_all(
         node,
         deployer,
         codes.oracle,
-        &constructors::oracle(plan.max_jump_bps),
+        &constructors::oracle(),
         &salt,
         "oracle",
     )?;

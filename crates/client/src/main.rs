@@ -41,7 +41,7 @@ enum Command {
         #[arg(long, default_value = "target/ink")]
         ink_dir: PathBuf,
     },
-    /// Submit an oracle reading taken now.
+    /// Submit an oracle reading taken now, from each reporter in turn.
     Report {
         #[arg(long, default_value = "target/deployment.json")]
         deployment: PathBuf,
@@ -49,8 +49,9 @@ enum Command {
         price: f64,
         #[arg(long)]
         volatility: f64,
-        #[arg(long, default_value = "//Alice")]
-        reporter: String,
+        /// A reporter's key; repeat for several (default: the local plan's three).
+        #[arg(long = "reporter", default_values_t = ["//Alice".to_string(), "//Eve".to_string(), "//Ferdie".to_string()])]
+        reporters: Vec<String>,
     },
     /// Sell an exact amount (whole tokens) to the pool.
     Swap {
@@ -143,13 +144,16 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             deployment,
             price,
             volatility,
-            reporter,
+            reporters,
         } => {
             let (d, a) = load(deployment)?;
-            let reporter = key(reporter)?;
+            let reporters = reporters
+                .iter()
+                .map(|r| key(r))
+                .collect::<anyhow::Result<Vec<_>>>()?;
             let ts = market::report(
                 &mut node,
-                &reporter,
+                &reporters,
                 &a,
                 d.feed,
                 deploy::decimal(*price)?,

@@ -13,29 +13,34 @@ use keel_interface::pool::{RebalanceOutcome, RebalanceStatus};
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
 
-/// Submits an oracle reading taken now: the later of the wall clock and the best block's time.
+/// Each of `reporters` submits a reading of `feed` observed now: a second before the wall clock
+/// (the block that includes it is sealed later, and the oracle refuses readings stamped after
+/// their block), but after the best block. Returns the last timestamp.
 ///
 /// # Errors
 /// The oracle refused (with its error), or the node failed.
 pub fn report(
     node: &mut Node,
-    reporter: &Keypair,
+    reporters: &[Keypair],
     a: &Addresses,
     feed: u32,
     price: u128,
     volatility: u128,
 ) -> Result<u64, ClientError> {
-    let head = node.best_block()?;
-    let wall = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or_default();
-    let timestamp = wall.max(head.time_ms.saturating_add(1));
-    let submit = keel_calls::oracle(a.oracle)
-        .submit(feed, price, volatility, timestamp)
-        .message();
-    let (answer, _) = node.exec(reporter, a.oracle, &submit, &SendOptions::default())?;
-    answer.map_err(|e| ClientError::refused("the oracle's submit", e))?;
+    let mut timestamp = 0;
+    for reporter in reporters {
+        let head = node.best_block()?;
+        let wall = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+            .unwrap_or_default();
+        timestamp = wall.saturating_sub(1_000).max(head.time_ms.saturating_add(1));
+        let submit = keel_calls::oracle(a.oracle)
+            .submit(feed, price, volatility, timestamp)
+            .message();
+        let (answer, _) = node.exec(reporter, a.oracle, &submit, &SendOptions::default())?;
+        answer.map_err(|e| ClientError::refused("the oracle's submit", e))?;
+    }
     Ok(timestamp)
 }
 

@@ -18,7 +18,8 @@ pub struct Deployment {
     /// The block the last deployment transaction landed in.
     pub block: u64,
     pub deployer: String,
-    pub reporter: String,
+    /// The feed's reporters (SS58).
+    pub reporters: Vec<String>,
     pub feed: u32,
     pub decimals: u8,
     pub contracts: RecordedAddresses,

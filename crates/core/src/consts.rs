@@ -11,9 +11,6 @@ pub const TOKEN_DECIMALS: u8 = 18;
 /// The oracle feed a deployment's pool reads unless its plan names another.
 pub const DEFAULT_FEED: crate::oracle::FeedId = 1;
 
-/// An oracle's bound on one update's price move unless its deployer sets another (20%).
-pub const DEFAULT_MAX_JUMP_BPS: u32 = 2_000;
-
 /// A constant-product venue's swap fee unless its deployer sets another: Uniswap v2's 0.30%.
 pub const DEFAULT_VENUE_FEE_BPS: u32 = 30;
 

@@ -17,6 +17,13 @@ use crate::CurveError;
 pub const YEAR_MS: u64 = 31_557_600_000;
 /// Highest `k` accepted: at one the curve's quadratic degenerates.
 pub const K_CEIL: u128 = ONE / 100 * 99;
+/// Lowest `k` accepted (1%): below it the curve is a constant-price swap that a stale reading
+/// empties at no cost.
+pub const K_FLOOR: u128 = ONE / 100;
+/// Lowest fee accepted (1 bps): every round trip against the pool pays something.
+pub const FEE_FLOOR: u128 = ONE / 10_000;
+/// Slowest `k` ramp accepted (per block): `k` always reaches its target within a day or so.
+pub const K_RAMP_FLOOR: u128 = ONE / 1_000_000;
 /// Highest fee accepted (10%).
 pub const FEE_CEIL: u128 = ONE / 10;
 /// Widest price band accepted around the oracle (50%).
@@ -53,11 +60,14 @@ pub struct CurveParams {
     /// A trade that leaves its input token long (one that adds to the imbalance or crosses the
     /// target) is refused if it would leave `|q|` above this.
     pub q_max: u128,
+    /// The most the priced `k` moves toward its target per block (see `pool::PricedK`).
+    pub k_ramp: u128,
 }
 
 impl Default for CurveParams {
-    /// Defaults for a volatile pair on 6-second blocks: `k` 0.25..0.9 rising with volatility,
-    /// a 5 bps fee floor plus 1.5x the per-block move, a 10% price band and `|q| <= 50%`.
+    /// Defaults for a volatile pair on 6-second blocks: `k` 0.25..0.9 rising with volatility and
+    /// moving at most 0.002 a block, a 5 bps fee floor plus 1.5x the per-block move, a 10% price
+    /// band and `|q| <= 50%`.
     fn default() -> Self {
         CurveParams {
             k_base: ONE / 4,
@@ -72,6 +82,7 @@ impl Default for CurveParams {
             block_time_ms: 6_000,
             max_skew: ONE / 10,
             q_max: ONE / 2,
+            k_ramp: ONE / 500,
         }
     }
 }
@@ -105,11 +116,13 @@ impl CurveParams {
     /// # Errors
     /// [`CurveError::InvalidParameter`] naming no field: callers validate whole sets.
     pub fn validate(&self) -> Result<(), CurveError> {
-        let ok = self.k_min <= self.k_base
+        let ok = K_FLOOR <= self.k_min
+            && self.k_min <= self.k_base
             && self.k_base <= self.k_max
             && self.k_max <= K_CEIL
             && self.gamma <= GAMMA_CEIL
             && self.tau_ms <= YEAR_MS
+            && FEE_FLOOR <= self.fee_min
             && self.fee_min <= self.fee_max
             && self.fee_max <= FEE_CEIL
             && self.fee_base <= FEE_CEIL
@@ -118,7 +131,8 @@ impl CurveParams {
             && self.max_skew > 0
             && self.max_skew <= SKEW_CEIL
             && self.q_max > 0
-            && self.q_max <= ONE;
+            && self.q_max <= ONE
+            && (K_RAMP_FLOOR..=ONE).contains(&self.k_ramp);
         if ok {
             Ok(())
         } else {
@@ -176,20 +190,21 @@ impl CurveParams {
             .clamp(self.fee_min, self.fee_max))
     }
 
-    /// The market a trade is priced in, from an oracle reading.
+    /// The market an oracle reading asks for: its price, the `k` its volatility gives (the
+    /// target of the pool's ramp) and the fee. A volatility past [`crate::MAX_VOLATILITY`] is
+    /// priced at it.
     ///
     /// # Errors
-    /// [`CurveError::InvalidPrice`] for a price or volatility outside the curve's bounds.
+    /// [`CurveError::InvalidPrice`] for a price outside the curve's bounds.
     pub fn market(&self, reading: &OracleReading) -> Result<Market, CurveError> {
-        if !(crate::MIN_PRICE..=crate::MAX_PRICE).contains(&reading.price)
-            || reading.volatility > crate::MAX_VOLATILITY
-        {
+        if !(crate::MIN_PRICE..=crate::MAX_PRICE).contains(&reading.price) {
             return Err(CurveError::InvalidPrice);
         }
+        let volatility = reading.volatility.min(crate::MAX_VOLATILITY);
         Ok(Market {
             price: reading.price,
-            k: self.k(reading.volatility)?,
-            fee: self.fee(reading.volatility, reading.age_ms)?,
+            k: self.k(volatility)?,
+            fee: self.fee(volatility, reading.age_ms)?,
         })
     }
 }
@@ -227,6 +242,7 @@ mod tests {
             fee_min: 0,
             ..CurveParams::default()
         };
+        // Not a valid configuration (the fee floor), but the arithmetic shows the lag's root.
         let fresh = p.fee(ONE, 0).unwrap();
         let four_blocks = p.fee(ONE, 4 * p.block_time_ms).unwrap();
         assert!(four_blocks.abs_diff(2 * fresh) <= 2, "{fresh} {four_blocks}");
@@ -245,10 +261,40 @@ mod tests {
             ..CurveParams::default()
         };
         assert_eq!(p.validate(), Err(CurveError::InvalidParameter));
-        let p = CurveParams {
-            q_max: 0,
-            ..CurveParams::default()
-        };
-        assert_eq!(p.validate(), Err(CurveError::InvalidParameter));
+        let harmful = [
+            CurveParams {
+                q_max: 0,
+                ..CurveParams::default()
+            },
+            // A flat curve, a free round trip and a frozen `k` are each refused.
+            CurveParams {
+                k_min: 0,
+                ..CurveParams::default()
+            },
+            CurveParams {
+                fee_min: 0,
+                ..CurveParams::default()
+            },
+            CurveParams {
+                k_ramp: 0,
+                ..CurveParams::default()
+            },
+        ];
+        for p in harmful {
+            assert_eq!(p.validate(), Err(CurveError::InvalidParameter), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn a_volatility_past_the_ceiling_is_priced_at_it_not_refused() {
+        let p = CurveParams::default();
+        let at_ceiling = p.market(&reading(1_000, 0)).expect("at the ceiling");
+        let past = p
+            .market(&OracleReading {
+                volatility: u128::MAX,
+                ..reading(0, 0)
+            })
+            .expect("clamped");
+        assert_eq!(past, at_ceiling);
     }
 }

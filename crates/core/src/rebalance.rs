@@ -10,12 +10,23 @@ use crate::math::{mul_div, mul_div_u128, narrow, wide, Rounding, BPS, ONE};
 use crate::state::{Asset, PoolState};
 use crate::CurveError;
 
-/// Widest venue slippage a pool may accept (10%).
-pub const MAX_SLIPPAGE_BPS: u32 = 1_000;
+/// Widest tolerance a pool may give a venue beyond its fee and the trade's own impact (1%).
+pub const MAX_SLIPPAGE_BPS: u32 = 100;
 /// Largest bounty rate (1% of the notional traded).
 pub const MAX_BOUNTY_BPS: u32 = 100;
 /// Longest cooldown between rebalances (one day).
 pub const MAX_COOLDOWN_MS: u64 = 86_400_000;
+/// Shortest cooldown between rebalances (one second): never two slices in one block.
+pub const MIN_COOLDOWN_MS: u64 = 1_000;
+/// Lowest trigger (1% of the targets' value): a rebalance is never due on noise.
+pub const MIN_TRIGGER: u128 = ONE / 100;
+/// The highest venue fee a rebalance counts on (1%): a venue that reports more is priced at it.
+pub const MAX_VENUE_FEE_BPS: u32 = 100;
+/// A slice sells at most the venue's reserve of the token sold times its fee over this divisor:
+/// a sandwich must move the venue by the tolerance and pay the venue's fee both ways on a trade
+/// that size, and it recovers twice the tolerance on the slice, so it loses while a slice is
+/// under half the fee times the reserve. Four leaves a factor of two of margin.
+pub const SLICE_DIVISOR: u128 = 4;
 
 /// When and how a pool rebalances; `q` values are 1e18 fractions of the targets' value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,11 +41,12 @@ pub const MAX_COOLDOWN_MS: u64 = 86_400_000;
 pub struct RebalanceParams {
     /// A rebalance is due once `|q|` reaches this.
     pub trigger: u128,
-    /// A rebalance sells enough to bring `|q|` down to this (below `trigger`).
+    /// A rebalance sells, slice by slice, until `|q|` is down to this (below `trigger`).
     pub target: u128,
     /// Least time between two rebalances (milliseconds).
     pub cooldown_ms: u64,
-    /// The venue must pay at least the oracle value of the excess less this (basis points).
+    /// How far below the venue's expected pay, at the oracle price and the venue's depth and fee,
+    /// a rebalance still accepts (basis points): the venue's drift from the oracle.
     pub max_venue_slippage_bps: u32,
     /// The caller's bounty as a share of the notional traded (basis points of its quote value).
     pub bounty_bps: u32,
@@ -43,8 +55,9 @@ pub struct RebalanceParams {
 }
 
 impl Default for RebalanceParams {
-    /// Due at `|q| >= 5%`, back to 1%, at most once a minute, at most 2% below the oracle on the
-    /// venue (fee and price impact together), a 0.1% bounty capped at 100 quote tokens (18 decimals).
+    /// Due at `|q| >= 5%`, back to 1% in slices at most one a block (6 s), within 50 bps of what
+    /// the venue should pay at the oracle price, a 0.1% bounty capped at 100 quote tokens (18
+    /// decimals).
     ///
     /// With the default curve the 10% price band binds near `|q|` of 10-15% (less when volatility
     /// steepens `k`), so the trigger sits well inside it: by 5% the pool already quotes its long
@@ -53,8 +66,8 @@ impl Default for RebalanceParams {
         RebalanceParams {
             trigger: ONE / 20,
             target: ONE / 100,
-            cooldown_ms: 60_000,
-            max_venue_slippage_bps: 200,
+            cooldown_ms: 6_000,
+            max_venue_slippage_bps: 50,
             bounty_bps: 10,
             bounty_cap: 100 * ONE,
         }
@@ -68,8 +81,8 @@ impl RebalanceParams {
     /// [`CurveError::InvalidParameter`].
     pub fn validate(&self) -> Result<(), CurveError> {
         let ok = self.target < self.trigger
-            && self.trigger <= ONE
-            && self.cooldown_ms <= MAX_COOLDOWN_MS
+            && (MIN_TRIGGER..=ONE).contains(&self.trigger)
+            && (MIN_COOLDOWN_MS..=MAX_COOLDOWN_MS).contains(&self.cooldown_ms)
             && self.max_venue_slippage_bps <= MAX_SLIPPAGE_BPS
             && self.bounty_bps <= MAX_BOUNTY_BPS;
         if ok {
@@ -78,6 +91,19 @@ impl RebalanceParams {
             Err(CurveError::InvalidParameter)
         }
     }
+}
+
+/// The venue's side of a rebalance, as the venue reports it: its reserves of the token the pool
+/// sells and of the one it buys, and its fee.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "scale",
+    derive(parity_scale_codec::Encode, parity_scale_codec::Decode, scale_info::TypeInfo)
+)]
+pub struct VenueDepth {
+    pub reserve_in: u128,
+    pub reserve_out: u128,
+    pub fee_bps: u32,
 }
 
 /// A due rebalance: what to sell, how much, and the least the venue must pay.
@@ -92,34 +118,49 @@ pub struct RebalancePlan {
     pub amount_in: u128,
     /// The oracle value of `amount_in` in the other token (rounded down).
     pub fair_out: u128,
-    /// `fair_out` less the allowed slippage (rounded up: the pool never accepts less).
+    /// What the venue should pay at the oracle price, its depth and fee, less
+    /// `max_venue_slippage_bps` (rounded up: the pool never accepts less).
     pub min_out: u128,
     /// Quote value of the trade at the oracle: the bounty's base.
     pub notional: u128,
     pub q_before: i128,
+    /// Whether more remains to sell after this slice.
+    pub partial: bool,
 }
 
-/// Plans a rebalance of an equilibrated `state` at `oracle_price`, or `None` when `|q|` is below
-/// the trigger.
+/// The excess a due rebalance sells in all: the long token and how much of it, down to the
+/// target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Excess {
+    pub sell: Asset,
+    pub amount: u128,
+    /// Inventory `q` before the rebalance.
+    pub q: i128,
+}
+
+/// What an equilibrated `state` at `oracle_price` has to sell, or `None` when no rebalance is due:
+/// `|q|` below the trigger, or, while a sliced rebalance is `continuing`, at or below the target.
 ///
 /// # Errors
 /// [`CurveError::Overflow`] past the bounds; [`CurveError::ZeroOutput`] when the excess is too
 /// small to trade.
-pub fn plan(
+pub fn excess(
     state: &PoolState,
     oracle_price: u128,
     params: &RebalanceParams,
-) -> Result<Option<RebalancePlan>, CurveError> {
+    continuing: bool,
+) -> Result<Option<Excess>, CurveError> {
     let q = state.inventory(oracle_price)?;
     let size = q.unsigned_abs();
-    if size < params.trigger || size == 0 {
+    let due = size >= params.trigger || (continuing && size > params.target);
+    if !due || size == 0 {
         return Ok(None);
     }
     // Sell the long token's own (authoritative) excess over its target, keeping `target` of the
     // targets' value: the premium the pool was paid for that excess is sold with it, so `|q|`
     // lands on the target from either side. Rounded to sell less.
     let sell = if q > 0 { Asset::Base } else { Asset::Quote };
-    let excess = state
+    let over = state
         .reserve(sell)
         .checked_sub(state.target(sell))
         .ok_or(CurveError::Overflow)?;
@@ -134,28 +175,107 @@ pub fn plan(
         Asset::Base => mul_div_u128(keep_value, ONE, oracle_price, Rounding::Up)?,
         Asset::Quote => keep_value,
     };
-    let amount_in = excess.checked_sub(keep).ok_or(CurveError::ZeroOutput)?;
-    let price = sell.price_in_other(oracle_price);
-    let fair_out = mul_div_u128(amount_in, price.num, price.den, Rounding::Down)?;
-    if amount_in == 0 || fair_out == 0 {
+    let amount = over.checked_sub(keep).ok_or(CurveError::ZeroOutput)?;
+    if amount == 0 {
         return Err(CurveError::ZeroOutput);
     }
-    let notional = match sell {
-        Asset::Base => fair_out,
-        Asset::Quote => amount_in,
-    };
-    let kept = BPS
-        .checked_sub(u128::from(params.max_venue_slippage_bps))
+    Ok(Some(Excess { sell, amount, q }))
+}
+
+impl Excess {
+    /// The next slice to sell on a venue of `depth` at `oracle_price`: at most
+    /// `reserve_in * fee / SLICE_DIVISOR`, so no sandwich on the venue pays, for at least what a
+    /// constant-product venue at the oracle price with that depth and fee pays, less the
+    /// tolerance.
+    ///
+    /// # Errors
+    /// [`CurveError::InsufficientLiquidity`] when the venue is too shallow (or fee-free) for any
+    /// slice; [`CurveError::ZeroOutput`] for a slice worth nothing; [`CurveError::Overflow`].
+    pub fn slice(
+        &self,
+        oracle_price: u128,
+        params: &RebalanceParams,
+        depth: &VenueDepth,
+    ) -> Result<RebalancePlan, CurveError> {
+        let fee_bps = depth.fee_bps.min(MAX_VENUE_FEE_BPS);
+        let cap = mul_div_u128(
+            depth.reserve_in,
+            u128::from(fee_bps),
+            BPS.checked_mul(SLICE_DIVISOR).ok_or(CurveError::Overflow)?,
+            Rounding::Down,
+        )?;
+        if cap == 0 {
+            return Err(CurveError::InsufficientLiquidity);
+        }
+        let amount_in = self.amount.min(cap);
+        let price = self.sell.price_in_other(oracle_price);
+        let fair_out = mul_div_u128(amount_in, price.num, price.den, Rounding::Down)?;
+        if fair_out == 0 {
+            return Err(CurveError::ZeroOutput);
+        }
+        let notional = match self.sell {
+            Asset::Base => fair_out,
+            Asset::Quote => amount_in,
+        };
+        let min_out = expected_pay(
+            fair_out,
+            amount_in,
+            depth.reserve_in,
+            fee_bps,
+            params.max_venue_slippage_bps,
+        )?;
+        Ok(RebalancePlan {
+            sell: self.sell,
+            amount_in,
+            fair_out,
+            min_out,
+            notional,
+            q_before: self.q,
+            partial: amount_in < self.amount,
+        })
+    }
+}
+
+/// Plans the next slice of a rebalance: [`excess`], then [`Excess::slice`] on a venue of `depth`.
+///
+/// # Errors
+/// As [`excess`] and [`Excess::slice`].
+pub fn plan(
+    state: &PoolState,
+    oracle_price: u128,
+    params: &RebalanceParams,
+    continuing: bool,
+    depth: &VenueDepth,
+) -> Result<Option<RebalancePlan>, CurveError> {
+    excess(state, oracle_price, params, continuing)?
+        .map(|e| e.slice(oracle_price, params, depth))
+        .transpose()
+}
+
+/// The least a venue of `reserve_in` and `fee_bps` must pay for `amount_in` worth `fair_out` at
+/// the oracle: what a constant-product venue priced at the oracle pays,
+/// `fair_out * (1 - fee) * reserve_in / (reserve_in + amount_in)`, less `tolerance_bps`. Rounded
+/// up at the end, never accepting less; the impact term counts the whole input against the
+/// reserve, a shade more than the venue's fee leaves it, so an honest venue at the oracle pays it.
+fn expected_pay(
+    fair_out: u128,
+    amount_in: u128,
+    reserve_in: u128,
+    fee_bps: u32,
+    tolerance_bps: u32,
+) -> Result<u128, CurveError> {
+    let after_fee = BPS
+        .checked_sub(u128::from(fee_bps))
         .ok_or(CurveError::InvalidParameter)?;
-    let min_out = mul_div_u128(fair_out, kept, BPS, Rounding::Up)?;
-    Ok(Some(RebalancePlan {
-        sell,
-        amount_in,
-        fair_out,
-        min_out,
-        notional,
-        q_before: q,
-    }))
+    let kept = BPS
+        .checked_sub(u128::from(tolerance_bps))
+        .ok_or(CurveError::InvalidParameter)?;
+    let priced = mul_div(wide(fair_out), wide(after_fee), wide(BPS), Rounding::Down)?;
+    let depth_in = wide(reserve_in)
+        .checked_add(wide(amount_in))
+        .ok_or(CurveError::Overflow)?;
+    let impacted = mul_div(priced, wide(reserve_in), depth_in, Rounding::Down)?;
+    narrow(mul_div(impacted, wide(kept), wide(BPS), Rounding::Up)?)
 }
 
 /// The bounty budget after a swap that paid `fee` in `asset_in`: fees are valued in quote at the
@@ -223,6 +343,24 @@ mod tests {
 
     const P: u128 = 10 * ONE;
 
+    /// A venue a hundred times a pool of 100,000 base and 1,000,000 quote, at the oracle price.
+    const DEEP: VenueDepth = VenueDepth {
+        reserve_in: 10_000_000 * ONE,
+        reserve_out: 100_000_000 * ONE,
+        fee_bps: 30,
+    };
+
+    /// A venue deep enough that one slice sells any excess of these pools.
+    const BOTTOMLESS: VenueDepth = VenueDepth {
+        reserve_in: 1_000_000_000_000 * ONE,
+        reserve_out: 10_000_000_000_000 * ONE,
+        fee_bps: 30,
+    };
+
+    fn plan_on(state: &PoolState, depth: &VenueDepth) -> Option<RebalancePlan> {
+        plan(state, P, &RebalanceParams::default(), false, depth).unwrap()
+    }
+
     fn long_base(excess: u128) -> PoolState {
         let base = PoolState::balanced(100_000 * ONE, 1_000_000 * ONE);
         PoolState {
@@ -239,15 +377,16 @@ mod tests {
     fn below_trigger_plans_nothing() {
         let state = long_base(2_000 * ONE);
         assert!(state.inventory(P).unwrap() < RebalanceParams::default().trigger as i128);
-        assert_eq!(plan(&state, P, &RebalanceParams::default()).unwrap(), None);
+        assert_eq!(plan_on(&state, &DEEP), None);
     }
 
     #[test]
     fn long_base_sells_base_down_to_target() {
         let state = long_base(60_000 * ONE);
         let params = RebalanceParams::default();
-        let p = plan(&state, P, &params).unwrap().expect("due");
+        let p = plan_on(&state, &BOTTOMLESS).expect("due");
         assert_eq!(p.sell, Asset::Base);
+        assert!(!p.partial);
         assert!(p.q_before >= params.trigger as i128);
         // Selling at exactly the oracle price lands on the target (up to rounding).
         let after = apply(&state, p.sell, p.amount_in, p.fair_out, 0).unwrap();
@@ -271,10 +410,14 @@ mod tests {
         }
         .equilibrate(P, ONE / 4, Rounding::Down)
         .unwrap();
-        let p = plan(&state, P, &RebalanceParams::default())
-            .unwrap()
-            .expect("due");
+        let depth = VenueDepth {
+            reserve_in: BOTTOMLESS.reserve_out,
+            reserve_out: BOTTOMLESS.reserve_in,
+            fee_bps: 30,
+        };
+        let p = plan_on(&state, &depth).expect("due");
         assert_eq!(p.sell, Asset::Quote);
+        assert!(!p.partial);
         assert!(p.q_before < 0);
         assert_eq!(p.notional, p.amount_in);
         // Bought at the oracle price, the pool lands on the target, short base.
@@ -290,9 +433,7 @@ mod tests {
 
     #[test]
     fn bounty_is_capped_by_rate_cap_and_budget() {
-        let p = plan(&long_base(60_000 * ONE), P, &RebalanceParams::default())
-            .unwrap()
-            .unwrap();
+        let p = plan_on(&long_base(60_000 * ONE), &DEEP).expect("due");
         let params = RebalanceParams::default();
         let rate = p.notional / 1_000;
         assert_eq!(
@@ -305,6 +446,53 @@ mod tests {
             ..params
         };
         assert_eq!(bounty(&p, &uncapped, u128::MAX).unwrap(), rate);
+    }
+
+    #[test]
+    fn a_shallow_venue_gets_a_slice_and_the_rest_stays_due_down_to_the_target() {
+        let state = long_base(60_000 * ONE);
+        // Five times the pool: a slice is 30 bps / 4 of the venue's 500,000 base.
+        let shallow = VenueDepth {
+            reserve_in: 500_000 * ONE,
+            reserve_out: 5_000_000 * ONE,
+            fee_bps: 30,
+        };
+        let p = plan_on(&state, &shallow).expect("due");
+        assert_eq!(p.amount_in, 375 * ONE);
+        assert!(p.partial);
+        // Sold at the oracle, the slice leaves `|q|` under the trigger but over the target: due
+        // only while the rebalance is continuing.
+        let after = apply(&state, p.sell, p.amount_in, p.fair_out, 0)
+            .unwrap()
+            .equilibrate(P, ONE / 4, Rounding::Down)
+            .unwrap();
+        let small = long_base(6_000 * ONE);
+        assert!(small.inventory(P).unwrap() < RebalanceParams::default().trigger as i128);
+        assert_eq!(
+            plan(&small, P, &RebalanceParams::default(), false, &shallow).unwrap(),
+            None
+        );
+        assert!(plan(&small, P, &RebalanceParams::default(), true, &shallow)
+            .unwrap()
+            .is_some());
+        assert!(after.inventory(P).unwrap() > 0);
+    }
+
+    #[test]
+    fn the_venue_must_pay_what_its_depth_and_fee_give_at_the_oracle() {
+        let state = long_base(60_000 * ONE);
+        let p = plan_on(&state, &DEEP).expect("due");
+        // A constant-product venue at the oracle price pays this much for the slice.
+        let honest = crate::cpmm::amount_out(DEEP.reserve_in, DEEP.reserve_out, p.amount_in, 30).unwrap();
+        assert!(p.min_out <= honest, "{} > {honest}", p.min_out);
+        // Within the 50 bps tolerance of it, never further.
+        assert!(p.min_out >= honest / 10_000 * 9_949, "{} vs {honest}", p.min_out);
+        // A fee-free venue would make a sandwich free: no slice at all.
+        let free = VenueDepth { fee_bps: 0, ..DEEP };
+        assert_eq!(
+            plan(&state, P, &RebalanceParams::default(), false, &free),
+            Err(CurveError::InsufficientLiquidity)
+        );
     }
 
     #[test]
@@ -326,6 +514,12 @@ mod tests {
             },
             RebalanceParams {
                 bounty_bps: MAX_BOUNTY_BPS + 1,
+                ..ok
+            },
+            RebalanceParams { cooldown_ms: 0, ..ok },
+            RebalanceParams {
+                trigger: MIN_TRIGGER - 1,
+                target: 0,
                 ..ok
             },
             RebalanceParams {

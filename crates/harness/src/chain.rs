@@ -32,6 +32,11 @@ pub const REPORTER: Actor = Actor(5);
 pub const MALLORY: Actor = Actor(6);
 /// Signs rebalances in the keeper's sandbox backend and in tests of it.
 pub const KEEPER: Actor = Actor(7);
+/// The fixture oracle's other two reporters, with [`REPORTER`].
+pub const REPORTER_B: Actor = Actor(8);
+pub const REPORTER_C: Actor = Actor(9);
+/// Every reporter of the fixture's feed.
+pub const REPORTERS: [Actor; 3] = [REPORTER, REPORTER_B, REPORTER_C];
 
 impl Actor {
     pub fn account(self) -> AccountId {
@@ -67,6 +72,9 @@ pub struct Bundles {
     pub oracle: ContractBundle,
     pub pool: ContractBundle,
     pub venue: ContractBundle,
+    /// The pool built with its next storage layout (`--features layout-next`), which upgrade
+    /// tests move a pool to.
+    pub pool_next: ContractBundle,
 }
 
 /// Directory cargo-contract wrote the bundles to: `$KEEL_INK_DIR` or `<workspace>/target/ink`.
@@ -99,6 +107,7 @@ pub fn bundles() -> &'static Bundles {
             oracle: load("keel_oracle"),
             pool: load("keel_pool"),
             venue: load("keel_venue"),
+            pool_next: load("keel_pool_next"),
         }
     })
 }
@@ -121,7 +130,9 @@ impl Default for Sandbox {
 impl Sandbox {
     pub fn new() -> Self {
         let mut session = Session::<MinimalSandbox>::default();
-        for actor in [OWNER, ALICE, BOB, CAROL, REPORTER, MALLORY, KEEPER] {
+        for actor in [
+            OWNER, ALICE, BOB, CAROL, REPORTER, MALLORY, KEEPER, REPORTER_B, REPORTER_C,
+        ] {
             session
                 .sandbox()
                 .mint_into(&actor.runtime(), ACTOR_FUNDS)
@@ -215,6 +226,19 @@ impl Sandbox {
             return Ok(Err(decode_revert::<E>(&ok.result)?));
         }
         Ok(Ok(AccountId::from(*AsRef::<[u8; 32]>::as_ref(&ok.account_id))))
+    }
+
+    /// Uploads `wasm` as `origin` without instantiating it, as an upgrade's new code is.
+    ///
+    /// # Panics
+    /// When the runtime refuses the code.
+    pub fn upload(&mut self, wasm: &[u8], origin: Actor) -> ink::primitives::Hash {
+        let uploaded = self
+            .session
+            .sandbox()
+            .upload_contract(wasm.to_vec(), origin.runtime(), None, Determinism::Enforced)
+            .unwrap_or_else(|e| panic!("code upload refused: {e:?}"));
+        ink::primitives::Hash::from(uploaded.code_hash.to_fixed_bytes())
     }
 
     /// Sends `message` to `contract` as `origin` and decodes its answer `R` (for fallible

@@ -5,10 +5,11 @@ use crate::oracle::{Reading, FEED};
 use crate::pool::{PoolDeposit, PoolSetup};
 use crate::venue::VenueDeposit;
 use crate::{
-    oracle, pool, token, venue, Actor, Sandbox, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, REPORTER, UNIT,
+    oracle, pool, token, venue, Actor, Sandbox, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, REPORTERS, UNIT,
 };
 use ink::primitives::AccountId;
-use keel_core::consts::{DEFAULT_MAX_JUMP_BPS, DEFAULT_VENUE_FEE_BPS};
+use keel_core::consts::DEFAULT_VENUE_FEE_BPS;
+use keel_core::oracle::FeedConfig;
 use keel_interface::pool::PoolConfig;
 
 /// How a fixture market is stood up.
@@ -29,6 +30,8 @@ pub struct Setup {
     pub trader_funds: u128,
     /// The pool's configuration; its `venue` defaults to the fixture's venue.
     pub config: PoolConfig,
+    /// The oracle feed's configuration; its three reporters are [`REPORTERS`].
+    pub feed: FeedConfig,
 }
 
 impl Default for Setup {
@@ -44,6 +47,7 @@ impl Default for Setup {
             venue_quote_liquidity: 1_000_000 * UNIT,
             trader_funds: 1_000_000 * UNIT,
             config: PoolConfig::default(),
+            feed: FeedConfig::default(),
         }
     }
 }
@@ -86,15 +90,20 @@ impl Fixture {
         let quote = token::deploy(&mut chain, OWNER, "QUOTE");
         let venue =
             venue::deploy(&mut chain, OWNER, base, quote, DEFAULT_VENUE_FEE_BPS).expect("venue deploys");
-        let oracle = oracle::deploy(&mut chain, OWNER, DEFAULT_MAX_JUMP_BPS);
-        oracle::add_reporter(&mut chain, OWNER, oracle, REPORTER.account()).expect("add reporter");
+        let oracle = oracle::deploy(&mut chain, OWNER);
+        oracle::configure_feed(&mut chain, OWNER, oracle, setup.feed).expect("configure the feed");
+        for reporter in REPORTERS {
+            oracle::add_reporter(&mut chain, OWNER, oracle, reporter.account()).expect("add reporter");
+        }
         let now = chain.now();
         let reading = Reading {
             price: setup.price,
             volatility: setup.volatility,
             timestamp: now,
         };
-        oracle::submit(&mut chain, REPORTER, oracle, reading).expect("first reading");
+        for reporter in REPORTERS {
+            oracle::submit(&mut chain, reporter, oracle, reading).expect("first reading");
+        }
         let pool = pool::deploy_code(
             &mut chain,
             OWNER,
@@ -173,19 +182,16 @@ impl Fixture {
         }
     }
 
-    /// Submits a new oracle reading taken now.
+    /// Every reporter submits a reading taken now (the first refusal is the answer).
     pub fn report(&mut self, price: u128, volatility: u128) -> Result<(), keel_interface::OracleError> {
-        let timestamp = self.chain.now();
-        oracle::submit(
-            &mut self.chain,
-            REPORTER,
-            self.oracle,
-            Reading {
-                price,
-                volatility,
-                timestamp,
-            },
-        )
+        let reading = Reading {
+            price,
+            volatility,
+            timestamp: self.chain.now(),
+        };
+        REPORTERS
+            .iter()
+            .try_for_each(|r| oracle::submit(&mut self.chain, *r, self.oracle, reading))
     }
 
     pub fn balance(&mut self, token: AccountId, who: Actor) -> u128 {

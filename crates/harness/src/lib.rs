@@ -17,7 +17,8 @@ pub mod token;
 pub mod venue;
 
 pub use chain::{
-    Actor, CallError, Cost, Sandbox, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, REPORTER, START_MS,
+    Actor, CallError, Cost, Sandbox, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, REPORTER, REPORTERS,
+    REPORTER_B, REPORTER_C, START_MS,
 };
 pub use fixture::{Fixture, Setup, Snapshot};
 

@@ -3,6 +3,7 @@
 use crate::{Actor, Sandbox};
 use ink::primitives::AccountId;
 use keel_calls::ToMessage;
+use keel_core::oracle::{Answer, FeedConfig, Slot};
 use keel_interface::{FeedId, Oracle, OracleData, OracleError};
 
 /// The feed every fixture pool reads.
@@ -16,13 +17,24 @@ pub struct Reading {
     pub timestamp: u64,
 }
 
-pub fn deploy(chain: &mut Sandbox, owner: Actor, max_jump_bps: u32) -> AccountId {
-    let ctor = keel_calls::constructors::oracle(max_jump_bps);
+pub fn deploy(chain: &mut Sandbox, owner: Actor) -> AccountId {
+    let ctor = keel_calls::constructors::oracle();
     let wasm = &crate::chain::bundles().oracle.wasm;
     match chain.deploy(wasm, ctor, owner) {
         Ok(Ok(address)) => address,
         other => panic!("oracle deployment failed: {other:?}"),
     }
+}
+
+/// Creates or reconfigures [`FEED`].
+pub fn configure_feed(
+    chain: &mut Sandbox,
+    owner: Actor,
+    oracle: AccountId,
+    config: FeedConfig,
+) -> Result<(), OracleError> {
+    let call = keel_calls::oracle(oracle).configure_feed(FEED, config);
+    chain.call(owner, oracle, call.message())
 }
 
 pub fn add_reporter(
@@ -31,11 +43,18 @@ pub fn add_reporter(
     oracle: AccountId,
     reporter: AccountId,
 ) -> Result<(), OracleError> {
-    chain.call(
-        owner,
-        oracle,
-        keel_calls::oracle(oracle).add_reporter(reporter).message(),
-    )
+    let call = keel_calls::oracle(oracle).add_reporter(FEED, reporter);
+    chain.call(owner, oracle, call.message())
+}
+
+pub fn remove_reporter(
+    chain: &mut Sandbox,
+    owner: Actor,
+    oracle: AccountId,
+    reporter: AccountId,
+) -> Result<(), OracleError> {
+    let call = keel_calls::oracle(oracle).remove_reporter(FEED, reporter);
+    chain.call(owner, oracle, call.message())
 }
 
 pub fn submit(
@@ -48,23 +67,48 @@ pub fn submit(
     chain.call(reporter, oracle, call.message())
 }
 
-pub fn set_max_jump_bps(
-    chain: &mut Sandbox,
-    owner: Actor,
-    oracle: AccountId,
-    bps: u32,
-) -> Result<(), OracleError> {
-    chain.call(
-        owner,
-        oracle,
-        keel_calls::oracle(oracle).set_max_jump_bps(bps).message(),
-    )
-}
-
+/// What pools read: [`FEED`]'s answer.
 pub fn latest(chain: &mut Sandbox, oracle: AccountId) -> Result<OracleData, OracleError> {
     chain.call(
         crate::OWNER,
         oracle,
         keel_calls::oracle(oracle).latest(FEED).message(),
     )
+}
+
+/// [`FEED`]'s answer in full: both volatilities and the readings behind it.
+pub fn answer(chain: &mut Sandbox, oracle: AccountId) -> Option<Answer> {
+    chain.call(
+        crate::OWNER,
+        oracle,
+        keel_calls::oracle(oracle).answer(FEED).message(),
+    )
+}
+
+/// [`FEED`]'s reporters and their latest readings.
+pub fn readings(chain: &mut Sandbox, oracle: AccountId) -> Vec<Slot<AccountId>> {
+    chain.call(
+        crate::OWNER,
+        oracle,
+        keel_calls::oracle(oracle).readings(FEED).message(),
+    )
+}
+
+pub fn transfer_ownership(
+    chain: &mut Sandbox,
+    owner: Actor,
+    oracle: AccountId,
+    new_owner: AccountId,
+) -> Result<(), OracleError> {
+    let call = keel_calls::oracle(oracle).transfer_ownership(new_owner);
+    chain.call(owner, oracle, call.message())
+}
+
+pub fn accept_ownership(chain: &mut Sandbox, who: Actor, oracle: AccountId) -> Result<(), OracleError> {
+    let call = keel_calls::oracle(oracle).accept_ownership();
+    chain.call(who, oracle, call.message())
+}
+
+pub fn owner(chain: &mut Sandbox, oracle: AccountId) -> AccountId {
+    chain.call(crate::OWNER, oracle, keel_calls::oracle(oracle).owner().message())
 }

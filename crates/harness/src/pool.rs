@@ -242,8 +242,29 @@ pub fn transfer_ownership(chain: &mut Sandbox, who: Actor, pool: AccountId, new_
     )
 }
 
+pub fn accept_ownership(chain: &mut Sandbox, who: Actor, pool: AccountId) -> R<()> {
+    chain.call(who, pool, keel_calls::pool(pool).accept_ownership().message())
+}
+
+pub fn pending_owner(chain: &mut Sandbox, pool: AccountId) -> Option<AccountId> {
+    chain.call(
+        crate::OWNER,
+        pool,
+        keel_calls::pool(pool).pending_owner().message(),
+    )
+}
+
 pub fn set_code(chain: &mut Sandbox, who: Actor, pool: AccountId, code_hash: Hash) -> R<()> {
     chain.call(who, pool, keel_calls::pool(pool).set_code(code_hash).message())
+}
+
+pub fn migrate(chain: &mut Sandbox, who: Actor, pool: AccountId) -> R<u32> {
+    chain.call(who, pool, keel_calls::pool(pool).migrate().message())
+}
+
+/// The storage layout the pool is in.
+pub fn layout(chain: &mut Sandbox, pool: AccountId) -> u32 {
+    chain.call(crate::OWNER, pool, keel_calls::pool(pool).layout().message())
 }
 
 /// Calls `rebalance(epoch, FAR)` as `who` (the keeper, who earns the bounty).

@@ -21,4 +21,4 @@ mod venue;
 pub use oracle::{FeedId, Oracle, OracleData, OracleError};
 #[cfg(feature = "pool")]
 pub use pool::{MarketStatus, PoolConfig, PoolError, Quote, RebalanceOutcome, RebalanceStatus};
-pub use venue::{Venue, VenueError};
+pub use venue::{Venue, VenueDepth, VenueError};

@@ -1,4 +1,5 @@
 use ink::primitives::AccountId;
+pub use keel_core::rebalance::VenueDepth;
 pub use keel_core::venue::VenueError;
 
 /// A market the pool can trade its excess inventory on (e.g. a constant-product pool).
@@ -29,4 +30,12 @@ pub trait Venue {
     /// As [`Venue::swap_exact_in`], without the slippage and deadline checks.
     #[ink(message)]
     fn quote_exact_in(&self, token_in: AccountId, amount_in: u128) -> Result<u128, VenueError>;
+
+    /// The venue's reserves of `token_in` and of its other token, and its fee: how deep a trade
+    /// selling `token_in` goes. A pool sizes its rebalance slices and their least pay from it.
+    ///
+    /// # Errors
+    /// [`VenueError::UnknownToken`].
+    #[ink(message)]
+    fn depth(&self, token_in: AccountId) -> Result<VenueDepth, VenueError>;
 }

@@ -6,7 +6,8 @@
 use crate::decide::PoolView;
 use ink::primitives::AccountId;
 use keel_calls::{Message, ToMessage, PSP22};
-use keel_interface::pool::{PoolError, RebalanceOutcome};
+use keel_interface::pool::{PoolConfig, PoolError, RebalanceOutcome};
+use keel_interface::Venue as _;
 use parity_scale_codec::Decode;
 
 /// How long a rebalance the keeper sends stays valid: its `deadline` is the block time it was
@@ -126,20 +127,31 @@ pub trait Views {
     fn view<R: Decode>(&mut self, pool: AccountId, message: Message<R>) -> Result<R, ChainError>;
 }
 
-/// Reads a [`PoolView`] through a backend's view calls, one message per field; a pool that
-/// cannot price (`market_status` refused) is a `Reverted` read.
+/// Reads a [`PoolView`] through a backend's view calls, one message per field, and the venue's
+/// depth for selling base; a pool that cannot price (`market_status` refused) is a `Reverted`
+/// read, a venue that cannot be read leaves the depth unknown.
 ///
 /// # Errors
 /// As [`Views::view`].
 pub fn read_pool_views<V: Views>(v: &mut V, pool: AccountId) -> Result<PoolView, ChainError> {
     let calls = keel_calls::pool(pool);
     let market = v.view(pool, calls.market_status().message())?;
+    let config: PoolConfig = v.view(pool, calls.config().message())?;
+    let venue_depth = match config.venue {
+        Some(venue) => {
+            let (base, _) = v.view(pool, calls.tokens().message())?;
+            let depth = keel_calls::venue(venue).depth(base).message();
+            v.view(venue, depth).ok().and_then(Result::ok)
+        }
+        None => None,
+    };
     Ok(PoolView {
         state: v.view(pool, calls.curve_state().message())?,
         market: market.map_err(|e: PoolError| ChainError::Reverted(format!("market_status: {e:?}")))?,
-        config: v.view(pool, calls.config().message())?,
+        config,
         rebalancing: v.view(pool, calls.rebalance_status().message())?,
         paused: v.view(pool, calls.is_paused().message())?,
         total_shares: v.view(pool, calls.total_supply().message())?,
+        venue_depth,
     })
 }

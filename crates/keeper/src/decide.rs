@@ -6,8 +6,8 @@
 
 use crate::backoff::Health;
 use keel_core::math::Rounding;
-use keel_core::rebalance::{self, RebalancePlan};
-use keel_core::{CurveError, Market, PoolState};
+use keel_core::rebalance::{self, RebalancePlan, VenueDepth};
+use keel_core::{Asset, CurveError, Market, PoolState};
 use keel_interface::pool::{MarketStatus, PoolConfig, RebalanceStatus};
 
 /// One pool as the keeper read it (all from view messages, in one block).
@@ -19,9 +19,24 @@ pub struct PoolView {
     pub rebalancing: RebalanceStatus,
     pub paused: bool,
     pub total_shares: u128,
+    /// The venue's depth for a trade selling base; `None` when there is no venue or it could not
+    /// be read.
+    pub venue_depth: Option<VenueDepth>,
 }
 
 impl PoolView {
+    /// The venue's depth for a trade selling `sell`.
+    pub fn depth_for(&self, sell: Asset) -> Option<VenueDepth> {
+        self.venue_depth.map(|d| match sell {
+            Asset::Base => d,
+            Asset::Quote => VenueDepth {
+                reserve_in: d.reserve_out,
+                reserve_out: d.reserve_in,
+                fee_bps: d.fee_bps,
+            },
+        })
+    }
+
     /// The market the pool prices with now.
     pub fn priced(&self) -> Market {
         self.market.priced()
@@ -145,8 +160,8 @@ pub fn decide(view: &PoolView, policy: &Policy, health: &Health, now_ms: u64) ->
         Ok(state) => state,
         Err(e) => return Decision::Skip(Skip::Curve(e)),
     };
-    let plan = match rebalance::plan(&state, view.market.price, params) {
-        Ok(Some(plan)) => plan,
+    let excess = match rebalance::excess(&state, view.market.price, params, view.rebalancing.continuing) {
+        Ok(Some(excess)) => excess,
         Ok(None) => {
             let q = state.inventory(view.market.price).unwrap_or_default();
             return Decision::Wait(Wait::InBand {
@@ -154,6 +169,13 @@ pub fn decide(view: &PoolView, policy: &Policy, health: &Health, now_ms: u64) ->
                 trigger: params.trigger,
             });
         }
+        Err(e) => return Decision::Skip(Skip::Curve(e)),
+    };
+    let Some(depth) = view.depth_for(excess.sell) else {
+        return Decision::Skip(Skip::NoVenue);
+    };
+    let plan = match excess.slice(view.market.price, params, &depth) {
+        Ok(plan) => plan,
         Err(e) => return Decision::Skip(Skip::Curve(e)),
     };
     let until_ms = view.rebalancing.last_ms.saturating_add(params.cooldown_ms);

@@ -103,6 +103,7 @@ mod tests {
                 timestamp: 0,
                 age_ms: 12_000,
                 k: ONE / 4,
+                k_target: ONE / 4,
                 fee: ONE / 1_000,
                 stale: false,
             },
@@ -111,9 +112,11 @@ mod tests {
                 epoch: 2,
                 last_ms: 40_000,
                 bounty_budget: 0,
+                continuing: false,
             },
             paused: true,
             total_shares: ONE,
+            venue_depth: None,
         };
         let table = table(&[("A/B".into(), view, Decision::Skip(Skip::Paused))], 100_000);
         let row = table.lines().nth(2).expect("a row");

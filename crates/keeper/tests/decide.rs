@@ -69,8 +69,8 @@ fn the_trigger_is_inclusive_and_the_band_edge_is_exact() {
 #[test]
 fn cooldown_delays_a_due_rebalance_until_it_ends() {
     let mut v = view(DUE);
-    v.rebalancing.last_ms = NOW - 10_000;
-    let until = NOW - 10_000 + v.config.rebalance.cooldown_ms;
+    v.rebalancing.last_ms = NOW - 1_000;
+    let until = NOW - 1_000 + v.config.rebalance.cooldown_ms;
     assert_eq!(decide_now(&v), Decision::Wait(Wait::Cooldown { until_ms: until }));
     assert!(matches!(
         decide(&v, &POLICY, &Health::default(), until),

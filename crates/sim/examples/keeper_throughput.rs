@@ -49,6 +49,7 @@ fn pool(i: u64) -> PoolView {
             timestamp: NOW,
             age_ms: if i % 17 == 0 { 120_000 } else { 6_000 },
             k: ONE / 3,
+            k_target: ONE / 3,
             fee: ONE / 1_000,
             stale: i % 17 == 0,
         },
@@ -60,9 +61,16 @@ fn pool(i: u64) -> PoolView {
             epoch: i,
             last_ms: if i % 5 == 0 { NOW - 1_000 } else { 0 },
             bounty_budget: if i % 7 == 0 { 0 } else { 1_000 * ONE },
+            continuing: false,
         },
         paused: i % 31 == 0,
         total_shares: ONE,
+        // A venue ten times the pool, at the oracle price, charging 0.3%.
+        venue_depth: Some(keel_interface::pool::VenueDepth {
+            reserve_in: 1_000_000 * ONE,
+            reserve_out: 10_000_000 * ONE,
+            fee_bps: 30,
+        }),
     }
 }
 

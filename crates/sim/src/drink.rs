@@ -8,10 +8,9 @@ use crate::SimError;
 use ink::primitives::AccountId;
 use keel_core::Asset;
 use keel_harness::keeper::SandboxChain;
-use keel_harness::oracle::Reading;
 use keel_harness::pool::PoolSwap;
 use keel_harness::venue::VenueSwap;
-use keel_harness::{oracle, pool, venue, Actor, Fixture, Setup, BOB, CAROL, KEEPER, REPORTER};
+use keel_harness::{pool, venue, Actor, Fixture, Setup, BOB, CAROL, KEEPER};
 use keel_interface::pool::PoolConfig;
 use keel_keeper::chain::{Chain as _, ChainError};
 use keel_keeper::decide::PoolView;
@@ -30,6 +29,7 @@ pub fn setup(scenario: &Scenario, config: PoolConfig) -> Setup {
         venue_quote_liquidity: start.venue_quote,
         trader_funds: start.trader_funds,
         config,
+        feed: keel_core::oracle::FeedConfig::default(),
     }
 }
 
@@ -102,12 +102,7 @@ impl Backend for DrinkBackend {
     }
 
     fn report(&mut self, price: u128, volatility: u128) -> bool {
-        let reading = Reading {
-            price,
-            volatility,
-            timestamp: self.market.chain.now(),
-        };
-        oracle::submit(&mut self.market.chain, REPORTER, self.market.oracle, reading).is_ok()
+        self.market.report(price, volatility).is_ok()
     }
 
     fn read_pool(&mut self) -> Result<PoolView, ChainError> {

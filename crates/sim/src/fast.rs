@@ -1,17 +1,17 @@
 //! The fast backend: Keel's pool as the state machine of `keel_core::pool`, its oracle as
-//! `keel_core::oracle`'s acceptance rule and its venue in memory, driven by the same market
+//! `keel_core::oracle`'s aggregated feed and its venue in memory, driven by the same market
 //! driver as the contracts in drink, with the keeper's real executor running against it through
 //! the keeper's `Chain` trait. No Wasm, no runtime: a block costs microseconds, so benchmarks can
 //! sweep thousands of month-long paths.
 
 use crate::backend::{Backend, KeeperTurn, Refused, Trader};
+use crate::oracle::InMemoryOracle;
 use crate::scenario::Scenario;
 use crate::venue::InMemoryVenue;
 use crate::SimError;
 use ink::primitives::AccountId;
-use keel_core::consts::{DEFAULT_MAX_JUMP_BPS, DEFAULT_VENUE_FEE_BPS, SIMULATION_START_MS};
-use keel_core::oracle::{self, OracleData};
-use keel_core::pool::{market_status, Ledger, SwapKind};
+use keel_core::consts::{DEFAULT_VENUE_FEE_BPS, SIMULATION_START_MS};
+use keel_core::pool::{Feed, Ledger, SwapKind};
 use keel_core::Asset;
 use keel_interface::pool::{PoolConfig, PoolError, RebalanceOutcome};
 use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted};
@@ -31,7 +31,7 @@ const QUOTE_TOKEN: [u8; 32] = [0xC0; 32];
 pub struct FastBackend {
     block: u64,
     now_ms: u64,
-    feed: OracleData,
+    pub oracle: InMemoryOracle,
     pub ledger: Ledger,
     pub config: PoolConfig,
     pub venue: InMemoryVenue,
@@ -62,11 +62,7 @@ impl FastBackend {
         Ok(FastBackend {
             block: 0,
             now_ms: SIMULATION_START_MS,
-            feed: OracleData {
-                price: start.price,
-                volatility: start.volatility,
-                timestamp: SIMULATION_START_MS,
-            },
+            oracle: InMemoryOracle::started(start.price, start.volatility, SIMULATION_START_MS, 0),
             ledger,
             config,
             venue,
@@ -77,7 +73,13 @@ impl FastBackend {
     }
 
     fn view(&self) -> Result<PoolView, ChainError> {
-        let market = market_status(&self.config, &self.feed, self.now_ms)
+        let reading = self
+            .oracle
+            .read()
+            .map_err(|e| ChainError::Reverted(format!("market_status: {:?}", PoolError::from(e))))?;
+        let market = self
+            .ledger
+            .market_status(&self.config, &reading, self.now_ms)
             .map_err(|e| ChainError::Reverted(format!("market_status: {:?}", PoolError::from(e))))?;
         Ok(PoolView {
             state: self.ledger.state,
@@ -86,6 +88,7 @@ impl FastBackend {
             rebalancing: self.ledger.rebalancing,
             paused: false,
             total_shares: self.ledger.total_shares,
+            venue_depth: Some(self.venue.depth(keel_core::Asset::Base)),
         })
     }
 
@@ -93,7 +96,7 @@ impl FastBackend {
     /// leaves, and changes nothing itself.
     fn rebalance(&self, epoch: u64) -> Result<(Ledger, InMemoryVenue, RebalanceOutcome), PoolError> {
         let mut ledger = self.ledger;
-        let step = ledger.plan_rebalance(&self.config, epoch, self.now_ms, &self.feed)?;
+        let step = ledger.plan_rebalance(&self.config, epoch, self.now_ms, &self.oracle, &self.venue)?;
         let plan = step.plan;
         let mut venue = self.venue;
         let bought = venue
@@ -123,16 +126,9 @@ impl Backend for FastBackend {
     }
 
     fn report(&mut self, price: u128, volatility: u128) -> bool {
-        let reading = OracleData {
-            price,
-            volatility,
-            timestamp: self.now_ms,
-        };
-        let accepted = oracle::accept(Some(&self.feed), &reading, self.now_ms, DEFAULT_MAX_JUMP_BPS).is_ok();
-        if accepted {
-            self.feed = reading;
-        }
-        accepted
+        self.oracle
+            .report_all(price, volatility, self.now_ms, self.block)
+            .is_ok()
     }
 
     fn read_pool(&mut self) -> Result<PoolView, ChainError> {
@@ -152,14 +148,14 @@ impl Backend for FastBackend {
             .price_swap(
                 &self.config,
                 self.now_ms,
-                &self.feed,
+                &self.oracle,
                 SwapKind::ExactIn,
                 sell,
                 amount_in,
             )
             .map_err(refused)?;
         ledger
-            .book_swap(&trade, &market, SwapKind::ExactIn, min_out)
+            .book_swap(&trade, &market, SwapKind::ExactIn, min_out, self.now_ms)
             .map_err(refused)?;
         self.ledger = ledger;
         Ok(trade.amount_out)

@@ -24,6 +24,7 @@ pub mod drink;
 pub mod driver;
 mod error;
 pub mod fast;
+pub mod oracle;
 mod progress;
 pub mod record;
 pub mod scenario;

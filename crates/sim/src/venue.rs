@@ -3,6 +3,8 @@
 //! benchmark compares Keel with.
 
 use keel_core::cpmm::{self, CpState, Side};
+use keel_core::pool::{Depth, Refusal};
+use keel_core::rebalance::VenueDepth;
 use keel_core::venue::{self, VenueError};
 use keel_core::{Asset, CurveError};
 
@@ -30,6 +32,19 @@ impl InMemoryVenue {
         (self.state.reserve_a, self.state.reserve_b)
     }
 
+    /// Its depth for a trade selling `sell`, as the venue contract's `depth` reports it.
+    pub fn depth(&self, sell: Asset) -> VenueDepth {
+        let (reserve_in, reserve_out) = match sell {
+            Asset::Base => (self.state.reserve_a, self.state.reserve_b),
+            Asset::Quote => (self.state.reserve_b, self.state.reserve_a),
+        };
+        VenueDepth {
+            reserve_in,
+            reserve_out,
+            fee_bps: self.fee_bps,
+        }
+    }
+
     /// Sells exactly `amount_in` of `sell` for at least `min_out`, as the venue contract's
     /// `swap_exact_in`; a refusal changes nothing.
     ///
@@ -43,5 +58,12 @@ impl InMemoryVenue {
         let swap = venue::swap_exact_in(&self.state, side, amount_in, min_out, self.fee_bps)?;
         self.state = swap.after;
         Ok(swap.amount_out)
+    }
+}
+
+/// The pool's rebalance reads this venue's depth, whatever address the configuration names.
+impl<A> Depth<A> for InMemoryVenue {
+    fn depth(&self, _venue: A, sell: Asset) -> Result<VenueDepth, Refusal> {
+        Ok(InMemoryVenue::depth(self, sell))
     }
 }

@@ -3,11 +3,14 @@
 //! reserves it accounts for. `docs/security.md` lists each attack with its defence and test.
 
 mod dump;
+mod feed;
+mod k_ramp;
 mod liquidity;
 mod oracle_sandwich;
 mod owner;
 mod rebalance;
 mod reentrancy;
+mod value_leaks;
 
 use keel_core::math::{mul_div_u128, Rounding};
 use keel_harness::{pool, token, Actor, Fixture, UNIT};

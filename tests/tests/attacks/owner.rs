@@ -5,13 +5,15 @@
 
 use crate::assert_solvent;
 use keel_core::dynamic::{FEE_CEIL, K_CEIL, SKEW_CEIL};
+use keel_core::rebalance::{MAX_SLIPPAGE_BPS, MIN_COOLDOWN_MS, MIN_TRIGGER};
 use keel_core::{CurveParams, ONE};
 use keel_harness::pool::{self, PoolSwap, PoolWithdraw};
 use keel_harness::{Fixture, ALICE, BOB, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError};
 
 /// The harshest configuration within the hard bounds: the widest fee, the steepest curve, the
-/// widest band, an oracle that is always stale, and a "venue" that is Mallory's own account.
+/// widest band, an oracle that is always stale, the loosest rebalancing (lowest trigger, widest
+/// venue tolerance, shortest cooldown) and a "venue" that is Mallory's own account.
 fn harshest() -> PoolConfig {
     let mut config = PoolConfig {
         curve: CurveParams {
@@ -29,7 +31,10 @@ fn harshest() -> PoolConfig {
         venue: Some(MALLORY.account()),
         ..PoolConfig::default()
     };
-    config.rebalance.cooldown_ms = 0;
+    config.rebalance.cooldown_ms = config.curve.block_time_ms.max(MIN_COOLDOWN_MS);
+    config.rebalance.trigger = MIN_TRIGGER;
+    config.rebalance.target = 0;
+    config.rebalance.max_venue_slippage_bps = MAX_SLIPPAGE_BPS;
     config
 }
 
@@ -54,10 +59,15 @@ fn the_harshest_configuration_moves_no_funds_and_withdrawals_pay_the_same() {
 
     // when the owner sets the harshest configuration the bounds allow, and pauses
     pool::set_config(&mut m.chain, OWNER, m.pool, harshest()).expect("within bounds");
-    pool::pause(&mut m.chain, OWNER, m.pool).expect("pause");
 
-    // then nothing moved, trading stops, and Alice still withdraws exactly as much
+    // then nothing moved, no rebalance can run (the stale oracle and an account that is no
+    // venue both refuse it), trading stops, and Alice still withdraws exactly as much
     assert_eq!(m.snapshot(), before, "a configuration change moved funds");
+    for epoch in [0, 1] {
+        assert!(pool::rebalance(&mut m.chain, MALLORY, m.pool, epoch).is_err());
+    }
+    assert_eq!(m.snapshot(), before, "a rebalance moved funds");
+    pool::pause(&mut m.chain, OWNER, m.pool).expect("pause");
     m.assert_refused(PoolError::Paused, |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(m.base, UNIT))
     });

@@ -1,4 +1,5 @@
-//! Sandwiching a rebalance on its venue, and calling `rebalance` again and again in one block.
+//! Sandwiching a rebalance on its venue, at venue depths from five to a hundred times the pool's,
+//! and calling `rebalance` again and again in one block.
 
 use crate::{assert_solvent, value, worth};
 use keel_core::math::{mul_div_u128, Rounding};
@@ -9,11 +10,12 @@ use keel_interface::pool::{PoolConfig, PoolError, RebalanceOutcome};
 
 const PRICE: u128 = 10 * UNIT;
 
-/// A pool next to a venue a hundred times deeper, pushed past its trigger by Bob.
-fn due_pool() -> Fixture {
+/// A pool next to a venue `depth` times its size, pushed past its trigger by Bob.
+fn due_pool(depth: u128) -> Fixture {
     let mut m = Fixture::new(Setup {
-        venue_base_liquidity: 10_000_000 * UNIT,
-        venue_quote_liquidity: 100_000_000 * UNIT,
+        venue_base_liquidity: depth * 100_000 * UNIT,
+        venue_quote_liquidity: depth * 1_000_000 * UNIT,
+        trader_funds: 100_000_000 * UNIT,
         ..Setup::default()
     });
     pool::swap_exact_in(
@@ -31,17 +33,9 @@ fn pool_value(m: &mut Fixture) -> u128 {
     value(base, quote, PRICE)
 }
 
-#[test]
-fn sandwiching_a_rebalance_on_the_venue_loses_money_and_costs_the_pool_at_most_its_bound() {
-    // given the same due pool twice: one left alone, one Mallory sandwiches
-    let mut honest = due_pool();
-    let clean = pool::rebalance(&mut honest.chain, KEEPER, honest.pool, 0).expect("rebalance");
-    let mut m = due_pool();
-    let before = worth(&mut m, MALLORY, PRICE);
-
-    // when Mallory dumps base on the venue just before the rebalance (its price falls ~1%) and
-    // buys it back right after
-    let dumped = 50_000 * UNIT;
+/// Mallory dumps `dumped` base on the venue, the keeper rebalances, Mallory buys back with all
+/// she got. Returns the rebalance, or `None` when the pool refused it (then Mallory unwinds).
+fn sandwich(m: &mut Fixture, dumped: u128) -> Option<RebalanceOutcome> {
     let got = venue::swap_exact_in(
         &mut m.chain,
         MALLORY,
@@ -49,56 +43,110 @@ fn sandwiching_a_rebalance_on_the_venue_loses_money_and_costs_the_pool_at_most_i
         VenueSwap::exact_in(m.base, dumped),
     )
     .expect("front-run");
-    let attacked: RebalanceOutcome = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("rebalance");
+    let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).ok();
     venue::swap_exact_in(&mut m.chain, MALLORY, m.venue, VenueSwap::exact_in(m.quote, got))
         .expect("back-run");
+    out
+}
 
-    // then Mallory paid the venue's fee twice and lost money
-    let after = worth(&mut m, MALLORY, PRICE);
-    assert!(after < before, "sandwich profited: {before} -> {after}");
-    // and the pool sold the same amount for less, but never below the oracle value less
-    // max_venue_slippage_bps: the loss is bounded by the pool's own setting
-    assert_eq!(attacked.sold, clean.sold);
-    assert!(attacked.bought < clean.bought);
-    let fair = mul_div_u128(attacked.sold, PRICE, UNIT, Rounding::Down).expect("fair");
-    let bound = u128::from(PoolConfig::default().rebalance.max_venue_slippage_bps);
-    assert!(
-        attacked.bought * 10_000 >= fair * (10_000 - bound),
-        "sold below the bound"
-    );
-    let lost = pool_value(&mut honest) - pool_value(&mut m);
-    assert!(
-        lost * 10_000 <= fair * bound,
-        "pool lost {lost} on a notional of {fair}"
-    );
-    assert_solvent(&mut m);
+#[test]
+fn sandwiching_a_rebalance_loses_money_on_venues_five_to_a_hundred_times_the_pool() {
+    for depth in [5, 10, 20, 100] {
+        // given the same due pool twice: one rebalanced in peace
+        let mut honest = due_pool(depth);
+        let clean = pool::rebalance(&mut honest.chain, KEEPER, honest.pool, 0).expect("rebalance");
+        let reserve = depth * 100_000 * UNIT;
+        let mut accepted = 0;
+        // when Mallory front-runs with dumps from 0.02% of the venue's base to 2% (a move of
+        // about 4%, far past what the pool accepts)
+        for bps in [2, 5, 10, 15, 20, 25, 30, 50, 100, 200] {
+            let mut m = due_pool(depth);
+            let before = worth(&mut m, MALLORY, PRICE);
+            let dumped = reserve / 10_000 * bps;
+            let attacked = sandwich(&mut m, dumped);
+            // then Mallory always ends poorer
+            let after = worth(&mut m, MALLORY, PRICE);
+            assert!(
+                after < before,
+                "{depth}x, {bps} bps: sandwich profited {before} -> {after}"
+            );
+            let Some(attacked) = attacked else {
+                assert_eq!(
+                    pool_value(&mut m),
+                    pool_value(&mut due_pool(depth)),
+                    "a refusal moved the pool"
+                );
+                continue;
+            };
+            accepted += 1;
+            // and the pool sold its slice (a shade larger: the dump deepened the venue's base
+            // side) for at most the tolerance less than in peace
+            assert!(attacked.sold >= clean.sold);
+            let fair = mul_div_u128(attacked.sold, PRICE, UNIT, Rounding::Down).expect("fair");
+            let tolerance = u128::from(PoolConfig::default().rebalance.max_venue_slippage_bps);
+            let lost = pool_value(&mut honest).saturating_sub(pool_value(&mut m));
+            assert!(
+                lost * 10_000 <= fair * tolerance,
+                "{depth}x, {bps} bps: pool lost {lost} on a slice worth {fair}"
+            );
+            // and Mallory's loss exceeds what the pool gave up
+            assert!(
+                before - after > lost,
+                "{depth}x, {bps} bps: Mallory lost {} < {lost}",
+                before - after
+            );
+            assert_solvent(&mut m);
+        }
+        assert!(
+            accepted >= 2,
+            "{depth}x: too few sandwiches got through to test anything"
+        );
+    }
+}
+
+#[test]
+fn a_slice_sells_at_most_a_quarter_of_the_venues_fee_times_its_reserve() {
+    for depth in [5, 10, 100] {
+        let mut m = due_pool(depth);
+        let (reserve_base, _) = venue::reserves(&mut m.chain, m.venue);
+        let fee = u128::from(venue::fee_bps(&mut m.chain, m.venue));
+        let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("rebalance");
+        assert!(
+            out.sold <= reserve_base * fee / 40_000,
+            "{depth}x: sold {}",
+            out.sold
+        );
+        // a shallow venue leaves the pool due: the next slice waits for the cooldown
+        if depth < 100 {
+            assert!(pool::rebalance_status(&mut m.chain, m.pool).continuing);
+        }
+    }
 }
 
 #[test]
 fn rebalance_called_repeatedly_in_one_block_runs_and_pays_once() {
     // given a due pool and three callers in the same block
-    let mut m = due_pool();
+    let mut m = due_pool(100);
     let block = m.chain.block();
     let keeper_before = m.balance(m.quote, KEEPER);
     let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("first");
 
-    // when the pool is pushed out of band again within the block, and everyone tries again
+    // when the pool is pushed further out within the block, and everyone tries again
     pool::swap_exact_in(
         &mut m.chain,
         BOB,
         m.pool,
-        PoolSwap::exact_in(m.base, 12_000 * UNIT),
+        PoolSwap::exact_in(m.base, 2_000 * UNIT),
     )
     .expect("push again");
     m.assert_refused(PoolError::StaleEpoch, |m| {
         pool::rebalance(&mut m.chain, CAROL, m.pool, 0)
     });
-    m.assert_refused(PoolError::RebalanceCooldown, |m| {
-        pool::rebalance(&mut m.chain, CAROL, m.pool, out.epoch)
-    });
-    m.assert_refused(PoolError::RebalanceCooldown, |m| {
-        pool::rebalance(&mut m.chain, KEEPER, m.pool, out.epoch)
-    });
+    for caller in [CAROL, KEEPER, MALLORY] {
+        m.assert_refused(PoolError::RebalanceCooldown, |m| {
+            pool::rebalance(&mut m.chain, caller, m.pool, out.epoch)
+        });
+    }
 
     // then one rebalance ran, and one bounty was paid
     assert_eq!(m.chain.block(), block);

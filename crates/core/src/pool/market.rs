@@ -1,7 +1,7 @@
 //! Reading the market: the oracle's reading priced into `k` and the fee, the staleness rule, and
 //! the views that read the equilibrated curve.
 
-use super::{Feed, Ledger, MarketStatus, PoolConfig, Refusal};
+use super::{Feed, Ledger, MarketStatus, PoolConfig, PricedK, Refusal};
 use crate::math::Rounding;
 use crate::oracle::OracleData;
 use crate::{Market, OracleReading, PoolState};
@@ -9,32 +9,10 @@ use crate::{Market, OracleReading, PoolState};
 /// Longest oracle age a pool may be configured to accept (one hour).
 pub const MAX_ORACLE_AGE_CEIL_MS: u64 = 3_600_000;
 
-/// The market `reading` prices at block time `now_ms`, with its age and whether it is stale.
-/// Readable while stale, so a wallet can show why swaps are refused.
-///
-/// # Errors
-/// [`Refusal::OracleInvalid`] for a price or volatility outside the curve's bounds.
-pub fn market_status<A>(
-    config: &PoolConfig<A>,
-    reading: &OracleData,
-    now_ms: u64,
-) -> Result<MarketStatus, Refusal> {
-    let (priced, age_ms) = price(config, reading, now_ms)?;
-    Ok(MarketStatus {
-        price: priced.price,
-        volatility: reading.volatility,
-        timestamp: reading.timestamp,
-        age_ms,
-        k: priced.k,
-        fee: priced.fee,
-        stale: age_ms > config.max_oracle_age_ms,
-    })
-}
-
-/// The market `reading` prices at `now_ms`, and the reading's age.
-fn price<A>(config: &PoolConfig<A>, reading: &OracleData, now_ms: u64) -> Result<(Market, u64), Refusal> {
+/// The market `reading` asks for at `now_ms` (its `k` is the ramp's target), and its age.
+fn ask<A>(config: &PoolConfig<A>, reading: &OracleData, now_ms: u64) -> Result<(Market, u64), Refusal> {
     let age_ms = now_ms.saturating_sub(reading.timestamp);
-    let priced = config
+    let asked = config
         .curve
         .market(&OracleReading {
             price: reading.price,
@@ -42,45 +20,72 @@ fn price<A>(config: &PoolConfig<A>, reading: &OracleData, now_ms: u64) -> Result
             age_ms,
         })
         .map_err(|_| Refusal::OracleInvalid)?;
-    Ok((priced, age_ms))
-}
-
-impl MarketStatus {
-    /// The market a trade is priced in.
-    pub fn priced(&self) -> Market {
-        Market {
-            price: self.price,
-            k: self.k,
-            fee: self.fee,
-        }
-    }
-
-    /// The market a trade is priced in, unless the reading is stale.
-    ///
-    /// # Errors
-    /// [`Refusal::OracleStale`].
-    pub fn fresh(&self) -> Result<Market, Refusal> {
-        if self.stale {
-            return Err(Refusal::OracleStale);
-        }
-        Ok(self.priced())
-    }
-}
-
-/// Reads `feed` and prices the market, refusing a stale or out-of-bounds reading.
-///
-/// # Errors
-/// The feed's error; [`Refusal::OracleInvalid`], [`Refusal::OracleStale`].
-pub fn fresh_market<A>(config: &PoolConfig<A>, now_ms: u64, feed: &impl Feed) -> Result<Market, Refusal> {
-    let reading = feed.read()?;
-    let (market, age_ms) = price(config, &reading, now_ms)?;
-    if age_ms > config.max_oracle_age_ms {
-        return Err(Refusal::OracleStale);
-    }
-    Ok(market)
+    Ok((asked, age_ms))
 }
 
 impl Ledger {
+    /// The market `reading` prices at block time `now_ms` on this ledger, with its age and whether
+    /// it is stale. Readable while stale, so a wallet can show why swaps are refused.
+    ///
+    /// # Errors
+    /// [`Refusal::OracleInvalid`] for a price outside the curve's bounds.
+    pub fn market_status<A>(
+        &self,
+        config: &PoolConfig<A>,
+        reading: &OracleData,
+        now_ms: u64,
+    ) -> Result<MarketStatus, Refusal> {
+        let (asked, age_ms) = ask(config, reading, now_ms)?;
+        Ok(MarketStatus {
+            price: asked.price,
+            volatility: reading.volatility,
+            timestamp: reading.timestamp,
+            age_ms,
+            k: self.ramped_k(config, asked.k, now_ms)?,
+            k_target: asked.k,
+            fee: asked.fee,
+            stale: age_ms > config.max_oracle_age_ms,
+        })
+    }
+
+    /// Reads `feed` and prices the market at `now_ms`, with `k` on its ramp, refusing a stale or
+    /// out-of-bounds reading.
+    ///
+    /// # Errors
+    /// The feed's error; [`Refusal::OracleInvalid`], [`Refusal::OracleStale`].
+    pub fn fresh_market<A>(
+        &self,
+        config: &PoolConfig<A>,
+        now_ms: u64,
+        feed: &impl Feed,
+    ) -> Result<Market, Refusal> {
+        let reading = feed.read()?;
+        let (asked, age_ms) = ask(config, &reading, now_ms)?;
+        if age_ms > config.max_oracle_age_ms {
+            return Err(Refusal::OracleStale);
+        }
+        Ok(Market {
+            k: self.ramped_k(config, asked.k, now_ms)?,
+            ..asked
+        })
+    }
+
+    /// The `k` the pool prices with at `now_ms` when the market asks for `target`.
+    fn ramped_k<A>(&self, config: &PoolConfig<A>, target: u128, now_ms: u64) -> Result<u128, Refusal> {
+        Ok(self
+            .priced_k
+            .at(target, now_ms, config.curve.k_ramp, config.curve.block_time_ms)?)
+    }
+
+    /// Records that the pool priced a transition with `market` at `now_ms`: `k`'s ramp continues
+    /// from there.
+    pub(super) fn priced(&mut self, market: &Market, now_ms: u64) {
+        self.priced_k = PricedK {
+            k: market.k,
+            at_ms: now_ms,
+        };
+    }
+
     /// The stored state with the short side's target re-derived at `market`, as every quote and
     /// view sees it.
     ///
@@ -119,5 +124,16 @@ impl Ledger {
     pub fn targets(&self, market: &Market) -> Result<(u128, u128), Refusal> {
         let eq = self.equilibrated(market)?;
         Ok((eq.base_target, eq.quote_target))
+    }
+}
+
+impl MarketStatus {
+    /// The market a trade is priced in now: the oracle's price, `k` on its ramp, the fee.
+    pub fn priced(&self) -> Market {
+        Market {
+            price: self.price,
+            k: self.k,
+            fee: self.fee,
+        }
     }
 }

@@ -10,16 +10,19 @@
 //! [`RebalanceOutcome`]), so another contract platform's shell can reuse this module unchanged.
 
 mod market;
+mod ramp;
 mod rebalance;
 mod shares;
 mod swap;
 
-pub use market::{fresh_market, market_status, MAX_ORACLE_AGE_CEIL_MS};
+pub use market::MAX_ORACLE_AGE_CEIL_MS;
+pub use ramp::PricedK;
 pub use rebalance::RebalanceStep;
 pub use swap::SwapKind;
 
 use crate::oracle::{OracleData, OracleError};
-use crate::{CurveError, CurveParams, PoolState, RebalanceParams};
+use crate::rebalance::VenueDepth;
+use crate::{Asset, CurveError, CurveParams, PoolState, RebalanceParams};
 
 /// The pool's owner-set configuration; `A` is the chain's account type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +62,7 @@ impl<A> PoolConfig<A> {
         self.curve.validate().is_ok()
             && self.rebalance.validate().is_ok()
             && (1..=MAX_ORACLE_AGE_CEIL_MS).contains(&self.max_oracle_age_ms)
+            && self.rebalance.cooldown_ms >= self.curve.block_time_ms
     }
 }
 
@@ -96,8 +100,10 @@ pub struct MarketStatus {
     pub timestamp: u64,
     /// Milliseconds between the reading and the current block.
     pub age_ms: u64,
-    /// The curve's `k` now (1e18).
+    /// The curve's `k` now (1e18), on its way to `k_target` by at most `k_ramp` a block.
     pub k: u128,
+    /// The `k` the volatility and the configuration ask for (1e18).
+    pub k_target: u128,
     /// The fee now (1e18; 0.001e18 = 10 bps).
     pub fee: u128,
     /// Whether the reading is older than `max_oracle_age_ms`, so swaps are refused.
@@ -121,9 +127,12 @@ pub struct RebalanceStatus {
     /// Block time of the last rebalance (ms), zero before the first.
     pub last_ms: u64,
     /// The most bounties may still pay, in quote: the fees swaps have earned (valued at the oracle
-    /// when paid in base), less bounties paid, scaled down as liquidity leaves. The fees stay in
-    /// the reserves; this only bounds what bounties may take from them.
+    /// when paid in base), less bounties paid, scaled with the share supply as liquidity comes and
+    /// goes. The fees stay in the reserves; this only bounds what bounties may take from them.
     pub bounty_budget: u128,
+    /// Whether the last rebalance sold a slice short of the target: the next stays due until
+    /// `|q|` is down to the target, not only while it is past the trigger.
+    pub continuing: bool,
 }
 
 /// What a rebalance did (also emitted as `Rebalanced`); `T` names the token sold.
@@ -193,7 +202,7 @@ pub enum Refusal {
     StaleEpoch,
     /// No venue is configured, so the pool cannot rebalance.
     NoVenue,
-    /// The venue paid the pool less than the rebalance's `min_out`.
+    /// The venue could not be read, or paid the pool less than the rebalance's `min_out`.
     VenueCallFailed,
 }
 
@@ -222,6 +231,23 @@ impl Feed for OracleData {
     }
 }
 
+/// Where a rebalance learns its venue's depth for the token it sells; asked once, after every
+/// other check has passed.
+pub trait Depth<A> {
+    /// `venue`'s reserves of `sell` and of the other token, and its fee.
+    ///
+    /// # Errors
+    /// [`Refusal::VenueCallFailed`] when the venue cannot be read.
+    fn depth(&self, venue: A, sell: Asset) -> Result<VenueDepth, Refusal>;
+}
+
+/// A depth already in hand, whichever venue is asked (a test's).
+impl<A> Depth<A> for VenueDepth {
+    fn depth(&self, _venue: A, _sell: Asset) -> Result<VenueDepth, Refusal> {
+        Ok(*self)
+    }
+}
+
 /// The pool's books: what its rules read and write.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Ledger {
@@ -230,4 +256,6 @@ pub struct Ledger {
     pub rebalancing: RebalanceStatus,
     /// LP shares in existence, the locked ones included.
     pub total_shares: u128,
+    /// The `k` the last priced transition used, where `k`'s ramp continues from.
+    pub priced_k: PricedK,
 }

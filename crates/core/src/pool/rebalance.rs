@@ -8,8 +8,7 @@
 //! bounty with it. On pallet-contracts both hold: the pool refuses reentry, and a message that
 //! returns an error reverts its storage.
 
-use super::market::fresh_market;
-use super::{Feed, Ledger, PoolConfig, RebalanceOutcome, RebalanceStatus, Refusal};
+use super::{Depth, Feed, Ledger, PoolConfig, RebalanceOutcome, RebalanceStatus, Refusal};
 use crate::math::Rounding;
 use crate::rebalance::{self, RebalancePlan};
 use crate::{Asset, CurveError, Market, PoolState};
@@ -32,16 +31,21 @@ impl Ledger {
     /// Checks that `rebalance(epoch)` may run at block time `now_ms`, plans it, and books the
     /// new rebalancing status (the next epoch): a caller stores it before trading on the venue.
     ///
+    /// The step is the next slice: at most what the venue's depth (read from `venues` once the
+    /// rebalance is known to be due) lets the pool sell without a sandwich paying.
+    ///
     /// # Errors
     /// [`Refusal::StaleEpoch`], [`Refusal::NoVenue`], [`Refusal::RebalanceCooldown`], the feed's
     /// error, [`Refusal::OracleInvalid`], [`Refusal::OracleStale`], [`Refusal::NoLiquidity`],
-    /// [`Refusal::RebalanceNotDue`], in that order. A refusal leaves the ledger unchanged.
+    /// [`Refusal::RebalanceNotDue`], the venue's depth read, then the curve's refusal (a venue
+    /// too shallow for any slice), in that order. A refusal leaves the ledger unchanged.
     pub fn plan_rebalance<A: Copy>(
         &mut self,
         config: &PoolConfig<A>,
         epoch: u64,
         now_ms: u64,
         feed: &impl Feed,
+        venues: &impl Depth<A>,
     ) -> Result<RebalanceStep<A>, Refusal> {
         let status = self.rebalancing;
         if epoch != status.epoch {
@@ -52,28 +56,34 @@ impl Ledger {
         if now_ms < status.last_ms.saturating_add(params.cooldown_ms) {
             return Err(Refusal::RebalanceCooldown);
         }
-        let market = fresh_market(config, now_ms, feed)?;
-        let step = self.plan_at(venue, params, &market, epoch, now_ms)?;
+        let market = self.fresh_market(config, now_ms, feed)?;
+        let step = self.plan_at(venue, params, &market, epoch, now_ms, venues)?;
         self.rebalancing = step.next;
+        self.priced(&market, now_ms);
         Ok(step)
     }
 
-    fn plan_at<A>(
+    fn plan_at<A: Copy>(
         &self,
         venue: A,
         params: &rebalance::RebalanceParams,
         market: &Market,
         epoch: u64,
         now_ms: u64,
+        venues: &impl Depth<A>,
     ) -> Result<RebalanceStep<A>, Refusal> {
         let state = self.equilibrated(market)?;
-        let plan = rebalance::plan(&state, market.price, params)?.ok_or(Refusal::RebalanceNotDue)?;
+        let excess = rebalance::excess(&state, market.price, params, self.rebalancing.continuing)?
+            .ok_or(Refusal::RebalanceNotDue)?;
+        let depth = venues.depth(venue, excess.sell)?;
+        let plan = excess.slice(market.price, params, &depth)?;
         let budget = self.rebalancing.bounty_budget;
         let bounty = rebalance::bounty(&plan, params, budget)?;
         let next = RebalanceStatus {
             epoch: epoch.checked_add(1).ok_or(CurveError::Overflow)?,
             last_ms: now_ms,
             bounty_budget: budget.checked_sub(bounty).ok_or(CurveError::Overflow)?,
+            continuing: plan.partial,
         };
         Ok(RebalanceStep {
             venue,

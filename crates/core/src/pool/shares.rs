@@ -1,5 +1,6 @@
 //! Liquidity: deposits that mint LP shares and withdrawals that burn them, with the provider's
-//! minimums; a leaving LP takes its share of the bounty budget with it.
+//! minimums. The bounty budget is held per share: a deposit grows it by the shares it mints and a
+//! withdrawal shrinks it by the shares it burns, so depositing and withdrawing leaves it as it was.
 
 use super::{Ledger, Refusal};
 use crate::math::{mul_div_u128, Rounding};
@@ -7,7 +8,8 @@ use crate::{CurveError, Deposit, Withdrawal};
 
 impl Ledger {
     /// Books a deposit of at most `base_max` and `quote_max`, refused below `min_shares`: the
-    /// reserves and targets grow, and the share supply by the minted and locked shares.
+    /// reserves and targets grow, the share supply by the minted and locked shares, and the bounty
+    /// budget in proportion (rounded down).
     ///
     /// # Errors
     /// [`Refusal::ZeroAmount`], the curve's refusal (reserve limit, too small to mint a share),
@@ -24,10 +26,19 @@ impl Ledger {
             .shares
             .checked_add(deposit.locked)
             .ok_or(CurveError::Overflow)?;
-        self.total_shares = self
+        let total = self
             .total_shares
             .checked_add(minted)
             .ok_or(CurveError::Overflow)?;
+        if self.total_shares > 0 {
+            self.rebalancing.bounty_budget = mul_div_u128(
+                self.rebalancing.bounty_budget,
+                total,
+                self.total_shares,
+                Rounding::Down,
+            )?;
+        }
+        self.total_shares = total;
         self.state = deposit.after;
         Ok(deposit)
     }

@@ -1,7 +1,6 @@
 //! Trading: pricing a swap at the oracle's market, the trader's slippage bound, and settling it
 //! into the ledger (the fee joins the reserves and the bounty budget).
 
-use super::market::fresh_market;
 use super::{Feed, Ledger, PoolConfig, Quote, Refusal};
 use crate::math::{mul_div_u128, Rounding, ONE};
 use crate::{rebalance, Asset, Market, Trade};
@@ -38,7 +37,7 @@ impl Ledger {
         if self.total_shares == 0 {
             return Err(Refusal::NoLiquidity);
         }
-        let market = fresh_market(config, now_ms, feed)?;
+        let market = self.fresh_market(config, now_ms, feed)?;
         let curve = &config.curve;
         let trade = match kind {
             SwapKind::ExactIn => crate::swap_exact_in(&self.state, &market, curve, asset_in, amount),
@@ -47,9 +46,9 @@ impl Ledger {
         Ok((trade, market))
     }
 
-    /// Books `trade`, priced at `market` by [`Ledger::price_swap`] on this ledger, as the trader
-    /// sent it: held to `limit` (the least the trader takes for exact-in, the most it pays for
-    /// exact-out), then settled.
+    /// Books `trade`, priced at `market` by [`Ledger::price_swap`] on this ledger at `now_ms`, as
+    /// the trader sent it: held to `limit` (the least the trader takes for exact-in, the most it
+    /// pays for exact-out), then settled.
     ///
     /// # Errors
     /// [`Refusal::SlippageExceeded`] past `limit`; as [`Ledger::settle`]. A refused swap leaves
@@ -60,6 +59,7 @@ impl Ledger {
         market: &Market,
         kind: SwapKind,
         limit: u128,
+        now_ms: u64,
     ) -> Result<(), Refusal> {
         let within = match kind {
             SwapKind::ExactIn => trade.amount_out >= limit,
@@ -68,14 +68,15 @@ impl Ledger {
         if !within {
             return Err(Refusal::SlippageExceeded);
         }
-        self.settle(trade, market)
+        self.settle(trade, market, now_ms)
     }
 
-    /// Books `trade`: its state, and its fee (valued at the oracle) added to the bounty budget.
+    /// Books `trade` priced at `market` at `now_ms`: its state, its fee (valued at the oracle)
+    /// added to the bounty budget, and the `k` it was priced with, where `k`'s ramp continues.
     ///
     /// # Errors
     /// [`Refusal::Curve`] valuing a base fee past the bounds; the ledger is then unchanged.
-    pub fn settle(&mut self, trade: &Trade, market: &Market) -> Result<(), Refusal> {
+    pub fn settle(&mut self, trade: &Trade, market: &Market, now_ms: u64) -> Result<(), Refusal> {
         self.rebalancing.bounty_budget = rebalance::accrue_fee(
             self.rebalancing.bounty_budget,
             trade.asset_in,
@@ -83,6 +84,7 @@ impl Ledger {
             market.price,
         )?;
         self.state = trade.after;
+        self.priced(market, now_ms);
         Ok(())
     }
 

@@ -91,6 +91,13 @@ pub enum PoolError {
     /// The call to the venue failed (wrong address, trapped), or the pool's balance grew by less
     /// than `min_out`.
     VenueCallFailed,
+    /// Tokens may not be sent to the pool itself or to the zero account: nobody could spend them.
+    InvalidRecipient,
+    /// Only the account the owner offered the pool to may accept it.
+    NotPendingOwner,
+    /// The new code cannot take over this pool's storage: it has no `migrate`, cannot read the
+    /// storage, or knows only an older layout. Nothing changed.
+    IncompatibleUpgrade,
 }
 
 impl From<Refusal> for PoolError {

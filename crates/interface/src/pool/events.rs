@@ -71,6 +71,15 @@ pub struct PauseChanged {
     pub paused: bool,
 }
 
+/// The owner offered the pool to a new owner, who has yet to accept.
+#[ink::event]
+pub struct OwnershipOffered {
+    #[ink(topic)]
+    pub owner: AccountId,
+    #[ink(topic)]
+    pub pending: AccountId,
+}
+
 /// Ownership moved to a new account.
 #[ink::event]
 pub struct OwnershipTransferred {

@@ -5,10 +5,11 @@ mod events;
 
 pub use error::{PoolError, PoolResult, TokenError};
 pub use events::{
-    CodeUpgraded, ConfigUpdated, LiquidityAdded, LiquidityRemoved, OwnershipTransferred, PauseChanged,
-    Rebalanced, Swapped,
+    CodeUpgraded, ConfigUpdated, LiquidityAdded, LiquidityRemoved, OwnershipOffered, OwnershipTransferred,
+    PauseChanged, Rebalanced, Swapped,
 };
-pub use keel_core::pool::{MarketStatus, Quote, RebalanceStatus, MAX_ORACLE_AGE_CEIL_MS};
+pub use keel_core::pool::{MarketStatus, PricedK, Quote, RebalanceStatus, MAX_ORACLE_AGE_CEIL_MS};
+pub use keel_core::rebalance::VenueDepth;
 
 use ink::primitives::AccountId;
 

@@ -3,14 +3,20 @@
 use ink::primitives::AccountId;
 use keel_core::math::Rounding;
 use keel_core::{PoolState, Regime, ONE};
-use keel_interface::pool::{MarketStatus, PoolConfig, RebalanceStatus};
+use keel_interface::pool::{MarketStatus, PoolConfig, RebalanceStatus, VenueDepth};
 use keel_keeper::decide::PoolView;
 
 pub const PRICE: u128 = 10 * ONE;
 pub const K: u128 = ONE / 4;
 pub const NOW: u64 = 1_000_000_000;
+/// A constant-product venue at the oracle price, ten times the pool's depth, charging 0.3%.
+pub const VENUE: VenueDepth = VenueDepth {
+    reserve_in: 1_000_000 * ONE,
+    reserve_out: 10_000_000 * ONE,
+    fee_bps: 30,
+};
 
-/// A pool holding `excess` extra base (sold to it at about the oracle price), with a venue, a
+/// A pool holding `excess` extra base (sold to it at about the oracle price), with [`VENUE`], a
 /// six-second-old oracle reading, epoch 3 and a bounty budget of 1,000 quote.
 pub fn view(excess: u128) -> PoolView {
     let balanced = PoolState::balanced(100_000 * ONE, 1_000_000 * ONE);
@@ -34,6 +40,7 @@ pub fn view(excess: u128) -> PoolView {
             timestamp: NOW - 6_000,
             age_ms: 6_000,
             k: K,
+            k_target: K,
             fee: ONE / 1_000,
             stale: false,
         },
@@ -45,8 +52,10 @@ pub fn view(excess: u128) -> PoolView {
             epoch: 3,
             last_ms: NOW - 600_000,
             bounty_budget: 1_000 * ONE,
+            continuing: false,
         },
         paused: false,
         total_shares: 1_000_000 * ONE,
+        venue_depth: Some(VENUE),
     }
 }

@@ -1,0 +1,242 @@
+//! A feed's rules, reporter by reporter.
+
+use super::feed::MAX_EXPIRY_MS;
+use super::*;
+use crate::ONE;
+
+const START: u64 = 1_700_000_000_000;
+const BLOCK_MS: u64 = 6_000;
+
+/// A feed with `n` reporters (named 0..n) and a quorum, stepping block by block.
+struct Feed {
+    config: FeedConfig,
+    slots: Vec<Slot<u8>>,
+    realized: Realized,
+    answer: Option<Answer>,
+    block: u64,
+}
+
+impl Feed {
+    fn new(n: u8, quorum: u8) -> Feed {
+        Feed {
+            config: FeedConfig {
+                quorum,
+                ..FeedConfig::default()
+            },
+            slots: (0..n).map(Slot::new).collect(),
+            realized: Realized::default(),
+            answer: None,
+            block: 1,
+        }
+    }
+
+    fn now(&self) -> u64 {
+        START + self.block * BLOCK_MS
+    }
+
+    fn next_block(&mut self) {
+        self.block += 1;
+    }
+
+    fn submit_at(
+        &mut self,
+        reporter: u8,
+        price: u128,
+        timestamp: u64,
+    ) -> Result<Option<Answer>, OracleError> {
+        let reading = OracleData {
+            price,
+            volatility: ONE / 2,
+            timestamp,
+        };
+        let clock = Clock {
+            now_ms: self.now(),
+            block: self.block,
+        };
+        let answer = submit(
+            &mut self.slots,
+            &mut self.realized,
+            self.answer.as_ref(),
+            &self.config,
+            &reporter,
+            reading,
+            clock,
+        )?;
+        if answer.is_some() {
+            self.answer = answer;
+        }
+        Ok(answer)
+    }
+
+    fn submit(&mut self, reporter: u8, price: u128) -> Result<Option<Answer>, OracleError> {
+        self.submit_at(reporter, price, self.now())
+    }
+
+    fn price(&self) -> Option<u128> {
+        self.answer.map(|a| a.price)
+    }
+}
+
+#[test]
+fn one_liar_of_three_never_moves_the_price_however_long_it_lies() {
+    let mut feed = Feed::new(3, 2);
+    for _ in 0..500 {
+        feed.submit(0, 10 * ONE).expect("honest");
+        feed.submit(1, 12 * ONE).expect("liar, 20% high");
+        feed.submit(2, 10 * ONE + ONE / 100).expect("honest");
+        assert!(feed.price().is_some_and(|p| p <= 10 * ONE + ONE / 100));
+        feed.next_block();
+    }
+}
+
+#[test]
+fn a_crash_a_quorum_reports_is_the_price_within_its_quorum_of_readings() {
+    let mut feed = Feed::new(3, 2);
+    for r in 0..3 {
+        feed.submit(r, 10 * ONE).expect("before");
+    }
+    feed.next_block();
+    assert_eq!(
+        feed.submit(0, 7 * ONE).expect("first").map(|a| a.price),
+        Some(10 * ONE)
+    );
+    assert_eq!(
+        feed.submit(1, 7 * ONE).expect("second").map(|a| a.price),
+        Some(7 * ONE)
+    );
+}
+
+#[test]
+fn a_reporter_reads_once_per_block_and_never_ahead_of_it() {
+    let mut feed = Feed::new(3, 2);
+    feed.submit(0, 10 * ONE).expect("first");
+    assert_eq!(feed.submit(0, 11 * ONE), Err(OracleError::AlreadyReported));
+    feed.next_block();
+    let now = feed.now();
+    assert_eq!(
+        feed.submit_at(0, 10 * ONE, now + 1),
+        Err(OracleError::TimestampInFuture)
+    );
+    assert_eq!(
+        feed.submit_at(0, 10 * ONE, now - BLOCK_MS),
+        Err(OracleError::TimestampNotIncreasing)
+    );
+    assert_eq!(
+        feed.submit_at(0, 10 * ONE, now - feed.config.expiry_ms - 1),
+        Err(OracleError::ReadingExpired)
+    );
+    assert_eq!(feed.submit(7, 10 * ONE), Err(OracleError::NotReporter));
+    assert_eq!(feed.submit(0, 0), Err(OracleError::PriceOutOfBounds));
+    // None of the refusals touched the slot.
+    assert_eq!(feed.slots[0].block, 1);
+}
+
+#[test]
+fn an_answer_needs_a_quorum_of_fresh_readings_and_carries_the_quorum_th_freshest_time() {
+    let mut feed = Feed::new(3, 2);
+    let first = feed.now();
+    assert_eq!(feed.submit(0, 10 * ONE), Ok(None));
+    feed.next_block();
+    let answer = feed.submit(1, 10 * ONE).expect("second").expect("quorum");
+    assert_eq!(answer.timestamp, first);
+    assert_eq!(answer.readings, 2);
+    // Past the expiry the first reading no longer counts: one fresh reading is no answer.
+    for _ in 0..=(feed.config.expiry_ms / BLOCK_MS) {
+        feed.next_block();
+    }
+    assert_eq!(feed.submit(1, 11 * ONE), Ok(None));
+    assert_eq!(feed.price(), Some(10 * ONE));
+}
+
+#[test]
+fn with_an_even_count_half_the_readings_cannot_move_the_price() {
+    let mut feed = Feed::new(4, 2);
+    for r in 0..4 {
+        feed.submit(r, 10 * ONE).expect("start");
+    }
+    feed.next_block();
+    feed.submit(0, 13 * ONE).expect("liar");
+    feed.submit(1, 13 * ONE).expect("liar");
+    assert_eq!(feed.price(), Some(10 * ONE));
+    feed.submit(2, 13 * ONE).expect("a third reports the move");
+    assert_eq!(feed.price(), Some(13 * ONE));
+}
+
+#[test]
+fn volatility_is_the_higher_of_reported_and_realised_and_clamped_not_refused() {
+    let mut feed = Feed::new(3, 2);
+    let wild = OracleData {
+        price: 10 * ONE,
+        volatility: u128::MAX,
+        timestamp: feed.now(),
+    };
+    let clock = Clock {
+        now_ms: feed.now(),
+        block: feed.block,
+    };
+    let config = feed.config;
+    submit(
+        &mut feed.slots,
+        &mut feed.realized,
+        None,
+        &config,
+        &0,
+        wild,
+        clock,
+    )
+    .expect("clamped");
+    assert_eq!(
+        feed.slots[0].reading.map(|r| r.volatility),
+        Some(crate::MAX_VOLATILITY)
+    );
+    // Reporters say 50%/yr while the answers swing 3% every sample: the realised volatility rules.
+    let mut feed = Feed::new(3, 2);
+    let mut up = true;
+    for _ in 0..200 {
+        let price = if up { 103 * ONE / 10 } else { 10 * ONE };
+        for r in 0..3 {
+            feed.submit(r, price).expect("report");
+        }
+        up = !up;
+        for _ in 0..5 {
+            feed.next_block();
+        }
+    }
+    let answer = feed.answer.expect("answer");
+    assert!(answer.realized_volatility > answer.reported_volatility);
+    assert_eq!(answer.data().volatility, answer.realized_volatility);
+}
+
+#[test]
+fn feed_configs_are_bounded() {
+    assert_eq!(FeedConfig::default().validate(), Ok(()));
+    let bad = [
+        FeedConfig {
+            quorum: 0,
+            ..FeedConfig::default()
+        },
+        FeedConfig {
+            quorum: 10,
+            ..FeedConfig::default()
+        },
+        FeedConfig {
+            expiry_ms: MAX_EXPIRY_MS + 1,
+            ..FeedConfig::default()
+        },
+        FeedConfig {
+            expiry_ms: 999,
+            ..FeedConfig::default()
+        },
+        FeedConfig {
+            vol_sample_ms: 4_000_000,
+            ..FeedConfig::default()
+        },
+    ];
+    for config in bad {
+        assert_eq!(
+            config.validate(),
+            Err(OracleError::InvalidParameter),
+            "{config:?}"
+        );
+    }
+}

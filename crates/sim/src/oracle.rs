@@ -1,0 +1,78 @@
+//! The oracle in memory: one feed with the drink fixture's three reporters and quorum, answering by
+//! `keel_core::oracle`'s rules, so the fast backend's pool reads what the contract's would.
+
+use keel_core::oracle::{submit, Answer, Clock, FeedConfig, OracleData, OracleError, Realized, Slot};
+use keel_core::pool::{Feed, Refusal};
+
+/// How many reporters the simulated feed has (as the drink fixture's).
+pub const REPORTERS: u8 = 3;
+
+/// A feed and its reporters, named `0..REPORTERS`.
+#[derive(Clone, Debug)]
+pub struct InMemoryOracle {
+    config: FeedConfig,
+    slots: Vec<Slot<u8>>,
+    realized: Realized,
+    answer: Option<Answer>,
+}
+
+impl InMemoryOracle {
+    /// A feed every reporter has read `price` and `volatility` in at `now_ms`, as the fixture
+    /// starts it.
+    pub fn started(price: u128, volatility: u128, now_ms: u64, block: u64) -> InMemoryOracle {
+        let mut oracle = InMemoryOracle {
+            config: FeedConfig::default(),
+            slots: (0..REPORTERS).map(Slot::new).collect(),
+            realized: Realized::default(),
+            answer: None,
+        };
+        // A fresh feed accepts a reading from each reporter: the start cannot be refused.
+        let _ = oracle.report_all(price, volatility, now_ms, block);
+        oracle
+    }
+
+    /// Every reporter submits `price` and `volatility` observed at `now_ms`, in block `block`.
+    ///
+    /// # Errors
+    /// The first refusal; the readings before it stand, as on chain.
+    pub fn report_all(
+        &mut self,
+        price: u128,
+        volatility: u128,
+        now_ms: u64,
+        block: u64,
+    ) -> Result<(), OracleError> {
+        let reading = OracleData {
+            price,
+            volatility,
+            timestamp: now_ms,
+        };
+        let clock = Clock { now_ms, block };
+        for reporter in 0..REPORTERS {
+            let answer = submit(
+                &mut self.slots,
+                &mut self.realized,
+                self.answer.as_ref(),
+                &self.config,
+                &reporter,
+                reading,
+                clock,
+            )?;
+            if answer.is_some() {
+                self.answer = answer;
+            }
+        }
+        Ok(())
+    }
+
+    /// The answer pools read.
+    pub fn latest(&self) -> Option<OracleData> {
+        self.answer.map(|a| a.data())
+    }
+}
+
+impl Feed for InMemoryOracle {
+    fn read(&self) -> Result<OracleData, Refusal> {
+        self.latest().ok_or(Refusal::Oracle(OracleError::UnknownFeed))
+    }
+}

@@ -1,0 +1,147 @@
+//! A compromised reporter key, readings stamped ahead of the chain, and a genuine crash: the
+//! pool's price is the median of a quorum of reporters' fresh readings, one reading per reporter
+//! and block, stamped no later than the block.
+
+use crate::{assert_solvent, worth};
+use keel_core::oracle::FeedConfig;
+use keel_harness::oracle::{self, Reading};
+use keel_harness::pool::{self, PoolSwap};
+use keel_harness::{Fixture, MALLORY, REPORTER, REPORTER_B, REPORTER_C, UNIT};
+use keel_interface::OracleError;
+
+const BLOCK_MS: u64 = 6_000;
+const PRICE: u128 = 10 * UNIT;
+const VOL: u128 = UNIT / 10 * 8;
+
+fn at(m: &Fixture, price: u128, volatility: u128) -> Reading {
+    Reading {
+        price,
+        volatility,
+        timestamp: m.chain.now(),
+    }
+}
+
+#[test]
+fn one_reporter_of_three_lying_for_many_blocks_moves_neither_price_nor_k() {
+    // given the fixture's feed (three reporters, quorum two) and the pool's market now
+    let mut m = Fixture::standard();
+    m.chain.advance(BLOCK_MS);
+    m.report(PRICE, VOL).expect("honest start");
+    let start = pool::market_status(&mut m.chain, m.pool).expect("market");
+    let before = worth(&mut m, MALLORY, PRICE);
+    for block in 0..40u128 {
+        m.chain.advance(BLOCK_MS);
+        // when REPORTER's key, in Mallory's hands, reports 20% high (then low) with ten times
+        // the volatility, tries again in the same block, and Mallory trades the lie both ways
+        let lie = if block % 2 == 0 {
+            PRICE / 10 * 12
+        } else {
+            PRICE / 10 * 8
+        };
+        let r = at(&m, lie, VOL * 10);
+        oracle::submit(&mut m.chain, REPORTER, m.oracle, r).expect("the liar's reading");
+        let again = at(&m, PRICE * 2, VOL * 10);
+        assert_eq!(
+            oracle::submit(&mut m.chain, REPORTER, m.oracle, again),
+            Err(OracleError::AlreadyReported)
+        );
+        for reporter in [REPORTER_B, REPORTER_C] {
+            let r = at(&m, PRICE, VOL);
+            oracle::submit(&mut m.chain, reporter, m.oracle, r).expect("honest reading");
+        }
+        // then the pool prices exactly as before: same price, volatility and k
+        let now = pool::market_status(&mut m.chain, m.pool).expect("market");
+        assert_eq!(
+            (now.price, now.volatility, now.k, now.fee),
+            (start.price, start.volatility, start.k, start.fee),
+            "block {block}"
+        );
+        let sell = PoolSwap::exact_in(m.base, 2_000 * UNIT);
+        let got = pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, sell).expect("sell");
+        pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.quote, got))
+            .expect("buy back");
+    }
+    // and trading on the lie earned Mallory nothing
+    assert!(worth(&mut m, MALLORY, PRICE) < before);
+    assert_solvent(&mut m);
+}
+
+#[test]
+fn a_thirty_percent_crash_reported_by_a_quorum_is_the_price_within_three_readings() {
+    let mut m = Fixture::standard();
+    let crashed = PRICE / 10 * 7;
+    m.chain.advance(BLOCK_MS);
+    // when the reporters report the crash one after another
+    let mut readings = 0;
+    for reporter in [REPORTER, REPORTER_B, REPORTER_C] {
+        let r = at(&m, crashed, VOL * 3);
+        oracle::submit(&mut m.chain, reporter, m.oracle, r).expect("the crash is accepted");
+        readings += 1;
+        if pool::market_status(&mut m.chain, m.pool).expect("market").price == crashed {
+            break;
+        }
+    }
+    // then the quorum's second reading made it the price, and the pool trades at it
+    assert_eq!(readings, 2);
+    let market = pool::market_status(&mut m.chain, m.pool).expect("market");
+    assert_eq!(market.price, crashed);
+    assert!(!market.stale);
+    let (bid, ask) = pool::bid_ask(&mut m.chain, m.pool, UNIT).expect("quotes");
+    assert!(bid < crashed && ask > crashed, "bid {bid}, ask {ask}");
+    pool::swap_exact_in(
+        &mut m.chain,
+        MALLORY,
+        m.pool,
+        PoolSwap::exact_in(m.quote, 1_000 * UNIT),
+    )
+    .expect("the pool trades after the crash");
+    // and the reporters keep reporting afterwards: the feed is not frozen
+    m.chain.advance(BLOCK_MS);
+    m.report(crashed / 10 * 9, VOL * 3).expect("a further fall");
+    assert_eq!(
+        pool::market_status(&mut m.chain, m.pool).expect("market").price,
+        crashed / 10 * 9
+    );
+}
+
+#[test]
+fn readings_ahead_of_the_block_are_refused_and_never_lock_honest_reporters_out() {
+    let mut m = Fixture::standard();
+    for _ in 0..10 {
+        m.chain.advance(BLOCK_MS);
+        let now = m.chain.now();
+        // when the compromised key stamps readings 1 ms to 30 s ahead of the block
+        for ahead in [1, 1_000, 30_000] {
+            let r = Reading {
+                timestamp: now + ahead,
+                ..at(&m, PRICE, VOL)
+            };
+            assert_eq!(
+                oracle::submit(&mut m.chain, REPORTER, m.oracle, r),
+                Err(OracleError::TimestampInFuture)
+            );
+        }
+        // then every reporter stamping the block time is still accepted, and the pool reads the
+        // answer's true age
+        m.report(PRICE, VOL).expect("honest readings");
+        let market = pool::market_status(&mut m.chain, m.pool).expect("market");
+        assert_eq!((market.timestamp, market.age_ms), (now, 0));
+    }
+}
+
+#[test]
+fn a_quorum_of_expired_readings_is_no_answer_and_the_pool_stops_trading() {
+    // given readings older than the feed's expiry
+    let mut m = Fixture::standard();
+    m.chain.advance(FeedConfig::default().expiry_ms + BLOCK_MS);
+    // then the pool refuses to trade on them
+    assert!(pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, UNIT)).is_err());
+    // and one fresh reading is not a quorum, two are
+    let r = at(&m, PRICE, VOL);
+    oracle::submit(&mut m.chain, REPORTER, m.oracle, r).expect("one");
+    assert!(pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, UNIT)).is_err());
+    let r = at(&m, PRICE, VOL);
+    oracle::submit(&mut m.chain, REPORTER_B, m.oracle, r).expect("two");
+    pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, UNIT))
+        .expect("trades again");
+}

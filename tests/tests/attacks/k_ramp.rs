@@ -1,0 +1,79 @@
+//! Positioning before a rise in `k`: Mallory sells into the pool just before an honest reading
+//! that raises volatility (and so `k`), and buys back after. The pool ramps its priced `k` toward
+//! the target by at most `k_ramp` per block and never within a block, so the buy-back meets the
+//! `k` the sale was priced at, or one step more.
+
+use crate::{assert_solvent, worth};
+use keel_harness::pool::{self, PoolSwap};
+use keel_harness::{Fixture, MALLORY, UNIT};
+
+const BLOCK_MS: u64 = 6_000;
+const PRICE: u128 = 10 * UNIT;
+const CALM: u128 = UNIT / 10 * 8;
+const WILD: u128 = UNIT * 3;
+
+/// Mallory sells `base` in the block before the volatility reading lands, buys back with
+/// everything she got `blocks` blocks after it (the reporters re-report it each block).
+/// Returns her worth before and after, and the `k` the pool priced the sale and the buy-back at.
+fn position_across_a_k_rise(base: u128, blocks: u64) -> (u128, u128, u128, u128) {
+    let mut m = Fixture::standard();
+    m.chain.advance(BLOCK_MS);
+    m.report(PRICE, CALM).expect("calm");
+    let k_sold = pool::market_status(&mut m.chain, m.pool).expect("market").k;
+    let before = worth(&mut m, MALLORY, PRICE);
+    let got = pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, base))
+        .expect("sell before the reading");
+    m.chain.advance(BLOCK_MS);
+    m.report(PRICE, WILD)
+        .expect("the volatility rise lands in the next block");
+    for _ in 0..blocks {
+        m.chain.advance(BLOCK_MS);
+        m.report(PRICE, WILD).expect("fresh");
+    }
+    let k_bought = pool::market_status(&mut m.chain, m.pool).expect("market").k;
+    pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.quote, got))
+        .expect("buy back after it");
+    assert_solvent(&mut m);
+    (before, worth(&mut m, MALLORY, PRICE), k_sold, k_bought)
+}
+
+#[test]
+fn selling_before_a_volatility_rise_and_buying_back_in_the_same_or_next_block_loses_money() {
+    // sizes up to the largest the price band lets a trader sell
+    for base in [1_000, 5_000, 10_000] {
+        for blocks in [0, 1, 2] {
+            let (before, after, k_sold, k_bought) = position_across_a_k_rise(base * UNIT, blocks);
+            assert!(k_bought >= k_sold);
+            assert!(
+                after < before,
+                "{base} base, {blocks} blocks: profit {} (k {k_sold} -> {k_bought})",
+                after - before
+            );
+        }
+    }
+}
+
+#[test]
+fn k_moves_at_most_its_ramp_per_block_toward_the_target() {
+    let mut m = Fixture::standard();
+    m.chain.advance(BLOCK_MS);
+    m.report(PRICE, CALM).expect("calm");
+    // a first swap records the k the pool prices with; the ramp starts from it
+    pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, UNIT)).expect("swap");
+    let ramp = pool::config(&mut m.chain, m.pool).curve.k_ramp;
+    m.chain.advance(BLOCK_MS);
+    m.report(PRICE, WILD).expect("wild");
+    let market = pool::market_status(&mut m.chain, m.pool).expect("market");
+    let (mut k, target) = (market.k, market.k_target);
+    assert!(target > k + ramp, "the test needs a rise of more than one step");
+    let mut steps = 0;
+    while k < target {
+        m.chain.advance(BLOCK_MS);
+        m.report(PRICE, WILD).expect("wild");
+        let next = pool::market_status(&mut m.chain, m.pool).expect("market").k;
+        assert!(next > k && next - k <= ramp, "step {steps}: {k} -> {next}");
+        k = next;
+        steps += 1;
+    }
+    assert_eq!(k, target);
+}

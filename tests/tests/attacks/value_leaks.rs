@@ -1,0 +1,149 @@
+//! The smaller value leaks: the keepers' bounty budget erased by deposit-and-withdraw cycles,
+//! tokens stranded by paying the pool or the zero account, and an upgrade that bricks the pool.
+
+use crate::{assert_solvent, worth};
+use ink::primitives::AccountId;
+use keel_harness::pool::{self, PoolDeposit, PoolSwap, PoolWithdraw};
+use keel_harness::{chain, Fixture, Setup, ALICE, BOB, MALLORY, OWNER, UNIT};
+use keel_interface::pool::PoolError;
+
+const PRICE: u128 = 10 * UNIT;
+
+#[test]
+fn deposit_and_withdraw_cycles_never_shrink_the_bounty_budget() {
+    // given a pool whose swaps have put fees aside for keepers
+    let mut m = Fixture::new(Setup {
+        trader_funds: 10_000_000 * UNIT,
+        ..Setup::default()
+    });
+    for _ in 0..5 {
+        let got = pool::swap_exact_in(
+            &mut m.chain,
+            BOB,
+            m.pool,
+            PoolSwap::exact_in(m.base, 2_000 * UNIT),
+        )
+        .expect("sell");
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(m.quote, got)).expect("buy");
+    }
+    let budget = pool::rebalance_status(&mut m.chain, m.pool).bounty_budget;
+    assert!(budget > 0);
+    let before = worth(&mut m, MALLORY, PRICE);
+    // when Mallory deposits up to five times the pool and withdraws it all, twenty times
+    let cycles = 20;
+    for i in 0..cycles {
+        let size = 1 + i % 5;
+        let deposit = PoolDeposit::of(size * 100_000 * UNIT, size * 1_000_000 * UNIT);
+        let (_, _, shares) = pool::add_liquidity(&mut m.chain, MALLORY, m.pool, deposit).expect("deposit");
+        pool::remove_liquidity(&mut m.chain, MALLORY, m.pool, PoolWithdraw::of(shares)).expect("withdraw");
+    }
+    // then the budget is what it was, less at most a unit of rounding per cycle
+    let after = pool::rebalance_status(&mut m.chain, m.pool).bounty_budget;
+    assert!(after + 2 * cycles >= budget, "budget {budget} -> {after}");
+    assert!(after <= budget);
+    assert!(worth(&mut m, MALLORY, PRICE) <= before);
+    assert_solvent(&mut m);
+}
+
+#[test]
+fn paying_the_pool_or_the_zero_account_is_refused_and_moves_nothing() {
+    let mut m = Fixture::standard();
+    let alice_shares = pool::shares(&mut m.chain, m.pool, ALICE.account());
+    for to in [m.pool, AccountId::from([0; 32])] {
+        let swap = PoolSwap {
+            to: Some(to),
+            ..PoolSwap::exact_in(m.base, 1_000 * UNIT)
+        };
+        m.assert_refused(PoolError::InvalidRecipient, |m| {
+            pool::swap_exact_in(&mut m.chain, BOB, m.pool, swap)
+        });
+        let buy = PoolSwap {
+            to: Some(to),
+            ..PoolSwap::exact_out(m.quote, 100 * UNIT)
+        };
+        m.assert_refused(PoolError::InvalidRecipient, |m| {
+            pool::swap_exact_out(&mut m.chain, BOB, m.pool, buy)
+        });
+        let withdraw = PoolWithdraw {
+            to: Some(to),
+            ..PoolWithdraw::of(alice_shares / 2)
+        };
+        m.assert_refused(PoolError::InvalidRecipient, |m| {
+            pool::remove_liquidity(&mut m.chain, ALICE, m.pool, withdraw)
+        });
+        let deposit = PoolDeposit {
+            to: Some(to),
+            ..PoolDeposit::of(1_000 * UNIT, 10_000 * UNIT)
+        };
+        m.assert_refused(PoolError::InvalidRecipient, |m| {
+            pool::add_liquidity(&mut m.chain, BOB, m.pool, deposit)
+        });
+    }
+}
+
+#[test]
+fn an_upgrade_to_a_changed_layout_migrates_and_every_provider_still_withdraws() {
+    // given a traded pool with two providers
+    let mut m = Fixture::standard();
+    pool::add_liquidity(
+        &mut m.chain,
+        BOB,
+        m.pool,
+        PoolDeposit::of(10_000 * UNIT, 100_000 * UNIT),
+    )
+    .expect("bob");
+    pool::swap_exact_in(
+        &mut m.chain,
+        MALLORY,
+        m.pool,
+        PoolSwap::exact_in(m.base, 3_000 * UNIT),
+    )
+    .expect("swap");
+    let reserves = pool::reserves(&mut m.chain, m.pool);
+    let config = pool::config(&mut m.chain, m.pool);
+    // when the owner moves it to code with the next storage layout
+    let next = m.chain.upload(&chain::bundles().pool_next.wasm, OWNER);
+    pool::set_code(&mut m.chain, OWNER, m.pool, next).expect("upgrade");
+    // then the storage moved to layout 2 with nothing lost
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 2);
+    assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
+    assert_eq!(pool::config(&mut m.chain, m.pool), config);
+    // and trading and every withdrawal still work
+    pool::swap_exact_in(
+        &mut m.chain,
+        MALLORY,
+        m.pool,
+        PoolSwap::exact_in(m.quote, 1_000 * UNIT),
+    )
+    .expect("swap");
+    for provider in [ALICE, BOB] {
+        let shares = pool::shares(&mut m.chain, m.pool, provider.account());
+        let (base, quote) = pool::remove_liquidity(&mut m.chain, provider, m.pool, PoolWithdraw::of(shares))
+            .expect("withdraw after the upgrade");
+        assert!(base > 0 && quote > 0);
+    }
+    // and going back to the old layout's code is refused: it cannot read layout 2
+    let old = m.chain.upload(&chain::bundles().pool.wasm, OWNER);
+    assert_eq!(
+        pool::set_code(&mut m.chain, OWNER, m.pool, old),
+        Err(PoolError::IncompatibleUpgrade)
+    );
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 2);
+    assert_solvent(&mut m);
+}
+
+#[test]
+fn an_upgrade_to_code_that_is_no_pool_is_refused_and_the_pool_keeps_working() {
+    let mut m = Fixture::standard();
+    let before = m.snapshot();
+    for wasm in [&chain::bundles().venue.wasm, &chain::bundles().token.wasm] {
+        let code = m.chain.upload(wasm, OWNER);
+        assert_eq!(
+            pool::set_code(&mut m.chain, OWNER, m.pool, code),
+            Err(PoolError::IncompatibleUpgrade)
+        );
+    }
+    assert_eq!(m.snapshot(), before);
+    let shares = pool::shares(&mut m.chain, m.pool, ALICE.account());
+    pool::remove_liquidity(&mut m.chain, ALICE, m.pool, PoolWithdraw::of(shares)).expect("withdraw");
+}
