@@ -30,8 +30,9 @@ refused() { # <expected message> <command...>
   printf 'refused as expected: %s\n' "$(grep -m1 "$expected" <<<"$out")"
 }
 
-# The local plan, with a 5 s cooldown so the last phase need not wait a minute of chain time.
-{ cat deploy/local.toml; echo "rebalance_cooldown_ms = 5000"; } >"$PLAN"
+# The local plan, with the shortest cooldown the pool accepts (one 6 s block) written out, so the
+# last phase waits little chain time.
+{ cat deploy/local.toml; echo "rebalance_cooldown_ms = 6000"; } >"$PLAN"
 
 say "deploying with no node running"
 refused "node unreachable" client --patience 2 deploy --plan "$PLAN" --out "$DEPLOYMENT"
@@ -79,7 +80,7 @@ say "a rival lands between a keeper's dry-run and its transaction: ours reverts 
 # The race is staged in-process (crates/keeper/tests/node_race.rs) so that it happens every run:
 # the rival's whole pass runs right after our dry-run is accepted.
 cargo test --quiet -p keel-keeper --test node_race --no-run
-sleep 5 # past the 5 s cooldown in chain time: the drift's blocks come after it
+sleep 6 # past the 6 s cooldown in chain time: the drift's blocks come after it
 client drift --slice 1000 --max-swaps 40 --deployment "$DEPLOYMENT"
 client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
 KEEL_E2E_URL="$URL" KEEL_E2E_DEPLOYMENT="$DEPLOYMENT" \

@@ -42,11 +42,12 @@ const VENUE_SWAP: usize = 8;
 /// The pool's state-changing calls, whose cost a change must not raise.
 const GUARDED: [usize; 7] = [1, 2, 3, 4, 5, 6, 9];
 
-/// A venue deep enough that each rebalance fits the pool's slippage limit.
+/// A venue deep enough (a thousand times the pool) that each rebalance sells its whole excess in
+/// one slice.
 fn setup() -> Setup {
     Setup {
-        venue_base_liquidity: 10_000_000 * UNIT,
-        venue_quote_liquidity: 100_000_000 * UNIT,
+        venue_base_liquidity: 100_000_000 * UNIT,
+        venue_quote_liquidity: 1_000_000_000 * UNIT,
         ..Setup::default()
     }
 }

@@ -37,6 +37,7 @@ async function chainView(): Promise<Keel> {
     api,
     deployment,
     pool: new ContractPromise(api, metadata("keel_pool"), c.pool),
+    oracle: new ContractPromise(api, metadata("keel_oracle"), c.oracle),
     base: new ContractPromise(api, metadata("keel_token"), c.base),
     quote: new ContractPromise(api, metadata("keel_token"), c.quote),
     symbols: { base: "BASE", quote: "QUOTE" },
@@ -176,6 +177,8 @@ async function main(): Promise<void> {
   await page.goto(`${WEB}/#/health`);
   await page.getByTestId("q-gauge").waitFor();
   assert.match(await text(page, "health-price"), /^10 QUOTE\/BASE$/);
+  assert.match(await text(page, "feed-median"), /^10 QUOTE\/BASE from 3 readings$/);
+  assert.equal(await page.getByTestId("feed-reading").count(), 3, "each reporter's reading is shown");
   await page.getByTestId("rebalance-chart").waitFor({ timeout: 30_000 });
   assert.match(await text(page, "rebalance-list"), /epoch 1, q 5\.\d\d% → 1\.00%/);
   await page.screenshot({ path: `${SHOTS}/health.png` });

@@ -10,6 +10,8 @@ export interface Keel {
   api: ApiPromise;
   deployment: Deployment;
   pool: ContractPromise;
+  /** The oracle the pool reads; its feed is `deployment.feed`. */
+  oracle: ContractPromise;
   base: ContractPromise;
   quote: ContractPromise;
   symbols: { base: string; quote: string };
@@ -32,6 +34,7 @@ export async function open(bundle: Bundle): Promise<Keel> {
   const api = await connect(d.node_url);
   const c = d.contracts;
   const pool = new ContractPromise(api, metadata.pool as never, c.pool);
+  const oracle = new ContractPromise(api, metadata.oracle as never, c.oracle);
   const base = new ContractPromise(api, metadata.token as never, c.base);
   const quote = new ContractPromise(api, metadata.token as never, c.quote);
   const symbol = async (t: ContractPromise, fallback: string) =>
@@ -41,6 +44,7 @@ export async function open(bundle: Bundle): Promise<Keel> {
     api,
     deployment: d,
     pool,
+    oracle,
     base,
     quote,
     symbols: { base: await symbol(base, "BASE"), quote: await symbol(quote, "QUOTE") },
@@ -52,8 +56,12 @@ export async function open(bundle: Bundle): Promise<Keel> {
 export interface MarketStatus {
   price: bigint;
   volatility: bigint;
+  /** When the answer's price was observed (ms), and its age at the chain's time. */
+  timestamp: number;
   ageMs: number;
+  /** The `k` the pool prices with now, and the target it ramps toward by at most `k_ramp` a block. */
   k: bigint;
+  kTarget: bigint;
   fee: bigint;
   stale: boolean;
 }
@@ -66,12 +74,57 @@ export async function marketStatus(k: Keel): Promise<Answer<MarketStatus>> {
     ok: {
       price: big(m.price),
       volatility: big(m.volatility),
+      timestamp: Number(big(m.timestamp)),
       ageMs: Number(m.ageMs),
       k: big(m.k),
+      kTarget: big(m.kTarget),
       fee: big(m.fee),
       stale: Boolean(m.stale),
     },
   };
+}
+
+/** One reporter's slot in the pool's feed: its latest reading, if any, and the block it came in. */
+export interface FeedReading {
+  reporter: string;
+  reading: { price: bigint; volatility: bigint; timestamp: number } | null;
+  block: number;
+}
+
+/** The feed's answer: the median of the fresh readings, both volatilities, and how many readings. */
+export interface FeedAnswer {
+  price: bigint;
+  reportedVolatility: bigint;
+  realizedVolatility: bigint;
+  timestamp: number;
+  readings: number;
+}
+
+/** The pool's oracle feed: its answer (null before a quorum has reported) and every reporter's slot. */
+export async function feed(k: Keel): Promise<{ answer: FeedAnswer | null; readings: FeedReading[] }> {
+  const caller = k.deployment.contracts.pool;
+  const [a, slots] = await Promise.all([
+    query(k.oracle, caller, "answer", k.deployment.feed) as Promise<Record<string, unknown> | null>,
+    query(k.oracle, caller, "readings", k.deployment.feed) as Promise<Record<string, unknown>[]>,
+  ]);
+  const answer = a
+    ? {
+        price: big(a.price),
+        reportedVolatility: big(a.reportedVolatility),
+        realizedVolatility: big(a.realizedVolatility),
+        timestamp: Number(big(a.timestamp)),
+        readings: Number(a.readings),
+      }
+    : null;
+  const readings = slots.map((slot) => {
+    const r = slot.reading as Record<string, unknown> | null;
+    return {
+      reporter: String(slot.reporter),
+      reading: r ? { price: big(r.price), volatility: big(r.volatility), timestamp: Number(big(r.timestamp)) } : null,
+      block: Number(big(slot.block)),
+    };
+  });
+  return { answer, readings };
 }
 
 export async function reserves(k: Keel): Promise<[bigint, bigint]> {

@@ -13,9 +13,9 @@ use keel_interface::pool::{RebalanceOutcome, RebalanceStatus};
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
 
-/// Each of `reporters` submits a reading of `feed` observed now: a second before the wall clock
-/// (the block that includes it is sealed later, and the oracle refuses readings stamped after
-/// their block), but after the best block. Returns the last timestamp.
+/// Each of `reporters` submits a reading of `feed` stamped with the best block's time: the oracle
+/// refuses readings stamped after their block, and the dry-run that prices the transaction runs
+/// at the best block's time. Returns the last timestamp.
 ///
 /// # Errors
 /// The oracle refused (with its error), or the node failed.
@@ -29,12 +29,7 @@ pub fn report(
 ) -> Result<u64, ClientError> {
     let mut timestamp = 0;
     for reporter in reporters {
-        let head = node.best_block()?;
-        let wall = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-            .unwrap_or_default();
-        timestamp = wall.saturating_sub(1_000).max(head.time_ms.saturating_add(1));
+        timestamp = node.best_block()?.time_ms;
         let submit = keel_calls::oracle(a.oracle)
             .submit(feed, price, volatility, timestamp)
             .message();

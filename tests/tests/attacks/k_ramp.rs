@@ -5,7 +5,7 @@
 
 use crate::{assert_solvent, worth};
 use keel_harness::pool::{self, PoolSwap};
-use keel_harness::{Fixture, MALLORY, UNIT};
+use keel_harness::{Actor, Fixture, BOB, MALLORY, UNIT};
 
 const BLOCK_MS: u64 = 6_000;
 const PRICE: u128 = 10 * UNIT;
@@ -76,4 +76,54 @@ fn k_moves_at_most_its_ramp_per_block_toward_the_target() {
         steps += 1;
     }
     assert_eq!(k, target);
+}
+
+/// `who` buys base from the pool in 1,000-quote steps, spending at most `budget`, while the pool
+/// sells base below the oracle price.
+fn buy_the_skew(m: &mut Fixture, who: Actor, budget: u128) {
+    let step = 1_000 * UNIT;
+    let mut spent = 0;
+    while spent + step <= budget {
+        let Ok(quote) = pool::quote_exact_in(&mut m.chain, m.pool, m.quote, step) else {
+            return;
+        };
+        if quote.amount_out * (PRICE / UNIT) <= step {
+            return;
+        }
+        pool::swap_exact_in(&mut m.chain, who, m.pool, PoolSwap::exact_in(m.quote, step)).expect("buy");
+        spent += step;
+    }
+}
+
+#[test]
+fn holding_a_position_across_the_ramp_loses_to_the_arbitrage_the_skew_invites() {
+    // Mallory sells a band-maximal 10,000 base before the volatility rise and buys back what the
+    // pool sells below the oracle in the block of her choice, moving first in it; in every block
+    // before, an arbitrageur does the same.
+    for hold in [1, 2, 5, 20, 100] {
+        let mut m = Fixture::standard();
+        m.chain.advance(BLOCK_MS);
+        m.report(PRICE, CALM).expect("calm");
+        let before = worth(&mut m, MALLORY, PRICE);
+        let got = pool::swap_exact_in(
+            &mut m.chain,
+            MALLORY,
+            m.pool,
+            PoolSwap::exact_in(m.base, 10_000 * UNIT),
+        )
+        .expect("sell before the reading");
+        for block in 1..=hold {
+            m.chain.advance(BLOCK_MS);
+            m.report(PRICE, WILD)
+                .expect("the volatility rise, re-reported each block");
+            if block == hold {
+                buy_the_skew(&mut m, MALLORY, got);
+            } else {
+                buy_the_skew(&mut m, BOB, u128::MAX / 2);
+            }
+        }
+        let after = worth(&mut m, MALLORY, PRICE);
+        assert!(after < before, "held {hold} blocks: profit {}", after - before);
+        assert_solvent(&mut m);
+    }
 }

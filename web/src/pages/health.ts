@@ -1,10 +1,11 @@
 // Pool health: reserves, inventory q on a gauge against its band, fee and k now, the oracle's
-// reading, and the last rebalances (from `Rebalanced` events) as a small chart.
+// answer with each reporter's last reading and the realised volatility, and the last rebalances
+// (from `Rebalanced` events) as a small chart.
 
 import type { Ctx, Page } from "../context";
 import { formatAmount, formatBps, fromFixed18 } from "../lib/amount";
 import { describePoolError } from "../lib/errors";
-import { bands, head, inventory, marketStatus, rebalancesIn, reserves, type Rebalance } from "../pool";
+import { bands, feed, head, inventory, marketStatus, rebalancesIn, reserves, type FeedReading, type Rebalance } from "../pool";
 import { h, row } from "../ui";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -48,6 +49,20 @@ function chart(events: Rebalance[]): SVGElement {
   return c;
 }
 
+const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
+const vol = (v: bigint) => `${(fromFixed18(v) * 100).toFixed(1)}%/yr`;
+
+/** Each reporter's last reading: price, volatility and how old it is at `nowMs`. */
+function reporters(slots: FeedReading[], nowMs: number, quote: string, base: string): HTMLElement {
+  return h("table", { class: "feed", "data-testid": "feed-readings" },
+    h("tr", {}, h("th", {}, "Reporter"), h("th", {}, `Price ${quote}/${base}`), h("th", {}, "Volatility"), h("th", {}, "Age")),
+    ...slots.map((s) => h("tr", { "data-testid": "feed-reading" },
+      h("td", {}, short(s.reporter)),
+      h("td", {}, s.reading ? formatAmount(s.reading.price, 18) : "–"),
+      h("td", {}, s.reading ? vol(s.reading.volatility) : "–"),
+      h("td", {}, s.reading ? `${((nowMs - s.reading.timestamp) / 1000).toFixed(0)} s` : "–"))));
+}
+
 export function healthPage(ctx: Ctx): Page {
   const { keel } = ctx;
   const d = keel.deployment.decimals;
@@ -57,7 +72,9 @@ export function healthPage(ctx: Ctx): Page {
   let scanned = keel.deployment.block - 1;
 
   async function refresh(): Promise<void> {
-    const [pair, q, market, b, tip] = await Promise.all([reserves(keel), inventory(keel), marketStatus(keel), bands(keel), head(keel)]);
+    const [pair, q, market, b, tip, f] = await Promise.all([
+      reserves(keel), inventory(keel), marketStatus(keel), bands(keel), head(keel), feed(keel),
+    ]);
     events.push(...(await rebalancesIn(keel, scanned + 1, tip)));
     scanned = tip;
     const qv = "ok" in q ? fromFixed18(q.ok) : 0;
@@ -73,9 +90,20 @@ export function healthPage(ctx: Ctx): Page {
             row("Oracle volatility", `${(fromFixed18(market.ok.volatility) * 100).toFixed(1)}%/yr`),
             row("Oracle age", `${(market.ok.ageMs / 1000).toFixed(1)} s${market.ok.stale ? " (stale)" : ""}`, "health-age"),
             row("Fee now", formatBps(market.ok.fee), "health-fee"),
-            row("k now", fromFixed18(market.ok.k).toFixed(3)),
+            row("k now", market.ok.k === market.ok.kTarget
+              ? fromFixed18(market.ok.k).toFixed(3)
+              : `${fromFixed18(market.ok.k).toFixed(3)}, ramping to ${fromFixed18(market.ok.kTarget).toFixed(3)}`),
           ]
         : [row("Market", describePoolError(market.err), "health-market-error")]),
+      h("h3", {}, "Oracle feed"),
+      ...(f.answer
+        ? [
+            row("Median price", `${formatAmount(f.answer.price, 18)} ${sym.quote}/${sym.base} from ${f.answer.readings} readings`, "feed-median"),
+            row("Reporters' volatility (median)", vol(f.answer.reportedVolatility)),
+            row("Realised volatility", vol(f.answer.realizedVolatility), "feed-realized"),
+          ]
+        : [row("Median price", "no answer: fewer fresh readings than the quorum", "feed-median")]),
+      reporters(f.readings, "ok" in market ? market.ok.timestamp + market.ok.ageMs : Date.now(), sym.quote, sym.base),
       h("h3", {}, `Rebalances (${events.length})`),
       events.length ? chart(events) : h("p", { class: "muted" }, "No rebalance since the deployment."),
       list,
