@@ -14,17 +14,16 @@
 pub mod oracle {
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
-    use keel_core::oracle::{submit, Answer, Clock, FeedConfig, Realized, Slot, MAX_REPORTERS};
+    use keel_core::oracle::{answer, submit, Answer, Clock, FeedConfig, Slot, MAX_REPORTERS};
     use keel_interface::{FeedId, Oracle, OracleData, OracleError};
 
-    /// A feed's configuration, its reporters' slots and its realised-volatility state.
+    /// A feed's configuration and its reporters' slots (each with its realised volatility).
     #[derive(Debug)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
     pub struct Feed {
         config: FeedConfig,
         slots: Vec<Slot<AccountId>>,
-        realized: Realized,
     }
 
     #[ink(storage)]
@@ -135,7 +134,6 @@ pub mod oracle {
         ) -> Result<(), OracleError> {
             let reporter = self.env().caller();
             let mut book = self.feeds.get(feed).ok_or(OracleError::UnknownFeed)?;
-            let previous = self.answers.get(feed);
             let clock = Clock {
                 now_ms: self.env().block_timestamp(),
                 block: u64::from(self.env().block_number()),
@@ -145,15 +143,7 @@ pub mod oracle {
                 volatility,
                 timestamp,
             };
-            let answer = submit(
-                &mut book.slots,
-                &mut book.realized,
-                previous.as_ref(),
-                &book.config,
-                &reporter,
-                reading,
-                clock,
-            )?;
+            let answer = submit(&mut book.slots, &book.config, &reporter, reading, clock)?;
             self.feeds.insert(feed, &book);
             self.env().emit_event(PriceReported {
                 feed,
@@ -163,15 +153,7 @@ pub mod oracle {
                 timestamp,
             });
             if let Some(answer) = answer {
-                self.answers.insert(feed, &answer);
-                let data = answer.data();
-                self.env().emit_event(AnswerUpdated {
-                    feed,
-                    price: data.price,
-                    volatility: data.volatility,
-                    timestamp: data.timestamp,
-                    readings: answer.readings,
-                });
+                self.publish(feed, &answer);
             }
             Ok(())
         }
@@ -190,11 +172,11 @@ pub mod oracle {
                 None => Feed {
                     config,
                     slots: Vec::new(),
-                    realized: Realized::default(),
                 },
             };
             self.feeds.insert(feed, &book);
             self.env().emit_event(FeedConfigured { feed, config });
+            self.rederive(feed, &book);
             Ok(())
         }
 
@@ -218,8 +200,9 @@ pub mod oracle {
             Ok(())
         }
 
-        /// Withdraws `reporter` from `feed`; its reading stops counting from the feed's next
-        /// answer. Owner only.
+        /// Withdraws `reporter` from `feed` and derives the answer again without its reading (with
+        /// no answer left when fewer than the quorum of fresh readings remain), so a compromised
+        /// key's influence ends with this call. Owner only.
         ///
         /// # Errors
         /// `NotOwner`; `UnknownFeed`; `NotReporter`.
@@ -234,6 +217,7 @@ pub mod oracle {
             }
             self.feeds.insert(feed, &book);
             self.env().emit_event(ReporterRemoved { feed, reporter });
+            self.rederive(feed, &book);
             Ok(())
         }
 
@@ -310,6 +294,28 @@ pub mod oracle {
         #[ink(message)]
         pub fn pending_owner(&self) -> Option<AccountId> {
             self.pending_owner
+        }
+
+        /// Stores `answer` as `feed`'s and announces it.
+        fn publish(&mut self, feed: FeedId, answer: &Answer) {
+            self.answers.insert(feed, answer);
+            let data = answer.data();
+            self.env().emit_event(AnswerUpdated {
+                feed,
+                price: data.price,
+                volatility: data.volatility,
+                timestamp: data.timestamp,
+                readings: answer.readings,
+            });
+        }
+
+        /// Derives `feed`'s answer again from `book` as it is now; with no answer (too few fresh
+        /// readings, or an even count's middles apart) the feed has none until the next.
+        fn rederive(&mut self, feed: FeedId, book: &Feed) {
+            match answer(&book.slots, &book.config, self.env().block_timestamp()) {
+                Some(answer) => self.publish(feed, &answer),
+                None => self.answers.remove(feed),
+            }
         }
 
         fn ensure_owner(&self) -> Result<(), OracleError> {

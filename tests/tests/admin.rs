@@ -1,5 +1,6 @@
 //! Owner operations: configuration within bounds, pause, ownership, code upgrade.
 
+use keel_core::dynamic::{K_FLOOR, K_RAMP_CEIL};
 use keel_core::rebalance::{MAX_BOUNTY_BPS, MAX_SLIPPAGE_BPS};
 use keel_core::{CurveParams, RebalanceParams, ONE};
 use keel_harness::pool::{self, PoolSetup};
@@ -29,6 +30,27 @@ fn out_of_bounds_config_is_refused() {
         PoolConfig {
             curve: CurveParams {
                 k_max: ONE,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        PoolConfig {
+            curve: CurveParams {
+                k_ramp: K_RAMP_CEIL + 1,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        PoolConfig {
+            curve: CurveParams {
+                k_min: K_FLOOR - 1,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        PoolConfig {
+            rebalance: RebalanceParams {
+                cooldown_ms: 5_999,
                 ..Default::default()
             },
             ..Default::default()

@@ -84,9 +84,21 @@ fn only_the_feeds_reporters_submit_and_only_the_owner_administers() {
 }
 
 #[test]
-fn a_removed_reporter_stops_counting_and_submitting() {
+fn a_removed_reporter_stops_counting_at_once_and_cannot_submit() {
+    // given a compromised reporter whose lie is one of the two middle readings
     let mut m = Fixture::standard();
+    m.chain.advance(BLOCK_MS);
+    let r = reading(&m, 10 * UNIT + UNIT / 1000);
+    oracle::submit(&mut m.chain, REPORTER, m.oracle, r).expect("slightly off");
+    assert_eq!(
+        oracle::answer(&mut m.chain, m.oracle).map(|a| a.readings),
+        Some(3)
+    );
+    // when the owner removes it
     oracle::remove_reporter(&mut m.chain, OWNER, m.oracle, REPORTER.account()).expect("remove");
+    // then the answer is derived again from the two left, and the key can no longer submit
+    let answer = oracle::answer(&mut m.chain, m.oracle).expect("answer");
+    assert_eq!((answer.price, answer.readings), (10 * UNIT, 2));
     m.chain.advance(BLOCK_MS);
     assert_eq!(
         {
@@ -99,6 +111,9 @@ fn a_removed_reporter_stops_counting_and_submitting() {
         oracle::remove_reporter(&mut m.chain, OWNER, m.oracle, REPORTER.account()),
         Err(OracleError::NotReporter)
     );
+    // and with too few fresh readings left for the quorum, the feed has no answer at all
+    oracle::remove_reporter(&mut m.chain, OWNER, m.oracle, REPORTER_B.account()).expect("remove");
+    assert_eq!(oracle::answer(&mut m.chain, m.oracle), None);
 }
 
 #[test]

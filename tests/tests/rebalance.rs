@@ -76,7 +76,7 @@ fn due_rebalance_sells_the_excess_and_lands_inside_the_band() {
             epoch: 1,
             last_ms: m.chain.now(),
             bounty_budget: budget - out.bounty,
-            continuing: false,
+            continuing: None,
         }
     );
     assert_eq!(out.epoch, 1);
@@ -118,7 +118,7 @@ fn the_keepers_plan_is_what_the_pool_does() {
         reserve_out,
         fee_bps: venue::fee_bps(&mut m.chain, m.venue),
     };
-    let planned = plan(&eq, market.price, &PoolConfig::default().rebalance, false, &depth)
+    let planned = plan(&eq, market.price, &PoolConfig::default().rebalance, None, &depth)
         .expect("plan")
         .expect("due");
     let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("rebalance");

@@ -37,7 +37,8 @@ pub struct Plan {
     /// Authorised to report prices; each submits the first reading. Default: the deployer alone.
     #[serde(default)]
     pub reporters: Vec<String>,
-    /// Fresh readings the feed's answer needs. Default: two, or one with a single reporter.
+    /// Fresh readings the feed's answer needs. Default: a majority of the reporters, so a
+    /// minority of keys never makes an answer alone.
     pub quorum: Option<u8>,
     /// How long a reading counts toward the answer (ms). Default: the oracle's (a minute).
     pub expiry_ms: Option<u64>,
@@ -72,7 +73,8 @@ impl Plan {
     /// A quorum or expiry outside the oracle's bounds.
     pub fn feed_config(&self, reporters: usize) -> Result<FeedConfig, ClientError> {
         let defaults = FeedConfig::default();
-        let quorum = self.quorum.unwrap_or(if reporters > 1 { 2 } else { 1 });
+        let majority = u8::try_from(reporters / 2 + 1).unwrap_or(u8::MAX);
+        let quorum = self.quorum.unwrap_or(majority);
         let config = FeedConfig {
             quorum,
             expiry_ms: self.expiry_ms.unwrap_or(defaults.expiry_ms),

@@ -22,8 +22,14 @@ pub const K_CEIL: u128 = ONE / 100 * 99;
 pub const K_FLOOR: u128 = ONE / 100;
 /// Lowest fee accepted (1 bps): every round trip against the pool pays something.
 pub const FEE_FLOOR: u128 = ONE / 10_000;
-/// Slowest `k` ramp accepted (per block): `k` always reaches its target within a day or so.
+/// Slowest `k` ramp accepted: a millionth per [`K_RAMP_PERIOD_MS`].
 pub const K_RAMP_FLOOR: u128 = ONE / 1_000_000;
+/// Fastest `k` ramp accepted (0.002 per [`K_RAMP_PERIOD_MS`], the default): the step the attack
+/// tests show a band-maximal position cannot sandwich.
+pub const K_RAMP_CEIL: u128 = ONE / 500;
+/// The period `k_ramp` is given per (6 s, a block on most Substrate chains). It is a constant,
+/// not `block_time_ms`, so the owner cannot speed the ramp by configuring a shorter block.
+pub const K_RAMP_PERIOD_MS: u64 = 6_000;
 /// Highest fee accepted (10%).
 pub const FEE_CEIL: u128 = ONE / 10;
 /// Widest price band accepted around the oracle (50%).
@@ -60,7 +66,8 @@ pub struct CurveParams {
     /// A trade that leaves its input token long (one that adds to the imbalance or crosses the
     /// target) is refused if it would leave `|q|` above this.
     pub q_max: u128,
-    /// The most the priced `k` moves toward its target per block (see `pool::PricedK`).
+    /// The most the priced `k` moves toward its target per [`K_RAMP_PERIOD_MS`] of elapsed
+    /// time, never within a block (see `pool::PricedK`).
     pub k_ramp: u128,
 }
 
@@ -132,7 +139,7 @@ impl CurveParams {
             && self.max_skew <= SKEW_CEIL
             && self.q_max > 0
             && self.q_max <= ONE
-            && (K_RAMP_FLOOR..=ONE).contains(&self.k_ramp);
+            && (K_RAMP_FLOOR..=K_RAMP_CEIL).contains(&self.k_ramp);
         if ok {
             Ok(())
         } else {
@@ -277,6 +284,10 @@ mod tests {
             },
             CurveParams {
                 k_ramp: 0,
+                ..CurveParams::default()
+            },
+            CurveParams {
+                k_ramp: K_RAMP_CEIL + 1,
                 ..CurveParams::default()
             },
         ];

@@ -139,7 +139,8 @@ pub struct Excess {
 }
 
 /// What an equilibrated `state` at `oracle_price` has to sell, or `None` when no rebalance is due:
-/// `|q|` below the trigger, or, while a sliced rebalance is `continuing`, at or below the target.
+/// `|q|` below the trigger, or, while a sliced rebalance is `continuing` to sell the token the pool
+/// is long, at or below the target.
 ///
 /// # Errors
 /// [`CurveError::Overflow`] past the bounds; [`CurveError::ZeroOutput`] when the excess is too
@@ -148,18 +149,18 @@ pub fn excess(
     state: &PoolState,
     oracle_price: u128,
     params: &RebalanceParams,
-    continuing: bool,
+    continuing: Option<Asset>,
 ) -> Result<Option<Excess>, CurveError> {
     let q = state.inventory(oracle_price)?;
     let size = q.unsigned_abs();
-    let due = size >= params.trigger || (continuing && size > params.target);
+    let sell = if q > 0 { Asset::Base } else { Asset::Quote };
+    let due = size >= params.trigger || (continuing == Some(sell) && size > params.target);
     if !due || size == 0 {
         return Ok(None);
     }
     // Sell the long token's own (authoritative) excess over its target, keeping `target` of the
     // targets' value: the premium the pool was paid for that excess is sold with it, so `|q|`
     // lands on the target from either side. Rounded to sell less.
-    let sell = if q > 0 { Asset::Base } else { Asset::Quote };
     let over = state
         .reserve(sell)
         .checked_sub(state.target(sell))
@@ -244,7 +245,7 @@ pub fn plan(
     state: &PoolState,
     oracle_price: u128,
     params: &RebalanceParams,
-    continuing: bool,
+    continuing: Option<Asset>,
     depth: &VenueDepth,
 ) -> Result<Option<RebalancePlan>, CurveError> {
     excess(state, oracle_price, params, continuing)?
@@ -358,7 +359,7 @@ mod tests {
     };
 
     fn plan_on(state: &PoolState, depth: &VenueDepth) -> Option<RebalancePlan> {
-        plan(state, P, &RebalanceParams::default(), false, depth).unwrap()
+        plan(state, P, &RebalanceParams::default(), None, depth).unwrap()
     }
 
     fn long_base(excess: u128) -> PoolState {
@@ -469,12 +470,30 @@ mod tests {
         let small = long_base(6_000 * ONE);
         assert!(small.inventory(P).unwrap() < RebalanceParams::default().trigger as i128);
         assert_eq!(
-            plan(&small, P, &RebalanceParams::default(), false, &shallow).unwrap(),
+            plan(&small, P, &RebalanceParams::default(), None, &shallow).unwrap(),
             None
         );
-        assert!(plan(&small, P, &RebalanceParams::default(), true, &shallow)
-            .unwrap()
-            .is_some());
+        assert!(plan(
+            &small,
+            P,
+            &RebalanceParams::default(),
+            Some(Asset::Base),
+            &shallow
+        )
+        .unwrap()
+        .is_some());
+        // a rebalance that was selling the other token is no reason to sell this one
+        assert_eq!(
+            plan(
+                &small,
+                P,
+                &RebalanceParams::default(),
+                Some(Asset::Quote),
+                &shallow
+            )
+            .unwrap(),
+            None
+        );
         assert!(after.inventory(P).unwrap() > 0);
     }
 
@@ -490,7 +509,7 @@ mod tests {
         // A fee-free venue would make a sandwich free: no slice at all.
         let free = VenueDepth { fee_bps: 0, ..DEEP };
         assert_eq!(
-            plan(&state, P, &RebalanceParams::default(), false, &free),
+            plan(&state, P, &RebalanceParams::default(), None, &free),
             Err(CurveError::InsufficientLiquidity)
         );
     }

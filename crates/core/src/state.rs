@@ -16,6 +16,10 @@ use crate::CurveError;
     feature = "scale",
     derive(parity_scale_codec::Encode, parity_scale_codec::Decode, scale_info::TypeInfo)
 )]
+#[cfg_attr(
+    all(feature = "ink", feature = "std"),
+    derive(ink::storage::traits::StorageLayout)
+)]
 pub enum Asset {
     Base,
     Quote,

@@ -160,7 +160,8 @@ pub fn decide(view: &PoolView, policy: &Policy, health: &Health, now_ms: u64) ->
         Ok(state) => state,
         Err(e) => return Decision::Skip(Skip::Curve(e)),
     };
-    let excess = match rebalance::excess(&state, view.market.price, params, view.rebalancing.continuing) {
+    let continuing = view.rebalancing.continuing_at(now_ms, params.cooldown_ms);
+    let excess = match rebalance::excess(&state, view.market.price, params, continuing) {
         Ok(Some(excess)) => excess,
         Ok(None) => {
             let q = state.inventory(view.market.price).unwrap_or_default();

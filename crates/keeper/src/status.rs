@@ -112,7 +112,7 @@ mod tests {
                 epoch: 2,
                 last_ms: 40_000,
                 bounty_budget: 0,
-                continuing: false,
+                continuing: None,
             },
             paused: true,
             total_shares: ONE,

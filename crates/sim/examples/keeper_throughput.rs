@@ -61,7 +61,7 @@ fn pool(i: u64) -> PoolView {
             epoch: i,
             last_ms: if i % 5 == 0 { NOW - 1_000 } else { 0 },
             bounty_budget: if i % 7 == 0 { 0 } else { 1_000 * ONE },
-            continuing: false,
+            continuing: None,
         },
         paused: i % 31 == 0,
         total_shares: ONE,

@@ -1,7 +1,7 @@
 //! The oracle in memory: one feed with the drink fixture's three reporters and quorum, answering by
 //! `keel_core::oracle`'s rules, so the fast backend's pool reads what the contract's would.
 
-use keel_core::oracle::{submit, Answer, Clock, FeedConfig, OracleData, OracleError, Realized, Slot};
+use keel_core::oracle::{submit, Answer, Clock, FeedConfig, OracleData, OracleError, Slot};
 use keel_core::pool::{Feed, Refusal};
 
 /// How many reporters the simulated feed has (as the drink fixture's).
@@ -12,7 +12,6 @@ pub const REPORTERS: u8 = 3;
 pub struct InMemoryOracle {
     config: FeedConfig,
     slots: Vec<Slot<u8>>,
-    realized: Realized,
     answer: Option<Answer>,
 }
 
@@ -23,7 +22,6 @@ impl InMemoryOracle {
         let mut oracle = InMemoryOracle {
             config: FeedConfig::default(),
             slots: (0..REPORTERS).map(Slot::new).collect(),
-            realized: Realized::default(),
             answer: None,
         };
         // A fresh feed accepts a reading from each reporter: the start cannot be refused.
@@ -49,15 +47,7 @@ impl InMemoryOracle {
         };
         let clock = Clock { now_ms, block };
         for reporter in 0..REPORTERS {
-            let answer = submit(
-                &mut self.slots,
-                &mut self.realized,
-                self.answer.as_ref(),
-                &self.config,
-                &reporter,
-                reading,
-                clock,
-            )?;
+            let answer = submit(&mut self.slots, &self.config, &reporter, reading, clock)?;
             if answer.is_some() {
                 self.answer = answer;
             }

@@ -1,14 +1,17 @@
-//! What the owner's configuration power can and cannot do to users. Changes take effect at once
-//! (the owner is trusted with the code anyway: see `docs/security.md`), so the protections are
-//! that no configuration moves funds, withdrawals stay open whatever the configuration, and a
-//! trader's own limit catches a change made between their quote and their swap.
+//! What the owner's configuration power can and cannot do to users. Changes take effect at once,
+//! but for `k`, which ramps (the owner is trusted with the code anyway: see `docs/security.md`),
+//! so the protections are that no configuration message moves funds, a venue of the owner's
+//! choosing gets at most its fee and the tolerance on each slice, one slice a block, withdrawals
+//! stay open whatever the configuration, and a trader's own limit catches a change made between
+//! their quote and their swap.
 
 use crate::assert_solvent;
 use keel_core::dynamic::{FEE_CEIL, K_CEIL, SKEW_CEIL};
-use keel_core::rebalance::{MAX_SLIPPAGE_BPS, MIN_COOLDOWN_MS, MIN_TRIGGER};
+use keel_core::rebalance::{MAX_SLIPPAGE_BPS, MAX_VENUE_FEE_BPS, MIN_COOLDOWN_MS, MIN_TRIGGER};
 use keel_core::{CurveParams, ONE};
 use keel_harness::pool::{self, PoolSwap, PoolWithdraw};
-use keel_harness::{Fixture, ALICE, BOB, MALLORY, OWNER, UNIT};
+use keel_harness::venue::{self, VenueDeposit, VenueSwap};
+use keel_harness::{token, Fixture, Setup, ALICE, BOB, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError};
 
 /// The harshest configuration within the hard bounds: the widest fee, the steepest curve, the
@@ -60,12 +63,16 @@ fn the_harshest_configuration_moves_no_funds_and_withdrawals_pay_the_same() {
     // when the owner sets the harshest configuration the bounds allow, and pauses
     pool::set_config(&mut m.chain, OWNER, m.pool, harshest()).expect("within bounds");
 
-    // then nothing moved, no rebalance can run (the stale oracle and an account that is no
-    // venue both refuse it), trading stops, and Alice still withdraws exactly as much
+    // then nothing moved, no rebalance can run (an account that is no venue refuses it, then the
+    // oracle is stale), trading stops, and Alice still withdraws exactly as much
     assert_eq!(m.snapshot(), before, "a configuration change moved funds");
-    for epoch in [0, 1] {
-        assert!(pool::rebalance(&mut m.chain, MALLORY, m.pool, epoch).is_err());
-    }
+    m.assert_refused(PoolError::VenueCallFailed, |m| {
+        pool::rebalance(&mut m.chain, MALLORY, m.pool, 0)
+    });
+    m.chain.advance(1_000);
+    m.assert_refused(PoolError::OracleStale, |m| {
+        pool::rebalance(&mut m.chain, MALLORY, m.pool, 0)
+    });
     assert_eq!(m.snapshot(), before, "a rebalance moved funds");
     pool::pause(&mut m.chain, OWNER, m.pool).expect("pause");
     m.assert_refused(PoolError::Paused, |m| {
@@ -98,4 +105,78 @@ fn a_fee_raised_between_quote_and_swap_is_caught_by_the_traders_min_out() {
     m.assert_refused(PoolError::SlippageExceeded, |m| {
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, swap)
     });
+}
+
+#[test]
+fn an_owner_chosen_venue_takes_at_most_its_fee_and_the_tolerance_of_a_slice_once_a_block() {
+    // given the owner's accomplice owns the pool's venue: a constant-product pool at the highest
+    // fee a rebalance counts on (1%), priced 0.5% under the oracle, and the loosest rebalancing
+    let mut m = Fixture::new(Setup {
+        trader_funds: 100_000_000 * UNIT,
+        ..Setup::default()
+    });
+    let rigged = venue::deploy(&mut m.chain, MALLORY, m.base, m.quote, MAX_VENUE_FEE_BPS).expect("venue");
+    for t in [m.base, m.quote] {
+        token::approve(&mut m.chain, MALLORY, t, rigged, u128::MAX).expect("approve");
+    }
+    let (depth, price) = (1_000_000 * UNIT, 10 * UNIT);
+    venue::add_liquidity(
+        &mut m.chain,
+        MALLORY,
+        rigged,
+        VenueDeposit::of(depth, depth / 1000 * 995 * 10),
+    )
+    .expect("seed at 9.95");
+    let mut config = pool::config(&mut m.chain, m.pool);
+    config.venue = Some(rigged);
+    config.rebalance.trigger = MIN_TRIGGER;
+    config.rebalance.target = 0;
+    config.rebalance.max_venue_slippage_bps = MAX_SLIPPAGE_BPS;
+    config.rebalance.cooldown_ms = config.curve.block_time_ms.max(MIN_COOLDOWN_MS);
+    pool::set_config(&mut m.chain, OWNER, m.pool, config).expect("within bounds");
+
+    // when, block after block, Mallory pushes the pool past the trigger, rebalances into her
+    // venue, tries again in the same block, and buys the base back on her venue
+    let mut epoch = 0;
+    let (mut fair_total, mut paid_total) = (0, 0);
+    for _ in 0..10 {
+        m.chain.advance(config.rebalance.cooldown_ms);
+        m.report(price, UNIT / 10 * 8).expect("fresh");
+        pool::swap_exact_in(
+            &mut m.chain,
+            MALLORY,
+            m.pool,
+            PoolSwap::exact_in(m.base, 3_000 * UNIT),
+        )
+        .expect("push");
+        let out = pool::rebalance(&mut m.chain, MALLORY, m.pool, epoch).expect("rebalance");
+        epoch = out.epoch;
+        m.assert_refused(PoolError::RebalanceCooldown, |m| {
+            pool::rebalance(&mut m.chain, MALLORY, m.pool, epoch)
+        });
+        // then each slice is paid at least the oracle value less the venue's 1% fee, the 1%
+        // tolerance and the slice's impact on the venue's reported depth
+        let fair = out.sold * (price / UNIT);
+        let (reserve, _) = venue::reserves(&mut m.chain, rigged);
+        let impact_bps = out.sold * 10_000 / reserve + 1;
+        assert!(
+            out.bought * 10_000 >= fair * (10_000 - 199 - impact_bps),
+            "a slice of {fair} paid {}",
+            out.bought
+        );
+        fair_total += fair;
+        paid_total += out.bought;
+        // and Mallory buys the base back on her venue, holding its price under the oracle
+        venue::swap_exact_in(
+            &mut m.chain,
+            MALLORY,
+            rigged,
+            VenueSwap::exact_in(m.quote, out.bought),
+        )
+        .expect("re-price the venue");
+    }
+    let discount_bps = (fair_total - paid_total) * 10_000 / fair_total;
+    println!("the rigged venue paid {discount_bps} bps under the oracle over 10 slices");
+    assert!(discount_bps <= 199 + 25, "{discount_bps} bps");
+    assert_solvent(&mut m);
 }

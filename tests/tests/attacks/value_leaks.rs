@@ -101,8 +101,16 @@ fn an_upgrade_to_a_changed_layout_migrates_and_every_provider_still_withdraws() 
     .expect("swap");
     let reserves = pool::reserves(&mut m.chain, m.pool);
     let config = pool::config(&mut m.chain, m.pool);
-    // when the owner moves it to code with the next storage layout
+    // when the owner moves it to code with the next storage layout (nobody else may migrate)
     let next = m.chain.upload(&chain::bundles().pool_next.wasm, OWNER);
+    assert_eq!(
+        pool::set_code(&mut m.chain, MALLORY, m.pool, next),
+        Err(PoolError::NotOwner)
+    );
+    assert_eq!(
+        pool::migrate(&mut m.chain, MALLORY, m.pool),
+        Err(PoolError::NotOwner)
+    );
     pool::set_code(&mut m.chain, OWNER, m.pool, next).expect("upgrade");
     // then the storage moved to layout 2 with nothing lost
     assert_eq!(pool::layout(&mut m.chain, m.pool), 2);

@@ -3,6 +3,7 @@
 
 use super::median::Sample;
 use super::{OracleData, OracleError, Realized};
+use crate::math::BPS;
 use crate::{MAX_PRICE, MAX_VOLATILITY, MIN_PRICE};
 
 /// The most reporters one feed may have.
@@ -13,6 +14,16 @@ pub const MAX_EXPIRY_MS: u64 = 3_600_000;
 
 /// Longest realised-volatility horizon a feed may be given (one week).
 pub const MAX_VOL_HORIZON_MS: u64 = 604_800_000;
+
+/// Shortest time a feed may sample its reporters' realised volatility at (one second): readings
+/// closer than that are not moves of their own.
+pub const MIN_VOL_SAMPLE_MS: u64 = 1_000;
+
+/// How far apart (basis points of the lower) the two middle prices of an even count of fresh
+/// readings may be for an answer (0.5%). With an even count a liar can be one of the middles; it
+/// then moves the answer (their mean) by at most half of this, and a wider disagreement leaves
+/// the previous answer standing, to age, rather than let one key choose.
+pub const MAX_MIDDLE_SPREAD_BPS: u128 = 50;
 
 /// How a feed turns readings into its answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +70,7 @@ impl FeedConfig {
             && usize::from(self.quorum) <= MAX_REPORTERS
             && (1_000..=MAX_EXPIRY_MS).contains(&self.expiry_ms)
             && (60_000..=MAX_VOL_HORIZON_MS).contains(&self.vol_horizon_ms)
-            && self.vol_sample_ms <= self.vol_horizon_ms;
+            && (MIN_VOL_SAMPLE_MS..=self.vol_horizon_ms).contains(&self.vol_sample_ms);
         if ok {
             Ok(())
         } else {
@@ -84,6 +95,10 @@ pub struct Slot<A> {
     pub reading: Option<OracleData>,
     /// The block the reading was submitted in.
     pub block: u64,
+    /// The volatility this reporter's own prices realised: a liar's series is one value of the
+    /// median, so it cannot raise the feed's realised volatility by flipping the answer between
+    /// honest readings.
+    pub realized: Realized,
 }
 
 impl<A> Slot<A> {
@@ -93,6 +108,7 @@ impl<A> Slot<A> {
             reporter,
             reading: None,
             block: 0,
+            realized: Realized::default(),
         }
     }
 
@@ -104,7 +120,7 @@ impl<A> Slot<A> {
     }
 
     /// Checks `reading` submitted at block time `now_ms` in block `block` and stores it, its
-    /// volatility clamped to [`MAX_VOLATILITY`].
+    /// volatility clamped to [`MAX_VOLATILITY`], and samples the slot's realised volatility.
     ///
     /// # Errors
     /// [`OracleError::PriceOutOfBounds`], [`OracleError::TimestampInFuture`],
@@ -114,10 +130,11 @@ impl<A> Slot<A> {
     pub fn record(
         &mut self,
         reading: OracleData,
-        expiry_ms: u64,
+        config: &FeedConfig,
         now_ms: u64,
         block: u64,
     ) -> Result<(), OracleError> {
+        let expiry_ms = config.expiry_ms;
         if !(MIN_PRICE..=MAX_PRICE).contains(&reading.price) {
             return Err(OracleError::PriceOutOfBounds);
         }
@@ -140,6 +157,13 @@ impl<A> Slot<A> {
             ..reading
         });
         self.block = block;
+        // The realised estimate can only be capped, never refused: a sampling error keeps it.
+        let _ = self.realized.sample(
+            reading.price,
+            reading.timestamp,
+            config.vol_sample_ms,
+            config.vol_horizon_ms,
+        );
         Ok(())
     }
 }
@@ -150,6 +174,8 @@ pub struct Aggregate {
     pub price: u128,
     /// The reporters' median volatility.
     pub volatility: u128,
+    /// The median of the reporters' realised volatilities.
+    pub realized_volatility: u128,
     /// The observation time of the `quorum`-th freshest reading: at least `quorum` reporters
     /// observed the market at or after it.
     pub timestamp: u64,
@@ -158,36 +184,40 @@ pub struct Aggregate {
 }
 
 /// The median of the readings of `slots` observed within `expiry_ms` of `now_ms`, when at least
-/// `quorum` are. For an even count the price is the middle value nearer `previous` (the answer so
-/// far), so half the readings cannot move it alone, and the volatility is the higher middle value.
-pub fn aggregate<A>(
-    slots: &[Slot<A>],
-    config: &FeedConfig,
-    now_ms: u64,
-    previous: Option<u128>,
-) -> Option<Aggregate> {
+/// `quorum` are. For an even count the price is the mean of the two middle prices when they agree
+/// within [`MAX_MIDDLE_SPREAD_BPS`] (`None` when they do not), and each volatility is the higher
+/// middle value: a lone liar among an even count can raise the volatility, never lower it.
+pub fn aggregate<A>(slots: &[Slot<A>], config: &FeedConfig, now_ms: u64) -> Option<Aggregate> {
     let mut prices = Sample::new();
     let mut vols = Sample::new();
+    let mut realized = Sample::new();
     let mut times = Sample::new();
-    for reading in slots.iter().filter_map(|s| s.fresh(now_ms, config.expiry_ms)) {
-        prices.push(reading.price);
-        vols.push(reading.volatility);
-        times.push(u128::from(reading.timestamp));
+    for slot in slots {
+        if let Some(reading) = slot.fresh(now_ms, config.expiry_ms) {
+            prices.push(reading.price);
+            vols.push(reading.volatility);
+            realized.push(slot.realized.volatility());
+            times.push(u128::from(reading.timestamp));
+        }
     }
     let quorum = usize::from(config.quorum).max(1);
     if prices.len() < quorum {
         return None;
     }
     let (low, high) = prices.middles()?;
-    let price = match previous {
-        Some(p) if p.abs_diff(high) < p.abs_diff(low) => high,
-        _ => low,
-    };
+    let spread = high.checked_sub(low)?.checked_mul(BPS)?;
+    if spread > low.checked_mul(MAX_MIDDLE_SPREAD_BPS)? {
+        return None;
+    }
+    // The mean, rounded down, without overflow: low + (high - low) / 2.
+    let price = low.checked_add(high.checked_sub(low)? / 2)?;
     let (_, volatility) = vols.middles()?;
+    let (_, realized_volatility) = realized.middles()?;
     let timestamp = u64::try_from(times.nth_largest(quorum)?).ok()?;
     Some(Aggregate {
         price,
         volatility,
+        realized_volatility,
         timestamp,
         readings: u8::try_from(prices.len()).unwrap_or(u8::MAX),
     })
@@ -208,7 +238,7 @@ pub struct Answer {
     pub price: u128,
     /// The reporters' median volatility (1e18).
     pub reported_volatility: u128,
-    /// The volatility the answers themselves realised (1e18).
+    /// The median of the volatilities the reporters' own prices realised (1e18).
     pub realized_volatility: u128,
     /// The observation time of the `quorum`-th freshest reading (ms).
     pub timestamp: u64,
@@ -234,17 +264,16 @@ pub struct Clock {
     pub block: u64,
 }
 
-/// Records `reading` from `reporter` in its slot of `slots`, at `clock`, and derives the feed's answer from the fresh readings, sampling the realised
-/// volatility from it. Returns the new answer, or `None` when fewer than `quorum` readings are
-/// fresh (the previous answer then stands, and ages).
+/// Records `reading` from `reporter` in its slot of `slots`, at `clock`, and derives the feed's
+/// answer from the fresh readings. Returns the new answer, or `None` when fewer than `quorum`
+/// readings are fresh or an even count's middle prices disagree (the previous answer then stands,
+/// and ages).
 ///
 /// # Errors
 /// [`OracleError::NotReporter`] when `reporter` has no slot; the slot's refusals
 /// ([`Slot::record`]). A refusal changes nothing.
 pub fn submit<A: PartialEq>(
     slots: &mut [Slot<A>],
-    realized: &mut Realized,
-    previous: Option<&Answer>,
     config: &FeedConfig,
     reporter: &A,
     reading: OracleData,
@@ -254,22 +283,17 @@ pub fn submit<A: PartialEq>(
         .iter_mut()
         .find(|s| s.reporter == *reporter)
         .ok_or(OracleError::NotReporter)?;
-    slot.record(reading, config.expiry_ms, clock.now_ms, clock.block)?;
-    let Some(median) = aggregate(slots, config, clock.now_ms, previous.map(|a| a.price)) else {
-        return Ok(None);
-    };
-    // The realised estimate can only be capped, never refused: a sampling error keeps it as is.
-    let _ = realized.sample(
-        median.price,
-        median.timestamp,
-        config.vol_sample_ms,
-        config.vol_horizon_ms,
-    );
-    Ok(Some(Answer {
+    slot.record(reading, config, clock.now_ms, clock.block)?;
+    Ok(answer(slots, config, clock.now_ms))
+}
+
+/// The answer `slots` give at `now_ms`: their [`aggregate`], or `None` (see [`submit`]).
+pub fn answer<A>(slots: &[Slot<A>], config: &FeedConfig, now_ms: u64) -> Option<Answer> {
+    aggregate(slots, config, now_ms).map(|median| Answer {
         price: median.price,
         reported_volatility: median.volatility,
-        realized_volatility: realized.volatility(),
+        realized_volatility: median.realized_volatility,
         timestamp: median.timestamp,
         readings: median.readings,
-    }))
+    })
 }

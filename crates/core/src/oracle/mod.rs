@@ -4,10 +4,11 @@
 //! A feed has its own reporters, each with one slot ([`Slot`]): at most one reading per block,
 //! observed no later than the block and after the slot's last reading. The answer is the median of
 //! the readings still fresh (observed within `expiry_ms`), and only when at least `quorum` of them
-//! are ([`feed::submit`]): one key alone moves nothing while a quorum of honest reporters report,
-//! and a move a quorum reports becomes the price however large it is. The volatility consumers
-//! read is the larger of the reporters' median and the volatility realised by the answers
-//! themselves ([`realized`]), so no reporter can understate it alone.
+//! are ([`feed::submit`]): with an odd count one key alone moves nothing, with an even count the two
+//! middle prices must agree within 0.5%, and a move a quorum reports becomes the price however
+//! large it is. The volatility consumers read is the larger of the reporters' median and the
+//! median of the volatilities each reporter's own prices realised ([`realized`]), so no reporter
+//! can understate it alone.
 //!
 //! The oracle contract stores feeds and checks who may administer them; everything about a
 //! reading is decided here, so the simulator's oracle answers exactly what the contract answers.
@@ -16,7 +17,10 @@ pub mod feed;
 mod median;
 pub mod realized;
 
-pub use feed::{aggregate, submit, Aggregate, Answer, Clock, FeedConfig, Slot, MAX_REPORTERS};
+pub use feed::{
+    aggregate, answer, submit, Aggregate, Answer, Clock, FeedConfig, Slot, MAX_MIDDLE_SPREAD_BPS,
+    MAX_REPORTERS, MIN_VOL_SAMPLE_MS,
+};
 pub use realized::Realized;
 
 /// Identifies one price feed of an oracle contract (one pair, e.g. DOT/USDC).

@@ -1,13 +1,14 @@
-//! Realised volatility: an exponentially weighted average of the squared returns of a feed's own
-//! answers, normalised by the time between them.
+//! Realised volatility: an exponentially weighted average of the squared returns of one
+//! reporter's own prices, normalised by the time between them (a feed answers with the median of
+//! its reporters' estimates).
 //!
-//! Each sample is the return `r` of the answer since the last sample, over `dt` milliseconds; its
+//! Each sample is the return `r` of the price since the last sample, over `dt` milliseconds; its
 //! annualised variance is `r^2 * YEAR / dt`, and it moves the average by the weight
 //! `a = min(dt / horizon, 1)`: `V <- V + a * (r^2 * YEAR / dt - V)`. For `dt` below the horizon
 //! this is `V * (1 - dt / horizon) + r^2 * YEAR / horizon`, so a burst of small samples weighs what
 //! one sample over the same time would, and a crash raises the estimate at once by
-//! `r^2 * YEAR / horizon`. Samples are at least `sample_ms` apart, so two answers in one block
-//! (or a jitter between reporters) never count as a move of their own.
+//! `r^2 * YEAR / horizon`. Samples are at least `sample_ms` apart, so two readings close together
+//! never count as a move of their own.
 
 use crate::dynamic::YEAR_MS;
 use crate::math::{mul_div_u128, sqrt_wad, Rounding, ONE};
@@ -16,7 +17,7 @@ use crate::{CurveError, MAX_VOLATILITY};
 /// The largest return one sample counts (1000%): beyond it the estimate is at its ceiling anyway.
 const MAX_RETURN: u128 = 10 * ONE;
 
-/// A feed's realised variance and the answer it was last sampled at.
+/// A reporter's realised variance and the price it was last sampled at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(
     feature = "scale",
@@ -29,9 +30,9 @@ const MAX_RETURN: u128 = 10 * ONE;
 pub struct Realized {
     /// Annualised variance, 1e18 (0.64e18 = 80%/yr squared); at most `MAX_VOLATILITY^2`.
     pub variance: u128,
-    /// The answer's price at the last sample; zero before the first answer.
+    /// The price at the last sample; zero before the first.
     pub price: u128,
-    /// The answer's observation time at the last sample (ms).
+    /// The price's observation time at the last sample (ms).
     pub timestamp: u64,
 }
 
@@ -41,8 +42,8 @@ impl Realized {
         sqrt_wad(self.variance).map_or(MAX_VOLATILITY, |v| v.min(MAX_VOLATILITY))
     }
 
-    /// Takes the answer `(price, timestamp)` as a sample when it is at least `sample_ms` after the
-    /// last one; the first answer only starts the series.
+    /// Takes `(price, timestamp)` as a sample when it is at least `sample_ms` after the last one;
+    /// the first only starts the series.
     ///
     /// # Errors
     /// [`CurveError::Overflow`] past the bounds (not reachable with prices in the oracle's

@@ -11,7 +11,6 @@ const BLOCK_MS: u64 = 6_000;
 struct Feed {
     config: FeedConfig,
     slots: Vec<Slot<u8>>,
-    realized: Realized,
     answer: Option<Answer>,
     block: u64,
 }
@@ -24,7 +23,6 @@ impl Feed {
                 ..FeedConfig::default()
             },
             slots: (0..n).map(Slot::new).collect(),
-            realized: Realized::default(),
             answer: None,
             block: 1,
         }
@@ -38,6 +36,18 @@ impl Feed {
         self.block += 1;
     }
 
+    fn submit_reading(&mut self, reporter: u8, reading: OracleData) -> Result<Option<Answer>, OracleError> {
+        let clock = Clock {
+            now_ms: self.now(),
+            block: self.block,
+        };
+        let answer = submit(&mut self.slots, &self.config, &reporter, reading, clock)?;
+        if answer.is_some() {
+            self.answer = answer;
+        }
+        Ok(answer)
+    }
+
     fn submit_at(
         &mut self,
         reporter: u8,
@@ -49,23 +59,7 @@ impl Feed {
             volatility: ONE / 2,
             timestamp,
         };
-        let clock = Clock {
-            now_ms: self.now(),
-            block: self.block,
-        };
-        let answer = submit(
-            &mut self.slots,
-            &mut self.realized,
-            self.answer.as_ref(),
-            &self.config,
-            &reporter,
-            reading,
-            clock,
-        )?;
-        if answer.is_some() {
-            self.answer = answer;
-        }
-        Ok(answer)
+        self.submit_reading(reporter, reading)
     }
 
     fn submit(&mut self, reporter: u8, price: u128) -> Result<Option<Answer>, OracleError> {
@@ -78,14 +72,57 @@ impl Feed {
 }
 
 #[test]
-fn one_liar_of_three_never_moves_the_price_however_long_it_lies() {
+fn one_liar_of_three_never_moves_the_price_or_the_volatility_however_long_it_lies() {
     let mut feed = Feed::new(3, 2);
-    for _ in 0..500 {
-        feed.submit(0, 10 * ONE).expect("honest");
-        feed.submit(1, 12 * ONE).expect("liar, 20% high");
-        feed.submit(2, 10 * ONE + ONE / 100).expect("honest");
-        assert!(feed.price().is_some_and(|p| p <= 10 * ONE + ONE / 100));
+    let honest = [10 * ONE, 10 * ONE + ONE / 100];
+    for block in 0..500 {
+        feed.submit(0, honest[0]).expect("honest");
+        // the liar alternates 20% high and low, claiming ten times the volatility
+        let lie = if block % 2 == 0 { 12 * ONE } else { 8 * ONE };
+        let reading = OracleData {
+            price: lie,
+            volatility: 5 * ONE,
+            timestamp: feed.now(),
+        };
+        feed.submit_reading(1, reading).expect("liar");
+        feed.submit(2, honest[1]).expect("honest");
+        let answer = feed.answer.expect("answer");
+        assert!(
+            (honest[0]..=honest[1]).contains(&answer.price),
+            "block {block}: {}",
+            answer.price
+        );
+        assert_eq!(answer.reported_volatility, ONE / 2, "block {block}");
+        assert_eq!(answer.realized_volatility, 0, "block {block}");
         feed.next_block();
+    }
+}
+
+#[test]
+fn a_liar_among_an_even_count_moves_the_price_by_at_most_a_quarter_percent_and_cannot_walk_it() {
+    // given three reporters, one offline: two fresh readings, one of them a liar's
+    let mut feed = Feed::new(3, 2);
+    let honest = 10 * ONE + ONE / 1000;
+    feed.submit(0, 10 * ONE).expect("start");
+    feed.submit(1, 10 * ONE).expect("start");
+    for block in 0..200 {
+        feed.next_block();
+        feed.submit(0, honest).expect("honest");
+        // when the liar reports twice the answer's distance from the honest price, or just
+        // inside and outside the agreement band
+        let answer = feed.price().expect("answer");
+        let lie = match block % 3 {
+            0 => (2 * answer).saturating_sub(honest).max(ONE),
+            1 => honest - honest / 10_000 * 50,
+            _ => honest - honest / 10_000 * 51,
+        };
+        feed.submit(1, lie).expect("liar");
+        // then the answer never leaves a quarter percent of the honest price
+        let price = feed.price().expect("answer");
+        assert!(
+            price.abs_diff(honest) <= honest / 10_000 * 25 + 1,
+            "block {block}: {price}"
+        );
     }
 }
 
@@ -175,21 +212,12 @@ fn volatility_is_the_higher_of_reported_and_realised_and_clamped_not_refused() {
         block: feed.block,
     };
     let config = feed.config;
-    submit(
-        &mut feed.slots,
-        &mut feed.realized,
-        None,
-        &config,
-        &0,
-        wild,
-        clock,
-    )
-    .expect("clamped");
+    submit(&mut feed.slots, &config, &0, wild, clock).expect("clamped");
     assert_eq!(
         feed.slots[0].reading.map(|r| r.volatility),
         Some(crate::MAX_VOLATILITY)
     );
-    // Reporters say 50%/yr while the answers swing 3% every sample: the realised volatility rules.
+    // Reporters say 50%/yr while their prices swing 3% every sample: the realised volatility rules.
     let mut feed = Feed::new(3, 2);
     let mut up = true;
     for _ in 0..200 {
@@ -229,6 +257,10 @@ fn feed_configs_are_bounded() {
         },
         FeedConfig {
             vol_sample_ms: 4_000_000,
+            ..FeedConfig::default()
+        },
+        FeedConfig {
+            vol_sample_ms: 0,
             ..FeedConfig::default()
         },
     ];

@@ -2,6 +2,7 @@
 //! the views that read the equilibrated curve.
 
 use super::{Feed, Ledger, MarketStatus, PoolConfig, PricedK, Refusal};
+use crate::dynamic::K_RAMP_PERIOD_MS;
 use crate::math::Rounding;
 use crate::oracle::OracleData;
 use crate::{Market, OracleReading, PoolState};
@@ -74,7 +75,7 @@ impl Ledger {
     fn ramped_k<A>(&self, config: &PoolConfig<A>, target: u128, now_ms: u64) -> Result<u128, Refusal> {
         Ok(self
             .priced_k
-            .at(target, now_ms, config.curve.k_ramp, config.curve.block_time_ms)?)
+            .at(target, now_ms, config.curve.k_ramp, K_RAMP_PERIOD_MS)?)
     }
 
     /// Records that the pool priced a transition with `market` at `now_ms`: `k`'s ramp continues

@@ -130,9 +130,24 @@ pub struct RebalanceStatus {
     /// when paid in base), less bounties paid, scaled with the share supply as liquidity comes and
     /// goes. The fees stay in the reserves; this only bounds what bounties may take from them.
     pub bounty_budget: u128,
-    /// Whether the last rebalance sold a slice short of the target: the next stays due until
-    /// `|q|` is down to the target, not only while it is past the trigger.
-    pub continuing: bool,
+    /// The token the last rebalance was selling when it sold a slice short of the target: while
+    /// the pool is still long that token, and for [`CONTINUE_COOLDOWNS`] cooldowns after that
+    /// slice, the next slice is due down to the target, not only past the trigger.
+    pub continuing: Option<Asset>,
+}
+
+/// How many cooldowns after a partial slice the next one stays due below the trigger: long enough
+/// for a late keeper, short enough that the band's hysteresis returns.
+pub const CONTINUE_COOLDOWNS: u64 = 10;
+
+impl RebalanceStatus {
+    /// The token a sliced rebalance still sells at `now_ms` (see [`RebalanceStatus::continuing`]).
+    pub fn continuing_at(&self, now_ms: u64, cooldown_ms: u64) -> Option<Asset> {
+        let until = self
+            .last_ms
+            .saturating_add(cooldown_ms.saturating_mul(CONTINUE_COOLDOWNS));
+        self.continuing.filter(|_| now_ms <= until)
+    }
 }
 
 /// What a rebalance did (also emitted as `Rebalanced`); `T` names the token sold.

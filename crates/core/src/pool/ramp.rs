@@ -1,5 +1,8 @@
 //! `k` moves toward the value the oracle's volatility and the configuration ask for by at most
-//! `k_ramp` per block of elapsed time, never within a block.
+//! `k_ramp` per priced transition, and only after a period (`dynamic::K_RAMP_PERIOD_MS`, a 6 s
+//! block) has passed since the last one: never within a block, and never by more than one step
+//! however long the pool sat idle, so a target that changes after a quiet spell (a reading, a
+//! configuration change) moves `k` one step, not all the way.
 //!
 //! `k` reprices every open position: the short side's target is re-derived at the current `k`,
 //! so a trader who sold into the pool before `k` rises buys back cheaper after it. A jump in `k`
@@ -31,20 +34,20 @@ pub struct PricedK {
 
 impl PricedK {
     /// The `k` to price with at `now_ms` when the market asks for `target`: the last `k` moved
-    /// toward `target` by at most `k_ramp` per `block_ms` elapsed (rounded down), or `target`
-    /// itself before the first priced transition.
+    /// toward `target` by `k_ramp` times the elapsed share of one `period_ms` (rounded down, and
+    /// at most one whole step), or `target` itself before the first priced transition.
     ///
     /// # Errors
     /// [`CurveError::Overflow`] past the bounds (not reachable with `k` and `k_ramp` at most one).
-    pub fn at(&self, target: u128, now_ms: u64, k_ramp: u128, block_ms: u64) -> Result<u128, CurveError> {
+    pub fn at(&self, target: u128, now_ms: u64, k_ramp: u128, period_ms: u64) -> Result<u128, CurveError> {
         if self.at_ms == 0 {
             return Ok(target);
         }
-        let elapsed = now_ms.saturating_sub(self.at_ms);
+        let elapsed = now_ms.saturating_sub(self.at_ms).min(period_ms);
         let step = mul_div_u128(
             k_ramp,
             u128::from(elapsed),
-            u128::from(block_ms.max(1)),
+            u128::from(period_ms.max(1)),
             Rounding::Down,
         )?;
         Ok(if target > self.k {
@@ -76,7 +79,8 @@ mod tests {
         };
         assert_eq!(last.at(ONE / 10 * 9, 60_000, RAMP, BLOCK), Ok(ONE / 4));
         assert_eq!(last.at(ONE / 10 * 9, 66_000, RAMP, BLOCK), Ok(ONE / 4 + RAMP));
-        assert_eq!(last.at(ONE / 10, 72_000, RAMP, BLOCK), Ok(ONE / 4 - 2 * RAMP));
+        assert_eq!(last.at(ONE / 10, 63_000, RAMP, BLOCK), Ok(ONE / 4 - RAMP / 2));
+        assert_eq!(last.at(ONE / 10, 72_000, RAMP, BLOCK), Ok(ONE / 4 - RAMP));
     }
 
     #[test]
@@ -86,6 +90,16 @@ mod tests {
             at_ms: 6_000,
         };
         assert_eq!(last.at(ONE / 4 + 1, 600_000, RAMP, BLOCK), Ok(ONE / 4 + 1));
-        assert_eq!(last.at(ONE / 10, 6_000_000, RAMP, BLOCK), Ok(ONE / 10));
+        assert_eq!(last.at(ONE / 4 - 1, 600_000, RAMP, BLOCK), Ok(ONE / 4 - 1));
+    }
+
+    #[test]
+    fn an_idle_pool_moves_k_one_step_however_long_it_waited() {
+        let last = PricedK {
+            k: ONE / 4,
+            at_ms: 6_000,
+        };
+        assert_eq!(last.at(ONE / 10 * 9, 6_000_000, RAMP, BLOCK), Ok(ONE / 4 + RAMP));
+        assert_eq!(last.at(ONE / 10, 6_000_000, RAMP, BLOCK), Ok(ONE / 4 - RAMP));
     }
 }

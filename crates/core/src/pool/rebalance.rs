@@ -73,8 +73,9 @@ impl Ledger {
         venues: &impl Depth<A>,
     ) -> Result<RebalanceStep<A>, Refusal> {
         let state = self.equilibrated(market)?;
-        let excess = rebalance::excess(&state, market.price, params, self.rebalancing.continuing)?
-            .ok_or(Refusal::RebalanceNotDue)?;
+        let continuing = self.rebalancing.continuing_at(now_ms, params.cooldown_ms);
+        let excess =
+            rebalance::excess(&state, market.price, params, continuing)?.ok_or(Refusal::RebalanceNotDue)?;
         let depth = venues.depth(venue, excess.sell)?;
         let plan = excess.slice(market.price, params, &depth)?;
         let budget = self.rebalancing.bounty_budget;
@@ -83,7 +84,7 @@ impl Ledger {
             epoch: epoch.checked_add(1).ok_or(CurveError::Overflow)?,
             last_ms: now_ms,
             bounty_budget: budget.checked_sub(bounty).ok_or(CurveError::Overflow)?,
-            continuing: plan.partial,
+            continuing: plan.partial.then_some(plan.sell),
         };
         Ok(RebalanceStep {
             venue,

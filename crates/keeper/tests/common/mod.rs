@@ -52,7 +52,7 @@ pub fn view(excess: u128) -> PoolView {
             epoch: 3,
             last_ms: NOW - 600_000,
             bounty_budget: 1_000 * ONE,
-            continuing: false,
+            continuing: None,
         },
         paused: false,
         total_shares: 1_000_000 * ONE,
