@@ -5,10 +5,11 @@
 //! Each feed has its own reporters. A reporter holds one slot per feed: at most one reading per
 //! block, observed no later than the block. What consumers read is the median of the readings
 //! still fresh, once at least the feed's `quorum` are, and its volatility is the larger of the
-//! reporters' median and the volatility the answers themselves realised. So one key moves nothing
-//! while a quorum of honest reporters report, a crash a quorum reports becomes the price within a
-//! quorum of readings, and no reporter can understate volatility alone. The rules are
-//! `keel_core::oracle`'s; this contract stores feeds and checks who may administer them.
+//! reporters' median and the median of the volatilities their own prices realised. So while the
+//! honest fresh readings are the majority the answer stays within them, a crash a quorum reports
+//! becomes the price within a quorum of readings, and no reporter can understate volatility
+//! alone. The rules are `keel_core::oracle`'s; this contract stores feeds and checks who may
+//! administer them.
 
 #[ink::contract]
 pub mod oracle {
@@ -167,6 +168,7 @@ pub mod oracle {
         pub fn configure_feed(&mut self, feed: FeedId, config: FeedConfig) -> Result<(), OracleError> {
             self.ensure_owner()?;
             config.validate()?;
+            let previous = self.feeds.get(feed).map(|book| book.config);
             let book = match self.feeds.get(feed) {
                 Some(book) => Feed { config, ..book },
                 None => Feed {
@@ -176,7 +178,10 @@ pub mod oracle {
             };
             self.feeds.insert(feed, &book);
             self.env().emit_event(FeedConfigured { feed, config });
-            self.rederive(feed, &book);
+            // Which readings count changes with the quorum and the expiry only.
+            if previous.is_some_and(|p| p.quorum != config.quorum || p.expiry_ms != config.expiry_ms) {
+                self.rederive(feed, &book, true);
+            }
             Ok(())
         }
 
@@ -200,9 +205,10 @@ pub mod oracle {
             Ok(())
         }
 
-        /// Withdraws `reporter` from `feed` and derives the answer again without its reading (with
-        /// no answer left when fewer than the quorum of fresh readings remain), so a compromised
-        /// key's influence ends with this call. Owner only.
+        /// Withdraws `reporter` from `feed` and derives the answer again without its reading, so a
+        /// compromised key's influence ends with this call: when the rest cannot answer and the
+        /// removed reading was fresh (it may have shaped the answer), the feed has no answer until
+        /// a quorum reports again. Owner only.
         ///
         /// # Errors
         /// `NotOwner`; `UnknownFeed`; `NotReporter`.
@@ -210,14 +216,20 @@ pub mod oracle {
         pub fn remove_reporter(&mut self, feed: FeedId, reporter: AccountId) -> Result<(), OracleError> {
             self.ensure_owner()?;
             let mut book = self.feeds.get(feed).ok_or(OracleError::UnknownFeed)?;
-            let before = book.slots.len();
-            book.slots.retain(|s| s.reporter != reporter);
-            if book.slots.len() == before {
-                return Err(OracleError::NotReporter);
-            }
+            let now = self.env().block_timestamp();
+            let expiry_ms = book.config.expiry_ms;
+            let index = book
+                .slots
+                .iter()
+                .position(|s| s.reporter == reporter)
+                .ok_or(OracleError::NotReporter)?;
+            let removed = book.slots.remove(index);
+            let counted = removed
+                .reading
+                .is_some_and(|r| now.saturating_sub(r.timestamp) <= expiry_ms);
             self.feeds.insert(feed, &book);
             self.env().emit_event(ReporterRemoved { feed, reporter });
-            self.rederive(feed, &book);
+            self.rederive(feed, &book, counted);
             Ok(())
         }
 
@@ -309,12 +321,15 @@ pub mod oracle {
             });
         }
 
-        /// Derives `feed`'s answer again from `book` as it is now; with no answer (too few fresh
-        /// readings, or an even count's middles apart) the feed has none until the next.
-        fn rederive(&mut self, feed: FeedId, book: &Feed) {
+        /// Derives `feed`'s answer again from `book` as it is now. When it gives none (too few
+        /// fresh readings, or an even count's middles apart), the previous answer is withdrawn if
+        /// `withdraw` (it may rest on what changed) and otherwise stands, to age, as after a
+        /// submission.
+        fn rederive(&mut self, feed: FeedId, book: &Feed, withdraw: bool) {
             match answer(&book.slots, &book.config, self.env().block_timestamp()) {
                 Some(answer) => self.publish(feed, &answer),
-                None => self.answers.remove(feed),
+                None if withdraw => self.answers.remove(feed),
+                None => {}
             }
         }
 
@@ -341,7 +356,9 @@ pub mod oracle {
         /// readings are fresh.
         ///
         /// # Errors
-        /// `UnknownFeed` when the feed has never had a quorum of fresh readings.
+        /// `UnknownFeed` when the feed has no answer: it never had a quorum of fresh readings, or
+        /// its answer was withdrawn when a reporter whose fresh reading it may rest on was removed
+        /// (or the quorum or expiry changed) and the rest could not answer.
         #[ink(message)]
         fn latest(&self, feed: FeedId) -> Result<OracleData, OracleError> {
             self.answers

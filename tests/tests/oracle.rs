@@ -85,20 +85,24 @@ fn only_the_feeds_reporters_submit_and_only_the_owner_administers() {
 
 #[test]
 fn a_removed_reporter_stops_counting_at_once_and_cannot_submit() {
-    // given a compromised reporter whose lie is one of the two middle readings
+    // given a compromised reporter whose reading is the median: 10 (C), 10.003 (it), 10.004 (B)
     let mut m = Fixture::standard();
     m.chain.advance(BLOCK_MS);
-    let r = reading(&m, 10 * UNIT + UNIT / 1000);
-    oracle::submit(&mut m.chain, REPORTER, m.oracle, r).expect("slightly off");
-    assert_eq!(
-        oracle::answer(&mut m.chain, m.oracle).map(|a| a.readings),
-        Some(3)
-    );
+    for (who, price) in [
+        (REPORTER_B, 10 * UNIT + UNIT / 250),
+        (REPORTER, 10 * UNIT + UNIT / 1000 * 3),
+    ] {
+        let r = reading(&m, price);
+        oracle::submit(&mut m.chain, who, m.oracle, r).expect("reading");
+    }
+    let before = oracle::answer(&mut m.chain, m.oracle).expect("answer");
+    assert_eq!((before.price, before.readings), (10 * UNIT + UNIT / 1000 * 3, 3));
     // when the owner removes it
     oracle::remove_reporter(&mut m.chain, OWNER, m.oracle, REPORTER.account()).expect("remove");
-    // then the answer is derived again from the two left, and the key can no longer submit
+    // then the answer is derived again from the two left (their mean), and the key can no
+    // longer submit
     let answer = oracle::answer(&mut m.chain, m.oracle).expect("answer");
-    assert_eq!((answer.price, answer.readings), (10 * UNIT, 2));
+    assert_eq!((answer.price, answer.readings), (10 * UNIT + UNIT / 500, 2));
     m.chain.advance(BLOCK_MS);
     assert_eq!(
         {

@@ -13,9 +13,10 @@ use keel_harness::pool::{self, PoolSwap, PoolWithdraw};
 use keel_harness::venue::{self, VenueDeposit, VenueSwap};
 use keel_harness::{token, Fixture, Setup, ALICE, BOB, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError};
+use keel_interface::VenueError;
 
 /// The harshest configuration within the hard bounds: the widest fee, the steepest curve, the
-/// widest band, an oracle that is always stale, the loosest rebalancing (lowest trigger, widest
+/// widest band, an oracle that is stale a millisecond after its reading, the loosest rebalancing (lowest trigger, widest
 /// venue tolerance, shortest cooldown) and a "venue" that is Mallory's own account.
 fn harshest() -> PoolConfig {
     let mut config = PoolConfig {
@@ -179,4 +180,53 @@ fn an_owner_chosen_venue_takes_at_most_its_fee_and_the_tolerance_of_a_slice_once
     println!("the rigged venue paid {discount_bps} bps under the oracle over 10 slices");
     assert!(discount_bps <= 199 + 25, "{discount_bps} bps");
     assert_solvent(&mut m);
+}
+
+/// A 1%-fee venue Mallory seeds at `price_bps` of the oracle price, made the pool's venue with
+/// the loosest rebalancing, and the pool pushed past the trigger.
+fn pool_on_a_rigged_venue(price_bps: u128) -> (Fixture, ink::primitives::AccountId) {
+    let mut m = Fixture::new(Setup {
+        trader_funds: 100_000_000 * UNIT,
+        ..Setup::default()
+    });
+    let rigged = venue::deploy(&mut m.chain, MALLORY, m.base, m.quote, MAX_VENUE_FEE_BPS).expect("venue");
+    for t in [m.base, m.quote] {
+        token::approve(&mut m.chain, MALLORY, t, rigged, u128::MAX).expect("approve");
+    }
+    let depth = 1_000_000 * UNIT;
+    venue::add_liquidity(
+        &mut m.chain,
+        MALLORY,
+        rigged,
+        VenueDeposit::of(depth, depth * 10 / 10_000 * price_bps),
+    )
+    .expect("seed");
+    let mut config = pool::config(&mut m.chain, m.pool);
+    config.venue = Some(rigged);
+    config.rebalance.trigger = MIN_TRIGGER;
+    config.rebalance.target = 0;
+    config.rebalance.max_venue_slippage_bps = MAX_SLIPPAGE_BPS;
+    pool::set_config(&mut m.chain, OWNER, m.pool, config).expect("within bounds");
+    pool::swap_exact_in(
+        &mut m.chain,
+        MALLORY,
+        m.pool,
+        PoolSwap::exact_in(m.base, 3_000 * UNIT),
+    )
+    .expect("push");
+    (m, rigged)
+}
+
+#[test]
+fn a_venue_priced_past_its_fee_and_the_tolerance_under_the_oracle_is_refused() {
+    // A 1% venue 0.9% under the oracle pays about 98.1% of the oracle value, just above the
+    // pool's floor of 99% x 99% (less the slice's impact); 1.2% under it pays about 97.8%.
+    let (mut inside, _) = pool_on_a_rigged_venue(9_910);
+    assert!(pool::rebalance(&mut inside.chain, MALLORY, inside.pool, 0).is_ok());
+    let (mut past, rigged) = pool_on_a_rigged_venue(9_880);
+    let venue_before = venue::reserves(&mut past.chain, rigged);
+    past.assert_refused(PoolError::Venue(VenueError::SlippageExceeded), |m| {
+        pool::rebalance(&mut m.chain, MALLORY, m.pool, 0)
+    });
+    assert_eq!(venue::reserves(&mut past.chain, rigged), venue_before);
 }

@@ -102,7 +102,7 @@ export function healthPage(ctx: Ctx): Page {
             row("Reporters' volatility (median)", vol(f.answer.reportedVolatility)),
             row("Realised volatility", vol(f.answer.realizedVolatility), "feed-realized"),
           ]
-        : [row("Median price", "no answer: fewer fresh readings than the quorum", "feed-median")]),
+        : [row("Median price", "no answer: no quorum of fresh readings since the feed began or its answer was withdrawn", "feed-median")]),
       reporters(f.readings, "ok" in market ? market.ok.timestamp + market.ok.ageMs : Date.now(), sym.quote, sym.base),
       h("h3", {}, `Rebalances (${events.length})`),
       events.length ? chart(events) : h("p", { class: "muted" }, "No rebalance since the deployment."),

@@ -20,8 +20,8 @@ pub const MAX_VOL_HORIZON_MS: u64 = 604_800_000;
 pub const MIN_VOL_SAMPLE_MS: u64 = 1_000;
 
 /// How far apart (basis points of the lower) the two middle prices of an even count of fresh
-/// readings may be for an answer (0.5%). With an even count a liar can be one of the middles; it
-/// then moves the answer (their mean) by at most half of this, and a wider disagreement leaves
+/// readings may be for their mean to answer (0.5%). With an even count a liar can be one of the
+/// middles; it then moves the answer by at most half of this, and a wider disagreement leaves
 /// the previous answer standing, to age, rather than let one key choose.
 pub const MAX_MIDDLE_SPREAD_BPS: u128 = 50;
 
@@ -185,22 +185,37 @@ pub struct Aggregate {
 
 /// The median of the readings of `slots` observed within `expiry_ms` of `now_ms`, when at least
 /// `quorum` are. For an even count the price is the mean of the two middle prices when they agree
-/// within [`MAX_MIDDLE_SPREAD_BPS`] (`None` when they do not), and each volatility is the higher
-/// middle value: a lone liar among an even count can raise the volatility, never lower it.
+/// within [`MAX_MIDDLE_SPREAD_BPS`], and `None` when they do not: with half the readings lying no
+/// rule can tell which half is honest, so the feed stops answering (the previous answer ages)
+/// rather than let the freshest half choose. Each volatility is the higher middle value: a lone
+/// liar among an even count can raise a volatility, never lower it. The realised volatility
+/// counts only reporters with a completed sample (zero when none has one).
 pub fn aggregate<A>(slots: &[Slot<A>], config: &FeedConfig, now_ms: u64) -> Option<Aggregate> {
+    let quorum = usize::from(config.quorum).max(1);
+    let fresh = slots
+        .iter()
+        .filter_map(|s| s.fresh(now_ms, config.expiry_ms).map(|r| (s, r)));
+    median_of(fresh, quorum)
+}
+
+/// The median of `readings` (see [`aggregate`]), or `None` when they are fewer than `quorum` or an
+/// even count's middle prices disagree.
+fn median_of<'a, A: 'a>(
+    readings: impl Iterator<Item = (&'a Slot<A>, &'a OracleData)>,
+    quorum: usize,
+) -> Option<Aggregate> {
     let mut prices = Sample::new();
     let mut vols = Sample::new();
     let mut realized = Sample::new();
     let mut times = Sample::new();
-    for slot in slots {
-        if let Some(reading) = slot.fresh(now_ms, config.expiry_ms) {
-            prices.push(reading.price);
-            vols.push(reading.volatility);
+    for (slot, reading) in readings {
+        prices.push(reading.price);
+        vols.push(reading.volatility);
+        if slot.realized.samples > 0 {
             realized.push(slot.realized.volatility());
-            times.push(u128::from(reading.timestamp));
         }
+        times.push(u128::from(reading.timestamp));
     }
-    let quorum = usize::from(config.quorum).max(1);
     if prices.len() < quorum {
         return None;
     }
@@ -212,7 +227,7 @@ pub fn aggregate<A>(slots: &[Slot<A>], config: &FeedConfig, now_ms: u64) -> Opti
     // The mean, rounded down, without overflow: low + (high - low) / 2.
     let price = low.checked_add(high.checked_sub(low)? / 2)?;
     let (_, volatility) = vols.middles()?;
-    let (_, realized_volatility) = realized.middles()?;
+    let realized_volatility = realized.middles().map_or(0, |(_, upper)| upper);
     let timestamp = u64::try_from(times.nth_largest(quorum)?).ok()?;
     Some(Aggregate {
         price,

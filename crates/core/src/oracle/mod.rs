@@ -59,7 +59,8 @@ pub enum OracleError {
     NotPendingOwner,
     /// The caller is not a reporter of this feed.
     NotReporter,
-    /// The feed does not exist, or has never had a quorum of fresh readings.
+    /// The feed does not exist, or has no answer (never a quorum of fresh readings, or its answer
+    /// withdrawn when a reporter it rested on was removed).
     UnknownFeed,
     /// The price is zero or outside the accepted bounds.
     PriceOutOfBounds,

@@ -34,6 +34,9 @@ pub struct Realized {
     pub price: u128,
     /// The price's observation time at the last sample (ms).
     pub timestamp: u64,
+    /// Samples taken (the first price only starts the series): a series with none says nothing
+    /// about volatility yet.
+    pub samples: u32,
 }
 
 impl Realized {
@@ -90,6 +93,7 @@ impl Realized {
         self.variance = variance.min(ceiling);
         self.price = price;
         self.timestamp = timestamp;
+        self.samples = self.samples.saturating_add(1);
         Ok(())
     }
 }

@@ -98,32 +98,46 @@ fn one_liar_of_three_never_moves_the_price_or_the_volatility_however_long_it_lie
     }
 }
 
-#[test]
-fn a_liar_among_an_even_count_moves_the_price_by_at_most_a_quarter_percent_and_cannot_walk_it() {
-    // given three reporters, one offline: two fresh readings, one of them a liar's
+/// Three reporters, one offline: two fresh readings, reporter 0 honest at `honest`, reporter 1 a
+/// liar choosing each block's lie from the answer so far. Returns the answers.
+fn even_count_under(honest: u128, lie: impl Fn(u128) -> u128, blocks: u32) -> Vec<u128> {
     let mut feed = Feed::new(3, 2);
-    let honest = 10 * ONE + ONE / 1000;
     feed.submit(0, 10 * ONE).expect("start");
     feed.submit(1, 10 * ONE).expect("start");
-    for block in 0..200 {
-        feed.next_block();
-        feed.submit(0, honest).expect("honest");
-        // when the liar reports twice the answer's distance from the honest price, or just
-        // inside and outside the agreement band
-        let answer = feed.price().expect("answer");
-        let lie = match block % 3 {
-            0 => (2 * answer).saturating_sub(honest).max(ONE),
-            1 => honest - honest / 10_000 * 50,
-            _ => honest - honest / 10_000 * 51,
-        };
-        feed.submit(1, lie).expect("liar");
-        // then the answer never leaves a quarter percent of the honest price
-        let price = feed.price().expect("answer");
-        assert!(
-            price.abs_diff(honest) <= honest / 10_000 * 25 + 1,
-            "block {block}: {price}"
-        );
+    (0..blocks)
+        .map(|_| {
+            feed.next_block();
+            feed.submit(0, honest).expect("honest");
+            let answer = feed.price().expect("answer");
+            feed.submit(1, lie(answer)).expect("liar");
+            feed.price().expect("answer")
+        })
+        .collect()
+}
+
+#[test]
+fn a_liar_among_an_even_count_cannot_walk_the_price() {
+    let honest = 10 * ONE + ONE / 1000;
+    let quarter = honest / 10_000 * 25 + 1;
+    // a lie mirrored through the answer (the walk a "middle nearer the previous answer" rule
+    // allowed), and a lie just inside the agreement band below the answer, every block
+    let mirrored = even_count_under(honest, |answer| (2 * answer).saturating_sub(honest), 100);
+    let creeping = even_count_under(honest, |answer| answer / 10_000 * 9_951, 100);
+    for (block, price) in mirrored.iter().chain(&creeping).enumerate() {
+        assert!(price.abs_diff(honest) <= quarter, "block {block}: {price}");
     }
+}
+
+#[test]
+fn an_even_count_answers_with_the_mean_of_its_middles_only_while_they_agree() {
+    let honest = 10 * ONE;
+    // 50 bps of the lower price apart: the mean
+    let inside = even_count_under(honest, |_| honest + honest / 10_000 * 50, 1);
+    assert_eq!(inside, [honest + honest / 10_000 * 25]);
+    // over 50 bps apart: no new answer; the one before the lie (the honest 10.001 with the
+    // liar's earlier 10) stands
+    let outside = even_count_under(honest + ONE / 1000, |_| honest + honest / 10_000 * 52, 1);
+    assert_eq!(outside, [10 * ONE + ONE / 2000]);
 }
 
 #[test]

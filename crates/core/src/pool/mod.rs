@@ -274,3 +274,28 @@ pub struct Ledger {
     /// The `k` the last priced transition used, where `k`'s ramp continues from.
     pub priced_k: PricedK,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sliced_rebalance_continues_for_ten_cooldowns_after_its_last_slice() {
+        let status = RebalanceStatus {
+            last_ms: 60_000,
+            continuing: Some(Asset::Base),
+            ..RebalanceStatus::default()
+        };
+        let cooldown = 6_000;
+        assert_eq!(
+            status.continuing_at(60_000 + 10 * cooldown, cooldown),
+            Some(Asset::Base)
+        );
+        assert_eq!(status.continuing_at(60_001 + 10 * cooldown, cooldown), None);
+        let done = RebalanceStatus {
+            continuing: None,
+            ..status
+        };
+        assert_eq!(done.continuing_at(60_000, cooldown), None);
+    }
+}
