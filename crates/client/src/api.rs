@@ -130,25 +130,43 @@ pub struct Uploaded {
     pub deposit: u128,
 }
 
-fn decode_err(what: &str, e: &parity_scale_codec::Error) -> String {
-    format!("{what}: undecodable runtime API answer ({e})")
+/// A runtime API answer without the shape it should have.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ApiDecodeError {
+    #[error("{what}: undecodable runtime API answer ({reason})")]
+    Undecodable { what: String, reason: String },
+    #[error("{what}: result discriminant {discriminant}")]
+    Discriminant { what: String, discriminant: u8 },
+}
+
+fn decode_err(what: &str, e: &parity_scale_codec::Error) -> ApiDecodeError {
+    ApiDecodeError::Undecodable {
+        what: what.to_owned(),
+        reason: e.to_string(),
+    }
 }
 
 /// Decodes `Result<T, DispatchError>` where only `T` is typed: an error keeps the bytes that
 /// follow its discriminant (the dispatch error and whatever trails it).
-fn decode_result<T: Decode>(input: &mut &[u8], what: &str) -> Result<Result<T, RawDispatchError>, String> {
+fn decode_result<T: Decode>(
+    input: &mut &[u8],
+    what: &str,
+) -> Result<Result<T, RawDispatchError>, ApiDecodeError> {
     match u8::decode(input).map_err(|e| decode_err(what, &e))? {
         0 => Ok(Ok(T::decode(input).map_err(|e| decode_err(what, &e))?)),
         1 => Ok(Err(RawDispatchError(input.to_vec()))),
-        other => Err(format!("{what}: result discriminant {other}")),
+        other => Err(ApiDecodeError::Discriminant {
+            what: what.to_owned(),
+            discriminant: other,
+        }),
     }
 }
 
 /// Decodes a `ContractResult` (the answer of `ContractsApi_call` or `_instantiate`).
 ///
 /// # Errors
-/// The bytes do not have the shape of a contract result.
-pub fn decode_contract_result<T: Decode>(bytes: &[u8], what: &str) -> Result<DryRun<T>, String> {
+/// [`ApiDecodeError`]: the bytes do not have the shape of a contract result.
+pub fn decode_contract_result<T: Decode>(bytes: &[u8], what: &str) -> Result<DryRun<T>, ApiDecodeError> {
     let input = &mut &bytes[..];
     let gas_consumed = Weight::decode(input).map_err(|e| decode_err(what, &e))?;
     let gas_required = Weight::decode(input).map_err(|e| decode_err(what, &e))?;
@@ -168,7 +186,7 @@ pub fn decode_contract_result<T: Decode>(bytes: &[u8], what: &str) -> Result<Dry
 ///
 /// # Errors
 /// As [`decode_contract_result`].
-pub fn decode_upload_result(bytes: &[u8]) -> Result<Result<Uploaded, RawDispatchError>, String> {
+pub fn decode_upload_result(bytes: &[u8]) -> Result<Result<Uploaded, RawDispatchError>, ApiDecodeError> {
     decode_result(&mut &bytes[..], "upload_code")
 }
 

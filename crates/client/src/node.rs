@@ -211,7 +211,7 @@ impl Node {
         }
         .encode();
         let bytes = self.state_call("ContractsApi_call", args, at)?;
-        api::decode_contract_result(&bytes, "ContractsApi_call").map_err(NodeError::Decode)
+        api::decode_contract_result(&bytes, "ContractsApi_call").map_err(|e| NodeError::Decode(e.to_string()))
     }
 
     pub(crate) fn state_call(

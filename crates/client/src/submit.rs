@@ -288,7 +288,7 @@ impl Node {
         };
         let bytes = self.state_call("ContractsApi_upload_code", args.encode(), None)?;
         let uploaded = api::decode_upload_result(&bytes)
-            .map_err(NodeError::Decode)?
+            .map_err(|e| NodeError::Decode(e.to_string()))?
             .map_err(|e| NodeError::Failed(format!("upload_code: {}", self.describe_dispatch_error(&e))))?;
         let code_hash = H256(uploaded.code_hash);
         if uploaded.deposit == 0 && self.code_exists(code_hash)? {
@@ -344,7 +344,7 @@ impl Node {
         };
         let bytes = self.state_call("ContractsApi_instantiate", args.encode(), None)?;
         let dry = api::decode_contract_result::<api::DryInstantiated>(&bytes, "ContractsApi_instantiate")
-            .map_err(NodeError::Decode)?;
+            .map_err(|e| NodeError::Decode(e.to_string()))?;
         let done = match dry.result {
             Ok(done) => done,
             Err(e) => {
