@@ -8,10 +8,12 @@
 //! keeper and the simulator; this crate holds storage, token moves, access control and events.
 //! Its types, error and events are `keel_interface::pool`'s.
 
+mod book;
 mod calls;
 
 #[ink::contract]
 pub mod pool {
+    use crate::book::{Book, BookV1, OracleFeed, LAYOUT};
     use crate::calls;
     use ink::prelude::{string::String, vec::Vec};
     use keel_core::consts::{LOCKED_SHARES_HOLDER, TOKEN_DECIMALS};
@@ -22,90 +24,8 @@ pub mod pool {
         OwnershipTransferred, PauseChanged, PoolConfig, PoolError, PoolResult as Result, Quote,
         RebalanceOutcome, RebalanceStatus, Rebalanced, Swapped, VenueDepth,
     };
-    use keel_interface::{FeedId, OracleData};
+    use keel_interface::FeedId;
     use psp22::{PSP22Data, PSP22Error, PSP22Event, PSP22Metadata, PSP22};
-
-    /// The storage layout this code reads and writes. `set_code` moves a pool forward to the new
-    /// code's layout (its `migrate`) or refuses the upgrade.
-    #[cfg(not(feature = "layout-next"))]
-    pub const LAYOUT: u32 = 1;
-    /// A build whose layout is the next one: the upgrade tests' stand-in for the pool's next
-    /// release (its book carries one more field).
-    #[cfg(feature = "layout-next")]
-    pub const LAYOUT: u32 = 2;
-
-    /// The pool's oracle feed, read through a cross-contract call when a transition needs it.
-    #[derive(Debug, Clone)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct OracleFeed {
-        oracle: AccountId,
-        feed: FeedId,
-    }
-
-    impl Feed for OracleFeed {
-        fn read(&self) -> core::result::Result<OracleData, Refusal> {
-            calls::latest(self.oracle, self.feed)
-        }
-    }
-
-    /// The pool's tokens, through which a rebalance reads its venue's depth.
-    struct Tokens {
-        base: AccountId,
-        quote: AccountId,
-    }
-
-    impl Depth<AccountId> for Tokens {
-        fn depth(&self, venue: AccountId, sell: Asset) -> core::result::Result<VenueDepth, Refusal> {
-            let token = match sell {
-                Asset::Base => self.base,
-                Asset::Quote => self.quote,
-            };
-            calls::depth(venue, token)
-        }
-    }
-
-    /// Everything the pool keeps but its shares, as layout 1 has it.
-    #[derive(Debug, Clone)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct BookV1 {
-        owner: AccountId,
-        pending_owner: Option<AccountId>,
-        base: AccountId,
-        quote: AccountId,
-        price_feed: OracleFeed,
-        config: PoolConfig,
-        state: PoolState,
-        paused: bool,
-        rebalancing: RebalanceStatus,
-        priced_k: PricedK,
-    }
-
-    /// Layout 2's book: layout 1's and when it was migrated.
-    #[cfg(feature = "layout-next")]
-    #[derive(Debug, Clone)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct BookV2 {
-        v1: BookV1,
-        migrated_at_ms: u64,
-    }
-
-    /// The book in whichever layout it was written: a variant per layout, so a later layout's code
-    /// decodes an earlier one's storage and moves it forward in `migrate`.
-    #[derive(Debug, Clone)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    // The derived layout casts each variant's position to its `u8` discriminant.
-    #[allow(clippy::cast_possible_truncation)]
-    pub enum Book {
-        #[codec(index = 1)]
-        V1(BookV1),
-        #[cfg(feature = "layout-next")]
-        #[codec(index = 2)]
-        V2(BookV2),
-    }
 
     #[ink(storage)]
     pub struct Pool {
@@ -148,17 +68,10 @@ pub mod pool {
                 rebalancing: RebalanceStatus::default(),
                 priced_k: PricedK::default(),
             };
-            #[cfg(feature = "layout-next")]
-            let book = Book::V2(BookV2 {
-                v1,
-                migrated_at_ms: 0,
-            });
-            #[cfg(not(feature = "layout-next"))]
-            let book = Book::V1(v1);
             Ok(Self {
                 layout: LAYOUT,
                 shares: PSP22Data::default(),
-                book,
+                book: Book::new(v1),
             })
         }
 
@@ -319,11 +232,8 @@ pub mod pool {
             self.ensure_open(deadline)?;
             let now = self.env().block_timestamp();
             let mut ledger = self.ledger();
-            let (base, quote) = self.tokens();
-            let step = {
-                let b = self.book();
-                ledger.plan_rebalance(&b.config, epoch, now, &b.price_feed, &Tokens { base, quote })?
-            };
+            let b = self.book();
+            let step = ledger.plan_rebalance(&b.config, epoch, now, &b.price_feed, self)?;
             // The epoch moves on before any call out.
             self.store(&ledger);
             let plan = step.plan;
@@ -336,7 +246,7 @@ pub mod pool {
             let outcome = step.settle(&mut ledger, held, calls::balance(token_bought, pool)?)?;
             self.store(&ledger);
             let caller = self.env().caller();
-            calls::pay(quote, caller, outcome.bounty)?;
+            calls::pay(self.token_of(Asset::Quote), caller, outcome.bounty)?;
             let outcome = outcome.naming(token_sold);
             self.env().emit_event(Rebalanced::new(caller, &outcome));
             Ok(outcome)
@@ -595,13 +505,7 @@ pub mod pool {
             if self.layout > LAYOUT {
                 return Err(PoolError::IncompatibleUpgrade);
             }
-            #[cfg(feature = "layout-next")]
-            if let Book::V1(v1) = &self.book {
-                self.book = Book::V2(BookV2 {
-                    v1: v1.clone(),
-                    migrated_at_ms: self.env().block_timestamp(),
-                });
-            }
+            self.book.migrate(self.env().block_timestamp());
             self.layout = LAYOUT;
             Ok(LAYOUT)
         }
@@ -609,19 +513,11 @@ pub mod pool {
         // ---- Internals ----
 
         fn book(&self) -> &BookV1 {
-            match &self.book {
-                Book::V1(b) => b,
-                #[cfg(feature = "layout-next")]
-                Book::V2(b) => &b.v1,
-            }
+            self.book.v1()
         }
 
         fn book_mut(&mut self) -> &mut BookV1 {
-            match &mut self.book {
-                Book::V1(b) => b,
-                #[cfg(feature = "layout-next")]
-                Book::V2(b) => &mut b.v1,
-            }
+            self.book.v1_mut()
         }
 
         fn ensure_owner(&self) -> Result<()> {
@@ -870,6 +766,13 @@ pub mod pool {
         #[ink(message)]
         fn token_decimals(&self) -> u8 {
             TOKEN_DECIMALS
+        }
+    }
+
+    /// A rebalance reads its venue's depth for the token it sells.
+    impl Depth<AccountId> for Pool {
+        fn depth(&self, venue: AccountId, sell: Asset) -> core::result::Result<VenueDepth, Refusal> {
+            calls::depth(venue, self.token_of(sell))
         }
     }
 }
