@@ -100,7 +100,8 @@ pub struct MarketStatus {
     pub timestamp: u64,
     /// Milliseconds between the reading and the current block.
     pub age_ms: u64,
-    /// The curve's `k` now (1e18), on its way to `k_target` by at most `k_ramp` a block.
+    /// The curve's `k` now (1e18), on its way to `k_target` by at most one `k_ramp` step per
+    /// priced transaction and per 6 s.
     pub k: u128,
     /// The `k` the volatility and the configuration ask for (1e18).
     pub k_target: u128,
