@@ -24,6 +24,8 @@ mod error;
 pub mod fixed;
 pub mod liquidity;
 pub mod math;
+#[cfg(feature = "memo")]
+pub mod memo;
 pub mod oracle;
 pub mod pmm;
 pub mod pool;

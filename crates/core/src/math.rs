@@ -137,15 +137,38 @@ pub fn mul_div_u128(a: u128, b: u128, c: u128, rounding: Rounding) -> Result<u12
     }
 }
 
-/// `floor(sqrt(x))` of a 128-bit value: Newton's iteration from a power of two above the root.
+/// Where Newton's iteration for `sqrt(x)` starts: a power of two above the root.
+#[cfg(not(feature = "std"))]
+fn newton_start(x: u128) -> u128 {
+    let bits = 128u32.saturating_sub(x.leading_zeros());
+    1u128 << bits.div_ceil(2)
+}
+
+/// Where Newton's iteration for `sqrt(x)` starts off chain: the float root nudged above the true
+/// one (a float root errs by a few parts in 1e16), checked to be above it, so the iteration
+/// confirms it in a division or two instead of seven; the answer is the same `floor(sqrt(x))`.
+#[cfg(feature = "std")]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)]
+fn newton_start(x: u128) -> u128 {
+    let guess = ((x as f64).sqrt() * (1.0 + 1e-12)) as u128 + 1;
+    match guess.checked_mul(guess) {
+        Some(square) if square < x => 1u128 << 128u32.saturating_sub(x.leading_zeros()).div_ceil(2),
+        _ => guess,
+    }
+}
+
+/// `floor(sqrt(x))` of a 128-bit value: Newton's iteration from a start above the root.
 /// From any start at or above the root the iterates fall until they reach it, and the first that
 /// does not fall is the root.
 fn isqrt_u128(x: u128) -> u128 {
     if x < 2 {
         return x;
     }
-    let bits = 128u32.saturating_sub(x.leading_zeros());
-    let mut root = 1u128 << bits.div_ceil(2);
+    let mut root = newton_start(x);
     loop {
         let next = root.saturating_add(x.checked_div(root).unwrap_or(0)) >> 1;
         if next >= root {
@@ -251,6 +274,32 @@ mod tests {
                 assert_eq!(div_mod(n, d), n.div_mod(d), "{n} / {d}");
             }
             assert_eq!(isqrt512(n), n.integer_sqrt(), "sqrt {n}");
+        }
+    }
+
+    #[test]
+    fn the_128_bit_root_is_the_floor_of_the_root_wherever_newton_starts() {
+        // Squares, their neighbours, the extremes, and a spread of magnitudes.
+        let mut samples = vec![2u128, 3, 4, u128::MAX, u128::MAX - 1, 1 << 127];
+        for bits in 1..=63u32 {
+            let r = (1u128 << bits) - 1;
+            samples.extend([r * r - 1, r * r, r * r + 1, (r + 1) * (r + 1) - 1]);
+        }
+        let mut x = 0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835u128;
+        for _ in 0..2_000 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            samples.extend([x, x >> 37, x >> 90]);
+        }
+        for &x in &samples {
+            let r = isqrt_u128(x);
+            assert!(r.checked_mul(r).is_some_and(|sq| sq <= x), "{x}: {r}^2 > x");
+            let next = r + 1;
+            assert!(
+                next.checked_mul(next).is_none_or(|sq| sq > x),
+                "{x}: {r} is not the floor"
+            );
         }
     }
 

@@ -158,6 +158,17 @@ impl PoolState {
         k: u128,
         rounding: Rounding,
     ) -> Result<PoolState, CurveError> {
+        #[cfg(feature = "memo")]
+        if let Some(out) = crate::memo::recall(self, oracle_price, k, rounding) {
+            return Ok(out);
+        }
+        let out = self.derive(oracle_price, k, rounding)?;
+        #[cfg(feature = "memo")]
+        crate::memo::remember(self, oracle_price, k, rounding, out);
+        Ok(out)
+    }
+
+    fn derive(&self, oracle_price: u128, k: u128, rounding: Rounding) -> Result<PoolState, CurveError> {
         let Some(short) = self.regime.short() else {
             return Ok(PoolState::balanced(self.base_reserve, self.quote_reserve));
         };

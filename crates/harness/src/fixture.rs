@@ -194,6 +194,25 @@ impl Fixture {
             .try_for_each(|r| oracle::submit(&mut self.chain, *r, self.oracle, reading))
     }
 
+    /// Reporter `index` (of [`REPORTERS`]) submits a reading taken now.
+    pub fn report_as(
+        &mut self,
+        index: usize,
+        price: u128,
+        volatility: u128,
+    ) -> Result<(), keel_interface::OracleError> {
+        let reading = Reading {
+            price,
+            volatility,
+            timestamp: self.chain.now(),
+        };
+        let reporter = REPORTERS
+            .get(index)
+            .copied()
+            .ok_or(keel_interface::OracleError::NotReporter)?;
+        oracle::submit(&mut self.chain, reporter, self.oracle, reading)
+    }
+
     pub fn balance(&mut self, token: AccountId, who: Actor) -> u128 {
         token::balance(&mut self.chain, token, who.account())
     }

@@ -1,8 +1,12 @@
-//! The arbitrageur's sizing: the most profitable trade against a reference price, on the pool (by
-//! search over the pool's own integer math, so the chain pays exactly what was planned) and on
-//! the constant-product venue (closed form, checked with the venue's integer math).
+//! The arbitrageur's sizing: the most profitable trade against a reference price, on the pool
+//! (closed form on the curve in floats, then priced once with the pool's own integer math, so the
+//! chain pays exactly what was planned) and on the constant-product venue (closed form, checked
+//! with the venue's integer math).
 
-use keel_core::{cpmm, swap_exact_in, Asset, CurveParams, Market, PoolState};
+use crate::curve::Model;
+use core::cmp::Ordering;
+use keel_core::fixed::units_from_f64;
+use keel_core::{cpmm, swap_exact_in, Asset, CurveParams, Market, PoolState, Trade};
 
 /// A trade the arbitrageur will send: sell `amount_in` of `sell`, expecting `amount_out`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -19,14 +23,152 @@ const WAD: f64 = 1e18;
 /// The smallest trade the search considers, as a share of the most it may sell.
 const PROBE_FRACTION: u128 = 1_000_000;
 
+/// Relative margin by which the reference must clear the pool's marginal price net of fee (and by
+/// which the sizing stays inside the price band) before the closed form plans a trade: float
+/// rounding is far smaller, so a planned trade is never a loss or a refusal by rounding alone.
+const MARGIN: f64 = 1e-9;
+
+/// Relative slack on `min_profit` within which the float model's profit estimate may settle "no
+/// trade" on its own; its error is orders of magnitude smaller.
+const PROFIT_SLACK: f64 = 1e-3;
+
 /// Profit (quote tokens) of selling `amount_in` of `sell` for `amount_out` when base is worth
 /// `reference` quote.
 fn profit(sell: Asset, amount_in: u128, amount_out: u128, reference: f64) -> f64 {
+    profit_f64(sell, amount_in as f64, amount_out as f64, reference)
+}
+
+/// [`profit`] on amounts (token units) as floats.
+fn profit_f64(sell: Asset, amount_in: f64, amount_out: f64, reference: f64) -> f64 {
     let (base, quote) = match sell {
-        Asset::Base => (-(amount_in as f64), amount_out as f64),
-        Asset::Quote => (amount_out as f64, -(amount_in as f64)),
+        Asset::Base => (-amount_in, amount_out),
+        Asset::Quote => (amount_out, -amount_in),
     };
     (base * reference + quote) / WAD
+}
+
+/// A planned trade on the [`Model`]: gross input (fee included) and output in token units, and
+/// its profit in quote tokens at the reference.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Plan {
+    amount_in: f64,
+    amount_out: f64,
+    profit: f64,
+}
+
+impl Model {
+    /// The profit-maximising trade selling `sell` toward `reference`, before funds and reserve
+    /// limits: the one that leaves the marginal price net of fee at the reference, or at the price
+    /// band's edge if that comes first. `None` when the reference lies inside the pool's marginal
+    /// bid and ask net of fee (within [`MARGIN`]): then no trade on that side pays.
+    fn plan(&self, sell: Asset, reference: f64) -> Option<Plan> {
+        let frame = self.frame(sell);
+        // The bought token's worth in the sold one, at the reference.
+        let worth = match sell {
+            Asset::Base => 1.0 / reference,
+            Asset::Quote => reference,
+        };
+        let edge = match sell {
+            Asset::Base => self.band.1,
+            Asset::Quote => self.band.0,
+        };
+        let f = (worth * self.keep / frame.price).min(edge * (1.0 - MARGIN));
+        // A non-finite reference compares as no trade.
+        if f.partial_cmp(&(frame.premium() * (1.0 + MARGIN))) != Some(Ordering::Greater) {
+            return None;
+        }
+        let (net, amount_out) = frame.trade_to(f);
+        let amount_in = net / self.keep;
+        Some(Plan {
+            amount_in,
+            amount_out,
+            profit: profit_f64(sell, amount_in, amount_out, reference),
+        })
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Exact swaps priced on this thread by the sizing, for tests that show which paths skip them.
+    static EXACT_SWAPS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// One arbitrage question against the pool: its state and parameters, the reference price (quote
+/// per base) and the least profit (quote tokens) worth a trade.
+struct Arb<'a> {
+    state: &'a PoolState,
+    market: &'a Market,
+    params: &'a CurveParams,
+    reference: f64,
+    min_profit: f64,
+}
+
+impl Arb<'_> {
+    /// The pool's exact price for selling `amount_in` of `sell`; `None` where it refuses.
+    fn exact(&self, sell: Asset, amount_in: u128) -> Option<Trade> {
+        #[cfg(test)]
+        EXACT_SWAPS.with(|n| n.set(n.get() + 1));
+        swap_exact_in(self.state, self.market, self.params, sell, amount_in).ok()
+    }
+
+    /// The trade at `amount_in` if it earns more than `min_profit`.
+    fn priced(&self, sell: Asset, amount_in: u128, t: &Trade) -> Option<ArbTrade> {
+        let p = profit(sell, amount_in, t.amount_out, self.reference);
+        (p > self.min_profit).then_some(ArbTrade {
+            sell,
+            amount_in,
+            amount_out: t.amount_out,
+            profit: p,
+        })
+    }
+
+    /// The best trade selling at most `budget` of `sell`: the [`Model`]'s size priced once on the
+    /// exact curve. Where the model does not apply, the pool refuses that size, or the exact
+    /// profit falls short of the model's, the answer is [`Arb::search`]'s.
+    fn closed_form(&self, model: Option<&Model>, sell: Asset, budget: u128) -> Option<ArbTrade> {
+        let Some(model) = model else {
+            return self.search(sell, budget);
+        };
+        let plan = model.plan(sell, self.reference)?;
+        if plan.profit < self.min_profit * (1.0 - PROFIT_SLACK) {
+            return None;
+        }
+        let hi = budget.min(self.state.reserve(sell));
+        let sized = units_from_f64(plan.amount_in, 0)?.max(1);
+        let x = sized.min(hi);
+        let Some(t) = self.exact(sell, x) else {
+            return self.search(sell, budget);
+        };
+        if let Some(trade) = self.priced(sell, x, &t) {
+            return Some(trade);
+        }
+        // Unclamped and as profitable as modelled: the best trade is within the slack of
+        // `min_profit`, which is no trade.
+        let exact = profit(sell, x, t.amount_out, self.reference);
+        if x == sized && exact >= plan.profit * (1.0 - PROFIT_SLACK) {
+            return None;
+        }
+        self.search(sell, budget)
+    }
+
+    /// The best trade selling at most `budget` of `sell`, by searching the exact curve: a probe,
+    /// then [`best_size`]. Some thirty exact swaps per side that pays.
+    fn search(&self, sell: Asset, budget: u128) -> Option<ArbTrade> {
+        let hi = budget.min(self.state.reserve(sell));
+        let gain = |x: u128| {
+            self.exact(sell, x)
+                .map(|t| profit(sell, x, t.amount_out, self.reference))
+        };
+        // Profit is concave and zero at zero: if a trade at the search's resolution loses,
+        // every larger one does too.
+        let probe = (hi / PROBE_FRACTION).max(1);
+        if gain(probe).is_none_or(|p| p <= 0.0) {
+            return None;
+        }
+        let (x, _) = best_size(probe, hi, gain);
+        let t = self.exact(sell, x)?;
+        self.priced(sell, x, &t)
+    }
 }
 
 /// The most profitable size in `[probe, hi]` of a profit that is concave, zero at zero and
@@ -77,6 +219,14 @@ fn best_size(probe: u128, hi: u128, out: impl Fn(u128) -> Option<f64>) -> (u128,
 
 /// The best trade on the pool toward `reference` (quote per base), selling at most `funds` of
 /// each token `(base, quote)`; `None` when no trade earns more than `min_profit` quote tokens.
+///
+/// The size is the closed-form optimum on the curve (stopping short of the price band), priced
+/// once with [`swap_exact_in`], so `amount_out` is exactly what the pool pays for `amount_in`.
+/// A reference inside the pool's marginal prices net of fee costs no exact swap at all. Where one
+/// exact price does not settle the answer (the pool refuses the size, as at the inventory limit,
+/// or pays less than the model expects) the size comes from a search over the exact curve, so
+/// behaviour at the limits is the search's. A best trade within 0.1% of `min_profit` may be
+/// judged either way.
 pub fn on_pool(
     state: &PoolState,
     market: &Market,
@@ -85,28 +235,40 @@ pub fn on_pool(
     funds: (u128, u128),
     min_profit: f64,
 ) -> Option<ArbTrade> {
+    let arb = Arb {
+        state,
+        market,
+        params,
+        reference,
+        min_profit,
+    };
+    let model = Model::of(state, market, params);
     [(Asset::Base, funds.0), (Asset::Quote, funds.1)]
         .into_iter()
-        .filter_map(|(sell, budget)| {
-            let hi = budget.min(state.reserve(sell));
-            let trade = |x: u128| swap_exact_in(state, market, params, sell, x).ok();
-            // Profit is concave and zero at zero: if a trade at the search's resolution loses,
-            // every larger one does too. Most blocks end here, which keeps the search cheap.
-            let probe = (hi / PROBE_FRACTION).max(1);
-            if trade(probe).is_none_or(|t| profit(sell, probe, t.amount_out, reference) <= 0.0) {
-                return None;
-            }
-            let (x, p) = best_size(probe, hi, |x| {
-                trade(x).map(|t| profit(sell, x, t.amount_out, reference))
-            });
-            let t = trade(x)?;
-            (p > min_profit).then_some(ArbTrade {
-                sell,
-                amount_in: x,
-                amount_out: t.amount_out,
-                profit: p,
-            })
-        })
+        .filter_map(|(sell, budget)| arb.closed_form(model.as_ref(), sell, budget))
+        .max_by(|a, b| a.profit.total_cmp(&b.profit))
+}
+
+/// [`on_pool`] by search alone over the pool's exact integer math: the reference the closed form
+/// is tested against, and the baseline the benchmark times it against.
+pub fn search_on_pool(
+    state: &PoolState,
+    market: &Market,
+    params: &CurveParams,
+    reference: f64,
+    funds: (u128, u128),
+    min_profit: f64,
+) -> Option<ArbTrade> {
+    let arb = Arb {
+        state,
+        market,
+        params,
+        reference,
+        min_profit,
+    };
+    [(Asset::Base, funds.0), (Asset::Quote, funds.1)]
+        .into_iter()
+        .filter_map(|(sell, budget)| arb.search(sell, budget))
         .max_by(|a, b| a.profit.total_cmp(&b.profit))
 }
 
@@ -165,47 +327,4 @@ pub fn on_venue(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use keel_core::ONE;
-
-    fn pool() -> (PoolState, Market, CurveParams) {
-        let state = PoolState::balanced(100_000 * ONE, 1_000_000 * ONE);
-        let market = Market {
-            price: 10 * ONE,
-            k: ONE / 4,
-            fee: ONE / 10_000 * 10,
-        };
-        (state, market, CurveParams::default())
-    }
-
-    #[test]
-    fn no_trade_when_reference_is_inside_the_fee() {
-        let (s, m, p) = pool();
-        assert_eq!(on_pool(&s, &m, &p, 10.005, (u128::MAX, u128::MAX), 0.0), None);
-    }
-
-    #[test]
-    fn buys_base_when_the_reference_is_above_the_pool_and_stops_at_the_margin() {
-        let (s, m, p) = pool();
-        let t = on_pool(&s, &m, &p, 10.2, (u128::MAX, u128::MAX), 0.0).expect("arb");
-        assert_eq!(t.sell, Asset::Quote);
-        // A little more or a little less earns less.
-        for x in [t.amount_in / 100 * 99, t.amount_in / 100 * 101] {
-            let other = swap_exact_in(&s, &m, &p, Asset::Quote, x)
-                .map(|o| profit(Asset::Quote, x, o.amount_out, 10.2));
-            assert!(other.map_or(true, |o| o <= t.profit + 1e-9));
-        }
-    }
-
-    #[test]
-    fn venue_arbitrage_moves_its_price_to_the_reference() {
-        let reserves = (100_000 * ONE, 1_000_000 * ONE);
-        let t = on_venue(reserves, 30, 11.0, (u128::MAX, u128::MAX), 0.0).expect("arb");
-        assert_eq!(t.sell, Asset::Quote);
-        let after = (reserves.0 - t.amount_out, reserves.1 + t.amount_in);
-        let price = after.1 as f64 / after.0 as f64;
-        assert!((price / 11.0 - 0.997).abs() < 1e-3, "price after {price}");
-        assert_eq!(on_venue(reserves, 30, 10.01, (u128::MAX, u128::MAX), 0.0), None);
-    }
-}
+mod tests;

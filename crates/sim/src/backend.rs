@@ -61,8 +61,9 @@ pub trait Backend {
     fn block(&self) -> u64;
     /// Block time, milliseconds.
     fn now(&self) -> u64;
-    /// Submits an oracle reading stamped with the block time; `false` when the oracle refuses it.
-    fn report(&mut self, price: u128, volatility: u128) -> bool;
+    /// Reporter `reporter` submits a reading stamped with the block time; `false` when the
+    /// oracle refuses it.
+    fn report_as(&mut self, reporter: u8, price: u128, volatility: u128) -> bool;
     /// Everything the keeper reads of the pool.
     ///
     /// # Errors

@@ -38,13 +38,20 @@ impl Simulation<DrinkBackend> {
     /// the scenario's liquidity at its starting price.
     ///
     /// # Errors
-    /// An invalid scenario.
+    /// An invalid scenario, or a venue fee other than the venue contract's.
     pub fn on_contracts(
         scenario: &Scenario,
         config: PoolConfig,
         settings: Settings,
     ) -> Result<Self, SimError> {
         scenario.validate()?;
+        if scenario.venue_fee_bps != keel_core::consts::DEFAULT_VENUE_FEE_BPS {
+            return Err(SimError::Invalid(format!(
+                "the venue contract charges {} bps; `venue_fee_bps` = {} runs on the fast backend only",
+                keel_core::consts::DEFAULT_VENUE_FEE_BPS,
+                scenario.venue_fee_bps
+            )));
+        }
         Ok(Simulation::on(
             DrinkBackend::deploy(scenario, config, settings),
             scenario,
@@ -101,8 +108,10 @@ impl Backend for DrinkBackend {
         self.market.chain.now()
     }
 
-    fn report(&mut self, price: u128, volatility: u128) -> bool {
-        self.market.report(price, volatility).is_ok()
+    fn report_as(&mut self, reporter: u8, price: u128, volatility: u128) -> bool {
+        self.market
+            .report_as(usize::from(reporter), price, volatility)
+            .is_ok()
     }
 
     fn read_pool(&mut self) -> Result<PoolView, ChainError> {

@@ -1,15 +1,19 @@
-//! The simulation's driver: a seeded market (reference price, oracle, arbitrageur, noise traders)
-//! acting on a [`Backend`] block by block, with the keeper taking its turn at the end of each.
+//! The simulation's driver: a seeded market (reference price, the oracle's reporters,
+//! arbitrageur, informed and noise traders) acting on a [`Backend`] block by block, with the
+//! keeper taking its turn at the end of each.
 //! The same driver runs on the compiled contracts and on the fast in-memory backend, so the two
 //! can be held to identical results.
 
 use crate::arbitrage::{self, ArbTrade};
 use crate::backend::{Backend, KeeperTurn, Trader};
+use crate::books::{Books, Flow};
+use crate::curve::Model;
 use crate::record::{Row, Totals};
-use crate::scenario::Scenario;
+use crate::reporter::{Reporters, Submission};
+use crate::scenario::{units, Scenario};
 use crate::world::{NoiseOrder, Tick, World};
-use keel_core::consts::DEFAULT_VENUE_FEE_BPS as VENUE_FEE_BPS;
 use keel_core::fixed::{signed_to_f64, to_f64 as tokens};
+use keel_core::Asset;
 use keel_keeper::chain::ChainError;
 use keel_keeper::decide::PoolView;
 use keel_keeper::metrics::Metrics;
@@ -17,12 +21,27 @@ use keel_keeper::metrics::Metrics;
 /// Smallest arbitrage profit worth a transaction, in quote tokens.
 pub const MIN_ARB_PROFIT: f64 = 0.01;
 
+/// How the simulation does its own sums: the market it simulates is the same either way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// Arbitrage sized in closed form on the curve and checked once on the pool's integer math;
+    /// the recorded `q` and mid price from the curve in floats.
+    #[default]
+    Fast,
+    /// Arbitrage searched on the pool's integer math and every block recorded from an exact
+    /// re-derivation: the slower reference the benchmark times the fast engine against.
+    Exact,
+}
+
 /// A running simulation.
 pub struct Simulation<B> {
     pub backend: B,
+    pub engine: Engine,
     pub scenario: Scenario,
     world: World,
+    reporters: Reporters,
     pub totals: Totals,
+    pub books: Books,
     start: (u128, u128),
     venue_start: (u128, u128),
     /// The most the arbitrageur sells of each token in one trade.
@@ -36,16 +55,20 @@ impl<B: Backend> Simulation<B> {
         let start = scenario.liquidity();
         Simulation {
             backend,
+            engine: Engine::default(),
             world: World::new(scenario),
+            reporters: Reporters::new(scenario),
             scenario: scenario.clone(),
             totals: Totals::default(),
+            books: Books::new(scenario.liquidity_base, scenario.liquidity_quote, scenario.price),
             start: (start.base, start.quote),
             venue_start: (start.venue_base, start.venue_quote),
             funds: (start.venue_base, start.venue_quote),
         }
     }
 
-    /// Runs one block: the clock moves, the oracle reports, traders trade, the keeper acts.
+    /// Runs one block: the clock moves, the reporters submit (before or after the arbitrageur,
+    /// as the scenario says), traders trade, the keeper acts.
     ///
     /// # Errors
     /// The backend failed in a way a simulation cannot continue from (a trap, an undecodable
@@ -53,27 +76,49 @@ impl<B: Backend> Simulation<B> {
     pub fn step(&mut self, metrics: Option<&Metrics>) -> Result<Row, ChainError> {
         self.backend.advance(self.scenario.block_ms);
         let tick = self.world.next_tick();
-        if !self.backend.report(
-            crate::scenario::units(tick.oracle),
-            crate::scenario::units(tick.volatility),
-        ) {
-            self.totals.oracle_refusals = self.totals.oracle_refusals.saturating_add(1);
+        self.books.price(tick.reference);
+        let submissions = self.reporters.next_block(tick.reference);
+        let after_arb = self.scenario.oracle_after_arb;
+        if !after_arb {
+            self.report(&submissions);
         }
         self.arbitrage_venue(tick.reference);
-        if tick.arbitrage {
-            let view = self.backend.read_pool()?;
-            if !view.market.stale {
-                self.arbitrage_pool(&view, tick.reference)?;
-            }
+        let mut view = self.backend.read_pool()?;
+        if tick.arbitrage && !view.market.stale {
+            self.arbitrage_pool(&view, tick.reference)?;
         }
-        if let Some(order) = tick.noise {
-            self.noise(order, tick.oracle);
+        if after_arb && !submissions.is_empty() {
+            self.report(&submissions);
+            view = self.backend.read_pool()?;
+        }
+        if view.market.stale {
+            self.totals.frozen_blocks = self.totals.frozen_blocks.saturating_add(1);
+        }
+        let fee = tokens(view.market.fee);
+        let published = self.reporters.published().unwrap_or(tick.reference);
+        if tick.informed {
+            self.informed(tick.reference, published, fee);
+        }
+        for order in [tick.noise, tick.whale].into_iter().flatten() {
+            self.noise(order, published, fee);
         }
         let turn = if self.scenario.keeper {
             let turn = self.backend.keeper(metrics)?;
             if let Some(outcome) = turn.landed {
                 self.totals.rebalances = self.totals.rebalances.saturating_add(1);
                 self.totals.bounties += tokens(outcome.bounty);
+                let sold = if outcome.q_before > 0 {
+                    Asset::Base
+                } else {
+                    Asset::Quote
+                };
+                self.books.trade(
+                    Flow::Rebalance,
+                    sold,
+                    tokens(outcome.sold),
+                    tokens(outcome.bought),
+                    0.0,
+                );
             }
             turn
         } else {
@@ -83,13 +128,46 @@ impl<B: Backend> Simulation<B> {
             Some(view) => view,
             None => self.backend.read_pool()?,
         };
+        self.books.holdings(tokens(view.state.base_reserve));
         self.record(&tick, &view, turn.landed.is_some())
+    }
+
+    /// Every submission of the block, each counted when the oracle refuses it.
+    fn report(&mut self, submissions: &[Submission]) {
+        for s in submissions {
+            if !self
+                .backend
+                .report_as(s.reporter, units(s.price), units(s.volatility))
+            {
+                self.totals.oracle_refusals = self.totals.oracle_refusals.saturating_add(1);
+            }
+        }
+    }
+
+    /// An informed trader who knows the reference trades toward it when the published oracle is
+    /// behind by more than its threshold, only at a profit at the reference.
+    fn informed(&mut self, reference: f64, published: f64, fee: f64) {
+        let Some(order) = informed_order(&self.scenario, reference, published) else {
+            return;
+        };
+        match self
+            .backend
+            .swap_pool(Trader::Arbitrageur, order.sell, order.amount_in, order.min_out)
+        {
+            Ok(out) => {
+                let amount = tokens(order.amount_in);
+                self.books
+                    .trade(Flow::Informed, order.sell, amount, tokens(out), amount * fee);
+            }
+            Err(_) => self.totals.informed_refused = self.totals.informed_refused.saturating_add(1),
+        }
     }
 
     /// The venue is the liquid outside market: arbitrage keeps it at the reference every block.
     fn arbitrage_venue(&mut self, reference: f64) {
         let reserves = self.backend.venue_reserves();
-        if let Some(t) = arbitrage::on_venue(reserves, VENUE_FEE_BPS, reference, self.funds, MIN_ARB_PROFIT) {
+        let fee_bps = self.scenario.venue_fee_bps;
+        if let Some(t) = arbitrage::on_venue(reserves, fee_bps, reference, self.funds, MIN_ARB_PROFIT) {
             if self
                 .backend
                 .swap_venue(Trader::Arbitrageur, t.sell, t.amount_in)
@@ -104,7 +182,11 @@ impl<B: Backend> Simulation<B> {
     /// integer math, so the pool pays exactly what was planned.
     fn arbitrage_pool(&mut self, view: &PoolView, reference: f64) -> Result<(), ChainError> {
         let curve = &view.config.curve;
-        let planned = arbitrage::on_pool(
+        let size = match self.engine {
+            Engine::Fast => arbitrage::on_pool,
+            Engine::Exact => arbitrage::search_on_pool,
+        };
+        let planned = size(
             &view.state,
             &view.priced(),
             curve,
@@ -127,6 +209,10 @@ impl<B: Backend> Simulation<B> {
         {
             Ok(out) if out == amount_out => {
                 self.totals.pool_arbitrage += profit;
+                let amount = tokens(amount_in);
+                let fee = amount * tokens(view.market.fee);
+                self.books
+                    .trade(Flow::Arbitrage, sell, amount, tokens(amount_out), fee);
                 Ok(())
             }
             Ok(out) => Err(ChainError::Decode(format!(
@@ -139,15 +225,18 @@ impl<B: Backend> Simulation<B> {
     }
 
     /// A noise trade: routed to the better of pool and venue, or sent to both.
-    fn noise(&mut self, order: NoiseOrder, oracle: f64) {
-        let (sell, amount) = order.amount_in(self.scenario.liquidity_base, oracle);
+    fn noise(&mut self, order: NoiseOrder, published: f64, fee: f64) {
+        let (sell, amount) = order.amount_in(self.scenario.liquidity_base, published);
         let routed = self.scenario.noise_routed;
         let venue = routed.then(|| self.backend.venue_reserves());
-        let min_out = arbitrage::routed_min_out(venue, VENUE_FEE_BPS, sell, amount);
-        let on_pool = self
-            .backend
-            .swap_pool(Trader::Noise, sell, amount, min_out)
-            .is_ok();
+        let min_out = arbitrage::routed_min_out(venue, self.scenario.venue_fee_bps, sell, amount);
+        let filled = self.backend.swap_pool(Trader::Noise, sell, amount, min_out);
+        if let Ok(out) = filled {
+            let amount = tokens(amount);
+            self.books
+                .trade(Flow::Noise, sell, amount, tokens(out), amount * fee);
+        }
+        let on_pool = filled.is_ok();
         if on_pool {
             self.totals.noise_trades = self.totals.noise_trades.saturating_add(1);
         } else {
@@ -160,13 +249,22 @@ impl<B: Backend> Simulation<B> {
     }
 
     fn record(&mut self, tick: &Tick, view: &PoolView, landed: bool) -> Result<Row, ChainError> {
-        let eq = view
-            .equilibrated()
-            .map_err(|e| ChainError::Decode(format!("{e:?}")))?;
-        let q = eq.inventory(view.market.price).unwrap_or_default();
-        let mid = eq
-            .marginal_price(view.market.price, view.market.k)
-            .unwrap_or_default();
+        let model = match self.engine {
+            Engine::Fast => Model::of(&view.state, &view.priced(), &view.config.curve),
+            Engine::Exact => None,
+        };
+        let (q, mid) = if let Some(model) = model {
+            (model.inventory(), model.mid())
+        } else {
+            let eq = view
+                .equilibrated()
+                .map_err(|e| ChainError::Decode(format!("{e:?}")))?;
+            let q = eq.inventory(view.market.price).unwrap_or_default();
+            let mid = eq
+                .marginal_price(view.market.price, view.market.k)
+                .unwrap_or_default();
+            (signed_to_f64(q), tokens(mid))
+        };
         let (vb, vq) = self.backend.venue_reserves();
         let p = tick.reference;
         let value = |b: u128, q: u128| tokens(b) * p + tokens(q);
@@ -174,10 +272,10 @@ impl<B: Backend> Simulation<B> {
         let row = Row {
             block: self.backend.block(),
             reference: p,
-            oracle: tick.oracle,
-            pool_mid: tokens(mid),
+            oracle: tokens(view.market.price),
+            pool_mid: mid,
             venue_price: if vb == 0 { 0.0 } else { tokens(vq) / tokens(vb) },
-            q: signed_to_f64(q),
+            q,
             base_reserve: view.state.base_reserve,
             quote_reserve: view.state.quote_reserve,
             trigger: tokens(trigger),
@@ -191,7 +289,35 @@ impl<B: Backend> Simulation<B> {
             fees_to_date: tokens(view.rebalancing.bounty_budget) + self.totals.bounties,
             rebalanced: landed,
         };
-        self.totals.observe(&row, q.unsigned_abs() < trigger);
+        self.totals.observe(&row, q.abs() < tokens(trigger));
         Ok(row)
     }
+}
+
+/// An informed trader's order: `informed_size` of the pool's base toward `reference` when
+/// `published` is more than `informed_threshold_bps` behind it, asking at least the order's value
+/// at the reference (so it trades only at a profit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InformedOrder {
+    pub sell: Asset,
+    pub amount_in: u128,
+    pub min_out: u128,
+}
+
+pub fn informed_order(scenario: &Scenario, reference: f64, published: f64) -> Option<InformedOrder> {
+    let gap_bps = (reference / published - 1.0) * 10_000.0;
+    if gap_bps.abs() <= scenario.informed_threshold_bps {
+        return None;
+    }
+    let base = scenario.liquidity_base * scenario.informed_size;
+    let (sell, amount_in, min_out) = if gap_bps > 0.0 {
+        (Asset::Quote, base * reference, base)
+    } else {
+        (Asset::Base, base, base * reference)
+    };
+    (amount_in > 0.0).then(|| InformedOrder {
+        sell,
+        amount_in: units(amount_in),
+        min_out: units(min_out).max(1),
+    })
 }

@@ -1,8 +1,9 @@
 //! Keel's simulator and economic benchmark: a seeded market around Keel's pool, its venue, its
 //! oracle and its keeper, on two interchangeable chains.
 //!
-//! - The market: [`scenario`] (its parameters), [`world`] (reference price, oracle, noise
-//!   orders), [`arbitrage`] (trade sizing).
+//! - The market: [`scenario`] (its parameters), [`world`] (reference price, regimes, who trades),
+//!   [`reporter`] (the oracle's reporters: lag, deviation and heartbeat, noise, outages, a liar),
+//!   [`arbitrage`] (trade sizing), [`books`] (an LP's P&L taken apart).
 //! - [`driver`]: the market acting on a [`backend::Backend`] block by block, the keeper's real
 //!   executor taking its turn; [`record`] what each block leaves.
 //! - Backends: [`fast`], the pool's state machine (`keel_core::pool`) in memory, for sweeps of
@@ -18,7 +19,9 @@
 pub mod arbitrage;
 pub mod backend;
 pub mod bench;
+pub mod books;
 pub mod chart;
+mod curve;
 #[cfg(feature = "drink")]
 pub mod drink;
 pub mod driver;
@@ -27,6 +30,7 @@ pub mod fast;
 pub mod oracle;
 mod progress;
 pub mod record;
+pub mod reporter;
 pub mod scenario;
 pub mod simulate;
 pub mod venue;

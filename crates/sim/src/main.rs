@@ -8,8 +8,8 @@ use keel_keeper::config::Config;
 use keel_keeper::executor::Settings;
 use keel_keeper::metrics::{self, Metrics};
 use keel_sim::bench::suite::Suite;
-use keel_sim::bench::tally::PathMetrics;
-use keel_sim::bench::{chart, report, sweep};
+use keel_sim::bench::{chart, report, strategy, sweep, targets};
+use keel_sim::driver::Engine;
 use keel_sim::driver::Simulation;
 use keel_sim::fast::FastBackend;
 use keel_sim::scenario::Scenario;
@@ -96,7 +96,7 @@ struct SimulateArgs {
 
 #[derive(Args)]
 struct BenchArgs {
-    /// The suite: market, duration, seeds, volatilities and lags.
+    /// The suite: market, duration, seeds, strategies and cases.
     #[arg(long, default_value = "scenarios/bench.toml")]
     suite: PathBuf,
     /// Override the suite's number of seeds per case.
@@ -108,6 +108,10 @@ struct BenchArgs {
     /// Directory for the report and charts.
     #[arg(long, default_value = "target/bench")]
     out: PathBuf,
+    /// Paths of the first case on which the fast engine is timed against the exact one it
+    /// replaced (0: not timed).
+    #[arg(long, default_value_t = 2)]
+    speed_paths: u32,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -205,9 +209,6 @@ fn run_on(
     }
 }
 
-/// One number of a path's results.
-type Metric = fn(&PathMetrics) -> f64;
-
 fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     let mut suite = Suite::load(&args.suite)?;
     suite.seeds = args.seeds.unwrap_or(suite.seeds);
@@ -220,45 +221,60 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
         "{} cases x {} seeds x {} strategies, {} days ({} blocks of {} ms) each, on {} threads",
         cases.len(),
         suite.seeds,
-        keel_sim::bench::strategy::ALL.len(),
+        suite.strategies.len(),
         suite.days,
         first.scenario.blocks,
         suite.market.block_ms,
         rayon::current_num_threads()
     );
+    let settings = Config::default().settings(false);
     let started = std::time::Instant::now();
-    let results = sweep::run(
-        &cases,
-        suite.seeds,
-        Config::default().settings(false),
-        !args.quiet,
-    )?;
-    let seconds = started.elapsed().as_secs_f64();
-    let verdicts = report::verdicts(&results);
-    let text = report::render(&results, &verdicts, &suite, seconds);
+    let results = sweep::run(&cases, suite.seeds, &suite.strategies, settings, !args.quiet)?;
+    let mut speed = report::Speed {
+        seconds: started.elapsed().as_secs_f64(),
+        ..report::Speed::default()
+    };
+    if args.speed_paths > 0 {
+        eprintln!(
+            "timing the fast engine against the exact one on {} paths of `{}`",
+            args.speed_paths, first.name
+        );
+        let rate = |sizing| -> anyhow::Result<f64> {
+            let (mut blocks, mut seconds) = (0u64, 0.0f64);
+            for n in 0..u64::from(args.speed_paths) {
+                let scenario = Scenario {
+                    seed: first.scenario.seed.wrapping_add(n),
+                    ..first.scenario.clone()
+                };
+                let m = strategy::run_keel(&scenario, PoolConfig::default(), settings, sizing, &|_| {})?;
+                blocks = blocks.saturating_add(m.blocks);
+                seconds += m.seconds;
+            }
+            Ok(blocks as f64 / seconds.max(1e-9))
+        };
+        speed.keel_fast = Some(rate(Engine::Fast)?);
+        speed.keel_exact = Some(rate(Engine::Exact)?);
+    }
+    let verdicts = targets::verdicts(&results);
+    let text = report::render(&results, &verdicts, &suite, speed);
     println!("{text}");
     std::fs::create_dir_all(&args.out).with_context(|| args.out.display().to_string())?;
     let md = args.out.join("report.md");
     std::fs::write(&md, &text).with_context(|| md.display().to_string())?;
     println!("report: {}", md.display());
-    let charts: [(&str, &str, Metric); 2] = [
-        (
-            "lp-vs-hodl.png",
-            "LP value vs HODL at the end (bps), across seeds",
-            |m| m.vs_hodl_bps,
-        ),
-        (
-            "arb-loss.png",
-            "LP loss to arbitrage, net of fees (bps/day), across seeds",
-            |m| m.arb_loss_bps_day,
-        ),
+    let charts: [(&str, ChartFn); 2] = [
+        ("lp-parts.png", chart::parts),
+        ("keel-minus-cp.png", chart::paired),
     ];
-    for (file, title, metric) in charts {
+    for (file, draw) in charts {
         let png = args.out.join(file);
-        match chart::draw(&png, &results, title, metric) {
+        match draw(&png, &results) {
             Ok(()) => println!("chart:  {}", png.display()),
             Err(e) => eprintln!("chart {file} skipped: {e}"),
         }
     }
     Ok(())
 }
+
+/// Draws one of the benchmark's charts.
+type ChartFn = fn(&std::path::Path, &[sweep::CaseResult]) -> Result<(), keel_sim::SimError>;

@@ -55,6 +55,37 @@ impl InMemoryOracle {
         Ok(())
     }
 
+    /// Reporter `reporter` submits `price` and `volatility` observed at `now_ms`, in block
+    /// `block`.
+    ///
+    /// # Errors
+    /// The oracle's refusal.
+    pub fn report_as(
+        &mut self,
+        reporter: u8,
+        price: u128,
+        volatility: u128,
+        now_ms: u64,
+        block: u64,
+    ) -> Result<(), OracleError> {
+        let reading = OracleData {
+            price,
+            volatility,
+            timestamp: now_ms,
+        };
+        let answer = submit(
+            &mut self.slots,
+            &self.config,
+            &reporter,
+            reading,
+            Clock { now_ms, block },
+        )?;
+        if answer.is_some() {
+            self.answer = answer;
+        }
+        Ok(())
+    }
+
     /// The answer pools read.
     pub fn latest(&self) -> Option<OracleData> {
         self.answer.map(|a| a.data())

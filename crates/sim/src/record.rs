@@ -78,7 +78,11 @@ pub struct Totals {
     pub bounties: f64,
     pub noise_trades: u64,
     pub noise_refused: u64,
+    pub informed_refused: u64,
+    /// Readings the oracle refused.
     pub oracle_refusals: u64,
+    /// Blocks in which the pool's reading was stale: it refused every swap.
+    pub frozen_blocks: u64,
     /// The arbitrageur's profit at the reference price, per market (quote tokens).
     pub pool_arbitrage: f64,
     pub venue_arbitrage: f64,

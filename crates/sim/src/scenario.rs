@@ -25,8 +25,31 @@ pub struct Scenario {
     pub jump_sigma: f64,
     /// Blocks between a price and the oracle reporting it.
     pub oracle_lag_blocks: u32,
-    /// Standard deviation of the oracle's multiplicative error, in basis points.
+    /// Standard deviation of each reporter's multiplicative error, in basis points.
     pub oracle_noise_bps: f64,
+    /// Reporters submit only when their price has moved this far from their last submission
+    /// (basis points) or the heartbeat is due; 0 with no heartbeat submits every check.
+    pub oracle_deviation_bps: f64,
+    /// Longest time between a reporter's submissions, seconds (0: no heartbeat).
+    pub oracle_heartbeat_s: f64,
+    /// How often reporters look at their source, seconds (0: every block).
+    pub oracle_check_s: f64,
+    /// Whether the block's reading lands after the arbitrageur's trade (it lands before when
+    /// false).
+    pub oracle_after_arb: bool,
+    /// Expected source outages per day, each silencing every reporter for `oracle_outage_min`.
+    pub oracle_outages_per_day: f64,
+    pub oracle_outage_min: f64,
+    /// One reporter of three reports the price this far off, in basis points (0: all honest).
+    pub oracle_liar_bps: f64,
+    /// The reporters' volatility estimate starts here (annualised); `None` seeds it at `sigma`.
+    pub reporter_vol_start: Option<f64>,
+    /// The reporters submit their volatility estimate times this (below 1 understates it).
+    pub reporter_vol_scale: f64,
+    /// Volatility in the wild regime, as a multiple of `sigma` (1: one regime).
+    pub wild_multiplier: f64,
+    /// Expected switches between the calm and the wild regime per day.
+    pub regime_switches_per_day: f64,
     /// Probability that the arbitrageur trades Keel toward the reference price in a given block
     /// (1 = every block). The venue, the liquid outside market, is arbitraged every block.
     pub arbitrage_rate: f64,
@@ -36,6 +59,16 @@ pub struct Scenario {
     pub noise_size: f64,
     /// Probability that a noise trade sells base (0.5 = balanced flow).
     pub noise_sell_bias: f64,
+    /// Probability that an informed trader looks at the pools in a block: it trades
+    /// `informed_size` of the pool's base toward the reference when the published oracle is more
+    /// than `informed_threshold_bps` behind it, and only at a profit.
+    pub informed_rate: f64,
+    pub informed_size: f64,
+    pub informed_threshold_bps: f64,
+    /// Expected whale orders per day: uninformed, routed as noise, `whale_size` of the pool's
+    /// base.
+    pub whales_per_day: f64,
+    pub whale_size: f64,
     /// Whether noise flow is routed, as an aggregator would: each trade goes to the pool only if
     /// the pool pays at least what the venue would, and to the venue otherwise. When false, every
     /// noise trade hits both, whatever they charge.
@@ -46,6 +79,8 @@ pub struct Scenario {
     /// The venue's liquidity as a multiple of the pool's: rebalances need a market deep enough
     /// to take the excess within the pool's slippage limit.
     pub venue_depth: f64,
+    /// The venue's fee, basis points.
+    pub venue_fee_bps: u32,
     /// Whether the keeper runs.
     pub keeper: bool,
 }
@@ -69,14 +104,31 @@ impl Default for Scenario {
             jump_sigma: 0.0,
             oracle_lag_blocks: 1,
             oracle_noise_bps: 0.0,
+            oracle_deviation_bps: 0.0,
+            oracle_heartbeat_s: 0.0,
+            oracle_check_s: 0.0,
+            oracle_after_arb: false,
+            oracle_outages_per_day: 0.0,
+            oracle_outage_min: 0.0,
+            oracle_liar_bps: 0.0,
+            reporter_vol_start: None,
+            reporter_vol_scale: 1.0,
+            wild_multiplier: 1.0,
+            regime_switches_per_day: 0.0,
             arbitrage_rate: 0.01,
             noise_rate: 0.6,
             noise_size: 0.004,
             noise_sell_bias: 0.7,
+            informed_rate: 0.0,
+            informed_size: 0.0,
+            informed_threshold_bps: 0.0,
+            whales_per_day: 0.0,
+            whale_size: 0.0,
             noise_routed: false,
             liquidity_base: 100_000.0,
             liquidity_quote: 1_000_000.0,
             venue_depth: 10.0,
+            venue_fee_bps: keel_core::consts::DEFAULT_VENUE_FEE_BPS,
             keeper: true,
         }
     }
@@ -135,7 +187,8 @@ impl Scenario {
     /// # Errors
     /// Names the first field out of range.
     pub fn validate(&self) -> Result<(), SimError> {
-        let checks: [(&str, bool); 12] = [
+        let time = 0.0..=86_400.0;
+        let checks: [(&str, bool); 28] = [
             ("blocks", self.blocks > 0),
             ("block_ms", (100..=600_000).contains(&self.block_ms)),
             ("price", self.price > 1e-9 && self.price < 1e12),
@@ -151,6 +204,43 @@ impl Scenario {
             ("noise_rate", (0.0..=1.0).contains(&self.noise_rate)),
             ("noise_size", (0.0..=0.1).contains(&self.noise_size)),
             ("noise_sell_bias", (0.0..=1.0).contains(&self.noise_sell_bias)),
+            (
+                "oracle_deviation_bps",
+                (0.0..=5_000.0).contains(&self.oracle_deviation_bps),
+            ),
+            ("oracle_heartbeat_s", time.contains(&self.oracle_heartbeat_s)),
+            ("oracle_check_s", time.contains(&self.oracle_check_s)),
+            (
+                "oracle_outages_per_day",
+                (0.0..=100.0).contains(&self.oracle_outages_per_day),
+            ),
+            (
+                "oracle_outage_min",
+                (0.0..=1_440.0).contains(&self.oracle_outage_min),
+            ),
+            ("oracle_liar_bps", self.oracle_liar_bps.abs() <= 5_000.0),
+            (
+                "reporter_vol_start",
+                self.reporter_vol_start.is_none_or(|v| (0.0..=10.0).contains(&v)),
+            ),
+            (
+                "reporter_vol_scale",
+                (0.0..=10.0).contains(&self.reporter_vol_scale),
+            ),
+            ("wild_multiplier", (1.0..=20.0).contains(&self.wild_multiplier)),
+            (
+                "regime_switches_per_day",
+                (0.0..=1_000.0).contains(&self.regime_switches_per_day),
+            ),
+            ("informed_rate", (0.0..=1.0).contains(&self.informed_rate)),
+            ("informed_size", (0.0..=0.1).contains(&self.informed_size)),
+            (
+                "informed_threshold_bps",
+                (0.0..=5_000.0).contains(&self.informed_threshold_bps),
+            ),
+            ("whales_per_day", (0.0..=1_000.0).contains(&self.whales_per_day)),
+            ("whale_size", (0.0..=0.5).contains(&self.whale_size)),
+            ("venue_fee_bps", self.venue_fee_bps < 10_000),
         ];
         match checks.iter().find(|(_, ok)| !ok) {
             Some((name, _)) => Err(SimError::Invalid(format!(

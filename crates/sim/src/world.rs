@@ -1,5 +1,6 @@
-//! The simulated world outside the chain: a reference price following geometric Brownian motion,
-//! the oracle's lagged and noisy view of it, and noise traders' orders. Seeded, so runs repeat.
+//! The simulated world outside the chain: a reference price following geometric Brownian motion
+//! with jumps and volatility regimes, and the traders who arrive in each block. Seeded, so runs
+//! repeat. What the oracle's reporters make of the price is [`crate::reporter`]'s.
 
 use crate::scenario::{units, Scenario};
 use keel_core::dynamic::YEAR_MS;
@@ -7,7 +8,6 @@ use keel_core::Asset;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, StandardNormal};
-use std::collections::VecDeque;
 
 /// A noise trader's order, sized in base.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -36,13 +36,14 @@ impl NoiseOrder {
 pub struct Tick {
     /// The "true" price arbitrageurs trade toward.
     pub reference: f64,
-    /// What the oracle reports this block.
-    pub oracle: f64,
-    /// The oracle's annualised volatility: an exponentially weighted estimate from its own
-    /// reported prices, so the pool's `k` and fee move with the market.
-    pub volatility: f64,
     pub arbitrage: bool,
     pub noise: Option<NoiseOrder>,
+    /// An informed trader looks at the pools this block.
+    pub informed: bool,
+    /// A whale's uninformed order, routed as noise.
+    pub whale: Option<NoiseOrder>,
+    /// Whether the market is in its wild regime.
+    pub wild: bool,
 }
 
 /// The seeded generator of [`Tick`]s.
@@ -50,28 +51,24 @@ pub struct World {
     rng: ChaCha8Rng,
     scenario: Scenario,
     price: f64,
-    history: VecDeque<f64>,
     dt_years: f64,
-    last_oracle: f64,
-    /// Per-block variance of the oracle's log returns (EWMA).
-    variance: f64,
+    wild: bool,
 }
 
-/// Weight of the previous estimate in the oracle's volatility EWMA (a half-life of about 35
-/// blocks).
-const EWMA_LAMBDA: f64 = 0.98;
-
 const DAY_MS: f64 = 86_400_000.0;
+
+/// The chance of an event expected `per_day` times a day within one block of `block_ms`.
+pub fn chance_per_block(per_day: f64, block_ms: u64) -> f64 {
+    (per_day * block_ms as f64 / DAY_MS).clamp(0.0, 1.0)
+}
 
 impl World {
     pub fn new(scenario: &Scenario) -> World {
         World {
             rng: ChaCha8Rng::seed_from_u64(scenario.seed),
             price: scenario.price,
-            history: VecDeque::from([scenario.price]),
             dt_years: scenario.block_ms as f64 / YEAR_MS as f64,
-            last_oracle: scenario.price,
-            variance: scenario.sigma * scenario.sigma * scenario.block_ms as f64 / YEAR_MS as f64,
+            wild: false,
             scenario: scenario.clone(),
         }
     }
@@ -84,41 +81,46 @@ impl World {
     /// Advances one block.
     pub fn next_tick(&mut self) -> Tick {
         let s = &self.scenario;
+        // Each optional feature draws only when it is on, so paths without it do not depend on it.
+        if s.regime_switches_per_day > 0.0
+            && self
+                .rng
+                .gen_bool(chance_per_block(s.regime_switches_per_day, s.block_ms))
+        {
+            self.wild = !self.wild;
+        }
+        let sigma = if self.wild {
+            s.sigma * s.wild_multiplier
+        } else {
+            s.sigma
+        };
         let z: f64 = StandardNormal.sample(&mut self.rng);
-        let step = (s.drift - s.sigma * s.sigma / 2.0) * self.dt_years + s.sigma * self.dt_years.sqrt() * z;
+        let step = (s.drift - sigma * sigma / 2.0) * self.dt_years + sigma * self.dt_years.sqrt() * z;
         self.price *= step.exp();
-        // Drawn only when jumps are on, so paths without them do not depend on this feature.
-        if s.jumps_per_day > 0.0 {
-            let chance = (s.jumps_per_day * s.block_ms as f64 / DAY_MS).min(1.0);
-            if self.rng.gen_bool(chance) {
-                let j: f64 = StandardNormal.sample(&mut self.rng);
-                self.price *= (j * s.jump_sigma).exp();
-            }
+        if s.jumps_per_day > 0.0 && self.rng.gen_bool(chance_per_block(s.jumps_per_day, s.block_ms)) {
+            let j: f64 = StandardNormal.sample(&mut self.rng);
+            self.price *= (j * s.jump_sigma).exp();
         }
-        self.history.push_back(self.price);
-        let lag = s.oracle_lag_blocks as usize;
-        while self.history.len() > lag + 1 {
-            self.history.pop_front();
-        }
-        let lagged = self.history.front().copied().unwrap_or(self.price);
-        let noise: f64 = StandardNormal.sample(&mut self.rng);
-        let oracle = lagged * (1.0 + noise * s.oracle_noise_bps / 10_000.0);
-        let r = (oracle / self.last_oracle).ln();
-        self.last_oracle = oracle;
-        self.variance = EWMA_LAMBDA * self.variance + (1.0 - EWMA_LAMBDA) * r * r;
-        let volatility = (self.variance / self.dt_years).sqrt();
         let arbitrage = self.rng.gen_bool(s.arbitrage_rate);
         let trades = self.rng.gen_bool(s.noise_rate);
         let sell_base = self.rng.gen_bool(s.noise_sell_bias);
         let size = Exp::new(1.0)
             .map(|e| e.sample(&mut self.rng) * s.noise_size)
             .unwrap_or(0.0);
+        let informed = s.informed_rate > 0.0 && self.rng.gen_bool(s.informed_rate);
+        let whale = (s.whales_per_day > 0.0
+            && self.rng.gen_bool(chance_per_block(s.whales_per_day, s.block_ms)))
+        .then(|| NoiseOrder {
+            sell_base: self.rng.gen_bool(0.5),
+            size: s.whale_size,
+        });
         Tick {
             reference: self.price,
-            oracle,
-            volatility,
             arbitrage,
             noise: (trades && size > 0.0).then_some(NoiseOrder { sell_base, size }),
+            informed,
+            whale,
+            wild: self.wild,
         }
     }
 }
@@ -140,18 +142,6 @@ mod tests {
             .scan(World::new(&other), |w, _| Some(w.next_tick()))
             .collect();
         assert_ne!(a, c);
-    }
-
-    #[test]
-    fn oracle_reports_the_price_lag_blocks_ago() {
-        let s = Scenario {
-            oracle_lag_blocks: 2,
-            ..Scenario::default()
-        };
-        let ticks: Vec<Tick> = (0..10).scan(World::new(&s), |w, _| Some(w.next_tick())).collect();
-        for i in 2..10 {
-            assert_eq!(ticks[i].oracle, ticks[i - 2].reference);
-        }
     }
 
     #[test]
@@ -178,18 +168,29 @@ mod tests {
     }
 
     #[test]
-    fn the_oracles_volatility_estimate_tracks_the_scenarios() {
+    fn the_wild_regime_is_wilder() {
         let s = Scenario {
-            sigma: 1.2,
+            sigma: 0.5,
+            wild_multiplier: 4.0,
+            regime_switches_per_day: 20.0,
             ..Scenario::default()
         };
         let mut w = World::new(&s);
-        let estimates: Vec<f64> = (0..5_000).map(|_| w.next_tick().volatility).collect();
-        let mean = estimates.iter().sum::<f64>() / estimates.len() as f64;
-        assert!((mean / 1.2 - 1.0).abs() < 0.1, "mean estimate {mean}");
-        assert!(
-            estimates.iter().any(|v| (v / 1.2 - 1.0).abs() > 0.1),
-            "the estimate never moves"
-        );
+        let (mut calm, mut wild) = (Vec::new(), Vec::new());
+        let mut prev = s.price;
+        for _ in 0..40_000 {
+            let t = w.next_tick();
+            let r = (t.reference / prev).ln();
+            prev = t.reference;
+            if t.wild {
+                wild.push(r * r);
+            } else {
+                calm.push(r * r);
+            }
+        }
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        assert!(!calm.is_empty() && !wild.is_empty(), "both regimes occur");
+        let ratio = (mean(&wild) / mean(&calm)).sqrt();
+        assert!((ratio / 4.0 - 1.0).abs() < 0.1, "wild/calm volatility {ratio}");
     }
 }

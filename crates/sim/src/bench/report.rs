@@ -1,201 +1,224 @@
-//! The benchmark's findings: medians and spreads per case and strategy as markdown tables, and
-//! the targets Keel is held to, each PASS or MISS.
+//! The benchmark's findings as markdown: the targets, the LP P&L of every pool taken apart, the
+//! paired comparison of Keel with constant product at its own mean fee, what the oracle did
+//! (refusals, frozen blocks), and how fast the sweep ran.
 
-use super::strategy::{Strategy, ALL};
+use super::stats::{bootstrap_mean, median, Spread};
+use super::strategy::{keel_base_fee_bps, Strategy};
 use super::suite::Suite;
 use super::sweep::CaseResult;
 use super::tally::PathMetrics;
+use super::targets::Verdict;
 use keel_keeper::table::markdown;
+use std::fmt::Write as _;
 
-/// The whole report as markdown: the targets, the two headline tables, every metric, and how
-/// long the sweep took (`seconds`).
-pub fn render(results: &[CaseResult], verdicts: &[Verdict], suite: &Suite, seconds: f64) -> String {
-    let paths = results.iter().map(|c| c.paths.len()).sum::<usize>();
-    let blocks: u64 = results
-        .iter()
-        .map(|c| u64::from(c.case.scenario.blocks) * c.paths.len() as u64)
-        .sum::<u64>()
-        * ALL.len() as u64;
+/// Throughput of the sweep, and of the fast engine against the exact one.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Speed {
+    pub seconds: f64,
+    /// Keel blocks per second on one core: the fast engine, then the exact one, both timed on
+    /// the same paths in this process ([`crate::driver::Engine`]).
+    pub keel_fast: Option<f64>,
+    pub keel_exact: Option<f64>,
+}
+
+/// The whole report.
+pub fn render(results: &[CaseResult], verdicts: &[Verdict], suite: &Suite, speed: Speed) -> String {
     let passed = verdicts.iter().filter(|v| v.pass).count();
     format!(
-        "## Targets ({passed} of {} PASS)\n\n{}\n\n## LP value vs HODL at the end, bps (median)\n\n{}\n\n\
-         ## LP loss to arbitrage net of fees, bps/day (median)\n\n{}\n\n## Every metric: median [p10, p90]\n\n{}\n\n\
-         {paths} paths of {} days, {blocks} pool-blocks in {seconds:.0} s ({:.0} pool-blocks/s)\n",
+        "## Targets ({passed} of {} PASS)\n\n{}\n\n\
+         ## LP P&L taken apart, bps of the starting value over {} days (median across paths)\n\n\
+         fees + noise impact - adverse selection - rebalancing + inventory + other = LP - HODL. \
+         Adverse selection is what arbitrageurs and informed traders take at the reference price \
+         before their fees; with noise flow on, arbitrageurs also take back impact noise just paid \
+         (read noise impact and adverse selection together).\n\n{}\n\n\
+         ## Keel minus constant product at Keel's mean fee, path by path\n\n\
+         Mean of the per-path differences with its 95% bootstrap interval, the median, and the share \
+         of paths on which Keel did better for its LPs.\n\n{}\n\n\
+         ## What the oracle and the pools did (median across paths)\n\n\
+         Keel's base fee is {:.1} bps; \"mean fee\" is the fee it quoted, averaged over blocks.\n\n{}\n\n\
+         ## Every metric: median [p10, p90]\n\n{}\n\n{}\n",
         verdicts.len(),
         verdict_table(verdicts),
-        compact_table(results, |m| m.vs_hodl_bps, 1),
-        compact_table(results, |m| m.arb_loss_bps_day, 3),
-        full_table(results),
         suite.days,
-        blocks as f64 / seconds.max(1e-9),
+        parts_table(results),
+        paired_table(results),
+        keel_base_fee_bps(),
+        oracle_table(results),
+        full_table(results),
+        speed_text(results, suite, speed),
     )
 }
 
-/// The median and the 10th and 90th percentiles of a sample.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Spread {
-    pub p10: f64,
-    pub median: f64,
-    pub p90: f64,
+fn strategies(case: &CaseResult) -> Vec<Strategy> {
+    case.paths
+        .first()
+        .map(|p| p.iter().map(|(s, _)| *s).collect())
+        .unwrap_or_default()
 }
 
-impl Spread {
-    /// `None` for an empty sample.
-    pub fn of(mut values: Vec<f64>) -> Option<Spread> {
-        if values.is_empty() {
-            return None;
-        }
-        values.sort_by(f64::total_cmp);
-        let at = |q: f64| {
-            let pos = q * (values.len() - 1) as f64;
-            let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-            values[lo] + (values[hi] - values[lo]) * (pos - lo as f64)
-        };
-        Some(Spread {
-            p10: at(0.1),
-            median: at(0.5),
-            p90: at(0.9),
-        })
-    }
-
-    fn show(&self, decimals: usize) -> String {
-        format!(
-            "{:+.d$} [{:+.d$}, {:+.d$}]",
-            self.median,
-            self.p10,
-            self.p90,
-            d = decimals
-        )
-    }
+fn med(case: &CaseResult, s: Strategy, metric: fn(&PathMetrics) -> f64, d: usize) -> String {
+    format!("{:+.d$}", median(case.values(s, metric)), d = d)
 }
 
-fn median(case: &CaseResult, strategy: Strategy, metric: impl Fn(&PathMetrics) -> f64) -> f64 {
-    Spread::of(case.values(strategy, metric)).map_or(f64::NAN, |s| s.median)
-}
-
-/// Every case and strategy: median [p10, p90] across seeds.
-pub fn full_table(results: &[CaseResult]) -> String {
+fn parts_table(results: &[CaseResult]) -> String {
     let header = [
         "case",
-        "strategy",
-        "arb loss bps/day",
-        "fees bps/day",
-        "LP vs HODL bps",
-        "LP vs daily-rebalanced bps",
-        "mean fee bps",
-        "time in band",
-        "max abs(q)",
-        "rebalances",
-        "bounties bps",
+        "pool",
+        "fees",
+        "noise impact",
+        "adverse selection",
+        "rebalancing",
+        "inventory",
+        "other",
+        "LP - HODL",
     ];
     let rows = results.iter().flat_map(|case| {
-        ALL.iter().map(move |&strategy| {
-            let spread = |metric: fn(&PathMetrics) -> f64, d: usize| {
-                Spread::of(case.values(strategy, metric)).map_or("-".into(), |s| s.show(d))
-            };
-            let optional = |metric: fn(&PathMetrics) -> Option<f64>| {
-                let values: Vec<f64> = case
-                    .paths
-                    .iter()
-                    .flatten()
-                    .filter(|(s, _)| *s == strategy)
-                    .filter_map(|(_, m)| metric(m))
-                    .collect();
-                Spread::of(values).map_or("-".into(), |s| format!("{:.1}%", s.median * 100.0))
-            };
+        strategies(case).into_iter().map(move |s| {
             vec![
                 case.case.name(),
-                strategy.label().into(),
-                spread(|m| m.arb_loss_bps_day, 3),
-                spread(|m| m.fees_bps_day, 3),
-                spread(|m| m.vs_hodl_bps, 1),
-                spread(|m| m.vs_rebalanced_bps, 1),
-                format!("{:.1}", median(case, strategy, |m| m.mean_fee_bps)),
-                optional(|m| m.time_in_band),
-                optional(|m| m.max_abs_q),
-                format!("{:.1}", median(case, strategy, |m| m.rebalances as f64)),
-                format!("{:.2}", median(case, strategy, |m| m.bounties_bps)),
+                s.label().into(),
+                med(case, s, |m| m.fees_bps, 1),
+                med(case, s, |m| m.noise_impact_bps, 1),
+                med(case, s, |m| -m.adverse_selection_bps, 1),
+                med(case, s, |m| -m.rebalancing_bps, 1),
+                med(case, s, |m| m.inventory_bps, 1),
+                med(case, s, |m| m.other_bps, 1),
+                med(case, s, |m| m.vs_hodl_value_bps, 1),
             ]
         })
     });
     markdown(&header, rows)
 }
 
-/// One metric's median for every strategy, a row per case.
-pub fn compact_table(results: &[CaseResult], metric: fn(&PathMetrics) -> f64, decimals: usize) -> String {
-    let mut header = vec!["case"];
-    header.extend(ALL.iter().map(|s| s.label()));
+fn paired_table(results: &[CaseResult]) -> String {
+    let header = [
+        "case",
+        "adverse selection, mean [95% CI]",
+        "median",
+        "LP vs HODL, mean [95% CI]",
+        "median",
+        "paths keel better",
+    ];
+    let show = |v: &[f64]| {
+        bootstrap_mean(v).map_or("-".into(), |i| {
+            format!("{:+.2} [{:+.2}, {:+.2}]", i.mean, i.low, i.high)
+        })
+    };
     let rows = results.iter().map(|case| {
-        let mut row = vec![case.case.name()];
-        row.extend(
-            ALL.iter()
-                .map(|&s| format!("{:+.d$}", median(case, s, metric), d = decimals)),
-        );
-        row
+        let adverse = case.paired(Strategy::Keel, Strategy::CpEqualFee, |m| m.adverse_selection_bps);
+        let lp = case.paired(Strategy::Keel, Strategy::CpEqualFee, |m| m.vs_hodl_bps);
+        let better = lp.iter().filter(|d| **d > 0.0).count();
+        vec![
+            case.case.name(),
+            show(&adverse),
+            format!("{:+.2}", median(adverse.clone())),
+            show(&lp),
+            format!("{:+.2}", median(lp.clone())),
+            format!("{better} of {}", lp.len()),
+        ]
     });
     markdown(&header, rows)
 }
 
-/// A target checked on one case.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Verdict {
-    pub target: &'static str,
-    pub case: String,
-    pub pass: bool,
-    pub evidence: String,
+fn oracle_table(results: &[CaseResult]) -> String {
+    let header = [
+        "case",
+        "keel mean fee bps",
+        "cp equal fee bps",
+        "keel frozen",
+        "oracle refusals",
+        "keel orders not filled",
+        "cp equal fee orders not filled",
+    ];
+    let rows = results.iter().map(|case| {
+        let m = |s, f: fn(&PathMetrics) -> f64| median(case.values(s, f));
+        vec![
+            case.case.name(),
+            format!("{:.1}", m(Strategy::Keel, |x| x.mean_fee_bps)),
+            format!("{:.0}", m(Strategy::CpEqualFee, |x| x.mean_fee_bps)),
+            format!("{:.2}%", m(Strategy::Keel, |x| x.frozen) * 100.0),
+            format!("{:.0}", m(Strategy::Keel, |x| x.oracle_refusals as f64)),
+            format!("{:.0}", m(Strategy::Keel, |x| x.refused_trades as f64)),
+            format!("{:.0}", m(Strategy::CpEqualFee, |x| x.refused_trades as f64)),
+        ]
+    });
+    markdown(&header, rows)
 }
 
-/// The issue's targets, on medians across seeds:
-/// 1. Keel's arbitrage loss is at most half a constant-product pool's at the same fee, where the
-///    oracle lags at most one block (the constant-product pool charges Keel's mean quoted fee).
-/// 2. Keel (5 bps base fee) does no worse for its LPs than constant product at 30 bps.
-/// 3. Keel's LPs end at least level with holding.
-pub fn verdicts(results: &[CaseResult]) -> Vec<Verdict> {
-    let mut out = Vec::new();
-    for case in results {
-        let name = case.case.name();
-        let keel_loss = median(case, Strategy::Keel, |m| m.arb_loss_bps_day);
-        let keel_hodl = median(case, Strategy::Keel, |m| m.vs_hodl_bps);
-        if case.case.oracle_lag <= 1 {
-            let cp_loss = median(case, Strategy::CpAtKeelFee, |m| m.arb_loss_bps_day);
-            out.push(Verdict {
-                target: "arb loss <= 50% of cp at equal fee",
-                case: name.clone(),
-                pass: keel_loss <= 0.5 * cp_loss,
-                evidence: format!(
-                    "keel {keel_loss:.3} vs cp {cp_loss:.3} bps/day ({:.0}%)",
-                    ratio(keel_loss, cp_loss)
-                ),
-            });
+/// Every case and strategy: median [p10, p90] across seeds.
+pub fn full_table(results: &[CaseResult]) -> String {
+    let header = [
+        "case",
+        "pool",
+        "LP vs HODL bps",
+        "LP vs daily-rebalanced bps",
+        "adverse selection bps",
+        "arbitrage net of fees bps",
+        "time in band",
+        "max abs(q)",
+        "rebalances",
+        "bounties bps",
+    ];
+    let rows = results.iter().flat_map(|case| {
+        strategies(case).into_iter().map(move |s| {
+            let spread = |metric: fn(&PathMetrics) -> f64, d: usize| {
+                Spread::of(case.values(s, metric)).map_or("-".into(), |x| x.show(d))
+            };
+            let share = |metric: fn(&PathMetrics) -> Option<f64>| {
+                let v: Vec<f64> = case.values(s, |m| metric(m).unwrap_or(f64::NAN));
+                let v: Vec<f64> = v.into_iter().filter(|x| !x.is_nan()).collect();
+                Spread::of(v).map_or("-".into(), |x| format!("{:.1}%", x.median * 100.0))
+            };
+            vec![
+                case.case.name(),
+                s.label().into(),
+                spread(|m| m.vs_hodl_bps, 1),
+                spread(|m| m.vs_rebalanced_bps, 1),
+                spread(|m| m.adverse_selection_bps, 2),
+                spread(|m| m.arbitrage_net_bps, 2),
+                share(|m| m.time_in_band),
+                share(|m| m.max_abs_q),
+                format!("{:.1}", median(case.values(s, |m| m.rebalances as f64))),
+                format!("{:.2}", median(case.values(s, |m| m.bounties_bps))),
+            ]
+        })
+    });
+    markdown(&header, rows)
+}
+
+fn speed_text(results: &[CaseResult], suite: &Suite, speed: Speed) -> String {
+    let paths: usize = results.iter().map(|c| c.paths.len()).sum();
+    let (mut blocks, mut keel_blocks, mut keel_seconds) = (0u64, 0u64, 0.0f64);
+    for (s, m) in results.iter().flat_map(|c| c.paths.iter().flatten()) {
+        blocks = blocks.saturating_add(m.blocks);
+        if s.is_keel() {
+            keel_blocks = keel_blocks.saturating_add(m.blocks);
+            keel_seconds += m.seconds;
         }
-        let cp30 = median(case, Strategy::Cp30, |m| m.vs_hodl_bps);
-        out.push(Verdict {
-            target: "keel (5 bps) no worse than cp 30 bps",
-            case: name.clone(),
-            pass: keel_hodl >= cp30,
-            evidence: format!("LP vs HODL: keel {keel_hodl:+.1} vs cp 30 {cp30:+.1} bps"),
-        });
-        out.push(Verdict {
-            target: "median keel LP >= HODL",
-            case: name,
-            pass: keel_hodl >= 0.0,
-            evidence: format!("{keel_hodl:+.1} bps"),
-        });
     }
-    out
-}
-
-fn ratio(a: f64, b: f64) -> f64 {
-    if b > 0.0 {
-        a / b * 100.0
-    } else {
-        f64::NAN
+    let mut text = format!(
+        "{paths} paths of {} days, {blocks} pool-blocks in {:.0} s ({:.0} pool-blocks/s); \
+         Keel alone {:.0} blocks/s per core.",
+        suite.days,
+        speed.seconds,
+        blocks as f64 / speed.seconds.max(1e-9),
+        keel_blocks as f64 / keel_seconds.max(1e-9),
+    );
+    if let (Some(fast), Some(exact)) = (speed.keel_fast, speed.keel_exact) {
+        let _ = write!(
+            text,
+            "\n\nTimed on the same paths in this run, one core: the fast engine {fast:.0} Keel \
+             blocks/s, the exact engine (arbitrage searched on the pool's integer math, every \
+             keeper pass and every recorded block re-derived exactly) {exact:.0}: {:.1}x.",
+            fast / exact
+        );
     }
+    text
 }
 
 pub fn verdict_table(verdicts: &[Verdict]) -> String {
     markdown(
-        &["target", "case", "result", "medians"],
+        &["target", "case", "result", "evidence"],
         verdicts.iter().map(|v| {
             vec![
                 v.target.into(),
@@ -205,20 +228,4 @@ pub fn verdict_table(verdicts: &[Verdict]) -> String {
             ]
         }),
     )
-}
-
-#[cfg(test)]
-// The values compared are exactly representable: equality is the claim.
-#[allow(clippy::float_cmp)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spread_interpolates_percentiles() {
-        let s = Spread::of((0..=10).map(f64::from).collect()).expect("sample");
-        assert_eq!((s.p10, s.median, s.p90), (1.0, 5.0, 9.0));
-        let even = Spread::of(vec![4.0, 1.0, 3.0, 2.0]).expect("sample");
-        assert_eq!(even.median, 2.5);
-        assert_eq!(Spread::of(Vec::new()), None);
-    }
 }

@@ -1,6 +1,7 @@
-//! A benchmark suite from TOML: one market (every field of a simulation scenario), a duration,
-//! a number of seeds, and the volatilities and oracle lags to sweep.
+//! A benchmark suite from TOML: one market (every field of a simulation scenario), a duration, a
+//! number of seeds, the strategies, and the cases, each a name and the market fields it changes.
 
+use super::strategy::{Strategy, DEFAULT};
 use crate::scenario::Scenario;
 use crate::SimError;
 use serde::Deserialize;
@@ -11,29 +12,56 @@ use std::path::Path;
 pub struct Suite {
     /// Length of every path, in days of the market's block time.
     pub days: f64,
-    /// Paths per case, seeded `market.seed`, `market.seed + 1`, ...
+    /// Paths per case, seeded `market.seed`, `market.seed + 1`, ...: the same seeds in every
+    /// case, so cases differ only in what they change.
     pub seeds: u32,
-    /// Annualised volatilities to sweep.
-    pub sigmas: Vec<f64>,
-    /// Oracle lags to sweep, in blocks.
-    pub oracle_lags: Vec<u32>,
-    /// Everything else about the market; `sigma`, `oracle_lag_blocks`, `blocks` and `seed` are
-    /// set per case and path.
+    /// The pools compared on every path.
+    #[serde(default = "default_strategies")]
+    pub strategies: Vec<Strategy>,
+    /// Everything about the market the cases share; `blocks` and `seed` are set per path.
     pub market: Scenario,
+    /// Each case: a `name` and the `market` fields it overrides.
+    pub cases: Vec<toml::Table>,
 }
 
-/// One point of the sweep.
+fn default_strategies() -> Vec<Strategy> {
+    DEFAULT.to_vec()
+}
+
+/// One case of the suite.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Case {
-    pub sigma: f64,
-    pub oracle_lag: u32,
-    /// The market with this case's volatility, lag and length; its `seed` is the first path's.
+    pub name: String,
+    /// The market of this case at its length; its `seed` is the first path's.
     pub scenario: Scenario,
 }
 
 impl Case {
     pub fn name(&self) -> String {
-        format!("sigma {:.0}%, lag {}", self.sigma * 100.0, self.oracle_lag)
+        self.name.clone()
+    }
+
+    /// Whether the pool reads a price at most two blocks old in every block: a reading every
+    /// block, lagging at most two, with no outages.
+    pub fn fresh_oracle(&self) -> bool {
+        let s = &self.scenario;
+        s.oracle_lag_blocks <= 2
+            && s.oracle_deviation_bps == 0.0
+            && s.oracle_heartbeat_s == 0.0
+            && s.oracle_check_s * 1_000.0 <= s.block_ms as f64
+            && s.oracle_outages_per_day == 0.0
+    }
+
+    /// Whether the market is the one the loss-versus-rebalancing formula describes: a single
+    /// volatility, no jumps, no flow but the arbitrageur's in every block.
+    pub fn lvr_setting(&self) -> bool {
+        let s = &self.scenario;
+        s.noise_rate == 0.0
+            && s.whales_per_day == 0.0
+            && s.informed_rate == 0.0
+            && s.jumps_per_day == 0.0
+            && (s.wild_multiplier <= 1.0 || s.regime_switches_per_day == 0.0)
+            && s.arbitrage_rate >= 1.0
     }
 }
 
@@ -52,14 +80,14 @@ impl Suite {
         Ok(suite)
     }
 
-    /// The sweep, volatility-major.
+    /// The cases, each market checked.
     ///
     /// # Errors
-    /// A case that is not a valid scenario, an empty sweep, or no seeds.
+    /// A case that is not a valid scenario or has no name, no cases, no strategies or no seeds.
     pub fn cases(&self) -> Result<Vec<Case>, SimError> {
-        if self.seeds == 0 || self.sigmas.is_empty() || self.oracle_lags.is_empty() {
+        if self.seeds == 0 || self.cases.is_empty() || self.strategies.is_empty() {
             return Err(SimError::Invalid(
-                "a suite needs seeds, sigmas and oracle_lags".into(),
+                "a suite needs seeds, strategies and cases".into(),
             ));
         }
         let blocks = self.days * 86_400_000.0 / self.market.block_ms as f64;
@@ -69,24 +97,70 @@ impl Suite {
                 self.days
             )));
         }
-        let mut cases = Vec::new();
-        for &sigma in &self.sigmas {
-            for &oracle_lag in &self.oracle_lags {
-                let scenario = Scenario {
-                    name: format!("sigma{:.0}-lag{oracle_lag}", sigma * 100.0),
-                    sigma,
-                    oracle_lag_blocks: oracle_lag,
-                    blocks: blocks.round() as u32,
-                    ..self.market.clone()
-                };
+        let invalid = |e: &dyn std::fmt::Display| SimError::Invalid(e.to_string());
+        let base = toml::Table::try_from(&self.market).map_err(|e| invalid(&e))?;
+        self.cases
+            .iter()
+            .map(|overrides| {
+                let mut table = base.clone();
+                let mut name = None;
+                for (key, value) in overrides {
+                    if key == "name" {
+                        name = value.as_str().map(str::to_owned);
+                    } else {
+                        table.insert(key.clone(), value.clone());
+                    }
+                }
+                let name = name.ok_or_else(|| SimError::Invalid("every case needs a `name`".into()))?;
+                let mut scenario: Scenario = toml::Value::Table(table)
+                    .try_into()
+                    .map_err(|e| invalid(&format!("case `{name}`: {e}")))?;
+                scenario.blocks = blocks.round() as u32;
+                scenario.name.clone_from(&name);
                 scenario.validate()?;
-                cases.push(Case {
-                    sigma,
-                    oracle_lag,
-                    scenario,
-                });
-            }
-        }
-        Ok(cases)
+                Ok(Case { name, scenario })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+// The values compared are exactly representable: equality is the claim.
+#[allow(clippy::float_cmp)]
+mod tests {
+    use super::*;
+
+    const SUITE: &str = r#"
+        days = 1
+        seeds = 2
+        [market]
+        sigma = 0.8
+        oracle_lag_blocks = 1
+        [[cases]]
+        name = "as is"
+        [[cases]]
+        name = "heartbeat"
+        oracle_deviation_bps = 50.0
+        oracle_heartbeat_s = 60.0
+    "#;
+
+    #[test]
+    fn a_case_changes_only_what_it_names() {
+        let suite: Suite = toml::from_str(SUITE).expect("suite");
+        let cases = suite.cases().expect("cases");
+        assert_eq!(cases.len(), 2);
+        assert_eq!(cases[0].scenario.oracle_deviation_bps, 0.0);
+        assert_eq!(cases[1].scenario.oracle_heartbeat_s, 60.0);
+        assert_eq!(cases[1].scenario.sigma, 0.8);
+        assert_eq!(cases[1].scenario.blocks, 14_400);
+        assert!(cases[0].fresh_oracle() && !cases[1].fresh_oracle());
+        assert_eq!(suite.strategies, DEFAULT.to_vec());
+    }
+
+    #[test]
+    fn a_misspelt_field_in_a_case_is_refused() {
+        let text = format!("{SUITE}\n[[cases]]\nname = \"typo\"\noracle_lag = 3\n");
+        let suite: Suite = toml::from_str(&text).expect("suite parses");
+        assert!(suite.cases().is_err());
     }
 }

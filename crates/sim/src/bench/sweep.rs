@@ -17,6 +17,17 @@ pub struct CaseResult {
 }
 
 impl CaseResult {
+    /// The paired difference `metric(a) - metric(b)` on every path that ran both.
+    pub fn paired(&self, a: Strategy, b: Strategy, metric: impl Fn(&PathMetrics) -> f64) -> Vec<f64> {
+        self.paths
+            .iter()
+            .filter_map(|path| {
+                let of = |s: Strategy| path.iter().find(|(x, _)| *x == s).map(|(_, m)| metric(m));
+                Some(of(a)? - of(b)?)
+            })
+            .collect()
+    }
+
     /// One metric of one strategy across the case's seeds.
     pub fn values(&self, strategy: Strategy, metric: impl Fn(&PathMetrics) -> f64) -> Vec<f64> {
         self.paths
@@ -30,13 +41,14 @@ impl CaseResult {
     }
 }
 
-/// Runs `seeds` paths of every case.
+/// Runs `seeds` paths of every case, each with every one of `strategies`.
 ///
 /// # Errors
 /// The first path that failed, named by case and seed.
 pub fn run(
     cases: &[Case],
     seeds: u32,
+    strategies: &[Strategy],
     settings: Settings,
     progress: bool,
 ) -> Result<Vec<CaseResult>, SimError> {
@@ -55,7 +67,7 @@ pub fn run(
         .collect();
     let blocks: u64 = jobs
         .iter()
-        .map(|(_, s)| u64::from(s.blocks) * strategy::ALL.len() as u64)
+        .map(|(_, s)| u64::from(s.blocks) * strategies.len() as u64)
         .sum();
     let bar = crate::progress::bar(
         blocks,
@@ -66,7 +78,7 @@ pub fn run(
     let done: Vec<(usize, Vec<(Strategy, PathMetrics)>)> = jobs
         .par_iter()
         .map(|(i, scenario)| {
-            strategy::run_all(scenario, settings, &tick)
+            strategy::run_all(scenario, strategies, settings, &tick)
                 .map(|r| (*i, r))
                 .map_err(|e| SimError::Path {
                     case: scenario.name.clone(),
