@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Keel's benchmarks, each printing its numbers next to a baseline measured in the same process:
-#   1. economic: Keel against constant-product pools over the suite in scenarios/bench.toml
-#      (report and charts in target/bench/), then over the keeper's thin, one-sided market in
-#      scenarios/bench-one-sided.toml (target/bench-one-sided/); extra arguments go to
-#      `keel-sim bench` (e.g. --seeds 2 --days 1 for a quick look);
+#   1. economic: Keel against constant-product pools (one at Keel's own mean fee) over the suite in
+#      scenarios/bench.toml: oracle lags 0-10 blocks, deviation-and-heartbeat feeds, jumps, toxic
+#      flow, imperfect reporters. It prints the LP P&L taken apart, the paired comparisons, the
+#      LVR self-check and every target's PASS/MISS (report and charts in target/bench/), then the
+#      keeper's thin, one-sided market in scenarios/bench-one-sided.toml (target/bench-one-sided/);
+#      extra arguments go to `keel-sim bench` (e.g. --seeds 4 --days 3 for a quick look);
 #   2. on-chain cost: ref_time and proof_size of every message on the compiled Wasm, and sizes
 #      (KEEL_GAS_BASELINE=<a keel_pool.wasm> adds another build of the pool as a baseline);
 #   3. keeper throughput: decisions per second, and the keeper's pass on drink per block.

@@ -54,6 +54,21 @@ pub fn swap_exact_in(
     asset_in: Asset,
     amount_in: u128,
 ) -> Result<Trade, CurveError> {
+    #[cfg(feature = "memo")]
+    return crate::memo::swap(&(*state, *market, *params, asset_in, amount_in), || {
+        price_exact_in(state, market, params, asset_in, amount_in)
+    });
+    #[cfg(not(feature = "memo"))]
+    price_exact_in(state, market, params, asset_in, amount_in)
+}
+
+fn price_exact_in(
+    state: &PoolState,
+    market: &Market,
+    params: &CurveParams,
+    asset_in: Asset,
+    amount_in: u128,
+) -> Result<Trade, CurveError> {
     if amount_in == 0 {
         return Err(CurveError::ZeroAmount);
     }

@@ -64,6 +64,15 @@ pub trait Backend {
     /// Reporter `reporter` submits a reading stamped with the block time; `false` when the
     /// oracle refuses it.
     fn report_as(&mut self, reporter: u8, price: u128, volatility: u128) -> bool;
+    /// The block's readings `(reporter, price, volatility)`, submitted in turn; how many the
+    /// oracle refused.
+    fn report_all(&mut self, readings: &[(u8, u128, u128)]) -> u64 {
+        let refused = readings
+            .iter()
+            .filter(|&&(reporter, price, volatility)| !self.report_as(reporter, price, volatility))
+            .count();
+        refused as u64
+    }
     /// Everything the keeper reads of the pool.
     ///
     /// # Errors

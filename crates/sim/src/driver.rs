@@ -134,14 +134,12 @@ impl<B: Backend> Simulation<B> {
 
     /// Every submission of the block, each counted when the oracle refuses it.
     fn report(&mut self, submissions: &[Submission]) {
-        for s in submissions {
-            if !self
-                .backend
-                .report_as(s.reporter, units(s.price), units(s.volatility))
-            {
-                self.totals.oracle_refusals = self.totals.oracle_refusals.saturating_add(1);
-            }
-        }
+        let readings: Vec<(u8, u128, u128)> = submissions
+            .iter()
+            .map(|s| (s.reporter, units(s.price), units(s.volatility)))
+            .collect();
+        let refused = self.backend.report_all(&readings);
+        self.totals.oracle_refusals = self.totals.oracle_refusals.saturating_add(refused);
     }
 
     /// An informed trader who knows the reference trades toward it when the published oracle is

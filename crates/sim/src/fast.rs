@@ -103,7 +103,8 @@ impl FastBackend {
     /// rebalance continuing, and `|q|` (on the curve in floats) 2% or more inside the trigger,
     /// far beyond the float model's error. Such a pass only reads the pool, so skipping it leaves
     /// the run as it was; the exact re-derivation it costs is most of a quiet block's work.
-    fn idle(&self) -> bool {
+    /// Returns the pool as the pass would have read it.
+    fn idle(&self) -> Option<PoolView> {
         let params = &self.config.rebalance;
         if self.keeper.health.failures != 0
             || self
@@ -112,13 +113,12 @@ impl FastBackend {
                 .continuing_at(self.now_ms, params.cooldown_ms)
                 .is_some()
         {
-            return false;
+            return None;
         }
-        let Ok(view) = self.view() else {
-            return false;
-        };
+        let view = self.view().ok()?;
         Model::of(&view.state, &view.priced(), &view.config.curve)
             .is_some_and(|m| m.inventory().abs() < keel_core::fixed::to_f64(params.trigger) * IDLE_MARGIN)
+            .then_some(view)
     }
 
     /// As the contract's `rebalance(epoch)`, selling on `venue`; returns the ledger and venue it
@@ -160,6 +160,10 @@ impl Backend for FastBackend {
             .is_ok()
     }
 
+    fn report_all(&mut self, readings: &[(u8, u128, u128)]) -> u64 {
+        self.oracle.report_block(readings, self.now_ms, self.block)
+    }
+
     fn read_pool(&mut self) -> Result<PoolView, ChainError> {
         self.view()
     }
@@ -199,10 +203,15 @@ impl Backend for FastBackend {
     }
 
     fn keeper(&mut self, metrics: Option<&Metrics>) -> Result<KeeperTurn, ChainError> {
-        if self.skip_idle_keeper && metrics.is_none() && self.idle() {
-            // What the keeper's pass ends with when nothing is due.
-            self.keeper.health.record_success();
-            return Ok(KeeperTurn::default());
+        if self.skip_idle_keeper && metrics.is_none() {
+            if let Some(view) = self.idle() {
+                // What the keeper's pass ends with when nothing is due.
+                self.keeper.health.record_success();
+                return Ok(KeeperTurn {
+                    landed: None,
+                    view: Some(view),
+                });
+            }
         }
         let mut watched = std::mem::replace(&mut self.keeper, Watched::new("", AccountId::from(POOL)));
         let settings = self.settings;

@@ -1,7 +1,7 @@
 //! The oracle in memory: one feed with the drink fixture's three reporters and quorum, answering by
 //! `keel_core::oracle`'s rules, so the fast backend's pool reads what the contract's would.
 
-use keel_core::oracle::{submit, Answer, Clock, FeedConfig, OracleData, OracleError, Slot};
+use keel_core::oracle::{answer, submit, Answer, Clock, FeedConfig, OracleData, OracleError, Slot};
 use keel_core::pool::{Feed, Refusal};
 
 /// How many reporters the simulated feed has (as the drink fixture's).
@@ -84,6 +84,35 @@ impl InMemoryOracle {
             self.answer = answer;
         }
         Ok(())
+    }
+
+    /// The block's readings `(reporter, price, volatility)`, each recorded in its reporter's
+    /// slot in turn, the answer derived once from the slots they leave. It is the answer the same
+    /// submissions one by one leave: within a block the fresh readings only grow, so with three
+    /// reporters and a quorum of two an answer derived between them never outlives the last one.
+    /// Returns how many were refused.
+    pub fn report_block(&mut self, readings: &[(u8, u128, u128)], now_ms: u64, block: u64) -> u64 {
+        let mut refused = 0u64;
+        for &(reporter, price, volatility) in readings {
+            let reading = OracleData {
+                price,
+                volatility,
+                timestamp: now_ms,
+            };
+            let recorded = self
+                .slots
+                .iter_mut()
+                .find(|s| s.reporter == reporter)
+                .ok_or(OracleError::NotReporter)
+                .and_then(|slot| slot.record(reading, &self.config, now_ms, block));
+            refused = refused.saturating_add(u64::from(recorded.is_err()));
+        }
+        if refused < readings.len() as u64 {
+            if let Some(answer) = answer(&self.slots, &self.config, now_ms) {
+                self.answer = Some(answer);
+            }
+        }
+        refused
     }
 
     /// The answer pools read.

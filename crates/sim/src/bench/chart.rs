@@ -1,7 +1,7 @@
 //! The benchmark as pictures: every case's LP P&L taken apart for Keel and for constant product
 //! at Keel's mean fee, and Keel minus constant product path by path.
 
-use super::stats::median;
+use super::stats::{mean, median};
 use super::strategy::Strategy;
 use super::sweep::CaseResult;
 use super::tally::PathMetrics;
@@ -41,8 +41,8 @@ fn label<S: AsRef<str>>(x: f64, names: &[S]) -> String {
     }
 }
 
-/// One panel per case: the median of each part for Keel (blue) and constant product at Keel's
-/// mean fee (red), in bps of the starting value.
+/// One panel per case: the mean of each part across paths for Keel (blue) and constant product
+/// at Keel's mean fee (red), in bps of the starting value.
 ///
 /// # Errors
 /// No font, or the PNG cannot be written.
@@ -53,15 +53,15 @@ pub fn parts(path: &Path, results: &[CaseResult]) -> Result<(), SimError> {
     let size = (380 * cols as u32, 280 * rows as u32 + 50);
     let root = BitMapBackend::new(path, size).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
-    let title = "LP P&L taken apart, bps of the starting value (blue: keel, red: cp at keel's mean fee)";
+    let title = "LP P&L taken apart, mean bps of the starting value (blue: keel, red: cp at keel's mean fee)";
     let root = root.titled(title, ("sans-serif", 20)).map_err(err)?;
     for (case, area) in results.iter().zip(root.split_evenly((rows, cols)).iter()) {
         let values: Vec<(f64, f64)> = PARTS
             .iter()
             .map(|(_, f)| {
                 (
-                    median(case.values(Strategy::Keel, f)),
-                    median(case.values(Strategy::CpEqualFee, f)),
+                    mean(&case.values(Strategy::Keel, f)),
+                    mean(&case.values(Strategy::CpEqualFee, f)),
                 )
             })
             .collect();

@@ -2,7 +2,7 @@
 //! paired comparison of Keel with constant product at its own mean fee, what the oracle did
 //! (refusals, frozen blocks), and how fast the sweep ran.
 
-use super::stats::{bootstrap_mean, median, Spread};
+use super::stats::{bootstrap_mean, mean, median, Spread};
 use super::strategy::{keel_base_fee_bps, Strategy};
 use super::suite::Suite;
 use super::sweep::CaseResult;
@@ -21,13 +21,18 @@ pub struct Speed {
     pub keel_exact: Option<f64>,
 }
 
+/// Pool-blocks per second the sweep is held to.
+const THROUGHPUT_TARGET: f64 = 1_400_000.0;
+
 /// The whole report.
 pub fn render(results: &[CaseResult], verdicts: &[Verdict], suite: &Suite, speed: Speed) -> String {
     let passed = verdicts.iter().filter(|v| v.pass).count();
     format!(
         "## Targets ({passed} of {} PASS)\n\n{}\n\n\
-         ## LP P&L taken apart, bps of the starting value over {} days (median across paths)\n\n\
-         fees + noise impact - adverse selection - rebalancing + inventory + other = LP - HODL. \
+         ## LP P&L taken apart, bps of the starting value over {} days (mean across paths)\n\n\
+         fees + noise impact - adverse selection - rebalancing + inventory + other = LP - HODL, \
+         path by path and so in the mean (medians do not add up: constant product's inventory \
+         term is skewed, its median above its mean of about zero). \
          Adverse selection is what arbitrageurs and informed traders take at the reference price \
          before their fees; with noise flow on, arbitrageurs also take back impact noise just paid \
          (read noise impact and adverse selection together).\n\n{}\n\n\
@@ -35,7 +40,9 @@ pub fn render(results: &[CaseResult], verdicts: &[Verdict], suite: &Suite, speed
          Mean of the per-path differences with its 95% bootstrap interval, the median, and the share \
          of paths on which Keel did better for its LPs.\n\n{}\n\n\
          ## What the oracle and the pools did (median across paths)\n\n\
-         Keel's base fee is {:.1} bps; \"mean fee\" is the fee it quoted, averaged over blocks.\n\n{}\n\n\
+         Keel's base fee is {:.1} bps; \"mean fee\" is the fee it quoted, averaged over the blocks \
+         it was not frozen in. Orders not filled: noise, whale and informed orders a pool refused \
+         or that routing sent to the venue.\n\n{}\n\n\
          ## Every metric: median [p10, p90]\n\n{}\n\n{}\n",
         verdicts.len(),
         verdict_table(verdicts),
@@ -56,8 +63,8 @@ fn strategies(case: &CaseResult) -> Vec<Strategy> {
         .unwrap_or_default()
 }
 
-fn med(case: &CaseResult, s: Strategy, metric: fn(&PathMetrics) -> f64, d: usize) -> String {
-    format!("{:+.d$}", median(case.values(s, metric)), d = d)
+fn avg(case: &CaseResult, s: Strategy, metric: fn(&PathMetrics) -> f64, d: usize) -> String {
+    format!("{:+.d$}", mean(&case.values(s, metric)), d = d)
 }
 
 fn parts_table(results: &[CaseResult]) -> String {
@@ -77,13 +84,13 @@ fn parts_table(results: &[CaseResult]) -> String {
             vec![
                 case.case.name(),
                 s.label().into(),
-                med(case, s, |m| m.fees_bps, 1),
-                med(case, s, |m| m.noise_impact_bps, 1),
-                med(case, s, |m| -m.adverse_selection_bps, 1),
-                med(case, s, |m| -m.rebalancing_bps, 1),
-                med(case, s, |m| m.inventory_bps, 1),
-                med(case, s, |m| m.other_bps, 1),
-                med(case, s, |m| m.vs_hodl_value_bps, 1),
+                avg(case, s, |m| m.fees_bps, 1),
+                avg(case, s, |m| m.noise_impact_bps, 1),
+                avg(case, s, |m| -m.adverse_selection_bps, 1),
+                avg(case, s, |m| -m.rebalancing_bps, 1),
+                avg(case, s, |m| m.inventory_bps, 1),
+                avg(case, s, |m| m.other_bps, 1),
+                avg(case, s, |m| m.vs_hodl_value_bps, 1),
             ]
         })
     });
@@ -196,12 +203,18 @@ fn speed_text(results: &[CaseResult], suite: &Suite, speed: Speed) -> String {
             keel_seconds += m.seconds;
         }
     }
+    let rate = blocks as f64 / speed.seconds.max(1e-9);
     let mut text = format!(
-        "{paths} paths of {} days, {blocks} pool-blocks in {:.0} s ({:.0} pool-blocks/s); \
-         Keel alone {:.0} blocks/s per core.",
+        "{paths} paths of {} days, {blocks} pool-blocks in {:.0} s: {rate:.0} pool-blocks/s on {} \
+         threads ({} the 1.4 million target); Keel alone {:.0} blocks/s per core.",
         suite.days,
         speed.seconds,
-        blocks as f64 / speed.seconds.max(1e-9),
+        rayon::current_num_threads(),
+        if rate >= THROUGHPUT_TARGET {
+            "PASS:"
+        } else {
+            "MISS:"
+        },
         keel_blocks as f64 / keel_seconds.max(1e-9),
     );
     if let (Some(fast), Some(exact)) = (speed.keel_fast, speed.keel_exact) {

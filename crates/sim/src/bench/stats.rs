@@ -49,6 +49,11 @@ pub fn median(values: Vec<f64>) -> f64 {
     Spread::of(values).map_or(f64::NAN, |s| s.median)
 }
 
+/// The mean of a sample; NaN when it is empty.
+pub fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
 /// A mean with its 95% bootstrap interval.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Interval {

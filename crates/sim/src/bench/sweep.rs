@@ -17,14 +17,22 @@ pub struct CaseResult {
 }
 
 impl CaseResult {
-    /// The paired difference `metric(a) - metric(b)` on every path that ran both.
-    pub fn paired(&self, a: Strategy, b: Strategy, metric: impl Fn(&PathMetrics) -> f64) -> Vec<f64> {
+    /// `a`'s and `b`'s metrics on every path that ran both.
+    pub fn pairs(&self, a: Strategy, b: Strategy) -> Vec<(PathMetrics, PathMetrics)> {
         self.paths
             .iter()
             .filter_map(|path| {
-                let of = |s: Strategy| path.iter().find(|(x, _)| *x == s).map(|(_, m)| metric(m));
-                Some(of(a)? - of(b)?)
+                let of = |s: Strategy| path.iter().find(|(x, _)| *x == s).map(|(_, m)| *m);
+                Some((of(a)?, of(b)?))
             })
+            .collect()
+    }
+
+    /// The paired difference `metric(a) - metric(b)` on every path that ran both.
+    pub fn paired(&self, a: Strategy, b: Strategy, metric: impl Fn(&PathMetrics) -> f64) -> Vec<f64> {
+        self.pairs(a, b)
+            .iter()
+            .map(|(x, y)| metric(x) - metric(y))
             .collect()
     }
 

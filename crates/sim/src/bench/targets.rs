@@ -61,10 +61,9 @@ pub fn verdicts(results: &[CaseResult]) -> Vec<Verdict> {
         }
         if case.case.fresh_oracle() {
             let half: Vec<f64> = case
-                .paired(Strategy::Keel, Strategy::CpEqualFee, |m| m.adverse_selection_bps)
-                .into_iter()
-                .zip(case.values(Strategy::CpEqualFee, adverse))
-                .map(|(d, cp)| d - 0.5 * cp)
+                .pairs(Strategy::Keel, Strategy::CpEqualFee)
+                .iter()
+                .map(|(keel, cp)| keel.adverse_selection_bps - 0.5 * cp.adverse_selection_bps)
                 .collect();
             if !half.is_empty() {
                 out.push(Verdict {
@@ -142,6 +141,76 @@ fn ratio(a: f64, b: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bench::suite::Case;
+    use crate::scenario::Scenario;
+
+    /// One path: (adverse selection, LP vs HODL) for Keel, then for the equal-fee pool.
+    type Path = ((f64, f64), (f64, f64));
+
+    /// A case whose paths give Keel and the equal-fee pool these adverse selections and LP
+    /// results, path by path.
+    fn case(lag: u32, paths: &[Path]) -> CaseResult {
+        let m = |adverse: f64, lp: f64| PathMetrics {
+            adverse_selection_bps: adverse,
+            vs_hodl_bps: lp,
+            ..PathMetrics::default()
+        };
+        CaseResult {
+            case: Case {
+                name: format!("lag {lag}"),
+                scenario: Scenario {
+                    oracle_lag_blocks: lag,
+                    ..Scenario::default()
+                },
+            },
+            paths: paths
+                .iter()
+                .map(|&((ka, kl), (ca, cl))| {
+                    vec![(Strategy::Keel, m(ka, kl)), (Strategy::CpEqualFee, m(ca, cl))]
+                })
+                .collect(),
+        }
+    }
+
+    fn result(verdicts: &[Verdict], target: &str, case: &str) -> Option<bool> {
+        verdicts
+            .iter()
+            .find(|v| v.target == target && v.case == case)
+            .map(|v| v.pass)
+    }
+
+    #[test]
+    fn targets_are_judged_on_paired_paths_and_half_only_where_the_oracle_is_fresh() {
+        // given Keel losing 40% of cp's adverse selection at lag 1 and 120% at lag 5, with LP
+        // results better on two paths of three at lag 1 and worse on every path at lag 5
+        let fresh = case(
+            1,
+            &[
+                ((4.0, 1.0), (10.0, 0.0)),
+                ((4.0, 1.0), (10.0, 0.0)),
+                ((4.0, -1.0), (10.0, 0.0)),
+            ],
+        );
+        let stale = case(5, &[((12.0, -1.0), (10.0, 0.0)); 3]);
+        // when
+        let v = verdicts(&[fresh, stale]);
+        // then
+        assert_eq!(result(&v, ADVERSE, "lag 1"), Some(true));
+        assert_eq!(result(&v, ADVERSE_HALF, "lag 1"), Some(true));
+        assert_eq!(result(&v, LP_CASE, "lag 1"), Some(true));
+        assert_eq!(result(&v, ADVERSE, "lag 5"), Some(false));
+        assert_eq!(
+            result(&v, ADVERSE_HALF, "lag 5"),
+            None,
+            "lag 5 is not held to half"
+        );
+        assert_eq!(result(&v, LP_CASE, "lag 5"), Some(false));
+        assert_eq!(
+            result(&v, LP_SUITE, "all cases"),
+            Some(false),
+            "1 of 2 cases is not 80%"
+        );
+    }
 
     #[test]
     fn the_lvr_formula_falls_with_the_fee_and_matches_sigma_squared_over_8_without_one() {
