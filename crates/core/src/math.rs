@@ -137,38 +137,45 @@ pub fn mul_div_u128(a: u128, b: u128, c: u128, rounding: Rounding) -> Result<u12
     }
 }
 
-/// Where Newton's iteration for `sqrt(x)` starts: a power of two above the root.
-#[cfg(not(feature = "std"))]
-fn newton_start(x: u128) -> u128 {
+/// A power of two above `sqrt(x)`: where Newton's iteration starts on chain.
+fn power_of_two_above_root(x: u128) -> u128 {
     let bits = 128u32.saturating_sub(x.leading_zeros());
     1u128 << bits.div_ceil(2)
 }
 
-/// Where Newton's iteration for `sqrt(x)` starts off chain: the float root nudged above the true
-/// one (a float root errs by a few parts in 1e16), checked to be above it, so the iteration
-/// confirms it in a division or two instead of seven; the answer is the same `floor(sqrt(x))`.
-#[cfg(feature = "std")]
+/// The float root of `x` nudged above the true one (a float root errs by a few parts in 1e16),
+/// or a power of two above it should the nudge fall short: where Newton's iteration starts off
+/// chain, a division or two from the root instead of seven.
+#[cfg(any(feature = "std", test))]
 #[allow(
     clippy::cast_possible_truncation,
     clippy::cast_sign_loss,
     clippy::cast_precision_loss
 )]
-fn newton_start(x: u128) -> u128 {
-    let guess = ((x as f64).sqrt() * (1.0 + 1e-12)) as u128 + 1;
+fn float_above_root(x: u128) -> u128 {
+    let guess = (((x as f64).sqrt() * (1.0 + 1e-12)) as u128).saturating_add(1);
     match guess.checked_mul(guess) {
-        Some(square) if square < x => 1u128 << 128u32.saturating_sub(x.leading_zeros()).div_ceil(2),
+        Some(square) if square < x => power_of_two_above_root(x),
         _ => guess,
     }
 }
 
-/// `floor(sqrt(x))` of a 128-bit value: Newton's iteration from a start above the root.
-/// From any start at or above the root the iterates fall until they reach it, and the first that
-/// does not fall is the root.
+/// `floor(sqrt(x))` of a 128-bit value: Newton's iteration from a start at or above the root
+/// (the float one off chain; the answer is the same).
 fn isqrt_u128(x: u128) -> u128 {
+    #[cfg(feature = "std")]
+    let start = float_above_root;
+    #[cfg(not(feature = "std"))]
+    let start = power_of_two_above_root;
+    newton_down(x, start(x))
+}
+
+/// Newton's iteration for `floor(sqrt(x))` from `root >= sqrt(x)`: the iterates fall until they
+/// reach the floor of the root, and the first that does not fall is it.
+fn newton_down(x: u128, mut root: u128) -> u128 {
     if x < 2 {
         return x;
     }
-    let mut root = newton_start(x);
     loop {
         let next = root.saturating_add(x.checked_div(root).unwrap_or(0)) >> 1;
         if next >= root {

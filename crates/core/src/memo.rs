@@ -2,8 +2,9 @@
 //! [`crate::swap_exact_in`], for hosts that ask the same question several times while nothing
 //! changed (the simulator's keeper and recorder read one block's state in turn; its arbitrageur
 //! prices a trade that the pool then prices again). Both are pure functions of their inputs, so
-//! an answer from memory is the answer they would compute. Off unless the `memo` feature is on;
-//! contracts never build it.
+//! an answer from memory is the answer they would compute. Off unless the `memo` feature is on:
+//! the contracts' Wasm never has it (cargo-contract builds them outside the workspace), while
+//! native workspace builds unify features and so run the contracts' own unit tests with it.
 
 use crate::math::Rounding;
 use crate::swap::Trade;

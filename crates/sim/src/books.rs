@@ -36,6 +36,9 @@ pub struct Books {
     pub informed: f64,
     /// The rebalances' loss at the reference (the venue's fee and impact).
     pub rebalancing: f64,
+    /// What traders paid in (fee included), at the reference: fees over volume is the fee the
+    /// pool earned per unit traded.
+    pub volume: f64,
     /// The inventory's gain against HODL from price moves: `sum (base - base0) * dP`.
     pub inventory: f64,
     pub trades: u64,
@@ -52,6 +55,7 @@ pub struct Decomposition {
     pub inventory: f64,
     pub other: f64,
     pub total: f64,
+    pub volume: f64,
 }
 
 impl Books {
@@ -87,6 +91,12 @@ impl Books {
         };
         // What the trade left the pool with, at the reference, beyond its fee.
         let edge = d_base * p + d_quote - fee_value;
+        if who != Flow::Rebalance {
+            self.volume += match sell {
+                Asset::Base => amount_in * p,
+                Asset::Quote => amount_in,
+            };
+        }
         self.base += d_base;
         self.trades = self.trades.saturating_add(1);
         match who {
@@ -122,6 +132,7 @@ impl Books {
             inventory: self.inventory,
             other: total - known,
             total,
+            volume: self.volume,
         }
     }
 }

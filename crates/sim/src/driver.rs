@@ -84,6 +84,11 @@ impl<B: Backend> Simulation<B> {
         }
         self.arbitrage_venue(tick.reference);
         let mut view = self.backend.read_pool()?;
+        let published = self.reporters.published().unwrap_or(tick.reference);
+        // Informed flow trades on what it knows before the arbitrageur closes the gap.
+        if tick.informed && self.informed(tick.reference, published, tokens(view.market.fee)) {
+            view = self.backend.read_pool()?;
+        }
         if tick.arbitrage && !view.market.stale {
             self.arbitrage_pool(&view, tick.reference)?;
         }
@@ -95,10 +100,6 @@ impl<B: Backend> Simulation<B> {
             self.totals.frozen_blocks = self.totals.frozen_blocks.saturating_add(1);
         }
         let fee = tokens(view.market.fee);
-        let published = self.reporters.published().unwrap_or(tick.reference);
-        if tick.informed {
-            self.informed(tick.reference, published, fee);
-        }
         for order in [tick.noise, tick.whale].into_iter().flatten() {
             self.noise(order, published, fee);
         }
@@ -112,11 +113,13 @@ impl<B: Backend> Simulation<B> {
                 } else {
                     Asset::Quote
                 };
+                // The pool sold its long token on the venue: in its books, the venue sold the
+                // other token to the pool.
                 self.books.trade(
                     Flow::Rebalance,
-                    sold,
-                    tokens(outcome.sold),
+                    sold.other(),
                     tokens(outcome.bought),
+                    tokens(outcome.sold),
                     0.0,
                 );
             }
@@ -143,22 +146,23 @@ impl<B: Backend> Simulation<B> {
     }
 
     /// An informed trader who knows the reference trades toward it when the published oracle is
-    /// behind by more than its threshold, only at a profit at the reference.
-    fn informed(&mut self, reference: f64, published: f64, fee: f64) {
+    /// behind by more than its threshold, only at a profit at the reference. Returns whether it
+    /// traded.
+    fn informed(&mut self, reference: f64, published: f64, fee: f64) -> bool {
         let Some(order) = informed_order(&self.scenario, reference, published) else {
-            return;
+            return false;
         };
-        match self
+        let filled = self
             .backend
-            .swap_pool(Trader::Arbitrageur, order.sell, order.amount_in, order.min_out)
-        {
-            Ok(out) => {
-                let amount = tokens(order.amount_in);
-                self.books
-                    .trade(Flow::Informed, order.sell, amount, tokens(out), amount * fee);
-            }
-            Err(_) => self.totals.informed_refused = self.totals.informed_refused.saturating_add(1),
+            .swap_pool(Trader::Arbitrageur, order.sell, order.amount_in, order.min_out);
+        if let Ok(out) = filled {
+            let amount = tokens(order.amount_in);
+            self.books
+                .trade(Flow::Informed, order.sell, amount, tokens(out), amount * fee);
+        } else {
+            self.totals.informed_refused = self.totals.informed_refused.saturating_add(1);
         }
+        filled.is_ok()
     }
 
     /// The venue is the liquid outside market: arbitrage keeps it at the reference every block.

@@ -86,12 +86,13 @@ impl InMemoryOracle {
         Ok(())
     }
 
-    /// The block's readings `(reporter, price, volatility)`, each recorded in its reporter's
-    /// slot in turn, the answer derived once from the slots they leave. It is the answer the same
-    /// submissions one by one leave: within a block the fresh readings only grow, so with three
-    /// reporters and a quorum of two an answer derived between them never outlives the last one.
-    /// Returns how many were refused.
+    /// The block's readings `(reporter, price, volatility)`, submitted in turn; returns how many
+    /// were refused. Leaves the answer the same submissions one by one leave, deriving it once
+    /// where it can: within a block the fresh readings only grow, so an answer derived between
+    /// them outlives the last one only when the last derives none (an even count whose middle
+    /// prices disagree, or too few); then the block is replayed one submission at a time.
     pub fn report_block(&mut self, readings: &[(u8, u128, u128)], now_ms: u64, block: u64) -> u64 {
+        let before = self.slots.clone();
         let mut refused = 0u64;
         for &(reporter, price, volatility) in readings {
             let reading = OracleData {
@@ -107,9 +108,15 @@ impl InMemoryOracle {
                 .and_then(|slot| slot.record(reading, &self.config, now_ms, block));
             refused = refused.saturating_add(u64::from(recorded.is_err()));
         }
-        if refused < readings.len() as u64 {
-            if let Some(answer) = answer(&self.slots, &self.config, now_ms) {
-                self.answer = Some(answer);
+        if refused == readings.len() as u64 {
+            return refused;
+        }
+        if let Some(answer) = answer(&self.slots, &self.config, now_ms) {
+            self.answer = Some(answer);
+        } else {
+            self.slots = before;
+            for &(reporter, price, volatility) in readings {
+                let _ = self.report_as(reporter, price, volatility, now_ms, block);
             }
         }
         refused
@@ -124,5 +131,53 @@ impl InMemoryOracle {
 impl Feed for InMemoryOracle {
     fn read(&self) -> Result<OracleData, Refusal> {
         self.latest().ok_or(Refusal::Oracle(OracleError::UnknownFeed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keel_core::ONE;
+
+    /// Runs blocks 6 s apart of readings `(reporter, price in hundredths of a token)`, once through
+    /// `report_block` and once one submission at a time, and returns both answers after each.
+    fn both_ways(blocks: &[Vec<(u8, u128)>]) -> Vec<(Option<OracleData>, Option<OracleData>)> {
+        let start = 1_000_000;
+        let mut batched = InMemoryOracle::started(10 * ONE, ONE / 2, start, 0);
+        let mut single = batched.clone();
+        let mut out = Vec::new();
+        for (block, readings) in (1u64..).zip(blocks) {
+            let now = start + 6_000 * block;
+            let readings: Vec<(u8, u128, u128)> = readings
+                .iter()
+                .map(|&(r, p)| (r, p * ONE / 100, ONE / 2))
+                .collect();
+            batched.report_block(&readings, now, block);
+            for &(r, p, v) in &readings {
+                let _ = single.report_as(r, p, v, now, block);
+            }
+            out.push((batched.latest(), single.latest()));
+        }
+        out
+    }
+
+    #[test]
+    fn a_block_answered_once_leaves_the_answer_one_by_one_submissions_leave() {
+        // given three reporters in agreement, then a liar, then reporter 2 silent until its
+        // reading expires (60 s), leaving two fresh readings
+        let mut blocks = vec![
+            vec![(0, 1_000), (1, 1_000), (2, 1_000)],
+            vec![(0, 1_000), (1, 1_010), (2, 1_500)],
+        ];
+        blocks.extend((0..11).map(|_| vec![(0, 1_000), (1, 1_000)]));
+        // when the first of the two moves the answer and the second takes it away (an even count
+        // whose middle prices disagree), and then when they agree again
+        blocks.push(vec![(0, 1_002), (1, 1_300)]);
+        blocks.push(vec![(0, 1_000), (1, 1_000)]);
+        // then both ways leave the same answer after every block
+        let answers = both_ways(&blocks);
+        for (block, (batched, single)) in answers.iter().enumerate() {
+            assert_eq!(batched, single, "block {}", block + 1);
+        }
     }
 }

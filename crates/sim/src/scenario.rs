@@ -212,7 +212,7 @@ impl Scenario {
             ("oracle_check_s", time.contains(&self.oracle_check_s)),
             (
                 "oracle_outages_per_day",
-                (0.0..=100.0).contains(&self.oracle_outages_per_day),
+                (0.0..=1_440.0).contains(&self.oracle_outages_per_day),
             ),
             (
                 "oracle_outage_min",

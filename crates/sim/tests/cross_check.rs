@@ -101,3 +101,38 @@ fn a_pool_without_volatility_input_under_price_jumps_matches_the_contracts() {
     );
     assert_eq!(totals.oracle_refusals, 0, "a reading was refused");
 }
+
+#[test]
+fn real_feeds_toxic_flow_and_whales_match_the_contracts() {
+    // Noisy reporters submitting on a 0.2% deviation or a 30 s heartbeat, one of them 20% off, a
+    // reading that lands after the arbitrageur, an outage, informed flow and whales.
+    let scenario = Scenario {
+        name: "real feeds".into(),
+        blocks: 150,
+        sigma: 1.2,
+        oracle_lag_blocks: 2,
+        oracle_noise_bps: 5.0,
+        oracle_deviation_bps: 20.0,
+        oracle_heartbeat_s: 30.0,
+        oracle_after_arb: true,
+        oracle_outages_per_day: 500.0,
+        oracle_outage_min: 1.0,
+        oracle_liar_bps: 2_000.0,
+        reporter_vol_start: Some(0.3),
+        arbitrage_rate: 0.5,
+        informed_rate: 0.3,
+        informed_size: 0.002,
+        informed_threshold_bps: 5.0,
+        whales_per_day: 800.0,
+        whale_size: 0.01,
+        noise_routed: true,
+        noise_sell_bias: 0.5,
+        ..Scenario::default()
+    };
+    let totals = cross_check(&scenario, &PoolConfig::default());
+    assert!(
+        totals.pool_arbitrage > 0.0,
+        "the path never exercised an arbitrage"
+    );
+    assert!(totals.noise_trades > 0, "the path never filled a noise trade");
+}

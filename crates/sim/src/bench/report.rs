@@ -41,7 +41,8 @@ pub fn render(results: &[CaseResult], verdicts: &[Verdict], suite: &Suite, speed
          of paths on which Keel did better for its LPs.\n\n{}\n\n\
          ## What the oracle and the pools did (median across paths)\n\n\
          Keel's base fee is {:.1} bps; \"mean fee\" is the fee it quoted, averaged over the blocks \
-         it was not frozen in. Orders not filled: noise, whale and informed orders a pool refused \
+         it was not frozen in, which sets the equal-fee pool's (rounded to whole bps); \"fee per \
+         volume\" is what it earned per unit traded, higher where its fee rises with the flow. Orders not filled: noise, whale and informed orders a pool refused \
          or that routing sent to the venue.\n\n{}\n\n\
          ## Every metric: median [p10, p90]\n\n{}\n\n{}\n",
         verdicts.len(),
@@ -131,6 +132,7 @@ fn oracle_table(results: &[CaseResult]) -> String {
     let header = [
         "case",
         "keel mean fee bps",
+        "keel fee per volume bps",
         "cp equal fee bps",
         "keel frozen",
         "oracle refusals",
@@ -142,6 +144,7 @@ fn oracle_table(results: &[CaseResult]) -> String {
         vec![
             case.case.name(),
             format!("{:.1}", m(Strategy::Keel, |x| x.mean_fee_bps)),
+            format!("{:.1}", m(Strategy::Keel, |x| x.fee_per_volume_bps)),
             format!("{:.0}", m(Strategy::CpEqualFee, |x| x.mean_fee_bps)),
             format!("{:.2}%", m(Strategy::Keel, |x| x.frozen) * 100.0),
             format!("{:.0}", m(Strategy::Keel, |x| x.oracle_refusals as f64)),

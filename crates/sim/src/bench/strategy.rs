@@ -209,22 +209,22 @@ pub fn run_cp(
         if let Some(t) = best(&venue, venue_fee) {
             let _ = venue.swap_exact_in(t.sell, t.amount_in, 0);
         }
+        let published = reporters.published().unwrap_or(tick.reference);
         let mut fill = |pool: &mut InMemoryVenue, who, sell: Asset, amount: u128, min_out| {
             let out = pool.swap_exact_in(sell, amount, min_out).ok()?;
             let amount = to_f64(amount);
             books.trade(who, sell, amount, to_f64(out), amount * fee_rate);
             Some(out)
         };
-        if let Some(t) = best(&pool, fee_bps).filter(|_| tick.arbitrage) {
-            let _ = fill(&mut pool, Flow::Arbitrage, t.sell, t.amount_in, t.amount_out);
-        }
-        let published = reporters.published().unwrap_or(tick.reference);
         if tick.informed {
             if let Some(o) = informed_order(scenario, tick.reference, published) {
                 if fill(&mut pool, Flow::Informed, o.sell, o.amount_in, o.min_out).is_none() {
                     refused = refused.saturating_add(1);
                 }
             }
+        }
+        if let Some(t) = best(&pool, fee_bps).filter(|_| tick.arbitrage) {
+            let _ = fill(&mut pool, Flow::Arbitrage, t.sell, t.amount_in, t.amount_out);
         }
         for order in [tick.noise, tick.whale].into_iter().flatten() {
             let (sell, amount) = order.amount_in(scenario.liquidity_base, published);

@@ -29,6 +29,8 @@ pub struct PathMetrics {
     pub vs_rebalanced_bps: f64,
     /// The quoted fee, averaged over the blocks in which the pool was not frozen.
     pub mean_fee_bps: f64,
+    /// Fees over the volume traded with the pool: the fee it earned per unit traded.
+    pub fee_per_volume_bps: f64,
     /// Keel only: the share of blocks with `|q|` inside the rebalancing trigger.
     pub time_in_band: Option<f64>,
     /// Keel only: the largest `|q|` seen.
@@ -130,6 +132,11 @@ impl Tally {
             other_bps: bps(d.other),
             vs_rebalanced_bps: (end.pool_value / rebalanced - 1.0) * 10_000.0,
             mean_fee_bps: self.fee_bps_sum / (self.quoted_blocks.max(1) as f64),
+            fee_per_volume_bps: if d.volume > 0.0 {
+                d.fees / d.volume * 10_000.0
+            } else {
+                0.0
+            },
             time_in_band: end.time_in_band,
             max_abs_q: end.max_abs_q,
             rebalances: end.rebalances,

@@ -2,7 +2,7 @@
 //! constant product at Keel's own mean fee, and the self-check that the simulator's constant
 //! product pays arbitrageurs what the fee-adjusted LVR formula says it should.
 
-use super::stats::median;
+use super::stats::{mean, median};
 use super::strategy::Strategy;
 use super::sweep::CaseResult;
 use super::tally::PathMetrics;
@@ -48,6 +48,7 @@ pub fn verdicts(results: &[CaseResult]) -> Vec<Verdict> {
     for case in results {
         let name = case.case.name();
         let keel_as = median(case.values(Strategy::Keel, adverse));
+        let frozen = median(case.values(Strategy::Keel, |m| m.frozen));
         let cp_as = median(case.values(Strategy::CpEqualFee, adverse));
         let diff = case.paired(Strategy::Keel, Strategy::CpEqualFee, adverse);
         if !diff.is_empty() {
@@ -56,7 +57,14 @@ pub fn verdicts(results: &[CaseResult]) -> Vec<Verdict> {
                 target: ADVERSE,
                 case: name.clone(),
                 pass: d <= 0.0,
-                evidence: format!("keel {keel_as:.2} vs cp {cp_as:.2} bps; paired median {d:+.2}"),
+                evidence: format!(
+                    "keel {keel_as:.2} vs cp {cp_as:.2} bps; paired median {d:+.2}{}",
+                    if frozen > 0.01 {
+                        format!("; keel frozen {:.0}% of blocks", frozen * 100.0)
+                    } else {
+                        String::new()
+                    }
+                ),
             });
         }
         if case.case.fresh_oracle() {
@@ -86,7 +94,8 @@ pub fn verdicts(results: &[CaseResult]) -> Vec<Verdict> {
                 evidence: format!("paired median {d:+.1} bps"),
             });
         }
-        if case.case.lvr_setting() {
+        // Constant product does not see the oracle: one such case is the whole evidence.
+        if case.case.lvr_setting() && !out.iter().any(|v| v.target == LVR) {
             out.extend(lvr_checks(case));
         }
     }
@@ -107,7 +116,8 @@ fn lvr_checks(case: &CaseResult) -> Vec<Verdict> {
     [Strategy::CpEqualFee, Strategy::CpBaseFee, Strategy::Cp30]
         .into_iter()
         .filter_map(|strategy| {
-            let measured = median(case.values(strategy, |m| m.arbitrage_net_bps));
+            // The formula is an expectation: compared with the mean across paths.
+            let measured = mean(&case.values(strategy, |m| m.arbitrage_net_bps));
             let fee = median(case.values(strategy, |m| m.mean_fee_bps));
             let days = median(case.values(strategy, |m| m.days));
             if measured.is_nan() {
