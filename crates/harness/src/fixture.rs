@@ -194,17 +194,18 @@ impl Fixture {
             .try_for_each(|r| oracle::submit(&mut self.chain, *r, self.oracle, reading))
     }
 
-    /// Reporter `index` (of [`REPORTERS`]) submits a reading taken now.
+    /// Reporter `index` (of [`REPORTERS`]) submits a reading it observed at `timestamp`.
     pub fn report_as(
         &mut self,
         index: usize,
         price: u128,
         volatility: u128,
+        timestamp: u64,
     ) -> Result<(), keel_interface::OracleError> {
         let reading = Reading {
             price,
             volatility,
-            timestamp: self.chain.now(),
+            timestamp,
         };
         let reporter = REPORTERS
             .get(index)

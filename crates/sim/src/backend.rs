@@ -21,6 +21,16 @@ impl Refused {
     }
 }
 
+/// One reporter's submission: price and volatility (1e18) and when it observed them (block
+/// time, ms).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReporterReading {
+    pub reporter: u8,
+    pub price: u128,
+    pub volatility: u128,
+    pub observed_ms: u64,
+}
+
 /// Who sends a trade.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Trader {
@@ -61,16 +71,11 @@ pub trait Backend {
     fn block(&self) -> u64;
     /// Block time, milliseconds.
     fn now(&self) -> u64;
-    /// Reporter `reporter` submits a reading stamped with the block time; `false` when the
-    /// oracle refuses it.
-    fn report_as(&mut self, reporter: u8, price: u128, volatility: u128) -> bool;
-    /// The block's readings `(reporter, price, volatility)`, submitted in turn; how many the
-    /// oracle refused.
-    fn report_all(&mut self, readings: &[(u8, u128, u128)]) -> u64 {
-        let refused = readings
-            .iter()
-            .filter(|&&(reporter, price, volatility)| !self.report_as(reporter, price, volatility))
-            .count();
+    /// A reporter submits its reading; `false` when the oracle refuses it.
+    fn report_as(&mut self, reading: ReporterReading) -> bool;
+    /// The block's readings, submitted in turn; how many the oracle refused.
+    fn report_all(&mut self, readings: &[ReporterReading]) -> u64 {
+        let refused = readings.iter().filter(|r| !self.report_as(**r)).count();
         refused as u64
     }
     /// Everything the keeper reads of the pool.

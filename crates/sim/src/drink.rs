@@ -1,7 +1,7 @@
 //! The simulation's backend on the compiled contracts: tokens, oracle, venue and pool deployed
 //! into a drink chain (`keel-harness`), the keeper running its real executor against them.
 
-use crate::backend::{Backend, KeeperTurn, Refused, Trader};
+use crate::backend::{Backend, KeeperTurn, Refused, ReporterReading, Trader};
 use crate::driver::Simulation;
 use crate::scenario::Scenario;
 use crate::SimError;
@@ -108,9 +108,9 @@ impl Backend for DrinkBackend {
         self.market.chain.now()
     }
 
-    fn report_as(&mut self, reporter: u8, price: u128, volatility: u128) -> bool {
+    fn report_as(&mut self, r: ReporterReading) -> bool {
         self.market
-            .report_as(usize::from(reporter), price, volatility)
+            .report_as(usize::from(r.reporter), r.price, r.volatility, r.observed_ms)
             .is_ok()
     }
 

@@ -5,12 +5,12 @@
 //! can be held to identical results.
 
 use crate::arbitrage::{self, ArbTrade};
-use crate::backend::{Backend, KeeperTurn, Trader};
+use crate::backend::{Backend, KeeperTurn, ReporterReading, Trader};
 use crate::books::{Books, Flow};
 use crate::curve::Model;
 use crate::record::{Row, Totals};
 use crate::reporter::{Reporters, Submission};
-use crate::scenario::{units, Scenario};
+use crate::scenario::{units, Scenario, Stamp};
 use crate::world::{NoiseOrder, Tick, World};
 use keel_core::fixed::{signed_to_f64, to_f64 as tokens};
 use keel_core::Asset;
@@ -137,9 +137,20 @@ impl<B: Backend> Simulation<B> {
 
     /// Every submission of the block, each counted when the oracle refuses it.
     fn report(&mut self, submissions: &[Submission]) {
-        let readings: Vec<(u8, u128, u128)> = submissions
+        let now = self.backend.now();
+        let readings: Vec<ReporterReading> = submissions
             .iter()
-            .map(|s| (s.reporter, units(s.price), units(s.volatility)))
+            .map(|s| ReporterReading {
+                reporter: s.reporter,
+                price: units(s.price),
+                volatility: units(s.volatility),
+                observed_ms: match self.scenario.oracle_stamp {
+                    Stamp::Arrival => now,
+                    Stamp::Observed => {
+                        now.saturating_sub(u64::from(s.age_blocks).saturating_mul(self.scenario.block_ms))
+                    }
+                },
+            })
             .collect();
         let refused = self.backend.report_all(&readings);
         self.totals.oracle_refusals = self.totals.oracle_refusals.saturating_add(refused);

@@ -4,7 +4,7 @@
 //! the keeper's `Chain` trait. No Wasm, no runtime: a block costs microseconds, so benchmarks can
 //! sweep thousands of month-long paths.
 
-use crate::backend::{Backend, KeeperTurn, Refused, Trader};
+use crate::backend::{Backend, KeeperTurn, Refused, ReporterReading, Trader};
 use crate::curve::Model;
 use crate::oracle::InMemoryOracle;
 use crate::scenario::Scenario;
@@ -154,13 +154,11 @@ impl Backend for FastBackend {
         self.now_ms
     }
 
-    fn report_as(&mut self, reporter: u8, price: u128, volatility: u128) -> bool {
-        self.oracle
-            .report_as(reporter, price, volatility, self.now_ms, self.block)
-            .is_ok()
+    fn report_as(&mut self, r: ReporterReading) -> bool {
+        self.oracle.report_as(r, self.now_ms, self.block).is_ok()
     }
 
-    fn report_all(&mut self, readings: &[(u8, u128, u128)]) -> u64 {
+    fn report_all(&mut self, readings: &[ReporterReading]) -> u64 {
         self.oracle.report_block(readings, self.now_ms, self.block)
     }
 

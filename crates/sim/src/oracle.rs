@@ -1,8 +1,18 @@
 //! The oracle in memory: one feed with the drink fixture's three reporters and quorum, answering by
 //! `keel_core::oracle`'s rules, so the fast backend's pool reads what the contract's would.
 
+use crate::backend::ReporterReading;
 use keel_core::oracle::{answer, submit, Answer, Clock, FeedConfig, OracleData, OracleError, Slot};
 use keel_core::pool::{Feed, Refusal};
+
+/// The oracle's form of a reporter's reading.
+fn data(r: ReporterReading) -> OracleData {
+    OracleData {
+        price: r.price,
+        volatility: r.volatility,
+        timestamp: r.observed_ms,
+    }
+}
 
 /// How many reporters the simulated feed has (as the drink fixture's).
 pub const REPORTERS: u8 = 3;
@@ -55,29 +65,16 @@ impl InMemoryOracle {
         Ok(())
     }
 
-    /// Reporter `reporter` submits `price` and `volatility` observed at `now_ms`, in block
-    /// `block`.
+    /// A reporter submits its reading at block time `now_ms`, in block `block`.
     ///
     /// # Errors
     /// The oracle's refusal.
-    pub fn report_as(
-        &mut self,
-        reporter: u8,
-        price: u128,
-        volatility: u128,
-        now_ms: u64,
-        block: u64,
-    ) -> Result<(), OracleError> {
-        let reading = OracleData {
-            price,
-            volatility,
-            timestamp: now_ms,
-        };
+    pub fn report_as(&mut self, r: ReporterReading, now_ms: u64, block: u64) -> Result<(), OracleError> {
         let answer = submit(
             &mut self.slots,
             &self.config,
-            &reporter,
-            reading,
+            &r.reporter,
+            data(r),
             Clock { now_ms, block },
         )?;
         if answer.is_some() {
@@ -86,26 +83,21 @@ impl InMemoryOracle {
         Ok(())
     }
 
-    /// The block's readings `(reporter, price, volatility)`, submitted in turn; returns how many
-    /// were refused. Leaves the answer the same submissions one by one leave, deriving it once
-    /// where it can: within a block the fresh readings only grow, so an answer derived between
-    /// them outlives the last one only when the last derives none (an even count whose middle
-    /// prices disagree, or too few); then the block is replayed one submission at a time.
-    pub fn report_block(&mut self, readings: &[(u8, u128, u128)], now_ms: u64, block: u64) -> u64 {
+    /// The block's readings, submitted in turn; returns how many were refused. Leaves the answer
+    /// the same submissions one by one leave, deriving it once where it can: within a block the
+    /// fresh readings only grow, so an answer derived between them outlives the last one only
+    /// when the last derives none (an even count whose middle prices disagree, or too few); then
+    /// the block is replayed one submission at a time.
+    pub fn report_block(&mut self, readings: &[ReporterReading], now_ms: u64, block: u64) -> u64 {
         let before = self.slots.clone();
         let mut refused = 0u64;
-        for &(reporter, price, volatility) in readings {
-            let reading = OracleData {
-                price,
-                volatility,
-                timestamp: now_ms,
-            };
+        for r in readings {
             let recorded = self
                 .slots
                 .iter_mut()
-                .find(|s| s.reporter == reporter)
+                .find(|s| s.reporter == r.reporter)
                 .ok_or(OracleError::NotReporter)
-                .and_then(|slot| slot.record(reading, &self.config, now_ms, block));
+                .and_then(|slot| slot.record(data(*r), &self.config, now_ms, block));
             refused = refused.saturating_add(u64::from(recorded.is_err()));
         }
         if refused == readings.len() as u64 {
@@ -115,8 +107,8 @@ impl InMemoryOracle {
             self.answer = Some(answer);
         } else {
             self.slots = before;
-            for &(reporter, price, volatility) in readings {
-                let _ = self.report_as(reporter, price, volatility, now_ms, block);
+            for r in readings {
+                let _ = self.report_as(*r, now_ms, block);
             }
         }
         refused
@@ -148,13 +140,18 @@ mod tests {
         let mut out = Vec::new();
         for (block, readings) in (1u64..).zip(blocks) {
             let now = start + 6_000 * block;
-            let readings: Vec<(u8, u128, u128)> = readings
+            let readings: Vec<ReporterReading> = readings
                 .iter()
-                .map(|&(r, p)| (r, p * ONE / 100, ONE / 2))
+                .map(|&(reporter, p)| ReporterReading {
+                    reporter,
+                    price: p * ONE / 100,
+                    volatility: ONE / 2,
+                    observed_ms: now,
+                })
                 .collect();
             batched.report_block(&readings, now, block);
-            for &(r, p, v) in &readings {
-                let _ = single.report_as(r, p, v, now, block);
+            for r in &readings {
+                let _ = single.report_as(*r, now, block);
             }
             out.push((batched.latest(), single.latest()));
         }

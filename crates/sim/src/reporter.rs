@@ -33,6 +33,8 @@ pub struct Submission {
     pub price: f64,
     /// Annualised.
     pub volatility: f64,
+    /// Blocks between the price this reading describes and the block it is sent in.
+    pub age_blocks: u32,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -142,6 +144,7 @@ impl Reporters {
                     reporter,
                     price,
                     volatility: source.variance.sqrt() * s.reporter_vol_scale,
+                    age_blocks: s.oracle_lag_blocks,
                 });
             }
         }

@@ -34,6 +34,9 @@ pub struct Scenario {
     pub oracle_heartbeat_s: f64,
     /// How often reporters look at their source, seconds (0: every block).
     pub oracle_check_s: f64,
+    /// Which time a reading carries: when it is sent (the block's), or when its price was observed
+    /// at the source (`oracle_lag_blocks` earlier), so the pool prices with the reading's true age.
+    pub oracle_stamp: Stamp,
     /// Whether the block's reading lands after the arbitrageur's trade (it lands before when
     /// false).
     pub oracle_after_arb: bool,
@@ -107,6 +110,7 @@ impl Default for Scenario {
             oracle_deviation_bps: 0.0,
             oracle_heartbeat_s: 0.0,
             oracle_check_s: 0.0,
+            oracle_stamp: Stamp::Arrival,
             oracle_after_arb: false,
             oracle_outages_per_day: 0.0,
             oracle_outage_min: 0.0,
@@ -132,6 +136,17 @@ impl Default for Scenario {
             keeper: true,
         }
     }
+}
+
+/// The time a reporter stamps on its reading.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stamp {
+    /// The block it is sent in.
+    #[default]
+    Arrival,
+    /// When the price it carries was observed.
+    Observed,
 }
 
 /// A scenario's starting liquidity and funds, in token units (18 decimals).

@@ -8,7 +8,7 @@ use keel_sim::backend::Backend;
 use keel_sim::driver::Simulation;
 use keel_sim::fast::FastBackend;
 use keel_sim::record::Totals;
-use keel_sim::scenario::Scenario;
+use keel_sim::scenario::{Scenario, Stamp};
 
 fn cross_check(scenario: &Scenario, config: &PoolConfig) -> Totals {
     let settings = Config::default().settings(false);
@@ -104,8 +104,9 @@ fn a_pool_without_volatility_input_under_price_jumps_matches_the_contracts() {
 
 #[test]
 fn real_feeds_toxic_flow_and_whales_match_the_contracts() {
-    // Noisy reporters submitting on a 0.2% deviation or a 30 s heartbeat, one of them 20% off, a
-    // reading that lands after the arbitrageur, an outage, informed flow and whales.
+    // Noisy reporters submitting on a 0.2% deviation or a 30 s heartbeat, stamping the time they
+    // observed the price, one of them 20% off, a reading that lands after the arbitrageur, an
+    // outage, informed flow and whales.
     let scenario = Scenario {
         name: "real feeds".into(),
         blocks: 150,
@@ -115,6 +116,7 @@ fn real_feeds_toxic_flow_and_whales_match_the_contracts() {
         oracle_deviation_bps: 20.0,
         oracle_heartbeat_s: 30.0,
         oracle_after_arb: true,
+        oracle_stamp: Stamp::Observed,
         oracle_outages_per_day: 500.0,
         oracle_outage_min: 1.0,
         oracle_liar_bps: 2_000.0,

@@ -8,7 +8,7 @@ use keel_keeper::config::Config;
 use keel_sim::driver::Simulation;
 use keel_sim::fast::FastBackend;
 use keel_sim::record::Row;
-use keel_sim::scenario::Scenario;
+use keel_sim::scenario::{Scenario, Stamp};
 
 /// The demo's one-sided market with informed flow and a deviation oracle: the keeper rebalances.
 fn scenario() -> Scenario {
@@ -61,4 +61,30 @@ fn keels_books_add_up_and_only_bounties_are_paid_outside_trades() {
         sim.totals.bounties
     );
     assert!(parts.rebalancing > 0.0, "selling on the venue costs: {parts:?}");
+}
+
+#[test]
+fn readings_stamped_when_observed_carry_their_lag_into_the_pools_age_and_fee() {
+    let stamped = |stamp| {
+        let s = Scenario {
+            blocks: 40,
+            oracle_lag_blocks: 3,
+            oracle_stamp: stamp,
+            ..Scenario::default()
+        };
+        let backend =
+            FastBackend::new(&s, PoolConfig::default(), Config::default().settings(false)).expect("backend");
+        let mut sim = Simulation::on(backend, &s);
+        let rows: Vec<Row> = (0..s.blocks).map(|_| sim.step(None).expect("block")).collect();
+        let view = keel_sim::backend::Backend::read_pool(&mut sim.backend).expect("view");
+        (view.market.age_ms, rows.last().expect("a block").fee_bps)
+    };
+    let (arrival_age, arrival_fee) = stamped(Stamp::Arrival);
+    let (observed_age, observed_fee) = stamped(Stamp::Observed);
+    assert_eq!(arrival_age, 0);
+    assert_eq!(observed_age, 18_000, "three 6 s blocks behind");
+    assert!(
+        observed_fee > arrival_fee,
+        "the fee prices the age: {observed_fee} vs {arrival_fee}"
+    );
 }
