@@ -136,3 +136,26 @@ fn regression_exact_out_cost_fell_at_the_crossing() {
         assert!(below <= at, "{below} > {at}");
     }
 }
+
+/// A purchase of the long token that crosses the target is priced as two legs, each rounded up;
+/// with `k` at its floor the skew is worth less than a unit, the second leg's rounding adds a unit
+/// of curve input, and grossing it up for the fee adds another: two units more than a balanced
+/// pool's single leg, both in the pool's favour (the skew property allowed one).
+#[test]
+fn regression_a_crossing_purchase_may_cost_two_units_more_than_a_balanced_pools() {
+    let long = PoolCase::new(
+        base_short(998_863, 1_000_060, 1_000_000, 1_000_001),
+        Market {
+            price: 51_879_846_106_613_336,
+            k: 10_000_000_000_000_000,
+            fee: 4_643_962_848_297_214,
+        },
+    );
+    let balanced = PoolCase::new(PoolState::balanced(998_863, 1_000_060), long.market);
+    // 100 quote: past the long pool's 59-unit surplus.
+    let (cost_long, cost_balanced) = (
+        long.exact_out(Asset::Base, 100).unwrap(),
+        balanced.exact_out(Asset::Base, 100).unwrap(),
+    );
+    assert_eq!((cost_long.amount_in, cost_balanced.amount_in), (1_939, 1_937));
+}
