@@ -4,7 +4,7 @@
 use crate::calls;
 use ink::primitives::AccountId;
 use keel_core::pool::{Feed, PricedK, Refusal};
-use keel_core::PoolState;
+use keel_core::{Discovery, PoolState};
 use keel_interface::pool::{PoolConfig, RebalanceStatus};
 use keel_interface::{FeedId, OracleData};
 
@@ -47,6 +47,7 @@ pub struct BookV1 {
     pub(crate) paused: bool,
     pub(crate) rebalancing: RebalanceStatus,
     pub(crate) priced_k: PricedK,
+    pub(crate) discovery: Discovery,
 }
 
 /// Layout 2's book: layout 1's and when it was migrated.

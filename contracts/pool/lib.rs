@@ -1,4 +1,7 @@
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
+// ink! generates one enum variant per message holding its arguments; `set_config`'s whole
+// configuration makes that variant large. It is decoded once per call, never stored or copied.
+#![allow(clippy::large_enum_variant)]
 
 //! Keel's pool: an AMM whose price is the oracle's, skewed by the pool's inventory.
 //!
@@ -18,7 +21,7 @@ pub mod pool {
     use ink::prelude::{string::String, vec::Vec};
     use keel_core::consts::{LOCKED_SHARES_HOLDER, TOKEN_DECIMALS};
     use keel_core::pool::{Depth, Feed, Ledger, PricedK, Refusal, SwapKind};
-    use keel_core::{Asset, Market, PoolState, Trade};
+    use keel_core::{Asset, Discovery, Market, PoolState, Priced, Trade};
     use keel_interface::pool::{
         CodeUpgraded, ConfigUpdated, LiquidityAdded, LiquidityRemoved, MarketStatus, OwnershipOffered,
         OwnershipTransferred, PauseChanged, PoolConfig, PoolError, PoolResult as Result, Quote,
@@ -67,6 +70,7 @@ pub mod pool {
                 paused: false,
                 rebalancing: RebalanceStatus::default(),
                 priced_k: PricedK::default(),
+                discovery: Discovery::default(),
             };
             Ok(Self {
                 layout: LAYOUT,
@@ -267,8 +271,7 @@ pub mod pool {
         /// As `swap_exact_in`, without the slippage, pause and deadline checks.
         #[ink(message)]
         pub fn quote_exact_in(&self, token_in: AccountId, amount_in: u128) -> Result<Quote> {
-            let (trade, market) = self.price(token_in, SwapKind::ExactIn, amount_in)?;
-            Ok(Quote::of(&trade, &market)?)
+            Ok(Quote::of(&self.price(token_in, SwapKind::ExactIn, amount_in)?)?)
         }
 
         /// What buying exactly `amount_out` with `token_in` would cost now, fee included.
@@ -277,18 +280,27 @@ pub mod pool {
         /// As `swap_exact_out`, without the slippage, pause and deadline checks.
         #[ink(message)]
         pub fn quote_exact_out(&self, token_in: AccountId, amount_out: u128) -> Result<Quote> {
-            let (trade, market) = self.price(token_in, SwapKind::ExactOut, amount_out)?;
-            Ok(Quote::of(&trade, &market)?)
+            Ok(Quote::of(&self.price(
+                token_in,
+                SwapKind::ExactOut,
+                amount_out,
+            )?)?)
         }
 
-        /// The marginal price of base in quote (1e18) before fees: the oracle price skewed by
-        /// inventory.
+        /// The marginal price of base in quote (1e18) before fees: the pool's reference (the
+        /// oracle price moved by the flow since its reading) skewed by inventory.
         ///
         /// # Errors
         /// `NoLiquidity`, `OracleStale`, `OracleInvalid`.
         #[ink(message)]
         pub fn mid_price(&self) -> Result<u128> {
-            Ok(self.ledger().mid_price(&self.market()?)?)
+            let now = self.env().block_timestamp();
+            let b = self.book();
+            let ledger = self.ledger();
+            let quoted = ledger
+                .fresh_anchor(&b.config, now, &b.price_feed)?
+                .quoted(&b.config.curve);
+            Ok(ledger.mid_price(&quoted.map_err(Refusal::from)?)?)
         }
 
         /// Average prices (quote per base, 1e18, fees included) for selling `size` base to the
@@ -580,6 +592,7 @@ pub mod pool {
                 rebalancing: b.rebalancing,
                 total_shares: self.shares.total_supply(),
                 priced_k: b.priced_k,
+                discovery: b.discovery,
             }
         }
 
@@ -590,6 +603,7 @@ pub mod pool {
             b.state = ledger.state;
             b.rebalancing = ledger.rebalancing;
             b.priced_k = ledger.priced_k;
+            b.discovery = ledger.discovery;
         }
 
         /// Reads the oracle and prices the market, refusing stale or out-of-bounds readings.
@@ -600,7 +614,7 @@ pub mod pool {
         }
 
         /// Prices a swap of `token_in` on the stored state at the oracle's current market.
-        fn price(&self, token_in: AccountId, kind: SwapKind, amount: u128) -> Result<(Trade, Market)> {
+        fn price(&self, token_in: AccountId, kind: SwapKind, amount: u128) -> Result<Priced> {
             let asset = self.asset_of(token_in)?;
             let now = self.env().block_timestamp();
             let b = self.book();
@@ -619,9 +633,10 @@ pub mod pool {
             limit: u128,
             to: AccountId,
         ) -> Result<Trade> {
-            let (trade, market) = self.price(token_in, kind, amount)?;
+            let priced = self.price(token_in, kind, amount)?;
+            let trade = priced.trade;
             let mut ledger = self.ledger();
-            ledger.book_swap(&trade, &market, kind, limit, self.env().block_timestamp())?;
+            ledger.book_swap(&priced, kind, limit, self.env().block_timestamp())?;
             self.store(&ledger);
             let trader = self.env().caller();
             let pool = self.env().account_id();
@@ -635,7 +650,7 @@ pub mod pool {
                 amount_in: trade.amount_in,
                 amount_out: trade.amount_out,
                 fee: trade.fee,
-                oracle_price: market.price,
+                oracle_price: priced.oracle,
             });
             Ok(trade)
         }

@@ -64,6 +64,12 @@ export interface MarketStatus {
   kTarget: bigint;
   fee: bigint;
   stale: boolean;
+  /** The pool's reference: the oracle price moved by the flow since the reading was observed. */
+  reference: bigint;
+  /** The reference's offset from the oracle (1e18 relative, negative below it). */
+  drift: bigint;
+  /** The guard fee on top of `fee`, charged on the reference's distance from the oracle. */
+  guardFee: bigint;
 }
 
 export async function marketStatus(k: Keel): Promise<Answer<MarketStatus>> {
@@ -80,6 +86,9 @@ export async function marketStatus(k: Keel): Promise<Answer<MarketStatus>> {
       kTarget: big(m.kTarget),
       fee: big(m.fee),
       stale: Boolean(m.stale),
+      reference: big(m.reference),
+      drift: big(m.drift),
+      guardFee: big(m.guardFee),
     },
   };
 }

@@ -36,6 +36,18 @@ pub const FEE_CEIL: u128 = ONE / 10;
 pub const SKEW_CEIL: u128 = ONE / 2;
 /// Highest `gamma` accepted.
 pub const GAMMA_CEIL: u128 = 1_000_000 * ONE;
+/// Discovery depths accepted besides zero: a tenth to ten times constant product's.
+pub const DISCOVERY_DEPTH_RANGE: core::ops::RangeInclusive<u128> = ONE / 10..=10 * ONE;
+/// Highest guard accepted: at one the fee grows as fast as the reference's drift, and a trade
+/// toward the oracle already costs more on the way than it saves in guard.
+pub const GUARD_CEIL: u128 = ONE;
+/// Lowest guard accepted while discovery is on. A trade's shift is measured by its value at the
+/// oracle, so buying back what a sale sold (with the quote it paid, less than the base was worth)
+/// shifts the reference back a little less than the sale moved it: the buy-back meets an anchor
+/// lower by about `shift * (shift / 2 + fees + skew) / 2`. The guard charges `guard * shift / 2`
+/// on each leg, which covers that whenever `guard >= (shift / 2 + fees + skew) / 2`; a quarter
+/// does within the price band (`crates/core/README.md`).
+pub const GUARD_FLOOR: u128 = ONE / 4;
 /// Block times accepted, in milliseconds.
 pub const BLOCK_TIME_RANGE_MS: (u64, u64) = (100, 600_000);
 
@@ -69,12 +81,19 @@ pub struct CurveParams {
     /// The most the priced `k` moves toward its target per [`K_RAMP_PERIOD_MS`] of elapsed
     /// time, never within a block (see `pool::PricedK`).
     pub k_ramp: u128,
+    /// How deep the pool's price discovery between readings is, as a multiple of constant
+    /// product's depth (1e18 = as deep; zero turns discovery off and the pool prices at the
+    /// oracle). See `anchor`.
+    pub discovery_depth: u128,
+    /// The guard fee per unit of distance between the pool's reference and the oracle (1e18;
+    /// 0.5e18 charges 50 bps at a 1% distance).
+    pub guard: u128,
 }
 
 impl Default for CurveParams {
     /// Defaults for a volatile pair on 6-second blocks: `k` 0.25..0.9 rising with volatility and
     /// moving at most 0.002 a block, a 5 bps fee floor plus 1.5x the per-block move, a 10% price
-    /// band and `|q| <= 50%`.
+    /// band and `|q| <= 50%`; discovery between readings off (see [`CurveParams::discovering`]).
     fn default() -> Self {
         CurveParams {
             k_base: ONE / 4,
@@ -90,6 +109,8 @@ impl Default for CurveParams {
             max_skew: ONE / 10,
             q_max: ONE / 2,
             k_ramp: ONE / 500,
+            discovery_depth: 0,
+            guard: ONE / 2,
         }
     }
 }
@@ -118,6 +139,17 @@ pub struct Market {
 }
 
 impl CurveParams {
+    /// These parameters with price discovery between readings on, at the setting the benchmark
+    /// measures: 0.75x constant product's depth and a guard of 0.5 (`crates/core/README.md`).
+    #[must_use]
+    pub fn discovering(self) -> CurveParams {
+        CurveParams {
+            discovery_depth: ONE / 4 * 3,
+            guard: ONE / 2,
+            ..self
+        }
+    }
+
     /// Checks every field against its hard bound.
     ///
     /// # Errors
@@ -139,7 +171,10 @@ impl CurveParams {
             && self.max_skew <= SKEW_CEIL
             && self.q_max > 0
             && self.q_max <= ONE
-            && (K_RAMP_FLOOR..=K_RAMP_CEIL).contains(&self.k_ramp);
+            && (K_RAMP_FLOOR..=K_RAMP_CEIL).contains(&self.k_ramp)
+            && (self.discovery_depth == 0 || DISCOVERY_DEPTH_RANGE.contains(&self.discovery_depth))
+            && self.guard <= GUARD_CEIL
+            && (self.discovery_depth == 0 || self.guard >= GUARD_FLOOR);
         if ok {
             Ok(())
         } else {

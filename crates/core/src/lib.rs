@@ -5,6 +5,8 @@
 //! - The curve: an oracle-anchored PMM ([`pmm`], [`state`], [`swap`]) whose skew steepens and
 //!   whose fee widens with the oracle's volatility and age ([`dynamic`]); LP share arithmetic
 //!   ([`liquidity`]); rebalance planning ([`rebalance`]).
+//! - Price discovery between readings: the flow since the reading's observation time
+//!   ([`discovery`]) moves the pool's reference, priced with a guard fee ([`anchor`]).
 //! - [`pool`]: the pool's state machine, every transition of the pool contract as a pure function.
 //! - [`oracle`]: what a reading is and which readings a feed accepts.
 //! - [`cpmm`] and [`venue`]: the constant-product venue's math and its swap rule.
@@ -16,8 +18,10 @@
 //! derivation: `docs/protocol.md`.
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub mod anchor;
 pub mod consts;
 pub mod cpmm;
+pub mod discovery;
 pub mod dynamic;
 mod error;
 #[cfg(feature = "std")]
@@ -34,6 +38,8 @@ pub mod state;
 pub mod swap;
 pub mod venue;
 
+pub use anchor::{Anchor, Priced, SwapKind};
+pub use discovery::Discovery;
 pub use dynamic::{CurveParams, Market, OracleReading};
 pub use error::CurveError;
 pub use liquidity::{deposit, withdraw, Deposit, Withdrawal, MINIMUM_LIQUIDITY};

@@ -106,6 +106,9 @@ mod tests {
                 k_target: ONE / 4,
                 fee: ONE / 1_000,
                 stale: false,
+                drift: 0,
+                reference: 10 * ONE,
+                guard_fee: 0,
             },
             config: PoolConfig::default(),
             rebalancing: RebalanceStatus {

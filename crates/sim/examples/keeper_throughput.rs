@@ -52,6 +52,9 @@ fn pool(i: u64) -> PoolView {
             k_target: ONE / 3,
             fee: ONE / 1_000,
             stale: i % 17 == 0,
+            drift: 0,
+            reference: 10 * ONE,
+            guard_fee: 0,
         },
         config: PoolConfig {
             venue: Some(AccountId::from([9; 32])),

@@ -6,7 +6,7 @@
 use crate::curve::Model;
 use core::cmp::Ordering;
 use keel_core::fixed::units_from_f64;
-use keel_core::{cpmm, swap_exact_in, Asset, CurveParams, Market, PoolState, Trade};
+use keel_core::{cpmm, Anchor, Asset, CurveParams, PoolState, SwapKind, Trade};
 
 /// A trade the arbitrageur will send: sell `amount_in` of `sell`, expecting `amount_out`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -93,11 +93,11 @@ thread_local! {
     static EXACT_SWAPS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
-/// One arbitrage question against the pool: its state and parameters, the reference price (quote
-/// per base) and the least profit (quote tokens) worth a trade.
+/// One arbitrage question against the pool: its state, anchor and parameters, the reference price
+/// (quote per base) and the least profit (quote tokens) worth a trade.
 struct Arb<'a> {
     state: &'a PoolState,
-    market: &'a Market,
+    anchor: &'a Anchor,
     params: &'a CurveParams,
     reference: f64,
     min_profit: f64,
@@ -108,7 +108,10 @@ impl Arb<'_> {
     fn exact(&self, sell: Asset, amount_in: u128) -> Option<Trade> {
         #[cfg(test)]
         EXACT_SWAPS.with(|n| n.set(n.get() + 1));
-        swap_exact_in(self.state, self.market, self.params, sell, amount_in).ok()
+        self.anchor
+            .swap(self.state, self.params, SwapKind::ExactIn, sell, amount_in)
+            .ok()
+            .map(|p| p.trade)
     }
 
     /// The trade at `amount_in` if it earns more than `min_profit`.
@@ -135,6 +138,9 @@ impl Arb<'_> {
         }
         let hi = budget.min(self.state.reserve(sell));
         let sized = units_from_f64(plan.amount_in, 0)?.max(1);
+        if self.params.discovers() {
+            return self.search_near(sell, sized.min(hi), hi);
+        }
         let x = sized.min(hi);
         let Some(t) = self.exact(sell, x) else {
             return self.search(sell, budget);
@@ -149,6 +155,22 @@ impl Arb<'_> {
             return None;
         }
         self.search(sell, budget)
+    }
+
+    /// The best trade selling at most `hi` of `sell` near the model's size `sized` (which prices
+    /// at the reference before the trade moves it, and caps at the band relative to it): doubling
+    /// from an eighth of it brackets the peak, then a golden section, some twenty exact swaps.
+    fn search_near(&self, sell: Asset, sized: u128, hi: u128) -> Option<ArbTrade> {
+        let gain = |x: u128| {
+            self.exact(sell, x)
+                .map(|t| profit(sell, x, t.amount_out, self.reference))
+        };
+        let (x, p) = best_size((sized / 8).max(1).min(hi), hi, gain);
+        if x == 0 || p <= 0.0 {
+            return self.search(sell, hi);
+        }
+        let t = self.exact(sell, x)?;
+        self.priced(sell, x, &t)
     }
 
     /// The best trade selling at most `budget` of `sell`, by searching the exact curve: a probe,
@@ -172,9 +194,9 @@ impl Arb<'_> {
 }
 
 /// The most profitable size in `[probe, hi]` of a profit that is concave, zero at zero and
-/// positive at `probe`: doubling from `probe` brackets the peak, then a golden-section search
-/// narrows it to a thousandth of its size. `out` is `None` where the pool refuses the size.
-/// Returns the best size evaluated and its profit.
+/// positive at `probe`: doubling from `probe` brackets the peak, then [`golden`] narrows it.
+/// `out` is `None` where the pool refuses the size. Returns the best size evaluated and its
+/// profit.
 fn best_size(probe: u128, hi: u128, out: impl Fn(u128) -> Option<f64>) -> (u128, f64) {
     let mut best = (0u128, 0.0f64);
     let mut value = |x: u128| {
@@ -198,7 +220,26 @@ fn best_size(probe: u128, hi: u128, out: impl Fn(u128) -> Option<f64>) -> (u128,
         }
         (lo, x, px) = (x, next, pn);
     }
-    // Golden section: each step keeps one inner point and evaluates one new one.
+    let inner = golden(lo, top, out);
+    if inner.1 > best.1 {
+        inner
+    } else {
+        best
+    }
+}
+
+/// The most profitable size in `[lo, top]` of a concave profit, by golden section to a
+/// thousandth of the size: each step keeps one inner point and evaluates one new one. Returns
+/// the best size evaluated and its profit, `(0, 0.0)` when none is positive.
+fn golden(lo: u128, top: u128, out: impl Fn(u128) -> Option<f64>) -> (u128, f64) {
+    let mut best = (0u128, 0.0f64);
+    let mut value = |x: u128| {
+        let p = out(x).unwrap_or(f64::MIN);
+        if p > best.1 {
+            best = (x, p);
+        }
+        p
+    };
     let (mut a, mut b) = (lo, top);
     let mut c = a + ((b - a) as f64 * 0.381_966) as u128;
     let mut d = b - (c - a);
@@ -229,7 +270,7 @@ fn best_size(probe: u128, hi: u128, out: impl Fn(u128) -> Option<f64>) -> (u128,
 /// judged either way.
 pub fn on_pool(
     state: &PoolState,
-    market: &Market,
+    anchor: &Anchor,
     params: &CurveParams,
     reference: f64,
     funds: (u128, u128),
@@ -237,12 +278,15 @@ pub fn on_pool(
 ) -> Option<ArbTrade> {
     let arb = Arb {
         state,
-        market,
+        anchor,
         params,
         reference,
         min_profit,
     };
-    let model = Model::of(state, market, params);
+    let model = anchor
+        .quoted(params)
+        .ok()
+        .and_then(|quoted| Model::of(state, &quoted, params));
     [(Asset::Base, funds.0), (Asset::Quote, funds.1)]
         .into_iter()
         .filter_map(|(sell, budget)| arb.closed_form(model.as_ref(), sell, budget))
@@ -253,7 +297,7 @@ pub fn on_pool(
 /// is tested against, and the baseline the benchmark times it against.
 pub fn search_on_pool(
     state: &PoolState,
-    market: &Market,
+    anchor: &Anchor,
     params: &CurveParams,
     reference: f64,
     funds: (u128, u128),
@@ -261,7 +305,7 @@ pub fn search_on_pool(
 ) -> Option<ArbTrade> {
     let arb = Arb {
         state,
-        market,
+        anchor,
         params,
         reference,
         min_profit,

@@ -89,8 +89,11 @@ fn axes<'a, 'b>(
 fn prices(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), SimError> {
     let y = range(rows.iter().flat_map(|r| [r.reference, r.pool_mid, r.venue_price]));
     let mut chart = axes(area, "Price (quote per base)", blocks, y, None)?;
-    let series: [Series; 3] = [
+    let series: [Series; 4] = [
         ("reference", BLACK, |r| r.reference),
+        ("Keel's own reference", RGBColor(150, 150, 150), |r| {
+            r.pool_reference
+        }),
         ("Keel mid", BLUE, |r| r.pool_mid),
         ("venue", RGBColor(230, 120, 0), |r| r.venue_price),
     ];

@@ -86,7 +86,7 @@ impl<B: Backend> Simulation<B> {
         let mut view = self.backend.read_pool()?;
         let published = self.reporters.published().unwrap_or(tick.reference);
         // Informed flow trades on what it knows before the arbitrageur closes the gap.
-        if tick.informed && self.informed(tick.reference, published, tokens(view.market.fee)) {
+        if tick.informed && self.informed(tick.reference, published, quoted_fee(&view)) {
             view = self.backend.read_pool()?;
         }
         if tick.arbitrage && !view.market.stale {
@@ -99,7 +99,7 @@ impl<B: Backend> Simulation<B> {
         if view.market.stale {
             self.totals.frozen_blocks = self.totals.frozen_blocks.saturating_add(1);
         }
-        let fee = tokens(view.market.fee);
+        let fee = quoted_fee(&view);
         for order in [tick.noise, tick.whale].into_iter().flatten() {
             self.noise(order, published, fee);
         }
@@ -201,7 +201,7 @@ impl<B: Backend> Simulation<B> {
         };
         let planned = size(
             &view.state,
-            &view.priced(),
+            &view.market.anchor(),
             curve,
             reference,
             self.funds,
@@ -223,7 +223,7 @@ impl<B: Backend> Simulation<B> {
             Ok(out) if out == amount_out => {
                 self.totals.pool_arbitrage += profit;
                 let amount = tokens(amount_in);
-                let fee = amount * tokens(view.market.fee);
+                let fee = amount * quoted_fee(view);
                 self.books
                     .trade(Flow::Arbitrage, sell, amount, tokens(amount_out), fee);
                 Ok(())
@@ -278,6 +278,8 @@ impl<B: Backend> Simulation<B> {
                 .unwrap_or_default();
             (signed_to_f64(q), tokens(mid))
         };
+        // The curve's mid at the oracle, carried to the pool's reference (the skew is a ratio).
+        let mid = mid * tokens(view.market.reference) / tokens(view.market.price);
         let (vb, vq) = self.backend.venue_reserves();
         let p = tick.reference;
         let value = |b: u128, q: u128| tokens(b) * p + tokens(q);
@@ -286,6 +288,7 @@ impl<B: Backend> Simulation<B> {
             block: self.backend.block(),
             reference: p,
             oracle: tokens(view.market.price),
+            pool_reference: tokens(view.market.reference),
             pool_mid: mid,
             venue_price: if vb == 0 { 0.0 } else { tokens(vq) / tokens(vb) },
             q,
@@ -293,7 +296,8 @@ impl<B: Backend> Simulation<B> {
             quote_reserve: view.state.quote_reserve,
             trigger: tokens(trigger),
             target: tokens(view.config.rebalance.target),
-            fee_bps: tokens(view.market.fee) * 10_000.0,
+            fee_bps: quoted_fee(view) * 10_000.0,
+            guard_bps: tokens(view.market.guard_fee) * 10_000.0,
             k: tokens(view.market.k),
             pool_value: value(view.state.base_reserve, view.state.quote_reserve),
             hodl_value: value(self.start.0, self.start.1),
@@ -333,4 +337,9 @@ pub fn informed_order(scenario: &Scenario, reference: f64, published: f64) -> Op
         amount_in: units(amount_in),
         min_out: units(min_out).max(1),
     })
+}
+
+/// The fee a vanishing trade pays now (the guard included), as a fraction.
+fn quoted_fee(view: &PoolView) -> f64 {
+    tokens(view.market.fee.saturating_add(view.market.guard_fee))
 }

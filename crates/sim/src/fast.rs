@@ -175,7 +175,7 @@ impl Backend for FastBackend {
     ) -> Result<u128, Refused> {
         let mut ledger = self.ledger;
         let refused = |e| Refused::by(PoolError::from(e));
-        let (trade, market) = ledger
+        let priced = ledger
             .price_swap(
                 &self.config,
                 self.now_ms,
@@ -186,10 +186,10 @@ impl Backend for FastBackend {
             )
             .map_err(refused)?;
         ledger
-            .book_swap(&trade, &market, SwapKind::ExactIn, min_out, self.now_ms)
+            .book_swap(&priced, SwapKind::ExactIn, min_out, self.now_ms)
             .map_err(refused)?;
         self.ledger = ledger;
-        Ok(trade.amount_out)
+        Ok(priced.trade.amount_out)
     }
 
     fn venue_reserves(&mut self) -> (u128, u128) {

@@ -9,6 +9,8 @@ pub struct Row {
     pub block: u64,
     pub reference: f64,
     pub oracle: f64,
+    /// The pool's reference: the oracle moved by the flow since its reading was observed.
+    pub pool_reference: f64,
     pub pool_mid: f64,
     pub venue_price: f64,
     pub q: f64,
@@ -17,7 +19,9 @@ pub struct Row {
     pub quote_reserve: u128,
     pub trigger: f64,
     pub target: f64,
+    /// The fee a vanishing trade pays, the guard included, and the guard's part.
     pub fee_bps: f64,
+    pub guard_bps: f64,
     pub k: f64,
     pub pool_value: f64,
     pub hodl_value: f64,
@@ -29,21 +33,23 @@ pub struct Row {
     pub rebalanced: bool,
 }
 
-const HEADER: &str = "block,reference,oracle,pool_mid,venue_price,q,trigger,target,fee_bps,k,pool_value,hodl_value,venue_value,venue_hodl_value,fees_to_date,rebalanced";
+const HEADER: &str = "block,reference,oracle,pool_reference,pool_mid,venue_price,q,trigger,target,fee_bps,guard_bps,k,pool_value,hodl_value,venue_value,venue_hodl_value,fees_to_date,rebalanced";
 
 impl Row {
     fn csv(&self) -> String {
         format!(
-            "{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.4},{:.4},{:.3},{:.4},{:.2},{:.2},{:.2},{:.2},{:.4},{}",
+            "{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.4},{:.4},{:.3},{:.3},{:.4},{:.2},{:.2},{:.2},{:.2},{:.4},{}",
             self.block,
             self.reference,
             self.oracle,
+            self.pool_reference,
             self.pool_mid,
             self.venue_price,
             self.q,
             self.trigger,
             self.target,
             self.fee_bps,
+            self.guard_bps,
             self.k,
             self.pool_value,
             self.hodl_value,

@@ -2,6 +2,7 @@
 //! honest users lose nothing (or at most the documented bound), and the pool holds at least the
 //! reserves it accounts for. `docs/security.md` lists each attack with its defence and test.
 
+mod discovery;
 mod dump;
 mod feed;
 mod k_ramp;

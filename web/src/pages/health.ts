@@ -89,7 +89,12 @@ export function healthPage(ctx: Ctx): Page {
             row("Oracle price", `${formatAmount(market.ok.price, 18)} ${sym.quote}/${sym.base}`, "health-price"),
             row("Oracle volatility", `${(fromFixed18(market.ok.volatility) * 100).toFixed(1)}%/yr`),
             row("Oracle age", `${(market.ok.ageMs / 1000).toFixed(1)} s${market.ok.stale ? " (stale)" : ""}`, "health-age"),
-            row("Fee now", formatBps(market.ok.fee), "health-fee"),
+            row("Pool reference", `${formatAmount(market.ok.reference, 18)} ${sym.quote}/${sym.base}`
+              + ` (${(fromFixed18(market.ok.drift) * 100).toFixed(2)}% from the oracle, from trades since its reading)`,
+              "health-reference"),
+            row("Fee now", market.ok.guardFee === 0n
+              ? formatBps(market.ok.fee)
+              : `${formatBps(market.ok.fee + market.ok.guardFee)} (guard ${formatBps(market.ok.guardFee)})`, "health-fee"),
             row("k now", market.ok.k === market.ok.kTarget
               ? fromFixed18(market.ok.k).toFixed(3)
               : `${fromFixed18(market.ok.k).toFixed(3)}, ramping to ${fromFixed18(market.ok.kTarget).toFixed(3)}`),

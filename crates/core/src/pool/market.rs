@@ -1,7 +1,8 @@
-//! Reading the market: the oracle's reading priced into `k` and the fee, the staleness rule, and
-//! the views that read the equilibrated curve.
+//! Reading the market: the oracle's reading priced into `k` and the fee, the staleness rule, the
+//! reference the pool's discovery moves it to, and the views that read the equilibrated curve.
 
 use super::{Feed, Ledger, MarketStatus, PoolConfig, PricedK, Refusal};
+use crate::anchor::Anchor;
 use crate::dynamic::K_RAMP_PERIOD_MS;
 use crate::math::Rounding;
 use crate::oracle::OracleData;
@@ -37,16 +38,51 @@ impl Ledger {
         now_ms: u64,
     ) -> Result<MarketStatus, Refusal> {
         let (asked, age_ms) = ask(config, reading, now_ms)?;
+        let priced = Market {
+            k: self.ramped_k(config, asked.k, now_ms)?,
+            ..asked
+        };
+        let anchor = self.anchor(config, priced, reading.timestamp)?;
+        let quoted = anchor.quoted(&config.curve)?;
         Ok(MarketStatus {
             price: asked.price,
             volatility: reading.volatility,
             timestamp: reading.timestamp,
             age_ms,
-            k: self.ramped_k(config, asked.k, now_ms)?,
+            k: priced.k,
             k_target: asked.k,
             fee: asked.fee,
             stale: age_ms > config.max_oracle_age_ms,
+            drift: anchor.drift,
+            reference: quoted.price,
+            guard_fee: quoted.fee.saturating_sub(asked.fee),
         })
+    }
+
+    /// The anchor trades are priced against: the oracle's `market` and the discovery since the
+    /// reading observed at `observed_ms`.
+    ///
+    /// # Errors
+    /// [`Refusal::Curve`] past the bounds (not reachable with a bounded flow record).
+    fn anchor<A>(&self, config: &PoolConfig<A>, market: Market, observed_ms: u64) -> Result<Anchor, Refusal> {
+        let since = self.discovery.since(observed_ms)?;
+        Ok(Anchor::new(market, since, &config.curve))
+    }
+
+    /// Reads `feed` and prices the market at `now_ms` as [`Ledger::fresh_market`] does, with the
+    /// discovery since the reading's observation on top.
+    ///
+    /// # Errors
+    /// As [`Ledger::fresh_market`].
+    pub fn fresh_anchor<A>(
+        &self,
+        config: &PoolConfig<A>,
+        now_ms: u64,
+        feed: &impl Feed,
+    ) -> Result<Anchor, Refusal> {
+        let reading = feed.read()?;
+        let market = self.fresh_reading(config, now_ms, &reading)?;
+        self.anchor(config, market, reading.timestamp)
     }
 
     /// Reads `feed` and prices the market at `now_ms`, with `k` on its ramp, refusing a stale or
@@ -60,8 +96,17 @@ impl Ledger {
         now_ms: u64,
         feed: &impl Feed,
     ) -> Result<Market, Refusal> {
-        let reading = feed.read()?;
-        let (asked, age_ms) = ask(config, &reading, now_ms)?;
+        self.fresh_reading(config, now_ms, &feed.read()?)
+    }
+
+    /// The market `reading` prices at `now_ms`, refusing it stale or out of bounds.
+    fn fresh_reading<A>(
+        &self,
+        config: &PoolConfig<A>,
+        now_ms: u64,
+        reading: &OracleData,
+    ) -> Result<Market, Refusal> {
+        let (asked, age_ms) = ask(config, reading, now_ms)?;
         if age_ms > config.max_oracle_age_ms {
             return Err(Refusal::OracleStale);
         }
@@ -129,12 +174,20 @@ impl Ledger {
 }
 
 impl MarketStatus {
-    /// The market a trade is priced in now: the oracle's price, `k` on its ramp, the fee.
+    /// The oracle's market now: its price, `k` on its ramp, the fee before the guard.
     pub fn priced(&self) -> Market {
         Market {
             price: self.price,
             k: self.k,
             fee: self.fee,
+        }
+    }
+
+    /// What trades are priced against now: the oracle's market and the reference's drift.
+    pub fn anchor(&self) -> Anchor {
+        Anchor {
+            market: self.priced(),
+            drift: self.drift,
         }
     }
 }

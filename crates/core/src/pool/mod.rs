@@ -15,14 +15,14 @@ mod rebalance;
 mod shares;
 mod swap;
 
+pub use crate::anchor::SwapKind;
 pub use market::MAX_ORACLE_AGE_CEIL_MS;
 pub use ramp::PricedK;
 pub use rebalance::RebalanceStep;
-pub use swap::SwapKind;
 
 use crate::oracle::{OracleData, OracleError};
 use crate::rebalance::VenueDepth;
-use crate::{Asset, CurveError, CurveParams, PoolState, RebalanceParams};
+use crate::{Asset, CurveError, CurveParams, Discovery, PoolState, RebalanceParams};
 
 /// The pool's owner-set configuration; `A` is the chain's account type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +109,13 @@ pub struct MarketStatus {
     pub fee: u128,
     /// Whether the reading is older than `max_oracle_age_ms`, so swaps are refused.
     pub stale: bool,
+    /// The pool's reference's offset from the oracle's price (1e18 relative, negative below it):
+    /// the discovery from the flow since the reading was observed, within the price band.
+    pub drift: i128,
+    /// The reference price a vanishing trade meets now (quote per base, 1e18).
+    pub reference: u128,
+    /// The guard fee on top of `fee` at the current drift (1e18).
+    pub guard_fee: u128,
 }
 
 /// Where the pool's rebalancing stands, as keepers read it.
@@ -274,6 +281,8 @@ pub struct Ledger {
     pub total_shares: u128,
     /// The `k` the last priced transition used, where `k`'s ramp continues from.
     pub priced_k: PricedK,
+    /// The flow record the reference's discovery is read from.
+    pub discovery: Discovery,
 }
 
 #[cfg(test)]

@@ -1,22 +1,14 @@
-//! Trading: pricing a swap at the oracle's market, the trader's slippage bound, and settling it
-//! into the ledger (the fee joins the reserves and the bounty budget).
+//! Trading: pricing a swap at the pool's reference (the oracle's market moved by the discovery
+//! its reading does not know), the trader's slippage bound, and settling it into the ledger (the
+//! fee joins the reserves and the bounty budget, the shift joins the flow record).
 
 use super::{Feed, Ledger, PoolConfig, Quote, Refusal};
 use crate::math::{mul_div_u128, Rounding, ONE};
-use crate::{rebalance, Asset, Market, Trade};
-
-/// Which amount of a swap is fixed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SwapKind {
-    /// The trader sells exactly this much of the input token.
-    ExactIn,
-    /// The trader buys exactly this much of the other token.
-    ExactOut,
-}
+use crate::{rebalance, Asset, Market, Priced, SwapKind, Trade};
 
 impl Ledger {
-    /// Prices a swap of `amount` (`kind` says of which side) selling `asset_in`, at the market
-    /// `feed` gives now. Changes nothing.
+    /// Prices a swap of `amount` (`kind` says of which side) selling `asset_in`, at the reference
+    /// the market `feed` gives and the pool's discovery make now. Changes nothing.
     ///
     /// # Errors
     /// [`Refusal::ZeroAmount`], [`Refusal::NoLiquidity`], the feed's error,
@@ -30,37 +22,32 @@ impl Ledger {
         kind: SwapKind,
         asset_in: Asset,
         amount: u128,
-    ) -> Result<(Trade, Market), Refusal> {
+    ) -> Result<Priced, Refusal> {
         if amount == 0 {
             return Err(Refusal::ZeroAmount);
         }
         if self.total_shares == 0 {
             return Err(Refusal::NoLiquidity);
         }
-        let market = self.fresh_market(config, now_ms, feed)?;
-        let curve = &config.curve;
-        let trade = match kind {
-            SwapKind::ExactIn => crate::swap_exact_in(&self.state, &market, curve, asset_in, amount),
-            SwapKind::ExactOut => crate::swap_exact_out(&self.state, &market, curve, asset_in, amount),
-        }?;
-        Ok((trade, market))
+        let anchor = self.fresh_anchor(config, now_ms, feed)?;
+        Ok(anchor.swap(&self.state, &config.curve, kind, asset_in, amount)?)
     }
 
-    /// Books `trade`, priced at `market` by [`Ledger::price_swap`] on this ledger at `now_ms`, as
-    /// the trader sent it: held to `limit` (the least the trader takes for exact-in, the most it
-    /// pays for exact-out), then settled.
+    /// Books the swap `priced` by [`Ledger::price_swap`] on this ledger at `now_ms`, as the
+    /// trader sent it: held to `limit` (the least the trader takes for exact-in, the most it pays
+    /// for exact-out), then settled.
     ///
     /// # Errors
     /// [`Refusal::SlippageExceeded`] past `limit`; as [`Ledger::settle`]. A refused swap leaves
     /// the ledger unchanged.
     pub fn book_swap(
         &mut self,
-        trade: &Trade,
-        market: &Market,
+        priced: &Priced,
         kind: SwapKind,
         limit: u128,
         now_ms: u64,
     ) -> Result<(), Refusal> {
+        let trade = &priced.trade;
         let within = match kind {
             SwapKind::ExactIn => trade.amount_out >= limit,
             SwapKind::ExactOut => trade.amount_in <= limit,
@@ -68,23 +55,27 @@ impl Ledger {
         if !within {
             return Err(Refusal::SlippageExceeded);
         }
-        self.settle(trade, market, now_ms)
+        self.settle(priced, now_ms)
     }
 
-    /// Books `trade` priced at `market` at `now_ms`: its state, its fee (valued at the oracle)
-    /// added to the bounty budget, and the `k` it was priced with, where `k`'s ramp continues.
+    /// Books the swap `priced` at `now_ms`: its state, its fee (valued at the oracle) added to the bounty budget, its shift to the flow record, and the `k` it was
+    /// priced with, where `k`'s ramp continues.
     ///
     /// # Errors
-    /// [`Refusal::Curve`] valuing a base fee past the bounds; the ledger is then unchanged.
-    pub fn settle(&mut self, trade: &Trade, market: &Market, now_ms: u64) -> Result<(), Refusal> {
-        self.rebalancing.bounty_budget = rebalance::accrue_fee(
+    /// [`Refusal::Curve`] valuing a base fee or adding the shift past the bounds; the ledger is
+    /// then unchanged.
+    pub fn settle(&mut self, priced: &Priced, now_ms: u64) -> Result<(), Refusal> {
+        let trade = &priced.trade;
+        let budget = rebalance::accrue_fee(
             self.rebalancing.bounty_budget,
             trade.asset_in,
             trade.fee,
-            market.price,
+            priced.oracle,
         )?;
+        self.discovery.record(now_ms, priced.shift)?;
+        self.rebalancing.bounty_budget = budget;
         self.state = trade.after;
-        self.priced(market, now_ms);
+        self.priced(&priced.market, now_ms);
         Ok(())
     }
 
@@ -101,21 +92,22 @@ impl Ledger {
         feed: &impl Feed,
         size: u128,
     ) -> Result<(u128, u128), Refusal> {
-        let (sell, _) = self.price_swap(config, now_ms, feed, SwapKind::ExactIn, Asset::Base, size)?;
-        let (buy, _) = self.price_swap(config, now_ms, feed, SwapKind::ExactOut, Asset::Quote, size)?;
-        let bid = mul_div_u128(sell.amount_out, ONE, size, Rounding::Down)?;
-        let ask = mul_div_u128(buy.amount_in, ONE, size, Rounding::Up)?;
+        let sell = self.price_swap(config, now_ms, feed, SwapKind::ExactIn, Asset::Base, size)?;
+        let buy = self.price_swap(config, now_ms, feed, SwapKind::ExactOut, Asset::Quote, size)?;
+        let bid = mul_div_u128(sell.trade.amount_out, ONE, size, Rounding::Down)?;
+        let ask = mul_div_u128(buy.trade.amount_in, ONE, size, Rounding::Up)?;
         Ok((bid, ask))
     }
 }
 
 impl Quote {
-    /// What a wallet shows for `trade` priced at `market`: amounts, fee, and the price and
-    /// inventory it leaves.
+    /// What a wallet shows for a swap `priced` by [`Ledger::price_swap`]: amounts, fee, and the
+    /// price (at the reference the trade leaves) and inventory it leaves.
     ///
     /// # Errors
     /// The curve's refusal re-deriving the state after the trade.
-    pub fn of(trade: &Trade, market: &Market) -> Result<Quote, Refusal> {
+    pub fn of(priced: &Priced) -> Result<Quote, Refusal> {
+        let (trade, market): (&Trade, &Market) = (&priced.trade, &priced.after);
         let after = trade.after.equilibrate(market.price, market.k, Rounding::Down)?;
         Ok(Quote {
             amount_in: trade.amount_in,

@@ -43,6 +43,9 @@ pub fn view(excess: u128) -> PoolView {
             k_target: K,
             fee: ONE / 1_000,
             stale: false,
+            drift: 0,
+            reference: PRICE,
+            guard_fee: 0,
         },
         config: PoolConfig {
             venue: Some(AccountId::from([9; 32])),

@@ -3,9 +3,22 @@
 
 use super::*;
 use keel_core::fixed::to_f64;
-use keel_core::ONE;
+use keel_core::{swap_exact_in, Market, ONE};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
+
+/// The oracle's market with no discovery on top.
+fn at(market: Market) -> Anchor {
+    Anchor { market, drift: 0 }
+}
+
+/// The curve without discovery: the plain PMM the closed form solves exactly.
+fn plain() -> CurveParams {
+    CurveParams {
+        discovery_depth: 0,
+        ..CurveParams::default()
+    }
+}
 
 fn pool() -> (PoolState, Market, CurveParams) {
     let state = PoolState::balanced(100_000 * ONE, 1_000_000 * ONE);
@@ -14,19 +27,19 @@ fn pool() -> (PoolState, Market, CurveParams) {
         k: ONE / 4,
         fee: ONE / 10_000 * 10,
     };
-    (state, market, CurveParams::default())
+    (state, market, plain())
 }
 
 #[test]
 fn no_trade_when_reference_is_inside_the_fee() {
     let (s, m, p) = pool();
-    assert_eq!(on_pool(&s, &m, &p, 10.005, (u128::MAX, u128::MAX), 0.0), None);
+    assert_eq!(on_pool(&s, &at(m), &p, 10.005, (u128::MAX, u128::MAX), 0.0), None);
 }
 
 #[test]
 fn buys_base_when_the_reference_is_above_the_pool_and_stops_at_the_margin() {
     let (s, m, p) = pool();
-    let t = on_pool(&s, &m, &p, 10.2, (u128::MAX, u128::MAX), 0.0).expect("arb");
+    let t = on_pool(&s, &at(m), &p, 10.2, (u128::MAX, u128::MAX), 0.0).expect("arb");
     assert_eq!(t.sell, Asset::Quote);
     // A little more or a little less earns less.
     for x in [t.amount_in / 100 * 99, t.amount_in / 100 * 101] {
@@ -63,7 +76,7 @@ fn units(x: f64) -> u128 {
 /// regime, often up to the price band), then an oracle that may have moved since, and a
 /// reference within 5% of it (within 0.5% or 0.05% in two cases of three).
 fn random_case(rng: &mut ChaCha8Rng) -> (PoolState, Market, CurveParams, f64) {
-    let mut params = CurveParams::default();
+    let mut params = plain();
     if rng.gen_bool(0.3) {
         params.max_skew = units(rng.gen_range(0.01..0.1));
         params.q_max = units(rng.gen_range(0.02..0.5));
@@ -124,9 +137,9 @@ fn closed_form_earns_what_the_search_earns_on_random_pools() {
             (u128::MAX, u128::MAX)
         };
         exact_swaps();
-        let fast = on_pool(&state, &market, &params, reference, funds, min_profit);
+        let fast = on_pool(&state, &at(market), &params, reference, funds, min_profit);
         priced += exact_swaps();
-        let slow = search_on_pool(&state, &market, &params, reference, funds, min_profit);
+        let slow = search_on_pool(&state, &at(market), &params, reference, funds, min_profit);
         let why =
             format!("case {case}: {state:?} {market:?} {params:?} reference {reference} funds {funds:?}");
         match (fast, slow) {
@@ -160,7 +173,10 @@ fn no_exact_swap_when_the_reference_is_inside_the_fee() {
     exact_swaps();
     // Balanced at 10 with a 10 bps fee: the bid and ask net of fee are 9.99 and 10.01.
     for reference in [9.9901, 10.0, 10.005, 10.0099] {
-        assert_eq!(on_pool(&s, &m, &p, reference, (u128::MAX, u128::MAX), 0.0), None);
+        assert_eq!(
+            on_pool(&s, &at(m), &p, reference, (u128::MAX, u128::MAX), 0.0),
+            None
+        );
     }
     // Skewed: short of base, the marginal price is above the oracle's.
     let skewed = swap_exact_in(&s, &m, &p, Asset::Quote, 50_000 * ONE)
@@ -170,13 +186,13 @@ fn no_exact_swap_when_the_reference_is_inside_the_fee() {
     assert!(mid > 10.05, "{mid}");
     for reference in [mid * 0.9991, mid, mid * 1.0009] {
         assert_eq!(
-            on_pool(&skewed, &m, &p, reference, (u128::MAX, u128::MAX), 0.0),
+            on_pool(&skewed, &at(m), &p, reference, (u128::MAX, u128::MAX), 0.0),
             None
         );
     }
     assert_eq!(exact_swaps(), 0);
     // Outside the fee, one exact swap prices the whole answer.
-    assert!(on_pool(&skewed, &m, &p, mid * 1.01, (u128::MAX, u128::MAX), 0.0).is_some());
+    assert!(on_pool(&skewed, &at(m), &p, mid * 1.01, (u128::MAX, u128::MAX), 0.0).is_some());
     assert_eq!(exact_swaps(), 1);
 }
 
@@ -211,7 +227,7 @@ fn a_trade_across_the_target_stops_at_the_reference_net_of_fee() {
     let skewed = swap_exact_in(&s, &m, &p, Asset::Base, 5_000 * ONE)
         .expect("swap")
         .after;
-    let t = on_pool(&skewed, &m, &p, 10.3, (u128::MAX, u128::MAX), 0.0).expect("arb");
+    let t = on_pool(&skewed, &at(m), &p, 10.3, (u128::MAX, u128::MAX), 0.0).expect("arb");
     assert_eq!(t.sell, Asset::Quote);
     let after = swap_exact_in(&skewed, &m, &p, t.sell, t.amount_in)
         .expect("swap")
@@ -219,4 +235,38 @@ fn a_trade_across_the_target_stops_at_the_reference_net_of_fee() {
     assert_eq!(after.regime, keel_core::Regime::BaseShort);
     let price = to_f64(after.marginal_price(m.price, m.k).expect("price"));
     assert!((price / (10.3 * 0.999) - 1.0).abs() < 1e-9, "{price}");
+}
+
+#[test]
+fn with_discovery_the_bracketed_search_earns_what_the_full_search_earns() {
+    use rand::SeedableRng;
+    let min_profit = crate::driver::MIN_ARB_PROFIT;
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let (mut trades, mut quiet) = (0, 0);
+    for case in 0..1_000 {
+        let (state, market, mut params, reference) = random_case(&mut rng);
+        params.discovery_depth = units(rng.gen_range(0.3..3.0));
+        params.guard = units(rng.gen_range(0.25..1.0));
+        let band = i128::try_from(params.max_skew).expect("band");
+        let anchor = Anchor::new(market, rng.gen_range(-band..=band) / 2, &params);
+        let funds = (u128::MAX, u128::MAX);
+        let fast = on_pool(&state, &anchor, &params, reference, funds, min_profit);
+        let slow = search_on_pool(&state, &anchor, &params, reference, funds, min_profit);
+        let why = format!("case {case}: {state:?} {anchor:?} {params:?} reference {reference}");
+        match (fast, slow) {
+            (Some(f), Some(s)) => {
+                assert!(f.profit >= s.profit * 0.99, "{why}: {f:?} vs search {s:?}");
+                trades += 1;
+            }
+            (None, Some(s)) => assert!(s.profit <= min_profit * 1.01, "{why}: missed {s:?}"),
+            (fast, None) => {
+                quiet += 1;
+                assert!(
+                    fast.is_none_or(|f| f.profit <= min_profit * 1.01),
+                    "{why}: {fast:?}"
+                );
+            }
+        }
+    }
+    assert!(trades > 300 && quiet > 100, "{trades} trades, {quiet} without");
 }

@@ -29,6 +29,8 @@ pub enum Strategy {
     KeelNoKeeper,
     /// `k` and fee fixed at their base values (no volatility input), keeper on.
     KeelNoVol,
+    /// Keel with price discovery between readings on (`CurveParams::discovering`), keeper on.
+    KeelDiscovery,
     #[serde(rename = "cp-30")]
     Cp30,
     /// Constant product at Keel's base fee.
@@ -51,6 +53,7 @@ impl Strategy {
             Strategy::Keel => "keel",
             Strategy::KeelNoKeeper => "keel, no keeper",
             Strategy::KeelNoVol => "keel, no vol input",
+            Strategy::KeelDiscovery => "keel, discovery on",
             Strategy::Cp30 => "cp 30 bps",
             Strategy::CpBaseFee => "cp at keel's base fee",
             Strategy::CpEqualFee => "cp at keel's mean fee",
@@ -61,7 +64,7 @@ impl Strategy {
     pub fn is_keel(self) -> bool {
         matches!(
             self,
-            Strategy::Keel | Strategy::KeelNoKeeper | Strategy::KeelNoVol
+            Strategy::Keel | Strategy::KeelNoKeeper | Strategy::KeelNoVol | Strategy::KeelDiscovery
         )
     }
 }
@@ -108,6 +111,11 @@ pub fn run_all(
                 fixed.curve.gamma = 0;
                 fixed.curve.fee_vol = 0;
                 run_keel(scenario, fixed, settings, Engine::Fast, progress)?
+            }
+            Strategy::KeelDiscovery => {
+                let mut discovering = PoolConfig::default();
+                discovering.curve = discovering.curve.discovering();
+                run_keel(scenario, discovering, settings, Engine::Fast, progress)?
             }
             Strategy::Cp30 => run_cp(scenario, 30, progress)?,
             Strategy::CpBaseFee => run_cp(scenario, (keel_base_fee_bps().round() as u32).max(1), progress)?,

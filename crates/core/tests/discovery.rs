@@ -1,0 +1,310 @@
+//! Properties of the pool's price discovery between readings (`anchor`, `discovery`), on the
+//! pool's own transitions (`pool::Ledger`):
+//! - a round trip inside one block never profits, whatever discovery the pool carries;
+//! - while the oracle's reading stays the same, no sequence of trades (one block or several)
+//!   extracts more, at the true price, than the best arbitrage of a constant-product pool of the
+//!   same value and fee;
+//! - the reference never leaves the price band, and a reading observed after the flow takes the
+//!   discovery back to the oracle.
+
+// Amounts become floats for profits measured at a float reference price, on purpose.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)]
+
+#[macro_use]
+mod common;
+
+use common::{asset, config, log_f64};
+use keel_core::oracle::OracleData;
+use keel_core::pool::{Ledger, PoolConfig, SwapKind};
+use keel_core::{Asset, CurveParams, ONE};
+use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
+
+const BLOCK: u64 = 6_000;
+/// When the oracle's reading was observed.
+const OBSERVED: u64 = 1_700_000_000_000;
+
+/// A pool, its configuration and the reading it prices with, at block time `now`.
+#[derive(Clone, Debug)]
+struct Case {
+    ledger: Ledger,
+    config: PoolConfig<()>,
+    reading: OracleData,
+    now: u64,
+}
+
+impl Case {
+    /// Sells `amount` of `sell` (exact in) and books it; the tokens paid out, or `None` where the
+    /// pool refuses (the ledger then unchanged).
+    fn sell(&mut self, sell: Asset, amount: u128) -> Option<u128> {
+        let priced = self
+            .ledger
+            .price_swap(
+                &self.config,
+                self.now,
+                &self.reading,
+                SwapKind::ExactIn,
+                sell,
+                amount,
+            )
+            .ok()?;
+        self.ledger
+            .book_swap(&priced, SwapKind::ExactIn, 0, self.now)
+            .ok()?;
+        Some(priced.trade.amount_out)
+    }
+
+    /// What selling `amount` of `sell` would pay now, without booking it.
+    fn quote(&self, sell: Asset, amount: u128) -> Option<u128> {
+        self.ledger
+            .price_swap(
+                &self.config,
+                self.now,
+                &self.reading,
+                SwapKind::ExactIn,
+                sell,
+                amount,
+            )
+            .ok()
+            .map(|p| p.trade.amount_out)
+    }
+
+    fn reserves(&self) -> (f64, f64) {
+        (
+            self.ledger.state.base_reserve as f64,
+            self.ledger.state.quote_reserve as f64,
+        )
+    }
+
+    fn drift(&self) -> i128 {
+        self.ledger
+            .market_status(&self.config, &self.reading, self.now)
+            .expect("status")
+            .drift
+    }
+}
+
+/// A balanced pool of `base` at `price` (quote per base), with discovery at `depth` times
+/// constant product's and `guard`, a reading observed at [`OBSERVED`], `lag` blocks ago.
+fn pool(price: f64, base: f64, vol: f64, depth: f64, guard: f64, lag: u64) -> Case {
+    let price_units = (price * ONE as f64) as u128;
+    let config = PoolConfig {
+        curve: CurveParams {
+            discovery_depth: (depth * ONE as f64) as u128,
+            guard: (guard * ONE as f64) as u128,
+            ..CurveParams::default()
+        },
+        ..PoolConfig::default()
+    };
+    let mut ledger = Ledger::default();
+    ledger
+        .deposit(base as u128, (base * price) as u128, 0)
+        .expect("deposit");
+    Case {
+        ledger,
+        config,
+        reading: OracleData {
+            price: price_units,
+            volatility: (vol * ONE as f64) as u128,
+            timestamp: OBSERVED,
+        },
+        now: OBSERVED + lag * BLOCK,
+    }
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (
+        log_f64(0.01, 1_000.0),
+        log_f64(1e21, 1e25),
+        0.1..1.5f64,
+        0.3..0.9f64,
+        0.25..1.0f64,
+        0..=8u64,
+    )
+        .prop_map(|(price, base, vol, depth, guard, lag)| pool(price, base, vol, depth, guard, lag))
+}
+
+/// Flow the pool has already taken since the reading: up to three trades of up to 2% of the
+/// pool's value, each in its own block.
+fn earlier() -> impl Strategy<Value = Vec<(Asset, f64)>> {
+    prop::collection::vec((asset(), log_f64(1e-5, 0.02)), 0..=3)
+}
+
+/// `share` of the pool's value, in `sell`.
+fn amount(case: &Case, sell: Asset, share: f64) -> u128 {
+    let (b, q) = case.reserves();
+    let price = case.reading.price as f64 / ONE as f64;
+    let value = b * price + q;
+    let units = match sell {
+        Asset::Base => share * value / price,
+        Asset::Quote => share * value,
+    };
+    (units as u128).max(1)
+}
+
+/// Applies `flow` (each trade one block after the last), leaving the case in the block after it.
+fn take(case: &mut Case, flow: &[(Asset, f64)]) {
+    for &(sell, share) in flow {
+        let a = amount(case, sell, share);
+        let _ = case.sell(sell, a);
+        case.now += BLOCK;
+    }
+}
+
+/// Profit, in quote units, of selling `amount_in` of `sell` for `amount_out` when base is worth
+/// `price` quote.
+fn profit(sell: Asset, amount_in: u128, amount_out: u128, price: f64) -> f64 {
+    match sell {
+        Asset::Base => amount_out as f64 - amount_in as f64 * price,
+        Asset::Quote => amount_out as f64 * price - amount_in as f64,
+    }
+}
+
+/// The best single arbitrage of a constant-product pool holding `(base, quote)` with `fee` when
+/// base is worth `price`: it sells until its marginal price net of fee reaches `price`.
+fn cp_best(reserves: (f64, f64), fee: f64, price: f64) -> f64 {
+    let gamma = 1.0 - fee;
+    let (rb, rq) = reserves;
+    [(rb, rq, price, true), (rq, rb, 1.0 / price, false)]
+        .into_iter()
+        .map(|(r_in, r_out, value_in, sells_base)| {
+            let x = ((gamma * r_in * r_out / value_in).sqrt() - r_in) / gamma;
+            if x <= 0.0 {
+                return 0.0;
+            }
+            let out = gamma * x * r_out / (r_in + gamma * x);
+            if sells_base {
+                out - x * price
+            } else {
+                out * price - x
+            }
+        })
+        .fold(0.0, f64::max)
+}
+
+/// The most an arbitrageur takes from `case` in one trade at `price`, by golden section over
+/// the size on the pool's exact transitions; the trade is booked.
+fn best_trade(case: &mut Case, price: f64) -> f64 {
+    let mut best = (Asset::Base, 0u128, 0.0f64);
+    for sell in [Asset::Base, Asset::Quote] {
+        let top = case.ledger.state.reserve(sell.other()).max(1);
+        let hi = amount(case, sell, 0.5).min(top.saturating_mul(4));
+        let gain = |x: u128| {
+            case.quote(sell, x)
+                .map_or(f64::MIN, |out| profit(sell, x, out, price))
+        };
+        let (mut a, mut b) = (0u128, hi);
+        while b - a > (b / 10_000).max(2) {
+            let c = a + (b - a) / 3;
+            let d = b - (b - a) / 3;
+            if gain(c) < gain(d) {
+                a = c;
+            } else {
+                b = d;
+            }
+        }
+        let g = gain(a);
+        if g > best.2 {
+            best = (sell, a, g);
+        }
+    }
+    if best.1 > 0 {
+        case.sell(best.0, best.1);
+    }
+    best.2.max(0.0)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn a_round_trip_in_one_block_never_profits(
+        start in case(), flow in earlier(), sell in asset(), share in log_f64(1e-9, 0.05),
+    ) {
+        let mut case = start;
+        take(&mut case, &flow);
+        let a = amount(&case, sell, share);
+        let Some(out) = case.sell(sell, a) else { reject!() };
+        let Some(back) = case.sell(sell.other(), out) else { reject!() };
+        prop_assert!(back <= a, "sold {a}, got {out}, bought back {back}");
+    }
+
+    #[test]
+    fn a_round_trip_in_one_block_never_profits_when_either_leg_is_split(
+        start in case(), flow in earlier(), sell in asset(), share in log_f64(1e-6, 0.05),
+        pieces in 2..=5u128, split_sale in any::<bool>(),
+    ) {
+        let mut case = start;
+        take(&mut case, &flow);
+        let a = amount(&case, sell, share);
+        let mut out = 0;
+        let sale = if split_sale { pieces } else { 1 };
+        for i in 0..sale {
+            let part = a / sale + if i == 0 { a % sale } else { 0 };
+            let Some(o) = case.sell(sell, part) else { reject!() };
+            out += o;
+        }
+        let buy = if split_sale { 1 } else { pieces };
+        let mut back = 0;
+        for i in 0..buy {
+            let part = out / buy + if i == 0 { out % buy } else { 0 };
+            let Some(b) = case.sell(sell.other(), part) else { reject!() };
+            back += b;
+        }
+        prop_assert!(back <= a, "sold {a} in {sale}, got {out}, bought back {back} in {buy}");
+    }
+
+    #[test]
+    fn the_reference_stays_within_the_band_and_a_later_reading_clears_the_discovery(
+        start in case(), flow in prop::collection::vec((asset(), log_f64(1e-4, 0.05)), 1..=6),
+    ) {
+        let mut case = start;
+        take(&mut case, &flow);
+        let band = case.config.curve.max_skew;
+        prop_assert!(case.drift().unsigned_abs() <= band);
+        // A reading observed after the last trade's block knows all of the flow.
+        case.reading.timestamp = case.now;
+        prop_assert_eq!(case.drift(), 0);
+    }
+}
+
+proptest! {
+    // Each case searches for the best trades on the exact transitions: a tenth of the budget.
+    #![proptest_config(ProptestConfig { cases: config().cases / 10, ..config() })]
+
+    #[test]
+    fn no_sequence_under_one_reading_extracts_more_than_from_constant_product(
+        start in case(),
+        jump in -0.08..0.08f64,
+        then in prop::collection::vec((asset(), log_f64(1e-6, 0.03), 0..=1u64), 0..=3),
+    ) {
+        let mut case = start;
+        let oracle = case.reading.price as f64 / ONE as f64;
+        let price = oracle * (1.0 + jump);
+        let market = case
+            .ledger
+            .market_status(&case.config, &case.reading, case.now)
+            .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let fee = market.fee as f64 / ONE as f64;
+        // Constant product of the same value, at the oracle, with the pool's fee before its guard.
+        let (b, q) = case.reserves();
+        let cp = cp_best((b, q), fee, price);
+        let mut taken = best_trade(&mut case, price);
+        for (sell, share, blocks) in then {
+            case.now += blocks * BLOCK;
+            let a = amount(&case, sell, share);
+            if let Some(out) = case.sell(sell, a) {
+                taken += profit(sell, a, out, price);
+            }
+            taken += best_trade(&mut case, price);
+        }
+        prop_assert!(
+            taken <= cp * (1.0 + 1e-6) + 1e6,
+            "took {taken:.4e} against constant product's best {cp:.4e} (jump {jump:.4}, fee {fee:.5})"
+        );
+    }
+}

@@ -1,0 +1,126 @@
+//! The pool's reference between readings, on the compiled pool: trades move it from the oracle by
+//! the discovery its reading does not know (the flow since the reading was observed), a reading
+//! observed after the flow takes it back, and a trader who pushes the reference and undoes the
+//! push, inside one block or around a reading that describes the push, pays for the distance.
+
+use crate::{assert_solvent, worth};
+use keel_core::CurveError;
+use keel_harness::pool::{self, PoolSwap};
+use keel_harness::Setup;
+use keel_harness::{Fixture, MALLORY, UNIT};
+use keel_interface::pool::{PoolConfig, PoolError};
+
+const BLOCK_MS: u64 = 6_000;
+const PRICE: u128 = 10 * UNIT;
+const VOL: u128 = UNIT / 10 * 8;
+
+/// A standard market with discovery on, one block in, every reporter's reading taken at its
+/// start.
+fn market() -> Fixture {
+    let mut config = PoolConfig::default();
+    config.curve = config.curve.discovering();
+    let mut m = Fixture::new(Setup {
+        config,
+        ..Setup::default()
+    });
+    m.chain.advance(BLOCK_MS);
+    m.report(PRICE, VOL).expect("fresh");
+    m
+}
+
+/// Every reporter re-reports the unchanged price, observed at `observed_ms`.
+fn reading_observed_at(m: &mut Fixture, observed_ms: u64) {
+    for index in 0..3 {
+        m.report_as(index, PRICE, VOL, observed_ms).expect("reading");
+    }
+}
+
+fn drift(m: &mut Fixture) -> i128 {
+    pool::market_status(&mut m.chain, m.pool).expect("market").drift
+}
+
+#[test]
+fn a_sale_moves_the_reference_down_until_a_reading_observed_after_it_lands() {
+    // given a fresh reading, a block in which Mallory sells 1% of the pool's value in base
+    let mut m = market();
+    m.chain.advance(BLOCK_MS);
+    let sold_at = m.chain.now();
+    pool::swap_exact_in(
+        &mut m.chain,
+        MALLORY,
+        m.pool,
+        PoolSwap::exact_in(m.base, 2_000 * UNIT),
+    )
+    .expect("sale");
+    // then the reference sits below the oracle by about 4 * 1% / 0.75
+    let status = pool::market_status(&mut m.chain, m.pool).expect("market");
+    assert!(status.reference < status.price, "{status:?}");
+    let expected = -i128::try_from(UNIT / 100 * 4 * 4 / 3).expect("fits");
+    assert!(
+        (status.drift - expected).abs() < expected.abs() / 20,
+        "{status:?}"
+    );
+    assert!(status.guard_fee > 0, "{status:?}");
+    // when the next block's reading describes the market before the sale, nothing changes
+    m.chain.advance(BLOCK_MS);
+    reading_observed_at(&mut m, sold_at - 1);
+    assert_eq!(drift(&mut m), status.drift);
+    // and a reading observed after the sale's block knows it: the reference is the oracle again
+    m.chain.advance(BLOCK_MS);
+    reading_observed_at(&mut m, sold_at + 1);
+    let known = pool::market_status(&mut m.chain, m.pool).expect("market");
+    assert_eq!(
+        (known.drift, known.reference, known.guard_fee),
+        (0, known.price, 0)
+    );
+}
+
+/// Mallory sells `base`, lets `blocks` pass with a reading of the unchanged price observed
+/// `stamp_after` her sale or not, and buys back with all she got. Returns her worth before and
+/// after at the oracle.
+fn push_and_undo(base: u128, blocks: u64, stamp_after: bool) -> (u128, u128) {
+    let mut m = market();
+    m.chain.advance(BLOCK_MS);
+    let before = worth(&mut m, MALLORY, PRICE);
+    let pushed_at = m.chain.now();
+    let got =
+        pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, base)).expect("push");
+    for _ in 0..blocks {
+        m.chain.advance(BLOCK_MS);
+        let observed = if stamp_after { m.chain.now() } else { pushed_at - 1 };
+        reading_observed_at(&mut m, observed);
+    }
+    pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.quote, got)).expect("undo");
+    assert_solvent(&mut m);
+    (before, worth(&mut m, MALLORY, PRICE))
+}
+
+#[test]
+fn pushing_the_reference_and_undoing_it_loses_in_one_block_and_around_any_reading() {
+    // sizes up to the largest the price band lets a trader sell now that the reference moves too
+    for base in [100, 1_000, 2_500] {
+        for (blocks, stamp_after) in [(0, false), (1, false), (1, true), (3, true)] {
+            let (before, after) = push_and_undo(base * UNIT, blocks, stamp_after);
+            assert!(
+                after < before,
+                "{base} base, {blocks} blocks, stamped after: {stamp_after}: profit {}",
+                after - before
+            );
+        }
+    }
+}
+
+#[test]
+fn a_trade_past_the_band_the_reference_and_the_skew_reach_together_is_refused_and_moves_nothing() {
+    let mut m = market();
+    // 10% of the pool's value: the reference alone would move ~50%
+    m.assert_refused(PoolError::Curve(CurveError::PriceBandExceeded), |m| {
+        pool::swap_exact_in(
+            &mut m.chain,
+            MALLORY,
+            m.pool,
+            PoolSwap::exact_in(m.base, 20_000 * UNIT),
+        )
+    });
+    assert_eq!(drift(&mut m), 0);
+}
