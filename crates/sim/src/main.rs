@@ -3,7 +3,6 @@
 
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use keel_interface::pool::PoolConfig;
 use keel_keeper::config::Config;
 use keel_keeper::executor::Settings;
 use keel_keeper::metrics::{self, Metrics};
@@ -191,7 +190,7 @@ fn run_on(
     let progress = !args.quiet;
     match args.backend {
         BackendKind::Fast => {
-            let backend = FastBackend::new(scenario, PoolConfig::default(), settings)?;
+            let backend = FastBackend::new(scenario, scenario.pool_config(), settings)?;
             Ok(simulate(Simulation::on(backend, scenario), &args.out, progress, metrics)?)
         }
         #[cfg(feature = "drink")]
@@ -199,7 +198,7 @@ fn run_on(
             if progress {
                 eprintln!("deploying the contracts into drink");
             }
-            let sim = Simulation::on_contracts(scenario, PoolConfig::default(), settings)?;
+            let sim = Simulation::on_contracts(scenario, scenario.pool_config(), settings)?;
             Ok(simulate(sim, &args.out, progress, metrics)?)
         }
         #[cfg(not(feature = "drink"))]
@@ -246,7 +245,7 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
                     seed: first.scenario.seed.wrapping_add(n),
                     ..first.scenario.clone()
                 };
-                let m = strategy::run_keel(&scenario, PoolConfig::default(), settings, sizing, &|_| {})?;
+                let m = strategy::run_keel(&scenario, scenario.pool_config(), settings, sizing, &|_| {})?;
                 blocks = blocks.saturating_add(m.blocks);
                 seconds += m.seconds;
             }

@@ -7,6 +7,8 @@ use std::path::Path;
 /// Everything that shapes a simulated run; amounts are whole tokens, rates are fractions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+// Each flag is one independent switch of a TOML file's market; an enum of them would not read.
+#[allow(clippy::struct_excessive_bools)]
 pub struct Scenario {
     pub name: String,
     /// Seeds the price path and every trader's choices: the same seed gives the same run.
@@ -86,6 +88,20 @@ pub struct Scenario {
     pub venue_fee_bps: u32,
     /// Whether the keeper runs.
     pub keeper: bool,
+    /// Whether Keel's pool discovers price between readings (`CurveParams::discovering`).
+    pub discovery: bool,
+}
+
+impl Scenario {
+    /// The pool configuration Keel runs with here: the defaults, with discovery between readings
+    /// on when the scenario asks for it.
+    pub fn pool_config(&self) -> keel_interface::pool::PoolConfig {
+        let mut config = keel_interface::pool::PoolConfig::default();
+        if self.discovery {
+            config.curve = config.curve.discovering();
+        }
+        config
+    }
 }
 
 impl Default for Scenario {
@@ -134,6 +150,7 @@ impl Default for Scenario {
             venue_depth: 10.0,
             venue_fee_bps: keel_core::consts::DEFAULT_VENUE_FEE_BPS,
             keeper: true,
+            discovery: false,
         }
     }
 }

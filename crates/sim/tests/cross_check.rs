@@ -138,3 +138,30 @@ fn real_feeds_toxic_flow_and_whales_match_the_contracts() {
     );
     assert!(totals.noise_trades > 0, "the path never filled a noise trade");
 }
+
+#[test]
+fn discovery_between_readings_on_lagging_stamped_feeds_with_jumps_matches_the_contracts() {
+    // The pool's reference moves with its flow since each reading's observation time; readings
+    // three blocks behind, stamped when observed, prices that jump, routed noise and whales.
+    let scenario = Scenario {
+        name: "discovery".into(),
+        blocks: 150,
+        sigma: 1.2,
+        oracle_lag_blocks: 3,
+        oracle_stamp: Stamp::Observed,
+        jumps_per_day: 500.0,
+        jump_sigma: 0.01,
+        arbitrage_rate: 1.0,
+        whales_per_day: 800.0,
+        whale_size: 0.005,
+        noise_routed: true,
+        discovery: true,
+        ..Scenario::default()
+    };
+    let totals = cross_check(&scenario, &scenario.pool_config());
+    assert!(
+        totals.pool_arbitrage > 0.0,
+        "the path never exercised an arbitrage"
+    );
+    assert!(totals.noise_trades > 0, "the path never filled a noise trade");
+}

@@ -29,8 +29,9 @@ pub enum Strategy {
     KeelNoKeeper,
     /// `k` and fee fixed at their base values (no volatility input), keeper on.
     KeelNoVol,
-    /// Keel with price discovery between readings on (`CurveParams::discovering`), keeper on.
-    KeelDiscovery,
+    /// Keel without price discovery between readings, whatever the scenario says: the PMM
+    /// anchored at the oracle alone, for the same-run comparison.
+    KeelStatic,
     #[serde(rename = "cp-30")]
     Cp30,
     /// Constant product at Keel's base fee.
@@ -53,7 +54,7 @@ impl Strategy {
             Strategy::Keel => "keel",
             Strategy::KeelNoKeeper => "keel, no keeper",
             Strategy::KeelNoVol => "keel, no vol input",
-            Strategy::KeelDiscovery => "keel, discovery on",
+            Strategy::KeelStatic => "keel, no discovery",
             Strategy::Cp30 => "cp 30 bps",
             Strategy::CpBaseFee => "cp at keel's base fee",
             Strategy::CpEqualFee => "cp at keel's mean fee",
@@ -64,7 +65,7 @@ impl Strategy {
     pub fn is_keel(self) -> bool {
         matches!(
             self,
-            Strategy::Keel | Strategy::KeelNoKeeper | Strategy::KeelNoVol | Strategy::KeelDiscovery
+            Strategy::Keel | Strategy::KeelNoKeeper | Strategy::KeelNoVol | Strategy::KeelStatic
         )
     }
 }
@@ -95,7 +96,7 @@ pub fn run_all(
     for &strategy in &ordered {
         let metrics = match strategy {
             Strategy::Keel => {
-                let m = run_keel(scenario, PoolConfig::default(), settings, Engine::Fast, progress)?;
+                let m = run_keel(scenario, scenario.pool_config(), settings, Engine::Fast, progress)?;
                 keel = Some(m);
                 m
             }
@@ -104,18 +105,18 @@ pub fn run_all(
                     keeper: false,
                     ..scenario.clone()
                 };
-                run_keel(&without, PoolConfig::default(), settings, Engine::Fast, progress)?
+                run_keel(&without, without.pool_config(), settings, Engine::Fast, progress)?
             }
             Strategy::KeelNoVol => {
-                let mut fixed = PoolConfig::default();
+                let mut fixed = scenario.pool_config();
                 fixed.curve.gamma = 0;
                 fixed.curve.fee_vol = 0;
                 run_keel(scenario, fixed, settings, Engine::Fast, progress)?
             }
-            Strategy::KeelDiscovery => {
-                let mut discovering = PoolConfig::default();
-                discovering.curve = discovering.curve.discovering();
-                run_keel(scenario, discovering, settings, Engine::Fast, progress)?
+            Strategy::KeelStatic => {
+                let mut fixed = scenario.pool_config();
+                fixed.curve.discovery_depth = 0;
+                run_keel(scenario, fixed, settings, Engine::Fast, progress)?
             }
             Strategy::Cp30 => run_cp(scenario, 30, progress)?,
             Strategy::CpBaseFee => run_cp(scenario, (keel_base_fee_bps().round() as u32).max(1), progress)?,
@@ -123,7 +124,7 @@ pub fn run_all(
                 let mean = if let Some(m) = keel {
                     m.mean_fee_bps
                 } else {
-                    let m = run_keel(scenario, PoolConfig::default(), settings, Engine::Fast, progress)?;
+                    let m = run_keel(scenario, scenario.pool_config(), settings, Engine::Fast, progress)?;
                     keel = Some(m);
                     m.mean_fee_bps
                 };
