@@ -157,7 +157,11 @@ impl Anchor {
     ) -> Result<Priced, CurveError> {
         let shift = self.shift(state, params, kind, asset_in, amount)?;
         let band = params.band();
-        let half = shift.checked_div(2).ok_or(CurveError::Overflow)?;
+        // Half the shift, rounded away from zero: the midpoint never favours the trader.
+        let half = shift
+            .checked_div(2)
+            .and_then(|h| h.checked_add(shift.checked_rem(2)?))
+            .ok_or(CurveError::Overflow)?;
         let low = band.checked_neg().ok_or(CurveError::Overflow)?;
         let mid = self.drift.saturating_add(half).clamp(low, band);
         let end = self.drift.saturating_add(shift).clamp(low, band);

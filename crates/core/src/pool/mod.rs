@@ -62,8 +62,18 @@ impl<A> PoolConfig<A> {
         self.curve.validate().is_ok()
             && self.rebalance.validate().is_ok()
             && (1..=MAX_ORACLE_AGE_CEIL_MS).contains(&self.max_oracle_age_ms)
+            && (!self.curve.discovers() || self.max_oracle_age_ms <= discovery_reach_ms(&self.curve))
             && self.rebalance.cooldown_ms >= self.curve.block_time_ms
     }
+}
+
+/// How far back the discovery's record reaches for a pool with `curve`: one block short of its
+/// marks. A pool that accepted older readings would take flow that left the record as known, so
+/// trades spread over more blocks than it holds could reset the reference to a stale oracle; with
+/// discovery on, `max_oracle_age_ms` must stay within this.
+pub fn discovery_reach_ms(curve: &CurveParams) -> u64 {
+    let blocks = u64::try_from(crate::discovery::MARKS.saturating_sub(1)).unwrap_or(u64::MAX);
+    curve.block_time_ms.saturating_mul(blocks)
 }
 
 /// A priced swap, as a wallet shows it before signing.
@@ -288,6 +298,20 @@ pub struct Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn with_discovery_on_readings_older_than_the_flow_record_are_not_accepted() {
+        let mut config = PoolConfig::<()>::default();
+        config.curve = config.curve.discovering();
+        assert!(config.is_valid(), "60 s within 11 blocks of 6 s");
+        config.max_oracle_age_ms = discovery_reach_ms(&config.curve) + 1;
+        assert!(!config.is_valid());
+        config.curve.discovery_depth = 0;
+        assert!(
+            config.is_valid(),
+            "without discovery the age limit is the plain one"
+        );
+    }
 
     #[test]
     fn a_sliced_rebalance_continues_for_ten_cooldowns_after_its_last_slice() {
