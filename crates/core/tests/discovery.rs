@@ -20,7 +20,7 @@ mod common;
 use common::{asset, config, log_f64};
 use keel_core::oracle::OracleData;
 use keel_core::pool::{Ledger, PoolConfig, SwapKind};
-use keel_core::{Asset, CurveParams, ONE};
+use keel_core::{Asset, CurveParams, Priced, ONE};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -38,28 +38,8 @@ struct Case {
 }
 
 impl Case {
-    /// Sells `amount` of `sell` (exact in) and books it; the tokens paid out, or `None` where the
-    /// pool refuses (the ledger then unchanged).
-    fn sell(&mut self, sell: Asset, amount: u128) -> Option<u128> {
-        let priced = self
-            .ledger
-            .price_swap(
-                &self.config,
-                self.now,
-                &self.reading,
-                SwapKind::ExactIn,
-                sell,
-                amount,
-            )
-            .ok()?;
-        self.ledger
-            .book_swap(&priced, SwapKind::ExactIn, 0, self.now)
-            .ok()?;
-        Some(priced.trade.amount_out)
-    }
-
-    /// What selling `amount` of `sell` would pay now, without booking it.
-    fn quote(&self, sell: Asset, amount: u128) -> Option<u128> {
+    /// Selling `amount` of `sell` (exact in) as the pool prices it now; `None` where it refuses.
+    fn priced(&self, sell: Asset, amount: u128) -> Option<Priced> {
         self.ledger
             .price_swap(
                 &self.config,
@@ -70,7 +50,21 @@ impl Case {
                 amount,
             )
             .ok()
-            .map(|p| p.trade.amount_out)
+    }
+
+    /// Sells `amount` of `sell` (exact in) and books it; the tokens paid out, or `None` where the
+    /// pool refuses (the ledger then unchanged).
+    fn sell(&mut self, sell: Asset, amount: u128) -> Option<u128> {
+        let priced = self.priced(sell, amount)?;
+        self.ledger
+            .book_swap(&priced, SwapKind::ExactIn, 0, self.now)
+            .ok()?;
+        Some(priced.trade.amount_out)
+    }
+
+    /// What selling `amount` of `sell` would pay now, without booking it.
+    fn quote(&self, sell: Asset, amount: u128) -> Option<u128> {
+        self.priced(sell, amount).map(|p| p.trade.amount_out)
     }
 
     fn reserves(&self) -> (f64, f64) {
