@@ -2,6 +2,7 @@
 //! step that moves an earlier layout's storage forward on an upgrade.
 
 use crate::calls;
+use crate::legacy::BookV1;
 use ink::primitives::AccountId;
 use keel_core::pool::{Feed, PricedK, Refusal};
 use keel_core::{Discovery, PoolState};
@@ -11,11 +12,11 @@ use keel_interface::{FeedId, OracleData};
 /// The storage layout this code reads and writes. `set_code` moves a pool forward to the new
 /// code's layout (its `migrate`) or refuses the upgrade.
 #[cfg(not(feature = "layout-next"))]
-pub const LAYOUT: u32 = 1;
+pub const LAYOUT: u32 = 2;
 /// A build whose layout is the next one: the upgrade tests' stand-in for the pool's next release
 /// (its book carries one more field).
 #[cfg(feature = "layout-next")]
-pub const LAYOUT: u32 = 2;
+pub const LAYOUT: u32 = 3;
 
 /// The pool's oracle feed, read through a cross-contract call when a transition needs it.
 #[derive(Debug, Clone)]
@@ -32,11 +33,12 @@ impl Feed for OracleFeed {
     }
 }
 
-/// Everything the pool keeps but its shares, as layout 1 has it.
+/// Everything the pool keeps but its shares, as layout 2 has it (layout 1, in `legacy`, had no
+/// discovery between readings).
 #[derive(Debug, Clone)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-pub struct BookV1 {
+pub struct BookV2 {
     pub(crate) owner: AccountId,
     pub(crate) pending_owner: Option<AccountId>,
     pub(crate) base: AccountId,
@@ -50,70 +52,114 @@ pub struct BookV1 {
     pub(crate) discovery: Discovery,
 }
 
-/// Layout 2's book: layout 1's and when it was migrated.
-#[cfg(feature = "layout-next")]
+/// The book as stored: a tag byte (the layout it was written in) and that layout's fields. This
+/// code reads every earlier layout's book, moved forward to this one as it decodes, so an upgraded
+/// pool reads as this layout's from the new code's first call; `migrate` writes it back in it.
 #[derive(Debug, Clone)]
-#[ink::scale_derive(Encode, Decode, TypeInfo)]
-#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-pub struct BookV2 {
-    v1: BookV1,
-    migrated_at_ms: u64,
-}
-
-/// The book in whichever layout it was written: a variant per layout, so a later layout's code
-/// decodes an earlier one's storage and moves it forward in [`Book::migrate`].
-#[derive(Debug, Clone)]
-#[ink::scale_derive(Encode, Decode, TypeInfo)]
-#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-// The derived layout casts each variant's position to its `u8` discriminant.
-#[allow(clippy::cast_possible_truncation)]
-pub enum Book {
-    #[codec(index = 1)]
-    V1(BookV1),
+pub struct Book {
+    current: BookV2,
+    /// When a book written in an earlier layout was moved to this one (the next release's one
+    /// extra field, `None` until `migrate` stamps it).
     #[cfg(feature = "layout-next")]
-    #[codec(index = 2)]
-    V2(BookV2),
+    migrated_at_ms: Option<u64>,
 }
 
 impl Book {
     /// A new pool's book, in this build's layout.
-    pub fn new(v1: BookV1) -> Book {
-        #[cfg(feature = "layout-next")]
-        return Book::V2(BookV2 {
-            v1,
-            migrated_at_ms: 0,
-        });
-        #[cfg(not(feature = "layout-next"))]
-        Book::V1(v1)
-    }
-
-    /// The fields every layout has.
-    pub fn v1(&self) -> &BookV1 {
-        match self {
-            Book::V1(b) => b,
+    pub fn new(current: BookV2) -> Book {
+        Book {
+            current,
             #[cfg(feature = "layout-next")]
-            Book::V2(b) => &b.v1,
+            migrated_at_ms: Some(0),
         }
     }
 
-    pub fn v1_mut(&mut self) -> &mut BookV1 {
-        match self {
-            Book::V1(b) => b,
-            #[cfg(feature = "layout-next")]
-            Book::V2(b) => &mut b.v1,
-        }
+    /// The fields this build reads and writes.
+    pub fn current(&self) -> &BookV2 {
+        &self.current
     }
 
-    /// Moves an earlier layout's book to this build's, stamped `now_ms`; a book already in it
-    /// stays as it is.
+    pub fn current_mut(&mut self) -> &mut BookV2 {
+        &mut self.current
+    }
+
+    /// Stamps a book read from an earlier layout with the time it was moved to this one.
     #[cfg_attr(not(feature = "layout-next"), allow(unused_variables, clippy::unused_self))]
     pub fn migrate(&mut self, now_ms: u64) {
         #[cfg(feature = "layout-next")]
-        if let Book::V1(v1) = self {
-            *self = Book::V2(BookV2 {
-                v1: v1.clone(),
-                migrated_at_ms: now_ms,
-            });
+        if self.migrated_at_ms.is_none() {
+            self.migrated_at_ms = Some(now_ms);
         }
+    }
+}
+
+// The tag is this build's layout, which is a small number.
+#[allow(clippy::cast_possible_truncation)]
+const TAG: u8 = LAYOUT as u8;
+
+impl ink::scale::Encode for Book {
+    fn size_hint(&self) -> usize {
+        self.current.size_hint().saturating_add(1)
+    }
+
+    fn encode_to<T: ink::scale::Output + ?Sized>(&self, dest: &mut T) {
+        dest.push_byte(TAG);
+        self.current.encode_to(dest);
+        #[cfg(feature = "layout-next")]
+        self.migrated_at_ms.encode_to(dest);
+    }
+}
+
+impl ink::scale::Decode for Book {
+    fn decode<I: ink::scale::Input>(input: &mut I) -> Result<Self, ink::scale::Error> {
+        let current = match input.read_byte()? {
+            1 => BookV1::decode(input)?.upgrade(),
+            2 => BookV2::decode(input)?,
+            #[cfg(feature = "layout-next")]
+            3 => {
+                return Ok(Book {
+                    current: BookV2::decode(input)?,
+                    migrated_at_ms: Option::<u64>::decode(input)?,
+                })
+            }
+            _ => return Err("a book in a layout this code does not know".into()),
+        };
+        Ok(Book {
+            current,
+            #[cfg(feature = "layout-next")]
+            migrated_at_ms: None,
+        })
+    }
+}
+
+/// The book's stored shape, for the contract's metadata: a tag per layout (the variant's
+/// position) and its fields.
+#[cfg(feature = "std")]
+#[derive(ink::storage::traits::StorageLayout)]
+#[ink::scale_derive(TypeInfo)]
+// The derived layout casts each variant's position to its `u8` discriminant.
+#[allow(clippy::cast_possible_truncation, dead_code)]
+pub enum Stored {
+    /// Tag 0 is never written.
+    Unwritten,
+    V1(BookV1),
+    V2(BookV2),
+    #[cfg(feature = "layout-next")]
+    V3(BookV2, Option<u64>),
+}
+
+#[cfg(feature = "std")]
+impl ink::storage::traits::StorageLayout for Book {
+    fn layout(key: &ink::primitives::Key) -> ink::metadata::layout::Layout {
+        <Stored as ink::storage::traits::StorageLayout>::layout(key)
+    }
+}
+
+#[cfg(feature = "std")]
+impl ink::scale_info::TypeInfo for Book {
+    type Identity = Stored;
+
+    fn type_info() -> ink::scale_info::Type {
+        <Stored as ink::scale_info::TypeInfo>::type_info()
     }
 }

@@ -13,10 +13,11 @@
 
 mod book;
 mod calls;
+mod legacy;
 
 #[ink::contract]
 pub mod pool {
-    use crate::book::{Book, BookV1, OracleFeed, LAYOUT};
+    use crate::book::{Book, BookV2, OracleFeed, LAYOUT};
     use crate::calls;
     use ink::prelude::{string::String, vec::Vec};
     use keel_core::consts::{LOCKED_SHARES_HOLDER, TOKEN_DECIMALS};
@@ -59,7 +60,7 @@ pub mod pool {
             if !config.is_valid() {
                 return Err(PoolError::InvalidConfig);
             }
-            let v1 = BookV1 {
+            let book = BookV2 {
                 owner: Self::env().caller(),
                 pending_owner: None,
                 base,
@@ -75,7 +76,7 @@ pub mod pool {
             Ok(Self {
                 layout: LAYOUT,
                 shares: PSP22Data::default(),
-                book: Book::new(v1),
+                book: Book::new(book),
             })
         }
 
@@ -524,12 +525,12 @@ pub mod pool {
 
         // ---- Internals ----
 
-        fn book(&self) -> &BookV1 {
-            self.book.v1()
+        fn book(&self) -> &BookV2 {
+            self.book.current()
         }
 
-        fn book_mut(&mut self) -> &mut BookV1 {
-            self.book.v1_mut()
+        fn book_mut(&mut self) -> &mut BookV2 {
+            self.book.current_mut()
         }
 
         fn ensure_owner(&self) -> Result<()> {

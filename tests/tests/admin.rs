@@ -129,7 +129,7 @@ fn upgrade_to_unknown_code_is_refused() {
         pool::set_code(&mut m.chain, OWNER, m.pool, [7u8; 32].into()),
         Err(PoolError::IncompatibleUpgrade)
     );
-    assert_eq!(pool::layout(&mut m.chain, m.pool), 1);
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 2);
 }
 
 #[test]

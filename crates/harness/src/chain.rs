@@ -209,12 +209,26 @@ impl Sandbox {
         constructor: Constructor<E>,
         origin: Actor,
     ) -> Result<Result<AccountId, E>, CallError> {
+        self.deploy_data(wasm, constructor.into_data(), origin)
+    }
+
+    /// As [`Sandbox::deploy`], with the constructor's call data already encoded: for code whose
+    /// constructor takes other types than today's (an earlier release of a contract).
+    ///
+    /// # Errors
+    /// As [`Sandbox::deploy`].
+    pub fn deploy_data<E: Decode>(
+        &mut self,
+        wasm: &[u8],
+        data: Vec<u8>,
+        origin: Actor,
+    ) -> Result<Result<AccountId, E>, CallError> {
         self.salt = self.salt.wrapping_add(1);
         let gas = self.session.get_gas_limit();
         let result = self.session.sandbox().deploy_contract(
             wasm.to_vec(),
             0,
-            constructor.into_data(),
+            data,
             self.salt.to_le_bytes().to_vec(),
             origin.runtime(),
             gas,

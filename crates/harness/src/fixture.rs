@@ -85,6 +85,22 @@ impl Fixture {
 
     /// [`Fixture::new`] with the pool deployed from `pool_wasm`.
     pub fn with_pool_code(setup: Setup, pool_wasm: &[u8]) -> Fixture {
+        Fixture::deployed_by(&setup, |chain, pool| {
+            pool::deploy_code(chain, OWNER, pool, pool_wasm)
+        })
+    }
+
+    /// [`Fixture::new`] with the pool as released in storage layout 1 ([`pool::deploy_layout1`]),
+    /// the code a deployed pool upgrades from.
+    pub fn layout1(setup: Setup) -> Fixture {
+        Fixture::deployed_by(&setup, |chain, pool| pool::deploy_layout1(chain, OWNER, pool))
+    }
+
+    fn deployed_by(
+        setup: &Setup,
+        deploy: impl FnOnce(&mut Sandbox, PoolSetup) -> Result<AccountId, keel_interface::pool::PoolError>,
+    ) -> Fixture {
+        let setup = *setup;
         let mut chain = Sandbox::new();
         let base = token::deploy(&mut chain, OWNER, "BASE");
         let quote = token::deploy(&mut chain, OWNER, "QUOTE");
@@ -104,9 +120,8 @@ impl Fixture {
         for reporter in REPORTERS {
             oracle::submit(&mut chain, reporter, oracle, reading).expect("first reading");
         }
-        let pool = pool::deploy_code(
+        let pool = deploy(
             &mut chain,
-            OWNER,
             PoolSetup {
                 base,
                 quote,
@@ -117,7 +132,6 @@ impl Fixture {
                     ..setup.config
                 },
             },
-            pool_wasm,
         )
         .expect("pool deploys");
         for trader in TRADERS {

@@ -33,6 +33,30 @@ pub fn deploy_code(chain: &mut Sandbox, owner: Actor, setup: PoolSetup, wasm: &[
         .unwrap_or_else(|e| panic!("pool deployment failed: {e:?}"))
 }
 
+/// The pool as released with storage layout 1 (before discovery between readings), compiled at
+/// commit 6ec1610 and kept in `tests/fixtures`: the code a deployed pool upgrades from.
+pub fn layout1_wasm() -> Vec<u8> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/keel_pool_layout1.wasm");
+    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// Deploys the layout-1 release of the pool ([`layout1_wasm`]). Its constructor takes layout 1's
+/// configuration, today's without the curve's last two fields (`discovery_depth`, `guard`): the
+/// call data is today's constructor's with those 32 bytes cut out of the encoded configuration.
+pub fn deploy_layout1(chain: &mut Sandbox, owner: Actor, setup: PoolSetup) -> R<AccountId> {
+    use parity_scale_codec::Encode;
+    let today =
+        keel_calls::constructors::pool(setup.base, setup.quote, setup.oracle, setup.feed, setup.config);
+    let head = 4 + (setup.base, setup.quote, setup.oracle, setup.feed).encoded_size();
+    let curve_end = head + setup.config.curve.encoded_size();
+    let mut data = today.into_data();
+    data.drain(curve_end - 32..curve_end);
+    chain
+        .deploy_data(&layout1_wasm(), data, owner)
+        .unwrap_or_else(|e| panic!("layout-1 pool deployment failed: {e:?}"))
+}
+
 /// A deposit; `to` defaults to the provider.
 #[derive(Clone, Copy, Debug)]
 pub struct PoolDeposit {

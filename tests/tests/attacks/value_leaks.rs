@@ -5,7 +5,7 @@ use crate::{assert_solvent, worth};
 use ink::primitives::AccountId;
 use keel_harness::pool::{self, PoolDeposit, PoolSwap, PoolWithdraw};
 use keel_harness::{chain, Fixture, Setup, ALICE, BOB, MALLORY, OWNER, UNIT};
-use keel_interface::pool::PoolError;
+use keel_interface::pool::{PoolConfig, PoolError};
 
 const PRICE: u128 = 10 * UNIT;
 
@@ -112,8 +112,8 @@ fn an_upgrade_to_a_changed_layout_migrates_and_every_provider_still_withdraws() 
         Err(PoolError::NotOwner)
     );
     pool::set_code(&mut m.chain, OWNER, m.pool, next).expect("upgrade");
-    // then the storage moved to layout 2 with nothing lost
-    assert_eq!(pool::layout(&mut m.chain, m.pool), 2);
+    // then the storage moved to layout 3 with nothing lost
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 3);
     assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
     assert_eq!(pool::config(&mut m.chain, m.pool), config);
     // and trading and every withdrawal still work
@@ -130,13 +130,89 @@ fn an_upgrade_to_a_changed_layout_migrates_and_every_provider_still_withdraws() 
             .expect("withdraw after the upgrade");
         assert!(base > 0 && quote > 0);
     }
-    // and going back to the old layout's code is refused: it cannot read layout 2
+    // and going back to the old layout's code is refused: it cannot read layout 3
     let old = m.chain.upload(&chain::bundles().pool.wasm, OWNER);
     assert_eq!(
         pool::set_code(&mut m.chain, OWNER, m.pool, old),
         Err(PoolError::IncompatibleUpgrade)
     );
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 3);
+    assert_solvent(&mut m);
+}
+
+#[test]
+fn a_pool_of_the_layout_1_release_upgrades_to_this_code_with_its_books_intact_and_discovery_off() {
+    // given a traded pool deployed by the release before discovery between readings (layout 1)
+    let mut m = Fixture::layout1(Setup::default());
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 1);
+    pool::add_liquidity(
+        &mut m.chain,
+        BOB,
+        m.pool,
+        PoolDeposit::of(10_000 * UNIT, 100_000 * UNIT),
+    )
+    .expect("bob");
+    pool::swap_exact_in(
+        &mut m.chain,
+        MALLORY,
+        m.pool,
+        PoolSwap::exact_in(m.base, 3_000 * UNIT),
+    )
+    .expect("swap");
+    let reserves = pool::reserves(&mut m.chain, m.pool);
+    let curve = pool::curve_state(&mut m.chain, m.pool);
+    let supply = pool::total_shares(&mut m.chain, m.pool);
+    let quote = pool::quote_exact_in(&mut m.chain, m.pool, m.quote, 1_000 * UNIT).expect("quote");
+    let old_code = m.chain.upload(&pool::layout1_wasm(), OWNER);
+    // when its owner moves it to this code
+    let code = m.chain.upload(&chain::bundles().pool.wasm, OWNER);
+    assert_eq!(
+        pool::set_code(&mut m.chain, MALLORY, m.pool, code),
+        Err(PoolError::NotOwner)
+    );
+    pool::set_code(&mut m.chain, OWNER, m.pool, code).expect("upgrade");
+    // then its books are in layout 2 as they were, with discovery off, and it prices as before
     assert_eq!(pool::layout(&mut m.chain, m.pool), 2);
+    assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
+    assert_eq!(pool::curve_state(&mut m.chain, m.pool), curve);
+    assert_eq!(pool::total_shares(&mut m.chain, m.pool), supply);
+    let config = pool::config(&mut m.chain, m.pool);
+    let deployed = PoolConfig {
+        venue: Some(m.venue),
+        ..PoolConfig::default()
+    };
+    assert_eq!(config, deployed);
+    assert_eq!(
+        pool::quote_exact_in(&mut m.chain, m.pool, m.quote, 1_000 * UNIT),
+        Ok(quote)
+    );
+    // and its owner can turn discovery on, after which flow moves the reference
+    let discovering = PoolConfig {
+        curve: config.curve.discovering(),
+        ..config
+    };
+    pool::set_config(&mut m.chain, OWNER, m.pool, discovering).expect("discovery on");
+    pool::swap_exact_in(
+        &mut m.chain,
+        MALLORY,
+        m.pool,
+        PoolSwap::exact_in(m.base, 1_000 * UNIT),
+    )
+    .expect("swap");
+    let status = pool::market_status(&mut m.chain, m.pool).expect("status");
+    assert!(status.drift < 0, "a sale moves the reference down: {status:?}");
+    // and the layout-1 code cannot come back
+    assert_eq!(
+        pool::set_code(&mut m.chain, OWNER, m.pool, old_code),
+        Err(PoolError::IncompatibleUpgrade)
+    );
+    // and every provider withdraws
+    for provider in [ALICE, BOB] {
+        let shares = pool::shares(&mut m.chain, m.pool, provider.account());
+        let (base, quote) = pool::remove_liquidity(&mut m.chain, provider, m.pool, PoolWithdraw::of(shares))
+            .expect("withdraw after the upgrade");
+        assert!(base > 0 && quote > 0);
+    }
     assert_solvent(&mut m);
 }
 
