@@ -64,6 +64,12 @@ pub struct Plan {
     /// Overrides of the pool's default configuration.
     pub max_oracle_age_ms: Option<u64>,
     pub rebalance_cooldown_ms: Option<u64>,
+    /// Price discovery between readings (`CurveParams::discovering`): the pool's reference moves
+    /// with its own flow until a reading describes it. It needs `max_oracle_age_ms` within the
+    /// flow record's reach (11 blocks, 66 s on 6 s blocks), so not on a dev chain that seals a
+    /// block per transaction. Default off.
+    #[serde(default)]
+    pub discovery: bool,
 }
 
 impl Plan {
@@ -84,6 +90,34 @@ impl Plan {
             return Err(ClientError::OutOfRange(format!(
                 "quorum {quorum} of {reporters} reporters, expiry {} ms",
                 config.expiry_ms
+            )));
+        }
+        Ok(config)
+    }
+
+    /// The pool's configuration: the defaults with this plan's overrides, trading on `venue`.
+    ///
+    /// # Errors
+    /// An override outside the pool's bounds (with discovery on, an oracle age beyond its reach).
+    pub fn pool_config(&self, venue: AccountId) -> Result<PoolConfig, ClientError> {
+        let mut config = PoolConfig {
+            venue: Some(venue),
+            ..PoolConfig::default()
+        };
+        if self.discovery {
+            config.curve = config.curve.discovering();
+        }
+        if let Some(age) = self.max_oracle_age_ms {
+            config.max_oracle_age_ms = age;
+        }
+        if let Some(cooldown) = self.rebalance_cooldown_ms {
+            config.rebalance.cooldown_ms = cooldown;
+        }
+        if !config.is_valid() {
+            let reach = keel_core::pool::discovery_reach_ms(&config.curve);
+            return Err(ClientError::OutOfRange(format!(
+                "pool configuration: max_oracle_age_ms {} (with discovery at most {reach}), rebalance_cooldown_ms {}",
+                config.max_oracle_age_ms, config.rebalance.cooldown_ms
             )));
         }
         Ok(config)
@@ -285,16 +319,7 @@ fn instantiate_all(
         &salt,
         "venue",
     )?;
-    let mut config = PoolConfig {
-        venue: Some(venue),
-        ..PoolConfig::default()
-    };
-    if let Some(age) = plan.max_oracle_age_ms {
-        config.max_oracle_age_ms = age;
-    }
-    if let Some(cooldown) = plan.rebalance_cooldown_ms {
-        config.rebalance.cooldown_ms = cooldown;
-    }
+    let config = plan.pool_config(venue)?;
     let pool = instantiate(
         node,
         deployer,
@@ -459,5 +484,26 @@ mod tests {
         let plan: Plan = toml::from_str(text).expect("deploy/local.toml parses");
         assert_eq!(plan.deployer, "//Alice");
         assert!(plan.pool_base > 0 && plan.venue_base > 0);
+    }
+
+    #[test]
+    fn a_plan_with_discovery_needs_an_oracle_age_within_its_reach() {
+        let text = include_str!("../../../deploy/local.toml");
+        let mut plan: Plan = toml::from_str(text).expect("deploy/local.toml parses");
+        let venue = AccountId::from([7; 32]);
+        let local = plan.pool_config(venue).expect("the local plan");
+        assert_eq!(
+            local.curve.discovery_depth, 0,
+            "the local plan prices at the oracle"
+        );
+        assert_eq!(local.max_oracle_age_ms, 600_000);
+        // a dev chain's ten-minute readings are too old for the flow record
+        plan.discovery = true;
+        assert!(matches!(plan.pool_config(venue), Err(ClientError::OutOfRange(_))));
+        // readings at most a minute old are within it
+        plan.max_oracle_age_ms = Some(60_000);
+        let discovering = plan.pool_config(venue).expect("discovery with fresh readings");
+        assert_eq!(discovering.curve, PoolConfig::default().curve.discovering());
+        assert_eq!(discovering.venue, Some(venue));
     }
 }
