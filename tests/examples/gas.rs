@@ -2,9 +2,13 @@
 //! of each call on the compiled Wasm, next to a plain PSP22 transfer and the constant-product
 //! venue's swap measured in the same process, plus the contracts' code sizes.
 //!
-//! With `KEEL_GAS_BASELINE=<path to a keel_pool.wasm>` (another build of the pool, such as the
-//! last release's) the same calls run again on a market whose pool is that code, and every row
-//! shows the change; `KEEL_GAS_BASELINE_LABEL` names it.
+//! Every call runs twice: on the default pool (discovery between readings off) and on the same
+//! pool with discovery on (`CurveParams::discovering`).
+//!
+//! With `KEEL_GAS_BASELINE=<path to a keel_pool.wasm>` (another build of the pool that takes
+//! today's constructor) or `KEEL_GAS_BASELINE=layout1` (the layout-1 release kept in
+//! `tests/fixtures`, before discovery), the same calls run again on a market whose pool is that
+//! code, and every row shows the change; `KEEL_GAS_BASELINE_LABEL` names it.
 //!
 //! Run: `cargo run -p keel-tests --example gas` (after `scripts/build.sh`). Weights do not depend
 //! on how the host binary is optimised, so the debug build the tests use is enough.
@@ -52,6 +56,18 @@ fn setup() -> Setup {
     }
 }
 
+/// [`setup`] with the pool's discovery between readings on.
+fn discovering() -> Setup {
+    let config = PoolConfig::default();
+    Setup {
+        config: PoolConfig {
+            curve: config.curve.discovering(),
+            ..config
+        },
+        ..setup()
+    }
+}
+
 /// The mean cost of each call of [`NAMES`] over [`ROUNDS`] rounds on `m`.
 fn measure(mut m: Fixture) -> Vec<Cost> {
     let mut totals = [Cost::default(); NAMES.len()];
@@ -85,7 +101,15 @@ fn measure(mut m: Fixture) -> Vec<Cost> {
     }
     for epoch in 0..ROUNDS {
         let (base, p) = (m.base, m.pool);
-        pool::swap_exact_in(&mut m.chain, BOB, p, PoolSwap::exact_in(base, 12_000 * UNIT)).expect("drift");
+        // The drift just past the trigger comes in sales of 500 base a block, each followed by a
+        // reading: a pool discovering between readings refuses a sale whose shift, on top of the
+        // skew, would take its price past the band.
+        let trigger = i128::try_from(PoolConfig::default().rebalance.trigger).expect("trigger");
+        while pool::inventory(&mut m.chain, p).expect("inventory") <= trigger {
+            pool::swap_exact_in(&mut m.chain, BOB, p, PoolSwap::exact_in(base, 500 * UNIT)).expect("drift");
+            m.chain.advance(6_000);
+            m.report(10 * UNIT, UNIT / 10 * 8).expect("oracle update");
+        }
         pool::rebalance(&mut m.chain, KEEPER, p, epoch).expect("rebalance");
         add(9, m.chain.last_cost());
         m.chain.advance(PoolConfig::default().rebalance.cooldown_ms);
@@ -112,32 +136,45 @@ fn verdict(pass: bool) -> &'static str {
     }
 }
 
-fn main() {
-    let current = measure(Fixture::new(setup()));
-    let baseline_path = std::env::var_os("KEEL_GAS_BASELINE").map(std::path::PathBuf::from);
-    let baseline = baseline_path.as_ref().map(|path| {
-        let wasm = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let label = std::env::var("KEEL_GAS_BASELINE_LABEL").unwrap_or_else(|_| path.display().to_string());
+/// The baseline `KEEL_GAS_BASELINE` names, measured: its label, its Wasm's size and its costs.
+fn baseline() -> Option<(String, u64, Vec<Cost>)> {
+    std::env::var_os("KEEL_GAS_BASELINE").map(|given| {
+        let label = std::env::var("KEEL_GAS_BASELINE_LABEL").ok();
+        if given == "layout1" {
+            let wasm = pool::layout1_wasm();
+            let label = label.unwrap_or_else(|| "the layout-1 release (6ec1610)".into());
+            return (label, wasm.len() as u64, measure(Fixture::layout1(setup())));
+        }
+        let path = std::path::PathBuf::from(given);
+        let wasm = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         (
-            label,
+            label.unwrap_or_else(|| path.display().to_string()),
             wasm.len() as u64,
             measure(Fixture::with_pool_code(setup(), &wasm)),
         )
-    });
+    })
+}
+
+fn main() {
+    let current = measure(Fixture::new(setup()));
+    let discovering = measure(Fixture::new(discovering()));
+    let baseline = baseline();
     let transfer = current[0];
     let venue_swap = current[VENUE_SWAP];
     println!("\nOn-chain cost (drink pallet-contracts, mean of {ROUNDS} calls)\n");
     match &baseline {
         None => {
-            println!("| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap |");
-            println!("|---|---:|---:|---:|---:|");
+            println!(
+                "| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap | discovery on: ref_time | change |"
+            );
+            println!("|---|---:|---:|---:|---:|---:|---:|");
         }
         Some((label, ..)) => {
             println!("Baseline: the pool built from {label}, on an identical market in the same process.\n");
             println!(
-                "| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap | baseline ref_time | change |"
+                "| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap | discovery on: ref_time | change | baseline ref_time | change |"
             );
-            println!("|---|---:|---:|---:|---:|---:|---:|");
+            println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         }
     }
     for (i, (name, c)) in NAMES.iter().zip(&current).enumerate() {
@@ -148,6 +185,8 @@ fn main() {
             c.ref_time as f64 / transfer.ref_time as f64,
             c.ref_time as f64 / venue_swap.ref_time as f64
         );
+        let on = discovering[i].ref_time;
+        let _ = write!(line, " {on} | {:+.2}% |", change(on, c.ref_time) * 100.0);
         if let Some((_, _, before)) = &baseline {
             let b = before[i].ref_time;
             let _ = write!(line, " {b} | {:+.2}% |", change(c.ref_time, b) * 100.0);
@@ -174,15 +213,20 @@ fn main() {
             change(pool_size, *size) * 100.0
         );
     }
-    let worst_swap = current[1..=4]
-        .iter()
-        .map(|c| c.ref_time as f64 / venue_swap.ref_time as f64)
-        .fold(0.0, f64::max);
+    let worst_swap = |costs: &[Cost]| {
+        costs[1..=4]
+            .iter()
+            .map(|c| c.ref_time as f64 / venue_swap.ref_time as f64)
+            .fold(0.0, f64::max)
+    };
     println!("\nTargets:");
-    println!(
-        "- Keel swap / venue swap <= {SWAP_RATIO_TARGET}: {worst_swap:.2} at worst, {}",
-        verdict(worst_swap <= SWAP_RATIO_TARGET)
-    );
+    for (pool, costs) in [("discovery off", &current), ("discovery on", &discovering)] {
+        let worst = worst_swap(costs);
+        println!(
+            "- Keel swap / venue swap <= {SWAP_RATIO_TARGET} ({pool}): {worst:.2} at worst, {}",
+            verdict(worst <= SWAP_RATIO_TARGET)
+        );
+    }
     println!(
         "- pool wasm <= {POOL_SIZE_TARGET} bytes: {pool_size}, {}",
         verdict(pool_size <= POOL_SIZE_TARGET)
