@@ -90,15 +90,27 @@ pub struct Scenario {
     pub keeper: bool,
     /// Whether Keel's pool discovers price between readings (`CurveParams::discovering`).
     pub discovery: bool,
+    /// With discovery on, its depth as a multiple of constant product's and its guard; `None`
+    /// keeps `CurveParams::discovering`'s.
+    pub discovery_depth: Option<f64>,
+    pub discovery_guard: Option<f64>,
 }
 
 impl Scenario {
     /// The pool configuration Keel runs with here: the defaults, with discovery between readings
     /// on when the scenario asks for it.
+    // A scenario's fractions become 1e18 units; the pool's validation bounds them.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     pub fn pool_config(&self) -> keel_interface::pool::PoolConfig {
         let mut config = keel_interface::pool::PoolConfig::default();
         if self.discovery {
-            config.curve = config.curve.discovering();
+            let units = |x: f64| (x * keel_core::ONE as f64).round() as u128;
+            let on = config.curve.discovering();
+            config.curve = keel_core::CurveParams {
+                discovery_depth: self.discovery_depth.map_or(on.discovery_depth, units),
+                guard: self.discovery_guard.map_or(on.guard, units),
+                ..on
+            };
         }
         config
     }
@@ -151,6 +163,8 @@ impl Default for Scenario {
             venue_fee_bps: keel_core::consts::DEFAULT_VENUE_FEE_BPS,
             keeper: true,
             discovery: false,
+            discovery_depth: None,
+            discovery_guard: None,
         }
     }
 }
