@@ -1,5 +1,7 @@
 //! Layout 1's book, as pools deployed before price discovery between readings store it: kept
 //! only so that this code can read such a pool's storage and move it forward in `migrate`.
+//! (Tag 2 is today's book. The layout-1 release's test-only `layout-next` build wrote another
+//! shape under tag 2; it was never released and its storage is not read here.)
 
 use crate::book::{BookV2, OracleFeed};
 use ink::primitives::AccountId;

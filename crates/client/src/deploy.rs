@@ -113,14 +113,26 @@ impl Plan {
         if let Some(cooldown) = self.rebalance_cooldown_ms {
             config.rebalance.cooldown_ms = cooldown;
         }
-        if !config.is_valid() {
-            let reach = keel_core::pool::discovery_reach_ms(&config.curve);
-            return Err(ClientError::OutOfRange(format!(
-                "pool configuration: max_oracle_age_ms {} (with discovery at most {reach}), rebalance_cooldown_ms {}",
-                config.max_oracle_age_ms, config.rebalance.cooldown_ms
-            )));
-        }
-        Ok(config)
+        let age = config.max_oracle_age_ms;
+        let reach = keel_core::pool::discovery_reach_ms(&config.curve);
+        let why = if !(1..=keel_core::pool::MAX_ORACLE_AGE_CEIL_MS).contains(&age) {
+            format!(
+                "max_oracle_age_ms {age} is outside 1..={}",
+                keel_core::pool::MAX_ORACLE_AGE_CEIL_MS
+            )
+        } else if self.discovery && age > reach {
+            format!("max_oracle_age_ms {age} is beyond discovery's reach of {reach} ms (11 blocks)")
+        } else if config.rebalance.cooldown_ms < config.curve.block_time_ms {
+            format!(
+                "rebalance_cooldown_ms {} is shorter than a block ({} ms)",
+                config.rebalance.cooldown_ms, config.curve.block_time_ms
+            )
+        } else if !config.is_valid() {
+            "the pool configuration is outside its bounds".into()
+        } else {
+            return Ok(config);
+        };
+        Err(ClientError::OutOfRange(why))
     }
 
     /// Reads a deployment plan.
@@ -202,6 +214,10 @@ pub fn deploy(
             .map(|r| KeySource::from_str(r)?.load())
             .collect::<Result<Vec<_>, _>>()?
     };
+    // Both configurations are checked before anything is sent (the pool's venue is not known
+    // yet; it does not bear on the bounds).
+    plan.feed_config(reporters.len())?;
+    plan.pool_config(AccountId::from([0; 32]))?;
     let me = keys::account(&deployer);
     if node.free_balance(&me)? == 0 {
         return Err(ClientError::Unfunded(me.to_string()));
@@ -499,9 +515,20 @@ mod tests {
         assert_eq!(local.max_oracle_age_ms, 600_000);
         // a dev chain's ten-minute readings are too old for the flow record
         plan.discovery = true;
-        assert!(matches!(plan.pool_config(venue), Err(ClientError::OutOfRange(_))));
-        // readings at most a minute old are within it
+        let refused = plan.pool_config(venue).expect_err("too old for discovery");
+        assert!(
+            refused
+                .to_string()
+                .contains("beyond discovery's reach of 66000 ms"),
+            "{refused}"
+        );
+        // a cooldown shorter than a block is named as such
+        plan.rebalance_cooldown_ms = Some(1_000);
         plan.max_oracle_age_ms = Some(60_000);
+        let refused = plan.pool_config(venue).expect_err("cooldown under a block");
+        assert!(refused.to_string().contains("shorter than a block"), "{refused}");
+        plan.rebalance_cooldown_ms = None;
+        // readings at most a minute old are within it
         let discovering = plan.pool_config(venue).expect("discovery with fresh readings");
         assert_eq!(discovering.curve, PoolConfig::default().curve.discovering());
         assert_eq!(discovering.venue, Some(venue));

@@ -51,7 +51,12 @@ pub fn deploy_layout1(chain: &mut Sandbox, owner: Actor, setup: PoolSetup) -> R<
     let head = 4 + (setup.base, setup.quote, setup.oracle, setup.feed).encoded_size();
     let curve_end = head + setup.config.curve.encoded_size();
     let mut data = today.into_data();
-    data.drain(curve_end - 32..curve_end);
+    let cut: Vec<u8> = data.drain(curve_end - 32..curve_end).collect();
+    let added = (setup.config.curve.discovery_depth, setup.config.curve.guard).encode();
+    assert_eq!(
+        cut, added,
+        "the curve's last 32 bytes are the fields layout 1 lacks"
+    );
     chain
         .deploy_data(&layout1_wasm(), data, owner)
         .unwrap_or_else(|e| panic!("layout-1 pool deployment failed: {e:?}"))

@@ -4,7 +4,7 @@
 use crate::{assert_solvent, worth};
 use ink::primitives::AccountId;
 use keel_harness::pool::{self, PoolDeposit, PoolSwap, PoolWithdraw};
-use keel_harness::{chain, Fixture, Setup, ALICE, BOB, MALLORY, OWNER, UNIT};
+use keel_harness::{chain, Fixture, Setup, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError};
 
 const PRICE: u128 = 10 * UNIT;
@@ -142,8 +142,16 @@ fn an_upgrade_to_a_changed_layout_migrates_and_every_provider_still_withdraws() 
 
 #[test]
 fn a_pool_of_the_layout_1_release_upgrades_to_this_code_with_its_books_intact_and_discovery_off() {
-    // given a traded pool deployed by the release before discovery between readings (layout 1)
-    let mut m = Fixture::layout1(Setup::default());
+    // given a pool deployed by the release before discovery between readings (layout 1), with a
+    // configuration whose every number differs from its neighbours', traded past its trigger and
+    // rebalanced (a slice on a venue as deep as the pool), paused and offering its ownership
+    let mut deployed = PoolConfig::default();
+    deployed.max_oracle_age_ms = 45_000;
+    deployed.rebalance.cooldown_ms = 12_000;
+    let mut m = Fixture::layout1(Setup {
+        config: deployed,
+        ..Setup::default()
+    });
     assert_eq!(pool::layout(&mut m.chain, m.pool), 1);
     pool::add_liquidity(
         &mut m.chain,
@@ -156,9 +164,14 @@ fn a_pool_of_the_layout_1_release_upgrades_to_this_code_with_its_books_intact_an
         &mut m.chain,
         MALLORY,
         m.pool,
-        PoolSwap::exact_in(m.base, 3_000 * UNIT),
+        PoolSwap::exact_in(m.base, 12_000 * UNIT),
     )
     .expect("swap");
+    pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("a slice");
+    pool::transfer_ownership(&mut m.chain, OWNER, m.pool, CAROL.account()).expect("offer");
+    pool::pause(&mut m.chain, OWNER, m.pool).expect("pause");
+    let rebalancing = pool::rebalance_status(&mut m.chain, m.pool);
+    assert_eq!(rebalancing.epoch, 1);
     let reserves = pool::reserves(&mut m.chain, m.pool);
     let curve = pool::curve_state(&mut m.chain, m.pool);
     let supply = pool::total_shares(&mut m.chain, m.pool);
@@ -176,16 +189,23 @@ fn a_pool_of_the_layout_1_release_upgrades_to_this_code_with_its_books_intact_an
     assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
     assert_eq!(pool::curve_state(&mut m.chain, m.pool), curve);
     assert_eq!(pool::total_shares(&mut m.chain, m.pool), supply);
+    assert_eq!(pool::rebalance_status(&mut m.chain, m.pool), rebalancing);
+    assert_eq!(pool::owner(&mut m.chain, m.pool), OWNER.account());
+    assert_eq!(pool::pending_owner(&mut m.chain, m.pool), Some(CAROL.account()));
+    assert!(pool::is_paused(&mut m.chain, m.pool));
     let config = pool::config(&mut m.chain, m.pool);
-    let deployed = PoolConfig {
-        venue: Some(m.venue),
-        ..PoolConfig::default()
-    };
-    assert_eq!(config, deployed);
+    assert_eq!(
+        config,
+        PoolConfig {
+            venue: Some(m.venue),
+            ..deployed
+        }
+    );
     assert_eq!(
         pool::quote_exact_in(&mut m.chain, m.pool, m.quote, 1_000 * UNIT),
         Ok(quote)
     );
+    pool::unpause(&mut m.chain, OWNER, m.pool).expect("unpause");
     // and its owner can turn discovery on, after which flow moves the reference
     let discovering = PoolConfig {
         curve: config.curve.discovering(),
@@ -196,11 +216,11 @@ fn a_pool_of_the_layout_1_release_upgrades_to_this_code_with_its_books_intact_an
         &mut m.chain,
         MALLORY,
         m.pool,
-        PoolSwap::exact_in(m.base, 1_000 * UNIT),
+        PoolSwap::exact_in(m.quote, 10_000 * UNIT),
     )
     .expect("swap");
     let status = pool::market_status(&mut m.chain, m.pool).expect("status");
-    assert!(status.drift < 0, "a sale moves the reference down: {status:?}");
+    assert!(status.drift > 0, "a purchase moves the reference up: {status:?}");
     // and the layout-1 code cannot come back
     assert_eq!(
         pool::set_code(&mut m.chain, OWNER, m.pool, old_code),
