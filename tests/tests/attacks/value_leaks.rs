@@ -3,6 +3,7 @@
 
 use crate::{assert_solvent, worth};
 use ink::primitives::AccountId;
+use keel_core::RebalanceParams;
 use keel_harness::pool::{self, PoolDeposit, PoolSwap, PoolWithdraw};
 use keel_harness::{chain, Fixture, Setup, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError};
@@ -145,9 +146,15 @@ fn a_pool_of_the_layout_1_release_upgrades_to_this_code_with_its_books_intact_an
     // given a pool deployed by the release before discovery between readings (layout 1), with a
     // configuration whose every number differs from its neighbours', traded past its trigger and
     // rebalanced (a slice on a venue as deep as the pool), paused and offering its ownership
-    let mut deployed = PoolConfig::default();
-    deployed.max_oracle_age_ms = 45_000;
-    deployed.rebalance.cooldown_ms = 12_000;
+    let defaults = PoolConfig::default();
+    let deployed = PoolConfig {
+        max_oracle_age_ms: 45_000,
+        rebalance: RebalanceParams {
+            cooldown_ms: 12_000,
+            ..defaults.rebalance
+        },
+        ..defaults
+    };
     let mut m = Fixture::layout1(Setup {
         config: deployed,
         ..Setup::default()
