@@ -82,10 +82,8 @@ fn paying_the_pool_or_the_zero_account_is_refused_and_moves_nothing() {
     }
 }
 
-#[test]
-fn an_upgrade_to_a_changed_layout_migrates_and_every_provider_still_withdraws() {
-    // given a traded pool with two providers
-    let mut m = Fixture::standard();
+/// A second provider (Bob, a tenth of the pool) and a sale of `base` by Mallory.
+fn bob_provides_and_mallory_sells(m: &mut Fixture, base: u128) {
     pool::add_liquidity(
         &mut m.chain,
         BOB,
@@ -93,13 +91,24 @@ fn an_upgrade_to_a_changed_layout_migrates_and_every_provider_still_withdraws() 
         PoolDeposit::of(10_000 * UNIT, 100_000 * UNIT),
     )
     .expect("bob");
-    pool::swap_exact_in(
-        &mut m.chain,
-        MALLORY,
-        m.pool,
-        PoolSwap::exact_in(m.base, 3_000 * UNIT),
-    )
-    .expect("swap");
+    pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, base)).expect("swap");
+}
+
+/// Alice and Bob each withdraw all their shares, and each gets both tokens.
+fn every_provider_withdraws(m: &mut Fixture) {
+    for provider in [ALICE, BOB] {
+        let shares = pool::shares(&mut m.chain, m.pool, provider.account());
+        let (base, quote) = pool::remove_liquidity(&mut m.chain, provider, m.pool, PoolWithdraw::of(shares))
+            .expect("withdraw after the upgrade");
+        assert!(base > 0 && quote > 0);
+    }
+}
+
+#[test]
+fn an_upgrade_to_a_changed_layout_migrates_and_every_provider_still_withdraws() {
+    // given a traded pool with two providers
+    let mut m = Fixture::standard();
+    bob_provides_and_mallory_sells(&mut m, 3_000 * UNIT);
     let reserves = pool::reserves(&mut m.chain, m.pool);
     let config = pool::config(&mut m.chain, m.pool);
     // when the owner moves it to code with the next storage layout (nobody else may migrate)
@@ -125,12 +134,7 @@ fn an_upgrade_to_a_changed_layout_migrates_and_every_provider_still_withdraws() 
         PoolSwap::exact_in(m.quote, 1_000 * UNIT),
     )
     .expect("swap");
-    for provider in [ALICE, BOB] {
-        let shares = pool::shares(&mut m.chain, m.pool, provider.account());
-        let (base, quote) = pool::remove_liquidity(&mut m.chain, provider, m.pool, PoolWithdraw::of(shares))
-            .expect("withdraw after the upgrade");
-        assert!(base > 0 && quote > 0);
-    }
+    every_provider_withdraws(&mut m);
     // and going back to the old layout's code is refused: it cannot read layout 3
     let old = m.chain.upload(&chain::bundles().pool.wasm, OWNER);
     assert_eq!(
@@ -160,20 +164,7 @@ fn a_pool_of_the_layout_1_release_upgrades_to_this_code_with_its_books_intact_an
         ..Setup::default()
     });
     assert_eq!(pool::layout(&mut m.chain, m.pool), 1);
-    pool::add_liquidity(
-        &mut m.chain,
-        BOB,
-        m.pool,
-        PoolDeposit::of(10_000 * UNIT, 100_000 * UNIT),
-    )
-    .expect("bob");
-    pool::swap_exact_in(
-        &mut m.chain,
-        MALLORY,
-        m.pool,
-        PoolSwap::exact_in(m.base, 12_000 * UNIT),
-    )
-    .expect("swap");
+    bob_provides_and_mallory_sells(&mut m, 12_000 * UNIT);
     pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("a slice");
     pool::transfer_ownership(&mut m.chain, OWNER, m.pool, CAROL.account()).expect("offer");
     pool::pause(&mut m.chain, OWNER, m.pool).expect("pause");
@@ -234,12 +225,7 @@ fn a_pool_of_the_layout_1_release_upgrades_to_this_code_with_its_books_intact_an
         Err(PoolError::IncompatibleUpgrade)
     );
     // and every provider withdraws
-    for provider in [ALICE, BOB] {
-        let shares = pool::shares(&mut m.chain, m.pool, provider.account());
-        let (base, quote) = pool::remove_liquidity(&mut m.chain, provider, m.pool, PoolWithdraw::of(shares))
-            .expect("withdraw after the upgrade");
-        assert!(base > 0 && quote > 0);
-    }
+    every_provider_withdraws(&mut m);
     assert_solvent(&mut m);
 }
 
