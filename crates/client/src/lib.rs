@@ -18,6 +18,7 @@ pub mod events;
 pub mod keys;
 pub mod market;
 pub mod node;
+pub mod plan;
 pub mod record;
 pub mod submit;
 
