@@ -45,7 +45,8 @@ impl<'a> SandboxChain<'a> {
     }
 }
 
-fn from_drink(e: CallError) -> ChainError {
+/// A drink call's failure as the bots' chains report it.
+pub(crate) fn from_drink(e: CallError) -> ChainError {
     match e {
         CallError::Dispatch(d) => ChainError::Reverted(format!("{d:?}")),
         CallError::Answer(a) => ChainError::Decode(a.to_string()),

@@ -1,7 +1,8 @@
 //! Keel's contracts in drink's in-process pallet-contracts runtime, for tests and the simulator:
 //! a chain that deploys the compiled Wasm ([`Sandbox`]), one helper module per contract (the typed
 //! call data of `keel-calls`, so a renamed message breaks the build), a fixture that stands up a
-//! funded market ([`Fixture`]), and the keeper's chain on it ([`keeper::SandboxChain`]).
+//! funded market ([`Fixture`]), and the bots' chains on it ([`keeper::SandboxChain`],
+//! [`reporter::ReporterChain`]).
 
 // Every helper returns its message's own answer (`Result<T, E>` for a message that refuses); the
 // message documents its refusals.
@@ -13,6 +14,7 @@ pub mod fixture;
 pub mod keeper;
 pub mod oracle;
 pub mod pool;
+pub mod reporter;
 pub mod token;
 pub mod venue;
 

@@ -1,5 +1,14 @@
 //! Per-pool backoff after failed calls: exponential, bounded, reset by a success.
 
+/// The machine's clock (ms since the Unix epoch): what backoff and the bots' rounds are timed
+/// by, because an idle chain's clock stands still.
+pub fn wall_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or_default()
+}
+
 /// How long to stay away from a pool after failures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Backoff {

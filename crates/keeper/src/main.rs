@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use keel_client::keys::KeySource;
 use keel_client::record::{self, Deployment};
 use keel_client::Node;
+use keel_keeper::backoff::wall_ms;
 use keel_keeper::backoff::Health;
 use keel_keeper::chain::Chain as _;
 use keel_keeper::config::{Config, NodeConfig};
@@ -15,8 +16,9 @@ use keel_keeper::node::NodeChain;
 use keel_keeper::status;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[derive(Parser)]
 #[command(
@@ -31,7 +33,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Watch the configured pools and rebalance them when due.
+    /// Watch the configured pools and rebalance them when due (SIGTERM or SIGINT end it after
+    /// the pass in flight).
     Run {
         #[arg(long, default_value = "keeper.toml")]
         config: PathBuf,
@@ -145,17 +148,36 @@ fn run(path: &Path, dry_run: bool, passes: Option<u64>) -> anyhow::Result<()> {
         poll_ms = node.poll_ms,
         "keeper running"
     );
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(signal, stop.clone()).context("installing the signal handler")?;
+    }
     let mut done: u64 = 0;
     loop {
+        let mut ok = true;
         for pool in &mut pools {
-            log(&tick(&mut chain, pool, &settings, Some(&metrics)));
+            let report = tick(&mut chain, pool, &settings, Some(&metrics));
+            ok &= report.view.is_some() && !matches!(report.action, Action::Failed(_) | Action::Refused(_));
+            log(&report);
         }
+        metrics.pass(ok, wall_ms(), chain.head().ok().map(|h| h.number));
         metrics.reconnected(chain.reconnects());
         done = done.saturating_add(1);
         if passes.is_some_and(|n| done >= n) {
             return Ok(());
         }
-        std::thread::sleep(Duration::from_millis(node.poll_ms));
+        // The pass in flight has finished: a stop request ends the keeper here, never between a
+        // rebalance and its confirmation.
+        let until = Instant::now() + Duration::from_millis(node.poll_ms);
+        while Instant::now() < until && !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(
+                Duration::from_millis(100).min(until.saturating_duration_since(Instant::now())),
+            );
+        }
+        if stop.load(Ordering::Relaxed) {
+            tracing::info!(passes = done, "stopping on signal");
+            return Ok(());
+        }
     }
 }
 

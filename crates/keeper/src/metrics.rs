@@ -14,7 +14,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 type Labels = Vec<(&'static str, String)>;
@@ -37,6 +37,10 @@ pub struct Metrics {
     bounty: Family<Labels, Counter<f64, AtomicU64>>,
     /// Decimals of the pools' quote token.
     quote_decimals: u32,
+    /// `/healthz`'s state: the last pass's verdict, the last good pass (ms) and the node's head.
+    ready: AtomicBool,
+    last_success_ms: AtomicU64,
+    head: AtomicU64,
 }
 
 impl Default for Metrics {
@@ -64,6 +68,9 @@ impl Metrics {
             bounty: Family::default(),
             quote_decimals,
             registry: Registry::default(),
+            ready: AtomicBool::new(false),
+            last_success_ms: AtomicU64::new(0),
+            head: AtomicU64::new(0),
         };
         let gauges = [
             ("inventory_q", "Pool inventory imbalance q (fraction)", &m.q),
@@ -164,6 +171,34 @@ impl Metrics {
             .inc_by(units_to_f64(outcome.bounty, self.quote_decimals));
     }
 
+    /// Records a pass over every pool at `now_ms` (the machine's clock) with the node's `head`
+    /// (`None` when it could not be read): ready when every pool was read and none failed.
+    pub fn pass(&self, ok: bool, now_ms: u64, head: Option<u64>) {
+        let ready = ok && head.is_some();
+        self.ready.store(ready, Ordering::Relaxed);
+        if ready {
+            self.last_success_ms.store(now_ms, Ordering::Relaxed);
+        }
+        if let Some(h) = head {
+            self.head.store(h, Ordering::Relaxed);
+        }
+    }
+
+    /// `/healthz`: 200 when the last pass read the node and every pool without a failure, 503
+    /// otherwise; the body says when the last good pass was and the node's head.
+    pub fn health(&self) -> Reply {
+        let ready = self.ready.load(Ordering::Relaxed);
+        Reply {
+            status: if ready { 200 } else { 503 },
+            content_type: "application/json",
+            body: format!(
+                "{{\"ready\":{ready},\"last_success_ms\":{},\"head\":{}}}",
+                self.last_success_ms.load(Ordering::Relaxed),
+                self.head.load(Ordering::Relaxed)
+            ),
+        }
+    }
+
     /// The metrics in Prometheus' text format.
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -173,11 +208,54 @@ impl Metrics {
     }
 }
 
-/// Serves `/metrics` (any path, in fact) on `addr` from a background thread.
+/// An endpoint's answer to one request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
+}
+
+impl Reply {
+    /// No such endpoint.
+    pub fn not_found() -> Reply {
+        Reply {
+            status: 404,
+            content_type: "text/plain",
+            body: "not found\n".to_owned(),
+        }
+    }
+
+    /// Prometheus' text format.
+    pub fn metrics(body: String) -> Reply {
+        Reply {
+            status: 200,
+            content_type: "text/plain; version=0.0.4",
+            body,
+        }
+    }
+}
+
+/// The path of an HTTP request's first line, without its query (`GET /healthz?x HTTP/1.1` is
+/// `/healthz`).
+pub fn request_path(request: &[u8]) -> &str {
+    let line = request.split(|&b| b == b'\n').next().unwrap_or_default();
+    std::str::from_utf8(line)
+        .ok()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|target| target.split('?').next())
+        .unwrap_or("/")
+}
+
+/// Serves `route`'s answer for each request's path on `addr` from a background thread: the
+/// bots' `/metrics` and `/healthz`.
 ///
 /// # Errors
 /// Refuses any address that is not loopback: the endpoint has no authentication.
-pub fn serve(metrics: Arc<Metrics>, addr: SocketAddr) -> std::io::Result<SocketAddr> {
+pub fn serve_routes<F>(addr: SocketAddr, route: F) -> std::io::Result<SocketAddr>
+where
+    F: Fn(&str) -> Reply + Send + 'static,
+{
     if !addr.ip().is_loopback() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::PermissionDenied,
@@ -191,16 +269,43 @@ pub fn serve(metrics: Arc<Metrics>, addr: SocketAddr) -> std::io::Result<SocketA
             let mut stream = stream;
             // A client that connects and sends nothing must not hold the endpoint.
             let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+            let _ = stream.set_write_timeout(Some(std::time::Duration::from_secs(2)));
+            // The request line may come in pieces: read until it is complete (or 1 KiB).
             let mut request = [0u8; 1024];
-            let _ = stream.read(&mut request);
-            let body = metrics.render();
+            let mut read = 0;
+            while read < request.len() && !request[..read].contains(&b'\n') {
+                match stream.read(&mut request[read..]) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => read += n,
+                }
+            }
+            let reply = route(request_path(&request[..read]));
             let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
+                "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                reply.status,
+                match reply.status {
+                    200 => "OK",
+                    404 => "Not Found",
+                    _ => "Service Unavailable",
+                },
+                reply.content_type,
+                reply.body.len()
             );
             let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(body.as_bytes());
+            let _ = stream.write_all(reply.body.as_bytes());
         }
     });
     Ok(bound)
+}
+
+/// Serves the keeper's `/healthz` and, on every other path, its metrics.
+///
+/// # Errors
+/// As [`serve_routes`].
+pub fn serve(metrics: Arc<Metrics>, addr: SocketAddr) -> std::io::Result<SocketAddr> {
+    serve_routes(addr, move |path| match path {
+        "/healthz" => metrics.health(),
+        "/metrics" | "/" => Reply::metrics(metrics.render()),
+        _ => Reply::not_found(),
+    })
 }

@@ -10,6 +10,7 @@
 //! call data it sent on the state of the block it landed in to learn it (after a competitor's
 //! rebalance that answer is `StaleEpoch`, which the executor reads as "already done").
 
+use crate::backoff::wall_ms;
 use crate::chain::{
     read_pool_views, Chain, ChainError, Head, Included, Submitted, Views, REBALANCE_DEADLINE_MS,
 };
@@ -77,13 +78,6 @@ fn chain_error(e: NodeError) -> ChainError {
         NodeError::Invalid(m) | NodeError::Failed(m) => ChainError::Reverted(m),
         NodeError::Decode(m) => ChainError::Decode(m),
     }
-}
-
-fn wall_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or_default()
 }
 
 impl NodeConfig {

@@ -1,4 +1,5 @@
-//! The metrics endpoint: served on loopback, refused elsewhere, Prometheus text out.
+//! The metrics endpoint: served on loopback, refused elsewhere, Prometheus text out, and
+//! `/healthz` following the last pass.
 
 use keel_keeper::metrics::{serve, Metrics};
 use std::io::{Read, Write};
@@ -27,6 +28,49 @@ fn metrics_are_served_on_loopback_in_prometheus_text() {
     );
     assert!(response.contains("keel_keeper_failures_total{pool=\"BASE/QUOTE\"} 1"));
     assert!(response.contains("keel_keeper_reconnects_total 3"), "{response}");
+}
+
+fn get(addr: SocketAddr, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+        .expect("request");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("response");
+    response
+}
+
+#[test]
+fn healthz_is_ready_after_a_good_pass_and_not_after_a_failed_one() {
+    let metrics = Arc::new(Metrics::default());
+    let addr = serve(metrics.clone(), "127.0.0.1:0".parse().expect("addr")).expect("bound");
+    assert!(
+        get(addr, "/healthz").starts_with("HTTP/1.1 503"),
+        "not ready before a pass"
+    );
+    metrics.pass(true, 60_000, Some(12));
+    let ok = get(addr, "/healthz");
+    assert!(
+        ok.starts_with("HTTP/1.1 200")
+            && ok.ends_with("{\"ready\":true,\"last_success_ms\":60000,\"head\":12}"),
+        "{ok}"
+    );
+    metrics.pass(false, 66_000, Some(13));
+    assert!(get(addr, "/healthz").ends_with("{\"ready\":false,\"last_success_ms\":60000,\"head\":13}"));
+    metrics.pass(true, 72_000, None);
+    assert!(
+        get(addr, "/healthz").starts_with("HTTP/1.1 503"),
+        "a node that cannot be read is not ready"
+    );
+    assert!(get(addr, "/metrics").contains("keel_keeper_reconnects_total 0"));
+    assert!(
+        get(addr, "/healthz?probe=1").starts_with("HTTP/1.1 503"),
+        "the query is ignored"
+    );
+    assert!(
+        get(addr, "/health").starts_with("HTTP/1.1 404"),
+        "a mistyped probe fails"
+    );
 }
 
 #[test]

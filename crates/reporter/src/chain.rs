@@ -1,0 +1,117 @@
+//! What the reporter needs from a chain, whatever carries it: a node over RPC, or drink's
+//! in-process runtime (`keel-harness`) in tests. The errors and the head are the keeper's, so
+//! both bots classify failures, and retry, alike.
+
+use keel_core::oracle::{OracleData, OracleError};
+pub use keel_keeper::chain::{ChainError, Head};
+
+/// A reading as the oracle's `submit` takes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Submission {
+    pub feed: u32,
+    /// Quote per base, 1e18.
+    pub price: u128,
+    /// Annualised, 1e18.
+    pub volatility: u128,
+    /// When the price was observed (ms).
+    pub observed_ms: u64,
+}
+
+impl Submission {
+    /// The reading as the oracle stores it.
+    pub fn data(&self) -> OracleData {
+        OracleData {
+            price: self.price,
+            volatility: self.volatility,
+            timestamp: self.observed_ms,
+        }
+    }
+}
+
+/// This reporter's slot on the feed: its last reading and the block it came in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slot {
+    pub reading: OracleData,
+    pub block: u64,
+}
+
+/// A submission in a block, with what the oracle answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Included {
+    pub block: u64,
+    pub result: Result<(), OracleError>,
+}
+
+/// A chain the reporter reads and signs on.
+pub trait Chain {
+    /// The best block.
+    ///
+    /// # Errors
+    /// The chain cannot be reached.
+    fn head(&mut self) -> Result<Head, ChainError>;
+
+    /// This reporter's slot on `feed`: `None` before its first reading.
+    ///
+    /// # Errors
+    /// The chain cannot be reached; [`ChainError::Decode`] when the address is no Keel oracle.
+    fn slot(&mut self, feed: u32) -> Result<Option<Slot>, ChainError>;
+
+    /// What the oracle would answer to `submission` now; changes nothing.
+    ///
+    /// # Errors
+    /// The chain cannot be reached, or the call trapped.
+    fn dry_run(&mut self, submission: &Submission) -> Result<Result<(), OracleError>, ChainError>;
+
+    /// Signs and sends `submission` and waits until it is in a block.
+    ///
+    /// # Errors
+    /// [`ChainError::Timeout`] (it may still land), [`ChainError::Dropped`], transport failures.
+    fn submit(&mut self, submission: &Submission) -> Result<Included, ChainError>;
+}
+
+/// The oracle's refusal of a reading, in words an operator can act on.
+pub fn explain(e: OracleError) -> &'static str {
+    match e {
+        OracleError::UnknownFeed => "the oracle has no such feed: check `feed` and the oracle address",
+        OracleError::NotReporter => {
+            "this key is not a reporter of the feed: ask the oracle's owner to add it (add_reporter)"
+        }
+        OracleError::PriceOutOfBounds => "the price is zero or outside the oracle's bounds: check the sources",
+        OracleError::TimestampInFuture => {
+            "the reading was stamped after the block it landed in: the node's clock is behind this machine's"
+        }
+        OracleError::ReadingExpired => {
+            "the reading was older than the feed's expiry when it landed: sources or the node are too slow"
+        }
+        OracleError::AlreadyReported => "this key already reported in this block: another reporter process shares it",
+        OracleError::TimestampNotIncreasing => {
+            "the reading is no newer than this key's last one: another process reports with it, or the clock went back"
+        }
+        OracleError::NotOwner
+        | OracleError::NotPendingOwner
+        | OracleError::ReporterSetFull
+        | OracleError::AlreadyReporter
+        | OracleError::InvalidParameter => "the oracle refused with an administrative error a submission never causes",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_refusal_a_submission_can_meet_has_its_own_words() {
+        let submit = [
+            OracleError::UnknownFeed,
+            OracleError::NotReporter,
+            OracleError::PriceOutOfBounds,
+            OracleError::TimestampInFuture,
+            OracleError::ReadingExpired,
+            OracleError::AlreadyReported,
+            OracleError::TimestampNotIncreasing,
+        ];
+        let words: std::collections::HashSet<_> = submit.iter().map(|&e| explain(e)).collect();
+        assert_eq!(words.len(), submit.len());
+        assert!(!words.contains(explain(OracleError::NotOwner)));
+    }
+}

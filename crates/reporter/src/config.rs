@@ -1,0 +1,463 @@
+//! `reporter.toml`: what the operator sets. Every field has a default, documented here and
+//! written out in the shipped `reporter.toml` (a test keeps the two equal); unknown fields
+//! are refused so a typo cannot silently keep a default.
+
+use crate::combine::Rules;
+use crate::policy::Policy;
+use crate::service::Watched;
+use crate::source::{Command, Http, Replay, SourceError};
+use crate::volatility::Settings;
+use keel_core::fixed::from_f64;
+use keel_keeper::backoff::Backoff;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Why a configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Parse(#[from] toml::de::Error),
+    /// A value is out of range; the message names the field.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("source {name:?}: {source}")]
+    Source { name: String, source: SourceError },
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub reporter: ReporterConfig,
+    pub sources: Vec<SourceConfig>,
+    /// The node backend; `None` when the file has no `[node]` table (`keel-reporter check`
+    /// needs none).
+    pub node: Option<NodeConfig>,
+}
+
+/// How the reporter combines, estimates and decides.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReporterConfig {
+    /// The oracle feed reported. Default 1 (a deployment's feed unless its plan names another).
+    pub feed: u32,
+    /// Decide and dry-run, never sign. Default false.
+    pub dry_run: bool,
+    /// Pause between rounds (ms). Default 6,000 (a block).
+    pub round_ms: u64,
+    /// Sources that must agree for a reading. Default 2.
+    pub min_sources: usize,
+    /// Furthest a source may sit from the sources' median (bps). Default 100.
+    pub max_spread_bps: u32,
+    /// Submit on a move this large from the last submission (bps). Default 50.
+    pub deviation_bps: u32,
+    /// Submit when the last submission is this old, whatever the price (ms). Default 30,000:
+    /// half the oracle's default expiry, so one missed heartbeat never lets the feed lapse.
+    pub heartbeat_ms: u64,
+    /// Never submit a reading older than this at the head (ms): the feed's expiry. Default 60,000.
+    pub expiry_ms: u64,
+    /// The volatility estimate's half-life (ms). Default 1,800,000 (30 minutes).
+    pub vol_half_life_ms: u64,
+    /// Least time between two volatility samples (ms). Default 30,000.
+    pub vol_sample_ms: u64,
+    /// The volatility before the first return (annualised fraction). Default 0.5.
+    pub vol_prior: f64,
+    /// The volatility never goes below this, e.g. the implied volatility (fraction). Default 0.
+    pub vol_floor: f64,
+    /// Backoff after the first failed round, doubling up to the max (ms). Defaults 6,000 and
+    /// 300,000.
+    pub backoff_base_ms: u64,
+    pub backoff_max_ms: u64,
+    /// Serve Prometheus metrics and `/healthz` here (loopback only). Default: off.
+    pub metrics: Option<SocketAddr>,
+}
+
+impl Default for ReporterConfig {
+    fn default() -> Self {
+        ReporterConfig {
+            feed: keel_core::consts::DEFAULT_FEED,
+            dry_run: false,
+            round_ms: 6_000,
+            min_sources: 2,
+            max_spread_bps: 100,
+            deviation_bps: 50,
+            heartbeat_ms: 30_000,
+            expiry_ms: 60_000,
+            vol_half_life_ms: 1_800_000,
+            vol_sample_ms: 30_000,
+            vol_prior: 0.5,
+            vol_floor: 0.0,
+            backoff_base_ms: 6_000,
+            backoff_max_ms: 300_000,
+            metrics: None,
+        }
+    }
+}
+
+/// `[node]`: where the node is, which oracle, who signs, how to send.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeConfig {
+    /// RPC endpoint; `ws://` only for loopback, `wss://` otherwise. Default `ws://127.0.0.1:9944`.
+    #[serde(default = "default_url")]
+    pub url: String,
+    /// A deployment record (`keel-client deploy`) whose oracle is reported to.
+    #[serde(default)]
+    pub deployment: Option<PathBuf>,
+    /// The oracle's address (SS58 or 0x hex), when there is no record.
+    #[serde(default)]
+    pub oracle: Option<String>,
+    /// The signing key: `env:VARIABLE` or `file:PATH` holding a secret URI, or `//Name` on dev
+    /// chains. Required: a reporter's key is its vote on the price.
+    pub signer: String,
+    /// Wait for finality, not just a best block. Default false.
+    #[serde(default)]
+    pub finalized: bool,
+    /// One wait for inclusion (ms). Default 60,000.
+    #[serde(default = "default_confirm_ms")]
+    pub confirm_timeout_ms: u64,
+    /// How long an operation keeps trying to reconnect to the node (ms). Default 30,000.
+    #[serde(default = "default_reconnect_ms")]
+    pub reconnect_ms: u64,
+    /// Percent added to the dry-run's gas and storage deposit. Default 20.
+    #[serde(default = "default_margin_pct")]
+    pub margin_pct: u64,
+    /// Tip per submission (native units). Default 0.
+    #[serde(default)]
+    pub tip: u64,
+    /// Warn, and report `low_balance`, when the signer's free balance falls below this (native
+    /// units; TOML integers stop at 2^63). Default 0 (never).
+    #[serde(default)]
+    pub min_balance: u64,
+}
+
+fn default_url() -> String {
+    "ws://127.0.0.1:9944".to_owned()
+}
+fn default_confirm_ms() -> u64 {
+    60_000
+}
+fn default_reconnect_ms() -> u64 {
+    30_000
+}
+fn default_margin_pct() -> u64 {
+    20
+}
+
+/// Where a source reads its price.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum SourceKind {
+    /// An HTTP(S) endpoint answering JSON; `path` is a JSON pointer or dotted keys.
+    Http { url: String, path: String },
+    /// A program and its arguments; its standard output is the price.
+    Command { command: Vec<String> },
+    /// A CSV file of `seconds,price` rows replayed from the first round.
+    Csv { file: PathBuf },
+}
+
+/// One source.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct SourceConfig {
+    /// The name in logs and metrics.
+    pub name: String,
+    #[serde(flatten)]
+    pub kind: SourceKind,
+    /// Its answer counts for this long after it was observed (ms). Default 30,000.
+    #[serde(default = "default_max_age_ms")]
+    pub max_age_ms: u64,
+    /// How long a request or command may take (ms). Default 2,000.
+    #[serde(default = "default_timeout_ms")]
+    pub timeout_ms: u64,
+}
+
+/// Whether `url` is `https://`, or `http://` to a loopback host (a man in the middle could feed
+/// prices to anything else).
+fn secure(url: &str) -> bool {
+    if url.starts_with("https://") {
+        return true;
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = match authority.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => authority,
+    };
+    host == "localhost"
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn default_max_age_ms() -> u64 {
+    30_000
+}
+
+fn default_timeout_ms() -> u64 {
+    2_000
+}
+
+impl Config {
+    /// Reads and checks `path`.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the file or the field.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Config::parse(&text)
+    }
+
+    /// Parses and checks a configuration's text.
+    ///
+    /// # Errors
+    /// [`ConfigError::Parse`] or [`ConfigError::Invalid`] naming the field.
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let r = &self.reporter;
+        let bad = |m: &str| Err(ConfigError::Invalid(m.to_owned()));
+        if r.min_sources == 0 {
+            return bad("reporter.min_sources must be at least 1");
+        }
+        if r.deviation_bps == 0 && r.heartbeat_ms == 0 {
+            return bad("reporter.deviation_bps and reporter.heartbeat_ms cannot both be 0");
+        }
+        if r.heartbeat_ms.saturating_add(r.round_ms) > r.expiry_ms {
+            return bad(
+                "reporter.heartbeat_ms plus reporter.round_ms must fit in reporter.expiry_ms, or the feed lapses between heartbeats",
+            );
+        }
+        if r.round_ms == 0 || r.vol_half_life_ms == 0 {
+            return bad("reporter.round_ms and reporter.vol_half_life_ms must be positive");
+        }
+        if from_f64(r.vol_prior).is_none() || from_f64(r.vol_floor).is_none() {
+            return bad("reporter.vol_prior and reporter.vol_floor must be finite and not negative");
+        }
+        if r.metrics.is_some_and(|a| !a.ip().is_loopback()) {
+            return bad("reporter.metrics must be a loopback address (put a proxy in front to expose it)");
+        }
+        if self.sources.len() < r.min_sources {
+            return Err(ConfigError::Invalid(format!(
+                "{} source(s) configured, reporter.min_sources is {}",
+                self.sources.len(),
+                r.min_sources
+            )));
+        }
+        let mut names = std::collections::HashSet::new();
+        for s in &self.sources {
+            if !names.insert(s.name.as_str()) {
+                return Err(ConfigError::Invalid(format!(
+                    "two sources are named {:?}",
+                    s.name
+                )));
+            }
+            if matches!(&s.kind, SourceKind::Command { command } if command.is_empty()) {
+                return Err(ConfigError::Invalid(format!(
+                    "source {:?}: empty command",
+                    s.name
+                )));
+            }
+            if matches!(&s.kind, SourceKind::Http { url, .. } if !secure(url)) {
+                return Err(ConfigError::Invalid(format!(
+                    "source {:?}: http:// only for loopback hosts; use https://",
+                    s.name
+                )));
+            }
+            if s.timeout_ms == 0 || s.max_age_ms == 0 {
+                return Err(ConfigError::Invalid(format!(
+                    "source {:?}: timeout_ms and max_age_ms must be positive",
+                    s.name
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn rules(&self) -> Rules {
+        Rules {
+            min_sources: self.reporter.min_sources,
+            max_spread_bps: self.reporter.max_spread_bps,
+        }
+    }
+
+    pub fn policy(&self) -> Policy {
+        let r = &self.reporter;
+        Policy {
+            deviation_bps: r.deviation_bps,
+            heartbeat_ms: r.heartbeat_ms,
+            expiry_ms: r.expiry_ms,
+        }
+    }
+
+    pub fn volatility(&self) -> Settings {
+        let r = &self.reporter;
+        Settings {
+            half_life_ms: r.vol_half_life_ms,
+            sample_ms: r.vol_sample_ms,
+            prior: from_f64(r.vol_prior).unwrap_or(0),
+            floor: from_f64(r.vol_floor).unwrap_or(0),
+        }
+    }
+
+    pub fn backoff(&self) -> Backoff {
+        Backoff {
+            base_ms: self.reporter.backoff_base_ms,
+            max_ms: self.reporter.backoff_max_ms,
+        }
+    }
+
+    /// The sources, opened; CSV paths are relative to `base` (the configuration's folder).
+    ///
+    /// # Errors
+    /// [`ConfigError::Source`] for a replay that cannot be read.
+    pub fn sources(&self, base: &Path) -> Result<Vec<Watched>, ConfigError> {
+        self.sources
+            .iter()
+            .map(|s| {
+                let timeout = Duration::from_millis(s.timeout_ms);
+                let source: Box<dyn crate::source::Source + Send> = match &s.kind {
+                    SourceKind::Http { url, path } => Box::new(Http::new(&s.name, url, path, timeout)),
+                    SourceKind::Command { command } => {
+                        let (program, args) = command.split_first().unwrap_or((&s.name, &[]));
+                        Box::new(Command::new(&s.name, program, args, timeout))
+                    }
+                    SourceKind::Csv { file } => {
+                        Box::new(Replay::open(&s.name, &base.join(file)).map_err(|source| {
+                            ConfigError::Source {
+                                name: s.name.clone(),
+                                source,
+                            }
+                        })?)
+                    }
+                };
+                Ok(Watched {
+                    source,
+                    max_age_ms: s.max_age_ms,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCES: &str = "[[sources]]\nname = \"a\"\nkind = \"csv\"\nfile = \"a.csv\"\n[[sources]]\nname = \"b\"\nkind = \"csv\"\nfile = \"b.csv\"\n";
+
+    fn shipped() -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../reporter.toml");
+        std::fs::read_to_string(path).expect("reporter.toml")
+    }
+
+    #[test]
+    fn the_shipped_file_writes_out_every_default() {
+        let config = Config::parse(&shipped()).expect("parses");
+        assert_eq!(config.reporter, ReporterConfig::default());
+        let node = config.node.expect("[node]");
+        let text = format!(
+            "[node]\nsigner = {:?}\ndeployment = \"target/deployment.json\"\n",
+            node.signer
+        );
+        let defaults = Config::parse(&format!("{text}{SOURCES}")).expect("defaults").node;
+        assert_eq!(Some(node), defaults);
+        assert_eq!(config.sources.len(), 3);
+        assert!(config
+            .sources
+            .iter()
+            .all(|s| s.max_age_ms == default_max_age_ms() && s.timeout_ms == default_timeout_ms()));
+        let kinds: Vec<_> = config
+            .sources
+            .iter()
+            .map(|s| std::mem::discriminant(&s.kind))
+            .collect();
+        assert_eq!(
+            kinds.iter().collect::<std::collections::HashSet<_>>().len(),
+            3,
+            "one source of each kind"
+        );
+    }
+
+    #[test]
+    fn typos_and_out_of_range_values_are_refused_by_name() {
+        let sources = SOURCES;
+        assert!(Config::parse(sources).is_ok());
+        let cases = [
+            ("[reporter]\nheartbeat = 5\n", "unknown field"),
+            ("[reporter]\nmin_sources = 0\n", "min_sources"),
+            ("[reporter]\nheartbeat_ms = 55000\n", "heartbeat_ms"),
+            ("[reporter]\nvol_floor = -0.1\n", "vol_floor"),
+            ("[reporter]\nmetrics = \"0.0.0.0:9616\"\n", "loopback"),
+            ("[reporter]\nmin_sources = 3\n", "2 source(s)"),
+        ];
+        for (text, needle) in cases {
+            let e = Config::parse(&format!("{text}{sources}"))
+                .expect_err(text)
+                .to_string();
+            assert!(e.contains(needle), "{text:?}: {e}");
+        }
+        let twice = sources.replace("\"b\"", "\"a\"");
+        assert!(Config::parse(&twice)
+            .expect_err("dup")
+            .to_string()
+            .contains("two sources"));
+        let empty = format!("{sources}[[sources]]\nname = \"c\"\nkind = \"command\"\ncommand = []\n");
+        assert!(Config::parse(&empty)
+            .expect_err("empty")
+            .to_string()
+            .contains("empty command"));
+        let unknown = format!("{sources}[[sources]]\nname = \"c\"\nkind = \"ftp\"\n");
+        assert!(Config::parse(&unknown).is_err());
+        let typo = format!("{sources}[[sources]]\nname = \"c\"\nkind = \"http\"\nurl = \"https://x\"\npath = \"p\"\nmax_age = 5\n");
+        assert!(Config::parse(&typo).is_err(), "a misspelt source field");
+        for (url, ok) in [
+            ("https://api.example/p", true),
+            ("http://127.0.0.1:8080/p", true),
+            ("http://localhost/p", true),
+            ("http://[::1]:80/p", true),
+            ("http://api.example/p", false),
+            ("http://127.0.0.1.evil.example/p", false),
+            ("ftp://127.0.0.1/p", false),
+        ] {
+            let http = format!(
+                "{sources}[[sources]]\nname = \"c\"\nkind = \"http\"\nurl = \"{url}\"\npath = \"p\"\n"
+            );
+            assert_eq!(Config::parse(&http).is_ok(), ok, "{url}");
+        }
+        let zero =
+            format!("{sources}[[sources]]\nname = \"c\"\nkind = \"csv\"\nfile = \"c.csv\"\ntimeout_ms = 0\n");
+        assert!(Config::parse(&zero)
+            .expect_err("zero timeout")
+            .to_string()
+            .contains("positive"));
+        let unsigned = format!("{sources}[node]\nurl = \"ws://127.0.0.1:9944\"\n");
+        assert!(Config::parse(&unsigned)
+            .expect_err("no signer")
+            .to_string()
+            .contains("signer"));
+    }
+
+    #[test]
+    fn a_missing_replay_is_named() {
+        let config = Config::parse("[reporter]\nmin_sources = 1\n[[sources]]\nname = \"a\"\nkind = \"csv\"\nfile = \"nowhere.csv\"\n").expect("parses");
+        let e = config
+            .sources(Path::new("/nonexistent"))
+            .err()
+            .expect("missing file")
+            .to_string();
+        assert!(e.contains("source \"a\"") && e.contains("nowhere.csv"), "{e}");
+    }
+}

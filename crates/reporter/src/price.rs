@@ -1,0 +1,165 @@
+//! Prices as sources write them (decimal text, JSON numbers and strings) turned into the oracle's
+//! 1e18 fixed point exactly, without passing through a float.
+
+use keel_core::ONE;
+
+/// The most digits after the point a 1e18 price keeps.
+const DECIMALS: u32 = 18;
+
+/// Why a text is not a price.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PriceError {
+    #[error("no digits in {0:?}")]
+    NotANumber(String),
+    #[error("{0:?} is not a positive price")]
+    NotPositive(String),
+    #[error("{0:?} is too large for 1e18 fixed point")]
+    TooLarge(String),
+    #[error("{0:?} has more precision than 1e18 fixed point holds")]
+    TooPrecise(String),
+}
+
+/// `text` (optional sign `+`, digits, optional point and digits, optional exponent `e`/`E` with a
+/// sign) as a 1e18 price, exactly.
+///
+/// # Errors
+/// [`PriceError::NotANumber`] for anything else (including `NaN`, `inf` and a comma as decimal
+/// separator); [`PriceError::NotPositive`] for zero or a negative value;
+/// [`PriceError::TooLarge`] past `u128`; [`PriceError::TooPrecise`] for a non-zero digit beyond
+/// the 18th decimal (a price rounded silently would differ from what the source said).
+pub fn parse_price(text: &str) -> Result<u128, PriceError> {
+    let raw = text.trim();
+    let nan = || PriceError::NotANumber(raw.to_owned());
+    let (mantissa, exponent) = match raw.find(['e', 'E']) {
+        Some(at) => (&raw[..at], raw[at + 1..].parse::<i32>().map_err(|_| nan())?),
+        None => (raw, 0),
+    };
+    let (negative, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, mantissa.strip_prefix('+').unwrap_or(mantissa)),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = || whole.chars().chain(fraction.chars());
+    if whole.len() + fraction.len() == 0 || !digits().all(|c| c.is_ascii_digit()) {
+        return Err(nan());
+    }
+    if negative {
+        return Err(PriceError::NotPositive(raw.to_owned()));
+    }
+    // The value is `digits * 10^(exponent - fraction.len())`; in 1e18 units the power is
+    // `exponent - fraction.len() + 18`.
+    let fraction_len = i32::try_from(fraction.len()).map_err(|_| nan())?;
+    let power = exponent
+        .checked_sub(fraction_len)
+        .and_then(|p| p.checked_add(i32::try_from(DECIMALS).ok()?))
+        .ok_or_else(|| PriceError::TooLarge(raw.to_owned()))?;
+    let mut units: u128 = 0;
+    let mut dropped_nonzero = false;
+    let kept = if power >= 0 {
+        digits().count()
+    } else {
+        digits()
+            .count()
+            .saturating_sub(usize::try_from(power.unsigned_abs()).unwrap_or(usize::MAX))
+    };
+    for (i, c) in digits().enumerate() {
+        let d = u128::from(c.to_digit(10).unwrap_or(0));
+        if i < kept {
+            units = units
+                .checked_mul(10)
+                .and_then(|u| u.checked_add(d))
+                .ok_or_else(|| PriceError::TooLarge(raw.to_owned()))?;
+        } else {
+            dropped_nonzero |= d != 0;
+        }
+    }
+    if dropped_nonzero {
+        return Err(PriceError::TooPrecise(raw.to_owned()));
+    }
+    if units == 0 {
+        return Err(PriceError::NotPositive(raw.to_owned()));
+    }
+    if power > 0 {
+        let scale = 10u128
+            .checked_pow(power.unsigned_abs())
+            .ok_or_else(|| PriceError::TooLarge(raw.to_owned()))?;
+        units = units
+            .checked_mul(scale)
+            .ok_or_else(|| PriceError::TooLarge(raw.to_owned()))?;
+    }
+    Ok(units)
+}
+
+/// A 1e18 price as decimal text, for logs and messages (`12.5`, `0.000001`).
+pub fn format_price(units: u128) -> String {
+    let whole = units / ONE;
+    let fraction = units % ONE;
+    if fraction == 0 {
+        return whole.to_string();
+    }
+    let digits = format!("{fraction:018}");
+    format!("{whole}.{}", digits.trim_end_matches('0'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_text_becomes_exact_fixed_point() {
+        assert_eq!(parse_price("10"), Ok(10 * ONE));
+        assert_eq!(parse_price(" 12.5\n"), Ok(12 * ONE + ONE / 2));
+        assert_eq!(parse_price("+0.000001"), Ok(ONE / 1_000_000));
+        assert_eq!(parse_price(".5"), Ok(ONE / 2));
+        assert_eq!(parse_price("3."), Ok(3 * ONE));
+        assert_eq!(parse_price("64123.45"), Ok(64_123 * ONE + ONE / 100 * 45));
+        assert_eq!(parse_price("0.000000000000000001"), Ok(1));
+        assert_eq!(parse_price("1.2000000000000000000000"), Ok(ONE / 10 * 12));
+    }
+
+    #[test]
+    fn exponents_move_the_point_both_ways() {
+        assert_eq!(parse_price("1e3"), Ok(1_000 * ONE));
+        assert_eq!(parse_price("2.5E-3"), Ok(ONE / 10_000 * 25));
+        assert_eq!(parse_price("1e-18"), Ok(1));
+        assert_eq!(parse_price("12345e-4"), Ok(ONE / 10_000 * 12_345));
+    }
+
+    #[test]
+    fn anything_but_a_positive_decimal_is_refused_by_name() {
+        for text in [
+            "", " ", ".", "abc", "1,5", "1.2.3", "NaN", "inf", "0x10", "1e", "e5", "--1",
+        ] {
+            assert!(
+                matches!(parse_price(text), Err(PriceError::NotANumber(_))),
+                "{text:?}"
+            );
+        }
+        for text in ["0", "0.0", "-1", "-0.5", "0e10", "0e40"] {
+            assert!(
+                matches!(parse_price(text), Err(PriceError::NotPositive(_))),
+                "{text:?}"
+            );
+        }
+        for text in ["1e40", "340282366920938463463.374607431768211456", "1e2147483647"] {
+            assert!(
+                matches!(parse_price(text), Err(PriceError::TooLarge(_))),
+                "{text:?}"
+            );
+        }
+        for text in ["1e-19", "0.0000000000000000015", "1.0000000000000000001"] {
+            assert!(
+                matches!(parse_price(text), Err(PriceError::TooPrecise(_))),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn formatting_round_trips() {
+        for units in [1, ONE, ONE / 2, 64_123 * ONE + ONE / 100 * 45, u128::MAX] {
+            assert_eq!(parse_price(&format_price(units)), Ok(units));
+        }
+        assert_eq!(format_price(12 * ONE + ONE / 2), "12.5");
+    }
+}
