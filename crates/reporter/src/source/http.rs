@@ -1,0 +1,134 @@
+//! An HTTP(S) endpoint answering JSON.
+
+use super::{json_price, Observation, Source, SourceError, MAX_OUTPUT};
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+/// An HTTP(S) endpoint answering JSON, read at a field path; redirects are not followed and a
+/// body past [`MAX_OUTPUT`] is refused.
+pub struct Http {
+    name: String,
+    url: String,
+    path: String,
+    timeout: Duration,
+    agent: ureq::Agent,
+}
+
+impl Http {
+    /// Reads `url` with a `timeout` for the whole request, taking the price at `path`.
+    pub fn new(name: &str, url: &str, path: &str, timeout: Duration) -> Http {
+        Http {
+            name: name.to_owned(),
+            url: url.to_owned(),
+            path: path.to_owned(),
+            timeout,
+            agent: ureq::AgentBuilder::new().timeout(timeout).redirects(0).build(),
+        }
+    }
+}
+
+impl Source for Http {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn fetch(&mut self, now_ms: u64) -> Result<Observation, SourceError> {
+        let started = Instant::now();
+        let failed = |message: String| {
+            if started.elapsed() >= self.timeout {
+                SourceError::Timeout(u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX))
+            } else {
+                SourceError::Http(message)
+            }
+        };
+        let body = match self.agent.get(&self.url).call() {
+            Ok(response) => {
+                let mut body = String::new();
+                response
+                    .into_reader()
+                    .take(MAX_OUTPUT + 1)
+                    .read_to_string(&mut body)
+                    .map_err(|e| failed(e.to_string()))?;
+                if body.len() > usize::try_from(MAX_OUTPUT).unwrap_or(usize::MAX) {
+                    return Err(SourceError::Http(format!(
+                        "a body of more than {MAX_OUTPUT} bytes"
+                    )));
+                }
+                body
+            }
+            Err(ureq::Error::Status(code, _)) => return Err(SourceError::Status(code)),
+            Err(e) => return Err(failed(e.to_string())),
+        };
+        Ok(Observation {
+            price: json_price(&body, &self.path)?,
+            observed_ms: now_ms,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keel_core::ONE;
+
+    /// A local HTTP server answering each connection with the next of `replies` (`None`: accept
+    /// and never answer), on a thread of its own.
+    fn serve(replies: Vec<Option<(u16, &'static str)>>) -> String {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}/price", listener.local_addr().expect("addr"));
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for (reply, stream) in replies.into_iter().zip(listener.incoming()) {
+                let mut stream = stream.expect("accept");
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                match reply {
+                    Some((status, body)) => {
+                        let head = format!("HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+                        stream
+                            .write_all(head.as_bytes())
+                            .and_then(|()| stream.write_all(body.as_bytes()))
+                            .expect("reply");
+                    }
+                    None => held.push(stream),
+                }
+            }
+            std::thread::sleep(Duration::from_secs(5));
+        });
+        url
+    }
+
+    #[test]
+    fn an_http_source_reads_its_field_and_names_each_failure() {
+        let url = serve(vec![
+            Some((200, r#"{"result": {"price": "10.25"}}"#)),
+            Some((503, "busy")),
+            Some((200, r#"{"result": {}}"#)),
+            None,
+        ]);
+        let mut http = Http::new("exchange", &url, "result.price", Duration::from_millis(500));
+        let ok = http.fetch(7).expect("price");
+        assert_eq!((ok.price, ok.observed_ms), (10 * ONE + ONE / 4, 7));
+        assert!(matches!(http.fetch(8), Err(SourceError::Status(503))));
+        assert!(matches!(http.fetch(9), Err(SourceError::Field(_))));
+        let started = Instant::now();
+        assert!(
+            matches!(http.fetch(10), Err(SourceError::Timeout(500))),
+            "a stalled server times out"
+        );
+        assert!(started.elapsed() < Duration::from_secs(3));
+    }
+
+    #[test]
+    fn an_unreachable_endpoint_is_a_request_failure() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}/", listener.local_addr().expect("addr"));
+        drop(listener);
+        let mut http = Http::new("gone", &url, "price", Duration::from_secs(2));
+        assert!(matches!(http.fetch(0), Err(SourceError::Http(_))));
+    }
+}
