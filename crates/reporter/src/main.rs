@@ -153,6 +153,9 @@ fn run(path: &Path, dry_run: bool, once: bool) -> anyhow::Result<()> {
     }
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        // A second signal while the first is being honoured ends the process at once.
+        signal_hook::flag::register_conditional_shutdown(signal, 1, stop.clone())
+            .context("installing the signal handler")?;
         signal_hook::flag::register(signal, stop.clone()).context("installing the signal handler")?;
     }
     let mut rounds: u64 = 0;

@@ -194,6 +194,8 @@ impl Reporter {
         let decision = self.policy.decide(&reading, self.last.as_ref(), head, now_ms);
         round.decision = Some(decision);
         let Decision::Submit(trigger) = decision else {
+            // Sources and chain answered and nothing was due: whatever failed before has passed.
+            self.failures = 0;
             return round;
         };
         let submission = Submission {

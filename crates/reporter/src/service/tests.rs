@@ -70,13 +70,10 @@ impl Chain for Memory {
         }))
     }
 
+    /// As a node's dry-run: on the head's state, at the head's time.
     fn dry_run(&mut self, s: &Submission) -> Result<Result<(), OracleError>, ChainError> {
         let saved = self.slots.clone();
-        let next = Head {
-            number: self.head.number + 1,
-            time_ms: self.head.time_ms + BLOCK_MS,
-        };
-        let answer = self.apply(s, next);
+        let answer = self.apply(s, self.head);
         self.slots = saved;
         Ok(answer)
     }
@@ -262,4 +259,26 @@ fn on_a_chain_whose_head_trails_the_clock_the_reading_is_stamped_at_the_head_and
         round.action
     );
     assert_eq!(chain.slots[0].reading.map(|d| d.timestamp), Some(T0));
+}
+
+#[test]
+fn a_round_that_finds_nothing_due_clears_the_failure_record() {
+    let mut chain = Memory::new();
+    let mut r = reporter(three_sources());
+    assert!(matches!(r.round(&mut chain, T0).action, Action::Landed { .. }));
+    chain.mine();
+    chain.fail_next = Some(ChainError::Timeout);
+    assert!(matches!(
+        r.round(&mut chain, T0 + 6_000).action,
+        Action::Unreachable(_)
+    ));
+    assert_eq!(r.failures(), 1);
+    chain.mine();
+    let quiet = r.round(&mut chain, T0 + 12_000);
+    assert!(
+        matches!(quiet.decision, Some(Decision::Hold(Hold::Quiet { .. }))),
+        "{:?}",
+        quiet.decision
+    );
+    assert_eq!(r.failures(), 0);
 }
