@@ -152,7 +152,14 @@ fn default_margin_pct() -> u64 {
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
 pub enum SourceKind {
     /// An HTTP(S) endpoint answering JSON; `path` is a JSON pointer or dotted keys.
-    Http { url: String, path: String },
+    Http {
+        url: String,
+        path: String,
+        /// Where the answer says when its price was observed (Unix seconds or milliseconds);
+        /// without it the answer is stamped when it was asked, and a frozen price looks fresh.
+        #[serde(default)]
+        time_path: Option<String>,
+    },
     /// A program and its arguments; its standard output is the price.
     Command { command: Vec<String> },
     /// A CSV file of `seconds,price` rows replayed from the first round.
@@ -329,7 +336,9 @@ impl Config {
             .map(|s| {
                 let timeout = Duration::from_millis(s.timeout_ms);
                 let source: Box<dyn crate::source::Source + Send> = match &s.kind {
-                    SourceKind::Http { url, path } => Box::new(Http::new(&s.name, url, path, timeout)),
+                    SourceKind::Http { url, path, time_path } => {
+                        Box::new(Http::new(&s.name, url, path, time_path.as_deref(), timeout))
+                    }
                     SourceKind::Command { command } => {
                         let (program, args) = command.split_first().unwrap_or((&s.name, &[]));
                         Box::new(Command::new(&s.name, program, args, timeout))

@@ -1,13 +1,14 @@
 //! A program whose output is a price.
 
-use super::{Observation, Source, SourceError, MAX_OUTPUT};
+use super::{observed_at, time_ms, Observation, Source, SourceError, MAX_OUTPUT};
 use crate::price::parse_price;
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::process::{Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
-/// A program whose standard output is a price (surrounding whitespace ignored), run each round
+/// A program whose standard output is a price, or a price and the Unix time it describes
+/// (seconds or milliseconds), separated by whitespace; run each round
 /// with `PATH` as its only environment, and killed with everything it started when it outlives
 /// its timeout.
 pub struct Command {
@@ -88,9 +89,15 @@ impl Source for Command {
             return Err(self.failed(&format!("more than {MAX_OUTPUT} bytes of output")));
         }
         let text = String::from_utf8(out).map_err(|_| self.failed(&"output is not UTF-8"))?;
+        let mut fields = text.split_whitespace();
+        let price = parse_price(fields.next().unwrap_or_default())?;
+        let reported = fields.next().map(parse_price).transpose()?.map(time_ms);
+        if fields.next().is_some() {
+            return Err(self.failed(&"expected `price` or `price timestamp`"));
+        }
         Ok(Observation {
-            price: parse_price(&text)?,
-            observed_ms: now_ms,
+            price,
+            observed_ms: observed_at(reported, now_ms),
         })
     }
 }
@@ -126,6 +133,12 @@ mod tests {
         };
         let ok = sh("echo ' 12.5'", 5_000).expect("price");
         assert_eq!((ok.price, ok.observed_ms), (12 * ONE + ONE / 2, 42));
+        let stamped = sh("echo 12.5 0.03", 5_000).expect("price and time");
+        assert_eq!((stamped.price, stamped.observed_ms), (12 * ONE + ONE / 2, 30));
+        assert!(matches!(
+            sh("echo 12.5 0.03 extra", 5_000),
+            Err(SourceError::Command { .. })
+        ));
         assert!(matches!(sh("exit 3", 5_000), Err(SourceError::Command { .. })));
         assert!(matches!(sh("echo soon", 5_000), Err(SourceError::Price(_))));
         let started = Instant::now();

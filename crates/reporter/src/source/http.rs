@@ -1,6 +1,6 @@
 //! An HTTP(S) endpoint answering JSON.
 
-use super::{json_price, Observation, Source, SourceError, MAX_OUTPUT};
+use super::{json_observation, observed_at, Observation, Source, SourceError, MAX_OUTPUT};
 use std::io::Read;
 use std::time::{Duration, Instant};
 
@@ -10,17 +10,20 @@ pub struct Http {
     name: String,
     url: String,
     path: String,
+    time_path: Option<String>,
     timeout: Duration,
     agent: ureq::Agent,
 }
 
 impl Http {
-    /// Reads `url` with a `timeout` for the whole request, taking the price at `path`.
-    pub fn new(name: &str, url: &str, path: &str, timeout: Duration) -> Http {
+    /// Reads `url` with a `timeout` for the whole request, taking the price at `path` and, with
+    /// a `time_path`, the time the price describes (Unix seconds or milliseconds).
+    pub fn new(name: &str, url: &str, path: &str, time_path: Option<&str>, timeout: Duration) -> Http {
         Http {
             name: name.to_owned(),
             url: url.to_owned(),
             path: path.to_owned(),
+            time_path: time_path.map(str::to_owned),
             timeout,
             agent: ureq::AgentBuilder::new().timeout(timeout).redirects(0).build(),
         }
@@ -59,9 +62,10 @@ impl Source for Http {
             Err(ureq::Error::Status(code, _)) => return Err(SourceError::Status(code)),
             Err(e) => return Err(failed(e.to_string())),
         };
+        let (price, reported) = json_observation(&body, &self.path, self.time_path.as_deref())?;
         Ok(Observation {
-            price: json_price(&body, &self.path)?,
-            observed_ms: now_ms,
+            price,
+            observed_ms: observed_at(reported, now_ms),
         })
     }
 }
@@ -105,14 +109,24 @@ mod tests {
     #[test]
     fn an_http_source_reads_its_field_and_names_each_failure() {
         let url = serve(vec![
-            Some((200, r#"{"result": {"price": "10.25"}}"#)),
+            Some((200, r#"{"result": {"price": "10.25", "at": 0.005}}"#)),
             Some((503, "busy")),
             Some((200, r#"{"result": {}}"#)),
             None,
         ]);
-        let mut http = Http::new("exchange", &url, "result.price", Duration::from_millis(500));
+        let mut http = Http::new(
+            "exchange",
+            &url,
+            "result.price",
+            Some("result.at"),
+            Duration::from_millis(500),
+        );
         let ok = http.fetch(7).expect("price");
-        assert_eq!((ok.price, ok.observed_ms), (10 * ONE + ONE / 4, 7));
+        assert_eq!(
+            (ok.price, ok.observed_ms),
+            (10 * ONE + ONE / 4, 5),
+            "the endpoint's own time"
+        );
         assert!(matches!(http.fetch(8), Err(SourceError::Status(503))));
         assert!(matches!(http.fetch(9), Err(SourceError::Field(_))));
         let started = Instant::now();
@@ -128,7 +142,7 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let url = format!("http://{}/", listener.local_addr().expect("addr"));
         drop(listener);
-        let mut http = Http::new("gone", &url, "price", Duration::from_secs(2));
+        let mut http = Http::new("gone", &url, "price", None, Duration::from_secs(2));
         assert!(matches!(http.fetch(0), Err(SourceError::Http(_))));
     }
 }

@@ -1,7 +1,8 @@
 //! Where prices come from: an HTTP(S) JSON endpoint, a command, or a CSV file replayed against the
-//! clock. Each answers with an [`Observation`]: the price and when it was observed, stamped at the
-//! moment the reporter asked (never later than the source could have seen it, so the age the pool
-//! prices with is never understated).
+//! clock. Each answers with an [`Observation`]: the price and when it was observed. An HTTP
+//! source with a `time_path`, or a command that prints `price timestamp`, says when; otherwise
+//! the answer is stamped at the moment the reporter asked, and a source serving a frozen price
+//! looks fresh. Either way the stamp is never later than the reporter's clock.
 
 mod command;
 mod http;
@@ -72,6 +73,11 @@ pub trait Source {
 pub fn json_price(body: &str, path: &str) -> Result<u128, SourceError> {
     let value: serde_json::Value =
         serde_json::from_str(body).map_err(|e| SourceError::Json(e.to_string()))?;
+    json_decimal(&value, path)
+}
+
+/// The decimal at `path` in a parsed JSON `value`, in 1e18 units.
+fn json_decimal(value: &serde_json::Value, path: &str) -> Result<u128, SourceError> {
     let pointer = if path.starts_with('/') || path.is_empty() {
         path.to_owned()
     } else {
@@ -89,10 +95,69 @@ pub fn json_price(body: &str, path: &str) -> Result<u128, SourceError> {
     }
 }
 
+/// The price at `price_path` and, when `time_path` is given, the observation time there, from
+/// a JSON `body`.
+///
+/// # Errors
+/// As [`json_price`], for either field.
+pub fn json_observation(
+    body: &str,
+    price_path: &str,
+    time_path: Option<&str>,
+) -> Result<(u128, Option<u64>), SourceError> {
+    let value: serde_json::Value =
+        serde_json::from_str(body).map_err(|e| SourceError::Json(e.to_string()))?;
+    let price = json_decimal(&value, price_path)?;
+    let time = time_path
+        .map(|p| json_decimal(&value, p).map(time_ms))
+        .transpose()?;
+    Ok((price, time))
+}
+
+/// A Unix time a source reported, in 1e18 units of its own unit, as milliseconds: values below
+/// 1e11 are seconds (until the year 5138), larger ones milliseconds.
+pub fn time_ms(units: u128) -> u64 {
+    let seconds_below = 100_000_000_000 * keel_core::ONE;
+    let ms = if units < seconds_below {
+        units / (keel_core::ONE / 1_000)
+    } else {
+        units / keel_core::ONE
+    };
+    u64::try_from(ms).unwrap_or(u64::MAX)
+}
+
+/// The time an answer describes: the source's own stamp when it gave one, never later than
+/// `now_ms` (a source clock ahead of ours does not make its answer fresher).
+pub fn observed_at(reported_ms: Option<u64>, now_ms: u64) -> u64 {
+    reported_ms.map_or(now_ms, |t| t.min(now_ms))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use keel_core::ONE;
+
+    #[test]
+    fn a_reported_time_is_read_in_seconds_or_milliseconds_and_never_after_now() {
+        let body = r#"{"p": "10", "s": 1700000000, "ms": "1700000000123", "f": 1700000000.5}"#;
+        let at = |path| {
+            json_observation(body, "p", Some(path))
+                .map(|(_, t)| t)
+                .ok()
+                .flatten()
+        };
+        assert_eq!(at("s"), Some(1_700_000_000_000));
+        assert_eq!(at("ms"), Some(1_700_000_000_123));
+        assert_eq!(at("f"), Some(1_700_000_000_500));
+        assert!(matches!(
+            json_observation(body, "p", Some("none")),
+            Err(SourceError::Field(_))
+        ));
+        assert_eq!(json_observation(body, "p", None).ok(), Some((10 * ONE, None)));
+        assert_eq!(observed_at(Some(5), 9), 5);
+        assert_eq!(observed_at(Some(12), 9), 9);
+        assert_eq!(observed_at(None, 9), 9);
+    }
 
     #[test]
     fn a_json_field_is_found_by_pointer_or_dotted_path_as_number_or_string() {
