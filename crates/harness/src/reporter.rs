@@ -5,6 +5,7 @@ use crate::keeper::from_drink;
 use crate::{Actor, Sandbox};
 use ink::primitives::AccountId;
 use keel_calls::{Message, ToMessage};
+use keel_core::oracle::FeedConfig;
 use keel_interface::OracleError;
 use keel_reporter::chain::{Chain, ChainError, Head, Included, Slot, Submission};
 
@@ -55,6 +56,13 @@ impl Chain for ReporterChain<'_> {
                 block: s.block,
             })
         }))
+    }
+
+    fn feed_config(&mut self, feed: u32) -> Result<Option<FeedConfig>, ChainError> {
+        let message = keel_calls::oracle(self.oracle).feed_config(feed).message();
+        self.chain
+            .try_call(self.signer, self.oracle, &message)
+            .map_err(from_drink)
     }
 
     fn dry_run(&mut self, s: &Submission) -> Result<Result<(), OracleError>, ChainError> {

@@ -2,7 +2,7 @@
 //! in-process runtime (`keel-harness`) in tests. The errors and the head are the keeper's, so
 //! both bots classify failures, and retry, alike.
 
-use keel_core::oracle::{OracleData, OracleError};
+use keel_core::oracle::{FeedConfig, OracleData, OracleError};
 pub use keel_keeper::chain::{ChainError, Head};
 
 /// A reading as the oracle's `submit` takes it.
@@ -55,6 +55,12 @@ pub trait Chain {
     /// # Errors
     /// The chain cannot be reached; [`ChainError::Decode`] when the address is no Keel oracle.
     fn slot(&mut self, feed: u32) -> Result<Option<Slot>, ChainError>;
+
+    /// `feed`'s configuration on chain: `None` when the oracle has no such feed.
+    ///
+    /// # Errors
+    /// The chain cannot be reached; [`ChainError::Decode`] when the address is no Keel oracle.
+    fn feed_config(&mut self, feed: u32) -> Result<Option<FeedConfig>, ChainError>;
 
     /// What the oracle would answer to `submission` now; changes nothing.
     ///

@@ -8,7 +8,7 @@ use ink::primitives::AccountId;
 use keel_calls::{Message, ToMessage};
 use keel_client::events::ink_account;
 use keel_client::{keys, Node, NodeError, SendOptions};
-use keel_core::oracle::OracleError;
+use keel_core::oracle::{FeedConfig, OracleError};
 use std::time::Duration;
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
@@ -117,6 +117,13 @@ impl Chain for NodeOracle {
                 block: s.block,
             })
         }))
+    }
+
+    fn feed_config(&mut self, feed: u32) -> Result<Option<FeedConfig>, ChainError> {
+        let message = keel_calls::oracle(self.oracle).feed_config(feed).message();
+        self.node
+            .query(&self.account, self.oracle, &message)
+            .map_err(chain_error)
     }
 
     fn dry_run(&mut self, s: &Submission) -> Result<Result<(), OracleError>, ChainError> {

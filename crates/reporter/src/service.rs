@@ -82,6 +82,8 @@ pub struct Reporter {
     last: Option<Submitted>,
     failures: u32,
     resume_ms: u64,
+    /// Whether the feed's on-chain expiry has been read into the policy.
+    feed_checked: bool,
 }
 
 impl Reporter {
@@ -104,6 +106,7 @@ impl Reporter {
             last: None,
             failures: 0,
             resume_ms: 0,
+            feed_checked: false,
         }
     }
 
@@ -161,6 +164,11 @@ impl Reporter {
         }
         let (answers, errors) = self.ask(now_ms);
         round.errors = errors;
+        if let Err(action) = self.check_feed(chain) {
+            self.failed(now_ms);
+            round.action = action;
+            return round;
+        }
         let head = match chain.head().and_then(|h| Ok((h, chain.slot(self.feed)?))) {
             Ok((head, slot)) => {
                 // The chain's record wins over memory: a restart, or a submission that landed
@@ -207,6 +215,26 @@ impl Reporter {
         round.action = self.send(chain, submission, trigger, head, now_ms);
         round.on_chain_fresh = Some(self.fresh_at(head));
         round
+    }
+
+    /// Reads the feed's configuration once: the oracle refuses readings past the feed's own
+    /// expiry, so the policy holds to the shorter of that and the configured one.
+    fn check_feed(&mut self, chain: &mut impl Chain) -> Result<(), Action> {
+        if self.feed_checked {
+            return Ok(());
+        }
+        match chain.feed_config(self.feed) {
+            Ok(Some(feed)) => {
+                self.policy.expiry_ms = self.policy.expiry_ms.min(feed.expiry_ms);
+                self.feed_checked = true;
+                Ok(())
+            }
+            Ok(None) => Err(Action::Refused {
+                error: OracleError::UnknownFeed,
+                words: explain(OracleError::UnknownFeed),
+            }),
+            Err(e) => Err(Action::Unreachable(e)),
+        }
     }
 
     /// Whether the last reading on chain is within the feed's expiry at `head`.

@@ -71,6 +71,10 @@ impl Chain for Memory {
     }
 
     /// As a node's dry-run: on the head's state, at the head's time.
+    fn feed_config(&mut self, feed: u32) -> Result<Option<FeedConfig>, ChainError> {
+        Ok((feed == 7).then_some(self.config))
+    }
+
     fn dry_run(&mut self, s: &Submission) -> Result<Result<(), OracleError>, ChainError> {
         let saved = self.slots.clone();
         let answer = self.apply(s, self.head);
@@ -281,4 +285,36 @@ fn a_round_that_finds_nothing_due_clears_the_failure_record() {
         quiet.decision
     );
     assert_eq!(r.failures(), 0);
+}
+
+#[test]
+fn the_feeds_own_expiry_binds_when_it_is_shorter_than_the_configured_one() {
+    // given a feed whose readings count for 20 s, and a reporter configured for 60 s
+    let mut chain = Memory::new();
+    chain.config.expiry_ms = 20_000;
+    let mut r = reporter(three_sources());
+    // when the chain's head is 25 s behind the reporter's clock (an idle chain)
+    let round = r.round(&mut chain, T0 + 25_000);
+    // then the reading, stamped at the head, would land expired: it is held, nothing is signed
+    assert_eq!(
+        round.decision,
+        Some(Decision::Hold(Hold::Expired { age_ms: 25_000 }))
+    );
+    assert_eq!(chain.sent, 0);
+}
+
+#[test]
+fn a_feed_the_oracle_does_not_have_is_refused_before_anything_is_signed() {
+    let mut chain = Memory::new();
+    let mut r = reporter(three_sources());
+    r.feed = 8;
+    let round = r.round(&mut chain, T0);
+    assert!(matches!(
+        round.action,
+        Action::Refused {
+            error: OracleError::UnknownFeed,
+            ..
+        }
+    ));
+    assert_eq!(chain.sent, 0);
 }
