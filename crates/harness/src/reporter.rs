@@ -50,12 +50,7 @@ impl Chain for ReporterChain<'_> {
                 &keel_calls::oracle(self.oracle).readings(feed).message(),
             )
             .map_err(from_drink)?;
-        Ok(slots.into_iter().find(|s| s.reporter == me).and_then(|s| {
-            Some(Slot {
-                reading: s.reading?,
-                block: s.block,
-            })
-        }))
+        Ok(Slot::own(slots, &me))
     }
 
     fn feed_config(&mut self, feed: u32) -> Result<Option<FeedConfig>, ChainError> {

@@ -37,10 +37,8 @@ pub struct Metrics {
     bounty: Family<Labels, Counter<f64, AtomicU64>>,
     /// Decimals of the pools' quote token.
     quote_decimals: u32,
-    /// `/healthz`'s state: the last pass's verdict, the last good pass (ms) and the node's head.
-    ready: AtomicBool,
-    last_success_ms: AtomicU64,
-    head: AtomicU64,
+    /// `/healthz`'s state.
+    health: Health,
 }
 
 impl Default for Metrics {
@@ -68,9 +66,7 @@ impl Metrics {
             bounty: Family::default(),
             quote_decimals,
             registry: Registry::default(),
-            ready: AtomicBool::new(false),
-            last_success_ms: AtomicU64::new(0),
-            head: AtomicU64::new(0),
+            health: Health::default(),
         };
         let gauges = [
             ("inventory_q", "Pool inventory imbalance q (fraction)", &m.q),
@@ -174,29 +170,13 @@ impl Metrics {
     /// Records a pass over every pool at `now_ms` (the machine's clock) with the node's `head`
     /// (`None` when it could not be read): ready when every pool was read and none failed.
     pub fn pass(&self, ok: bool, now_ms: u64, head: Option<u64>) {
-        let ready = ok && head.is_some();
-        self.ready.store(ready, Ordering::Relaxed);
-        if ready {
-            self.last_success_ms.store(now_ms, Ordering::Relaxed);
-        }
-        if let Some(h) = head {
-            self.head.store(h, Ordering::Relaxed);
-        }
+        self.health.record(ok && head.is_some(), now_ms, head);
     }
 
     /// `/healthz`: 200 when the last pass read the node and every pool without a failure, 503
     /// otherwise; the body says when the last good pass was and the node's head.
     pub fn health(&self) -> Reply {
-        let ready = self.ready.load(Ordering::Relaxed);
-        Reply {
-            status: if ready { 200 } else { 503 },
-            content_type: "application/json",
-            body: format!(
-                "{{\"ready\":{ready},\"last_success_ms\":{},\"head\":{}}}",
-                self.last_success_ms.load(Ordering::Relaxed),
-                self.head.load(Ordering::Relaxed)
-            ),
-        }
+        self.health.reply()
     }
 
     /// The metrics in Prometheus' text format.
@@ -298,14 +278,64 @@ where
     Ok(bound)
 }
 
-/// Serves the keeper's `/healthz` and, on every other path, its metrics.
+/// A bot's `/healthz` state: the last round's verdict, when the last healthy one was (ms) and
+/// the node's head, shared between the bot's loop and its endpoint.
+#[derive(Debug, Default)]
+pub struct Health {
+    ready: AtomicBool,
+    last_success_ms: AtomicU64,
+    head: AtomicU64,
+}
+
+impl Health {
+    /// Records a round at `now_ms`: `ready` or not, and the node's `head` when it was read.
+    pub fn record(&self, ready: bool, now_ms: u64, head: Option<u64>) {
+        self.ready.store(ready, Ordering::Relaxed);
+        if ready {
+            self.last_success_ms.store(now_ms, Ordering::Relaxed);
+        }
+        if let Some(h) = head {
+            self.head.store(h, Ordering::Relaxed);
+        }
+    }
+
+    /// 200 when ready, 503 otherwise, with the last healthy round's time and the head.
+    pub fn reply(&self) -> Reply {
+        let ready = self.ready.load(Ordering::Relaxed);
+        Reply {
+            status: if ready { 200 } else { 503 },
+            content_type: "application/json",
+            body: format!(
+                "{{\"ready\":{ready},\"last_success_ms\":{},\"head\":{}}}",
+                self.last_success_ms.load(Ordering::Relaxed),
+                self.head.load(Ordering::Relaxed)
+            ),
+        }
+    }
+}
+
+/// Serves a bot's `/healthz` (from `health`) and `/metrics` (from `render`) on `addr`; other
+/// paths are 404.
+///
+/// # Errors
+/// As [`serve_routes`].
+pub fn serve_bot<H, M>(addr: SocketAddr, health: H, render: M) -> std::io::Result<SocketAddr>
+where
+    H: Fn() -> Reply + Send + 'static,
+    M: Fn() -> String + Send + 'static,
+{
+    serve_routes(addr, move |path| match path {
+        "/healthz" => health(),
+        "/metrics" | "/" => Reply::metrics(render()),
+        _ => Reply::not_found(),
+    })
+}
+
+/// Serves the keeper's `/healthz` and `/metrics`.
 ///
 /// # Errors
 /// As [`serve_routes`].
 pub fn serve(metrics: Arc<Metrics>, addr: SocketAddr) -> std::io::Result<SocketAddr> {
-    serve_routes(addr, move |path| match path {
-        "/healthz" => metrics.health(),
-        "/metrics" | "/" => Reply::metrics(metrics.render()),
-        _ => Reply::not_found(),
-    })
+    let both = metrics.clone();
+    serve_bot(addr, move || both.health(), move || metrics.render())
 }

@@ -70,7 +70,8 @@ struct Prepared {
     deposit: u128,
 }
 
-fn chain_error(e: NodeError) -> ChainError {
+/// A node's failure as the bots' chains report it.
+pub fn chain_error(e: NodeError) -> ChainError {
     match e {
         NodeError::Unreachable(m) | NodeError::Rpc(m) => ChainError::Rpc(m),
         NodeError::Timeout => ChainError::Timeout,

@@ -35,6 +35,17 @@ pub struct Slot {
     pub block: u64,
 }
 
+impl Slot {
+    /// `me`'s slot among a feed's `slots` (the oracle's `readings`), when it holds a reading.
+    pub fn own<A: PartialEq>(slots: Vec<keel_core::oracle::Slot<A>>, me: &A) -> Option<Slot> {
+        let slot = slots.into_iter().find(|s| s.reporter == *me)?;
+        Some(Slot {
+            reading: slot.reading?,
+            block: slot.block,
+        })
+    }
+}
+
 /// A submission in a block, with what the oracle answered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Included {

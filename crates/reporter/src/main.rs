@@ -139,7 +139,7 @@ fn run(path: &Path, dry_run: bool, once: bool) -> anyhow::Result<()> {
         .node
         .as_ref()
         .context("no [node] table: `keel-reporter run` signs on a node (see reporter.toml)")?;
-    let oracle = n.oracle_address().map_err(anyhow::Error::msg)?;
+    let oracle = n.oracle_address()?;
     let source: KeySource = n.signer.parse()?;
     let signer = source.load()?;
     let node = Node::connect(&n.url, Duration::from_millis(n.reconnect_ms))?;

@@ -7,14 +7,14 @@
 use crate::combine::Drop;
 use crate::service::{Action, Round};
 use keel_core::fixed::to_f64;
-use keel_keeper::metrics::{serve_routes, Reply};
+use keel_keeper::metrics::{serve_bot, Health, Reply};
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 type Labels = Vec<(&'static str, String)>;
@@ -45,9 +45,7 @@ pub struct Metrics {
     reconnects: Counter,
     balance: Gauge<f64, AtomicU64>,
     low_balance: Gauge,
-    ready: std::sync::atomic::AtomicBool,
-    last_success_ms: AtomicU64,
-    head_number: AtomicU64,
+    health: Health,
 }
 
 impl Default for Metrics {
@@ -72,9 +70,7 @@ impl Metrics {
             reconnects: Counter::default(),
             balance: Gauge::default(),
             low_balance: Gauge::default(),
-            ready: false.into(),
-            last_success_ms: AtomicU64::new(0),
-            head_number: AtomicU64::new(0),
+            health: Health::default(),
         };
         registry.register("rounds", "Rounds by outcome", m.rounds.clone());
         registry.register(
@@ -151,14 +147,13 @@ impl Metrics {
             self.submissions.get_or_create(&labels).inc();
         }
         let healthy = round.healthy();
-        self.ready.store(healthy, Ordering::Relaxed);
+        let head = round.head.map(|h| h.number);
+        self.health.record(healthy, now_ms, head);
         if healthy {
-            self.last_success_ms.store(now_ms, Ordering::Relaxed);
             self.last_success
                 .set(i64::try_from(now_ms / 1_000).unwrap_or(i64::MAX));
         }
-        if let Some(h) = round.head.map(|h| h.number) {
-            self.head_number.store(h, Ordering::Relaxed);
+        if let Some(h) = head {
             self.head.set(i64::try_from(h).unwrap_or(i64::MAX));
         }
     }
@@ -188,16 +183,7 @@ impl Metrics {
     /// refused nothing and this key's reading on chain is within the feed's expiry; 503
     /// otherwise. The body says when the last healthy round was and the node's head.
     pub fn health(&self) -> Reply {
-        let ready = self.ready.load(Ordering::Relaxed);
-        Reply {
-            status: if ready { 200 } else { 503 },
-            content_type: "application/json",
-            body: format!(
-                "{{\"ready\":{ready},\"last_success_ms\":{},\"head\":{}}}",
-                self.last_success_ms.load(Ordering::Relaxed),
-                self.head_number.load(Ordering::Relaxed)
-            ),
-        }
+        self.health.reply()
     }
 }
 
@@ -206,11 +192,8 @@ impl Metrics {
 /// # Errors
 /// Refuses any address that is not loopback; binding failures.
 pub fn serve(metrics: Arc<Metrics>, addr: SocketAddr) -> std::io::Result<SocketAddr> {
-    serve_routes(addr, move |path| match path {
-        "/healthz" => metrics.health(),
-        "/metrics" | "/" => Reply::metrics(metrics.render()),
-        _ => Reply::not_found(),
-    })
+    let both = metrics.clone();
+    serve_bot(addr, move || both.health(), move || metrics.render())
 }
 
 #[cfg(test)]

@@ -7,25 +7,45 @@ use crate::config::NodeConfig;
 use ink::primitives::AccountId;
 use keel_calls::{Message, ToMessage};
 use keel_client::events::ink_account;
-use keel_client::{keys, Node, NodeError, SendOptions};
+use keel_client::{keys, Node, SendOptions};
 use keel_core::oracle::{FeedConfig, OracleError};
+use keel_keeper::node::chain_error;
 use std::time::Duration;
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
+
+/// Why `[node]` names no oracle.
+#[derive(Debug, thiserror::Error)]
+pub enum OracleAddressError {
+    #[error("node.oracle: {0}")]
+    Address(keel_client::record::AddressError),
+    #[error("node.deployment {}: {source}", path.display())]
+    Record {
+        path: std::path::PathBuf,
+        source: keel_client::ClientError,
+    },
+    #[error("set node.oracle or node.deployment, not both")]
+    Both,
+    #[error("no oracle: set node.oracle or node.deployment")]
+    Neither,
+}
 
 impl NodeConfig {
     /// The oracle's address: `oracle`, or the record's.
     ///
     /// # Errors
-    /// Neither is set, both are, or the address does not parse.
-    pub fn oracle_address(&self) -> Result<AccountId, String> {
+    /// [`OracleAddressError`]: neither is set, both are, or the address does not read.
+    pub fn oracle_address(&self) -> Result<AccountId, OracleAddressError> {
         match (&self.oracle, &self.deployment) {
-            (Some(a), None) => keel_client::record::address(a).map_err(|e| format!("node.oracle: {e}")),
+            (Some(a), None) => keel_client::record::address(a).map_err(OracleAddressError::Address),
             (None, Some(path)) => keel_client::record::Deployment::load(path)
                 .and_then(|d| Ok(d.addresses()?.oracle))
-                .map_err(|e| format!("node.deployment {}: {e}", path.display())),
-            (Some(_), Some(_)) => Err("set node.oracle or node.deployment, not both".to_owned()),
-            (None, None) => Err("no oracle: set node.oracle or node.deployment".to_owned()),
+                .map_err(|source| OracleAddressError::Record {
+                    path: path.clone(),
+                    source,
+                }),
+            (Some(_), Some(_)) => Err(OracleAddressError::Both),
+            (None, None) => Err(OracleAddressError::Neither),
         }
     }
 
@@ -36,16 +56,6 @@ impl NodeConfig {
             finalized: self.finalized,
             timeout: Duration::from_millis(self.confirm_timeout_ms),
         }
-    }
-}
-
-fn chain_error(e: NodeError) -> ChainError {
-    match e {
-        NodeError::Unreachable(m) | NodeError::Rpc(m) => ChainError::Rpc(m),
-        NodeError::Timeout => ChainError::Timeout,
-        NodeError::Dropped(_) => ChainError::Dropped,
-        NodeError::Invalid(m) | NodeError::Failed(m) => ChainError::Reverted(m),
-        NodeError::Decode(m) => ChainError::Decode(m),
     }
 }
 
@@ -111,12 +121,7 @@ impl Chain for NodeOracle {
             .node
             .query(&self.account, self.oracle, &readings)
             .map_err(chain_error)?;
-        Ok(slots.into_iter().find(|s| s.reporter == me).and_then(|s| {
-            Some(Slot {
-                reading: s.reading?,
-                block: s.block,
-            })
-        }))
+        Ok(Slot::own(slots, &me))
     }
 
     fn feed_config(&mut self, feed: u32) -> Result<Option<FeedConfig>, ChainError> {

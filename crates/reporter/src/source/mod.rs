@@ -10,7 +10,7 @@ mod replay;
 
 pub use command::Command;
 pub use http::Http;
-pub use replay::{parse_replay, Replay};
+pub use replay::{parse_replay, Replay, ReplayError};
 
 use crate::price::{parse_price, PriceError};
 use std::path::PathBuf;

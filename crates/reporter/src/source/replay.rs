@@ -4,12 +4,25 @@ use super::{Observation, Source, SourceError};
 use crate::price::{parse_price, PriceError};
 use std::path::Path;
 
+/// Why a replay's text is not rows of `seconds,price`; each names its line (1-based).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReplayError {
+    #[error("line {line}: expected `seconds,price`, found {found:?}")]
+    Malformed { line: usize, found: String },
+    #[error("line {0}: time out of range")]
+    TimeOutOfRange(usize),
+    #[error("line {0}: time goes backwards")]
+    Backwards(usize),
+    #[error("no rows")]
+    Empty,
+}
+
 /// Rows of a replay: seconds from its start and the price then, in order.
 ///
 /// # Errors
-/// A message naming the line that is not `seconds,price` (a first line that is not is taken as
-/// a header; lines starting with `#` are comments), or whose time goes backwards.
-pub fn parse_replay(text: &str) -> Result<Vec<(u64, u128)>, String> {
+/// [`ReplayError`] naming the line that is not `seconds,price` (a first line that is not is
+/// taken as a header; lines starting with `#` are comments), or whose time goes backwards.
+pub fn parse_replay(text: &str) -> Result<Vec<(u64, u128)>, ReplayError> {
     let mut rows: Vec<(u64, u128)> = Vec::new();
     let mut first = true;
     for (i, line) in text.lines().enumerate() {
@@ -31,19 +44,19 @@ pub fn parse_replay(text: &str) -> Result<Vec<(u64, u128)>, String> {
             if header_allowed {
                 continue;
             }
-            return Err(format!(
-                "line {}: expected `seconds,price`, found {line:?}",
-                i + 1
-            ));
+            return Err(ReplayError::Malformed {
+                line: i + 1,
+                found: line.to_owned(),
+            });
         };
-        let ms = u64::try_from(ms).map_err(|_| format!("line {}: time out of range", i + 1))?;
+        let ms = u64::try_from(ms).map_err(|_| ReplayError::TimeOutOfRange(i + 1))?;
         if rows.last().is_some_and(|&(last, _)| ms < last) {
-            return Err(format!("line {}: time goes backwards", i + 1));
+            return Err(ReplayError::Backwards(i + 1));
         }
         rows.push((ms, price));
     }
     if rows.is_empty() {
-        return Err("no rows".to_owned());
+        return Err(ReplayError::Empty);
     }
     Ok(rows)
 }
@@ -67,7 +80,10 @@ impl Replay {
             message,
         };
         let text = std::fs::read_to_string(path).map_err(|e| csv(e.to_string()))?;
-        Ok(Replay::new(name, parse_replay(&text).map_err(csv)?))
+        Ok(Replay::new(
+            name,
+            parse_replay(&text).map_err(|e| csv(e.to_string()))?,
+        ))
     }
 
     pub fn new(name: &str, rows: Vec<(u64, u128)>) -> Replay {
@@ -123,15 +139,21 @@ mod tests {
     #[test]
     fn a_malformed_replay_names_its_line() {
         assert_eq!(
-            parse_replay("0,10\nx,11").err().as_deref(),
+            parse_replay("0,10\nx,11").err().map(|e| e.to_string()).as_deref(),
             Some("line 2: expected `seconds,price`, found \"x,11\"")
         );
         assert_eq!(
-            parse_replay("5,10\n4,11").err().as_deref(),
+            parse_replay("5,10\n4,11").err().map(|e| e.to_string()).as_deref(),
             Some("line 2: time goes backwards")
         );
         assert!(parse_replay("0,10\n-1,11").is_err());
-        assert_eq!(parse_replay("# only a comment").err().as_deref(), Some("no rows"));
+        assert_eq!(
+            parse_replay("# only a comment")
+                .err()
+                .map(|e| e.to_string())
+                .as_deref(),
+            Some("no rows")
+        );
     }
 
     #[test]
