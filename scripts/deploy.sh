@@ -22,5 +22,5 @@ for c in keel_token keel_oracle keel_venue keel_pool; do
   fi
 done
 # Built with the keeper, as the e2e scripts do: one feature set, so the builds are shared.
-cargo build --quiet -p keel-client -p keel-keeper --bins
+cargo build --quiet -p keel-client -p keel-keeper -p keel-reporter --bins
 target/debug/keel-client --url "$URL" deploy --plan "$PLAN" --out "$OUT"

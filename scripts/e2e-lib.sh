@@ -48,5 +48,5 @@ for c in keel_token keel_oracle keel_venue keel_pool; do
 done
 
 # One package set for every script (deploy.sh too), so they share one build.
-say "building keel-client and keel-keeper"
-cargo build --quiet -p keel-client -p keel-keeper --bins
+say "building keel-client, keel-keeper and keel-reporter"
+cargo build --quiet -p keel-client -p keel-keeper -p keel-reporter --bins

@@ -3,8 +3,11 @@
 # and swaps until the pool drifts past its rebalance trigger, run two competing keepers, and
 # check on chain that exactly one rebalance landed and the pool is back in band. Then a rival
 # landing between a keeper's dry-run and its transaction (ours reverts on chain, read back as
-# already done), and a keeper across a node restart. Stops the node on the way out; exits
-# non-zero on any failure.
+# already done), and a keeper across a node restart. Last, three keel-reporter services feed the
+# oracle from local exchanges (one reporter also reads an exchange that lies by 20%, one is
+# stopped halfway) while the price moves and a keeper rebalances: the feed answers the honest
+# price at every step and the pool prices with it. Stops the node on the way out; exits non-zero
+# on any failure.
 #
 # Needs the node (scripts/node.sh install) and the contracts built (scripts/build.sh).
 # Runs on its own ports (RPC 19944, p2p 30555) and state directory, beside any node of yours.
@@ -115,5 +118,7 @@ client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
 wait "$keeper" || { cat "$WORK/keeper-restart.log"; exit 1; }
 grep -h "reconnect\|rebalanced\|refused\|failure" "$WORK/keeper-restart.log" || true
 client expect --since "$since" --rebalances 3 --in-band --deployment "$DEPLOYMENT"
+
+source scripts/e2e-reporters.sh
 
 say "e2e-node: PASSED in $(( $(date +%s) - start ))s"

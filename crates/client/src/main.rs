@@ -82,6 +82,16 @@ enum Command {
         #[arg(long, default_value = "target/deployment.json")]
         deployment: PathBuf,
     },
+    /// Print each reporter's reading, the feed's answer and the price the pool quotes around
+    /// (exact, 1e18 fixed point).
+    Feed {
+        #[arg(long, default_value = "target/deployment.json")]
+        deployment: PathBuf,
+        /// Exit non-zero unless the feed answers exactly this price (1e18 fixed point) and the
+        /// pool prices with it.
+        #[arg(long)]
+        expect_price: Option<u128>,
+    },
     /// Exit non-zero unless exactly `rebalances` Rebalanced events landed since block `since`
     /// and (with --in-band) the pool is back inside its band.
     Expect {
@@ -197,6 +207,10 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Show { deployment } => show(&mut node, deployment),
+        Command::Feed {
+            deployment,
+            expect_price,
+        } => feed(&mut node, deployment, *expect_price),
         Command::Expect {
             deployment,
             since,
@@ -246,6 +260,54 @@ fn show(node: &mut Node, deployment: &Path) -> anyhow::Result<()> {
         s.rebalancing.bounty_budget
     );
     Ok(())
+}
+
+/// Prints the feed; fails unless it answers `expected` and the pool prices with it, when given.
+fn feed(node: &mut Node, deployment: &Path, expected: Option<u128>) -> anyhow::Result<()> {
+    let (d, a) = load(deployment)?;
+    let me = keys::account(&key("//Alice")?);
+    let f = market::feed(node, &me, &a, d.feed)?;
+    println!(
+        "block {}  feed {}  oracle {}",
+        f.block, d.feed, d.contracts.oracle
+    );
+    for slot in &f.slots {
+        match &slot.reading {
+            Some(r) => println!(
+                "reporter {}: price {} volatility {} observed at {} ms, block {}",
+                keel_client::events::runtime_account(&slot.reporter),
+                r.price,
+                r.volatility,
+                r.timestamp,
+                slot.block
+            ),
+            None => println!(
+                "reporter {}: no reading",
+                keel_client::events::runtime_account(&slot.reporter)
+            ),
+        }
+    }
+    match &f.answer {
+        Some(x) => println!(
+            "answer: price {} from {} fresh reading(s), observed at {} ms",
+            x.price, x.readings, x.timestamp
+        ),
+        None => println!("answer: none (fewer fresh readings than the quorum)"),
+    }
+    match &f.market {
+        Ok(m) => println!("pool prices at {} ({} ms old)", m.price, m.age_ms),
+        Err(e) => println!("pool refuses to price: {e:?}"),
+    }
+    let Some(expected) = expected else {
+        return Ok(());
+    };
+    match (&f.answer, &f.market) {
+        (Some(x), Ok(m)) if x.price == expected && m.price == expected => {
+            println!("ok: the feed answers {expected} and the pool prices with it");
+            Ok(())
+        }
+        _ => bail!("expected the feed to answer {expected} and the pool to price with it"),
+    }
 }
 
 /// Fails unless exactly `rebalances` landed since block `since` (and, with `in_band`, the pool

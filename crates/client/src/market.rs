@@ -9,7 +9,8 @@ use crate::record::Addresses;
 use crate::submit::SendOptions;
 use keel_calls::ToMessage;
 use keel_core::fixed::signed_to_f64;
-use keel_interface::pool::{RebalanceOutcome, RebalanceStatus};
+use keel_core::oracle::{Answer, Slot};
+use keel_interface::pool::{MarketStatus, PoolError, RebalanceOutcome, RebalanceStatus};
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
 
@@ -150,4 +151,36 @@ pub fn rebalances(
         );
     }
     Ok(found)
+}
+
+/// What `feed` reads: every reporter's slot, the feed's answer, and the price the pool quotes
+/// around.
+#[derive(Clone, Debug)]
+pub struct FeedSnapshot {
+    pub block: u64,
+    pub slots: Vec<Slot<ink::primitives::AccountId>>,
+    /// `None` while fewer than the quorum's readings are fresh.
+    pub answer: Option<Answer>,
+    /// The pool's priced market, or why it refuses to price (a stale oracle, say).
+    pub market: Result<MarketStatus, PoolError>,
+}
+
+/// Reads `feed`'s reporter slots and answer, and the pool's market.
+///
+/// # Errors
+/// The node failed.
+pub fn feed(
+    node: &mut Node,
+    me: &AccountId32,
+    a: &Addresses,
+    feed: u32,
+) -> Result<FeedSnapshot, ClientError> {
+    let block = node.best_block()?.number;
+    let oracle = keel_calls::oracle(a.oracle);
+    Ok(FeedSnapshot {
+        block,
+        slots: node.query(me, a.oracle, &oracle.readings(feed).message())?,
+        answer: node.query(me, a.oracle, &oracle.answer(feed).message())?,
+        market: node.query(me, a.pool, &keel_calls::pool(a.pool).market_status().message())?,
+    })
 }

@@ -1,0 +1,146 @@
+# Sourced by e2e-node.sh once the keeper phases are done (node running, $DEPLOYMENT live, $since
+# the deployment's block, three rebalances so far): the oracle fed by three keel-reporter
+# services instead of `keel-client report`.
+#
+# Exchanges: `exchange-a` and `liar` are JSON over HTTP from a local server, `exchange-b` a
+# command that prints a file. The honest price steps 1% at a time from 10.0; the liar quotes 20%
+# above it. Reporter A (//Alice) reads all three and must leave the liar out; B (//Eve) and C
+# (//Ferdie) read the two honest ones; B is stopped with SIGTERM halfway. At every step the feed
+# must answer the honest price exactly and the pool price with it; meanwhile a trade pushes the
+# pool out of band and a keeper rebalances it.
+
+say "three reporters feed the oracle from local exchanges; one reads a liar, one stops halfway"
+HTTP_PORT="${KEEL_E2E_HTTP_PORT:-19948}"
+A_METRICS="${KEEL_E2E_REPORTER_METRICS_PORT:-19949}"
+PRICES="$WORK/prices"
+mkdir -p "$PRICES"
+BOTS=()
+e2e_stop_extra() { local p; for p in "${BOTS[@]}"; do kill -- -"$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done; }
+
+# The honest price at step $1 as the exchanges print it, and exactly in 1e18 fixed point.
+price_text() { printf '%d.%d' $(( (100 + $1) / 10 )) $(( (100 + $1) % 10 )); }
+price_fixed() { printf '%d00000000000000000' $(( 100 + $1 )); }
+# Publishes step $1 on all three exchanges, each file replaced whole.
+publish() {
+  local p liar
+  p=$(price_text "$1")
+  liar=$(awk -v p="$p" 'BEGIN { printf "%.2f", p * 1.2 }')
+  printf '{"price": "%s"}\n' "$p" >"$PRICES/a.json.new" && mv "$PRICES/a.json.new" "$PRICES/a.json"
+  printf '{"price": %s}\n' "$liar" >"$PRICES/liar.json.new" && mv "$PRICES/liar.json.new" "$PRICES/liar.json"
+  printf '%s\n' "$p" >"$PRICES/b.txt.new" && mv "$PRICES/b.txt.new" "$PRICES/b.txt"
+}
+# A reporter's configuration: signer $1, metrics port $2 (or none), with the liar if $3 is "liar".
+reporter_toml() {
+  printf '[reporter]\nfeed = 1\nround_ms = 1000\n'
+  [ -z "$2" ] || printf 'metrics = "127.0.0.1:%s"\n' "$2"
+  cat <<TOML
+
+[[sources]]
+name = "exchange-a"
+kind = "http"
+url = "http://127.0.0.1:$HTTP_PORT/a.json"
+path = "price"
+
+[[sources]]
+name = "exchange-b"
+kind = "command"
+command = ["cat", "$PRICES/b.txt"]
+TOML
+  [ "$3" != liar ] || cat <<TOML
+
+[[sources]]
+name = "liar"
+kind = "http"
+url = "http://127.0.0.1:$HTTP_PORT/liar.json"
+path = "price"
+TOML
+  cat <<TOML
+
+[node]
+url = "$URL"
+deployment = "$DEPLOYMENT"
+signer = "$1"
+confirm_timeout_ms = 30000
+TOML
+}
+# Waits until the feed answers step $1's price exactly and the pool prices with it.
+expect_price() {
+  local want out
+  want=$(price_fixed "$1")
+  for _ in $(seq 1 60); do
+    out=$(client feed --deployment "$DEPLOYMENT" --expect-price "$want" 2>&1) && { tail -n 2 <<<"$out"; return 0; }
+    sleep 1
+  done
+  echo "$out" >&2
+  echo "step $1: the feed did not come to answer $(price_text "$1") within 60 s" >&2
+  for who in A B C; do echo "--- reporter $who" >&2; tail -n 20 "$WORK/reporter-$who.log" >&2; done
+  return 1
+}
+
+publish 0
+setsid python3 -m http.server --bind 127.0.0.1 --directory "$PRICES" "$HTTP_PORT" >"$WORK/exchanges.log" 2>&1 &
+BOTS+=($!)
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$HTTP_PORT/a.json" >/dev/null && break; sleep 0.2; done
+curl -fsS "http://127.0.0.1:$HTTP_PORT/a.json"
+
+reporter_toml "//Alice" "$A_METRICS" liar >"$WORK/reporter-A.toml"
+reporter_toml "//Eve" "" honest >"$WORK/reporter-B.toml"
+reporter_toml "//Ferdie" "" honest >"$WORK/reporter-C.toml"
+target/debug/keel-reporter check --config "$WORK/reporter-A.toml" | tee "$WORK/check-A.txt"
+grep -q '^left out: liar' "$WORK/check-A.txt" || { echo "check did not leave the liar out" >&2; exit 1; }
+declare -A REPORTER_PID
+for who in A B C; do
+  setsid target/debug/keel-reporter run --config "$WORK/reporter-$who.toml" >"$WORK/reporter-$who.log" 2>&1 &
+  REPORTER_PID[$who]=$!
+  BOTS+=($!)
+done
+keeper_toml "//Charlie" >"$WORK/keeper-reporters.toml"
+setsid target/debug/keel-keeper run --config "$WORK/keeper-reporters.toml" >"$WORK/keeper-reporters.log" 2>&1 &
+keeper=$!
+BOTS+=("$keeper")
+
+STEPS=8
+expect_price 0
+for step in $(seq 1 "$STEPS"); do
+  if [ "$step" -eq $(( STEPS / 2 )) ]; then
+    say "stopping reporter B (SIGTERM): it finishes its round and exits cleanly"
+    kill -TERM "${REPORTER_PID[B]}"
+    wait "${REPORTER_PID[B]}" || { cat "$WORK/reporter-B.log"; echo "reporter B did not exit cleanly" >&2; exit 1; }
+    grep -q "stopping on signal" "$WORK/reporter-B.log" || { cat "$WORK/reporter-B.log"; exit 1; }
+  fi
+  if [ "$step" -eq 2 ]; then
+    say "a trader pushes the pool out of band while the reporters run"
+    client drift --slice 1000 --max-swaps 40 --deployment "$DEPLOYMENT"
+  fi
+  say "step $step: the exchanges quote $(price_text "$step") (the liar $(awk -v p="$(price_text "$step")" 'BEGIN { printf "%.2f", p * 1.2 }'))"
+  publish "$step"
+  expect_price "$step"
+done
+
+say "the keeper rebalanced while the reporters ran; stopping it (SIGTERM)"
+for _ in $(seq 1 30); do grep -q "rebalanced" "$WORK/keeper-reporters.log" && break; sleep 1; done
+kill -TERM "$keeper"
+wait "$keeper" || { cat "$WORK/keeper-reporters.log"; echo "the keeper did not exit cleanly" >&2; exit 1; }
+client expect --since "$since" --rebalances 4 --in-band --deployment "$DEPLOYMENT"
+
+say "reporter A left the liar out every round, and reports healthy"
+metrics=$(curl -fsS "http://127.0.0.1:$A_METRICS/metrics")
+grep -E '^keel_reporter_source_drops_total\{source="liar",kind="outlier"\} [1-9]' <<<"$metrics" \
+  || { echo "$metrics" >&2; echo "reporter A's metrics count no liar drops" >&2; exit 1; }
+grep -E '^keel_reporter_source_drops_total\{source="exchange-[ab]"' <<<"$metrics" \
+  && { echo "reporter A dropped an honest exchange" >&2; exit 1; }
+curl -fsS "http://127.0.0.1:$A_METRICS/healthz"; echo
+! grep -q "refused\|submission failed" "$WORK"/reporter-*.log \
+  || { grep "refused\|submission failed" "$WORK"/reporter-*.log >&2; exit 1; }
+b_readings=$(grep -c "reading included" "$WORK/reporter-B.log")
+a_readings=$(grep -c "reading included" "$WORK/reporter-A.log")
+echo "readings included: A $a_readings, B $b_readings (stopped at step $(( STEPS / 2 )))"
+(( b_readings < a_readings )) || { echo "reporter B kept reporting after it was stopped" >&2; exit 1; }
+
+say "reporter C stopped and run once, as cron would: its reading is fresh, so nothing is sent"
+kill -TERM "${REPORTER_PID[C]}"
+wait "${REPORTER_PID[C]}"
+target/debug/keel-reporter run --once --config "$WORK/reporter-C.toml" 2>&1 | tee "$WORK/reporter-C-once.log"
+! grep -q "reading included" "$WORK/reporter-C-once.log" || { echo "run --once resubmitted a fresh reading" >&2; exit 1; }
+kill -TERM "${REPORTER_PID[A]}"
+wait "${REPORTER_PID[A]}"
