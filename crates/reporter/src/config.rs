@@ -91,7 +91,7 @@ impl Default for ReporterConfig {
             vol_prior: 0.5,
             vol_floor: 0.0,
             backoff_base_ms: 6_000,
-            backoff_max_ms: 300_000,
+            backoff_max_ms: 30_000,
             metrics: None,
         }
     }
@@ -245,6 +245,16 @@ impl Config {
         if r.heartbeat_ms.saturating_add(r.round_ms) > r.expiry_ms {
             return bad(
                 "reporter.heartbeat_ms plus reporter.round_ms must fit in reporter.expiry_ms, or the feed lapses between heartbeats",
+            );
+        }
+        let quiet_limit = if r.heartbeat_ms > 0 {
+            r.heartbeat_ms
+        } else {
+            r.expiry_ms / 2
+        };
+        if r.backoff_max_ms > quiet_limit {
+            return bad(
+                "reporter.backoff_max_ms must not exceed reporter.heartbeat_ms (half of reporter.expiry_ms without one): a reporter backing off after an outage would leave the feed to lapse",
             );
         }
         if r.round_ms == 0 || r.vol_half_life_ms == 0 {
@@ -411,6 +421,11 @@ mod tests {
             ("[reporter]\nvol_floor = -0.1\n", "vol_floor"),
             ("[reporter]\nmetrics = \"0.0.0.0:9616\"\n", "loopback"),
             ("[reporter]\nmin_sources = 3\n", "2 source(s)"),
+            ("[reporter]\nbackoff_max_ms = 300000\n", "backoff_max_ms"),
+            (
+                "[reporter]\nheartbeat_ms = 0\nbackoff_max_ms = 30001\n",
+                "backoff_max_ms",
+            ),
         ];
         for (text, needle) in cases {
             let e = Config::parse(&format!("{text}{sources}"))

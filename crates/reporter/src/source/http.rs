@@ -45,6 +45,10 @@ impl Source for Http {
             }
         };
         let body = match self.agent.get(&self.url).call() {
+            // Redirects are not followed, so a 3xx arrives here: only a 2xx carries a price.
+            Ok(response) if !(200..300).contains(&response.status()) => {
+                return Err(SourceError::Status(response.status()));
+            }
             Ok(response) => {
                 let mut body = String::new();
                 response
@@ -111,6 +115,7 @@ mod tests {
         let url = serve(vec![
             Some((200, r#"{"result": {"price": "10.25", "at": 0.005}}"#)),
             Some((503, "busy")),
+            Some((302, r#"{"result": {"price": "99"}}"#)),
             Some((200, r#"{"result": {}}"#)),
             None,
         ]);
@@ -128,6 +133,10 @@ mod tests {
             "the endpoint's own time"
         );
         assert!(matches!(http.fetch(8), Err(SourceError::Status(503))));
+        assert!(
+            matches!(http.fetch(9), Err(SourceError::Status(302))),
+            "a redirect's body is not a price"
+        );
         assert!(matches!(http.fetch(9), Err(SourceError::Field(_))));
         let started = Instant::now();
         assert!(

@@ -115,14 +115,19 @@ pub fn json_observation(
 }
 
 /// A Unix time a source reported, in 1e18 units of its own unit, as milliseconds: values below
-/// 1e11 are seconds (until the year 5138), larger ones milliseconds.
+/// 1e11 are seconds (until the year 5138), below 1e14 milliseconds, and larger ones micro- or
+/// nanoseconds, brought down by thousands until they read as milliseconds.
 pub fn time_ms(units: u128) -> u64 {
-    let seconds_below = 100_000_000_000 * keel_core::ONE;
-    let ms = if units < seconds_below {
+    const SECONDS_BELOW: u128 = 100_000_000_000;
+    const MS_BELOW: u128 = SECONDS_BELOW * 1_000;
+    let mut ms = if units < SECONDS_BELOW * keel_core::ONE {
         units / (keel_core::ONE / 1_000)
     } else {
         units / keel_core::ONE
     };
+    while ms >= MS_BELOW {
+        ms /= 1_000;
+    }
     u64::try_from(ms).unwrap_or(u64::MAX)
 }
 
@@ -138,8 +143,9 @@ mod tests {
     use keel_core::ONE;
 
     #[test]
-    fn a_reported_time_is_read_in_seconds_or_milliseconds_and_never_after_now() {
-        let body = r#"{"p": "10", "s": 1700000000, "ms": "1700000000123", "f": 1700000000.5}"#;
+    fn a_reported_time_is_read_in_seconds_milliseconds_or_finer_and_never_after_now() {
+        let body = r#"{"p": "10", "s": 1700000000, "ms": "1700000000123", "f": 1700000000.5,
+            "us": 1700000000123456, "ns": "1700000000123456789"}"#;
         let at = |path| {
             json_observation(body, "p", Some(path))
                 .map(|(_, t)| t)
@@ -149,6 +155,9 @@ mod tests {
         assert_eq!(at("s"), Some(1_700_000_000_000));
         assert_eq!(at("ms"), Some(1_700_000_000_123));
         assert_eq!(at("f"), Some(1_700_000_000_500));
+        // Micro- and nanoseconds read as the same millisecond, not as a time far ahead.
+        assert_eq!(at("us"), Some(1_700_000_000_123));
+        assert_eq!(at("ns"), Some(1_700_000_000_123));
         assert!(matches!(
             json_observation(body, "p", Some("none")),
             Err(SourceError::Field(_))
