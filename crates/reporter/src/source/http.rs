@@ -64,7 +64,13 @@ impl Source for Http {
                 body
             }
             Err(ureq::Error::Status(code, _)) => return Err(SourceError::Status(code)),
-            Err(e) => return Err(failed(e.to_string())),
+            // The transport's own words without the URL, whose query may carry an API key.
+            Err(ureq::Error::Transport(t)) => {
+                return Err(failed(
+                    t.message()
+                        .map_or_else(|| t.kind().to_string(), |m| format!("{}: {m}", t.kind())),
+                ))
+            }
         };
         let (price, reported) = json_observation(&body, &self.path, self.time_path.as_deref())?;
         Ok(Observation {
@@ -147,11 +153,17 @@ mod tests {
     }
 
     #[test]
-    fn an_unreachable_endpoint_is_a_request_failure() {
+    fn an_unreachable_endpoint_is_a_request_failure_that_keeps_the_url_out() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        let url = format!("http://{}/", listener.local_addr().expect("addr"));
+        let url = format!("http://{}/?apikey=s3cret", listener.local_addr().expect("addr"));
         drop(listener);
         let mut http = Http::new("gone", &url, "price", None, Duration::from_secs(2));
-        assert!(matches!(http.fetch(0), Err(SourceError::Http(_))));
+        let e = http.fetch(0);
+        assert!(matches!(&e, Err(SourceError::Http(_))), "{e:?}");
+        let words = e.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            !words.contains("s3cret"),
+            "the URL's query reached the error: {words}"
+        );
     }
 }
