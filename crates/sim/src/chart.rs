@@ -104,6 +104,17 @@ fn prices(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), SimError
             .label(name)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color));
     }
+    // Each new answer of the oracle: the reporters' median, the price the pool is anchored to.
+    let purple = RGBColor(150, 0, 200);
+    chart
+        .draw_series(
+            rows.windows(2)
+                .filter(|w| w[1].oracle.to_bits() != w[0].oracle.to_bits())
+                .map(|w| Circle::new((w[1].block, w[1].oracle), 1, purple.filled())),
+        )
+        .map_err(err)?
+        .label("oracle readings (the reporters' median)")
+        .legend(move |(x, y)| Circle::new((x + 8, y), 3, purple.filled()));
     chart
         .configure_series_labels()
         .background_style(WHITE.mix(0.8))
