@@ -5,8 +5,8 @@
 # Exchanges: `exchange-a` and `liar` are JSON over HTTP from a local server, `exchange-b` a
 # command that prints a file. The honest price steps 1% at a time from 10.0; the liar quotes 20%
 # above it. The venue stays at 10.0, so the trade that pushes the pool out of band, and the
-# keeper's rebalance, come first, while the reporters hold the price there. Reporter A (//Alice) reads all three and must leave the liar out; B (//Eve) and C
-# (//Ferdie) read the two honest ones; B is stopped with SIGTERM halfway. At every step the feed
+# keeper's rebalance, come first, while the reporters hold the price there. Reporter A (//Alice)
+# reads all three and must leave the liar out; B (//Eve) and C (//Ferdie) read the two honest ones; B is stopped with SIGTERM halfway. At every step the feed
 # must answer the honest price exactly and the pool price with it.
 
 say "three reporters feed the oracle from local exchanges; one reads a liar, one stops halfway"
@@ -20,11 +20,17 @@ e2e_stop_extra() { local p; for p in "${BOTS[@]}"; do kill -- -"$p" 2>/dev/null 
 # The honest price at step $1 as the exchanges print it, and exactly in 1e18 fixed point.
 price_text() { printf '%d.%d' $(( (100 + $1) / 10 )) $(( (100 + $1) % 10 )); }
 price_fixed() { printf '%d00000000000000000' $(( 100 + $1 )); }
+liar_text() { awk -v p="$(price_text "$1")" 'BEGIN { printf "%.2f", p * 1.2 }'; }
+# Stops bot $1 (a pid) with SIGTERM; fails with its log ($2) unless it exits 0.
+stop_cleanly() {
+  kill -TERM "$1"
+  wait "$1" || { cat "$2" >&2; echo "$2: the bot did not exit cleanly on SIGTERM" >&2; exit 1; }
+}
 # Publishes step $1 on all three exchanges, each file replaced whole.
 publish() {
   local p liar
   p=$(price_text "$1")
-  liar=$(awk -v p="$p" 'BEGIN { printf "%.2f", p * 1.2 }')
+  liar=$(liar_text "$1")
   printf '{"price": "%s"}\n' "$p" >"$PRICES/a.json.new" && mv "$PRICES/a.json.new" "$PRICES/a.json"
   printf '{"price": %s}\n' "$liar" >"$PRICES/liar.json.new" && mv "$PRICES/liar.json.new" "$PRICES/liar.json"
   printf '%s\n' "$p" >"$PRICES/b.txt.new" && mv "$PRICES/b.txt.new" "$PRICES/b.txt"
@@ -109,18 +115,16 @@ say "a trader pushes the pool out of band while the reporters run; the keeper re
 client drift --slice 1000 --max-swaps 40 --deployment "$DEPLOYMENT"
 for _ in $(seq 1 60); do landed && break; sleep 1; done
 landed || { cat "$WORK/keeper-reporters.log"; echo "the keeper did not rebalance within 60 s" >&2; exit 1; }
-kill -TERM "$keeper"
-wait "$keeper" || { cat "$WORK/keeper-reporters.log"; echo "the keeper did not exit cleanly on SIGTERM" >&2; exit 1; }
+stop_cleanly "$keeper" "$WORK/keeper-reporters.log"
 client expect --since "$since" --rebalances 4 --in-band --deployment "$DEPLOYMENT"
 
 for step in $(seq 1 "$STEPS"); do
   if [ "$step" -eq $(( STEPS / 2 )) ]; then
     say "stopping reporter B (SIGTERM): it finishes its round and exits cleanly"
-    kill -TERM "${REPORTER_PID[B]}"
-    wait "${REPORTER_PID[B]}" || { cat "$WORK/reporter-B.log"; echo "reporter B did not exit cleanly" >&2; exit 1; }
+    stop_cleanly "${REPORTER_PID[B]}" "$WORK/reporter-B.log"
     grep -q "stopping on signal" "$WORK/reporter-B.log" || { cat "$WORK/reporter-B.log"; exit 1; }
   fi
-  say "step $step: the exchanges quote $(price_text "$step") (the liar $(awk -v p="$(price_text "$step")" 'BEGIN { printf "%.2f", p * 1.2 }'))"
+  say "step $step: the exchanges quote $(price_text "$step") (the liar $(liar_text "$step"))"
   publish "$step"
   expect_price "$step"
 done
@@ -140,9 +144,7 @@ echo "readings included: A $a_readings, B $b_readings (stopped at step $(( STEPS
 (( b_readings < a_readings )) || { echo "reporter B kept reporting after it was stopped" >&2; exit 1; }
 
 say "reporter C stopped and run once, as cron would: its reading is fresh, so nothing is sent"
-kill -TERM "${REPORTER_PID[C]}"
-wait "${REPORTER_PID[C]}"
+stop_cleanly "${REPORTER_PID[C]}" "$WORK/reporter-C.log"
 target/debug/keel-reporter run --once --config "$WORK/reporter-C.toml" 2>&1 | tee "$WORK/reporter-C-once.log"
 ! grep -q "reading included" "$WORK/reporter-C-once.log" || { echo "run --once resubmitted a fresh reading" >&2; exit 1; }
-kill -TERM "${REPORTER_PID[A]}"
-wait "${REPORTER_PID[A]}"
+stop_cleanly "${REPORTER_PID[A]}" "$WORK/reporter-A.log"

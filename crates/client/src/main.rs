@@ -272,19 +272,13 @@ fn feed(node: &mut Node, deployment: &Path, expected: Option<u128>) -> anyhow::R
         f.block, d.feed, d.contracts.oracle
     );
     for slot in &f.slots {
+        let who = keel_client::events::runtime_account(&slot.reporter);
         match &slot.reading {
             Some(r) => println!(
-                "reporter {}: price {} volatility {} observed at {} ms, block {}",
-                keel_client::events::runtime_account(&slot.reporter),
-                r.price,
-                r.volatility,
-                r.timestamp,
-                slot.block
+                "reporter {who}: price {} volatility {} observed at {} ms, block {}",
+                r.price, r.volatility, r.timestamp, slot.block
             ),
-            None => println!(
-                "reporter {}: no reading",
-                keel_client::events::runtime_account(&slot.reporter)
-            ),
+            None => println!("reporter {who}: no reading"),
         }
     }
     match &f.answer {
