@@ -21,6 +21,7 @@ for c in keel_token keel_oracle keel_venue keel_pool; do
     break
   fi
 done
-# Built with the keeper, as the e2e scripts do: one feature set, so the builds are shared.
-cargo build --quiet -p keel-client -p keel-keeper -p keel-reporter --bins
+# The tests' package and feature set (scripts/cargo-set.sh), so this build is theirs.
+source scripts/cargo-set.sh
+cargo build --quiet "${KEEL_CARGO_SET[@]}" --all-targets
 target/debug/keel-client --url "$URL" deploy --plan "$PLAN" --out "$OUT"

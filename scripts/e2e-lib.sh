@@ -47,6 +47,8 @@ for c in keel_token keel_oracle keel_venue keel_pool; do
   [ -f "target/ink/$c/$c.wasm" ] || scripts/build.sh
 done
 
-# One package set for every script (deploy.sh too), so they share one build.
+# The tests' package and feature set (scripts/cargo-set.sh): after scripts/test.sh, only the
+# client's binary is new.
+source scripts/cargo-set.sh
 say "building keel-client, keel-keeper and keel-reporter"
-cargo build --quiet -p keel-client -p keel-keeper -p keel-reporter --bins
+cargo build --quiet "${KEEL_CARGO_SET[@]}" --all-targets

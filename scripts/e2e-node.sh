@@ -82,12 +82,12 @@ target/debug/keel-keeper status --config "$WORK/keeper-Charlie.toml"
 say "a rival lands between a keeper's dry-run and its transaction: ours reverts on chain"
 # The race is staged in-process (crates/keeper/tests/node_race.rs) so that it happens every run:
 # the rival's whole pass runs right after our dry-run is accepted.
-cargo test --quiet -p keel-keeper --test node_race --no-run
+cargo test --quiet "${KEEL_CARGO_SET[@]}" --test node_race --no-run
 sleep 6 # past the 6 s cooldown in chain time: the drift's blocks come after it
 client drift --slice 1000 --max-swaps 40 --deployment "$DEPLOYMENT"
 client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
 KEEL_E2E_URL="$URL" KEEL_E2E_DEPLOYMENT="$DEPLOYMENT" \
-  cargo test --quiet -p keel-keeper --test node_race -- --ignored --nocapture --test-threads 1
+  cargo test --quiet "${KEEL_CARGO_SET[@]}" --test node_race -- --ignored --nocapture --test-threads 1
 client expect --since "$since" --rebalances 2 --in-band --deployment "$DEPLOYMENT"
 
 say "a keeper across a node restart: it reconnects and rebalances the next drift"

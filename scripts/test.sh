@@ -13,15 +13,13 @@ elapsed; echo "contracts built"
 
 printf '\n==> rustfmt\n'
 cargo fmt --all -- --check
-# The simulator's drink backend is behind a feature; one feature set for clippy and the tests, so
-# they share one build.
-FEATURES=(--features keel-sim/drink)
+source scripts/cargo-set.sh
 printf '\n==> clippy (all targets, the drink backend included, warnings are errors)\n'
-cargo clippy --workspace --all-targets "${FEATURES[@]}" --quiet -- -D warnings
+cargo clippy "${KEEL_CARGO_SET[@]}" --all-targets --quiet -- -D warnings
 elapsed; echo "lints clean"
 
 printf '\n==> tests\n'
-cargo test --workspace "${FEATURES[@]}" 2>&1 | tee target/test-output.txt
+cargo test "${KEEL_CARGO_SET[@]}" 2>&1 | tee target/test-output.txt
 elapsed; echo "tests done"
 
 printf '\n==> web: typecheck and unit tests\n'
