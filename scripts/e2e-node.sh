@@ -60,6 +60,20 @@ client drift --slice 1000 --max-swaps 40 --deployment "$DEPLOYMENT"
 client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
 client show --deployment "$DEPLOYMENT"
 
+say "keepers whose ceilings are below what the rebalance needs sign nothing"
+# A contract at a watched address can ask for any gas and deposit; the ceilings refuse it before
+# the key signs. Here the honest pool asks for about 21e9 ref_time and some deposit.
+for limit in "max_ref_time = 1000000000" "pool_hourly_budget = 1"; do
+  { printf '[keeper]\nmax_retries = 0\n\n'; keeper_toml "//Eve"; echo "$limit"; } >"$WORK/keeper-limited.toml"
+  target/debug/keel-keeper run --config "$WORK/keeper-limited.toml" --passes 1 >"$WORK/keeper-limited.log" 2>&1 || true
+  grep -q "not signed: " "$WORK/keeper-limited.log" || { cat "$WORK/keeper-limited.log"; exit 1; }
+  if grep -q "rebalance submitted" "$WORK/keeper-limited.log"; then
+    cat "$WORK/keeper-limited.log"; exit 1
+  fi
+  grep -o "not signed: .*" "$WORK/keeper-limited.log" | head -1
+done
+client expect --since "$since" --rebalances 0 --deployment "$DEPLOYMENT"
+
 say "two competing keepers, three passes each"
 for who in Charlie Dave; do
   { printf '[keeper]\nmax_retries = 3\nbackoff_base_ms = 1000\n\n'; keeper_toml "//$who"; } >"$WORK/keeper-$who.toml"
@@ -73,7 +87,7 @@ target/debug/keel-keeper run --config "$WORK/keeper-Dave.toml" --passes 3 >"$WOR
 dave=$!
 wait "$charlie" || { cat "$WORK/keeper-Charlie.log"; exit 1; }
 wait "$dave" || { cat "$WORK/keeper-Dave.log"; exit 1; }
-grep -h "rebalanced\|reverted\|already\|refused\|failure" "$WORK"/keeper-*.log || true
+grep -h "submitted\|rebalanced\|reverted\|already\|refused\|failure" "$WORK"/keeper-{Charlie,Dave}.log || true
 
 say "checking on chain"
 client expect --since "$since" --rebalances 1 --in-band --deployment "$DEPLOYMENT"

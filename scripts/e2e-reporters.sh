@@ -102,10 +102,6 @@ for who in A B C; do
   REPORTER_PID[$who]=$!
   BOTS+=($!)
 done
-keeper_toml "//Charlie" >"$WORK/keeper-reporters.toml"
-setsid target/debug/keel-keeper run --config "$WORK/keeper-reporters.toml" >"$WORK/keeper-reporters.log" 2>&1 &
-keeper=$!
-BOTS+=("$keeper")
 
 # The keeper's log line for a rebalance of its own ("epoch already rebalanced" is a rival's).
 landed() { awk '/rebalanced/ && !/already/ { found = 1 } END { exit !found }' "$WORK/keeper-reporters.log"; }
@@ -113,6 +109,12 @@ STEPS=8
 expect_price 0
 say "a trader pushes the pool out of band while the reporters run; the keeper rebalances"
 client drift --slice 1000 --max-swaps 40 --deployment "$DEPLOYMENT"
+# Started once the drift is done: a keeper rebalancing mid-drift lets the drift push the pool out
+# of band a second time.
+keeper_toml "//Charlie" >"$WORK/keeper-reporters.toml"
+setsid target/debug/keel-keeper run --config "$WORK/keeper-reporters.toml" >"$WORK/keeper-reporters.log" 2>&1 &
+keeper=$!
+BOTS+=("$keeper")
 for _ in $(seq 1 60); do landed && break; sleep 1; done
 landed || { cat "$WORK/keeper-reporters.log"; echo "the keeper did not rebalance within 60 s" >&2; exit 1; }
 stop_cleanly "$keeper" "$WORK/keeper-reporters.log"

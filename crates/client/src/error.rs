@@ -28,6 +28,9 @@ pub enum NodeError {
     /// A contract answered with something other than what was expected.
     #[error("unexpected answer: {0}")]
     Decode(String),
+    /// The node quoted a fee above what the sender allowed: nothing was sent.
+    #[error("the node quotes a fee of {fee}, above the {max} allowed: not sent")]
+    FeeAbove { fee: u128, max: u128 },
 }
 
 /// Why a deployment, a market action or reading a deployment record failed.

@@ -4,7 +4,8 @@
 //! - [`node`]: a connection that reconnects with backoff; reads are dry-runs through the
 //!   `ContractsApi_call` runtime API, decoded by [`api`] without the node's runtime types.
 //! - [`submit`]: signed `Contracts::call`, `upload_code` and `instantiate` with gas and storage
-//!   deposit from a dry-run plus a margin, explicit nonces, a tip, and a watch to a block.
+//!   deposit from a dry-run plus a margin, nonces from the chain (a stuck one replaceable), a
+//!   mortal era, a fee quote checked before sending, a tip, and a watch to a block.
 //! - [`keys`]: dev URIs for local chains, secrets from the environment or a file, never logged.
 //! - [`deploy`]: tokens, oracle, venue and pool from a TOML plan, recorded in a deployment JSON
 //!   ([`record`]).

@@ -53,9 +53,6 @@ pub struct Node {
     pub(crate) conn: Option<Conn>,
     /// Transactions submitted and not yet seen in a block, by hash.
     pub(crate) pending: HashMap<H256, Progress>,
-    /// The next nonce this process will use per account, so back-to-back submissions do not
-    /// collide while the node's view lags.
-    pub(crate) nonces: HashMap<[u8; 32], u64>,
     /// The connection broke and has not been made again yet.
     lost: bool,
     /// Connections made again after a loss, over this value's life.
@@ -79,7 +76,6 @@ impl Node {
             rt,
             conn: None,
             pending: HashMap::new(),
-            nonces: HashMap::new(),
             lost: false,
             reconnects: 0,
         };
@@ -126,7 +122,6 @@ impl Node {
             }
             // Watches of transactions sent over the old connection are gone with it.
             self.pending.clear();
-            self.nonces.clear();
             self.conn = Some(conn);
         }
         self.conn

@@ -1,5 +1,13 @@
-//! Signed `Contracts` transactions: limits from a dry-run plus a margin, an explicit nonce, an
-//! optional tip, then a watch until the transaction is in a block (or finalized, if asked).
+//! Signed `Contracts` transactions: limits from a dry-run plus a margin, a nonce from the chain,
+//! an optional tip, a mortal era, then a watch until the transaction is in a block (or
+//! finalized, if asked).
+//!
+//! Nonces are read from the node for every transaction (`system_accountNextIndex`, which counts
+//! the transactions waiting in its pool), never cached: a transaction that is dropped or refused
+//! leaves no gap for the next one to wait behind. A sender that wants to replace a stuck
+//! transaction (a higher tip for the same nonce) names its nonce; it is used only while that
+//! transaction can still be replaced. Every transaction is mortal for [`MORTAL_BLOCKS`] blocks,
+//! so one that is never included stops being valid instead of landing at any later time.
 
 use crate::api::{self, Code, ExecReturn, InstantiateArgs, StorageDeposit, UploadArgs, Weight};
 use crate::error::{classify, NodeError};
@@ -20,6 +28,29 @@ use subxt_signer::sr25519::Keypair;
 /// Extra gas and storage deposit over what the dry-run needed, in percent: state can move a
 /// little between the dry-run and the block.
 pub const DEFAULT_MARGIN_PCT: u64 = 20;
+
+/// How many blocks a transaction stays valid for after the best block it was signed at (about six
+/// minutes of 6-second blocks): long enough to outlast a busy pool, short enough that a stuck one
+/// expires before its purpose is stale.
+pub const MORTAL_BLOCKS: u64 = 64;
+
+/// A transaction the node accepted into its pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sent {
+    pub hash: H256,
+    pub nonce: u64,
+    /// The node's fee quote for it (`TransactionPaymentApi`), tip excluded.
+    pub fee: u128,
+}
+
+/// What a sender allows one transaction, checked before it leaves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SendLimits {
+    /// The most fee (tip excluded) the node may quote; above it nothing is sent.
+    pub max_fee: Option<u128>,
+    /// Replace the transaction sent with this nonce, if it is still waiting in the pool.
+    pub replace: Option<u64>,
+}
 
 /// How a transaction is sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,6 +155,32 @@ impl Node {
         deposit_limit: u128,
         tip: u128,
     ) -> Result<H256, NodeError> {
+        let sent = self.send_call_within(
+            signer,
+            dest,
+            data,
+            (gas_limit, deposit_limit),
+            tip,
+            SendLimits::default(),
+        )?;
+        Ok(sent.hash)
+    }
+
+    /// [`Node::send_call`] within `limits`: the fee is quoted on the signed transaction and
+    /// checked before it is sent; a named nonce replaces a transaction still in the pool.
+    ///
+    /// # Errors
+    /// [`NodeError::FeeAbove`] (nothing sent), transport failures, or the node refused the
+    /// transaction.
+    pub fn send_call_within(
+        &mut self,
+        signer: &Keypair,
+        dest: AccountId,
+        data: Vec<u8>,
+        (gas_limit, deposit_limit): (Weight, u128),
+        tip: u128,
+        limits: SendLimits,
+    ) -> Result<Sent, NodeError> {
         let call = CallTx {
             dest: MultiAddress::Id(runtime_account(&dest)),
             value: 0,
@@ -131,7 +188,12 @@ impl Node {
             storage_deposit_limit: Some(deposit_limit),
             data,
         };
-        self.send(signer, DefaultPayload::new("Contracts", "call", call), tip)
+        self.send(
+            signer,
+            DefaultPayload::new("Contracts", "call", call),
+            tip,
+            limits,
+        )
     }
 
     fn send<P: subxt::tx::Payload>(
@@ -139,38 +201,36 @@ impl Node {
         signer: &Keypair,
         payload: P,
         tip: u128,
-    ) -> Result<H256, NodeError> {
-        let who = crate::keys::account(signer).0;
-        let local = self.nonces.get(&who).copied();
-        let (signer, account) = (signer.clone(), AccountId32(who));
-        let sent = self.with(|api, rpc| async move {
-            let on_chain = rpc.system_account_next_index(&account).await.map_err(classify)?;
-            let nonce = local.map_or(on_chain, |l| l.max(on_chain));
+        limits: SendLimits,
+    ) -> Result<Sent, NodeError> {
+        let (signer, account) = (signer.clone(), crate::keys::account(signer));
+        let (progress, sent) = self.with(|api, rpc| async move {
+            let next = rpc.system_account_next_index(&account).await.map_err(classify)?;
+            let nonce = match limits.replace {
+                Some(n) if n < next && n >= api.tx().account_nonce(&account).await.map_err(classify)? => n,
+                _ => next,
+            };
+            let at = api.blocks().at_latest().await.map_err(classify)?;
             let params = DefaultExtrinsicParamsBuilder::<RuntimeConfig>::new()
                 .nonce(nonce)
                 .tip(tip)
+                .mortal(at.header(), MORTAL_BLOCKS)
                 .build();
             let tx = api
                 .tx()
                 .create_signed(&payload, &signer, params)
                 .await
                 .map_err(classify)?;
+            let fee = tx.partial_fee_estimate().await.map_err(classify)?;
+            if let Some(max) = limits.max_fee.filter(|max| fee > *max) {
+                return Err(NodeError::FeeAbove { fee, max });
+            }
             let progress = tx.submit_and_watch().await.map_err(classify)?;
-            Ok((progress, nonce))
-        });
-        match sent {
-            Ok((progress, nonce)) => {
-                self.nonces.insert(who, nonce.saturating_add(1));
-                let hash = progress.extrinsic_hash();
-                self.pending.insert(hash, progress);
-                Ok(hash)
-            }
-            Err(e) => {
-                // Whatever went wrong, the next submission re-reads the nonce from the node.
-                self.nonces.remove(&who);
-                Err(e)
-            }
-        }
+            let hash = progress.extrinsic_hash();
+            Ok((progress, Sent { hash, nonce, fee }))
+        })?;
+        self.pending.insert(sent.hash, progress);
+        Ok(sent)
     }
 
     /// Waits until transaction `hash` is in a best block (or finalized, if `finalized`), at
@@ -301,11 +361,14 @@ impl Node {
             ),
             determinism: Determinism::Enforced,
         };
-        let hash = self.send(
-            signer,
-            DefaultPayload::new("Contracts", "upload_code", tx),
-            opts.tip,
-        )?;
+        let hash = self
+            .send(
+                signer,
+                DefaultPayload::new("Contracts", "upload_code", tx),
+                opts.tip,
+                SendLimits::default(),
+            )?
+            .hash;
         let block = self.wait(hash, opts.finalized, opts.timeout)?;
         match block.failure {
             Some(f) => Err(NodeError::Failed(format!("upload_code: {f}"))),
@@ -374,11 +437,14 @@ impl Node {
             data,
             salt,
         };
-        let hash = self.send(
-            signer,
-            DefaultPayload::new("Contracts", "instantiate", tx),
-            opts.tip,
-        )?;
+        let hash = self
+            .send(
+                signer,
+                DefaultPayload::new("Contracts", "instantiate", tx),
+                opts.tip,
+                SendLimits::default(),
+            )?
+            .hash;
         let block = self.wait(hash, opts.finalized, opts.timeout)?;
         if let Some(f) = block.failure {
             return Err(NodeError::Failed(format!("instantiate: {f}")));

@@ -119,6 +119,18 @@ pub struct NodeConfig {
     /// Defaults 0 and 0.
     pub tip: u64,
     pub tip_cap: u64,
+    /// Most gas one rebalance may carry, margin included: `ref_time` and `proof_size`. Defaults
+    /// 100,000,000,000 and 2,000,000 (about 5x what Keel's rebalance needs).
+    pub max_ref_time: u64,
+    pub max_proof_size: u64,
+    /// Most storage deposit one rebalance may commit, margin included (native units). Default
+    /// 1,000,000,000,000.
+    pub max_deposit: u64,
+    /// Most the keeper's transactions may cost in any hour, over all pools and per pool: fee
+    /// quote, deposit limit and tip (native units). Defaults 100,000,000,000,000 and
+    /// 50,000,000,000,000.
+    pub hourly_budget: u64,
+    pub pool_hourly_budget: u64,
 }
 
 impl Default for NodeConfig {
@@ -135,6 +147,11 @@ impl Default for NodeConfig {
             margin_pct: 20,
             tip: 0,
             tip_cap: 0,
+            max_ref_time: 100_000_000_000,
+            max_proof_size: 2_000_000,
+            max_deposit: 1_000_000_000_000,
+            hourly_budget: 100_000_000_000_000,
+            pool_hourly_budget: 50_000_000_000_000,
         }
     }
 }

@@ -8,8 +8,15 @@
 //!   execution; the keeper remembers the epochs it has landed, waits again for a transaction
 //!   that timed out before sending another, and before any resend re-reads the pool: if the epoch
 //!   moved, its earlier attempt (or a competitor's) already landed.
-//! - A dry-run or a transaction the pool answers with `StaleEpoch` means the same: that epoch was
-//!   rebalanced first. It ends the pass as "already done", not as a failure.
+//! - A dry-run the pool answers with `StaleEpoch` means that epoch was rebalanced first: the pass
+//!   ends as "already done", not as a failure. A transaction of ours that lands and reverts with
+//!   `StaleEpoch` also ends as "already done", but it paid a fee for nothing: it is counted
+//!   (`reverted`) and puts the pool into backoff, so a node that keeps faking "due" and then
+//!   "already done" cannot make the keeper pay every block.
+//! - The epochs a keeper remembers as done are a floor that only saves fees; the chain's epoch
+//!   check is what prevents a second execution. A floor more than one epoch above what the chain
+//!   now reads (a node once answered a huge epoch, or a reorg) is dropped, so a single false
+//!   answer cannot silence a pool.
 //! - Retries, with bounded backoff, only on transport errors; a pool's refusal is final for this
 //!   pass and puts the pool into backoff, so a bad state is not hammered every block. A pass that
 //!   ends without a failure clears the record.
@@ -129,9 +136,16 @@ pub fn tick<C: Chain>(
             return report;
         }
     };
-    if epoch < pool.done_below {
+    if epoch.saturating_add(1) == pool.done_below {
         report.action = Action::AlreadyDone { epoch };
         return report;
+    }
+    if epoch < pool.done_below {
+        tracing::warn!(
+            pool = %pool.name, epoch, remembered = pool.done_below,
+            "the chain's epoch is below the one this keeper saw done; trusting the chain"
+        );
+        pool.done_below = epoch;
     }
     match chain.dry_run_rebalance(pool.address, epoch) {
         Err(e) => return fail(pool, report, e, head.time_ms, settings, metrics),
@@ -170,7 +184,7 @@ fn recheck<C: Chain>(
         Err(e) => return Recheck::Error(e),
     };
     if view.rebalancing.epoch != epoch {
-        pool.done_below = pool.done_below.max(view.rebalancing.epoch);
+        pool.done_below = pool.done_below.max(epoch.saturating_add(1));
         return Recheck::Stop(Action::AlreadyDone { epoch });
     }
     let now_ms = match chain.head() {
@@ -245,7 +259,7 @@ fn submit<C: Chain>(
             Ok(included) => {
                 return match included.result {
                     Ok(outcome) => {
-                        pool.done_below = pool.done_below.max(outcome.epoch);
+                        pool.done_below = pool.done_below.max(epoch.saturating_add(1));
                         pool.health.record_success();
                         if let Some(m) = metrics {
                             m.landed(&pool.name, &outcome);
@@ -256,7 +270,15 @@ fn submit<C: Chain>(
                         };
                         report
                     }
-                    Err(PoolError::StaleEpoch) => beaten(pool, report, epoch, metrics),
+                    Err(PoolError::StaleEpoch) => {
+                        tracing::warn!(pool = %pool.name, epoch, "our rebalance reverted: the epoch was done first");
+                        let report = beaten(pool, report, epoch, metrics);
+                        pool.health.record_failure(now_ms, &settings.backoff);
+                        if let Some(m) = metrics {
+                            m.reverted(&pool.name);
+                        }
+                        report
+                    }
                     Err(refusal) => refuse(pool, report, refusal, now_ms, settings, metrics),
                 };
             }

@@ -5,6 +5,7 @@
 //!   backoff and no duplicate executions.
 //! - [`chain`]: what a chain must offer; [`node`] (feature `node`) implements it on a real node
 //!   through `keel-client`; `keel-harness` on drink and `keel-sim` in memory.
+//! - [`spending`]: the ceilings and hourly budgets on what the keeper signs for.
 //! - [`config`], [`metrics`], [`status`], [`table`]: operating the bot.
 
 pub mod backoff;
@@ -15,5 +16,6 @@ pub mod executor;
 pub mod metrics;
 #[cfg(feature = "node")]
 pub mod node;
+pub mod spending;
 pub mod status;
 pub mod table;

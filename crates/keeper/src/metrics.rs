@@ -31,6 +31,7 @@ pub struct Metrics {
     submissions: Family<Labels, Counter>,
     resubmissions: Family<Labels, Counter>,
     already_done: Family<Labels, Counter>,
+    reverted: Family<Labels, Counter>,
     reconnects: Counter,
     failures: Family<Labels, Counter>,
     rebalances: Family<Labels, Counter>,
@@ -60,6 +61,7 @@ impl Metrics {
             submissions: Family::default(),
             resubmissions: Family::default(),
             already_done: Family::default(),
+            reverted: Family::default(),
             reconnects: Counter::default(),
             failures: Family::default(),
             rebalances: Family::default(),
@@ -93,6 +95,11 @@ impl Metrics {
                 "already_done",
                 "Rebalances found done when ours was checked or ran: a competitor's landed first, or an unconfirmed attempt of ours",
                 &m.already_done,
+            ),
+            (
+                "reverted",
+                "Rebalance transactions of ours that landed and reverted as already done: a fee paid for nothing (alert if it keeps rising: a lying node, or a rival always first)",
+                &m.reverted,
             ),
             ("failures", "Failed passes (chain errors or refusals)", &m.failures),
             ("rebalances", "Rebalances this keeper landed", &m.rebalances),
@@ -145,6 +152,11 @@ impl Metrics {
 
     pub fn beaten(&self, pool: &str) {
         self.already_done.get_or_create(&Self::pool(pool)).inc();
+    }
+
+    /// A transaction of ours landed and reverted because its epoch was done first.
+    pub fn reverted(&self, pool: &str) {
+        self.reverted.get_or_create(&Self::pool(pool)).inc();
     }
 
     /// Brings the reconnection counter up to `total`, the connection's own count.

@@ -16,10 +16,12 @@ use crate::chain::{
 };
 use crate::config::{ConfigError, NodeConfig};
 use crate::decide::PoolView;
+use crate::spending::{Ledger, Limits};
 use ink::primitives::AccountId;
 use keel_calls::{Message, ToMessage};
 use keel_client::api::{ExecReturn, RawDispatchError};
 use keel_client::keys::{self, KeySource};
+use keel_client::submit::SendLimits;
 use keel_client::{record, Node, NodeError};
 use keel_interface::pool::{PoolError, RebalanceOutcome};
 use parity_scale_codec::Decode;
@@ -44,6 +46,8 @@ pub struct NodeOptions {
     pub finalized: bool,
     /// How long one wait for inclusion lasts before the executor hears `Timeout`.
     pub confirm_timeout: Duration,
+    /// Ceilings per transaction and hourly budgets.
+    pub limits: Limits,
 }
 
 /// A keeper signing with `signer` on a node.
@@ -52,13 +56,23 @@ pub struct NodeChain {
     signer: Keypair,
     account: AccountId32,
     opts: NodeOptions,
-    /// Submissions so far per (pool, epoch), for the tip escalation.
-    sends: HashMap<(AccountId, u64), u32>,
+    /// Submissions so far per (pool, epoch), for the tip escalation and replacement.
+    sends: HashMap<(AccountId, u64), Attempts>,
+    /// What was sent in the last hour, against the budgets.
+    ledger: Ledger,
     /// The last accepted dry-run of a rebalance, which the next submission of it sends.
     prepared: Option<Prepared>,
     /// Call data of transactions sent and not yet seen in a block, by transaction hash: a revert
     /// is explained by replaying exactly what was sent (its deadline included).
     in_flight: HashMap<H256, RebalanceCall>,
+}
+
+/// The submissions of one rebalance so far.
+#[derive(Clone, Copy, Debug, Default)]
+struct Attempts {
+    sent: u32,
+    /// Nonce and tip of the last one: a resend with a higher tip replaces it while it waits.
+    last: Option<(u64, u128)>,
 }
 
 /// A rebalance the pool accepted in a dry-run: what to send, and the limits it needs.
@@ -78,6 +92,7 @@ pub fn chain_error(e: NodeError) -> ChainError {
         NodeError::Dropped(_) => ChainError::Dropped,
         NodeError::Invalid(m) | NodeError::Failed(m) => ChainError::Reverted(m),
         NodeError::Decode(m) => ChainError::Decode(m),
+        NodeError::FeeAbove { fee, max } => ChainError::Rpc(format!("fee {fee} above {max}")),
     }
 }
 
@@ -90,6 +105,13 @@ impl NodeConfig {
             tip_cap: u128::from(self.tip_cap),
             finalized: self.finalized,
             confirm_timeout: Duration::from_millis(self.confirm_timeout_ms),
+            limits: Limits {
+                max_ref_time: self.max_ref_time,
+                max_proof_size: self.max_proof_size,
+                max_deposit: u128::from(self.max_deposit),
+                hourly: u128::from(self.hourly_budget),
+                hourly_per_pool: u128::from(self.pool_hourly_budget),
+            },
         }
     }
 }
@@ -123,6 +145,7 @@ impl NodeChain {
             account,
             opts,
             sends: HashMap::new(),
+            ledger: Ledger::default(),
             prepared: None,
             in_flight: HashMap::new(),
         }
@@ -137,23 +160,33 @@ impl NodeChain {
         self.node.reconnects()
     }
 
-    /// A dry-run of `rebalance(epoch)` now; an accepted one is kept for the next submission.
+    /// A dry-run of `rebalance(epoch)` now; an accepted one is kept for the next submission if
+    /// its gas and deposit (margins included) are within the ceilings.
     fn prepare(
         &mut self,
         pool: AccountId,
         epoch: u64,
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
+        self.prepared = None;
         let call = self.rebalance_call(pool, epoch)?;
         let (dry, answer) = self.dry(pool, &call, None)?;
-        self.prepared = answer.is_ok().then(|| Prepared {
-            pool,
-            epoch,
-            call,
-            gas: dry.gas_required.with_margin(self.opts.margin_pct),
-            deposit: dry
+        if answer.is_ok() {
+            let gas = dry.gas_required.with_margin(self.opts.margin_pct);
+            let deposit = dry
                 .storage_deposit
-                .limit_with_margin(u128::from(self.opts.margin_pct)),
-        });
+                .limit_with_margin(u128::from(self.opts.margin_pct));
+            if let Err(over) = self.opts.limits.check_call(gas.ref_time, gas.proof_size, deposit) {
+                tracing::error!(pool = %pool_name(&pool), epoch, %over, "rebalance refused before signing");
+                return Err(over.into());
+            }
+            self.prepared = Some(Prepared {
+                pool,
+                epoch,
+                call,
+                gas,
+                deposit,
+            });
+        }
         Ok(answer)
     }
 
@@ -246,15 +279,51 @@ impl Chain for NodeChain {
                 .take()
                 .ok_or_else(|| ChainError::Decode("no accepted dry-run to send".into()))?
         };
-        let sent = self.sends.entry((pool, epoch)).or_insert(0);
-        let tip = escalated_tip(&self.opts, *sent);
-        *sent = sent.saturating_add(1);
-        let hash = self
-            .node
-            .send_call(&self.signer, pool, p.call.data().to_vec(), p.gas, p.deposit, tip)
-            .map_err(chain_error)?;
+        let attempts = self.sends.get(&(pool, epoch)).copied().unwrap_or_default();
+        let tip = escalated_tip(&self.opts, attempts.sent);
+        let now = wall_ms();
+        let fixed = p.deposit.saturating_add(tip);
+        let max_fee = self.ledger.max_fee(&self.opts.limits, pool, now, fixed)?;
+        let limits = SendLimits {
+            max_fee: Some(max_fee),
+            replace: attempts
+                .last
+                .filter(|(_, last_tip)| tip > *last_tip)
+                .map(|(nonce, _)| nonce),
+        };
+        let gas_and_deposit = (p.gas, p.deposit);
+        let sent = match self.node.send_call_within(
+            &self.signer,
+            pool,
+            p.call.data().to_vec(),
+            gas_and_deposit,
+            tip,
+            limits,
+        ) {
+            Err(NodeError::FeeAbove { fee, .. }) => {
+                let over = self
+                    .ledger
+                    .refusal(&self.opts.limits, pool, now, fee.saturating_add(fixed));
+                tracing::error!(pool = %pool_name(&pool), epoch, %over, "rebalance refused before sending");
+                return Err(over.into());
+            }
+            other => other.map_err(chain_error)?,
+        };
+        let cost = sent.fee.saturating_add(fixed);
+        self.ledger.record(pool, now, cost);
+        self.sends.insert(
+            (pool, epoch),
+            Attempts {
+                sent: attempts.sent.saturating_add(1),
+                last: Some((sent.nonce, tip)),
+            },
+        );
+        let hash = sent.hash;
         self.in_flight.insert(hash, p.call);
-        tracing::info!(pool = %pool_name(&pool), epoch, tx = ?hash, tip, "rebalance submitted");
+        tracing::info!(
+            pool = %pool_name(&pool), epoch, tx = ?hash, nonce = sent.nonce, fee = sent.fee,
+            deposit_limit = p.deposit, tip, "rebalance submitted"
+        );
         Ok(Submitted {
             pool,
             epoch,
@@ -332,6 +401,7 @@ mod tests {
             tip_cap: 1_000,
             finalized: false,
             confirm_timeout: Duration::from_secs(1),
+            limits: crate::config::NodeConfig::default().options().limits,
         };
         let tips: Vec<u128> = (0..6).map(|n| escalated_tip(&opts, n)).collect();
         assert_eq!(tips, [100, 200, 400, 800, 1_000, 1_000]);

@@ -298,13 +298,54 @@ fn retries_are_bounded_and_then_the_pool_backs_off() {
 }
 
 #[test]
-fn a_competitor_landing_first_is_not_an_error() {
+fn our_transaction_reverting_as_already_done_is_counted_and_backs_off() {
+    // given: a competitor's rebalance lands between our dry-run and our transaction
     let mut chain = Scripted::due([Fault::Beaten]);
     let mut p = pool();
-    let report = tick(&mut chain, &mut p, &SETTINGS, None);
+    let metrics = Metrics::default();
+    // when
+    let report = tick(&mut chain, &mut p, &SETTINGS, Some(&metrics));
+    // then: the epoch is done, but ours paid a fee for nothing: counted, and the pool backs off
     assert_eq!(report.action, Action::AlreadyDone { epoch: 0 });
     assert_eq!(chain.executions, 0);
-    assert_eq!(p.health.failures, 0);
+    assert_eq!((p.health.failures, p.done_below), (1, 1));
+    let text = metrics.render();
+    assert!(
+        text.contains("keel_keeper_reverted_total{pool=\"test\"} 1"),
+        "{text}"
+    );
+    // and the next pass, due again at once (a node faking "due"), sends nothing
+    chain.view.rebalancing.epoch = 1;
+    let again = tick(&mut chain, &mut p, &SETTINGS, Some(&metrics));
+    assert_eq!(again.decision.map(|d| d.label()), Some("backoff"));
+    assert_eq!(chain.submissions, 1);
+}
+
+#[test]
+fn a_false_epoch_once_answered_does_not_silence_the_pool() {
+    // given: a node once answered a huge epoch, and the keeper remembered it as done
+    let mut chain = Scripted::due([]);
+    let mut p = pool();
+    p.done_below = u64::MAX;
+    // when: the chain reads epoch 0, due
+    let report = tick(&mut chain, &mut p, &SETTINGS, None);
+    // then: the chain is trusted over the memory, and the rebalance lands
+    assert!(
+        matches!(report.action, Action::Landed { .. }),
+        "{:?}",
+        report.action
+    );
+    assert_eq!((chain.executions, p.done_below), (1, 1));
+}
+
+#[test]
+fn a_node_behind_our_own_landing_is_not_sent_the_same_epoch_again() {
+    let mut chain = Scripted::due([]);
+    let mut p = pool();
+    p.done_below = 1; // we landed epoch 0; this node still reads it
+    let report = tick(&mut chain, &mut p, &SETTINGS, None);
+    assert_eq!(report.action, Action::AlreadyDone { epoch: 0 });
+    assert_eq!(chain.submissions, 0);
 }
 
 #[test]

@@ -178,6 +178,11 @@ fn a_rival_landing_between_dry_run_and_send_makes_ours_revert_on_chain_as_alread
         text.contains("keel_keeper_already_done_total{pool=\"ours\"} 1"),
         "{text}"
     );
+    // ours paid a fee for nothing: counted, and the pool backs off
+    assert!(
+        text.contains("keel_keeper_reverted_total{pool=\"ours\"} 1"),
+        "{text}"
+    );
     assert!(!text.contains("keel_keeper_failures_total{"), "{text}");
     println!(
         "race: the rival rebalanced epoch {epoch} in block {block} (epoch now {}, bounty {}); \
