@@ -63,14 +63,14 @@ client show --deployment "$DEPLOYMENT"
 say "keepers whose ceilings are below what the rebalance needs sign nothing"
 # A contract at a watched address can ask for any gas and deposit; the ceilings refuse it before
 # the key signs. Here the honest pool asks for about 21e9 ref_time and some deposit.
-for limit in "max_ref_time = 1000000000" "pool_hourly_budget = 1"; do
+for limit in "max_ref_time = 1000000000" "pool_hourly_budget = 1" "pool_hourly_transactions = 0"; do
   { printf '[keeper]\nmax_retries = 0\n\n'; keeper_toml "//Eve"; echo "$limit"; } >"$WORK/keeper-limited.toml"
   target/debug/keel-keeper run --config "$WORK/keeper-limited.toml" --passes 1 >"$WORK/keeper-limited.log" 2>&1 || true
-  grep -q "not signed: " "$WORK/keeper-limited.log" || { cat "$WORK/keeper-limited.log"; exit 1; }
+  grep -q "not sent: " "$WORK/keeper-limited.log" || { cat "$WORK/keeper-limited.log"; exit 1; }
   if grep -q "rebalance submitted" "$WORK/keeper-limited.log"; then
     cat "$WORK/keeper-limited.log"; exit 1
   fi
-  grep -o "not signed: .*" "$WORK/keeper-limited.log" | head -1
+  grep -o "not sent: .*" "$WORK/keeper-limited.log" | head -1
 done
 client expect --since "$since" --rebalances 0 --deployment "$DEPLOYMENT"
 

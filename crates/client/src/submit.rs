@@ -19,7 +19,7 @@ use keel_calls::events::Emitted;
 use keel_calls::Message;
 use parity_scale_codec::{Decode, Encode};
 use std::time::Duration;
-use subxt::config::DefaultExtrinsicParamsBuilder;
+use subxt::config::{DefaultExtrinsicParamsBuilder, Header as _};
 use subxt::ext::scale_encode;
 use subxt::tx::{DefaultPayload, TxStatus};
 use subxt::utils::{AccountId32, MultiAddress, H256};
@@ -50,6 +50,26 @@ pub struct SendLimits {
     pub max_fee: Option<u128>,
     /// Replace the transaction sent with this nonce, if it is still waiting in the pool.
     pub replace: Option<u64>,
+}
+
+/// `account`'s nonce in the state of block `at` (transactions in the pool not counted).
+async fn best_nonce(
+    api: &subxt::OnlineClient<RuntimeConfig>,
+    account: &AccountId32,
+    at: H256,
+) -> Result<u64, NodeError> {
+    let bytes = api
+        .backend()
+        .call("AccountNonceApi_account_nonce", Some(&account.encode()), at)
+        .await
+        .map_err(classify)?;
+    let cursor = &mut &bytes[..];
+    let nonce = match bytes.len() {
+        4 => u32::decode(cursor).map(u64::from),
+        8 => u64::decode(cursor),
+        n => return Err(NodeError::Decode(format!("an account nonce of {n} bytes"))),
+    };
+    nonce.map_err(|e| NodeError::Decode(e.to_string()))
 }
 
 /// How a transaction is sent.
@@ -206,15 +226,21 @@ impl Node {
         let (signer, account) = (signer.clone(), crate::keys::account(signer));
         let (progress, sent) = self.with(|api, rpc| async move {
             let next = rpc.system_account_next_index(&account).await.map_err(classify)?;
+            // The best block, not the finalized one subxt would pick: a nonce used in a best block
+            // is not replaceable, and an era from a lagging finalized block may be over already.
+            let best = rpc
+                .chain_get_header(None)
+                .await
+                .map_err(classify)?
+                .ok_or_else(|| NodeError::Rpc("the node has no best block".into()))?;
             let nonce = match limits.replace {
-                Some(n) if n < next && n >= api.tx().account_nonce(&account).await.map_err(classify)? => n,
+                Some(n) if n < next && n >= best_nonce(&api, &account, best.hash()).await? => n,
                 _ => next,
             };
-            let at = api.blocks().at_latest().await.map_err(classify)?;
             let params = DefaultExtrinsicParamsBuilder::<RuntimeConfig>::new()
                 .nonce(nonce)
                 .tip(tip)
-                .mortal(at.header(), MORTAL_BLOCKS)
+                .mortal(&best, MORTAL_BLOCKS)
                 .build();
             let tx = api
                 .tx()

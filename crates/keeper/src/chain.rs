@@ -33,8 +33,8 @@ pub enum ChainError {
     /// An answer arrived but did not decode as expected (wrong address or metadata).
     #[error("undecodable answer: {0}")]
     Decode(String),
-    /// Sending would go past the operator's spending limits: nothing was signed.
-    #[error("not signed: {0}")]
+    /// Sending would go past the operator's spending limits: nothing was sent.
+    #[error("not sent: {0}")]
     OverLimit(#[from] crate::spending::OverLimit),
 }
 

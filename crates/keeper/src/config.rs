@@ -131,6 +131,8 @@ pub struct NodeConfig {
     /// 50,000,000,000,000.
     pub hourly_budget: u64,
     pub pool_hourly_budget: u64,
+    /// Most transactions for one pool in any hour, whatever their quoted cost. Default 60.
+    pub pool_hourly_transactions: u32,
 }
 
 impl Default for NodeConfig {
@@ -152,6 +154,7 @@ impl Default for NodeConfig {
             max_deposit: 1_000_000_000_000,
             hourly_budget: 100_000_000_000_000,
             pool_hourly_budget: 50_000_000_000_000,
+            pool_hourly_transactions: 60,
         }
     }
 }

@@ -271,12 +271,15 @@ fn submit<C: Chain>(
                         report
                     }
                     Err(PoolError::StaleEpoch) => {
+                        // Done, but paid for: unlike `beaten`, the failure record grows.
                         tracing::warn!(pool = %pool.name, epoch, "our rebalance reverted: the epoch was done first");
-                        let report = beaten(pool, report, epoch, metrics);
+                        pool.done_below = pool.done_below.max(epoch.saturating_add(1));
                         pool.health.record_failure(now_ms, &settings.backoff);
                         if let Some(m) = metrics {
+                            m.beaten(&pool.name);
                             m.reverted(&pool.name);
                         }
+                        report.action = Action::AlreadyDone { epoch };
                         report
                     }
                     Err(refusal) => refuse(pool, report, refusal, now_ms, settings, metrics),

@@ -60,6 +60,8 @@ pub struct NodeChain {
     sends: HashMap<(AccountId, u64), Attempts>,
     /// What was sent in the last hour, against the budgets.
     ledger: Ledger,
+    /// The last transaction this keeper sent, for any pool.
+    last_sent: Option<H256>,
     /// The last accepted dry-run of a rebalance, which the next submission of it sends.
     prepared: Option<Prepared>,
     /// Call data of transactions sent and not yet seen in a block, by transaction hash: a revert
@@ -71,8 +73,16 @@ pub struct NodeChain {
 #[derive(Clone, Copy, Debug, Default)]
 struct Attempts {
     sent: u32,
-    /// Nonce and tip of the last one: a resend with a higher tip replaces it while it waits.
-    last: Option<(u64, u128)>,
+    /// The last one: a resend with a higher tip replaces it while it waits, if no transaction
+    /// of ours was sent after it (one that may have taken its nonce once it expired).
+    last: Option<LastSend>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct LastSend {
+    hash: H256,
+    nonce: u64,
+    tip: u128,
 }
 
 /// A rebalance the pool accepted in a dry-run: what to send, and the limits it needs.
@@ -92,7 +102,7 @@ pub fn chain_error(e: NodeError) -> ChainError {
         NodeError::Dropped(_) => ChainError::Dropped,
         NodeError::Invalid(m) | NodeError::Failed(m) => ChainError::Reverted(m),
         NodeError::Decode(m) => ChainError::Decode(m),
-        NodeError::FeeAbove { fee, max } => ChainError::Rpc(format!("fee {fee} above {max}")),
+        e @ NodeError::FeeAbove { .. } => ChainError::Reverted(e.to_string()),
     }
 }
 
@@ -111,6 +121,7 @@ impl NodeConfig {
                 max_deposit: u128::from(self.max_deposit),
                 hourly: u128::from(self.hourly_budget),
                 hourly_per_pool: u128::from(self.pool_hourly_budget),
+                pool_hourly_transactions: self.pool_hourly_transactions,
             },
         }
     }
@@ -146,6 +157,7 @@ impl NodeChain {
             opts,
             sends: HashMap::new(),
             ledger: Ledger::default(),
+            last_sent: None,
             prepared: None,
             in_flight: HashMap::new(),
         }
@@ -283,13 +295,18 @@ impl Chain for NodeChain {
         let tip = escalated_tip(&self.opts, attempts.sent);
         let now = wall_ms();
         let fixed = p.deposit.saturating_add(tip);
-        let max_fee = self.ledger.max_fee(&self.opts.limits, pool, now, fixed)?;
+        let max_fee = self
+            .ledger
+            .max_fee(&self.opts.limits, pool, now, fixed)
+            .inspect_err(|over| {
+                tracing::error!(pool = %pool_name(&pool), epoch, %over, "rebalance refused before signing");
+            })?;
         let limits = SendLimits {
             max_fee: Some(max_fee),
             replace: attempts
                 .last
-                .filter(|(_, last_tip)| tip > *last_tip)
-                .map(|(nonce, _)| nonce),
+                .filter(|last| tip > last.tip && self.last_sent == Some(last.hash))
+                .map(|last| last.nonce),
         };
         let gas_and_deposit = (p.gas, p.deposit);
         let sent = match self.node.send_call_within(
@@ -304,7 +321,7 @@ impl Chain for NodeChain {
                 let over = self
                     .ledger
                     .refusal(&self.opts.limits, pool, now, fee.saturating_add(fixed));
-                tracing::error!(pool = %pool_name(&pool), epoch, %over, "rebalance refused before sending");
+                tracing::error!(pool = %pool_name(&pool), epoch, %over, "rebalance signed but not sent");
                 return Err(over.into());
             }
             other => other.map_err(chain_error)?,
@@ -315,9 +332,14 @@ impl Chain for NodeChain {
             (pool, epoch),
             Attempts {
                 sent: attempts.sent.saturating_add(1),
-                last: Some((sent.nonce, tip)),
+                last: Some(LastSend {
+                    hash: sent.hash,
+                    nonce: sent.nonce,
+                    tip,
+                }),
             },
         );
+        self.last_sent = Some(sent.hash);
         let hash = sent.hash;
         self.in_flight.insert(hash, p.call);
         tracing::info!(

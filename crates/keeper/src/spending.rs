@@ -26,6 +26,9 @@ pub struct Limits {
     pub hourly: u128,
     /// Most one pool's transactions may cost in any hour.
     pub hourly_per_pool: u128,
+    /// Most transactions for one pool in any hour, whatever the node quotes their costs at (a
+    /// node can quote a fee of 0 and a dry-run can ask for no deposit; the chain still charges).
+    pub pool_hourly_transactions: u32,
 }
 
 /// Which budget a transaction would exceed.
@@ -44,6 +47,8 @@ pub enum OverLimit {
     ProofSize { needed: u64, max: u64 },
     #[error("the rebalance needs a storage deposit of {needed}, above the {max} allowed per transaction")]
     Deposit { needed: u128, max: u128 },
+    #[error("{sent} transactions for this pool in the last hour, the most allowed")]
+    Transactions { sent: u32 },
     #[error("{scope:?} hourly budget: this transaction may cost {needed}, {left} of {per_hour} is left")]
     Budget {
         scope: Scope,
@@ -130,10 +135,11 @@ impl Ledger {
         }
     }
 
-    /// Checks that a transaction of at least `fixed` (deposit limit and tip) fits the budgets,
-    /// and gives the most its fee may be.
+    /// Checks that one more transaction for `pool`, of at least `fixed` (deposit limit and tip),
+    /// fits the budgets, and gives the most its fee may be.
     ///
     /// # Errors
+    /// [`OverLimit::Transactions`] when the pool's count for the hour is reached;
     /// [`OverLimit::Budget`] when `fixed` alone does not fit.
     pub fn max_fee(
         &mut self,
@@ -142,6 +148,12 @@ impl Ledger {
         now_ms: u64,
         fixed: u128,
     ) -> Result<u128, OverLimit> {
+        let window = self.pools.entry(pool).or_default();
+        window.spent(now_ms);
+        let sent = u32::try_from(window.0.len()).unwrap_or(u32::MAX);
+        if sent >= limits.pool_hourly_transactions {
+            return Err(OverLimit::Transactions { sent });
+        }
         match self.allowance(limits, pool, now_ms).0.checked_sub(fixed) {
             Some(max_fee) => Ok(max_fee),
             None => Err(self.refusal(limits, pool, now_ms, fixed)),
@@ -176,6 +188,7 @@ mod tests {
         max_deposit: 5,
         hourly: 1_000,
         hourly_per_pool: 600,
+        pool_hourly_transactions: 3,
     };
 
     #[test]
@@ -224,6 +237,21 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn transactions_quoted_at_nothing_are_still_counted() {
+        let a = AccountId::from([1; 32]);
+        let mut ledger = Ledger::default();
+        for at in 0..3 {
+            assert_eq!(ledger.max_fee(&LIMITS, a, at, 0), Ok(600));
+            ledger.record(a, at, 0);
+        }
+        assert_eq!(
+            ledger.max_fee(&LIMITS, a, 3, 0),
+            Err(OverLimit::Transactions { sent: 3 })
+        );
+        assert_eq!(ledger.max_fee(&LIMITS, a, HOUR_MS, 0), Ok(600));
     }
 
     #[test]

@@ -322,6 +322,19 @@ fn our_transaction_reverting_as_already_done_is_counted_and_backs_off() {
 }
 
 #[test]
+fn reverts_in_a_row_lengthen_the_backoff() {
+    // given: two passes already ended in a revert of ours, and the backoff has passed
+    let mut chain = Scripted::due([Fault::Beaten]);
+    let mut p = pool();
+    p.health.failures = 2;
+    // when: a third pass's transaction reverts as already done
+    tick(&mut chain, &mut p, &SETTINGS, None);
+    // then: the record grows (so the delay doubles) instead of starting over at one
+    assert_eq!(p.health.failures, 3);
+    assert_eq!(p.health.retry_at_ms, NOW + 4_000);
+}
+
+#[test]
 fn a_false_epoch_once_answered_does_not_silence_the_pool() {
     // given: a node once answered a huge epoch, and the keeper remembered it as done
     let mut chain = Scripted::due([]);
