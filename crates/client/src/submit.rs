@@ -259,6 +259,17 @@ impl Node {
         Ok(sent)
     }
 
+    /// Sends `payload` with `opts`' tip and no further limits, and waits for its block.
+    fn send_and_wait<P: subxt::tx::Payload>(
+        &mut self,
+        signer: &Keypair,
+        payload: P,
+        opts: &SendOptions,
+    ) -> Result<InBlock, NodeError> {
+        let sent = self.send(signer, payload, opts.tip, SendLimits::default())?;
+        self.wait(sent.hash, opts.finalized, opts.timeout)
+    }
+
     /// Waits until transaction `hash` is in a best block (or finalized, if `finalized`), at
     /// most `timeout`; after a timeout the transaction is still watched, so waiting again is
     /// safe and sends nothing.
@@ -387,15 +398,7 @@ impl Node {
             ),
             determinism: Determinism::Enforced,
         };
-        let hash = self
-            .send(
-                signer,
-                DefaultPayload::new("Contracts", "upload_code", tx),
-                opts.tip,
-                SendLimits::default(),
-            )?
-            .hash;
-        let block = self.wait(hash, opts.finalized, opts.timeout)?;
+        let block = self.send_and_wait(signer, DefaultPayload::new("Contracts", "upload_code", tx), opts)?;
         match block.failure {
             Some(f) => Err(NodeError::Failed(format!("upload_code: {f}"))),
             None => Ok(code_hash),
@@ -463,15 +466,7 @@ impl Node {
             data,
             salt,
         };
-        let hash = self
-            .send(
-                signer,
-                DefaultPayload::new("Contracts", "instantiate", tx),
-                opts.tip,
-                SendLimits::default(),
-            )?
-            .hash;
-        let block = self.wait(hash, opts.finalized, opts.timeout)?;
+        let block = self.send_and_wait(signer, DefaultPayload::new("Contracts", "instantiate", tx), opts)?;
         if let Some(f) = block.failure {
             return Err(NodeError::Failed(format!("instantiate: {f}")));
         }

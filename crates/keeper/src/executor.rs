@@ -270,18 +270,7 @@ fn submit<C: Chain>(
                         };
                         report
                     }
-                    Err(PoolError::StaleEpoch) => {
-                        // Done, but paid for: unlike `beaten`, the failure record grows.
-                        tracing::warn!(pool = %pool.name, epoch, "our rebalance reverted: the epoch was done first");
-                        pool.done_below = pool.done_below.max(epoch.saturating_add(1));
-                        pool.health.record_failure(now_ms, &settings.backoff);
-                        if let Some(m) = metrics {
-                            m.beaten(&pool.name);
-                            m.reverted(&pool.name);
-                        }
-                        report.action = Action::AlreadyDone { epoch };
-                        report
-                    }
+                    Err(PoolError::StaleEpoch) => reverted(pool, report, epoch, now_ms, settings, metrics),
                     Err(refusal) => refuse(pool, report, refusal, now_ms, settings, metrics),
                 };
             }
@@ -296,9 +285,32 @@ fn submit<C: Chain>(
 
 /// `epoch` was rebalanced before our transaction ran (a competitor's, or an unconfirmed attempt
 /// of ours): nothing more to send for it, and nothing went wrong.
-fn beaten(pool: &mut Watched, mut report: Report, epoch: u64, metrics: Option<&Metrics>) -> Report {
-    pool.done_below = pool.done_below.max(epoch.saturating_add(1));
+fn beaten(pool: &mut Watched, report: Report, epoch: u64, metrics: Option<&Metrics>) -> Report {
     pool.health.record_success();
+    done(pool, report, epoch, metrics)
+}
+
+/// Our own transaction landed and reverted because `epoch` was done first: done, but paid for,
+/// so unlike [`beaten`] the failure record grows and the pool backs off.
+fn reverted(
+    pool: &mut Watched,
+    report: Report,
+    epoch: u64,
+    now_ms: u64,
+    settings: &Settings,
+    metrics: Option<&Metrics>,
+) -> Report {
+    tracing::warn!(pool = %pool.name, epoch, "our rebalance reverted: the epoch was done first");
+    pool.health.record_failure(now_ms, &settings.backoff);
+    if let Some(m) = metrics {
+        m.reverted(&pool.name);
+    }
+    done(pool, report, epoch, metrics)
+}
+
+/// Remembers `epoch` as done and ends the pass "already done".
+fn done(pool: &mut Watched, mut report: Report, epoch: u64, metrics: Option<&Metrics>) -> Report {
+    pool.done_below = pool.done_below.max(epoch.saturating_add(1));
     if let Some(m) = metrics {
         m.beaten(&pool.name);
     }
