@@ -16,7 +16,7 @@ DEPLOYMENT="${1:-target/deployment.json}"
 PORT="${KEEL_WEB_PORT:-5173}"
 
 [ -f "$DEPLOYMENT" ] || { echo "no deployment record at $DEPLOYMENT: run scripts/deploy.sh first" >&2; exit 1; }
-for c in keel_pool keel_token keel_oracle; do
+for c in keel_pool keel_token keel_oracle keel_venue; do
   [ -f "target/ink/$c/$c.json" ] || { echo "no metadata for $c: run scripts/build.sh first" >&2; exit 1; }
 done
 
@@ -25,7 +25,7 @@ echo "==> npm dependencies (web/package-lock.json)"
 echo "==> deployment and metadata into web/public/keel/"
 mkdir -p web/public/keel
 cp "$DEPLOYMENT" web/public/keel/deployment.json
-for c in keel_pool keel_token keel_oracle; do cp "target/ink/$c/$c.json" web/public/keel/; done
+for c in keel_pool keel_token keel_oracle keel_venue; do cp "target/ink/$c/$c.json" web/public/keel/; done
 echo "==> build"
 (cd web && npx --no-install tsc --noEmit && npx --no-install vite build --logLevel warn)
 $BUILD_ONLY && exit 0

@@ -41,8 +41,11 @@ async function chainView(): Promise<Keel> {
     base: new ContractPromise(api, metadata("keel_token"), c.base),
     quote: new ContractPromise(api, metadata("keel_token"), c.quote),
     symbols: { base: "BASE", quote: "QUOTE" },
+    decimals: { base: deployment.decimals, quote: deployment.decimals, shares: 18 },
     dev: true,
     rightNetwork: true,
+    codeProblems: [],
+    notes: [],
   };
 }
 

@@ -7,6 +7,7 @@ import { ContractPromise } from "@polkadot/api-contract";
 import type { Signer } from "@polkadot/api/types";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import type { ExtrinsicStatus, WeightV2 } from "@polkadot/types/interfaces";
+import { DepositError, depositLimit } from "./lib/deposit";
 import { errorText } from "./lib/errors";
 
 export class Unreachable extends Error {}
@@ -73,7 +74,8 @@ export type Sent = { block: string } | { refused: unknown } | { failed: string }
 
 /**
  * Dry-runs `message` as the signer; if the contract accepts, signs and sends it with the dry-run's
- * gas plus 20%, and resolves once it is in a block.
+ * gas plus 20% and a bounded storage deposit limit (`depositLimit`: the charge plus 20%, 0 for a
+ * refund, refused above `MAX_STORAGE_DEPOSIT`), and resolves once it is in a block.
  */
 export async function send(contract: ContractPromise, who: Signing, message: string, ...args: unknown[]): Promise<Sent> {
   return sendWatched(contract, who, () => undefined, message, ...args);
@@ -98,7 +100,16 @@ export async function sendWatched(
     refTime: (gas.refTime.toBigInt() * 12n) / 10n,
     proofSize: (gas.proofSize.toBigInt() * 12n) / 10n,
   }) as WeightV2;
-  const storageDepositLimit = dry.storageDeposit.isCharge ? dry.storageDeposit.asCharge : null;
+  const deposit = dry.storageDeposit;
+  let storageDepositLimit: bigint;
+  try {
+    storageDepositLimit = depositLimit(
+      deposit.isCharge ? { charge: deposit.asCharge.toBigInt() } : { refund: deposit.asRefund.toBigInt() },
+    );
+  } catch (e) {
+    if (e instanceof DepositError) return { failed: e.message };
+    throw e;
+  }
   const tx = contract.tx[message]({ gasLimit, storageDepositLimit }, ...args);
   progress("signing");
   return new Promise<Sent>((resolve) => {

@@ -1,11 +1,15 @@
 // What the app needs to find Keel: the deployment record `scripts/deploy.sh` writes (node URL,
 // addresses, genesis) and the contracts' metadata from the build. `scripts/web.sh` copies both
-// into `public/keel/`, so the built app serves them next to itself.
+// into `public/keel/`, so the built app serves them next to itself. The record is not trusted on
+// its own: `open` (pool.ts) checks its addresses against the metadata's code hashes.
+
+import { nodeUrl } from "./lib/node";
 
 export interface Deployment {
   node_url: string;
   genesis_hash: string;
   block: number;
+  /** The tokens' decimals as the deployer set them; the token contracts on chain take precedence. */
   decimals: number;
   feed: number;
   contracts: { base: string; quote: string; oracle: string; venue: string; pool: string };
@@ -13,7 +17,10 @@ export interface Deployment {
 
 export interface Bundle {
   deployment: Deployment;
-  metadata: { pool: unknown; token: unknown; oracle: unknown };
+  /** Each contract's metadata; `venue` is undefined when the build does not serve it. */
+  metadata: { pool: unknown; token: unknown; oracle: unknown; venue?: unknown };
+  /** Sentences for an info banner (an ignored `?node=` override). */
+  notes: string[];
 }
 
 async function json(path: string): Promise<unknown> {
@@ -22,15 +29,35 @@ async function json(path: string): Promise<unknown> {
   return res.json();
 }
 
-/** Loads the deployment record and metadata served under `base` (default `keel/`). */
-export async function loadBundle(base = "keel/"): Promise<Bundle> {
-  const [deployment, pool, token, oracle] = await Promise.all([
+/**
+ * A JSON file that may be absent: undefined when it cannot be fetched, on 404, or when the server
+ * answers with a page instead (a dev server's fallback to index.html).
+ */
+async function optionalJson(path: string): Promise<unknown> {
+  const res = await fetch(path, { headers: { Accept: "application/json" } }).catch(() => null);
+  if (!res) return undefined;
+  if (res.status === 404 || !(res.headers.get("content-type") ?? "").includes("json")) return undefined;
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${res.statusText}`);
+  return res.json();
+}
+
+/**
+ * Loads the deployment record and metadata served under `base` (default `keel/`). The node is the
+ * record's; a `?node=` override applies only when `dev` (default `import.meta.env.DEV`).
+ */
+export async function loadBundle(base = "keel/", dev: boolean = import.meta.env.DEV): Promise<Bundle> {
+  const [deployment, pool, token, oracle, venue] = await Promise.all([
     json(`${base}deployment.json`),
     json(`${base}keel_pool.json`),
     json(`${base}keel_token.json`),
     json(`${base}keel_oracle.json`),
+    optionalJson(`${base}keel_venue.json`),
   ]);
-  const url = new URL(location.href).searchParams.get("node");
   const d = deployment as Deployment;
-  return { deployment: url ? { ...d, node_url: url } : d, metadata: { pool, token, oracle } };
+  const node = nodeUrl(d.node_url, location.search, dev);
+  return {
+    deployment: { ...d, node_url: node.url },
+    metadata: { pool, token, oracle, venue },
+    notes: node.ignored ? [node.ignored] : [],
+  };
 }

@@ -1,6 +1,7 @@
 // Keel's wallet dApp: connects to the node in the deployment record, picks an account (a browser
 // extension's, or on a dev chain a dev key), and shows the swap, liquidity and health pages,
-// refreshed on every new block. Every failure people meet ends in a visible, plain banner.
+// refreshed on every new block. Every failure people meet ends in a visible, plain banner; a record
+// whose addresses do not hold the bundled contracts' code stops the app before any page is shown.
 
 import "./style.css";
 import { devAccounts, extensionAccounts, type Account } from "./accounts";
@@ -49,8 +50,13 @@ async function start(): Promise<void> {
     banner("error", text, "unreachable");
     return;
   }
+  keel.notes.forEach((note, i) => banner("info", note, `note-${i}`));
   if (!keel.rightNetwork) {
     banner("error", `Wrong network: this node's chain is not the one Keel was deployed to (genesis ${keel.deployment.genesis_hash.slice(0, 10)}…).`, "wrong-network");
+    return;
+  }
+  if (keel.codeProblems.length > 0) {
+    banner("error", `Keel will not start: the deployment record does not match the contracts this app was built for. ${keel.codeProblems.join(" ")}`, "wrong-code");
     return;
   }
   keel.api.on("disconnected", () => banner("error", "Lost the connection to the node; reconnecting…", "unreachable"));

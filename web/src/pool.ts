@@ -5,6 +5,8 @@ import type { EventRecord } from "@polkadot/types/interfaces";
 import { ContractPromise } from "@polkadot/api-contract";
 import { ask, connect, query, type Answer } from "./chain";
 import type { Bundle, Deployment } from "./deployment";
+import { bundledCodeHash, codeHashProblems, type CodeCheck } from "./lib/codehash";
+import { settleDecimals } from "./lib/decimals";
 
 export interface Keel {
   api: ApiPromise;
@@ -15,10 +17,20 @@ export interface Keel {
   base: ContractPromise;
   quote: ContractPromise;
   symbols: { base: string; quote: string };
+  /** Each token's decimals (the token's own answer, else the record's), and the pool shares'. */
+  decimals: { base: number; quote: number; shares: number };
   /** The chain is a local development chain (dev accounts may be offered). */
   dev: boolean;
   /** The node's genesis is the deployment's: the addresses mean what the record says. */
   rightNetwork: boolean;
+  /**
+   * Why the record's addresses cannot be trusted (one sentence each): an address that holds no
+   * contract or other code than the bundled metadata's. Empty when all match; checked only on
+   * the right network. The app must not start while this is non-empty.
+   */
+  codeProblems: string[];
+  /** Sentences for an info banner: an ignored `?node=` override, a record's decimals overruled. */
+  notes: string[];
 }
 
 /** A u128/i128 as polkadot.js hands it over (number, decimal or hex string) as a bigint. */
@@ -29,6 +41,54 @@ export function big(v: unknown): bigint {
   throw new Error(`not a number: ${JSON.stringify(v)}`);
 }
 
+/** The code hash at `address` on chain, or null when it holds no contract. */
+export async function codeHashAt(api: ApiPromise, address: string): Promise<string | null> {
+  const contracts = api.query.contracts;
+  if (!contracts?.contractInfoOf) throw new Error("this node has no contracts pallet");
+  const info = (await contracts.contractInfoOf(address)) as unknown as {
+    isNone: boolean;
+    unwrap(): { codeHash: { toHex(): string } };
+  };
+  return info.isNone ? null : info.unwrap().codeHash.toHex();
+}
+
+/**
+ * The record's addresses checked against the bundled metadata's code hashes. The venue is checked
+ * when its metadata is served; otherwise it is left out (the app never calls it).
+ */
+async function checkCode(api: ApiPromise, bundle: Bundle): Promise<string[]> {
+  const { contracts: c } = bundle.deployment;
+  const m = bundle.metadata;
+  const wanted: [string, string, unknown][] = [
+    ["pool", c.pool, m.pool],
+    ["base token", c.base, m.token],
+    ["quote token", c.quote, m.token],
+    ["oracle", c.oracle, m.oracle],
+    ...(m.venue !== undefined ? [["venue", c.venue, m.venue] as [string, string, unknown]] : []),
+  ];
+  const checks: CodeCheck[] = await Promise.all(wanted.map(async ([name, address, metadata]) => ({
+    name,
+    address,
+    expected: bundledCodeHash(metadata),
+    onChain: await codeHashAt(api, address).catch(() => null),
+  })));
+  return codeHashProblems(checks);
+}
+
+const DECIMALS = "psp22Metadata::tokenDecimals";
+
+/** What `token` answers to `token_decimals`, or undefined when its ABI has no such message. */
+async function decimalsOf(token: ContractPromise, caller: string): Promise<unknown> {
+  if (!token.query[DECIMALS]) return undefined;
+  return query(token, caller, DECIMALS);
+}
+
+/**
+ * Connects to the record's node and, on the right network, checks the record's addresses against
+ * the bundled code hashes before reading anything from them. A caller must show `codeProblems`
+ * and stop when it is non-empty (and likewise for `rightNetwork` false); the other fields are then
+ * placeholders.
+ */
 export async function open(bundle: Bundle): Promise<Keel> {
   const { deployment: d, metadata } = bundle;
   const api = await connect(d.node_url);
@@ -37,20 +97,38 @@ export async function open(bundle: Bundle): Promise<Keel> {
   const oracle = new ContractPromise(api, metadata.oracle as never, c.oracle);
   const base = new ContractPromise(api, metadata.token as never, c.base);
   const quote = new ContractPromise(api, metadata.token as never, c.quote);
-  const symbol = async (t: ContractPromise, fallback: string) =>
-    ((await query(t, c.pool, "psp22Metadata::tokenSymbol").catch(() => null)) as string | null) ?? fallback;
   const chain = (await api.rpc.system.chain()).toString();
-  return {
+  const rightNetwork = api.genesisHash.toHex() === d.genesis_hash;
+  const keel: Keel = {
     api,
     deployment: d,
     pool,
     oracle,
     base,
     quote,
-    symbols: { base: await symbol(base, "BASE"), quote: await symbol(quote, "QUOTE") },
+    symbols: { base: "BASE", quote: "QUOTE" },
+    decimals: { base: d.decimals, quote: d.decimals, shares: d.decimals },
     dev: /development|local/i.test(chain),
-    rightNetwork: api.genesisHash.toHex() === d.genesis_hash,
+    rightNetwork,
+    codeProblems: rightNetwork ? await checkCode(api, bundle) : [],
+    notes: [...bundle.notes],
   };
+  if (!rightNetwork || keel.codeProblems.length > 0) return keel;
+
+  const symbol = async (t: ContractPromise, fallback: string) =>
+    ((await query(t, c.pool, "psp22Metadata::tokenSymbol").catch(() => null)) as string | null) ?? fallback;
+  keel.symbols = { base: await symbol(base, "BASE"), quote: await symbol(quote, "QUOTE") };
+  const [bd, qd, sd] = await Promise.all([decimalsOf(base, c.pool), decimalsOf(quote, c.pool), decimalsOf(pool, c.pool)]);
+  const settled = {
+    base: settleDecimals(keel.symbols.base, bd, d.decimals),
+    quote: settleDecimals(keel.symbols.quote, qd, d.decimals),
+    // Shares are the pool's own token: the record's `decimals` is only a fallback for them, never
+    // a disagreement to report.
+    shares: settleDecimals("pool shares", sd, sd === undefined ? d.decimals : undefined),
+  };
+  keel.decimals = { base: settled.base.decimals, quote: settled.quote.decimals, shares: settled.shares.decimals };
+  keel.notes.push(...[settled.base.note, settled.quote.note].filter((n): n is string => n !== undefined));
+  return keel;
 }
 
 export interface MarketStatus {

@@ -1,29 +1,75 @@
 import { describe, expect, it } from "vitest";
-import { AmountError, formatAmount, formatBps, parseAmount } from "./amount";
+import { AmountError, U128_MAX, formatAmount, formatBps, parseAmount, plainAmount } from "./amount";
 
 const E18 = 10n ** 18n;
+const SEPARATORS = "Use one decimal separator and no thousands separators: write 1234.5, not 1,234.5.";
 
 describe("parseAmount", () => {
-  it("reads whole numbers, fractions and separators exactly", () => {
+  it("reads whole numbers and fractions exactly", () => {
     expect(parseAmount("1", 18)).toBe(E18);
     expect(parseAmount(" 1.5 ", 18)).toBe(15n * 10n ** 17n);
     expect(parseAmount("0.000000000000000001", 18)).toBe(1n);
-    expect(parseAmount("1,234.5", 18)).toBe(12345n * 10n ** 17n);
+    expect(parseAmount("1234.5", 18)).toBe(12345n * 10n ** 17n);
     expect(parseAmount(".25", 2)).toBe(25n);
     expect(parseAmount("7.", 2)).toBe(700n);
+    expect(parseAmount("123456789012345678901.123456789012345678", 18)).toBe(123456789012345678901123456789012345678n);
+    expect(parseAmount("42", 0)).toBe(42n);
+  });
+
+  it("reads a lone comma as the decimal separator when it cannot mean thousands", () => {
+    expect(parseAmount("1,5", 18)).toBe(15n * 10n ** 17n);
+    expect(parseAmount("1,5", 6)).not.toBe(15_000_000n);
+    expect(parseAmount("12,50", 2)).toBe(1250n);
+    expect(parseAmount("0,125", 6)).toBe(125_000n);
+    expect(parseAmount(",5", 1)).toBe(5n);
+    expect(parseAmount("1234,567", 3)).toBe(1_234_567n);
+    expect(parseAmount("1,2345", 4)).toBe(12_345n);
+  });
+
+  it("refuses a comma that could be either separator, naming both readings", () => {
+    expect(() => parseAmount("1,234", 18)).toThrow(new AmountError('"1,234" could mean 1234 or 1.234: write 1234 or 1.234.'));
+    expect(() => parseAmount("999,000", 18)).toThrow(AmountError);
   });
 
   it("refuses what the chain cannot take, with a message a person can act on", () => {
     for (const [input, message] of [
       ["", "Enter an amount."],
+      ["   ", "Enter an amount."],
       ["-1", "The amount cannot be negative."],
+      ["−1", "The amount cannot be negative."],
       ["abc", '"abc" is not a number.'],
-      ["1.2.3", '"1.2.3" is not a number.'],
+      ["+1", '"+1" is not a number.'],
+      ["0x10", '"0x10" is not a number.'],
       [".", '"." is not a number.'],
+      [",", '"," is not a number.'],
+      ["1.2.3", SEPARATORS],
+      ["1,234.5", SEPARATORS],
+      ["1.234,5", SEPARATORS],
+      ["1,234,567", SEPARATORS],
+      ["1_000", SEPARATORS],
+      ["1'000", SEPARATORS],
+      ["1 000", "Remove the spaces inside the amount."],
+      ["1\u00a0000", "Remove the spaces inside the amount."],
+      ["1\u202f000", "Remove the spaces inside the amount."],
+      ["1e18", "Write the amount in full, without an exponent (e)."],
+      ["1.5E-3", "Write the amount in full, without an exponent (e)."],
       ["0.0000000000000000001", "At most 18 digits after the decimal point."],
+      ["0,0000000000000000001", "At most 18 digits after the decimal point."],
+      ["340282366920938463463.374607431768211456", "The amount is larger than a token can hold."],
     ]) {
-      expect(() => parseAmount(input, 18)).toThrow(new AmountError(message));
+      expect(() => parseAmount(input, 18), input).toThrow(new AmountError(message));
     }
+    expect(() => parseAmount("1.5", 0)).toThrow(new AmountError("This token has no decimals: enter a whole number."));
+    expect(() => parseAmount("1.123", 2)).toThrow(new AmountError("At most 2 digits after the decimal point."));
+  });
+
+  it("takes the largest u128 and nothing above", () => {
+    expect(parseAmount(U128_MAX.toString(), 0)).toBe(U128_MAX);
+    expect(() => parseAmount((U128_MAX + 1n).toString(), 0)).toThrow(AmountError);
+  });
+
+  it("refuses decimals a token cannot have", () => {
+    for (const d of [-1, 1.5, 256, NaN]) expect(() => parseAmount("1", d)).toThrow(AmountError);
   });
 });
 
@@ -35,11 +81,14 @@ describe("formatAmount", () => {
     expect(formatAmount(5n * 10n ** 17n, 18, 2)).toBe("0.5");
     expect(formatAmount(-25n * 10n ** 17n, 18)).toBe("-2.5");
     expect(formatAmount(1n, 18)).toBe("0");
+    expect(formatAmount(1_234_567n, 6)).toBe("1.2345");
   });
 
-  it("round-trips what it shows", () => {
-    const units = parseAmount("98,765.4321", 18);
+  it("round-trips through plainAmount, which parseAmount accepts", () => {
+    const units = parseAmount("98765.4321", 18);
     expect(formatAmount(units, 18)).toBe("98,765.4321");
+    expect(plainAmount(units, 18)).toBe("98765.4321");
+    expect(parseAmount(plainAmount(1_234_567_000_000_000_000_123n, 18), 18)).toBe(1_234_567_000_000_000_000_123n);
   });
 });
 

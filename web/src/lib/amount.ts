@@ -1,26 +1,67 @@
 // Token amounts as people type and read them, and as the chain counts them (integer base units).
-// Parsing is exact (no floating point); formatting truncates, so a balance is never shown larger
+// Parsing is exact (BigInt, no floating point) and locale-proof: the decimal separator is a point,
+// or a single comma where it cannot be read as a thousands separator; anything that could be read
+// two ways is refused, never guessed. Formatting truncates, so a balance is never shown larger
 // than it is.
 
 export class AmountError extends Error {}
 
-const DECIMAL = /^(\d*)(?:\.(\d*))?$/;
+/** The largest amount a PSP22 `u128` can hold. */
+export const U128_MAX = (1n << 128n) - 1n;
 
-/** Parses "1,234.5" into base units with `decimals` places. Refuses what the chain cannot take. */
+const SEPARATORS = "Use one decimal separator and no thousands separators: write 1234.5, not 1,234.5.";
+
+/**
+ * A comma that could be a thousands separator: 1 to 3 digits not starting with a lone zero, then
+ * exactly three digits ("1,234"). Such input means 1234 in one locale and 1.234 in another.
+ */
+const AMBIGUOUS_COMMA = /^(?:[1-9]\d{0,2}),\d{3}$/;
+
+/**
+ * Parses a typed amount into base units with `decimals` places. Accepts digits with at most one
+ * decimal separator: "1.5", ".5", "7.", and "1,5" or "0,125" (a comma is the decimal separator when
+ * it is the only separator and not readable as thousands). Refuses, with a message a person can
+ * act on: empty input, a sign, spaces inside, thousands separators ("1,234.5", "1 234", "1_000"),
+ * an ambiguous comma ("1,234"), exponents, more fractional digits than `decimals` (nothing is
+ * rounded), and anything above `u128`. The result is exact and never negative.
+ */
 export function parseAmount(text: string, decimals: number): bigint {
-  const cleaned = text.trim().replace(/[,_\s]/g, "");
-  if (cleaned === "") throw new AmountError("Enter an amount.");
-  if (cleaned.startsWith("-")) throw new AmountError("The amount cannot be negative.");
-  const m = DECIMAL.exec(cleaned);
-  if (!m || (m[1] === "" && (m[2] ?? "") === "")) {
-    throw new AmountError(`"${text.trim()}" is not a number.`);
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 255) {
+    throw new AmountError(`The token's decimals (${decimals}) are not valid.`);
   }
-  const whole = m[1] || "0";
-  const fraction = m[2] ?? "";
+  const input = text.trim();
+  if (input === "") throw new AmountError("Enter an amount.");
+  if (input.startsWith("-") || input.startsWith("−")) throw new AmountError("The amount cannot be negative.");
+  if (/\s/.test(input)) throw new AmountError("Remove the spaces inside the amount.");
+  if (/^[\d.,]*[eE][+-]?\d*$/.test(input) && /\d/.test(input)) {
+    throw new AmountError("Write the amount in full, without an exponent (e).");
+  }
+  if (input.includes("_") || input.includes("'")) {
+    throw new AmountError(SEPARATORS);
+  }
+  if (!/^[\d.,]+$/.test(input)) throw new AmountError(`"${input}" is not a number.`);
+
+  const points = input.split(".").length - 1;
+  const commas = input.split(",").length - 1;
+  if (points + commas > 1) {
+    throw new AmountError(SEPARATORS);
+  }
+  if (commas === 1 && AMBIGUOUS_COMMA.test(input)) {
+    const plain = input.replace(",", "");
+    const decimal = input.replace(",", ".");
+    throw new AmountError(`"${input}" could mean ${plain} or ${decimal}: write ${plain} or ${decimal}.`);
+  }
+
+  const [whole, fraction = ""] = input.replace(",", ".").split(".");
+  if (whole === "" && fraction === "") throw new AmountError(`"${input}" is not a number.`);
   if (fraction.length > decimals) {
-    throw new AmountError(`At most ${decimals} digits after the decimal point.`);
+    throw new AmountError(decimals === 0
+      ? "This token has no decimals: enter a whole number."
+      : `At most ${decimals} digits after the decimal point.`);
   }
-  return BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0");
+  const units = BigInt(whole || "0") * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0");
+  if (units > U128_MAX) throw new AmountError("The amount is larger than a token can hold.");
+  return units;
 }
 
 /** Formats base units with thousands separators and at most `maxFraction` decimals, truncated. */
@@ -36,6 +77,11 @@ export function formatAmount(units: bigint, decimals: number, maxFraction = 4): 
     .slice(0, shown)
     .replace(/0+$/, "");
   return `${negative ? "-" : ""}${whole}${fraction ? "." + fraction : ""}`;
+}
+
+/** Base units as `parseAmount` reads them back: every decimal, no separators ("1234.5"). */
+export function plainAmount(units: bigint, decimals: number): string {
+  return formatAmount(units, decimals, decimals).replace(/,/g, "");
 }
 
 /** A 1e18 fixed-point value (price, k, fee, inventory) as a number, for display and charts only. */

@@ -36,7 +36,8 @@ export function deadline(nowMs: number, minutes: number): bigint {
 /**
  * How much worse than the oracle a trade fills, in basis points (negative when better).
  * Selling base, the fill price is out/in; buying base with quote, it is in/out.
- * `oraclePrice` is quote per base in 1e18 fixed point; amounts are in base units of 18 decimals.
+ * `oraclePrice` is quote units per base unit in 1e18 fixed point, as the pool and oracle count it;
+ * amounts are in each token's units, so the result holds whatever decimals the two tokens have.
  */
 export function priceImpactBps(
   sellBase: boolean,

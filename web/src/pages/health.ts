@@ -4,6 +4,8 @@
 
 import type { Ctx, Page } from "../context";
 import { formatAmount, formatBps, fromFixed18 } from "../lib/amount";
+import { ScanCursor } from "../lib/cursor";
+import { wholeTokenPrice } from "../lib/decimals";
 import { describePoolError } from "../lib/errors";
 import { bands, feed, head, inventory, marketStatus, rebalancesIn, reserves, type FeedReading, type Rebalance } from "../pool";
 import { h, row } from "../ui";
@@ -33,7 +35,7 @@ function gauge(q: number, trigger: number, qMax: number): SVGElement {
 }
 
 /** Each rebalance as a pair of bars: q before (grey) and after (green). */
-function chart(events: Rebalance[]): SVGElement {
+function chart(events: readonly Rebalance[]): SVGElement {
   const shown = events.slice(-20);
   const w = 320, hgt = 90, slot = w / Math.max(shown.length, 1);
   const top = Math.max(0.0001, ...shown.map((e) => Math.abs(fromFixed18(e.qBefore))));
@@ -53,43 +55,59 @@ const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)
 const vol = (v: bigint) => `${(fromFixed18(v) * 100).toFixed(1)}%/yr`;
 
 /** Each reporter's last reading: price, volatility and how old it is at `nowMs`. */
-function reporters(slots: FeedReading[], nowMs: number, quote: string, base: string): HTMLElement {
+function reporters(slots: FeedReading[], nowMs: number, quote: string, base: string, price: (v: bigint) => string): HTMLElement {
   return h("table", { class: "feed", "data-testid": "feed-readings" },
     h("tr", {}, h("th", {}, "Reporter"), h("th", {}, `Price ${quote}/${base}`), h("th", {}, "Volatility"), h("th", {}, "Age")),
     ...slots.map((s) => h("tr", { "data-testid": "feed-reading" },
       h("td", {}, short(s.reporter)),
-      h("td", {}, s.reading ? formatAmount(s.reading.price, 18) : "–"),
+      h("td", {}, s.reading ? price(s.reading.price) : "–"),
       h("td", {}, s.reading ? vol(s.reading.volatility) : "–"),
       h("td", {}, s.reading ? `${((nowMs - s.reading.timestamp) / 1000).toFixed(0)} s` : "–"))));
 }
 
 export function healthPage(ctx: Ctx): Page {
   const { keel } = ctx;
-  const d = keel.deployment.decimals;
+  const dec = keel.decimals;
   const sym = keel.symbols;
+  /** A quote-per-base price in units (1e18) as whole tokens, for display. */
+  const price = (v: bigint) => formatAmount(wholeTokenPrice(v, dec.base, dec.quote), 18);
   const body = h("div");
-  const events: Rebalance[] = [];
-  let scanned = keel.deployment.block - 1;
+  // Rebalances since the deployment, read incrementally: each refresh scans only the blocks
+  // after the last one scanned (lib/cursor.ts, which also says what a reorg does to them).
+  const rebalances = new ScanCursor<Rebalance>(keel.deployment.block);
+
+  /** Scans the next unscanned blocks up to `tip`, unless a scan is already under way. */
+  async function scan(tip: number): Promise<void> {
+    const range = rebalances.claim(tip);
+    if (!range) return;
+    try {
+      rebalances.commit(range, await rebalancesIn(keel, range.from, range.to));
+    } catch (e) {
+      rebalances.release(range);
+      throw e;
+    }
+  }
 
   async function refresh(): Promise<void> {
     const [pair, q, market, b, tip, f] = await Promise.all([
       reserves(keel), inventory(keel), marketStatus(keel), bands(keel), head(keel), feed(keel),
     ]);
-    events.push(...(await rebalancesIn(keel, scanned + 1, tip)));
-    scanned = tip;
+    await scan(tip);
+    const events = rebalances.items;
+    const behind = tip - rebalances.scanned;
     const qv = "ok" in q ? fromFixed18(q.ok) : 0;
     const list = h("ol", { class: "events", "data-testid": "rebalance-list" }, ...events.slice(-5).reverse().map((e) =>
-      h("li", {}, `block ${e.block}: epoch ${e.epoch}, q ${pct(e.qBefore)} → ${pct(e.qAfter)}, bounty ${formatAmount(e.bounty, d)} ${sym.quote}`)));
+      h("li", {}, `block ${e.block}: epoch ${e.epoch}, q ${pct(e.qBefore)} → ${pct(e.qAfter)}, bounty ${formatAmount(e.bounty, dec.quote)} ${sym.quote}`)));
     body.replaceChildren(
-      row("Reserves", `${formatAmount(pair[0], d)} ${sym.base} · ${formatAmount(pair[1], d)} ${sym.quote}`, "health-reserves"),
+      row("Reserves", `${formatAmount(pair[0], dec.base)} ${sym.base} · ${formatAmount(pair[1], dec.quote)} ${sym.quote}`, "health-reserves"),
       row("Inventory q", "ok" in q ? pct(q.ok) : describePoolError(q.err), "health-q"),
       gauge(qv, fromFixed18(b.trigger), fromFixed18(b.qMax)),
       ...("ok" in market
         ? [
-            row("Oracle price", `${formatAmount(market.ok.price, 18)} ${sym.quote}/${sym.base}`, "health-price"),
+            row("Oracle price", `${price(market.ok.price)} ${sym.quote}/${sym.base}`, "health-price"),
             row("Oracle volatility", `${(fromFixed18(market.ok.volatility) * 100).toFixed(1)}%/yr`),
             row("Oracle age", `${(market.ok.ageMs / 1000).toFixed(1)} s${market.ok.stale ? " (stale)" : ""}`, "health-age"),
-            row("Pool reference", `${formatAmount(market.ok.reference, 18)} ${sym.quote}/${sym.base}`
+            row("Pool reference", `${price(market.ok.reference)} ${sym.quote}/${sym.base}`
               + ` (${(fromFixed18(market.ok.drift) * 100).toFixed(2)}% from the oracle, from trades since its reading)`,
               "health-reference"),
             row("Fee now", market.ok.guardFee === 0n
@@ -103,13 +121,13 @@ export function healthPage(ctx: Ctx): Page {
       h("h3", {}, "Oracle feed"),
       ...(f.answer
         ? [
-            row("Median price", `${formatAmount(f.answer.price, 18)} ${sym.quote}/${sym.base} from ${f.answer.readings} readings`, "feed-median"),
+            row("Median price", `${price(f.answer.price)} ${sym.quote}/${sym.base} from ${f.answer.readings} readings`, "feed-median"),
             row("Reporters' volatility (median)", vol(f.answer.reportedVolatility)),
             row("Realised volatility", vol(f.answer.realizedVolatility), "feed-realized"),
           ]
         : [row("Median price", "no answer: no quorum of fresh readings since the feed began or its answer was withdrawn", "feed-median")]),
-      reporters(f.readings, "ok" in market ? market.ok.timestamp + market.ok.ageMs : Date.now(), sym.quote, sym.base),
-      h("h3", {}, `Rebalances (${events.length})`),
+      reporters(f.readings, "ok" in market ? market.ok.timestamp + market.ok.ageMs : Date.now(), sym.quote, sym.base, price),
+      h("h3", {}, `Rebalances (${events.length}${behind > 0 ? `, ${behind} blocks still to read` : ""})`),
       events.length ? chart(events) : h("p", { class: "muted" }, "No rebalance since the deployment."),
       list,
     );

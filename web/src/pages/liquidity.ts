@@ -1,18 +1,21 @@
 // Liquidity: add both tokens in the pool's ratio, remove shares for a pro-rata part of the
-// reserves; the provider's balances, shares and pool share; approvals handled in the flow.
+// reserves; the provider's balances, shares and pool share; approvals handled in the flow. A click
+// freezes a plan (lib/liquidity.ts) and disables the form until the flow ends.
 
 import { send } from "../chain";
 import type { Ctx, Page } from "../context";
-import { AmountError, formatAmount, parseAmount } from "../lib/amount";
+import type { Account } from "../accounts";
+import { AmountError, formatAmount, parseAmount, plainAmount } from "../lib/amount";
 import { errorText } from "../lib/errors";
-import { LimitError, deadline, minOut } from "../lib/slippage";
+import { LiquidityError, planAdd, planRemove, quoteFor, type PoolShape } from "../lib/liquidity";
+import { LimitError } from "../lib/slippage";
 import { holdings, reserves } from "../pool";
 import { h, row, say } from "../ui";
 import { approveIfNeeded, describeSent } from "./tx";
 
 export function liquidityPage(ctx: Ctx): Page {
   const { keel } = ctx;
-  const d = keel.deployment.decimals;
+  const dec = keel.decimals;
   const sym = keel.symbols;
   const baseIn = h("input", { "data-testid": "add-base", inputmode: "decimal", placeholder: `${sym.base} amount` });
   const quoteIn = h("span", { "data-testid": "add-quote" }, "–");
@@ -23,17 +26,14 @@ export function liquidityPage(ctx: Ctx): Page {
   const mine = h("span", { "data-testid": "liq-holdings" });
   const share = h("span", { "data-testid": "liq-share" });
   const status = h("p", { class: "status", role: "status", "data-testid": "liq-status" });
-  let pair: [bigint, bigint] = [0n, 0n];
-  let total = 0n;
+  /** The pool as last read; a click plans against a snapshot of it. */
+  let shape: PoolShape = { reserves: [0n, 0n], totalShares: 0n };
   let held = 0n;
-
-  /** The quote a deposit of `base` needs at the pool's ratio, rounded up as the pool takes it. */
-  const quoteFor = (base: bigint) => (pair[0] === 0n ? 0n : (base * pair[1] + pair[0] - 1n) / pair[0]);
 
   function preview(): bigint | undefined {
     try {
-      const base = parseAmount(baseIn.value, d);
-      quoteIn.textContent = `${formatAmount(quoteFor(base), d)} ${sym.quote}`;
+      const base = parseAmount(baseIn.value, dec.base);
+      quoteIn.textContent = `${formatAmount(quoteFor(base, shape), dec.quote)} ${sym.quote}`;
       return base;
     } catch (e) {
       quoteIn.textContent = "–";
@@ -42,72 +42,73 @@ export function liquidityPage(ctx: Ctx): Page {
     }
   }
 
-  async function run(action: () => Promise<void>, button: HTMLButtonElement): Promise<void> {
-    if (!ctx.account()) return say(status, "Choose an account first.", "error");
-    button.disabled = true;
+  /** The form's inputs, disabled while a deposit or withdrawal is under way. */
+  const inputs = [baseIn, sharesIn, add, remove, all];
+
+  /** Runs `action` for the account chosen at the click, with the form disabled until it ends. */
+  async function run(action: (account: Account) => Promise<void>): Promise<void> {
+    const account = ctx.account();
+    if (!account) return say(status, "Choose an account first.", "error");
+    inputs.forEach((el) => (el.disabled = true));
     try {
-      await action();
+      await action(account);
     } catch (e) {
-      const known = e instanceof AmountError || e instanceof LimitError;
+      const known = e instanceof AmountError || e instanceof LimitError || e instanceof LiquidityError;
       say(status, known ? e.message : `Something went wrong: ${errorText(e)}`, "error");
     } finally {
-      button.disabled = false;
+      inputs.forEach((el) => (el.disabled = false));
       await refresh();
     }
   }
 
-  async function addLiquidity(): Promise<void> {
-    const account = ctx.account()!;
-    const base = parseAmount(baseIn.value, d);
-    const quote = quoteFor(base);
+  const terms = () => ({ ...ctx.settings, nowMs: Date.now() });
+
+  async function addLiquidity(account: Account): Promise<void> {
+    // Planned before the first await; the rest of the flow reads only `p`.
+    const p = planAdd(parseAmount(baseIn.value, dec.base), shape, terms());
     const h0 = await holdings(keel, account.address);
-    if (h0.base < base || h0.quote < quote) {
-      return say(status, `Insufficient balance: this needs ${formatAmount(base, d)} ${sym.base} and ${formatAmount(quote, d)} ${sym.quote}.`, "error");
+    if (h0.base < p.base || h0.quote < p.quote) {
+      return say(status, `Insufficient balance: this needs ${formatAmount(p.base, dec.base)} ${sym.base} and ${formatAmount(p.quote, dec.quote)} ${sym.quote}.`, "error");
     }
-    const expected = pair[0] === 0n ? 0n : (base * total) / pair[0];
-    const minShares = minOut(expected, ctx.settings.toleranceBps);
     const who = await account.signing();
-    for (const [token, amount] of [[keel.base, base], [keel.quote, quote]] as const) {
+    for (const [token, amount] of [[keel.base, p.base], [keel.quote, p.quote]] as const) {
       const failed = await approveIfNeeded(keel, token, who, amount, (t) => say(status, t, "busy"));
       if (failed) return say(status, failed, "error");
     }
     say(status, "Adding liquidity…", "busy");
-    const due = deadline(Date.now(), ctx.settings.deadlineMinutes);
-    const sent = await send(keel.pool, who, "addLiquidity", base, quote, minShares, account.address, due);
+    const sent = await send(keel.pool, who, "addLiquidity", p.base, p.quote, p.minShares, account.address, p.deadline);
     say(status, describeSent(sent, "Added"), "block" in sent ? "ok" : "error");
   }
 
-  async function removeLiquidity(): Promise<void> {
-    const account = ctx.account()!;
-    const shares = parseAmount(sharesIn.value, d);
-    if (shares > held) return say(status, `You hold ${formatAmount(held, d)} shares.`, "error");
-    const out = (r: bigint) => (total === 0n ? 0n : minOut((r * shares) / total, ctx.settings.toleranceBps));
+  async function removeLiquidity(account: Account): Promise<void> {
+    const p = planRemove(parseAmount(sharesIn.value, dec.shares), held, shape, terms());
     say(status, "Removing liquidity…", "busy");
-    const due = deadline(Date.now(), ctx.settings.deadlineMinutes);
     const who = await account.signing();
-    const sent = await send(keel.pool, who, "removeLiquidity", shares, out(pair[0]), out(pair[1]), account.address, due);
+    const sent = await send(keel.pool, who, "removeLiquidity", p.shares, p.minBase, p.minQuote, account.address, p.deadline);
     say(status, describeSent(sent, "Removed"), "block" in sent ? "ok" : "error");
   }
 
   async function refresh(): Promise<void> {
-    pair = await reserves(keel);
+    const pair = await reserves(keel);
     const account = ctx.account();
     if (!account) {
+      shape = { reserves: pair, totalShares: shape.totalShares };
       mine.textContent = "no account chosen";
       return;
     }
     const hs = await holdings(keel, account.address);
-    total = hs.totalShares;
+    shape = { reserves: pair, totalShares: hs.totalShares };
     held = hs.shares;
-    mine.textContent = `${formatAmount(hs.base, d)} ${sym.base} · ${formatAmount(hs.quote, d)} ${sym.quote} · ${formatAmount(hs.shares, d)} shares`;
+    const total = hs.totalShares;
+    mine.textContent = `${formatAmount(hs.base, dec.base)} ${sym.base} · ${formatAmount(hs.quote, dec.quote)} ${sym.quote} · ${formatAmount(hs.shares, dec.shares)} shares`;
     share.textContent = total === 0n ? "–" : `${(Number((hs.shares * 1_000_000n) / total) / 10_000).toFixed(4)}%`;
     preview();
   }
 
   baseIn.addEventListener("input", () => void preview());
-  all.addEventListener("click", () => (sharesIn.value = formatAmount(held, d, d).replace(/,/g, "")));
-  add.addEventListener("click", () => void run(addLiquidity, add));
-  remove.addEventListener("click", () => void run(removeLiquidity, remove));
+  all.addEventListener("click", () => (sharesIn.value = plainAmount(held, dec.shares)));
+  add.addEventListener("click", () => void run(addLiquidity));
+  remove.addEventListener("click", () => void run(removeLiquidity));
 
   const el = h("section", { class: "card", "data-testid": "page-liquidity" },
     h("h2", {}, "Liquidity"),

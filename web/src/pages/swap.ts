@@ -1,19 +1,22 @@
 // Swap: direction, exact in or out, a live quote with fee and price impact against the oracle,
-// and the trader's slippage and deadline limits; approval of the token is part of the flow.
+// and the trader's slippage and deadline limits; approval of the token is part of the flow. A
+// click freezes a plan (lib/swap.ts) and disables the form until the flow ends.
 
 import { sendWatched } from "../chain";
+import type { Account } from "../accounts";
 import type { Ctx, Page } from "../context";
 import { formatAmount, formatBps, parseAmount, AmountError } from "../lib/amount";
 import { describePoolError, errorText } from "../lib/errors";
-import { deadline, maxIn, minOut, priceImpactBps, LimitError } from "../lib/slippage";
+import { priceImpactBps, LimitError } from "../lib/slippage";
+import { PlanError, answers, planSwap, swapCall, typedToken, type QuotedSwap, type SwapPlan, type SwapRequest } from "../lib/swap";
 import type { Answer } from "../chain";
-import { holdings, marketStatus, quoteSwap, type MarketStatus, type Quote } from "../pool";
+import { holdings, marketStatus, quoteSwap, type MarketStatus } from "../pool";
 import { h, row, say } from "../ui";
 import { approveIfNeeded, describeSent } from "./tx";
 
 export function swapPage(ctx: Ctx): Page {
   const { keel } = ctx;
-  const d = keel.deployment.decimals;
+  const dec = keel.decimals;
   const sym = keel.symbols;
   const direction = h("select", { "data-testid": "swap-direction" },
     h("option", { value: "sell-base" }, `Sell ${sym.base} for ${sym.quote}`),
@@ -27,80 +30,100 @@ export function swapPage(ctx: Ctx): Page {
   const quoteStatus = h("p", { class: "status", role: "status", "data-testid": "swap-quote-status" });
   const status = h("p", { class: "status", role: "status", "data-testid": "swap-status" });
   const button = h("button", { "data-testid": "swap-submit" }, "Swap");
-  let quote: Quote | undefined;
+  /** The latest quote, kept with the request (direction, mode, amount) it answers. */
+  let quoted: QuotedSwap | undefined;
 
-  const sellBase = () => direction.value === "sell-base";
-  const exactOut = () => mode.value === "out";
-  const tokens = () => (sellBase() ? [sym.base, sym.quote] : [sym.quote, sym.base]);
+  /** The form as it stands: direction, mode and the typed amount in its token's units. */
+  function request(): SwapRequest {
+    const sellBase = direction.value === "sell-base";
+    const exactOut = mode.value === "out";
+    return { sellBase, exactOut, amount: parseAmount(amount.value, dec[typedToken(sellBase, exactOut)]) };
+  }
+  const sides = (sellBase: boolean) => (sellBase ? (["base", "quote"] as const) : (["quote", "base"] as const));
 
   // Quotes race: one asked for on a new block may answer after one asked for on a keystroke.
   // Only the latest request may set the quote.
   let latest = 0;
 
+  /** Asks the pool to price `req`; the answer carries the request it is for. */
+  async function ask(req: SwapRequest): Promise<Answer<QuotedSwap>> {
+    const q = await quoteSwap(keel, req.sellBase, req.exactOut, req.amount);
+    return "err" in q ? q : { ok: { request: req, amountIn: q.ok.amountIn, amountOut: q.ok.amountOut, fee: q.ok.fee } };
+  }
+
   /** Re-prices the typed amount; `known` is a market status read this block, if any. */
   async function requote(known?: Answer<MarketStatus>): Promise<void> {
     const mine = ++latest;
-    quote = undefined;
+    quoted = undefined;
     [pay, receive, fee, impact].forEach((e) => (e.textContent = "–"));
     if (amount.value.trim() === "") return say(quoteStatus, "");
-    let units: bigint;
+    let req: SwapRequest;
     try {
-      units = parseAmount(amount.value, d);
+      req = request();
     } catch (e) {
       if (e instanceof AmountError) return say(quoteStatus, e.message, "error");
       throw e;
     }
-    const [market, q] = await Promise.all([known ?? marketStatus(keel), quoteSwap(keel, sellBase(), exactOut(), units)]);
+    const [market, q] = await Promise.all([known ?? marketStatus(keel), ask(req)]);
     if (mine !== latest) return;
     if ("err" in q) return say(quoteStatus, describePoolError(q.err), "error");
-    quote = q.ok;
-    const [tin, tout] = tokens();
-    pay.textContent = `${formatAmount(q.ok.amountIn, d)} ${tin}`;
-    receive.textContent = `${formatAmount(q.ok.amountOut, d)} ${tout}`;
-    fee.textContent = `${formatAmount(q.ok.fee, d)} ${tin}`;
+    quoted = q.ok;
+    const [tin, tout] = sides(req.sellBase);
+    pay.textContent = `${formatAmount(q.ok.amountIn, dec[tin])} ${sym[tin]}`;
+    receive.textContent = `${formatAmount(q.ok.amountOut, dec[tout])} ${sym[tout]}`;
+    fee.textContent = `${formatAmount(q.ok.fee, dec[tin])} ${sym[tin]}`;
     if ("ok" in market) {
-      impact.textContent = `${priceImpactBps(sellBase(), q.ok.amountIn, q.ok.amountOut, market.ok.price).toFixed(2)} bps`;
+      impact.textContent = `${priceImpactBps(req.sellBase, q.ok.amountIn, q.ok.amountOut, market.ok.price).toFixed(2)} bps`;
     }
     say(quoteStatus, "");
+  }
+
+  /** The form's inputs, disabled while a swap is under way so what is shown is what is sent. */
+  const inputs = [direction, mode, amount, button];
+
+  /**
+   * Plans the swap for `account` from the form and settings as they are when called (read before
+   * any await); null, with a message, when the pool will not quote it.
+   */
+  async function plan(account: Account): Promise<SwapPlan | null> {
+    const req = request();
+    const { toleranceBps, deadlineMinutes } = ctx.settings;
+    let q = quoted;
+    if (!answers(q, req)) {
+      const fresh = await ask(req);
+      if ("err" in fresh) return (say(status, describePoolError(fresh.err), "error"), null);
+      q = fresh.ok;
+    }
+    const c = keel.deployment.contracts;
+    return planSwap({ account: account.address, request: req, quoted: q, tokens: { base: c.base, quote: c.quote }, toleranceBps, deadlineMinutes, nowMs: Date.now() });
   }
 
   async function submit(): Promise<void> {
     const account = ctx.account();
     if (!account) return say(status, "Choose an account first.", "error");
-    if (!quote) await requote();
-    // Held for the whole flow: a new block re-quotes (and resets `quote`) while this one signs.
-    const q = quote;
-    if (!q) return;
-    const c = keel.deployment.contracts;
-    const tokenIn = sellBase() ? c.base : c.quote;
-    let limit: bigint, due: bigint;
+    inputs.forEach((el) => (el.disabled = true));
     try {
-      limit = exactOut() ? maxIn(q.amountIn, ctx.settings.toleranceBps) : minOut(q.amountOut, ctx.settings.toleranceBps);
-      due = deadline(Date.now(), ctx.settings.deadlineMinutes);
-    } catch (e) {
-      if (e instanceof LimitError) return say(status, e.message, "error");
-      throw e;
-    }
-    const spend = exactOut() ? limit : q.amountIn;
-    const held = await holdings(keel, account.address);
-    if ((sellBase() ? held.base : held.quote) < spend) {
-      return say(status, `Insufficient balance: this needs ${formatAmount(spend, d)} ${tokens()[0]}.`, "error");
-    }
-    button.disabled = true;
-    try {
+      // Everything after the first await reads only `p` and `account`, captured at the click.
+      const p = await plan(account);
+      if (!p) return;
+      const tin = sides(p.sellBase)[0];
+      const held = await holdings(keel, p.account);
+      if (held[tin] < p.spend) {
+        return say(status, `Insufficient balance: this needs ${formatAmount(p.spend, dec[tin])} ${sym[tin]}.`, "error");
+      }
       const who = await account.signing();
-      const token = sellBase() ? keel.base : keel.quote;
-      const approved = await approveIfNeeded(keel, token, who, spend, (t) => say(status, t, "busy"));
+      const approved = await approveIfNeeded(keel, keel[tin], who, p.spend, (t) => say(status, t, "busy"));
       if (approved) return say(status, approved, "error");
-      const amountArg = exactOut() ? q.amountOut : q.amountIn;
-      const message = exactOut() ? "swapExactOut" : "swapExactIn";
+      const call = swapCall(p);
       const step = (st: string) => say(status, `Sending the swap… (${st})`, "busy");
-      const sent = await sendWatched(keel.pool, who, step, message, tokenIn, amountArg, limit, account.address, due);
-      const text = describeSent(sent, "Swapped");
-      say(status, text, "block" in sent ? "ok" : "error");
-      await refresh();
+      const sent = await sendWatched(keel.pool, who, step, call.message, ...call.args);
+      say(status, describeSent(sent, "Swapped"), "block" in sent ? "ok" : "error");
+    } catch (e) {
+      if (e instanceof AmountError || e instanceof LimitError || e instanceof PlanError) return say(status, e.message, "error");
+      throw e;
     } finally {
-      button.disabled = false;
+      inputs.forEach((el) => (el.disabled = false));
+      await refresh();
     }
   }
 
@@ -110,7 +133,7 @@ export function swapPage(ctx: Ctx): Page {
     poolFee.textContent = "ok" in market ? formatBps(market.ok.fee) : describePoolError(market.err);
     if (account) {
       const held = await holdings(keel, account.address);
-      balances.textContent = `${formatAmount(held.base, d)} ${sym.base} · ${formatAmount(held.quote, d)} ${sym.quote}`;
+      balances.textContent = `${formatAmount(held.base, dec.base)} ${sym.base} · ${formatAmount(held.quote, dec.quote)} ${sym.quote}`;
     } else {
       balances.textContent = "no account chosen";
     }

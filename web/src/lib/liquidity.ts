@@ -1,0 +1,61 @@
+// Deposits and withdrawals as the app sends them: planned once, when the provider clicks, from the
+// reserves, shares and settings of that moment. The plans are frozen; the flow's later steps
+// (approvals, signing) read the plan, never the page's state, which new blocks keep refreshing.
+
+import { deadline, minOut } from "./slippage";
+
+export class LiquidityError extends Error {}
+
+/** The pool as a plan sees it: reserves (base, quote) and total shares, read together. */
+export interface PoolShape {
+  reserves: readonly [bigint, bigint];
+  totalShares: bigint;
+}
+
+/** The quote a deposit of `base` needs at the pool's ratio, rounded up as the pool takes it. */
+export function quoteFor(base: bigint, pool: PoolShape): bigint {
+  const [rb, rq] = pool.reserves;
+  return rb === 0n ? 0n : (base * rq + rb - 1n) / rb;
+}
+
+export type AddPlan = Readonly<{ base: bigint; quote: bigint; minShares: bigint; deadline: bigint }>;
+export type RemovePlan = Readonly<{ shares: bigint; minBase: bigint; minQuote: bigint; deadline: bigint }>;
+
+/** Limits and clock, read from the settings once. */
+export interface Terms {
+  toleranceBps: number;
+  deadlineMinutes: number;
+  nowMs: number;
+}
+
+/**
+ * A deposit of `base` and the quote it needs, with at least the pro-rata shares less the
+ * tolerance (0 on an empty pool, whose first deposit sets the ratio). Throws a `LiquidityError`
+ * for a zero amount and `LimitError` (slippage) for terms out of range.
+ */
+export function planAdd(base: bigint, pool: PoolShape, terms: Terms): AddPlan {
+  if (base <= 0n) throw new LiquidityError("Enter an amount greater than zero.");
+  const expected = pool.reserves[0] === 0n ? 0n : (base * pool.totalShares) / pool.reserves[0];
+  return Object.freeze({
+    base,
+    quote: quoteFor(base, pool),
+    minShares: minOut(expected, terms.toleranceBps),
+    deadline: deadline(terms.nowMs, terms.deadlineMinutes),
+  });
+}
+
+/**
+ * A withdrawal of `shares` out of `held`, with at least the pro-rata part of each reserve less the
+ * tolerance. Throws a `LiquidityError` for a zero amount or more than `held`.
+ */
+export function planRemove(shares: bigint, held: bigint, pool: PoolShape, terms: Terms): RemovePlan {
+  if (shares <= 0n) throw new LiquidityError("Enter an amount greater than zero.");
+  if (shares > held) throw new LiquidityError("You hold fewer pool shares than that.");
+  const out = (r: bigint) => (pool.totalShares === 0n ? 0n : minOut((r * shares) / pool.totalShares, terms.toleranceBps));
+  return Object.freeze({
+    shares,
+    minBase: out(pool.reserves[0]),
+    minQuote: out(pool.reserves[1]),
+    deadline: deadline(terms.nowMs, terms.deadlineMinutes),
+  });
+}
