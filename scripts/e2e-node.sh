@@ -3,7 +3,9 @@
 # and swaps until the pool drifts past its rebalance trigger, run two competing keepers, and
 # check on chain that exactly one rebalance landed and the pool is back in band. Then a rival
 # landing between a keeper's dry-run and its transaction (ours reverts on chain, read back as
-# already done), and a keeper across a node restart. Last, three keel-reporter services feed the
+# already done), a keeper across a node restart, and a keeper behind a node that lies about its
+# transactions (scripts/e2e-lying.sh). Before the keepers run, what they refuse to
+# sign for (scripts/e2e-trust.sh): another chain's record, other code, dev keys on a Live chain. Last, three keel-reporter services feed the
 # oracle from local exchanges (one reporter also reads an exchange that lies by 20%, one is
 # stopped halfway) while the price moves and a keeper rebalances: the feed answers the honest
 # price at every step and the pool prices with it. Stops the node on the way out; exits non-zero
@@ -63,7 +65,9 @@ client show --deployment "$DEPLOYMENT"
 say "keepers whose ceilings are below what the rebalance needs sign nothing"
 # A contract at a watched address can ask for any gas and deposit; the ceilings refuse it before
 # the key signs. Here the honest pool asks for about 21e9 ref_time and some deposit.
-for limit in "max_ref_time = 1000000000" "pool_hourly_budget = 1" "pool_hourly_transactions = 0"; do
+# The last prices the native token so high that the fee is worth more than the bounty.
+for limit in "max_ref_time = 1000000000" "pool_hourly_budget = 1" "pool_hourly_transactions = 0" \
+  "native_price = 1000000.0"; do
   { printf '[keeper]\nmax_retries = 0\n\n'; keeper_toml "//Eve"; echo "$limit"; } >"$WORK/keeper-limited.toml"
   target/debug/keel-keeper run --config "$WORK/keeper-limited.toml" --passes 1 >"$WORK/keeper-limited.log" 2>&1 || true
   grep -q "not sent: " "$WORK/keeper-limited.log" || { cat "$WORK/keeper-limited.log"; exit 1; }
@@ -72,6 +76,8 @@ for limit in "max_ref_time = 1000000000" "pool_hourly_budget = 1" "pool_hourly_t
   fi
   grep -o "not sent: .*" "$WORK/keeper-limited.log" | head -1
 done
+# shellcheck source=e2e-trust.sh
+source scripts/e2e-trust.sh
 client expect --since "$since" --rebalances 0 --deployment "$DEPLOYMENT"
 
 say "two competing keepers, three passes each"
@@ -133,6 +139,8 @@ wait "$keeper" || { cat "$WORK/keeper-restart.log"; exit 1; }
 grep -h "reconnect\|rebalanced\|refused\|failure" "$WORK/keeper-restart.log" || true
 client expect --since "$since" --rebalances 3 --in-band --deployment "$DEPLOYMENT"
 
+# shellcheck source=e2e-lying.sh
+source scripts/e2e-lying.sh
 source scripts/e2e-reporters.sh
 
 say "e2e-node: PASSED in $(( $(date +%s) - start ))s"

@@ -1,5 +1,5 @@
 # Sourced by e2e-node.sh once the keeper phases are done (node running, $DEPLOYMENT live, $since
-# the deployment's block, three rebalances so far): the oracle fed by three keel-reporter
+# the deployment's block, four rebalances so far): the oracle fed by three keel-reporter
 # services instead of `keel-client report`.
 #
 # Exchanges: `exchange-a` and `liar` are JSON over HTTP from a local server, `exchange-b` a
@@ -118,7 +118,7 @@ BOTS+=("$keeper")
 for _ in $(seq 1 60); do landed && break; sleep 1; done
 landed || { cat "$WORK/keeper-reporters.log"; echo "the keeper did not rebalance within 60 s" >&2; exit 1; }
 stop_cleanly "$keeper" "$WORK/keeper-reporters.log"
-client expect --since "$since" --rebalances 4 --in-band --deployment "$DEPLOYMENT"
+client expect --since "$since" --rebalances 5 --in-band --deployment "$DEPLOYMENT"
 
 for step in $(seq 1 "$STEPS"); do
   if [ "$step" -eq $(( STEPS / 2 )) ]; then

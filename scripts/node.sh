@@ -18,9 +18,11 @@ NODE_VERSION=0.42.0
 NODE_BIN_NAME=substrate-contracts-node
 PORT="${KEEL_NODE_PORT:-9944}"
 P2P_PORT="${KEEL_NODE_P2P_PORT:-30444}"
-STATE_DIR="${KEEL_NODE_DIR:-${TMPDIR:-/tmp}/keel-node}"
+# The user's own state directory, not a shared /tmp path another user could create first.
+STATE_DIR="${KEEL_NODE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/keel/node}"
 PID_FILE="$STATE_DIR/node.pid"
 LOG_FILE="$STATE_DIR/node.log"
+NODE_CRATE_SHA256=eec86b7f9619375abb6ea559856b72bfedffe89c6097fa04853da7779ef4da72
 SRC_DIR="${KEEL_NODE_SRC:-$HOME/.cache/keel/contracts-node-$NODE_VERSION}"
 
 die() { echo "node.sh: $*" >&2; exit 1; }
@@ -75,8 +77,15 @@ install() {
   if [ ! -f "$SRC_DIR/Cargo.lock" ]; then
     echo "==> fetching contracts-node $NODE_VERSION source (for its Cargo.lock)"
     mkdir -p "$(dirname "$SRC_DIR")"
-    curl -sSfL "https://static.crates.io/crates/contracts-node/$NODE_VERSION/download" \
-      | tar xz -C "$(dirname "$SRC_DIR")" || die "could not fetch the contracts-node crate"
+    local crate
+    crate="$(mktemp)"
+    curl -sSfL -o "$crate" "https://static.crates.io/crates/contracts-node/$NODE_VERSION/download" \
+      || die "could not fetch the contracts-node crate"
+    # The crates.io index's checksum of contracts-node 0.42.0: a tampered download stops here.
+    echo "$NODE_CRATE_SHA256  $crate" | sha256sum -c --quiet - \
+      || { rm -f "$crate"; die "the contracts-node crate does not match its pinned checksum"; }
+    tar xzf "$crate" -C "$(dirname "$SRC_DIR")" || die "could not unpack the contracts-node crate"
+    rm -f "$crate"
   fi
   echo "==> cargo install contracts-node $NODE_VERSION (about an hour on 2 cores)"
   # A target directory that outlives the command, so an interrupted build resumes where it was.
@@ -95,7 +104,7 @@ start() {
   if rpc_answers; then
     die "something else already answers RPC on 127.0.0.1:$PORT; stop it or set KEEL_NODE_PORT"
   fi
-  mkdir -p "$STATE_DIR"
+  mkdir -p -m 700 "$STATE_DIR"
   # A throwaway chain unless KEEL_NODE_BASE_PATH keeps it across restarts.
   local storage=(--tmp)
   [ -z "${KEEL_NODE_BASE_PATH:-}" ] || storage=(--base-path "$KEEL_NODE_BASE_PATH")

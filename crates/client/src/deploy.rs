@@ -69,13 +69,14 @@ pub fn deploy(
             return Ok((d.clone(), false));
         }
     }
-    let deployer = KeySource::from_str(&plan.deployer)?.load()?;
+    let chain = node.chain_type()?;
+    let deployer = KeySource::from_str(&plan.deployer)?.load(&chain)?;
     let reporters = if plan.reporters.is_empty() {
-        vec![deployer.clone()]
+        vec![KeySource::from_str(&plan.deployer)?.load(&chain)?]
     } else {
         plan.reporters
             .iter()
-            .map(|r| KeySource::from_str(r)?.load())
+            .map(|r| KeySource::from_str(r)?.load(&chain))
             .collect::<Result<Vec<_>, _>>()?
     };
     // Both configurations are checked before anything is sent (the pool's venue is not known
@@ -228,16 +229,18 @@ fn seed_liquidity(
     step("seeding liquidity");
     let opts = SendOptions::default();
     let me = ink_account(&keys::account(deployer));
-    for (token, amount) in [
-        (a.base, plan.pool_base.checked_add(plan.venue_base)),
-        (a.quote, plan.pool_quote.checked_add(plan.venue_quote)),
+    for (token, to_pool, to_venue) in [
+        (a.base, plan.pool_base, plan.venue_base),
+        (a.quote, plan.pool_quote, plan.venue_quote),
     ] {
-        let amount =
-            amount.ok_or_else(|| ClientError::OutOfRange("pool plus venue liquidity overflows".into()))?;
+        let amount = to_pool
+            .checked_add(to_venue)
+            .ok_or_else(|| ClientError::OutOfRange("pool plus venue liquidity overflows".into()))?;
         let mint = keel_calls::token(token).mint_to(me, units(amount)?).message();
         send(node, deployer, token, &mint, &opts, "mint")?;
-        for spender in [a.pool, a.venue] {
-            let approve = keel_calls::token(token).approve(spender, u128::MAX).message();
+        // Exactly what each first deposit takes: the deployer's tokens are never left approved.
+        for (spender, whole) in [(a.pool, to_pool), (a.venue, to_venue)] {
+            let approve = keel_calls::token(token).approve(spender, units(whole)?).message();
             send(node, deployer, token, &approve, &opts, "approve")?;
         }
     }
@@ -252,14 +255,15 @@ fn seed_liquidity(
     send(node, deployer, a.pool, &add, &opts, "pool add_liquidity")
 }
 
-/// Mints each of the plan's traders both tokens and has them approve the pool and the venue;
-/// returns the block of the last approval.
+/// Mints each of the plan's traders both tokens and has them approve the pool and the venue
+/// without limit (dev accounts that `keel-client swap` and `drift` trade from); returns the block
+/// of the last approval.
 fn fund_traders(node: &mut Node, deployer: &Keypair, plan: &Plan, a: &Addresses) -> Result<u64, ClientError> {
     let opts = SendOptions::default();
     let mut last_block = 0;
     for trader in &plan.traders {
         step(&format!("funding trader {trader}"));
-        let key = KeySource::from_str(trader)?.load()?;
+        let key = KeySource::from_str(trader)?.load(&node.chain_type()?)?;
         let who = ink_account(&keys::account(&key));
         for token in [a.base, a.quote] {
             let mint = keel_calls::token(token)

@@ -1,14 +1,19 @@
-//! Where the signing key comes from. Dev URIs (`//Alice`) are public and fine on a local chain;
-//! a real key is a secret URI (mnemonic or `0x` seed, optionally with `//derivation` and
-//! `///password`) read from an environment variable or a file. Neither the secret nor anything
-//! derived from it but the public account ever reaches a log or an error message.
+//! Where the signing key comes from, and on which chains it may sign. Dev URIs (`//Alice`) are
+//! public: they sign only on a chain that reports itself `Development` or `Local`. A real key is
+//! a secret URI (mnemonic or `0x` seed, optionally with `//derivation` and `///password`) read
+//! from an environment variable (cleared once read) or a file that only its owner can read.
+//! Neither the secret nor anything derived from it but the public account ever reaches a log,
+//! a `Debug` print or an error message, and the secret's text is zeroed once the key is derived.
 
+use serde::Deserialize;
 use std::fmt;
-use std::path::PathBuf;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
 use subxt_signer::SecretUri;
+use zeroize::Zeroizing;
 
 /// A key's origin, as written in a config file or on the command line:
 /// `//Alice` (dev), `env:NAME` or `file:/path`.
@@ -18,7 +23,7 @@ pub enum KeySource {
     Dev(String),
     /// A secret URI in this environment variable.
     Env(String),
-    /// A secret URI in this file (first line; the file should be readable by the keeper only).
+    /// A secret URI in this file (first line); refused when its group or others may read it.
     File(PathBuf),
 }
 
@@ -43,6 +48,60 @@ pub enum KeyError {
     NotASecretUri(String),
     #[error("key source {0}: cannot derive a key")]
     Underivable(String),
+    /// A key file others can read is a key others may have.
+    #[error("key source file:{path}: readable by group or others (mode {mode:o}); chmod 600 it")]
+    Exposed { path: PathBuf, mode: u32 },
+    /// Dev keys are public; on a live chain anyone could sign as them.
+    #[error("key source {key}: a public dev key, refused on a {chain} chain (dev keys sign only on Development or Local chains)")]
+    DevKeyOffDevChain { key: String, chain: ChainType },
+}
+
+/// What a chain says it is (`system_chainType`), as its chain spec declares.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub enum ChainType {
+    Development,
+    Local,
+    Live,
+    Custom(String),
+}
+
+impl ChainType {
+    /// Whether the public dev keys may sign here: only on chains declared for development.
+    pub fn allows_dev_keys(&self) -> bool {
+        matches!(self, ChainType::Development | ChainType::Local)
+    }
+}
+
+impl fmt::Display for ChainType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChainType::Development => f.write_str("Development"),
+            ChainType::Local => f.write_str("Local"),
+            ChainType::Live => f.write_str("Live"),
+            ChainType::Custom(name) => write!(f, "custom ({name})"),
+        }
+    }
+}
+
+/// A loaded signing key. Its `Debug` shows the source and account only; the key pair inside
+/// (whose own `Debug` would print the secret) is reached through `Deref` for signing.
+pub struct SigningKey {
+    pair: Keypair,
+    source: KeySource,
+}
+
+impl Deref for SigningKey {
+    type Target = Keypair;
+
+    fn deref(&self) -> &Keypair {
+        &self.pair
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SigningKey({}, {})", self.source, account(&self.pair))
+    }
 }
 
 impl FromStr for KeySource {
@@ -86,29 +145,64 @@ impl fmt::Debug for KeySource {
 }
 
 impl KeySource {
-    /// Reads and derives the key.
+    /// Whether this is one of the public dev keys.
+    pub fn is_dev(&self) -> bool {
+        matches!(self, KeySource::Dev(_))
+    }
+
+    /// Reads and derives the key for a chain of type `chain`. An `env:` variable is removed from
+    /// the process environment once read.
     ///
     /// # Errors
-    /// The variable is unset, the file unreadable, or the content not a valid secret URI. The
+    /// A dev key on a chain that is not `Development` or `Local`; the variable unset; the file
+    /// unreadable or readable by group or others; the content not a valid secret URI. The
     /// message names the source, never its content.
-    pub fn load(&self) -> Result<Keypair, KeyError> {
-        let secret = match self {
-            KeySource::Dev(uri) => uri.clone(),
-            KeySource::Env(name) => std::env::var(name).map_err(|_| KeyError::Unset(name.clone()))?,
-            KeySource::File(path) => std::fs::read_to_string(path)
-                .map_err(|source| KeyError::Unreadable {
-                    path: path.clone(),
-                    source,
-                })?
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_owned(),
+    pub fn load(&self, chain: &ChainType) -> Result<SigningKey, KeyError> {
+        let secret: Zeroizing<String> = match self {
+            KeySource::Dev(uri) if chain.allows_dev_keys() => Zeroizing::new(uri.clone()),
+            KeySource::Dev(uri) => {
+                return Err(KeyError::DevKeyOffDevChain {
+                    key: uri.clone(),
+                    chain: chain.clone(),
+                })
+            }
+            KeySource::Env(name) => {
+                let value = std::env::var(name).map_err(|_| KeyError::Unset(name.clone()))?;
+                std::env::remove_var(name);
+                Zeroizing::new(value)
+            }
+            KeySource::File(path) => read_key_file(path)?,
         };
-        let uri =
-            SecretUri::from_str(secret.trim()).map_err(|_| KeyError::NotASecretUri(self.to_string()))?;
-        Keypair::from_uri(&uri).map_err(|_| KeyError::Underivable(self.to_string()))
+        let first = secret.lines().next().unwrap_or_default().trim();
+        let uri = SecretUri::from_str(first).map_err(|_| KeyError::NotASecretUri(self.to_string()))?;
+        let pair = Keypair::from_uri(&uri).map_err(|_| KeyError::Underivable(self.to_string()))?;
+        Ok(SigningKey {
+            pair,
+            source: self.clone(),
+        })
     }
+}
+
+/// The key file's text, if only its owner may read it.
+fn read_key_file(path: &Path) -> Result<Zeroizing<String>, KeyError> {
+    let unreadable = |source| KeyError::Unreadable {
+        path: path.to_owned(),
+        source,
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_err(unreadable)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(KeyError::Exposed {
+                path: path.to_owned(),
+                mode,
+            });
+        }
+    }
+    std::fs::read_to_string(path)
+        .map(Zeroizing::new)
+        .map_err(unreadable)
 }
 
 /// The account a keypair signs for.
@@ -147,13 +241,18 @@ mod tests {
         }
     }
 
+    const DEV: ChainType = ChainType::Development;
+
     #[test]
-    fn a_secret_from_the_environment_derives_the_same_account_as_its_dev_uri() {
+    fn a_secret_from_the_environment_derives_the_same_account_as_its_dev_uri_and_is_cleared() {
         let var = "KEEL_TEST_KEY_SURI";
         std::env::set_var(var, format!("{DEV_PHRASE}//Alice"));
-        let from_env = KeySource::Env(var.into()).load().expect("env key");
-        let dev = KeySource::Dev("//Alice".into()).load().expect("dev key");
+        let from_env = KeySource::Env(var.into())
+            .load(&ChainType::Live)
+            .expect("env key");
+        let dev = KeySource::Dev("//Alice".into()).load(&DEV).expect("dev key");
         assert_eq!(account(&from_env), account(&dev));
+        assert!(std::env::var(var).is_err(), "the variable is removed once read");
         assert_eq!(
             format!("{:?}", KeySource::Env(var.into())),
             format!("KeySource(env:{var})")
@@ -161,16 +260,75 @@ mod tests {
     }
 
     #[test]
+    fn dev_keys_sign_only_on_development_and_local_chains() {
+        let alice = KeySource::Dev("//Alice".into());
+        for chain in [ChainType::Development, ChainType::Local] {
+            assert!(alice.load(&chain).is_ok(), "{chain}");
+        }
+        for chain in [ChainType::Live, ChainType::Custom("staging".into())] {
+            let err = alice.load(&chain).expect_err("refused");
+            assert!(
+                matches!(err, KeyError::DevKeyOffDevChain { .. }),
+                "{chain}: {err}"
+            );
+        }
+        let parsed: ChainType = serde_json::from_str(r#"{"Custom":"x"}"#).expect("custom");
+        assert_eq!(parsed, ChainType::Custom("x".into()));
+        let parsed: ChainType = serde_json::from_str(r#""Live""#).expect("live");
+        assert!(!parsed.allows_dev_keys());
+    }
+
+    #[test]
+    fn a_signing_key_debug_prints_its_source_and_account_not_its_secret() {
+        let key = KeySource::Dev("//Alice".into()).load(&DEV).expect("dev key");
+        let printed = format!("{key:?}");
+        assert_eq!(printed, format!("SigningKey(//Alice, {})", account(&key)));
+        let inner = format!("{:?}", *key);
+        assert_ne!(printed, inner, "the inner pair's Debug is not what a log shows");
+    }
+
+    fn key_file(name: &str, text: &str, mode: u32) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = std::env::temp_dir().join(format!("keel-key-test-{}-{name}", std::process::id()));
+        std::fs::write(&path, text).expect("write");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        path
+    }
+
+    #[test]
+    fn key_files_others_can_read_are_refused_and_owner_only_files_load() {
+        let secret = format!("{DEV_PHRASE}//Alice\n");
+        for mode in [0o644, 0o640, 0o604] {
+            let path = key_file("open", &secret, mode);
+            let err = KeySource::File(path.clone())
+                .load(&ChainType::Live)
+                .expect_err("exposed");
+            assert!(matches!(err, KeyError::Exposed { .. }), "{mode:o}: {err}");
+            assert!(!err.to_string().contains("drive"), "{err}");
+            std::fs::remove_file(path).ok();
+        }
+        let path = key_file("closed", &secret, 0o600);
+        let key = KeySource::File(path.clone())
+            .load(&ChainType::Live)
+            .expect("owner-only");
+        let dev = KeySource::Dev("//Alice".into()).load(&DEV).expect("dev key");
+        assert_eq!(account(&key), account(&dev));
+        std::fs::remove_file(path).ok();
+    }
+
+    #[test]
     fn unreadable_or_malformed_secrets_name_the_source_only() {
         let missing = KeySource::Env("KEEL_TEST_UNSET_VARIABLE".into())
-            .load()
+            .load(&DEV)
             .expect_err("unset")
             .to_string();
         assert!(missing.contains("not set"), "{missing}");
-        let dir = std::env::temp_dir().join("keel-key-test");
-        std::fs::write(&dir, "not a mnemonic at all\n").expect("write");
-        let bad = KeySource::File(dir.clone()).load().expect_err("bad").to_string();
+        let path = key_file("bad", "not a mnemonic at all\n", 0o600);
+        let bad = KeySource::File(path.clone())
+            .load(&DEV)
+            .expect_err("bad")
+            .to_string();
         assert!(!bad.contains("mnemonic at all"), "{bad}");
-        std::fs::remove_file(dir).ok();
+        std::fs::remove_file(path).ok();
     }
 }

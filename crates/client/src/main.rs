@@ -129,8 +129,15 @@ fn connect(cli: &Cli) -> anyhow::Result<Node> {
     Ok(Node::connect(&cli.url, Duration::from_secs(cli.patience))?)
 }
 
-fn key(spec: &str) -> anyhow::Result<subxt_signer::sr25519::Keypair> {
-    Ok(spec.parse::<KeySource>()?.load()?)
+/// The key `spec` names, if it may sign on `node`'s chain.
+fn key(node: &mut Node, spec: &str) -> anyhow::Result<keys::SigningKey> {
+    let chain = node.chain_type()?;
+    Ok(spec.parse::<KeySource>()?.load(&chain)?)
+}
+
+/// The origin of read-only dry-runs: any account will do, and this one signs nothing.
+fn reader() -> subxt::utils::AccountId32 {
+    keys::account(&subxt_signer::sr25519::dev::alice())
 }
 
 fn load(path: &Path) -> anyhow::Result<(Deployment, Addresses)> {
@@ -159,7 +166,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             let (d, a) = load(deployment)?;
             let reporters = reporters
                 .iter()
-                .map(|r| key(r))
+                .map(|r| key(&mut node, r))
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let ts = market::report(
                 &mut node,
@@ -185,7 +192,8 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 other => bail!("--sell {other}: expected base or quote"),
             };
             let units = units(*amount, d.decimals, "amount")?;
-            let got = market::swap(&mut node, &key(trader)?, &a, sell_base, units)?;
+            let signer = key(&mut node, trader)?;
+            let got = market::swap(&mut node, &signer, &a, sell_base, units)?;
             println!("sold {amount} {sell}, received {got} units");
             Ok(())
         }
@@ -197,7 +205,8 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         } => {
             let (d, a) = load(deployment)?;
             let units = units(*slice, d.decimals, "slice")?;
-            let s = market::drift(&mut node, &key(trader)?, &a, units, *max_swaps)?;
+            let signer = key(&mut node, trader)?;
+            let s = market::drift(&mut node, &signer, &a, units, *max_swaps)?;
             println!(
                 "inventory past the trigger at block {}: q {:.2}% (trigger {:.2}%)",
                 s.block,
@@ -244,7 +253,7 @@ fn deploy_plan(node: &mut Node, plan: &Path, out: &Path, ink_dir: &Path) -> anyh
 
 fn show(node: &mut Node, deployment: &Path) -> anyhow::Result<()> {
     let (d, a) = load(deployment)?;
-    let me = keys::account(&key("//Alice")?);
+    let me = reader();
     let s = market::snapshot(node, &me, &a)?;
     println!(
         "block {}  pool {}\nreserves {} base, {} quote\nq {:.2}% (trigger {:.2}%, {})\nrebalance epoch {}, last at {} ms, bounty budget {}",
@@ -265,7 +274,7 @@ fn show(node: &mut Node, deployment: &Path) -> anyhow::Result<()> {
 /// Prints the feed; fails unless it answers `expected` and the pool prices with it, when given.
 fn feed(node: &mut Node, deployment: &Path, expected: Option<u128>) -> anyhow::Result<()> {
     let (d, a) = load(deployment)?;
-    let me = keys::account(&key("//Alice")?);
+    let me = reader();
     let f = market::feed(node, &me, &a, d.feed)?;
     println!(
         "block {}  feed {}  oracle {}",
@@ -314,7 +323,7 @@ fn expect(
     in_band: bool,
 ) -> anyhow::Result<()> {
     let (_, a) = load(deployment)?;
-    let me = keys::account(&key("//Alice")?);
+    let me = reader();
     let s = market::snapshot(node, &me, &a)?;
     let found = market::rebalances(node, &a, since, s.block)?;
     for (block, r) in &found {

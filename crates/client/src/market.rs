@@ -4,6 +4,7 @@
 use crate::error::ClientError;
 use crate::events::ink_account;
 use crate::keys;
+use crate::keys::SigningKey;
 use crate::node::Node;
 use crate::record::Addresses;
 use crate::submit::SendOptions;
@@ -22,7 +23,7 @@ use subxt_signer::sr25519::Keypair;
 /// The oracle refused (with its error), or the node failed.
 pub fn report(
     node: &mut Node,
-    reporters: &[Keypair],
+    reporters: &[SigningKey],
     a: &Addresses,
     feed: u32,
     price: u128,
@@ -40,7 +41,13 @@ pub fn report(
     Ok(timestamp)
 }
 
-/// Sells exactly `amount_in` of `token_in` to the pool at any price; returns what was received.
+/// Most a swap's output may fall below its quote before the pool refuses it (basis points).
+pub const SWAP_TOLERANCE_BPS: u128 = 100;
+/// How long a swap stays valid after the later of the best block's time and the wall clock (ms).
+pub const SWAP_DEADLINE_MS: u64 = 120_000;
+
+/// Sells exactly `amount_in` of `token_in` to the pool, accepting at least its quote less
+/// [`SWAP_TOLERANCE_BPS`] before [`SWAP_DEADLINE_MS`] pass; returns what was received.
 ///
 /// # Errors
 /// The pool refused (with its error), or the node failed.
@@ -52,9 +59,24 @@ pub fn swap(
     amount_in: u128,
 ) -> Result<u128, ClientError> {
     let token_in = if sell_base { a.base } else { a.quote };
-    let to = ink_account(&keys::account(trader));
-    let swap = keel_calls::pool(a.pool)
-        .swap_exact_in(token_in, amount_in, 0, to, u64::MAX)
+    let me = keys::account(trader);
+    let to = ink_account(&me);
+    let wall_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    let deadline = node
+        .best_block()?
+        .time_ms
+        .max(wall_ms)
+        .saturating_add(SWAP_DEADLINE_MS);
+    let mut pool = keel_calls::pool(a.pool);
+    let probe = pool.swap_exact_in(token_in, amount_in, 0, to, deadline).message();
+    let quoted = node
+        .query(&me, a.pool, &probe)?
+        .map_err(|e| ClientError::refused("the pool's swap quote", e))?;
+    let min_out = quoted.saturating_sub(quoted.saturating_mul(SWAP_TOLERANCE_BPS) / 10_000);
+    let swap = pool
+        .swap_exact_in(token_in, amount_in, min_out, to, deadline)
         .message();
     let (answer, _) = node.exec(trader, a.pool, &swap, &SendOptions::default())?;
     answer.map_err(|e| ClientError::refused("the pool's swap", e))

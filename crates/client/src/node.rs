@@ -8,6 +8,7 @@
 use crate::api::{self, CallArgs, DryRun, ExecReturn, RawDispatchError};
 use crate::error::{classify, NodeError};
 use crate::events::{emitted, runtime_account};
+use crate::keys::ChainType;
 use ink::primitives::AccountId;
 use keel_calls::events::Emitted;
 use keel_calls::Message;
@@ -33,6 +34,8 @@ const RECONNECT_MAX: Duration = Duration::from_secs(4);
 pub(crate) struct Conn {
     pub api: Api,
     pub rpc: LegacyRpcMethods<RuntimeConfig>,
+    /// For the methods the legacy set does not type (`system_chainType`).
+    pub raw: RpcClient,
 }
 
 /// The best block as a caller sees it.
@@ -153,6 +156,39 @@ impl Node {
     /// Transport failures.
     pub fn genesis_hash(&mut self) -> Result<H256, NodeError> {
         self.with(|api, _| async move { Ok(api.genesis_hash()) })
+    }
+
+    /// What the chain's spec says it is: whether the public dev keys may sign on it.
+    ///
+    /// # Errors
+    /// Transport failures, or an answer that is not a chain type.
+    pub fn chain_type(&mut self) -> Result<ChainType, NodeError> {
+        let raw = self.ensure()?.raw.clone();
+        self.with(|_, _| async move {
+            raw.request("system_chainType", subxt::backend::rpc::rpc_params![])
+                .await
+                .map_err(classify)
+        })
+    }
+
+    /// The code hash of the contract at `address`, or `None` when no contract lives there.
+    ///
+    /// # Errors
+    /// Transport failures, or contract info without a code hash.
+    pub fn code_hash(&mut self, address: AccountId) -> Result<Option<H256>, NodeError> {
+        let Some(info) = self.fetch_storage("Contracts", "ContractInfoOf", runtime_account(&address).0)?
+        else {
+            return Ok(None);
+        };
+        let value = info.to_value().map_err(|e| NodeError::Decode(e.to_string()))?;
+        let mut bytes = Vec::with_capacity(32);
+        value
+            .at("code_hash")
+            .is_some_and(|h| flat_bytes(h, &mut bytes))
+            .then_some(())
+            .filter(|()| bytes.len() == 32)
+            .ok_or_else(|| NodeError::Decode("Contracts::ContractInfoOf has no 32-byte code_hash".into()))?;
+        Ok(Some(H256::from_slice(&bytes)))
     }
 
     /// The best block.
@@ -323,11 +359,27 @@ impl Node {
     }
 }
 
+/// Appends the bytes of a dynamic value that is bytes at any depth of unnamed composites (a
+/// hash type wrapping `[u8; 32]`); false if anything else is found.
+fn flat_bytes<T>(value: &Value<T>, out: &mut Vec<u8>) -> bool {
+    use subxt::ext::scale_value::{Composite, ValueDef};
+    match &value.value {
+        ValueDef::Composite(Composite::Unnamed(items)) => items.iter().all(|v| flat_bytes(v, out)),
+        ValueDef::Primitive(_) => value
+            .as_u128()
+            .and_then(|b| u8::try_from(b).ok())
+            .map(|b| out.push(b))
+            .is_some(),
+        _ => false,
+    }
+}
+
 async fn open(url: &str) -> Result<Conn, subxt::Error> {
     let client = RpcClient::from_url(url).await?;
     let api = Api::from_rpc_client(client.clone()).await?;
     Ok(Conn {
         api,
-        rpc: LegacyRpcMethods::new(client),
+        rpc: LegacyRpcMethods::new(client.clone()),
+        raw: client,
     })
 }

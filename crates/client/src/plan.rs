@@ -13,8 +13,9 @@ use std::path::Path;
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
-    /// Signs every deployment transaction and owns the contracts. Default `//Alice`.
-    #[serde(default = "alice")]
+    /// Signs every deployment transaction and owns the contracts. Required: no plan gets a
+    /// key it did not name (`deploy/local.toml` names the dev key `//Alice`, which signs only
+    /// on a dev chain).
     pub deployer: String,
     /// Authorised to report prices; each submits the first reading. Default: the deployer alone.
     #[serde(default)]
@@ -133,9 +134,6 @@ impl Plan {
     }
 }
 
-fn alice() -> String {
-    "//Alice".into()
-}
 fn default_feed() -> u32 {
     DEFAULT_FEED
 }
@@ -153,6 +151,18 @@ mod tests {
         let plan: Plan = toml::from_str(text).expect("deploy/local.toml parses");
         assert_eq!(plan.deployer, "//Alice");
         assert!(plan.pool_base > 0 && plan.venue_base > 0);
+    }
+
+    #[test]
+    fn a_plan_must_name_its_deployer() {
+        let text = include_str!("../../../deploy/local.toml");
+        let without = text
+            .lines()
+            .filter(|l| !l.starts_with("deployer"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let err = toml::from_str::<Plan>(&without).expect_err("no deployer");
+        assert!(err.to_string().contains("deployer"), "{err}");
     }
 
     #[test]

@@ -103,7 +103,7 @@ impl Deployment {
         })
     }
 
-    /// Writes the record as pretty JSON, creating its directory.
+    /// Writes the record as pretty JSON, creating its directory; atomically on one filesystem.
     ///
     /// # Errors
     /// The file cannot be written.
@@ -119,7 +119,10 @@ impl Deployment {
             path: path.to_owned(),
             reason: e.to_string(),
         })?;
-        std::fs::write(path, json + "\n").map_err(file)
+        // Written beside and renamed over: a reader never sees half a record.
+        let partial = path.with_extension("json.partial");
+        std::fs::write(&partial, json + "\n").map_err(file)?;
+        std::fs::rename(&partial, path).map_err(file)
     }
 
     /// # Errors

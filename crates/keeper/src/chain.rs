@@ -36,6 +36,9 @@ pub enum ChainError {
     /// Sending would go past the operator's spending limits: nothing was sent.
     #[error("not sent: {0}")]
     OverLimit(#[from] crate::spending::OverLimit),
+    /// The chain or the code the keeper would sign for is not what it trusts: nothing was sent.
+    #[error("untrusted: {0}")]
+    Untrusted(#[from] crate::trust::Distrust),
 }
 
 impl ChainError {

@@ -102,8 +102,8 @@ pub struct NodeConfig {
     pub deployment: Option<PathBuf>,
     /// Further pool addresses (SS58 or 0x hex) to watch.
     pub pools: Vec<String>,
-    /// The signing key: `//Name` (dev chains), `env:VARIABLE` or `file:PATH` holding a secret
-    /// URI. Default `//Bob`, which only works on a dev chain.
+    /// The signing key: `env:VARIABLE` or `file:PATH` holding a secret URI, or `//Name` on a
+    /// chain that reports itself Development or Local. Required: no default key signs.
     pub signer: String,
     /// Wait for finality, not just a best block. Default false.
     pub finalized: bool,
@@ -133,6 +133,17 @@ pub struct NodeConfig {
     pub pool_hourly_budget: u64,
     /// Most transactions for one pool in any hour, whatever their quoted cost. Default 60.
     pub pool_hourly_transactions: u32,
+    /// Code hashes (`0x` hex) a watched pool and its venue may run besides the record's: the
+    /// keeper stops signing for a pool whose code, or whose venue's code, is on neither list.
+    /// Pools in `pools` need `pool_code_hashes` unless a record is configured. Default: none.
+    pub pool_code_hashes: Vec<String>,
+    pub venue_code_hashes: Vec<String>,
+    /// Whole quote tokens one whole native token is worth. When set, a rebalance whose fee
+    /// quote, deposit limit and tip exceed what its bounty is worth at this price is not sent.
+    /// Default: not set (only `keeper.tx_cost` applies).
+    pub native_price: Option<f64>,
+    /// Decimals of the chain's native token. Default 12.
+    pub native_decimals: u32,
 }
 
 impl Default for NodeConfig {
@@ -141,7 +152,7 @@ impl Default for NodeConfig {
             url: "ws://127.0.0.1:9944".into(),
             deployment: None,
             pools: Vec::new(),
-            signer: "//Bob".into(),
+            signer: String::new(),
             finalized: false,
             poll_ms: 6_000,
             confirm_timeout_ms: 60_000,
@@ -155,6 +166,10 @@ impl Default for NodeConfig {
             hourly_budget: 100_000_000_000_000,
             pool_hourly_budget: 50_000_000_000_000,
             pool_hourly_transactions: 60,
+            pool_code_hashes: Vec::new(),
+            venue_code_hashes: Vec::new(),
+            native_price: None,
+            native_decimals: 12,
         }
     }
 }
@@ -217,6 +232,11 @@ impl Config {
         }
         if let Some(n) = &self.node {
             n.validate()?;
+            if n.native_price.is_some() && n.native(k.quote_decimals).is_none() {
+                return Err(ConfigError::invalid(
+                    "node.native_price must be a positive number, with node.native_decimals at most keeper.quote_decimals + 18",
+                ));
+            }
         }
         Ok(())
     }
@@ -241,6 +261,11 @@ impl Config {
 }
 
 impl NodeConfig {
+    /// The native token's price in quote tokens, if the operator set one.
+    pub fn native(&self, quote_decimals: u32) -> Option<crate::worth::NativePrice> {
+        crate::worth::NativePrice::new(self.native_price?, self.native_decimals, quote_decimals)
+    }
+
     /// Checks what can be checked without a node; the signer and the pool addresses too when the
     /// node backend is built in.
     fn validate(&self) -> Result<(), ConfigError> {
@@ -256,6 +281,20 @@ impl NodeConfig {
         }
         if self.margin_pct > 1_000 {
             return Err(ConfigError::invalid("node.margin_pct must be at most 1000"));
+        }
+        if self.signer.is_empty() {
+            return Err(ConfigError::invalid(
+                "node.signer is required: env:VARIABLE or file:PATH (or //Name on a dev chain)",
+            ));
+        }
+        for text in self.pool_code_hashes.iter().chain(&self.venue_code_hashes) {
+            text.parse::<crate::trust::Hash>()
+                .map_err(|e| ConfigError::Invalid(format!("node code hashes: {e}")))?;
+        }
+        if !self.pools.is_empty() && self.deployment.is_none() && self.pool_code_hashes.is_empty() {
+            return Err(ConfigError::invalid(
+                "node.pools without node.deployment needs node.pool_code_hashes: the keeper signs only for code it knows",
+            ));
         }
         #[cfg(feature = "node")]
         crate::node::check_sources(self)?;
@@ -287,6 +326,7 @@ mod tests {
             *node,
             NodeConfig {
                 deployment: Some("target/deployment.json".into()),
+                signer: "//Bob".into(),
                 ..NodeConfig::default()
             }
         );
@@ -307,7 +347,38 @@ mod tests {
         assert!(Config::parse("[keeper]\nmetrics = \"0.0.0.0:9615\"").is_err());
         assert!(Config::parse("[keeper]\nmetrics = \"127.0.0.1:9615\"").is_ok());
         assert!(Config::parse("[chain]\nbackend = \"sandbox\"").is_err());
-        assert!(Config::parse("[node]\ntip = 10\ntip_cap = 5").is_err());
-        assert!(Config::parse("[node]\npoll_ms = 0").is_err());
+        let node = "[node]\nsigner = \"//Bob\"\n";
+        assert!(Config::parse(node).is_ok());
+        assert!(Config::parse(&format!("{node}tip = 10\ntip_cap = 5")).is_err());
+        assert!(Config::parse(&format!("{node}poll_ms = 0")).is_err());
+    }
+
+    #[test]
+    fn a_node_needs_a_named_signer_and_known_code_for_listed_pools() {
+        let err = Config::parse("[node]\n").expect_err("no signer").to_string();
+        assert!(err.contains("node.signer is required"), "{err}");
+        let pool = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
+        let listed = format!("[node]\nsigner = \"//Bob\"\npools = [\"{pool}\"]\n");
+        let err = Config::parse(&listed).expect_err("no code hashes").to_string();
+        assert!(err.contains("pool_code_hashes"), "{err}");
+        let hash = format!("0x{}", "11".repeat(32));
+        assert!(Config::parse(&format!("{listed}pool_code_hashes = [\"{hash}\"]\n")).is_ok());
+        let bad = format!("{listed}pool_code_hashes = [\"0x11\"]\n");
+        assert!(Config::parse(&bad).is_err());
+    }
+
+    #[test]
+    fn a_native_price_must_mean_something() {
+        let node = "[node]\nsigner = \"//Bob\"\n";
+        let priced = Config::parse(&format!("{node}native_price = 5.0")).expect("a price");
+        let native = priced.node().ok().and_then(|n| n.native(18));
+        assert!(native.is_some_and(|p| p.worth(5 * 10u128.pow(18)) == 10u128.pow(12)));
+        for bad in [
+            "native_price = 0.0",
+            "native_price = -1.0",
+            "native_price = 1.0\nnative_decimals = 60",
+        ] {
+            assert!(Config::parse(&format!("{node}{bad}")).is_err(), "{bad}");
+        }
     }
 }

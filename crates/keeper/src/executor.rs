@@ -25,6 +25,7 @@ use crate::backoff::{Backoff, Health};
 use crate::chain::{Chain, ChainError, Submitted};
 use crate::decide::{decide, Decision, Policy, PoolView, Wait};
 use crate::metrics::Metrics;
+use crate::trust::Distrust;
 use ink::primitives::AccountId;
 use keel_interface::pool::{PoolError, RebalanceOutcome};
 
@@ -36,6 +37,8 @@ pub struct Watched {
     pub health: Health,
     /// Epochs below this were rebalanced (by anyone) as far as this keeper knows.
     pub done_below: u64,
+    /// Why the keeper stopped signing for this pool, if it did: it stays stopped until restart.
+    pub halted: Option<Distrust>,
 }
 
 impl Watched {
@@ -45,6 +48,7 @@ impl Watched {
             address,
             health: Health::default(),
             done_below: 0,
+            halted: None,
         }
     }
 }
@@ -105,6 +109,10 @@ pub fn tick<C: Chain>(
         action: Action::None,
         submissions: 0,
     };
+    if let Some(why) = &pool.halted {
+        report.action = Action::Failed(ChainError::Untrusted(why.clone()));
+        return report;
+    }
     let read = chain
         .head()
         .and_then(|head| Ok((head, chain.read_pool(pool.address)?)));
@@ -115,6 +123,7 @@ pub fn tick<C: Chain>(
             if let Some(m) = metrics {
                 m.failed(&pool.name);
             }
+            halt_if_untrusted(pool, &e, metrics);
             tracing::warn!(pool = %pool.name, error = %e, "cannot read the pool");
             report.action = Action::Failed(e);
             return report;
@@ -327,7 +336,19 @@ fn fail(
     metrics: Option<&Metrics>,
 ) -> Report {
     tracing::warn!(pool = %pool.name, %error, "chain failure");
+    halt_if_untrusted(pool, &error, metrics);
     setback(pool, report, Action::Failed(error), now_ms, settings, metrics)
+}
+
+/// Stops signing for `pool` for good when `error` says its chain or code is not trusted.
+fn halt_if_untrusted(pool: &mut Watched, error: &ChainError, metrics: Option<&Metrics>) {
+    if let ChainError::Untrusted(why) = error {
+        tracing::error!(pool = %pool.name, reason = %why, "stopped signing for this pool until restart: check the pool, its venue and the node");
+        pool.halted = Some(why.clone());
+        if let Some(m) = metrics {
+            m.halted(&pool.name);
+        }
+    }
 }
 
 fn refuse(

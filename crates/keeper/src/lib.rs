@@ -6,6 +6,8 @@
 //! - [`chain`]: what a chain must offer; [`node`] (feature `node`) implements it on a real node
 //!   through `keel-client`; `keel-harness` on drink and `keel-sim` in memory.
 //! - [`spending`]: the ceilings and hourly budgets on what the keeper signs for.
+//! - [`trust`]: the chain and the code it signs for (genesis and code hashes).
+//! - [`worth`]: whether a rebalance's bounty pays for its transaction, at the native price.
 //! - [`config`], [`metrics`], [`status`], [`table`]: operating the bot.
 
 pub mod backoff;
@@ -19,3 +21,5 @@ pub mod node;
 pub mod spending;
 pub mod status;
 pub mod table;
+pub mod trust;
+pub mod worth;

@@ -8,7 +8,7 @@ use keel_client::Node;
 use keel_keeper::backoff::wall_ms;
 use keel_keeper::backoff::Health;
 use keel_keeper::chain::Chain as _;
-use keel_keeper::config::{Config, NodeConfig};
+use keel_keeper::config::Config;
 use keel_keeper::decide::decide;
 use keel_keeper::executor::{tick, Action, Report, Watched};
 use keel_keeper::metrics::{self, Metrics};
@@ -112,12 +112,13 @@ fn serve_metrics(config: &Config) -> anyhow::Result<Arc<Metrics>> {
 }
 
 /// The node backend's chain and the pools it watches, from `[node]`.
-fn node_chain(n: &NodeConfig) -> anyhow::Result<(NodeChain, Vec<Watched>)> {
+fn node_chain(config: &Config) -> anyhow::Result<(NodeChain, Vec<Watched>)> {
+    let n = config.node()?;
+    let quote_decimals = config.keeper.quote_decimals;
     let source: KeySource = n.signer.parse()?;
-    let signer = source.load()?;
     let mut pools = Vec::new();
-    if let Some(path) = &n.deployment {
-        let d = Deployment::load(path)?;
+    let record = n.deployment.as_deref().map(Deployment::load).transpose()?;
+    if let Some(d) = &record {
         pools.push(Watched::new(short(&d.contracts.pool), d.addresses()?.pool));
     }
     for p in &n.pools {
@@ -127,8 +128,11 @@ fn node_chain(n: &NodeConfig) -> anyhow::Result<(NodeChain, Vec<Watched>)> {
         !pools.is_empty(),
         "no pools to watch: set node.deployment or node.pools"
     );
-    let node = Node::connect(&n.url, Duration::from_millis(n.reconnect_ms))?;
-    let chain = NodeChain::new(node, signer, n.options());
+    let mut node = Node::connect(&n.url, Duration::from_millis(n.reconnect_ms))?;
+    let signer = source.load(&node.chain_type()?)?;
+    let trust = keel_keeper::node::trust(n, record.as_ref())?;
+    let mut chain = NodeChain::new(node, signer, n.options(quote_decimals), trust);
+    chain.check_genesis()?;
     tracing::info!(url = %n.url, signer = %source, account = %chain.account(), pools = pools.len(), "node backend");
     Ok((chain, pools))
 }
@@ -142,7 +146,7 @@ fn run(path: &Path, dry_run: bool, passes: Option<u64>) -> anyhow::Result<()> {
     let node = config.node()?;
     let metrics = serve_metrics(&config)?;
     let settings = config.settings(dry_run);
-    let (mut chain, mut pools) = node_chain(node)?;
+    let (mut chain, mut pools) = node_chain(&config)?;
     tracing::info!(
         dry_run = settings.dry_run,
         poll_ms = node.poll_ms,
@@ -186,7 +190,7 @@ fn run(path: &Path, dry_run: bool, passes: Option<u64>) -> anyhow::Result<()> {
 
 fn show_status(path: &Path) -> anyhow::Result<()> {
     let config = load(path)?;
-    let (mut chain, pools) = node_chain(config.node()?)?;
+    let (mut chain, pools) = node_chain(&config)?;
     let settings = config.settings(true);
     let head = chain.head()?;
     let mut rows = Vec::new();

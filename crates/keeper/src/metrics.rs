@@ -27,6 +27,7 @@ pub struct Metrics {
     oracle_age_seconds: FloatGauge,
     fee_bps: FloatGauge,
     k: FloatGauge,
+    halted: FloatGauge,
     decisions: Family<Labels, Counter>,
     submissions: Family<Labels, Counter>,
     resubmissions: Family<Labels, Counter>,
@@ -57,6 +58,7 @@ impl Metrics {
             oracle_age_seconds: FloatGauge::default(),
             fee_bps: FloatGauge::default(),
             k: FloatGauge::default(),
+            halted: FloatGauge::default(),
             decisions: Family::default(),
             submissions: Family::default(),
             resubmissions: Family::default(),
@@ -79,6 +81,11 @@ impl Metrics {
             ),
             ("fee_bps", "Pool fee now (basis points)", &m.fee_bps),
             ("k", "Pool curve k now", &m.k),
+            (
+                "halted",
+                "1 while the keeper refuses to sign for the pool: the node's chain, or the code at the pool or its venue, is not what it trusts (alert; restart after checking)",
+                &m.halted,
+            ),
         ];
         for (name, help, gauge) in gauges {
             registry.register(name, help, gauge.clone());
@@ -152,6 +159,11 @@ impl Metrics {
 
     pub fn beaten(&self, pool: &str) {
         self.already_done.get_or_create(&Self::pool(pool)).inc();
+    }
+
+    /// The keeper stopped signing for `pool`.
+    pub fn halted(&self, pool: &str) {
+        self.halted.get_or_create(&Self::pool(pool)).set(1.0);
     }
 
     /// A transaction of ours landed and reverted because its epoch was done first.

@@ -16,19 +16,21 @@ use crate::chain::{
 };
 use crate::config::{ConfigError, NodeConfig};
 use crate::decide::PoolView;
-use crate::spending::{Ledger, Limits};
+use crate::spending::{Ledger, Limits, OverLimit};
+use crate::trust::{Hash, Role, Trust};
+use crate::worth::NativePrice;
 use ink::primitives::AccountId;
 use keel_calls::{Message, ToMessage};
 use keel_client::api::{ExecReturn, RawDispatchError};
-use keel_client::keys::{self, KeySource};
+use keel_client::keys::{self, KeySource, SigningKey};
+use keel_client::record::{self, Deployment};
 use keel_client::submit::SendLimits;
-use keel_client::{record, Node, NodeError};
+use keel_client::{Node, NodeError};
 use keel_interface::pool::{PoolError, RebalanceOutcome};
 use parity_scale_codec::Decode;
 use std::collections::HashMap;
 use std::time::Duration;
 use subxt::utils::{AccountId32, H256};
-use subxt_signer::sr25519::Keypair;
 
 /// The rebalance message: what is sent, dry-run, and replayed to explain a revert.
 type RebalanceCall = Message<Result<RebalanceOutcome, PoolError>>;
@@ -48,12 +50,15 @@ pub struct NodeOptions {
     pub confirm_timeout: Duration,
     /// Ceilings per transaction and hourly budgets.
     pub limits: Limits,
+    /// The native token's price in quote tokens: when set, no rebalance may cost more than its
+    /// bounty is worth.
+    pub native_price: Option<NativePrice>,
 }
 
 /// A keeper signing with `signer` on a node.
 pub struct NodeChain {
     node: Node,
-    signer: Keypair,
+    signer: SigningKey,
     account: AccountId32,
     opts: NodeOptions,
     /// Submissions so far per (pool, epoch), for the tip escalation and replacement.
@@ -67,6 +72,9 @@ pub struct NodeChain {
     /// Call data of transactions sent and not yet seen in a block, by transaction hash: a revert
     /// is explained by replaying exactly what was sent (its deadline included).
     in_flight: HashMap<H256, RebalanceCall>,
+    /// The chain and code this keeper signs for, checked on every read and before every dry-run
+    /// that may be sent.
+    trust: Trust,
 }
 
 /// The submissions of one rebalance so far.
@@ -92,6 +100,8 @@ struct Prepared {
     call: RebalanceCall,
     gas: keel_client::api::Weight,
     deposit: u128,
+    /// What the dry-run says the rebalance pays the keeper (quote units).
+    bounty: u128,
 }
 
 /// A node's failure as the bots' chains report it.
@@ -107,8 +117,9 @@ pub fn chain_error(e: NodeError) -> ChainError {
 }
 
 impl NodeConfig {
-    /// How the node backend sends, from these settings.
-    pub fn options(&self) -> NodeOptions {
+    /// How the node backend sends, from these settings, for pools whose quote token has
+    /// `quote_decimals` decimals.
+    pub fn options(&self, quote_decimals: u32) -> NodeOptions {
         NodeOptions {
             margin_pct: self.margin_pct,
             tip: u128::from(self.tip),
@@ -123,8 +134,40 @@ impl NodeConfig {
                 hourly_per_pool: u128::from(self.pool_hourly_budget),
                 pool_hourly_transactions: self.pool_hourly_transactions,
             },
+            native_price: self.native(quote_decimals),
         }
     }
+}
+
+/// The chain and code a keeper with settings `n` signs for: the record's genesis and code hashes
+/// (when it has one) and the configured allow-lists.
+///
+/// # Errors
+/// A record hash that is not a hash.
+pub fn trust(n: &NodeConfig, record: Option<&Deployment>) -> Result<Trust, ConfigError> {
+    let parse = |field: &str, text: &str| {
+        text.parse::<Hash>()
+            .map_err(|e| ConfigError::Invalid(format!("{field}: {e}")))
+    };
+    let mut trust = Trust::default();
+    for text in &n.pool_code_hashes {
+        trust.allow(Role::Pool, parse("node.pool_code_hashes", text)?);
+    }
+    for text in &n.venue_code_hashes {
+        trust.allow(Role::Venue, parse("node.venue_code_hashes", text)?);
+    }
+    if let Some(d) = record {
+        trust.genesis = Some(parse("the record's genesis_hash", &d.genesis_hash)?);
+        trust.allow(
+            Role::Pool,
+            parse("the record's pool code hash", &d.code_hashes.pool)?,
+        );
+        trust.allow(
+            Role::Venue,
+            parse("the record's venue code hash", &d.code_hashes.venue)?,
+        );
+    }
+    Ok(trust)
 }
 
 /// Checks that the signer is a key source and every pool an address, without reading the key.
@@ -148,7 +191,7 @@ pub fn escalated_tip(opts: &NodeOptions, sent: u32) -> u128 {
 }
 
 impl NodeChain {
-    pub fn new(node: Node, signer: Keypair, opts: NodeOptions) -> Self {
+    pub fn new(node: Node, signer: SigningKey, opts: NodeOptions, trust: Trust) -> Self {
         let account = keys::account(&signer);
         NodeChain {
             node,
@@ -160,7 +203,34 @@ impl NodeChain {
             last_sent: None,
             prepared: None,
             in_flight: HashMap::new(),
+            trust,
         }
+    }
+
+    /// Whether the node is on the record's chain: the keeper checks it at start, and again with
+    /// every pool it reads.
+    ///
+    /// # Errors
+    /// [`ChainError::Untrusted`] on another chain; transport failures.
+    pub fn check_genesis(&mut self) -> Result<(), ChainError> {
+        let genesis = self.node.genesis_hash().map_err(chain_error)?;
+        Ok(self.trust.check_genesis(Hash(genesis.0))?)
+    }
+
+    /// Whether the node is on the trusted chain and `pool` runs trusted code.
+    fn check_pool(&mut self, pool: AccountId) -> Result<(), ChainError> {
+        self.check_genesis()?;
+        let code = self.node.code_hash(pool).map_err(chain_error)?;
+        Ok(self.trust.check_code(Role::Pool, code.map(|h| Hash(h.0)))?)
+    }
+
+    /// Whether the pool's venue (if it has one) runs trusted code.
+    fn check_venue(&mut self, view: &PoolView) -> Result<(), ChainError> {
+        let Some(venue) = view.config.venue else {
+            return Ok(());
+        };
+        let code = self.node.code_hash(venue).map_err(chain_error)?;
+        Ok(self.trust.check_code(Role::Venue, code.map(|h| Hash(h.0)))?)
     }
 
     pub fn account(&self) -> &AccountId32 {
@@ -180,9 +250,11 @@ impl NodeChain {
         epoch: u64,
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
         self.prepared = None;
+        self.check_pool(pool)?;
         let call = self.rebalance_call(pool, epoch)?;
         let (dry, answer) = self.dry(pool, &call, None)?;
-        if answer.is_ok() {
+        if let Ok(outcome) = &answer {
+            let bounty = outcome.bounty;
             let gas = dry.gas_required.with_margin(self.opts.margin_pct);
             let deposit = dry
                 .storage_deposit
@@ -197,6 +269,7 @@ impl NodeChain {
                 call,
                 gas,
                 deposit,
+                bounty,
             });
         }
         Ok(answer)
@@ -264,7 +337,10 @@ impl Chain for NodeChain {
     }
 
     fn read_pool(&mut self, pool: AccountId) -> Result<PoolView, ChainError> {
-        read_pool_views(self, pool)
+        self.check_pool(pool)?;
+        let view = read_pool_views(self, pool)?;
+        self.check_venue(&view)?;
+        Ok(view)
     }
 
     fn dry_run_rebalance(
@@ -295,12 +371,18 @@ impl Chain for NodeChain {
         let tip = escalated_tip(&self.opts, attempts.sent);
         let now = wall_ms();
         let fixed = p.deposit.saturating_add(tip);
-        let max_fee = self
+        let refused = |over: &OverLimit| {
+            tracing::error!(pool = %pool_name(&pool), epoch, %over, "rebalance refused before signing");
+        };
+        let budget_fee = self
             .ledger
             .max_fee(&self.opts.limits, pool, now, fixed)
-            .inspect_err(|over| {
-                tracing::error!(pool = %pool_name(&pool), epoch, %over, "rebalance refused before signing");
-            })?;
+            .inspect_err(refused)?;
+        let worth_fee = match self.opts.native_price {
+            Some(price) => price.fee_allowance(p.bounty, fixed).inspect_err(refused)?,
+            None => u128::MAX,
+        };
+        let max_fee = budget_fee.min(worth_fee);
         let limits = SendLimits {
             max_fee: Some(max_fee),
             replace: attempts
@@ -318,9 +400,15 @@ impl Chain for NodeChain {
             limits,
         ) {
             Err(NodeError::FeeAbove { fee, .. }) => {
-                let over = self
-                    .ledger
-                    .refusal(&self.opts.limits, pool, now, fee.saturating_add(fixed));
+                let cost = fee.saturating_add(fixed);
+                let over = if fee > worth_fee {
+                    OverLimit::Unprofitable {
+                        cost,
+                        worth: worth_fee.saturating_add(fixed),
+                    }
+                } else {
+                    self.ledger.refusal(&self.opts.limits, pool, now, cost)
+                };
                 tracing::error!(pool = %pool_name(&pool), epoch, %over, "rebalance signed but not sent");
                 return Err(over.into());
             }
@@ -423,7 +511,8 @@ mod tests {
             tip_cap: 1_000,
             finalized: false,
             confirm_timeout: Duration::from_secs(1),
-            limits: crate::config::NodeConfig::default().options().limits,
+            limits: crate::config::NodeConfig::default().options(18).limits,
+            native_price: None,
         };
         let tips: Vec<u128> = (0..6).map(|n| escalated_tip(&opts, n)).collect();
         assert_eq!(tips, [100, 200, 400, 800, 1_000, 1_000]);

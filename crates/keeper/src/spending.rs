@@ -47,6 +47,8 @@ pub enum OverLimit {
     ProofSize { needed: u64, max: u64 },
     #[error("the rebalance needs a storage deposit of {needed}, above the {max} allowed per transaction")]
     Deposit { needed: u128, max: u128 },
+    #[error("the rebalance may cost {cost} (native units), more than its bounty is worth ({worth}) at node.native_price")]
+    Unprofitable { cost: u128, worth: u128 },
     #[error("{sent} transactions for this pool in the last hour, the most allowed")]
     Transactions { sent: u32 },
     #[error("{scope:?} hourly budget: this transaction may cost {needed}, {left} of {per_hour} is left")]

@@ -16,6 +16,7 @@ use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted};
 use keel_keeper::decide::{Policy, PoolView};
 use keel_keeper::executor::{tick, Action, Settings, Watched};
 use keel_keeper::metrics::Metrics;
+use keel_keeper::trust::{Distrust, Hash, Role};
 use std::collections::VecDeque;
 
 const POOL: [u8; 32] = [7; 32];
@@ -49,6 +50,8 @@ struct Scripted {
     slow: bool,
     late: bool,
     slept_ms: u64,
+    /// The node's answer on the code at the pool, when it is not what the keeper trusts.
+    distrust: Option<Distrust>,
 }
 
 impl Scripted {
@@ -70,6 +73,7 @@ impl Scripted {
             slow: false,
             late: false,
             slept_ms: 0,
+            distrust: None,
         }
     }
 
@@ -103,7 +107,10 @@ impl Chain for Scripted {
     }
 
     fn read_pool(&mut self, _pool: AccountId) -> Result<PoolView, ChainError> {
-        Ok(self.view)
+        match &self.distrust {
+            Some(why) => Err(ChainError::Untrusted(why.clone())),
+            None => Ok(self.view),
+        }
     }
 
     fn dry_run_rebalance(
@@ -441,4 +448,43 @@ fn a_pass_without_failure_clears_the_failure_record() {
     let report = tick(&mut chain, &mut p, &SETTINGS, None);
     assert_eq!(report.action, Action::None);
     assert_eq!(p.health.failures, 0);
+}
+
+#[test]
+fn code_the_keeper_does_not_trust_stops_it_for_that_pool_until_restart() {
+    // given: a pool that landed one rebalance, then its owner swaps its code
+    let mut chain = Scripted::due([]);
+    let mut p = pool();
+    let metrics = Metrics::default();
+    assert!(matches!(
+        tick(&mut chain, &mut p, &SETTINGS, Some(&metrics)).action,
+        Action::Landed { .. }
+    ));
+    chain.view.rebalancing.epoch = 1;
+    chain.view.rebalancing.last_ms = 0;
+    let swapped = Distrust::Code {
+        role: Role::Pool,
+        found: Hash([9; 32]),
+    };
+    chain.distrust = Some(swapped.clone());
+    // when
+    let report = tick(&mut chain, &mut p, &SETTINGS, Some(&metrics));
+    // then: nothing is sent, the pool is halted, and the metric says so
+    assert_eq!(
+        report.action,
+        Action::Failed(ChainError::Untrusted(swapped.clone()))
+    );
+    assert_eq!(p.halted, Some(swapped.clone()));
+    assert!(metrics.render().contains("keel_keeper_halted{pool=\"test\"} 1"));
+    // and when the node answers with the trusted code again, the keeper still signs nothing
+    chain.distrust = None;
+    for _ in 0..3 {
+        let again = tick(&mut chain, &mut p, &SETTINGS, Some(&metrics));
+        assert_eq!(
+            again.action,
+            Action::Failed(ChainError::Untrusted(swapped.clone()))
+        );
+        assert_eq!(again.view, None, "a halted pool is not even read");
+    }
+    assert_eq!((chain.submissions, chain.executions), (1, 1));
 }

@@ -85,17 +85,20 @@ fn env(name: &str) -> String {
 
 /// A keeper signing as `uri` with the default node settings; `finalized` waits for finality
 /// rather than a best block.
-fn keeper(url: &str, uri: &str, finalized: bool) -> NodeChain {
-    let signer = uri
-        .parse::<KeySource>()
-        .and_then(|k| k.load())
-        .unwrap_or_else(|e| panic!("{uri}: {e}"));
+fn keeper(url: &str, uri: &str, finalized: bool, record: &Deployment) -> NodeChain {
     let settings = NodeConfig {
         finalized,
         ..NodeConfig::default()
     };
-    let node = Node::connect(url, Duration::from_millis(settings.reconnect_ms)).expect("the node answers");
-    NodeChain::new(node, signer, settings.options())
+    let mut node =
+        Node::connect(url, Duration::from_millis(settings.reconnect_ms)).expect("the node answers");
+    let chain = node.chain_type().expect("the chain's type");
+    let signer = uri
+        .parse::<KeySource>()
+        .and_then(|k| k.load(&chain))
+        .unwrap_or_else(|e| panic!("{uri}: {e}"));
+    let trust = keel_keeper::node::trust(&settings, Some(record)).expect("the record's hashes");
+    NodeChain::new(node, signer, settings.options(18), trust)
 }
 
 fn quote_balance(chain: &mut NodeChain, a: &Addresses) -> u128 {
@@ -114,8 +117,8 @@ fn a_rival_landing_between_dry_run_and_send_makes_ours_revert_on_chain_as_alread
     let a = deployment.addresses().expect("addresses");
     let settings = Config::default().settings(false);
     // Ours waits for finality, the rival for a best block: both paths of `wait_included`.
-    let mut ours = keeper(&url, "//Eve", true);
-    let rival = keeper(&url, "//Ferdie", false);
+    let mut ours = keeper(&url, "//Eve", true, &deployment);
+    let rival = keeper(&url, "//Ferdie", false, &deployment);
     let head = ours.head().expect("head");
     let before = ours.read_pool(a.pool).expect("pool");
     let due = decide(

@@ -132,6 +132,10 @@ pub struct NodeConfig {
     /// units; TOML integers stop at 2^63). Default 0 (never).
     #[serde(default)]
     pub min_balance: u64,
+    /// Code hashes (`0x` hex) the oracle may run besides the record's; with `oracle` and no
+    /// record, required. The reporter stops signing when the oracle's code is on neither.
+    #[serde(default)]
+    pub oracle_code_hashes: Vec<String>,
 }
 
 fn default_url() -> String {
@@ -266,6 +270,16 @@ impl Config {
         if r.metrics.is_some_and(|a| !a.ip().is_loopback()) {
             return bad("reporter.metrics must be a loopback address (put a proxy in front to expose it)");
         }
+        if let Some(n) = &self.node {
+            for text in &n.oracle_code_hashes {
+                if let Err(e) = text.parse::<keel_keeper::trust::Hash>() {
+                    return Err(ConfigError::Invalid(format!("node.oracle_code_hashes: {e}")));
+                }
+            }
+            if n.oracle.is_some() && n.deployment.is_none() && n.oracle_code_hashes.is_empty() {
+                return bad("node.oracle without node.deployment needs node.oracle_code_hashes: the reporter signs only for code it knows");
+            }
+        }
         if self.sources.len() < r.min_sources {
             return Err(ConfigError::Invalid(format!(
                 "{} source(s) configured, reporter.min_sources is {}",
@@ -380,6 +394,18 @@ mod tests {
     fn shipped() -> String {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../reporter.toml");
         std::fs::read_to_string(path).expect("reporter.toml")
+    }
+
+    #[test]
+    fn an_oracle_named_by_address_needs_its_code_hash() {
+        let node =
+            "[node]\nsigner = \"env:K\"\noracle = \"5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty\"\n";
+        let err = Config::parse(&format!("{node}{SOURCES}")).expect_err("no code hash");
+        assert!(err.to_string().contains("oracle_code_hashes"), "{err}");
+        let hash = format!("oracle_code_hashes = [\"0x{}\"]\n", "22".repeat(32));
+        assert!(Config::parse(&format!("{node}{hash}{SOURCES}")).is_ok());
+        let short = "oracle_code_hashes = [\"0x22\"]\n";
+        assert!(Config::parse(&format!("{node}{short}{SOURCES}")).is_err());
     }
 
     #[test]

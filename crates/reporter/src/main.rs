@@ -141,9 +141,10 @@ fn run(path: &Path, dry_run: bool, once: bool) -> anyhow::Result<()> {
         .context("no [node] table: `keel-reporter run` signs on a node (see reporter.toml)")?;
     let oracle = n.oracle_address()?;
     let source: KeySource = n.signer.parse()?;
-    let signer = source.load()?;
-    let node = Node::connect(&n.url, Duration::from_millis(n.reconnect_ms))?;
-    let mut chain = NodeOracle::new(node, signer, oracle, n.options());
+    let mut node = Node::connect(&n.url, Duration::from_millis(n.reconnect_ms))?;
+    let signer = source.load(&node.chain_type()?)?;
+    let mut chain = NodeOracle::new(node, signer, oracle, n.options(), n.trust()?);
+    chain.check()?;
     tracing::info!(url = %n.url, signer = %source, account = %chain.account(), sources = names.len(), dry_run = reporter.dry_run, "reporter running");
 
     let metrics = Arc::new(Metrics::new());

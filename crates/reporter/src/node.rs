@@ -7,12 +7,13 @@ use crate::config::NodeConfig;
 use ink::primitives::AccountId;
 use keel_calls::{Message, ToMessage};
 use keel_client::events::ink_account;
-use keel_client::{keys, Node, SendOptions};
+use keel_client::keys::{self, SigningKey};
+use keel_client::{Node, SendOptions};
 use keel_core::oracle::{FeedConfig, OracleError};
 use keel_keeper::node::chain_error;
+use keel_keeper::trust::{Distrust, Hash, Role, Trust};
 use std::time::Duration;
 use subxt::utils::AccountId32;
-use subxt_signer::sr25519::Keypair;
 
 /// Why `[node]` names no oracle.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +29,8 @@ pub enum OracleAddressError {
     Both,
     #[error("no oracle: set node.oracle or node.deployment")]
     Neither,
+    #[error("a code or genesis hash: {0}")]
+    Hash(keel_keeper::trust::NotAHash),
 }
 
 impl NodeConfig {
@@ -49,6 +52,29 @@ impl NodeConfig {
         }
     }
 
+    /// The chain and oracle code this reporter signs for: the record's genesis and oracle code
+    /// hash, when there is a record, and `oracle_code_hashes`.
+    ///
+    /// # Errors
+    /// A hash that does not parse, or an unreadable record.
+    pub fn trust(&self) -> Result<Trust, OracleAddressError> {
+        let mut trust = Trust::default();
+        let parse = |text: &str| text.parse::<Hash>().map_err(OracleAddressError::Hash);
+        for text in &self.oracle_code_hashes {
+            trust.allow(Role::Oracle, parse(text)?);
+        }
+        if let Some(path) = &self.deployment {
+            let d =
+                keel_client::record::Deployment::load(path).map_err(|source| OracleAddressError::Record {
+                    path: path.clone(),
+                    source,
+                })?;
+            trust.genesis = Some(parse(&d.genesis_hash)?);
+            trust.allow(Role::Oracle, parse(&d.code_hashes.oracle)?);
+        }
+        Ok(trust)
+    }
+
     pub fn options(&self) -> SendOptions {
         SendOptions {
             margin_pct: self.margin_pct,
@@ -62,14 +88,25 @@ impl NodeConfig {
 /// A reporter signing with `signer` for `oracle` on a node.
 pub struct NodeOracle {
     node: Node,
-    signer: Keypair,
+    signer: SigningKey,
     account: AccountId32,
     oracle: AccountId,
     opts: SendOptions,
+    /// The chain and oracle code this reporter signs for, checked every round and before every
+    /// submission.
+    trust: Trust,
+    /// Why it stopped signing, if it did: it stays stopped until restart.
+    halted: Option<Distrust>,
 }
 
 impl NodeOracle {
-    pub fn new(node: Node, signer: Keypair, oracle: AccountId, opts: SendOptions) -> NodeOracle {
+    pub fn new(
+        node: Node,
+        signer: SigningKey,
+        oracle: AccountId,
+        opts: SendOptions,
+        trust: Trust,
+    ) -> NodeOracle {
         let account = keys::account(&signer);
         NodeOracle {
             node,
@@ -77,7 +114,33 @@ impl NodeOracle {
             account,
             oracle,
             opts,
+            trust,
+            halted: None,
         }
+    }
+
+    /// Whether the node is on the trusted chain and the oracle runs trusted code; the first
+    /// mismatch stops the reporter until restart. Checked at start, every round and before
+    /// every submission.
+    ///
+    /// # Errors
+    /// [`ChainError::Untrusted`]; transport failures.
+    pub fn check(&mut self) -> Result<(), ChainError> {
+        if let Some(why) = &self.halted {
+            return Err(ChainError::Untrusted(why.clone()));
+        }
+        let genesis = self.node.genesis_hash().map_err(chain_error)?;
+        let code = self.node.code_hash(self.oracle).map_err(chain_error)?;
+        let verdict = self
+            .trust
+            .check_genesis(Hash(genesis.0))
+            .and_then(|()| self.trust.check_code(Role::Oracle, code.map(|h| Hash(h.0))));
+        if let Err(why) = verdict {
+            tracing::error!(reason = %why, "stopped signing until restart: check the oracle and the node");
+            self.halted = Some(why.clone());
+            return Err(ChainError::Untrusted(why));
+        }
+        Ok(())
     }
 
     pub fn account(&self) -> &AccountId32 {
@@ -115,6 +178,7 @@ impl Chain for NodeOracle {
     }
 
     fn slot(&mut self, feed: u32) -> Result<Option<Slot>, ChainError> {
+        self.check()?;
         let me = ink_account(&self.account);
         let readings = keel_calls::oracle(self.oracle).readings(feed).message();
         let slots = self
@@ -139,6 +203,7 @@ impl Chain for NodeOracle {
     }
 
     fn submit(&mut self, s: &Submission) -> Result<Included, ChainError> {
+        self.check()?;
         let message = self.message(s);
         let (answer, block) = self
             .node

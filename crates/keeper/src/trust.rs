@@ -1,0 +1,192 @@
+//! What the bots sign for: the chain Keel was deployed to, and the code at the addresses they
+//! call. A pool's owner can swap its code (`set_code`) or point it at another venue, and a
+//! tampered record or a wrong `pools` entry can name any contract; the keeper signs only while
+//! the node's genesis is the record's and the pool's and its venue's code hashes are on the
+//! allow-list (the record's plus the configured ones). A mismatch stops the keeper for that pool
+//! until an operator looks: a code change is not something to retry past.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// A 32-byte hash (genesis or code), shown as `0x` hex.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hash(pub [u8; 32]);
+
+impl fmt::Display for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("0x")?;
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+impl fmt::Debug for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+/// Text that is not a `0x`-prefixed 32-byte hex hash.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a 0x-prefixed 32-byte hex hash")]
+pub struct NotAHash(pub String);
+
+impl std::str::FromStr for Hash {
+    type Err = NotAHash;
+
+    fn from_str(s: &str) -> Result<Hash, NotAHash> {
+        let refuse = || NotAHash(s.to_owned());
+        let hex = s.strip_prefix("0x").ok_or_else(refuse)?;
+        if hex.len() != 64 {
+            return Err(refuse());
+        }
+        let mut out = [0u8; 32];
+        for (i, byte) in out.iter_mut().enumerate() {
+            let pair = hex.get(2 * i..2 * i + 2).ok_or_else(refuse)?;
+            *byte = u8::from_str_radix(pair, 16).map_err(|_| refuse())?;
+        }
+        Ok(Hash(out))
+    }
+}
+
+/// A contract a bot calls, by what it is to the bot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Pool,
+    Venue,
+    Oracle,
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Role::Pool => "pool",
+            Role::Venue => "pool's venue",
+            Role::Oracle => "oracle",
+        })
+    }
+}
+
+/// Why a bot will not sign.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Distrust {
+    #[error("the node's chain (genesis {found}) is not the record's (genesis {expected})")]
+    Genesis { expected: Hash, found: Hash },
+    #[error("no contract at the {0}'s address")]
+    NoContract(Role),
+    #[error("the {role}'s code {found} is not on the allow-list")]
+    Code { role: Role, found: Hash },
+}
+
+/// The chain and code a bot signs for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Trust {
+    /// The record's genesis; `None` when no record is configured (contracts listed by address).
+    pub genesis: Option<Hash>,
+    /// Allowed code hashes by role; a role with none allows nothing.
+    pub code: BTreeMap<Role, BTreeSet<Hash>>,
+}
+
+impl Trust {
+    /// Allows `hash` for `role`.
+    pub fn allow(&mut self, role: Role, hash: Hash) {
+        self.code.entry(role).or_default().insert(hash);
+    }
+
+    /// Whether the node's genesis is the record's (any, without a record).
+    ///
+    /// # Errors
+    /// [`Distrust::Genesis`].
+    pub fn check_genesis(&self, found: Hash) -> Result<(), Distrust> {
+        match self.genesis {
+            Some(expected) if expected != found => Err(Distrust::Genesis { expected, found }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether the code at the `role` contract (`None`: no contract there) is allowed.
+    ///
+    /// # Errors
+    /// [`Distrust::NoContract`], [`Distrust::Code`].
+    pub fn check_code(&self, role: Role, found: Option<Hash>) -> Result<(), Distrust> {
+        let found = found.ok_or(Distrust::NoContract(role))?;
+        if self
+            .code
+            .get(&role)
+            .is_some_and(|allowed| allowed.contains(&found))
+        {
+            Ok(())
+        } else {
+            Err(Distrust::Code { role, found })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(byte: u8) -> Hash {
+        Hash([byte; 32])
+    }
+
+    #[test]
+    fn only_the_records_chain_and_code_allowed_for_its_role_pass() {
+        let mut t = Trust {
+            genesis: Some(h(1)),
+            ..Trust::default()
+        };
+        t.allow(Role::Pool, h(2));
+        t.allow(Role::Pool, h(3));
+        t.allow(Role::Venue, h(4));
+        assert_eq!(t.check_genesis(h(1)), Ok(()));
+        assert_eq!(
+            t.check_genesis(h(9)),
+            Err(Distrust::Genesis {
+                expected: h(1),
+                found: h(9)
+            })
+        );
+        assert_eq!(t.check_code(Role::Pool, Some(h(2))), Ok(()));
+        assert_eq!(t.check_code(Role::Pool, Some(h(3))), Ok(()));
+        let venue_as_pool = t.check_code(Role::Pool, Some(h(4)));
+        assert_eq!(
+            venue_as_pool,
+            Err(Distrust::Code {
+                role: Role::Pool,
+                found: h(4)
+            })
+        );
+        assert_eq!(
+            t.check_code(Role::Pool, None),
+            Err(Distrust::NoContract(Role::Pool))
+        );
+        assert_eq!(t.check_code(Role::Venue, Some(h(4))), Ok(()));
+        assert!(t.check_code(Role::Venue, Some(h(2))).is_err());
+        assert!(
+            t.check_code(Role::Oracle, Some(h(2))).is_err(),
+            "no oracle code allowed"
+        );
+    }
+
+    #[test]
+    fn without_a_record_any_genesis_passes_but_no_code_does() {
+        let t = Trust::default();
+        assert_eq!(t.check_genesis(h(9)), Ok(()));
+        assert!(t.check_code(Role::Pool, Some(h(2))).is_err());
+    }
+
+    #[test]
+    fn hashes_parse_from_and_print_as_prefixed_hex() {
+        let text = format!("0x{}", "ab".repeat(32));
+        let hash: Hash = text.parse().expect("a hash");
+        assert_eq!(hash, Hash([0xab; 32]));
+        assert_eq!(hash.to_string(), text);
+        for bad in [
+            "ab".repeat(32),
+            format!("0x{}", "ab".repeat(31)),
+            format!("0x{}zz", "ab".repeat(31)),
+        ] {
+            assert!(bad.parse::<Hash>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+# Sourced by scripts/e2e-node.sh once Keel is deployed and its pool is due: what the bots refuse
+# to sign for. A record naming another chain, a watched address whose code is not the pool's,
+# and a chain whose spec says it is Live (where the public dev keys must not sign) each stop the
+# bot before anything is signed. Leaves no rebalance behind.
+
+# Runs a command that must fail, with `expected` in its output.
+fails_with() { # <expected message> <command...>
+  local expected="$1" out
+  shift
+  if out=$("$@" 2>&1); then
+    echo "expected a refusal ($expected), got success: $out" >&2
+    exit 1
+  fi
+  grep -q "$expected" <<<"$out" || { echo "expected \"$expected\" in: $out" >&2; exit 1; }
+  printf 'refused as expected: %s\n' "$(grep -m1 -o "$expected.*" <<<"$out" | cut -c1-160)"
+}
+
+# Keeper passes with config $1 must halt the pool as untrusted and sign nothing.
+halts_untrusted() { # <config> <log>
+  target/debug/keel-keeper run --config "$1" --passes 2 >"$2" 2>&1 || true
+  grep -q "stopped signing for this pool" "$2" || { cat "$2"; exit 1; }
+  if grep -q "rebalance submitted" "$2"; then cat "$2"; exit 1; fi
+  grep -m1 -o "untrusted: [^\"]*" "$2" | cut -c1-160
+}
+
+say "keepers that do not trust what they would sign for sign nothing"
+other_genesis="0x$(printf '11%.0s' $(seq 1 32))"
+sed "s/\"genesis_hash\": \"0x[0-9a-f]*\"/\"genesis_hash\": \"$other_genesis\"/" "$DEPLOYMENT" >"$WORK/other-chain.json"
+grep -q "$other_genesis" "$WORK/other-chain.json"
+{ printf '[keeper]\nmax_retries = 0\n\n'; keeper_toml "//Eve" | sed "s|^deployment = .*|deployment = \"$WORK/other-chain.json\"|"; } \
+  >"$WORK/keeper-other-chain.toml"
+fails_with "untrusted: the node's chain" target/debug/keel-keeper run --config "$WORK/keeper-other-chain.toml" --passes 1
+# The venue listed as a pool: a contract at a watched address that is not the pool's code.
+venue=$(grep -o '"venue": "5[^"]*"' "$DEPLOYMENT" | head -1 | cut -d'"' -f4)
+pool_code=$(sed -n '/"code_hashes"/,/}/s/.*"pool": "\(0x[0-9a-f]*\)".*/\1/p' "$DEPLOYMENT")
+[ -n "$venue" ] && [ -n "$pool_code" ] || { echo "cannot read the venue or the pool's code hash from $DEPLOYMENT" >&2; exit 1; }
+{ printf '[keeper]\nmax_retries = 0\n\n'; keeper_toml "//Eve" | grep -v '^deployment = ';
+  echo "pools = [\"$venue\"]"; echo "pool_code_hashes = [\"$pool_code\"]"; } >"$WORK/keeper-other-code.toml"
+halts_untrusted "$WORK/keeper-other-code.toml" "$WORK/keeper-other-code.log"
+
+say "a chain whose spec says Live: the public dev keys sign nothing there"
+# The dev chain's own spec with chainType Live (the node still runs it as a dev chain, by its id).
+LIVE_PORT=$((KEEL_NODE_PORT + 33))
+live_bin="$(scripts/node.sh path)"
+"$live_bin" build-spec --dev 2>/dev/null |
+  sed 's/"chainType": "Development"/"chainType": "Live"/; 1s/^{/{\n  "relay_chain": "rococo-local",\n  "para_id": 1000,/' \
+    >"$WORK/live-spec.json"
+grep -q '"chainType": "Live"' "$WORK/live-spec.json"
+"$live_bin" --chain "$WORK/live-spec.json" --tmp --rpc-port "$LIVE_PORT" \
+  --listen-addr "/ip4/127.0.0.1/tcp/$((KEEL_NODE_P2P_PORT + 33))" \
+  --no-prometheus --no-telemetry --no-mdns >"$WORK/live-node.log" 2>&1 &
+LIVE_PID=$!
+e2e_stop_extra() { kill "$LIVE_PID" 2>/dev/null; }
+chain_type() {
+  curl -s -H 'Content-Type: application/json' \
+    -d '{"id":1,"jsonrpc":"2.0","method":"system_chainType","params":[]}' "http://127.0.0.1:$LIVE_PORT"
+}
+for _ in $(seq 1 120); do
+  chain_type | grep -q '"Live"' && break
+  kill -0 "$LIVE_PID" 2>/dev/null || { tail -20 "$WORK/live-node.log"; exit 1; }
+  sleep 0.5
+done
+chain_type | grep -q '"Live"' || { echo "the Live node did not answer" >&2; exit 1; }
+LIVE_URL="ws://127.0.0.1:$LIVE_PORT"
+keeper_toml "//Bob" | sed "s|^url = .*|url = \"$LIVE_URL\"|" >"$WORK/keeper-live.toml"
+fails_with "refused on a Live chain" target/debug/keel-keeper status --config "$WORK/keeper-live.toml"
+fails_with "refused on a Live chain" target/debug/keel-client --url "$LIVE_URL" \
+  report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
+# A secret URI from the environment is a real key: it loads there (the keeper gets as far as
+# naming its account; this chain has no block to read yet).
+sed 's|^signer = .*|signer = "env:KEEL_E2E_SURI"|' "$WORK/keeper-live.toml" >"$WORK/keeper-live-env.toml"
+export KEEL_E2E_SURI="bottom drive obey lake curtain smoke basket hold race lonely fit walk//Bob"
+target/debug/keel-keeper status --config "$WORK/keeper-live-env.toml" >"$WORK/keeper-live-env.log" 2>&1 || true
+unset KEEL_E2E_SURI
+if ! grep -q "signer=env:KEEL_E2E_SURI account=" "$WORK/keeper-live-env.log" ||
+  grep -q "refused on a Live chain" "$WORK/keeper-live-env.log"; then
+  cat "$WORK/keeper-live-env.log"; exit 1
+fi
+echo "a secret URI from the environment loads on the Live chain"
+kill "$LIVE_PID" 2>/dev/null || true
+for _ in $(seq 1 20); do kill -0 "$LIVE_PID" 2>/dev/null || break; sleep 0.5; done
+kill -KILL "$LIVE_PID" 2>/dev/null || true
+e2e_stop_extra() { :; }
