@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   // Alice (the deployer, who owns the tokens) mints herself base and sells it to the pool.
   for (const [contract, message, args] of [
     [keel.base, "mintTo", [alice.address, 5_000n * E18]],
-    [keel.base, "psp22::approve", [deployment.contracts.pool, 5_000n * E18]],
+    [keel.base, "psp22::approve", [keel.pool, 5_000n * E18]],
   ] as const) {
     const done = await send(contract, { pair: alice }, message, ...args);
     assert.ok("block" in done, `${message}: ${JSON.stringify(done)}`);

@@ -1,14 +1,17 @@
 // The node connection and the two ways the app talks to a contract: a dry-run read, and a
-// transaction that is dry-run first (so a refusal is shown before anything is signed), then
-// signed, sent and watched until it is in a block.
+// transaction that is dry-run first (so a refusal is shown before anything is signed), checked
+// against the code the app was built for, then signed, sent and watched until it is in a block.
 
 import { ApiPromise, WsProvider } from "@polkadot/api";
 import { ContractPromise } from "@polkadot/api-contract";
 import type { Signer } from "@polkadot/api/types";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import type { ExtrinsicStatus, WeightV2 } from "@polkadot/types/interfaces";
+import { bundledCodeHash, signingProblems, type CodeCheck } from "./lib/codehash";
 import { DepositError, depositLimit } from "./lib/deposit";
 import { errorText } from "./lib/errors";
+import { GasError, gasLimit } from "./lib/gas";
+import type { Sent } from "./lib/outcome";
 
 export class Unreachable extends Error {}
 
@@ -69,19 +72,55 @@ export function addressOf(s: Signing): string {
   return "pair" in s ? s.pair.address : s.address;
 }
 
-/** The outcome of a sent transaction: in a block, or refused (by dry-run or on chain). */
-export type Sent = { block: string } | { refused: unknown } | { failed: string };
+export type { Sent } from "./lib/outcome";
+
+/** The code hash at `address` on chain, or null when it holds no contract. */
+export async function codeHashAt(api: ApiPromise, address: string): Promise<string | null> {
+  const contracts = api.query.contracts;
+  if (!contracts?.contractInfoOf) throw new Error("this node has no contracts pallet");
+  const info = (await contracts.contractInfoOf(address)) as unknown as {
+    isNone: boolean;
+    unwrap(): { codeHash: { toHex(): string } };
+  };
+  return info.isNone ? null : info.unwrap().codeHash.toHex();
+}
 
 /**
- * Dry-runs `message` as the signer; if the contract accepts, signs and sends it with the dry-run's
- * gas plus 20% and a bounded storage deposit limit (`depositLimit`: the charge plus 20%, 0 for a
- * refund, refused above `MAX_STORAGE_DEPOSIT`), and resolves once it is in a block.
+ * Why the transaction must not be signed now (empty when it may be): each contract in `named`
+ * (the one called first, then any passed as an argument) read from the chain against the code hash
+ * its own bundled metadata declares, and an allowance's spender required to be one of them
+ * (`signingProblems`). A read that fails is a problem too.
+ */
+async function codeProblemsNow(api: ApiPromise, named: ContractPromise[], message: string, firstArg: unknown): Promise<string[]> {
+  const checks = await Promise.all(named.map(async (c): Promise<CodeCheck | string> => {
+    const address = c.address.toString();
+    const name = c.abi.info.contract.name.toString();
+    try {
+      return { name, address, expected: bundledCodeHash(c.abi.json), onChain: await codeHashAt(api, address) };
+    } catch (e) {
+      return `The code of ${name} (${address}) could not be read: ${errorText(e)}.`;
+    }
+  }));
+  const unread = checks.filter((c): c is string => typeof c === "string");
+  return [...unread, ...signingProblems(message, firstArg, checks.filter((c): c is CodeCheck => typeof c !== "string"))];
+}
+
+/**
+ * Dry-runs `message` as the signer; if the contract accepts, signs and sends it and resolves once
+ * it is in a block. An argument given as a `ContractPromise` is sent as its address, and its code
+ * is checked like the contract called (pass an allowance's spender that way: `signingProblems`
+ * refuses one given as a bare address). The transaction carries the dry-run's gas plus a margin,
+ * bounded (`gasLimit`), and a bounded storage deposit limit (`depositLimit`). Immediately before
+ * the wallet is asked to sign, and again after it has signed and before anything is sent, the
+ * code hash of every contract the call touches is read from the chain and compared with the
+ * bundled metadata's; a difference resolves `{ notSent }` and nothing reaches the node. A
+ * `set_code` that lands between that last read and the transaction's inclusion is not seen.
  */
 export async function send(contract: ContractPromise, who: Signing, message: string, ...args: unknown[]): Promise<Sent> {
   return sendWatched(contract, who, () => undefined, message, ...args);
 }
 
-/** As [`send`], reporting each step (dry-run, signing, the pool's status) to `progress`. */
+/** As [`send`], reporting each step (dry-run, checking code, signing, the pool's status) to `progress`. */
 export async function sendWatched(
   contract: ContractPromise,
   who: Signing,
@@ -89,29 +128,44 @@ export async function sendWatched(
   message: string,
   ...args: unknown[]
 ): Promise<Sent> {
-  progress("dry-run");
   const api = contract.api as ApiPromise;
-  const dry = await dryRun(contract, addressOf(who), message, args);
+  const named = [contract, ...args.filter((a): a is ContractPromise => a instanceof ContractPromise)];
+  const plain = args.map((a) => (a instanceof ContractPromise ? a.address.toString() : a));
+  progress("dry-run");
+  const dry = await dryRun(contract, addressOf(who), message, plain);
   if (dry.result.isErr) return { failed: describeDispatch(api, dry.result.asErr) };
   const out = dry.output?.toPrimitive() as { ok?: { ok?: unknown; err?: unknown }; err?: unknown } | undefined;
   if (out?.ok && typeof out.ok === "object" && "err" in out.ok && out.ok.err !== undefined) return { refused: out.ok.err };
-  const gas = dry.gasRequired;
-  const gasLimit = api.registry.createType("WeightV2", {
-    refTime: (gas.refTime.toBigInt() * 12n) / 10n,
-    proofSize: (gas.proofSize.toBigInt() * 12n) / 10n,
-  }) as WeightV2;
-  const deposit = dry.storageDeposit;
-  let storageDepositLimit: bigint;
+  let limits: { gasLimit: WeightV2; storageDepositLimit: bigint };
   try {
-    storageDepositLimit = depositLimit(
-      deposit.isCharge ? { charge: deposit.asCharge.toBigInt() } : { refund: deposit.asRefund.toBigInt() },
-    );
+    const gas = gasLimit({ refTime: dry.gasRequired.refTime.toBigInt(), proofSize: dry.gasRequired.proofSize.toBigInt() });
+    const deposit = dry.storageDeposit;
+    limits = {
+      gasLimit: api.registry.createType("WeightV2", gas) as WeightV2,
+      storageDepositLimit: depositLimit(
+        deposit.isCharge ? { charge: deposit.asCharge.toBigInt() } : { refund: deposit.asRefund.toBigInt() },
+      ),
+    };
   } catch (e) {
-    if (e instanceof DepositError) return { failed: e.message };
+    if (e instanceof GasError || e instanceof DepositError) return { notSent: e.message, signed: false };
     throw e;
   }
-  const tx = contract.tx[message]({ gasLimit, storageDepositLimit }, ...args);
+  const tx = contract.tx[message](limits, ...plain);
+  const changed = async (): Promise<string | null> => {
+    progress("checking code");
+    const problems = await codeProblemsNow(api, named, message, plain[0]);
+    return problems.length === 0 ? null : `Refused: ${problems.join(" ")}`;
+  };
+  const before = await changed();
+  if (before) return { notSent: before, signed: false };
   progress("signing");
+  try {
+    await ("pair" in who ? tx.signAsync(who.pair) : tx.signAsync(who.address, { signer: who.signer }));
+  } catch (e) {
+    return { failed: errorText(e) };
+  }
+  const after = await changed();
+  if (after) return { notSent: after, signed: true };
   return new Promise<Sent>((resolve) => {
     // Status updates keep coming after the outcome (Finalized after InBlock): only the first
     // outcome counts, and nothing is reported after it.
@@ -134,8 +188,7 @@ export async function sendWatched(
         finish({ failed: `the node did not include it (${status.type})` });
       }
     };
-    const sent = "pair" in who ? tx.signAndSend(who.pair, watch) : tx.signAndSend(who.address, { signer: who.signer }, watch);
-    sent.then(
+    tx.send(watch).then(
       (unsub) => (done ? unsub() : (unsubscribe = unsub)),
       (e: unknown) => finish({ failed: errorText(e) }),
     );

@@ -3,7 +3,7 @@
 import type { ApiPromise } from "@polkadot/api";
 import type { EventRecord } from "@polkadot/types/interfaces";
 import { ContractPromise } from "@polkadot/api-contract";
-import { ask, connect, query, type Answer } from "./chain";
+import { ask, codeHashAt, connect, query, type Answer } from "./chain";
 import type { Bundle, Deployment } from "./deployment";
 import { bundledCodeHash, codeHashProblems, type CodeCheck } from "./lib/codehash";
 import { settleDecimals } from "./lib/decimals";
@@ -26,7 +26,8 @@ export interface Keel {
   /**
    * Why the record's addresses cannot be trusted (one sentence each): an address that holds no
    * contract or other code than the bundled metadata's. Empty when all match; checked only on
-   * the right network. The app must not start while this is non-empty.
+   * the right network. The app must not start while this is non-empty. It holds at startup only:
+   * every transaction checks the code it touches again before it is signed (`send`, chain.ts).
    */
   codeProblems: string[];
   /** Sentences for an info banner: an ignored `?node=` override, a record's decimals overruled. */
@@ -39,17 +40,6 @@ export function big(v: unknown): bigint {
   if (typeof v === "number") return BigInt(v);
   if (typeof v === "string") return BigInt(v.replace(/,/g, ""));
   throw new Error(`not a number: ${JSON.stringify(v)}`);
-}
-
-/** The code hash at `address` on chain, or null when it holds no contract. */
-export async function codeHashAt(api: ApiPromise, address: string): Promise<string | null> {
-  const contracts = api.query.contracts;
-  if (!contracts?.contractInfoOf) throw new Error("this node has no contracts pallet");
-  const info = (await contracts.contractInfoOf(address)) as unknown as {
-    isNone: boolean;
-    unwrap(): { codeHash: { toHex(): string } };
-  };
-  return info.isNone ? null : info.unwrap().codeHash.toHex();
 }
 
 /**

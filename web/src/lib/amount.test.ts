@@ -16,6 +16,14 @@ describe("parseAmount", () => {
     expect(parseAmount("42", 0)).toBe(42n);
   });
 
+  it("always reads a point as the decimal separator: \"1.000\" is one token, not a thousand", () => {
+    expect(parseAmount("1.000", 18)).toBe(E18);
+    expect(parseAmount("1.000", 3)).toBe(1_000n);
+    expect(parseAmount("1.000", 3)).toBe(parseAmount("1", 3));
+    expect(parseAmount("1.000", 3)).not.toBe(parseAmount("1000", 3));
+    expect(parseAmount("999.000", 6)).toBe(999_000_000n);
+  });
+
   it("reads a lone comma as the decimal separator when it cannot mean thousands", () => {
     expect(parseAmount("1,5", 18)).toBe(15n * 10n ** 17n);
     expect(parseAmount("1,5", 6)).not.toBe(15_000_000n);

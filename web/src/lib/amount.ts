@@ -1,8 +1,9 @@
 // Token amounts as people type and read them, and as the chain counts them (integer base units).
-// Parsing is exact (BigInt, no floating point) and locale-proof: the decimal separator is a point,
-// or a single comma where it cannot be read as a thousands separator; anything that could be read
-// two ways is refused, never guessed. Formatting truncates, so a balance is never shown larger
-// than it is.
+// Parsing is exact (BigInt, no floating point). A point is always the decimal separator, as in
+// every DEX front-end: "1.000" is one token, never a thousand, whatever the locale. A comma is the
+// decimal separator only when it is the only separator and cannot be read as thousands ("1,5");
+// a comma that could be read either way ("1,234") is refused, never guessed, and so is any
+// mix of separators. Formatting truncates, so a balance is never shown larger than it is.
 
 export class AmountError extends Error {}
 
@@ -19,8 +20,9 @@ const AMBIGUOUS_COMMA = /^(?:[1-9]\d{0,2}),\d{3}$/;
 
 /**
  * Parses a typed amount into base units with `decimals` places. Accepts digits with at most one
- * decimal separator: "1.5", ".5", "7.", and "1,5" or "0,125" (a comma is the decimal separator when
- * it is the only separator and not readable as thousands). Refuses, with a message a person can
+ * decimal separator: "1.5", ".5", "7.", "1.000" (a point is always decimal: one token), and "1,5"
+ * or "0,125" (a comma is the decimal separator when it is the only separator and not readable as
+ * thousands). Refuses, with a message a person can
  * act on: empty input, a sign, spaces inside, thousands separators ("1,234.5", "1 234", "1_000"),
  * an ambiguous comma ("1,234"), exponents, more fractional digits than `decimals` (nothing is
  * rounded), and anything above `u128`. The result is exact and never negative.

@@ -34,7 +34,7 @@ export function depositLimit(deposit: DryRunDeposit, ceiling: bigint = MAX_STORA
   const limit = (deposit.charge * (100n + DEPOSIT_MARGIN_PCT) + 99n) / 100n;
   if (limit > ceiling) {
     throw new DepositError(
-      `The node asks for a storage deposit of up to ${limit} (smallest native units), above the app's ceiling of ${ceiling}. Nothing was signed.`,
+      `The node asks for a storage deposit of up to ${limit} (smallest native units), above the app's ceiling of ${ceiling}.`,
     );
   }
   return limit;

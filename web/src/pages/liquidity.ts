@@ -7,11 +7,12 @@ import type { Ctx, Page } from "../context";
 import type { Account } from "../accounts";
 import { AmountError, formatAmount, parseAmount, plainAmount } from "../lib/amount";
 import { errorText } from "../lib/errors";
+import { describeSent } from "../lib/outcome";
 import { LiquidityError, planAdd, planRemove, quoteFor, type PoolShape } from "../lib/liquidity";
 import { LimitError } from "../lib/slippage";
 import { holdings, reserves } from "../pool";
 import { h, row, say } from "../ui";
-import { approveIfNeeded, describeSent } from "./tx";
+import { approveIfNeeded } from "./tx";
 
 export function liquidityPage(ctx: Ctx): Page {
   const { keel } = ctx;

@@ -7,12 +7,13 @@ import type { Account } from "../accounts";
 import type { Ctx, Page } from "../context";
 import { formatAmount, formatBps, parseAmount, AmountError } from "../lib/amount";
 import { describePoolError, errorText } from "../lib/errors";
+import { describeSent } from "../lib/outcome";
 import { priceImpactBps, LimitError } from "../lib/slippage";
 import { PlanError, answers, planSwap, swapCall, typedToken, type QuotedSwap, type SwapPlan, type SwapRequest } from "../lib/swap";
 import type { Answer } from "../chain";
 import { holdings, marketStatus, quoteSwap, type MarketStatus } from "../pool";
 import { h, row, say } from "../ui";
-import { approveIfNeeded, describeSent } from "./tx";
+import { approveIfNeeded } from "./tx";
 
 export function swapPage(ctx: Ctx): Page {
   const { keel } = ctx;

@@ -1,12 +1,14 @@
-// The steps every write shares: a PSP22 approval when the pool may not yet move enough, and
-// plain words for how a transaction ended.
+// The step the writes share: a PSP22 approval when the pool may not yet move enough.
 
 import type { ContractPromise } from "@polkadot/api-contract";
-import { sendWatched, type Sent, type Signing, addressOf } from "../chain";
-import { describePoolError } from "../lib/errors";
+import { sendWatched, type Signing, addressOf } from "../chain";
+import { describeSent } from "../lib/outcome";
 import { allowance, type Keel } from "../pool";
 
-/** Approves the pool for `amount` of `token` if needed; returns an error message, or null. */
+/**
+ * Approves the pool for `amount` of `token` if needed; returns an error message, or null. The pool
+ * is passed as a contract, so its code is checked before the allowance is signed.
+ */
 export async function approveIfNeeded(
   keel: Keel,
   token: ContractPromise,
@@ -16,12 +18,6 @@ export async function approveIfNeeded(
 ): Promise<string | null> {
   if ((await allowance(keel, token, addressOf(who))) >= amount) return null;
   const step = (st: string) => progress(`Approving the pool to move your tokens… (${st})`);
-  const sent = await sendWatched(token, who, step, "psp22::approve", keel.deployment.contracts.pool, amount);
+  const sent = await sendWatched(token, who, step, "psp22::approve", keel.pool, amount);
   return "block" in sent ? null : describeSent(sent, "Approved");
-}
-
-export function describeSent(sent: Sent, done: string): string {
-  if ("block" in sent) return `${done} in block ${sent.block.slice(0, 10)}…`;
-  if ("refused" in sent) return describePoolError(sent.refused);
-  return `The transaction failed: ${sent.failed}`;
 }

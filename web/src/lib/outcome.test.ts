@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { describeSent } from "./outcome";
+
+describe("describeSent", () => {
+  it("names the block of a landed transaction", () => {
+    expect(describeSent({ block: "0x1234567890abcdef" }, "Swapped")).toBe("Swapped in block 0x12345678…");
+  });
+
+  it("says nothing was signed when the app refused before the wallet", () => {
+    expect(describeSent({ notSent: "The node asks too much gas.", signed: false }, "Swapped")).toBe("The node asks too much gas. Nothing was signed.");
+  });
+
+  it("says a signed transaction was discarded when the app refused after the wallet", () => {
+    const text = describeSent({ notSent: "The pool's code changed.", signed: true }, "Swapped");
+    expect(text).toBe("The pool's code changed. The signed transaction was discarded, not sent.");
+    expect(text).not.toMatch(/Nothing was signed/);
+  });
+
+  it("words refusals and failures", () => {
+    expect(describeSent({ refused: "SlippageExceeded" }, "Swapped")).toMatch(/slippage tolerance/);
+    expect(describeSent({ failed: "Cancelled" }, "Swapped")).toBe("The transaction failed: Cancelled");
+  });
+});
