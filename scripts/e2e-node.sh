@@ -65,12 +65,14 @@ client show --deployment "$DEPLOYMENT"
 say "keepers whose ceilings are below what the rebalance needs sign nothing"
 # A contract at a watched address can ask for any gas and deposit; the ceilings refuse it before
 # the key signs. Here the honest pool asks for about 21e9 ref_time and some deposit.
-# The last prices the native token so high that the fee is worth more than the bounty.
-for limit in "max_ref_time = 1000000000" "pool_hourly_budget = 1" "pool_hourly_transactions = 0" \
-  "native_price = 1000000.0"; do
+# Each limit with the refusal it must cause; the last prices the native token so high that the
+# fee is worth more than the bounty.
+for case in "max_ref_time = 1000000000|gas ref_time" "pool_hourly_budget = 1|Pool hourly budget" \
+  "pool_hourly_transactions = 0|0 transactions" "native_price = 1000000.0|more than its bounty is worth"; do
+  limit="${case%%|*}" reason="${case#*|}"
   { printf '[keeper]\nmax_retries = 0\n\n'; keeper_toml "//Eve"; echo "$limit"; } >"$WORK/keeper-limited.toml"
   target/debug/keel-keeper run --config "$WORK/keeper-limited.toml" --passes 1 >"$WORK/keeper-limited.log" 2>&1 || true
-  grep -q "not sent: " "$WORK/keeper-limited.log" || { cat "$WORK/keeper-limited.log"; exit 1; }
+  grep -q "not sent: .*$reason" "$WORK/keeper-limited.log" || { cat "$WORK/keeper-limited.log"; exit 1; }
   if grep -q "rebalance submitted" "$WORK/keeper-limited.log"; then
     cat "$WORK/keeper-limited.log"; exit 1
   fi

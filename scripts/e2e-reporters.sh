@@ -150,3 +150,15 @@ stop_cleanly "${REPORTER_PID[C]}" "$WORK/reporter-C.log"
 target/debug/keel-reporter run --once --config "$WORK/reporter-C.toml" 2>&1 | tee "$WORK/reporter-C-once.log"
 ! grep -q "reading included" "$WORK/reporter-C-once.log" || { echo "run --once resubmitted a fresh reading" >&2; exit 1; }
 stop_cleanly "${REPORTER_PID[A]}" "$WORK/reporter-A.log"
+
+say "a reporter at its transaction cap signs nothing, even for a move it would report"
+publish $(( STEPS + 1 ))
+# A block after the last reading (a reporter sends nothing in the block its slot was filled in).
+client swap --sell base --amount 1 --deployment "$DEPLOYMENT"
+{ cat "$WORK/reporter-C.toml"; echo "hourly_transactions = 0"; } >"$WORK/reporter-capped.toml"
+target/debug/keel-reporter run --once --config "$WORK/reporter-capped.toml" >"$WORK/reporter-capped.log" 2>&1 || true
+if ! grep -q "reading refused before signing" "$WORK/reporter-capped.log" ||
+  grep -q "reading included" "$WORK/reporter-capped.log"; then
+  cat "$WORK/reporter-capped.log"; exit 1
+fi
+grep -m1 -o "not sent: [^\"]*" "$WORK/reporter-capped.log" | cut -c1-160 || true

@@ -1,7 +1,7 @@
 # Sourced by scripts/e2e-node.sh once Keel is deployed and its pool is due: what the bots refuse
 # to sign for. A record naming another chain, a watched address whose code is not the pool's,
-# and a chain whose spec says it is Live (where the public dev keys must not sign) each stop the
-# bot before anything is signed. Leaves no rebalance behind.
+# a chain whose spec says it is Live (where the public dev keys must not sign), and a second node
+# that does not confirm the rebalance each stop the bot before anything is signed. Leaves no rebalance behind.
 
 # Runs a command that must fail, with `expected` in its output.
 fails_with() { # <expected message> <command...>
@@ -66,17 +66,30 @@ keeper_toml "//Bob" | sed "s|^url = .*|url = \"$LIVE_URL\"|" >"$WORK/keeper-live
 fails_with "refused on a Live chain" target/debug/keel-keeper status --config "$WORK/keeper-live.toml"
 fails_with "refused on a Live chain" target/debug/keel-client --url "$LIVE_URL" \
   report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
-# A secret URI from the environment is a real key: it loads there (the keeper gets as far as
-# naming its account; this chain has no block to read yet).
+# The dev phrase is a dev key from any source; any other secret from the environment loads there
+# (the keeper gets as far as naming its account; this chain has no block to read yet).
 sed 's|^signer = .*|signer = "env:KEEL_E2E_SURI"|' "$WORK/keeper-live.toml" >"$WORK/keeper-live-env.toml"
 export KEEL_E2E_SURI="bottom drive obey lake curtain smoke basket hold race lonely fit walk//Bob"
+fails_with "refused on a Live chain" target/debug/keel-keeper status --config "$WORK/keeper-live-env.toml"
+export KEEL_E2E_SURI="0x$(printf '42%.0s' $(seq 1 32))"
 target/debug/keel-keeper status --config "$WORK/keeper-live-env.toml" >"$WORK/keeper-live-env.log" 2>&1 || true
 unset KEEL_E2E_SURI
 if ! grep -q "signer=env:KEEL_E2E_SURI account=" "$WORK/keeper-live-env.log" ||
   grep -q "refused on a Live chain" "$WORK/keeper-live-env.log"; then
   cat "$WORK/keeper-live-env.log"; exit 1
 fi
-echo "a secret URI from the environment loads on the Live chain"
+echo "a secret seed from the environment loads on the Live chain"
+
+say "a second node that does not confirm the rebalance: nothing is signed"
+# The Live node shares the dev chain's genesis but not its state: it has no pool, so its dry-run
+# of the rebalance the first node accepts fails, and the keeper does not sign.
+{ printf '[keeper]\nmax_retries = 0\n\n'; keeper_toml "//Eve"; echo "confirm_url = \"$LIVE_URL\""; } \
+  >"$WORK/keeper-confirmed.toml"
+target/debug/keel-keeper run --config "$WORK/keeper-confirmed.toml" --passes 1 >"$WORK/keeper-confirmed.log" 2>&1 || true
+if ! grep -q "the second node" "$WORK/keeper-confirmed.log" || grep -q "rebalance submitted" "$WORK/keeper-confirmed.log"; then
+  cat "$WORK/keeper-confirmed.log"; exit 1
+fi
+grep -m1 -o "the second node[^\"]*" "$WORK/keeper-confirmed.log" | cut -c1-160
 kill "$LIVE_PID" 2>/dev/null || true
 for _ in $(seq 1 20); do kill -0 "$LIVE_PID" 2>/dev/null || break; sleep 0.5; done
 kill -KILL "$LIVE_PID" 2>/dev/null || true

@@ -72,7 +72,7 @@ pub fn deploy(
     let chain = node.chain_type()?;
     let deployer = KeySource::from_str(&plan.deployer)?.load(&chain)?;
     let reporters = if plan.reporters.is_empty() {
-        vec![KeySource::from_str(&plan.deployer)?.load(&chain)?]
+        vec![deployer.clone()]
     } else {
         plan.reporters
             .iter()

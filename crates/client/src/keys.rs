@@ -1,10 +1,12 @@
-//! Where the signing key comes from, and on which chains it may sign. Dev URIs (`//Alice`) are
-//! public: they sign only on a chain that reports itself `Development` or `Local`. A real key is
+//! Where the signing key comes from, and on which chains it may sign. Dev keys (`//Alice`, or
+//! anything derived from the public dev phrase, whatever its source) sign only on a chain that
+//! reports itself `Development` or `Local`. A real key is
 //! a secret URI (mnemonic or `0x` seed, optionally with `//derivation` and `///password`) read
 //! from an environment variable (cleared once read) or a file that only its owner can read.
 //! Neither the secret nor anything derived from it but the public account ever reaches a log,
 //! a `Debug` print or an error message, and the secret's text is zeroed once the key is derived.
 
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 use std::fmt;
 use std::ops::Deref;
@@ -12,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
-use subxt_signer::SecretUri;
+use subxt_signer::{SecretUri, DEV_PHRASE};
 use zeroize::Zeroizing;
 
 /// A key's origin, as written in a config file or on the command line:
@@ -85,6 +87,7 @@ impl fmt::Display for ChainType {
 
 /// A loaded signing key. Its `Debug` shows the source and account only; the key pair inside
 /// (whose own `Debug` would print the secret) is reached through `Deref` for signing.
+#[derive(Clone)]
 pub struct SigningKey {
     pair: Keypair,
     source: KeySource,
@@ -159,13 +162,7 @@ impl KeySource {
     /// message names the source, never its content.
     pub fn load(&self, chain: &ChainType) -> Result<SigningKey, KeyError> {
         let secret: Zeroizing<String> = match self {
-            KeySource::Dev(uri) if chain.allows_dev_keys() => Zeroizing::new(uri.clone()),
-            KeySource::Dev(uri) => {
-                return Err(KeyError::DevKeyOffDevChain {
-                    key: uri.clone(),
-                    chain: chain.clone(),
-                })
-            }
+            KeySource::Dev(uri) => Zeroizing::new(uri.clone()),
             KeySource::Env(name) => {
                 let value = std::env::var(name).map_err(|_| KeyError::Unset(name.clone()))?;
                 std::env::remove_var(name);
@@ -175,12 +172,25 @@ impl KeySource {
         };
         let first = secret.lines().next().unwrap_or_default().trim();
         let uri = SecretUri::from_str(first).map_err(|_| KeyError::NotASecretUri(self.to_string()))?;
+        if is_dev_phrase(uri.phrase.expose_secret()) && !chain.allows_dev_keys() {
+            return Err(KeyError::DevKeyOffDevChain {
+                key: self.to_string(),
+                chain: chain.clone(),
+            });
+        }
         let pair = Keypair::from_uri(&uri).map_err(|_| KeyError::Underivable(self.to_string()))?;
         Ok(SigningKey {
             pair,
             source: self.clone(),
         })
     }
+}
+
+/// Whether `phrase` is the public dev phrase every dev account derives from, however spaced or
+/// cased.
+fn is_dev_phrase(phrase: &str) -> bool {
+    let words: Vec<String> = phrase.split_whitespace().map(str::to_lowercase).collect();
+    words.join(" ") == DEV_PHRASE
 }
 
 /// The key file's text, if only its owner may read it.
@@ -214,9 +224,6 @@ pub fn account(pair: &Keypair) -> AccountId32 {
 mod tests {
     use super::*;
 
-    // The dev phrase every Substrate dev chain derives //Alice from; public by design.
-    const DEV_PHRASE: &str = "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
-
     #[test]
     fn dev_uris_env_and_file_sources_parse() {
         assert_eq!(
@@ -247,9 +254,7 @@ mod tests {
     fn a_secret_from_the_environment_derives_the_same_account_as_its_dev_uri_and_is_cleared() {
         let var = "KEEL_TEST_KEY_SURI";
         std::env::set_var(var, format!("{DEV_PHRASE}//Alice"));
-        let from_env = KeySource::Env(var.into())
-            .load(&ChainType::Live)
-            .expect("env key");
+        let from_env = KeySource::Env(var.into()).load(&DEV).expect("env key");
         let dev = KeySource::Dev("//Alice".into()).load(&DEV).expect("dev key");
         assert_eq!(account(&from_env), account(&dev));
         assert!(std::env::var(var).is_err(), "the variable is removed once read");
@@ -272,6 +277,18 @@ mod tests {
                 "{chain}: {err}"
             );
         }
+        // the dev phrase from any source is a dev key; any other secret is not
+        let var = "KEEL_TEST_DEV_PHRASE_SURI";
+        let shouted = format!("{}//Bob", DEV_PHRASE.to_uppercase());
+        for secret in ["//Bob", shouted.as_str(), DEV_PHRASE] {
+            std::env::set_var(var, secret);
+            let err = KeySource::Env(var.into())
+                .load(&ChainType::Live)
+                .expect_err(secret);
+            assert!(matches!(err, KeyError::DevKeyOffDevChain { .. }), "{err}");
+        }
+        std::env::set_var(var, format!("0x{}", "42".repeat(32)));
+        assert!(KeySource::Env(var.into()).load(&ChainType::Live).is_ok());
         let parsed: ChainType = serde_json::from_str(r#"{"Custom":"x"}"#).expect("custom");
         assert_eq!(parsed, ChainType::Custom("x".into()));
         let parsed: ChainType = serde_json::from_str(r#""Live""#).expect("live");
@@ -308,9 +325,7 @@ mod tests {
             std::fs::remove_file(path).ok();
         }
         let path = key_file("closed", &secret, 0o600);
-        let key = KeySource::File(path.clone())
-            .load(&ChainType::Live)
-            .expect("owner-only");
+        let key = KeySource::File(path.clone()).load(&DEV).expect("owner-only");
         let dev = KeySource::Dev("//Alice".into()).load(&DEV).expect("dev key");
         assert_eq!(account(&key), account(&dev));
         std::fs::remove_file(path).ok();

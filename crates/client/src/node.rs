@@ -320,18 +320,23 @@ impl Node {
             .is_some())
     }
 
-    /// The latest value of storage map `pallet::entry` at the 32-byte `key`, if any.
+    /// The value of storage map `pallet::entry` at the 32-byte `key` in the best block, if any.
     pub(crate) fn fetch_storage(
         &mut self,
         pallet: &'static str,
         entry: &'static str,
         key: [u8; 32],
     ) -> Result<Option<subxt::dynamic::DecodedValueThunk>, NodeError> {
-        self.with(|api, _| async move {
-            api.storage()
-                .at_latest()
+        self.with(|api, rpc| async move {
+            // The best block, where dry-runs run and transactions are built: a finalized block
+            // can lag a code change the next transaction would already meet.
+            let best = rpc
+                .chain_get_block_hash(None)
                 .await
                 .map_err(classify)?
+                .ok_or_else(|| NodeError::Rpc("the node has no best block".into()))?;
+            api.storage()
+                .at(best)
                 .fetch(&subxt::dynamic::storage(
                     pallet,
                     entry,

@@ -144,6 +144,9 @@ pub struct NodeConfig {
     pub native_price: Option<f64>,
     /// Decimals of the chain's native token. Default 12.
     pub native_decimals: u32,
+    /// A second node (another operator's, ideally) that must also accept each rebalance's
+    /// dry-run before it is signed; on the same chain as `url`. Default: none.
+    pub confirm_url: Option<String>,
 }
 
 impl Default for NodeConfig {
@@ -170,6 +173,7 @@ impl Default for NodeConfig {
             venue_code_hashes: Vec::new(),
             native_price: None,
             native_decimals: 12,
+            confirm_url: None,
         }
     }
 }

@@ -37,6 +37,9 @@ pub struct Watched {
     pub health: Health,
     /// Epochs below this were rebalanced (by anyone) as far as this keeper knows.
     pub done_below: u64,
+    /// The head the keeper read when it last raised `done_below`: the floor holds for
+    /// [`FLOOR_BLOCKS`] blocks after it.
+    pub done_block: u64,
     /// Why the keeper stopped signing for this pool, if it did: it stays stopped until restart.
     pub halted: Option<Distrust>,
 }
@@ -48,6 +51,7 @@ impl Watched {
             address,
             health: Health::default(),
             done_below: 0,
+            done_block: 0,
             halted: None,
         }
     }
@@ -87,12 +91,19 @@ pub enum Action {
 pub struct Report {
     pub pool: String,
     pub block_time_ms: u64,
+    /// The head's number when the pass read it (0 when it could not).
+    pub block: u64,
     pub view: Option<PoolView>,
     pub decision: Option<Decision>,
     pub action: Action,
     /// Submissions sent in this pass (retries included).
     pub submissions: u32,
 }
+
+/// How many blocks an epoch remembered as done outlasts a chain that still reads it as due: an
+/// honest node behind our landing (or a rival's) catches up sooner; a node that once answered
+/// `StaleEpoch` falsely then no longer silences the pool.
+pub const FLOOR_BLOCKS: u64 = 3;
 
 /// Runs one pass over `pool`.
 pub fn tick<C: Chain>(
@@ -101,9 +112,24 @@ pub fn tick<C: Chain>(
     settings: &Settings,
     metrics: Option<&Metrics>,
 ) -> Report {
+    let floor = pool.done_below;
+    let report = pass(chain, pool, settings, metrics);
+    if pool.done_below > floor {
+        pool.done_block = report.block;
+    }
+    report
+}
+
+fn pass<C: Chain>(
+    chain: &mut C,
+    pool: &mut Watched,
+    settings: &Settings,
+    metrics: Option<&Metrics>,
+) -> Report {
     let mut report = Report {
         pool: pool.name.clone(),
         block_time_ms: 0,
+        block: 0,
         view: None,
         decision: None,
         action: Action::None,
@@ -130,6 +156,7 @@ pub fn tick<C: Chain>(
         }
     };
     report.block_time_ms = head.time_ms;
+    report.block = head.number;
     report.view = Some(view);
     let decision = decide(&view, &settings.policy, &pool.health, head.time_ms);
     report.decision = Some(decision);
@@ -146,8 +173,15 @@ pub fn tick<C: Chain>(
         }
     };
     if epoch.saturating_add(1) == pool.done_below {
-        report.action = Action::AlreadyDone { epoch };
-        return report;
+        if head.number <= pool.done_block.saturating_add(FLOOR_BLOCKS) {
+            report.action = Action::AlreadyDone { epoch };
+            return report;
+        }
+        tracing::warn!(
+            pool = %pool.name, epoch, since = pool.done_block,
+            "the chain still reads as due an epoch this keeper saw done; trusting the chain"
+        );
+        pool.done_below = epoch;
     }
     if epoch < pool.done_below {
         tracing::warn!(

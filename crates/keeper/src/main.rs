@@ -133,6 +133,11 @@ fn node_chain(config: &Config) -> anyhow::Result<(NodeChain, Vec<Watched>)> {
     let trust = keel_keeper::node::trust(n, record.as_ref())?;
     let mut chain = NodeChain::new(node, signer, n.options(quote_decimals), trust);
     chain.check_genesis()?;
+    if let Some(url) = &n.confirm_url {
+        let second = Node::connect(url, Duration::from_millis(n.reconnect_ms))?;
+        chain = chain.confirmed_by(second)?;
+        tracing::info!(%url, "every rebalance is confirmed by a second node before signing");
+    }
     tracing::info!(url = %n.url, signer = %source, account = %chain.account(), pools = pools.len(), "node backend");
     Ok((chain, pools))
 }
@@ -144,9 +149,10 @@ fn short(address: &str) -> String {
 fn run(path: &Path, dry_run: bool, passes: Option<u64>) -> anyhow::Result<()> {
     let config = load(path)?;
     let node = config.node()?;
-    let metrics = serve_metrics(&config)?;
     let settings = config.settings(dry_run);
+    // The key is read (and an `env:` variable removed) before any other thread exists.
     let (mut chain, mut pools) = node_chain(&config)?;
+    let metrics = serve_metrics(&config)?;
     tracing::info!(
         dry_run = settings.dry_run,
         poll_ms = node.poll_ms,

@@ -49,7 +49,7 @@ pub enum OverLimit {
     Deposit { needed: u128, max: u128 },
     #[error("the rebalance may cost {cost} (native units), more than its bounty is worth ({worth}) at node.native_price")]
     Unprofitable { cost: u128, worth: u128 },
-    #[error("{sent} transactions for this pool in the last hour, the most allowed")]
+    #[error("{sent} transactions for this contract in the last hour, the most allowed")]
     Transactions { sent: u32 },
     #[error("{scope:?} hourly budget: this transaction may cost {needed}, {left} of {per_hour} is left")]
     Budget {

@@ -36,7 +36,7 @@ impl std::str::FromStr for Hash {
     fn from_str(s: &str) -> Result<Hash, NotAHash> {
         let refuse = || NotAHash(s.to_owned());
         let hex = s.strip_prefix("0x").ok_or_else(refuse)?;
-        if hex.len() != 64 {
+        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(refuse());
         }
         let mut out = [0u8; 32];
@@ -181,6 +181,8 @@ mod tests {
         let hash: Hash = text.parse().expect("a hash");
         assert_eq!(hash, Hash([0xab; 32]));
         assert_eq!(hash.to_string(), text);
+        let signed = format!("0x+{}", "a".repeat(63));
+        assert!(signed.parse::<Hash>().is_err(), "{signed}");
         for bad in [
             "ab".repeat(32),
             format!("0x{}", "ab".repeat(31)),

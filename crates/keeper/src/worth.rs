@@ -6,7 +6,6 @@
 //! decline rather than pay more than it earns.
 
 use crate::spending::OverLimit;
-use keel_core::fixed::units_from_f64;
 use keel_core::math::{mul_div_u128, Rounding};
 
 /// One native unit's worth in quote units, 1e18 = one quote unit.
@@ -21,10 +20,16 @@ impl NativePrice {
     /// `price` whole quote tokens per whole native token, for tokens of these decimals; `None`
     /// when the price is not a positive number or its scale does not fit.
     pub fn new(price: f64, native_decimals: u32, quote_decimals: u32) -> Option<NativePrice> {
-        let price_wad = units_from_f64(price, 18).filter(|w| *w > 0)?;
+        // Rounded up, as below: a native unit is never counted as worth less than it is.
+        let scaled = (price * 1e18).ceil();
+        if !(scaled.is_finite() && scaled >= 1.0 && scaled < u128::MAX as f64) {
+            return None;
+        }
+        // In range and integral after the checks above.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let price_wad = scaled as u128;
         let quote_unit = 10u128.checked_pow(quote_decimals)?;
         let native_unit = 10u128.checked_pow(native_decimals)?;
-        // Rounded up: a native unit is never counted as worth less than it is.
         let wad = mul_div_u128(price_wad, quote_unit, native_unit, Rounding::Up).ok()?;
         Some(NativePrice {
             quote_per_native_wad: wad,

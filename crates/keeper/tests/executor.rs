@@ -14,7 +14,7 @@ use keel_interface::pool::{PoolError, RebalanceOutcome};
 use keel_keeper::backoff::Backoff;
 use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted};
 use keel_keeper::decide::{Policy, PoolView};
-use keel_keeper::executor::{tick, Action, Settings, Watched};
+use keel_keeper::executor::{tick, Action, Settings, Watched, FLOOR_BLOCKS};
 use keel_keeper::metrics::Metrics;
 use keel_keeper::trust::{Distrust, Hash, Role};
 use std::collections::VecDeque;
@@ -52,6 +52,8 @@ struct Scripted {
     slept_ms: u64,
     /// The node's answer on the code at the pool, when it is not what the keeper trusts.
     distrust: Option<Distrust>,
+    /// The head's number.
+    block: u64,
 }
 
 impl Scripted {
@@ -74,6 +76,7 @@ impl Scripted {
             late: false,
             slept_ms: 0,
             distrust: None,
+            block: 1,
         }
     }
 
@@ -101,7 +104,7 @@ impl Scripted {
 impl Chain for Scripted {
     fn head(&mut self) -> Result<Head, ChainError> {
         Ok(Head {
-            number: 1,
+            number: self.block,
             time_ms: NOW,
         })
     }
@@ -486,5 +489,24 @@ fn code_the_keeper_does_not_trust_stops_it_for_that_pool_until_restart() {
         );
         assert_eq!(again.view, None, "a halted pool is not even read");
     }
+    assert_eq!((chain.submissions, chain.executions), (1, 1));
+}
+
+#[test]
+fn a_false_stale_epoch_silences_the_pool_for_a_few_blocks_only() {
+    // given: a node answers one dry-run with `StaleEpoch` while the epoch stays where it is
+    let mut chain = Scripted::due([]);
+    chain.dry_run = Err(PoolError::StaleEpoch);
+    let mut p = pool();
+    assert_eq!(tick(&mut chain, &mut p, &SETTINGS, None).action, Action::AlreadyDone { epoch: 0 });
+    // when: the node answers honestly again, within the floor's blocks and past them
+    chain.dry_run = Ok(());
+    chain.block = 1 + FLOOR_BLOCKS;
+    let within = tick(&mut chain, &mut p, &SETTINGS, None);
+    chain.block = 2 + FLOOR_BLOCKS;
+    let past = tick(&mut chain, &mut p, &SETTINGS, None);
+    // then: skipped while a lagging node could explain it, rebalanced once it cannot
+    assert_eq!(within.action, Action::AlreadyDone { epoch: 0 });
+    assert!(matches!(past.action, Action::Landed { .. }), "{:?}", past.action);
     assert_eq!((chain.submissions, chain.executions), (1, 1));
 }

@@ -1,6 +1,8 @@
 //! The reporter's chain on a real node (`keel_client`): the slot and the dry-run through
 //! `ContractsApi_call`, `submit` signed as `Contracts::call` with limits from its dry-run plus a
-//! margin, watched until in a block (or finalized).
+//! margin, watched until in a block (or finalized). Like the keeper, it signs only within its
+//! spending limits (`keel_keeper::spending`, with the oracle as the one contract it pays for)
+//! and only for the chain and oracle code it trusts.
 
 use crate::chain::{Chain, ChainError, Head, Included, Slot, Submission};
 use crate::config::NodeConfig;
@@ -8,9 +10,12 @@ use ink::primitives::AccountId;
 use keel_calls::{Message, ToMessage};
 use keel_client::events::ink_account;
 use keel_client::keys::{self, SigningKey};
-use keel_client::{Node, SendOptions};
+use keel_client::submit::SendLimits;
+use keel_client::{Node, NodeError, SendOptions};
 use keel_core::oracle::{FeedConfig, OracleError};
+use keel_keeper::backoff::wall_ms;
 use keel_keeper::node::chain_error;
+use keel_keeper::spending::{Ledger, Limits, OverLimit};
 use keel_keeper::trust::{Distrust, Hash, Role, Trust};
 use std::time::Duration;
 use subxt::utils::AccountId32;
@@ -75,6 +80,18 @@ impl NodeConfig {
         Ok(trust)
     }
 
+    /// The spending limits on what the reporter signs: per submission, and per hour.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_ref_time: self.max_ref_time,
+            max_proof_size: self.max_proof_size,
+            max_deposit: u128::from(self.max_deposit),
+            hourly: u128::from(self.hourly_budget),
+            hourly_per_pool: u128::from(self.hourly_budget),
+            pool_hourly_transactions: self.hourly_transactions,
+        }
+    }
+
     pub fn options(&self) -> SendOptions {
         SendOptions {
             margin_pct: self.margin_pct,
@@ -97,6 +114,9 @@ pub struct NodeOracle {
     trust: Trust,
     /// Why it stopped signing, if it did: it stays stopped until restart.
     halted: Option<Distrust>,
+    limits: Limits,
+    /// What was sent in the last hour, against the budget.
+    ledger: Ledger,
 }
 
 impl NodeOracle {
@@ -104,7 +124,7 @@ impl NodeOracle {
         node: Node,
         signer: SigningKey,
         oracle: AccountId,
-        opts: SendOptions,
+        (opts, limits): (SendOptions, Limits),
         trust: Trust,
     ) -> NodeOracle {
         let account = keys::account(&signer);
@@ -116,6 +136,8 @@ impl NodeOracle {
             opts,
             trust,
             halted: None,
+            limits,
+            ledger: Ledger::default(),
         }
     }
 
@@ -202,20 +224,76 @@ impl Chain for NodeOracle {
             .map_err(chain_error)
     }
 
+    /// Dry-runs the submission, and signs it only if the oracle accepts it and it fits the
+    /// spending limits; a refusal comes back as the answer with nothing signed.
     fn submit(&mut self, s: &Submission) -> Result<Included, ChainError> {
         self.check()?;
         let message = self.message(s);
-        let (answer, block) = self
+        let data = message.data().to_vec();
+        let dry = self
             .node
-            .exec(&self.signer, self.oracle, &message, &self.opts)
+            .dry_call(&self.account, self.oracle, data.clone(), None)
             .map_err(chain_error)?;
-        let block = match block {
-            Some(b) => b.number,
-            // Refused by exec's own dry-run: nothing was signed.
-            None => self.head()?.number,
+        let ret = match dry.result {
+            Ok(ret) => ret,
+            Err(e) => return Err(ChainError::Reverted(self.node.describe_dispatch_error(&e))),
         };
+        let answer = message
+            .decode(&ret.data)
+            .map_err(|e| ChainError::Decode(e.to_string()))?;
+        if ret.reverted() {
+            let block = self.head()?.number;
+            return Ok(Included {
+                block,
+                result: answer,
+            });
+        }
+        let gas = dry.gas_required.with_margin(self.opts.margin_pct);
+        let deposit = dry
+            .storage_deposit
+            .limit_with_margin(u128::from(self.opts.margin_pct));
+        let now = wall_ms();
+        let fixed = deposit.saturating_add(self.opts.tip);
+        let refused = |over: &OverLimit| tracing::error!(%over, "reading refused before signing");
+        self.limits
+            .check_call(gas.ref_time, gas.proof_size, deposit)
+            .inspect_err(refused)?;
+        let max_fee = self
+            .ledger
+            .max_fee(&self.limits, self.oracle, now, fixed)
+            .inspect_err(refused)?;
+        let limits = SendLimits {
+            max_fee: Some(max_fee),
+            replace: None,
+        };
+        let sent = match self.node.send_call_within(
+            &self.signer,
+            self.oracle,
+            data,
+            (gas, deposit),
+            self.opts.tip,
+            limits,
+        ) {
+            Err(NodeError::FeeAbove { fee, .. }) => {
+                let over = self
+                    .ledger
+                    .refusal(&self.limits, self.oracle, now, fee.saturating_add(fixed));
+                tracing::error!(%over, "reading signed but not sent");
+                return Err(over.into());
+            }
+            other => other.map_err(chain_error)?,
+        };
+        self.ledger
+            .record(self.oracle, now, sent.fee.saturating_add(fixed));
+        let block = self
+            .node
+            .wait(sent.hash, self.opts.finalized, self.opts.timeout)
+            .map_err(chain_error)?;
+        if let Some(failure) = block.failure {
+            return Err(ChainError::Reverted(failure));
+        }
         Ok(Included {
-            block,
+            block: block.number,
             result: answer,
         })
     }

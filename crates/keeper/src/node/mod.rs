@@ -14,46 +14,28 @@ use crate::backoff::wall_ms;
 use crate::chain::{
     read_pool_views, Chain, ChainError, Head, Included, Submitted, Views, REBALANCE_DEADLINE_MS,
 };
-use crate::config::{ConfigError, NodeConfig};
 use crate::decide::PoolView;
-use crate::spending::{Ledger, Limits, OverLimit};
-use crate::trust::{Hash, Role, Trust};
-use crate::worth::NativePrice;
+use crate::spending::{Ledger, OverLimit};
+use crate::trust::{Distrust, Hash, Role, Trust};
+
+mod settings;
 use ink::primitives::AccountId;
 use keel_calls::{Message, ToMessage};
 use keel_client::api::{ExecReturn, RawDispatchError};
-use keel_client::keys::{self, KeySource, SigningKey};
-use keel_client::record::{self, Deployment};
+use keel_client::keys::{self, SigningKey};
+use keel_client::record;
 use keel_client::submit::SendLimits;
 use keel_client::{Node, NodeError};
 use keel_interface::pool::{PoolError, RebalanceOutcome};
 use parity_scale_codec::Decode;
+pub(crate) use settings::check_sources;
+pub use settings::{chain_error, escalated_tip, trust, NodeOptions};
 use std::collections::HashMap;
 use std::time::Duration;
 use subxt::utils::{AccountId32, H256};
 
 /// The rebalance message: what is sent, dry-run, and replayed to explain a revert.
 type RebalanceCall = Message<Result<RebalanceOutcome, PoolError>>;
-
-/// How the keeper sends on a node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct NodeOptions {
-    /// Percent added to the dry-run's gas and storage deposit.
-    pub margin_pct: u64,
-    /// Tip on a first submission (native units).
-    pub tip: u128,
-    /// Most tip a resend may offer: each resend of the same rebalance doubles the tip up to this.
-    pub tip_cap: u128,
-    /// Wait for finality rather than a best block.
-    pub finalized: bool,
-    /// How long one wait for inclusion lasts before the executor hears `Timeout`.
-    pub confirm_timeout: Duration,
-    /// Ceilings per transaction and hourly budgets.
-    pub limits: Limits,
-    /// The native token's price in quote tokens: when set, no rebalance may cost more than its
-    /// bounty is worth.
-    pub native_price: Option<NativePrice>,
-}
 
 /// A keeper signing with `signer` on a node.
 pub struct NodeChain {
@@ -75,6 +57,8 @@ pub struct NodeChain {
     /// The chain and code this keeper signs for, checked on every read and before every dry-run
     /// that may be sent.
     trust: Trust,
+    /// A second node that must also accept a rebalance's dry-run before it is signed.
+    confirm: Option<Node>,
 }
 
 /// The submissions of one rebalance so far.
@@ -104,92 +88,6 @@ struct Prepared {
     bounty: u128,
 }
 
-/// A node's failure as the bots' chains report it.
-pub fn chain_error(e: NodeError) -> ChainError {
-    match e {
-        NodeError::Unreachable(m) | NodeError::Rpc(m) => ChainError::Rpc(m),
-        NodeError::Timeout => ChainError::Timeout,
-        NodeError::Dropped(_) => ChainError::Dropped,
-        NodeError::Invalid(m) | NodeError::Failed(m) => ChainError::Reverted(m),
-        NodeError::Decode(m) => ChainError::Decode(m),
-        e @ NodeError::FeeAbove { .. } => ChainError::Reverted(e.to_string()),
-    }
-}
-
-impl NodeConfig {
-    /// How the node backend sends, from these settings, for pools whose quote token has
-    /// `quote_decimals` decimals.
-    pub fn options(&self, quote_decimals: u32) -> NodeOptions {
-        NodeOptions {
-            margin_pct: self.margin_pct,
-            tip: u128::from(self.tip),
-            tip_cap: u128::from(self.tip_cap),
-            finalized: self.finalized,
-            confirm_timeout: Duration::from_millis(self.confirm_timeout_ms),
-            limits: Limits {
-                max_ref_time: self.max_ref_time,
-                max_proof_size: self.max_proof_size,
-                max_deposit: u128::from(self.max_deposit),
-                hourly: u128::from(self.hourly_budget),
-                hourly_per_pool: u128::from(self.pool_hourly_budget),
-                pool_hourly_transactions: self.pool_hourly_transactions,
-            },
-            native_price: self.native(quote_decimals),
-        }
-    }
-}
-
-/// The chain and code a keeper with settings `n` signs for: the record's genesis and code hashes
-/// (when it has one) and the configured allow-lists.
-///
-/// # Errors
-/// A record hash that is not a hash.
-pub fn trust(n: &NodeConfig, record: Option<&Deployment>) -> Result<Trust, ConfigError> {
-    let parse = |field: &str, text: &str| {
-        text.parse::<Hash>()
-            .map_err(|e| ConfigError::Invalid(format!("{field}: {e}")))
-    };
-    let mut trust = Trust::default();
-    for text in &n.pool_code_hashes {
-        trust.allow(Role::Pool, parse("node.pool_code_hashes", text)?);
-    }
-    for text in &n.venue_code_hashes {
-        trust.allow(Role::Venue, parse("node.venue_code_hashes", text)?);
-    }
-    if let Some(d) = record {
-        trust.genesis = Some(parse("the record's genesis_hash", &d.genesis_hash)?);
-        trust.allow(
-            Role::Pool,
-            parse("the record's pool code hash", &d.code_hashes.pool)?,
-        );
-        trust.allow(
-            Role::Venue,
-            parse("the record's venue code hash", &d.code_hashes.venue)?,
-        );
-    }
-    Ok(trust)
-}
-
-/// Checks that the signer is a key source and every pool an address, without reading the key.
-pub(crate) fn check_sources(n: &NodeConfig) -> Result<(), ConfigError> {
-    n.signer
-        .parse::<KeySource>()
-        .map_err(|e| ConfigError::Invalid(format!("node.signer: {e}")))?;
-    for pool in &n.pools {
-        record::address(pool).map_err(|e| ConfigError::Invalid(format!("node.pools: {e}")))?;
-    }
-    Ok(())
-}
-
-/// The tip for submission number `sent` (0 for the first) of one rebalance.
-pub fn escalated_tip(opts: &NodeOptions, sent: u32) -> u128 {
-    if sent == 0 || opts.tip_cap <= opts.tip {
-        return opts.tip;
-    }
-    let doubled = opts.tip.max(1).checked_shl(sent.min(127)).unwrap_or(u128::MAX);
-    doubled.min(opts.tip_cap)
-}
-
 impl NodeChain {
     pub fn new(node: Node, signer: SigningKey, opts: NodeOptions, trust: Trust) -> Self {
         let account = keys::account(&signer);
@@ -204,7 +102,53 @@ impl NodeChain {
             prepared: None,
             in_flight: HashMap::new(),
             trust,
+            confirm: None,
         }
+    }
+
+    /// Has `second` confirm every rebalance before it is signed: the same call data, dry-run from
+    /// the same account at its best block, must be accepted there too. A node that fakes "due"
+    /// or an accepted dry-run then needs the second node to lie with it.
+    ///
+    /// # Errors
+    /// The second node is on another chain than the record's or the first node's.
+    pub fn confirmed_by(mut self, mut second: Node) -> Result<Self, ChainError> {
+        let first = self.node.genesis_hash().map_err(chain_error)?;
+        let other = second.genesis_hash().map_err(chain_error)?;
+        self.trust.check_genesis(Hash(other.0))?;
+        if first != other {
+            return Err(Distrust::Genesis {
+                expected: Hash(first.0),
+                found: Hash(other.0),
+            }
+            .into());
+        }
+        self.confirm = Some(second);
+        Ok(self)
+    }
+
+    /// The second node's answer to `call`, if there is a second node.
+    fn second_opinion(
+        &mut self,
+        pool: AccountId,
+        call: &RebalanceCall,
+    ) -> Result<Option<Result<RebalanceOutcome, PoolError>>, ChainError> {
+        let Some(second) = self.confirm.as_mut() else {
+            return Ok(None);
+        };
+        let dry = second
+            .dry_call(&self.account, pool, call.data().to_vec(), None)
+            .map_err(chain_error)?;
+        let answer = match dry.result {
+            Ok(ret) => call
+                .decode(&ret.data)
+                .map_err(|e| ChainError::Decode(e.to_string()))?,
+            Err(e) => {
+                let why = second.describe_dispatch_error(&e);
+                return Err(ChainError::Reverted(format!("the second node: {why}")));
+            }
+        };
+        Ok(Some(answer))
     }
 
     /// Whether the node is on the record's chain: the keeper checks it at start, and again with
@@ -225,8 +169,8 @@ impl NodeChain {
     }
 
     /// Whether the pool's venue (if it has one) runs trusted code.
-    fn check_venue(&mut self, view: &PoolView) -> Result<(), ChainError> {
-        let Some(venue) = view.config.venue else {
+    fn check_venue(&mut self, venue: Option<AccountId>) -> Result<(), ChainError> {
+        let Some(venue) = venue else {
             return Ok(());
         };
         let code = self.node.code_hash(venue).map_err(chain_error)?;
@@ -251,8 +195,17 @@ impl NodeChain {
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
         self.prepared = None;
         self.check_pool(pool)?;
+        // The venue too: the owner may have pointed the pool at another since the last read.
+        let config = self.view(pool, keel_calls::pool(pool).config().message())?;
+        self.check_venue(config.venue)?;
         let call = self.rebalance_call(pool, epoch)?;
         let (dry, answer) = self.dry(pool, &call, None)?;
+        if answer.is_ok() {
+            if let Some(Err(refusal)) = self.second_opinion(pool, &call)? {
+                tracing::warn!(pool = %pool_name(&pool), epoch, ?refusal, "the second node does not confirm the rebalance; not signed");
+                return Ok(Err(refusal));
+            }
+        }
         if let Ok(outcome) = &answer {
             let bounty = outcome.bounty;
             let gas = dry.gas_required.with_margin(self.opts.margin_pct);
@@ -339,7 +292,7 @@ impl Chain for NodeChain {
     fn read_pool(&mut self, pool: AccountId) -> Result<PoolView, ChainError> {
         self.check_pool(pool)?;
         let view = read_pool_views(self, pool)?;
-        self.check_venue(&view)?;
+        self.check_venue(view.config.venue)?;
         Ok(view)
     }
 
@@ -497,44 +450,4 @@ impl Chain for NodeChain {
 
 fn pool_name(pool: &AccountId) -> String {
     record::ss58(pool)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn resends_double_the_tip_up_to_the_cap() {
-        let opts = NodeOptions {
-            margin_pct: 20,
-            tip: 100,
-            tip_cap: 1_000,
-            finalized: false,
-            confirm_timeout: Duration::from_secs(1),
-            limits: crate::config::NodeConfig::default().options(18).limits,
-            native_price: None,
-        };
-        let tips: Vec<u128> = (0..6).map(|n| escalated_tip(&opts, n)).collect();
-        assert_eq!(tips, [100, 200, 400, 800, 1_000, 1_000]);
-        let flat = NodeOptions {
-            tip: 0,
-            tip_cap: 0,
-            ..opts
-        };
-        assert!((0..6).all(|n| escalated_tip(&flat, n) == 0));
-        let no_cap_above_tip = NodeOptions {
-            tip: 50,
-            tip_cap: 10,
-            ..opts
-        };
-        assert_eq!(escalated_tip(&no_cap_above_tip, 3), 50);
-    }
-
-    #[test]
-    fn signers_and_pools_are_checked_when_the_config_is_read() {
-        use crate::config::Config;
-        assert!(Config::parse("[node]\nsigner = \"bottom drive obey lake\"").is_err());
-        assert!(Config::parse("[node]\nsigner = \"env:KEEL_KEEPER_SURI\"").is_ok());
-        assert!(Config::parse("[node]\npools = [\"nonsense\"]").is_err());
-    }
 }

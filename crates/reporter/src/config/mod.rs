@@ -136,6 +136,24 @@ pub struct NodeConfig {
     /// record, required. The reporter stops signing when the oracle's code is on neither.
     #[serde(default)]
     pub oracle_code_hashes: Vec<String>,
+    /// Most gas one submission may carry, margin included: `ref_time` and `proof_size`.
+    /// Defaults 100,000,000,000 and 2,000,000.
+    #[serde(default = "default_max_ref_time")]
+    pub max_ref_time: u64,
+    #[serde(default = "default_max_proof_size")]
+    pub max_proof_size: u64,
+    /// Most storage deposit one submission may commit, margin included (native units). Default
+    /// 1,000,000,000,000.
+    #[serde(default = "default_max_deposit")]
+    pub max_deposit: u64,
+    /// Most the reporter's submissions may cost in any hour: fee quote, deposit limit and tip
+    /// (native units). Default 50,000,000,000,000.
+    #[serde(default = "default_hourly_budget")]
+    pub hourly_budget: u64,
+    /// Most submissions in any hour, whatever their quoted cost (a node can quote a fee of 0).
+    /// Default 720: one every 5 s.
+    #[serde(default = "default_hourly_transactions")]
+    pub hourly_transactions: u32,
 }
 
 fn default_url() -> String {
@@ -149,6 +167,21 @@ fn default_reconnect_ms() -> u64 {
 }
 fn default_margin_pct() -> u64 {
     20
+}
+fn default_max_ref_time() -> u64 {
+    100_000_000_000
+}
+fn default_max_proof_size() -> u64 {
+    2_000_000
+}
+fn default_max_deposit() -> u64 {
+    1_000_000_000_000
+}
+fn default_hourly_budget() -> u64 {
+    50_000_000_000_000
+}
+fn default_hourly_transactions() -> u32 {
+    720
 }
 
 /// Where a source reads its price.
@@ -386,128 +419,4 @@ impl Config {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const SOURCES: &str = "[[sources]]\nname = \"a\"\nkind = \"csv\"\nfile = \"a.csv\"\n[[sources]]\nname = \"b\"\nkind = \"csv\"\nfile = \"b.csv\"\n";
-
-    fn shipped() -> String {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../reporter.toml");
-        std::fs::read_to_string(path).expect("reporter.toml")
-    }
-
-    #[test]
-    fn an_oracle_named_by_address_needs_its_code_hash() {
-        let node =
-            "[node]\nsigner = \"env:K\"\noracle = \"5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty\"\n";
-        let err = Config::parse(&format!("{node}{SOURCES}")).expect_err("no code hash");
-        assert!(err.to_string().contains("oracle_code_hashes"), "{err}");
-        let hash = format!("oracle_code_hashes = [\"0x{}\"]\n", "22".repeat(32));
-        assert!(Config::parse(&format!("{node}{hash}{SOURCES}")).is_ok());
-        let short = "oracle_code_hashes = [\"0x22\"]\n";
-        assert!(Config::parse(&format!("{node}{short}{SOURCES}")).is_err());
-    }
-
-    #[test]
-    fn the_shipped_file_writes_out_every_default() {
-        let config = Config::parse(&shipped()).expect("parses");
-        assert_eq!(config.reporter, ReporterConfig::default());
-        let node = config.node.expect("[node]");
-        let text = format!(
-            "[node]\nsigner = {:?}\ndeployment = \"target/deployment.json\"\n",
-            node.signer
-        );
-        let defaults = Config::parse(&format!("{text}{SOURCES}")).expect("defaults").node;
-        assert_eq!(Some(node), defaults);
-        assert_eq!(config.sources.len(), 3);
-        assert!(config
-            .sources
-            .iter()
-            .all(|s| s.max_age_ms == default_max_age_ms() && s.timeout_ms == default_timeout_ms()));
-        let kinds: Vec<_> = config
-            .sources
-            .iter()
-            .map(|s| std::mem::discriminant(&s.kind))
-            .collect();
-        assert_eq!(
-            kinds.iter().collect::<std::collections::HashSet<_>>().len(),
-            3,
-            "one source of each kind"
-        );
-    }
-
-    #[test]
-    fn typos_and_out_of_range_values_are_refused_by_name() {
-        let sources = SOURCES;
-        assert!(Config::parse(sources).is_ok());
-        let cases = [
-            ("[reporter]\nheartbeat = 5\n", "unknown field"),
-            ("[reporter]\nmin_sources = 0\n", "min_sources"),
-            ("[reporter]\nheartbeat_ms = 55000\n", "heartbeat_ms"),
-            ("[reporter]\nvol_floor = -0.1\n", "vol_floor"),
-            ("[reporter]\nmetrics = \"0.0.0.0:9616\"\n", "loopback"),
-            ("[reporter]\nmin_sources = 3\n", "2 source(s)"),
-            ("[reporter]\nbackoff_max_ms = 300000\n", "backoff_max_ms"),
-            (
-                "[reporter]\nheartbeat_ms = 0\nbackoff_max_ms = 30001\n",
-                "backoff_max_ms",
-            ),
-        ];
-        for (text, needle) in cases {
-            let e = Config::parse(&format!("{text}{sources}"))
-                .expect_err(text)
-                .to_string();
-            assert!(e.contains(needle), "{text:?}: {e}");
-        }
-        let twice = sources.replace("\"b\"", "\"a\"");
-        assert!(Config::parse(&twice)
-            .expect_err("dup")
-            .to_string()
-            .contains("two sources"));
-        let empty = format!("{sources}[[sources]]\nname = \"c\"\nkind = \"command\"\ncommand = []\n");
-        assert!(Config::parse(&empty)
-            .expect_err("empty")
-            .to_string()
-            .contains("empty command"));
-        let unknown = format!("{sources}[[sources]]\nname = \"c\"\nkind = \"ftp\"\n");
-        assert!(Config::parse(&unknown).is_err());
-        let typo = format!("{sources}[[sources]]\nname = \"c\"\nkind = \"http\"\nurl = \"https://x\"\npath = \"p\"\nmax_age = 5\n");
-        assert!(Config::parse(&typo).is_err(), "a misspelt source field");
-        for (url, ok) in [
-            ("https://api.example/p", true),
-            ("http://127.0.0.1:8080/p", true),
-            ("http://localhost/p", true),
-            ("http://[::1]:80/p", true),
-            ("http://api.example/p", false),
-            ("http://127.0.0.1.evil.example/p", false),
-            ("ftp://127.0.0.1/p", false),
-        ] {
-            let http = format!(
-                "{sources}[[sources]]\nname = \"c\"\nkind = \"http\"\nurl = \"{url}\"\npath = \"p\"\n"
-            );
-            assert_eq!(Config::parse(&http).is_ok(), ok, "{url}");
-        }
-        let zero =
-            format!("{sources}[[sources]]\nname = \"c\"\nkind = \"csv\"\nfile = \"c.csv\"\ntimeout_ms = 0\n");
-        assert!(Config::parse(&zero)
-            .expect_err("zero timeout")
-            .to_string()
-            .contains("positive"));
-        let unsigned = format!("{sources}[node]\nurl = \"ws://127.0.0.1:9944\"\n");
-        assert!(Config::parse(&unsigned)
-            .expect_err("no signer")
-            .to_string()
-            .contains("signer"));
-    }
-
-    #[test]
-    fn a_missing_replay_is_named() {
-        let config = Config::parse("[reporter]\nmin_sources = 1\n[[sources]]\nname = \"a\"\nkind = \"csv\"\nfile = \"nowhere.csv\"\n").expect("parses");
-        let e = config
-            .sources(Path::new("/nonexistent"))
-            .err()
-            .expect("missing file")
-            .to_string();
-        assert!(e.contains("source \"a\"") && e.contains("nowhere.csv"), "{e}");
-    }
-}
+mod tests;
