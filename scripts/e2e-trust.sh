@@ -30,6 +30,27 @@ grep -q "$other_genesis" "$WORK/other-chain.json"
 { printf '[keeper]\nmax_retries = 0\n\n'; keeper_toml "//Eve" | sed "s|^deployment = .*|deployment = \"$WORK/other-chain.json\"|"; } \
   >"$WORK/keeper-other-chain.toml"
 fails_with "untrusted: the node's chain" target/debug/keel-keeper run --config "$WORK/keeper-other-chain.toml" --passes 1
+# The reporter given the same record stops at start too.
+cat >"$WORK/reporter-other-chain.toml" <<TOML
+[reporter]
+feed = 1
+
+[[sources]]
+name = "a"
+kind = "command"
+command = ["echo", "10.0"]
+
+[[sources]]
+name = "b"
+kind = "command"
+command = ["echo", "10.0"]
+
+[node]
+url = "$URL"
+deployment = "$WORK/other-chain.json"
+signer = "//Ferdie"
+TOML
+fails_with "untrusted: the node's chain" target/debug/keel-reporter run --once --config "$WORK/reporter-other-chain.toml"
 # The venue listed as a pool: a contract at a watched address that is not the pool's code.
 venue=$(grep -o '"venue": "5[^"]*"' "$DEPLOYMENT" | head -1 | cut -d'"' -f4)
 pool_code=$(sed -n '/"code_hashes"/,/}/s/.*"pool": "\(0x[0-9a-f]*\)".*/\1/p' "$DEPLOYMENT")

@@ -498,7 +498,10 @@ fn a_false_stale_epoch_silences_the_pool_for_a_few_blocks_only() {
     let mut chain = Scripted::due([]);
     chain.dry_run = Err(PoolError::StaleEpoch);
     let mut p = pool();
-    assert_eq!(tick(&mut chain, &mut p, &SETTINGS, None).action, Action::AlreadyDone { epoch: 0 });
+    assert_eq!(
+        tick(&mut chain, &mut p, &SETTINGS, None).action,
+        Action::AlreadyDone { epoch: 0 }
+    );
     // when: the node answers honestly again, within the floor's blocks and past them
     chain.dry_run = Ok(());
     chain.block = 1 + FLOOR_BLOCKS;

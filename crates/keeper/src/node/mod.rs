@@ -17,8 +17,6 @@ use crate::chain::{
 use crate::decide::PoolView;
 use crate::spending::{Ledger, OverLimit};
 use crate::trust::{Distrust, Hash, Role, Trust};
-
-mod settings;
 use ink::primitives::AccountId;
 use keel_calls::{Message, ToMessage};
 use keel_client::api::{ExecReturn, RawDispatchError};
@@ -28,11 +26,13 @@ use keel_client::submit::SendLimits;
 use keel_client::{Node, NodeError};
 use keel_interface::pool::{PoolError, RebalanceOutcome};
 use parity_scale_codec::Decode;
-pub(crate) use settings::check_sources;
-pub use settings::{chain_error, escalated_tip, trust, NodeOptions};
 use std::collections::HashMap;
 use std::time::Duration;
 use subxt::utils::{AccountId32, H256};
+
+mod settings;
+pub(crate) use settings::check_sources;
+pub use settings::{chain_error, escalated_tip, trust, NodeOptions};
 
 /// The rebalance message: what is sent, dry-run, and replayed to explain a revert.
 type RebalanceCall = Message<Result<RebalanceOutcome, PoolError>>;
@@ -139,16 +139,10 @@ impl NodeChain {
         let dry = second
             .dry_call(&self.account, pool, call.data().to_vec(), None)
             .map_err(chain_error)?;
-        let answer = match dry.result {
-            Ok(ret) => call
-                .decode(&ret.data)
-                .map_err(|e| ChainError::Decode(e.to_string()))?,
-            Err(e) => {
-                let why = second.describe_dispatch_error(&e);
-                return Err(ChainError::Reverted(format!("the second node: {why}")));
-            }
-        };
-        Ok(Some(answer))
+        answer(second, call, dry.result).map(Some).map_err(|e| match e {
+            ChainError::Reverted(why) => ChainError::Reverted(format!("the second node: {why}")),
+            e => e,
+        })
     }
 
     /// Whether the node is on the record's chain: the keeper checks it at start, and again with
@@ -238,19 +232,6 @@ impl NodeChain {
             .message())
     }
 
-    fn answer(
-        &mut self,
-        call: &RebalanceCall,
-        result: Result<ExecReturn, RawDispatchError>,
-    ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
-        match result {
-            Ok(ret) => call
-                .decode(&ret.data)
-                .map_err(|e| ChainError::Decode(e.to_string())),
-            Err(e) => Err(ChainError::Reverted(self.node.describe_dispatch_error(&e))),
-        }
-    }
-
     fn dry(
         &mut self,
         pool: AccountId,
@@ -267,7 +248,7 @@ impl NodeChain {
             .node
             .dry_call(&self.account, pool, call.data().to_vec(), at)
             .map_err(chain_error)?;
-        let answer = self.answer(call, dry.result.clone())?;
+        let answer = answer(&mut self.node, call, dry.result.clone())?;
         Ok((dry, answer))
     }
 }
@@ -445,6 +426,20 @@ impl Chain for NodeChain {
 
     fn sleep_ms(&mut self, ms: u64) {
         std::thread::sleep(Duration::from_millis(ms));
+    }
+}
+
+/// The pool's answer in a dry-run's `result` from `node`; a dispatch error is described in words.
+fn answer(
+    node: &mut Node,
+    call: &RebalanceCall,
+    result: Result<ExecReturn, RawDispatchError>,
+) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
+    match result {
+        Ok(ret) => call
+            .decode(&ret.data)
+            .map_err(|e| ChainError::Decode(e.to_string())),
+        Err(e) => Err(ChainError::Reverted(node.describe_dispatch_error(&e))),
     }
 }
 
