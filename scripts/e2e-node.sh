@@ -64,10 +64,13 @@ client show --deployment "$DEPLOYMENT"
 
 say "keepers whose ceilings are below what the rebalance needs sign nothing"
 # A contract at a watched address can ask for any gas and deposit; the ceilings refuse it before
-# the key signs. Here the honest pool asks for about 21e9 ref_time and some deposit.
-# Each limit with the refusal it must cause; the last prices the native token so high that the
-# fee is worth more than the bounty.
-for case in "max_ref_time = 1000000000|gas ref_time" "pool_hourly_budget = 1|Pool hourly budget" \
+# the key signs. Here the honest pool asks for about 13.4e9 ref_time and some deposit.
+# Each limit with the refusal it must cause. This keeper's first rebalance needs a storage
+# deposit (its bounty balance is new storage), so `max_deposit = 1` stands for a contract asking
+# for more deposit than allowed; the last prices the native token so high that the fee is worth
+# more than the bounty.
+for case in "max_ref_time = 1000000000|gas ref_time" "max_deposit = 1|storage deposit of" \
+  "pool_hourly_budget = 1|Pool hourly budget" \
   "pool_hourly_transactions = 0|0 transactions" "native_price = 1000000.0|more than its bounty is worth"; do
   limit="${case%%|*}" reason="${case#*|}"
   { printf '[keeper]\nmax_retries = 0\n\n'; keeper_toml "//Eve"; echo "$limit"; } >"$WORK/keeper-limited.toml"

@@ -2,8 +2,10 @@
 # The wallet dApp end to end in a real browser: starts a contracts node, deploys Keel, builds
 # and serves web/, has a keeper land one rebalance, and drives Debian's Chromium through
 # web/e2e/run.ts (a swap lands; a swap with no slippage room after the price moved is refused
-# and moves nothing; add then remove liquidity; pool health with the rebalance in its chart; the
-# node stopped shows the unreachable banner). Exits non-zero on any
+# and moves nothing; add then remove liquidity; a first-time trader's approval; the mode switched
+# mid-flow changes nothing sent; pool health with the rebalance in its chart; a record from
+# another chain, and one whose pool address holds other code, are refused; the node stopped
+# shows the unreachable banner). Exits non-zero on any
 # failure; screenshots go to target/web-e2e/.
 #
 # Needs the node (scripts/node.sh install), the contracts (scripts/build.sh) and chromium

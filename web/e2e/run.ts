@@ -176,6 +176,28 @@ async function main(): Promise<void> {
   // He started with no approval, so the swap landing means the app approved the pool first.
   assert.equal((await holdings(keel, charlie.address)).base, 990n * E18, "Charlie sold 10 BASE");
 
+  step("switching the mode while the approval is under way: the swap sent is the one planned at the click");
+  const dave = new Keyring({ type: "sr25519" }).addFromUri("//Dave");
+  const forDave = await send(keel.base, { pair: alice }, "mintTo", dave.address, 1_000n * E18);
+  assert.ok("block" in forDave, `mint for Dave: ${JSON.stringify(forDave)}`);
+  await page.getByTestId("account").selectOption({ label: "Dave (dev)" });
+  await page.getByTestId("swap-mode").selectOption("in");
+  await page.getByTestId("swap-amount").fill("10");
+  await waitForChange(page, "swap-receive", await text(page, "swap-receive"));
+  const daveBefore = await holdings(keel, dave.address);
+  await page.getByTestId("swap-submit").click();
+  await expectStatus(page, "swap-status", "Approving", 20_000);
+  // The form is frozen; forced anyway, as a script or a stale event would.
+  assert.ok(await page.getByTestId("swap-mode").isDisabled(), "the mode cannot be changed mid-flow");
+  await page.getByTestId("swap-mode").evaluate((el: HTMLSelectElement) => {
+    el.value = "out";
+    el.dispatchEvent(new Event("change"));
+  });
+  await expectStatus(page, "swap-status", "Swapped in block", 60_000);
+  const daveAfter = await holdings(keel, dave.address);
+  assert.equal(daveBefore.base - daveAfter.base, 10n * E18, "Dave sold exactly the 10 BASE planned at the click");
+  await page.getByTestId("swap-mode").selectOption("in");
+
   step("pool health shows reserves, q, the oracle and the keeper's rebalance");
   await page.goto(`${WEB}/#/health`);
   await page.getByTestId("q-gauge").waitFor();
@@ -195,6 +217,16 @@ async function main(): Promise<void> {
   await expectStatus(other, "wrong-network", "Wrong network");
   assert.equal(await other.getByTestId("page-swap").count(), 0, "no page is shown on the wrong network");
   await other.close();
+
+  step("a deployment record whose pool address holds other code: the page refuses to start");
+  const swapped = await browser.newPage();
+  await swapped.route("**/keel/deployment.json", (route) =>
+    route.fulfill({ json: { ...deployment, contracts: { ...deployment.contracts, pool: deployment.contracts.venue } } }),
+  );
+  await swapped.goto(`${WEB}/#/swap`);
+  await expectStatus(swapped, "wrong-code", "does not match the contracts this app was built for");
+  assert.equal(await swapped.getByTestId("page-swap").count(), 0, "no page is shown for other code");
+  await swapped.close();
 
   step("the node stops: the page says it cannot reach it");
   await keel.api.disconnect();

@@ -102,7 +102,7 @@ pub struct Report {
 
 /// How many blocks an epoch remembered as done outlasts a chain that still reads it as due: an
 /// honest node behind our landing (or a rival's) catches up sooner; a node that once answered
-/// `StaleEpoch` falsely then no longer silences the pool.
+/// `StaleEpoch` falsely silences the pool for these blocks only.
 pub const FLOOR_BLOCKS: u64 = 3;
 
 /// Runs one pass over `pool`.
