@@ -60,6 +60,17 @@ pub enum OverLimit {
     },
 }
 
+/// The tip for send number `sent` (0 for the first) of one transaction that has to be sent
+/// again: `tip` first, then doubled per send up to `cap` (no escalation when `cap <= tip`). A
+/// send with a higher tip than the one it follows can replace it in the node's pool.
+pub fn bumped_tip(tip: u128, cap: u128, sent: u32) -> u128 {
+    if sent == 0 || cap <= tip {
+        return tip;
+    }
+    let doubled = tip.max(1).checked_shl(sent.min(127)).unwrap_or(u128::MAX);
+    doubled.min(cap)
+}
+
 impl Limits {
     /// The hourly budget of `scope`.
     pub fn per_hour(&self, scope: Scope) -> u128 {

@@ -143,7 +143,8 @@ fn run(path: &Path, dry_run: bool, once: bool) -> anyhow::Result<()> {
     let source: KeySource = n.signer.parse()?;
     let mut node = Node::connect(&n.url, Duration::from_millis(n.reconnect_ms))?;
     let signer = source.load(&node.chain_type()?)?;
-    let mut chain = NodeOracle::new(node, signer, oracle, (n.options(), n.limits()), n.trust()?);
+    let mut chain = NodeOracle::new(node, signer, oracle, (n.options(), n.limits()), n.trust()?)
+        .with_tip_cap(u128::from(n.tip_cap));
     chain.check()?;
     tracing::info!(url = %n.url, signer = %source, account = %chain.account(), sources = names.len(), dry_run = reporter.dry_run, "reporter running");
 

@@ -15,7 +15,7 @@ use keel_client::{Node, NodeError, SendOptions};
 use keel_core::oracle::{FeedConfig, OracleError};
 use keel_keeper::backoff::wall_ms;
 use keel_keeper::node::chain_error;
-use keel_keeper::spending::{Ledger, Limits, OverLimit};
+use keel_keeper::spending::{bumped_tip, Ledger, Limits, OverLimit};
 use keel_keeper::trust::{Distrust, Hash, Role, Trust};
 use std::time::Duration;
 use subxt::utils::AccountId32;
@@ -117,6 +117,18 @@ pub struct NodeOracle {
     limits: Limits,
     /// What was sent in the last hour, against the budget.
     ledger: Ledger,
+    /// Most tip a replacement may offer.
+    tip_cap: u128,
+    /// The last submission, while it has not been seen in a block: the next one replaces it.
+    stuck: Option<Stuck>,
+}
+
+/// A submission whose wait timed out, and how many sends in a row have.
+#[derive(Clone, Copy, Debug)]
+struct Stuck {
+    nonce: u64,
+    tip: u128,
+    sends: u32,
 }
 
 impl NodeOracle {
@@ -138,7 +150,16 @@ impl NodeOracle {
             halted: None,
             limits,
             ledger: Ledger::default(),
+            tip_cap: 0,
+            stuck: None,
         }
+    }
+
+    /// Lets a submission that follows a timed-out one offer up to `cap` in tips to replace it.
+    #[must_use]
+    pub fn with_tip_cap(mut self, cap: u128) -> Self {
+        self.tip_cap = cap;
+        self
     }
 
     /// Whether the node is on the trusted chain and the oracle runs trusted code; the first
@@ -253,7 +274,9 @@ impl Chain for NodeOracle {
             .storage_deposit
             .limit_with_margin(u128::from(self.opts.margin_pct));
         let now = wall_ms();
-        let fixed = deposit.saturating_add(self.opts.tip);
+        let sends = self.stuck.map_or(0, |s| s.sends);
+        let tip = bumped_tip(self.opts.tip, self.tip_cap, sends);
+        let fixed = deposit.saturating_add(tip);
         let refused = |over: &OverLimit| tracing::error!(%over, "reading refused before signing");
         self.limits
             .check_call(gas.ref_time, gas.proof_size, deposit)
@@ -264,31 +287,39 @@ impl Chain for NodeOracle {
             .inspect_err(refused)?;
         let limits = SendLimits {
             max_fee: Some(max_fee),
-            replace: None,
+            // Only a higher tip displaces a transaction waiting in the pool.
+            replace: self.stuck.filter(|s| tip > s.tip).map(|s| s.nonce),
         };
-        let sent = match self.node.send_call_within(
-            &self.signer,
-            self.oracle,
-            data,
-            (gas, deposit),
-            self.opts.tip,
-            limits,
-        ) {
-            Err(NodeError::FeeAbove { fee, .. }) => {
-                let over = self
-                    .ledger
-                    .refusal(&self.limits, self.oracle, now, fee.saturating_add(fixed));
-                tracing::error!(%over, "reading signed but not sent");
-                return Err(over.into());
-            }
-            other => other.map_err(chain_error)?,
-        };
+        let sent =
+            match self
+                .node
+                .send_call_within(&self.signer, self.oracle, data, (gas, deposit), tip, limits)
+            {
+                Err(NodeError::FeeAbove { fee, .. }) => {
+                    let over = self
+                        .ledger
+                        .refusal(&self.limits, self.oracle, now, fee.saturating_add(fixed));
+                    tracing::error!(%over, "reading signed but not sent");
+                    return Err(over.into());
+                }
+                other => other.map_err(chain_error)?,
+            };
         self.ledger
             .record(self.oracle, now, sent.fee.saturating_add(fixed));
-        let block = self
-            .node
-            .wait(sent.hash, self.opts.finalized, self.opts.timeout)
-            .map_err(chain_error)?;
+        let block = match self.node.wait(sent.hash, self.opts.finalized, self.opts.timeout) {
+            Err(NodeError::Timeout) => {
+                self.stuck = Some(Stuck {
+                    nonce: sent.nonce,
+                    tip,
+                    sends: sends.saturating_add(1),
+                });
+                return Err(ChainError::Timeout);
+            }
+            other => {
+                self.stuck = None;
+                other.map_err(chain_error)?
+            }
+        };
         if let Some(failure) = block.failure {
             return Err(ChainError::Reverted(failure));
         }

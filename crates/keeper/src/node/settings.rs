@@ -110,11 +110,7 @@ pub(crate) fn check_sources(n: &NodeConfig) -> Result<(), ConfigError> {
 
 /// The tip for submission number `sent` (0 for the first) of one rebalance.
 pub fn escalated_tip(opts: &NodeOptions, sent: u32) -> u128 {
-    if sent == 0 || opts.tip_cap <= opts.tip {
-        return opts.tip;
-    }
-    let doubled = opts.tip.max(1).checked_shl(sent.min(127)).unwrap_or(u128::MAX);
-    doubled.min(opts.tip_cap)
+    crate::spending::bumped_tip(opts.tip, opts.tip_cap, sent)
 }
 
 #[cfg(test)]

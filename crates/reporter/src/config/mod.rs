@@ -128,6 +128,11 @@ pub struct NodeConfig {
     /// Tip per submission (native units). Default 0.
     #[serde(default)]
     pub tip: u64,
+    /// Most tip a submission that follows a timed-out one may offer: each doubles the tip up to
+    /// this and takes the stuck one's nonce, replacing it in the node's pool while it waits there.
+    /// Default 0 (no replacement: a later submission queues behind it).
+    #[serde(default)]
+    pub tip_cap: u64,
     /// Warn, and report `low_balance`, when the signer's free balance falls below this (native
     /// units; TOML integers stop at 2^63). Default 0 (never).
     #[serde(default)]
@@ -304,6 +309,9 @@ impl Config {
             return bad("reporter.metrics must be a loopback address (put a proxy in front to expose it)");
         }
         if let Some(n) = &self.node {
+            if n.tip_cap != 0 && n.tip_cap < n.tip {
+                return bad("node.tip_cap must be at least node.tip (or 0 for no replacement)");
+            }
             for text in &n.oracle_code_hashes {
                 if let Err(e) = text.parse::<keel_keeper::trust::Hash>() {
                     return Err(ConfigError::Invalid(format!("node.oracle_code_hashes: {e}")));

@@ -10,6 +10,14 @@ fn shipped() -> String {
 }
 
 #[test]
+fn a_tip_cap_below_the_tip_is_refused() {
+    let node = "[node]\nsigner = \"env:K\"\ndeployment = \"d.json\"\ntip = 10\n";
+    assert!(Config::parse(&format!("{node}tip_cap = 5\n{SOURCES}")).is_err());
+    assert!(Config::parse(&format!("{node}tip_cap = 0\n{SOURCES}")).is_ok());
+    assert!(Config::parse(&format!("{node}tip_cap = 40\n{SOURCES}")).is_ok());
+}
+
+#[test]
 fn an_oracle_named_by_address_needs_its_code_hash() {
     let node = "[node]\nsigner = \"env:K\"\noracle = \"5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty\"\n";
     let err = Config::parse(&format!("{node}{SOURCES}")).expect_err("no code hash");
