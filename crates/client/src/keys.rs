@@ -172,13 +172,14 @@ impl KeySource {
         };
         let first = secret.lines().next().unwrap_or_default().trim();
         let uri = SecretUri::from_str(first).map_err(|_| KeyError::NotASecretUri(self.to_string()))?;
-        if is_dev_phrase(uri.phrase.expose_secret()) && !chain.allows_dev_keys() {
+        let pair = Keypair::from_uri(&uri).map_err(|_| KeyError::Underivable(self.to_string()))?;
+        let dev = is_dev_phrase(uri.phrase.expose_secret()) || is_dev_account(&account(&pair));
+        if dev && !chain.allows_dev_keys() {
             return Err(KeyError::DevKeyOffDevChain {
                 key: self.to_string(),
                 chain: chain.clone(),
             });
         }
-        let pair = Keypair::from_uri(&uri).map_err(|_| KeyError::Underivable(self.to_string()))?;
         Ok(SigningKey {
             pair,
             source: self.clone(),
@@ -191,6 +192,21 @@ impl KeySource {
 fn is_dev_phrase(phrase: &str) -> bool {
     let words: Vec<String> = phrase.split_whitespace().map(str::to_lowercase).collect();
     words.join(" ") == DEV_PHRASE
+}
+
+/// Whether `who` is one of the well-known dev accounts (the dev phrase's root, `//Alice` to
+/// `//Ferdie`, `//One`, `//Two`, and their `//stash`), however its secret was written (a hex seed
+/// of one of them included).
+fn is_dev_account(who: &AccountId32) -> bool {
+    const NAMES: [&str; 8] = ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie", "One", "Two"];
+    let junctions = NAMES
+        .iter()
+        .flat_map(|n| [format!("//{n}"), format!("//{n}//stash")])
+        .chain([String::new()]);
+    junctions
+        .filter_map(|j| SecretUri::from_str(&format!("{DEV_PHRASE}{j}")).ok())
+        .filter_map(|uri| Keypair::from_uri(&uri).ok())
+        .any(|pair| account(&pair) == *who)
 }
 
 /// The key file's text, if only its owner may read it.
@@ -279,8 +295,8 @@ mod tests {
         }
         // the dev phrase from any source is a dev key; any other secret is not
         let var = "KEEL_TEST_DEV_PHRASE_SURI";
-        let shouted = format!("{}//Bob", DEV_PHRASE.to_uppercase());
-        for secret in ["//Bob", shouted.as_str(), DEV_PHRASE] {
+        let stash = format!("{DEV_PHRASE}//Alice//stash");
+        for secret in ["//Bob", stash.as_str(), DEV_PHRASE] {
             std::env::set_var(var, secret);
             let err = KeySource::Env(var.into())
                 .load(&ChainType::Live)
@@ -289,6 +305,13 @@ mod tests {
         }
         std::env::set_var(var, format!("0x{}", "42".repeat(32)));
         assert!(KeySource::Env(var.into()).load(&ChainType::Live).is_ok());
+        // Alice's own seed in hex is Alice, whatever the phrase check sees
+        let alice_seed = "0xe5be9a5092b81bca64be81d212e7f2f9eba183bb7a90954f7b76361f6edb5c0a";
+        std::env::set_var(var, alice_seed);
+        let err = KeySource::Env(var.into())
+            .load(&ChainType::Live)
+            .expect_err("Alice's seed");
+        assert!(matches!(err, KeyError::DevKeyOffDevChain { .. }), "{err}");
         let parsed: ChainType = serde_json::from_str(r#"{"Custom":"x"}"#).expect("custom");
         assert_eq!(parsed, ChainType::Custom("x".into()));
         let parsed: ChainType = serde_json::from_str(r#""Live""#).expect("live");

@@ -105,22 +105,14 @@ pub struct Report {
 /// `StaleEpoch` falsely silences the pool for these blocks only.
 pub const FLOOR_BLOCKS: u64 = 3;
 
-/// Runs one pass over `pool`.
-pub fn tick<C: Chain>(
-    chain: &mut C,
-    pool: &mut Watched,
-    settings: &Settings,
-    metrics: Option<&Metrics>,
-) -> Report {
-    let floor = pool.done_below;
-    let report = pass(chain, pool, settings, metrics);
-    if pool.done_below > floor {
-        pool.done_block = report.block;
-    }
-    report
+/// Remembers epochs below `epoch + 1` as done, as of block `block`.
+fn remember_done(pool: &mut Watched, epoch: u64, block: u64) {
+    pool.done_below = pool.done_below.max(epoch.saturating_add(1));
+    pool.done_block = block;
 }
 
-fn pass<C: Chain>(
+/// Runs one pass over `pool`.
+pub fn tick<C: Chain>(
     chain: &mut C,
     pool: &mut Watched,
     settings: &Settings,
@@ -173,7 +165,9 @@ fn pass<C: Chain>(
         }
     };
     if epoch.saturating_add(1) == pool.done_below {
-        if head.number <= pool.done_block.saturating_add(FLOOR_BLOCKS) {
+        // Either way from the block it was learned at: a head once answered far ahead does not
+        // stretch the hold.
+        if head.number.abs_diff(pool.done_block) <= FLOOR_BLOCKS {
             report.action = Action::AlreadyDone { epoch };
             return report;
         }
@@ -227,7 +221,7 @@ fn recheck<C: Chain>(
         Err(e) => return Recheck::Error(e),
     };
     if view.rebalancing.epoch != epoch {
-        pool.done_below = pool.done_below.max(epoch.saturating_add(1));
+        remember_done(pool, epoch, report.block);
         return Recheck::Stop(Action::AlreadyDone { epoch });
     }
     let now_ms = match chain.head() {
@@ -302,7 +296,7 @@ fn submit<C: Chain>(
             Ok(included) => {
                 return match included.result {
                     Ok(outcome) => {
-                        pool.done_below = pool.done_below.max(epoch.saturating_add(1));
+                        remember_done(pool, epoch, included.block);
                         pool.health.record_success();
                         if let Some(m) = metrics {
                             m.landed(&pool.name, &outcome);
@@ -353,7 +347,7 @@ fn reverted(
 
 /// Remembers `epoch` as done and ends the pass "already done".
 fn done(pool: &mut Watched, mut report: Report, epoch: u64, metrics: Option<&Metrics>) -> Report {
-    pool.done_below = pool.done_below.max(epoch.saturating_add(1));
+    remember_done(pool, epoch, report.block);
     if let Some(m) = metrics {
         m.beaten(&pool.name);
     }

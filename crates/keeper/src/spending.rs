@@ -67,7 +67,10 @@ pub fn bumped_tip(tip: u128, cap: u128, sent: u32) -> u128 {
     if sent == 0 || cap <= tip {
         return tip;
     }
-    let doubled = tip.max(1).checked_shl(sent.min(127)).unwrap_or(u128::MAX);
+    let doubled = 1u128
+        .checked_shl(sent.min(127))
+        .and_then(|factor| tip.max(1).checked_mul(factor))
+        .unwrap_or(u128::MAX);
     doubled.min(cap)
 }
 
@@ -194,6 +197,23 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bumped_tips_double_to_the_cap_and_never_wrap() {
+        let tips: Vec<u128> = (0..5).map(|n| bumped_tip(100, 1_000, n)).collect();
+        assert_eq!(tips, [100, 200, 400, 800, 1_000]);
+        assert_eq!(
+            bumped_tip(1 << 40, u128::MAX, 88),
+            u128::MAX,
+            "2^40 * 2^88 saturates"
+        );
+        assert_eq!(bumped_tip(1 << 40, u128::MAX, 1_000), u128::MAX);
+        assert_eq!(
+            bumped_tip(50, 10, 3),
+            50,
+            "no escalation with a cap below the tip"
+        );
+    }
 
     const LIMITS: Limits = Limits {
         max_ref_time: 100,

@@ -513,3 +513,27 @@ fn a_false_stale_epoch_silences_the_pool_for_a_few_blocks_only() {
     assert!(matches!(past.action, Action::Landed { .. }), "{:?}", past.action);
     assert_eq!((chain.submissions, chain.executions), (1, 1));
 }
+
+#[test]
+fn a_head_once_answered_far_ahead_does_not_stretch_the_floor() {
+    // given: a false `StaleEpoch` answered together with a head far in the future
+    let mut chain = Scripted::due([]);
+    chain.dry_run = Err(PoolError::StaleEpoch);
+    chain.block = u64::from(u32::MAX);
+    let mut p = pool();
+    assert_eq!(
+        tick(&mut chain, &mut p, &SETTINGS, None).action,
+        Action::AlreadyDone { epoch: 0 }
+    );
+    // when: honest heads again, far below it
+    chain.dry_run = Ok(());
+    chain.block = 5;
+    let report = tick(&mut chain, &mut p, &SETTINGS, None);
+    // then: the chain is trusted, and the rebalance lands
+    assert!(
+        matches!(report.action, Action::Landed { .. }),
+        "{:?}",
+        report.action
+    );
+    assert_eq!(chain.executions, 1);
+}

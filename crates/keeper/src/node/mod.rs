@@ -37,6 +37,12 @@ pub use settings::{chain_error, escalated_tip, trust, NodeOptions};
 /// The rebalance message: what is sent, dry-run, and replayed to explain a revert.
 type RebalanceCall = Message<Result<RebalanceOutcome, PoolError>>;
 
+/// A second node's dry-run of a rebalance and the pool's answer in it.
+type SecondOpinion = (
+    keel_client::api::DryRun<ExecReturn>,
+    Result<RebalanceOutcome, PoolError>,
+);
+
 /// A keeper signing with `signer` on a node.
 pub struct NodeChain {
     node: Node,
@@ -127,22 +133,23 @@ impl NodeChain {
         Ok(self)
     }
 
-    /// The second node's answer to `call`, if there is a second node.
+    /// The second node's dry-run of `call` and the pool's answer in it, if there is a second node.
     fn second_opinion(
         &mut self,
         pool: AccountId,
         call: &RebalanceCall,
-    ) -> Result<Option<Result<RebalanceOutcome, PoolError>>, ChainError> {
+    ) -> Result<Option<SecondOpinion>, ChainError> {
         let Some(second) = self.confirm.as_mut() else {
             return Ok(None);
         };
         let dry = second
             .dry_call(&self.account, pool, call.data().to_vec(), None)
             .map_err(chain_error)?;
-        answer(second, call, dry.result).map(Some).map_err(|e| match e {
+        let said = answer(second, call, dry.result.clone()).map_err(|e| match e {
             ChainError::Reverted(why) => ChainError::Reverted(format!("the second node: {why}")),
             e => e,
-        })
+        })?;
+        Ok(Some((dry, said)))
     }
 
     /// Whether the node is on the record's chain: the keeper checks it at start, and again with
@@ -194,18 +201,24 @@ impl NodeChain {
         self.check_venue(config.venue)?;
         let call = self.rebalance_call(pool, epoch)?;
         let (dry, answer) = self.dry(pool, &call, None)?;
-        if answer.is_ok() {
-            if let Some(Err(refusal)) = self.second_opinion(pool, &call)? {
-                tracing::warn!(pool = %pool_name(&pool), epoch, ?refusal, "the second node does not confirm the rebalance; not signed");
-                return Ok(Err(refusal));
-            }
-        }
         if let Ok(outcome) = &answer {
-            let bounty = outcome.bounty;
-            let gas = dry.gas_required.with_margin(self.opts.margin_pct);
-            let deposit = dry
-                .storage_deposit
-                .limit_with_margin(u128::from(self.opts.margin_pct));
+            let margin = self.opts.margin_pct;
+            let mut bounty = outcome.bounty;
+            let mut gas = dry.gas_required.with_margin(margin);
+            let mut deposit = dry.storage_deposit.limit_with_margin(u128::from(margin));
+            // With a second node, its answer must agree, and the less favourable of the two
+            // bounties and the larger of the two limits are what the keeper signs on.
+            if let Some((second, said)) = self.second_opinion(pool, &call)? {
+                let confirmed = said.map_err(|refusal| {
+                    tracing::warn!(pool = %pool_name(&pool), epoch, ?refusal, "the second node does not confirm the rebalance; not signed");
+                    ChainError::Reverted(format!("the second node refuses what the first accepts: {refusal:?}"))
+                })?;
+                bounty = bounty.min(confirmed.bounty);
+                let other = second.gas_required.with_margin(margin);
+                gas.ref_time = gas.ref_time.max(other.ref_time);
+                gas.proof_size = gas.proof_size.max(other.proof_size);
+                deposit = deposit.max(second.storage_deposit.limit_with_margin(u128::from(margin)));
+            }
             if let Err(over) = self.opts.limits.check_call(gas.ref_time, gas.proof_size, deposit) {
                 tracing::error!(pool = %pool_name(&pool), epoch, %over, "rebalance refused before signing");
                 return Err(over.into());
