@@ -3,7 +3,7 @@
 # keeps the scratch directory when the run failed.
 #
 #   E2E_NAME=e2e-x; source scripts/e2e-lib.sh <rpc port> <p2p port>
-# Defines: say, client, keeper_toml, WORK, URL, DEPLOYMENT; exports the KEEL_NODE_* settings
+# Defines: say, client, keeper_toml, fails_with, WORK, URL, DEPLOYMENT; exports the KEEL_NODE_* settings
 # node.sh reads.
 
 start=$(date +%s)
@@ -27,6 +27,18 @@ signer = "$1"
 poll_ms = 1000
 confirm_timeout_ms = 30000
 TOML
+}
+
+# Runs a command that must fail, with `expected` in its output.
+fails_with() { # <expected message> <command...>
+  local expected="$1" out
+  shift
+  if out=$("$@" 2>&1); then
+    echo "expected a refusal ($expected), got success: $out" >&2
+    exit 1
+  fi
+  grep -q "$expected" <<<"$out" || { echo "expected \"$expected\" in: $out" >&2; exit 1; }
+  printf 'refused as expected: %s\n' "$(grep -m1 -o "$expected.*" <<<"$out" | cut -c1-160)"
 }
 
 e2e_stop_extra() { :; }

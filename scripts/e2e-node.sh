@@ -24,15 +24,8 @@ PLAN="$WORK/plan.toml"
 
 # Every refusal below must exit non-zero with its reason, and write no record.
 refused() { # <expected message> <command...>
-  local expected="$1" out
-  shift
-  if out=$("$@" 2>&1); then
-    echo "expected a refusal ($expected), got success: $out" >&2
-    exit 1
-  fi
-  grep -q "$expected" <<<"$out" || { echo "expected \"$expected\" in: $out" >&2; exit 1; }
+  fails_with "$@"
   [ ! -e "$DEPLOYMENT" ] || { echo "a refused deployment wrote $DEPLOYMENT" >&2; exit 1; }
-  printf 'refused as expected: %s\n' "$(grep -m1 "$expected" <<<"$out")"
 }
 
 # The local plan, with the shortest cooldown the pool accepts (one 6 s block) written out, so the

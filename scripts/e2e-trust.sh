@@ -3,18 +3,6 @@
 # a chain whose spec says it is Live (where the public dev keys must not sign), and a second node
 # that does not confirm the rebalance each stop the bot before anything is signed. Leaves no rebalance behind.
 
-# Runs a command that must fail, with `expected` in its output.
-fails_with() { # <expected message> <command...>
-  local expected="$1" out
-  shift
-  if out=$("$@" 2>&1); then
-    echo "expected a refusal ($expected), got success: $out" >&2
-    exit 1
-  fi
-  grep -q "$expected" <<<"$out" || { echo "expected \"$expected\" in: $out" >&2; exit 1; }
-  printf 'refused as expected: %s\n' "$(grep -m1 -o "$expected.*" <<<"$out" | cut -c1-160)"
-}
-
 # Keeper passes with config $1 must halt the pool as untrusted and sign nothing.
 halts_untrusted() { # <config> <log>
   target/debug/keel-keeper run --config "$1" --passes 2 >"$2" 2>&1 || true

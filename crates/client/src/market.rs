@@ -61,14 +61,7 @@ pub fn swap(
     let token_in = if sell_base { a.base } else { a.quote };
     let me = keys::account(trader);
     let to = ink_account(&me);
-    let wall_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-    let deadline = node
-        .best_block()?
-        .time_ms
-        .max(wall_ms)
-        .saturating_add(SWAP_DEADLINE_MS);
+    let deadline = node.deadline_base_ms()?.saturating_add(SWAP_DEADLINE_MS);
     let mut pool = keel_calls::pool(a.pool);
     let probe = pool.swap_exact_in(token_in, amount_in, 0, to, deadline).message();
     let quoted = node

@@ -191,6 +191,18 @@ impl Node {
         Ok(Some(H256::from_slice(&bytes)))
     }
 
+    /// The time a deadline counts from: the later of the best block's time and the wall clock
+    /// (a dev chain seals blocks only on demand, so its head can be old), in ms.
+    ///
+    /// # Errors
+    /// Transport failures.
+    pub fn deadline_base_ms(&mut self) -> Result<u64, NodeError> {
+        let wall_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        Ok(self.best_block()?.time_ms.max(wall_ms))
+    }
+
     /// The best block.
     ///
     /// # Errors

@@ -238,8 +238,7 @@ impl NodeChain {
     /// `rebalance(epoch)` with a deadline from the later of the best block's time and the wall
     /// clock (a dev chain seals blocks only on demand, so its head can be old).
     fn rebalance_call(&mut self, pool: AccountId, epoch: u64) -> Result<RebalanceCall, ChainError> {
-        let head = self.node.best_block().map_err(chain_error)?;
-        let now = head.time_ms.max(wall_ms());
+        let now = self.node.deadline_base_ms().map_err(chain_error)?;
         Ok(keel_calls::pool(pool)
             .rebalance(epoch, now.saturating_add(REBALANCE_DEADLINE_MS))
             .message())
