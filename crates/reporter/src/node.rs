@@ -10,11 +10,10 @@ use ink::primitives::AccountId;
 use keel_calls::{Message, ToMessage};
 use keel_client::events::ink_account;
 use keel_client::keys::{self, SigningKey};
-use keel_client::submit::SendLimits;
 use keel_client::{Node, NodeError, SendOptions};
 use keel_core::oracle::{FeedConfig, OracleError};
 use keel_keeper::backoff::wall_ms;
-use keel_keeper::node::chain_error;
+use keel_keeper::node::{chain_error, send_within, Budgeted};
 use keel_keeper::spending::{bumped_tip, Ledger, Limits, OverLimit};
 use keel_keeper::trust::{Distrust, Hash, Role, Trust};
 use std::time::Duration;
@@ -273,39 +272,31 @@ impl Chain for NodeOracle {
         let deposit = dry
             .storage_deposit
             .limit_with_margin(u128::from(self.opts.margin_pct));
-        let now = wall_ms();
         let sends = self.stuck.map_or(0, |s| s.sends);
         let tip = bumped_tip(self.opts.tip, self.tip_cap, sends);
-        let fixed = deposit.saturating_add(tip);
         let refused = |over: &OverLimit| tracing::error!(%over, "reading refused before signing");
         self.limits
             .check_call(gas.ref_time, gas.proof_size, deposit)
             .inspect_err(refused)?;
-        let max_fee = self
-            .ledger
-            .max_fee(&self.limits, self.oracle, now, fixed)
-            .inspect_err(refused)?;
-        let limits = SendLimits {
-            max_fee: Some(max_fee),
+        let call = Budgeted {
+            contract: self.oracle,
+            data,
+            gas,
+            deposit,
+            tip,
             // Only a higher tip displaces a transaction waiting in the pool.
             replace: self.stuck.filter(|s| tip > s.tip).map(|s| s.nonce),
+            worth: None,
         };
-        let sent =
-            match self
-                .node
-                .send_call_within(&self.signer, self.oracle, data, (gas, deposit), tip, limits)
-            {
-                Err(NodeError::FeeAbove { fee, .. }) => {
-                    let over = self
-                        .ledger
-                        .refusal(&self.limits, self.oracle, now, fee.saturating_add(fixed));
-                    tracing::error!(%over, "reading signed but not sent");
-                    return Err(over.into());
-                }
-                other => other.map_err(chain_error)?,
-            };
-        self.ledger
-            .record(self.oracle, now, sent.fee.saturating_add(fixed));
+        let sent = send_within(
+            "reading",
+            &mut self.node,
+            &self.signer,
+            &mut self.ledger,
+            &self.limits,
+            call,
+            wall_ms(),
+        )?;
         let block = match self.node.wait(sent.hash, self.opts.finalized, self.opts.timeout) {
             Err(NodeError::Timeout) => {
                 self.stuck = Some(Stuck {

@@ -22,7 +22,6 @@ use keel_calls::{Message, ToMessage};
 use keel_client::api::{ExecReturn, RawDispatchError};
 use keel_client::keys::{self, SigningKey};
 use keel_client::record;
-use keel_client::submit::SendLimits;
 use keel_client::{Node, NodeError};
 use keel_interface::pool::{PoolError, RebalanceOutcome};
 use parity_scale_codec::Decode;
@@ -30,7 +29,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 use subxt::utils::{AccountId32, H256};
 
+mod budgeted;
 mod settings;
+pub use budgeted::{send_within, Budgeted, Unsent};
 pub(crate) use settings::check_sources;
 pub use settings::{chain_error, escalated_tip, trust, NodeOptions};
 
@@ -315,53 +316,41 @@ impl Chain for NodeChain {
         };
         let attempts = self.sends.get(&(pool, epoch)).copied().unwrap_or_default();
         let tip = escalated_tip(&self.opts, attempts.sent);
-        let now = wall_ms();
-        let fixed = p.deposit.saturating_add(tip);
         let refused = |over: &OverLimit| {
             tracing::error!(pool = %pool_name(&pool), epoch, %over, "rebalance refused before signing");
         };
-        let budget_fee = self
-            .ledger
-            .max_fee(&self.opts.limits, pool, now, fixed)
-            .inspect_err(refused)?;
-        let worth_fee = match self.opts.native_price {
-            Some(price) => price.fee_allowance(p.bounty, fixed).inspect_err(refused)?,
-            None => u128::MAX,
+        let worth = match self.opts.native_price {
+            Some(price) => Some(
+                price
+                    .fee_allowance(p.bounty, p.deposit.saturating_add(tip))
+                    .inspect_err(refused)?,
+            ),
+            None => None,
         };
-        let max_fee = budget_fee.min(worth_fee);
-        let limits = SendLimits {
-            max_fee: Some(max_fee),
+        let call = Budgeted {
+            contract: pool,
+            data: p.call.data().to_vec(),
+            gas: p.gas,
+            deposit: p.deposit,
+            tip,
             replace: attempts
                 .last
                 .filter(|last| tip > last.tip && self.last_sent == Some(last.hash))
                 .map(|last| last.nonce),
+            worth,
         };
-        let gas_and_deposit = (p.gas, p.deposit);
-        let sent = match self.node.send_call_within(
-            &self.signer,
-            pool,
-            p.call.data().to_vec(),
-            gas_and_deposit,
-            tip,
-            limits,
-        ) {
-            Err(NodeError::FeeAbove { fee, .. }) => {
-                let cost = fee.saturating_add(fixed);
-                let over = if fee > worth_fee {
-                    OverLimit::Unprofitable {
-                        cost,
-                        worth: worth_fee.saturating_add(fixed),
-                    }
-                } else {
-                    self.ledger.refusal(&self.opts.limits, pool, now, cost)
-                };
-                tracing::error!(pool = %pool_name(&pool), epoch, %over, "rebalance signed but not sent");
-                return Err(over.into());
-            }
-            other => other.map_err(chain_error)?,
-        };
-        let cost = sent.fee.saturating_add(fixed);
-        self.ledger.record(pool, now, cost);
+        let span = tracing::error_span!("rebalance", pool = %pool_name(&pool), epoch);
+        let sent = span.in_scope(|| {
+            send_within(
+                "rebalance",
+                &mut self.node,
+                &self.signer,
+                &mut self.ledger,
+                &self.opts.limits,
+                call,
+                wall_ms(),
+            )
+        })?;
         self.sends.insert(
             (pool, epoch),
             Attempts {

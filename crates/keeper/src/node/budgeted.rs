@@ -1,0 +1,113 @@
+//! One contract call signed and sent within the spending limits, for every bot that signs (the
+//! keeper's rebalances, the reporter's readings): the fee ceiling comes from the hour's budget
+//! (and, where given, from what the call is worth), the node's fee quote is checked against it
+//! before anything leaves, and what was sent is booked at the most it can cost.
+
+use super::chain_error;
+use crate::chain::ChainError;
+use crate::spending::{Ledger, Limits, OverLimit};
+use ink::primitives::AccountId;
+use keel_client::api::Weight;
+use keel_client::submit::{SendLimits, Sent};
+use keel_client::{Node, NodeError};
+use subxt_signer::sr25519::Keypair;
+
+/// A call as [`send_within`] sends it.
+#[derive(Clone, Debug)]
+pub struct Budgeted {
+    pub contract: AccountId,
+    pub data: Vec<u8>,
+    pub gas: Weight,
+    /// The storage deposit limit: spent besides the fee, so booked with it.
+    pub deposit: u128,
+    pub tip: u128,
+    /// The nonce of a transaction of ours this one replaces (it must carry a higher tip).
+    pub replace: Option<u64>,
+    /// The most the fee may be for the call to be worth sending, when the caller knows it.
+    pub worth: Option<u128>,
+}
+
+/// Why a budgeted call did not leave.
+#[derive(Debug, thiserror::Error)]
+pub enum Unsent {
+    /// Over a limit before anything was signed.
+    #[error("refused before signing: {0}")]
+    Refused(OverLimit),
+    /// Signed, but the node's fee quote was over the limit: nothing was sent.
+    #[error("signed but not sent: {0}")]
+    Quoted(OverLimit),
+    /// The node failed or refused the transaction.
+    #[error(transparent)]
+    Node(NodeError),
+}
+
+impl From<Unsent> for ChainError {
+    fn from(unsent: Unsent) -> Self {
+        match unsent {
+            Unsent::Refused(over) | Unsent::Quoted(over) => ChainError::OverLimit(over),
+            Unsent::Node(e) => chain_error(e),
+        }
+    }
+}
+
+/// Signs and sends `call` within `limits`, and books it in `ledger` at its quoted fee plus its
+/// deposit limit and tip. A refusal is logged at error level as "`what` refused before signing"
+/// or "`what` signed but not sent", within the caller's span.
+///
+/// # Errors
+/// [`Unsent::Refused`] when the hour's transaction count or budget leaves no room;
+/// [`Unsent::Quoted`] when the node quotes a fee above the budget's room
+/// ([`OverLimit::Budget`]) or above `worth` ([`OverLimit::Unprofitable`]); [`Unsent::Node`]
+/// for the node's failures. Nothing is booked unless the transaction was sent.
+pub fn send_within(
+    what: &str,
+    node: &mut Node,
+    signer: &Keypair,
+    ledger: &mut Ledger,
+    limits: &Limits,
+    call: Budgeted,
+    now_ms: u64,
+) -> Result<Sent, Unsent> {
+    let fixed = call.deposit.saturating_add(call.tip);
+    let budget_fee = ledger
+        .max_fee(limits, call.contract, now_ms, fixed)
+        .map_err(|over| {
+            tracing::error!(%over, "{what} refused before signing");
+            Unsent::Refused(over)
+        })?;
+    let worth_fee = call.worth.unwrap_or(u128::MAX);
+    let send_limits = SendLimits {
+        max_fee: Some(budget_fee.min(worth_fee)),
+        replace: call.replace,
+    };
+    let sent = node
+        .send_call_within(
+            signer,
+            call.contract,
+            call.data,
+            (call.gas, call.deposit),
+            call.tip,
+            send_limits,
+        )
+        .map_err(|e| match e {
+            NodeError::FeeAbove { fee, .. } => {
+                let cost = fee.saturating_add(fixed);
+                Unsent::Quoted(if fee > worth_fee {
+                    OverLimit::Unprofitable {
+                        cost,
+                        worth: worth_fee.saturating_add(fixed),
+                    }
+                } else {
+                    ledger.refusal(limits, call.contract, now_ms, cost)
+                })
+            }
+            other => Unsent::Node(other),
+        })
+        .inspect_err(|unsent| match unsent {
+            Unsent::Refused(over) => tracing::error!(%over, "{what} refused before signing"),
+            Unsent::Quoted(over) => tracing::error!(%over, "{what} signed but not sent"),
+            Unsent::Node(_) => {}
+        })?;
+    ledger.record(call.contract, now_ms, sent.fee.saturating_add(fixed));
+    Ok(sent)
+}
