@@ -140,12 +140,17 @@ pub struct Market {
 
 impl CurveParams {
     /// These parameters with price discovery between readings on, at the setting the benchmark
-    /// measures: 0.75x constant product's depth and a guard of 0.5 (`crates/core/README.md`).
+    /// measures: 0.75x constant product's depth, a guard of 1 and a `fee_vol` of 0.75
+    /// (`crates/core/README.md`). With discovery on, an arbitrageur trading against a stale
+    /// reading moves the reference away from the oracle, and the guard charges that distance, so
+    /// the age-scaled fee carries half the weight it does without discovery; a lower fee keeps the
+    /// routed flow a higher one sends to other venues.
     #[must_use]
     pub fn discovering(self) -> CurveParams {
         CurveParams {
             discovery_depth: ONE / 4 * 3,
-            guard: ONE / 2,
+            guard: ONE,
+            fee_vol: ONE / 4 * 3,
             ..self
         }
     }

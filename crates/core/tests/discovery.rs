@@ -84,13 +84,16 @@ impl Case {
 }
 
 /// A balanced pool of `base` at `price` (quote per base), with discovery at `depth` times
-/// constant product's and `guard`, a reading observed at [`OBSERVED`], `lag` blocks ago.
-fn pool(price: f64, base: f64, vol: f64, depth: f64, guard: f64, lag: u64) -> Case {
+/// constant product's, `guard` and the fee's volatility multiplier `fee_vol`, and a reading
+/// observed at [`OBSERVED`], `lag` blocks ago.
+fn pool(price: f64, base: f64, vol: f64, (depth, guard, fee_vol): (f64, f64, f64), lag: u64) -> Case {
     let price_units = (price * ONE as f64) as u128;
+    let units = |x: f64| (x * ONE as f64) as u128;
     let config = PoolConfig {
         curve: CurveParams {
-            discovery_depth: (depth * ONE as f64) as u128,
-            guard: (guard * ONE as f64) as u128,
+            discovery_depth: units(depth),
+            guard: units(guard),
+            fee_vol: units(fee_vol),
             ..CurveParams::default()
         },
         ..PoolConfig::default()
@@ -116,12 +119,11 @@ fn case() -> impl Strategy<Value = Case> {
         log_f64(0.01, 1_000.0),
         log_f64(1e21, 1e25),
         0.1..1.5f64,
-        0.3..0.9f64,
-        0.25..1.0f64,
+        (0.3..0.9f64, 0.25..=1.0f64, 0.5..=1.5f64),
         // With up to six blocks of flow after it, the reading stays within the 60 s age limit.
         0..=3u64,
     )
-        .prop_map(|(price, base, vol, depth, guard, lag)| pool(price, base, vol, depth, guard, lag))
+        .prop_map(|(price, base, vol, discovery, lag)| pool(price, base, vol, discovery, lag))
 }
 
 /// Flow the pool has already taken since the reading: up to three trades of up to 2% of the

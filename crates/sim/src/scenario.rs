@@ -94,6 +94,8 @@ pub struct Scenario {
     /// keeps `CurveParams::discovering`'s.
     pub discovery_depth: Option<f64>,
     pub discovery_guard: Option<f64>,
+    /// The fee's volatility multiplier (`CurveParams::fee_vol`); `None` keeps the default's.
+    pub fee_vol: Option<f64>,
 }
 
 impl Scenario {
@@ -111,6 +113,9 @@ impl Scenario {
                 guard: self.discovery_guard.map_or(on.guard, units),
                 ..on
             };
+        }
+        if let Some(fee_vol) = self.fee_vol {
+            config.curve.fee_vol = (fee_vol * keel_core::ONE as f64).round() as u128;
         }
         config
     }
@@ -165,6 +170,7 @@ impl Default for Scenario {
             discovery: false,
             discovery_depth: None,
             discovery_guard: None,
+            fee_vol: None,
         }
     }
 }
@@ -299,5 +305,28 @@ impl Scenario {
             }
             None => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scenario;
+    use keel_core::{CurveParams, ONE};
+
+    #[test]
+    fn a_scenario_prices_with_the_discovery_and_fee_it_names() {
+        let named = Scenario {
+            discovery: true,
+            discovery_depth: Some(0.5),
+            discovery_guard: Some(1.0),
+            fee_vol: Some(0.75),
+            ..Scenario::default()
+        };
+        let curve = named.pool_config().curve;
+        assert_eq!(
+            (curve.discovery_depth, curve.guard, curve.fee_vol),
+            (ONE / 2, ONE, ONE / 4 * 3)
+        );
+        assert_eq!(Scenario::default().pool_config().curve, CurveParams::default());
     }
 }

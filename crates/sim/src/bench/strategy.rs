@@ -30,7 +30,8 @@ pub enum Strategy {
     /// `k` and fee fixed at their base values (no volatility input), keeper on.
     KeelNoVol,
     /// Keel without price discovery between readings, whatever the scenario says: the PMM
-    /// anchored at the oracle alone, for the same-run comparison.
+    /// anchored at the oracle alone, with the default configuration's fee, for the same-run
+    /// comparison.
     KeelStatic,
     #[serde(rename = "cp-30")]
     Cp30,
@@ -114,9 +115,11 @@ pub fn run_all(
                 run_keel(scenario, fixed, settings, Engine::Fast, progress)?
             }
             Strategy::KeelStatic => {
-                let mut fixed = scenario.pool_config();
-                fixed.curve.discovery_depth = 0;
-                run_keel(scenario, fixed, settings, Engine::Fast, progress)?
+                let without = Scenario {
+                    discovery: false,
+                    ..scenario.clone()
+                };
+                run_keel(scenario, without.pool_config(), settings, Engine::Fast, progress)?
             }
             Strategy::Cp30 => run_cp(scenario, 30, progress)?,
             Strategy::CpBaseFee => run_cp(scenario, (keel_base_fee_bps().round() as u32).max(1), progress)?,
