@@ -9,6 +9,8 @@
 //!   reading: about `sigma_block * sqrt(lag_blocks)`. Below ~1.5x that edge an oracle pool loses
 //!   5-20x more than constant product (`../shared/research/oracle-lag.md`); the default
 //!   `fee_vol = 1.5` prices it in. `lag_blocks` is the oracle's age in blocks, at least one.
+//!   With discovery on ([`CurveParams::discovering`]) an arbitrageur trading that edge moves the
+//!   pool's reference and pays the guard fee on the distance, so `fee_vol` there is 0.75.
 
 use crate::math::{mul_div_u128, sqrt_wad, Rounding, BPS, ONE};
 use crate::CurveError;
@@ -38,8 +40,10 @@ pub const SKEW_CEIL: u128 = ONE / 2;
 pub const GAMMA_CEIL: u128 = 1_000_000 * ONE;
 /// Discovery depths accepted besides zero: a tenth to ten times constant product's.
 pub const DISCOVERY_DEPTH_RANGE: core::ops::RangeInclusive<u128> = ONE / 10..=10 * ONE;
-/// Highest guard accepted: at one the fee grows as fast as the reference's drift, and a trade
-/// toward the oracle already costs more on the way than it saves in guard.
+/// Highest guard accepted. A trade toward the oracle moves its anchor against the trader by half
+/// its shift and lowers the guard by `guard` times that; above one the guard alone would pay a
+/// larger trade toward the oracle a better price. At one the two cancel to first order and the
+/// curve's own slippage makes a larger trade dearer (`crates/core/README.md`).
 pub const GUARD_CEIL: u128 = ONE;
 /// Lowest guard accepted while discovery is on. A trade's shift is measured by its value at the
 /// oracle, so buying back what a sale sold (with the quote it paid, less than the base was worth)

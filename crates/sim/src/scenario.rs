@@ -94,7 +94,8 @@ pub struct Scenario {
     /// keeps `CurveParams::discovering`'s.
     pub discovery_depth: Option<f64>,
     pub discovery_guard: Option<f64>,
-    /// The fee's volatility multiplier (`CurveParams::fee_vol`); `None` keeps the default's.
+    /// The fee's volatility multiplier (`CurveParams::fee_vol`); `None` keeps the pool
+    /// configuration's (`discovering()`'s with discovery on, the default's without).
     pub fee_vol: Option<f64>,
 }
 

@@ -6,6 +6,7 @@
 use super::chain_error;
 use crate::chain::ChainError;
 use crate::spending::{Ledger, Limits, OverLimit};
+use crate::worth::NativePrice;
 use ink::primitives::AccountId;
 use keel_client::api::Weight;
 use keel_client::submit::{SendLimits, Sent};
@@ -23,8 +24,9 @@ pub struct Budgeted {
     pub tip: u128,
     /// The nonce of a transaction of ours this one replaces (it must carry a higher tip).
     pub replace: Option<u64>,
-    /// The most the fee may be for the call to be worth sending, when the caller knows it.
-    pub worth: Option<u128>,
+    /// What the call pays the signer (quote units) and the native token's price, when the caller
+    /// weighs the call's cost against what it earns (the keeper's bounty at `native_price`).
+    pub worth: Option<(NativePrice, u128)>,
 }
 
 /// Why a budgeted call did not leave.
@@ -55,7 +57,8 @@ impl From<Unsent> for ChainError {
 /// or "`what` signed but not sent", within the caller's span.
 ///
 /// # Errors
-/// [`Unsent::Refused`] when the hour's transaction count or budget leaves no room;
+/// [`Unsent::Refused`] when the hour's transaction count or budget leaves no room, or the
+/// call's deposit limit and tip alone cost more than it earns;
 /// [`Unsent::Quoted`] when the node quotes a fee above the budget's room
 /// ([`OverLimit::Budget`]) or above `worth` ([`OverLimit::Unprofitable`]); [`Unsent::Node`]
 /// for the node's failures. Nothing is booked unless the transaction was sent.
@@ -69,13 +72,17 @@ pub fn send_within(
     now_ms: u64,
 ) -> Result<Sent, Unsent> {
     let fixed = call.deposit.saturating_add(call.tip);
+    let refused = |over: OverLimit| {
+        tracing::error!(%over, "{what} refused before signing");
+        Unsent::Refused(over)
+    };
     let budget_fee = ledger
         .max_fee(limits, call.contract, now_ms, fixed)
-        .map_err(|over| {
-            tracing::error!(%over, "{what} refused before signing");
-            Unsent::Refused(over)
-        })?;
-    let worth_fee = call.worth.unwrap_or(u128::MAX);
+        .map_err(refused)?;
+    let worth_fee = match call.worth {
+        Some((price, pays)) => price.fee_allowance(pays, fixed).map_err(refused)?,
+        None => u128::MAX,
+    };
     let send_limits = SendLimits {
         max_fee: Some(budget_fee.min(worth_fee)),
         replace: call.replace,
@@ -92,21 +99,18 @@ pub fn send_within(
         .map_err(|e| match e {
             NodeError::FeeAbove { fee, .. } => {
                 let cost = fee.saturating_add(fixed);
-                Unsent::Quoted(if fee > worth_fee {
+                let over = if fee > worth_fee {
                     OverLimit::Unprofitable {
                         cost,
                         worth: worth_fee.saturating_add(fixed),
                     }
                 } else {
                     ledger.refusal(limits, call.contract, now_ms, cost)
-                })
+                };
+                tracing::error!(%over, "{what} signed but not sent");
+                Unsent::Quoted(over)
             }
             other => Unsent::Node(other),
-        })
-        .inspect_err(|unsent| match unsent {
-            Unsent::Refused(over) => tracing::error!(%over, "{what} refused before signing"),
-            Unsent::Quoted(over) => tracing::error!(%over, "{what} signed but not sent"),
-            Unsent::Node(_) => {}
         })?;
     ledger.record(call.contract, now_ms, sent.fee.saturating_add(fixed));
     Ok(sent)

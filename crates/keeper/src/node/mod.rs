@@ -15,7 +15,7 @@ use crate::chain::{
     read_pool_views, Chain, ChainError, Head, Included, Submitted, Views, REBALANCE_DEADLINE_MS,
 };
 use crate::decide::PoolView;
-use crate::spending::{Ledger, OverLimit};
+use crate::spending::Ledger;
 use crate::trust::{Distrust, Hash, Role, Trust};
 use ink::primitives::AccountId;
 use keel_calls::{Message, ToMessage};
@@ -316,17 +316,6 @@ impl Chain for NodeChain {
         };
         let attempts = self.sends.get(&(pool, epoch)).copied().unwrap_or_default();
         let tip = escalated_tip(&self.opts, attempts.sent);
-        let refused = |over: &OverLimit| {
-            tracing::error!(pool = %pool_name(&pool), epoch, %over, "rebalance refused before signing");
-        };
-        let worth = match self.opts.native_price {
-            Some(price) => Some(
-                price
-                    .fee_allowance(p.bounty, p.deposit.saturating_add(tip))
-                    .inspect_err(refused)?,
-            ),
-            None => None,
-        };
         let call = Budgeted {
             contract: pool,
             data: p.call.data().to_vec(),
@@ -337,7 +326,7 @@ impl Chain for NodeChain {
                 .last
                 .filter(|last| tip > last.tip && self.last_sent == Some(last.hash))
                 .map(|last| last.nonce),
-            worth,
+            worth: self.opts.native_price.map(|price| (price, p.bounty)),
         };
         let span = tracing::error_span!("rebalance", pool = %pool_name(&pool), epoch);
         let sent = span.in_scope(|| {

@@ -117,6 +117,7 @@ pub fn run_all(
             Strategy::KeelStatic => {
                 let without = Scenario {
                     discovery: false,
+                    fee_vol: None,
                     ..scenario.clone()
                 };
                 run_keel(scenario, without.pool_config(), settings, Engine::Fast, progress)?
