@@ -3,6 +3,7 @@
 //! observed after the flow takes it back, and a trader who pushes the reference and undoes the
 //! push, inside one block or around a reading that describes the push, pays for the distance.
 
+use crate::oracle_sandwich::sandwich;
 use crate::{assert_solvent, worth};
 use keel_core::dynamic::GUARD_FLOOR;
 use keel_core::CurveError;
@@ -121,27 +122,15 @@ fn pushing_the_reference_and_undoing_it_loses_in_one_block_and_around_any_readin
 }
 
 /// Mallory buys base with `quote_in` in a block whose reading, observed in that block and so not
-/// knowing her trade, raises the price by `move_bps`; once it has landed she sells all she got.
-/// Returns her worth before and after at the new price.
+/// knowing her trade, raises the price by `move_bps`; once it has landed she sells all she got
+/// (`oracle_sandwich::sandwich` on a discovering pool). Returns her worth before and after at the
+/// new price.
 fn front_run(quote_in: u128, move_bps: u128) -> (u128, u128) {
     let mut m = market();
     m.chain.advance(BLOCK_MS);
-    let moved = PRICE + PRICE / 10_000 * move_bps;
-    let before = worth(&mut m, MALLORY, moved);
-    let got = pool::swap_exact_in(
-        &mut m.chain,
-        MALLORY,
-        m.pool,
-        PoolSwap::exact_in(m.quote, quote_in),
-    )
-    .expect("buy");
-    let now = m.chain.now();
-    for index in 0..3 {
-        m.report_as(index, moved, VOL, now).expect("reading");
-    }
-    pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, got)).expect("sell");
+    let worths = sandwich(&mut m, PRICE + PRICE / 10_000 * move_bps, quote_in);
     assert_solvent(&mut m);
-    (before, worth(&mut m, MALLORY, moved))
+    worths
 }
 
 /// The most an arbitrageur takes, at the new price, from a constant-product pool holding

@@ -33,7 +33,7 @@ fn moved(price: u128, fraction: u128, up: bool) -> u128 {
 
 /// Mallory trades `notional` quote's worth in the direction of the coming reading, lets it land,
 /// and trades back. Returns her worth before and after at the new price.
-fn sandwich(m: &mut Fixture, new_price: u128, notional: u128) -> (u128, u128) {
+pub(crate) fn sandwich(m: &mut Fixture, new_price: u128, notional: u128) -> (u128, u128) {
     let up = new_price > PRICE;
     let before = worth(m, MALLORY, new_price);
     if up {
