@@ -2,8 +2,10 @@
 # Builds every ink! contract in release mode with cargo-contract into target/ink/<name>/.
 # Usage: scripts/build.sh [contract-dir-name ...]   (default: all of contracts/*)
 #
-# The pool is built twice: first with its next storage layout (`--features layout-next`, copied to
-# target/ink/keel_pool_next, the code the upgrade tests move a pool to), then as shipped.
+# The pool is built three times: with its next storage layout (`--features layout-next`, copied to
+# target/ink/keel_pool_next, the code the upgrade tests move a pool to), as the build a layout-1
+# pool upgrades through (`--features from-layout-1`, copied to target/ink/keel_pool_from_layout1),
+# then as shipped.
 #
 # cargo-contract gives each contract of a workspace a target dir of its own, target/ink/<name>,
 # where it would compile ink!, its dependencies and `core` (build-std) again for every contract.
@@ -25,7 +27,9 @@ artifact() {
 }
 
 mkdir -p target/ink/shared
-[ -L target/ink/keel_pool_next ] || { rm -rf target/ink/keel_pool_next; ln -s shared target/ink/keel_pool_next; }
+for variant in keel_pool_next keel_pool_from_layout1; do
+  [ -L "target/ink/$variant" ] || { rm -rf "target/ink/$variant"; ln -s shared "target/ink/$variant"; }
+done
 for c in "${contracts[@]}"; do
   name=$(artifact "$c") || exit 1
   # A per-contract dir from an older build would be rebuilt from scratch anyway; link it instead.
@@ -37,13 +41,16 @@ done
 
 for c in "${contracts[@]}"; do
   if [ "$c" = pool ]; then
-    printf '\n==> building contracts/pool with its next storage layout\n'
-    start=$(date +%s)
-    cargo contract build --release --quiet --features layout-next --manifest-path contracts/pool/Cargo.toml
-    for ext in wasm contract json; do
-      cp "target/ink/shared/keel_pool.$ext" "target/ink/shared/keel_pool_next.$ext"
+    for variant in "layout-next keel_pool_next" "from-layout-1 keel_pool_from_layout1"; do
+      read -r feature name <<<"$variant"
+      printf '\n==> building contracts/pool with --features %s\n' "$feature"
+      start=$(date +%s)
+      cargo contract build --release --quiet --features "$feature" --manifest-path contracts/pool/Cargo.toml
+      for ext in wasm contract json; do
+        cp "target/ink/shared/keel_pool.$ext" "target/ink/shared/$name.$ext"
+      done
+      printf '    done in %ss\n' "$(( $(date +%s) - start ))"
     done
-    printf '    done in %ss\n' "$(( $(date +%s) - start ))"
   fi
   printf '\n==> building contracts/%s\n' "$c"
   start=$(date +%s)

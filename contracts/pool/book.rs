@@ -2,6 +2,7 @@
 //! step that moves an earlier layout's storage forward on an upgrade.
 
 use crate::calls;
+#[cfg(feature = "from-layout-1")]
 use crate::legacy::BookV1;
 use ink::primitives::AccountId;
 use keel_core::pool::{Feed, PricedK, Refusal};
@@ -53,8 +54,10 @@ pub struct BookV2 {
 }
 
 /// The book as stored: a tag byte (the layout it was written in) and that layout's fields. This
-/// code reads every earlier layout's book, moved forward to this one as it decodes, so an upgraded
-/// pool reads as this layout's from the new code's first call; `migrate` writes it back in it.
+/// code reads the earlier layouts it was built for (layout 2, and layout 1 in the `from-layout-1`
+/// build), moved forward to this one as it decodes, so an upgraded pool reads as this layout's
+/// from the new code's first call; `migrate` writes it back in it. A book in any other layout
+/// does not decode, so `set_code` to this code refuses that pool.
 #[derive(Debug, Clone)]
 pub struct Book {
     current: BookV2,
@@ -113,6 +116,7 @@ impl ink::scale::Encode for Book {
 impl ink::scale::Decode for Book {
     fn decode<I: ink::scale::Input>(input: &mut I) -> Result<Self, ink::scale::Error> {
         let current = match input.read_byte()? {
+            #[cfg(feature = "from-layout-1")]
             1 => BookV1::decode(input)?.upgrade(),
             2 => BookV2::decode(input)?,
             #[cfg(feature = "layout-next")]
@@ -142,7 +146,8 @@ impl ink::scale::Decode for Book {
 pub enum Stored {
     /// Tag 0 is never written.
     Unwritten,
-    V1(BookV1),
+    /// Read only by the `from-layout-1` build.
+    V1(crate::legacy::BookV1),
     V2(BookV2),
     #[cfg(feature = "layout-next")]
     V3(BookV2, Option<u64>),

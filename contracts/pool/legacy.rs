@@ -1,5 +1,6 @@
-//! Layout 1's book, as pools deployed before price discovery between readings store it: kept
-//! only so that this code can read such a pool's storage and move it forward in `migrate`.
+//! Layout 1's book, as pools deployed before price discovery between readings store it. The
+//! `from-layout-1` build reads such a pool's storage and moves it forward in `migrate`; the
+//! shipped build only names it in its metadata, and refuses to upgrade a pool in it.
 //! (Tag 2 is today's book. The layout-1 release's test-only `layout-next` build wrote another
 //! shape under tag 2; it was never released and its storage is not read here.)
 

@@ -50,6 +50,38 @@ pub fn full_mul(a: U256, b: U256) -> U512 {
     a.full_mul(b)
 }
 
+/// `x * m` exactly, or `None` when the product needs more than 512 bits. Schoolbook on the
+/// 64-bit limbs: a few dozen instructions, where `U512`'s own multiplication is a 512 x 512
+/// routine several KiB long.
+#[allow(clippy::cast_possible_truncation)]
+pub fn mul512_u128(x: U512, m: u128) -> Option<U512> {
+    // Ten limbs hold any 512 x 128-bit product.
+    let mut limbs = [0u64; 10];
+    for (shift, factor) in [m as u64, (m >> 64) as u64].into_iter().enumerate() {
+        let mut carry = 0u128;
+        let mut window = limbs.iter_mut().skip(shift);
+        for (&limb, out) in x.0.iter().zip(window.by_ref()) {
+            // At most (2^64 - 1)^2 + 2 (2^64 - 1) = 2^128 - 1: the wrapping ops never wrap.
+            let t = u128::from(limb)
+                .wrapping_mul(u128::from(factor))
+                .wrapping_add(u128::from(*out))
+                .wrapping_add(carry);
+            *out = t as u64;
+            carry = t >> 64;
+        }
+        if let Some(top) = window.next() {
+            *top = carry as u64;
+        }
+    }
+    let (low, high) = limbs.split_at(8);
+    if high.iter().any(|&limb| limb != 0) {
+        return None;
+    }
+    let mut words = [0u64; 8];
+    words.copy_from_slice(low);
+    Some(U512(words))
+}
+
 /// `a + b`, checked.
 ///
 /// # Errors
@@ -246,6 +278,53 @@ pub fn sqrt_wad(x: u128) -> Result<u128, CurveError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mul512_u128_is_the_exact_product_or_none_past_512_bits() {
+        // 2^511 * 2^65 leaves every limb zero and the carry alone past 512 bits.
+        let factors = [
+            0u128,
+            1,
+            2,
+            u128::from(u64::MAX),
+            1 << 64,
+            1 << 65,
+            3 << 64,
+            ONE,
+            u128::MAX,
+        ];
+        let mut values = vec![
+            U512::zero(),
+            U512::one(),
+            U512::MAX,
+            U512::MAX >> 128,
+            U512::MAX >> 129,
+        ];
+        for bits in [63usize, 64, 127, 200, 383, 384, 385, 511] {
+            values.push((U512::one() << bits) + U512::from(12_345u32));
+            values.push((U512::one() << bits) - U512::one());
+        }
+        // Products on both sides of 2^512, with every limb carrying: random limbs under a random
+        // top bit, times factors of every width.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            seed
+        };
+        let mut pairs: Vec<(U512, u128)> = values.iter().flat_map(|&x| factors.map(|m| (x, m))).collect();
+        for _ in 0..20_000 {
+            let x = U512([next(), next(), next(), next(), next(), next(), next(), next()]) >> (next() % 512);
+            let m = (u128::from(next()) << 64 | u128::from(next())) >> (next() % 128);
+            pairs.push((x, m));
+        }
+        for (x, m) in pairs {
+            let (product, overflowed) = x.overflowing_mul(U512::from(m));
+            let expected = (!overflowed).then_some(product);
+            assert_eq!(mul512_u128(x, m), expected, "{x} * {m}");
+        }
+    }
 
     #[test]
     fn mul_div_rounds_both_ways() {

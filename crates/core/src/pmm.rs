@@ -23,7 +23,8 @@
 //! Every function takes the rounding it must apply, so callers round in the pool's favour.
 
 use crate::math::{
-    add, div512, full_mul, mul, mul_div, narrow, narrow512, sqrt512, sub, wide, Rounding, ONE, U256, U512,
+    add, div512, full_mul, mul, mul512_u128, mul_div, narrow, narrow512, sqrt512, sub, wide, Rounding, ONE,
+    U256, U512,
 };
 use crate::CurveError;
 use core::cmp::Ordering;
@@ -93,7 +94,9 @@ fn value_fraction(s0: u128, hi: u128, lo: u128, price: Ratio, k: u128) -> Result
 }
 
 /// How the exact value of moving the short reserve between `lo > 0` and `hi` compares with
-/// `amount` of the long token. No rounding: the fraction is cross-multiplied in 512 bits.
+/// `amount` of the long token. No rounding: `numerator` is compared with `amount * denominator`,
+/// multiplied out in 512 bits (a product past 512 bits is above any numerator). The searches
+/// call this several times a trade, and a multiplication costs a fraction of a 512-bit division.
 fn compare_value(
     s0: u128,
     hi: u128,
@@ -106,12 +109,9 @@ fn compare_value(
     if denominator.is_zero() {
         return Err(CurveError::DivisionByZero);
     }
-    // Compared by division rather than by multiplying out: one 512-bit division routine serves
-    // the whole crate, where a 512-bit multiply would add several KiB to the contract.
-    let (quotient, remainder) = numerator.div_mod(denominator);
-    Ok(match quotient.cmp(&U512::from(amount)) {
-        Ordering::Equal if !remainder.is_zero() => Ordering::Greater,
-        order => order,
+    Ok(match mul512_u128(denominator, amount) {
+        Some(owed) => numerator.cmp(&owed),
+        None => Ordering::Less,
     })
 }
 

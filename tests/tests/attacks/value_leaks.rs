@@ -146,7 +146,8 @@ fn an_upgrade_to_a_changed_layout_migrates_and_every_provider_still_withdraws() 
 }
 
 #[test]
-fn a_pool_of_the_layout_1_release_upgrades_to_this_code_with_its_books_intact_and_discovery_off() {
+fn a_pool_of_the_layout_1_release_upgrades_through_its_reading_build_with_its_books_intact_and_discovery_off()
+{
     // given a pool deployed by the release before discovery between readings (layout 1), with a
     // configuration whose every number differs from its neighbours', traded past its trigger and
     // rebalanced (a slice on a venue as deep as the pool), paused and offering its ownership
@@ -175,13 +176,24 @@ fn a_pool_of_the_layout_1_release_upgrades_to_this_code_with_its_books_intact_an
     let supply = pool::total_shares(&mut m.chain, m.pool);
     let quote = pool::quote_exact_in(&mut m.chain, m.pool, m.quote, 1_000 * UNIT).expect("quote");
     let old_code = m.chain.upload(&pool::layout1_wasm(), OWNER);
-    // when its owner moves it to this code
     let code = m.chain.upload(&chain::bundles().pool.wasm, OWNER);
+    let reading = m.chain.upload(&chain::bundles().pool_from_layout1.wasm, OWNER);
+    // when its owner moves it to the shipped code, which cannot read layout 1
+    // then the upgrade is refused and the pool keeps its code and books
     assert_eq!(
-        pool::set_code(&mut m.chain, MALLORY, m.pool, code),
+        pool::set_code(&mut m.chain, OWNER, m.pool, code),
+        Err(PoolError::IncompatibleUpgrade)
+    );
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 1);
+    assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
+    // when its owner moves it to the build that reads layout 1, and from there to the shipped one
+    assert_eq!(
+        pool::set_code(&mut m.chain, MALLORY, m.pool, reading),
         Err(PoolError::NotOwner)
     );
-    pool::set_code(&mut m.chain, OWNER, m.pool, code).expect("upgrade");
+    pool::set_code(&mut m.chain, OWNER, m.pool, reading).expect("upgrade to the reading build");
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 2);
+    pool::set_code(&mut m.chain, OWNER, m.pool, code).expect("upgrade to the shipped build");
     // then its books are in layout 2 as they were, with discovery off, and it prices as before
     assert_eq!(pool::layout(&mut m.chain, m.pool), 2);
     assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
