@@ -22,6 +22,7 @@ pub mod anchor;
 pub mod consts;
 pub mod cpmm;
 pub mod discovery;
+mod division;
 pub mod dynamic;
 mod error;
 #[cfg(feature = "std")]

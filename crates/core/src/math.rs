@@ -107,10 +107,10 @@ pub fn mul(a: U256, b: U256) -> Result<U256, CurveError> {
     narrow512(full_mul(a, b))
 }
 
-/// Quotient and remainder of `n / d`, `d` non-zero. Off chain (`std`) operands that fit in 256
-/// or 128 bits take the narrower routine: the same results several times faster, which the
-/// simulator's sweeps need. The contract keeps the one 512-bit routine: 6 KB less Wasm, for a
-/// call cost that measured the same.
+/// Quotient and remainder of `n / d`, `d` non-zero, by [`crate::division::div_rem`]. Off chain
+/// (`std`) operands that fit in 256 or 128 bits take the narrower routine: the same results
+/// several times faster, which the simulator's sweeps need. The contract keeps the one 512-bit
+/// routine: 6 KB less Wasm, for a call cost that measured the same.
 fn div_mod(n: U512, d: U512) -> (U512, U512) {
     #[cfg(feature = "std")]
     if let (Ok(n), Ok(d)) = (narrow512(n), narrow512(d)) {
@@ -122,7 +122,7 @@ fn div_mod(n: U512, d: U512) -> (U512, U512) {
         let (q, r) = n.div_mod(d);
         return (U512::from(q), U512::from(r));
     }
-    n.div_mod(d)
+    crate::division::div_rem(n, d)
 }
 
 /// `n / d` on 512-bit values, rounded as asked.
@@ -219,8 +219,8 @@ fn newton_down(x: u128, mut root: u128) -> u128 {
 
 /// `floor(sqrt(x))` of a 512-bit value. Newton's iteration in 512 bits, as `U512::integer_sqrt`
 /// does, but started from the root of the top 128 bits: about 64 correct bits, so a swap's roots
-/// take four or five 512-bit divisions (the last one confirms the root) instead of six to nine.
-/// Values that fit in 128 bits never leave 128 bits.
+/// take a few 512-bit divisions instead of six to nine, and a multiplication, not one more
+/// division, confirms the root. Values that fit in 128 bits never leave 128 bits.
 fn isqrt512(x: U512) -> U512 {
     let bits = x.bits();
     if bits <= 128 {
@@ -231,12 +231,15 @@ fn isqrt512(x: U512) -> U512 {
     let top = shr512(x, shift).low_u128();
     let mut root = shl512(U512::from(isqrt_u128(top).saturating_add(1)), shift / 2);
     loop {
-        let (quotient, _) = div_mod(x, root);
-        let next = shr512(root.saturating_add(quotient), 1);
-        if next >= root {
-            return root;
+        // Newton's iterates from above never fall below the root's floor, so the first whose
+        // square is at most `x` is the floor: a multiplication confirms it, not a division.
+        if let Ok(narrow_root) = narrow512(root) {
+            if full_mul(narrow_root, narrow_root) <= x {
+                return root;
+            }
         }
-        root = next;
+        let (quotient, _) = div_mod(x, root);
+        root = shr512(root.saturating_add(quotient), 1);
     }
 }
 
