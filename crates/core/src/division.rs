@@ -40,13 +40,17 @@ fn split(x: u128) -> (u64, u64) {
     ((x >> 64) as u64, x as u64)
 }
 
-/// Quotient and remainder of `n / d`, exactly as `U512::div_mod` gives them; `d` must be non-zero.
+/// Quotient and remainder of `n / d`, exactly as `U512::div_mod` gives them.
+///
+/// # Panics
+/// When `d` is zero, as `U512::div_mod` does (a trap on chain): a quotient of zero would be a
+/// price of zero. Callers check for zero first and name the error.
 #[allow(clippy::indexing_slicing)]
 pub fn div_rem(n: U512, d: U512) -> (U512, U512) {
     let (u, v) = (n.0, d.0);
     let (m, len) = (used(&u), used(&v));
-    debug_assert!(len > 0, "division by zero");
-    if m < len || len == 0 {
+    assert!(len > 0, "division by zero");
+    if m < len {
         return (U512::zero(), n);
     }
     if len == 1 {
@@ -244,8 +248,14 @@ mod tests {
     }
 
     #[test]
+    #[should_panic(expected = "division by zero")]
+    fn a_zero_divisor_panics_as_uint_does() {
+        let _ = div_rem(U512::from(7u8), U512::zero());
+    }
+
+    #[test]
     fn agrees_with_uint_on_edge_limbs_and_takes_the_add_back() {
-        // Every divisor of two or three edge limbs under every dividend of four edge limbs, at
+        // Every divisor of two or three edge limbs under every dividend of five edge limbs, at
         // two shifts: these are the operands whose estimates need correcting.
         let before = ADD_BACKS.with(std::cell::Cell::get);
         let value = |limbs: &[u64]| {
@@ -270,7 +280,7 @@ mod tests {
                 }
             }
         }
-        // A divisor whose second limb makes the estimate one too large after its corrections.
+        // An estimate the corrections leave one too large: only the add-back settles it.
         check(
             value(&[0, 0, 0x8000_0000_0000_0000, 0x7fff_ffff_ffff_ffff]),
             value(&[1, 0, 0x8000_0000_0000_0000]),
