@@ -1,7 +1,7 @@
 //! Long division of 512-bit values on 64-bit limbs (Knuth's algorithm D, TAOCP 4.3.1).
 //!
 //! The contract divides through this routine rather than `U512::div_mod`: the same quotient and
-//! remainder from about a third of the code, with the loops left as loops. Each quotient limb is
+//! remainder from well under half the code, with the loops left as loops. Each quotient limb is
 //! estimated from the top two limbs of the running remainder and the top limb of the normalised
 //! divisor, corrected at most twice against the divisor's second limb, and then at most once more
 //! after the multiply-and-subtract (the rare add-back).
