@@ -218,13 +218,7 @@ mod tests {
 
     #[test]
     fn agrees_with_uint_on_values_of_every_width() {
-        let mut seed = 0x0123_4567_89ab_cdefu64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            seed
-        };
+        let mut next = crate::math::operand_stream(0x0123_4567_89ab_cdef);
         for _ in 0..200_000 {
             let mut n = [0u64; 8];
             let mut d = [0u64; 8];

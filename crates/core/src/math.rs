@@ -278,6 +278,18 @@ pub fn sqrt_wad(x: u128) -> Result<u128, CurveError> {
     narrow(sqrt512(full_mul(wide(x), wide(ONE)), Rounding::Down)?)
 }
 
+/// A repeatable stream of 64-bit values (a linear congruential generator from `seed`): the
+/// operands the arithmetic tests sweep, the same in every run.
+#[cfg(test)]
+pub(crate) fn operand_stream(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        seed
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,13 +321,7 @@ mod tests {
         }
         // Products on both sides of 2^512, with every limb carrying: random limbs under a random
         // top bit, times factors of every width.
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            seed
-        };
+        let mut next = operand_stream(0x9e37_79b9_7f4a_7c15);
         let mut pairs: Vec<(U512, u128)> = values.iter().flat_map(|&x| factors.map(|m| (x, m))).collect();
         for _ in 0..20_000 {
             let x = U512([next(), next(), next(), next(), next(), next(), next(), next()]) >> (next() % 512);
