@@ -27,6 +27,7 @@ pub mod dynamic;
 mod error;
 #[cfg(feature = "std")]
 pub mod fixed;
+pub mod greeks;
 pub mod liquidity;
 pub mod math;
 #[cfg(feature = "memo")]
@@ -43,6 +44,7 @@ pub use anchor::{Anchor, Priced, SwapKind};
 pub use discovery::Discovery;
 pub use dynamic::{CurveParams, Market, OracleReading};
 pub use error::CurveError;
+pub use greeks::Greeks;
 pub use liquidity::{deposit, withdraw, Deposit, Withdrawal, MINIMUM_LIQUIDITY};
 pub use math::ONE;
 pub use rebalance::{RebalanceParams, RebalancePlan};

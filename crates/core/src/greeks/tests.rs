@@ -1,0 +1,230 @@
+use super::*;
+use crate::math::Rounding;
+use crate::state::Regime;
+use crate::swap::swap_exact_in;
+use crate::CurveParams;
+
+const P: u128 = 2 * ONE;
+const DEPTH: u128 = 1_000_000 * ONE;
+
+fn market(k: u128, fee: u128) -> Market {
+    Market { price: P, k, fee }
+}
+
+/// Params whose band and inventory limit never stop an arbitrage these tests size.
+fn open_params() -> CurveParams {
+    CurveParams {
+        max_skew: ONE,
+        q_max: ONE,
+        ..CurveParams::default()
+    }
+}
+
+fn balanced() -> PoolState {
+    PoolState::balanced(DEPTH, DEPTH / ONE * P)
+}
+
+/// A pool that sold base (short base, long quote) or bought it, by a real swap of `share` of
+/// its depth.
+fn skewed(market: &Market, asset_in: Asset, share: u128) -> PoolState {
+    let amount = DEPTH / 100 * share;
+    let amount = match asset_in {
+        Asset::Base => amount,
+        Asset::Quote => amount / ONE * P,
+    };
+    swap_exact_in(&balanced(), market, &open_params(), asset_in, amount)
+        .unwrap()
+        .after
+}
+
+fn states(market: &Market) -> [PoolState; 3] {
+    [
+        balanced(),
+        skewed(market, Asset::Quote, 5),
+        skewed(market, Asset::Base, 5),
+    ]
+}
+
+fn scaled(price: u128, per_mille: i64) -> u128 {
+    let factor = i128::from(1000 + per_mille) as u128;
+    price / 1000 * factor
+}
+
+/// The pool's all-in ask (buyers of base) and bid after `state`, at `market`.
+fn quotes(state: &PoolState, market: &Market) -> (f64, f64) {
+    let eq = state.equilibrate(market.price, market.k, Rounding::Down).unwrap();
+    let mid = eq.marginal_price(market.price, market.k).unwrap() as f64;
+    let keep = (ONE - market.fee) as f64;
+    (mid * ONE as f64 / keep, mid * keep / ONE as f64)
+}
+
+/// What real swaps leave when arbitrageurs trade the pool to the all-in price `m`: the largest
+/// swap whose next unit no longer pays (its marginal price has reached `m`), found by bisection
+/// on the amount paid in.
+fn swapped_to(state: &PoolState, market: &Market, m: u128) -> Holdings {
+    let (ask, bid) = quotes(state, market);
+    let m_f = m as f64;
+    let (asset_in, crossed): (Asset, Box<dyn Fn(&PoolState) -> bool>) = if m_f > ask {
+        (Asset::Quote, Box::new(|s: &PoolState| quotes(s, market).0 > m_f))
+    } else if m_f < bid {
+        (Asset::Base, Box::new(|s: &PoolState| quotes(s, market).1 < m_f))
+    } else {
+        return Holdings {
+            base: state.base_reserve,
+            quote: state.quote_reserve,
+        };
+    };
+    let params = open_params();
+    let after = |amount: u128| swap_exact_in(state, market, &params, asset_in, amount).map(|t| t.after);
+    let (mut lo, mut hi) = (0u128, state.reserve(asset_in));
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        match after(mid) {
+            Ok(s) if !crossed(&s) => lo = mid,
+            _ => hi = mid,
+        }
+    }
+    let s = if lo == 0 { *state } else { after(lo).unwrap() };
+    Holdings {
+        base: s.base_reserve,
+        quote: s.quote_reserve,
+    }
+}
+
+fn close(a: u128, b: u128, tolerance: u128) -> bool {
+    a.abs_diff(b) <= tolerance
+}
+
+#[test]
+fn the_holdings_at_a_price_are_what_real_swaps_to_that_price_leave() {
+    // given every side of the curve, a flat and a steep k, with and without a fee
+    for k in [ONE / 10, ONE / 2, ONE / 10 * 9] {
+        for fee in [0, ONE / 10_000 * 30] {
+            let market = market(k, fee);
+            for state in states(&market) {
+                for per_mille in [-30, -10, -3, 3, 10, 30] {
+                    let m = scaled(P, per_mille);
+                    // when arbitrageurs trade it to m
+                    let model = arbitraged(&state, &market, m).unwrap();
+                    let real = swapped_to(&state, &market, m);
+                    // then the model holds what the swaps leave: to a tenth of the fee on what was
+                    // traded (the fees a move earns re-derive the targets it holds still), and to
+                    // the search's f64 prices (1e-14 of the depth)
+                    let traded = real.base.abs_diff(state.base_reserve);
+                    let slack = traded / ONE * (fee / 10) + DEPTH / 100_000_000_000_000;
+                    assert!(
+                        close(model.base, real.base, slack),
+                        "k {k} fee {fee} {:?} m {per_mille}: model {model:?} swaps {real:?}",
+                        state.regime
+                    );
+                    let quote_slack = slack * (P / ONE) + 1_000;
+                    assert!(
+                        close(model.quote, real.quote, quote_slack),
+                        "k {k} fee {fee} {:?} m {per_mille}: model {model:?} swaps {real:?}",
+                        state.regime
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn delta_is_the_slope_of_the_value_and_gamma_the_slope_of_delta() {
+    // A central difference of V(m) at points outside the band, where the pool trades.
+    for k in [ONE / 10, ONE / 2] {
+        let market = market(k, ONE / 10_000 * 30);
+        for state in states(&market) {
+            for per_mille in [-40, -20, 20, 40] {
+                let m = scaled(P, per_mille);
+                let h = m / 10_000;
+                let value =
+                    |price: u128| arbitraged(&state, &market, price).unwrap().value(price).unwrap() as f64;
+                let slope = (value(m + h) - value(m - h)) / (2.0 * h as f64) * ONE as f64;
+                let base = arbitraged(&state, &market, m).unwrap().base as f64;
+                assert!(
+                    (slope - base).abs() <= base * 1e-4,
+                    "k {k} {:?} {per_mille}: dV/dm {slope} base {base}",
+                    state.regime
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn at_k_one_without_a_fee_the_greeks_are_constant_products() {
+    // A PMM at k = 1 prices as constant product through its targets: x y = B0 Q0, Q0 = p B0.
+    let market = market(ONE, 0);
+    let g = greeks(&balanced(), &market, &market).unwrap();
+    let x = DEPTH as f64;
+    let cp_base = |move_: f64| x / (1.0 + move_).sqrt();
+    assert_eq!(g.delta, DEPTH);
+    assert_eq!(g.delta_vs_target, 0);
+    let near = |got: i128, want: f64| (got as f64 - want).abs() <= want.abs() * 1e-9 + 2.0;
+    assert!(near(g.gamma_up, cp_base(0.01) - x), "{g:?}");
+    assert!(near(g.gamma_down, cp_base(-0.01) - x), "{g:?}");
+    assert_eq!(g.vega, 0, "the same market both ways has no vega");
+}
+
+#[test]
+fn a_flatter_curve_trades_more_inventory_per_move() {
+    let gammas: Vec<Greeks> = [ONE / 10, ONE / 4, ONE / 2, ONE / 10 * 9]
+        .into_iter()
+        .map(|k| greeks(&balanced(), &market(k, 0), &market(k, 0)).unwrap())
+        .collect();
+    for pair in gammas.windows(2) {
+        assert!(pair[0].gamma_up < pair[1].gamma_up, "{pair:?}");
+        assert!(pair[0].gamma_down > pair[1].gamma_down, "{pair:?}");
+    }
+    assert!(gammas.iter().all(|g| g.gamma_up < 0 && g.gamma_down > 0));
+}
+
+#[test]
+fn at_its_targets_a_pool_only_gains_from_higher_volatility() {
+    let params = CurveParams::default();
+    let mut off_target_signs = (0, 0);
+    for vol_pct in [10u128, 40, 80, 150, 300] {
+        let reading = |extra: u128| crate::OracleReading {
+            price: P,
+            volatility: ONE / 100 * vol_pct + extra,
+            age_ms: 6_000,
+        };
+        let cold = params.market(&reading(0)).unwrap();
+        let hot = params.market(&reading(VEGA_BUMP)).unwrap();
+        let [at_target, short_base, long_base] = states(&cold);
+        let g = greeks(&at_target, &cold, &hot).unwrap();
+        assert!(g.vega >= 0, "vol {vol_pct}%: {g:?}");
+        if hot.k > cold.k {
+            assert!(g.vega > 0, "vol {vol_pct}%: a steeper curve keeps more: {g:?}");
+        }
+        // Off its targets a steeper curve also quotes further from the oracle on the side that
+        // takes it back, which can cost more than it saves: no sign is promised.
+        for state in [short_base, long_base] {
+            let v = greeks(&state, &cold, &hot).unwrap().vega;
+            if v < 0 {
+                off_target_signs.0 += 1;
+            } else {
+                off_target_signs.1 += 1;
+            }
+        }
+    }
+    assert!(off_target_signs.0 > 0, "{off_target_signs:?}");
+}
+
+#[test]
+fn inside_the_band_nothing_trades_and_delta_is_the_reserve() {
+    // A 30 bps fee on a balanced pool: a 0.2% move stays inside bid and ask.
+    let market = market(ONE / 4, ONE / 10_000 * 30);
+    let state = balanced();
+    for per_mille in [-2, 0, 2] {
+        let held = arbitraged(&state, &market, scaled(P, per_mille)).unwrap();
+        assert_eq!((held.base, held.quote), (state.base_reserve, state.quote_reserve));
+    }
+    let short_base = skewed(&market, Asset::Quote, 5);
+    let g = greeks(&short_base, &market, &market).unwrap();
+    assert!(
+        g.delta_vs_target < 0,
+        "a pool that sold base holds less than its target: {g:?}"
+    );
+}
