@@ -1,6 +1,5 @@
 use super::*;
 use crate::math::Rounding;
-use crate::state::Regime;
 use crate::swap::swap_exact_in;
 use crate::CurveParams;
 
@@ -46,7 +45,7 @@ fn states(market: &Market) -> [PoolState; 3] {
 }
 
 fn scaled(price: u128, per_mille: i64) -> u128 {
-    let factor = i128::from(1000 + per_mille) as u128;
+    let factor = u128::try_from(1000 + per_mille).unwrap();
     price / 1000 * factor
 }
 
@@ -64,15 +63,23 @@ fn quotes(state: &PoolState, market: &Market) -> (f64, f64) {
 fn swapped_to(state: &PoolState, market: &Market, m: u128) -> Holdings {
     let (ask, bid) = quotes(state, market);
     let m_f = m as f64;
-    let (asset_in, crossed): (Asset, Box<dyn Fn(&PoolState) -> bool>) = if m_f > ask {
-        (Asset::Quote, Box::new(|s: &PoolState| quotes(s, market).0 > m_f))
+    // Buyers of base stop once the ask passes m, sellers once the bid falls below it.
+    let asset_in = if m_f > ask {
+        Asset::Quote
     } else if m_f < bid {
-        (Asset::Base, Box::new(|s: &PoolState| quotes(s, market).1 < m_f))
+        Asset::Base
     } else {
         return Holdings {
             base: state.base_reserve,
             quote: state.quote_reserve,
         };
+    };
+    let crossed = |s: &PoolState, asset_in: Asset| {
+        let (ask, bid) = quotes(s, market);
+        match asset_in {
+            Asset::Quote => ask > m_f,
+            Asset::Base => bid < m_f,
+        }
     };
     let params = open_params();
     let after = |amount: u128| swap_exact_in(state, market, &params, asset_in, amount).map(|t| t.after);
@@ -80,7 +87,7 @@ fn swapped_to(state: &PoolState, market: &Market, m: u128) -> Holdings {
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
         match after(mid) {
-            Ok(s) if !crossed(&s) => lo = mid,
+            Ok(s) if !crossed(&s, asset_in) => lo = mid,
             _ => hi = mid,
         }
     }
