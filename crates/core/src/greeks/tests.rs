@@ -235,3 +235,40 @@ fn inside_the_band_nothing_trades_and_delta_is_the_reserve() {
         "a pool that sold base holds less than its target: {g:?}"
     );
 }
+
+#[test]
+fn a_status_on_its_ramp_bumps_k_by_as_much_as_its_target_moves() {
+    let params = CurveParams::default();
+    let reading = |volatility: u128| crate::OracleReading {
+        price: P,
+        volatility,
+        age_ms: 6_000,
+    };
+    let asked = params.market(&reading(ONE / 2)).unwrap();
+    let hot = params.market(&reading(ONE / 2 + VEGA_BUMP)).unwrap();
+    let behind = asked.k - ONE / 20;
+    let status = crate::pool::MarketStatus {
+        price: P,
+        volatility: ONE / 2,
+        timestamp: 0,
+        age_ms: 6_000,
+        k: behind,
+        k_target: asked.k,
+        fee: asked.fee,
+        stale: false,
+        drift: 0,
+        reference: P,
+        guard_fee: 0,
+    };
+    let state = skewed(&asked, Asset::Quote, 5);
+    let bumped = Market {
+        k: behind + (hot.k - asked.k),
+        ..hot
+    };
+    let priced = Market { k: behind, ..asked };
+    assert_eq!(status.greeks(&state, &params), greeks(&state, &priced, &bumped));
+    assert!(
+        hot.k > asked.k && hot.fee > asked.fee,
+        "the bump moves both: {asked:?} {hot:?}"
+    );
+}

@@ -4,9 +4,11 @@
 use super::{Feed, Ledger, MarketStatus, PoolConfig, PricedK, Refusal};
 use crate::anchor::Anchor;
 use crate::dynamic::K_RAMP_PERIOD_MS;
+use crate::greeks::{greeks, Greeks, VEGA_BUMP};
 use crate::math::Rounding;
 use crate::oracle::OracleData;
-use crate::{Market, OracleReading, PoolState};
+use crate::CurveError;
+use crate::{CurveParams, Market, OracleReading, PoolState};
 
 /// Longest oracle age a pool may be configured to accept (one hour).
 pub const MAX_ORACLE_AGE_CEIL_MS: u64 = 3_600_000;
@@ -181,6 +183,31 @@ impl MarketStatus {
             k: self.k,
             fee: self.fee,
         }
+    }
+
+    /// The LP position's Greeks ([`crate::greeks`]) for the pool's stored `state` at this
+    /// market. Vega prices the same reading at [`crate::greeks::VEGA_BUMP`] more volatility under
+    /// `curve`: its fee, and `k` moved as far as its target moves. The keeper and the simulator
+    /// call this on the views they already read, so they agree with each other and with the
+    /// chain's curve.
+    ///
+    /// # Errors
+    /// [`CurveError::InvalidPrice`] for a price outside the curve's bounds; the curve's errors
+    /// for an empty side.
+    pub fn greeks(&self, state: &PoolState, curve: &CurveParams) -> Result<Greeks, CurveError> {
+        let hot = curve.market(&OracleReading {
+            price: self.price,
+            volatility: self.volatility.saturating_add(VEGA_BUMP),
+            age_ms: self.age_ms,
+        })?;
+        let bumped = Market {
+            k: self
+                .k
+                .saturating_add(hot.k.saturating_sub(self.k_target))
+                .min(curve.k_max),
+            ..hot
+        };
+        greeks(state, &self.priced(), &bumped)
     }
 
     /// What trades are priced against now: the oracle's market and the reference's drift.
