@@ -18,6 +18,11 @@ pub fn units_to_f64(x: u128, decimals: u32) -> f64 {
     x as f64 / unit(decimals)
 }
 
+/// A signed amount of a token with `decimals` decimals (a change of holdings), in whole tokens.
+pub fn signed_units_to_f64(x: i128, decimals: u32) -> f64 {
+    x as f64 / unit(decimals)
+}
+
 /// One whole token in units, as a float: exact up to 22 decimals.
 fn unit(decimals: u32) -> f64 {
     10u128.pow(decimals.min(38)) as f64

@@ -63,6 +63,8 @@ pub struct KeeperConfig {
     /// Estimated cost of one rebalance transaction in quote tokens; smaller bounties are skipped.
     /// Default 0.5.
     pub tx_cost: f64,
+    /// Decimals of the pools' base token (for the Greeks' metrics). Default 18.
+    pub base_decimals: u32,
     /// Decimals of the pools' quote token. Default 18.
     pub quote_decimals: u32,
     /// Skip when the oracle is within this of the pool's age limit (ms). Default 6,000.
@@ -82,6 +84,7 @@ impl Default for KeeperConfig {
         KeeperConfig {
             dry_run: false,
             tx_cost: 0.5,
+            base_decimals: 18,
             quote_decimals: 18,
             oracle_margin_ms: 6_000,
             max_retries: 3,
@@ -216,8 +219,10 @@ impl Config {
 
     fn validate(&self) -> Result<(), ConfigError> {
         let k = &self.keeper;
-        if k.quote_decimals > 30 {
-            return Err(ConfigError::invalid("keeper.quote_decimals must be at most 30"));
+        if k.quote_decimals > 30 || k.base_decimals > 30 {
+            return Err(ConfigError::invalid(
+                "keeper.base_decimals and keeper.quote_decimals must be at most 30",
+            ));
         }
         if units_from_f64(k.tx_cost, k.quote_decimals).is_none() {
             return Err(ConfigError::invalid(

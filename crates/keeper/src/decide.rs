@@ -7,7 +7,7 @@
 use crate::backoff::Health;
 use keel_core::math::Rounding;
 use keel_core::rebalance::{self, RebalancePlan, VenueDepth};
-use keel_core::{Asset, CurveError, Market, PoolState};
+use keel_core::{Asset, CurveError, Greeks, Market, PoolState};
 use keel_interface::pool::{MarketStatus, PoolConfig, RebalanceStatus};
 
 /// One pool as the keeper read it (all from view messages, in one block).
@@ -57,6 +57,14 @@ impl PoolView {
     /// As [`PoolState::inventory`].
     pub fn inventory(&self) -> Result<i128, CurveError> {
         self.equilibrated()?.inventory(self.market.price)
+    }
+
+    /// The LP position's Greeks at this market (`keel_core::greeks`).
+    ///
+    /// # Errors
+    /// The curve's errors for an empty side or a price outside its bounds.
+    pub fn greeks(&self) -> Result<Greeks, CurveError> {
+        self.market.greeks(&self.state, &self.config.curve)
     }
 }
 

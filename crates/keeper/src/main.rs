@@ -103,7 +103,10 @@ fn load(path: &Path) -> anyhow::Result<Config> {
 }
 
 fn serve_metrics(config: &Config) -> anyhow::Result<Arc<Metrics>> {
-    let metrics = Arc::new(Metrics::new(config.keeper.quote_decimals));
+    let metrics = Arc::new(Metrics::new(
+        config.keeper.base_decimals,
+        config.keeper.quote_decimals,
+    ));
     if let Some(addr) = config.keeper.metrics {
         let bound = metrics::serve(metrics.clone(), addr).context("serving metrics")?;
         tracing::info!(%bound, "serving metrics");

@@ -1,11 +1,11 @@
 //! Prometheus metrics, served on a loopback address only.
 //!
-//! Per pool: inventory `q`, oracle age, fee, `k` (gauges), decisions by kind, submissions and
-//! resubmissions, failures, landed rebalances and epochs found already done (counters), bounties
-//! earned. Per keeper: reconnections to the node.
+//! Per pool: inventory `q`, oracle age, fee, `k` and the LP position's Greeks (gauges), decisions
+//! by kind, submissions and resubmissions, failures, landed rebalances and epochs found already
+//! done (counters), bounties earned. Per keeper: reconnections to the node.
 
 use crate::decide::{Decision, PoolView};
-use keel_core::fixed::{signed_to_f64, to_f64, units_to_f64};
+use keel_core::fixed::{signed_to_f64, signed_units_to_f64, to_f64, units_to_f64};
 use keel_interface::pool::RebalanceOutcome;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
@@ -27,6 +27,11 @@ pub struct Metrics {
     oracle_age_seconds: FloatGauge,
     fee_bps: FloatGauge,
     k: FloatGauge,
+    delta: FloatGauge,
+    delta_vs_target: FloatGauge,
+    gamma_up: FloatGauge,
+    gamma_down: FloatGauge,
+    vega: FloatGauge,
     halted: FloatGauge,
     decisions: Family<Labels, Counter>,
     submissions: Family<Labels, Counter>,
@@ -37,27 +42,33 @@ pub struct Metrics {
     failures: Family<Labels, Counter>,
     rebalances: Family<Labels, Counter>,
     bounty: Family<Labels, Counter<f64, AtomicU64>>,
-    /// Decimals of the pools' quote token.
+    /// Decimals of the pools' base and quote tokens.
+    base_decimals: u32,
     quote_decimals: u32,
     /// `/healthz`'s state.
     health: Health,
 }
 
 impl Default for Metrics {
-    /// Metrics for pools whose quote token has 18 decimals.
+    /// Metrics for pools whose tokens have 18 decimals.
     fn default() -> Self {
-        Self::new(18)
+        Self::new(18, 18)
     }
 }
 
 impl Metrics {
-    pub fn new(quote_decimals: u32) -> Self {
+    pub fn new(base_decimals: u32, quote_decimals: u32) -> Self {
         let mut registry = Registry::with_prefix("keel_keeper");
         let m = Metrics {
             q: FloatGauge::default(),
             oracle_age_seconds: FloatGauge::default(),
             fee_bps: FloatGauge::default(),
             k: FloatGauge::default(),
+            delta: FloatGauge::default(),
+            delta_vs_target: FloatGauge::default(),
+            gamma_up: FloatGauge::default(),
+            gamma_down: FloatGauge::default(),
+            vega: FloatGauge::default(),
             halted: FloatGauge::default(),
             decisions: Family::default(),
             submissions: Family::default(),
@@ -68,26 +79,12 @@ impl Metrics {
             failures: Family::default(),
             rebalances: Family::default(),
             bounty: Family::default(),
+            base_decimals,
             quote_decimals,
             registry: Registry::default(),
             health: Health::default(),
         };
-        let gauges = [
-            ("inventory_q", "Pool inventory imbalance q (fraction)", &m.q),
-            (
-                "oracle_age_seconds",
-                "Age of the pool's oracle reading",
-                &m.oracle_age_seconds,
-            ),
-            ("fee_bps", "Pool fee now (basis points)", &m.fee_bps),
-            ("k", "Pool curve k now", &m.k),
-            (
-                "halted",
-                "1 while the keeper refuses to sign for the pool: the node's chain, or the code at the pool or its venue, is not what it trusts (alert; restart after checking)",
-                &m.halted,
-            ),
-        ];
-        for (name, help, gauge) in gauges {
+        for (name, help, gauge) in m.gauges() {
             registry.register(name, help, gauge.clone());
         }
         let counters = [
@@ -127,6 +124,50 @@ impl Metrics {
         Metrics { registry, ..m }
     }
 
+    /// The per-pool gauges with their names and help texts.
+    fn gauges(&self) -> [(&'static str, &'static str, &FloatGauge); 10] {
+        [
+            ("inventory_q", "Pool inventory imbalance q (fraction)", &self.q),
+            (
+                "oracle_age_seconds",
+                "Age of the pool's oracle reading",
+                &self.oracle_age_seconds,
+            ),
+            ("fee_bps", "Pool fee now (basis points)", &self.fee_bps),
+            ("k", "Pool curve k now", &self.k),
+            (
+                "delta_base",
+                "LP position's delta: base tokens the pool holds, its value's change per unit of price",
+                &self.delta,
+            ),
+            (
+                "delta_vs_target_base",
+                "Base tokens held beyond the LPs' claim at the oracle price (negative: short base)",
+                &self.delta_vs_target,
+            ),
+            (
+                "gamma_up_base",
+                "Gamma: base tokens the pool sells to arbitrage when the market rises 1% from the oracle price",
+                &self.gamma_up,
+            ),
+            (
+                "gamma_down_base",
+                "Gamma: base tokens the pool buys from arbitrage when the market falls 1% from the oracle price",
+                &self.gamma_down,
+            ),
+            (
+                "vega_quote",
+                "Vega: quote tokens more the pool keeps on a 1% move when volatility is 10 points higher (through k and the fee)",
+                &self.vega,
+            ),
+            (
+                "halted",
+                "1 while the keeper refuses to sign for the pool: the node's chain, or the code at the pool or its venue, is not what it trusts (alert; restart after checking)",
+                &self.halted,
+            ),
+        ]
+    }
+
     fn pool(name: &str) -> Labels {
         vec![("pool", name.to_string())]
     }
@@ -143,6 +184,20 @@ impl Metrics {
             .get_or_create(&labels)
             .set(to_f64(view.market.fee) * 10_000.0);
         self.k.get_or_create(&labels).set(to_f64(view.market.k));
+        if let Ok(g) = view.greeks() {
+            let base = |x: i128| signed_units_to_f64(x, self.base_decimals);
+            self.delta
+                .get_or_create(&labels)
+                .set(units_to_f64(g.delta, self.base_decimals));
+            self.delta_vs_target
+                .get_or_create(&labels)
+                .set(base(g.delta_vs_target));
+            self.gamma_up.get_or_create(&labels).set(base(g.gamma_up));
+            self.gamma_down.get_or_create(&labels).set(base(g.gamma_down));
+            self.vega
+                .get_or_create(&labels)
+                .set(signed_units_to_f64(g.vega, self.quote_decimals));
+        }
         let mut by_kind = labels;
         by_kind.push(("decision", decision.label().to_string()));
         self.decisions.get_or_create(&by_kind).inc();

@@ -53,6 +53,7 @@ pub fn table(pools: &[(String, PoolView, Decision)], now_ms: u64) -> String {
         "fee",
         "k",
         "oracle age",
+        "delta, base (gamma -1% / +1%)",
         "last rebalance",
         "decision",
     ];
@@ -79,6 +80,14 @@ pub fn table(pools: &[(String, PoolView, Decision)], now_ms: u64) -> String {
             format!("{:.1} bps", to_f64(view.market.fee) * 10_000.0),
             format!("{:.3}", to_f64(view.market.k)),
             format!("{:.0}s", view.market.age_ms as f64 / 1_000.0),
+            view.greeks().map_or("n/a".into(), |g| {
+                format!(
+                    "{} ({:+.2} / {:+.2})",
+                    tokens(g.delta),
+                    signed_to_f64(g.gamma_down),
+                    signed_to_f64(g.gamma_up)
+                )
+            }),
             last,
             explain(decision),
         ]
@@ -131,6 +140,9 @@ mod tests {
             "10.0 bps",
             "0.250",
             "12s",
+            // k = 0.25, fee 10 bps: a 1% rise leaves base at 100 sqrt(0.25 / (0.00899 + 0.25))
+            // and a 1% fall refills it by the quote curve's value, 0.1 x 17.70 x 1.0045.
+            "100.00 (+1.78 / -1.75)",
             "60s ago (epoch 2)",
             "paused",
         ] {

@@ -1,6 +1,10 @@
 //! The metrics endpoint: served on loopback, refused elsewhere, Prometheus text out, and
 //! `/healthz` following the last pass.
 
+mod common;
+
+use keel_core::ONE;
+use keel_keeper::decide::{Decision, Skip};
 use keel_keeper::metrics::{serve, Metrics};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -78,4 +82,45 @@ fn a_public_metrics_address_is_refused() {
     let public: SocketAddr = "0.0.0.0:0".parse().expect("addr");
     let err = serve(Arc::new(Metrics::default()), public).expect_err("must refuse");
     assert_eq!(err.kind(), std::io::ErrorKind::PermissionDenied);
+}
+
+/// The value of `name` for pool `P` in rendered metrics.
+fn gauge(rendered: &str, name: &str) -> f64 {
+    let prefix = format!("keel_keeper_{name}{{pool=\"P\"}} ");
+    let line = rendered
+        .lines()
+        .find(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("no {name} in {rendered}"));
+    line[prefix.len()..].parse().expect("a number")
+}
+
+#[test]
+fn a_pass_exports_the_lp_positions_greeks_in_whole_tokens() {
+    // given a pool long 5,000 base, observed by a keeper
+    let view = common::view(5_000 * ONE);
+    let metrics = Metrics::default();
+    metrics.observe("P", &view, &Decision::Skip(Skip::Paused));
+    let rendered = metrics.render();
+    // then each Greek is the core's, in whole tokens
+    let g = view.greeks().expect("greeks");
+    let whole = |x: f64| x / ONE as f64;
+    let cases = [
+        ("delta_base", whole(g.delta as f64)),
+        ("delta_vs_target_base", whole(g.delta_vs_target as f64)),
+        ("gamma_up_base", whole(g.gamma_up as f64)),
+        ("gamma_down_base", whole(g.gamma_down as f64)),
+        ("vega_quote", whole(g.vega as f64)),
+    ];
+    for (name, want) in cases {
+        let got = gauge(&rendered, name);
+        assert!(
+            (got - want).abs() <= want.abs() * 1e-12,
+            "{name}: {got} vs {want}"
+        );
+    }
+    // and they read as a long-base pool's: above its target, selling on a rise, buying on a fall
+    assert!(
+        g.delta_vs_target > 0 && g.gamma_up < 0 && g.gamma_down > 0,
+        "{g:?}"
+    );
 }

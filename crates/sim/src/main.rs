@@ -147,7 +147,10 @@ fn run_simulation(args: &SimulateArgs) -> anyhow::Result<()> {
     };
     let metrics = match args.metrics {
         Some(addr) => {
-            let m = Arc::new(Metrics::new(config.keeper.quote_decimals));
+            let m = Arc::new(Metrics::new(
+                config.keeper.base_decimals,
+                config.keeper.quote_decimals,
+            ));
             let bound = metrics::serve(m.clone(), addr).context("serving metrics")?;
             eprintln!("keeper metrics on http://{bound}/metrics");
             Some(m)
