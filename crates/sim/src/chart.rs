@@ -1,7 +1,8 @@
 //! The simulation as a picture: prices, inventory against its band, and the fee, over blocks.
 
-use crate::record::Row;
+use crate::record::{Exposure, Row};
 use crate::SimError;
+use keel_core::fixed::signed_to_f64;
 use plotters::coord::types::{RangedCoordf64, RangedCoordu64};
 use plotters::prelude::*;
 use std::path::Path;
@@ -151,7 +152,7 @@ fn inventory(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), SimEr
 
 fn fee(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), SimError> {
     let (lo, hi) = range(rows.iter().map(|r| r.fee_bps));
-    let mut chart = axes(area, "Fee (bps)", blocks, (lo.max(0.0), hi), Some("block"))?;
+    let mut chart = axes(area, "Fee (bps)", blocks, (lo.max(0.0), hi), None)?;
     chart
         .draw_series(LineSeries::new(
             rows.iter().map(|r| (r.block, r.fee_bps)),
@@ -159,6 +160,51 @@ fn fee(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), SimError> {
         ))
         .map_err(err)?;
     Ok(())
+}
+
+/// Gamma: the base arbitrage moves on a 1% rise (below zero) and fall (above), Keel's next to a
+/// constant-product pool's holding the same base at the same fee.
+fn gamma(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), SimError> {
+    let points: Vec<(u64, Exposure)> = rows
+        .iter()
+        .filter_map(|r| r.exposure.map(|e| (r.block, e)))
+        .collect();
+    let y = range(points.iter().flat_map(|(_, e)| {
+        [
+            signed_to_f64(e.keel.gamma_up),
+            signed_to_f64(e.keel.gamma_down),
+            e.cp_gamma_up,
+            e.cp_gamma_down,
+        ]
+    }));
+    let caption = "Gamma: base traded on a 1% rise (below 0) and fall (above 0), whole tokens";
+    let mut chart = axes(area, caption, blocks, y, Some("block"))?;
+    let cp = RGBColor(230, 120, 0);
+    let series: [(&str, RGBColor, fn(&Exposure) -> f64); 4] = [
+        ("Keel, 1% rise", BLUE, |e| signed_to_f64(e.keel.gamma_up)),
+        ("Keel, 1% fall", RGBColor(110, 160, 255), |e| {
+            signed_to_f64(e.keel.gamma_down)
+        }),
+        ("constant product, same base and fee, rise", cp, |e| e.cp_gamma_up),
+        (
+            "constant product, same base and fee, fall",
+            RGBColor(245, 190, 110),
+            |e| e.cp_gamma_down,
+        ),
+    ];
+    for (name, color, value) in series {
+        chart
+            .draw_series(LineSeries::new(points.iter().map(|(b, e)| (*b, value(e))), color))
+            .map_err(err)?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color));
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)
 }
 
 /// Draws the run to a PNG at `path`.
@@ -171,11 +217,12 @@ pub fn draw(path: &Path, rows: &[Row]) -> Result<(), SimError> {
         (Some(f), Some(l)) => (f.block, l.block.max(f.block.saturating_add(1))),
         _ => return Err(SimError::Chart("nothing to draw".into())),
     };
-    let root = BitMapBackend::new(path, (1200, 900)).into_drawing_area();
+    let root = BitMapBackend::new(path, (1200, 1200)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
-    let panels = root.split_evenly((3, 1));
+    let panels = root.split_evenly((4, 1));
     prices(&panels[0], rows, (first, last))?;
     inventory(&panels[1], rows, (first, last))?;
     fee(&panels[2], rows, (first, last))?;
+    gamma(&panels[3], rows, (first, last))?;
     root.present().map_err(err)
 }

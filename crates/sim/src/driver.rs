@@ -8,7 +8,7 @@ use crate::arbitrage::{self, ArbTrade};
 use crate::backend::{Backend, KeeperTurn, ReporterReading, Trader};
 use crate::books::{Books, Flow};
 use crate::curve::Model;
-use crate::record::{Row, Totals};
+use crate::record::{Exposure, Row, Totals};
 use crate::reporter::{Reporters, Submission};
 use crate::scenario::{units, Scenario, Stamp};
 use crate::world::{NoiseOrder, Tick, World};
@@ -42,6 +42,9 @@ pub struct Simulation<B> {
     reporters: Reporters,
     pub totals: Totals,
     pub books: Books,
+    /// Whether each block's row carries the LPs' exposure (the Greeks); off for the benchmark,
+    /// whose sweep does not read it.
+    pub record_exposure: bool,
     start: (u128, u128),
     venue_start: (u128, u128),
     /// The most the arbitrageur sells of each token in one trade.
@@ -60,6 +63,7 @@ impl<B: Backend> Simulation<B> {
             reporters: Reporters::new(scenario),
             scenario: scenario.clone(),
             totals: Totals::default(),
+            record_exposure: false,
             books: Books::new(scenario.liquidity_base, scenario.liquidity_quote, scenario.price),
             start: (start.base, start.quote),
             venue_start: (start.venue_base, start.venue_quote),
@@ -261,6 +265,18 @@ impl<B: Backend> Simulation<B> {
         }
     }
 
+    /// Keel's Greeks and the gamma of constant product holding Keel's base at Keel's fee; `None`
+    /// when the curve cannot be read (an empty side).
+    fn exposure(view: &PoolView) -> Option<Exposure> {
+        let (cp_gamma_up, cp_gamma_down) =
+            Exposure::constant_product(tokens(view.state.base_reserve), tokens(view.market.fee));
+        Some(Exposure {
+            keel: view.greeks().ok()?,
+            cp_gamma_up,
+            cp_gamma_down,
+        })
+    }
+
     fn record(&mut self, tick: &Tick, view: &PoolView, landed: bool) -> Result<Row, ChainError> {
         let model = match self.engine {
             Engine::Fast => Model::of(&view.state, &view.priced(), &view.config.curve),
@@ -305,6 +321,7 @@ impl<B: Backend> Simulation<B> {
             venue_hodl_value: value(self.venue_start.0, self.venue_start.1),
             fees_to_date: tokens(view.rebalancing.bounty_budget) + self.totals.bounties,
             rebalanced: landed,
+            exposure: self.record_exposure.then(|| Self::exposure(view)).flatten(),
         };
         self.totals.observe(&row, q.abs() < tokens(trigger));
         Ok(row)

@@ -1,7 +1,46 @@
 //! What a simulation records: one row per block, running totals, the closing summary, the CSV.
 
+use keel_core::fixed::{signed_to_f64, to_f64};
+use keel_core::Greeks;
 use std::io::Write;
 use std::path::Path;
+
+/// The LPs' exposure in a block: Keel's Greeks ([`keel_core::greeks`]) and, for comparison, the
+/// gamma of a constant-product pool holding Keel's base at Keel's fee (its closed form,
+/// [`Exposure::constant_product`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Exposure {
+    pub keel: Greeks,
+    /// Base that constant-product pool sells on a 1% rise and buys on a 1% fall, whole tokens.
+    pub cp_gamma_up: f64,
+    pub cp_gamma_down: f64,
+}
+
+impl Exposure {
+    /// Constant product's base change on a 1% rise and fall for `base` whole tokens at fee
+    /// `fee` (a fraction): with `x y` held, arbitrage moves the reserve to
+    /// `x / sqrt(1.01 (1 - fee))` and `x sqrt((1 - fee) / 0.99)`, or not at all inside the fee.
+    pub fn constant_product(base: f64, fee: f64) -> (f64, f64) {
+        let keep = 1.0 - fee;
+        let up = (1.01 * keep).max(1.0);
+        let down = (keep / 0.99).max(1.0);
+        (base / up.sqrt() - base, base * down.sqrt() - base)
+    }
+
+    fn csv(&self) -> String {
+        let g = &self.keel;
+        format!(
+            "{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6}",
+            to_f64(g.delta),
+            signed_to_f64(g.delta_vs_target),
+            signed_to_f64(g.gamma_up),
+            signed_to_f64(g.gamma_down),
+            signed_to_f64(g.vega),
+            self.cp_gamma_up,
+            self.cp_gamma_down
+        )
+    }
+}
 
 /// One block, after everyone acted. Values are in quote tokens at the reference price.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -31,14 +70,17 @@ pub struct Row {
     /// Fees the pool has earned so far (its bounty budget plus bounties paid).
     pub fees_to_date: f64,
     pub rebalanced: bool,
+    /// Recorded by the demo's runs, not the benchmark's (`Simulation::record_exposure`).
+    pub exposure: Option<Exposure>,
 }
 
-const HEADER: &str = "block,reference,oracle,pool_reference,pool_mid,venue_price,q,trigger,target,fee_bps,guard_bps,k,pool_value,hodl_value,venue_value,venue_hodl_value,fees_to_date,rebalanced";
+const HEADER: &str = "block,reference,oracle,pool_reference,pool_mid,venue_price,q,trigger,target,fee_bps,guard_bps,k,pool_value,hodl_value,venue_value,venue_hodl_value,fees_to_date,rebalanced,delta,delta_vs_target,gamma_up,gamma_down,vega,cp_gamma_up,cp_gamma_down";
 
 impl Row {
     fn csv(&self) -> String {
+        let exposure = self.exposure.map_or(",,,,,,".to_string(), |e| e.csv());
         format!(
-            "{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.4},{:.4},{:.3},{:.3},{:.4},{:.2},{:.2},{:.2},{:.2},{:.4},{}",
+            "{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.4},{:.4},{:.3},{:.3},{:.4},{:.2},{:.2},{:.2},{:.2},{:.4},{},{exposure}",
             self.block,
             self.reference,
             self.oracle,

@@ -38,6 +38,7 @@ pub fn simulate<B: Backend>(
         progress,
     );
     let mut rows = Vec::with_capacity(blocks as usize);
+    sim.record_exposure = true;
     for _ in 0..blocks {
         let row = sim.step(metrics)?;
         bar.set_message(format!("q {:+.3}  rebalances {}", row.q, sim.totals.rebalances));

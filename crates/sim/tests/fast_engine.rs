@@ -88,3 +88,26 @@ fn readings_stamped_when_observed_carry_their_lag_into_the_pools_age_and_fee() {
         "the fee prices the age: {observed_fee} vs {arrival_fee}"
     );
 }
+
+#[test]
+fn recording_the_exposure_changes_no_block_and_keel_trades_more_per_move_than_constant_product() {
+    // given the same run with and without the exposure recorded
+    let (plain, _) = run(true, true);
+    let s = scenario();
+    let backend =
+        FastBackend::new(&s, PoolConfig::default(), Config::default().settings(false)).expect("backend");
+    let mut sim = Simulation::on(backend, &s);
+    sim.record_exposure = true;
+    let recorded: Vec<Row> = (0..s.blocks).map(|_| sim.step(None).expect("block")).collect();
+    // then the blocks are the same but for it
+    let without: Vec<Row> = recorded.iter().map(|r| Row { exposure: None, ..*r }).collect();
+    assert_eq!(plain, without);
+    assert!(plain.iter().all(|r| r.exposure.is_none()));
+    // and with k below 1 Keel's curve is flatter at the oracle than constant product's holding
+    // the same base at the same fee, so a 1% move trades more of it either way
+    for r in &recorded {
+        let e = r.exposure.expect("recorded");
+        let (up, down) = (e.keel.gamma_up as f64 / 1e18, e.keel.gamma_down as f64 / 1e18);
+        assert!(up < e.cp_gamma_up && down > e.cp_gamma_down, "block {}: {e:?}", r.block);
+    }
+}
