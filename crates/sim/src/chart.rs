@@ -47,7 +47,7 @@ pub fn register_font() -> Result<(), SimError> {
 }
 
 /// A price series: its name, colour, and value in a row.
-type Series = (&'static str, RGBColor, fn(&Row) -> f64);
+type Series<T> = (&'static str, RGBColor, fn(&T) -> f64);
 
 type Panel<'a> = DrawingArea<BitMapBackend<'a>, plotters::coord::Shift>;
 
@@ -90,7 +90,7 @@ fn axes<'a, 'b>(
 fn prices(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), SimError> {
     let y = range(rows.iter().flat_map(|r| [r.reference, r.pool_mid, r.venue_price]));
     let mut chart = axes(area, "Price (quote per base)", blocks, y, None)?;
-    let series: [Series; 4] = [
+    let series: [Series<Row>; 4] = [
         ("reference", BLACK, |r| r.reference),
         ("Keel's own reference", RGBColor(150, 150, 150), |r| {
             r.pool_reference
@@ -180,7 +180,7 @@ fn gamma(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), SimError>
     let caption = "Gamma: base traded on a 1% rise (below 0) and fall (above 0), whole tokens";
     let mut chart = axes(area, caption, blocks, y, Some("block"))?;
     let cp = RGBColor(230, 120, 0);
-    let series: [(&str, RGBColor, fn(&Exposure) -> f64); 4] = [
+    let series: [Series<Exposure>; 4] = [
         ("Keel, 1% rise", BLUE, |e| signed_to_f64(e.keel.gamma_up)),
         ("Keel, 1% fall", RGBColor(110, 160, 255), |e| {
             signed_to_f64(e.keel.gamma_down)
