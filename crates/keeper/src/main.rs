@@ -12,6 +12,7 @@ use keel_keeper::config::Config;
 use keel_keeper::decide::decide;
 use keel_keeper::executor::{tick, Action, Report, Watched};
 use keel_keeper::metrics::{self, Metrics};
+use keel_keeper::node::process;
 use keel_keeper::node::NodeChain;
 use keel_keeper::status;
 use std::path::{Path, PathBuf};
@@ -54,14 +55,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    process::init_logging();
     let result = match Cli::parse().command {
         Command::Run {
             config,
@@ -70,13 +64,7 @@ fn main() -> ExitCode {
         } => run(&config, dry_run, passes),
         Command::Status { config } => show_status(&config),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    process::exit(result)
 }
 
 fn log(report: &Report) {

@@ -48,6 +48,35 @@ impl std::str::FromStr for Hash {
     }
 }
 
+/// A hash a bot was given that does not read, with where it was given.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {source}")]
+pub struct HashField {
+    pub field: String,
+    pub source: NotAHash,
+}
+
+/// Parses the hash `text` given in `field`.
+///
+/// # Errors
+/// [`HashField`] when it is not a hash.
+pub fn parse_hash(field: &str, text: &str) -> Result<Hash, HashField> {
+    text.parse().map_err(|source| HashField {
+        field: field.to_owned(),
+        source,
+    })
+}
+
+/// A configured allow-list as [`Trust::configured`] takes it: each of `texts`, given in `field`,
+/// for `role`.
+pub fn listed<'a>(
+    role: Role,
+    field: &'a str,
+    texts: &'a [String],
+) -> impl Iterator<Item = (Role, &'a str, &'a str)> + 'a {
+    texts.iter().map(move |t| (role, field, t.as_str()))
+}
+
 /// A contract a bot calls, by what it is to the bot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
@@ -87,6 +116,28 @@ pub struct Trust {
 }
 
 impl Trust {
+    /// The trust of a bot given a record's `genesis` (its hash text; `None` without a record) and
+    /// `allowed` code: `(role, field, hash text)`, each hash allowed for its role. The fields name
+    /// where each text came from in the bot's error.
+    ///
+    /// # Errors
+    /// The first text that is not a hash.
+    pub fn configured<'a>(
+        genesis: Option<&str>,
+        allowed: impl IntoIterator<Item = (Role, &'a str, &'a str)>,
+    ) -> Result<Trust, HashField> {
+        let mut trust = Trust {
+            genesis: genesis
+                .map(|text| parse_hash("the record's genesis_hash", text))
+                .transpose()?,
+            ..Trust::default()
+        };
+        for (role, field, text) in allowed {
+            trust.allow(role, parse_hash(field, text)?);
+        }
+        Ok(trust)
+    }
+
     /// Allows `hash` for `role`.
     pub fn allow(&mut self, role: Role, hash: Hash) {
         self.code.entry(role).or_default().insert(hash);
@@ -190,5 +241,28 @@ mod tests {
         ] {
             assert!(bad.parse::<Hash>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn configured_trust_allows_each_listed_hash_for_its_role_and_names_a_bad_one() {
+        let (a, b) = (format!("{}", h(2)), format!("{}", h(3)));
+        let pools = [a.clone()];
+        let t = Trust::configured(
+            Some(&format!("{}", h(1))),
+            listed(Role::Pool, "node.pool_code_hashes", &pools).chain([(Role::Venue, "record", b.as_str())]),
+        )
+        .expect("hashes");
+        assert_eq!(t.genesis, Some(h(1)));
+        assert_eq!(t.check_code(Role::Pool, Some(h(2))), Ok(()));
+        assert_eq!(t.check_code(Role::Venue, Some(h(3))), Ok(()));
+        assert!(
+            t.check_code(Role::Pool, Some(h(3))).is_err(),
+            "a venue's hash is not a pool's"
+        );
+        let bad = ["0x12".to_string()];
+        let err = Trust::configured(None, listed(Role::Oracle, "node.oracle_code_hashes", &bad))
+            .expect_err("not a hash");
+        assert!(err.to_string().starts_with("node.oracle_code_hashes: "), "{err}");
+        assert_eq!(Trust::configured(None, []).map(|t| t.genesis), Ok(None));
     }
 }

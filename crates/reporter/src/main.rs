@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use keel_client::keys::KeySource;
 use keel_client::Node;
 use keel_keeper::backoff::wall_ms;
+use keel_keeper::node::process;
 use keel_reporter::config::Config;
 use keel_reporter::metrics::{self, Metrics};
 use keel_reporter::node::NodeOracle;
@@ -51,14 +52,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    process::init_logging();
     let result = match Cli::parse().command {
         Command::Run {
             config,
@@ -67,13 +61,7 @@ fn main() -> ExitCode {
         } => run(&config, dry_run, once),
         Command::Check { config } => check(&config),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    process::exit(result)
 }
 
 fn load(path: &Path) -> anyhow::Result<(Config, Reporter, Vec<String>)> {

@@ -15,7 +15,7 @@ use keel_core::oracle::{FeedConfig, OracleError};
 use keel_keeper::backoff::wall_ms;
 use keel_keeper::node::{chain_error, send_within, Budgeted};
 use keel_keeper::spending::{bumped_tip, Ledger, Limits, OverLimit};
-use keel_keeper::trust::{Distrust, Hash, Role, Trust};
+use keel_keeper::trust::{listed, Distrust, Hash, Role, Trust};
 use std::time::Duration;
 use subxt::utils::AccountId32;
 
@@ -34,7 +34,7 @@ pub enum OracleAddressError {
     #[error("no oracle: set node.oracle or node.deployment")]
     Neither,
     #[error("a code or genesis hash: {0}")]
-    Hash(keel_keeper::trust::NotAHash),
+    Hash(keel_keeper::trust::HashField),
 }
 
 impl NodeConfig {
@@ -62,21 +62,28 @@ impl NodeConfig {
     /// # Errors
     /// A hash that does not parse, or an unreadable record.
     pub fn trust(&self) -> Result<Trust, OracleAddressError> {
-        let mut trust = Trust::default();
-        let parse = |text: &str| text.parse::<Hash>().map_err(OracleAddressError::Hash);
-        for text in &self.oracle_code_hashes {
-            trust.allow(Role::Oracle, parse(text)?);
-        }
-        if let Some(path) = &self.deployment {
-            let d =
-                keel_client::record::Deployment::load(path).map_err(|source| OracleAddressError::Record {
+        let record = match &self.deployment {
+            Some(path) => Some(keel_client::record::Deployment::load(path).map_err(|source| {
+                OracleAddressError::Record {
                     path: path.clone(),
                     source,
-                })?;
-            trust.genesis = Some(parse(&d.genesis_hash)?);
-            trust.allow(Role::Oracle, parse(&d.code_hashes.oracle)?);
-        }
-        Ok(trust)
+                }
+            })?),
+            None => None,
+        };
+        let listed = listed(Role::Oracle, "node.oracle_code_hashes", &self.oracle_code_hashes);
+        let recorded = record.iter().map(|d| {
+            (
+                Role::Oracle,
+                "the record's oracle code hash",
+                d.code_hashes.oracle.as_str(),
+            )
+        });
+        Trust::configured(
+            record.as_ref().map(|d| d.genesis_hash.as_str()),
+            listed.chain(recorded),
+        )
+        .map_err(OracleAddressError::Hash)
     }
 
     /// The spending limits on what the reporter signs: per submission, and per hour.

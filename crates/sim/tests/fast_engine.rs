@@ -108,6 +108,10 @@ fn recording_the_exposure_changes_no_block_and_keel_trades_more_per_move_than_co
     for r in &recorded {
         let e = r.exposure.expect("recorded");
         let (up, down) = (e.keel.gamma_up as f64 / 1e18, e.keel.gamma_down as f64 / 1e18);
-        assert!(up < e.cp_gamma_up && down > e.cp_gamma_down, "block {}: {e:?}", r.block);
+        assert!(
+            up < e.cp_gamma_up && down > e.cp_gamma_down,
+            "block {}: {e:?}",
+            r.block
+        );
     }
 }

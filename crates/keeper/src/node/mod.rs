@@ -30,6 +30,7 @@ use std::time::Duration;
 use subxt::utils::{AccountId32, H256};
 
 mod budgeted;
+pub mod process;
 mod settings;
 pub use budgeted::{send_within, Budgeted, Unsent};
 pub(crate) use settings::check_sources;

@@ -4,7 +4,7 @@
 use crate::chain::ChainError;
 use crate::config::{ConfigError, NodeConfig};
 use crate::spending::Limits;
-use crate::trust::{Hash, Role, Trust};
+use crate::trust::{listed, Role, Trust};
 use crate::worth::NativePrice;
 use keel_client::keys::KeySource;
 use keel_client::record::{self, Deployment};
@@ -72,29 +72,29 @@ impl NodeConfig {
 /// # Errors
 /// A record hash that is not a hash.
 pub fn trust(n: &NodeConfig, record: Option<&Deployment>) -> Result<Trust, ConfigError> {
-    let parse = |field: &str, text: &str| {
-        text.parse::<Hash>()
-            .map_err(|e| ConfigError::Invalid(format!("{field}: {e}")))
-    };
-    let mut trust = Trust::default();
-    for text in &n.pool_code_hashes {
-        trust.allow(Role::Pool, parse("node.pool_code_hashes", text)?);
-    }
-    for text in &n.venue_code_hashes {
-        trust.allow(Role::Venue, parse("node.venue_code_hashes", text)?);
-    }
-    if let Some(d) = record {
-        trust.genesis = Some(parse("the record's genesis_hash", &d.genesis_hash)?);
-        trust.allow(
-            Role::Pool,
-            parse("the record's pool code hash", &d.code_hashes.pool)?,
-        );
-        trust.allow(
+    let recorded = record.into_iter().flat_map(|d| {
+        [
+            (
+                Role::Pool,
+                "the record's pool code hash",
+                d.code_hashes.pool.as_str(),
+            ),
+            (
+                Role::Venue,
+                "the record's venue code hash",
+                d.code_hashes.venue.as_str(),
+            ),
+        ]
+    });
+    let allowed = listed(Role::Pool, "node.pool_code_hashes", &n.pool_code_hashes)
+        .chain(listed(
             Role::Venue,
-            parse("the record's venue code hash", &d.code_hashes.venue)?,
-        );
-    }
-    Ok(trust)
+            "node.venue_code_hashes",
+            &n.venue_code_hashes,
+        ))
+        .chain(recorded);
+    Trust::configured(record.map(|d| d.genesis_hash.as_str()), allowed)
+        .map_err(|e| ConfigError::Invalid(e.to_string()))
 }
 
 /// Checks that the signer is a key source and every pool an address, without reading the key.
