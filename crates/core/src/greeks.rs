@@ -9,10 +9,12 @@
 //! - **delta** is `dV/dm`: the base the pool holds. A trade at the margin pays the price it moves
 //!   the pool to, so what changes hands adds nothing to `dV/dm` (the envelope theorem).
 //! - **gamma** is delta's change on a 1% move of the market from the oracle price, up and down:
-//!   the base the pool sells as the price rises and buys as it falls. A flatter curve (lower `k`)
+//!   the base the pool sells as the price rises and buys as it falls, from where arbitrage at
+//!   the oracle price leaves it (nothing moves while the fee is wider than 1%). A flatter curve (lower `k`)
 //!   trades more inventory per move.
 //! - **vega** is the change in `V`, after a 1% move (the mean of both ways), when the oracle's
-//!   volatility is 10 points higher. Volatility reaches the position through `k` and the fee: a
+//!   volatility is 10 points higher, `k` moved at once as far as its target moves (on chain `k`
+//!   ramps there by `k_ramp` per 6 s, so over a single reading vega overstates `k`'s part). Volatility reaches the position through `k` and the fee: a
 //!   steeper curve gives up less inventory on a move and a wider fee earns more from it, so a pool
 //!   at its targets gains. Off its targets a steeper curve also quotes further from the oracle on
 //!   the side that takes it back, and vega can be negative.
@@ -29,11 +31,9 @@
 //! at most the fee on what is traded), which the tests bound; discovery between readings (the
 //! reference moving with flow) is not modelled: these are the curve's Greeks at the reading.
 
-use crate::math::{
-    add, div512, full_mul, mul, mul_div, narrow, narrow512, sqrt512, wide, Rounding, ONE, U512,
-};
+use crate::math::{add, div512, full_mul, mul, mul_div, narrow, sqrt512, wide, Rounding, ONE, U256, U512};
 use crate::pmm::integrate;
-use crate::state::{Asset, PoolState};
+use crate::state::{Asset, PoolState, Regime};
 use crate::{CurveError, Market};
 
 /// What the pool holds, in token units.
@@ -44,6 +44,14 @@ pub struct Holdings {
 }
 
 impl Holdings {
+    /// The reserves of `state`.
+    pub fn of(state: &PoolState) -> Holdings {
+        Holdings {
+            base: state.base_reserve,
+            quote: state.quote_reserve,
+        }
+    }
+
     /// Their value in quote at `price` (quote per base, 1e18), rounded down.
     ///
     /// # Errors
@@ -71,8 +79,8 @@ pub struct Greeks {
     /// Base the pool's holdings change by when the market falls 1% (zero or positive: it buys).
     pub gamma_down: i128,
     /// Quote: how much more the position is worth after a 1% move, the mean of both ways, when
-    /// the volatility is 10 points higher.
-    pub vega: i128,
+    /// the volatility is 10 points higher; `None` when that is past the bounds.
+    pub vega: Option<i128>,
 }
 
 /// A 1% move, as a share of the price (1e18).
@@ -82,120 +90,152 @@ const MOVE: u128 = ONE / 100;
 pub const VEGA_BUMP: u128 = ONE / 10;
 
 /// The pool's Greeks at `market`. `bumped` is the same reading's market at 10 points more
-/// volatility ([`VEGA_BUMP`]): its `k` and fee.
+/// volatility ([`VEGA_BUMP`]): its `k` and fee. Delta and gamma are read from the state the
+/// curve reaches at the oracle price (a pool whose quotes leave the oracle price outside its bid
+/// and ask is traded there first), the moves from there.
 ///
 /// # Errors
-/// The curve's errors for an empty side or values past the bounds.
+/// [`CurveError::InsufficientLiquidity`] for a pool with an empty side; the curve's errors past
+/// the bounds. Vega alone may be unreadable ([`Greeks::vega`] is then `None`).
 pub fn greeks(state: &PoolState, market: &Market, bumped: &Market) -> Result<Greeks, CurveError> {
     let p = market.price;
-    let up = mul_div(wide(p), wide(ONE.saturating_add(MOVE)), wide(ONE), Rounding::Down)?;
-    let up = narrow(up)?;
-    let down = narrow(mul_div(
-        wide(p),
-        wide(ONE.saturating_sub(MOVE)),
-        wide(ONE),
-        Rounding::Down,
-    )?)?;
+    let (up, down) = (moved(p, true)?, moved(p, false)?);
     let now = arbitraged(state, market, p)?;
-    let (rise, fall) = (arbitraged(state, market, up)?, arbitraged(state, market, down)?);
-    let (rise_hot, fall_hot) = (arbitraged(state, bumped, up)?, arbitraged(state, bumped, down)?);
-    let gained = |hot: Holdings, cold: Holdings, m: u128| -> Result<i128, CurveError> {
-        signed_difference(hot.value(m)?, cold.value(m)?)
-    };
-    let vega_sum = gained(rise_hot, rise, up)?
-        .checked_add(gained(fall_hot, fall, down)?)
-        .ok_or(CurveError::Overflow)?;
+    let rise = arbitraged(&now, market, up)?;
+    let fall = arbitraged(&now, market, down)?;
     let target = state.equilibrate(p, market.k, Rounding::Down)?.base_target;
     Ok(Greeks {
-        delta: now.base,
-        delta_vs_target: signed_difference(now.base, target)?,
-        gamma_up: signed_difference(rise.base, now.base)?,
-        gamma_down: signed_difference(fall.base, now.base)?,
-        vega: vega_sum / 2,
+        delta: now.base_reserve,
+        delta_vs_target: signed_difference(now.base_reserve, target)?,
+        gamma_up: signed_difference(rise.base_reserve, now.base_reserve)?,
+        gamma_down: signed_difference(fall.base_reserve, now.base_reserve)?,
+        vega: vega(state, bumped, (up, down), (&rise, &fall)).ok(),
     })
 }
 
-/// What the pool holds once arbitrageurs have traded it to the all-in price `m` (quote per base,
-/// 1e18) at `market`, between readings: `state` itself when `m` lies between its bid and ask.
+/// `p` moved 1% up or down.
+fn moved(p: u128, up: bool) -> Result<u128, CurveError> {
+    let factor = if up {
+        ONE.saturating_add(MOVE)
+    } else {
+        ONE.saturating_sub(MOVE)
+    };
+    narrow(mul_div(wide(p), wide(factor), wide(ONE), Rounding::Down)?)
+}
+
+/// Half the sum, over a 1% rise and fall, of what the pool holds more at `bumped` than it does.
+fn vega(
+    state: &PoolState,
+    bumped: &Market,
+    (up, down): (u128, u128),
+    (rise, fall): (&PoolState, &PoolState),
+) -> Result<i128, CurveError> {
+    let now = arbitraged(state, bumped, bumped.price)?;
+    let gained = |cold: &PoolState, m: u128| -> Result<i128, CurveError> {
+        let hot = arbitraged(&now, bumped, m)?;
+        signed_difference(Holdings::of(&hot).value(m)?, Holdings::of(cold).value(m)?)
+    };
+    let sum = gained(rise, up)?
+        .checked_add(gained(fall, down)?)
+        .ok_or(CurveError::Overflow)?;
+    Ok(sum / 2)
+}
+
+/// The state arbitrageurs leave once they have traded the pool to the all-in price `m` (quote per
+/// base, 1e18) at `market`, between readings: `state` re-derived at `market` when `m` lies
+/// between its bid and ask. The fee stays in the reserve of the token paid in, and in its target
+/// when that token is the long side, as a swap books it.
 ///
 /// # Errors
-/// The curve's errors for an empty side or values past the bounds.
-pub fn arbitraged(state: &PoolState, market: &Market, m: u128) -> Result<Holdings, CurveError> {
+/// [`CurveError::InsufficientLiquidity`] for an empty side; the curve's errors past the bounds.
+pub fn arbitraged(state: &PoolState, market: &Market, m: u128) -> Result<PoolState, CurveError> {
     let eq = state.equilibrate(market.price, market.k, Rounding::Down)?;
-    let held = Holdings {
-        base: eq.base_reserve,
-        quote: eq.quote_reserve,
-    };
     let mid = eq.marginal_price(market.price, market.k)?;
     let keep = ONE.checked_sub(market.fee).ok_or(CurveError::InvalidParameter)?;
     let ask = narrow(mul_div(wide(mid), wide(ONE), wide(keep), Rounding::Up)?)?;
     let bid = narrow(mul_div(wide(mid), wide(keep), wide(ONE), Rounding::Down)?)?;
-    if m > ask {
-        // Buyers of base pay quote: the pre-fee price is `m (1 - fee)`, the fee is on quote.
-        let e = narrow(mul_div(wide(m), wide(keep), wide(ONE), Rounding::Down)?)?;
-        let at = curve_at(&eq, market, e)?;
-        let paid = at.quote.saturating_sub(held.quote);
-        let fee = fee_on(paid, market.fee, keep)?;
-        Ok(Holdings {
-            base: at.base,
-            quote: at.quote.checked_add(fee).ok_or(CurveError::Overflow)?,
-        })
+    let (e, paid_in) = if m > ask {
+        // Buyers of base pay quote: the pre-fee price is `m (1 - fee)`.
+        let e = mul_div(wide(m), wide(keep), wide(ONE), Rounding::Down)?;
+        (narrow(e)?, Asset::Quote)
     } else if m < bid {
-        // Sellers of base pay base: the pre-fee price is `m / (1 - fee)`, the fee is on base.
-        let e = narrow(mul_div(wide(m), wide(ONE), wide(keep), Rounding::Up)?)?;
-        let at = curve_at(&eq, market, e)?;
-        let paid = at.base.saturating_sub(held.base);
-        let fee = fee_on(paid, market.fee, keep)?;
-        Ok(Holdings {
-            base: at.base.checked_add(fee).ok_or(CurveError::Overflow)?,
-            quote: at.quote,
-        })
+        // Sellers of base pay base: the pre-fee price is `m / (1 - fee)`.
+        let e = mul_div(wide(m), wide(ONE), wide(keep), Rounding::Up)?;
+        (narrow(e)?, Asset::Base)
     } else {
-        Ok(held)
+        return Ok(eq);
+    };
+    let mut at = curve_at(&eq, market, e)?;
+    let net = at.reserve(paid_in).saturating_sub(eq.reserve(paid_in));
+    let fee = narrow(mul_div(wide(net), wide(market.fee), wide(keep), Rounding::Down)?)?;
+    let reserve = at.reserve(paid_in).checked_add(fee).ok_or(CurveError::Overflow)?;
+    at.set_reserve(paid_in, reserve);
+    if at.regime.short() != Some(paid_in) {
+        let target = at.target(paid_in).checked_add(fee).ok_or(CurveError::Overflow)?;
+        at.set_target(paid_in, target);
     }
+    Ok(at)
 }
 
-/// The fee on an input whose net part `net` reached the curve: `net fee / (1 - fee)`.
-fn fee_on(net: u128, fee: u128, keep: u128) -> Result<u128, CurveError> {
-    narrow(mul_div(wide(net), wide(fee), wide(keep), Rounding::Down)?)
-}
-
-/// The curve's holdings at the pre-fee marginal price `e`, with `eq`'s targets (module docs).
-fn curve_at(eq: &PoolState, market: &Market, e: u128) -> Result<Holdings, CurveError> {
+/// The curve's state at the pre-fee marginal price `e`, with `eq`'s targets (module docs).
+fn curve_at(eq: &PoolState, market: &Market, e: u128) -> Result<PoolState, CurveError> {
     let (p, k) = (market.price, market.k);
     let (b0, q0) = (eq.base_target, eq.quote_target);
-    if e >= p {
-        // Base short: k p / (e - p + k p), in price units.
-        let kp = mul_div(wide(k), wide(p), wide(ONE), Rounding::Down)?;
-        let gap = add(wide(e.saturating_sub(p)), kp)?;
-        let s = level(b0, kp, gap)?;
-        let sold = integrate(b0, b0, s, Asset::Base.price_in_other(p), k, Rounding::Down)?;
-        Ok(Holdings {
-            base: s,
-            quote: q0.checked_add(sold).ok_or(CurveError::Overflow)?,
-        })
+    // The level's share of its target, squared: k p / (e - p + k p) on the base-short side,
+    // k e / (p - e + k e) on the quote-short one; both scaled by ONE, so nothing is floored.
+    let (short, target, kx, gap) = if e >= p {
+        let kp = mul(wide(k), wide(p))?;
+        (
+            Asset::Base,
+            b0,
+            kp,
+            add(mul(wide(e.saturating_sub(p)), wide(ONE))?, kp)?,
+        )
     } else {
-        // Quote short: k e / (p - e + k e).
-        let ke = mul_div(wide(k), wide(e), wide(ONE), Rounding::Down)?;
-        let gap = add(wide(p.saturating_sub(e)), ke)?;
-        let s = level(q0, ke, gap)?;
-        let sold = integrate(q0, q0, s, Asset::Quote.price_in_other(p), k, Rounding::Down)?;
-        Ok(Holdings {
-            base: b0.checked_add(sold).ok_or(CurveError::Overflow)?,
-            quote: s,
-        })
-    }
+        let ke = mul(wide(k), wide(e))?;
+        (
+            Asset::Quote,
+            q0,
+            ke,
+            add(mul(wide(p.saturating_sub(e)), wide(ONE))?, ke)?,
+        )
+    };
+    let s = level(target, kx, gap)?;
+    let sold = integrate(target, target, s, short.price_in_other(p), k, Rounding::Down)?;
+    let long = short.other();
+    let mut at = PoolState {
+        regime: if s < target {
+            Regime::short_of(short)
+        } else {
+            Regime::Balanced
+        },
+        ..*eq
+    };
+    at.base_target = b0;
+    at.quote_target = q0;
+    at.set_reserve(short, s);
+    at.set_reserve(
+        long,
+        eq.target(long).checked_add(sold).ok_or(CurveError::Overflow)?,
+    );
+    Ok(at)
 }
 
 /// `target sqrt(num / den)`, at least one unit (the curve never empties a side).
-fn level(target: u128, num: crate::math::U256, den: crate::math::U256) -> Result<u128, CurveError> {
+///
+/// # Errors
+/// [`CurveError::InsufficientLiquidity`] for an empty target.
+fn level(target: u128, num: U256, den: U256) -> Result<u128, CurveError> {
+    if target == 0 {
+        return Err(CurveError::InsufficientLiquidity);
+    }
     if den.is_zero() {
         return Ok(target);
     }
     let squared = full_mul(mul(wide(target), wide(target))?, num);
-    let ratio = narrow512(div512(squared, U512::from(den), Rounding::Down)?)?;
-    let root = narrow(sqrt512(U512::from(ratio), Rounding::Down)?)?;
-    Ok(root.clamp(1, target.max(1)))
+    let ratio = div512(squared, U512::from(den), Rounding::Down)?;
+    let root = narrow(sqrt512(ratio, Rounding::Down)?)?;
+    Ok(root.clamp(1, target))
 }
 
 fn signed_difference(a: u128, b: u128) -> Result<i128, CurveError> {

@@ -6,6 +6,7 @@
 
 use crate::decide::{Decision, PoolView};
 use keel_core::fixed::{signed_to_f64, signed_units_to_f64, to_f64, units_to_f64};
+use keel_core::Greeks;
 use keel_interface::pool::RebalanceOutcome;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
@@ -137,7 +138,7 @@ impl Metrics {
             ("k", "Pool curve k now", &self.k),
             (
                 "delta_base",
-                "LP position's delta: base tokens the pool holds, its value's change per unit of price",
+                "LP position's delta: base tokens the pool holds once arbitrage has traded it to the oracle price, its value's change per unit of price",
                 &self.delta,
             ),
             (
@@ -147,7 +148,7 @@ impl Metrics {
             ),
             (
                 "gamma_up_base",
-                "Gamma: base tokens the pool sells to arbitrage when the market rises 1% from the oracle price",
+                "Gamma: base tokens the pool sells to arbitrage when the market rises 1% from the oracle price (0 while the fee exceeds the move)",
                 &self.gamma_up,
             ),
             (
@@ -157,7 +158,7 @@ impl Metrics {
             ),
             (
                 "vega_quote",
-                "Vega: quote tokens more the pool keeps on a 1% move when volatility is 10 points higher (through k and the fee)",
+                "Vega: quote tokens more the pool keeps on a 1% move when volatility is 10 points higher (through k, taken at its new target, and the fee); absent when past the bounds",
                 &self.vega,
             ),
             (
@@ -184,23 +185,41 @@ impl Metrics {
             .get_or_create(&labels)
             .set(to_f64(view.market.fee) * 10_000.0);
         self.k.get_or_create(&labels).set(to_f64(view.market.k));
-        if let Ok(g) = view.greeks() {
-            let base = |x: i128| signed_units_to_f64(x, self.base_decimals);
-            self.delta
-                .get_or_create(&labels)
-                .set(units_to_f64(g.delta, self.base_decimals));
-            self.delta_vs_target
-                .get_or_create(&labels)
-                .set(base(g.delta_vs_target));
-            self.gamma_up.get_or_create(&labels).set(base(g.gamma_up));
-            self.gamma_down.get_or_create(&labels).set(base(g.gamma_down));
-            self.vega
-                .get_or_create(&labels)
-                .set(signed_units_to_f64(g.vega, self.quote_decimals));
-        }
+        self.greeks(&labels, view.greeks().ok());
         let mut by_kind = labels;
         by_kind.push(("decision", decision.label().to_string()));
         self.decisions.get_or_create(&by_kind).inc();
+    }
+
+    /// Sets the Greeks' gauges, or drops those it cannot read (an empty pool, vega past the
+    /// bounds) rather than leave an older value standing.
+    fn greeks(&self, labels: &Labels, greeks: Option<Greeks>) {
+        let base = |x: i128| signed_units_to_f64(x, self.base_decimals);
+        let values = [
+            (
+                &self.delta,
+                greeks.map(|g| units_to_f64(g.delta, self.base_decimals)),
+            ),
+            (&self.delta_vs_target, greeks.map(|g| base(g.delta_vs_target))),
+            (&self.gamma_up, greeks.map(|g| base(g.gamma_up))),
+            (&self.gamma_down, greeks.map(|g| base(g.gamma_down))),
+            (
+                &self.vega,
+                greeks
+                    .and_then(|g| g.vega)
+                    .map(|v| signed_units_to_f64(v, self.quote_decimals)),
+            ),
+        ];
+        for (gauge, value) in values {
+            match value {
+                Some(v) => {
+                    gauge.get_or_create(labels).set(v);
+                }
+                None => {
+                    gauge.remove(labels);
+                }
+            }
+        }
     }
 
     /// A rebalance transaction sent; `resend` when this pass already sent one for the epoch.

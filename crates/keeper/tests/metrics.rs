@@ -95,21 +95,21 @@ fn gauge(rendered: &str, name: &str) -> f64 {
 }
 
 #[test]
-fn a_pass_exports_the_lp_positions_greeks_in_whole_tokens() {
-    // given a pool long 5,000 base, observed by a keeper
+fn a_pass_exports_the_lp_positions_greeks_in_whole_tokens_and_drops_them_when_unreadable() {
+    // given a pool long 5,000 base, observed by a keeper told base has 6 decimals and quote 12
     let view = common::view(5_000 * ONE);
-    let metrics = Metrics::default();
+    let metrics = Metrics::new(6, 12);
     metrics.observe("P", &view, &Decision::Skip(Skip::Paused));
     let rendered = metrics.render();
-    // then each Greek is the core's, in whole tokens
+    // then each Greek is the core's, base in millionths and quote in 1e-12ths of the units
     let g = view.greeks().expect("greeks");
-    let whole = |x: f64| x / ONE as f64;
+    let (base, quote) = (|x: f64| x / 1e6, |x: f64| x / 1e12);
     let cases = [
-        ("delta_base", whole(g.delta as f64)),
-        ("delta_vs_target_base", whole(g.delta_vs_target as f64)),
-        ("gamma_up_base", whole(g.gamma_up as f64)),
-        ("gamma_down_base", whole(g.gamma_down as f64)),
-        ("vega_quote", whole(g.vega as f64)),
+        ("delta_base", base(g.delta as f64)),
+        ("delta_vs_target_base", base(g.delta_vs_target as f64)),
+        ("gamma_up_base", base(g.gamma_up as f64)),
+        ("gamma_down_base", base(g.gamma_down as f64)),
+        ("vega_quote", quote(g.vega.expect("vega") as f64)),
     ];
     for (name, want) in cases {
         let got = gauge(&rendered, name);
@@ -122,5 +122,14 @@ fn a_pass_exports_the_lp_positions_greeks_in_whole_tokens() {
     assert!(
         g.delta_vs_target > 0 && g.gamma_up < 0 && g.gamma_down > 0,
         "{g:?}"
+    );
+    // when the pool is emptied, the gauges go rather than keep the last values
+    let mut empty = view;
+    empty.state = keel_core::PoolState::default();
+    metrics.observe("P", &empty, &Decision::Skip(Skip::NoLiquidity));
+    assert!(
+        !metrics.render().contains("keel_keeper_delta_base{"),
+        "{}",
+        metrics.render()
     );
 }

@@ -18,24 +18,27 @@ pub struct Exposure {
 
 impl Exposure {
     /// Constant product's base change on a 1% rise and fall for `base` whole tokens at fee
-    /// `fee` (a fraction): with `x y` held, arbitrage moves the reserve to
-    /// `x / sqrt(1.01 (1 - fee))` and `x sqrt((1 - fee) / 0.99)`, or not at all inside the fee.
+    /// `fee` (a fraction), or none inside the fee. With `x y` held through the move, arbitrage
+    /// moves the curve's base to `x / sqrt(1.01 (1 - fee))` on a rise (paid in quote) and to
+    /// `x sqrt((1 - fee) / 0.99)` on a fall, where the sellers also leave the fee on their base:
+    /// the pool keeps `1 / (1 - fee)` of what reached the curve, as Keel's Greeks count it.
     pub fn constant_product(base: f64, fee: f64) -> (f64, f64) {
         let keep = 1.0 - fee;
         let up = (1.01 * keep).max(1.0);
         let down = (keep / 0.99).max(1.0);
-        (base / up.sqrt() - base, base * down.sqrt() - base)
+        (base / up.sqrt() - base, (base * down.sqrt() - base) / keep)
     }
 
     fn csv(&self) -> String {
         let g = &self.keel;
         format!(
-            "{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6}",
+            "{:.6},{:.6},{:.6},{:.6},{},{:.6},{:.6}",
             to_f64(g.delta),
             signed_to_f64(g.delta_vs_target),
             signed_to_f64(g.gamma_up),
             signed_to_f64(g.gamma_down),
-            signed_to_f64(g.vega),
+            g.vega
+                .map_or(String::new(), |v| format!("{:.6}", signed_to_f64(v))),
             self.cp_gamma_up,
             self.cp_gamma_down
         )

@@ -61,6 +61,11 @@ fn quotes(state: &PoolState, market: &Market) -> (f64, f64) {
 /// swap whose next unit no longer pays (its marginal price has reached `m`), found by bisection
 /// on the amount paid in.
 fn swapped_to(state: &PoolState, market: &Market, m: u128) -> Holdings {
+    Holdings::of(&swapped_state(state, market, m))
+}
+
+/// The state [`swapped_to`] reads its holdings from.
+fn swapped_state(state: &PoolState, market: &Market, m: u128) -> PoolState {
     let (ask, bid) = quotes(state, market);
     let m_f = m as f64;
     // Buyers of base stop once the ask passes m, sellers once the bid falls below it.
@@ -69,10 +74,7 @@ fn swapped_to(state: &PoolState, market: &Market, m: u128) -> Holdings {
     } else if m_f < bid {
         Asset::Base
     } else {
-        return Holdings {
-            base: state.base_reserve,
-            quote: state.quote_reserve,
-        };
+        return *state;
     };
     let crossed = |s: &PoolState, asset_in: Asset| {
         let (ask, bid) = quotes(s, market);
@@ -91,10 +93,10 @@ fn swapped_to(state: &PoolState, market: &Market, m: u128) -> Holdings {
             _ => hi = mid,
         }
     }
-    let s = if lo == 0 { *state } else { after(lo).unwrap() };
-    Holdings {
-        base: s.base_reserve,
-        quote: s.quote_reserve,
+    if lo == 0 {
+        *state
+    } else {
+        after(lo).unwrap()
     }
 }
 
@@ -112,7 +114,7 @@ fn the_holdings_at_a_price_are_what_real_swaps_to_that_price_leave() {
                 for per_mille in [-30, -10, -3, 3, 10, 30] {
                     let m = scaled(P, per_mille);
                     // when arbitrageurs trade it to m
-                    let model = arbitraged(&state, &market, m).unwrap();
+                    let model = Holdings::of(&arbitraged(&state, &market, m).unwrap());
                     let real = swapped_to(&state, &market, m);
                     // then the model holds what the swaps leave: to a tenth of the fee on what was
                     // traded (the fees a move earns re-derive the targets it holds still), and to
@@ -145,10 +147,13 @@ fn delta_is_the_slope_of_the_value_and_gamma_the_slope_of_delta() {
             for per_mille in [-40, -20, 20, 40] {
                 let m = scaled(P, per_mille);
                 let h = m / 10_000;
-                let value =
-                    |price: u128| arbitraged(&state, &market, price).unwrap().value(price).unwrap() as f64;
+                let value = |price: u128| {
+                    Holdings::of(&arbitraged(&state, &market, price).unwrap())
+                        .value(price)
+                        .unwrap() as f64
+                };
                 let slope = (value(m + h) - value(m - h)) / (2.0 * h as f64) * ONE as f64;
-                let base = arbitraged(&state, &market, m).unwrap().base as f64;
+                let base = arbitraged(&state, &market, m).unwrap().base_reserve as f64;
                 assert!(
                     (slope - base).abs() <= base * 1e-4,
                     "k {k} {:?} {per_mille}: dV/dm {slope} base {base}",
@@ -171,7 +176,7 @@ fn at_k_one_without_a_fee_the_greeks_are_constant_products() {
     let near = |got: i128, want: f64| (got as f64 - want).abs() <= want.abs() * 1e-9 + 2.0;
     assert!(near(g.gamma_up, cp_base(0.01) - x), "{g:?}");
     assert!(near(g.gamma_down, cp_base(-0.01) - x), "{g:?}");
-    assert_eq!(g.vega, 0, "the same market both ways has no vega");
+    assert_eq!(g.vega, Some(0), "the same market both ways has no vega");
 }
 
 #[test]
@@ -201,14 +206,15 @@ fn at_its_targets_a_pool_only_gains_from_higher_volatility() {
         let hot = params.market(&reading(VEGA_BUMP)).unwrap();
         let [at_target, short_base, long_base] = states(&cold);
         let g = greeks(&at_target, &cold, &hot).unwrap();
-        assert!(g.vega >= 0, "vol {vol_pct}%: {g:?}");
+        let vega = g.vega.expect("within bounds");
+        assert!(vega >= 0, "vol {vol_pct}%: {g:?}");
         if hot.k > cold.k {
-            assert!(g.vega > 0, "vol {vol_pct}%: a steeper curve keeps more: {g:?}");
+            assert!(vega > 0, "vol {vol_pct}%: a steeper curve keeps more: {g:?}");
         }
         // Off its targets a steeper curve also quotes further from the oracle on the side that
         // takes it back, which can cost more than it saves: no sign is promised.
         for state in [short_base, long_base] {
-            let v = greeks(&state, &cold, &hot).unwrap().vega;
+            let v = greeks(&state, &cold, &hot).unwrap().vega.expect("within bounds");
             if v < 0 {
                 off_target_signs.0 += 1;
             } else {
@@ -226,7 +232,10 @@ fn inside_the_band_nothing_trades_and_delta_is_the_reserve() {
     let state = balanced();
     for per_mille in [-2, 0, 2] {
         let held = arbitraged(&state, &market, scaled(P, per_mille)).unwrap();
-        assert_eq!((held.base, held.quote), (state.base_reserve, state.quote_reserve));
+        assert_eq!(
+            (held.base_reserve, held.quote_reserve),
+            (state.base_reserve, state.quote_reserve)
+        );
     }
     let short_base = skewed(&market, Asset::Quote, 5);
     let g = greeks(&short_base, &market, &market).unwrap();
@@ -271,4 +280,60 @@ fn a_status_on_its_ramp_bumps_k_by_as_much_as_its_target_moves() {
         hot.k > asked.k && hot.fee > asked.fee,
         "the bump moves both: {asked:?} {hot:?}"
     );
+}
+
+#[test]
+fn moves_start_from_where_arbitrage_leaves_the_pool_at_the_oracle_price() {
+    // given pools skewed far enough that the oracle price lies outside their bid and ask
+    let market = market(ONE / 2, ONE / 10_000 * 30);
+    for state in [skewed(&market, Asset::Quote, 5), skewed(&market, Asset::Base, 5)] {
+        let (ask, bid) = quotes(&state, &market);
+        assert!(
+            !(bid..=ask).contains(&(P as f64)),
+            "{:?} is not skewed enough",
+            state.regime
+        );
+        // when real swaps take it to the oracle price and then 1% either way
+        let at_oracle = arbitraged(&state, &market, P).unwrap();
+        let swapped = swapped_state(&state, &market, P);
+        for per_mille in [-10, 10] {
+            let m = scaled(P, per_mille);
+            let model = Holdings::of(&arbitraged(&at_oracle, &market, m).unwrap());
+            let real = swapped_to(&swapped, &market, m);
+            // then the model's second leg, from its own first, holds what the swaps leave
+            let traded = real.base.abs_diff(state.base_reserve);
+            let slack = traded / ONE * (market.fee / 10) + DEPTH / 100_000_000_000_000;
+            assert!(
+                close(model.base, real.base, slack),
+                "{per_mille}: {model:?} {real:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_empty_pool_has_no_greeks_and_says_so() {
+    let market = market(ONE / 4, ONE / 1_000);
+    assert_eq!(
+        greeks(&PoolState::default(), &market, &market),
+        Err(CurveError::InsufficientLiquidity)
+    );
+}
+
+#[test]
+fn a_second_move_starts_where_the_first_left_the_books_fee_included() {
+    // given a balanced pool moved 2% up (buyers pay quote, the long side, whose target keeps the
+    // fee), then 1% down from the oracle price, or the mirror image
+    let market = market(ONE / 2, ONE / 10_000 * 30);
+    for (first, second) in [(20, -10), (-20, 10)] {
+        let (m1, m2) = (scaled(P, first), scaled(P, second));
+        let model =
+            Holdings::of(&arbitraged(&arbitraged(&balanced(), &market, m1).unwrap(), &market, m2).unwrap());
+        let real = swapped_to(&swapped_state(&balanced(), &market, m1), &market, m2);
+        // then the second leg holds what the swaps leave, to rounding
+        assert!(
+            close(model.base, real.base, DEPTH / 100_000_000_000_000),
+            "{first} then {second}: {model:?} {real:?}"
+        );
+    }
 }

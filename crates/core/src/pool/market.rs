@@ -204,7 +204,7 @@ impl MarketStatus {
             k: self
                 .k
                 .saturating_add(hot.k.saturating_sub(self.k_target))
-                .min(curve.k_max),
+                .min(curve.k_max.max(self.k)),
             ..hot
         };
         greeks(state, &self.priced(), &bumped)
