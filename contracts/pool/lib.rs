@@ -13,6 +13,7 @@
 
 mod book;
 mod calls;
+mod internals;
 // Layout 1's types describe the stored book in the metadata of every build; only the
 // `from-layout-1` build decodes them.
 #[cfg(any(feature = "std", feature = "from-layout-1"))]
@@ -25,22 +26,22 @@ pub mod pool {
     use crate::calls;
     use ink::prelude::{string::String, vec::Vec};
     use keel_core::consts::{LOCKED_SHARES_HOLDER, TOKEN_DECIMALS};
-    use keel_core::pool::{Depth, Feed, Ledger, PricedK, Refusal, SwapKind};
-    use keel_core::{Asset, Discovery, Market, PoolState, Priced, Trade};
+    use keel_core::pool::{Feed, PricedK, Refusal, SwapKind};
+    use keel_core::{Asset, Discovery, PoolState};
     use keel_interface::pool::{
         CodeUpgraded, ConfigUpdated, LiquidityAdded, LiquidityRemoved, MarketStatus, OwnershipOffered,
         OwnershipTransferred, PauseChanged, PoolConfig, PoolError, PoolResult as Result, Quote,
-        RebalanceOutcome, RebalanceStatus, Rebalanced, Swapped, VenueDepth,
+        RebalanceOutcome, RebalanceStatus, Rebalanced,
     };
     use keel_interface::FeedId;
-    use psp22::{PSP22Data, PSP22Error, PSP22Event, PSP22Metadata, PSP22};
+    use psp22::{PSP22Data, PSP22Error, PSP22Metadata, PSP22};
 
     #[ink(storage)]
     pub struct Pool {
         /// The layout of `book`; it never moves backwards.
-        layout: u32,
-        shares: PSP22Data,
-        book: Book,
+        pub(crate) layout: u32,
+        pub(crate) shares: PSP22Data,
+        pub(crate) book: Book,
     }
 
     impl Pool {
@@ -526,154 +527,6 @@ pub mod pool {
             self.layout = LAYOUT;
             Ok(LAYOUT)
         }
-
-        // ---- Internals ----
-
-        fn book(&self) -> &BookV2 {
-            self.book.current()
-        }
-
-        fn book_mut(&mut self) -> &mut BookV2 {
-            self.book.current_mut()
-        }
-
-        fn ensure_owner(&self) -> Result<()> {
-            if self.env().caller() == self.book().owner {
-                Ok(())
-            } else {
-                Err(PoolError::NotOwner)
-            }
-        }
-
-        fn ensure_deadline(&self, deadline: u64) -> Result<()> {
-            if self.env().block_timestamp() > deadline {
-                Err(PoolError::Expired)
-            } else {
-                Ok(())
-            }
-        }
-
-        fn ensure_open(&self, deadline: u64) -> Result<()> {
-            if self.book().paused {
-                return Err(PoolError::Paused);
-            }
-            self.ensure_deadline(deadline)
-        }
-
-        /// Tokens sent to the pool itself or to the zero account could never be spent.
-        fn ensure_recipient(&self, to: AccountId) -> Result<()> {
-            if to == self.env().account_id() || to == AccountId::from([0; 32]) {
-                Err(PoolError::InvalidRecipient)
-            } else {
-                Ok(())
-            }
-        }
-
-        fn asset_of(&self, token: AccountId) -> Result<Asset> {
-            let b = self.book();
-            if token == b.base {
-                Ok(Asset::Base)
-            } else if token == b.quote {
-                Ok(Asset::Quote)
-            } else {
-                Err(PoolError::UnknownToken)
-            }
-        }
-
-        fn token_of(&self, asset: Asset) -> AccountId {
-            let b = self.book();
-            match asset {
-                Asset::Base => b.base,
-                Asset::Quote => b.quote,
-            }
-        }
-
-        /// The pool's books, as its rules read them.
-        #[inline(never)]
-        fn ledger(&self) -> Ledger {
-            let b = self.book();
-            Ledger {
-                state: b.state,
-                rebalancing: b.rebalancing,
-                total_shares: self.shares.total_supply(),
-                priced_k: b.priced_k,
-                discovery: b.discovery,
-            }
-        }
-
-        /// Stores what a transition changed in the books (the share supply lives in `shares`).
-        #[inline(never)]
-        fn store(&mut self, ledger: &Ledger) {
-            let b = self.book_mut();
-            b.state = ledger.state;
-            b.rebalancing = ledger.rebalancing;
-            b.priced_k = ledger.priced_k;
-            b.discovery = ledger.discovery;
-        }
-
-        /// Reads the oracle and prices the market, refusing stale or out-of-bounds readings.
-        fn market(&self) -> Result<Market> {
-            let now = self.env().block_timestamp();
-            let b = self.book();
-            Ok(self.ledger().fresh_market(&b.config, now, &b.price_feed)?)
-        }
-
-        /// Prices a swap of `token_in` on the stored state at the oracle's current market.
-        fn price(&self, token_in: AccountId, kind: SwapKind, amount: u128) -> Result<Priced> {
-            let asset = self.asset_of(token_in)?;
-            let now = self.env().block_timestamp();
-            let b = self.book();
-            Ok(self
-                .ledger()
-                .price_swap(&b.config, now, &b.price_feed, kind, asset, amount)?)
-        }
-
-        /// Prices, bounds and settles a swap; stores the books before moving the tokens (a token
-        /// that calls back finds the pool already settled, and pallet-contracts refuses re-entry).
-        fn swap(
-            &mut self,
-            token_in: AccountId,
-            kind: SwapKind,
-            amount: u128,
-            limit: u128,
-            to: AccountId,
-        ) -> Result<Trade> {
-            let priced = self.price(token_in, kind, amount)?;
-            let trade = priced.trade;
-            let mut ledger = self.ledger();
-            ledger.book_swap(&priced, kind, limit, self.env().block_timestamp())?;
-            self.store(&ledger);
-            let trader = self.env().caller();
-            let pool = self.env().account_id();
-            let token_out = self.token_of(trade.asset_in.other());
-            calls::pull(token_in, trader, pool, trade.amount_in)?;
-            calls::pay(token_out, to, trade.amount_out)?;
-            self.env().emit_event(Swapped {
-                trader,
-                to,
-                token_in,
-                amount_in: trade.amount_in,
-                amount_out: trade.amount_out,
-                fee: trade.fee,
-                oracle_price: priced.oracle,
-            });
-            Ok(trade)
-        }
-
-        fn mint_shares(&mut self, to: AccountId, value: u128) -> Result<()> {
-            let events = self.shares.mint(to, value)?;
-            self.emit_share_events(events);
-            Ok(())
-        }
-
-        fn emit_share_events(&self, events: Vec<PSP22Event>) {
-            for event in events {
-                match event {
-                    PSP22Event::Transfer(e) => self.env().emit_event(e),
-                    PSP22Event::Approval(e) => self.env().emit_event(e),
-                }
-            }
-        }
     }
 
     /// Pool shares are a PSP22 token, so wallets show LP positions like any other balance.
@@ -786,13 +639,6 @@ pub mod pool {
         #[ink(message)]
         fn token_decimals(&self) -> u8 {
             TOKEN_DECIMALS
-        }
-    }
-
-    /// A rebalance reads its venue's depth for the token it sells.
-    impl Depth<AccountId> for Pool {
-        fn depth(&self, venue: AccountId, sell: Asset) -> core::result::Result<VenueDepth, Refusal> {
-            calls::depth(venue, self.token_of(sell))
         }
     }
 }

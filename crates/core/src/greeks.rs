@@ -10,14 +10,15 @@
 //!   the pool to, so what changes hands adds nothing to `dV/dm` (the envelope theorem).
 //! - **gamma** is delta's change on a 1% move of the market from the oracle price, up and down:
 //!   the base the pool sells as the price rises and buys as it falls, from where arbitrage at
-//!   the oracle price leaves it (nothing moves while the fee is wider than 1%). A flatter curve (lower `k`)
-//!   trades more inventory per move.
+//!   the oracle price leaves it (nothing moves while the fee is wider than 1%). A flatter curve
+//!   (lower `k`) trades more inventory per move.
 //! - **vega** is the change in `V`, after a 1% move (the mean of both ways), when the oracle's
-//!   volatility is 10 points higher, `k` moved at once as far as its target moves (on chain `k`
-//!   ramps there by `k_ramp` per 6 s, so over a single reading vega overstates `k`'s part). Volatility reaches the position through `k` and the fee: a
+//!   volatility is 10 points higher. Volatility reaches the position through `k` and the fee: a
 //!   steeper curve gives up less inventory on a move and a wider fee earns more from it, so a pool
 //!   at its targets gains. Off its targets a steeper curve also quotes further from the oracle on
-//!   the side that takes it back, and vega can be negative.
+//!   the side that takes it back, and vega can be negative. `k` is taken at once as far as its
+//!   target moves; on chain it ramps there by `k_ramp` per 6 s, so over a single reading vega
+//!   overstates `k`'s part.
 //!
 //! The curve at a pre-fee marginal price `e` (quote per base), with targets `B0` and `Q0`: on the
 //! base-short side (`e >= p`) `p (1 - k + k B0^2 / s^2) = e` at base level
@@ -103,10 +104,9 @@ pub fn greeks(state: &PoolState, market: &Market, bumped: &Market) -> Result<Gre
     let now = arbitraged(state, market, p)?;
     let rise = arbitraged(&now, market, up)?;
     let fall = arbitraged(&now, market, down)?;
-    let target = state.equilibrate(p, market.k, Rounding::Down)?.base_target;
     Ok(Greeks {
         delta: now.base_reserve,
-        delta_vs_target: signed_difference(now.base_reserve, target)?,
+        delta_vs_target: signed_difference(now.base_reserve, now.base_target)?,
         gamma_up: signed_difference(rise.base_reserve, now.base_reserve)?,
         gamma_down: signed_difference(fall.base_reserve, now.base_reserve)?,
         vega: vega(state, bumped, (up, down), (&rise, &fall)).ok(),
@@ -180,14 +180,13 @@ pub fn arbitraged(state: &PoolState, market: &Market, m: u128) -> Result<PoolSta
 /// The curve's state at the pre-fee marginal price `e`, with `eq`'s targets (module docs).
 fn curve_at(eq: &PoolState, market: &Market, e: u128) -> Result<PoolState, CurveError> {
     let (p, k) = (market.price, market.k);
-    let (b0, q0) = (eq.base_target, eq.quote_target);
     // The level's share of its target, squared: k p / (e - p + k p) on the base-short side,
     // k e / (p - e + k e) on the quote-short one; both scaled by ONE, so nothing is floored.
     let (short, target, kx, gap) = if e >= p {
         let kp = mul(wide(k), wide(p))?;
         (
             Asset::Base,
-            b0,
+            eq.base_target,
             kp,
             add(mul(wide(e.saturating_sub(p)), wide(ONE))?, kp)?,
         )
@@ -195,7 +194,7 @@ fn curve_at(eq: &PoolState, market: &Market, e: u128) -> Result<PoolState, Curve
         let ke = mul(wide(k), wide(e))?;
         (
             Asset::Quote,
-            q0,
+            eq.quote_target,
             ke,
             add(mul(wide(p.saturating_sub(e)), wide(ONE))?, ke)?,
         )
@@ -211,8 +210,6 @@ fn curve_at(eq: &PoolState, market: &Market, e: u128) -> Result<PoolState, Curve
         },
         ..*eq
     };
-    at.base_target = b0;
-    at.quote_target = q0;
     at.set_reserve(short, s);
     at.set_reserve(
         long,

@@ -87,6 +87,16 @@ fn axes<'a, 'b>(
     Ok(chart)
 }
 
+/// The panel's legend, boxed on a pale background.
+fn legend<'a, 'b: 'a>(chart: &mut Axes<'a, 'b>) -> Result<(), SimError> {
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)
+}
+
 fn prices(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), SimError> {
     let y = range(rows.iter().flat_map(|r| [r.reference, r.pool_mid, r.venue_price]));
     let mut chart = axes(area, "Price (quote per base)", blocks, y, None)?;
@@ -116,12 +126,7 @@ fn prices(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), SimError
         .map_err(err)?
         .label("oracle readings (the reporters' median)")
         .legend(move |(x, y)| Circle::new((x + 8, y), 3, purple.filled()));
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)
+    legend(&mut chart)
 }
 
 fn inventory(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), SimError> {
@@ -199,12 +204,7 @@ fn gamma(area: &Panel, rows: &[Row], blocks: (u64, u64)) -> Result<(), SimError>
             .label(name)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color));
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)
+    legend(&mut chart)
 }
 
 /// Draws the run to a PNG at `path`.

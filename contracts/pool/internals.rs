@@ -1,0 +1,169 @@
+//! The pool contract's internals: reading and writing its books, the checks its messages share,
+//! a swap's settlement and the share token's events. The messages in `lib.rs` are these plus the
+//! rules of `keel_core::pool`.
+
+use crate::book::BookV2;
+use crate::calls;
+use crate::pool::Pool;
+use ink::codegen::Env as _;
+use ink::prelude::vec::Vec;
+use ink::primitives::AccountId;
+use keel_core::pool::{Depth, Ledger, Refusal, SwapKind};
+use keel_core::{Asset, Market, Priced, Trade};
+use keel_interface::pool::{PoolError, PoolResult as Result, Swapped, VenueDepth};
+use psp22::PSP22Event;
+
+impl Pool {
+    pub(crate) fn book(&self) -> &BookV2 {
+        self.book.current()
+    }
+
+    pub(crate) fn book_mut(&mut self) -> &mut BookV2 {
+        self.book.current_mut()
+    }
+
+    pub(crate) fn ensure_owner(&self) -> Result<()> {
+        if self.env().caller() == self.book().owner {
+            Ok(())
+        } else {
+            Err(PoolError::NotOwner)
+        }
+    }
+
+    pub(crate) fn ensure_deadline(&self, deadline: u64) -> Result<()> {
+        if self.env().block_timestamp() > deadline {
+            Err(PoolError::Expired)
+        } else {
+            Ok(())
+        }
+    }
+
+    pub(crate) fn ensure_open(&self, deadline: u64) -> Result<()> {
+        if self.book().paused {
+            return Err(PoolError::Paused);
+        }
+        self.ensure_deadline(deadline)
+    }
+
+    /// Tokens sent to the pool itself or to the zero account could never be spent.
+    pub(crate) fn ensure_recipient(&self, to: AccountId) -> Result<()> {
+        if to == self.env().account_id() || to == AccountId::from([0; 32]) {
+            Err(PoolError::InvalidRecipient)
+        } else {
+            Ok(())
+        }
+    }
+
+    pub(crate) fn asset_of(&self, token: AccountId) -> Result<Asset> {
+        let b = self.book();
+        if token == b.base {
+            Ok(Asset::Base)
+        } else if token == b.quote {
+            Ok(Asset::Quote)
+        } else {
+            Err(PoolError::UnknownToken)
+        }
+    }
+
+    pub(crate) fn token_of(&self, asset: Asset) -> AccountId {
+        let b = self.book();
+        match asset {
+            Asset::Base => b.base,
+            Asset::Quote => b.quote,
+        }
+    }
+
+    /// The pool's books, as its rules read them.
+    #[inline(never)]
+    pub(crate) fn ledger(&self) -> Ledger {
+        let b = self.book();
+        Ledger {
+            state: b.state,
+            rebalancing: b.rebalancing,
+            total_shares: self.shares.total_supply(),
+            priced_k: b.priced_k,
+            discovery: b.discovery,
+        }
+    }
+
+    /// Stores what a transition changed in the books (the share supply lives in `shares`).
+    #[inline(never)]
+    pub(crate) fn store(&mut self, ledger: &Ledger) {
+        let b = self.book_mut();
+        b.state = ledger.state;
+        b.rebalancing = ledger.rebalancing;
+        b.priced_k = ledger.priced_k;
+        b.discovery = ledger.discovery;
+    }
+
+    /// Reads the oracle and prices the market, refusing stale or out-of-bounds readings.
+    pub(crate) fn market(&self) -> Result<Market> {
+        let now = self.env().block_timestamp();
+        let b = self.book();
+        Ok(self.ledger().fresh_market(&b.config, now, &b.price_feed)?)
+    }
+
+    /// Prices a swap of `token_in` on the stored state at the oracle's current market.
+    pub(crate) fn price(&self, token_in: AccountId, kind: SwapKind, amount: u128) -> Result<Priced> {
+        let asset = self.asset_of(token_in)?;
+        let now = self.env().block_timestamp();
+        let b = self.book();
+        Ok(self
+            .ledger()
+            .price_swap(&b.config, now, &b.price_feed, kind, asset, amount)?)
+    }
+
+    /// Prices, bounds and settles a swap; stores the books before moving the tokens (a token
+    /// that calls back finds the pool already settled, and pallet-contracts refuses re-entry).
+    pub(crate) fn swap(
+        &mut self,
+        token_in: AccountId,
+        kind: SwapKind,
+        amount: u128,
+        limit: u128,
+        to: AccountId,
+    ) -> Result<Trade> {
+        let priced = self.price(token_in, kind, amount)?;
+        let trade = priced.trade;
+        let mut ledger = self.ledger();
+        ledger.book_swap(&priced, kind, limit, self.env().block_timestamp())?;
+        self.store(&ledger);
+        let trader = self.env().caller();
+        let pool = self.env().account_id();
+        let token_out = self.token_of(trade.asset_in.other());
+        calls::pull(token_in, trader, pool, trade.amount_in)?;
+        calls::pay(token_out, to, trade.amount_out)?;
+        self.env().emit_event(Swapped {
+            trader,
+            to,
+            token_in,
+            amount_in: trade.amount_in,
+            amount_out: trade.amount_out,
+            fee: trade.fee,
+            oracle_price: priced.oracle,
+        });
+        Ok(trade)
+    }
+
+    pub(crate) fn mint_shares(&mut self, to: AccountId, value: u128) -> Result<()> {
+        let events = self.shares.mint(to, value)?;
+        self.emit_share_events(events);
+        Ok(())
+    }
+
+    pub(crate) fn emit_share_events(&self, events: Vec<PSP22Event>) {
+        for event in events {
+            match event {
+                PSP22Event::Transfer(e) => self.env().emit_event(e),
+                PSP22Event::Approval(e) => self.env().emit_event(e),
+            }
+        }
+    }
+}
+
+/// A rebalance reads its venue's depth for the token it sells.
+impl Depth<AccountId> for Pool {
+    fn depth(&self, venue: AccountId, sell: Asset) -> core::result::Result<VenueDepth, Refusal> {
+        calls::depth(venue, self.token_of(sell))
+    }
+}
