@@ -131,6 +131,16 @@ echo "metrics: keel_keeper_reconnects_total ${reconnects:-none}"
   cat "$WORK/keeper-restart.log" >&2
   exit 1
 }
+# The LPs' Greeks on the live pool: a 1% rise takes base out of it, a 1% fall puts base in.
+scrape=$(curl -fsS "http://127.0.0.1:$metrics_port/metrics")
+greek() { sed -n "s/^keel_keeper_$1{[^}]*} //p" <<<"$scrape" | head -1; }
+delta=$(greek delta_base); up=$(greek gamma_up_base); down=$(greek gamma_down_base)
+echo "metrics: delta ${delta:-none} base, gamma ${down:-none} on a 1% fall, ${up:-none} on a 1% rise"
+awk -v d="$delta" -v u="$up" -v w="$down" 'BEGIN { exit !(d > 0 && u < 0 && w > 0) }' || {
+  echo "the keeper's metrics lack the pool's Greeks, or give them the wrong signs:" >&2
+  grep '^keel_keeper_' <<<"$scrape" >&2
+  exit 1
+}
 client drift --slice 1000 --max-swaps 40 --deployment "$DEPLOYMENT"
 client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
 wait "$keeper" || { cat "$WORK/keeper-restart.log"; exit 1; }
