@@ -132,11 +132,19 @@ echo "metrics: keel_keeper_reconnects_total ${reconnects:-none}"
   exit 1
 }
 # The LPs' Greeks on the live pool: a 1% rise takes base out of it, a 1% fall puts base in.
-scrape=$(curl -fsS "http://127.0.0.1:$metrics_port/metrics")
 greek() { sed -n "s/^keel_keeper_$1{[^}]*} //p" <<<"$scrape" | head -1; }
-delta=$(greek delta_base); up=$(greek gamma_up_base); down=$(greek gamma_down_base)
+signed_right() {
+  awk -v d="$delta" -v u="$up" -v w="$down" \
+    'BEGIN { exit !(d != "" && u != "" && w != "" && d + 0 > 0 && u + 0 < 0 && w + 0 > 0) }'
+}
+for _ in $(seq 1 20); do
+  scrape=$(curl -fsS "http://127.0.0.1:$metrics_port/metrics") || scrape=""
+  delta=$(greek delta_base); up=$(greek gamma_up_base); down=$(greek gamma_down_base)
+  signed_right && break
+  sleep 1
+done
 echo "metrics: delta ${delta:-none} base, gamma ${down:-none} on a 1% fall, ${up:-none} on a 1% rise"
-awk -v d="$delta" -v u="$up" -v w="$down" 'BEGIN { exit !(d > 0 && u < 0 && w > 0) }' || {
+signed_right || {
   echo "the keeper's metrics lack the pool's Greeks, or give them the wrong signs:" >&2
   grep '^keel_keeper_' <<<"$scrape" >&2
   exit 1

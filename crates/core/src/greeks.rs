@@ -99,9 +99,13 @@ pub const VEGA_BUMP: u128 = ONE / 10;
 /// [`CurveError::InsufficientLiquidity`] for a pool with an empty side; the curve's errors past
 /// the bounds. Vega alone may be unreadable ([`Greeks::vega`] is then `None`).
 pub fn greeks(state: &PoolState, market: &Market, bumped: &Market) -> Result<Greeks, CurveError> {
+    if state.base_reserve == 0 || state.quote_reserve == 0 {
+        return Err(CurveError::InsufficientLiquidity);
+    }
     let p = market.price;
     let (up, down) = (moved(p, true)?, moved(p, false)?);
-    let now = arbitraged(state, market, p)?;
+    // Re-derived, so a fee left on the short side counts in its target as the pool's views see it.
+    let now = arbitraged(state, market, p)?.equilibrate(p, market.k, Rounding::Down)?;
     let rise = arbitraged(&now, market, up)?;
     let fall = arbitraged(&now, market, down)?;
     Ok(Greeks {

@@ -50,10 +50,10 @@ impl std::str::FromStr for Hash {
 
 /// A hash a bot was given that does not read, with where it was given.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {source}")]
+#[error("{field}: {hash}")]
 pub struct HashField {
     pub field: String,
-    pub source: NotAHash,
+    pub hash: NotAHash,
 }
 
 /// Parses the hash `text` given in `field`.
@@ -61,9 +61,9 @@ pub struct HashField {
 /// # Errors
 /// [`HashField`] when it is not a hash.
 pub fn parse_hash(field: &str, text: &str) -> Result<Hash, HashField> {
-    text.parse().map_err(|source| HashField {
+    text.parse().map_err(|hash| HashField {
         field: field.to_owned(),
-        source,
+        hash,
     })
 }
 

@@ -127,9 +127,17 @@ fn a_pass_exports_the_lp_positions_greeks_in_whole_tokens_and_drops_them_when_un
     let mut empty = view;
     empty.state = keel_core::PoolState::default();
     metrics.observe("P", &empty, &Decision::Skip(Skip::NoLiquidity));
-    assert!(
-        !metrics.render().contains("keel_keeper_delta_base{"),
-        "{}",
-        metrics.render()
-    );
+    let rendered = metrics.render();
+    for name in [
+        "delta_base",
+        "delta_vs_target_base",
+        "gamma_up_base",
+        "gamma_down_base",
+        "vega_quote",
+    ] {
+        assert!(
+            !rendered.contains(&format!("keel_keeper_{name}{{")),
+            "{name} stayed: {rendered}"
+        );
+    }
 }

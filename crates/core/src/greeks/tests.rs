@@ -337,3 +337,17 @@ fn a_second_move_starts_where_the_first_left_the_books_fee_included() {
         );
     }
 }
+
+#[test]
+fn a_pool_with_an_empty_side_is_refused_even_when_its_fee_keeps_a_move_inside_the_band() {
+    // A 2% fee: a 1% move trades nothing, so only the reserves can tell.
+    let market = market(ONE / 4, ONE / 50);
+    let one_sided = PoolState {
+        quote_reserve: 0,
+        ..balanced()
+    };
+    assert_eq!(
+        greeks(&one_sided, &market, &market),
+        Err(CurveError::InsufficientLiquidity)
+    );
+}
