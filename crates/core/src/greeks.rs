@@ -34,34 +34,8 @@
 
 use crate::math::{add, div512, full_mul, mul, mul_div, narrow, sqrt512, wide, Rounding, ONE, U256, U512};
 use crate::pmm::integrate;
-use crate::state::{Asset, PoolState, Regime};
+use crate::state::{Asset, Holdings, PoolState, Regime};
 use crate::{CurveError, Market};
-
-/// What the pool holds, in token units.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Holdings {
-    pub base: u128,
-    pub quote: u128,
-}
-
-impl Holdings {
-    /// The reserves of `state`.
-    pub fn of(state: &PoolState) -> Holdings {
-        Holdings {
-            base: state.base_reserve,
-            quote: state.quote_reserve,
-        }
-    }
-
-    /// Their value in quote at `price` (quote per base, 1e18), rounded down.
-    ///
-    /// # Errors
-    /// [`CurveError::Overflow`] past `u128`.
-    pub fn value(&self, price: u128) -> Result<u128, CurveError> {
-        let base = narrow(mul_div(wide(self.base), wide(price), wide(ONE), Rounding::Down)?)?;
-        base.checked_add(self.quote).ok_or(CurveError::Overflow)
-    }
-}
 
 /// The LP position's Greeks (module docs), in token units of the whole pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -87,6 +87,32 @@ impl Regime {
     }
 }
 
+/// Amounts of both tokens: a pool's reserves or its targets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Holdings {
+    pub base: u128,
+    pub quote: u128,
+}
+
+impl Holdings {
+    /// The reserves of `state`.
+    pub fn of(state: &PoolState) -> Holdings {
+        Holdings {
+            base: state.base_reserve,
+            quote: state.quote_reserve,
+        }
+    }
+
+    /// Their value in quote at `price` (quote per base, 1e18), rounded down.
+    ///
+    /// # Errors
+    /// [`CurveError::Overflow`] past `u128`.
+    pub fn value(&self, price: u128) -> Result<u128, CurveError> {
+        let base = narrow(mul_div(wide(self.base), wide(price), wide(ONE), Rounding::Down)?)?;
+        base.checked_add(self.quote).ok_or(CurveError::Overflow)
+    }
+}
+
 /// Reserves and targets in token units.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[cfg_attr(
@@ -234,12 +260,10 @@ impl PoolState {
     /// # Errors
     /// [`CurveError::Overflow`] past the bounds.
     pub fn target_value(&self, oracle_price: u128) -> Result<u128, CurveError> {
-        let base = narrow(mul_div(
-            wide(self.base_target),
-            wide(oracle_price),
-            wide(ONE),
-            Rounding::Down,
-        )?)?;
-        base.checked_add(self.quote_target).ok_or(CurveError::Overflow)
+        Holdings {
+            base: self.base_target,
+            quote: self.quote_target,
+        }
+        .value(oracle_price)
     }
 }
