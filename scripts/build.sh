@@ -4,7 +4,7 @@
 #
 # The pool is built three times: with its next storage layout (`--features layout-next`, copied to
 # target/ink/keel_pool_next, the code the upgrade tests move a pool to), as the build a layout-1
-# pool upgrades through (`--features from-layout-1`, copied to target/ink/keel_pool_from_layout1),
+# pool upgrades through (`--features from-earlier`, copied to target/ink/keel_pool_from_earlier),
 # then as shipped.
 #
 # cargo-contract gives each contract of a workspace a target dir of its own, target/ink/<name>,
@@ -27,7 +27,7 @@ artifact() {
 }
 
 mkdir -p target/ink/shared
-for variant in keel_pool_next keel_pool_from_layout1; do
+for variant in keel_pool_next keel_pool_from_earlier; do
   [ -L "target/ink/$variant" ] || { rm -rf "target/ink/$variant"; ln -s shared "target/ink/$variant"; }
 done
 for c in "${contracts[@]}"; do
@@ -41,7 +41,7 @@ done
 
 for c in "${contracts[@]}"; do
   if [ "$c" = pool ]; then
-    for variant in "layout-next keel_pool_next" "from-layout-1 keel_pool_from_layout1"; do
+    for variant in "layout-next keel_pool_next" "from-earlier keel_pool_from_earlier"; do
       read -r feature name <<<"$variant"
       printf '\n==> building contracts/pool with --features %s\n' "$feature"
       start=$(date +%s)

@@ -2,8 +2,8 @@
 //! step that moves an earlier layout's storage forward on an upgrade.
 
 use crate::calls;
-#[cfg(feature = "from-layout-1")]
-use crate::legacy::BookV1;
+#[cfg(feature = "from-earlier")]
+use crate::legacy::{BookV1, BookV2};
 use ink::primitives::AccountId;
 use keel_core::pool::{Feed, PricedK, Refusal};
 use keel_core::{Discovery, PoolState};
@@ -13,11 +13,11 @@ use keel_interface::{FeedId, OracleData};
 /// The storage layout this code reads and writes. `set_code` moves a pool forward to the new
 /// code's layout (its `migrate`) or refuses the upgrade.
 #[cfg(not(feature = "layout-next"))]
-pub const LAYOUT: u32 = 2;
+pub const LAYOUT: u32 = 3;
 /// A build whose layout is the next one: the upgrade tests' stand-in for the pool's next release
 /// (its book carries one more field).
 #[cfg(feature = "layout-next")]
-pub const LAYOUT: u32 = 3;
+pub const LAYOUT: u32 = 4;
 
 /// The pool's oracle feed, read through a cross-contract call when a transition needs it.
 #[derive(Debug, Clone)]
@@ -34,12 +34,13 @@ impl Feed for OracleFeed {
     }
 }
 
-/// Everything the pool keeps but its shares, as layout 2 has it (layout 1, in `legacy`, had no
-/// discovery between readings).
+/// Everything the pool keeps but its shares, as layout 3 has it (in `legacy`: layout 2, whose
+/// rebalancing had no cost for an adaptive band, and layout 1, which had no discovery between
+/// readings either).
 #[derive(Debug, Clone)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-pub struct BookV2 {
+pub struct BookV3 {
     pub(crate) owner: AccountId,
     pub(crate) pending_owner: Option<AccountId>,
     pub(crate) base: AccountId,
@@ -54,13 +55,13 @@ pub struct BookV2 {
 }
 
 /// The book as stored: a tag byte (the layout it was written in) and that layout's fields. This
-/// code reads the earlier layouts it was built for (layout 2, and layout 1 in the `from-layout-1`
-/// build), moved forward to this one as it decodes, so an upgraded pool reads as this layout's
+/// code reads the earlier layouts it was built for (layout 3, and layouts 1 and 2 in the
+/// `from-earlier` build), moved forward to this one as it decodes, so an upgraded pool reads as this layout's
 /// from the new code's first call; `migrate` writes it back in it. A book in any other layout
 /// does not decode, so `set_code` to this code refuses that pool.
 #[derive(Debug, Clone)]
 pub struct Book {
-    current: BookV2,
+    current: BookV3,
     /// When a book written in an earlier layout was moved to this one (the next release's one
     /// extra field, `None` until `migrate` stamps it).
     #[cfg(feature = "layout-next")]
@@ -69,7 +70,7 @@ pub struct Book {
 
 impl Book {
     /// A new pool's book, in this build's layout.
-    pub fn new(current: BookV2) -> Book {
+    pub fn new(current: BookV3) -> Book {
         Book {
             current,
             #[cfg(feature = "layout-next")]
@@ -78,11 +79,11 @@ impl Book {
     }
 
     /// The fields this build reads and writes.
-    pub fn current(&self) -> &BookV2 {
+    pub fn current(&self) -> &BookV3 {
         &self.current
     }
 
-    pub fn current_mut(&mut self) -> &mut BookV2 {
+    pub fn current_mut(&mut self) -> &mut BookV3 {
         &mut self.current
     }
 
@@ -116,13 +117,15 @@ impl ink::scale::Encode for Book {
 impl ink::scale::Decode for Book {
     fn decode<I: ink::scale::Input>(input: &mut I) -> Result<Self, ink::scale::Error> {
         let current = match input.read_byte()? {
-            #[cfg(feature = "from-layout-1")]
-            1 => BookV1::decode(input)?.upgrade(),
-            2 => BookV2::decode(input)?,
+            #[cfg(feature = "from-earlier")]
+            1 => BookV1::decode(input)?.upgrade().upgrade(),
+            #[cfg(feature = "from-earlier")]
+            2 => BookV2::decode(input)?.upgrade(),
+            3 => BookV3::decode(input)?,
             #[cfg(feature = "layout-next")]
-            3 => {
+            4 => {
                 return Ok(Book {
-                    current: BookV2::decode(input)?,
+                    current: BookV3::decode(input)?,
                     migrated_at_ms: Option::<u64>::decode(input)?,
                 })
             }
@@ -146,11 +149,13 @@ impl ink::scale::Decode for Book {
 pub enum Stored {
     /// Tag 0 is never written.
     Unwritten,
-    /// Read only by the `from-layout-1` build.
+    /// Read only by the `from-earlier` build.
     V1(crate::legacy::BookV1),
-    V2(BookV2),
+    /// Read only by the `from-earlier` build.
+    V2(crate::legacy::BookV2),
+    V3(BookV3),
     #[cfg(feature = "layout-next")]
-    V3(BookV2, Option<u64>),
+    V4(BookV3, Option<u64>),
 }
 
 #[cfg(feature = "std")]

@@ -2,7 +2,7 @@
 //! a swap's settlement and the share token's events. The messages in `lib.rs` are these plus the
 //! rules of `keel_core::pool`.
 
-use crate::book::BookV2;
+use crate::book::BookV3;
 use crate::calls;
 use crate::pool::Pool;
 use ink::codegen::Env as _;
@@ -14,11 +14,11 @@ use keel_interface::pool::{PoolError, PoolResult as Result, Swapped, VenueDepth}
 use psp22::PSP22Event;
 
 impl Pool {
-    pub(crate) fn book(&self) -> &BookV2 {
+    pub(crate) fn book(&self) -> &BookV3 {
         self.book.current()
     }
 
-    pub(crate) fn book_mut(&mut self) -> &mut BookV2 {
+    pub(crate) fn book_mut(&mut self) -> &mut BookV3 {
         self.book.current_mut()
     }
 

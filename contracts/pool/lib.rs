@@ -15,14 +15,14 @@ mod book;
 mod calls;
 mod internals;
 // Layout 1's types describe the stored book in the metadata of every build; only the
-// `from-layout-1` build decodes them.
-#[cfg(any(feature = "std", feature = "from-layout-1"))]
-#[cfg_attr(not(feature = "from-layout-1"), allow(dead_code))]
+// `from-earlier` build decodes them.
+#[cfg(any(feature = "std", feature = "from-earlier"))]
+#[cfg_attr(not(feature = "from-earlier"), allow(dead_code))]
 mod legacy;
 
 #[ink::contract]
 pub mod pool {
-    use crate::book::{Book, BookV2, OracleFeed, LAYOUT};
+    use crate::book::{Book, BookV3, OracleFeed, LAYOUT};
     use crate::calls;
     use ink::prelude::{string::String, vec::Vec};
     use keel_core::consts::{LOCKED_SHARES_HOLDER, TOKEN_DECIMALS};
@@ -65,7 +65,7 @@ pub mod pool {
             if !config.is_valid() {
                 return Err(PoolError::InvalidConfig);
             }
-            let book = BookV2 {
+            let book = BookV3 {
                 owner: Self::env().caller(),
                 pending_owner: None,
                 base,

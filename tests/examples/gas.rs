@@ -6,9 +6,10 @@
 //! pool with discovery on (`CurveParams::discovering`).
 //!
 //! With `KEEL_GAS_BASELINE=<path to a keel_pool.wasm>` (another build of the pool that takes
-//! today's constructor) or `KEEL_GAS_BASELINE=layout1` (the layout-1 release kept in
-//! `tests/fixtures`, before discovery), the same calls run again on a market whose pool is that
-//! code, and every row shows the change; `KEEL_GAS_BASELINE_LABEL` names it.
+//! today's constructor), `KEEL_GAS_BASELINE=layout1` (the layout-1 release kept in
+//! `tests/fixtures`, before discovery) or `layout2` (the release before the adaptive band), the
+//! same calls run again on a market whose pool is that code, and every row shows the change;
+//! `KEEL_GAS_BASELINE_LABEL` names it.
 //!
 //! Run: `cargo run -p keel-tests --example gas` (after `scripts/build.sh`). Weights do not depend
 //! on how the host binary is optimised, so the debug build the tests use is enough.
@@ -140,10 +141,20 @@ fn verdict(pass: bool) -> &'static str {
 fn baseline() -> Option<(String, u64, Vec<Cost>)> {
     std::env::var_os("KEEL_GAS_BASELINE").map(|given| {
         let label = std::env::var("KEEL_GAS_BASELINE_LABEL").ok();
-        if given == "layout1" {
-            let wasm = pool::layout1_wasm();
-            let label = label.unwrap_or_else(|| "the layout-1 release (6ec1610)".into());
-            return (label, wasm.len() as u64, measure(Fixture::layout1(setup())));
+        let release = match given.to_str() {
+            Some("layout1") => Some(pool::Release::Layout1),
+            Some("layout2") => Some(pool::Release::Layout2),
+            _ => None,
+        };
+        if let Some(release) = release {
+            let wasm = release.wasm();
+            let label = label
+                .unwrap_or_else(|| format!("the layout-{} release ({})", release.layout(), release.commit()));
+            return (
+                label,
+                wasm.len() as u64,
+                measure(Fixture::release(setup(), release)),
+            );
         }
         let path = std::path::PathBuf::from(given);
         let wasm = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -95,6 +95,13 @@ fn out_of_bounds_config_is_refused() {
             },
             ..Default::default()
         },
+        PoolConfig {
+            rebalance: RebalanceParams {
+                cost_bps: keel_core::band::MAX_COST_BPS + 1,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
     ] {
         assert_eq!(
             pool::set_config(&mut m.chain, OWNER, m.pool, bad),
@@ -129,7 +136,7 @@ fn upgrade_to_unknown_code_is_refused() {
         pool::set_code(&mut m.chain, OWNER, m.pool, [7u8; 32].into()),
         Err(PoolError::IncompatibleUpgrade)
     );
-    assert_eq!(pool::layout(&mut m.chain, m.pool), 2);
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 3);
 }
 
 #[test]

@@ -4,6 +4,7 @@
 // Inventory values are 1e18 fractions, far below `i128::MAX`.
 #![allow(clippy::cast_possible_wrap)]
 
+use keel_core::band::{MAX_COST_BPS, REFERENCE_COST_BPS};
 use keel_core::math::{mul_div_u128, Rounding};
 use keel_core::rebalance::{plan, MAX_BOUNTY_BPS};
 use keel_core::{RebalanceParams, ONE};
@@ -118,9 +119,16 @@ fn the_keepers_plan_is_what_the_pool_does() {
         reserve_out,
         fee_bps: venue::fee_bps(&mut m.chain, m.venue),
     };
-    let planned = plan(&eq, market.price, &PoolConfig::default().rebalance, None, &depth)
-        .expect("plan")
-        .expect("due");
+    let planned = plan(
+        &eq,
+        market.price,
+        market.volatility,
+        &PoolConfig::default().rebalance,
+        None,
+        &depth,
+    )
+    .expect("plan")
+    .expect("due");
     let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("rebalance");
     assert_eq!(out.sold, planned.amount_in);
     assert_eq!(out.q_before, planned.q_before);
@@ -134,6 +142,101 @@ fn a_pool_inside_its_band_is_not_due() {
     m.assert_refused(PoolError::RebalanceNotDue, |m| {
         pool::rebalance(&mut m.chain, KEEPER, m.pool, 0)
     });
+}
+
+/// The deep-venue market with its band adapting to volatility at a rebalance cost of `cost_bps`.
+fn adaptive_band(cost_bps: u32) -> Fixture {
+    let defaults = PoolConfig::default();
+    Fixture::new(Setup {
+        venue_base_liquidity: 100_000_000 * UNIT,
+        venue_quote_liquidity: 1_000_000_000 * UNIT,
+        config: PoolConfig {
+            rebalance: RebalanceParams {
+                cost_bps,
+                ..defaults.rebalance
+            },
+            ..defaults
+        },
+        ..Setup::default()
+    })
+}
+
+/// Base sold into each adaptive pool: `q` lands between the band's narrowest and widest.
+const ADAPTIVE_PUSH: u128 = 8_000;
+
+/// The costs on either side of the band's edge at `q` and `volatility`: the highest whose
+/// trigger `q` reaches, and the next one, whose trigger it does not (the core's rule).
+fn costs_around(q: i128, volatility: u128) -> (u32, u32) {
+    let trigger = |cost: u32| {
+        RebalanceParams {
+            cost_bps: cost,
+            ..RebalanceParams::default()
+        }
+        .band(volatility)
+        .expect("band")
+        .trigger as i128
+    };
+    let due = (1..MAX_COST_BPS)
+        .rev()
+        .find(|&c| trigger(c) <= q)
+        .expect("q reaches the narrowest band");
+    assert!(trigger(due + 1) > q, "q {q} past the widest band");
+    (due, due + 1)
+}
+
+#[test]
+fn an_adaptive_band_refuses_a_rebalance_inside_the_rule_and_allows_one_at_its_edge() {
+    // given q pushed between the narrowest and the widest band at 80% volatility
+    let volatility = Setup::default().volatility;
+    let mut probe = adaptive_band(REFERENCE_COST_BPS);
+    push_long_base(&mut probe, ADAPTIVE_PUSH);
+    let q = pool::inventory(&mut probe.chain, probe.pool).expect("q");
+    let (due, not_due) = costs_around(q, volatility);
+    // when the pool whose rebalance costs more rebalances, then it is refused and nothing moves
+    let mut dear = adaptive_band(not_due);
+    push_long_base(&mut dear, ADAPTIVE_PUSH);
+    assert_eq!(pool::inventory(&mut dear.chain, dear.pool), Ok(q));
+    dear.assert_refused(PoolError::RebalanceNotDue, |m| {
+        pool::rebalance(&mut m.chain, KEEPER, m.pool, 0)
+    });
+    // when the one at the edge rebalances, then it sells back toward its target
+    let mut cheap = adaptive_band(due);
+    push_long_base(&mut cheap, ADAPTIVE_PUSH);
+    let out = pool::rebalance(&mut cheap.chain, KEEPER, cheap.pool, 0).expect("due at the edge");
+    assert_eq!(out.q_before, q);
+    assert!(out.q_after < q);
+}
+
+#[test]
+fn an_adaptive_band_narrows_when_volatility_rises() {
+    // given a pool just inside its band at 80% volatility
+    let volatility = Setup::default().volatility;
+    let mut probe = adaptive_band(REFERENCE_COST_BPS);
+    push_long_base(&mut probe, ADAPTIVE_PUSH);
+    let q = pool::inventory(&mut probe.chain, probe.pool).expect("q");
+    let (_, not_due) = costs_around(q, volatility);
+    let mut m = adaptive_band(not_due);
+    push_long_base(&mut m, ADAPTIVE_PUSH);
+    m.assert_refused(PoolError::RebalanceNotDue, |m| {
+        pool::rebalance(&mut m.chain, KEEPER, m.pool, 0)
+    });
+    // when the oracle reports 90% at the same price
+    m.chain.advance(6_000);
+    m.report(10 * UNIT, UNIT / 10 * 9).expect("report");
+    // then the band is narrower than q and the rebalance goes through
+    let narrower = RebalanceParams {
+        cost_bps: not_due,
+        ..RebalanceParams::default()
+    }
+    .band(UNIT / 10 * 9)
+    .expect("band");
+    let q_now = pool::inventory(&mut m.chain, m.pool).expect("q");
+    assert!(
+        q_now >= narrower.trigger as i128,
+        "q {q_now}, trigger {}",
+        narrower.trigger
+    );
+    pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("due at 90%");
 }
 
 #[test]

@@ -19,6 +19,7 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub mod anchor;
+pub mod band;
 pub mod consts;
 pub mod cpmm;
 pub mod discovery;
@@ -41,6 +42,7 @@ pub mod swap;
 pub mod venue;
 
 pub use anchor::{Anchor, Priced, SwapKind};
+pub use band::Band;
 pub use discovery::Discovery;
 pub use dynamic::{CurveParams, Market, OracleReading};
 pub use error::CurveError;

@@ -6,6 +6,7 @@
 //! pool is well inside the band, so it cannot flicker in and out of "due". The pool and the keeper
 //! both plan with [`plan`], so a keeper's decision is exactly the chain's.
 
+use crate::band::{Band, MAX_COST_BPS};
 use crate::math::{mul_div, mul_div_u128, narrow, wide, Rounding, BPS, ONE};
 use crate::state::{Asset, PoolState};
 use crate::CurveError;
@@ -52,12 +53,17 @@ pub struct RebalanceParams {
     pub bounty_bps: u32,
     /// Most quote units one rebalance pays as bounty.
     pub bounty_cap: u128,
+    /// What one rebalance costs per unit sold (basis points of the notional: the venue's fee and
+    /// impact, the bounty, gas). Zero keeps `trigger` and `target` fixed; otherwise they are the
+    /// band at the reference volatility and cost, and the band follows the oracle's volatility
+    /// and this cost by the rule of [`crate::band`].
+    pub cost_bps: u32,
 }
 
 impl Default for RebalanceParams {
     /// Due at `|q| >= 5%`, back to 1% in slices at most one a block (6 s), within 50 bps of what
     /// the venue should pay at the oracle price, a 0.1% bounty capped at 100 quote tokens (18
-    /// decimals).
+    /// decimals), and a fixed band.
     ///
     /// With the default curve the 10% price band binds near `|q|` of 10-15% (less when volatility
     /// steepens `k`), so the trigger sits well inside it: by 5% the pool already quotes its long
@@ -70,6 +76,7 @@ impl Default for RebalanceParams {
             max_venue_slippage_bps: 50,
             bounty_bps: 10,
             bounty_cap: 100 * ONE,
+            cost_bps: 0,
         }
     }
 }
@@ -84,7 +91,8 @@ impl RebalanceParams {
             && (MIN_TRIGGER..=ONE).contains(&self.trigger)
             && (MIN_COOLDOWN_MS..=MAX_COOLDOWN_MS).contains(&self.cooldown_ms)
             && self.max_venue_slippage_bps <= MAX_SLIPPAGE_BPS
-            && self.bounty_bps <= MAX_BOUNTY_BPS;
+            && self.bounty_bps <= MAX_BOUNTY_BPS
+            && self.cost_bps <= MAX_COST_BPS;
         if ok {
             Ok(())
         } else {
@@ -139,8 +147,8 @@ pub struct Excess {
 }
 
 /// What an equilibrated `state` at `oracle_price` has to sell, or `None` when no rebalance is due:
-/// `|q|` below the trigger, or, while a sliced rebalance is `continuing` to sell the token the pool
-/// is long, at or below the target.
+/// `|q|` below the `band`'s trigger, or, while a sliced rebalance is `continuing` to sell the token
+/// the pool is long, at or below its target.
 ///
 /// # Errors
 /// [`CurveError::Overflow`] past the bounds; [`CurveError::ZeroOutput`] when the excess is too
@@ -148,13 +156,13 @@ pub struct Excess {
 pub fn excess(
     state: &PoolState,
     oracle_price: u128,
-    params: &RebalanceParams,
+    band: &Band,
     continuing: Option<Asset>,
 ) -> Result<Option<Excess>, CurveError> {
     let q = state.inventory(oracle_price)?;
     let size = q.unsigned_abs();
     let sell = if q > 0 { Asset::Base } else { Asset::Quote };
-    let due = size >= params.trigger || (continuing == Some(sell) && size > params.target);
+    let due = size >= band.trigger || (continuing == Some(sell) && size > band.target);
     if !due || size == 0 {
         return Ok(None);
     }
@@ -166,12 +174,7 @@ pub fn excess(
         .checked_sub(state.target(sell))
         .ok_or(CurveError::Overflow)?;
     let value = state.target_value(oracle_price)?;
-    let keep_value = narrow(mul_div(
-        wide(params.target),
-        wide(value),
-        wide(ONE),
-        Rounding::Up,
-    )?)?;
+    let keep_value = narrow(mul_div(wide(band.target), wide(value), wide(ONE), Rounding::Up)?)?;
     let keep = match sell {
         Asset::Base => mul_div_u128(keep_value, ONE, oracle_price, Rounding::Up)?,
         Asset::Quote => keep_value,
@@ -237,18 +240,20 @@ impl Excess {
     }
 }
 
-/// Plans the next slice of a rebalance: [`excess`], then [`Excess::slice`] on a venue of `depth`.
+/// Plans the next slice of a rebalance: [`excess`] past the band `params` give at `volatility`,
+/// then [`Excess::slice`] on a venue of `depth`.
 ///
 /// # Errors
-/// As [`excess`] and [`Excess::slice`].
+/// As [`RebalanceParams::band`], [`excess`] and [`Excess::slice`].
 pub fn plan(
     state: &PoolState,
     oracle_price: u128,
+    volatility: u128,
     params: &RebalanceParams,
     continuing: Option<Asset>,
     depth: &VenueDepth,
 ) -> Result<Option<RebalancePlan>, CurveError> {
-    excess(state, oracle_price, params, continuing)?
+    excess(state, oracle_price, &params.band(volatility)?, continuing)?
         .map(|e| e.slice(oracle_price, params, depth))
         .transpose()
 }

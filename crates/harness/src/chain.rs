@@ -75,9 +75,9 @@ pub struct Bundles {
     /// The pool built with its next storage layout (`--features layout-next`), which upgrade
     /// tests move a pool to.
     pub pool_next: ContractBundle,
-    /// The pool built to read layout 1 too (`--features from-layout-1`): the code a layout-1
+    /// The pool built to read layout 1 too (`--features from-earlier`): the code a layout-1
     /// pool upgrades through, since the shipped build refuses it.
-    pub pool_from_layout1: ContractBundle,
+    pub pool_from_earlier: ContractBundle,
 }
 
 /// Directory cargo-contract wrote the bundles to: `$KEEL_INK_DIR` or `<workspace>/target/ink`.
@@ -111,7 +111,7 @@ pub fn bundles() -> &'static Bundles {
             pool: load("keel_pool"),
             venue: load("keel_venue"),
             pool_next: load("keel_pool_next"),
-            pool_from_layout1: load("keel_pool_from_layout1"),
+            pool_from_earlier: load("keel_pool_from_earlier"),
         }
     })
 }

@@ -90,10 +90,12 @@ impl Fixture {
         })
     }
 
-    /// [`Fixture::new`] with the pool as released in storage layout 1 ([`pool::deploy_layout1`]),
-    /// the code a deployed pool upgrades from.
-    pub fn layout1(setup: Setup) -> Fixture {
-        Fixture::deployed_by(&setup, |chain, pool| pool::deploy_layout1(chain, OWNER, pool))
+    /// [`Fixture::new`] with the pool as `release` deployed it ([`pool::deploy_release`]), the
+    /// code a deployed pool upgrades from.
+    pub fn release(setup: Setup, release: pool::Release) -> Fixture {
+        Fixture::deployed_by(&setup, |chain, pool| {
+            pool::deploy_release(chain, OWNER, pool, release)
+        })
     }
 
     fn deployed_by(

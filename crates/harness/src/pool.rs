@@ -33,33 +33,72 @@ pub fn deploy_code(chain: &mut Sandbox, owner: Actor, setup: PoolSetup, wasm: &[
         .unwrap_or_else(|e| panic!("pool deployment failed: {e:?}"))
 }
 
-/// The pool as released with storage layout 1 (before discovery between readings), compiled at
-/// commit 6ec1610 and kept in `tests/fixtures`: the code a deployed pool upgrades from.
-pub fn layout1_wasm() -> Vec<u8> {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/keel_pool_layout1.wasm");
-    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+/// A release of the pool kept in `tests/fixtures`: the code a deployed pool upgrades from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Release {
+    /// Storage layout 1, before discovery between readings (commit 6ec1610).
+    Layout1,
+    /// Storage layout 2, before the adaptive band (commit 0b006dc).
+    Layout2,
 }
 
-/// Deploys the layout-1 release of the pool ([`layout1_wasm`]). Its constructor takes layout 1's
-/// configuration, today's without the curve's last two fields (`discovery_depth`, `guard`): the
-/// call data is today's constructor's with those 32 bytes cut out of the encoded configuration.
-pub fn deploy_layout1(chain: &mut Sandbox, owner: Actor, setup: PoolSetup) -> R<AccountId> {
+impl Release {
+    /// The storage layout its pools are in.
+    pub fn layout(self) -> u32 {
+        match self {
+            Release::Layout1 => 1,
+            Release::Layout2 => 2,
+        }
+    }
+
+    /// The commit it was compiled from.
+    pub fn commit(self) -> &'static str {
+        match self {
+            Release::Layout1 => "6ec1610",
+            Release::Layout2 => "0b006dc",
+        }
+    }
+
+    /// Its compiled Wasm.
+    pub fn wasm(self) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(
+            "../../tests/fixtures/keel_pool_layout{}.wasm",
+            self.layout()
+        ));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+}
+
+/// Deploys `release` of the pool. Its constructor takes that release's configuration: today's
+/// without the fields it lacks, so the call data is today's constructor's with them cut out of
+/// the encoded configuration: the rebalancing's `cost_bps` (its last 4 bytes) for both, and the
+/// curve's `discovery_depth` and `guard` (its last 32) for layout 1.
+pub fn deploy_release(chain: &mut Sandbox, owner: Actor, setup: PoolSetup, release: Release) -> R<AccountId> {
     use parity_scale_codec::Encode;
     let today =
         keel_calls::constructors::pool(setup.base, setup.quote, setup.oracle, setup.feed, setup.config);
     let head = 4 + (setup.base, setup.quote, setup.oracle, setup.feed).encoded_size();
     let curve_end = head + setup.config.curve.encoded_size();
+    let rebalance_end =
+        curve_end + setup.config.max_oracle_age_ms.encoded_size() + setup.config.rebalance.encoded_size();
     let mut data = today.into_data();
-    let cut: Vec<u8> = data.drain(curve_end - 32..curve_end).collect();
-    let added = (setup.config.curve.discovery_depth, setup.config.curve.guard).encode();
+    let cost: Vec<u8> = data.drain(rebalance_end - 4..rebalance_end).collect();
     assert_eq!(
-        cut, added,
-        "the curve's last 32 bytes are the fields layout 1 lacks"
+        cost,
+        setup.config.rebalance.cost_bps.encode(),
+        "the rebalancing's last 4 bytes are the field layouts 1 and 2 lack"
     );
+    if release == Release::Layout1 {
+        let cut: Vec<u8> = data.drain(curve_end - 32..curve_end).collect();
+        let added = (setup.config.curve.discovery_depth, setup.config.curve.guard).encode();
+        assert_eq!(
+            cut, added,
+            "the curve's last 32 bytes are the fields layout 1 lacks"
+        );
+    }
     chain
-        .deploy_data(&layout1_wasm(), data, owner)
-        .unwrap_or_else(|e| panic!("layout-1 pool deployment failed: {e:?}"))
+        .deploy_data(&release.wasm(), data, owner)
+        .unwrap_or_else(|e| panic!("{release:?} pool deployment failed: {e:?}"))
 }
 
 /// A deposit; `to` defaults to the provider.

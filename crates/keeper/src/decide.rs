@@ -7,7 +7,7 @@
 use crate::backoff::Health;
 use keel_core::math::Rounding;
 use keel_core::rebalance::{self, RebalancePlan, VenueDepth};
-use keel_core::{Asset, CurveError, Greeks, Market, PoolState};
+use keel_core::{Asset, Band, CurveError, Greeks, Market, PoolState};
 use keel_interface::pool::{MarketStatus, PoolConfig, RebalanceStatus};
 
 /// One pool as the keeper read it (all from view messages, in one block).
@@ -59,6 +59,14 @@ impl PoolView {
         self.equilibrated()?.inventory(self.market.price)
     }
 
+    /// The rebalancing band at the oracle's volatility, as the pool checks it (`keel_core::band`).
+    ///
+    /// # Errors
+    /// As [`keel_core::RebalanceParams::band`].
+    pub fn band(&self) -> Result<Band, CurveError> {
+        self.config.rebalance.band(self.market.volatility)
+    }
+
     /// The LP position's Greeks at this market (`keel_core::greeks`).
     ///
     /// # Errors
@@ -82,7 +90,7 @@ pub struct Policy {
 /// Why nothing is submitted yet, though the pool may become due.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Wait {
-    /// `|q|` is below the trigger.
+    /// `|q|` is below the trigger of the band at the oracle's volatility.
     InBand { q: i128, trigger: u128 },
     /// Due, but the pool's cooldown since the last rebalance has not passed.
     Cooldown { until_ms: u64 },
@@ -168,14 +176,18 @@ pub fn decide(view: &PoolView, policy: &Policy, health: &Health, now_ms: u64) ->
         Ok(state) => state,
         Err(e) => return Decision::Skip(Skip::Curve(e)),
     };
+    let band = match view.band() {
+        Ok(band) => band,
+        Err(e) => return Decision::Skip(Skip::Curve(e)),
+    };
     let continuing = view.rebalancing.continuing_at(now_ms, params.cooldown_ms);
-    let excess = match rebalance::excess(&state, view.market.price, params, continuing) {
+    let excess = match rebalance::excess(&state, view.market.price, &band, continuing) {
         Ok(Some(excess)) => excess,
         Ok(None) => {
             let q = state.inventory(view.market.price).unwrap_or_default();
             return Decision::Wait(Wait::InBand {
                 q,
-                trigger: params.trigger,
+                trigger: band.trigger,
             });
         }
         Err(e) => return Decision::Skip(Skip::Curve(e)),

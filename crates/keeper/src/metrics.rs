@@ -28,6 +28,7 @@ pub struct Metrics {
     oracle_age_seconds: FloatGauge,
     fee_bps: FloatGauge,
     k: FloatGauge,
+    trigger: FloatGauge,
     delta: FloatGauge,
     delta_vs_target: FloatGauge,
     gamma_up: FloatGauge,
@@ -65,6 +66,7 @@ impl Metrics {
             oracle_age_seconds: FloatGauge::default(),
             fee_bps: FloatGauge::default(),
             k: FloatGauge::default(),
+            trigger: FloatGauge::default(),
             delta: FloatGauge::default(),
             delta_vs_target: FloatGauge::default(),
             gamma_up: FloatGauge::default(),
@@ -126,7 +128,7 @@ impl Metrics {
     }
 
     /// The per-pool gauges with their names and help texts.
-    fn gauges(&self) -> [(&'static str, &'static str, &FloatGauge); 10] {
+    fn gauges(&self) -> [(&'static str, &'static str, &FloatGauge); 11] {
         [
             ("inventory_q", "Pool inventory imbalance q (fraction)", &self.q),
             (
@@ -136,6 +138,11 @@ impl Metrics {
             ),
             ("fee_bps", "Pool fee now (basis points)", &self.fee_bps),
             ("k", "Pool curve k now", &self.k),
+            (
+                "trigger",
+                "Rebalance trigger now: the |q| at which a rebalance is due, at the oracle's volatility (fraction; fixed unless the pool sets a rebalance cost)",
+                &self.trigger,
+            ),
             (
                 "delta_base",
                 "LP position's delta: base tokens the pool holds once arbitrage has traded it to the oracle price, its value's change per unit of price",
@@ -185,6 +192,14 @@ impl Metrics {
             .get_or_create(&labels)
             .set(to_f64(view.market.fee) * 10_000.0);
         self.k.get_or_create(&labels).set(to_f64(view.market.k));
+        match view.band() {
+            Ok(band) => {
+                self.trigger.get_or_create(&labels).set(to_f64(band.trigger));
+            }
+            Err(_) => {
+                self.trigger.remove(&labels);
+            }
+        }
         self.greeks(&labels, view.greeks().ok());
         let mut by_kind = labels;
         by_kind.push(("decision", decision.label().to_string()));

@@ -299,7 +299,10 @@ impl<B: Backend> Simulation<B> {
         let (vb, vq) = self.backend.venue_reserves();
         let p = tick.reference;
         let value = |b: u128, q: u128| tokens(b) * p + tokens(q);
-        let trigger = view.config.rebalance.trigger;
+        let band = view.band().unwrap_or(keel_core::Band {
+            trigger: view.config.rebalance.trigger,
+            target: view.config.rebalance.target,
+        });
         let row = Row {
             block: self.backend.block(),
             reference: p,
@@ -310,8 +313,8 @@ impl<B: Backend> Simulation<B> {
             q,
             base_reserve: view.state.base_reserve,
             quote_reserve: view.state.quote_reserve,
-            trigger: tokens(trigger),
-            target: tokens(view.config.rebalance.target),
+            trigger: tokens(band.trigger),
+            target: tokens(band.target),
             fee_bps: quoted_fee(view) * 10_000.0,
             guard_bps: tokens(view.market.guard_fee) * 10_000.0,
             k: tokens(view.market.k),
@@ -323,7 +326,7 @@ impl<B: Backend> Simulation<B> {
             rebalanced: landed,
             exposure: self.record_exposure.then(|| Self::exposure(view)).flatten(),
         };
-        self.totals.observe(&row, q.abs() < tokens(trigger));
+        self.totals.observe(&row, q.abs() < tokens(band.trigger));
         Ok(row)
     }
 }

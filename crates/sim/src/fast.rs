@@ -116,8 +116,9 @@ impl FastBackend {
             return None;
         }
         let view = self.view().ok()?;
+        let trigger = view.band().ok()?.trigger;
         Model::of(&view.state, &view.priced(), &view.config.curve)
-            .is_some_and(|m| m.inventory().abs() < keel_core::fixed::to_f64(params.trigger) * IDLE_MARGIN)
+            .is_some_and(|m| m.inventory().abs() < keel_core::fixed::to_f64(trigger) * IDLE_MARGIN)
             .then_some(view)
     }
 

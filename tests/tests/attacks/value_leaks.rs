@@ -4,7 +4,7 @@
 use crate::{assert_solvent, worth};
 use ink::primitives::AccountId;
 use keel_core::RebalanceParams;
-use keel_harness::pool::{self, PoolDeposit, PoolSwap, PoolWithdraw};
+use keel_harness::pool::{self, PoolDeposit, PoolSwap, PoolWithdraw, Release};
 use keel_harness::{chain, Fixture, Setup, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError};
 
@@ -122,8 +122,8 @@ fn an_upgrade_to_a_changed_layout_migrates_and_every_provider_still_withdraws() 
         Err(PoolError::NotOwner)
     );
     pool::set_code(&mut m.chain, OWNER, m.pool, next).expect("upgrade");
-    // then the storage moved to layout 3 with nothing lost
-    assert_eq!(pool::layout(&mut m.chain, m.pool), 3);
+    // then the storage moved to layout 4 with nothing lost
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 4);
     assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
     assert_eq!(pool::config(&mut m.chain, m.pool), config);
     // and trading and every withdrawal still work
@@ -135,36 +135,32 @@ fn an_upgrade_to_a_changed_layout_migrates_and_every_provider_still_withdraws() 
     )
     .expect("swap");
     every_provider_withdraws(&mut m);
-    // and going back to the old layout's code is refused: it cannot read layout 3
+    // and going back to the old layout's code is refused: it cannot read layout 4
     let old = m.chain.upload(&chain::bundles().pool.wasm, OWNER);
     assert_eq!(
         pool::set_code(&mut m.chain, OWNER, m.pool, old),
         Err(PoolError::IncompatibleUpgrade)
     );
-    assert_eq!(pool::layout(&mut m.chain, m.pool), 3);
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 4);
     assert_solvent(&mut m);
 }
 
-#[test]
-fn a_pool_of_the_layout_1_release_upgrades_through_its_reading_build_with_its_books_intact_and_discovery_off()
-{
-    // given a pool deployed by the release before discovery between readings (layout 1), with a
-    // configuration whose every number differs from its neighbours', traded past its trigger and
-    // rebalanced (a slice on a venue as deep as the pool), paused and offering its ownership
-    let defaults = PoolConfig::default();
-    let deployed = PoolConfig {
-        max_oracle_age_ms: 45_000,
-        rebalance: RebalanceParams {
-            cooldown_ms: 12_000,
-            ..defaults.rebalance
+/// A pool of `release` deployed with `deployed` (its venue the fixture's), traded past its trigger
+/// and rebalanced (a slice on a venue as deep as the pool), paused and offering its ownership, then
+/// moved by its owner to the shipped code, each step checked: the shipped code alone is refused,
+/// as is anyone but the owner; through the build that reads earlier layouts, the books,
+/// configuration and quotes reach layout 3 unchanged, and the release's code cannot come back.
+/// Returns the market, unpaused, with the configuration it has after the upgrade.
+fn upgraded_from(release: Release, deployed: &PoolConfig) -> (Fixture, PoolConfig) {
+    // given
+    let mut m = Fixture::release(
+        Setup {
+            config: *deployed,
+            ..Setup::default()
         },
-        ..defaults
-    };
-    let mut m = Fixture::layout1(Setup {
-        config: deployed,
-        ..Setup::default()
-    });
-    assert_eq!(pool::layout(&mut m.chain, m.pool), 1);
+        release,
+    );
+    assert_eq!(pool::layout(&mut m.chain, m.pool), release.layout());
     bob_provides_and_mallory_sells(&mut m, 12_000 * UNIT);
     pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("a slice");
     pool::transfer_ownership(&mut m.chain, OWNER, m.pool, CAROL.account()).expect("offer");
@@ -175,27 +171,28 @@ fn a_pool_of_the_layout_1_release_upgrades_through_its_reading_build_with_its_bo
     let curve = pool::curve_state(&mut m.chain, m.pool);
     let supply = pool::total_shares(&mut m.chain, m.pool);
     let quote = pool::quote_exact_in(&mut m.chain, m.pool, m.quote, 1_000 * UNIT).expect("quote");
-    let old_code = m.chain.upload(&pool::layout1_wasm(), OWNER);
+    let old_code = m.chain.upload(&release.wasm(), OWNER);
     let code = m.chain.upload(&chain::bundles().pool.wasm, OWNER);
-    let reading = m.chain.upload(&chain::bundles().pool_from_layout1.wasm, OWNER);
-    // when its owner moves it to the shipped code, which cannot read layout 1
+    let reading = m.chain.upload(&chain::bundles().pool_from_earlier.wasm, OWNER);
+    // when its owner moves it to the shipped code, which cannot read an earlier layout
     // then the upgrade is refused and the pool keeps its code and books
     assert_eq!(
         pool::set_code(&mut m.chain, OWNER, m.pool, code),
         Err(PoolError::IncompatibleUpgrade)
     );
-    assert_eq!(pool::layout(&mut m.chain, m.pool), 1);
+    assert_eq!(pool::layout(&mut m.chain, m.pool), release.layout());
     assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
-    // when its owner moves it to the build that reads layout 1, and from there to the shipped one
+    // when its owner moves it to the build that reads earlier layouts, and from there to the
+    // shipped one
     assert_eq!(
         pool::set_code(&mut m.chain, MALLORY, m.pool, reading),
         Err(PoolError::NotOwner)
     );
     pool::set_code(&mut m.chain, OWNER, m.pool, reading).expect("upgrade to the reading build");
-    assert_eq!(pool::layout(&mut m.chain, m.pool), 2);
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 3);
     pool::set_code(&mut m.chain, OWNER, m.pool, code).expect("upgrade to the shipped build");
-    // then its books are in layout 2 as they were, with discovery off, and it prices as before
-    assert_eq!(pool::layout(&mut m.chain, m.pool), 2);
+    // then its books are in layout 3 as they were, with a fixed band, and it prices as before
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 3);
     assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
     assert_eq!(pool::curve_state(&mut m.chain, m.pool), curve);
     assert_eq!(pool::total_shares(&mut m.chain, m.pool), supply);
@@ -208,15 +205,42 @@ fn a_pool_of_the_layout_1_release_upgrades_through_its_reading_build_with_its_bo
         config,
         PoolConfig {
             venue: Some(m.venue),
-            ..deployed
+            ..*deployed
         }
     );
+    assert_eq!(config.rebalance.cost_bps, 0, "the band stays fixed");
     assert_eq!(
         pool::quote_exact_in(&mut m.chain, m.pool, m.quote, 1_000 * UNIT),
         Ok(quote)
     );
+    // and the release's code cannot come back
+    assert_eq!(
+        pool::set_code(&mut m.chain, OWNER, m.pool, old_code),
+        Err(PoolError::IncompatibleUpgrade)
+    );
     pool::unpause(&mut m.chain, OWNER, m.pool).expect("unpause");
-    // and its owner can turn discovery on, after which flow moves the reference
+    (m, config)
+}
+
+/// A configuration whose every number differs from its neighbours'.
+fn distinct(config: &PoolConfig) -> PoolConfig {
+    PoolConfig {
+        max_oracle_age_ms: 45_000,
+        rebalance: RebalanceParams {
+            cooldown_ms: 12_000,
+            ..config.rebalance
+        },
+        ..*config
+    }
+}
+
+#[test]
+fn a_pool_of_the_layout_1_release_upgrades_through_the_reading_build_with_its_books_intact_and_discovery_off()
+{
+    // given a pool deployed by the release before discovery between readings, moved to today's
+    let (mut m, config) = upgraded_from(Release::Layout1, &distinct(&PoolConfig::default()));
+    assert!(!config.curve.discovers());
+    // when its owner turns discovery on
     let discovering = PoolConfig {
         curve: config.curve.discovering(),
         ..config
@@ -229,14 +253,30 @@ fn a_pool_of_the_layout_1_release_upgrades_through_its_reading_build_with_its_bo
         PoolSwap::exact_in(m.quote, 10_000 * UNIT),
     )
     .expect("swap");
+    // then flow moves the reference
     let status = pool::market_status(&mut m.chain, m.pool).expect("status");
     assert!(status.drift > 0, "a purchase moves the reference up: {status:?}");
-    // and the layout-1 code cannot come back
-    assert_eq!(
-        pool::set_code(&mut m.chain, OWNER, m.pool, old_code),
-        Err(PoolError::IncompatibleUpgrade)
-    );
     // and every provider withdraws
+    every_provider_withdraws(&mut m);
+    assert_solvent(&mut m);
+}
+
+#[test]
+fn a_pool_of_the_layout_2_release_upgrades_through_the_reading_build_with_its_books_intact_and_a_fixed_band()
+{
+    // given a pool deployed by the release before the adaptive band, moved to today's
+    let (mut m, config) = upgraded_from(Release::Layout2, &distinct(&PoolConfig::default()));
+    // when its owner sets a rebalance cost
+    let adaptive = PoolConfig {
+        rebalance: RebalanceParams {
+            cost_bps: 60,
+            ..config.rebalance
+        },
+        ..config
+    };
+    pool::set_config(&mut m.chain, OWNER, m.pool, adaptive).expect("an adaptive band");
+    // then the pool keeps it, and every provider withdraws
+    assert_eq!(pool::config(&mut m.chain, m.pool), adaptive);
     every_provider_withdraws(&mut m);
     assert_solvent(&mut m);
 }

@@ -102,7 +102,7 @@ impl Ledger {
     }
 
     /// The market `reading` prices at `now_ms`, refusing it stale or out of bounds.
-    fn fresh_reading<A>(
+    pub(super) fn fresh_reading<A>(
         &self,
         config: &PoolConfig<A>,
         now_ms: u64,

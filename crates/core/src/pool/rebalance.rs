@@ -11,7 +11,7 @@
 use super::{Depth, Feed, Ledger, PoolConfig, RebalanceOutcome, RebalanceStatus, Refusal};
 use crate::math::Rounding;
 use crate::rebalance::{self, RebalancePlan};
-use crate::{Asset, CurveError, Market, PoolState};
+use crate::{Asset, Band, CurveError, Market, PoolState};
 
 /// A rebalance the pool's rules allow: sell `plan.amount_in` of `plan.sell` on `venue` for at
 /// least `plan.min_out`, then [`RebalanceStep::settle`].
@@ -37,7 +37,8 @@ impl Ledger {
     /// # Errors
     /// [`Refusal::StaleEpoch`], [`Refusal::NoVenue`], [`Refusal::RebalanceCooldown`], the feed's
     /// error, [`Refusal::OracleInvalid`], [`Refusal::OracleStale`], [`Refusal::NoLiquidity`],
-    /// [`Refusal::RebalanceNotDue`], the venue's depth read, then the curve's refusal (a venue
+    /// [`Refusal::RebalanceNotDue`] (`|q|` inside the band [`rebalance::RebalanceParams::band`]
+    /// gives at the reading's volatility), the venue's depth read, then the curve's refusal (a venue
     /// too shallow for any slice), in that order. A refusal leaves the ledger unchanged.
     pub fn plan_rebalance<A: Copy>(
         &mut self,
@@ -56,17 +57,22 @@ impl Ledger {
         if now_ms < status.last_ms.saturating_add(params.cooldown_ms) {
             return Err(Refusal::RebalanceCooldown);
         }
-        let market = self.fresh_market(config, now_ms, feed)?;
-        let step = self.plan_at(venue, params, &market, epoch, now_ms, venues)?;
+        let reading = feed.read()?;
+        let market = self.fresh_reading(config, now_ms, &reading)?;
+        let band = params.band(reading.volatility)?;
+        let step = self.plan_at(venue, params, &band, &market, epoch, now_ms, venues)?;
         self.rebalancing = step.next;
         self.priced(&market, now_ms);
         Ok(step)
     }
 
+    // Each argument is one thing the plan reads; bundling them would only rename them.
+    #[allow(clippy::too_many_arguments)]
     fn plan_at<A: Copy>(
         &self,
         venue: A,
         params: &rebalance::RebalanceParams,
+        band: &Band,
         market: &Market,
         epoch: u64,
         now_ms: u64,
@@ -75,7 +81,7 @@ impl Ledger {
         let state = self.equilibrated(market)?;
         let continuing = self.rebalancing.continuing_at(now_ms, params.cooldown_ms);
         let excess =
-            rebalance::excess(&state, market.price, params, continuing)?.ok_or(Refusal::RebalanceNotDue)?;
+            rebalance::excess(&state, market.price, band, continuing)?.ok_or(Refusal::RebalanceNotDue)?;
         let depth = venues.depth(venue, excess.sell)?;
         let plan = excess.slice(market.price, params, &depth)?;
         let budget = self.rebalancing.bounty_budget;

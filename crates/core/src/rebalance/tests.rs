@@ -6,6 +6,9 @@
 use super::*;
 use crate::state::Regime;
 
+/// The volatility plans are made at: a fixed band ignores it.
+const VOL: u128 = crate::band::REFERENCE_VOLATILITY;
+
 const P: u128 = 10 * ONE;
 
 /// A venue a hundred times a pool of 100,000 base and 1,000,000 quote, at the oracle price.
@@ -23,7 +26,7 @@ const BOTTOMLESS: VenueDepth = VenueDepth {
 };
 
 fn plan_on(state: &PoolState, depth: &VenueDepth) -> Option<RebalancePlan> {
-    plan(state, P, &RebalanceParams::default(), None, depth).unwrap()
+    plan(state, P, VOL, &RebalanceParams::default(), None, depth).unwrap()
 }
 
 fn long_base(excess: u128) -> PoolState {
@@ -134,12 +137,13 @@ fn a_shallow_venue_gets_a_slice_and_the_rest_stays_due_down_to_the_target() {
     let small = long_base(6_000 * ONE);
     assert!(small.inventory(P).unwrap() < RebalanceParams::default().trigger as i128);
     assert_eq!(
-        plan(&small, P, &RebalanceParams::default(), None, &shallow).unwrap(),
+        plan(&small, P, VOL, &RebalanceParams::default(), None, &shallow).unwrap(),
         None
     );
     assert!(plan(
         &small,
         P,
+        VOL,
         &RebalanceParams::default(),
         Some(Asset::Base),
         &shallow
@@ -151,6 +155,7 @@ fn a_shallow_venue_gets_a_slice_and_the_rest_stays_due_down_to_the_target() {
         plan(
             &small,
             P,
+            VOL,
             &RebalanceParams::default(),
             Some(Asset::Quote),
             &shallow
@@ -173,7 +178,7 @@ fn the_venue_must_pay_what_its_depth_and_fee_give_at_the_oracle() {
     // A fee-free venue would make a sandwich free: no slice at all.
     let free = VenueDepth { fee_bps: 0, ..DEEP };
     assert_eq!(
-        plan(&state, P, &RebalanceParams::default(), None, &free),
+        plan(&state, P, VOL, &RebalanceParams::default(), None, &free),
         Err(CurveError::InsufficientLiquidity)
     );
 }

@@ -29,6 +29,9 @@ pub enum Strategy {
     KeelNoKeeper,
     /// `k` and fee fixed at their base values (no volatility input), keeper on.
     KeelNoVol,
+    /// Keel with its rebalancing band adapting to volatility (`keel_core::band`) at
+    /// [`ADAPTIVE_COST_BPS`], keeper on.
+    KeelAdaptiveBand,
     /// Keel without price discovery between readings, whatever the scenario says: the PMM
     /// anchored at the oracle alone, with the default configuration's fee, for the same-run
     /// comparison.
@@ -55,6 +58,7 @@ impl Strategy {
             Strategy::Keel => "keel",
             Strategy::KeelNoKeeper => "keel, no keeper",
             Strategy::KeelNoVol => "keel, no vol input",
+            Strategy::KeelAdaptiveBand => "keel, adaptive band",
             Strategy::KeelStatic => "keel, no discovery",
             Strategy::Cp30 => "cp 30 bps",
             Strategy::CpBaseFee => "cp at keel's base fee",
@@ -66,10 +70,18 @@ impl Strategy {
     pub fn is_keel(self) -> bool {
         matches!(
             self,
-            Strategy::Keel | Strategy::KeelNoKeeper | Strategy::KeelNoVol | Strategy::KeelStatic
+            Strategy::Keel
+                | Strategy::KeelNoKeeper
+                | Strategy::KeelNoVol
+                | Strategy::KeelAdaptiveBand
+                | Strategy::KeelStatic
         )
     }
 }
+
+/// The cost of a rebalance the adaptive band prices in: the venue's 30 bps fee and the keeper's
+/// 10 bps bounty.
+pub const ADAPTIVE_COST_BPS: u32 = 40;
 
 /// Keel's base fee in bps (the default configuration's `fee_base`).
 pub fn keel_base_fee_bps() -> f64 {
@@ -113,6 +125,11 @@ pub fn run_all(
                 fixed.curve.gamma = 0;
                 fixed.curve.fee_vol = 0;
                 run_keel(scenario, fixed, settings, Engine::Fast, progress)?
+            }
+            Strategy::KeelAdaptiveBand => {
+                let mut adaptive = scenario.pool_config();
+                adaptive.rebalance.cost_bps = ADAPTIVE_COST_BPS;
+                run_keel(scenario, adaptive, settings, Engine::Fast, progress)?
             }
             Strategy::KeelStatic => {
                 let without = Scenario {
