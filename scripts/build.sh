@@ -3,8 +3,8 @@
 # Usage: scripts/build.sh [contract-dir-name ...]   (default: all of contracts/*)
 #
 # The pool is built three times: with its next storage layout (`--features layout-next`, copied to
-# target/ink/keel_pool_next, the code the upgrade tests move a pool to), as the build a layout-1
-# pool upgrades through (`--features from-earlier`, copied to target/ink/keel_pool_from_earlier),
+# target/ink/keel_pool_next, the code the upgrade tests move a pool to), as the build a pool of an
+# earlier layout upgrades through (`--features from-earlier`, copied to target/ink/keel_pool_from_earlier),
 # then as shipped.
 #
 # cargo-contract gives each contract of a workspace a target dir of its own, target/ink/<name>,

@@ -14,7 +14,7 @@
 mod book;
 mod calls;
 mod internals;
-// Layout 1's types describe the stored book in the metadata of every build; only the
+// Layouts 1 and 2's types describe the stored book in the metadata of every build; only the
 // `from-earlier` build decodes them.
 #[cfg(any(feature = "std", feature = "from-earlier"))]
 #[cfg_attr(not(feature = "from-earlier"), allow(dead_code))]

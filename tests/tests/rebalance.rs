@@ -236,6 +236,13 @@ fn an_adaptive_band_narrows_when_volatility_rises() {
         "q {q_now}, trigger {}",
         narrower.trigger
     );
+    let at_80 = RebalanceParams {
+        cost_bps: not_due,
+        ..RebalanceParams::default()
+    }
+    .band(volatility)
+    .expect("band");
+    assert!(q_now < at_80.trigger as i128, "q {q_now} would be due at 80% too");
     pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("due at 90%");
 }
 

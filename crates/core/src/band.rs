@@ -47,7 +47,8 @@ pub struct Band {
 impl RebalanceParams {
     /// The band at the oracle's `volatility` (annualised, 1e18): `trigger` and `target` when
     /// `cost_bps` is zero, otherwise both scaled by [`band_factor`], the trigger at least
-    /// [`MIN_TRIGGER`] and at most one. Rounded down: the band is never wider than the rule's.
+    /// [`MIN_TRIGGER`] and at most one, the target below the trigger. Rounded down: the band is
+    /// never wider than the rule's.
     ///
     /// # Errors
     /// [`CurveError::Overflow`] (not reachable for validated parameters).
@@ -60,10 +61,11 @@ impl RebalanceParams {
         }
         let factor = band_factor(self.cost_bps, volatility)?;
         let scaled = |x: u128| mul_div_u128(x, factor, ONE, Rounding::Down);
-        Ok(Band {
-            trigger: scaled(self.trigger)?.clamp(MIN_TRIGGER, ONE),
-            target: scaled(self.target)?,
-        })
+        let trigger = scaled(self.trigger)?.clamp(MIN_TRIGGER, ONE);
+        // Held below the trigger where the trigger's clamp or rounding would meet it, so a
+        // rebalance never lands on its own trigger.
+        let target = scaled(self.target)?.min(trigger.saturating_sub(1));
+        Ok(Band { trigger, target })
     }
 }
 
@@ -76,8 +78,9 @@ impl RebalanceParams {
 /// [`CurveError::Overflow`] (not reachable for `cost_bps <= MAX_COST_BPS`).
 pub fn band_factor(cost_bps: u32, volatility: u128) -> Result<u128, CurveError> {
     // Past this ratio of volatilities the factor is at its widest for any cost of at least 1 bps
-    // (it is there from sqrt(8 * 30) = 15.5), and the ratio's square stays within 128 bits.
-    const RATIO_CEIL: u128 = 100 * ONE;
+    // (it is there from sqrt(8 * 30) = 15.5), and the ratio's square (2.56e38) stays within 128
+    // bits.
+    const RATIO_CEIL: u128 = 16 * ONE;
     if volatility == 0 {
         return Ok(BAND_FACTOR_MAX);
     }

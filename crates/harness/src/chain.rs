@@ -75,8 +75,8 @@ pub struct Bundles {
     /// The pool built with its next storage layout (`--features layout-next`), which upgrade
     /// tests move a pool to.
     pub pool_next: ContractBundle,
-    /// The pool built to read layout 1 too (`--features from-earlier`): the code a layout-1
-    /// pool upgrades through, since the shipped build refuses it.
+    /// The pool built to read layouts 1 and 2 too (`--features from-earlier`): the code a pool
+    /// of an earlier release upgrades through, since the shipped build refuses it.
     pub pool_from_earlier: ContractBundle,
 }
 

@@ -66,6 +66,56 @@ fn the_trigger_is_inclusive_and_the_band_edge_is_exact() {
     assert!(view(lo).inventory().expect("q") < edge.config.rebalance.trigger as i128);
 }
 
+/// `excess` of base over target in a pool whose band adapts at `cost_bps`, read at `volatility`.
+fn adaptive(excess: u128, cost_bps: u32, volatility: u128) -> PoolView {
+    let mut v = view(excess);
+    v.config.rebalance.cost_bps = cost_bps;
+    v.market.volatility = volatility;
+    v
+}
+
+fn is_due(v: &PoolView) -> bool {
+    matches!(decide_now(v), Decision::Rebalance { .. })
+}
+
+#[test]
+fn an_adaptive_band_waits_longer_as_a_rebalance_costs_more_and_less_as_volatility_rises() {
+    // The smallest due excess at each cost never falls as the cost rises, and at each volatility
+    // never rises as volatility rises: found by bisection on the keeper's own decision.
+    let edge = |cost: u32, volatility: u128| {
+        let (mut lo, mut hi) = (0u128, 60_000 * ONE);
+        assert!(is_due(&adaptive(hi, cost, volatility)));
+        while hi - lo > ONE {
+            let mid = lo + (hi - lo) / 2;
+            if is_due(&adaptive(mid, cost, volatility)) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        hi
+    };
+    let vol = ONE / 10 * 8;
+    let by_cost: Vec<u128> = [5, 15, 30, 60, 120].map(|c| edge(c, vol)).to_vec();
+    assert!(
+        by_cost.windows(2).all(|w| w[0] < w[1]),
+        "wider with cost: {by_cost:?}"
+    );
+    let by_vol: Vec<u128> = [4, 6, 8, 12, 16].map(|v| edge(30, ONE / 10 * v)).to_vec();
+    assert!(
+        by_vol.windows(2).all(|w| w[0] > w[1]),
+        "narrower with volatility: {by_vol:?}"
+    );
+    // At the reference, the configured band.
+    assert_eq!(by_cost[2], edge(0, vol));
+    // And the keeper reports the band's trigger, not the configured one.
+    let calm = adaptive(1_000 * ONE, 30, ONE / 10 * 4);
+    let Decision::Wait(Wait::InBand { trigger, .. }) = decide_now(&calm) else {
+        panic!("in band");
+    };
+    assert!(trigger > calm.config.rebalance.trigger);
+}
+
 #[test]
 fn cooldown_delays_a_due_rebalance_until_it_ends() {
     let mut v = view(DUE);

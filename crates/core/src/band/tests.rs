@@ -118,7 +118,25 @@ fn no_volatility_reading_takes_the_trigger_below_its_floor() {
         cost_bps: MAX_COST_BPS,
         ..RebalanceParams::default()
     };
-    assert_eq!(wide_open.band(0).unwrap().trigger, ONE);
+    let band = wide_open.band(0).unwrap();
+    assert_eq!(band.trigger, ONE);
+    assert!(
+        band.target < band.trigger,
+        "the clamp would meet the target: {band:?}"
+    );
+    // Rounding that would meet the trigger: 2e16 + 1 and 2e16 halve to the same 1e16.
+    let close = RebalanceParams {
+        trigger: 2 * MIN_TRIGGER + 1,
+        target: 2 * MIN_TRIGGER,
+        cost_bps: 1,
+        ..RebalanceParams::default()
+    };
+    let band = close.band(crate::MAX_VOLATILITY).unwrap();
+    assert!(band.target < band.trigger, "{band:?}");
+    // The smallest volatilities, where the ratio to the reference is clamped.
+    for volatility in [1, 2, 1_000, ONE / 1_000_000] {
+        assert_eq!(band_factor(1, volatility), Ok(BAND_FACTOR_MAX));
+    }
 }
 
 #[test]
