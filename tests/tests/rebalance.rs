@@ -7,7 +7,7 @@
 use keel_core::band::{MAX_COST_BPS, REFERENCE_COST_BPS};
 use keel_core::math::{mul_div_u128, Rounding};
 use keel_core::rebalance::{plan, MAX_BOUNTY_BPS};
-use keel_core::{RebalanceParams, ONE};
+use keel_core::{Band, RebalanceParams, ONE};
 use keel_harness::pool::{self, PoolSwap, PoolWithdraw};
 use keel_harness::venue::{self, VenueSwap};
 use keel_harness::{Fixture, Setup, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, UNIT};
@@ -105,34 +105,58 @@ fn a_pool_long_quote_buys_base_back() {
 }
 
 #[test]
-fn the_keepers_plan_is_what_the_pool_does() {
-    let mut m = deep_venue();
-    push_long_base(&mut m, 12_000);
-    let state = pool::curve_state(&mut m.chain, m.pool);
-    let market = pool::market_status(&mut m.chain, m.pool).expect("market");
-    let eq = state
-        .equilibrate(market.price, market.k, Rounding::Down)
-        .expect("equilibrate");
-    let (reserve_in, reserve_out) = venue::reserves(&mut m.chain, m.venue);
-    let depth = VenueDepth {
-        reserve_in,
-        reserve_out,
-        fee_bps: venue::fee_bps(&mut m.chain, m.venue),
-    };
-    let planned = plan(
-        &eq,
-        market.price,
-        market.volatility,
-        &PoolConfig::default().rebalance,
-        None,
-        &depth,
-    )
-    .expect("plan")
-    .expect("due");
-    let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("rebalance");
-    assert_eq!(out.sold, planned.amount_in);
-    assert_eq!(out.q_before, planned.q_before);
-    assert!(out.bought >= planned.min_out);
+fn the_keepers_plan_is_what_the_pool_does_with_a_fixed_band_and_an_adaptive_one() {
+    // The adaptive pool reads 90% volatility at a 15 bps cost: its band, and so what it sells
+    // down to, differs from the configured one, and the keeper's plan must find the same.
+    for (cost_bps, volatility, sold) in [(0, UNIT / 10 * 8, 12_000), (15, UNIT / 10 * 9, 10_000)] {
+        let defaults = PoolConfig::default();
+        let config = PoolConfig {
+            rebalance: RebalanceParams {
+                cost_bps,
+                ..defaults.rebalance
+            },
+            ..defaults
+        };
+        let mut m = Fixture::new(Setup {
+            venue_base_liquidity: 100_000_000 * UNIT,
+            venue_quote_liquidity: 1_000_000_000 * UNIT,
+            volatility,
+            config,
+            ..Setup::default()
+        });
+        push_long_base(&mut m, sold);
+        let state = pool::curve_state(&mut m.chain, m.pool);
+        let market = pool::market_status(&mut m.chain, m.pool).expect("market");
+        assert_eq!(market.volatility, volatility);
+        let eq = state
+            .equilibrate(market.price, market.k, Rounding::Down)
+            .expect("equilibrate");
+        let (reserve_in, reserve_out) = venue::reserves(&mut m.chain, m.venue);
+        let depth = VenueDepth {
+            reserve_in,
+            reserve_out,
+            fee_bps: venue::fee_bps(&mut m.chain, m.venue),
+        };
+        let rebalance = pool::config(&mut m.chain, m.pool).rebalance;
+        let planned = plan(&eq, market.price, market.volatility, &rebalance, None, &depth)
+            .expect("plan")
+            .expect("due");
+        let fixed = plan(
+            &eq,
+            market.price,
+            market.volatility,
+            &defaults.rebalance,
+            None,
+            &depth,
+        )
+        .expect("plan")
+        .map(|p| p.amount_in);
+        assert_eq!(cost_bps == 0, fixed == Some(planned.amount_in), "{cost_bps} bps");
+        let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("rebalance");
+        assert_eq!(out.sold, planned.amount_in, "{cost_bps} bps");
+        assert_eq!(out.q_before, planned.q_before);
+        assert!(out.bought >= planned.min_out);
+    }
 }
 
 #[test]
@@ -164,34 +188,37 @@ fn adaptive_band(cost_bps: u32) -> Fixture {
 /// Base sold into each adaptive pool: `q` lands between the band's narrowest and widest.
 const ADAPTIVE_PUSH: u128 = 8_000;
 
-/// The costs on either side of the band's edge at `q` and `volatility`: the highest whose
-/// trigger `q` reaches, and the next one, whose trigger it does not (the core's rule).
-fn costs_around(q: i128, volatility: u128) -> (u32, u32) {
-    let trigger = |cost: u32| {
-        RebalanceParams {
-            cost_bps: cost,
-            ..RebalanceParams::default()
-        }
-        .band(volatility)
-        .expect("band")
-        .trigger as i128
-    };
+/// The band a pool whose rebalance costs `cost_bps` has at `volatility` (the core's rule).
+fn band_at(cost_bps: u32, volatility: u128) -> Band {
+    RebalanceParams {
+        cost_bps,
+        ..RebalanceParams::default()
+    }
+    .band(volatility)
+    .expect("band")
+}
+
+/// `q` once [`ADAPTIVE_PUSH`] is sold into an adaptive pool at 80% volatility, and the costs on
+/// either side of the band's edge there: the highest whose trigger `q` reaches, and the next one,
+/// whose trigger it does not.
+fn edge_costs() -> (i128, u32, u32) {
+    let volatility = Setup::default().volatility;
+    let mut probe = adaptive_band(REFERENCE_COST_BPS);
+    push_long_base(&mut probe, ADAPTIVE_PUSH);
+    let q = pool::inventory(&mut probe.chain, probe.pool).expect("q");
+    let trigger = |cost: u32| band_at(cost, volatility).trigger as i128;
     let due = (1..MAX_COST_BPS)
         .rev()
         .find(|&c| trigger(c) <= q)
         .expect("q reaches the narrowest band");
     assert!(trigger(due + 1) > q, "q {q} past the widest band");
-    (due, due + 1)
+    (q, due, due + 1)
 }
 
 #[test]
 fn an_adaptive_band_refuses_a_rebalance_inside_the_rule_and_allows_one_at_its_edge() {
     // given q pushed between the narrowest and the widest band at 80% volatility
-    let volatility = Setup::default().volatility;
-    let mut probe = adaptive_band(REFERENCE_COST_BPS);
-    push_long_base(&mut probe, ADAPTIVE_PUSH);
-    let q = pool::inventory(&mut probe.chain, probe.pool).expect("q");
-    let (due, not_due) = costs_around(q, volatility);
+    let (q, due, not_due) = edge_costs();
     // when the pool whose rebalance costs more rebalances, then it is refused and nothing moves
     let mut dear = adaptive_band(not_due);
     push_long_base(&mut dear, ADAPTIVE_PUSH);
@@ -210,11 +237,7 @@ fn an_adaptive_band_refuses_a_rebalance_inside_the_rule_and_allows_one_at_its_ed
 #[test]
 fn an_adaptive_band_narrows_when_volatility_rises() {
     // given a pool just inside its band at 80% volatility
-    let volatility = Setup::default().volatility;
-    let mut probe = adaptive_band(REFERENCE_COST_BPS);
-    push_long_base(&mut probe, ADAPTIVE_PUSH);
-    let q = pool::inventory(&mut probe.chain, probe.pool).expect("q");
-    let (_, not_due) = costs_around(q, volatility);
+    let (_, _, not_due) = edge_costs();
     let mut m = adaptive_band(not_due);
     push_long_base(&mut m, ADAPTIVE_PUSH);
     m.assert_refused(PoolError::RebalanceNotDue, |m| {
@@ -222,27 +245,21 @@ fn an_adaptive_band_narrows_when_volatility_rises() {
     });
     // when the oracle reports 90% at the same price
     m.chain.advance(6_000);
-    m.report(10 * UNIT, UNIT / 10 * 9).expect("report");
-    // then the band is narrower than q and the rebalance goes through
-    let narrower = RebalanceParams {
-        cost_bps: not_due,
-        ..RebalanceParams::default()
-    }
-    .band(UNIT / 10 * 9)
-    .expect("band");
-    let q_now = pool::inventory(&mut m.chain, m.pool).expect("q");
+    let wilder = UNIT / 10 * 9;
+    m.report(10 * UNIT, wilder).expect("report");
+    // then q is past the band at 90% (and still inside the one at 80%), and the rebalance goes
+    // through
+    let q = pool::inventory(&mut m.chain, m.pool).expect("q");
+    let (narrower, at_80) = (
+        band_at(not_due, wilder),
+        band_at(not_due, Setup::default().volatility),
+    );
     assert!(
-        q_now >= narrower.trigger as i128,
-        "q {q_now}, trigger {}",
+        q >= narrower.trigger as i128,
+        "q {q}, trigger {}",
         narrower.trigger
     );
-    let at_80 = RebalanceParams {
-        cost_bps: not_due,
-        ..RebalanceParams::default()
-    }
-    .band(volatility)
-    .expect("band");
-    assert!(q_now < at_80.trigger as i128, "q {q_now} would be due at 80% too");
+    assert!(q < at_80.trigger as i128, "q {q} would be due at 80% too");
     pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("due at 90%");
 }
 
