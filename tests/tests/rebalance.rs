@@ -109,21 +109,7 @@ fn the_keepers_plan_is_what_the_pool_does_with_a_fixed_band_and_an_adaptive_one(
     // The adaptive pool reads 90% volatility at a 15 bps cost: its band, and so what it sells
     // down to, differs from the configured one, and the keeper's plan must find the same.
     for (cost_bps, volatility, sold) in [(0, UNIT / 10 * 8, 12_000), (15, UNIT / 10 * 9, 10_000)] {
-        let defaults = PoolConfig::default();
-        let config = PoolConfig {
-            rebalance: RebalanceParams {
-                cost_bps,
-                ..defaults.rebalance
-            },
-            ..defaults
-        };
-        let mut m = Fixture::new(Setup {
-            venue_base_liquidity: 100_000_000 * UNIT,
-            venue_quote_liquidity: 1_000_000_000 * UNIT,
-            volatility,
-            config,
-            ..Setup::default()
-        });
+        let mut m = adaptive_band_at(cost_bps, volatility);
         push_long_base(&mut m, sold);
         let state = pool::curve_state(&mut m.chain, m.pool);
         let market = pool::market_status(&mut m.chain, m.pool).expect("market");
@@ -145,7 +131,7 @@ fn the_keepers_plan_is_what_the_pool_does_with_a_fixed_band_and_an_adaptive_one(
             &eq,
             market.price,
             market.volatility,
-            &defaults.rebalance,
+            &PoolConfig::default().rebalance,
             None,
             &depth,
         )
@@ -168,12 +154,14 @@ fn a_pool_inside_its_band_is_not_due() {
     });
 }
 
-/// The deep-venue market with its band adapting to volatility at a rebalance cost of `cost_bps`.
-fn adaptive_band(cost_bps: u32) -> Fixture {
+/// The deep-venue market with its oracle at `volatility` and its band adapting to it at a
+/// rebalance cost of `cost_bps` (fixed at zero).
+fn adaptive_band_at(cost_bps: u32, volatility: u128) -> Fixture {
     let defaults = PoolConfig::default();
     Fixture::new(Setup {
         venue_base_liquidity: 100_000_000 * UNIT,
         venue_quote_liquidity: 1_000_000_000 * UNIT,
+        volatility,
         config: PoolConfig {
             rebalance: RebalanceParams {
                 cost_bps,
@@ -183,6 +171,11 @@ fn adaptive_band(cost_bps: u32) -> Fixture {
         },
         ..Setup::default()
     })
+}
+
+/// [`adaptive_band_at`] the fixture's 80% volatility.
+fn adaptive_band(cost_bps: u32) -> Fixture {
+    adaptive_band_at(cost_bps, Setup::default().volatility)
 }
 
 /// Base sold into each adaptive pool: `q` lands between the band's narrowest and widest.

@@ -12,8 +12,8 @@
 //! the rule with the fixed band: `trigger` and `target` are the band for a rebalance costing
 //! [`REFERENCE_COST_BPS`] at [`REFERENCE_VOLATILITY`], and at volatility `sigma` and cost `c` both
 //! scale by `(c / REFERENCE_COST_BPS * (REFERENCE_VOLATILITY / sigma)^2)^(1/3)`, held within
-//! [`BAND_FACTOR_MIN`]..=[`BAND_FACTOR_MAX`] so that no volatility reading, however wrong, makes
-//! the pool rebalance on noise or never. `cost_bps = 0` keeps the band fixed.
+//! [`BAND_FACTOR_MIN`]..=[`BAND_FACTOR_MAX`] so that a volatility reading, however wrong, moves
+//! the band by at most those factors. `cost_bps = 0` keeps the band fixed.
 
 use crate::math::{mul_div_u128, Rounding, ONE};
 use crate::rebalance::{RebalanceParams, MIN_TRIGGER};
@@ -45,6 +45,14 @@ pub struct Band {
 }
 
 impl RebalanceParams {
+    /// The configured band: `trigger` and `target` as set, whatever the volatility.
+    pub fn configured_band(&self) -> Band {
+        Band {
+            trigger: self.trigger,
+            target: self.target,
+        }
+    }
+
     /// The band at the oracle's `volatility` (annualised, 1e18): `trigger` and `target` when
     /// `cost_bps` is zero, otherwise both scaled by [`band_factor`], the trigger at least
     /// [`MIN_TRIGGER`] and at most one, the target below the trigger. Rounded down: the band is
@@ -54,10 +62,7 @@ impl RebalanceParams {
     /// [`CurveError::Overflow`] (not reachable for validated parameters).
     pub fn band(&self, volatility: u128) -> Result<Band, CurveError> {
         if self.cost_bps == 0 {
-            return Ok(Band {
-                trigger: self.trigger,
-                target: self.target,
-            });
+            return Ok(self.configured_band());
         }
         let factor = band_factor(self.cost_bps, volatility)?;
         let scaled = |x: u128| mul_div_u128(x, factor, ONE, Rounding::Down);

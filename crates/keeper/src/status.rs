@@ -59,7 +59,10 @@ pub fn table(pools: &[(String, PoolView, Decision)], now_ms: u64) -> String {
     ];
     let rows = pools.iter().map(|(name, view, decision)| {
         let q = view.inventory().map_or("n/a".into(), |q| pct(signed_to_f64(q)));
-        let band = to_f64(view.band().map_or(view.config.rebalance.trigger, |b| b.trigger));
+        let band = view
+            .band()
+            .unwrap_or_else(|_| view.config.rebalance.configured_band());
+        let band = to_f64(band.trigger);
         let last = match view.rebalancing.last_ms {
             0 => "never".to_string(),
             ms => format!(

@@ -299,10 +299,9 @@ impl<B: Backend> Simulation<B> {
         let (vb, vq) = self.backend.venue_reserves();
         let p = tick.reference;
         let value = |b: u128, q: u128| tokens(b) * p + tokens(q);
-        let band = view.band().unwrap_or(keel_core::Band {
-            trigger: view.config.rebalance.trigger,
-            target: view.config.rebalance.target,
-        });
+        let band = view
+            .band()
+            .unwrap_or_else(|_| view.config.rebalance.configured_band());
         let row = Row {
             block: self.backend.block(),
             reference: p,
