@@ -1,7 +1,8 @@
 //! Properties of the pool's price discovery between readings (`anchor`, `discovery`), on the
 //! pool's own transitions (`pool::Ledger`):
 //! - a round trip inside one block never profits, whatever discovery the pool carries, and
-//!   whatever liquidity the trader adds between its legs and takes out after them;
+//!   whatever liquidity the trader adds between its legs and takes out after them (the position
+//!   those leave valued at the pool's mid before the trip);
 //! - while the oracle's reading stays the same, no sequence of trades (one block or several)
 //!   extracts more, at the true price, than the best arbitrage of a constant-product pool of the
 //!   same value and fee;
@@ -21,7 +22,7 @@ mod common;
 use common::{asset, config, log_f64};
 use keel_core::oracle::OracleData;
 use keel_core::pool::{Ledger, PoolConfig, SwapKind};
-use keel_core::{Asset, CurveParams, Priced, ONE};
+use keel_core::{Asset, CurveParams, Market, Priced, ONE};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -269,15 +270,21 @@ proptest! {
         // back less than the sale moved it: the reference stays lower for the second leg.
         let mut case = start;
         take(&mut case, &flow);
-        // The price the pool holds fair before the round trip: its reference, which earlier flow
-        // may have moved from the oracle (buying below the oracle after others sold is discovery
-        // working, bounded by the constant-product property below, not a round trip's profit).
-        let price = case
+        // The price the pool holds fair before the round trip: its mid, the reference (which
+        // earlier flow may have moved from the oracle) skewed by its inventory. The deposit and
+        // withdrawal leave the trader holding what the pool traded on their shares' behalf, so
+        // the trip ends with a position; a position bought at the skew's discount is what the
+        // pool offers any buyer (bounded by the constant-product property below), not a round
+        // trip's profit. What the trip must not do is beat the pool's own mid.
+        let status = case
             .ledger
             .market_status(&case.config, &case.reading, case.now)
-            .map_err(|e| TestCaseError::fail(format!("{e:?}")))?
-            .reference as f64
-            / ONE as f64;
+            .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let mid = case
+            .ledger
+            .mid_price(&Market { price: status.reference, k: status.k, fee: 0 })
+            .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let price = mid as f64 / ONE as f64;
         let a = amount(&case, sell, share);
         let Some(out) = case.sell(sell, a) else { reject!() };
         let (b, q) = case.reserves();
