@@ -37,6 +37,7 @@ pub mod oracle;
 pub mod pmm;
 pub mod pool;
 pub mod rebalance;
+pub mod split;
 pub mod state;
 pub mod swap;
 pub mod venue;

@@ -187,31 +187,62 @@ pub fn excess(
 }
 
 impl Excess {
-    /// The next slice to sell on a venue of `depth` at `oracle_price`: at most
-    /// `reserve_in * fee / SLICE_DIVISOR`, so no sandwich on the venue pays, for at least what a
-    /// constant-product venue at the oracle price with that depth and fee pays, less the
-    /// tolerance.
+    /// The most one slice may sell on a venue of `depth`: its reserve of the token sold times its
+    /// fee (at most [`MAX_VENUE_FEE_BPS`]) over [`SLICE_DIVISOR`], so no sandwich on the venue
+    /// pays.
+    ///
+    /// # Errors
+    /// [`CurveError::Overflow`].
+    pub fn cap(depth: &VenueDepth) -> Result<u128, CurveError> {
+        let fee_bps = depth.fee_bps.min(MAX_VENUE_FEE_BPS);
+        mul_div_u128(
+            depth.reserve_in,
+            u128::from(fee_bps),
+            BPS.checked_mul(SLICE_DIVISOR).ok_or(CurveError::Overflow)?,
+            Rounding::Down,
+        )
+    }
+
+    /// The next slice to sell on a venue of `depth` at `oracle_price`: the excess, at most
+    /// [`Excess::cap`], priced by [`Excess::leg`].
     ///
     /// # Errors
     /// [`CurveError::InsufficientLiquidity`] when the venue is too shallow (or fee-free) for any
-    /// slice; [`CurveError::ZeroOutput`] for a slice worth nothing; [`CurveError::Overflow`].
+    /// slice; as [`Excess::leg`].
     pub fn slice(
         &self,
         oracle_price: u128,
         params: &RebalanceParams,
         depth: &VenueDepth,
     ) -> Result<RebalancePlan, CurveError> {
-        let fee_bps = depth.fee_bps.min(MAX_VENUE_FEE_BPS);
-        let cap = mul_div_u128(
-            depth.reserve_in,
-            u128::from(fee_bps),
-            BPS.checked_mul(SLICE_DIVISOR).ok_or(CurveError::Overflow)?,
-            Rounding::Down,
-        )?;
-        if cap == 0 {
+        let amount_in = self.amount.min(Self::cap(depth)?);
+        let mut plan = self.leg(oracle_price, params, depth, amount_in)?;
+        plan.partial = amount_in < self.amount;
+        Ok(plan)
+    }
+
+    /// Selling exactly `amount_in` of the excess on a venue of `depth` at `oracle_price`, for at
+    /// least what a constant-product venue at the oracle price with that depth and fee pays, less
+    /// the tolerance. `partial` is left false: whether more remains is the caller's sum.
+    ///
+    /// # Errors
+    /// [`CurveError::InsufficientLiquidity`] when `amount_in` is over [`Excess::cap`] (or the
+    /// venue too shallow for any slice); [`CurveError::ZeroAmount`] for nothing;
+    /// [`CurveError::ZeroOutput`] for a leg worth nothing; [`CurveError::Overflow`].
+    pub fn leg(
+        &self,
+        oracle_price: u128,
+        params: &RebalanceParams,
+        depth: &VenueDepth,
+        amount_in: u128,
+    ) -> Result<RebalancePlan, CurveError> {
+        let cap = Self::cap(depth)?;
+        if cap == 0 || amount_in > cap {
             return Err(CurveError::InsufficientLiquidity);
         }
-        let amount_in = self.amount.min(cap);
+        if amount_in == 0 {
+            return Err(CurveError::ZeroAmount);
+        }
         let price = self.sell.price_in_other(oracle_price);
         let fair_out = mul_div_u128(amount_in, price.num, price.den, Rounding::Down)?;
         if fair_out == 0 {
@@ -225,7 +256,7 @@ impl Excess {
             fair_out,
             amount_in,
             depth.reserve_in,
-            fee_bps,
+            depth.fee_bps.min(MAX_VENUE_FEE_BPS),
             params.max_venue_slippage_bps,
         )?;
         Ok(RebalancePlan {
@@ -235,7 +266,7 @@ impl Excess {
             min_out,
             notional,
             q_before: self.q,
-            partial: amount_in < self.amount,
+            partial: false,
         })
     }
 }

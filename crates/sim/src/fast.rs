@@ -132,7 +132,7 @@ impl FastBackend {
         let bought = venue
             .swap_exact_in(plan.sell, plan.amount_in, plan.min_out)
             .map_err(PoolError::Venue)?;
-        let outcome = step.settle(&mut ledger, 0, bought)?;
+        let outcome = step.settle(&mut ledger, &[bought])?;
         let token = match plan.sell {
             Asset::Base => BASE_TOKEN,
             Asset::Quote => QUOTE_TOKEN,

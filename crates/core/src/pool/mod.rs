@@ -237,6 +237,13 @@ pub enum Refusal {
     NoVenue,
     /// The venue could not be read, or paid the pool less than the rebalance's `min_out`.
     VenueCallFailed,
+    /// A split rebalance with no legs, more legs than venues, or a leg on a venue the pool does
+    /// not list (or lists twice).
+    InvalidSplit,
+    /// A split rebalance's leg is over its venue's cap, or its total over the excess.
+    SplitTooLarge,
+    /// A split rebalance is expected to pay less than filling the cheapest venues first would.
+    CostlierSplit,
 }
 
 impl From<CurveError> for Refusal {

@@ -98,6 +98,14 @@ pub enum PoolError {
     /// The new code cannot take over this pool's storage: it has no `migrate`, cannot read the
     /// storage, or knows only an older layout. Nothing changed.
     IncompatibleUpgrade,
+    /// A split rebalance with no legs, more legs than the pool's venues, or a leg on a venue the
+    /// pool does not list (or names twice).
+    InvalidSplit,
+    /// A split rebalance's leg is over its venue's cap (its reserve times a quarter of its fee),
+    /// or the legs together sell more than the excess.
+    SplitTooLarge,
+    /// A split rebalance is expected to pay less than filling the cheapest venues first would.
+    CostlierSplit,
 }
 
 impl From<Refusal> for PoolError {
@@ -120,6 +128,9 @@ impl From<Refusal> for PoolError {
             Refusal::StaleEpoch => PoolError::StaleEpoch,
             Refusal::NoVenue => PoolError::NoVenue,
             Refusal::VenueCallFailed => PoolError::VenueCallFailed,
+            Refusal::InvalidSplit => PoolError::InvalidSplit,
+            Refusal::SplitTooLarge => PoolError::SplitTooLarge,
+            Refusal::CostlierSplit => PoolError::CostlierSplit,
         }
     }
 }

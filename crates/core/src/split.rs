@@ -1,0 +1,268 @@
+//! Rebalancing across several venues: one rebalance split into legs, one per venue.
+//!
+//! - Each leg is held to its own venue's oracle bound ([`Excess::leg`]): at most the venue's
+//!   [`Excess::cap`], for at least what a constant-product venue at the oracle price with that
+//!   venue's depth and fee pays, less the tolerance.
+//! - The total sells at most the excess, so `|q|` never passes the target, and must be expected
+//!   to pay at least what filling the cheapest venues first pays for the same total
+//!   ([`cheapest_first`]): a caller cannot route the pool's inventory through a dearer venue
+//!   than the listed ones make necessary.
+//! - A keeper's split ([`best`]) gives each part of the total to the venue whose next unit pays
+//!   most, and is kept only where it beats cheapest-first, so the pool accepts what it plans.
+
+use crate::math::{mul_div_u128, Rounding, BPS, ONE};
+use crate::pool::Refusal;
+use crate::rebalance::{Excess, RebalanceParams, RebalancePlan, VenueDepth, MAX_VENUE_FEE_BPS};
+use crate::CurveError;
+
+/// Most venues a pool lists, and so most legs in one rebalance.
+pub const MAX_VENUES: usize = 4;
+/// The parts [`best`] allocates the total in: each goes where the next unit pays most.
+const PARTS: u128 = 256;
+
+/// One leg of a split rebalance: sell `amount_in` of the pool's long token on `venue`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "scale",
+    derive(parity_scale_codec::Encode, parity_scale_codec::Decode, scale_info::TypeInfo)
+)]
+pub struct Leg<A> {
+    pub venue: A,
+    pub amount_in: u128,
+}
+
+/// A leg the pool's rules allow, with what its venue must pay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LegPlan<A> {
+    pub venue: A,
+    pub plan: RebalancePlan,
+}
+
+/// A checked split: its legs in the caller's order, and their total (`min_out` the sum of the
+/// legs', `partial` when the excess is not all sold).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Split<A> {
+    pub legs: [Option<LegPlan<A>>; MAX_VENUES],
+    pub total: RebalancePlan,
+}
+
+impl<A: Copy + PartialEq> Split<A> {
+    /// Checks `legs` against the pool's `venues` (each with its depth for the token sold) for
+    /// selling `excess` at `oracle_price`.
+    ///
+    /// # Errors
+    /// [`Refusal::InvalidSplit`] for no legs, more legs than venues, or a leg on a venue not
+    /// listed or listed twice; [`Refusal::SplitTooLarge`] for a leg over its venue's cap or a
+    /// total over the excess; the curve's refusal of a leg (nothing to sell, worth nothing);
+    /// [`Refusal::CostlierSplit`] when the legs are expected to pay less than cheapest-first.
+    pub fn check(
+        excess: &Excess,
+        oracle_price: u128,
+        params: &RebalanceParams,
+        legs: &[Leg<A>],
+        venues: &[(A, VenueDepth)],
+    ) -> Result<Split<A>, Refusal> {
+        if legs.is_empty() || legs.len() > venues.len().min(MAX_VENUES) {
+            return Err(Refusal::InvalidSplit);
+        }
+        let mut planned: [Option<LegPlan<A>>; MAX_VENUES] = [None; MAX_VENUES];
+        for (i, leg) in legs.iter().enumerate() {
+            let repeated = legs
+                .get(..i)
+                .is_some_and(|earlier| earlier.iter().any(|e| e.venue == leg.venue));
+            let depth = venues
+                .iter()
+                .find(|(venue, _)| *venue == leg.venue)
+                .map(|(_, depth)| depth)
+                .filter(|_| !repeated)
+                .ok_or(Refusal::InvalidSplit)?;
+            if leg.amount_in > Excess::cap(depth)? {
+                return Err(Refusal::SplitTooLarge);
+            }
+            let plan = excess.leg(oracle_price, params, depth, leg.amount_in)?;
+            planned[i] = Some(LegPlan {
+                venue: leg.venue,
+                plan,
+            });
+        }
+        let total = sum(excess, planned.iter().flatten().map(|l| &l.plan))?;
+        if total.amount_in > excess.amount {
+            return Err(Refusal::SplitTooLarge);
+        }
+        let reference = expected(
+            excess,
+            oracle_price,
+            params,
+            venues,
+            &cheapest_first(venues, total.amount_in)?,
+        );
+        if total.min_out < reference {
+            return Err(Refusal::CostlierSplit);
+        }
+        Ok(Split { legs: planned, total })
+    }
+
+    /// The legs, as `rebalance_split` takes them.
+    pub fn legs(&self) -> impl Iterator<Item = Leg<A>> + '_ {
+        self.legs.iter().flatten().map(|l| Leg {
+            venue: l.venue,
+            amount_in: l.plan.amount_in,
+        })
+    }
+}
+
+/// The total of the legs' plans, against the whole `excess`.
+fn sum<'a>(
+    excess: &Excess,
+    plans: impl Iterator<Item = &'a RebalancePlan>,
+) -> Result<RebalancePlan, CurveError> {
+    let mut total = RebalancePlan {
+        sell: excess.sell,
+        amount_in: 0,
+        fair_out: 0,
+        min_out: 0,
+        notional: 0,
+        q_before: excess.q,
+        partial: false,
+    };
+    for plan in plans {
+        let add = |a: u128, b: u128| a.checked_add(b).ok_or(CurveError::Overflow);
+        total.amount_in = add(total.amount_in, plan.amount_in)?;
+        total.fair_out = add(total.fair_out, plan.fair_out)?;
+        total.min_out = add(total.min_out, plan.min_out)?;
+        total.notional = add(total.notional, plan.notional)?;
+    }
+    total.partial = total.amount_in < excess.amount;
+    Ok(total)
+}
+
+/// What `amounts` (one per venue, in `venues`' order) are expected to pay at the least: the sum
+/// of the legs' `min_out`, a leg the rules refuse (dust worth nothing) counting as zero.
+fn expected<A>(
+    excess: &Excess,
+    oracle_price: u128,
+    params: &RebalanceParams,
+    venues: &[(A, VenueDepth)],
+    amounts: &[u128; MAX_VENUES],
+) -> u128 {
+    venues
+        .iter()
+        .zip(amounts)
+        .filter(|(_, amount)| **amount != 0)
+        .map(|((_, depth), amount)| {
+            excess
+                .leg(oracle_price, params, depth, *amount)
+                .map_or(0, |p| p.min_out)
+        })
+        .fold(0u128, u128::saturating_add)
+}
+
+/// `total` spread over `venues` cheapest fee first (the deeper first among equal fees), each up
+/// to its cap: one amount per venue, in `venues`' order. What a total beyond every cap leaves
+/// over is not placed.
+///
+/// # Errors
+/// [`CurveError::Overflow`].
+pub fn cheapest_first<A>(venues: &[(A, VenueDepth)], total: u128) -> Result<[u128; MAX_VENUES], CurveError> {
+    let mut order: [usize; MAX_VENUES] = [0, 1, 2, 3];
+    let n = venues.len().min(MAX_VENUES);
+    let key = |i: usize| {
+        venues
+            .get(i)
+            .map(|(_, d)| (d.fee_bps.min(MAX_VENUE_FEE_BPS), u128::MAX - d.reserve_in))
+    };
+    order[..n].sort_by_key(|i| key(*i));
+    let mut amounts = [0u128; MAX_VENUES];
+    let mut left = total;
+    for &i in &order[..n] {
+        let Some((_, depth)) = venues.get(i) else { continue };
+        let take = left.min(Excess::cap(depth)?);
+        amounts[i] = take;
+        left -= take;
+    }
+    Ok(amounts)
+}
+
+/// The pay of the next unit sold on a venue of `depth` already given `placed`, relative
+/// (1e18 = the oracle value): `(1 - fee) * (reserve / (reserve + placed))^2`, the slope of the
+/// constant-product venue's pay at the oracle price.
+fn next_unit_pays(depth: &VenueDepth, placed: u128) -> Result<u128, CurveError> {
+    let after = depth.reserve_in.checked_add(placed).ok_or(CurveError::Overflow)?;
+    let kept = mul_div_u128(depth.reserve_in, ONE, after, Rounding::Down)?;
+    let squared = mul_div_u128(kept, kept, ONE, Rounding::Down)?;
+    let fee = u128::from(depth.fee_bps.min(MAX_VENUE_FEE_BPS));
+    mul_div_u128(squared, BPS.saturating_sub(fee), BPS, Rounding::Down)
+}
+
+/// The split a keeper sends: the excess (up to the venues' caps together) in [`PARTS`] parts,
+/// each on the venue whose next unit pays most, or cheapest-first where that is expected to pay
+/// as much. The pool accepts it as planned, at the same depths.
+///
+/// # Errors
+/// [`CurveError::InsufficientLiquidity`] when no venue takes any of it; as [`Split::check`].
+pub fn best<A: Copy + PartialEq>(
+    excess: &Excess,
+    oracle_price: u128,
+    params: &RebalanceParams,
+    venues: &[(A, VenueDepth)],
+) -> Result<Split<A>, Refusal> {
+    let venues = venues.get(..venues.len().min(MAX_VENUES)).unwrap_or(venues);
+    let mut caps = [0u128; MAX_VENUES];
+    for ((_, depth), cap) in venues.iter().zip(caps.iter_mut()) {
+        *cap = Excess::cap(depth)?;
+    }
+    let room = caps.iter().fold(0u128, |a, c| a.saturating_add(*c));
+    let total = excess.amount.min(room);
+    if total == 0 {
+        return Err(CurveError::InsufficientLiquidity.into());
+    }
+    let part = total.div_ceil(PARTS);
+    let mut marginal = [0u128; MAX_VENUES];
+    let mut left = total;
+    while left > 0 {
+        let step = part.min(left);
+        let mut pick: Option<(usize, u128)> = None;
+        for (i, (_, depth)) in venues.iter().enumerate() {
+            let (placed, cap) = (marginal[i], caps[i]);
+            if placed >= cap {
+                continue;
+            }
+            let pays = next_unit_pays(depth, placed.saturating_add(step / 2))?;
+            if pick.is_none_or(|(_, best)| pays > best) {
+                pick = Some((i, pays));
+            }
+        }
+        let Some((i, _)) = pick else { break };
+        let take = step.min(caps[i] - marginal[i]);
+        marginal[i] += take;
+        left -= take;
+    }
+    let candidates = [cheapest_first(venues, total)?, marginal];
+    let mut chosen: Option<Split<A>> = None;
+    let mut refusal = Refusal::InvalidSplit;
+    for amounts in candidates {
+        let mut legs = [Leg {
+            venue: venues[0].0,
+            amount_in: 0,
+        }; MAX_VENUES];
+        let mut n = 0;
+        for ((venue, _), amount) in venues.iter().zip(amounts) {
+            if amount != 0 {
+                legs[n] = Leg {
+                    venue: *venue,
+                    amount_in: amount,
+                };
+                n += 1;
+            }
+        }
+        match Split::check(excess, oracle_price, params, &legs[..n], venues) {
+            Ok(split) if chosen.is_none_or(|c| split.total.min_out > c.total.min_out) => chosen = Some(split),
+            Ok(_) => {}
+            Err(e) => refusal = e,
+        }
+    }
+    chosen.ok_or(refusal)
+}
+
+#[cfg(test)]
+mod tests;

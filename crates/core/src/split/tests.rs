@@ -1,0 +1,246 @@
+//! Splitting a rebalance across venues: the pool's checks, cheapest-first, and the keeper's split.
+
+use super::*;
+use crate::state::Asset;
+use proptest::prelude::*;
+
+const P: u128 = 10 * ONE;
+
+/// A venue selling base into `reserve` base (at the oracle price) for `fee_bps`.
+fn venue(reserve: u128, fee_bps: u32) -> VenueDepth {
+    VenueDepth {
+        reserve_in: reserve * ONE,
+        reserve_out: reserve * ONE * 10,
+        fee_bps,
+    }
+}
+
+/// An excess of `amount` whole base units.
+fn excess(amount: u128) -> Excess {
+    Excess {
+        sell: Asset::Base,
+        amount: amount * ONE,
+        q: i128::try_from(ONE / 10).expect("fits"),
+    }
+}
+
+fn leg(venue: u8, amount: u128) -> Leg<u8> {
+    Leg {
+        venue,
+        amount_in: amount,
+    }
+}
+
+fn check(excess: &Excess, legs: &[Leg<u8>], venues: &[(u8, VenueDepth)]) -> Result<Split<u8>, Refusal> {
+    Split::check(excess, P, &RebalanceParams::default(), legs, venues)
+}
+
+/// What selling `amount` on `depth` alone is expected to pay at the least.
+fn single(excess: &Excess, depth: &VenueDepth, amount: u128) -> u128 {
+    excess
+        .leg(P, &RebalanceParams::default(), depth, amount)
+        .expect("a leg within the cap")
+        .min_out
+}
+
+#[test]
+fn cheapest_first_fills_the_lowest_fee_first_and_the_deeper_of_equal_fees() {
+    // caps: 1,000,000 * fee / 40,000 base
+    let venues = [
+        (0u8, venue(1_000_000, 100)),
+        (1, venue(1_000_000, 30)),
+        (2, venue(2_000_000, 30)),
+    ];
+    let caps: Vec<u128> = venues.iter().map(|(_, d)| Excess::cap(d).unwrap()).collect();
+    assert_eq!(caps, [2_500 * ONE, 750 * ONE, 1_500 * ONE]);
+    assert_eq!(
+        cheapest_first(&venues, 1_000 * ONE).unwrap(),
+        [0, 0, 1_000 * ONE, 0]
+    );
+    assert_eq!(
+        cheapest_first(&venues, 2_000 * ONE).unwrap(),
+        [0, 500 * ONE, 1_500 * ONE, 0]
+    );
+    assert_eq!(
+        cheapest_first(&venues, 10_000 * ONE).unwrap(),
+        [2_500 * ONE, 750 * ONE, 1_500 * ONE, 0],
+        "past every cap, what is left is not placed"
+    );
+}
+
+#[test]
+fn malformed_splits_are_invalid() {
+    let venues = [(0u8, venue(1_000_000, 30)), (1, venue(1_000_000, 30))];
+    let e = excess(1_000);
+    let cases: [(&str, Vec<Leg<u8>>); 4] = [
+        ("no legs", vec![]),
+        ("an unlisted venue", vec![leg(7, ONE)]),
+        ("a venue twice", vec![leg(0, ONE), leg(0, ONE)]),
+        (
+            "more legs than venues",
+            vec![leg(0, ONE), leg(1, ONE), leg(0, ONE)],
+        ),
+    ];
+    for (what, legs) in cases {
+        assert_eq!(check(&e, &legs, &venues), Err(Refusal::InvalidSplit), "{what}");
+    }
+}
+
+#[test]
+fn a_leg_over_its_cap_or_a_total_over_the_excess_is_too_large() {
+    let venues = [(0u8, venue(1_000_000, 30)), (1, venue(1_000_000, 30))];
+    let cap = 750 * ONE;
+    assert!(check(&excess(10_000), &[leg(0, cap)], &venues).is_ok());
+    assert_eq!(
+        check(&excess(10_000), &[leg(0, cap + 1)], &venues),
+        Err(Refusal::SplitTooLarge)
+    );
+    let e = excess(1_000);
+    assert!(check(&e, &[leg(0, 500 * ONE), leg(1, 500 * ONE)], &venues).is_ok());
+    assert_eq!(
+        check(&e, &[leg(0, 500 * ONE), leg(1, 500 * ONE + 1)], &venues),
+        Err(Refusal::SplitTooLarge),
+        "one unit past the excess"
+    );
+}
+
+#[test]
+fn routing_through_a_dearer_venue_than_needed_is_refused() {
+    // given a cheap deep venue with room and a dear one
+    let venues = [(0u8, venue(1_000_000, 30)), (1, venue(1_000_000, 100))];
+    let e = excess(500);
+    // when the whole total goes to the dear venue, then the pool refuses it
+    assert_eq!(
+        check(&e, &[leg(1, 500 * ONE)], &venues),
+        Err(Refusal::CostlierSplit)
+    );
+    // and the same total on the cheap venue passes
+    let split = check(&e, &[leg(0, 500 * ONE)], &venues).unwrap();
+    assert!(!split.total.partial);
+    assert_eq!(split.total.min_out, single(&e, &venues[0].1, 500 * ONE));
+}
+
+#[test]
+fn the_total_sums_the_legs_and_is_partial_below_the_excess() {
+    let venues = [(0u8, venue(1_000_000, 30)), (1, venue(2_000_000, 30))];
+    let e = excess(10_000);
+    let legs = [leg(1, 600 * ONE), leg(0, 400 * ONE)];
+    let split = check(&e, &legs, &venues).unwrap();
+    let one = split.legs[0].unwrap();
+    let two = split.legs[1].unwrap();
+    assert_eq!((one.venue, two.venue), (1, 0), "the caller's order");
+    assert_eq!(split.total.amount_in, 1_000 * ONE);
+    assert_eq!(split.total.min_out, one.plan.min_out + two.plan.min_out);
+    assert_eq!(split.total.fair_out, 10_000 * ONE);
+    assert!(split.total.partial);
+    assert_eq!(split.legs().collect::<Vec<_>>(), legs);
+}
+
+#[test]
+fn one_leg_at_the_cap_is_the_single_venue_slice() {
+    let depth = venue(1_000_000, 30);
+    let e = excess(10_000);
+    let slice = e.slice(P, &RebalanceParams::default(), &depth).unwrap();
+    let split = check(&e, &[leg(0, slice.amount_in)], &[(0, depth)]).unwrap();
+    assert_eq!(split.total, slice);
+}
+
+#[test]
+fn two_venues_of_equal_fee_cost_less_than_the_best_one_alone() {
+    // given two venues of one fee, one twice as deep, and an excess the deeper one takes alone
+    let venues = [(0u8, venue(1_000_000, 30)), (1, venue(2_000_000, 30))];
+    let e = excess(1_500);
+    // when the keeper splits it
+    let split = best(&e, P, &RebalanceParams::default(), &venues).unwrap();
+    // then both venues trade, and the split is expected to pay more than the deeper venue alone
+    assert_eq!(split.total.amount_in, 1_500 * ONE);
+    assert_eq!(split.legs().count(), 2);
+    let alone = single(&e, &venues[1].1, 1_500 * ONE);
+    assert!(
+        split.total.min_out > alone,
+        "split {} against alone {alone}",
+        split.total.min_out
+    );
+    // in proportion to depth, within a part
+    let deep = split.legs().find(|l| l.venue == 1).unwrap().amount_in;
+    assert!(
+        deep.abs_diff(1_000 * ONE) <= 1_500 * ONE / PARTS,
+        "deep leg {deep}"
+    );
+}
+
+#[test]
+fn a_dear_venue_takes_only_what_the_cheap_one_cannot() {
+    let venues = [(0u8, venue(1_000_000, 30)), (1, venue(1_000_000, 100))];
+    let split = best(&excess(2_000), P, &RebalanceParams::default(), &venues).unwrap();
+    let on = |v: u8| split.legs().find(|l| l.venue == v).map_or(0, |l| l.amount_in);
+    assert_eq!(on(0), 750 * ONE, "the cheap venue to its cap");
+    assert_eq!(on(1), 1_250 * ONE, "the rest on the dear one");
+}
+
+#[test]
+fn no_venue_with_room_is_insufficient_liquidity() {
+    let venues = [(0u8, venue(1_000_000, 0))];
+    assert_eq!(
+        best(&excess(1_000), P, &RebalanceParams::default(), &venues),
+        Err(Refusal::Curve(CurveError::InsufficientLiquidity))
+    );
+}
+
+fn venues() -> impl Strategy<Value = Vec<(u8, VenueDepth)>> {
+    prop::collection::vec((1_000u128..100_000_000, 1u32..=150), 1..=MAX_VENUES).prop_map(|v| {
+        v.into_iter()
+            .enumerate()
+            .map(|(i, (reserve, fee))| (u8::try_from(i).expect("four"), venue(reserve, fee)))
+            .collect()
+    })
+}
+
+proptest! {
+    #[test]
+    fn the_keepers_split_passes_and_beats_cheapest_first_and_every_venue_alone(
+        venues in venues(), amount in 1u128..10_000_000,
+    ) {
+        let e = excess(amount);
+        let params = RebalanceParams::default();
+        let Ok(split) = best(&e, P, &params, &venues) else { return Ok(()) };
+        let legs: Vec<_> = split.legs().collect();
+        prop_assert_eq!(Split::check(&e, P, &params, &legs, &venues), Ok(split));
+        let total = split.total.amount_in;
+        prop_assert!(total <= e.amount);
+        let room: u128 = venues.iter().map(|(_, d)| Excess::cap(d).unwrap()).sum();
+        prop_assert_eq!(total, e.amount.min(room));
+        for (_, depth) in &venues {
+            if Excess::cap(depth).unwrap() >= total {
+                prop_assert!(split.total.min_out >= single(&e, depth, total));
+            }
+        }
+    }
+
+    #[test]
+    fn a_split_passes_only_if_it_pays_at_least_cheapest_first(
+        venues in venues(), amount in 1u128..10_000_000, shares in prop::collection::vec(0u128..=100, MAX_VENUES),
+    ) {
+        let e = excess(amount);
+        let params = RebalanceParams::default();
+        let legs: Vec<Leg<u8>> = venues
+            .iter()
+            .zip(&shares)
+            .map(|((v, d), s)| leg(*v, Excess::cap(d).unwrap() * s / 100))
+            .filter(|l| l.amount_in > 0)
+            .collect();
+        let total: u128 = legs.iter().map(|l| l.amount_in).sum();
+        let reference = expected(&e, P, &params, &venues, &cheapest_first(&venues, total).unwrap());
+        match Split::check(&e, P, &params, &legs, &venues) {
+            Ok(split) => prop_assert!(split.total.min_out >= reference),
+            Err(Refusal::CostlierSplit) => {
+                let paid: u128 = legs.iter().map(|l| single(&e, &venues[usize::from(l.venue)].1, l.amount_in)).sum();
+                prop_assert!(paid < reference);
+            }
+            Err(other) => prop_assert!(
+                legs.is_empty() || total > e.amount || matches!(other, Refusal::Curve(_)),
+                "{other:?}"
+            ),
+        }
+    }
+}
