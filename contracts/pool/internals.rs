@@ -8,9 +8,12 @@ use crate::pool::Pool;
 use ink::codegen::Env as _;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
-use keel_core::pool::{Depth, Ledger, Refusal, SwapKind};
+use keel_core::pool::{Depth, Ledger, RebalanceStep, Refusal, SwapKind};
+use keel_core::split::MAX_VENUES;
 use keel_core::{Asset, Market, Priced, Trade};
-use keel_interface::pool::{PoolError, PoolResult as Result, Swapped, VenueDepth};
+use keel_interface::pool::{
+    PoolError, PoolResult as Result, RebalanceOutcome, Rebalanced, Swapped, VenueDepth,
+};
 use psp22::PSP22Event;
 
 impl Pool {
@@ -161,7 +164,48 @@ impl Pool {
     }
 }
 
-/// A rebalance reads its venue's depth for the token it sells.
+impl Pool {
+    /// Runs the venue trades of a planned rebalance, books them and pays the bounty. The plan's
+    /// epoch is stored before any call out; each leg's gain is the pool's own balance change.
+    pub(crate) fn run_rebalance(
+        &mut self,
+        mut ledger: Ledger,
+        step: &RebalanceStep<AccountId>,
+        now: u64,
+    ) -> Result<RebalanceOutcome> {
+        self.store(&ledger);
+        let pool = self.env().account_id();
+        let token_sold = self.token_of(step.plan.sell);
+        let token_bought = self.token_of(step.plan.sell.other());
+        let mut gains = [0u128; MAX_VENUES];
+        let mut n = 0;
+        for leg in step.legs.iter().flatten() {
+            let held = calls::balance(token_bought, pool)?;
+            calls::approve(token_sold, leg.venue, leg.plan.amount_in)?;
+            calls::sell_on_venue(
+                leg.venue,
+                token_sold,
+                leg.plan.amount_in,
+                leg.plan.min_out,
+                pool,
+                now,
+            )?;
+            gains[n] = calls::balance(token_bought, pool)?
+                .checked_sub(held)
+                .ok_or(PoolError::VenueCallFailed)?;
+            n = n.saturating_add(1);
+        }
+        let outcome = step.settle(&mut ledger, &gains[..n])?;
+        self.store(&ledger);
+        let caller = self.env().caller();
+        calls::pay(self.token_of(Asset::Quote), caller, outcome.bounty)?;
+        let outcome = outcome.naming(token_sold);
+        self.env().emit_event(Rebalanced::new(caller, &outcome));
+        Ok(outcome)
+    }
+}
+
+/// A rebalance reads its venues' depths for the token it sells.
 impl Depth<AccountId> for Pool {
     fn depth(&self, venue: AccountId, sell: Asset) -> core::result::Result<VenueDepth, Refusal> {
         calls::depth(venue, self.token_of(sell))

@@ -25,13 +25,15 @@ pub mod pool {
     use crate::book::{Book, BookV3, OracleFeed, LAYOUT};
     use crate::calls;
     use ink::prelude::{string::String, vec::Vec};
+    use ink::storage::Lazy;
     use keel_core::consts::{LOCKED_SHARES_HOLDER, TOKEN_DECIMALS};
     use keel_core::pool::{Feed, PricedK, Refusal, SwapKind};
-    use keel_core::{Asset, Discovery, PoolState};
+    use keel_core::split::MAX_VENUES;
+    use keel_core::{Discovery, PoolState};
     use keel_interface::pool::{
-        CodeUpgraded, ConfigUpdated, LiquidityAdded, LiquidityRemoved, MarketStatus, OwnershipOffered,
+        CodeUpgraded, ConfigUpdated, Leg, LiquidityAdded, LiquidityRemoved, MarketStatus, OwnershipOffered,
         OwnershipTransferred, PauseChanged, PoolConfig, PoolError, PoolResult as Result, Quote,
-        RebalanceOutcome, RebalanceStatus, Rebalanced,
+        RebalanceOutcome, RebalanceStatus, VenuesUpdated,
     };
     use keel_interface::FeedId;
     use psp22::{PSP22Data, PSP22Error, PSP22Metadata, PSP22};
@@ -42,6 +44,9 @@ pub mod pool {
         pub(crate) layout: u32,
         pub(crate) shares: PSP22Data,
         pub(crate) book: Book,
+        /// The venues a split rebalance may use besides the configured one, in the owner's
+        /// order. Outside the book: a pool written before it was kept reads it as empty.
+        pub(crate) more_venues: Lazy<Vec<AccountId>>,
     }
 
     impl Pool {
@@ -82,6 +87,7 @@ pub mod pool {
                 layout: LAYOUT,
                 shares: PSP22Data::default(),
                 book: Book::new(book),
+                more_venues: Lazy::new(),
             })
         }
 
@@ -244,22 +250,52 @@ pub mod pool {
             let mut ledger = self.ledger();
             let b = self.book();
             let step = ledger.plan_rebalance(&b.config, epoch, now, &b.price_feed, self)?;
-            // The epoch moves on before any call out.
-            self.store(&ledger);
-            let plan = step.plan;
-            let pool = self.env().account_id();
-            let token_sold = self.token_of(plan.sell);
-            let token_bought = self.token_of(plan.sell.other());
-            let held = calls::balance(token_bought, pool)?;
-            calls::approve(token_sold, step.venue, plan.amount_in)?;
-            calls::sell_on_venue(step.venue, token_sold, plan.amount_in, plan.min_out, pool, now)?;
-            let outcome = step.settle(&mut ledger, held, calls::balance(token_bought, pool)?)?;
-            self.store(&ledger);
-            let caller = self.env().caller();
-            calls::pay(self.token_of(Asset::Quote), caller, outcome.bounty)?;
-            let outcome = outcome.naming(token_sold);
-            self.env().emit_event(Rebalanced::new(caller, &outcome));
-            Ok(outcome)
+            self.run_rebalance(ledger, &step, now)
+        }
+
+        /// As `rebalance`, with the slice split into `legs` across the pool's `venues()`, each
+        /// leg's amount sold on its venue. A keeper computes the split from the venues' depths
+        /// and fees (`keel_core::split::best`); the pool checks every leg against its own venue's
+        /// oracle bound and cap, and the whole: it sells at most the excess, and must be expected
+        /// to pay at least what filling the cheapest venues first would. A split sells more per
+        /// rebalance than one venue's cap allows, for less than one venue would charge for it.
+        ///
+        /// # Errors
+        /// As `rebalance` (`NoVenue` when no venue is listed); `InvalidSplit`, `SplitTooLarge`,
+        /// `CostlierSplit` for a split the rules refuse.
+        #[ink(message)]
+        pub fn rebalance_split(
+            &mut self,
+            epoch: u64,
+            legs: Vec<Leg>,
+            deadline: u64,
+        ) -> Result<RebalanceOutcome> {
+            self.ensure_open(deadline)?;
+            let now = self.env().block_timestamp();
+            let mut ledger = self.ledger();
+            let b = self.book();
+            let listed = self.venues();
+            let step = ledger.plan_split(&b.config, &listed, &legs, epoch, now, &b.price_feed, self)?;
+            self.run_rebalance(ledger, &step, now)
+        }
+
+        /// The venues rebalances sell on: the configured `venue` (the one `rebalance` uses)
+        /// first, then the others `set_venues` listed for split rebalances. Empty while no venue
+        /// is configured.
+        #[ink(message)]
+        pub fn venues(&self) -> Vec<AccountId> {
+            let Some(first) = self.book().config.venue else {
+                return Vec::new();
+            };
+            let mut venues = Vec::from([first]);
+            venues.extend(
+                self.more_venues
+                    .get()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|v| *v != first),
+            );
+            venues
         }
 
         /// Where rebalancing stands: the epoch to pass to `rebalance`, when the last one ran, and
@@ -429,6 +465,26 @@ pub mod pool {
             }
             self.book_mut().config = config;
             self.env().emit_event(ConfigUpdated { config });
+            Ok(())
+        }
+
+        /// Sets the venues rebalances sell on, at most four, each once: the first becomes the
+        /// configuration's `venue` (the one `rebalance` uses), the others are what a split may
+        /// add. An empty list turns rebalancing off. Owner only.
+        ///
+        /// # Errors
+        /// `NotOwner`; `InvalidConfig` for more than four venues or one listed twice.
+        #[ink(message)]
+        pub fn set_venues(&mut self, venues: Vec<AccountId>) -> Result<()> {
+            self.ensure_owner()?;
+            let repeated = venues.iter().enumerate().any(|(i, v)| venues[..i].contains(v));
+            if venues.len() > MAX_VENUES || repeated {
+                return Err(PoolError::InvalidConfig);
+            }
+            self.book_mut().config.venue = venues.first().copied();
+            self.more_venues
+                .set(&venues.get(1..).unwrap_or_default().to_vec());
+            self.env().emit_event(VenuesUpdated { venues });
             Ok(())
         }
 

@@ -113,6 +113,11 @@ mod tests {
                 "3e078c2d6be5d8e2a81f8234d8029950732e7a6f2e4283aa9eba69ffca3f5253",
             ),
             (
+                "VenuesUpdated",
+                topic::<p::VenuesUpdated>(),
+                "25365016e96e2d7cdad4225664cb516bd49c83e8a734975990a0e0949a16b935",
+            ),
+            (
                 "PauseChanged",
                 topic::<p::PauseChanged>(),
                 "98da4797e069fa9d78897c77a02bf87b42d74f3b2b794c3747b66f912c82a018",

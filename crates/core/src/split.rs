@@ -164,21 +164,23 @@ fn expected<A>(
 /// # Errors
 /// [`CurveError::Overflow`].
 pub fn cheapest_first<A>(venues: &[(A, VenueDepth)], total: u128) -> Result<[u128; MAX_VENUES], CurveError> {
-    let mut order: [usize; MAX_VENUES] = [0, 1, 2, 3];
-    let n = venues.len().min(MAX_VENUES);
-    let key = |i: usize| {
-        venues
-            .get(i)
-            .map(|(_, d)| (d.fee_bps.min(MAX_VENUE_FEE_BPS), u128::MAX - d.reserve_in))
-    };
-    order[..n].sort_by_key(|i| key(*i));
+    let venues = venues.get(..venues.len().min(MAX_VENUES)).unwrap_or(venues);
+    let key = |d: &VenueDepth| (d.fee_bps.min(MAX_VENUE_FEE_BPS), core::cmp::Reverse(d.reserve_in));
     let mut amounts = [0u128; MAX_VENUES];
+    let mut filled = [false; MAX_VENUES];
     let mut left = total;
-    for &i in &order[..n] {
-        let Some((_, depth)) = venues.get(i) else { continue };
+    // At most four venues: pick the cheapest unfilled one each round (no sort routine linked).
+    for _ in venues {
+        let next = venues
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !filled[*i])
+            .min_by_key(|(_, (_, d))| key(d));
+        let Some((i, (_, depth))) = next else { break };
+        filled[i] = true;
         let take = left.min(Excess::cap(depth)?);
         amounts[i] = take;
-        left -= take;
+        left = left.saturating_sub(take);
     }
     Ok(amounts)
 }
@@ -233,9 +235,9 @@ pub fn best<A: Copy + PartialEq>(
             }
         }
         let Some((i, _)) = pick else { break };
-        let take = step.min(caps[i] - marginal[i]);
-        marginal[i] += take;
-        left -= take;
+        let take = step.min(caps[i].saturating_sub(marginal[i]));
+        marginal[i] = marginal[i].saturating_add(take);
+        left = left.saturating_sub(take);
     }
     let candidates = [cheapest_first(venues, total)?, marginal];
     let mut chosen: Option<Split<A>> = None;
@@ -252,7 +254,7 @@ pub fn best<A: Copy + PartialEq>(
                     venue: *venue,
                     amount_in: amount,
                 };
-                n += 1;
+                n = n.saturating_add(1);
             }
         }
         match Split::check(excess, oracle_price, params, &legs[..n], venues) {

@@ -166,6 +166,27 @@ impl Fixture {
         market
     }
 
+    /// Deploys another venue of `fee_bps` holding `base` and `quote` (Carol's, minted to her),
+    /// which every trader may trade on, and lists it after the pool's other venues.
+    pub fn add_venue(&mut self, fee_bps: u32, base: u128, quote: u128) -> AccountId {
+        let venue =
+            venue::deploy(&mut self.chain, OWNER, self.base, self.quote, fee_bps).expect("venue deploys");
+        for trader in TRADERS {
+            for t in [self.base, self.quote] {
+                token::approve(&mut self.chain, trader, t, venue, u128::MAX).expect("approve");
+            }
+        }
+        let carol = CAROL.account();
+        token::mint(&mut self.chain, OWNER, self.base, carol, base).expect("mint");
+        token::mint(&mut self.chain, OWNER, self.quote, carol, quote).expect("mint");
+        venue::add_liquidity(&mut self.chain, CAROL, venue, VenueDeposit::of(base, quote))
+            .expect("venue deposit");
+        let mut venues = pool::venues(&mut self.chain, self.pool);
+        venues.push(venue);
+        pool::set_venues(&mut self.chain, OWNER, self.pool, &venues).expect("list the venue");
+        venue
+    }
+
     /// A market with the default setup.
     pub fn standard() -> Fixture {
         Fixture::new(Setup::default())

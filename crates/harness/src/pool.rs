@@ -4,7 +4,9 @@ use crate::{Actor, Sandbox, FAR};
 use ink::primitives::{AccountId, Hash};
 use keel_calls::{ToMessage, PSP22};
 use keel_core::PoolState;
-use keel_interface::pool::{MarketStatus, PoolConfig, PoolError, Quote, RebalanceOutcome, RebalanceStatus};
+use keel_interface::pool::{
+    Leg, MarketStatus, PoolConfig, PoolError, Quote, RebalanceOutcome, RebalanceStatus,
+};
 use keel_interface::FeedId;
 
 type R<T> = Result<T, PoolError>;
@@ -338,6 +340,36 @@ pub fn layout(chain: &mut Sandbox, pool: AccountId) -> u32 {
 /// Calls `rebalance(epoch, FAR)` as `who` (the keeper, who earns the bounty).
 pub fn rebalance(chain: &mut Sandbox, who: Actor, pool: AccountId, epoch: u64) -> R<RebalanceOutcome> {
     chain.call(who, pool, keel_calls::pool(pool).rebalance(epoch, FAR).message())
+}
+
+/// Calls `rebalance_split(epoch, legs, FAR)` as `who`.
+pub fn rebalance_split(
+    chain: &mut Sandbox,
+    who: Actor,
+    pool: AccountId,
+    epoch: u64,
+    legs: &[Leg],
+) -> R<RebalanceOutcome> {
+    chain.call(
+        who,
+        pool,
+        keel_calls::pool(pool)
+            .rebalance_split(epoch, legs.to_vec(), FAR)
+            .message(),
+    )
+}
+
+pub fn set_venues(chain: &mut Sandbox, who: Actor, pool: AccountId, venues: &[AccountId]) -> R<()> {
+    chain.call(
+        who,
+        pool,
+        keel_calls::pool(pool).set_venues(venues.to_vec()).message(),
+    )
+}
+
+/// The venues the pool rebalances on, the configured one first.
+pub fn venues(chain: &mut Sandbox, pool: AccountId) -> Vec<AccountId> {
+    chain.call(crate::OWNER, pool, keel_calls::pool(pool).venues().message())
 }
 
 pub fn rebalance_status(chain: &mut Sandbox, pool: AccountId) -> RebalanceStatus {

@@ -165,3 +165,14 @@ pub fn shares(chain: &mut Sandbox, venue: AccountId, who: AccountId) -> u128 {
         keel_calls::venue(venue).shares_of(who).message(),
     )
 }
+
+/// The venue's depth for a trade selling `token_in`, as a pool reads it.
+pub fn depth(chain: &mut Sandbox, venue: AccountId, token_in: AccountId) -> keel_interface::pool::VenueDepth {
+    chain
+        .call(
+            crate::OWNER,
+            venue,
+            keel_calls::venue(venue).depth(token_in).message(),
+        )
+        .expect("a token the venue trades")
+}

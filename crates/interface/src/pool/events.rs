@@ -1,6 +1,7 @@
 //! The pool's events. Off-chain tools decode them with these types, told apart by their signature
 //! topics (`keel-calls`).
 
+use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 
 /// A swap settled.
@@ -63,6 +64,12 @@ pub struct ConfigUpdated {
     // Spelled `crate::PoolConfig`: ink! derives the signature topic from the field's tokens, and
     // indexers key on the topic (`keel_calls::events` pins every event's).
     pub config: crate::PoolConfig,
+}
+
+/// The owner set the venues rebalances sell on (the configured `venue` first).
+#[ink::event]
+pub struct VenuesUpdated {
+    pub venues: Vec<AccountId>,
 }
 
 /// The owner paused or unpaused trading and deposits.

@@ -6,7 +6,7 @@ mod events;
 pub use error::{PoolError, PoolResult, TokenError};
 pub use events::{
     CodeUpgraded, ConfigUpdated, LiquidityAdded, LiquidityRemoved, OwnershipOffered, OwnershipTransferred,
-    PauseChanged, Rebalanced, Swapped,
+    PauseChanged, Rebalanced, Swapped, VenuesUpdated,
 };
 pub use keel_core::pool::{MarketStatus, PricedK, Quote, RebalanceStatus, MAX_ORACLE_AGE_CEIL_MS};
 pub use keel_core::rebalance::VenueDepth;
@@ -15,6 +15,9 @@ use ink::primitives::AccountId;
 
 /// The pool's owner-set configuration (`keel_core::pool::PoolConfig` with the venue an account).
 pub type PoolConfig = keel_core::pool::PoolConfig<AccountId>;
+
+/// One leg of a split rebalance: sell `amount_in` of the pool's long token on `venue`.
+pub type Leg = keel_core::split::Leg<AccountId>;
 
 /// What a rebalance did, naming the token sold by its address.
 pub type RebalanceOutcome = keel_core::pool::RebalanceOutcome<AccountId>;

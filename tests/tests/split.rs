@@ -1,0 +1,259 @@
+//! `rebalance_split`: a due pool sells its excess across its venues, each leg held to its own
+//! venue's oracle bound and the whole to cheapest-first; `set_venues` lists them. A refused split
+//! moves nothing.
+
+use ink::primitives::AccountId;
+use keel_core::math::Rounding;
+use keel_core::rebalance::excess;
+use keel_core::split::{best, Split};
+use keel_harness::pool::{self, PoolSwap};
+use keel_harness::venue::{self, VenueSwap};
+use keel_harness::{Fixture, Setup, BOB, KEEPER, MALLORY, OWNER, UNIT};
+use keel_interface::pool::{Leg, PoolError, RebalanceOutcome};
+use keel_interface::VenueError;
+
+/// The default pool next to a venue a thousand times deeper (fee 30 bps), whose cap takes the
+/// whole excess in one slice.
+fn deep_venue() -> Fixture {
+    Fixture::new(Setup {
+        venue_base_liquidity: 100_000_000 * UNIT,
+        venue_quote_liquidity: 1_000_000_000 * UNIT,
+        ..Setup::default()
+    })
+}
+
+/// Bob sells `base` whole tokens to the pool, leaving it long base.
+fn push_long_base(m: &mut Fixture, base: u128) {
+    pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(m.base, base * UNIT))
+        .expect("sell base");
+}
+
+/// The split a keeper sends now: the pool's excess from its own views, each venue's depth from
+/// the venue, and `keel_core::split::best`.
+fn keeper_split(m: &mut Fixture) -> Split<AccountId> {
+    let state = pool::curve_state(&mut m.chain, m.pool);
+    let market = pool::market_status(&mut m.chain, m.pool).expect("market");
+    let config = pool::config(&mut m.chain, m.pool);
+    let eq = state
+        .equilibrate(market.price, market.k, Rounding::Down)
+        .expect("equilibrate");
+    let band = config.rebalance.band(market.volatility).expect("band");
+    let excess = excess(&eq, market.price, &band, None)
+        .expect("excess")
+        .expect("due");
+    let sold = if excess.sell == keel_core::Asset::Base {
+        m.base
+    } else {
+        m.quote
+    };
+    let venues: Vec<_> = pool::venues(&mut m.chain, m.pool)
+        .into_iter()
+        .map(|v| (v, venue::depth(&mut m.chain, v, sold)))
+        .collect();
+    best(&excess, market.price, &config.rebalance, &venues).expect("a split")
+}
+
+fn split(m: &mut Fixture, legs: &[Leg]) -> Result<RebalanceOutcome, PoolError> {
+    pool::rebalance_split(&mut m.chain, KEEPER, m.pool, 0, legs)
+}
+
+fn leg(venue: AccountId, amount_in: u128) -> Leg {
+    Leg { venue, amount_in }
+}
+
+#[test]
+fn a_split_across_two_venues_pays_more_than_either_venue_alone() {
+    // given three identical pools past their trigger, each next to two venues of one fee, one
+    // half as deep as the other, both deep enough to take the whole excess alone
+    let market = || {
+        let mut m = deep_venue();
+        let half = m.add_venue(30, 50_000_000 * UNIT, 500_000_000 * UNIT);
+        push_long_base(&mut m, 12_000);
+        (m, half)
+    };
+    // when one sells on the deep venue, one on the half, and one splits
+    let (mut deep, _) = market();
+    let alone_deep = pool::rebalance(&mut deep.chain, KEEPER, deep.pool, 0).expect("deep alone");
+    let (mut shallow, half) = market();
+    let first = shallow.venue;
+    pool::set_venues(&mut shallow.chain, OWNER, shallow.pool, &[half, first]).expect("half first");
+    let alone_half = pool::rebalance(&mut shallow.chain, KEEPER, shallow.pool, 0).expect("half alone");
+    let (mut both, _) = market();
+    let planned = keeper_split(&mut both);
+    let legs: Vec<Leg> = planned.legs().collect();
+    let split = split(&mut both, &legs).expect("split");
+    // then all three sell the same excess, and the split buys more quote for it
+    assert_eq!(alone_deep.sold, alone_half.sold);
+    assert_eq!(split.sold, alone_deep.sold);
+    assert_eq!(legs.len(), 2, "both venues trade");
+    assert!(
+        split.bought > alone_deep.bought.max(alone_half.bought),
+        "split {} against deep {} and half {}",
+        split.bought,
+        alone_deep.bought,
+        alone_half.bought
+    );
+    assert!(split.bought >= planned.total.min_out);
+}
+
+#[test]
+fn shallow_venues_together_sell_more_in_one_rebalance_than_the_cheaper_alone() {
+    // given the default shallow venue (30 bps, a cap of 75 base) and a dearer, deeper one
+    let mut m = Fixture::standard();
+    let dear = m.add_venue(100, 200_000 * UNIT, 2_000_000 * UNIT);
+    push_long_base(&mut m, 12_000);
+    let venues_before = [
+        venue::reserves(&mut m.chain, m.venue),
+        venue::reserves(&mut m.chain, dear),
+    ];
+    // when the keeper splits
+    let planned = keeper_split(&mut m);
+    let out = split(&mut m, &planned.legs().collect::<Vec<_>>()).expect("split");
+    // then the cheap venue is filled to its cap, the dear one takes the rest of both caps, and
+    // each venue moved by its own leg
+    let on = |v: AccountId| planned.legs().find(|l| l.venue == v).map_or(0, |l| l.amount_in);
+    assert_eq!(on(m.venue), 75 * UNIT);
+    assert_eq!(on(dear), 500 * UNIT);
+    assert_eq!(out.sold, 575 * UNIT);
+    let venues_after = [
+        venue::reserves(&mut m.chain, m.venue),
+        venue::reserves(&mut m.chain, dear),
+    ];
+    assert_eq!(venues_after[0].0 - venues_before[0].0, on(m.venue));
+    assert_eq!(venues_after[1].0 - venues_before[1].0, on(dear));
+    let paid = (venues_before[0].1 - venues_after[0].1) + (venues_before[1].1 - venues_after[1].1);
+    assert_eq!(paid, out.bought);
+    // and more remains to sell, one cooldown on
+    assert_eq!(
+        pool::rebalance_status(&mut m.chain, m.pool).continuing,
+        Some(keel_core::Asset::Base)
+    );
+}
+
+#[test]
+fn a_split_the_rules_refuse_moves_nothing() {
+    let mut m = Fixture::standard();
+    let dear = m.add_venue(100, 200_000 * UNIT, 2_000_000 * UNIT);
+    push_long_base(&mut m, 12_000);
+    let cheap = m.venue;
+    let stranger = MALLORY.account();
+    let cases: [(&str, Vec<Leg>, PoolError); 6] = [
+        ("no legs", vec![], PoolError::InvalidSplit),
+        (
+            "an unlisted venue",
+            vec![leg(stranger, UNIT)],
+            PoolError::InvalidSplit,
+        ),
+        (
+            "a venue twice",
+            vec![leg(cheap, UNIT), leg(cheap, UNIT)],
+            PoolError::InvalidSplit,
+        ),
+        (
+            "a leg over its venue's cap",
+            vec![leg(cheap, 75 * UNIT + 1)],
+            PoolError::SplitTooLarge,
+        ),
+        (
+            "the dear venue while the cheap one has room",
+            vec![leg(dear, 75 * UNIT)],
+            PoolError::CostlierSplit,
+        ),
+        (
+            "less on the cheap venue than it has room for",
+            vec![leg(dear, 500 * UNIT), leg(cheap, 50 * UNIT)],
+            PoolError::CostlierSplit,
+        ),
+    ];
+    for (what, legs, refusal) in cases {
+        let status = pool::rebalance_status(&mut m.chain, m.pool);
+        let dear_reserves = venue::reserves(&mut m.chain, dear);
+        let keeper = m.balance(m.quote, KEEPER);
+        m.assert_refused(refusal, |m| split(m, &legs));
+        assert_eq!(pool::rebalance_status(&mut m.chain, m.pool), status, "{what}");
+        assert_eq!(venue::reserves(&mut m.chain, dear), dear_reserves, "{what}");
+        assert_eq!(m.balance(m.quote, KEEPER), keeper, "{what}");
+    }
+    // and the keeper's split still lands
+    let planned = keeper_split(&mut m);
+    split(&mut m, &planned.legs().collect::<Vec<_>>()).expect("the keeper's split");
+}
+
+#[test]
+fn a_total_over_the_excess_is_too_large() {
+    // given two deep venues whose caps together pass the excess
+    let mut m = deep_venue();
+    let other = m.add_venue(30, 100_000_000 * UNIT, 1_000_000_000 * UNIT);
+    push_long_base(&mut m, 12_000);
+    let planned = keeper_split(&mut m);
+    let total = planned.total.amount_in;
+    // when a split asks one unit more than the excess, then it is refused and nothing moves
+    let half = total / 2;
+    m.assert_refused(PoolError::SplitTooLarge, |m| {
+        split(m, &[leg(m.venue, half), leg(other, total - half + 1)])
+    });
+}
+
+#[test]
+fn one_venue_off_the_oracle_reverts_the_whole_split() {
+    // given a second venue that Bob has pushed well below the oracle price
+    let mut m = Fixture::standard();
+    let dear = m.add_venue(100, 200_000 * UNIT, 2_000_000 * UNIT);
+    push_long_base(&mut m, 12_000);
+    let planned = keeper_split(&mut m);
+    venue::swap_exact_in(
+        &mut m.chain,
+        BOB,
+        dear,
+        VenueSwap::exact_in(m.base, 20_000 * UNIT),
+    )
+    .expect("skew the venue");
+    // when the keeper sends the split planned before, then its leg there is refused by the venue
+    // and the cheap venue's leg is undone with it
+    let legs: Vec<Leg> = planned.legs().collect();
+    m.assert_refused(PoolError::Venue(VenueError::SlippageExceeded), |m| {
+        split(m, &legs)
+    });
+    assert_eq!(pool::rebalance_status(&mut m.chain, m.pool).epoch, 0);
+}
+
+#[test]
+fn the_owner_lists_at_most_four_distinct_venues_the_configured_one_first() {
+    let mut m = Fixture::standard();
+    let first = m.venue;
+    let second = m.add_venue(50, 1_000 * UNIT, 10_000 * UNIT);
+    assert_eq!(pool::venues(&mut m.chain, m.pool), [first, second]);
+    let others: Vec<AccountId> = (1..=5u8).map(|i| AccountId::from([i; 32])).collect();
+    assert_eq!(
+        pool::set_venues(&mut m.chain, MALLORY, m.pool, &[second]),
+        Err(PoolError::NotOwner)
+    );
+    assert_eq!(
+        pool::set_venues(&mut m.chain, OWNER, m.pool, &others),
+        Err(PoolError::InvalidConfig),
+        "five venues"
+    );
+    assert_eq!(
+        pool::set_venues(&mut m.chain, OWNER, m.pool, &[second, first, second]),
+        Err(PoolError::InvalidConfig),
+        "a venue twice"
+    );
+    assert_eq!(
+        pool::venues(&mut m.chain, m.pool),
+        [first, second],
+        "refusals change nothing"
+    );
+    // when the owner reorders them, the first becomes the configured venue
+    pool::set_venues(&mut m.chain, OWNER, m.pool, &[second, first]).expect("reorder");
+    assert_eq!(pool::venues(&mut m.chain, m.pool), [second, first]);
+    assert_eq!(pool::config(&mut m.chain, m.pool).venue, Some(second));
+    // and an empty list turns rebalancing off, split or not
+    pool::set_venues(&mut m.chain, OWNER, m.pool, &[]).expect("none");
+    assert!(pool::venues(&mut m.chain, m.pool).is_empty());
+    push_long_base(&mut m, 12_000);
+    assert_eq!(
+        pool::rebalance(&mut m.chain, KEEPER, m.pool, 0),
+        Err(PoolError::NoVenue)
+    );
+    assert_eq!(split(&mut m, &[leg(first, UNIT)]), Err(PoolError::NoVenue));
+}
