@@ -125,6 +125,56 @@ fn measure(mut m: Fixture) -> Vec<Cost> {
         .collect()
 }
 
+/// One rebalance of the same excess on the first venue alone and split across it and a second
+/// as deep (both deep enough to take it alone), each on its own identical market: the mean cost
+/// of [`ROUNDS`] of each, and the quote each bought.
+fn measure_split() -> [(Cost, u128); 2] {
+    let mut out = [(Cost::default(), 0u128); 2];
+    for _ in 0..ROUNDS {
+        for (i, split) in [false, true].into_iter().enumerate() {
+            let mut m = Fixture::new(setup());
+            m.add_venue(30, 100_000_000 * UNIT, 1_000_000_000 * UNIT);
+            let p = m.pool;
+            pool::swap_exact_in(&mut m.chain, BOB, p, PoolSwap::exact_in(m.base, 12_000 * UNIT))
+                .expect("drift");
+            let outcome = if split {
+                let legs = keeper_legs(&mut m);
+                pool::rebalance_split(&mut m.chain, KEEPER, p, 0, &legs).expect("split")
+            } else {
+                pool::rebalance(&mut m.chain, KEEPER, p, 0).expect("rebalance")
+            };
+            let c = m.chain.last_cost();
+            out[i].0.ref_time += c.ref_time / ROUNDS;
+            out[i].0.proof_size += c.proof_size / ROUNDS;
+            out[i].1 = outcome.bought;
+        }
+    }
+    out
+}
+
+/// The keeper's split of the pool's due excess across its venues.
+fn keeper_legs(m: &mut Fixture) -> Vec<keel_interface::pool::Leg> {
+    use keel_core::math::Rounding;
+    let state = pool::curve_state(&mut m.chain, m.pool);
+    let market = pool::market_status(&mut m.chain, m.pool).expect("market");
+    let config = pool::config(&mut m.chain, m.pool);
+    let eq = state
+        .equilibrate(market.price, market.k, Rounding::Down)
+        .expect("equilibrate");
+    let band = config.rebalance.band(market.volatility).expect("band");
+    let excess = keel_core::rebalance::excess(&eq, market.price, &band, None)
+        .expect("excess")
+        .expect("due");
+    let venues: Vec<_> = pool::venues(&mut m.chain, m.pool)
+        .into_iter()
+        .map(|v| (v, venue::depth(&mut m.chain, v, m.base)))
+        .collect();
+    keel_core::split::best(&excess, market.price, &config.rebalance, &venues)
+        .expect("split")
+        .legs()
+        .collect()
+}
+
 fn change(now: u64, before: u64) -> f64 {
     now as f64 / before as f64 - 1.0
 }
@@ -216,6 +266,22 @@ fn main() {
         .collect();
     for (name, size) in &sizes {
         println!("| {name} | {size} |");
+    }
+    let [(one, one_bought), (two, two_bought)] = measure_split();
+    println!("\nThe same rebalance on one venue and split across two as deep (2 legs), same process:\n");
+    println!(
+        "| call | ref_time | proof_size | ref_time / one venue | quote bought |\n|---|---:|---:|---:|---:|"
+    );
+    for (name, c, bought) in [
+        ("rebalance, one venue", one, one_bought),
+        ("rebalance_split, two venues", two, two_bought),
+    ] {
+        println!(
+            "| {name} | {} | {} | {:.2} | {bought} |",
+            c.ref_time,
+            c.proof_size,
+            c.ref_time as f64 / one.ref_time as f64
+        );
     }
     let pool_size = sizes[0].1;
     if let Some((label, size, _)) = &baseline {

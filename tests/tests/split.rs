@@ -97,30 +97,30 @@ fn a_split_across_two_venues_pays_more_than_either_venue_alone() {
 }
 
 #[test]
-fn shallow_venues_together_sell_more_in_one_rebalance_than_the_cheaper_alone() {
-    // given the default shallow venue (30 bps, a cap of 75 base) and a dearer, deeper one
+fn shallow_venues_together_sell_more_in_one_rebalance_than_the_configured_one_alone() {
+    // given the default shallow venue (30 bps, a cap of 75 base) and a cheaper, deeper one (10
+    // bps, a cap of 50 base)
     let mut m = Fixture::standard();
-    let dear = m.add_venue(100, 200_000 * UNIT, 2_000_000 * UNIT);
+    let second = m.add_venue(10, 200_000 * UNIT, 2_000_000 * UNIT);
     push_long_base(&mut m, 12_000);
     let venues_before = [
         venue::reserves(&mut m.chain, m.venue),
-        venue::reserves(&mut m.chain, dear),
+        venue::reserves(&mut m.chain, second),
     ];
     // when the keeper splits
     let planned = keeper_split(&mut m);
     let out = split(&mut m, &planned.legs().collect::<Vec<_>>()).expect("split");
-    // then the cheap venue is filled to its cap, the dear one takes the rest of both caps, and
-    // each venue moved by its own leg
+    // then each venue sells to its cap, and each moved by its own leg
     let on = |v: AccountId| planned.legs().find(|l| l.venue == v).map_or(0, |l| l.amount_in);
     assert_eq!(on(m.venue), 75 * UNIT);
-    assert_eq!(on(dear), 500 * UNIT);
-    assert_eq!(out.sold, 575 * UNIT);
+    assert_eq!(on(second), 50 * UNIT);
+    assert_eq!(out.sold, 125 * UNIT);
     let venues_after = [
         venue::reserves(&mut m.chain, m.venue),
-        venue::reserves(&mut m.chain, dear),
+        venue::reserves(&mut m.chain, second),
     ];
     assert_eq!(venues_after[0].0 - venues_before[0].0, on(m.venue));
-    assert_eq!(venues_after[1].0 - venues_before[1].0, on(dear));
+    assert_eq!(venues_after[1].0 - venues_before[1].0, on(second));
     let paid = (venues_before[0].1 - venues_after[0].1) + (venues_before[1].1 - venues_after[1].1);
     assert_eq!(paid, out.bought);
     // and more remains to sell, one cooldown on
@@ -196,24 +196,29 @@ fn a_total_over_the_excess_is_too_large() {
 
 #[test]
 fn one_venue_off_the_oracle_reverts_the_whole_split() {
-    // given a second venue that Bob has pushed well below the oracle price
+    // given a second, cheaper venue the keeper's split uses, and the configured venue, which Bob
+    // then pushes well below the oracle price
     let mut m = Fixture::standard();
-    let dear = m.add_venue(100, 200_000 * UNIT, 2_000_000 * UNIT);
+    let second = m.add_venue(10, 200_000 * UNIT, 2_000_000 * UNIT);
     push_long_base(&mut m, 12_000);
     let planned = keeper_split(&mut m);
+    assert_eq!(planned.legs().count(), 2);
     venue::swap_exact_in(
         &mut m.chain,
         BOB,
-        dear,
+        m.venue,
         VenueSwap::exact_in(m.base, 20_000 * UNIT),
     )
     .expect("skew the venue");
-    // when the keeper sends the split planned before, then its leg there is refused by the venue
-    // and the cheap venue's leg is undone with it
-    let legs: Vec<Leg> = planned.legs().collect();
+    // when the split planned before is sent with the second venue's leg first, then the
+    // configured venue refuses its leg, and the second venue's leg is undone with it
+    let legs: Vec<Leg> = planned.legs().rev().collect();
+    assert_eq!(legs[0].venue, second);
+    let second_before = venue::reserves(&mut m.chain, second);
     m.assert_refused(PoolError::Venue(VenueError::SlippageExceeded), |m| {
         split(m, &legs)
     });
+    assert_eq!(venue::reserves(&mut m.chain, second), second_before);
     assert_eq!(pool::rebalance_status(&mut m.chain, m.pool).epoch, 0);
 }
 

@@ -103,7 +103,7 @@ impl<A: Copy + PartialEq> Split<A> {
     }
 
     /// The legs, as `rebalance_split` takes them.
-    pub fn legs(&self) -> impl Iterator<Item = Leg<A>> + '_ {
+    pub fn legs(&self) -> impl DoubleEndedIterator<Item = Leg<A>> + '_ {
         self.legs.iter().flatten().map(|l| Leg {
             venue: l.venue,
             amount_in: l.plan.amount_in,
@@ -196,12 +196,17 @@ fn next_unit_pays(depth: &VenueDepth, placed: u128) -> Result<u128, CurveError> 
     mul_div_u128(squared, BPS.saturating_sub(fee), BPS, Rounding::Down)
 }
 
-/// The split a keeper sends: the excess (up to the venues' caps together) in [`PARTS`] parts,
-/// each on the venue whose next unit pays most, or cheapest-first where that is expected to pay
-/// as much. The pool accepts it as planned, at the same depths.
+/// The split a keeper sends: the excess (up to the usable venues' caps together) in [`PARTS`]
+/// parts, each on the venue whose next unit pays most, as long as it pays at least what the last
+/// unit of the configured venue's slice alone would, or cheapest-first where that is expected to
+/// pay as much. A venue whose price now (its reserves, as a constant-product venue) would pay
+/// less than its leg's `min_out` would revert the whole split, so it is left out and the rest
+/// planned again. The pool accepts the result as planned, at the same depths.
 ///
 /// # Errors
-/// [`CurveError::InsufficientLiquidity`] when no venue takes any of it; as [`Split::check`].
+/// [`CurveError::InsufficientLiquidity`] when no venue takes any of it or every venue is off the
+/// oracle; as [`Split::check`] (a split without a cheap venue that is off the oracle now may be
+/// costlier than cheapest-first, which counts it).
 pub fn best<A: Copy + PartialEq>(
     excess: &Excess,
     oracle_price: u128,
@@ -209,18 +214,62 @@ pub fn best<A: Copy + PartialEq>(
     venues: &[(A, VenueDepth)],
 ) -> Result<Split<A>, Refusal> {
     let venues = venues.get(..venues.len().min(MAX_VENUES)).unwrap_or(venues);
+    let mut usable = [true; MAX_VENUES];
+    loop {
+        let split = best_among(excess, oracle_price, params, venues, &usable)?;
+        let mut dropped = false;
+        for leg in split.legs.iter().flatten() {
+            let Some(i) = venues.iter().position(|(v, _)| *v == leg.venue) else {
+                continue;
+            };
+            if pays_now(&venues[i].1, leg.plan.amount_in) < leg.plan.min_out {
+                usable[i] = false;
+                dropped = true;
+            }
+        }
+        if !dropped {
+            return Ok(split);
+        }
+    }
+}
+
+/// What a constant-product venue of `depth` pays now for `amount_in` (zero where it cannot).
+fn pays_now(depth: &VenueDepth, amount_in: u128) -> u128 {
+    let state = crate::cpmm::CpState {
+        reserve_a: depth.reserve_in,
+        reserve_b: depth.reserve_out,
+    };
+    crate::cpmm::swap(&state, crate::cpmm::Side::A, amount_in, depth.fee_bps).map_or(0, |s| s.amount_out)
+}
+
+/// [`best`] on the `usable` venues alone, checked against all of them.
+fn best_among<A: Copy + PartialEq>(
+    excess: &Excess,
+    oracle_price: u128,
+    params: &RebalanceParams,
+    venues: &[(A, VenueDepth)],
+    usable: &[bool; MAX_VENUES],
+) -> Result<Split<A>, Refusal> {
     let mut caps = [0u128; MAX_VENUES];
-    for ((_, depth), cap) in venues.iter().zip(caps.iter_mut()) {
-        *cap = Excess::cap(depth)?;
+    for (i, (_, depth)) in venues.iter().enumerate() {
+        if usable[i] {
+            caps[i] = Excess::cap(depth)?;
+        }
     }
     let room = caps.iter().fold(0u128, |a, c| a.saturating_add(*c));
-    let total = excess.amount.min(room);
-    if total == 0 {
+    let most = excess.amount.min(room);
+    if most == 0 {
         return Err(CurveError::InsufficientLiquidity.into());
     }
-    let part = total.div_ceil(PARTS);
+    // No unit pays less than the configured venue's slice alone pays for its last one: a second
+    // venue adds what it sells at least as well, never a dearer tail for speed.
+    let floor = match venues.first() {
+        Some((_, depth)) if usable[0] => next_unit_pays(depth, excess.amount.min(caps[0]))?,
+        _ => 0,
+    };
+    let part = most.div_ceil(PARTS);
     let mut marginal = [0u128; MAX_VENUES];
-    let mut left = total;
+    let mut left = most;
     while left > 0 {
         let step = part.min(left);
         let mut pick: Option<(usize, u128)> = None;
@@ -229,8 +278,8 @@ pub fn best<A: Copy + PartialEq>(
             if placed >= cap {
                 continue;
             }
-            let pays = next_unit_pays(depth, placed.saturating_add(step / 2))?;
-            if pick.is_none_or(|(_, best)| pays > best) {
+            let pays = next_unit_pays(depth, placed.saturating_add(step / 2).min(cap))?;
+            if pays >= floor && pick.is_none_or(|(_, best)| pays > best) {
                 pick = Some((i, pays));
             }
         }
@@ -239,7 +288,29 @@ pub fn best<A: Copy + PartialEq>(
         marginal[i] = marginal[i].saturating_add(take);
         left = left.saturating_sub(take);
     }
-    let candidates = [cheapest_first(venues, total)?, marginal];
+    let total = most.saturating_sub(left);
+    if total == 0 {
+        return Err(CurveError::InsufficientLiquidity.into());
+    }
+    // Cheapest-first over the usable venues: the others with no reserve, so no room.
+    let usable_venues: [(A, VenueDepth); MAX_VENUES] = {
+        let mut out = [venues[0]; MAX_VENUES];
+        for (i, slot) in out.iter_mut().enumerate().take(venues.len()) {
+            *slot = if usable[i] {
+                venues[i]
+            } else {
+                (
+                    venues[i].0,
+                    VenueDepth {
+                        reserve_in: 0,
+                        ..venues[i].1
+                    },
+                )
+            };
+        }
+        out
+    };
+    let candidates = [cheapest_first(&usable_venues[..venues.len()], total)?, marginal];
     let mut chosen: Option<Split<A>> = None;
     let mut refusal = Refusal::InvalidSplit;
     for amounts in candidates {

@@ -6,12 +6,13 @@
 
 use crate::{Actor, CallError, Sandbox};
 use ink::primitives::AccountId;
-use keel_calls::{Message, ToMessage};
+use keel_calls::Message;
 use keel_interface::pool::{PoolError, RebalanceOutcome};
 use keel_keeper::chain::{
-    read_pool_views, Chain, ChainError, Head, Included, Submitted, Views, REBALANCE_DEADLINE_MS,
+    read_pool_views, rebalance_message, Chain, ChainError, Head, Included, Submitted, Views,
+    REBALANCE_DEADLINE_MS,
 };
-use keel_keeper::decide::PoolView;
+use keel_keeper::decide::{PoolView, Route};
 use parity_scale_codec::Decode;
 use std::collections::HashMap;
 
@@ -39,9 +40,18 @@ impl<'a> SandboxChain<'a> {
         self.chain
     }
 
-    fn rebalance(&self, pool: AccountId, epoch: u64) -> Message<Result<RebalanceOutcome, PoolError>> {
-        let deadline = self.chain.now().saturating_add(REBALANCE_DEADLINE_MS);
-        keel_calls::pool(pool).rebalance(epoch, deadline).message()
+    fn rebalance(
+        &self,
+        pool: AccountId,
+        epoch: u64,
+        route: &Route,
+    ) -> Message<Result<RebalanceOutcome, PoolError>> {
+        rebalance_message(
+            pool,
+            epoch,
+            route,
+            self.chain.now().saturating_add(REBALANCE_DEADLINE_MS),
+        )
     }
 }
 
@@ -77,16 +87,22 @@ impl Chain for SandboxChain<'_> {
         &mut self,
         pool: AccountId,
         epoch: u64,
+        route: &Route,
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
-        let message = self.rebalance(pool, epoch);
+        let message = self.rebalance(pool, epoch, route);
         let signer = self.signer;
         self.chain
             .dry_run(|c| c.try_call(signer, pool, &message))
             .map_err(from_drink)
     }
 
-    fn submit_rebalance(&mut self, pool: AccountId, epoch: u64) -> Result<Submitted, ChainError> {
-        let message = self.rebalance(pool, epoch);
+    fn submit_rebalance(
+        &mut self,
+        pool: AccountId,
+        epoch: u64,
+        route: &Route,
+    ) -> Result<Submitted, ChainError> {
+        let message = self.rebalance(pool, epoch, route);
         self.chain.take_events();
         let result = self
             .chain

@@ -3,9 +3,10 @@
 //! simulations. Reads are dry-runs of the pool's view messages; a rebalance is dry-run, then
 //! submitted, then waited for until it is in a block, and its `Rebalanced` event read back.
 
-use crate::decide::PoolView;
+use crate::decide::{PoolView, Route};
 use ink::primitives::AccountId;
 use keel_calls::{Message, ToMessage, PSP22};
+use keel_core::split::MAX_VENUES;
 use keel_interface::pool::{PoolConfig, PoolError, RebalanceOutcome};
 use keel_interface::Venue as _;
 use parity_scale_codec::Decode;
@@ -13,6 +14,21 @@ use parity_scale_codec::Decode;
 /// How long a rebalance the keeper sends stays valid: its `deadline` is the block time it was
 /// built at plus this, in milliseconds.
 pub const REBALANCE_DEADLINE_MS: u64 = 120_000;
+
+/// The call a rebalance of `epoch` along `route` sends to `pool`: `rebalance`, or
+/// `rebalance_split` with the route's legs, valid until `deadline`.
+pub fn rebalance_message(
+    pool: AccountId,
+    epoch: u64,
+    route: &Route,
+    deadline: u64,
+) -> Message<Result<RebalanceOutcome, PoolError>> {
+    let mut calls = keel_calls::pool(pool);
+    match route {
+        Route::Venue => calls.rebalance(epoch, deadline).message(),
+        Route::Split(_) => calls.rebalance_split(epoch, route.legs(), deadline).message(),
+    }
+}
 
 /// Why a chain operation did not complete. Only transport trouble is worth retrying; a pool's
 /// refusal is an answer.
@@ -93,8 +109,8 @@ pub trait Chain {
     /// something else (`Decode`).
     fn read_pool(&mut self, pool: AccountId) -> Result<PoolView, ChainError>;
 
-    /// What `rebalance(epoch)` would do now if the keeper sent it; changes nothing. The pool's
-    /// refusal is an answer (`Ok(Err(..))`).
+    /// What `rebalance(epoch)` (or `rebalance_split` along `route`) would do now if the keeper
+    /// sent it; changes nothing. The pool's refusal is an answer (`Ok(Err(..))`).
     ///
     /// # Errors
     /// The chain cannot be reached, or the call trapped.
@@ -102,16 +118,22 @@ pub trait Chain {
         &mut self,
         pool: AccountId,
         epoch: u64,
+        route: &Route,
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError>;
 
-    /// Signs and sends `rebalance(epoch)`. The executor calls it straight after a dry-run of the
-    /// same pool and epoch that the pool accepted; a backend may send exactly what that dry-run
+    /// Signs and sends the rebalance of `epoch` along `route`. The executor calls it straight
+    /// after a dry-run of the same pool, epoch and route that the pool accepted; a backend may send exactly what that dry-run
     /// checked (the node backend does), so the state can still change before inclusion, and the
     /// transaction then reverts on chain with the pool's answer read back by `wait_included`.
     ///
     /// # Errors
     /// The transaction could not be sent (transport), or the node refused it.
-    fn submit_rebalance(&mut self, pool: AccountId, epoch: u64) -> Result<Submitted, ChainError>;
+    fn submit_rebalance(
+        &mut self,
+        pool: AccountId,
+        epoch: u64,
+        route: &Route,
+    ) -> Result<Submitted, ChainError>;
 
     /// Waits until `tx` is in a block; the pool's answer is in the result.
     ///
@@ -133,8 +155,8 @@ pub trait Views {
     fn view<R: Decode>(&mut self, pool: AccountId, message: Message<R>) -> Result<R, ChainError>;
 }
 
-/// Reads a [`PoolView`] through a backend's view calls, one message per field, and the venue's
-/// depth for selling base; a pool that cannot price (`market_status` refused) is a `Reverted`
+/// Reads a [`PoolView`] through a backend's view calls, one message per field, and each listed
+/// venue's depth for selling base; a pool that cannot price (`market_status` refused) is a `Reverted`
 /// read, a venue that cannot be read leaves the depth unknown.
 ///
 /// # Errors
@@ -143,14 +165,17 @@ pub fn read_pool_views<V: Views>(v: &mut V, pool: AccountId) -> Result<PoolView,
     let calls = keel_calls::pool(pool);
     let market = v.view(pool, calls.market_status().message())?;
     let config: PoolConfig = v.view(pool, calls.config().message())?;
-    let venue_depth = match config.venue {
-        Some(venue) => {
-            let (base, _) = v.view(pool, calls.tokens().message())?;
-            let depth = keel_calls::venue(venue).depth(base).message();
-            v.view(venue, depth).ok().and_then(Result::ok)
-        }
-        None => None,
+    let (base, _) = v.view(pool, calls.tokens().message())?;
+    let listed: Vec<AccountId> = v.view(pool, calls.venues().message())?;
+    let mut depth = |venue: AccountId| {
+        let depth = keel_calls::venue(venue).depth(base).message();
+        v.view(venue, depth).ok().and_then(Result::ok)
     };
+    let venue_depth = config.venue.and_then(&mut depth);
+    let mut more_venues = [None; MAX_VENUES - 1];
+    for (slot, venue) in more_venues.iter_mut().zip(listed.into_iter().skip(1)) {
+        *slot = Some((venue, depth(venue)));
+    }
     Ok(PoolView {
         state: v.view(pool, calls.curve_state().message())?,
         market: market.map_err(|e: PoolError| ChainError::Reverted(format!("market_status: {e:?}")))?,
@@ -159,5 +184,6 @@ pub fn read_pool_views<V: Views>(v: &mut V, pool: AccountId) -> Result<PoolView,
         paused: v.view(pool, calls.is_paused().message())?,
         total_shares: v.view(pool, calls.total_supply().message())?,
         venue_depth,
+        more_venues,
     })
 }

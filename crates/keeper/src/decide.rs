@@ -5,10 +5,13 @@
 //! keeper proposes exactly what the contract would do; the contract re-checks everything anyway.
 
 use crate::backoff::Health;
+use ink::primitives::AccountId;
 use keel_core::math::Rounding;
-use keel_core::rebalance::{self, RebalancePlan, VenueDepth};
+use keel_core::pool::Refusal;
+use keel_core::rebalance::{self, Excess, RebalancePlan, VenueDepth};
+use keel_core::split::{self, MAX_VENUES};
 use keel_core::{Asset, Band, CurveError, Greeks, Market, PoolState};
-use keel_interface::pool::{MarketStatus, PoolConfig, RebalanceStatus};
+use keel_interface::pool::{Leg, MarketStatus, PoolConfig, RebalanceStatus};
 
 /// One pool as the keeper read it (all from view messages, in one block).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,22 +22,42 @@ pub struct PoolView {
     pub rebalancing: RebalanceStatus,
     pub paused: bool,
     pub total_shares: u128,
-    /// The venue's depth for a trade selling base; `None` when there is no venue or it could not
-    /// be read.
+    /// The configured venue's depth for a trade selling base; `None` when there is no venue or
+    /// it could not be read.
     pub venue_depth: Option<VenueDepth>,
+    /// The pool's other venues (`venues()` after the configured one), each with its depth for a
+    /// trade selling base, `None` where it could not be read.
+    pub more_venues: [Option<(AccountId, Option<VenueDepth>)>; MAX_VENUES - 1],
+}
+
+/// A depth for selling base, turned to face a trade selling `sell`.
+fn facing(depth: VenueDepth, sell: Asset) -> VenueDepth {
+    match sell {
+        Asset::Base => depth,
+        Asset::Quote => VenueDepth {
+            reserve_in: depth.reserve_out,
+            reserve_out: depth.reserve_in,
+            fee_bps: depth.fee_bps,
+        },
+    }
 }
 
 impl PoolView {
-    /// The venue's depth for a trade selling `sell`.
+    /// The configured venue's depth for a trade selling `sell`.
     pub fn depth_for(&self, sell: Asset) -> Option<VenueDepth> {
-        self.venue_depth.map(|d| match sell {
-            Asset::Base => d,
-            Asset::Quote => VenueDepth {
-                reserve_in: d.reserve_out,
-                reserve_out: d.reserve_in,
-                fee_bps: d.fee_bps,
-            },
-        })
+        self.venue_depth.map(|d| facing(d, sell))
+    }
+
+    /// Every venue the pool lists, the configured one first, with its depth for a trade selling
+    /// `sell`; `None` unless there are several and every one was read, since a split's check
+    /// reads them all.
+    pub fn split_depths(&self, sell: Asset) -> Option<Vec<(AccountId, VenueDepth)>> {
+        let first = (self.config.venue?, self.depth_for(sell)?);
+        let mut venues = vec![first];
+        for (venue, depth) in self.more_venues.iter().flatten() {
+            venues.push((*venue, facing((*depth)?, sell)));
+        }
+        (venues.len() > 1).then_some(venues)
     }
 
     /// The market the pool prices with now.
@@ -121,11 +144,13 @@ pub enum Skip {
 /// What to do about one pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
-    /// Call `rebalance(epoch, ..)`; the plan and bounty are what the pool should do and pay.
+    /// Call `rebalance(epoch, ..)` or, with a split `route`, `rebalance_split(epoch, legs, ..)`;
+    /// the plan (the total) and bounty are what the pool should do and pay.
     Rebalance {
         epoch: u64,
         plan: RebalancePlan,
         bounty: u128,
+        route: Route,
     },
     Wait(Wait),
     Skip(Skip),
@@ -192,12 +217,9 @@ pub fn decide(view: &PoolView, policy: &Policy, health: &Health, now_ms: u64) ->
         }
         Err(e) => return Decision::Skip(Skip::Curve(e)),
     };
-    let Some(depth) = view.depth_for(excess.sell) else {
-        return Decision::Skip(Skip::NoVenue);
-    };
-    let plan = match excess.slice(view.market.price, params, &depth) {
-        Ok(plan) => plan,
-        Err(e) => return Decision::Skip(Skip::Curve(e)),
+    let (route, plan) = match route(view, &excess) {
+        Ok(planned) => planned,
+        Err(skip) => return Decision::Skip(skip),
     };
     let until_ms = view.rebalancing.last_ms.saturating_add(params.cooldown_ms);
     if now_ms < until_ms {
@@ -223,5 +245,50 @@ pub fn decide(view: &PoolView, policy: &Policy, health: &Health, now_ms: u64) ->
         epoch: view.rebalancing.epoch,
         plan,
         bounty,
+        route,
+    }
+}
+
+/// Where to sell `excess`: split across every venue when the pool lists several and all were
+/// read (`keel_core::split::best`, the split the pool accepts), else the configured venue's next
+/// slice, which is also the fallback when no split passes the pool's rules now (a cheap venue
+/// off the oracle: the dry-run then says whether the configured one takes its slice). The plan
+/// is the total.
+fn route(view: &PoolView, excess: &Excess) -> Result<(Route, RebalancePlan), Skip> {
+    let (price, params) = (view.market.price, &view.config.rebalance);
+    if let Some(venues) = view.split_depths(excess.sell) {
+        match split::best(excess, price, params, &venues) {
+            Ok(split) => {
+                let mut legs = [None; MAX_VENUES];
+                for (slot, leg) in legs.iter_mut().zip(split.legs()) {
+                    *slot = Some(leg);
+                }
+                return Ok((Route::Split(legs), split.total));
+            }
+            Err(Refusal::Curve(e)) => return Err(Skip::Curve(e)),
+            Err(_) => {}
+        }
+    }
+    let depth = view.depth_for(excess.sell).ok_or(Skip::NoVenue)?;
+    let plan = excess.slice(price, params, &depth).map_err(Skip::Curve)?;
+    Ok((Route::Venue, plan))
+}
+
+/// Where a rebalance sells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// `rebalance`: the next slice on the configured venue.
+    Venue,
+    /// `rebalance_split`: these legs across the pool's venues.
+    Split([Option<Leg>; MAX_VENUES]),
+}
+
+impl Route {
+    /// The legs of a split, in order; empty for the configured venue.
+    pub fn legs(&self) -> Vec<Leg> {
+        match self {
+            Route::Venue => Vec::new(),
+            Route::Split(legs) => legs.iter().flatten().copied().collect(),
+        }
     }
 }

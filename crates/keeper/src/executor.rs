@@ -23,7 +23,7 @@
 
 use crate::backoff::{Backoff, Health};
 use crate::chain::{Chain, ChainError, Submitted};
-use crate::decide::{decide, Decision, Policy, PoolView, Wait};
+use crate::decide::{decide, Decision, Policy, PoolView, Route, Wait};
 use crate::metrics::Metrics;
 use crate::trust::Distrust;
 use ink::primitives::AccountId;
@@ -155,8 +155,8 @@ pub fn tick<C: Chain>(
     if let Some(m) = metrics {
         m.observe(&pool.name, &view, &decision);
     }
-    let epoch = match decision {
-        Decision::Rebalance { epoch, .. } => epoch,
+    let (epoch, route) = match decision {
+        Decision::Rebalance { epoch, route, .. } => (epoch, route),
         Decision::Wait(Wait::Backoff { .. }) => return report,
         _ => {
             // A pass that ends without a failure clears the pool's failure record.
@@ -184,7 +184,7 @@ pub fn tick<C: Chain>(
         );
         pool.done_below = epoch;
     }
-    match chain.dry_run_rebalance(pool.address, epoch) {
+    match chain.dry_run_rebalance(pool.address, epoch, &route) {
         Err(e) => return fail(pool, report, e, head.time_ms, settings, metrics),
         Ok(Err(PoolError::StaleEpoch)) => return beaten(pool, report, epoch, metrics),
         Ok(Err(refusal)) => return refuse(pool, report, refusal, head.time_ms, settings, metrics),
@@ -194,13 +194,21 @@ pub fn tick<C: Chain>(
         }
         Ok(Ok(_)) => {}
     }
-    submit(chain, pool, report, epoch, head.time_ms, settings, metrics)
+    submit(
+        chain,
+        pool,
+        report,
+        (epoch, route),
+        head.time_ms,
+        settings,
+        metrics,
+    )
 }
 
 /// What a re-check before a retry found.
 enum Recheck {
-    /// Still due, same epoch, dry-run accepted: send (or wait) again.
-    Go,
+    /// Still due, same epoch, dry-run accepted along this route: send (or wait) again.
+    Go(Route),
     /// Nothing more to send; this is the pass's action.
     Stop(Action),
     /// The re-check itself failed.
@@ -231,11 +239,12 @@ fn recheck<C: Chain>(
     let decision = decide(&view, &settings.policy, &Health::default(), now_ms);
     report.view = Some(view);
     report.decision = Some(decision);
-    if !matches!(decision, Decision::Rebalance { epoch: e, .. } if e == epoch) {
-        return Recheck::Stop(Action::None);
-    }
-    match chain.dry_run_rebalance(pool.address, epoch) {
-        Ok(Ok(_)) => Recheck::Go,
+    let route = match decision {
+        Decision::Rebalance { epoch: e, route, .. } if e == epoch => route,
+        _ => return Recheck::Stop(Action::None),
+    };
+    match chain.dry_run_rebalance(pool.address, epoch, &route) {
+        Ok(Ok(_)) => Recheck::Go(route),
         Ok(Err(PoolError::StaleEpoch)) => Recheck::Stop(Action::AlreadyDone { epoch }),
         Ok(Err(refusal)) => Recheck::Stop(Action::Refused(refusal)),
         Err(e) => Recheck::Error(e),
@@ -246,7 +255,7 @@ fn submit<C: Chain>(
     chain: &mut C,
     pool: &mut Watched,
     mut report: Report,
-    epoch: u64,
+    (epoch, mut route): (u64, Route),
     now_ms: u64,
     settings: &Settings,
     metrics: Option<&Metrics>,
@@ -260,7 +269,7 @@ fn submit<C: Chain>(
             // An earlier attempt may have landed unconfirmed, or the pool may have changed (paused,
             // no longer due, oracle stale): never send the same epoch twice, never send a refusal.
             match recheck(chain, pool, &mut report, epoch, settings) {
-                Recheck::Go => {}
+                Recheck::Go(now) => route = now,
                 Recheck::Stop(Action::Refused(refusal)) => {
                     return refuse(pool, report, refusal, now_ms, settings, metrics)
                 }
@@ -283,7 +292,7 @@ fn submit<C: Chain>(
                 m.submitted(&pool.name, report.submissions > 0);
             }
             report.submissions = report.submissions.saturating_add(1);
-            chain.submit_rebalance(pool.address, epoch)
+            chain.submit_rebalance(pool.address, epoch, &route)
         };
         let result = tx.and_then(|tx| match chain.wait_included(&tx) {
             Err(ChainError::Timeout) => {

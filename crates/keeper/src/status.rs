@@ -132,6 +132,7 @@ mod tests {
             paused: true,
             total_shares: ONE,
             venue_depth: None,
+            more_venues: [None; 3],
         };
         let table = table(&[("A/B".into(), view, Decision::Skip(Skip::Paused))], 100_000);
         let row = table.lines().nth(2).expect("a row");

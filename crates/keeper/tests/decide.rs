@@ -5,11 +5,13 @@
 
 mod common;
 
-use common::{view, NOW};
+use common::{view, NOW, VENUE};
+use ink::primitives::AccountId;
+use keel_core::split;
 use keel_core::{CurveError, ONE};
 use keel_interface::pool::PoolConfig;
 use keel_keeper::backoff::Health;
-use keel_keeper::decide::{decide, Decision, Policy, PoolView, Skip, Wait};
+use keel_keeper::decide::{decide, Decision, Policy, PoolView, Route, Skip, Wait};
 
 const DUE: u128 = 15_000 * ONE;
 const POLICY: Policy = Policy {
@@ -24,9 +26,16 @@ fn decide_now(v: &PoolView) -> Decision {
 #[test]
 fn a_due_pool_is_rebalanced_at_its_current_epoch_with_the_pools_plan() {
     let v = view(DUE);
-    let Decision::Rebalance { epoch, plan, bounty } = decide_now(&v) else {
+    let Decision::Rebalance {
+        epoch,
+        plan,
+        bounty,
+        route,
+    } = decide_now(&v)
+    else {
         panic!("expected a rebalance, got {:?}", decide_now(&v));
     };
+    assert_eq!(route, Route::Venue, "one venue: the configured one's slice");
     assert_eq!(epoch, 3);
     assert_eq!(plan.sell, keel_core::Asset::Base);
     assert!(plan.q_before >= v.config.rebalance.trigger as i128);
@@ -242,4 +251,64 @@ fn labels_are_distinct_per_reason() {
     labels.sort_unstable();
     labels.dedup();
     assert_eq!(labels.len(), n);
+}
+
+/// A second venue as deep as the first at a third of its fee.
+const SECOND: [u8; 32] = [8; 32];
+
+fn with_second_venue(v: &PoolView, readable: bool) -> PoolView {
+    let depth = keel_interface::pool::VenueDepth { fee_bps: 10, ..VENUE };
+    PoolView {
+        more_venues: [
+            Some((AccountId::from(SECOND), readable.then_some(depth))),
+            None,
+            None,
+        ],
+        ..*v
+    }
+}
+
+#[test]
+fn with_several_venues_read_the_keeper_splits_as_the_core_plans() {
+    // given a due pool that lists a second, cheaper venue
+    let v = with_second_venue(&view(DUE), true);
+    // when the keeper decides
+    let Decision::Rebalance { plan, route, .. } = decide_now(&v) else {
+        panic!("expected a rebalance, got {:?}", decide_now(&v));
+    };
+    // then it sends the split `keel_core::split::best` plans on the depths it read, whose total
+    // is the plan, and it sells on both venues more than the configured one's slice alone
+    let Route::Split(_) = route else {
+        panic!("expected a split, got {route:?}")
+    };
+    let excess = keel_core::rebalance::excess(
+        &v.equilibrated().expect("state"),
+        v.market.price,
+        &v.band().expect("band"),
+        None,
+    )
+    .expect("excess")
+    .expect("due");
+    let venues = v.split_depths(excess.sell).expect("both read");
+    let planned = split::best(&excess, v.market.price, &v.config.rebalance, &venues).expect("split");
+    assert_eq!(route.legs(), planned.legs().collect::<Vec<_>>());
+    assert_eq!(plan, planned.total);
+    let alone = excess
+        .slice(v.market.price, &v.config.rebalance, &VENUE)
+        .expect("slice");
+    assert!(plan.amount_in > alone.amount_in);
+    assert_eq!(route.legs().len(), 2);
+}
+
+#[test]
+fn a_listed_venue_it_cannot_read_leaves_the_keeper_on_the_configured_one() {
+    let v = with_second_venue(&view(DUE), false);
+    let Decision::Rebalance { route, .. } = decide_now(&v) else {
+        panic!("expected a rebalance, got {:?}", decide_now(&v));
+    };
+    assert_eq!(
+        route,
+        Route::Venue,
+        "a split would fail the pool's read of every venue"
+    );
 }

@@ -13,7 +13,7 @@ use keel_client::Node;
 use keel_interface::pool::{PoolError, RebalanceOutcome};
 use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted, Views};
 use keel_keeper::config::{Config, NodeConfig};
-use keel_keeper::decide::{decide, Decision, PoolView};
+use keel_keeper::decide::{decide, Decision, PoolView, Route};
 use keel_keeper::executor::{tick, Action, Report, Settings, Watched};
 use keel_keeper::metrics::Metrics;
 use keel_keeper::node::NodeChain;
@@ -51,8 +51,9 @@ impl Chain for RivalFirst {
         &mut self,
         pool: AccountId,
         epoch: u64,
+        route: &Route,
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
-        let answer = self.ours.dry_run_rebalance(pool, epoch)?;
+        let answer = self.ours.dry_run_rebalance(pool, epoch, route)?;
         if answer.is_ok() && self.rival_report.is_none() {
             let report = tick(&mut self.rival, &mut self.rival_pool, &self.settings, None);
             self.rival_report = Some(report);
@@ -60,8 +61,13 @@ impl Chain for RivalFirst {
         Ok(answer)
     }
 
-    fn submit_rebalance(&mut self, pool: AccountId, epoch: u64) -> Result<Submitted, ChainError> {
-        self.ours.submit_rebalance(pool, epoch)
+    fn submit_rebalance(
+        &mut self,
+        pool: AccountId,
+        epoch: u64,
+        route: &Route,
+    ) -> Result<Submitted, ChainError> {
+        self.ours.submit_rebalance(pool, epoch, route)
     }
 
     fn wait_included(&mut self, tx: &Submitted) -> Result<Included, ChainError> {

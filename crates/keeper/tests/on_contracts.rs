@@ -10,6 +10,7 @@ use keel_harness::{Fixture, Setup, BOB, KEEPER, UNIT};
 use keel_interface::pool::PoolConfig;
 use keel_keeper::chain::Chain as _;
 use keel_keeper::config::Config;
+use keel_keeper::decide::Route;
 use keel_keeper::executor::{tick, Action, Settings, Watched};
 
 fn settings() -> Settings {
@@ -70,7 +71,9 @@ fn submissions_return_the_pools_rebalanced_event() {
     let mut m = due_market();
     let pool_address = m.pool;
     let mut chain = SandboxChain::new(&mut m.chain, KEEPER);
-    let tx = chain.submit_rebalance(pool_address, 0).expect("submitted");
+    let tx = chain
+        .submit_rebalance(pool_address, 0, &Route::Venue)
+        .expect("submitted");
     let included = chain.wait_included(&tx).expect("included");
     let outcome = included.result.expect("rebalanced");
     assert_eq!(included.events, vec![outcome]);
@@ -94,4 +97,35 @@ fn dry_run_mode_reports_the_rebalance_and_changes_nothing() {
     assert_eq!(report.submissions, 0);
     assert_eq!(m.snapshot(), before);
     assert_eq!(pool::rebalance_status(&mut m.chain, m.pool).epoch, 0);
+}
+
+#[test]
+fn with_two_venues_the_keeper_splits_and_the_pool_takes_its_split() {
+    // given a due pool that also lists a second venue, as deep at a third of the fee
+    let mut m = due_market();
+    let second = m.add_venue(10, 10_000_000 * UNIT, 100_000_000 * UNIT);
+    let first = m.venue;
+    let reserves = |m: &mut Fixture, v| keel_harness::venue::reserves(&mut m.chain, v);
+    let before = [reserves(&mut m, first), reserves(&mut m, second)];
+    // when the keeper's pass runs
+    let report = tick(
+        &mut SandboxChain::new(&mut m.chain, KEEPER),
+        &mut Watched::new("pool", m.pool),
+        &settings(),
+        None,
+    );
+    // then it decided a split, the pool took it, and both venues bought base
+    let Some(keel_keeper::decide::Decision::Rebalance { route, plan, .. }) = report.decision else {
+        panic!("expected a rebalance, got {:?}", report.decision);
+    };
+    let Action::Landed { outcome, .. } = report.action else {
+        panic!("expected a landed rebalance, got {:?}", report.action);
+    };
+    assert!(matches!(route, Route::Split(_)), "{route:?}");
+    assert_eq!(outcome.sold, plan.amount_in);
+    assert!(outcome.bought >= plan.min_out);
+    let after = [reserves(&mut m, first), reserves(&mut m, second)];
+    for (leg, (b, a)) in route.legs().iter().zip(before.iter().zip(after)) {
+        assert_eq!(a.0 - b.0, leg.amount_in, "each venue took its own leg");
+    }
 }

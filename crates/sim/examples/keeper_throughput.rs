@@ -74,6 +74,7 @@ fn pool(i: u64) -> PoolView {
             reserve_out: 10_000_000 * ONE,
             fee_bps: 30,
         }),
+        more_venues: [None; 3],
     }
 }
 

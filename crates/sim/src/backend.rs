@@ -101,6 +101,18 @@ pub trait Backend {
     /// # Errors
     /// The venue's refusal.
     fn swap_venue(&mut self, who: Trader, sell: Asset, amount_in: u128) -> Result<u128, Refused>;
+    /// The second venue's reserves, `(base, quote)`; `None` where there is none.
+    fn hedge_venue_reserves(&mut self) -> Option<(u128, u128)> {
+        None
+    }
+    /// Sells exactly `amount_in` of `sell` on the second venue.
+    ///
+    /// # Errors
+    /// The venue's refusal; [`Refused`] with no second venue.
+    fn swap_hedge_venue(&mut self, sell: Asset, amount_in: u128) -> Result<u128, Refused> {
+        let _ = (sell, amount_in);
+        Err(Refused::by(keel_interface::pool::PoolError::NoVenue))
+    }
     /// The keeper looks at the pool and rebalances it when due.
     ///
     /// # Errors

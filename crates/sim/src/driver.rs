@@ -180,7 +180,8 @@ impl<B: Backend> Simulation<B> {
         filled.is_ok()
     }
 
-    /// The venue is the liquid outside market: arbitrage keeps it at the reference every block.
+    /// The venues are the liquid outside market: arbitrage keeps them at the reference every
+    /// block (the venue's arbitrage is counted; the second venue's is the outside market's own).
     fn arbitrage_venue(&mut self, reference: f64) {
         let reserves = self.backend.venue_reserves();
         let fee_bps = self.scenario.venue_fee_bps;
@@ -191,6 +192,14 @@ impl<B: Backend> Simulation<B> {
                 .is_ok()
             {
                 self.totals.venue_arbitrage += t.profit;
+            }
+        }
+        let hedge_fee_bps = self.scenario.hedge_venue_fee_bps;
+        if let Some(reserves) = self.backend.hedge_venue_reserves() {
+            if let Some(t) =
+                arbitrage::on_venue(reserves, hedge_fee_bps, reference, self.funds, MIN_ARB_PROFIT)
+            {
+                let _ = self.backend.swap_hedge_venue(t.sell, t.amount_in);
             }
         }
     }

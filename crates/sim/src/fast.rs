@@ -12,11 +12,12 @@ use crate::venue::InMemoryVenue;
 use crate::SimError;
 use ink::primitives::AccountId;
 use keel_core::consts::SIMULATION_START_MS;
-use keel_core::pool::{Feed, Ledger, SwapKind};
+use keel_core::pool::{Depth, Feed, Ledger, Refusal, SwapKind};
+use keel_core::rebalance::VenueDepth;
 use keel_core::Asset;
 use keel_interface::pool::{PoolConfig, PoolError, RebalanceOutcome};
 use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted};
-use keel_keeper::decide::PoolView;
+use keel_keeper::decide::{PoolView, Route};
 use keel_keeper::executor::{self, Settings, Watched};
 use keel_keeper::metrics::Metrics;
 
@@ -24,6 +25,8 @@ use keel_keeper::metrics::Metrics;
 const POOL: [u8; 32] = [0x9E; 32];
 /// Stands in for the venue's address in the pool's configuration.
 const VENUE: [u8; 32] = [0x7E; 32];
+/// Stands in for the second venue's address in the pool's venue list.
+const HEDGE_VENUE: [u8; 32] = [0x7F; 32];
 /// Stand-ins for the token accounts a rebalance reports selling.
 const BASE_TOKEN: [u8; 32] = [0xBA; 32];
 const QUOTE_TOKEN: [u8; 32] = [0xC0; 32];
@@ -39,6 +42,9 @@ pub struct FastBackend {
     pub ledger: Ledger,
     pub config: PoolConfig,
     pub venue: InMemoryVenue,
+    /// The second venue, listed after the first for split rebalances (none unless the scenario
+    /// has one).
+    pub hedge: Option<InMemoryVenue>,
     keeper: Watched,
     settings: Settings,
     /// A submitted rebalance, until the keeper waits for it.
@@ -65,6 +71,10 @@ impl FastBackend {
             .map_err(|e| SimError::Liquidity(format!("{e:?}")))?;
         let venue = InMemoryVenue::seeded(start.venue_base, start.venue_quote, scenario.venue_fee_bps)
             .map_err(|e| SimError::Liquidity(format!("{e:?}")))?;
+        let hedge = (start.hedge_base > 0)
+            .then(|| InMemoryVenue::seeded(start.hedge_base, start.hedge_quote, scenario.hedge_venue_fee_bps))
+            .transpose()
+            .map_err(|e| SimError::Liquidity(format!("{e:?}")))?;
         Ok(FastBackend {
             block: 0,
             now_ms: SIMULATION_START_MS,
@@ -72,6 +82,7 @@ impl FastBackend {
             ledger,
             config,
             venue,
+            hedge,
             keeper: Watched::new("BASE/QUOTE", AccountId::from(POOL)),
             settings,
             included: None,
@@ -96,6 +107,16 @@ impl FastBackend {
             paused: false,
             total_shares: self.ledger.total_shares,
             venue_depth: Some(self.venue.depth(keel_core::Asset::Base)),
+            more_venues: [
+                self.hedge.map(|h| {
+                    (
+                        AccountId::from(HEDGE_VENUE),
+                        Some(h.depth(keel_core::Asset::Base)),
+                    )
+                }),
+                None,
+                None,
+            ],
         })
     }
 
@@ -122,22 +143,93 @@ impl FastBackend {
             .then_some(view)
     }
 
-    /// As the contract's `rebalance(epoch)`, selling on `venue`; returns the ledger and venue it
-    /// leaves, and changes nothing itself.
-    fn rebalance(&self, epoch: u64) -> Result<(Ledger, InMemoryVenue, RebalanceOutcome), PoolError> {
+    /// As the contract's `rebalance(epoch)` (selling on `venue`) or, along a split `route`,
+    /// `rebalance_split` (each leg on its venue); returns the ledger and venues it leaves, and
+    /// changes nothing itself.
+    fn rebalance(&self, epoch: u64, route: &Route) -> Result<(Ledger, Venues, RebalanceOutcome), PoolError> {
         let mut ledger = self.ledger;
-        let step = ledger.plan_rebalance(&self.config, epoch, self.now_ms, &self.oracle, &self.venue)?;
-        let plan = step.plan;
-        let mut venue = self.venue;
-        let bought = venue
-            .swap_exact_in(plan.sell, plan.amount_in, plan.min_out)
-            .map_err(PoolError::Venue)?;
-        let outcome = step.settle(&mut ledger, &[bought])?;
-        let token = match plan.sell {
+        let mut venues = Venues {
+            first: self.venue,
+            hedge: self.hedge,
+        };
+        let step = match route {
+            Route::Venue => {
+                ledger.plan_rebalance(&self.config, epoch, self.now_ms, &self.oracle, &venues.first)?
+            }
+            Route::Split(_) => {
+                let listed = venues.listed();
+                let legs = route.legs();
+                ledger.plan_split(
+                    &self.config,
+                    &listed,
+                    &legs,
+                    epoch,
+                    self.now_ms,
+                    &self.oracle,
+                    &venues,
+                )?
+            }
+        };
+        let mut bought = Vec::new();
+        for leg in step.legs.iter().flatten() {
+            let venue = venues.get_mut(leg.venue).ok_or(PoolError::VenueCallFailed)?;
+            let out = venue
+                .swap_exact_in(leg.plan.sell, leg.plan.amount_in, leg.plan.min_out)
+                .map_err(PoolError::Venue)?;
+            bought.push(out);
+        }
+        let outcome = step.settle(&mut ledger, &bought)?;
+        let token = match step.plan.sell {
             Asset::Base => BASE_TOKEN,
             Asset::Quote => QUOTE_TOKEN,
         };
-        Ok((ledger, venue, outcome.naming(AccountId::from(token))))
+        Ok((ledger, venues, outcome.naming(AccountId::from(token))))
+    }
+}
+
+/// The venues a rebalance trades on, by the addresses the pool lists them at.
+#[derive(Clone, Copy)]
+struct Venues {
+    first: InMemoryVenue,
+    hedge: Option<InMemoryVenue>,
+}
+
+impl Venues {
+    fn listed(&self) -> Vec<AccountId> {
+        let mut listed = vec![AccountId::from(VENUE)];
+        if self.hedge.is_some() {
+            listed.push(AccountId::from(HEDGE_VENUE));
+        }
+        listed
+    }
+
+    fn get(&self, venue: AccountId) -> Option<&InMemoryVenue> {
+        if venue == AccountId::from(VENUE) {
+            Some(&self.first)
+        } else if venue == AccountId::from(HEDGE_VENUE) {
+            self.hedge.as_ref()
+        } else {
+            None
+        }
+    }
+
+    fn get_mut(&mut self, venue: AccountId) -> Option<&mut InMemoryVenue> {
+        if venue == AccountId::from(VENUE) {
+            Some(&mut self.first)
+        } else if venue == AccountId::from(HEDGE_VENUE) {
+            self.hedge.as_mut()
+        } else {
+            None
+        }
+    }
+}
+
+/// A split reads each listed venue's depth by its address.
+impl Depth<AccountId> for Venues {
+    fn depth(&self, venue: AccountId, sell: Asset) -> Result<VenueDepth, Refusal> {
+        self.get(venue)
+            .map(|v| v.depth(sell))
+            .ok_or(Refusal::VenueCallFailed)
     }
 }
 
@@ -201,6 +293,18 @@ impl Backend for FastBackend {
         self.venue.swap_exact_in(sell, amount_in, 0).map_err(Refused::by)
     }
 
+    fn hedge_venue_reserves(&mut self) -> Option<(u128, u128)> {
+        self.hedge.map(|h| h.reserves())
+    }
+
+    fn swap_hedge_venue(&mut self, sell: Asset, amount_in: u128) -> Result<u128, Refused> {
+        let hedge = self
+            .hedge
+            .as_mut()
+            .ok_or_else(|| Refused::by(PoolError::NoVenue))?;
+        hedge.swap_exact_in(sell, amount_in, 0).map_err(Refused::by)
+    }
+
     fn keeper(&mut self, metrics: Option<&Metrics>) -> Result<KeeperTurn, ChainError> {
         if self.skip_idle_keeper && metrics.is_none() {
             if let Some(view) = self.idle() {
@@ -238,14 +342,21 @@ impl Chain for FastBackend {
         &mut self,
         _pool: AccountId,
         epoch: u64,
+        route: &Route,
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
-        Ok(self.rebalance(epoch).map(|(_, _, outcome)| outcome))
+        Ok(self.rebalance(epoch, route).map(|(_, _, outcome)| outcome))
     }
 
-    fn submit_rebalance(&mut self, pool: AccountId, epoch: u64) -> Result<Submitted, ChainError> {
-        let result = self.rebalance(epoch).map(|(ledger, venue, outcome)| {
+    fn submit_rebalance(
+        &mut self,
+        pool: AccountId,
+        epoch: u64,
+        route: &Route,
+    ) -> Result<Submitted, ChainError> {
+        let result = self.rebalance(epoch, route).map(|(ledger, venues, outcome)| {
             self.ledger = ledger;
-            self.venue = venue;
+            self.venue = venues.first;
+            self.hedge = venues.hedge;
             outcome
         });
         self.included = Some(Included {

@@ -86,6 +86,12 @@ pub struct Scenario {
     pub venue_depth: f64,
     /// The venue's fee, basis points.
     pub venue_fee_bps: u32,
+    /// A second venue's liquidity as a multiple of the pool's (0: none). It is the outside
+    /// market too (arbitraged to the reference every block), takes no routed flow, and is listed
+    /// for rebalancing only by strategies that split (`keel-two-venues`).
+    pub hedge_venue_depth: f64,
+    /// The second venue's fee, basis points.
+    pub hedge_venue_fee_bps: u32,
     /// Whether the keeper runs.
     pub keeper: bool,
     /// Whether Keel's pool discovers price between readings (`CurveParams::discovering`).
@@ -167,6 +173,8 @@ impl Default for Scenario {
             liquidity_quote: 1_000_000.0,
             venue_depth: 10.0,
             venue_fee_bps: keel_core::consts::DEFAULT_VENUE_FEE_BPS,
+            hedge_venue_depth: 0.0,
+            hedge_venue_fee_bps: keel_core::consts::DEFAULT_VENUE_FEE_BPS,
             keeper: true,
             discovery: false,
             discovery_depth: None,
@@ -199,6 +207,9 @@ pub struct Liquidity {
     /// The venue's first deposit.
     pub venue_base: u128,
     pub venue_quote: u128,
+    /// The second venue's first deposit (zero for none).
+    pub hedge_base: u128,
+    pub hedge_quote: u128,
     /// Tokens of each kind every trader starts with.
     pub trader_funds: u128,
 }
@@ -219,6 +230,8 @@ impl Scenario {
             quote,
             venue_base: units(self.liquidity_base * self.venue_depth),
             venue_quote: units(self.liquidity_quote * self.venue_depth),
+            hedge_base: units(self.liquidity_base * self.hedge_venue_depth),
+            hedge_quote: units(self.liquidity_quote * self.hedge_venue_depth),
             trader_funds: quote.saturating_mul(100),
         }
     }
@@ -241,7 +254,7 @@ impl Scenario {
     /// Names the first field out of range.
     pub fn validate(&self) -> Result<(), SimError> {
         let time = 0.0..=86_400.0;
-        let checks: [(&str, bool); 28] = [
+        let checks: [(&str, bool); 30] = [
             ("blocks", self.blocks > 0),
             ("block_ms", (100..=600_000).contains(&self.block_ms)),
             ("price", self.price > 1e-9 && self.price < 1e12),
@@ -294,6 +307,11 @@ impl Scenario {
             ("whales_per_day", (0.0..=1_000.0).contains(&self.whales_per_day)),
             ("whale_size", (0.0..=0.5).contains(&self.whale_size)),
             ("venue_fee_bps", self.venue_fee_bps < 10_000),
+            (
+                "hedge_venue_depth",
+                (0.0..=1_000.0).contains(&self.hedge_venue_depth),
+            ),
+            ("hedge_venue_fee_bps", self.hedge_venue_fee_bps < 10_000),
         ];
         match checks.iter().find(|(_, ok)| !ok) {
             Some((name, _)) => Err(SimError::Invalid(format!(

@@ -170,12 +170,52 @@ fn two_venues_of_equal_fee_cost_less_than_the_best_one_alone() {
 }
 
 #[test]
-fn a_dear_venue_takes_only_what_the_cheap_one_cannot() {
-    let venues = [(0u8, venue(1_000_000, 30)), (1, venue(1_000_000, 100))];
-    let split = best(&excess(2_000), P, &RebalanceParams::default(), &venues).unwrap();
-    let on = |v: u8| split.legs().find(|l| l.venue == v).map_or(0, |l| l.amount_in);
-    assert_eq!(on(0), 750 * ONE, "the cheap venue to its cap");
-    assert_eq!(on(1), 1_250 * ONE, "the rest on the dear one");
+fn a_second_venue_sells_only_what_pays_as_well_as_the_configured_ones_last_unit() {
+    let on = |split: &Split<u8>, v: u8| split.legs().find(|l| l.venue == v).map_or(0, |l| l.amount_in);
+    let params = RebalanceParams::default();
+    // a dear second venue adds nothing: its first unit pays less than the first venue's last
+    let dear = [(0u8, venue(1_000_000, 30)), (1, venue(1_000_000, 100))];
+    let split = best(&excess(2_000), P, &params, &dear).unwrap();
+    assert_eq!((on(&split, 0), on(&split, 1)), (750 * ONE, 0));
+    // a cheaper one sells to its cap, a dear configured one only to where the cheaper one's
+    // price falls to its last unit's
+    let cheaper = [(0u8, venue(1_000_000, 30)), (1, venue(1_000_000, 10))];
+    let split = best(&excess(2_000), P, &params, &cheaper).unwrap();
+    assert_eq!((on(&split, 0), on(&split, 1)), (750 * ONE, 250 * ONE));
+    let reversed = [(0u8, venue(1_000_000, 100)), (1, venue(1_000_000, 30))];
+    let split = best(&excess(2_000), P, &params, &reversed).unwrap();
+    assert_eq!(
+        (on(&split, 0), on(&split, 1)),
+        (2_000 * ONE - 750 * ONE, 750 * ONE)
+    );
+}
+
+#[test]
+fn a_venue_off_the_oracle_that_would_refuse_its_leg_is_left_out() {
+    // given a cheap venue and a dearer one, either pushed 2% under the oracle price
+    let off = |d: VenueDepth| VenueDepth {
+        reserve_out: d.reserve_out / 100 * 98,
+        ..d
+    };
+    let (cheap, dear) = (venue(1_000_000, 30), venue(1_000_000, 35));
+    let e = excess(1_000);
+    let params = RebalanceParams::default();
+    // with both at the oracle, the keeper uses both
+    assert_eq!(
+        best(&e, P, &params, &[(0u8, cheap), (1, dear)])
+            .unwrap()
+            .legs()
+            .count(),
+        2
+    );
+    // with the dear one off, the cheap one takes what it can alone
+    let split = best(&e, P, &params, &[(0u8, cheap), (1, off(dear))]).unwrap();
+    assert_eq!(split.legs().collect::<Vec<_>>(), [leg(0, 750 * ONE)]);
+    // with the cheap one off, the dear one alone is costlier than the pool allows: wait
+    assert_eq!(
+        best(&e, P, &params, &[(0u8, off(cheap)), (1, dear)]),
+        Err(Refusal::CostlierSplit)
+    );
 }
 
 #[test]
@@ -187,8 +227,9 @@ fn no_venue_with_room_is_insufficient_liquidity() {
     );
 }
 
+/// One to four venues at the oracle price, each charging at most the fee a rebalance counts on.
 fn venues() -> impl Strategy<Value = Vec<(u8, VenueDepth)>> {
-    prop::collection::vec((1_000u128..100_000_000, 1u32..=150), 1..=MAX_VENUES).prop_map(|v| {
+    prop::collection::vec((1_000u128..100_000_000, 1u32..=MAX_VENUE_FEE_BPS), 1..=MAX_VENUES).prop_map(|v| {
         v.into_iter()
             .enumerate()
             .map(|(i, (reserve, fee))| (u8::try_from(i).expect("four"), venue(reserve, fee)))
@@ -209,7 +250,8 @@ proptest! {
         let total = split.total.amount_in;
         prop_assert!(total <= e.amount);
         let room: u128 = venues.iter().map(|(_, d)| Excess::cap(d).unwrap()).sum();
-        prop_assert_eq!(total, e.amount.min(room));
+        prop_assert!(total <= e.amount.min(room));
+        prop_assert!(total >= e.amount.min(Excess::cap(&venues[0].1).unwrap()), "at least the configured venue's slice");
         for (_, depth) in &venues {
             if Excess::cap(depth).unwrap() >= total {
                 prop_assert!(split.total.min_out >= single(&e, depth, total));

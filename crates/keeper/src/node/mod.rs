@@ -12,9 +12,10 @@
 
 use crate::backoff::wall_ms;
 use crate::chain::{
-    read_pool_views, Chain, ChainError, Head, Included, Submitted, Views, REBALANCE_DEADLINE_MS,
+    read_pool_views, rebalance_message, Chain, ChainError, Head, Included, Submitted, Views,
+    REBALANCE_DEADLINE_MS,
 };
-use crate::decide::PoolView;
+use crate::decide::{PoolView, Route};
 use crate::spending::Ledger;
 use crate::trust::{Distrust, Hash, Role, Trust};
 use ink::primitives::AccountId;
@@ -89,6 +90,7 @@ struct LastSend {
 struct Prepared {
     pool: AccountId,
     epoch: u64,
+    route: Route,
     call: RebalanceCall,
     gas: keel_client::api::Weight,
     deposit: u128,
@@ -189,19 +191,23 @@ impl NodeChain {
         self.node.reconnects()
     }
 
-    /// A dry-run of `rebalance(epoch)` now; an accepted one is kept for the next submission if
-    /// its gas and deposit (margins included) are within the ceilings.
+    /// A dry-run of the rebalance of `epoch` along `route` now; an accepted one is kept for the
+    /// next submission if its gas and deposit (margins included) are within the ceilings.
     fn prepare(
         &mut self,
         pool: AccountId,
         epoch: u64,
+        route: &Route,
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
         self.prepared = None;
         self.check_pool(pool)?;
-        // The venue too: the owner may have pointed the pool at another since the last read.
+        // The venues too: the owner may have pointed the pool at others since the last read.
         let config = self.view(pool, keel_calls::pool(pool).config().message())?;
         self.check_venue(config.venue)?;
-        let call = self.rebalance_call(pool, epoch)?;
+        for leg in route.legs() {
+            self.check_venue(Some(leg.venue))?;
+        }
+        let call = self.rebalance_call(pool, epoch, route)?;
         let (dry, answer) = self.dry(pool, &call, None)?;
         if let Ok(outcome) = &answer {
             let margin = self.opts.margin_pct;
@@ -228,6 +234,7 @@ impl NodeChain {
             self.prepared = Some(Prepared {
                 pool,
                 epoch,
+                route: *route,
                 call,
                 gas,
                 deposit,
@@ -237,13 +244,22 @@ impl NodeChain {
         Ok(answer)
     }
 
-    /// `rebalance(epoch)` with a deadline from the later of the best block's time and the wall
-    /// clock (a dev chain seals blocks only on demand, so its head can be old).
-    fn rebalance_call(&mut self, pool: AccountId, epoch: u64) -> Result<RebalanceCall, ChainError> {
+    /// `rebalance(epoch)`, or `rebalance_split(epoch, legs)` for a split `route`, with a deadline
+    /// from the later of the best block's time and the wall clock (a dev chain seals blocks only
+    /// on demand, so its head can be old).
+    fn rebalance_call(
+        &mut self,
+        pool: AccountId,
+        epoch: u64,
+        route: &Route,
+    ) -> Result<RebalanceCall, ChainError> {
         let now = self.node.deadline_base_ms().map_err(chain_error)?;
-        Ok(keel_calls::pool(pool)
-            .rebalance(epoch, now.saturating_add(REBALANCE_DEADLINE_MS))
-            .message())
+        Ok(rebalance_message(
+            pool,
+            epoch,
+            route,
+            now.saturating_add(REBALANCE_DEADLINE_MS),
+        ))
     }
 
     fn dry(
@@ -288,6 +304,9 @@ impl Chain for NodeChain {
         self.check_pool(pool)?;
         let view = read_pool_views(self, pool)?;
         self.check_venue(view.config.venue)?;
+        for (venue, _) in view.more_venues.iter().flatten() {
+            self.check_venue(Some(*venue))?;
+        }
         Ok(view)
     }
 
@@ -295,20 +314,26 @@ impl Chain for NodeChain {
         &mut self,
         pool: AccountId,
         epoch: u64,
+        route: &Route,
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
-        self.prepare(pool, epoch)
+        self.prepare(pool, epoch, route)
     }
 
     /// Sends the rebalance the last dry-run accepted, or dry-runs it first if there is none.
-    fn submit_rebalance(&mut self, pool: AccountId, epoch: u64) -> Result<Submitted, ChainError> {
+    fn submit_rebalance(
+        &mut self,
+        pool: AccountId,
+        epoch: u64,
+        route: &Route,
+    ) -> Result<Submitted, ChainError> {
         let ready = self
             .prepared
             .take()
-            .filter(|p| p.pool == pool && p.epoch == epoch);
+            .filter(|p| p.pool == pool && p.epoch == epoch && p.route == *route);
         let p = if let Some(p) = ready {
             p
         } else {
-            if let Err(refusal) = self.prepare(pool, epoch)? {
+            if let Err(refusal) = self.prepare(pool, epoch, route)? {
                 return Err(ChainError::Reverted(format!("the pool refuses now: {refusal:?}")));
             }
             self.prepared

@@ -60,5 +60,6 @@ pub fn view(excess: u128) -> PoolView {
         paused: false,
         total_shares: 1_000_000 * ONE,
         venue_depth: Some(VENUE),
+        more_venues: [None; 3],
     }
 }

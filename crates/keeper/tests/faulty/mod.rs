@@ -9,7 +9,7 @@ use keel_harness::keeper::SandboxChain;
 use keel_harness::Actor;
 use keel_interface::pool::{PoolError, RebalanceOutcome};
 use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted, REBALANCE_DEADLINE_MS};
-use keel_keeper::decide::PoolView;
+use keel_keeper::decide::{PoolView, Route};
 use keel_keeper::executor::{tick, Report, Settings, Watched};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -231,11 +231,11 @@ impl Faulty<'_, '_> {
     }
 
     /// Sends `rebalance(epoch)` for real and books what the chain did with it.
-    fn execute(&mut self, pool: AccountId, epoch: u64) -> Result<Submitted, ChainError> {
+    fn execute(&mut self, pool: AccountId, epoch: u64, route: &Route) -> Result<Submitted, ChainError> {
         if self.ledger.landed.contains(&epoch) {
             self.ledger.duplicates += 1;
         }
-        let tx = self.inner.submit_rebalance(pool, epoch)?;
+        let tx = self.inner.submit_rebalance(pool, epoch, route)?;
         let included = self.inner.wait_included(&tx)?;
         self.ledger.executed += 1;
         match &included.result {
@@ -283,11 +283,12 @@ impl Chain for Faulty<'_, '_> {
         &mut self,
         pool: AccountId,
         epoch: u64,
+        route: &Route,
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
         if let Some(f) = self.enter(Op::DryRun)? {
             return Err(f.error());
         }
-        let answer = self.inner.dry_run_rebalance(pool, epoch)?;
+        let answer = self.inner.dry_run_rebalance(pool, epoch, route)?;
         if let Err(refusal) = &answer {
             self.ledger.refused = true;
             *self.ledger.refusals.entry(format!("{refusal:?}")).or_default() += 1;
@@ -295,28 +296,33 @@ impl Chain for Faulty<'_, '_> {
         Ok(answer)
     }
 
-    fn submit_rebalance(&mut self, pool: AccountId, epoch: u64) -> Result<Submitted, ChainError> {
+    fn submit_rebalance(
+        &mut self,
+        pool: AccountId,
+        epoch: u64,
+        route: &Route,
+    ) -> Result<Submitted, ChainError> {
         let fault = self.enter(Op::Submit)?;
         if self.ledger.refused {
             self.ledger.submits_after_refusal += 1;
         }
         match fault {
-            None => self.execute(pool, epoch),
+            None => self.execute(pool, epoch, route),
             Some(Fault::Dropped) => Ok(Submitted {
                 pool,
                 epoch,
                 handle: b"dropped".to_vec(),
             }),
             Some(Fault::LostAnswer) => {
-                self.execute(pool, epoch)?;
+                self.execute(pool, epoch, route)?;
                 Err(Fault::LostAnswer.error())
             }
             Some(Fault::Raced) => {
                 self.rival_rebalances(pool, epoch);
-                self.execute(pool, epoch)
+                self.execute(pool, epoch, route)
             }
             Some(Fault::CrashAfterSend) => {
-                self.execute(pool, epoch)?;
+                self.execute(pool, epoch, route)?;
                 self.ledger.crashed = true;
                 Err(ChainError::Rpc("keeper process stopped".into()))
             }

@@ -7,7 +7,7 @@ use keel_core::ONE;
 use keel_interface::pool::{PoolError, RebalanceOutcome};
 use keel_keeper::backoff::Backoff;
 use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted};
-use keel_keeper::decide::{Policy, PoolView};
+use keel_keeper::decide::{Policy, PoolView, Route};
 use keel_keeper::executor::{Settings, Watched};
 use keel_keeper::trust::Distrust;
 use std::collections::VecDeque;
@@ -113,6 +113,7 @@ impl Chain for Scripted {
         &mut self,
         _pool: AccountId,
         _epoch: u64,
+        _route: &Route,
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
         Ok(match &self.dry_run {
             Ok(()) => Ok(self.outcome()),
@@ -121,7 +122,12 @@ impl Chain for Scripted {
         })
     }
 
-    fn submit_rebalance(&mut self, pool: AccountId, epoch: u64) -> Result<Submitted, ChainError> {
+    fn submit_rebalance(
+        &mut self,
+        pool: AccountId,
+        epoch: u64,
+        _route: &Route,
+    ) -> Result<Submitted, ChainError> {
         self.submissions += 1;
         let fault = self.faults.pop_front().unwrap_or(Fault::None);
         let tx = Submitted {

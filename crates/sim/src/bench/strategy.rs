@@ -32,6 +32,10 @@ pub enum Strategy {
     /// Keel with its rebalancing band adapting to volatility (`keel_core::band`) at
     /// [`ADAPTIVE_COST_BPS`], keeper on.
     KeelAdaptiveBand,
+    /// Keel rebalancing across both of the scenario's venues (its `hedge_venue_*` fields), the
+    /// keeper splitting each rebalance (`keel_core::split`); every other strategy has the first
+    /// venue alone.
+    KeelTwoVenues,
     /// Keel without price discovery between readings, whatever the scenario says: the PMM
     /// anchored at the oracle alone, with the default configuration's fee, for the same-run
     /// comparison.
@@ -59,6 +63,7 @@ impl Strategy {
             Strategy::KeelNoKeeper => "keel, no keeper",
             Strategy::KeelNoVol => "keel, no vol input",
             Strategy::KeelAdaptiveBand => "keel, adaptive band",
+            Strategy::KeelTwoVenues => "keel, two venues",
             Strategy::KeelStatic => "keel, no discovery",
             Strategy::Cp30 => "cp 30 bps",
             Strategy::CpBaseFee => "cp at keel's base fee",
@@ -74,6 +79,7 @@ impl Strategy {
                 | Strategy::KeelNoKeeper
                 | Strategy::KeelNoVol
                 | Strategy::KeelAdaptiveBand
+                | Strategy::KeelTwoVenues
                 | Strategy::KeelStatic
         )
     }
@@ -97,11 +103,15 @@ const PROGRESS_EVERY: u32 = 4_096;
 /// # Errors
 /// An invalid scenario, or a Keel run that failed (a planned trade priced differently).
 pub fn run_all(
-    scenario: &Scenario,
+    given: &Scenario,
     strategies: &[Strategy],
     settings: Settings,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<(Strategy, PathMetrics)>, SimError> {
+    let scenario = &Scenario {
+        hedge_venue_depth: 0.0,
+        ..given.clone()
+    };
     let mut out: Vec<(Strategy, PathMetrics)> = Vec::new();
     let mut keel: Option<PathMetrics> = None;
     let mut ordered = strategies.to_vec();
@@ -130,6 +140,9 @@ pub fn run_all(
                 let mut adaptive = scenario.pool_config();
                 adaptive.rebalance.cost_bps = ADAPTIVE_COST_BPS;
                 run_keel(scenario, adaptive, settings, Engine::Fast, progress)?
+            }
+            Strategy::KeelTwoVenues => {
+                run_keel(given, given.pool_config(), settings, Engine::Fast, progress)?
             }
             Strategy::KeelStatic => {
                 let without = Scenario {
