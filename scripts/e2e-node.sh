@@ -92,6 +92,10 @@ dave=$!
 wait "$charlie" || { cat "$WORK/keeper-Charlie.log"; exit 1; }
 wait "$dave" || { cat "$WORK/keeper-Dave.log"; exit 1; }
 grep -h "submitted\|rebalanced\|reverted\|already\|refused\|failure" "$WORK"/keeper-{Charlie,Dave}.log || true
+# The plan lists two venues of different depth and fee: what was sent is a split with a leg on
+# each (the cheaper one to its cap, the rest on the deeper one).
+grep -q "legs=2" "$WORK"/keeper-{Charlie,Dave}.log \
+  || { echo "no keeper sent a rebalance split across the two venues" >&2; exit 1; }
 
 say "checking on chain"
 client expect --since "$since" --rebalances 1 --in-band --deployment "$DEPLOYMENT"

@@ -203,6 +203,8 @@ async function main(): Promise<void> {
   await page.getByTestId("q-gauge").waitFor();
   assert.match(await text(page, "health-price"), /^10 QUOTE\/BASE$/);
   assert.match(await text(page, "feed-median"), /^10 QUOTE\/BASE from 3 readings$/);
+  assert.match(await text(page, "health-band"), /^due at \|q\| 5\.00%, back to 1\.00% \(fixed\)$/);
+  assert.match(await text(page, "health-venues"), /^2: the keeper splits each rebalance across them$/);
   assert.equal(await page.getByTestId("feed-reading").count(), 3, "each reporter's reading is shown");
   await page.getByTestId("rebalance-chart").waitFor({ timeout: 30_000 });
   assert.match(await text(page, "rebalance-list"), /epoch 1, q 5\.\d\d% → 1\.00%/);

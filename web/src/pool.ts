@@ -217,6 +217,8 @@ export async function inventory(k: Keel): Promise<Answer<bigint>> {
 export interface Bands {
   trigger: bigint;
   target: bigint;
+  /** What one rebalance costs (bps); 0 keeps the band fixed. */
+  costBps: number;
   qMax: bigint;
   maxSkew: bigint;
 }
@@ -229,9 +231,16 @@ export async function bands(k: Keel): Promise<Bands> {
   return {
     trigger: big(c.rebalance.trigger),
     target: big(c.rebalance.target),
+    costBps: Number(c.rebalance.costBps ?? 0),
     qMax: big(c.curve.qMax),
     maxSkew: big(c.curve.maxSkew),
   };
+}
+
+/** The venues the pool rebalances on, the configured one first. */
+export async function venues(k: Keel): Promise<string[]> {
+  const v = (await query(k.pool, k.deployment.contracts.pool, "venues")) as unknown[];
+  return v.map((a) => String(a));
 }
 
 export interface Quote {

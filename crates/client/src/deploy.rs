@@ -135,6 +135,7 @@ pub fn deploy(
             oracle: ss58(&a.oracle),
             venue: ss58(&a.venue),
             pool: ss58(&a.pool),
+            second_venue: a.second_venue.as_ref().map(ss58),
         },
         code_hashes: codes.recorded(),
     };
@@ -209,12 +210,28 @@ fn instantiate_all(
         &salt,
         "pool",
     )?;
+    let second_venue = if plan.has_second_venue() {
+        let second = instantiate(
+            node,
+            deployer,
+            codes.venue,
+            &constructors::venue(base, quote, plan.second_venue_fee_bps),
+            &salt,
+            "second venue",
+        )?;
+        let list = keel_calls::pool(pool).set_venues(vec![venue, second]).message();
+        send(node, deployer, pool, &list, &SendOptions::default(), "set_venues")?;
+        Some(second)
+    } else {
+        None
+    };
     Ok(Addresses {
         base,
         quote,
         oracle,
         venue,
         pool,
+        second_venue,
     })
 }
 
@@ -229,26 +246,33 @@ fn seed_liquidity(
     step("seeding liquidity");
     let opts = SendOptions::default();
     let me = ink_account(&keys::account(deployer));
-    for (token, to_pool, to_venue) in [
-        (a.base, plan.pool_base, plan.venue_base),
-        (a.quote, plan.pool_quote, plan.venue_quote),
-    ] {
-        let amount = to_pool
-            .checked_add(to_venue)
+    // Each venue with its first deposit: the configured one, and the second if there is one.
+    let mut venues = vec![(a.venue, plan.venue_base, plan.venue_quote)];
+    if let Some(second) = a.second_venue {
+        venues.push((second, plan.second_venue_base, plan.second_venue_quote));
+    }
+    for (token, to_pool, base_side) in [(a.base, plan.pool_base, true), (a.quote, plan.pool_quote, false)] {
+        let side = |(_, b, q): &(AccountId, u64, u64)| if base_side { *b } else { *q };
+        let amount = venues
+            .iter()
+            .try_fold(to_pool, |sum, v| sum.checked_add(side(v)))
             .ok_or_else(|| ClientError::OutOfRange("pool plus venue liquidity overflows".into()))?;
         let mint = keel_calls::token(token).mint_to(me, units(amount)?).message();
         send(node, deployer, token, &mint, &opts, "mint")?;
         // Exactly what each first deposit takes: the deployer's tokens are never left approved.
-        for (spender, whole) in [(a.pool, to_pool), (a.venue, to_venue)] {
+        let spenders = std::iter::once((a.pool, to_pool)).chain(venues.iter().map(|v| (v.0, side(v))));
+        for (spender, whole) in spenders {
             let approve = keel_calls::token(token).approve(spender, units(whole)?).message();
             send(node, deployer, token, &approve, &opts, "approve")?;
         }
     }
     let deadline = u64::MAX;
-    let add = keel_calls::venue(a.venue)
-        .add_liquidity(units(plan.venue_base)?, units(plan.venue_quote)?, 0, me, deadline)
-        .message();
-    send(node, deployer, a.venue, &add, &opts, "venue add_liquidity")?;
+    for (venue, base, quote) in &venues {
+        let add = keel_calls::venue(*venue)
+            .add_liquidity(units(*base)?, units(*quote)?, 0, me, deadline)
+            .message();
+        send(node, deployer, *venue, &add, &opts, "venue add_liquidity")?;
+    }
     let add = keel_calls::pool(a.pool)
         .add_liquidity(units(plan.pool_base)?, units(plan.pool_quote)?, 0, me, deadline)
         .message();

@@ -44,6 +44,14 @@ pub struct Plan {
     pub venue_quote: u64,
     #[serde(default = "default_venue_fee")]
     pub venue_fee_bps: u32,
+    /// A second venue, listed after the first (`set_venues`) so the keeper can split rebalances
+    /// across both; none unless both amounts are set.
+    #[serde(default)]
+    pub second_venue_base: u64,
+    #[serde(default)]
+    pub second_venue_quote: u64,
+    #[serde(default = "default_venue_fee")]
+    pub second_venue_fee_bps: u32,
     /// Overrides of the pool's default configuration.
     pub max_oracle_age_ms: Option<u64>,
     pub rebalance_cooldown_ms: Option<u64>,
@@ -56,6 +64,11 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Whether the plan deploys a second venue.
+    pub fn has_second_venue(&self) -> bool {
+        self.second_venue_base > 0 && self.second_venue_quote > 0
+    }
+
     /// The feed's configuration for `reporters` reporters.
     ///
     /// # Errors

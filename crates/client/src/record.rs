@@ -34,6 +34,9 @@ pub struct RecordedAddresses {
     pub oracle: String,
     pub venue: String,
     pub pool: String,
+    /// A second venue the pool also rebalances on (`set_venues`), if the plan had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_venue: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +88,7 @@ pub struct Addresses {
     pub oracle: AccountId,
     pub venue: AccountId,
     pub pool: AccountId,
+    pub second_venue: Option<AccountId>,
 }
 
 impl Deployment {
@@ -135,6 +139,7 @@ impl Deployment {
             oracle: address(&c.oracle)?,
             venue: address(&c.venue)?,
             pool: address(&c.pool)?,
+            second_venue: c.second_venue.as_deref().map(address).transpose()?,
         })
     }
 

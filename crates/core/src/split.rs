@@ -216,7 +216,7 @@ pub fn best<A: Copy + PartialEq>(
     let venues = venues.get(..venues.len().min(MAX_VENUES)).unwrap_or(venues);
     let mut usable = [true; MAX_VENUES];
     loop {
-        let split = best_among(excess, oracle_price, params, venues, &usable)?;
+        let split = best_among(excess, oracle_price, params, venues, usable)?;
         let mut dropped = false;
         for leg in split.legs.iter().flatten() {
             let Some(i) = venues.iter().position(|(v, _)| *v == leg.venue) else {
@@ -248,7 +248,7 @@ fn best_among<A: Copy + PartialEq>(
     oracle_price: u128,
     params: &RebalanceParams,
     venues: &[(A, VenueDepth)],
-    usable: &[bool; MAX_VENUES],
+    usable: [bool; MAX_VENUES],
 ) -> Result<Split<A>, Refusal> {
     let mut caps = [0u128; MAX_VENUES];
     for (i, (_, depth)) in venues.iter().enumerate() {

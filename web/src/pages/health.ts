@@ -5,9 +5,10 @@
 import type { Ctx, Page } from "../context";
 import { formatAmount, formatBps, fromFixed18 } from "../lib/amount";
 import { ScanCursor } from "../lib/cursor";
+import { bandAt } from "../lib/band";
 import { wholeTokenPrice } from "../lib/decimals";
 import { describePoolError } from "../lib/errors";
-import { bands, feed, head, inventory, marketStatus, rebalancesIn, reserves, type FeedReading, type Rebalance } from "../pool";
+import { bands, feed, head, inventory, marketStatus, rebalancesIn, reserves, venues, type FeedReading, type Rebalance } from "../pool";
 import { h, row } from "../ui";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -89,9 +90,11 @@ export function healthPage(ctx: Ctx): Page {
   }
 
   async function refresh(): Promise<void> {
-    const [pair, q, market, b, tip, f] = await Promise.all([
-      reserves(keel), inventory(keel), marketStatus(keel), bands(keel), head(keel), feed(keel),
+    const [pair, q, market, b, tip, f, listed] = await Promise.all([
+      reserves(keel), inventory(keel), marketStatus(keel), bands(keel), head(keel), feed(keel), venues(keel),
     ]);
+    const volatility = "ok" in market ? fromFixed18(market.ok.volatility) : 0.8;
+    const band = bandAt(fromFixed18(b.trigger), fromFixed18(b.target), b.costBps, volatility);
     await scan(tip);
     const events = rebalances.items;
     const behind = tip - rebalances.scanned;
@@ -101,7 +104,10 @@ export function healthPage(ctx: Ctx): Page {
     body.replaceChildren(
       row("Reserves", `${formatAmount(pair[0], dec.base)} ${sym.base} · ${formatAmount(pair[1], dec.quote)} ${sym.quote}`, "health-reserves"),
       row("Inventory q", "ok" in q ? pct(q.ok) : describePoolError(q.err), "health-q"),
-      gauge(qv, fromFixed18(b.trigger), fromFixed18(b.qMax)),
+      gauge(qv, band.trigger, fromFixed18(b.qMax)),
+      row("Rebalance band", `due at |q| ${(band.trigger * 100).toFixed(2)}%, back to ${(band.target * 100).toFixed(2)}%`
+        + (band.adaptive ? ` (adapts to volatility at a ${b.costBps} bps rebalance cost)` : " (fixed)"), "health-band"),
+      row("Venues", `${listed.length}${listed.length > 1 ? ": the keeper splits each rebalance across them" : ""}`, "health-venues"),
       ...("ok" in market
         ? [
             row("Oracle price", `${price(market.ok.price)} ${sym.quote}/${sym.base}`, "health-price"),

@@ -382,7 +382,7 @@ impl Chain for NodeChain {
         self.in_flight.insert(hash, p.call);
         tracing::info!(
             pool = %pool_name(&pool), epoch, tx = ?hash, nonce = sent.nonce, fee = sent.fee,
-            deposit_limit = p.deposit, tip, "rebalance submitted"
+            deposit_limit = p.deposit, tip, legs = p.route.legs().len(), "rebalance submitted"
         );
         Ok(Submitted {
             pool,
