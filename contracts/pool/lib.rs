@@ -454,6 +454,8 @@ pub mod pool {
 
         /// Replaces the configuration. Owner only; every value is checked against hard bounds,
         /// and a change of `k` reaches the trades gradually, along the same ramp as volatility.
+        /// Its `venue` replaces the configured venue only: the others `set_venues` listed stay
+        /// (see `venues()`).
         ///
         /// # Errors
         /// `NotOwner`, `InvalidConfig`.
@@ -484,6 +486,8 @@ pub mod pool {
             self.book_mut().config.venue = venues.first().copied();
             self.more_venues
                 .set(&venues.get(1..).unwrap_or_default().to_vec());
+            let config = self.book().config;
+            self.env().emit_event(ConfigUpdated { config });
             self.env().emit_event(VenuesUpdated { venues });
             Ok(())
         }

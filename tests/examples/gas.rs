@@ -175,6 +175,26 @@ fn keeper_legs(m: &mut Fixture) -> Vec<keel_interface::pool::Leg> {
         .collect()
 }
 
+/// Prints [`measure_split`]'s table.
+fn print_split() {
+    let [(one, one_bought), (two, two_bought)] = measure_split();
+    println!("\nThe same rebalance on one venue and split across two as deep (2 legs), same process:\n");
+    println!(
+        "| call | ref_time | proof_size | ref_time / one venue | quote bought |\n|---|---:|---:|---:|---:|"
+    );
+    for (name, c, bought) in [
+        ("rebalance, one venue", one, one_bought),
+        ("rebalance_split, two venues", two, two_bought),
+    ] {
+        println!(
+            "| {name} | {} | {} | {:.2} | {bought} |",
+            c.ref_time,
+            c.proof_size,
+            c.ref_time as f64 / one.ref_time as f64
+        );
+    }
+}
+
 fn change(now: u64, before: u64) -> f64 {
     now as f64 / before as f64 - 1.0
 }
@@ -267,22 +287,7 @@ fn main() {
     for (name, size) in &sizes {
         println!("| {name} | {size} |");
     }
-    let [(one, one_bought), (two, two_bought)] = measure_split();
-    println!("\nThe same rebalance on one venue and split across two as deep (2 legs), same process:\n");
-    println!(
-        "| call | ref_time | proof_size | ref_time / one venue | quote bought |\n|---|---:|---:|---:|---:|"
-    );
-    for (name, c, bought) in [
-        ("rebalance, one venue", one, one_bought),
-        ("rebalance_split, two venues", two, two_bought),
-    ] {
-        println!(
-            "| {name} | {} | {} | {:.2} | {bought} |",
-            c.ref_time,
-            c.proof_size,
-            c.ref_time as f64 / one.ref_time as f64
-        );
-    }
+    print_split();
     let pool_size = sizes[0].1;
     if let Some((label, size, _)) = &baseline {
         println!(

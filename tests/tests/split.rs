@@ -137,7 +137,7 @@ fn a_split_the_rules_refuse_moves_nothing() {
     push_long_base(&mut m, 12_000);
     let cheap = m.venue;
     let stranger = MALLORY.account();
-    let cases: [(&str, Vec<Leg>, PoolError); 6] = [
+    let cases: [(&str, Vec<Leg>, PoolError); 8] = [
         ("no legs", vec![], PoolError::InvalidSplit),
         (
             "an unlisted venue",
@@ -163,6 +163,16 @@ fn a_split_the_rules_refuse_moves_nothing() {
             "less on the cheap venue than it has room for",
             vec![leg(dear, 500 * UNIT), leg(cheap, 50 * UNIT)],
             PoolError::CostlierSplit,
+        ),
+        (
+            "a dearer tail after the cheap venue's whole slice",
+            vec![leg(cheap, 75 * UNIT), leg(dear, 500 * UNIT)],
+            PoolError::CostlierSplit,
+        ),
+        (
+            "dust that would use up the epoch",
+            vec![leg(cheap, UNIT)],
+            PoolError::SplitTooSmall,
         ),
     ];
     for (what, legs, refusal) in cases {

@@ -239,8 +239,13 @@ export async function bands(k: Keel): Promise<Bands> {
 
 /** The venues the pool rebalances on, the configured one first. */
 export async function venues(k: Keel): Promise<string[]> {
-  const v = (await query(k.pool, k.deployment.contracts.pool, "venues")) as unknown[];
-  return v.map((a) => String(a));
+  try {
+    const v = (await query(k.pool, k.deployment.contracts.pool, "venues")) as unknown[];
+    return v.map((a) => String(a));
+  } catch {
+    // A pool of code before `venues()`: its configured venue alone.
+    return [k.deployment.contracts.venue];
+  }
 }
 
 export interface Quote {

@@ -3,8 +3,11 @@
 //! - Each leg is held to its own venue's oracle bound ([`Excess::leg`]): at most the venue's
 //!   [`Excess::cap`], for at least what a constant-product venue at the oracle price with that
 //!   venue's depth and fee pays, less the tolerance.
-//! - The total sells at most the excess, so `|q|` never passes the target, and must be expected
-//!   to pay at least what filling the cheapest venues first pays for the same total
+//! - No leg sells a unit for less than the last unit of the configured venue's slice alone
+//!   (`rebalance`'s) pays: a split adds only what sells at least as well.
+//! - The total sells at most the excess, so `|q|` never passes the target, and at least what
+//!   `rebalance` would (so a dust split cannot use up the epoch and the cooldown), and must be
+//!   expected to pay at least what filling the cheapest venues first pays for the same total
 //!   ([`cheapest_first`]): a caller cannot route the pool's inventory through a dearer venue
 //!   than the listed ones make necessary.
 //! - A keeper's split ([`best`]) gives each part of the total to the venue whose next unit pays
@@ -53,7 +56,9 @@ impl<A: Copy + PartialEq> Split<A> {
     /// # Errors
     /// [`Refusal::InvalidSplit`] for no legs, more legs than venues, or a leg on a venue not
     /// listed or listed twice; [`Refusal::SplitTooLarge`] for a leg over its venue's cap or a
-    /// total over the excess; the curve's refusal of a leg (nothing to sell, worth nothing);
+    /// total over the excess; [`Refusal::CostlierSplit`] for a leg whose last unit pays less than
+    /// the configured venue's slice's last; the curve's refusal of a leg (nothing to sell, worth
+    /// nothing); [`Refusal::SplitTooSmall`] for a total under what `rebalance` would sell;
     /// [`Refusal::CostlierSplit`] when the legs are expected to pay less than cheapest-first.
     pub fn check(
         excess: &Excess,
@@ -65,6 +70,7 @@ impl<A: Copy + PartialEq> Split<A> {
         if legs.is_empty() || legs.len() > venues.len().min(MAX_VENUES) {
             return Err(Refusal::InvalidSplit);
         }
+        let floor = floor(excess, venues)?;
         let mut planned: [Option<LegPlan<A>>; MAX_VENUES] = [None; MAX_VENUES];
         for (i, leg) in legs.iter().enumerate() {
             let repeated = legs
@@ -79,6 +85,9 @@ impl<A: Copy + PartialEq> Split<A> {
             if leg.amount_in > Excess::cap(depth)? {
                 return Err(Refusal::SplitTooLarge);
             }
+            if leg.amount_in > room_above(depth, floor)? {
+                return Err(Refusal::CostlierSplit);
+            }
             let plan = excess.leg(oracle_price, params, depth, leg.amount_in)?;
             planned[i] = Some(LegPlan {
                 venue: leg.venue,
@@ -89,12 +98,15 @@ impl<A: Copy + PartialEq> Split<A> {
         if total.amount_in > excess.amount {
             return Err(Refusal::SplitTooLarge);
         }
+        if total.amount_in < excess.amount.min(first_cap(venues)?) {
+            return Err(Refusal::SplitTooSmall);
+        }
         let reference = expected(
             excess,
             oracle_price,
             params,
             venues,
-            &cheapest_first(venues, total.amount_in)?,
+            &cheapest_first(venues, total.amount_in, floor)?,
         );
         if total.min_out < reference {
             return Err(Refusal::CostlierSplit);
@@ -108,6 +120,20 @@ impl<A: Copy + PartialEq> Split<A> {
             venue: l.venue,
             amount_in: l.plan.amount_in,
         })
+    }
+}
+
+/// The configured venue's (the first listed) cap: what `rebalance` alone would sell at most.
+fn first_cap<A>(venues: &[(A, VenueDepth)]) -> Result<u128, CurveError> {
+    venues.first().map_or(Ok(0), |(_, depth)| Excess::cap(depth))
+}
+
+/// What the last unit of the configured venue's slice alone pays (relative, 1e18): no leg may sell
+/// a unit for less, so a split never adds a dearer tail to what `rebalance` would sell.
+fn floor<A>(excess: &Excess, venues: &[(A, VenueDepth)]) -> Result<u128, CurveError> {
+    match venues.first() {
+        Some((_, depth)) => next_unit_pays(depth, excess.amount.min(Excess::cap(depth)?)),
+        None => Ok(0),
     }
 }
 
@@ -163,7 +189,11 @@ fn expected<A>(
 ///
 /// # Errors
 /// [`CurveError::Overflow`].
-pub fn cheapest_first<A>(venues: &[(A, VenueDepth)], total: u128) -> Result<[u128; MAX_VENUES], CurveError> {
+pub fn cheapest_first<A>(
+    venues: &[(A, VenueDepth)],
+    total: u128,
+    floor: u128,
+) -> Result<[u128; MAX_VENUES], CurveError> {
     let venues = venues.get(..venues.len().min(MAX_VENUES)).unwrap_or(venues);
     let key = |d: &VenueDepth| (d.fee_bps.min(MAX_VENUE_FEE_BPS), core::cmp::Reverse(d.reserve_in));
     let mut amounts = [0u128; MAX_VENUES];
@@ -178,11 +208,37 @@ pub fn cheapest_first<A>(venues: &[(A, VenueDepth)], total: u128) -> Result<[u12
             .min_by_key(|(_, (_, d))| key(d));
         let Some((i, (_, depth))) = next else { break };
         filled[i] = true;
-        let take = left.min(Excess::cap(depth)?);
+        let take = left.min(room_above(depth, floor)?);
         amounts[i] = take;
         left = left.saturating_sub(take);
     }
     Ok(amounts)
+}
+
+/// The most one slice sells on a venue of `depth` before its next unit pays less than `floor`:
+/// at most its cap, found by bisection on [`next_unit_pays`] (which falls as more is placed).
+///
+/// # Errors
+/// [`CurveError::Overflow`].
+pub fn room_above(depth: &VenueDepth, floor: u128) -> Result<u128, CurveError> {
+    let cap = Excess::cap(depth)?;
+    if cap == 0 || next_unit_pays(depth, cap)? >= floor {
+        return Ok(cap);
+    }
+    if next_unit_pays(depth, 0)? < floor {
+        return Ok(0);
+    }
+    // pays(low) >= floor > pays(high)
+    let (mut low, mut high) = (0u128, cap);
+    while high.saturating_sub(low) > 1 {
+        let mid = low.saturating_add(high.saturating_sub(low) / 2);
+        if next_unit_pays(depth, mid)? >= floor {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    Ok(low)
 }
 
 /// The pay of the next unit sold on a venue of `depth` already given `placed`, relative
@@ -250,10 +306,13 @@ fn best_among<A: Copy + PartialEq>(
     venues: &[(A, VenueDepth)],
     usable: [bool; MAX_VENUES],
 ) -> Result<Split<A>, Refusal> {
+    // No unit pays less than the configured venue's slice alone pays for its last one (the
+    // pool's rule too): a second venue adds what it sells at least as well, never a dearer tail.
+    let floor = floor(excess, venues)?;
     let mut caps = [0u128; MAX_VENUES];
     for (i, (_, depth)) in venues.iter().enumerate() {
         if usable[i] {
-            caps[i] = Excess::cap(depth)?;
+            caps[i] = room_above(depth, floor)?;
         }
     }
     let room = caps.iter().fold(0u128, |a, c| a.saturating_add(*c));
@@ -261,12 +320,6 @@ fn best_among<A: Copy + PartialEq>(
     if most == 0 {
         return Err(CurveError::InsufficientLiquidity.into());
     }
-    // No unit pays less than the configured venue's slice alone pays for its last one: a second
-    // venue adds what it sells at least as well, never a dearer tail for speed.
-    let floor = match venues.first() {
-        Some((_, depth)) if usable[0] => next_unit_pays(depth, excess.amount.min(caps[0]))?,
-        _ => 0,
-    };
     let part = most.div_ceil(PARTS);
     let mut marginal = [0u128; MAX_VENUES];
     let mut left = most;
@@ -279,7 +332,7 @@ fn best_among<A: Copy + PartialEq>(
                 continue;
             }
             let pays = next_unit_pays(depth, placed.saturating_add(step / 2).min(cap))?;
-            if pays >= floor && pick.is_none_or(|(_, best)| pays > best) {
+            if pick.is_none_or(|(_, best)| pays > best) {
                 pick = Some((i, pays));
             }
         }
@@ -289,9 +342,6 @@ fn best_among<A: Copy + PartialEq>(
         left = left.saturating_sub(take);
     }
     let total = most.saturating_sub(left);
-    if total == 0 {
-        return Err(CurveError::InsufficientLiquidity.into());
-    }
     // Cheapest-first over the usable venues: the others with no reserve, so no room.
     let usable_venues: [(A, VenueDepth); MAX_VENUES] = {
         let mut out = [venues[0]; MAX_VENUES];
@@ -310,7 +360,10 @@ fn best_among<A: Copy + PartialEq>(
         }
         out
     };
-    let candidates = [cheapest_first(&usable_venues[..venues.len()], total)?, marginal];
+    let candidates = [
+        cheapest_first(&usable_venues[..venues.len()], total, floor)?,
+        marginal,
+    ];
     let mut chosen: Option<Split<A>> = None;
     let mut refusal = Refusal::InvalidSplit;
     for amounts in candidates {

@@ -166,7 +166,8 @@ pub fn read_pool_views<V: Views>(v: &mut V, pool: AccountId) -> Result<PoolView,
     let market = v.view(pool, calls.market_status().message())?;
     let config: PoolConfig = v.view(pool, calls.config().message())?;
     let (base, _) = v.view(pool, calls.tokens().message())?;
-    let listed: Vec<AccountId> = v.view(pool, calls.venues().message())?;
+    // A pool of code before `venues()` lists its configured venue alone.
+    let listed: Vec<AccountId> = v.view(pool, calls.venues().message()).unwrap_or_default();
     let mut depth = |venue: AccountId| {
         let depth = keel_calls::venue(venue).depth(base).message();
         v.view(venue, depth).ok().and_then(Result::ok)

@@ -7,7 +7,6 @@
 use crate::backoff::Health;
 use ink::primitives::AccountId;
 use keel_core::math::Rounding;
-use keel_core::pool::Refusal;
 use keel_core::rebalance::{self, Excess, RebalancePlan, VenueDepth};
 use keel_core::split::{self, MAX_VENUES};
 use keel_core::{Asset, Band, CurveError, Greeks, Market, PoolState};
@@ -143,6 +142,8 @@ pub enum Skip {
 
 /// What to do about one pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// A rebalance carries its route inline (see [`Route`]).
+#[allow(clippy::large_enum_variant)]
 pub enum Decision {
     /// Call `rebalance(epoch, ..)` or, with a split `route`, `rebalance_split(epoch, legs, ..)`;
     /// the plan (the total) and bounty are what the pool should do and pay.
@@ -252,22 +253,19 @@ pub fn decide(view: &PoolView, policy: &Policy, health: &Health, now_ms: u64) ->
 /// Where to sell `excess`: split across every venue when the pool lists several and all were
 /// read (`keel_core::split::best`, the split the pool accepts), else the configured venue's next
 /// slice, which is also the fallback when no split passes the pool's rules now (a cheap venue
-/// off the oracle: the dry-run then says whether the configured one takes its slice). The plan
-/// is the total.
+/// off the oracle, venues too shallow: the dry-run then says whether the configured one takes
+/// its slice). The plan is the total.
 fn route(view: &PoolView, excess: &Excess) -> Result<(Route, RebalancePlan), Skip> {
     let (price, params) = (view.market.price, &view.config.rebalance);
-    if let Some(venues) = view.split_depths(excess.sell) {
-        match split::best(excess, price, params, &venues) {
-            Ok(split) => {
-                let mut legs = [None; MAX_VENUES];
-                for (slot, leg) in legs.iter_mut().zip(split.legs()) {
-                    *slot = Some(leg);
-                }
-                return Ok((Route::Split(legs), split.total));
-            }
-            Err(Refusal::Curve(e)) => return Err(Skip::Curve(e)),
-            Err(_) => {}
+    let split = view
+        .split_depths(excess.sell)
+        .and_then(|venues| split::best(excess, price, params, &venues).ok());
+    if let Some(split) = split {
+        let mut legs = [None; MAX_VENUES];
+        for (slot, leg) in legs.iter_mut().zip(split.legs()) {
+            *slot = Some(leg);
         }
+        return Ok((Route::Split(legs), split.total));
     }
     let depth = view.depth_for(excess.sell).ok_or(Skip::NoVenue)?;
     let plan = excess.slice(price, params, &depth).map_err(Skip::Curve)?;
@@ -276,6 +274,9 @@ fn route(view: &PoolView, excess: &Excess) -> Result<(Route, RebalancePlan), Ski
 
 /// Where a rebalance sells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// A split is four legs inline (about 200 bytes) so a route, and a decision, stay `Copy` values
+// that reports and re-checks pass around; one is made per pool per pass.
+#[allow(clippy::large_enum_variant)]
 pub enum Route {
     /// `rebalance`: the next slice on the configured venue.
     Venue,

@@ -198,6 +198,11 @@ fn upgraded_from(release: Release, deployed: &PoolConfig) -> (Fixture, PoolConfi
     assert_eq!(pool::total_shares(&mut m.chain, m.pool), supply);
     assert_eq!(pool::rebalance_status(&mut m.chain, m.pool), rebalancing);
     assert_eq!(pool::owner(&mut m.chain, m.pool), OWNER.account());
+    assert_eq!(
+        pool::venues(&mut m.chain, m.pool),
+        [m.venue],
+        "its configured venue alone"
+    );
     assert_eq!(pool::pending_owner(&mut m.chain, m.pool), Some(CAROL.account()));
     assert!(pool::is_paused(&mut m.chain, m.pool));
     let config = pool::config(&mut m.chain, m.pool);

@@ -242,8 +242,11 @@ pub enum Refusal {
     InvalidSplit,
     /// A split rebalance's leg is over its venue's cap, or its total over the excess.
     SplitTooLarge,
-    /// A split rebalance is expected to pay less than filling the cheapest venues first would.
+    /// A split rebalance is expected to pay less than filling the cheapest venues first would,
+    /// or a leg sells a unit for less than the configured venue's slice alone would.
     CostlierSplit,
+    /// A split rebalance sells less than `rebalance` on the configured venue would.
+    SplitTooSmall,
 }
 
 impl From<CurveError> for Refusal {

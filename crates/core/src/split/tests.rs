@@ -54,15 +54,15 @@ fn cheapest_first_fills_the_lowest_fee_first_and_the_deeper_of_equal_fees() {
     let caps: Vec<u128> = venues.iter().map(|(_, d)| Excess::cap(d).unwrap()).collect();
     assert_eq!(caps, [2_500 * ONE, 750 * ONE, 1_500 * ONE]);
     assert_eq!(
-        cheapest_first(&venues, 1_000 * ONE).unwrap(),
+        cheapest_first(&venues, 1_000 * ONE, 0).unwrap(),
         [0, 0, 1_000 * ONE, 0]
     );
     assert_eq!(
-        cheapest_first(&venues, 2_000 * ONE).unwrap(),
+        cheapest_first(&venues, 2_000 * ONE, 0).unwrap(),
         [0, 500 * ONE, 1_500 * ONE, 0]
     );
     assert_eq!(
-        cheapest_first(&venues, 10_000 * ONE).unwrap(),
+        cheapest_first(&venues, 10_000 * ONE, 0).unwrap(),
         [2_500 * ONE, 750 * ONE, 1_500 * ONE, 0],
         "past every cap, what is left is not placed"
     );
@@ -211,10 +211,12 @@ fn a_venue_off_the_oracle_that_would_refuse_its_leg_is_left_out() {
     // with the dear one off, the cheap one takes what it can alone
     let split = best(&e, P, &params, &[(0u8, cheap), (1, off(dear))]).unwrap();
     assert_eq!(split.legs().collect::<Vec<_>>(), [leg(0, 750 * ONE)]);
-    // with the cheap one off, the dear one alone is costlier than the pool allows: wait
+    // with the cheap (configured) one off, the dear one alone sells less than the configured
+    // venue's slice before its units pay less than that slice's last: the pool would refuse it,
+    // and the keeper waits
     assert_eq!(
         best(&e, P, &params, &[(0u8, off(cheap)), (1, dear)]),
-        Err(Refusal::CostlierSplit)
+        Err(Refusal::SplitTooSmall)
     );
 }
 
@@ -227,41 +229,121 @@ fn no_venue_with_room_is_insufficient_liquidity() {
     );
 }
 
-/// One to four venues at the oracle price, each charging at most the fee a rebalance counts on.
-fn venues() -> impl Strategy<Value = Vec<(u8, VenueDepth)>> {
-    prop::collection::vec((1_000u128..100_000_000, 1u32..=MAX_VENUE_FEE_BPS), 1..=MAX_VENUES).prop_map(|v| {
+/// Cheapest-first as its definition says, by sorting: lowest fee (as priced) first, the deeper
+/// first among equal fees, each to its cap; what each venue is expected to pay at the least.
+fn reference(e: &Excess, venues: &[(u8, VenueDepth)], total: u128) -> u128 {
+    let first = &venues[0].1;
+    let floor = next_unit_pays(first, e.amount.min(Excess::cap(first).unwrap())).unwrap();
+    let mut order: Vec<&(u8, VenueDepth)> = venues.iter().collect();
+    order.sort_by_key(|(_, d)| (d.fee_bps.min(MAX_VENUE_FEE_BPS), std::cmp::Reverse(d.reserve_in)));
+    let mut left = total;
+    let mut paid = 0;
+    for (_, d) in order {
+        // To its cap, or to the last unit that pays the floor (`room_above`, held to that
+        // definition by its own property below).
+        let take = left.min(room_above(d, floor).unwrap());
+        left -= take;
+        if take > 0 {
+            paid += e
+                .leg(P, &RebalanceParams::default(), d, take)
+                .map_or(0, |p| p.min_out);
+        }
+    }
+    paid
+}
+
+/// What the last unit of the configured venue's slice alone pays, and of `leg` on `depth`.
+fn last_unit(e: &Excess, venues: &[(u8, VenueDepth)], l: &Leg<u8>) -> (u128, u128) {
+    let first = &venues[0].1;
+    let floor = next_unit_pays(first, e.amount.min(Excess::cap(first).unwrap())).unwrap();
+    (
+        floor,
+        next_unit_pays(&venues[usize::from(l.venue)].1, l.amount_in).unwrap(),
+    )
+}
+
+/// One to four venues, each at the oracle price or (one in four) 2% under it.
+fn priced_venues() -> impl Strategy<Value = Vec<(u8, VenueDepth)>> {
+    prop::collection::vec(
+        (
+            1_000u128..100_000_000,
+            1u32..=MAX_VENUE_FEE_BPS,
+            prop::bool::weighted(0.25),
+        ),
+        1..=MAX_VENUES,
+    )
+    .prop_map(|v| {
         v.into_iter()
             .enumerate()
-            .map(|(i, (reserve, fee))| (u8::try_from(i).expect("four"), venue(reserve, fee)))
+            .map(|(i, (reserve, fee, off))| {
+                let d = venue(reserve, fee);
+                let d = if off {
+                    VenueDepth {
+                        reserve_out: d.reserve_out / 100 * 98,
+                        ..d
+                    }
+                } else {
+                    d
+                };
+                (u8::try_from(i).expect("four"), d)
+            })
             .collect()
     })
 }
 
 proptest! {
     #[test]
-    fn the_keepers_split_passes_and_beats_cheapest_first_and_every_venue_alone(
-        venues in venues(), amount in 1u128..10_000_000,
+    fn the_keepers_split_passes_pays_now_and_beats_every_venue_alone(
+        venues in priced_venues(), amount in 1u128..10_000_000,
     ) {
         let e = excess(amount);
         let params = RebalanceParams::default();
-        let Ok(split) = best(&e, P, &params, &venues) else { return Ok(()) };
+        let all_at_oracle = venues.iter().all(|(_, d)| d.reserve_out == d.reserve_in * 10);
+        let split = match best(&e, P, &params, &venues) {
+            Ok(split) => split,
+            // Only a venue off the oracle keeps the keeper from a split the pool takes.
+            Err(refusal) => {
+                prop_assert!(!all_at_oracle, "{refusal:?} with every venue at the oracle");
+                return Ok(());
+            }
+        };
         let legs: Vec<_> = split.legs().collect();
         prop_assert_eq!(Split::check(&e, P, &params, &legs, &venues), Ok(split));
+        for l in &split.legs {
+            let l = l.as_ref().map(|l| (l.venue, l.plan));
+            if let Some((v, plan)) = l {
+                prop_assert!(pays_now(&venues[usize::from(v)].1, plan.amount_in) >= plan.min_out, "a leg its venue refuses");
+            }
+        }
         let total = split.total.amount_in;
-        prop_assert!(total <= e.amount);
         let room: u128 = venues.iter().map(|(_, d)| Excess::cap(d).unwrap()).sum();
         prop_assert!(total <= e.amount.min(room));
         prop_assert!(total >= e.amount.min(Excess::cap(&venues[0].1).unwrap()), "at least the configured venue's slice");
-        for (_, depth) in &venues {
-            if Excess::cap(depth).unwrap() >= total {
-                prop_assert!(split.total.min_out >= single(&e, depth, total));
+        if all_at_oracle {
+            for (_, depth) in &venues {
+                if Excess::cap(depth).unwrap() >= total && depth.fee_bps <= venues[0].1.fee_bps {
+                    prop_assert!(split.total.min_out >= single(&e, depth, total));
+                }
             }
         }
     }
 
     #[test]
-    fn a_split_passes_only_if_it_pays_at_least_cheapest_first(
-        venues in venues(), amount in 1u128..10_000_000, shares in prop::collection::vec(0u128..=100, MAX_VENUES),
+    fn room_above_is_the_last_unit_that_pays_the_floor(
+        reserve in 1_000u128..100_000_000, fee in 1u32..=MAX_VENUE_FEE_BPS, floor in 9_800u128..=10_000,
+    ) {
+        let d = venue(reserve, fee);
+        let floor = floor * ONE / 10_000;
+        let room = room_above(&d, floor).unwrap();
+        let cap = Excess::cap(&d).unwrap();
+        prop_assert!(room <= cap);
+        prop_assert!(room == 0 || next_unit_pays(&d, room).unwrap() >= floor);
+        prop_assert!(room == cap || next_unit_pays(&d, room + 1).unwrap() < floor);
+    }
+
+    #[test]
+    fn a_split_passes_only_within_every_rule(
+        venues in priced_venues(), amount in 1u128..10_000_000, shares in prop::collection::vec(0u128..=100, MAX_VENUES),
     ) {
         let e = excess(amount);
         let params = RebalanceParams::default();
@@ -272,17 +354,20 @@ proptest! {
             .filter(|l| l.amount_in > 0)
             .collect();
         let total: u128 = legs.iter().map(|l| l.amount_in).sum();
-        let reference = expected(&e, P, &params, &venues, &cheapest_first(&venues, total).unwrap());
+        let reference = reference(&e, &venues, total);
+        let paid: u128 = legs.iter().map(|l| single(&e, &venues[usize::from(l.venue)].1, l.amount_in)).sum();
+        let below_floor = legs.iter().any(|l| { let (floor, last) = last_unit(&e, &venues, l); last < floor });
+        let too_small = total < e.amount.min(Excess::cap(&venues[0].1).unwrap());
         match Split::check(&e, P, &params, &legs, &venues) {
-            Ok(split) => prop_assert!(split.total.min_out >= reference),
-            Err(Refusal::CostlierSplit) => {
-                let paid: u128 = legs.iter().map(|l| single(&e, &venues[usize::from(l.venue)].1, l.amount_in)).sum();
-                prop_assert!(paid < reference);
+            Ok(split) => {
+                prop_assert!(split.total.min_out >= reference && !below_floor && !too_small && total <= e.amount);
+                prop_assert_eq!(split.total.min_out, paid);
             }
-            Err(other) => prop_assert!(
-                legs.is_empty() || total > e.amount || matches!(other, Refusal::Curve(_)),
-                "{other:?}"
-            ),
+            Err(Refusal::CostlierSplit) => prop_assert!(paid < reference || below_floor),
+            Err(Refusal::SplitTooSmall) => prop_assert!(too_small),
+            Err(Refusal::SplitTooLarge) => prop_assert!(total > e.amount),
+            Err(Refusal::InvalidSplit) => prop_assert!(legs.is_empty()),
+            Err(other) => prop_assert!(matches!(other, Refusal::Curve(_)), "{other:?}"),
         }
     }
 }

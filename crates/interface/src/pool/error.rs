@@ -104,8 +104,12 @@ pub enum PoolError {
     /// A split rebalance's leg is over its venue's cap (its reserve times a quarter of its fee),
     /// or the legs together sell more than the excess.
     SplitTooLarge,
-    /// A split rebalance is expected to pay less than filling the cheapest venues first would.
+    /// A split rebalance is expected to pay less than filling the cheapest venues first would,
+    /// or a leg sells a unit for less than the last of the configured venue's slice alone.
     CostlierSplit,
+    /// A split rebalance sells less than `rebalance` on the configured venue would: a smaller one
+    /// would use up the epoch and the cooldown.
+    SplitTooSmall,
 }
 
 impl From<Refusal> for PoolError {
@@ -131,6 +135,7 @@ impl From<Refusal> for PoolError {
             Refusal::InvalidSplit => PoolError::InvalidSplit,
             Refusal::SplitTooLarge => PoolError::SplitTooLarge,
             Refusal::CostlierSplit => PoolError::CostlierSplit,
+            Refusal::SplitTooSmall => PoolError::SplitTooSmall,
         }
     }
 }
