@@ -85,7 +85,7 @@ impl<A: Copy + PartialEq> Split<A> {
             if leg.amount_in > Excess::cap(depth)? {
                 return Err(Refusal::SplitTooLarge);
             }
-            if leg.amount_in > room_above(depth, floor)? {
+            if next_unit_pays(depth, leg.amount_in)? < floor {
                 return Err(Refusal::CostlierSplit);
             }
             let plan = excess.leg(oracle_price, params, depth, leg.amount_in)?;
@@ -215,8 +215,10 @@ pub fn cheapest_first<A>(
     Ok(amounts)
 }
 
-/// The most one slice sells on a venue of `depth` before its next unit pays less than `floor`:
-/// at most its cap, found by bisection on [`next_unit_pays`] (which falls as more is placed).
+/// The most one slice sells on a venue of `depth` before its next unit pays less than `floor`,
+/// at most its cap. In closed form, `reserve * (1 / s - 1)` with `s = sqrt(floor / (1 - fee))`
+/// rounded up, then confirmed on [`next_unit_pays`] itself and stepped back where rounding left
+/// it over: within a millionth of the last unit that pays the floor, and never past it.
 ///
 /// # Errors
 /// [`CurveError::Overflow`].
@@ -225,20 +227,21 @@ pub fn room_above(depth: &VenueDepth, floor: u128) -> Result<u128, CurveError> {
     if cap == 0 || next_unit_pays(depth, cap)? >= floor {
         return Ok(cap);
     }
-    if next_unit_pays(depth, 0)? < floor {
+    let kept = BPS.saturating_sub(u128::from(depth.fee_bps.min(MAX_VENUE_FEE_BPS)));
+    if kept == 0 || next_unit_pays(depth, 0)? < floor {
         return Ok(0);
     }
-    // pays(low) >= floor > pays(high)
-    let (mut low, mut high) = (0u128, cap);
-    while high.saturating_sub(low) > 1 {
-        let mid = low.saturating_add(high.saturating_sub(low) / 2);
-        if next_unit_pays(depth, mid)? >= floor {
-            low = mid;
-        } else {
-            high = mid;
-        }
+    // floor < (1 - fee) here, so the ratio is under one and its root under ONE.
+    let ratio = mul_div_u128(floor, BPS, kept, Rounding::Up)?;
+    let root = crate::math::sqrt_wad(ratio)?.saturating_add(1).min(ONE);
+    let mut room = mul_div_u128(depth.reserve_in, ONE.saturating_sub(root), root, Rounding::Down)?.min(cap);
+    // Rounding leaves it at most a few units over; the step doubles, so this ends quickly.
+    let mut step = (room / 1_000_000_000).max(1);
+    while room > 0 && next_unit_pays(depth, room)? < floor {
+        room = room.saturating_sub(step);
+        step = step.saturating_mul(2);
     }
-    Ok(low)
+    Ok(room)
 }
 
 /// The pay of the next unit sold on a venue of `depth` already given `placed`, relative
