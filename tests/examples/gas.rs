@@ -50,11 +50,7 @@ const GUARDED: [usize; 7] = [1, 2, 3, 4, 5, 6, 9];
 /// A venue deep enough (a thousand times the pool) that each rebalance sells its whole excess in
 /// one slice.
 fn setup() -> Setup {
-    Setup {
-        venue_base_liquidity: 100_000_000 * UNIT,
-        venue_quote_liquidity: 1_000_000_000 * UNIT,
-        ..Setup::default()
-    }
+    Setup::deep_venue()
 }
 
 /// [`setup`] with the pool's discovery between readings on.
@@ -138,7 +134,7 @@ fn measure_split() -> [(Cost, u128); 2] {
             pool::swap_exact_in(&mut m.chain, BOB, p, PoolSwap::exact_in(m.base, 12_000 * UNIT))
                 .expect("drift");
             let outcome = if split {
-                let legs = keeper_legs(&mut m);
+                let legs: Vec<_> = m.keeper_split().legs().collect();
                 pool::rebalance_split(&mut m.chain, KEEPER, p, 0, &legs).expect("split")
             } else {
                 pool::rebalance(&mut m.chain, KEEPER, p, 0).expect("rebalance")
@@ -150,29 +146,6 @@ fn measure_split() -> [(Cost, u128); 2] {
         }
     }
     out
-}
-
-/// The keeper's split of the pool's due excess across its venues.
-fn keeper_legs(m: &mut Fixture) -> Vec<keel_interface::pool::Leg> {
-    use keel_core::math::Rounding;
-    let state = pool::curve_state(&mut m.chain, m.pool);
-    let market = pool::market_status(&mut m.chain, m.pool).expect("market");
-    let config = pool::config(&mut m.chain, m.pool);
-    let eq = state
-        .equilibrate(market.price, market.k, Rounding::Down)
-        .expect("equilibrate");
-    let band = config.rebalance.band(market.volatility).expect("band");
-    let excess = keel_core::rebalance::excess(&eq, market.price, &band, None)
-        .expect("excess")
-        .expect("due");
-    let venues: Vec<_> = pool::venues(&mut m.chain, m.pool)
-        .into_iter()
-        .map(|v| (v, venue::depth(&mut m.chain, v, m.base)))
-        .collect();
-    keel_core::split::best(&excess, market.price, &config.rebalance, &venues)
-        .expect("split")
-        .legs()
-        .collect()
 }
 
 /// Prints [`measure_split`]'s table.

@@ -14,20 +14,14 @@ use keel_harness::{Fixture, Setup, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, UN
 use keel_interface::pool::{PoolConfig, PoolError, RebalanceStatus, VenueDepth};
 use keel_interface::VenueError;
 
-/// A pool with the default liquidity next to a venue a thousand times deeper: one slice (at most
-/// the venue's reserve times its fee over four) sells the whole excess, at little price impact.
+/// The default pool next to a venue a thousand times deeper: one slice sells the whole excess.
 fn deep_venue() -> Fixture {
-    Fixture::new(Setup {
-        venue_base_liquidity: 100_000_000 * UNIT,
-        venue_quote_liquidity: 1_000_000_000 * UNIT,
-        ..Setup::default()
-    })
+    Fixture::new(Setup::deep_venue())
 }
 
 /// Bob sells `base` whole tokens to the pool, leaving it long base.
 fn push_long_base(m: &mut Fixture, base: u128) {
-    pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(m.base, base * UNIT))
-        .expect("sell base");
+    m.push_long_base(base);
 }
 
 fn trigger() -> i128 {

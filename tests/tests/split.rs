@@ -3,54 +3,25 @@
 //! moves nothing.
 
 use ink::primitives::AccountId;
-use keel_core::math::Rounding;
-use keel_core::rebalance::excess;
-use keel_core::split::{best, Split};
-use keel_harness::pool::{self, PoolSwap};
+use keel_core::split::Split;
+use keel_harness::pool;
 use keel_harness::venue::{self, VenueSwap};
 use keel_harness::{Fixture, Setup, BOB, KEEPER, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{Leg, PoolError, RebalanceOutcome};
 use keel_interface::VenueError;
 
-/// The default pool next to a venue a thousand times deeper (fee 30 bps), whose cap takes the
-/// whole excess in one slice.
+/// The default pool next to a venue a thousand times deeper: one slice sells the whole excess.
 fn deep_venue() -> Fixture {
-    Fixture::new(Setup {
-        venue_base_liquidity: 100_000_000 * UNIT,
-        venue_quote_liquidity: 1_000_000_000 * UNIT,
-        ..Setup::default()
-    })
+    Fixture::new(Setup::deep_venue())
 }
 
 /// Bob sells `base` whole tokens to the pool, leaving it long base.
 fn push_long_base(m: &mut Fixture, base: u128) {
-    pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(m.base, base * UNIT))
-        .expect("sell base");
+    m.push_long_base(base);
 }
 
-/// The split a keeper sends now: the pool's excess from its own views, each venue's depth from
-/// the venue, and `keel_core::split::best`.
 fn keeper_split(m: &mut Fixture) -> Split<AccountId> {
-    let state = pool::curve_state(&mut m.chain, m.pool);
-    let market = pool::market_status(&mut m.chain, m.pool).expect("market");
-    let config = pool::config(&mut m.chain, m.pool);
-    let eq = state
-        .equilibrate(market.price, market.k, Rounding::Down)
-        .expect("equilibrate");
-    let band = config.rebalance.band(market.volatility).expect("band");
-    let excess = excess(&eq, market.price, &band, None)
-        .expect("excess")
-        .expect("due");
-    let sold = if excess.sell == keel_core::Asset::Base {
-        m.base
-    } else {
-        m.quote
-    };
-    let venues: Vec<_> = pool::venues(&mut m.chain, m.pool)
-        .into_iter()
-        .map(|v| (v, venue::depth(&mut m.chain, v, sold)))
-        .collect();
-    best(&excess, market.price, &config.rebalance, &venues).expect("a split")
+    m.keeper_split()
 }
 
 fn split(m: &mut Fixture, legs: &[Leg]) -> Result<RebalanceOutcome, PoolError> {

@@ -77,6 +77,19 @@ pub struct Snapshot {
 
 pub const TRADERS: [Actor; 4] = [ALICE, BOB, CAROL, MALLORY];
 
+impl Setup {
+    /// The default market next to a venue a thousand times deeper than the pool: one slice (at
+    /// most the venue's reserve times its fee over four) sells the whole excess, at little price
+    /// impact.
+    pub fn deep_venue() -> Setup {
+        Setup {
+            venue_base_liquidity: 100_000_000 * UNIT,
+            venue_quote_liquidity: 1_000_000_000 * UNIT,
+            ..Setup::default()
+        }
+    }
+}
+
 impl Fixture {
     /// Deploys and funds everything; Alice provides the pool's first liquidity, Carol the venue's.
     pub fn new(setup: Setup) -> Fixture {
@@ -185,6 +198,37 @@ impl Fixture {
         venues.push(venue);
         pool::set_venues(&mut self.chain, OWNER, self.pool, &venues).expect("list the venue");
         venue
+    }
+
+    /// Bob sells `base` whole tokens to the pool, leaving it long base.
+    pub fn push_long_base(&mut self, base: u128) {
+        let sale = crate::pool::PoolSwap::exact_in(self.base, base * UNIT);
+        crate::pool::swap_exact_in(&mut self.chain, BOB, self.pool, sale).expect("sell base");
+    }
+
+    /// The split a keeper sends now: the pool's excess from its own views, each listed venue's
+    /// depth from the venue, and `keel_core::split::best`.
+    pub fn keeper_split(&mut self) -> keel_core::split::Split<AccountId> {
+        use keel_core::math::Rounding;
+        let state = crate::pool::curve_state(&mut self.chain, self.pool);
+        let market = crate::pool::market_status(&mut self.chain, self.pool).expect("market");
+        let config = crate::pool::config(&mut self.chain, self.pool);
+        let eq = state
+            .equilibrate(market.price, market.k, Rounding::Down)
+            .expect("equilibrate");
+        let band = config.rebalance.band(market.volatility).expect("band");
+        let excess = keel_core::rebalance::excess(&eq, market.price, &band, None)
+            .expect("excess")
+            .expect("due");
+        let sold = match excess.sell {
+            keel_core::Asset::Base => self.base,
+            keel_core::Asset::Quote => self.quote,
+        };
+        let venues: Vec<_> = crate::pool::venues(&mut self.chain, self.pool)
+            .into_iter()
+            .map(|v| (v, venue::depth(&mut self.chain, v, sold)))
+            .collect();
+        keel_core::split::best(&excess, market.price, &config.rebalance, &venues).expect("a split")
     }
 
     /// A market with the default setup.
