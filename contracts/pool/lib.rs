@@ -254,15 +254,17 @@ pub mod pool {
         }
 
         /// As `rebalance`, with the slice split into `legs` across the pool's `venues()`, each
-        /// leg's amount sold on its venue. A keeper computes the split from the venues' depths
-        /// and fees (`keel_core::split::best`); the pool checks every leg against its own venue's
-        /// oracle bound and cap, and the whole: it sells at most the excess, and must be expected
-        /// to pay at least what filling the cheapest venues first would. A split sells more per
-        /// rebalance than one venue's cap allows, for less than one venue would charge for it.
+        /// leg's amount sold on its venue, in the order given. A keeper computes the split from
+        /// the venues' depths and fees (`keel_core::split::best`). The pool checks every leg
+        /// against its own venue's cap and oracle bound, and against the price of the last unit
+        /// of the slice `rebalance` would sell on the configured venue; and the whole: at most
+        /// the excess, at least that slice, and expected to pay at least what filling the
+        /// cheapest venues first would. A split can sell more per call than one venue's cap, and
+        /// spread a slice's impact across venues.
         ///
         /// # Errors
         /// As `rebalance` (`NoVenue` when no venue is listed); `InvalidSplit`, `SplitTooLarge`,
-        /// `CostlierSplit` for a split the rules refuse.
+        /// `SplitTooSmall`, `CostlierSplit` for a split the rules refuse.
         #[ink(message)]
         pub fn rebalance_split(
             &mut self,

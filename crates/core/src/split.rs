@@ -11,7 +11,8 @@
 //!   ([`cheapest_first`]): a caller cannot route the pool's inventory through a dearer venue
 //!   than the listed ones make necessary.
 //! - A keeper's split ([`best`]) gives each part of the total to the venue whose next unit pays
-//!   most, and is kept only where it beats cheapest-first, so the pool accepts what it plans.
+//!   most, or is cheapest-first where that pays as much, and is checked with the pool's own
+//!   [`Split::check`], so the pool accepts what it plans.
 
 use crate::math::{mul_div_u128, Rounding, BPS, ONE};
 use crate::pool::Refusal;
@@ -255,10 +256,10 @@ fn next_unit_pays(depth: &VenueDepth, placed: u128) -> Result<u128, CurveError> 
     mul_div_u128(squared, BPS.saturating_sub(fee), BPS, Rounding::Down)
 }
 
-/// The split a keeper sends: the excess (up to the usable venues' caps together) in [`PARTS`]
-/// parts, each on the venue whose next unit pays most, as long as it pays at least what the last
-/// unit of the configured venue's slice alone would, or cheapest-first where that is expected to
-/// pay as much. A venue whose price now (its reserves, as a constant-product venue) would pay
+/// The split a keeper sends: the excess, up to what the usable venues take before a unit pays
+/// less than the last unit of the configured venue's slice alone ([`room_above`]), in [`PARTS`]
+/// parts, each on the venue whose next unit pays most; or cheapest-first where that is expected
+/// to pay as much. A venue whose price now (its reserves, as a constant-product venue) would pay
 /// less than its leg's `min_out` would revert the whole split, so it is left out and the rest
 /// planned again. The pool accepts the result as planned, at the same depths.
 ///
