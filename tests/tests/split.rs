@@ -3,26 +3,11 @@
 //! moves nothing.
 
 use ink::primitives::AccountId;
-use keel_core::split::Split;
 use keel_harness::pool;
 use keel_harness::venue::{self, VenueSwap};
 use keel_harness::{Fixture, Setup, BOB, KEEPER, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{Leg, PoolError, RebalanceOutcome};
 use keel_interface::VenueError;
-
-/// The default pool next to a venue a thousand times deeper: one slice sells the whole excess.
-fn deep_venue() -> Fixture {
-    Fixture::new(Setup::deep_venue())
-}
-
-/// Bob sells `base` whole tokens to the pool, leaving it long base.
-fn push_long_base(m: &mut Fixture, base: u128) {
-    m.push_long_base(base);
-}
-
-fn keeper_split(m: &mut Fixture) -> Split<AccountId> {
-    m.keeper_split()
-}
 
 fn split(m: &mut Fixture, legs: &[Leg]) -> Result<RebalanceOutcome, PoolError> {
     pool::rebalance_split(&mut m.chain, KEEPER, m.pool, 0, legs)
@@ -37,9 +22,9 @@ fn a_split_across_two_venues_pays_more_than_either_venue_alone() {
     // given three identical pools past their trigger, each next to two venues of one fee, one
     // half as deep as the other, both deep enough to take the whole excess alone
     let market = || {
-        let mut m = deep_venue();
+        let mut m = Fixture::new(Setup::deep_venue());
         let half = m.add_venue(30, 50_000_000 * UNIT, 500_000_000 * UNIT);
-        push_long_base(&mut m, 12_000);
+        m.push_long_base(12_000);
         (m, half)
     };
     // when one sells on the deep venue, one on the half, and one splits
@@ -50,7 +35,7 @@ fn a_split_across_two_venues_pays_more_than_either_venue_alone() {
     pool::set_venues(&mut shallow.chain, OWNER, shallow.pool, &[half, first]).expect("half first");
     let alone_half = pool::rebalance(&mut shallow.chain, KEEPER, shallow.pool, 0).expect("half alone");
     let (mut both, _) = market();
-    let planned = keeper_split(&mut both);
+    let planned = both.keeper_split();
     let legs: Vec<Leg> = planned.legs().collect();
     let split = split(&mut both, &legs).expect("split");
     // then all three sell the same excess, and the split buys more quote for it
@@ -73,13 +58,13 @@ fn shallow_venues_together_sell_more_in_one_rebalance_than_the_configured_one_al
     // bps, a cap of 50 base)
     let mut m = Fixture::standard();
     let second = m.add_venue(10, 200_000 * UNIT, 2_000_000 * UNIT);
-    push_long_base(&mut m, 12_000);
+    m.push_long_base(12_000);
     let venues_before = [
         venue::reserves(&mut m.chain, m.venue),
         venue::reserves(&mut m.chain, second),
     ];
     // when the keeper splits
-    let planned = keeper_split(&mut m);
+    let planned = m.keeper_split();
     let out = split(&mut m, &planned.legs().collect::<Vec<_>>()).expect("split");
     // then each venue sells to its cap, and each moved by its own leg
     let on = |v: AccountId| planned.legs().find(|l| l.venue == v).map_or(0, |l| l.amount_in);
@@ -105,7 +90,7 @@ fn shallow_venues_together_sell_more_in_one_rebalance_than_the_configured_one_al
 fn a_split_the_rules_refuse_moves_nothing() {
     let mut m = Fixture::standard();
     let dear = m.add_venue(100, 200_000 * UNIT, 2_000_000 * UNIT);
-    push_long_base(&mut m, 12_000);
+    m.push_long_base(12_000);
     let cheap = m.venue;
     let stranger = MALLORY.account();
     let cases: [(&str, Vec<Leg>, PoolError); 8] = [
@@ -156,17 +141,17 @@ fn a_split_the_rules_refuse_moves_nothing() {
         assert_eq!(m.balance(m.quote, KEEPER), keeper, "{what}");
     }
     // and the keeper's split still lands
-    let planned = keeper_split(&mut m);
+    let planned = m.keeper_split();
     split(&mut m, &planned.legs().collect::<Vec<_>>()).expect("the keeper's split");
 }
 
 #[test]
 fn a_total_over_the_excess_is_too_large() {
     // given two deep venues whose caps together pass the excess
-    let mut m = deep_venue();
+    let mut m = Fixture::new(Setup::deep_venue());
     let other = m.add_venue(30, 100_000_000 * UNIT, 1_000_000_000 * UNIT);
-    push_long_base(&mut m, 12_000);
-    let planned = keeper_split(&mut m);
+    m.push_long_base(12_000);
+    let planned = m.keeper_split();
     let total = planned.total.amount_in;
     // when a split asks one unit more than the excess, then it is refused and nothing moves
     let half = total / 2;
@@ -181,8 +166,8 @@ fn one_venue_off_the_oracle_reverts_the_whole_split() {
     // then pushes well below the oracle price
     let mut m = Fixture::standard();
     let second = m.add_venue(10, 200_000 * UNIT, 2_000_000 * UNIT);
-    push_long_base(&mut m, 12_000);
-    let planned = keeper_split(&mut m);
+    m.push_long_base(12_000);
+    let planned = m.keeper_split();
     assert_eq!(planned.legs().count(), 2);
     venue::swap_exact_in(
         &mut m.chain,
@@ -236,7 +221,7 @@ fn the_owner_lists_at_most_four_distinct_venues_the_configured_one_first() {
     // and an empty list turns rebalancing off, split or not
     pool::set_venues(&mut m.chain, OWNER, m.pool, &[]).expect("none");
     assert!(pool::venues(&mut m.chain, m.pool).is_empty());
-    push_long_base(&mut m, 12_000);
+    m.push_long_base(12_000);
     assert_eq!(
         pool::rebalance(&mut m.chain, KEEPER, m.pool, 0),
         Err(PoolError::NoVenue)
