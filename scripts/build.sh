@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds every ink! contract in release mode with cargo-contract into target/ink/<name>/.
-# Usage: scripts/build.sh [contract-dir-name ...]   (default: all of contracts/*)
+# Builds every ink! contract in release mode with cargo-contract into target/ink/<name>/, and
+# Keel's core for the wallet dApp (crates/web-core) to target/wasm32-unknown-unknown/release/.
+# Usage: scripts/build.sh [contract-dir-name | web-core ...]   (default: all of contracts/*, web-core)
 #
 # The pool is built three times: with its next storage layout (`--features layout-next`, copied to
 # target/ink/keel_pool_next, the code the upgrade tests move a pool to), as the build a pool of an
@@ -14,9 +15,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-contracts=("$@")
-if [ ${#contracts[@]} -eq 0 ]; then
+contracts=()
+web_core=false
+for arg in "$@"; do
+  if [ "$arg" = web-core ]; then web_core=true; else contracts+=("$arg"); fi
+done
+if [ $# -eq 0 ]; then
   contracts=(token oracle pool venue attacker-token)
+  web_core=true
 fi
 
 artifact() {
@@ -58,8 +64,18 @@ for c in "${contracts[@]}"; do
   printf '    done in %ss\n' "$(( $(date +%s) - start ))"
 done
 
+web_core_wasm=target/wasm32-unknown-unknown/release/keel_web_core.wasm
+if $web_core; then
+  # A plain Wasm library for the browser, not a contract: cargo builds it; the page loads it.
+  printf '\n==> building crates/web-core for the browser\n'
+  start=$(date +%s)
+  cargo build --release --quiet --target wasm32-unknown-unknown -p keel-web-core
+  printf '    done in %ss\n' "$(( $(date +%s) - start ))"
+fi
+
 printf '\n%-20s %10s\n' "contract" "wasm bytes"
 for c in "${contracts[@]}"; do
   name=$(artifact "$c")
   printf '%-20s %10s\n' "$name" "$(stat -c %s "target/ink/$name/$name.wasm")"
 done
+if $web_core; then printf '%-20s %10s\n' "keel_web_core" "$(stat -c %s "$web_core_wasm")"; fi

@@ -4,8 +4,9 @@
 #   scripts/web.sh [--build-only] [deployment.json]   default: target/deployment.json
 #   KEEL_WEB_PORT=5173                                port to serve on
 #
-# It installs web/'s locked npm dependencies, copies the deployment record and the contracts'
-# metadata into web/public/keel/ (the app loads them from there), builds, and serves the build.
+# It installs web/'s locked npm dependencies, copies the deployment record, the contracts'
+# metadata and Keel's core for the browser (crates/web-core) into web/public/keel/ (the app loads
+# them from there), builds, and serves the build.
 # Start a node and deploy first: scripts/node.sh start && scripts/deploy.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,8 @@ PORT="${KEEL_WEB_PORT:-5173}"
 for c in keel_pool keel_token keel_oracle keel_venue; do
   [ -f "target/ink/$c/$c.json" ] || { echo "no metadata for $c: run scripts/build.sh first" >&2; exit 1; }
 done
+CORE=target/wasm32-unknown-unknown/release/keel_web_core.wasm
+[ -f "$CORE" ] || { echo "no $CORE: run scripts/build.sh first" >&2; exit 1; }
 
 echo "==> npm dependencies (web/package-lock.json)"
 (cd web && npm ci --no-audit --no-fund --loglevel=error)
@@ -26,6 +29,7 @@ echo "==> deployment and metadata into web/public/keel/"
 mkdir -p web/public/keel
 cp "$DEPLOYMENT" web/public/keel/deployment.json
 for c in keel_pool keel_token keel_oracle keel_venue; do cp "target/ink/$c/$c.json" web/public/keel/; done
+cp "$CORE" web/public/keel/
 echo "==> build"
 (cd web && npx --no-install tsc --noEmit && npx --no-install vite build --logLevel warn)
 $BUILD_ONLY && exit 0

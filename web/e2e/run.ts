@@ -15,7 +15,8 @@ import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { chromium, type Page } from "playwright-core";
 import { send } from "../src/chain";
 import { formatAmount } from "../src/lib/amount";
-import { allowance, holdings, type Keel } from "../src/pool";
+import { Core } from "../src/lib/core";
+import { allowance, coreViews, holdings, type Keel } from "../src/pool";
 
 const env = (name: string) => process.env[name] ?? assert.fail(`${name} is not set`);
 const WEB = env("KEEL_WEB_URL");
@@ -45,6 +46,7 @@ async function chainView(): Promise<Keel> {
     dev: true,
     rightNetwork: true,
     codeProblems: [],
+    core: await Core.load(readFileSync("public/keel/keel_web_core.wasm")),
     notes: [],
   };
 }
@@ -205,6 +207,16 @@ async function main(): Promise<void> {
   assert.match(await text(page, "feed-median"), /^10 QUOTE\/BASE from 3 readings$/);
   assert.match(await text(page, "health-band"), /^due at \|q\| 5\.00%, back to 1\.00% \(fixed\)$/);
   assert.match(await text(page, "health-venues"), /^2: the keeper splits each rebalance across them$/);
+  // The LPs' Greeks: the page's are the core's on the test's own reads of the chain.
+  const views = (await coreViews(keel)) ?? assert.fail("the pool prices its market");
+  const greeks = keel.core.greeks(views);
+  assert.ok("ok" in greeks, `the core reads the live pool's Greeks: ${JSON.stringify(greeks)}`);
+  assert.ok(greeks.ok.delta > 0n && greeks.ok.gammaUp < 0n && greeks.ok.gammaDown > 0n, "a pool with both tokens sells rises, buys falls");
+  assert.ok((await text(page, "health-delta")).startsWith(`${formatAmount(greeks.ok.delta, 18)} BASE (`), await text(page, "health-delta"));
+  assert.equal(await text(page, "health-gamma"),
+    `sells ${formatAmount(-greeks.ok.gammaUp, 18)} BASE on a rise, buys ${formatAmount(greeks.ok.gammaDown, 18)} BASE on a fall`);
+  assert.match(await text(page, "health-vega"), /^[+-]?[\d,]+(\.\d+)? QUOTE$/);
+  assert.equal(await page.getByText("what the fee pays LPs for").count(), 1, "each Greek carries its explanation");
   assert.equal(await page.getByTestId("feed-reading").count(), 3, "each reporter's reading is shown");
   await page.getByTestId("rebalance-chart").waitFor({ timeout: 30_000 });
   assert.match(await text(page, "rebalance-list"), /epoch 1, q 5\.\d\d% → 1\.00%/);

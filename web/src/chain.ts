@@ -59,6 +59,22 @@ export async function query(
   return lang.ok;
 }
 
+/** The SCALE bytes of `message`'s value, as the contract encoded it (read by dry-run). */
+export async function queryBytes(contract: ContractPromise, caller: string, message: string, ...args: unknown[]): Promise<Uint8Array> {
+  const { result, output } = await dryRun(contract, caller, message, args);
+  if (result.isErr || !output) throw new Error(`${message} trapped: ${result.toString()}`);
+  const lang = output as unknown as ScaleResult;
+  if (!lang.isOk) throw new Error(`${message}: ${lang.asErr.toString()}`);
+  return lang.asOk.toU8a();
+}
+
+/** A SCALE `Result` as polkadot.js decodes one. */
+export interface ScaleResult {
+  isOk: boolean;
+  asOk: { toU8a(): Uint8Array; toString(): string };
+  asErr: { toU8a(): Uint8Array; toString(): string };
+}
+
 /** Reads a message that returns `Result<T, Error>`. */
 export async function ask<T>(contract: ContractPromise, caller: string, message: string, ...args: unknown[]): Promise<Answer<T>> {
   const r = (await query(contract, caller, message, ...args)) as { ok?: T; err?: unknown };

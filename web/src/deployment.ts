@@ -1,6 +1,6 @@
 // What the app needs to find Keel: the deployment record `scripts/deploy.sh` writes (node URL,
-// addresses, genesis) and the contracts' metadata from the build. `scripts/web.sh` copies both
-// into `public/keel/`, so the built app serves them next to itself. The record is not trusted on
+// addresses, genesis), the contracts' metadata and Keel's core compiled to Wasm, from the build.
+// `scripts/web.sh` copies them into `public/keel/`, so the built app serves them next to itself. The record is not trusted on
 // its own: `open` (pool.ts) checks its addresses against the metadata's code hashes.
 
 import { nodeUrl } from "./lib/node";
@@ -19,8 +19,16 @@ export interface Bundle {
   deployment: Deployment;
   /** Each contract's metadata; `venue` is undefined when the build does not serve it. */
   metadata: { pool: unknown; token: unknown; oracle: unknown; venue?: unknown };
+  /** Keel's core compiled to Wasm (`keel_web_core.wasm`, lib/core.ts). */
+  core: ArrayBuffer;
   /** Sentences for an info banner (an ignored `?node=` override). */
   notes: string[];
+}
+
+async function bytes(path: string): Promise<ArrayBuffer> {
+  const res = await fetch(path);
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${res.statusText}`);
+  return res.arrayBuffer();
 }
 
 async function json(path: string): Promise<unknown> {
@@ -46,18 +54,20 @@ async function optionalJson(path: string): Promise<unknown> {
  * record's; a `?node=` override applies only when `dev` (default `import.meta.env.DEV`).
  */
 export async function loadBundle(base = "keel/", dev: boolean = import.meta.env.DEV): Promise<Bundle> {
-  const [deployment, pool, token, oracle, venue] = await Promise.all([
+  const [deployment, pool, token, oracle, venue, core] = await Promise.all([
     json(`${base}deployment.json`),
     json(`${base}keel_pool.json`),
     json(`${base}keel_token.json`),
     json(`${base}keel_oracle.json`),
     optionalJson(`${base}keel_venue.json`),
+    bytes(`${base}keel_web_core.wasm`),
   ]);
   const d = deployment as Deployment;
   const node = nodeUrl(d.node_url, location.search, dev);
   return {
     deployment: { ...d, node_url: node.url },
     metadata: { pool, token, oracle, venue },
+    core,
     notes: node.ignored ? [node.ignored] : [],
   };
 }

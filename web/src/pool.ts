@@ -3,9 +3,10 @@
 import type { ApiPromise } from "@polkadot/api";
 import type { EventRecord } from "@polkadot/types/interfaces";
 import { ContractPromise } from "@polkadot/api-contract";
-import { ask, codeHashAt, connect, query, type Answer } from "./chain";
+import { ask, codeHashAt, connect, query, queryBytes, type Answer } from "./chain";
 import type { Bundle, Deployment } from "./deployment";
 import { bundledCodeHash, codeHashProblems, type CodeCheck } from "./lib/codehash";
+import { Core } from "./lib/core";
 import { settleDecimals } from "./lib/decimals";
 
 export interface Keel {
@@ -30,6 +31,8 @@ export interface Keel {
    * every transaction checks the code it touches again before it is signed (`send`, chain.ts).
    */
   codeProblems: string[];
+  /** Keel's core, for what the page computes as the keeper does (the Greeks, the band). */
+  core: Core;
   /** Sentences for an info banner: an ignored `?node=` override, a record's decimals overruled. */
   notes: string[];
 }
@@ -101,6 +104,7 @@ export async function open(bundle: Bundle): Promise<Keel> {
     dev: /development|local/i.test(chain),
     rightNetwork,
     codeProblems: rightNetwork ? await checkCode(api, bundle) : [],
+    core: await Core.load(bundle.core),
     notes: [...bundle.notes],
   };
   if (!rightNetwork || keel.codeProblems.length > 0) return keel;
@@ -159,6 +163,28 @@ export async function marketStatus(k: Keel): Promise<Answer<MarketStatus>> {
       guardFee: big(m.guardFee),
     },
   };
+}
+
+/**
+ * The views Keel's core reads (lib/core.ts), as SCALE bytes back to back: `curve_state`,
+ * `market_status`'s value and `config`; null while the pool refuses to price its market (its
+ * reason is `marketStatus`'s error).
+ */
+export async function coreViews(k: Keel): Promise<Uint8Array | null> {
+  const at = k.deployment.contracts.pool;
+  const [state, market, config] = await Promise.all([
+    queryBytes(k.pool, at, "curveState"),
+    queryBytes(k.pool, at, "marketStatus"),
+    queryBytes(k.pool, at, "config"),
+  ]);
+  // `market_status` returns a `Result`: its first byte says which.
+  const [tag, ...status] = market;
+  if (tag !== 0) return null;
+  const views = new Uint8Array(state.length + status.length + config.length);
+  views.set(state, 0);
+  views.set(status, state.length);
+  views.set(config, state.length + status.length);
+  return views;
 }
 
 /** One reporter's slot in the pool's feed: its latest reading, if any, and the block it came in. */

@@ -1,14 +1,17 @@
-// Pool health: reserves, inventory q on a gauge against its band, fee and k now, the oracle's
-// answer with each reporter's last reading and the realised volatility, and the last rebalances
-// (from `Rebalanced` events) as a small chart.
+// Pool health: reserves, inventory q on a gauge against its band, fee and k now, the LPs'
+// exposure (the Greeks), the oracle's answer with each reporter's last reading and the realised
+// volatility, and the last rebalances (from `Rebalanced` events) as a small chart. The band and the
+// Greeks come from Keel's core (lib/core.ts): the band the pool checks, the Greeks the keeper reads.
 
 import type { Ctx, Page } from "../context";
 import { formatAmount, formatBps, fromFixed18 } from "../lib/amount";
 import { ScanCursor } from "../lib/cursor";
-import { bandAt } from "../lib/band";
+import type { Greeks } from "../lib/core";
 import { wholeTokenPrice } from "../lib/decimals";
 import { describePoolError } from "../lib/errors";
-import { bands, feed, head, inventory, marketStatus, rebalancesIn, reserves, venues, type FeedReading, type Rebalance } from "../pool";
+import {
+  bands, coreViews, feed, head, inventory, marketStatus, rebalancesIn, reserves, venues, type FeedReading, type Keel, type Rebalance,
+} from "../pool";
 import { h, row } from "../ui";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -66,6 +69,31 @@ function reporters(slots: FeedReading[], nowMs: number, quote: string, base: str
       h("td", {}, s.reading ? `${((nowMs - s.reading.timestamp) / 1000).toFixed(0)} s` : "–"))));
 }
 
+/** A row with a one-line explanation under it. */
+function explained(label: string, value: string, testid: string, why: string): HTMLElement[] {
+  return [row(label, value, testid), h("p", { class: "muted why" }, why)];
+}
+
+const signed = (v: bigint, decimals: number) => `${v > 0n ? "+" : ""}${formatAmount(v, decimals)}`;
+
+/** The LPs' Greeks (lib/core.ts) with what each means. */
+function exposure(keel: Keel, g: Greeks): HTMLElement[] {
+  const { base: b, quote: q } = keel.symbols;
+  const dec = keel.decimals;
+  return [
+    ...explained("Delta", `${formatAmount(g.delta, dec.base)} ${b} (${signed(g.deltaVsTarget, dec.base)} beyond the target)`,
+      "health-delta",
+      `The base the pool holds at the oracle price: the LPs' stake in its moves. Holding the deposit would carry only the target.`),
+    ...explained("Gamma, 1% move",
+      `sells ${formatAmount(-g.gammaUp, dec.base)} ${b} on a rise, buys ${formatAmount(g.gammaDown, dec.base)} ${b} on a fall`,
+      "health-gamma",
+      "How fast delta changes: the curve sells into rises and buys into falls, what the fee pays LPs for."),
+    ...explained("Vega, +10 points volatility", g.vega === null ? "n/a (past the curve's bounds)" : `${signed(g.vega, dec.quote)} ${q}`,
+      "health-vega",
+      "What the position gains after a 1% move if the oracle's volatility rose 10 points: a steeper curve, a wider fee."),
+  ];
+}
+
 export function healthPage(ctx: Ctx): Page {
   const { keel } = ctx;
   const dec = keel.decimals;
@@ -90,11 +118,15 @@ export function healthPage(ctx: Ctx): Page {
   }
 
   async function refresh(): Promise<void> {
-    const [pair, q, market, b, tip, f, listed] = await Promise.all([
-      reserves(keel), inventory(keel), marketStatus(keel), bands(keel), head(keel), feed(keel), venues(keel),
+    const [pair, q, market, b, tip, f, listed, views] = await Promise.all([
+      reserves(keel), inventory(keel), marketStatus(keel), bands(keel), head(keel), feed(keel), venues(keel), coreViews(keel),
     ]);
-    const volatility = "ok" in market ? fromFixed18(market.ok.volatility) : 0.8;
-    const band = bandAt(fromFixed18(b.trigger), fromFixed18(b.target), b.costBps, volatility);
+    // Without a market the pool checks no band: the configured one is drawn.
+    const checked = views ? keel.core.band(views) : null;
+    const band = checked && "ok" in checked
+      ? { trigger: fromFixed18(checked.ok.trigger), target: fromFixed18(checked.ok.target) }
+      : { trigger: fromFixed18(b.trigger), target: fromFixed18(b.target) };
+    const greeks = views ? keel.core.greeks(views) : null;
     await scan(tip);
     const events = rebalances.items;
     const behind = tip - rebalances.scanned;
@@ -106,7 +138,7 @@ export function healthPage(ctx: Ctx): Page {
       row("Inventory q", "ok" in q ? pct(q.ok) : describePoolError(q.err), "health-q"),
       gauge(qv, band.trigger, fromFixed18(b.qMax)),
       row("Rebalance band", `due at |q| ${(band.trigger * 100).toFixed(2)}%, back to ${(band.target * 100).toFixed(2)}%`
-        + (band.adaptive ? ` (adapts to volatility at a ${b.costBps} bps rebalance cost)` : " (fixed)"), "health-band"),
+        + (b.costBps > 0 ? ` (adapts to volatility at a ${b.costBps} bps rebalance cost)` : " (fixed)"), "health-band"),
       row("Venues", `${listed.length}${listed.length > 1 ? ": the keeper splits each rebalance across them" : ""}`, "health-venues"),
       ...("ok" in market
         ? [
@@ -124,6 +156,12 @@ export function healthPage(ctx: Ctx): Page {
               : `${fromFixed18(market.ok.k).toFixed(3)}, ramping to ${fromFixed18(market.ok.kTarget).toFixed(3)}`),
           ]
         : [row("Market", describePoolError(market.err), "health-market-error")]),
+      h("h3", {}, "LPs' exposure (Greeks)"),
+      ...(greeks === null
+        ? [row("Greeks", "unreadable while the pool cannot price its market", "health-greeks-error")]
+        : "ok" in greeks
+          ? exposure(keel, greeks.ok)
+          : [row("Greeks", `unreadable: ${greeks.refused}`, "health-greeks-error")]),
       h("h3", {}, "Oracle feed"),
       ...(f.answer
         ? [
