@@ -15,8 +15,10 @@ import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { chromium, type Page } from "playwright-core";
 import { send } from "../src/chain";
 import { formatAmount } from "../src/lib/amount";
+import { priceImpactBps } from "../src/lib/slippage";
 import { Core } from "../src/lib/core";
-import { allowance, coreViews, holdings, type Keel } from "../src/pool";
+import { query } from "../src/chain";
+import { allowance, coreViews, holdings, marketStatus, quoteSwap, type Keel } from "../src/pool";
 
 const env = (name: string) => process.env[name] ?? assert.fail(`${name} is not set`);
 const WEB = env("KEEL_WEB_URL");
@@ -70,6 +72,24 @@ async function waitForChange(page: Page, testid: string, before: string): Promis
     return t !== old && t !== "" && !t.includes("no account");
   }, [testid, before] as const, { timeout: 20_000 });
   return text(page, testid);
+}
+
+/** Bob's price impact (bps against the oracle) selling `base` whole BASE; Infinity when refused. */
+async function impactSelling(keel: Keel, base: bigint): Promise<number> {
+  const [q, market] = await Promise.all([quoteSwap(keel, true, false, base * E18), marketStatus(keel)]);
+  if ("err" in q || "err" in market) return Infinity;
+  return priceImpactBps(true, q.ok.amountIn, q.ok.amountOut, market.ok.price);
+}
+
+/** The fewest whole BASE whose sale's impact is above `bps` (bisection: impact grows with size). */
+async function sizeAbove(keel: Keel, bps: number): Promise<bigint> {
+  let [lo, hi] = [1n, 1_000_000n];
+  while (hi - lo > 1n) {
+    const mid = (lo + hi) / 2n;
+    if ((await impactSelling(keel, mid)) > bps) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 async function main(): Promise<void> {
@@ -153,11 +173,45 @@ async function main(): Promise<void> {
   const withShares = await waitForChange(page, "liq-holdings", held);
   assert.doesNotMatch(withShares, / 0 shares$/);
   assert.notEqual(await text(page, "liq-share"), "0.0000%");
+  // Bob's position: worth what he put in, at the oracle price, until the pool trades.
+  await page.getByTestId("pos-value").waitFor();
+  assert.match(await text(page, "pos-vs-hold"), /^-?0(\.\d+)? QUOTE$/, "just deposited: level with holding, less rounding");
+  assert.equal(await text(page, "pos-fees"), "0 QUOTE");
+  assert.match(await text(page, "pos-exposure"), /^delta [\d,.]+ BASE; on a 1% move sells [\d,.]+ \/ buys [\d,.]+ BASE; vega [+-]?[\d,.]+ QUOTE$/);
+  // A trade by Alice pays a fee, part of which is Bob's.
+  const seen = await text(page, "pos-fees");
+  const sale = 1_000n * E18;
+  for (const [contract, message, args] of [
+    [keel.base, "mintTo", [alice.address, sale]],
+    [keel.base, "psp22::approve", [keel.pool, sale]],
+  ] as const) {
+    const done = await send(contract, { pair: alice }, message, ...args);
+    assert.ok("block" in done, `${message}: ${JSON.stringify(done)}`);
+  }
+  const priced = await quoteSwap(keel, true, false, sale);
+  assert.ok("ok" in priced, "the pool prices Alice's sale");
+  const bobs = await holdings(keel, bob.address);
+  const sold = await send(keel.pool, { pair: alice }, "swapExactIn", deployment.contracts.base, sale, 0n, alice.address, BigInt(Date.now() + 600_000));
+  assert.ok("block" in sold, `Alice's sale: ${JSON.stringify(sold)}`);
+  const fees = Number((await waitForChange(page, "pos-fees", seen)).replace(/[^\d.]/g, ""));
+  // Bob's part of the fee, in QUOTE at the oracle price of 10.
+  const expected = Number((priced.ok.fee * 10n * bobs.shares) / bobs.totalShares) / 1e18;
+  assert.ok(Math.abs(fees - expected) <= expected * 1e-3, `fees earned: shown ${fees}, expected ${expected}`);
   await page.screenshot({ path: `${SHOTS}/liquidity.png` });
   await page.getByTestId("remove-all").click();
   await page.getByTestId("remove-submit").click();
   await expectStatus(page, "liq-status", "Removed in block", 30_000);
   assert.equal((await holdings(keel, bob.address)).shares, 0n, "every share was burned");
+
+  step("Bob's activity lists his withdrawal, deposit and swaps, newest first, each linked to its block");
+  await page.goto(`${WEB}/#/activity`);
+  await page.getByTestId("activity-list").waitFor({ timeout: 30_000 });
+  const kinds = await page.getByTestId("activity-item").evaluateAll((items) => items.map((i) => i.getAttribute("data-kind")));
+  assert.deepEqual(kinds.slice(0, 2), ["removed", "added"], `newest first: ${kinds.join(", ")}`);
+  assert.ok(kinds.includes("swap"), "his swap is listed");
+  assert.match(await page.getByTestId("activity-item").first().locator("a").getAttribute("href") ?? "", /explorer\/query\/\d+$/);
+  assert.match(await page.getByTestId("activity-item").first().textContent() ?? "", /Removed [\d,.]+ shares for [\d,.]+ BASE \+ [\d,.]+ QUOTE/);
+  await page.screenshot({ path: `${SHOTS}/activity.png` });
 
   step("a first-time trader: too large a swap is stopped for the balance, then the approval and the swap go through");
   const charlie = new Keyring({ type: "sr25519" }).addFromUri("//Charlie");
@@ -221,6 +275,45 @@ async function main(): Promise<void> {
   await page.getByTestId("rebalance-chart").waitFor({ timeout: 30_000 });
   assert.match(await text(page, "rebalance-list"), /epoch 1, q 5\.\d\d% → 1\.00%/);
   await page.screenshot({ path: `${SHOTS}/health.png` });
+
+  step("price impact: a notice at 1%, a typed confirmation above 10%, blocked above 15% unless in expert mode");
+  await page.goto(`${WEB}/#/swap`);
+  await page.getByTestId("page-swap").waitFor();
+  await page.getByTestId("account").selectOption({ label: "Bob (dev)" });
+  const notice = await sizeAbove(keel, 100);
+  await page.getByTestId("swap-amount").fill(String(notice));
+  await page.getByTestId("swap-impact-warning").filter({ hasText: "Price impact 1." }).waitFor({ timeout: 20_000 });
+  assert.match(await text(page, "swap-limit"), /^[\d,]+(\.\d+)? QUOTE$/, "the least received is shown before signing");
+  assert.equal(await page.getByTestId("swap-confirm").isVisible(), false, "no confirmation below 10%");
+  // The owner widens the pool's price band to 50% and its inventory bound to 90%, as a pool for a
+  // wilder pair might be configured: trades with an impact past 15% become possible.
+  const config = (await query(keel.pool, alice.address, "config")) as { curve: Record<string, unknown> };
+  const widened = { ...config, curve: { ...config.curve, maxSkew: (E18 / 2n).toString(), qMax: (E18 / 10n * 9n).toString() } };
+  const set = await send(keel.pool, { pair: alice }, "setConfig", widened);
+  assert.ok("block" in set, `setConfig: ${JSON.stringify(set)}`);
+  const confirmSize = await sizeAbove(keel, 1_000);
+  assert.ok((await impactSelling(keel, confirmSize)) <= 1_500, "a size between 10% and 15% impact exists");
+  const bobBefore = await holdings(keel, bob.address);
+  await page.getByTestId("swap-amount").fill(String(confirmSize));
+  await page.getByTestId("swap-impact-warning").filter({ hasText: 'Type "confirm"' }).waitFor({ timeout: 20_000 });
+  await page.getByTestId("swap-submit").click();
+  await expectStatus(page, "swap-status", "Nothing was signed", 20_000);
+  assert.deepEqual(await holdings(keel, bob.address), bobBefore, "an unconfirmed swap moved nothing");
+  await page.screenshot({ path: `${SHOTS}/swap-confirm.png` });
+  await page.getByTestId("swap-confirm").fill("confirm");
+  await page.getByTestId("swap-submit").click();
+  await expectStatus(page, "swap-status", "Swapped in block", 60_000);
+  assert.equal(bobBefore.base - (await holdings(keel, bob.address)).base, confirmSize * E18, "the confirmed swap sold what was typed");
+  const blockedSize = await sizeAbove(keel, 1_500);
+  await page.getByTestId("swap-amount").fill(String(blockedSize));
+  await page.getByTestId("swap-impact-warning").filter({ hasText: "blocked" }).waitFor({ timeout: 20_000 });
+  assert.ok(await page.getByTestId("swap-submit").isDisabled(), "a swap above 15% impact cannot be sent");
+  await page.screenshot({ path: `${SHOTS}/swap-blocked.png` });
+  await page.getByTestId("expert").check();
+  await page.getByTestId("swap-impact-warning").filter({ hasText: 'Type "confirm"' }).waitFor({ timeout: 20_000 });
+  assert.ok(await page.getByTestId("swap-submit").isEnabled(), "expert mode asks instead of blocking");
+  await page.getByTestId("expert").uncheck();
+  await page.getByTestId("swap-amount").fill("");
 
   step("a deployment record from another chain: the page says it is the wrong network");
   const other = await browser.newPage();

@@ -1,5 +1,5 @@
 // Keel's wallet dApp: connects to the node in the deployment record, picks an account (a browser
-// extension's, or on a dev chain a dev key), and shows the swap, liquidity and health pages,
+// extension's, or on a dev chain a dev key), and shows the swap, liquidity, activity and health pages,
 // refreshed on every new block. Every failure people meet ends in a visible, plain banner; a record
 // whose addresses do not hold the bundled contracts' code stops the app before any page is shown.
 
@@ -8,7 +8,9 @@ import { devAccounts, extensionAccounts, type Account } from "./accounts";
 import { Unreachable } from "./chain";
 import type { Ctx, Page } from "./context";
 import { loadBundle } from "./deployment";
+import { EventLog } from "./events";
 import { errorText } from "./lib/errors";
+import { activityPage } from "./pages/activity";
 import { healthPage } from "./pages/health";
 import { liquidityPage } from "./pages/liquidity";
 import { swapPage } from "./pages/swap";
@@ -67,15 +69,24 @@ async function start(): Promise<void> {
     ...accounts.map((a) => h("option", { value: a.address }, a.label)));
   const tolerance = h("input", { "data-testid": "tolerance", value: "0.5", inputmode: "decimal", title: "slippage tolerance, %" });
   const minutes = h("input", { "data-testid": "deadline", value: "20", inputmode: "numeric", title: "deadline, minutes" });
+  const expert = h("input", { type: "checkbox", "data-testid": "expert", title: "allow swaps above 15% price impact after a typed confirmation" });
   const ctx: Ctx = {
     keel,
     account: () => accounts.find((a) => a.address === picker.value),
-    settings: { toleranceBps: 50, deadlineMinutes: 20 },
+    settings: { toleranceBps: 50, deadlineMinutes: 20, expert: false },
+    log: new EventLog(keel),
   };
-  tolerance.addEventListener("input", () => (ctx.settings.toleranceBps = Math.round(Number(tolerance.value) * 100)));
+  expert.addEventListener("change", () => {
+    ctx.settings.expert = expert.checked;
+    void refresh();
+  });
+  tolerance.addEventListener("input", () => {
+    ctx.settings.toleranceBps = Math.round(Number(tolerance.value) * 100);
+    void refresh();
+  });
   minutes.addEventListener("input", () => (ctx.settings.deadlineMinutes = Number(minutes.value)));
 
-  const pages: Record<string, Page> = { swap: swapPage(ctx), liquidity: liquidityPage(ctx), health: healthPage(ctx) };
+  const pages: Record<string, Page> = { swap: swapPage(ctx), liquidity: liquidityPage(ctx), activity: activityPage(ctx), health: healthPage(ctx) };
   const nav = h("nav", {}, ...Object.keys(pages).map((name) => h("a", { href: `#/${name}`, "data-testid": `nav-${name}` }, name[0].toUpperCase() + name.slice(1))));
   const main = h("main");
   const current = () => pages[location.hash.replace("#/", "")] ?? pages.swap;
@@ -87,8 +98,9 @@ async function start(): Promise<void> {
   }
   app.replaceChildren(
     h("header", {}, h("h1", {}, "Keel"), nav,
-      h("div", { class: "settings" }, "slippage %", tolerance, "deadline min", minutes),
-      h("div", { class: "account" }, picker)),
+      h("div", { class: "settings" },
+        h("label", {}, "slippage % ", tolerance), h("label", {}, "deadline min ", minutes), h("label", {}, expert, " expert")),
+      h("div", { class: "account" }, h("label", {}, h("span", { class: "sr-only" }, "account"), picker))),
     banners, main);
   picker.addEventListener("change", () => void refresh());
   window.addEventListener("hashchange", show);

@@ -8,6 +8,7 @@ import type { Bundle, Deployment } from "./deployment";
 import { bundledCodeHash, codeHashProblems, type CodeCheck } from "./lib/codehash";
 import { Core } from "./lib/core";
 import { settleDecimals } from "./lib/decimals";
+import type { PoolEvent } from "./lib/history";
 
 export interface Keel {
   api: ApiPromise;
@@ -312,22 +313,34 @@ export async function allowance(k: Keel, token: ContractPromise, owner: string):
   return big(await query(token, k.deployment.contracts.pool, "psp22::allowance", owner, k.deployment.contracts.pool));
 }
 
-export interface Rebalance {
-  block: number;
-  epoch: bigint;
-  qBefore: bigint;
-  qAfter: bigint;
-  bounty: bigint;
-}
-
 /** The chain's best block number. */
 export async function head(k: Keel): Promise<number> {
   return (await k.api.rpc.chain.getHeader()).number.toNumber();
 }
 
-/** The pool's `Rebalanced` events in blocks `from..=to`, oldest first. */
-export async function rebalancesIn(k: Keel, from: number, to: number): Promise<Rebalance[]> {
-  const found: Rebalance[] = [];
+/** An event's fields by name, as plain values. */
+type Fields = Record<string, unknown>;
+
+/** The pool's event named `name` with `a`'s fields as the app reads it; null for other events. */
+function poolEvent(name: string, block: number, a: Fields): PoolEvent | null {
+  const s = (v: unknown) => String(v);
+  switch (name) {
+    case "Swapped":
+      return { kind: "swap", block, trader: s(a.trader), to: s(a.to), tokenIn: s(a.tokenIn), amountIn: big(a.amountIn), amountOut: big(a.amountOut), fee: big(a.fee), oraclePrice: big(a.oraclePrice) };
+    case "LiquidityAdded":
+      return { kind: "added", block, provider: s(a.provider), to: s(a.to), base: big(a.baseIn), quote: big(a.quoteIn), shares: big(a.shares) };
+    case "LiquidityRemoved":
+      return { kind: "removed", block, provider: s(a.provider), to: s(a.to), base: big(a.baseOut), quote: big(a.quoteOut), shares: big(a.shares) };
+    case "Rebalanced":
+      return { kind: "rebalanced", block, epoch: big(a.epoch), qBefore: big(a.qBefore), qAfter: big(a.qAfter), bounty: big(a.bounty) };
+    default:
+      return null;
+  }
+}
+
+/** The pool's swaps, deposits, withdrawals and rebalances in blocks `from..=to`, oldest first. */
+export async function poolEventsIn(k: Keel, from: number, to: number): Promise<PoolEvent[]> {
+  const found: PoolEvent[] = [];
   for (let n = Math.max(from, k.deployment.block); n <= to; n++) {
     const hash = await k.api.rpc.chain.getBlockHash(n);
     const records = (await (await k.api.at(hash)).query.system.events()) as unknown as EventRecord[];
@@ -336,9 +349,10 @@ export async function rebalancesIn(k: Keel, from: number, to: number): Promise<R
       if (event.section !== "contracts" || event.method !== "ContractEmitted") continue;
       if (event.data[0].toString() !== k.deployment.contracts.pool) continue;
       const decoded = k.pool.abi.decodeEvent(record);
-      if (!decoded.event.identifier.endsWith("Rebalanced")) continue;
-      const a = Object.fromEntries(decoded.event.args.map((arg, i) => [arg.name, decoded.args[i].toPrimitive()]));
-      found.push({ block: n, epoch: big(a.epoch), qBefore: big(a.qBefore), qAfter: big(a.qAfter), bounty: big(a.bounty) });
+      const name = decoded.event.identifier.split("::").pop() ?? "";
+      const fields = Object.fromEntries(decoded.event.args.map((arg, i) => [arg.name, decoded.args[i].toPrimitive()]));
+      const e = poolEvent(name, n, fields);
+      if (e) found.push(e);
     }
   }
   return found;

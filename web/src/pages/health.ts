@@ -5,13 +5,15 @@
 
 import type { Ctx, Page } from "../context";
 import { formatAmount, formatBps, fromFixed18 } from "../lib/amount";
-import { ScanCursor } from "../lib/cursor";
 import type { Greeks } from "../lib/core";
 import { wholeTokenPrice } from "../lib/decimals";
 import { describePoolError } from "../lib/errors";
 import {
-  bands, coreViews, feed, head, inventory, marketStatus, rebalancesIn, reserves, venues, type FeedReading, type Keel, type Rebalance,
+  bands, coreViews, feed, inventory, marketStatus, reserves, venues, type FeedReading, type Keel,
 } from "../pool";
+import type { PoolEvent } from "../lib/history";
+
+type Rebalance = PoolEvent & { kind: "rebalanced" };
 import { h, row } from "../ui";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -101,25 +103,10 @@ export function healthPage(ctx: Ctx): Page {
   /** A quote-per-base price in units (1e18) as whole tokens, for display. */
   const price = (v: bigint) => formatAmount(wholeTokenPrice(v, dec.base, dec.quote), 18);
   const body = h("div");
-  // Rebalances since the deployment, read incrementally: each refresh scans only the blocks
-  // after the last one scanned (lib/cursor.ts, which also says what a reorg does to them).
-  const rebalances = new ScanCursor<Rebalance>(keel.deployment.block);
-
-  /** Scans the next unscanned blocks up to `tip`, unless a scan is already under way. */
-  async function scan(tip: number): Promise<void> {
-    const range = rebalances.claim(tip);
-    if (!range) return;
-    try {
-      rebalances.commit(range, await rebalancesIn(keel, range.from, range.to));
-    } catch (e) {
-      rebalances.release(range);
-      throw e;
-    }
-  }
 
   async function refresh(): Promise<void> {
-    const [pair, q, market, b, tip, f, listed, views] = await Promise.all([
-      reserves(keel), inventory(keel), marketStatus(keel), bands(keel), head(keel), feed(keel), venues(keel), coreViews(keel),
+    const [pair, q, market, b, f, listed, views] = await Promise.all([
+      reserves(keel), inventory(keel), marketStatus(keel), bands(keel), feed(keel), venues(keel), coreViews(keel), ctx.log.catchUp(),
     ]);
     // Without a market the pool checks no band: the configured one is drawn.
     const checked = views ? keel.core.band(views) : null;
@@ -127,9 +114,8 @@ export function healthPage(ctx: Ctx): Page {
       ? { trigger: fromFixed18(checked.ok.trigger), target: fromFixed18(checked.ok.target) }
       : { trigger: fromFixed18(b.trigger), target: fromFixed18(b.target) };
     const greeks = views ? keel.core.greeks(views) : null;
-    await scan(tip);
-    const events = rebalances.items;
-    const behind = tip - rebalances.scanned;
+    const events = ctx.log.events.filter((e): e is Rebalance => e.kind === "rebalanced");
+    const behind = ctx.log.behind;
     const qv = "ok" in q ? fromFixed18(q.ok) : 0;
     const list = h("ol", { class: "events", "data-testid": "rebalance-list" }, ...events.slice(-5).reverse().map((e) =>
       h("li", {}, `block ${e.block}: epoch ${e.epoch}, q ${pct(e.qBefore)} → ${pct(e.qAfter)}, bounty ${formatAmount(e.bounty, dec.quote)} ${sym.quote}`)));

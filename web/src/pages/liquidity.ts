@@ -1,6 +1,7 @@
 // Liquidity: add both tokens in the pool's ratio, remove shares for a pro-rata part of the
-// reserves; the provider's balances, shares and pool share; approvals handled in the flow. A click
-// freezes a plan (lib/liquidity.ts) and disables the form until the flow ends.
+// reserves; the provider's balances, shares, pool share and position (pages/position.ts);
+// approvals handled in the flow. A click freezes a plan (lib/liquidity.ts) and disables the form
+// until the flow ends.
 
 import { send } from "../chain";
 import type { Ctx, Page } from "../context";
@@ -12,21 +13,23 @@ import { LiquidityError, planAdd, planRemove, quoteFor, type PoolShape } from ".
 import { LimitError } from "../lib/slippage";
 import { holdings, reserves } from "../pool";
 import { h, row, say } from "../ui";
+import { positionRows } from "./position";
 import { approveIfNeeded } from "./tx";
 
 export function liquidityPage(ctx: Ctx): Page {
   const { keel } = ctx;
   const dec = keel.decimals;
   const sym = keel.symbols;
-  const baseIn = h("input", { "data-testid": "add-base", inputmode: "decimal", placeholder: `${sym.base} amount` });
+  const baseIn = h("input", { "data-testid": "add-base", inputmode: "decimal", placeholder: `${sym.base} amount`, "aria-label": `${sym.base} to add` });
   const quoteIn = h("span", { "data-testid": "add-quote" }, "–");
-  const sharesIn = h("input", { "data-testid": "remove-shares", inputmode: "decimal", placeholder: "shares" });
+  const sharesIn = h("input", { "data-testid": "remove-shares", inputmode: "decimal", placeholder: "shares", "aria-label": "shares to remove" });
   const add = h("button", { "data-testid": "add-submit" }, "Add liquidity");
   const remove = h("button", { "data-testid": "remove-submit" }, "Remove");
   const all = h("button", { class: "link", "data-testid": "remove-all" }, "all");
   const mine = h("span", { "data-testid": "liq-holdings" });
   const share = h("span", { "data-testid": "liq-share" });
   const status = h("p", { class: "status", role: "status", "data-testid": "liq-status" });
+  const position = h("div", { "data-testid": "liq-position" });
   /** The pool as last read; a click plans against a snapshot of it. */
   let shape: PoolShape = { reserves: [0n, 0n], totalShares: 0n };
   let held = 0n;
@@ -95,6 +98,7 @@ export function liquidityPage(ctx: Ctx): Page {
     if (!account) {
       shape = { reserves: pair, totalShares: shape.totalShares };
       mine.textContent = "no account chosen";
+      position.replaceChildren();
       return;
     }
     const hs = await holdings(keel, account.address);
@@ -104,6 +108,7 @@ export function liquidityPage(ctx: Ctx): Page {
     mine.textContent = `${formatAmount(hs.base, dec.base)} ${sym.base} · ${formatAmount(hs.quote, dec.quote)} ${sym.quote} · ${formatAmount(hs.shares, dec.shares)} shares`;
     share.textContent = total === 0n ? "–" : `${(Number((hs.shares * 1_000_000n) / total) / 10_000).toFixed(4)}%`;
     preview();
+    position.replaceChildren(...await positionRows(ctx, account.address, hs, pair));
   }
 
   baseIn.addEventListener("input", () => void preview());
@@ -115,6 +120,7 @@ export function liquidityPage(ctx: Ctx): Page {
     h("h2", {}, "Liquidity"),
     row("You hold", mine),
     row("Your pool share", share),
+    position,
     h("h3", {}, "Add"),
     h("div", { class: "controls" }, baseIn),
     row(`${sym.quote} needed at the pool's ratio`, quoteIn),

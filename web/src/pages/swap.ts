@@ -1,6 +1,8 @@
 // Swap: direction, exact in or out, a live quote with fee and price impact against the oracle,
-// and the trader's slippage and deadline limits; approval of the token is part of the flow. A
-// click freezes a plan (lib/swap.ts) and disables the form until the flow ends.
+// the least received or most paid at the trader's slippage tolerance, and the pool's refusal in
+// words, all before anything is signed. Impact warns from 1% and asks for a typed confirmation
+// above 10% (lib/impact.ts). Approval of the token is part of the flow. A click freezes a plan
+// (lib/swap.ts) and disables the form until the flow ends.
 
 import { sendWatched } from "../chain";
 import type { Account } from "../accounts";
@@ -8,7 +10,8 @@ import type { Ctx, Page } from "../context";
 import { formatAmount, formatBps, parseAmount, AmountError } from "../lib/amount";
 import { describePoolError, errorText } from "../lib/errors";
 import { describeSent } from "../lib/outcome";
-import { priceImpactBps, LimitError } from "../lib/slippage";
+import { impactLevel, impactWarning, mayProceed, type ImpactLevel } from "../lib/impact";
+import { maxIn, minOut, priceImpactBps, LimitError } from "../lib/slippage";
 import { PlanError, answers, planSwap, swapCall, typedToken, type QuotedSwap, type SwapPlan, type SwapRequest } from "../lib/swap";
 import type { Answer } from "../chain";
 import { holdings, marketStatus, quoteSwap, type MarketStatus } from "../pool";
@@ -25,14 +28,44 @@ export function swapPage(ctx: Ctx): Page {
   const mode = h("select", { "data-testid": "swap-mode" },
     h("option", { value: "in" }, "Exact amount in"),
     h("option", { value: "out" }, "Exact amount out"));
-  const amount = h("input", { "data-testid": "swap-amount", inputmode: "decimal", placeholder: "0.0" });
-  const pay = h("span"), receive = h("span"), fee = h("span"), impact = h("span"), poolFee = h("span");
+  const amount = h("input", { "data-testid": "swap-amount", inputmode: "decimal", placeholder: "0.0", "aria-label": "amount" });
+  const pay = h("span"), receive = h("span"), fee = h("span"), impact = h("span"), poolFee = h("span"), limit = h("span");
+  const limitLabel = h("span", { class: "label" }, "Minimum received");
+  const warning = h("p", { class: "status", role: "status", "data-testid": "swap-impact-warning" });
+  const confirmWord = h("input", { "data-testid": "swap-confirm", autocomplete: "off", "aria-label": "type confirm to accept the price impact" });
+  const confirmBox = h("label", { class: "confirm", hidden: true }, "Type confirm: ", confirmWord);
   const balances = h("span", { "data-testid": "swap-balances" });
   const quoteStatus = h("p", { class: "status", role: "status", "data-testid": "swap-quote-status" });
   const status = h("p", { class: "status", role: "status", "data-testid": "swap-status" });
   const button = h("button", { "data-testid": "swap-submit" }, "Swap");
   /** The latest quote, kept with the request (direction, mode, amount) it answers. */
   let quoted: QuotedSwap | undefined;
+
+  /** The level `q`'s impact against `market` reaches, with its warning shown on the page. */
+  function assess(q: QuotedSwap, market: Answer<MarketStatus>): ImpactLevel {
+    const bps = "ok" in market ? priceImpactBps(q.request.sellBase, q.amountIn, q.amountOut, market.ok.price) : 0;
+    const level = impactLevel(bps, ctx.settings.expert);
+    const text = impactWarning(level, bps);
+    say(warning, text ?? "", level === "low" || level === "notice" ? "info" : "error");
+    warning.dataset.level = level;
+    confirmBox.hidden = level !== "confirm";
+    button.disabled = level === "blocked";
+    return level;
+  }
+
+  /** The least received (exact in) or the most paid (exact out) at the trader's tolerance. */
+  function showLimit(q: QuotedSwap): void {
+    const [tin, tout] = sides(q.request.sellBase);
+    try {
+      limitLabel.textContent = q.request.exactOut ? "Maximum paid" : "Minimum received";
+      limit.textContent = q.request.exactOut
+        ? `${formatAmount(maxIn(q.amountIn, ctx.settings.toleranceBps), dec[tin])} ${sym[tin]}`
+        : `${formatAmount(minOut(q.amountOut, ctx.settings.toleranceBps), dec[tout])} ${sym[tout]}`;
+    } catch (e) {
+      if (!(e instanceof LimitError)) throw e;
+      limit.textContent = e.message;
+    }
+  }
 
   /** The form as it stands: direction, mode and the typed amount in its token's units. */
   function request(): SwapRequest {
@@ -56,7 +89,10 @@ export function swapPage(ctx: Ctx): Page {
   async function requote(known?: Answer<MarketStatus>): Promise<void> {
     const mine = ++latest;
     quoted = undefined;
-    [pay, receive, fee, impact].forEach((e) => (e.textContent = "–"));
+    [pay, receive, fee, impact, limit].forEach((e) => (e.textContent = "–"));
+    say(warning, "");
+    confirmBox.hidden = true;
+    button.disabled = false;
     if (amount.value.trim() === "") return say(quoteStatus, "");
     let req: SwapRequest;
     try {
@@ -76,24 +112,34 @@ export function swapPage(ctx: Ctx): Page {
     if ("ok" in market) {
       impact.textContent = `${priceImpactBps(req.sellBase, q.ok.amountIn, q.ok.amountOut, market.ok.price).toFixed(2)} bps`;
     }
+    showLimit(q.ok);
+    assess(q.ok, market);
     say(quoteStatus, "");
   }
 
   /** The form's inputs, disabled while a swap is under way so what is shown is what is sent. */
-  const inputs = [direction, mode, amount, button];
+  const inputs = [direction, mode, amount, confirmWord, button];
 
   /**
    * Plans the swap for `account` from the form and settings as they are when called (read before
-   * any await); null, with a message, when the pool will not quote it.
+   * any await); null, with a message, when the pool will not quote it or the trader has not
+   * accepted its price impact.
    */
   async function plan(account: Account): Promise<SwapPlan | null> {
     const req = request();
     const { toleranceBps, deadlineMinutes } = ctx.settings;
+    const typed = confirmWord.value;
     let q = quoted;
     if (!answers(q, req)) {
       const fresh = await ask(req);
       if ("err" in fresh) return (say(status, describePoolError(fresh.err), "error"), null);
       q = fresh.ok;
+    }
+    // The impact is judged on the quote the plan is made from, against the oracle now.
+    const level = assess(q, await marketStatus(keel));
+    if (!mayProceed(level, typed)) {
+      const why = level === "blocked" ? "The swap is blocked: its price impact is above 15%." : 'Type "confirm" to accept this price impact.';
+      return (say(status, `${why} Nothing was signed.`, "error"), null);
     }
     const c = keel.deployment.contracts;
     return planSwap({ account: account.address, request: req, quoted: q, tokens: { base: c.base, quote: c.quote }, toleranceBps, deadlineMinutes, nowMs: Date.now() });
@@ -124,6 +170,7 @@ export function swapPage(ctx: Ctx): Page {
       throw e;
     } finally {
       inputs.forEach((el) => (el.disabled = false));
+      confirmWord.value = "";
       await refresh();
     }
   }
@@ -155,8 +202,11 @@ export function swapPage(ctx: Ctx): Page {
     row("You receive", receive, "swap-receive"),
     row("Fee", fee),
     row("Price impact vs oracle", impact, "swap-impact"),
+    h("div", { class: "row" }, limitLabel, h("span", { "data-testid": "swap-limit" }, limit)),
     row("Pool fee now", poolFee, "swap-pool-fee"),
     quoteStatus,
+    warning,
+    confirmBox,
     button,
     status);
   return { el, refresh };

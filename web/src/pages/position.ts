@@ -1,0 +1,41 @@
+// "Your position" on the liquidity page: the account's shares valued at the oracle price, against
+// holding what it deposited, the fees its shares earned (lib/history.ts, from the pool's events),
+// and its part of the LPs' exposure (the Greeks from Keel's core, times its share of the pool).
+
+import type { Ctx } from "../context";
+import { formatAmount } from "../lib/amount";
+import { describePoolError } from "../lib/errors";
+import { positionOf } from "../lib/history";
+import { coreViews, marketStatus, type Holdings } from "../pool";
+import { h, row } from "../ui";
+
+const signed = (v: bigint, decimals: number) => `${v > 0n ? "+" : ""}${formatAmount(v, decimals)}`;
+
+/** The rows of `account`'s position, given its holdings and the pool's reserves read this refresh. */
+export async function positionRows(ctx: Ctx, account: string, hs: Holdings, pair: readonly [bigint, bigint]): Promise<HTMLElement[]> {
+  const { keel } = ctx;
+  const { base: b, quote: q } = keel.symbols;
+  const dec = keel.decimals;
+  const [market, views] = await Promise.all([marketStatus(keel), coreViews(keel), ctx.log.catchUp()]);
+  if ("err" in market) return [row("Your position", `not valued: ${describePoolError(market.err)}`, "pos-value")];
+  const p = positionOf(ctx.log.events, account, {
+    reserves: pair, totalShares: hs.totalShares, shares: hs.shares, price: market.ok.price, base: keel.deployment.contracts.base,
+  });
+  const reading = ctx.log.behind > 0 ? ` (${ctx.log.behind} blocks of history still to read)` : "";
+  const rows = [
+    row("Value at the oracle price",
+      `${formatAmount(p.value, dec.quote)} ${q} (${formatAmount(p.claim.base, dec.base)} ${b} + ${formatAmount(p.claim.quote, dec.quote)} ${q})`, "pos-value"),
+    row("Against holding your deposits", `${signed(p.vsHold, dec.quote)} ${q}${reading}`, "pos-vs-hold"),
+    row("Fees your shares earned", `${formatAmount(p.fees, dec.quote)} ${q}${reading}`, "pos-fees"),
+  ];
+  const greeks = views && hs.totalShares > 0n ? keel.core.greeks(views) : null;
+  if (greeks && "ok" in greeks && hs.shares > 0n) {
+    const part = (v: bigint) => (v * hs.shares) / hs.totalShares;
+    const g = greeks.ok;
+    rows.push(row("Your exposure",
+      `delta ${formatAmount(part(g.delta), dec.base)} ${b}; on a 1% move sells ${formatAmount(-part(g.gammaUp), dec.base)} / buys ${formatAmount(part(g.gammaDown), dec.base)} ${b}`
+      + (g.vega === null ? "" : `; vega ${signed(part(g.vega), dec.quote)} ${q}`), "pos-exposure"));
+  }
+  return [h("h3", {}, "Your position"), ...rows,
+    h("p", { class: "muted why" }, "Fees and the comparison come from the pool's events since its deployment; shares moved by a token transfer are not counted.")];
+}
