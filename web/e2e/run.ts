@@ -272,9 +272,68 @@ async function main(): Promise<void> {
   assert.match(await text(page, "health-vega"), /^[+-]?[\d,]+(\.\d+)? QUOTE$/);
   assert.equal(await page.getByText("what the fee pays LPs for").count(), 1, "each Greek carries its explanation");
   assert.equal(await page.getByTestId("feed-reading").count(), 3, "each reporter's reading is shown");
-  await page.getByTestId("rebalance-chart").waitFor({ timeout: 30_000 });
+  // The charts over the last blocks: drawn by uPlot with their legends, from many blocks' states.
+  for (const [chart, legend] of [["chart-q", "rebalance"], ["chart-price", "reporter 3"], ["chart-fee", "k"], ["chart-age", "age (s)"]]) {
+    const el = page.getByTestId(chart);
+    await el.locator("canvas").waitFor({ timeout: 30_000 });
+    assert.ok(Number(await el.getAttribute("data-points")) >= 10, `${chart} is drawn from at least 10 blocks`);
+    assert.ok((await el.locator(".u-legend").textContent())?.includes(legend), `${chart}'s legend names ${legend}`);
+  }
   assert.match(await text(page, "rebalance-list"), /epoch 1, q 5\.\d\d% → 1\.00%/);
   await page.screenshot({ path: `${SHOTS}/health.png` });
+
+  step("a wallet extension: the app connects, lists its account, and signs through it; a declined signature sends nothing");
+  const eve = new Keyring({ type: "sr25519" }).addFromUri("//Eve");
+  const forEve = await send(keel.base, { pair: alice }, "mintTo", eve.address, 100n * E18);
+  assert.ok("block" in forEve, `mint for Eve: ${JSON.stringify(forEve)}`);
+  const wallet = await browser.newPage({ viewport: { width: 1000, height: 820 } });
+  wallet.on("pageerror", (e) => errors.push(e.message));
+  // The extension's signer, as the polkadot.js extension signs: the payload the page hands over,
+  // signed by Eve's key in this process. `decline` makes the next request fail as a person's
+  // "Cancel" does.
+  let decline = false;
+  const signed: string[] = [];
+  await wallet.exposeFunction("keelWalletSign", (payload: { version: number; method: string }) => {
+    if (decline) {
+      decline = false;
+      throw new Error("Cancelled");
+    }
+    const extrinsic = keel.api.registry.createType("ExtrinsicPayload", payload, { version: payload.version });
+    signed.push(payload.method);
+    return { id: signed.length, signature: extrinsic.sign(eve).signature };
+  });
+  await wallet.addInitScript((address: string) => {
+    const w = window as unknown as Record<string, unknown>;
+    const sign = w.keelWalletSign as (p: unknown) => Promise<unknown>;
+    const accounts = [{ address, name: "Eve's wallet", type: "sr25519" }];
+    w.injectedWeb3 = {
+      "polkadot-js": {
+        version: "0.58.10",
+        enable: async () => ({
+          accounts: { get: async () => accounts, subscribe: (cb: (a: unknown) => void) => (cb(accounts), () => undefined) },
+          signer: { signPayload: (payload: unknown) => sign(payload) },
+        }),
+      },
+    };
+  }, eve.address);
+  await wallet.goto(`${WEB}/#/swap`);
+  await wallet.getByTestId("page-swap").waitFor();
+  assert.equal(await wallet.getByTestId("no-extension").count(), 0, "the extension is found");
+  await wallet.getByTestId("account").selectOption({ label: "Eve's wallet (polkadot-js)" });
+  await wallet.getByTestId("swap-amount").fill("10");
+  await waitForChange(wallet, "swap-receive", "–");
+  const eveBefore = await holdings(keel, eve.address);
+  decline = true;
+  await wallet.getByTestId("swap-submit").click();
+  await expectStatus(wallet, "swap-status", "You declined to sign in your wallet: nothing was sent.", 30_000);
+  assert.deepEqual(await holdings(keel, eve.address), eveBefore, "a declined signature moved nothing");
+  assert.equal(await allowance(keel, keel.base, eve.address), 0n, "nor approved anything");
+  await wallet.screenshot({ path: `${SHOTS}/wallet-declined.png` });
+  await wallet.getByTestId("swap-submit").click();
+  await expectStatus(wallet, "swap-status", "Swapped in block", 60_000);
+  assert.equal(eveBefore.base - (await holdings(keel, eve.address)).base, 10n * E18, "Eve sold 10 BASE through her wallet");
+  assert.equal(signed.length, 2, "the wallet signed the approval and the swap");
+  await wallet.close();
 
   step("price impact: a notice at 1%, a typed confirmation above 10%, blocked above 15% unless in expert mode");
   await page.goto(`${WEB}/#/swap`);
@@ -314,6 +373,28 @@ async function main(): Promise<void> {
   assert.ok(await page.getByTestId("swap-submit").isEnabled(), "expert mode asks instead of blocking");
   await page.getByTestId("expert").uncheck();
   await page.getByTestId("swap-amount").fill("");
+
+  step("at phone width every page fits and every field is labelled; the swap form works from the keyboard");
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const name of ["swap", "liquidity", "activity", "health"]) {
+    await page.goto(`${WEB}/#/${name}`);
+    await page.getByTestId(`page-${name}`).waitFor();
+    await page.waitForTimeout(500);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${name} overflows a 390 px screen by ${overflow} px`);
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll("input, select")]
+      .filter((el) => (el as HTMLInputElement).labels?.length === 0 && !el.getAttribute("aria-label"))
+      .map((el) => el.getAttribute("data-testid")));
+    assert.deepEqual(unlabelled, [], `${name}: fields without a label`);
+    await page.screenshot({ path: `${SHOTS}/${name}-phone.png`, fullPage: true });
+  }
+  await page.goto(`${WEB}/#/swap`);
+  await page.getByTestId("swap-amount").focus();
+  await page.keyboard.type("3");
+  await waitForChange(page, "swap-receive", "–");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-testid")), "swap-submit", "Tab moves from the amount to the swap button");
+  await page.setViewportSize({ width: 1000, height: 820 });
 
   step("a deployment record from another chain: the page says it is the wrong network");
   const other = await browser.newPage();

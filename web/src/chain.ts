@@ -11,7 +11,7 @@ import { bundledCodeHash, signingProblems, type CodeCheck } from "./lib/codehash
 import { DepositError, depositLimit } from "./lib/deposit";
 import { errorText } from "./lib/errors";
 import { GasError, gasLimit } from "./lib/gas";
-import type { Sent } from "./lib/outcome";
+import { declinedInWallet, type Sent } from "./lib/outcome";
 
 export class Unreachable extends Error {}
 
@@ -33,7 +33,8 @@ export async function connect(url: string, timeoutMs = 8_000): Promise<ApiPromis
 /** A contract's answer: its value, or the error it returned (a refusal, not a failure). */
 export type Answer<T> = { ok: T } | { err: unknown };
 
-function maxWeight(api: ApiPromise): WeightV2 {
+/** A whole block's weight: the gas limit of a dry run. */
+export function maxWeight(api: ApiPromise): WeightV2 {
   const limits = api.consts.system.blockWeights as unknown as { maxBlock: unknown };
   return api.registry.createType("WeightV2", limits.maxBlock) as WeightV2;
 }
@@ -178,7 +179,7 @@ export async function sendWatched(
   try {
     await ("pair" in who ? tx.signAsync(who.pair) : tx.signAsync(who.address, { signer: who.signer }));
   } catch (e) {
-    return { failed: errorText(e) };
+    return declinedInWallet(e) ? { declined: true } : { failed: errorText(e) };
   }
   const after = await changed();
   if (after) return { notSent: after, signed: true };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeSent } from "./outcome";
+import { declinedInWallet, describeSent } from "./outcome";
 
 describe("describeSent", () => {
   it("names the block of a landed transaction", () => {
@@ -19,5 +19,22 @@ describe("describeSent", () => {
   it("words refusals and failures", () => {
     expect(describeSent({ refused: "SlippageExceeded" }, "Swapped")).toMatch(/slippage tolerance/);
     expect(describeSent({ failed: "Cancelled" }, "Swapped")).toBe("The transaction failed: Cancelled");
+  });
+});
+
+describe("a signature declined in the wallet", () => {
+  it("is recognised from the extensions' own words", () => {
+    for (const e of [new Error("Cancelled"), new Error("Rejected by user"), "User rejected the request", new Error("Request denied")]) {
+      expect(declinedInWallet(e)).toBe(true);
+    }
+  });
+
+  it("is not any failure of the wallet", () => {
+    expect(declinedInWallet(new Error("Unable to retrieve keypair"))).toBe(false);
+    expect(declinedInWallet(new Error("1010: Invalid Transaction: Inability to pay some fees"))).toBe(false);
+  });
+
+  it("says nothing was sent", () => {
+    expect(describeSent({ declined: true }, "Swapped")).toBe("You declined to sign in your wallet: nothing was sent.");
   });
 });

@@ -4,20 +4,32 @@ import { describePoolError } from "./errors";
 
 /**
  * The outcome of a transaction: in a block; refused by the contract (at dry-run or on chain);
- * failed (the node, the wallet or the chain); or not sent because the app refused it first. A
- * `notSent` transaction never reached the node: `signed` says whether the wallet had signed it
- * before the app withheld it (the signature is then discarded).
+ * declined in the wallet (the person cancelled the signature); failed (the node, the wallet or
+ * the chain); or not sent because the app refused it first. A `notSent` transaction never reached
+ * the node: `signed` says whether the wallet had signed it before the app withheld it (the
+ * signature is then discarded).
  */
 export type Sent =
   | { block: string }
   | { refused: unknown }
+  | { declined: true }
   | { failed: string }
   | { notSent: string; signed: boolean };
+
+/**
+ * Whether a signer's error means the person cancelled: the polkadot.js extension rejects with
+ * "Cancelled", Talisman and SubWallet with "Rejected by user" or "User rejected".
+ */
+export function declinedInWallet(e: unknown): boolean {
+  const text = e instanceof Error ? e.message : String(e);
+  return /\b(cancell?ed|rejected|denied|declined)\b/i.test(text);
+}
 
 /** A sentence for `sent`; `done` starts the one for success ("Swapped"). */
 export function describeSent(sent: Sent, done: string): string {
   if ("block" in sent) return `${done} in block ${sent.block.slice(0, 10)}…`;
   if ("refused" in sent) return describePoolError(sent.refused);
+  if ("declined" in sent) return "You declined to sign in your wallet: nothing was sent.";
   if ("notSent" in sent) {
     return `${sent.notSent} ${sent.signed ? "The signed transaction was discarded, not sent." : "Nothing was signed."}`;
   }

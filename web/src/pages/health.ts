@@ -1,7 +1,8 @@
 // Pool health: reserves, inventory q on a gauge against its band, fee and k now, the LPs'
 // exposure (the Greeks), the oracle's answer with each reporter's last reading and the realised
-// volatility, and the last rebalances (from `Rebalanced` events) as a small chart. The band and the
-// Greeks come from Keel's core (lib/core.ts): the band the pool checks, the Greeks the keeper reads.
+// volatility, charts over the last blocks (pages/charts.ts), and the last rebalances (from
+// `Rebalanced` events). The band and the Greeks come from Keel's core (lib/core.ts): the band the
+// pool checks, the Greeks the keeper reads.
 
 import type { Ctx, Page } from "../context";
 import { formatAmount, formatBps, fromFixed18 } from "../lib/amount";
@@ -12,6 +13,8 @@ import {
   bands, coreViews, feed, inventory, marketStatus, reserves, venues, type FeedReading, type Keel,
 } from "../pool";
 import type { PoolEvent } from "../lib/history";
+import { HISTORY_BLOCKS, Samples } from "../samples";
+import { healthCharts } from "./charts";
 
 type Rebalance = PoolEvent & { kind: "rebalanced" };
 import { h, row } from "../ui";
@@ -26,10 +29,15 @@ function svg(tag: string, attrs: Record<string, string | number>): SVGElement {
 
 const pct = (v: bigint) => `${(fromFixed18(v) * 100).toFixed(2)}%`;
 
-/** q on a bar from -q_max to +q_max, with the trigger band marked. */
+/** q on a bar from -q_max to +q_max, with the trigger band marked and the scale labelled. */
 function gauge(q: number, trigger: number, qMax: number): SVGElement {
   const w = 320, x = (v: number) => ((Math.max(-qMax, Math.min(qMax, v)) + qMax) / (2 * qMax)) * w;
-  const g = svg("svg", { width: w, height: 40, viewBox: `0 0 ${w} 40`, "data-testid": "q-gauge", role: "img" });
+  const g = svg("svg", { width: w, height: 54, viewBox: `0 0 ${w} 54`, "data-testid": "q-gauge", role: "img" });
+  for (const [v, anchor] of [[-qMax, "start"], [-trigger, "middle"], [0, "middle"], [trigger, "middle"], [qMax, "end"]] as const) {
+    const label = svg("text", { x: x(v), y: 50, "font-size": 10, "text-anchor": anchor, fill: "#5b6573" });
+    label.textContent = `${v > 0 ? "+" : ""}${(v * 100).toFixed(v === 0 ? 0 : 1)}%`;
+    g.append(label);
+  }
   g.append(svg("rect", { x: 0, y: 14, width: w, height: 12, fill: "#f3d9d9" }));
   g.append(svg("rect", { x: x(-trigger), y: 14, width: x(trigger) - x(-trigger), height: 12, fill: "#d5ecd9" }));
   g.append(svg("line", { x1: w / 2, x2: w / 2, y1: 10, y2: 30, stroke: "#888" }));
@@ -38,23 +46,6 @@ function gauge(q: number, trigger: number, qMax: number): SVGElement {
   title.textContent = `q = ${(q * 100).toFixed(2)}%, band ±${(trigger * 100).toFixed(1)}%, bound ±${(qMax * 100).toFixed(0)}%`;
   g.append(title);
   return g;
-}
-
-/** Each rebalance as a pair of bars: q before (grey) and after (green). */
-function chart(events: readonly Rebalance[]): SVGElement {
-  const shown = events.slice(-20);
-  const w = 320, hgt = 90, slot = w / Math.max(shown.length, 1);
-  const top = Math.max(0.0001, ...shown.map((e) => Math.abs(fromFixed18(e.qBefore))));
-  const c = svg("svg", { width: w, height: hgt, viewBox: `0 0 ${w} ${hgt}`, "data-testid": "rebalance-chart", role: "img" });
-  c.append(svg("line", { x1: 0, x2: w, y1: hgt / 2, y2: hgt / 2, stroke: "#888" }));
-  shown.forEach((e, i) => {
-    for (const [j, v, fill] of [[0, e.qBefore, "#999"], [1, e.qAfter, "#1b6e34"]] as const) {
-      const len = (Math.abs(fromFixed18(v)) / top) * (hgt / 2 - 4);
-      const y = v >= 0n ? hgt / 2 - len : hgt / 2;
-      c.append(svg("rect", { x: i * slot + 2 + j * (slot / 2 - 2), y, width: Math.max(1, slot / 2 - 3), height: Math.max(1, len), fill }));
-    }
-  });
-  return c;
 }
 
 const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
@@ -103,10 +94,11 @@ export function healthPage(ctx: Ctx): Page {
   /** A quote-per-base price in units (1e18) as whole tokens, for display. */
   const price = (v: bigint) => formatAmount(wholeTokenPrice(v, dec.base, dec.quote), 18);
   const body = h("div");
+  const samples = new Samples(keel);
 
   async function refresh(): Promise<void> {
     const [pair, q, market, b, f, listed, views] = await Promise.all([
-      reserves(keel), inventory(keel), marketStatus(keel), bands(keel), feed(keel), venues(keel), coreViews(keel), ctx.log.catchUp(),
+      reserves(keel), inventory(keel), marketStatus(keel), bands(keel), feed(keel), venues(keel), coreViews(keel), ctx.log.catchUp(), samples.catchUp(),
     ]);
     // Without a market the pool checks no band: the configured one is drawn.
     const checked = views ? keel.core.band(views) : null;
@@ -157,9 +149,10 @@ export function healthPage(ctx: Ctx): Page {
           ]
         : [row("Median price", "no answer: no quorum of fresh readings since the feed began or its answer was withdrawn", "feed-median")]),
       reporters(f.readings, "ok" in market ? market.ok.timestamp + market.ok.ageMs : Date.now(), sym.quote, sym.base, price),
+      h("h3", {}, `Over the last ${HISTORY_BLOCKS} blocks`),
+      ...healthCharts(samples.items, band.trigger, new Map(events.map((e) => [e.block, fromFixed18(e.qBefore)])), sym),
       h("h3", {}, `Rebalances (${events.length}${behind > 0 ? `, ${behind} blocks still to read` : ""})`),
-      events.length ? chart(events) : h("p", { class: "muted" }, "No rebalance since the deployment."),
-      list,
+      events.length ? list : h("p", { class: "muted" }, "No rebalance since the deployment."),
     );
   }
 

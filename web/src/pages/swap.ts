@@ -22,10 +22,10 @@ export function swapPage(ctx: Ctx): Page {
   const { keel } = ctx;
   const dec = keel.decimals;
   const sym = keel.symbols;
-  const direction = h("select", { "data-testid": "swap-direction" },
+  const direction = h("select", { "data-testid": "swap-direction", "aria-label": "direction" },
     h("option", { value: "sell-base" }, `Sell ${sym.base} for ${sym.quote}`),
     h("option", { value: "sell-quote" }, `Sell ${sym.quote} for ${sym.base}`));
-  const mode = h("select", { "data-testid": "swap-mode" },
+  const mode = h("select", { "data-testid": "swap-mode", "aria-label": "exact amount in or out" },
     h("option", { value: "in" }, "Exact amount in"),
     h("option", { value: "out" }, "Exact amount out"));
   const amount = h("input", { "data-testid": "swap-amount", inputmode: "decimal", placeholder: "0.0", "aria-label": "amount" });
