@@ -31,7 +31,7 @@ cp "$DEPLOYMENT" web/public/keel/deployment.json
 for c in keel_pool keel_token keel_oracle keel_venue; do cp "target/ink/$c/$c.json" web/public/keel/; done
 cp "$CORE" web/public/keel/
 echo "==> build"
-(cd web && npx --no-install tsc --noEmit && npx --no-install vite build --logLevel warn)
+(cd web && npm run --silent typegen >/dev/null && npx --no-install tsc --noEmit && npx --no-install vite build --logLevel warn)
 $BUILD_ONLY && exit 0
 echo "==> serving on http://127.0.0.1:$PORT (Ctrl-C stops)"
 cd web && exec npx --no-install vite preview --host 127.0.0.1 --port "$PORT" --strictPort

@@ -9,15 +9,17 @@ import { execSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import assert from "node:assert/strict";
 import { ApiPromise, WsProvider } from "@polkadot/api";
-import { ContractPromise } from "@polkadot/api-contract";
 import { Keyring } from "@polkadot/keyring";
 import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { chromium, type Page } from "playwright-core";
-import { send } from "../src/chain";
+import { Contract } from "dedot/contracts";
+import { connect, send } from "../src/chain";
+import type { KeelOracleContractApi } from "../src/contracts/keel-oracle";
+import type { KeelPoolContractApi } from "../src/contracts/keel-pool";
+import type { KeelTokenContractApi } from "../src/contracts/keel-token";
 import { formatAmount } from "../src/lib/amount";
 import { priceImpactBps } from "../src/lib/slippage";
 import { Core } from "../src/lib/core";
-import { query } from "../src/chain";
 import { allowance, coreViews, holdings, marketStatus, quoteSwap, type Keel } from "../src/pool";
 
 const env = (name: string) => process.env[name] ?? assert.fail(`${name} is not set`);
@@ -34,15 +36,15 @@ const consoleLines: string[] = [];
 
 /** The test's own view of the chain, through the app's typed reads. */
 async function chainView(): Promise<Keel> {
-  const api = await ApiPromise.create({ provider: new WsProvider(NODE), noInitWarn: true });
+  const client = await connect(NODE);
   const c = deployment.contracts;
   return {
-    api,
+    client,
     deployment,
-    pool: new ContractPromise(api, metadata("keel_pool"), c.pool),
-    oracle: new ContractPromise(api, metadata("keel_oracle"), c.oracle),
-    base: new ContractPromise(api, metadata("keel_token"), c.base),
-    quote: new ContractPromise(api, metadata("keel_token"), c.quote),
+    pool: new Contract<KeelPoolContractApi>(client, metadata("keel_pool"), c.pool),
+    oracle: new Contract<KeelOracleContractApi>(client, metadata("keel_oracle"), c.oracle),
+    base: new Contract<KeelTokenContractApi>(client, metadata("keel_token"), c.base),
+    quote: new Contract<KeelTokenContractApi>(client, metadata("keel_token"), c.quote),
     symbols: { base: "BASE", quote: "QUOTE" },
     decimals: { base: deployment.decimals, quote: deployment.decimals, shares: 18 },
     dev: true,
@@ -144,7 +146,7 @@ async function main(): Promise<void> {
   // Alice (the deployer, who owns the tokens) mints herself base and sells it to the pool.
   for (const [contract, message, args] of [
     [keel.base, "mintTo", [alice.address, 5_000n * E18]],
-    [keel.base, "psp22::approve", [keel.pool, 5_000n * E18]],
+    [keel.base, "psp22Approve", [keel.pool, 5_000n * E18]],
   ] as const) {
     const done = await send(contract, { pair: alice }, message, ...args);
     assert.ok("block" in done, `${message}: ${JSON.stringify(done)}`);
@@ -183,7 +185,7 @@ async function main(): Promise<void> {
   const sale = 1_000n * E18;
   for (const [contract, message, args] of [
     [keel.base, "mintTo", [alice.address, sale]],
-    [keel.base, "psp22::approve", [keel.pool, sale]],
+    [keel.base, "psp22Approve", [keel.pool, sale]],
   ] as const) {
     const done = await send(contract, { pair: alice }, message, ...args);
     assert.ok("block" in done, `${message}: ${JSON.stringify(done)}`);
@@ -292,13 +294,15 @@ async function main(): Promise<void> {
   // signed by Eve's key in this process. `decline` makes the next request fail as a person's
   // "Cancel" does.
   let decline = false;
+  // polkadot.js's registry builds the payload as the extension does; the app itself runs on dedot.
+  const signing = await ApiPromise.create({ provider: new WsProvider(NODE), noInitWarn: true });
   const signed: string[] = [];
   await wallet.exposeFunction("keelWalletSign", (payload: { version: number; method: string }) => {
     if (decline) {
       decline = false;
       throw new Error("Cancelled");
     }
-    const extrinsic = keel.api.registry.createType("ExtrinsicPayload", payload, { version: payload.version });
+    const extrinsic = signing.registry.createType("ExtrinsicPayload", payload, { version: payload.version });
     signed.push(payload.method);
     return { id: signed.length, signature: extrinsic.sign(eve).signature };
   });
@@ -334,6 +338,7 @@ async function main(): Promise<void> {
   assert.equal(eveBefore.base - (await holdings(keel, eve.address)).base, 10n * E18, "Eve sold 10 BASE through her wallet");
   assert.equal(signed.length, 2, "the wallet signed the approval and the swap");
   await wallet.close();
+  await signing.disconnect();
 
   step("price impact: a notice at 1%, a typed confirmation above 10%, blocked above 15% unless in expert mode");
   await page.goto(`${WEB}/#/swap`);
@@ -346,8 +351,8 @@ async function main(): Promise<void> {
   assert.equal(await page.getByTestId("swap-confirm").isVisible(), false, "no confirmation below 10%");
   // The owner widens the pool's price band to 50% and its inventory bound to 90%, as a pool for a
   // wilder pair might be configured: trades with an impact past 15% become possible.
-  const config = (await query(keel.pool, alice.address, "config")) as { curve: Record<string, unknown> };
-  const widened = { ...config, curve: { ...config.curve, maxSkew: (E18 / 2n).toString(), qMax: (E18 / 10n * 9n).toString() } };
+  const config = (await keel.pool.query.config({ caller: alice.address })).data;
+  const widened = { ...config, curve: { ...config.curve, maxSkew: E18 / 2n, qMax: (E18 / 10n) * 9n } };
   const set = await send(keel.pool, { pair: alice }, "setConfig", widened);
   assert.ok("block" in set, `setConfig: ${JSON.stringify(set)}`);
   const confirmSize = await sizeAbove(keel, 1_000);
@@ -417,7 +422,7 @@ async function main(): Promise<void> {
   await swapped.close();
 
   step("the node stops: the page says it cannot reach it");
-  await keel.api.disconnect();
+  await keel.client.disconnect();
   execSync(env("KEEL_STOP_NODE"), { stdio: "inherit" });
   await page.getByTestId("unreachable").waitFor({ timeout: 30_000 });
   await page.reload();

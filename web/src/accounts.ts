@@ -1,9 +1,8 @@
-// Who the app signs as: accounts from a browser extension (polkadot.js, Talisman, SubWallet all
-// inject through the same interface), or on a local dev chain only, the well-known dev keys.
+// Who the app signs as: accounts from browser wallet extensions (polkadot.js, Talisman, SubWallet
+// all inject `window.injectedWeb3` the same way), or on a local dev chain only, the well-known dev
+// keys. The keyring behind the dev keys is loaded only when they are offered.
 
-import { web3Accounts, web3Enable, web3FromAddress } from "@polkadot/extension-dapp";
-import { Keyring } from "@polkadot/keyring";
-import { cryptoWaitReady } from "@polkadot/util-crypto";
+import type { InjectedSigner } from "dedot/types";
 import type { Signing } from "./chain";
 
 export interface Account {
@@ -12,24 +11,49 @@ export interface Account {
   signing(): Promise<Signing>;
 }
 
-/** The extension's accounts; `null` when no extension is installed or it refused the app. */
+/** What an extension injects under its name in `window.injectedWeb3`. */
+interface InjectedWallet {
+  enable(origin: string): Promise<{
+    accounts: { get(): Promise<{ address: string; name?: string }[]> };
+    signer: InjectedSigner;
+  }>;
+}
+
+/** Extensions inject their entries while the page loads; they are all there once it has. */
+async function loaded(): Promise<void> {
+  if (document.readyState === "complete") return;
+  await new Promise<void>((resolve) => window.addEventListener("load", () => resolve(), { once: true }));
+}
+
+/**
+ * Every injected wallet's accounts, the app named "Keel" to each; `null` when no extension is
+ * installed or every one refused the app.
+ */
 export async function extensionAccounts(): Promise<Account[] | null> {
-  const extensions = await web3Enable("Keel");
-  if (extensions.length === 0) return null;
-  return (await web3Accounts()).map((a) => ({
-    label: `${a.meta.name ?? "account"} (${a.meta.source})`,
-    address: a.address,
-    async signing() {
-      const injector = await web3FromAddress(a.address);
-      return { address: a.address, signer: injector.signer };
-    },
-  }));
+  await loaded();
+  const injected = (window as unknown as { injectedWeb3?: Record<string, InjectedWallet> }).injectedWeb3 ?? {};
+  const found: Account[] = [];
+  let enabled = 0;
+  for (const [source, wallet] of Object.entries(injected)) {
+    const ext = await wallet.enable("Keel").catch(() => null);
+    if (!ext) continue;
+    enabled++;
+    for (const a of await ext.accounts.get()) {
+      found.push({
+        label: `${a.name ?? "account"} (${source})`,
+        address: a.address,
+        signing: async () => ({ address: a.address, signer: ext.signer }),
+      });
+    }
+  }
+  return enabled === 0 ? null : found;
 }
 
 export const DEV_URIS = ["//Alice", "//Bob", "//Charlie", "//Dave"];
 
 /** Dev keys, for a local development chain only: anyone can sign with them. */
 export async function devAccounts(): Promise<Account[]> {
+  const [{ Keyring }, { cryptoWaitReady }] = await Promise.all([import("@polkadot/keyring"), import("@polkadot/util-crypto")]);
   await cryptoWaitReady();
   const keyring = new Keyring({ type: "sr25519", ss58Format: 42 });
   return DEV_URIS.map((uri) => {

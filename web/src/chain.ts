@@ -1,12 +1,12 @@
 // The node connection and the two ways the app talks to a contract: a dry-run read, and a
 // transaction that is dry-run first (so a refusal is shown before anything is signed), checked
 // against the code the app was built for, then signed, sent and watched until it is in a block.
+// The client is dedot's; the contracts are typed from their own metadata (src/contracts/, which
+// `npm run typegen` writes from the build), so a renamed message or field breaks the typecheck.
 
-import { ApiPromise, WsProvider } from "@polkadot/api";
-import { ContractPromise } from "@polkadot/api-contract";
-import type { Signer } from "@polkadot/api/types";
-import type { KeyringPair } from "@polkadot/keyring/types";
-import type { ExtrinsicStatus, WeightV2 } from "@polkadot/types/interfaces";
+import { DedotClient, WsProvider } from "dedot";
+import { Contract, type GenericContractApi } from "dedot/contracts";
+import type { IKeyringPair, InjectedSigner } from "dedot/types";
 import { bundledCodeHash, signingProblems, type CodeCheck } from "./lib/codehash";
 import { DepositError, depositLimit } from "./lib/deposit";
 import { errorText } from "./lib/errors";
@@ -15,17 +15,19 @@ import { declinedInWallet, type Sent } from "./lib/outcome";
 
 export class Unreachable extends Error {}
 
-/** Connects to `url`, or fails with [`Unreachable`] after `timeoutMs`. */
-export async function connect(url: string, timeoutMs = 8_000): Promise<ApiPromise> {
-  const provider = new WsProvider(url, 2_000);
-  const api = new ApiPromise({ provider });
+/**
+ * Connects to `url` over the legacy JSON-RPC (it reads any block's state, which the health charts
+ * need), or fails with [`Unreachable`] after `timeoutMs`.
+ */
+export async function connect(url: string, timeoutMs = 8_000): Promise<DedotClient> {
+  const client = new DedotClient({ provider: new WsProvider({ endpoint: url, retryDelayMs: 2_000 }), rpcVersion: "legacy" });
   const timeout = new Promise<never>((_, reject) =>
     setTimeout(() => reject(new Unreachable(`The node at ${url} does not answer.`)), timeoutMs),
   );
   try {
-    return await Promise.race([api.isReadyOrError, timeout]);
+    return await Promise.race([client.connect(), timeout]);
   } catch (e) {
-    await api.disconnect().catch(() => undefined);
+    await client.disconnect().catch(() => undefined);
     throw e instanceof Unreachable ? e : new Unreachable(`The node at ${url} does not answer.`);
   }
 }
@@ -33,57 +35,29 @@ export async function connect(url: string, timeoutMs = 8_000): Promise<ApiPromis
 /** A contract's answer: its value, or the error it returned (a refusal, not a failure). */
 export type Answer<T> = { ok: T } | { err: unknown };
 
-/** A whole block's weight: the gas limit of a dry run. */
-export function maxWeight(api: ApiPromise): WeightV2 {
-  const limits = api.consts.system.blockWeights as unknown as { maxBlock: unknown };
-  return api.registry.createType("WeightV2", limits.maxBlock) as WeightV2;
+/** A SCALE `Result` as dedot decodes one. */
+export type Outcome<T, E> = { isOk: true; value: T } | { isOk?: false; isErr: true; err: E };
+
+/** `r` as an [`Answer`]. */
+export function answer<T, E>(r: Outcome<T, E>): Answer<T> {
+  return r.isOk ? { ok: r.value } : { err: r.err };
 }
 
-/** Dry-runs `message` as `caller`, with a whole block's weight as the gas limit. */
-function dryRun(contract: ContractPromise, caller: string, message: string, args: unknown[]) {
-  const fn = contract.query[message];
-  if (!fn) throw new Error(`the contract has no message ${message}`);
-  return fn(caller, { gasLimit: maxWeight(contract.api as ApiPromise), storageDepositLimit: null }, ...args);
+/** The SCALE bytes a read returned, without ink!'s `Result<_, LangError>` around them. */
+export function returnedBytes(raw: { result: unknown }): Uint8Array {
+  const data = (raw.result as { value: { data: string | Uint8Array } }).value.data;
+  const bytes = typeof data === "string" ? hexBytes(data) : data;
+  if (bytes[0] !== 0) throw new Error("the contract answered with a LangError");
+  return bytes.slice(1);
 }
 
-/** Reads `message` by dry-run. Messages returning `Result` answer `{ok}` or `{err}`. */
-export async function query(
-  contract: ContractPromise,
-  caller: string,
-  message: string,
-  ...args: unknown[]
-): Promise<unknown> {
-  const { result, output } = await dryRun(contract, caller, message, args);
-  if (result.isErr || !output) throw new Error(`${message} trapped: ${result.toString()}`);
-  const lang = output.toPrimitive() as { ok?: unknown; err?: unknown };
-  if ("err" in lang && lang.err !== undefined) throw new Error(`${message}: ${JSON.stringify(lang.err)}`);
-  return lang.ok;
-}
-
-/** The SCALE bytes of `message`'s value, as the contract encoded it (read by dry-run). */
-export async function queryBytes(contract: ContractPromise, caller: string, message: string, ...args: unknown[]): Promise<Uint8Array> {
-  const { result, output } = await dryRun(contract, caller, message, args);
-  if (result.isErr || !output) throw new Error(`${message} trapped: ${result.toString()}`);
-  const lang = output as unknown as ScaleResult;
-  if (!lang.isOk) throw new Error(`${message}: ${lang.asErr.toString()}`);
-  return lang.asOk.toU8a();
-}
-
-/** A SCALE `Result` as polkadot.js decodes one. */
-export interface ScaleResult {
-  isOk: boolean;
-  asOk: { toU8a(): Uint8Array; toString(): string };
-  asErr: { toU8a(): Uint8Array; toString(): string };
-}
-
-/** Reads a message that returns `Result<T, Error>`. */
-export async function ask<T>(contract: ContractPromise, caller: string, message: string, ...args: unknown[]): Promise<Answer<T>> {
-  const r = (await query(contract, caller, message, ...args)) as { ok?: T; err?: unknown };
-  return "err" in r && r.err !== undefined ? { err: r.err } : { ok: r.ok as T };
+function hexBytes(hex: string): Uint8Array {
+  const digits = hex.startsWith("0x") ? hex.slice(2) : hex;
+  return Uint8Array.from({ length: digits.length / 2 }, (_, i) => parseInt(digits.slice(2 * i, 2 * i + 2), 16));
 }
 
 /** Who signs: a dev key held by the page, or an extension account and its signer. */
-export type Signing = { pair: KeyringPair } | { address: string; signer: Signer };
+export type Signing = { pair: IKeyringPair & { address: string } } | { address: string; signer: InjectedSigner };
 
 export function addressOf(s: Signing): string {
   return "pair" in s ? s.pair.address : s.address;
@@ -92,15 +66,14 @@ export function addressOf(s: Signing): string {
 export type { Sent } from "./lib/outcome";
 
 /** The code hash at `address` on chain, or null when it holds no contract. */
-export async function codeHashAt(api: ApiPromise, address: string): Promise<string | null> {
-  const contracts = api.query.contracts;
+export async function codeHashAt(client: DedotClient, address: string): Promise<string | null> {
+  const contracts = (client.query as unknown as Record<string, { contractInfoOf?: (a: string) => Promise<{ codeHash: string } | undefined> }>).contracts;
   if (!contracts?.contractInfoOf) throw new Error("this node has no contracts pallet");
-  const info = (await contracts.contractInfoOf(address)) as unknown as {
-    isNone: boolean;
-    unwrap(): { codeHash: { toHex(): string } };
-  };
-  return info.isNone ? null : info.unwrap().codeHash.toHex();
+  const info = await contracts.contractInfoOf(address);
+  return info ? info.codeHash : null;
 }
+
+type AnyContract = Contract<GenericContractApi>;
 
 /**
  * Why the transaction must not be signed now (empty when it may be): each contract in `named`
@@ -108,12 +81,12 @@ export async function codeHashAt(api: ApiPromise, address: string): Promise<stri
  * its own bundled metadata declares, and an allowance's spender required to be one of them
  * (`signingProblems`). A read that fails is a problem too.
  */
-async function codeProblemsNow(api: ApiPromise, named: ContractPromise[], message: string, firstArg: unknown): Promise<string[]> {
+async function codeProblemsNow(client: DedotClient, named: AnyContract[], message: string, firstArg: unknown): Promise<string[]> {
   const checks = await Promise.all(named.map(async (c): Promise<CodeCheck | string> => {
-    const address = c.address.toString();
-    const name = c.abi.info.contract.name.toString();
+    const address = String(c.address);
+    const name = (c.metadata as { contract: { name: string } }).contract.name;
     try {
-      return { name, address, expected: bundledCodeHash(c.abi.json), onChain: await codeHashAt(api, address) };
+      return { name, address, expected: bundledCodeHash(c.metadata), onChain: await codeHashAt(client, address) };
     } catch (e) {
       return `The code of ${name} (${address}) could not be read: ${errorText(e)}.`;
     }
@@ -124,8 +97,8 @@ async function codeProblemsNow(api: ApiPromise, named: ContractPromise[], messag
 
 /**
  * Dry-runs `message` as the signer; if the contract accepts, signs and sends it and resolves once
- * it is in a block. An argument given as a `ContractPromise` is sent as its address, and its code
- * is checked like the contract called (pass an allowance's spender that way: `signingProblems`
+ * it is in a block. An argument given as a `Contract` is sent as its address, and its code is
+ * checked like the contract called (pass an allowance's spender that way: `signingProblems`
  * refuses one given as a bare address). The transaction carries the dry-run's gas plus a margin,
  * bounded (`gasLimit`), and a bounded storage deposit limit (`depositLimit`). Immediately before
  * the wallet is asked to sign, and again after it has signed and before anything is sent, the
@@ -133,90 +106,111 @@ async function codeProblemsNow(api: ApiPromise, named: ContractPromise[], messag
  * bundled metadata's; a difference resolves `{ notSent }` and nothing reaches the node. A
  * `set_code` that lands between that last read and the transaction's inclusion is not seen.
  */
-export async function send(contract: ContractPromise, who: Signing, message: string, ...args: unknown[]): Promise<Sent> {
+export async function send<A extends GenericContractApi>(
+  contract: Contract<A>,
+  who: Signing,
+  message: keyof A["tx"] & keyof A["query"] & string,
+  ...args: unknown[]
+): Promise<Sent> {
   return sendWatched(contract, who, () => undefined, message, ...args);
 }
 
 /** As [`send`], reporting each step (dry-run, checking code, signing, the pool's status) to `progress`. */
-export async function sendWatched(
-  contract: ContractPromise,
+export async function sendWatched<A extends GenericContractApi>(
+  contract: Contract<A>,
   who: Signing,
   progress: (step: string) => void,
-  message: string,
+  message: keyof A["tx"] & keyof A["query"] & string,
   ...args: unknown[]
 ): Promise<Sent> {
-  const api = contract.api as ApiPromise;
-  const named = [contract, ...args.filter((a): a is ContractPromise => a instanceof ContractPromise)];
-  const plain = args.map((a) => (a instanceof ContractPromise ? a.address.toString() : a));
+  const client = contract.client as unknown as DedotClient;
+  const called = contract as unknown as AnyContract;
+  const named = [called, ...args.filter((a): a is AnyContract => a instanceof Contract)];
+  const plain = args.map((a) => (a instanceof Contract ? String(a.address) : a));
   progress("dry-run");
-  const dry = await dryRun(contract, addressOf(who), message, plain);
-  if (dry.result.isErr) return { failed: describeDispatch(api, dry.result.asErr) };
-  const out = dry.output?.toPrimitive() as { ok?: { ok?: unknown; err?: unknown }; err?: unknown } | undefined;
-  if (out?.ok && typeof out.ok === "object" && "err" in out.ok && out.ok.err !== undefined) return { refused: out.ok.err };
-  let limits: { gasLimit: WeightV2; storageDepositLimit: bigint };
+  type Dry = { data: unknown; raw: { gasRequired: { refTime: bigint; proofSize: bigint }; storageDeposit: { type: string; value: bigint } } };
+  let dry: Dry;
   try {
-    const gas = gasLimit({ refTime: dry.gasRequired.refTime.toBigInt(), proofSize: dry.gasRequired.proofSize.toBigInt() });
-    const deposit = dry.storageDeposit;
+    const query = called.query[message] as unknown as (...a: unknown[]) => Promise<Dry>;
+    dry = await query(...plain, { caller: addressOf(who) });
+  } catch (e) {
+    return { failed: describeDryRun(client, e) };
+  }
+  const out = dry.data as Outcome<unknown, unknown> | undefined;
+  if (out && typeof out === "object" && "isErr" in out && out.isErr) return { refused: out.err };
+  let limits: { gasLimit: { refTime: bigint; proofSize: bigint }; storageDepositLimit: bigint };
+  try {
+    const deposit = dry.raw.storageDeposit;
     limits = {
-      gasLimit: api.registry.createType("WeightV2", gas) as WeightV2,
-      storageDepositLimit: depositLimit(
-        deposit.isCharge ? { charge: deposit.asCharge.toBigInt() } : { refund: deposit.asRefund.toBigInt() },
-      ),
+      gasLimit: gasLimit(dry.raw.gasRequired),
+      storageDepositLimit: depositLimit(deposit.type === "Charge" ? { charge: deposit.value } : { refund: deposit.value }),
     };
   } catch (e) {
     if (e instanceof GasError || e instanceof DepositError) return { notSent: e.message, signed: false };
     throw e;
   }
-  const tx = contract.tx[message](limits, ...plain);
+  const build = called.tx[message] as unknown as (...a: unknown[]) => Extrinsic;
+  const tx = build(...plain, limits);
   const changed = async (): Promise<string | null> => {
     progress("checking code");
-    const problems = await codeProblemsNow(api, named, message, plain[0]);
+    const problems = await codeProblemsNow(client, named, message, plain[0]);
     return problems.length === 0 ? null : `Refused: ${problems.join(" ")}`;
   };
   const before = await changed();
   if (before) return { notSent: before, signed: false };
   progress("signing");
   try {
-    await ("pair" in who ? tx.signAsync(who.pair) : tx.signAsync(who.address, { signer: who.signer }));
+    await ("pair" in who ? tx.sign(who.pair) : tx.sign(who.address, { signer: who.signer }));
   } catch (e) {
     return declinedInWallet(e) ? { declined: true } : { failed: errorText(e) };
   }
   const after = await changed();
   if (after) return { notSent: after, signed: true };
   return new Promise<Sent>((resolve) => {
-    // Status updates keep coming after the outcome (Finalized after InBlock): only the first
+    // Status updates keep coming after the outcome (Finalized after the block): only the first
     // outcome counts, and nothing is reported after it.
     let done = false;
-    let unsubscribe: (() => void) | undefined;
+    let unsubscribe: (() => Promise<void>) | undefined;
     const finish = (sent: Sent) => {
       if (done) return;
       done = true;
-      unsubscribe?.();
+      void unsubscribe?.();
       resolve(sent);
     };
-    const watch = ({ status, dispatchError }: { status: ExtrinsicStatus; dispatchError?: unknown }) => {
+    const watch = ({ status, dispatchError }: TxResult) => {
       if (done) return;
       progress(status.type);
-      if (dispatchError) finish({ failed: describeDispatch(api, dispatchError) });
-      else if (status.isInBlock) finish({ block: status.asInBlock.toHex() });
-      // A chain that seals and finalises at once may report Finalized without InBlock first.
-      else if (status.isFinalized) finish({ block: status.asFinalized.toHex() });
-      else if (status.isInvalid || status.isDropped || status.isUsurped) {
+      if (dispatchError) finish({ failed: describeDispatch(client, dispatchError) });
+      // A chain that seals and finalises at once may report Finalized without the block first.
+      else if (status.type === "BestChainBlockIncluded" || status.type === "Finalized") {
+        finish({ block: (status.value as { blockHash: string }).blockHash });
+      } else if (status.type === "Invalid" || status.type === "Drop") {
         finish({ failed: `the node did not include it (${status.type})` });
       }
     };
     tx.send(watch).then(
-      (unsub) => (done ? unsub() : (unsubscribe = unsub)),
+      (unsub) => (done ? void unsub() : (unsubscribe = unsub)),
       (e: unknown) => finish({ failed: errorText(e) }),
     );
   });
 }
 
-function describeDispatch(api: ApiPromise, error: unknown): string {
-  const e = error as { isModule?: boolean; asModule?: unknown; toString(): string };
-  if (e.isModule) {
-    const meta = api.registry.findMetaError(e.asModule as never);
-    return `${meta.section}.${meta.name}: ${meta.docs.join(" ")}`;
-  }
-  return e.toString();
+/** What the app needs of a contract extrinsic. */
+interface Extrinsic {
+  sign(account: IKeyringPair | string, options?: { signer: InjectedSigner }): Promise<unknown>;
+  send(callback: (r: TxResult) => void): Promise<() => Promise<void>>;
+}
+
+type TxResult = { status: { type: string; value?: unknown }; dispatchError?: unknown };
+
+/** A dry run that failed before the contract answered: a dispatch error (a trap) or a LangError. */
+function describeDryRun(client: DedotClient, e: unknown): string {
+  const dispatch = (e as { dispatchError?: unknown }).dispatchError;
+  return dispatch === undefined ? errorText(e) : describeDispatch(client, dispatch);
+}
+
+function describeDispatch(client: DedotClient, error: unknown): string {
+  const meta = client.registry.findErrorMeta(error as never);
+  if (meta) return `${meta.pallet}.${meta.name}: ${meta.docs.join(" ")}`;
+  return JSON.stringify(error, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }

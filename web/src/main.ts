@@ -61,8 +61,8 @@ async function start(): Promise<void> {
     banner("error", `Keel will not start: the deployment record does not match the contracts this app was built for. ${keel.codeProblems.join(" ")}`, "wrong-code");
     return;
   }
-  keel.api.on("disconnected", () => banner("error", "Lost the connection to the node; reconnecting…", "unreachable"));
-  keel.api.on("connected", () => clearBanner("unreachable"));
+  keel.client.on("disconnected", () => banner("error", "Lost the connection to the node; reconnecting…", "unreachable"));
+  keel.client.on("connected", () => clearBanner("unreachable"));
 
   const accounts = await accountsFor(keel);
   const picker = h("select", { "data-testid": "account" }, h("option", { value: "" }, "choose an account"),
@@ -105,7 +105,7 @@ async function start(): Promise<void> {
   picker.addEventListener("change", () => void refresh());
   window.addEventListener("hashchange", show);
   show();
-  await keel.api.rpc.chain.subscribeNewHeads(() => void refresh());
+  keel.client.block.best(() => void refresh());
 }
 
 void start();

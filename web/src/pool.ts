@@ -1,23 +1,30 @@
 // Keel's contracts as the app reads them: typed views over the pool, its tokens and its events.
+// Every read goes through the contracts' own generated types (src/contracts/, `npm run typegen`).
 
-import type { ApiPromise } from "@polkadot/api";
-import type { EventRecord } from "@polkadot/types/interfaces";
-import { ContractPromise } from "@polkadot/api-contract";
-import { ask, codeHashAt, connect, query, queryBytes, type Answer } from "./chain";
+import type { DedotClient } from "dedot";
+import { Contract } from "dedot/contracts";
+import { answer, codeHashAt, connect, returnedBytes, type Answer } from "./chain";
+import type { KeelOracleContractApi } from "./contracts/keel-oracle";
+import type { KeelPoolContractApi } from "./contracts/keel-pool";
+import type { KeelTokenContractApi } from "./contracts/keel-token";
 import type { Bundle, Deployment } from "./deployment";
 import { bundledCodeHash, codeHashProblems, type CodeCheck } from "./lib/codehash";
 import { Core } from "./lib/core";
 import { settleDecimals } from "./lib/decimals";
 import type { PoolEvent } from "./lib/history";
 
+export type Pool = Contract<KeelPoolContractApi>;
+export type Token = Contract<KeelTokenContractApi>;
+export type Oracle = Contract<KeelOracleContractApi>;
+
 export interface Keel {
-  api: ApiPromise;
+  client: DedotClient;
   deployment: Deployment;
-  pool: ContractPromise;
+  pool: Pool;
   /** The oracle the pool reads; its feed is `deployment.feed`. */
-  oracle: ContractPromise;
-  base: ContractPromise;
-  quote: ContractPromise;
+  oracle: Oracle;
+  base: Token;
+  quote: Token;
   symbols: { base: string; quote: string };
   /** Each token's decimals (the token's own answer, else the record's), and the pool shares'. */
   decimals: { base: number; quote: number; shares: number };
@@ -38,19 +45,11 @@ export interface Keel {
   notes: string[];
 }
 
-/** A u128/i128 as polkadot.js hands it over (number, decimal or hex string) as a bigint. */
-export function big(v: unknown): bigint {
-  if (typeof v === "bigint") return v;
-  if (typeof v === "number") return BigInt(v);
-  if (typeof v === "string") return BigInt(v.replace(/,/g, ""));
-  throw new Error(`not a number: ${JSON.stringify(v)}`);
-}
-
 /**
  * The record's addresses checked against the bundled metadata's code hashes. The venue is checked
  * when its metadata is served; otherwise it is left out (the app never calls it).
  */
-async function checkCode(api: ApiPromise, bundle: Bundle): Promise<string[]> {
+async function checkCode(client: DedotClient, bundle: Bundle): Promise<string[]> {
   const { contracts: c } = bundle.deployment;
   const m = bundle.metadata;
   const wanted: [string, string, unknown][] = [
@@ -64,18 +63,13 @@ async function checkCode(api: ApiPromise, bundle: Bundle): Promise<string[]> {
     name,
     address,
     expected: bundledCodeHash(metadata),
-    onChain: await codeHashAt(api, address).catch(() => null),
+    onChain: await codeHashAt(client, address).catch(() => null),
   })));
   return codeHashProblems(checks);
 }
 
-const DECIMALS = "psp22Metadata::tokenDecimals";
-
-/** What `token` answers to `token_decimals`, or undefined when its ABI has no such message. */
-async function decimalsOf(token: ContractPromise, caller: string): Promise<unknown> {
-  if (!token.query[DECIMALS]) return undefined;
-  return query(token, caller, DECIMALS);
-}
+/** The caller of the app's reads: any account will do; the pool's own address is always valid. */
+const reader = (k: Keel) => ({ caller: k.deployment.contracts.pool });
 
 /**
  * Connects to the record's node and, on the right network, checks the record's addresses against
@@ -85,35 +79,32 @@ async function decimalsOf(token: ContractPromise, caller: string): Promise<unkno
  */
 export async function open(bundle: Bundle): Promise<Keel> {
   const { deployment: d, metadata } = bundle;
-  const api = await connect(d.node_url);
+  const client = await connect(d.node_url);
   const c = d.contracts;
-  const pool = new ContractPromise(api, metadata.pool as never, c.pool);
-  const oracle = new ContractPromise(api, metadata.oracle as never, c.oracle);
-  const base = new ContractPromise(api, metadata.token as never, c.base);
-  const quote = new ContractPromise(api, metadata.token as never, c.quote);
-  const chain = (await api.rpc.system.chain()).toString();
-  const rightNetwork = api.genesisHash.toHex() === d.genesis_hash;
+  const chain = await client.chainSpec.chainName();
+  const rightNetwork = client.genesisHash === d.genesis_hash;
   const keel: Keel = {
-    api,
+    client,
     deployment: d,
-    pool,
-    oracle,
-    base,
-    quote,
+    pool: new Contract<KeelPoolContractApi>(client, metadata.pool as never, c.pool),
+    oracle: new Contract<KeelOracleContractApi>(client, metadata.oracle as never, c.oracle),
+    base: new Contract<KeelTokenContractApi>(client, metadata.token as never, c.base),
+    quote: new Contract<KeelTokenContractApi>(client, metadata.token as never, c.quote),
     symbols: { base: "BASE", quote: "QUOTE" },
     decimals: { base: d.decimals, quote: d.decimals, shares: d.decimals },
     dev: /development|local/i.test(chain),
     rightNetwork,
-    codeProblems: rightNetwork ? await checkCode(api, bundle) : [],
+    codeProblems: rightNetwork ? await checkCode(client, bundle) : [],
     core: await Core.load(bundle.core),
     notes: [...bundle.notes],
   };
   if (!rightNetwork || keel.codeProblems.length > 0) return keel;
 
-  const symbol = async (t: ContractPromise, fallback: string) =>
-    ((await query(t, c.pool, "psp22Metadata::tokenSymbol").catch(() => null)) as string | null) ?? fallback;
-  keel.symbols = { base: await symbol(base, "BASE"), quote: await symbol(quote, "QUOTE") };
-  const [bd, qd, sd] = await Promise.all([decimalsOf(base, c.pool), decimalsOf(quote, c.pool), decimalsOf(pool, c.pool)]);
+  const at = reader(keel);
+  const symbol = async (t: Token, fallback: string) => (await t.query.psp22MetadataTokenSymbol(at).catch(() => null))?.data ?? fallback;
+  keel.symbols = { base: await symbol(keel.base, "BASE"), quote: await symbol(keel.quote, "QUOTE") };
+  const decimals = (t: Token | Pool) => t.query.psp22MetadataTokenDecimals(at).then((r) => r.data, () => undefined);
+  const [bd, qd, sd] = await Promise.all([decimals(keel.base), decimals(keel.quote), decimals(keel.pool)]);
   const settled = {
     base: settleDecimals(keel.symbols.base, bd, d.decimals),
     quote: settleDecimals(keel.symbols.quote, qd, d.decimals),
@@ -146,24 +137,10 @@ export interface MarketStatus {
 }
 
 export async function marketStatus(k: Keel): Promise<Answer<MarketStatus>> {
-  const r = await ask<Record<string, unknown>>(k.pool, k.deployment.contracts.pool, "marketStatus");
+  const r = answer((await k.pool.query.marketStatus(reader(k))).data);
   if ("err" in r) return r;
   const m = r.ok;
-  return {
-    ok: {
-      price: big(m.price),
-      volatility: big(m.volatility),
-      timestamp: Number(big(m.timestamp)),
-      ageMs: Number(m.ageMs),
-      k: big(m.k),
-      kTarget: big(m.kTarget),
-      fee: big(m.fee),
-      stale: Boolean(m.stale),
-      reference: big(m.reference),
-      drift: big(m.drift),
-      guardFee: big(m.guardFee),
-    },
-  };
+  return { ok: { ...m, timestamp: Number(m.timestamp), ageMs: Number(m.ageMs) } };
 }
 
 /**
@@ -172,19 +149,18 @@ export async function marketStatus(k: Keel): Promise<Answer<MarketStatus>> {
  * reason is `marketStatus`'s error).
  */
 export async function coreViews(k: Keel): Promise<Uint8Array | null> {
-  const at = k.deployment.contracts.pool;
+  const at = reader(k);
   const [state, market, config] = await Promise.all([
-    queryBytes(k.pool, at, "curveState"),
-    queryBytes(k.pool, at, "marketStatus"),
-    queryBytes(k.pool, at, "config"),
+    k.pool.query.curveState(at),
+    k.pool.query.marketStatus(at),
+    k.pool.query.config(at),
   ]);
   // `market_status` returns a `Result`: its first byte says which.
-  const [tag, ...status] = market;
+  const [tag, ...status] = returnedBytes(market.raw);
   if (tag !== 0) return null;
-  const views = new Uint8Array(state.length + status.length + config.length);
-  views.set(state, 0);
-  views.set(status, state.length);
-  views.set(config, state.length + status.length);
+  const parts = [returnedBytes(state.raw), Uint8Array.from(status), returnedBytes(config.raw)];
+  const views = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (views.set(p, at), at + p.length), 0);
   return views;
 }
 
@@ -206,39 +182,24 @@ export interface FeedAnswer {
 
 /** The pool's oracle feed: its answer (null before a quorum has reported) and every reporter's slot. */
 export async function feed(k: Keel): Promise<{ answer: FeedAnswer | null; readings: FeedReading[] }> {
-  const caller = k.deployment.contracts.pool;
-  const [a, slots] = await Promise.all([
-    query(k.oracle, caller, "answer", k.deployment.feed) as Promise<Record<string, unknown> | null>,
-    query(k.oracle, caller, "readings", k.deployment.feed) as Promise<Record<string, unknown>[]>,
-  ]);
-  const answer = a
-    ? {
-        price: big(a.price),
-        reportedVolatility: big(a.reportedVolatility),
-        realizedVolatility: big(a.realizedVolatility),
-        timestamp: Number(big(a.timestamp)),
-        readings: Number(a.readings),
-      }
-    : null;
-  const readings = slots.map((slot) => {
-    const r = slot.reading as Record<string, unknown> | null;
-    return {
-      reporter: String(slot.reporter),
-      reading: r ? { price: big(r.price), volatility: big(r.volatility), timestamp: Number(big(r.timestamp)) } : null,
-      block: Number(big(slot.block)),
-    };
-  });
-  return { answer, readings };
+  const at = reader(k);
+  const [a, slots] = await Promise.all([k.oracle.query.answer(k.deployment.feed, at), k.oracle.query.readings(k.deployment.feed, at)]);
+  return {
+    answer: a.data ? { ...a.data, timestamp: Number(a.data.timestamp) } : null,
+    readings: slots.data.map((slot) => ({
+      reporter: slot.reporter.address(),
+      reading: slot.reading ? { ...slot.reading, timestamp: Number(slot.reading.timestamp) } : null,
+      block: Number(slot.block),
+    })),
+  };
 }
 
 export async function reserves(k: Keel): Promise<[bigint, bigint]> {
-  const r = (await query(k.pool, k.deployment.contracts.pool, "reserves")) as unknown[];
-  return [big(r[0]), big(r[1])];
+  return (await k.pool.query.reserves(reader(k))).data;
 }
 
 export async function inventory(k: Keel): Promise<Answer<bigint>> {
-  const r = await ask<unknown>(k.pool, k.deployment.contracts.pool, "inventory");
-  return "err" in r ? r : { ok: big(r.ok) };
+  return answer((await k.pool.query.inventory(reader(k))).data);
 }
 
 export interface Bands {
@@ -251,28 +212,19 @@ export interface Bands {
 }
 
 export async function bands(k: Keel): Promise<Bands> {
-  const c = (await query(k.pool, k.deployment.contracts.pool, "config")) as {
-    curve: Record<string, unknown>;
-    rebalance: Record<string, unknown>;
-  };
+  const c = (await k.pool.query.config(reader(k))).data;
   return {
-    trigger: big(c.rebalance.trigger),
-    target: big(c.rebalance.target),
-    costBps: Number(c.rebalance.costBps ?? 0),
-    qMax: big(c.curve.qMax),
-    maxSkew: big(c.curve.maxSkew),
+    trigger: c.rebalance.trigger,
+    target: c.rebalance.target,
+    costBps: c.rebalance.costBps,
+    qMax: c.curve.qMax,
+    maxSkew: c.curve.maxSkew,
   };
 }
 
 /** The venues the pool rebalances on, the configured one first. */
 export async function venues(k: Keel): Promise<string[]> {
-  try {
-    const v = (await query(k.pool, k.deployment.contracts.pool, "venues")) as unknown[];
-    return v.map((a) => String(a));
-  } catch {
-    // A pool of code before `venues()`: its configured venue alone.
-    return [k.deployment.contracts.venue];
-  }
+  return (await k.pool.query.venues(reader(k))).data.map((a) => a.address());
 }
 
 export interface Quote {
@@ -284,10 +236,8 @@ export interface Quote {
 /** The pool's quote for selling base (or quote), exact in or exact out. */
 export async function quoteSwap(k: Keel, sellBase: boolean, exactOut: boolean, amount: bigint): Promise<Answer<Quote>> {
   const tokenIn = sellBase ? k.deployment.contracts.base : k.deployment.contracts.quote;
-  const message = exactOut ? "quoteExactOut" : "quoteExactIn";
-  const r = await ask<Record<string, unknown>>(k.pool, k.deployment.contracts.pool, message, tokenIn, amount);
-  if ("err" in r) return r;
-  return { ok: { amountIn: big(r.ok.amountIn), amountOut: big(r.ok.amountOut), fee: big(r.ok.fee) } };
+  const ask = exactOut ? k.pool.query.quoteExactOut : k.pool.query.quoteExactIn;
+  return answer((await ask(tokenIn, amount, reader(k))).data);
 }
 
 export interface Holdings {
@@ -298,61 +248,49 @@ export interface Holdings {
 }
 
 export async function holdings(k: Keel, who: string): Promise<Holdings> {
-  const at = k.deployment.contracts.pool;
+  const at = reader(k);
   const [base, quote, shares, totalShares] = await Promise.all([
-    query(k.base, at, "psp22::balanceOf", who),
-    query(k.quote, at, "psp22::balanceOf", who),
-    query(k.pool, at, "psp22::balanceOf", who),
-    query(k.pool, at, "psp22::totalSupply"),
+    k.base.query.psp22BalanceOf(who, at),
+    k.quote.query.psp22BalanceOf(who, at),
+    k.pool.query.psp22BalanceOf(who, at),
+    k.pool.query.psp22TotalSupply(at),
   ]);
-  return { base: big(base), quote: big(quote), shares: big(shares), totalShares: big(totalShares) };
+  return { base: base.data, quote: quote.data, shares: shares.data, totalShares: totalShares.data };
 }
 
 /** How much of `token` the pool may move for `owner`. */
-export async function allowance(k: Keel, token: ContractPromise, owner: string): Promise<bigint> {
-  return big(await query(token, k.deployment.contracts.pool, "psp22::allowance", owner, k.deployment.contracts.pool));
+export async function allowance(k: Keel, token: Token, owner: string): Promise<bigint> {
+  return (await token.query.psp22Allowance(owner, k.deployment.contracts.pool, reader(k))).data;
 }
 
 /** The chain's best block number. */
 export async function head(k: Keel): Promise<number> {
-  return (await k.api.rpc.chain.getHeader()).number.toNumber();
-}
-
-/** An event's fields by name, as plain values. */
-type Fields = Record<string, unknown>;
-
-/** The pool's event named `name` with `a`'s fields as the app reads it; null for other events. */
-function poolEvent(name: string, block: number, a: Fields): PoolEvent | null {
-  const s = (v: unknown) => String(v);
-  switch (name) {
-    case "Swapped":
-      return { kind: "swap", block, trader: s(a.trader), to: s(a.to), tokenIn: s(a.tokenIn), amountIn: big(a.amountIn), amountOut: big(a.amountOut), fee: big(a.fee), oraclePrice: big(a.oraclePrice) };
-    case "LiquidityAdded":
-      return { kind: "added", block, provider: s(a.provider), to: s(a.to), base: big(a.baseIn), quote: big(a.quoteIn), shares: big(a.shares) };
-    case "LiquidityRemoved":
-      return { kind: "removed", block, provider: s(a.provider), to: s(a.to), base: big(a.baseOut), quote: big(a.quoteOut), shares: big(a.shares) };
-    case "Rebalanced":
-      return { kind: "rebalanced", block, epoch: big(a.epoch), qBefore: big(a.qBefore), qAfter: big(a.qAfter), bounty: big(a.bounty) };
-    default:
-      return null;
-  }
+  return (await k.client.block.best()).number;
 }
 
 /** The pool's swaps, deposits, withdrawals and rebalances in blocks `from..=to`, oldest first. */
 export async function poolEventsIn(k: Keel, from: number, to: number): Promise<PoolEvent[]> {
   const found: PoolEvent[] = [];
+  const ev = k.pool.events;
   for (let n = Math.max(from, k.deployment.block); n <= to; n++) {
-    const hash = await k.api.rpc.chain.getBlockHash(n);
-    const records = (await (await k.api.at(hash)).query.system.events()) as unknown as EventRecord[];
-    for (const record of records) {
-      const { event } = record;
-      if (event.section !== "contracts" || event.method !== "ContractEmitted") continue;
-      if (event.data[0].toString() !== k.deployment.contracts.pool) continue;
-      const decoded = k.pool.abi.decodeEvent(record);
-      const name = decoded.event.identifier.split("::").pop() ?? "";
-      const fields = Object.fromEntries(decoded.event.args.map((arg, i) => [arg.name, decoded.args[i].toPrimitive()]));
-      const e = poolEvent(name, n, fields);
-      if (e) found.push(e);
+    const hash = await k.client.rpc.chain_getBlockHash(n);
+    if (!hash) continue;
+    const records = await (await k.client.at(hash)).query.system.events();
+    for (const e of k.pool.decodeEvents(records)) {
+      const block = n;
+      if (ev.Swapped.is(e)) {
+        const a = e.data;
+        found.push({ kind: "swap", block, trader: a.trader.address(), to: a.to.address(), tokenIn: a.tokenIn.address(), amountIn: a.amountIn, amountOut: a.amountOut, fee: a.fee, oraclePrice: a.oraclePrice });
+      } else if (ev.LiquidityAdded.is(e)) {
+        const a = e.data;
+        found.push({ kind: "added", block, provider: a.provider.address(), to: a.to.address(), base: a.baseIn, quote: a.quoteIn, shares: a.shares });
+      } else if (ev.LiquidityRemoved.is(e)) {
+        const a = e.data;
+        found.push({ kind: "removed", block, provider: a.provider.address(), to: a.to.address(), base: a.baseOut, quote: a.quoteOut, shares: a.shares });
+      } else if (ev.Rebalanced.is(e)) {
+        const a = e.data;
+        found.push({ kind: "rebalanced", block, epoch: a.epoch, qBefore: a.qBefore, qAfter: a.qAfter, bounty: a.bounty });
+      }
     }
   }
   return found;

@@ -3,13 +3,13 @@
 // Each refresh reads only the blocks not read yet, back to at most `HISTORY_BLOCKS` before the
 // head (lib/cursor.ts).
 
-import type { ApiPromise } from "@polkadot/api";
-import type { ContractPromise } from "@polkadot/api-contract";
-import { maxWeight } from "./chain";
+import { Contract } from "dedot/contracts";
+import type { KeelOracleContractApi } from "./contracts/keel-oracle";
+import type { KeelPoolContractApi } from "./contracts/keel-pool";
 import { fromFixed18 } from "./lib/amount";
 import { ScanCursor } from "./lib/cursor";
 import { wholeTokenPrice } from "./lib/decimals";
-import { big, head, type Keel } from "./pool";
+import { head, type Keel } from "./pool";
 
 /** How many blocks back the charts reach. */
 export const HISTORY_BLOCKS = 120;
@@ -31,42 +31,31 @@ export interface Sample {
   reporters: (number | null)[];
 }
 
-/** The primitive value `message` returned in the state after block `hash` ({ok} / {err} for a `Result`). */
-async function viewAt(api: ApiPromise, hash: string, contract: ContractPromise, caller: string, message: string, ...args: unknown[]): Promise<unknown> {
-  const m = contract.abi.findMessage(message);
-  const at = await api.at(hash);
-  const result = (await at.call.contractsApi.call(caller, contract.address, 0, maxWeight(api), null, m.toU8a(args))) as unknown as {
-    result: { isErr: boolean; asOk: { data: Uint8Array } };
-  };
-  if (result.result.isErr || !m.returnType) throw new Error(`${message} at ${hash} trapped`);
-  const out = contract.abi.registry.createTypeUnsafe(m.returnType.lookupName ?? m.returnType.type, [result.result.asOk.data], { isPedantic: true });
-  const lang = out.toPrimitive() as { ok?: unknown };
-  return lang.ok;
-}
-
-/** The pool's sample at block `n`. */
+/** The pool's sample at block `n`: its views read in that block's state. */
 async function sampleAt(k: Keel, n: number): Promise<Sample> {
-  const hash = (await k.api.rpc.chain.getBlockHash(n)).toHex();
-  const caller = k.deployment.contracts.pool;
-  const price = (v: unknown) => fromFixed18(wholeTokenPrice(big(v), k.decimals.base, k.decimals.quote));
+  const hash = await k.client.rpc.chain_getBlockHash(n);
+  if (!hash) throw new Error(`no block ${n}`);
+  const at = await k.client.at(hash);
+  // The same contracts, their calls made in the block's state.
+  const pool = new Contract<KeelPoolContractApi>(at as never, k.pool.metadata as never, k.deployment.contracts.pool);
+  const oracle = new Contract<KeelOracleContractApi>(at as never, k.oracle.metadata as never, k.deployment.contracts.oracle);
+  const caller = { caller: k.deployment.contracts.pool };
+  const price = (v: bigint) => fromFixed18(wholeTokenPrice(v, k.decimals.base, k.decimals.quote));
   const [market, q, slots] = await Promise.all([
-    viewAt(k.api, hash, k.pool, caller, "marketStatus").catch(() => null) as Promise<{ ok?: Record<string, unknown> } | null>,
-    viewAt(k.api, hash, k.pool, caller, "inventory").catch(() => null) as Promise<{ ok?: unknown } | null>,
-    viewAt(k.api, hash, k.oracle, caller, "readings", k.deployment.feed).catch(() => []) as Promise<Record<string, unknown>[]>,
+    pool.query.marketStatus(caller).then((r) => r.data, () => null),
+    pool.query.inventory(caller).then((r) => r.data, () => null),
+    oracle.query.readings(k.deployment.feed, caller).then((r) => r.data, () => []),
   ]);
-  const m = market?.ok;
+  const m = market?.isOk ? market.value : null;
   return {
     block: n,
-    q: q?.ok === undefined ? null : fromFixed18(big(q.ok)),
+    q: q?.isOk ? fromFixed18(q.value) : null,
     oracle: m ? price(m.price) : null,
     reference: m ? price(m.reference) : null,
-    feeBps: m ? fromFixed18(big(m.fee) + big(m.guardFee)) * 10_000 : null,
-    k: m ? fromFixed18(big(m.k)) : null,
+    feeBps: m ? fromFixed18(m.fee + m.guardFee) * 10_000 : null,
+    k: m ? fromFixed18(m.k) : null,
     ageS: m ? Number(m.ageMs) / 1000 : null,
-    reporters: slots.map((s) => {
-      const r = s.reading as Record<string, unknown> | null;
-      return r ? price(r.price) : null;
-    }),
+    reporters: slots.map((s) => (s.reading ? price(s.reading.price) : null)),
   };
 }
 

@@ -43,7 +43,7 @@ describe("signingProblems", () => {
   const pool: CodeCheck = { name: "keel_pool", address: "5Pool", expected: B, onChain: B };
 
   it("is empty when the contract called and the spender run the bundled code", () => {
-    expect(signingProblems("psp22::approve", "5Pool", [token, pool])).toEqual([]);
+    expect(signingProblems("psp22Approve", "5Pool", [token, pool])).toEqual([]);
     expect(signingProblems("swapExactIn", "5Base", [pool])).toEqual([]);
   });
 
@@ -55,7 +55,7 @@ describe("signingProblems", () => {
   });
 
   it("refuses an allowance for a spender that changed its code", () => {
-    expect(signingProblems("psp22::approve", "5Pool", [token, { ...pool, onChain: A }])).toEqual([
+    expect(signingProblems("psp22Approve", "5Pool", [token, { ...pool, onChain: A }])).toEqual([
       "keel_pool (5Pool) runs code 0xabababab…, not the 0xcdcdcdcd… this app was built for.",
     ]);
   });
@@ -66,12 +66,12 @@ describe("signingProblems", () => {
         `${message} would give 5Pool the right to move your tokens, and the app has no code hash to check it against.`,
       ]);
     }
-    expect(signingProblems("psp22::increaseAllowance", "5Other", [token, pool])).toHaveLength(1);
-    expect(signingProblems("psp22::approve", undefined, [token, pool])).toHaveLength(1);
+    expect(signingProblems("psp22IncreaseAllowance", "5Other", [token, pool])).toHaveLength(1);
+    expect(signingProblems("psp22Approve", undefined, [token, pool])).toHaveLength(1);
   });
 
   it("grants no spender for other messages", () => {
-    expect(signingProblems("psp22::transfer", "5Anyone", [token])).toEqual([]);
-    expect(signingProblems("psp22::decreaseAllowance", "5Anyone", [token])).toEqual([]);
+    expect(signingProblems("psp22Transfer", "5Anyone", [token])).toEqual([]);
+    expect(signingProblems("psp22DecreaseAllowance", "5Anyone", [token])).toEqual([]);
   });
 });

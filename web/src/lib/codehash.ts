@@ -49,7 +49,7 @@ export function codeHashProblems(checks: CodeCheck[]): string[] {
  * Messages that give their first argument, the spender, the right to move the caller's tokens.
  * The spender's code decides what happens to them, so it is checked like the contract called.
  */
-export const GRANTS_TO_SPENDER: ReadonlySet<string> = new Set(["psp22::approve", "psp22::increaseAllowance"]);
+export const GRANTS_TO_SPENDER: ReadonlySet<string> = new Set(["psp22Approve", "psp22IncreaseAllowance"]);
 
 /**
  * Why a transaction calling `message` with `firstArg` must not be signed, one sentence each;

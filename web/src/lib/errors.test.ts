@@ -3,15 +3,15 @@ import { describePoolError } from "./errors";
 
 describe("describePoolError", () => {
   it("names the errors traders meet in plain words", () => {
-    expect(describePoolError("SlippageExceeded")).toMatch(/slippage tolerance/);
-    expect(describePoolError("OracleStale")).toMatch(/price feed is out of date/);
-    expect(describePoolError("Paused")).toMatch(/Withdrawals still work/);
-    expect(describePoolError({ Curve: "PriceBandExceeded" })).toMatch(/band around the oracle/);
-    expect(describePoolError({ Curve: "InventoryLimitExceeded" })).toMatch(/inventory bound/);
-    expect(describePoolError({ Token: "InsufficientBalance" })).toMatch(/balance is too low/);
+    expect(describePoolError({ type: "SlippageExceeded" })).toMatch(/slippage tolerance/);
+    expect(describePoolError({ type: "OracleStale" })).toMatch(/price feed is out of date/);
+    expect(describePoolError({ type: "Paused" })).toMatch(/Withdrawals still work/);
+    expect(describePoolError({ type: "Curve", value: { type: "PriceBandExceeded" } })).toMatch(/band around the oracle/);
+    expect(describePoolError({ type: "Curve", value: { type: "InventoryLimitExceeded" } })).toMatch(/inventory bound/);
+    expect(describePoolError({ type: "Token", value: { type: "InsufficientBalance" } })).toMatch(/balance is too low/);
   });
 
-  it("accepts polkadot.js's JSON shape, with lower-case keys", () => {
+  it("accepts the keyed JSON shape and bare names, with lower-case keys", () => {
     expect(describePoolError({ curve: "PriceBandExceeded" })).toBe(describePoolError({ Curve: "PriceBandExceeded" }));
     expect(describePoolError("slippageExceeded")).toBe(describePoolError("SlippageExceeded"));
   });

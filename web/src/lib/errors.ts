@@ -1,5 +1,6 @@
-// Plain words for every refusal a Keel pool can give, as polkadot.js decodes it: a bare variant
-// ("SlippageExceeded") or a variant with its inner error ({ Curve: "PriceBandExceeded" }).
+// Plain words for every refusal a Keel pool can give, as the chain client decodes it: dedot's
+// `{ type: "Curve", value: { type: "PriceBandExceeded" } }`, or a bare variant ("SlippageExceeded")
+// or a variant keyed by name ({ Curve: "PriceBandExceeded" }).
 
 const POOL: Record<string, string> = {
   NotOwner: "Only the pool's owner may do this.",
@@ -40,6 +41,10 @@ const TOKEN: Record<string, string> = {
 
 function variant(value: unknown): [string, unknown] | undefined {
   if (typeof value === "string") return [capitalise(value), undefined];
+  if (value && typeof value === "object" && typeof (value as { type?: unknown }).type === "string") {
+    const v = value as { type: string; value?: unknown };
+    return [capitalise(v.type), v.value];
+  }
   if (value && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 1) return [capitalise(entries[0][0]), entries[0][1]];
