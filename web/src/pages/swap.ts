@@ -40,6 +40,8 @@ export function swapPage(ctx: Ctx): Page {
   const button = h("button", { "data-testid": "swap-submit" }, "Swap");
   /** The latest quote, kept with the request (direction, mode, amount) it answers. */
   let quoted: QuotedSwap | undefined;
+  /** A swap is under way: the form is disabled until it ends. */
+  let busy = false;
 
   /** The level `q`'s impact against `market` reaches, with its warning shown on the page. */
   function assess(q: QuotedSwap, market: Answer<MarketStatus>): ImpactLevel {
@@ -49,7 +51,8 @@ export function swapPage(ctx: Ctx): Page {
     say(warning, text ?? "", level === "low" || level === "notice" ? "info" : "error");
     warning.dataset.level = level;
     confirmBox.hidden = level !== "confirm";
-    button.disabled = level === "blocked";
+    // While a swap is under way the whole form stays disabled, whatever the level.
+    if (!busy) button.disabled = level === "blocked";
     return level;
   }
 
@@ -92,7 +95,7 @@ export function swapPage(ctx: Ctx): Page {
     [pay, receive, fee, impact, limit].forEach((e) => (e.textContent = "–"));
     say(warning, "");
     confirmBox.hidden = true;
-    button.disabled = false;
+    if (!busy) button.disabled = false;
     if (amount.value.trim() === "") return say(quoteStatus, "");
     let req: SwapRequest;
     try {
@@ -149,6 +152,7 @@ export function swapPage(ctx: Ctx): Page {
     const account = ctx.account();
     if (!account) return say(status, "Choose an account first.", "error");
     inputs.forEach((el) => (el.disabled = true));
+    busy = true;
     try {
       // Everything after the first await reads only `p` and `account`, captured at the click.
       const p = await plan(account);
@@ -169,6 +173,7 @@ export function swapPage(ctx: Ctx): Page {
       if (e instanceof AmountError || e instanceof LimitError || e instanceof PlanError) return say(status, e.message, "error");
       throw e;
     } finally {
+      busy = false;
       inputs.forEach((el) => (el.disabled = false));
       confirmWord.value = "";
       await refresh();
