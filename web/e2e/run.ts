@@ -1,6 +1,7 @@
 // The wallet dApp end to end: headless Chromium (Debian's, driven by playwright-core) against a
 // contracts node that scripts/e2e-web.sh started and deployed Keel to. Each step checks the
-// screen and, through its own polkadot.js connection, the chain.
+// screen and, through its own connection with the app's typed reads, the chain (polkadot.js only
+// builds the payload the injected wallet signs).
 //
 // Env: KEEL_WEB_URL (the served app), KEEL_NODE_URL, KEEL_DEPLOYMENT (the record), KEEL_SHOTS
 // (a directory for screenshots), KEEL_STOP_NODE (a shell command that stops the node).
@@ -18,7 +19,7 @@ import type { KeelOracleContractApi } from "../src/contracts/keel-oracle";
 import type { KeelPoolContractApi } from "../src/contracts/keel-pool";
 import type { KeelTokenContractApi } from "../src/contracts/keel-token";
 import { formatAmount } from "../src/lib/amount";
-import { priceImpactBps } from "../src/lib/slippage";
+import { worstImpactBps } from "../src/lib/impact";
 import { Core } from "../src/lib/core";
 import { allowance, coreViews, holdings, marketStatus, quoteSwap, type Keel } from "../src/pool";
 
@@ -76,11 +77,12 @@ async function waitForChange(page: Page, testid: string, before: string): Promis
   return text(page, testid);
 }
 
-/** Bob's price impact (bps against the oracle) selling `base` whole BASE; Infinity when refused. */
+/** The price impact (bps against the oracle) the page judges selling `base` whole BASE at a 0.5%
+ * tolerance: the worst fill allowed; Infinity when the pool refuses it. */
 async function impactSelling(keel: Keel, base: bigint): Promise<number> {
   const [q, market] = await Promise.all([quoteSwap(keel, true, false, base * E18), marketStatus(keel)]);
   if ("err" in q || "err" in market) return Infinity;
-  return priceImpactBps(true, q.ok.amountIn, q.ok.amountOut, market.ok.price);
+  return worstImpactBps({ sellBase: true, exactOut: false }, q.ok.amountIn, q.ok.amountOut, 50, market.ok.price);
 }
 
 /** The fewest whole BASE whose sale's impact is above `bps` (bisection: impact grows with size). */
@@ -177,7 +179,8 @@ async function main(): Promise<void> {
   assert.notEqual(await text(page, "liq-share"), "0.0000%");
   // Bob's position: worth what he put in, at the oracle price, until the pool trades.
   await page.getByTestId("pos-value").waitFor();
-  assert.match(await text(page, "pos-vs-hold"), /^-?0(\.\d+)? QUOTE$/, "just deposited: level with holding, less rounding");
+  const level = Number((await text(page, "pos-vs-hold")).replace(/[^\d.-]/g, ""));
+  assert.ok(level <= 0 && level > -0.001, `just deposited: level with holding, less rounding (${level})`);
   assert.equal(await text(page, "pos-fees"), "0 QUOTE");
   assert.match(await text(page, "pos-exposure"), /^delta [\d,.]+ BASE; on a 1% move sells [\d,.]+ \/ buys [\d,.]+ BASE; vega [+-]?[\d,.]+ QUOTE$/);
   // A trade by Alice pays a fee, part of which is Bob's.
@@ -262,12 +265,17 @@ async function main(): Promise<void> {
   assert.match(await text(page, "health-price"), /^10 QUOTE\/BASE$/);
   assert.match(await text(page, "feed-median"), /^10 QUOTE\/BASE from 3 readings$/);
   assert.match(await text(page, "health-band"), /^due at \|q\| 5\.00%, back to 1\.00% \(fixed\)$/);
+  assert.equal(await page.getByTestId("health-band").getAttribute("data-source"), "core", "the band drawn is the core's");
   assert.match(await text(page, "health-venues"), /^2: the keeper splits each rebalance across them$/);
   // The LPs' Greeks: the page's are the core's on the test's own reads of the chain.
   const views = (await coreViews(keel)) ?? assert.fail("the pool prices its market");
   const greeks = keel.core.greeks(views);
   assert.ok("ok" in greeks, `the core reads the live pool's Greeks: ${JSON.stringify(greeks)}`);
   assert.ok(greeks.ok.delta > 0n && greeks.ok.gammaUp < 0n && greeks.ok.gammaDown > 0n, "a pool with both tokens sells rises, buys falls");
+  // Independently of the core: delta is the base the pool holds, less what arbitrage at the oracle
+  // price would take (at most the inventory beyond its band here).
+  const [poolBase] = (await keel.pool.query.reserves({ caller: alice.address })).data;
+  assert.ok(greeks.ok.delta * 100n >= poolBase * 95n && greeks.ok.delta <= poolBase, `delta ${greeks.ok.delta} against the pool's ${poolBase} base`);
   assert.ok((await text(page, "health-delta")).startsWith(`${formatAmount(greeks.ok.delta, 18)} BASE (`), await text(page, "health-delta"));
   assert.equal(await text(page, "health-gamma"),
     `sells ${formatAmount(-greeks.ok.gammaUp, 18)} BASE on a rise, buys ${formatAmount(greeks.ok.gammaDown, 18)} BASE on a fall`);
@@ -346,7 +354,7 @@ async function main(): Promise<void> {
   await page.getByTestId("account").selectOption({ label: "Bob (dev)" });
   const notice = await sizeAbove(keel, 100);
   await page.getByTestId("swap-amount").fill(String(notice));
-  await page.getByTestId("swap-impact-warning").filter({ hasText: "Price impact 1." }).waitFor({ timeout: 20_000 });
+  await page.getByTestId("swap-impact-warning").filter({ hasText: "Price impact up to 1." }).waitFor({ timeout: 20_000 });
   assert.match(await text(page, "swap-limit"), /^[\d,]+(\.\d+)? QUOTE$/, "the least received is shown before signing");
   assert.equal(await page.getByTestId("swap-confirm").isVisible(), false, "no confirmation below 10%");
   // The owner widens the pool's price band to 50% and its inventory bound to 90%, as a pool for a
@@ -364,6 +372,12 @@ async function main(): Promise<void> {
   await expectStatus(page, "swap-status", "Nothing was signed", 20_000);
   assert.deepEqual(await holdings(keel, bob.address), bobBefore, "an unconfirmed swap moved nothing");
   await page.screenshot({ path: `${SHOTS}/swap-confirm.png` });
+  // A confirmation holds for the amount it was typed for: another amount clears it.
+  await page.getByTestId("swap-confirm").fill("confirm");
+  await page.getByTestId("swap-amount").fill(String(confirmSize + 1n));
+  await page.waitForFunction(() => (document.querySelector('[data-testid="swap-confirm"]') as HTMLInputElement).value === "", undefined, { timeout: 10_000 });
+  await page.getByTestId("swap-amount").fill(String(confirmSize));
+  await page.getByTestId("swap-impact-warning").filter({ hasText: 'Type "confirm"' }).waitFor({ timeout: 20_000 });
   await page.getByTestId("swap-confirm").fill("confirm");
   await page.getByTestId("swap-submit").click();
   await expectStatus(page, "swap-status", "Swapped in block", 60_000);
@@ -420,6 +434,8 @@ async function main(): Promise<void> {
   await expectStatus(swapped, "wrong-code", "does not match the contracts this app was built for");
   assert.equal(await swapped.getByTestId("page-swap").count(), 0, "no page is shown for other code");
   await swapped.close();
+
+  assert.equal(await page.getByTestId("read-failed").count(), 0, "every read of the pool succeeded");
 
   step("the node stops: the page says it cannot reach it");
   await keel.client.disconnect();

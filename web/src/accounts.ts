@@ -3,6 +3,7 @@
 // keys. The keyring behind the dev keys is loaded only when they are offered.
 
 import type { InjectedSigner } from "dedot/types";
+import { decodeAddress, encodeAddress } from "dedot/utils";
 import type { Signing } from "./chain";
 
 export interface Account {
@@ -14,7 +15,7 @@ export interface Account {
 /** What an extension injects under its name in `window.injectedWeb3`. */
 interface InjectedWallet {
   enable(origin: string): Promise<{
-    accounts: { get(): Promise<{ address: string; name?: string }[]> };
+    accounts: { get(): Promise<{ address: string; name?: string; type?: string }[]> };
     signer: InjectedSigner;
   }>;
 }
@@ -25,9 +26,24 @@ async function loaded(): Promise<void> {
   await new Promise<void>((resolve) => window.addEventListener("load", () => resolve(), { once: true }));
 }
 
+/** Substrate key types: wallets also hold Ethereum accounts, which cannot sign here. */
+const SUBSTRATE_KEYS = new Set([undefined, "sr25519", "ed25519", "ecdsa"]);
+
 /**
- * Every injected wallet's accounts, the app named "Keel" to each; `null` when no extension is
- * installed or every one refused the app.
+ * `address` in the generic Substrate format (prefix 42), as the app writes every address it reads
+ * from the chain, whatever display format the wallet uses; null when it is not an address.
+ */
+export function generic(address: string): string | null {
+  try {
+    return encodeAddress(decodeAddress(address), 42);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Every injected wallet's Substrate accounts, the app named "Keel" to each; `null` when no
+ * extension is installed or every one refused the app.
  */
 export async function extensionAccounts(): Promise<Account[] | null> {
   await loaded();
@@ -39,9 +55,12 @@ export async function extensionAccounts(): Promise<Account[] | null> {
     if (!ext) continue;
     enabled++;
     for (const a of await ext.accounts.get()) {
+      const address = generic(a.address);
+      if (!address || !SUBSTRATE_KEYS.has(a.type)) continue;
       found.push({
         label: `${a.name ?? "account"} (${source})`,
-        address: a.address,
+        address,
+        // The wallet is asked to sign for the address as it knows it.
         signing: async () => ({ address: a.address, signer: ext.signer }),
       });
     }

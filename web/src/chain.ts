@@ -67,8 +67,8 @@ export type { Sent } from "./lib/outcome";
 
 /** The code hash at `address` on chain, or null when it holds no contract. */
 export async function codeHashAt(client: DedotClient, address: string): Promise<string | null> {
-  const contracts = (client.query as unknown as Record<string, { contractInfoOf?: (a: string) => Promise<{ codeHash: string } | undefined> }>).contracts;
-  if (!contracts?.contractInfoOf) throw new Error("this node has no contracts pallet");
+  if (!client.metadata.latest.pallets.some((p) => p.name === "Contracts")) throw new Error("this node has no contracts pallet");
+  const contracts = (client.query as unknown as { contracts: { contractInfoOf(a: string): Promise<{ codeHash: string } | undefined> } }).contracts;
   const info = await contracts.contractInfoOf(address);
   return info ? info.codeHash : null;
 }
@@ -168,12 +168,15 @@ export async function sendWatched<A extends GenericContractApi>(
   if (after) return { notSent: after, signed: true };
   return new Promise<Sent>((resolve) => {
     // Status updates keep coming after the outcome (Finalized after the block): only the first
-    // outcome counts, and nothing is reported after it.
+    // outcome counts, and nothing is reported after it. A node that never reports one ends the
+    // wait after `OUTCOME_TIMEOUT_MS`, so the form is not left frozen.
     let done = false;
+    const timer = setTimeout(() => finish({ failed: OUTCOME_TIMEOUT }), OUTCOME_TIMEOUT_MS);
     let unsubscribe: (() => Promise<void>) | undefined;
     const finish = (sent: Sent) => {
       if (done) return;
       done = true;
+      clearTimeout(timer);
       void unsubscribe?.();
       resolve(sent);
     };
@@ -194,6 +197,10 @@ export async function sendWatched<A extends GenericContractApi>(
     );
   });
 }
+
+/** How long a sent transaction may go without an outcome before the app stops waiting. */
+export const OUTCOME_TIMEOUT_MS = 180_000;
+const OUTCOME_TIMEOUT = "the node reported no outcome within 3 minutes; it may still land: check your balances before trying again";
 
 /** What the app needs of a contract extrinsic. */
 interface Extrinsic {

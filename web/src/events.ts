@@ -1,13 +1,24 @@
 // The pool's events since the deployment, read once for every page: each refresh scans only the
 // blocks after the last one scanned (lib/cursor.ts, which also says what a reorg does to them).
+// A block's events are part of its state, which a node that is not an archive node keeps for the
+// last blocks only (256 by default): when the scan cannot read an old block, it moves on to the
+// blocks the node still has and says from which block the history is missing.
 
 import { ScanCursor } from "./lib/cursor";
 import type { PoolEvent } from "./lib/history";
 import { head, poolEventsIn, type Keel } from "./pool";
 
+/** How close to the head a block must be for a node that prunes state to still hold it. */
+const KEPT_BLOCKS = 200;
+
 export class EventLog {
-  private readonly cursor: ScanCursor<PoolEvent>;
+  private cursor: ScanCursor<PoolEvent>;
   private tip = 0;
+  private readonly earlier: PoolEvent[] = [];
+  /** Events the scan read but could not decode (code of another ABI emitted them). */
+  undecoded = 0;
+  /** The block before which this node no longer holds the pool's events; null when it holds all. */
+  missingBefore: number | null = null;
 
   constructor(private readonly keel: Keel) {
     this.cursor = new ScanCursor<PoolEvent>(keel.deployment.block);
@@ -19,20 +30,32 @@ export class EventLog {
     const range = this.cursor.claim(this.tip);
     if (!range) return;
     try {
-      this.cursor.commit(range, await poolEventsIn(this.keel, range.from, range.to));
+      const read = await poolEventsIn(this.keel, range.from, range.to);
+      this.undecoded += read.undecoded;
+      this.cursor.commit(range, read.events);
     } catch (e) {
       this.cursor.release(range);
-      throw e;
+      const kept = this.tip - KEPT_BLOCKS;
+      if (range.from >= kept) throw e;
+      // The node has pruned these blocks' state: keep what was read, go on from what it holds.
+      this.earlier.push(...this.cursor.items);
+      this.missingBefore = kept;
+      this.cursor = new ScanCursor<PoolEvent>(kept);
     }
   }
 
   /** Every event read so far, oldest first. */
   get events(): readonly PoolEvent[] {
-    return this.cursor.items;
+    return this.earlier.length === 0 ? this.cursor.items : [...this.earlier, ...this.cursor.items];
   }
 
   /** Blocks up to the last head seen that are still to be read. */
   get behind(): number {
     return Math.max(0, this.tip - this.cursor.scanned);
+  }
+
+  /** Whether `events` holds every pool event since the deployment, up to the last head seen. */
+  get complete(): boolean {
+    return this.behind === 0 && this.missingBefore === null && this.undecoded === 0;
   }
 }

@@ -143,18 +143,24 @@ export async function marketStatus(k: Keel): Promise<Answer<MarketStatus>> {
   return { ok: { ...m, timestamp: Number(m.timestamp), ageMs: Number(m.ageMs) } };
 }
 
+/** The pool and its oracle as they were after block `hash`: their calls read that block's state. */
+export async function contractsAt(k: Keel, hash: `0x${string}`): Promise<{ pool: Pool; oracle: Oracle }> {
+  const at = await k.client.at(hash);
+  return {
+    pool: new Contract<KeelPoolContractApi>(at as never, k.pool.metadata as never, k.deployment.contracts.pool),
+    oracle: new Contract<KeelOracleContractApi>(at as never, k.oracle.metadata as never, k.deployment.contracts.oracle),
+  };
+}
+
 /**
  * The views Keel's core reads (lib/core.ts), as SCALE bytes back to back: `curve_state`,
- * `market_status`'s value and `config`; null while the pool refuses to price its market (its
- * reason is `marketStatus`'s error).
+ * `market_status`'s value and `config`, all read in the best block's state; null while the pool
+ * refuses to price its market (its reason is `marketStatus`'s error).
  */
 export async function coreViews(k: Keel): Promise<Uint8Array | null> {
   const at = reader(k);
-  const [state, market, config] = await Promise.all([
-    k.pool.query.curveState(at),
-    k.pool.query.marketStatus(at),
-    k.pool.query.config(at),
-  ]);
+  const { pool } = await contractsAt(k, (await k.client.block.best()).hash);
+  const [state, market, config] = await Promise.all([pool.query.curveState(at), pool.query.marketStatus(at), pool.query.config(at)]);
   // `market_status` returns a `Result`: its first byte says which.
   const [tag, ...status] = returnedBytes(market.raw);
   if (tag !== 0) return null;
@@ -268,30 +274,62 @@ export async function head(k: Keel): Promise<number> {
   return (await k.client.block.best()).number;
 }
 
-/** The pool's swaps, deposits, withdrawals and rebalances in blocks `from..=to`, oldest first. */
-export async function poolEventsIn(k: Keel, from: number, to: number): Promise<PoolEvent[]> {
+/** Blocks whose events are read at once. */
+const PARALLEL_BLOCKS = 8;
+
+/**
+ * The pool's swaps, deposits, withdrawals and rebalances in blocks `from..=to`, oldest first, and
+ * how many of its events in them could not be decoded (emitted by code of another ABI) and were
+ * skipped. Blocks are read `PARALLEL_BLOCKS` at a time. Reading a block's events needs its state:
+ * a node that has pruned it (not an archive node) fails the read.
+ */
+export async function poolEventsIn(k: Keel, from: number, to: number): Promise<{ events: PoolEvent[]; undecoded: number }> {
+  const numbers = Array.from({ length: Math.max(0, to - Math.max(from, k.deployment.block) + 1) }, (_, i) => Math.max(from, k.deployment.block) + i);
   const found: PoolEvent[] = [];
-  const ev = k.pool.events;
-  for (let n = Math.max(from, k.deployment.block); n <= to; n++) {
-    const hash = await k.client.rpc.chain_getBlockHash(n);
-    if (!hash) continue;
-    const records = await (await k.client.at(hash)).query.system.events();
-    for (const e of k.pool.decodeEvents(records)) {
-      const block = n;
-      if (ev.Swapped.is(e)) {
-        const a = e.data;
-        found.push({ kind: "swap", block, trader: a.trader.address(), to: a.to.address(), tokenIn: a.tokenIn.address(), amountIn: a.amountIn, amountOut: a.amountOut, fee: a.fee, oraclePrice: a.oraclePrice });
-      } else if (ev.LiquidityAdded.is(e)) {
-        const a = e.data;
-        found.push({ kind: "added", block, provider: a.provider.address(), to: a.to.address(), base: a.baseIn, quote: a.quoteIn, shares: a.shares });
-      } else if (ev.LiquidityRemoved.is(e)) {
-        const a = e.data;
-        found.push({ kind: "removed", block, provider: a.provider.address(), to: a.to.address(), base: a.baseOut, quote: a.quoteOut, shares: a.shares });
-      } else if (ev.Rebalanced.is(e)) {
-        const a = e.data;
-        found.push({ kind: "rebalanced", block, epoch: a.epoch, qBefore: a.qBefore, qAfter: a.qAfter, bounty: a.bounty });
+  let undecoded = 0;
+  for (let i = 0; i < numbers.length; i += PARALLEL_BLOCKS) {
+    const blocks = await Promise.all(numbers.slice(i, i + PARALLEL_BLOCKS).map(async (n) => {
+      const hash = await k.client.rpc.chain_getBlockHash(n);
+      if (!hash) throw new Error(`the node has no block ${n}`);
+      return { n, records: await (await k.client.at(hash)).query.system.events() };
+    }));
+    for (const { n: block, records } of blocks) {
+      for (const record of records) {
+        let decoded;
+        try {
+          decoded = k.pool.decodeEvents([record]);
+        } catch {
+          undecoded++;
+          continue;
+        }
+        for (const e of decoded) {
+          const found1 = poolEvent(k, block, e);
+          if (found1) found.push(found1);
+        }
       }
     }
   }
-  return found;
+  return { events: found, undecoded };
+}
+
+/** `e` as the app reads it; null for the pool's other events. */
+function poolEvent(k: Keel, block: number, e: ReturnType<Pool["decodeEvents"]>[number]): PoolEvent | null {
+  const ev = k.pool.events;
+  if (ev.Swapped.is(e)) {
+    const a = e.data;
+    return { kind: "swap", block, trader: a.trader.address(), to: a.to.address(), tokenIn: a.tokenIn.address(), amountIn: a.amountIn, amountOut: a.amountOut, fee: a.fee, oraclePrice: a.oraclePrice };
+  }
+  if (ev.LiquidityAdded.is(e)) {
+    const a = e.data;
+    return { kind: "added", block, provider: a.provider.address(), to: a.to.address(), base: a.baseIn, quote: a.quoteIn, shares: a.shares };
+  }
+  if (ev.LiquidityRemoved.is(e)) {
+    const a = e.data;
+    return { kind: "removed", block, provider: a.provider.address(), to: a.to.address(), base: a.baseOut, quote: a.quoteOut, shares: a.shares };
+  }
+  if (ev.Rebalanced.is(e)) {
+    const a = e.data;
+    return { kind: "rebalanced", block, epoch: a.epoch, qBefore: a.qBefore, qAfter: a.qAfter, bounty: a.bounty };
+  }
+  return null;
 }

@@ -3,13 +3,10 @@
 // Each refresh reads only the blocks not read yet, back to at most `HISTORY_BLOCKS` before the
 // head (lib/cursor.ts).
 
-import { Contract } from "dedot/contracts";
-import type { KeelOracleContractApi } from "./contracts/keel-oracle";
-import type { KeelPoolContractApi } from "./contracts/keel-pool";
 import { fromFixed18 } from "./lib/amount";
 import { ScanCursor } from "./lib/cursor";
 import { wholeTokenPrice } from "./lib/decimals";
-import { head, type Keel } from "./pool";
+import { contractsAt, head, type Keel } from "./pool";
 
 /** How many blocks back the charts reach. */
 export const HISTORY_BLOCKS = 120;
@@ -35,10 +32,7 @@ export interface Sample {
 async function sampleAt(k: Keel, n: number): Promise<Sample> {
   const hash = await k.client.rpc.chain_getBlockHash(n);
   if (!hash) throw new Error(`no block ${n}`);
-  const at = await k.client.at(hash);
-  // The same contracts, their calls made in the block's state.
-  const pool = new Contract<KeelPoolContractApi>(at as never, k.pool.metadata as never, k.deployment.contracts.pool);
-  const oracle = new Contract<KeelOracleContractApi>(at as never, k.oracle.metadata as never, k.deployment.contracts.oracle);
+  const { pool, oracle } = await contractsAt(k, hash);
   const caller = { caller: k.deployment.contracts.pool };
   const price = (v: bigint) => fromFixed18(wholeTokenPrice(v, k.decimals.base, k.decimals.quote));
   const [market, q, slots] = await Promise.all([
@@ -64,10 +58,14 @@ export class Samples {
 
   constructor(private readonly keel: Keel) {}
 
-  /** Reads the blocks not read yet, up to the head (the first call starts `HISTORY_BLOCKS` back). */
+  /**
+   * Reads the blocks not read yet, up to the head. The first call, and any after the head has
+   * moved more than `HISTORY_BLOCKS` past the last block read, start `HISTORY_BLOCKS` back.
+   */
   async catchUp(): Promise<void> {
     const tip = await head(this.keel);
-    this.cursor ??= new ScanCursor<Sample>(Math.max(this.keel.deployment.block, tip - HISTORY_BLOCKS + 1), HISTORY_BLOCKS);
+    const start = Math.max(this.keel.deployment.block, tip - HISTORY_BLOCKS + 1);
+    if (!this.cursor || this.cursor.scanned < start - 1) this.cursor = new ScanCursor<Sample>(start, HISTORY_BLOCKS);
     const range = this.cursor.claim(tip);
     if (!range) return;
     try {

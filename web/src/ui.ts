@@ -25,6 +25,7 @@ export function say(el: HTMLElement, text: string, tone: Tone = "info"): void {
   el.className = `status ${tone}`;
 }
 
-export function row(label: string, value: Child, testid?: string): HTMLElement {
-  return h("div", { class: "row" }, h("span", { class: "label" }, label), h("span", testid ? { "data-testid": testid } : {}, value));
+/** A labelled value; `attrs` go on the value's element, with `testid` as its `data-testid`. */
+export function row(label: string, value: Child, testid?: string, attrs: Record<string, string> = {}): HTMLElement {
+  return h("div", { class: "row" }, h("span", { class: "label" }, label), h("span", testid ? { ...attrs, "data-testid": testid } : attrs, value));
 }

@@ -21,12 +21,12 @@ pub use answer::{band_of, greeks_of, Failure};
 /// Bytes the buffer holds: the three views' encodings are about 400 bytes.
 pub const BUFFER_LEN: usize = 2048;
 
-/// The buffer the page writes inputs into and reads answers from. The module is single-threaded
-/// (a Wasm instance runs one call at a time), so no two calls ever touch it at once.
+/// The buffer the page writes inputs into and reads answers from. Only [`greeks`] and [`band`]
+/// touch it, and their callers promise not to call them concurrently (their `# Safety`).
 struct Buffer(UnsafeCell<[u8; BUFFER_LEN]>);
 
-// SAFETY: a Wasm instance has one thread; on the host only the tests call the exports, one at a
-// time per test binary's call (they take `&mut` through `with_buffer` and never hold it).
+// SAFETY: the buffer is only read and written inside `greeks` and `band`, which are `unsafe` to
+// call: their callers guarantee one call at a time (a Wasm instance runs one call at a time).
 unsafe impl Sync for Buffer {}
 
 static BUFFER: Buffer = Buffer(UnsafeCell::new([0; BUFFER_LEN]));
@@ -48,16 +48,25 @@ pub extern "C" fn buffer_len() -> u32 {
 ///
 /// Returns the length of the SCALE-encoded [`Greeks`] now at the buffer's start, or minus the
 /// length of the refusal's name written there instead ([`Failure`]'s `Display`).
+///
+/// # Safety
+/// No other call of [`greeks`] or [`band`] may run at the same time, and nothing may hold a
+/// reference into the buffer across the call (the page copies in before and out after).
 #[no_mangle]
-pub extern "C" fn greeks(len: u32) -> i32 {
-    with_buffer(len, |input| greeks_of(input).map(|g: Greeks| g.encode_to_array()))
+pub unsafe extern "C" fn greeks(len: u32) -> i32 {
+    // SAFETY: the caller's promise above.
+    unsafe { with_buffer(len, |input| greeks_of(input).map(|g: Greeks| g.encode_to_array())) }
 }
 
 /// The rebalancing band the pool checks now, from the same input as [`greeks`]; answers as it
 /// does, with a SCALE-encoded [`keel_core::Band`].
+///
+/// # Safety
+/// As [`greeks`].
 #[no_mangle]
-pub extern "C" fn band(len: u32) -> i32 {
-    with_buffer(len, |input| band_of(input).map(|b| b.encode_to_array()))
+pub unsafe extern "C" fn band(len: u32) -> i32 {
+    // SAFETY: the caller's promise, as for `greeks`.
+    unsafe { with_buffer(len, |input| band_of(input).map(|b| b.encode_to_array())) }
 }
 
 /// A fixed-size encoding: every answer fits well within the buffer.
@@ -97,8 +106,11 @@ impl parity_scale_codec::Output for Encoded {
 
 /// Runs `f` on the first `len` bytes of the buffer and writes its answer (or its refusal's name)
 /// back at the buffer's start.
-fn with_buffer(len: u32, f: impl FnOnce(&[u8]) -> Result<Encoded, Failure>) -> i32 {
-    // SAFETY: see `Buffer`: nothing else holds the buffer during an export's call.
+///
+/// # Safety
+/// As [`greeks`]: the only live reference to the buffer during the call is the one made here.
+unsafe fn with_buffer(len: u32, f: impl FnOnce(&[u8]) -> Result<Encoded, Failure>) -> i32 {
+    // SAFETY: the caller's promise: nothing else reads or writes the buffer during this call.
     let buf = unsafe { &mut *BUFFER.0.get() };
     let input = usize::try_from(len).ok().and_then(|n| buf.get(..n));
     let answer = match input {

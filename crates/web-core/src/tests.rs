@@ -102,14 +102,20 @@ fn an_empty_side_is_the_cores_refusal() {
     );
 }
 
-/// Writes `input` into the module's buffer, calls `export` and reads its answer back.
-fn call(export: extern "C" fn(u32) -> i32, input: &[u8]) -> Result<Vec<u8>, String> {
-    // SAFETY: the buffer is BUFFER_LEN bytes long and only this test calls the exports.
-    let buf = unsafe { core::slice::from_raw_parts_mut(buffer(), BUFFER_LEN) };
-    buf[..input.len()].copy_from_slice(input);
-    let n = export(u32::try_from(input.len()).expect("a short input"));
+/// Writes `input` into the module's buffer, calls `export` and reads its answer back, as the
+/// page does: copies in before the call and out after, holding no reference across it.
+fn call(export: unsafe extern "C" fn(u32) -> i32, input: &[u8]) -> Result<Vec<u8>, String> {
+    assert!(input.len() <= BUFFER_LEN);
+    // SAFETY: the buffer is BUFFER_LEN bytes long, `input` fits, and only this test (one thread)
+    // calls the exports; no reference into the buffer outlives a statement.
+    let n = unsafe {
+        core::ptr::copy_nonoverlapping(input.as_ptr(), buffer(), input.len());
+        export(u32::try_from(input.len()).expect("a short input"))
+    };
     let len = usize::try_from(n.unsigned_abs()).expect("a length");
-    let out = buf[..len].to_vec();
+    let mut out = vec![0; len];
+    // SAFETY: as above; `len` is at most BUFFER_LEN, what the export wrote.
+    unsafe { core::ptr::copy_nonoverlapping(buffer(), out.as_mut_ptr(), len) };
     if n >= 0 {
         Ok(out)
     } else {
@@ -138,9 +144,7 @@ fn the_exports_answer_through_the_buffer() {
     let empty = views(&PoolState::balanced(0, ONE), &m, &c);
     assert_eq!(call(greeks, &empty), Err("InsufficientLiquidity".into()));
     assert_eq!(call(greeks, &input[..3]), Err("Malformed curve_state".into()));
-    assert_eq!(
-        greeks(u32::try_from(BUFFER_LEN + 1).expect("fits")),
-        -12,
-        "\"InputTooLong\""
-    );
+    // SAFETY: one thread, no reference into the buffer held.
+    let too_long = unsafe { greeks(u32::try_from(BUFFER_LEN + 1).expect("fits")) };
+    assert_eq!(too_long, -12, "\"InputTooLong\"");
 }

@@ -1,6 +1,6 @@
 // The storage deposit limit a transaction carries. The dry-run reports the deposit the call would
 // charge (or refund); the signed transaction may then commit at most that plus a margin. A limit
-// of `null`/`undefined` means "unlimited" to @polkadot/api-contract, so this never returns one.
+// of `undefined` means "unlimited" to the chain client, so this never returns one.
 
 export class DepositError extends Error {}
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activityOf, blockLink, positionOf, type PoolEvent } from "./history";
+import { MINIMUM_LIQUIDITY, activityOf, blockLink, positionOf, type PoolEvent } from "./history";
 
 const E18 = 10n ** 18n;
 const [BOB, ANN, BASE, QUOTE] = ["bob", "ann", "base-token", "quote-token"];
@@ -31,8 +31,11 @@ describe("activity", () => {
 });
 
 describe("position", () => {
-  // Ann seeds 100 BASE + 1,000 QUOTE for 100 shares; Bob adds 10 + 100 for 10.
-  const seeded = [added(1, ANN, 100n * E18, 1_000n * E18, 100n * E18), added(2, BOB, 10n * E18, 100n * E18, 10n * E18)];
+  // Ann seeds 100 BASE + 1,000 QUOTE for 100 shares less the locked ones; Bob adds 10 + 100 for 10.
+  const seeded = [
+    added(1, ANN, 100n * E18, 1_000n * E18, 100n * E18 - MINIMUM_LIQUIDITY),
+    added(2, BOB, 10n * E18, 100n * E18, 10n * E18),
+  ];
 
   it("values the shares at the oracle price against holding the deposit", () => {
     // The price moved to 12 and the pool sold base: it holds 90 BASE and 1,250 QUOTE.
@@ -54,6 +57,27 @@ describe("position", () => {
     ];
     const p = positionOf(events, BOB, { reserves: [60n * E18, 600n * E18], totalShares: 60n * E18, shares: 10n * E18, price: 10n * E18, base: BASE });
     expect(p.fees).toBe(13n * E18);
+  });
+
+  it("does not depend on the pool's total now, only on the events (a deposit the events do not yet hold changes nothing)", () => {
+    const events = [...seeded, swap(3, ANN, QUOTE, 11n * E18)];
+    const now = { reserves: [110n * E18, 1_100n * E18] as const, shares: 10n * E18, price: 10n * E18, base: BASE };
+    expect(positionOf(events, BOB, { ...now, totalShares: 110n * E18 }).fees).toBe(E18);
+    expect(positionOf(events, BOB, { ...now, totalShares: 1_000n * E18 }).fees).toBe(E18);
+  });
+
+  it("counts the shares the first deposit locks among those sharing a fee", () => {
+    // One share of three thousand, two of them locked: the depositor earns a third of the fee.
+    const events = [added(1, BOB, 3n, 3n, 3n * MINIMUM_LIQUIDITY - MINIMUM_LIQUIDITY), swap(2, ANN, QUOTE, 3_000n)];
+    const p = positionOf(events, BOB, { reserves: [3n, 3n], totalShares: 3n * MINIMUM_LIQUIDITY, shares: 2n * MINIMUM_LIQUIDITY, price: E18, base: BASE });
+    expect(p.fees).toBe(2_000n);
+  });
+
+  it("never counts the account's shares below zero", () => {
+    // Shares Bob received by transfer (not seen) and withdrew do not make him owe later fees.
+    const events = [...seeded, removed(3, BOB, 20n * E18, 200n * E18, 20n * E18), added(4, BOB, 10n * E18, 100n * E18, 10n * E18), swap(5, ANN, QUOTE, 100n * E18)];
+    const p = positionOf(events, BOB, { reserves: [100n * E18, 1_000n * E18], totalShares: 100n * E18, shares: 10n * E18, price: 10n * E18, base: BASE });
+    expect(p.fees).toBe(10n * E18);
   });
 
   it("earns nothing before the first deposit or after the last withdrawal", () => {

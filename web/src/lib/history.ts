@@ -1,9 +1,13 @@
 // What the pool's events say about one account: its activity (swaps, deposits, withdrawals) and its
 // liquidity position against holding what it deposited, with the fees its shares earned. The
-// events are the chain's (`Swapped`, `LiquidityAdded`, `LiquidityRemoved`, `Rebalanced`), read
-// from the deployment's block on; shares moved by a plain token transfer are not seen.
+// events are the chain's (`Swapped`, `LiquidityAdded`, `LiquidityRemoved`, `Rebalanced`), every
+// one since the deployment, oldest first; shares moved by a plain token transfer are not seen.
 
 const E18 = 10n ** 18n;
+
+/** Shares the pool locks on its first deposit (`keel_core::MINIMUM_LIQUIDITY`); the first
+ * `LiquidityAdded` counts only the depositor's. */
+export const MINIMUM_LIQUIDITY = 1_000n;
 
 interface At {
   /** The block the event is in. */
@@ -54,34 +58,33 @@ export interface Position {
   /** Deposited less withdrawn, per token: what holding instead would have kept. */
   held: { base: bigint; quote: bigint };
   heldValue: bigint;
-  /** `value` plus nothing else, less `heldValue`: positive when providing beat holding. */
+  /** `value` less `heldValue` (withdrawals are netted into `held`): positive when providing beat
+   * holding. */
   vsHold: bigint;
-  /** Swap fees the account's shares earned while it held them, each at its swap's oracle price. */
+  /** Swap fees the account's shares earned while it held them, each at its swap's oracle price,
+   * before the rebalance bounties the pool pays from its reserves. */
   fees: bigint;
 }
 
 const valueAt = (base: bigint, quote: bigint, price: bigint) => (base * price) / E18 + quote;
 
 /**
- * `account`'s position from the pool's events (all of them since the deployment, oldest first)
- * and the pool now. Each swap's fee is shared by the shares outstanding at the time: the total
- * is walked back from now through every deposit and withdrawal.
+ * `account`'s position from the pool's events (every one since the deployment, oldest first) and
+ * the pool now. Each swap's fee is shared by the shares outstanding at the time, counted forward
+ * from the first deposit (which also locks `MINIMUM_LIQUIDITY`); the account's own shares never
+ * count below zero (shares it received by transfer and withdrew are not its deposits).
  */
 export function positionOf(events: readonly PoolEvent[], account: string, now: PoolNow): Position {
   const claim = now.totalShares === 0n
     ? { base: 0n, quote: 0n }
     : { base: (now.reserves[0] * now.shares) / now.totalShares, quote: (now.reserves[1] * now.shares) / now.totalShares };
   const held = { base: 0n, quote: 0n };
-  let total = now.totalShares;
-  for (const e of events) {
-    if (e.kind === "added") total -= e.shares;
-    if (e.kind === "removed") total += e.shares;
-  }
+  let total = 0n;
   let mine = 0n;
   let fees = 0n;
   for (const e of events) {
     if (e.kind === "added") {
-      total += e.shares;
+      total += e.shares + (total === 0n ? MINIMUM_LIQUIDITY : 0n);
       if (e.to === account) {
         mine += e.shares;
         held.base += e.base;
@@ -90,7 +93,7 @@ export function positionOf(events: readonly PoolEvent[], account: string, now: P
     } else if (e.kind === "removed") {
       total -= e.shares;
       if (e.provider === account) {
-        mine -= e.shares;
+        mine = mine > e.shares ? mine - e.shares : 0n;
         held.base -= e.base;
         held.quote -= e.quote;
       }

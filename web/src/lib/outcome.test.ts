@@ -24,13 +24,15 @@ describe("describeSent", () => {
 
 describe("a signature declined in the wallet", () => {
   it("is recognised from the extensions' own words", () => {
-    for (const e of [new Error("Cancelled"), new Error("Rejected by user"), "User rejected the request", new Error("Request denied")]) {
+    for (const e of [new Error("Cancelled"), new Error("Rejected by user"), "User rejected the request", new Error("Cancelled by user.")]) {
       expect(declinedInWallet(e)).toBe(true);
     }
   });
 
   it("is not any failure of the wallet", () => {
     expect(declinedInWallet(new Error("Unable to retrieve keypair"))).toBe(false);
+    expect(declinedInWallet(new Error("Access to the account was denied"))).toBe(false);
+    expect(declinedInWallet(new Error("The origin has not been authorised: rejected"))).toBe(false);
     expect(declinedInWallet(new Error("1010: Invalid Transaction: Inability to pay some fees"))).toBe(false);
   });
 

@@ -18,11 +18,12 @@ export type Sent =
 
 /**
  * Whether a signer's error means the person cancelled: the polkadot.js extension rejects with
- * "Cancelled", Talisman and SubWallet with "Rejected by user" or "User rejected".
+ * "Cancelled", Talisman and SubWallet with "Rejected by user", "User rejected..." or "Cancelled
+ * by user". Other signer errors (a locked or missing key, an authorisation refused) are failures.
  */
 export function declinedInWallet(e: unknown): boolean {
-  const text = e instanceof Error ? e.message : String(e);
-  return /\b(cancell?ed|rejected|denied|declined)\b/i.test(text);
+  const text = (e instanceof Error ? e.message : String(e)).trim();
+  return /^(cancell?ed( by (the )?user)?|rejected( by (the )?user)?|user (rejected|cancell?ed|declined)\b.*)\.?$/i.test(text);
 }
 
 /** A sentence for `sent`; `done` starts the one for success ("Swapped"). */

@@ -38,8 +38,10 @@ export function activityPage(ctx: Ctx): Page {
     }
     const mine = activityOf(ctx.log.events, account.address);
     const behind = ctx.log.behind;
+    const missing = ctx.log.missingBefore;
     body.replaceChildren(
       ...(behind > 0 ? [h("p", { class: "muted", "data-testid": "activity-behind" }, `${behind} blocks still to read…`)] : []),
+      ...(missing !== null ? [h("p", { class: "muted" }, `This node no longer holds the pool's events before block ${missing}; an archive node does.`)] : []),
       mine.length === 0
         ? h("p", { class: "muted", "data-testid": "activity-empty" }, "No swaps, deposits or withdrawals by this account since the pool was deployed.")
         : h("ol", { class: "events", reversed: true, "data-testid": "activity-list" }, ...mine.map((e) =>

@@ -31,7 +31,7 @@ interface ChartSpec {
 
 const WIDTH = () => Math.max(280, Math.min(520, window.innerWidth - 56));
 
-function chart(spec: ChartSpec): HTMLElement {
+function chart(spec: ChartSpec): { el: HTMLElement; plot: uPlot } {
   const el = h("figure", { class: "chart", "data-testid": spec.testid, "data-points": String(spec.blocks.length) });
   const series: uPlot.Series[] = [
     { label: "block" },
@@ -60,17 +60,29 @@ function chart(spec: ChartSpec): HTMLElement {
   };
   const data: uPlot.AlignedData = [spec.blocks, ...spec.lines.map((l) => l.values)];
   el.append(h("div"));
-  new uPlot(opts, data, el.firstChild as HTMLElement);
-  return el;
+  return { el, plot: new uPlot(opts, data, el.firstChild as HTMLElement) };
+}
+
+/** The health page's charts, drawn afresh on each refresh; the ones they replace are destroyed
+ * (uPlot keeps every live chart in a global list and on window listeners). */
+export class ChartSet {
+  private live: uPlot[] = [];
+
+  draw(samples: readonly Sample[], trigger: number, rebalances: ReadonlyMap<number, number>, sym: { base: string; quote: string }): HTMLElement[] {
+    this.live.forEach((p) => p.destroy());
+    const drawn = healthCharts(samples, trigger, rebalances, sym);
+    this.live = drawn.map((d) => d.plot);
+    return drawn.map((d) => d.el);
+  }
 }
 
 /** The four charts: q in its band with rebalances, prices, fee and k, oracle age. */
-export function healthCharts(
+function healthCharts(
   samples: readonly Sample[],
   trigger: number,
   rebalances: ReadonlyMap<number, number>,
   sym: { base: string; quote: string },
-): HTMLElement[] {
+): { el: HTMLElement; plot: uPlot }[] {
   const blocks = samples.map((s) => s.block);
   const col = (f: (s: Sample) => number | null): Column => samples.map(f);
   const pct = (v: number | null) => (v === null ? null : v * 100);

@@ -14,10 +14,10 @@ import {
 } from "../pool";
 import type { PoolEvent } from "../lib/history";
 import { HISTORY_BLOCKS, Samples } from "../samples";
-import { healthCharts } from "./charts";
+import { ChartSet } from "./charts";
+import { h, row } from "../ui";
 
 type Rebalance = PoolEvent & { kind: "rebalanced" };
-import { h, row } from "../ui";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -95,6 +95,7 @@ export function healthPage(ctx: Ctx): Page {
   const price = (v: bigint) => formatAmount(wholeTokenPrice(v, dec.base, dec.quote), 18);
   const body = h("div");
   const samples = new Samples(keel);
+  const charts = new ChartSet();
 
   async function refresh(): Promise<void> {
     const [pair, q, market, b, f, listed, views] = await Promise.all([
@@ -102,7 +103,8 @@ export function healthPage(ctx: Ctx): Page {
     ]);
     // Without a market the pool checks no band: the configured one is drawn.
     const checked = views ? keel.core.band(views) : null;
-    const band = checked && "ok" in checked
+    const fromCore = checked !== null && "ok" in checked;
+    const band = fromCore
       ? { trigger: fromFixed18(checked.ok.trigger), target: fromFixed18(checked.ok.target) }
       : { trigger: fromFixed18(b.trigger), target: fromFixed18(b.target) };
     const greeks = views ? keel.core.greeks(views) : null;
@@ -116,7 +118,7 @@ export function healthPage(ctx: Ctx): Page {
       row("Inventory q", "ok" in q ? pct(q.ok) : describePoolError(q.err), "health-q"),
       gauge(qv, band.trigger, fromFixed18(b.qMax)),
       row("Rebalance band", `due at |q| ${(band.trigger * 100).toFixed(2)}%, back to ${(band.target * 100).toFixed(2)}%`
-        + (b.costBps > 0 ? ` (adapts to volatility at a ${b.costBps} bps rebalance cost)` : " (fixed)"), "health-band"),
+        + (b.costBps > 0 ? ` (adapts to volatility at a ${b.costBps} bps rebalance cost)` : " (fixed)"), "health-band", { "data-source": fromCore ? "core" : "configured" }),
       row("Venues", `${listed.length}${listed.length > 1 ? ": the keeper splits each rebalance across them" : ""}`, "health-venues"),
       ...("ok" in market
         ? [
@@ -150,7 +152,7 @@ export function healthPage(ctx: Ctx): Page {
         : [row("Median price", "no answer: no quorum of fresh readings since the feed began or its answer was withdrawn", "feed-median")]),
       reporters(f.readings, "ok" in market ? market.ok.timestamp + market.ok.ageMs : Date.now(), sym.quote, sym.base, price),
       h("h3", {}, `Over the last ${HISTORY_BLOCKS} blocks`),
-      ...healthCharts(samples.items, band.trigger, new Map(events.map((e) => [e.block, fromFixed18(e.qBefore)])), sym),
+      ...charts.draw(samples.items, band.trigger, new Map(events.map((e) => [e.block, fromFixed18(e.qBefore)])), sym),
       h("h3", {}, `Rebalances (${events.length}${behind > 0 ? `, ${behind} blocks still to read` : ""})`),
       events.length ? list : h("p", { class: "muted" }, "No rebalance since the deployment."),
     );

@@ -108,7 +108,7 @@ export function liquidityPage(ctx: Ctx): Page {
     mine.textContent = `${formatAmount(hs.base, dec.base)} ${sym.base} · ${formatAmount(hs.quote, dec.quote)} ${sym.quote} · ${formatAmount(hs.shares, dec.shares)} shares`;
     share.textContent = total === 0n ? "–" : `${(Number((hs.shares * 1_000_000n) / total) / 10_000).toFixed(4)}%`;
     preview();
-    position.replaceChildren(...await positionRows(ctx, account.address, hs, pair));
+    position.replaceChildren(...await positionRows(ctx, account.address));
   }
 
   baseIn.addEventListener("input", () => void preview());

@@ -6,27 +6,37 @@ import type { Ctx } from "../context";
 import { formatAmount } from "../lib/amount";
 import { describePoolError } from "../lib/errors";
 import { positionOf } from "../lib/history";
-import { coreViews, marketStatus, type Holdings } from "../pool";
+import { coreViews, holdings, marketStatus, reserves } from "../pool";
 import { h, row } from "../ui";
 
 const signed = (v: bigint, decimals: number) => `${v > 0n ? "+" : ""}${formatAmount(v, decimals)}`;
 
-/** The rows of `account`'s position, given its holdings and the pool's reserves read this refresh. */
-export async function positionRows(ctx: Ctx, account: string, hs: Holdings, pair: readonly [bigint, bigint]): Promise<HTMLElement[]> {
+/** Why the event history cannot value a position yet, or null when it can. */
+function incomplete(ctx: Ctx): string | null {
+  const log = ctx.log;
+  if (log.missingBefore !== null) return `unknown: this node no longer holds the pool's events before block ${log.missingBefore} (an archive node does)`;
+  if (log.undecoded > 0) return `unknown: ${log.undecoded} of the pool's events could not be read`;
+  if (log.behind > 0) return `reading the pool's history… (${log.behind} blocks to go)`;
+  return null;
+}
+
+/** The rows of `account`'s position, read after the pool's events have caught up. */
+export async function positionRows(ctx: Ctx, account: string): Promise<HTMLElement[]> {
   const { keel } = ctx;
   const { base: b, quote: q } = keel.symbols;
   const dec = keel.decimals;
-  const [market, views] = await Promise.all([marketStatus(keel), coreViews(keel), ctx.log.catchUp()]);
+  await ctx.log.catchUp();
+  const [market, views, hs, pair] = await Promise.all([marketStatus(keel), coreViews(keel), holdings(keel, account), reserves(keel)]);
   if ("err" in market) return [row("Your position", `not valued: ${describePoolError(market.err)}`, "pos-value")];
   const p = positionOf(ctx.log.events, account, {
     reserves: pair, totalShares: hs.totalShares, shares: hs.shares, price: market.ok.price, base: keel.deployment.contracts.base,
   });
-  const reading = ctx.log.behind > 0 ? ` (${ctx.log.behind} blocks of history still to read)` : "";
+  const unknown = incomplete(ctx);
   const rows = [
     row("Value at the oracle price",
       `${formatAmount(p.value, dec.quote)} ${q} (${formatAmount(p.claim.base, dec.base)} ${b} + ${formatAmount(p.claim.quote, dec.quote)} ${q})`, "pos-value"),
-    row("Against holding your deposits", `${signed(p.vsHold, dec.quote)} ${q}${reading}`, "pos-vs-hold"),
-    row("Fees your shares earned", `${formatAmount(p.fees, dec.quote)} ${q}${reading}`, "pos-fees"),
+    row("Against holding your deposits", unknown ?? `${signed(p.vsHold, dec.quote)} ${q}`, "pos-vs-hold"),
+    row("Fees your shares earned", unknown ?? `${formatAmount(p.fees, dec.quote)} ${q}`, "pos-fees"),
   ];
   const greeks = views && hs.totalShares > 0n ? keel.core.greeks(views) : null;
   if (greeks && "ok" in greeks && hs.shares > 0n) {
@@ -37,5 +47,5 @@ export async function positionRows(ctx: Ctx, account: string, hs: Holdings, pair
       + (g.vega === null ? "" : `; vega ${signed(part(g.vega), dec.quote)} ${q}`), "pos-exposure"));
   }
   return [h("h3", {}, "Your position"), ...rows,
-    h("p", { class: "muted why" }, "Fees and the comparison come from the pool's events since its deployment; shares moved by a token transfer are not counted.")];
+    h("p", { class: "muted why" }, "Fees (before the rebalance bounties paid from the pool) and the comparison come from the pool's events since its deployment; shares moved by a token transfer are not counted.")];
 }

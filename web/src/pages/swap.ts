@@ -10,9 +10,9 @@ import type { Ctx, Page } from "../context";
 import { formatAmount, formatBps, parseAmount, AmountError } from "../lib/amount";
 import { describePoolError, errorText } from "../lib/errors";
 import { describeSent } from "../lib/outcome";
-import { impactLevel, impactWarning, mayProceed, type ImpactLevel } from "../lib/impact";
+import { IMPACT_UNKNOWN, impactLevel, impactWarning, mayProceed, worstImpactBps, type ImpactLevel } from "../lib/impact";
 import { maxIn, minOut, priceImpactBps, LimitError } from "../lib/slippage";
-import { PlanError, answers, planSwap, swapCall, typedToken, type QuotedSwap, type SwapPlan, type SwapRequest } from "../lib/swap";
+import { PlanError, planSwap, swapCall, typedToken, type QuotedSwap, type SwapPlan, type SwapRequest } from "../lib/swap";
 import type { Answer } from "../chain";
 import { holdings, marketStatus, quoteSwap, type MarketStatus } from "../pool";
 import { h, row, say } from "../ui";
@@ -38,16 +38,32 @@ export function swapPage(ctx: Ctx): Page {
   const quoteStatus = h("p", { class: "status", role: "status", "data-testid": "swap-quote-status" });
   const status = h("p", { class: "status", role: "status", "data-testid": "swap-status" });
   const button = h("button", { "data-testid": "swap-submit" }, "Swap");
-  /** The latest quote, kept with the request (direction, mode, amount) it answers. */
-  let quoted: QuotedSwap | undefined;
   /** A swap is under way: the form is disabled until it ends. */
   let busy = false;
+  /** What the typed confirmation accepted: the form and settings when "confirm" was typed. */
+  let confirmedFor = "";
+  /** The form and the settings that decide a swap's impact level, as one comparable string. */
+  const terms = () => JSON.stringify([direction.value, mode.value, amount.value.trim(), ctx.settings.toleranceBps, ctx.settings.expert]);
 
-  /** The level `q`'s impact against `market` reaches, with its warning shown on the page. */
-  function assess(q: QuotedSwap, market: Answer<MarketStatus>): ImpactLevel {
-    const bps = "ok" in market ? priceImpactBps(q.request.sellBase, q.amountIn, q.amountOut, market.ok.price) : 0;
-    const level = impactLevel(bps, ctx.settings.expert);
-    const text = impactWarning(level, bps);
+  /**
+   * The level the worst fill `q` allows at `terms`' tolerance reaches against `market`, with its
+   * warning shown on the page; "blocked" when the oracle's price cannot be read.
+   */
+  function assess(q: QuotedSwap, market: Answer<MarketStatus>, terms: { toleranceBps: number; expert: boolean }): ImpactLevel {
+    let level: ImpactLevel = "blocked";
+    let text: string | null = IMPACT_UNKNOWN;
+    if ("ok" in market) {
+      let bps: number;
+      try {
+        bps = worstImpactBps(q.request, q.amountIn, q.amountOut, terms.toleranceBps, market.ok.price);
+      } catch (e) {
+        if (!(e instanceof LimitError)) throw e;
+        // The tolerance is refused when the swap is planned; until then the quote alone is judged.
+        bps = priceImpactBps(q.request.sellBase, q.amountIn, q.amountOut, market.ok.price);
+      }
+      level = impactLevel(bps, terms.expert);
+      text = impactWarning(level, bps);
+    }
     say(warning, text ?? "", level === "low" || level === "notice" ? "info" : "error");
     warning.dataset.level = level;
     confirmBox.hidden = level !== "confirm";
@@ -91,7 +107,8 @@ export function swapPage(ctx: Ctx): Page {
   /** Re-prices the typed amount; `known` is a market status read this block, if any. */
   async function requote(known?: Answer<MarketStatus>): Promise<void> {
     const mine = ++latest;
-    quoted = undefined;
+    // A confirmation holds for the inputs it was typed for only.
+    if (confirmWord.value !== "" && confirmedFor !== terms()) confirmWord.value = "";
     [pay, receive, fee, impact, limit].forEach((e) => (e.textContent = "–"));
     say(warning, "");
     confirmBox.hidden = true;
@@ -107,7 +124,6 @@ export function swapPage(ctx: Ctx): Page {
     const [market, q] = await Promise.all([known ?? marketStatus(keel), ask(req)]);
     if (mine !== latest) return;
     if ("err" in q) return say(quoteStatus, describePoolError(q.err), "error");
-    quoted = q.ok;
     const [tin, tout] = sides(req.sellBase);
     pay.textContent = `${formatAmount(q.ok.amountIn, dec[tin])} ${sym[tin]}`;
     receive.textContent = `${formatAmount(q.ok.amountOut, dec[tout])} ${sym[tout]}`;
@@ -116,7 +132,7 @@ export function swapPage(ctx: Ctx): Page {
       impact.textContent = `${priceImpactBps(req.sellBase, q.ok.amountIn, q.ok.amountOut, market.ok.price).toFixed(2)} bps`;
     }
     showLimit(q.ok);
-    assess(q.ok, market);
+    assess(q.ok, market, ctx.settings);
     say(quoteStatus, "");
   }
 
@@ -130,18 +146,16 @@ export function swapPage(ctx: Ctx): Page {
    */
   async function plan(account: Account): Promise<SwapPlan | null> {
     const req = request();
-    const { toleranceBps, deadlineMinutes } = ctx.settings;
-    const typed = confirmWord.value;
-    let q = quoted;
-    if (!answers(q, req)) {
-      const fresh = await ask(req);
-      if ("err" in fresh) return (say(status, describePoolError(fresh.err), "error"), null);
-      q = fresh.ok;
-    }
-    // The impact is judged on the quote the plan is made from, against the oracle now.
-    const level = assess(q, await marketStatus(keel));
+    const { toleranceBps, deadlineMinutes, expert } = ctx.settings;
+    const typed = confirmedFor === terms() ? confirmWord.value : "";
+    // The impact is judged on a quote asked for now, the one the plan is made from, against the
+    // oracle now, at the tolerance the plan uses.
+    const [fresh, market] = await Promise.all([ask(req), marketStatus(keel)]);
+    if ("err" in fresh) return (say(status, describePoolError(fresh.err), "error"), null);
+    const q = fresh.ok;
+    const level = assess(q, market, { toleranceBps, expert });
     if (!mayProceed(level, typed)) {
-      const why = level === "blocked" ? "The swap is blocked: its price impact is above 15%." : 'Type "confirm" to accept this price impact.';
+      const why = level === "blocked" ? "The swap is blocked: its price impact is above 15%, or unknown." : 'Type "confirm" to accept this price impact.';
       return (say(status, `${why} Nothing was signed.`, "error"), null);
     }
     const c = keel.deployment.contracts;
@@ -176,7 +190,8 @@ export function swapPage(ctx: Ctx): Page {
       busy = false;
       inputs.forEach((el) => (el.disabled = false));
       confirmWord.value = "";
-      await refresh();
+      // A failed read after the swap must not overwrite how the swap ended.
+      await refresh().catch(() => undefined);
     }
   }
 
@@ -195,6 +210,7 @@ export function swapPage(ctx: Ctx): Page {
 
   for (const el of [direction, mode]) el.addEventListener("change", () => void requote());
   amount.addEventListener("input", () => void requote());
+  confirmWord.addEventListener("input", () => (confirmedFor = terms()));
   button.addEventListener("click", () =>
     submit().catch((e: unknown) => say(status, `Something went wrong: ${errorText(e)}`, "error")),
   );
