@@ -17,10 +17,16 @@ export class Unreachable extends Error {}
 
 /**
  * Connects to `url` over the legacy JSON-RPC (it reads any block's state, which the health charts
- * need), or fails with [`Unreachable`] after `timeoutMs`.
+ * need), or fails with [`Unreachable`] after `timeoutMs`. A chain that seals blocks only when a
+ * transaction arrives (a dev chain) goes quiet for minutes, so the client's reconnection after 30 s
+ * without a block is off; a lost connection still shows (main.ts).
  */
 export async function connect(url: string, timeoutMs = 8_000): Promise<DedotClient> {
-  const client = new DedotClient({ provider: new WsProvider({ endpoint: url, retryDelayMs: 2_000 }), rpcVersion: "legacy" });
+  const client = new DedotClient({
+    provider: new WsProvider({ endpoint: url, retryDelayMs: 2_000 }),
+    rpcVersion: "legacy",
+    stalingDetectionTimeout: 0,
+  });
   const timeout = new Promise<never>((_, reject) =>
     setTimeout(() => reject(new Unreachable(`The node at ${url} does not answer.`)), timeoutMs),
   );

@@ -6,7 +6,7 @@
 
 import { ScanCursor } from "./lib/cursor";
 import type { PoolEvent } from "./lib/history";
-import { head, poolEventsIn, type Keel } from "./pool";
+import { contractsAt, head, poolEventsIn, type Keel } from "./pool";
 
 /** How close to the head a block must be for a node that prunes state to still hold it. */
 const KEPT_BLOCKS = 200;
@@ -19,6 +19,9 @@ export class EventLog {
   undecoded = 0;
   /** The block before which this node no longer holds the pool's events; null when it holds all. */
   missingBefore: number | null = null;
+  /** The pool's shares outstanding before the first block scanned (the deployment's block may
+   * come after the first deposit's); null until read. */
+  sharesBefore: bigint | null = null;
 
   constructor(private readonly keel: Keel) {
     this.cursor = new ScanCursor<PoolEvent>(keel.deployment.block);
@@ -30,6 +33,7 @@ export class EventLog {
     const range = this.cursor.claim(this.tip);
     if (!range) return;
     try {
+      this.sharesBefore ??= await this.sharesAt(range.from - 1);
       const read = await poolEventsIn(this.keel, range.from, range.to);
       this.undecoded += read.undecoded;
       this.cursor.commit(range, read.events);
@@ -44,6 +48,14 @@ export class EventLog {
     }
   }
 
+  /** The pool's total shares in the state after block `n`; zero before the pool exists. */
+  private async sharesAt(n: number): Promise<bigint> {
+    const hash = await this.keel.client.rpc.chain_getBlockHash(Math.max(0, n));
+    if (!hash) throw new Error(`the node has no block ${n}`);
+    const { pool } = await contractsAt(this.keel, hash);
+    return pool.query.psp22TotalSupply({ caller: this.keel.deployment.contracts.pool }).then((r) => r.data, () => 0n);
+  }
+
   /** Every event read so far, oldest first. */
   get events(): readonly PoolEvent[] {
     return this.earlier.length === 0 ? this.cursor.items : [...this.earlier, ...this.cursor.items];
@@ -56,6 +68,6 @@ export class EventLog {
 
   /** Whether `events` holds every pool event since the deployment, up to the last head seen. */
   get complete(): boolean {
-    return this.behind === 0 && this.missingBefore === null && this.undecoded === 0;
+    return this.behind === 0 && this.missingBefore === null && this.undecoded === 0 && this.sharesBefore !== null;
   }
 }

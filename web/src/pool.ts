@@ -143,12 +143,17 @@ export async function marketStatus(k: Keel): Promise<Answer<MarketStatus>> {
   return { ok: { ...m, timestamp: Number(m.timestamp), ageMs: Number(m.ageMs) } };
 }
 
-/** The pool and its oracle as they were after block `hash`: their calls read that block's state. */
+/**
+ * The pool and its oracle as they were after block `hash`: their reads run in that block's state.
+ * Only their queries may be used: dedot builds a contract on a client that can also send, so the
+ * block's client lends the live client's (unused) transaction builders.
+ */
 export async function contractsAt(k: Keel, hash: `0x${string}`): Promise<{ pool: Pool; oracle: Oracle }> {
   const at = await k.client.at(hash);
+  const reader = new Proxy(at, { get: (target, key) => (key === "tx" ? k.client.tx : Reflect.get(target, key)) });
   return {
-    pool: new Contract<KeelPoolContractApi>(at as never, k.pool.metadata as never, k.deployment.contracts.pool),
-    oracle: new Contract<KeelOracleContractApi>(at as never, k.oracle.metadata as never, k.deployment.contracts.oracle),
+    pool: new Contract<KeelPoolContractApi>(reader as never, k.pool.metadata as never, k.deployment.contracts.pool),
+    oracle: new Contract<KeelOracleContractApi>(reader as never, k.oracle.metadata as never, k.deployment.contracts.oracle),
   };
 }
 

@@ -66,6 +66,13 @@ describe("position", () => {
     expect(positionOf(events, BOB, { ...now, totalShares: 1_000n * E18 }).fees).toBe(E18);
   });
 
+  it("starts from the shares outstanding before the first event read", () => {
+    // The seeding deposit (100 shares) came before the deployment's block: only Bob's is read.
+    const events = [added(2, BOB, 10n * E18, 100n * E18, 10n * E18), swap(3, ANN, QUOTE, 11n * E18)];
+    const now = { reserves: [110n * E18, 1_100n * E18] as const, totalShares: 110n * E18, shares: 10n * E18, price: 10n * E18, base: BASE };
+    expect(positionOf(events, BOB, now, 100n * E18).fees).toBe(E18);
+  });
+
   it("counts the shares the first deposit locks among those sharing a fee", () => {
     // One share of three thousand, two of them locked: the depositor earns a third of the fee.
     const events = [added(1, BOB, 3n, 3n, 3n * MINIMUM_LIQUIDITY - MINIMUM_LIQUIDITY), swap(2, ANN, QUOTE, 3_000n)];

@@ -71,15 +71,16 @@ const valueAt = (base: bigint, quote: bigint, price: bigint) => (base * price) /
 /**
  * `account`'s position from the pool's events (every one since the deployment, oldest first) and
  * the pool now. Each swap's fee is shared by the shares outstanding at the time, counted forward
- * from the first deposit (which also locks `MINIMUM_LIQUIDITY`); the account's own shares never
- * count below zero (shares it received by transfer and withdrew are not its deposits).
+ * from `sharesBefore`, the pool's shares before the first event's block (a first deposit also
+ * locks `MINIMUM_LIQUIDITY`); the account's own shares never count below zero (shares it received
+ * by transfer and withdrew are not its deposits).
  */
-export function positionOf(events: readonly PoolEvent[], account: string, now: PoolNow): Position {
+export function positionOf(events: readonly PoolEvent[], account: string, now: PoolNow, sharesBefore = 0n): Position {
   const claim = now.totalShares === 0n
     ? { base: 0n, quote: 0n }
     : { base: (now.reserves[0] * now.shares) / now.totalShares, quote: (now.reserves[1] * now.shares) / now.totalShares };
   const held = { base: 0n, quote: 0n };
-  let total = 0n;
+  let total = sharesBefore;
   let mine = 0n;
   let fees = 0n;
   for (const e of events) {

@@ -45,7 +45,8 @@ export function impactLevel(bps: number, expert: boolean): ImpactLevel {
 
 /** What the page says at `level` for an impact of up to `bps`; null when nothing needs saying. */
 export function impactWarning(level: ImpactLevel, bps: number): string | null {
-  const pct = `${(bps / 100).toFixed(2)}%`;
+  // Rounded up: an impact just past a threshold never reads as the threshold itself.
+  const pct = `${(Math.ceil(bps) / 100).toFixed(2)}%`;
   switch (level) {
     case "low":
       return null;

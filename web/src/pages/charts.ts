@@ -29,7 +29,7 @@ interface ChartSpec {
   rightUnit?: string;
 }
 
-const WIDTH = () => Math.max(280, Math.min(520, window.innerWidth - 56));
+const WIDTH = () => Math.max(260, Math.min(520, window.innerWidth - 72));
 
 function chart(spec: ChartSpec): { el: HTMLElement; plot: uPlot } {
   const el = h("figure", { class: "chart", "data-testid": spec.testid, "data-points": String(spec.blocks.length) });

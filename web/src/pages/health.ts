@@ -29,19 +29,26 @@ function svg(tag: string, attrs: Record<string, string | number>): SVGElement {
 
 const pct = (v: bigint) => `${(fromFixed18(v) * 100).toFixed(2)}%`;
 
-/** q on a bar from -q_max to +q_max, with the trigger band marked and the scale labelled. */
+/** q on a bar from -q_max to +q_max, with the trigger band marked: the band's edges labelled above
+ * the bar, the bounds and zero below. */
 function gauge(q: number, trigger: number, qMax: number): SVGElement {
   const w = 320, x = (v: number) => ((Math.max(-qMax, Math.min(qMax, v)) + qMax) / (2 * qMax)) * w;
-  const g = svg("svg", { width: w, height: 54, viewBox: `0 0 ${w} 54`, "data-testid": "q-gauge", role: "img" });
-  for (const [v, anchor] of [[-qMax, "start"], [-trigger, "middle"], [0, "middle"], [trigger, "middle"], [qMax, "end"]] as const) {
-    const label = svg("text", { x: x(v), y: 50, "font-size": 10, "text-anchor": anchor, fill: "#5b6573" });
-    label.textContent = `${v > 0 ? "+" : ""}${(v * 100).toFixed(v === 0 ? 0 : 1)}%`;
-    g.append(label);
-  }
-  g.append(svg("rect", { x: 0, y: 14, width: w, height: 12, fill: "#f3d9d9" }));
-  g.append(svg("rect", { x: x(-trigger), y: 14, width: x(trigger) - x(-trigger), height: 12, fill: "#d5ecd9" }));
-  g.append(svg("line", { x1: w / 2, x2: w / 2, y1: 10, y2: 30, stroke: "#888" }));
-  g.append(svg("rect", { x: x(q) - 2, y: 6, width: 4, height: 28, fill: Math.abs(q) > trigger ? "#b3261e" : "#1b6e34" }));
+  const g = svg("svg", { width: w, height: 64, viewBox: `0 0 ${w} 64`, "data-testid": "q-gauge", role: "img" });
+  const pctLabel = (v: number) => `${v > 0 ? "+" : ""}${(v * 100).toFixed(v === 0 ? 0 : 1)}%`;
+  const label = (v: number, y: number, anchor: string) => {
+    const t = svg("text", { x: Math.min(w - 1, Math.max(1, x(v))), y, "font-size": 10, "text-anchor": anchor, fill: "#5b6573" });
+    t.textContent = pctLabel(v);
+    g.append(t);
+  };
+  label(-trigger, 10, "end");
+  label(trigger, 10, "start");
+  label(-qMax, 60, "start");
+  label(0, 60, "middle");
+  label(qMax, 60, "end");
+  g.append(svg("rect", { x: 0, y: 22, width: w, height: 12, fill: "#f3d9d9" }));
+  g.append(svg("rect", { x: x(-trigger), y: 22, width: x(trigger) - x(-trigger), height: 12, fill: "#d5ecd9" }));
+  g.append(svg("line", { x1: w / 2, x2: w / 2, y1: 18, y2: 38, stroke: "#888" }));
+  g.append(svg("rect", { x: x(q) - 2, y: 14, width: 4, height: 28, fill: Math.abs(q) > trigger ? "#b3261e" : "#1b6e34" }));
   const title = svg("title", {});
   title.textContent = `q = ${(q * 100).toFixed(2)}%, band ±${(trigger * 100).toFixed(1)}%, bound ±${(qMax * 100).toFixed(0)}%`;
   g.append(title);

@@ -16,7 +16,7 @@ function incomplete(ctx: Ctx): string | null {
   const log = ctx.log;
   if (log.missingBefore !== null) return `unknown: this node no longer holds the pool's events before block ${log.missingBefore} (an archive node does)`;
   if (log.undecoded > 0) return `unknown: ${log.undecoded} of the pool's events could not be read`;
-  if (log.behind > 0) return `reading the pool's history… (${log.behind} blocks to go)`;
+  if (log.behind > 0 || log.sharesBefore === null) return `reading the pool's history… (${log.behind} blocks to go)`;
   return null;
 }
 
@@ -30,7 +30,7 @@ export async function positionRows(ctx: Ctx, account: string): Promise<HTMLEleme
   if ("err" in market) return [row("Your position", `not valued: ${describePoolError(market.err)}`, "pos-value")];
   const p = positionOf(ctx.log.events, account, {
     reserves: pair, totalShares: hs.totalShares, shares: hs.shares, price: market.ok.price, base: keel.deployment.contracts.base,
-  });
+  }, ctx.log.sharesBefore ?? 0n);
   const unknown = incomplete(ctx);
   const rows = [
     row("Value at the oracle price",

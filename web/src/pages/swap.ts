@@ -12,7 +12,7 @@ import { describePoolError, errorText } from "../lib/errors";
 import { describeSent } from "../lib/outcome";
 import { IMPACT_UNKNOWN, impactLevel, impactWarning, mayProceed, worstImpactBps, type ImpactLevel } from "../lib/impact";
 import { maxIn, minOut, priceImpactBps, LimitError } from "../lib/slippage";
-import { PlanError, planSwap, swapCall, typedToken, type QuotedSwap, type SwapPlan, type SwapRequest } from "../lib/swap";
+import { PlanError, answers, planSwap, swapCall, typedToken, type QuotedSwap, type SwapPlan, type SwapRequest } from "../lib/swap";
 import type { Answer } from "../chain";
 import { holdings, marketStatus, quoteSwap, type MarketStatus } from "../pool";
 import { h, row, say } from "../ui";
@@ -38,6 +38,8 @@ export function swapPage(ctx: Ctx): Page {
   const quoteStatus = h("p", { class: "status", role: "status", "data-testid": "swap-quote-status" });
   const status = h("p", { class: "status", role: "status", "data-testid": "swap-status" });
   const button = h("button", { "data-testid": "swap-submit" }, "Swap");
+  /** The quote on screen, kept with the request (direction, mode, amount) it answers. */
+  let quoted: QuotedSwap | undefined;
   /** A swap is under way: the form is disabled until it ends. */
   let busy = false;
   /** What the typed confirmation accepted: the form and settings when "confirm" was typed. */
@@ -107,6 +109,7 @@ export function swapPage(ctx: Ctx): Page {
   /** Re-prices the typed amount; `known` is a market status read this block, if any. */
   async function requote(known?: Answer<MarketStatus>): Promise<void> {
     const mine = ++latest;
+    quoted = undefined;
     // A confirmation holds for the inputs it was typed for only.
     if (confirmWord.value !== "" && confirmedFor !== terms()) confirmWord.value = "";
     [pay, receive, fee, impact, limit].forEach((e) => (e.textContent = "–"));
@@ -131,6 +134,7 @@ export function swapPage(ctx: Ctx): Page {
     if ("ok" in market) {
       impact.textContent = `${priceImpactBps(req.sellBase, q.ok.amountIn, q.ok.amountOut, market.ok.price).toFixed(2)} bps`;
     }
+    quoted = q.ok;
     showLimit(q.ok);
     assess(q.ok, market, ctx.settings);
     say(quoteStatus, "");
@@ -148,12 +152,16 @@ export function swapPage(ctx: Ctx): Page {
     const req = request();
     const { toleranceBps, deadlineMinutes, expert } = ctx.settings;
     const typed = confirmedFor === terms() ? confirmWord.value : "";
-    // The impact is judged on a quote asked for now, the one the plan is made from, against the
-    // oracle now, at the tolerance the plan uses.
-    const [fresh, market] = await Promise.all([ask(req), marketStatus(keel)]);
-    if ("err" in fresh) return (say(status, describePoolError(fresh.err), "error"), null);
-    const q = fresh.ok;
-    const level = assess(q, market, { toleranceBps, expert });
+    // The plan is made from the quote the trader saw (the limit protects that price: a quote
+    // asked for now would follow the market), or a fresh one when none answers these inputs. Its
+    // impact is judged against the oracle now, on the worst fill at the plan's tolerance.
+    let q = quoted;
+    if (!answers(q, req)) {
+      const fresh = await ask(req);
+      if ("err" in fresh) return (say(status, describePoolError(fresh.err), "error"), null);
+      q = fresh.ok;
+    }
+    const level = assess(q, await marketStatus(keel), { toleranceBps, expert });
     if (!mayProceed(level, typed)) {
       const why = level === "blocked" ? "The swap is blocked: its price impact is above 15%, or unknown." : 'Type "confirm" to accept this price impact.';
       return (say(status, `${why} Nothing was signed.`, "error"), null);
