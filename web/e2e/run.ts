@@ -13,25 +13,16 @@ import { ApiPromise, WsProvider } from "@polkadot/api";
 import { Keyring } from "@polkadot/keyring";
 import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { chromium, type Page } from "playwright-core";
-import { Contract } from "dedot/contracts";
-import { hexToU8a, u8aToHex } from "dedot/utils";
-import type { KeyringPair } from "@polkadot/keyring/types";
-import { connect, returnedBytes, send } from "../src/chain";
-import type { KeelOracleContractApi } from "../src/contracts/keel-oracle";
-import type { KeelPoolContractApi } from "../src/contracts/keel-pool";
-import type { KeelTokenContractApi } from "../src/contracts/keel-token";
+import { send } from "../src/chain";
 import { formatAmount } from "../src/lib/amount";
-import { worstImpactBps } from "../src/lib/impact";
-import { Core } from "../src/lib/core";
-import { allowance, coreViews, holdings, marketStatus, quoteSwap, type Keel } from "../src/pool";
+import { allowance, coreViews, holdings, quoteSwap } from "../src/pool";
+import { E18, chainView, expectStatus, impactBuying, sizeAbove, text, waitForChange, widenBand } from "./helpers";
 
 const env = (name: string) => process.env[name] ?? assert.fail(`${name} is not set`);
 const WEB = env("KEEL_WEB_URL");
 const NODE = env("KEEL_NODE_URL");
 const SHOTS = env("KEEL_SHOTS");
 const deployment = JSON.parse(readFileSync(env("KEEL_DEPLOYMENT"), "utf8"));
-const metadata = (name: string) => JSON.parse(readFileSync(`public/keel/${name}.json`, "utf8"));
-const E18 = 10n ** 18n;
 
 const step = (text: string) => console.log(`==> ${text}`);
 /** The page's console errors and warnings, printed if the run fails. */
@@ -39,93 +30,9 @@ const consoleLines: string[] = [];
 /** The main page, for the banners printed if the run fails. */
 let mainPage: Page | undefined;
 
-/** The test's own view of the chain, through the app's typed reads. */
-async function chainView(): Promise<Keel> {
-  const client = await connect(NODE);
-  const c = deployment.contracts;
-  return {
-    client,
-    deployment,
-    pool: new Contract<KeelPoolContractApi>(client, metadata("keel_pool"), c.pool),
-    oracle: new Contract<KeelOracleContractApi>(client, metadata("keel_oracle"), c.oracle),
-    base: new Contract<KeelTokenContractApi>(client, metadata("keel_token"), c.base),
-    quote: new Contract<KeelTokenContractApi>(client, metadata("keel_token"), c.quote),
-    symbols: { base: "BASE", quote: "QUOTE" },
-    decimals: { base: deployment.decimals, quote: deployment.decimals, shares: 18 },
-    dev: true,
-    rightNetwork: true,
-    codeProblems: [],
-    core: await Core.load(readFileSync("public/keel/keel_web_core.wasm")),
-    notes: [],
-  };
-}
-
-async function text(page: Page, testid: string): Promise<string> {
-  return (await page.getByTestId(testid).textContent()) ?? "";
-}
-
-/** Waits until the status line `testid` says `wanted`; on timeout, fails with what it said. */
-async function expectStatus(page: Page, testid: string, wanted: string, timeout = 30_000): Promise<void> {
-  try {
-    await page.getByTestId(testid).filter({ hasText: wanted }).waitFor({ timeout });
-  } catch {
-    assert.fail(`${testid} never said "${wanted}"; it says "${await text(page, testid)}"`);
-  }
-}
-
-async function waitForChange(page: Page, testid: string, before: string): Promise<string> {
-  await page.waitForFunction(([id, old]) => {
-    const t = document.querySelector(`[data-testid="${id}"]`)?.textContent ?? "";
-    return t !== old && t !== "" && !t.includes("no account");
-  }, [testid, before] as const, { timeout: 20_000 });
-  return text(page, testid);
-}
-
-/** The price impact (bps against the oracle) the page judges buying BASE with `quote` whole QUOTE
- * at a 0.5% tolerance: the worst fill allowed; Infinity when the pool refuses it. The pool is long
- * base by now, so a small purchase fills below the oracle and impact grows from there. */
-async function impactBuying(keel: Keel, quote: bigint): Promise<number> {
-  const [q, market] = await Promise.all([quoteSwap(keel, false, false, quote * E18), marketStatus(keel)]);
-  if ("err" in q || "err" in market) return Infinity;
-  return worstImpactBps({ sellBase: false, exactOut: false }, q.ok.amountIn, q.ok.amountOut, 50, market.ok.price);
-}
-
-/**
- * The owner sets the pool's `max_skew` to 50% and `q_max` to 90%. The call is built from the
- * configuration's own bytes, patched: dedot 1.3 encodes `PoolConfig<A>`'s `Option<A>` venue
- * without its tag (the app never writes a configuration).
- */
-async function widenBand(keel: Keel, owner: KeyringPair): Promise<void> {
-  const read = await keel.pool.query.config({ caller: owner.address });
-  const config = returnedBytes(read.raw);
-  const u128 = (at: number, v: bigint) => config.set(Array.from({ length: 16 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn)), at);
-  // CurveParams: four u128, a u64, four u128, a u64, then max_skew and q_max.
-  u128(144, E18 / 2n);
-  u128(160, (E18 / 10n) * 9n);
-  const selector = keel.pool.query.setConfig.meta.selector;
-  const data = u8aToHex(Uint8Array.from([...hexToU8a(selector), ...config]));
-  const tx = (keel.client.tx as unknown as { contracts: { call(...a: unknown[]): { signAndSend(p: KeyringPair): { untilBestChainBlockIncluded(): Promise<{ dispatchError?: unknown }> } } } })
-    .contracts.call(keel.deployment.contracts.pool, 0n, { refTime: 50_000_000_000n, proofSize: 1_000_000n }, undefined, data);
-  const done = await tx.signAndSend(owner).untilBestChainBlockIncluded();
-  assert.equal(done.dispatchError, undefined, "set_config lands");
-  const now = (await keel.pool.query.config({ caller: owner.address })).data;
-  assert.equal(now.curve.maxSkew, E18 / 2n, "the price band is 50%");
-}
-
-/** The fewest whole QUOTE whose purchase's impact is above `bps` (bisection: impact grows with size). */
-async function sizeAbove(keel: Keel, bps: number): Promise<bigint> {
-  let [lo, hi] = [1n, 1_000_000n];
-  while (hi - lo > 1n) {
-    const mid = (lo + hi) / 2n;
-    if ((await impactBuying(keel, mid)) > bps) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
-
 async function main(): Promise<void> {
   await cryptoWaitReady();
-  const keel = await chainView();
+  const keel = await chainView(NODE, deployment);
   const bob = new Keyring({ type: "sr25519" }).addFromUri("//Bob");
   const alice = new Keyring({ type: "sr25519" }).addFromUri("//Alice");
   const browser = await chromium.launch({
