@@ -90,6 +90,7 @@ export async function widenBand(keel: Keel, owner: KeyringPair): Promise<void> {
   assert.equal(done.dispatchError, undefined, "set_config lands");
   const now = (await keel.pool.query.config({ caller: owner.address })).data;
   assert.equal(now.curve.maxSkew, E18 / 2n, "the price band is 50%");
+  assert.equal(now.curve.qMax, (E18 / 10n) * 9n, "the inventory bound is 90%");
 }
 
 /** The fewest whole QUOTE whose purchase's impact is above `bps` (bisection: impact grows with size). */

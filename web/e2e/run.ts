@@ -320,6 +320,11 @@ async function main(): Promise<void> {
   await page.waitForFunction(() => (document.querySelector('[data-testid="swap-confirm"]') as HTMLInputElement).value === "", undefined, { timeout: 10_000 });
   await page.getByTestId("swap-amount").fill(String(confirmSize));
   await page.getByTestId("swap-impact-warning").filter({ hasText: 'Type "confirm"' }).waitFor({ timeout: 20_000 });
+  // The word set by a script, not typed for these inputs, accepts nothing.
+  await page.getByTestId("swap-confirm").evaluate((el: HTMLInputElement) => (el.value = "confirm"));
+  await page.getByTestId("swap-submit").click();
+  await expectStatus(page, "swap-status", "Nothing was signed", 20_000);
+  assert.deepEqual(await holdings(keel, bob.address), bobBefore, "a confirmation not typed moved nothing");
   await page.getByTestId("swap-confirm").fill("confirm");
   await page.getByTestId("swap-submit").click();
   await expectStatus(page, "swap-status", "Swapped in block", 60_000);

@@ -6,10 +6,14 @@
 
 import { ScanCursor } from "./lib/cursor";
 import type { PoolEvent } from "./lib/history";
+import { errorText } from "./lib/errors";
 import { contractsAt, head, poolEventsIn, type Keel } from "./pool";
 
 /** How close to the head a block must be for a node that prunes state to still hold it. */
 const KEPT_BLOCKS = 200;
+
+/** What a node says when asked for state it has pruned. */
+const PRUNED = /state already discarded|unknown block|pruned/i;
 
 export class EventLog {
   private cursor: ScanCursor<PoolEvent>;
@@ -40,7 +44,7 @@ export class EventLog {
     } catch (e) {
       this.cursor.release(range);
       const kept = this.tip - KEPT_BLOCKS;
-      if (range.from >= kept) throw e;
+      if (range.from >= kept || !PRUNED.test(errorText(e))) throw e;
       // The node has pruned these blocks' state: keep what was read, go on from what it holds.
       this.earlier.push(...this.cursor.items);
       this.missingBefore = kept;
@@ -48,12 +52,16 @@ export class EventLog {
     }
   }
 
-  /** The pool's total shares in the state after block `n`; zero before the pool exists. */
+  /** The pool's total shares in the state after block `n`; zero before the pool exists. A read
+   * that fails is an error, never zero. */
   private async sharesAt(n: number): Promise<bigint> {
     const hash = await this.keel.client.rpc.chain_getBlockHash(Math.max(0, n));
     if (!hash) throw new Error(`the node has no block ${n}`);
+    const at = await this.keel.client.at(hash);
+    const contracts = (at.query as unknown as { contracts: { contractInfoOf(a: string): Promise<unknown> } }).contracts;
+    if ((await contracts.contractInfoOf(this.keel.deployment.contracts.pool)) === undefined) return 0n;
     const { pool } = await contractsAt(this.keel, hash);
-    return pool.query.psp22TotalSupply({ caller: this.keel.deployment.contracts.pool }).then((r) => r.data, () => 0n);
+    return (await pool.query.psp22TotalSupply({ caller: this.keel.deployment.contracts.pool })).data;
   }
 
   /** Every event read so far, oldest first. */

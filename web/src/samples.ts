@@ -65,7 +65,8 @@ export class Samples {
   async catchUp(): Promise<void> {
     const tip = await head(this.keel);
     const start = Math.max(this.keel.deployment.block, tip - HISTORY_BLOCKS + 1);
-    if (!this.cursor || this.cursor.scanned < start - 1) this.cursor = new ScanCursor<Sample>(start, HISTORY_BLOCKS);
+    // Never replaced while a scan of it is under way: that scan commits to it.
+    if (!this.cursor || (!this.cursor.busy && this.cursor.scanned < start - 1)) this.cursor = new ScanCursor<Sample>(start, HISTORY_BLOCKS);
     const range = this.cursor.claim(tip);
     if (!range) return;
     try {

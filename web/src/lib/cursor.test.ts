@@ -46,6 +46,17 @@ describe("ScanCursor", () => {
     expect(() => c.commit({ from: 5, to: 9 }, [])).toThrow();
   });
 
+  it("says it is busy from a claim until its commit or release", () => {
+    const c = new ScanCursor<number>(5);
+    expect(c.busy).toBe(false);
+    const r = c.claim(8);
+    expect(c.busy).toBe(true);
+    c.release(r!);
+    expect(c.busy).toBe(false);
+    c.commit(c.claim(8)!, []);
+    expect(c.busy).toBe(false);
+  });
+
   it("is before the start until something is scanned", () => {
     expect(new ScanCursor(100).scanned).toBe(99);
     expect(new ScanCursor(100).claim(99)).toBeNull();

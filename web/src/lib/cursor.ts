@@ -14,7 +14,7 @@ export interface Range {
 
 export class ScanCursor<T> {
   private next: number;
-  private busy: Range | null = null;
+  private claimed: Range | null = null;
   private readonly found: T[] = [];
 
   /** Scans start at block `start`; each claim covers at most `maxBatch` blocks. */
@@ -29,9 +29,9 @@ export class ScanCursor<T> {
    * until it commits or releases them; null when a scan is under way or nothing is new.
    */
   claim(tip: number): Range | null {
-    if (this.busy || tip < this.next) return null;
-    this.busy = { from: this.next, to: Math.min(tip, this.next + this.maxBatch - 1) };
-    return this.busy;
+    if (this.claimed || tip < this.next) return null;
+    this.claimed = { from: this.next, to: Math.min(tip, this.next + this.maxBatch - 1) };
+    return this.claimed;
   }
 
   /** Records the claimed `range` as scanned, with what it yielded (appended, oldest first). */
@@ -39,18 +39,23 @@ export class ScanCursor<T> {
     this.hold(range);
     this.found.push(...items);
     this.next = range.to + 1;
-    this.busy = null;
+    this.claimed = null;
   }
 
   /** Gives the claimed `range` back unscanned (the scan failed): the next claim covers it again. */
   release(range: Range): void {
     this.hold(range);
-    this.busy = null;
+    this.claimed = null;
   }
 
   /** Everything found so far, oldest first. */
   get items(): readonly T[] {
     return this.found;
+  }
+
+  /** Whether a claimed range is being scanned. */
+  get busy(): boolean {
+    return this.claimed !== null;
   }
 
   /** The last block scanned (one before the start until the first commit). */
@@ -59,6 +64,6 @@ export class ScanCursor<T> {
   }
 
   private hold(range: Range): void {
-    if (this.busy?.from !== range.from || this.busy.to !== range.to) throw new Error("that range is not the one claimed");
+    if (this.claimed?.from !== range.from || this.claimed.to !== range.to) throw new Error("that range is not the one claimed");
   }
 }

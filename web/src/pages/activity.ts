@@ -36,6 +36,8 @@ export function activityPage(ctx: Ctx): Page {
       body.replaceChildren(h("p", { class: "muted" }, "Choose an account to see its activity."));
       return;
     }
+    // A refresh for another account may have started meanwhile: only the chosen one's is shown.
+    if (ctx.account()?.address !== account.address) return;
     const mine = activityOf(ctx.log.events, account.address);
     const behind = ctx.log.behind;
     const missing = ctx.log.missingBefore;

@@ -108,7 +108,9 @@ export function liquidityPage(ctx: Ctx): Page {
     mine.textContent = `${formatAmount(hs.base, dec.base)} ${sym.base} · ${formatAmount(hs.quote, dec.quote)} ${sym.quote} · ${formatAmount(hs.shares, dec.shares)} shares`;
     share.textContent = total === 0n ? "–" : `${(Number((hs.shares * 1_000_000n) / total) / 10_000).toFixed(4)}%`;
     preview();
-    position.replaceChildren(...await positionRows(ctx, account.address));
+    const rows = await positionRows(ctx, account.address);
+    // A refresh for another account may have started meanwhile: only the chosen one's is shown.
+    if (ctx.account()?.address === account.address) position.replaceChildren(...rows);
   }
 
   baseIn.addEventListener("input", () => void preview());

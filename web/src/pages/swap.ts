@@ -42,8 +42,12 @@ export function swapPage(ctx: Ctx): Page {
   let quoted: QuotedSwap | undefined;
   /** A swap is under way: the form is disabled until it ends. */
   let busy = false;
-  /** What the typed confirmation accepted: the form and settings when "confirm" was typed. */
+  /** What the typed confirmation accepted: the form and settings when "confirm" was typed, and
+   * the worst-fill impact shown then; a quote past that impact clears it. */
   let confirmedFor = "";
+  let confirmedBps = 0;
+  /** The worst-fill impact last shown (bps). */
+  let shownBps = 0;
   /** The form and the settings that decide a swap's impact level, as one comparable string. */
   const terms = () => JSON.stringify([direction.value, mode.value, amount.value.trim(), ctx.settings.toleranceBps, ctx.settings.expert]);
 
@@ -65,6 +69,8 @@ export function swapPage(ctx: Ctx): Page {
       }
       level = impactLevel(bps, terms.expert);
       text = impactWarning(level, bps);
+      shownBps = bps;
+      if (confirmWord.value !== "" && bps > confirmedBps) confirmWord.value = "";
     }
     say(warning, text ?? "", level === "low" || level === "notice" ? "info" : "error");
     warning.dataset.level = level;
@@ -162,7 +168,8 @@ export function swapPage(ctx: Ctx): Page {
       q = fresh.ok;
     }
     const level = assess(q, await marketStatus(keel), { toleranceBps, expert });
-    if (!mayProceed(level, typed)) {
+    // The word accepted an impact up to the one shown when it was typed, no further.
+    if (!mayProceed(level, shownBps <= confirmedBps ? typed : "")) {
       const why = level === "blocked" ? "The swap is blocked: its price impact is above 15%, or unknown." : 'Type "confirm" to accept this price impact.';
       return (say(status, `${why} Nothing was signed.`, "error"), null);
     }
@@ -218,7 +225,10 @@ export function swapPage(ctx: Ctx): Page {
 
   for (const el of [direction, mode]) el.addEventListener("change", () => void requote());
   amount.addEventListener("input", () => void requote());
-  confirmWord.addEventListener("input", () => (confirmedFor = terms()));
+  confirmWord.addEventListener("input", () => {
+    confirmedFor = terms();
+    confirmedBps = shownBps;
+  });
   button.addEventListener("click", () =>
     submit().catch((e: unknown) => say(status, `Something went wrong: ${errorText(e)}`, "error")),
   );
