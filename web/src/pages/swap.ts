@@ -180,6 +180,8 @@ export function swapPage(ctx: Ctx): Page {
   async function submit(): Promise<void> {
     const account = ctx.account();
     if (!account) return say(status, "Choose an account first.", "error");
+    // The last swap's outcome goes at once: what shows next is this click's.
+    say(status, "Checking the swap…", "busy");
     inputs.forEach((el) => (el.disabled = true));
     busy = true;
     try {
