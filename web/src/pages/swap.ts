@@ -48,6 +48,11 @@ export function swapPage(ctx: Ctx): Page {
   let confirmedBps = 0;
   /** The worst-fill impact last shown (bps). */
   let shownBps = 0;
+  function forgetConfirmation(): void {
+    confirmWord.value = "";
+    confirmedFor = "";
+    confirmedBps = 0;
+  }
   /** The form and the settings that decide a swap's impact level, as one comparable string. */
   const terms = () => JSON.stringify([direction.value, mode.value, amount.value.trim(), ctx.settings.toleranceBps, ctx.settings.expert]);
 
@@ -70,7 +75,7 @@ export function swapPage(ctx: Ctx): Page {
       level = impactLevel(bps, terms.expert);
       text = impactWarning(level, bps);
       shownBps = bps;
-      if (confirmWord.value !== "" && bps > confirmedBps) confirmWord.value = "";
+      if (bps > confirmedBps) forgetConfirmation();
     }
     say(warning, text ?? "", level === "low" || level === "notice" ? "info" : "error");
     warning.dataset.level = level;
@@ -116,8 +121,9 @@ export function swapPage(ctx: Ctx): Page {
   async function requote(known?: Answer<MarketStatus>): Promise<void> {
     const mine = ++latest;
     quoted = undefined;
-    // A confirmation holds for the inputs it was typed for only.
-    if (confirmWord.value !== "" && confirmedFor !== terms()) confirmWord.value = "";
+    // A confirmation holds for the inputs it was typed for only; changed inputs forget it, even if
+    // they change back.
+    if (confirmedFor !== terms()) forgetConfirmation();
     [pay, receive, fee, impact, limit].forEach((e) => (e.textContent = "–"));
     say(warning, "");
     confirmBox.hidden = true;
@@ -206,7 +212,7 @@ export function swapPage(ctx: Ctx): Page {
     } finally {
       busy = false;
       inputs.forEach((el) => (el.disabled = false));
-      confirmWord.value = "";
+      forgetConfirmation();
       // A failed read after the swap must not overwrite how the swap ended.
       await refresh().catch(() => undefined);
     }
