@@ -7,6 +7,7 @@
 import { DedotClient, WsProvider } from "dedot";
 import { Contract, type GenericContractApi } from "dedot/contracts";
 import type { IKeyringPair, InjectedSigner } from "dedot/types";
+import { hexToU8a } from "dedot/utils";
 import { bundledCodeHash, signingProblems, type CodeCheck } from "./lib/codehash";
 import { DepositError, depositLimit } from "./lib/deposit";
 import { errorText } from "./lib/errors";
@@ -52,14 +53,9 @@ export function answer<T, E>(r: Outcome<T, E>): Answer<T> {
 /** The SCALE bytes a read returned, without ink!'s `Result<_, LangError>` around them. */
 export function returnedBytes(raw: { result: unknown }): Uint8Array {
   const data = (raw.result as { value: { data: string | Uint8Array } }).value.data;
-  const bytes = typeof data === "string" ? hexBytes(data) : data;
+  const bytes = typeof data === "string" ? hexToU8a(data) : data;
   if (bytes[0] !== 0) throw new Error("the contract answered with a LangError");
   return bytes.slice(1);
-}
-
-function hexBytes(hex: string): Uint8Array {
-  const digits = hex.startsWith("0x") ? hex.slice(2) : hex;
-  return Uint8Array.from({ length: digits.length / 2 }, (_, i) => parseInt(digits.slice(2 * i, 2 * i + 2), 16));
 }
 
 /** Who signs: a dev key held by the page, or an extension account and its signer. */

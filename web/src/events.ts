@@ -7,7 +7,7 @@
 import { ScanCursor } from "./lib/cursor";
 import type { PoolEvent } from "./lib/history";
 import { errorText } from "./lib/errors";
-import { contractsAt, head, poolEventsIn, type Keel } from "./pool";
+import { blockHash, contractsAt, head, poolEventsIn, reader, type Keel } from "./pool";
 
 /** How close to the head a block must be for a node that prunes state to still hold it. */
 const KEPT_BLOCKS = 200;
@@ -55,13 +55,10 @@ export class EventLog {
   /** The pool's total shares in the state after block `n`; zero before the pool exists. A read
    * that fails is an error, never zero. */
   private async sharesAt(n: number): Promise<bigint> {
-    const hash = await this.keel.client.rpc.chain_getBlockHash(Math.max(0, n));
-    if (!hash) throw new Error(`the node has no block ${n}`);
-    const at = await this.keel.client.at(hash);
+    const { at, pool } = await contractsAt(this.keel, await blockHash(this.keel, Math.max(0, n)));
     const contracts = (at.query as unknown as { contracts: { contractInfoOf(a: string): Promise<unknown> } }).contracts;
     if ((await contracts.contractInfoOf(this.keel.deployment.contracts.pool)) === undefined) return 0n;
-    const { pool } = await contractsAt(this.keel, hash);
-    return (await pool.query.psp22TotalSupply({ caller: this.keel.deployment.contracts.pool })).data;
+    return (await pool.query.psp22TotalSupply(reader(this.keel))).data;
   }
 
   /** Every event read so far, oldest first. */
@@ -74,8 +71,4 @@ export class EventLog {
     return Math.max(0, this.tip - this.cursor.scanned);
   }
 
-  /** Whether `events` holds every pool event since the deployment, up to the last head seen. */
-  get complete(): boolean {
-    return this.behind === 0 && this.missingBefore === null && this.undecoded === 0 && this.sharesBefore !== null;
-  }
 }

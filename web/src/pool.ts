@@ -69,7 +69,7 @@ async function checkCode(client: DedotClient, bundle: Bundle): Promise<string[]>
 }
 
 /** The caller of the app's reads: any account will do; the pool's own address is always valid. */
-const reader = (k: Keel) => ({ caller: k.deployment.contracts.pool });
+export const reader = (k: Keel) => ({ caller: k.deployment.contracts.pool });
 
 /**
  * Connects to the record's node and, on the right network, checks the record's addresses against
@@ -143,17 +143,25 @@ export async function marketStatus(k: Keel): Promise<Answer<MarketStatus>> {
   return { ok: { ...m, timestamp: Number(m.timestamp), ageMs: Number(m.ageMs) } };
 }
 
+/** The hash of block `n` on the node's best chain. */
+export async function blockHash(k: Keel, n: number): Promise<`0x${string}`> {
+  const hash = await k.client.rpc.chain_getBlockHash(n);
+  if (!hash) throw new Error(`the node has no block ${n}`);
+  return hash;
+}
+
 /**
- * The pool and its oracle as they were after block `hash`: their reads run in that block's state.
- * Only their queries may be used: dedot builds a contract on a client that can also send, so the
- * block's client lends the live client's (unused) transaction builders.
+ * The state after block `hash` (`at`), with the pool and its oracle reading it. Only their queries
+ * may be used: dedot builds a contract on a client that can also send, so the block's client
+ * lends the live client's (unused) transaction builders.
  */
-export async function contractsAt(k: Keel, hash: `0x${string}`): Promise<{ pool: Pool; oracle: Oracle }> {
+export async function contractsAt(k: Keel, hash: `0x${string}`) {
   const at = await k.client.at(hash);
-  const reader = new Proxy(at, { get: (target, key) => (key === "tx" ? k.client.tx : Reflect.get(target, key)) });
+  const lending = new Proxy(at, { get: (target, key) => (key === "tx" ? k.client.tx : Reflect.get(target, key)) });
   return {
-    pool: new Contract<KeelPoolContractApi>(reader as never, k.pool.metadata as never, k.deployment.contracts.pool),
-    oracle: new Contract<KeelOracleContractApi>(reader as never, k.oracle.metadata as never, k.deployment.contracts.oracle),
+    at,
+    pool: new Contract<KeelPoolContractApi>(lending as never, k.pool.metadata as never, k.deployment.contracts.pool),
+    oracle: new Contract<KeelOracleContractApi>(lending as never, k.oracle.metadata as never, k.deployment.contracts.oracle),
   };
 }
 
@@ -294,9 +302,7 @@ export async function poolEventsIn(k: Keel, from: number, to: number): Promise<{
   let undecoded = 0;
   for (let i = 0; i < numbers.length; i += PARALLEL_BLOCKS) {
     const blocks = await Promise.all(numbers.slice(i, i + PARALLEL_BLOCKS).map(async (n) => {
-      const hash = await k.client.rpc.chain_getBlockHash(n);
-      if (!hash) throw new Error(`the node has no block ${n}`);
-      return { n, records: await (await k.client.at(hash)).query.system.events() };
+      return { n, records: await (await k.client.at(await blockHash(k, n))).query.system.events() };
     }));
     for (const { n: block, records } of blocks) {
       for (const record of records) {

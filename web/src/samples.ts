@@ -6,7 +6,7 @@
 import { fromFixed18 } from "./lib/amount";
 import { ScanCursor } from "./lib/cursor";
 import { wholeTokenPrice } from "./lib/decimals";
-import { contractsAt, head, type Keel } from "./pool";
+import { blockHash, contractsAt, head, reader, type Keel } from "./pool";
 
 /** How many blocks back the charts reach. */
 export const HISTORY_BLOCKS = 120;
@@ -30,10 +30,8 @@ export interface Sample {
 
 /** The pool's sample at block `n`: its views read in that block's state. */
 async function sampleAt(k: Keel, n: number): Promise<Sample> {
-  const hash = await k.client.rpc.chain_getBlockHash(n);
-  if (!hash) throw new Error(`no block ${n}`);
-  const { pool, oracle } = await contractsAt(k, hash);
-  const caller = { caller: k.deployment.contracts.pool };
+  const { pool, oracle } = await contractsAt(k, await blockHash(k, n));
+  const caller = reader(k);
   const price = (v: bigint) => fromFixed18(wholeTokenPrice(v, k.decimals.base, k.decimals.quote));
   const [market, q, slots] = await Promise.all([
     pool.query.marketStatus(caller).then((r) => r.data, () => null),

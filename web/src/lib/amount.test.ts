@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AmountError, U128_MAX, formatAmount, formatBps, parseAmount, plainAmount } from "./amount";
+import { AmountError, U128_MAX, formatAmount, formatBps, formatSigned, parseAmount, plainAmount } from "./amount";
 
 const E18 = 10n ** 18n;
 const SEPARATORS = "Use one decimal separator and no thousands separators: write 1234.5, not 1,234.5.";
@@ -104,5 +104,13 @@ describe("formatBps", () => {
   it("shows a 1e18 rate in basis points", () => {
     expect(formatBps(1_240_000_000_000_000n)).toBe("12.40 bps");
     expect(formatBps(0n)).toBe("0.00 bps");
+  });
+});
+
+describe("formatSigned", () => {
+  it("marks a gain with a plus and leaves a loss and zero as formatAmount writes them", () => {
+    expect(formatSigned(1_500_000n, 6)).toBe("+1.5");
+    expect(formatSigned(-250_000n, 6)).toBe("-0.25");
+    expect(formatSigned(0n, 6)).toBe("0");
   });
 });

@@ -81,6 +81,11 @@ export function formatAmount(units: bigint, decimals: number, maxFraction = 4): 
   return `${negative ? "-" : ""}${whole}${fraction ? "." + fraction : ""}`;
 }
 
+/** A signed amount as `formatAmount` shows it, with a "+" on a gain: "+1.5", "-0.25", "0". */
+export function formatSigned(units: bigint, decimals: number): string {
+  return `${units > 0n ? "+" : ""}${formatAmount(units, decimals)}`;
+}
+
 /** Base units as `parseAmount` reads them back: every decimal, no separators ("1234.5"). */
 export function plainAmount(units: bigint, decimals: number): string {
   return formatAmount(units, decimals, decimals).replace(/,/g, "");

@@ -5,7 +5,7 @@
 // pool checks, the Greeks the keeper reads.
 
 import type { Ctx, Page } from "../context";
-import { formatAmount, formatBps, fromFixed18 } from "../lib/amount";
+import { formatAmount, formatBps, formatSigned, fromFixed18 } from "../lib/amount";
 import type { Greeks } from "../lib/core";
 import { wholeTokenPrice } from "../lib/decimals";
 import { describePoolError } from "../lib/errors";
@@ -74,21 +74,19 @@ function explained(label: string, value: string, testid: string, why: string): H
   return [row(label, value, testid), h("p", { class: "muted why" }, why)];
 }
 
-const signed = (v: bigint, decimals: number) => `${v > 0n ? "+" : ""}${formatAmount(v, decimals)}`;
-
 /** The LPs' Greeks (lib/core.ts) with what each means. */
 function exposure(keel: Keel, g: Greeks): HTMLElement[] {
   const { base: b, quote: q } = keel.symbols;
   const dec = keel.decimals;
   return [
-    ...explained("Delta", `${formatAmount(g.delta, dec.base)} ${b} (${signed(g.deltaVsTarget, dec.base)} beyond the target)`,
+    ...explained("Delta", `${formatAmount(g.delta, dec.base)} ${b} (${formatSigned(g.deltaVsTarget, dec.base)} beyond the target)`,
       "health-delta",
       `The base the pool holds at the oracle price: the LPs' stake in its moves. Holding the deposit would carry only the target.`),
     ...explained("Gamma, 1% move",
       `sells ${formatAmount(-g.gammaUp, dec.base)} ${b} on a rise, buys ${formatAmount(g.gammaDown, dec.base)} ${b} on a fall`,
       "health-gamma",
       "How fast delta changes: the curve sells into rises and buys into falls, what the fee pays LPs for."),
-    ...explained("Vega, +10 points volatility", g.vega === null ? "n/a (past the curve's bounds)" : `${signed(g.vega, dec.quote)} ${q}`,
+    ...explained("Vega, +10 points volatility", g.vega === null ? "n/a (past the curve's bounds)" : `${formatSigned(g.vega, dec.quote)} ${q}`,
       "health-vega",
       "What the position gains after a 1% move if the oracle's volatility rose 10 points: a steeper curve, a wider fee."),
   ];

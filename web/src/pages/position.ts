@@ -3,13 +3,11 @@
 // and its part of the LPs' exposure (the Greeks from Keel's core, times its share of the pool).
 
 import type { Ctx } from "../context";
-import { formatAmount } from "../lib/amount";
+import { formatAmount, formatSigned } from "../lib/amount";
 import { describePoolError } from "../lib/errors";
 import { positionOf } from "../lib/history";
 import { coreViews, holdings, marketStatus, reserves } from "../pool";
 import { h, row } from "../ui";
-
-const signed = (v: bigint, decimals: number) => `${v > 0n ? "+" : ""}${formatAmount(v, decimals)}`;
 
 /** Why the event history cannot value a position yet, or null when it can. */
 function incomplete(ctx: Ctx): string | null {
@@ -35,7 +33,7 @@ export async function positionRows(ctx: Ctx, account: string): Promise<HTMLEleme
   const rows = [
     row("Value at the oracle price",
       `${formatAmount(p.value, dec.quote)} ${q} (${formatAmount(p.claim.base, dec.base)} ${b} + ${formatAmount(p.claim.quote, dec.quote)} ${q})`, "pos-value"),
-    row("Against holding your deposits", unknown ?? `${signed(p.vsHold, dec.quote)} ${q}`, "pos-vs-hold"),
+    row("Against holding your deposits", unknown ?? `${formatSigned(p.vsHold, dec.quote)} ${q}`, "pos-vs-hold"),
     row("Fees your shares earned", unknown ?? `${formatAmount(p.fees, dec.quote)} ${q}`, "pos-fees"),
   ];
   const greeks = views && hs.totalShares > 0n ? keel.core.greeks(views) : null;
@@ -44,7 +42,7 @@ export async function positionRows(ctx: Ctx, account: string): Promise<HTMLEleme
     const g = greeks.ok;
     rows.push(row("Your exposure",
       `delta ${formatAmount(part(g.delta), dec.base)} ${b}; on a 1% move sells ${formatAmount(-part(g.gammaUp), dec.base)} / buys ${formatAmount(part(g.gammaDown), dec.base)} ${b}`
-      + (g.vega === null ? "" : `; vega ${signed(part(g.vega), dec.quote)} ${q}`), "pos-exposure"));
+      + (g.vega === null ? "" : `; vega ${formatSigned(part(g.vega), dec.quote)} ${q}`), "pos-exposure"));
   }
   return [h("h3", {}, "Your position"), ...rows,
     h("p", { class: "muted why" }, "Fees (before the rebalance bounties paid from the pool) and the comparison come from the pool's events since its deployment; shares moved by a token transfer are not counted.")];
