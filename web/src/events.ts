@@ -31,8 +31,22 @@ export class EventLog {
     this.cursor = new ScanCursor<PoolEvent>(keel.deployment.block);
   }
 
-  /** Scans the next unscanned blocks (one batch) up to the chain's head, unless a scan is under way. */
-  async catchUp(): Promise<void> {
+  /** Scans done and under way, in order: a caller waits for the ones before its own. */
+  private queue: Promise<void> = Promise.resolve();
+
+  /**
+   * Scans the next unscanned blocks (one batch) up to the chain's head, after any scan already
+   * under way, so that what a caller reads once this resolves includes every block up to the
+   * head it saw (a caller that returned while another's scan was still reading would show a
+   * history short of blocks no later refresh may come to fill on a quiet chain).
+   */
+  catchUp(): Promise<void> {
+    const scan = this.queue.then(() => this.scanOnce());
+    this.queue = scan.catch(() => undefined);
+    return scan;
+  }
+
+  private async scanOnce(): Promise<void> {
     this.tip = await head(this.keel);
     const range = this.cursor.claim(this.tip);
     if (!range) return;

@@ -56,11 +56,21 @@ export class Samples {
 
   constructor(private readonly keel: Keel) {}
 
+  /** Reads done and under way, in order: a caller waits for the ones before its own. */
+  private queue: Promise<void> = Promise.resolve();
+
   /**
-   * Reads the blocks not read yet, up to the head. The first call, and any after the head has
-   * moved more than `HISTORY_BLOCKS` past the last block read, start `HISTORY_BLOCKS` back.
+   * Reads the blocks not read yet, up to the head, after any read already under way. The first
+   * call, and any after the head has moved more than `HISTORY_BLOCKS` past the last block read,
+   * start `HISTORY_BLOCKS` back.
    */
-  async catchUp(): Promise<void> {
+  catchUp(): Promise<void> {
+    const read = this.queue.then(() => this.readOnce());
+    this.queue = read.catch(() => undefined);
+    return read;
+  }
+
+  private async readOnce(): Promise<void> {
     const tip = await head(this.keel);
     const start = Math.max(this.keel.deployment.block, tip - HISTORY_BLOCKS + 1);
     // Never replaced while a scan of it is under way: that scan commits to it.
