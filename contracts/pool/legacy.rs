@@ -163,7 +163,7 @@ impl BookV1 {
             q_max: c.q_max,
             k_ramp: c.k_ramp,
             discovery_depth: 0,
-            guard: CurveParams::default().guard,
+            guard: CurveParams::without_discovery().guard,
         };
         BookV2 {
             owner: self.owner,

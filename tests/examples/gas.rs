@@ -2,8 +2,8 @@
 //! of each call on the compiled Wasm, next to a plain PSP22 transfer and the constant-product
 //! venue's swap measured in the same process, plus the contracts' code sizes.
 //!
-//! Every call runs twice: on the default pool (discovery between readings off) and on the same
-//! pool with discovery on (`CurveParams::discovering`).
+//! Every call runs twice: on the default pool (discovery between readings on) and on the same
+//! pool with discovery off (`CurveParams::without_discovery`).
 //!
 //! With `KEEL_GAS_BASELINE=<path to a keel_pool.wasm>` (another build of the pool that takes
 //! today's constructor), `KEEL_GAS_BASELINE=layout1` (the layout-1 release kept in
@@ -53,13 +53,13 @@ fn setup() -> Setup {
     Setup::deep_venue()
 }
 
-/// [`setup`] with the pool's discovery between readings on.
-fn discovering() -> Setup {
-    let config = PoolConfig::default();
+/// [`setup`] with the pool's discovery between readings off (`CurveParams::without_discovery`),
+/// as the pools of the releases before it run.
+fn without_discovery() -> Setup {
     Setup {
         config: PoolConfig {
-            curve: config.curve.discovering(),
-            ..config
+            curve: keel_core::CurveParams::without_discovery(),
+            ..PoolConfig::default()
         },
         ..setup()
     }
@@ -131,8 +131,7 @@ fn measure_split() -> [(Cost, u128); 2] {
             let mut m = Fixture::new(setup());
             m.add_venue(30, 100_000_000 * UNIT, 1_000_000_000 * UNIT);
             let p = m.pool;
-            pool::swap_exact_in(&mut m.chain, BOB, p, PoolSwap::exact_in(m.base, 12_000 * UNIT))
-                .expect("drift");
+            m.push_long_base(12_000);
             let outcome = if split {
                 let legs: Vec<_> = m.keeper_split().legs().collect();
                 pool::rebalance_split(&mut m.chain, KEEPER, p, 0, &legs).expect("split")
@@ -211,7 +210,7 @@ fn baseline() -> Option<(String, u64, Vec<Cost>)> {
 
 fn main() {
     let current = measure(Fixture::new(setup()));
-    let discovering = measure(Fixture::new(discovering()));
+    let without = measure(Fixture::new(without_discovery()));
     let baseline = baseline();
     let transfer = current[0];
     let venue_swap = current[VENUE_SWAP];
@@ -219,14 +218,14 @@ fn main() {
     match &baseline {
         None => {
             println!(
-                "| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap | discovery on: ref_time | change |"
+                "| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap | discovery off: ref_time | change |"
             );
             println!("|---|---:|---:|---:|---:|---:|---:|");
         }
         Some((label, ..)) => {
             println!("Baseline: the pool built from {label}, on an identical market in the same process.\n");
             println!(
-                "| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap | discovery on: ref_time | change | baseline ref_time | change |"
+                "| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap | discovery off: ref_time | change | baseline ref_time | change |"
             );
             println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         }
@@ -239,8 +238,8 @@ fn main() {
             c.ref_time as f64 / transfer.ref_time as f64,
             c.ref_time as f64 / venue_swap.ref_time as f64
         );
-        let on = discovering[i].ref_time;
-        let _ = write!(line, " {on} | {:+.2}% |", change(on, c.ref_time) * 100.0);
+        let off = without[i].ref_time;
+        let _ = write!(line, " {off} | {:+.2}% |", change(off, c.ref_time) * 100.0);
         if let Some((_, _, before)) = &baseline {
             let b = before[i].ref_time;
             let _ = write!(line, " {b} | {:+.2}% |", change(c.ref_time, b) * 100.0);
@@ -275,7 +274,7 @@ fn main() {
             .fold(0.0, f64::max)
     };
     println!("\nTargets:");
-    for (pool, costs) in [("discovery off", &current), ("discovery on", &discovering)] {
+    for (pool, costs) in [("discovery on", &current), ("discovery off", &without)] {
         let worst = worst_swap(costs);
         println!(
             "- Keel swap / venue swap <= {SWAP_RATIO_TARGET} ({pool}): {worst:.2} at worst, {}",

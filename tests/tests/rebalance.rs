@@ -80,8 +80,7 @@ fn due_rebalance_sells_the_excess_and_lands_inside_the_band() {
 #[test]
 fn a_pool_long_quote_buys_base_back() {
     let mut m = deep_venue();
-    let buy = PoolSwap::exact_out(m.quote, 11_000 * UNIT);
-    pool::swap_exact_out(&mut m.chain, BOB, m.pool, buy).expect("buy base");
+    m.push(m.quote, 110_000 * UNIT);
     assert!(pool::inventory(&mut m.chain, m.pool).expect("q") <= -trigger());
     let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("rebalance");
     assert_eq!(out.token_sold, m.quote);
@@ -252,12 +251,19 @@ fn an_adaptive_band_narrows_when_volatility_rises() {
 
 #[test]
 fn a_second_rebalance_waits_for_the_cooldown() {
-    let mut m = deep_venue();
+    // given a ten-minute cooldown, long enough for a push past the trigger within it
+    let mut config = PoolConfig::default();
+    config.rebalance.cooldown_ms = 600_000;
+    let mut m = Fixture::new(Setup {
+        config,
+        ..Setup::deep_venue()
+    });
     push_long_base(&mut m, 12_000);
     pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("first");
+    let first_ms = m.chain.now();
     push_long_base(&mut m, 10_000);
-    let cooldown = PoolConfig::default().rebalance.cooldown_ms;
-    m.chain.advance(cooldown - 1_000);
+    let cooldown = config.rebalance.cooldown_ms;
+    m.chain.advance(first_ms + cooldown - 1_000 - m.chain.now());
     m.report(10 * UNIT, UNIT / 10 * 8).expect("fresh oracle");
     m.assert_refused(PoolError::RebalanceCooldown, |m| {
         pool::rebalance(&mut m.chain, KEEPER, m.pool, 1)

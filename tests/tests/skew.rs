@@ -11,14 +11,9 @@ fn pool_long_base_quotes_base_cheaper_on_both_sides() {
     let (bid0, ask0) = pool::bid_ask(&mut m.chain, m.pool, 10 * UNIT).expect("quotes");
     let mid0 = pool::mid_price(&mut m.chain, m.pool).expect("mid");
     assert_eq!(mid0, 10 * UNIT);
-    // when traders sell 5% of the base reserve to it
-    pool::swap_exact_in(
-        &mut m.chain,
-        BOB,
-        m.pool,
-        PoolSwap::exact_in(m.base, 5_000 * UNIT),
-    )
-    .expect("sell base");
+    // when traders sell 5% of the base reserve to it, block by block, each sale described by a
+    // reading (so the reference is back at the oracle and what is left is the skew)
+    m.push_long_base(5_000);
     // then the pool is long base and both its bid and ask for base have dropped below the oracle
     let q = pool::inventory(&mut m.chain, m.pool).expect("q");
     assert!(q > 0, "{q}");
@@ -36,13 +31,7 @@ fn pool_long_base_quotes_base_cheaper_on_both_sides() {
 fn pool_short_base_quotes_base_dearer_on_both_sides() {
     let mut m = Fixture::standard();
     let (bid0, ask0) = pool::bid_ask(&mut m.chain, m.pool, 10 * UNIT).expect("quotes");
-    pool::swap_exact_out(
-        &mut m.chain,
-        BOB,
-        m.pool,
-        PoolSwap::exact_out(m.quote, 5_000 * UNIT),
-    )
-    .expect("buy base");
+    m.push(m.quote, 50_000 * UNIT);
     assert!(pool::inventory(&mut m.chain, m.pool).expect("q") < 0);
     let (bid1, ask1) = pool::bid_ask(&mut m.chain, m.pool, 10 * UNIT).expect("quotes");
     assert!(
@@ -55,23 +44,24 @@ fn pool_short_base_quotes_base_dearer_on_both_sides() {
 #[test]
 fn order_flow_back_toward_target_restores_the_oracle_price() {
     let mut m = Fixture::standard();
-    let got = pool::swap_exact_in(
-        &mut m.chain,
-        BOB,
-        m.pool,
-        PoolSwap::exact_in(m.base, 5_000 * UNIT),
-    )
-    .expect("sell");
-    pool::swap_exact_out(
-        &mut m.chain,
-        BOB,
-        m.pool,
-        PoolSwap::exact_out(m.quote, 4_990 * UNIT),
-    )
-    .expect("buy back");
+    m.push_long_base(5_000);
+    let got = pool::reserves(&mut m.chain, m.pool);
+    // bought back as it was sold, a block at a time, each purchase described by a reading
+    for _ in 0..10 {
+        pool::swap_exact_out(
+            &mut m.chain,
+            BOB,
+            m.pool,
+            PoolSwap::exact_out(m.quote, 499 * UNIT),
+        )
+        .expect("buy back");
+        m.chain.advance(6_000);
+        m.report(10 * UNIT, Setup::default().volatility)
+            .expect("a reading");
+    }
     let q = pool::inventory(&mut m.chain, m.pool).expect("q");
     let mid = pool::mid_price(&mut m.chain, m.pool).expect("mid");
-    assert!(q.unsigned_abs() < ONE / 1_000, "q {q} after {got}");
+    assert!(q.unsigned_abs() < ONE / 1_000, "q {q} from reserves {got:?}");
     assert!(mid.abs_diff(10 * UNIT) < 10 * UNIT / 1_000, "{mid}");
 }
 
@@ -81,13 +71,7 @@ fn fee_k_and_skew_at(volatility: u128) -> (u128, u128, u128) {
         volatility,
         ..Setup::default()
     });
-    pool::swap_exact_in(
-        &mut m.chain,
-        BOB,
-        m.pool,
-        PoolSwap::exact_in(m.base, 5_000 * UNIT),
-    )
-    .expect("sell base");
+    m.push_long_base(5_000);
     let market = pool::market_status(&mut m.chain, m.pool).expect("market");
     let mid = pool::mid_price(&mut m.chain, m.pool).expect("mid");
     (market.fee, market.k, 10 * UNIT - mid)

@@ -55,11 +55,11 @@ pub struct Plan {
     /// Overrides of the pool's default configuration.
     pub max_oracle_age_ms: Option<u64>,
     pub rebalance_cooldown_ms: Option<u64>,
-    /// Price discovery between readings (`CurveParams::discovering`): the pool's reference moves
-    /// with its own flow until a reading describes it. It needs `max_oracle_age_ms` within the
-    /// flow record's reach (11 blocks, 66 s on 6 s blocks), so not on a dev chain that seals a
-    /// block per transaction. Default off.
-    #[serde(default)]
+    /// Price discovery between readings (the pool's default): the pool's reference moves with its
+    /// own flow until a reading describes it. It needs `max_oracle_age_ms` within the flow
+    /// record's reach (11 blocks, 66 s on 6 s blocks), so a dev chain that seals a block per
+    /// transaction turns it off (`CurveParams::without_discovery`). Default on.
+    #[serde(default = "default_discovery")]
     pub discovery: bool,
 }
 
@@ -100,8 +100,8 @@ impl Plan {
             venue: Some(venue),
             ..PoolConfig::default()
         };
-        if self.discovery {
-            config.curve = config.curve.discovering();
+        if !self.discovery {
+            config.curve = keel_core::CurveParams::without_discovery();
         }
         if let Some(age) = self.max_oracle_age_ms {
             config.max_oracle_age_ms = age;
@@ -152,6 +152,10 @@ fn default_feed() -> u32 {
 }
 fn default_venue_fee() -> u32 {
     DEFAULT_VENUE_FEE_BPS
+}
+
+fn default_discovery() -> bool {
+    true
 }
 
 #[cfg(test)]
@@ -206,7 +210,7 @@ mod tests {
         plan.rebalance_cooldown_ms = None;
         // readings at most a minute old are within it
         let discovering = plan.pool_config(venue).expect("discovery with fresh readings");
-        assert_eq!(discovering.curve, PoolConfig::default().curve.discovering());
+        assert_eq!(discovering.curve, PoolConfig::default().curve);
         assert_eq!(discovering.venue, Some(venue));
     }
 }

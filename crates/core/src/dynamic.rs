@@ -96,9 +96,20 @@ pub struct CurveParams {
 
 impl Default for CurveParams {
     /// Defaults for a volatile pair on 6-second blocks: `k` 0.25..0.9 rising with volatility and
-    /// moving at most 0.002 a block, a 5 bps fee floor plus 1.5x the per-block move, a 10% price
-    /// band and `|q| <= 50%`; discovery between readings off (see [`CurveParams::discovering`]).
+    /// moving at most 0.002 a block, a 10% price band and `|q| <= 50%`, with price discovery
+    /// between readings at the benchmark's setting ([`CurveParams::discovering`]): a 5 bps fee
+    /// floor plus 0.75x the per-block move, and a guard of 1.
     fn default() -> Self {
+        CurveParams::without_discovery().discovering()
+    }
+}
+
+impl CurveParams {
+    /// The defaults with discovery between readings off: the pool prices at the oracle, skewed by
+    /// its inventory alone, and the age-scaled fee carries its full weight (1.5x the per-block
+    /// move). Pools deployed before discovery existed run these.
+    #[must_use]
+    pub fn without_discovery() -> Self {
         CurveParams {
             k_base: ONE / 4,
             k_min: ONE / 10,

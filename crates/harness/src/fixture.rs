@@ -12,6 +12,12 @@ use keel_core::consts::DEFAULT_VENUE_FEE_BPS;
 use keel_core::oracle::FeedConfig;
 use keel_interface::pool::PoolConfig;
 
+/// The most base one sale of [`Fixture::push`] sells (0.125% of the default pool's value): with
+/// discovery on it shifts the reference by about 0.7%. At the rebalance trigger (`q` 5%) the
+/// default pool's skew alone is about 7% of its 10% price band, so a sale much larger than this
+/// would be refused there.
+pub const PUSH_SLICE: u128 = 250;
+
 /// How a fixture market is stood up.
 #[derive(Clone, Copy, Debug)]
 pub struct Setup {
@@ -200,10 +206,50 @@ impl Fixture {
         venue
     }
 
-    /// Bob sells `base` whole tokens to the pool, leaving it long base.
+    /// Bob sells `base` whole tokens to the pool, leaving it long base at the oracle's price
+    /// ([`Fixture::push`]).
     pub fn push_long_base(&mut self, base: u128) {
-        let sale = crate::pool::PoolSwap::exact_in(self.base, base * UNIT);
-        crate::pool::swap_exact_in(&mut self.chain, BOB, self.pool, sale).expect("sell base");
+        self.push(self.base, base * UNIT);
+    }
+
+    /// Bob sells `amount` of `token_in` to the pool as a market's flow arrives: in sales of at
+    /// most [`PUSH_SLICE`] base (or its worth in quote), one a block, each followed by the
+    /// reporters' reading of the oracle's standing price a block later. With discovery on (the
+    /// default) one sale shifts the pool's reference by four times its share of the pool's value
+    /// over the discovery depth, so a push of several percent in one sale reaches the price band;
+    /// a reading observed after each sale knows it, and the reference returns to the oracle.
+    ///
+    /// # Panics
+    /// When the pool refuses a sale or the oracle a reading.
+    pub fn push(&mut self, token_in: AccountId, amount: u128) {
+        let answer = oracle::answer(&mut self.chain, self.oracle).expect("the feed answers");
+        let block_ms = pool::config(&mut self.chain, self.pool).curve.block_time_ms;
+        let slice = if token_in == self.base {
+            PUSH_SLICE * UNIT
+        } else {
+            keel_core::math::mul_div_u128(
+                PUSH_SLICE * UNIT,
+                answer.price,
+                UNIT,
+                keel_core::math::Rounding::Down,
+            )
+            .expect("a slice's worth")
+        };
+        let mut left = amount;
+        while left > 0 {
+            let sale = left.min(slice);
+            pool::swap_exact_in(
+                &mut self.chain,
+                BOB,
+                self.pool,
+                pool::PoolSwap::exact_in(token_in, sale),
+            )
+            .expect("a push's sale");
+            left -= sale;
+            self.chain.advance(block_ms);
+            self.report(answer.price, answer.reported_volatility)
+                .expect("a reading after the sale");
+        }
     }
 
     /// The split a keeper sends now: the pool's excess from its own views, each listed venue's

@@ -35,10 +35,11 @@ fn settings() -> Settings {
 }
 
 /// A pool next to a venue a hundred times deeper, so rebalances barely move the venue, with a
-/// two-block rebalance cooldown, so that a run makes many rebalances due.
+/// two-block rebalance cooldown and a 3% trigger, so that a run makes many rebalances due.
 fn market() -> Fixture {
     let mut config = PoolConfig::default();
     config.rebalance.cooldown_ms = 2 * BLOCK_MS;
+    config.rebalance.trigger = keel_core::ONE / 100 * 3;
     Fixture::new(Setup {
         venue_base_liquidity: 10_000_000 * UNIT,
         venue_quote_liquidity: 100_000_000 * UNIT,
@@ -50,13 +51,7 @@ fn market() -> Fixture {
 /// A market Bob has left long base past its trigger.
 fn due_market() -> Fixture {
     let mut m = market();
-    pool::swap_exact_in(
-        &mut m.chain,
-        BOB,
-        m.pool,
-        PoolSwap::exact_in(m.base, 12_000 * UNIT),
-    )
-    .expect("sell base");
+    m.push_long_base(12_000);
     m
 }
 
@@ -229,10 +224,12 @@ fn run(seed: u64, rate: f64, blocks: u64) -> Run {
         m.chain.advance(BLOCK_MS);
         m.report(PRICE * UNIT, UNIT / 10 * 8).expect("oracle reading");
         let sell = if (block / 40) % 2 == 0 { m.base } else { m.quote };
+        // 0.5% of the pool's value a block: the reading before it has returned the reference to
+        // the oracle, and the sale moves it about 2.7%, inside the price band with the skew
         let size = if sell == m.base {
-            3_000 * UNIT
+            1_000 * UNIT
         } else {
-            30_000 * UNIT
+            10_000 * UNIT
         };
         let _ = pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(sell, size));
         arbitrage_venue(&mut m);

@@ -5,8 +5,8 @@
 #![allow(clippy::cast_possible_wrap)]
 
 use keel_harness::keeper::SandboxChain;
-use keel_harness::pool::{self, PoolSwap};
-use keel_harness::{Fixture, Setup, BOB, KEEPER, UNIT};
+use keel_harness::pool;
+use keel_harness::{Fixture, Setup, KEEPER, UNIT};
 use keel_interface::pool::PoolConfig;
 use keel_keeper::chain::Chain as _;
 use keel_keeper::config::Config;
@@ -24,13 +24,7 @@ fn due_market() -> Fixture {
         venue_quote_liquidity: 100_000_000 * UNIT,
         ..Setup::default()
     });
-    pool::swap_exact_in(
-        &mut m.chain,
-        BOB,
-        m.pool,
-        PoolSwap::exact_in(m.base, 12_000 * UNIT),
-    )
-    .expect("sell base");
+    m.push_long_base(12_000);
     m
 }
 

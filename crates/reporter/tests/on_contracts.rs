@@ -3,6 +3,7 @@
 //! feed keeps answering the honest median, the pool prices with it, and a keeper rebalances
 //! in the meantime.
 
+use keel_core::CurveParams;
 use keel_harness::keeper::SandboxChain;
 use keel_harness::pool::{self, PoolSwap};
 use keel_harness::reporter::ReporterChain;
@@ -134,9 +135,15 @@ fn three_reporters_keep_the_pool_at_the_honest_median_past_a_liar_and_a_stopped_
         write_path(dir.path(), "b", 1.0),
         write_path(dir.path(), "liar", 2_000.0),
     );
+    // (the pool prices at the oracle, without discovery between readings, so that one sale makes
+    // a rebalance due; how discovery meets flow between readings is the attack suite's)
     let mut m = Fixture::new(Setup {
         venue_base_liquidity: 10_000_000 * UNIT,
         venue_quote_liquidity: 100_000_000 * UNIT,
+        config: PoolConfig {
+            curve: CurveParams::without_discovery(),
+            ..PoolConfig::default()
+        },
         ..Setup::default()
     });
     let mut reporters: Vec<(Actor, Reporter)> = vec![

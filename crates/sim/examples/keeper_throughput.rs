@@ -136,7 +136,7 @@ fn sandbox_loop(blocks: u32) {
     };
     let settings = Config::default().settings(true);
     let mut sim =
-        Simulation::on_contracts(&scenario, PoolConfig::default(), settings).expect("contracts deploy");
+        Simulation::on_contracts(&scenario, scenario.pool_config(), settings).expect("contracts deploy");
     let mut watched = Watched::new("pool", sim.backend.market.pool);
     let (mut market_s, mut keeper_s, mut dry_runs) = (0.0, 0.0, 0u32);
     for _ in 0..blocks {

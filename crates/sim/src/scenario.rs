@@ -94,32 +94,36 @@ pub struct Scenario {
     pub hedge_venue_fee_bps: u32,
     /// Whether the keeper runs.
     pub keeper: bool,
-    /// Whether Keel's pool discovers price between readings (`CurveParams::discovering`).
+    /// Whether Keel's pool discovers price between readings, as the pool's defaults do; without
+    /// it the pool runs `CurveParams::without_discovery`. Off unless a scenario names it, so the
+    /// keeper's suites price as they were measured.
     pub discovery: bool,
     /// With discovery on, its depth as a multiple of constant product's and its guard; `None`
     /// keeps `CurveParams::discovering`'s.
     pub discovery_depth: Option<f64>,
     pub discovery_guard: Option<f64>,
     /// The fee's volatility multiplier (`CurveParams::fee_vol`); `None` keeps the pool
-    /// configuration's (`discovering()`'s with discovery on, the default's without).
+    /// configuration's (the default's with discovery on, `without_discovery()`'s without).
     pub fee_vol: Option<f64>,
 }
 
 impl Scenario {
     /// The pool configuration Keel runs with here: the defaults, with discovery between readings
-    /// on when the scenario asks for it.
+    /// only when the scenario asks for it.
     // A scenario's fractions become 1e18 units; the pool's validation bounds them.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     pub fn pool_config(&self) -> keel_interface::pool::PoolConfig {
         let mut config = keel_interface::pool::PoolConfig::default();
         if self.discovery {
             let units = |x: f64| (x * keel_core::ONE as f64).round() as u128;
-            let on = config.curve.discovering();
+            let on = config.curve;
             config.curve = keel_core::CurveParams {
                 discovery_depth: self.discovery_depth.map_or(on.discovery_depth, units),
                 guard: self.discovery_guard.map_or(on.guard, units),
                 ..on
             };
+        } else {
+            config.curve = keel_core::CurveParams::without_discovery();
         }
         if let Some(fee_vol) = self.fee_vol {
             config.curve.fee_vol = (fee_vol * keel_core::ONE as f64).round() as u128;
@@ -346,6 +350,10 @@ mod tests {
             (curve.discovery_depth, curve.guard, curve.fee_vol),
             (ONE / 2, ONE, ONE / 4 * 3)
         );
-        assert_eq!(Scenario::default().pool_config().curve, CurveParams::default());
+        assert_eq!(
+            Scenario::default().pool_config().curve,
+            CurveParams::without_discovery(),
+            "a scenario that does not ask for discovery runs the pool without it"
+        );
     }
 }

@@ -4,8 +4,10 @@
 //! `k` the sale was priced at, or one step more.
 
 use crate::{assert_solvent, worth};
+use keel_core::CurveParams;
 use keel_harness::pool::{self, PoolSwap};
-use keel_harness::{Actor, Fixture, BOB, MALLORY, UNIT};
+use keel_harness::{Actor, Fixture, Setup, BOB, MALLORY, UNIT};
+use keel_interface::pool::PoolConfig;
 
 const BLOCK_MS: u64 = 6_000;
 const PRICE: u128 = 10 * UNIT;
@@ -15,8 +17,8 @@ const WILD: u128 = UNIT * 3;
 /// Mallory sells `base` in the block before the volatility reading lands, buys back with
 /// everything she got `blocks` blocks after it (the reporters re-report it each block).
 /// Returns her worth before and after, and the `k` the pool priced the sale and the buy-back at.
-fn position_across_a_k_rise(base: u128, blocks: u64) -> (u128, u128, u128, u128) {
-    let mut m = Fixture::standard();
+fn position_across_a_k_rise(curve: CurveParams, base: u128, blocks: u64) -> (u128, u128, u128, u128) {
+    let mut m = market(curve);
     m.chain.advance(BLOCK_MS);
     m.report(PRICE, CALM).expect("calm");
     let k_sold = pool::market_status(&mut m.chain, m.pool).expect("market").k;
@@ -37,16 +39,45 @@ fn position_across_a_k_rise(base: u128, blocks: u64) -> (u128, u128, u128, u128)
     (before, worth(&mut m, MALLORY, PRICE), k_sold, k_bought)
 }
 
+/// The standard market with the pool on `curve`: the attacks run on the default pool and on one
+/// without discovery between readings, whose sale before the rise is the larger (its reference
+/// does not move with her sale, so the band lets more through), which shows the ramp's part.
+fn market(curve: CurveParams) -> Fixture {
+    Fixture::new(Setup {
+        config: PoolConfig {
+            curve,
+            ..PoolConfig::default()
+        },
+        ..Setup::default()
+    })
+}
+
+/// The largest sale of base, to 100 tokens, the pool quotes at once on `m` (past it, the price
+/// band refuses: the reference's own shift and the skew together reach it).
+fn band_maximal_sale(m: &mut Fixture) -> u128 {
+    let step = 100 * UNIT;
+    let mut base = step;
+    while pool::quote_exact_in(&mut m.chain, m.pool, m.base, base + step).is_ok() {
+        base += step;
+    }
+    base
+}
+
 #[test]
 fn selling_before_a_volatility_rise_and_buying_back_within_three_blocks_of_it_loses_money() {
     // sizes up to the largest the price band lets a trader sell
-    for base in [1_000, 5_000, 10_000] {
-        for blocks in [0, 1, 2] {
-            let (before, after, k_sold, k_bought) = position_across_a_k_rise(base * UNIT, blocks);
+    for curve in [CurveParams::default(), CurveParams::without_discovery()] {
+        let largest = band_maximal_sale(&mut market(curve));
+        for (base, blocks) in [largest / 10, largest / 2, largest]
+            .into_iter()
+            .flat_map(|base| [0, 1, 2].map(|blocks| (base, blocks)))
+        {
+            let (before, after, k_sold, k_bought) = position_across_a_k_rise(curve, base, blocks);
             assert!(k_bought >= k_sold);
             assert!(
                 after < before,
-                "{base} base, {blocks} blocks: profit {} (k {k_sold} -> {k_bought})",
+                "{} base, {blocks} blocks: profit {} (k {k_sold} -> {k_bought})",
+                base / UNIT,
                 after - before
             );
         }
@@ -111,21 +142,20 @@ fn buy_the_skew(m: &mut Fixture, who: Actor, budget: u128) {
 
 #[test]
 fn holding_a_position_across_the_ramp_loses_to_the_arbitrage_the_skew_invites() {
-    // Mallory sells a band-maximal 10,000 base before the volatility rise and buys back what the
-    // pool sells below the oracle in the block of her choice, moving first in it; in every block
-    // before, an arbitrageur does the same.
-    for hold in [1, 2, 5, 20, 100] {
-        let mut m = Fixture::standard();
+    // Mallory sells a band-maximal amount of base before the volatility rise and buys back what
+    // the pool sells below the oracle in the block of her choice, moving first in it; in every
+    // block before, an arbitrageur does the same.
+    for (curve, hold) in [CurveParams::default(), CurveParams::without_discovery()]
+        .into_iter()
+        .flat_map(|curve| [1, 2, 5, 20, 100].map(|hold| (curve, hold)))
+    {
+        let mut m = market(curve);
         m.chain.advance(BLOCK_MS);
         m.report(PRICE, CALM).expect("calm");
         let before = worth(&mut m, MALLORY, PRICE);
-        let got = pool::swap_exact_in(
-            &mut m.chain,
-            MALLORY,
-            m.pool,
-            PoolSwap::exact_in(m.base, 10_000 * UNIT),
-        )
-        .expect("sell before the reading");
+        let largest = band_maximal_sale(&mut m);
+        let got = pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, largest))
+            .expect("sell before the reading");
         for block in 1..=hold {
             m.chain.advance(BLOCK_MS);
             m.report(PRICE, WILD)

@@ -46,13 +46,7 @@ fn harshest() -> PoolConfig {
 fn the_harshest_configuration_moves_no_funds_and_withdrawals_pay_the_same() {
     // given a traded pool, and what Alice's whole withdrawal would pay now
     let mut m = Fixture::standard();
-    pool::swap_exact_in(
-        &mut m.chain,
-        BOB,
-        m.pool,
-        PoolSwap::exact_in(m.base, 5_000 * UNIT),
-    )
-    .expect("swap");
+    m.push_long_base(5_000);
     let shares = pool::shares(&mut m.chain, m.pool, ALICE.account());
     let pool_addr = m.pool;
     let would_pay = m
@@ -147,7 +141,7 @@ fn an_owner_chosen_venue_takes_at_most_its_fee_and_the_tolerance_of_a_slice_once
             &mut m.chain,
             MALLORY,
             m.pool,
-            PoolSwap::exact_in(m.base, 3_000 * UNIT),
+            PoolSwap::exact_in(m.base, 2_500 * UNIT),
         )
         .expect("push");
         let out = pool::rebalance(&mut m.chain, MALLORY, m.pool, epoch).expect("rebalance");

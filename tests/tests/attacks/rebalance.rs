@@ -19,13 +19,7 @@ fn due_pool(depth: u128) -> Fixture {
         trader_funds: 100_000_000 * UNIT,
         ..Setup::default()
     });
-    pool::swap_exact_in(
-        &mut m.chain,
-        BOB,
-        m.pool,
-        PoolSwap::exact_in(m.base, 12_000 * UNIT),
-    )
-    .expect("push");
+    m.push_long_base(12_000);
     m
 }
 

@@ -3,7 +3,7 @@
 
 use crate::{assert_solvent, worth};
 use ink::primitives::AccountId;
-use keel_core::RebalanceParams;
+use keel_core::{CurveParams, RebalanceParams};
 use keel_harness::pool::{self, PoolDeposit, PoolSwap, PoolWithdraw, Release};
 use keel_harness::{chain, Fixture, Setup, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError};
@@ -239,11 +239,19 @@ fn distinct(config: &PoolConfig) -> PoolConfig {
     }
 }
 
+/// The defaults of the releases before discovery between readings was the default.
+fn released() -> PoolConfig {
+    PoolConfig {
+        curve: CurveParams::without_discovery(),
+        ..PoolConfig::default()
+    }
+}
+
 #[test]
 fn a_pool_of_the_layout_1_release_upgrades_through_the_reading_build_with_its_books_intact_and_discovery_off()
 {
     // given a pool deployed by the release before discovery between readings, moved to today's
-    let (mut m, config) = upgraded_from(Release::Layout1, &distinct(&PoolConfig::default()));
+    let (mut m, config) = upgraded_from(Release::Layout1, &distinct(&released()));
     assert!(!config.curve.discovers());
     // when its owner turns discovery on
     let discovering = PoolConfig {
@@ -270,7 +278,7 @@ fn a_pool_of_the_layout_1_release_upgrades_through_the_reading_build_with_its_bo
 fn a_pool_of_the_layout_2_release_upgrades_through_the_reading_build_with_its_books_intact_and_a_fixed_band()
 {
     // given a pool deployed by the release before the adaptive band, moved to today's
-    let (mut m, config) = upgraded_from(Release::Layout2, &distinct(&PoolConfig::default()));
+    let (mut m, config) = upgraded_from(Release::Layout2, &distinct(&released()));
     // when its owner sets a rebalance cost
     let adaptive = PoolConfig {
         rebalance: RebalanceParams {
