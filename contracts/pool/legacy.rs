@@ -145,7 +145,7 @@ pub struct BookV1 {
 impl BookV1 {
     /// The book in layout 2: the same pool with discovery between readings off (it priced at the
     /// oracle and keeps doing so until its owner turns discovery on with `set_config`) and the
-    /// default guard, and an empty flow record.
+    /// guard of `CurveParams::without_discovery`, and an empty flow record.
     pub fn upgrade(&self) -> BookV2 {
         let c = &self.config.curve;
         let curve = CurveParams {

@@ -179,8 +179,10 @@ fn verdict(pass: bool) -> &'static str {
     }
 }
 
-/// The baseline `KEEL_GAS_BASELINE` names, measured: its label, its Wasm's size and its costs.
-fn baseline() -> Option<(String, u64, Vec<Cost>)> {
+/// The baseline `KEEL_GAS_BASELINE` names, measured: its label, its Wasm's size, its costs, and
+/// whether it discovers between readings (the layout-1 release cannot: it runs, and is compared
+/// with, the pool without discovery).
+fn baseline() -> Option<(String, u64, Vec<Cost>, bool)> {
     std::env::var_os("KEEL_GAS_BASELINE").map(|given| {
         let label = std::env::var("KEEL_GAS_BASELINE_LABEL").ok();
         let release = match given.to_str() {
@@ -192,10 +194,13 @@ fn baseline() -> Option<(String, u64, Vec<Cost>)> {
             let wasm = release.wasm();
             let label = label
                 .unwrap_or_else(|| format!("the layout-{} release ({})", release.layout(), release.commit()));
+            let discovers = release != pool::Release::Layout1;
+            let on = if discovers { setup() } else { without_discovery() };
             return (
                 label,
                 wasm.len() as u64,
-                measure(Fixture::release(setup(), release)),
+                measure(Fixture::release(on, release)),
+                discovers,
             );
         }
         let path = std::path::PathBuf::from(given);
@@ -204,32 +209,50 @@ fn baseline() -> Option<(String, u64, Vec<Cost>)> {
             label.unwrap_or_else(|| path.display().to_string()),
             wasm.len() as u64,
             measure(Fixture::with_pool_code(setup(), &wasm)),
+            true,
         )
     })
 }
 
-fn main() {
-    let current = measure(Fixture::new(setup()));
-    let without = measure(Fixture::new(without_discovery()));
-    let baseline = baseline();
-    let transfer = current[0];
-    let venue_swap = current[VENUE_SWAP];
+/// The table's title and header, naming the baseline when there is one.
+fn print_header(baseline: Option<&(String, u64, Vec<Cost>, bool)>) {
     println!("\nOn-chain cost (drink pallet-contracts, mean of {ROUNDS} calls)\n");
-    match &baseline {
+    match baseline {
         None => {
             println!(
                 "| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap | discovery off: ref_time | change |"
             );
             println!("|---|---:|---:|---:|---:|---:|---:|");
         }
-        Some((label, ..)) => {
-            println!("Baseline: the pool built from {label}, on an identical market in the same process.\n");
+        Some((label, .., discovers)) => {
+            let against = if *discovers {
+                ""
+            } else {
+                "; its change is against today's pool without discovery, as it runs"
+            };
+            println!(
+                "Baseline: the pool built from {label}, on an identical market in the same process{against}.\n"
+            );
             println!(
                 "| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap | discovery off: ref_time | change | baseline ref_time | change |"
             );
             println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         }
     }
+}
+
+fn main() {
+    let current = measure(Fixture::new(setup()));
+    let without = measure(Fixture::new(without_discovery()));
+    let baseline = baseline();
+    // what the baseline is compared with: the same configuration on today's pool
+    let compared = match &baseline {
+        Some((.., false)) => &without,
+        _ => &current,
+    };
+    let transfer = current[0];
+    let venue_swap = current[VENUE_SWAP];
+    print_header(baseline.as_ref());
     for (i, (name, c)) in NAMES.iter().zip(&current).enumerate() {
         let mut line = format!(
             "| {name} | {} | {} | {:.2} | {:.2} |",
@@ -240,9 +263,10 @@ fn main() {
         );
         let off = without[i].ref_time;
         let _ = write!(line, " {off} | {:+.2}% |", change(off, c.ref_time) * 100.0);
-        if let Some((_, _, before)) = &baseline {
+        if let Some((_, _, before, _)) = &baseline {
             let b = before[i].ref_time;
-            let _ = write!(line, " {b} | {:+.2}% |", change(c.ref_time, b) * 100.0);
+            let now = compared[i].ref_time;
+            let _ = write!(line, " {b} | {:+.2}% |", change(now, b) * 100.0);
         }
         println!("{line}");
     }
@@ -261,7 +285,7 @@ fn main() {
     }
     print_split();
     let pool_size = sizes[0].1;
-    if let Some((label, size, _)) = &baseline {
+    if let Some((label, size, ..)) = &baseline {
         println!(
             "| keel_pool, baseline ({label}) | {size} ({:+.2}%) |",
             change(pool_size, *size) * 100.0
@@ -285,10 +309,10 @@ fn main() {
         "- pool wasm <= {POOL_SIZE_TARGET} bytes: {pool_size}, {}",
         verdict(pool_size <= POOL_SIZE_TARGET)
     );
-    if let Some((_, size, before)) = &baseline {
+    if let Some((_, size, before, _)) = &baseline {
         let worst = GUARDED
             .iter()
-            .map(|&i| (NAMES[i], change(current[i].ref_time, before[i].ref_time)))
+            .map(|&i| (NAMES[i], change(compared[i].ref_time, before[i].ref_time)))
             .fold(("", f64::MIN), |a, b| if b.1 > a.1 { b } else { a });
         println!(
             "- no swap, add, remove or rebalance costs more than {:.0}% over the baseline: worst {:+.2}% ({}), {}",

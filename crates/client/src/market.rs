@@ -113,7 +113,9 @@ pub fn snapshot(node: &mut Node, me: &AccountId32, a: &Addresses) -> Result<Pool
 }
 
 /// Sells base in slices of `slice` until inventory reaches the rebalance trigger (at most
-/// `max_swaps`); returns the snapshot past the trigger.
+/// `max_swaps`); returns the snapshot past the trigger. On a pool with discovery between
+/// readings, each slice also moves the pool's reference until a reading describes it: without a
+/// reporter running alongside, the slices meet the price band before the trigger.
 ///
 /// # Errors
 /// A swap was refused, or the trigger was not reached within `max_swaps`.

@@ -171,6 +171,22 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_that_does_not_name_discovery_deploys_with_it_on() {
+        let text = include_str!("../../../deploy/local.toml");
+        let unnamed = text
+            .lines()
+            .filter(|l| !l.starts_with("discovery"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut plan: Plan = toml::from_str(&unnamed).expect("parses without discovery");
+        assert!(plan.discovery);
+        plan.max_oracle_age_ms = Some(60_000);
+        let config = plan.pool_config(AccountId::from([7; 32])).expect("within reach");
+        assert_eq!(config.curve, PoolConfig::default().curve);
+        assert!(config.curve.discovers());
+    }
+
+    #[test]
     fn a_plan_must_name_its_deployer() {
         let text = include_str!("../../../deploy/local.toml");
         let without = text

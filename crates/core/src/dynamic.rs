@@ -7,10 +7,11 @@
 //! - `fee = clamp(fee_base + fee_vol * sigma_block * sqrt(lag_blocks), fee_min, fee_max)`.
 //!   An arbitrageur's edge against an oracle-anchored quote is the price move since the oracle's
 //!   reading: about `sigma_block * sqrt(lag_blocks)`. Below ~1.5x that edge an oracle pool loses
-//!   5-20x more than constant product (`../shared/research/oracle-lag.md`); the default
-//!   `fee_vol = 1.5` prices it in. `lag_blocks` is the oracle's age in blocks, at least one.
-//!   With discovery on ([`CurveParams::discovering`]) an arbitrageur trading that edge moves the
-//!   pool's reference and pays the guard fee on the distance, so `fee_vol` there is 0.75.
+//!   5-20x more than constant product (`../shared/research/oracle-lag.md`); without discovery
+//!   ([`CurveParams::without_discovery`]) `fee_vol = 1.5` prices it in. `lag_blocks` is the
+//!   oracle's age in blocks, at least one. With discovery on (the default,
+//!   [`CurveParams::discovering`]) an arbitrageur trading that edge moves the pool's reference and
+//!   pays the guard fee on the distance, so `fee_vol` there is 0.75.
 
 use crate::math::{mul_div_u128, sqrt_wad, Rounding, BPS, ONE};
 use crate::CurveError;
@@ -284,8 +285,11 @@ mod tests {
     }
 
     #[test]
-    fn defaults_are_valid() {
+    fn defaults_are_valid_with_discovery_and_without() {
         assert_eq!(CurveParams::default().validate(), Ok(()));
+        assert!(CurveParams::default().discovers());
+        assert_eq!(CurveParams::without_discovery().validate(), Ok(()));
+        assert!(!CurveParams::without_discovery().discovers());
     }
 
     #[test]

@@ -13,9 +13,9 @@ use keel_core::oracle::FeedConfig;
 use keel_interface::pool::PoolConfig;
 
 /// The most base one sale of [`Fixture::push`] sells (0.125% of the default pool's value): with
-/// discovery on it shifts the reference by about 0.7%. At the rebalance trigger (`q` 5%) the
-/// default pool's skew alone is about 7% of its 10% price band, so a sale much larger than this
-/// would be refused there.
+/// discovery on it shifts the reference by about 0.7%. Near the rebalance trigger (`q` 4.9%) the
+/// default pool's skew alone puts its mid price 7% below the oracle (measured: 9.305 against 10),
+/// leaving 3% of its 10% price band, so a sale much larger than this would be refused there.
 pub const PUSH_SLICE: u128 = 250;
 
 /// How a fixture market is stood up.
@@ -206,8 +206,8 @@ impl Fixture {
         venue
     }
 
-    /// Bob sells `base` whole tokens to the pool, leaving it long base at the oracle's price
-    /// ([`Fixture::push`]).
+    /// Bob sells `base` whole tokens to the pool, leaving it long base with its reference back at
+    /// the oracle ([`Fixture::push`]).
     pub fn push_long_base(&mut self, base: u128) {
         self.push(self.base, base * UNIT);
     }
@@ -219,9 +219,17 @@ impl Fixture {
     /// over the discovery depth, so a push of several percent in one sale reaches the price band;
     /// a reading observed after each sale knows it, and the reference returns to the oracle.
     ///
+    /// The chain advances a block per sale (48 for 12,000 base), and every reading refreshes the
+    /// oracle: its age, its realised volatility and `k`'s ramp move as in a live market.
+    ///
     /// # Panics
-    /// When the pool refuses a sale or the oracle a reading.
+    /// When `token_in` is neither of the pool's tokens, or the pool refuses a sale or the oracle
+    /// a reading.
     pub fn push(&mut self, token_in: AccountId, amount: u128) {
+        assert!(
+            token_in == self.base || token_in == self.quote,
+            "push sells the pool's base or quote"
+        );
         let answer = oracle::answer(&mut self.chain, self.oracle).expect("the feed answers");
         let block_ms = pool::config(&mut self.chain, self.pool).curve.block_time_ms;
         let slice = if token_in == self.base {

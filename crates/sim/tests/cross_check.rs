@@ -53,7 +53,7 @@ fn rebalancing_under_one_sided_flow_matches_the_contracts() {
         noise_size: 0.004,
         ..Scenario::default()
     };
-    let totals = cross_check(&scenario, &PoolConfig::default());
+    let totals = cross_check(&scenario, &scenario.pool_config());
     assert!(totals.rebalances >= 1, "the path never exercised a rebalance");
 }
 
@@ -71,7 +71,7 @@ fn competitive_arbitrage_and_routed_flow_on_a_lagging_oracle_match_the_contracts
         noise_routed: true,
         ..Scenario::default()
     };
-    let totals = cross_check(&scenario, &PoolConfig::default());
+    let totals = cross_check(&scenario, &scenario.pool_config());
     assert!(
         totals.pool_arbitrage > 0.0,
         "the path never exercised an arbitrage"
@@ -82,9 +82,6 @@ fn competitive_arbitrage_and_routed_flow_on_a_lagging_oracle_match_the_contracts
 fn a_pool_without_volatility_input_under_price_jumps_matches_the_contracts() {
     // Jumps of 15% and more, reported by every reporter, become the price at once: the oracle
     // clamps the volatility they bring and never refuses the price that came with it.
-    let mut config = PoolConfig::default();
-    config.curve.gamma = 0;
-    config.curve.fee_vol = 0;
     let scenario = Scenario {
         name: "fixed-k".into(),
         blocks: 80,
@@ -94,6 +91,9 @@ fn a_pool_without_volatility_input_under_price_jumps_matches_the_contracts() {
         jump_sigma: 0.15,
         ..Scenario::default()
     };
+    let mut config = scenario.pool_config();
+    config.curve.gamma = 0;
+    config.curve.fee_vol = 0;
     let totals = cross_check(&scenario, &config);
     assert!(
         totals.pool_arbitrage > 0.0,
@@ -131,7 +131,7 @@ fn real_feeds_toxic_flow_and_whales_match_the_contracts() {
         noise_sell_bias: 0.5,
         ..Scenario::default()
     };
-    let totals = cross_check(&scenario, &PoolConfig::default());
+    let totals = cross_check(&scenario, &scenario.pool_config());
     assert!(
         totals.pool_arbitrage > 0.0,
         "the path never exercised an arbitrage"

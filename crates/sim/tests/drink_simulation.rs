@@ -24,7 +24,7 @@ fn the_keeper_holds_a_drifting_market_inside_its_band() {
     let out = std::env::temp_dir().join(format!("keel-sim-test-{}", std::process::id()));
     let settings = Config::default().settings(false);
     let run = |scenario: &Scenario| {
-        let sim = Simulation::on_contracts(scenario, PoolConfig::default(), settings).expect("deploys");
+        let sim = Simulation::on_contracts(scenario, scenario.pool_config(), settings).expect("deploys");
         simulate(sim, &out, false, None).expect("runs")
     };
     let with = run(&drifting);

@@ -3,7 +3,6 @@
 //! every re-derivation; and Keel's LP P&L taken apart adds up, with bounties as the only part
 //! paid outside trades.
 
-use keel_interface::pool::PoolConfig;
 use keel_keeper::config::Config;
 use keel_sim::driver::Simulation;
 use keel_sim::fast::FastBackend;
@@ -26,7 +25,7 @@ fn scenario() -> Scenario {
 fn run(skip_idle_keeper: bool, remember: bool) -> (Vec<Row>, Simulation<FastBackend>) {
     let s = scenario();
     let mut backend =
-        FastBackend::new(&s, PoolConfig::default(), Config::default().settings(false)).expect("backend");
+        FastBackend::new(&s, s.pool_config(), Config::default().settings(false)).expect("backend");
     backend.skip_idle_keeper = skip_idle_keeper;
     keel_core::memo::remembering(remember);
     let mut sim = Simulation::on(backend, &s);
@@ -73,7 +72,7 @@ fn readings_stamped_when_observed_carry_their_lag_into_the_pools_age_and_fee() {
             ..Scenario::default()
         };
         let backend =
-            FastBackend::new(&s, PoolConfig::default(), Config::default().settings(false)).expect("backend");
+            FastBackend::new(&s, s.pool_config(), Config::default().settings(false)).expect("backend");
         let mut sim = Simulation::on(backend, &s);
         let rows: Vec<Row> = (0..s.blocks).map(|_| sim.step(None).expect("block")).collect();
         let view = keel_sim::backend::Backend::read_pool(&mut sim.backend).expect("view");
@@ -94,8 +93,7 @@ fn recording_the_exposure_changes_no_block_and_keel_trades_more_per_move_than_co
     // given the same run with and without the exposure recorded
     let (plain, _) = run(true, true);
     let s = scenario();
-    let backend =
-        FastBackend::new(&s, PoolConfig::default(), Config::default().settings(false)).expect("backend");
+    let backend = FastBackend::new(&s, s.pool_config(), Config::default().settings(false)).expect("backend");
     let mut sim = Simulation::on(backend, &s);
     sim.record_exposure = true;
     let recorded: Vec<Row> = (0..s.blocks).map(|_| sim.step(None).expect("block")).collect();

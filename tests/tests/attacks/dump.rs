@@ -1,14 +1,18 @@
 //! The `WOOFi` pattern: dump a large notional through the inventory skew to push the pool's price
-//! far from the oracle, then trade back at the distorted price. Keel's price comes from the
-//! oracle, not from its own trades; the skew is bounded by the price band (`max_skew`) and the
-//! inventory bound (`q_max`), and a round trip on the curve returns no more than it took.
+//! far from the oracle, then trade back at the distorted price. Keel's price is the oracle's,
+//! moved between readings only by the discovery of its own flow (which the next reading replaces)
+//! and skewed by its inventory; the price band (`max_skew`) bounds both together against the
+//! oracle, the inventory bound (`q_max`) bounds the skew, and a round trip on the curve returns no
+//! more than it took. The dump runs in one block on a pool without discovery, where the band
+//! lets the most through at once, and across blocks on the default pool, each sale described by
+//! a reading, so the reference returns to the oracle and the skew builds up to the band.
 
 use crate::{assert_solvent, worth};
 use keel_core::math::{mul_div_u128, Rounding};
 use keel_core::{CurveError, CurveParams, ONE};
 use keel_harness::pool::{self, PoolSwap};
-use keel_harness::{Fixture, MALLORY, UNIT};
-use keel_interface::pool::PoolError;
+use keel_harness::{Fixture, Setup, MALLORY, UNIT};
+use keel_interface::pool::{PoolConfig, PoolError};
 
 const PRICE: u128 = 10 * UNIT;
 
@@ -32,43 +36,105 @@ fn a_dump_ten_times_the_pool_is_refused_and_moves_nothing() {
     });
 }
 
-#[test]
-fn dumping_up_to_the_bounds_and_buying_back_loses_money() {
-    // given Mallory sells base in 500-token steps, in one block, for as long as the pool takes it
-    let mut m = Fixture::standard();
-    let params = CurveParams::default();
+/// How Mallory dumps and buys back: in `step`-base trades, all in one block, or one a block with
+/// every reporter describing each.
+#[derive(Clone, Copy)]
+struct Dump {
+    step: u128,
+    across_blocks: bool,
+}
+
+/// Waits a block and has every reporter read the oracle's unchanged price, when `dump` spreads
+/// its trades across blocks.
+fn next_block(m: &mut Fixture, dump: Dump) {
+    if dump.across_blocks {
+        m.chain.advance(6_000);
+        m.report(PRICE, UNIT / 10 * 8).expect("a reading");
+    }
+}
+
+/// Mallory sells base in `dump.step` trades for as long as the pool takes them, checking the
+/// bounds after each, then buys back every base token she sold. Returns the steps she sold in,
+/// and her worth before and after.
+fn dump_and_buy_back(m: &mut Fixture, dump: Dump) -> (u32, u128, u128) {
+    let params = pool::config(&mut m.chain, m.pool).curve;
     let floor = mul_div_u128(PRICE, ONE - params.max_skew, ONE, Rounding::Down).expect("floor");
-    let before = worth(&mut m, MALLORY, PRICE);
+    let before = worth(m, MALLORY, PRICE);
     let base_before = m.balance(m.base, MALLORY);
     let mut steps = 0;
     while pool::swap_exact_in(
         &mut m.chain,
         MALLORY,
         m.pool,
-        PoolSwap::exact_in(m.base, 500 * UNIT),
+        PoolSwap::exact_in(m.base, dump.step * UNIT),
     )
     .is_ok()
     {
         steps += 1;
-        // then the pool's price (its reference with the skew, before the fee and the guard
-        // that charges the reference's distance from the oracle) never leaves the band, and its
-        // inventory never passes q_max
+        // the pool's price (its reference with the skew, before the fee and the guard) never
+        // leaves the band, and its inventory never passes q_max
         let mid = pool::mid_price(&mut m.chain, m.pool).expect("mid");
-        assert!(mid >= floor, "mid {mid} below the band floor {floor}");
+        assert!(
+            mid >= floor,
+            "step {steps}: mid {mid} below the band floor {floor}"
+        );
         let q = pool::inventory(&mut m.chain, m.pool).expect("q");
         assert!(q.unsigned_abs() <= params.q_max, "q {q} past q_max");
-        assert!(steps < 100, "the pool never stopped taking base");
+        assert!(steps < 200, "the pool never stopped taking base");
+        next_block(m, dump);
     }
-    assert!(steps > 2, "only {steps} steps: the bounds stopped it at once");
-
-    // when she buys back every base token she sold, at the skewed (cheap) price
-    let sold = base_before - m.balance(m.base, MALLORY);
-    pool::swap_exact_out(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_out(m.quote, sold))
-        .expect("buy back");
-
-    // then she ends with the same base and less quote
+    // she buys back every base token she sold, at the skewed (cheap) price
+    let mut owed = base_before - m.balance(m.base, MALLORY);
+    while owed > 0 {
+        let buy = if dump.across_blocks {
+            owed.min(dump.step * UNIT)
+        } else {
+            owed
+        };
+        pool::swap_exact_out(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_out(m.quote, buy))
+            .expect("buy back");
+        owed -= buy;
+        next_block(m, dump);
+    }
     assert_eq!(m.balance(m.base, MALLORY), base_before);
-    let after = worth(&mut m, MALLORY, PRICE);
+    assert_solvent(m);
+    (steps, before, worth(m, MALLORY, PRICE))
+}
+
+#[test]
+fn dumping_up_to_the_bounds_in_one_block_and_buying_back_loses_money() {
+    // given a pool without discovery (its reference stays at the oracle, so one block takes the
+    // most), and Mallory selling base in 2,000-token steps for as long as it takes them
+    let mut m = Fixture::new(Setup {
+        config: PoolConfig {
+            curve: CurveParams::without_discovery(),
+            ..PoolConfig::default()
+        },
+        ..Setup::default()
+    });
+    let dump = Dump {
+        step: 2_000,
+        across_blocks: false,
+    };
+    // when she dumps and buys back, then the bounds held at every step and she lost
+    let (steps, before, after) = dump_and_buy_back(&mut m, dump);
+    assert!(steps > 2, "only {steps} steps: the bounds stopped it at once");
     assert!(after < before, "dump and buy back profited: {before} -> {after}");
-    assert_solvent(&mut m);
+}
+
+#[test]
+fn dumping_up_to_the_bounds_across_blocks_and_buying_back_loses_money() {
+    // given the default pool, and Mallory selling 500 base a block, each sale described by the
+    // next reading, for as long as it takes them
+    let mut m = Fixture::standard();
+    let dump = Dump {
+        step: 500,
+        across_blocks: true,
+    };
+    // when she dumps and buys back the same way
+    let (steps, before, after) = dump_and_buy_back(&mut m, dump);
+    // then the skew built up over many blocks (the band, not one block's discovery, stopped her),
+    // the bounds held at every step, and she lost
+    assert!(steps > 10, "only {steps} steps: one block's discovery stopped it");
+    assert!(after < before, "dump and buy back profited: {before} -> {after}");
 }

@@ -5,16 +5,33 @@
 //! blocks). The moves are derived from volatility, not from the fee, so a fee that failed to
 //! track volatility or age fails these tests. A reporter that publishes every block keeps moves
 //! small; a single jump beyond the fees is outside that assumption (`docs/security.md`).
+//!
+//! These run on a pool without discovery between readings (`CurveParams::without_discovery`, as
+//! pools of the earlier releases and `discovery = false` plans run), where the fee is the only
+//! defence. With discovery on, each leg also moves the reference and pays the guard on it
+//! (`discovery::buying_ahead_of_a_reading_and_selling_after_it_takes_no_more_than_from_constant_product`).
 
 use crate::{assert_solvent, worth};
 use keel_core::math::sqrt_wad;
 use keel_core::math::{mul_div_u128, Rounding};
 use keel_core::{CurveParams, ONE};
 use keel_harness::pool::{self, PoolSwap};
-use keel_harness::{Fixture, MALLORY, UNIT};
+use keel_harness::{Fixture, Setup, MALLORY, UNIT};
+use keel_interface::pool::PoolConfig;
 
 const PRICE: u128 = 10 * UNIT;
 const VOL: u128 = UNIT / 10 * 8;
+
+/// The standard market on a pool without discovery between readings: the fee alone prices age.
+fn fee_only() -> Fixture {
+    Fixture::new(Setup {
+        config: PoolConfig {
+            curve: CurveParams::without_discovery(),
+            ..PoolConfig::default()
+        },
+        ..Setup::default()
+    })
+}
 
 /// The fee the pool charges right now (1e18).
 fn fee_now(m: &mut Fixture) -> u128 {
@@ -76,7 +93,7 @@ fn front_running_a_three_sigma_one_block_update_loses_money() {
     for up in [true, false] {
         // given the reporter is about to publish a 3-sigma move after one block (~10.5 bps),
         // while the fee is ~10.2 bps on each leg
-        let mut m = Fixture::standard();
+        let mut m = fee_only();
         m.chain.advance(6_000);
         let new_price = moved(PRICE, move_of(30, 1), up);
         // when Mallory trades 20,000 quote around it
@@ -93,20 +110,18 @@ fn front_running_a_three_sigma_one_block_update_loses_money() {
 #[test]
 fn after_ten_blocks_without_a_reading_the_wider_fee_covers_a_larger_move() {
     for up in [true, false] {
-        // given no reading for ten blocks: the fee's volatility term has grown with the square
-        // root of the lag (from ~2.6 to ~8.3 bps over the 5 bps base)
-        let mut m = Fixture::standard();
-        let base = CurveParams::default().fee_base;
+        // given no reading for ten blocks: the fee has grown with the square root of the lag
+        let mut m = fee_only();
         let fresh = fee_now(&mut m);
         m.chain.advance(60_000);
         let stale = fee_now(&mut m);
         assert!(
-            stale - base > (fresh - base) * 3,
+            stale > fresh * 2,
             "fee {stale} did not widen with age from {fresh}"
         );
         // when the reading that lands has moved 2.5 sigma over those ten blocks (~27.6 bps),
-        // and Mallory trades around it (the front leg pays the stale fee, ~13.3 bps, and moves
-        // the pool's reference against itself; the back leg pays the fresh one, ~7.6 bps)
+        // and Mallory trades around it (the front leg pays the stale fee, the back leg the
+        // fresh one: ~21.6 + ~10.2 bps)
         let new_price = moved(PRICE, move_of(25, 10), up);
         let (before, after) = sandwich(&mut m, new_price, 20_000 * UNIT);
         // then the fees ate the move

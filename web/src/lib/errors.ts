@@ -31,6 +31,7 @@ const CURVE: Record<string, string> = {
   InsufficientLiquidity: "The pool cannot pay that much. Try a smaller amount.",
   ZeroOutput: "The amount is too small to pay out anything.",
   ReserveLimitExceeded: "The amount is larger than the pool can hold.",
+  Overflow: "The amount is too large for the pool to price. Try a smaller amount.",
   ZeroAmount: "Enter an amount greater than zero.",
 };
 
