@@ -179,10 +179,19 @@ fn verdict(pass: bool) -> &'static str {
     }
 }
 
-/// The baseline `KEEL_GAS_BASELINE` names, measured: its label, its Wasm's size, its costs, and
-/// whether it discovers between readings (the layout-1 release cannot: it runs, and is compared
-/// with, the pool without discovery).
-fn baseline() -> Option<(String, u64, Vec<Cost>, bool)> {
+/// Another build of the pool, measured on an identical market.
+struct Baseline {
+    label: String,
+    wasm_bytes: u64,
+    costs: Vec<Cost>,
+    /// Whether it runs with discovery between readings: the layout-1 release cannot, so it runs,
+    /// and is compared with, the pool without discovery. A build given by path takes today's
+    /// constructor and is taken to discover, as today's default pool does.
+    discovers: bool,
+}
+
+/// The baseline `KEEL_GAS_BASELINE` names, measured.
+fn baseline() -> Option<Baseline> {
     std::env::var_os("KEEL_GAS_BASELINE").map(|given| {
         let label = std::env::var("KEEL_GAS_BASELINE_LABEL").ok();
         let release = match given.to_str() {
@@ -196,26 +205,26 @@ fn baseline() -> Option<(String, u64, Vec<Cost>, bool)> {
                 .unwrap_or_else(|| format!("the layout-{} release ({})", release.layout(), release.commit()));
             let discovers = release != pool::Release::Layout1;
             let on = if discovers { setup() } else { without_discovery() };
-            return (
+            return Baseline {
                 label,
-                wasm.len() as u64,
-                measure(Fixture::release(on, release)),
+                wasm_bytes: wasm.len() as u64,
+                costs: measure(Fixture::release(on, release)),
                 discovers,
-            );
+            };
         }
         let path = std::path::PathBuf::from(given);
         let wasm = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        (
-            label.unwrap_or_else(|| path.display().to_string()),
-            wasm.len() as u64,
-            measure(Fixture::with_pool_code(setup(), &wasm)),
-            true,
-        )
+        Baseline {
+            label: label.unwrap_or_else(|| path.display().to_string()),
+            wasm_bytes: wasm.len() as u64,
+            costs: measure(Fixture::with_pool_code(setup(), &wasm)),
+            discovers: true,
+        }
     })
 }
 
 /// The table's title and header, naming the baseline when there is one.
-fn print_header(baseline: Option<&(String, u64, Vec<Cost>, bool)>) {
+fn print_header(baseline: Option<&Baseline>) {
     println!("\nOn-chain cost (drink pallet-contracts, mean of {ROUNDS} calls)\n");
     match baseline {
         None => {
@@ -224,7 +233,7 @@ fn print_header(baseline: Option<&(String, u64, Vec<Cost>, bool)>) {
             );
             println!("|---|---:|---:|---:|---:|---:|---:|");
         }
-        Some((label, .., discovers)) => {
+        Some(Baseline { label, discovers, .. }) => {
             let against = if *discovers {
                 ""
             } else {
@@ -247,7 +256,7 @@ fn main() {
     let baseline = baseline();
     // what the baseline is compared with: the same configuration on today's pool
     let compared = match &baseline {
-        Some((.., false)) => &without,
+        Some(Baseline { discovers: false, .. }) => &without,
         _ => &current,
     };
     let transfer = current[0];
@@ -263,8 +272,8 @@ fn main() {
         );
         let off = without[i].ref_time;
         let _ = write!(line, " {off} | {:+.2}% |", change(off, c.ref_time) * 100.0);
-        if let Some((_, _, before, _)) = &baseline {
-            let b = before[i].ref_time;
+        if let Some(before) = &baseline {
+            let b = before.costs[i].ref_time;
             let now = compared[i].ref_time;
             let _ = write!(line, " {b} | {:+.2}% |", change(now, b) * 100.0);
         }
@@ -285,7 +294,12 @@ fn main() {
     }
     print_split();
     let pool_size = sizes[0].1;
-    if let Some((label, size, ..)) = &baseline {
+    if let Some(Baseline {
+        label,
+        wasm_bytes: size,
+        ..
+    }) = &baseline
+    {
         println!(
             "| keel_pool, baseline ({label}) | {size} ({:+.2}%) |",
             change(pool_size, *size) * 100.0
@@ -309,7 +323,12 @@ fn main() {
         "- pool wasm <= {POOL_SIZE_TARGET} bytes: {pool_size}, {}",
         verdict(pool_size <= POOL_SIZE_TARGET)
     );
-    if let Some((_, size, before, _)) = &baseline {
+    if let Some(Baseline {
+        wasm_bytes: size,
+        costs: before,
+        ..
+    }) = &baseline
+    {
         let worst = GUARDED
             .iter()
             .map(|&i| (NAMES[i], change(compared[i].ref_time, before[i].ref_time)))

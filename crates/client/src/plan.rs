@@ -180,6 +180,7 @@ mod tests {
             .join("\n");
         let mut plan: Plan = toml::from_str(&unnamed).expect("parses without discovery");
         assert!(plan.discovery);
+        // the local plan's ten-minute readings are beyond discovery's reach; a minute is within it
         plan.max_oracle_age_ms = Some(60_000);
         let config = plan.pool_config(AccountId::from([7; 32])).expect("within reach");
         assert_eq!(config.curve, PoolConfig::default().curve);

@@ -88,7 +88,8 @@ pub struct CurveParams {
     pub k_ramp: u128,
     /// How deep the pool's price discovery between readings is, as a multiple of constant
     /// product's depth (1e18 = as deep; zero turns discovery off and the pool prices at the
-    /// oracle). See `anchor`.
+    /// oracle, with no guard: [`CurveParams::without_discovery`] also sets `fee_vol` back to 1.5,
+    /// the age-scaled fee such a pool needs). See `anchor`.
     pub discovery_depth: u128,
     /// The guard fee per unit of distance between the pool's reference and the oracle (1e18;
     /// 0.5e18 charges 50 bps at a 1% distance).

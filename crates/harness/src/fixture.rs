@@ -94,6 +94,19 @@ impl Setup {
             ..Setup::default()
         }
     }
+
+    /// The default market with its pool on `CurveParams::without_discovery()`, as pools of the
+    /// earlier releases and plans with `discovery = false` run: the reference stays at the oracle
+    /// and the age-scaled fee carries its full weight.
+    pub fn without_discovery() -> Setup {
+        Setup {
+            config: PoolConfig {
+                curve: keel_core::CurveParams::without_discovery(),
+                ..PoolConfig::default()
+            },
+            ..Setup::default()
+        }
+    }
 }
 
 impl Fixture {

@@ -3,7 +3,6 @@
 //! feed keeps answering the honest median, the pool prices with it, and a keeper rebalances
 //! in the meantime.
 
-use keel_core::CurveParams;
 use keel_harness::keeper::SandboxChain;
 use keel_harness::pool::{self, PoolSwap};
 use keel_harness::reporter::ReporterChain;
@@ -140,11 +139,7 @@ fn three_reporters_keep_the_pool_at_the_honest_median_past_a_liar_and_a_stopped_
     let mut m = Fixture::new(Setup {
         venue_base_liquidity: 10_000_000 * UNIT,
         venue_quote_liquidity: 100_000_000 * UNIT,
-        config: PoolConfig {
-            curve: CurveParams::without_discovery(),
-            ..PoolConfig::default()
-        },
-        ..Setup::default()
+        ..Setup::without_discovery()
     });
     let mut reporters: Vec<(Actor, Reporter)> = vec![
         (REPORTER, reporter(&[&a, &b, &liar])),

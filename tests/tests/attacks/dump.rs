@@ -9,12 +9,14 @@
 
 use crate::{assert_solvent, worth};
 use keel_core::math::{mul_div_u128, Rounding};
-use keel_core::{CurveError, CurveParams, ONE};
+use keel_core::{CurveError, ONE};
 use keel_harness::pool::{self, PoolSwap};
 use keel_harness::{Fixture, Setup, MALLORY, UNIT};
-use keel_interface::pool::{PoolConfig, PoolError};
+use keel_interface::pool::PoolError;
 
 const PRICE: u128 = 10 * UNIT;
+const VOLATILITY: u128 = UNIT / 10 * 8;
+const BLOCK_MS: u64 = 6_000;
 
 #[test]
 fn a_dump_ten_times_the_pool_is_refused_and_moves_nothing() {
@@ -44,32 +46,29 @@ struct Dump {
     across_blocks: bool,
 }
 
-/// Waits a block and has every reporter read the oracle's unchanged price, when `dump` spreads
-/// its trades across blocks.
-fn next_block(m: &mut Fixture, dump: Dump) {
+/// What passes between two of Mallory's trades: nothing in one block; across blocks, a block
+/// and every reporter's reading of the oracle's unchanged price, which describes the trade.
+fn between_trades(m: &mut Fixture, dump: Dump) {
     if dump.across_blocks {
-        m.chain.advance(6_000);
-        m.report(PRICE, UNIT / 10 * 8).expect("a reading");
+        m.chain.advance(BLOCK_MS);
+        m.report(PRICE, VOLATILITY).expect("a reading");
     }
 }
 
 /// Mallory sells base in `dump.step` trades for as long as the pool takes them, checking the
 /// bounds after each, then buys back every base token she sold. Returns the steps she sold in,
-/// and her worth before and after.
-fn dump_and_buy_back(m: &mut Fixture, dump: Dump) -> (u32, u128, u128) {
+/// the refusal that stopped her, and her worth before and after.
+fn dump_and_buy_back(m: &mut Fixture, dump: Dump) -> (u32, PoolError, u128, u128) {
     let params = pool::config(&mut m.chain, m.pool).curve;
     let floor = mul_div_u128(PRICE, ONE - params.max_skew, ONE, Rounding::Down).expect("floor");
     let before = worth(m, MALLORY, PRICE);
     let base_before = m.balance(m.base, MALLORY);
     let mut steps = 0;
-    while pool::swap_exact_in(
-        &mut m.chain,
-        MALLORY,
-        m.pool,
-        PoolSwap::exact_in(m.base, dump.step * UNIT),
-    )
-    .is_ok()
-    {
+    let stopped = loop {
+        let sale = PoolSwap::exact_in(m.base, dump.step * UNIT);
+        if let Err(refused) = pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, sale) {
+            break refused;
+        }
         steps += 1;
         // the pool's price (its reference with the skew, before the fee and the guard) never
         // leaves the band, and its inventory never passes q_max
@@ -81,8 +80,8 @@ fn dump_and_buy_back(m: &mut Fixture, dump: Dump) -> (u32, u128, u128) {
         let q = pool::inventory(&mut m.chain, m.pool).expect("q");
         assert!(q.unsigned_abs() <= params.q_max, "q {q} past q_max");
         assert!(steps < 200, "the pool never stopped taking base");
-        next_block(m, dump);
-    }
+        between_trades(m, dump);
+    };
     // she buys back every base token she sold, at the skewed (cheap) price
     let mut owed = base_before - m.balance(m.base, MALLORY);
     while owed > 0 {
@@ -94,30 +93,32 @@ fn dump_and_buy_back(m: &mut Fixture, dump: Dump) -> (u32, u128, u128) {
         pool::swap_exact_out(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_out(m.quote, buy))
             .expect("buy back");
         owed -= buy;
-        next_block(m, dump);
+        between_trades(m, dump);
     }
     assert_eq!(m.balance(m.base, MALLORY), base_before);
     assert_solvent(m);
-    (steps, before, worth(m, MALLORY, PRICE))
+    (steps, stopped, before, worth(m, MALLORY, PRICE))
 }
 
 #[test]
 fn dumping_up_to_the_bounds_in_one_block_and_buying_back_loses_money() {
     // given a pool without discovery (its reference stays at the oracle, so one block takes the
     // most), and Mallory selling base in 2,000-token steps for as long as it takes them
-    let mut m = Fixture::new(Setup {
-        config: PoolConfig {
-            curve: CurveParams::without_discovery(),
-            ..PoolConfig::default()
-        },
-        ..Setup::default()
-    });
+    let mut m = Fixture::new(Setup::without_discovery());
     let dump = Dump {
         step: 2_000,
         across_blocks: false,
     };
-    // when she dumps and buys back, then the bounds held at every step and she lost
-    let (steps, before, after) = dump_and_buy_back(&mut m, dump);
+    // when she dumps and buys back, then a bound stopped her, after several steps, the bounds
+    // held at every step, and she lost
+    let (steps, stopped, before, after) = dump_and_buy_back(&mut m, dump);
+    assert!(
+        matches!(
+            stopped,
+            PoolError::Curve(CurveError::PriceBandExceeded | CurveError::InventoryLimitExceeded)
+        ),
+        "stopped by {stopped:?}"
+    );
     assert!(steps > 2, "only {steps} steps: the bounds stopped it at once");
     assert!(after < before, "dump and buy back profited: {before} -> {after}");
 }
@@ -132,9 +133,10 @@ fn dumping_up_to_the_bounds_across_blocks_and_buying_back_loses_money() {
         across_blocks: true,
     };
     // when she dumps and buys back the same way
-    let (steps, before, after) = dump_and_buy_back(&mut m, dump);
-    // then the skew built up over many blocks (the band, not one block's discovery, stopped her),
-    // the bounds held at every step, and she lost
+    let (steps, stopped, before, after) = dump_and_buy_back(&mut m, dump);
+    // then the band stopped her once the skew had built up over many blocks (one block's
+    // discovery takes about six such sales), the bounds held at every step, and she lost
+    assert_eq!(stopped, PoolError::Curve(CurveError::PriceBandExceeded));
     assert!(steps > 10, "only {steps} steps: one block's discovery stopped it");
     assert!(after < before, "dump and buy back profited: {before} -> {after}");
 }

@@ -76,7 +76,8 @@ fn selling_before_a_volatility_rise_and_buying_back_within_three_blocks_of_it_lo
             assert!(k_bought >= k_sold);
             assert!(
                 after < before,
-                "{} base, {blocks} blocks: profit {} (k {k_sold} -> {k_bought})",
+                "discovery {}: {} base, {blocks} blocks: profit {} (k {k_sold} -> {k_bought})",
+                curve.discovers(),
                 base / UNIT,
                 after - before
             );
@@ -167,7 +168,12 @@ fn holding_a_position_across_the_ramp_loses_to_the_arbitrage_the_skew_invites() 
             }
         }
         let after = worth(&mut m, MALLORY, PRICE);
-        assert!(after < before, "held {hold} blocks: profit {}", after - before);
+        assert!(
+            after < before,
+            "discovery {}: held {hold} blocks: profit {}",
+            curve.discovers(),
+            after - before
+        );
         assert_solvent(&mut m);
     }
 }

@@ -6,10 +6,10 @@
 //! track volatility or age fails these tests. A reporter that publishes every block keeps moves
 //! small; a single jump beyond the fees is outside that assumption (`docs/security.md`).
 //!
-//! These run on a pool without discovery between readings (`CurveParams::without_discovery`, as
-//! pools of the earlier releases and `discovery = false` plans run), where the fee is the only
-//! defence. With discovery on, each leg also moves the reference and pays the guard on it
-//! (`discovery::buying_ahead_of_a_reading_and_selling_after_it_takes_no_more_than_from_constant_product`).
+//! The fee's tests run on a pool without discovery between readings (`Setup::without_discovery`,
+//! as pools of the earlier releases and `discovery = false` plans run), where the fee is the only
+//! defence. On the default pool each leg also moves the reference and pays the guard on that
+//! distance, and the same two sandwiches lose there too (the last test).
 
 use crate::{assert_solvent, worth};
 use keel_core::math::sqrt_wad;
@@ -17,21 +17,9 @@ use keel_core::math::{mul_div_u128, Rounding};
 use keel_core::{CurveParams, ONE};
 use keel_harness::pool::{self, PoolSwap};
 use keel_harness::{Fixture, Setup, MALLORY, UNIT};
-use keel_interface::pool::PoolConfig;
 
 const PRICE: u128 = 10 * UNIT;
 const VOL: u128 = UNIT / 10 * 8;
-
-/// The standard market on a pool without discovery between readings: the fee alone prices age.
-fn fee_only() -> Fixture {
-    Fixture::new(Setup {
-        config: PoolConfig {
-            curve: CurveParams::without_discovery(),
-            ..PoolConfig::default()
-        },
-        ..Setup::default()
-    })
-}
 
 /// The fee the pool charges right now (1e18).
 fn fee_now(m: &mut Fixture) -> u128 {
@@ -93,7 +81,7 @@ fn front_running_a_three_sigma_one_block_update_loses_money() {
     for up in [true, false] {
         // given the reporter is about to publish a 3-sigma move after one block (~10.5 bps),
         // while the fee is ~10.2 bps on each leg
-        let mut m = fee_only();
+        let mut m = Fixture::new(Setup::without_discovery());
         m.chain.advance(6_000);
         let new_price = moved(PRICE, move_of(30, 1), up);
         // when Mallory trades 20,000 quote around it
@@ -111,7 +99,7 @@ fn front_running_a_three_sigma_one_block_update_loses_money() {
 fn after_ten_blocks_without_a_reading_the_wider_fee_covers_a_larger_move() {
     for up in [true, false] {
         // given no reading for ten blocks: the fee has grown with the square root of the lag
-        let mut m = fee_only();
+        let mut m = Fixture::new(Setup::without_discovery());
         let fresh = fee_now(&mut m);
         m.chain.advance(60_000);
         let stale = fee_now(&mut m);
@@ -130,5 +118,24 @@ fn after_ten_blocks_without_a_reading_the_wider_fee_covers_a_larger_move() {
             "up {up}: front-running profited: {before} -> {after}"
         );
         assert_solvent(&mut m);
+    }
+}
+
+#[test]
+fn on_the_default_pool_both_sandwiches_lose_to_the_fee_and_the_guard() {
+    // the one-block 3-sigma move and the ten-block 2.5-sigma move above, on the default pool,
+    // whose fee is lower (fee_vol 0.75) and whose reference moves with each leg
+    for (blocks, tenths_of_sigma) in [(1, 30), (10, 25)] {
+        for up in [true, false] {
+            let mut m = Fixture::standard();
+            m.chain.advance(6_000 * blocks);
+            let new_price = moved(PRICE, move_of(tenths_of_sigma, blocks), up);
+            let (before, after) = sandwich(&mut m, new_price, 20_000 * UNIT);
+            assert!(
+                after < before,
+                "{blocks} blocks, up {up}: front-running profited: {before} -> {after}"
+            );
+            assert_solvent(&mut m);
+        }
     }
 }

@@ -47,6 +47,12 @@ describe("position", () => {
     expect(p.vsHold).toBe(p.value - 220n * E18);
   });
 
+  it("says how many shares the events give, so a history behind the holdings can be told", () => {
+    const now = { reserves: [110n * E18, 1_100n * E18] as const, totalShares: 110n * E18, price: 10n * E18, base: BASE };
+    expect(positionOf(seeded, BOB, { ...now, shares: 10n * E18 }).sharesFromEvents).toBe(10n * E18);
+    expect(positionOf(seeded.slice(0, 1), BOB, { ...now, shares: 10n * E18 }).sharesFromEvents).toBe(0n);
+  });
+
   it("shares each swap's fee by the shares outstanding then, in quote at its oracle price", () => {
     const events = [
       ...seeded,
@@ -104,7 +110,7 @@ describe("position", () => {
 
   it("of an account that never provided is empty", () => {
     const p = positionOf(seeded, "carol", { reserves: [110n * E18, 1_100n * E18], totalShares: 110n * E18, shares: 0n, price: 10n * E18, base: BASE });
-    expect(p).toEqual({ claim: { base: 0n, quote: 0n }, value: 0n, held: { base: 0n, quote: 0n }, heldValue: 0n, vsHold: 0n, fees: 0n });
+    expect(p).toEqual({ claim: { base: 0n, quote: 0n }, value: 0n, held: { base: 0n, quote: 0n }, heldValue: 0n, vsHold: 0n, fees: 0n, sharesFromEvents: 0n });
   });
 });
 

@@ -64,6 +64,10 @@ export interface Position {
   /** Swap fees the account's shares earned while it held them, each at its swap's oracle price,
    * before the rebalance bounties the pool pays from its reserves. */
   fees: bigint;
+  /** The shares the account's deposits and withdrawals in `events` leave it: when they differ
+   * from the shares it holds now, the events are behind the state read (or shares moved by
+   * transfer), and `held`, `vsHold` and `fees` do not describe its position. */
+  sharesFromEvents: bigint;
 }
 
 const valueAt = (base: bigint, quote: bigint, price: bigint) => (base * price) / E18 + quote;
@@ -105,7 +109,7 @@ export function positionOf(events: readonly PoolEvent[], account: string, now: P
   }
   const value = valueAt(claim.base, claim.quote, now.price);
   const heldValue = valueAt(held.base, held.quote, now.price);
-  return { claim, value, held, heldValue, vsHold: value - heldValue, fees };
+  return { claim, value, held, heldValue, vsHold: value - heldValue, fees, sharesFromEvents: mine };
 }
 
 /** A block's page on the polkadot.js explorer, connected to `nodeUrl`. */

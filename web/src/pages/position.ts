@@ -29,7 +29,11 @@ export async function positionRows(ctx: Ctx, account: string): Promise<HTMLEleme
   const p = positionOf(ctx.log.events, account, {
     reserves: pair, totalShares: hs.totalShares, shares: hs.shares, price: market.ok.price, base: keel.deployment.contracts.base,
   }, ctx.log.sharesBefore ?? 0n);
-  const unknown = incomplete(ctx);
+  // the history and the holdings are read one after the other: a deposit that landed between the
+  // two is in the shares but not yet in the events, and the next refresh reads both again
+  const unknown = incomplete(ctx) ?? (p.sharesFromEvents === hs.shares
+    ? null
+    : "unknown: the pool's history read so far does not give your shares (reading on; shares moved by transfer are not followed)");
   const rows = [
     row("Value at the oracle price",
       `${formatAmount(p.value, dec.quote)} ${q} (${formatAmount(p.claim.base, dec.base)} ${b} + ${formatAmount(p.claim.quote, dec.quote)} ${q})`, "pos-value"),
