@@ -162,9 +162,20 @@ fn default_discovery() -> bool {
 mod tests {
     use super::*;
 
+    const LOCAL: &str = include_str!("../../../deploy/local.toml");
+
+    /// The local plan without its lines setting `key`.
+    fn local_without(key: &str) -> String {
+        LOCAL
+            .lines()
+            .filter(|l| !l.starts_with(key))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     #[test]
     fn the_shipped_plan_parses() {
-        let text = include_str!("../../../deploy/local.toml");
+        let text = LOCAL;
         let plan: Plan = toml::from_str(text).expect("deploy/local.toml parses");
         assert_eq!(plan.deployer, "//Alice");
         assert!(plan.pool_base > 0 && plan.venue_base > 0);
@@ -172,13 +183,7 @@ mod tests {
 
     #[test]
     fn a_plan_that_does_not_name_discovery_deploys_with_it_on() {
-        let text = include_str!("../../../deploy/local.toml");
-        let unnamed = text
-            .lines()
-            .filter(|l| !l.starts_with("discovery"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let mut plan: Plan = toml::from_str(&unnamed).expect("parses without discovery");
+        let mut plan: Plan = toml::from_str(&local_without("discovery")).expect("parses without discovery");
         assert!(plan.discovery);
         // the local plan's ten-minute readings are beyond discovery's reach; a minute is within it
         plan.max_oracle_age_ms = Some(60_000);
@@ -189,19 +194,13 @@ mod tests {
 
     #[test]
     fn a_plan_must_name_its_deployer() {
-        let text = include_str!("../../../deploy/local.toml");
-        let without = text
-            .lines()
-            .filter(|l| !l.starts_with("deployer"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let err = toml::from_str::<Plan>(&without).expect_err("no deployer");
+        let err = toml::from_str::<Plan>(&local_without("deployer")).expect_err("no deployer");
         assert!(err.to_string().contains("deployer"), "{err}");
     }
 
     #[test]
     fn a_plan_with_discovery_needs_an_oracle_age_within_its_reach() {
-        let text = include_str!("../../../deploy/local.toml");
+        let text = LOCAL;
         let mut plan: Plan = toml::from_str(text).expect("deploy/local.toml parses");
         let venue = AccountId::from([7; 32]);
         let local = plan.pool_config(venue).expect("the local plan");
