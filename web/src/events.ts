@@ -7,6 +7,7 @@
 import { ScanCursor } from "./lib/cursor";
 import type { PoolEvent } from "./lib/history";
 import { errorText } from "./lib/errors";
+import { Serial } from "./lib/serial";
 import { blockHash, contractsAt, head, poolEventsIn, reader, type Keel } from "./pool";
 
 /** How close to the head a block must be for a node that prunes state to still hold it. */
@@ -32,7 +33,7 @@ export class EventLog {
   }
 
   /** Scans done and under way, in order: a caller waits for the ones before its own. */
-  private queue: Promise<void> = Promise.resolve();
+  private readonly scans = new Serial();
 
   /**
    * Scans the next unscanned blocks (one batch) up to the chain's head, after any scan already
@@ -41,9 +42,7 @@ export class EventLog {
    * history short of blocks no later refresh may come to fill on a quiet chain).
    */
   catchUp(): Promise<void> {
-    const scan = this.queue.then(() => this.scanOnce());
-    this.queue = scan.catch(() => undefined);
-    return scan;
+    return this.scans.run(() => this.scanOnce());
   }
 
   private async scanOnce(): Promise<void> {

@@ -6,6 +6,7 @@
 import { fromFixed18 } from "./lib/amount";
 import { ScanCursor } from "./lib/cursor";
 import { wholeTokenPrice } from "./lib/decimals";
+import { Serial } from "./lib/serial";
 import { blockHash, contractsAt, head, reader, type Keel } from "./pool";
 
 /** How many blocks back the charts reach. */
@@ -57,7 +58,7 @@ export class Samples {
   constructor(private readonly keel: Keel) {}
 
   /** Reads done and under way, in order: a caller waits for the ones before its own. */
-  private queue: Promise<void> = Promise.resolve();
+  private readonly reads = new Serial();
 
   /**
    * Reads the blocks not read yet, up to the head, after any read already under way. The first
@@ -65,9 +66,7 @@ export class Samples {
    * start `HISTORY_BLOCKS` back.
    */
   catchUp(): Promise<void> {
-    const read = this.queue.then(() => this.readOnce());
-    this.queue = read.catch(() => undefined);
-    return read;
+    return this.reads.run(() => this.readOnce());
   }
 
   private async readOnce(): Promise<void> {
