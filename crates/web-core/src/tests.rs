@@ -102,9 +102,13 @@ fn an_empty_side_is_the_cores_refusal() {
     );
 }
 
+/// A refusal as an export writes it into the buffer: the text the page shows.
+#[derive(Debug, PartialEq)]
+struct Written(String);
+
 /// Writes `input` into the module's buffer, calls `export` and reads its answer back, as the
 /// page does: copies in before the call and out after, holding no reference across it.
-fn call(export: unsafe extern "C" fn(u32) -> i32, input: &[u8]) -> Result<Vec<u8>, String> {
+fn call(export: unsafe extern "C" fn(u32) -> i32, input: &[u8]) -> Result<Vec<u8>, Written> {
     assert!(input.len() <= BUFFER_LEN);
     // SAFETY: the buffer is BUFFER_LEN bytes long, `input` fits, and only this test (one thread)
     // calls the exports; no reference into the buffer outlives a statement.
@@ -119,7 +123,7 @@ fn call(export: unsafe extern "C" fn(u32) -> i32, input: &[u8]) -> Result<Vec<u8
     if n >= 0 {
         Ok(out)
     } else {
-        Err(String::from_utf8(out).expect("a name"))
+        Err(Written(String::from_utf8(out).expect("a name")))
     }
 }
 
@@ -142,8 +146,11 @@ fn the_exports_answer_through_the_buffer() {
     );
 
     let empty = views(&PoolState::balanced(0, ONE), &m, &c);
-    assert_eq!(call(greeks, &empty), Err("InsufficientLiquidity".into()));
-    assert_eq!(call(greeks, &input[..3]), Err("Malformed curve_state".into()));
+    assert_eq!(call(greeks, &empty), Err(Written("InsufficientLiquidity".into())));
+    assert_eq!(
+        call(greeks, &input[..3]),
+        Err(Written("Malformed curve_state".into()))
+    );
     // SAFETY: one thread, no reference into the buffer held.
     let too_long = unsafe { greeks(u32::try_from(BUFFER_LEN + 1).expect("fits")) };
     assert_eq!(too_long, -12, "\"InputTooLong\"");
