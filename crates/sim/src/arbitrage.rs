@@ -1,12 +1,14 @@
 //! The arbitrageur's sizing: the most profitable trade against a reference price, on the pool
-//! (closed form on the curve in floats, then priced once with the pool's own integer math, so the
-//! chain pays exactly what was planned) and on the constant-product venue (closed form, checked
-//! with the venue's integer math).
+//! (closed form on the curve in floats, or with price discovery a search on the float twin of the
+//! swap, then priced once with the pool's own integer math, so the chain pays exactly what was
+//! planned) and on the constant-product venue (closed form, checked with the venue's integer
+//! math).
 
 use crate::curve::Model;
 use core::cmp::Ordering;
 use keel_core::fixed::units_from_f64;
 use keel_core::{cpmm, Anchor, Asset, CurveParams, PoolState, SwapKind, Trade};
+use moving::Moving;
 
 /// A trade the arbitrageur will send: sell `amount_in` of `sell`, expecting `amount_out`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -31,6 +33,12 @@ const MARGIN: f64 = 1e-9;
 /// Relative slack on `min_profit` within which the float model's profit estimate may settle "no
 /// trade" on its own; its error is orders of magnitude smaller.
 const PROFIT_SLACK: f64 = 1e-3;
+
+/// The searches' resolution, as a divisor of the size: on the exact curve each step costs an
+/// exact swap; on the float twin ([`Moving`]) a step is cheap, so it narrows a thousand times
+/// further.
+const EXACT_RESOLUTION: u128 = 1_000;
+const FLOAT_RESOLUTION: u128 = 1_000_000_000;
 
 /// Profit (quote tokens) of selling `amount_in` of `sell` for `amount_out` when base is worth
 /// `reference` quote.
@@ -139,7 +147,7 @@ impl Arb<'_> {
         let hi = budget.min(self.state.reserve(sell));
         let sized = units_from_f64(plan.amount_in, 0)?.max(1);
         if self.params.discovers() {
-            return self.search_near(sell, sized.min(hi), hi);
+            return self.search_moving(sell, sized.min(hi), hi);
         }
         let x = sized.min(hi);
         let Some(t) = self.exact(sell, x) else {
@@ -157,6 +165,30 @@ impl Arb<'_> {
         self.search(sell, budget)
     }
 
+    /// The best trade selling at most `hi` of `sell` on a discovering pool: the size searched on
+    /// the float twin of its swap ([`Moving`]) from the model's `sized` as [`Arb::search_near`]
+    /// searches, then priced once on the exact curve. Where the two disagree (the exact swap
+    /// refuses that size or does not profit), the answer is [`Arb::search_near`]'s.
+    fn search_moving(&self, sell: Asset, sized: u128, hi: u128) -> Option<ArbTrade> {
+        let Some(moving) = Moving::new(self.state, self.anchor, self.params) else {
+            return self.search_near(sell, sized, hi);
+        };
+        let gain = |x: u128| {
+            let amount_in = x as f64;
+            moving
+                .out(sell, amount_in)
+                .map(|out| profit_f64(sell, amount_in, out, self.reference))
+        };
+        let (x, p) = best_size((sized / 8).max(1).min(hi), hi, FLOAT_RESOLUTION, gain);
+        if x > 0 && p < self.min_profit * (1.0 - PROFIT_SLACK) {
+            return None;
+        }
+        match (x > 0).then(|| self.exact(sell, x)).flatten() {
+            Some(t) if profit(sell, x, t.amount_out, self.reference) > 0.0 => self.priced(sell, x, &t),
+            _ => self.search_near(sell, sized, hi),
+        }
+    }
+
     /// The best trade selling at most `hi` of `sell` near the model's size `sized` (which prices
     /// at the reference before the trade moves it, and caps at the band relative to it): doubling
     /// from an eighth of it brackets the peak, then a golden section, some twenty exact swaps.
@@ -165,7 +197,7 @@ impl Arb<'_> {
             self.exact(sell, x)
                 .map(|t| profit(sell, x, t.amount_out, self.reference))
         };
-        let (x, p) = best_size((sized / 8).max(1).min(hi), hi, gain);
+        let (x, p) = best_size((sized / 8).max(1).min(hi), hi, EXACT_RESOLUTION, gain);
         if x == 0 || p <= 0.0 {
             return self.search(sell, hi);
         }
@@ -187,17 +219,17 @@ impl Arb<'_> {
         if gain(probe).is_none_or(|p| p <= 0.0) {
             return None;
         }
-        let (x, _) = best_size(probe, hi, gain);
+        let (x, _) = best_size(probe, hi, EXACT_RESOLUTION, gain);
         let t = self.exact(sell, x)?;
         self.priced(sell, x, &t)
     }
 }
 
 /// The most profitable size in `[probe, hi]` of a profit that is concave, zero at zero and
-/// positive at `probe`: doubling from `probe` brackets the peak, then [`golden`] narrows it.
-/// `out` is `None` where the pool refuses the size. Returns the best size evaluated and its
-/// profit.
-fn best_size(probe: u128, hi: u128, out: impl Fn(u128) -> Option<f64>) -> (u128, f64) {
+/// positive at `probe`: doubling from `probe` brackets the peak, then [`golden`] narrows it to
+/// `1 / resolution` of the size. `out` is `None` where the pool refuses the size. Returns the
+/// best size evaluated and its profit.
+fn best_size(probe: u128, hi: u128, resolution: u128, out: impl Fn(u128) -> Option<f64>) -> (u128, f64) {
     let mut best = (0u128, 0.0f64);
     let mut value = |x: u128| {
         let p = out(x).unwrap_or(f64::MIN);
@@ -220,7 +252,7 @@ fn best_size(probe: u128, hi: u128, out: impl Fn(u128) -> Option<f64>) -> (u128,
         }
         (lo, x, px) = (x, next, pn);
     }
-    let inner = golden(lo, top, out);
+    let inner = golden(lo, top, resolution, out);
     if inner.1 > best.1 {
         inner
     } else {
@@ -228,10 +260,10 @@ fn best_size(probe: u128, hi: u128, out: impl Fn(u128) -> Option<f64>) -> (u128,
     }
 }
 
-/// The most profitable size in `[lo, top]` of a concave profit, by golden section to a
-/// thousandth of the size: each step keeps one inner point and evaluates one new one. Returns
-/// the best size evaluated and its profit, `(0, 0.0)` when none is positive.
-fn golden(lo: u128, top: u128, out: impl Fn(u128) -> Option<f64>) -> (u128, f64) {
+/// The most profitable size in `[lo, top]` of a concave profit, by golden section to
+/// `1 / resolution` of the size: each step keeps one inner point and evaluates one new one.
+/// Returns the best size evaluated and its profit, `(0, 0.0)` when none is positive.
+fn golden(lo: u128, top: u128, resolution: u128, out: impl Fn(u128) -> Option<f64>) -> (u128, f64) {
     let mut best = (0u128, 0.0f64);
     let mut value = |x: u128| {
         let p = out(x).unwrap_or(f64::MIN);
@@ -244,7 +276,7 @@ fn golden(lo: u128, top: u128, out: impl Fn(u128) -> Option<f64>) -> (u128, f64)
     let mut c = a + ((b - a) as f64 * 0.381_966) as u128;
     let mut d = b - (c - a);
     let (mut fc, mut fd) = (value(c), value(d));
-    while c < d && b - a > (b / 1_000).max(2) {
+    while c < d && b - a > (b / resolution).max(2) {
         if fc < fd {
             (a, c, fc) = (c, d, fd);
             d = b - (c - a);
@@ -263,6 +295,8 @@ fn golden(lo: u128, top: u128, out: impl Fn(u128) -> Option<f64>) -> (u128, f64)
 ///
 /// The size is the closed-form optimum on the curve (stopping short of the price band), priced
 /// once with [`swap_exact_in`], so `amount_out` is exactly what the pool pays for `amount_in`.
+/// With price discovery on, the size is searched on the float twin of the pool's swap instead
+/// ([`Moving`]), then priced once the same way.
 /// A reference inside the pool's marginal prices net of fee costs no exact swap at all. Where one
 /// exact price does not settle the answer (the pool refuses the size, as at the inventory limit,
 /// or pays less than the model expects) the size comes from a search over the exact curve, so
@@ -370,5 +404,6 @@ pub fn on_venue(
     .max_by(|a, b| a.profit.total_cmp(&b.profit))
 }
 
+mod moving;
 #[cfg(test)]
 mod tests;

@@ -92,6 +92,36 @@ impl Frame {
             out + reserve - level,
         )
     }
+
+    /// The bought token's output for a net curve input `net` of the sold token: refilling the
+    /// sold token first when it is short, then draining the bought one (the float twin of the
+    /// exact swap's `move_along`). The second value is the bought token's premium after the
+    /// trade when the trade leaves it short, the side the price band binds.
+    pub(crate) fn sell(&self, net: f64) -> (f64, Option<f64>) {
+        let k = self.k;
+        let (mut net, mut out) = (net, 0.0);
+        let (mut reserve, target) = self.bought;
+        if self.sold_short {
+            let (s1, s0) = self.sold;
+            let room = s0 - s1;
+            if net <= room {
+                let paid = value(s0, s1 + net, s1, 1.0 / self.price, k);
+                return (paid.min(reserve - target), None);
+            }
+            (net, out, reserve) = (net - room, reserve - target, target);
+        }
+        // The bought reserve falls to `lo`, where the curve's value of the move is `net`:
+        // (1 - k) lo^2 + b lo - k s0^2 = 0, solved in the form that does not cancel.
+        let b = net / self.price - (1.0 - k) * reserve + k * target * target / reserve;
+        let c = k * target * target;
+        let root = (b * b + 4.0 * (1.0 - k) * c).sqrt();
+        let lo = if b >= 0.0 {
+            2.0 * c / (b + root)
+        } else {
+            (root - b) / (2.0 * (1.0 - k))
+        };
+        (out + reserve - lo, Some(premium(target, lo, k)))
+    }
 }
 
 impl Model {
@@ -99,7 +129,12 @@ impl Model {
     /// not hold (`k` at 0 or 1, a fee of 100%, an empty short reserve, non-finite values).
     pub(crate) fn of(state: &PoolState, market: &Market, params: &CurveParams) -> Option<Model> {
         let (price, k, fee) = (to_f64(market.price), to_f64(market.k), to_f64(market.fee));
-        let skew = to_f64(params.max_skew);
+        Model::at(state, price, k, fee, to_f64(params.max_skew))
+    }
+
+    /// [`Model::of`] for a market given in floats: `price` (quote per base), `k`, `fee` and the
+    /// band `skew`, each as a fraction.
+    pub(crate) fn at(state: &PoolState, price: f64, k: f64, fee: f64, skew: f64) -> Option<Model> {
         let mut model = Model {
             base: (state.base_reserve as f64, state.base_reserve as f64),
             quote: (state.quote_reserve as f64, state.quote_reserve as f64),
