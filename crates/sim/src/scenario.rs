@@ -105,6 +105,12 @@ pub struct Scenario {
     /// The fee's volatility multiplier (`CurveParams::fee_vol`); `None` keeps the pool
     /// configuration's (the default's with discovery on, `without_discovery()`'s without).
     pub fee_vol: Option<f64>,
+    /// The curve's `k` before volatility adds to it (`CurveParams::k_base`), its fee floor in bps
+    /// (`fee_base`) and its price band (`max_skew`); `None` keeps the configuration's. For scans
+    /// of the curve's setting (`docs/bench-guard-fee-scan.md`).
+    pub k_base: Option<f64>,
+    pub fee_base_bps: Option<f64>,
+    pub max_skew: Option<f64>,
 }
 
 impl Scenario {
@@ -113,9 +119,9 @@ impl Scenario {
     // A scenario's fractions become 1e18 units; the pool's validation bounds them.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     pub fn pool_config(&self) -> keel_interface::pool::PoolConfig {
+        let units = |x: f64| (x * keel_core::ONE as f64).round() as u128;
         let mut config = keel_interface::pool::PoolConfig::default();
         if self.discovery {
-            let units = |x: f64| (x * keel_core::ONE as f64).round() as u128;
             let on = config.curve;
             config.curve = keel_core::CurveParams {
                 discovery_depth: self.discovery_depth.map_or(on.discovery_depth, units),
@@ -125,8 +131,16 @@ impl Scenario {
         } else {
             config.curve = keel_core::CurveParams::without_discovery();
         }
-        if let Some(fee_vol) = self.fee_vol {
-            config.curve.fee_vol = (fee_vol * keel_core::ONE as f64).round() as u128;
+        let curve = &mut config.curve;
+        for (field, value) in [
+            (&mut curve.fee_vol, self.fee_vol),
+            (&mut curve.k_base, self.k_base),
+            (&mut curve.fee_base, self.fee_base_bps.map(|bps| bps / 10_000.0)),
+            (&mut curve.max_skew, self.max_skew),
+        ] {
+            if let Some(x) = value {
+                *field = units(x);
+            }
         }
         config
     }
@@ -184,6 +198,9 @@ impl Default for Scenario {
             discovery_depth: None,
             discovery_guard: None,
             fee_vol: None,
+            k_base: None,
+            fee_base_bps: None,
+            max_skew: None,
         }
     }
 }
@@ -343,12 +360,19 @@ mod tests {
             discovery_depth: Some(0.5),
             discovery_guard: Some(1.0),
             fee_vol: Some(0.75),
+            k_base: Some(0.4),
+            fee_base_bps: Some(3.0),
+            max_skew: Some(0.05),
             ..Scenario::default()
         };
         let curve = named.pool_config().curve;
         assert_eq!(
             (curve.discovery_depth, curve.guard, curve.fee_vol),
             (ONE / 2, ONE, ONE / 4 * 3)
+        );
+        assert_eq!(
+            (curve.k_base, curve.fee_base, curve.max_skew),
+            (ONE / 10 * 4, ONE / 10_000 * 3, ONE / 20)
         );
         assert_eq!(
             Scenario::default().pool_config().curve,
