@@ -35,7 +35,7 @@ const MARGIN: f64 = 1e-9;
 const PROFIT_SLACK: f64 = 1e-3;
 
 /// The searches' resolution, as a divisor of the size: on the exact curve each step costs an
-/// exact swap; on the float twin ([`Moving`]) a step is cheap, so it narrows a thousand times
+/// exact swap; on the float twin ([`Moving`]) a step is cheap, so it narrows a million times
 /// further.
 const EXACT_RESOLUTION: u128 = 1_000;
 const FLOAT_RESOLUTION: u128 = 1_000_000_000;
@@ -122,6 +122,13 @@ impl Arb<'_> {
             .map(|p| p.trade)
     }
 
+    /// The profit of selling `amount_in` of `sell` at the pool's exact price; `None` where it
+    /// refuses.
+    fn exact_gain(&self, sell: Asset, amount_in: u128) -> Option<f64> {
+        self.exact(sell, amount_in)
+            .map(|t| profit(sell, amount_in, t.amount_out, self.reference))
+    }
+
     /// The trade at `amount_in` if it earns more than `min_profit`.
     fn priced(&self, sell: Asset, amount_in: u128, t: &Trade) -> Option<ArbTrade> {
         let p = profit(sell, amount_in, t.amount_out, self.reference);
@@ -167,8 +174,10 @@ impl Arb<'_> {
 
     /// The best trade selling at most `hi` of `sell` on a discovering pool: the size searched on
     /// the float twin of its swap ([`Moving`]) from the model's `sized` as [`Arb::search_near`]
-    /// searches, then priced once on the exact curve. Where the two disagree (the exact swap
-    /// refuses that size or does not profit), the answer is [`Arb::search_near`]'s.
+    /// searches, then priced once on the exact curve. The twin models every limit but the
+    /// inventory limit and the reserve cap, so where no size profits on it none does on the
+    /// pool: no trade, and no exact swap. Where the floats do not hold, or the exact swap refuses
+    /// the twin's size or pays less than it promised, the answer is [`Arb::search_near`]'s.
     fn search_moving(&self, sell: Asset, sized: u128, hi: u128) -> Option<ArbTrade> {
         let Some(moving) = Moving::new(self.state, self.anchor, self.params) else {
             return self.search_near(sell, sized, hi);
@@ -180,23 +189,22 @@ impl Arb<'_> {
                 .map(|out| profit_f64(sell, amount_in, out, self.reference))
         };
         let (x, p) = best_size((sized / 8).max(1).min(hi), hi, FLOAT_RESOLUTION, gain);
-        if x > 0 && p < self.min_profit * (1.0 - PROFIT_SLACK) {
+        if x == 0 || p < self.min_profit * (1.0 - PROFIT_SLACK) {
             return None;
         }
-        match (x > 0).then(|| self.exact(sell, x)).flatten() {
-            Some(t) if profit(sell, x, t.amount_out, self.reference) > 0.0 => self.priced(sell, x, &t),
-            _ => self.search_near(sell, sized, hi),
+        if let Some(t) = self.exact(sell, x) {
+            if profit(sell, x, t.amount_out, self.reference) >= p * (1.0 - PROFIT_SLACK) {
+                return self.priced(sell, x, &t);
+            }
         }
+        self.search_near(sell, sized, hi)
     }
 
     /// The best trade selling at most `hi` of `sell` near the model's size `sized` (which prices
     /// at the reference before the trade moves it, and caps at the band relative to it): doubling
     /// from an eighth of it brackets the peak, then a golden section, some twenty exact swaps.
     fn search_near(&self, sell: Asset, sized: u128, hi: u128) -> Option<ArbTrade> {
-        let gain = |x: u128| {
-            self.exact(sell, x)
-                .map(|t| profit(sell, x, t.amount_out, self.reference))
-        };
+        let gain = |x: u128| self.exact_gain(sell, x);
         let (x, p) = best_size((sized / 8).max(1).min(hi), hi, EXACT_RESOLUTION, gain);
         if x == 0 || p <= 0.0 {
             return self.search(sell, hi);
@@ -209,10 +217,7 @@ impl Arb<'_> {
     /// then [`best_size`]. Some thirty exact swaps per side that pays.
     fn search(&self, sell: Asset, budget: u128) -> Option<ArbTrade> {
         let hi = budget.min(self.state.reserve(sell));
-        let gain = |x: u128| {
-            self.exact(sell, x)
-                .map(|t| profit(sell, x, t.amount_out, self.reference))
-        };
+        let gain = |x: u128| self.exact_gain(sell, x);
         // Profit is concave and zero at zero: if a trade at the search's resolution loses,
         // every larger one does too.
         let probe = (hi / PROBE_FRACTION).max(1);

@@ -1,5 +1,6 @@
 //! The pool's curve in floats: the equilibrated targets from the closed form of
-//! `pmm::solve_target`, marginal prices, and the trade that moves the price to a given level.
+//! `pmm::solve_target`, marginal prices, the trade that moves the price to a given level and the
+//! output of a given input.
 //! For what the simulator decides and records between trades; every trade itself is priced on the
 //! pool's exact integer math.
 
@@ -132,8 +133,8 @@ impl Model {
         Model::at(state, price, k, fee, to_f64(params.max_skew))
     }
 
-    /// [`Model::of`] for a market given in floats: `price` (quote per base), `k`, `fee` and the
-    /// band `skew`, each as a fraction.
+    /// [`Model::of`] for a market given in floats: `price` (quote per base), and `k`, `fee` and
+    /// the band `skew` as fractions.
     pub(crate) fn at(state: &PoolState, price: f64, k: f64, fee: f64, skew: f64) -> Option<Model> {
         let mut model = Model {
             base: (state.base_reserve as f64, state.base_reserve as f64),

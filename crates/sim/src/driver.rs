@@ -24,8 +24,9 @@ pub const MIN_ARB_PROFIT: f64 = 0.01;
 /// How the simulation does its own sums: the market it simulates is the same either way.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Engine {
-    /// Arbitrage sized in closed form on the curve and checked once on the pool's integer math;
-    /// the recorded `q` and mid price from the curve in floats.
+    /// Arbitrage sized on the curve in floats (in closed form, or with price discovery by a
+    /// search on the float twin of the swap) and priced once on the pool's integer math; the
+    /// recorded `q` and mid price from the curve in floats.
     #[default]
     Fast,
     /// Arbitrage searched on the pool's integer math and every block recorded from an exact

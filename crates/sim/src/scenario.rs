@@ -105,11 +105,13 @@ pub struct Scenario {
     /// The fee's volatility multiplier (`CurveParams::fee_vol`); `None` keeps the pool
     /// configuration's (the default's with discovery on, `without_discovery()`'s without).
     pub fee_vol: Option<f64>,
-    /// The curve's `k` before volatility adds to it (`CurveParams::k_base`), its fee floor in bps
-    /// (`fee_base`) and its price band (`max_skew`); `None` keeps the configuration's. For scans
-    /// of the curve's setting (`docs/bench-guard-fee-scan.md`).
+    /// The curve's `k` before volatility adds to it (`CurveParams::k_base`); `None` keeps the
+    /// configuration's. This and the two below are for scans of the curve's setting
+    /// (`docs/bench-guard-fee-scan.md`).
     pub k_base: Option<f64>,
+    /// The curve's fee floor in bps (`CurveParams::fee_base`); `None` keeps the configuration's.
     pub fee_base_bps: Option<f64>,
+    /// The curve's price band (`CurveParams::max_skew`); `None` keeps the configuration's.
     pub max_skew: Option<f64>,
 }
 

@@ -23,16 +23,19 @@ pub(super) struct Moving<'a> {
     band: f64,
     /// The reference's shift per quote unit traded: `4 / (discovery_depth * pool value)`.
     rate: f64,
+    /// The fee's cap, [`FEE_CEIL`].
+    ceiling: f64,
 }
 
 impl<'a> Moving<'a> {
     /// The curve of `state` at `anchor`; `None` where the floats do not hold (an empty pool, a
-    /// depth of zero).
+    /// depth of zero, a curve [`Model`] cannot take at the reference), so that no answer of
+    /// [`Moving::out`] is lost to the floats alone.
     pub(super) fn new(state: &'a PoolState, anchor: &Anchor, params: &CurveParams) -> Option<Self> {
         let oracle = to_f64(anchor.market.price);
         let value = state.base_reserve as f64 * oracle + state.quote_reserve as f64;
         let rate = 4.0 / (to_f64(params.discovery_depth) * value);
-        rate.is_finite().then_some(Moving {
+        let moving = Moving {
             state,
             oracle,
             k: to_f64(anchor.market.k),
@@ -41,7 +44,12 @@ impl<'a> Moving<'a> {
             drift: signed_to_f64(anchor.drift),
             band: to_f64(params.max_skew),
             rate,
-        })
+            ceiling: to_f64(FEE_CEIL),
+        };
+        let fee = (moving.fee + moving.guard * moving.drift.abs()).min(moving.ceiling);
+        let reference = oracle * (1.0 + moving.drift);
+        (rate.is_finite() && Model::at(state, reference, moving.k, fee, moving.band).is_some())
+            .then_some(moving)
     }
 
     /// What the pool pays (units of the other token) for `amount_in` units of `sell`: priced at
@@ -54,7 +62,7 @@ impl<'a> Moving<'a> {
         };
         let mid = (self.drift + shift / 2.0).clamp(-self.band, self.band);
         let end = (self.drift + shift).clamp(-self.band, self.band);
-        let fee = (self.fee + self.guard * mid.abs()).min(to_f64(FEE_CEIL));
+        let fee = (self.fee + self.guard * mid.abs()).min(self.ceiling);
         let model = Model::at(self.state, self.oracle * (1.0 + mid), self.k, fee, self.band)?;
         let (out, premium) = model.frame(sell).sell(amount_in * model.keep);
         // The band holds against the oracle at the reference the trade leaves behind.

@@ -251,6 +251,9 @@ fn with_discovery_the_sizing_earns_what_the_full_search_earns() {
         let why = format!("case {case}: {state:?} {anchor:?} {params:?} reference {reference}");
         match (fast, slow) {
             (Some(f), Some(s)) => {
+                // Not tighter: at a low `k` with the drift toward the oracle, profit can have two
+                // peaks in size (the guard falls as the trade grows), and the two searches, each
+                // assuming one, may settle on different ones (worst here: 0.064% of the profit).
                 assert!(f.profit >= s.profit * 0.999, "{why}: {f:?} vs search {s:?}");
                 trades += 1;
             }
@@ -310,15 +313,20 @@ fn at_the_shipped_guard_no_size_on_a_dense_grid_beats_the_search() {
     assert!(trades > 100, "{trades} cases with a trade");
 }
 
-/// A random case with price discovery on: depth, guard and the reference's drift drawn as in the
-/// simulator's scans.
+/// A [`random_case`] with price discovery on: a depth of 0.3-3 times constant product's, a
+/// guard of 0.25-1, and the reference's drift anywhere in the band, at one of its edges (where
+/// flow leaves it clamped) in one case of ten.
 fn random_discovering_case(rng: &mut ChaCha8Rng) -> (PoolState, Anchor, CurveParams, f64) {
     let (state, market, mut params, reference) = random_case(rng);
     params.discovery_depth = units(rng.gen_range(0.3..3.0));
     params.guard = units(rng.gen_range(0.25..1.0));
     let band = i128::try_from(params.max_skew).expect("band");
-    let anchor = Anchor::new(market, rng.gen_range(-band..=band), &params);
-    (state, anchor, params, reference)
+    let drift = match rng.gen_range(0..20) {
+        0 => band,
+        1 => -band,
+        _ => rng.gen_range(-band..=band),
+    };
+    (state, Anchor::new(market, drift, &params), params, reference)
 }
 
 #[test]
@@ -326,7 +334,7 @@ fn with_discovery_the_float_swap_pays_what_the_exact_swap_pays() {
     use keel_core::CurveError;
     use rand::SeedableRng;
     let mut rng = ChaCha8Rng::seed_from_u64(31);
-    let (mut paid, mut banded) = (0, 0);
+    let (mut paid, mut banded, mut crossed) = (0, 0, 0);
     for case in 0..2_000 {
         let (state, anchor, params, _) = random_discovering_case(&mut rng);
         let moving = moving::Moving::new(&state, &anchor, &params).expect("float curve");
@@ -345,6 +353,9 @@ fn with_discovery_the_float_swap_pays_what_the_exact_swap_pays() {
                         "{why}: {out} vs {exact}"
                     );
                     paid += 1;
+                    // Refilled the sold token, then drained the other: the twin's two-leg path.
+                    let refilled = state.regime.short() == Some(sell);
+                    crossed += u32::from(refilled && p.trade.after.regime.short() == Some(sell.other()));
                 }
                 Err(CurveError::PriceBandExceeded) => {
                     assert_eq!(float, None, "{why}");
@@ -355,13 +366,13 @@ fn with_discovery_the_float_swap_pays_what_the_exact_swap_pays() {
         }
     }
     assert!(
-        paid > 2_000 && banded > 100,
-        "{paid} paid, {banded} refused at the band"
+        paid > 2_000 && banded > 100 && crossed > 20,
+        "{paid} paid ({crossed} across the target), {banded} refused at the band"
     );
 }
 
 #[test]
-fn with_discovery_the_sizing_prices_about_one_exact_swap_per_side() {
+fn with_discovery_the_sizing_prices_about_one_exact_swap_per_trade() {
     use rand::SeedableRng;
     let min_profit = crate::driver::MIN_ARB_PROFIT;
     let mut rng = ChaCha8Rng::seed_from_u64(37);
@@ -369,26 +380,17 @@ fn with_discovery_the_sizing_prices_about_one_exact_swap_per_side() {
     for _ in 0..1_000 {
         let (state, anchor, params, reference) = random_discovering_case(&mut rng);
         exact_swaps();
-        if on_pool(
-            &state,
-            &anchor,
-            &params,
-            reference,
-            (u128::MAX, u128::MAX),
-            min_profit,
-        )
-        .is_some()
-        {
-            let n = exact_swaps();
-            trades += 1;
-            swaps += n;
-            // Two sides at one swap each, or the exact search after a disagreement.
-            searched += u32::from(n > 2);
-        }
+        let funds = (u128::MAX, u128::MAX);
+        trades += u32::from(on_pool(&state, &anchor, &params, reference, funds, min_profit).is_some());
+        // Every question counts, those that end in no trade too: one exact swap for each side
+        // the twin finds worth a trade, more only where the exact search takes over.
+        let n = exact_swaps();
+        swaps += n;
+        searched += u32::from(n > 2);
     }
     assert!(trades > 300, "{trades} trades");
     assert!(
         swaps <= trades * 3 / 2 && searched * 100 <= trades,
-        "{swaps} exact swaps for {trades} trades, {searched} searched on the exact curve"
+        "{swaps} exact swaps for {trades} trades, {searched} questions searched on the exact curve"
     );
 }

@@ -50,7 +50,7 @@ pub fn render(results: &[CaseResult], verdicts: &[Verdict], suite: &Suite, speed
         suite.days,
         parts_table(results),
         paired_table(results),
-        keel_base_fee_bps(),
+        keel_base_fee_bps(&suite.market),
         oracle_table(results),
         full_table(results),
         speed_text(results, suite, speed),

@@ -89,9 +89,9 @@ impl Strategy {
 /// 10 bps bounty.
 pub const ADAPTIVE_COST_BPS: u32 = 40;
 
-/// Keel's base fee in bps (the default configuration's `fee_base`).
-pub fn keel_base_fee_bps() -> f64 {
-    to_f64(PoolConfig::default().curve.fee_base) * 10_000.0
+/// Keel's base fee in bps in `scenario` (its configuration's `fee_base`).
+pub fn keel_base_fee_bps(scenario: &Scenario) -> f64 {
+    to_f64(scenario.pool_config().curve.fee_base) * 10_000.0
 }
 
 /// Calls `progress` with the blocks run since its last call, every this many blocks.
@@ -153,7 +153,11 @@ pub fn run_all(
                 run_keel(scenario, without.pool_config(), settings, Engine::Fast, progress)?
             }
             Strategy::Cp30 => run_cp(scenario, 30, progress)?,
-            Strategy::CpBaseFee => run_cp(scenario, (keel_base_fee_bps().round() as u32).max(1), progress)?,
+            Strategy::CpBaseFee => run_cp(
+                scenario,
+                (keel_base_fee_bps(scenario).round() as u32).max(1),
+                progress,
+            )?,
             Strategy::CpEqualFee => {
                 let mean = if let Some(m) = keel {
                     m.mean_fee_bps
