@@ -164,6 +164,11 @@ mod tests {
 
     const LOCAL: &str = include_str!("../../../deploy/local.toml");
 
+    /// The local plan, parsed.
+    fn local() -> Plan {
+        toml::from_str(LOCAL).expect("deploy/local.toml parses")
+    }
+
     /// The local plan without its lines setting `key`.
     fn local_without(key: &str) -> String {
         LOCAL
@@ -175,8 +180,7 @@ mod tests {
 
     #[test]
     fn the_shipped_plan_parses() {
-        let text = LOCAL;
-        let plan: Plan = toml::from_str(text).expect("deploy/local.toml parses");
+        let plan = local();
         assert_eq!(plan.deployer, "//Alice");
         assert!(plan.pool_base > 0 && plan.venue_base > 0);
     }
@@ -200,8 +204,7 @@ mod tests {
 
     #[test]
     fn a_plan_with_discovery_needs_an_oracle_age_within_its_reach() {
-        let text = LOCAL;
-        let mut plan: Plan = toml::from_str(text).expect("deploy/local.toml parses");
+        let mut plan = local();
         let venue = AccountId::from([7; 32]);
         let local = plan.pool_config(venue).expect("the local plan");
         assert_eq!(
