@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Deploys Keel (two PSP22 tokens, oracle, venue, pool) to a contracts node from a plan, seeds
+# Deploys Keel (two PSP22 tokens, oracle and its mirror, venue, pool) to a contracts node from a plan, seeds
 # liquidity, and writes the deployment record the keeper and the web app read.
 #
 #   scripts/deploy.sh [plan.toml] [deployment.json]
@@ -15,7 +15,7 @@ PLAN="${1:-deploy/local.toml}"
 OUT="${2:-target/deployment.json}"
 URL="${KEEL_NODE_URL:-ws://127.0.0.1:9944}"
 
-for c in keel_token keel_oracle keel_venue keel_pool; do
+for c in keel_token keel_oracle keel_mirror keel_venue keel_pool; do
   if [ ! -f "target/ink/$c/$c.wasm" ]; then
     scripts/build.sh
     break

@@ -13,10 +13,11 @@
 
 #[ink::contract]
 pub mod oracle {
+    use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
     use keel_core::oracle::{answer, submit, Answer, Clock, FeedConfig, Slot, MAX_REPORTERS};
-    use keel_interface::{FeedId, Oracle, OracleData, OracleError};
+    use keel_interface::{FeedId, Oracle, OracleData, OracleError, OracleMirror};
 
     /// A feed's configuration and its reporters' slots (each with its realised volatility).
     #[derive(Debug)]
@@ -34,6 +35,9 @@ pub mod oracle {
         feeds: Mapping<FeedId, Feed>,
         /// Each feed's answer, apart from its slots, so a consumer's read is one small item.
         answers: Mapping<FeedId, Answer>,
+        /// The copy of the answers that pools may read instead of this contract, written with
+        /// every change of an answer.
+        mirror: Option<AccountId>,
     }
 
     /// A reporter submitted a reading.
@@ -94,6 +98,12 @@ pub mod oracle {
         pending: AccountId,
     }
 
+    /// The owner pointed the oracle at a new mirror of its answers, or at none.
+    #[ink(event)]
+    pub struct MirrorSet {
+        mirror: Option<AccountId>,
+    }
+
     /// Ownership moved to a new account.
     #[ink(event)]
     pub struct OracleOwnershipTransferred {
@@ -112,6 +122,7 @@ pub mod oracle {
                 pending_owner: None,
                 feeds: Mapping::default(),
                 answers: Mapping::default(),
+                mirror: None,
             }
         }
 
@@ -124,7 +135,8 @@ pub mod oracle {
         /// `UnknownFeed`; `NotReporter` for an account that does not report this feed;
         /// `PriceOutOfBounds`; `TimestampInFuture`; `ReadingExpired` for a reading older than the
         /// feed's expiry; `AlreadyReported` for a second reading in one block;
-        /// `TimestampNotIncreasing`.
+        /// `TimestampNotIncreasing`; `MirrorFailed` when the answer changes and the mirror does
+        /// not record it.
         #[ink(message)]
         pub fn submit(
             &mut self,
@@ -153,17 +165,18 @@ pub mod oracle {
                 volatility,
                 timestamp,
             });
-            if let Some(answer) = answer {
-                self.publish(feed, &answer);
+            match answer {
+                Some(answer) => self.publish(feed, &answer),
+                None => Ok(()),
             }
-            Ok(())
         }
 
         /// Creates `feed` with `config`, or reconfigures it; its reporters and readings stay.
         /// Owner only.
         ///
         /// # Errors
-        /// `NotOwner`; `InvalidParameter` for a value outside its bounds.
+        /// `NotOwner`; `InvalidParameter` for a value outside its bounds; `MirrorFailed` when the
+        /// answer changes and the mirror does not record it.
         #[ink(message)]
         pub fn configure_feed(&mut self, feed: FeedId, config: FeedConfig) -> Result<(), OracleError> {
             self.ensure_owner()?;
@@ -180,7 +193,7 @@ pub mod oracle {
             self.env().emit_event(FeedConfigured { feed, config });
             // Which readings count changes with the quorum and the expiry only.
             if previous.is_some_and(|p| p.quorum != config.quorum || p.expiry_ms != config.expiry_ms) {
-                self.rederive(feed, &book, true);
+                return self.rederive(feed, &book, true);
             }
             Ok(())
         }
@@ -211,7 +224,8 @@ pub mod oracle {
         /// a quorum reports again. Owner only.
         ///
         /// # Errors
-        /// `NotOwner`; `UnknownFeed`; `NotReporter`.
+        /// `NotOwner`; `UnknownFeed`; `NotReporter`; `MirrorFailed` when the answer changes and
+        /// the mirror does not record it.
         #[ink(message)]
         pub fn remove_reporter(&mut self, feed: FeedId, reporter: AccountId) -> Result<(), OracleError> {
             self.ensure_owner()?;
@@ -229,7 +243,30 @@ pub mod oracle {
                 .is_some_and(|r| now.saturating_sub(r.timestamp) <= expiry_ms);
             self.feeds.insert(feed, &book);
             self.env().emit_event(ReporterRemoved { feed, reporter });
-            self.rederive(feed, &book, counted);
+            self.rederive(feed, &book, counted)
+        }
+
+        /// Points the oracle at `mirror`, a copy of its answers (a `keel_mirror` contract whose
+        /// source is this oracle), or at none. Every change of an answer is written there in the
+        /// same call, which fails if the write does, so the copy never holds an answer the oracle
+        /// has replaced. A pool reading the mirror instead of the oracle pays for a fraction of
+        /// the code on every swap. The mirror holds a feed from that feed's next answer on: point
+        /// pools at it once it does. Owner only.
+        ///
+        /// # Errors
+        /// `NotOwner`; `InvalidParameter` when `mirror` is not a mirror of this oracle.
+        #[ink(message)]
+        pub fn set_mirror(&mut self, mirror: Option<AccountId>) -> Result<(), OracleError> {
+            self.ensure_owner()?;
+            if let Some(candidate) = mirror {
+                let copy: ink::contract_ref!(OracleMirror, ink::env::DefaultEnvironment) = candidate.into();
+                match copy.call().source().try_invoke() {
+                    Ok(Ok(source)) if source == self.env().account_id() => {}
+                    _ => return Err(OracleError::InvalidParameter),
+                }
+            }
+            self.mirror = mirror;
+            self.env().emit_event(MirrorSet { mirror });
             Ok(())
         }
 
@@ -308,10 +345,17 @@ pub mod oracle {
             self.pending_owner
         }
 
-        /// Stores `answer` as `feed`'s and announces it.
-        fn publish(&mut self, feed: FeedId, answer: &Answer) {
+        /// The mirror every change of an answer is written to, if any.
+        #[ink(message)]
+        pub fn mirror(&self) -> Option<AccountId> {
+            self.mirror
+        }
+
+        /// Stores `answer` as `feed`'s, copies it to the mirror and announces it.
+        fn publish(&mut self, feed: FeedId, answer: &Answer) -> Result<(), OracleError> {
             self.answers.insert(feed, answer);
             let data = answer.data();
+            self.copy(feed, Some(data))?;
             self.env().emit_event(AnswerUpdated {
                 feed,
                 price: data.price,
@@ -319,17 +363,33 @@ pub mod oracle {
                 timestamp: data.timestamp,
                 readings: answer.readings,
             });
+            Ok(())
+        }
+
+        /// Writes `feed`'s answer (`None`: withdrawn) to the mirror, if there is one.
+        fn copy(&self, feed: FeedId, answer: Option<OracleData>) -> Result<(), OracleError> {
+            let Some(mirror) = self.mirror else {
+                return Ok(());
+            };
+            let mut copy: ink::contract_ref!(OracleMirror, ink::env::DefaultEnvironment) = mirror.into();
+            match copy.call_mut().record(feed, answer).try_invoke() {
+                Ok(Ok(Ok(()))) => Ok(()),
+                _ => Err(OracleError::MirrorFailed),
+            }
         }
 
         /// Derives `feed`'s answer again from `book` as it is now. When it gives none (too few
         /// fresh readings, or an even count's middles apart), the previous answer is withdrawn if
         /// `withdraw` (it may rest on what changed) and otherwise stands, to age, as after a
         /// submission.
-        fn rederive(&mut self, feed: FeedId, book: &Feed, withdraw: bool) {
+        fn rederive(&mut self, feed: FeedId, book: &Feed, withdraw: bool) -> Result<(), OracleError> {
             match answer(&book.slots, &book.config, self.env().block_timestamp()) {
                 Some(answer) => self.publish(feed, &answer),
-                None if withdraw => self.answers.remove(feed),
-                None => {}
+                None if withdraw => {
+                    self.answers.remove(feed);
+                    self.copy(feed, None)
+                }
+                None => Ok(()),
             }
         }
 

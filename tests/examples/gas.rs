@@ -2,8 +2,9 @@
 //! of each call on the compiled Wasm, next to a plain PSP22 transfer and the constant-product
 //! venue's swap measured in the same process, plus the contracts' code sizes.
 //!
-//! Every call runs twice: on the default pool (discovery between readings on) and on the same
-//! pool with discovery off (`CurveParams::without_discovery`).
+//! Every call runs three times: on the default pool (discovery between readings on, its oracle's
+//! answers read from the oracle's mirror), on the same pool with discovery off
+//! (`CurveParams::without_discovery`), and on the default pool reading the oracle itself.
 //!
 //! With `KEEL_GAS_BASELINE=<path to a keel_pool.wasm>` (another build of the pool that takes
 //! today's constructor), `KEEL_GAS_BASELINE=layout1` (the layout-1 release kept in
@@ -31,7 +32,7 @@ const POOL_SIZE_TARGET: u64 = 65_536;
 /// The most a change of the pool may cost more than its baseline, per call and in size.
 const REGRESSION_LIMIT: f64 = 0.01;
 
-const NAMES: [&str; 10] = [
+const NAMES: [&str; 11] = [
     "psp22 transfer (baseline)",
     "swap_exact_in base->quote",
     "swap_exact_in quote->base",
@@ -42,8 +43,10 @@ const NAMES: [&str; 10] = [
     "quote_exact_in (view)",
     "venue swap_exact_in (constant product)",
     "rebalance (incl. its venue swap)",
+    "oracle submit, publishing (reporter)",
 ];
 const VENUE_SWAP: usize = 8;
+const SUBMIT: usize = 10;
 /// The pool's state-changing calls, whose cost a change must not raise.
 const GUARDED: [usize; 7] = [1, 2, 3, 4, 5, 6, 9];
 
@@ -51,6 +54,14 @@ const GUARDED: [usize; 7] = [1, 2, 3, 4, 5, 6, 9];
 /// one slice.
 fn setup() -> Setup {
     Setup::deep_venue()
+}
+
+/// [`setup`] with the pool reading its oracle directly instead of the oracle's mirror.
+fn direct() -> Setup {
+    Setup {
+        mirror: false,
+        ..setup()
+    }
 }
 
 /// [`setup`] with the pool's discovery between readings off (`CurveParams::without_discovery`),
@@ -94,7 +105,9 @@ fn measure(mut m: Fixture) -> Vec<Cost> {
         venue::swap_exact_in(c, BOB, m.venue, VenueSwap::exact_in(base, 10 * UNIT)).expect("venue swap");
         add(VENUE_SWAP, c.last_cost());
         c.advance(6_000);
+        // The block's last reading: the quorum stands, so it publishes a new answer.
         m.report(10 * UNIT, UNIT / 10 * 8).expect("oracle update");
+        add(SUBMIT, m.chain.last_cost());
     }
     for epoch in 0..ROUNDS {
         let (base, p) = (m.base, m.pool);
@@ -229,9 +242,9 @@ fn print_header(baseline: Option<&Baseline>) {
     match baseline {
         None => {
             println!(
-                "| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap | discovery off: ref_time | change |"
+                "| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap | discovery off: ref_time | change | oracle read directly: ref_time | change |"
             );
-            println!("|---|---:|---:|---:|---:|---:|---:|");
+            println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         }
         Some(Baseline { label, discovers, .. }) => {
             let against = if *discovers {
@@ -243,9 +256,9 @@ fn print_header(baseline: Option<&Baseline>) {
                 "Baseline: the pool built from {label}, on an identical market in the same process{against}.\n"
             );
             println!(
-                "| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap | discovery off: ref_time | change | baseline ref_time | change |"
+                "| call | ref_time | proof_size | ref_time / psp22 transfer | ref_time / venue swap | discovery off: ref_time | change | oracle read directly: ref_time | change | baseline ref_time | change |"
             );
-            println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         }
     }
 }
@@ -253,6 +266,7 @@ fn print_header(baseline: Option<&Baseline>) {
 fn main() {
     let current = measure(Fixture::new(setup()));
     let without = measure(Fixture::new(without_discovery()));
+    let direct = measure(Fixture::new(direct()));
     let baseline = baseline();
     // what the baseline is compared with: the same configuration on today's pool
     let compared = match &baseline {
@@ -272,6 +286,8 @@ fn main() {
         );
         let off = without[i].ref_time;
         let _ = write!(line, " {off} | {:+.2}% |", change(off, c.ref_time) * 100.0);
+        let read = direct[i].ref_time;
+        let _ = write!(line, " {read} | {:+.2}% |", change(read, c.ref_time) * 100.0);
         if let Some(before) = &baseline {
             let b = before.costs[i].ref_time;
             let now = compared[i].ref_time;
@@ -280,15 +296,21 @@ fn main() {
         println!("{line}");
     }
     println!("\n| contract | wasm bytes |\n|---|---:|");
-    let sizes: Vec<(&str, u64)> = ["keel_pool", "keel_venue", "keel_oracle", "keel_token"]
-        .into_iter()
-        .map(|name| {
-            let path = keel_harness::chain::ink_dir()
-                .join(name)
-                .join(format!("{name}.wasm"));
-            (name, std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0))
-        })
-        .collect();
+    let sizes: Vec<(&str, u64)> = [
+        "keel_pool",
+        "keel_venue",
+        "keel_oracle",
+        "keel_mirror",
+        "keel_token",
+    ]
+    .into_iter()
+    .map(|name| {
+        let path = keel_harness::chain::ink_dir()
+            .join(name)
+            .join(format!("{name}.wasm"));
+        (name, std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0))
+    })
+    .collect();
     for (name, size) in &sizes {
         println!("| {name} | {size} |");
     }
@@ -305,6 +327,15 @@ fn main() {
             change(pool_size, *size) * 100.0
         );
     }
+    print_targets(&[&current, &without, &direct], venue_swap, pool_size);
+    if let Some(b) = &baseline {
+        print_regression(b, compared, pool_size);
+    }
+}
+
+/// The swap-ratio targets of each run (default, discovery off, oracle read directly) and the size
+/// target.
+fn print_targets(runs: &[&Vec<Cost>; 3], venue_swap: Cost, pool_size: u64) {
     let worst_swap = |costs: &[Cost]| {
         costs[1..=4]
             .iter()
@@ -312,7 +343,12 @@ fn main() {
             .fold(0.0, f64::max)
     };
     println!("\nTargets:");
-    for (pool, costs) in [("discovery on", &current), ("discovery off", &without)] {
+    let pools = [
+        "discovery on",
+        "discovery off",
+        "discovery on, oracle read directly",
+    ];
+    for (pool, costs) in pools.into_iter().zip(runs) {
         let worst = worst_swap(costs);
         println!(
             "- Keel swap / venue swap <= {SWAP_RATIO_TARGET} ({pool}): {worst:.2} at worst, {}",
@@ -323,29 +359,31 @@ fn main() {
         "- pool wasm <= {POOL_SIZE_TARGET} bytes: {pool_size}, {}",
         verdict(pool_size <= POOL_SIZE_TARGET)
     );
-    if let Some(Baseline {
+}
+
+/// The regression checks against the baseline build: every guarded call and the pool's size.
+fn print_regression(baseline: &Baseline, compared: &[Cost], pool_size: u64) {
+    let Baseline {
         wasm_bytes: size,
         costs: before,
         ..
-    }) = &baseline
-    {
-        let worst = GUARDED
-            .iter()
-            .map(|&i| (NAMES[i], change(compared[i].ref_time, before[i].ref_time)))
-            .fold(("", f64::MIN), |a, b| if b.1 > a.1 { b } else { a });
-        println!(
-            "- no swap, add, remove or rebalance costs more than {:.0}% over the baseline: worst {:+.2}% ({}), {}",
-            REGRESSION_LIMIT * 100.0,
-            worst.1 * 100.0,
-            worst.0,
-            verdict(worst.1 <= REGRESSION_LIMIT)
-        );
-        let grown = change(pool_size, *size);
-        println!(
-            "- pool wasm no more than {:.0}% over the baseline: {:+.2}%, {}",
-            REGRESSION_LIMIT * 100.0,
-            grown * 100.0,
-            verdict(grown <= REGRESSION_LIMIT)
-        );
-    }
+    } = baseline;
+    let worst = GUARDED
+        .iter()
+        .map(|&i| (NAMES[i], change(compared[i].ref_time, before[i].ref_time)))
+        .fold(("", f64::MIN), |a, b| if b.1 > a.1 { b } else { a });
+    println!(
+        "- no swap, add, remove or rebalance costs more than {:.0}% over the baseline: worst {:+.2}% ({}), {}",
+        REGRESSION_LIMIT * 100.0,
+        worst.1 * 100.0,
+        worst.0,
+        verdict(worst.1 <= REGRESSION_LIMIT)
+    );
+    let grown = change(pool_size, *size);
+    println!(
+        "- pool wasm no more than {:.0}% over the baseline: {:+.2}%, {}",
+        REGRESSION_LIMIT * 100.0,
+        grown * 100.0,
+        verdict(grown <= REGRESSION_LIMIT)
+    );
 }

@@ -8,6 +8,7 @@ use ink::primitives::AccountId;
 use keel_attacker_token::attacker_token::AttackerTokenRef;
 use keel_interface::pool::PoolConfig;
 use keel_interface::FeedId;
+use keel_mirror::mirror::KeelMirrorRef;
 use keel_oracle::oracle::KeelOracleRef;
 use keel_pool::pool::PoolRef;
 use keel_token::token::TokenRef;
@@ -71,6 +72,11 @@ pub fn token(symbol: &str, decimals: u8) -> Constructor<()> {
 /// An oracle owned by its deployer, with no feeds yet.
 pub fn oracle() -> Constructor<()> {
     constructor(KeelOracleRef::new())
+}
+
+/// An empty mirror of `source`'s answers, which only that oracle may write.
+pub fn mirror(source: AccountId) -> Constructor<()> {
+    constructor(KeelMirrorRef::new(source))
 }
 
 /// A constant-product venue trading `token_a` against `token_b` at `fee_bps`.

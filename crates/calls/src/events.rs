@@ -173,6 +173,11 @@ mod tests {
                 "5f5f1286a25317aabc6728b161fafc1cdfb8d44c654e066e929ee3e1c52ba48b",
             ),
             (
+                "MirrorSet",
+                topic::<o::MirrorSet>(),
+                "8de06f530cd57084e170a891db146becf4a2a30e652a20dbd3640b03fda7416d",
+            ),
+            (
                 "VenueSwapped",
                 topic::<v::VenueSwapped>(),
                 "75907459d76aea76589e202fb7521be58ce0fc5fd9d7df491eac7713da5b4eac",

@@ -3,7 +3,7 @@
 //! client and the keeper) sends these bytes and reads answers through [`Message::decode`], so a
 //! renamed or re-typed message breaks the build, not a running bot.
 //!
-//! - [`pool`], [`token`], [`oracle`], [`venue`], [`attacker_token`]: a contract's call builder at
+//! - [`pool`], [`token`], [`oracle`], [`mirror`], [`venue`], [`attacker_token`]: a contract's call builder at
 //!   an address; any of its messages becomes a typed [`Message`] with [`ToMessage::message`].
 //! - [`constructors`]: every constructor's call data, typed by its refusal.
 //! - [`events`]: contract events told apart by their signature topics.
@@ -17,6 +17,7 @@ use ink::env::call::{Call, CallBuilder, ExecutionInput, FromAccountId};
 use ink::env::DefaultEnvironment;
 use ink::primitives::{AccountId, LangError};
 use keel_attacker_token::attacker_token::AttackerTokenRef;
+use keel_mirror::mirror::KeelMirrorRef;
 use keel_oracle::oracle::KeelOracleRef;
 use keel_pool::pool::PoolRef;
 use keel_token::token::TokenRef;
@@ -32,6 +33,8 @@ pub type PoolCalls = <PoolRef as TraitCallBuilder>::Builder;
 pub type TokenCalls = <TokenRef as TraitCallBuilder>::Builder;
 /// The oracle's messages, at an address.
 pub type OracleCalls = <KeelOracleRef as TraitCallBuilder>::Builder;
+/// An oracle mirror's messages (`keel_interface::Oracle` and `OracleMirror`), at an address.
+pub type MirrorCalls = <KeelMirrorRef as TraitCallBuilder>::Builder;
 /// The constant-product venue's messages, at an address.
 pub type VenueCalls = <ConstantProductRef as TraitCallBuilder>::Builder;
 /// The attack tests' hostile token's messages, at an address.
@@ -49,6 +52,12 @@ pub fn token(address: AccountId) -> TokenCalls {
 
 /// The oracle at `address`.
 pub fn oracle(address: AccountId) -> OracleCalls {
+    FromAccountId::from_account_id(address)
+}
+
+/// The oracle mirror at `address` (its messages need `keel_interface::Oracle` and
+/// `OracleMirror` in scope).
+pub fn mirror(address: AccountId) -> MirrorCalls {
     FromAccountId::from_account_id(address)
 }
 

@@ -94,6 +94,7 @@ pub fn deploy(
     let codes = Codes {
         token: node.upload(&deployer, &bundles.token, &opts)?,
         oracle: node.upload(&deployer, &bundles.oracle, &opts)?,
+        mirror: node.upload(&deployer, &bundles.mirror, &opts)?,
         venue: node.upload(&deployer, &bundles.venue, &opts)?,
         pool: node.upload(&deployer, &bundles.pool, &opts)?,
     };
@@ -133,6 +134,7 @@ pub fn deploy(
             base: ss58(&a.base),
             quote: ss58(&a.quote),
             oracle: ss58(&a.oracle),
+            mirror: a.mirror.as_ref().map(ss58),
             venue: ss58(&a.venue),
             pool: ss58(&a.pool),
             second_venue: a.second_venue.as_ref().map(ss58),
@@ -146,6 +148,7 @@ pub fn deploy(
 struct Codes {
     token: H256,
     oracle: H256,
+    mirror: H256,
     venue: H256,
     pool: H256,
 }
@@ -155,13 +158,15 @@ impl Codes {
         RecordedCodeHashes {
             token: format!("{:?}", self.token),
             oracle: format!("{:?}", self.oracle),
+            mirror: Some(format!("{:?}", self.mirror)),
             venue: format!("{:?}", self.venue),
             pool: format!("{:?}", self.pool),
         }
     }
 }
 
-/// Both tokens, the oracle, the venue and the pool, under a salt no earlier deployment used.
+/// Both tokens, the oracle and its mirror (the oracle pointed at it), the venue and the pool
+/// reading the mirror, under a salt no earlier deployment used.
 fn instantiate_all(
     node: &mut Node,
     deployer: &Keypair,
@@ -193,6 +198,23 @@ fn instantiate_all(
         &salt,
         "oracle",
     )?;
+    let mirror = instantiate(
+        node,
+        deployer,
+        codes.mirror,
+        &constructors::mirror(oracle),
+        &salt,
+        "oracle mirror",
+    )?;
+    let point = keel_calls::oracle(oracle).set_mirror(Some(mirror)).message();
+    send(
+        node,
+        deployer,
+        oracle,
+        &point,
+        &SendOptions::default(),
+        "set_mirror",
+    )?;
     let venue = instantiate(
         node,
         deployer,
@@ -206,7 +228,7 @@ fn instantiate_all(
         node,
         deployer,
         codes.pool,
-        &constructors::pool(base, quote, oracle, plan.feed, config),
+        &constructors::pool(base, quote, mirror, plan.feed, config),
         &salt,
         "pool",
     )?;
@@ -229,6 +251,7 @@ fn instantiate_all(
         base,
         quote,
         oracle,
+        mirror: Some(mirror),
         venue,
         pool,
         second_venue,
@@ -346,6 +369,7 @@ fn salt() -> Vec<u8> {
 struct Bundles {
     token: Vec<u8>,
     oracle: Vec<u8>,
+    mirror: Vec<u8>,
     venue: Vec<u8>,
     pool: Vec<u8>,
 }
@@ -365,6 +389,7 @@ impl Bundles {
         Ok(Bundles {
             token: read("keel_token")?,
             oracle: read("keel_oracle")?,
+            mirror: read("keel_mirror")?,
             venue: read("keel_venue")?,
             pool: read("keel_pool")?,
         })

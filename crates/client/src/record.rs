@@ -32,6 +32,10 @@ pub struct RecordedAddresses {
     pub base: String,
     pub quote: String,
     pub oracle: String,
+    /// The oracle's mirror, which the pool reads (deployments before it had none: the pool
+    /// read the oracle).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mirror: Option<String>,
     pub venue: String,
     pub pool: String,
     /// A second venue the pool also rebalances on (`set_venues`), if the plan had one.
@@ -43,6 +47,8 @@ pub struct RecordedAddresses {
 pub struct RecordedCodeHashes {
     pub token: String,
     pub oracle: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mirror: Option<String>,
     pub venue: String,
     pub pool: String,
 }
@@ -86,6 +92,8 @@ pub struct Addresses {
     pub base: AccountId,
     pub quote: AccountId,
     pub oracle: AccountId,
+    /// The copy of the oracle's answers the pool reads, if the deployment has one.
+    pub mirror: Option<AccountId>,
     pub venue: AccountId,
     pub pool: AccountId,
     pub second_venue: Option<AccountId>,
@@ -137,6 +145,7 @@ impl Deployment {
             base: address(&c.base)?,
             quote: address(&c.quote)?,
             oracle: address(&c.oracle)?,
+            mirror: c.mirror.as_deref().map(address).transpose()?,
             venue: address(&c.venue)?,
             pool: address(&c.pool)?,
             second_venue: c.second_venue.as_deref().map(address).transpose()?,
@@ -152,7 +161,10 @@ impl Deployment {
             return Ok(false);
         }
         let Ok(a) = self.addresses() else { return Ok(false) };
-        for c in [a.base, a.quote, a.oracle, a.venue, a.pool] {
+        for c in [a.base, a.quote, a.oracle, a.venue, a.pool]
+            .into_iter()
+            .chain(a.mirror)
+        {
             if !node.contract_exists(c)? {
                 return Ok(false);
             }

@@ -70,6 +70,7 @@ pub struct Cost {
 pub struct Bundles {
     pub token: ContractBundle,
     pub oracle: ContractBundle,
+    pub mirror: ContractBundle,
     pub pool: ContractBundle,
     pub venue: ContractBundle,
     /// The pool built with its next storage layout (`--features layout-next`), which upgrade
@@ -108,6 +109,7 @@ pub fn bundles() -> &'static Bundles {
         Bundles {
             token: load("keel_token"),
             oracle: load("keel_oracle"),
+            mirror: load("keel_mirror"),
             pool: load("keel_pool"),
             venue: load("keel_venue"),
             pool_next: load("keel_pool_next"),

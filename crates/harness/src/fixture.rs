@@ -38,6 +38,9 @@ pub struct Setup {
     pub config: PoolConfig,
     /// The oracle feed's configuration; its three reporters are [`REPORTERS`].
     pub feed: FeedConfig,
+    /// Whether the pool reads the oracle's answers from a mirror (`keel_mirror`, written by the
+    /// oracle with every answer) instead of from the oracle: as Keel deploys it.
+    pub mirror: bool,
 }
 
 impl Default for Setup {
@@ -54,6 +57,7 @@ impl Default for Setup {
             trader_funds: 1_000_000 * UNIT,
             config: PoolConfig::default(),
             feed: FeedConfig::default(),
+            mirror: true,
         }
     }
 }
@@ -64,6 +68,8 @@ pub struct Fixture {
     pub base: AccountId,
     pub quote: AccountId,
     pub oracle: AccountId,
+    /// The oracle's mirror the pool reads, when [`Setup::mirror`].
+    pub mirror: Option<AccountId>,
     pub pool: AccountId,
     /// A constant-product venue trading base (token A) against quote (token B) at
     /// [`DEFAULT_VENUE_FEE_BPS`].
@@ -145,6 +151,11 @@ impl Fixture {
         for reporter in REPORTERS {
             oracle::add_reporter(&mut chain, OWNER, oracle, reporter.account()).expect("add reporter");
         }
+        let mirror = setup.mirror.then(|| {
+            let mirror = oracle::deploy_mirror(&mut chain, OWNER, oracle);
+            oracle::set_mirror(&mut chain, OWNER, oracle, Some(mirror)).expect("set the mirror");
+            mirror
+        });
         let now = chain.now();
         let reading = Reading {
             price: setup.price,
@@ -159,7 +170,7 @@ impl Fixture {
             PoolSetup {
                 base,
                 quote,
-                oracle,
+                oracle: mirror.unwrap_or(oracle),
                 feed: FEED,
                 config: PoolConfig {
                     venue: setup.config.venue.or(Some(venue)),
@@ -180,6 +191,7 @@ impl Fixture {
             base,
             quote,
             oracle,
+            mirror,
             pool,
             venue,
         };

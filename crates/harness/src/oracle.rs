@@ -4,7 +4,7 @@ use crate::{Actor, Sandbox};
 use ink::primitives::AccountId;
 use keel_calls::ToMessage;
 use keel_core::oracle::{Answer, FeedConfig, Slot};
-use keel_interface::{FeedId, Oracle, OracleData, OracleError};
+use keel_interface::{FeedId, Oracle, OracleData, OracleError, OracleMirror};
 
 /// The feed every fixture pool reads.
 pub const FEED: FeedId = keel_core::consts::DEFAULT_FEED;
@@ -24,6 +24,47 @@ pub fn deploy(chain: &mut Sandbox, owner: Actor) -> AccountId {
         Ok(Ok(address)) => address,
         other => panic!("oracle deployment failed: {other:?}"),
     }
+}
+
+/// Deploys an empty mirror of `oracle`'s answers.
+pub fn deploy_mirror(chain: &mut Sandbox, owner: Actor, oracle: AccountId) -> AccountId {
+    let ctor = keel_calls::constructors::mirror(oracle);
+    let wasm = &crate::chain::bundles().mirror.wasm;
+    match chain.deploy(wasm, ctor, owner) {
+        Ok(Ok(address)) => address,
+        other => panic!("mirror deployment failed: {other:?}"),
+    }
+}
+
+/// Points `oracle` at `mirror` (or at none).
+pub fn set_mirror(
+    chain: &mut Sandbox,
+    owner: Actor,
+    oracle: AccountId,
+    mirror: Option<AccountId>,
+) -> Result<(), OracleError> {
+    let call = keel_calls::oracle(oracle).set_mirror(mirror);
+    chain.call(owner, oracle, call.message())
+}
+
+/// What pools reading `mirror` see: its copy of [`FEED`]'s answer.
+pub fn mirrored(chain: &mut Sandbox, mirror: AccountId) -> Result<OracleData, OracleError> {
+    chain.call(
+        crate::OWNER,
+        mirror,
+        keel_calls::mirror(mirror).latest(FEED).message(),
+    )
+}
+
+/// `who` writing [`FEED`]'s answer into `mirror` directly, as only its oracle may.
+pub fn record(
+    chain: &mut Sandbox,
+    who: Actor,
+    mirror: AccountId,
+    answer: Option<OracleData>,
+) -> Result<(), OracleError> {
+    let call = keel_calls::mirror(mirror).record(FEED, answer);
+    chain.call(who, mirror, call.message())
 }
 
 /// Creates or reconfigures [`FEED`].

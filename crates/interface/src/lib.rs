@@ -18,7 +18,7 @@ pub mod pool;
 pub mod token;
 mod venue;
 
-pub use oracle::{FeedId, Oracle, OracleData, OracleError};
+pub use oracle::{FeedId, Oracle, OracleData, OracleError, OracleMirror};
 #[cfg(feature = "pool")]
 pub use pool::{MarketStatus, PoolConfig, PoolError, Quote, RebalanceOutcome, RebalanceStatus};
 pub use venue::{Venue, VenueDepth, VenueError};

@@ -104,7 +104,11 @@ pub fn explain(e: OracleError) -> &'static str {
         OracleError::TimestampNotIncreasing => {
             "the reading is no newer than this key's last one: another process reports with it, or the clock went back"
         }
+        OracleError::MirrorFailed => {
+            "the oracle's mirror did not record the new answer: its owner must mend or clear the mirror (`set_mirror`)"
+        }
         OracleError::NotOwner
+        | OracleError::NotSource
         | OracleError::NotPendingOwner
         | OracleError::ReporterSetFull
         | OracleError::AlreadyReporter
@@ -126,6 +130,7 @@ mod tests {
             OracleError::ReadingExpired,
             OracleError::AlreadyReported,
             OracleError::TimestampNotIncreasing,
+            OracleError::MirrorFailed,
         ];
         let words: std::collections::HashSet<_> = submit.iter().map(|&e| explain(e)).collect();
         assert_eq!(words.len(), submit.len());

@@ -30,6 +30,7 @@ pub fn setup(scenario: &Scenario, config: PoolConfig) -> Setup {
         trader_funds: start.trader_funds,
         config,
         feed: keel_core::oracle::FeedConfig::default(),
+        mirror: true,
     }
 }
 

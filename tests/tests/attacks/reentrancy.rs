@@ -17,6 +17,7 @@ fn hostile_market() -> Fixture {
         mut chain,
         quote,
         oracle,
+        mirror,
         venue,
         ..
     } = Fixture::standard();
@@ -24,7 +25,7 @@ fn hostile_market() -> Fixture {
     let setup = PoolSetup {
         base: evil,
         quote,
-        oracle,
+        oracle: mirror.unwrap_or(oracle),
         feed: FEED,
         config: PoolConfig::default(),
     };
@@ -46,6 +47,7 @@ fn hostile_market() -> Fixture {
         base: evil,
         quote,
         oracle,
+        mirror,
         pool,
         venue,
     }

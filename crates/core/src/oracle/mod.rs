@@ -78,6 +78,11 @@ pub enum OracleError {
     AlreadyReporter,
     /// A configuration value is outside its bounds.
     InvalidParameter,
+    /// Only the oracle a mirror copies may write the mirror's answers.
+    NotSource,
+    /// The oracle's mirror did not record a changed answer, so the change is refused with it:
+    /// pools reading the mirror never see an answer the oracle has replaced.
+    MirrorFailed,
 }
 
 #[cfg(test)]
