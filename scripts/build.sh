@@ -6,7 +6,8 @@
 # The pool is built three times: with its next storage layout (`--features layout-next`, copied to
 # target/ink/keel_pool_next, the code the upgrade tests move a pool to), as the build a pool of an
 # earlier layout upgrades through (`--features from-earlier`, copied to target/ink/keel_pool_from_earlier),
-# then as shipped.
+# then as shipped. The oracle's mirror is built twice likewise: refusing every write
+# (`--features refusing`, target/ink/keel_mirror_refusing, the tests' failing mirror), then as shipped.
 #
 # cargo-contract gives each contract of a workspace a target dir of its own, target/ink/<name>,
 # where it would compile ink!, its dependencies and `core` (build-std) again for every contract.
@@ -33,7 +34,7 @@ artifact() {
 }
 
 mkdir -p target/ink/shared
-for variant in keel_pool_next keel_pool_from_earlier; do
+for variant in keel_pool_next keel_pool_from_earlier keel_mirror_refusing; do
   [ -L "target/ink/$variant" ] || { rm -rf "target/ink/$variant"; ln -s shared "target/ink/$variant"; }
 done
 for c in "${contracts[@]}"; do
@@ -56,6 +57,13 @@ for c in "${contracts[@]}"; do
         cp "target/ink/shared/keel_pool.$ext" "target/ink/shared/$name.$ext"
       done
       printf '    done in %ss\n' "$(( $(date +%s) - start ))"
+    done
+  fi
+  if [ "$c" = mirror ]; then
+    printf '\n==> building contracts/mirror with --features refusing\n'
+    cargo contract build --release --quiet --features refusing --manifest-path contracts/mirror/Cargo.toml
+    for ext in wasm contract json; do
+      cp "target/ink/shared/keel_mirror.$ext" "target/ink/shared/keel_mirror_refusing.$ext"
     done
   fi
   printf '\n==> building contracts/%s\n' "$c"

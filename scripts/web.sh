@@ -17,7 +17,7 @@ DEPLOYMENT="${1:-target/deployment.json}"
 PORT="${KEEL_WEB_PORT:-5173}"
 
 [ -f "$DEPLOYMENT" ] || { echo "no deployment record at $DEPLOYMENT: run scripts/deploy.sh first" >&2; exit 1; }
-for c in keel_pool keel_token keel_oracle keel_venue; do
+for c in keel_pool keel_token keel_oracle keel_mirror keel_venue; do
   [ -f "target/ink/$c/$c.json" ] || { echo "no metadata for $c: run scripts/build.sh first" >&2; exit 1; }
 done
 CORE=target/wasm32-unknown-unknown/release/keel_web_core.wasm
@@ -28,7 +28,7 @@ echo "==> npm dependencies (web/package-lock.json)"
 echo "==> deployment and metadata into web/public/keel/"
 mkdir -p web/public/keel
 cp "$DEPLOYMENT" web/public/keel/deployment.json
-for c in keel_pool keel_token keel_oracle keel_venue; do cp "target/ink/$c/$c.json" web/public/keel/; done
+for c in keel_pool keel_token keel_oracle keel_mirror keel_venue; do cp "target/ink/$c/$c.json" web/public/keel/; done
 cp "$CORE" web/public/keel/
 echo "==> build"
 (cd web && npm run --silent typegen >/dev/null && npx --no-install tsc --noEmit && npx --no-install vite build --logLevel warn)

@@ -6,8 +6,13 @@
 //! Every call pays for the called contract's code by the byte before it runs, and a swap reads
 //! its oracle once. The oracle carries its reporters' slots, the median, the realised volatility
 //! and its owner's messages; this contract carries only the answers, so a pool that reads it
-//! instead loads a fraction of that code. The copy is exact: the oracle writes it in the same
-//! call that changes its own answer, and that call fails if the write does.
+//! instead loads a fraction of that code. While the oracle writes this mirror, the copy is
+//! exact: the oracle writes it in the same call that changes its own answer, and that call fails
+//! if the write does. When the oracle moves to another mirror it retires this one, which then
+//! answers nothing.
+//!
+//! Built with `--features refusing` (`target/ink/keel_mirror_refusing`), it refuses every write
+//! and its retirement: the tests' stand-in for a mirror that fails.
 
 #[ink::contract]
 pub mod mirror {
@@ -16,20 +21,25 @@ pub mod mirror {
 
     #[ink(storage)]
     pub struct KeelMirror {
-        /// The oracle whose answers this holds: the only account that may write them.
+        /// The oracle whose answers this holds, the only account that may write them; the zero
+        /// account once retired.
         source: AccountId,
         answers: Mapping<FeedId, OracleData>,
     }
 
     impl KeelMirror {
-        /// Creates an empty copy of `source`'s answers. A feed reads here from the first answer
-        /// the oracle writes after its owner points it at this contract (`set_mirror`).
+        /// Creates an empty copy of `source`'s answers. A feed reads here once the oracle writes
+        /// it: its next answer, or anyone's `sync_mirror` of it on the oracle.
         #[ink(constructor)]
         pub fn new(source: AccountId) -> Self {
             Self {
                 source,
                 answers: Mapping::default(),
             }
+        }
+
+        fn retired(&self) -> bool {
+            self.source == AccountId::from([0; 32])
         }
     }
 
@@ -38,10 +48,10 @@ pub mod mirror {
         /// this in the call that changes its answer.
         ///
         /// # Errors
-        /// `NotSource` for any caller but the oracle this copies.
+        /// `NotSource` for any caller but the oracle this copies (anyone, once retired).
         #[ink(message)]
         fn record(&mut self, feed: FeedId, answer: Option<OracleData>) -> Result<(), OracleError> {
-            if self.env().caller() != self.source {
+            if cfg!(feature = "refusing") || self.retired() || self.env().caller() != self.source {
                 return Err(OracleError::NotSource);
             }
             match answer {
@@ -53,10 +63,26 @@ pub mod mirror {
             Ok(())
         }
 
-        /// The oracle whose answers this holds: the only account that may write them.
+        /// The oracle whose answers this holds: the only account that may write them. The zero
+        /// account once retired.
         #[ink(message)]
         fn source(&self) -> AccountId {
             self.source
+        }
+
+        /// Stops this mirror for good: it answers no feed and takes no answer from now on, so
+        /// pools still reading it stop trading instead of pricing with answers the oracle no
+        /// longer writes here. The oracle calls this when it moves to another mirror or to none.
+        ///
+        /// # Errors
+        /// `NotSource` for any caller but the oracle this copies (anyone, once retired).
+        #[ink(message)]
+        fn retire(&mut self) -> Result<(), OracleError> {
+            if cfg!(feature = "refusing") || self.retired() || self.env().caller() != self.source {
+                return Err(OracleError::NotSource);
+            }
+            self.source = AccountId::from([0; 32]);
+            Ok(())
         }
     }
 
@@ -66,10 +92,13 @@ pub mod mirror {
         /// observation time (ms). Consumers judge staleness against their own bound.
         ///
         /// # Errors
-        /// `UnknownFeed` when the oracle has no answer for the feed, or has written none here
-        /// since this contract became its mirror.
+        /// `UnknownFeed` when the oracle has no answer for the feed, has not written it here yet,
+        /// or retired this mirror.
         #[ink(message)]
         fn latest(&self, feed: FeedId) -> Result<OracleData, OracleError> {
+            if self.retired() {
+                return Err(OracleError::UnknownFeed);
+            }
             self.answers.get(feed).ok_or(OracleError::UnknownFeed)
         }
     }

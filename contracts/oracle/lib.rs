@@ -98,10 +98,13 @@ pub mod oracle {
         pending: AccountId,
     }
 
-    /// The owner pointed the oracle at a new mirror of its answers, or at none.
+    /// The owner pointed the oracle at a new mirror of its answers, or at none; `retired` says
+    /// whether the mirror it replaced (if any) accepted its retirement.
     #[ink(event)]
     pub struct MirrorSet {
+        #[ink(topic)]
         mirror: Option<AccountId>,
+        retired: bool,
     }
 
     /// Ownership moved to a new account.
@@ -247,27 +250,54 @@ pub mod oracle {
         }
 
         /// Points the oracle at `mirror`, a copy of its answers (a `keel_mirror` contract whose
-        /// source is this oracle), or at none. Every change of an answer is written there in the
-        /// same call, which fails if the write does, so the copy never holds an answer the oracle
-        /// has replaced. A pool reading the mirror instead of the oracle pays for a fraction of
-        /// the code on every swap. The mirror holds a feed from that feed's next answer on: point
-        /// pools at it once it does. Owner only.
+        /// source is this oracle), or at none, and retires the mirror it replaces (which then
+        /// answers nothing, so pools on it stop trading). Every change of an answer is written to
+        /// the mirror in the same call, which fails if the write does: the mirror never holds an
+        /// answer the oracle has replaced. A pool reading the mirror instead of the oracle pays
+        /// for a fraction of the code on every swap. A new mirror holds a feed from that feed's
+        /// next answer on, or from a `sync_mirror` of it: point pools at it once it does. The
+        /// replaced mirror's retirement is attempted, not required (the event says whether it
+        /// took), so a mirror that refuses it cannot keep the owner from leaving it. Owner only.
         ///
         /// # Errors
-        /// `NotOwner`; `InvalidParameter` when `mirror` is not a mirror of this oracle.
+        /// `NotOwner`; `NotMirror` when `mirror` is not a mirror of this oracle (or is retired).
         #[ink(message)]
         pub fn set_mirror(&mut self, mirror: Option<AccountId>) -> Result<(), OracleError> {
             self.ensure_owner()?;
             if let Some(candidate) = mirror {
-                let copy: ink::contract_ref!(OracleMirror, ink::env::DefaultEnvironment) = candidate.into();
-                match copy.call().source().try_invoke() {
+                let candidate: ink::contract_ref!(OracleMirror, ink::env::DefaultEnvironment) =
+                    candidate.into();
+                match candidate.call().source().try_invoke() {
                     Ok(Ok(source)) if source == self.env().account_id() => {}
-                    _ => return Err(OracleError::InvalidParameter),
+                    _ => return Err(OracleError::NotMirror),
                 }
             }
+            let retired = match self.mirror {
+                Some(old) if Some(old) != mirror => {
+                    let mut old: ink::contract_ref!(OracleMirror, ink::env::DefaultEnvironment) = old.into();
+                    matches!(old.call_mut().retire().try_invoke(), Ok(Ok(Ok(()))))
+                }
+                _ => false,
+            };
             self.mirror = mirror;
-            self.env().emit_event(MirrorSet { mirror });
+            self.env().emit_event(MirrorSet { mirror, retired });
             Ok(())
+        }
+
+        /// Writes `feed`'s answer as it stands (or its absence) into the mirror: fills a new
+        /// mirror without waiting for the feed's next answer. Anyone may call it; it writes only
+        /// what the oracle holds.
+        ///
+        /// # Errors
+        /// `NotMirror` when the oracle writes no mirror; `MirrorFailed` when the mirror does not
+        /// record it.
+        #[ink(message)]
+        pub fn sync_mirror(&mut self, feed: FeedId) -> Result<(), OracleError> {
+            if self.mirror.is_none() {
+                return Err(OracleError::NotMirror);
+            }
+            let answer = self.answers.get(feed).map(|answer| answer.data());
+            self.write_mirror(feed, answer)
         }
 
         /// Offers the oracle to `new_owner`, who becomes owner by calling `accept_ownership`.
@@ -355,7 +385,7 @@ pub mod oracle {
         fn publish(&mut self, feed: FeedId, answer: &Answer) -> Result<(), OracleError> {
             self.answers.insert(feed, answer);
             let data = answer.data();
-            self.copy(feed, Some(data))?;
+            self.write_mirror(feed, Some(data))?;
             self.env().emit_event(AnswerUpdated {
                 feed,
                 price: data.price,
@@ -367,12 +397,12 @@ pub mod oracle {
         }
 
         /// Writes `feed`'s answer (`None`: withdrawn) to the mirror, if there is one.
-        fn copy(&self, feed: FeedId, answer: Option<OracleData>) -> Result<(), OracleError> {
+        fn write_mirror(&self, feed: FeedId, answer: Option<OracleData>) -> Result<(), OracleError> {
             let Some(mirror) = self.mirror else {
                 return Ok(());
             };
-            let mut copy: ink::contract_ref!(OracleMirror, ink::env::DefaultEnvironment) = mirror.into();
-            match copy.call_mut().record(feed, answer).try_invoke() {
+            let mut mirror: ink::contract_ref!(OracleMirror, ink::env::DefaultEnvironment) = mirror.into();
+            match mirror.call_mut().record(feed, answer).try_invoke() {
                 Ok(Ok(Ok(()))) => Ok(()),
                 _ => Err(OracleError::MirrorFailed),
             }
@@ -387,7 +417,7 @@ pub mod oracle {
                 Some(answer) => self.publish(feed, &answer),
                 None if withdraw => {
                     self.answers.remove(feed);
-                    self.copy(feed, None)
+                    self.write_mirror(feed, None)
                 }
                 None => Ok(()),
             }

@@ -105,7 +105,7 @@ fn measure(mut m: Fixture) -> Vec<Cost> {
         venue::swap_exact_in(c, BOB, m.venue, VenueSwap::exact_in(base, 10 * UNIT)).expect("venue swap");
         add(VENUE_SWAP, c.last_cost());
         c.advance(6_000);
-        // The block's last reading: the quorum stands, so it publishes a new answer.
+        // Every reading of the block finds a quorum fresh and publishes; the last one is measured.
         m.report(10 * UNIT, UNIT / 10 * 8).expect("oracle update");
         add(SUBMIT, m.chain.last_cost());
     }

@@ -1,6 +1,7 @@
 //! The oracle's mirror: a copy of its answers that pools read instead of the oracle, written by
 //! the oracle in the call that changes an answer and by no one else.
 
+use keel_core::oracle::FeedConfig;
 use keel_core::ONE;
 use keel_harness::oracle::{self, Reading};
 use keel_harness::pool::{self, PoolSwap};
@@ -136,7 +137,7 @@ fn the_oracle_takes_as_its_mirror_only_a_mirror_of_itself() {
         // then the oracle refuses it and keeps writing its own
         assert_eq!(
             oracle::set_mirror(&mut m.chain, OWNER, m.oracle, Some(candidate)),
-            Err(OracleError::InvalidParameter)
+            Err(OracleError::NotMirror)
         );
     }
     // and no one but the owner may change it
@@ -157,26 +158,103 @@ fn the_oracle_takes_as_its_mirror_only_a_mirror_of_itself() {
 }
 
 #[test]
-fn a_mirror_the_oracle_no_longer_writes_ages_until_the_pool_refuses_it() {
-    // given the owner points the oracle at no mirror
+fn moving_to_another_mirror_retires_the_old_one_for_good() {
+    // given the default market on mirror A
     let mut m = Fixture::standard();
-    let mirror = mirror_of(&m);
-    let kept = oracle::mirrored(&mut m.chain, mirror).expect("an answer");
-    oracle::set_mirror(&mut m.chain, OWNER, m.oracle, None).expect("unset");
-    // when the oracle's answer moves on
-    m.chain.advance(BLOCK_MS);
-    m.report(12 * UNIT, ONE / 2).expect("readings");
-    // then the mirror keeps the old answer with its old time: never a newer price than it has
-    assert_eq!(oracle::mirrored(&mut m.chain, mirror), Ok(kept));
-    // and once that time is older than the pool accepts, the pool refuses to trade on it
-    let max_age = pool::config(&mut m.chain, m.pool).max_oracle_age_ms;
-    m.chain.advance(max_age);
-    m.report(12 * UNIT, ONE / 2).expect("readings");
+    let a = mirror_of(&m);
+    let b = oracle::deploy_mirror(&mut m.chain, OWNER, m.oracle);
+    // when the owner moves the oracle to mirror B
+    oracle::set_mirror(&mut m.chain, OWNER, m.oracle, Some(b)).expect("move to B");
+    // then A answers nothing, so the pool on it stops trading instead of pricing with A's last
+    // answer, and A can never be taken back
+    assert_eq!(oracle::mirrored(&mut m.chain, a), Err(OracleError::UnknownFeed));
     let before = m.snapshot();
     let sale = PoolSwap::exact_in(m.base, 10 * UNIT);
     assert_eq!(
         pool::swap_exact_in(&mut m.chain, BOB, m.pool, sale),
-        Err(PoolError::OracleStale)
+        Err(PoolError::Oracle(OracleError::UnknownFeed))
     );
     assert_eq!(m.snapshot(), before);
+    assert_eq!(
+        oracle::set_mirror(&mut m.chain, OWNER, m.oracle, Some(a)),
+        Err(OracleError::NotMirror)
+    );
+    // and B holds the feed once anyone syncs it, then follows every answer
+    assert_eq!(oracle::mirrored(&mut m.chain, b), Err(OracleError::UnknownFeed));
+    oracle::sync_mirror(&mut m.chain, MALLORY, m.oracle).expect("anyone syncs");
+    assert_eq!(
+        oracle::mirrored(&mut m.chain, b),
+        oracle::latest(&mut m.chain, m.oracle)
+    );
+    m.chain.advance(BLOCK_MS);
+    m.report(12 * UNIT, ONE / 2).expect("readings");
+    assert_eq!(oracle::mirrored(&mut m.chain, b).map(|a| a.price), Ok(12 * UNIT));
+}
+
+#[test]
+fn a_reconfiguration_that_withdraws_the_answer_withdraws_the_mirrors() {
+    // given two fresh readings of three, after the fixture's first three expired
+    let mut m = Fixture::standard();
+    let mirror = mirror_of(&m);
+    m.chain.advance(FeedConfig::default().expiry_ms + BLOCK_MS);
+    for who in [REPORTER, REPORTER_B] {
+        let r = reading(&m, 11 * UNIT);
+        oracle::submit(&mut m.chain, who, m.oracle, r).expect("reading");
+    }
+    assert_eq!(
+        oracle::mirrored(&mut m.chain, mirror).map(|a| a.price),
+        Ok(11 * UNIT)
+    );
+    // when the owner raises the quorum to three
+    let three = FeedConfig {
+        quorum: 3,
+        ..FeedConfig::default()
+    };
+    oracle::configure_feed(&mut m.chain, OWNER, m.oracle, three).expect("reconfigure");
+    // then the oracle has no answer, and neither has its mirror
+    assert_eq!(
+        oracle::latest(&mut m.chain, m.oracle),
+        Err(OracleError::UnknownFeed)
+    );
+    assert_eq!(
+        oracle::mirrored(&mut m.chain, mirror),
+        Err(OracleError::UnknownFeed)
+    );
+}
+
+#[test]
+fn every_change_the_mirror_refuses_is_refused_whole_and_the_owner_can_leave_it() {
+    // given the oracle on a mirror that refuses every write
+    let mut m = Fixture::standard();
+    let wasm = &keel_harness::chain::bundles().mirror_refusing.wasm;
+    let refusing = oracle::deploy_mirror_code(&mut m.chain, OWNER, m.oracle, wasm);
+    oracle::set_mirror(&mut m.chain, OWNER, m.oracle, Some(refusing)).expect("it is a mirror of this oracle");
+    m.chain.advance(BLOCK_MS);
+    let answer = oracle::answer(&mut m.chain, m.oracle);
+    let readings = oracle::readings(&mut m.chain, m.oracle);
+    let config = oracle::feed_config(&mut m.chain, m.oracle);
+    // when a reading would change the answer, a reconfiguration or a removal would derive it again
+    let r = reading(&m, 12 * UNIT);
+    let refused = [
+        oracle::submit(&mut m.chain, REPORTER, m.oracle, r),
+        oracle::sync_mirror(&mut m.chain, MALLORY, m.oracle),
+        oracle::configure_feed(
+            &mut m.chain,
+            OWNER,
+            m.oracle,
+            FeedConfig {
+                quorum: 3,
+                ..FeedConfig::default()
+            },
+        ),
+        oracle::remove_reporter(&mut m.chain, OWNER, m.oracle, REPORTER.account()),
+    ];
+    // then each is refused, and the oracle's answer, readings and configuration stay as they were
+    assert_eq!(refused, [Err(OracleError::MirrorFailed); 4]);
+    assert_eq!(oracle::answer(&mut m.chain, m.oracle), answer);
+    assert_eq!(oracle::readings(&mut m.chain, m.oracle), readings);
+    assert_eq!(oracle::feed_config(&mut m.chain, m.oracle), config);
+    // and the owner can still leave it (it refuses its retirement too), and the feed moves again
+    oracle::set_mirror(&mut m.chain, OWNER, m.oracle, None).expect("leave the refusing mirror");
+    oracle::submit(&mut m.chain, REPORTER, m.oracle, r).expect("the reading lands");
 }

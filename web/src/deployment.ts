@@ -12,13 +12,14 @@ export interface Deployment {
   /** The tokens' decimals as the deployer set them; the token contracts on chain take precedence. */
   decimals: number;
   feed: number;
-  contracts: { base: string; quote: string; oracle: string; venue: string; pool: string };
+  /** `mirror`: the copy of the oracle's answers the pool reads; absent in records written before mirrors. */
+  contracts: { base: string; quote: string; oracle: string; mirror?: string; venue: string; pool: string };
 }
 
 export interface Bundle {
   deployment: Deployment;
-  /** Each contract's metadata; `venue` is undefined when the build does not serve it. */
-  metadata: { pool: unknown; token: unknown; oracle: unknown; venue?: unknown };
+  /** Each contract's metadata; `venue` and `mirror` are undefined when the build does not serve them. */
+  metadata: { pool: unknown; token: unknown; oracle: unknown; mirror?: unknown; venue?: unknown };
   /** Keel's core compiled to Wasm (`keel_web_core.wasm`, lib/core.ts). */
   core: ArrayBuffer;
   /** Sentences for an info banner (an ignored `?node=` override). */
@@ -54,11 +55,12 @@ async function optionalJson(path: string): Promise<unknown> {
  * record's; a `?node=` override applies only when `dev` (default `import.meta.env.DEV`).
  */
 export async function loadBundle(base = "keel/", dev: boolean = import.meta.env.DEV): Promise<Bundle> {
-  const [deployment, pool, token, oracle, venue, core] = await Promise.all([
+  const [deployment, pool, token, oracle, mirror, venue, core] = await Promise.all([
     json(`${base}deployment.json`),
     json(`${base}keel_pool.json`),
     json(`${base}keel_token.json`),
     json(`${base}keel_oracle.json`),
+    optionalJson(`${base}keel_mirror.json`),
     optionalJson(`${base}keel_venue.json`),
     bytes(`${base}keel_web_core.wasm`),
   ]);
@@ -66,7 +68,7 @@ export async function loadBundle(base = "keel/", dev: boolean = import.meta.env.
   const node = nodeUrl(d.node_url, location.search, dev);
   return {
     deployment: { ...d, node_url: node.url },
-    metadata: { pool, token, oracle, venue },
+    metadata: { pool, token, oracle, mirror, venue },
     core,
     notes: node.ignored ? [node.ignored] : [],
   };

@@ -9,6 +9,7 @@ import type { KeelPoolContractApi } from "./contracts/keel-pool";
 import type { KeelTokenContractApi } from "./contracts/keel-token";
 import type { Bundle, Deployment } from "./deployment";
 import { bundledCodeHash, codeHashProblems, type CodeCheck } from "./lib/codehash";
+import { feedProblems } from "./lib/feed";
 import { Core } from "./lib/core";
 import { settleDecimals } from "./lib/decimals";
 import type { PoolEvent } from "./lib/history";
@@ -34,7 +35,8 @@ export interface Keel {
   rightNetwork: boolean;
   /**
    * Why the record's addresses cannot be trusted (one sentence each): an address that holds no
-   * contract or other code than the bundled metadata's. Empty when all match; checked only on
+   * contract or other code than the bundled metadata's, or a pool that does not read the record's
+   * feed (`feedProblems`). Empty when all match; checked only on
    * the right network. The app must not start while this is non-empty. It holds at startup only:
    * every transaction checks the code it touches again before it is signed (`send`, chain.ts).
    */
@@ -57,6 +59,7 @@ async function checkCode(client: DedotClient, bundle: Bundle): Promise<string[]>
     ["base token", c.base, m.token],
     ["quote token", c.quote, m.token],
     ["oracle", c.oracle, m.oracle],
+    ...(c.mirror !== undefined ? [["oracle mirror", c.mirror, m.mirror] as [string, string, unknown]] : []),
     ...(m.venue !== undefined ? [["venue", c.venue, m.venue] as [string, string, unknown]] : []),
   ];
   const checks: CodeCheck[] = await Promise.all(wanted.map(async ([name, address, metadata]) => ({
@@ -99,6 +102,8 @@ export async function open(bundle: Bundle): Promise<Keel> {
     notes: [...bundle.notes],
   };
   if (!rightNetwork || keel.codeProblems.length > 0) return keel;
+  keel.codeProblems.push(...(await checkFeed(keel)));
+  if (keel.codeProblems.length > 0) return keel;
 
   const at = reader(keel);
   const symbol = async (t: Token, fallback: string) => (await t.query.psp22MetadataTokenSymbol(at).catch(() => null))?.data ?? fallback;
@@ -115,6 +120,13 @@ export async function open(bundle: Bundle): Promise<Keel> {
   keel.decimals = { base: settled.base.decimals, quote: settled.quote.decimals, shares: settled.shares.decimals };
   keel.notes.push(...[settled.base.note, settled.quote.note].filter((n): n is string => n !== undefined));
   return keel;
+}
+
+/** The pool's feed address and the oracle's mirror as the chain has them, against the record. */
+async function checkFeed(k: Keel): Promise<string[]> {
+  const at = reader(k);
+  const [feed, mirror] = await Promise.all([k.pool.query.oracle(at), k.oracle.query.mirror(at)]);
+  return feedProblems({ poolReads: feed.data[0].address(), oracleWrites: mirror.data?.address() ?? null }, k.deployment.contracts);
 }
 
 export interface MarketStatus {

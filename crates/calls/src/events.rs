@@ -175,7 +175,7 @@ mod tests {
             (
                 "MirrorSet",
                 topic::<o::MirrorSet>(),
-                "8de06f530cd57084e170a891db146becf4a2a30e652a20dbd3640b03fda7416d",
+                "7150dec421a785e11d53f22af2ab2121673611d76ebc88acb68468e143fcdee4",
             ),
             (
                 "VenueSwapped",

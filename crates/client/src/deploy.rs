@@ -66,6 +66,9 @@ pub fn deploy(
 ) -> Result<(Deployment, bool), ClientError> {
     if let Some(d) = existing {
         if d.is_live(node)? {
+            if d.contracts.mirror.is_none() {
+                step("the record's pool reads the oracle itself (deployed before mirrors): a new record moves it");
+            }
             return Ok((d.clone(), false));
         }
     }

@@ -47,6 +47,7 @@ pub struct RecordedAddresses {
 pub struct RecordedCodeHashes {
     pub token: String,
     pub oracle: String,
+    /// The oracle mirror's code, when the deployment has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mirror: Option<String>,
     pub venue: String,

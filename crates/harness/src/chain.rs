@@ -71,6 +71,9 @@ pub struct Bundles {
     pub token: ContractBundle,
     pub oracle: ContractBundle,
     pub mirror: ContractBundle,
+    /// The mirror built to refuse every write and its retirement (`--features refusing`): the
+    /// tests' failing mirror.
+    pub mirror_refusing: ContractBundle,
     pub pool: ContractBundle,
     pub venue: ContractBundle,
     /// The pool built with its next storage layout (`--features layout-next`), which upgrade
@@ -110,6 +113,7 @@ pub fn bundles() -> &'static Bundles {
             token: load("keel_token"),
             oracle: load("keel_oracle"),
             mirror: load("keel_mirror"),
+            mirror_refusing: load("keel_mirror_refusing"),
             pool: load("keel_pool"),
             venue: load("keel_venue"),
             pool_next: load("keel_pool_next"),

@@ -28,8 +28,12 @@ pub fn deploy(chain: &mut Sandbox, owner: Actor) -> AccountId {
 
 /// Deploys an empty mirror of `oracle`'s answers.
 pub fn deploy_mirror(chain: &mut Sandbox, owner: Actor, oracle: AccountId) -> AccountId {
+    deploy_mirror_code(chain, owner, oracle, &crate::chain::bundles().mirror.wasm)
+}
+
+/// [`deploy_mirror`] from `wasm` (the refusing build, say).
+pub fn deploy_mirror_code(chain: &mut Sandbox, owner: Actor, oracle: AccountId, wasm: &[u8]) -> AccountId {
     let ctor = keel_calls::constructors::mirror(oracle);
-    let wasm = &crate::chain::bundles().mirror.wasm;
     match chain.deploy(wasm, ctor, owner) {
         Ok(Ok(address)) => address,
         other => panic!("mirror deployment failed: {other:?}"),
@@ -45,6 +49,12 @@ pub fn set_mirror(
 ) -> Result<(), OracleError> {
     let call = keel_calls::oracle(oracle).set_mirror(mirror);
     chain.call(owner, oracle, call.message())
+}
+
+/// `who` asking `oracle` to write [`FEED`]'s answer as it stands into its mirror.
+pub fn sync_mirror(chain: &mut Sandbox, who: Actor, oracle: AccountId) -> Result<(), OracleError> {
+    let call = keel_calls::oracle(oracle).sync_mirror(FEED);
+    chain.call(who, oracle, call.message())
 }
 
 /// What pools reading `mirror` see: its copy of [`FEED`]'s answer.
@@ -123,6 +133,15 @@ pub fn answer(chain: &mut Sandbox, oracle: AccountId) -> Option<Answer> {
         crate::OWNER,
         oracle,
         keel_calls::oracle(oracle).answer(FEED).message(),
+    )
+}
+
+/// [`FEED`]'s configuration.
+pub fn feed_config(chain: &mut Sandbox, oracle: AccountId) -> Option<FeedConfig> {
+    chain.call(
+        crate::OWNER,
+        oracle,
+        keel_calls::oracle(oracle).feed_config(FEED).message(),
     )
 }
 

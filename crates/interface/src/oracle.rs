@@ -26,7 +26,17 @@ pub trait OracleMirror {
     #[ink(message)]
     fn record(&mut self, feed: FeedId, answer: Option<OracleData>) -> Result<(), OracleError>;
 
-    /// The oracle whose answers this holds: the only account that may write them.
+    /// The oracle whose answers this holds: the only account that may write them. The zero
+    /// account once retired.
     #[ink(message)]
     fn source(&self) -> AccountId;
+
+    /// Stops this mirror for good: from now on it answers no feed and takes no answer, so pools
+    /// still reading it stop trading instead of pricing with answers the oracle no longer writes
+    /// here. The oracle calls this when it moves to another mirror or to none.
+    ///
+    /// # Errors
+    /// [`OracleError::NotSource`] for any caller but the oracle this copies.
+    #[ink(message)]
+    fn retire(&mut self) -> Result<(), OracleError>;
 }

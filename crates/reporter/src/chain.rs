@@ -105,10 +105,11 @@ pub fn explain(e: OracleError) -> &'static str {
             "the reading is no newer than this key's last one: another process reports with it, or the clock went back"
         }
         OracleError::MirrorFailed => {
-            "the oracle's mirror did not record the new answer: its owner must mend or clear the mirror (`set_mirror`)"
+            "the oracle's mirror refused the new answer: its owner must mend or leave it (`set_mirror`)"
         }
         OracleError::NotOwner
         | OracleError::NotSource
+        | OracleError::NotMirror
         | OracleError::NotPendingOwner
         | OracleError::ReporterSetFull
         | OracleError::AlreadyReporter

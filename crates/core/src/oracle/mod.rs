@@ -78,11 +78,15 @@ pub enum OracleError {
     AlreadyReporter,
     /// A configuration value is outside its bounds.
     InvalidParameter,
-    /// Only the oracle a mirror copies may write the mirror's answers.
+    /// Only the oracle a mirror copies may write the mirror's answers (and a retired mirror has
+    /// no oracle).
     NotSource,
     /// The oracle's mirror did not record a changed answer, so the change is refused with it:
-    /// pools reading the mirror never see an answer the oracle has replaced.
+    /// the mirror the oracle writes never holds an answer the oracle has replaced.
     MirrorFailed,
+    /// The account is not a mirror this oracle may write: not a mirror, a mirror of another
+    /// oracle, or one this oracle retired.
+    NotMirror,
 }
 
 #[cfg(test)]
