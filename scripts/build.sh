@@ -53,8 +53,10 @@ for c in "${contracts[@]}"; do
       printf '\n==> building contracts/pool with --features %s\n' "$feature"
       start=$(date +%s)
       cargo contract build --release --quiet --features "$feature" --manifest-path contracts/pool/Cargo.toml
+      # Moved, not copied: until the shipped build writes keel_pool.* again, no variant can pass
+      # for it (an interrupted build leaves no keel_pool.* at all, so the next one rebuilds it).
       for ext in wasm contract json; do
-        cp "target/ink/shared/keel_pool.$ext" "target/ink/shared/$name.$ext"
+        mv "target/ink/shared/keel_pool.$ext" "target/ink/shared/$name.$ext"
       done
       printf '    done in %ss\n' "$(( $(date +%s) - start ))"
     done
@@ -63,7 +65,7 @@ for c in "${contracts[@]}"; do
     printf '\n==> building contracts/mirror with --features refusing\n'
     cargo contract build --release --quiet --features refusing --manifest-path contracts/mirror/Cargo.toml
     for ext in wasm contract json; do
-      cp "target/ink/shared/keel_mirror.$ext" "target/ink/shared/keel_mirror_refusing.$ext"
+      mv "target/ink/shared/keel_mirror.$ext" "target/ink/shared/keel_mirror_refusing.$ext"
     done
   fi
   printf '\n==> building contracts/%s\n' "$c"

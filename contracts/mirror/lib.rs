@@ -45,7 +45,7 @@ pub mod mirror {
 
     impl OracleMirror for KeelMirror {
         /// Records `feed`'s answer as the oracle now has it; `None` withdraws it. The oracle calls
-        /// this in the call that changes its answer.
+        /// this in the call that publishes or withdraws its answer, or in anyone's `sync_mirror`.
         ///
         /// # Errors
         /// `NotSource` for any caller but the oracle this copies (anyone, once retired).

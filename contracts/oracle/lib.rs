@@ -138,8 +138,8 @@ pub mod oracle {
         /// `UnknownFeed`; `NotReporter` for an account that does not report this feed;
         /// `PriceOutOfBounds`; `TimestampInFuture`; `ReadingExpired` for a reading older than the
         /// feed's expiry; `AlreadyReported` for a second reading in one block;
-        /// `TimestampNotIncreasing`; `MirrorFailed` when the answer changes and the mirror does
-        /// not record it.
+        /// `TimestampNotIncreasing`; `MirrorFailed` when the reading publishes an answer and the
+        /// mirror does not record it.
         #[ink(message)]
         pub fn submit(
             &mut self,
@@ -179,7 +179,7 @@ pub mod oracle {
         ///
         /// # Errors
         /// `NotOwner`; `InvalidParameter` for a value outside its bounds; `MirrorFailed` when the
-        /// answer changes and the mirror does not record it.
+        /// answer is published again or withdrawn and the mirror does not record it.
         #[ink(message)]
         pub fn configure_feed(&mut self, feed: FeedId, config: FeedConfig) -> Result<(), OracleError> {
             self.ensure_owner()?;
@@ -227,8 +227,8 @@ pub mod oracle {
         /// a quorum reports again. Owner only.
         ///
         /// # Errors
-        /// `NotOwner`; `UnknownFeed`; `NotReporter`; `MirrorFailed` when the answer changes and
-        /// the mirror does not record it.
+        /// `NotOwner`; `UnknownFeed`; `NotReporter`; `MirrorFailed` when the answer is published
+        /// again or withdrawn and the mirror does not record it.
         #[ink(message)]
         pub fn remove_reporter(&mut self, feed: FeedId, reporter: AccountId) -> Result<(), OracleError> {
             self.ensure_owner()?;
@@ -255,7 +255,7 @@ pub mod oracle {
         /// the mirror in the same call, which fails if the write does: the mirror never holds an
         /// answer the oracle has replaced. A pool reading the mirror instead of the oracle pays
         /// for a fraction of the code on every swap. A new mirror holds a feed from that feed's
-        /// next answer on, or from a `sync_mirror` of it: point pools at it once it does. The
+        /// next answer on, or from a `sync_mirror` of it: deploy pools on it once it does. The
         /// replaced mirror's retirement is attempted, not required (the event says whether it
         /// took), so a mirror that refuses it cannot keep the owner from leaving it. Owner only.
         ///

@@ -2,6 +2,7 @@
 // Every read goes through the contracts' own generated types (src/contracts/, `npm run typegen`).
 
 import type { DedotClient } from "dedot";
+import { AccountId32 } from "dedot/codecs";
 import { Contract } from "dedot/contracts";
 import { answer, codeHashAt, connect, returnedBytes, type Answer } from "./chain";
 import type { KeelOracleContractApi } from "./contracts/keel-oracle";
@@ -9,6 +10,7 @@ import type { KeelPoolContractApi } from "./contracts/keel-pool";
 import type { KeelTokenContractApi } from "./contracts/keel-token";
 import type { Bundle, Deployment } from "./deployment";
 import { bundledCodeHash, codeHashProblems, type CodeCheck } from "./lib/codehash";
+import { errorText } from "./lib/errors";
 import { feedProblems } from "./lib/feed";
 import { Core } from "./lib/core";
 import { settleDecimals } from "./lib/decimals";
@@ -122,11 +124,23 @@ export async function open(bundle: Bundle): Promise<Keel> {
   return keel;
 }
 
-/** The pool's feed address and the oracle's mirror as the chain has them, against the record. */
+/**
+ * The pool's feed (address and id) and the oracle's mirror as the chain has them, against the
+ * record; a read that fails is a problem too. Addresses are compared as SS58 (prefix 42), the
+ * record's spelt the same way first.
+ */
 async function checkFeed(k: Keel): Promise<string[]> {
   const at = reader(k);
-  const [feed, mirror] = await Promise.all([k.pool.query.oracle(at), k.oracle.query.mirror(at)]);
-  return feedProblems({ poolReads: feed.data[0].address(), oracleWrites: mirror.data?.address() ?? null }, k.deployment.contracts);
+  const c = k.deployment.contracts;
+  try {
+    const [feed, mirror] = await Promise.all([k.pool.query.oracle(at), k.oracle.query.mirror(at)]);
+    const ss58 = (a: string) => new AccountId32(a).address();
+    const record = { oracle: ss58(c.oracle), mirror: c.mirror === undefined ? undefined : ss58(c.mirror), feed: k.deployment.feed };
+    const wiring = { poolReads: feed.data[0].address(), poolFeed: feed.data[1], oracleWrites: mirror.data?.address() ?? null };
+    return feedProblems(wiring, record);
+  } catch (e) {
+    return [`The pool's feed or the oracle's mirror could not be read: ${errorText(e)}.`];
+  }
 }
 
 export interface MarketStatus {

@@ -67,7 +67,7 @@ pub fn deploy(
     if let Some(d) = existing {
         if d.is_live(node)? {
             if d.contracts.mirror.is_none() {
-                step("the record's pool reads the oracle itself (deployed before mirrors): a new record moves it");
+                step("the record's pool reads the oracle itself (deployed before mirrors): move the record away and deploy again for a mirror");
             }
             return Ok((d.clone(), false));
         }

@@ -22,7 +22,8 @@ pub trait OracleMirror {
     /// Records `feed`'s answer as the oracle now has it; `None` withdraws it.
     ///
     /// # Errors
-    /// [`OracleError::NotSource`] for any caller but the oracle this copies.
+    /// [`OracleError::NotSource`] for any caller but the oracle this copies (anyone, once
+    /// retired).
     #[ink(message)]
     fn record(&mut self, feed: FeedId, answer: Option<OracleData>) -> Result<(), OracleError>;
 
@@ -36,7 +37,8 @@ pub trait OracleMirror {
     /// here. The oracle calls this when it moves to another mirror or to none.
     ///
     /// # Errors
-    /// [`OracleError::NotSource`] for any caller but the oracle this copies.
+    /// [`OracleError::NotSource`] for any caller but the oracle this copies (anyone, once
+    /// retired).
     #[ink(message)]
     fn retire(&mut self) -> Result<(), OracleError>;
 }

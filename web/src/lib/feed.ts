@@ -4,24 +4,28 @@
 // hashes show each address runs Keel's code; they do not show that the pool reads this oracle, nor
 // that this oracle writes this mirror. Both are read from the chain and checked here.
 
-/** What the chain says about the feed: the pool's feed address and the mirror the oracle writes. */
+/** What the chain says about the feed: the pool's feed address and id, and the oracle's mirror. */
 export interface FeedWiring {
   /** `pool.oracle()`'s address. */
   poolReads: string;
+  /** `pool.oracle()`'s feed id. */
+  poolFeed: number;
   /** `oracle.mirror()`, null when the oracle writes none. */
   oracleWrites: string | null;
 }
 
-/** The record's oracle and mirror (absent in records written before mirrors). */
+/** The record's oracle and mirror (absent in records written before mirrors), and its feed id. */
 export interface RecordedFeed {
   oracle: string;
   mirror?: string;
+  feed: number;
 }
 
 /**
  * The problems with `wiring` against `record`, one sentence each; empty when the pool reads the
- * record's mirror and the oracle writes it, or (a record without a mirror) the pool reads the
- * record's oracle. Addresses compare as written (SS58), so one spelt differently is a problem.
+ * record's feed from the record's mirror and the oracle writes that mirror, or (a record without
+ * a mirror) from the record's oracle. Addresses compare as given: the caller spells both the same
+ * way (SS58, prefix 42).
  */
 export function feedProblems(wiring: FeedWiring, record: RecordedFeed): string[] {
   const problems: string[] = [];
@@ -29,6 +33,9 @@ export function feedProblems(wiring: FeedWiring, record: RecordedFeed): string[]
   const what = record.mirror === undefined ? "oracle" : "oracle mirror";
   if (wiring.poolReads !== source) {
     problems.push(`The pool reads its prices from ${wiring.poolReads}, not the record's ${what} (${source}).`);
+  }
+  if (wiring.poolFeed !== record.feed) {
+    problems.push(`The pool prices with feed ${wiring.poolFeed}, not the record's feed ${record.feed}.`);
   }
   if (record.mirror !== undefined && wiring.oracleWrites !== record.mirror) {
     const writes = wiring.oracleWrites === null ? "no mirror" : wiring.oracleWrites;

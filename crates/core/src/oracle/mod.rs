@@ -60,7 +60,8 @@ pub enum OracleError {
     /// The caller is not a reporter of this feed.
     NotReporter,
     /// The feed does not exist, or has no answer (never a quorum of fresh readings, or its answer
-    /// withdrawn when a reporter it rested on was removed).
+    /// withdrawn when a reporter it rested on was removed); read from a mirror, also a feed not
+    /// yet written there, or a mirror the oracle retired.
     UnknownFeed,
     /// The price is zero or outside the accepted bounds.
     PriceOutOfBounds,
@@ -84,8 +85,8 @@ pub enum OracleError {
     /// The oracle's mirror did not record a changed answer, so the change is refused with it:
     /// the mirror the oracle writes never holds an answer the oracle has replaced.
     MirrorFailed,
-    /// The account is not a mirror this oracle may write: not a mirror, a mirror of another
-    /// oracle, or one this oracle retired.
+    /// The account is not a mirror this oracle may write (not a mirror, a mirror of another
+    /// oracle, or one this oracle retired), or the oracle writes no mirror.
     NotMirror,
 }
 
