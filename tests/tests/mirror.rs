@@ -11,14 +11,6 @@ use keel_interface::{OracleData, OracleError};
 
 const BLOCK_MS: u64 = 6_000;
 
-fn reading(m: &Fixture, price: u128) -> Reading {
-    Reading {
-        price,
-        volatility: ONE / 2,
-        timestamp: m.chain.now(),
-    }
-}
-
 fn mirror_of(m: &Fixture) -> ink::primitives::AccountId {
     m.mirror.expect("the default market reads a mirror")
 }
@@ -49,7 +41,7 @@ fn the_mirror_holds_every_answer_the_oracle_publishes_and_withdraws() {
     // the mirror withdraws it too
     m.chain.advance(BLOCK_MS);
     for who in [REPORTER, REPORTER_B] {
-        let r = reading(&m, 13 * UNIT);
+        let r = Reading::now(&m.chain, 13 * UNIT);
         oracle::submit(&mut m.chain, who, m.oracle, r).expect("reading");
     }
     oracle::remove_reporter(&mut m.chain, OWNER, m.oracle, REPORTER.account()).expect("remove");
@@ -198,7 +190,7 @@ fn a_reconfiguration_that_withdraws_the_answer_withdraws_the_mirrors() {
     let mirror = mirror_of(&m);
     m.chain.advance(FeedConfig::default().expiry_ms + BLOCK_MS);
     for who in [REPORTER, REPORTER_B] {
-        let r = reading(&m, 11 * UNIT);
+        let r = Reading::now(&m.chain, 11 * UNIT);
         oracle::submit(&mut m.chain, who, m.oracle, r).expect("reading");
     }
     assert_eq!(
@@ -234,7 +226,7 @@ fn every_change_the_mirror_refuses_is_refused_whole_and_the_owner_can_leave_it()
     let readings = oracle::readings(&mut m.chain, m.oracle);
     let config = oracle::feed_config(&mut m.chain, m.oracle);
     // when a reading would change the answer, a reconfiguration or a removal would derive it again
-    let r = reading(&m, 12 * UNIT);
+    let r = Reading::now(&m.chain, 12 * UNIT);
     let refused = [
         oracle::submit(&mut m.chain, REPORTER, m.oracle, r),
         oracle::sync_mirror(&mut m.chain, MALLORY, m.oracle),

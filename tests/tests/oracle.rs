@@ -2,20 +2,12 @@
 //! median of a quorum of fresh readings, and who may administer what.
 
 use keel_core::oracle::FeedConfig;
-use keel_core::{MAX_PRICE, MAX_VOLATILITY, ONE};
+use keel_core::{MAX_PRICE, MAX_VOLATILITY};
 use keel_harness::oracle::{self, Reading};
 use keel_harness::{Fixture, MALLORY, OWNER, REPORTER, REPORTER_B, UNIT};
 use keel_interface::OracleError;
 
 const BLOCK_MS: u64 = 6_000;
-
-fn reading(m: &Fixture, price: u128) -> Reading {
-    Reading {
-        price,
-        volatility: ONE / 2,
-        timestamp: m.chain.now(),
-    }
-}
 
 #[test]
 fn the_answer_is_the_median_once_a_quorum_has_reported() {
@@ -24,7 +16,7 @@ fn the_answer_is_the_median_once_a_quorum_has_reported() {
     m.chain.advance(BLOCK_MS);
     // when one reporter reads 11
     {
-        let r = reading(&m, 11 * UNIT);
+        let r = Reading::now(&m.chain, 11 * UNIT);
         oracle::submit(&mut m.chain, REPORTER, m.oracle, r)
     }
     .expect("first");
@@ -35,7 +27,7 @@ fn the_answer_is_the_median_once_a_quorum_has_reported() {
     );
     // and once a second reads 11, it is 11, stamped with the quorum-th freshest reading
     {
-        let r = reading(&m, 11 * UNIT);
+        let r = Reading::now(&m.chain, 11 * UNIT);
         oracle::submit(&mut m.chain, REPORTER_B, m.oracle, r)
     }
     .expect("second");
@@ -51,7 +43,7 @@ fn only_the_feeds_reporters_submit_and_only_the_owner_administers() {
     let mut m = Fixture::standard();
     m.chain.advance(BLOCK_MS);
     let before = oracle::answer(&mut m.chain, m.oracle);
-    let r = reading(&m, 11 * UNIT);
+    let r = Reading::now(&m.chain, 11 * UNIT);
     assert_eq!(
         oracle::submit(&mut m.chain, MALLORY, m.oracle, r),
         Err(OracleError::NotReporter)
@@ -92,7 +84,7 @@ fn a_removed_reporter_stops_counting_at_once_and_cannot_submit() {
         (REPORTER_B, 10 * UNIT + UNIT / 250),
         (REPORTER, 10 * UNIT + UNIT / 1000 * 3),
     ] {
-        let r = reading(&m, price);
+        let r = Reading::now(&m.chain, price);
         oracle::submit(&mut m.chain, who, m.oracle, r).expect("reading");
     }
     let before = oracle::answer(&mut m.chain, m.oracle).expect("answer");
@@ -106,7 +98,7 @@ fn a_removed_reporter_stops_counting_at_once_and_cannot_submit() {
     m.chain.advance(BLOCK_MS);
     assert_eq!(
         {
-            let r = reading(&m, 11 * UNIT);
+            let r = Reading::now(&m.chain, 11 * UNIT);
             oracle::submit(&mut m.chain, REPORTER, m.oracle, r)
         },
         Err(OracleError::NotReporter)
@@ -125,7 +117,7 @@ fn zero_and_absurd_prices_are_refused_and_absurd_volatility_is_clamped() {
     let mut m = Fixture::standard();
     m.chain.advance(BLOCK_MS);
     let before = oracle::answer(&mut m.chain, m.oracle);
-    let ok = reading(&m, 10 * UNIT);
+    let ok = Reading::now(&m.chain, 10 * UNIT);
     for bad in [
         Reading { price: 0, ..ok },
         Reading {
@@ -161,7 +153,7 @@ fn readings_are_stamped_no_later_than_their_block_and_one_per_block() {
     let now = m.chain.now();
     let ahead = Reading {
         timestamp: now + 1,
-        ..reading(&m, 10 * UNIT)
+        ..Reading::now(&m.chain, 10 * UNIT)
     };
     assert_eq!(
         oracle::submit(&mut m.chain, REPORTER, m.oracle, ahead),
@@ -184,13 +176,13 @@ fn readings_are_stamped_no_later_than_their_block_and_one_per_block() {
         Err(OracleError::TimestampNotIncreasing)
     );
     {
-        let r = reading(&m, 10 * UNIT);
+        let r = Reading::now(&m.chain, 10 * UNIT);
         oracle::submit(&mut m.chain, REPORTER, m.oracle, r)
     }
     .expect("one");
     let again = Reading {
         timestamp: now,
-        ..reading(&m, 12 * UNIT)
+        ..Reading::now(&m.chain, 12 * UNIT)
     };
     assert_eq!(
         oracle::submit(&mut m.chain, REPORTER, m.oracle, again),

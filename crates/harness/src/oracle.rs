@@ -17,6 +17,17 @@ pub struct Reading {
     pub timestamp: u64,
 }
 
+impl Reading {
+    /// `price` at 50%/yr, observed at `chain`'s time.
+    pub fn now(chain: &Sandbox, price: u128) -> Reading {
+        Reading {
+            price,
+            volatility: keel_core::ONE / 2,
+            timestamp: chain.now(),
+        }
+    }
+}
+
 pub fn deploy(chain: &mut Sandbox, owner: Actor) -> AccountId {
     let ctor = keel_calls::constructors::oracle();
     let wasm = &crate::chain::bundles().oracle.wasm;
