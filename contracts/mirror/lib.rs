@@ -41,6 +41,15 @@ pub mod mirror {
         fn retired(&self) -> bool {
             self.source == AccountId::from([0; 32])
         }
+
+        /// Whether the caller may write: the source oracle, while this mirror is not retired
+        /// (never, in the refusing build).
+        fn ensure_source(&self) -> Result<(), OracleError> {
+            if cfg!(feature = "refusing") || self.retired() || self.env().caller() != self.source {
+                return Err(OracleError::NotSource);
+            }
+            Ok(())
+        }
     }
 
     impl OracleMirror for KeelMirror {
@@ -51,9 +60,7 @@ pub mod mirror {
         /// `NotSource` for any caller but the oracle this copies (anyone, once retired).
         #[ink(message)]
         fn record(&mut self, feed: FeedId, answer: Option<OracleData>) -> Result<(), OracleError> {
-            if cfg!(feature = "refusing") || self.retired() || self.env().caller() != self.source {
-                return Err(OracleError::NotSource);
-            }
+            self.ensure_source()?;
             match answer {
                 Some(answer) => {
                     self.answers.insert(feed, &answer);
@@ -78,9 +85,7 @@ pub mod mirror {
         /// `NotSource` for any caller but the oracle this copies (anyone, once retired).
         #[ink(message)]
         fn retire(&mut self) -> Result<(), OracleError> {
-            if cfg!(feature = "refusing") || self.retired() || self.env().caller() != self.source {
-                return Err(OracleError::NotSource);
-            }
+            self.ensure_source()?;
             self.source = AccountId::from([0; 32]);
             Ok(())
         }

@@ -19,6 +19,9 @@ pub mod oracle {
     use keel_core::oracle::{answer, submit, Answer, Clock, FeedConfig, Slot, MAX_REPORTERS};
     use keel_interface::{FeedId, Oracle, OracleData, OracleError, OracleMirror};
 
+    /// A mirror of the answers, called through its `OracleMirror` messages.
+    type MirrorRef = ink::contract_ref!(OracleMirror, ink::env::DefaultEnvironment);
+
     /// A feed's configuration and its reporters' slots (each with its realised volatility).
     #[derive(Debug)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
@@ -265,8 +268,7 @@ pub mod oracle {
         pub fn set_mirror(&mut self, mirror: Option<AccountId>) -> Result<(), OracleError> {
             self.ensure_owner()?;
             if let Some(candidate) = mirror {
-                let candidate: ink::contract_ref!(OracleMirror, ink::env::DefaultEnvironment) =
-                    candidate.into();
+                let candidate: MirrorRef = candidate.into();
                 match candidate.call().source().try_invoke() {
                     Ok(Ok(source)) if source == self.env().account_id() => {}
                     _ => return Err(OracleError::NotMirror),
@@ -274,7 +276,7 @@ pub mod oracle {
             }
             let retired = match self.mirror {
                 Some(old) if Some(old) != mirror => {
-                    let mut old: ink::contract_ref!(OracleMirror, ink::env::DefaultEnvironment) = old.into();
+                    let mut old: MirrorRef = old.into();
                     matches!(old.call_mut().retire().try_invoke(), Ok(Ok(Ok(()))))
                 }
                 _ => false,
@@ -401,7 +403,7 @@ pub mod oracle {
             let Some(mirror) = self.mirror else {
                 return Ok(());
             };
-            let mut mirror: ink::contract_ref!(OracleMirror, ink::env::DefaultEnvironment) = mirror.into();
+            let mut mirror: MirrorRef = mirror.into();
             match mirror.call_mut().record(feed, answer).try_invoke() {
                 Ok(Ok(Ok(()))) => Ok(()),
                 _ => Err(OracleError::MirrorFailed),
