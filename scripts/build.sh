@@ -3,10 +3,11 @@
 # Keel's core for the wallet dApp (crates/web-core) to target/wasm32-unknown-unknown/release/.
 # Usage: scripts/build.sh [contract-dir-name | web-core ...]   (default: all of contracts/*, web-core)
 #
-# The pool is built three times: with its next storage layout (`--features layout-next`, copied to
+# The pool is built four times: with its next storage layout (`--features layout-next`, copied to
 # target/ink/keel_pool_next, the code the upgrade tests move a pool to), as the build a pool of an
 # earlier layout upgrades through (`--features from-earlier`, copied to target/ink/keel_pool_from_earlier),
-# then as shipped. The oracle's mirror is built twice likewise: refusing every write
+# as the code its views and owner's messages run in (`--features cold`, target/ink/keel_pool_cold),
+# then as shipped (`--features hot`, with that code's hash; see contracts/pool/cold.rs). The oracle's mirror is built twice likewise: refusing every write
 # (`--features refusing`, target/ink/keel_mirror_refusing, the tests' failing mirror), then as shipped.
 #
 # cargo-contract gives each contract of a workspace a target dir of its own, target/ink/<name>,
@@ -34,7 +35,7 @@ artifact() {
 }
 
 mkdir -p target/ink/shared
-for variant in keel_pool_next keel_pool_from_earlier keel_mirror_refusing; do
+for variant in keel_pool_next keel_pool_from_earlier keel_pool_cold keel_mirror_refusing; do
   [ -L "target/ink/$variant" ] || { rm -rf "target/ink/$variant"; ln -s shared "target/ink/$variant"; }
 done
 for c in "${contracts[@]}"; do
@@ -48,7 +49,7 @@ done
 
 for c in "${contracts[@]}"; do
   if [ "$c" = pool ]; then
-    for variant in "layout-next keel_pool_next" "from-earlier keel_pool_from_earlier"; do
+    for variant in "layout-next keel_pool_next" "from-earlier keel_pool_from_earlier" "cold keel_pool_cold"; do
       read -r feature name <<<"$variant"
       printf '\n==> building contracts/pool with --features %s\n' "$feature"
       start=$(date +%s)
@@ -70,7 +71,15 @@ for c in "${contracts[@]}"; do
   fi
   printf '\n==> building contracts/%s\n' "$c"
   start=$(date +%s)
-  cargo contract build --release --quiet --manifest-path "contracts/$c/Cargo.toml"
+  if [ "$c" = pool ]; then
+    # The shipped pool names the cold code it hands its other messages to by its hash.
+    cold_hash=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["source"]["hash"])' \
+      target/ink/shared/keel_pool_cold.json)
+    KEEL_POOL_COLD_HASH="$cold_hash" cargo contract build --release --quiet --features hot \
+      --manifest-path contracts/pool/Cargo.toml
+  else
+    cargo contract build --release --quiet --manifest-path "contracts/$c/Cargo.toml"
+  fi
   printf '    done in %ss\n' "$(( $(date +%s) - start ))"
 done
 

@@ -15,7 +15,7 @@ PLAN="${1:-deploy/local.toml}"
 OUT="${2:-target/deployment.json}"
 URL="${KEEL_NODE_URL:-ws://127.0.0.1:9944}"
 
-for c in keel_token keel_oracle keel_mirror keel_venue keel_pool; do
+for c in keel_token keel_oracle keel_mirror keel_venue keel_pool keel_pool_cold; do
   if [ ! -f "target/ink/$c/$c.wasm" ]; then
     scripts/build.sh
     break

@@ -55,7 +55,7 @@ e2e_cleanup() {
 trap e2e_cleanup EXIT
 
 scripts/node.sh path >/dev/null || { echo "$E2E_NAME: the node is not installed (scripts/node.sh install)" >&2; exit 1; }
-for c in keel_token keel_oracle keel_mirror keel_venue keel_pool; do
+for c in keel_token keel_oracle keel_mirror keel_venue keel_pool keel_pool_cold; do
   [ -f "target/ink/$c/$c.wasm" ] || scripts/build.sh
 done
 

@@ -25,6 +25,29 @@ impl Pool {
         self.book.current_mut()
     }
 
+    /// The pool's tokens: `(base, quote)`.
+    pub(crate) fn token_pair(&self) -> (AccountId, AccountId) {
+        let b = self.book();
+        (b.base, b.quote)
+    }
+
+    /// The configured venue first, then the others `set_venues` listed; empty without a
+    /// configured venue.
+    pub(crate) fn listed_venues(&self) -> Vec<AccountId> {
+        let Some(first) = self.book().config.venue else {
+            return Vec::new();
+        };
+        let mut venues = Vec::from([first]);
+        venues.extend(
+            self.more_venues
+                .get()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|v| *v != first),
+        );
+        venues
+    }
+
     pub(crate) fn ensure_owner(&self) -> Result<()> {
         if self.env().caller() == self.book().owner {
             Ok(())

@@ -2,6 +2,12 @@
 // ink! generates one enum variant per message holding its arguments; `set_config`'s whole
 // configuration makes that variant large. It is decoded once per call, never stored or copied.
 #![allow(clippy::large_enum_variant)]
+// The `hot` and `cold` builds leave out the bodies of each other's messages (`cold.rs`), and with
+// them the uses of the helpers, imports and arguments those bodies alone need.
+#![cfg_attr(
+    any(feature = "hot", feature = "cold"),
+    allow(dead_code, unused_imports, unused_variables, unreachable_code)
+)]
 
 //! Keel's pool: an AMM whose price is the oracle's, skewed by the pool's inventory.
 //!
@@ -13,6 +19,7 @@
 
 mod book;
 mod calls;
+mod cold;
 mod internals;
 // Layouts 1 and 2's types describe the stored book in the metadata of every build; only the
 // `from-earlier` build decodes them.
@@ -24,6 +31,7 @@ mod legacy;
 pub mod pool {
     use crate::book::{Book, BookV3, OracleFeed, LAYOUT};
     use crate::calls;
+    use crate::cold::{self, runs_cold, runs_hot};
     use ink::prelude::{string::String, vec::Vec};
     use ink::storage::Lazy;
     use keel_core::consts::{LOCKED_SHARES_HOLDER, TOKEN_DECIMALS};
@@ -47,15 +55,20 @@ pub mod pool {
         /// The venues a split rebalance may use besides the configured one, in the owner's
         /// order. Outside the book: a pool written before it was kept reads it as empty.
         pub(crate) more_venues: Lazy<Vec<AccountId>>,
+        /// The code the shipped build hands its other messages to (`crate::cold`), locked as
+        /// this pool's delegate dependency. Outside the book, like `more_venues`.
+        pub(crate) cold_code: Lazy<Hash>,
     }
 
     impl Pool {
         /// Creates an empty pool trading `base` against `quote`, priced by `feed` of `oracle`.
-        /// The deployer becomes the owner.
+        /// The deployer becomes the owner. The pool locks the code its views and owner's messages
+        /// run in (`keel_pool_cold`, uploaded first), so that code stays on the chain.
         ///
         /// # Errors
         /// `IdenticalTokens` when base and quote are the same; `InvalidConfig` when `config` is
-        /// outside its bounds.
+        /// outside its bounds. The runtime refuses the deployment when that code is not on the
+        /// chain.
         #[ink(constructor)]
         pub fn new(
             base: AccountId,
@@ -64,31 +77,36 @@ pub mod pool {
             feed: FeedId,
             config: PoolConfig,
         ) -> Result<Self> {
-            if base == quote {
-                return Err(PoolError::IdenticalTokens);
+            runs_hot! {
+                if base == quote {
+                    return Err(PoolError::IdenticalTokens);
+                }
+                if !config.is_valid() {
+                    return Err(PoolError::InvalidConfig);
+                }
+                let book = BookV3 {
+                    owner: Self::env().caller(),
+                    pending_owner: None,
+                    base,
+                    quote,
+                    price_feed: OracleFeed { oracle, feed },
+                    config,
+                    state: PoolState::default(),
+                    paused: false,
+                    rebalancing: RebalanceStatus::default(),
+                    priced_k: PricedK::default(),
+                    discovery: Discovery::default(),
+                };
+                let mut pool = Self {
+                    layout: LAYOUT,
+                    shares: PSP22Data::default(),
+                    book: Book::new(book),
+                    more_venues: Lazy::new(),
+                    cold_code: Lazy::new(),
+                };
+                cold::relock(&mut pool.cold_code);
+                Ok(pool)
             }
-            if !config.is_valid() {
-                return Err(PoolError::InvalidConfig);
-            }
-            let book = BookV3 {
-                owner: Self::env().caller(),
-                pending_owner: None,
-                base,
-                quote,
-                price_feed: OracleFeed { oracle, feed },
-                config,
-                state: PoolState::default(),
-                paused: false,
-                rebalancing: RebalanceStatus::default(),
-                priced_k: PricedK::default(),
-                discovery: Discovery::default(),
-            };
-            Ok(Self {
-                layout: LAYOUT,
-                shares: PSP22Data::default(),
-                book: Book::new(book),
-                more_venues: Lazy::new(),
-            })
         }
 
         // ---- Liquidity ----
@@ -113,28 +131,30 @@ pub mod pool {
             to: AccountId,
             deadline: u64,
         ) -> Result<(u128, u128, u128)> {
-            self.ensure_open(deadline)?;
-            self.ensure_recipient(to)?;
-            let mut ledger = self.ledger();
-            let deposit = ledger.deposit(base_max, quote_max, min_shares)?;
-            self.store(&ledger);
-            if deposit.locked > 0 {
-                self.mint_shares(AccountId::from(LOCKED_SHARES_HOLDER), deposit.locked)?;
+            runs_hot! {
+                self.ensure_open(deadline)?;
+                self.ensure_recipient(to)?;
+                let mut ledger = self.ledger();
+                let deposit = ledger.deposit(base_max, quote_max, min_shares)?;
+                self.store(&ledger);
+                if deposit.locked > 0 {
+                    self.mint_shares(AccountId::from(LOCKED_SHARES_HOLDER), deposit.locked)?;
+                }
+                self.mint_shares(to, deposit.shares)?;
+                let provider = self.env().caller();
+                let pool = self.env().account_id();
+                let (base, quote) = self.token_pair();
+                calls::pull(base, provider, pool, deposit.base_in)?;
+                calls::pull(quote, provider, pool, deposit.quote_in)?;
+                self.env().emit_event(LiquidityAdded {
+                    provider,
+                    to,
+                    base_in: deposit.base_in,
+                    quote_in: deposit.quote_in,
+                    shares: deposit.shares,
+                });
+                Ok((deposit.base_in, deposit.quote_in, deposit.shares))
             }
-            self.mint_shares(to, deposit.shares)?;
-            let provider = self.env().caller();
-            let pool = self.env().account_id();
-            let (base, quote) = self.tokens();
-            calls::pull(base, provider, pool, deposit.base_in)?;
-            calls::pull(quote, provider, pool, deposit.quote_in)?;
-            self.env().emit_event(LiquidityAdded {
-                provider,
-                to,
-                base_in: deposit.base_in,
-                quote_in: deposit.quote_in,
-                shares: deposit.shares,
-            });
-            Ok((deposit.base_in, deposit.quote_in, deposit.shares))
         }
 
         /// Burns `shares` of yours and pays your pro-rata part of both reserves to `to`.
@@ -153,26 +173,28 @@ pub mod pool {
             to: AccountId,
             deadline: u64,
         ) -> Result<(u128, u128)> {
-            self.ensure_deadline(deadline)?;
-            self.ensure_recipient(to)?;
-            let provider = self.env().caller();
-            let held = self.shares.balance_of(provider);
-            let mut ledger = self.ledger();
-            let out = ledger.withdraw(held, shares, min_base, min_quote)?;
-            self.store(&ledger);
-            let events = self.shares.burn(provider, shares)?;
-            self.emit_share_events(events);
-            let (base, quote) = self.tokens();
-            calls::pay(base, to, out.base_out)?;
-            calls::pay(quote, to, out.quote_out)?;
-            self.env().emit_event(LiquidityRemoved {
-                provider,
-                to,
-                base_out: out.base_out,
-                quote_out: out.quote_out,
-                shares,
-            });
-            Ok((out.base_out, out.quote_out))
+            runs_hot! {
+                self.ensure_deadline(deadline)?;
+                self.ensure_recipient(to)?;
+                let provider = self.env().caller();
+                let held = self.shares.balance_of(provider);
+                let mut ledger = self.ledger();
+                let out = ledger.withdraw(held, shares, min_base, min_quote)?;
+                self.store(&ledger);
+                let events = self.shares.burn(provider, shares)?;
+                self.emit_share_events(events);
+                let (base, quote) = self.token_pair();
+                calls::pay(base, to, out.base_out)?;
+                calls::pay(quote, to, out.quote_out)?;
+                self.env().emit_event(LiquidityRemoved {
+                    provider,
+                    to,
+                    base_out: out.base_out,
+                    quote_out: out.quote_out,
+                    shares,
+                });
+                Ok((out.base_out, out.quote_out))
+            }
         }
 
         // ---- Trading ----
@@ -197,10 +219,12 @@ pub mod pool {
             to: AccountId,
             deadline: u64,
         ) -> Result<u128> {
-            self.ensure_open(deadline)?;
-            self.ensure_recipient(to)?;
-            let trade = self.swap(token_in, SwapKind::ExactIn, amount_in, min_out, to)?;
-            Ok(trade.amount_out)
+            runs_hot! {
+                self.ensure_open(deadline)?;
+                self.ensure_recipient(to)?;
+                let trade = self.swap(token_in, SwapKind::ExactIn, amount_in, min_out, to)?;
+                Ok(trade.amount_out)
+            }
         }
 
         /// Buys exactly `amount_out` of the other token with `token_in`, sent to `to`; refuses
@@ -217,10 +241,12 @@ pub mod pool {
             to: AccountId,
             deadline: u64,
         ) -> Result<u128> {
-            self.ensure_open(deadline)?;
-            self.ensure_recipient(to)?;
-            let trade = self.swap(token_in, SwapKind::ExactOut, amount_out, max_in, to)?;
-            Ok(trade.amount_in)
+            runs_hot! {
+                self.ensure_open(deadline)?;
+                self.ensure_recipient(to)?;
+                let trade = self.swap(token_in, SwapKind::ExactOut, amount_out, max_in, to)?;
+                Ok(trade.amount_in)
+            }
         }
 
         // ---- Rebalancing ----
@@ -245,12 +271,14 @@ pub mod pool {
         /// from the oracle's, `Venue(..)`, `Token(..)`.
         #[ink(message)]
         pub fn rebalance(&mut self, epoch: u64, deadline: u64) -> Result<RebalanceOutcome> {
-            self.ensure_open(deadline)?;
-            let now = self.env().block_timestamp();
-            let mut ledger = self.ledger();
-            let b = self.book();
-            let step = ledger.plan_rebalance(&b.config, epoch, now, &b.price_feed, self)?;
-            self.run_rebalance(ledger, &step, now)
+            runs_hot! {
+                self.ensure_open(deadline)?;
+                let now = self.env().block_timestamp();
+                let mut ledger = self.ledger();
+                let b = self.book();
+                let step = ledger.plan_rebalance(&b.config, epoch, now, &b.price_feed, self)?;
+                self.run_rebalance(ledger, &step, now)
+            }
         }
 
         /// As `rebalance`, with the slice split into `legs` across the pool's `venues()`, each
@@ -272,13 +300,15 @@ pub mod pool {
             legs: Vec<Leg>,
             deadline: u64,
         ) -> Result<RebalanceOutcome> {
-            self.ensure_open(deadline)?;
-            let now = self.env().block_timestamp();
-            let mut ledger = self.ledger();
-            let b = self.book();
-            let listed = self.venues();
-            let step = ledger.plan_split(&b.config, &listed, &legs, epoch, now, &b.price_feed, self)?;
-            self.run_rebalance(ledger, &step, now)
+            runs_hot! {
+                self.ensure_open(deadline)?;
+                let now = self.env().block_timestamp();
+                let mut ledger = self.ledger();
+                let b = self.book();
+                let listed = self.listed_venues();
+                let step = ledger.plan_split(&b.config, &listed, &legs, epoch, now, &b.price_feed, self)?;
+                self.run_rebalance(ledger, &step, now)
+            }
         }
 
         /// The venues rebalances sell on: the configured `venue` (the one `rebalance` uses)
@@ -286,25 +316,18 @@ pub mod pool {
         /// is configured.
         #[ink(message)]
         pub fn venues(&self) -> Vec<AccountId> {
-            let Some(first) = self.book().config.venue else {
-                return Vec::new();
-            };
-            let mut venues = Vec::from([first]);
-            venues.extend(
-                self.more_venues
-                    .get()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|v| *v != first),
-            );
-            venues
+            runs_cold! {
+                self.listed_venues()
+            }
         }
 
         /// Where rebalancing stands: the epoch to pass to `rebalance`, when the last one ran, and
         /// the quote set aside from fees for bounties.
         #[ink(message)]
         pub fn rebalance_status(&self) -> RebalanceStatus {
-            self.book().rebalancing
+            runs_cold! {
+                self.book().rebalancing
+            }
         }
 
         // ---- Views ----
@@ -315,7 +338,9 @@ pub mod pool {
         /// As `swap_exact_in`, without the slippage, pause and deadline checks.
         #[ink(message)]
         pub fn quote_exact_in(&self, token_in: AccountId, amount_in: u128) -> Result<Quote> {
-            Ok(Quote::of(&self.price(token_in, SwapKind::ExactIn, amount_in)?)?)
+            runs_cold! {
+                Ok(Quote::of(&self.price(token_in, SwapKind::ExactIn, amount_in)?)?)
+            }
         }
 
         /// What buying exactly `amount_out` with `token_in` would cost now, fee included.
@@ -324,11 +349,13 @@ pub mod pool {
         /// As `swap_exact_out`, without the slippage, pause and deadline checks.
         #[ink(message)]
         pub fn quote_exact_out(&self, token_in: AccountId, amount_out: u128) -> Result<Quote> {
-            Ok(Quote::of(&self.price(
-                token_in,
-                SwapKind::ExactOut,
-                amount_out,
-            )?)?)
+            runs_cold! {
+                Ok(Quote::of(&self.price(
+                    token_in,
+                    SwapKind::ExactOut,
+                    amount_out,
+                )?)?)
+            }
         }
 
         /// The marginal price of base in quote (1e18) before fees: the pool's reference (the
@@ -338,13 +365,15 @@ pub mod pool {
         /// `NoLiquidity`, `OracleStale`, `OracleInvalid`.
         #[ink(message)]
         pub fn mid_price(&self) -> Result<u128> {
-            let now = self.env().block_timestamp();
-            let b = self.book();
-            let ledger = self.ledger();
-            let quoted = ledger
-                .fresh_anchor(&b.config, now, &b.price_feed)?
-                .quoted(&b.config.curve);
-            Ok(ledger.mid_price(&quoted.map_err(Refusal::from)?)?)
+            runs_cold! {
+                let now = self.env().block_timestamp();
+                let b = self.book();
+                let ledger = self.ledger();
+                let quoted = ledger
+                    .fresh_anchor(&b.config, now, &b.price_feed)?
+                    .quoted(&b.config.curve);
+                Ok(ledger.mid_price(&quoted.map_err(Refusal::from)?)?)
+            }
         }
 
         /// Average prices (quote per base, 1e18, fees included) for selling `size` base to the
@@ -354,9 +383,11 @@ pub mod pool {
         /// As `quote_exact_in` / `quote_exact_out` for a trade of `size` base.
         #[ink(message)]
         pub fn bid_ask(&self, size: u128) -> Result<(u128, u128)> {
-            let now = self.env().block_timestamp();
-            let b = self.book();
-            Ok(self.ledger().bid_ask(&b.config, now, &b.price_feed, size)?)
+            runs_cold! {
+                let now = self.env().block_timestamp();
+                let b = self.book();
+                Ok(self.ledger().bid_ask(&b.config, now, &b.price_feed, size)?)
+            }
         }
 
         /// Inventory imbalance `q` (1e18): the base held beyond target, valued at the oracle, as a
@@ -366,15 +397,19 @@ pub mod pool {
         /// `OracleStale`, `OracleInvalid`.
         #[ink(message)]
         pub fn inventory(&self) -> Result<i128> {
-            Ok(self.ledger().inventory(&self.market()?)?)
+            runs_cold! {
+                Ok(self.ledger().inventory(&self.market()?)?)
+            }
         }
 
         /// The pool's token balances as it accounts them: `(base, quote)`. Tokens sent to the pool
         /// without a swap or deposit are not counted and do not move the price.
         #[ink(message)]
         pub fn reserves(&self) -> (u128, u128) {
-            let state = &self.book().state;
-            (state.base_reserve, state.quote_reserve)
+            runs_cold! {
+                let state = &self.book().state;
+                (state.base_reserve, state.quote_reserve)
+            }
         }
 
         /// The targets the curve pulls toward at the current oracle price: `(base, quote)`.
@@ -383,14 +418,18 @@ pub mod pool {
         /// `OracleStale`, `OracleInvalid`.
         #[ink(message)]
         pub fn targets(&self) -> Result<(u128, u128)> {
-            Ok(self.ledger().targets(&self.market()?)?)
+            runs_cold! {
+                Ok(self.ledger().targets(&self.market()?)?)
+            }
         }
 
         /// The stored curve state (reserves, targets, which side is short), as the keeper and
         /// simulator read it.
         #[ink(message)]
         pub fn curve_state(&self) -> PoolState {
-            self.book().state
+            runs_cold! {
+                self.book().state
+            }
         }
 
         /// The oracle's latest reading, its age, the `k` a swap would be priced with now and the
@@ -401,55 +440,70 @@ pub mod pool {
         /// `Oracle(..)`, `OracleCallFailed`, `OracleInvalid`.
         #[ink(message)]
         pub fn market_status(&self) -> Result<MarketStatus> {
-            let b = self.book();
-            let reading = b.price_feed.read()?;
-            let now = self.env().block_timestamp();
-            Ok(self.ledger().market_status(&b.config, &reading, now)?)
+            runs_cold! {
+                let b = self.book();
+                let reading = b.price_feed.read()?;
+                let now = self.env().block_timestamp();
+                Ok(self.ledger().market_status(&b.config, &reading, now)?)
+            }
         }
 
         /// The configuration: curve parameters, fee schedule, bounds, oracle age limit, and the
         /// rebalancing venue and policy.
         #[ink(message)]
         pub fn config(&self) -> PoolConfig {
-            self.book().config
+            runs_cold! {
+                self.book().config
+            }
         }
 
         /// The pool's tokens: `(base, quote)`.
         #[ink(message)]
         pub fn tokens(&self) -> (AccountId, AccountId) {
-            let b = self.book();
-            (b.base, b.quote)
+            runs_cold! {
+                self.token_pair()
+            }
         }
 
         /// The oracle contract and the feed the pool reads.
         #[ink(message)]
         pub fn oracle(&self) -> (AccountId, FeedId) {
-            let feed = &self.book().price_feed;
-            (feed.oracle, feed.feed)
+            runs_cold! {
+                let feed = &self.book().price_feed;
+                (feed.oracle, feed.feed)
+            }
         }
 
         /// The account that may configure, pause and upgrade the pool.
         #[ink(message)]
         pub fn owner(&self) -> AccountId {
-            self.book().owner
+            runs_cold! {
+                self.book().owner
+            }
         }
 
         /// The account the owner offered the pool to, until it accepts.
         #[ink(message)]
         pub fn pending_owner(&self) -> Option<AccountId> {
-            self.book().pending_owner
+            runs_cold! {
+                self.book().pending_owner
+            }
         }
 
         /// The storage layout the pool is in.
         #[ink(message)]
         pub fn layout(&self) -> u32 {
-            self.layout
+            runs_cold! {
+                self.layout
+            }
         }
 
         /// Whether trading and deposits are paused.
         #[ink(message)]
         pub fn is_paused(&self) -> bool {
-            self.book().paused
+            runs_cold! {
+                self.book().paused
+            }
         }
 
         // ---- Admin ----
@@ -463,13 +517,15 @@ pub mod pool {
         /// `NotOwner`, `InvalidConfig`.
         #[ink(message)]
         pub fn set_config(&mut self, config: PoolConfig) -> Result<()> {
-            self.ensure_owner()?;
-            if !config.is_valid() {
-                return Err(PoolError::InvalidConfig);
+            runs_cold! {
+                self.ensure_owner()?;
+                if !config.is_valid() {
+                    return Err(PoolError::InvalidConfig);
+                }
+                self.book_mut().config = config;
+                self.env().emit_event(ConfigUpdated { config });
+                Ok(())
             }
-            self.book_mut().config = config;
-            self.env().emit_event(ConfigUpdated { config });
-            Ok(())
         }
 
         /// Sets the venues rebalances sell on, at most four, each once: the first becomes the
@@ -480,18 +536,20 @@ pub mod pool {
         /// `NotOwner`; `InvalidConfig` for more than four venues or one listed twice.
         #[ink(message)]
         pub fn set_venues(&mut self, venues: Vec<AccountId>) -> Result<()> {
-            self.ensure_owner()?;
-            let repeated = venues.iter().enumerate().any(|(i, v)| venues[..i].contains(v));
-            if venues.len() > MAX_VENUES || repeated {
-                return Err(PoolError::InvalidConfig);
+            runs_cold! {
+                self.ensure_owner()?;
+                let repeated = venues.iter().enumerate().any(|(i, v)| venues[..i].contains(v));
+                if venues.len() > MAX_VENUES || repeated {
+                    return Err(PoolError::InvalidConfig);
+                }
+                self.book_mut().config.venue = venues.first().copied();
+                self.more_venues
+                    .set(&venues.get(1..).unwrap_or_default().to_vec());
+                let config = self.book().config;
+                self.env().emit_event(ConfigUpdated { config });
+                self.env().emit_event(VenuesUpdated { venues });
+                Ok(())
             }
-            self.book_mut().config.venue = venues.first().copied();
-            self.more_venues
-                .set(&venues.get(1..).unwrap_or_default().to_vec());
-            let config = self.book().config;
-            self.env().emit_event(ConfigUpdated { config });
-            self.env().emit_event(VenuesUpdated { venues });
-            Ok(())
         }
 
         /// Pauses (`true`) or resumes (`false`) swaps and deposits; withdrawals stay open while
@@ -501,10 +559,12 @@ pub mod pool {
         /// `NotOwner`.
         #[ink(message)]
         pub fn set_paused(&mut self, paused: bool) -> Result<()> {
-            self.ensure_owner()?;
-            self.book_mut().paused = paused;
-            self.env().emit_event(PauseChanged { paused });
-            Ok(())
+            runs_hot! {
+                self.ensure_owner()?;
+                self.book_mut().paused = paused;
+                self.env().emit_event(PauseChanged { paused });
+                Ok(())
+            }
         }
 
         /// Offers the pool to `new_owner`, who becomes owner by calling `accept_ownership`.
@@ -514,15 +574,17 @@ pub mod pool {
         /// `NotOwner`.
         #[ink(message)]
         pub fn transfer_ownership(&mut self, new_owner: AccountId) -> Result<()> {
-            self.ensure_owner()?;
-            let b = self.book_mut();
-            b.pending_owner = Some(new_owner);
-            let owner = b.owner;
-            self.env().emit_event(OwnershipOffered {
-                owner,
-                pending: new_owner,
-            });
-            Ok(())
+            runs_cold! {
+                self.ensure_owner()?;
+                let b = self.book_mut();
+                b.pending_owner = Some(new_owner);
+                let owner = b.owner;
+                self.env().emit_event(OwnershipOffered {
+                    owner,
+                    pending: new_owner,
+                });
+                Ok(())
+            }
         }
 
         /// Takes the ownership the owner offered you.
@@ -531,19 +593,21 @@ pub mod pool {
         /// `NotPendingOwner`.
         #[ink(message)]
         pub fn accept_ownership(&mut self) -> Result<()> {
-            let caller = self.env().caller();
-            let b = self.book_mut();
-            if b.pending_owner != Some(caller) {
-                return Err(PoolError::NotPendingOwner);
+            runs_cold! {
+                let caller = self.env().caller();
+                let b = self.book_mut();
+                if b.pending_owner != Some(caller) {
+                    return Err(PoolError::NotPendingOwner);
+                }
+                let previous = b.owner;
+                b.owner = caller;
+                b.pending_owner = None;
+                self.env().emit_event(OwnershipTransferred {
+                    previous,
+                    new: caller,
+                });
+                Ok(())
             }
-            let previous = b.owner;
-            b.owner = caller;
-            b.pending_owner = None;
-            self.env().emit_event(OwnershipTransferred {
-                previous,
-                new: caller,
-            });
-            Ok(())
         }
 
         /// Replaces the pool's code with already-uploaded code `code_hash`. Owner only.
@@ -560,34 +624,41 @@ pub mod pool {
         // copy back over it when the message returns.
         #[ink(message)]
         pub fn set_code(&self, code_hash: Hash) -> Result<()> {
-            self.ensure_owner()?;
-            let layout = calls::migrate(code_hash).ok_or(PoolError::IncompatibleUpgrade)?;
-            if layout < self.layout {
-                return Err(PoolError::IncompatibleUpgrade);
+            runs_cold! {
+                self.ensure_owner()?;
+                let layout = calls::migrate(code_hash).ok_or(PoolError::IncompatibleUpgrade)?;
+                if layout < self.layout {
+                    return Err(PoolError::IncompatibleUpgrade);
+                }
+                self.env()
+                    .set_code_hash(&code_hash)
+                    .map_err(|_| PoolError::IncompatibleUpgrade)?;
+                self.env().emit_event(CodeUpgraded { code_hash });
+                Ok(())
             }
-            self.env()
-                .set_code_hash(&code_hash)
-                .map_err(|_| PoolError::IncompatibleUpgrade)?;
-            self.env().emit_event(CodeUpgraded { code_hash });
-            Ok(())
         }
 
         /// Moves this pool's storage to this code's layout and returns it; `set_code` runs it on
-        /// the new code before switching. Owner only; on a pool already in this layout it changes
-        /// nothing.
+        /// the new code before switching. It also locks this code's cold part (the code its views
+        /// and owner's messages run in) and releases the one locked before, so an upgrade to code
+        /// whose cold part is not on the chain is refused. Owner only; on a pool already in this
+        /// layout and on this cold part it changes nothing.
         ///
         /// # Errors
         /// `NotOwner`; `IncompatibleUpgrade` when the storage is in a later layout than this
         /// code's.
         #[ink(message)]
         pub fn migrate(&mut self) -> Result<u32> {
-            self.ensure_owner()?;
-            if self.layout > LAYOUT {
-                return Err(PoolError::IncompatibleUpgrade);
+            runs_hot! {
+                self.ensure_owner()?;
+                if self.layout > LAYOUT {
+                    return Err(PoolError::IncompatibleUpgrade);
+                }
+                self.book.migrate(self.env().block_timestamp());
+                self.layout = LAYOUT;
+                cold::relock(&mut self.cold_code);
+                Ok(LAYOUT)
             }
-            self.book.migrate(self.env().block_timestamp());
-            self.layout = LAYOUT;
-            Ok(LAYOUT)
         }
     }
 
@@ -596,19 +667,25 @@ pub mod pool {
         /// Shares in existence, including the 1,000 locked at the first deposit.
         #[ink(message)]
         fn total_supply(&self) -> u128 {
-            self.shares.total_supply()
+            runs_cold! {
+                self.shares.total_supply()
+            }
         }
 
         /// Shares held by `owner`.
         #[ink(message)]
         fn balance_of(&self, owner: AccountId) -> u128 {
-            self.shares.balance_of(owner)
+            runs_cold! {
+                self.shares.balance_of(owner)
+            }
         }
 
         /// Shares `spender` may still move from `owner`.
         #[ink(message)]
         fn allowance(&self, owner: AccountId, spender: AccountId) -> u128 {
-            self.shares.allowance(owner, spender)
+            runs_cold! {
+                self.shares.allowance(owner, spender)
+            }
         }
 
         /// Sends `value` of your shares to `to`.
@@ -622,9 +699,11 @@ pub mod pool {
             value: u128,
             _data: Vec<u8>,
         ) -> core::result::Result<(), PSP22Error> {
-            let events = self.shares.transfer(self.env().caller(), to, value)?;
-            self.emit_share_events(events);
-            Ok(())
+            runs_hot! {
+                let events = self.shares.transfer(self.env().caller(), to, value)?;
+                self.emit_share_events(events);
+                Ok(())
+            }
         }
 
         /// Moves `value` shares from `from` to `to` using your allowance.
@@ -639,17 +718,21 @@ pub mod pool {
             value: u128,
             _data: Vec<u8>,
         ) -> core::result::Result<(), PSP22Error> {
-            let events = self.shares.transfer_from(self.env().caller(), from, to, value)?;
-            self.emit_share_events(events);
-            Ok(())
+            runs_hot! {
+                let events = self.shares.transfer_from(self.env().caller(), from, to, value)?;
+                self.emit_share_events(events);
+                Ok(())
+            }
         }
 
         /// Lets `spender` move up to `value` of your shares.
         #[ink(message)]
         fn approve(&mut self, spender: AccountId, value: u128) -> core::result::Result<(), PSP22Error> {
-            let events = self.shares.approve(self.env().caller(), spender, value)?;
-            self.emit_share_events(events);
-            Ok(())
+            runs_hot! {
+                let events = self.shares.approve(self.env().caller(), spender, value)?;
+                self.emit_share_events(events);
+                Ok(())
+            }
         }
 
         /// Raises `spender`'s share allowance by `delta_value`.
@@ -659,11 +742,13 @@ pub mod pool {
             spender: AccountId,
             delta_value: u128,
         ) -> core::result::Result<(), PSP22Error> {
-            let events = self
-                .shares
-                .increase_allowance(self.env().caller(), spender, delta_value)?;
-            self.emit_share_events(events);
-            Ok(())
+            runs_hot! {
+                let events = self
+                    .shares
+                    .increase_allowance(self.env().caller(), spender, delta_value)?;
+                self.emit_share_events(events);
+                Ok(())
+            }
         }
 
         /// Lowers `spender`'s share allowance by `delta_value`.
@@ -676,11 +761,13 @@ pub mod pool {
             spender: AccountId,
             delta_value: u128,
         ) -> core::result::Result<(), PSP22Error> {
-            let events = self
-                .shares
-                .decrease_allowance(self.env().caller(), spender, delta_value)?;
-            self.emit_share_events(events);
-            Ok(())
+            runs_hot! {
+                let events = self
+                    .shares
+                    .decrease_allowance(self.env().caller(), spender, delta_value)?;
+                self.emit_share_events(events);
+                Ok(())
+            }
         }
     }
 
@@ -688,19 +775,25 @@ pub mod pool {
         /// "Keel LP".
         #[ink(message)]
         fn token_name(&self) -> Option<String> {
-            Some(String::from("Keel LP"))
+            runs_cold! {
+                Some(String::from("Keel LP"))
+            }
         }
 
         /// "KLP".
         #[ink(message)]
         fn token_symbol(&self) -> Option<String> {
-            Some(String::from("KLP"))
+            runs_cold! {
+                Some(String::from("KLP"))
+            }
         }
 
         /// Shares have 18 decimals.
         #[ink(message)]
         fn token_decimals(&self) -> u8 {
-            TOKEN_DECIMALS
+            runs_cold! {
+                TOKEN_DECIMALS
+            }
         }
     }
 }

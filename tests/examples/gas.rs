@@ -298,6 +298,7 @@ fn main() {
     println!("\n| contract | wasm bytes |\n|---|---:|");
     let sizes: Vec<(&str, u64)> = [
         "keel_pool",
+        "keel_pool_cold",
         "keel_venue",
         "keel_oracle",
         "keel_mirror",

@@ -99,6 +99,8 @@ pub fn deploy(
         oracle: node.upload(&deployer, &bundles.oracle, &opts)?,
         mirror: node.upload(&deployer, &bundles.mirror, &opts)?,
         venue: node.upload(&deployer, &bundles.venue, &opts)?,
+        // Before the pool: its constructor locks the cold code, and refuses without it.
+        pool_cold: node.upload(&deployer, &bundles.pool_cold, &opts)?,
         pool: node.upload(&deployer, &bundles.pool, &opts)?,
     };
     let a = instantiate_all(node, &deployer, plan, &codes)?;
@@ -154,6 +156,7 @@ struct Codes {
     mirror: H256,
     venue: H256,
     pool: H256,
+    pool_cold: H256,
 }
 
 impl Codes {
@@ -164,6 +167,7 @@ impl Codes {
             mirror: Some(format!("{:?}", self.mirror)),
             venue: format!("{:?}", self.venue),
             pool: format!("{:?}", self.pool),
+            pool_cold: Some(format!("{:?}", self.pool_cold)),
         }
     }
 }
@@ -375,6 +379,7 @@ struct Bundles {
     mirror: Vec<u8>,
     venue: Vec<u8>,
     pool: Vec<u8>,
+    pool_cold: Vec<u8>,
 }
 
 impl Bundles {
@@ -395,6 +400,7 @@ impl Bundles {
             mirror: read("keel_mirror")?,
             venue: read("keel_venue")?,
             pool: read("keel_pool")?,
+            pool_cold: read("keel_pool_cold")?,
         })
     }
 }

@@ -52,6 +52,10 @@ pub struct RecordedCodeHashes {
     pub mirror: Option<String>,
     pub venue: String,
     pub pool: String,
+    /// The code the pool hands its views and owner's messages to (locked by the pool), when the
+    /// pool's build has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool_cold: Option<String>,
 }
 
 /// A string that is neither an SS58 nor a `0x` hex address.

@@ -74,7 +74,11 @@ pub struct Bundles {
     /// The mirror built to refuse every write and its retirement (`--features refusing`): the
     /// tests' failing mirror.
     pub mirror_refusing: ContractBundle,
+    /// The shipped pool (`--features hot`): trading, liquidity and rebalancing run in its code.
     pub pool: ContractBundle,
+    /// The code the shipped pool hands its views and owner's messages to (`--features cold`),
+    /// which every [`Sandbox::new`] chain holds, as a deployed chain does.
+    pub pool_cold: ContractBundle,
     pub venue: ContractBundle,
     /// The pool built with its next storage layout (`--features layout-next`), which upgrade
     /// tests move a pool to.
@@ -115,6 +119,7 @@ pub fn bundles() -> &'static Bundles {
             mirror: load("keel_mirror"),
             mirror_refusing: load("keel_mirror_refusing"),
             pool: load("keel_pool"),
+            pool_cold: load("keel_pool_cold"),
             venue: load("keel_venue"),
             pool_next: load("keel_pool_next"),
             pool_from_earlier: load("keel_pool_from_earlier"),
@@ -138,7 +143,15 @@ impl Default for Sandbox {
 }
 
 impl Sandbox {
+    /// A chain with funded actors and the pool's cold code uploaded (by [`OWNER`]).
     pub fn new() -> Self {
+        let mut chain = Self::without_cold_code();
+        chain.upload(&bundles().pool_cold.wasm, OWNER);
+        chain
+    }
+
+    /// As [`Sandbox::new`], without the pool's cold code: a chain where no pool can deploy yet.
+    pub fn without_cold_code() -> Self {
         let mut session = Session::<MinimalSandbox>::default();
         for actor in [
             OWNER, ALICE, BOB, CAROL, REPORTER, MALLORY, KEEPER, REPORTER_B, REPORTER_C,
@@ -263,6 +276,31 @@ impl Sandbox {
             .upload_contract(wasm.to_vec(), origin.runtime(), None, Determinism::Enforced)
             .unwrap_or_else(|e| panic!("code upload refused: {e:?}"));
         ink::primitives::Hash::from(uploaded.code_hash.to_fixed_bytes())
+    }
+
+    /// Removes uploaded code `code_hash` as `origin`, as `pallet_contracts::remove_code` does
+    /// for the code's uploader while no contract runs or locks it.
+    ///
+    /// # Errors
+    /// The runtime's refusal (`CodeInUse`, `CodeNotFound`, ...).
+    pub fn remove_code(
+        &mut self,
+        code_hash: ink::primitives::Hash,
+        origin: Actor,
+    ) -> Result<(), DispatchError> {
+        use drink::frame_support::dispatch::RawOrigin;
+        let hash = drink::frame_support::sp_runtime::testing::H256(<[u8; 32]>::from(code_hash));
+        let who = origin.runtime();
+        self.session
+            .sandbox()
+            .execute_with(|| {
+                drink::pallet_contracts::Pallet::<drink::minimal::MinimalSandboxRuntime>::remove_code(
+                    RawOrigin::Signed(who).into(),
+                    hash,
+                )
+            })
+            .map(|_| ())
+            .map_err(|e| e.error)
     }
 
     /// Sends `message` to `contract` as `origin` and decodes its answer `R` (for fallible

@@ -1,0 +1,136 @@
+//! The pool's code in two parts: what trades run, and the rest.
+//!
+//! Every call on pallet-contracts pays for loading the called contract's code, by the byte. The
+//! shipped pool (the `hot` build) holds the code of the calls traders, LPs and keepers make:
+//! swaps, liquidity, rebalances, the share token's transfers, pausing and the upgrade step. Every
+//! other message (the views, the owner's settings, `set_code`) keeps its signature, selector and
+//! documentation, so wallets and callers see one pool, but its body in the `hot` build hands the
+//! call to the `cold` build's code: a delegate call on the pool's own storage, with this call's
+//! input, whose answer ends the call (`TAIL_CALL`). The `cold` build answers those messages and
+//! nothing else; its trading messages trap, so its code never runs alone.
+//!
+//! The `hot` build names the cold code's hash at compile time (`KEEL_POOL_COLD_HASH`, set by
+//! `scripts/build.sh` from the `cold` build), and a pool locks that code as a delegate dependency
+//! (constructor and `migrate`), so it cannot be removed from the chain while a pool needs it. A
+//! build with neither feature (the tests' upgrade targets, the metadata of `keel-calls`) is the
+//! whole pool in one code.
+
+/// The body of a message the `hot` build leaves to the cold code: in that build, [`forward`];
+/// in every other build, the body as written.
+macro_rules! runs_cold {
+    ($($body:tt)*) => {{
+        #[cfg(feature = "hot")]
+        {
+            $crate::cold::forward()
+        }
+        #[cfg(not(feature = "hot"))]
+        {
+            $($body)*
+        }
+    }};
+}
+
+/// The body of a message only the `hot` build answers: in the `cold` build it traps, so that
+/// code is left out of it.
+macro_rules! runs_hot {
+    ($($body:tt)*) => {{
+        #[cfg(feature = "cold")]
+        {
+            $crate::cold::unanswered()
+        }
+        #[cfg(not(feature = "cold"))]
+        {
+            $($body)*
+        }
+    }};
+}
+
+pub(crate) use {runs_cold, runs_hot};
+
+/// The cold code's hash, as `scripts/build.sh` computed it from the `cold` build. Without
+/// `KEEL_POOL_COLD_HASH` (cargo-contract's lint pass, which builds with every feature), the zero
+/// hash, which no code has: a pool of such a build does not deploy.
+#[cfg(feature = "hot")]
+pub const CODE: [u8; 32] = match option_env!("KEEL_POOL_COLD_HASH") {
+    Some(hex) => parse_hash(hex),
+    None => [0; 32],
+};
+
+/// Runs this call's message in the cold code on this pool's storage and ends the call with its
+/// answer, reverted or not. Traps if the cold code is not on the chain.
+#[cfg(feature = "hot")]
+pub fn forward() -> ! {
+    use ink::env::call::{build_call, ExecutionInput, Selector};
+    use ink::env::{CallFlags, DefaultEnvironment};
+    // The selector is ignored: `CLONE_INPUT` passes this call's own input, selector included.
+    let _ = build_call::<DefaultEnvironment>()
+        .delegate(ink::primitives::Hash::from(CODE))
+        .call_flags(CallFlags::CLONE_INPUT | CallFlags::TAIL_CALL)
+        .exec_input(ExecutionInput::new(Selector::new([0; 4])))
+        .returns::<()>()
+        .try_invoke();
+    // A tail call that runs never returns here.
+    panic!()
+}
+
+/// The `cold` build's body for the messages it does not answer.
+#[cfg(feature = "cold")]
+pub fn unanswered() -> ! {
+    panic!()
+}
+
+/// Makes this build's cold code the one the pool holds locked as a delegate dependency, and
+/// records it in `locked`: locks it and unlocks the one recorded before; changes nothing when it
+/// is that one already. Traps if the cold code is not on the chain. Builds other than `hot`
+/// leave the lock as it is.
+pub fn relock<K: ink::storage::traits::StorageKey>(
+    locked: &mut ink::storage::Lazy<ink::primitives::Hash, K>,
+) {
+    #[cfg(feature = "hot")]
+    {
+        use ink::env::DefaultEnvironment;
+        let code = ink::primitives::Hash::from(CODE);
+        let previous = locked.get();
+        if previous == Some(code) {
+            return;
+        }
+        if let Some(old) = previous {
+            ink::env::unlock_delegate_dependency::<DefaultEnvironment>(&old);
+        }
+        ink::env::lock_delegate_dependency::<DefaultEnvironment>(&code);
+        locked.set(&code);
+    }
+    #[cfg(not(feature = "hot"))]
+    let _ = locked;
+}
+
+/// `hex` (64 hex digits, an optional `0x` before them) as 32 bytes; a compile error otherwise.
+/// Compile-time only. Every index and digit value is bounded (`i < 32`, a digit below 16), so
+/// the wrapping operations never wrap.
+#[cfg(feature = "hot")]
+const fn parse_hash(hex: &str) -> [u8; 32] {
+    let digits = match hex.as_bytes() {
+        [b'0', b'x', rest @ ..] => rest,
+        all => all,
+    };
+    assert!(digits.len() == 64, "KEEL_POOL_COLD_HASH: 64 hex digits");
+    let mut out = [0u8; 32];
+    let mut i: usize = 0;
+    while i < 32 {
+        let high = digit(digits[i.wrapping_mul(2)]);
+        let low = digit(digits[i.wrapping_mul(2).wrapping_add(1)]);
+        out[i] = high.wrapping_mul(16) | low;
+        i = i.wrapping_add(1);
+    }
+    out
+}
+
+#[cfg(feature = "hot")]
+const fn digit(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c.wrapping_sub(b'0'),
+        b'a'..=b'f' => c.wrapping_sub(b'a').wrapping_add(10),
+        b'A'..=b'F' => c.wrapping_sub(b'A').wrapping_add(10),
+        _ => panic!("KEEL_POOL_COLD_HASH: not a hex digit"),
+    }
+}

@@ -1,0 +1,90 @@
+//! The pool's code in two parts: the shipped pool runs trades, liquidity and rebalances in its own
+//! code and hands its views and owner's messages to the cold code, which it locks on the chain.
+//! Every other test file calls those messages through the shipped pool; these scenarios are about
+//! the cold code itself: a pool needs it to deploy and upgrade, holds it on the chain, and the
+//! cold code is no pool of its own.
+
+use keel_harness::chain::bundles;
+use keel_harness::oracle;
+use keel_harness::pool::{self, PoolSetup};
+use keel_harness::{CallError, Fixture, Sandbox, MALLORY, OWNER};
+use keel_interface::pool::{PoolConfig, PoolError};
+
+fn setup_on(m: &Fixture) -> PoolSetup {
+    PoolSetup {
+        base: m.base,
+        quote: m.quote,
+        oracle: m.mirror.unwrap_or(m.oracle),
+        feed: oracle::FEED,
+        config: PoolConfig::default(),
+    }
+}
+
+fn constructor(setup: &PoolSetup) -> keel_calls::constructors::Constructor<PoolError> {
+    keel_calls::constructors::pool(setup.base, setup.quote, setup.oracle, setup.feed, setup.config)
+}
+
+#[test]
+fn a_pool_deploys_only_where_its_cold_code_is_on_the_chain() {
+    // given a chain without the cold code, and a market's addresses to deploy a pool on
+    let market = Fixture::standard();
+    let setup = setup_on(&market);
+    let mut chain = Sandbox::without_cold_code();
+    // when a pool is deployed there, then the runtime refuses it
+    let refused = chain.deploy(&bundles().pool.wasm, constructor(&setup), OWNER);
+    assert!(
+        matches!(refused, Err(CallError::Dispatch(_))),
+        "deployed without its cold code: {refused:?}"
+    );
+    // when the cold code is uploaded, then the same pool deploys and answers its views
+    chain.upload(&bundles().pool_cold.wasm, OWNER);
+    let pool = pool::deploy(&mut chain, OWNER, setup).expect("deploys");
+    assert_eq!(pool::owner(&mut chain, pool), OWNER.account());
+    assert_eq!(pool::config(&mut chain, pool), PoolConfig::default());
+}
+
+#[test]
+fn no_one_removes_the_cold_code_while_a_pool_holds_it() {
+    // given the standard market, whose chain holds the cold code its uploader (the owner) sent
+    let mut m = Fixture::standard();
+    let cold = m.chain.upload(&bundles().pool_cold.wasm, OWNER);
+    // when its uploader asks the chain to remove it, then the chain refuses: the pool locks it
+    assert!(m.chain.remove_code(cold, OWNER).is_err());
+    assert_eq!(pool::owner(&mut m.chain, m.pool), OWNER.account());
+    // while code the uploader sent and nothing locks is removed on the same request
+    let unused = m.chain.upload(&bundles().pool_next.wasm, OWNER);
+    assert_eq!(m.chain.remove_code(unused, OWNER), Ok(()));
+    // and on a chain where no pool was deployed, the cold code is the uploader's to remove
+    let mut bare = Sandbox::new();
+    assert_eq!(bare.remove_code(cold, OWNER), Ok(()));
+}
+
+#[test]
+fn the_cold_code_is_no_pool_of_its_own() {
+    // given a market, and the cold code on its chain
+    let mut m = Fixture::standard();
+    let setup = setup_on(&m);
+    // when someone deploys the cold code as a pool, then the runtime refuses it
+    let refused = m
+        .chain
+        .deploy(&bundles().pool_cold.wasm, constructor(&setup), MALLORY);
+    assert!(
+        matches!(refused, Err(CallError::Dispatch(_))),
+        "the cold code deployed as a pool: {refused:?}"
+    );
+}
+
+#[test]
+fn an_upgrade_to_the_code_a_pool_runs_keeps_its_one_lock() {
+    // given the standard market
+    let mut m = Fixture::standard();
+    let code = m.chain.upload(&bundles().pool.wasm, OWNER);
+    let cold = m.chain.upload(&bundles().pool_cold.wasm, OWNER);
+    // when its owner moves it to the code it already runs, twice, and migrates it again
+    pool::set_code(&mut m.chain, OWNER, m.pool, code).expect("same code");
+    pool::set_code(&mut m.chain, OWNER, m.pool, code).expect("same code again");
+    assert_eq!(pool::migrate(&mut m.chain, OWNER, m.pool), Ok(3));
+    // then every step succeeds and the cold code stays locked
+    assert!(m.chain.remove_code(cold, OWNER).is_err());
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 3);
+}
