@@ -7,7 +7,7 @@
 use keel_harness::chain::bundles;
 use keel_harness::oracle;
 use keel_harness::pool::{self, PoolSetup};
-use keel_harness::{CallError, Fixture, Sandbox, MALLORY, OWNER};
+use keel_harness::{CallError, Fixture, Sandbox, Setup, MALLORY, OWNER};
 use keel_interface::pool::{PoolConfig, PoolError};
 
 fn setup_on(m: &Fixture) -> PoolSetup {
@@ -49,7 +49,7 @@ fn no_one_removes_the_cold_code_while_a_pool_holds_it() {
     let mut m = Fixture::standard();
     let cold = m.chain.upload(&bundles().pool_cold.wasm, OWNER);
     // when its uploader asks the chain to remove it, then the chain refuses: the pool locks it
-    assert!(m.chain.remove_code(cold, OWNER).is_err());
+    assert_eq!(m.chain.remove_code(cold, OWNER), Err("CodeInUse"));
     assert_eq!(pool::owner(&mut m.chain, m.pool), OWNER.account());
     // while code the uploader sent and nothing locks is removed on the same request
     let unused = m.chain.upload(&bundles().pool_next.wasm, OWNER);
@@ -85,6 +85,28 @@ fn an_upgrade_to_the_code_a_pool_runs_keeps_its_one_lock() {
     pool::set_code(&mut m.chain, OWNER, m.pool, code).expect("same code again");
     assert_eq!(pool::migrate(&mut m.chain, OWNER, m.pool), Ok(3));
     // then every step succeeds and the cold code stays locked
-    assert!(m.chain.remove_code(cold, OWNER).is_err());
+    assert_eq!(m.chain.remove_code(cold, OWNER), Err("CodeInUse"));
     assert_eq!(pool::layout(&mut m.chain, m.pool), 3);
+}
+
+#[test]
+fn an_upgrade_to_the_shipped_code_is_refused_where_its_cold_code_is_missing() {
+    // given a market whose pool runs a build in one code (it locks nothing), on a chain whose
+    // cold code its uploader then removes
+    let mut m = Fixture::with_pool_code(Setup::default(), &bundles().pool_from_earlier.wasm);
+    let cold = m.chain.upload(&bundles().pool_cold.wasm, OWNER);
+    assert_eq!(m.chain.remove_code(cold, OWNER), Ok(()));
+    let code = m.chain.upload(&bundles().pool.wasm, OWNER);
+    // when its owner moves it to the shipped code, then the upgrade is refused and the pool
+    // keeps its code and answers
+    assert_eq!(
+        pool::set_code(&mut m.chain, OWNER, m.pool, code),
+        Err(PoolError::IncompatibleUpgrade)
+    );
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 3);
+    assert_eq!(pool::owner(&mut m.chain, m.pool), OWNER.account());
+    // when the cold code is back on the chain, then the same upgrade goes through and locks it
+    m.chain.upload(&bundles().pool_cold.wasm, OWNER);
+    pool::set_code(&mut m.chain, OWNER, m.pool, code).expect("upgrade");
+    assert_eq!(m.chain.remove_code(cold, OWNER), Err("CodeInUse"));
 }

@@ -282,12 +282,12 @@ impl Sandbox {
     /// for the code's uploader while no contract runs or locks it.
     ///
     /// # Errors
-    /// The runtime's refusal (`CodeInUse`, `CodeNotFound`, ...).
+    /// The name of the runtime's refusal (`CodeInUse`, `CodeNotFound`, ...).
     pub fn remove_code(
         &mut self,
         code_hash: ink::primitives::Hash,
         origin: Actor,
-    ) -> Result<(), DispatchError> {
+    ) -> Result<(), &'static str> {
         use drink::frame_support::dispatch::RawOrigin;
         let hash = drink::frame_support::sp_runtime::testing::H256(<[u8; 32]>::from(code_hash));
         let who = origin.runtime();
@@ -300,7 +300,10 @@ impl Sandbox {
                 )
             })
             .map(|_| ())
-            .map_err(|e| e.error)
+            .map_err(|e| match e.error {
+                DispatchError::Module(module) => module.message.unwrap_or("an unnamed module error"),
+                _ => "a dispatch error other than a module's",
+            })
     }
 
     /// Sends `message` to `contract` as `origin` and decodes its answer `R` (for fallible
