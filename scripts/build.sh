@@ -3,11 +3,13 @@
 # Keel's core for the wallet dApp (crates/web-core) to target/wasm32-unknown-unknown/release/.
 # Usage: scripts/build.sh [contract-dir-name | web-core ...]   (default: all of contracts/*, web-core)
 #
-# The pool is built four times: with its next storage layout (`--features layout-next`, copied to
+# The pool is built five times: with its next storage layout (`--features layout-next`, copied to
 # target/ink/keel_pool_next, the code the upgrade tests move a pool to), as the build a pool of an
 # earlier layout upgrades through (`--features from-earlier`, copied to target/ink/keel_pool_from_earlier),
 # as the code its views and owner's messages run in (`--features cold`, target/ink/keel_pool_cold),
-# then as shipped (`--features hot`, with that code's hash; see contracts/pool/cold.rs). The oracle's mirror is built twice likewise: refusing every write
+# as shipped but naming the oracle's mirror as its cold code (target/ink/keel_pool_mispaired, the
+# tests' mis-paired upgrade; the mirror is built first), then as shipped (`--features hot`, with
+# the cold code's hash; see contracts/pool/cold.rs). The oracle's mirror is built twice likewise: refusing every write
 # (`--features refusing`, target/ink/keel_mirror_refusing, the tests' failing mirror), then as shipped.
 #
 # cargo-contract gives each contract of a workspace a target dir of its own, target/ink/<name>,
@@ -34,8 +36,13 @@ artifact() {
   printf '%s\n' "$name"
 }
 
+# The code hash a contract's metadata records.
+source_hash() {
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["source"]["hash"])' "$1"
+}
+
 mkdir -p target/ink/shared
-for variant in keel_pool_next keel_pool_from_earlier keel_pool_cold keel_mirror_refusing; do
+for variant in keel_pool_next keel_pool_from_earlier keel_pool_cold keel_pool_mispaired keel_mirror_refusing; do
   [ -L "target/ink/$variant" ] || { rm -rf "target/ink/$variant"; ln -s shared "target/ink/$variant"; }
 done
 for c in "${contracts[@]}"; do
@@ -61,6 +68,13 @@ for c in "${contracts[@]}"; do
       done
       printf '    done in %ss\n' "$(( $(date +%s) - start ))"
     done
+    printf '\n==> building contracts/pool with --features hot, its cold code the mirror'"'"'s\n'
+    [ -f target/ink/shared/keel_mirror.json ] || { echo "build.sh: build the mirror before the pool" >&2; exit 1; }
+    KEEL_POOL_COLD_HASH="$(source_hash target/ink/shared/keel_mirror.json)" cargo contract build --release \
+      --quiet --features hot --manifest-path contracts/pool/Cargo.toml
+    for ext in wasm contract json; do
+      mv "target/ink/shared/keel_pool.$ext" "target/ink/shared/keel_pool_mispaired.$ext"
+    done
   fi
   if [ "$c" = mirror ]; then
     printf '\n==> building contracts/mirror with --features refusing\n'
@@ -73,9 +87,7 @@ for c in "${contracts[@]}"; do
   start=$(date +%s)
   if [ "$c" = pool ]; then
     # The shipped pool names the cold code it hands its other messages to by its hash.
-    cold_hash=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["source"]["hash"])' \
-      target/ink/shared/keel_pool_cold.json)
-    KEEL_POOL_COLD_HASH="$cold_hash" cargo contract build --release --quiet --features hot \
+    KEEL_POOL_COLD_HASH="$(source_hash target/ink/shared/keel_pool_cold.json)" cargo contract build --release --quiet --features hot \
       --manifest-path contracts/pool/Cargo.toml
   else
     cargo contract build --release --quiet --manifest-path "contracts/$c/Cargo.toml"

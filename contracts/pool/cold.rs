@@ -1,10 +1,12 @@
 //! The pool's code in two parts: what trades run, and the rest.
 //!
 //! Every call on pallet-contracts pays for loading the called contract's code, by the byte. The
-//! shipped pool (the `hot` build) holds the code of the calls traders, LPs and keepers make:
-//! swaps, liquidity, rebalances, the share token's transfers, pausing and the upgrade step. Every
-//! other message (the views, the owner's settings, `set_code`) keeps its signature, selector and
-//! documentation, so wallets and callers see one pool, but its body in the `hot` build hands the
+//! shipped pool (the `hot` build) holds the code of the calls traders, LPs and keepers make most:
+//! swaps, liquidity and `rebalance`; and of those that must never depend on the other code:
+//! pausing and upgrading (`set_code`, `migrate`), so an owner can always move a pool off a wrong
+//! cold code. Every other message (the views, `rebalance_split`, the share token's transfers and
+//! allowances, the owner's settings) keeps its signature, selector and documentation, so wallets
+//! and callers see one pool, but its body in the `hot` build hands the
 //! call to the `cold` build's code: a delegate call on the pool's own storage, with this call's
 //! input, whose answer ends the call (`TAIL_CALL`). The `cold` build answers those messages and
 //! nothing else; its trading messages trap, so its code never runs alone.

@@ -300,7 +300,7 @@ pub mod pool {
             legs: Vec<Leg>,
             deadline: u64,
         ) -> Result<RebalanceOutcome> {
-            runs_hot! {
+            runs_cold! {
                 self.ensure_open(deadline)?;
                 let now = self.env().block_timestamp();
                 let mut ledger = self.ledger();
@@ -616,7 +616,8 @@ pub mod pool {
         /// code that cannot read the storage, has no `migrate` or knows only an older layout is
         /// refused, and the pool keeps its code and storage. So an upgrade either moves the
         /// storage to the new layout or does not happen; it never leaves a pool whose messages,
-        /// withdrawals included, cannot run.
+        /// withdrawals included, cannot run. It runs in the pool's own code, never the cold code
+        /// its views run in, so the owner can move a pool off a new code whose views fail.
         ///
         /// # Errors
         /// `NotOwner`; `IncompatibleUpgrade`.
@@ -624,7 +625,7 @@ pub mod pool {
         // copy back over it when the message returns.
         #[ink(message)]
         pub fn set_code(&self, code_hash: Hash) -> Result<()> {
-            runs_cold! {
+            runs_hot! {
                 self.ensure_owner()?;
                 let layout = calls::migrate(code_hash).ok_or(PoolError::IncompatibleUpgrade)?;
                 if layout < self.layout {
@@ -699,7 +700,7 @@ pub mod pool {
             value: u128,
             _data: Vec<u8>,
         ) -> core::result::Result<(), PSP22Error> {
-            runs_hot! {
+            runs_cold! {
                 let events = self.shares.transfer(self.env().caller(), to, value)?;
                 self.emit_share_events(events);
                 Ok(())
@@ -718,7 +719,7 @@ pub mod pool {
             value: u128,
             _data: Vec<u8>,
         ) -> core::result::Result<(), PSP22Error> {
-            runs_hot! {
+            runs_cold! {
                 let events = self.shares.transfer_from(self.env().caller(), from, to, value)?;
                 self.emit_share_events(events);
                 Ok(())
@@ -728,7 +729,7 @@ pub mod pool {
         /// Lets `spender` move up to `value` of your shares.
         #[ink(message)]
         fn approve(&mut self, spender: AccountId, value: u128) -> core::result::Result<(), PSP22Error> {
-            runs_hot! {
+            runs_cold! {
                 let events = self.shares.approve(self.env().caller(), spender, value)?;
                 self.emit_share_events(events);
                 Ok(())
@@ -742,7 +743,7 @@ pub mod pool {
             spender: AccountId,
             delta_value: u128,
         ) -> core::result::Result<(), PSP22Error> {
-            runs_hot! {
+            runs_cold! {
                 let events = self
                     .shares
                     .increase_allowance(self.env().caller(), spender, delta_value)?;
@@ -761,7 +762,7 @@ pub mod pool {
             spender: AccountId,
             delta_value: u128,
         ) -> core::result::Result<(), PSP22Error> {
-            runs_hot! {
+            runs_cold! {
                 let events = self
                     .shares
                     .decrease_allowance(self.env().caller(), spender, delta_value)?;

@@ -10,7 +10,8 @@
 //! today's constructor), `KEEL_GAS_BASELINE=layout1` (the layout-1 release kept in
 //! `tests/fixtures`, before discovery) or `layout2` (the release before the adaptive band), the
 //! same calls run again on a market whose pool is that code, and every row shows the change;
-//! `KEEL_GAS_BASELINE_LABEL` names it.
+//! `KEEL_GAS_BASELINE_LABEL` names it. A baseline built in two codes needs its cold code too:
+//! `KEEL_GAS_BASELINE_COLD=<path to its keel_pool_cold.wasm>`.
 //!
 //! Run: `cargo run -p keel-tests --example gas` (after `scripts/build.sh`). Weights do not depend
 //! on how the host binary is optimised, so the debug build the tests use is enough.
@@ -227,10 +228,18 @@ fn baseline() -> Option<Baseline> {
         }
         let path = std::path::PathBuf::from(given);
         let wasm = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let fixture = match std::env::var_os("KEEL_GAS_BASELINE_COLD") {
+            Some(cold) => {
+                let cold = std::path::PathBuf::from(cold);
+                let cold = std::fs::read(&cold).unwrap_or_else(|e| panic!("{}: {e}", cold.display()));
+                Fixture::with_pool_codes(setup(), &wasm, &cold)
+            }
+            None => Fixture::with_pool_code(setup(), &wasm),
+        };
         Baseline {
             label: label.unwrap_or_else(|| path.display().to_string()),
             wasm_bytes: wasm.len() as u64,
-            costs: measure(Fixture::with_pool_code(setup(), &wasm)),
+            costs: measure(fixture),
             discovers: true,
         }
     })

@@ -1,13 +1,14 @@
 //! The pool's code in two parts: the shipped pool runs trades, liquidity and rebalances in its own
 //! code and hands its views and owner's messages to the cold code, which it locks on the chain.
 //! Every other test file calls those messages through the shipped pool; these scenarios are about
-//! the cold code itself: a pool needs it to deploy and upgrade, holds it on the chain, and the
-//! cold code is no pool of its own.
+//! the cold code itself: a pool needs it to deploy and upgrade, holds it on the chain, the cold
+//! code is no pool of its own, and an owner can always move a pool off a wrong pairing.
 
+use keel_calls::ToMessage;
 use keel_harness::chain::bundles;
 use keel_harness::oracle;
-use keel_harness::pool::{self, PoolSetup};
-use keel_harness::{CallError, Fixture, Sandbox, Setup, MALLORY, OWNER};
+use keel_harness::pool::{self, PoolSetup, PoolSwap};
+use keel_harness::{CallError, Fixture, Sandbox, Setup, ALICE, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError};
 
 fn setup_on(m: &Fixture) -> PoolSetup {
@@ -108,5 +109,36 @@ fn an_upgrade_to_the_shipped_code_is_refused_where_its_cold_code_is_missing() {
     // when the cold code is back on the chain, then the same upgrade goes through and locks it
     m.chain.upload(&bundles().pool_cold.wasm, OWNER);
     pool::set_code(&mut m.chain, OWNER, m.pool, code).expect("upgrade");
+    assert_eq!(m.chain.remove_code(cold, OWNER), Err("CodeInUse"));
+}
+
+#[test]
+fn an_owner_mends_an_upgrade_to_a_code_whose_cold_code_answers_nothing() {
+    // given the standard market, and on its chain a build of the shipped pool whose cold code is
+    // the oracle's mirror (it answers none of the pool's messages)
+    let mut m = Fixture::standard();
+    let cold = m.chain.upload(&bundles().pool_cold.wasm, OWNER);
+    let mispaired = m.chain.upload(&bundles().pool_mispaired.wasm, OWNER);
+    let shipped = m.chain.upload(&bundles().pool.wasm, OWNER);
+    // when its owner moves the pool to that build (nothing asks its cold code what it answers)
+    pool::set_code(&mut m.chain, OWNER, m.pool, mispaired).expect("upgrade");
+    // then the views, whose bodies run in the cold code, fail (the mirror's code knows none of
+    // their selectors), while trading runs on
+    let owner = keel_calls::pool(m.pool).owner().message();
+    let answer = m.chain.try_call(OWNER, m.pool, &owner);
+    assert!(
+        matches!(answer, Err(CallError::Answer(_))),
+        "a view answered from the mirror's code: {answer:?}"
+    );
+    let sale = PoolSwap::exact_in(m.base, 10 * UNIT);
+    assert!(pool::swap_exact_in(&mut m.chain, ALICE, m.pool, sale).unwrap() > 0);
+    // and the lock moved off the shipped cold code, which its uploader may now remove
+    assert_eq!(m.chain.remove_code(cold, OWNER), Ok(()));
+    // when the owner moves the pool back to the shipped code, with its cold code uploaded again
+    m.chain.upload(&bundles().pool_cold.wasm, OWNER);
+    pool::set_code(&mut m.chain, OWNER, m.pool, shipped).expect("set_code runs in the pool's own code");
+    // then every view answers again, and the shipped cold code is locked once more
+    assert_eq!(pool::owner(&mut m.chain, m.pool), OWNER.account());
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 3);
     assert_eq!(m.chain.remove_code(cold, OWNER), Err("CodeInUse"));
 }

@@ -79,6 +79,9 @@ pub struct Bundles {
     /// The code the shipped pool hands its views and owner's messages to (`--features cold`),
     /// which every [`Sandbox::new`] chain holds, as a deployed chain does.
     pub pool_cold: ContractBundle,
+    /// The shipped pool built to name the oracle's mirror as its cold code, which answers none
+    /// of the pool's messages: the tests' upgrade to a mis-paired code.
+    pub pool_mispaired: ContractBundle,
     pub venue: ContractBundle,
     /// The pool built with its next storage layout (`--features layout-next`), which upgrade
     /// tests move a pool to.
@@ -120,6 +123,7 @@ pub fn bundles() -> &'static Bundles {
             mirror_refusing: load("keel_mirror_refusing"),
             pool: load("keel_pool"),
             pool_cold: load("keel_pool_cold"),
+            pool_mispaired: load("keel_pool_mispaired"),
             venue: load("keel_venue"),
             pool_next: load("keel_pool_next"),
             pool_from_earlier: load("keel_pool_from_earlier"),

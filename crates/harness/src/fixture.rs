@@ -128,6 +128,15 @@ impl Fixture {
         })
     }
 
+    /// [`Fixture::with_pool_code`] for a pool built in two codes: `cold_wasm`, the cold code
+    /// `pool_wasm` names, is uploaded before the pool deploys.
+    pub fn with_pool_codes(setup: Setup, pool_wasm: &[u8], cold_wasm: &[u8]) -> Fixture {
+        Fixture::deployed_by(&setup, |chain, pool| {
+            chain.upload(cold_wasm, OWNER);
+            pool::deploy_code(chain, OWNER, pool, pool_wasm)
+        })
+    }
+
     /// [`Fixture::new`] with the pool as `release` deployed it ([`pool::deploy_release`]), the
     /// code a deployed pool upgrades from.
     pub fn release(setup: Setup, release: pool::Release) -> Fixture {
