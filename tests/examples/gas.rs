@@ -33,7 +33,7 @@ const POOL_SIZE_TARGET: u64 = 65_536;
 /// The most a change of the pool may cost more than its baseline, per call and in size.
 const REGRESSION_LIMIT: f64 = 0.01;
 
-const NAMES: [&str; 11] = [
+const NAMES: [&str; 12] = [
     "psp22 transfer (baseline)",
     "swap_exact_in base->quote",
     "swap_exact_in quote->base",
@@ -45,6 +45,7 @@ const NAMES: [&str; 11] = [
     "venue swap_exact_in (constant product)",
     "rebalance (incl. its venue swap)",
     "oracle submit, publishing (reporter)",
+    "share transfer (the pool's PSP22 transfer)",
 ];
 const VENUE_SWAP: usize = 8;
 const SUBMIT: usize = 10;
@@ -103,6 +104,8 @@ fn measure(mut m: Fixture) -> Vec<Cost> {
         add(6, c.last_cost());
         pool::quote_exact_in(c, p, base, 10 * UNIT).expect("quote");
         add(7, c.last_cost());
+        token::transfer(c, ALICE, p, BOB.account(), UNIT).expect("share transfer");
+        add(11, c.last_cost());
         venue::swap_exact_in(c, BOB, m.venue, VenueSwap::exact_in(base, 10 * UNIT)).expect("venue swap");
         add(VENUE_SWAP, c.last_cost());
         c.advance(6_000);
