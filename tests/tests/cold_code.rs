@@ -1,5 +1,6 @@
-//! The pool's code in two parts: the shipped pool runs trades, liquidity and rebalances in its own
-//! code and hands its views and owner's messages to the cold code, which it locks on the chain.
+//! The pool's code in two parts: the shipped pool runs trades, liquidity, `rebalance` and upgrades
+//! in its own code and hands its views, owner's settings, split rebalances and share transfers to
+//! the cold code, which it locks on the chain.
 //! Every other test file calls those messages through the shipped pool; these scenarios are about
 //! the cold code itself: a pool needs it to deploy and upgrade, holds it on the chain, the cold
 //! code is no pool of its own, and an owner can always move a pool off a wrong pairing.

@@ -52,7 +52,7 @@ pub struct RecordedCodeHashes {
     pub mirror: Option<String>,
     pub venue: String,
     pub pool: String,
-    /// The code the pool hands its views and owner's messages to (locked by the pool), when the
+    /// The code the pool hands the messages it does not run to (locked by the pool), when the
     /// pool's build has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pool_cold: Option<String>,

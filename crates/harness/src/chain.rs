@@ -76,7 +76,7 @@ pub struct Bundles {
     pub mirror_refusing: ContractBundle,
     /// The shipped pool (`--features hot`): trading, liquidity and rebalancing run in its code.
     pub pool: ContractBundle,
-    /// The code the shipped pool hands its views and owner's messages to (`--features cold`),
+    /// The code the shipped pool hands the messages it does not run to (`--features cold`),
     /// which every [`Sandbox::new`] chain holds, as a deployed chain does.
     pub pool_cold: ContractBundle,
     /// The shipped pool built to name the oracle's mirror as its cold code, which answers none
