@@ -7,9 +7,9 @@
 # target/ink/keel_pool_next, the code the upgrade tests move a pool to), as the build a pool of an
 # earlier layout upgrades through (`--features from-earlier`, copied to target/ink/keel_pool_from_earlier),
 # as the code its views and owner's messages run in (`--features cold`, target/ink/keel_pool_cold),
-# as shipped but naming the oracle's mirror as its cold code (target/ink/keel_pool_mispaired, the
-# tests' mis-paired upgrade; the mirror is built first), then as shipped (`--features hot`, with
-# the cold code's hash; see contracts/pool/cold.rs). The oracle's mirror is built twice likewise: refusing every write
+# as shipped but naming the next-layout build as its cold code (target/ink/keel_pool_mispaired,
+# the tests' mis-paired upgrade), then as shipped (`--features hot`, with the cold code's hash;
+# see contracts/pool/cold.rs). The oracle's mirror is built twice likewise: refusing every write
 # (`--features refusing`, target/ink/keel_mirror_refusing, the tests' failing mirror), then as shipped.
 #
 # cargo-contract gives each contract of a workspace a target dir of its own, target/ink/<name>,
@@ -68,9 +68,8 @@ for c in "${contracts[@]}"; do
       done
       printf '    done in %ss\n' "$(( $(date +%s) - start ))"
     done
-    printf '\n==> building contracts/pool with --features hot, its cold code the mirror'"'"'s\n'
-    [ -f target/ink/shared/keel_mirror.json ] || { echo "build.sh: build the mirror before the pool" >&2; exit 1; }
-    KEEL_POOL_COLD_HASH="$(source_hash target/ink/shared/keel_mirror.json)" cargo contract build --release \
+    printf '\n==> building contracts/pool with --features hot, its cold code keel_pool_next\n'
+    KEEL_POOL_COLD_HASH="$(source_hash target/ink/shared/keel_pool_next.json)" cargo contract build --release \
       --quiet --features hot --manifest-path contracts/pool/Cargo.toml
     for ext in wasm contract json; do
       mv "target/ink/shared/keel_pool.$ext" "target/ink/shared/keel_pool_mispaired.$ext"

@@ -13,7 +13,8 @@
 //!
 //! The `hot` build names the cold code's hash at compile time (`KEEL_POOL_COLD_HASH`, set by
 //! `scripts/build.sh` from the `cold` build), and a pool locks that code as a delegate dependency
-//! (constructor and `migrate`), so it cannot be removed from the chain while a pool needs it. A
+//! (constructor and `migrate`), so it cannot be removed from the chain while a pool needs it.
+//! Both ask it first for the layout it reads (`code_layout`) and refuse code of another. A
 //! build with neither feature (the tests' upgrade targets, the metadata of `keel-calls`) is the
 //! whole pool in one code.
 
@@ -83,27 +84,56 @@ pub fn unanswered() -> ! {
 
 /// Makes this build's cold code the one the pool holds locked as a delegate dependency, and
 /// records it in `locked`: locks it and unlocks the one recorded before; changes nothing when it
-/// is that one already. Traps if the cold code is not on the chain. Builds other than `hot`
-/// leave the lock as it is.
+/// is that one already. Returns `false`, and changes nothing, when the cold code does not answer
+/// `code_layout` with this build's layout: it is missing, is no cold code of this pool, or reads
+/// and writes another layout (it would turn the pool's storage into one this code cannot read).
+/// Builds other than `hot` leave the lock as it is.
+#[must_use]
 pub fn relock<K: ink::storage::traits::StorageKey>(
     locked: &mut ink::storage::Lazy<ink::primitives::Hash, K>,
-) {
+) -> bool {
     #[cfg(feature = "hot")]
     {
         use ink::env::DefaultEnvironment;
         let code = ink::primitives::Hash::from(CODE);
+        if code_layout(code) != Some(crate::book::LAYOUT) {
+            return false;
+        }
         let previous = locked.get();
         if previous == Some(code) {
-            return;
+            return true;
         }
         if let Some(old) = previous {
             ink::env::unlock_delegate_dependency::<DefaultEnvironment>(&old);
         }
         ink::env::lock_delegate_dependency::<DefaultEnvironment>(&code);
         locked.set(&code);
+        true
     }
     #[cfg(not(feature = "hot"))]
-    let _ = locked;
+    {
+        let _ = locked;
+        true
+    }
+}
+
+/// What `code`'s `code_layout` answers on this pool's storage (a delegate call), or `None` when
+/// it does not: no such code, no such message, or a trap.
+#[cfg(feature = "hot")]
+fn code_layout(code: ink::primitives::Hash) -> Option<u32> {
+    use ink::env::call::{build_call, ExecutionInput, Selector};
+    use ink::env::DefaultEnvironment;
+    let answer = build_call::<DefaultEnvironment>()
+        .delegate(code)
+        .exec_input(ExecutionInput::new(Selector::new(ink::selector_bytes!(
+            "code_layout"
+        ))))
+        .returns::<u32>()
+        .try_invoke();
+    match answer {
+        Ok(Ok(layout)) => Some(layout),
+        _ => None,
+    }
 }
 
 /// `hex` (64 hex digits, an optional `0x` before them) as 32 bytes; a compile error otherwise.

@@ -67,8 +67,8 @@ pub mod pool {
         ///
         /// # Errors
         /// `IdenticalTokens` when base and quote are the same; `InvalidConfig` when `config` is
-        /// outside its bounds. The runtime refuses the deployment when that code is not on the
-        /// chain.
+        /// outside its bounds; `IncompatibleUpgrade` when that code is not on the chain or reads
+        /// another storage layout (`code_layout`).
         #[ink(constructor)]
         pub fn new(
             base: AccountId,
@@ -104,7 +104,12 @@ pub mod pool {
                     more_venues: Lazy::new(),
                     cold_code: Lazy::new(),
                 };
-                cold::relock(&mut pool.cold_code);
+                // The cold code answers `code_layout` only on a pool whose storage it can read.
+                #[cfg(feature = "hot")]
+                ink::env::set_contract_storage(&<Self as ink::storage::traits::StorageKey>::KEY, &pool);
+                if !cold::relock(&mut pool.cold_code) {
+                    return Err(PoolError::IncompatibleUpgrade);
+                }
                 Ok(pool)
             }
         }
@@ -498,6 +503,16 @@ pub mod pool {
             }
         }
 
+        /// The storage layout the pool's code reads and writes: the one `migrate` moves a pool
+        /// to. The code the pool's views run in answers it, and the pool runs only on such code
+        /// of its own layout (its constructor and `migrate` ask).
+        #[ink(message)]
+        pub fn code_layout(&self) -> u32 {
+            runs_cold! {
+                LAYOUT
+            }
+        }
+
         /// Whether trading and deposits are paused.
         #[ink(message)]
         pub fn is_paused(&self) -> bool {
@@ -640,24 +655,24 @@ pub mod pool {
         }
 
         /// Moves this pool's storage to this code's layout and returns it; `set_code` runs it on
-        /// the new code before switching. It also locks this code's cold part (the code its views
-        /// and owner's messages run in) and releases the one locked before, so an upgrade to code
-        /// whose cold part is not on the chain is refused. Owner only; on a pool already in this
-        /// layout and on this cold part it changes nothing.
+        /// the new code before switching. It also locks this code's cold part (the code its
+        /// views, owner's settings, split rebalances and share transfers run in) and releases the
+        /// one locked before, so an upgrade to code whose cold part is not on the chain, or reads
+        /// another layout, is refused. Owner only; on a pool already in this layout and on this
+        /// cold part it changes nothing.
         ///
         /// # Errors
         /// `NotOwner`; `IncompatibleUpgrade` when the storage is in a later layout than this
-        /// code's.
+        /// code's, or this code's cold part is missing or answers another `code_layout`.
         #[ink(message)]
         pub fn migrate(&mut self) -> Result<u32> {
             runs_hot! {
                 self.ensure_owner()?;
-                if self.layout > LAYOUT {
+                if self.layout > LAYOUT || !cold::relock(&mut self.cold_code) {
                     return Err(PoolError::IncompatibleUpgrade);
                 }
                 self.book.migrate(self.env().block_timestamp());
                 self.layout = LAYOUT;
-                cold::relock(&mut self.cold_code);
                 Ok(LAYOUT)
             }
         }

@@ -200,6 +200,8 @@ fn verdict(pass: bool) -> &'static str {
 struct Baseline {
     label: String,
     wasm_bytes: u64,
+    /// The size of its cold code, when it was given one.
+    cold_bytes: Option<u64>,
     costs: Vec<Cost>,
     /// Whether it runs with discovery between readings: the layout-1 release cannot, so it runs,
     /// and is compared with, the pool without discovery. A build given by path takes today's
@@ -225,23 +227,25 @@ fn baseline() -> Option<Baseline> {
             return Baseline {
                 label,
                 wasm_bytes: wasm.len() as u64,
+                cold_bytes: None,
                 costs: measure(Fixture::release(on, release)),
                 discovers,
             };
         }
         let path = std::path::PathBuf::from(given);
         let wasm = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let fixture = match std::env::var_os("KEEL_GAS_BASELINE_COLD") {
-            Some(cold) => {
-                let cold = std::path::PathBuf::from(cold);
-                let cold = std::fs::read(&cold).unwrap_or_else(|e| panic!("{}: {e}", cold.display()));
-                Fixture::with_pool_codes(setup(), &wasm, &cold)
-            }
+        let cold = std::env::var_os("KEEL_GAS_BASELINE_COLD").map(|cold| {
+            let cold = std::path::PathBuf::from(cold);
+            std::fs::read(&cold).unwrap_or_else(|e| panic!("{}: {e}", cold.display()))
+        });
+        let fixture = match &cold {
+            Some(cold) => Fixture::with_pool_codes(setup(), &wasm, cold),
             None => Fixture::with_pool_code(setup(), &wasm),
         };
         Baseline {
             label: label.unwrap_or_else(|| path.display().to_string()),
             wasm_bytes: wasm.len() as u64,
+            cold_bytes: cold.map(|c| c.len() as u64),
             costs: measure(fixture),
             discovers: true,
         }
@@ -332,6 +336,7 @@ fn main() {
     if let Some(Baseline {
         label,
         wasm_bytes: size,
+        cold_bytes,
         ..
     }) = &baseline
     {
@@ -339,6 +344,12 @@ fn main() {
             "| keel_pool, baseline ({label}) | {size} ({:+.2}%) |",
             change(pool_size, *size) * 100.0
         );
+        if let Some(cold) = cold_bytes {
+            println!(
+                "| keel_pool_cold, baseline's | {cold} ({:+.2}%) |",
+                change(sizes[1].1, *cold) * 100.0
+            );
+        }
     }
     print_targets(&[&current, &without, &direct], venue_swap, pool_size);
     if let Some(b) = &baseline {
@@ -391,6 +402,20 @@ fn print_regression(baseline: &Baseline, compared: &[Cost], pool_size: u64) {
         worst.1 * 100.0,
         worst.0,
         verdict(worst.1 <= REGRESSION_LIMIT)
+    );
+    let unguarded: Vec<String> = (0..NAMES.len())
+        .filter(|i| !GUARDED.contains(i) && ![0, VENUE_SWAP, SUBMIT].contains(i))
+        .map(|i| {
+            format!(
+                "{} {:+.2}%",
+                NAMES[i],
+                change(compared[i].ref_time, before[i].ref_time) * 100.0
+            )
+        })
+        .collect();
+    println!(
+        "- calls with no limit (paid in dry runs, or rarer): {}",
+        unguarded.join(", ")
     );
     let grown = change(pool_size, *size);
     println!(

@@ -3,9 +3,8 @@
 //! the cold code, which it locks on the chain.
 //! Every other test file calls those messages through the shipped pool; these scenarios are about
 //! the cold code itself: a pool needs it to deploy and upgrade, holds it on the chain, the cold
-//! code is no pool of its own, and an owner can always move a pool off a wrong pairing.
+//! code is no pool of its own, and a pool runs only on a cold code of its own layout.
 
-use keel_calls::ToMessage;
 use keel_harness::chain::bundles;
 use keel_harness::oracle;
 use keel_harness::pool::{self, PoolSetup, PoolSwap};
@@ -33,11 +32,10 @@ fn a_pool_deploys_only_where_its_cold_code_is_on_the_chain() {
     let setup = setup_on(&market);
     let mut chain = Sandbox::without_cold_code();
     // when a pool is deployed there, then the runtime refuses it
-    let refused = chain.deploy(&bundles().pool.wasm, constructor(&setup), OWNER);
-    assert!(
-        matches!(refused, Err(CallError::Dispatch(_))),
-        "deployed without its cold code: {refused:?}"
-    );
+    let refused = chain
+        .deploy(&bundles().pool.wasm, constructor(&setup), OWNER)
+        .expect("the runtime runs the constructor");
+    assert_eq!(refused, Err(PoolError::IncompatibleUpgrade));
     // when the cold code is uploaded, then the same pool deploys and answers its views
     chain.upload(&bundles().pool_cold.wasm, OWNER);
     let pool = pool::deploy(&mut chain, OWNER, setup).expect("deploys");
@@ -114,32 +112,32 @@ fn an_upgrade_to_the_shipped_code_is_refused_where_its_cold_code_is_missing() {
 }
 
 #[test]
-fn an_owner_mends_an_upgrade_to_a_code_whose_cold_code_answers_nothing() {
+fn a_pool_refuses_a_cold_code_that_reads_another_layout() {
     // given the standard market, and on its chain a build of the shipped pool whose cold code is
-    // the oracle's mirror (it answers none of the pool's messages)
+    // the next layout's build (its code answers every message, in a layout this code cannot read)
     let mut m = Fixture::standard();
+    let setup = setup_on(&m);
     let cold = m.chain.upload(&bundles().pool_cold.wasm, OWNER);
+    m.chain.upload(&bundles().pool_next.wasm, OWNER);
     let mispaired = m.chain.upload(&bundles().pool_mispaired.wasm, OWNER);
-    let shipped = m.chain.upload(&bundles().pool.wasm, OWNER);
-    // when its owner moves the pool to that build (nothing asks its cold code what it answers)
-    pool::set_code(&mut m.chain, OWNER, m.pool, mispaired).expect("upgrade");
-    // then the views, whose bodies run in the cold code, fail (the mirror's code knows none of
-    // their selectors), while trading runs on
-    let owner = keel_calls::pool(m.pool).owner().message();
-    let answer = m.chain.try_call(OWNER, m.pool, &owner);
-    assert!(
-        matches!(answer, Err(CallError::Answer(_))),
-        "a view answered from the mirror's code: {answer:?}"
+    let reserves = pool::reserves(&mut m.chain, m.pool);
+    // when its owner moves the pool to that build, then the upgrade is refused by name
+    assert_eq!(
+        pool::set_code(&mut m.chain, OWNER, m.pool, mispaired),
+        Err(PoolError::IncompatibleUpgrade)
     );
-    let sale = PoolSwap::exact_in(m.base, 10 * UNIT);
-    assert!(pool::swap_exact_in(&mut m.chain, ALICE, m.pool, sale).unwrap() > 0);
-    // and the lock moved off the shipped cold code, which its uploader may now remove
-    assert_eq!(m.chain.remove_code(cold, OWNER), Ok(()));
-    // when the owner moves the pool back to the shipped code, with its cold code uploaded again
-    m.chain.upload(&bundles().pool_cold.wasm, OWNER);
-    pool::set_code(&mut m.chain, OWNER, m.pool, shipped).expect("set_code runs in the pool's own code");
-    // then every view answers again, and the shipped cold code is locked once more
-    assert_eq!(pool::owner(&mut m.chain, m.pool), OWNER.account());
+    // and the pool keeps its code, its layout, its books and its lock on its own cold code
+    assert_eq!(pool::code_layout(&mut m.chain, m.pool), 3);
     assert_eq!(pool::layout(&mut m.chain, m.pool), 3);
+    assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
     assert_eq!(m.chain.remove_code(cold, OWNER), Err("CodeInUse"));
+    let sale = PoolSwap::exact_in(m.base, 10 * UNIT);
+    assert!(pool::swap_exact_in(&mut m.chain, ALICE, m.pool, sale).expect("swap") > 0);
+    // and a pool of that build does not deploy either
+    assert_eq!(
+        m.chain
+            .deploy(&bundles().pool_mispaired.wasm, constructor(&setup), OWNER)
+            .expect("the runtime runs the constructor"),
+        Err(PoolError::IncompatibleUpgrade)
+    );
 }

@@ -79,8 +79,8 @@ pub struct Bundles {
     /// The code the shipped pool hands the messages it does not run to (`--features cold`),
     /// which every [`Sandbox::new`] chain holds, as a deployed chain does.
     pub pool_cold: ContractBundle,
-    /// The shipped pool built to name the oracle's mirror as its cold code, which answers none
-    /// of the pool's messages: the tests' upgrade to a mis-paired code.
+    /// The shipped pool built to name the next-layout build (`pool_next`) as its cold code,
+    /// which reads and writes another storage layout: the tests' mis-paired upgrade.
     pub pool_mispaired: ContractBundle,
     pub venue: ContractBundle,
     /// The pool built with its next storage layout (`--features layout-next`), which upgrade

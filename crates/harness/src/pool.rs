@@ -337,6 +337,11 @@ pub fn layout(chain: &mut Sandbox, pool: AccountId) -> u32 {
     chain.call(crate::OWNER, pool, keel_calls::pool(pool).layout().message())
 }
 
+/// The storage layout the pool's code reads and writes.
+pub fn code_layout(chain: &mut Sandbox, pool: AccountId) -> u32 {
+    chain.call(crate::OWNER, pool, keel_calls::pool(pool).code_layout().message())
+}
+
 /// Calls `rebalance(epoch, FAR)` as `who` (the keeper, who earns the bounty).
 pub fn rebalance(chain: &mut Sandbox, who: Actor, pool: AccountId, epoch: u64) -> R<RebalanceOutcome> {
     chain.call(who, pool, keel_calls::pool(pool).rebalance(epoch, FAR).message())
