@@ -117,6 +117,16 @@ pub fn relock<K: ink::storage::traits::StorageKey>(
     }
 }
 
+/// Writes `root` as the pool's stored root now, in the `hot` build (other builds never ask the
+/// cold code): the cold code answers only on a pool whose stored root it can read, so the
+/// constructor and `migrate` store theirs before [`relock`] asks it.
+pub fn store_root<T: ink::storage::traits::Storable + ink::storage::traits::StorageKey>(root: &T) {
+    #[cfg(feature = "hot")]
+    ink::env::set_contract_storage(&T::KEY, root);
+    #[cfg(not(feature = "hot"))]
+    let _ = root;
+}
+
 /// What `code`'s `code_layout` answers on this pool's storage (a delegate call), or `None` when
 /// it does not: no such code, no such message, or a trap.
 #[cfg(feature = "hot")]

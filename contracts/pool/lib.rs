@@ -104,9 +104,7 @@ pub mod pool {
                     more_venues: Lazy::new(),
                     cold_code: Lazy::new(),
                 };
-                // The cold code answers `code_layout` only on a pool whose storage it can read.
-                #[cfg(feature = "hot")]
-                ink::env::set_contract_storage(&<Self as ink::storage::traits::StorageKey>::KEY, &pool);
+                cold::store_root(&pool);
                 if !cold::relock(&mut pool.cold_code) {
                     return Err(PoolError::IncompatibleUpgrade);
                 }
@@ -668,11 +666,17 @@ pub mod pool {
         pub fn migrate(&mut self) -> Result<u32> {
             runs_hot! {
                 self.ensure_owner()?;
-                if self.layout > LAYOUT || !cold::relock(&mut self.cold_code) {
+                if self.layout > LAYOUT {
                     return Err(PoolError::IncompatibleUpgrade);
                 }
                 self.book.migrate(self.env().block_timestamp());
                 self.layout = LAYOUT;
+                // The cold code is asked on the storage as this upgrade leaves it; a refusal
+                // reverts the write.
+                cold::store_root(self);
+                if !cold::relock(&mut self.cold_code) {
+                    return Err(PoolError::IncompatibleUpgrade);
+                }
                 Ok(LAYOUT)
             }
         }
