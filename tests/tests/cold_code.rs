@@ -31,7 +31,7 @@ fn a_pool_deploys_only_where_its_cold_code_is_on_the_chain() {
     let market = Fixture::standard();
     let setup = setup_on(&market);
     let mut chain = Sandbox::without_cold_code();
-    // when a pool is deployed there, then the runtime refuses it
+    // when a pool is deployed there, then its constructor refuses by name
     let refused = chain
         .deploy(&bundles().pool.wasm, constructor(&setup), OWNER)
         .expect("the runtime runs the constructor");
@@ -140,4 +140,31 @@ fn a_pool_refuses_a_cold_code_that_reads_another_layout() {
             .expect("the runtime runs the constructor"),
         Err(PoolError::IncompatibleUpgrade)
     );
+}
+
+#[test]
+fn a_new_release_paired_with_the_old_cold_code_is_refused_and_leaves_the_pool_as_it_was() {
+    // given the standard market, and on its chain a two-code build of the next layout whose cold
+    // code is this layout's (it would read and write the migrated storage as the old layout)
+    let mut m = Fixture::standard();
+    let cold = m.chain.upload(&bundles().pool_cold.wasm, OWNER);
+    let next = m.chain.upload(&bundles().pool_next_mispaired.wasm, OWNER);
+    let reserves = pool::reserves(&mut m.chain, m.pool);
+    let shares = pool::shares(&mut m.chain, m.pool, ALICE.account());
+    // when its owner moves the pool to it: its `migrate` moves and stores the book in the next
+    // layout, then asks the cold code, which answers another layout
+    assert_eq!(
+        pool::set_code(&mut m.chain, OWNER, m.pool, next),
+        Err(PoolError::IncompatibleUpgrade)
+    );
+    // then the refusal undid the migrated storage: the pool's code, layout, books and shares
+    // are as they were, it trades, and the new code is locked by nothing
+    assert_eq!(pool::layout(&mut m.chain, m.pool), 3);
+    assert_eq!(pool::code_layout(&mut m.chain, m.pool), 3);
+    assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
+    assert_eq!(pool::shares(&mut m.chain, m.pool, ALICE.account()), shares);
+    let sale = PoolSwap::exact_in(m.base, 10 * UNIT);
+    assert!(pool::swap_exact_in(&mut m.chain, ALICE, m.pool, sale).expect("swap") > 0);
+    assert_eq!(m.chain.remove_code(cold, OWNER), Err("CodeInUse"));
+    assert_eq!(m.chain.remove_code(next, OWNER), Ok(()));
 }

@@ -1,4 +1,4 @@
-//! The pool's shares as a PSP22 token, as LPs and the contracts holding their shares use it:
+//! The pool's shares as a PSP22 token, as LPs and the accounts holding their shares use it:
 //! balances and allowances move exactly, the pool emits the events, a refusal changes nothing,
 //! and shares received are as good to withdraw as shares minted. In the shipped build these
 //! messages run in the pool's cold code, on the storage its own code trades on.
@@ -77,6 +77,7 @@ fn a_transfer_above_the_balance_changes_nothing() {
     // given the standard market, where Alice holds shares and Carol none
     let mut m = Fixture::standard();
     let alice = shares(&mut m, ALICE);
+    let supply = pool::total_shares(&mut m.chain, m.pool);
     m.chain.take_events();
     // when either sends more than it holds, then each is refused by name
     assert_eq!(
@@ -91,6 +92,7 @@ fn a_transfer_above_the_balance_changes_nothing() {
     assert_eq!(shares(&mut m, ALICE), alice);
     assert_eq!(shares(&mut m, BOB), 0);
     assert_eq!(shares(&mut m, CAROL), 0);
+    assert_eq!(pool::total_shares(&mut m.chain, m.pool), supply);
     assert_eq!(transfers(&mut m), vec![]);
 }
 
@@ -141,6 +143,9 @@ fn a_spender_moves_shares_within_its_allowance_and_no_further() {
         transfer_from(&mut m, CAROL, ALICE, CAROL, 1),
         Err(PSP22Error::InsufficientAllowance)
     );
+    assert_eq!(shares(&mut m, ALICE), alice - 2 * UNIT);
+    assert_eq!(shares(&mut m, CAROL), 0);
+    assert_eq!(allowance(&mut m, ALICE, CAROL), 0);
 }
 
 #[test]
@@ -149,11 +154,13 @@ fn shares_received_withdraw_like_shares_minted() {
     let mut m = Fixture::standard();
     transfer(&mut m, ALICE, BOB, 10 * UNIT).expect("transfer");
     let reserves = pool::reserves(&mut m.chain, m.pool);
+    let supply = pool::total_shares(&mut m.chain, m.pool);
     // when Bob withdraws them, then the pool pays him for them and burns exactly them
     let (base, quote) =
         pool::remove_liquidity(&mut m.chain, BOB, m.pool, PoolWithdraw::of(10 * UNIT)).expect("withdraw");
     assert!(base > 0 && quote > 0, "paid {base} base and {quote} quote");
     assert_eq!(shares(&mut m, BOB), 0);
+    assert_eq!(pool::total_shares(&mut m.chain, m.pool), supply - 10 * UNIT);
     assert_eq!(
         pool::reserves(&mut m.chain, m.pool),
         (reserves.0 - base, reserves.1 - quote)

@@ -82,6 +82,9 @@ pub struct Bundles {
     /// The shipped pool built to name the next-layout build (`pool_next`) as its cold code,
     /// which reads and writes another storage layout: the tests' mis-paired upgrade.
     pub pool_mispaired: ContractBundle,
+    /// The pool in two codes with the next storage layout, naming this layout's cold code
+    /// (`pool_cold`): a new release paired with the old cold code.
+    pub pool_next_mispaired: ContractBundle,
     pub venue: ContractBundle,
     /// The pool built with its next storage layout (`--features layout-next`), which upgrade
     /// tests move a pool to.
@@ -124,6 +127,7 @@ pub fn bundles() -> &'static Bundles {
             pool: load("keel_pool"),
             pool_cold: load("keel_pool_cold"),
             pool_mispaired: load("keel_pool_mispaired"),
+            pool_next_mispaired: load("keel_pool_next_mispaired"),
             venue: load("keel_venue"),
             pool_next: load("keel_pool_next"),
             pool_from_earlier: load("keel_pool_from_earlier"),
