@@ -111,6 +111,33 @@ fn an_upgrade_to_the_shipped_code_is_refused_where_its_cold_code_is_missing() {
     assert_eq!(m.chain.remove_code(cold, OWNER), Err("CodeInUse"));
 }
 
+/// What a refused upgrade must leave as it was.
+struct Kept {
+    reserves: (u128, u128),
+    shares: u128,
+}
+
+impl Kept {
+    fn read(m: &mut Fixture) -> Kept {
+        Kept {
+            reserves: pool::reserves(&mut m.chain, m.pool),
+            shares: pool::shares(&mut m.chain, m.pool, ALICE.account()),
+        }
+    }
+
+    /// The pool runs this layout's code on this layout's storage with its books and shares as
+    /// read, holds `cold` locked, and trades.
+    fn holds(&self, m: &mut Fixture, cold: ink::primitives::Hash) {
+        assert_eq!(pool::code_layout(&mut m.chain, m.pool), 3);
+        assert_eq!(pool::layout(&mut m.chain, m.pool), 3);
+        assert_eq!(pool::reserves(&mut m.chain, m.pool), self.reserves);
+        assert_eq!(pool::shares(&mut m.chain, m.pool, ALICE.account()), self.shares);
+        assert_eq!(m.chain.remove_code(cold, OWNER), Err("CodeInUse"));
+        let sale = PoolSwap::exact_in(m.base, 10 * UNIT);
+        assert!(pool::swap_exact_in(&mut m.chain, ALICE, m.pool, sale).expect("swap") > 0);
+    }
+}
+
 #[test]
 fn a_pool_refuses_a_cold_code_that_reads_another_layout() {
     // given the standard market, and on its chain a build of the shipped pool whose cold code is
@@ -120,19 +147,14 @@ fn a_pool_refuses_a_cold_code_that_reads_another_layout() {
     let cold = m.chain.upload(&bundles().pool_cold.wasm, OWNER);
     m.chain.upload(&bundles().pool_next.wasm, OWNER);
     let mispaired = m.chain.upload(&bundles().pool_mispaired.wasm, OWNER);
-    let reserves = pool::reserves(&mut m.chain, m.pool);
+    let before = Kept::read(&mut m);
     // when its owner moves the pool to that build, then the upgrade is refused by name
     assert_eq!(
         pool::set_code(&mut m.chain, OWNER, m.pool, mispaired),
         Err(PoolError::IncompatibleUpgrade)
     );
     // and the pool keeps its code, its layout, its books and its lock on its own cold code
-    assert_eq!(pool::code_layout(&mut m.chain, m.pool), 3);
-    assert_eq!(pool::layout(&mut m.chain, m.pool), 3);
-    assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
-    assert_eq!(m.chain.remove_code(cold, OWNER), Err("CodeInUse"));
-    let sale = PoolSwap::exact_in(m.base, 10 * UNIT);
-    assert!(pool::swap_exact_in(&mut m.chain, ALICE, m.pool, sale).expect("swap") > 0);
+    before.holds(&mut m, cold);
     // and a pool of that build does not deploy either
     assert_eq!(
         m.chain
@@ -149,8 +171,7 @@ fn a_new_release_paired_with_the_old_cold_code_is_refused_and_leaves_the_pool_as
     let mut m = Fixture::standard();
     let cold = m.chain.upload(&bundles().pool_cold.wasm, OWNER);
     let next = m.chain.upload(&bundles().pool_next_mispaired.wasm, OWNER);
-    let reserves = pool::reserves(&mut m.chain, m.pool);
-    let shares = pool::shares(&mut m.chain, m.pool, ALICE.account());
+    let before = Kept::read(&mut m);
     // when its owner moves the pool to it: its `migrate` moves and stores the book in the next
     // layout, then asks the cold code, which answers another layout
     assert_eq!(
@@ -159,12 +180,6 @@ fn a_new_release_paired_with_the_old_cold_code_is_refused_and_leaves_the_pool_as
     );
     // then the refusal undid the migrated storage: the pool's code, layout, books and shares
     // are as they were, it trades, and the new code is locked by nothing
-    assert_eq!(pool::layout(&mut m.chain, m.pool), 3);
-    assert_eq!(pool::code_layout(&mut m.chain, m.pool), 3);
-    assert_eq!(pool::reserves(&mut m.chain, m.pool), reserves);
-    assert_eq!(pool::shares(&mut m.chain, m.pool, ALICE.account()), shares);
-    let sale = PoolSwap::exact_in(m.base, 10 * UNIT);
-    assert!(pool::swap_exact_in(&mut m.chain, ALICE, m.pool, sale).expect("swap") > 0);
-    assert_eq!(m.chain.remove_code(cold, OWNER), Err("CodeInUse"));
+    before.holds(&mut m, cold);
     assert_eq!(m.chain.remove_code(next, OWNER), Ok(()));
 }
