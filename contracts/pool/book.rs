@@ -12,7 +12,8 @@ use keel_interface::{FeedId, OracleData};
 
 /// The storage layout this code reads and writes. `set_code` moves a pool forward to the new
 /// code's layout (its `migrate`) or refuses the upgrade, and a pool runs only on a cold code of
-/// its own layout (`crate::cold::relock`): any change to a stored type needs a new number.
+/// its own layout (`Pool::relock_cold_code` in `crate::cold`): any change to a stored type needs
+/// a new number.
 #[cfg(not(feature = "layout-next"))]
 pub const LAYOUT: u32 = 3;
 /// A build whose layout is the next one: the upgrade tests' stand-in for the pool's next release

@@ -1,6 +1,7 @@
 //! The pool's calls out: token transfers (the shared `keel_interface::token`), approvals and
-//! balances, the oracle read, the venue's depth and trade, and the new code's `migrate` on an
-//! upgrade, each turning a failed call into a named error instead of a trap.
+//! balances, the oracle read, the venue's depth and trade, and delegate calls into the pool's
+//! other codes (an upgrade's `migrate`, the cold code's `code_layout`). Each turns a failed call
+//! into a named error or `None`, never a trap.
 
 use ink::codegen::TraitCallBuilder;
 use ink::env::call::{build_call, ExecutionInput, Selector};
@@ -47,21 +48,18 @@ pub fn depth(venue: AccountId, token_in: AccountId) -> core::result::Result<Venu
     }
 }
 
-/// Runs `migrate` of the code `code_hash` on the pool's own storage (a delegate call) and returns
-/// the layout it leaves, or `None` when that code cannot: no such code, no such message, storage
-/// it cannot read, or a refusal.
-pub fn migrate(code_hash: Hash) -> Option<u32> {
-    let answer = build_call::<DefaultEnvironment>()
-        .delegate(code_hash)
-        .exec_input(ExecutionInput::new(Selector::new(ink::selector_bytes!(
-            "migrate"
-        ))))
-        .returns::<Result<u32>>()
-        .try_invoke();
-    match answer {
-        Ok(Ok(Ok(layout))) => Some(layout),
-        _ => None,
-    }
+/// What the message `selector` of the code `code` answers on the pool's own storage (a delegate
+/// call), or `None` when it does not: no such code, no such message, storage it cannot read, or
+/// a trap. `set_code` asks the new code's `migrate` this way, and the `hot` build its cold code's
+/// `code_layout`.
+pub fn delegate<R: ink::scale::Decode>(code: Hash, selector: [u8; 4]) -> Option<R> {
+    build_call::<DefaultEnvironment>()
+        .delegate(code)
+        .exec_input(ExecutionInput::new(Selector::new(selector)))
+        .returns::<R>()
+        .try_invoke()
+        .ok()?
+        .ok()
 }
 
 /// Sells `amount_in` of `token_in` on `venue` for at least `min_out`, paid to the pool.

@@ -82,67 +82,41 @@ pub fn unanswered() -> ! {
     panic!()
 }
 
-/// Makes this build's cold code the one the pool holds locked as a delegate dependency, and
-/// records it in `locked`: locks it and unlocks the one recorded before; changes nothing when it
-/// is that one already. Returns `false`, and changes nothing, when the cold code does not answer
-/// `code_layout` with this build's layout: it is missing, is no cold code of this pool, or reads
-/// and writes another layout (it would turn the pool's storage into one this code cannot read).
-/// Builds other than `hot` leave the lock as it is.
-#[must_use]
-pub fn relock<K: ink::storage::traits::StorageKey>(
-    locked: &mut ink::storage::Lazy<ink::primitives::Hash, K>,
-) -> bool {
-    #[cfg(feature = "hot")]
-    {
-        use ink::env::DefaultEnvironment;
-        let code = ink::primitives::Hash::from(CODE);
-        if code_layout(code) != Some(crate::book::LAYOUT) {
-            return false;
+impl crate::pool::Pool {
+    /// Makes this build's cold code the one the pool holds locked as a delegate dependency, and
+    /// records it in `cold_code`: locks it and unlocks the one recorded before; changes no lock
+    /// when it is that one already. Returns `false`, and changes no lock, when the cold code does
+    /// not answer `code_layout` with this build's layout: it is missing, is no cold code of this
+    /// pool, or reads and writes another layout (it would turn the pool's storage into one this
+    /// code cannot read); the caller refuses then, which reverts the call's writes.
+    ///
+    /// The cold code answers only on storage whose root it can read, so the `hot` build first
+    /// writes the pool's root as it is now. Builds other than `hot` leave the lock as it is.
+    #[must_use]
+    pub(crate) fn relock_cold_code(&mut self) -> bool {
+        #[cfg(feature = "hot")]
+        {
+            use ink::env::DefaultEnvironment;
+            use ink::storage::traits::StorageKey;
+            ink::env::set_contract_storage(&<Self as StorageKey>::KEY, self);
+            let code = ink::primitives::Hash::from(CODE);
+            let layout = crate::calls::delegate::<u32>(code, ink::selector_bytes!("code_layout"));
+            if layout != Some(crate::book::LAYOUT) {
+                return false;
+            }
+            let previous = self.cold_code.get();
+            if previous == Some(code) {
+                return true;
+            }
+            if let Some(old) = previous {
+                ink::env::unlock_delegate_dependency::<DefaultEnvironment>(&old);
+            }
+            ink::env::lock_delegate_dependency::<DefaultEnvironment>(&code);
+            self.cold_code.set(&code);
+            true
         }
-        let previous = locked.get();
-        if previous == Some(code) {
-            return true;
-        }
-        if let Some(old) = previous {
-            ink::env::unlock_delegate_dependency::<DefaultEnvironment>(&old);
-        }
-        ink::env::lock_delegate_dependency::<DefaultEnvironment>(&code);
-        locked.set(&code);
+        #[cfg(not(feature = "hot"))]
         true
-    }
-    #[cfg(not(feature = "hot"))]
-    {
-        let _ = locked;
-        true
-    }
-}
-
-/// Writes `root` as the pool's stored root now, in the `hot` build (other builds never ask the
-/// cold code): the cold code answers only on a pool whose stored root it can read, so the
-/// constructor and `migrate` store theirs before [`relock`] asks it.
-pub fn store_root<T: ink::storage::traits::Storable + ink::storage::traits::StorageKey>(root: &T) {
-    #[cfg(feature = "hot")]
-    ink::env::set_contract_storage(&T::KEY, root);
-    #[cfg(not(feature = "hot"))]
-    let _ = root;
-}
-
-/// What `code`'s `code_layout` answers on this pool's storage (a delegate call), or `None` when
-/// it does not: no such code, no such message, or a trap.
-#[cfg(feature = "hot")]
-fn code_layout(code: ink::primitives::Hash) -> Option<u32> {
-    use ink::env::call::{build_call, ExecutionInput, Selector};
-    use ink::env::DefaultEnvironment;
-    let answer = build_call::<DefaultEnvironment>()
-        .delegate(code)
-        .exec_input(ExecutionInput::new(Selector::new(ink::selector_bytes!(
-            "code_layout"
-        ))))
-        .returns::<u32>()
-        .try_invoke();
-    match answer {
-        Ok(Ok(layout)) => Some(layout),
-        _ => None,
     }
 }
 

@@ -1,5 +1,5 @@
 //! The pool contract's internals: reading and writing its books, the checks its messages share,
-//! a swap's settlement and the share token's events. The messages in `lib.rs` are these plus the
+//! a swap's settlement and the share token's changes and events. The messages in `lib.rs` are these plus the
 //! rules of `keel_core::pool`.
 
 use crate::book::BookV3;
@@ -14,7 +14,7 @@ use keel_core::{Asset, Market, Priced, Trade};
 use keel_interface::pool::{
     PoolError, PoolResult as Result, RebalanceOutcome, Rebalanced, Swapped, VenueDepth,
 };
-use psp22::PSP22Event;
+use psp22::{PSP22Data, PSP22Error, PSP22Event};
 
 impl Pool {
     pub(crate) fn book(&self) -> &BookV3 {
@@ -173,6 +173,18 @@ impl Pool {
 
     pub(crate) fn mint_shares(&mut self, to: AccountId, value: u128) -> Result<()> {
         let events = self.shares.mint(to, value)?;
+        self.emit_share_events(events);
+        Ok(())
+    }
+
+    /// Runs a change of the share token's books on behalf of the caller, then emits the events
+    /// it reports. A refusal emits nothing and, as the message's error, reverts the call.
+    pub(crate) fn change_shares(
+        &mut self,
+        change: impl FnOnce(&mut PSP22Data, AccountId) -> core::result::Result<Vec<PSP22Event>, PSP22Error>,
+    ) -> core::result::Result<(), PSP22Error> {
+        let caller = self.env().caller();
+        let events = change(&mut self.shares, caller)?;
         self.emit_share_events(events);
         Ok(())
     }

@@ -31,7 +31,7 @@ mod legacy;
 pub mod pool {
     use crate::book::{Book, BookV3, OracleFeed, LAYOUT};
     use crate::calls;
-    use crate::cold::{self, runs_cold, runs_hot};
+    use crate::cold::{runs_cold, runs_hot};
     use ink::prelude::{string::String, vec::Vec};
     use ink::storage::Lazy;
     use keel_core::consts::{LOCKED_SHARES_HOLDER, TOKEN_DECIMALS};
@@ -104,8 +104,7 @@ pub mod pool {
                     more_venues: Lazy::new(),
                     cold_code: Lazy::new(),
                 };
-                cold::store_root(&pool);
-                if !cold::relock(&mut pool.cold_code) {
+                if !pool.relock_cold_code() {
                     return Err(PoolError::IncompatibleUpgrade);
                 }
                 Ok(pool)
@@ -640,7 +639,9 @@ pub mod pool {
         pub fn set_code(&self, code_hash: Hash) -> Result<()> {
             runs_hot! {
                 self.ensure_owner()?;
-                let layout = calls::migrate(code_hash).ok_or(PoolError::IncompatibleUpgrade)?;
+                let layout = calls::delegate::<Result<u32>>(code_hash, ink::selector_bytes!("migrate"))
+                    .and_then(|migrated| migrated.ok())
+                    .ok_or(PoolError::IncompatibleUpgrade)?;
                 if layout < self.layout {
                     return Err(PoolError::IncompatibleUpgrade);
                 }
@@ -673,8 +674,7 @@ pub mod pool {
                 self.layout = LAYOUT;
                 // The cold code is asked on the storage as this upgrade leaves it; a refusal
                 // reverts the write.
-                cold::store_root(self);
-                if !cold::relock(&mut self.cold_code) {
+                if !self.relock_cold_code() {
                     return Err(PoolError::IncompatibleUpgrade);
                 }
                 Ok(LAYOUT)
@@ -720,9 +720,7 @@ pub mod pool {
             _data: Vec<u8>,
         ) -> core::result::Result<(), PSP22Error> {
             runs_cold! {
-                let events = self.shares.transfer(self.env().caller(), to, value)?;
-                self.emit_share_events(events);
-                Ok(())
+                self.change_shares(|shares, caller| shares.transfer(caller, to, value))
             }
         }
 
@@ -739,9 +737,7 @@ pub mod pool {
             _data: Vec<u8>,
         ) -> core::result::Result<(), PSP22Error> {
             runs_cold! {
-                let events = self.shares.transfer_from(self.env().caller(), from, to, value)?;
-                self.emit_share_events(events);
-                Ok(())
+                self.change_shares(|shares, caller| shares.transfer_from(caller, from, to, value))
             }
         }
 
@@ -749,9 +745,7 @@ pub mod pool {
         #[ink(message)]
         fn approve(&mut self, spender: AccountId, value: u128) -> core::result::Result<(), PSP22Error> {
             runs_cold! {
-                let events = self.shares.approve(self.env().caller(), spender, value)?;
-                self.emit_share_events(events);
-                Ok(())
+                self.change_shares(|shares, caller| shares.approve(caller, spender, value))
             }
         }
 
@@ -763,11 +757,7 @@ pub mod pool {
             delta_value: u128,
         ) -> core::result::Result<(), PSP22Error> {
             runs_cold! {
-                let events = self
-                    .shares
-                    .increase_allowance(self.env().caller(), spender, delta_value)?;
-                self.emit_share_events(events);
-                Ok(())
+                self.change_shares(|shares, caller| shares.increase_allowance(caller, spender, delta_value))
             }
         }
 
@@ -782,11 +772,7 @@ pub mod pool {
             delta_value: u128,
         ) -> core::result::Result<(), PSP22Error> {
             runs_cold! {
-                let events = self
-                    .shares
-                    .decrease_allowance(self.env().caller(), spender, delta_value)?;
-                self.emit_share_events(events);
-                Ok(())
+                self.change_shares(|shares, caller| shares.decrease_allowance(caller, spender, delta_value))
             }
         }
     }
