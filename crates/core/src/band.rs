@@ -120,7 +120,7 @@ pub fn cbrt_wad(x: u128) -> Result<u128, CurveError> {
         let square = y.checked_mul(y).ok_or(CurveError::Overflow)?;
         let sum = y
             .checked_mul(2)
-            .and_then(|d| d.checked_add(n.checked_div(square)?))
+            .and_then(|d| d.checked_add(crate::math::div_rem_u128(n, square)?.0))
             .ok_or(CurveError::Overflow)?;
         let next = sum / 3;
         if next >= y {

@@ -36,6 +36,7 @@ pub mod memo;
 pub mod oracle;
 pub mod pmm;
 pub mod pool;
+mod product;
 pub mod rebalance;
 pub mod split;
 pub mod state;

@@ -5,8 +5,9 @@
 //! through [`mul_div`], so a result is the exact floor or ceiling of the rational value, never a
 //! chain of truncations.
 
+pub use crate::division::{div_rem_u128, div_wide_u128};
 use crate::CurveError;
-pub use primitive_types::{U256, U512};
+pub use primitive_types::{U128, U256, U512};
 
 /// Fixed-point scale (1e18) of prices, `k`, fees, volatility and the inventory ratio `q`.
 pub const ONE: u128 = 1_000_000_000_000_000_000;
@@ -51,34 +52,32 @@ pub fn full_mul(a: U256, b: U256) -> U512 {
 }
 
 /// `x * m` exactly, or `None` when the product needs more than 512 bits. Schoolbook on the
-/// 64-bit limbs: a few dozen instructions, where `U512`'s own multiplication is a 512 x 512
-/// routine several KiB long.
-#[allow(clippy::cast_possible_truncation)]
+/// 64-bit limbs (`product.rs`), in plain loops over indices: a few dozen instructions, where
+/// `U512`'s own multiplication is a 512 x 512 routine several KiB long.
+#[allow(clippy::cast_possible_truncation, clippy::indexing_slicing)]
 pub fn mul512_u128(x: U512, m: u128) -> Option<U512> {
-    // Ten limbs hold any 512 x 128-bit product.
+    // Ten limbs hold any 512 x 128-bit product; `shift + i < 10` for `shift < 2`, `i < 8`.
     let mut limbs = [0u64; 10];
-    for (shift, factor) in [m as u64, (m >> 64) as u64].into_iter().enumerate() {
-        let mut carry = 0u128;
-        let mut window = limbs.iter_mut().skip(shift);
-        for (&limb, out) in x.0.iter().zip(window.by_ref()) {
-            // At most (2^64 - 1)^2 + 2 (2^64 - 1) = 2^128 - 1: the wrapping ops never wrap.
-            let t = u128::from(limb)
-                .wrapping_mul(u128::from(factor))
-                .wrapping_add(u128::from(*out))
-                .wrapping_add(carry);
-            *out = t as u64;
-            carry = t >> 64;
+    let factors = [m as u64, (m >> 64) as u64];
+    let mut shift = 0usize;
+    while shift < 2 {
+        let mut carry = 0u64;
+        let mut i = 0usize;
+        while i < 8 {
+            let at = shift.wrapping_add(i);
+            let (high, low) = crate::product::multiply_add(x.0[i], factors[shift], limbs[at], carry);
+            limbs[at] = low;
+            carry = high;
+            i = i.wrapping_add(1);
         }
-        if let Some(top) = window.next() {
-            *top = carry as u64;
-        }
+        limbs[shift.wrapping_add(8)] = carry;
+        shift = shift.wrapping_add(1);
     }
-    let (low, high) = limbs.split_at(8);
-    if high.iter().any(|&limb| limb != 0) {
+    if limbs[8] != 0 || limbs[9] != 0 {
         return None;
     }
     let mut words = [0u64; 8];
-    words.copy_from_slice(low);
+    words.copy_from_slice(&limbs[..8]);
     Some(U512(words))
 }
 
@@ -98,27 +97,51 @@ pub fn sub(a: U256, b: U256) -> Result<U256, CurveError> {
     a.checked_sub(b).ok_or(CurveError::Overflow)
 }
 
-/// `a * b` in 256 bits, checked. Formed through [`full_mul`] so the contract carries one
-/// multiplication routine instead of two.
+/// `a * b` in 256 bits, checked. Two operands within 128 bits (amounts, prices, `k`) take
+/// `uint`'s 128 x 128-bit product, four limb products; wider ones the 512-bit product, narrowed.
+/// Not inlined: one copy of the unrolled product serves every caller.
 ///
 /// # Errors
 /// [`CurveError::Overflow`].
+#[inline(never)]
 pub fn mul(a: U256, b: U256) -> Result<U256, CurveError> {
+    if let (Ok(a), Ok(b)) = (U128::try_from(a), U128::try_from(b)) {
+        return Ok(a.full_mul(b));
+    }
     narrow512(full_mul(a, b))
 }
 
-/// Quotient and remainder of `n / d`, `d` non-zero, by [`crate::division::div_rem`]. Off chain
-/// (`std`) operands that fit in 256 or 128 bits take the narrower routine: the same results
-/// several times faster, which the simulator's sweeps need. The contract keeps the one 512-bit
-/// routine: 6 KB less Wasm, for a call cost that measured the same.
+/// Quotient and remainder of `n / d`, `d` non-zero, by [`crate::division::div_rem`]. A dividend
+/// within 256 bits over a divisor within 128 (`a * b / c` on amounts, most of the curve's
+/// divisions) is two 128-bit steps instead ([`div_rem_u128`], [`div_wide_u128`]), on chain and
+/// off. Off chain (`std`) other operands that fit in 256 bits take `uint`'s routine: the same
+/// results several times faster, which the simulator's sweeps need. The contract keeps the one
+/// 512-bit routine: 6 KB less Wasm, for a call cost that measured the same.
+#[allow(clippy::cast_possible_truncation, clippy::indexing_slicing)]
 fn div_mod(n: U512, d: U512) -> (U512, U512) {
-    #[cfg(feature = "std")]
-    if let (Ok(n), Ok(d)) = (narrow512(n), narrow512(d)) {
-        if let (Ok(n), Ok(d)) = (narrow(n), narrow(d)) {
-            if let (Some(q), Some(r)) = (n.checked_div(d), n.checked_rem(d)) {
-                return (U512::from(q), U512::from(r));
+    let limbs = n.0;
+    if let (true, Ok(Ok(d))) = (limbs[4..].iter().all(|&limb| limb == 0), narrow512(d).map(narrow)) {
+        let high = (u128::from(limbs[3]) << 64) | u128::from(limbs[2]);
+        let low = (u128::from(limbs[1]) << 64) | u128::from(limbs[0]);
+        // `high % d < d`, so the second step's quotient fits in 128 bits.
+        if let Some((q1, r1)) = div_rem_u128(high, d) {
+            if let Some((q0, r)) = div_wide_u128(r1, low, d) {
+                let q = U512([
+                    q0 as u64,
+                    (q0 >> 64) as u64,
+                    q1 as u64,
+                    (q1 >> 64) as u64,
+                    0,
+                    0,
+                    0,
+                    0,
+                ]);
+                return (q, U512::from(r));
             }
         }
+    }
+    #[cfg(feature = "std")]
+    if let (Ok(n), Ok(d)) = (narrow512(n), narrow512(d)) {
         let (q, r) = n.div_mod(d);
         return (U512::from(q), U512::from(r));
     }
@@ -150,19 +173,30 @@ pub fn mul_div(a: U256, b: U256, c: U256, rounding: Rounding) -> Result<U256, Cu
 
 /// `a * b / c` on `u128`.
 ///
-/// When `a * b` fits in 128 bits the division is done there: the same exact quotient and
-/// remainder as the 512-bit path, for a small fraction of the contract's instructions.
+/// Divided in 128 bits when `a * b` fits there, and otherwise as a 256-bit value by a 128-bit
+/// one ([`div_wide_u128`]): the same exact quotient and remainder as [`mul_div`] in 512 bits,
+/// for a small fraction of the contract's instructions.
 ///
 /// # Errors
 /// [`CurveError::DivisionByZero`]; [`CurveError::Overflow`] when the result needs more than 128 bits.
 pub fn mul_div_u128(a: u128, b: u128, c: u128, rounding: Rounding) -> Result<u128, CurveError> {
     let Some(product) = a.checked_mul(b) else {
-        return narrow(mul_div(wide(a), wide(b), wide(c), rounding)?);
+        if c == 0 {
+            return Err(CurveError::DivisionByZero);
+        }
+        // The product in two 128-bit halves; a quotient past 128 bits needs `high >= c`.
+        let limbs = U128::from(a).full_mul(U128::from(b)).0;
+        let high = (u128::from(limbs[3]) << 64) | u128::from(limbs[2]);
+        let low = (u128::from(limbs[1]) << 64) | u128::from(limbs[0]);
+        let (quotient, remainder) = div_wide_u128(high, low, c).ok_or(CurveError::Overflow)?;
+        return round(quotient, remainder, rounding);
     };
-    let quotient = product.checked_div(c).ok_or(CurveError::DivisionByZero)?;
-    // `quotient * c <= product`, so neither step can wrap; the `+ 1` cannot either, since a
-    // remainder needs `c > 1` and then `quotient < u128::MAX`.
-    let remainder = product.wrapping_sub(quotient.wrapping_mul(c));
+    let (quotient, remainder) = div_rem_u128(product, c).ok_or(CurveError::DivisionByZero)?;
+    round(quotient, remainder, rounding)
+}
+
+/// A quotient rounded as asked, given its remainder.
+fn round(quotient: u128, remainder: u128, rounding: Rounding) -> Result<u128, CurveError> {
     match rounding {
         Rounding::Up if remainder != 0 => quotient.checked_add(1).ok_or(CurveError::Overflow),
         _ => Ok(quotient),
@@ -209,7 +243,7 @@ fn newton_down(x: u128, mut root: u128) -> u128 {
         return x;
     }
     loop {
-        let next = root.saturating_add(x.checked_div(root).unwrap_or(0)) >> 1;
+        let next = root.saturating_add(div_rem_u128(x, root).map_or(0, |(q, _)| q)) >> 1;
         if next >= root {
             return root;
         }
@@ -218,29 +252,50 @@ fn newton_down(x: u128, mut root: u128) -> u128 {
 }
 
 /// `floor(sqrt(x))` of a 512-bit value. Newton's iteration in 512 bits, as `U512::integer_sqrt`
-/// does, but started from the root of the top 128 bits: about 64 correct bits, so a swap's roots
-/// take a few 512-bit divisions instead of six to nine, and a multiplication, not one more
-/// division, confirms the root. Values that fit in 128 bits never leave 128 bits.
+/// does, but from [`first_root`]: a swap's roots take a few 512-bit divisions instead of six to
+/// nine, and a multiplication, not one more division, confirms the root.
 fn isqrt512(x: U512) -> U512 {
-    let bits = x.bits();
-    if bits <= 128 {
-        return U512::from(isqrt_u128(x.low_u128()));
+    let (mut root, moved) = first_root(x);
+    if moved.is_none() {
+        return root;
     }
-    // An even shift leaving at most 128 bits: sqrt(x) < (sqrt(top) + 1) * 2^(shift / 2).
-    let shift = bits.saturating_sub(127) & !1;
-    let top = shr512(x, shift).low_u128();
-    let mut root = shl512(U512::from(isqrt_u128(top).saturating_add(1)), shift / 2);
     loop {
         // Newton's iterates from above never fall below the root's floor, so the first whose
-        // square is at most `x` is the floor: a multiplication confirms it, not a division.
+        // square is at most `x` is the floor.
         if let Ok(narrow_root) = narrow512(root) {
             if full_mul(narrow_root, narrow_root) <= x {
                 return root;
             }
         }
-        let (quotient, _) = div_mod(x, root);
-        root = shr512(root.saturating_add(quotient), 1);
+        root = newton_step(x, root);
     }
+}
+
+/// `floor(sqrt(x))` for a value within 128 bits, which never leaves 128 bits (and `None`).
+/// Otherwise Newton's first step from the root of the top 128 bits, a start above the root with
+/// about 64 correct bits, and how far that step moved: the step is at or above the floor, and
+/// above the root by at most `2 moved^2 / root` (the step is at least half the start's error,
+/// and leaves the square of it over twice the start), plus one for the floors.
+fn first_root(x: U512) -> (U512, Option<U512>) {
+    let bits = x.bits();
+    if bits <= 128 {
+        return (U512::from(isqrt_u128(x.low_u128())), None);
+    }
+    // An even shift leaving at most 128 bits: sqrt(x) < (sqrt(top) + 1) * 2^(shift / 2).
+    let shift = bits.saturating_sub(127) & !1;
+    let top = shr512(x, shift).low_u128();
+    let start = shl512(U512::from(isqrt_u128(top).saturating_add(1)), shift / 2);
+    let root = newton_step(x, start);
+    // Newton's iterates from above fall: `root <= start`.
+    (root, Some(start.checked_sub(root).unwrap_or_default()))
+}
+
+/// Newton's step for `sqrt(x)` from `root >= floor(sqrt(x))`, `root > 0`: the next iterate, at
+/// or above the floor still. `root + x / root` stays far inside 512 bits for any root the
+/// callers hold (at most 2^257), so the addition never saturates.
+fn newton_step(x: U512, root: U512) -> U512 {
+    let (quotient, _) = div_mod(x, root);
+    shr512(root.checked_add(quotient).unwrap_or(U512::MAX), 1)
 }
 
 /// `x >> by`: bits shifted out are dropped, nothing can overflow or panic, which the arithmetic lint
@@ -268,6 +323,31 @@ pub fn sqrt512(x: U512, rounding: Rounding) -> Result<U256, CurveError> {
         }
         _ => Ok(root),
     }
+}
+
+/// A first guess at `sqrt(x)` for a search that settles the last unit exactly: at or above
+/// `floor(sqrt(x))`, and above `sqrt(x)` by at most `slack` plus one, where `slack` is the error
+/// the caller's use of the root turns into less than a unit. Newton's first step from the root
+/// of the top 128 bits, and a second only when the first's bound is not within `slack`: one
+/// 512-bit division at a swap's sizes, where the exact root takes two or three and a
+/// multiplication to confirm. Exact (the floor) for values within 128 bits.
+///
+/// # Errors
+/// [`CurveError::Overflow`] past `U256::MAX`, which no 512-bit value's guess reaches.
+pub fn sqrt512_guess(x: U512, slack: U256) -> Result<U256, CurveError> {
+    let (root, moved) = first_root(x);
+    let Some(moved) = moved else {
+        return narrow512(root);
+    };
+    // By bit lengths, no multiplication: `2 (moved + 1)^2 / root < 2^(2 m - r + 2)` with `m` and
+    // `r` the bit lengths of `moved + 1` and `root`, which is within `slack >= 2^(s - 1)` when
+    // `2 m + 3 <= r + s`. The one unit added to `moved` covers the floors of the integer step.
+    let m = moved.checked_add(U512::one()).map_or(512, |m| m.bits());
+    let close = m
+        .saturating_mul(2)
+        .saturating_add(3)
+        <= root.bits().saturating_add(slack.bits());
+    narrow512(if close { root } else { newton_step(x, root) })
 }
 
 /// Square root of a 1e18 fixed-point value, as 1e18 fixed point, rounded down.
@@ -437,6 +517,17 @@ mod tests {
                 });
                 proptest::prop_assert_eq!(sqrt512(x, rounding), exact);
             }
+        }
+
+        #[test]
+        fn sqrt512_guess_is_at_or_above_the_floor_within_its_slack(words in proptest::array::uniform8(proptest::num::u64::ANY), bits in 0usize..=512, slack_bits in 0usize..=256) {
+            let x = value_of_bits(words, bits);
+            let slack = U256::MAX >> (256 - slack_bits).min(255);
+            let slack = if slack_bits == 0 { U256::zero() } else { slack };
+            let floor = narrow512(x.integer_sqrt()).unwrap();
+            let guess = sqrt512_guess(x, slack).unwrap();
+            proptest::prop_assert!(guess >= floor, "{guess} below {floor}");
+            proptest::prop_assert!(guess - floor <= slack.saturating_add(U256::from(2u8)), "{guess} more than {slack} above {floor}");
         }
 
         #[test]

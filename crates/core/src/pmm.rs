@@ -23,8 +23,8 @@
 //! Every function takes the rounding it must apply, so callers round in the pool's favour.
 
 use crate::math::{
-    add, div512, full_mul, mul, mul512_u128, mul_div, narrow, narrow512, sqrt512, sub, wide, Rounding, ONE,
-    U256, U512,
+    add, div512, full_mul, mul, mul512_u128, mul_div, narrow, narrow512, sqrt512_guess, sub, wide, Rounding,
+    ONE, U256, U512,
 };
 use crate::CurveError;
 use core::cmp::Ordering;
@@ -125,6 +125,11 @@ fn least_where(
     holds: &mut dyn FnMut(u128) -> Result<bool, CurveError>,
 ) -> Result<Option<u128>, CurveError> {
     let guess = guess.clamp(lo, hi);
+    #[cfg(test)]
+    let holds = &mut |x: u128| {
+        PROBES.with(|n| n.set(n.get().wrapping_add(1)));
+        holds(x)
+    };
     let mut step = 1u128;
     // Bracket the answer: `holds(good)` and `!holds(bad)` with `bad < good`.
     let (mut bad, mut good) = if holds(guess)? {
@@ -209,8 +214,9 @@ pub fn solve_trade(
         return Err(CurveError::InsufficientLiquidity);
     }
     // The positive root x = (sqrt(b^2 + 4 (1-k) k s0^2) - b) / (2 (1-k)). In exact integers the
-    // subtraction loses nothing: the root's ceiling is off by less than one, so the guess is within
-    // a unit of the solution and the search below settles the last unit.
+    // subtraction loses nothing, and the square root's guess is above the root by a part in 2^120
+    // of it, well under the `2 (1-k)` it is divided by at a swap's sizes: the guess is within a
+    // unit or two of the solution, and the search below settles the last unit.
     let four_ac = full_mul(mul(U256::from(4u8), one_minus_k)?, k_s0_sq);
     let (b_abs, b_negative) = if plus >= minus {
         (sub(plus, minus)?, false)
@@ -220,7 +226,8 @@ pub fn solve_trade(
     let disc = full_mul(b_abs, b_abs)
         .checked_add(four_ac)
         .ok_or(CurveError::Overflow)?;
-    let sqrt = sqrt512(disc, Rounding::Up)?;
+    // The root's error divided by `2 (1-k)` moves the level: within `1-k`, by under half a unit.
+    let sqrt = sqrt512_guess(disc, one_minus_k)?;
     let numerator = if b_negative {
         add(sqrt, b_abs)?
     } else {
@@ -271,8 +278,8 @@ pub fn solve_target(
     if s1 == 0 {
         return Err(CurveError::InsufficientLiquidity);
     }
-    // y = 2 d s / (s + sqrt(s^2 + 4 k d s)) with everything scaled by ONE: y grows with d and
-    // shrinks with the root, so the root rounds against the requested direction.
+    // y = 2 d s / (s + sqrt(s^2 + 4 k d s)) with everything scaled by ONE. The root's guess is
+    // above the root by a part in 2^120 of it, which moves y by less than a unit.
     let d = price.long_to_short(excess, rounding)?;
     let one_s = mul(wide(ONE), wide(s1))?;
     let d_s = mul(wide(d), wide(s1))?;
@@ -280,14 +287,13 @@ pub fn solve_target(
     let disc = full_mul(one_s, one_s)
         .checked_add(full_mul(four_k_one, d_s))
         .ok_or(CurveError::Overflow)?;
-    let root_rounding = match rounding {
-        Rounding::Down => Rounding::Up,
-        Rounding::Up => Rounding::Down,
-    };
-    let denominator = add(one_s, sqrt512(disc, root_rounding)?)?;
+    // The root's error moves y by y / (one_s + root) of it: within one_s / 2^96 (`s1 >> 37` is
+    // below it), by under a unit for any y within the reserve bound.
+    let root = sqrt512_guess(disc, wide(s1 >> 37))?;
+    let denominator = add(one_s, root)?;
     let numerator = full_mul(mul(U256::from(2u8), wide(ONE))?, d_s);
     let guess = narrow(narrow512(div512(numerator, U512::from(denominator), rounding)?)?)?;
-    // The guess rounds `d` and then `y`, so it can miss the exact rounding by a unit or two;
+    // The guess rounds `d`, the root and `y`, so it can miss the exact rounding by a unit or two;
     // settle it on the refill's exact value. `worth(y)` compares the value of refilling `y` up
     // to the target `s1 + y` with the excess.
     let worth = |y: u128| -> Result<Ordering, CurveError> {
@@ -326,8 +332,43 @@ pub fn premium(s0: u128, s: u128, k: u128, rounding: Rounding) -> Result<u128, C
 }
 
 #[cfg(test)]
+thread_local! {
+    /// The searches' evaluations on this thread, so the tests can bound what a guess costs.
+    static PROBES: core::cell::Cell<u32> = const { core::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `f`'s answer and the evaluations its searches took.
+    fn probes<T>(f: impl FnOnce() -> T) -> (T, u32) {
+        let before = PROBES.with(core::cell::Cell::get);
+        let out = f();
+        (out, PROBES.with(core::cell::Cell::get).wrapping_sub(before))
+    }
+
+    #[test]
+    fn searches_from_the_root_guess_take_few_evaluations_at_any_size() {
+        let mut worst = (0u32, 0u128, 0u128, 0u128);
+        for &s0 in &[1_000u128, 1 << 40, 1 << 70, crate::MAX_RESERVE] {
+            for &s1 in &[s0, s0 / 2, s0 / 1_000 + 1, 1] {
+                for &k in &[ONE / 100, ONE / 4, ONE / 2, ONE / 100 * 99] {
+                    for &amount in &[1u128, s1 / 3 + 1, s0, crate::MAX_RESERVE] {
+                        let (_, n) = probes(|| solve_trade(s0, s1, amount, P1, k, Direction::Drain));
+                        let (_, m) = probes(|| solve_trade(s0, s1, amount, P1, k, Direction::Refill));
+                        let (_, t) = probes(|| solve_target(s1, amount, P1, k, Rounding::Up));
+                        let most = n.max(m).max(t);
+                        if most > worst.0 {
+                            worst = (most, s0, s1, k);
+                        }
+                    }
+                }
+            }
+        }
+        println!("most evaluations: {worst:?}");
+        assert!(worst.0 <= 4, "{worst:?}");
+    }
 
     const P1: Ratio = Ratio { num: ONE, den: ONE };
 
