@@ -33,7 +33,8 @@ impl<E> Constructor<E> {
     }
 }
 
-type Builder<C, Args, R> = CreateBuilder<
+/// A contract ref's constructor builder, as `Ref::new(..)` returns it.
+pub type Builder<C, Args, R> = CreateBuilder<
     DefaultEnvironment,
     C,
     Unset<ink::primitives::Hash>,
@@ -44,8 +45,9 @@ type Builder<C, Args, R> = CreateBuilder<
     Set<ReturnType<R>>,
 >;
 
-/// The call data of a contract ref's `new(..)`.
-fn constructor<C, Args: Encode, R: ConstructorReturnType<C>>(
+/// The call data of a contract ref's `new(..)`: any contract's constructor, typed by its refusal
+/// (the measuring contracts of the cost reports use it too).
+pub fn constructor<C, Args: Encode, R: ConstructorReturnType<C>>(
     builder: Builder<C, Args, R>,
 ) -> Constructor<R::Error> {
     let params = builder
