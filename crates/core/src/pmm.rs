@@ -213,10 +213,10 @@ pub fn solve_trade(
     if one_minus_k.is_zero() {
         return Err(CurveError::InsufficientLiquidity);
     }
-    // The positive root x = (sqrt(b^2 + 4 (1-k) k s0^2) - b) / (2 (1-k)). In exact integers the
-    // subtraction loses nothing, and the square root's guess is above the root by a part in 2^120
-    // of it, well under the `2 (1-k)` it is divided by at a swap's sizes: the guess is within a
-    // unit or two of the solution, and the search below settles the last unit.
+    // The positive root x = (sqrt(b^2 + 4 (1-k) k s0^2) - b) / (2 (1-k)). The square root's guess
+    // is at or above its floor and above the root by at most `1-k` (`sqrt512_guess`), so divided
+    // by `2 (1-k)` it moves x by under a unit: the guess is within a unit or two of the solution,
+    // and the search below settles the last unit.
     let four_ac = full_mul(mul(U256::from(4u8), one_minus_k)?, k_s0_sq);
     let (b_abs, b_negative) = if plus >= minus {
         (sub(plus, minus)?, false)
@@ -239,10 +239,14 @@ pub fn solve_trade(
         mul(one_minus_k, U256::from(2u8))?,
         Rounding::Up,
     )?;
+    // A level of zero means no positive level pays that much only when `4ac` is zero (then the
+    // root is exactly `b`). Otherwise the root is above `b`, the level is at least one, and a
+    // guess at the root's floor that shows zero is a unit low: the search starts from one.
     let x = narrow(root)?;
-    if x == 0 {
+    if x == 0 && four_ac.is_zero() {
         return Err(CurveError::InsufficientLiquidity);
     }
+    let x = x.max(1);
     // The guess rounds twice (the amount into short units, then the root), which can land a unit
     // or two past the exact ceiling; the exact ceiling is the least level that satisfies the
     // integral.
@@ -278,8 +282,7 @@ pub fn solve_target(
     if s1 == 0 {
         return Err(CurveError::InsufficientLiquidity);
     }
-    // y = 2 d s / (s + sqrt(s^2 + 4 k d s)) with everything scaled by ONE. The root's guess is
-    // above the root by a part in 2^120 of it, which moves y by less than a unit.
+    // y = 2 d s / (s + sqrt(s^2 + 4 k d s)) with everything scaled by ONE.
     let d = price.long_to_short(excess, rounding)?;
     let one_s = mul(wide(ONE), wide(s1))?;
     let d_s = mul(wide(d), wide(s1))?;
@@ -349,14 +352,34 @@ mod tests {
     }
 
     #[test]
+    fn a_large_sell_into_a_tiny_short_side_reaches_level_one() {
+        // The root's floor equals `b` here, so a guess at the floor shows level zero; the exact
+        // level is one.
+        for (s0, amount) in [(10u128, 3 * ONE), (1_000, crate::MAX_RESERVE), (100, 300 * ONE)] {
+            assert_eq!(
+                solve_trade(s0, s0, amount, P1, ONE / 100, Direction::Drain),
+                Ok(1),
+                "{s0} {amount}"
+            );
+        }
+        // With k = 0 no level pays that much, as before.
+        assert_eq!(
+            solve_trade(10, 10, 3 * ONE, P1, 0, Direction::Drain),
+            Err(CurveError::InsufficientLiquidity)
+        );
+    }
+
+    #[test]
     fn searches_from_the_root_guess_take_few_evaluations_at_any_size() {
         let mut worst = (0u32, 0u128, 0u128, 0u128);
         for &s0 in &[1_000u128, 1 << 40, 1 << 70, crate::MAX_RESERVE] {
             for &s1 in &[s0, s0 / 2, s0 / 1_000 + 1, 1] {
                 for &k in &[ONE / 100, ONE / 4, ONE / 2, ONE / 100 * 99] {
                     for &amount in &[1u128, s1 / 3 + 1, s0, crate::MAX_RESERVE] {
-                        let (_, n) = probes(|| solve_trade(s0, s1, amount, P1, k, Direction::Drain));
+                        let (drained, n) = probes(|| solve_trade(s0, s1, amount, P1, k, Direction::Drain));
                         let (_, m) = probes(|| solve_trade(s0, s1, amount, P1, k, Direction::Refill));
+                        // A drain from a positive reserve at k > 0 always reaches a level.
+                        assert!(drained.is_ok(), "{s0} {s1} {amount} {k}: {drained:?}");
                         let (_, t) = probes(|| solve_target(s1, amount, P1, k, Rounding::Up));
                         let most = n.max(m).max(t);
                         if most > worst.0 {
