@@ -64,6 +64,21 @@ impl CurveParams {
     }
 }
 
+/// `x / 2` rounded away from zero, by shifts: Wasm has no 128-bit division, and a signed one
+/// links the compiler's routine.
+// The half of a magnitude of at most 2^127, rounded up, is at most 2^126: it fits in `i128`
+// and so does its negation, so neither the cast nor the negation wraps.
+#[allow(clippy::cast_possible_wrap)]
+fn half_away_from_zero(x: i128) -> i128 {
+    let magnitude = x.unsigned_abs();
+    let half = (magnitude >> 1).wrapping_add(magnitude & 1) as i128;
+    if x < 0 {
+        half.wrapping_neg()
+    } else {
+        half
+    }
+}
+
 impl Anchor {
     /// The anchor for the oracle's `market` and the discovery `since` its reading (clamped to the
     /// price band); no drift when `params` turn discovery off.
@@ -158,10 +173,7 @@ impl Anchor {
         let shift = self.shift(state, params, kind, asset_in, amount)?;
         let band = params.band();
         // Half the shift, rounded away from zero: the midpoint never favours the trader.
-        let half = shift
-            .checked_div(2)
-            .and_then(|h| h.checked_add(shift.checked_rem(2)?))
-            .ok_or(CurveError::Overflow)?;
+        let half = half_away_from_zero(shift);
         let low = band.checked_neg().ok_or(CurveError::Overflow)?;
         let mid = self.drift.saturating_add(half).clamp(low, band);
         let end = self.drift.saturating_add(shift).clamp(low, band);
@@ -214,5 +226,24 @@ impl Anchor {
                 mul_div_u128(oracle, ceiling, reference, rounding)?.saturating_sub(ONE)
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::half_away_from_zero;
+
+    #[test]
+    fn half_rounds_away_from_zero_as_division_with_its_remainder_does() {
+        let mut values = vec![i128::MIN, i128::MIN + 1, i128::MAX, i128::MAX - 1];
+        values.extend(-1_000..=1_000);
+        values.extend((0..127).flat_map(|bits| {
+            let p = 1i128 << bits;
+            [p - 1, p, p + 1, -p - 1, -p, 1 - p]
+        }));
+        for x in values {
+            let expected = x.checked_div(2).and_then(|h| h.checked_add(x.checked_rem(2)?));
+            assert_eq!(Some(half_away_from_zero(x)), expected, "{x}");
+        }
     }
 }

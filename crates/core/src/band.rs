@@ -122,7 +122,9 @@ pub fn cbrt_wad(x: u128) -> Result<u128, CurveError> {
             .checked_mul(2)
             .and_then(|d| d.checked_add(crate::math::div_rem_u128(n, square)?.0))
             .ok_or(CurveError::Overflow)?;
-        let next = sum / 3;
+        // `sum < 2^64` (at most 2 y + n / 5e8^2, under 4e10), and 64-bit division is one
+        // instruction where 128-bit division is the compiler's routine.
+        let next = u128::from(u64::try_from(sum).map_err(|_| CurveError::Overflow)? / 3);
         if next >= y {
             return y.checked_mul(GIGA).ok_or(CurveError::Overflow);
         }

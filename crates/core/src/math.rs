@@ -5,7 +5,9 @@
 //! through [`mul_div`], so a result is the exact floor or ceiling of the rational value, never a
 //! chain of truncations.
 
-pub use crate::division::{div_rem_u128, div_wide_u128};
+pub use crate::div128::div_rem_u128;
+use crate::div128::{div_256_by_128, join};
+pub use crate::sqrt::{sqrt512, sqrt512_guess, sqrt_wad};
 use crate::CurveError;
 pub use primitive_types::{U128, U256, U512};
 
@@ -113,31 +115,27 @@ pub fn mul(a: U256, b: U256) -> Result<U256, CurveError> {
 
 /// Quotient and remainder of `n / d`, `d` non-zero, by [`crate::division::div_rem`]. A dividend
 /// within 256 bits over a divisor within 128 (`a * b / c` on amounts, most of the curve's
-/// divisions) is two 128-bit steps instead ([`div_rem_u128`], [`div_wide_u128`]), on chain and
-/// off. Off chain (`std`) other operands that fit in 256 bits take `uint`'s routine: the same
-/// results several times faster, which the simulator's sweeps need. The contract keeps the one
-/// 512-bit routine: 6 KB less Wasm, for a call cost that measured the same.
+/// divisions) is [`div_256_by_128`]'s instead: two 128-bit steps in the contracts, the
+/// operators or `uint` off chain. Off chain (`std`) other operands that fit in 256 bits take
+/// `uint`'s routine: the same results several times faster, which the simulator's sweeps need.
+/// The contract keeps the one 512-bit routine: 6 KB less Wasm, for a call cost that measured
+/// the same.
 #[allow(clippy::cast_possible_truncation, clippy::indexing_slicing)]
-fn div_mod(n: U512, d: U512) -> (U512, U512) {
+pub(crate) fn div_mod(n: U512, d: U512) -> (U512, U512) {
     let limbs = n.0;
     if let (true, Ok(Ok(d))) = (limbs[4..].iter().all(|&limb| limb == 0), narrow512(d).map(narrow)) {
-        let high = (u128::from(limbs[3]) << 64) | u128::from(limbs[2]);
-        let low = (u128::from(limbs[1]) << 64) | u128::from(limbs[0]);
-        // `high % d < d`, so the second step's quotient fits in 128 bits.
-        if let Some((q1, r1)) = div_rem_u128(high, d) {
-            if let Some((q0, r)) = div_wide_u128(r1, low, d) {
-                let q = U512([
-                    q0 as u64,
-                    (q0 >> 64) as u64,
-                    q1 as u64,
-                    (q1 >> 64) as u64,
-                    0,
-                    0,
-                    0,
-                    0,
-                ]);
-                return (q, U512::from(r));
-            }
+        if let Some(((q1, q0), r)) = div_256_by_128(join(limbs[3], limbs[2]), join(limbs[1], limbs[0]), d) {
+            let quotient = U512([
+                q0 as u64,
+                (q0 >> 64) as u64,
+                q1 as u64,
+                (q1 >> 64) as u64,
+                0,
+                0,
+                0,
+                0,
+            ]);
+            return (quotient, U512::from(r));
         }
     }
     #[cfg(feature = "std")]
@@ -174,21 +172,20 @@ pub fn mul_div(a: U256, b: U256, c: U256, rounding: Rounding) -> Result<U256, Cu
 /// `a * b / c` on `u128`.
 ///
 /// Divided in 128 bits when `a * b` fits there, and otherwise as a 256-bit value by a 128-bit
-/// one ([`div_wide_u128`]): the same exact quotient and remainder as [`mul_div`] in 512 bits,
+/// one ([`div_256_by_128`]): the same exact quotient and remainder as [`mul_div`] in 512 bits,
 /// for a small fraction of the contract's instructions.
 ///
 /// # Errors
 /// [`CurveError::DivisionByZero`]; [`CurveError::Overflow`] when the result needs more than 128 bits.
 pub fn mul_div_u128(a: u128, b: u128, c: u128, rounding: Rounding) -> Result<u128, CurveError> {
     let Some(product) = a.checked_mul(b) else {
-        if c == 0 {
-            return Err(CurveError::DivisionByZero);
-        }
-        // The product in two 128-bit halves; a quotient past 128 bits needs `high >= c`.
         let limbs = U128::from(a).full_mul(U128::from(b)).0;
-        let high = (u128::from(limbs[3]) << 64) | u128::from(limbs[2]);
-        let low = (u128::from(limbs[1]) << 64) | u128::from(limbs[0]);
-        let (quotient, remainder) = div_wide_u128(high, low, c).ok_or(CurveError::Overflow)?;
+        let ((high, quotient), remainder) =
+            div_256_by_128(join(limbs[3], limbs[2]), join(limbs[1], limbs[0]), c)
+                .ok_or(CurveError::DivisionByZero)?;
+        if high != 0 {
+            return Err(CurveError::Overflow);
+        }
         return round(quotient, remainder, rounding);
     };
     let (quotient, remainder) = div_rem_u128(product, c).ok_or(CurveError::DivisionByZero)?;
@@ -203,156 +200,20 @@ fn round(quotient: u128, remainder: u128, rounding: Rounding) -> Result<u128, Cu
     }
 }
 
-/// A power of two above `sqrt(x)`: where Newton's iteration starts on chain.
-fn power_of_two_above_root(x: u128) -> u128 {
-    let bits = 128u32.saturating_sub(x.leading_zeros());
-    1u128 << bits.div_ceil(2)
-}
-
-/// The float root of `x` nudged above the true one (a float root errs by a few parts in 1e16),
-/// or a power of two above it should the nudge fall short: where Newton's iteration starts off
-/// chain, a division or two from the root instead of seven.
-#[cfg(any(feature = "std", test))]
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    clippy::cast_precision_loss
-)]
-fn float_above_root(x: u128) -> u128 {
-    let guess = (((x as f64).sqrt() * (1.0 + 1e-12)) as u128).saturating_add(1);
-    match guess.checked_mul(guess) {
-        Some(square) if square < x => power_of_two_above_root(x),
-        _ => guess,
+/// 512-bit values on both sides of the 128- and 256-bit boundaries, and typical products: the
+/// operands the routines' agreement with `uint` is checked on.
+#[cfg(test)]
+pub(crate) fn boundary_samples() -> Vec<U512> {
+    let mut samples = vec![
+        U512::from(7u8),
+        U512::from(ONE),
+        full_mul(wide(ONE), wide(10u128.pow(23))),
+    ];
+    for bits in [1u32, 64, 127, 128, 129, 200, 255, 256, 257, 400, 511] {
+        let p = U512::one() << bits;
+        samples.extend([p - U512::one(), p, p + U512::from(12_345u32)]);
     }
-}
-
-/// `floor(sqrt(x))` of a 128-bit value: Newton's iteration from a start at or above the root
-/// (the float one off chain; the answer is the same).
-fn isqrt_u128(x: u128) -> u128 {
-    #[cfg(feature = "std")]
-    let start = float_above_root;
-    #[cfg(not(feature = "std"))]
-    let start = power_of_two_above_root;
-    newton_down(x, start(x))
-}
-
-/// Newton's iteration for `floor(sqrt(x))` from `root >= sqrt(x)`: the iterates fall until they
-/// reach the floor of the root, and the first that does not fall is it.
-fn newton_down(x: u128, mut root: u128) -> u128 {
-    if x < 2 {
-        return x;
-    }
-    loop {
-        let next = root.saturating_add(div_rem_u128(x, root).map_or(0, |(q, _)| q)) >> 1;
-        if next >= root {
-            return root;
-        }
-        root = next;
-    }
-}
-
-/// `floor(sqrt(x))` of a 512-bit value. Newton's iteration in 512 bits, as `U512::integer_sqrt`
-/// does, but from [`first_root`]: a swap's roots take a few 512-bit divisions instead of six to
-/// nine, and a multiplication, not one more division, confirms the root.
-fn isqrt512(x: U512) -> U512 {
-    let (mut root, moved) = first_root(x);
-    if moved.is_none() {
-        return root;
-    }
-    loop {
-        // Newton's iterates from above never fall below the root's floor, so the first whose
-        // square is at most `x` is the floor.
-        if let Ok(narrow_root) = narrow512(root) {
-            if full_mul(narrow_root, narrow_root) <= x {
-                return root;
-            }
-        }
-        root = newton_step(x, root);
-    }
-}
-
-/// `floor(sqrt(x))` for a value within 128 bits, which never leaves 128 bits (and `None`).
-/// Otherwise Newton's first step from the root of the top 128 bits, a start above the root with
-/// about 64 correct bits, and how far that step moved: the step is at or above the floor, and
-/// above the root by at most `2 moved^2 / root` (the step is at least half the start's error,
-/// and leaves the square of it over twice the start), plus one for the floors.
-fn first_root(x: U512) -> (U512, Option<U512>) {
-    let bits = x.bits();
-    if bits <= 128 {
-        return (U512::from(isqrt_u128(x.low_u128())), None);
-    }
-    // An even shift leaving at most 128 bits: sqrt(x) < (sqrt(top) + 1) * 2^(shift / 2).
-    let shift = bits.saturating_sub(127) & !1;
-    let top = shr512(x, shift).low_u128();
-    let start = shl512(U512::from(isqrt_u128(top).saturating_add(1)), shift / 2);
-    let root = newton_step(x, start);
-    // Newton's iterates from above fall: `root <= start`.
-    (root, Some(start.checked_sub(root).unwrap_or_default()))
-}
-
-/// Newton's step for `sqrt(x)` from `root >= floor(sqrt(x))`, `root > 0`: the next iterate, at
-/// or above the floor still. `root + x / root` stays far inside 512 bits for any root the
-/// callers hold (at most 2^257), so the addition never saturates.
-fn newton_step(x: U512, root: U512) -> U512 {
-    let (quotient, _) = div_mod(x, root);
-    shr512(root.checked_add(quotient).unwrap_or(U512::MAX), 1)
-}
-
-/// `x >> by`: bits shifted out are dropped, nothing can overflow or panic, which the arithmetic lint
-/// cannot tell from the operator.
-#[allow(clippy::arithmetic_side_effects)]
-fn shr512(x: U512, by: usize) -> U512 {
-    x >> by
-}
-
-/// `x << by`, for values known to stay within 512 bits (as [`shr512`]).
-#[allow(clippy::arithmetic_side_effects)]
-fn shl512(x: U512, by: usize) -> U512 {
-    x << by
-}
-
-/// Integer square root of a 512-bit value, rounded as asked; the root of a 512-bit value fits in 256.
-///
-/// # Errors
-/// [`CurveError::Overflow`] rounding up past `U256::MAX`.
-pub fn sqrt512(x: U512, rounding: Rounding) -> Result<U256, CurveError> {
-    let root = narrow512(isqrt512(x))?;
-    match rounding {
-        Rounding::Up if full_mul(root, root) != x => {
-            root.checked_add(U256::one()).ok_or(CurveError::Overflow)
-        }
-        _ => Ok(root),
-    }
-}
-
-/// A first guess at `sqrt(x)` for a search that settles the last unit exactly: at or above
-/// `floor(sqrt(x))`, and above `sqrt(x)` by at most `slack` plus one, where `slack` is the error
-/// the caller's use of the root turns into less than a unit. Newton's first step from the root
-/// of the top 128 bits, and a second only when the first's bound is not within `slack`: one
-/// 512-bit division at a swap's sizes, where the exact root takes two or three and a
-/// multiplication to confirm. Exact (the floor) for values within 128 bits.
-///
-/// # Errors
-/// [`CurveError::Overflow`] past `U256::MAX`, which no 512-bit value's guess reaches.
-pub fn sqrt512_guess(x: U512, slack: U256) -> Result<U256, CurveError> {
-    let (root, moved) = first_root(x);
-    let Some(moved) = moved else {
-        return narrow512(root);
-    };
-    // By bit lengths, no multiplication: `2 (moved + 1)^2 / root < 2^(2 m - r + 2)` with `m` and
-    // `r` the bit lengths of `moved + 1` and `root`, which is within `slack >= 2^(s - 1)` when
-    // `2 m + 3 <= r + s`. The one unit added to `moved` covers the floors of the integer step.
-    let m = moved.checked_add(U512::one()).map_or(512, |m| m.bits());
-    let close = m.saturating_mul(2).saturating_add(3) <= root.bits().saturating_add(slack.bits());
-    narrow512(if close { root } else { newton_step(x, root) })
-}
-
-/// Square root of a 1e18 fixed-point value, as 1e18 fixed point, rounded down.
-///
-/// # Errors
-/// [`CurveError::Overflow`] for a root past the bounds.
-pub fn sqrt_wad(x: u128) -> Result<u128, CurveError> {
-    narrow(sqrt512(full_mul(wide(x), wide(ONE)), Rounding::Down)?)
+    samples
 }
 
 /// A repeatable stream of 64-bit values (a linear congruential generator from `seed`): the
@@ -430,48 +291,12 @@ mod tests {
     }
 
     #[test]
-    fn narrow_division_and_fast_roots_agree_with_the_512_bit_routines() {
-        // Values on both sides of the 128- and 256-bit boundaries, and typical products.
-        let mut samples = vec![
-            U512::from(7u8),
-            U512::from(ONE),
-            full_mul(wide(ONE), wide(10u128.pow(23))),
-        ];
-        for bits in [1u32, 64, 127, 128, 129, 200, 255, 256, 257, 400, 511] {
-            let p = U512::one() << bits;
-            samples.extend([p - U512::one(), p, p + U512::from(12_345u32)]);
-        }
+    fn narrow_division_agrees_with_the_512_bit_routine() {
+        let samples = boundary_samples();
         for &n in &samples {
             for &d in &samples {
                 assert_eq!(div_mod(n, d), n.div_mod(d), "{n} / {d}");
             }
-            assert_eq!(isqrt512(n), n.integer_sqrt(), "sqrt {n}");
-        }
-    }
-
-    #[test]
-    fn the_128_bit_root_is_the_floor_of_the_root_wherever_newton_starts() {
-        // Squares, their neighbours, the extremes, and a spread of magnitudes.
-        let mut samples = vec![2u128, 3, 4, u128::MAX, u128::MAX - 1, 1 << 127];
-        for bits in 1..=63u32 {
-            let r = (1u128 << bits) - 1;
-            samples.extend([r * r - 1, r * r, r * r + 1, (r + 1) * (r + 1) - 1]);
-        }
-        let mut x = 0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835u128;
-        for _ in 0..2_000 {
-            x = x
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            samples.extend([x, x >> 37, x >> 90]);
-        }
-        for &x in &samples {
-            let r = isqrt_u128(x);
-            assert!(r.checked_mul(r).is_some_and(|sq| sq <= x), "{x}: {r}^2 > x");
-            let next = r + 1;
-            assert!(
-                next.checked_mul(next).is_none_or(|sq| sq > x),
-                "{x}: {r} is not the floor"
-            );
         }
     }
 
@@ -483,59 +308,7 @@ mod tests {
         );
     }
 
-    #[test]
-    fn sqrt_rounds_both_ways() {
-        assert_eq!(sqrt512(U512::from(15u8), Rounding::Down), Ok(U256::from(3u8)));
-        assert_eq!(sqrt512(U512::from(15u8), Rounding::Up), Ok(U256::from(4u8)));
-        assert_eq!(sqrt512(U512::from(16u8), Rounding::Up), Ok(U256::from(4u8)));
-        assert_eq!(sqrt_wad(4 * ONE), Ok(2 * ONE));
-    }
-
-    /// A 512-bit value of about `bits` bits, from random words.
-    fn value_of_bits(words: [u64; 8], bits: usize) -> U512 {
-        let x = U512(words);
-        match bits {
-            0 => U512::zero(),
-            512 => x,
-            _ => x & ((U512::one() << bits) - U512::one()),
-        }
-    }
-
     proptest::proptest! {
-        #[test]
-        fn sqrt512_is_integer_sqrt(words in proptest::array::uniform8(proptest::num::u64::ANY), bits in 0usize..=512) {
-            let x = value_of_bits(words, bits);
-            let root = isqrt512(x);
-            proptest::prop_assert_eq!(root, x.integer_sqrt());
-            for rounding in [Rounding::Down, Rounding::Up] {
-                let exact = narrow512(x.integer_sqrt()).and_then(|r| match rounding {
-                    Rounding::Up if full_mul(r, r) != x => add(r, U256::one()),
-                    _ => Ok(r),
-                });
-                proptest::prop_assert_eq!(sqrt512(x, rounding), exact);
-            }
-        }
-
-        #[test]
-        fn sqrt512_guess_is_at_or_above_the_floor_within_its_slack(words in proptest::array::uniform8(proptest::num::u64::ANY), bits in 0usize..=512, slack_bits in 0usize..=256) {
-            let x = value_of_bits(words, bits);
-            let slack = U256::MAX >> (256 - slack_bits).min(255);
-            let slack = if slack_bits == 0 { U256::zero() } else { slack };
-            let floor = narrow512(x.integer_sqrt()).unwrap();
-            let guess = sqrt512_guess(x, slack).unwrap();
-            proptest::prop_assert!(guess >= floor, "{guess} below {floor}");
-            proptest::prop_assert!(guess - floor <= slack.saturating_add(U256::from(2u8)), "{guess} more than {slack} above {floor}");
-        }
-
-        #[test]
-        fn sqrt512_is_exact_around_squares(r in proptest::num::u128::ANY, hi in proptest::num::u128::ANY, delta in 0u8..3) {
-            let root = U256::from(hi) << 128 | U256::from(r);
-            let square = full_mul(root, root);
-            for x in [square.saturating_sub(U512::from(delta)), square.saturating_add(U512::from(delta))] {
-                proptest::prop_assert_eq!(isqrt512(x), x.integer_sqrt());
-            }
-        }
-
         #[test]
         fn mul_div_u128_matches_the_512_bit_path(a in proptest::num::u128::ANY, b in proptest::num::u128::ANY, c in proptest::num::u128::ANY, shift_a in 0u32..128, shift_b in 0u32..128, shift_c in 0u32..128) {
             let (a, b, c) = (a >> shift_a, b >> shift_b, c >> shift_c);

@@ -2,19 +2,37 @@
 //!
 //! Wasm has no instruction for the high half of a 64 x 64-bit product: a `u128` product compiles
 //! to a call into the compiler's generic 128 x 128-bit routine, about 60 instructions on chain
-//! (`tests/examples/curve_cost.rs`). [`widening`] forms the product from 32-bit halves with four
-//! 64-bit multiplications instead, for the core's own limb loops (the long division and
-//! `math::mul512_u128`). `uint`'s products, built at opt-level 3, stay `uint`'s: unrolled, they
-//! cost less than any loop the size-optimised core compiles to.
+//! (`tests/examples/curve_cost.rs`). [`widening_by_halves`] forms the product from 32-bit halves
+//! with four 64-bit multiplications instead (what [`widening`] runs in the contracts), for the
+//! core's own limb loops (the long division and `math::mul512_u128`). `uint`'s products, built
+//! at opt-level 3, stay `uint`'s: unrolled, they cost less than any loop the size-optimised core
+//! compiles to.
 
 /// The low 32 bits of a limb.
 const HALF_MASK: u64 = (1 << 32) - 1;
 
-/// `a * b` as its `(high, low)` limbs.
+/// `a * b` as its `(high, low)` limbs: in the contracts (`no_std`) by [`widening_by_halves`],
+/// off chain (`std`) by the host's 64 x 64-bit product.
+#[allow(clippy::cast_possible_truncation)]
+pub fn widening(a: u64, b: u64) -> (u64, u64) {
+    #[cfg(not(feature = "std"))]
+    {
+        widening_by_halves(a, b)
+    }
+    #[cfg(feature = "std")]
+    {
+        // Below 2^128: the product of two 64-bit values never overflows.
+        let product = u128::from(a).wrapping_mul(u128::from(b));
+        ((product >> 64) as u64, product as u64)
+    }
+}
+
+/// `a * b` as its `(high, low)` limbs, from 32-bit halves with four 64-bit multiplications.
 // Each partial product of two 32-bit halves is below 2^64, and `middle`, the sum of three values
 // below 2^32, is below 2^34: no operation below wraps, nor does the high limb, which is at most
 // 2^64 - 2.
-pub fn widening(a: u64, b: u64) -> (u64, u64) {
+#[cfg_attr(all(feature = "std", not(test)), allow(dead_code))]
+pub fn widening_by_halves(a: u64, b: u64) -> (u64, u64) {
     let (a1, a0) = (a >> 32, a & HALF_MASK);
     let (b1, b0) = (b >> 32, b & HALF_MASK);
     let low_low = a0.wrapping_mul(b0);
@@ -63,7 +81,7 @@ mod tests {
         for (a, b) in pairs {
             let product = u128::from(a) * u128::from(b);
             assert_eq!(
-                widening(a, b),
+                widening_by_halves(a, b),
                 ((product >> 64) as u64, product as u64),
                 "{a} * {b}"
             );
