@@ -1,7 +1,7 @@
 //! The pool's calls out: token transfers (the shared `keel_interface::token`), approvals and
 //! balances, the oracle read, the venue's depth and trade, and delegate calls into the pool's
-//! other codes (an upgrade's `migrate`, the cold code's `code_layout`). Each turns a failed call
-//! into a named error or `None`, never a trap.
+//! other codes (an upgrade's `migrate`, the cold code's `code_layout` and `set_config`). Each
+//! turns a failed call into a named error or `None`, never a trap.
 
 use ink::codegen::TraitCallBuilder;
 use ink::env::call::{build_call, ExecutionInput, Selector};
@@ -48,14 +48,19 @@ pub fn depth(venue: AccountId, token_in: AccountId) -> core::result::Result<Venu
     }
 }
 
-/// What the message `selector` of the code `code` answers on the pool's own storage (a delegate
-/// call), or `None` when it does not: no such code, no such message, storage it cannot read, or
-/// a trap. `set_code` asks the new code's `migrate` this way, and the `hot` build its cold code's
-/// `code_layout`.
-pub fn delegate<R: ink::scale::Decode>(code: Hash, selector: [u8; 4]) -> Option<R> {
+/// What the message `selector` of the code `code` answers to `args` (`()` for none) on the
+/// pool's own storage (a delegate call), or `None` when it does not: no such code, no such
+/// message, storage it cannot read, an answer of another type, or a trap. `set_code` asks the new
+/// code's `migrate` this way, and the `hot` build its cold code's `code_layout` and, for a new
+/// pool, `set_config`.
+pub fn delegate<R: ink::scale::Decode>(
+    code: Hash,
+    selector: [u8; 4],
+    args: impl ink::scale::Encode,
+) -> Option<R> {
     build_call::<DefaultEnvironment>()
         .delegate(code)
-        .exec_input(ExecutionInput::new(Selector::new(selector)))
+        .exec_input(ExecutionInput::new(Selector::new(selector)).push_arg(args))
         .returns::<R>()
         .try_invoke()
         .ok()?

@@ -100,7 +100,7 @@ impl crate::pool::Pool {
             use ink::storage::traits::StorageKey;
             ink::env::set_contract_storage(&<Self as StorageKey>::KEY, self);
             let code = ink::primitives::Hash::from(CODE);
-            let layout = crate::calls::delegate::<u32>(code, ink::selector_bytes!("code_layout"));
+            let layout = crate::calls::delegate::<u32>(code, ink::selector_bytes!("code_layout"), ());
             if layout != Some(crate::book::LAYOUT) {
                 return false;
             }
@@ -117,6 +117,35 @@ impl crate::pool::Pool {
         }
         #[cfg(not(feature = "hot"))]
         true
+    }
+
+    /// Makes a new pool's `config` its configuration as the owner's `set_config` does
+    /// (`apply_config`): refused outside its bounds, announced with `ConfigUpdated`. The `hot`
+    /// build runs the cold code's `set_config` (the deployer is the owner), so that the bounds,
+    /// which run once a pool, are not code that every call of it loads. It runs on the root
+    /// [`Self::relock_cold_code`] wrote; the constructor then writes the pool as it holds it over
+    /// the cold code's write, which the same configuration leaves identical (`set_config`
+    /// changes nothing else).
+    ///
+    /// # Errors
+    /// `InvalidConfig`; in the `hot` build, `IncompatibleUpgrade` when the cold code gives no
+    /// answer, and whatever else its `set_config` answers.
+    pub(crate) fn check_config(
+        &mut self,
+        config: keel_interface::pool::PoolConfig,
+    ) -> keel_interface::pool::PoolResult<()> {
+        #[cfg(feature = "hot")]
+        {
+            let code = ink::primitives::Hash::from(CODE);
+            crate::calls::delegate::<keel_interface::pool::PoolResult<()>>(
+                code,
+                ink::selector_bytes!("set_config"),
+                config,
+            )
+            .unwrap_or(Err(keel_interface::pool::PoolError::IncompatibleUpgrade))
+        }
+        #[cfg(not(feature = "hot"))]
+        self.apply_config(config)
     }
 }
 

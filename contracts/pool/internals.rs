@@ -1,6 +1,6 @@
 //! The pool contract's internals: reading and writing its books, the checks its messages share,
-//! a swap's settlement and the share token's changes and events. The messages in `lib.rs` are these plus the
-//! rules of `keel_core::pool`.
+//! a swap's settlement and the share token's changes and events. The messages in `lib.rs` are
+//! these plus the rules of `keel_core::pool`.
 
 use crate::book::BookV3;
 use crate::calls;
@@ -12,7 +12,8 @@ use keel_core::pool::{Depth, Ledger, RebalanceStep, Refusal, SwapKind};
 use keel_core::split::MAX_VENUES;
 use keel_core::{Asset, Market, Priced, Trade};
 use keel_interface::pool::{
-    PoolError, PoolResult as Result, RebalanceOutcome, Rebalanced, Swapped, VenueDepth,
+    ConfigUpdated, PoolConfig, PoolError, PoolResult as Result, RebalanceOutcome, Rebalanced, Swapped,
+    VenueDepth,
 };
 use psp22::{PSP22Data, PSP22Error, PSP22Event};
 
@@ -46,6 +47,17 @@ impl Pool {
                 .filter(|v| *v != first),
         );
         venues
+    }
+
+    /// Makes `config` the pool's configuration and announces it (`ConfigUpdated`), or refuses
+    /// one outside its bounds with `InvalidConfig` and changes nothing.
+    pub(crate) fn apply_config(&mut self, config: PoolConfig) -> Result<()> {
+        if !config.is_valid() {
+            return Err(PoolError::InvalidConfig);
+        }
+        self.book_mut().config = config;
+        self.env().emit_event(ConfigUpdated { config });
+        Ok(())
     }
 
     pub(crate) fn ensure_owner(&self) -> Result<()> {

@@ -63,7 +63,9 @@ pub mod pool {
     impl Pool {
         /// Creates an empty pool trading `base` against `quote`, priced by `feed` of `oracle`.
         /// The deployer becomes the owner. The pool locks the code its views and owner's messages
-        /// run in (`keel_pool_cold`, uploaded first), so that code stays on the chain.
+        /// run in (`keel_pool_cold`, uploaded first), so that code stays on the chain, and that
+        /// code checks `config` as it checks the owner's later changes: a new pool emits
+        /// `ConfigUpdated` with its configuration.
         ///
         /// # Errors
         /// `IdenticalTokens` when base and quote are the same; `InvalidConfig` when `config` is
@@ -80,9 +82,6 @@ pub mod pool {
             runs_hot! {
                 if base == quote {
                     return Err(PoolError::IdenticalTokens);
-                }
-                if !config.is_valid() {
-                    return Err(PoolError::InvalidConfig);
                 }
                 let book = BookV3 {
                     owner: Self::env().caller(),
@@ -107,6 +106,7 @@ pub mod pool {
                 if !pool.relock_cold_code() {
                     return Err(PoolError::IncompatibleUpgrade);
                 }
+                pool.check_config(config)?;
                 Ok(pool)
             }
         }
@@ -531,12 +531,7 @@ pub mod pool {
         pub fn set_config(&mut self, config: PoolConfig) -> Result<()> {
             runs_cold! {
                 self.ensure_owner()?;
-                if !config.is_valid() {
-                    return Err(PoolError::InvalidConfig);
-                }
-                self.book_mut().config = config;
-                self.env().emit_event(ConfigUpdated { config });
-                Ok(())
+                self.apply_config(config)
             }
         }
 
@@ -639,7 +634,7 @@ pub mod pool {
         pub fn set_code(&self, code_hash: Hash) -> Result<()> {
             runs_hot! {
                 self.ensure_owner()?;
-                let layout = calls::delegate::<Result<u32>>(code_hash, ink::selector_bytes!("migrate"))
+                let layout = calls::delegate::<Result<u32>>(code_hash, ink::selector_bytes!("migrate"), ())
                     .and_then(|migrated| migrated.ok())
                     .ok_or(PoolError::IncompatibleUpgrade)?;
                 if layout < self.layout {

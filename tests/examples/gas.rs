@@ -16,10 +16,11 @@
 //! Run: `cargo run -p keel-tests --example gas` (after `scripts/build.sh`). Weights do not depend
 //! on how the host binary is optimised, so the debug build the tests use is enough.
 
-use keel_harness::pool::{self, PoolDeposit, PoolSwap, PoolWithdraw};
+use ink::primitives::AccountId;
+use keel_harness::pool::{self, PoolDeposit, PoolSetup, PoolSwap, PoolWithdraw};
 use keel_harness::venue::{self, VenueSwap};
-use keel_harness::{token, Cost, Fixture, Setup, ALICE, BOB, CAROL, KEEPER, UNIT};
-use keel_interface::pool::PoolConfig;
+use keel_harness::{token, Cost, Fixture, Sandbox, Setup, ALICE, BOB, CAROL, KEEPER, OWNER, UNIT};
+use keel_interface::pool::{PoolConfig, PoolError};
 use std::fmt::Write as _;
 
 const ROUNDS: u64 = 5;
@@ -33,7 +34,7 @@ const POOL_SIZE_TARGET: u64 = 65_536;
 /// The most a change of the pool may cost more than its baseline, per call and in size.
 const REGRESSION_LIMIT: f64 = 0.01;
 
-const NAMES: [&str; 12] = [
+const NAMES: [&str; 13] = [
     "psp22 transfer (baseline)",
     "swap_exact_in base->quote",
     "swap_exact_in quote->base",
@@ -46,9 +47,11 @@ const NAMES: [&str; 12] = [
     "rebalance (incl. its venue swap)",
     "oracle submit, publishing (reporter)",
     "share transfer (the pool's PSP22 transfer)",
+    "pool deployment (once a pool; its codes on chain)",
 ];
 const VENUE_SWAP: usize = 8;
 const SUBMIT: usize = 10;
+const DEPLOY: usize = 12;
 /// The pool's state-changing calls, whose cost a change must not raise.
 const GUARDED: [usize; 7] = [1, 2, 3, 4, 5, 6, 9];
 
@@ -78,8 +81,12 @@ fn without_discovery() -> Setup {
     }
 }
 
-/// The mean cost of each call of [`NAMES`] over [`ROUNDS`] rounds on `m`.
-fn measure(mut m: Fixture) -> Vec<Cost> {
+/// How a market's pool is deployed: again, for the deployment's row.
+type Deploy<'a> = &'a dyn Fn(&mut Sandbox, PoolSetup) -> Result<AccountId, PoolError>;
+
+/// The mean cost of each call of [`NAMES`] over [`ROUNDS`] rounds on `m`, the market of `setup`,
+/// whose pool `deploy` deploys.
+fn measure(mut m: Fixture, setup: &Setup, deploy: Deploy) -> Vec<Cost> {
     let mut totals = [Cost::default(); NAMES.len()];
     let mut add = |i: usize, c: Cost| {
         totals[i].ref_time += c.ref_time;
@@ -112,6 +119,20 @@ fn measure(mut m: Fixture) -> Vec<Cost> {
         // Every reading of the block finds a quorum fresh and publishes; the last one is measured.
         m.report(10 * UNIT, UNIT / 10 * 8).expect("oracle update");
         add(SUBMIT, m.chain.last_cost());
+        let again = PoolSetup {
+            base,
+            quote,
+            oracle: m.mirror.unwrap_or(m.oracle),
+            feed: keel_core::consts::DEFAULT_FEED,
+            // As the fixture configured its pool: an earlier release answers `config()` in its
+            // own types, which today's do not decode.
+            config: PoolConfig {
+                venue: setup.config.venue.or(Some(m.venue)),
+                ..setup.config
+            },
+        };
+        deploy(&mut m.chain, again).expect("another pool deploys");
+        add(DEPLOY, m.chain.last_cost());
     }
     for epoch in 0..ROUNDS {
         let (base, p) = (m.base, m.pool);
@@ -228,7 +249,9 @@ fn baseline() -> Option<Baseline> {
                 label,
                 wasm_bytes: wasm.len() as u64,
                 cold_bytes: None,
-                costs: measure(Fixture::release(on, release)),
+                costs: measure(Fixture::release(on, release), &on, &|c, s| {
+                    pool::deploy_release(c, OWNER, s, release)
+                }),
                 discovers,
             };
         }
@@ -246,7 +269,7 @@ fn baseline() -> Option<Baseline> {
             label: label.unwrap_or_else(|| path.display().to_string()),
             wasm_bytes: wasm.len() as u64,
             cold_bytes: cold.map(|c| c.len() as u64),
-            costs: measure(fixture),
+            costs: measure(fixture, &setup(), &|c, s| pool::deploy_code(c, OWNER, s, &wasm)),
             discovers: true,
         }
     })
@@ -280,9 +303,10 @@ fn print_header(baseline: Option<&Baseline>) {
 }
 
 fn main() {
-    let current = measure(Fixture::new(setup()));
-    let without = measure(Fixture::new(without_discovery()));
-    let direct = measure(Fixture::new(direct()));
+    let shipped: Deploy = &|c, s| pool::deploy(c, OWNER, s);
+    let current = measure(Fixture::new(setup()), &setup(), shipped);
+    let without = measure(Fixture::new(without_discovery()), &without_discovery(), shipped);
+    let direct = measure(Fixture::new(direct()), &direct(), shipped);
     let baseline = baseline();
     // what the baseline is compared with: the same configuration on today's pool
     let compared = match &baseline {

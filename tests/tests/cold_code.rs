@@ -9,7 +9,7 @@ use keel_harness::chain::bundles;
 use keel_harness::oracle;
 use keel_harness::pool::{self, PoolSetup, PoolSwap};
 use keel_harness::{CallError, Fixture, Sandbox, Setup, ALICE, MALLORY, OWNER, UNIT};
-use keel_interface::pool::{PoolConfig, PoolError};
+use keel_interface::pool::{ConfigUpdated, PoolConfig, PoolError};
 
 fn setup_on(m: &Fixture) -> PoolSetup {
     PoolSetup {
@@ -31,14 +31,37 @@ fn a_pool_deploys_only_where_its_cold_code_is_on_the_chain() {
     let market = Fixture::standard();
     let setup = setup_on(&market);
     let mut chain = Sandbox::without_cold_code();
-    // when a pool is deployed there, then its constructor refuses by name
+    // when a pool is deployed there, then its constructor refuses by name, whatever its
+    // configuration: the code that checks it is missing
     let refused = chain
         .deploy(&bundles().pool.wasm, constructor(&setup), OWNER)
         .expect("the runtime runs the constructor");
     assert_eq!(refused, Err(PoolError::IncompatibleUpgrade));
-    // when the cold code is uploaded, then the same pool deploys and answers its views
+    let out_of_bounds = PoolSetup {
+        config: PoolConfig {
+            max_oracle_age_ms: 0,
+            ..PoolConfig::default()
+        },
+        ..setup
+    };
+    let refused = chain
+        .deploy(&bundles().pool.wasm, constructor(&out_of_bounds), OWNER)
+        .expect("the runtime runs the constructor");
+    assert_eq!(refused, Err(PoolError::IncompatibleUpgrade));
+    // when the cold code is uploaded, then the same pool deploys, announces its configuration
+    // and answers its views; the configuration out of bounds is refused by name
     chain.upload(&bundles().pool_cold.wasm, OWNER);
+    assert_eq!(
+        pool::deploy(&mut chain, OWNER, out_of_bounds),
+        Err(PoolError::InvalidConfig)
+    );
+    chain.take_events();
     let pool = pool::deploy(&mut chain, OWNER, setup).expect("deploys");
+    let announced = keel_calls::events::of::<ConfigUpdated>(pool, &chain.take_events());
+    assert_eq!(
+        announced.iter().map(|e| e.config).collect::<Vec<_>>(),
+        vec![PoolConfig::default()]
+    );
     assert_eq!(pool::owner(&mut chain, pool), OWNER.account());
     assert_eq!(pool::config(&mut chain, pool), PoolConfig::default());
 }

@@ -58,7 +58,7 @@ pub struct LiquidityRemoved {
     pub shares: u128,
 }
 
-/// The owner changed the configuration.
+/// The pool's configuration: a new pool's, then each the owner sets.
 #[ink::event]
 pub struct ConfigUpdated {
     // Spelled `crate::PoolConfig`: ink! derives the signature topic from the field's tokens, and
