@@ -119,18 +119,12 @@ fn measure(mut m: Fixture, setup: &Setup, deploy: Deploy) -> Vec<Cost> {
         // Every reading of the block finds a quorum fresh and publishes; the last one is measured.
         m.report(10 * UNIT, UNIT / 10 * 8).expect("oracle update");
         add(SUBMIT, m.chain.last_cost());
-        let again = PoolSetup {
-            base,
-            quote,
-            oracle: m.mirror.unwrap_or(m.oracle),
-            feed: keel_core::consts::DEFAULT_FEED,
-            // As the fixture configured its pool: an earlier release answers `config()` in its
-            // own types, which today's do not decode.
-            config: PoolConfig {
-                venue: setup.config.venue.or(Some(m.venue)),
-                ..setup.config
-            },
-        };
+        // As the fixture configured its pool: an earlier release answers `config()` in its own
+        // types, which today's do not decode.
+        let again = m.pool_setup(PoolConfig {
+            venue: setup.config.venue.or(Some(m.venue)),
+            ..setup.config
+        });
         deploy(&mut m.chain, again).expect("another pool deploys");
         add(DEPLOY, m.chain.last_cost());
     }

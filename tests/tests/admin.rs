@@ -191,13 +191,7 @@ fn upgrade_to_unknown_code_is_refused() {
 fn whoever_deploys_a_pool_owns_it_and_its_configuration_is_checked_all_the_same() {
     // given a market, and Bob, who owns none of it
     let mut m = Fixture::standard();
-    let setup = PoolSetup {
-        base: m.base,
-        quote: m.quote,
-        oracle: m.mirror.unwrap_or(m.oracle),
-        feed: 1,
-        config: PoolConfig::default(),
-    };
+    let setup = m.pool_setup(PoolConfig::default());
     // when Bob deploys a pool out of bounds, then it is refused; within bounds, he owns it
     let bad = PoolSetup {
         config: PoolConfig {

@@ -6,20 +6,9 @@
 //! code is no pool of its own, and a pool runs only on a cold code of its own layout.
 
 use keel_harness::chain::bundles;
-use keel_harness::oracle;
 use keel_harness::pool::{self, PoolSetup, PoolSwap};
 use keel_harness::{CallError, Fixture, Sandbox, Setup, ALICE, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{ConfigUpdated, PoolConfig, PoolError};
-
-fn setup_on(m: &Fixture) -> PoolSetup {
-    PoolSetup {
-        base: m.base,
-        quote: m.quote,
-        oracle: m.mirror.unwrap_or(m.oracle),
-        feed: oracle::FEED,
-        config: PoolConfig::default(),
-    }
-}
 
 fn constructor(setup: &PoolSetup) -> keel_calls::constructors::Constructor<PoolError> {
     keel_calls::constructors::pool(setup.base, setup.quote, setup.oracle, setup.feed, setup.config)
@@ -29,7 +18,7 @@ fn constructor(setup: &PoolSetup) -> keel_calls::constructors::Constructor<PoolE
 fn a_pool_deploys_only_where_its_cold_code_is_on_the_chain() {
     // given a chain without the cold code, and a market's addresses to deploy a pool on
     let market = Fixture::standard();
-    let setup = setup_on(&market);
+    let setup = market.pool_setup(PoolConfig::default());
     let mut chain = Sandbox::without_cold_code();
     // when a pool is deployed there, then its constructor refuses by name, whatever its
     // configuration: the code that checks it is missing
@@ -86,7 +75,7 @@ fn no_one_removes_the_cold_code_while_a_pool_holds_it() {
 fn the_cold_code_is_no_pool_of_its_own() {
     // given a market, and the cold code on its chain
     let mut m = Fixture::standard();
-    let setup = setup_on(&m);
+    let setup = m.pool_setup(PoolConfig::default());
     // when someone deploys the cold code as a pool, then the runtime refuses it
     let refused = m
         .chain
@@ -166,7 +155,7 @@ fn a_pool_refuses_a_cold_code_that_reads_another_layout() {
     // given the standard market, and on its chain a build of the shipped pool whose cold code is
     // the next layout's build (its code answers every message, in a layout this code cannot read)
     let mut m = Fixture::standard();
-    let setup = setup_on(&m);
+    let setup = m.pool_setup(PoolConfig::default());
     let cold = m.chain.upload(&bundles().pool_cold.wasm, OWNER);
     m.chain.upload(&bundles().pool_next.wasm, OWNER);
     let mispaired = m.chain.upload(&bundles().pool_mispaired.wasm, OWNER);

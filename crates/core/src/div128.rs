@@ -58,6 +58,13 @@ pub fn div_rem_u128(n: u128, d: u128) -> Option<(u128, u128)> {
     }
 }
 
+/// A 256-bit dividend given as four 64-bit limbs, least significant first (as `U256` and `U512`
+/// hold them), over a 128-bit divisor: [`div_256_by_128`] on the limbs joined into halves.
+pub fn div_limbs_by_u128(limbs: [u64; 4], d: u128) -> Option<((u128, u128), u128)> {
+    let [l0, l1, l2, l3] = limbs;
+    div_256_by_128(join(l3, l2), join(l1, l0), d)
+}
+
 /// `(high * 2^128 + low) / d`: the quotient's high and low halves, and the remainder; `None`
 /// when `d` is zero. In the contracts (`no_std`), [`long_div_256_by_128`]; off chain (`std`),
 /// the operators when `high` is zero and `uint`'s 256-bit division otherwise.

@@ -6,7 +6,7 @@
 //! chain of truncations.
 
 pub use crate::div128::div_rem_u128;
-use crate::div128::{div_256_by_128, join};
+use crate::div128::{div_limbs_by_u128, split};
 pub use crate::sqrt::{sqrt512, sqrt512_guess, sqrt_wad};
 use crate::CurveError;
 pub use primitive_types::{U128, U256, U512};
@@ -115,27 +115,18 @@ pub fn mul(a: U256, b: U256) -> Result<U256, CurveError> {
 
 /// Quotient and remainder of `n / d`, `d` non-zero, by [`crate::division::div_rem`]. A dividend
 /// within 256 bits over a divisor within 128 (`a * b / c` on amounts, most of the curve's
-/// divisions) is [`div_256_by_128`]'s instead: two 128-bit steps in the contracts, the
+/// divisions) is [`div_limbs_by_u128`]'s instead: two 128-bit steps in the contracts, the
 /// operators or `uint` off chain. Off chain (`std`) other operands that fit in 256 bits take
 /// `uint`'s routine: the same results several times faster, which the simulator's sweeps need.
 /// The contract keeps the one 512-bit routine: 6 KB less Wasm, for a call cost that measured
 /// the same.
-#[allow(clippy::cast_possible_truncation, clippy::indexing_slicing)]
+#[allow(clippy::indexing_slicing)]
 pub(crate) fn div_mod(n: U512, d: U512) -> (U512, U512) {
     let limbs = n.0;
     if let (true, Ok(Ok(d))) = (limbs[4..].iter().all(|&limb| limb == 0), narrow512(d).map(narrow)) {
-        if let Some(((q1, q0), r)) = div_256_by_128(join(limbs[3], limbs[2]), join(limbs[1], limbs[0]), d) {
-            let quotient = U512([
-                q0 as u64,
-                (q0 >> 64) as u64,
-                q1 as u64,
-                (q1 >> 64) as u64,
-                0,
-                0,
-                0,
-                0,
-            ]);
-            return (quotient, U512::from(r));
+        if let Some(((q1, q0), r)) = div_limbs_by_u128([limbs[0], limbs[1], limbs[2], limbs[3]], d) {
+            let ((q3, q2), (q1, q0)) = (split(q1), split(q0));
+            return (U512([q0, q1, q2, q3, 0, 0, 0, 0]), U512::from(r));
         }
     }
     #[cfg(feature = "std")]
@@ -172,7 +163,7 @@ pub fn mul_div(a: U256, b: U256, c: U256, rounding: Rounding) -> Result<U256, Cu
 /// `a * b / c` on `u128`.
 ///
 /// Divided in 128 bits when `a * b` fits there, and otherwise as a 256-bit value by a 128-bit
-/// one ([`div_256_by_128`]): the same exact quotient and remainder as [`mul_div`] in 512 bits,
+/// one ([`div_limbs_by_u128`]): the same exact quotient and remainder as [`mul_div`] in 512 bits,
 /// for a small fraction of the contract's instructions.
 ///
 /// # Errors
@@ -180,9 +171,7 @@ pub fn mul_div(a: U256, b: U256, c: U256, rounding: Rounding) -> Result<U256, Cu
 pub fn mul_div_u128(a: u128, b: u128, c: u128, rounding: Rounding) -> Result<u128, CurveError> {
     let Some(product) = a.checked_mul(b) else {
         let limbs = U128::from(a).full_mul(U128::from(b)).0;
-        let ((high, quotient), remainder) =
-            div_256_by_128(join(limbs[3], limbs[2]), join(limbs[1], limbs[0]), c)
-                .ok_or(CurveError::DivisionByZero)?;
+        let ((high, quotient), remainder) = div_limbs_by_u128(limbs, c).ok_or(CurveError::DivisionByZero)?;
         if high != 0 {
             return Err(CurveError::Overflow);
         }

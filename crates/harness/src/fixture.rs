@@ -219,6 +219,18 @@ impl Fixture {
         market
     }
 
+    /// What deploys another pool on this market with `config`: its tokens, its oracle (the
+    /// mirror, where the market has one) and the feed its pool reads.
+    pub fn pool_setup(&self, config: PoolConfig) -> PoolSetup {
+        PoolSetup {
+            base: self.base,
+            quote: self.quote,
+            oracle: self.mirror.unwrap_or(self.oracle),
+            feed: FEED,
+            config,
+        }
+    }
+
     /// Deploys another venue of `fee_bps` holding `base` and `quote` (Carol's, minted to her),
     /// which every trader may trade on, and lists it after the pool's other venues.
     pub fn add_venue(&mut self, fee_bps: u32, base: u128, quote: u128) -> AccountId {
