@@ -7,8 +7,8 @@
 //! `divlu` writes it), and [`long_div_256_by_128`] divides a 256-bit value by a 128-bit one in
 //! two such steps, which is what `a * b / c` on amounts and most of the curve's 512-bit
 //! divisions need. Every division of the curve goes through [`div_rem_u128`] and
-//! [`div_256_by_128`], which run these in the contracts (`no_std`) and the operators or `uint`
-//! off chain (`std`), where the compiler's routine runs on the host's 64-bit division and the
+//! [`div_256_by_128`], which run these in the contracts (`no_std`) and the operators off chain
+//! (`std`), where the compiler's routine runs on the host's 64-bit division and the
 //! simulator's sweeps run the curve billions of times.
 //!
 //! Every wrapping operation below is one whose result fits (the comments say why where it is
@@ -60,6 +60,9 @@ pub fn div_rem_u128(n: u128, d: u128) -> Option<(u128, u128)> {
 
 /// A 256-bit dividend given as four 64-bit limbs, least significant first (as `U256` and `U512`
 /// hold them), over a 128-bit divisor: [`div_256_by_128`] on the limbs joined into halves.
+// Out of line, this wrapper cost every contract that divides about 100 bytes.
+#[allow(clippy::inline_always)]
+#[inline(always)]
 pub fn div_limbs_by_u128(limbs: [u64; 4], d: u128) -> Option<((u128, u128), u128)> {
     let [l0, l1, l2, l3] = limbs;
     div_256_by_128(join(l3, l2), join(l1, l0), d)
@@ -67,7 +70,7 @@ pub fn div_limbs_by_u128(limbs: [u64; 4], d: u128) -> Option<((u128, u128), u128
 
 /// `(high * 2^128 + low) / d`: the quotient's high and low halves, and the remainder; `None`
 /// when `d` is zero. In the contracts (`no_std`), [`long_div_256_by_128`]; off chain (`std`),
-/// the operators when `high` is zero and `uint`'s 256-bit division otherwise.
+/// the same steps on the operators, which run on the host's 64-bit division.
 pub fn div_256_by_128(high: u128, low: u128, d: u128) -> Option<((u128, u128), u128)> {
     #[cfg(not(feature = "std"))]
     {
@@ -75,19 +78,47 @@ pub fn div_256_by_128(high: u128, low: u128, d: u128) -> Option<((u128, u128), u
     }
     #[cfg(feature = "std")]
     {
-        if high == 0 {
-            let (q, r) = div_rem_u128(low, d)?;
-            return Some(((0, q), r));
-        }
-        if d == 0 {
-            return None;
-        }
-        let (high1, high0) = split(high);
-        let (low1, low0) = split(low);
-        let n = crate::math::U256([low0, low1, high0, high1]);
-        let (q, r) = n.div_mod(crate::math::U256::from(d));
-        let [q0, q1, q2, q3] = q.0;
-        Some(((join(q3, q2), join(q1, q0)), r.low_u128()))
+        div_256_by_128_on::<Native>(high, low, d)
+    }
+}
+
+/// The two divisions a 256-by-128-bit division is built from: 128 bits by 128, and two limbs by
+/// one under the divisor. [`Long`] runs them on 64-bit instructions (the contracts), `Native`
+/// on the operators (off chain); the steps around them are the same code either way.
+trait Steps {
+    /// Quotient and remainder of `n / d`; `None` when `d` is zero.
+    fn div_rem(n: u128, d: u128) -> Option<(u128, u128)>;
+    /// `(high * 2^64 + low) / d` and its remainder, for `high < d`.
+    fn two_by_one(high: u64, low: u64, d: u64) -> (u64, u64);
+}
+
+/// The divisions on 64-bit instructions: what the contracts run.
+struct Long;
+
+impl Steps for Long {
+    fn div_rem(n: u128, d: u128) -> Option<(u128, u128)> {
+        long_div_rem_u128(n, d)
+    }
+    fn two_by_one(high: u64, low: u64, d: u64) -> (u64, u64) {
+        div_128_by_64(high, low, d)
+    }
+}
+
+/// The divisions on the operators: what runs off chain.
+#[cfg(feature = "std")]
+struct Native;
+
+#[cfg(feature = "std")]
+impl Steps for Native {
+    fn div_rem(n: u128, d: u128) -> Option<(u128, u128)> {
+        n.checked_div(d).zip(n.checked_rem(d))
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    fn two_by_one(high: u64, low: u64, d: u64) -> (u64, u64) {
+        // `high < d`: the quotient fits in a limb, the remainder is below `d`.
+        let (n, d) = (join(high, low), u128::from(d));
+        let (q, r) = n.checked_div(d).zip(n.checked_rem(d)).unwrap_or((0, 0));
+        (q as u64, r as u64)
     }
 }
 
@@ -134,12 +165,13 @@ pub fn long_div_rem_u128(n: u128, d: u128) -> Option<(u128, u128)> {
 /// step alone.
 #[cfg_attr(feature = "std", allow(dead_code))]
 pub fn long_div_256_by_128(high: u128, low: u128, d: u128) -> Option<((u128, u128), u128)> {
-    let (q1, r1) = if high < d {
-        (0, high)
-    } else {
-        long_div_rem_u128(high, d)?
-    };
-    let (q0, rem) = div_wide_u128(r1, low, d)?;
+    div_256_by_128_on::<Long>(high, low, d)
+}
+
+/// [`long_div_256_by_128`]'s steps, on the divisions of `S`.
+fn div_256_by_128_on<S: Steps>(high: u128, low: u128, d: u128) -> Option<((u128, u128), u128)> {
+    let (q1, r1) = if high < d { (0, high) } else { S::div_rem(high, d)? };
+    let (q0, rem) = div_wide_u128::<S>(r1, low, d)?;
     Some(((q1, q0), rem))
 }
 
@@ -147,18 +179,18 @@ pub fn long_div_256_by_128(high: u128, low: u128, d: u128) -> Option<((u128, u12
 /// 128 bits): a 256-bit value by a 128-bit one, as `a * b / c` on amounts needs it. `None` when
 /// `d` is zero or `high >= d`.
 #[allow(clippy::cast_possible_truncation)]
-fn div_wide_u128(high: u128, low: u128, d: u128) -> Option<(u128, u128)> {
+fn div_wide_u128<S: Steps>(high: u128, low: u128, d: u128) -> Option<(u128, u128)> {
     if high >= d {
         return None;
     }
     if high == 0 {
-        return long_div_rem_u128(low, d);
+        return S::div_rem(low, d);
     }
     let (l1, l0) = split(low);
     if d >> 64 == 0 {
         // `high < d < 2^64`: two limbs by one, twice.
-        let (q1, r) = div_128_by_64(high as u64, l1, d as u64);
-        let (q0, r) = div_128_by_64(r, l0, d as u64);
+        let (q1, r) = S::two_by_one(high as u64, l1, d as u64);
+        let (q0, r) = S::two_by_one(r, l0, d as u64);
         return Some((join(q1, q0), u128::from(r)));
     }
     // A divisor of two limbs: normalise it, then two steps of three limbs by two.
@@ -171,8 +203,8 @@ fn div_wide_u128(high: u128, low: u128, d: u128) -> Option<(u128, u128)> {
     };
     let low = low << shift;
     let (l1, l0) = split(low);
-    let (q1, r) = three_by_two(high, l1, d);
-    let (q0, r) = three_by_two(r, l0, d);
+    let (q1, r) = three_by_two::<S>(high, l1, d);
+    let (q0, r) = three_by_two::<S>(r, l0, d);
     Some((join(q1, q0), r >> shift))
 }
 
@@ -182,9 +214,9 @@ fn div_wide_u128(high: u128, low: u128, d: u128) -> Option<(u128, u128)> {
 /// correction compares the whole remainder, so the digit it leaves is exact.
 // The remainder `rhat * 2^64 + low - q * d0` is below `d < 2^128`; formed modulo 2^128 it is exact
 // even when `rhat * 2^64` is not.
-fn three_by_two(high: u128, low: u64, d: u128) -> (u64, u128) {
+fn three_by_two<S: Steps>(high: u128, low: u64, d: u128) -> (u64, u128) {
     let (d1, d0) = split(d);
-    let (mut q, mut rhat) = long_div_rem_u128(high, u128::from(d1)).unwrap_or((0, 0));
+    let (mut q, mut rhat) = S::div_rem(high, u128::from(d1)).unwrap_or((0, 0));
     while q >> 64 != 0 || times_limb(q, d0) > ((rhat << 64) | u128::from(low)) {
         q = q.wrapping_sub(1);
         rhat = rhat.wrapping_add(u128::from(d1));
@@ -312,14 +344,14 @@ mod tests {
             let low = edge_value(next(), next(), next());
             let n = (U256::from(high) << 128) | U256::from(low);
             let (q, r) = n.div_mod(U256::from(d));
-            assert_eq!(
-                div_wide_u128(high, low, d),
-                Some((q.low_u128(), r.low_u128())),
-                "{n} / {d}"
-            );
+            let expected = Some((q.low_u128(), r.low_u128()));
+            assert_eq!(div_wide_u128::<Long>(high, low, d), expected, "{n} / {d}");
+            assert_eq!(div_wide_u128::<Native>(high, low, d), expected, "{n} / {d}");
         }
-        assert_eq!(div_wide_u128(5, 0, 5), None);
-        assert_eq!(div_wide_u128(0, 7, 0), None);
+        assert_eq!(div_wide_u128::<Long>(5, 0, 5), None);
+        assert_eq!(div_wide_u128::<Long>(0, 7, 0), None);
+        assert_eq!(div_wide_u128::<Native>(5, 0, 5), None);
+        assert_eq!(div_wide_u128::<Native>(0, 7, 0), None);
     }
 
     #[test]

@@ -3,9 +3,27 @@
 
 use crate::math::ONE;
 
+/// `x as f64`, rounded to nearest as the cast rounds, in a few instructions: the cast calls the
+/// compiler's generic routine, and the simulator converts amounts tens of millions of times a
+/// run. Past 64 bits the value is shifted into a limb whose last bit keeps whether anything
+/// shifted out was set, so the limb's rounding to 53 bits is the value's; the power of two
+/// that scales it back is exact.
+#[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+pub fn u128_to_f64(x: u128) -> f64 {
+    let high = (x >> 64) as u64;
+    if high == 0 {
+        return x as u64 as f64;
+    }
+    // 1 to 64 bits leave the top limb, and a bit count within 64 keeps both shifts defined.
+    let shift = 64u32.saturating_sub(high.leading_zeros());
+    let lost = x & ((1u128 << shift).wrapping_sub(1));
+    let limb = (x >> shift) as u64 | u64::from(lost != 0);
+    limb as f64 * f64::from_bits(u64::from(1023u32.saturating_add(shift)) << 52)
+}
+
 /// `x` (1e18 fixed point: a price, a ratio, or an amount of an 18-decimal token) as a float.
 pub fn to_f64(x: u128) -> f64 {
-    x as f64 / ONE as f64
+    u128_to_f64(x) / ONE as f64
 }
 
 /// A signed 1e18 fixed-point value (the inventory `q`) as a float.
@@ -15,7 +33,7 @@ pub fn signed_to_f64(x: i128) -> f64 {
 
 /// An amount of a token with `decimals` decimals, in whole tokens.
 pub fn units_to_f64(x: u128, decimals: u32) -> f64 {
-    x as f64 / unit(decimals)
+    u128_to_f64(x) / unit(decimals)
 }
 
 /// A signed amount of a token with `decimals` decimals (a change of holdings), in whole tokens.
@@ -49,6 +67,34 @@ pub fn from_f64(x: f64) -> Option<u128> {
 #[allow(clippy::float_cmp, clippy::cast_possible_wrap)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_conversion_rounds_as_the_cast_does() {
+        let mut next = crate::math::operand_stream(0x0f64_0f64_0f64_0f64);
+        let mut samples = vec![
+            0u128,
+            1,
+            u128::MAX,
+            u128::MAX - 1,
+            1 << 64,
+            (1 << 64) - 1,
+            (1 << 64) + 1,
+        ];
+        for bits in 54..=128u32 {
+            // Exactly halfway between two floats, and a unit either side of it, at every width.
+            let half = 1u128 << (bits - 54);
+            let base = u128::MAX >> (128 - bits) & !((half << 1) - 1);
+            samples.extend([base, base | half, (base | half) - 1, (base | half) + 1]);
+            samples.extend([base ^ (half << 1) | half, (base ^ (half << 1)) | half | 1]);
+        }
+        for _ in 0..200_000 {
+            samples.push(u128::from(next()) << 64 | u128::from(next()) >> (next() % 128));
+            samples.push((u128::from(next()) << 64 | u128::from(next())) >> (next() % 128));
+        }
+        for x in samples {
+            assert_eq!(u128_to_f64(x).to_bits(), (x as f64).to_bits(), "{x}");
+        }
+    }
 
     #[test]
     fn round_trips_exactly_representable_values_and_refuses_nonsense() {

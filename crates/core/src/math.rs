@@ -153,10 +153,26 @@ pub fn div512(n: U512, d: U512, rounding: Rounding) -> Result<U512, CurveError> 
 }
 
 /// `a * b / c`, exact up to the final rounding, for any `U256` inputs whose result fits in 256 bits.
+/// Off chain (`std`) operands within 128 bits (amounts, prices, fees) take the 128 x 128-bit
+/// product and the 256-by-128-bit division ([`div_limbs_by_u128`]): the same quotient as the
+/// 512-bit path, for a fraction of the instructions. The contracts keep the 512-bit path alone:
+/// in the pool the shortcut cost 547 bytes, which every call pays for loading them.
 ///
 /// # Errors
 /// [`CurveError::DivisionByZero`]; [`CurveError::Overflow`] when the result needs more than 256 bits.
 pub fn mul_div(a: U256, b: U256, c: U256, rounding: Rounding) -> Result<U256, CurveError> {
+    #[cfg(feature = "std")]
+    if let (Ok(a), Ok(b), Ok(c)) = (narrow(a), narrow(b), narrow(c)) {
+        let limbs = U128::from(a).full_mul(U128::from(b)).0;
+        let ((high, low), remainder) = div_limbs_by_u128(limbs, c).ok_or(CurveError::DivisionByZero)?;
+        let ((q3, q2), (q1, q0)) = (split(high), split(low));
+        let quotient = U256([q0, q1, q2, q3]);
+        // The quotient is at most `a * b < 2^256 - 1`: rounding up never overflows.
+        return match rounding {
+            Rounding::Up if remainder != 0 => add(quotient, U256::one()),
+            _ => Ok(quotient),
+        };
+    }
     narrow512(div512(full_mul(a, b), U512::from(c), rounding)?)
 }
 
@@ -312,6 +328,27 @@ mod tests {
             };
             for rounding in [Rounding::Down, Rounding::Up] {
                 proptest::prop_assert_eq!(mul_div_u128(a, b, c, rounding), expected(rounding));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        // One case in eight has every operand within 128 bits: enough cases for both paths.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4_096))]
+        #[test]
+        fn mul_div_matches_uint_within_and_past_128_bits(a in proptest::array::uniform4(proptest::num::u64::ANY), b in proptest::array::uniform4(proptest::num::u64::ANY), c in proptest::array::uniform4(proptest::num::u64::ANY), shift_a in 0usize..256, shift_b in 0usize..256, shift_c in 0usize..256) {
+            // Operands of every width, so both the 128-bit path and the 512-bit one answer.
+            let (a, b, c) = (U256(a) >> shift_a, U256(b) >> shift_b, U256(c) >> shift_c);
+            let expected = |rounding: Rounding| -> Result<U256, CurveError> {
+                if c.is_zero() {
+                    return Err(CurveError::DivisionByZero);
+                }
+                let (q, r) = a.full_mul(b).div_mod(U512::from(c));
+                let q = if rounding == Rounding::Up && !r.is_zero() { q + U512::one() } else { q };
+                narrow512(q)
+            };
+            for rounding in [Rounding::Down, Rounding::Up] {
+                proptest::prop_assert_eq!(mul_div(a, b, c, rounding), expected(rounding));
             }
         }
     }

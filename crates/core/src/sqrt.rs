@@ -27,7 +27,15 @@ fn power_of_two_above_root(x: u128) -> u128 {
     clippy::cast_precision_loss
 )]
 fn float_above_root(x: u128) -> u128 {
-    let guess = (((x as f64).sqrt() * (1.0 + 1e-12)) as u128).saturating_add(1);
+    // The root of a 128-bit value is below 2^64, but its nudge can reach 2^64: the 64-bit cast
+    // (a single instruction, where the 128-bit one calls the compiler's routine) below it only.
+    let root = crate::fixed::u128_to_f64(x).sqrt() * (1.0 + 1e-12);
+    let guess = if root < 18_446_744_073_709_551_616.0 {
+        u128::from(root as u64)
+    } else {
+        root as u128
+    }
+    .saturating_add(1);
     match guess.checked_mul(guess) {
         Some(square) if square < x => power_of_two_above_root(x),
         _ => guess,
@@ -160,6 +168,13 @@ pub fn sqrt512_guess(x: U512, slack: U256) -> Result<U256, CurveError> {
 /// # Errors
 /// [`CurveError::Overflow`] for a root past the bounds.
 pub fn sqrt_wad(x: u128) -> Result<u128, CurveError> {
+    // Off chain a scaled value within 128 bits (every fee's lag, a block's share of a year, a
+    // variance under 340) takes the 128-bit root: the same floor, without the 512-bit product.
+    // In the pool the shortcut cost 104 bytes, which add and remove pay without pricing.
+    #[cfg(feature = "std")]
+    if let Some(scaled) = x.checked_mul(ONE) {
+        return Ok(isqrt_u128(scaled));
+    }
     narrow(sqrt512(full_mul(wide(x), wide(ONE)), Rounding::Down)?)
 }
 

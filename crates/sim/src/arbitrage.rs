@@ -6,7 +6,7 @@
 
 use crate::curve::Model;
 use core::cmp::Ordering;
-use keel_core::fixed::units_from_f64;
+use keel_core::fixed::{u128_to_f64 as float, units_from_f64};
 use keel_core::{cpmm, Anchor, Asset, CurveParams, PoolState, SwapKind, Trade};
 use moving::Moving;
 
@@ -43,7 +43,7 @@ const FLOAT_RESOLUTION: u128 = 1_000_000_000;
 /// Profit (quote tokens) of selling `amount_in` of `sell` for `amount_out` when base is worth
 /// `reference` quote.
 fn profit(sell: Asset, amount_in: u128, amount_out: u128, reference: f64) -> f64 {
-    profit_f64(sell, amount_in as f64, amount_out as f64, reference)
+    profit_f64(sell, float(amount_in), float(amount_out), reference)
 }
 
 /// [`profit`] on amounts (token units) as floats.
@@ -183,7 +183,7 @@ impl Arb<'_> {
             return self.search_near(sell, sized, hi);
         };
         let gain = |x: u128| {
-            let amount_in = x as f64;
+            let amount_in = float(x);
             moving
                 .out(sell, amount_in)
                 .map(|out| profit_f64(sell, amount_in, out, self.reference))
@@ -383,7 +383,7 @@ pub fn on_venue(
     min_profit: f64,
 ) -> Option<ArbTrade> {
     let gamma = 1.0 - f64::from(fee_bps) / 10_000.0;
-    let (rb, rq) = (reserves.0 as f64, reserves.1 as f64);
+    let (rb, rq) = (float(reserves.0), float(reserves.1));
     // Selling x of the input maximises profit where the marginal output equals its reference
     // value: x = (sqrt(gamma * R_in * R_out * value_in / value_out) - R_in) / gamma.
     [

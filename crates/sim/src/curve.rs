@@ -4,7 +4,7 @@
 //! For what the simulator decides and records between trades; every trade itself is priced on the
 //! pool's exact integer math.
 
-use keel_core::fixed::to_f64;
+use keel_core::fixed::{to_f64, u128_to_f64 as float};
 use keel_core::{Asset, CurveParams, Market, PoolState};
 
 /// The curve's premium `1 - k + k (s0 / s)^2` at short reserve `s` and target `s0`.
@@ -137,8 +137,8 @@ impl Model {
     /// the band `skew` as fractions.
     pub(crate) fn at(state: &PoolState, price: f64, k: f64, fee: f64, skew: f64) -> Option<Model> {
         let mut model = Model {
-            base: (state.base_reserve as f64, state.base_reserve as f64),
-            quote: (state.quote_reserve as f64, state.quote_reserve as f64),
+            base: (float(state.base_reserve), float(state.base_reserve)),
+            quote: (float(state.quote_reserve), float(state.quote_reserve)),
             short: None,
             price,
             k,
@@ -146,19 +146,21 @@ impl Model {
             band: (1.0 + skew, 1.0 / (1.0 - skew)),
         };
         if let Some(short) = state.regime.short() {
-            let excess = state
-                .reserve(short.other())
-                .saturating_sub(state.target(short.other())) as f64;
+            let excess = float(
+                state
+                    .reserve(short.other())
+                    .saturating_sub(state.target(short.other())),
+            );
             if excess > 0.0 {
                 model.short = Some(short);
                 match short {
                     Asset::Base => {
                         model.base.1 = target_of(model.base.0, excess / price, k);
-                        model.quote.1 = state.quote_target as f64;
+                        model.quote.1 = float(state.quote_target);
                     }
                     Asset::Quote => {
                         model.quote.1 = target_of(model.quote.0, excess * price, k);
-                        model.base.1 = state.base_target as f64;
+                        model.base.1 = float(state.base_target);
                     }
                 }
             }
