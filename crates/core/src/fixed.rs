@@ -86,6 +86,11 @@ mod tests {
             let base = u128::MAX >> (128 - bits) & !((half << 1) - 1);
             samples.extend([base, base | half, (base | half) - 1, (base | half) + 1]);
             samples.extend([base ^ (half << 1) | half, (base ^ (half << 1)) | half | 1]);
+            if bits >= 65 {
+                // A tie but for the highest bit shifted out of the 64-bit limb: only a sticky
+                // bit that keeps every shifted-out bit rounds it up.
+                samples.push((base ^ (half << 1)) | half | (1 << (bits - 65)));
+            }
         }
         for _ in 0..200_000 {
             samples.push(u128::from(next()) << 64 | u128::from(next()) >> (next() % 128));

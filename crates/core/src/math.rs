@@ -115,8 +115,8 @@ pub fn mul(a: U256, b: U256) -> Result<U256, CurveError> {
 
 /// Quotient and remainder of `n / d`, `d` non-zero, by [`crate::division::div_rem`]. A dividend
 /// within 256 bits over a divisor within 128 (`a * b / c` on amounts, most of the curve's
-/// divisions) is [`div_limbs_by_u128`]'s instead: two 128-bit steps in the contracts, the
-/// operators or `uint` off chain. Off chain (`std`) other operands that fit in 256 bits take
+/// divisions) is [`div_limbs_by_u128`]'s instead: two 128-bit steps, on 64-bit instructions in
+/// the contracts and on the operators off chain. Off chain (`std`) other operands that fit in 256 bits take
 /// `uint`'s routine: the same results several times faster, which the simulator's sweeps need.
 /// The contract keeps the one 512-bit routine: 6 KB less Wasm, for a call cost that measured
 /// the same.
@@ -311,6 +311,13 @@ mod tests {
             mul_div_u128(1, 1, 0, Rounding::Down),
             Err(CurveError::DivisionByZero)
         );
+        // Within 128 bits and past them: both of `mul_div`'s paths.
+        for a in [U256::one(), U256::MAX] {
+            assert_eq!(
+                mul_div(a, a, U256::zero(), Rounding::Up),
+                Err(CurveError::DivisionByZero)
+            );
+        }
     }
 
     proptest::proptest! {
