@@ -111,13 +111,12 @@ struct Native;
 #[cfg(feature = "std")]
 impl Steps for Native {
     fn div_rem(n: u128, d: u128) -> Option<(u128, u128)> {
-        n.checked_div(d).zip(n.checked_rem(d))
+        div_rem_u128(n, d)
     }
     #[allow(clippy::cast_possible_truncation)]
     fn two_by_one(high: u64, low: u64, d: u64) -> (u64, u64) {
         // `high < d`: the quotient fits in a limb, the remainder is below `d`.
-        let (n, d) = (join(high, low), u128::from(d));
-        let (q, r) = n.checked_div(d).zip(n.checked_rem(d)).unwrap_or((0, 0));
+        let (q, r) = div_rem_u128(join(high, low), u128::from(d)).unwrap_or((0, 0));
         (q as u64, r as u64)
     }
 }
