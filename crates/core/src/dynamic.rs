@@ -261,6 +261,13 @@ impl CurveParams {
     /// # Errors
     /// [`CurveError::InvalidPrice`] for a price outside the curve's bounds.
     pub fn market(&self, reading: &OracleReading) -> Result<Market, CurveError> {
+        #[cfg(feature = "memo")]
+        return crate::memo::market(&(*self, *reading), || self.price_reading(reading));
+        #[cfg(not(feature = "memo"))]
+        self.price_reading(reading)
+    }
+
+    fn price_reading(&self, reading: &OracleReading) -> Result<Market, CurveError> {
         if !(crate::MIN_PRICE..=crate::MAX_PRICE).contains(&reading.price) {
             return Err(CurveError::InvalidPrice);
         }

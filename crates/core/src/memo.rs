@@ -1,14 +1,15 @@
-//! One-entry memories per thread for [`PoolState::equilibrate`] (one per rounding) and for
-//! [`crate::swap_exact_in`], for hosts that ask the same question several times while nothing
-//! changed (the simulator's keeper and recorder read one block's state in turn; its arbitrageur
-//! prices a trade that the pool then prices again). Both are pure functions of their inputs, so
-//! an answer from memory is the answer they would compute. Off unless the `memo` feature is on:
+//! One-entry memories per thread for [`PoolState::equilibrate`] (one per rounding), for
+//! [`crate::swap_exact_in`] and for [`CurveParams::market`], for hosts that ask the same question
+//! several times while nothing changed (the simulator's keeper and recorder read one block's
+//! state in turn, each pricing the same reading at the same age; its arbitrageur prices a trade
+//! that the pool then prices again). All are pure functions of their inputs, so an answer from
+//! memory is the answer they would compute. Off unless the `memo` feature is on:
 //! the contracts' Wasm never has it (cargo-contract builds them outside the workspace), while
 //! native workspace builds unify features and so run the contracts' own unit tests with it.
 
 use crate::math::Rounding;
 use crate::swap::Trade;
-use crate::{Asset, CurveError, CurveParams, Market, PoolState};
+use crate::{Asset, CurveError, CurveParams, Market, OracleReading, PoolState};
 use std::cell::Cell;
 
 type Key = (PoolState, u128, u128);
@@ -18,9 +19,11 @@ std::thread_local! {
     static DOWN: Cell<Option<(Key, PoolState)>> = const { Cell::new(None) };
     static UP: Cell<Option<(Key, PoolState)>> = const { Cell::new(None) };
     static SWAP: Cell<Option<(SwapKey, Result<Trade, CurveError>)>> = const { Cell::new(None) };
+    static MARKET: Cell<Option<(MarketKey, Result<Market, CurveError>)>> = const { Cell::new(None) };
 }
 
 type SwapKey = (PoolState, Market, CurveParams, Asset, u128);
+type MarketKey = (CurveParams, OracleReading);
 
 fn with<T>(rounding: Rounding, f: impl FnOnce(&Cell<Option<(Key, PoolState)>>) -> T) -> T {
     match rounding {
@@ -36,11 +39,17 @@ pub fn remembering(on: bool) {
     DOWN.with(|c| c.set(None));
     UP.with(|c| c.set(None));
     SWAP.with(|c| c.set(None));
+    MARKET.with(|c| c.set(None));
+}
+
+/// Whether this thread remembers ([`remembering`]).
+fn remembers() -> bool {
+    ON.with(Cell::get)
 }
 
 /// The re-derivation remembered for exactly these inputs, if it is the last one made.
 pub(crate) fn recall(state: &PoolState, price: u128, k: u128, rounding: Rounding) -> Option<PoolState> {
-    if !ON.with(Cell::get) {
+    if !remembers() {
         return None;
     }
     with(rounding, |cell| {
@@ -60,14 +69,77 @@ pub(crate) fn swap(
     key: &SwapKey,
     price: impl FnOnce() -> Result<Trade, CurveError>,
 ) -> Result<Trade, CurveError> {
-    if ON.with(Cell::get) {
-        if let Some((k, out)) = SWAP.with(Cell::get) {
+    SWAP.with(|cell| answer(cell, key, price))
+}
+
+/// `params.market(reading)` from memory, or computed by `price` and remembered.
+pub(crate) fn market(
+    key: &MarketKey,
+    price: impl FnOnce() -> Result<Market, CurveError>,
+) -> Result<Market, CurveError> {
+    MARKET.with(|cell| answer(cell, key, price))
+}
+
+/// The answer `cell` holds for `key`, or `compute`'s, which `cell` then holds.
+fn answer<K: Copy + PartialEq, V: Copy>(
+    cell: &Cell<Option<(K, V)>>,
+    key: &K,
+    compute: impl FnOnce() -> V,
+) -> V {
+    if remembers() {
+        if let Some((k, out)) = cell.get() {
             if k == *key {
                 return out;
             }
         }
     }
-    let out = price();
-    SWAP.with(|c| c.set(Some((*key, out))));
+    let out = compute();
+    cell.set(Some((*key, out)));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ONE;
+
+    fn reading(age_ms: u64) -> OracleReading {
+        OracleReading {
+            price: 2 * ONE,
+            volatility: ONE / 2,
+            age_ms,
+        }
+    }
+
+    /// The memory answers only the question it was asked: a reading of another age, or the same
+    /// reading under other parameters, is priced anew, and every answer is the one computed
+    /// without memory.
+    #[test]
+    fn a_remembered_market_is_the_market_of_exactly_that_reading() {
+        let params = CurveParams::default();
+        let wider = CurveParams {
+            fee_vol: params.fee_vol.saturating_mul(2),
+            ..params
+        };
+        let questions = [
+            (params, 6_000),
+            (params, 6_000),
+            (params, 60_000),
+            (wider, 60_000),
+            (params, 6_000),
+        ];
+        remembering(false);
+        let computed: Vec<_> = questions
+            .iter()
+            .map(|(p, age)| p.market(&reading(*age)))
+            .collect();
+        remembering(true);
+        let remembered: Vec<_> = questions
+            .iter()
+            .map(|(p, age)| p.market(&reading(*age)))
+            .collect();
+        assert_eq!(remembered, computed);
+        assert_ne!(computed[1], computed[2], "the age prices the fee");
+        assert_ne!(computed[2], computed[3], "the parameters price the fee");
+    }
 }

@@ -58,6 +58,14 @@ pub struct Reporters {
     heartbeat_blocks: Option<u64>,
     outage_blocks: u64,
     silent_until: u64,
+    /// The EWMA's weight over the one block between checks of most blocks, computed once
+    /// ([`ewma_lambda`]).
+    lambda_one_block: f64,
+}
+
+/// The weight the EWMA keeps of its variance over `elapsed` blocks of `block_ms`.
+fn ewma_lambda(elapsed: u64, block_ms: u64) -> f64 {
+    EWMA_LAMBDA_PER_6S.powf(elapsed as f64 * block_ms as f64 / 6_000.0)
 }
 
 impl Reporters {
@@ -84,6 +92,7 @@ impl Reporters {
                 .then(|| blocks(scenario.oracle_heartbeat_s)),
             outage_blocks: (scenario.oracle_outage_min * 60_000.0 / scenario.block_ms as f64).round() as u64,
             silent_until: 0,
+            lambda_one_block: ewma_lambda(1, scenario.block_ms),
             scenario: scenario.clone(),
         }
     }
@@ -125,7 +134,11 @@ impl Reporters {
             let elapsed = self.block.saturating_sub(source.seen.1).max(1);
             let dt_years = elapsed as f64 * s.block_ms as f64 / YEAR_MS as f64;
             let r = (price / source.seen.0).ln();
-            let lambda = EWMA_LAMBDA_PER_6S.powf(elapsed as f64 * s.block_ms as f64 / 6_000.0);
+            let lambda = if elapsed == 1 {
+                self.lambda_one_block
+            } else {
+                ewma_lambda(elapsed, s.block_ms)
+            };
             source.variance = lambda * source.variance + (1.0 - lambda) * r * r / dt_years;
             source.seen = (price, self.block);
             let due = match source.sent {
