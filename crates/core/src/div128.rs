@@ -48,14 +48,7 @@ pub(crate) fn join(high: u64, low: u64) -> u128 {
 /// zero. In the contracts (`no_std`), [`long_div_rem_u128`]; off chain (`std`: the simulator,
 /// the bots), the operators: the same answer, which the tests hold them to.
 pub fn div_rem_u128(n: u128, d: u128) -> Option<(u128, u128)> {
-    #[cfg(not(feature = "std"))]
-    {
-        long_div_rem_u128(n, d)
-    }
-    #[cfg(feature = "std")]
-    {
-        n.checked_div(d).zip(n.checked_rem(d))
-    }
+    Host::div_rem(n, d)
 }
 
 /// A 256-bit dividend given as four 64-bit limbs, least significant first (as `U256` and `U512`
@@ -72,15 +65,14 @@ pub fn div_limbs_by_u128(limbs: [u64; 4], d: u128) -> Option<((u128, u128), u128
 /// when `d` is zero. In the contracts (`no_std`), [`long_div_256_by_128`]; off chain (`std`),
 /// the same steps on the operators, which run on the host's 64-bit division.
 pub fn div_256_by_128(high: u128, low: u128, d: u128) -> Option<((u128, u128), u128)> {
-    #[cfg(not(feature = "std"))]
-    {
-        long_div_256_by_128(high, low, d)
-    }
-    #[cfg(feature = "std")]
-    {
-        div_256_by_128_on::<Native>(high, low, d)
-    }
+    div_256_by_128_on::<Host>(high, low, d)
 }
+
+/// The divisions this build runs: [`Long`] in the contracts (`no_std`), `Native` off chain.
+#[cfg(not(feature = "std"))]
+type Host = Long;
+#[cfg(feature = "std")]
+type Host = Native;
 
 /// The two divisions a 256-by-128-bit division is built from: 128 bits by 128, and two limbs by
 /// one under the divisor. [`Long`] runs them on 64-bit instructions (the contracts), `Native`
@@ -111,12 +103,12 @@ struct Native;
 #[cfg(feature = "std")]
 impl Steps for Native {
     fn div_rem(n: u128, d: u128) -> Option<(u128, u128)> {
-        div_rem_u128(n, d)
+        n.checked_div(d).zip(n.checked_rem(d))
     }
     #[allow(clippy::cast_possible_truncation)]
     fn two_by_one(high: u64, low: u64, d: u64) -> (u64, u64) {
         // `high < d`: the quotient fits in a limb, the remainder is below `d`.
-        let (q, r) = div_rem_u128(join(high, low), u128::from(d)).unwrap_or((0, 0));
+        let (q, r) = Self::div_rem(join(high, low), u128::from(d)).unwrap_or((0, 0));
         (q as u64, r as u64)
     }
 }

@@ -163,8 +163,7 @@ pub fn div512(n: U512, d: U512, rounding: Rounding) -> Result<U512, CurveError> 
 pub fn mul_div(a: U256, b: U256, c: U256, rounding: Rounding) -> Result<U256, CurveError> {
     #[cfg(feature = "std")]
     if let (Ok(a), Ok(b), Ok(c)) = (narrow(a), narrow(b), narrow(c)) {
-        let limbs = U128::from(a).full_mul(U128::from(b)).0;
-        let ((high, low), remainder) = div_limbs_by_u128(limbs, c).ok_or(CurveError::DivisionByZero)?;
+        let ((high, low), remainder) = wide_mul_div(a, b, c)?;
         let ((q3, q2), (q1, q0)) = (split(high), split(low));
         let quotient = U256([q0, q1, q2, q3]);
         // The quotient is at most `a * b < 2^256 - 1`: rounding up never overflows.
@@ -186,8 +185,7 @@ pub fn mul_div(a: U256, b: U256, c: U256, rounding: Rounding) -> Result<U256, Cu
 /// [`CurveError::DivisionByZero`]; [`CurveError::Overflow`] when the result needs more than 128 bits.
 pub fn mul_div_u128(a: u128, b: u128, c: u128, rounding: Rounding) -> Result<u128, CurveError> {
     let Some(product) = a.checked_mul(b) else {
-        let limbs = U128::from(a).full_mul(U128::from(b)).0;
-        let ((high, quotient), remainder) = div_limbs_by_u128(limbs, c).ok_or(CurveError::DivisionByZero)?;
+        let ((high, quotient), remainder) = wide_mul_div(a, b, c)?;
         if high != 0 {
             return Err(CurveError::Overflow);
         }
@@ -195,6 +193,18 @@ pub fn mul_div_u128(a: u128, b: u128, c: u128, rounding: Rounding) -> Result<u12
     };
     let (quotient, remainder) = div_rem_u128(product, c).ok_or(CurveError::DivisionByZero)?;
     round(quotient, remainder, rounding)
+}
+
+/// `a * b / c` on `u128` operands with the product in 256 bits: the quotient's high and low
+/// halves, and the remainder.
+///
+/// # Errors
+/// [`CurveError::DivisionByZero`].
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn wide_mul_div(a: u128, b: u128, c: u128) -> Result<((u128, u128), u128), CurveError> {
+    let limbs = U128::from(a).full_mul(U128::from(b)).0;
+    div_limbs_by_u128(limbs, c).ok_or(CurveError::DivisionByZero)
 }
 
 /// A quotient rounded as asked, given its remainder.
