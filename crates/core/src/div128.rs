@@ -4,12 +4,12 @@
 //! the compiler's generic routine, which on chain costs about as much as a thousand plain
 //! instructions (`tests/examples/curve_cost.rs`). [`long_div_rem_u128`] divides on 32-bit
 //! half-limbs with 64-bit instructions instead (Knuth's algorithm D, as Hacker's Delight's
-//! `divlu` writes it), and [`long_div_256_by_128`] divides a 256-bit value by a 128-bit one in
+//! `divlu` writes it), and [`div_256_by_128`] divides a 256-bit value by a 128-bit one in
 //! two such steps, which is what `a * b / c` on amounts and most of the curve's 512-bit
 //! divisions need. Every division of the curve goes through [`div_rem_u128`] and
-//! [`div_256_by_128`], which run these in the contracts (`no_std`) and the operators off chain
-//! (`std`), where the compiler's routine runs on the host's 64-bit division and the
-//! simulator's sweeps run the curve billions of times.
+//! [`div_256_by_128`], which run these steps on 64-bit instructions in the contracts (`no_std`)
+//! and on the operators off chain (`std`), where the compiler's routine runs on the host's
+//! 64-bit division and the simulator's sweeps run the curve billions of times.
 //!
 //! Every wrapping operation below is one whose result fits (the comments say why where it is
 //! not plain). The entry points answer `None` for a zero divisor; past them no divisor is zero,
@@ -62,8 +62,10 @@ pub fn div_limbs_by_u128(limbs: [u64; 4], d: u128) -> Option<((u128, u128), u128
 }
 
 /// `(high * 2^128 + low) / d`: the quotient's high and low halves, and the remainder; `None`
-/// when `d` is zero. In the contracts (`no_std`), [`long_div_256_by_128`]; off chain (`std`),
-/// the same steps on the operators, which run on the host's 64-bit division.
+/// when `d` is zero. The high half alone first, then the rest under its remainder; a high half
+/// below `d`, as in every `a * b / c` whose quotient fits in 128 bits, takes the second step
+/// alone. In the contracts (`no_std`) each step divides on 64-bit instructions ([`Long`]); off
+/// chain (`std`) on the operators, which run on the host's 64-bit division.
 pub fn div_256_by_128(high: u128, low: u128, d: u128) -> Option<((u128, u128), u128)> {
     div_256_by_128_on::<Host>(high, low, d)
 }
@@ -84,7 +86,8 @@ trait Steps {
     fn two_by_one(high: u64, low: u64, d: u64) -> (u64, u64);
 }
 
-/// The divisions on 64-bit instructions: what the contracts run.
+/// The divisions on 64-bit instructions: what the contracts run (off chain, only the tests).
+#[cfg_attr(feature = "std", allow(dead_code))]
 struct Long;
 
 impl Steps for Long {
@@ -149,17 +152,7 @@ pub fn long_div_rem_u128(n: u128, d: u128) -> Option<(u128, u128)> {
     Some((q, rem))
 }
 
-/// `(high * 2^128 + low) / d`, a 256-bit value by a 128-bit one: the quotient's high and low
-/// halves, and the remainder; `None` when `d` is zero. What [`div_256_by_128`] runs in the contracts.
-/// The high half alone first, then the rest under its remainder ([`div_wide_u128`]); a high
-/// half below `d`, as in every `a * b / c` whose quotient fits in 128 bits, takes the second
-/// step alone.
-#[cfg_attr(feature = "std", allow(dead_code))]
-pub fn long_div_256_by_128(high: u128, low: u128, d: u128) -> Option<((u128, u128), u128)> {
-    div_256_by_128_on::<Long>(high, low, d)
-}
-
-/// [`long_div_256_by_128`]'s steps, on the divisions of `S`.
+/// [`div_256_by_128`]'s steps, on the divisions of `S`.
 fn div_256_by_128_on<S: Steps>(high: u128, low: u128, d: u128) -> Option<((u128, u128), u128)> {
     let (q1, r1) = if high < d { (0, high) } else { S::div_rem(high, d)? };
     let (q0, rem) = div_wide_u128::<S>(r1, low, d)?;
@@ -380,7 +373,7 @@ mod tests {
                     let (q, r) = n.div_mod(U256::from(d));
                     (((q >> 128).low_u128(), q.low_u128()), r.low_u128())
                 });
-                assert_eq!(long_div_256_by_128(high, low, d), expected, "{n} / {d}");
+                assert_eq!(div_256_by_128_on::<Long>(high, low, d), expected, "{n} / {d}");
                 assert_eq!(div_256_by_128(high, low, d), expected, "{n} / {d}");
             }
         }

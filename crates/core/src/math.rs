@@ -200,6 +200,7 @@ pub fn mul_div_u128(a: u128, b: u128, c: u128, rounding: Rounding) -> Result<u12
 ///
 /// # Errors
 /// [`CurveError::DivisionByZero`].
+// Inlined like `div_limbs_by_u128`, so that sharing it adds no call to the contracts' code.
 #[allow(clippy::inline_always)]
 #[inline(always)]
 fn wide_mul_div(a: u128, b: u128, c: u128) -> Result<((u128, u128), u128), CurveError> {

@@ -32,8 +32,8 @@ fn with<T>(rounding: Rounding, f: impl FnOnce(&Cell<Option<(Key, PoolState)>>) -
     }
 }
 
-/// Turns the memory on (the default) or off for this thread, so a benchmark can time the
-/// re-derivation it saves.
+/// Turns the memories on (the default) or off for this thread, and forgets what they hold, so a
+/// benchmark can time the work they save.
 pub fn remembering(on: bool) {
     ON.with(|c| c.set(on));
     DOWN.with(|c| c.set(None));
@@ -103,17 +103,17 @@ mod tests {
     use super::*;
     use crate::ONE;
 
-    fn reading(age_ms: u64) -> OracleReading {
+    fn reading(price: u128, volatility_pct: u128, age_ms: u64) -> OracleReading {
         OracleReading {
-            price: 2 * ONE,
-            volatility: ONE / 2,
+            price,
+            volatility: ONE / 100 * volatility_pct,
             age_ms,
         }
     }
 
-    /// The memory answers only the question it was asked: a reading of another age, or the same
-    /// reading under other parameters, is priced anew, and every answer is the one computed
-    /// without memory.
+    /// The memory answers only the question it was asked: a reading that differs in its price,
+    /// volatility or age, or the same reading under other parameters, is priced anew, and every
+    /// answer (a refusal included) is the one the curve's own `k` and fee give.
     #[test]
     fn a_remembered_market_is_the_market_of_exactly_that_reading() {
         let params = CurveParams::default();
@@ -121,25 +121,29 @@ mod tests {
             fee_vol: params.fee_vol.saturating_mul(2),
             ..params
         };
+        let fresh = reading(2 * ONE, 50, 6_000);
         let questions = [
-            (params, 6_000),
-            (params, 6_000),
-            (params, 60_000),
-            (wider, 60_000),
-            (params, 6_000),
+            (params, fresh),
+            (params, fresh),
+            (params, reading(3 * ONE, 50, 6_000)),
+            (params, reading(3 * ONE, 80, 6_000)),
+            (params, reading(3 * ONE, 80, 60_000)),
+            (wider, reading(3 * ONE, 80, 60_000)),
+            (params, reading(0, 80, 60_000)),
+            (params, fresh),
         ];
-        remembering(false);
-        let computed: Vec<_> = questions
-            .iter()
-            .map(|(p, age)| p.market(&reading(*age)))
-            .collect();
         remembering(true);
-        let remembered: Vec<_> = questions
-            .iter()
-            .map(|(p, age)| p.market(&reading(*age)))
-            .collect();
-        assert_eq!(remembered, computed);
-        assert_ne!(computed[1], computed[2], "the age prices the fee");
-        assert_ne!(computed[2], computed[3], "the parameters price the fee");
+        for (p, r) in questions {
+            let expected = if (crate::MIN_PRICE..=crate::MAX_PRICE).contains(&r.price) {
+                Ok(Market {
+                    price: r.price,
+                    k: p.k(r.volatility).unwrap(),
+                    fee: p.fee(r.volatility, r.age_ms).unwrap(),
+                })
+            } else {
+                Err(CurveError::InvalidPrice)
+            };
+            assert_eq!(p.market(&r), expected, "{r:?}");
+        }
     }
 }

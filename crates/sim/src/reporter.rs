@@ -58,9 +58,9 @@ pub struct Reporters {
     heartbeat_blocks: Option<u64>,
     outage_blocks: u64,
     silent_until: u64,
-    /// The EWMA's weight over the one block between checks of most blocks, computed once
-    /// ([`ewma_lambda`]).
-    lambda_one_block: f64,
+    /// The last EWMA weight computed ([`ewma_lambda`]) and the blocks it spans: the blocks
+    /// between two reads are the same for every reporter, and from one check to the next.
+    last_lambda: (u64, f64),
 }
 
 /// The weight the EWMA keeps of its variance over `elapsed` blocks of `block_ms`.
@@ -92,7 +92,7 @@ impl Reporters {
                 .then(|| blocks(scenario.oracle_heartbeat_s)),
             outage_blocks: (scenario.oracle_outage_min * 60_000.0 / scenario.block_ms as f64).round() as u64,
             silent_until: 0,
-            lambda_one_block: ewma_lambda(1, scenario.block_ms),
+            last_lambda: (1, ewma_lambda(1, scenario.block_ms)),
             scenario: scenario.clone(),
         }
     }
@@ -134,11 +134,10 @@ impl Reporters {
             let elapsed = self.block.saturating_sub(source.seen.1).max(1);
             let dt_years = elapsed as f64 * s.block_ms as f64 / YEAR_MS as f64;
             let r = (price / source.seen.0).ln();
-            let lambda = if elapsed == 1 {
-                self.lambda_one_block
-            } else {
-                ewma_lambda(elapsed, s.block_ms)
-            };
+            if self.last_lambda.0 != elapsed {
+                self.last_lambda = (elapsed, ewma_lambda(elapsed, s.block_ms));
+            }
+            let lambda = self.last_lambda.1;
             source.variance = lambda * source.variance + (1.0 - lambda) * r * r / dt_years;
             source.seen = (price, self.block);
             let due = match source.sent {
