@@ -332,6 +332,17 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4_096))]
+        #[test]
+        fn mul_matches_uint_within_and_past_128_bits(a in proptest::array::uniform4(proptest::num::u64::ANY), b in proptest::array::uniform4(proptest::num::u64::ANY), shift_a in 0usize..256, shift_b in 0usize..256) {
+            // Operands of every width: both within 128 bits (the 128 x 128-bit product), one or
+            // both past it (the 512-bit product), and products past 256 bits (refused).
+            let (a, b) = (U256(a) >> shift_a, U256(b) >> shift_b);
+            proptest::prop_assert_eq!(mul(a, b), narrow512(a.full_mul(b)));
+        }
+    }
+
+    proptest::proptest! {
         #[test]
         fn mul_div_u128_matches_the_512_bit_path(a in proptest::num::u128::ANY, b in proptest::num::u128::ANY, c in proptest::num::u128::ANY, shift_a in 0u32..128, shift_b in 0u32..128, shift_c in 0u32..128) {
             let (a, b, c) = (a >> shift_a, b >> shift_b, c >> shift_c);

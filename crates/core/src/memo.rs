@@ -10,22 +10,24 @@
 use crate::math::Rounding;
 use crate::swap::Trade;
 use crate::{Asset, CurveError, CurveParams, Market, OracleReading, PoolState};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 type Key = (PoolState, u128, u128);
+/// One question and its answer, read in place: a lookup copies the answer, not the question.
+type Memory<K, V> = RefCell<Option<(K, V)>>;
 
 std::thread_local! {
     static ON: Cell<bool> = const { Cell::new(true) };
-    static DOWN: Cell<Option<(Key, PoolState)>> = const { Cell::new(None) };
-    static UP: Cell<Option<(Key, PoolState)>> = const { Cell::new(None) };
-    static SWAP: Cell<Option<(SwapKey, Result<Trade, CurveError>)>> = const { Cell::new(None) };
-    static MARKET: Cell<Option<(MarketKey, Result<Market, CurveError>)>> = const { Cell::new(None) };
+    static DOWN: Memory<Key, PoolState> = const { RefCell::new(None) };
+    static UP: Memory<Key, PoolState> = const { RefCell::new(None) };
+    static SWAP: Memory<SwapKey, Result<Trade, CurveError>> = const { RefCell::new(None) };
+    static MARKET: Memory<MarketKey, Result<Market, CurveError>> = const { RefCell::new(None) };
 }
 
 type SwapKey = (PoolState, Market, CurveParams, Asset, u128);
 type MarketKey = (CurveParams, OracleReading);
 
-fn with<T>(rounding: Rounding, f: impl FnOnce(&Cell<Option<(Key, PoolState)>>) -> T) -> T {
+fn with<T>(rounding: Rounding, f: impl FnOnce(&Memory<Key, PoolState>) -> T) -> T {
     match rounding {
         Rounding::Down => DOWN.with(f),
         Rounding::Up => UP.with(f),
@@ -36,10 +38,10 @@ fn with<T>(rounding: Rounding, f: impl FnOnce(&Cell<Option<(Key, PoolState)>>) -
 /// benchmark can time the work they save.
 pub fn remembering(on: bool) {
     ON.with(|c| c.set(on));
-    DOWN.with(|c| c.set(None));
-    UP.with(|c| c.set(None));
-    SWAP.with(|c| c.set(None));
-    MARKET.with(|c| c.set(None));
+    DOWN.with(|c| c.replace(None));
+    UP.with(|c| c.replace(None));
+    SWAP.with(|c| c.replace(None));
+    MARKET.with(|c| c.replace(None));
 }
 
 /// Whether this thread remembers ([`remembering`]).
@@ -53,14 +55,15 @@ pub(crate) fn recall(state: &PoolState, price: u128, k: u128, rounding: Rounding
         return None;
     }
     with(rounding, |cell| {
-        cell.get()
-            .and_then(|(key, out)| (key == (*state, price, k)).then_some(out))
+        cell.borrow()
+            .as_ref()
+            .and_then(|((s, p, q), out)| (s == state && *p == price && *q == k).then_some(*out))
     })
 }
 
 /// Remembers a re-derivation.
 pub(crate) fn remember(state: &PoolState, price: u128, k: u128, rounding: Rounding, out: PoolState) {
-    with(rounding, |cell| cell.set(Some(((*state, price, k), out))));
+    with(rounding, |cell| cell.replace(Some(((*state, price, k), out))));
 }
 
 /// `swap_exact_in(state, market, params, asset_in, amount_in)` from memory, or computed by
@@ -81,20 +84,16 @@ pub(crate) fn market(
 }
 
 /// The answer `cell` holds for `key`, or `compute`'s, which `cell` then holds.
-fn answer<K: Copy + PartialEq, V: Copy>(
-    cell: &Cell<Option<(K, V)>>,
-    key: &K,
-    compute: impl FnOnce() -> V,
-) -> V {
+fn answer<K: Copy + PartialEq, V: Copy>(cell: &Memory<K, V>, key: &K, compute: impl FnOnce() -> V) -> V {
     if remembers() {
-        if let Some((k, out)) = cell.get() {
-            if k == *key {
-                return out;
+        if let Some((k, out)) = cell.borrow().as_ref() {
+            if k == key {
+                return *out;
             }
         }
     }
     let out = compute();
-    cell.set(Some((*key, out)));
+    cell.replace(Some((*key, out)));
     out
 }
 
