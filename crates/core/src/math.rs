@@ -335,8 +335,9 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4_096))]
         #[test]
         fn mul_matches_uint_within_and_past_128_bits(a in proptest::array::uniform4(proptest::num::u64::ANY), b in proptest::array::uniform4(proptest::num::u64::ANY), shift_a in 0usize..256, shift_b in 0usize..256) {
-            // Operands of every width: both within 128 bits (the 128 x 128-bit product), one or
-            // both past it (the 512-bit product), and products past 256 bits (refused).
+            // Operands of every width, so that `mul`'s choice of path and its 128 x 128-bit
+            // product are held to `uint`'s 512-bit product (wider operands take that product
+            // itself, narrowed: refused past 256 bits).
             let (a, b) = (U256(a) >> shift_a, U256(b) >> shift_b);
             proptest::prop_assert_eq!(mul(a, b), narrow512(a.full_mul(b)));
         }
