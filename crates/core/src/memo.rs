@@ -18,21 +18,14 @@ type Memory<K, V> = RefCell<Option<(K, V)>>;
 
 std::thread_local! {
     static ON: Cell<bool> = const { Cell::new(true) };
-    static DOWN: Memory<Key, PoolState> = const { RefCell::new(None) };
-    static UP: Memory<Key, PoolState> = const { RefCell::new(None) };
+    static DOWN: Memory<Key, Result<PoolState, CurveError>> = const { RefCell::new(None) };
+    static UP: Memory<Key, Result<PoolState, CurveError>> = const { RefCell::new(None) };
     static SWAP: Memory<SwapKey, Result<Trade, CurveError>> = const { RefCell::new(None) };
     static MARKET: Memory<MarketKey, Result<Market, CurveError>> = const { RefCell::new(None) };
 }
 
 type SwapKey = (PoolState, Market, CurveParams, Asset, u128);
 type MarketKey = (CurveParams, OracleReading);
-
-fn with<T>(rounding: Rounding, f: impl FnOnce(&Memory<Key, PoolState>) -> T) -> T {
-    match rounding {
-        Rounding::Down => DOWN.with(f),
-        Rounding::Up => UP.with(f),
-    }
-}
 
 /// Turns the memories on (the default) or off for this thread, and forgets what they hold, so a
 /// benchmark can time the work they save.
@@ -49,21 +42,17 @@ fn remembers() -> bool {
     ON.with(Cell::get)
 }
 
-/// The re-derivation remembered for exactly these inputs, if it is the last one made.
-pub(crate) fn recall(state: &PoolState, price: u128, k: u128, rounding: Rounding) -> Option<PoolState> {
-    if !remembers() {
-        return None;
+/// `state.equilibrate(price, k, rounding)` for `key = (state, price, k)` from memory, or
+/// computed by `derive` and remembered.
+pub(crate) fn equilibrate(
+    key: &Key,
+    rounding: Rounding,
+    derive: impl FnOnce() -> Result<PoolState, CurveError>,
+) -> Result<PoolState, CurveError> {
+    match rounding {
+        Rounding::Down => DOWN.with(|cell| answer(cell, key, derive)),
+        Rounding::Up => UP.with(|cell| answer(cell, key, derive)),
     }
-    with(rounding, |cell| {
-        cell.borrow()
-            .as_ref()
-            .and_then(|((s, p, q), out)| (s == state && *p == price && *q == k).then_some(*out))
-    })
-}
-
-/// Remembers a re-derivation.
-pub(crate) fn remember(state: &PoolState, price: u128, k: u128, rounding: Rounding, out: PoolState) {
-    with(rounding, |cell| cell.replace(Some(((*state, price, k), out))));
 }
 
 /// `swap_exact_in(state, market, params, asset_in, amount_in)` from memory, or computed by

@@ -136,9 +136,10 @@ impl Model {
     /// [`Model::of`] for a market given in floats: `price` (quote per base), and `k`, `fee` and
     /// the band `skew` as fractions.
     pub(crate) fn at(state: &PoolState, price: f64, k: f64, fee: f64, skew: f64) -> Option<Model> {
+        let (base, quote) = (float(state.base_reserve), float(state.quote_reserve));
         let mut model = Model {
-            base: (float(state.base_reserve), float(state.base_reserve)),
-            quote: (float(state.quote_reserve), float(state.quote_reserve)),
+            base: (base, base),
+            quote: (quote, quote),
             short: None,
             price,
             k,
