@@ -6,7 +6,7 @@
 
 use crate::curve::Model;
 use core::cmp::Ordering;
-use keel_core::fixed::{u128_to_f64 as float, units_from_f64};
+use keel_core::fixed::{to_f64, u128_to_f64 as float, units_from_f64};
 use keel_core::{cpmm, Anchor, Asset, CurveParams, PoolState, SwapKind, Trade};
 use moving::Moving;
 
@@ -322,10 +322,20 @@ pub fn on_pool(
         reference,
         min_profit,
     };
-    let model = anchor
-        .quoted(params)
-        .ok()
-        .and_then(|quoted| Model::of(state, &quoted, params));
+    // The band holds around the oracle, and the model prices around the reference: its cap is the
+    // looser of the band around either, so that it rules out no trade the pool takes (the twin
+    // and the exact swap then hold the band where it is).
+    let model = anchor.quoted(params).ok().and_then(|quoted| {
+        let mut model = Model::of(state, &quoted, params)?;
+        let (oracle, reference, skew) = (
+            to_f64(anchor.market.price),
+            to_f64(quoted.price),
+            to_f64(params.max_skew),
+        );
+        model.band.0 = model.band.0.max(oracle * (1.0 + skew) / reference);
+        model.band.1 = model.band.1.max(reference / (oracle * (1.0 - skew)));
+        Some(model)
+    });
     [(Asset::Base, funds.0), (Asset::Quote, funds.1)]
         .into_iter()
         .filter_map(|(sell, budget)| arb.closed_form(model.as_ref(), sell, budget))

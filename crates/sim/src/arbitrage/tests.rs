@@ -3,7 +3,7 @@
 
 use super::*;
 use keel_core::fixed::to_f64;
-use keel_core::{swap_exact_in, Market, ONE};
+use keel_core::{swap_exact_in, Market, Regime, ONE};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -268,6 +268,43 @@ fn with_discovery_the_sizing_earns_what_the_full_search_earns() {
         }
     }
     assert!(trades > 300 && quiet > 100, "{trades} trades, {quiet} without");
+}
+
+#[test]
+fn a_trade_toward_the_oracle_from_near_the_band_is_sized_within_the_band_around_the_oracle() {
+    // given a discovering pool whose reference sits 9.6% below the oracle, near the band's edge,
+    // short of base, with the market 4.7% above the oracle: buying base is a trade toward the
+    // oracle, which the band around the oracle allows and the same band around the reference
+    // would not (one of 20,000 pools drawn as the property test above draws them)
+    let state = PoolState {
+        base_reserve: 406_063_425_804_535_723_798_387,
+        quote_reserve: 6_987_747_324_644_268_565_281_601,
+        base_target: 428_289_024_246_876_766_994_432,
+        quote_target: 6_628_219_029_443_263_497_394_064,
+        regime: Regime::BaseShort,
+    };
+    let market = Market {
+        price: 15_619_579_598_875_246_592,
+        k: 835_901_178_355_075_072,
+        fee: 8_800_000_000_000_000,
+    };
+    let params = CurveParams {
+        discovery_depth: 2_978_868_237_234_692_096,
+        guard: 346_268_934_896_473_664,
+        ..CurveParams::default()
+    };
+    let anchor = Anchor::new(market, -96_258_698_260_084_870, &params);
+    let reference = 16.353_280_968_356_668;
+    let min_profit = crate::driver::MIN_ARB_PROFIT;
+    let funds = (u128::MAX, u128::MAX);
+    // when the arbitrageur sizes its trade, and the full search on the exact curve does
+    let slow = search_on_pool(&state, &anchor, &params, reference, funds, min_profit).expect("a trade pays");
+    let fast = on_pool(&state, &anchor, &params, reference, funds, min_profit);
+    // then the sizing finds it too (fails with the model capped at the band around the
+    // reference: no trade)
+    let fast = fast.expect("the sizing finds the trade");
+    assert_eq!(fast.sell, Asset::Quote);
+    assert!(fast.profit >= slow.profit * 0.999, "{fast:?} vs search {slow:?}");
 }
 
 #[test]
