@@ -201,7 +201,8 @@ impl Arb<'_> {
     }
 
     /// The best trade selling at most `hi` of `sell` near the model's size `sized` (which prices
-    /// at the reference before the trade moves it, and caps at the band relative to it): doubling
+    /// at the reference before the trade moves it, and caps at the looser of the band around it and
+    /// around the oracle, set in [`on_pool`]): doubling
     /// from an eighth of it brackets the peak, then a golden section, some twenty exact swaps.
     fn search_near(&self, sell: Asset, sized: u128, hi: u128) -> Option<ArbTrade> {
         let gain = |x: u128| self.exact_gain(sell, x);
@@ -322,18 +323,20 @@ pub fn on_pool(
         reference,
         min_profit,
     };
-    // The band holds around the oracle, and the model prices around the reference: its cap is the
-    // looser of the band around either, so that it rules out no trade the pool takes (the twin
-    // and the exact swap then hold the band where it is).
+    // The pool holds the band around the oracle at the reference a trade leaves, which moves with
+    // the trade, so the band around the oracle at today's reference bounds it from above. The
+    // model's cap is the looser of that and the band around the reference: it rules out no trade
+    // the pool takes, and sizes as it did wherever the band around the reference is the looser
+    // (the twin and the exact swap then hold the band where it is).
     let model = anchor.quoted(params).ok().and_then(|quoted| {
         let mut model = Model::of(state, &quoted, params)?;
-        let (oracle, reference, skew) = (
+        let (oracle, at, skew) = (
             to_f64(anchor.market.price),
             to_f64(quoted.price),
             to_f64(params.max_skew),
         );
-        model.band.0 = model.band.0.max(oracle * (1.0 + skew) / reference);
-        model.band.1 = model.band.1.max(reference / (oracle * (1.0 - skew)));
+        model.band.0 = model.band.0.max(oracle * (1.0 + skew) / at);
+        model.band.1 = model.band.1.max(at / (oracle * (1.0 - skew)));
         Some(model)
     });
     [(Asset::Base, funds.0), (Asset::Quote, funds.1)]

@@ -43,7 +43,8 @@ pub(crate) struct Model {
     pub(crate) k: f64,
     /// Share of the input that moves along the curve, `1 - fee`.
     pub(crate) keep: f64,
-    /// Band on the short token's premium, base short and quote short, from `max_skew`.
+    /// Band on the short token's premium, base short and quote short, from `max_skew` (the
+    /// arbitrageur's [`crate::arbitrage::on_pool`] loosens it to the band around the oracle).
     pub(crate) band: (f64, f64),
 }
 

@@ -271,11 +271,11 @@ fn with_discovery_the_sizing_earns_what_the_full_search_earns() {
 }
 
 #[test]
-fn a_trade_toward_the_oracle_from_near_the_band_is_sized_within_the_band_around_the_oracle() {
+fn a_trade_toward_the_oracle_that_only_the_band_around_the_oracle_allows_is_found() {
     // given a discovering pool whose reference sits 9.6% below the oracle, near the band's edge,
     // short of base, with the market 4.7% above the oracle: buying base is a trade toward the
     // oracle, which the band around the oracle allows and the same band around the reference
-    // would not (one of 20,000 pools drawn as the property test above draws them)
+    // would not (one of 20,000 pools drawn as `random_discovering_case` draws them)
     let state = PoolState {
         base_reserve: 406_063_425_804_535_723_798_387,
         quote_reserve: 6_987_747_324_644_268_565_281_601,
