@@ -330,13 +330,9 @@ pub fn on_pool(
     // (the twin and the exact swap then hold the band where it is).
     let model = anchor.quoted(params).ok().and_then(|quoted| {
         let mut model = Model::of(state, &quoted, params)?;
-        let (oracle, at, skew) = (
-            to_f64(anchor.market.price),
-            to_f64(quoted.price),
-            to_f64(params.max_skew),
-        );
-        model.band.0 = model.band.0.max(oracle * (1.0 + skew) / at);
-        model.band.1 = model.band.1.max(at / (oracle * (1.0 - skew)));
+        let oracle_over_reference = to_f64(anchor.market.price) / to_f64(quoted.price);
+        model.band.0 = model.band.0.max(model.band.0 * oracle_over_reference);
+        model.band.1 = model.band.1.max(model.band.1 / oracle_over_reference);
         Some(model)
     });
     [(Asset::Base, funds.0), (Asset::Quote, funds.1)]
