@@ -60,8 +60,8 @@ pub struct Config {
 pub struct KeeperConfig {
     /// Decide and dry-run, never sign. Default false.
     pub dry_run: bool,
-    /// Estimated cost of one rebalance transaction in quote tokens; smaller bounties are skipped.
-    /// Default 0.5.
+    /// Estimated cost of one rebalance transaction in quote tokens; smaller bounties (estimated
+    /// from the pool's views, then the dry-run's) are skipped. Default 0.5.
     pub tx_cost: f64,
     /// Decimals of the pools' base token (for the Greeks' metrics). Default 18.
     pub base_decimals: u32,

@@ -2,7 +2,7 @@
 //! signs needs.
 //!
 //! - Always dry-run first, and again before every resend: a rebalance the pool refuses in the
-//!   dry-run is never signed. (State can still change between the dry-run and the block; the
+//!   dry-run, or whose dry-run pays a bounty below the policy's `tx_cost`, is never signed. (State can still change between the dry-run and the block; the
 //!   transaction then reverts on chain, which costs its fee and moves nothing.)
 //! - No duplicates: `rebalance` carries the epoch the keeper read, so the chain refuses a second
 //!   execution; the keeper remembers the epochs it has landed, waits again for a transaction
@@ -23,7 +23,7 @@
 
 use crate::backoff::{Backoff, Health};
 use crate::chain::{Chain, ChainError, Submitted};
-use crate::decide::{decide, Decision, Policy, PoolView, Route, Wait};
+use crate::decide::{decide, Decision, Policy, PoolView, Route, Skip, Wait};
 use crate::metrics::Metrics;
 use crate::trust::Distrust;
 use ink::primitives::AccountId;
@@ -188,11 +188,18 @@ pub fn tick<C: Chain>(
         Err(e) => return fail(pool, report, e, head.time_ms, settings, metrics),
         Ok(Err(PoolError::StaleEpoch)) => return beaten(pool, report, epoch, metrics),
         Ok(Err(refusal)) => return refuse(pool, report, refusal, head.time_ms, settings, metrics),
-        Ok(Ok(outcome)) if settings.dry_run => {
-            report.action = Action::WouldRebalance(outcome);
-            return report;
+        Ok(Ok(outcome)) => {
+            if let Some(short) = unprofitable(&outcome, &settings.policy) {
+                // The estimate from the views said it pays; what the pool would pay now does not.
+                report.decision = Some(short);
+                pool.health.record_success();
+                return report;
+            }
+            if settings.dry_run {
+                report.action = Action::WouldRebalance(outcome);
+                return report;
+            }
         }
-        Ok(Ok(_)) => {}
     }
     submit(
         chain,
@@ -203,6 +210,16 @@ pub fn tick<C: Chain>(
         settings,
         metrics,
     )
+}
+
+/// The skip a dry-run's `outcome` calls for when the bounty the pool would pay now is below the
+/// policy's `tx_cost`: the decision priced the bounty from views read separately, and the dry-run
+/// is what the signed call would do.
+fn unprofitable(outcome: &RebalanceOutcome, policy: &Policy) -> Option<Decision> {
+    (outcome.bounty < policy.tx_cost).then_some(Decision::Skip(Skip::Unprofitable {
+        bounty: outcome.bounty,
+        tx_cost: policy.tx_cost,
+    }))
 }
 
 /// What a re-check before a retry found.
@@ -244,7 +261,13 @@ fn recheck<C: Chain>(
         _ => return Recheck::Stop(Action::None),
     };
     match chain.dry_run_rebalance(pool.address, epoch, &route) {
-        Ok(Ok(_)) => Recheck::Go(route),
+        Ok(Ok(outcome)) => match unprofitable(&outcome, &settings.policy) {
+            Some(short) => {
+                report.decision = Some(short);
+                Recheck::Stop(Action::None)
+            }
+            None => Recheck::Go(route),
+        },
         Ok(Err(PoolError::StaleEpoch)) => Recheck::Stop(Action::AlreadyDone { epoch }),
         Ok(Err(refusal)) => Recheck::Stop(Action::Refused(refusal)),
         Err(e) => Recheck::Error(e),

@@ -11,6 +11,7 @@ use common::NOW;
 use keel_core::{PoolState, ONE};
 use keel_interface::pool::PoolError;
 use keel_keeper::chain::ChainError;
+use keel_keeper::decide::{Decision, Policy, Skip};
 use keel_keeper::executor::{tick, Action, Settings, FLOOR_BLOCKS};
 use keel_keeper::metrics::Metrics;
 use keel_keeper::trust::{Distrust, Hash, Role};
@@ -240,6 +241,65 @@ fn a_pool_paused_between_attempts_is_not_resent() {
             keel_keeper::decide::Skip::Paused
         ))
     );
+    assert_eq!((chain.submissions, chain.executions), (1, 0));
+}
+
+/// The bounty the keeper estimates from the scripted pool's views, and settings whose `tx_cost`
+/// is exactly that estimate.
+fn priced_at_the_estimate() -> (u128, Settings) {
+    let dry = Settings {
+        dry_run: true,
+        ..SETTINGS
+    };
+    let report = tick(&mut Scripted::due([]), &mut pool(), &dry, None);
+    let Some(Decision::Rebalance { bounty, .. }) = report.decision else {
+        panic!("the scripted pool is due: {:?}", report.decision);
+    };
+    assert!(bounty > 1);
+    let policy = Policy {
+        tx_cost: bounty,
+        ..SETTINGS.policy
+    };
+    (bounty, Settings { policy, ..SETTINGS })
+}
+
+#[test]
+fn a_dry_run_paying_less_than_the_transaction_costs_is_not_signed() {
+    // given: the views' estimate covers tx_cost, but the pool would pay a unit less now
+    let (estimate, settings) = priced_at_the_estimate();
+    let mut chain = Scripted::due([]);
+    chain.bounty = estimate - 1;
+    let mut p = pool();
+    // when
+    let report = tick(&mut chain, &mut p, &settings, None);
+    // then
+    assert_eq!(report.action, Action::None);
+    let short = Skip::Unprofitable {
+        bounty: estimate - 1,
+        tx_cost: estimate,
+    };
+    assert_eq!(report.decision, Some(Decision::Skip(short)));
+    assert_eq!(
+        (chain.submissions, chain.executions, p.health.failures),
+        (0, 0, 0)
+    );
+}
+
+#[test]
+fn a_bounty_that_falls_below_the_cost_before_a_resend_stops_the_resend() {
+    // given: the first send fails, and meanwhile the pool's bounty falls a unit below tx_cost
+    let (estimate, settings) = priced_at_the_estimate();
+    let mut chain = Scripted::due([Fault::FailsAndBountyFalls(estimate - 1)]);
+    chain.bounty = estimate;
+    // when
+    let report = tick(&mut chain, &mut pool(), &settings, None);
+    // then: sent once, not resent
+    assert_eq!(report.action, Action::None);
+    let short = Skip::Unprofitable {
+        bounty: estimate - 1,
+        tx_cost: estimate,
+    };
+    assert_eq!(report.decision, Some(Decision::Skip(short)));
     assert_eq!((chain.submissions, chain.executions), (1, 0));
 }
 

@@ -31,12 +31,16 @@ pub enum Fault {
     SlowConfirm,
     /// Never reaches the chain, and meanwhile the owner pauses the pool.
     FailsAndPaused,
+    /// Never reaches the chain, and meanwhile the pool's bounty falls to this.
+    FailsAndBountyFalls(u128),
 }
 
 pub struct Scripted {
     pub view: PoolView,
     pub faults: VecDeque<Fault>,
     pub dry_run: Result<(), PoolError>,
+    /// The bounty the pool pays (dry-run and execution).
+    pub bounty: u128,
     pub submissions: u32,
     pub executions: u32,
     pub pending: Option<Included>,
@@ -62,6 +66,7 @@ impl Scripted {
             view,
             faults: faults.into_iter().collect(),
             dry_run: Ok(()),
+            bounty: ONE,
             submissions: 0,
             executions: 0,
             pending: None,
@@ -79,7 +84,7 @@ impl Scripted {
             token_sold: AccountId::from([1; 32]),
             sold: ONE,
             bought: 10 * ONE,
-            bounty: ONE,
+            bounty: self.bounty,
             q_before: ONE as i128 / 10,
             q_after: ONE as i128 / 100,
         }
@@ -146,6 +151,10 @@ impl Chain for Scripted {
             Fault::SlowConfirm => self.slow = true,
             Fault::FailsAndPaused => {
                 self.view.paused = true;
+                return Err(ChainError::Rpc("connection reset".into()));
+            }
+            Fault::FailsAndBountyFalls(bounty) => {
+                self.bounty = bounty;
                 return Err(ChainError::Rpc("connection reset".into()));
             }
             Fault::Beaten => {
