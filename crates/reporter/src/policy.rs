@@ -83,6 +83,25 @@ pub enum Decision {
 }
 
 impl Policy {
+    /// This policy held to a feed whose readings expire after `feed_expiry_ms`: the shorter of
+    /// the two expiries, and a heartbeat shortened by as much as the expiry was, so the margin the
+    /// configuration keeps between them (a round and its inclusion) stays. A heartbeat the cut
+    /// would use up becomes 1 ms: a submission every round, as the feed then needs.
+    #[must_use]
+    pub fn within_expiry(self, feed_expiry_ms: u64) -> Policy {
+        let cut = self.expiry_ms.saturating_sub(feed_expiry_ms);
+        let heartbeat_ms = if self.heartbeat_ms == 0 {
+            0
+        } else {
+            self.heartbeat_ms.saturating_sub(cut).max(1)
+        };
+        Policy {
+            heartbeat_ms,
+            expiry_ms: self.expiry_ms.min(feed_expiry_ms),
+            ..self
+        }
+    }
+
     /// Decides whether to submit `reading` now, given the `last` submission included on chain
     /// (if any) and the chain's `head`.
     /// `reading` must be [`stamped`] at `head`; `now_ms` is the machine's clock. Its age is
@@ -119,6 +138,28 @@ impl Policy {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_shorter_feed_expiry_shortens_the_heartbeat_by_as_much() {
+        let configured = Policy {
+            deviation_bps: 50,
+            heartbeat_ms: 30_000,
+            expiry_ms: 60_000,
+        };
+        let fit = |feed_expiry_ms| {
+            let p = configured.within_expiry(feed_expiry_ms);
+            (p.heartbeat_ms, p.expiry_ms)
+        };
+        assert_eq!(fit(90_000), (30_000, 60_000));
+        assert_eq!(fit(60_000), (30_000, 60_000));
+        assert_eq!(fit(50_000), (20_000, 50_000));
+        assert_eq!(fit(30_000), (1, 30_000));
+        let deviation_only = Policy {
+            heartbeat_ms: 0,
+            ..configured
+        };
+        assert_eq!(deviation_only.within_expiry(10_000).heartbeat_ms, 0);
+    }
+
     use super::*;
     use keel_core::ONE;
 

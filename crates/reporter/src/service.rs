@@ -82,7 +82,10 @@ pub struct Reporter {
     last: Option<Submitted>,
     failures: u32,
     resume_ms: u64,
-    /// Whether the feed's on-chain expiry has been read into the policy.
+    /// The policy as configured; `policy` is it held to the feed's on-chain expiry.
+    configured: Policy,
+    /// Whether the feed's on-chain expiry has been read into the policy (again after the oracle
+    /// refuses a reading as expired: the owner may have shortened it).
     feed_checked: bool,
 }
 
@@ -106,6 +109,7 @@ impl Reporter {
             last: None,
             failures: 0,
             resume_ms: 0,
+            configured: policy,
             feed_checked: false,
         }
     }
@@ -217,15 +221,24 @@ impl Reporter {
         round
     }
 
-    /// Reads the feed's configuration once: the oracle refuses readings past the feed's own
-    /// expiry, so the policy holds to the shorter of that and the configured one.
+    /// Reads the feed's configuration (once, and again after an expired reading): the oracle
+    /// refuses readings past the feed's own expiry, so the policy holds to the shorter of that and
+    /// the configured one, its heartbeat shortened to match ([`Policy::within_expiry`]).
     fn check_feed(&mut self, chain: &mut impl Chain) -> Result<(), Action> {
         if self.feed_checked {
             return Ok(());
         }
         match chain.feed_config(self.feed) {
             Ok(Some(feed)) => {
-                self.policy.expiry_ms = self.policy.expiry_ms.min(feed.expiry_ms);
+                self.policy = self.configured.within_expiry(feed.expiry_ms);
+                if self.policy != self.configured {
+                    tracing::warn!(
+                        feed = self.feed,
+                        feed_expiry_ms = feed.expiry_ms,
+                        heartbeat_ms = self.policy.heartbeat_ms,
+                        "the feed's readings expire sooner than configured; heartbeat shortened to match"
+                    );
+                }
                 self.feed_checked = true;
                 Ok(())
             }
@@ -243,6 +256,19 @@ impl Reporter {
             .is_some_and(|l| head.time_ms.saturating_sub(l.observed_ms) <= self.policy.expiry_ms)
     }
 
+    /// The oracle refused `error`: a failure to back off from; an expired reading also has the
+    /// next round read the feed's expiry again.
+    fn refused(&mut self, error: OracleError, now_ms: u64) -> Action {
+        self.failed(now_ms);
+        if error == OracleError::ReadingExpired {
+            self.feed_checked = false;
+        }
+        Action::Refused {
+            error,
+            words: explain(error),
+        }
+    }
+
     fn send(
         &mut self,
         chain: &mut impl Chain,
@@ -251,19 +277,12 @@ impl Reporter {
         head: Head,
         now_ms: u64,
     ) -> Action {
-        let refused = |error| Action::Refused {
-            error,
-            words: explain(error),
-        };
         match chain.dry_run(&submission) {
             Err(e) => {
                 self.failed(now_ms);
                 return Action::Failed(e);
             }
-            Ok(Err(error)) => {
-                self.failed(now_ms);
-                return refused(error);
-            }
+            Ok(Err(error)) => return self.refused(error, now_ms),
             Ok(Ok(())) if self.dry_run => return Action::WouldSubmit(submission, trigger),
             Ok(Ok(())) => {}
         }
@@ -282,10 +301,7 @@ impl Reporter {
                         block: included.block,
                     }
                 }
-                Err(error) => {
-                    self.failed(now_ms);
-                    refused(error)
-                }
+                Err(error) => self.refused(error, now_ms),
             },
             Err(e) => {
                 self.failed(now_ms);

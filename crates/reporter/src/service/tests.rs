@@ -304,6 +304,59 @@ fn the_feeds_own_expiry_binds_when_it_is_shorter_than_the_configured_one() {
 }
 
 #[test]
+fn a_feed_expiring_sooner_than_configured_is_refreshed_on_a_shorter_heartbeat() {
+    // given a feed whose readings count for 50 s, and a reporter configured for a 30 s heartbeat
+    // within 60 s: 30 s left between heartbeat and expiry
+    let mut chain = Memory::new();
+    chain.config.expiry_ms = 50_000;
+    let mut r = reporter(three_sources());
+    // when the market goes quiet after the 18 s move
+    let mut heartbeats = Vec::new();
+    for i in 0..10u64 {
+        let round = r.round(&mut chain, T0 + i * BLOCK_MS);
+        if let Action::Landed {
+            trigger: Trigger::Heartbeat { age_ms },
+            ..
+        } = round.action
+        {
+            heartbeats.push((i, age_ms));
+        }
+        chain.mine();
+    }
+    // then the heartbeat comes 20 s after the last observation (at the 42 s round), not 30 s
+    assert_eq!(r.policy.heartbeat_ms, 20_000);
+    assert_eq!(heartbeats.first(), Some(&(7, 24_000)), "{heartbeats:?}");
+}
+
+#[test]
+fn an_expired_reading_has_the_feeds_expiry_read_again() {
+    // given a reporter that read the feed's 60 s expiry and submitted
+    let mut chain = Memory::new();
+    let mut r = reporter(three_sources());
+    assert!(matches!(r.round(&mut chain, T0).action, Action::Landed { .. }));
+    // when the owner shortens the expiry to 20 s, and the 18 s move is read with the head at 42 s
+    chain.config.expiry_ms = 20_000;
+    for _ in 0..7 {
+        chain.mine();
+    }
+    let refused = r.round(&mut chain, T0 + 18_000);
+    assert!(
+        matches!(
+            refused.action,
+            Action::Refused {
+                error: OracleError::ReadingExpired,
+                ..
+            }
+        ),
+        "{:?}",
+        refused.action
+    );
+    // then the next round holds to the new expiry, its heartbeat every round
+    r.round(&mut chain, T0 + 120_000);
+    assert_eq!((r.policy.expiry_ms, r.policy.heartbeat_ms), (20_000, 1));
+}
+
+#[test]
 fn a_feed_the_oracle_does_not_have_is_refused_before_anything_is_signed() {
     let mut chain = Memory::new();
     let mut r = reporter(three_sources());
