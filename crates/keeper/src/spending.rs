@@ -5,10 +5,20 @@
 //! The ceilings bound what one dry-run can ask the keeper to sign for (a contract at a watched
 //! address can ask for any gas and deposit); the budgets bound how often, so a node or a contract
 //! that makes every pass look due cannot drain the keeper's balance. Pure: the caller passes the
-//! time (the wall clock: a dev chain's time stands still between blocks).
+//! time, from [`ledger_ms`] (not the chain's: a dev chain's time stands still between blocks).
 
 use ink::primitives::AccountId;
 use std::collections::{HashMap, VecDeque};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+/// Milliseconds since this process first asked, on a clock that never steps: the budgets' hours
+/// are timed on it, so a wall clock stepped forward (NTP, a resumed machine) cannot empty them.
+pub fn ledger_ms() -> u64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    let start = *START.get_or_init(Instant::now);
+    u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
 
 /// The window the budgets are counted over.
 pub const HOUR_MS: u64 = 3_600_000;
@@ -197,6 +207,16 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_budgets_clock_counts_from_the_process_not_the_calendar() {
+        let first = ledger_ms();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        let later = ledger_ms();
+        assert!(later >= first + 5, "{first} -> {later}");
+        // A wall clock in milliseconds since 1970 is past 1.7e12; this clock is the test's age.
+        assert!(later < HOUR_MS, "{later}");
+    }
 
     #[test]
     fn bumped_tips_double_to_the_cap_and_never_wrap() {

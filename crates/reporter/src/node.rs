@@ -12,9 +12,8 @@ use keel_client::events::ink_account;
 use keel_client::keys::{self, SigningKey};
 use keel_client::{Node, NodeError, SendOptions};
 use keel_core::oracle::{FeedConfig, OracleError};
-use keel_keeper::backoff::wall_ms;
 use keel_keeper::node::{chain_error, send_within, Budgeted};
-use keel_keeper::spending::{bumped_tip, Ledger, Limits, OverLimit};
+use keel_keeper::spending::{bumped_tip, ledger_ms, Ledger, Limits, OverLimit};
 use keel_keeper::trust::{listed, Distrust, Hash, Role, Trust};
 use std::time::Duration;
 use subxt::utils::AccountId32;
@@ -302,7 +301,7 @@ impl Chain for NodeOracle {
             &mut self.ledger,
             &self.limits,
             call,
-            wall_ms(),
+            ledger_ms(),
         )?;
         let block = match self.node.wait(sent.hash, self.opts.finalized, self.opts.timeout) {
             Err(NodeError::Timeout) => {

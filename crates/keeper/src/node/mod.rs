@@ -10,13 +10,12 @@
 //! call data it sent on the state of the block it landed in to learn it (after a competitor's
 //! rebalance that answer is `StaleEpoch`, which the executor reads as "already done").
 
-use crate::backoff::wall_ms;
 use crate::chain::{
     read_pool_views, rebalance_message, Chain, ChainError, Head, Included, Submitted, Views,
     REBALANCE_DEADLINE_MS,
 };
 use crate::decide::{PoolView, Route};
-use crate::spending::Ledger;
+use crate::spending::{ledger_ms, Ledger};
 use crate::trust::{Distrust, Hash, Role, Trust};
 use ink::primitives::AccountId;
 use keel_calls::{Message, ToMessage};
@@ -363,7 +362,7 @@ impl Chain for NodeChain {
                 &mut self.ledger,
                 &self.opts.limits,
                 call,
-                wall_ms(),
+                ledger_ms(),
             )
         })?;
         self.sends.insert(
