@@ -2,7 +2,7 @@
 //! constant product at Keel's own mean fee, and the self-check that the simulator's constant
 //! product pays arbitrageurs what the fee-adjusted LVR formula says it should.
 
-use super::stats::{mean, median};
+use super::stats::{mean, median, Spread};
 use super::strategy::Strategy;
 use super::sweep::CaseResult;
 use super::tally::PathMetrics;
@@ -21,6 +21,7 @@ pub const ADVERSE: &str = "adverse selection <= cp at equal fee";
 pub const ADVERSE_HALF: &str = "adverse selection <= 50% of cp at equal fee (oracle <= 2 blocks behind)";
 pub const LP_CASE: &str = "LP vs HODL >= cp at equal fee (paired median)";
 pub const LP_SUITE: &str = "LP vs HODL >= cp at equal fee in >= 80% of cases";
+pub const LP_SPREAD: &str = "LP vs HODL spread across paths (p90 - p10) narrower than cp's";
 pub const LVR: &str = "self-check: cp arbitrage net of fees within 25% of the LVR formula";
 
 /// How far the measured arbitrage may sit from the formula.
@@ -92,6 +93,15 @@ pub fn verdicts(results: &[CaseResult]) -> Vec<Verdict> {
                 case: name.clone(),
                 pass: d >= 0.0,
                 evidence: format!("paired median {d:+.1} bps"),
+            });
+        }
+        let width = |strategy| Spread::of(case.values(strategy, |m| m.vs_hodl_bps)).map(|s| s.p90 - s.p10);
+        if let (Some(keel), Some(cp)) = (width(Strategy::Keel), width(Strategy::CpEqualFee)) {
+            out.push(Verdict {
+                target: LP_SPREAD,
+                case: name.clone(),
+                pass: keel < cp,
+                evidence: format!("keel {keel:.1} vs cp {cp:.1} bps"),
             });
         }
         // Constant product does not see the oracle: one such case is the whole evidence.
@@ -220,6 +230,33 @@ mod tests {
             Some(false),
             "1 of 2 cases is not 80%"
         );
+    }
+
+    #[test]
+    fn the_spread_target_holds_keels_p10_to_p90_width_of_lp_results_below_cps() {
+        // given Keel's LP results within 1 bps across paths and cp's across 10, at lag 1; at
+        // lag 5 Keel's across 6 and cp's identical on every path
+        let narrower = case(
+            1,
+            &[
+                ((4.0, 1.0), (10.0, -5.0)),
+                ((4.0, 2.0), (10.0, 5.0)),
+                ((4.0, 1.5), (10.0, 0.0)),
+            ],
+        );
+        let wider = case(
+            5,
+            &[
+                ((4.0, -3.0), (10.0, 0.0)),
+                ((4.0, 3.0), (10.0, 0.0)),
+                ((4.0, 0.0), (10.0, 0.0)),
+            ],
+        );
+        // when
+        let v = verdicts(&[narrower, wider]);
+        // then
+        assert_eq!(result(&v, LP_SPREAD, "lag 1"), Some(true));
+        assert_eq!(result(&v, LP_SPREAD, "lag 5"), Some(false));
     }
 
     #[test]
