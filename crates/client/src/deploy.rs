@@ -18,7 +18,8 @@ use ink::primitives::AccountId;
 use keel_calls::constructors::{self, Constructor};
 use keel_calls::{Message, ToMessage, PSP22};
 use keel_core::consts::TOKEN_DECIMALS;
-use keel_core::fixed;
+use keel_core::cpmm::{self, CpState};
+use keel_core::{fixed, PoolState};
 use parity_scale_codec::Decode;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -298,15 +299,31 @@ fn seed_liquidity(
     }
     let deadline = u64::MAX;
     for (venue, base, quote) in &venues {
+        let (base, quote) = (units(*base)?, units(*quote)?);
+        let least =
+            first_deposit_shares(cpmm::deposit(&CpState::default(), 0, base, quote).map(|d| d.shares))?;
         let add = keel_calls::venue(*venue)
-            .add_liquidity(units(*base)?, units(*quote)?, 0, me, deadline)
+            .add_liquidity(base, quote, least, me, deadline)
             .message();
         send(node, deployer, *venue, &add, &opts, "venue add_liquidity")?;
     }
+    let (base, quote) = (units(plan.pool_base)?, units(plan.pool_quote)?);
+    let least =
+        first_deposit_shares(keel_core::deposit(&PoolState::default(), 0, base, quote).map(|d| d.shares))?;
     let add = keel_calls::pool(a.pool)
-        .add_liquidity(units(plan.pool_base)?, units(plan.pool_quote)?, 0, me, deadline)
+        .add_liquidity(base, quote, least, me, deadline)
         .message();
     send(node, deployer, a.pool, &add, &opts, "pool add_liquidity")
+}
+
+/// The shares a contract's first deposit mints (the core's own rule, as the contract runs it): the
+/// least the deployer takes for its deposit. A deposit that is no longer the first (another account
+/// deposited between the deployment and this transaction, at a ratio of its own) mints fewer for
+/// the same amounts and is refused, instead of taken at that ratio.
+fn first_deposit_shares(first: Result<u128, keel_core::CurveError>) -> Result<u128, ClientError> {
+    first.map_err(|e| {
+        ClientError::OutOfRange(format!("a first deposit of these amounts mints no shares: {e:?}"))
+    })
 }
 
 /// Mints each of the plan's traders both tokens and has them approve the pool and the venue
@@ -418,5 +435,41 @@ mod tests {
             assert!(decimal(bad).is_err(), "{bad}");
         }
         assert_eq!(units(u64::MAX).ok().map(|u| u / one), Some(u128::from(u64::MAX)));
+    }
+
+    #[test]
+    fn a_deposit_that_is_no_longer_the_first_mints_fewer_than_the_deployer_asks_for() {
+        // given the deployer's planned deposit and the shares it asks for, as the first
+        let (base, quote) = (100_000 * keel_core::ONE, 1_000_000 * keel_core::ONE);
+        let least =
+            first_deposit_shares(keel_core::deposit(&PoolState::default(), 0, base, quote).map(|d| d.shares))
+                .expect("a first deposit");
+        let venue_least =
+            first_deposit_shares(cpmm::deposit(&CpState::default(), 0, base, quote).map(|d| d.shares));
+        assert_eq!(
+            venue_least.ok(),
+            Some(least),
+            "the venue's first deposit mints as the pool's"
+        );
+        // when another account deposited first, 1 base unit against 1e12 quote units
+        let (dust, lots) = (1, 1_000_000_000_000);
+        let first = keel_core::deposit(&PoolState::default(), 0, dust, lots).expect("first");
+        let second =
+            keel_core::deposit(&first.after, first.shares + first.locked, base, quote).expect("second");
+        let venue_first = cpmm::deposit(&CpState::default(), 0, dust, lots).expect("venue first");
+        let venue_second = cpmm::deposit(
+            &venue_first.after,
+            venue_first.shares + venue_first.locked,
+            base,
+            quote,
+        )
+        .expect("venue second");
+        // then the deployer's deposit mints far fewer: each contract refuses it (`MinSharesNotMet`)
+        assert!(second.shares < least / 1_000, "{} against {least}", second.shares);
+        assert!(
+            venue_second.shares < least / 1_000,
+            "{} against {least}",
+            venue_second.shares
+        );
     }
 }
