@@ -18,6 +18,22 @@ fn stale_oracle_refuses_swaps() {
 }
 
 #[test]
+fn a_reading_stamped_after_the_block_is_refused_and_changes_nothing() {
+    // given the feed's answer stamped now, read by a block 10 s earlier: what a pool on a feed
+    // that stamps ahead of the chain sees (it would read as fresh until the clock caught up)
+    let mut m = Fixture::standard();
+    let stamped = m.chain.now();
+    m.chain.set_time(stamped - 10_000);
+    // when / then: swaps are refused, balances unchanged
+    m.assert_refused(PoolError::OracleInvalid, |m| {
+        pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(m.base, UNIT))
+    });
+    m.assert_refused(PoolError::OracleInvalid, |m| {
+        pool::swap_exact_out(&mut m.chain, BOB, m.pool, PoolSwap::exact_out(m.quote, UNIT))
+    });
+}
+
+#[test]
 fn fresh_reading_reopens_trading_after_staleness() {
     let mut m = Fixture::standard();
     m.chain.advance(PoolConfig::default().max_oracle_age_ms + 1);

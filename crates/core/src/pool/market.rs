@@ -13,9 +13,14 @@ use crate::{CurveParams, Market, OracleReading, PoolState};
 /// Longest oracle age a pool may be configured to accept (one hour).
 pub const MAX_ORACLE_AGE_CEIL_MS: u64 = 3_600_000;
 
-/// The market `reading` asks for at `now_ms` (its `k` is the ramp's target), and its age.
+/// The market `reading` asks for at `now_ms` (its `k` is the ramp's target), and its age. A
+/// reading stamped after `now_ms` is refused: it would read as fresh for as long as the clock
+/// trails its stamp, and as knowing every trade since (Keel's oracle never answers one; a feed
+/// that is not Keel's code might).
 fn ask<A>(config: &PoolConfig<A>, reading: &OracleData, now_ms: u64) -> Result<(Market, u64), Refusal> {
-    let age_ms = now_ms.saturating_sub(reading.timestamp);
+    let age_ms = now_ms
+        .checked_sub(reading.timestamp)
+        .ok_or(Refusal::OracleInvalid)?;
     let asked = config
         .curve
         .market(&OracleReading {
@@ -32,7 +37,8 @@ impl Ledger {
     /// it is stale. Readable while stale, so a wallet can show why swaps are refused.
     ///
     /// # Errors
-    /// [`Refusal::OracleInvalid`] for a price outside the curve's bounds.
+    /// [`Refusal::OracleInvalid`] for a price outside the curve's bounds or a reading stamped
+    /// after `now_ms`.
     pub fn market_status<A>(
         &self,
         config: &PoolConfig<A>,

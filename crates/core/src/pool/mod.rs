@@ -219,7 +219,8 @@ pub enum Refusal {
     InsufficientShares,
     /// The oracle's latest reading is older than `max_oracle_age_ms`.
     OracleStale,
-    /// The oracle returned a price or volatility outside the pool's bounds.
+    /// The oracle returned a price or volatility outside the pool's bounds, or a reading stamped
+    /// after the block.
     OracleInvalid,
     /// The oracle refused the read.
     Oracle(OracleError),
