@@ -16,7 +16,8 @@ use crate::combine::{deviation_bps, Reading};
 pub struct Policy {
     /// Submit when the price has moved this far from the last submission (basis points).
     pub deviation_bps: u32,
-    /// Submit when the last submission's observation is this old, whatever the price (ms).
+    /// Submit when the last submission's observation is this old, whatever the price (ms); 0 for
+    /// no heartbeat (deviations alone).
     pub heartbeat_ms: u64,
     /// The feed's expiry: a reading observed longer ago than this before the head is refused
     /// by the oracle (ms).
@@ -63,7 +64,7 @@ pub enum Hold {
     Expired { age_ms: u64 },
     /// The reading is no newer than the last submission's.
     NotNewer,
-    /// Within the deviation threshold and before the heartbeat (ms until it).
+    /// Within the deviation threshold and before the heartbeat (ms until it; 0 with no heartbeat).
     Quiet { bps: u128, heartbeat_in_ms: u64 },
 }
 
@@ -126,18 +127,21 @@ impl Policy {
             return Decision::Submit(Trigger::Deviation { bps });
         }
         let since_ms = reading.observed_ms - last.observed_ms;
-        if since_ms >= self.heartbeat_ms {
+        if self.heartbeat_ms > 0 && since_ms >= self.heartbeat_ms {
             return Decision::Submit(Trigger::Heartbeat { age_ms: since_ms });
         }
         Decision::Hold(Hold::Quiet {
             bps,
-            heartbeat_in_ms: self.heartbeat_ms - since_ms,
+            heartbeat_in_ms: self.heartbeat_ms.saturating_sub(since_ms),
         })
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use keel_core::ONE;
+
     #[test]
     fn a_shorter_feed_expiry_shortens_the_heartbeat_by_as_much() {
         let configured = Policy {
@@ -159,9 +163,6 @@ mod tests {
         };
         assert_eq!(deviation_only.within_expiry(10_000).heartbeat_ms, 0);
     }
-
-    use super::*;
-    use keel_core::ONE;
 
     const T: u64 = 1_700_000_000_000;
     const POLICY: Policy = Policy {
@@ -185,6 +186,27 @@ mod tests {
 
     fn head(number: u64, time_ms: u64) -> Head {
         Head { number, time_ms }
+    }
+
+    #[test]
+    fn with_no_heartbeat_only_a_move_goes_out() {
+        let deviations = Policy {
+            heartbeat_ms: 0,
+            ..POLICY
+        };
+        let later = T + 50_000;
+        assert_eq!(
+            deviations.decide(&reading(100 * ONE, later), Some(&LAST), head(20, later), later),
+            Decision::Hold(Hold::Quiet {
+                bps: 0,
+                heartbeat_in_ms: 0
+            })
+        );
+        let moved = reading(ONE * 1_005 / 10, later);
+        assert_eq!(
+            deviations.decide(&moved, Some(&LAST), head(20, later), later),
+            Decision::Submit(Trigger::Deviation { bps: 50 })
+        );
     }
 
     #[test]

@@ -82,11 +82,9 @@ pub struct Reporter {
     last: Option<Submitted>,
     failures: u32,
     resume_ms: u64,
-    /// The policy as configured; `policy` is it held to the feed's on-chain expiry.
+    /// The policy as configured; `policy` is it held to the feed's on-chain expiry, read every
+    /// round (the owner may change it at any time).
     configured: Policy,
-    /// Whether the feed's on-chain expiry has been read into the policy (again after the oracle
-    /// refuses a reading as expired: the owner may have shortened it).
-    feed_checked: bool,
 }
 
 impl Reporter {
@@ -110,7 +108,6 @@ impl Reporter {
             failures: 0,
             resume_ms: 0,
             configured: policy,
-            feed_checked: false,
         }
     }
 
@@ -221,25 +218,24 @@ impl Reporter {
         round
     }
 
-    /// Reads the feed's configuration (once, and again after an expired reading): the oracle
-    /// refuses readings past the feed's own expiry, so the policy holds to the shorter of that and
-    /// the configured one, its heartbeat shortened to match ([`Policy::within_expiry`]).
+    /// Reads the feed's configuration every round: the oracle refuses readings past the feed's
+    /// own expiry, which its owner may change at any time, so the policy holds to the shorter of
+    /// that and the configured one, its heartbeat shortened to match ([`Policy::within_expiry`]).
     fn check_feed(&mut self, chain: &mut impl Chain) -> Result<(), Action> {
-        if self.feed_checked {
-            return Ok(());
-        }
         match chain.feed_config(self.feed) {
             Ok(Some(feed)) => {
-                self.policy = self.configured.within_expiry(feed.expiry_ms);
-                if self.policy != self.configured {
+                let policy = self.configured.within_expiry(feed.expiry_ms);
+                if policy != self.policy {
                     tracing::warn!(
                         feed = self.feed,
                         feed_expiry_ms = feed.expiry_ms,
-                        heartbeat_ms = self.policy.heartbeat_ms,
-                        "the feed's readings expire sooner than configured; heartbeat shortened to match"
+                        heartbeat_ms = policy.heartbeat_ms,
+                        "the feed's expiry sets the policy: readings count for {} ms, heartbeat {} ms",
+                        policy.expiry_ms,
+                        policy.heartbeat_ms
                     );
                 }
-                self.feed_checked = true;
+                self.policy = policy;
                 Ok(())
             }
             Ok(None) => Err(Action::Refused {
@@ -256,13 +252,9 @@ impl Reporter {
             .is_some_and(|l| head.time_ms.saturating_sub(l.observed_ms) <= self.policy.expiry_ms)
     }
 
-    /// The oracle refused `error`: a failure to back off from; an expired reading also has the
-    /// next round read the feed's expiry again.
+    /// The oracle refused `error`: a failure to back off from.
     fn refused(&mut self, error: OracleError, now_ms: u64) -> Action {
         self.failed(now_ms);
-        if error == OracleError::ReadingExpired {
-            self.feed_checked = false;
-        }
         Action::Refused {
             error,
             words: explain(error),
