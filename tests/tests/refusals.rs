@@ -186,8 +186,8 @@ fn a_trade_past_the_price_band_is_refused() {
 fn a_trade_past_the_inventory_bound_is_refused() {
     let wide_band = PoolConfig {
         curve: keel_core::CurveParams {
-            max_skew: keel_core::ONE / 2,
-            q_max: keel_core::ONE / 20,
+            max_skew: keel_core::dynamic::DISCOVERY_SKEW_CEIL,
+            q_max: keel_core::ONE / 100,
             ..Default::default()
         },
         ..PoolConfig::default()
@@ -196,14 +196,14 @@ fn a_trade_past_the_inventory_bound_is_refused() {
         config: wide_band,
         ..Default::default()
     });
-    // Selling 16,000 base (8% of the pool's value) would leave q past q_max = 0.05, while its
-    // shift of the reference (about 43%) stays inside the 50% band.
+    // Selling 4,000 base (2% of the pool's value) would leave q past q_max = 0.01, while its
+    // shift of the reference (about 11%) stays inside the 25% band.
     m.assert_refused(PoolError::Curve(CurveError::InventoryLimitExceeded), |m| {
         pool::swap_exact_in(
             &mut m.chain,
             BOB,
             m.pool,
-            PoolSwap::exact_in(m.base, 16_000 * UNIT),
+            PoolSwap::exact_in(m.base, 4_000 * UNIT),
         )
     });
 }

@@ -51,9 +51,13 @@ pub const GUARD_CEIL: u128 = ONE;
 /// shifts the reference back a little less than the sale moved it: the buy-back meets an anchor
 /// lower by about `shift * (shift / 2 + fees + skew) / 2`. The guard charges `guard * shift / 2`
 /// on each leg, which covers that whenever `guard >= (shift / 2 + fees + skew) / 2`; a quarter
-/// does within a price band of about 10%, and a wider band needs more
-/// ([`CurveParams::guard_floor`], `crates/core/README.md`).
+/// does within the price band discovery accepts ([`DISCOVERY_SKEW_CEIL`], `crates/core/README.md`).
 pub const GUARD_FLOOR: u128 = ONE / 4;
+/// Widest price band accepted while discovery is on (25%). At a 50% band and a tenth of constant
+/// product's depth, a round trip inside one block with its sale in pieces returns more than it
+/// sold, whatever the guard (the guard fee stops growing at [`FEE_CEIL`]); up to a quarter, the
+/// property tests at every other bound find none (`crates/core/tests/discovery.rs`).
+pub const DISCOVERY_SKEW_CEIL: u128 = ONE / 4;
 /// Block times accepted, in milliseconds.
 pub const BLOCK_TIME_RANGE_MS: (u64, u64) = (100, 600_000);
 
@@ -173,15 +177,6 @@ impl CurveParams {
         }
     }
 
-    /// The least guard these parameters accept with discovery on: [`GUARD_FLOOR`], and at least
-    /// the price band plus half the highest fee. A trade's shift stays within twice the band and
-    /// the skew within the band, so this covers a buy-back's lower anchor anywhere in the band
-    /// (`guard >= (shift / 2 + fees + skew) / 2`, see [`GUARD_FLOOR`]); a quarter alone does only
-    /// in a band of about 10%.
-    pub fn guard_floor(&self) -> u128 {
-        GUARD_FLOOR.max(self.max_skew.saturating_add(self.fee_max / 2))
-    }
-
     /// Checks every field against its hard bound.
     ///
     /// # Errors
@@ -206,7 +201,8 @@ impl CurveParams {
             && (K_RAMP_FLOOR..=K_RAMP_CEIL).contains(&self.k_ramp)
             && (self.discovery_depth == 0 || DISCOVERY_DEPTH_RANGE.contains(&self.discovery_depth))
             && self.guard <= GUARD_CEIL
-            && (self.discovery_depth == 0 || self.guard >= self.guard_floor());
+            && (self.discovery_depth == 0 || self.guard >= GUARD_FLOOR)
+            && (self.discovery_depth == 0 || self.max_skew <= DISCOVERY_SKEW_CEIL);
         if ok {
             Ok(())
         } else {
@@ -374,27 +370,22 @@ mod tests {
     }
 
     #[test]
-    fn a_wider_band_needs_a_guard_of_the_band_plus_half_the_highest_fee() {
-        // The shipped band (10%) and fee ceiling (2%) need the floor alone.
-        let shipped = CurveParams::default();
-        assert_eq!(shipped.guard_floor(), GUARD_FLOOR);
-        let wide = CurveParams {
-            max_skew: ONE / 2,
-            guard: GUARD_FLOOR,
-            ..shipped
+    fn with_discovery_on_a_band_past_a_quarter_is_refused() {
+        let at_ceiling = CurveParams {
+            max_skew: DISCOVERY_SKEW_CEIL,
+            ..CurveParams::default()
         };
-        assert_eq!(wide.guard_floor(), ONE / 2 + shipped.fee_max / 2);
-        assert_eq!(wide.validate(), Err(CurveError::InvalidParameter));
-        let guarded = CurveParams {
-            guard: wide.guard_floor(),
-            ..wide
+        assert!(at_ceiling.discovers());
+        assert_eq!(at_ceiling.validate(), Ok(()));
+        let wider = CurveParams {
+            max_skew: DISCOVERY_SKEW_CEIL + 1,
+            ..at_ceiling
         };
-        assert_eq!(guarded.validate(), Ok(()));
-        // Without discovery there is no guard to need.
+        assert_eq!(wider.validate(), Err(CurveError::InvalidParameter));
+        // Without discovery the band may reach its own ceiling.
         let still = CurveParams {
-            discovery_depth: 0,
-            guard: 0,
-            ..wide
+            max_skew: SKEW_CEIL,
+            ..CurveParams::without_discovery()
         };
         assert_eq!(still.validate(), Ok(()));
     }

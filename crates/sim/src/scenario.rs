@@ -345,6 +345,9 @@ impl Scenario {
                     "scenario liquidity and venue depth must be positive".into(),
                 ))
             }
+            None if !self.pool_config().is_valid() => Err(SimError::Invalid(
+                "scenario's pool configuration is outside the bounds a pool accepts".into(),
+            )),
             None => Ok(()),
         }
     }
@@ -354,6 +357,17 @@ impl Scenario {
 mod tests {
     use super::Scenario;
     use keel_core::{CurveParams, ONE};
+
+    #[test]
+    fn a_scenario_whose_pool_no_chain_would_accept_is_refused() {
+        let low_guard = Scenario {
+            discovery: true,
+            discovery_guard: Some(0.1),
+            ..Scenario::default()
+        };
+        assert!(low_guard.validate().is_err());
+        assert!(Scenario::default().validate().is_ok());
+    }
 
     #[test]
     fn a_scenario_prices_with_the_discovery_and_fee_it_names() {

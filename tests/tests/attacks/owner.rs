@@ -6,7 +6,7 @@
 //! their quote and their swap.
 
 use crate::assert_solvent;
-use keel_core::dynamic::{FEE_CEIL, K_CEIL, SKEW_CEIL};
+use keel_core::dynamic::{DISCOVERY_SKEW_CEIL, FEE_CEIL, K_CEIL};
 use keel_core::rebalance::{MAX_SLIPPAGE_BPS, MAX_VENUE_FEE_BPS, MIN_COOLDOWN_MS, MIN_TRIGGER};
 use keel_core::{CurveParams, ONE};
 use keel_harness::pool::{self, PoolSwap, PoolWithdraw};
@@ -16,7 +16,7 @@ use keel_interface::pool::{PoolConfig, PoolError};
 use keel_interface::VenueError;
 
 /// The harshest configuration within the hard bounds: the widest fee, the steepest curve, the
-/// widest band, an oracle that is stale a millisecond after its reading, the loosest rebalancing (lowest trigger, widest
+/// widest band discovery accepts, an oracle that is stale a millisecond after its reading, the loosest rebalancing (lowest trigger, widest
 /// venue tolerance, shortest cooldown) and a "venue" that is Mallory's own account.
 fn harshest() -> PoolConfig {
     let mut config = PoolConfig {
@@ -27,7 +27,7 @@ fn harshest() -> PoolConfig {
             k_base: K_CEIL,
             k_min: K_CEIL,
             k_max: K_CEIL,
-            max_skew: SKEW_CEIL,
+            max_skew: DISCOVERY_SKEW_CEIL,
             q_max: ONE,
             ..CurveParams::default()
         },
