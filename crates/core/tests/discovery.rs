@@ -340,20 +340,10 @@ proptest! {
         let mut case = start;
         take(&mut case, &flow);
         let a = amount(&case, sell, share);
-        let mut out = 0;
         let sale = if split_sale { pieces } else { 1 };
-        for i in 0..sale {
-            let part = a / sale + if i == 0 { a % sale } else { 0 };
-            let Some(o) = case.sell(sell, part) else { reject!() };
-            out += o;
-        }
+        let out = sell_in(&mut case, sell, a, sale)?;
         let buy = if split_sale { 1 } else { pieces };
-        let mut back = 0;
-        for i in 0..buy {
-            let part = out / buy + if i == 0 { out % buy } else { 0 };
-            let Some(b) = case.sell(sell.other(), part) else { reject!() };
-            back += b;
-        }
+        let back = sell_in(&mut case, sell.other(), out, buy)?;
         prop_assert!(back <= a, "sold {a} in {sale}, got {out}, bought back {back} in {buy}");
     }
 
@@ -493,27 +483,20 @@ proptest! {
     }
 }
 
-/// Sells `a` of `sell` in `pieces`, then sells back what it paid in one trade: what came back.
-fn round_trip_in_pieces(
-    case: &mut Case,
-    sell: Asset,
-    a: u128,
-    pieces: u128,
-) -> Result<(u128, u128), TestCaseError> {
-    let mut out = 0;
-    for part in split(a, pieces) {
-        let Some(o) = case.sell(sell, part) else { reject!() };
-        out += o;
-    }
-    let Some(back) = case.sell(sell.other(), out) else {
-        reject!()
-    };
-    Ok((out, back))
-}
-
 /// `total` in `pieces` parts, the remainder in the first.
 fn split(total: u128, pieces: u128) -> impl Iterator<Item = u128> {
     (0..pieces).map(move |i| total / pieces + if i == 0 { total % pieces } else { 0 })
+}
+
+/// Sells `total` of `sell` in `pieces` trades ([`split`]): what they paid. A refused piece rejects
+/// the case.
+fn sell_in(case: &mut Case, sell: Asset, total: u128, pieces: u128) -> Result<u128, TestCaseError> {
+    let mut out = 0;
+    for part in split(total, pieces) {
+        let Some(o) = case.sell(sell, part) else { reject!() };
+        out += o;
+    }
+    Ok(out)
 }
 
 /// A cycle through the oracle inside one block: sell `first` of the pool's value in `sell`,
@@ -522,19 +505,9 @@ fn split(total: u128, pieces: u128) -> impl Iterator<Item = u128> {
 /// where it started, so the trader's gain is in `sell` alone, and must not be positive.
 fn cycle(case: &mut Case, sell: Asset, (first, past): (f64, f64), pieces: u128) -> Result<(), TestCaseError> {
     let a = amount(case, sell, first);
-    let mut got = 0;
-    for part in split(a, pieces) {
-        let Some(o) = case.sell(sell, part) else { reject!() };
-        got += o;
-    }
+    let got = sell_in(case, sell, a, pieces)?;
     let extra = amount(case, sell.other(), past);
-    let mut back = 0;
-    for part in split(got + extra, pieces) {
-        let Some(o) = case.sell(sell.other(), part) else {
-            reject!()
-        };
-        back += o;
-    }
+    let back = sell_in(case, sell.other(), got + extra, pieces)?;
     let mut paid = 0;
     for part in split(extra, pieces) {
         let Some(p) = case.buy(sell, part) else { reject!() };
@@ -589,7 +562,8 @@ proptest! {
         let mut case = start;
         take(&mut case, &flow);
         let a = amount(&case, sell, across_band(&case, fraction));
-        let (out, back) = round_trip_in_pieces(&mut case, sell, a, pieces)?;
+        let out = sell_in(&mut case, sell, a, pieces)?;
+        let back = sell_in(&mut case, sell.other(), out, 1)?;
         prop_assert!(back <= a, "sold {a} in {pieces}, got {out}, bought back {back}");
     }
 
