@@ -111,8 +111,21 @@ fn remember_done(pool: &mut Watched, epoch: u64, block: u64) {
     pool.done_block = block;
 }
 
-/// Runs one pass over `pool`.
+/// Runs one pass over `pool`; the metrics count the decision the pass ended on.
 pub fn tick<C: Chain>(
+    chain: &mut C,
+    pool: &mut Watched,
+    settings: &Settings,
+    metrics: Option<&Metrics>,
+) -> Report {
+    let report = pass(chain, pool, settings, metrics);
+    if let (Some(m), Some(decision)) = (metrics, &report.decision) {
+        m.decided(&report.pool, decision);
+    }
+    report
+}
+
+fn pass<C: Chain>(
     chain: &mut C,
     pool: &mut Watched,
     settings: &Settings,
@@ -153,7 +166,7 @@ pub fn tick<C: Chain>(
     let decision = decide(&view, &settings.policy, &pool.health, head.time_ms);
     report.decision = Some(decision);
     if let Some(m) = metrics {
-        m.observe(&pool.name, &view, &decision);
+        m.observe(&pool.name, &view);
     }
     let (epoch, route) = match decision {
         Decision::Rebalance { epoch, route, .. } => (epoch, route),

@@ -180,7 +180,8 @@ impl Metrics {
         vec![("pool", name.to_string())]
     }
 
-    pub fn observe(&self, pool: &str, view: &PoolView, decision: &Decision) {
+    /// Sets a pool's gauges from the view a pass read.
+    pub fn observe(&self, pool: &str, view: &PoolView) {
         let labels = Self::pool(pool);
         if let Ok(q) = view.inventory() {
             self.q.get_or_create(&labels).set(signed_to_f64(q));
@@ -201,7 +202,12 @@ impl Metrics {
             }
         }
         self.greeks(&labels, view.greeks().ok());
-        let mut by_kind = labels;
+    }
+
+    /// Counts a pass's final decision: the one the pass acted on, after its dry-runs (a
+    /// rebalance the dry-run found unprofitable counts as that skip, not as a rebalance).
+    pub fn decided(&self, pool: &str, decision: &Decision) {
+        let mut by_kind = Self::pool(pool);
         by_kind.push(("decision", decision.label().to_string()));
         self.decisions.get_or_create(&by_kind).inc();
     }

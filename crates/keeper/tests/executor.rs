@@ -286,6 +286,27 @@ fn a_dry_run_paying_less_than_the_transaction_costs_is_not_signed() {
 }
 
 #[test]
+fn the_metrics_count_a_rebalance_its_dry_run_finds_unprofitable_as_that_skip() {
+    // given: one pass the dry-run finds unprofitable, then one it finds worth sending
+    let (estimate, settings) = priced_at_the_estimate();
+    let mut chain = Scripted::due([]);
+    chain.bounty = estimate - 1;
+    let mut p = pool();
+    let metrics = Metrics::default();
+    // when
+    tick(&mut chain, &mut p, &settings, Some(&metrics));
+    chain.bounty = estimate;
+    let landed = tick(&mut chain, &mut p, &settings, Some(&metrics));
+    // then: one decision of each kind, the first counted as the skip it ended on
+    assert!(matches!(landed.action, Action::Landed { .. }), "{landed:?}");
+    let rendered = metrics.render();
+    for kind in ["unprofitable", "rebalance"] {
+        let line = format!("keel_keeper_decisions_total{{pool=\"test\",decision=\"{kind}\"}} 1");
+        assert!(rendered.contains(&line), "{line} not in {rendered}");
+    }
+}
+
+#[test]
 fn a_bounty_that_falls_below_the_cost_before_a_resend_stops_the_resend() {
     // given: the first send fails, and meanwhile the pool's bounty falls a unit below tx_cost
     let (estimate, settings) = priced_at_the_estimate();

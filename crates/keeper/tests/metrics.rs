@@ -4,7 +4,6 @@
 mod common;
 
 use keel_core::ONE;
-use keel_keeper::decide::{Decision, Skip};
 use keel_keeper::metrics::{serve, Metrics};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -99,7 +98,7 @@ fn a_pass_exports_the_lp_positions_greeks_in_whole_tokens_and_drops_them_when_un
     // given a pool long 5,000 base, observed by a keeper told base has 6 decimals and quote 12
     let view = common::view(5_000 * ONE);
     let metrics = Metrics::new(6, 12);
-    metrics.observe("P", &view, &Decision::Skip(Skip::Paused));
+    metrics.observe("P", &view);
     let rendered = metrics.render();
     // then each Greek is the core's, base in millionths and quote in 1e-12ths of the units
     let g = view.greeks().expect("greeks");
@@ -126,7 +125,7 @@ fn a_pass_exports_the_lp_positions_greeks_in_whole_tokens_and_drops_them_when_un
     // when the pool is emptied, the gauges go rather than keep the last values
     let mut empty = view;
     empty.state = keel_core::PoolState::default();
-    metrics.observe("P", &empty, &Decision::Skip(Skip::NoLiquidity));
+    metrics.observe("P", &empty);
     let rendered = metrics.render();
     for name in [
         "delta_base",
