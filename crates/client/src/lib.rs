@@ -22,6 +22,7 @@ pub mod node;
 pub mod plan;
 pub mod record;
 pub mod submit;
+mod watches;
 
 pub use error::{ClientError, NodeError};
 pub use node::{BestBlock, Node};

@@ -9,11 +9,11 @@ use crate::api::{self, CallArgs, DryRun, ExecReturn, RawDispatchError};
 use crate::error::{classify, NodeError};
 use crate::events::{emitted, runtime_account};
 use crate::keys::ChainType;
+use crate::watches::Watches;
 use ink::primitives::AccountId;
 use keel_calls::events::Emitted;
 use keel_calls::Message;
 use parity_scale_codec::{Decode, Encode};
-use std::collections::HashMap;
 use std::future::Future;
 use std::time::{Duration, Instant};
 use subxt::backend::legacy::LegacyRpcMethods;
@@ -55,7 +55,7 @@ pub struct Node {
     pub(crate) rt: tokio::runtime::Runtime,
     pub(crate) conn: Option<Conn>,
     /// Transactions submitted and not yet seen in a block, by hash.
-    pub(crate) pending: HashMap<H256, Progress>,
+    pub(crate) pending: Watches<Progress>,
     /// The connection broke and has not been made again yet.
     lost: bool,
     /// Connections made again after a loss, over this value's life.
@@ -78,7 +78,7 @@ impl Node {
             patience,
             rt,
             conn: None,
-            pending: HashMap::new(),
+            pending: Watches::default(),
             lost: false,
             reconnects: 0,
         };

@@ -224,7 +224,7 @@ impl Node {
         limits: SendLimits,
     ) -> Result<Sent, NodeError> {
         let (signer, account) = (signer.clone(), crate::keys::account(signer));
-        let (progress, sent) = self.with(|api, rpc| async move {
+        let (progress, sent, signed_at) = self.with(|api, rpc| async move {
             let next = rpc.system_account_next_index(&account).await.map_err(classify)?;
             // The best block, not the finalized one subxt would pick: a nonce used in a best block
             // is not replaceable, and an era from a lagging finalized block may be over already.
@@ -253,9 +253,9 @@ impl Node {
             }
             let progress = tx.submit_and_watch().await.map_err(classify)?;
             let hash = progress.extrinsic_hash();
-            Ok((progress, Sent { hash, nonce, fee }))
+            Ok((progress, Sent { hash, nonce, fee }, u64::from(best.number)))
         })?;
-        self.pending.insert(sent.hash, progress);
+        self.pending.sent(sent.hash, progress, signed_at);
         Ok(sent)
     }
 
@@ -271,18 +271,18 @@ impl Node {
     }
 
     /// Waits until transaction `hash` is in a best block (or finalized, if `finalized`), at
-    /// most `timeout`; after a timeout the transaction is still watched, so waiting again is
-    /// safe and sends nothing.
+    /// most `timeout`; after a timeout the transaction is still watched (until its mortal era is
+    /// over), so waiting again is safe and sends nothing.
     ///
     /// # Errors
     /// [`NodeError::Timeout`] (still pending), [`NodeError::Dropped`] or
     /// [`NodeError::Invalid`] (it will not land), transport failures (unknown: the watch is
     /// lost with the connection; the caller re-reads the chain before resending).
     pub fn wait(&mut self, hash: H256, finalized: bool, timeout: Duration) -> Result<InBlock, NodeError> {
-        let mut progress = self
-            .pending
-            .remove(&hash)
-            .ok_or_else(|| NodeError::Rpc("no watch for this transaction (connection lost?)".into()))?;
+        let mut watch = self.pending.take(&hash).ok_or_else(|| {
+            NodeError::Rpc("no watch for this transaction (connection lost, or its era over?)".into())
+        })?;
+        let progress = &mut watch.progress;
         let deadline = tokio::time::Instant::now() + timeout;
         let outcome = self.rt.block_on(async {
             loop {
@@ -319,7 +319,7 @@ impl Node {
         let (block_hash, failure, events, instantiated) = match outcome {
             Ok(found) => found,
             Err(NodeError::Timeout) => {
-                self.pending.insert(hash, progress);
+                self.pending.put_back(hash, watch);
                 return Err(NodeError::Timeout);
             }
             Err(e) => return Err(e),
