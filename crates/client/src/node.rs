@@ -277,7 +277,21 @@ impl Node {
         dest: AccountId,
         message: &Message<R>,
     ) -> Result<R, NodeError> {
-        let dry = self.dry_call(origin, dest, message.data().to_vec(), None)?;
+        self.query_at(origin, dest, message, None)
+    }
+
+    /// [`Node::query`] on the state of block `at` (default: the best block).
+    ///
+    /// # Errors
+    /// As [`Node::query`]; a block the node no longer keeps the state of.
+    pub fn query_at<R: Decode>(
+        &mut self,
+        origin: &AccountId32,
+        dest: AccountId,
+        message: &Message<R>,
+        at: Option<H256>,
+    ) -> Result<R, NodeError> {
+        let dry = self.dry_call(origin, dest, message.data().to_vec(), at)?;
         self.decode_answer(message, dry.result)
     }
 

@@ -12,8 +12,8 @@ use keel_core::split::{self, MAX_VENUES};
 use keel_core::{Asset, Band, CurveError, Greeks, Market, PoolState};
 use keel_interface::pool::{Leg, MarketStatus, PoolConfig, RebalanceStatus};
 
-/// One pool as the keeper read it, from view messages read one after another (each at the head
-/// it ran on, so fields may straddle a block; the dry-run before signing is what binds).
+/// One pool as the keeper read it, from view messages; on a node all of them at one block (the
+/// dry-run before signing is still what binds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PoolView {
     pub state: PoolState,

@@ -125,6 +125,10 @@ fn a_rival_landing_between_dry_run_and_send_makes_ours_revert_on_chain_as_alread
     // Ours waits for finality, the rival for a best block: both paths of `wait_included`.
     let mut ours = keeper(&url, "//Eve", true, &deployment);
     let rival = keeper(&url, "//Ferdie", false, &deployment);
+    let before_block = Node::connect(&url, Duration::from_secs(5))
+        .and_then(|mut node| node.best_block())
+        .expect("the best block")
+        .hash;
     let head = ours.head().expect("head");
     let before = ours.read_pool(a.pool).expect("pool");
     let due = decide(
@@ -181,6 +185,13 @@ fn a_rival_landing_between_dry_run_and_send_makes_ours_revert_on_chain_as_alread
     // exactly one rebalance, and no bounty for us
     let after = race.ours.read_pool(a.pool).expect("pool");
     assert_eq!(after.rebalancing.epoch, epoch + 1);
+    // and a view read at a block before the race is that block's, every field of it
+    let pinned = race.ours.read_pool_at(a.pool, before_block).expect("pool");
+    assert_eq!(pinned.rebalancing.epoch, epoch, "a pinned read saw a later block");
+    assert_eq!(
+        (pinned.state, pinned.total_shares),
+        (before.state, before.total_shares)
+    );
     assert_eq!(quote_balance(&mut race.ours, &a), ours_before);
     let text = metrics.render();
     assert!(

@@ -67,6 +67,8 @@ pub struct NodeChain {
     trust: Trust,
     /// A second node that must also accept a rebalance's dry-run before it is signed.
     confirm: Option<Node>,
+    /// The block a pool's views are being read at, while they are.
+    reading_at: Option<H256>,
 }
 
 /// The submissions of one rebalance so far.
@@ -112,6 +114,7 @@ impl NodeChain {
             in_flight: HashMap::new(),
             trust,
             confirm: None,
+            reading_at: None,
         }
     }
 
@@ -179,6 +182,18 @@ impl NodeChain {
         };
         let code = self.node.code_hash(venue).map_err(chain_error)?;
         Ok(self.trust.check_code(Role::Venue, code.map(|h| Hash(h.0)))?)
+    }
+
+    /// `pool`'s view with every field read from the state of block `at`, so one view never
+    /// mixes two blocks (a swap landing between two of its reads).
+    ///
+    /// # Errors
+    /// As [`Views::view`]; a block whose state the node no longer keeps.
+    pub fn read_pool_at(&mut self, pool: AccountId, at: H256) -> Result<PoolView, ChainError> {
+        self.reading_at = Some(at);
+        let view = read_pool_views(self, pool);
+        self.reading_at = None;
+        view
     }
 
     pub fn account(&self) -> &AccountId32 {
@@ -285,7 +300,7 @@ impl NodeChain {
 impl Views for NodeChain {
     fn view<R: Decode>(&mut self, pool: AccountId, message: Message<R>) -> Result<R, ChainError> {
         self.node
-            .query(&self.account, pool, &message)
+            .query_at(&self.account, pool, &message, self.reading_at)
             .map_err(chain_error)
     }
 }
@@ -301,7 +316,8 @@ impl Chain for NodeChain {
 
     fn read_pool(&mut self, pool: AccountId) -> Result<PoolView, ChainError> {
         self.check_pool(pool)?;
-        let view = read_pool_views(self, pool)?;
+        let at = self.node.best_block().map_err(chain_error)?.hash;
+        let view = self.read_pool_at(pool, at)?;
         self.check_venue(view.config.venue)?;
         for (venue, _) in view.more_venues.iter().flatten() {
             self.check_venue(Some(*venue))?;
