@@ -6,8 +6,12 @@
 //! - while the oracle's reading stays the same, no sequence of trades (one block or several)
 //!   extracts more, at the true price, than the best arbitrage of a constant-product pool of the
 //!   same value and fee;
+//! - a cycle through the oracle (sell, sell back past it, buy back the excess) inside one block
+//!   never profits;
 //! - the reference never leaves the price band, and a reading observed after the flow takes the
 //!   discovery back to the oracle.
+//!
+//! The same properties at the bounds of what a configuration may set are in `bounds.rs`.
 
 // Amounts become floats for profits measured at a float reference price, on purpose.
 #![allow(
@@ -19,240 +23,11 @@
 #[macro_use]
 mod common;
 
+use common::discovering::{amount, case, cycle, earlier, pool, sell_in, take, Case, BLOCK};
 use common::{asset, config, log_f64};
-use keel_core::dynamic::{DISCOVERY_DEPTH_RANGE, FEE_CEIL, GUARD_CEIL, GUARD_FLOOR, K_FLOOR, SKEW_CEIL};
-use keel_core::oracle::OracleData;
-use keel_core::pool::{Ledger, PoolConfig, SwapKind};
-use keel_core::{Asset, CurveParams, Market, Priced, ONE};
+use keel_core::{Asset, CurveParams, Market, ONE};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-
-const BLOCK: u64 = 6_000;
-/// When the oracle's reading was observed.
-const OBSERVED: u64 = 1_700_000_000_000;
-
-/// A pool, its configuration and the reading it prices with, at block time `now`.
-#[derive(Clone, Debug)]
-struct Case {
-    ledger: Ledger,
-    config: PoolConfig<()>,
-    reading: OracleData,
-    now: u64,
-}
-
-impl Case {
-    /// Selling `amount` of `sell` (exact in) as the pool prices it now; `None` where it refuses.
-    fn priced(&self, sell: Asset, amount: u128) -> Option<Priced> {
-        self.ledger
-            .price_swap(
-                &self.config,
-                self.now,
-                &self.reading,
-                SwapKind::ExactIn,
-                sell,
-                amount,
-            )
-            .ok()
-    }
-
-    /// Sells `amount` of `sell` (exact in) and books it; the tokens paid out, or `None` where the
-    /// pool refuses (the ledger then unchanged).
-    fn sell(&mut self, sell: Asset, amount: u128) -> Option<u128> {
-        let priced = self.priced(sell, amount)?;
-        self.ledger
-            .book_swap(&priced, SwapKind::ExactIn, 0, self.now)
-            .ok()?;
-        Some(priced.trade.amount_out)
-    }
-
-    /// Buys `amount` of `sell`'s other token (exact out) and books it; the tokens paid in, or
-    /// `None` where the pool refuses.
-    fn buy(&mut self, sell: Asset, amount: u128) -> Option<u128> {
-        let priced = self
-            .ledger
-            .price_swap(
-                &self.config,
-                self.now,
-                &self.reading,
-                SwapKind::ExactOut,
-                sell,
-                amount,
-            )
-            .ok()?;
-        self.ledger
-            .book_swap(&priced, SwapKind::ExactOut, u128::MAX, self.now)
-            .ok()?;
-        Some(priced.trade.amount_in)
-    }
-
-    /// What selling `amount` of `sell` would pay now, without booking it.
-    fn quote(&self, sell: Asset, amount: u128) -> Option<u128> {
-        self.priced(sell, amount).map(|p| p.trade.amount_out)
-    }
-
-    fn reserves(&self) -> (f64, f64) {
-        (
-            self.ledger.state.base_reserve as f64,
-            self.ledger.state.quote_reserve as f64,
-        )
-    }
-
-    fn drift(&self) -> i128 {
-        self.ledger
-            .market_status(&self.config, &self.reading, self.now)
-            .expect("status")
-            .drift
-    }
-}
-
-/// A balanced pool of `base` at `price` (quote per base), with discovery at `depth` times
-/// constant product's, `guard` and the fee's volatility multiplier `fee_vol`, and a reading
-/// observed at [`OBSERVED`], `lag` blocks ago.
-fn pool(price: f64, base: f64, vol: f64, (depth, guard, fee_vol): (f64, f64, f64), lag: u64) -> Case {
-    let curve = CurveParams {
-        discovery_depth: units(depth),
-        guard: units(guard),
-        fee_vol: units(fee_vol),
-        ..CurveParams::default()
-    };
-    pool_on(curve, price, base, vol, lag)
-}
-
-/// `x` in 1e18 fixed point.
-fn units(x: f64) -> u128 {
-    (x * ONE as f64) as u128
-}
-
-/// A balanced pool of `base` at `price` on `curve`, its reading observed `lag` blocks ago.
-fn pool_on(curve: CurveParams, price: f64, base: f64, vol: f64, lag: u64) -> Case {
-    let price_units = (price * ONE as f64) as u128;
-    let config = PoolConfig {
-        curve,
-        ..PoolConfig::default()
-    };
-    let mut ledger = Ledger::default();
-    ledger
-        .deposit(base as u128, (base * price) as u128, 0)
-        .expect("deposit");
-    Case {
-        ledger,
-        config,
-        reading: OracleData {
-            price: price_units,
-            volatility: (vol * ONE as f64) as u128,
-            timestamp: OBSERVED,
-        },
-        now: OBSERVED + lag * BLOCK,
-    }
-}
-
-fn case() -> impl Strategy<Value = Case> {
-    (
-        log_f64(0.01, 1_000.0),
-        log_f64(1e21, 1e25),
-        0.1..1.5f64,
-        // a quarter of the cases at the shipped setting (`CurveParams::discovering()`)
-        prop_oneof![
-            1 => Just((0.75, 1.0, 0.75)),
-            3 => (0.3..0.9f64, 0.25..=1.0f64, 0.5..=1.5f64),
-        ],
-        // With up to six blocks of flow after it, the reading stays within the 60 s age limit.
-        0..=3u64,
-    )
-        .prop_map(|(price, base, vol, discovery, lag)| pool(price, base, vol, discovery, lag))
-}
-
-/// A pool at the far ends of what a configuration may set, each at its bound in about half the
-/// cases: discovery at the shallowest depth accepted, the widest price band, `k` at its floor (`k`
-/// at most the value drawn, whatever the volatility), the shipped fees or the highest fee ceiling
-/// with a base fee up to it, and the guard at its floor.
-fn bounds_case() -> impl Strategy<Value = Case> {
-    let depth_floor = *DISCOVERY_DEPTH_RANGE.start() as f64 / ONE as f64;
-    let band_ceil = widest_band();
-    let fee_ceil = FEE_CEIL as f64 / ONE as f64;
-    (
-        (log_f64(0.01, 1_000.0), log_f64(1e21, 1e25), 0.1..1.5f64),
-        prop_oneof![Just(depth_floor), depth_floor..=1.0f64],
-        prop_oneof![Just(0.0), 0.0..=0.75f64],
-        prop_oneof![Just(band_ceil), 0.05..=band_ceil],
-        prop_oneof![Just(0.01), 0.01..=0.9f64],
-        // the shipped fees in half the cases; else a fee ceiling up to its bound and a base fee
-        // from a thousandth of it to all of it
-        prop_oneof![
-            Just((0.02, 0.025)),
-            (prop_oneof![Just(fee_ceil), 0.0002..=fee_ceil], log_f64(1e-3, 1.0))
-        ],
-        0..=3u64,
-    )
-        .prop_map(
-            |((price, base, vol), depth, above_floor, band, k, (fee_max, fee_share), lag)| {
-                let k = units(k).max(K_FLOOR);
-                let defaults = CurveParams::default();
-                let fee_max = units(fee_max).max(defaults.fee_min);
-                let mut curve = CurveParams {
-                    discovery_depth: units(depth),
-                    max_skew: units(band),
-                    k_min: K_FLOOR,
-                    k_base: k,
-                    k_max: k,
-                    fee_max,
-                    fee_base: (fee_max as f64 * fee_share) as u128,
-                    ..defaults
-                };
-                curve.guard = (GUARD_FLOOR + units(above_floor)).min(GUARD_CEIL);
-                assert_eq!(curve.validate(), Ok(()), "{curve:?}");
-                pool_on(curve, price, base, vol, lag)
-            },
-        )
-}
-
-/// The widest price band a configuration with discovery on is accepted with.
-fn widest_band() -> f64 {
-    let at = |band: u128| CurveParams {
-        max_skew: band,
-        ..CurveParams::default()
-    };
-    let widest = [SKEW_CEIL, SKEW_CEIL / 2, SKEW_CEIL / 4]
-        .into_iter()
-        .find(|band| at(*band).validate().is_ok())
-        .expect("a band");
-    widest as f64 / ONE as f64
-}
-
-/// A size for `bounds_case`'s trades: `fraction` of what moves the reference across the whole
-/// band (`band * depth / 2` of the pool's value), so that shallow pools and narrow bands are not
-/// all refusals.
-fn across_band(case: &Case, fraction: f64) -> f64 {
-    let curve = &case.config.curve;
-    fraction * (curve.max_skew as f64 / ONE as f64) * (curve.discovery_depth as f64 / ONE as f64) / 2.0
-}
-
-/// Flow the pool has already taken since the reading: up to three trades of up to 2% of the
-/// pool's value, each in its own block.
-fn earlier() -> impl Strategy<Value = Vec<(Asset, f64)>> {
-    prop::collection::vec((asset(), log_f64(1e-5, 0.02)), 0..=3)
-}
-
-/// `share` of the pool's value, in `sell`.
-fn amount(case: &Case, sell: Asset, share: f64) -> u128 {
-    let (b, q) = case.reserves();
-    let price = case.reading.price as f64 / ONE as f64;
-    let value = b * price + q;
-    let units = match sell {
-        Asset::Base => share * value / price,
-        Asset::Quote => share * value,
-    };
-    (units as u128).max(1)
-}
-
-/// Applies `flow` (each trade one block after the last), leaving the case in the block after it.
-fn take(case: &mut Case, flow: &[(Asset, f64)]) {
-    for &(sell, share) in flow {
-        let a = amount(case, sell, share);
-        let _ = case.sell(sell, a);
-        case.now += BLOCK;
-    }
-}
 
 /// Profit, in quote units, of selling `amount_in` of `sell` for `amount_out` when base is worth
 /// `price` quote.
@@ -483,48 +258,6 @@ proptest! {
     }
 }
 
-/// `total` in `pieces` parts, the remainder in the first.
-fn split(total: u128, pieces: u128) -> impl Iterator<Item = u128> {
-    (0..pieces).map(move |i| total / pieces + if i == 0 { total % pieces } else { 0 })
-}
-
-/// Sells `total` of `sell` in `pieces` trades ([`split`]): what they paid. A refused piece rejects
-/// the case.
-fn sell_in(case: &mut Case, sell: Asset, total: u128, pieces: u128) -> Result<u128, TestCaseError> {
-    let mut out = 0;
-    for part in split(total, pieces) {
-        let Some(o) = case.sell(sell, part) else { reject!() };
-        out += o;
-    }
-    Ok(out)
-}
-
-/// A cycle through the oracle inside one block: sell `first` of the pool's value in `sell`,
-/// sell all it paid back and `past` of the pool's value more (through to the other side), then
-/// buy back exactly that `past`, each leg in `pieces`. The pool's reserve of the other token ends
-/// where it started, so the trader's gain is in `sell` alone, and must not be positive.
-fn cycle(case: &mut Case, sell: Asset, (first, past): (f64, f64), pieces: u128) -> Result<(), TestCaseError> {
-    let a = amount(case, sell, first);
-    let got = sell_in(case, sell, a, pieces)?;
-    let extra = amount(case, sell.other(), past);
-    let back = sell_in(case, sell.other(), got + extra, pieces)?;
-    let mut paid = 0;
-    for part in split(extra, pieces) {
-        let Some(p) = case.buy(sell, part) else { reject!() };
-        paid += p;
-    }
-    let gain = i128::try_from(back)
-        .ok()
-        .zip(i128::try_from(a + paid).ok())
-        .map(|(b, c)| b - c);
-    prop_assert!(
-        gain.is_some_and(|g| g <= 0),
-        "sold {a}, got {got}, sold {} for {back}, bought {extra} for {paid}",
-        got + extra
-    );
-    Ok(())
-}
-
 proptest! {
     #![proptest_config(config())]
 
@@ -538,45 +271,4 @@ proptest! {
         cycle(&mut case, sell, (first, past), pieces)?;
     }
 
-}
-
-/// The properties' configuration, with up to four rejects a case: at the bounds, trades sized
-/// near the band's edge (where the hole was) are often refused.
-fn bounds_config() -> ProptestConfig {
-    let base = config();
-    ProptestConfig {
-        max_global_rejects: base.cases.saturating_mul(4),
-        ..base
-    }
-}
-
-proptest! {
-    #![proptest_config(bounds_config())]
-
-    #[test]
-    fn a_round_trip_in_one_block_never_profits_at_the_configurations_bounds(
-        start in bounds_case(), flow in earlier(), sell in asset(),
-        fraction in prop_oneof![0.5..1.2f64, log_f64(1e-6, 2.0)],
-        pieces in 1..=4u128,
-    ) {
-        let mut case = start;
-        take(&mut case, &flow);
-        let a = amount(&case, sell, across_band(&case, fraction));
-        let out = sell_in(&mut case, sell, a, pieces)?;
-        let back = sell_in(&mut case, sell.other(), out, 1)?;
-        prop_assert!(back <= a, "sold {a} in {pieces}, got {out}, bought back {back}");
-    }
-
-    /// Fails with a 50% band accepted while discovery is on (`DISCOVERY_SKEW_CEIL`).
-    #[test]
-    fn a_cycle_through_the_oracle_in_one_block_never_profits_at_the_configurations_bounds(
-        start in bounds_case(), flow in earlier(), sell in asset(),
-        first in prop_oneof![0.5..1.2f64, log_f64(1e-3, 1.5)], past in log_f64(1e-3, 1.0),
-        pieces in 1..=4u128,
-    ) {
-        let mut case = start;
-        take(&mut case, &flow);
-        let sizes = (across_band(&case, first), across_band(&case, past));
-        cycle(&mut case, sell, sizes, pieces)?;
-    }
 }

@@ -40,6 +40,8 @@ macro_rules! reject {
     };
 }
 
+pub mod discovering;
+
 pub fn config() -> ProptestConfig {
     let cases = std::env::var("KEEL_PROPTEST_CASES")
         .ok()
