@@ -297,23 +297,39 @@ fn seed_liquidity(
             send(node, deployer, token, &approve, &opts, "approve")?;
         }
     }
-    let deadline = u64::MAX;
     for (venue, base, quote) in &venues {
-        let (base, quote) = (units(*base)?, units(*quote)?);
-        let least =
-            first_deposit_shares(cpmm::deposit(&CpState::default(), 0, base, quote).map(|d| d.shares))?;
-        let add = keel_calls::venue(*venue)
-            .add_liquidity(base, quote, least, me, deadline)
-            .message();
+        let add = venue_first_deposit(*venue, (units(*base)?, units(*quote)?), me)?;
         send(node, deployer, *venue, &add, &opts, "venue add_liquidity")?;
     }
-    let (base, quote) = (units(plan.pool_base)?, units(plan.pool_quote)?);
+    let add = pool_first_deposit(a.pool, (units(plan.pool_base)?, units(plan.pool_quote)?), me)?;
+    send(node, deployer, a.pool, &add, &opts, "pool add_liquidity")
+}
+
+/// `venue`'s first deposit of `(base, quote)` for `to`, asking for the shares a first deposit
+/// mints there.
+fn venue_first_deposit(
+    venue: AccountId,
+    (base, quote): (u128, u128),
+    to: AccountId,
+) -> Result<Message<Result<impl Decode, impl Decode + std::fmt::Debug>>, ClientError> {
+    let least = first_deposit_shares(cpmm::deposit(&CpState::default(), 0, base, quote).map(|d| d.shares))?;
+    Ok(keel_calls::venue(venue)
+        .add_liquidity(base, quote, least, to, u64::MAX)
+        .message())
+}
+
+/// `pool`'s first deposit of `(base, quote)` for `to`, asking for the shares a first deposit
+/// mints there.
+fn pool_first_deposit(
+    pool: AccountId,
+    (base, quote): (u128, u128),
+    to: AccountId,
+) -> Result<Message<Result<impl Decode, impl Decode + std::fmt::Debug>>, ClientError> {
     let least =
         first_deposit_shares(keel_core::deposit(&PoolState::default(), 0, base, quote).map(|d| d.shares))?;
-    let add = keel_calls::pool(a.pool)
-        .add_liquidity(base, quote, least, me, deadline)
-        .message();
-    send(node, deployer, a.pool, &add, &opts, "pool add_liquidity")
+    Ok(keel_calls::pool(pool)
+        .add_liquidity(base, quote, least, to, u64::MAX)
+        .message())
 }
 
 /// The shares a contract's first deposit mints (the core's own rule, as the contract runs it): the
@@ -437,20 +453,47 @@ mod tests {
         assert_eq!(units(u64::MAX).ok().map(|u| u / one), Some(u128::from(u64::MAX)));
     }
 
+    /// The arguments of an `add_liquidity` call: amounts, least shares, recipient, deadline.
+    type AddArgs = (u128, u128, u128, AccountId, u64);
+
+    /// `add`'s arguments, once its selector is `add_liquidity`'s on that contract.
+    fn add_args<R>(add: &Message<R>, selector: &[u8]) -> AddArgs {
+        let (head, mut args) = add.data().split_at(4);
+        assert_eq!(head, selector, "not add_liquidity");
+        AddArgs::decode(&mut args).expect("add_liquidity's arguments")
+    }
+
     #[test]
     fn a_deposit_that_is_no_longer_the_first_mints_fewer_than_the_deployer_asks_for() {
-        // given the deployer's planned deposit and the shares it asks for, as the first
+        // given the deployer's planned deposits, as the deployment sends them
         let (base, quote) = (100_000 * keel_core::ONE, 1_000_000 * keel_core::ONE);
-        let least =
-            first_deposit_shares(keel_core::deposit(&PoolState::default(), 0, base, quote).map(|d| d.shares))
-                .expect("a first deposit");
-        let venue_least =
-            first_deposit_shares(cpmm::deposit(&CpState::default(), 0, base, quote).map(|d| d.shares));
+        let (contract, me) = (AccountId::from([1; 32]), AccountId::from([2; 32]));
+        let sent = [
+            pool_first_deposit(contract, (base, quote), me).map(|m| {
+                let selector = keel_calls::pool(contract).add_liquidity(0, 0, 0, me, 0).message();
+                add_args(&m, &selector.data()[..4])
+            }),
+            venue_first_deposit(contract, (base, quote), me).map(|m| {
+                let selector = keel_calls::venue(contract)
+                    .add_liquidity(0, 0, 0, me, 0)
+                    .message();
+                add_args(&m, &selector.data()[..4])
+            }),
+        ];
+        // each asks for the shares a first deposit of them mints there
+        let least = keel_core::deposit(&PoolState::default(), 0, base, quote)
+            .expect("a first deposit")
+            .shares;
+        let venue_least = cpmm::deposit(&CpState::default(), 0, base, quote)
+            .expect("a first deposit")
+            .shares;
         assert_eq!(
-            venue_least.ok(),
-            Some(least),
+            venue_least, least,
             "the venue's first deposit mints as the pool's"
         );
+        for args in sent {
+            assert_eq!(args.ok(), Some((base, quote, least, me, u64::MAX)));
+        }
         // when another account deposited first, 1 base unit against 1e12 quote units
         let (dust, lots) = (1, 1_000_000_000_000);
         let first = keel_core::deposit(&PoolState::default(), 0, dust, lots).expect("first");
