@@ -10,6 +10,7 @@ import type { Ctx, Page } from "./context";
 import { loadBundle } from "./deployment";
 import { EventLog } from "./events";
 import { errorText } from "./lib/errors";
+import { minutesFromText, toleranceFromPercent } from "./lib/slippage";
 import { activityPage } from "./pages/activity";
 import { healthPage } from "./pages/health";
 import { liquidityPage } from "./pages/liquidity";
@@ -81,10 +82,10 @@ async function start(): Promise<void> {
     void refresh();
   });
   tolerance.addEventListener("input", () => {
-    ctx.settings.toleranceBps = Math.round(Number(tolerance.value) * 100);
+    ctx.settings.toleranceBps = toleranceFromPercent(tolerance.value);
     void refresh();
   });
-  minutes.addEventListener("input", () => (ctx.settings.deadlineMinutes = Number(minutes.value)));
+  minutes.addEventListener("input", () => (ctx.settings.deadlineMinutes = minutesFromText(minutes.value)));
 
   const pages: Record<string, Page> = { swap: swapPage(ctx), liquidity: liquidityPage(ctx), activity: activityPage(ctx), health: healthPage(ctx) };
   const nav = h("nav", {}, ...Object.keys(pages).map((name) => h("a", { href: `#/${name}`, "data-testid": `nav-${name}` }, name[0].toUpperCase() + name.slice(1))));

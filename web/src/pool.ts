@@ -14,6 +14,7 @@ import { errorText } from "./lib/errors";
 import { feedProblems } from "./lib/feed";
 import { Core } from "./lib/core";
 import { settleDecimals } from "./lib/decimals";
+import { isDevChain, ss58Contracts } from "./lib/record";
 import type { PoolEvent } from "./lib/history";
 
 export type Pool = Contract<KeelPoolContractApi>;
@@ -83,10 +84,13 @@ export const reader = (k: Keel) => ({ caller: k.deployment.contracts.pool });
  * placeholders.
  */
 export async function open(bundle: Bundle): Promise<Keel> {
-  const { deployment: d, metadata } = bundle;
+  const { metadata } = bundle;
+  // Addresses spelt as the chain's events spell them (SS58, prefix 42), so comparing a record's
+  // address with an event's never depends on the prefix the record was written with.
+  const d = { ...bundle.deployment, contracts: ss58Contracts(bundle.deployment.contracts) };
   const client = await connect(d.node_url);
   const c = d.contracts;
-  const chain = await client.chainSpec.chainName();
+  const chainType = await client.rpc.system_chainType();
   const rightNetwork = client.genesisHash === d.genesis_hash;
   const keel: Keel = {
     client,
@@ -97,7 +101,7 @@ export async function open(bundle: Bundle): Promise<Keel> {
     quote: new Contract<KeelTokenContractApi>(client, metadata.token as never, c.quote),
     symbols: { base: "BASE", quote: "QUOTE" },
     decimals: { base: d.decimals, quote: d.decimals, shares: d.decimals },
-    dev: /development|local/i.test(chain),
+    dev: isDevChain(chainType),
     rightNetwork,
     codeProblems: rightNetwork ? await checkCode(client, bundle) : [],
     core: await Core.load(bundle.core),
@@ -110,7 +114,9 @@ export async function open(bundle: Bundle): Promise<Keel> {
   const at = reader(keel);
   const symbol = async (t: Token, fallback: string) => (await t.query.psp22MetadataTokenSymbol(at).catch(() => null))?.data ?? fallback;
   keel.symbols = { base: await symbol(keel.base, "BASE"), quote: await symbol(keel.quote, "QUOTE") };
-  const decimals = (t: Token | Pool) => t.query.psp22MetadataTokenDecimals(at).then((r) => r.data, () => undefined);
+  // The code hashes were checked against metadata that has this message: a failed read is the
+  // node's failure, never a token without decimals, and must not fall back to the record's.
+  const decimals = (t: Token | Pool) => t.query.psp22MetadataTokenDecimals(at).then((r) => r.data);
   const [bd, qd, sd] = await Promise.all([decimals(keel.base), decimals(keel.quote), decimals(keel.pool)]);
   const settled = {
     base: settleDecimals(keel.symbols.base, bd, d.decimals),
@@ -169,6 +175,16 @@ export async function marketStatus(k: Keel): Promise<Answer<MarketStatus>> {
   return { ok: { ...m, timestamp: Number(m.timestamp), ageMs: Number(m.ageMs) } };
 }
 
+/**
+ * The hash of the node's best block now: what reads made in one block's state use, rather than the
+ * last head the client was told of, which may trail it.
+ */
+export async function bestHash(k: Keel): Promise<`0x${string}`> {
+  const hash = await k.client.rpc.chain_getBlockHash();
+  if (!hash) throw new Error("the node has no best block");
+  return hash;
+}
+
 /** The hash of block `n` on the node's best chain. */
 export async function blockHash(k: Keel, n: number): Promise<`0x${string}`> {
   const hash = await k.client.rpc.chain_getBlockHash(n);
@@ -198,7 +214,7 @@ export async function contractsAt(k: Keel, hash: `0x${string}`) {
  */
 export async function coreViews(k: Keel): Promise<Uint8Array | null> {
   const at = reader(k);
-  const { pool } = await contractsAt(k, (await k.client.block.best()).hash);
+  const { pool } = await contractsAt(k, await bestHash(k));
   const [state, market, config] = await Promise.all([pool.query.curveState(at), pool.query.marketStatus(at), pool.query.config(at)]);
   // `market_status` returns a `Result`: its first byte says which.
   const [tag, ...status] = returnedBytes(market.raw);
@@ -237,6 +253,14 @@ export async function feed(k: Keel): Promise<{ answer: FeedAnswer | null; readin
       block: Number(slot.block),
     })),
   };
+}
+
+/** The pool's reserves and total shares, read in one block's state (`bestHash`). */
+export async function poolShape(k: Keel): Promise<{ reserves: [bigint, bigint]; totalShares: bigint }> {
+  const at = reader(k);
+  const { pool } = await contractsAt(k, await bestHash(k));
+  const [pair, total] = await Promise.all([pool.query.reserves(at), pool.query.psp22TotalSupply(at)]);
+  return { reserves: pair.data, totalShares: total.data };
 }
 
 export async function reserves(k: Keel): Promise<[bigint, bigint]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AmountError, U128_MAX, formatAmount, formatBps, formatSigned, parseAmount, plainAmount } from "./amount";
+import { AmountError, U128_MAX, formatAmount, formatBps, formatFee, formatSigned, parseAmount, plainAmount } from "./amount";
 
 const E18 = 10n ** 18n;
 const SEPARATORS = "Use one decimal separator and no thousands separators: write 1234.5, not 1,234.5.";
@@ -97,6 +97,13 @@ describe("formatAmount", () => {
     expect(formatAmount(units, 18)).toBe("98,765.4321");
     expect(plainAmount(units, 18)).toBe("98765.4321");
     expect(parseAmount(plainAmount(1_234_567_000_000_000_000_123n, 18), 18)).toBe(1_234_567_000_000_000_000_123n);
+  });
+});
+
+describe("formatFee", () => {
+  it("is the fee with the guard on top, the guard's part named when there is one", () => {
+    expect(formatFee(1_000_000_000_000_000n, 0n)).toBe("10.00 bps");
+    expect(formatFee(1_000_000_000_000_000n, 10_000_000_000_000_000n)).toBe("110.00 bps (guard 100.00 bps)");
   });
 });
 

@@ -100,3 +100,11 @@ export function fromFixed18(value: bigint): number {
 export function formatBps(rate: bigint): string {
   return `${(fromFixed18(rate) * 10_000).toFixed(2)} bps`;
 }
+
+/**
+ * The fee a trade pays now: the pool's fee and the guard fee on top of it (`market_status`'s `fee`
+ * is before the guard), the guard's part named when there is one.
+ */
+export function formatFee(fee: bigint, guardFee: bigint): string {
+  return guardFee === 0n ? formatBps(fee) : `${formatBps(fee + guardFee)} (guard ${formatBps(guardFee)})`;
+}

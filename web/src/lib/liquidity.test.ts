@@ -22,6 +22,14 @@ describe("planAdd", () => {
     expect(Object.isFrozen(planAdd(100n, pool, terms))).toBe(true);
   });
 
+  it("refuses an empty pool, and a pool whose shares were not read with its reserves", () => {
+    expect(() => planAdd(100n, { reserves: [0n, 0n], totalShares: 0n }, terms)).toThrow(LiquidityError);
+    // a plan from this shape would ask for no shares at all
+    expect(() => planAdd(100n, { ...pool, totalShares: 0n }, terms)).toThrow(
+      new LiquidityError("The pool's shares are still being read; try again in a moment."),
+    );
+  });
+
   it("refuses zero and bad terms", () => {
     expect(() => planAdd(0n, pool, terms)).toThrow(LiquidityError);
     expect(() => planAdd(1n, pool, { ...terms, toleranceBps: -1 })).toThrow(LimitError);

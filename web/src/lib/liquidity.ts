@@ -30,12 +30,19 @@ export interface Terms {
 
 /**
  * A deposit of `base` and the quote it needs, with at least the pro-rata shares less the
- * tolerance (0 on an empty pool, whose first deposit sets the ratio). Throws a `LiquidityError`
- * for a zero amount and `LimitError` (slippage) for terms out of range.
+ * tolerance. Throws a `LiquidityError` for a zero amount, for an empty pool (its first deposit
+ * sets the ratio, which the deployment makes) and for a pool whose shares have not been read with
+ * its reserves (a pool holding reserves always has shares: a plan from such a shape would ask for
+ * none); `LimitError` (slippage) for terms out of range.
  */
 export function planAdd(base: bigint, pool: PoolShape, terms: Terms): AddPlan {
   if (base <= 0n) throw new LiquidityError("Enter an amount greater than zero.");
-  const expected = pool.reserves[0] === 0n ? 0n : (base * pool.totalShares) / pool.reserves[0];
+  const [rb, rq] = pool.reserves;
+  if (rb === 0n || rq === 0n) {
+    throw new LiquidityError("The pool is empty: its first deposit sets its price, and is the deployment's to make.");
+  }
+  if (pool.totalShares === 0n) throw new LiquidityError("The pool's shares are still being read; try again in a moment.");
+  const expected = (base * pool.totalShares) / rb;
   return Object.freeze({
     base,
     quote: quoteFor(base, pool),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LimitError, deadline, maxIn, minOut, priceImpactBps } from "./slippage";
+import { LimitError, deadline, maxIn, minOut, minutesFromText, priceImpactBps, toleranceFromPercent } from "./slippage";
 
 const E18 = 10n ** 18n;
 
@@ -20,10 +20,37 @@ describe("limits", () => {
     }
   });
 
-  it("sets the deadline minutes after now, within a day", () => {
+  it("sets the deadline minutes after now, from a minute to a day", () => {
     expect(deadline(1_000, 20)).toBe(1_201_000n);
+    expect(deadline(1_000, 1)).toBe(61_000n);
     expect(() => deadline(1_000, 0)).toThrow(LimitError);
+    expect(() => deadline(1_000, 0.5)).toThrow(LimitError);
     expect(() => deadline(1_000, 24 * 60 + 1)).toThrow(LimitError);
+  });
+});
+
+describe("settings as typed", () => {
+  it("reads a tolerance in percent, to the basis point", () => {
+    expect(toleranceFromPercent("0.5")).toBe(50);
+    expect(toleranceFromPercent(" 1 ")).toBe(100);
+    expect(toleranceFromPercent(".25")).toBe(25);
+    expect(toleranceFromPercent("0")).toBe(0);
+  });
+
+  it("reads anything else as a tolerance every limit refuses", () => {
+    for (const text of ["", " ", "0x10", "1e1", "-1", "+1", "0.125", "1,5", "abc", "Infinity"]) {
+      const bps = toleranceFromPercent(text);
+      expect(bps, text).toBeNaN();
+      expect(() => minOut(1n, bps)).toThrow(LimitError);
+    }
+  });
+
+  it("reads a deadline in minutes, and anything else as one the deadline refuses", () => {
+    expect(minutesFromText("20")).toBe(20);
+    expect(minutesFromText("1.5")).toBe(1.5);
+    for (const text of ["", "0x10", "1e3", "-5", "abc"]) {
+      expect(() => deadline(1_000, minutesFromText(text)), text).toThrow(LimitError);
+    }
   });
 });
 

@@ -14,6 +14,21 @@ function checkTolerance(bps: number): bigint {
   return BigInt(bps);
 }
 
+/**
+ * A tolerance typed as a percentage ("0.5", "1", ".25"), in basis points; NaN (which every limit
+ * refuses) for anything else: an empty field, a sign, an exponent, hex, more than two decimals.
+ */
+export function toleranceFromPercent(text: string): number {
+  const t = text.trim();
+  return /^(\d+(\.\d{0,2})?|\.\d{1,2})$/.test(t) ? Math.round(Number(t) * 100) : NaN;
+}
+
+/** A deadline typed in whole or decimal minutes; NaN (which `deadline` refuses) for anything else. */
+export function minutesFromText(text: string): number {
+  const t = text.trim();
+  return /^(\d+(\.\d*)?|\.\d+)$/.test(t) ? Number(t) : NaN;
+}
+
 /** The least an exact-in swap may pay: the quoted output less the tolerance, rounded down. */
 export function minOut(quotedOut: bigint, toleranceBps: number): bigint {
   return (quotedOut * (BPS - checkTolerance(toleranceBps))) / BPS;
@@ -27,7 +42,7 @@ export function maxIn(quotedIn: bigint, toleranceBps: number): bigint {
 
 /** The `deadline` argument (block time in ms): `minutes` after `nowMs`. */
 export function deadline(nowMs: number, minutes: number): bigint {
-  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) {
+  if (!Number.isFinite(minutes) || minutes < 1 || minutes > 24 * 60) {
     throw new LimitError("The deadline must be between 1 minute and 24 hours.");
   }
   return BigInt(Math.floor(nowMs)) + BigInt(Math.round(minutes * 60_000));

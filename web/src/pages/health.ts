@@ -5,7 +5,7 @@
 // pool checks, the Greeks the keeper reads.
 
 import type { Ctx, Page } from "../context";
-import { formatAmount, formatBps, formatSigned, fromFixed18 } from "../lib/amount";
+import { formatAmount, formatFee, formatSigned, fromFixed18 } from "../lib/amount";
 import type { Greeks } from "../lib/core";
 import { wholeTokenPrice } from "../lib/decimals";
 import { describePoolError } from "../lib/errors";
@@ -133,9 +133,7 @@ export function healthPage(ctx: Ctx): Page {
             row("Pool reference", `${price(market.ok.reference)} ${sym.quote}/${sym.base}`
               + ` (${(fromFixed18(market.ok.drift) * 100).toFixed(2)}% from the oracle, from trades since its reading)`,
               "health-reference"),
-            row("Fee now", market.ok.guardFee === 0n
-              ? formatBps(market.ok.fee)
-              : `${formatBps(market.ok.fee + market.ok.guardFee)} (guard ${formatBps(market.ok.guardFee)})`, "health-fee"),
+            row("Fee now", formatFee(market.ok.fee, market.ok.guardFee), "health-fee"),
             row("k now", market.ok.k === market.ok.kTarget
               ? fromFixed18(market.ok.k).toFixed(3)
               : `${fromFixed18(market.ok.k).toFixed(3)}, ramping to ${fromFixed18(market.ok.kTarget).toFixed(3)}`),

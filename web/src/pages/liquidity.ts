@@ -11,7 +11,7 @@ import { errorText } from "../lib/errors";
 import { describeSent } from "../lib/outcome";
 import { LiquidityError, planAdd, planRemove, quoteFor, type PoolShape } from "../lib/liquidity";
 import { LimitError } from "../lib/slippage";
-import { holdings, reserves } from "../pool";
+import { holdings, poolShape } from "../pool";
 import { h, row, say } from "../ui";
 import { positionRows } from "./position";
 import { approveIfNeeded } from "./tx";
@@ -93,18 +93,16 @@ export function liquidityPage(ctx: Ctx): Page {
   }
 
   async function refresh(): Promise<void> {
-    const pair = await reserves(keel);
+    shape = await poolShape(keel);
     const account = ctx.account();
     if (!account) {
-      shape = { reserves: pair, totalShares: shape.totalShares };
       mine.textContent = "no account chosen";
       position.replaceChildren();
       return;
     }
     const hs = await holdings(keel, account.address);
-    shape = { reserves: pair, totalShares: hs.totalShares };
     held = hs.shares;
-    const total = hs.totalShares;
+    const total = shape.totalShares;
     mine.textContent = `${formatAmount(hs.base, dec.base)} ${sym.base} · ${formatAmount(hs.quote, dec.quote)} ${sym.quote} · ${formatAmount(hs.shares, dec.shares)} shares`;
     share.textContent = total === 0n ? "–" : `${(Number((hs.shares * 1_000_000n) / total) / 10_000).toFixed(4)}%`;
     preview();

@@ -7,7 +7,7 @@
 import { sendWatched } from "../chain";
 import type { Account } from "../accounts";
 import type { Ctx, Page } from "../context";
-import { formatAmount, formatBps, parseAmount, AmountError } from "../lib/amount";
+import { formatAmount, formatFee, parseAmount, AmountError } from "../lib/amount";
 import { describePoolError, errorText } from "../lib/errors";
 import { describeSent } from "../lib/outcome";
 import { IMPACT_UNKNOWN, impactLevel, impactWarning, mayProceed, worstImpactBps, type ImpactLevel } from "../lib/impact";
@@ -221,7 +221,7 @@ export function swapPage(ctx: Ctx): Page {
   async function refresh(): Promise<void> {
     const account = ctx.account();
     const market = await marketStatus(keel);
-    poolFee.textContent = "ok" in market ? formatBps(market.ok.fee) : describePoolError(market.err);
+    poolFee.textContent = "ok" in market ? formatFee(market.ok.fee, market.ok.guardFee) : describePoolError(market.err);
     if (account) {
       const held = await holdings(keel, account.address);
       balances.textContent = `${formatAmount(held.base, dec.base)} ${sym.base} · ${formatAmount(held.quote, dec.quote)} ${sym.quote}`;
