@@ -20,6 +20,7 @@ pub mod venue {
     use crate::{calls, ConstantProductError, Result};
     use keel_core::consts::LOCKED_SHARES_HOLDER;
     use keel_core::cpmm::{self, CpState, Side, FEE_BPS_MAX};
+    use keel_core::fresh::FreshShares;
     use keel_core::CurveError;
     use keel_interface::{VenueDepth, VenueError};
     use psp22::PSP22Data;
@@ -31,6 +32,10 @@ pub mod venue {
         fee_bps: u32,
         state: CpState,
         shares: PSP22Data,
+        /// Shares minted too recently for `depth` to count their liquidity. In the root (40
+        /// bytes every call reads and writes) rather than `Lazy`: its own key's code would cost
+        /// every call more.
+        fresh: FreshShares,
     }
 
     impl ConstantProduct {
@@ -53,6 +58,7 @@ pub mod venue {
                 fee_bps,
                 state: CpState::default(),
                 shares: PSP22Data::default(),
+                fresh: FreshShares::default(),
             })
         }
 
@@ -60,7 +66,9 @@ pub mod venue {
         ///
         /// The first deposit sets the price and takes both amounts as given (1,000 shares are
         /// locked forever); later deposits take the largest amounts in the current reserve ratio,
-        /// so the unused remainder stays in your wallet. Approve both tokens first.
+        /// so the unused remainder stays in your wallet. Approve both tokens first. Liquidity a
+        /// later deposit adds counts toward the depth pools rebalance against (`depth`) only
+        /// after `keel_core::fresh::FRESH_LIQUIDITY_MS` (ten minutes, up to twenty).
         /// Returns `(a_in, b_in, shares)`.
         ///
         /// # Errors
@@ -83,6 +91,9 @@ pub mod venue {
             let deposit = cpmm::deposit(&self.state, self.shares.total_supply(), a_max, b_max)?;
             if deposit.shares < min_shares {
                 return Err(ConstantProductError::MinSharesNotMet);
+            }
+            if self.shares.total_supply() > 0 {
+                self.fresh.minted(self.env().block_timestamp(), deposit.shares);
             }
             self.state = deposit.after;
             if deposit.locked > 0 {
@@ -268,10 +279,13 @@ pub mod venue {
             Ok(self.price(token_in, amount_in, 0)?.amount_out)
         }
 
-        /// The reserves of `token_in` and of the other token, and the fee in basis points.
+        /// The reserves of `token_in` and of the other token, and the fee in basis points. Both
+        /// reserves leave out the part of liquidity added in the last ten minutes (up to twenty;
+        /// `keel_core::fresh`), so that liquidity lent to the venue for one rebalance does not
+        /// size that rebalance's slice.
         ///
         /// # Errors
-        /// `UnknownToken`.
+        /// `UnknownToken`; `Overflow`.
         #[ink(message)]
         fn depth(&self, token_in: AccountId) -> core::result::Result<VenueDepth, VenueError> {
             let (reserve_in, reserve_out) = if token_in == self.token_a {
@@ -281,11 +295,14 @@ pub mod venue {
             } else {
                 return Err(VenueError::UnknownToken);
             };
-            Ok(VenueDepth {
+            let depth = VenueDepth {
                 reserve_in,
                 reserve_out,
                 fee_bps: self.fee_bps,
-            })
+            };
+            self.fresh
+                .seasoned(depth, self.shares.total_supply(), self.env().block_timestamp())
+                .map_err(VenueError::from)
         }
     }
 }

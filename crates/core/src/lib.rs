@@ -9,7 +9,8 @@
 //!   ([`discovery`]) moves the pool's reference, priced with a guard fee ([`anchor`]).
 //! - [`pool`]: the pool's state machine, every transition of the pool contract as a pure function.
 //! - [`oracle`]: what a reading is and which readings a feed accepts.
-//! - [`cpmm`] and [`venue`]: the constant-product venue's math and its swap rule.
+//! - [`cpmm`] and [`venue`]: the constant-product venue's math and its swap rule; [`fresh`]: the
+//!   liquidity its depth leaves out, so that liquidity lent for one rebalance does not size it.
 //! - [`consts`]: values several crates rely on; [`fixed`] (`std`): fixed point as `f64` for
 //!   people and the simulator.
 //!
@@ -29,6 +30,7 @@ pub mod dynamic;
 mod error;
 #[cfg(feature = "std")]
 pub mod fixed;
+pub mod fresh;
 pub mod greeks;
 pub mod liquidity;
 pub mod math;

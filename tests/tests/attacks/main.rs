@@ -5,6 +5,7 @@
 mod discovery;
 mod dump;
 mod feed;
+mod flash_liquidity;
 mod k_ramp;
 mod liquidity;
 mod oracle_sandwich;

@@ -1,0 +1,155 @@
+//! Liquidity too fresh to count as a venue's depth.
+//!
+//! A rebalance sells its excess in slices sized to the venue's depth, so that a sandwich around a
+//! slice costs its author more in the venue's fees than the pool's tolerance lets them take. An
+//! account that can add liquidity to the venue for the attack (in the rebalance's block, or the
+//! block before) breaks that: as most of the venue's liquidity it takes back most of the fees its
+//! own trades pay, and the depth it lent makes the slice as large as the whole excess. So the
+//! depth a venue reports leaves out liquidity minted in the last [`FRESH_LIQUIDITY_MS`] (up to
+//! twice that): lent liquidity counts only once it has stood in the venue as long, open to every
+//! trade in between, as a provider's does.
+//!
+//! Minted shares are counted in two windows of [`FRESH_LIQUIDITY_MS`] (the current one and the one
+//! before), so the record is two numbers whatever the flow, and no later deposit can make an
+//! earlier one count sooner. A venue's first deposit is never fresh: it is the venue.
+
+use crate::math::{mul_div_u128, Rounding};
+use crate::rebalance::VenueDepth;
+use crate::CurveError;
+
+/// How long minted venue liquidity stays out of the venue's depth, at the least (ms).
+pub const FRESH_LIQUIDITY_MS: u64 = 600_000;
+
+/// Venue shares minted in the current window of [`FRESH_LIQUIDITY_MS`] and the one before it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "scale",
+    derive(parity_scale_codec::Encode, parity_scale_codec::Decode, scale_info::TypeInfo)
+)]
+#[cfg_attr(
+    all(feature = "ink", feature = "std"),
+    derive(ink::storage::traits::StorageLayout)
+)]
+pub struct FreshShares {
+    /// The current window's index: block time over [`FRESH_LIQUIDITY_MS`].
+    window: u64,
+    current: u128,
+    previous: u128,
+}
+
+impl FreshShares {
+    /// Records `shares` minted at block time `now_ms`.
+    pub fn minted(&mut self, now_ms: u64, shares: u128) {
+        let window = now_ms / FRESH_LIQUIDITY_MS;
+        if window == self.window {
+            self.current = self.current.saturating_add(shares);
+            return;
+        }
+        self.previous = if window == self.window.saturating_add(1) {
+            self.current
+        } else {
+            0
+        };
+        self.current = shares;
+        self.window = window;
+    }
+
+    /// The shares still fresh at block time `now_ms`: those minted in its window and the one
+    /// before, at least [`FRESH_LIQUIDITY_MS`] ago for none of them.
+    pub fn fresh(&self, now_ms: u64) -> u128 {
+        let window = now_ms / FRESH_LIQUIDITY_MS;
+        if window == self.window {
+            self.current.saturating_add(self.previous)
+        } else if window == self.window.saturating_add(1) {
+            self.current
+        } else {
+            0
+        }
+    }
+
+    /// `depth` with both reserves cut to the part of `total_shares` that is not fresh at
+    /// `now_ms`, rounded down (the venue's price, their ratio, unchanged but for rounding).
+    ///
+    /// # Errors
+    /// [`CurveError::Overflow`].
+    pub fn seasoned(
+        &self,
+        depth: VenueDepth,
+        total_shares: u128,
+        now_ms: u64,
+    ) -> Result<VenueDepth, CurveError> {
+        let fresh = self.fresh(now_ms);
+        if fresh == 0 || total_shares == 0 {
+            return Ok(depth);
+        }
+        let kept = total_shares.saturating_sub(fresh);
+        let cut = |reserve: u128| mul_div_u128(reserve, kept, total_shares, Rounding::Down);
+        Ok(VenueDepth {
+            reserve_in: cut(depth.reserve_in)?,
+            reserve_out: cut(depth.reserve_out)?,
+            fee_bps: depth.fee_bps,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const W: u64 = FRESH_LIQUIDITY_MS;
+
+    fn depth(reserve_in: u128, reserve_out: u128) -> VenueDepth {
+        VenueDepth {
+            reserve_in,
+            reserve_out,
+            fee_bps: 30,
+        }
+    }
+
+    #[test]
+    fn minted_shares_stay_fresh_for_at_least_the_window_and_at_most_two() {
+        for offset in [0, 1, W / 2, W - 1] {
+            // given shares minted `offset` into a window
+            let minted_at = 7 * W + offset;
+            let mut fresh = FreshShares::default();
+            fresh.minted(minted_at, 100);
+            // then they are fresh for the whole window after them, and not past the next
+            assert_eq!(fresh.fresh(minted_at), 100);
+            assert_eq!(fresh.fresh(minted_at + W - 1), 100, "offset {offset}");
+            assert_eq!(fresh.fresh(9 * W - 1), 100, "offset {offset}");
+            assert_eq!(fresh.fresh(9 * W), 0, "offset {offset}");
+        }
+    }
+
+    #[test]
+    fn a_later_deposit_never_makes_an_earlier_one_count_sooner() {
+        // given a large deposit at the end of a window
+        let mut fresh = FreshShares::default();
+        fresh.minted(3 * W - 1, 1_000);
+        // when small deposits follow, one in each later moment of the next window
+        for t in [3 * W, 3 * W + 1, 4 * W - 1] {
+            fresh.minted(t, 1);
+            // then the large one is still fresh
+            assert!(fresh.fresh(t) >= 1_000, "at {t}: {}", fresh.fresh(t));
+        }
+        // and a deposit two windows on forgets both earlier windows
+        fresh.minted(5 * W, 5);
+        assert_eq!(fresh.fresh(5 * W), 5);
+    }
+
+    #[test]
+    fn the_depth_leaves_fresh_liquidity_out_and_keeps_the_price() {
+        // given a venue of 1,000 shares, 960 of them minted just now
+        let mut fresh = FreshShares::default();
+        fresh.minted(W, 960);
+        let deep = depth(25_000_000, 250_000_000);
+        // then its depth is the other 40 shares' part, at the same price
+        let seasoned = fresh.seasoned(deep, 1_000, W + 6_000).expect("depth");
+        assert_eq!(seasoned, depth(1_000_000, 10_000_000));
+        // and, once they have stood the window, all of it
+        assert_eq!(fresh.seasoned(deep, 1_000, 3 * W).expect("depth"), deep);
+        // and more fresh shares than exist (burnt since) leave nothing
+        assert_eq!(fresh.seasoned(deep, 900, W).expect("depth"), depth(0, 0));
+        assert_eq!(FreshShares::default().seasoned(deep, 0, W).expect("depth"), deep);
+    }
+}

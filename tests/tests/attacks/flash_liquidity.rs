@@ -1,0 +1,107 @@
+//! Sandwiching a rebalance with liquidity lent to its venue for the attack: Mallory deepens the
+//! venue many times over, pushes its price down, lets the keeper's rebalance sell into it, buys
+//! back and withdraws. As most of the venue's liquidity she takes back most of the fees her own
+//! trades pay; what must stop her is the slice, which a deeper venue would let grow to the whole
+//! excess. Liquidity counts toward the depth the venue reports only once it has stood in the
+//! venue for `FRESH_LIQUIDITY_MS`.
+
+use crate::{assert_solvent, value, worth};
+use keel_core::fresh::FRESH_LIQUIDITY_MS;
+use keel_harness::pool;
+use keel_harness::venue::{self, VenueDeposit, VenueSwap, VenueWithdraw};
+use keel_harness::{Fixture, Setup, KEEPER, MALLORY, UNIT};
+use keel_interface::pool::RebalanceOutcome;
+
+const PRICE: u128 = 10 * UNIT;
+/// The venue's base reserve: five times the pool's.
+const VENUE_BASE: u128 = 500_000 * UNIT;
+
+/// A pool next to a venue five times its size, pushed past its trigger by Bob; Mallory can lend
+/// the venue a hundred times its liquidity.
+fn due_pool() -> Fixture {
+    let mut m = Fixture::new(Setup {
+        venue_base_liquidity: VENUE_BASE,
+        venue_quote_liquidity: VENUE_BASE * 10,
+        trader_funds: 1_000 * VENUE_BASE,
+        ..Setup::default()
+    });
+    m.push_long_base(12_000);
+    m
+}
+
+fn pool_value(m: &mut Fixture) -> u128 {
+    let (base, quote) = pool::reserves(&mut m.chain, m.pool);
+    value(base, quote, PRICE)
+}
+
+/// Mallory adds `lent` times the venue's liquidity, waits `wait_ms`, dumps `dump_bps` of the
+/// deepened venue's base, the keeper rebalances, and she buys back with all she got and
+/// withdraws everything. Returns the rebalance, or `None` when the pool refused it.
+fn flash_sandwich(m: &mut Fixture, lent: u128, wait_ms: u64, dump_bps: u128) -> Option<RebalanceOutcome> {
+    let (base, quote) = venue::reserves(&mut m.chain, m.venue);
+    let deposit = VenueDeposit::of(base * lent, quote * lent);
+    venue::add_liquidity(&mut m.chain, MALLORY, m.venue, deposit).expect("lend the venue liquidity");
+    if wait_ms > 0 {
+        // the reporters keep the oracle fresh meanwhile, at the price standing
+        m.chain.advance(wait_ms);
+        m.report(PRICE, Setup::default().volatility)
+            .expect("a fresh reading");
+    }
+    let dumped = base * (lent + 1) / 10_000 * dump_bps;
+    let got = venue::swap_exact_in(
+        &mut m.chain,
+        MALLORY,
+        m.venue,
+        VenueSwap::exact_in(m.base, dumped),
+    )
+    .expect("front-run");
+    let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).ok();
+    venue::swap_exact_in(&mut m.chain, MALLORY, m.venue, VenueSwap::exact_in(m.quote, got))
+        .expect("back-run");
+    let shares = venue::shares(&mut m.chain, m.venue, MALLORY.account());
+    venue::remove_liquidity(&mut m.chain, MALLORY, m.venue, VenueWithdraw::of(shares))
+        .expect("take the liquidity back");
+    out
+}
+
+#[test]
+fn liquidity_lent_to_the_venue_for_a_rebalance_neither_grows_the_slice_nor_pays() {
+    // given the slice the pool sells in peace
+    let mut honest = due_pool();
+    let clean = pool::rebalance(&mut honest.chain, KEEPER, honest.pool, 0).expect("rebalance in peace");
+    let mut accepted = 0;
+    // when Mallory lends 5 to 100 times the venue's liquidity, in the rebalance's block or a
+    // block before it, and dumps from 0.1% to 0.5% of the deepened venue's base
+    for lent in [5, 25, 100] {
+        for wait_ms in [0, 6_000, FRESH_LIQUIDITY_MS / 2] {
+            for dump_bps in [10, 20, 25, 30, 40, 50] {
+                let mut m = due_pool();
+                let before = worth(&mut m, MALLORY, PRICE);
+                let untouched = pool_value(&mut m);
+                let attacked = flash_sandwich(&mut m, lent, wait_ms, dump_bps);
+                let case = format!("{lent}x lent, {wait_ms} ms, {dump_bps} bps dumped");
+                // then Mallory always ends poorer
+                let after = worth(&mut m, MALLORY, PRICE);
+                assert!(after < before, "{case}: profited {before} -> {after}");
+                assert_solvent(&mut m);
+                let Some(attacked) = attacked else {
+                    assert_eq!(pool_value(&mut m), untouched, "{case}: a refusal moved the pool");
+                    continue;
+                };
+                accepted += 1;
+                // and the slice is the one the venue's own liquidity allows (the dump adds a
+                // little base to the venue, and so to the slice)
+                assert!(
+                    attacked.sold <= clean.sold + clean.sold / 100,
+                    "{case}: sold {} against {} in peace",
+                    attacked.sold,
+                    clean.sold
+                );
+            }
+        }
+    }
+    assert!(
+        accepted >= 12,
+        "too few sandwiches got through to test anything: {accepted}"
+    );
+}
