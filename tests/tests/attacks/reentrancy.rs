@@ -2,13 +2,16 @@
 //! `transfer_from` or `transfer`, calls back into the pool (to trade again, or to read a price
 //! while the pool is half-way through a trade). The pool stores its new state before any token
 //! call, and calls tokens without pallet-contracts' `ALLOW_REENTRY` flag, so the callback is
-//! refused, the whole call reverts, and nothing moves.
+//! refused, the whole call reverts, and nothing moves; a rebalance too, whose venue pulls the
+//! token from the pool.
 
 use keel_calls::{ToMessage, PSP22};
 use keel_harness::oracle::FEED;
 use keel_harness::pool::{self, PoolDeposit, PoolSetup, PoolSwap, PoolWithdraw};
-use keel_harness::{attacker, token, Fixture, BOB, MALLORY, OWNER, UNIT};
+use keel_harness::venue::{self, VenueDeposit};
+use keel_harness::{attacker, token, Fixture, BOB, KEEPER, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError};
+use keel_interface::VenueError;
 
 /// A pool whose base is Mallory's hostile token (unarmed), with Bob's liquidity; both hold and
 /// have approved plenty of it.
@@ -120,6 +123,47 @@ fn a_token_that_re_enters_while_paying_a_withdrawal_is_refused_and_shares_stay()
     // Once the token behaves, the same withdrawal pays out.
     attacker::disarm(&mut m.chain, MALLORY, m.base);
     assert!(pool::remove_liquidity(&mut m.chain, MALLORY, m.pool, PoolWithdraw::of(shares)).is_ok());
+}
+
+/// [`hostile_market`] with a venue of its own for the hostile token (as deep as the pool, Mallory's
+/// liquidity), configured as the pool's, and the pool pushed past its trigger by Bob.
+fn hostile_market_due() -> Fixture {
+    let mut m = hostile_market();
+    let evil_venue = venue::deploy(&mut m.chain, OWNER, m.base, m.quote, 30).expect("venue deploys");
+    for t in [m.base, m.quote] {
+        token::approve(&mut m.chain, MALLORY, t, evil_venue, u128::MAX).expect("approve");
+    }
+    let seed = VenueDeposit::of(50_000 * UNIT, 500_000 * UNIT);
+    venue::add_liquidity(&mut m.chain, MALLORY, evil_venue, seed).expect("venue liquidity");
+    let mut config = pool::config(&mut m.chain, m.pool);
+    config.venue = Some(evil_venue);
+    pool::set_config(&mut m.chain, OWNER, m.pool, config).expect("the pool's venue");
+    m.venue = evil_venue;
+    m.push_long_base(12_000);
+    m
+}
+
+#[test]
+fn a_token_that_re_enters_while_the_pool_sells_on_its_venue_is_refused_and_nothing_moves() {
+    // given a due pool whose base calls back into the pool while the venue pulls it
+    let mut m = hostile_market_due();
+    let epoch = pool::rebalance_status(&mut m.chain, m.pool).epoch;
+    let again = keel_calls::pool(m.pool)
+        .swap_exact_in(m.quote, 1_000 * UNIT, 0, MALLORY.account(), u64::MAX)
+        .message()
+        .into_data();
+    let pool = m.pool;
+    arm(&mut m, pool, again);
+    // when the keeper rebalances, then the venue's pull fails, the whole rebalance reverts, and
+    // no balance, reserve, share or venue reserve moves
+    m.assert_refused(PoolError::Venue(VenueError::TransferFailed), |m| {
+        pool::rebalance(&mut m.chain, KEEPER, m.pool, epoch)
+    });
+    assert_eq!(pool::rebalance_status(&mut m.chain, m.pool).epoch, epoch);
+    // and once the token behaves, the same rebalance runs
+    attacker::disarm(&mut m.chain, MALLORY, m.base);
+    let done = pool::rebalance(&mut m.chain, KEEPER, m.pool, epoch).expect("rebalance");
+    assert!(done.sold > 0);
 }
 
 #[test]
