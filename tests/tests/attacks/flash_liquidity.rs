@@ -5,7 +5,8 @@
 //! excess. Liquidity counts toward the depth the venue reports only once it has stood in the
 //! venue for `FRESH_LIQUIDITY_MS`.
 
-use crate::{assert_solvent, value, worth};
+use crate::rebalance::{due_pool_funded, pool_value};
+use crate::{assert_solvent, worth};
 use keel_core::fresh::FRESH_LIQUIDITY_MS;
 use keel_harness::pool;
 use keel_harness::venue::{self, VenueDeposit, VenueSwap, VenueWithdraw};
@@ -13,25 +14,11 @@ use keel_harness::{Fixture, Setup, KEEPER, MALLORY, UNIT};
 use keel_interface::pool::RebalanceOutcome;
 
 const PRICE: u128 = 10 * UNIT;
-/// The venue's base reserve: five times the pool's.
-const VENUE_BASE: u128 = 500_000 * UNIT;
 
 /// A pool next to a venue five times its size, pushed past its trigger by Bob; Mallory can lend
 /// the venue a hundred times its liquidity.
 fn due_pool() -> Fixture {
-    let mut m = Fixture::new(Setup {
-        venue_base_liquidity: VENUE_BASE,
-        venue_quote_liquidity: VENUE_BASE * 10,
-        trader_funds: 1_000 * VENUE_BASE,
-        ..Setup::default()
-    });
-    m.push_long_base(12_000);
-    m
-}
-
-fn pool_value(m: &mut Fixture) -> u128 {
-    let (base, quote) = pool::reserves(&mut m.chain, m.pool);
-    value(base, quote, PRICE)
+    due_pool_funded(5, 1_000 * 500_000 * UNIT)
 }
 
 /// Mallory adds `lent` times the venue's liquidity, waits `wait_ms`, dumps `dump_bps` of the

@@ -13,17 +13,23 @@ const PRICE: u128 = 10 * UNIT;
 
 /// A pool next to a venue `depth` times its size, pushed past its trigger by Bob.
 fn due_pool(depth: u128) -> Fixture {
+    due_pool_funded(depth, 100_000_000 * UNIT)
+}
+
+/// [`due_pool`] with `funds` of each token for every trader.
+pub(crate) fn due_pool_funded(depth: u128, funds: u128) -> Fixture {
     let mut m = Fixture::new(Setup {
         venue_base_liquidity: depth * 100_000 * UNIT,
         venue_quote_liquidity: depth * 1_000_000 * UNIT,
-        trader_funds: 100_000_000 * UNIT,
+        trader_funds: funds,
         ..Setup::default()
     });
     m.push_long_base(12_000);
     m
 }
 
-fn pool_value(m: &mut Fixture) -> u128 {
+/// The pool's reserves in quote at the test's price.
+pub(crate) fn pool_value(m: &mut Fixture) -> u128 {
     let (base, quote) = pool::reserves(&mut m.chain, m.pool);
     value(base, quote, PRICE)
 }

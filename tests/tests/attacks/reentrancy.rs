@@ -62,6 +62,14 @@ fn arm(m: &mut Fixture, target: ink::primitives::AccountId, data: Vec<u8>) {
     attacker::arm(&mut m.chain, MALLORY, evil, target, data);
 }
 
+/// Call data for Mallory's sale of 1,000 quote to the pool: the trade a callback tries again.
+fn swap_again(m: &Fixture) -> Vec<u8> {
+    keel_calls::pool(m.pool)
+        .swap_exact_in(m.quote, 1_000 * UNIT, 0, MALLORY.account(), u64::MAX)
+        .message()
+        .into_data()
+}
+
 /// What the pool answers when a token's callback into it is refused.
 const REFUSED: PoolError = PoolError::TokenCallFailed;
 
@@ -80,10 +88,7 @@ fn assert_swap_refused(m: &mut Fixture) {
 #[test]
 fn a_token_that_trades_on_the_pool_again_mid_swap_is_refused_and_nothing_moves() {
     let mut m = hostile_market();
-    let again = keel_calls::pool(m.pool)
-        .swap_exact_in(m.quote, 1_000 * UNIT, 0, MALLORY.account(), u64::MAX)
-        .message()
-        .into_data();
+    let again = swap_again(&m);
     let pool = m.pool;
     arm(&mut m, pool, again);
     assert_swap_refused(&mut m);
@@ -111,10 +116,7 @@ fn a_token_that_re_enters_while_paying_a_withdrawal_is_refused_and_shares_stay()
         PoolDeposit::of(1_000 * UNIT, 10_000 * UNIT),
     )
     .expect("deposit");
-    let again = keel_calls::pool(m.pool)
-        .swap_exact_in(m.quote, 1_000 * UNIT, 0, MALLORY.account(), u64::MAX)
-        .message()
-        .into_data();
+    let again = swap_again(&m);
     let pool = m.pool;
     arm(&mut m, pool, again);
     m.assert_refused(REFUSED, |m| {
@@ -148,10 +150,7 @@ fn a_token_that_re_enters_while_the_pool_sells_on_its_venue_is_refused_and_nothi
     // given a due pool whose base calls back into the pool while the venue pulls it
     let mut m = hostile_market_due();
     let epoch = pool::rebalance_status(&mut m.chain, m.pool).epoch;
-    let again = keel_calls::pool(m.pool)
-        .swap_exact_in(m.quote, 1_000 * UNIT, 0, MALLORY.account(), u64::MAX)
-        .message()
-        .into_data();
+    let again = swap_again(&m);
     let pool = m.pool;
     arm(&mut m, pool, again);
     // when the keeper rebalances, then the venue's pull fails, the whole rebalance reverts, and
