@@ -5,11 +5,11 @@
 //! excess. Liquidity counts toward the depth the venue reports only once it has stood in the
 //! venue for `FRESH_LIQUIDITY_MS`.
 
-use crate::rebalance::{due_pool_funded, pool_value};
+use crate::rebalance::{due_pool_funded, pool_value, sandwich};
 use crate::{assert_solvent, worth};
 use keel_core::fresh::FRESH_LIQUIDITY_MS;
 use keel_harness::pool;
-use keel_harness::venue::{self, VenueDeposit, VenueSwap, VenueWithdraw};
+use keel_harness::venue::{self, VenueDeposit, VenueWithdraw};
 use keel_harness::{Fixture, Setup, KEEPER, MALLORY, UNIT};
 use keel_interface::pool::RebalanceOutcome;
 
@@ -35,16 +35,7 @@ fn flash_sandwich(m: &mut Fixture, lent: u128, wait_ms: u64, dump_bps: u128) -> 
             .expect("a fresh reading");
     }
     let dumped = base * (lent + 1) / 10_000 * dump_bps;
-    let got = venue::swap_exact_in(
-        &mut m.chain,
-        MALLORY,
-        m.venue,
-        VenueSwap::exact_in(m.base, dumped),
-    )
-    .expect("front-run");
-    let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).ok();
-    venue::swap_exact_in(&mut m.chain, MALLORY, m.venue, VenueSwap::exact_in(m.quote, got))
-        .expect("back-run");
+    let out = sandwich(m, dumped);
     let shares = venue::shares(&mut m.chain, m.venue, MALLORY.account());
     venue::remove_liquidity(&mut m.chain, MALLORY, m.venue, VenueWithdraw::of(shares))
         .expect("take the liquidity back");

@@ -36,7 +36,7 @@ pub(crate) fn pool_value(m: &mut Fixture) -> u128 {
 
 /// Mallory dumps `dumped` base on the venue, the keeper rebalances, Mallory buys back with all
 /// she got. Returns the rebalance, or `None` when the pool refused it (then Mallory unwinds).
-fn sandwich(m: &mut Fixture, dumped: u128) -> Option<RebalanceOutcome> {
+pub(crate) fn sandwich(m: &mut Fixture, dumped: u128) -> Option<RebalanceOutcome> {
     let got = venue::swap_exact_in(
         &mut m.chain,
         MALLORY,
