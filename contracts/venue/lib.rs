@@ -143,6 +143,7 @@ pub mod venue {
                 return Err(ConstantProductError::MinAmountsNotMet);
             }
             self.state = out.after;
+            self.fresh.burnt(self.env().block_timestamp(), shares);
             self.shares
                 .burn(provider, shares)
                 .map_err(|_| ConstantProductError::InsufficientShares)?;

@@ -11,7 +11,8 @@ use crate::submit::MORTAL_BLOCKS;
 use std::collections::HashMap;
 use subxt::utils::H256;
 
-/// A watch and the last block its transaction may land in.
+/// A watch and the last block its transaction may land in (its era, [`MORTAL_BLOCKS`] long from
+/// the best block it was signed at, ends before `signed_at + MORTAL_BLOCKS`).
 pub(crate) struct Watch<P> {
     pub progress: P,
     pub last_valid: u64,
@@ -35,7 +36,7 @@ impl<P> Watches<P> {
     /// after dropping those whose era ended before that block.
     pub fn sent(&mut self, hash: H256, progress: P, signed_at: u64) {
         self.by_hash.retain(|_, w| w.last_valid >= signed_at);
-        let last_valid = signed_at.saturating_add(MORTAL_BLOCKS);
+        let last_valid = signed_at.saturating_add(MORTAL_BLOCKS - 1);
         self.by_hash.insert(hash, Watch { progress, last_valid });
     }
 
@@ -74,12 +75,12 @@ mod tests {
         let mut watches = Watches::default();
         watches.sent(hash(1), (), 100);
         // when: sends follow, each a block later, up to the last block it may land in
-        for block in 101..=100 + MORTAL_BLOCKS {
+        for block in 101..100 + MORTAL_BLOCKS {
             watches.sent(hash(2), (), block);
         }
         // then: still kept (beside the later send's), and the next block's send drops it
         assert_eq!(watches.len(), 2);
-        watches.sent(hash(3), (), 101 + MORTAL_BLOCKS);
+        watches.sent(hash(3), (), 100 + MORTAL_BLOCKS);
         assert!(watches.take(&hash(1)).is_none());
         assert!(watches.take(&hash(2)).is_some() && watches.take(&hash(3)).is_some());
     }
@@ -92,6 +93,6 @@ mod tests {
             watches.sent(H256::from_low_u64_be(block), (), block);
         }
         // then: only the sends whose transactions may still land are watched
-        assert_eq!(watches.len() as u64, MORTAL_BLOCKS + 1);
+        assert_eq!(watches.len() as u64, MORTAL_BLOCKS);
     }
 }

@@ -56,7 +56,7 @@ pub const GUARD_FLOOR: u128 = ONE / 4;
 /// Widest price band accepted while discovery is on (25%). At a 50% band and a tenth of constant
 /// product's depth, a round trip inside one block with its sale in pieces returns more than it
 /// sold, whatever the guard (the guard fee stops growing at [`FEE_CEIL`]); up to a quarter, the
-/// property tests at every other bound find none (`crates/core/tests/discovery.rs`).
+/// property tests at every other bound find none (`crates/core/tests/bounds.rs`).
 pub const DISCOVERY_SKEW_CEIL: u128 = ONE / 4;
 /// Block times accepted, in milliseconds.
 pub const BLOCK_TIME_RANGE_MS: (u64, u64) = (100, 600_000);

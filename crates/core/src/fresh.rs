@@ -11,7 +11,10 @@
 //!
 //! Minted shares are counted in two windows of [`FRESH_LIQUIDITY_MS`] (the current one and the one
 //! before), so the record is two numbers whatever the flow, and no later deposit can make an
-//! earlier one count sooner. A venue's first deposit is never fresh: it is the venue.
+//! earlier one count sooner. Burnt shares come off the count (the newest first), so the shares
+//! that count, all but the fresh, never grow by a deposit or a withdrawal, only as time passes:
+//! liquidity deposited and withdrawn again leaves the depth as it was. A venue's first deposit is
+//! never fresh: it is the venue.
 
 use crate::math::{mul_div_u128, Rounding};
 use crate::rebalance::VenueDepth;
@@ -40,9 +43,24 @@ pub struct FreshShares {
 impl FreshShares {
     /// Records `shares` minted at block time `now_ms`.
     pub fn minted(&mut self, now_ms: u64, shares: u128) {
+        self.roll(now_ms);
+        self.current = self.current.saturating_add(shares);
+    }
+
+    /// Records `shares` burnt at block time `now_ms`: they come off the fresh count, the current
+    /// window's first.
+    pub fn burnt(&mut self, now_ms: u64, shares: u128) {
+        self.roll(now_ms);
+        let from_current = shares.min(self.current);
+        self.current = self.current.saturating_sub(from_current);
+        self.previous = self.previous.saturating_sub(shares.saturating_sub(from_current));
+    }
+
+    /// Moves the record to `now_ms`'s window; a time in an earlier window than the record's
+    /// (block time never goes back) counts in the record's.
+    fn roll(&mut self, now_ms: u64) {
         let window = now_ms / FRESH_LIQUIDITY_MS;
-        if window == self.window {
-            self.current = self.current.saturating_add(shares);
+        if window <= self.window {
             return;
         }
         self.previous = if window == self.window.saturating_add(1) {
@@ -50,15 +68,15 @@ impl FreshShares {
         } else {
             0
         };
-        self.current = shares;
+        self.current = 0;
         self.window = window;
     }
 
     /// The shares still fresh at block time `now_ms`: those minted in its window and the one
-    /// before, at least [`FRESH_LIQUIDITY_MS`] ago for none of them.
+    /// before (from none to twice [`FRESH_LIQUIDITY_MS`] ago), less those burnt since.
     pub fn fresh(&self, now_ms: u64) -> u128 {
         let window = now_ms / FRESH_LIQUIDITY_MS;
-        if window == self.window {
+        if window <= self.window {
             self.current.saturating_add(self.previous)
         } else if window == self.window.saturating_add(1) {
             self.current
@@ -148,8 +166,52 @@ mod tests {
         assert_eq!(seasoned, depth(1_000_000, 10_000_000));
         // and, once they have stood the window, all of it
         assert_eq!(fresh.seasoned(deep, 1_000, 3 * W).expect("depth"), deep);
-        // and more fresh shares than exist (burnt since) leave nothing
-        assert_eq!(fresh.seasoned(deep, 900, W).expect("depth"), depth(0, 0));
+        // and a venue without shares reports its reserves as they are
         assert_eq!(FreshShares::default().seasoned(deep, 0, W).expect("depth"), deep);
+    }
+
+    #[test]
+    fn liquidity_deposited_and_withdrawn_again_leaves_the_depth_as_it_was() {
+        // given a venue of 1,000 seasoned shares
+        let reserves = depth(1_000_000, 10_000_000);
+        let mut fresh = FreshShares::default();
+        // when an account deposits as much again and withdraws it, once or in ten rounds
+        for rounds in [1u128, 10] {
+            for _ in 0..rounds {
+                fresh.minted(W, 1_000 / rounds);
+                fresh.burnt(W, 1_000 / rounds);
+            }
+            // then the depth is the venue's whole reserves
+            assert_eq!(fresh.seasoned(reserves, 1_000, W).expect("depth"), reserves);
+        }
+    }
+
+    #[test]
+    fn no_deposit_or_withdrawal_raises_the_shares_that_count() {
+        // given fresh deposits in two windows beside 1,000 seasoned shares
+        let mut fresh = FreshShares::default();
+        let mut total = 1_000u128;
+        for (t, minted) in [(W, 300u128), (2 * W + 5, 200)] {
+            fresh.minted(t, minted);
+            total += minted;
+        }
+        let counted = |f: &FreshShares, total: u128, t: u64| total.saturating_sub(f.fresh(t));
+        // when withdrawals of any size follow in the same window, then the counted shares never
+        // rise (burnt old shares fall with the total; burnt fresh ones only leave the count)
+        let now = 2 * W + 10;
+        let mut before = counted(&fresh, total, now);
+        assert_eq!(before, 1_000);
+        for burnt in [50u128, 250, 100, 400] {
+            fresh.burnt(now, burnt);
+            total -= burnt;
+            let after = counted(&fresh, total, now);
+            assert!(after <= before, "burning {burnt}: {before} -> {after}");
+            before = after;
+        }
+        // and a time behind the record's window counts in it, forgetting nothing
+        let mut late = FreshShares::default();
+        late.minted(5 * W, 100);
+        late.minted(4 * W, 10);
+        assert_eq!(late.fresh(5 * W), 110);
     }
 }

@@ -83,3 +83,25 @@ fn liquidity_lent_to_the_venue_for_a_rebalance_neither_grows_the_slice_nor_pays(
         "too few sandwiches got through to test anything: {accepted}"
     );
 }
+
+#[test]
+fn liquidity_deposited_and_withdrawn_around_a_rebalance_leaves_its_slice_as_it_was() {
+    // given the slice the pool sells in peace
+    let mut honest = due_pool();
+    let clean = pool::rebalance(&mut honest.chain, KEEPER, honest.pool, 0).expect("rebalance in peace");
+    for rounds in [1, 10] {
+        // when Mallory deposits the venue's whole liquidity and withdraws it, in one round or ten
+        let mut m = due_pool();
+        for _ in 0..rounds {
+            let (base, quote) = venue::reserves(&mut m.chain, m.venue);
+            let deposit = VenueDeposit::of(base / rounds, quote / rounds);
+            let (_, _, shares) =
+                venue::add_liquidity(&mut m.chain, MALLORY, m.venue, deposit).expect("deposit");
+            venue::remove_liquidity(&mut m.chain, MALLORY, m.venue, VenueWithdraw::of(shares))
+                .expect("withdraw");
+        }
+        // then the rebalance in the same block sells the slice it sells in peace
+        let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0);
+        assert_eq!(out.map(|o| o.sold), Ok(clean.sold), "{rounds} rounds");
+    }
+}

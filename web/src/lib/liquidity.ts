@@ -6,6 +6,9 @@ import { deadline, minOut } from "./slippage";
 
 export class LiquidityError extends Error {}
 
+/** What a plan says before the pool's reserves and shares have been read. */
+export const STILL_READING = "The pool's shares are still being read; try again in a moment.";
+
 /** The pool as a plan sees it: reserves (base, quote) and total shares, read together. */
 export interface PoolShape {
   reserves: readonly [bigint, bigint];
@@ -41,7 +44,7 @@ export function planAdd(base: bigint, pool: PoolShape, terms: Terms): AddPlan {
   if (rb === 0n || rq === 0n) {
     throw new LiquidityError("The pool is empty: its first deposit sets its price, and is the deployment's to make.");
   }
-  if (pool.totalShares === 0n) throw new LiquidityError("The pool's shares are still being read; try again in a moment.");
+  if (pool.totalShares === 0n) throw new LiquidityError(STILL_READING);
   const expected = (base * pool.totalShares) / rb;
   return Object.freeze({
     base,

@@ -9,7 +9,7 @@ import type { Account } from "../accounts";
 import { AmountError, formatAmount, parseAmount, plainAmount } from "../lib/amount";
 import { errorText } from "../lib/errors";
 import { describeSent } from "../lib/outcome";
-import { LiquidityError, planAdd, planRemove, quoteFor, type PoolShape } from "../lib/liquidity";
+import { LiquidityError, STILL_READING, planAdd, planRemove, quoteFor, type PoolShape } from "../lib/liquidity";
 import { LimitError } from "../lib/slippage";
 import { holdings, poolShape } from "../pool";
 import { h, row, say } from "../ui";
@@ -30,14 +30,14 @@ export function liquidityPage(ctx: Ctx): Page {
   const share = h("span", { "data-testid": "liq-share" });
   const status = h("p", { class: "status", role: "status", "data-testid": "liq-status" });
   const position = h("div", { "data-testid": "liq-position" });
-  /** The pool as last read; a click plans against a snapshot of it. */
-  let shape: PoolShape = { reserves: [0n, 0n], totalShares: 0n };
+  /** The pool as last read (undefined before the first read); a click plans against it. */
+  let shape: PoolShape | undefined;
   let held = 0n;
 
   function preview(): bigint | undefined {
     try {
       const base = parseAmount(baseIn.value, dec.base);
-      quoteIn.textContent = `${formatAmount(quoteFor(base, shape), dec.quote)} ${sym.quote}`;
+      quoteIn.textContent = shape === undefined ? "–" : `${formatAmount(quoteFor(base, shape), dec.quote)} ${sym.quote}`;
       return base;
     } catch (e) {
       quoteIn.textContent = "–";
@@ -67,9 +67,15 @@ export function liquidityPage(ctx: Ctx): Page {
 
   const terms = () => ({ ...ctx.settings, nowMs: Date.now() });
 
+  /** The pool as last read, for a plan; refused before the first read ends. */
+  function readShape(): PoolShape {
+    if (shape === undefined) throw new LiquidityError(STILL_READING);
+    return shape;
+  }
+
   async function addLiquidity(account: Account): Promise<void> {
     // Planned before the first await; the rest of the flow reads only `p`.
-    const p = planAdd(parseAmount(baseIn.value, dec.base), shape, terms());
+    const p = planAdd(parseAmount(baseIn.value, dec.base), readShape(), terms());
     const h0 = await holdings(keel, account.address);
     if (h0.base < p.base || h0.quote < p.quote) {
       return say(status, `Insufficient balance: this needs ${formatAmount(p.base, dec.base)} ${sym.base} and ${formatAmount(p.quote, dec.quote)} ${sym.quote}.`, "error");
@@ -85,7 +91,7 @@ export function liquidityPage(ctx: Ctx): Page {
   }
 
   async function removeLiquidity(account: Account): Promise<void> {
-    const p = planRemove(parseAmount(sharesIn.value, dec.shares), held, shape, terms());
+    const p = planRemove(parseAmount(sharesIn.value, dec.shares), held, readShape(), terms());
     say(status, "Removing liquidity…", "busy");
     const who = await account.signing();
     const sent = await send(keel.pool, who, "removeLiquidity", p.shares, p.minBase, p.minQuote, account.address, p.deadline);
@@ -93,7 +99,8 @@ export function liquidityPage(ctx: Ctx): Page {
   }
 
   async function refresh(): Promise<void> {
-    shape = await poolShape(keel);
+    const read = await poolShape(keel);
+    shape = read;
     const account = ctx.account();
     if (!account) {
       mine.textContent = "no account chosen";
@@ -102,7 +109,7 @@ export function liquidityPage(ctx: Ctx): Page {
     }
     const hs = await holdings(keel, account.address);
     held = hs.shares;
-    const total = shape.totalShares;
+    const total = read.totalShares;
     mine.textContent = `${formatAmount(hs.base, dec.base)} ${sym.base} · ${formatAmount(hs.quote, dec.quote)} ${sym.quote} · ${formatAmount(hs.shares, dec.shares)} shares`;
     share.textContent = total === 0n ? "–" : `${(Number((hs.shares * 1_000_000n) / total) / 10_000).toFixed(4)}%`;
     preview();
