@@ -18,6 +18,7 @@ pub use errors::{ConstantProductError, Result};
 pub mod venue {
     use crate::events::*;
     use crate::{calls, ConstantProductError, Result};
+    use ink::storage::Mapping;
     use keel_core::consts::LOCKED_SHARES_HOLDER;
     use keel_core::cpmm::{self, CpState, Side, FEE_BPS_MAX};
     use keel_core::fresh::FreshShares;
@@ -36,6 +37,9 @@ pub mod venue {
         /// bytes every call reads and writes) rather than `Lazy`: its own key's code would cost
         /// every call more.
         fresh: FreshShares,
+        /// Each provider's part of `fresh`: a provider's withdrawal takes its own fresh shares
+        /// off `fresh`, never another's.
+        fresh_of: Mapping<AccountId, FreshShares>,
     }
 
     impl ConstantProduct {
@@ -59,6 +63,7 @@ pub mod venue {
                 state: CpState::default(),
                 shares: PSP22Data::default(),
                 fresh: FreshShares::default(),
+                fresh_of: Mapping::default(),
             })
         }
 
@@ -68,7 +73,8 @@ pub mod venue {
         /// locked forever); later deposits take the largest amounts in the current reserve ratio,
         /// so the unused remainder stays in your wallet. Approve both tokens first. Liquidity a
         /// later deposit adds counts toward the depth pools rebalance against (`depth`) only
-        /// after `keel_core::fresh::FRESH_LIQUIDITY_MS` (ten minutes, up to twenty).
+        /// after `keel_core::fresh::FRESH_LIQUIDITY_MS` (ten minutes, up to twenty); until then
+        /// the venue keeps a record of `to`'s fresh shares, which its withdrawals take off first.
         /// Returns `(a_in, b_in, shares)`.
         ///
         /// # Errors
@@ -93,7 +99,11 @@ pub mod venue {
                 return Err(ConstantProductError::MinSharesNotMet);
             }
             if self.shares.total_supply() > 0 {
-                self.fresh.minted(self.env().block_timestamp(), deposit.shares);
+                let now = self.env().block_timestamp();
+                self.fresh.minted(now, deposit.shares);
+                let mut theirs = self.fresh_of.get(to).unwrap_or_default();
+                theirs.minted(now, deposit.shares);
+                self.fresh_of.insert(to, &theirs);
             }
             self.state = deposit.after;
             if deposit.locked > 0 {
@@ -143,7 +153,7 @@ pub mod venue {
                 return Err(ConstantProductError::MinAmountsNotMet);
             }
             self.state = out.after;
-            self.fresh.burnt(self.env().block_timestamp(), shares);
+            self.forget_fresh(provider, shares);
             self.shares
                 .burn(provider, shares)
                 .map_err(|_| ConstantProductError::InsufficientShares)?;
@@ -214,6 +224,22 @@ pub mod venue {
                 return Err(VenueError::UnknownToken);
             };
             keel_core::venue::swap_exact_in(&self.state, side, amount_in, min_out, self.fee_bps)
+        }
+
+        /// Takes `provider`'s burnt `shares` off its own fresh shares (its newest first), and the
+        /// same off the venue's; shares that counted leave the depth with it.
+        fn forget_fresh(&mut self, provider: AccountId, shares: u128) {
+            let Some(mut theirs) = self.fresh_of.get(provider) else {
+                return;
+            };
+            let now = self.env().block_timestamp();
+            let taken = theirs.take_up_to(now, shares);
+            self.fresh.take(now, taken);
+            if theirs.is_empty(now) {
+                self.fresh_of.remove(provider);
+            } else {
+                self.fresh_of.insert(provider, &theirs);
+            }
         }
 
         fn mint_shares(&mut self, to: AccountId, value: u128) -> Result<()> {

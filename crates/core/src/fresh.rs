@@ -11,10 +11,13 @@
 //!
 //! Minted shares are counted in two windows of [`FRESH_LIQUIDITY_MS`] (the current one and the one
 //! before), so the record is two numbers whatever the flow, and no later deposit can make an
-//! earlier one count sooner. Burnt shares come off the count (the newest first), so the shares
-//! that count, all but the fresh, never grow by a deposit or a withdrawal, only as time passes:
-//! liquidity deposited and withdrawn again leaves the depth as it was. A venue's first deposit is
-//! never fresh: it is the venue.
+//! earlier one count sooner. The venue keeps one record in all and one for each provider (its
+//! shares cannot be transferred): a provider's burnt shares come off its own fresh count first
+//! (the newest first), and the same amounts off the venue's ([`FreshShares::take_up_to`],
+//! [`FreshShares::take`]). So liquidity deposited and withdrawn again leaves the depth as it was,
+//! and a provider's exit with shares that counted lowers the depth, instead of letting someone
+//! else's fresh shares count in their place. A venue's first deposit is never fresh: it is the
+//! venue.
 
 use crate::math::{mul_div_u128, Rounding};
 use crate::rebalance::VenueDepth;
@@ -22,6 +25,13 @@ use crate::CurveError;
 
 /// How long minted venue liquidity stays out of the venue's depth, at the least (ms).
 pub const FRESH_LIQUIDITY_MS: u64 = 600_000;
+
+/// Fresh shares a burn took off a provider's record, by window (the same come off the venue's).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Taken {
+    current: u128,
+    previous: u128,
+}
 
 /// Venue shares minted in the current window of [`FRESH_LIQUIDITY_MS`] and the one before it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -47,13 +57,28 @@ impl FreshShares {
         self.current = self.current.saturating_add(shares);
     }
 
-    /// Records `shares` burnt at block time `now_ms`: they come off the fresh count, the current
-    /// window's first.
-    pub fn burnt(&mut self, now_ms: u64, shares: u128) {
+    /// Takes up to `shares` off the fresh count at block time `now_ms`, the current window's
+    /// first: a provider's record when its shares are burnt. Returns what came off each window.
+    pub fn take_up_to(&mut self, now_ms: u64, shares: u128) -> Taken {
         self.roll(now_ms);
-        let from_current = shares.min(self.current);
-        self.current = self.current.saturating_sub(from_current);
-        self.previous = self.previous.saturating_sub(shares.saturating_sub(from_current));
+        let current = shares.min(self.current);
+        let previous = shares.saturating_sub(current).min(self.previous);
+        let taken = Taken { current, previous };
+        self.take(now_ms, taken);
+        taken
+    }
+
+    /// Takes `taken` off the fresh count at block time `now_ms`, window by window: the venue's
+    /// record when a provider's fresh shares are burnt.
+    pub fn take(&mut self, now_ms: u64, taken: Taken) {
+        self.roll(now_ms);
+        self.current = self.current.saturating_sub(taken.current);
+        self.previous = self.previous.saturating_sub(taken.previous);
+    }
+
+    /// Whether no share is fresh at `now_ms` (a provider's record the venue may drop).
+    pub fn is_empty(&self, now_ms: u64) -> bool {
+        self.fresh(now_ms) == 0
     }
 
     /// Moves the record to `now_ms`'s window; a time in an earlier window than the record's
@@ -170,42 +195,99 @@ mod tests {
         assert_eq!(FreshShares::default().seasoned(deep, 0, W).expect("depth"), deep);
     }
 
-    #[test]
-    fn liquidity_deposited_and_withdrawn_again_leaves_the_depth_as_it_was() {
-        // given a venue of 1,000 seasoned shares
-        let reserves = depth(1_000_000, 10_000_000);
-        let mut fresh = FreshShares::default();
-        // when an account deposits as much again and withdraws it, once or in ten rounds
-        for rounds in [1u128, 10] {
-            for _ in 0..rounds {
-                fresh.minted(W, 1_000 / rounds);
-                fresh.burnt(W, 1_000 / rounds);
-            }
-            // then the depth is the venue's whole reserves
-            assert_eq!(fresh.seasoned(reserves, 1_000, W).expect("depth"), reserves);
+    /// A venue's records: its own and each provider's, as the venue contract keeps them.
+    #[derive(Default)]
+    struct Venue {
+        all: FreshShares,
+        of: [FreshShares; 2],
+        total: u128,
+    }
+
+    impl Venue {
+        fn deposit(&mut self, who: usize, now: u64, shares: u128) {
+            self.all.minted(now, shares);
+            self.of[who].minted(now, shares);
+            self.total += shares;
+        }
+
+        fn withdraw(&mut self, who: usize, now: u64, shares: u128) {
+            let taken = self.of[who].take_up_to(now, shares);
+            self.all.take(now, taken);
+            self.total -= shares;
+        }
+
+        /// The shares that count toward the depth.
+        fn counted(&self, now: u64) -> u128 {
+            self.total.saturating_sub(self.all.fresh(now))
         }
     }
 
     #[test]
-    fn no_deposit_or_withdrawal_raises_the_shares_that_count() {
-        // given fresh deposits in two windows beside 1,000 seasoned shares
-        let mut fresh = FreshShares::default();
-        let mut total = 1_000u128;
-        for (t, minted) in [(W, 300u128), (2 * W + 5, 200)] {
-            fresh.minted(t, minted);
-            total += minted;
+    fn liquidity_deposited_and_withdrawn_again_leaves_the_depth_as_it_was() {
+        // given a venue of 1,000 seasoned shares
+        let mut venue = Venue {
+            total: 1_000,
+            ..Venue::default()
+        };
+        // when an account deposits as much again and withdraws it, once or in ten rounds
+        for rounds in [1u128, 10] {
+            for _ in 0..rounds {
+                venue.deposit(0, W, 1_000 / rounds);
+                venue.withdraw(0, W, 1_000 / rounds);
+            }
+            // then every share counts
+            assert_eq!(venue.counted(W), 1_000, "{rounds} rounds");
         }
-        let counted = |f: &FreshShares, total: u128, t: u64| total.saturating_sub(f.fresh(t));
-        // when withdrawals of any size follow in the same window, then the counted shares never
-        // rise (burnt old shares fall with the total; burnt fresh ones only leave the count)
+    }
+
+    #[test]
+    fn another_providers_exit_lowers_the_depth_and_counts_no_fresh_share() {
+        // given 1,000 seasoned shares of provider 1 and 99,000 fresh ones of provider 0
+        let mut venue = Venue {
+            total: 1_000,
+            ..Venue::default()
+        };
+        venue.deposit(0, W, 99_000);
+        assert_eq!(venue.counted(W), 1_000);
+        // when provider 1 withdraws 900 of its seasoned shares
+        venue.withdraw(1, W + 1, 900);
+        // then only its remaining 100 count: provider 0's fresh shares do not take their place
+        assert_eq!(venue.counted(W + 1), 100);
+        // and a provider's withdrawal takes its newest shares first: of deposits at the end of
+        // one window and the start of the next, the 400 left are the older deposit's, which
+        // count once a whole window has passed since it, not before
+        let mut venue = Venue {
+            total: 1_000,
+            ..Venue::default()
+        };
+        venue.deposit(0, 2 * W - 1, 500);
+        venue.deposit(0, 2 * W, 500);
+        venue.withdraw(0, 2 * W + 1, 600);
+        assert_eq!(venue.counted(2 * W + 1), 1_000);
+        assert_eq!(venue.counted(3 * W - 1), 1_000);
+        assert_eq!(venue.counted(3 * W), 1_400);
+    }
+
+    #[test]
+    fn no_deposit_or_withdrawal_raises_the_shares_that_count() {
+        // given fresh deposits of two providers in two windows beside 1,000 seasoned shares
+        let mut venue = Venue {
+            total: 1_000,
+            ..Venue::default()
+        };
+        venue.deposit(0, W, 300);
+        venue.deposit(1, 2 * W + 5, 200);
+        // when withdrawals of any size follow, by either, then the counted shares never rise
         let now = 2 * W + 10;
-        let mut before = counted(&fresh, total, now);
+        let mut before = venue.counted(now);
         assert_eq!(before, 1_000);
-        for burnt in [50u128, 250, 100, 400] {
-            fresh.burnt(now, burnt);
-            total -= burnt;
-            let after = counted(&fresh, total, now);
-            assert!(after <= before, "burning {burnt}: {before} -> {after}");
+        for (who, burnt) in [(0, 50u128), (1, 250), (0, 100), (1, 400)] {
+            venue.withdraw(who, now, burnt);
+            let after = venue.counted(now);
+            assert!(
+                after <= before,
+                "provider {who} burning {burnt}: {before} -> {after}"
+            );
             before = after;
         }
         // and a time behind the record's window counts in it, forgetting nothing

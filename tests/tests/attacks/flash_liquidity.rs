@@ -10,7 +10,7 @@ use crate::{assert_solvent, worth};
 use keel_core::fresh::FRESH_LIQUIDITY_MS;
 use keel_harness::pool;
 use keel_harness::venue::{self, VenueDeposit, VenueWithdraw};
-use keel_harness::{Fixture, Setup, KEEPER, MALLORY, UNIT};
+use keel_harness::{Fixture, Setup, CAROL, KEEPER, MALLORY, UNIT};
 use keel_interface::pool::RebalanceOutcome;
 
 const PRICE: u128 = 10 * UNIT;
@@ -21,63 +21,100 @@ fn due_pool() -> Fixture {
     due_pool_funded(5, 1_000 * 500_000 * UNIT)
 }
 
-/// Mallory adds `lent` times the venue's liquidity, waits `wait_ms`, dumps `dump_bps` of the
-/// deepened venue's base, the keeper rebalances, and she buys back with all she got and
-/// withdraws everything. Returns the rebalance, or `None` when the pool refused it.
-fn flash_sandwich(m: &mut Fixture, lent: u128, wait_ms: u64, dump_bps: u128) -> Option<RebalanceOutcome> {
+/// How Mallory lends the venue liquidity before her sandwich.
+#[derive(Clone, Copy, Debug)]
+struct Lend {
+    /// Times the venue's liquidity.
+    times: u128,
+    /// How long before the sandwich (the reporters keep the oracle fresh meanwhile).
+    wait_ms: u64,
+    /// The share of Carol's venue shares (the venue's seasoned liquidity) she withdraws after
+    /// Mallory lends, in bps.
+    carol_exits_bps: u128,
+}
+
+/// Mallory lends the venue liquidity as `lend` says, dumps `dump_bps` of the deepened venue's
+/// base, the keeper rebalances, and she buys back with all she got and withdraws everything.
+/// Returns the rebalance, or `None` when the pool refused it.
+fn flash_sandwich(m: &mut Fixture, lend: Lend, dump_bps: u128) -> Option<RebalanceOutcome> {
     let (base, quote) = venue::reserves(&mut m.chain, m.venue);
-    let deposit = VenueDeposit::of(base * lent, quote * lent);
+    let deposit = VenueDeposit::of(base * lend.times, quote * lend.times);
     venue::add_liquidity(&mut m.chain, MALLORY, m.venue, deposit).expect("lend the venue liquidity");
-    if wait_ms > 0 {
-        // the reporters keep the oracle fresh meanwhile, at the price standing
-        m.chain.advance(wait_ms);
+    if lend.carol_exits_bps > 0 {
+        let carol = venue::shares(&mut m.chain, m.venue, CAROL.account());
+        let exit = VenueWithdraw::of(carol / 10_000 * lend.carol_exits_bps);
+        venue::remove_liquidity(&mut m.chain, CAROL, m.venue, exit).expect("Carol withdraws");
+    }
+    if lend.wait_ms > 0 {
+        m.chain.advance(lend.wait_ms);
         m.report(PRICE, Setup::default().volatility)
             .expect("a fresh reading");
     }
-    let dumped = base * (lent + 1) / 10_000 * dump_bps;
-    let out = sandwich(m, dumped);
+    let (deepened, _) = venue::reserves(&mut m.chain, m.venue);
+    let out = sandwich(m, deepened / 10_000 * dump_bps);
     let shares = venue::shares(&mut m.chain, m.venue, MALLORY.account());
     venue::remove_liquidity(&mut m.chain, MALLORY, m.venue, VenueWithdraw::of(shares))
         .expect("take the liquidity back");
     out
 }
 
+/// Runs [`flash_sandwich`] for each of `lends` and `dumps_bps` on a fresh due pool: Mallory
+/// always ends poorer, a refusal moves nothing, and an accepted slice sells at most `most`.
+/// Returns how many were accepted.
+fn mallory_always_loses(lends: &[Lend], dumps_bps: &[u128], most: u128) -> usize {
+    let mut accepted = 0;
+    for &lend in lends {
+        for &dump_bps in dumps_bps {
+            let mut m = due_pool();
+            let before = worth(&mut m, MALLORY, PRICE);
+            let untouched = pool_value(&mut m);
+            let attacked = flash_sandwich(&mut m, lend, dump_bps);
+            let case = format!("{lend:?}, {dump_bps} bps dumped");
+            let after = worth(&mut m, MALLORY, PRICE);
+            assert!(after < before, "{case}: profited {before} -> {after}");
+            assert_solvent(&mut m);
+            let Some(attacked) = attacked else {
+                assert_eq!(pool_value(&mut m), untouched, "{case}: a refusal moved the pool");
+                continue;
+            };
+            accepted += 1;
+            assert!(
+                attacked.sold <= most,
+                "{case}: sold {} against at most {most}",
+                attacked.sold
+            );
+        }
+    }
+    accepted
+}
+
+/// The slice the pool sells in peace.
+fn clean_slice() -> u128 {
+    let mut honest = due_pool();
+    pool::rebalance(&mut honest.chain, KEEPER, honest.pool, 0)
+        .expect("rebalance in peace")
+        .sold
+}
+
 #[test]
 fn liquidity_lent_to_the_venue_for_a_rebalance_neither_grows_the_slice_nor_pays() {
     // given the slice the pool sells in peace
-    let mut honest = due_pool();
-    let clean = pool::rebalance(&mut honest.chain, KEEPER, honest.pool, 0).expect("rebalance in peace");
-    let mut accepted = 0;
-    // when Mallory lends 5 to 100 times the venue's liquidity, in the rebalance's block or a
-    // block before it, and dumps from 0.1% to 0.5% of the deepened venue's base
-    for lent in [5, 25, 100] {
+    let clean = clean_slice();
+    // when Mallory lends 5 to 100 times the venue's liquidity, in the rebalance's block, a block
+    // before it or five minutes before, and dumps from 0.1% to 0.5% of the deepened venue's base
+    let mut lends = Vec::new();
+    for times in [5, 25, 100] {
         for wait_ms in [0, 6_000, FRESH_LIQUIDITY_MS / 2] {
-            for dump_bps in [10, 20, 25, 30, 40, 50] {
-                let mut m = due_pool();
-                let before = worth(&mut m, MALLORY, PRICE);
-                let untouched = pool_value(&mut m);
-                let attacked = flash_sandwich(&mut m, lent, wait_ms, dump_bps);
-                let case = format!("{lent}x lent, {wait_ms} ms, {dump_bps} bps dumped");
-                // then Mallory always ends poorer
-                let after = worth(&mut m, MALLORY, PRICE);
-                assert!(after < before, "{case}: profited {before} -> {after}");
-                assert_solvent(&mut m);
-                let Some(attacked) = attacked else {
-                    assert_eq!(pool_value(&mut m), untouched, "{case}: a refusal moved the pool");
-                    continue;
-                };
-                accepted += 1;
-                // and the slice is the one the venue's own liquidity allows (the dump adds a
-                // little base to the venue, and so to the slice)
-                assert!(
-                    attacked.sold <= clean.sold + clean.sold / 100,
-                    "{case}: sold {} against {} in peace",
-                    attacked.sold,
-                    clean.sold
-                );
-            }
+            lends.push(Lend {
+                times,
+                wait_ms,
+                carol_exits_bps: 0,
+            });
         }
     }
+    // then she always loses, and the slice is the one the venue's own liquidity allows (the
+    // dump adds a little base to the venue, and so to the slice)
+    let accepted = mallory_always_loses(&lends, &[10, 20, 25, 30, 40, 50], clean + clean / 100);
     assert!(
         accepted >= 12,
         "too few sandwiches got through to test anything: {accepted}"
@@ -85,10 +122,30 @@ fn liquidity_lent_to_the_venue_for_a_rebalance_neither_grows_the_slice_nor_pays(
 }
 
 #[test]
+fn a_providers_exit_after_the_loan_leaves_the_lent_liquidity_out_of_the_depth() {
+    // given the slice the pool sells in peace
+    let clean = clean_slice();
+    // when Mallory lends 5 to 100 times the venue's liquidity and Carol, whose liquidity the
+    // venue's depth is, then withdraws nine tenths of it
+    let lends: Vec<Lend> = [5, 25, 100]
+        .map(|times| Lend {
+            times,
+            wait_ms: 0,
+            carol_exits_bps: 9_000,
+        })
+        .to_vec();
+    // then Mallory always loses, and the slice is the one Carol's remaining tenth allows
+    let accepted = mallory_always_loses(&lends, &[10, 25, 50], clean / 10 + clean / 100);
+    assert!(
+        accepted >= 3,
+        "too few sandwiches got through to test anything: {accepted}"
+    );
+}
+
+#[test]
 fn liquidity_deposited_and_withdrawn_around_a_rebalance_leaves_its_slice_as_it_was() {
     // given the slice the pool sells in peace
-    let mut honest = due_pool();
-    let clean = pool::rebalance(&mut honest.chain, KEEPER, honest.pool, 0).expect("rebalance in peace");
+    let clean = clean_slice();
     for rounds in [1, 10] {
         // when Mallory deposits the venue's whole liquidity and withdraws it, in one round or ten
         let mut m = due_pool();
@@ -102,6 +159,6 @@ fn liquidity_deposited_and_withdrawn_around_a_rebalance_leaves_its_slice_as_it_w
         }
         // then the rebalance in the same block sells the slice it sells in peace
         let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0);
-        assert_eq!(out.map(|o| o.sold), Ok(clean.sold), "{rounds} rounds");
+        assert_eq!(out.map(|o| o.sold), Ok(clean), "{rounds} rounds");
     }
 }
