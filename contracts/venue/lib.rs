@@ -73,8 +73,10 @@ pub mod venue {
         /// locked forever); later deposits take the largest amounts in the current reserve ratio,
         /// so the unused remainder stays in your wallet. Approve both tokens first. Liquidity a
         /// later deposit adds counts toward the depth pools rebalance against (`depth`) only
-        /// after `keel_core::fresh::FRESH_LIQUIDITY_MS` (ten minutes, up to twenty); until then
-        /// the venue keeps a record of `to`'s fresh shares, which its withdrawals take off first.
+        /// after `keel_core::fresh::FRESH_LIQUIDITY_MS` (ten minutes, up to twenty): the venue
+        /// records `to`'s fresh shares (a storage item the caller pays the deposit for, dropped
+        /// by a withdrawal of `to`'s that finds none fresh), which `to`'s withdrawals take off
+        /// first.
         /// Returns `(a_in, b_in, shares)`.
         ///
         /// # Errors

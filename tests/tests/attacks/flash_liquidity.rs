@@ -162,3 +162,29 @@ fn liquidity_deposited_and_withdrawn_around_a_rebalance_leaves_its_slice_as_it_w
         assert_eq!(out.map(|o| o.sold), Ok(clean), "{rounds} rounds");
     }
 }
+
+#[test]
+fn liquidity_paid_for_by_one_account_is_fresh_for_the_account_it_is_minted_to() {
+    // given the slice the pool sells in peace
+    let clean = clean_slice();
+    let mut m = due_pool();
+    // when Carol, whose liquidity the venue's depth is, pays for 25 times the venue's liquidity
+    // minted to Mallory, then withdraws nine tenths of her own
+    let carol = venue::shares(&mut m.chain, m.venue, CAROL.account());
+    let (base, quote) = venue::reserves(&mut m.chain, m.venue);
+    let loan = VenueDeposit {
+        to: Some(MALLORY.account()),
+        ..VenueDeposit::of(base * 25, quote * 25)
+    };
+    venue::add_liquidity(&mut m.chain, CAROL, m.venue, loan).expect("Carol pays for Mallory's shares");
+    let exit = VenueWithdraw::of(carol / 10 * 9);
+    venue::remove_liquidity(&mut m.chain, CAROL, m.venue, exit).expect("Carol withdraws");
+    // then the rebalance sells what Carol's remaining tenth allows: her exit took none of
+    // Mallory's fresh shares off the count
+    let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("rebalance");
+    assert!(
+        out.sold <= clean / 10 + clean / 100,
+        "sold {} against {clean} in peace",
+        out.sold
+    );
+}
