@@ -1,6 +1,7 @@
 //! On-chain cost of Keel's messages in drink's pallet-contracts runtime: `ref_time` and `proof_size`
 //! of each call on the compiled Wasm, next to a plain PSP22 transfer and the constant-product
-//! venue's swap measured in the same process, plus the contracts' code sizes.
+//! venue's swap measured in the same process, plus the contracts' code sizes, and what a venue
+//! provider's later deposit and its withdrawal cost (the venue's record of fresh liquidity).
 //!
 //! Every call runs three times: on the default pool (discovery between readings on, its oracle's
 //! answers read from the oracle's mirror), on the same pool with discovery off
@@ -18,7 +19,7 @@
 
 use ink::primitives::AccountId;
 use keel_harness::pool::{self, PoolDeposit, PoolSetup, PoolSwap, PoolWithdraw};
-use keel_harness::venue::{self, VenueSwap};
+use keel_harness::venue::{self, VenueDeposit, VenueSwap, VenueWithdraw};
 use keel_harness::{token, Cost, Fixture, Sandbox, Setup, ALICE, BOB, CAROL, KEEPER, OWNER, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError};
 use std::fmt::Write as _;
@@ -34,7 +35,7 @@ const POOL_SIZE_TARGET: u64 = 65_536;
 /// The most a change of the pool may cost more than its baseline, per call and in size.
 const REGRESSION_LIMIT: f64 = 0.01;
 
-const NAMES: [&str; 13] = [
+const NAMES: [&str; 15] = [
     "psp22 transfer (baseline)",
     "swap_exact_in base->quote",
     "swap_exact_in quote->base",
@@ -48,10 +49,16 @@ const NAMES: [&str; 13] = [
     "oracle submit, publishing (reporter)",
     "share transfer (the pool's PSP22 transfer)",
     "pool deployment (once a pool; its codes on chain)",
+    "venue add_liquidity (a later deposit)",
+    "venue remove_liquidity (that deposit's shares)",
 ];
 const VENUE_SWAP: usize = 8;
 const SUBMIT: usize = 10;
 const DEPLOY: usize = 12;
+const VENUE_ADD: usize = 13;
+const VENUE_REMOVE: usize = 14;
+/// The calls of other contracts than the pool: baselines, and what the pool's neighbours cost.
+const NOT_THE_POOL: [usize; 5] = [0, VENUE_SWAP, SUBMIT, VENUE_ADD, VENUE_REMOVE];
 /// The pool's state-changing calls, whose cost a change must not raise.
 const GUARDED: [usize; 7] = [1, 2, 3, 4, 5, 6, 9];
 
@@ -127,6 +134,14 @@ fn measure(mut m: Fixture, setup: &Setup, deploy: Deploy) -> Vec<Cost> {
         });
         deploy(&mut m.chain, again).expect("another pool deploys");
         add(DEPLOY, m.chain.last_cost());
+        // A provider's deposit into the venue after its first, and its withdrawal: what the
+        // venue's record of fresh liquidity costs its providers.
+        let deposit = VenueDeposit::of(10 * UNIT, 100 * UNIT);
+        let (_, _, shares) = venue::add_liquidity(&mut m.chain, CAROL, m.venue, deposit).expect("venue add");
+        add(VENUE_ADD, m.chain.last_cost());
+        venue::remove_liquidity(&mut m.chain, CAROL, m.venue, VenueWithdraw::of(shares))
+            .expect("venue remove");
+        add(VENUE_REMOVE, m.chain.last_cost());
     }
     for epoch in 0..ROUNDS {
         let (base, p) = (m.base, m.pool);
@@ -422,7 +437,7 @@ fn print_regression(baseline: &Baseline, compared: &[Cost], pool_size: u64) {
         verdict(worst.1 <= REGRESSION_LIMIT)
     );
     let unguarded: Vec<String> = (0..NAMES.len())
-        .filter(|i| !GUARDED.contains(i) && ![0, VENUE_SWAP, SUBMIT].contains(i))
+        .filter(|i| !GUARDED.contains(i) && !NOT_THE_POOL.contains(i))
         .map(|i| {
             format!(
                 "{} {:+.2}%",
