@@ -127,7 +127,9 @@ pub mod venue {
         }
 
         /// Burns `shares` of yours and pays your pro-rata part of both reserves, rounded down,
-        /// to `to`. Returns `(a_out, b_out)`.
+        /// to `to`. Shares of yours still fresh (`add_liquidity`) are the ones burnt first, so a
+        /// deposit withdrawn again leaves the depth pools rebalance against as it was.
+        /// Returns `(a_out, b_out)`.
         ///
         /// # Errors
         /// `Expired`, `ZeroAmount`, `InsufficientShares`, `MinAmountsNotMet`,
