@@ -176,19 +176,13 @@ export async function marketStatus(k: Keel): Promise<Answer<MarketStatus>> {
 }
 
 /**
- * The hash of the node's best block now: what reads made in one block's state use, rather than the
- * last head the client was told of, which may trail it.
+ * The hash of block `n` on the node's best chain; without `n`, of the node's best block now: what
+ * reads made in one block's state use, rather than the last head the client was told of, which may
+ * trail it.
  */
-export async function bestHash(k: Keel): Promise<`0x${string}`> {
-  const hash = await k.client.rpc.chain_getBlockHash();
-  if (!hash) throw new Error("the node has no best block");
-  return hash;
-}
-
-/** The hash of block `n` on the node's best chain. */
-export async function blockHash(k: Keel, n: number): Promise<`0x${string}`> {
+export async function blockHash(k: Keel, n?: number): Promise<`0x${string}`> {
   const hash = await k.client.rpc.chain_getBlockHash(n);
-  if (!hash) throw new Error(`the node has no block ${n}`);
+  if (!hash) throw new Error(`the node has no ${n === undefined ? "best block" : `block ${n}`}`);
   return hash;
 }
 
@@ -214,7 +208,7 @@ export async function contractsAt(k: Keel, hash: `0x${string}`) {
  */
 export async function coreViews(k: Keel): Promise<Uint8Array | null> {
   const at = reader(k);
-  const { pool } = await contractsAt(k, await bestHash(k));
+  const { pool } = await contractsAt(k, await blockHash(k));
   const [state, market, config] = await Promise.all([pool.query.curveState(at), pool.query.marketStatus(at), pool.query.config(at)]);
   // `market_status` returns a `Result`: its first byte says which.
   const [tag, ...status] = returnedBytes(market.raw);
@@ -255,10 +249,10 @@ export async function feed(k: Keel): Promise<{ answer: FeedAnswer | null; readin
   };
 }
 
-/** The pool's reserves and total shares, read in one block's state (`bestHash`). */
+/** The pool's reserves and total shares, read in one block's state (the node's best block now, `blockHash`). */
 export async function poolShape(k: Keel): Promise<{ reserves: [bigint, bigint]; totalShares: bigint }> {
   const at = reader(k);
-  const { pool } = await contractsAt(k, await bestHash(k));
+  const { pool } = await contractsAt(k, await blockHash(k));
   const [pair, total] = await Promise.all([pool.query.reserves(at), pool.query.psp22TotalSupply(at)]);
   return { reserves: pair.data, totalShares: total.data };
 }
