@@ -204,6 +204,14 @@ mod tests {
     }
 
     impl Venue {
+        /// A venue of `total` shares, none of them fresh.
+        fn seasoned(total: u128) -> Venue {
+            Venue {
+                total,
+                ..Venue::default()
+            }
+        }
+
         fn deposit(&mut self, who: usize, now: u64, shares: u128) {
             self.all.minted(now, shares);
             self.of[who].minted(now, shares);
@@ -225,10 +233,7 @@ mod tests {
     #[test]
     fn liquidity_deposited_and_withdrawn_again_leaves_the_depth_as_it_was() {
         // given a venue of 1,000 seasoned shares
-        let mut venue = Venue {
-            total: 1_000,
-            ..Venue::default()
-        };
+        let mut venue = Venue::seasoned(1_000);
         // when an account deposits as much again and withdraws it, once or in ten rounds
         for rounds in [1u128, 10] {
             for _ in 0..rounds {
@@ -243,10 +248,7 @@ mod tests {
     #[test]
     fn another_providers_exit_lowers_the_depth_and_counts_no_fresh_share() {
         // given 1,000 seasoned shares of provider 1 and 99,000 fresh ones of provider 0
-        let mut venue = Venue {
-            total: 1_000,
-            ..Venue::default()
-        };
+        let mut venue = Venue::seasoned(1_000);
         venue.deposit(0, W, 99_000);
         assert_eq!(venue.counted(W), 1_000);
         // when provider 1 withdraws 900 of its seasoned shares
@@ -256,10 +258,7 @@ mod tests {
         // and a provider's withdrawal takes its newest shares first: of deposits at the end of
         // one window and the start of the next, the 400 left are the older deposit's, which
         // count once a whole window has passed since it, not before
-        let mut venue = Venue {
-            total: 1_000,
-            ..Venue::default()
-        };
+        let mut venue = Venue::seasoned(1_000);
         venue.deposit(0, 2 * W - 1, 500);
         venue.deposit(0, 2 * W, 500);
         venue.withdraw(0, 2 * W + 1, 600);
@@ -271,10 +270,7 @@ mod tests {
     #[test]
     fn no_deposit_or_withdrawal_raises_the_shares_that_count() {
         // given fresh deposits of two providers in two windows beside 1,000 seasoned shares
-        let mut venue = Venue {
-            total: 1_000,
-            ..Venue::default()
-        };
+        let mut venue = Venue::seasoned(1_000);
         venue.deposit(0, W, 300);
         venue.deposit(1, 2 * W + 5, 200);
         // when withdrawals of any size follow, by either, then the counted shares never rise
