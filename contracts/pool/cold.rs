@@ -86,9 +86,10 @@ impl crate::pool::Pool {
     /// Makes this build's cold code the one the pool holds locked as a delegate dependency, and
     /// records it in `cold_code`: locks it and unlocks the one recorded before; changes no lock
     /// when it is that one already. Returns `false`, and changes no lock, when the cold code does
-    /// not answer `code_layout` with this build's layout: it is missing, is no cold code of this
-    /// pool, or reads and writes another layout (it would turn the pool's storage into one this
-    /// code cannot read); the caller refuses then, which reverts the call's writes.
+    /// not answer `code_layout` with this build's layout: it is missing, answers no such message,
+    /// or reads and writes another layout (it would turn the pool's storage into one this code
+    /// cannot read); the caller refuses then, which reverts the call's writes. That answer is the
+    /// whole check: which code answers it is fixed when this build is (`CODE`).
     ///
     /// The cold code answers only on storage whose root it can read, so the `hot` build first
     /// writes the pool's root as it is now. Builds other than `hot` leave the lock as it is.

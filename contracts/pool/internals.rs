@@ -6,14 +6,14 @@ use crate::book::BookV3;
 use crate::calls;
 use crate::pool::Pool;
 use ink::codegen::Env as _;
-use ink::prelude::vec::Vec;
+use ink::prelude::{string::String, vec::Vec};
 use ink::primitives::AccountId;
 use keel_core::pool::{Depth, Ledger, RebalanceStep, Refusal, SwapKind};
 use keel_core::split::MAX_VENUES;
 use keel_core::{Asset, Market, Priced, Trade};
 use keel_interface::pool::{
     ConfigUpdated, PoolConfig, PoolError, PoolResult as Result, RebalanceOutcome, Rebalanced, Swapped,
-    VenueDepth,
+    VenueDepth, SHARES_TO_THE_POOL,
 };
 use psp22::{PSP22Data, PSP22Error, PSP22Event};
 
@@ -87,6 +87,18 @@ impl Pool {
     pub(crate) fn ensure_recipient(&self, to: AccountId) -> Result<()> {
         if to == self.env().account_id() || to == AccountId::from([0; 32]) {
             Err(PoolError::InvalidRecipient)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Shares sent to the pool could never be spent (the pool never sends its own), and shares
+    /// sent to the zero account would be counted with the 1,000 locked at the first deposit.
+    pub(crate) fn ensure_share_recipient(&self, to: AccountId) -> core::result::Result<(), PSP22Error> {
+        if to == AccountId::from([0; 32]) {
+            Err(PSP22Error::ZeroRecipientAddress)
+        } else if to == self.env().account_id() {
+            Err(PSP22Error::Custom(String::from(SHARES_TO_THE_POOL)))
         } else {
             Ok(())
         }

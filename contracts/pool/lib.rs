@@ -706,7 +706,8 @@ pub mod pool {
         /// Sends `value` of your shares to `to`.
         ///
         /// # Errors
-        /// `InsufficientBalance`.
+        /// `InsufficientBalance`; `ZeroRecipientAddress` for `to` the zero account and
+        /// `Custom("InvalidRecipient")` for `to` the pool, where shares could never be spent.
         #[ink(message)]
         fn transfer(
             &mut self,
@@ -715,6 +716,7 @@ pub mod pool {
             _data: Vec<u8>,
         ) -> core::result::Result<(), PSP22Error> {
             runs_cold! {
+                self.ensure_share_recipient(to)?;
                 self.change_shares(|shares, caller| shares.transfer(caller, to, value))
             }
         }
@@ -722,7 +724,8 @@ pub mod pool {
         /// Moves `value` shares from `from` to `to` using your allowance.
         ///
         /// # Errors
-        /// `InsufficientAllowance`, `InsufficientBalance`.
+        /// `InsufficientAllowance`, `InsufficientBalance`; `ZeroRecipientAddress` and
+        /// `Custom("InvalidRecipient")` as for `transfer`.
         #[ink(message)]
         fn transfer_from(
             &mut self,
@@ -732,6 +735,7 @@ pub mod pool {
             _data: Vec<u8>,
         ) -> core::result::Result<(), PSP22Error> {
             runs_cold! {
+                self.ensure_share_recipient(to)?;
                 self.change_shares(|shares, caller| shares.transfer_from(caller, from, to, value))
             }
         }

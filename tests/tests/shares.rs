@@ -6,6 +6,7 @@
 use keel_calls::{ToMessage, PSP22};
 use keel_harness::pool::{self, PoolWithdraw};
 use keel_harness::{Actor, Fixture, ALICE, BOB, CAROL, UNIT};
+use keel_interface::pool::SHARES_TO_THE_POOL;
 use psp22::{Approval, PSP22Error, Transfer};
 
 fn shares(m: &mut Fixture, who: Actor) -> u128 {
@@ -165,4 +166,38 @@ fn shares_received_withdraw_like_shares_minted() {
         pool::reserves(&mut m.chain, m.pool),
         (reserves.0 - base, reserves.1 - quote)
     );
+}
+
+#[test]
+fn shares_sent_to_the_pool_or_the_zero_account_are_refused_and_nothing_moves() {
+    // given Alice's shares, Carol allowed to move all of them, and the 1,000 locked shares the
+    // zero account holds
+    let mut m = Fixture::standard();
+    let alice = shares(&mut m, ALICE);
+    approve(&mut m, ALICE, CAROL, alice).expect("approve");
+    let zero = ink::primitives::AccountId::from([0; 32]);
+    let held =
+        |m: &mut Fixture| [ALICE.account(), m.pool, zero].map(|who| pool::shares(&mut m.chain, m.pool, who));
+    let before = held(&mut m);
+    let supply = pool::total_shares(&mut m.chain, m.pool);
+    m.chain.take_events();
+    // when Alice sends shares to the pool or the zero account, or Carol does with her allowance
+    let refusal = |to| {
+        if to == zero {
+            PSP22Error::ZeroRecipientAddress
+        } else {
+            PSP22Error::Custom(SHARES_TO_THE_POOL.into())
+        }
+    };
+    for to in [m.pool, zero] {
+        let send = keel_calls::pool(m.pool).transfer(to, UNIT, Vec::new());
+        assert_eq!(m.chain.call(ALICE, m.pool, send.message()), Err(refusal(to)));
+        let send = keel_calls::pool(m.pool).transfer_from(ALICE.account(), to, UNIT, Vec::new());
+        assert_eq!(m.chain.call(CAROL, m.pool, send.message()), Err(refusal(to)));
+    }
+    // then each is refused by name, and no share, allowance or event moved
+    assert_eq!(held(&mut m), before);
+    assert_eq!(pool::total_shares(&mut m.chain, m.pool), supply);
+    assert_eq!(allowance(&mut m, ALICE, CAROL), alice);
+    assert_eq!(transfers(&mut m), vec![]);
 }

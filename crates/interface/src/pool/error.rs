@@ -4,6 +4,11 @@ use psp22::PSP22Error;
 
 use crate::{OracleError, VenueError};
 
+/// The text of the `PSP22Error::Custom` a share transfer to the pool itself answers: shares the
+/// pool holds could never be spent. (A transfer to the zero account answers
+/// `ZeroRecipientAddress`.)
+pub const SHARES_TO_THE_POOL: &str = "InvalidRecipient";
+
 /// Why a token refused a transfer the pool asked for: the PSP22 error's kind. Its free-form text,
 /// if any, is left out, so the pool's error stays a plain value (a `Copy` error keeps every call
 /// of the pool cheaper than one that carries strings).

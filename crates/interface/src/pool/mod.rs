@@ -3,7 +3,7 @@
 mod error;
 mod events;
 
-pub use error::{PoolError, PoolResult, TokenError};
+pub use error::{PoolError, PoolResult, TokenError, SHARES_TO_THE_POOL};
 pub use events::{
     CodeUpgraded, ConfigUpdated, LiquidityAdded, LiquidityRemoved, OwnershipOffered, OwnershipTransferred,
     PauseChanged, Rebalanced, Swapped, VenuesUpdated,
