@@ -228,3 +228,26 @@ fn the_owner_lists_at_most_four_distinct_venues_the_configured_one_first() {
     );
     assert_eq!(split(&mut m, &[leg(first, UNIT)]), Err(PoolError::NoVenue));
 }
+
+#[test]
+fn a_paused_pool_refuses_a_split_that_its_venues_would_take() {
+    // given a due pool and the split the keeper would send, which runs while the pool is open
+    let market = || {
+        let mut m = Fixture::new(Setup::deep_venue());
+        m.add_venue(30, 50_000_000 * UNIT, 500_000_000 * UNIT);
+        m.push_long_base(12_000);
+        m
+    };
+    let mut open = market();
+    let legs: Vec<Leg> = open.keeper_split().legs().collect();
+    assert!(
+        split(&mut open, &legs).is_ok(),
+        "the control: the split runs on an open pool"
+    );
+    // when the owner pauses a pool in the same state, then the split is refused by the cold code's
+    // check, and nothing moves
+    let mut paused = market();
+    let legs: Vec<Leg> = paused.keeper_split().legs().collect();
+    pool::pause(&mut paused.chain, OWNER, paused.pool).expect("pause");
+    paused.assert_refused(PoolError::Paused, |m| split(m, &legs));
+}

@@ -3,7 +3,7 @@
 //! the target by at most `k_ramp` per block and never within a block, so the buy-back meets the
 //! `k` the sale was priced at, or one step more.
 
-use crate::{assert_solvent, worth};
+use crate::{assert_solvent, band_maximal_sale, worth};
 use keel_core::CurveParams;
 use keel_harness::pool::{self, PoolSwap};
 use keel_harness::{Actor, Fixture, Setup, BOB, MALLORY, UNIT};
@@ -50,17 +50,6 @@ fn market(curve: CurveParams) -> Fixture {
         },
         ..Setup::default()
     })
-}
-
-/// The largest sale of base, to 100 tokens, the pool quotes at once on `m` (past it, the price
-/// band refuses: the reference's own shift and the skew together reach it).
-fn band_maximal_sale(m: &mut Fixture) -> u128 {
-    let step = 100 * UNIT;
-    let mut base = step;
-    while pool::quote_exact_in(&mut m.chain, m.pool, m.base, base + step).is_ok() {
-        base += step;
-    }
-    base
 }
 
 #[test]

@@ -1,8 +1,11 @@
-//! Share inflation by the first depositor, donations, and rounding dust farmed by tiny swaps.
+//! Share inflation by the first depositor, donations, rounding dust farmed by tiny swaps, and a
+//! deposit sandwiched by trades on the pool.
 
-use crate::{assert_solvent, worth};
+use crate::{assert_solvent, band_maximal_sale, value, worth};
+use keel_core::math::{mul_div_u128, Rounding};
 use keel_harness::pool::{self, PoolDeposit, PoolSwap, PoolWithdraw};
-use keel_harness::{token, Fixture, Setup, BOB, MALLORY, UNIT};
+use keel_harness::{token, Fixture, Setup, BOB, CAROL, MALLORY, UNIT};
+use keel_interface::pool::PoolError;
 
 const PRICE: u128 = 10 * UNIT;
 
@@ -140,4 +143,82 @@ fn many_tiny_round_trips_never_farm_rounding_dust() {
         "landed {landed}, refused {refused}: both paths must run"
     );
     assert_solvent(&mut m);
+}
+
+/// What a sandwich of Carol's deposit left: what she paid and lost, in quote at the oracle's
+/// price, and whether Mallory ended poorer; or the pool's refusal of the deposit (which moved
+/// nothing).
+struct Sandwiched {
+    paid: u128,
+    carol_lost: u128,
+    mallory_lost: bool,
+}
+
+/// Carol's deposit of up to 1,000 base and 10,000 quote, asking for at least `tolerance_bps` less
+/// than the shares the pool would mint her undisturbed, sandwiched by Mallory: she sells `dumped`
+/// base to the pool before it and buys back with all she got after it; then Carol withdraws.
+fn sandwiched_deposit(dumped: u128, tolerance_bps: u128) -> Result<Sandwiched, PoolError> {
+    let mut m = Fixture::standard();
+    let (base_reserve, quote_reserve) = pool::reserves(&mut m.chain, m.pool);
+    let supply = pool::total_shares(&mut m.chain, m.pool);
+    let by = |amount, reserve| mul_div_u128(amount, supply, reserve, Rounding::Down).expect("shares");
+    let expected = by(1_000 * UNIT, base_reserve).min(by(10_000 * UNIT, quote_reserve));
+    let deposit = PoolDeposit {
+        min_shares: expected / 10_000 * (10_000 - tolerance_bps),
+        to: Some(CAROL.account()),
+        ..PoolDeposit::of(1_000 * UNIT, 10_000 * UNIT)
+    };
+    let mallory_before = worth(&mut m, MALLORY, PRICE);
+    let base = m.base;
+    let got = pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(base, dumped))
+        .expect("front-run");
+    let before = m.snapshot();
+    let deposited = pool::add_liquidity(&mut m.chain, CAROL, m.pool, deposit);
+    if deposited.is_err() {
+        assert_eq!(m.snapshot(), before, "a refused deposit moved something");
+    }
+    let quote = m.quote;
+    pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(quote, got)).expect("back-run");
+    let (base_in, quote_in, shares) = deposited?;
+    let (base_out, quote_out) =
+        pool::remove_liquidity(&mut m.chain, CAROL, m.pool, PoolWithdraw::of(shares)).expect("withdraw");
+    let paid = value(base_in, quote_in, PRICE);
+    Ok(Sandwiched {
+        paid,
+        carol_lost: paid.saturating_sub(value(base_out, quote_out, PRICE)),
+        mallory_lost: worth(&mut m, MALLORY, PRICE) < mallory_before,
+    })
+}
+
+#[test]
+fn sandwiching_a_deposit_costs_the_attacker_and_the_depositor_at_most_two_basis_points() {
+    // given Carol's deposit, asking for no minimum or for at most 0.5% fewer shares than
+    // undisturbed (the dApp's default tolerance), when Mallory sells from a fiftieth of the
+    // largest sale the price band allows to all of it before the deposit and buys back after it
+    let largest = band_maximal_sale(&mut Fixture::standard());
+    let mut refused = 0;
+    for dumped in [largest / 50, largest / 10, largest / 3, largest] {
+        for tolerance_bps in [10_000, 50] {
+            match sandwiched_deposit(dumped, tolerance_bps) {
+                // then Mallory ends poorer, and Carol loses at most two basis points (1.2 at the
+                // band's edge, a few thousandths of one at a tenth of it)
+                Ok(s) => {
+                    assert!(s.mallory_lost, "{dumped} dumped: Mallory profited");
+                    assert!(
+                        s.carol_lost * 10_000 <= s.paid * 2,
+                        "{dumped} dumped, tolerance {tolerance_bps} bps: Carol lost {} of {}",
+                        s.carol_lost,
+                        s.paid
+                    );
+                }
+                // or, where the dump moved the reserve ratio past her tolerance, her deposit is
+                // refused and moves nothing
+                Err(refusal) => {
+                    assert_eq!((refusal, tolerance_bps), (PoolError::MinSharesNotMet, 50));
+                    refused += 1;
+                }
+            }
+        }
+    }
+    assert!(refused > 0, "no dump moved the ratio past the tolerance");
 }

@@ -29,6 +29,17 @@ pub fn value(base: u128, quote: u128, price: u128) -> u128 {
     mul_div_u128(base, price, UNIT, Rounding::Down).expect("value fits") + quote
 }
 
+/// The largest sale of base, to 100 tokens, the pool quotes at once on `m` (past it, the price
+/// band refuses: the reference's own shift and the skew together reach it).
+pub fn band_maximal_sale(m: &mut Fixture) -> u128 {
+    let step = 100 * UNIT;
+    let mut base = step;
+    while pool::quote_exact_in(&mut m.chain, m.pool, m.base, base + step).is_ok() {
+        base += step;
+    }
+    base
+}
+
 /// The pool holds at least what it accounts for, in both tokens.
 pub fn assert_solvent(m: &mut Fixture) {
     let (base_reserve, quote_reserve) = pool::reserves(&mut m.chain, m.pool);

@@ -2,6 +2,7 @@
 //! and calling `rebalance` again and again in one block.
 
 use crate::{assert_solvent, value, worth};
+use ink::primitives::AccountId;
 use keel_core::math::{mul_div_u128, Rounding};
 use keel_core::Asset;
 use keel_harness::pool::{self, PoolSwap};
@@ -37,16 +38,21 @@ pub(crate) fn pool_value(m: &mut Fixture) -> u128 {
 /// Mallory dumps `dumped` base on the venue, the keeper rebalances, Mallory buys back with all
 /// she got. Returns the rebalance, or `None` when the pool refused it (then Mallory unwinds).
 pub(crate) fn sandwich(m: &mut Fixture, dumped: u128) -> Option<RebalanceOutcome> {
-    let got = venue::swap_exact_in(
-        &mut m.chain,
-        MALLORY,
-        m.venue,
-        VenueSwap::exact_in(m.base, dumped),
-    )
-    .expect("front-run");
+    let (base, quote) = (m.base, m.quote);
+    sandwich_selling(m, (base, quote), dumped)
+}
+
+/// [`sandwich`] of a rebalance that sells `sold.0` for `sold.1`: Mallory dumps `dumped` of the
+/// token the pool sells, and buys it back with all she got.
+fn sandwich_selling(
+    m: &mut Fixture,
+    (sold, bought): (AccountId, AccountId),
+    dumped: u128,
+) -> Option<RebalanceOutcome> {
+    let got = venue::swap_exact_in(&mut m.chain, MALLORY, m.venue, VenueSwap::exact_in(sold, dumped))
+        .expect("front-run");
     let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).ok();
-    venue::swap_exact_in(&mut m.chain, MALLORY, m.venue, VenueSwap::exact_in(m.quote, got))
-        .expect("back-run");
+    venue::swap_exact_in(&mut m.chain, MALLORY, m.venue, VenueSwap::exact_in(bought, got)).expect("back-run");
     out
 }
 
@@ -95,6 +101,67 @@ fn sandwiching_a_rebalance_loses_money_on_venues_five_to_a_hundred_times_the_poo
                 before - after > lost,
                 "{depth}x, {bps} bps: Mallory lost {} < {lost}",
                 before - after
+            );
+            assert_solvent(&mut m);
+        }
+        assert!(
+            accepted >= 2,
+            "{depth}x: too few sandwiches got through to test anything"
+        );
+    }
+}
+
+#[test]
+fn sandwiching_a_rebalance_that_sells_quote_loses_money_too() {
+    for depth in [5, 20, 100] {
+        // given a pool long quote by Bob's sales (the worth of 12,000 base), which its rebalance
+        // sells on a venue `depth` times its size, rebalanced once in peace
+        let due = || {
+            let mut m = Fixture::new(Setup {
+                venue_base_liquidity: depth * 100_000 * UNIT,
+                venue_quote_liquidity: depth * 1_000_000 * UNIT,
+                trader_funds: 100_000_000 * UNIT,
+                ..Setup::default()
+            });
+            let quote = m.quote;
+            m.push(quote, 120_000 * UNIT);
+            m
+        };
+        let mut honest = due();
+        let clean = pool::rebalance(&mut honest.chain, KEEPER, honest.pool, 0).expect("rebalance");
+        assert_eq!(
+            clean.token_sold, honest.quote,
+            "{depth}x: the rebalance sells quote"
+        );
+        let reserve = depth * 1_000_000 * UNIT;
+        let mut accepted = 0;
+        // when Mallory front-runs with quote dumps from 0.05% of the venue's quote to 2%
+        for bps in [5, 10, 20, 30, 50, 100, 200] {
+            let mut m = due();
+            let before = worth(&mut m, MALLORY, PRICE);
+            let (quote, base) = (m.quote, m.base);
+            let attacked = sandwich_selling(&mut m, (quote, base), reserve / 10_000 * bps);
+            // then Mallory always ends poorer, and a slice that ran lost the pool at most the
+            // tolerance on its worth, less than Mallory lost
+            let after = worth(&mut m, MALLORY, PRICE);
+            assert!(
+                after < before,
+                "{depth}x, {bps} bps: sandwich profited {before} -> {after}"
+            );
+            let Some(attacked) = attacked else {
+                continue;
+            };
+            accepted += 1;
+            let tolerance = u128::from(PoolConfig::default().rebalance.max_venue_slippage_bps);
+            let lost = pool_value(&mut honest).saturating_sub(pool_value(&mut m));
+            assert!(
+                lost * 10_000 <= attacked.sold * tolerance,
+                "{depth}x, {bps} bps: pool lost {lost} on a slice of {} quote",
+                attacked.sold
+            );
+            assert!(
+                before - after > lost,
+                "{depth}x, {bps} bps: Mallory lost less than the pool"
             );
             assert_solvent(&mut m);
         }

@@ -1,9 +1,11 @@
 //! Re-entry through a hostile token: Mallory lists a PSP22 that, in the middle of the pool's
 //! `transfer_from` or `transfer`, calls back into the pool (to trade again, or to read a price
-//! while the pool is half-way through a trade). The pool stores its new state before any token
-//! call, and calls tokens without pallet-contracts' `ALLOW_REENTRY` flag, so the callback is
-//! refused, the whole call reverts, and nothing moves; a rebalance too, whose venue pulls the
-//! token from the pool.
+//! while the pool is half-way through a trade). While a token call runs, the pool's stored book is
+//! still the one from before the call (ink! writes it back when the message returns), so the
+//! defence is that the pool calls tokens without pallet-contracts' `ALLOW_REENTRY` flag: the
+//! callback is refused, the whole call reverts, and nothing moves. Every path that calls a token
+//! is tried: a swap, a deposit, a withdrawal, and a rebalance, whose venue pulls the token from
+//! the pool.
 
 use keel_calls::{ToMessage, PSP22};
 use keel_harness::oracle::FEED;
@@ -125,6 +127,24 @@ fn a_token_that_re_enters_while_paying_a_withdrawal_is_refused_and_shares_stay()
     // Once the token behaves, the same withdrawal pays out.
     attacker::disarm(&mut m.chain, MALLORY, m.base);
     assert!(pool::remove_liquidity(&mut m.chain, MALLORY, m.pool, PoolWithdraw::of(shares)).is_ok());
+}
+
+#[test]
+fn a_token_that_re_enters_while_pulling_a_deposit_is_refused_and_no_shares_are_minted() {
+    // given Mallory's token armed to trade on the pool again while the pool pulls it
+    let mut m = hostile_market();
+    let again = swap_again(&m);
+    let pool = m.pool;
+    arm(&mut m, pool, again);
+    let deposit = PoolDeposit::of(1_000 * UNIT, 10_000 * UNIT);
+    // when Mallory deposits, then the pull fails, and no balance, reserve or share moves
+    m.assert_refused(REFUSED, |m| {
+        pool::add_liquidity(&mut m.chain, MALLORY, m.pool, deposit)
+    });
+    // and once the token behaves, the same deposit mints
+    attacker::disarm(&mut m.chain, MALLORY, m.base);
+    let (_, _, shares) = pool::add_liquidity(&mut m.chain, MALLORY, m.pool, deposit).expect("deposit");
+    assert!(shares > 0);
 }
 
 /// [`hostile_market`] with a venue of its own for the hostile token (as deep as the pool, Mallory's
