@@ -17,6 +17,30 @@ pub enum PriceError {
     TooLarge(String),
     #[error("{0:?} has more precision than 1e18 fixed point holds")]
     TooPrecise(String),
+    /// A price of whole tokens that has no 1e18 price of token units: past `u128`, or below one
+    /// unit of the fixed point.
+    #[error("{0} per whole token is outside 1e18 fixed point in token units")]
+    OutsideUnits(String),
+}
+
+/// The oracle's price of token units, quote units per base unit in 1e18 fixed point, for a
+/// `price` of whole tokens (what sources quote) of a base with `base_decimals` and a quote with
+/// `quote_decimals`: `price * 10^(quote_decimals - base_decimals)`, to the nearest unit (half
+/// up) when the quote has fewer decimals. Equal decimals leave the price as it is.
+///
+/// # Errors
+/// [`PriceError::OutsideUnits`] when the result passes `u128` or rounds to zero.
+pub fn to_units(price: u128, base_decimals: u8, quote_decimals: u8) -> Result<u128, PriceError> {
+    let outside = || PriceError::OutsideUnits(format_price(price));
+    let shift = u32::from(base_decimals.abs_diff(quote_decimals));
+    let factor = 10u128.checked_pow(shift).ok_or_else(outside)?;
+    let units = if quote_decimals >= base_decimals {
+        price.checked_mul(factor)
+    } else {
+        let (whole, rest) = (price / factor, price % factor);
+        whole.checked_add(u128::from(rest >= factor.div_ceil(2)))
+    };
+    units.filter(|&u| u > 0).ok_or_else(outside)
 }
 
 /// `text` (optional sign `+`, digits, optional point and digits, optional exponent `e`/`E` with a
@@ -104,6 +128,30 @@ pub fn format_price(units: u128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_token_prices_become_prices_of_token_units() {
+        // DOT (10 decimals) at 7.5 USDT (6): 7.5e6 units of USDT buy 1e10 units of DOT
+        assert_eq!(to_units(75 * ONE / 10, 10, 6), Ok(75 * ONE / 100_000));
+        // the other way round, and equal decimals unchanged
+        assert_eq!(to_units(75 * ONE / 10, 6, 10), Ok(75_000 * ONE));
+        assert_eq!(to_units(75 * ONE / 10, 18, 18), Ok(75 * ONE / 10));
+        // rounded to the nearest unit, half up, where the quote has fewer decimals
+        assert_eq!(to_units(14, 1, 0), Ok(1));
+        assert_eq!(to_units(15, 1, 0), Ok(2));
+        assert_eq!(
+            to_units(1_000_000_000_000_000_015, 1, 0),
+            Ok(100_000_000_000_000_002)
+        );
+        // past u128 or below one unit: refused by name, never saturated or zero
+        assert!(matches!(
+            to_units(u128::MAX / 10, 0, 2),
+            Err(PriceError::OutsideUnits(_))
+        ));
+        assert!(matches!(to_units(4, 1, 0), Err(PriceError::OutsideUnits(_))));
+        assert!(matches!(to_units(ONE, 0, 39), Err(PriceError::OutsideUnits(_))));
+        assert!(matches!(to_units(ONE, 39, 0), Err(PriceError::OutsideUnits(_))));
+    }
 
     #[test]
     fn decimal_text_becomes_exact_fixed_point() {

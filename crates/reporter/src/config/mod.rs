@@ -5,7 +5,7 @@
 use crate::combine::Rules;
 use crate::policy::Policy;
 use crate::service::Watched;
-use crate::source::{Command, Http, Replay, SourceError};
+use crate::source::{Command, Http, InUnits, Replay, SourceError};
 use crate::volatility::Settings;
 use keel_core::fixed::from_f64;
 use keel_keeper::backoff::Backoff;
@@ -73,6 +73,11 @@ pub struct ReporterConfig {
     pub backoff_max_ms: u64,
     /// Serve Prometheus metrics and `/healthz` here (loopback only). Default: off.
     pub metrics: Option<SocketAddr>,
+    /// The decimals of the feed's base and quote tokens. Sources quote whole tokens; the oracle's
+    /// price is quote units per base unit, so tokens of different decimals need these (a feed
+    /// serves pools of one pair of decimals). Default 18 and 18, at most 38.
+    pub base_decimals: u8,
+    pub quote_decimals: u8,
 }
 
 impl Default for ReporterConfig {
@@ -93,6 +98,8 @@ impl Default for ReporterConfig {
             backoff_base_ms: 6_000,
             backoff_max_ms: 30_000,
             metrics: None,
+            base_decimals: 18,
+            quote_decimals: 18,
         }
     }
 }
@@ -305,6 +312,9 @@ impl Config {
         if from_f64(r.vol_prior).is_none() || from_f64(r.vol_floor).is_none() {
             return bad("reporter.vol_prior and reporter.vol_floor must be finite and not negative");
         }
+        if r.base_decimals.abs_diff(r.quote_decimals) > 38 {
+            return bad("reporter.base_decimals and reporter.quote_decimals must differ by at most 38");
+        }
         if r.metrics.is_some_and(|a| !a.ip().is_loopback()) {
             return bad("reporter.metrics must be a loopback address (put a proxy in front to expose it)");
         }
@@ -416,6 +426,12 @@ impl Config {
                             }
                         })?)
                     }
+                };
+                let (base, quote) = (self.reporter.base_decimals, self.reporter.quote_decimals);
+                let source: Box<dyn crate::source::Source + Send> = if base == quote {
+                    source
+                } else {
+                    Box::new(InUnits::new(source, base, quote))
                 };
                 Ok(Watched {
                     source,

@@ -132,3 +132,32 @@ fn a_missing_replay_is_named() {
         .to_string();
     assert!(e.contains("source \"a\"") && e.contains("nowhere.csv"), "{e}");
 }
+
+#[test]
+fn sources_of_tokens_of_different_decimals_publish_prices_of_token_units() {
+    // given a replay quoting 7.5 (whole USDT a whole DOT)
+    let dir = std::env::temp_dir().join(format!("keel-units-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("p.csv"), "0,7.5\n").expect("csv");
+    let price = |decimals: &str| {
+        let text = format!(
+            "[reporter]\nmin_sources = 1\n{decimals}[[sources]]\nname = \"p\"\nkind = \"csv\"\nfile = \"p.csv\"\n"
+        );
+        let config = Config::parse(&text).expect("parses");
+        let mut sources = config.sources(&dir).expect("sources");
+        sources[0].source.fetch(1_000).expect("a price").price
+    };
+    // when the feed's tokens are DOT (10 decimals) and USDT (6), then the price is 7.5e6 USDT
+    // units for 1e10 DOT units; with the defaults (18 and 18) it is the source's
+    let one = keel_core::ONE;
+    assert_eq!(
+        price("base_decimals = 10\nquote_decimals = 6\n"),
+        75 * one / 100_000
+    );
+    assert_eq!(price(""), 75 * one / 10);
+    assert!(Config::parse(&format!(
+        "[reporter]\nbase_decimals = 0\nquote_decimals = 39\n{SOURCES}"
+    ))
+    .is_err());
+    std::fs::remove_dir_all(&dir).ok();
+}

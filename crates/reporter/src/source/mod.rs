@@ -7,10 +7,12 @@
 mod command;
 mod http;
 mod replay;
+mod units;
 
 pub use command::Command;
 pub use http::Http;
 pub use replay::{parse_replay, Replay, ReplayError};
+pub use units::InUnits;
 
 use crate::price::{parse_price, PriceError};
 use std::path::PathBuf;
