@@ -11,7 +11,7 @@
 //! defence. On the default pool each leg also moves the reference and pays the guard on that
 //! distance, and the same two sandwiches lose there too (the last test).
 
-use crate::{assert_solvent, worth};
+use crate::{assert_solvent, band_maximal_sale, worth};
 use keel_core::math::sqrt_wad;
 use keel_core::math::{mul_div_u128, Rounding};
 use keel_core::{CurveParams, ONE};
@@ -138,4 +138,44 @@ fn on_the_default_pool_both_sandwiches_lose_to_the_fee_and_the_guard() {
             assert_solvent(&mut m);
         }
     }
+}
+
+#[test]
+fn front_running_a_crash_pays_only_past_half_the_band_and_then_at_most_the_excess() {
+    // given the default pool, and a quorum's reading a block later that moves the price down by
+    // 1% to 30% (past both legs' fees: the published-every-block assumption broken)
+    let largest = band_maximal_sale(&mut Fixture::standard());
+    for move_pct in [1, 2, 3, 5, 10, 20, 30] {
+        let mut m = Fixture::standard();
+        m.chain.advance(6_000);
+        let new_price = PRICE / 100 * (100 - move_pct);
+        let lp_before = pool_value(&mut m, new_price);
+        // when Mallory sells the largest sale the band allows before it and buys back after it
+        let (before, after) = sandwich(&mut m, new_price, largest * 10);
+        let lp_lost = lp_before.saturating_sub(pool_value(&mut m, new_price));
+        // then up to half the band (5%) she loses: the sale moves the pool's reference down
+        // with it (to the band's edge at the largest sale), is priced halfway along that move and
+        // pays the guard; past it she gains, and the LPs lose, at most the move's excess over
+        // half the band on that sale (at 30%: 6,452 quote, 0.38% of the pool)
+        if move_pct <= 5 {
+            assert!(after < before, "{move_pct}%: front-running profited");
+        } else {
+            let excess = PRICE / 100 * (move_pct - 5);
+            let bound = mul_div_u128(largest, excess, UNIT, Rounding::Up).expect("fits");
+            let gained = after.saturating_sub(before);
+            assert!(gained <= bound && lp_lost <= bound, "{move_pct}%: +{gained}, LPs -{lp_lost}, bound {bound}");
+        }
+        assert_solvent(&mut m);
+    }
+    // and the control: without discovery the same sale before a 5% crash pays
+    let mut m = Fixture::new(Setup::without_discovery());
+    m.chain.advance(6_000);
+    let (before, after) = sandwich(&mut m, PRICE / 100 * 95, largest * 10);
+    assert!(after > before, "without discovery, front-running a 5% crash lost");
+}
+
+/// The pool's reserves in quote at `price`.
+fn pool_value(m: &mut Fixture, price: u128) -> u128 {
+    let (base, quote) = pool::reserves(&mut m.chain, m.pool);
+    crate::value(base, quote, price)
 }
