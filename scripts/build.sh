@@ -19,6 +19,8 @@
 # keep their own names in it, and what they have in common is compiled once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The shipped pool's cold-code hash is read from the cold build's metadata with python3.
+command -v python3 >/dev/null 2>&1 || { echo "build.sh: python3 is required" >&2; exit 1; }
 
 contracts=()
 web_core=false

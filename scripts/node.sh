@@ -27,6 +27,8 @@ SRC_DIR="${KEEL_NODE_SRC:-$HOME/.cache/keel/contracts-node-$NODE_VERSION}"
 
 die() { echo "node.sh: $*" >&2; exit 1; }
 
+command -v curl >/dev/null 2>&1 || die "curl is required (the RPC check and the node's source download use it)"
+
 node_bin() {
   if [ -n "${KEEL_NODE_BIN:-}" ]; then
     [ -x "$KEEL_NODE_BIN" ] && { echo "$KEEL_NODE_BIN"; return 0; }
@@ -48,11 +50,17 @@ rpc_answers() {
     "http://127.0.0.1:$PORT" >/dev/null 2>&1
 }
 
+# The recorded node's pid, if that process is still a node: a pid file that outlived a crash or
+# a reboot can name a process that reused the number, which must never be signalled.
 running_pid() {
   [ -f "$PID_FILE" ] || return 1
   local pid
   pid="$(cat "$PID_FILE")"
   kill -0 "$pid" 2>/dev/null || return 1
+  local expected
+  expected="$(basename "$(node_bin || echo "$NODE_BIN_NAME")")"
+  [ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null || ps -o comm= -p "$pid" 2>/dev/null)")" = "$expected" ] \
+    || return 1
   echo "$pid"
 }
 
@@ -69,6 +77,7 @@ install() {
     echo "==> apt packages the node build needs: ${missing[*]}"
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update >/dev/null || die "apt-get update failed"
     $sudo apt-get install -y "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
   fi
   # The runtime's Wasm is built by substrate-wasm-builder in a project of its own. Without a

@@ -22,7 +22,7 @@ pub enum ConfigError {
     #[error("{path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
     #[error("{0}")]
-    Parse(#[from] toml::de::Error),
+    Parse(#[from] crate::toml_error::TomlError),
     /// A value is out of range; the message names the field.
     #[error("{0}")]
     Invalid(String),
@@ -101,7 +101,8 @@ impl Default for KeeperConfig {
 pub struct NodeConfig {
     /// RPC endpoint; `ws://` only for loopback, `wss://` otherwise. Default `ws://127.0.0.1:9944`.
     pub url: String,
-    /// A deployment record (`keel-client deploy`) whose pool is watched. Default: none.
+    /// A deployment record (`keel-client deploy`) whose pool is watched, relative to this file's
+    /// folder (as a service runs it, from `/`). Default: none.
     pub deployment: Option<PathBuf>,
     /// Further pool addresses (SS58 or 0x hex) to watch.
     pub pools: Vec<String>,
@@ -192,7 +193,11 @@ impl Config {
             path: path.to_owned(),
             source,
         })?;
-        Config::parse(&text)
+        let mut config = Config::parse(&text)?;
+        if let Some(node) = &mut config.node {
+            node.deployment = node.deployment.take().map(|d| beside(path, d));
+        }
+        Ok(config)
     }
 
     /// Parses and checks a config text.
@@ -200,11 +205,11 @@ impl Config {
     /// # Errors
     /// As [`Config::load`].
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        let tables: toml::Table = toml::from_str(text)?;
+        let tables: toml::Table = crate::toml_error::from_str(text)?;
         if let Some(retired) = RETIRED_TABLES.iter().find(|t| tables.contains_key(**t)) {
             return Err(ConfigError::Retired(retired));
         }
-        let config: Config = toml::from_str(text)?;
+        let config: Config = crate::toml_error::from_str(text)?;
         config.validate()?;
         Ok(config)
     }
@@ -311,9 +316,43 @@ impl NodeConfig {
     }
 }
 
+/// `relative` as written in the configuration file at `file`: relative paths are to its folder,
+/// whatever folder the bot was started in.
+pub fn beside(file: &Path, relative: PathBuf) -> PathBuf {
+    match file.parent() {
+        Some(folder) if relative.is_relative() => folder.join(relative),
+        _ => relative,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_relative_deployment_is_read_beside_the_configuration_file() {
+        // given a configuration in its own folder naming its record relatively, and one naming
+        // it by an absolute path
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("keeper.toml");
+        for (written, read) in [
+            (
+                "records/deployment.json",
+                dir.path().join("records/deployment.json"),
+            ),
+            (
+                "/srv/keel/deployment.json",
+                PathBuf::from("/srv/keel/deployment.json"),
+            ),
+        ] {
+            let text = format!("[node]\nsigner = \"env:K\"\ndeployment = \"{written}\"\n");
+            std::fs::write(&file, text).expect("write");
+            // when a bot started in another folder loads it, then the relative one is the
+            // folder's and the absolute one as written
+            let config = Config::load(&file).expect("loads");
+            assert_eq!(config.node().expect("node").deployment, Some(read));
+        }
+    }
 
     #[test]
     fn empty_file_means_defaults_and_no_node() {

@@ -8,7 +8,8 @@
 //! - [`spending`]: the ceilings and hourly budgets on what the keeper signs for.
 //! - [`trust`]: the chain and the code it signs for (genesis and code hashes).
 //! - [`worth`]: whether a rebalance's bounty pays for its transaction, at the native price.
-//! - [`config`], [`metrics`], [`status`], [`table`]: operating the bot.
+//! - [`config`], [`metrics`], [`status`], [`table`]: operating the bot; [`toml_error`]: a
+//!   configuration's errors told without quoting it.
 
 pub mod backoff;
 pub mod chain;
@@ -21,5 +22,6 @@ pub mod node;
 pub mod spending;
 pub mod status;
 pub mod table;
+pub mod toml_error;
 pub mod trust;
 pub mod worth;

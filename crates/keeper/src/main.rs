@@ -163,6 +163,12 @@ fn run(path: &Path, dry_run: bool, passes: Option<u64>) -> anyhow::Result<()> {
             let report = tick(&mut chain, pool, &settings, Some(&metrics));
             ok &= report.view.is_some() && !matches!(report.action, Action::Failed(_) | Action::Refused(_));
             log(&report);
+            // A stop request ends the keeper after the pool in flight: a service manager's
+            // patience covers one pool's longest pass, not the whole list's.
+            if stop.load(Ordering::Relaxed) {
+                tracing::info!(passes = done, "stopping on signal");
+                return Ok(());
+            }
         }
         metrics.pass(ok, wall_ms(), chain.head().ok().map(|h| h.number));
         metrics.reconnected(chain.reconnects());

@@ -163,7 +163,10 @@ fn front_running_a_crash_pays_only_past_half_the_band_and_then_at_most_the_exces
             let excess = PRICE / 100 * (move_pct - 5);
             let bound = mul_div_u128(largest, excess, UNIT, Rounding::Up).expect("fits");
             let gained = after.saturating_sub(before);
-            assert!(gained <= bound && lp_lost <= bound, "{move_pct}%: +{gained}, LPs -{lp_lost}, bound {bound}");
+            assert!(
+                gained <= bound && lp_lost <= bound,
+                "{move_pct}%: +{gained}, LPs -{lp_lost}, bound {bound}"
+            );
         }
         assert_solvent(&mut m);
     }

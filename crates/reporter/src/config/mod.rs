@@ -20,7 +20,7 @@ pub enum ConfigError {
     #[error("{path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
     #[error("{0}")]
-    Parse(#[from] toml::de::Error),
+    Parse(#[from] keel_keeper::toml_error::TomlError),
     /// A value is out of range; the message names the field.
     #[error("{0}")]
     Invalid(String),
@@ -111,7 +111,8 @@ pub struct NodeConfig {
     /// RPC endpoint; `ws://` only for loopback, `wss://` otherwise. Default `ws://127.0.0.1:9944`.
     #[serde(default = "default_url")]
     pub url: String,
-    /// A deployment record (`keel-client deploy`) whose oracle is reported to.
+    /// A deployment record (`keel-client deploy`) whose oracle is reported to, relative to this
+    /// file's folder.
     #[serde(default)]
     pub deployment: Option<PathBuf>,
     /// The oracle's address (SS58 or 0x hex), when there is no record.
@@ -269,7 +270,14 @@ impl Config {
             path: path.to_owned(),
             source,
         })?;
-        Config::parse(&text)
+        let mut config = Config::parse(&text)?;
+        if let Some(node) = &mut config.node {
+            node.deployment = node
+                .deployment
+                .take()
+                .map(|d| keel_keeper::config::beside(path, d));
+        }
+        Ok(config)
     }
 
     /// Parses and checks a configuration's text.
@@ -277,7 +285,7 @@ impl Config {
     /// # Errors
     /// [`ConfigError::Parse`] or [`ConfigError::Invalid`] naming the field.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        let config: Config = toml::from_str(text)?;
+        let config: Config = keel_keeper::toml_error::from_str(text)?;
         config.validate()?;
         Ok(config)
     }
