@@ -1,5 +1,5 @@
 # Sourced by scripts/e2e-node.sh once Keel is deployed and its pool is due: what the bots refuse
-# to sign for. A record naming another chain, a watched address whose code is not the pool's,
+# to sign for. A record naming another chain (keeper, reporter and keel-client), a watched address whose code is not the pool's,
 # a chain whose spec says it is Live (where the public dev keys must not sign), and a second node
 # that does not confirm the rebalance each stop the bot before anything is signed. Leaves no rebalance behind.
 
@@ -39,6 +39,9 @@ deployment = "$WORK/other-chain.json"
 signer = "//Ferdie"
 TOML
 fails_with "untrusted: the node's chain" target/debug/keel-reporter run --once --config "$WORK/reporter-other-chain.toml"
+# And keel-client's commands that sign or read at a record's addresses.
+fails_with "written on another chain" client swap --sell base --amount 1 --deployment "$WORK/other-chain.json"
+fails_with "written on another chain" client show --deployment "$WORK/other-chain.json"
 # The venue listed as a pool: a contract at a watched address that is not the pool's code.
 venue=$(grep -o '"venue": "5[^"]*"' "$DEPLOYMENT" | head -1 | cut -d'"' -f4)
 pool_code=$(sed -n '/"code_hashes"/,/}/s/.*"pool": "\(0x[0-9a-f]*\)".*/\1/p' "$DEPLOYMENT")

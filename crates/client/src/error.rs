@@ -10,6 +10,10 @@ pub enum NodeError {
     /// No connection could be made (node down, wrong URL); retried with backoff first.
     #[error("node unreachable: {0}")]
     Unreachable(String),
+    /// A `ws://` URL to a host that is not loopback (anyone between could answer for the
+    /// chain), or no `ws://`/`wss://` URL at all; refused before connecting.
+    #[error("{0}: a node URL is wss://, or ws:// to a loopback host")]
+    InsecureUrl(String),
     /// The connection broke or a request failed in transport; the request may not have arrived.
     #[error("rpc error: {0}")]
     Rpc(String),

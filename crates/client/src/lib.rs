@@ -11,9 +11,11 @@
 //!   ([`record`]).
 //! - [`market`]: oracle readings, swaps and checks on a deployment, for the tool and the e2e.
 //! - [`events`]: what contracts emitted in a block, with their topics.
+//! - [`endpoint`]: plain `ws://` and `http://` only to loopback hosts.
 
 pub mod api;
 pub mod deploy;
+pub mod endpoint;
 pub mod error;
 pub mod events;
 pub mod keys;

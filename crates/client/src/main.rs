@@ -140,8 +140,16 @@ fn reader() -> subxt::utils::AccountId32 {
     keys::account(&subxt_signer::sr25519::dev::alice())
 }
 
-fn load(path: &Path) -> anyhow::Result<(Deployment, Addresses)> {
+/// The record at `path` and its addresses, refused unless it was written on `node`'s chain: its
+/// commands sign and read at those addresses.
+fn load(node: &mut Node, path: &Path) -> anyhow::Result<(Deployment, Addresses)> {
     let d = Deployment::load(path)?;
+    anyhow::ensure!(
+        d.is_of_chain(node)?,
+        "{} was written on another chain (genesis {}): nothing is signed or read at its addresses here",
+        path.display(),
+        d.genesis_hash
+    );
     let a = d.addresses().with_context(|| format!("{}", path.display()))?;
     Ok((d, a))
 }
@@ -163,7 +171,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             volatility,
             reporters,
         } => {
-            let (d, a) = load(deployment)?;
+            let (d, a) = load(&mut node, deployment)?;
             let reporters = reporters
                 .iter()
                 .map(|r| key(&mut node, r))
@@ -185,7 +193,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             amount,
             trader,
         } => {
-            let (d, a) = load(deployment)?;
+            let (d, a) = load(&mut node, deployment)?;
             let sell_base = match sell.as_str() {
                 "base" => true,
                 "quote" => false,
@@ -203,7 +211,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             max_swaps,
             trader,
         } => {
-            let (d, a) = load(deployment)?;
+            let (d, a) = load(&mut node, deployment)?;
             let units = units(*slice, d.decimals, "slice")?;
             let signer = key(&mut node, trader)?;
             let s = market::drift(&mut node, &signer, &a, units, *max_swaps)?;
@@ -252,7 +260,7 @@ fn deploy_plan(node: &mut Node, plan: &Path, out: &Path, ink_dir: &Path) -> anyh
 }
 
 fn show(node: &mut Node, deployment: &Path) -> anyhow::Result<()> {
-    let (d, a) = load(deployment)?;
+    let (d, a) = load(node, deployment)?;
     let me = reader();
     let s = market::snapshot(node, &me, &a)?;
     println!(
@@ -273,7 +281,7 @@ fn show(node: &mut Node, deployment: &Path) -> anyhow::Result<()> {
 
 /// Prints the feed; fails unless it answers `expected` and the pool prices with it, when given.
 fn feed(node: &mut Node, deployment: &Path, expected: Option<u128>) -> anyhow::Result<()> {
-    let (d, a) = load(deployment)?;
+    let (d, a) = load(node, deployment)?;
     let me = reader();
     let f = market::feed(node, &me, &a, d.feed)?;
     println!(
@@ -322,7 +330,7 @@ fn expect(
     rebalances: usize,
     in_band: bool,
 ) -> anyhow::Result<()> {
-    let (_, a) = load(deployment)?;
+    let (_, a) = load(node, deployment)?;
     let me = reader();
     let s = market::snapshot(node, &me, &a)?;
     let found = market::rebalances(node, &a, since, s.block)?;

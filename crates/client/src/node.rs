@@ -67,8 +67,12 @@ impl Node {
     /// backoff for up to `patience`.
     ///
     /// # Errors
-    /// [`NodeError::Unreachable`] when no connection was made in time.
+    /// [`NodeError::InsecureUrl`] at once for any other URL; [`NodeError::Unreachable`] when no
+    /// connection was made in time.
     pub fn connect(url: &str, patience: Duration) -> Result<Node, NodeError> {
+        if !crate::endpoint::secure(url, "wss", "ws") {
+            return Err(NodeError::InsecureUrl(crate::endpoint::shown(url)));
+        }
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -106,22 +110,22 @@ impl Node {
                     Err(e) if started.elapsed() + pause > self.patience => {
                         return Err(NodeError::Unreachable(format!(
                             "{}: {e} (is the node running? scripts/node.sh start)",
-                            self.url
+                            crate::endpoint::shown(&self.url)
                         )))
                     }
                     Err(e) => {
-                        tracing::debug!(url = %self.url, error = %e, "connecting; retrying");
+                        tracing::debug!(url = %crate::endpoint::shown(&self.url), error = %e, "connecting; retrying");
                         std::thread::sleep(pause);
                         pause = (pause * 2).min(RECONNECT_MAX);
                     }
                 }
             };
             if self.lost {
-                tracing::info!(url = %self.url, after = ?started.elapsed(), "reconnected");
+                tracing::info!(url = %crate::endpoint::shown(&self.url), after = ?started.elapsed(), "reconnected");
                 self.lost = false;
                 self.reconnects = self.reconnects.saturating_add(1);
             } else {
-                tracing::debug!(url = %self.url, "connected");
+                tracing::debug!(url = %crate::endpoint::shown(&self.url), "connected");
             }
             // Watches of transactions sent over the old connection are gone with it.
             self.pending.clear();
@@ -129,7 +133,7 @@ impl Node {
         }
         self.conn
             .as_ref()
-            .ok_or_else(|| NodeError::Unreachable(self.url.clone()))
+            .ok_or_else(|| NodeError::Unreachable(crate::endpoint::shown(&self.url)))
     }
 
     /// Runs `f` on the connection; a transport failure drops the connection so the next
@@ -143,7 +147,7 @@ impl Node {
         let (api, rpc) = (conn.api.clone(), conn.rpc.clone());
         let result = self.rt.block_on(f(api, rpc));
         if let Err(NodeError::Rpc(e)) = &result {
-            tracing::warn!(url = %self.url, error = %e, "connection lost; reconnecting on the next call");
+            tracing::warn!(url = %crate::endpoint::shown(&self.url), error = %e, "connection lost; reconnecting on the next call");
             self.conn = None;
             self.lost = true;
         }

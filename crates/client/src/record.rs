@@ -157,12 +157,21 @@ impl Deployment {
         })
     }
 
+    /// Whether this record was written on the chain `node` is connected to (its genesis hash):
+    /// a record of another chain names addresses that hold other contracts, or none, there.
+    ///
+    /// # Errors
+    /// Transport failures.
+    pub fn is_of_chain(&self, node: &mut Node) -> Result<bool, NodeError> {
+        Ok(self.genesis_hash == genesis(node)?)
+    }
+
     /// Whether this record describes live contracts on the chain `node` is connected to.
     ///
     /// # Errors
     /// Transport failures.
     pub fn is_live(&self, node: &mut Node) -> Result<bool, NodeError> {
-        if self.genesis_hash != genesis(node)? {
+        if !self.is_of_chain(node)? {
             return Ok(false);
         }
         let Ok(a) = self.addresses() else { return Ok(false) };

@@ -127,9 +127,9 @@ fn node_chain(config: &Config) -> anyhow::Result<(NodeChain, Vec<Watched>)> {
     if let Some(url) = &n.confirm_url {
         let second = Node::connect(url, Duration::from_millis(n.reconnect_ms))?;
         chain = chain.confirmed_by(second)?;
-        tracing::info!(%url, "every rebalance is confirmed by a second node before signing");
+        tracing::info!(url = %keel_client::endpoint::shown(url), "every rebalance is confirmed by a second node before signing");
     }
-    tracing::info!(url = %n.url, signer = %source, account = %chain.account(), pools = pools.len(), "node backend");
+    tracing::info!(url = %keel_client::endpoint::shown(&n.url), signer = %source, account = %chain.account(), pools = pools.len(), "node backend");
     Ok((chain, pools))
 }
 

@@ -134,7 +134,7 @@ fn run(path: &Path, dry_run: bool, once: bool) -> anyhow::Result<()> {
     let mut chain = NodeOracle::new(node, signer, oracle, (n.options(), n.limits()), n.trust()?)
         .with_tip_cap(u128::from(n.tip_cap));
     chain.check()?;
-    tracing::info!(url = %n.url, signer = %source, account = %chain.account(), sources = names.len(), dry_run = reporter.dry_run, "reporter running");
+    tracing::info!(url = %keel_client::endpoint::shown(&n.url), signer = %source, account = %chain.account(), sources = names.len(), dry_run = reporter.dry_run, "reporter running");
 
     let metrics = Arc::new(Metrics::new());
     if let Some(addr) = config.reporter.metrics {

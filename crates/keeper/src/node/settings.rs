@@ -35,6 +35,8 @@ pub struct NodeOptions {
 pub fn chain_error(e: NodeError) -> ChainError {
     match e {
         NodeError::Unreachable(m) | NodeError::Rpc(m) => ChainError::Rpc(m),
+        // Refused by `Node::connect` before any connection: not met once a keeper runs.
+        e @ NodeError::InsecureUrl(_) => ChainError::Rpc(e.to_string()),
         NodeError::Timeout => ChainError::Timeout,
         NodeError::Dropped(_) => ChainError::Dropped,
         NodeError::Invalid(m) | NodeError::Failed(m) => ChainError::Reverted(m),
