@@ -9,10 +9,13 @@
 # Builds the contracts (scripts/build.sh) if target/ink lacks them. Start a local node first
 # with scripts/node.sh start.
 set -euo pipefail
+# Paths given are the caller's, so they are made absolute before the script moves to the repo.
+PLAN="${1:+$(realpath -m -- "$1")}"
+OUT="${2:+$(realpath -m -- "$2")}"
 cd "$(dirname "$0")/.."
 
-PLAN="${1:-deploy/local.toml}"
-OUT="${2:-target/deployment.json}"
+PLAN="${PLAN:-deploy/local.toml}"
+OUT="${OUT:-target/deployment.json}"
 URL="${KEEL_NODE_URL:-ws://127.0.0.1:9944}"
 
 for c in keel_token keel_oracle keel_mirror keel_venue keel_pool keel_pool_cold; do

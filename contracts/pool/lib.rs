@@ -122,8 +122,9 @@ pub mod pool {
         ///
         /// # Errors
         /// `Paused`, `Expired`, `InvalidRecipient` for `to` the pool or the zero account,
-        /// `ZeroAmount`, `MinSharesNotMet`, `Curve(ReserveLimitExceeded)`, `Token(..)` when a
-        /// transfer is refused (e.g. missing allowance).
+        /// `ZeroAmount`, `Curve(ZeroAmount)` for a deposit too small to mint a share,
+        /// `MinSharesNotMet`, `Curve(ReserveLimitExceeded)`, `Token(..)` when a transfer is
+        /// refused (e.g. missing allowance), `TokenCallFailed` when a token call fails.
         #[ink(message)]
         pub fn add_liquidity(
             &mut self,
@@ -165,7 +166,7 @@ pub mod pool {
         ///
         /// # Errors
         /// `Expired`, `InvalidRecipient`, `ZeroAmount`, `InsufficientShares`, `NoLiquidity`,
-        /// `MinAmountsNotMet`.
+        /// `MinAmountsNotMet`, `Token(..)` or `TokenCallFailed` when a payment fails.
         #[ink(message)]
         pub fn remove_liquidity(
             &mut self,
@@ -208,10 +209,10 @@ pub mod pool {
         ///
         /// # Errors
         /// `Paused`, `Expired`, `InvalidRecipient`, `ZeroAmount`, `UnknownToken`, `NoLiquidity`,
-        /// `OracleStale`,
+        /// `Oracle(..)` or `OracleCallFailed` when the feed cannot be read, `OracleStale`,
         /// `OracleInvalid`, `SlippageExceeded`, `Curve(PriceBandExceeded |
         /// InventoryLimitExceeded | ReserveLimitExceeded | InsufficientLiquidity | ZeroOutput)`,
-        /// `Token(..)`.
+        /// `Token(..)` or `TokenCallFailed` when a transfer fails.
         #[ink(message)]
         pub fn swap_exact_in(
             &mut self,
@@ -266,11 +267,11 @@ pub mod pool {
         /// `max_venue_slippage_bps`, or the whole call reverts and nothing moves.
         ///
         /// # Errors
-        /// `Paused`, `Expired`, `StaleEpoch`, `NoVenue`, `RebalanceCooldown`, `OracleStale`,
-        /// `OracleInvalid`, `NoLiquidity`, `RebalanceNotDue`, `VenueCallFailed` when the venue
+        /// `Paused`, `Expired`, `StaleEpoch`, `NoVenue`, `RebalanceCooldown`, `Oracle(..)`,
+        /// `OracleCallFailed`, `OracleStale`, `OracleInvalid`, `NoLiquidity`, `RebalanceNotDue`, `VenueCallFailed` when the venue
         /// cannot be read or pays too little, `Curve(InsufficientLiquidity)` for a venue too
         /// shallow for any slice, `Venue(SlippageExceeded)` when the venue's price is too far
-        /// from the oracle's, `Venue(..)`, `Token(..)`.
+        /// from the oracle's, `Venue(..)`, `Token(..)`, `TokenCallFailed`.
         #[ink(message)]
         pub fn rebalance(&mut self, epoch: u64, deadline: u64) -> Result<RebalanceOutcome> {
             runs_hot! {
@@ -364,7 +365,7 @@ pub mod pool {
         /// oracle price moved by the flow since its reading) skewed by inventory.
         ///
         /// # Errors
-        /// `NoLiquidity`, `OracleStale`, `OracleInvalid`.
+        /// `NoLiquidity`, `Oracle(..)`, `OracleCallFailed`, `OracleStale`, `OracleInvalid`.
         #[ink(message)]
         pub fn mid_price(&self) -> Result<u128> {
             runs_cold! {
@@ -396,6 +397,7 @@ pub mod pool {
         /// share of the targets' value. Positive when the pool is long base, negative when short.
         ///
         /// # Errors
+        /// `NoLiquidity` before the first deposit, `Oracle(..)`, `OracleCallFailed`,
         /// `OracleStale`, `OracleInvalid`.
         #[ink(message)]
         pub fn inventory(&self) -> Result<i128> {
@@ -417,7 +419,7 @@ pub mod pool {
         /// The targets the curve pulls toward at the current oracle price: `(base, quote)`.
         ///
         /// # Errors
-        /// `OracleStale`, `OracleInvalid`.
+        /// As `inventory`.
         #[ink(message)]
         pub fn targets(&self) -> Result<(u128, u128)> {
             runs_cold! {

@@ -35,7 +35,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Watch the configured pools and rebalance them when due (SIGTERM or SIGINT end it after
-    /// the pass in flight).
+    /// the pool in flight).
     Run {
         #[arg(long, default_value = "keeper.toml")]
         config: PathBuf,
