@@ -1,26 +1,19 @@
-//! Which endpoints a bot may talk to in the clear: an answer over a plain connection can be
-//! rewritten by anyone between the bot and the host, so plain schemes are for loopback hosts only.
+//! Node URLs: which a bot may talk to in the clear (an answer over a plain connection can be
+//! rewritten by anyone between the bot and the host, so `ws://` is for loopback hosts only), and
+//! how logs show them.
 
-/// Whether `url` is `tls://…` (e.g. `wss`, `https`), or `plain://…` (`ws`, `http`) to a loopback
-/// host (`localhost`, `127.0.0.0/8`, `[::1]`).
-pub fn secure(url: &str, tls: &str, plain: &str) -> bool {
-    let scheme_of = |scheme: &str| url.strip_prefix(scheme).and_then(|rest| rest.strip_prefix("://"));
-    if scheme_of(tls).is_some() {
-        return true;
-    }
-    let Some(rest) = scheme_of(plain) else {
+/// Whether `url` is `wss://`, or `ws://` to a loopback host (`localhost`, `127.0.0.0/8`, `::1`).
+pub fn secure_node_url(url: &str) -> bool {
+    let Ok(parsed) = url::Url::parse(url) else {
         return false;
     };
-    let authority = rest.split(['/', '?']).next().unwrap_or_default();
-    let host = match authority.rsplit_once(':') {
-        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
-        _ => authority,
-    };
-    host == "localhost"
-        || host
-            .trim_matches(['[', ']'])
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    match (parsed.scheme(), parsed.host()) {
+        ("wss", Some(_)) => true,
+        ("ws", Some(url::Host::Domain(name))) => name == "localhost",
+        ("ws", Some(url::Host::Ipv4(ip))) => ip.is_loopback(),
+        ("ws", Some(url::Host::Ipv6(ip))) => ip.is_loopback(),
+        _ => false,
+    }
 }
 
 /// `url` as logs may show it: scheme, host and port, without credentials, path or query (a
@@ -38,7 +31,7 @@ pub fn shown(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{secure, shown};
+    use super::{secure_node_url, shown};
 
     #[test]
     fn a_url_is_shown_without_credentials_path_or_query() {
@@ -59,7 +52,7 @@ mod tests {
             "ws://[::1]:9944",
             "ws://127.0.0.2",
         ] {
-            assert!(secure(ok, "wss", "ws"), "{ok}");
+            assert!(secure_node_url(ok), "{ok}");
         }
         for refused in [
             "ws://rpc.example.org:9944",
@@ -69,9 +62,7 @@ mod tests {
             "wsx://127.0.0.1",
             "127.0.0.1:9944",
         ] {
-            assert!(!secure(refused, "wss", "ws"), "{refused}");
+            assert!(!secure_node_url(refused), "{refused}");
         }
-        assert!(secure("http://127.0.0.1:8080/p", "https", "http"));
-        assert!(!secure("http://prices.example.org/p", "https", "http"));
     }
 }

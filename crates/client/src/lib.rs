@@ -11,7 +11,7 @@
 //!   ([`record`]).
 //! - [`market`]: oracle readings, swaps and checks on a deployment, for the tool and the e2e.
 //! - [`events`]: what contracts emitted in a block, with their topics.
-//! - [`endpoint`]: plain `ws://` and `http://` only to loopback hosts.
+//! - [`endpoint`]: `ws://` only to loopback hosts; URLs in logs without credentials or paths.
 
 pub mod api;
 pub mod deploy;

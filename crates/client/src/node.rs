@@ -70,7 +70,7 @@ impl Node {
     /// [`NodeError::InsecureUrl`] at once for any other URL; [`NodeError::Unreachable`] when no
     /// connection was made in time.
     pub fn connect(url: &str, patience: Duration) -> Result<Node, NodeError> {
-        if !crate::endpoint::secure(url, "wss", "ws") {
+        if !crate::endpoint::secure_node_url(url) {
             return Err(NodeError::InsecureUrl(crate::endpoint::shown(url)));
         }
         let rt = tokio::runtime::Builder::new_current_thread()

@@ -231,6 +231,27 @@ pub struct SourceConfig {
     pub timeout_ms: u64,
 }
 
+/// Whether `url` is `https://`, or `http://` to a loopback host (a man in the middle could feed
+/// prices to anything else).
+fn secure(url: &str) -> bool {
+    if url.starts_with("https://") {
+        return true;
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = match authority.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => authority,
+    };
+    host == "localhost"
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 fn default_max_age_ms() -> u64 {
     30_000
 }
@@ -339,8 +360,7 @@ impl Config {
                     s.name
                 )));
             }
-            if matches!(&s.kind, SourceKind::Http { url, .. } if !keel_client::endpoint::secure(url, "https", "http"))
-            {
+            if matches!(&s.kind, SourceKind::Http { url, .. } if !secure(url)) {
                 return Err(ConfigError::Invalid(format!(
                     "source {:?}: http:// only for loopback hosts; use https://",
                     s.name
