@@ -26,8 +26,7 @@ NODE_CRATE_SHA256=eec86b7f9619375abb6ea559856b72bfedffe89c6097fa04853da7779ef4da
 SRC_DIR="${KEEL_NODE_SRC:-$HOME/.cache/keel/contracts-node-$NODE_VERSION}"
 
 die() { echo "node.sh: $*" >&2; exit 1; }
-
-command -v curl >/dev/null 2>&1 || die "curl is required (the RPC check and the node's source download use it)"
+need_curl() { command -v curl >/dev/null 2>&1 || die "curl is required (the RPC check and the node's source download use it)"; }
 
 node_bin() {
   if [ -n "${KEEL_NODE_BIN:-}" ]; then
@@ -57,14 +56,17 @@ running_pid() {
   local pid
   pid="$(cat "$PID_FILE")"
   kill -0 "$pid" 2>/dev/null || return 1
-  local expected
-  expected="$(basename "$(node_bin || echo "$NODE_BIN_NAME")")"
-  [ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null || ps -o comm= -p "$pid" 2>/dev/null)")" = "$expected" ] \
-    || return 1
+  # By the binary's name, resolved through links; a binary replaced while it runs reads as
+  # "<path> (deleted)".
+  local expected actual
+  expected="$(basename "$(readlink -f "$(node_bin || echo "$NODE_BIN_NAME")")")"
+  actual="$(readlink "/proc/$pid/exe" 2>/dev/null || ps -o comm= -p "$pid" 2>/dev/null || true)"
+  [ "$(basename "${actual% (deleted)}")" = "$expected" ] || return 1
   echo "$pid"
 }
 
 install() {
+  need_curl
   if bin="$(node_bin)" && "$bin" --version 2>/dev/null | grep -q "$NODE_VERSION"; then
     echo "$NODE_BIN_NAME $NODE_VERSION already installed: $bin"
     return 0
@@ -104,6 +106,7 @@ install() {
 }
 
 start() {
+  need_curl
   local bin
   bin="$(node_bin)" || die "$NODE_BIN_NAME is not installed; run: scripts/node.sh install"
   if pid="$(running_pid)"; then

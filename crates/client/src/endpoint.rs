@@ -2,30 +2,23 @@
 //! rewritten by anyone between the bot and the host, so `ws://` is for loopback hosts only), and
 //! how logs show them.
 
-/// Whether `url` is `wss://`, or `ws://` to a loopback host (`localhost`, `127.0.0.0/8`, `::1`).
+/// Whether `url` is `wss://`, or `ws://` to a loopback host (`localhost`, `127.0.0.0/8`, `::1`):
+/// a node URL subxt connects to (`url_is_secure`) whose scheme is a WebSocket's.
 pub fn secure_node_url(url: &str) -> bool {
-    let Ok(parsed) = url::Url::parse(url) else {
-        return false;
-    };
-    match (parsed.scheme(), parsed.host()) {
-        ("wss", Some(_)) => true,
-        ("ws", Some(url::Host::Domain(name))) => name == "localhost",
-        ("ws", Some(url::Host::Ipv4(ip))) => ip.is_loopback(),
-        ("ws", Some(url::Host::Ipv6(ip))) => ip.is_loopback(),
-        _ => false,
-    }
+    let websocket = url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "ws" | "wss"));
+    websocket && subxt::utils::url_is_secure(url).unwrap_or(false)
 }
 
 /// `url` as logs may show it: scheme, host and port, without credentials, path or query (a
-/// provider's API key often rides in one of them).
+/// provider's API key often rides in one of them); a text that is no URL is not shown at all.
 pub fn shown(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-    if scheme.is_empty() {
-        host.to_owned()
-    } else {
-        format!("{scheme}://{host}")
+    let Ok(parsed) = url::Url::parse(url) else {
+        return String::from("(a node URL that does not parse)");
+    };
+    let host = parsed.host_str().unwrap_or_default();
+    match parsed.port() {
+        Some(port) => format!("{}://{host}:{port}", parsed.scheme()),
+        None => format!("{}://{host}", parsed.scheme()),
     }
 }
 
@@ -37,10 +30,15 @@ mod tests {
     fn a_url_is_shown_without_credentials_path_or_query() {
         assert_eq!(
             shown("wss://user:secret@rpc.example.org:443/v1/KEY?token=T"),
-            "wss://rpc.example.org:443"
+            "wss://rpc.example.org"
         );
         assert_eq!(shown("ws://127.0.0.1:9944"), "ws://127.0.0.1:9944");
-        assert_eq!(shown("rpc.example.org/KEY"), "rpc.example.org");
+        assert_eq!(shown("ws://[::1]:9944/"), "ws://[::1]:9944");
+        assert_eq!(
+            shown("wss://user:p#ss@rpc.example.org"),
+            "(a node URL that does not parse)"
+        );
+        assert_eq!(shown("rpc.example.org/KEY"), "(a node URL that does not parse)");
     }
 
     #[test]

@@ -17,19 +17,21 @@ pub enum PriceError {
     TooLarge(String),
     #[error("{0:?} has more precision than 1e18 fixed point holds")]
     TooPrecise(String),
-    /// A price of whole tokens that has no 1e18 price of token units: past `u128`, or below one
-    /// unit of the fixed point.
-    #[error("{0} per whole token is outside 1e18 fixed point in token units")]
+    /// A price of whole tokens whose price of token units is outside the oracle's bounds
+    /// (`MIN_PRICE..=MAX_PRICE`, 1e-12 to 1e18): the oracle would refuse it.
+    #[error("{0} per whole token is outside the oracle's price bounds in token units")]
     OutsideUnits(String),
 }
 
 /// The oracle's price of token units, quote units per base unit in 1e18 fixed point, for a
 /// `price` of whole tokens (what sources quote) of a base with `base_decimals` and a quote with
 /// `quote_decimals`: `price * 10^(quote_decimals - base_decimals)`, to the nearest unit (half
-/// up) when the quote has fewer decimals. Equal decimals leave the price as it is.
+/// up) when the quote has fewer decimals, so off by at most half a unit in `MIN_PRICE` (5e-7).
+/// Equal decimals leave the price as it is.
 ///
 /// # Errors
-/// [`PriceError::OutsideUnits`] when the result passes `u128` or rounds to zero.
+/// [`PriceError::OutsideUnits`] when the result is outside `MIN_PRICE..=MAX_PRICE`, the prices
+/// the oracle takes.
 pub fn to_units(price: u128, base_decimals: u8, quote_decimals: u8) -> Result<u128, PriceError> {
     let outside = || PriceError::OutsideUnits(format_price(price));
     let shift = u32::from(base_decimals.abs_diff(quote_decimals));
@@ -40,7 +42,9 @@ pub fn to_units(price: u128, base_decimals: u8, quote_decimals: u8) -> Result<u1
         let (whole, rest) = (price / factor, price % factor);
         whole.checked_add(u128::from(rest >= factor.div_ceil(2)))
     };
-    units.filter(|&u| u > 0).ok_or_else(outside)
+    units
+        .filter(|u| (keel_core::MIN_PRICE..=keel_core::MAX_PRICE).contains(u))
+        .ok_or_else(outside)
 }
 
 /// `text` (optional sign `+`, digits, optional point and digits, optional exponent `e`/`E` with a
@@ -137,18 +141,28 @@ mod tests {
         assert_eq!(to_units(75 * ONE / 10, 6, 10), Ok(75_000 * ONE));
         assert_eq!(to_units(75 * ONE / 10, 18, 18), Ok(75 * ONE / 10));
         // rounded to the nearest unit, half up, where the quote has fewer decimals
-        assert_eq!(to_units(14, 1, 0), Ok(1));
-        assert_eq!(to_units(15, 1, 0), Ok(2));
+        assert_eq!(to_units(10_000_014, 1, 0), Ok(1_000_001));
+        assert_eq!(to_units(10_000_015, 1, 0), Ok(1_000_002));
         assert_eq!(
             to_units(1_000_000_000_000_000_015, 1, 0),
             Ok(100_000_000_000_000_002)
         );
-        // past u128 or below one unit: refused by name, never saturated or zero
+        // outside the oracle's bounds (MIN_PRICE 1e6 units, MAX_PRICE 1e36) or past u128: refused
+        // by name, never saturated, zero, or sent for the oracle to refuse
+        assert_eq!(to_units(10_000_000, 1, 0), Ok(keel_core::MIN_PRICE));
+        assert!(matches!(
+            to_units(9_999_994, 1, 0),
+            Err(PriceError::OutsideUnits(_))
+        ));
+        assert_eq!(to_units(ONE, 0, 18), Ok(keel_core::MAX_PRICE));
+        assert!(matches!(
+            to_units(ONE + 1, 0, 18),
+            Err(PriceError::OutsideUnits(_))
+        ));
         assert!(matches!(
             to_units(u128::MAX / 10, 0, 2),
             Err(PriceError::OutsideUnits(_))
         ));
-        assert!(matches!(to_units(4, 1, 0), Err(PriceError::OutsideUnits(_))));
         assert!(matches!(to_units(ONE, 0, 39), Err(PriceError::OutsideUnits(_))));
         assert!(matches!(to_units(ONE, 39, 0), Err(PriceError::OutsideUnits(_))));
     }

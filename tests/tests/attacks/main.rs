@@ -29,6 +29,12 @@ pub fn value(base: u128, quote: u128, price: u128) -> u128 {
     mul_div_u128(base, price, UNIT, Rounding::Down).expect("value fits") + quote
 }
 
+/// The pool's reserves in quote at `price`.
+pub fn pool_value_at(m: &mut Fixture, price: u128) -> u128 {
+    let (base, quote) = pool::reserves(&mut m.chain, m.pool);
+    value(base, quote, price)
+}
+
 /// The largest sale of base, to 100 tokens, the pool quotes at once on `m` (past it, the price
 /// band refuses: the reference's own shift and the skew together reach it).
 pub fn band_maximal_sale(m: &mut Fixture) -> u128 {

@@ -11,7 +11,7 @@
 //! defence. On the default pool each leg also moves the reference and pays the guard on that
 //! distance, and the same two sandwiches lose there too (the last test).
 
-use crate::{assert_solvent, band_maximal_sale, worth};
+use crate::{assert_solvent, band_maximal_sale, pool_value_at, worth};
 use keel_core::math::sqrt_wad;
 use keel_core::math::{mul_div_u128, Rounding};
 use keel_core::{CurveParams, ONE};
@@ -149,10 +149,10 @@ fn front_running_a_crash_pays_only_past_half_the_band_and_then_at_most_the_exces
         let mut m = Fixture::standard();
         m.chain.advance(6_000);
         let new_price = PRICE / 100 * (100 - move_pct);
-        let lp_before = pool_value(&mut m, new_price);
+        let lp_before = pool_value_at(&mut m, new_price);
         // when Mallory sells the largest sale the band allows before it and buys back after it
         let (before, after) = sandwich(&mut m, new_price, largest * 10);
-        let lp_lost = lp_before.saturating_sub(pool_value(&mut m, new_price));
+        let lp_lost = lp_before.saturating_sub(pool_value_at(&mut m, new_price));
         // then up to half the band (5%) she loses: the sale moves the pool's reference down
         // with it (to the band's edge at the largest sale), is priced halfway along that move and
         // pays the guard; past it she gains, and the LPs lose, at most the move's excess over
@@ -175,10 +175,4 @@ fn front_running_a_crash_pays_only_past_half_the_band_and_then_at_most_the_exces
     m.chain.advance(6_000);
     let (before, after) = sandwich(&mut m, PRICE / 100 * 95, largest * 10);
     assert!(after > before, "without discovery, front-running a 5% crash lost");
-}
-
-/// The pool's reserves in quote at `price`.
-fn pool_value(m: &mut Fixture, price: u128) -> u128 {
-    let (base, quote) = pool::reserves(&mut m.chain, m.pool);
-    crate::value(base, quote, price)
 }

@@ -1,7 +1,7 @@
 //! Sandwiching a rebalance on its venue, at venue depths from five to a hundred times the pool's,
 //! and calling `rebalance` again and again in one block.
 
-use crate::{assert_solvent, value, worth};
+use crate::{assert_solvent, pool_value_at, worth};
 use ink::primitives::AccountId;
 use keel_core::math::{mul_div_u128, Rounding};
 use keel_core::Asset;
@@ -31,8 +31,7 @@ pub(crate) fn due_pool_funded(depth: u128, funds: u128) -> Fixture {
 
 /// The pool's reserves in quote at the test's price.
 pub(crate) fn pool_value(m: &mut Fixture) -> u128 {
-    let (base, quote) = pool::reserves(&mut m.chain, m.pool);
-    value(base, quote, PRICE)
+    pool_value_at(m, PRICE)
 }
 
 /// Mallory dumps `dumped` base on the venue, the keeper rebalances, Mallory buys back with all

@@ -131,11 +131,16 @@ fn a_token_that_re_enters_while_paying_a_withdrawal_is_refused_and_shares_stay()
 
 #[test]
 fn a_token_that_re_enters_while_pulling_a_deposit_is_refused_and_no_shares_are_minted() {
-    // given Mallory's token armed to trade on the pool again while the pool pulls it
+    // given Mallory's token armed to read the pool while the pool pulls it (a read, not a trade:
+    // a callback that trades would pay the token again and fail at the call-depth limit even
+    // if re-entry were allowed)
     let mut m = hostile_market();
-    let again = swap_again(&m);
     let pool = m.pool;
-    arm(&mut m, pool, again);
+    arm(
+        &mut m,
+        pool,
+        keel_calls::pool(pool).inventory().message().into_data(),
+    );
     let deposit = PoolDeposit::of(1_000 * UNIT, 10_000 * UNIT);
     // when Mallory deposits, then the pull fails, and no balance, reserve or share moves
     m.assert_refused(REFUSED, |m| {

@@ -75,7 +75,7 @@ pub struct ReporterConfig {
     pub metrics: Option<SocketAddr>,
     /// The decimals of the feed's base and quote tokens. Sources quote whole tokens; the oracle's
     /// price is quote units per base unit, so tokens of different decimals need these (a feed
-    /// serves pools of one pair of decimals). Default 18 and 18, at most 38.
+    /// serves pools of one pair of decimals). Default 18 and 18, at most 38 apart.
     pub base_decimals: u8,
     pub quote_decimals: u8,
 }

@@ -136,15 +136,14 @@ fn a_missing_replay_is_named() {
 #[test]
 fn sources_of_tokens_of_different_decimals_publish_prices_of_token_units() {
     // given a replay quoting 7.5 (whole USDT a whole DOT)
-    let dir = std::env::temp_dir().join(format!("keel-units-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    std::fs::write(dir.join("p.csv"), "0,7.5\n").expect("csv");
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("p.csv"), "0,7.5\n").expect("csv");
     let price = |decimals: &str| {
         let text = format!(
             "[reporter]\nmin_sources = 1\n{decimals}[[sources]]\nname = \"p\"\nkind = \"csv\"\nfile = \"p.csv\"\n"
         );
         let config = Config::parse(&text).expect("parses");
-        let mut sources = config.sources(&dir).expect("sources");
+        let mut sources = config.sources(dir.path()).expect("sources");
         sources[0].source.fetch(1_000).expect("a price").price
     };
     // when the feed's tokens are DOT (10 decimals) and USDT (6), then the price is 7.5e6 USDT
@@ -155,9 +154,22 @@ fn sources_of_tokens_of_different_decimals_publish_prices_of_token_units() {
         75 * one / 100_000
     );
     assert_eq!(price(""), 75 * one / 10);
-    assert!(Config::parse(&format!(
+    let apart = Config::parse(&format!(
         "[reporter]\nbase_decimals = 0\nquote_decimals = 39\n{SOURCES}"
     ))
-    .is_err());
-    std::fs::remove_dir_all(&dir).ok();
+    .expect_err("39 apart");
+    assert!(apart.to_string().contains("at most 38"), "{apart}");
+}
+
+#[test]
+fn a_relative_deployment_is_read_beside_the_configuration_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("reporter.toml");
+    let node = "[node]\nsigner = \"env:K\"\ndeployment = \"records/deployment.json\"\n";
+    std::fs::write(&file, format!("{node}{SOURCES}")).expect("write");
+    let config = Config::load(&file).expect("loads");
+    assert_eq!(
+        config.node.expect("node").deployment,
+        Some(dir.path().join("records/deployment.json"))
+    );
 }

@@ -75,7 +75,7 @@ mod tests {
 
     #[test]
     fn a_price_with_no_units_price_is_the_sources_failure_not_a_zero() {
-        let mut tiny = InUnits::new(Box::new(Fixed(4)), 1, 0);
+        let mut tiny = InUnits::new(Box::new(Fixed(4_000_000)), 1, 0);
         assert!(matches!(
             tiny.fetch(0),
             Err(SourceError::Price(PriceError::OutsideUnits(_)))
