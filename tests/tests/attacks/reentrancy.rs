@@ -64,6 +64,13 @@ fn arm(m: &mut Fixture, target: ink::primitives::AccountId, data: Vec<u8>) {
     attacker::arm(&mut m.chain, MALLORY, evil, target, data);
 }
 
+/// Arms Mallory's token to read the pool (`inventory`): a callback that does not call the token
+/// again, so only the refusal of re-entry can fail it.
+fn arm_to_read(m: &mut Fixture) {
+    let pool = m.pool;
+    arm(m, pool, keel_calls::pool(pool).inventory().message().into_data());
+}
+
 /// Call data for Mallory's sale of 1,000 quote to the pool: the trade a callback tries again.
 fn swap_again(m: &Fixture) -> Vec<u8> {
     keel_calls::pool(m.pool)
@@ -99,12 +106,7 @@ fn a_token_that_trades_on_the_pool_again_mid_swap_is_refused_and_nothing_moves()
 #[test]
 fn a_token_that_reads_the_pool_mid_swap_is_refused_too() {
     let mut m = hostile_market();
-    let pool = m.pool;
-    arm(
-        &mut m,
-        pool,
-        keel_calls::pool(pool).inventory().message().into_data(),
-    );
+    arm_to_read(&mut m);
     assert_swap_refused(&mut m);
 }
 
@@ -131,16 +133,9 @@ fn a_token_that_re_enters_while_paying_a_withdrawal_is_refused_and_shares_stay()
 
 #[test]
 fn a_token_that_re_enters_while_pulling_a_deposit_is_refused_and_no_shares_are_minted() {
-    // given Mallory's token armed to read the pool while the pool pulls it (a read, not a trade:
-    // a callback that trades would pay the token again and fail at the call-depth limit even
-    // if re-entry were allowed)
+    // given Mallory's token armed to read the pool while the pool pulls it
     let mut m = hostile_market();
-    let pool = m.pool;
-    arm(
-        &mut m,
-        pool,
-        keel_calls::pool(pool).inventory().message().into_data(),
-    );
+    arm_to_read(&mut m);
     let deposit = PoolDeposit::of(1_000 * UNIT, 10_000 * UNIT);
     // when Mallory deposits, then the pull fails, and no balance, reserve or share moves
     m.assert_refused(REFUSED, |m| {
