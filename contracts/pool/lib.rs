@@ -268,10 +268,11 @@ pub mod pool {
         ///
         /// # Errors
         /// `Paused`, `Expired`, `StaleEpoch`, `NoVenue`, `RebalanceCooldown`, `Oracle(..)`,
-        /// `OracleCallFailed`, `OracleStale`, `OracleInvalid`, `NoLiquidity`, `RebalanceNotDue`, `VenueCallFailed` when the venue
-        /// cannot be read or pays too little, `Curve(InsufficientLiquidity)` for a venue too
-        /// shallow for any slice, `Venue(SlippageExceeded)` when the venue's price is too far
-        /// from the oracle's, `Venue(..)`, `Token(..)`, `TokenCallFailed`.
+        /// `OracleCallFailed`, `OracleStale`, `OracleInvalid`, `NoLiquidity`, `RebalanceNotDue`,
+        /// `VenueCallFailed` when the venue cannot be read or pays too little,
+        /// `Curve(InsufficientLiquidity)` for a venue too shallow for any slice,
+        /// `Venue(SlippageExceeded)` when the venue's price is too far from the oracle's,
+        /// `Venue(..)`, `Token(..)`, `TokenCallFailed`.
         #[ink(message)]
         pub fn rebalance(&mut self, epoch: u64, deadline: u64) -> Result<RebalanceOutcome> {
             runs_hot! {
