@@ -50,6 +50,8 @@ pub struct BestBlock {
 /// A node at `url`, reconnected on demand.
 pub struct Node {
     url: String,
+    /// `url` as logs and errors show it (`endpoint::shown`).
+    shown: String,
     /// How long one operation keeps trying to (re)connect before giving up.
     pub patience: Duration,
     pub(crate) rt: tokio::runtime::Runtime,
@@ -79,6 +81,7 @@ impl Node {
             .map_err(|e| NodeError::Rpc(format!("cannot start the async runtime: {e}")))?;
         let mut node = Node {
             url: url.to_owned(),
+            shown: crate::endpoint::shown(url),
             patience,
             rt,
             conn: None,
@@ -110,22 +113,22 @@ impl Node {
                     Err(e) if started.elapsed() + pause > self.patience => {
                         return Err(NodeError::Unreachable(format!(
                             "{}: {e} (is the node running? scripts/node.sh start)",
-                            crate::endpoint::shown(&self.url)
+                            self.shown
                         )))
                     }
                     Err(e) => {
-                        tracing::debug!(url = %crate::endpoint::shown(&self.url), error = %e, "connecting; retrying");
+                        tracing::debug!(url = %self.shown, error = %e, "connecting; retrying");
                         std::thread::sleep(pause);
                         pause = (pause * 2).min(RECONNECT_MAX);
                     }
                 }
             };
             if self.lost {
-                tracing::info!(url = %crate::endpoint::shown(&self.url), after = ?started.elapsed(), "reconnected");
+                tracing::info!(url = %self.shown, after = ?started.elapsed(), "reconnected");
                 self.lost = false;
                 self.reconnects = self.reconnects.saturating_add(1);
             } else {
-                tracing::debug!(url = %crate::endpoint::shown(&self.url), "connected");
+                tracing::debug!(url = %self.shown, "connected");
             }
             // Watches of transactions sent over the old connection are gone with it.
             self.pending.clear();
@@ -133,7 +136,7 @@ impl Node {
         }
         self.conn
             .as_ref()
-            .ok_or_else(|| NodeError::Unreachable(crate::endpoint::shown(&self.url)))
+            .ok_or_else(|| NodeError::Unreachable(self.shown.clone()))
     }
 
     /// Runs `f` on the connection; a transport failure drops the connection so the next
@@ -147,7 +150,7 @@ impl Node {
         let (api, rpc) = (conn.api.clone(), conn.rpc.clone());
         let result = self.rt.block_on(f(api, rpc));
         if let Err(NodeError::Rpc(e)) = &result {
-            tracing::warn!(url = %crate::endpoint::shown(&self.url), error = %e, "connection lost; reconnecting on the next call");
+            tracing::warn!(url = %self.shown, error = %e, "connection lost; reconnecting on the next call");
             self.conn = None;
             self.lost = true;
         }
