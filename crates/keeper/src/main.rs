@@ -160,15 +160,16 @@ fn run(path: &Path, dry_run: bool, passes: Option<u64>) -> anyhow::Result<()> {
     loop {
         let mut ok = true;
         for pool in &mut pools {
-            let report = tick(&mut chain, pool, &settings, Some(&metrics));
-            ok &= report.view.is_some() && !matches!(report.action, Action::Failed(_) | Action::Refused(_));
-            log(&report);
-            // A stop request ends the keeper after the pool in flight: a service manager's
-            // patience covers one pool's longest pass, not the whole list's.
+            // A stop request ends the keeper before the next pool, never between a rebalance and
+            // its confirmation: a service manager's patience covers one pool's longest pass, not
+            // the whole list's.
             if stop.load(Ordering::Relaxed) {
                 tracing::info!(passes = done, "stopping on signal");
                 return Ok(());
             }
+            let report = tick(&mut chain, pool, &settings, Some(&metrics));
+            ok &= report.view.is_some() && !matches!(report.action, Action::Failed(_) | Action::Refused(_));
+            log(&report);
         }
         metrics.pass(ok, wall_ms(), chain.head().ok().map(|h| h.number));
         metrics.reconnected(chain.reconnects());
@@ -176,17 +177,12 @@ fn run(path: &Path, dry_run: bool, passes: Option<u64>) -> anyhow::Result<()> {
         if passes.is_some_and(|n| done >= n) {
             return Ok(());
         }
-        // The pass in flight has finished: a stop request ends the keeper here, never between a
-        // rebalance and its confirmation.
+        // Until the next pass, or a stop request, which the next pass's first pool then meets.
         let until = Instant::now() + Duration::from_millis(node.poll_ms);
         while Instant::now() < until && !stop.load(Ordering::Relaxed) {
             std::thread::sleep(
                 Duration::from_millis(100).min(until.saturating_duration_since(Instant::now())),
             );
-        }
-        if stop.load(Ordering::Relaxed) {
-            tracing::info!(passes = done, "stopping on signal");
-            return Ok(());
         }
     }
 }
