@@ -166,7 +166,9 @@ pub mod pool {
         ///
         /// # Errors
         /// `Expired`, `InvalidRecipient`, `ZeroAmount`, `InsufficientShares`, `NoLiquidity`,
-        /// `MinAmountsNotMet`, `Token(..)` or `TokenCallFailed` when a payment fails.
+        /// `Curve(InsufficientLiquidity)` for every share left (the locked ones never leave),
+        /// `Curve(ZeroOutput)` for shares too few to pay anything, `MinAmountsNotMet`,
+        /// `Token(..)` or `TokenCallFailed` when a payment fails.
         #[ink(message)]
         pub fn remove_liquidity(
             &mut self,

@@ -1,6 +1,7 @@
 //! Providing and withdrawing liquidity on the deployed pool.
 
 use keel_core::math::{mul_div_u128, Rounding};
+use keel_core::CurveError;
 use keel_core::MINIMUM_LIQUIDITY;
 use keel_harness::pool::{self, PoolDeposit, PoolWithdraw};
 use keel_harness::{Fixture, Setup, ALICE, BOB, UNIT};
@@ -113,6 +114,42 @@ fn withdrawal_below_minimum_amounts_is_refused_and_changes_nothing() {
         Err(PoolError::MinAmountsNotMet)
     );
     assert_eq!(m.snapshot(), before);
+}
+
+#[test]
+fn withdrawing_shares_too_few_to_pay_anything_is_refused_and_changes_nothing() {
+    // given a pool at 1 quote a base that bought 5,000 base at 1 and sold about 7,000 back at
+    // 0.25, so each share is worth less than a unit of either token (both reserves below the
+    // share supply)
+    let mut m = Fixture::new(Setup {
+        price: UNIT,
+        base_liquidity: 100_000 * UNIT,
+        quote_liquidity: 100_000 * UNIT,
+        ..Setup::default()
+    });
+    let volatility = Setup::default().volatility;
+    m.push_long_base(5_000);
+    let block_ms = pool::config(&mut m.chain, m.pool).curve.block_time_ms;
+    m.chain.advance(block_ms);
+    m.report(UNIT / 4, volatility).expect("the price falls");
+    m.push(m.quote, 1_800 * UNIT);
+    let (base_reserve, quote_reserve) = pool::reserves(&mut m.chain, m.pool);
+    let total = pool::total_shares(&mut m.chain, m.pool);
+    assert!(
+        base_reserve < total && quote_reserve < total,
+        "reserves ({base_reserve}, {quote_reserve}) against {total} shares"
+    );
+    let before = m.snapshot();
+    // when Alice burns one share, whose part of each reserve rounds to zero
+    let refused = pool::remove_liquidity(&mut m.chain, ALICE, m.pool, PoolWithdraw::of(1));
+    // then the pool refuses, and her share is not burnt for nothing
+    assert_eq!(refused, Err(PoolError::Curve(CurveError::ZeroOutput)));
+    assert_eq!(m.snapshot(), before);
+    // and the fewest shares that pay a unit of base go through
+    let shares = total / base_reserve + 1;
+    let (base_out, _) =
+        pool::remove_liquidity(&mut m.chain, ALICE, m.pool, PoolWithdraw::of(shares)).expect("withdraw");
+    assert_eq!(base_out, 1);
 }
 
 #[test]

@@ -92,10 +92,15 @@ pub fn deposit(
 /// Prices burning `shares` of `total_shares`.
 ///
 /// # Errors
-/// [`CurveError::ZeroAmount`] for zero shares, [`CurveError::InsufficientLiquidity`] for more
-/// shares than exist.
+/// [`CurveError::ZeroAmount`] for zero shares, [`CurveError::InsufficientLiquidity`] for all the
+/// shares or more (the locked ones never leave), [`CurveError::ZeroOutput`] when both amounts
+/// round to zero, so dust shares are not burnt for nothing. One side may round to zero: a pool
+/// whose inventory is all on one side pays that side alone.
 pub fn withdraw(state: &PoolState, total_shares: u128, shares: u128) -> Result<Withdrawal, CurveError> {
     let (base_out, quote_out) = pro_rata((state.base_reserve, state.quote_reserve), total_shares, shares)?;
+    if base_out == 0 && quote_out == 0 {
+        return Err(CurveError::ZeroOutput);
+    }
     let mut after = *state;
     after.base_reserve = state
         .base_reserve
@@ -224,5 +229,17 @@ mod tests {
         let w = withdraw(&state, 3_000, 1_000).unwrap();
         assert_eq!((w.base_out, w.quote_out), (1_000, 333));
         assert!(withdraw(&state, 3_000, 3_000).is_err());
+    }
+
+    #[test]
+    fn withdrawal_of_dust_is_refused_unless_one_side_pays() {
+        let state = PoolState::balanced(3_001, 1_001);
+        assert_eq!(
+            withdraw(&state, 1_000_000, 1).map(|w| w.after),
+            Err(CurveError::ZeroOutput)
+        );
+        // 400 of 1,000,000 shares: 1 base (1.2004 rounded down), no quote.
+        let w = withdraw(&state, 1_000_000, 400).unwrap();
+        assert_eq!((w.base_out, w.quote_out), (1, 0));
     }
 }

@@ -49,7 +49,8 @@ impl Ledger {
     ///
     /// # Errors
     /// [`Refusal::ZeroAmount`], [`Refusal::InsufficientShares`], [`Refusal::NoLiquidity`], the
-    /// curve's refusal (all the shares, the locked ones included), [`Refusal::MinAmountsNotMet`].
+    /// curve's refusal (all the shares, the locked ones included; dust that would pay nothing),
+    /// [`Refusal::MinAmountsNotMet`].
     /// A refused withdrawal leaves the ledger unchanged.
     pub fn withdraw(
         &mut self,
