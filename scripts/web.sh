@@ -3,6 +3,9 @@
 #
 #   scripts/web.sh [--build-only] [deployment.json]   default: target/deployment.json
 #   KEEL_WEB_PORT=5173                                port to serve on
+#   KEEL_WEB_NODE_URL=wss://rpc.example.org           the node the app connects to (default: the
+#                                                     record's); published with the app, so one
+#                                                     carrying credentials or a query is refused
 #
 # It installs web/'s locked npm dependencies, copies the deployment record, the contracts'
 # metadata and Keel's core for the browser (crates/web-core) into web/public/keel/ (the app loads
@@ -27,7 +30,20 @@ echo "==> npm dependencies (web/package-lock.json)"
 (cd web && npm ci --no-audit --no-fund --loglevel=error)
 echo "==> deployment and metadata into web/public/keel/"
 mkdir -p web/public/keel
-cp "$DEPLOYMENT" web/public/keel/deployment.json
+KEEL_WEB_NODE_URL="${KEEL_WEB_NODE_URL:-}" node -e '
+  const fs = require("fs");
+  const [from, to] = process.argv.slice(1);
+  const record = JSON.parse(fs.readFileSync(from, "utf8"));
+  const url = process.env.KEEL_WEB_NODE_URL || record.node_url;
+  let parsed;
+  try { parsed = new URL(url); } catch { console.error("the node URL to publish does not parse"); process.exit(1); }
+  if (parsed.username || parsed.password || parsed.search) {
+    console.error(`refusing to publish ${parsed.protocol}//${parsed.host}: its URL carries credentials or a query; set KEEL_WEB_NODE_URL to a public one`);
+    process.exit(1);
+  }
+  if (url === record.node_url) fs.copyFileSync(from, to);
+  else fs.writeFileSync(to, JSON.stringify({ ...record, node_url: url }, null, 2) + "\n");
+' "$DEPLOYMENT" web/public/keel/deployment.json
 for c in keel_pool keel_token keel_oracle keel_mirror keel_venue; do cp "target/ink/$c/$c.json" web/public/keel/; done
 cp "$CORE" web/public/keel/
 echo "==> build"

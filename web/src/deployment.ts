@@ -3,7 +3,7 @@
 // `scripts/web.sh` copies them into `public/keel/`, so the built app serves them next to itself. The record is not trusted on
 // its own: `open` (pool.ts) checks its addresses against the metadata's code hashes.
 
-import { nodeUrl } from "./lib/node";
+import { nodeUrl, secureNodeUrl } from "./lib/node";
 
 export interface Deployment {
   node_url: string;
@@ -66,6 +66,9 @@ export async function loadBundle(base = "keel/", dev: boolean = import.meta.env.
   ]);
   const d = deployment as Deployment;
   const node = nodeUrl(d.node_url, location.search, dev);
+  if (!secureNodeUrl(node.url)) {
+    throw new Error(`the node ${node.url} is reached over plain ws:// on another host, where anyone on the way can rewrite its answers; Keel connects over wss://, or ws:// to this computer only.`);
+  }
   return {
     deployment: { ...d, node_url: node.url },
     metadata: { pool, token, oracle, mirror, venue },

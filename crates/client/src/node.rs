@@ -97,6 +97,12 @@ impl Node {
         &self.url
     }
 
+    /// The URL without credentials, path or query (`endpoint::shown`): what logs, errors and the
+    /// deployment record, which the web app publishes, may hold.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
     /// How many times the connection was made again after the node went away.
     pub fn reconnects(&self) -> u64 {
         self.reconnects

@@ -13,6 +13,9 @@ use subxt::utils::AccountId32;
 /// The record of a deployment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deployment {
+    /// The node the deployment went through, as `endpoint::shown` gives it: scheme, host and
+    /// port, never the credentials, path or query a provider's key rides in (the web app
+    /// publishes the record).
     pub node_url: String,
     pub genesis_hash: String,
     /// The block the last deployment transaction landed in.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nodeUrl } from "./node";
+import { nodeUrl, secureNodeUrl } from "./node";
 
 const RECORD = "ws://127.0.0.1:9944";
 
@@ -25,6 +25,20 @@ describe("nodeUrl", () => {
       const choice = nodeUrl(RECORD, bad, true);
       expect(choice.url).toBe(RECORD);
       expect(choice.ignored).toMatch(/was ignored: it is not a ws:\/\/ or wss:\/\/ URL/);
+    }
+  });
+});
+
+describe("secureNodeUrl", () => {
+  it("takes wss anywhere and ws to a loopback host", () => {
+    for (const ok of ["wss://rpc.example.org", "wss://10.0.0.5:9944", "ws://127.0.0.1:9944", "ws://127.1.2.3", "ws://localhost:9944", "ws://[::1]:9944"]) {
+      expect(secureNodeUrl(ok), ok).toBe(true);
+    }
+  });
+
+  it("refuses ws to any other host, other schemes and what does not parse", () => {
+    for (const bad of ["ws://rpc.example.org", "ws://10.0.0.5:9944", "ws://127.0.0.1.evil.org", "ws://localhost.evil.org", "http://127.0.0.1:9944", "https://rpc.example.org", "not a url", ""]) {
+      expect(secureNodeUrl(bad), bad).toBe(false);
     }
   });
 });

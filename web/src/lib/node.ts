@@ -30,3 +30,22 @@ export function nodeUrl(recordUrl: string, search: string, dev: boolean): NodeCh
   }
   return { url: override };
 }
+
+/**
+ * Whether the app may talk to `url`: `wss://`, or `ws://` to a loopback host (`localhost`,
+ * `127.0.0.0/8`, `[::1]`). Over plain `ws://` anyone between the browser and the host can rewrite
+ * the chain's answers (genesis, code hashes, quotes, the oracle's price) that the app checks and
+ * sets a swap's limits from; the bots hold to the same rule.
+ */
+export function secureNodeUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol === "wss:") return true;
+  if (parsed.protocol !== "ws:") return false;
+  const host = parsed.hostname;
+  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}

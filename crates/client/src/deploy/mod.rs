@@ -131,7 +131,7 @@ pub fn deploy(
     let seeded = seed_liquidity(node, &deployer, plan, &a)?;
     let funded = fund_traders(node, &deployer, plan, &a)?;
     let deployment = Deployment {
-        node_url: node.url().to_owned(),
+        node_url: node.shown().to_owned(),
         genesis_hash: genesis(node)?,
         block: seeded.max(funded),
         deployer: me.to_string(),
