@@ -153,15 +153,24 @@ impl KeySource {
         matches!(self, KeySource::Dev(_))
     }
 
-    /// Reads and derives the key for a chain of type `chain`. An `env:` variable is removed from
-    /// the process environment once read.
+    /// Reads and derives the key for a chain of type `chain`: [`KeySource::read`], then
+    /// [`Secret::derive`].
     ///
     /// # Errors
-    /// A dev key on a chain that is not `Development` or `Local`; the variable unset; the file
-    /// unreadable or readable by group or others; the content not a valid secret URI. The
-    /// message names the source, never its content.
+    /// As those two.
     pub fn load(&self, chain: &ChainType) -> Result<SigningKey, KeyError> {
-        let secret: Zeroizing<String> = match self {
+        self.read()?.derive(chain)
+    }
+
+    /// Reads the secret, not yet derived. An `env:` variable is removed from the process
+    /// environment once read, so a program reads its key before it starts other threads (a
+    /// connection's), which may read the environment meanwhile.
+    ///
+    /// # Errors
+    /// The variable unset; the file unreadable or readable by group or others. The message names
+    /// the source, never its content.
+    pub fn read(&self) -> Result<Secret, KeyError> {
+        let text: Zeroizing<String> = match self {
             KeySource::Dev(uri) => Zeroizing::new(uri.clone()),
             KeySource::Env(name) => {
                 let value = std::env::var(name).map_err(|_| KeyError::Unset(name.clone()))?;
@@ -170,19 +179,46 @@ impl KeySource {
             }
             KeySource::File(path) => read_key_file(path)?,
         };
-        let first = secret.lines().next().unwrap_or_default().trim();
-        let uri = SecretUri::from_str(first).map_err(|_| KeyError::NotASecretUri(self.to_string()))?;
-        let pair = Keypair::from_uri(&uri).map_err(|_| KeyError::Underivable(self.to_string()))?;
+        Ok(Secret {
+            text,
+            source: self.clone(),
+        })
+    }
+}
+
+/// A key's secret as its source holds it, read and not yet derived: wiped when dropped, and its
+/// `Debug` names the source only.
+pub struct Secret {
+    text: Zeroizing<String>,
+    source: KeySource,
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({})", self.source)
+    }
+}
+
+impl Secret {
+    /// Derives the key for a chain of type `chain`.
+    ///
+    /// # Errors
+    /// A dev key on a chain that is not `Development` or `Local`; the content not a valid secret
+    /// URI. The message names the source, never its content.
+    pub fn derive(self, chain: &ChainType) -> Result<SigningKey, KeyError> {
+        let first = self.text.lines().next().unwrap_or_default().trim();
+        let uri = SecretUri::from_str(first).map_err(|_| KeyError::NotASecretUri(self.source.to_string()))?;
+        let pair = Keypair::from_uri(&uri).map_err(|_| KeyError::Underivable(self.source.to_string()))?;
         let dev = is_dev_phrase(uri.phrase.expose_secret()) || is_dev_account(&account(&pair));
         if dev && !chain.allows_dev_keys() {
             return Err(KeyError::DevKeyOffDevChain {
-                key: self.to_string(),
+                key: self.source.to_string(),
                 chain: chain.clone(),
             });
         }
         Ok(SigningKey {
             pair,
-            source: self.clone(),
+            source: self.source,
         })
     }
 }

@@ -55,6 +55,9 @@ pub enum ChainError {
     /// The chain or the code the keeper would sign for is not what it trusts: nothing was sent.
     #[error("untrusted: {0}")]
     Untrusted(#[from] crate::trust::Distrust),
+    /// The keeper reads only (`status`) and holds no key: nothing was sent.
+    #[error("not sent: this keeper reads only and holds no key")]
+    ReadOnly,
 }
 
 impl ChainError {

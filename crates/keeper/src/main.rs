@@ -47,7 +47,7 @@ enum Command {
         passes: Option<u64>,
     },
     /// A table per pool: reserves, q against its band, fee, k, oracle age, last rebalance, and
-    /// whether one is due and why.
+    /// whether one is due and why. Reads only: `node.signer`'s key is not read.
     Status {
         #[arg(long, default_value = "keeper.toml")]
         config: PathBuf,
@@ -102,8 +102,9 @@ fn serve_metrics(config: &Config) -> anyhow::Result<Arc<Metrics>> {
     Ok(metrics)
 }
 
-/// The node backend's chain and the pools it watches, from `[node]`.
-fn node_chain(config: &Config) -> anyhow::Result<(NodeChain, Vec<Watched>)> {
+/// The node backend's chain and the pools it watches, from `[node]`: signing with `[node]`'s key
+/// when `signs`, else reading only, the key never read.
+fn node_chain(config: &Config, signs: bool) -> anyhow::Result<(NodeChain, Vec<Watched>)> {
     let n = config.node()?;
     let quote_decimals = config.keeper.quote_decimals;
     let source: KeySource = n.signer.parse()?;
@@ -119,10 +120,18 @@ fn node_chain(config: &Config) -> anyhow::Result<(NodeChain, Vec<Watched>)> {
         !pools.is_empty(),
         "no pools to watch: set node.deployment or node.pools"
     );
+    // Read (an `env:` variable removed) before the connection starts threads of its own.
+    let secret = signs.then(|| source.read()).transpose()?;
     let mut node = Node::connect(&n.url, Duration::from_millis(n.reconnect_ms))?;
-    let signer = source.load(&node.chain_type()?)?;
     let trust = keel_keeper::node::trust(n, record.as_ref())?;
-    let mut chain = NodeChain::new(node, signer, n.options(quote_decimals), trust);
+    let opts = n.options(quote_decimals);
+    let Some(secret) = secret else {
+        let mut chain = NodeChain::reader(node, opts, trust);
+        chain.check_genesis()?;
+        return Ok((chain, pools));
+    };
+    let signer = secret.derive(&node.chain_type()?)?;
+    let mut chain = NodeChain::new(node, signer, opts, trust);
     chain.check_genesis()?;
     if let Some(url) = &n.confirm_url {
         let second = Node::connect(url, Duration::from_millis(n.reconnect_ms))?;
@@ -142,7 +151,7 @@ fn run(path: &Path, dry_run: bool, passes: Option<u64>) -> anyhow::Result<()> {
     let node = config.node()?;
     let settings = config.settings(dry_run);
     // The key is read (and an `env:` variable removed) before any other thread exists.
-    let (mut chain, mut pools) = node_chain(&config)?;
+    let (mut chain, mut pools) = node_chain(&config, true)?;
     let metrics = serve_metrics(&config)?;
     tracing::info!(
         dry_run = settings.dry_run,
@@ -189,7 +198,7 @@ fn run(path: &Path, dry_run: bool, passes: Option<u64>) -> anyhow::Result<()> {
 
 fn show_status(path: &Path) -> anyhow::Result<()> {
     let config = load(path)?;
-    let (mut chain, pools) = node_chain(&config)?;
+    let (mut chain, pools) = node_chain(&config, false)?;
     let settings = config.settings(true);
     let head = chain.head()?;
     let mut rows = Vec::new();

@@ -129,8 +129,10 @@ fn run(path: &Path, dry_run: bool, once: bool) -> anyhow::Result<()> {
         .context("no [node] table: `keel-reporter run` signs on a node (see reporter.toml)")?;
     let oracle = n.oracle_address()?;
     let source: KeySource = n.signer.parse()?;
+    // Read (an `env:` variable removed) before the connection starts threads of its own.
+    let secret = source.read()?;
     let mut node = Node::connect(&n.url, Duration::from_millis(n.reconnect_ms))?;
-    let signer = source.load(&node.chain_type()?)?;
+    let signer = secret.derive(&node.chain_type()?)?;
     let mut chain = NodeOracle::new(node, signer, oracle, (n.options(), n.limits()), n.trust()?)
         .with_tip_cap(u128::from(n.tip_cap));
     chain.check()?;

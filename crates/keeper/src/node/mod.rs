@@ -45,10 +45,11 @@ type SecondOpinion = (
     Result<RebalanceOutcome, PoolError>,
 );
 
-/// A keeper signing with `signer` on a node.
+/// A keeper signing with `signer` on a node, or reading only.
 pub struct NodeChain {
     node: Node,
-    signer: SigningKey,
+    /// None for a chain that reads only ([`NodeChain::reader`]).
+    signer: Option<SigningKey>,
     account: AccountId32,
     opts: NodeOptions,
     /// Submissions so far per (pool, epoch), for the tip escalation and replacement.
@@ -102,6 +103,23 @@ struct Prepared {
 impl NodeChain {
     pub fn new(node: Node, signer: SigningKey, opts: NodeOptions, trust: Trust) -> Self {
         let account = keys::account(&signer);
+        Self::with(node, Some(signer), account, opts, trust)
+    }
+
+    /// A chain that reads and dry-runs as a public dev account and signs nothing (`status`): a
+    /// read needs no key, and sending answers [`ChainError::ReadOnly`].
+    pub fn reader(node: Node, opts: NodeOptions, trust: Trust) -> Self {
+        let account = keys::account(&subxt_signer::sr25519::dev::alice());
+        Self::with(node, None, account, opts, trust)
+    }
+
+    fn with(
+        node: Node,
+        signer: Option<SigningKey>,
+        account: AccountId32,
+        opts: NodeOptions,
+        trust: Trust,
+    ) -> Self {
         NodeChain {
             node,
             signer,
@@ -355,6 +373,7 @@ impl Chain for NodeChain {
                 .take()
                 .ok_or_else(|| ChainError::Decode("no accepted dry-run to send".into()))?
         };
+        let signer = self.signer.as_ref().ok_or(ChainError::ReadOnly)?;
         let attempts = self.sends.get(&(pool, epoch)).copied().unwrap_or_default();
         let tip = escalated_tip(&self.opts, attempts.sent);
         let call = Budgeted {
@@ -374,7 +393,7 @@ impl Chain for NodeChain {
             send_within(
                 "rebalance",
                 &mut self.node,
-                &self.signer,
+                signer,
                 &mut self.ledger,
                 &self.opts.limits,
                 call,
