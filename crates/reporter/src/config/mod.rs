@@ -68,7 +68,7 @@ pub struct ReporterConfig {
     /// The volatility never goes below this, e.g. the implied volatility (fraction). Default 0.
     pub vol_floor: f64,
     /// Backoff after the first failed round, doubling up to the max (ms). Defaults 6,000 and
-    /// 300,000.
+    /// 30,000.
     pub backoff_base_ms: u64,
     pub backoff_max_ms: u64,
     /// Serve Prometheus metrics and `/healthz` here (loopback only). Default: off.
@@ -223,7 +223,9 @@ pub struct SourceConfig {
     pub name: String,
     #[serde(flatten)]
     pub kind: SourceKind,
-    /// Its answer counts for this long after it was observed (ms). Default 30,000.
+    /// Its answer counts for this long after it was observed (ms). Default 20,000. With
+    /// `heartbeat_ms` and `round_ms` it must fit in `expiry_ms`: a reading is stamped with the
+    /// oldest answer it rests on, so one source this far behind delays the heartbeat by as much.
     #[serde(default = "default_max_age_ms")]
     pub max_age_ms: u64,
     /// How long a request or command may take (ms). Default 2,000.
@@ -253,7 +255,7 @@ fn secure(url: &str) -> bool {
 }
 
 fn default_max_age_ms() -> u64 {
-    30_000
+    20_000
 }
 
 fn default_timeout_ms() -> u64 {
@@ -369,6 +371,16 @@ impl Config {
             if s.timeout_ms == 0 || s.max_age_ms == 0 {
                 return Err(ConfigError::Invalid(format!(
                     "source {:?}: timeout_ms and max_age_ms must be positive",
+                    s.name
+                )));
+            }
+            if s.max_age_ms
+                .saturating_add(r.heartbeat_ms)
+                .saturating_add(r.round_ms)
+                > r.expiry_ms
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "source {:?}: max_age_ms plus reporter.heartbeat_ms and reporter.round_ms must fit in reporter.expiry_ms: a reading is stamped with its oldest source's time, so a source that far behind would let the feed lapse before the next heartbeat",
                     s.name
                 )));
             }

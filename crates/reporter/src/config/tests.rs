@@ -64,6 +64,10 @@ fn typos_and_out_of_range_values_are_refused_by_name() {
         ("[reporter]\nheartbeat = 5\n", "unknown field"),
         ("[reporter]\nmin_sources = 0\n", "min_sources"),
         ("[reporter]\nheartbeat_ms = 55000\n", "heartbeat_ms"),
+        (
+            "[reporter]\nheartbeat_ms = 40000\n",
+            "max_age_ms plus reporter.heartbeat_ms",
+        ),
         ("[reporter]\nvol_floor = -0.1\n", "vol_floor"),
         ("[reporter]\nmetrics = \"0.0.0.0:9616\"\n", "loopback"),
         ("[reporter]\nmin_sources = 3\n", "2 source(s)"),
