@@ -93,7 +93,7 @@ pub fn classify(e: subxt::Error) -> NodeError {
     match e {
         subxt::Error::Rpc(RpcError::ClientError(inner)) => {
             let text = inner.to_string();
-            if text.contains("Invalid Transaction") || text.contains("1010") {
+            if text.contains("Invalid Transaction") || pool_refusal(&text) {
                 if text.contains("Inability to pay") {
                     NodeError::Invalid(
                         "the signing account cannot pay the transaction fee (is it funded?)".into(),
@@ -110,5 +110,38 @@ pub fn classify(e: subxt::Error) -> NodeError {
         subxt::Error::Runtime(d) => NodeError::Failed(d.to_string()),
         subxt::Error::Transaction(t) => NodeError::Dropped(t.to_string()),
         other => NodeError::Decode(other.to_string()),
+    }
+}
+
+/// Whether an RPC error's text carries one of the transaction pool's refusal codes (1010 invalid
+/// .. 1016 immediately dropped: temporarily banned, already imported, priority too low, ...): the
+/// node answered, and the transaction will not enter the pool as sent. A transport failure
+/// carries none of them.
+fn pool_refusal(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter_map(|number| number.parse::<u32>().ok())
+        .any(|code| (1010..=1016).contains(&code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pool_refusal;
+
+    #[test]
+    fn the_pools_refusal_codes_are_told_from_other_rpc_errors() {
+        for refused in [
+            "ErrorObject { code: ServerError(1014), message: \"Priority is too low: (0 vs 0)\", data: None }",
+            "{\"code\":1013,\"message\":\"Transaction Already Imported\"}",
+            "1010: Invalid Transaction",
+        ] {
+            assert!(pool_refusal(refused), "{refused}");
+        }
+        for other in [
+            "connection reset by peer (os error 104)",
+            "ErrorObject { code: ServerError(-32000), message: \"Client error: block 10140 not found\", data: None }",
+            "request timed out after 30 s",
+        ] {
+            assert!(!pool_refusal(other), "{other}");
+        }
     }
 }
