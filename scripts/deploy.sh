@@ -27,4 +27,5 @@ done
 # The tests' package and feature set (scripts/cargo-set.sh), so this build is theirs.
 source scripts/cargo-set.sh
 cargo build --quiet "${KEEL_CARGO_SET[@]}" --all-targets
-target/debug/keel-client --url "$URL" deploy --plan "$PLAN" --out "$OUT"
+# The URL goes through the environment, not the command line other users' `ps` shows.
+KEEL_NODE_URL="$URL" target/debug/keel-client deploy --plan "$PLAN" --out "$OUT"

@@ -120,8 +120,10 @@ start() {
   # A throwaway chain unless KEEL_NODE_BASE_PATH keeps it across restarts.
   local storage=(--tmp)
   [ -z "${KEEL_NODE_BASE_PATH:-}" ] || storage=(--base-path "$KEEL_NODE_BASE_PATH")
+  # Browser pages on this machine (the dApp, any port) and polkadot.js apps (the dApp's block
+  # links) may call it; a dev node otherwise answers every origin, any web page included.
   "$bin" --dev "${storage[@]}" \
-    --rpc-port "$PORT" --rpc-cors all \
+    --rpc-port "$PORT" --rpc-cors "http://localhost:*,http://127.0.0.1:*,https://polkadot.js.org" \
     --listen-addr "/ip4/127.0.0.1/tcp/$P2P_PORT" \
     --no-prometheus --no-telemetry --no-mdns \
     >"$LOG_FILE" 2>&1 &

@@ -19,8 +19,14 @@ use std::time::Duration;
     about = "Deploy Keel to a contracts node and act on it"
 )]
 struct Cli {
-    /// Node RPC endpoint (ws:// for loopback only, wss:// otherwise).
-    #[arg(long, global = true, default_value = "ws://127.0.0.1:9944")]
+    /// Node RPC endpoint (ws:// for loopback only, wss:// otherwise). From `KEEL_NODE_URL` when
+    /// not given, which keeps a provider's key out of the process list.
+    #[arg(
+        long,
+        global = true,
+        env = "KEEL_NODE_URL",
+        default_value = "ws://127.0.0.1:9944"
+    )]
     url: String,
     /// Seconds to keep trying to reach the node.
     #[arg(long, global = true, default_value_t = 30)]
