@@ -25,7 +25,7 @@ use keel_venue::venue::ConstantProductRef;
 use parity_scale_codec::{Decode, Encode};
 use std::marker::PhantomData;
 
-pub use psp22::PSP22;
+pub use psp22::{PSP22Metadata, PSP22};
 
 /// The pool's messages, at an address.
 pub type PoolCalls = <PoolRef as TraitCallBuilder>::Builder;

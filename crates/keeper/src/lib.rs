@@ -7,7 +7,8 @@
 //!   through `keel-client`; `keel-harness` on drink and `keel-sim` in memory.
 //! - [`spending`]: the ceilings and hourly budgets on what the keeper signs for.
 //! - [`trust`]: the chain and the code it signs for (genesis and code hashes).
-//! - [`worth`]: whether a rebalance's bounty pays for its transaction, at the native price.
+//! - [`worth`]: whether a rebalance's bounty pays for its transaction, at the native price;
+//!   [`pair`]: that the watched pools share the one quote token those amounts are in.
 //! - [`config`], [`metrics`], [`status`], [`table`]: operating the bot; [`toml_error`]: a
 //!   configuration's errors told without quoting it.
 
@@ -19,6 +20,7 @@ pub mod executor;
 pub mod metrics;
 #[cfg(feature = "node")]
 pub mod node;
+pub mod pair;
 pub mod spending;
 pub mod status;
 pub mod table;

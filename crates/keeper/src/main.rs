@@ -7,7 +7,7 @@ use keel_client::record::{self, Deployment};
 use keel_client::Node;
 use keel_keeper::backoff::wall_ms;
 use keel_keeper::backoff::Health;
-use keel_keeper::chain::Chain as _;
+use keel_keeper::chain::{Chain as _, ChainError};
 use keel_keeper::config::Config;
 use keel_keeper::decide::decide;
 use keel_keeper::executor::{tick, Action, Report, Watched};
@@ -133,6 +133,7 @@ fn node_chain(config: &Config, signs: bool) -> anyhow::Result<(NodeChain, Vec<Wa
     let signer = secret.derive(&node.chain_type()?)?;
     let mut chain = NodeChain::new(node, signer, opts, trust);
     chain.check_genesis()?;
+    one_pair(&mut chain, &pools, config)?;
     if let Some(url) = &n.confirm_url {
         let second = Node::connect(url, Duration::from_millis(n.reconnect_ms))?;
         chain = chain.confirmed_by(second)?;
@@ -140,6 +141,22 @@ fn node_chain(config: &Config, signs: bool) -> anyhow::Result<(NodeChain, Vec<Wa
     }
     tracing::info!(url = %keel_client::endpoint::shown(&n.url), signer = %source, account = %chain.account(), pools = pools.len(), "node backend");
     Ok((chain, pools))
+}
+
+/// Refuses to sign for pools whose tokens are not the pair the keeper's amounts are in
+/// (`keel_keeper::pair`). A pool of untrusted code is left to the passes, which halt it.
+fn one_pair(chain: &mut NodeChain, pools: &[Watched], config: &Config) -> anyhow::Result<()> {
+    let mut tokens = Vec::new();
+    for pool in pools {
+        match chain.pool_tokens(pool.address, &pool.name) {
+            Ok(t) => tokens.push(t),
+            Err(ChainError::Untrusted(_)) => {}
+            Err(e) => return Err(e).with_context(|| format!("reading pool {}'s tokens", pool.name)),
+        }
+    }
+    let k = &config.keeper;
+    keel_keeper::pair::check(&tokens, k.base_decimals, k.quote_decimals)?;
+    Ok(())
 }
 
 fn short(address: &str) -> String {

@@ -193,6 +193,28 @@ impl NodeChain {
         Ok(self.trust.check_code(Role::Pool, code.map(|h| Hash(h.0)))?)
     }
 
+    /// `pool`'s tokens and their decimals, read once its code is trusted.
+    ///
+    /// # Errors
+    /// [`ChainError::Untrusted`] for a pool of code the keeper does not trust; a token that does
+    /// not answer `token_decimals`; transport failures.
+    pub fn pool_tokens(
+        &mut self,
+        pool: AccountId,
+        name: &str,
+    ) -> Result<crate::pair::PoolTokens, ChainError> {
+        use keel_calls::PSP22Metadata as _;
+        self.check_pool(pool)?;
+        let (base, quote) = self.view(pool, keel_calls::pool(pool).tokens().message())?;
+        let mut decimals =
+            |token: AccountId| self.view(token, keel_calls::token(token).token_decimals().message());
+        Ok(crate::pair::PoolTokens {
+            pool: name.to_owned(),
+            base: (base, decimals(base)?),
+            quote: (quote, decimals(quote)?),
+        })
+    }
+
     /// Whether the pool's venue (if it has one) runs trusted code.
     fn check_venue(&mut self, venue: Option<AccountId>) -> Result<(), ChainError> {
         let Some(venue) = venue else {
