@@ -39,6 +39,21 @@ export async function connect(url: string, timeoutMs = 8_000): Promise<DedotClie
   }
 }
 
+/** The latest block's time (ms) the chain has told [`followChainTime`]'s subscription; 0 before. */
+let chainTimeMs = 0;
+
+/** Keeps [`chainNowMs`] at the time of each new block `client` sees. */
+export async function followChainTime(client: DedotClient): Promise<void> {
+  await client.query.timestamp.now((ms: bigint) => {
+    chainTimeMs = Number(ms);
+  });
+}
+
+/** The latest block time seen (ms), 0 before the first. */
+export function chainNowMs(): number {
+  return chainTimeMs;
+}
+
 /** A contract's answer: its value, or the error it returned (a refusal, not a failure). */
 export type Answer<T> = { ok: T } | { err: unknown };
 

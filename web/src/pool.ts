@@ -4,7 +4,7 @@
 import type { DedotClient } from "dedot";
 import { AccountId32 } from "dedot/codecs";
 import { Contract } from "dedot/contracts";
-import { answer, codeHashAt, connect, returnedBytes, type Answer } from "./chain";
+import { answer, codeHashAt, connect, followChainTime, returnedBytes, type Answer } from "./chain";
 import type { KeelOracleContractApi } from "./contracts/keel-oracle";
 import type { KeelPoolContractApi } from "./contracts/keel-pool";
 import type { KeelTokenContractApi } from "./contracts/keel-token";
@@ -89,6 +89,7 @@ export async function open(bundle: Bundle): Promise<Keel> {
   // address with an event's never depends on the prefix the record was written with.
   const d = { ...bundle.deployment, contracts: ss58Contracts(bundle.deployment.contracts) };
   const client = await connect(d.node_url);
+  await followChainTime(client);
   const c = d.contracts;
   const chainType = await client.rpc.system_chainType();
   const rightNetwork = client.genesisHash === d.genesis_hash;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LimitError, deadline, maxIn, minOut, minutesFromText, priceImpactBps, toleranceFromPercent } from "./slippage";
+import { LimitError, deadline, deadlineNow, maxIn, minOut, minutesFromText, priceImpactBps, toleranceFromPercent } from "./slippage";
 
 const E18 = 10n ** 18n;
 
@@ -18,6 +18,13 @@ describe("limits", () => {
       expect(() => minOut(1n, bps)).toThrow(LimitError);
       expect(() => maxIn(1n, bps)).toThrow(LimitError);
     }
+  });
+
+  it("counts a deadline from the later of the browser's clock and the chain's", () => {
+    // A browser clock an hour behind the chain, and an idle chain whose last block is an hour old.
+    expect(deadlineNow(1_000, 3_601_000)).toBe(3_601_000);
+    expect(deadlineNow(3_601_000, 1_000)).toBe(3_601_000);
+    expect(deadlineNow(5_000, 0)).toBe(5_000);
   });
 
   it("sets the deadline minutes after now, from a minute to a day", () => {

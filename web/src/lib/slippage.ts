@@ -40,6 +40,16 @@ export function maxIn(quotedIn: bigint, toleranceBps: number): bigint {
   return (scaled + BPS - 1n) / BPS;
 }
 
+/**
+ * Now, for a deadline: the later of the browser's clock and the chain's latest block time (0 before
+ * it is known). The pool compares a deadline with block time, so a browser clock that runs behind
+ * would make every transaction expire; an idle dev chain's last block may be minutes old, so the
+ * chain's time alone would too.
+ */
+export function deadlineNow(browserMs: number, chainMs: number): number {
+  return Math.max(browserMs, chainMs);
+}
+
 /** The `deadline` argument (block time in ms): `minutes` after `nowMs`. */
 export function deadline(nowMs: number, minutes: number): bigint {
   if (!Number.isFinite(minutes) || minutes < 1 || minutes > 24 * 60) {

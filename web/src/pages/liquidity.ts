@@ -3,14 +3,14 @@
 // approvals handled in the flow. A click freezes a plan (lib/liquidity.ts) and disables the form
 // until the flow ends.
 
-import { send } from "../chain";
+import { chainNowMs, send } from "../chain";
 import type { Ctx, Page } from "../context";
 import type { Account } from "../accounts";
 import { AmountError, formatAmount, parseAmount, plainAmount } from "../lib/amount";
 import { errorText } from "../lib/errors";
 import { describeSent } from "../lib/outcome";
 import { LiquidityError, STILL_READING, planAdd, planRemove, quoteFor, type PoolShape } from "../lib/liquidity";
-import { LimitError } from "../lib/slippage";
+import { deadlineNow, LimitError } from "../lib/slippage";
 import { holdings, poolShape } from "../pool";
 import { h, row, say } from "../ui";
 import { positionRows } from "./position";
@@ -65,7 +65,7 @@ export function liquidityPage(ctx: Ctx): Page {
     }
   }
 
-  const terms = () => ({ ...ctx.settings, nowMs: Date.now() });
+  const terms = () => ({ ...ctx.settings, nowMs: deadlineNow(Date.now(), chainNowMs()) });
 
   /** The pool as last read, for a plan; refused before the first read ends. */
   function readShape(): PoolShape {
@@ -108,6 +108,8 @@ export function liquidityPage(ctx: Ctx): Page {
       return;
     }
     const hs = await holdings(keel, account.address);
+    // Another account chosen meanwhile: its own refresh shows its holdings, and "all" fills in its shares.
+    if (ctx.account()?.address !== account.address) return;
     held = hs.shares;
     const total = read.totalShares;
     mine.textContent = `${formatAmount(hs.base, dec.base)} ${sym.base} · ${formatAmount(hs.quote, dec.quote)} ${sym.quote} · ${formatAmount(hs.shares, dec.shares)} shares`;

@@ -4,14 +4,14 @@
 // above 10% (lib/impact.ts). Approval of the token is part of the flow. A click freezes a plan
 // (lib/swap.ts) and disables the form until the flow ends.
 
-import { sendWatched } from "../chain";
+import { chainNowMs, sendWatched } from "../chain";
 import type { Account } from "../accounts";
 import type { Ctx, Page } from "../context";
 import { formatAmount, formatFee, parseAmount, AmountError } from "../lib/amount";
 import { describePoolError, errorText } from "../lib/errors";
 import { describeSent } from "../lib/outcome";
 import { IMPACT_UNKNOWN, impactLevel, impactWarning, mayProceed, worstImpactBps, type ImpactLevel } from "../lib/impact";
-import { maxIn, minOut, priceImpactBps, LimitError } from "../lib/slippage";
+import { deadlineNow, maxIn, minOut, priceImpactBps, LimitError } from "../lib/slippage";
 import { PlanError, answers, planSwap, swapCall, typedToken, type QuotedSwap, type SwapPlan, type SwapRequest } from "../lib/swap";
 import type { Answer } from "../chain";
 import { holdings, marketStatus, quoteSwap, type MarketStatus } from "../pool";
@@ -180,7 +180,7 @@ export function swapPage(ctx: Ctx): Page {
       return (say(status, `${why} Nothing was signed.`, "error"), null);
     }
     const c = keel.deployment.contracts;
-    return planSwap({ account: account.address, request: req, quoted: q, tokens: { base: c.base, quote: c.quote }, toleranceBps, deadlineMinutes, nowMs: Date.now() });
+    return planSwap({ account: account.address, request: req, quoted: q, tokens: { base: c.base, quote: c.quote }, toleranceBps, deadlineMinutes, nowMs: deadlineNow(Date.now(), chainNowMs()) });
   }
 
   async function submit(): Promise<void> {
@@ -224,6 +224,8 @@ export function swapPage(ctx: Ctx): Page {
     poolFee.textContent = "ok" in market ? formatFee(market.ok.fee, market.ok.guardFee) : describePoolError(market.err);
     if (account) {
       const held = await holdings(keel, account.address);
+      // Another account chosen meanwhile: its own refresh shows its balances.
+      if (ctx.account()?.address !== account.address) return;
       balances.textContent = `${formatAmount(held.base, dec.base)} ${sym.base} · ${formatAmount(held.quote, dec.quote)} ${sym.quote}`;
     } else {
       balances.textContent = "no account chosen";
