@@ -292,10 +292,22 @@ impl Metrics {
         self.health.record(ok && head.is_some(), now_ms, head);
     }
 
-    /// `/healthz`: 200 when the last pass read the node and every pool without a failure, 503
-    /// otherwise; the body says when the last good pass was and the node's head.
+    /// Records that a pool's step of a pass ended at `now_ms`: a pass over many pools is long,
+    /// and each pool's end shows the loop is not hung.
+    pub fn pool_done(&self, now_ms: u64) {
+        self.health.moved(now_ms);
+    }
+
+    /// Stops `/healthz` answering ready once no pool's step has ended for `patience_ms`.
+    pub fn set_patience(&self, patience_ms: u64) {
+        self.health.set_patience(patience_ms);
+    }
+
+    /// `/healthz`: 200 when the last pass read the node and every pool without a failure and a
+    /// pool's step ended within the patience, 503 otherwise; the body says when the last good
+    /// pass was and the node's head.
     pub fn health(&self) -> Reply {
-        self.health.reply()
+        self.health.reply(crate::backoff::wall_ms())
     }
 
     /// The metrics in Prometheus' text format.
@@ -397,19 +409,30 @@ where
     Ok(bound)
 }
 
+/// How long past its pause between passes or rounds a bot's loop may go without moving before
+/// `/healthz` calls it hung (ms): longer than one pool's longest step (about 282 s at the
+/// keeper's defaults, the node reachable) or a reporter's round.
+pub const PATIENCE_MS: u64 = 600_000;
+
 /// A bot's `/healthz` state: the last round's verdict, when the last healthy one was (ms) and
-/// the node's head, shared between the bot's loop and its endpoint.
+/// the node's head, shared between the bot's loop and its endpoint; and when the loop last moved,
+/// so a loop hung in a call stops answering ready.
 #[derive(Debug, Default)]
 pub struct Health {
     ready: AtomicBool,
     last_success_ms: AtomicU64,
     head: AtomicU64,
+    /// When the loop last finished a round or a step of one (ms).
+    moved_ms: AtomicU64,
+    /// How long the loop may go without moving and still be ready (ms); 0: for ever.
+    patience_ms: AtomicU64,
 }
 
 impl Health {
     /// Records a round at `now_ms`: `ready` or not, and the node's `head` when it was read.
     pub fn record(&self, ready: bool, now_ms: u64, head: Option<u64>) {
         self.ready.store(ready, Ordering::Relaxed);
+        self.moved_ms.store(now_ms, Ordering::Relaxed);
         if ready {
             self.last_success_ms.store(now_ms, Ordering::Relaxed);
         }
@@ -418,9 +441,22 @@ impl Health {
         }
     }
 
-    /// 200 when ready, 503 otherwise, with the last healthy round's time and the head.
-    pub fn reply(&self) -> Reply {
-        let ready = self.ready.load(Ordering::Relaxed);
+    /// Records that the loop finished a step of a round at `now_ms` (a keeper's pool).
+    pub fn moved(&self, now_ms: u64) {
+        self.moved_ms.store(now_ms, Ordering::Relaxed);
+    }
+
+    /// Stops answering ready once the loop has not moved for `patience_ms` (0: never).
+    pub fn set_patience(&self, patience_ms: u64) {
+        self.patience_ms.store(patience_ms, Ordering::Relaxed);
+    }
+
+    /// 200 when the last round was ready and the loop has moved within its patience at `now_ms`,
+    /// 503 otherwise, with the last healthy round's time and the head.
+    pub fn reply(&self, now_ms: u64) -> Reply {
+        let patience = self.patience_ms.load(Ordering::Relaxed);
+        let stalled = patience > 0 && now_ms.saturating_sub(self.moved_ms.load(Ordering::Relaxed)) > patience;
+        let ready = self.ready.load(Ordering::Relaxed) && !stalled;
         Reply {
             status: if ready { 200 } else { 503 },
             content_type: "application/json",

@@ -139,6 +139,13 @@ fn run(path: &Path, dry_run: bool, once: bool) -> anyhow::Result<()> {
     tracing::info!(url = %keel_client::endpoint::shown(&n.url), signer = %source, account = %chain.account(), sources = names.len(), dry_run = reporter.dry_run, "reporter running");
 
     let metrics = Arc::new(Metrics::new());
+    metrics.set_patience(
+        config
+            .reporter
+            .backoff_max_ms
+            .max(config.reporter.round_ms)
+            .saturating_add(keel_keeper::metrics::PATIENCE_MS),
+    );
     if let Some(addr) = config.reporter.metrics {
         let bound = metrics::serve(metrics.clone(), addr).context("serving metrics")?;
         tracing::info!(%bound, "serving /metrics and /healthz");

@@ -183,7 +183,12 @@ impl Metrics {
     /// refused nothing and this key's reading on chain is within the feed's expiry; 503
     /// otherwise. The body says when the last healthy round was and the node's head.
     pub fn health(&self) -> Reply {
-        self.health.reply()
+        self.health.reply(keel_keeper::backoff::wall_ms())
+    }
+
+    /// Stops `/healthz` answering ready once no round has ended for `patience_ms`.
+    pub fn set_patience(&self, patience_ms: u64) {
+        self.health.set_patience(patience_ms);
     }
 }
 
