@@ -14,7 +14,7 @@ import { errorText } from "./lib/errors";
 import { feedProblems } from "./lib/feed";
 import { Core } from "./lib/core";
 import { settleDecimals } from "./lib/decimals";
-import { isDevChain, ss58Contracts } from "./lib/record";
+import { isDevChain, ss58Contracts, tokenProblems } from "./lib/record";
 import type { PoolEvent } from "./lib/history";
 
 export type Pool = Contract<KeelPoolContractApi>;
@@ -39,7 +39,7 @@ export interface Keel {
   /**
    * Why the record's addresses cannot be trusted (one sentence each): an address that holds no
    * contract or other code than the bundled metadata's, or a pool that does not read the record's
-   * feed (`feedProblems`). Empty when all match; checked only on
+   * feed (`feedProblems`) or trade its tokens (`tokenProblems`). Empty when all match; checked only on
    * the right network. The app must not start while this is non-empty. It holds at startup only:
    * every transaction checks the code it touches again before it is signed (`send`, chain.ts).
    */
@@ -132,21 +132,22 @@ export async function open(bundle: Bundle): Promise<Keel> {
 }
 
 /**
- * The pool's feed (address and id) and the oracle's mirror as the chain has them, against the
- * record; a read that fails is a problem too. Addresses are compared as SS58 (prefix 42), the
+ * The pool's feed (address and id), the oracle's mirror and the pool's tokens as the chain has
+ * them, against the record; a read that fails is a problem too. Addresses are compared as SS58 (prefix 42), the
  * record's spelt the same way first.
  */
 async function checkFeed(k: Keel): Promise<string[]> {
   const at = reader(k);
   const c = k.deployment.contracts;
   try {
-    const [feed, mirror] = await Promise.all([k.pool.query.oracle(at), k.oracle.query.mirror(at)]);
+    const [feed, mirror, tokens] = await Promise.all([k.pool.query.oracle(at), k.oracle.query.mirror(at), k.pool.query.tokens(at)]);
     const ss58 = (a: string) => new AccountId32(a).address();
     const record = { oracle: ss58(c.oracle), mirror: c.mirror === undefined ? undefined : ss58(c.mirror), feed: k.deployment.feed };
     const wiring = { poolReads: feed.data[0].address(), poolFeed: feed.data[1], oracleWrites: mirror.data?.address() ?? null };
-    return feedProblems(wiring, record);
+    const traded: [string, string] = [tokens.data[0].address(), tokens.data[1].address()];
+    return [...feedProblems(wiring, record), ...tokenProblems(traded, { base: ss58(c.base), quote: ss58(c.quote) })];
   } catch (e) {
-    return [`The pool's feed or the oracle's mirror could not be read: ${errorText(e)}.`];
+    return [`The pool's feed, its tokens or the oracle's mirror could not be read: ${errorText(e)}.`];
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AccountId32 } from "dedot/codecs";
-import { isDevChain, ss58Contracts } from "./record";
+import { isDevChain, ss58Contracts, tokenProblems } from "./record";
 
 const ALICE = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
 const BOB = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
@@ -26,5 +26,16 @@ describe("isDevChain", () => {
     expect(isDevChain("Live")).toBe(false);
     expect(isDevChain({ CustomChain: "Development" })).toBe(false);
     expect(isDevChain(undefined)).toBe(false);
+  });
+});
+
+describe("tokenProblems", () => {
+  it("accepts a pool that trades the record's base and quote", () => {
+    expect(tokenProblems([ALICE, BOB], { base: ALICE, quote: BOB })).toEqual([]);
+  });
+
+  it("names each token the pool trades that is not the record's, swapped ones included", () => {
+    expect(tokenProblems([BOB, ALICE], { base: ALICE, quote: BOB })).toHaveLength(2);
+    expect(tokenProblems([ALICE, ALICE], { base: ALICE, quote: BOB })).toEqual([`The pool's quote token is ${ALICE}, not the record's (${BOB}).`]);
   });
 });
