@@ -10,7 +10,7 @@ import type { IKeyringPair, InjectedSigner } from "dedot/types";
 import { hexToU8a } from "dedot/utils";
 import { bundledCodeHash, signingProblems, type CodeCheck } from "./lib/codehash";
 import { DepositError, depositLimit } from "./lib/deposit";
-import { errorText } from "./lib/errors";
+import { describePoolError, errorText } from "./lib/errors";
 import { GasError, gasLimit } from "./lib/gas";
 import { declinedInWallet, type Sent } from "./lib/outcome";
 
@@ -147,8 +147,8 @@ export async function sendWatched<A extends GenericContractApi>(
   progress("dry-run");
   type Dry = { data: unknown; raw: { gasRequired: { refTime: bigint; proofSize: bigint }; storageDeposit: { type: string; value: bigint } } };
   let dry: Dry;
+  const query = called.query[message] as unknown as (...a: unknown[]) => Promise<Dry>;
   try {
-    const query = called.query[message] as unknown as (...a: unknown[]) => Promise<Dry>;
     dry = await query(...plain, { caller: addressOf(who) });
   } catch (e) {
     return { failed: describeDryRun(client, e) };
@@ -200,13 +200,23 @@ export async function sendWatched<A extends GenericContractApi>(
     const watch = ({ status, dispatchError }: TxResult) => {
       if (done) return;
       progress(status.type);
-      if (dispatchError) finish({ failed: describeDispatch(client, dispatchError) });
+      if (dispatchError) void explainFailure(describeDispatch(client, dispatchError)).then(finish);
       // A chain that seals and finalises at once may report Finalized without the block first.
       else if (status.type === "BestChainBlockIncluded" || status.type === "Finalized") {
         finish({ block: (status.value as { blockHash: string }).blockHash });
       } else if (status.type === "Invalid" || status.type === "Drop") {
         finish({ failed: `the node did not include it (${status.type})` });
       }
+    };
+    // A revert's own reason (the contract's output) is not in the block's events; the same call
+    // dry-run now most often meets the same refusal (the price past the limit, the deadline), and
+    // is shown as what it is: today's answer, beside the chain's error.
+    const explainFailure = async (why: string): Promise<Sent> => {
+      if (!why.startsWith("Contracts.ContractReverted")) return { failed: why };
+      const again = await query(...plain, { caller: addressOf(who) }).catch(() => undefined);
+      const out = again?.data as Outcome<unknown, unknown> | undefined;
+      const refused = out && typeof out === "object" && "isErr" in out && out.isErr;
+      return { failed: refused ? `${why} The same call now: ${describePoolError(out.err)}` : why };
     };
     tx.send(watch).then(
       (unsub) => (done ? void unsub() : (unsubscribe = unsub)),

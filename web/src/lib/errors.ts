@@ -70,6 +70,13 @@ export function describePoolError(error: unknown): string {
   return POOL[name] ?? `The pool refused: ${name}.`;
 }
 
+/** A sentence for a token's own refusal (a PSP22 error, as an approval meets one); never empty. */
+export function describeTokenError(error: unknown): string {
+  const name = variant(error)?.[0];
+  if (!name) return "The token refused the transaction.";
+  return TOKEN[name] ?? `The token refused: ${name}.`;
+}
+
 /** What went wrong, from anything thrown: an Error's message, or the value itself as text. */
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

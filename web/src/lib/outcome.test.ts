@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { describeTokenError } from "./errors";
 import { declinedInWallet, describeSent } from "./outcome";
 
 describe("describeSent", () => {
@@ -19,6 +20,11 @@ describe("describeSent", () => {
   it("words refusals and failures", () => {
     expect(describeSent({ refused: "SlippageExceeded" }, "Swapped")).toMatch(/slippage tolerance/);
     expect(describeSent({ failed: "Cancelled" }, "Swapped")).toBe("The transaction failed: Cancelled");
+  });
+
+  it("words a token's refusal as the token's, not the pool's", () => {
+    expect(describeSent({ refused: { type: "Custom", value: "Paused" } }, "Approved", describeTokenError)).toBe("The token refused: Custom.");
+    expect(describeSent({ refused: "InsufficientBalance" }, "Approved", describeTokenError)).toBe("Your balance is too low for this.");
   });
 });
 

@@ -26,10 +26,13 @@ export function declinedInWallet(e: unknown): boolean {
   return /^(cancell?ed( by (the )?user)?|rejected( by (the )?user)?|user (rejected|cancell?ed|declined)\b.*)\.?$/i.test(text);
 }
 
-/** A sentence for `sent`; `done` starts the one for success ("Swapped"). */
-export function describeSent(sent: Sent, done: string): string {
+/**
+ * A sentence for `sent`; `done` starts the one for success ("Swapped"), and `refusal` words the
+ * called contract's own refusal (the pool's by default; a token's for an approval).
+ */
+export function describeSent(sent: Sent, done: string, refusal: (error: unknown) => string = describePoolError): string {
   if ("block" in sent) return `${done} in block ${sent.block.slice(0, 10)}…`;
-  if ("refused" in sent) return describePoolError(sent.refused);
+  if ("refused" in sent) return refusal(sent.refused);
   if ("declined" in sent) return "You declined to sign in your wallet: nothing was sent.";
   if ("notSent" in sent) {
     return `${sent.notSent} ${sent.signed ? "The signed transaction was discarded, not sent." : "Nothing was signed."}`;

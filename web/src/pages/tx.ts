@@ -1,6 +1,7 @@
 // The step the writes share: a PSP22 approval when the pool may not yet move enough.
 
 import { sendWatched, type Signing, addressOf } from "../chain";
+import { describeTokenError } from "../lib/errors";
 import { describeSent } from "../lib/outcome";
 import { allowance, type Keel, type Token } from "../pool";
 
@@ -18,5 +19,5 @@ export async function approveIfNeeded(
   if ((await allowance(keel, token, addressOf(who))) >= amount) return null;
   const step = (st: string) => progress(`Approving the pool to move your tokens… (${st})`);
   const sent = await sendWatched(token, who, step, "psp22Approve", keel.pool, amount);
-  return "block" in sent ? null : describeSent(sent, "Approved");
+  return "block" in sent ? null : describeSent(sent, "Approved", describeTokenError);
 }
