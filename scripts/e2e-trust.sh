@@ -75,16 +75,16 @@ done
 chain_type | grep -q '"Live"' || { echo "the Live node did not answer" >&2; exit 1; }
 LIVE_URL="ws://127.0.0.1:$LIVE_PORT"
 keeper_toml "//Bob" | sed "s|^url = .*|url = \"$LIVE_URL\"|" >"$WORK/keeper-live.toml"
-fails_with "refused on a Live chain" target/debug/keel-keeper status --config "$WORK/keeper-live.toml"
+fails_with "refused on a Live chain" target/debug/keel-keeper run --passes 1 --config "$WORK/keeper-live.toml"
 fails_with "refused on a Live chain" target/debug/keel-client --url "$LIVE_URL" \
   report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
 # The dev phrase is a dev key from any source; any other secret from the environment loads there
 # (the keeper gets as far as naming its account; this chain has no block to read yet).
 sed 's|^signer = .*|signer = "env:KEEL_E2E_SURI"|' "$WORK/keeper-live.toml" >"$WORK/keeper-live-env.toml"
 export KEEL_E2E_SURI="bottom drive obey lake curtain smoke basket hold race lonely fit walk//Bob"
-fails_with "refused on a Live chain" target/debug/keel-keeper status --config "$WORK/keeper-live-env.toml"
+fails_with "refused on a Live chain" target/debug/keel-keeper run --passes 1 --config "$WORK/keeper-live-env.toml"
 export KEEL_E2E_SURI="0x$(printf '42%.0s' $(seq 1 32))"
-target/debug/keel-keeper status --config "$WORK/keeper-live-env.toml" >"$WORK/keeper-live-env.log" 2>&1 || true
+target/debug/keel-keeper run --passes 1 --config "$WORK/keeper-live-env.toml" >"$WORK/keeper-live-env.log" 2>&1 || true
 unset KEEL_E2E_SURI
 if ! grep -q "signer=env:KEEL_E2E_SURI account=" "$WORK/keeper-live-env.log" ||
   grep -q "refused on a Live chain" "$WORK/keeper-live-env.log"; then

@@ -387,6 +387,26 @@ async function main(): Promise<void> {
   assert.equal(await swapped.getByTestId("page-swap").count(), 0, "no page is shown for other code");
   await swapped.close();
 
+  step("a deployment record whose tokens are swapped: the pool does not trade them as recorded, the page refuses to start");
+  const crossed = await browser.newPage();
+  await crossed.route("**/keel/deployment.json", (route) =>
+    route.fulfill({ json: { ...deployment, contracts: { ...deployment.contracts, base: deployment.contracts.quote, quote: deployment.contracts.base } } }),
+  );
+  await crossed.goto(`${WEB}/#/swap`);
+  await expectStatus(crossed, "wrong-code", "The pool's base token is");
+  assert.equal(await crossed.getByTestId("page-swap").count(), 0, "no page is shown for another pair");
+  await crossed.close();
+
+  step("a deployment record whose node is plain ws:// on another host: the page refuses to connect");
+  const plain = await browser.newPage();
+  await plain.route("**/keel/deployment.json", (route) =>
+    route.fulfill({ json: { ...deployment, node_url: "ws://192.0.2.1:9944" } }),
+  );
+  await plain.goto(`${WEB}/#/swap`);
+  await expectStatus(plain, "unreachable", "plain ws://");
+  assert.equal(await plain.getByTestId("page-swap").count(), 0, "no page is shown over a plain remote connection");
+  await plain.close();
+
   assert.equal(await page.getByTestId("read-failed").count(), 0, "every read of the pool succeeded");
 
   step("the node stops: the page says it cannot reach it");
