@@ -41,6 +41,12 @@ KEEL_WEB_NODE_URL="${KEEL_WEB_NODE_URL:-}" node -e '
     console.error(`refusing to publish ${parsed.protocol}//${parsed.host}: its URL carries credentials or a query; set KEEL_WEB_NODE_URL to a public one`);
     process.exit(1);
   }
+  // The app connects over wss://, or ws:// to this computer only (web/src/lib/node.ts).
+  const loopback = ["localhost", "[::1]"].includes(parsed.hostname) || /^127(\.\d{1,3}){3}$/.test(parsed.hostname);
+  if (!(parsed.protocol === "wss:" || (parsed.protocol === "ws:" && loopback))) {
+    console.error(`refusing to publish ${parsed.protocol}//${parsed.host}: the app connects over wss://, or ws:// to a loopback host only`);
+    process.exit(1);
+  }
   if (url === record.node_url) fs.copyFileSync(from, to);
   else fs.writeFileSync(to, JSON.stringify({ ...record, node_url: url }, null, 2) + "\n");
 ' "$DEPLOYMENT" web/public/keel/deployment.json

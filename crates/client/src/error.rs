@@ -115,12 +115,36 @@ pub fn classify(e: subxt::Error) -> NodeError {
 
 /// Whether an RPC error's text carries one of the transaction pool's refusal codes (1010 invalid
 /// .. 1016 immediately dropped: temporarily banned, already imported, priority too low, ...): the
-/// node answered, and the transaction will not enter the pool as sent. A transport failure
-/// carries none of them.
+/// node answered, and the transaction will not enter the pool as sent. Only the error's code is
+/// read (`ServerError(1014)`, `"code":1014`, `code: 1014`, or a leading `1014:`), never a number
+/// in its message (a block number, a hash's digits).
 fn pool_refusal(text: &str) -> bool {
-    text.split(|c: char| !c.is_ascii_digit())
-        .filter_map(|number| number.parse::<u32>().ok())
-        .any(|code| (1010..=1016).contains(&code))
+    error_code(text).is_some_and(|code| (1010..=1016).contains(&code))
+}
+
+/// The JSON-RPC error code an error's text states, in the forms jsonrpsee and nodes print.
+fn error_code(text: &str) -> Option<i64> {
+    let marked = ["ServerError(", "\"code\":", "code: "]
+        .iter()
+        .find_map(|marker| text.find(marker).map(|i| &text[i + marker.len()..]))
+        .and_then(leading_number)
+        .map(|(n, _)| n);
+    marked.or_else(|| {
+        leading_number(text)
+            .filter(|(_, rest)| rest.starts_with(':'))
+            .map(|(n, _)| n)
+    })
+}
+
+/// The integer `text` starts with (after spaces), and the text after it.
+fn leading_number(text: &str) -> Option<(i64, &str)> {
+    let text = text.trim_start();
+    let end = text
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && c == '-')))
+        .map_or(text.len(), |(i, _)| i);
+    let (digits, rest) = text.split_at(end);
+    digits.parse().ok().map(|n| (n, rest))
 }
 
 #[cfg(test)]
@@ -138,6 +162,9 @@ mod tests {
         }
         for other in [
             "connection reset by peer (os error 104)",
+            "ErrorObject { code: ServerError(-32000), message: \"block 1012 not found\", data: None }",
+            "state at 0xab1013cd not available",
+            "1012 requests in flight",
             "ErrorObject { code: ServerError(-32000), message: \"Client error: block 10140 not found\", data: None }",
             "request timed out after 30 s",
         ] {

@@ -25,6 +25,7 @@ struct Cli {
         long,
         global = true,
         env = "KEEL_NODE_URL",
+        hide_env_values = true,
         default_value = "ws://127.0.0.1:9944"
     )]
     url: String,

@@ -35,7 +35,8 @@ export function nodeUrl(recordUrl: string, search: string, dev: boolean): NodeCh
  * Whether the app may talk to `url`: `wss://`, or `ws://` to a loopback host (`localhost`,
  * `127.0.0.0/8`, `[::1]`). Over plain `ws://` anyone between the browser and the host can rewrite
  * the chain's answers (genesis, code hashes, quotes, the oracle's price) that the app checks and
- * sets a swap's limits from; the bots hold to the same rule.
+ * sets a swap's limits from; the bots hold to the same rule (`keel_client::endpoint::secure_node_url`),
+ * and `scripts/web.sh` refuses to publish another.
  */
 export function secureNodeUrl(url: string): boolean {
   let parsed: URL;

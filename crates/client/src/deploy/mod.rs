@@ -130,6 +130,12 @@ pub fn deploy(
 
     let seeded = seed_liquidity(node, &deployer, plan, &a)?;
     let funded = fund_traders(node, &deployer, plan, &a)?;
+    if node.shown() != node.url().trim_end_matches('/') {
+        tracing::warn!(
+            recorded = %node.shown(),
+            "the record keeps the node URL without its credentials, path or query; if the web app needs a path to reach the node, give scripts/web.sh KEEL_WEB_NODE_URL"
+        );
+    }
     let deployment = Deployment {
         node_url: node.shown().to_owned(),
         genesis_hash: genesis(node)?,
