@@ -149,7 +149,12 @@ fn one_pair(chain: &mut NodeChain, pools: &[Watched], config: &Config) -> anyhow
     let mut tokens = Vec::new();
     for pool in pools {
         match chain.pool_tokens(pool.address, &pool.name) {
-            Ok(t) => tokens.push(t),
+            Ok(t) => {
+                if t.base.1.is_none() || t.quote.1.is_none() {
+                    tracing::warn!(pool = %pool.name, "a token of this pool states no decimals: keeper.base_decimals and quote_decimals are taken on trust");
+                }
+                tokens.push(t);
+            }
             Err(ChainError::Untrusted(_)) => {}
             Err(e) => return Err(e).with_context(|| format!("reading pool {}'s tokens", pool.name)),
         }

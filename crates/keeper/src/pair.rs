@@ -6,13 +6,14 @@
 
 use ink::primitives::AccountId;
 
-/// A watched pool's tokens and their decimals, as the chain answers.
+/// A watched pool's tokens and their decimals, as the chain answers (`None` for a token that does
+/// not answer `token_decimals`: PSP22's metadata is optional).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PoolTokens {
     /// The pool's name in logs.
     pub pool: String,
-    pub base: (AccountId, u8),
-    pub quote: (AccountId, u8),
+    pub base: (AccountId, Option<u8>),
+    pub quote: (AccountId, Option<u8>),
 }
 
 /// Why the watched pools do not share the keeper's pair of tokens.
@@ -33,8 +34,8 @@ pub enum PairError {
     },
 }
 
-/// Checks that every pool quotes in the same token, and that each pool's tokens have the
-/// configured decimals.
+/// Checks that every pool quotes in the same token, and that each pool's tokens that state their
+/// decimals have the configured ones.
 ///
 /// # Errors
 /// The first pool that does not, as [`PairError`].
@@ -50,10 +51,11 @@ pub fn check(pools: &[PoolTokens], base_decimals: u32, quote_decimals: u32) -> R
                 found: p.quote.0,
             });
         }
-        for (side, found, configured) in [
+        for (side, stated, configured) in [
             ("base", p.base.1, base_decimals),
             ("quote", p.quote.1, quote_decimals),
         ] {
+            let Some(found) = stated else { continue };
             if u32::from(found) != configured {
                 return Err(PairError::Decimals {
                     pool: p.pool.clone(),
@@ -82,8 +84,8 @@ mod tests {
     fn pool(n: u8, quote: u8, decimals: (u8, u8)) -> PoolTokens {
         PoolTokens {
             pool: format!("pool-{n}"),
-            base: (at(100 + n), decimals.0),
-            quote: (at(quote), decimals.1),
+            base: (at(100 + n), Some(decimals.0)),
+            quote: (at(quote), Some(decimals.1)),
         }
     }
 
@@ -115,6 +117,15 @@ mod tests {
                 found: 6,
                 configured: 18
             })
+        );
+        let unstated = PoolTokens {
+            quote: (at(9), None),
+            ..pool(1, 9, (18, 6))
+        };
+        assert_eq!(
+            check(&[unstated], 18, 18),
+            Ok(()),
+            "a token that states no decimals is not judged by them"
         );
         assert_eq!(
             check(&[pool(1, 9, (10, 18))], 18, 18),

@@ -193,11 +193,11 @@ impl NodeChain {
         Ok(self.trust.check_code(Role::Pool, code.map(|h| Hash(h.0)))?)
     }
 
-    /// `pool`'s tokens and their decimals, read once its code is trusted.
+    /// `pool`'s tokens and their decimals (`None` for a token that does not answer
+    /// `token_decimals`), read once its code is trusted.
     ///
     /// # Errors
-    /// [`ChainError::Untrusted`] for a pool of code the keeper does not trust; a token that does
-    /// not answer `token_decimals`; transport failures.
+    /// [`ChainError::Untrusted`] for a pool of code the keeper does not trust; transport failures.
     pub fn pool_tokens(
         &mut self,
         pool: AccountId,
@@ -207,7 +207,11 @@ impl NodeChain {
         self.check_pool(pool)?;
         let (base, quote) = self.view(pool, keel_calls::pool(pool).tokens().message())?;
         let mut decimals =
-            |token: AccountId| self.view(token, keel_calls::token(token).token_decimals().message());
+            |token: AccountId| match self.view(token, keel_calls::token(token).token_decimals().message()) {
+                Ok(d) => Ok(Some(d)),
+                Err(e) if e.is_retryable() => Err(e),
+                Err(_) => Ok(None),
+            };
         Ok(crate::pair::PoolTokens {
             pool: name.to_owned(),
             base: (base, decimals(base)?),
