@@ -10,7 +10,7 @@ import type { IKeyringPair, InjectedSigner } from "dedot/types";
 import { hexToU8a } from "dedot/utils";
 import { bundledCodeHash, signingProblems, type CodeCheck } from "./lib/codehash";
 import { DepositError, depositLimit } from "./lib/deposit";
-import { describePoolError, errorText } from "./lib/errors";
+import { describePoolError, describeTokenError, errorText } from "./lib/errors";
 import { GasError, gasLimit } from "./lib/gas";
 import { declinedInWallet, type Sent } from "./lib/outcome";
 
@@ -42,11 +42,16 @@ export async function connect(url: string, timeoutMs = 8_000): Promise<DedotClie
 /** The latest block's time (ms) the chain has told [`followChainTime`]'s subscription; 0 before. */
 let chainTimeMs = 0;
 
-/** Keeps [`chainNowMs`] at the time of each new block `client` sees. */
-export async function followChainTime(client: DedotClient): Promise<void> {
-  await client.query.timestamp.now((ms: bigint) => {
+/**
+ * Keeps [`chainNowMs`] at the time of each new block `client` sees. Gives up waiting for the
+ * subscription after `timeoutMs`: deadlines then count from the browser's clock alone.
+ */
+export async function followChainTime(client: DedotClient, timeoutMs = 5_000): Promise<void> {
+  const subscribed = client.query.timestamp.now((ms: bigint) => {
     chainTimeMs = Number(ms);
   });
+  const late = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs));
+  await Promise.race([subscribed.then(() => undefined, () => undefined), late]);
 }
 
 /** The latest block time seen (ms), 0 before the first. */
@@ -188,7 +193,10 @@ export async function sendWatched<A extends GenericContractApi>(
     // outcome counts, and nothing is reported after it. A node that never reports one ends the
     // wait after `OUTCOME_TIMEOUT_MS`, so the form is not left frozen.
     let done = false;
-    const timer = setTimeout(() => finish({ failed: OUTCOME_TIMEOUT }), OUTCOME_TIMEOUT_MS);
+    // The chain's error once a block reports one: later statuses (Finalized) carry it again, and
+    // the wait ends with it even if explaining it outlasts the timer.
+    let reverted: string | undefined;
+    const timer = setTimeout(() => finish({ failed: reverted ?? OUTCOME_TIMEOUT }), OUTCOME_TIMEOUT_MS);
     let unsubscribe: (() => Promise<void>) | undefined;
     const finish = (sent: Sent) => {
       if (done) return;
@@ -198,9 +206,12 @@ export async function sendWatched<A extends GenericContractApi>(
       resolve(sent);
     };
     const watch = ({ status, dispatchError }: TxResult) => {
-      if (done) return;
+      if (done || reverted !== undefined) return;
       progress(status.type);
-      if (dispatchError) void explainFailure(describeDispatch(client, dispatchError)).then(finish);
+      if (dispatchError) {
+        reverted = describeDispatch(client, dispatchError);
+        void explainFailure(reverted).then(finish);
+      }
       // A chain that seals and finalises at once may report Finalized without the block first.
       else if (status.type === "BestChainBlockIncluded" || status.type === "Finalized") {
         finish({ block: (status.value as { blockHash: string }).blockHash });
@@ -216,7 +227,9 @@ export async function sendWatched<A extends GenericContractApi>(
       const again = await query(...plain, { caller: addressOf(who) }).catch(() => undefined);
       const out = again?.data as Outcome<unknown, unknown> | undefined;
       const refused = out && typeof out === "object" && "isErr" in out && out.isErr;
-      return { failed: refused ? `${why} The same call now: ${describePoolError(out.err)}` : why };
+      // The app sends the pool's messages and the tokens' `psp22Approve`.
+      const describe = message.startsWith("psp22") ? describeTokenError : describePoolError;
+      return { failed: refused ? `${why} The same call now: ${describe(out.err)}` : why };
     };
     tx.send(watch).then(
       (unsub) => (done ? void unsub() : (unsubscribe = unsub)),
