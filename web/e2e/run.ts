@@ -367,45 +367,26 @@ async function main(): Promise<void> {
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-testid")), "swap-submit", "Tab moves from the amount to the swap button");
   await page.setViewportSize({ width: 1000, height: 820 });
 
-  step("a deployment record from another chain: the page says it is the wrong network");
-  const other = await browser.newPage();
-  await other.route("**/keel/deployment.json", (route) =>
-    route.fulfill({ json: { ...deployment, genesis_hash: `0x${"ab".repeat(32)}` } }),
-  );
-  await other.goto(`${WEB}/#/swap`);
-  await expectStatus(other, "wrong-network", "Wrong network");
-  assert.equal(await other.getByTestId("page-swap").count(), 0, "no page is shown on the wrong network");
-  await other.close();
-
-  step("a deployment record whose pool address holds other code: the page refuses to start");
-  const swapped = await browser.newPage();
-  await swapped.route("**/keel/deployment.json", (route) =>
-    route.fulfill({ json: { ...deployment, contracts: { ...deployment.contracts, pool: deployment.contracts.venue } } }),
-  );
-  await swapped.goto(`${WEB}/#/swap`);
-  await expectStatus(swapped, "wrong-code", "does not match the contracts this app was built for");
-  assert.equal(await swapped.getByTestId("page-swap").count(), 0, "no page is shown for other code");
-  await swapped.close();
-
-  step("a deployment record whose tokens are swapped: the pool does not trade them as recorded, the page refuses to start");
-  const crossed = await browser.newPage();
-  await crossed.route("**/keel/deployment.json", (route) =>
-    route.fulfill({ json: { ...deployment, contracts: { ...deployment.contracts, base: deployment.contracts.quote, quote: deployment.contracts.base } } }),
-  );
-  await crossed.goto(`${WEB}/#/swap`);
-  await expectStatus(crossed, "wrong-code", "The pool's base token is");
-  assert.equal(await crossed.getByTestId("page-swap").count(), 0, "no page is shown for another pair");
-  await crossed.close();
-
-  step("a deployment record whose node is plain ws:// on another host: the page refuses to connect");
-  const plain = await browser.newPage();
-  await plain.route("**/keel/deployment.json", (route) =>
-    route.fulfill({ json: { ...deployment, node_url: "ws://192.0.2.1:9944" } }),
-  );
-  await plain.goto(`${WEB}/#/swap`);
-  await expectStatus(plain, "unreachable", "plain ws://");
-  assert.equal(await plain.getByTestId("page-swap").count(), 0, "no page is shown over a plain remote connection");
-  await plain.close();
+  // Each record is served to a page of its own; the page must say why and show no form.
+  const refusedRecords: [string, object, string, string][] = [
+    ["a deployment record from another chain: the page says it is the wrong network",
+      { ...deployment, genesis_hash: `0x${"ab".repeat(32)}` }, "wrong-network", "Wrong network"],
+    ["a deployment record whose pool address holds other code: the page refuses to start",
+      { ...deployment, contracts: { ...deployment.contracts, pool: deployment.contracts.venue } }, "wrong-code", "does not match the contracts this app was built for"],
+    ["a deployment record whose tokens are swapped: the pool does not trade them as recorded, the page refuses to start",
+      { ...deployment, contracts: { ...deployment.contracts, base: deployment.contracts.quote, quote: deployment.contracts.base } }, "wrong-code", "The pool's base token is"],
+    ["a deployment record whose node is plain ws:// on another host: the page refuses to connect",
+      { ...deployment, node_url: "ws://192.0.2.1:9944" }, "unreachable", "plain ws://"],
+  ];
+  for (const [name, record, testid, wanted] of refusedRecords) {
+    step(name);
+    const refused = await browser.newPage();
+    await refused.route("**/keel/deployment.json", (route) => route.fulfill({ json: record }));
+    await refused.goto(`${WEB}/#/swap`);
+    await expectStatus(refused, testid, wanted);
+    assert.equal(await refused.getByTestId("page-swap").count(), 0, `no page is shown: ${name}`);
+    await refused.close();
+  }
 
   assert.equal(await page.getByTestId("read-failed").count(), 0, "every read of the pool succeeded");
 
