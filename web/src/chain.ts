@@ -196,7 +196,10 @@ export async function sendWatched<A extends GenericContractApi>(
     // The chain's error once a block reports one: later statuses (Finalized) carry it again, and
     // the wait ends with it even if explaining it outlasts the timer.
     let reverted: string | undefined;
-    const timer = setTimeout(() => finish({ failed: reverted ?? OUTCOME_TIMEOUT }), OUTCOME_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => finish(reverted === undefined ? { failed: OUTCOME_TIMEOUT, unreported: true } : { failed: reverted }),
+      OUTCOME_TIMEOUT_MS,
+    );
     let unsubscribe: (() => Promise<void>) | undefined;
     const finish = (sent: Sent) => {
       if (done) return;

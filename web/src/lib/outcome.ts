@@ -7,13 +7,14 @@ import { describePoolError } from "./errors";
  * declined in the wallet (the person cancelled the signature); failed (the node, the wallet or
  * the chain); or not sent because the app refused it first. A `notSent` transaction never reached
  * the node: `signed` says whether the wallet had signed it before the app withheld it (the
- * signature is then discarded).
+ * signature is then discarded). A failure with `unreported` set is a sent transaction whose outcome
+ * the node never reported: it may still land.
  */
 export type Sent =
   | { block: string }
   | { refused: unknown }
   | { declined: true }
-  | { failed: string }
+  | { failed: string; unreported?: true }
   | { notSent: string; signed: boolean };
 
 /**
