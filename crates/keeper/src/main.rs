@@ -200,7 +200,7 @@ fn run(path: &Path, dry_run: bool, passes: Option<u64>) -> anyhow::Result<()> {
                 return Ok(());
             }
             let report = tick(&mut chain, pool, &settings, Some(&metrics));
-            metrics.pool_done(wall_ms());
+            metrics.pool_done();
             ok &= report.view.is_some() && !matches!(report.action, Action::Failed(_) | Action::Refused(_));
             log(&report);
         }

@@ -5,6 +5,7 @@
 //! done (counters), bounties earned. Per keeper: reconnections to the node.
 
 use crate::decide::{Decision, PoolView};
+use crate::spending::ledger_ms;
 use keel_core::fixed::{signed_to_f64, signed_units_to_f64, to_f64, units_to_f64};
 use keel_core::Greeks;
 use keel_interface::pool::RebalanceOutcome;
@@ -292,10 +293,10 @@ impl Metrics {
         self.health.record(ok && head.is_some(), now_ms, head);
     }
 
-    /// Records that a pool's step of a pass ended at `now_ms`: a pass over many pools is long,
-    /// and each pool's end shows the loop is not hung.
-    pub fn pool_done(&self, now_ms: u64) {
-        self.health.moved(now_ms);
+    /// Records that a pool's step of a pass ended: a pass over many pools is long, and each
+    /// pool's end shows the loop is not hung.
+    pub fn pool_done(&self) {
+        self.health.moved();
     }
 
     /// Stops `/healthz` answering ready once no pool's step has ended for `patience_ms`.
@@ -307,7 +308,7 @@ impl Metrics {
     /// pool's step ended within the patience, 503 otherwise; the body says when the last good
     /// pass was and the node's head.
     pub fn health(&self) -> Reply {
-        self.health.reply(crate::backoff::wall_ms())
+        self.health.reply()
     }
 
     /// The metrics in Prometheus' text format.
@@ -422,7 +423,8 @@ pub struct Health {
     ready: AtomicBool,
     last_success_ms: AtomicU64,
     head: AtomicU64,
-    /// When the loop last finished a round or a step of one (ms).
+    /// When the loop last finished a round or a step of one, on [`ledger_ms`]'s clock, which
+    /// never steps (a wall clock stepped forward would read as a hung loop).
     moved_ms: AtomicU64,
     /// How long the loop may go without moving and still be ready (ms); 0: for ever.
     patience_ms: AtomicU64,
@@ -432,7 +434,7 @@ impl Health {
     /// Records a round at `now_ms`: `ready` or not, and the node's `head` when it was read.
     pub fn record(&self, ready: bool, now_ms: u64, head: Option<u64>) {
         self.ready.store(ready, Ordering::Relaxed);
-        self.moved_ms.store(now_ms, Ordering::Relaxed);
+        self.moved_at(ledger_ms());
         if ready {
             self.last_success_ms.store(now_ms, Ordering::Relaxed);
         }
@@ -441,9 +443,14 @@ impl Health {
         }
     }
 
-    /// Records that the loop finished a step of a round at `now_ms` (a keeper's pool).
-    pub fn moved(&self, now_ms: u64) {
-        self.moved_ms.store(now_ms, Ordering::Relaxed);
+    /// Records that the loop finished a step of a round now (a keeper's pool).
+    pub fn moved(&self) {
+        self.moved_at(ledger_ms());
+    }
+
+    /// As [`Health::moved`], at `clock_ms` on [`ledger_ms`]'s clock.
+    pub fn moved_at(&self, clock_ms: u64) {
+        self.moved_ms.store(clock_ms, Ordering::Relaxed);
     }
 
     /// Stops answering ready once the loop has not moved for `patience_ms` (0: never).
@@ -451,11 +458,17 @@ impl Health {
         self.patience_ms.store(patience_ms, Ordering::Relaxed);
     }
 
-    /// 200 when the last round was ready and the loop has moved within its patience at `now_ms`,
-    /// 503 otherwise, with the last healthy round's time and the head.
-    pub fn reply(&self, now_ms: u64) -> Reply {
+    /// 200 when the last round was ready and the loop has moved within its patience, 503
+    /// otherwise, with the last healthy round's time and the head.
+    pub fn reply(&self) -> Reply {
+        self.reply_at(ledger_ms())
+    }
+
+    /// As [`Health::reply`], at `clock_ms` on [`ledger_ms`]'s clock.
+    pub fn reply_at(&self, clock_ms: u64) -> Reply {
         let patience = self.patience_ms.load(Ordering::Relaxed);
-        let stalled = patience > 0 && now_ms.saturating_sub(self.moved_ms.load(Ordering::Relaxed)) > patience;
+        let stalled =
+            patience > 0 && clock_ms.saturating_sub(self.moved_ms.load(Ordering::Relaxed)) > patience;
         let ready = self.ready.load(Ordering::Relaxed) && !stalled;
         Reply {
             status: if ready { 200 } else { 503 },

@@ -78,21 +78,30 @@ fn healthz_is_ready_after_a_good_pass_and_not_after_a_failed_one() {
 
 #[test]
 fn healthz_is_not_ready_once_the_loop_has_not_moved_within_its_patience() {
-    use keel_keeper::backoff::wall_ms;
-    let metrics = Arc::new(Metrics::default());
-    let addr = serve(metrics.clone(), "127.0.0.1:0".parse().expect("addr")).expect("bound");
-    // given a good pass two minutes ago
-    metrics.pass(true, wall_ms() - 120_000, Some(7));
-    assert!(
-        get(addr, "/healthz").starts_with("HTTP/1.1 200"),
+    use keel_keeper::metrics::Health;
+    use keel_keeper::spending::ledger_ms;
+    // given a good round, on a clock that never steps
+    let health = Health::default();
+    health.record(true, 60_000, Some(7));
+    let now = ledger_ms();
+    let later = now + 120_000;
+    assert_eq!(
+        health.reply_at(later).status,
+        200,
         "no patience: the last verdict stands"
     );
     // when the loop may go one minute without moving
-    metrics.set_patience(60_000);
-    // then the keeper reads as hung, until a pool's step ends
-    assert!(get(addr, "/healthz").contains("\"ready\":false"));
-    metrics.pool_done(wall_ms());
-    assert!(get(addr, "/healthz").starts_with("HTTP/1.1 200"));
+    health.set_patience(60_000);
+    // then two minutes on it reads as hung, until it moves again
+    assert_eq!(health.reply_at(now).status, 200);
+    let hung = health.reply_at(later);
+    assert!(
+        hung.status == 503 && hung.body.contains("\"ready\":false"),
+        "{}",
+        hung.body
+    );
+    health.moved_at(later);
+    assert_eq!(health.reply_at(later + 1).status, 200);
 }
 
 #[test]

@@ -183,7 +183,7 @@ impl Metrics {
     /// refused nothing and this key's reading on chain is within the feed's expiry; 503
     /// otherwise. The body says when the last healthy round was and the node's head.
     pub fn health(&self) -> Reply {
-        self.health.reply(keel_keeper::backoff::wall_ms())
+        self.health.reply()
     }
 
     /// Stops `/healthz` answering ready once no round has ended for `patience_ms`.
