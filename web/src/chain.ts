@@ -218,8 +218,11 @@ export async function sendWatched<A extends GenericContractApi>(
       // A chain that seals and finalises at once may report Finalized without the block first.
       else if (status.type === "BestChainBlockIncluded" || status.type === "Finalized") {
         finish({ block: (status.value as { blockHash: string }).blockHash });
-      } else if (status.type === "Invalid" || status.type === "Drop") {
-        finish({ failed: `the node did not include it (${status.type})` });
+      } else if (status.type === "Invalid") {
+        finish({ failed: "the node refused it as invalid" });
+      } else if (status.type === "Drop") {
+        // Dropped from this node's pool: another node may still hold it and include it.
+        finish({ failed: "this node dropped it; another node may still include it before its deadline", unreported: true });
       }
     };
     // A revert's own reason (the contract's output) is not in the block's events; the same call
@@ -236,7 +239,8 @@ export async function sendWatched<A extends GenericContractApi>(
     };
     tx.send(watch).then(
       (unsub) => (done ? void unsub() : (unsubscribe = unsub)),
-      (e: unknown) => finish({ failed: errorText(e) }),
+      // The node may have received it before the connection failed.
+      (e: unknown) => finish({ failed: errorText(e), unreported: true }),
     );
   });
 }

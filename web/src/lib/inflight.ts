@@ -24,7 +24,17 @@ export class InFlight {
   }
 }
 
-/** The app's one record of unreported transactions. */
+/**
+ * Now, for judging whether an unreported transaction's deadline has passed: the chain's latest
+ * block time, the browser's clock only before the chain's is known. The pool compares the deadline
+ * with block time, and no later block is earlier than the latest seen, whereas a browser clock
+ * ahead of the chain would end the wait while the transaction can still land.
+ */
+export function inFlightNow(browserMs: number, chainMs: number): number {
+  return chainMs > 0 ? chainMs : browserMs;
+}
+
+/** This page's record of unreported transactions (a reload or another tab starts without it). */
 export const inFlight = new InFlight();
 
 /** The sentence that refuses a new transaction while `deadline`'s is open. */

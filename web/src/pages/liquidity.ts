@@ -4,7 +4,7 @@
 // until the flow ends.
 
 import { chainNowMs, send } from "../chain";
-import { inFlight, stillInFlight } from "../lib/inflight";
+import { inFlight, inFlightNow, stillInFlight } from "../lib/inflight";
 import type { Ctx, Page } from "../context";
 import type { Account } from "../accounts";
 import { AmountError, formatAmount, parseAmount, plainAmount } from "../lib/amount";
@@ -54,7 +54,7 @@ export function liquidityPage(ctx: Ctx): Page {
   async function run(action: (account: Account) => Promise<void>): Promise<void> {
     const account = ctx.account();
     if (!account) return say(status, "Choose an account first.", "error");
-    const open = inFlight.openUntil(account.address, deadlineNow(Date.now(), chainNowMs()));
+    const open = inFlight.openUntil(account.address, inFlightNow(Date.now(), chainNowMs()));
     if (open !== null) return say(status, stillInFlight(open), "error");
     inputs.forEach((el) => (el.disabled = true));
     try {
