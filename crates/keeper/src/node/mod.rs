@@ -16,7 +16,7 @@ use crate::chain::{
 };
 use crate::decide::{PoolView, Route};
 use crate::spending::{ledger_ms, Ledger};
-use crate::trust::{Distrust, Hash, Role, Trust};
+use crate::trust::{Distrust, Hash, Trust};
 use ink::primitives::AccountId;
 use keel_calls::{Message, ToMessage};
 use keel_client::api::{ExecReturn, RawDispatchError};
@@ -30,6 +30,7 @@ use std::time::Duration;
 use subxt::utils::{AccountId32, H256};
 
 mod budgeted;
+mod checks;
 pub mod process;
 mod settings;
 pub use budgeted::{send_within, Budgeted, Unsent};
@@ -174,58 +175,6 @@ impl NodeChain {
             e => e,
         })?;
         Ok(Some((dry, said)))
-    }
-
-    /// Whether the node is on the record's chain: the keeper checks it at start, and again with
-    /// every pool it reads.
-    ///
-    /// # Errors
-    /// [`ChainError::Untrusted`] on another chain; transport failures.
-    pub fn check_genesis(&mut self) -> Result<(), ChainError> {
-        let genesis = self.node.genesis_hash().map_err(chain_error)?;
-        Ok(self.trust.check_genesis(Hash(genesis.0))?)
-    }
-
-    /// Whether the node is on the trusted chain and `pool` runs trusted code.
-    fn check_pool(&mut self, pool: AccountId) -> Result<(), ChainError> {
-        self.check_genesis()?;
-        let code = self.node.code_hash(pool).map_err(chain_error)?;
-        Ok(self.trust.check_code(Role::Pool, code.map(|h| Hash(h.0)))?)
-    }
-
-    /// `pool`'s tokens and their decimals (`None` for a token that does not answer
-    /// `token_decimals`), read once its code is trusted.
-    ///
-    /// # Errors
-    /// [`ChainError::Untrusted`] for a pool of code the keeper does not trust; transport failures.
-    pub fn pool_tokens(
-        &mut self,
-        pool: AccountId,
-        name: &str,
-    ) -> Result<crate::pair::PoolTokens, ChainError> {
-        use keel_calls::PSP22Metadata as _;
-        self.check_pool(pool)?;
-        let (base, quote) = self.view(pool, keel_calls::pool(pool).tokens().message())?;
-        let mut decimals =
-            |token: AccountId| match self.view(token, keel_calls::token(token).token_decimals().message()) {
-                Ok(d) => Ok(Some(d)),
-                Err(e) if e.is_retryable() => Err(e),
-                Err(_) => Ok(None),
-            };
-        Ok(crate::pair::PoolTokens {
-            pool: name.to_owned(),
-            base: (base, decimals(base)?),
-            quote: (quote, decimals(quote)?),
-        })
-    }
-
-    /// Whether the pool's venue (if it has one) runs trusted code.
-    fn check_venue(&mut self, venue: Option<AccountId>) -> Result<(), ChainError> {
-        let Some(venue) = venue else {
-            return Ok(());
-        };
-        let code = self.node.code_hash(venue).map_err(chain_error)?;
-        Ok(self.trust.check_code(Role::Venue, code.map(|h| Hash(h.0)))?)
     }
 
     /// `pool`'s view with every field read from the state of block `at`, so one view never
