@@ -9,7 +9,7 @@
 //! - [`trust`]: the chain and the code it signs for (genesis and code hashes).
 //! - [`worth`]: whether a rebalance's bounty pays for its transaction, at the native price;
 //!   [`pair`]: that the watched pools share the one quote token those amounts are in.
-//! - [`config`], [`metrics`], [`status`], [`table`]: operating the bot; [`toml_error`]: a
+//! - [`config`], [`metrics`], [`health`], [`status`], [`table`]: operating the bot; [`toml_error`]: a
 //!   configuration's errors told without quoting it.
 
 pub mod backoff;
@@ -17,6 +17,7 @@ pub mod chain;
 pub mod config;
 pub mod decide;
 pub mod executor;
+pub mod health;
 pub mod metrics;
 #[cfg(feature = "node")]
 pub mod node;

@@ -175,7 +175,7 @@ fn run(path: &Path, dry_run: bool, passes: Option<u64>) -> anyhow::Result<()> {
     // The key is read (and an `env:` variable removed) before any other thread exists.
     let (mut chain, mut pools) = node_chain(&config, true)?;
     let metrics = serve_metrics(&config)?;
-    metrics.set_patience(node.poll_ms.saturating_add(metrics::PATIENCE_MS));
+    metrics.set_patience(node.poll_ms.saturating_add(keel_keeper::health::PATIENCE_MS));
     tracing::info!(
         dry_run = settings.dry_run,
         poll_ms = node.poll_ms,

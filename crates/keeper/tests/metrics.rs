@@ -78,7 +78,7 @@ fn healthz_is_ready_after_a_good_pass_and_not_after_a_failed_one() {
 
 #[test]
 fn healthz_is_not_ready_once_the_loop_has_not_moved_within_its_patience() {
-    use keel_keeper::metrics::Health;
+    use keel_keeper::health::Health;
     use keel_keeper::spending::ledger_ms;
     // given a good round, on a clock that never steps
     let health = Health::default();

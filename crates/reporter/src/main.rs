@@ -144,7 +144,7 @@ fn run(path: &Path, dry_run: bool, once: bool) -> anyhow::Result<()> {
             .reporter
             .backoff_max_ms
             .max(config.reporter.round_ms)
-            .saturating_add(keel_keeper::metrics::PATIENCE_MS),
+            .saturating_add(keel_keeper::health::PATIENCE_MS),
     );
     if let Some(addr) = config.reporter.metrics {
         let bound = metrics::serve(metrics.clone(), addr).context("serving metrics")?;

@@ -7,7 +7,8 @@
 use crate::combine::Drop;
 use crate::service::{Action, Round};
 use keel_core::fixed::to_f64;
-use keel_keeper::metrics::{serve_bot, Health, Reply};
+use keel_keeper::health::Health;
+use keel_keeper::metrics::{serve_bot, Reply};
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
