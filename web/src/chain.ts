@@ -70,6 +70,12 @@ export function answer<T, E>(r: Outcome<T, E>): Answer<T> {
   return r.isOk ? { ok: r.value } : { err: r.err };
 }
 
+/** The error a dry-run's decoded answer carries, when the contract refused (a `Result`'s `Err`). */
+function refusalIn(data: unknown): { err: unknown } | null {
+  const out = data as Outcome<unknown, unknown> | undefined;
+  return out && typeof out === "object" && "isErr" in out && out.isErr ? { err: out.err } : null;
+}
+
 /** The SCALE bytes a read returned, without ink!'s `Result<_, LangError>` around them. */
 export function returnedBytes(raw: { result: unknown }): Uint8Array {
   const data = (raw.result as { value: { data: string | Uint8Array } }).value.data;
@@ -158,8 +164,8 @@ export async function sendWatched<A extends GenericContractApi>(
   } catch (e) {
     return { failed: describeDryRun(client, e) };
   }
-  const out = dry.data as Outcome<unknown, unknown> | undefined;
-  if (out && typeof out === "object" && "isErr" in out && out.isErr) return { refused: out.err };
+  const refusal = refusalIn(dry.data);
+  if (refusal) return { refused: refusal.err };
   let limits: { gasLimit: { refTime: bigint; proofSize: bigint }; storageDepositLimit: bigint };
   try {
     const deposit = dry.raw.storageDeposit;
@@ -231,11 +237,10 @@ export async function sendWatched<A extends GenericContractApi>(
     const explainFailure = async (why: string): Promise<Sent> => {
       if (!why.startsWith("Contracts.ContractReverted")) return { failed: why };
       const again = await query(...plain, { caller: addressOf(who) }).catch(() => undefined);
-      const out = again?.data as Outcome<unknown, unknown> | undefined;
-      const refused = out && typeof out === "object" && "isErr" in out && out.isErr;
+      const refused = refusalIn(again?.data);
       // The app sends the pool's messages and the tokens' `psp22Approve`.
       const describe = message.startsWith("psp22") ? describeTokenError : describePoolError;
-      return { failed: refused ? `${why} The same call now: ${describe(out.err)}` : why };
+      return { failed: refused ? `${why} The same call now: ${describe(refused.err)}` : why };
     };
     tx.send(watch).then(
       (unsub) => (done ? void unsub() : (unsubscribe = unsub)),
