@@ -17,6 +17,7 @@ import { send } from "../src/chain";
 import { formatAmount } from "../src/lib/amount";
 import { allowance, coreViews, head, holdings, poolEventsIn } from "../src/pool";
 import { E18, chainView, expectStatus, impactBuying, sizeAbove, text, waitForChange, widenBand } from "./helpers";
+import { unreportedSwapHoldsTheAccount } from "./unreported";
 
 const env = (name: string) => process.env[name] ?? assert.fail(`${name} is not set`);
 const WEB = env("KEEL_WEB_URL");
@@ -202,6 +203,9 @@ async function main(): Promise<void> {
   const daveAfter = await holdings(keel, dave.address);
   assert.equal(daveBefore.base - daveAfter.base, 10n * E18, "Dave sold exactly the 10 BASE planned at the click");
   await page.getByTestId("swap-mode").selectOption("in");
+
+  step("a swap whose outcome the node never reports: after a reload, and in another tab, Dave's next swap is refused until its deadline");
+  await unreportedSwapHoldsTheAccount(browser, WEB, keel, dave, "Dave (dev)");
 
   step("pool health shows reserves, q, the oracle and the keeper's rebalance");
   await page.goto(`${WEB}/#/health`);

@@ -2,6 +2,7 @@
 
 import type { Account } from "./accounts";
 import type { EventLog } from "./events";
+import type { InFlight } from "./lib/inflight";
 import type { Keel } from "./pool";
 
 export interface Settings {
@@ -17,6 +18,8 @@ export interface Ctx {
   settings: Settings;
   /** The pool's events since the deployment, shared by the pages. */
   log: EventLog;
+  /** Unreported transactions, remembered across reloads and tabs: no account signs again meanwhile. */
+  inFlight: InFlight;
 }
 
 /** A page: its element, and a refresh the app calls on every new block and after each action. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InFlight, inFlightNow } from "./inflight";
+import { InFlight, MemoryStore, inFlightNow, type DeadlineStore } from "./inflight";
 
 describe("InFlight", () => {
   it("holds an account's unreported transaction open until its deadline, then forgets it", () => {
@@ -18,6 +18,44 @@ describe("InFlight", () => {
     f.note("alice", 90_000n);
     f.note("alice", 60_000n);
     expect(f.openUntil("alice", 80_000)).toBe(90_000n);
+  });
+
+  it("is remembered by another page on the same store (a reload, another tab), for its chain and pool only", () => {
+    const store = new MemoryStore();
+    new InFlight(store, "0xgenesis:pool").note("alice", 60_000n);
+    expect(new InFlight(store, "0xgenesis:pool").openUntil("alice", 1_000)).toBe(60_000n);
+    expect(new InFlight(store, "0xother:pool").openUntil("alice", 1_000)).toBeNull();
+    expect(new InFlight(store, "0xgenesis:pool2").openUntil("alice", 1_000)).toBeNull();
+    // Once past, it is gone from the store, for every page.
+    expect(new InFlight(store, "0xgenesis:pool").openUntil("alice", 60_001)).toBeNull();
+    expect(new InFlight(store, "0xgenesis:pool").openUntil("alice", 1_000)).toBeNull();
+  });
+
+  it("reads what it did not write as nothing in flight", () => {
+    const store = new MemoryStore();
+    const f = new InFlight(store, "s");
+    for (const junk of ["", "-5", "1e9", "soon", "123456789012345678901"]) {
+      store.setItem("keel:in-flight:s:alice", junk);
+      expect(f.openUntil("alice", 0)).toBeNull();
+    }
+  });
+
+  it("still holds on a page whose browser refuses storage", () => {
+    const refusing: DeadlineStore = {
+      getItem: () => {
+        throw new Error("SecurityError");
+      },
+      setItem: () => {
+        throw new Error("QuotaExceededError");
+      },
+      removeItem: () => {
+        throw new Error("SecurityError");
+      },
+    };
+    const f = new InFlight(refusing, "s");
+    expect(() => f.note("alice", 60_000n)).not.toThrow();
+    expect(f.openUntil("alice", 1_000)).toBe(60_000n);
+    expect(f.openUntil("alice", 60_001)).toBeNull();
   });
 });
 

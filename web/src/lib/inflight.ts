@@ -1,27 +1,109 @@
 // Transactions the node never reported an outcome for. Such a transaction may still land until its
 // deadline (the pool refuses it after), so a second click meanwhile could trade twice: the pages
-// refuse another transaction from that account until the first one's deadline has passed.
+// refuse another transaction from that account until the first one's deadline has passed. The
+// record lives in the browser's storage, so a reload or another tab of the same app refuses too:
+// reloading is what a trader does when a transaction hangs.
 
-/** Unreported transactions' deadlines (block time, ms), by account. */
+/** Where the deadlines are kept: the browser's `localStorage`, or memory where it is unavailable. */
+export interface DeadlineStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** A store in this page's memory only. */
+export class MemoryStore implements DeadlineStore {
+  private readonly items = new Map<string, string>();
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    this.items.set(key, value);
+  }
+  removeItem(key: string): void {
+    this.items.delete(key);
+  }
+}
+
+/** Unreported transactions' deadlines (block time, ms), by account, for one pool on one chain. */
 export class InFlight {
-  private readonly until = new Map<string, bigint>();
+  /** This page's own copy: it holds even when the store refuses to keep anything. */
+  private readonly here = new Map<string, bigint>();
+
+  /**
+   * `scope` names the chain and pool: a deadline is block time of the chain it was signed for,
+   * and a deployment on another chain (or a restarted dev chain) has nothing in flight.
+   */
+  constructor(
+    private readonly store: DeadlineStore = new MemoryStore(),
+    private readonly scope = "",
+  ) {}
 
   /** Notes that `account`'s transaction may still land until `deadline`. */
   note(account: string, deadline: bigint): void {
-    const known = this.until.get(account);
-    if (known === undefined || deadline > known) this.until.set(account, deadline);
+    const known = this.read(account);
+    if (known !== null && known >= deadline) return;
+    this.here.set(account, deadline);
+    try {
+      this.store.setItem(this.key(account), deadline.toString());
+    } catch {
+      // A full or refused store: this page still remembers.
+    }
   }
 
   /** The deadline of `account`'s unreported transaction still open at `nowMs`, else null. */
   openUntil(account: string, nowMs: number): bigint | null {
-    const deadline = this.until.get(account);
-    if (deadline === undefined) return null;
+    const deadline = this.read(account);
+    if (deadline === null) return null;
     if (BigInt(Math.floor(nowMs)) > deadline) {
-      this.until.delete(account);
+      this.forget(account);
       return null;
     }
     return deadline;
   }
+
+  private key(account: string): string {
+    return `keel:in-flight:${this.scope}:${account}`;
+  }
+
+  /** The later of this page's deadline and the stored one, or null when neither is known. */
+  private read(account: string): bigint | null {
+    const mine = this.here.get(account) ?? null;
+    const stored = this.stored(account);
+    if (mine === null) return stored;
+    return stored !== null && stored > mine ? stored : mine;
+  }
+
+  /** The stored deadline, or null when there is none or it is not a deadline this app wrote. */
+  private stored(account: string): bigint | null {
+    let text: string | null;
+    try {
+      text = this.store.getItem(this.key(account));
+    } catch {
+      return null;
+    }
+    return text !== null && /^\d{1,20}$/.test(text) ? BigInt(text) : null;
+  }
+
+  private forget(account: string): void {
+    this.here.delete(account);
+    try {
+      this.store.removeItem(this.key(account));
+    } catch {
+      // Left to be judged again, and forgotten again, at the next look.
+    }
+  }
+}
+
+/** The browser's `localStorage`, or this page's memory where the browser refuses it. */
+export function browserStore(): DeadlineStore {
+  try {
+    const s = globalThis.localStorage;
+    if (s) return s;
+  } catch {
+    // Storage disabled (a privacy setting): reading the property throws.
+  }
+  return new MemoryStore();
 }
 
 /**
@@ -33,9 +115,6 @@ export class InFlight {
 export function inFlightNow(browserMs: number, chainMs: number): number {
   return chainMs > 0 ? chainMs : browserMs;
 }
-
-/** This page's record of unreported transactions (a reload or another tab starts without it). */
-export const inFlight = new InFlight();
 
 /** The sentence that refuses a new transaction while `deadline`'s is open. */
 export function stillInFlight(deadline: bigint): string {

@@ -1,0 +1,87 @@
+// A swap whose outcome the node never reports: the connection is cut after the node took the
+// transaction and before it answered, so the page cannot know whether it landed. A reload and
+// another tab must refuse that account's next transaction until the first one's deadline.
+
+import assert from "node:assert/strict";
+import type { KeyringPair } from "@polkadot/keyring/types";
+import type { Browser, Page } from "playwright-core";
+import { send } from "../src/chain";
+import { holdings, type Keel } from "../src/pool";
+import { E18, expectStatus, text, waitForChange } from "./helpers";
+
+/** Cuts the page's connection once the node has taken its next transaction, before its answer. */
+async function cutAfterNextSubmit(page: Page): Promise<{ arm(): void }> {
+  let armed = false;
+  let submitId: unknown;
+  await page.routeWebSocket(/127\.0\.0\.1/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => {
+      if (armed && typeof m === "string" && m.includes('"author_submitAndWatchExtrinsic"')) {
+        submitId = (JSON.parse(m) as { id: unknown }).id;
+        armed = false;
+      }
+      server.send(m);
+    });
+    server.onMessage((m) => {
+      if (submitId !== undefined && typeof m === "string" && (JSON.parse(m) as { id?: unknown }).id === submitId) {
+        submitId = undefined;
+        void ws.close({ code: 4000, reason: "cut by the test" });
+        return;
+      }
+      ws.send(m);
+    });
+  });
+  return { arm: () => (armed = true) };
+}
+
+async function swapTen(page: Page): Promise<void> {
+  await page.getByTestId("swap-mode").selectOption("in");
+  await page.getByTestId("swap-amount").fill("10");
+  await waitForChange(page, "swap-receive", "–");
+  await page.getByTestId("swap-submit").click();
+}
+
+async function openAs(page: Page, web: string, label: string): Promise<void> {
+  await page.goto(`${web}/#/swap`);
+  await page.getByTestId("page-swap").waitFor();
+  await page.getByTestId("account").selectOption({ label });
+  await waitForChange(page, "swap-balances", "");
+}
+
+/** `trader` (a dev account the app lists as `label`) holds at least 20 BASE. */
+export async function unreportedSwapHoldsTheAccount(browser: Browser, web: string, keel: Keel, trader: KeyringPair, label: string): Promise<void> {
+  // A browser context of its own: its storage, and so its wait, is not the main page's.
+  const context = await browser.newContext({ viewport: { width: 1000, height: 820 } });
+  try {
+    const first = await context.newPage();
+    const cut = await cutAfterNextSubmit(first);
+    // The approval beforehand, so the page's one transaction is the swap.
+    const approved = await send(keel.base, { pair: trader }, "psp22Approve", keel.pool, 10n * E18);
+    assert.ok("block" in approved, `approval: ${JSON.stringify(approved)}`);
+    await openAs(first, web, label);
+    const before = await holdings(keel, trader.address);
+    cut.arm();
+    await swapTen(first);
+    await expectStatus(first, "swap-status", "The transaction failed", 30_000);
+    // The node had it: it lands although the page was never told.
+    const deadline = Date.now() + 60_000;
+    while ((await holdings(keel, trader.address)).base === before.base) {
+      assert.ok(Date.now() < deadline, "the cut-off swap never landed");
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    const landed = await holdings(keel, trader.address);
+    assert.equal(before.base - landed.base, 10n * E18, "the cut-off swap sold 10 BASE");
+
+    await first.reload();
+    const second = await context.newPage();
+    for (const [name, page] of [["after a reload", first], ["in another tab", second]] as const) {
+      await openAs(page, web, label);
+      await swapTen(page);
+      await expectStatus(page, "swap-status", "never reported", 10_000);
+      assert.match(await text(page, "swap-status"), /Nothing was signed/, name);
+    }
+    assert.deepEqual(await holdings(keel, trader.address), landed, "a refused swap moved the trader's tokens");
+  } finally {
+    await context.close();
+  }
+}
