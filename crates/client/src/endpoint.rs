@@ -22,9 +22,45 @@ pub fn shown(url: &str) -> String {
     }
 }
 
+/// Whether [`shown`] leaves out part of `url` that reaching the node may need: credentials, a
+/// path or a query. A default port it leaves out (`wss://host:443`) is not such a part, and a
+/// text that is no URL has nothing to leave out.
+pub fn shown_drops_parts(url: &str) -> bool {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return false;
+    };
+    !parsed.username().is_empty()
+        || parsed.password().is_some()
+        || !matches!(parsed.path(), "" | "/")
+        || parsed.query().is_some()
+        || parsed.fragment().is_some()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{secure_node_url, shown};
+    use super::{secure_node_url, shown, shown_drops_parts};
+
+    #[test]
+    fn only_credentials_a_path_or_a_query_count_as_dropped() {
+        for kept in [
+            "ws://127.0.0.1:9944",
+            "ws://127.0.0.1:9944/",
+            "wss://rpc.example.org:443",
+            "wss://rpc.example.org",
+            "WSS://RPC.example.org/",
+        ] {
+            assert!(!shown_drops_parts(kept), "{kept}");
+        }
+        for dropped in [
+            "wss://user@rpc.example.org",
+            "wss://user:secret@rpc.example.org",
+            "wss://rpc.example.org/v1/KEY",
+            "wss://rpc.example.org/?apikey=K",
+            "wss://rpc.example.org#frag",
+        ] {
+            assert!(shown_drops_parts(dropped), "{dropped}");
+        }
+    }
 
     #[test]
     fn a_url_is_shown_without_credentials_path_or_query() {

@@ -130,7 +130,7 @@ pub fn deploy(
 
     let seeded = seed_liquidity(node, &deployer, plan, &a)?;
     let funded = fund_traders(node, &deployer, plan, &a)?;
-    if node.shown() != node.url().trim_end_matches('/') {
+    if crate::endpoint::shown_drops_parts(node.url()) {
         tracing::warn!(
             recorded = %node.shown(),
             "the record keeps the node URL without its credentials, path or query; if the web app needs a path to reach the node, give scripts/web.sh KEEL_WEB_NODE_URL"
