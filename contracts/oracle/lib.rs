@@ -177,7 +177,9 @@ pub mod oracle {
             }
         }
 
-        /// Creates `feed` with `config`, or reconfigures it; its reporters and readings stay.
+        /// Creates `feed` with `config`, or reconfigures it; its reporters and readings stay. A
+        /// new quorum or expiry derives the answer again: a higher quorum or a shorter expiry
+        /// withdraws it when the readings no longer give one, a looser rule leaves it standing.
         /// Owner only.
         ///
         /// # Errors
@@ -197,9 +199,13 @@ pub mod oracle {
             };
             self.feeds.insert(feed, &book);
             self.env().emit_event(FeedConfigured { feed, config });
-            // Which readings count changes with the quorum and the expiry only.
-            if previous.is_some_and(|p| p.quorum != config.quorum || p.expiry_ms != config.expiry_ms) {
-                return self.rederive(feed, &book, true);
+            // Which readings count changes with the quorum and the expiry only. A stricter rule
+            // may refuse what the answer rests on, so it is withdrawn when the readings no longer
+            // give one; under a looser rule the answer still holds, and stands to age.
+            if let Some(p) = previous.filter(|p| p.quorum != config.quorum || p.expiry_ms != config.expiry_ms)
+            {
+                let stricter = config.quorum > p.quorum || config.expiry_ms < p.expiry_ms;
+                return self.rederive(feed, &book, stricter);
             }
             Ok(())
         }
@@ -226,8 +232,8 @@ pub mod oracle {
 
         /// Withdraws `reporter` from `feed` and derives the answer again without its reading, so a
         /// compromised key's influence ends with this call: when the rest cannot answer and the
-        /// removed reading was fresh (it may have shaped the answer), the feed has no answer until
-        /// a quorum reports again. Owner only.
+        /// reporter had submitted at all (its reading, fresh or since expired, may have shaped the
+        /// answer), the feed has no answer until a quorum reports again. Owner only.
         ///
         /// # Errors
         /// `NotOwner`; `UnknownFeed`; `NotReporter`; `MirrorFailed` when the answer is published
@@ -236,17 +242,13 @@ pub mod oracle {
         pub fn remove_reporter(&mut self, feed: FeedId, reporter: AccountId) -> Result<(), OracleError> {
             self.ensure_owner()?;
             let mut book = self.feeds.get(feed).ok_or(OracleError::UnknownFeed)?;
-            let now = self.env().block_timestamp();
-            let expiry_ms = book.config.expiry_ms;
             let index = book
                 .slots
                 .iter()
                 .position(|s| s.reporter == reporter)
                 .ok_or(OracleError::NotReporter)?;
             let removed = book.slots.remove(index);
-            let counted = removed
-                .reading
-                .is_some_and(|r| now.saturating_sub(r.timestamp) <= expiry_ms);
+            let counted = removed.reading.is_some();
             self.feeds.insert(feed, &book);
             self.env().emit_event(ReporterRemoved { feed, reporter });
             self.rederive(feed, &book, counted)
@@ -443,14 +445,15 @@ pub mod oracle {
     impl Oracle for KeelOracle {
         /// The feed's answer as pools price with it: the median of its fresh readings (quote per
         /// base, 1e18), the larger of the reporters' median and the realised volatility (1e18),
-        /// and the observation time of the quorum-th freshest reading (ms). Consumers judge
+        /// and the time by which a quorum of readings near the price had been observed (ms; the
+        /// oldest fresh reading's when too few agree). Consumers judge
         /// staleness against their own bound; the answer ages while fewer than a quorum of
         /// readings are fresh.
         ///
         /// # Errors
         /// `UnknownFeed` when the feed has no answer: it never had a quorum of fresh readings, or
-        /// its answer was withdrawn when a reporter whose fresh reading it may rest on was removed
-        /// (or the quorum or expiry changed) and the rest could not answer.
+        /// its answer was withdrawn when a reporter who had submitted was removed (or the quorum
+        /// rose, or the expiry shortened) and the rest could not answer.
         #[ink(message)]
         fn latest(&self, feed: FeedId) -> Result<OracleData, OracleError> {
             self.answers

@@ -4,7 +4,7 @@
 use keel_core::oracle::FeedConfig;
 use keel_core::{MAX_PRICE, MAX_VOLATILITY};
 use keel_harness::oracle::{self, Reading};
-use keel_harness::{Fixture, MALLORY, OWNER, REPORTER, REPORTER_B, UNIT};
+use keel_harness::{Fixture, CAROL, MALLORY, OWNER, REPORTER, REPORTER_B, UNIT};
 use keel_interface::OracleError;
 
 const BLOCK_MS: u64 = 6_000;
@@ -25,7 +25,7 @@ fn the_answer_is_the_median_once_a_quorum_has_reported() {
         oracle::latest(&mut m.chain, m.oracle).map(|r| r.price),
         Ok(10 * UNIT)
     );
-    // and once a second reads 11, it is 11, stamped with the quorum-th freshest reading
+    // and once a second reads 11, it is 11, stamped when the two readings of 11 were observed
     {
         let r = Reading::now(&m.chain, 11 * UNIT);
         oracle::submit(&mut m.chain, REPORTER_B, m.oracle, r)
@@ -110,6 +110,64 @@ fn a_removed_reporter_stops_counting_at_once_and_cannot_submit() {
     // and with too few fresh readings left for the quorum, the feed has no answer at all
     oracle::remove_reporter(&mut m.chain, OWNER, m.oracle, REPORTER_B.account()).expect("remove");
     assert_eq!(oracle::answer(&mut m.chain, m.oracle), None);
+}
+
+#[test]
+fn removing_a_reporter_whose_reading_has_expired_still_withdraws_an_answer_the_rest_cannot_give() {
+    // given the fixture's three readings of 10, then one fresh reading of 10.1 thirty seconds on:
+    // the answer stands on the three
+    let mut m = Fixture::standard();
+    m.chain.advance(5 * BLOCK_MS);
+    let r = Reading::now(&m.chain, 10 * UNIT + UNIT / 10);
+    oracle::submit(&mut m.chain, REPORTER, m.oracle, r).expect("reading");
+    assert!(oracle::answer(&mut m.chain, m.oracle).is_some());
+    // when, after the first three expired, the owner removes a reporter whose expired reading
+    // shaped that answer
+    m.chain.advance(FeedConfig::default().expiry_ms - 3 * BLOCK_MS);
+    oracle::remove_reporter(&mut m.chain, OWNER, m.oracle, REPORTER_B.account()).expect("remove");
+    // then the one fresh reading left cannot answer, and the answer is withdrawn
+    assert_eq!(
+        oracle::latest(&mut m.chain, m.oracle),
+        Err(OracleError::UnknownFeed)
+    );
+}
+
+#[test]
+fn a_looser_rule_leaves_standing_an_answer_its_readings_no_longer_give() {
+    // given four reporters: two readings of 10 from long ago, and two fresh ones (9.5 and 9.52)
+    // whose mean is the answer
+    let mut m = Fixture::standard();
+    oracle::add_reporter(&mut m.chain, OWNER, m.oracle, CAROL.account()).expect("add");
+    m.chain.advance(BLOCK_MS);
+    let r = Reading::now(&m.chain, 10 * UNIT);
+    oracle::submit(&mut m.chain, CAROL, m.oracle, r).expect("reading");
+    m.chain.advance(FeedConfig::default().expiry_ms + 5 * BLOCK_MS);
+    for (who, price) in [(REPORTER, 95 * UNIT / 10), (REPORTER_B, 952 * UNIT / 100)] {
+        let r = Reading::now(&m.chain, price);
+        oracle::submit(&mut m.chain, who, m.oracle, r).expect("reading");
+    }
+    let before = oracle::latest(&mut m.chain, m.oracle).expect("answer");
+    assert_eq!(before.price, 951 * UNIT / 100);
+    // when the owner lengthens the expiry to two minutes, which brings the two readings of 10 back:
+    // four fresh readings whose middles (9.52 and 10) disagree
+    let longer = FeedConfig {
+        expiry_ms: 120_000,
+        ..FeedConfig::default()
+    };
+    oracle::configure_feed(&mut m.chain, OWNER, m.oracle, longer).expect("reconfigure");
+    // then the answer the stricter rule gave still stands
+    assert_eq!(oracle::latest(&mut m.chain, m.oracle), Ok(before));
+    // and a block later, shortening it to less than the fresh readings' age withdraws it
+    m.chain.advance(BLOCK_MS);
+    let shorter = FeedConfig {
+        expiry_ms: 1_000,
+        ..FeedConfig::default()
+    };
+    oracle::configure_feed(&mut m.chain, OWNER, m.oracle, shorter).expect("reconfigure");
+    assert_eq!(
+        oracle::latest(&mut m.chain, m.oracle),
+        Err(OracleError::UnknownFeed)
+    );
 }
 
 #[test]

@@ -176,8 +176,9 @@ pub struct Aggregate {
     pub volatility: u128,
     /// The median of the reporters' realised volatilities.
     pub realized_volatility: u128,
-    /// The observation time of the `quorum`-th freshest reading: at least `quorum` reporters
-    /// observed the market at or after it.
+    /// The observation time of the `quorum`-th freshest reading within
+    /// [`MAX_MIDDLE_SPREAD_BPS`] of the price: at least `quorum` reporters observed about this
+    /// price at or after it. The oldest fresh reading's time when fewer than `quorum` agree.
     pub timestamp: u64,
     /// Fresh readings behind it.
     pub readings: u8,
@@ -189,7 +190,14 @@ pub struct Aggregate {
 /// rule can tell which half is honest, so the feed stops answering (the previous answer ages)
 /// rather than let the freshest half choose. Each volatility is the higher middle value: a lone
 /// liar among an even count can raise a volatility, never lower it. The realised volatility
-/// counts only reporters with a completed sample (zero when none has one).
+/// counts only reporters with a completed sample, and is zero until `quorum` of them have one
+/// (one key's sample alone would set it).
+///
+/// The answer is stamped with the time by which `quorum` readings near its price had been
+/// observed: a reading stamped fresh at a price only older readings report cannot lend that
+/// price its age, since only readings that agree with the price count toward the stamp. With
+/// fewer than `quorum` such readings (a market moving faster than the reporters), the stamp is
+/// the oldest fresh reading's: the answer never looks fresher than its support.
 pub fn aggregate<A>(slots: &[Slot<A>], config: &FeedConfig, now_ms: u64) -> Option<Aggregate> {
     let quorum = usize::from(config.quorum).max(1);
     let fresh = slots
@@ -207,14 +215,16 @@ fn median_of<'a, A: 'a>(
     let mut prices = Sample::new();
     let mut vols = Sample::new();
     let mut realized = Sample::new();
-    let mut times = Sample::new();
+    let mut observed = [(0_u128, 0_u64); MAX_REPORTERS];
     for (slot, reading) in readings {
+        if let Some(pair) = observed.get_mut(prices.len()) {
+            *pair = (reading.price, reading.timestamp);
+        }
         prices.push(reading.price);
         vols.push(reading.volatility);
         if slot.realized.samples > 0 {
             realized.push(slot.realized.volatility());
         }
-        times.push(u128::from(reading.timestamp));
     }
     if prices.len() < quorum {
         return None;
@@ -227,8 +237,12 @@ fn median_of<'a, A: 'a>(
     // The mean, rounded down, without overflow: low + (high - low) / 2.
     let price = low.checked_add(high.checked_sub(low)? / 2)?;
     let (_, volatility) = vols.middles()?;
-    let realized_volatility = realized.middles().map_or(0, |(_, upper)| upper);
-    let timestamp = u64::try_from(times.nth_largest(quorum)?).ok()?;
+    let realized_volatility = if realized.len() >= quorum {
+        realized.middles().map_or(0, |(_, upper)| upper)
+    } else {
+        0
+    };
+    let timestamp = stamp(observed.get(..prices.len())?, price, quorum)?;
     Some(Aggregate {
         price,
         volatility,
@@ -236,6 +250,25 @@ fn median_of<'a, A: 'a>(
         timestamp,
         readings: u8::try_from(prices.len()).unwrap_or(u8::MAX),
     })
+}
+
+/// The time by which `quorum` of the `observed` (price, time) readings within
+/// [`MAX_MIDDLE_SPREAD_BPS`] of `price` had been observed, or the oldest reading's time when fewer
+/// agree (see [`aggregate`]).
+fn stamp(observed: &[(u128, u64)], price: u128, quorum: usize) -> Option<u64> {
+    let near = price.checked_mul(MAX_MIDDLE_SPREAD_BPS)?;
+    let mut agreeing = Sample::new();
+    let mut all = Sample::new();
+    for &(p, t) in observed {
+        if p.abs_diff(price).checked_mul(BPS)? <= near {
+            agreeing.push(u128::from(t));
+        }
+        all.push(u128::from(t));
+    }
+    let time = agreeing
+        .nth_largest(quorum)
+        .or_else(|| all.nth_largest(all.len()))?;
+    u64::try_from(time).ok()
 }
 
 /// What a feed answers: the median of its fresh readings and its realised volatility.
@@ -255,7 +288,7 @@ pub struct Answer {
     pub reported_volatility: u128,
     /// The median of the volatilities the reporters' own prices realised (1e18).
     pub realized_volatility: u128,
-    /// The observation time of the `quorum`-th freshest reading (ms).
+    /// When `quorum` readings near the price had been observed (ms; see [`aggregate`]).
     pub timestamp: u64,
     /// Fresh readings behind the answer when it was derived.
     pub readings: u8,

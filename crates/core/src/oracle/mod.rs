@@ -42,7 +42,7 @@ pub struct OracleData {
     /// Annualised volatility, 1e18 fixed point (0.8e18 = 80%/yr).
     pub volatility: u128,
     /// When the price was observed, in milliseconds since the Unix epoch. An answer carries the
-    /// observation time of the quorum-th freshest reading behind it.
+    /// time by which a quorum of readings near its price had been observed.
     pub timestamp: u64,
 }
 

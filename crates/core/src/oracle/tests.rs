@@ -200,6 +200,76 @@ fn an_answer_needs_a_quorum_of_fresh_readings_and_carries_the_quorum_th_freshest
 }
 
 #[test]
+fn a_fresh_stamp_cannot_lend_its_age_to_a_price_only_older_readings_report() {
+    // Honest 0 saw 95 two seconds ago, honest 1 still holds 100 from 40 s ago; key 2 submits 100
+    // stamped now. The median is 100: the stamp is the older reading's that agrees with it.
+    let mut feed = Feed::new(3, 2);
+    let now = feed.now();
+    feed.submit_at(1, 100 * ONE, now - 40_000).expect("lagging");
+    feed.submit_at(0, 95 * ONE, now - 2_000).expect("fresh");
+    let answer = feed.submit_at(2, 100 * ONE, now).expect("liar").expect("answer");
+    assert_eq!(answer.price, 100 * ONE);
+    assert_eq!(answer.timestamp, now - 40_000);
+    // Once an honest reading agrees with the price freshly, the quorum of agreeing readings is
+    // its and the key's: the answer is as old as the older of the two.
+    feed.next_block();
+    let later = feed.now();
+    let answer = feed
+        .submit_at(1, 100 * ONE, later - 1_000)
+        .expect("caught up")
+        .expect("answer");
+    assert_eq!((answer.price, answer.timestamp), (100 * ONE, now));
+}
+
+#[test]
+fn lagging_readings_that_set_the_median_set_its_age_whatever_the_quorum() {
+    // Five reporters, a quorum of two: three still hold 100 from 50 s ago, two saw 95 now. The
+    // median is the laggards' 100, so the answer is 50 s old, not as fresh as the two.
+    let mut feed = Feed::new(5, 2);
+    let now = feed.now();
+    for r in 0..3 {
+        feed.submit_at(r, 100 * ONE, now - 50_000).expect("lagging");
+    }
+    feed.submit(3, 95 * ONE).expect("fresh");
+    let answer = feed.submit(4, 95 * ONE).expect("fresh").expect("answer");
+    assert_eq!((answer.price, answer.timestamp), (100 * ONE, now - 50_000));
+}
+
+#[test]
+fn readings_too_far_apart_to_agree_stamp_the_answer_with_the_oldest() {
+    let mut feed = Feed::new(3, 2);
+    let now = feed.now();
+    feed.submit_at(0, 95 * ONE, now - 30_000).expect("oldest");
+    feed.submit_at(1, 100 * ONE, now - 10_000).expect("middle");
+    let answer = feed.submit(2, 105 * ONE).expect("freshest").expect("answer");
+    assert_eq!((answer.price, answer.timestamp), (100 * ONE, now - 30_000));
+}
+
+#[test]
+fn one_reporters_realised_volatility_alone_is_no_answer_until_a_quorum_has_one() {
+    // Key 0 swings 20% every sample and completes its sample first; the other two report
+    // steadily but only from later on, so theirs are not complete yet.
+    let mut feed = Feed::new(3, 2);
+    let mut up = true;
+    for _ in 0..12 {
+        feed.submit(0, if up { 12 * ONE } else { 10 * ONE })
+            .expect("swinging");
+        up = !up;
+        for _ in 0..5 {
+            feed.next_block();
+        }
+    }
+    for r in 1..3 {
+        feed.submit(r, 10 * ONE).expect("steady");
+    }
+    let answer = feed.answer.expect("answer");
+    assert!(feed.slots[0].realized.samples > 0);
+    assert_eq!(feed.slots[1].realized.samples, 0);
+    assert_eq!(answer.realized_volatility, 0);
+    assert_eq!(answer.data().volatility, ONE / 2);
+}
+
+#[test]
 fn with_an_even_count_half_the_readings_cannot_move_the_price() {
     let mut feed = Feed::new(4, 2);
     for r in 0..4 {
