@@ -231,6 +231,10 @@ fn show_status(path: &Path) -> anyhow::Result<()> {
         let decision = decide(&view, &settings.policy, &Health::default(), head.time_ms);
         rows.push((pool.name.clone(), view, decision));
     }
-    println!("{}", status::table(&rows, head.time_ms));
+    let decimals = status::Decimals {
+        base: config.keeper.base_decimals,
+        quote: config.keeper.quote_decimals,
+    };
+    println!("{}", status::table(&rows, head.time_ms, decimals));
     Ok(())
 }

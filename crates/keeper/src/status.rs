@@ -1,25 +1,43 @@
 //! `keel-keeper status`: one line per pool with what an operator checks first.
 
 use crate::decide::{Decision, PoolView, Skip, Wait};
-use keel_core::fixed::{signed_to_f64, to_f64};
+use keel_core::fixed::{signed_to_f64, signed_units_to_f64, to_f64, units_to_f64};
+use keel_core::Asset;
 
-fn tokens(x: u128) -> String {
-    format!("{:.2}", to_f64(x))
+/// The pools' tokens' decimals (`keeper.base_decimals`, `keeper.quote_decimals`): amounts are
+/// shown in whole tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decimals {
+    pub base: u32,
+    pub quote: u32,
+}
+
+impl Decimals {
+    fn of(self, asset: Asset) -> u32 {
+        match asset {
+            Asset::Base => self.base,
+            Asset::Quote => self.quote,
+        }
+    }
+}
+
+fn tokens(x: u128, decimals: u32) -> String {
+    format!("{:.2}", units_to_f64(x, decimals))
 }
 
 fn pct(x: f64) -> String {
     format!("{:+.2}%", x * 100.0)
 }
 
-/// Why a decision is what it is, in words.
-pub fn explain(decision: &Decision) -> String {
+/// Why a decision is what it is, in words, amounts in whole tokens of `decimals`.
+pub fn explain(decision: &Decision, decimals: Decimals) -> String {
     let secs = |ms: u64| format!("{:.0}s", ms as f64 / 1_000.0);
     match decision {
         Decision::Rebalance { plan, bounty, .. } => format!(
             "due: sell {} {:?}, bounty {}",
-            tokens(plan.amount_in),
+            tokens(plan.amount_in, decimals.of(plan.sell)),
             plan.sell,
-            tokens(*bounty)
+            tokens(*bounty, decimals.quote)
         ),
         Decision::Wait(Wait::InBand { .. }) => "not due: inside the band".into(),
         Decision::Wait(Wait::Cooldown { until_ms }) => format!("due after cooldown (until {until_ms} ms)"),
@@ -35,16 +53,17 @@ pub fn explain(decision: &Decision) -> String {
         Decision::Skip(Skip::Unprofitable { bounty, tx_cost }) => {
             format!(
                 "unprofitable: bounty {} < cost {}",
-                tokens(*bounty),
-                tokens(*tx_cost)
+                tokens(*bounty, decimals.quote),
+                tokens(*tx_cost, decimals.quote)
             )
         }
         Decision::Skip(Skip::Curve(e)) => format!("curve refused: {e:?}"),
     }
 }
 
-/// The status table for `(name, view, decision)` rows at block time `now_ms`.
-pub fn table(pools: &[(String, PoolView, Decision)], now_ms: u64) -> String {
+/// The status table for `(name, view, decision)` rows at block time `now_ms`, amounts in whole
+/// tokens of `decimals`.
+pub fn table(pools: &[(String, PoolView, Decision)], now_ms: u64, decimals: Decimals) -> String {
     let header = [
         "pool",
         "reserves (base / quote)",
@@ -75,8 +94,8 @@ pub fn table(pools: &[(String, PoolView, Decision)], now_ms: u64) -> String {
             name.clone(),
             format!(
                 "{} / {}",
-                tokens(view.state.base_reserve),
-                tokens(view.state.quote_reserve)
+                tokens(view.state.base_reserve, decimals.base),
+                tokens(view.state.quote_reserve, decimals.quote)
             ),
             q,
             format!("±{:.0}%", band * 100.0),
@@ -86,13 +105,13 @@ pub fn table(pools: &[(String, PoolView, Decision)], now_ms: u64) -> String {
             view.greeks().map_or("n/a".into(), |g| {
                 format!(
                     "{} ({:+.2} / {:+.2})",
-                    tokens(g.delta),
-                    signed_to_f64(g.gamma_down),
-                    signed_to_f64(g.gamma_up)
+                    tokens(g.delta, decimals.base),
+                    signed_units_to_f64(g.gamma_down, decimals.base),
+                    signed_units_to_f64(g.gamma_up, decimals.base)
                 )
             }),
             last,
-            explain(decision),
+            explain(decision, decimals),
         ]
     });
     crate::table::markdown(&header, rows)
@@ -134,7 +153,12 @@ mod tests {
             venue_depth: None,
             more_venues: [None; 3],
         };
-        let table = table(&[("A/B".into(), view, Decision::Skip(Skip::Paused))], 100_000);
+        let eighteen = Decimals { base: 18, quote: 18 };
+        let table = table(
+            &[("A/B".into(), view, Decision::Skip(Skip::Paused))],
+            100_000,
+            eighteen,
+        );
         let row = table.lines().nth(2).expect("a row");
         for cell in [
             "A/B",
@@ -152,5 +176,23 @@ mod tests {
         ] {
             assert!(row.contains(cell), "{cell:?} missing from {row}");
         }
+    }
+
+    #[test]
+    fn amounts_are_shown_in_whole_tokens_of_the_configured_decimals() {
+        let unprofitable = Decision::Skip(Skip::Unprofitable {
+            bounty: 1_500_000,
+            tx_cost: 2_000_000,
+        });
+        let six = Decimals { base: 18, quote: 6 };
+        assert_eq!(
+            explain(&unprofitable, six),
+            "unprofitable: bounty 1.50 < cost 2.00"
+        );
+        let eighteen = Decimals { base: 18, quote: 18 };
+        assert_eq!(
+            explain(&unprofitable, eighteen),
+            "unprofitable: bounty 0.00 < cost 0.00"
+        );
     }
 }
