@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InFlight, MemoryStore, inFlightNow, type DeadlineStore } from "./inflight";
+import { InFlight, MAX_WAIT_MS, MemoryStore, inFlightNow, type DeadlineStore } from "./inflight";
 
 describe("InFlight", () => {
   it("holds an account's unreported transaction open until its deadline, then forgets it", () => {
@@ -38,6 +38,16 @@ describe("InFlight", () => {
       store.setItem("keel:in-flight:s:alice", junk);
       expect(f.openUntil("alice", 0)).toBeNull();
     }
+  });
+
+  it("forgets a stored deadline further ahead than any this app sets", () => {
+    const store = new MemoryStore();
+    const f = new InFlight(store, "s");
+    store.setItem("keel:in-flight:s:alice", String(1_000 + MAX_WAIT_MS + 1));
+    expect(f.openUntil("alice", 1_000)).toBeNull();
+    expect(store.getItem("keel:in-flight:s:alice")).toBeNull();
+    f.note("bob", BigInt(1_000 + MAX_WAIT_MS));
+    expect(f.openUntil("bob", 1_000)).toBe(BigInt(1_000 + MAX_WAIT_MS));
   });
 
   it("still holds on a page whose browser refuses storage", () => {

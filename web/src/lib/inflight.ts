@@ -25,6 +25,13 @@ export class MemoryStore implements DeadlineStore {
   }
 }
 
+/**
+ * The furthest ahead a deadline this app sets can lie: 24 hours (the longest deadline) plus as
+ * much again for a browser clock ahead of the chain's. A stored deadline past it was not written
+ * by this app, and would block the account for good: it is forgotten.
+ */
+export const MAX_WAIT_MS = 48 * 60 * 60_000;
+
 /** Unreported transactions' deadlines (block time, ms), by account, for one pool on one chain. */
 export class InFlight {
   /** This page's own copy: it holds even when the store refuses to keep anything. */
@@ -55,7 +62,8 @@ export class InFlight {
   openUntil(account: string, nowMs: number): bigint | null {
     const deadline = this.read(account);
     if (deadline === null) return null;
-    if (BigInt(Math.floor(nowMs)) > deadline) {
+    const now = BigInt(Math.floor(nowMs));
+    if (now > deadline || deadline - now > BigInt(MAX_WAIT_MS)) {
       this.forget(account);
       return null;
     }
