@@ -232,8 +232,8 @@ pub mod oracle {
 
         /// Withdraws `reporter` from `feed` and derives the answer again without its reading, so a
         /// compromised key's influence ends with this call: when the rest cannot answer and the
-        /// reporter had submitted at all (its reading, fresh or since expired, may have shaped the
-        /// answer), the feed has no answer until a quorum reports again. Owner only.
+        /// answer may rest on its reading (fresh or since expired, within the expiry of the
+        /// answer's stamp), the feed has no answer until a quorum reports again. Owner only.
         ///
         /// # Errors
         /// `NotOwner`; `UnknownFeed`; `NotReporter`; `MirrorFailed` when the answer is published
@@ -248,7 +248,12 @@ pub mod oracle {
                 .position(|s| s.reporter == reporter)
                 .ok_or(OracleError::NotReporter)?;
             let removed = book.slots.remove(index);
-            let counted = removed.reading.is_some();
+            // It may rest on the reading if the reading was fresh when the answer was derived:
+            // no earlier than the answer's stamp, so within the expiry of the stamp at least.
+            let standing = self.answers.get(feed).map(|a| a.timestamp);
+            let counted = removed.reading.is_some_and(|r| {
+                standing.is_some_and(|stamp| r.timestamp.saturating_add(book.config.expiry_ms) >= stamp)
+            });
             self.feeds.insert(feed, &book);
             self.env().emit_event(ReporterRemoved { feed, reporter });
             self.rederive(feed, &book, counted)
@@ -446,13 +451,13 @@ pub mod oracle {
         /// The feed's answer as pools price with it: the median of its fresh readings (quote per
         /// base, 1e18), the larger of the reporters' median and the realised volatility (1e18),
         /// and the time by which a quorum of readings near the price had been observed (ms; the
-        /// oldest fresh reading's when too few agree). Consumers judge
+        /// oldest of the quorum nearest it when too few agree). Consumers judge
         /// staleness against their own bound; the answer ages while fewer than a quorum of
         /// readings are fresh.
         ///
         /// # Errors
         /// `UnknownFeed` when the feed has no answer: it never had a quorum of fresh readings, or
-        /// its answer was withdrawn when a reporter who had submitted was removed (or the quorum
+        /// its answer was withdrawn when a reporter whose reading it may rest on was removed (or the quorum
         /// rose, or the expiry shortened) and the rest could not answer.
         #[ink(message)]
         fn latest(&self, feed: FeedId) -> Result<OracleData, OracleError> {

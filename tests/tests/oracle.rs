@@ -4,7 +4,7 @@
 use keel_core::oracle::FeedConfig;
 use keel_core::{MAX_PRICE, MAX_VOLATILITY};
 use keel_harness::oracle::{self, Reading};
-use keel_harness::{Fixture, CAROL, MALLORY, OWNER, REPORTER, REPORTER_B, UNIT};
+use keel_harness::{Fixture, CAROL, MALLORY, OWNER, REPORTER, REPORTER_B, REPORTER_C, UNIT};
 use keel_interface::OracleError;
 
 const BLOCK_MS: u64 = 6_000;
@@ -130,6 +130,44 @@ fn removing_a_reporter_whose_reading_has_expired_still_withdraws_an_answer_the_r
         oracle::latest(&mut m.chain, m.oracle),
         Err(OracleError::UnknownFeed)
     );
+}
+
+#[test]
+fn removing_a_reporter_whose_reading_expired_before_the_answer_leaves_the_answer_to_age() {
+    // given the fixture's three readings of 10 and, once they expired, two fresh ones of 10.50
+    // and 10.52, whose mean is the answer
+    let mut m = Fixture::standard();
+    m.chain.advance(FeedConfig::default().expiry_ms + 5 * BLOCK_MS);
+    for (who, price) in [(REPORTER, 105 * UNIT / 10), (REPORTER_B, 1052 * UNIT / 100)] {
+        let r = Reading::now(&m.chain, price);
+        oracle::submit(&mut m.chain, who, m.oracle, r).expect("reading");
+    }
+    let before = oracle::latest(&mut m.chain, m.oracle).expect("answer");
+    // when a block later the owner removes the third reporter, whose reading had expired before
+    // that answer was derived, and a fresh reading disagrees past 0.5% (no new answer)
+    m.chain.advance(BLOCK_MS);
+    let r = Reading::now(&m.chain, 11 * UNIT);
+    oracle::submit(&mut m.chain, REPORTER, m.oracle, r).expect("reading");
+    oracle::remove_reporter(&mut m.chain, OWNER, m.oracle, REPORTER_C.account()).expect("remove");
+    // then the answer stands, to age
+    assert_eq!(oracle::latest(&mut m.chain, m.oracle), Ok(before));
+}
+
+#[test]
+fn a_reading_at_the_price_bound_among_honest_ones_cannot_stop_the_feed() {
+    // given one reporter at the highest price the oracle accepts
+    let mut m = Fixture::standard();
+    m.chain.advance(BLOCK_MS);
+    let r = Reading::now(&m.chain, MAX_PRICE);
+    oracle::submit(&mut m.chain, REPORTER_C, m.oracle, r).expect("within the bounds");
+    // when the two others read 11
+    for who in [REPORTER, REPORTER_B] {
+        let r = Reading::now(&m.chain, 11 * UNIT);
+        oracle::submit(&mut m.chain, who, m.oracle, r).expect("reading");
+    }
+    // then 11 is the answer, stamped now
+    let latest = oracle::latest(&mut m.chain, m.oracle).expect("answer");
+    assert_eq!((latest.price, latest.timestamp), (11 * UNIT, m.chain.now()));
 }
 
 #[test]

@@ -133,7 +133,7 @@ pub fn deploy(
     if crate::endpoint::shown_drops_parts(node.url()) {
         tracing::warn!(
             recorded = %node.shown(),
-            "the record keeps the node URL without its credentials, path or query; if the web app needs a path to reach the node, give scripts/web.sh KEEL_WEB_NODE_URL"
+            "the record keeps the node URL without its credentials, path, query or fragment; if the web app needs a path to reach the node, give scripts/web.sh KEEL_WEB_NODE_URL"
         );
     }
     let deployment = Deployment {

@@ -178,7 +178,7 @@ pub struct Aggregate {
     pub realized_volatility: u128,
     /// The observation time of the `quorum`-th freshest reading within
     /// [`MAX_MIDDLE_SPREAD_BPS`] of the price: at least `quorum` reporters observed about this
-    /// price at or after it. The oldest fresh reading's time when fewer than `quorum` agree.
+    /// price at or after it. When fewer agree, the oldest of the `quorum` readings nearest it.
     pub timestamp: u64,
     /// Fresh readings behind it.
     pub readings: u8,
@@ -197,7 +197,8 @@ pub struct Aggregate {
 /// observed: a reading stamped fresh at a price only older readings report cannot lend that
 /// price its age, since only readings that agree with the price count toward the stamp. With
 /// fewer than `quorum` such readings (a market moving faster than the reporters), the stamp is
-/// the oldest fresh reading's: the answer never looks fresher than its support.
+/// the oldest of the `quorum` readings nearest the price: the answer never looks fresher than
+/// its support, and a reading far from the price never sets its age.
 pub fn aggregate<A>(slots: &[Slot<A>], config: &FeedConfig, now_ms: u64) -> Option<Aggregate> {
     let quorum = usize::from(config.quorum).max(1);
     let fresh = slots
@@ -253,22 +254,27 @@ fn median_of<'a, A: 'a>(
 }
 
 /// The time by which `quorum` of the `observed` (price, time) readings within
-/// [`MAX_MIDDLE_SPREAD_BPS`] of `price` had been observed, or the oldest reading's time when fewer
-/// agree (see [`aggregate`]).
+/// [`MAX_MIDDLE_SPREAD_BPS`] of `price` had been observed. When fewer agree, the oldest of the
+/// `quorum` readings nearest the price (the older first among equally near ones): a reading far
+/// from the price had no part in it, and sets no stamp (see [`aggregate`]).
 fn stamp(observed: &[(u128, u64)], price: u128, quorum: usize) -> Option<u64> {
     let near = price.checked_mul(MAX_MIDDLE_SPREAD_BPS)?;
     let mut agreeing = Sample::new();
-    let mut all = Sample::new();
-    for &(p, t) in observed {
-        if p.abs_diff(price).checked_mul(BPS)? <= near {
+    let mut by_distance = [(0_u128, 0_u64); MAX_REPORTERS];
+    for (slot, &(p, t)) in by_distance.iter_mut().zip(observed) {
+        let distance = p.abs_diff(price);
+        // A distance past u128 in basis points is far past agreeing.
+        if distance.checked_mul(BPS).is_some_and(|d| d <= near) {
             agreeing.push(u128::from(t));
         }
-        all.push(u128::from(t));
+        *slot = (distance, t);
     }
-    let time = agreeing
-        .nth_largest(quorum)
-        .or_else(|| all.nth_largest(all.len()))?;
-    u64::try_from(time).ok()
+    if let Some(time) = agreeing.nth_largest(quorum) {
+        return u64::try_from(time).ok();
+    }
+    let nearest = by_distance.get_mut(..observed.len())?;
+    nearest.sort_unstable();
+    nearest.iter().take(quorum).map(|&(_, t)| t).min()
 }
 
 /// What a feed answers: the median of its fresh readings and its realised volatility.

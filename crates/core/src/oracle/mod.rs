@@ -60,8 +60,9 @@ pub enum OracleError {
     /// The caller is not a reporter of this feed.
     NotReporter,
     /// The feed does not exist, or has no answer (never a quorum of fresh readings, or its answer
-    /// withdrawn when a reporter it rested on was removed); read from a mirror, also a feed not
-    /// yet written there, or a mirror the oracle retired.
+    /// withdrawn when the readings left could not give one after a reporter whose reading it may
+    /// rest on was removed, the quorum rose or the expiry shortened); read from a mirror, also a
+    /// feed not yet written there, or a mirror the oracle retired.
     UnknownFeed,
     /// The price is zero or outside the accepted bounds.
     PriceOutOfBounds,

@@ -236,13 +236,36 @@ fn lagging_readings_that_set_the_median_set_its_age_whatever_the_quorum() {
 }
 
 #[test]
-fn readings_too_far_apart_to_agree_stamp_the_answer_with_the_oldest() {
+fn readings_too_far_apart_to_agree_stamp_the_answer_with_the_oldest_of_the_nearest() {
+    // 95, 100 and 105: the median alone agrees with itself; of the two as near as each other
+    // after it, the older counts
     let mut feed = Feed::new(3, 2);
     let now = feed.now();
     feed.submit_at(0, 95 * ONE, now - 30_000).expect("oldest");
     feed.submit_at(1, 100 * ONE, now - 10_000).expect("middle");
     let answer = feed.submit(2, 105 * ONE).expect("freshest").expect("answer");
     assert_eq!((answer.price, answer.timestamp), (100 * ONE, now - 30_000));
+    // An outlier held just inside the expiry is far from the price and sets no stamp: honest
+    // 102 now and 100 from 25 s ago answer 102, as old as the 100
+    let mut feed = Feed::new(3, 2);
+    let now = feed.now();
+    let expiry = feed.config.expiry_ms;
+    feed.submit_at(2, 200 * ONE, now - expiry + 1_000)
+        .expect("outlier");
+    feed.submit_at(1, 100 * ONE, now - 25_000).expect("lagging");
+    let answer = feed.submit(0, 102 * ONE).expect("fresh").expect("answer");
+    assert_eq!((answer.price, answer.timestamp), (102 * ONE, now - 25_000));
+}
+
+#[test]
+fn a_reading_at_the_price_bound_among_honest_ones_still_lets_the_feed_answer() {
+    // Its distance from the median in basis points is past u128: it disagrees, nothing more.
+    let mut feed = Feed::new(3, 2);
+    feed.next_block();
+    feed.submit(0, 10 * ONE).expect("honest");
+    feed.submit(2, crate::MAX_PRICE).expect("within the bounds");
+    let answer = feed.submit(1, 10 * ONE).expect("honest").expect("answer");
+    assert_eq!((answer.price, answer.timestamp), (10 * ONE, feed.now()));
 }
 
 #[test]
@@ -267,6 +290,19 @@ fn one_reporters_realised_volatility_alone_is_no_answer_until_a_quorum_has_one()
     assert_eq!(feed.slots[1].realized.samples, 0);
     assert_eq!(answer.realized_volatility, 0);
     assert_eq!(answer.data().volatility, ONE / 2);
+    // Once a second reporter completes a sample, a quorum has one: the realised median counts
+    // (the higher of the two middles, as every even count's volatility).
+    for _ in 0..5 {
+        feed.next_block();
+    }
+    let answer = feed
+        .submit(1, 10 * ONE + ONE / 10)
+        .expect("steady")
+        .expect("answer");
+    assert!(feed.slots[1].realized.samples > 0);
+    assert_eq!(feed.slots[2].realized.samples, 0);
+    assert_eq!(answer.realized_volatility, feed.slots[0].realized.volatility());
+    assert!(answer.realized_volatility > 0);
 }
 
 #[test]
