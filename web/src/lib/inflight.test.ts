@@ -50,6 +50,19 @@ describe("InFlight", () => {
     expect(f.openUntil("bob", 1_000)).toBe(BigInt(1_000 + MAX_WAIT_MS));
   });
 
+  it("keeps its own wait, and stores it, whatever was planted in the store", () => {
+    const store = new MemoryStore();
+    const f = new InFlight(store, "s");
+    const planted = String(1_000 + MAX_WAIT_MS + 60_000);
+    store.setItem("keel:in-flight:s:alice", planted);
+    f.note("alice", 60_000n);
+    expect(store.getItem("keel:in-flight:s:alice")).toBe("60000");
+    store.setItem("keel:in-flight:s:alice", planted);
+    expect(f.openUntil("alice", 1_000)).toBe(60_000n);
+    expect(store.getItem("keel:in-flight:s:alice")).toBeNull();
+    expect(f.openUntil("alice", 1_000)).toBe(60_000n);
+  });
+
   it("still holds on a page whose browser refuses storage", () => {
     const refusing: DeadlineStore = {
       getItem: () => {

@@ -48,9 +48,12 @@ export class InFlight {
 
   /** Notes that `account`'s transaction may still land until `deadline`. */
   note(account: string, deadline: bigint): void {
-    const known = this.read(account);
-    if (known !== null && known >= deadline) return;
-    this.here.set(account, deadline);
+    const mine = this.here.get(account);
+    if (mine === undefined || deadline > mine) this.here.set(account, deadline);
+    // A later stored deadline stays (another tab's), unless it is further past this one than
+    // any the app sets: then it was not the app's.
+    const stored = this.stored(account);
+    if (stored !== null && stored >= deadline && stored - deadline <= BigInt(MAX_WAIT_MS)) return;
     try {
       this.store.setItem(this.key(account), deadline.toString());
     } catch {
@@ -60,26 +63,20 @@ export class InFlight {
 
   /** The deadline of `account`'s unreported transaction still open at `nowMs`, else null. */
   openUntil(account: string, nowMs: number): bigint | null {
-    const deadline = this.read(account);
-    if (deadline === null) return null;
     const now = BigInt(Math.floor(nowMs));
-    if (now > deadline || deadline - now > BigInt(MAX_WAIT_MS)) {
-      this.forget(account);
-      return null;
-    }
-    return deadline;
+    // Each copy is judged on its own, so a bad stored value never clears this page's own.
+    const open = (deadline: bigint | null) => deadline !== null && deadline >= now && deadline - now <= BigInt(MAX_WAIT_MS);
+    const mine = this.here.get(account) ?? null;
+    if (mine !== null && !open(mine)) this.here.delete(account);
+    const stored = this.stored(account);
+    if (stored !== null && !open(stored)) this.forgetStored(account);
+    const live = [mine, stored].filter((d): d is bigint => d !== null && open(d));
+    if (live.length === 0) return null;
+    return live.reduce((a, b) => (b > a ? b : a));
   }
 
   private key(account: string): string {
     return `keel:in-flight:${this.scope}:${account}`;
-  }
-
-  /** The later of this page's deadline and the stored one, or null when neither is known. */
-  private read(account: string): bigint | null {
-    const mine = this.here.get(account) ?? null;
-    const stored = this.stored(account);
-    if (mine === null) return stored;
-    return stored !== null && stored > mine ? stored : mine;
   }
 
   /** The stored deadline, or null when there is none or it is not a deadline this app wrote. */
@@ -93,8 +90,7 @@ export class InFlight {
     return text !== null && /^\d{1,20}$/.test(text) ? BigInt(text) : null;
   }
 
-  private forget(account: string): void {
-    this.here.delete(account);
+  private forgetStored(account: string): void {
     try {
       this.store.removeItem(this.key(account));
     } catch {
