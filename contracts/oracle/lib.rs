@@ -451,7 +451,7 @@ pub mod oracle {
         /// The feed's answer as pools price with it: the median of its fresh readings (quote per
         /// base, 1e18), the larger of the reporters' median and the realised volatility (1e18),
         /// and the time by which a quorum of readings near the price had been observed (ms; the
-        /// oldest of the quorum nearest it when too few agree). Consumers judge
+        /// oldest fresh reading's when too few agree). Consumers judge
         /// staleness against their own bound; the answer ages while fewer than a quorum of
         /// readings are fresh.
         ///

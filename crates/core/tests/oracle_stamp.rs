@@ -3,8 +3,11 @@
 //!   0.5%: the stamp never withholds an answer, whatever the prices (the bounds included);
 //! - its stamp is the time of one of the readings, at least `quorum` readings were observed at
 //!   or after it, and it is never fresher than the `quorum`-th freshest reading's;
-//! - while honest readings are the majority and agree within 0.4%, liars at any price and time
-//!   never make it older than the honest readings' own `quorum`-th freshest;
+//! - while honest readings are the majority and agree within 0.4%, liars at any time, inside
+//!   the honest band or near it, never make it older than the honest readings' own
+//!   `quorum`-th freshest;
+//! - with fewer than `quorum` readings within 0.5% of the price it is the oldest reading's, so a
+//!   liar between two honest readings that disagree lends its price neither one's age;
 //! - with fewer liars than the quorum, whatever the honest readings say, it is never fresher
 //!   than the honest readings near its price allow: `f` liars lend it at most `f` places among
 //!   the readings that agree with it (a liar stamping now, at a price only older honest readings
@@ -86,32 +89,52 @@ proptest! {
     }
 
     #[test]
-    fn liars_in_the_minority_cannot_move_the_stamp_off_the_honest_readings(
-        centre in 5_000u128..20_000,
-        honest in prop::collection::vec((0u128..=40, 0..=EXPIRY), 1..=9),
-        liars in prop::collection::vec(reading(), 0..=4),
+    fn liars_in_the_minority_cannot_make_the_stamp_older_than_agreeing_honest_readings(
+        (centre, honest, liars) in (5_000u128..20_000, 1usize..=9).prop_flat_map(|(centre, h)| {
+            let f = (h - 1).min(9 - h);
+            (
+                Just(centre),
+                prop::collection::vec((0u128..=40, 0..=EXPIRY), h),
+                // Liars from 1.5% below to 1.5% above the honest band, inside it and out.
+                prop::collection::vec((0u128..=340, 0..=EXPIRY), 0..=f),
+            )
+        }),
         quorum in 1u8..=9,
     ) {
-        // Honest prices within 0.4% of each other: centre x (1 + k / 10,000), k <= 40.
-        let honest: Vec<(u128, u64)> = honest
-            .iter()
-            .map(|&(k, age)| (centre * ONE / 1_000 * (10_000 + k) / 10_000, age))
-            .collect();
+        // Honest prices within 0.4% of each other: centre x (1 + k / 10,000), k <= 40; liars at
+        // centre x (1 + (k - 150) / 10,000).
+        let at = |k: u128| centre * ONE / 1_000 * (9_850 + k) / 10_000;
+        let honest: Vec<(u128, u64)> = honest.iter().map(|&(k, age)| (at(k + 150), age)).collect();
+        let liars: Vec<(u128, u64)> = liars.iter().map(|&(k, age)| (at(k), age)).collect();
         let q = usize::from(quorum);
-        prop_assume!(liars.len() < honest.len() && honest.len() + liars.len() <= 9);
         prop_assume!(q <= honest.len());
         let mut all = honest.clone();
         all.extend(&liars);
         let got = answer(&slots(&all), &config(quorum), NOW);
         let honest_times: Vec<u64> = honest.iter().map(|r| NOW - r.1).collect();
-        let all_times: Vec<u64> = all.iter().map(|r| NOW - r.1).collect();
         // An odd count's median lies among the honest readings; an even count may disagree.
         if all.len() % 2 == 1 {
             prop_assert!(got.is_some());
         }
         if let Some(a) = got {
             prop_assert!(a.timestamp >= nth_freshest(&honest_times, q));
-            prop_assert!(a.timestamp <= nth_freshest(&all_times, q));
+        }
+    }
+
+    #[test]
+    fn with_too_few_readings_near_the_price_the_stamp_is_the_oldest_reading(
+        readings in prop::collection::vec(reading(), 1..=9),
+        quorum in 1u8..=9,
+    ) {
+        if let Some(a) = answer(&slots(&readings), &config(quorum), NOW) {
+            let near = readings
+                .iter()
+                .filter(|r| r.0.abs_diff(a.price).checked_mul(10_000).is_some_and(|d| d <= a.price * 50))
+                .count();
+            if near < usize::from(quorum) {
+                let oldest = readings.iter().map(|r| NOW - r.1).min();
+                prop_assert_eq!(Some(a.timestamp), oldest);
+            }
         }
     }
 

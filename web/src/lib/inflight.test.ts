@@ -1,41 +1,47 @@
 import { describe, expect, it } from "vitest";
 import { InFlight, MAX_WAIT_MS, MemoryStore, inFlightNow, type DeadlineStore } from "./inflight";
 
+const KEY = "keel:in-flight:s:alice";
+
 describe("InFlight", () => {
-  it("holds an account's unreported transaction open until its deadline, then forgets it", () => {
+  it("holds an account's unreported transaction open until its deadline", () => {
     const f = new InFlight();
     expect(f.openUntil("alice", 1_000)).toBeNull();
-    f.note("alice", 60_000n);
+    f.note("alice", 60_000n, 1_000);
     expect(f.openUntil("alice", 59_999)).toBe(60_000n);
     expect(f.openUntil("alice", 60_000)).toBe(60_000n);
     expect(f.openUntil("bob", 1_000)).toBeNull();
     expect(f.openUntil("alice", 60_001)).toBeNull();
-    expect(f.openUntil("alice", 1_000)).toBeNull();
   });
 
   it("keeps the later of two deadlines", () => {
     const f = new InFlight();
-    f.note("alice", 90_000n);
-    f.note("alice", 60_000n);
+    f.note("alice", 90_000n, 1_000);
+    f.note("alice", 60_000n, 1_000);
     expect(f.openUntil("alice", 80_000)).toBe(90_000n);
   });
 
   it("is remembered by another page on the same store (a reload, another tab), for its chain and pool only", () => {
     const store = new MemoryStore();
-    new InFlight(store, "0xgenesis:pool").note("alice", 60_000n);
+    new InFlight(store, "0xgenesis:pool").note("alice", 60_000n, 1_000);
     expect(new InFlight(store, "0xgenesis:pool").openUntil("alice", 1_000)).toBe(60_000n);
     expect(new InFlight(store, "0xother:pool").openUntil("alice", 1_000)).toBeNull();
     expect(new InFlight(store, "0xgenesis:pool2").openUntil("alice", 1_000)).toBeNull();
-    // Once past, it is gone from the store, for every page.
     expect(new InFlight(store, "0xgenesis:pool").openUntil("alice", 60_001)).toBeNull();
-    expect(new InFlight(store, "0xgenesis:pool").openUntil("alice", 1_000)).toBeNull();
+  });
+
+  it("leaves a passed stored deadline to the other tabs: a clock ahead must not end their wait", () => {
+    const store = new MemoryStore();
+    new InFlight(store, "s").note("alice", 60_000n, 1_000);
+    expect(new InFlight(store, "s").openUntil("alice", 3_600_000)).toBeNull();
+    expect(new InFlight(store, "s").openUntil("alice", 1_000)).toBe(60_000n);
   });
 
   it("reads what it did not write as nothing in flight", () => {
     const store = new MemoryStore();
     const f = new InFlight(store, "s");
     for (const junk of ["", "-5", "1e9", "soon", "123456789012345678901"]) {
-      store.setItem("keel:in-flight:s:alice", junk);
+      store.setItem(KEY, junk);
       expect(f.openUntil("alice", 0)).toBeNull();
     }
   });
@@ -43,24 +49,29 @@ describe("InFlight", () => {
   it("forgets a stored deadline further ahead than any this app sets", () => {
     const store = new MemoryStore();
     const f = new InFlight(store, "s");
-    store.setItem("keel:in-flight:s:alice", String(1_000 + MAX_WAIT_MS + 1));
+    store.setItem(KEY, String(1_000 + MAX_WAIT_MS + 1));
     expect(f.openUntil("alice", 1_000)).toBeNull();
-    expect(store.getItem("keel:in-flight:s:alice")).toBeNull();
-    f.note("bob", BigInt(1_000 + MAX_WAIT_MS));
+    expect(store.getItem(KEY)).toBeNull();
+    f.note("bob", BigInt(1_000 + MAX_WAIT_MS), 1_000);
     expect(f.openUntil("bob", 1_000)).toBe(BigInt(1_000 + MAX_WAIT_MS));
   });
 
   it("keeps its own wait, and stores it, whatever was planted in the store", () => {
     const store = new MemoryStore();
     const f = new InFlight(store, "s");
-    const planted = String(1_000 + MAX_WAIT_MS + 60_000);
-    store.setItem("keel:in-flight:s:alice", planted);
-    f.note("alice", 60_000n);
-    expect(store.getItem("keel:in-flight:s:alice")).toBe("60000");
-    store.setItem("keel:in-flight:s:alice", planted);
-    expect(f.openUntil("alice", 1_000)).toBe(60_000n);
-    expect(store.getItem("keel:in-flight:s:alice")).toBeNull();
-    expect(f.openUntil("alice", 1_000)).toBe(60_000n);
+    // Just past the app's furthest deadline from now, though within it of the new deadline.
+    const planted = String(1_000 + MAX_WAIT_MS + 600_000);
+    store.setItem(KEY, planted);
+    f.note("alice", 1_201_000n, 1_000);
+    expect(store.getItem(KEY)).toBe("1201000");
+    // Planted again after the note: the page's own wait holds and is written back.
+    store.setItem(KEY, planted);
+    expect(f.openUntil("alice", 1_000)).toBe(1_201_000n);
+    expect(store.getItem(KEY)).toBe("1201000");
+    // Removed by another hand: written back too, so a reload still waits.
+    store.removeItem(KEY);
+    expect(f.openUntil("alice", 1_000)).toBe(1_201_000n);
+    expect(new InFlight(store, "s").openUntil("alice", 1_000)).toBe(1_201_000n);
   });
 
   it("still holds on a page whose browser refuses storage", () => {
@@ -76,7 +87,7 @@ describe("InFlight", () => {
       },
     };
     const f = new InFlight(refusing, "s");
-    expect(() => f.note("alice", 60_000n)).not.toThrow();
+    expect(() => f.note("alice", 60_000n, 1_000)).not.toThrow();
     expect(f.openUntil("alice", 1_000)).toBe(60_000n);
     expect(f.openUntil("alice", 60_001)).toBeNull();
   });

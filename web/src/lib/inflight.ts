@@ -32,6 +32,17 @@ export class MemoryStore implements DeadlineStore {
  */
 export const MAX_WAIT_MS = 48 * 60 * 60_000;
 
+/** Whether `deadline` is still open at `nowMs`, and no further ahead than the app sets. */
+function isOpen(deadline: bigint, nowMs: number): boolean {
+  const now = BigInt(Math.floor(nowMs));
+  return deadline >= now && !tooFar(deadline, nowMs);
+}
+
+/** Whether `deadline` lies further ahead of `nowMs` than any deadline the app sets. */
+function tooFar(deadline: bigint, nowMs: number): boolean {
+  return deadline - BigInt(Math.floor(nowMs)) > BigInt(MAX_WAIT_MS);
+}
+
 /** Unreported transactions' deadlines (block time, ms), by account, for one pool on one chain. */
 export class InFlight {
   /** This page's own copy: it holds even when the store refuses to keep anything. */
@@ -46,33 +57,41 @@ export class InFlight {
     private readonly scope = "",
   ) {}
 
-  /** Notes that `account`'s transaction may still land until `deadline`. */
-  note(account: string, deadline: bigint): void {
+  /** Notes at `nowMs` that `account`'s transaction may still land until `deadline`. */
+  note(account: string, deadline: bigint, nowMs: number): void {
     const mine = this.here.get(account);
     if (mine === undefined || deadline > mine) this.here.set(account, deadline);
-    // A later stored deadline stays (another tab's), unless it is further past this one than
-    // any the app sets: then it was not the app's.
+    // A later stored deadline that is still open stays (another tab's); anything else is replaced.
     const stored = this.stored(account);
-    if (stored !== null && stored >= deadline && stored - deadline <= BigInt(MAX_WAIT_MS)) return;
+    if (stored !== null && stored >= deadline && isOpen(stored, nowMs)) return;
+    this.put(account, deadline);
+  }
+
+  /** The deadline of `account`'s unreported transaction still open at `nowMs`, else null. */
+  openUntil(account: string, nowMs: number): bigint | null {
+    // Each copy is judged on its own, so a bad stored value never clears this page's own. A
+    // passed stored deadline is left alone (a tab that judges by a clock ahead of the chain's
+    // must not end another tab's wait); one further ahead than the app sets is removed.
+    let mine = this.here.get(account) ?? null;
+    if (mine !== null && !isOpen(mine, nowMs)) {
+      this.here.delete(account);
+      mine = null;
+    }
+    let stored = this.stored(account);
+    if (stored !== null && tooFar(stored, nowMs)) this.forgetStored(account);
+    if (stored !== null && !isOpen(stored, nowMs)) stored = null;
+    // The page's own wait is written back where the store lost it or holds an earlier one.
+    if (mine !== null && (stored === null || stored < mine)) this.put(account, mine);
+    if (mine === null) return stored;
+    return stored !== null && stored > mine ? stored : mine;
+  }
+
+  private put(account: string, deadline: bigint): void {
     try {
       this.store.setItem(this.key(account), deadline.toString());
     } catch {
       // A full or refused store: this page still remembers.
     }
-  }
-
-  /** The deadline of `account`'s unreported transaction still open at `nowMs`, else null. */
-  openUntil(account: string, nowMs: number): bigint | null {
-    const now = BigInt(Math.floor(nowMs));
-    // Each copy is judged on its own, so a bad stored value never clears this page's own.
-    const open = (deadline: bigint | null) => deadline !== null && deadline >= now && deadline - now <= BigInt(MAX_WAIT_MS);
-    const mine = this.here.get(account) ?? null;
-    if (mine !== null && !open(mine)) this.here.delete(account);
-    const stored = this.stored(account);
-    if (stored !== null && !open(stored)) this.forgetStored(account);
-    const live = [mine, stored].filter((d): d is bigint => d !== null && open(d));
-    if (live.length === 0) return null;
-    return live.reduce((a, b) => (b > a ? b : a));
   }
 
   private key(account: string): string {

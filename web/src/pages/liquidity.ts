@@ -90,7 +90,7 @@ export function liquidityPage(ctx: Ctx): Page {
     }
     say(status, "Adding liquidity…", "busy");
     const sent = await send(keel.pool, who, "addLiquidity", p.base, p.quote, p.minShares, account.address, p.deadline);
-    if ("unreported" in sent) ctx.inFlight.note(account.address, p.deadline);
+    if ("unreported" in sent) ctx.inFlight.note(account.address, p.deadline, inFlightNow(Date.now(), chainNowMs()));
     say(status, describeSent(sent, "Added"), "block" in sent ? "ok" : "error");
   }
 
@@ -99,7 +99,7 @@ export function liquidityPage(ctx: Ctx): Page {
     say(status, "Removing liquidity…", "busy");
     const who = await account.signing();
     const sent = await send(keel.pool, who, "removeLiquidity", p.shares, p.minBase, p.minQuote, account.address, p.deadline);
-    if ("unreported" in sent) ctx.inFlight.note(account.address, p.deadline);
+    if ("unreported" in sent) ctx.inFlight.note(account.address, p.deadline, inFlightNow(Date.now(), chainNowMs()));
     say(status, describeSent(sent, "Removed"), "block" in sent ? "ok" : "error");
   }
 

@@ -208,7 +208,7 @@ export function swapPage(ctx: Ctx): Page {
       const call = swapCall(p);
       const step = (st: string) => say(status, `Sending the swap… (${st})`, "busy");
       const sent = await sendWatched(keel.pool, who, step, call.message, ...call.args);
-      if ("unreported" in sent) ctx.inFlight.note(p.account, p.deadline);
+      if ("unreported" in sent) ctx.inFlight.note(p.account, p.deadline, inFlightNow(Date.now(), chainNowMs()));
       say(status, describeSent(sent, "Swapped"), "block" in sent ? "ok" : "error");
     } catch (e) {
       if (e instanceof AmountError || e instanceof LimitError || e instanceof PlanError) return say(status, e.message, "error");

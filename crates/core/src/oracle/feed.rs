@@ -178,7 +178,7 @@ pub struct Aggregate {
     pub realized_volatility: u128,
     /// The observation time of the `quorum`-th freshest reading within
     /// [`MAX_MIDDLE_SPREAD_BPS`] of the price: at least `quorum` reporters observed about this
-    /// price at or after it. When fewer agree, the oldest of the `quorum` readings nearest it.
+    /// price at or after it. When fewer agree, the oldest fresh reading's time.
     pub timestamp: u64,
     /// Fresh readings behind it.
     pub readings: u8,
@@ -197,8 +197,9 @@ pub struct Aggregate {
 /// observed: a reading stamped fresh at a price only older readings report cannot lend that
 /// price its age, since only readings that agree with the price count toward the stamp. With
 /// fewer than `quorum` such readings (a market moving faster than the reporters), the stamp is
-/// the oldest of the `quorum` readings nearest the price: the answer never looks fresher than
-/// its support, and a reading far from the price never sets its age.
+/// the oldest fresh reading's: the answer never looks fresher than any reading it was derived
+/// from. (No rule on three readings can tell a liar between two honest ones, lending its price
+/// the fresher neighbour's age, from a liar beyond them; this one errs towards older.)
 pub fn aggregate<A>(slots: &[Slot<A>], config: &FeedConfig, now_ms: u64) -> Option<Aggregate> {
     let quorum = usize::from(config.quorum).max(1);
     let fresh = slots
@@ -254,27 +255,23 @@ fn median_of<'a, A: 'a>(
 }
 
 /// The time by which `quorum` of the `observed` (price, time) readings within
-/// [`MAX_MIDDLE_SPREAD_BPS`] of `price` had been observed. When fewer agree, the oldest of the
-/// `quorum` readings nearest the price (the older first among equally near ones): a reading far
-/// from the price had no part in it, and sets no stamp (see [`aggregate`]).
+/// [`MAX_MIDDLE_SPREAD_BPS`] of `price` had been observed; when fewer agree, the oldest reading's
+/// (see [`aggregate`]).
 fn stamp(observed: &[(u128, u64)], price: u128, quorum: usize) -> Option<u64> {
     let near = price.checked_mul(MAX_MIDDLE_SPREAD_BPS)?;
     let mut agreeing = Sample::new();
-    let mut by_distance = [(0_u128, 0_u64); MAX_REPORTERS];
-    for (slot, &(p, t)) in by_distance.iter_mut().zip(observed) {
-        let distance = p.abs_diff(price);
+    let mut all = Sample::new();
+    for &(p, t) in observed {
         // A distance past u128 in basis points is far past agreeing.
-        if distance.checked_mul(BPS).is_some_and(|d| d <= near) {
+        if p.abs_diff(price).checked_mul(BPS).is_some_and(|d| d <= near) {
             agreeing.push(u128::from(t));
         }
-        *slot = (distance, t);
+        all.push(u128::from(t));
     }
-    if let Some(time) = agreeing.nth_largest(quorum) {
-        return u64::try_from(time).ok();
-    }
-    let nearest = by_distance.get_mut(..observed.len())?;
-    nearest.sort_unstable();
-    nearest.iter().take(quorum).map(|&(_, t)| t).min()
+    let time = agreeing
+        .nth_largest(quorum)
+        .or_else(|| all.nth_largest(all.len()))?;
+    u64::try_from(time).ok()
 }
 
 /// What a feed answers: the median of its fresh readings and its realised volatility.

@@ -236,25 +236,30 @@ fn lagging_readings_that_set_the_median_set_its_age_whatever_the_quorum() {
 }
 
 #[test]
-fn readings_too_far_apart_to_agree_stamp_the_answer_with_the_oldest_of_the_nearest() {
-    // 95, 100 and 105: the median alone agrees with itself; of the two as near as each other
-    // after it, the older counts
+fn readings_too_far_apart_to_agree_stamp_the_answer_with_the_oldest() {
+    // 95, 100 and 105: the median alone agrees with itself
     let mut feed = Feed::new(3, 2);
     let now = feed.now();
     feed.submit_at(0, 95 * ONE, now - 30_000).expect("oldest");
     feed.submit_at(1, 100 * ONE, now - 10_000).expect("middle");
     let answer = feed.submit(2, 105 * ONE).expect("freshest").expect("answer");
     assert_eq!((answer.price, answer.timestamp), (100 * ONE, now - 30_000));
-    // An outlier held just inside the expiry is far from the price and sets no stamp: honest
-    // 102 now and 100 from 25 s ago answer 102, as old as the 100
+    // A key between two honest readings that disagree (95 two seconds ago, 100 forty seconds
+    // ago), nearer the fresher, does not lend its price that reading's age
     let mut feed = Feed::new(3, 2);
     let now = feed.now();
-    let expiry = feed.config.expiry_ms;
-    feed.submit_at(2, 200 * ONE, now - expiry + 1_000)
-        .expect("outlier");
+    feed.submit_at(1, 100 * ONE, now - 40_000).expect("lagging");
+    feed.submit_at(0, 95 * ONE, now - 2_000).expect("fresh");
+    let answer = feed.submit(2, 974 * ONE / 10).expect("liar").expect("answer");
+    assert_eq!((answer.price, answer.timestamp), (974 * ONE / 10, now - 40_000));
+    // The price of the rule: an outlier held just inside the expiry makes the answer as old
+    let mut feed = Feed::new(3, 2);
+    let now = feed.now();
+    let held = now - feed.config.expiry_ms + 1_000;
+    feed.submit_at(2, 200 * ONE, held).expect("outlier");
     feed.submit_at(1, 100 * ONE, now - 25_000).expect("lagging");
     let answer = feed.submit(0, 102 * ONE).expect("fresh").expect("answer");
-    assert_eq!((answer.price, answer.timestamp), (102 * ONE, now - 25_000));
+    assert_eq!((answer.price, answer.timestamp), (102 * ONE, held));
 }
 
 #[test]
