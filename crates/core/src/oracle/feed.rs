@@ -260,18 +260,16 @@ fn median_of<'a, A: 'a>(
 fn stamp(observed: &[(u128, u64)], price: u128, quorum: usize) -> Option<u64> {
     let near = price.checked_mul(MAX_MIDDLE_SPREAD_BPS)?;
     let mut agreeing = Sample::new();
-    let mut all = Sample::new();
     for &(p, t) in observed {
         // A distance past u128 in basis points is far past agreeing.
         if p.abs_diff(price).checked_mul(BPS).is_some_and(|d| d <= near) {
             agreeing.push(u128::from(t));
         }
-        all.push(u128::from(t));
     }
-    let time = agreeing
-        .nth_largest(quorum)
-        .or_else(|| all.nth_largest(all.len()))?;
-    u64::try_from(time).ok()
+    match agreeing.nth_largest(quorum) {
+        Some(time) => u64::try_from(time).ok(),
+        None => observed.iter().map(|&(_, t)| t).min(),
+    }
 }
 
 /// What a feed answers: the median of its fresh readings and its realised volatility.
