@@ -12,6 +12,7 @@ import { bundledCodeHash, signingProblems, type CodeCheck } from "./lib/codehash
 import { DepositError, depositLimit } from "./lib/deposit";
 import { describePoolError, describeTokenError, errorText } from "./lib/errors";
 import { GasError, gasLimit } from "./lib/gas";
+import { inFlightNow } from "./lib/inflight";
 import { declinedInWallet, type Sent } from "./lib/outcome";
 
 export class Unreachable extends Error {}
@@ -57,6 +58,11 @@ export async function followChainTime(client: DedotClient, timeoutMs = 5_000): P
 /** The latest block time seen (ms), 0 before the first. */
 export function chainNowMs(): number {
   return chainTimeMs;
+}
+
+/** Now, for an unreported transaction's wait (`inFlightNow`): the chain's latest block time. */
+export function inFlightNowMs(): number {
+  return inFlightNow(Date.now(), chainNowMs());
 }
 
 /** A contract's answer: its value, or the error it returned (a refusal, not a failure). */

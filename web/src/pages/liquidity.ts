@@ -3,8 +3,8 @@
 // approvals handled in the flow. A click freezes a plan (lib/liquidity.ts) and disables the form
 // until the flow ends.
 
-import { chainNowMs, send } from "../chain";
-import { inFlightNow, stillInFlight } from "../lib/inflight";
+import { chainNowMs, inFlightNowMs, send } from "../chain";
+import { stillInFlight } from "../lib/inflight";
 import type { Ctx, Page } from "../context";
 import type { Account } from "../accounts";
 import { AmountError, formatAmount, parseAmount, plainAmount } from "../lib/amount";
@@ -54,7 +54,7 @@ export function liquidityPage(ctx: Ctx): Page {
   async function run(action: (account: Account) => Promise<void>): Promise<void> {
     const account = ctx.account();
     if (!account) return say(status, "Choose an account first.", "error");
-    const open = ctx.inFlight.openUntil(account.address, inFlightNow(Date.now(), chainNowMs()));
+    const open = ctx.inFlight.openUntil(account.address, inFlightNowMs());
     if (open !== null) return say(status, stillInFlight(open), "error");
     inputs.forEach((el) => (el.disabled = true));
     try {
@@ -90,7 +90,7 @@ export function liquidityPage(ctx: Ctx): Page {
     }
     say(status, "Adding liquidity…", "busy");
     const sent = await send(keel.pool, who, "addLiquidity", p.base, p.quote, p.minShares, account.address, p.deadline);
-    if ("unreported" in sent) ctx.inFlight.note(account.address, p.deadline, inFlightNow(Date.now(), chainNowMs()));
+    if ("unreported" in sent) ctx.inFlight.note(account.address, p.deadline, inFlightNowMs());
     say(status, describeSent(sent, "Added"), "block" in sent ? "ok" : "error");
   }
 
@@ -99,7 +99,7 @@ export function liquidityPage(ctx: Ctx): Page {
     say(status, "Removing liquidity…", "busy");
     const who = await account.signing();
     const sent = await send(keel.pool, who, "removeLiquidity", p.shares, p.minBase, p.minQuote, account.address, p.deadline);
-    if ("unreported" in sent) ctx.inFlight.note(account.address, p.deadline, inFlightNow(Date.now(), chainNowMs()));
+    if ("unreported" in sent) ctx.inFlight.note(account.address, p.deadline, inFlightNowMs());
     say(status, describeSent(sent, "Removed"), "block" in sent ? "ok" : "error");
   }
 

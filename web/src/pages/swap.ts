@@ -4,8 +4,8 @@
 // above 10% (lib/impact.ts). Approval of the token is part of the flow. A click freezes a plan
 // (lib/swap.ts) and disables the form until the flow ends.
 
-import { chainNowMs, sendWatched } from "../chain";
-import { inFlightNow, stillInFlight } from "../lib/inflight";
+import { chainNowMs, inFlightNowMs, sendWatched } from "../chain";
+import { stillInFlight } from "../lib/inflight";
 import type { Account } from "../accounts";
 import type { Ctx, Page } from "../context";
 import { formatAmount, formatFee, parseAmount, AmountError } from "../lib/amount";
@@ -187,7 +187,7 @@ export function swapPage(ctx: Ctx): Page {
   async function submit(): Promise<void> {
     const account = ctx.account();
     if (!account) return say(status, "Choose an account first.", "error");
-    const open = ctx.inFlight.openUntil(account.address, inFlightNow(Date.now(), chainNowMs()));
+    const open = ctx.inFlight.openUntil(account.address, inFlightNowMs());
     if (open !== null) return say(status, stillInFlight(open), "error");
     // The last swap's outcome goes at once: what shows next is this click's.
     say(status, "Checking the swap…", "busy");
@@ -208,7 +208,7 @@ export function swapPage(ctx: Ctx): Page {
       const call = swapCall(p);
       const step = (st: string) => say(status, `Sending the swap… (${st})`, "busy");
       const sent = await sendWatched(keel.pool, who, step, call.message, ...call.args);
-      if ("unreported" in sent) ctx.inFlight.note(p.account, p.deadline, inFlightNow(Date.now(), chainNowMs()));
+      if ("unreported" in sent) ctx.inFlight.note(p.account, p.deadline, inFlightNowMs());
       say(status, describeSent(sent, "Swapped"), "block" in sent ? "ok" : "error");
     } catch (e) {
       if (e instanceof AmountError || e instanceof LimitError || e instanceof PlanError) return say(status, e.message, "error");
