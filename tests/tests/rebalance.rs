@@ -392,10 +392,12 @@ fn the_bounty_never_exceeds_the_fees_set_aside() {
     pool::set_config(&mut m.chain, OWNER, m.pool, config).expect("config");
     push_long_base(&mut m, 12_000);
     let budget = pool::rebalance_status(&mut m.chain, m.pool).bounty_budget;
+    let keeper_before = m.balance(m.quote, KEEPER);
     // when
     let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).expect("rebalance");
-    // then the whole budget, and no more, was paid
+    // then the whole budget, and no more, was paid, into the keeper's account
     assert_eq!(out.bounty, budget);
+    assert_eq!(m.balance(m.quote, KEEPER), keeper_before + budget);
     assert_eq!(pool::rebalance_status(&mut m.chain, m.pool).bounty_budget, 0);
 }
 

@@ -221,7 +221,13 @@ fn a_swap_without_allowance_is_refused_by_the_token() {
 #[test]
 fn unauthorized_admin_calls_are_refused() {
     let mut m = Fixture::standard();
-    let config = PoolConfig::default();
+    // given a configuration the owner could set (its venue Mallory's, its age limit shorter)
+    let standing = pool::config(&mut m.chain, m.pool);
+    let mut config = standing;
+    config.venue = Some(MALLORY.account());
+    config.max_oracle_age_ms /= 2;
+    assert_ne!(config, standing);
+    // when Mallory sets it, pauses, hands herself the ownership and replaces the code
     m.assert_refused(PoolError::NotOwner, |m| {
         pool::set_config(&mut m.chain, MALLORY, m.pool, config)
     });
@@ -229,14 +235,20 @@ fn unauthorized_admin_calls_are_refused() {
         pool::pause(&mut m.chain, MALLORY, m.pool)
     });
     m.assert_refused(PoolError::NotOwner, |m| {
-        pool::unpause(&mut m.chain, MALLORY, m.pool)
-    });
-    m.assert_refused(PoolError::NotOwner, |m| {
         pool::transfer_ownership(&mut m.chain, MALLORY, m.pool, MALLORY.account())
     });
     m.assert_refused(PoolError::NotOwner, |m| {
         pool::set_code(&mut m.chain, MALLORY, m.pool, ink::primitives::Hash::default())
     });
+    // then the configuration, the ownership and trading stand
+    assert_eq!(pool::config(&mut m.chain, m.pool), standing);
     assert!(!pool::is_paused(&mut m.chain, m.pool));
     assert_eq!(pool::owner(&mut m.chain, m.pool), keel_harness::OWNER.account());
+    assert_eq!(pool::pending_owner(&mut m.chain, m.pool), None);
+    // and a pause the owner set, Mallory cannot lift
+    pool::pause(&mut m.chain, keel_harness::OWNER, m.pool).expect("the owner pauses");
+    m.assert_refused(PoolError::NotOwner, |m| {
+        pool::unpause(&mut m.chain, MALLORY, m.pool)
+    });
+    assert!(pool::is_paused(&mut m.chain, m.pool));
 }

@@ -13,6 +13,8 @@
 //!   the readings that agree with it (a liar stamping now, at a price only older honest readings
 //!   report, cannot give that price a fresher honest reading's age at another price).
 
+mod common;
+
 use keel_core::oracle::{answer, FeedConfig, OracleData, Slot};
 use keel_core::{MAX_PRICE, MIN_PRICE, ONE};
 use proptest::prelude::*;
@@ -20,7 +22,7 @@ use proptest::prelude::*;
 const NOW: u64 = 1_700_000_000_000;
 const EXPIRY: u64 = 60_000;
 
-fn config(quorum: u8) -> FeedConfig {
+fn feed(quorum: u8) -> FeedConfig {
     FeedConfig {
         quorum,
         expiry_ms: EXPIRY,
@@ -59,6 +61,21 @@ fn reading() -> impl Strategy<Value = (u128, u64)> {
     (price(), 0..=EXPIRY)
 }
 
+/// Readings in up to four clusters 2% apart around 10, each spread over 0.3%: readings of one
+/// cluster agree within 0.5%, readings of two never do.
+fn clustered() -> impl Strategy<Value = (u128, u64)> {
+    (0u128..4, 0u128..=30, 0..=EXPIRY).prop_map(|(cluster, bps, age)| {
+        let price = 10 * ONE / 100 * (100 + 2 * cluster) / 10_000 * (10_000 + bps);
+        (price, age)
+    })
+}
+
+/// A quorum from `least` to `most` (both at least 1), picked by `pick`.
+fn quorum_within(least: usize, most: usize, pick: usize) -> u8 {
+    let q = least + pick % (most - least + 1);
+    u8::try_from(q).expect("at most nine")
+}
+
 /// The `n`-th largest of `times` (1 is the largest).
 fn nth_freshest(times: &[u64], n: usize) -> u64 {
     let mut t = times.to_vec();
@@ -67,13 +84,15 @@ fn nth_freshest(times: &[u64], n: usize) -> u64 {
 }
 
 proptest! {
+    #![proptest_config(common::config())]
+
     #[test]
     fn the_stamp_never_withholds_an_answer_nor_makes_it_fresher(
         readings in prop::collection::vec(reading(), 1..=9),
         quorum in 1u8..=9,
     ) {
         let n = readings.len();
-        let got = answer(&slots(&readings), &config(quorum), NOW);
+        let got = answer(&slots(&readings), &feed(quorum), NOW);
         let mut prices: Vec<u128> = readings.iter().map(|r| r.0).collect();
         prices.sort_unstable();
         let (low, high) = (prices[(n - 1) / 2], prices[n / 2]);
@@ -110,7 +129,7 @@ proptest! {
         prop_assume!(q <= honest.len());
         let mut all = honest.clone();
         all.extend(&liars);
-        let got = answer(&slots(&all), &config(quorum), NOW);
+        let got = answer(&slots(&all), &feed(quorum), NOW);
         let honest_times: Vec<u64> = honest.iter().map(|r| NOW - r.1).collect();
         // An odd count's median lies among the honest readings; an even count may disagree.
         if all.len() % 2 == 1 {
@@ -123,41 +142,57 @@ proptest! {
 
     #[test]
     fn with_too_few_readings_near_the_price_the_stamp_is_the_oldest_reading(
-        readings in prop::collection::vec(reading(), 1..=9),
-        quorum in 1u8..=9,
+        readings in prop::collection::vec(clustered(), 2..=9),
+        pick in 0usize..9,
     ) {
-        if let Some(a) = answer(&slots(&readings), &config(quorum), NOW) {
-            let near = readings
-                .iter()
-                .filter(|r| r.0.abs_diff(a.price).checked_mul(10_000).is_some_and(|d| d <= a.price * 50))
-                .count();
-            if near < usize::from(quorum) {
-                let oldest = readings.iter().map(|r| NOW - r.1).min();
-                prop_assert_eq!(Some(a.timestamp), oldest);
-            }
-        }
+        // The answer's price does not depend on the quorum, so the readings near it are counted
+        // first and the quorum drawn above them: every case is one the property speaks of (an
+        // even count whose middles disagree, which gives no answer, is drawn again).
+        let n = readings.len();
+        let priced = answer(&slots(&readings), &feed(1), NOW);
+        prop_assume!(priced.is_some());
+        let price = priced.expect("assumed").price;
+        let near = readings
+            .iter()
+            .filter(|r| r.0.abs_diff(price).checked_mul(10_000).is_some_and(|d| d <= price * 50))
+            .count();
+        prop_assume!(near < n);
+        let quorum = quorum_within(near + 1, n, pick);
+        let a = answer(&slots(&readings), &feed(quorum), NOW).expect("a quorum of fresh readings");
+        prop_assert_eq!(a.price, price);
+        let oldest = readings.iter().map(|r| NOW - r.1).min();
+        prop_assert_eq!(Some(a.timestamp), oldest);
     }
 
     #[test]
     fn fewer_liars_than_the_quorum_lend_the_stamp_no_more_than_their_own_places(
-        honest in prop::collection::vec(reading(), 1..=8),
-        liars in prop::collection::vec(reading(), 0..=4),
-        quorum in 1u8..=9,
+        (honest, liars) in (1usize..=8).prop_flat_map(|h| (
+            prop::collection::vec(prop_oneof![reading(), clustered()], h),
+            prop::collection::vec(prop_oneof![reading(), clustered()], 0..=(9 - h).min(4)),
+        )),
+        pick in 0usize..9,
     ) {
-        let q = usize::from(quorum);
-        prop_assume!(liars.len() < q && honest.len() + liars.len() <= 9);
         let mut all = honest.clone();
         all.extend(&liars);
-        if let Some(a) = answer(&slots(&all), &config(quorum), NOW) {
-            let agreeing: Vec<u64> = honest
-                .iter()
-                .filter(|r| r.0.abs_diff(a.price).checked_mul(10_000).is_some_and(|d| d <= a.price * 50))
-                .map(|r| NOW - r.1)
-                .collect();
-            let places = q - liars.len();
-            if agreeing.len() >= places {
-                prop_assert!(a.timestamp <= nth_freshest(&agreeing, places));
-            }
+        let quorum = quorum_within(liars.len() + 1, all.len(), pick);
+        let q = usize::from(quorum);
+        let a = answer(&slots(&all), &feed(quorum), NOW);
+        // An even count whose middles disagree gives no answer: drawn again.
+        prop_assume!(a.is_some());
+        let a = a.expect("assumed");
+        let agreeing: Vec<u64> = honest
+            .iter()
+            .filter(|r| r.0.abs_diff(a.price).checked_mul(10_000).is_some_and(|d| d <= a.price * 50))
+            .map(|r| NOW - r.1)
+            .collect();
+        let places = q - liars.len();
+        // With fewer agreeing honest readings than places, fewer than `quorum` readings are near
+        // the price (liars fill at most their own number), so the stamp is the oldest reading's.
+        if agreeing.len() >= places {
+            prop_assert!(a.timestamp <= nth_freshest(&agreeing, places));
+        } else {
+            let oldest = all.iter().map(|r| NOW - r.1).min().expect("readings");
+            prop_assert_eq!(a.timestamp, oldest);
         }
     }
 
@@ -173,7 +208,7 @@ proptest! {
         let stale = stale * ONE / 1_000;
         let moved = stale / 10_000 * (10_000 - moved_bps);
         let readings = [(stale, stale_age), (moved, fresh_age), (stale, 0)];
-        let a = answer(&slots(&readings), &config(2), NOW).expect("an odd count answers");
+        let a = answer(&slots(&readings), &feed(2), NOW).expect("an odd count answers");
         prop_assert_eq!(a.price, stale);
         prop_assert_eq!(a.timestamp, NOW - stale_age);
     }

@@ -8,6 +8,7 @@ use crate::{
     oracle, pool, token, venue, Actor, Sandbox, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, REPORTERS, UNIT,
 };
 use ink::primitives::AccountId;
+use keel_calls::ToMessage;
 use keel_core::consts::DEFAULT_VENUE_FEE_BPS;
 use keel_core::oracle::FeedConfig;
 use keel_interface::pool::PoolConfig;
@@ -77,14 +78,30 @@ pub struct Fixture {
 }
 
 /// Everyone's token and pool share balances, the pool's accounted reserves and its share supply,
-/// and the venue's accounted reserves.
+/// the venue's accounted reserves; and what else a refused call must leave as it was: the pool's
+/// targets, its rebalancing record (epoch, bounty budget), and every venue it rebalances on (the
+/// fixture's included): its reserves, share supply and everyone's venue shares.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Snapshot {
+    /// Each of [`TRADERS`], [`KEEPER`] and [`OWNER`]: base, quote, pool shares.
     pub balances: Vec<(Actor, u128, u128, u128)>,
     pub pool_tokens: (u128, u128),
     pub reserves: (u128, u128),
     pub total_shares: u128,
     pub venue_reserves: (u128, u128),
+    pub curve: keel_core::PoolState,
+    pub rebalancing: keel_interface::RebalanceStatus,
+    pub venues: Vec<VenueSnapshot>,
+}
+
+/// One venue the pool rebalances on, as [`Snapshot`] holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VenueSnapshot {
+    pub venue: AccountId,
+    pub reserves: (u128, u128),
+    pub total_shares: u128,
+    /// Each actor's shares in it, in [`Snapshot::balances`]' order.
+    pub shares: Vec<u128>,
 }
 
 pub const TRADERS: [Actor; 4] = [ALICE, BOB, CAROL, MALLORY];
@@ -338,9 +355,9 @@ impl Fixture {
 
     pub fn snapshot(&mut self) -> Snapshot {
         let (base, quote, pool) = (self.base, self.quote, self.pool);
-        let balances = TRADERS
+        let actors: Vec<Actor> = TRADERS.iter().copied().chain([KEEPER, OWNER]).collect();
+        let balances = actors
             .iter()
-            .chain([KEEPER].iter())
             .map(|a| {
                 let who = a.account();
                 (
@@ -351,6 +368,10 @@ impl Fixture {
                 )
             })
             .collect();
+        let mut venues = pool::venues(&mut self.chain, pool);
+        if !venues.contains(&self.venue) {
+            venues.push(self.venue);
+        }
         Snapshot {
             balances,
             pool_tokens: (
@@ -360,6 +381,29 @@ impl Fixture {
             reserves: pool::reserves(&mut self.chain, pool),
             total_shares: pool::total_shares(&mut self.chain, pool),
             venue_reserves: venue::reserves(&mut self.chain, self.venue),
+            curve: pool::curve_state(&mut self.chain, pool),
+            rebalancing: pool::rebalance_status(&mut self.chain, pool),
+            venues: venues
+                .into_iter()
+                .filter_map(|v| {
+                    // A listed account that is no venue (an owner's mistake some tests make)
+                    // holds nothing to compare.
+                    let reserves = self
+                        .chain
+                        .try_call(OWNER, v, &keel_calls::venue(v).reserves().message())
+                        .ok()?;
+                    let shares = actors
+                        .iter()
+                        .map(|a| venue::shares(&mut self.chain, v, a.account()))
+                        .collect();
+                    Some(VenueSnapshot {
+                        venue: v,
+                        reserves,
+                        total_shares: venue::total_shares(&mut self.chain, v),
+                        shares,
+                    })
+                })
+                .collect(),
         }
     }
 

@@ -22,7 +22,7 @@ pub use chain::{
     Actor, CallError, Cost, Sandbox, ALICE, BOB, CAROL, KEEPER, MALLORY, OWNER, REPORTER, REPORTERS,
     REPORTER_B, REPORTER_C, START_MS,
 };
-pub use fixture::{Fixture, Setup, Snapshot};
+pub use fixture::{Fixture, Setup, Snapshot, VenueSnapshot};
 
 /// 1e18: token units per whole token, and the fixed-point scale of prices.
 pub const UNIT: u128 = keel_core::ONE;

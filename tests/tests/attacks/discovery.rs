@@ -4,7 +4,7 @@
 //! push, inside one block or around a reading that describes the push, pays for the distance.
 
 use crate::oracle_sandwich::sandwich;
-use crate::{assert_solvent, worth};
+use crate::{assert_solvent, band_maximal_buy, band_maximal_sale, worth};
 use keel_core::dynamic::GUARD_FLOOR;
 use keel_core::CurveError;
 use keel_harness::pool::{self, PoolSwap};
@@ -108,9 +108,12 @@ fn pushing_the_reference_and_undoing_it_loses_in_one_block_and_around_any_readin
     // sizes up to the largest the price band lets a trader sell now that the reference moves
     // too, at the lowest guard an owner may set and at the shipped one
     for guard in [GUARD_FLOOR, PoolConfig::default().curve.discovering().guard] {
-        for base in [100, 1_000, 2_500] {
+        let mut m = market_with(guard);
+        m.chain.advance(BLOCK_MS);
+        let largest = band_maximal_sale(&mut m);
+        for base in [100 * UNIT, 1_000 * UNIT, 2_500 * UNIT, largest] {
             for (blocks, stamp_after) in [(0, false), (1, false), (1, true), (3, true)] {
-                let (before, after) = push_and_undo(guard, base * UNIT, blocks, stamp_after);
+                let (before, after) = push_and_undo(guard, base, blocks, stamp_after);
                 assert!(
                     after < before,
                     "guard {guard}, {base} base, {blocks} blocks, stamped after: {stamp_after}: profit {}",
@@ -157,8 +160,11 @@ fn buying_ahead_of_a_reading_and_selling_after_it_takes_no_more_than_from_consta
     let fee = pool::market_status(&mut m.chain, m.pool).expect("market").fee;
     for move_bps in [20, 50, 100, 300] {
         let bound = constant_product_best(base, quote, move_bps, fee);
-        for quote_in in [1_000, 5_000, 20_000] {
-            let (before, after) = front_run(quote_in * UNIT, move_bps);
+        let mut fresh = market();
+        fresh.chain.advance(BLOCK_MS);
+        let largest = band_maximal_buy(&mut fresh);
+        for quote_in in [1_000 * UNIT, 5_000 * UNIT, 20_000 * UNIT, largest] {
+            let (before, after) = front_run(quote_in, move_bps);
             let profit = after as f64 - before as f64;
             assert!(
                 profit <= bound,
@@ -171,14 +177,18 @@ fn buying_ahead_of_a_reading_and_selling_after_it_takes_no_more_than_from_consta
 #[test]
 fn a_trade_past_the_band_the_reference_and_the_skew_reach_together_is_refused_and_moves_nothing() {
     let mut m = market();
-    // 10% of the pool's value: the reference alone would move ~50%
-    m.assert_refused(PoolError::Curve(CurveError::PriceBandExceeded), |m| {
-        pool::swap_exact_in(
-            &mut m.chain,
-            MALLORY,
-            m.pool,
-            PoolSwap::exact_in(m.base, 20_000 * UNIT),
-        )
-    });
-    assert_eq!(drift(&mut m), 0);
+    // the largest sale the band allows, a step past it, and 10% of the pool's value (the
+    // reference alone would move ~50%)
+    let largest = band_maximal_sale(&mut m);
+    for base in [largest + 100 * UNIT, 20_000 * UNIT] {
+        m.assert_refused(PoolError::Curve(CurveError::PriceBandExceeded), |m| {
+            pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, base))
+        });
+        assert_eq!(drift(&mut m), 0);
+    }
+    // while the largest itself trades
+    pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, largest))
+        .expect("the band's largest sale");
+    assert!(drift(&mut m) < 0);
+    assert_solvent(&mut m);
 }

@@ -7,7 +7,7 @@ use keel_core::oracle::FeedConfig;
 use keel_harness::oracle::{self, Reading};
 use keel_harness::pool::{self, PoolSwap};
 use keel_harness::{Fixture, MALLORY, REPORTER, REPORTER_B, REPORTER_C, UNIT};
-use keel_interface::OracleError;
+use keel_interface::{OracleError, PoolError};
 
 const BLOCK_MS: u64 = 6_000;
 const PRICE: u128 = 10 * UNIT;
@@ -37,18 +37,35 @@ fn one_reporter_of_three_lying_for_many_blocks_moves_neither_price_nor_volatilit
         } else {
             PRICE / 10 * 8
         };
-        let r = at(&m, lie, VOL * 10);
-        oracle::submit(&mut m.chain, REPORTER, m.oracle, r).expect("the liar's reading");
-        let again = at(&m, PRICE * 2, VOL * 10);
-        assert_eq!(
-            oracle::submit(&mut m.chain, REPORTER, m.oracle, again),
-            Err(OracleError::AlreadyReported)
-        );
-        for (reporter, price) in [(REPORTER_B, honest[0]), (REPORTER_C, honest[1])] {
-            let r = at(&m, price, VOL);
-            oracle::submit(&mut m.chain, reporter, m.oracle, r).expect("honest reading");
+        // (first in even blocks, last in odd ones, so the pool is read while this block's fresh
+        // readings and the last block's older ones mix)
+        let mut order = vec![
+            (REPORTER, lie, VOL * 10),
+            (REPORTER_B, honest[0], VOL),
+            (REPORTER_C, honest[1], VOL),
+        ];
+        if block % 2 == 1 {
+            order.rotate_left(1);
         }
-        // then the pool prices within the honest readings, with the honest volatility, k and fee
+        for (reporter, price, volatility) in order {
+            let r = at(&m, price, volatility);
+            oracle::submit(&mut m.chain, reporter, m.oracle, r).expect("a reading");
+            if reporter == REPORTER {
+                let again = at(&m, PRICE * 2, VOL * 10);
+                assert_eq!(
+                    oracle::submit(&mut m.chain, REPORTER, m.oracle, again),
+                    Err(OracleError::AlreadyReported)
+                );
+            }
+            // then after every reading the pool prices within the honest readings
+            let now = pool::market_status(&mut m.chain, m.pool).expect("market");
+            assert!(
+                (honest[0]..=honest[1]).contains(&now.price),
+                "block {block}, after {reporter:?}: {}",
+                now.price
+            );
+        }
+        // and, once the block's readings are in, with the honest volatility, k and fee
         let now = pool::market_status(&mut m.chain, m.pool).expect("market");
         assert!(
             (honest[0]..=honest[1]).contains(&now.price),
@@ -111,6 +128,7 @@ fn a_thirty_percent_crash_reported_by_a_quorum_is_the_price_within_three_reading
         pool::market_status(&mut m.chain, m.pool).expect("market").price,
         crashed / 10 * 9
     );
+    assert_solvent(&mut m);
 }
 
 #[test]
@@ -143,12 +161,31 @@ fn a_quorum_of_expired_readings_is_no_answer_and_the_pool_stops_trading() {
     // given readings older than the feed's expiry
     let mut m = Fixture::standard();
     m.chain.advance(FeedConfig::default().expiry_ms + BLOCK_MS);
-    // then the pool refuses to trade on them
-    assert!(pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, UNIT)).is_err());
+    // then the pool refuses to trade on them, in either direction, and nothing moves
+    let sales = [(m.base, 1_000 * UNIT), (m.quote, 10_000 * UNIT)];
+    for (token_in, amount) in sales {
+        m.assert_refused(PoolError::OracleStale, |m| {
+            pool::swap_exact_in(
+                &mut m.chain,
+                MALLORY,
+                m.pool,
+                PoolSwap::exact_in(token_in, amount),
+            )
+        });
+    }
     // and one fresh reading is not a quorum, two are
     let r = at(&m, PRICE, VOL);
     oracle::submit(&mut m.chain, REPORTER, m.oracle, r).expect("one");
-    assert!(pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, UNIT)).is_err());
+    for (token_in, amount) in sales {
+        m.assert_refused(PoolError::OracleStale, |m| {
+            pool::swap_exact_in(
+                &mut m.chain,
+                MALLORY,
+                m.pool,
+                PoolSwap::exact_in(token_in, amount),
+            )
+        });
+    }
     let r = at(&m, PRICE, VOL);
     oracle::submit(&mut m.chain, REPORTER_B, m.oracle, r).expect("two");
     pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, UNIT))

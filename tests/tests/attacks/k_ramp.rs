@@ -111,23 +111,25 @@ fn k_moves_at_most_its_ramp_per_block_toward_the_target_and_one_step_after_a_qui
     }
     assert_eq!(k, market.k_target);
     assert!(steps > 100);
+    assert_solvent(&mut m);
 }
 
 /// `who` buys base from the pool in 1,000-quote steps, spending at most `budget`, while the pool
-/// sells base below the oracle price.
-fn buy_the_skew(m: &mut Fixture, who: Actor, budget: u128) {
+/// sells base below the oracle price. Returns the quote spent.
+fn buy_the_skew(m: &mut Fixture, who: Actor, budget: u128) -> u128 {
     let step = 1_000 * UNIT;
     let mut spent = 0;
     while spent + step <= budget {
         let Ok(quote) = pool::quote_exact_in(&mut m.chain, m.pool, m.quote, step) else {
-            return;
+            return spent;
         };
         if quote.amount_out * (PRICE / UNIT) <= step {
-            return;
+            return spent;
         }
         pool::swap_exact_in(&mut m.chain, who, m.pool, PoolSwap::exact_in(m.quote, step)).expect("buy");
         spent += step;
     }
+    spent
 }
 
 #[test]
@@ -146,15 +148,31 @@ fn holding_a_position_across_the_ramp_loses_to_the_arbitrage_the_skew_invites() 
         let largest = band_maximal_sale(&mut m);
         let got = pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, largest))
             .expect("sell before the reading");
+        let (mut mallory_bought, mut bob_bought) = (0, 0);
         for block in 1..=hold {
             m.chain.advance(BLOCK_MS);
             m.report(PRICE, WILD)
                 .expect("the volatility rise, re-reported each block");
             if block == hold {
-                buy_the_skew(&mut m, MALLORY, got);
+                mallory_bought = buy_the_skew(&mut m, MALLORY, got);
             } else {
-                buy_the_skew(&mut m, BOB, u128::MAX / 2);
+                bob_bought += buy_the_skew(&mut m, BOB, u128::MAX / 2);
             }
+        }
+        // (the premise: a skew is left for whoever moves first, Mallory in the rise's block, the
+        // arbitrageur before her when she holds)
+        if hold == 1 {
+            assert!(
+                mallory_bought > 0,
+                "discovery {}: nothing to buy back",
+                curve.discovers()
+            );
+        } else {
+            assert!(
+                bob_bought > 0,
+                "discovery {}: held {hold}: no arbitrage",
+                curve.discovers()
+            );
         }
         let after = worth(&mut m, MALLORY, PRICE);
         assert!(

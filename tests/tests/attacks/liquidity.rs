@@ -3,6 +3,7 @@
 
 use crate::{assert_solvent, band_maximal_sale, value, worth};
 use keel_core::math::{mul_div_u128, Rounding};
+use keel_core::CurveError;
 use keel_harness::pool::{self, PoolDeposit, PoolSwap, PoolWithdraw};
 use keel_harness::{token, Fixture, Setup, BOB, CAROL, MALLORY, UNIT};
 use keel_interface::pool::PoolError;
@@ -99,6 +100,21 @@ fn donations_stay_in_the_pool_and_nobody_can_withdraw_them() {
     assert_solvent(&mut m);
 }
 
+/// A tiny swap's answer: what it paid or cost, or `None` when the pool refused it as too small
+/// to price (any other refusal fails the test).
+fn tiny(m: &mut Fixture, exact_out: bool, s: PoolSwap) -> Option<u128> {
+    let answer = if exact_out {
+        pool::swap_exact_out(&mut m.chain, MALLORY, m.pool, s)
+    } else {
+        pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, s)
+    };
+    match answer {
+        Ok(amount) => Some(amount),
+        Err(PoolError::ZeroAmount | PoolError::Curve(CurveError::ZeroOutput)) => None,
+        Err(e) => panic!("a tiny swap refused for another reason: {e:?}"),
+    }
+}
+
 #[test]
 fn many_tiny_round_trips_never_farm_rounding_dust() {
     // given Mallory trading amounts from one unit up to a thousandth of a token
@@ -108,21 +124,33 @@ fn many_tiny_round_trips_never_farm_rounding_dust() {
     let mut refused = 0;
     let mut landed = 0;
 
-    // when she sells base and sells straight back whatever quote she got, 120 times
-    for round in 0..120u128 {
+    // when she sells base and sells straight back whatever quote she got, and buys that much
+    // quote and buys back the base it cost, 120 times each
+    for round in 0..240u128 {
         let amount = [1, 3, 17, 999, 10_001, 1_000_000_007, UNIT / 1000][(round % 7) as usize] + round;
-        match pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, amount)) {
-            Ok(quote) => {
+        let exact_out = round % 2 == 1;
+        let (base, quote) = (m.base, m.quote);
+        let first = if exact_out {
+            PoolSwap::exact_out(base, amount)
+        } else {
+            PoolSwap::exact_in(base, amount)
+        };
+        match tiny(&mut m, exact_out, first) {
+            Some(got_or_paid) => {
                 landed += 1;
-                if pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.quote, quote))
-                    .is_ok()
-                {
-                    landed += 1;
+                // selling exactly in, she sells back what she got; buying exactly out, she buys
+                // back the base she paid
+                let back = if exact_out {
+                    PoolSwap::exact_out(quote, got_or_paid)
                 } else {
-                    refused += 1;
+                    PoolSwap::exact_in(quote, got_or_paid)
+                };
+                match tiny(&mut m, exact_out, back) {
+                    Some(_) => landed += 1,
+                    None => refused += 1,
                 }
             }
-            Err(_) => refused += 1,
+            None => refused += 1,
         }
         // then at no step is she up, valued at the oracle
         assert!(
@@ -182,6 +210,7 @@ fn sandwiched_deposit(dumped: u128, tolerance_bps: u128) -> Result<Sandwiched, P
     let (base_in, quote_in, shares) = deposited?;
     let (base_out, quote_out) =
         pool::remove_liquidity(&mut m.chain, CAROL, m.pool, PoolWithdraw::of(shares)).expect("withdraw");
+    assert_solvent(&mut m);
     let paid = value(base_in, quote_in, PRICE);
     Ok(Sandwiched {
         paid,

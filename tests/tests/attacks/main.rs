@@ -46,6 +46,16 @@ pub fn band_maximal_sale(m: &mut Fixture) -> u128 {
     base
 }
 
+/// The largest purchase of base, to 1,000 quote, the pool quotes at once on `m`.
+pub fn band_maximal_buy(m: &mut Fixture) -> u128 {
+    let step = 1_000 * UNIT;
+    let mut quote = step;
+    while pool::quote_exact_in(&mut m.chain, m.pool, m.quote, quote + step).is_ok() {
+        quote += step;
+    }
+    quote
+}
+
 /// The pool holds at least what it accounts for, in both tokens.
 pub fn assert_solvent(m: &mut Fixture) {
     let (base_reserve, quote_reserve) = pool::reserves(&mut m.chain, m.pool);

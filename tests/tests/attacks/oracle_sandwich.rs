@@ -39,6 +39,11 @@ fn moved(price: u128, fraction: u128, up: bool) -> u128 {
 /// Mallory trades `notional` quote's worth in the direction of the coming reading, lets it land,
 /// and trades back. Returns her worth before and after at the new price.
 pub(crate) fn sandwich(m: &mut Fixture, new_price: u128, notional: u128) -> (u128, u128) {
+    sandwich_at(m, new_price, notional, VOL)
+}
+
+/// [`sandwich`] with the reading that lands carrying `volatility`.
+fn sandwich_at(m: &mut Fixture, new_price: u128, notional: u128, volatility: u128) -> (u128, u128) {
     let up = new_price > PRICE;
     let before = worth(m, MALLORY, new_price);
     if up {
@@ -49,23 +54,29 @@ pub(crate) fn sandwich(m: &mut Fixture, new_price: u128, notional: u128) -> (u12
             PoolSwap::exact_in(m.quote, notional),
         )
         .expect("buy base");
-        m.report(new_price, VOL).expect("reading lands");
+        m.report(new_price, volatility).expect("reading lands");
         pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, base))
             .expect("sell base");
     } else {
         let base_in = notional / 10;
         let quote = pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, base_in))
             .expect("sell base");
-        m.report(new_price, VOL).expect("reading lands");
+        m.report(new_price, volatility).expect("reading lands");
         pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.quote, quote))
             .expect("buy base");
     }
     (before, worth(m, MALLORY, new_price))
 }
 
-/// `sigmas` standard deviations of the price move over `blocks` 6 s blocks at 80%/yr (1e18).
+/// `sigmas` tenths of a standard deviation of the price move over `blocks` 6 s blocks at 80%/yr
+/// (1e18).
 fn move_of(sigmas: u128, blocks: u64) -> u128 {
-    let per_block = CurveParams::default().sigma_per_block(VOL).expect("sigma");
+    move_at(VOL, sigmas, blocks)
+}
+
+/// [`move_of`] at `volatility` (annualised, 1e18).
+fn move_at(volatility: u128, sigmas: u128, blocks: u64) -> u128 {
+    let per_block = CurveParams::default().sigma_per_block(volatility).expect("sigma");
     let over_lag = mul_div_u128(
         per_block,
         sqrt_wad(u128::from(blocks) * ONE).expect("sqrt"),
@@ -76,22 +87,52 @@ fn move_of(sigmas: u128, blocks: u64) -> u128 {
     over_lag * sigmas / 10
 }
 
+/// Mallory's worth before and after sandwiching a reading one block after the last, on a pool
+/// without discovery whose feed reads `volatility`, that moves the price `tenths_of_sigma` tenths
+/// of that volatility's one-block sigma.
+fn one_block_sandwich(volatility: u128, tenths_of_sigma: u128, up: bool) -> (u128, u128) {
+    let mut m = Fixture::new(Setup {
+        volatility,
+        ..Setup::without_discovery()
+    });
+    m.chain.advance(6_000);
+    let new_price = moved(PRICE, move_at(volatility, tenths_of_sigma, 1), up);
+    let worths = sandwich_at(&mut m, new_price, 20_000 * UNIT, volatility);
+    assert_solvent(&mut m);
+    worths
+}
+
 #[test]
-fn front_running_a_three_sigma_one_block_update_loses_money() {
-    for up in [true, false] {
-        // given the reporter is about to publish a 3-sigma move after one block (~10.5 bps),
-        // while the fee is ~10.2 bps on each leg
-        let mut m = Fixture::new(Setup::without_discovery());
-        m.chain.advance(6_000);
-        let new_price = moved(PRICE, move_of(30, 1), up);
-        // when Mallory trades 20,000 quote around it
-        let (before, after) = sandwich(&mut m, new_price, 20_000 * UNIT);
-        // then she paid more in fees than the move gave her
-        assert!(
-            after < before,
-            "up {up}: front-running profited: {before} -> {after}"
-        );
-        assert_solvent(&mut m);
+fn front_running_a_three_sigma_one_block_update_loses_money_at_any_volatility() {
+    // given the reporters are about to publish a 3-sigma move after one block (at 80%/yr ~10.5
+    // bps, while the fee is ~10.2 bps on each leg), at volatilities from calm to wild: the fee
+    // covers it only if it tracks the volatility (at 300%/yr the move is ~39 bps)
+    for volatility in [UNIT / 5, VOL, UNIT * 3] {
+        for up in [true, false] {
+            // when Mallory trades 20,000 quote around it
+            let (before, after) = one_block_sandwich(volatility, 30, up);
+            // then she paid more in fees than the move gave her
+            assert!(
+                after < before,
+                "{volatility} vol, up {up}: front-running profited: {before} -> {after}"
+            );
+        }
+    }
+}
+
+#[test]
+fn front_running_a_move_far_past_the_fees_pays_so_the_sandwich_tests_can_fail() {
+    // The control for the test above: a 20-sigma one-block move is past both legs' fees
+    // (`2 x (fee_base + 1.5 sigma)`: 14.4 sigma at 20%/yr, 5.9 at 80%, 3.8 at 300%), and the same
+    // sandwich profits, at every volatility.
+    for volatility in [UNIT / 5, VOL, UNIT * 3] {
+        for up in [true, false] {
+            let (before, after) = one_block_sandwich(volatility, 200, up);
+            assert!(
+                after > before,
+                "{volatility} vol, up {up}: a 20-sigma sandwich lost: {before} -> {after}"
+            );
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use keel_harness::pool::{self, PoolSwap};
 use keel_harness::venue::{self, VenueSwap};
 use keel_harness::{Fixture, Setup, BOB, CAROL, KEEPER, MALLORY, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError, RebalanceOutcome};
+use keel_interface::VenueError;
 
 const PRICE: u128 = 10 * UNIT;
 
@@ -34,15 +35,19 @@ pub(crate) fn pool_value(m: &mut Fixture) -> u128 {
     pool_value_at(m, PRICE)
 }
 
-/// Mallory dumps `dumped` base on the venue, the keeper rebalances, Mallory buys back with all
-/// she got. Returns the rebalance, or `None` when the pool refused it (then Mallory unwinds).
+/// Mallory dumps `dumped` base on the venue, calls the rebalance herself (so its bounty is hers:
+/// any keeper is paid it, so the sandwich pays only if she ends above her worth plus the
+/// bounty), and buys back with all she got. Returns the rebalance, or `None` when the pool
+/// refused it (then Mallory unwinds).
 pub(crate) fn sandwich(m: &mut Fixture, dumped: u128) -> Option<RebalanceOutcome> {
     let (base, quote) = (m.base, m.quote);
     sandwich_selling(m, (base, quote), dumped)
 }
 
 /// [`sandwich`] of a rebalance that sells `sold.0` for `sold.1`: Mallory dumps `dumped` of the
-/// token the pool sells, and buys it back with all she got.
+/// token the pool sells, rebalances, and buys it back with all she got. A refusal must be the
+/// venue's price check, and must leave the pool, every venue and the rebalancing record as the
+/// dump left them.
 fn sandwich_selling(
     m: &mut Fixture,
     (sold, bought): (AccountId, AccountId),
@@ -50,7 +55,19 @@ fn sandwich_selling(
 ) -> Option<RebalanceOutcome> {
     let got = venue::swap_exact_in(&mut m.chain, MALLORY, m.venue, VenueSwap::exact_in(sold, dumped))
         .expect("front-run");
-    let out = pool::rebalance(&mut m.chain, KEEPER, m.pool, 0).ok();
+    let before = m.snapshot();
+    let out = match pool::rebalance(&mut m.chain, MALLORY, m.pool, 0) {
+        Ok(out) => Some(out),
+        Err(e) => {
+            assert_eq!(
+                e,
+                PoolError::Venue(VenueError::SlippageExceeded),
+                "dumped {dumped}"
+            );
+            assert_eq!(m.snapshot(), before, "a refused rebalance moved something");
+            None
+        }
+    };
     venue::swap_exact_in(&mut m.chain, MALLORY, m.venue, VenueSwap::exact_in(bought, got)).expect("back-run");
     out
 }
@@ -70,11 +87,12 @@ fn sandwiching_a_rebalance_loses_money_on_venues_five_to_a_hundred_times_the_poo
             let before = worth(&mut m, MALLORY, PRICE);
             let dumped = reserve / 10_000 * bps;
             let attacked = sandwich(&mut m, dumped);
-            // then Mallory always ends poorer
+            // then Mallory always ends poorer than the bounty alone would have left her
+            let paid = before + attacked.as_ref().map_or(0, |a| a.bounty);
             let after = worth(&mut m, MALLORY, PRICE);
             assert!(
-                after < before,
-                "{depth}x, {bps} bps: sandwich profited {before} -> {after}"
+                after < paid,
+                "{depth}x, {bps} bps: sandwich profited {paid} -> {after}"
             );
             let Some(attacked) = attacked else {
                 assert_eq!(
@@ -97,9 +115,9 @@ fn sandwiching_a_rebalance_loses_money_on_venues_five_to_a_hundred_times_the_poo
             );
             // and Mallory's loss exceeds what the pool gave up
             assert!(
-                before - after > lost,
+                paid - after > lost,
                 "{depth}x, {bps} bps: Mallory lost {} < {lost}",
-                before - after
+                paid - after
             );
             assert_solvent(&mut m);
         }
@@ -140,12 +158,14 @@ fn sandwiching_a_rebalance_that_sells_quote_loses_money_too() {
             let before = worth(&mut m, MALLORY, PRICE);
             let (quote, base) = (m.quote, m.base);
             let attacked = sandwich_selling(&mut m, (quote, base), reserve / 10_000 * bps);
-            // then Mallory always ends poorer, and a slice that ran lost the pool at most the
-            // tolerance on its worth, less than Mallory lost
+            // then Mallory always ends poorer than the bounty alone would have left her, and a
+            // slice that ran lost the pool at most the tolerance on its worth, less than Mallory
+            // lost
+            let paid = before + attacked.as_ref().map_or(0, |a| a.bounty);
             let after = worth(&mut m, MALLORY, PRICE);
             assert!(
-                after < before,
-                "{depth}x, {bps} bps: sandwich profited {before} -> {after}"
+                after < paid,
+                "{depth}x, {bps} bps: sandwich profited {paid} -> {after}"
             );
             let Some(attacked) = attacked else {
                 continue;
@@ -159,7 +179,7 @@ fn sandwiching_a_rebalance_that_sells_quote_loses_money_too() {
                 attacked.sold
             );
             assert!(
-                before - after > lost,
+                paid - after > lost,
                 "{depth}x, {bps} bps: Mallory lost less than the pool"
             );
             assert_solvent(&mut m);
@@ -183,13 +203,16 @@ fn a_slice_sells_at_most_a_quarter_of_the_venues_fee_times_its_reserve() {
             "{depth}x: sold {}",
             out.sold
         );
-        // a shallow venue leaves the pool due: the next slice waits for the cooldown
+        // a shallow venue leaves the pool due, having sold the whole cap: the next slice waits
+        // for the cooldown
         if depth < 100 {
+            assert_eq!(out.sold, reserve_base * fee / 40_000, "{depth}x");
             assert_eq!(
                 pool::rebalance_status(&mut m.chain, m.pool).continuing,
                 Some(Asset::Base)
             );
         }
+        assert_solvent(&mut m);
     }
 }
 

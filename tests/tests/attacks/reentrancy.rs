@@ -205,4 +205,5 @@ fn the_hook_runs_a_callback_to_any_other_contract_so_only_re_entry_is_refused() 
     );
     let out = out.expect("swap with a harmless callback");
     assert_eq!(m.balance(m.quote, MALLORY), quote_before + out);
+    crate::assert_solvent(&mut m);
 }

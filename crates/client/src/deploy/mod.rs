@@ -286,7 +286,11 @@ fn instantiate<E: Decode + std::fmt::Debug>(
     step(&format!("instantiating {label}"));
     let mut salt = salt.to_vec();
     salt.extend(label.as_bytes());
-    Ok(node.instantiate(deployer, code, constructor, salt, &SendOptions::default())?)
+    let at = node.instantiate(deployer, code, constructor, salt, &SendOptions::default())?;
+    // The record is written only once every step has landed: a deployment that fails later
+    // leaves its contracts' addresses here, in the log.
+    step(&format!("{label} at {}", ss58(&at)));
+    Ok(at)
 }
 
 /// Sends a message that answers `Result<T, E>`, refusing to sign what the contract refuses;
