@@ -81,6 +81,7 @@ fn a_sale_moves_the_reference_down_until_a_reading_observed_after_it_lands() {
         (known.drift, known.reference, known.guard_fee),
         (0, known.price, 0)
     );
+    assert_solvent(&mut m);
 }
 
 /// Mallory sells `base`, lets `blocks` pass with a reading of the unchanged price observed
@@ -158,11 +159,11 @@ fn buying_ahead_of_a_reading_and_selling_after_it_takes_no_more_than_from_consta
     let mut m = market();
     let (base, quote) = pool::reserves(&mut m.chain, m.pool);
     let fee = pool::market_status(&mut m.chain, m.pool).expect("market").fee;
+    let mut fresh = market();
+    fresh.chain.advance(BLOCK_MS);
+    let largest = band_maximal_buy(&mut fresh);
     for move_bps in [20, 50, 100, 300] {
         let bound = constant_product_best(base, quote, move_bps, fee);
-        let mut fresh = market();
-        fresh.chain.advance(BLOCK_MS);
-        let largest = band_maximal_buy(&mut fresh);
         for quote_in in [1_000 * UNIT, 5_000 * UNIT, 20_000 * UNIT, largest] {
             let (before, after) = front_run(quote_in, move_bps);
             let profit = after as f64 - before as f64;

@@ -162,21 +162,26 @@ fn a_quorum_of_expired_readings_is_no_answer_and_the_pool_stops_trading() {
     let mut m = Fixture::standard();
     m.chain.advance(FeedConfig::default().expiry_ms + BLOCK_MS);
     // then the pool refuses to trade on them, in either direction, and nothing moves
-    let sales = [(m.base, 1_000 * UNIT), (m.quote, 10_000 * UNIT)];
-    for (token_in, amount) in sales {
-        m.assert_refused(PoolError::OracleStale, |m| {
-            pool::swap_exact_in(
-                &mut m.chain,
-                MALLORY,
-                m.pool,
-                PoolSwap::exact_in(token_in, amount),
-            )
-        });
-    }
+    refuses_both_ways(&mut m);
     // and one fresh reading is not a quorum, two are
     let r = at(&m, PRICE, VOL);
     oracle::submit(&mut m.chain, REPORTER, m.oracle, r).expect("one");
-    for (token_in, amount) in sales {
+    refuses_both_ways(&mut m);
+    let r = at(&m, PRICE, VOL);
+    oracle::submit(&mut m.chain, REPORTER_B, m.oracle, r).expect("two");
+    pool::swap_exact_in(
+        &mut m.chain,
+        MALLORY,
+        m.pool,
+        PoolSwap::exact_in(m.base, 1_000 * UNIT),
+    )
+    .expect("trades again");
+    assert_solvent(&mut m);
+}
+
+/// Sales of 1,000 base and of 10,000 quote are both refused as `OracleStale`, moving nothing.
+fn refuses_both_ways(m: &mut Fixture) {
+    for (token_in, amount) in [(m.base, 1_000 * UNIT), (m.quote, 10_000 * UNIT)] {
         m.assert_refused(PoolError::OracleStale, |m| {
             pool::swap_exact_in(
                 &mut m.chain,
@@ -186,8 +191,4 @@ fn a_quorum_of_expired_readings_is_no_answer_and_the_pool_stops_trading() {
             )
         });
     }
-    let r = at(&m, PRICE, VOL);
-    oracle::submit(&mut m.chain, REPORTER_B, m.oracle, r).expect("two");
-    pool::swap_exact_in(&mut m.chain, MALLORY, m.pool, PoolSwap::exact_in(m.base, UNIT))
-        .expect("trades again");
 }

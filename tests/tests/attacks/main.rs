@@ -14,6 +14,7 @@ mod rebalance;
 mod reentrancy;
 mod value_leaks;
 
+use ink::primitives::AccountId;
 use keel_core::math::{mul_div_u128, Rounding};
 use keel_harness::{pool, token, Actor, Fixture, UNIT};
 
@@ -38,22 +39,23 @@ pub fn pool_value_at(m: &mut Fixture, price: u128) -> u128 {
 /// The largest sale of base, to 100 tokens, the pool quotes at once on `m` (past it, the price
 /// band refuses: the reference's own shift and the skew together reach it).
 pub fn band_maximal_sale(m: &mut Fixture) -> u128 {
-    let step = 100 * UNIT;
-    let mut base = step;
-    while pool::quote_exact_in(&mut m.chain, m.pool, m.base, base + step).is_ok() {
-        base += step;
-    }
-    base
+    let base = m.base;
+    band_maximal(m, base, 100 * UNIT)
 }
 
 /// The largest purchase of base, to 1,000 quote, the pool quotes at once on `m`.
 pub fn band_maximal_buy(m: &mut Fixture) -> u128 {
-    let step = 1_000 * UNIT;
-    let mut quote = step;
-    while pool::quote_exact_in(&mut m.chain, m.pool, m.quote, quote + step).is_ok() {
-        quote += step;
+    let quote = m.quote;
+    band_maximal(m, quote, 1_000 * UNIT)
+}
+
+/// The largest amount of `token_in`, to `step`, the pool quotes a sale of at once on `m`.
+fn band_maximal(m: &mut Fixture, token_in: AccountId, step: u128) -> u128 {
+    let mut amount = step;
+    while pool::quote_exact_in(&mut m.chain, m.pool, token_in, amount + step).is_ok() {
+        amount += step;
     }
-    quote
+    amount
 }
 
 /// The pool holds at least what it accounts for, in both tokens.

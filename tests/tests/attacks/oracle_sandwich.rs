@@ -102,21 +102,30 @@ fn one_block_sandwich(volatility: u128, tenths_of_sigma: u128, up: bool) -> (u12
     worths
 }
 
+/// [`one_block_sandwich`] of a `tenths_of_sigma` move up and down at 20%, 80% and 300%/yr:
+/// (volatility, up, worth before, worth after) of each.
+fn at_every_volatility(tenths_of_sigma: u128) -> Vec<(u128, bool, u128, u128)> {
+    [UNIT / 5, VOL, UNIT * 3]
+        .into_iter()
+        .flat_map(|volatility| [true, false].map(|up| (volatility, up)))
+        .map(|(volatility, up)| {
+            let (before, after) = one_block_sandwich(volatility, tenths_of_sigma, up);
+            (volatility, up, before, after)
+        })
+        .collect()
+}
+
 #[test]
 fn front_running_a_three_sigma_one_block_update_loses_money_at_any_volatility() {
     // given the reporters are about to publish a 3-sigma move after one block (at 80%/yr ~10.5
     // bps, while the fee is ~10.2 bps on each leg), at volatilities from calm to wild: the fee
-    // covers it only if it tracks the volatility (at 300%/yr the move is ~39 bps)
-    for volatility in [UNIT / 5, VOL, UNIT * 3] {
-        for up in [true, false] {
-            // when Mallory trades 20,000 quote around it
-            let (before, after) = one_block_sandwich(volatility, 30, up);
-            // then she paid more in fees than the move gave her
-            assert!(
-                after < before,
-                "{volatility} vol, up {up}: front-running profited: {before} -> {after}"
-            );
-        }
+    // covers it only if it tracks the volatility (at 300%/yr the move is ~39 bps); when Mallory
+    // trades 20,000 quote around it, then she paid more in fees than the move gave her
+    for (volatility, up, before, after) in at_every_volatility(30) {
+        assert!(
+            after < before,
+            "{volatility} vol, up {up}: front-running profited: {before} -> {after}"
+        );
     }
 }
 
@@ -125,14 +134,11 @@ fn front_running_a_move_far_past_the_fees_pays_so_the_sandwich_tests_can_fail() 
     // The control for the test above: a 20-sigma one-block move is past both legs' fees
     // (`2 x (fee_base + 1.5 sigma)`: 14.4 sigma at 20%/yr, 5.9 at 80%, 3.8 at 300%), and the same
     // sandwich profits, at every volatility.
-    for volatility in [UNIT / 5, VOL, UNIT * 3] {
-        for up in [true, false] {
-            let (before, after) = one_block_sandwich(volatility, 200, up);
-            assert!(
-                after > before,
-                "{volatility} vol, up {up}: a 20-sigma sandwich lost: {before} -> {after}"
-            );
-        }
+    for (volatility, up, before, after) in at_every_volatility(200) {
+        assert!(
+            after > before,
+            "{volatility} vol, up {up}: a 20-sigma sandwich lost: {before} -> {after}"
+        );
     }
 }
 
