@@ -36,9 +36,9 @@ pub(crate) fn pool_value(m: &mut Fixture) -> u128 {
 }
 
 /// Mallory dumps `dumped` base on the venue, calls the rebalance herself (so its bounty is hers:
-/// any keeper is paid it, so the sandwich pays only if she ends above her worth plus the
-/// bounty), and buys back with all she got. Returns the rebalance, or `None` when the pool
-/// refused it (then Mallory unwinds).
+/// any keeper is paid the bounty a rebalance in peace pays, so the sandwich pays only if she
+/// ends above her worth plus that), and buys back with all she got. Returns the rebalance, or
+/// `None` when the pool refused it (then Mallory unwinds).
 pub(crate) fn sandwich(m: &mut Fixture, dumped: u128) -> Option<RebalanceOutcome> {
     let (base, quote) = (m.base, m.quote);
     sandwich_selling(m, (base, quote), dumped)
