@@ -77,6 +77,14 @@ fn quorum_within(least: usize, most: usize, pick: usize) -> u8 {
     u8::try_from(q).expect("at most nine")
 }
 
+/// Whether a reading at `reading` lies within 0.5% of `price` (the stamp's agreement).
+fn near(reading: u128, price: u128) -> bool {
+    reading
+        .abs_diff(price)
+        .checked_mul(10_000)
+        .is_some_and(|d| d <= price * 50)
+}
+
 /// The `n`-th largest of `times` (1 is the largest).
 fn nth_freshest(times: &[u64], n: usize) -> u64 {
     let mut t = times.to_vec();
@@ -156,7 +164,7 @@ proptest! {
         let price = priced.expect("assumed").price;
         let near = readings
             .iter()
-            .filter(|r| r.0.abs_diff(price).checked_mul(10_000).is_some_and(|d| d <= price * 50))
+            .filter(|r| near(r.0, price))
             .count();
         prop_assume!(near < n);
         let quorum = quorum_within(near + 1, n, pick);
@@ -184,7 +192,7 @@ proptest! {
         let a = a.expect("assumed");
         let agreeing: Vec<u64> = honest
             .iter()
-            .filter(|r| r.0.abs_diff(a.price).checked_mul(10_000).is_some_and(|d| d <= a.price * 50))
+            .filter(|r| near(r.0, a.price))
             .map(|r| NOW - r.1)
             .collect();
         let places = q - liars.len();

@@ -77,10 +77,10 @@ pub struct Fixture {
     pub venue: AccountId,
 }
 
-/// Everyone's token and pool share balances, the pool's accounted reserves and its share supply,
-/// the venue's accounted reserves; and what else a refused call must leave as it was: the pool's
-/// targets, its rebalancing record (epoch, bounty budget), and every venue it rebalances on (the
-/// fixture's included): its reserves, share supply and everyone's venue shares.
+/// What a refused call must leave as it was: everyone's token and pool share balances, the
+/// pool's tokens, accounted reserves, share supply, targets and rebalancing record (epoch, bounty
+/// budget), and every venue it rebalances on (the fixture's included): its reserves, share supply
+/// and everyone's venue shares.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Snapshot {
     /// Each of [`TRADERS`], [`KEEPER`] and [`OWNER`]: base, quote, pool shares.
@@ -88,7 +88,6 @@ pub struct Snapshot {
     pub pool_tokens: (u128, u128),
     pub reserves: (u128, u128),
     pub total_shares: u128,
-    pub venue_reserves: (u128, u128),
     pub curve: keel_core::PoolState,
     pub rebalancing: keel_interface::RebalanceStatus,
     /// Each account the pool lists as a venue, and the fixture's venue, with what it holds. A
@@ -382,7 +381,6 @@ impl Fixture {
             ),
             reserves: pool::reserves(&mut self.chain, pool),
             total_shares: pool::total_shares(&mut self.chain, pool),
-            venue_reserves: venue::reserves(&mut self.chain, self.venue),
             curve: pool::curve_state(&mut self.chain, pool),
             rebalancing: pool::rebalance_status(&mut self.chain, pool),
             venues: venues
