@@ -6,12 +6,18 @@
 //! trades it must not be re-entered, in a write or a read, while it is half-way through a trade.
 //!
 //! If the callback fails, the transfer fails with `Custom("CallbackFailed")`; if it succeeds,
-//! the transfer succeeds, so an attack that a defence fails to stop completes.
+//! the transfer succeeds, so an attack that a defence fails to stop completes. For that the
+//! token calls back with `ALLOW_REENTRY` (a callback that trades moves this token again, so the
+//! victim must be able to call it), fires once per outermost transfer (the transfers inside the
+//! callback do not call it again), and can hold and approve other tokens itself (`relay`), so a
+//! callback that trades has something to pay with.
 
 #[ink::contract]
 pub mod attacker_token {
     use ink::env::call::{build_call, ExecutionInput, Selector};
+    use ink::env::CallFlags;
     use ink::prelude::{string::String, vec::Vec};
+    use ink::storage::Lazy;
     use parity_scale_codec::{Decode, Encode, Input, Output};
     use psp22::{PSP22Data, PSP22Error, PSP22Event, PSP22};
 
@@ -50,6 +56,9 @@ pub mod attacker_token {
     pub struct AttackerToken {
         data: PSP22Data,
         hook: Option<Hook>,
+        /// Set while the hook runs. Lazy, so it is written at once: a transfer inside the
+        /// callback reads it from storage, where the root struct is still the one from before.
+        firing: Lazy<bool>,
     }
 
     impl AttackerToken {
@@ -59,6 +68,7 @@ pub mod attacker_token {
             Self {
                 data: PSP22Data::default(),
                 hook: None,
+                firing: Lazy::new(),
             }
         }
 
@@ -91,25 +101,29 @@ pub mod attacker_token {
             self.hook.clone()
         }
 
-        /// Calls the hook, if any; a failed call (denied, trapped or reverted) fails the transfer.
-        fn call_back(&self) -> Result<(), PSP22Error> {
-            let Some(hook) = &self.hook else {
+        /// Calls `target` with `call_data` as this token (for instance another token's `approve`,
+        /// so a callback can spend what the token holds).
+        ///
+        /// # Errors
+        /// `Custom("CallbackFailed")` when the call fails or answers `Err`.
+        #[ink(message)]
+        pub fn relay(&mut self, target: AccountId, call_data: Vec<u8>) -> Result<(), PSP22Error> {
+            invoke(&Hook { target, call_data })
+        }
+
+        /// Calls the hook, if armed and not already running; a failed call (denied, trapped or
+        /// reverted) fails the transfer.
+        fn call_back(&mut self) -> Result<(), PSP22Error> {
+            let Some(hook) = self.hook.clone() else {
                 return Ok(());
             };
-            let (selector, args) = hook.call_data.split_at(4.min(hook.call_data.len()));
-            let selector: [u8; 4] = selector
-                .try_into()
-                .map_err(|_| PSP22Error::Custom(String::from("CallDataTooShort")))?;
-            let outcome = build_call::<ink::env::DefaultEnvironment>()
-                .call(hook.target)
-                .exec_input(ExecutionInput::new(Selector::new(selector)).push_arg(Raw(args.to_vec())))
-                .returns::<Raw>()
-                .try_invoke();
-            match outcome {
-                // ink!'s messages answer `Result<_, _>`: a first byte of 0 is `Ok`.
-                Ok(Ok(Raw(answer))) if answer.first() != Some(&1) => Ok(()),
-                _ => Err(PSP22Error::Custom(String::from("CallbackFailed"))),
+            if self.firing.get().unwrap_or(false) {
+                return Ok(());
             }
+            self.firing.set(&true);
+            let outcome = invoke(&hook);
+            self.firing.set(&false);
+            outcome
         }
 
         fn emit_events(&self, events: Vec<PSP22Event>) {
@@ -119,6 +133,25 @@ pub mod attacker_token {
                     PSP22Event::Approval(e) => self.env().emit_event(e),
                 }
             }
+        }
+    }
+
+    /// Calls `hook.target` with `hook.call_data`, letting the callee call this token again.
+    fn invoke(hook: &Hook) -> Result<(), PSP22Error> {
+        let (selector, args) = hook.call_data.split_at(4.min(hook.call_data.len()));
+        let selector: [u8; 4] = selector
+            .try_into()
+            .map_err(|_| PSP22Error::Custom(String::from("CallDataTooShort")))?;
+        let outcome = build_call::<ink::env::DefaultEnvironment>()
+            .call(hook.target)
+            .call_flags(CallFlags::ALLOW_REENTRY)
+            .exec_input(ExecutionInput::new(Selector::new(selector)).push_arg(Raw(args.to_vec())))
+            .returns::<Raw>()
+            .try_invoke();
+        match outcome {
+            // ink!'s messages answer `Result<_, _>`: a first byte of 0 is `Ok`.
+            Ok(Ok(Raw(answer))) if answer.first() != Some(&1) => Ok(()),
+            _ => Err(PSP22Error::Custom(String::from("CallbackFailed"))),
         }
     }
 

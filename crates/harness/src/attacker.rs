@@ -55,3 +55,18 @@ pub fn arm(chain: &mut Sandbox, who: Actor, token: AccountId, target: AccountId,
 pub fn disarm(chain: &mut Sandbox, who: Actor, token: AccountId) {
     chain.call::<()>(who, token, keel_calls::attacker_token(token).disarm().message());
 }
+
+/// Has `token` itself call `target` with `data` (to approve a spender of what it holds).
+pub fn relay(
+    chain: &mut Sandbox,
+    who: Actor,
+    token: AccountId,
+    target: AccountId,
+    data: Vec<u8>,
+) -> Result<(), PSP22Error> {
+    chain.call(
+        who,
+        token,
+        keel_calls::attacker_token(token).relay(target, data).message(),
+    )
+}

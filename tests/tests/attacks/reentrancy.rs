@@ -6,7 +6,13 @@
 //! callback is refused, the whole call reverts, and nothing moves. Every path that calls a token
 //! is tried: a swap, a deposit, a withdrawal, and a rebalance, whose venue pulls the token from
 //! the pool.
+//!
+//! The callbacks are attacks that would complete without the defence: the token holds quote and
+//! has approved the pool, so its trade pays for itself, and it lets the pool call it again to pay
+//! that trade out (it calls back with `ALLOW_REENTRY`, once per outermost transfer). A pool that
+//! let its token calls be re-entered would run both trades on one stale book and answer `Ok`.
 
+use ink::primitives::AccountId;
 use keel_calls::{ToMessage, PSP22};
 use keel_harness::oracle::FEED;
 use keel_harness::pool::{self, PoolDeposit, PoolSetup, PoolSwap, PoolWithdraw};
@@ -16,7 +22,7 @@ use keel_interface::pool::{PoolConfig, PoolError};
 use keel_interface::VenueError;
 
 /// A pool whose base is Mallory's hostile token (unarmed), with Bob's liquidity; both hold and
-/// have approved plenty of it.
+/// have approved plenty of it, and the token holds quote it has approved to the pool.
 fn hostile_market() -> Fixture {
     let Fixture {
         mut chain,
@@ -27,35 +33,49 @@ fn hostile_market() -> Fixture {
         ..
     } = Fixture::standard();
     let evil = attacker::deploy(&mut chain, MALLORY);
-    let setup = PoolSetup {
-        base: evil,
-        quote,
-        oracle: mirror.unwrap_or(oracle),
-        feed: FEED,
-        config: PoolConfig::default(),
-    };
-    let pool = pool::deploy(&mut chain, OWNER, setup).expect("pool deploys");
     for who in [BOB, MALLORY] {
         attacker::mint(&mut chain, MALLORY, evil, who.account(), 1_000_000 * UNIT).expect("mint");
-        token::approve(&mut chain, who, evil, pool, u128::MAX).expect("approve");
-        token::approve(&mut chain, who, quote, pool, u128::MAX).expect("approve");
     }
-    pool::add_liquidity(
-        &mut chain,
-        BOB,
-        pool,
-        PoolDeposit::of(100_000 * UNIT, 1_000_000 * UNIT),
-    )
-    .expect("liquidity");
-    Fixture {
+    // The token's own quote: what its callback's trade pays with.
+    token::mint(&mut chain, OWNER, quote, evil, 100_000 * UNIT).expect("mint");
+    let mut m = Fixture {
         chain,
         base: evil,
         quote,
         oracle,
         mirror,
-        pool,
+        pool: evil,
         venue,
+    };
+    m.pool = hostile_pool(&mut m);
+    m
+}
+
+/// Another pool on the fixture's hostile token and quote, with Bob's liquidity (its quote minted
+/// for it), approved by Bob, Mallory and the token itself.
+fn hostile_pool(m: &mut Fixture) -> AccountId {
+    let (evil, quote) = (m.base, m.quote);
+    let setup = PoolSetup {
+        base: evil,
+        quote,
+        oracle: m.mirror.unwrap_or(m.oracle),
+        feed: FEED,
+        config: PoolConfig::default(),
+    };
+    let pool = pool::deploy(&mut m.chain, OWNER, setup).expect("pool deploys");
+    for who in [BOB, MALLORY] {
+        token::approve(&mut m.chain, who, evil, pool, u128::MAX).expect("approve");
+        token::approve(&mut m.chain, who, quote, pool, u128::MAX).expect("approve");
     }
+    let approve = keel_calls::token(quote)
+        .approve(pool, u128::MAX)
+        .message()
+        .into_data();
+    attacker::relay(&mut m.chain, MALLORY, evil, quote, approve).expect("the token approves the pool");
+    let deposit = PoolDeposit::of(100_000 * UNIT, 1_000_000 * UNIT);
+    token::mint(&mut m.chain, OWNER, quote, BOB.account(), deposit.quote_max).expect("mint");
+    pool::add_liquidity(&mut m.chain, BOB, pool, deposit).expect("liquidity");
+    pool
 }
 
 /// Arms Mallory's token to call `target` with `data`.
@@ -71,9 +91,15 @@ fn arm_to_read(m: &mut Fixture) {
     arm(m, pool, keel_calls::pool(pool).inventory().message().into_data());
 }
 
-/// Call data for Mallory's sale of 1,000 quote to the pool: the trade a callback tries again.
+/// Call data for a sale of 1,000 quote to the pool, paid by the token, the base bought sent to
+/// Mallory: the trade a callback tries again.
 fn swap_again(m: &Fixture) -> Vec<u8> {
-    keel_calls::pool(m.pool)
+    swap_on(m, m.pool)
+}
+
+/// Call data for the token's sale of 1,000 quote to `pool`, the base bought sent to Mallory.
+fn swap_on(m: &Fixture, pool: AccountId) -> Vec<u8> {
+    keel_calls::pool(pool)
         .swap_exact_in(m.quote, 1_000 * UNIT, 0, MALLORY.account(), u64::MAX)
         .message()
         .into_data()
@@ -205,5 +231,37 @@ fn the_hook_runs_a_callback_to_any_other_contract_so_only_re_entry_is_refused() 
     );
     let out = out.expect("swap with a harmless callback");
     assert_eq!(m.balance(m.quote, MALLORY), quote_before + out);
+    crate::assert_solvent(&mut m);
+}
+
+#[test]
+fn the_same_trade_as_a_callback_into_another_pool_completes_so_the_refusals_are_the_defences() {
+    // The control for the trading callbacks above: the token pays for the trade and takes the
+    // pool's call back to pay it out; only the pool on the call stack refuses it.
+    // given a second pool on the same tokens, and the token armed to trade on it
+    let mut m = hostile_market();
+    let other = hostile_pool(&mut m);
+    let trade = swap_on(&m, other);
+    arm(&mut m, other, trade);
+    let (base_before, quote_before) = (m.balance(m.base, MALLORY), m.balance(m.quote, MALLORY));
+    let other_quote = token::balance(&mut m.chain, m.quote, other);
+    // when Mallory sells 1,000 of the token to the first pool
+    let out = pool::swap_exact_in(
+        &mut m.chain,
+        MALLORY,
+        m.pool,
+        PoolSwap::exact_in(m.base, 1_000 * UNIT),
+    )
+    .expect("the swap and its callback's trade complete");
+    // then she has the first pool's quote and the second pool's base, paid by the token's quote
+    assert_eq!(m.balance(m.quote, MALLORY), quote_before + out);
+    let bought = m.balance(m.base, MALLORY) + 1_000 * UNIT - base_before;
+    assert!(bought > 0, "the callback's trade paid out base");
+    assert_eq!(
+        token::balance(&mut m.chain, m.quote, other),
+        other_quote + 1_000 * UNIT
+    );
+    crate::assert_solvent(&mut m);
+    m.pool = other;
     crate::assert_solvent(&mut m);
 }
