@@ -157,7 +157,7 @@ fn readings_ahead_of_the_block_are_refused_and_never_lock_honest_reporters_out()
 }
 
 #[test]
-fn a_quorum_of_expired_readings_is_no_answer_and_the_pool_stops_trading() {
+fn expired_readings_leave_an_aging_answer_the_pool_refuses_until_a_quorum_reports_again() {
     // given readings older than the feed's expiry
     let mut m = Fixture::standard();
     m.chain.advance(FeedConfig::default().expiry_ms + BLOCK_MS);
