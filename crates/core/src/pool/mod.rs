@@ -307,40 +307,4 @@ pub struct Ledger {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn with_discovery_on_readings_older_than_the_flow_record_are_not_accepted() {
-        let mut config = PoolConfig::<()>::default();
-        config.curve = config.curve.discovering();
-        assert!(config.is_valid(), "60 s within 11 blocks of 6 s");
-        config.max_oracle_age_ms = discovery_reach_ms(&config.curve) + 1;
-        assert!(!config.is_valid());
-        config.curve.discovery_depth = 0;
-        assert!(
-            config.is_valid(),
-            "without discovery the age limit is the plain one"
-        );
-    }
-
-    #[test]
-    fn a_sliced_rebalance_continues_for_ten_cooldowns_after_its_last_slice() {
-        let status = RebalanceStatus {
-            last_ms: 60_000,
-            continuing: Some(Asset::Base),
-            ..RebalanceStatus::default()
-        };
-        let cooldown = 6_000;
-        assert_eq!(
-            status.continuing_at(60_000 + 10 * cooldown, cooldown),
-            Some(Asset::Base)
-        );
-        assert_eq!(status.continuing_at(60_001 + 10 * cooldown, cooldown), None);
-        let done = RebalanceStatus {
-            continuing: None,
-            ..status
-        };
-        assert_eq!(done.continuing_at(60_000, cooldown), None);
-    }
-}
+mod tests;
