@@ -117,6 +117,17 @@ mod tests {
     }
 
     #[test]
+    fn trades_in_one_block_share_its_mark_however_many_they_are() {
+        // given a trade in one block, then more trades in the next than the record has marks
+        let mut blocks = vec![(BLOCK, 1)];
+        blocks.extend((0..2 * MARKS).map(|_| (2 * BLOCK, 1)));
+        let d = traded(&blocks);
+        // then the first block's mark is still there: a reading of the second knows its flow only
+        assert_eq!(d.since(2 * BLOCK), Ok(2 * MARKS as i128));
+        assert_eq!(d.floor, 0);
+    }
+
+    #[test]
     fn a_reading_older_than_the_record_knows_only_what_left_it() {
         let blocks: Vec<(u64, i128)> = (1..=20).map(|b| (b * BLOCK, 1)).collect();
         let d = traded(&blocks);

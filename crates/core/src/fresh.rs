@@ -161,6 +161,9 @@ mod tests {
             assert_eq!(fresh.fresh(minted_at + W - 1), 100, "offset {offset}");
             assert_eq!(fresh.fresh(9 * W - 1), 100, "offset {offset}");
             assert_eq!(fresh.fresh(9 * W), 0, "offset {offset}");
+            // and the record may be dropped only then
+            assert!(!fresh.is_empty(9 * W - 1), "offset {offset}");
+            assert!(fresh.is_empty(9 * W), "offset {offset}");
         }
     }
 
@@ -191,8 +194,9 @@ mod tests {
         assert_eq!(seasoned, depth(1_000_000, 10_000_000));
         // and, once they have stood the window, all of it
         assert_eq!(fresh.seasoned(deep, 1_000, 3 * W).expect("depth"), deep);
-        // and a venue without shares reports its reserves as they are
+        // and a venue without shares reports its reserves as they are, whatever it recorded
         assert_eq!(FreshShares::default().seasoned(deep, 0, W).expect("depth"), deep);
+        assert_eq!(fresh.seasoned(deep, 0, W + 6_000).expect("depth"), deep);
     }
 
     /// A venue's records: its own and each provider's, as the venue contract keeps them.

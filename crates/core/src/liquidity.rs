@@ -207,6 +207,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn amounts_are_refused_when_either_is_zero_or_past_the_reserve_limit() {
+        for (a, b) in [(0, 1), (1, 0)] {
+            assert_eq!(check_amounts(a, b), Err(CurveError::ZeroAmount), "{a}, {b}");
+        }
+        for (a, b) in [(MAX_RESERVE + 1, 1), (1, MAX_RESERVE + 1)] {
+            assert_eq!(
+                check_amounts(a, b),
+                Err(CurveError::ReserveLimitExceeded),
+                "{a}, {b}"
+            );
+        }
+        assert_eq!(check_amounts(MAX_RESERVE, MAX_RESERVE), Ok(()));
+        assert_eq!(check_amounts(1, 1), Ok(()));
+    }
+
+    #[test]
     fn first_deposit_locks_minimum_liquidity() {
         let d = deposit(&PoolState::default(), 0, 4_000_000, 1_000_000).unwrap();
         assert_eq!(

@@ -105,6 +105,23 @@ mod tests {
     const MINUTE: u64 = 60_000;
     const HOUR: u64 = 3_600_000;
 
+    /// The variance one sample from 10 to `to` (whole quote) a hundred years later counts (so
+    /// long a sample keeps even a 1000% return's variance at 1, under every ceiling).
+    fn one_move(to: u128) -> u128 {
+        let century = 100 * YEAR_MS;
+        let mut r = Realized::default();
+        r.sample(10 * ONE, 0, MINUTE / 2, HOUR).expect("start");
+        r.sample(to * ONE, century, MINUTE / 2, HOUR).expect("move");
+        r.variance
+    }
+
+    #[test]
+    fn a_sample_counts_a_return_of_up_to_a_thousand_percent() {
+        assert!(one_move(60) > one_move(30), "500% counts more than 200%");
+        assert!(one_move(110) > one_move(60), "1000% counts more than 500%");
+        assert_eq!(one_move(200), one_move(110), "past 1000%, the ceiling");
+    }
+
     /// A price path with the same absolute log-step every `step_ms`, alternating up and down: its
     /// realised volatility is `step * sqrt(YEAR / step_ms)`.
     fn zigzag(step_bps: u128, step_ms: u64, steps: u64) -> Realized {

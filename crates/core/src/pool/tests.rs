@@ -269,3 +269,112 @@ fn a_rebalance_settles_when_the_venue_pays_its_minimum_and_refuses_a_unit_less()
     assert_eq!((outcome.sold, outcome.bought), (step.plan.amount_in, min_out));
     assert!(outcome.q_after.unsigned_abs() < outcome.q_before.unsigned_abs());
 }
+
+/// The oracle's reading observed `age_ms` before `NOW`, at `volatility`.
+fn aged(age_ms: u64, volatility: u128) -> OracleData {
+    OracleData {
+        timestamp: NOW - age_ms,
+        volatility,
+        ..reading()
+    }
+}
+
+#[test]
+fn a_swap_adds_its_fee_to_the_bounty_budget_at_the_oracle_price() {
+    for (asset, amount) in [(Asset::Base, 1_000 * ONE), (Asset::Quote, 10_000 * ONE)] {
+        let mut ledger = funded();
+        let priced = ledger
+            .price_swap(&config(), NOW, &reading(), SwapKind::ExactIn, asset, amount)
+            .expect("priced");
+        ledger
+            .book_swap(&priced, SwapKind::ExactIn, 0, NOW)
+            .expect("booked");
+        let fee = priced.trade.fee;
+        let value = match asset {
+            Asset::Base => fee * 10,
+            Asset::Quote => fee,
+        };
+        assert!(fee > 0);
+        assert_eq!(ledger.rebalancing.bounty_budget, 1_000 * ONE + value, "{asset:?}");
+    }
+}
+
+#[test]
+fn a_balanced_pools_targets_are_its_reserves_and_a_sale_leaves_it_long() {
+    let ledger = funded();
+    let market = ledger
+        .market_status(&config(), &reading(), NOW)
+        .expect("market")
+        .priced();
+    assert_eq!(ledger.targets(&market), Ok((100_000 * ONE, 1_000_000 * ONE)));
+    assert_eq!(ledger.inventory(&market), Ok(0));
+    // and a pool a trader sold base to is long base, its base target grown by the fee alone
+    let mut long = ledger;
+    let priced = long
+        .price_swap(
+            &config(),
+            NOW,
+            &reading(),
+            SwapKind::ExactIn,
+            Asset::Base,
+            1_000 * ONE,
+        )
+        .expect("priced");
+    long.book_swap(&priced, SwapKind::ExactIn, 0, NOW)
+        .expect("booked");
+    assert!(long.inventory(&market).expect("q") > 0);
+    assert_eq!(
+        long.targets(&market).expect("targets").0,
+        100_000 * ONE + priced.trade.fee
+    );
+}
+
+#[test]
+fn a_reading_at_the_age_bound_prices_and_a_millisecond_older_is_stale() {
+    let ledger = funded();
+    let bound = config().max_oracle_age_ms;
+    let vol = reading().volatility;
+    let swap =
+        |l: &mut Ledger, r: OracleData| l.price_swap(&config(), NOW, &r, SwapKind::ExactIn, Asset::Base, ONE);
+    let mut at_bound = ledger;
+    assert!(swap(&mut at_bound, aged(bound, vol)).is_ok());
+    let status = |r: OracleData| ledger.market_status(&config(), &r, NOW).expect("readable");
+    assert!(!status(aged(bound, vol)).stale);
+    for older in [bound + 1, bound * 10] {
+        refused(&ledger, Refusal::OracleStale, |l| swap(l, aged(older, vol)));
+        assert!(status(aged(older, vol)).stale, "{older} ms");
+    }
+}
+
+#[test]
+fn k_moves_one_ramp_step_a_block_from_the_k_last_priced() {
+    // given a pool that priced a swap at 80%/yr
+    let ledger = sold(funded(), 10);
+    let calm = ledger.priced_k.k;
+    assert_eq!(ledger.priced_k.at_ms, NOW);
+    // when the volatility jumps a block later
+    let later = NOW + 6_000;
+    let wild = OracleData {
+        timestamp: later,
+        volatility: 3 * ONE,
+        ..reading()
+    };
+    let status = ledger.market_status(&config(), &wild, later).expect("market");
+    // then k moves one step toward its new target, not to it
+    let ramp = config().curve.k_ramp;
+    assert!(
+        status.k_target > calm + ramp,
+        "the test needs a rise of more than one step"
+    );
+    assert_eq!(status.k, calm + ramp);
+    // and within the same block it does not move at all
+    let same_block = ledger.market_status(
+        &config(),
+        &OracleData {
+            timestamp: NOW,
+            ..wild
+        },
+        NOW,
+    );
+    assert_eq!(same_block.expect("market").k, calm);
+}
