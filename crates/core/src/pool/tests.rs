@@ -378,3 +378,29 @@ fn k_moves_one_ramp_step_a_block_from_the_k_last_priced() {
     );
     assert_eq!(same_block.expect("market").k, calm);
 }
+
+#[test]
+fn a_sale_may_fill_a_reserve_to_its_limit_and_not_a_unit_past() {
+    // given a pool whose quote reserve is 1,000 quote short of the limit, at the oracle's price
+    let quote = crate::MAX_RESERVE - 1_000 * ONE;
+    let mut ledger = Ledger::default();
+    ledger.deposit(quote / 10, quote, 0).expect("first deposit");
+    let sell = |l: &mut Ledger, amount: u128| {
+        let priced = l.price_swap(
+            &config(),
+            NOW,
+            &reading(),
+            SwapKind::ExactIn,
+            Asset::Quote,
+            amount,
+        )?;
+        l.book_swap(&priced, SwapKind::ExactIn, 0, NOW)
+    };
+    // then a sale of a unit more than fits is refused by name, and changes nothing
+    refused(&ledger, Refusal::Curve(CurveError::ReserveLimitExceeded), |l| {
+        sell(l, 1_000 * ONE + 1)
+    });
+    // and the sale that fills the reserve exactly trades
+    sell(&mut ledger, 1_000 * ONE).expect("to the limit");
+    assert_eq!(ledger.state.quote_reserve, crate::MAX_RESERVE);
+}
