@@ -282,6 +282,19 @@ mod tests {
             amount_out(1_000, 1_000, 10, FEE_BPS_MAX + 1),
             Err(CurveError::InvalidParameter)
         );
+        // an output reserve at the limit is a venue, two units past it is refused
+        assert!(amount_out(1_000, MAX_RESERVE, 10, 30).is_ok());
+        assert_eq!(
+            amount_out(1_000, MAX_RESERVE + 2, 10, 30),
+            Err(CurveError::ReserveLimitExceeded)
+        );
+        // shares outstanding on an empty reserve, either one: no deposit can be priced
+        for empty in [state(0, 1_000), state(1_000, 0)] {
+            assert_eq!(
+                deposit(&empty, 1_000, 10, 10).map(|d| d.shares),
+                Err(CurveError::InsufficientLiquidity)
+            );
+        }
     }
 
     #[test]
@@ -347,6 +360,8 @@ mod tests {
             fee in 0..=FEE_BPS_MAX, side in side(),
         ) {
             let start = state(a, b);
+            // (`k` is the product itself, or the property below could not fail)
+            prop_assert_eq!(start.k(), wide(a) * wide(b));
             if let Ok(s) = swap(&start, side, amount, fee) {
                 prop_assert!(s.after.k() >= start.k());
                 prop_assert!(s.after.reserve_a > 0 && s.after.reserve_b > 0);

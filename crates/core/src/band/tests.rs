@@ -47,10 +47,13 @@ fn the_cube_root_is_the_floor_of_the_exact_root() {
 
 #[test]
 fn at_the_reference_volatility_and_cost_the_band_is_the_configured_one() {
-    let params = adaptive(REFERENCE_COST_BPS);
-    let band = params.band(REFERENCE_VOLATILITY).unwrap();
+    // (80%/yr and 30 bps, as the docs and the band's presets state them)
+    let params = adaptive(30);
+    let band = params.band(ONE / 10 * 8).unwrap();
     assert_eq!(band.trigger, params.trigger);
     assert_eq!(band.target, params.target);
+    // and the factor's bounds are half and twice the configured band
+    assert_eq!((BAND_FACTOR_MIN, BAND_FACTOR_MAX), (ONE / 2, 2 * ONE));
 }
 
 #[test]
