@@ -58,6 +58,9 @@ pub mod attacker_token {
         hook: Option<Hook>,
         /// Set while the hook runs. Lazy, so it is written at once: a transfer inside the
         /// callback reads it from storage, where the root struct is still the one from before.
+        /// (Balances and allowances are mappings, written at once too; the root struct itself,
+        /// the supply and the hook, is written back when the outer message returns, so a callback
+        /// that mints, arms or disarms this token is undone by it.)
         firing: Lazy<bool>,
     }
 
@@ -105,6 +108,7 @@ pub mod attacker_token {
         /// so a callback can spend what the token holds).
         ///
         /// # Errors
+        /// `Custom("CallDataTooShort")` for call data shorter than a selector;
         /// `Custom("CallbackFailed")` when the call fails or answers `Err`.
         #[ink(message)]
         pub fn relay(&mut self, target: AccountId, call_data: Vec<u8>) -> Result<(), PSP22Error> {

@@ -282,10 +282,10 @@ mod tests {
             amount_out(1_000, 1_000, 10, FEE_BPS_MAX + 1),
             Err(CurveError::InvalidParameter)
         );
-        // an output reserve at the limit is a venue, two units past it is refused
+        // an output reserve at the limit is a venue, one unit past it is refused
         assert!(amount_out(1_000, MAX_RESERVE, 10, 30).is_ok());
         assert_eq!(
-            amount_out(1_000, MAX_RESERVE + 2, 10, 30),
+            amount_out(1_000, MAX_RESERVE + 1, 10, 30),
             Err(CurveError::ReserveLimitExceeded)
         );
         // shares outstanding on an empty reserve, either one: no deposit can be priced

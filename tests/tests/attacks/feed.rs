@@ -161,7 +161,14 @@ fn expired_readings_leave_an_aging_answer_the_pool_refuses_until_a_quorum_report
     // given readings older than the feed's expiry
     let mut m = Fixture::standard();
     m.chain.advance(FeedConfig::default().expiry_ms + BLOCK_MS);
-    // then the pool refuses to trade on them, in either direction, and nothing moves
+    // then the oracle and the pool's source still answer the last price, older than the pool's
+    // bound
+    let bound = keel_interface::pool::PoolConfig::default().max_oracle_age_ms;
+    for source in [Some(m.oracle), m.mirror].into_iter().flatten() {
+        let answer = oracle::latest(&mut m.chain, source).expect("the last answer stays");
+        assert!(m.chain.now() - answer.timestamp > bound);
+    }
+    // and the pool refuses to trade on it, in either direction, and nothing moves
     refuses_both_ways(&mut m);
     // and one fresh reading is not a quorum, two are
     let r = at(&m, PRICE, VOL);

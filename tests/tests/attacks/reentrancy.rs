@@ -17,7 +17,7 @@ use keel_calls::{ToMessage, PSP22};
 use keel_harness::oracle::FEED;
 use keel_harness::pool::{self, PoolDeposit, PoolSetup, PoolSwap, PoolWithdraw};
 use keel_harness::venue::{self, VenueDeposit};
-use keel_harness::{attacker, token, Fixture, BOB, KEEPER, MALLORY, OWNER, UNIT};
+use keel_harness::{attacker, token, Fixture, Sandbox, BOB, KEEPER, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError};
 use keel_interface::VenueError;
 
@@ -38,43 +38,41 @@ fn hostile_market() -> Fixture {
     }
     // The token's own quote: what its callback's trade pays with.
     token::mint(&mut chain, OWNER, quote, evil, 100_000 * UNIT).expect("mint");
-    let mut m = Fixture {
+    let pool = hostile_pool(&mut chain, evil, quote, mirror.unwrap_or(oracle));
+    Fixture {
         chain,
         base: evil,
         quote,
         oracle,
         mirror,
-        pool: evil,
+        pool,
         venue,
-    };
-    m.pool = hostile_pool(&mut m);
-    m
+    }
 }
 
-/// Another pool on the fixture's hostile token and quote, with Bob's liquidity (its quote minted
-/// for it), approved by Bob, Mallory and the token itself.
-fn hostile_pool(m: &mut Fixture) -> AccountId {
-    let (evil, quote) = (m.base, m.quote);
+/// A pool on the hostile token `evil` and `quote`, priced by `feed_source`, with Bob's liquidity
+/// (its quote minted for it), approved by Bob, Mallory and the token itself.
+fn hostile_pool(chain: &mut Sandbox, evil: AccountId, quote: AccountId, feed_source: AccountId) -> AccountId {
     let setup = PoolSetup {
         base: evil,
         quote,
-        oracle: m.mirror.unwrap_or(m.oracle),
+        oracle: feed_source,
         feed: FEED,
         config: PoolConfig::default(),
     };
-    let pool = pool::deploy(&mut m.chain, OWNER, setup).expect("pool deploys");
+    let pool = pool::deploy(chain, OWNER, setup).expect("pool deploys");
     for who in [BOB, MALLORY] {
-        token::approve(&mut m.chain, who, evil, pool, u128::MAX).expect("approve");
-        token::approve(&mut m.chain, who, quote, pool, u128::MAX).expect("approve");
+        token::approve(chain, who, evil, pool, u128::MAX).expect("approve");
+        token::approve(chain, who, quote, pool, u128::MAX).expect("approve");
     }
     let approve = keel_calls::token(quote)
         .approve(pool, u128::MAX)
         .message()
         .into_data();
-    attacker::relay(&mut m.chain, MALLORY, evil, quote, approve).expect("the token approves the pool");
+    attacker::relay(chain, MALLORY, evil, quote, approve).expect("the token approves the pool");
     let deposit = PoolDeposit::of(100_000 * UNIT, 1_000_000 * UNIT);
-    token::mint(&mut m.chain, OWNER, quote, BOB.account(), deposit.quote_max).expect("mint");
-    pool::add_liquidity(&mut m.chain, BOB, pool, deposit).expect("liquidity");
+    token::mint(chain, OWNER, quote, BOB.account(), deposit.quote_max).expect("mint");
+    pool::add_liquidity(chain, BOB, pool, deposit).expect("liquidity");
     pool
 }
 
@@ -105,11 +103,15 @@ fn swap_on(m: &Fixture, pool: AccountId) -> Vec<u8> {
         .into_data()
 }
 
-/// What the pool answers when a token's callback into it is refused.
+/// What the pool answers when a token's callback into it is refused (and for any other failure of
+/// a token call: security.md's mutation runs show that the refusal here is pallet-contracts'
+/// denial of re-entry, the trades completing once the pool allows it).
 const REFUSED: PoolError = PoolError::TokenCallFailed;
 
-/// Mallory's sale of 1,000 hostile tokens fails with [`REFUSED`] and moves nothing.
+/// Mallory's sale of 1,000 hostile tokens fails with [`REFUSED`] and moves nothing, the token's
+/// own quote included.
 fn assert_swap_refused(m: &mut Fixture) {
+    let token_quote = token::balance(&mut m.chain, m.quote, m.base);
     m.assert_refused(REFUSED, |m| {
         pool::swap_exact_in(
             &mut m.chain,
@@ -118,6 +120,7 @@ fn assert_swap_refused(m: &mut Fixture) {
             PoolSwap::exact_in(m.base, 1_000 * UNIT),
         )
     });
+    assert_eq!(token::balance(&mut m.chain, m.quote, m.base), token_quote);
 }
 
 #[test]
@@ -171,6 +174,26 @@ fn a_token_that_re_enters_while_pulling_a_deposit_is_refused_and_no_shares_are_m
     attacker::disarm(&mut m.chain, MALLORY, m.base);
     let (_, _, shares) = pool::add_liquidity(&mut m.chain, MALLORY, m.pool, deposit).expect("deposit");
     assert!(shares > 0);
+}
+
+#[test]
+fn a_token_that_trades_on_the_pool_while_it_pulls_a_deposit_is_refused_and_no_shares_are_minted() {
+    // given Mallory's token armed to trade on the pool while the pool pulls it
+    let mut m = hostile_market();
+    let again = swap_again(&m);
+    let pool = m.pool;
+    arm(&mut m, pool, again);
+    let token_quote = token::balance(&mut m.chain, m.quote, m.base);
+    // when Mallory deposits, then the pull fails, and nothing moves, the token's quote included
+    m.assert_refused(REFUSED, |m| {
+        pool::add_liquidity(
+            &mut m.chain,
+            MALLORY,
+            m.pool,
+            PoolDeposit::of(1_000 * UNIT, 10_000 * UNIT),
+        )
+    });
+    assert_eq!(token::balance(&mut m.chain, m.quote, m.base), token_quote);
 }
 
 /// [`hostile_market`] with a venue of its own for the hostile token (as deep as the pool, Mallory's
@@ -240,11 +263,14 @@ fn the_same_trade_as_a_callback_into_another_pool_completes_so_the_refusals_are_
     // pool's call back to pay it out; only the pool on the call stack refuses it.
     // given a second pool on the same tokens, and the token armed to trade on it
     let mut m = hostile_market();
-    let other = hostile_pool(&mut m);
+    let source = m.mirror.unwrap_or(m.oracle);
+    let other = hostile_pool(&mut m.chain, m.base, m.quote, source);
     let trade = swap_on(&m, other);
     arm(&mut m, other, trade);
     let (base_before, quote_before) = (m.balance(m.base, MALLORY), m.balance(m.quote, MALLORY));
     let other_quote = token::balance(&mut m.chain, m.quote, other);
+    let other_base = token::balance(&mut m.chain, m.base, other);
+    let token_quote = token::balance(&mut m.chain, m.quote, m.base);
     // when Mallory sells 1,000 of the token to the first pool
     let out = pool::swap_exact_in(
         &mut m.chain,
@@ -257,9 +283,14 @@ fn the_same_trade_as_a_callback_into_another_pool_completes_so_the_refusals_are_
     assert_eq!(m.balance(m.quote, MALLORY), quote_before + out);
     let bought = m.balance(m.base, MALLORY) + 1_000 * UNIT - base_before;
     assert!(bought > 0, "the callback's trade paid out base");
+    assert_eq!(token::balance(&mut m.chain, m.base, other), other_base - bought);
     assert_eq!(
         token::balance(&mut m.chain, m.quote, other),
         other_quote + 1_000 * UNIT
+    );
+    assert_eq!(
+        token::balance(&mut m.chain, m.quote, m.base),
+        token_quote - 1_000 * UNIT
     );
     crate::assert_solvent(&mut m);
     m.pool = other;

@@ -52,8 +52,14 @@ fn at_the_reference_volatility_and_cost_the_band_is_the_configured_one() {
     let band = params.band(ONE / 10 * 8).unwrap();
     assert_eq!(band.trigger, params.trigger);
     assert_eq!(band.target, params.target);
-    // and the factor's bounds are half and twice the configured band
-    assert_eq!((BAND_FACTOR_MIN, BAND_FACTOR_MAX), (ONE / 2, 2 * ONE));
+}
+
+#[test]
+fn the_factor_stops_at_half_and_twice_the_configured_band() {
+    // 30 bps at 30 times the reference volatility would narrow it to a tenth; 10% at 1%/yr
+    // would widen it sixty times
+    assert_eq!(band_factor(30, 24 * ONE), Ok(ONE / 2));
+    assert_eq!(band_factor(1_000, ONE / 100), Ok(2 * ONE));
 }
 
 #[test]

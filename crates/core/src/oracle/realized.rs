@@ -119,6 +119,7 @@ mod tests {
     fn a_sample_counts_a_return_of_up_to_a_thousand_percent() {
         assert!(one_move(60) > one_move(30), "500% counts more than 200%");
         assert!(one_move(110) > one_move(60), "1000% counts more than 500%");
+        assert!(one_move(110) > one_move(109), "the ceiling is 1000% itself");
         assert_eq!(one_move(200), one_move(110), "past 1000%, the ceiling");
     }
 

@@ -176,7 +176,7 @@ fn a_reporter_reads_once_per_block_and_never_ahead_of_it() {
         feed.submit_at(0, 10 * ONE, now - feed.config.expiry_ms - 1),
         Err(OracleError::ReadingExpired)
     );
-    // (a reading exactly as old as the expiry still counts: reporter 1's, on its own slot)
+    // (a reading exactly as old as the expiry is accepted: reporter 1's, on its own slot)
     let at_expiry = now - feed.config.expiry_ms;
     assert!(feed.submit_at(1, 10 * ONE, at_expiry).is_ok());
     assert_eq!(feed.submit(7, 10 * ONE), Err(OracleError::NotReporter));

@@ -3,7 +3,6 @@
 //! reuses these rules may not).
 
 use super::*;
-use crate::math::{mul_div_u128, Rounding};
 use crate::ONE;
 
 #[test]
@@ -151,9 +150,9 @@ fn a_deposit_grows_the_bounty_budget_by_the_shares_it_mints_and_a_withdrawal_shr
         .deposit(100_000 * ONE, 1_000_000 * ONE, 0)
         .expect("deposit");
     assert_eq!(ledger.total_shares, before + d.shares);
-    let grown = mul_div_u128(1_000 * ONE, ledger.total_shares, before, Rounding::Down).expect("fits");
-    assert_eq!(ledger.rebalancing.bounty_budget, grown);
-    assert!(grown > 1_999 * ONE, "the pool doubled, and its budget with it");
+    // the deposit matches the pool, so it doubles the shares and the budget exactly
+    assert_eq!(ledger.total_shares, 2 * before);
+    assert_eq!(ledger.rebalancing.bounty_budget, 2_000 * ONE);
     ledger.withdraw(d.shares, d.shares, 0, 0).expect("withdraw");
     assert!(ledger.rebalancing.bounty_budget.abs_diff(1_000 * ONE) <= 1);
 }
@@ -228,6 +227,66 @@ fn a_rebalance_runs_only_at_the_current_epoch() {
         .expect("due at its epoch");
     assert_eq!(step.next.epoch, epoch + 1);
     assert_eq!(planned.rebalancing, step.next);
+    // and the same rebalance again, at the epoch it has left behind, is stale too
+    let mut later = planned;
+    later.rebalancing.last_ms = 0;
+    refused(&later, Refusal::StaleEpoch, |l| {
+        l.plan_rebalance(&config(), epoch, NOW, &reading(), &venue())
+    });
+}
+
+#[test]
+fn a_rebalance_needs_a_venue_and_a_pool_past_its_band() {
+    let no_venue = PoolConfig {
+        venue: None,
+        ..config()
+    };
+    refused(&due(), Refusal::NoVenue, |l| {
+        l.plan_rebalance(&no_venue, 0, NOW, &reading(), &venue())
+    });
+    refused(&funded(), Refusal::RebalanceNotDue, |l| {
+        l.plan_rebalance(&config(), 0, NOW, &reading(), &venue())
+    });
+}
+
+#[test]
+fn a_swap_books_at_its_limit_and_refuses_a_unit_past_it() {
+    let ledger = funded();
+    let price = |kind, asset, amount| {
+        ledger
+            .price_swap(&config(), NOW, &reading(), kind, asset, amount)
+            .expect("priced")
+    };
+    // exact in: the least the trader takes
+    let sale = price(SwapKind::ExactIn, Asset::Base, 1_000 * ONE);
+    let out = sale.trade.amount_out;
+    refused(&ledger, Refusal::SlippageExceeded, |l| {
+        l.book_swap(&sale, SwapKind::ExactIn, out + 1, NOW)
+    });
+    let mut at_limit = ledger;
+    at_limit
+        .book_swap(&sale, SwapKind::ExactIn, out, NOW)
+        .expect("at its limit");
+    // exact out: the most the trader pays
+    let purchase = price(SwapKind::ExactOut, Asset::Quote, 1_000 * ONE);
+    let paid = purchase.trade.amount_in;
+    refused(&ledger, Refusal::SlippageExceeded, |l| {
+        l.book_swap(&purchase, SwapKind::ExactOut, paid - 1, NOW)
+    });
+    let mut at_limit = ledger;
+    at_limit
+        .book_swap(&purchase, SwapKind::ExactOut, paid, NOW)
+        .expect("at its limit");
+}
+
+#[test]
+fn nothing_trades_or_withdraws_from_an_empty_pool_and_a_zero_swap_is_refused() {
+    let empty = Ledger::default();
+    let swap =
+        |l: &Ledger, amount| l.price_swap(&config(), NOW, &reading(), SwapKind::ExactIn, Asset::Base, amount);
+    assert_eq!(swap(&empty, ONE).map(|_| ()), Err(Refusal::NoLiquidity));
+    assert_eq!(swap(&funded(), 0).map(|_| ()), Err(Refusal::ZeroAmount));
+    refused(&empty, Refusal::NoLiquidity, |l| l.withdraw(ONE, ONE, 0, 0));
 }
 
 #[test]
@@ -341,6 +400,7 @@ fn a_reading_at_the_age_bound_prices_and_a_millisecond_older_is_stale() {
     let status = |r: OracleData| ledger.market_status(&config(), &r, NOW).expect("readable");
     assert!(!status(aged(bound, vol)).stale);
     for older in [bound + 1, bound * 10] {
+        // (pricing reads the ledger only; the refusal's name is what this checks)
         refused(&ledger, Refusal::OracleStale, |l| swap(l, aged(older, vol)));
         assert!(status(aged(older, vol)).stale, "{older} ms");
     }

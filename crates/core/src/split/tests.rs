@@ -6,6 +6,14 @@ use proptest::prelude::*;
 
 const P: u128 = 10 * ONE;
 
+/// `KEEL_PROPTEST_CASES`, 10,000 unless set, as the crate's other properties run.
+fn cases() -> u32 {
+    std::env::var("KEEL_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000)
+}
+
 /// A venue selling base into `reserve` base (at the oracle price) for `fee_bps`.
 fn venue(reserve: u128, fee_bps: u32) -> VenueDepth {
     VenueDepth {
@@ -316,7 +324,7 @@ fn priced_venues() -> impl Strategy<Value = Vec<(u8, VenueDepth)>> {
 
 proptest! {
     // The pool's own check of a keeper's split: the crate's property budget, not proptest's 256.
-    #![proptest_config(ProptestConfig::with_cases(10_000))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn the_keepers_split_passes_pays_now_and_beats_every_venue_alone(
@@ -394,8 +402,9 @@ proptest! {
             Err(Refusal::SplitTooSmall) => prop_assert!(too_small),
             Err(Refusal::SplitTooLarge) => prop_assert!(total > e.amount),
             Err(Refusal::InvalidSplit) => prop_assert!(legs.is_empty()),
-            // Every leg here sells whole units at a price above one: none is worth nothing, so
-            // the curve refuses none (`a_leg_worth_nothing_is_the_curves_refusal` has that case).
+            // Every leg here sells base at 10 quote a base, at least one unit of it: none is
+            // worth nothing, so the curve refuses none (`a_leg_worth_nothing_is_the_curves_refusal`
+            // has that case, selling quote).
             Err(other) => prop_assert!(false, "refused outside the split's rules: {other:?}"),
         }
     }
