@@ -89,6 +89,12 @@ fn arm_to_read(m: &mut Fixture) {
     arm(m, pool, keel_calls::pool(pool).inventory().message().into_data());
 }
 
+/// Arms Mallory's token to trade on the pool ([`swap_again`]): a trade it pays for itself.
+fn arm_to_trade(m: &mut Fixture) {
+    let (pool, again) = (m.pool, swap_again(m));
+    arm(m, pool, again);
+}
+
 /// Call data for a sale of 1,000 quote to the pool, paid by the token, the base bought sent to
 /// Mallory: the trade a callback tries again.
 fn swap_again(m: &Fixture) -> Vec<u8> {
@@ -126,9 +132,7 @@ fn assert_swap_refused(m: &mut Fixture) {
 #[test]
 fn a_token_that_trades_on_the_pool_again_mid_swap_is_refused_and_nothing_moves() {
     let mut m = hostile_market();
-    let again = swap_again(&m);
-    let pool = m.pool;
-    arm(&mut m, pool, again);
+    arm_to_trade(&mut m);
     assert_swap_refused(&mut m);
 }
 
@@ -149,9 +153,7 @@ fn a_token_that_re_enters_while_paying_a_withdrawal_is_refused_and_shares_stay()
         PoolDeposit::of(1_000 * UNIT, 10_000 * UNIT),
     )
     .expect("deposit");
-    let again = swap_again(&m);
-    let pool = m.pool;
-    arm(&mut m, pool, again);
+    arm_to_trade(&mut m);
     m.assert_refused(REFUSED, |m| {
         pool::remove_liquidity(&mut m.chain, MALLORY, m.pool, PoolWithdraw::of(shares))
     });
@@ -180,9 +182,7 @@ fn a_token_that_re_enters_while_pulling_a_deposit_is_refused_and_no_shares_are_m
 fn a_token_that_trades_on_the_pool_while_it_pulls_a_deposit_is_refused_and_no_shares_are_minted() {
     // given Mallory's token armed to trade on the pool while the pool pulls it
     let mut m = hostile_market();
-    let again = swap_again(&m);
-    let pool = m.pool;
-    arm(&mut m, pool, again);
+    arm_to_trade(&mut m);
     let token_quote = token::balance(&mut m.chain, m.quote, m.base);
     // when Mallory deposits, then the pull fails, and nothing moves, the token's quote included
     m.assert_refused(REFUSED, |m| {
@@ -219,9 +219,7 @@ fn a_token_that_re_enters_while_the_pool_sells_on_its_venue_is_refused_and_nothi
     // given a due pool whose base calls back into the pool while the venue pulls it
     let mut m = hostile_market_due();
     let epoch = pool::rebalance_status(&mut m.chain, m.pool).epoch;
-    let again = swap_again(&m);
-    let pool = m.pool;
-    arm(&mut m, pool, again);
+    arm_to_trade(&mut m);
     // when the keeper rebalances, then the venue's pull fails, the whole rebalance reverts, and
     // no balance, reserve, share or venue reserve moves
     m.assert_refused(PoolError::Venue(VenueError::TransferFailed), |m| {

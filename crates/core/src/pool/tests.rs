@@ -3,7 +3,7 @@
 //! reuses these rules may not).
 
 use super::*;
-use crate::ONE;
+use crate::{Priced, ONE};
 
 #[test]
 fn with_discovery_on_readings_older_than_the_flow_record_are_not_accepted() {
@@ -79,8 +79,8 @@ fn venue() -> VenueDepth {
     }
 }
 
-/// `ledger` long base past its band: a trader's sale of `base` whole units at `NOW`.
-fn sold(mut ledger: Ledger, base: u128) -> Ledger {
+/// `ledger` after a trader's sale of `base` whole units at `NOW`, and the sale as priced.
+fn sale(mut ledger: Ledger, base: u128) -> (Ledger, Priced) {
     let priced = ledger
         .price_swap(
             &config(),
@@ -94,7 +94,12 @@ fn sold(mut ledger: Ledger, base: u128) -> Ledger {
     ledger
         .book_swap(&priced, SwapKind::ExactIn, 0, NOW)
         .expect("booked");
-    ledger
+    (ledger, priced)
+}
+
+/// `ledger` after a trader's sale of `base` whole units at `NOW`.
+fn sold(ledger: Ledger, base: u128) -> Ledger {
+    sale(ledger, base).0
 }
 
 /// [`funded`], pushed long base past its band.
@@ -368,19 +373,7 @@ fn a_balanced_pools_targets_are_its_reserves_and_a_sale_leaves_it_long() {
     assert_eq!(ledger.targets(&market), Ok((100_000 * ONE, 1_000_000 * ONE)));
     assert_eq!(ledger.inventory(&market), Ok(0));
     // and a pool a trader sold base to is long base, its base target grown by the fee alone
-    let mut long = ledger;
-    let priced = long
-        .price_swap(
-            &config(),
-            NOW,
-            &reading(),
-            SwapKind::ExactIn,
-            Asset::Base,
-            1_000 * ONE,
-        )
-        .expect("priced");
-    long.book_swap(&priced, SwapKind::ExactIn, 0, NOW)
-        .expect("booked");
+    let (long, priced) = sale(ledger, 1_000);
     assert!(long.inventory(&market).expect("q") > 0);
     assert_eq!(
         long.targets(&market).expect("targets").0,
