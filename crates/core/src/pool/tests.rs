@@ -80,7 +80,8 @@ fn venue() -> VenueDepth {
 }
 
 /// `ledger` after a trader's sale of `base` whole units at `NOW`, and the sale as priced.
-fn sale(mut ledger: Ledger, base: u128) -> (Ledger, Priced) {
+fn sale(ledger: &Ledger, base: u128) -> (Ledger, Priced) {
+    let mut ledger = *ledger;
     let priced = ledger
         .price_swap(
             &config(),
@@ -98,13 +99,13 @@ fn sale(mut ledger: Ledger, base: u128) -> (Ledger, Priced) {
 }
 
 /// `ledger` after a trader's sale of `base` whole units at `NOW`.
-fn sold(ledger: Ledger, base: u128) -> Ledger {
+fn sold(ledger: &Ledger, base: u128) -> Ledger {
     sale(ledger, base).0
 }
 
 /// [`funded`], pushed long base past its band.
 fn due() -> Ledger {
-    sold(funded(), 12_000)
+    sold(&funded(), 12_000)
 }
 
 /// Runs `call` on a copy of `ledger`, asserts it refused with `expected`, and that the copy is
@@ -373,7 +374,7 @@ fn a_balanced_pools_targets_are_its_reserves_and_a_sale_leaves_it_long() {
     assert_eq!(ledger.targets(&market), Ok((100_000 * ONE, 1_000_000 * ONE)));
     assert_eq!(ledger.inventory(&market), Ok(0));
     // and a pool a trader sold base to is long base, its base target grown by the fee alone
-    let (long, priced) = sale(ledger, 1_000);
+    let (long, priced) = sale(&ledger, 1_000);
     assert!(long.inventory(&market).expect("q") > 0);
     assert_eq!(
         long.targets(&market).expect("targets").0,
@@ -402,7 +403,7 @@ fn a_reading_at_the_age_bound_prices_and_a_millisecond_older_is_stale() {
 #[test]
 fn k_moves_one_ramp_step_a_block_from_the_k_last_priced() {
     // given a pool that priced a swap at 80%/yr
-    let ledger = sold(funded(), 10);
+    let ledger = sold(&funded(), 10);
     let calm = ledger.priced_k.k;
     assert_eq!(ledger.priced_k.at_ms, NOW);
     // when the volatility jumps a block later
