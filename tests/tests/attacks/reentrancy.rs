@@ -114,11 +114,21 @@ fn swap_on(m: &Fixture, pool: AccountId) -> Vec<u8> {
 /// denial of re-entry, the trades completing once the pool allows it).
 const REFUSED: PoolError = PoolError::TokenCallFailed;
 
+/// `call` fails with [`REFUSED`] and moves nothing ([`Fixture::assert_refused`]), the hostile
+/// token's own quote included.
+fn assert_refused_token_kept<T: std::fmt::Debug>(
+    m: &mut Fixture,
+    call: impl FnOnce(&mut Fixture) -> Result<T, PoolError>,
+) {
+    let token_quote = token::balance(&mut m.chain, m.quote, m.base);
+    m.assert_refused(REFUSED, call);
+    assert_eq!(token::balance(&mut m.chain, m.quote, m.base), token_quote);
+}
+
 /// Mallory's sale of 1,000 hostile tokens fails with [`REFUSED`] and moves nothing, the token's
 /// own quote included.
 fn assert_swap_refused(m: &mut Fixture) {
-    let token_quote = token::balance(&mut m.chain, m.quote, m.base);
-    m.assert_refused(REFUSED, |m| {
+    assert_refused_token_kept(m, |m| {
         pool::swap_exact_in(
             &mut m.chain,
             MALLORY,
@@ -126,7 +136,6 @@ fn assert_swap_refused(m: &mut Fixture) {
             PoolSwap::exact_in(m.base, 1_000 * UNIT),
         )
     });
-    assert_eq!(token::balance(&mut m.chain, m.quote, m.base), token_quote);
 }
 
 #[test]
@@ -183,9 +192,8 @@ fn a_token_that_trades_on_the_pool_while_it_pulls_a_deposit_is_refused_and_no_sh
     // given Mallory's token armed to trade on the pool while the pool pulls it
     let mut m = hostile_market();
     arm_to_trade(&mut m);
-    let token_quote = token::balance(&mut m.chain, m.quote, m.base);
     // when Mallory deposits, then the pull fails, and nothing moves, the token's quote included
-    m.assert_refused(REFUSED, |m| {
+    assert_refused_token_kept(&mut m, |m| {
         pool::add_liquidity(
             &mut m.chain,
             MALLORY,
@@ -193,7 +201,6 @@ fn a_token_that_trades_on_the_pool_while_it_pulls_a_deposit_is_refused_and_no_sh
             PoolDeposit::of(1_000 * UNIT, 10_000 * UNIT),
         )
     });
-    assert_eq!(token::balance(&mut m.chain, m.quote, m.base), token_quote);
 }
 
 /// [`hostile_market`] with a venue of its own for the hostile token (as deep as the pool, Mallory's
