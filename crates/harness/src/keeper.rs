@@ -9,10 +9,10 @@ use ink::primitives::AccountId;
 use keel_calls::Message;
 use keel_interface::pool::{PoolError, RebalanceOutcome};
 use keel_keeper::chain::{
-    read_pool_views, rebalance_message, Chain, ChainError, Head, Included, Submitted, Views,
+    read_pool_views, rebalance_message, Chain, ChainError, Head, Included, Snapshot, Submitted, Views,
     REBALANCE_DEADLINE_MS,
 };
-use keel_keeper::decide::{PoolView, Route};
+use keel_keeper::decide::Route;
 use parity_scale_codec::Decode;
 use std::collections::HashMap;
 
@@ -79,8 +79,11 @@ impl Chain for SandboxChain<'_> {
         })
     }
 
-    fn read_pool(&mut self, pool: AccountId) -> Result<PoolView, ChainError> {
-        read_pool_views(self, pool)
+    fn read_pool(&mut self, pool: AccountId) -> Result<Snapshot, ChainError> {
+        Ok(Snapshot {
+            head: self.head()?,
+            view: read_pool_views(self, pool)?,
+        })
     }
 
     fn dry_run_rebalance(

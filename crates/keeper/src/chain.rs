@@ -78,6 +78,14 @@ pub struct Head {
     pub time_ms: u64,
 }
 
+/// A pool's view and the block it was read at: the keeper decides on one block's state and time,
+/// never a view of one block against the head of another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub head: Head,
+    pub view: PoolView,
+}
+
 /// A submitted transaction, to wait for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Submitted {
@@ -105,12 +113,13 @@ pub trait Chain {
     /// The chain cannot be reached.
     fn head(&mut self) -> Result<Head, ChainError>;
 
-    /// Reads one pool's state, market, configuration and rebalancing status.
+    /// Reads one pool's state, market, configuration and rebalancing status, every field from
+    /// the state of one block, and that block.
     ///
     /// # Errors
     /// The chain cannot be reached; the pool cannot price (a `Reverted` read) or answers with
     /// something else (`Decode`).
-    fn read_pool(&mut self, pool: AccountId) -> Result<PoolView, ChainError>;
+    fn read_pool(&mut self, pool: AccountId) -> Result<Snapshot, ChainError>;
 
     /// What `rebalance(epoch)` (or `rebalance_split` along `route`) would do now if the keeper
     /// sent it; changes nothing. The pool's refusal is an answer (`Ok(Err(..))`).

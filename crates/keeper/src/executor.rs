@@ -22,7 +22,7 @@
 //!   ends without a failure clears the record.
 
 use crate::backoff::{Backoff, Health};
-use crate::chain::{Chain, ChainError, Submitted};
+use crate::chain::{Chain, ChainError, Snapshot, Submitted};
 use crate::decide::{decide, Decision, Policy, PoolView, Route, Skip, Wait};
 use crate::metrics::Metrics;
 use crate::trust::Distrust;
@@ -144,10 +144,7 @@ fn pass<C: Chain>(
         report.action = Action::Failed(ChainError::Untrusted(why.clone()));
         return report;
     }
-    let read = chain
-        .head()
-        .and_then(|head| Ok((head, chain.read_pool(pool.address)?)));
-    let (head, view) = match read {
+    let Snapshot { head, view } = match chain.read_pool(pool.address) {
         Ok(read) => read,
         Err(e) => {
             // Nothing was sent, so there is nothing to back off from: the next pass reads again.
@@ -254,19 +251,15 @@ fn recheck<C: Chain>(
     epoch: u64,
     settings: &Settings,
 ) -> Recheck {
-    let view = match chain.read_pool(pool.address) {
-        Ok(view) => view,
+    let Snapshot { head, view } = match chain.read_pool(pool.address) {
+        Ok(read) => read,
         Err(e) => return Recheck::Error(e),
     };
     if view.rebalancing.epoch != epoch {
         remember_done(pool, epoch, report.block);
         return Recheck::Stop(Action::AlreadyDone { epoch });
     }
-    let now_ms = match chain.head() {
-        Ok(head) => head.time_ms,
-        Err(e) => return Recheck::Error(e),
-    };
-    let decision = decide(&view, &settings.policy, &Health::default(), now_ms);
+    let decision = decide(&view, &settings.policy, &Health::default(), head.time_ms);
     report.view = Some(view);
     report.decision = Some(decision);
     let route = match decision {

@@ -7,7 +7,7 @@ use keel_client::record::{self, Deployment};
 use keel_client::Node;
 use keel_keeper::backoff::wall_ms;
 use keel_keeper::backoff::Health;
-use keel_keeper::chain::{Chain as _, ChainError};
+use keel_keeper::chain::{Chain as _, ChainError, Snapshot};
 use keel_keeper::config::Config;
 use keel_keeper::decide::decide;
 use keel_keeper::executor::{tick, Action, Report, Watched};
@@ -224,17 +224,18 @@ fn show_status(path: &Path) -> anyhow::Result<()> {
     let config = load(path)?;
     let (mut chain, pools) = node_chain(&config, false)?;
     let settings = config.settings(true);
-    let head = chain.head()?;
     let mut rows = Vec::new();
+    let mut now_ms = 0;
     for pool in &pools {
-        let view = chain.read_pool(pool.address).with_context(|| pool.name.clone())?;
+        let Snapshot { head, view } = chain.read_pool(pool.address).with_context(|| pool.name.clone())?;
         let decision = decide(&view, &settings.policy, &Health::default(), head.time_ms);
         rows.push((pool.name.clone(), view, decision));
+        now_ms = now_ms.max(head.time_ms);
     }
     let decimals = status::Decimals {
         base: config.keeper.base_decimals,
         quote: config.keeper.quote_decimals,
     };
-    println!("{}", status::table(&rows, head.time_ms, decimals));
+    println!("{}", status::table(&rows, now_ms, decimals));
     Ok(())
 }

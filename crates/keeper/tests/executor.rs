@@ -11,7 +11,7 @@ use common::NOW;
 use keel_core::{PoolState, ONE};
 use keel_interface::pool::PoolError;
 use keel_keeper::chain::ChainError;
-use keel_keeper::decide::{Decision, Policy, Skip};
+use keel_keeper::decide::{Decision, Policy, Skip, Wait};
 use keel_keeper::executor::{tick, Action, Settings, FLOOR_BLOCKS};
 use keel_keeper::metrics::Metrics;
 use keel_keeper::trust::{Distrust, Hash, Role};
@@ -29,6 +29,26 @@ fn a_due_pool_is_dry_run_then_rebalanced_once() {
     );
     assert_eq!((chain.submissions, chain.executions), (1, 1));
     assert_eq!(p.done_below, 1);
+}
+
+#[test]
+fn the_decision_takes_the_time_of_the_block_the_pool_was_read_at() {
+    // given: a pool whose cooldown ends a millisecond after the block it is read at, and a head
+    // that moved on a block since
+    let mut chain = Scripted::due([]);
+    let cooldown_ms = chain.view.config.rebalance.cooldown_ms;
+    chain.view.rebalancing.epoch = 1;
+    chain.view.rebalancing.last_ms = NOW + 1 - cooldown_ms;
+    chain.sealed_since = 1;
+    // when
+    let report = tick(&mut chain, &mut pool(), &SETTINGS, None);
+    // then: the pass waits out the cooldown as of the block it read, and sends nothing
+    assert_eq!((report.block, report.block_time_ms), (1, NOW));
+    assert_eq!(
+        report.decision,
+        Some(Decision::Wait(Wait::Cooldown { until_ms: NOW + 1 }))
+    );
+    assert_eq!(chain.submissions, 0);
 }
 
 #[test]

@@ -19,7 +19,7 @@ use keel_harness::venue::{self, VenueSwap};
 use keel_harness::{Fixture, Setup, BOB, CAROL, KEEPER, MALLORY, OWNER, UNIT};
 use keel_interface::pool::PoolConfig;
 use keel_keeper::backoff::Health;
-use keel_keeper::chain::Chain as _;
+use keel_keeper::chain::{Chain as _, Snapshot};
 use keel_keeper::config::Config;
 use keel_keeper::decide::{decide, Decision};
 use keel_keeper::executor::{Action, Settings};
@@ -63,7 +63,7 @@ fn epoch(m: &mut Fixture) -> u64 {
 fn due(m: &mut Fixture, settings: &Settings) -> bool {
     let pool = m.pool;
     let mut chain = SandboxChain::new(&mut m.chain, OWNER);
-    let (Ok(view), Ok(head)) = (chain.read_pool(pool), chain.head()) else {
+    let Ok(Snapshot { head, view }) = chain.read_pool(pool) else {
         return false;
     };
     matches!(

@@ -11,9 +11,9 @@ use keel_client::keys::KeySource;
 use keel_client::record::{Addresses, Deployment};
 use keel_client::Node;
 use keel_interface::pool::{PoolError, RebalanceOutcome};
-use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted, Views};
+use keel_keeper::chain::{Chain, ChainError, Head, Included, Snapshot, Submitted, Views};
 use keel_keeper::config::{Config, NodeConfig};
-use keel_keeper::decide::{decide, Decision, PoolView, Route};
+use keel_keeper::decide::{decide, Decision, Route};
 use keel_keeper::executor::{tick, Action, Report, Settings, Watched};
 use keel_keeper::metrics::Metrics;
 use keel_keeper::node::NodeChain;
@@ -43,7 +43,7 @@ impl Chain for RivalFirst {
         self.ours.head()
     }
 
-    fn read_pool(&mut self, pool: AccountId) -> Result<PoolView, ChainError> {
+    fn read_pool(&mut self, pool: AccountId) -> Result<Snapshot, ChainError> {
         self.ours.read_pool(pool)
     }
 
@@ -129,8 +129,7 @@ fn a_rival_landing_between_dry_run_and_send_makes_ours_revert_on_chain_as_alread
         .and_then(|mut node| node.best_block())
         .expect("the best block")
         .hash;
-    let head = ours.head().expect("head");
-    let before = ours.read_pool(a.pool).expect("pool");
+    let Snapshot { head, view: before } = ours.read_pool(a.pool).expect("pool");
     let due = decide(
         &before,
         &settings.policy,
@@ -183,7 +182,7 @@ fn a_rival_landing_between_dry_run_and_send_makes_ours_revert_on_chain_as_alread
     assert_eq!(ours.events, 0);
     assert_eq!(report.action, Action::AlreadyDone { epoch });
     // exactly one rebalance, and no bounty for us
-    let after = race.ours.read_pool(a.pool).expect("pool");
+    let after = race.ours.read_pool(a.pool).expect("pool").view;
     assert_eq!(after.rebalancing.epoch, epoch + 1);
     // and a view read at a block before the race is that block's, every field of it
     let pinned = race.ours.read_pool_at(a.pool, before_block).expect("pool");

@@ -116,7 +116,8 @@ impl Backend for DrinkBackend {
     }
 
     fn read_pool(&mut self) -> Result<PoolView, ChainError> {
-        SandboxChain::new(&mut self.market.chain, BOB).read_pool(self.market.pool)
+        let read = SandboxChain::new(&mut self.market.chain, BOB).read_pool(self.market.pool)?;
+        Ok(read.view)
     }
 
     fn swap_pool(

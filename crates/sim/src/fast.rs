@@ -16,7 +16,7 @@ use keel_core::pool::{Depth, Feed, Ledger, Refusal, SwapKind};
 use keel_core::rebalance::VenueDepth;
 use keel_core::Asset;
 use keel_interface::pool::{PoolConfig, PoolError, RebalanceOutcome};
-use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted};
+use keel_keeper::chain::{Chain, ChainError, Head, Included, Snapshot, Submitted};
 use keel_keeper::decide::{PoolView, Route};
 use keel_keeper::executor::{self, Settings, Watched};
 use keel_keeper::metrics::Metrics;
@@ -334,8 +334,11 @@ impl Chain for FastBackend {
         })
     }
 
-    fn read_pool(&mut self, _pool: AccountId) -> Result<PoolView, ChainError> {
-        self.view()
+    fn read_pool(&mut self, _pool: AccountId) -> Result<Snapshot, ChainError> {
+        Ok(Snapshot {
+            head: self.head()?,
+            view: self.view()?,
+        })
     }
 
     fn dry_run_rebalance(

@@ -11,7 +11,7 @@
 //! rebalance that answer is `StaleEpoch`, which the executor reads as "already done").
 
 use crate::chain::{
-    read_pool_views, rebalance_message, Chain, ChainError, Head, Included, Submitted, Views,
+    read_pool_views, rebalance_message, Chain, ChainError, Head, Included, Snapshot, Submitted, Views,
     REBALANCE_DEADLINE_MS,
 };
 use crate::decide::{PoolView, Route};
@@ -307,15 +307,21 @@ impl Chain for NodeChain {
         })
     }
 
-    fn read_pool(&mut self, pool: AccountId) -> Result<PoolView, ChainError> {
+    fn read_pool(&mut self, pool: AccountId) -> Result<Snapshot, ChainError> {
         self.check_pool(pool)?;
-        let at = self.node.best_block().map_err(chain_error)?.hash;
-        let view = self.read_pool_at(pool, at)?;
+        let best = self.node.best_block().map_err(chain_error)?;
+        let view = self.read_pool_at(pool, best.hash)?;
         self.check_venue(view.config.venue)?;
         for (venue, _) in view.more_venues.iter().flatten() {
             self.check_venue(Some(*venue))?;
         }
-        Ok(view)
+        Ok(Snapshot {
+            head: Head {
+                number: best.number,
+                time_ms: best.time_ms,
+            },
+            view,
+        })
     }
 
     fn dry_run_rebalance(

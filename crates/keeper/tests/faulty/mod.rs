@@ -8,8 +8,8 @@ use keel_calls::ToMessage;
 use keel_harness::keeper::SandboxChain;
 use keel_harness::Actor;
 use keel_interface::pool::{PoolError, RebalanceOutcome};
-use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted, REBALANCE_DEADLINE_MS};
-use keel_keeper::decide::{PoolView, Route};
+use keel_keeper::chain::{Chain, ChainError, Head, Included, Snapshot, Submitted, REBALANCE_DEADLINE_MS};
+use keel_keeper::decide::Route;
 use keel_keeper::executor::{tick, Report, Settings, Watched};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -272,7 +272,7 @@ impl Chain for Faulty<'_, '_> {
         }
     }
 
-    fn read_pool(&mut self, pool: AccountId) -> Result<PoolView, ChainError> {
+    fn read_pool(&mut self, pool: AccountId) -> Result<Snapshot, ChainError> {
         match self.enter(Op::Read)? {
             Some(f) => Err(f.error()),
             None => self.inner.read_pool(pool),

@@ -6,7 +6,7 @@ use ink::primitives::AccountId;
 use keel_core::ONE;
 use keel_interface::pool::{PoolError, RebalanceOutcome};
 use keel_keeper::backoff::Backoff;
-use keel_keeper::chain::{Chain, ChainError, Head, Included, Submitted};
+use keel_keeper::chain::{Chain, ChainError, Head, Included, Snapshot, Submitted};
 use keel_keeper::decide::{Policy, PoolView, Route};
 use keel_keeper::executor::{Settings, Watched};
 use keel_keeper::trust::Distrust;
@@ -49,8 +49,11 @@ pub struct Scripted {
     pub slept_ms: u64,
     /// The node's answer on the code at the pool, when it is not what the keeper trusts.
     pub distrust: Option<Distrust>,
-    /// The head's number.
+    /// The number of the block the pool is read at.
     pub block: u64,
+    /// Blocks sealed since the pool was read (six seconds each): the head is this far ahead of
+    /// the block a read answers from.
+    pub sealed_since: u64,
 }
 
 impl Scripted {
@@ -75,6 +78,7 @@ impl Scripted {
             slept_ms: 0,
             distrust: None,
             block: 1,
+            sealed_since: 0,
         }
     }
 
@@ -102,15 +106,21 @@ impl Scripted {
 impl Chain for Scripted {
     fn head(&mut self) -> Result<Head, ChainError> {
         Ok(Head {
-            number: self.block,
-            time_ms: NOW,
+            number: self.block + self.sealed_since,
+            time_ms: NOW + self.sealed_since * 6_000,
         })
     }
 
-    fn read_pool(&mut self, _pool: AccountId) -> Result<PoolView, ChainError> {
+    fn read_pool(&mut self, _pool: AccountId) -> Result<Snapshot, ChainError> {
         match &self.distrust {
             Some(why) => Err(ChainError::Untrusted(why.clone())),
-            None => Ok(self.view),
+            None => Ok(Snapshot {
+                head: Head {
+                    number: self.block,
+                    time_ms: NOW,
+                },
+                view: self.view,
+            }),
         }
     }
 
