@@ -25,11 +25,48 @@ fn venue(reserve: u128, fee_bps: u32) -> VenueDepth {
 
 /// An excess of `amount` whole base units.
 fn excess(amount: u128) -> Excess {
-    Excess {
-        sell: Asset::Base,
-        amount: amount * ONE,
-        q: i128::try_from(ONE / 10).expect("fits"),
+    excess_of(Asset::Base, amount)
+}
+
+/// An excess of `sell` worth `amount` whole base units at the oracle price.
+fn excess_of(sell: Asset, amount: u128) -> Excess {
+    let q = i128::try_from(ONE / 10).expect("fits");
+    match sell {
+        Asset::Base => Excess {
+            sell,
+            amount: amount * ONE,
+            q,
+        },
+        Asset::Quote => Excess {
+            sell,
+            amount: amount * P,
+            q: -q,
+        },
     }
+}
+
+/// `venues` (each taking base) as the same venues taking `sell`: a venue's price and its offset
+/// from the oracle carry over to the other direction.
+fn taking(sell: Asset, venues: Vec<(u8, VenueDepth)>) -> Vec<(u8, VenueDepth)> {
+    match sell {
+        Asset::Base => venues,
+        Asset::Quote => venues
+            .into_iter()
+            .map(|(v, d)| {
+                let d = VenueDepth {
+                    reserve_in: d.reserve_in * 10,
+                    reserve_out: d.reserve_out / 10,
+                    ..d
+                };
+                (v, d)
+            })
+            .collect(),
+    }
+}
+
+/// Either token as the pool's excess.
+fn side() -> impl Strategy<Value = Asset> {
+    prop_oneof![Just(Asset::Base), Just(Asset::Quote)]
 }
 
 fn leg(venue: u8, amount: u128) -> Leg<u8> {
@@ -328,11 +365,12 @@ proptest! {
 
     #[test]
     fn the_keepers_split_passes_pays_now_and_beats_every_venue_alone(
-        venues in priced_venues(), amount in 1u128..10_000_000,
+        sell in side(), venues in priced_venues(), amount in 1u128..10_000_000,
     ) {
-        let e = excess(amount);
+        let e = excess_of(sell, amount);
         let params = RebalanceParams::default();
         let all_at_oracle = venues.iter().all(|(_, d)| d.reserve_out == d.reserve_in * 10);
+        let venues = taking(sell, venues);
         let split = match best(&e, P, &params, &venues) {
             Ok(split) => split,
             // Only a venue off the oracle keeps the keeper from a split the pool takes.
@@ -378,9 +416,10 @@ proptest! {
 
     #[test]
     fn a_split_passes_only_within_every_rule(
-        venues in priced_venues(), amount in 1u128..10_000_000, shares in prop::collection::vec(0u128..=100, MAX_VENUES),
+        sell in side(), venues in priced_venues(), amount in 1u128..10_000_000, shares in prop::collection::vec(0u128..=100, MAX_VENUES),
     ) {
-        let e = excess(amount);
+        let e = excess_of(sell, amount);
+        let venues = taking(sell, venues);
         let params = RebalanceParams::default();
         let legs: Vec<Leg<u8>> = venues
             .iter()
@@ -402,9 +441,9 @@ proptest! {
             Err(Refusal::SplitTooSmall) => prop_assert!(too_small),
             Err(Refusal::SplitTooLarge) => prop_assert!(total > e.amount),
             Err(Refusal::InvalidSplit) => prop_assert!(legs.is_empty()),
-            // Every leg here sells base at 10 quote a base, at least one unit of it: none is
-            // worth nothing, so the curve refuses none (`a_leg_worth_nothing_is_the_curves_refusal`
-            // has that case, selling quote).
+            // Every leg here sells at least a hundredth of a venue's room, far more than the
+            // smallest unit a leg's output rounds to nothing below (`a_leg_worth_nothing_is_the_curves_refusal`
+            // has that case): the curve refuses none.
             Err(other) => prop_assert!(false, "refused outside the split's rules: {other:?}"),
         }
     }
