@@ -335,6 +335,24 @@ mod tests {
     }
 
     #[test]
+    fn at_80_percent_k_and_the_fee_a_block_old_are_the_protocols_example() {
+        // docs/protocol.md: k 0.34, the fee about 7.6 bps (10.2 without discovery)
+        let bps = |x: u128| x * 100 / (ONE / BPS);
+        for (params, fee_hundredths_bps) in [
+            (CurveParams::default(), 760),
+            (CurveParams::without_discovery(), 1_020),
+        ] {
+            let market = params.market(&reading(80, params.block_time_ms)).unwrap();
+            assert_eq!((market.k * 100 + ONE / 2) / ONE, 34, "{market:?}");
+            assert!(
+                bps(market.fee).abs_diff(fee_hundredths_bps) <= 5,
+                "{} hundredths of a bp",
+                bps(market.fee)
+            );
+        }
+    }
+
+    #[test]
     fn out_of_bound_parameters_are_refused() {
         let p = CurveParams {
             k_max: ONE,
