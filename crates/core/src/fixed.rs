@@ -116,9 +116,9 @@ mod tests {
 
     #[test]
     fn the_largest_value_is_the_last_float_below_2_to_the_128() {
-        // 2^128 itself would saturate the cast to u128::MAX, a value it is not
+        // 2^128 - 2^75; 2^128 itself would saturate the cast to u128::MAX, a value it is not
         let largest = 2f64.powi(128).next_down();
-        assert_eq!(units_from_f64(largest, 0), Some(largest as u128));
+        assert_eq!(units_from_f64(largest, 0), Some(u128::MAX << 75));
         assert_eq!(units_from_f64(2f64.powi(128), 0), None);
         assert_eq!(from_f64(2f64.powi(128) / 1e18), None);
     }
