@@ -28,11 +28,13 @@ use parity_scale_codec::Decode;
 use std::collections::HashMap;
 use std::time::Duration;
 use subxt::utils::{AccountId32, H256};
+use terms::Terms;
 
 mod budgeted;
 mod checks;
 pub mod process;
 mod settings;
+mod terms;
 pub use budgeted::{send_within, Budgeted, Unsent};
 pub(crate) use settings::check_sources;
 pub use settings::{chain_error, escalated_tip, trust, NodeOptions};
@@ -199,7 +201,8 @@ impl NodeChain {
     }
 
     /// A dry-run of the rebalance of `epoch` along `route` now; an accepted one is kept for the
-    /// next submission if its gas and deposit (margins included) are within the ceilings.
+    /// next submission if its gas and deposit (margins included) are within the ceilings. With a
+    /// second node, an accepted answer's bounty is the smaller of the two nodes'.
     fn prepare(
         &mut self,
         pool: AccountId,
@@ -215,26 +218,26 @@ impl NodeChain {
             self.check_venue(Some(leg.venue))?;
         }
         let call = self.rebalance_call(pool, epoch, route)?;
-        let (dry, answer) = self.dry(pool, &call, None)?;
-        if let Ok(outcome) = &answer {
+        let (dry, mut answer) = self.dry(pool, &call, None)?;
+        if let Ok(outcome) = &mut answer {
             let margin = self.opts.margin_pct;
-            let mut bounty = outcome.bounty;
-            let mut gas = dry.gas_required.with_margin(margin);
-            let mut deposit = dry.storage_deposit.limit_with_margin(u128::from(margin));
+            let mut terms = Terms::of(&dry, outcome, margin);
             // With a second node, its answer must agree, and the less favourable of the two
-            // bounties and the larger of the two limits are what the keeper signs on.
+            // nodes' terms are what the keeper signs on.
             if let Some((second, said)) = self.second_opinion(pool, &call)? {
                 let confirmed = said.map_err(|refusal| {
                     tracing::warn!(pool = %pool_name(&pool), epoch, ?refusal, "the second node does not confirm the rebalance; not signed");
                     ChainError::Reverted(format!("the second node refuses what the first accepts: {refusal:?}"))
                 })?;
-                bounty = bounty.min(confirmed.bounty);
-                let other = second.gas_required.with_margin(margin);
-                gas.ref_time = gas.ref_time.max(other.ref_time);
-                gas.proof_size = gas.proof_size.max(other.proof_size);
-                deposit = deposit.max(second.storage_deposit.limit_with_margin(u128::from(margin)));
+                terms = terms.with(Terms::of(&second, &confirmed, margin));
             }
-            if let Err(over) = self.opts.limits.check_call(gas.ref_time, gas.proof_size, deposit) {
+            // The executor holds the answer's bounty to `tx_cost`: the least either node pays.
+            outcome.bounty = terms.bounty;
+            if let Err(over) =
+                self.opts
+                    .limits
+                    .check_call(terms.gas.ref_time, terms.gas.proof_size, terms.deposit)
+            {
                 tracing::error!(pool = %pool_name(&pool), epoch, %over, "rebalance refused before signing");
                 return Err(over.into());
             }
@@ -243,9 +246,9 @@ impl NodeChain {
                 epoch,
                 route: *route,
                 call,
-                gas,
-                deposit,
-                bounty,
+                gas: terms.gas,
+                deposit: terms.deposit,
+                bounty: terms.bounty,
             });
         }
         Ok(answer)
