@@ -17,9 +17,11 @@
 //!   check is what prevents a second execution. A floor more than one epoch above what the chain
 //!   now reads (a node once answered a huge epoch, or a reorg) is dropped, so a single false
 //!   answer cannot silence a pool.
-//! - Retries, with bounded backoff, only on transport errors; a pool's refusal is final for this
-//!   pass and puts the pool into backoff, so a bad state is not hammered every block. A pass that
-//!   ends without a failure clears the record.
+//! - Retries, with bounded backoff, only on transport errors while submitting or confirming; a
+//!   transport error before anything is sent (the read, the first dry-run) ends the pass without
+//!   backing the pool off, and the next pass reads again. A pool's refusal is final for this pass
+//!   and puts the pool into backoff, so a bad state is not hammered every block. A pass that ends
+//!   without a failure clears the record.
 
 use crate::backoff::{Backoff, Health};
 use crate::chain::{Chain, ChainError, Snapshot, Submitted};
@@ -147,14 +149,9 @@ fn pass<C: Chain>(
     let Snapshot { head, view } = match chain.read_pool(pool.address) {
         Ok(read) => read,
         Err(e) => {
-            // Nothing was sent, so there is nothing to back off from: the next pass reads again.
-            if let Some(m) = metrics {
-                m.failed(&pool.name);
-            }
             halt_if_untrusted(pool, &e, metrics);
             tracing::warn!(pool = %pool.name, error = %e, "cannot read the pool");
-            report.action = Action::Failed(e);
-            return report;
+            return unsent(pool, report, e, metrics);
         }
     };
     report.block_time_ms = head.time_ms;
@@ -178,6 +175,7 @@ fn pass<C: Chain>(
         // Either way from the block it was learned at: a head once answered far ahead does not
         // stretch the hold.
         if head.number.abs_diff(pool.done_block) <= FLOOR_BLOCKS {
+            pool.health.record_success();
             report.action = Action::AlreadyDone { epoch };
             return report;
         }
@@ -195,6 +193,10 @@ fn pass<C: Chain>(
         pool.done_below = epoch;
     }
     match chain.dry_run_rebalance(pool.address, epoch, &route) {
+        Err(e) if e.is_retryable() => {
+            tracing::warn!(pool = %pool.name, epoch, error = %e, "cannot dry-run the rebalance");
+            return unsent(pool, report, e, metrics);
+        }
         Err(e) => return fail(pool, report, e, head.time_ms, settings, metrics),
         Ok(Err(PoolError::StaleEpoch)) => return beaten(pool, report, epoch, metrics),
         Ok(Err(refusal)) => return refuse(pool, report, refusal, head.time_ms, settings, metrics),
@@ -206,6 +208,7 @@ fn pass<C: Chain>(
                 return report;
             }
             if settings.dry_run {
+                pool.health.record_success();
                 report.action = Action::WouldRebalance(outcome);
                 return report;
             }
@@ -304,6 +307,7 @@ fn submit<C: Chain>(
                 }
                 Recheck::Stop(Action::AlreadyDone { .. }) => return beaten(pool, report, epoch, metrics),
                 Recheck::Stop(action) => {
+                    pool.health.record_success();
                     report.action = action;
                     return report;
                 }
@@ -404,6 +408,16 @@ fn fail(
     tracing::warn!(pool = %pool.name, %error, "chain failure");
     halt_if_untrusted(pool, &error, metrics);
     setback(pool, report, Action::Failed(error), now_ms, settings, metrics)
+}
+
+/// Ends a pass that sent nothing on a transport `error`: counted, but the pool does not back off
+/// (there is nothing to back off from), so the next pass reads again.
+fn unsent(pool: &Watched, mut report: Report, error: ChainError, metrics: Option<&Metrics>) -> Report {
+    if let Some(m) = metrics {
+        m.failed(&pool.name);
+    }
+    report.action = Action::Failed(error);
+    report
 }
 
 /// Stops signing for `pool` for good when `error` says its chain or code is not trusted.

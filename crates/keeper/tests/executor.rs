@@ -10,6 +10,7 @@ mod scripted;
 use common::NOW;
 use keel_core::{PoolState, ONE};
 use keel_interface::pool::PoolError;
+use keel_keeper::backoff::Health;
 use keel_keeper::chain::ChainError;
 use keel_keeper::decide::{Decision, Policy, Skip, Wait};
 use keel_keeper::executor::{tick, Action, Settings, FLOOR_BLOCKS};
@@ -72,6 +73,60 @@ fn a_dry_run_refusal_is_never_submitted_and_backs_off() {
     assert_eq!(report.action, Action::Refused(PoolError::RebalanceNotDue));
     assert_eq!(chain.submissions, 0);
     assert_eq!((p.health.failures, p.health.retry_at_ms), (1, NOW + 1_000));
+}
+
+#[test]
+fn a_transport_error_on_the_dry_run_sends_nothing_and_leaves_the_next_pass_free_to_try() {
+    // given a due pool whose node drops the dry-run
+    let mut chain = Scripted::due([]);
+    chain.dry_run_fails = Some(ChainError::Rpc("connection reset".into()));
+    let mut p = pool();
+    // when
+    let report = tick(&mut chain, &mut p, &SETTINGS, None);
+    // then nothing is sent and the pool does not back off: the next pass lands it
+    assert_eq!(
+        report.action,
+        Action::Failed(ChainError::Rpc("connection reset".into()))
+    );
+    assert_eq!((chain.submissions, p.health), (0, Health::default()));
+    let report = tick(&mut chain, &mut p, &SETTINGS, None);
+    assert!(
+        matches!(report.action, Action::Landed { .. }),
+        "{:?}",
+        report.action
+    );
+    assert_eq!((chain.submissions, chain.executions), (1, 1));
+}
+
+#[test]
+fn a_dry_run_that_traps_is_not_sent_and_backs_the_pool_off() {
+    let mut chain = Scripted::due([]);
+    chain.dry_run_fails = Some(ChainError::Reverted("out of gas".into()));
+    let mut p = pool();
+    let report = tick(&mut chain, &mut p, &SETTINGS, None);
+    assert_eq!(
+        report.action,
+        Action::Failed(ChainError::Reverted("out of gas".into()))
+    );
+    assert_eq!(chain.submissions, 0);
+    assert_eq!((p.health.failures, p.health.retry_at_ms), (1, NOW + 1_000));
+}
+
+#[test]
+fn a_pass_that_ends_without_a_failure_clears_the_record_in_dry_run_mode_too() {
+    let mut chain = Scripted::due([]);
+    let mut p = pool();
+    p.health = Health {
+        failures: 3,
+        retry_at_ms: NOW,
+    };
+    let settings = Settings {
+        dry_run: true,
+        ..SETTINGS
+    };
+    let report = tick(&mut chain, &mut p, &settings, None);
+    assert!(matches!(report.action, Action::WouldRebalance(_)));
+    assert_eq!(p.health, Health::default());
 }
 
 #[test]

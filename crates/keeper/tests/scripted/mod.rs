@@ -39,6 +39,8 @@ pub struct Scripted {
     pub view: PoolView,
     pub faults: VecDeque<Fault>,
     pub dry_run: Result<(), PoolError>,
+    /// The chain's failure on the next dry-run, taken by it.
+    pub dry_run_fails: Option<ChainError>,
     /// The bounty the pool pays (dry-run and execution).
     pub bounty: u128,
     pub submissions: u32,
@@ -69,6 +71,7 @@ impl Scripted {
             view,
             faults: faults.into_iter().collect(),
             dry_run: Ok(()),
+            dry_run_fails: None,
             bounty: ONE,
             submissions: 0,
             executions: 0,
@@ -130,6 +133,9 @@ impl Chain for Scripted {
         _epoch: u64,
         _route: &Route,
     ) -> Result<Result<RebalanceOutcome, PoolError>, ChainError> {
+        if let Some(e) = self.dry_run_fails.take() {
+            return Err(e);
+        }
         Ok(match &self.dry_run {
             Ok(()) => Ok(self.outcome()),
             Err(PoolError::StaleEpoch) => Err(PoolError::StaleEpoch),
