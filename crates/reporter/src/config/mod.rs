@@ -447,14 +447,11 @@ impl Config {
                         })?)
                     }
                 };
+                // In units, and within the prices the oracle takes, whatever the decimals: a
+                // price out of bounds is its source's failure, not a reading the median weighs.
                 let (base, quote) = (self.reporter.base_decimals, self.reporter.quote_decimals);
-                let source: Box<dyn crate::source::Source + Send> = if base == quote {
-                    source
-                } else {
-                    Box::new(InUnits::new(source, base, quote))
-                };
                 Ok(Watched {
-                    source,
+                    source: Box::new(InUnits::new(source, base, quote)),
                     max_age_ms: s.max_age_ms,
                 })
             })

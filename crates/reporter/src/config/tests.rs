@@ -166,6 +166,28 @@ fn sources_of_tokens_of_different_decimals_publish_prices_of_token_units() {
 }
 
 #[test]
+fn a_price_outside_the_oracles_bounds_is_its_sources_failure_with_equal_decimals_too() {
+    let dir = tempfile::tempdir().expect("dir");
+    // seconds from the replay's start: above the bounds, below them, at the upper bound
+    std::fs::write(dir.path().join("p.csv"), "0,2e18\n2,1e-13\n4,1e18\n").expect("csv");
+    for decimals in ["", "base_decimals = 6\nquote_decimals = 6\n"] {
+        let text = format!(
+            "[reporter]\nmin_sources = 1\n{decimals}[[sources]]\nname = \"p\"\nkind = \"csv\"\nfile = \"p.csv\"\n"
+        );
+        let mut sources = Config::parse(&text)
+            .expect("parses")
+            .sources(dir.path())
+            .expect("sources");
+        for now_ms in [1_000, 3_000] {
+            let refused = sources[0].source.fetch(now_ms).expect_err("out of bounds");
+            assert!(refused.to_string().contains("outside"), "{refused}");
+        }
+        let edge = sources[0].source.fetch(5_000).expect("at the bound");
+        assert_eq!(edge.price, keel_core::MAX_PRICE);
+    }
+}
+
+#[test]
 fn a_relative_deployment_is_read_beside_the_configuration_file() {
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("reporter.toml");
