@@ -69,7 +69,7 @@ pub struct KeeperConfig {
     pub quote_decimals: u32,
     /// Skip when the oracle is within this of the pool's age limit (ms). Default 6,000.
     pub oracle_margin_ms: u64,
-    /// Further attempts after a retryable failure. Default 3.
+    /// Further attempts after a retryable failure submitting or confirming a rebalance. Default 3.
     pub max_retries: u32,
     /// Backoff after the first failure, doubling per failure up to the max (ms). Defaults 6,000
     /// and 300,000.
@@ -255,7 +255,8 @@ impl Config {
         Ok(())
     }
 
-    /// The executor's settings; `dry_run` from the command line wins over the file.
+    /// The executor's settings; `dry_run` is on when the command line or the file turns it on
+    /// (the command line cannot turn off the file's).
     pub fn settings(&self, dry_run: bool) -> Settings {
         let k = &self.keeper;
         Settings {

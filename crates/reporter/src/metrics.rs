@@ -101,7 +101,7 @@ impl Metrics {
         );
         registry.register(
             "last_success_timestamp_seconds",
-            "When a reading was last included or held with the chain reachable",
+            "When a round was last healthy (as /healthz: the chain read, enough sources agreeing, nothing refused or failed, this key's reading within the feed's expiry)",
             m.last_success.clone(),
         );
         registry.register("head", "The node's best block at the last round", m.head.clone());
@@ -181,8 +181,8 @@ impl Metrics {
     }
 
     /// `/healthz`: 200 when the last round reached the chain, enough sources agreed, the oracle
-    /// refused nothing and this key's reading on chain is within the feed's expiry; 503
-    /// otherwise. The body says when the last healthy round was and the node's head.
+    /// refused nothing, its submission (if any) did not fail and this key's reading on chain is
+    /// within the feed's expiry; 503 otherwise. The body says when the last healthy round was and the node's head.
     pub fn health(&self) -> Reply {
         self.health.reply()
     }

@@ -36,7 +36,7 @@ pub struct Submitted {
 /// Why to submit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Trigger {
-    /// Nothing submitted yet (this run).
+    /// No reading of this key on chain yet (a restarted reporter goes on from the one there).
     First,
     /// The price moved this far (basis points, rounded up).
     Deviation { bps: u128 },

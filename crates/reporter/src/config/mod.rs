@@ -46,7 +46,8 @@ pub struct ReporterConfig {
     pub feed: u32,
     /// Decide and dry-run, never sign. Default false.
     pub dry_run: bool,
-    /// Pause between rounds (ms). Default 6,000 (a block).
+    /// Period of the rounds (ms): a round starts this long after the last one started, or at
+    /// once when that one took longer. Default 6,000 (a block).
     pub round_ms: u64,
     /// Sources that must agree for a reading. Default 2.
     pub min_sources: usize,
