@@ -388,6 +388,114 @@ mod tests {
     }
 
     #[test]
+    fn every_bound_admits_its_edge_and_refuses_one_unit_past_it() {
+        type Edit = fn(&mut CurveParams, bool);
+        let bounds: [(&str, CurveParams, Edit); 25] = {
+            let wd = CurveParams::without_discovery();
+            let d = CurveParams::default();
+            [
+                ("k_min floor", wd, |p, x| {
+                    p.k_min = K_FLOOR - u128::from(x);
+                }),
+                ("k_min <= k_base", wd, |p, x| {
+                    p.k_min = p.k_base + u128::from(x);
+                }),
+                ("k_base <= k_max", wd, |p, x| {
+                    p.k_max = p.k_base - u128::from(x);
+                }),
+                ("k_max ceiling", wd, |p, x| {
+                    p.k_max = K_CEIL + u128::from(x);
+                }),
+                ("gamma ceiling", wd, |p, x| {
+                    p.gamma = GAMMA_CEIL + u128::from(x);
+                }),
+                ("tau ceiling", wd, |p, x| {
+                    p.tau_ms = YEAR_MS + u64::from(x);
+                }),
+                ("fee_min floor", wd, |p, x| {
+                    p.fee_min = FEE_FLOOR - u128::from(x);
+                }),
+                ("fee_min <= fee_max", wd, |p, x| {
+                    p.fee_max = p.fee_min - u128::from(x);
+                }),
+                ("fee_max ceiling", wd, |p, x| {
+                    p.fee_max = FEE_CEIL + u128::from(x);
+                }),
+                ("fee_base ceiling", wd, |p, x| {
+                    p.fee_base = FEE_CEIL + u128::from(x);
+                }),
+                ("fee_vol ceiling", wd, |p, x| {
+                    p.fee_vol = 100 * ONE + u128::from(x);
+                }),
+                ("block time floor", wd, |p, x| {
+                    p.block_time_ms = BLOCK_TIME_RANGE_MS.0 - u64::from(x);
+                }),
+                ("block time ceiling", wd, |p, x| {
+                    p.block_time_ms = BLOCK_TIME_RANGE_MS.1 + u64::from(x);
+                }),
+                ("max_skew floor", wd, |p, x| {
+                    p.max_skew = 1 - u128::from(x);
+                }),
+                ("max_skew ceiling", wd, |p, x| {
+                    p.max_skew = SKEW_CEIL + u128::from(x);
+                }),
+                ("q_max floor", wd, |p, x| {
+                    p.q_max = 1 - u128::from(x);
+                }),
+                ("q_max ceiling", wd, |p, x| {
+                    p.q_max = ONE + u128::from(x);
+                }),
+                ("k_ramp floor", wd, |p, x| {
+                    p.k_ramp = K_RAMP_FLOOR - u128::from(x);
+                }),
+                ("k_ramp ceiling", wd, |p, x| {
+                    p.k_ramp = K_RAMP_CEIL + u128::from(x);
+                }),
+                ("guard ceiling", wd, |p, x| {
+                    p.guard = GUARD_CEIL + u128::from(x);
+                }),
+                ("guard ceiling, discovering", d, |p, x| {
+                    p.guard = GUARD_CEIL + u128::from(x);
+                }),
+                ("discovery depth floor", d, |p, x| {
+                    p.discovery_depth = DISCOVERY_DEPTH_RANGE.start() - u128::from(x);
+                }),
+                ("discovery depth ceiling", d, |p, x| {
+                    p.discovery_depth = DISCOVERY_DEPTH_RANGE.end() + u128::from(x);
+                }),
+                ("guard floor, discovering", d, |p, x| {
+                    p.guard = GUARD_FLOOR - u128::from(x);
+                }),
+                ("max_skew ceiling, discovering", d, |p, x| {
+                    p.max_skew = DISCOVERY_SKEW_CEIL + u128::from(x);
+                }),
+            ]
+        };
+        for (name, base, edit) in bounds {
+            assert_eq!(base.validate(), Ok(()), "{name}: the base");
+            let (mut edge, mut past) = (base, base);
+            edit(&mut edge, false);
+            edit(&mut past, true);
+            assert_eq!(edge.validate(), Ok(()), "{name}: the edge {edge:?}");
+            assert_eq!(
+                past.validate(),
+                Err(CurveError::InvalidParameter),
+                "{name}: past it {past:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn without_discovery_the_guard_has_no_floor_and_the_band_the_wider_ceiling() {
+        let p = CurveParams {
+            guard: 0,
+            max_skew: DISCOVERY_SKEW_CEIL + 1,
+            ..CurveParams::without_discovery()
+        };
+        assert_eq!(p.validate(), Ok(()));
+    }
+
+    #[test]
     fn with_discovery_on_a_band_past_a_quarter_is_refused() {
         let at_ceiling = CurveParams {
             max_skew: DISCOVERY_SKEW_CEIL,

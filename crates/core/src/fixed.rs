@@ -108,6 +108,7 @@ mod tests {
         assert_eq!(to_f64(ONE / 4), 0.25);
         assert_eq!(signed_to_f64(-(ONE as i128) / 2), -0.5);
         assert_eq!(units_to_f64(1_500_000, 6), 1.5);
+        assert_eq!(signed_units_to_f64(-1_500_000, 6), -1.5);
         assert_eq!(units_from_f64(1.5, 6), Some(1_500_000));
         for bad in [-1.0, f64::NAN, f64::INFINITY, 1e60] {
             assert_eq!(from_f64(bad), None, "{bad}");

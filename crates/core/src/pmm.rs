@@ -44,14 +44,6 @@ impl Ratio {
     pub fn long_to_short(&self, long: u128, rounding: Rounding) -> Result<u128, CurveError> {
         crate::math::mul_div_u128(long, self.den, self.num, rounding)
     }
-
-    /// Converts a short-token amount into long-token units at this price.
-    ///
-    /// # Errors
-    /// As [`crate::math::mul_div_u128`]: a zero price, or a result past `u128`.
-    pub fn short_to_long(&self, short: u128, rounding: Rounding) -> Result<u128, CurveError> {
-        crate::math::mul_div_u128(short, self.num, self.den, rounding)
-    }
 }
 
 /// Which way a trade moves the short reserve.
