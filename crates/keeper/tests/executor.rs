@@ -13,7 +13,7 @@ use keel_interface::pool::PoolError;
 use keel_keeper::backoff::Health;
 use keel_keeper::chain::ChainError;
 use keel_keeper::decide::{Decision, Policy, Skip, Wait};
-use keel_keeper::executor::{tick, Action, Settings, FLOOR_BLOCKS};
+use keel_keeper::executor::{tick, Action, Settings, Watched, FLOOR_BLOCKS};
 use keel_keeper::metrics::Metrics;
 use keel_keeper::trust::{Distrust, Hash, Role};
 use scripted::{pool, Fault, Scripted, SETTINGS};
@@ -75,20 +75,24 @@ fn a_dry_run_refusal_is_never_submitted_and_backs_off() {
     assert_eq!((p.health.failures, p.health.retry_at_ms), (1, NOW + 1_000));
 }
 
+/// One pass over a due pool whose node fails its dry-run with `error`: it ends failed, sending
+/// nothing. Returns the chain and the pool's record after it.
+fn dry_run_failing(error: &ChainError) -> (Scripted, Watched) {
+    let mut chain = Scripted::due([]);
+    chain.dry_run_fails = Some(error.clone());
+    let mut p = pool();
+    let report = tick(&mut chain, &mut p, &SETTINGS, None);
+    assert_eq!(report.action, Action::Failed(error.clone()));
+    assert_eq!(chain.submissions, 0);
+    (chain, p)
+}
+
 #[test]
 fn a_transport_error_on_the_dry_run_sends_nothing_and_leaves_the_next_pass_free_to_try() {
-    // given a due pool whose node drops the dry-run
-    let mut chain = Scripted::due([]);
-    chain.dry_run_fails = Some(ChainError::Rpc("connection reset".into()));
-    let mut p = pool();
-    // when
-    let report = tick(&mut chain, &mut p, &SETTINGS, None);
-    // then nothing is sent and the pool does not back off: the next pass lands it
-    assert_eq!(
-        report.action,
-        Action::Failed(ChainError::Rpc("connection reset".into()))
-    );
-    assert_eq!((chain.submissions, p.health), (0, Health::default()));
+    // given a due pool whose node drops the dry-run once
+    let (mut chain, mut p) = dry_run_failing(&ChainError::Rpc("connection reset".into()));
+    // then the pool does not back off: the next pass lands it
+    assert_eq!(p.health, Health::default());
     let report = tick(&mut chain, &mut p, &SETTINGS, None);
     assert!(
         matches!(report.action, Action::Landed { .. }),
@@ -100,15 +104,7 @@ fn a_transport_error_on_the_dry_run_sends_nothing_and_leaves_the_next_pass_free_
 
 #[test]
 fn a_dry_run_that_traps_is_not_sent_and_backs_the_pool_off() {
-    let mut chain = Scripted::due([]);
-    chain.dry_run_fails = Some(ChainError::Reverted("out of gas".into()));
-    let mut p = pool();
-    let report = tick(&mut chain, &mut p, &SETTINGS, None);
-    assert_eq!(
-        report.action,
-        Action::Failed(ChainError::Reverted("out of gas".into()))
-    );
-    assert_eq!(chain.submissions, 0);
+    let (_, p) = dry_run_failing(&ChainError::Reverted("out of gas".into()));
     assert_eq!((p.health.failures, p.health.retry_at_ms), (1, NOW + 1_000));
 }
 
