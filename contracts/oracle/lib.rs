@@ -135,7 +135,9 @@ pub mod oracle {
         /// Records a reading of `feed`: `price` in quote per base (1e18), annualised `volatility`
         /// (1e18, clamped to 1000%/yr) and the `timestamp` (ms) the price was observed at, no
         /// later than the block's. At most one reading per reporter and block. When at least the
-        /// feed's quorum of readings are fresh, the feed's answer becomes their median.
+        /// feed's quorum of readings are fresh, the feed's answer becomes their median; with an
+        /// even count whose two middle prices differ by more than 0.5%, no answer is published
+        /// and the last one stands (and ages) until the readings agree.
         ///
         /// # Errors
         /// `UnknownFeed`; `NotReporter` for an account that does not report this feed;

@@ -165,10 +165,10 @@ pub mod pool {
         /// Returns `(base_out, quote_out)`.
         ///
         /// # Errors
-        /// `Expired`, `InvalidRecipient`, `ZeroAmount`, `InsufficientShares`, `NoLiquidity`,
-        /// `Curve(InsufficientLiquidity)` for every share left (the locked ones never leave),
-        /// `Curve(ZeroOutput)` for shares too few to pay anything, `MinAmountsNotMet`,
-        /// `Token(..)` or `TokenCallFailed` when a payment fails.
+        /// `Expired`, `InvalidRecipient`, `ZeroAmount`, `InsufficientShares` for more shares than
+        /// you hold, `Curve(ZeroOutput)` for shares too few to pay anything, `MinAmountsNotMet`,
+        /// `Token(..)` or `TokenCallFailed` when a payment fails. (The locked shares never leave,
+        /// so your shares are always fewer than the supply and always pay out.)
         #[ink(message)]
         pub fn remove_liquidity(
             &mut self,
@@ -207,7 +207,11 @@ pub mod pool {
         /// Sells exactly `amount_in` of `token_in` and sends the other token to `to`; refuses
         /// unless at least `min_out` comes out. Approve `token_in` first. Returns the amount out.
         ///
-        /// The price is the oracle's, skewed by the pool's inventory, minus the current fee.
+        /// The price is the pool's reference, skewed by its inventory: the oracle's price, moved
+        /// (with discovery, the default) by the pool's own trades since the time the latest reading
+        /// describes, within the price band (`max_skew`) of the oracle. The fee is the current fee
+        /// (wider as the reading ages and volatility rises), plus a guard fee that grows with the
+        /// reference's distance from the oracle. `quote_exact_in` shows all of it before you sign.
         ///
         /// # Errors
         /// `Paused`, `Expired`, `InvalidRecipient`, `ZeroAmount`, `UnknownToken`, `NoLiquidity`,
@@ -257,14 +261,17 @@ pub mod pool {
         // ---- Rebalancing ----
 
         /// Sells the next slice of the pool's excess inventory on its venue once `|q|` has drifted
-        /// to the configured trigger, and pays you a bounty (in quote) from the pool's fees.
+        /// to the band's trigger (the configured one; with a rebalance cost set, scaled by
+        /// volatility: `band`), and pays you a bounty (in quote) from the pool's fees.
         /// Returns what was sold, bought and paid.
         ///
         /// Anyone may call it: every condition is checked here, whatever a keeper saw. Pass the
         /// current `rebalance_status().epoch`; once a rebalance lands the epoch moves on, so the
         /// same rebalance never runs or pays twice. A slice is at most the venue's reserve times
         /// a quarter of its fee, so no sandwich around it pays; slices continue, one per
-        /// cooldown, until `|q|` is back at the target. The venue must pay what a
+        /// cooldown, until `|q|` is back at the target, as long as each follows the last within
+        /// ten cooldowns (after a longer pause, the pool is due again only at the trigger). The
+        /// venue must pay what a
         /// constant-product venue at the oracle price with its depth and fee would, less
         /// `max_venue_slippage_bps`, or the whole call reverts and nothing moves.
         ///
@@ -273,6 +280,7 @@ pub mod pool {
         /// `OracleCallFailed`, `OracleStale`, `OracleInvalid`, `NoLiquidity`, `RebalanceNotDue`,
         /// `VenueCallFailed` when the venue cannot be read or pays too little,
         /// `Curve(InsufficientLiquidity)` for a venue too shallow for any slice,
+        /// `Curve(ZeroOutput)` for a slice or a venue too small to be worth a unit,
         /// `Venue(SlippageExceeded)` when the venue's price is too far from the oracle's,
         /// `Venue(..)`, `Token(..)`, `TokenCallFailed`.
         #[ink(message)]
@@ -297,8 +305,12 @@ pub mod pool {
         /// spread a slice's impact across venues.
         ///
         /// # Errors
-        /// As `rebalance` (`NoVenue` when no venue is listed); `InvalidSplit`, `SplitTooLarge`,
-        /// `SplitTooSmall`, `CostlierSplit` for a split the rules refuse.
+        /// As `rebalance` (`NoVenue` when no venue is listed, `Curve(InsufficientLiquidity)` when
+        /// the configured venue is empty); `InvalidSplit` for no legs, a leg of nothing, or a leg
+        /// on a venue not listed or listed twice; `SplitTooLarge` for a leg over its venue's cap
+        /// (an empty venue's is zero) or a total over the excess; `SplitTooSmall` for a total
+        /// under what `rebalance` would sell; `CostlierSplit` for a split expected to pay less
+        /// than the rules allow; `Curve(ZeroOutput)` for a leg worth nothing.
         #[ink(message)]
         pub fn rebalance_split(
             &mut self,
@@ -515,7 +527,7 @@ pub mod pool {
             }
         }
 
-        /// Whether trading and deposits are paused.
+        /// Whether swaps, deposits and rebalances are paused (withdrawals never are).
         #[ink(message)]
         pub fn is_paused(&self) -> bool {
             runs_cold! {
@@ -564,8 +576,8 @@ pub mod pool {
             }
         }
 
-        /// Pauses (`true`) or resumes (`false`) swaps and deposits; withdrawals stay open while
-        /// paused. Owner only.
+        /// Pauses (`true`) or resumes (`false`) swaps, deposits and rebalances; withdrawals stay
+        /// open while paused. Owner only.
         ///
         /// # Errors
         /// `NotOwner`.

@@ -313,7 +313,8 @@ pub mod venue {
         /// The reserves of `token_in` and of the other token, and the fee in basis points. Both
         /// reserves leave out the part of liquidity added in the last ten minutes (up to twenty;
         /// `keel_core::fresh`), so that liquidity lent to the venue for one rebalance does not
-        /// size that rebalance's slice.
+        /// size that rebalance's slice. A venue's first deposit counts at once: there is no
+        /// liquidity before it to lend against.
         ///
         /// # Errors
         /// `UnknownToken`; `Overflow`.

@@ -93,8 +93,13 @@ fn a_split_the_rules_refuse_moves_nothing() {
     m.push_long_base(12_000);
     let cheap = m.venue;
     let stranger = MALLORY.account();
-    let cases: [(&str, Vec<Leg>, PoolError); 8] = [
+    let cases: [(&str, Vec<Leg>, PoolError); 9] = [
         ("no legs", vec![], PoolError::InvalidSplit),
+        (
+            "a leg of nothing beside the cheap venue's slice",
+            vec![leg(cheap, 75 * UNIT), leg(dear, 0)],
+            PoolError::InvalidSplit,
+        ),
         (
             "an unlisted venue",
             vec![leg(stranger, UNIT)],

@@ -21,8 +21,8 @@ pub enum CurveError {
     PriceBandExceeded,
     /// The trade would push the inventory imbalance `|q|` beyond `q_max`.
     InventoryLimitExceeded,
-    /// The oracle price is zero or outside [`crate::MIN_PRICE`]..=[`crate::MAX_PRICE`], or its
-    /// volatility is above [`crate::MAX_VOLATILITY`].
+    /// The oracle price is zero or outside [`crate::MIN_PRICE`]..=[`crate::MAX_PRICE`]. (A
+    /// volatility above [`crate::MAX_VOLATILITY`] is priced at it, not refused.)
     InvalidPrice,
     /// A parameter is outside its documented bounds.
     InvalidParameter,

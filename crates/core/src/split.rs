@@ -55,9 +55,10 @@ impl<A: Copy + PartialEq> Split<A> {
     /// selling `excess` at `oracle_price`.
     ///
     /// # Errors
-    /// [`Refusal::InvalidSplit`] for no legs, more legs than venues, or a leg on a venue not
-    /// listed or listed twice; [`Refusal::SplitTooLarge`] for a leg over its venue's cap or a
-    /// total over the excess; [`Refusal::CostlierSplit`] for a leg whose last unit pays less than
+    /// [`Refusal::InvalidSplit`] for no legs, more legs than venues, a leg of nothing, or a leg
+    /// on a venue not listed or listed twice; [`CurveError::InsufficientLiquidity`] when the
+    /// configured venue (the first) is empty, as `rebalance` answers; [`Refusal::SplitTooLarge`]
+    /// for a leg over its venue's cap (an empty venue's is zero) or a total over the excess; [`Refusal::CostlierSplit`] for a leg whose last unit pays less than
     /// the configured venue's slice's last; the curve's refusal of a leg (nothing to sell, worth
     /// nothing); [`Refusal::SplitTooSmall`] for a total under what `rebalance` would sell;
     /// [`Refusal::CostlierSplit`] when the legs are expected to pay less than cheapest-first.
@@ -74,6 +75,9 @@ impl<A: Copy + PartialEq> Split<A> {
         let floor = floor(excess, venues)?;
         let mut planned: [Option<LegPlan<A>>; MAX_VENUES] = [None; MAX_VENUES];
         for (i, leg) in legs.iter().enumerate() {
+            if leg.amount_in == 0 {
+                return Err(Refusal::InvalidSplit);
+            }
             let repeated = legs
                 .get(..i)
                 .is_some_and(|earlier| earlier.iter().any(|e| e.venue == leg.venue));
@@ -133,6 +137,7 @@ fn first_cap<A>(venues: &[(A, VenueDepth)]) -> Result<u128, CurveError> {
 /// a unit for less, so a split never adds a dearer tail to what `rebalance` would sell.
 fn floor<A>(excess: &Excess, venues: &[(A, VenueDepth)]) -> Result<u128, CurveError> {
     match venues.first() {
+        Some((_, depth)) if depth.reserve_in == 0 => Err(CurveError::InsufficientLiquidity),
         Some((_, depth)) => next_unit_pays(depth, excess.amount.min(Excess::cap(depth)?)),
         None => Ok(0),
     }

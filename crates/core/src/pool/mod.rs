@@ -219,8 +219,8 @@ pub enum Refusal {
     InsufficientShares,
     /// The oracle's latest reading is older than `max_oracle_age_ms`.
     OracleStale,
-    /// The oracle returned a price or volatility outside the pool's bounds, or a reading stamped
-    /// after the block.
+    /// The oracle returned a price outside the pool's bounds, or a reading stamped after the
+    /// block. (A volatility past the ceiling is priced at the ceiling, not refused.)
     OracleInvalid,
     /// The oracle refused the read.
     Oracle(OracleError),

@@ -117,8 +117,13 @@ fn cheapest_first_fills_the_lowest_fee_first_and_the_deeper_of_equal_fees() {
 fn malformed_splits_are_invalid() {
     let venues = [(0u8, venue(1_000_000, 30)), (1, venue(1_000_000, 30))];
     let e = excess(1_000);
-    let cases: [(&str, Vec<Leg<u8>>); 4] = [
+    let cases: [(&str, Vec<Leg<u8>>); 6] = [
         ("no legs", vec![]),
+        ("a leg of nothing", vec![leg(0, 0)]),
+        (
+            "a leg of nothing beside one of something",
+            vec![leg(0, ONE), leg(1, 0)],
+        ),
         ("an unlisted venue", vec![leg(7, ONE)]),
         ("a venue twice", vec![leg(0, ONE), leg(0, ONE)]),
         (
@@ -271,6 +276,34 @@ fn no_venue_with_room_is_insufficient_liquidity() {
     assert_eq!(
         best(&excess(1_000), P, &RebalanceParams::default(), &venues),
         Err(Refusal::Curve(CurveError::InsufficientLiquidity))
+    );
+}
+
+#[test]
+fn an_empty_venue_is_refused_by_name_configured_or_not() {
+    let e = excess(1_000);
+    let empty = VenueDepth {
+        reserve_in: 0,
+        reserve_out: 0,
+        fee_bps: 30,
+    };
+    // the configured venue empty: as `rebalance` answers, whatever the legs
+    let venues = [(0u8, empty), (1, venue(1_000_000, 30))];
+    for legs in [vec![leg(1, 1_000 * ONE)], vec![leg(0, ONE)]] {
+        assert_eq!(
+            check(&e, &legs, &venues),
+            Err(Refusal::Curve(CurveError::InsufficientLiquidity))
+        );
+    }
+    assert_eq!(
+        best(&e, P, &RebalanceParams::default(), &venues),
+        Err(Refusal::Curve(CurveError::InsufficientLiquidity))
+    );
+    // another venue empty: it has no room
+    let venues = [(0u8, venue(1_000_000, 30)), (1, empty)];
+    assert_eq!(
+        check(&e, &[leg(0, 1_000 * ONE), leg(1, ONE)], &venues),
+        Err(Refusal::SplitTooLarge)
     );
 }
 

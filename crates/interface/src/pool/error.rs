@@ -46,7 +46,7 @@ impl From<PSP22Error> for TokenError {
 pub enum PoolError {
     /// Only the owner may do this.
     NotOwner,
-    /// Trading and deposits are paused by the owner; withdrawals stay open.
+    /// Swaps, deposits and rebalances are paused by the owner; withdrawals stay open.
     Paused,
     /// The block time is past the caller's `deadline`.
     Expired,
@@ -68,8 +68,8 @@ pub enum PoolError {
     InsufficientShares,
     /// The oracle's latest reading is older than `max_oracle_age_ms`.
     OracleStale,
-    /// The oracle returned a price or volatility outside the pool's bounds, or a reading stamped
-    /// after the block.
+    /// The oracle returned a price outside the pool's bounds, or a reading stamped after the
+    /// block. (A volatility past the ceiling is priced at the ceiling, not refused.)
     OracleInvalid,
     /// The oracle refused the read.
     Oracle(OracleError),
