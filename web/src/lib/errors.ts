@@ -4,7 +4,7 @@
 
 const POOL: Record<string, string> = {
   NotOwner: "Only the pool's owner may do this.",
-  Paused: "The pool is paused: swaps and deposits are stopped. Withdrawals still work.",
+  Paused: "The pool is paused: swaps, deposits and rebalances are stopped. Withdrawals still work.",
   Expired: "The transaction arrived after its deadline. Try again, or allow more time.",
   ZeroAmount: "Enter an amount greater than zero.",
   UnknownToken: "That token is not traded by this pool.",
