@@ -163,8 +163,10 @@ impl Pool {
             .price_swap(&b.config, now, &b.price_feed, kind, asset, amount)?)
     }
 
-    /// Prices, bounds and settles a swap; stores the books before moving the tokens (a token
-    /// that calls back finds the pool already settled, and pallet-contracts refuses re-entry).
+    /// Prices, bounds and settles a swap; books it in the pool's fields before moving the tokens.
+    /// ink! writes those fields to storage only when the message returns, so a token that called
+    /// back would find the books from before it: pallet-contracts' refusal of re-entry (no call
+    /// out allows it) is the defence (`docs/security.md`, re-entry).
     pub(crate) fn swap(
         &mut self,
         token_in: AccountId,
@@ -225,7 +227,8 @@ impl Pool {
 
 impl Pool {
     /// Runs the venue trades of a planned rebalance, books them and pays the bounty. The plan's
-    /// epoch is stored before any call out; each leg's gain is the pool's own balance change.
+    /// epoch is booked before any call out (written to storage when the message returns; no
+    /// call out allows re-entry); each leg's gain is the pool's own balance change.
     pub(crate) fn run_rebalance(
         &mut self,
         mut ledger: Ledger,
