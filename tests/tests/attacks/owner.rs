@@ -217,6 +217,7 @@ fn a_venue_priced_past_its_fee_and_the_tolerance_under_the_oracle_is_refused() {
     // pool's floor of 99% x 99% (less the slice's impact); 1.2% under it pays about 97.8%.
     let (mut inside, _) = pool_on_a_rigged_venue(9_910);
     assert!(pool::rebalance(&mut inside.chain, MALLORY, inside.pool, 0).is_ok());
+    assert_solvent(&mut inside);
     let (mut past, rigged) = pool_on_a_rigged_venue(9_880);
     let venue_before = venue::reserves(&mut past.chain, rigged);
     past.assert_refused(PoolError::Venue(VenueError::SlippageExceeded), |m| {

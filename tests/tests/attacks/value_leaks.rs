@@ -311,4 +311,5 @@ fn an_upgrade_to_code_that_is_no_pool_is_refused_and_the_pool_keeps_working() {
     assert_eq!(m.snapshot(), before);
     let shares = pool::shares(&mut m.chain, m.pool, ALICE.account());
     pool::remove_liquidity(&mut m.chain, ALICE, m.pool, PoolWithdraw::of(shares)).expect("withdraw");
+    assert_solvent(&mut m);
 }
