@@ -129,6 +129,39 @@ async function codeProblemsNow(client: DedotClient, named: AnyContract[], messag
   return [...unread, ...signingProblems(message, firstArg, checks.filter((c): c is CodeCheck => typeof c !== "string"))];
 }
 
+type Dry = { data: unknown; raw: { gasRequired: { refTime: bigint; proofSize: bigint }; storageDeposit: { type: string; value: bigint } } };
+
+/** Arguments as a call takes them: a `Contract` as its address. */
+function plainArgs(args: unknown[]): unknown[] {
+  return args.map((a) => (a instanceof Contract ? String(a.address) : a));
+}
+
+/** `message` with `plain` arguments dry-run as the signer: its answer, its refusal, or why it could not run. */
+async function dryRun(called: AnyContract, who: Signing, message: string, plain: unknown[]): Promise<{ dry: Dry } | { refused: unknown } | { failed: string }> {
+  const query = called.query[message] as unknown as (...a: unknown[]) => Promise<Dry>;
+  try {
+    const dry = await query(...plain, { caller: addressOf(who) });
+    const refusal = refusalIn(dry.data);
+    return refusal ? { refused: refusal.err } : { dry };
+  } catch (e) {
+    return { failed: describeDryRun(called.client as unknown as DedotClient, e) };
+  }
+}
+
+/**
+ * What a dry-run of `message` as the signer says, signing nothing: null when the contract accepts
+ * it now, else its refusal or why the dry-run could not run.
+ */
+export async function refusalNow<A extends GenericContractApi>(
+  contract: Contract<A>,
+  who: Signing,
+  message: keyof A["query"] & string,
+  ...args: unknown[]
+): Promise<{ refused: unknown } | { failed: string } | null> {
+  const tried = await dryRun(contract as unknown as AnyContract, who, message, plainArgs(args));
+  return "dry" in tried ? null : tried;
+}
+
 /**
  * Dry-runs `message` as the signer; if the contract accepts, signs and sends it and resolves once
  * it is in a block. An argument given as a `Contract` is sent as its address, and its code is
@@ -160,18 +193,11 @@ export async function sendWatched<A extends GenericContractApi>(
   const client = contract.client as unknown as DedotClient;
   const called = contract as unknown as AnyContract;
   const named = [called, ...args.filter((a): a is AnyContract => a instanceof Contract)];
-  const plain = args.map((a) => (a instanceof Contract ? String(a.address) : a));
+  const plain = plainArgs(args);
   progress("dry-run");
-  type Dry = { data: unknown; raw: { gasRequired: { refTime: bigint; proofSize: bigint }; storageDeposit: { type: string; value: bigint } } };
-  let dry: Dry;
-  const query = called.query[message] as unknown as (...a: unknown[]) => Promise<Dry>;
-  try {
-    dry = await query(...plain, { caller: addressOf(who) });
-  } catch (e) {
-    return { failed: describeDryRun(client, e) };
-  }
-  const refusal = refusalIn(dry.data);
-  if (refusal) return { refused: refusal.err };
+  const tried = await dryRun(called, who, message, plain);
+  if (!("dry" in tried)) return tried;
+  const dry = tried.dry;
   let limits: { gasLimit: { refTime: bigint; proofSize: bigint }; storageDepositLimit: bigint };
   try {
     const deposit = dry.raw.storageDeposit;
@@ -242,11 +268,10 @@ export async function sendWatched<A extends GenericContractApi>(
     // is shown as what it is: today's answer, beside the chain's error.
     const explainFailure = async (why: string): Promise<Sent> => {
       if (!why.startsWith("Contracts.ContractReverted")) return { failed: why };
-      const again = await query(...plain, { caller: addressOf(who) }).catch(() => undefined);
-      const refused = refusalIn(again?.data);
+      const again = await dryRun(called, who, message, plain);
       // The app sends the pool's messages and the tokens' `psp22Approve`.
       const describe = message.startsWith("psp22") ? describeTokenError : describePoolError;
-      return { failed: refused ? `${why} The same call now: ${describe(refused.err)}` : why };
+      return { failed: "refused" in again ? `${why} The same call now: ${describe(again.refused)}` : why };
     };
     tx.send(watch).then(
       (unsub) => (done ? void unsub() : (unsubscribe = unsub)),

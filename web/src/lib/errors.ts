@@ -23,6 +23,14 @@ const POOL: Record<string, string> = {
   StaleEpoch: "Someone else rebalanced first.",
   NoVenue: "The pool has no venue to rebalance on.",
   VenueCallFailed: "The call to the rebalancing venue failed.",
+  IdenticalTokens: "A pool needs two different tokens.",
+  InvalidRecipient: "That recipient cannot receive from the pool (the pool itself, or the zero account).",
+  NotPendingOwner: "Only the account the pool was offered to may accept it.",
+  IncompatibleUpgrade: "That code cannot take over this pool's storage; the upgrade is refused.",
+  InvalidSplit: "That split rebalance names no venue, a venue twice, one the pool does not list, or a leg of nothing.",
+  SplitTooLarge: "That split rebalance sells more than a venue's cap or the pool's excess.",
+  SplitTooSmall: "That split rebalance sells less than a plain rebalance would.",
+  CostlierSplit: "That split rebalance would sell for less than the pool's cheapest venues allow.",
 };
 
 const CURVE: Record<string, string> = {
@@ -32,7 +40,15 @@ const CURVE: Record<string, string> = {
   ZeroOutput: "The amount is too small to pay out anything.",
   ReserveLimitExceeded: "The amount is larger than the pool can hold.",
   Overflow: "The amount is too large for the pool to price. Try a smaller amount.",
-  ZeroAmount: "Enter an amount greater than zero.",
+  ZeroAmount: "The amount is zero, or too small to mint a pool share. Enter a larger amount.",
+  DivisionByZero: "The pool cannot price this against an empty reserve.",
+  InvalidPrice: "The price feed reported a value the pool does not accept.",
+  InvalidParameter: "That configuration is outside the pool's bounds.",
+};
+
+const ORACLE: Record<string, string> = {
+  UnknownFeed: "The pool's price feed has no answer for this pair yet (or its mirror was retired), so the pool is not quoting.",
+  PriceOutOfBounds: "The price feed's value is outside the bounds it accepts.",
 };
 
 const TOKEN: Record<string, string> = {
@@ -66,8 +82,18 @@ export function describePoolError(error: unknown): string {
   if (name === "Curve" && innerName) return CURVE[innerName] ?? `The pool's curve refused: ${innerName}.`;
   if (name === "Token" && innerName) return TOKEN[innerName] ?? `The token refused: ${innerName}.`;
   if (name === "Venue" && innerName) return `The rebalancing venue refused: ${innerName}.`;
-  if (name === "Oracle" && innerName) return `The price feed refused: ${innerName}.`;
+  if (name === "Oracle" && innerName) return ORACLE[innerName] ?? `The price feed refused: ${innerName}.`;
   return POOL[name] ?? `The pool refused: ${name}.`;
+}
+
+/**
+ * Whether a dry-run's pool `error` is only the missing approval: the pool checks everything else
+ * (pause, deadline, price, limits) before it pulls a token, so a write refused for its allowance
+ * alone goes through once the approval lands.
+ */
+export function waitsOnApproval(error: unknown): boolean {
+  const v = variant(error);
+  return v !== undefined && v[0] === "Token" && variant(v[1])?.[0] === "InsufficientAllowance";
 }
 
 /** A sentence for a token's own refusal (a PSP22 error, as an approval meets one); never empty. */

@@ -15,7 +15,7 @@ import { deadlineNow, LimitError } from "../lib/slippage";
 import { holdings, poolShape } from "../pool";
 import { h, row, say } from "../ui";
 import { positionRows } from "./position";
-import { approveIfNeeded } from "./tx";
+import { approveIfNeeded, refusedBeforeApproval } from "./tx";
 
 export function liquidityPage(ctx: Ctx): Page {
   const { keel } = ctx;
@@ -84,12 +84,15 @@ export function liquidityPage(ctx: Ctx): Page {
       return say(status, `Insufficient balance: this needs ${formatAmount(p.base, dec.base)} ${sym.base} and ${formatAmount(p.quote, dec.quote)} ${sym.quote}.`, "error");
     }
     const who = await account.signing();
+    const args = [p.base, p.quote, p.minShares, account.address, p.deadline] as const;
+    const refused = await refusedBeforeApproval(keel, who, "addLiquidity", ...args);
+    if (refused) return say(status, refused, "error");
     for (const [token, amount] of [[keel.base, p.base], [keel.quote, p.quote]] as const) {
       const failed = await approveIfNeeded(keel, token, who, amount, (t) => say(status, t, "busy"));
       if (failed) return say(status, failed, "error");
     }
     say(status, "Adding liquidity…", "busy");
-    const sent = await send(keel.pool, who, "addLiquidity", p.base, p.quote, p.minShares, account.address, p.deadline);
+    const sent = await send(keel.pool, who, "addLiquidity", ...args);
     if ("unreported" in sent) ctx.inFlight.note(account.address, p.deadline, inFlightNowMs());
     say(status, describeSent(sent, "Added"), "block" in sent ? "ok" : "error");
   }

@@ -17,7 +17,7 @@ import { PlanError, answers, planSwap, swapCall, typedToken, type QuotedSwap, ty
 import type { Answer } from "../chain";
 import { holdings, marketStatus, quoteSwap, type MarketStatus } from "../pool";
 import { h, row, say } from "../ui";
-import { approveIfNeeded } from "./tx";
+import { approveIfNeeded, refusedBeforeApproval } from "./tx";
 
 export function swapPage(ctx: Ctx): Page {
   const { keel } = ctx;
@@ -203,9 +203,11 @@ export function swapPage(ctx: Ctx): Page {
         return say(status, `Insufficient balance: this needs ${formatAmount(p.spend, dec[tin])} ${sym[tin]}.`, "error");
       }
       const who = await account.signing();
+      const call = swapCall(p);
+      const refused = await refusedBeforeApproval(keel, who, call.message, ...call.args);
+      if (refused) return say(status, refused, "error");
       const approved = await approveIfNeeded(keel, keel[tin], who, p.spend, (t) => say(status, t, "busy"));
       if (approved) return say(status, approved, "error");
-      const call = swapCall(p);
       const step = (st: string) => say(status, `Sending the swap… (${st})`, "busy");
       const sent = await sendWatched(keel.pool, who, step, call.message, ...call.args);
       if ("unreported" in sent) ctx.inFlight.note(p.account, p.deadline, inFlightNowMs());
