@@ -3,8 +3,8 @@
 # and serves web/, has a keeper land one rebalance, and drives Debian's Chromium through
 # web/e2e/run.ts (a swap lands; a swap with no slippage room after the price moved is refused
 # and moves nothing; add liquidity, the position and its fees, remove it; the activity list; a
-# first-time trader's approval; the mode switched mid-flow changes nothing sent; pool health with
-# the Greeks, the charts and the rebalance; an injected wallet extension signs and declines;
+# first-time trader's approval (none for a swap a paused pool refuses); the mode switched
+# mid-flow changes nothing sent; pool health with the Greeks, the charts and the rebalance; an injected wallet extension signs and declines;
 # price-impact warnings, confirmation and block; phone width and keyboard; a record from another
 # chain, and one whose pool address holds other code, are refused; the node stopped shows the
 # unreachable banner). Exits non-zero on any failure; screenshots go to target/web-e2e/.

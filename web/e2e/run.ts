@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   assert.match(await page.getByTestId("activity-item").first().textContent() ?? "", /Removed [\d,.]+ shares for [\d,.]+ BASE \+ [\d,.]+ QUOTE/);
   await page.screenshot({ path: `${SHOTS}/activity.png` });
 
-  step("a first-time trader: too large a swap is stopped for the balance, then the approval and the swap go through");
+  step("a first-time trader: too large a swap is stopped for the balance, a paused pool's refusal costs no approval, then the approval and the swap go through");
   const charlie = new Keyring({ type: "sr25519" }).addFromUri("//Charlie");
   const minted = await send(keel.base, { pair: alice }, "mintTo", charlie.address, 1_000n * E18);
   assert.ok("block" in minted, `mint for Charlie: ${JSON.stringify(minted)}`);
@@ -177,6 +177,14 @@ async function main(): Promise<void> {
   await expectStatus(page, "swap-status", "Insufficient balance", 10_000);
   await page.getByTestId("swap-amount").fill("10");
   await waitForChange(page, "swap-receive", await text(page, "swap-receive"));
+  // A paused pool refuses the swap before the approval is asked for: nothing is signed.
+  const paused = await send(keel.pool, { pair: alice }, "setPaused", true);
+  assert.ok("block" in paused, `pause: ${JSON.stringify(paused)}`);
+  await page.getByTestId("swap-submit").click();
+  await expectStatus(page, "swap-status", "The pool is paused", 30_000);
+  assert.equal(await allowance(keel, keel.base, charlie.address), 0n, "no approval for a swap the pool refuses");
+  const resumed = await send(keel.pool, { pair: alice }, "setPaused", false);
+  assert.ok("block" in resumed, `resume: ${JSON.stringify(resumed)}`);
   await page.getByTestId("swap-submit").click();
   await expectStatus(page, "swap-status", "Swapped in block", 60_000);
   // He started with no approval, so the swap landing means the app approved the pool first.
