@@ -161,6 +161,8 @@ impl NodeChain {
     }
 
     /// The second node's dry-run of `call` and the pool's answer in it, if there is a second node.
+    /// A second node that cannot be reached fails as a refusal does (not retryable): the pool
+    /// backs off rather than every pass waiting out a reconnection to it.
     fn second_opinion(
         &mut self,
         pool: AccountId,
@@ -171,7 +173,12 @@ impl NodeChain {
         };
         let dry = second
             .dry_call(&self.account, pool, call.data().to_vec(), None)
-            .map_err(chain_error)?;
+            .map_err(|e| match chain_error(e) {
+                e if e.is_retryable() => {
+                    ChainError::Reverted(format!("the second node cannot be reached: {e}"))
+                }
+                e => e,
+            })?;
         let said = answer(second, call, dry.result.clone()).map_err(|e| match e {
             ChainError::Reverted(why) => ChainError::Reverted(format!("the second node: {why}")),
             e => e,
@@ -221,18 +228,20 @@ impl NodeChain {
         let (dry, mut answer) = self.dry(pool, &call, None)?;
         if let Ok(outcome) = &mut answer {
             let margin = self.opts.margin_pct;
-            let mut terms = Terms::of(&dry, outcome, margin);
+            let first = Terms::of(&dry, outcome, margin);
             // With a second node, its answer must agree, and the less favourable of the two
             // nodes' terms are what the keeper signs on.
-            if let Some((second, said)) = self.second_opinion(pool, &call)? {
-                let confirmed = said.map_err(|refusal| {
-                    tracing::warn!(pool = %pool_name(&pool), epoch, ?refusal, "the second node does not confirm the rebalance; not signed");
-                    ChainError::Reverted(format!("the second node refuses what the first accepts: {refusal:?}"))
-                })?;
-                terms = terms.with(Terms::of(&second, &confirmed, margin));
-            }
-            // The executor holds the answer's bounty to `tx_cost`: the least either node pays.
-            outcome.bounty = terms.bounty;
+            let second = match self.second_opinion(pool, &call)? {
+                Some((second, said)) => {
+                    let confirmed = said.map_err(|refusal| {
+                        tracing::warn!(pool = %pool_name(&pool), epoch, ?refusal, "the second node does not confirm the rebalance; not signed");
+                        ChainError::Reverted(format!("the second node refuses what the first accepts: {refusal:?}"))
+                    })?;
+                    Some(Terms::of(&second, &confirmed, margin))
+                }
+                None => None,
+            };
+            let terms = Terms::agreed(outcome, first, second);
             if let Err(over) =
                 self.opts
                     .limits

@@ -22,6 +22,15 @@ impl Terms {
         }
     }
 
+    /// What the keeper signs on, from its node's terms and, with a second node, that node's:
+    /// the less favourable of the two ([`Terms::with`]). `outcome`, the answer the executor holds
+    /// to `tx_cost`, is given the agreed bounty.
+    pub(super) fn agreed(outcome: &mut RebalanceOutcome, first: Terms, second: Option<Terms>) -> Terms {
+        let terms = second.map_or(first, |second| first.with(second));
+        outcome.bounty = terms.bounty;
+        terms
+    }
+
     /// The less favourable of two nodes' terms, whichever node said which: the smaller bounty
     /// and the larger of each limit.
     #[must_use]
@@ -75,6 +84,19 @@ mod tests {
         assert_eq!(terms.deposit, 55);
         let refund = Terms::of(&dry(1_000, 200, StorageDeposit::Refund(50)), &paying(7), 10);
         assert_eq!(refund.deposit, 0);
+    }
+
+    #[test]
+    fn the_answer_judged_against_tx_cost_carries_the_smaller_bounty_of_two_nodes() {
+        let first = Terms::of(&dry(1_000, 300, StorageDeposit::Charge(50)), &paying(9), 0);
+        let second = Terms::of(&dry(2_000, 100, StorageDeposit::Charge(40)), &paying(4), 0);
+        let mut outcome = paying(9);
+        let terms = Terms::agreed(&mut outcome, first, Some(second));
+        assert_eq!((outcome.bounty, terms), (4, first.with(second)));
+        // one node: its own terms and answer
+        let mut alone = paying(9);
+        assert_eq!(Terms::agreed(&mut alone, first, None), first);
+        assert_eq!(alone.bounty, 9);
     }
 
     #[test]
