@@ -18,8 +18,9 @@
 //!   now reads (a node once answered a huge epoch, or a reorg) is dropped, so a single false
 //!   answer cannot silence a pool.
 //! - Retries, with bounded backoff, only on transport errors while submitting or confirming; a
-//!   transport error before anything is sent (the read, the first dry-run) ends the pass without
-//!   backing the pool off, and the next pass reads again. A pool's refusal is final for this pass
+//!   transport error before anything is sent (the read, the first dry-run on the keeper's node)
+//!   ends the pass without backing the pool off, and the next pass reads again; a failure after
+//!   retries backs off from the block time last read. A pool's refusal is final for this pass
 //!   and puts the pool into backoff, so a bad state is not hammered every block. A pass that ends
 //!   without a failure clears the record.
 
@@ -246,18 +247,20 @@ enum Recheck {
 }
 
 /// Before a retry: has the epoch moved (something landed), and is the rebalance still due and
-/// still accepted by a dry-run?
+/// still accepted by a dry-run? `now_ms` moves on to the block time read, so a failure recorded
+/// after the retries backs off from then, not from the pass's start.
 fn recheck<C: Chain>(
     chain: &mut C,
     pool: &mut Watched,
     report: &mut Report,
-    epoch: u64,
+    (epoch, now_ms): (u64, &mut u64),
     settings: &Settings,
 ) -> Recheck {
     let Snapshot { head, view } = match chain.read_pool(pool.address) {
         Ok(read) => read,
         Err(e) => return Recheck::Error(e),
     };
+    *now_ms = (*now_ms).max(head.time_ms);
     if view.rebalancing.epoch != epoch {
         remember_done(pool, epoch, report.block);
         return Recheck::Stop(Action::AlreadyDone { epoch });
@@ -288,7 +291,7 @@ fn submit<C: Chain>(
     pool: &mut Watched,
     mut report: Report,
     (epoch, mut route): (u64, Route),
-    now_ms: u64,
+    mut now_ms: u64,
     settings: &Settings,
     metrics: Option<&Metrics>,
 ) -> Report {
@@ -300,7 +303,7 @@ fn submit<C: Chain>(
             chain.sleep_ms(settings.backoff.delay_ms(attempt));
             // An earlier attempt may have landed unconfirmed, or the pool may have changed (paused,
             // no longer due, oracle stale): never send the same epoch twice, never send a refusal.
-            match recheck(chain, pool, &mut report, epoch, settings) {
+            match recheck(chain, pool, &mut report, (epoch, &mut now_ms), settings) {
                 Recheck::Go(now) => route = now,
                 Recheck::Stop(Action::Refused(refusal)) => {
                     return refuse(pool, report, refusal, now_ms, settings, metrics)

@@ -175,7 +175,10 @@ fn retries_are_bounded_and_then_the_pool_backs_off() {
     assert_eq!(report.action, Action::Failed(ChainError::Timeout));
     assert_eq!(chain.submissions, SETTINGS.max_retries + 1);
     assert_eq!(chain.slept_ms, 1_000 + 2_000 + 4_000);
+    // backing off from the last retry's block, not the pass's first: the chain's time moved on
+    // while the keeper slept between retries
     assert_eq!(p.health.failures, 1);
+    assert_eq!(p.health.retry_at_ms, chain.now_ms() + 1_000);
     // The next pass waits out the backoff instead of hammering the chain.
     let again = tick(&mut chain, &mut p, &SETTINGS, None);
     assert_eq!(again.action, Action::None);

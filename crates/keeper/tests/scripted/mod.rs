@@ -85,6 +85,11 @@ impl Scripted {
         }
     }
 
+    /// The chain's time: [`NOW`], plus what the keeper has slept since (blocks go on meanwhile).
+    pub fn now_ms(&self) -> u64 {
+        NOW + self.slept_ms
+    }
+
     pub fn outcome(&self) -> RebalanceOutcome {
         RebalanceOutcome {
             epoch: self.view.rebalancing.epoch + 1,
@@ -101,7 +106,7 @@ impl Scripted {
         let out = self.outcome();
         self.executions += 1;
         self.view.rebalancing.epoch += 1;
-        self.view.rebalancing.last_ms = NOW;
+        self.view.rebalancing.last_ms = self.now_ms();
         out
     }
 }
@@ -110,7 +115,7 @@ impl Chain for Scripted {
     fn head(&mut self) -> Result<Head, ChainError> {
         Ok(Head {
             number: self.block + self.sealed_since,
-            time_ms: NOW + self.sealed_since * 6_000,
+            time_ms: self.now_ms() + self.sealed_since * 6_000,
         })
     }
 
@@ -120,7 +125,7 @@ impl Chain for Scripted {
             None => Ok(Snapshot {
                 head: Head {
                     number: self.block,
-                    time_ms: NOW,
+                    time_ms: self.now_ms(),
                 },
                 view: self.view,
             }),
