@@ -1,8 +1,9 @@
 //! Per-pool backoff after failed calls: exponential, bounded, reset by a success. A pool's
 //! backoff is block time, as its cooldown is: a chain whose clock stands still lands nothing.
 
-/// The machine's clock (ms since the Unix epoch): what the reporter's backoff and the bots'
-/// rounds are timed by, because an idle chain's clock stands still.
+/// The machine's clock (ms since the Unix epoch): what the reporter's backoff and submit policy
+/// and the keeper's pass metric are stamped with, because an idle chain's clock stands still (the
+/// bots pace their rounds with a monotonic clock).
 pub fn wall_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
