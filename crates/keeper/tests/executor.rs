@@ -13,7 +13,7 @@ use keel_interface::pool::PoolError;
 use keel_keeper::backoff::Health;
 use keel_keeper::chain::ChainError;
 use keel_keeper::decide::{Decision, Policy, Skip, Wait};
-use keel_keeper::executor::{tick, Action, Settings, Watched, FLOOR_BLOCKS};
+use keel_keeper::executor::{tick, Action, Report, Settings, Watched, FLOOR_BLOCKS};
 use keel_keeper::metrics::Metrics;
 use keel_keeper::trust::{Distrust, Hash, Role};
 use scripted::{pool, Fault, Scripted, SETTINGS};
@@ -23,11 +23,7 @@ fn a_due_pool_is_dry_run_then_rebalanced_once() {
     let mut chain = Scripted::due([]);
     let mut p = pool();
     let report = tick(&mut chain, &mut p, &SETTINGS, None);
-    assert!(
-        matches!(report.action, Action::Landed { .. }),
-        "{:?}",
-        report.action
-    );
+    assert_landed(&report);
     assert_eq!((chain.submissions, chain.executions), (1, 1));
     assert_eq!(p.done_below, 1);
 }
@@ -75,6 +71,15 @@ fn a_dry_run_refusal_is_never_submitted_and_backs_off() {
     assert_eq!((p.health.failures, p.health.retry_at_ms), (1, NOW + 1_000));
 }
 
+/// Fails unless the pass landed its rebalance.
+fn assert_landed(report: &Report) {
+    assert!(
+        matches!(report.action, Action::Landed { .. }),
+        "{:?}",
+        report.action
+    );
+}
+
 /// One pass over a due pool whose node fails its dry-run with `error`: it ends failed, sending
 /// nothing. Returns the chain and the pool's record after it.
 fn dry_run_failing(error: &ChainError) -> (Scripted, Watched) {
@@ -94,11 +99,7 @@ fn a_transport_error_on_the_dry_run_sends_nothing_and_leaves_the_next_pass_free_
     // then the pool does not back off: the next pass lands it
     assert_eq!(p.health, Health::default());
     let report = tick(&mut chain, &mut p, &SETTINGS, None);
-    assert!(
-        matches!(report.action, Action::Landed { .. }),
-        "{:?}",
-        report.action
-    );
+    assert_landed(&report);
     assert_eq!((chain.submissions, chain.executions), (1, 1));
 }
 
@@ -129,7 +130,7 @@ fn a_pass_that_ends_without_a_failure_clears_the_record_in_dry_run_mode_too() {
 fn a_transport_error_is_retried_with_backoff_and_lands_once() {
     let mut chain = Scripted::due([Fault::SubmitFails(ChainError::Rpc("connection reset".into()))]);
     let report = tick(&mut chain, &mut pool(), &SETTINGS, None);
-    assert!(matches!(report.action, Action::Landed { .. }));
+    assert_landed(&report);
     assert_eq!((chain.submissions, chain.executions), (2, 1));
     assert_eq!(chain.slept_ms, 1_000);
 }
@@ -149,7 +150,7 @@ fn a_lost_confirmation_is_not_resubmitted_once_the_epoch_moved() {
 fn a_dropped_transaction_is_resent_and_executes_once() {
     let mut chain = Scripted::due([Fault::Dropped]);
     let report = tick(&mut chain, &mut pool(), &SETTINGS, None);
-    assert!(matches!(report.action, Action::Landed { .. }));
+    assert_landed(&report);
     assert_eq!((chain.submissions, chain.executions), (2, 1));
 }
 
@@ -231,11 +232,7 @@ fn a_false_epoch_once_answered_does_not_silence_the_pool() {
     // when: the chain reads epoch 0, due
     let report = tick(&mut chain, &mut p, &SETTINGS, None);
     // then: the chain is trusted over the memory, and the rebalance lands
-    assert!(
-        matches!(report.action, Action::Landed { .. }),
-        "{:?}",
-        report.action
-    );
+    assert_landed(&report);
     assert_eq!((chain.executions, p.done_below), (1, 1));
 }
 
@@ -275,7 +272,7 @@ fn a_resend_is_counted_as_a_resubmission() {
     let mut chain = Scripted::due([Fault::Dropped]);
     let metrics = Metrics::default();
     let report = tick(&mut chain, &mut pool(), &SETTINGS, Some(&metrics));
-    assert!(matches!(report.action, Action::Landed { .. }));
+    assert_landed(&report);
     let text = metrics.render();
     assert!(
         text.contains("keel_keeper_submissions_total{pool=\"test\"} 2"),
@@ -468,7 +465,7 @@ fn a_false_stale_epoch_silences_the_pool_for_a_few_blocks_only() {
     let past = tick(&mut chain, &mut p, &SETTINGS, None);
     // then: skipped while a lagging node could explain it, rebalanced once it cannot
     assert_eq!(within.action, Action::AlreadyDone { epoch: 0 });
-    assert!(matches!(past.action, Action::Landed { .. }), "{:?}", past.action);
+    assert_landed(&past);
     assert_eq!((chain.submissions, chain.executions), (1, 1));
 }
 
@@ -488,10 +485,6 @@ fn a_head_once_answered_far_ahead_does_not_stretch_the_floor() {
     chain.block = 5;
     let report = tick(&mut chain, &mut p, &SETTINGS, None);
     // then: the chain is trusted, and the rebalance lands
-    assert!(
-        matches!(report.action, Action::Landed { .. }),
-        "{:?}",
-        report.action
-    );
+    assert_landed(&report);
     assert_eq!(chain.executions, 1);
 }
