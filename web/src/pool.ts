@@ -209,8 +209,13 @@ export async function contractsAt(k: Keel, hash: `0x${string}`) {
  * refuses to price its market (its reason is `marketStatus`'s error).
  */
 export async function coreViews(k: Keel): Promise<Uint8Array | null> {
-  const at = reader(k);
   const { pool } = await contractsAt(k, await blockHash(k));
+  return coreViewsOf(k, pool);
+}
+
+/** The views Keel's core reads, as `coreViews`, from `pool` in the state it was opened at. */
+export async function coreViewsOf(k: Keel, pool: Contract<KeelPoolContractApi>): Promise<Uint8Array | null> {
+  const at = reader(k);
   const [state, market, config] = await Promise.all([pool.query.curveState(at), pool.query.marketStatus(at), pool.query.config(at)]);
   // `market_status` returns a `Result`: its first byte says which.
   const [tag, ...status] = returnedBytes(market.raw);

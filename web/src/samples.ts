@@ -1,5 +1,6 @@
 // The pool's health over the last blocks, for the charts: at each block, the views the health
-// page reads now (the market, inventory q, the reporters' readings), read in that block's state.
+// page reads now (the market, inventory q, the reporters' readings, the band the pool checked),
+// read in that block's state.
 // Each refresh reads only the blocks not read yet, back to at most `HISTORY_BLOCKS` before the
 // head (lib/cursor.ts).
 
@@ -7,7 +8,7 @@ import { fromFixed18 } from "./lib/amount";
 import { ScanCursor } from "./lib/cursor";
 import { wholeTokenPrice } from "./lib/decimals";
 import { Serial } from "./lib/serial";
-import { blockHash, contractsAt, head, reader, type Keel } from "./pool";
+import { blockHash, contractsAt, coreViewsOf, head, reader, type Keel } from "./pool";
 
 /** How many blocks back the charts reach. */
 export const HISTORY_BLOCKS = 120;
@@ -27,6 +28,9 @@ export interface Sample {
   ageS: number | null;
   /** Each reporter's latest price then, in the feed's slot order (whole tokens). */
   reporters: (number | null)[];
+  /** The rebalance trigger the pool checked then (|q|, a fraction): its band at that block's
+   * volatility and configuration, as Keel's core computes it (lib/core.ts). */
+  trigger: number | null;
 }
 
 /** The pool's sample at block `n`: its views read in that block's state. */
@@ -34,12 +38,14 @@ async function sampleAt(k: Keel, n: number): Promise<Sample> {
   const { pool, oracle } = await contractsAt(k, await blockHash(k, n));
   const caller = reader(k);
   const price = (v: bigint) => fromFixed18(wholeTokenPrice(v, k.decimals.base, k.decimals.quote));
-  const [market, q, slots] = await Promise.all([
+  const [market, q, slots, views] = await Promise.all([
     pool.query.marketStatus(caller).then((r) => r.data, () => null),
     pool.query.inventory(caller).then((r) => r.data, () => null),
     oracle.query.readings(k.deployment.feed, caller).then((r) => r.data, () => []),
+    coreViewsOf(k, pool).catch(() => null),
   ]);
   const m = market?.isOk ? market.value : null;
+  const band = views ? k.core.band(views) : null;
   return {
     block: n,
     q: q?.isOk ? fromFixed18(q.value) : null,
@@ -49,6 +55,7 @@ async function sampleAt(k: Keel, n: number): Promise<Sample> {
     k: m ? fromFixed18(m.k) : null,
     ageS: m ? Number(m.ageMs) / 1000 : null,
     reporters: slots.map((s) => (s.reading ? price(s.reading.price) : null)),
+    trigger: band && "ok" in band ? fromFixed18(band.ok.trigger) : null,
   };
 }
 

@@ -3,6 +3,7 @@
 
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { bandAt } from "../lib/bandline";
 import type { Sample } from "../samples";
 import { h } from "../ui";
 
@@ -87,14 +88,15 @@ function healthCharts(
   const col = (f: (s: Sample) => number | null): Column => samples.map(f);
   const pct = (v: number | null) => (v === null ? null : v * 100);
   const reporters = Math.max(0, ...samples.map((s) => s.reporters.length));
+  const band = bandAt(samples, trigger);
   const colours = ["#6a3d9a", "#b15928", "#33a02c", "#e31a1c", "#1f78b4"];
   return [
     chart({
       testid: "chart-q", title: "Inventory q against its band", blocks, unit: "q, % of value",
       lines: [
         { label: "q", values: col((s) => pct(s.q)), stroke: "#1a5fb4" },
-        { label: "band", values: col(() => trigger * 100), stroke: "#2e7d32", dash: [4, 4] },
-        { label: "−band", values: col(() => -trigger * 100), stroke: "#2e7d32", dash: [4, 4] },
+        { label: "band", values: band.map((t) => t * 100), stroke: "#2e7d32", dash: [4, 4] },
+        { label: "−band", values: band.map((t) => -t * 100), stroke: "#2e7d32", dash: [4, 4] },
         { label: "rebalance", values: col((s) => pct(rebalances.get(s.block) ?? null)), stroke: "#c62828", points: true },
       ],
     }),
