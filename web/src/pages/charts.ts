@@ -28,12 +28,14 @@ interface ChartSpec {
   /** The left axis's unit, and a right axis's (scale "right") if any. */
   unit: string;
   rightUnit?: string;
+  /** Further attributes on the chart's element, for what the chart cannot show in text. */
+  attrs?: Record<string, string>;
 }
 
 const WIDTH = () => Math.max(260, Math.min(520, window.innerWidth - 72));
 
 function chart(spec: ChartSpec): { el: HTMLElement; plot: uPlot } {
-  const el = h("figure", { class: "chart", "data-testid": spec.testid, "data-points": String(spec.blocks.length) });
+  const el = h("figure", { class: "chart", "data-testid": spec.testid, "data-points": String(spec.blocks.length), ...spec.attrs });
   const series: uPlot.Series[] = [
     { label: "block" },
     ...spec.lines.map((l): uPlot.Series => ({
@@ -93,6 +95,8 @@ function healthCharts(
   return [
     chart({
       testid: "chart-q", title: "Inventory q against its band", blocks, unit: "q, % of value",
+      // How many blocks' bands were read in their own state (the rest draw today's).
+      attrs: { "data-band-read": String(samples.filter((s) => s.trigger !== null).length) },
       lines: [
         { label: "q", values: col((s) => pct(s.q)), stroke: "#1a5fb4" },
         { label: "band", values: band.map((t) => t * 100), stroke: "#2e7d32", dash: [4, 4] },
