@@ -209,18 +209,21 @@ export async function contractsAt(k: Keel, hash: `0x${string}`) {
  * refuses to price its market (its reason is `marketStatus`'s error).
  */
 export async function coreViews(k: Keel): Promise<Uint8Array | null> {
+  const at = reader(k);
   const { pool } = await contractsAt(k, await blockHash(k));
-  return coreViewsOf(k, pool);
+  const [state, market, config] = await Promise.all([pool.query.curveState(at), pool.query.marketStatus(at), pool.query.config(at)]);
+  return joinViews(state.raw, market.raw, config.raw);
 }
 
-/** The views Keel's core reads, as `coreViews`, from `pool` in the state it was opened at. */
-export async function coreViewsOf(k: Keel, pool: Contract<KeelPoolContractApi>): Promise<Uint8Array | null> {
-  const at = reader(k);
-  const [state, market, config] = await Promise.all([pool.query.curveState(at), pool.query.marketStatus(at), pool.query.config(at)]);
+/**
+ * The views Keel's core reads, from the raw answers of `curve_state`, `market_status` and
+ * `config` read in one state; null when `market_status` answered an error.
+ */
+export function joinViews(state: { result: unknown }, market: { result: unknown }, config: { result: unknown }): Uint8Array | null {
   // `market_status` returns a `Result`: its first byte says which.
-  const [tag, ...status] = returnedBytes(market.raw);
+  const [tag, ...status] = returnedBytes(market);
   if (tag !== 0) return null;
-  const parts = [returnedBytes(state.raw), Uint8Array.from(status), returnedBytes(config.raw)];
+  const parts = [returnedBytes(state), Uint8Array.from(status), returnedBytes(config)];
   const views = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   parts.reduce((at, p) => (views.set(p, at), at + p.length), 0);
   return views;

@@ -8,7 +8,7 @@ import { fromFixed18 } from "./lib/amount";
 import { ScanCursor } from "./lib/cursor";
 import { wholeTokenPrice } from "./lib/decimals";
 import { Serial } from "./lib/serial";
-import { blockHash, contractsAt, coreViewsOf, head, reader, type Keel } from "./pool";
+import { blockHash, contractsAt, head, joinViews, reader, type Keel } from "./pool";
 
 /** How many blocks back the charts reach. */
 export const HISTORY_BLOCKS = 120;
@@ -29,7 +29,8 @@ export interface Sample {
   /** Each reporter's latest price then, in the feed's slot order (whole tokens). */
   reporters: (number | null)[];
   /** The rebalance trigger the pool checked then (|q|, a fraction): its band at that block's
-   * volatility and configuration, as Keel's core computes it (lib/core.ts). */
+   * volatility and configuration, as Keel's core computes it (lib/core.ts); null where the pool
+   * could not price its market (it checks no band then). */
   trigger: number | null;
 }
 
@@ -38,14 +39,14 @@ async function sampleAt(k: Keel, n: number): Promise<Sample> {
   const { pool, oracle } = await contractsAt(k, await blockHash(k, n));
   const caller = reader(k);
   const price = (v: bigint) => fromFixed18(wholeTokenPrice(v, k.decimals.base, k.decimals.quote));
-  const [market, q, slots, views] = await Promise.all([
-    pool.query.marketStatus(caller).then((r) => r.data, () => null),
+  const [market, q, slots, state, config] = await Promise.all([
+    pool.query.marketStatus(caller).catch(() => null),
     pool.query.inventory(caller).then((r) => r.data, () => null),
     oracle.query.readings(k.deployment.feed, caller).then((r) => r.data, () => []),
-    coreViewsOf(k, pool).catch(() => null),
+    pool.query.curveState(caller).catch(() => null),
+    pool.query.config(caller).catch(() => null),
   ]);
-  const m = market?.isOk ? market.value : null;
-  const band = views ? k.core.band(views) : null;
+  const m = market?.data.isOk ? market.data.value : null;
   return {
     block: n,
     q: q?.isOk ? fromFixed18(q.value) : null,
@@ -55,10 +56,26 @@ async function sampleAt(k: Keel, n: number): Promise<Sample> {
     k: m ? fromFixed18(m.k) : null,
     ageS: m ? Number(m.ageMs) / 1000 : null,
     reporters: slots.map((s) => (s.reading ? price(s.reading.price) : null)),
-    trigger: band && "ok" in band ? fromFixed18(band.ok.trigger) : null,
+    trigger: m && market && state && config ? triggerOf(k, () => joinViews(state.raw, market.raw, config.raw)) : null,
   };
 }
 
+/**
+ * The rebalance trigger Keel's core computes from the block's `views` (a fraction); null where
+ * they do not read or the core refuses them.
+ */
+function triggerOf(k: Keel, views: () => Uint8Array | null): number | null {
+  try {
+    const read = views();
+    if (!read) return null;
+    const band = k.core.band(read);
+    return "ok" in band ? fromFixed18(band.ok.trigger) : null;
+  } catch {
+    // Views that do not read, or a core that traps on them, leave this block's band undrawn,
+    // not the whole chart.
+    return null;
+  }
+}
 export class Samples {
   private cursor: ScanCursor<Sample> | null = null;
 

@@ -3,7 +3,6 @@
 
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { bandAt } from "../lib/bandline";
 import type { Sample } from "../samples";
 import { h } from "../ui";
 
@@ -18,6 +17,8 @@ interface Line {
   /** Drawn as points only (events, readings), not joined. */
   points?: boolean;
   dash?: number[];
+  /** A gap where a value is missing, rather than a line across it. */
+  gaps?: boolean;
 }
 
 interface ChartSpec {
@@ -44,7 +45,7 @@ function chart(spec: ChartSpec): { el: HTMLElement; plot: uPlot } {
       scale: l.scale ?? "y",
       dash: l.dash,
       width: l.points ? 0 : 1.5,
-      spanGaps: !l.points,
+      spanGaps: !l.points && !l.gaps,
       ...(l.points ? { paths: () => null, points: { show: true, size: 7, fill: l.stroke } } : { points: { show: false } }),
     })),
   ];
@@ -71,9 +72,9 @@ function chart(spec: ChartSpec): { el: HTMLElement; plot: uPlot } {
 export class ChartSet {
   private live: uPlot[] = [];
 
-  draw(samples: readonly Sample[], trigger: number, rebalances: ReadonlyMap<number, number>, sym: { base: string; quote: string }): HTMLElement[] {
+  draw(samples: readonly Sample[], rebalances: ReadonlyMap<number, number>, sym: { base: string; quote: string }): HTMLElement[] {
     this.live.forEach((p) => p.destroy());
-    const drawn = healthCharts(samples, trigger, rebalances, sym);
+    const drawn = healthCharts(samples, rebalances, sym);
     this.live = drawn.map((d) => d.plot);
     return drawn.map((d) => d.el);
   }
@@ -82,7 +83,6 @@ export class ChartSet {
 /** The four charts: q in its band with rebalances, prices, fee and k, oracle age. */
 function healthCharts(
   samples: readonly Sample[],
-  trigger: number,
   rebalances: ReadonlyMap<number, number>,
   sym: { base: string; quote: string },
 ): { el: HTMLElement; plot: uPlot }[] {
@@ -90,17 +90,20 @@ function healthCharts(
   const col = (f: (s: Sample) => number | null): Column => samples.map(f);
   const pct = (v: number | null) => (v === null ? null : v * 100);
   const reporters = Math.max(0, ...samples.map((s) => s.reporters.length));
-  const band = bandAt(samples, trigger);
   const colours = ["#6a3d9a", "#b15928", "#33a02c", "#e31a1c", "#1f78b4"];
   return [
     chart({
       testid: "chart-q", title: "Inventory q against its band", blocks, unit: "q, % of value",
-      // How many blocks' bands were read in their own state (the rest draw today's).
-      attrs: { "data-band-read": String(samples.filter((s) => s.trigger !== null).length) },
+      // How many blocks' bands were read in their own state, and how many blocks the pool priced
+      // (it checks a band only then).
+      attrs: {
+        "data-band-read": String(samples.filter((s) => s.trigger !== null).length),
+        "data-priced": String(samples.filter((s) => s.feeBps !== null).length),
+      },
       lines: [
         { label: "q", values: col((s) => pct(s.q)), stroke: "#1a5fb4" },
-        { label: "band", values: band.map((t) => t * 100), stroke: "#2e7d32", dash: [4, 4] },
-        { label: "−band", values: band.map((t) => -t * 100), stroke: "#2e7d32", dash: [4, 4] },
+        { label: "band", values: col((s) => pct(s.trigger)), stroke: "#2e7d32", dash: [4, 4], gaps: true },
+        { label: "−band", values: col((s) => (s.trigger === null ? null : -s.trigger * 100)), stroke: "#2e7d32", dash: [4, 4], gaps: true },
         { label: "rebalance", values: col((s) => pct(rebalances.get(s.block) ?? null)), stroke: "#c62828", points: true },
       ],
     }),

@@ -155,7 +155,7 @@ export function healthPage(ctx: Ctx): Page {
         : [row("Median price", "no answer: no quorum of fresh readings since the feed began or its answer was withdrawn", "feed-median")]),
       reporters(f.readings, "ok" in market ? market.ok.timestamp + market.ok.ageMs : Date.now(), sym.quote, sym.base, price),
       h("h3", {}, `Over the last ${HISTORY_BLOCKS} blocks`),
-      ...charts.draw(samples.items, band.trigger, new Map(events.map((e) => [e.block, fromFixed18(e.qBefore)])), sym),
+      ...charts.draw(samples.items, new Map(events.map((e) => [e.block, fromFixed18(e.qBefore)])), sym),
       h("h3", {}, `Rebalances (${events.length}${behind > 0 ? `, ${behind} blocks still to read` : ""})`),
       events.length ? list : h("p", { class: "muted" }, "No rebalance since the deployment."),
     );
