@@ -31,14 +31,25 @@ TOML
 
 # Runs a command that must fail, with `expected` in its output.
 fails_with() { # <expected message> <command...>
-  local expected="$1" out
-  shift
-  if out=$("$@" 2>&1); then
+  fails_with_status any "$@"
+}
+
+# The same, and the command must exit with `status` (`any` for any failure): the bots exit 78
+# for a configuration they refuse (the systemd units do not restart it), 1 for other failures.
+fails_with_status() { # <status> <expected message> <command...>
+  local status="$1" expected="$2" out rc=0
+  shift 2
+  out=$("$@" 2>&1) || rc=$?
+  if [ "$rc" -eq 0 ]; then
     echo "expected a refusal ($expected), got success: $out" >&2
     exit 1
   fi
+  if [ "$status" != any ] && [ "$rc" -ne "$status" ]; then
+    echo "expected exit status $status ($expected), got $rc: $out" >&2
+    exit 1
+  fi
   grep -q "$expected" <<<"$out" || { echo "expected \"$expected\" in: $out" >&2; exit 1; }
-  printf 'refused as expected: %s\n' "$(grep -m1 -o "$expected.*" <<<"$out" | cut -c1-160)"
+  printf 'refused as expected (exit %s): %s\n' "$rc" "$(grep -m1 -o "$expected.*" <<<"$out" | cut -c1-160)"
 }
 
 e2e_stop_extra() { :; }

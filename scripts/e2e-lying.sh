@@ -2,7 +2,8 @@
 # a keeper behind a node that lies about its transactions (scripts/lying-node.mjs). One that
 # swallows every transaction and reports it dropped cannot make the keeper sign more than its
 # per-pool transaction cap; one that swallows only the first does not stall the next: the keeper
-# reads its nonce from the chain again, and its resend lands.
+# reads its nonce from the chain again, and its resend lands, confirmed by the node itself as the
+# second node.
 
 LYING_PORT=$((KEEL_NODE_PORT + 44))
 
@@ -50,13 +51,16 @@ fi
 grep -m1 -o "not sent: .*transactions[^\"]*" "$WORK/keeper-lied-to.log"
 client expect --since "$since" --rebalances 3 --deployment "$DEPLOYMENT"
 
-say "a node that swallows the first transaction: the next one lands"
+say "a node that swallows the first transaction: the next one lands, confirmed by our node"
 lying_node swallow-first
-lying_keeper_toml "//Ferdie" >"$WORK/keeper-dropped.toml"
+# The node itself, beside the proxy, is the second node that confirms each rebalance before it
+# is signed: the path where both agree, to a landed rebalance.
+lying_keeper_toml "//Ferdie" "confirm_url = \"$URL\"\n" >"$WORK/keeper-dropped.toml"
 target/debug/keel-keeper run --config "$WORK/keeper-dropped.toml" --passes 3 >"$WORK/keeper-dropped.log" 2>&1 || true
 stop_lying_node
 grep -q "^swallowed transaction 1" "$WORK/lying-swallow-first.log" || { cat "$WORK/keeper-dropped.log"; exit 1; }
 grep -q "rebalanced" "$WORK/keeper-dropped.log" || { cat "$WORK/keeper-dropped.log"; exit 1; }
+grep -q "confirmed by a second node" "$WORK/keeper-dropped.log" || { cat "$WORK/keeper-dropped.log"; exit 1; }
 grep -h "submitted\|dropped\|rebalanced" "$WORK/keeper-dropped.log" | cut -c1-200 || true
 client expect --since "$since" --rebalances 4 --in-band --deployment "$DEPLOYMENT"
 # The reporters' phase drifts next: its blocks must come after this rebalance's 6 s cooldown in

@@ -17,7 +17,7 @@ sed "s/\"genesis_hash\": \"0x[0-9a-f]*\"/\"genesis_hash\": \"$other_genesis\"/" 
 grep -q "$other_genesis" "$WORK/other-chain.json"
 { printf '[keeper]\nmax_retries = 0\n\n'; keeper_toml "//Eve" | sed "s|^deployment = .*|deployment = \"$WORK/other-chain.json\"|"; } \
   >"$WORK/keeper-other-chain.toml"
-fails_with "untrusted: the node's chain" target/debug/keel-keeper run --config "$WORK/keeper-other-chain.toml" --passes 1
+fails_with_status 78 "untrusted: the node's chain" target/debug/keel-keeper run --config "$WORK/keeper-other-chain.toml" --passes 1
 # The reporter given the same record stops at start too.
 cat >"$WORK/reporter-other-chain.toml" <<TOML
 [reporter]
@@ -38,7 +38,7 @@ url = "$URL"
 deployment = "$WORK/other-chain.json"
 signer = "//Ferdie"
 TOML
-fails_with "untrusted: the node's chain" target/debug/keel-reporter run --once --config "$WORK/reporter-other-chain.toml"
+fails_with_status 78 "untrusted: the node's chain" target/debug/keel-reporter run --once --config "$WORK/reporter-other-chain.toml"
 # And keel-client's commands that sign or read at a record's addresses.
 fails_with "written on another chain" client swap --sell base --amount 1 --deployment "$WORK/other-chain.json"
 fails_with "written on another chain" client show --deployment "$WORK/other-chain.json"
@@ -75,14 +75,14 @@ done
 chain_type | grep -q '"Live"' || { echo "the Live node did not answer" >&2; exit 1; }
 LIVE_URL="ws://127.0.0.1:$LIVE_PORT"
 keeper_toml "//Bob" | sed "s|^url = .*|url = \"$LIVE_URL\"|" >"$WORK/keeper-live.toml"
-fails_with "refused on a Live chain" target/debug/keel-keeper run --passes 1 --config "$WORK/keeper-live.toml"
+fails_with_status 78 "refused on a Live chain" target/debug/keel-keeper run --passes 1 --config "$WORK/keeper-live.toml"
 fails_with "refused on a Live chain" target/debug/keel-client --url "$LIVE_URL" \
   report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
 # The dev phrase is a dev key from any source; any other secret from the environment loads there
 # (the keeper gets as far as naming its account; this chain has no block to read yet).
 sed 's|^signer = .*|signer = "env:KEEL_E2E_SURI"|' "$WORK/keeper-live.toml" >"$WORK/keeper-live-env.toml"
 export KEEL_E2E_SURI="bottom drive obey lake curtain smoke basket hold race lonely fit walk//Bob"
-fails_with "refused on a Live chain" target/debug/keel-keeper run --passes 1 --config "$WORK/keeper-live-env.toml"
+fails_with_status 78 "refused on a Live chain" target/debug/keel-keeper run --passes 1 --config "$WORK/keeper-live-env.toml"
 export KEEL_E2E_SURI="0x$(printf '42%.0s' $(seq 1 32))"
 target/debug/keel-keeper run --passes 1 --config "$WORK/keeper-live-env.toml" >"$WORK/keeper-live-env.log" 2>&1 || true
 unset KEEL_E2E_SURI

@@ -64,7 +64,8 @@ fn main() -> ExitCode {
         } => run(&config, dry_run, passes),
         Command::Status { config } => show_status(&config),
     };
-    process::exit(result)
+    // The keeper's configuration errors are among the shared ones (`process`).
+    process::exit(result, |_| false)
 }
 
 fn log(report: &Report) {
@@ -116,10 +117,12 @@ fn node_chain(config: &Config, signs: bool) -> anyhow::Result<(NodeChain, Vec<Wa
     for p in &n.pools {
         pools.push(Watched::new(short(p), record::address(p)?));
     }
-    anyhow::ensure!(
-        !pools.is_empty(),
-        "no pools to watch: set node.deployment or node.pools"
-    );
+    if pools.is_empty() {
+        return Err(keel_keeper::config::ConfigError::Invalid(
+            "no pools to watch: set node.deployment or node.pools".into(),
+        )
+        .into());
+    }
     // Read (an `env:` variable removed) before the connection starts threads of its own.
     let secret = signs.then(|| source.read()).transpose()?;
     let mut node = Node::connect(&n.url, Duration::from_millis(n.reconnect_ms))?;

@@ -6,7 +6,7 @@ use keel_client::keys::KeySource;
 use keel_client::Node;
 use keel_keeper::backoff::wall_ms;
 use keel_keeper::node::process;
-use keel_reporter::config::Config;
+use keel_reporter::config::{Config, ConfigError};
 use keel_reporter::metrics::{self, Metrics};
 use keel_reporter::node::NodeOracle;
 use keel_reporter::policy::{Decision, Hold};
@@ -61,7 +61,22 @@ fn main() -> ExitCode {
         } => run(&config, dry_run, once),
         Command::Check { config } => check(&config),
     };
-    process::exit(result)
+    process::exit(result, misconfigured)
+}
+
+/// The reporter's own configuration errors that refuse its configuration (`process::exit`): all
+/// but a file a restart may read, and a record that did not load (its error, next in the chain,
+/// is judged on its own).
+fn misconfigured(e: &(dyn std::error::Error + 'static)) -> bool {
+    use keel_reporter::node::OracleAddressError;
+    if let Some(c) = e.downcast_ref::<ConfigError>() {
+        return match c {
+            ConfigError::Read { source, .. } => process::io_refused(source),
+            _ => true,
+        };
+    }
+    e.downcast_ref::<OracleAddressError>()
+        .is_some_and(|a| !matches!(a, OracleAddressError::Record { .. }))
 }
 
 fn load(path: &Path) -> anyhow::Result<(Config, Reporter, Vec<String>)> {
@@ -123,10 +138,11 @@ fn log(round: &Round) {
 fn run(path: &Path, dry_run: bool, once: bool) -> anyhow::Result<()> {
     let (config, mut reporter, names) = load(path)?;
     reporter.dry_run = dry_run || config.reporter.dry_run;
-    let n = config
-        .node
-        .as_ref()
-        .context("no [node] table: `keel-reporter run` signs on a node (see reporter.toml)")?;
+    let n = config.node.as_ref().ok_or_else(|| {
+        ConfigError::Invalid(
+            "no [node] table: `keel-reporter run` signs on a node (see reporter.toml)".into(),
+        )
+    })?;
     let oracle = n.oracle_address()?;
     let source: KeySource = n.signer.parse()?;
     // Read (an `env:` variable removed) before the connection starts threads of its own.

@@ -53,7 +53,8 @@ fn check_fails_when_too_few_sources_agree() {
         .arg(path)
         .output()
         .expect("run");
-    assert!(!out.status.success());
+    // Sources may agree again later: not a refused configuration.
+    assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("3 source(s) agreed, 4 needed"));
 }
 
@@ -65,8 +66,66 @@ fn run_without_a_node_table_says_why_and_signs_nothing() {
         .arg(config(dir.path(), ""))
         .output()
         .expect("run");
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), Some(MISCONFIGURED));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no [node] table"));
+}
+
+/// `run --once` with a `[node]` table at `url`, signing as a dev key.
+fn run_once_at(url: &str) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let node = format!(
+        "[node]\nurl = \"{url}\"\noracle = \"{ALICE}\"\noracle_code_hashes = [\"0x{}\"]\n\
+         signer = \"//Alice\"\nreconnect_ms = 200\n\n",
+        "22".repeat(32)
+    );
+    // The `[node]` table after the sources: `config` writes `extra` first.
+    let path = config(dir.path(), "");
+    let text = std::fs::read_to_string(&path).expect("read") + &node;
+    std::fs::write(&path, text).expect("write");
+    Command::new(BIN)
+        .args(["run", "--once", "--config"])
+        .arg(path)
+        .output()
+        .expect("run")
+}
+
+const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+/// sysexits' `EX_CONFIG`, which the systemd units do not restart.
+const MISCONFIGURED: i32 = 78;
+
+#[test]
+fn a_node_url_refused_before_connecting_is_a_configuration_the_unit_does_not_restart() {
+    let out = run_once_at("ws://192.0.2.1:9944");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(MISCONFIGURED), "{stderr}");
+    assert!(stderr.contains("ws:// to a loopback host"), "{stderr}");
+}
+
+#[test]
+fn a_node_that_cannot_be_reached_is_a_failure_the_unit_restarts() {
+    // A loopback port nothing listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let out = run_once_at(&format!("ws://127.0.0.1:{port}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("node unreachable"), "{stderr}");
+}
+
+#[test]
+fn the_systemd_units_leave_a_refused_configuration_stopped_and_restart_the_rest() {
+    let deploy = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/systemd");
+    for unit in ["keel-reporter.service", "keel-keeper.service"] {
+        let text = std::fs::read_to_string(deploy.join(unit)).expect("unit");
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines.contains(&"Restart=on-failure"), "{unit}");
+        assert!(
+            lines.contains(&format!("RestartPreventExitStatus={MISCONFIGURED}").as_str()),
+            "{unit}"
+        );
+    }
 }
 
 #[test]

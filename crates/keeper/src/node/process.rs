@@ -16,13 +16,174 @@ pub fn init_logging() {
         .init();
 }
 
-/// Success, or the error with its whole context on stderr and a failure status.
-pub fn exit(result: anyhow::Result<()>) -> ExitCode {
+/// The exit status of a configuration a bot refuses to run with (sysexits' `EX_CONFIG`): the
+/// configuration, a key, record, address or URL it names, or the chain it names is not what the
+/// bot signs for. Starting again changes nothing until an operator mends it, so the systemd units
+/// name it in `RestartPreventExitStatus` and the unit stays failed where `systemctl status` shows
+/// it. Every other failure (a node that cannot be reached, say) exits 1 and is restarted.
+pub const MISCONFIGURED: u8 = 78;
+
+/// Success, or the error with its whole context on stderr and its status: [`MISCONFIGURED`] when
+/// an error in its chain is a refused configuration ([`is_shared_misconfiguration`], or `own` for
+/// the binary's own configuration errors), else 1.
+pub fn exit(
+    result: anyhow::Result<()>,
+    own: impl Fn(&(dyn std::error::Error + 'static)) -> bool,
+) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            ExitCode::from(status(&e, own))
         }
+    }
+}
+
+/// The exit status of a failed command: see [`exit`].
+pub fn status(e: &anyhow::Error, own: impl Fn(&(dyn std::error::Error + 'static)) -> bool) -> u8 {
+    if e.chain().any(|c| is_shared_misconfiguration(c) || own(c)) {
+        MISCONFIGURED
+    } else {
+        1
+    }
+}
+
+/// Whether `e`, one of the errors both bots share, refuses their configuration rather than
+/// reporting a failure a restart may outlast: a key source, record file or address that does
+/// not read ([`io_refused`] for a file), a node URL refused before connecting, a hash that does
+/// not read, a configuration file that does not parse, the keeper's own configuration and pair
+/// checks, and a chain or code the bot does not trust. A contract missing at its address is not
+/// among them: a node still syncing answers so until it reaches the block that made it.
+pub fn is_shared_misconfiguration(e: &(dyn std::error::Error + 'static)) -> bool {
+    use crate::trust::{Distrust, HashField, NotAHash};
+    use keel_client::error::NodeError;
+    use keel_client::keys::KeyError;
+    use keel_client::record::AddressError;
+    use keel_client::ClientError;
+    if let Some(c) = e.downcast_ref::<ClientError>() {
+        return match c {
+            ClientError::Node(n) => matches!(n, NodeError::InsecureUrl(_)),
+            ClientError::File { source, .. } => io_refused(source),
+            ClientError::Key(k) => key_refused(k),
+            ClientError::Address(_) | ClientError::Malformed { .. } => true,
+            ClientError::Refused { .. }
+            | ClientError::Unfunded(_)
+            | ClientError::OutOfRange(_)
+            | ClientError::StillInBand { .. } => false,
+        };
+    }
+    if let Some(d) = e.downcast_ref::<Distrust>() {
+        return !matches!(d, Distrust::NoContract(_));
+    }
+    if let Some(crate::config::ConfigError::Read { source, .. }) = e.downcast_ref() {
+        return io_refused(source);
+    }
+    matches!(e.downcast_ref::<NodeError>(), Some(NodeError::InsecureUrl(_)))
+        || e.downcast_ref::<KeyError>().is_some_and(key_refused)
+        || e.is::<AddressError>()
+        || e.is::<NotAHash>()
+        || e.is::<HashField>()
+        || e.is::<crate::toml_error::TomlError>()
+        || e.is::<crate::config::ConfigError>()
+        || e.is::<crate::pair::PairError>()
+}
+
+/// Whether a key source refuses its configuration: all but a key file that failed to read for a
+/// reason a restart may outlast ([`io_refused`]).
+fn key_refused(k: &keel_client::keys::KeyError) -> bool {
+    match k {
+        keel_client::keys::KeyError::Unreadable { source, .. } => io_refused(source),
+        _ => true,
+    }
+}
+
+/// Whether a file the configuration names failed to read for a reason only an operator mends (it
+/// is missing, not readable by the bot, or not what it should hold), rather than one a restart
+/// may outlast (a slow or late mount, an interrupted read).
+pub fn io_refused(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        e.kind(),
+        ErrorKind::NotFound | ErrorKind::PermissionDenied | ErrorKind::InvalidData | ErrorKind::InvalidInput
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::ChainError;
+    use crate::trust::{Distrust, Hash};
+    use anyhow::Context;
+    use keel_client::error::NodeError;
+    use keel_client::keys::KeyError;
+    use keel_client::ClientError;
+
+    fn no_own(_: &(dyn std::error::Error + 'static)) -> bool {
+        false
+    }
+
+    fn status_of(e: impl Into<anyhow::Error>) -> u8 {
+        status(&e.into().context("starting"), no_own)
+    }
+
+    #[test]
+    fn refused_configurations_exit_78_and_failures_a_restart_may_outlast_exit_1() {
+        let other_chain = ChainError::Untrusted(Distrust::Genesis {
+            expected: Hash([1; 32]),
+            found: Hash([2; 32]),
+        });
+        assert_eq!(status_of(other_chain), MISCONFIGURED);
+        assert_eq!(status_of(KeyError::Unset("KEEL_KEY".into())), MISCONFIGURED);
+        assert_eq!(status_of(ClientError::Key(KeyError::NotASource)), MISCONFIGURED);
+        assert_eq!(
+            status_of(NodeError::InsecureUrl("ws://10.0.0.1:9944".into())),
+            MISCONFIGURED
+        );
+        assert_eq!(status_of(crate::config::ConfigError::NoNode), MISCONFIGURED);
+        assert_eq!(status_of(NodeError::Unreachable("refused".into())), 1);
+        assert_eq!(
+            status_of(ClientError::Node(NodeError::Unreachable("refused".into()))),
+            1
+        );
+        assert_eq!(status_of(ChainError::Rpc("reset".into())), 1);
+        assert_eq!(status_of(ClientError::Unfunded("5Grw".into())), 1);
+        assert_eq!(status_of(anyhow::anyhow!("no reading")), 1);
+    }
+
+    #[test]
+    fn a_missing_contract_or_a_file_a_restart_may_read_is_no_refused_configuration() {
+        use std::io::{Error, ErrorKind};
+        // A node still syncing has no contract at the address yet.
+        let syncing = ChainError::Untrusted(Distrust::NoContract(crate::trust::Role::Oracle));
+        assert_eq!(status_of(syncing), 1);
+        let file = |kind| ClientError::File {
+            path: "/etc/keel/deployment.json".into(),
+            source: Error::from(kind),
+        };
+        assert_eq!(status_of(file(ErrorKind::NotFound)), MISCONFIGURED);
+        assert_eq!(status_of(file(ErrorKind::PermissionDenied)), MISCONFIGURED);
+        assert_eq!(status_of(file(ErrorKind::TimedOut)), 1);
+        assert_eq!(status_of(file(ErrorKind::Interrupted)), 1);
+        let key = |kind| KeyError::Unreadable {
+            path: "/etc/keel/keeper.key".into(),
+            source: Error::from(kind),
+        };
+        assert_eq!(status_of(key(ErrorKind::NotFound)), MISCONFIGURED);
+        assert_eq!(status_of(key(ErrorKind::TimedOut)), 1);
+        let config = crate::config::ConfigError::Read {
+            path: "/etc/keel/keeper.toml".into(),
+            source: Error::from(ErrorKind::TimedOut),
+        };
+        assert_eq!(status_of(config), 1);
+    }
+
+    #[test]
+    fn a_binary_names_its_own_configuration_errors() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("own")]
+        struct Own;
+        let e = Err::<(), _>(Own).context("reading reporter.toml").unwrap_err();
+        assert_eq!(status(&e, no_own), 1);
+        assert_eq!(status(&e, <dyn std::error::Error>::is::<Own>), MISCONFIGURED);
     }
 }
