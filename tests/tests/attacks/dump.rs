@@ -41,9 +41,9 @@ fn a_dump_ten_times_the_pool_is_refused_and_moves_nothing() {
 /// How Mallory dumps and buys back: in `step`-base trades, all in one block, or one a block with
 /// every reporter describing each.
 #[derive(Clone, Copy)]
-struct Dump {
-    step: u128,
-    across_blocks: bool,
+pub(crate) struct Dump {
+    pub(crate) step: u128,
+    pub(crate) across_blocks: bool,
 }
 
 /// What passes between two of Mallory's trades: nothing in one block; across blocks, a block
@@ -58,7 +58,7 @@ fn between_trades(m: &mut Fixture, dump: Dump) {
 /// Mallory sells base in `dump.step` trades for as long as the pool takes them, checking the
 /// bounds after each, then buys back every base token she sold. Returns the steps she sold in,
 /// the refusal that stopped her, and her worth before and after.
-fn dump_and_buy_back(m: &mut Fixture, dump: Dump) -> (u32, PoolError, u128, u128) {
+pub(crate) fn dump_and_buy_back(m: &mut Fixture, dump: Dump) -> (u32, PoolError, u128, u128) {
     let params = pool::config(&mut m.chain, m.pool).curve;
     let floor = mul_div_u128(PRICE, ONE - params.max_skew, ONE, Rounding::Down).expect("floor");
     let before = worth(m, MALLORY, PRICE);

@@ -6,31 +6,70 @@
 //! their quote and their swap.
 
 use crate::assert_solvent;
-use keel_core::dynamic::{DISCOVERY_SKEW_CEIL, FEE_CEIL, K_CEIL};
+use crate::dump::{dump_and_buy_back, Dump};
+use keel_core::dynamic::{
+    DISCOVERY_DEPTH_RANGE, DISCOVERY_SKEW_CEIL, FEE_CEIL, FEE_FLOOR, GUARD_FLOOR, K_CEIL, K_FLOOR, SKEW_CEIL,
+};
 use keel_core::rebalance::{MAX_SLIPPAGE_BPS, MAX_VENUE_FEE_BPS, MIN_COOLDOWN_MS, MIN_TRIGGER};
-use keel_core::{CurveParams, ONE};
+use keel_core::{CurveError, CurveParams, ONE};
 use keel_harness::pool::{self, PoolSwap, PoolWithdraw};
 use keel_harness::venue::{self, VenueDeposit, VenueSwap};
 use keel_harness::{token, Fixture, Setup, ALICE, BOB, MALLORY, OWNER, UNIT};
 use keel_interface::pool::{PoolConfig, PoolError};
 use keel_interface::VenueError;
 
-/// The harshest configuration within the hard bounds: the widest fee, the steepest curve, the
-/// widest band discovery accepts, an oracle that is stale a millisecond after its reading, the loosest rebalancing (lowest trigger, widest
-/// venue tolerance, shortest cooldown) and a "venue" that is Mallory's own account.
-fn harshest() -> PoolConfig {
+/// The harshest configurations within the hard bounds, each named: at the ceilings (the widest
+/// fee, the steepest curve, the widest band discovery accepts); at the floors with discovery (the
+/// thinnest fee, the flattest curve, the shallowest discovery, which moves the reference most per
+/// trade, and the lightest guard it accepts, in its widest band); and without discovery at the
+/// floors and the widest band such a pool may set (50%). Each with an oracle that is stale a
+/// millisecond after its reading, the loosest rebalancing (lowest trigger, widest venue
+/// tolerance, shortest cooldown) and a "venue" that is Mallory's own account.
+fn harshest() -> [(&'static str, PoolConfig); 3] {
+    let ceilings = CurveParams {
+        fee_base: FEE_CEIL,
+        fee_min: FEE_CEIL,
+        fee_max: FEE_CEIL,
+        k_base: K_CEIL,
+        k_min: K_CEIL,
+        k_max: K_CEIL,
+        max_skew: DISCOVERY_SKEW_CEIL,
+        q_max: ONE,
+        ..CurveParams::default()
+    };
+    let floors = CurveParams {
+        fee_base: FEE_FLOOR,
+        fee_min: FEE_FLOOR,
+        fee_max: FEE_FLOOR,
+        k_base: K_FLOOR,
+        k_min: K_FLOOR,
+        k_max: K_FLOOR,
+        discovery_depth: *DISCOVERY_DEPTH_RANGE.start(),
+        guard: GUARD_FLOOR,
+        max_skew: DISCOVERY_SKEW_CEIL,
+        q_max: ONE,
+        ..CurveParams::default()
+    };
+    let without_discovery = CurveParams {
+        max_skew: SKEW_CEIL,
+        discovery_depth: 0,
+        fee_vol: CurveParams::without_discovery().fee_vol,
+        guard: CurveParams::without_discovery().guard,
+        ..floors
+    };
+    [
+        ("ceilings", ceilings),
+        ("floors", floors),
+        ("floors without discovery, 50% band", without_discovery),
+    ]
+    .map(|(name, curve)| (name, loosest(curve)))
+}
+
+/// A pool of `curve` whose oracle is stale a millisecond after its reading, rebalancing as loosely
+/// as the bounds allow, into Mallory's own account as its venue.
+fn loosest(curve: CurveParams) -> PoolConfig {
     let mut config = PoolConfig {
-        curve: CurveParams {
-            fee_base: FEE_CEIL,
-            fee_min: FEE_CEIL,
-            fee_max: FEE_CEIL,
-            k_base: K_CEIL,
-            k_min: K_CEIL,
-            k_max: K_CEIL,
-            max_skew: DISCOVERY_SKEW_CEIL,
-            q_max: ONE,
-            ..CurveParams::default()
-        },
+        curve,
         max_oracle_age_ms: 1,
         venue: Some(MALLORY.account()),
         ..PoolConfig::default()
@@ -43,40 +82,108 @@ fn harshest() -> PoolConfig {
 }
 
 #[test]
-fn the_harshest_configuration_moves_no_funds_and_withdrawals_pay_the_same() {
-    // given a traded pool, and what Alice's whole withdrawal would pay now
-    let mut m = Fixture::standard();
-    m.push_long_base(5_000);
-    let shares = pool::shares(&mut m.chain, m.pool, ALICE.account());
+fn the_harshest_configurations_move_no_funds_and_withdrawals_pay_the_same() {
+    for (name, harsh) in harshest() {
+        // given a traded pool, and what Alice's whole withdrawal would pay now
+        let mut m = Fixture::standard();
+        m.push_long_base(5_000);
+        let shares = pool::shares(&mut m.chain, m.pool, ALICE.account());
+        let pool_addr = m.pool;
+        let would_pay = m
+            .chain
+            .dry_run(|c| pool::remove_liquidity(c, ALICE, pool_addr, PoolWithdraw::of(shares)))
+            .expect("withdrawal");
+        let before = m.snapshot();
+
+        // when the owner sets the configuration, and pauses
+        pool::set_config(&mut m.chain, OWNER, m.pool, harsh)
+            .unwrap_or_else(|e| panic!("{name}: within bounds, refused with {e:?}"));
+
+        // then nothing moved, no rebalance can run (an account that is no venue refuses it, then
+        // the oracle is stale), trading stops, and Alice still withdraws exactly as much
+        assert_eq!(m.snapshot(), before, "{name}: a configuration change moved funds");
+        m.assert_refused(PoolError::VenueCallFailed, |m| {
+            pool::rebalance(&mut m.chain, MALLORY, m.pool, 0)
+        });
+        m.chain.advance(1_000);
+        m.assert_refused(PoolError::OracleStale, |m| {
+            pool::rebalance(&mut m.chain, MALLORY, m.pool, 0)
+        });
+        assert_eq!(m.snapshot(), before, "{name}: a rebalance moved funds");
+        pool::pause(&mut m.chain, OWNER, m.pool).expect("pause");
+        m.assert_refused(PoolError::Paused, |m| {
+            pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(m.base, UNIT))
+        });
+        let paid =
+            pool::remove_liquidity(&mut m.chain, ALICE, m.pool, PoolWithdraw::of(shares)).expect("withdraw");
+        assert_eq!(paid, would_pay, "{name}");
+        assert_solvent(&mut m);
+    }
+}
+
+#[test]
+fn dumping_to_the_bounds_in_one_block_and_buying_back_loses_money_under_the_harshest_configurations() {
+    for (name, harsh) in harshest() {
+        // given a pool under the configuration, with a reading of this block (the only block
+        // its oracle is fresh in)
+        let mut m = Fixture::standard();
+        pool::set_config(&mut m.chain, OWNER, m.pool, harsh)
+            .unwrap_or_else(|e| panic!("{name}: within bounds, refused with {e:?}"));
+        m.chain.advance(harsh.curve.block_time_ms);
+        m.report(10 * UNIT, UNIT / 10 * 8).expect("a reading");
+
+        // when Mallory sells base in steps of a tenth of the largest sale the pool takes at once,
+        // for as long as it takes them, then buys every token back, all in this block
+        let dump = Dump {
+            step: (largest_sale(&mut m) / UNIT / 10).max(1),
+            across_blocks: false,
+        };
+        let (steps, stopped, before, after) = dump_and_buy_back(&mut m, dump);
+        println!(
+            "{name}: {steps} sales of {} base, stopped by {stopped:?}; Mallory's worth {before} -> {after}",
+            dump.step
+        );
+
+        // then a bound stopped her after several steps, the bounds held at every step (checked
+        // inside), and she lost
+        assert!(
+            matches!(
+                stopped,
+                PoolError::Curve(CurveError::PriceBandExceeded | CurveError::InventoryLimitExceeded)
+            ),
+            "{name}: stopped by {stopped:?}"
+        );
+        assert!(steps > 2, "{name}: only {steps} steps");
+        assert!(
+            after < before,
+            "{name}: dump and buy back profited: {before} -> {after}"
+        );
+    }
+}
+
+/// The largest sale of base (to a unit) the pool takes from Mallory now, found by dry-runs.
+fn largest_sale(m: &mut Fixture) -> u128 {
     let pool_addr = m.pool;
-    let would_pay = m
-        .chain
-        .dry_run(|c| pool::remove_liquidity(c, ALICE, pool_addr, PoolWithdraw::of(shares)))
-        .expect("withdrawal");
-    let before = m.snapshot();
-
-    // when the owner sets the harshest configuration the bounds allow, and pauses
-    pool::set_config(&mut m.chain, OWNER, m.pool, harshest()).expect("within bounds");
-
-    // then nothing moved, no rebalance can run (an account that is no venue refuses it, then the
-    // oracle is stale), trading stops, and Alice still withdraws exactly as much
-    assert_eq!(m.snapshot(), before, "a configuration change moved funds");
-    m.assert_refused(PoolError::VenueCallFailed, |m| {
-        pool::rebalance(&mut m.chain, MALLORY, m.pool, 0)
-    });
-    m.chain.advance(1_000);
-    m.assert_refused(PoolError::OracleStale, |m| {
-        pool::rebalance(&mut m.chain, MALLORY, m.pool, 0)
-    });
-    assert_eq!(m.snapshot(), before, "a rebalance moved funds");
-    pool::pause(&mut m.chain, OWNER, m.pool).expect("pause");
-    m.assert_refused(PoolError::Paused, |m| {
-        pool::swap_exact_in(&mut m.chain, BOB, m.pool, PoolSwap::exact_in(m.base, UNIT))
-    });
-    let paid =
-        pool::remove_liquidity(&mut m.chain, ALICE, m.pool, PoolWithdraw::of(shares)).expect("withdraw");
-    assert_eq!(paid, would_pay);
-    assert_solvent(&mut m);
+    let base = m.base;
+    let mut takes = |amount: u128| {
+        m.chain
+            .dry_run(|c| pool::swap_exact_in(c, MALLORY, pool_addr, PoolSwap::exact_in(base, amount)))
+            .is_ok()
+    };
+    let (mut lo, mut hi) = (0, UNIT);
+    while takes(hi) {
+        lo = hi;
+        hi *= 2;
+    }
+    while hi - lo > UNIT {
+        let mid = lo + (hi - lo) / 2;
+        if takes(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 #[test]
