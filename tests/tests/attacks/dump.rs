@@ -111,16 +111,31 @@ fn dumping_up_to_the_bounds_in_one_block_and_buying_back_loses_money() {
     };
     // when she dumps and buys back, then a bound stopped her, after several steps, the bounds
     // held at every step, and she lost
-    let (steps, stopped, before, after) = dump_and_buy_back(&mut m, dump);
+    let outcome = dump_and_buy_back(&mut m, dump);
+    assert_a_bound_stopped_a_losing_dump("no discovery", outcome);
+}
+
+/// A dump's outcome (`dump_and_buy_back`'s): a bound stopped it after several sales (the bounds
+/// held at every one, checked as it ran), and the round trip lost money.
+pub(crate) fn assert_a_bound_stopped_a_losing_dump(
+    case: &str,
+    (steps, stopped, before, after): (u32, PoolError, u128, u128),
+) {
     assert!(
         matches!(
             stopped,
             PoolError::Curve(CurveError::PriceBandExceeded | CurveError::InventoryLimitExceeded)
         ),
-        "stopped by {stopped:?}"
+        "{case}: stopped by {stopped:?}"
     );
-    assert!(steps > 2, "only {steps} steps: the bounds stopped it at once");
-    assert!(after < before, "dump and buy back profited: {before} -> {after}");
+    assert!(
+        steps > 2,
+        "{case}: only {steps} steps: the bounds stopped it at once"
+    );
+    assert!(
+        after < before,
+        "{case}: dump and buy back profited: {before} -> {after}"
+    );
 }
 
 #[test]
