@@ -99,7 +99,8 @@ fn key_refused(k: &keel_client::keys::KeyError) -> bool {
 
 /// Whether a file the configuration names failed to read for a reason only an operator mends (it
 /// is missing, not readable by the bot, or not what it should hold), rather than one a restart
-/// may outlast (a slow or late mount, an interrupted read).
+/// may outlast (a read that timed out or was interrupted). A file on a filesystem not mounted yet
+/// reads as missing: a unit whose files live on one names it in `RequiresMountsFor=`.
 pub fn io_refused(e: &std::io::Error) -> bool {
     use std::io::ErrorKind;
     matches!(
