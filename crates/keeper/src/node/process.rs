@@ -61,11 +61,13 @@ pub fn is_shared_misconfiguration(e: &(dyn std::error::Error + 'static)) -> bool
     use keel_client::record::AddressError;
     use keel_client::ClientError;
     if let Some(c) = e.downcast_ref::<ClientError>() {
+        // Its transparent variants (whose `source` skips the inner error) as their inner error.
         return match c {
-            ClientError::Node(n) => matches!(n, NodeError::InsecureUrl(_)),
+            ClientError::Node(n) => is_shared_misconfiguration(n),
+            ClientError::Key(k) => is_shared_misconfiguration(k),
+            ClientError::Address(a) => is_shared_misconfiguration(a),
             ClientError::File { source, .. } => io_refused(source),
-            ClientError::Key(k) => key_refused(k),
-            ClientError::Address(_) | ClientError::Malformed { .. } => true,
+            ClientError::Malformed { .. } => true,
             ClientError::Refused { .. }
             | ClientError::Unfunded(_)
             | ClientError::OutOfRange(_)
@@ -78,23 +80,20 @@ pub fn is_shared_misconfiguration(e: &(dyn std::error::Error + 'static)) -> bool
     if let Some(crate::config::ConfigError::Read { source, .. }) = e.downcast_ref() {
         return io_refused(source);
     }
+    if let Some(k) = e.downcast_ref::<KeyError>() {
+        // All but a key file that failed to read for a reason a restart may outlast.
+        return match k {
+            KeyError::Unreadable { source, .. } => io_refused(source),
+            _ => true,
+        };
+    }
     matches!(e.downcast_ref::<NodeError>(), Some(NodeError::InsecureUrl(_)))
-        || e.downcast_ref::<KeyError>().is_some_and(key_refused)
         || e.is::<AddressError>()
         || e.is::<NotAHash>()
         || e.is::<HashField>()
         || e.is::<crate::toml_error::TomlError>()
         || e.is::<crate::config::ConfigError>()
         || e.is::<crate::pair::PairError>()
-}
-
-/// Whether a key source refuses its configuration: all but a key file that failed to read for a
-/// reason a restart may outlast ([`io_refused`]).
-fn key_refused(k: &keel_client::keys::KeyError) -> bool {
-    match k {
-        keel_client::keys::KeyError::Unreadable { source, .. } => io_refused(source),
-        _ => true,
-    }
 }
 
 /// Whether a file the configuration names failed to read for a reason only an operator mends (it
