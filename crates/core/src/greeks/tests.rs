@@ -351,3 +351,46 @@ fn a_pool_with_an_empty_side_is_refused_even_when_its_fee_keeps_a_move_inside_th
         Err(CurveError::InsufficientLiquidity)
     );
 }
+
+#[test]
+fn vega_is_the_mean_of_what_real_swaps_leave_the_bumped_pool_more_on_a_move_up_and_down() {
+    // given markets that differ as a volatility bump moves them: a steeper curve, and a wider fee
+    let bps = ONE / 10_000;
+    for (cold, hot) in [
+        (market(ONE / 4, 0), market(ONE / 2, 0)),
+        (market(ONE / 4, 10 * bps), market(ONE / 2, 15 * bps)),
+    ] {
+        for state in states(&cold) {
+            let vega = greeks(&state, &cold, &hot).unwrap().vega.expect("within bounds");
+            // when real swaps take each pool to the oracle price, then 1% up or down from it
+            let mut gained = 0i128;
+            let mut slack = 0u128;
+            for per_mille in [10, -10] {
+                let m = scaled(P, per_mille);
+                let mut worth = |market: &Market| {
+                    let at_oracle = swapped_state(&state, market, P);
+                    let moved = swapped_state(&at_oracle, market, m);
+                    // The fees a swap earns re-derive the targets the model holds still: a
+                    // tenth of the fee on each leg's base, at the price, in quote too.
+                    let traded = at_oracle.base_reserve.abs_diff(state.base_reserve)
+                        + moved.base_reserve.abs_diff(at_oracle.base_reserve);
+                    let base_slack = traded / ONE * (market.fee / 10) + DEPTH / 100_000_000_000_000;
+                    slack += 2 * base_slack * (m / ONE + 1) + 1_000;
+                    i128::try_from(Holdings::of(&moved).value(m).unwrap()).unwrap()
+                };
+                gained += worth(&hot) - worth(&cold);
+            }
+            // then vega is the mean of the two gains, within what the fees move the targets by
+            let real = gained / 2;
+            let case = format!(
+                "{:?} fee {}: vega {vega}, real swaps {real}, slack {slack}",
+                state.regime, cold.fee
+            );
+            assert!(vega.abs_diff(real) <= slack, "{case}");
+            // and without a fee the slack is too narrow to take their sum for their mean
+            if cold.fee == 0 {
+                assert!(real.unsigned_abs() > 3 * slack, "{case}");
+            }
+        }
+    }
+}
