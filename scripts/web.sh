@@ -30,26 +30,11 @@ echo "==> npm dependencies (web/package-lock.json)"
 (cd web && npm ci --no-audit --no-fund --loglevel=error)
 echo "==> deployment and metadata into web/public/keel/"
 mkdir -p web/public/keel
-KEEL_WEB_NODE_URL="${KEEL_WEB_NODE_URL:-}" node -e '
-  const fs = require("fs");
-  const [from, to] = process.argv.slice(1);
-  const record = JSON.parse(fs.readFileSync(from, "utf8"));
-  const url = process.env.KEEL_WEB_NODE_URL || record.node_url;
-  let parsed;
-  try { parsed = new URL(url); } catch { console.error("the node URL to publish does not parse"); process.exit(1); }
-  if (parsed.username || parsed.password || parsed.search) {
-    console.error(`refusing to publish ${parsed.protocol}//${parsed.host}: its URL carries credentials or a query; set KEEL_WEB_NODE_URL to a public one`);
-    process.exit(1);
-  }
-  // The app connects over wss://, or ws:// to this computer only (web/src/lib/node.ts).
-  const loopback = ["localhost", "[::1]"].includes(parsed.hostname) || /^127(\.\d{1,3}){3}$/.test(parsed.hostname);
-  if (!(parsed.protocol === "wss:" || (parsed.protocol === "ws:" && loopback))) {
-    console.error(`refusing to publish ${parsed.protocol}//${parsed.host}: the app connects over wss://, or ws:// to a loopback host only`);
-    process.exit(1);
-  }
-  if (url === record.node_url) fs.copyFileSync(from, to);
-  else fs.writeFileSync(to, JSON.stringify({ ...record, node_url: url }, null, 2) + "\n");
-' "$DEPLOYMENT" web/public/keel/deployment.json
+# The record, naming the node the app connects to (web/src/lib/publish.ts: wss://, or ws:// to
+# this computer only, never a URL with credentials or a query).
+RECORD="$(realpath "$DEPLOYMENT")"
+(cd web && KEEL_WEB_NODE_URL="${KEEL_WEB_NODE_URL:-}" npx --no-install vite-node tools/publish-record.ts -- \
+  "$RECORD" public/keel/deployment.json)
 for c in keel_pool keel_token keel_oracle keel_mirror keel_venue; do cp "target/ink/$c/$c.json" web/public/keel/; done
 cp "$CORE" web/public/keel/
 echo "==> build"
