@@ -5,7 +5,8 @@
 # landing between a keeper's dry-run and its transaction (ours reverts on chain, read back as
 # already done), a keeper across a node restart, and a keeper behind a node that lies about its
 # transactions (scripts/e2e-lying.sh). Before the keepers run, what they refuse to
-# sign for (scripts/e2e-trust.sh): another chain's record, other code, dev keys on a Live chain. Last, three keel-reporter services feed the
+# sign for (scripts/e2e-trust.sh): another chain's record, other code, an address with no contract,
+# a node that lags without the pool (exit 1), dev keys on a Live chain. Last, three keel-reporter services feed the
 # oracle from local exchanges (one reporter also reads an exchange that lies by 20%, one is
 # stopped halfway) while the price moves and a keeper rebalances: the feed answers the honest
 # price at every step and the pool prices with it. Stops the node on the way out; exits non-zero

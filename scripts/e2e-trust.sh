@@ -1,5 +1,6 @@
 # Sourced by scripts/e2e-node.sh once Keel is deployed and its pool is due: what the bots refuse
-# to sign for. A record naming another chain (keeper, reporter and keel-client), a watched address whose code is not the pool's,
+# to sign for. A record naming another chain (keeper, reporter and keel-client), a watched address
+# whose code is not the pool's or that holds no contract, a metrics port in use,
 # a chain whose spec says it is Live (where the public dev keys must not sign), and a second node
 # that does not confirm the rebalance each stop the bot before anything is signed. Leaves no rebalance behind.
 
@@ -49,6 +50,15 @@ pool_code=$(sed -n '/"code_hashes"/,/}/s/.*"pool": "\(0x[0-9a-f]*\)".*/\1/p' "$D
 { printf '[keeper]\nmax_retries = 0\n\n'; keeper_toml "//Eve" | grep -v '^deployment = ';
   echo "pools = [\"$venue\"]"; echo "pool_code_hashes = [\"$pool_code\"]"; } >"$WORK/keeper-other-code.toml"
 halts_untrusted "$WORK/keeper-other-code.toml" "$WORK/keeper-other-code.log"
+# An address with no contract on this synced node (an account): that pool is halted, not waited for.
+alice=5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY
+{ printf '[keeper]\nmax_retries = 0\n\n'; keeper_toml "//Eve" | grep -v '^deployment = ';
+  echo "pools = [\"$alice\"]"; echo "pool_code_hashes = [\"$pool_code\"]"; } >"$WORK/keeper-absent.toml"
+halts_untrusted "$WORK/keeper-absent.toml" "$WORK/keeper-absent.log" | grep "no contract at the pool's address on this chain"
+# A metrics port another process holds (here the node's) is a failure a restart may outlast.
+{ printf '[keeper]\ndry_run = true\nmetrics = "127.0.0.1:%s"\n\n' "$KEEL_NODE_PORT"; keeper_toml "//Eve"; } \
+  >"$WORK/keeper-metrics-in-use.toml"
+fails_with_status 1 "cannot listen on metrics address" target/debug/keel-keeper run --config "$WORK/keeper-metrics-in-use.toml" --passes 1
 
 say "a chain whose spec says Live: the public dev keys sign nothing there"
 # The dev chain's own spec with chainType Live (the node still runs it as a dev chain, by its id).
@@ -78,18 +88,21 @@ keeper_toml "//Bob" | sed "s|^url = .*|url = \"$LIVE_URL\"|" >"$WORK/keeper-live
 fails_with_status 78 "refused on a Live chain" target/debug/keel-keeper run --passes 1 --config "$WORK/keeper-live.toml"
 fails_with "refused on a Live chain" target/debug/keel-client --url "$LIVE_URL" \
   report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
-# The dev phrase is a dev key from any source; any other secret from the environment loads there
-# (the keeper gets as far as naming its account; this chain has no block to read yet).
+# The dev phrase is a dev key from any source; any other secret from the environment loads there.
+# The Live node shares the dev chain's genesis but none of its blocks, as a node still syncing
+# would: before the record's block, the keeper finds no contract at the pool's address yet and
+# exits 1 (systemd starts it again) rather than watch a pool whose pair it cannot check.
 sed 's|^signer = .*|signer = "env:KEEL_E2E_SURI"|' "$WORK/keeper-live.toml" >"$WORK/keeper-live-env.toml"
 export KEEL_E2E_SURI="bottom drive obey lake curtain smoke basket hold race lonely fit walk//Bob"
 fails_with_status 78 "refused on a Live chain" target/debug/keel-keeper run --passes 1 --config "$WORK/keeper-live-env.toml"
 export KEEL_E2E_SURI="0x$(printf '42%.0s' $(seq 1 32))"
-target/debug/keel-keeper run --passes 1 --config "$WORK/keeper-live-env.toml" >"$WORK/keeper-live-env.log" 2>&1 || true
+fails_with_status 1 "no contract at the pool's address" target/debug/keel-keeper run --passes 1 --config "$WORK/keeper-live-env.toml"
+# The reporter on the same node: no oracle there yet, status 1 too.
+sed -e "s|^url = .*|url = \"$LIVE_URL\"|" -e "s|^deployment = .*|deployment = \"$DEPLOYMENT\"|" \
+  -e 's|^signer = .*|signer = "env:KEEL_E2E_SURI"|' "$WORK/reporter-other-chain.toml" >"$WORK/reporter-syncing.toml"
+grep -q "$LIVE_URL" "$WORK/reporter-syncing.toml"
+fails_with_status 1 "no contract at the oracle's address" target/debug/keel-reporter run --once --config "$WORK/reporter-syncing.toml"
 unset KEEL_E2E_SURI
-if ! grep -q "signer=env:KEEL_E2E_SURI account=" "$WORK/keeper-live-env.log" ||
-  grep -q "refused on a Live chain" "$WORK/keeper-live-env.log"; then
-  cat "$WORK/keeper-live-env.log"; exit 1
-fi
 echo "a secret seed from the environment loads on the Live chain"
 
 say "a second node that does not confirm the rebalance: nothing is signed"

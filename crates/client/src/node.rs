@@ -184,6 +184,26 @@ impl Node {
         })
     }
 
+    /// Whether the node says it is still syncing (`system_health`): its state may lack what the
+    /// chain already holds.
+    ///
+    /// # Errors
+    /// Transport failures, or an answer that is not a health report.
+    pub fn is_syncing(&mut self) -> Result<bool, NodeError> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Health {
+            is_syncing: bool,
+        }
+        let raw = self.ensure()?.raw.clone();
+        self.with(|_, _| async move {
+            raw.request::<Health>("system_health", subxt::backend::rpc::rpc_params![])
+                .await
+                .map(|h| h.is_syncing)
+                .map_err(classify)
+        })
+    }
+
     /// The code hash of the contract at `address`, or `None` when no contract lives there.
     ///
     /// # Errors
@@ -222,11 +242,7 @@ impl Node {
     /// Transport failures.
     pub fn best_block(&mut self) -> Result<BestBlock, NodeError> {
         self.with(|api, rpc| async move {
-            let header = rpc
-                .chain_get_header(None)
-                .await
-                .map_err(classify)?
-                .ok_or_else(|| NodeError::Rpc("the node has no best block".into()))?;
+            let header = best_header(&rpc).await?;
             let hash = header.hash();
             let now = api
                 .storage()
@@ -243,6 +259,14 @@ impl Node {
                 time_ms: now,
             })
         })
+    }
+
+    /// The best block's number, without its time (which a chain's genesis does not hold).
+    ///
+    /// # Errors
+    /// Transport failures.
+    pub fn best_number(&mut self) -> Result<u64, NodeError> {
+        self.with(|_, rpc| async move { Ok(best_header(&rpc).await?.number.into()) })
     }
 
     /// Calls `ContractsApi_call` at `at` (default: the best block): what `data` sent from
@@ -401,6 +425,16 @@ impl Node {
             emitted(events.iter())
         })
     }
+}
+
+/// The best block's header.
+async fn best_header(
+    rpc: &LegacyRpcMethods<RuntimeConfig>,
+) -> Result<<RuntimeConfig as subxt::Config>::Header, NodeError> {
+    rpc.chain_get_header(None)
+        .await
+        .map_err(classify)?
+        .ok_or_else(|| NodeError::Rpc("the node has no best block".into()))
 }
 
 /// Appends the bytes of a dynamic value that is bytes at any depth of unnamed composites (a

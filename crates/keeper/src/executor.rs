@@ -43,7 +43,8 @@ pub struct Watched {
     /// The head the keeper read when it last raised `done_below`: the floor holds for
     /// [`FLOOR_BLOCKS`] blocks after it.
     pub done_block: u64,
-    /// Why the keeper stopped signing for this pool, if it did: it stays stopped until restart.
+    /// Why the keeper stopped signing for this pool, if it did (another chain, code not on the
+    /// allow-list, a contract absent from a synced node): it stays stopped until restart.
     pub halted: Option<Distrust>,
 }
 
@@ -423,9 +424,16 @@ fn unsent(pool: &Watched, mut report: Report, error: ChainError, metrics: Option
     report
 }
 
-/// Stops signing for `pool` for good when `error` says its chain or code is not trusted.
+/// Stops signing for `pool` for good when `error` says its chain or code is not trusted, or a
+/// contract it needs is absent from a synced node. A contract missing from a node that lags
+/// ([`Distrust::NoContract`]: still syncing, or before the record's block) halts nothing: every
+/// later read checks the code again before anything is signed, and the keeper's start refuses
+/// to run on such a node, so a pool missing here was read, and paired, before.
 fn halt_if_untrusted(pool: &mut Watched, error: &ChainError, metrics: Option<&Metrics>) {
     if let ChainError::Untrusted(why) = error {
+        if matches!(why, Distrust::NoContract(_)) {
+            return;
+        }
         tracing::error!(pool = %pool.name, reason = %why, "stopped signing for this pool until restart: check the pool, its venue and the node");
         pool.halted = Some(why.clone());
         if let Some(m) = metrics {

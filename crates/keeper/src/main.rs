@@ -15,6 +15,7 @@ use keel_keeper::metrics::{self, Metrics};
 use keel_keeper::node::process;
 use keel_keeper::node::NodeChain;
 use keel_keeper::status;
+use keel_keeper::trust::Distrust;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -136,7 +137,7 @@ fn node_chain(config: &Config, signs: bool) -> anyhow::Result<(NodeChain, Vec<Wa
     let signer = secret.derive(&node.chain_type()?)?;
     let mut chain = NodeChain::new(node, signer, opts, trust);
     chain.check_genesis()?;
-    one_pair(&mut chain, &pools, config)?;
+    one_pair(&mut chain, &mut pools, config)?;
     if let Some(url) = &n.confirm_url {
         let second = Node::connect(url, Duration::from_millis(n.reconnect_ms))?;
         chain = chain.confirmed_by(second)?;
@@ -147,10 +148,13 @@ fn node_chain(config: &Config, signs: bool) -> anyhow::Result<(NodeChain, Vec<Wa
 }
 
 /// Refuses to sign for pools whose tokens are not the pair the keeper's amounts are in
-/// (`keel_keeper::pair`). A pool of untrusted code is left to the passes, which halt it.
-fn one_pair(chain: &mut NodeChain, pools: &[Watched], config: &Config) -> anyhow::Result<()> {
+/// (`keel_keeper::pair`). A pool whose code is not trusted, or that is absent from the synced
+/// node, is halted here: its pair is not read, so it must not be signed for before a restart
+/// reads it. A node that lags without the pool (syncing, or before the record's block) fails the
+/// start with status 1, and systemd starts the keeper again until the node has it.
+fn one_pair(chain: &mut NodeChain, pools: &mut [Watched], config: &Config) -> anyhow::Result<()> {
     let mut tokens = Vec::new();
-    for pool in pools {
+    for pool in pools.iter_mut() {
         match chain.pool_tokens(pool.address, &pool.name) {
             Ok(t) => {
                 if t.base.1.is_none() || t.quote.1.is_none() {
@@ -158,7 +162,10 @@ fn one_pair(chain: &mut NodeChain, pools: &[Watched], config: &Config) -> anyhow
                 }
                 tokens.push(t);
             }
-            Err(ChainError::Untrusted(_)) => {}
+            Err(ChainError::Untrusted(why)) if !matches!(why, Distrust::NoContract(_)) => {
+                tracing::error!(pool = %pool.name, reason = %why, "stopped signing for this pool until restart: check the pool, its venue and the node");
+                pool.halted = Some(why);
+            }
             Err(e) => return Err(e).with_context(|| format!("reading pool {}'s tokens", pool.name)),
         }
     }
@@ -178,6 +185,9 @@ fn run(path: &Path, dry_run: bool, passes: Option<u64>) -> anyhow::Result<()> {
     // The key is read (and an `env:` variable removed) before any other thread exists.
     let (mut chain, mut pools) = node_chain(&config, true)?;
     let metrics = serve_metrics(&config)?;
+    for pool in pools.iter().filter(|p| p.halted.is_some()) {
+        metrics.halted(&pool.name);
+    }
     metrics.set_patience(node.poll_ms.saturating_add(keel_keeper::health::PATIENCE_MS));
     tracing::info!(
         dry_run = settings.dry_run,

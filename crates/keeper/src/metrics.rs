@@ -359,23 +359,51 @@ pub fn request_path(request: &[u8]) -> &str {
         .unwrap_or("/")
 }
 
+/// Why a bot's `/metrics` and `/healthz` endpoint does not serve.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The endpoint has no authentication: it listens on loopback only.
+    #[error("metrics address {0} is not loopback; refusing to expose it")]
+    NotLoopback(SocketAddr),
+    #[error("cannot listen on metrics address {addr}")]
+    Listen {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl ServeError {
+    /// Whether only an operator mends the address, so a restart changes nothing: not loopback, a
+    /// port the bot may not bind, an address the host does not have. A port in use is not among
+    /// them: the instance before this one may still hold it while it stops.
+    pub fn is_misconfiguration(&self) -> bool {
+        match self {
+            ServeError::NotLoopback(_) => true,
+            ServeError::Listen { source, .. } => matches!(
+                source.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::AddrNotAvailable
+            ),
+        }
+    }
+}
+
 /// Serves `route`'s answer for each request's path on `addr` from a background thread: the
 /// bots' `/metrics` and `/healthz`.
 ///
 /// # Errors
-/// Refuses any address that is not loopback: the endpoint has no authentication.
-pub fn serve_routes<F>(addr: SocketAddr, route: F) -> std::io::Result<SocketAddr>
+/// [`ServeError::NotLoopback`] for any address that is not loopback; [`ServeError::Listen`] when
+/// the address cannot be bound.
+pub fn serve_routes<F>(addr: SocketAddr, route: F) -> Result<SocketAddr, ServeError>
 where
     F: Fn(&str) -> Reply + Send + 'static,
 {
     if !addr.ip().is_loopback() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::PermissionDenied,
-            format!("metrics address {addr} is not loopback; refusing to expose it"),
-        ));
+        return Err(ServeError::NotLoopback(addr));
     }
-    let listener = TcpListener::bind(addr)?;
-    let bound = listener.local_addr()?;
+    let listen = |source| ServeError::Listen { addr, source };
+    let listener = TcpListener::bind(addr).map_err(listen)?;
+    let bound = listener.local_addr().map_err(listen)?;
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let mut stream = stream;
@@ -415,7 +443,7 @@ where
 ///
 /// # Errors
 /// As [`serve_routes`].
-pub fn serve_bot<H, M>(addr: SocketAddr, health: H, render: M) -> std::io::Result<SocketAddr>
+pub fn serve_bot<H, M>(addr: SocketAddr, health: H, render: M) -> Result<SocketAddr, ServeError>
 where
     H: Fn() -> Reply + Send + 'static,
     M: Fn() -> String + Send + 'static,
@@ -431,7 +459,7 @@ where
 ///
 /// # Errors
 /// As [`serve_routes`].
-pub fn serve(metrics: Arc<Metrics>, addr: SocketAddr) -> std::io::Result<SocketAddr> {
+pub fn serve(metrics: Arc<Metrics>, addr: SocketAddr) -> Result<SocketAddr, ServeError> {
     let both = metrics.clone();
     serve_bot(addr, move || both.health(), move || metrics.render())
 }

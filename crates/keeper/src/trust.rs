@@ -100,8 +100,16 @@ impl fmt::Display for Role {
 pub enum Distrust {
     #[error("the node's chain (genesis {found}) is not the record's (genesis {expected})")]
     Genesis { expected: Hash, found: Hash },
-    #[error("no contract at the {0}'s address")]
+    /// A node that lags (still syncing, or before the record's block): a restart, or the next
+    /// read, may find it.
+    #[error(
+        "no contract at the {0}'s address yet: the node is syncing, or has not reached the record's block"
+    )]
     NoContract(Role),
+    /// A node that is synced, at or past the record's block, has nothing there: the address (or
+    /// the record, say one of an earlier dev chain with the same genesis) is wrong.
+    #[error("no contract at the {role}'s address on this chain (its node synced, at block {block})")]
+    Absent { role: Role, block: u64 },
     #[error("the {role}'s code {found} is not on the allow-list")]
     Code { role: Role, found: Hash },
 }
@@ -113,6 +121,9 @@ pub struct Trust {
     pub genesis: Option<Hash>,
     /// Allowed code hashes by role; a role with none allows nothing.
     pub code: BTreeMap<Role, BTreeSet<Hash>>,
+    /// The block the record was written at (`None` without a record): a node before it has not
+    /// reached the record's contracts.
+    pub recorded_at: Option<u64>,
 }
 
 impl Trust {
@@ -154,10 +165,21 @@ impl Trust {
         }
     }
 
+    /// Why the `role` contract is missing on a node whose best block is `best` and that says
+    /// whether it is `syncing`: [`Distrust::NoContract`] while it lags (syncing, or before the
+    /// record's block), else [`Distrust::Absent`].
+    pub fn missing(&self, role: Role, best: u64, syncing: bool) -> Distrust {
+        if syncing || self.recorded_at.is_some_and(|at| best < at) {
+            Distrust::NoContract(role)
+        } else {
+            Distrust::Absent { role, block: best }
+        }
+    }
+
     /// Whether the code at the `role` contract (`None`: no contract there) is allowed.
     ///
     /// # Errors
-    /// [`Distrust::NoContract`], [`Distrust::Code`].
+    /// [`Distrust::NoContract`] (to be judged by [`Trust::missing`]), [`Distrust::Code`].
     pub fn check_code(&self, role: Role, found: Option<Hash>) -> Result<(), Distrust> {
         let found = found.ok_or(Distrust::NoContract(role))?;
         if self
@@ -217,6 +239,27 @@ mod tests {
             t.check_code(Role::Oracle, Some(h(2))).is_err(),
             "no oracle code allowed"
         );
+    }
+
+    #[test]
+    fn a_missing_contract_is_the_nodes_lag_only_while_it_syncs_or_is_before_the_record() {
+        let recorded = Trust {
+            recorded_at: Some(100),
+            ..Trust::default()
+        };
+        let lag = Distrust::NoContract(Role::Pool);
+        let absent = |block| Distrust::Absent {
+            role: Role::Pool,
+            block,
+        };
+        assert_eq!(recorded.missing(Role::Pool, 99, false), lag);
+        assert_eq!(recorded.missing(Role::Pool, 100, true), lag);
+        assert_eq!(recorded.missing(Role::Pool, 100, false), absent(100));
+        assert_eq!(recorded.missing(Role::Pool, 5_000, false), absent(5_000));
+        // Without a record, only the node's own word tells a lag.
+        let listed = Trust::default();
+        assert_eq!(listed.missing(Role::Pool, 0, true), lag);
+        assert_eq!(listed.missing(Role::Pool, 0, false), absent(0));
     }
 
     #[test]

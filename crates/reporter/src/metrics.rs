@@ -8,7 +8,7 @@ use crate::combine::Drop;
 use crate::service::{Action, Round};
 use keel_core::fixed::to_f64;
 use keel_keeper::health::Health;
-use keel_keeper::metrics::{serve_bot, Reply};
+use keel_keeper::metrics::{serve_bot, Reply, ServeError};
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -196,8 +196,8 @@ impl Metrics {
 /// Serves `/healthz` and `/metrics`.
 ///
 /// # Errors
-/// Refuses any address that is not loopback; binding failures.
-pub fn serve(metrics: Arc<Metrics>, addr: SocketAddr) -> std::io::Result<SocketAddr> {
+/// As [`keel_keeper::metrics::serve_routes`].
+pub fn serve(metrics: Arc<Metrics>, addr: SocketAddr) -> Result<SocketAddr, ServeError> {
     let both = metrics.clone();
     serve_bot(addr, move || both.health(), move || metrics.render())
 }

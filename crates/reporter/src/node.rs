@@ -78,11 +78,15 @@ impl NodeConfig {
                 d.code_hashes.oracle.as_str(),
             )
         });
-        Trust::configured(
+        let trust = Trust::configured(
             record.as_ref().map(|d| d.genesis_hash.as_str()),
             listed.chain(recorded),
         )
-        .map_err(OracleAddressError::Hash)
+        .map_err(OracleAddressError::Hash)?;
+        Ok(Trust {
+            recorded_at: record.map(|d| d.block),
+            ..trust
+        })
     }
 
     /// The spending limits on what the reporter signs: per submission, and per hour.
@@ -168,8 +172,9 @@ impl NodeOracle {
     }
 
     /// Whether the node is on the trusted chain and the oracle runs trusted code; the first
-    /// mismatch stops the reporter until restart. Checked at start, every round and before
-    /// every submission.
+    /// mismatch stops the reporter until restart, but for a node that lags without the oracle
+    /// yet (syncing, or before the record's block), which is checked again next time. Checked
+    /// at start, every round and before every submission.
     ///
     /// # Errors
     /// [`ChainError::Untrusted`]; transport failures.
@@ -183,12 +188,16 @@ impl NodeOracle {
             .trust
             .check_genesis(Hash(genesis.0))
             .and_then(|()| self.trust.check_code(Role::Oracle, code.map(|h| Hash(h.0))));
-        if let Err(why) = verdict {
+        let Err(why) = verdict else {
+            return Ok(());
+        };
+        let why = keel_keeper::node::judged(&mut self.node, &self.trust, why)?;
+        // A node that lags (syncing, before the record's block) may have the oracle next round.
+        if !matches!(why, Distrust::NoContract(_)) {
             tracing::error!(reason = %why, "stopped signing until restart: check the oracle and the node");
             self.halted = Some(why.clone());
-            return Err(ChainError::Untrusted(why));
         }
-        Ok(())
+        Err(ChainError::Untrusted(why))
     }
 
     pub fn account(&self) -> &AccountId32 {

@@ -3,9 +3,10 @@
 
 use super::{chain_error, NodeChain};
 use crate::chain::{ChainError, Views};
-use crate::trust::{Hash, Role};
+use crate::trust::{Distrust, Hash, Role, Trust};
 use ink::primitives::AccountId;
 use keel_calls::ToMessage;
+use keel_client::Node;
 
 impl NodeChain {
     /// Whether the node is on the record's chain: the keeper checks it at start, and again with
@@ -21,8 +22,17 @@ impl NodeChain {
     /// Whether the node is on the trusted chain and `pool` runs trusted code.
     pub(super) fn check_pool(&mut self, pool: AccountId) -> Result<(), ChainError> {
         self.check_genesis()?;
-        let code = self.node.code_hash(pool).map_err(chain_error)?;
-        Ok(self.trust.check_code(Role::Pool, code.map(|h| Hash(h.0)))?)
+        self.check_code(Role::Pool, pool)
+    }
+
+    /// Whether `role`'s contract at `address` runs trusted code; a missing one judged by
+    /// [`judged`].
+    fn check_code(&mut self, role: Role, address: AccountId) -> Result<(), ChainError> {
+        let code = self.node.code_hash(address).map_err(chain_error)?;
+        match self.trust.check_code(role, code.map(|h| Hash(h.0))) {
+            Ok(()) => Ok(()),
+            Err(why) => Err(judged(&mut self.node, &self.trust, why)?.into()),
+        }
     }
 
     /// `pool`'s tokens and their decimals (`None` for a token that does not answer
@@ -56,7 +66,20 @@ impl NodeChain {
         let Some(venue) = venue else {
             return Ok(());
         };
-        let code = self.node.code_hash(venue).map_err(chain_error)?;
-        Ok(self.trust.check_code(Role::Venue, code.map(|h| Hash(h.0)))?)
+        self.check_code(Role::Venue, venue)
     }
+}
+
+/// `why`, with a missing contract judged on `node` ([`Trust::missing`]): the node's lag, or an
+/// address that holds nothing on this chain. Both bots judge a missing contract so.
+///
+/// # Errors
+/// Transport failures.
+pub fn judged(node: &mut Node, trust: &Trust, why: Distrust) -> Result<Distrust, ChainError> {
+    let Distrust::NoContract(role) = why else {
+        return Ok(why);
+    };
+    let best = node.best_number().map_err(chain_error)?;
+    let syncing = node.is_syncing().map_err(chain_error)?;
+    Ok(trust.missing(role, best, syncing))
 }

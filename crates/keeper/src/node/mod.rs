@@ -32,6 +32,7 @@ use terms::Terms;
 
 mod budgeted;
 mod checks;
+pub use checks::judged;
 pub mod process;
 mod settings;
 mod terms;

@@ -52,8 +52,10 @@ pub fn status(e: &anyhow::Error, own: impl Fn(&(dyn std::error::Error + 'static)
 /// reporting a failure a restart may outlast: a key source, record file or address that does
 /// not read ([`io_refused`] for a file), a node URL refused before connecting, a hash that does
 /// not read, a configuration file that does not parse, the keeper's own configuration and pair
-/// checks, and a chain or code the bot does not trust. A contract missing at its address is not
-/// among them: a node still syncing answers so until it reaches the block that made it.
+/// checks, a chain or code the bot does not trust, and a metrics address it may never serve on
+/// ([`crate::metrics::ServeError::is_misconfiguration`]). A contract missing from a node that
+/// lags is not among them (`Distrust::NoContract`: the node syncing, or before the record's
+/// block); one absent from a synced node is.
 pub fn is_shared_misconfiguration(e: &(dyn std::error::Error + 'static)) -> bool {
     use crate::trust::{Distrust, HashField, NotAHash};
     use keel_client::error::NodeError;
@@ -86,6 +88,9 @@ pub fn is_shared_misconfiguration(e: &(dyn std::error::Error + 'static)) -> bool
             KeyError::Unreadable { source, .. } => io_refused(source),
             _ => true,
         };
+    }
+    if let Some(s) = e.downcast_ref::<crate::metrics::ServeError>() {
+        return s.is_misconfiguration();
     }
     matches!(e.downcast_ref::<NodeError>(), Some(NodeError::InsecureUrl(_)))
         || e.is::<AddressError>()
@@ -156,6 +161,11 @@ mod tests {
         // A node still syncing has no contract at the address yet.
         let syncing = ChainError::Untrusted(Distrust::NoContract(crate::trust::Role::Oracle));
         assert_eq!(status_of(syncing), 1);
+        let absent = ChainError::Untrusted(Distrust::Absent {
+            role: crate::trust::Role::Oracle,
+            block: 7,
+        });
+        assert_eq!(status_of(absent), MISCONFIGURED);
         let file = |kind| ClientError::File {
             path: "/etc/keel/deployment.json".into(),
             source: Error::from(kind),
@@ -175,6 +185,34 @@ mod tests {
             source: Error::from(ErrorKind::TimedOut),
         };
         assert_eq!(status_of(config), 1);
+    }
+
+    #[test]
+    fn a_metrics_address_the_bot_may_never_serve_on_is_refused_and_a_port_in_use_is_a_failure() {
+        use crate::metrics::{serve_bot, Reply, ServeError};
+        let serve = |addr: &str| {
+            serve_bot(addr.parse().expect("addr"), Reply::not_found, String::new)
+                .map_err(|e| anyhow::Error::from(e).context("serving metrics"))
+        };
+        let public = serve("0.0.0.0:0").expect_err("not loopback");
+        assert_eq!(status(&public, no_own), MISCONFIGURED);
+        // A port held by another listener (the instance before this one, still stopping).
+        let held = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        let port = held.local_addr().expect("bound").port();
+        let in_use = serve(&format!("127.0.0.1:{port}")).expect_err("in use");
+        assert_eq!(status(&in_use, no_own), 1, "{in_use:#}");
+        // What the host cannot bind, whatever restarts: an address it does not have, a port it
+        // may not take.
+        for kind in [
+            std::io::ErrorKind::AddrNotAvailable,
+            std::io::ErrorKind::PermissionDenied,
+        ] {
+            let refused = ServeError::Listen {
+                addr: "127.0.0.1:80".parse().expect("addr"),
+                source: kind.into(),
+            };
+            assert_eq!(status_of(refused), MISCONFIGURED, "{kind:?}");
+        }
     }
 
     #[test]

@@ -95,8 +95,12 @@ pub fn trust(n: &NodeConfig, record: Option<&Deployment>) -> Result<Trust, Confi
             &n.venue_code_hashes,
         ))
         .chain(recorded);
-    Trust::configured(record.map(|d| d.genesis_hash.as_str()), allowed)
-        .map_err(|e| ConfigError::Invalid(e.to_string()))
+    let trust = Trust::configured(record.map(|d| d.genesis_hash.as_str()), allowed)
+        .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+    Ok(Trust {
+        recorded_at: record.map(|d| d.block),
+        ..trust
+    })
 }
 
 /// Checks that the signer is a key source and every pool an address, without reading the key.
