@@ -54,7 +54,8 @@ halts_untrusted "$WORK/keeper-other-code.toml" "$WORK/keeper-other-code.log"
 alice=5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY
 { printf '[keeper]\nmax_retries = 0\n\n'; keeper_toml "//Eve" | grep -v '^deployment = ';
   echo "pools = [\"$alice\"]"; echo "pool_code_hashes = [\"$pool_code\"]"; } >"$WORK/keeper-absent.toml"
-halts_untrusted "$WORK/keeper-absent.toml" "$WORK/keeper-absent.log" | grep "no contract at the pool's address on this chain"
+halts_untrusted "$WORK/keeper-absent.toml" "$WORK/keeper-absent.log"
+grep -q "no contract at the pool's address on this chain" "$WORK/keeper-absent.log" || { cat "$WORK/keeper-absent.log"; exit 1; }
 # A metrics port another process holds (here the node's) is a failure a restart may outlast.
 { printf '[keeper]\ndry_run = true\nmetrics = "127.0.0.1:%s"\n\n' "$KEEL_NODE_PORT"; keeper_toml "//Eve"; } \
   >"$WORK/keeper-metrics-in-use.toml"

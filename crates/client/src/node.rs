@@ -184,8 +184,9 @@ impl Node {
         })
     }
 
-    /// Whether the node says it is still syncing (`system_health`): its state may lack what the
-    /// chain already holds.
+    /// Whether the node may not know the chain's head (`system_health`): it says it is syncing,
+    /// or it should have peers and has none (a node started again reads as not syncing until it
+    /// meets one). A dev node, which should have none, knows its head.
     ///
     /// # Errors
     /// Transport failures, or an answer that is not a health report.
@@ -194,12 +195,14 @@ impl Node {
         #[serde(rename_all = "camelCase")]
         struct Health {
             is_syncing: bool,
+            peers: u64,
+            should_have_peers: bool,
         }
         let raw = self.ensure()?.raw.clone();
         self.with(|_, _| async move {
             raw.request::<Health>("system_health", subxt::backend::rpc::rpc_params![])
                 .await
-                .map(|h| h.is_syncing)
+                .map(|h| h.is_syncing || (h.should_have_peers && h.peers == 0))
                 .map_err(classify)
         })
     }

@@ -106,8 +106,9 @@ pub enum Distrust {
         "no contract at the {0}'s address yet: the node is syncing, or has not reached the record's block"
     )]
     NoContract(Role),
-    /// A node that is synced, at or past the record's block, has nothing there: the address (or
-    /// the record, say one of an earlier dev chain with the same genesis) is wrong.
+    /// A node that is synced, at or past the record's block, has nothing there: the address is
+    /// wrong, or the record is of an earlier chain with the same genesis (a dev chain started
+    /// again reads so once it passes the record's block; before, it lags).
     #[error("no contract at the {role}'s address on this chain (its node synced, at block {block})")]
     Absent { role: Role, block: u64 },
     #[error("the {role}'s code {found} is not on the allow-list")]

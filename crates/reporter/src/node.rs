@@ -191,7 +191,7 @@ impl NodeOracle {
         let Err(why) = verdict else {
             return Ok(());
         };
-        let why = keel_keeper::node::judged(&mut self.node, &self.trust, why)?;
+        let why = keel_keeper::node::judged(&mut self.node, &self.trust, why, self.oracle)?;
         // A node that lags (syncing, before the record's block) may have the oracle next round.
         if !matches!(why, Distrust::NoContract(_)) {
             tracing::error!(reason = %why, "stopped signing until restart: check the oracle and the node");

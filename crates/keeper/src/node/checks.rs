@@ -31,7 +31,7 @@ impl NodeChain {
         let code = self.node.code_hash(address).map_err(chain_error)?;
         match self.trust.check_code(role, code.map(|h| Hash(h.0))) {
             Ok(()) => Ok(()),
-            Err(why) => Err(judged(&mut self.node, &self.trust, why)?.into()),
+            Err(why) => Err(judged(&mut self.node, &self.trust, why, address)?.into()),
         }
     }
 
@@ -70,16 +70,26 @@ impl NodeChain {
     }
 }
 
-/// `why`, with a missing contract judged on `node` ([`Trust::missing`]): the node's lag, or an
-/// address that holds nothing on this chain. Both bots judge a missing contract so.
+/// `why`, with a contract missing at `address` judged on `node` ([`Trust::missing`]): the node's
+/// lag, or an address that holds nothing on this chain. The code is read again after the head,
+/// so a contract the node imported meanwhile reads as its lag, never as absent at that head.
+/// Both bots judge a missing contract so.
 ///
 /// # Errors
 /// Transport failures.
-pub fn judged(node: &mut Node, trust: &Trust, why: Distrust) -> Result<Distrust, ChainError> {
+pub fn judged(
+    node: &mut Node,
+    trust: &Trust,
+    why: Distrust,
+    address: AccountId,
+) -> Result<Distrust, ChainError> {
     let Distrust::NoContract(role) = why else {
         return Ok(why);
     };
     let best = node.best_number().map_err(chain_error)?;
     let syncing = node.is_syncing().map_err(chain_error)?;
+    if node.code_hash(address).map_err(chain_error)?.is_some() {
+        return Ok(why);
+    }
     Ok(trust.missing(role, best, syncing))
 }
