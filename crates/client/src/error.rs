@@ -5,6 +5,25 @@ use crate::keys::KeyError;
 use crate::record::AddressError;
 use std::path::PathBuf;
 
+/// `e` and its sources, each after a colon, leaving out a source whose text the error before it
+/// already ends with (an error that shows its source in its own message, as most of Keel's do so
+/// that one-line logs carry it). What a binary prints when it fails.
+pub fn causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut previous = text.clone();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let shown = cause.to_string();
+        if !previous.ends_with(&shown) {
+            text.push_str(": ");
+            text.push_str(&shown);
+        }
+        previous = shown;
+        next = cause.source();
+    }
+    text
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum NodeError {
     /// No connection could be made (node down, wrong URL); retried with backoff first.
@@ -149,7 +168,30 @@ fn leading_number(text: &str) -> Option<(i64, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::pool_refusal;
+    use super::{causes, pool_refusal, ClientError};
+    use std::io::{Error, ErrorKind};
+
+    /// An error that does not show its source.
+    #[derive(Debug, thiserror::Error)]
+    #[error("reading the record")]
+    struct Reading(#[source] Error);
+
+    #[test]
+    fn a_failure_shows_each_cause_once() {
+        // An error that shows its source in its own message: the source is not repeated.
+        let missing = ClientError::File {
+            path: "/srv/keel/deployment.json".into(),
+            source: Error::from(ErrorKind::NotFound),
+        };
+        let io = Error::from(ErrorKind::NotFound).to_string();
+        assert_eq!(causes(&missing), format!("/srv/keel/deployment.json: {io}"));
+        // One that does not: its source follows after a colon.
+        let wrapped = Error::new(ErrorKind::Other, missing);
+        assert_eq!(causes(&wrapped), format!("/srv/keel/deployment.json: {io}"));
+        let quiet = Reading(Error::from(ErrorKind::TimedOut));
+        let timed_out = Error::from(ErrorKind::TimedOut).to_string();
+        assert_eq!(causes(&quiet), format!("reading the record: {timed_out}"));
+    }
 
     #[test]
     fn the_pools_refusal_codes_are_told_from_other_rpc_errors() {

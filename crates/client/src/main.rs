@@ -126,7 +126,7 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", keel_client::error::causes(e.as_ref()));
             ExitCode::FAILURE
         }
     }

@@ -431,7 +431,7 @@ fn unsent(pool: &Watched, mut report: Report, error: ChainError, metrics: Option
 /// to run on such a node, so a pool missing here was read, and paired, before.
 fn halt_if_untrusted(pool: &mut Watched, error: &ChainError, metrics: Option<&Metrics>) {
     if let ChainError::Untrusted(why) = error {
-        if matches!(why, Distrust::NoContract(_)) {
+        if why.is_lag() {
             return;
         }
         tracing::error!(pool = %pool.name, reason = %why, "stopped signing for this pool until restart: check the pool, its venue and the node");

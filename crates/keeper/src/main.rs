@@ -15,7 +15,6 @@ use keel_keeper::metrics::{self, Metrics};
 use keel_keeper::node::process;
 use keel_keeper::node::NodeChain;
 use keel_keeper::status;
-use keel_keeper::trust::Distrust;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -162,7 +161,7 @@ fn one_pair(chain: &mut NodeChain, pools: &mut [Watched], config: &Config) -> an
                 }
                 tokens.push(t);
             }
-            Err(ChainError::Untrusted(why)) if !matches!(why, Distrust::NoContract(_)) => {
+            Err(ChainError::Untrusted(why)) if !why.is_lag() => {
                 tracing::error!(pool = %pool.name, reason = %why, "stopped signing for this pool until restart: check the pool, its venue and the node");
                 pool.halted = Some(why);
             }

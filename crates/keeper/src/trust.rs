@@ -115,6 +115,23 @@ pub enum Distrust {
     Code { role: Role, found: Hash },
 }
 
+impl Distrust {
+    /// Whether the node only lags ([`Distrust::NoContract`]): the next read, or a restart, may
+    /// find what it lacks, so nothing is halted for it and it refuses no configuration.
+    pub fn is_lag(&self) -> bool {
+        matches!(self, Distrust::NoContract(_))
+    }
+}
+
+/// The part of a deployment record trust rests on: its chain and when it was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordedChain<'a> {
+    /// The record's genesis hash, as text.
+    pub genesis_hash: &'a str,
+    /// The block the record was written at.
+    pub block: u64,
+}
+
 /// The chain and code a bot signs for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Trust {
@@ -128,20 +145,20 @@ pub struct Trust {
 }
 
 impl Trust {
-    /// The trust of a bot given a record's `genesis` (its hash text; `None` without a record) and
-    /// `allowed` code: `(role, field, hash text)`, each hash allowed for its role. The fields name
+    /// The trust of a bot given its `record`'s chain (`None` without a record) and `allowed` code: `(role, field, hash text)`, each hash allowed for its role. The fields name
     /// where each text came from in the bot's error.
     ///
     /// # Errors
     /// The first text that is not a hash.
     pub fn configured<'a>(
-        genesis: Option<&str>,
+        record: Option<RecordedChain<'_>>,
         allowed: impl IntoIterator<Item = (Role, &'a str, &'a str)>,
     ) -> Result<Trust, HashField> {
         let mut trust = Trust {
-            genesis: genesis
-                .map(|text| parse_hash("the record's genesis_hash", text))
+            genesis: record
+                .map(|r| parse_hash("the record's genesis_hash", r.genesis_hash))
                 .transpose()?,
+            recorded_at: record.map(|r| r.block),
             ..Trust::default()
         };
         for (role, field, text) in allowed {
@@ -291,12 +308,17 @@ mod tests {
     fn configured_trust_allows_each_listed_hash_for_its_role_and_names_a_bad_one() {
         let (a, b) = (format!("{}", h(2)), format!("{}", h(3)));
         let pools = [a.clone()];
+        let genesis = format!("{}", h(1));
+        let record = RecordedChain {
+            genesis_hash: &genesis,
+            block: 42,
+        };
         let t = Trust::configured(
-            Some(&format!("{}", h(1))),
+            Some(record),
             listed(Role::Pool, "node.pool_code_hashes", &pools).chain([(Role::Venue, "record", b.as_str())]),
         )
         .expect("hashes");
-        assert_eq!(t.genesis, Some(h(1)));
+        assert_eq!((t.genesis, t.recorded_at), (Some(h(1)), Some(42)));
         assert_eq!(t.check_code(Role::Pool, Some(h(2))), Ok(()));
         assert_eq!(t.check_code(Role::Venue, Some(h(3))), Ok(()));
         assert!(
@@ -307,6 +329,9 @@ mod tests {
         let err = Trust::configured(None, listed(Role::Oracle, "node.oracle_code_hashes", &bad))
             .expect_err("not a hash");
         assert!(err.to_string().starts_with("node.oracle_code_hashes: "), "{err}");
-        assert_eq!(Trust::configured(None, []).map(|t| t.genesis), Ok(None));
+        assert_eq!(
+            Trust::configured(None, []).map(|t| (t.genesis, t.recorded_at)),
+            Ok((None, None))
+        );
     }
 }

@@ -1,8 +1,6 @@
 //! The executor under injected chain faults, on a scripted chain (`scripted`). The same executor
-//! against the compiled contracts runs in `on_contracts.rs` and `faults.rs`.
-
-// Inventory values are 1e18 fractions, far below `i128::MAX`.
-#![allow(clippy::cast_possible_wrap)]
+//! against the compiled contracts runs in `on_contracts.rs` and `faults.rs`; what it signs for, in
+//! `trust.rs`.
 
 mod common;
 mod scripted;
@@ -15,7 +13,6 @@ use keel_keeper::chain::ChainError;
 use keel_keeper::decide::{Decision, Policy, Skip, Wait};
 use keel_keeper::executor::{tick, Action, Report, Settings, Watched, FLOOR_BLOCKS};
 use keel_keeper::metrics::Metrics;
-use keel_keeper::trust::{Distrust, Hash, Role};
 use scripted::{pool, Fault, Scripted, SETTINGS};
 
 #[test]
@@ -406,94 +403,6 @@ fn a_pass_without_failure_clears_the_failure_record() {
     let report = tick(&mut chain, &mut p, &SETTINGS, None);
     assert_eq!(report.action, Action::None);
     assert_eq!(p.health.failures, 0);
-}
-
-#[test]
-fn code_the_keeper_does_not_trust_stops_it_for_that_pool_until_restart() {
-    // given: a pool that landed one rebalance, then its owner swaps its code
-    let mut chain = Scripted::due([]);
-    let mut p = pool();
-    let metrics = Metrics::default();
-    assert!(matches!(
-        tick(&mut chain, &mut p, &SETTINGS, Some(&metrics)).action,
-        Action::Landed { .. }
-    ));
-    chain.view.rebalancing.epoch = 1;
-    chain.view.rebalancing.last_ms = 0;
-    let swapped = Distrust::Code {
-        role: Role::Pool,
-        found: Hash([9; 32]),
-    };
-    chain.distrust = Some(swapped.clone());
-    // when
-    let report = tick(&mut chain, &mut p, &SETTINGS, Some(&metrics));
-    // then: nothing is sent, the pool is halted, and the metric says so
-    assert_eq!(
-        report.action,
-        Action::Failed(ChainError::Untrusted(swapped.clone()))
-    );
-    assert_eq!(p.halted, Some(swapped.clone()));
-    assert!(metrics.render().contains("keel_keeper_halted{pool=\"test\"} 1"));
-    // and when the node answers with the trusted code again, the keeper still signs nothing
-    chain.distrust = None;
-    for _ in 0..3 {
-        let again = tick(&mut chain, &mut p, &SETTINGS, Some(&metrics));
-        assert_eq!(
-            again.action,
-            Action::Failed(ChainError::Untrusted(swapped.clone()))
-        );
-        assert_eq!(again.view, None, "a halted pool is not even read");
-    }
-    assert_eq!((chain.submissions, chain.executions), (1, 1));
-}
-
-#[test]
-fn a_node_that_lags_without_the_pools_contract_halts_nothing_and_the_pool_is_signed_for_once_it_reads() {
-    // given: a node that has not reached the pool's block (a syncing node, a lagging replica)
-    let mut chain = Scripted::due([]);
-    let mut p = pool();
-    let metrics = Metrics::default();
-    let missing = Distrust::NoContract(Role::Pool);
-    chain.distrust = Some(missing.clone());
-    // when
-    for _ in 0..3 {
-        let report = tick(&mut chain, &mut p, &SETTINGS, Some(&metrics));
-        // then: nothing is sent and the pool is not halted
-        assert_eq!(
-            report.action,
-            Action::Failed(ChainError::Untrusted(missing.clone()))
-        );
-        assert_eq!(p.halted, None);
-    }
-    assert!(!metrics.render().contains("keel_keeper_halted{pool=\"test\"} 1"));
-    assert_eq!((chain.submissions, chain.executions), (0, 0));
-    // and when the node has the pool (its code trusted), the next pass rebalances it
-    chain.distrust = None;
-    assert!(matches!(
-        tick(&mut chain, &mut p, &SETTINGS, Some(&metrics)).action,
-        Action::Landed { .. }
-    ));
-    assert_eq!((chain.submissions, chain.executions), (1, 1));
-}
-
-#[test]
-fn a_contract_absent_from_a_synced_node_stops_the_keeper_for_that_pool_until_restart() {
-    for role in [Role::Pool, Role::Venue] {
-        // given: a synced node with nothing at the pool's address, or at its venue's
-        let mut chain = Scripted::due([]);
-        let mut p = pool();
-        let absent = Distrust::Absent { role, block: 40 };
-        chain.distrust = Some(absent.clone());
-        // when
-        tick(&mut chain, &mut p, &SETTINGS, None);
-        chain.distrust = None;
-        let again = tick(&mut chain, &mut p, &SETTINGS, None);
-        // then: halted, and not read again
-        assert_eq!(p.halted, Some(absent.clone()));
-        assert_eq!(again.action, Action::Failed(ChainError::Untrusted(absent)));
-        assert_eq!(again.view, None);
-        assert_eq!((chain.submissions, chain.executions), (0, 0));
-    }
 }
 
 #[test]

@@ -12,7 +12,7 @@ use keel_client::events::ink_account;
 use keel_client::keys::{self, SigningKey};
 use keel_client::{Node, NodeError, SendOptions};
 use keel_core::oracle::{FeedConfig, OracleError};
-use keel_keeper::node::{chain_error, send_within, Budgeted};
+use keel_keeper::node::{chain_error, recorded_chain, send_within, Budgeted};
 use keel_keeper::spending::{bumped_tip, ledger_ms, Ledger, Limits, OverLimit};
 use keel_keeper::trust::{listed, Distrust, Hash, Role, Trust};
 use std::time::Duration;
@@ -78,15 +78,8 @@ impl NodeConfig {
                 d.code_hashes.oracle.as_str(),
             )
         });
-        let trust = Trust::configured(
-            record.as_ref().map(|d| d.genesis_hash.as_str()),
-            listed.chain(recorded),
-        )
-        .map_err(OracleAddressError::Hash)?;
-        Ok(Trust {
-            recorded_at: record.map(|d| d.block),
-            ..trust
-        })
+        Trust::configured(record.as_ref().map(recorded_chain), listed.chain(recorded))
+            .map_err(OracleAddressError::Hash)
     }
 
     /// The spending limits on what the reporter signs: per submission, and per hour.
@@ -193,7 +186,7 @@ impl NodeOracle {
         };
         let why = keel_keeper::node::judged(&mut self.node, &self.trust, why, self.oracle)?;
         // A node that lags (syncing, before the record's block) may have the oracle next round.
-        if !matches!(why, Distrust::NoContract(_)) {
+        if !why.is_lag() {
             tracing::error!(reason = %why, "stopped signing until restart: check the oracle and the node");
             self.halted = Some(why.clone());
         }

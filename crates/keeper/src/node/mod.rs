@@ -38,7 +38,7 @@ mod settings;
 mod terms;
 pub use budgeted::{send_within, Budgeted, Unsent};
 pub(crate) use settings::check_sources;
-pub use settings::{chain_error, escalated_tip, trust, NodeOptions};
+pub use settings::{chain_error, escalated_tip, recorded_chain, trust, NodeOptions};
 
 /// The rebalance message: what is sent, dry-run, and replayed to explain a revert.
 type RebalanceCall = Message<Result<RebalanceOutcome, PoolError>>;

@@ -33,7 +33,7 @@ pub fn exit(
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", keel_client::error::causes(e.as_ref()));
             ExitCode::from(status(&e, own))
         }
     }
@@ -77,7 +77,7 @@ pub fn is_shared_misconfiguration(e: &(dyn std::error::Error + 'static)) -> bool
         };
     }
     if let Some(d) = e.downcast_ref::<Distrust>() {
-        return !matches!(d, Distrust::NoContract(_));
+        return !d.is_lag();
     }
     if let Some(crate::config::ConfigError::Read { source, .. }) = e.downcast_ref() {
         return io_refused(source);
@@ -153,6 +153,35 @@ mod tests {
         assert_eq!(status_of(ChainError::Rpc("reset".into())), 1);
         assert_eq!(status_of(ClientError::Unfunded("5Grw".into())), 1);
         assert_eq!(status_of(anyhow::anyhow!("no reading")), 1);
+    }
+
+    #[test]
+    fn the_exit_message_shows_each_cause_once() {
+        let message = |e: &anyhow::Error| keel_client::error::causes(e.as_ref());
+        let lag = ChainError::Untrusted(Distrust::NoContract(crate::trust::Role::Pool));
+        let shown = message(&anyhow::Error::from(lag).context("reading pool a's tokens"));
+        assert_eq!(
+            shown,
+            format!(
+                "reading pool a's tokens: untrusted: {}",
+                Distrust::NoContract(crate::trust::Role::Pool)
+            )
+        );
+        // A source its error does not show is kept, after a colon.
+        let config = crate::config::ConfigError::Read {
+            path: "/etc/keel/keeper.toml".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        let plain = anyhow::anyhow!("outer").context("starting");
+        assert_eq!(message(&plain), "starting: outer");
+        let read = message(&anyhow::Error::from(config).context("starting"));
+        assert_eq!(
+            read,
+            format!(
+                "starting: /etc/keel/keeper.toml: {}",
+                std::io::Error::from(std::io::ErrorKind::NotFound)
+            )
+        );
     }
 
     #[test]

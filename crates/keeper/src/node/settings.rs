@@ -4,7 +4,7 @@
 use crate::chain::ChainError;
 use crate::config::{ConfigError, NodeConfig};
 use crate::spending::Limits;
-use crate::trust::{listed, Role, Trust};
+use crate::trust::{listed, RecordedChain, Role, Trust};
 use crate::worth::NativePrice;
 use keel_client::keys::KeySource;
 use keel_client::record::{self, Deployment};
@@ -68,6 +68,14 @@ impl NodeConfig {
     }
 }
 
+/// The chain a deployment record names, as [`Trust::configured`] takes it.
+pub fn recorded_chain(d: &Deployment) -> RecordedChain<'_> {
+    RecordedChain {
+        genesis_hash: &d.genesis_hash,
+        block: d.block,
+    }
+}
+
 /// The chain and code a keeper with settings `n` signs for: the record's genesis and code hashes
 /// (when it has one) and the configured allow-lists.
 ///
@@ -95,12 +103,7 @@ pub fn trust(n: &NodeConfig, record: Option<&Deployment>) -> Result<Trust, Confi
             &n.venue_code_hashes,
         ))
         .chain(recorded);
-    let trust = Trust::configured(record.map(|d| d.genesis_hash.as_str()), allowed)
-        .map_err(|e| ConfigError::Invalid(e.to_string()))?;
-    Ok(Trust {
-        recorded_at: record.map(|d| d.block),
-        ..trust
-    })
+    Trust::configured(record.map(recorded_chain), allowed).map_err(|e| ConfigError::Invalid(e.to_string()))
 }
 
 /// Checks that the signer is a key source and every pool an address, without reading the key.

@@ -1,6 +1,9 @@
 //! A scripted chain for the executor's tests: its pool is due, its submissions fail as each test
 //! scripts, and it lands a rebalance by moving the epoch on.
 
+// Each test file that uses the chain takes the faults it scripts.
+#![allow(dead_code)]
+
 use crate::common::{self, NOW};
 use ink::primitives::AccountId;
 use keel_core::ONE;
@@ -10,6 +13,9 @@ use keel_keeper::chain::{Chain, ChainError, Head, Included, Snapshot, Submitted}
 use keel_keeper::decide::{Policy, PoolView, Route};
 use keel_keeper::executor::{Settings, Watched};
 use keel_keeper::trust::Distrust;
+
+/// One whole inventory fraction (1e18), signed.
+const Q_ONE: i128 = 1_000_000_000_000_000_000;
 use std::collections::VecDeque;
 
 pub const POOL: [u8; 32] = [7; 32];
@@ -97,8 +103,8 @@ impl Scripted {
             sold: ONE,
             bought: 10 * ONE,
             bounty: self.bounty,
-            q_before: ONE as i128 / 10,
-            q_after: ONE as i128 / 100,
+            q_before: Q_ONE / 10,
+            q_after: Q_ONE / 100,
         }
     }
 
