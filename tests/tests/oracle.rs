@@ -113,6 +113,42 @@ fn a_removed_reporter_stops_counting_at_once_and_cannot_submit() {
 }
 
 #[test]
+fn a_replaced_reporters_successor_holds_the_realised_volatility_against_a_liar() {
+    // given the fixture's three reporters, one of them swinging its price 20% every sample
+    // (the realised volatility's least interval), the other two steady
+    let mut m = Fixture::standard();
+    let sample_ms = FeedConfig::default().vol_sample_ms;
+    for i in 0..12 {
+        m.chain.advance(sample_ms);
+        let swing = if i % 2 == 0 { 12 * UNIT } else { 10 * UNIT };
+        for (who, price) in [
+            (REPORTER, swing),
+            (REPORTER_B, 10 * UNIT),
+            (REPORTER_C, 10 * UNIT),
+        ] {
+            let r = Reading::now(&m.chain, price);
+            oracle::submit(&mut m.chain, who, m.oracle, r).expect("reading");
+        }
+    }
+    let steady = oracle::answer(&mut m.chain, m.oracle).expect("answer");
+    assert_eq!(steady.realized_volatility, 0, "two steady keys of three hold it");
+    // when the owner replaces a steady key, and its successor reports with no sample yet
+    oracle::remove_reporter(&mut m.chain, OWNER, m.oracle, REPORTER_C.account()).expect("remove");
+    oracle::add_reporter(&mut m.chain, OWNER, m.oracle, CAROL.account()).expect("add");
+    m.chain.advance(BLOCK_MS);
+    let r = Reading::now(&m.chain, 10 * UNIT);
+    oracle::submit(&mut m.chain, CAROL, m.oracle, r).expect("the successor reports");
+    // then the swinging key does not set the realised volatility the pools price with: the
+    // successor stands in with the volatility it reported (50%)
+    let answer = oracle::answer(&mut m.chain, m.oracle).expect("answer");
+    assert_eq!((answer.readings, answer.realized_volatility), (3, UNIT / 2));
+    assert_eq!(
+        oracle::latest(&mut m.chain, m.oracle).map(|d| d.volatility),
+        Ok(UNIT / 2)
+    );
+}
+
+#[test]
 fn removing_a_reporter_whose_reading_has_expired_still_withdraws_an_answer_the_rest_cannot_give() {
     // given the fixture's three readings of 10, then one fresh reading of 10.1 thirty seconds on:
     // the answer stands on the three

@@ -189,9 +189,11 @@ pub struct Aggregate {
 /// within [`MAX_MIDDLE_SPREAD_BPS`], and `None` when they do not: with half the readings lying no
 /// rule can tell which half is honest, so the feed stops answering (the previous answer ages)
 /// rather than let the freshest half choose. Each volatility is the higher middle value: a lone
-/// liar among an even count can raise a volatility, never lower it. The realised volatility
-/// counts only reporters with a completed sample, and is zero until `quorum` of them have one
-/// (one key's sample alone would set it).
+/// liar among an even count can raise a volatility, never lower it. The realised volatility is
+/// zero until `quorum` of the fresh readings' reporters have a completed sample (one key's sample
+/// alone would set it); then it is the median over every fresh reading, a reporter without a
+/// sample yet (a new key) standing in with the volatility it reported, so that an honest majority
+/// of fresh readings holds it whoever has a sample.
 ///
 /// The answer is stamped with the time by which `quorum` readings near its price had been
 /// observed: a reading stamped fresh at a price only older readings report cannot lend that
@@ -217,6 +219,7 @@ fn median_of<'a, A: 'a>(
     let mut prices = Sample::new();
     let mut vols = Sample::new();
     let mut realized = Sample::new();
+    let mut sampled = 0_usize;
     let mut observed = [(0_u128, 0_u64); MAX_REPORTERS];
     for (slot, reading) in readings {
         if let Some(pair) = observed.get_mut(prices.len()) {
@@ -225,7 +228,10 @@ fn median_of<'a, A: 'a>(
         prices.push(reading.price);
         vols.push(reading.volatility);
         if slot.realized.samples > 0 {
+            sampled = sampled.saturating_add(1);
             realized.push(slot.realized.volatility());
+        } else {
+            realized.push(reading.volatility);
         }
     }
     if prices.len() < quorum {
@@ -239,7 +245,7 @@ fn median_of<'a, A: 'a>(
     // The mean, rounded down, without overflow: low + (high - low) / 2.
     let price = low.checked_add(high.checked_sub(low)? / 2)?;
     let (_, volatility) = vols.middles()?;
-    let realized_volatility = if realized.len() >= quorum {
+    let realized_volatility = if sampled >= quorum {
         realized.middles().map_or(0, |(_, upper)| upper)
     } else {
         0

@@ -298,8 +298,8 @@ fn one_reporters_realised_volatility_alone_is_no_answer_until_a_quorum_has_one()
     assert_eq!(feed.slots[1].realized.samples, 0);
     assert_eq!(answer.realized_volatility, 0);
     assert_eq!(answer.data().volatility, ONE / 2);
-    // Once a second reporter completes a sample, a quorum has one: the realised median counts
-    // (the higher of the two middles, as every even count's volatility).
+    // Once a second reporter completes a sample, a quorum has one: the realised median counts,
+    // over all three fresh readings, the third reporter standing in with what it reported.
     for _ in 0..5 {
         feed.next_block();
     }
@@ -309,8 +309,47 @@ fn one_reporters_realised_volatility_alone_is_no_answer_until_a_quorum_has_one()
         .expect("answer");
     assert!(feed.slots[1].realized.samples > 0);
     assert_eq!(feed.slots[2].realized.samples, 0);
-    assert_eq!(answer.realized_volatility, feed.slots[0].realized.volatility());
-    assert!(answer.realized_volatility > 0);
+    let (swinging, steady) = (
+        feed.slots[0].realized.volatility(),
+        feed.slots[1].realized.volatility(),
+    );
+    assert!(swinging > steady.max(ONE / 2), "{swinging} against {steady}");
+    assert_eq!(answer.realized_volatility, steady.max(ONE / 2).min(swinging));
+}
+
+#[test]
+fn a_liar_with_a_sample_cannot_set_the_realised_volatility_when_an_honest_key_is_replaced() {
+    // given three reporters, one of them swinging 20% every sample, all with samples
+    let mut feed = Feed::new(3, 2);
+    let mut up = true;
+    for _ in 0..12 {
+        feed.submit(0, if up { 12 * ONE } else { 10 * ONE })
+            .expect("swinging");
+        up = !up;
+        for r in 1..3 {
+            feed.submit(r, 10 * ONE).expect("steady");
+        }
+        for _ in 0..5 {
+            feed.next_block();
+        }
+    }
+    let liar = feed.slots[0].realized.volatility();
+    assert!(liar > ONE, "the liar realised {liar}");
+    assert_eq!(feed.answer.expect("answer").realized_volatility, 0);
+    // when the owner replaces honest key 2 with a new one, which reports with no sample yet
+    feed.slots[2] = Slot::new(3);
+    let answer = feed
+        .submit(3, 10 * ONE)
+        .expect("the new key reports")
+        .expect("answer");
+    // then the three fresh readings, two of them honest, still hold the realised volatility:
+    // the median of the steady key's (zero), the new key's reported and the liar's is the new
+    // key's, not the liar's (the higher of the liar's and the steady key's, were the new key
+    // left out)
+    assert_eq!(feed.slots[2].realized.samples, 0);
+    assert_eq!(answer.readings, 3);
+    assert_eq!(answer.realized_volatility, ONE / 2);
+    assert_eq!(answer.data().volatility, ONE / 2);
 }
 
 #[test]
