@@ -26,7 +26,7 @@ for arg in "$@"; do
   if [ "$arg" = web-core ]; then web_core=true; else contracts+=("$arg"); fi
 done
 if [ $# -eq 0 ]; then
-  contracts=(token oracle mirror pool venue attacker-token)
+  contracts=(token oracle mirror pool venue attacker-token rigged-venue)
   web_core=true
 fi
 

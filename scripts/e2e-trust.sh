@@ -40,6 +40,16 @@ deployment = "$WORK/other-chain.json"
 signer = "//Ferdie"
 TOML
 fails_with_status 78 "untrusted: the node's chain" target/debug/keel-reporter run --once --config "$WORK/reporter-other-chain.toml"
+# A reporter pointed at a contract of other code (the venue) under the record's oracle code hash
+# refuses at start too, before it signs anything.
+oracle_code=$(sed -n '/"code_hashes"/,/}/s/.*"oracle": "\(0x[0-9a-f]*\)".*/\1/p' "$DEPLOYMENT")
+venue_address=$(grep -o '"venue": "5[^"]*"' "$DEPLOYMENT" | head -1 | cut -d'"' -f4)
+[ -n "$oracle_code" ] && [ -n "$venue_address" ] || { echo "cannot read the oracle's code hash or the venue from $DEPLOYMENT" >&2; exit 1; }
+sed -e "s|^deployment = .*|oracle = \"$venue_address\"\noracle_code_hashes = [\"$oracle_code\"]|" \
+  -e "s|^signer = .*|signer = \"//Ferdie\"|" "$WORK/reporter-other-chain.toml" >"$WORK/reporter-other-code.toml"
+grep -q "^oracle_code_hashes" "$WORK/reporter-other-code.toml"
+fails_with_status 78 "the oracle's code 0x[0-9a-f]* is not on the allow-list" \
+  target/debug/keel-reporter run --once --config "$WORK/reporter-other-code.toml"
 # And keel-client's commands that sign or read at a record's addresses.
 fails_with "written on another chain" client swap --sell base --amount 1 --deployment "$WORK/other-chain.json"
 fails_with "written on another chain" client show --deployment "$WORK/other-chain.json"

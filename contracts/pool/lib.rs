@@ -540,7 +540,8 @@ pub mod pool {
         /// Replaces the configuration. Owner only; every value is checked against hard bounds,
         /// and a change of `k` reaches the trades gradually, along the same ramp as volatility.
         /// Its `venue` replaces the configured venue only: the others `set_venues` listed stay
-        /// (see `venues()`).
+        /// (see `venues()`). A new `venue` also announces the venues as `set_venues` does
+        /// (`VenuesUpdated`).
         ///
         /// # Errors
         /// `NotOwner`, `InvalidConfig`.
@@ -548,7 +549,14 @@ pub mod pool {
         pub fn set_config(&mut self, config: PoolConfig) -> Result<()> {
             runs_cold! {
                 self.ensure_owner()?;
-                self.apply_config(config)
+                let moved = self.book().config.venue != config.venue;
+                self.apply_config(config)?;
+                if moved {
+                    self.env().emit_event(VenuesUpdated {
+                        venues: self.listed_venues(),
+                    });
+                }
+                Ok(())
             }
         }
 

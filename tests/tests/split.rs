@@ -6,7 +6,7 @@ use ink::primitives::AccountId;
 use keel_harness::pool;
 use keel_harness::venue::{self, VenueSwap};
 use keel_harness::{Fixture, Setup, BOB, KEEPER, MALLORY, OWNER, UNIT};
-use keel_interface::pool::{Leg, PoolError, RebalanceOutcome};
+use keel_interface::pool::{Leg, PoolError, RebalanceOutcome, VenuesUpdated};
 use keel_interface::VenueError;
 
 fn split(m: &mut Fixture, legs: &[Leg]) -> Result<RebalanceOutcome, PoolError> {
@@ -193,6 +193,15 @@ fn one_venue_off_the_oracle_reverts_the_whole_split() {
     assert_eq!(pool::rebalance_status(&mut m.chain, m.pool).epoch, 0);
 }
 
+/// The venue lists the pool announced (`VenuesUpdated`) since the last look.
+fn announced(m: &mut Fixture) -> Vec<Vec<AccountId>> {
+    let events = m.chain.take_events();
+    keel_calls::events::of::<VenuesUpdated>(m.pool, &events)
+        .into_iter()
+        .map(|e| e.venues)
+        .collect()
+}
+
 #[test]
 fn the_owner_lists_at_most_four_distinct_venues_the_configured_one_first() {
     let mut m = Fixture::standard();
@@ -219,10 +228,22 @@ fn the_owner_lists_at_most_four_distinct_venues_the_configured_one_first() {
         [first, second],
         "refusals change nothing"
     );
-    // when the owner reorders them, the first becomes the configured venue
+    // when the owner reorders them, the first becomes the configured venue, and the list is
+    // announced
+    m.chain.take_events();
     pool::set_venues(&mut m.chain, OWNER, m.pool, &[second, first]).expect("reorder");
     assert_eq!(pool::venues(&mut m.chain, m.pool), [second, first]);
     assert_eq!(pool::config(&mut m.chain, m.pool).venue, Some(second));
+    assert_eq!(announced(&mut m), [vec![second, first]]);
+    // and a configuration naming another venue replaces the configured one, announced the same
+    // way; one that keeps the venue announces no list
+    let mut config = pool::config(&mut m.chain, m.pool);
+    config.venue = Some(first);
+    pool::set_config(&mut m.chain, OWNER, m.pool, config).expect("venue");
+    assert_eq!(pool::venues(&mut m.chain, m.pool), [first]);
+    assert_eq!(announced(&mut m), [vec![first]]);
+    pool::set_config(&mut m.chain, OWNER, m.pool, config).expect("same venue");
+    assert!(announced(&mut m).is_empty());
     // and an empty list turns rebalancing off, split or not
     pool::set_venues(&mut m.chain, OWNER, m.pool, &[]).expect("none");
     assert!(pool::venues(&mut m.chain, m.pool).is_empty());

@@ -15,6 +15,7 @@ pub mod keeper;
 pub mod oracle;
 pub mod pool;
 pub mod reporter;
+pub mod rigged;
 pub mod token;
 pub mod venue;
 

@@ -8,6 +8,7 @@ mod feed;
 mod flash_liquidity;
 mod k_ramp;
 mod liquidity;
+mod lying_venue;
 mod oracle_sandwich;
 mod owner;
 mod rebalance;

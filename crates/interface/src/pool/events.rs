@@ -66,7 +66,8 @@ pub struct ConfigUpdated {
     pub config: crate::PoolConfig,
 }
 
-/// The owner set the venues rebalances sell on (the configured `venue` first).
+/// The venues rebalances sell on (the configured `venue` first), each time the owner changes
+/// them: by `set_venues`, or by a `set_config` with another `venue`.
 #[ink::event]
 pub struct VenuesUpdated {
     pub venues: Vec<AccountId>,
