@@ -5,7 +5,8 @@
 //! Each feed has its own reporters. A reporter holds one slot per feed: at most one reading per
 //! block, observed no later than the block. What consumers read is the median of the readings
 //! still fresh, once at least the feed's `quorum` are, and its volatility is the larger of the
-//! reporters' median and the median of the volatilities their own prices realised. So while the
+//! reporters' median and the median of the volatilities their own prices realised (a new key's
+//! reported one standing in until it has a sample). So while the
 //! honest fresh readings are the majority the answer stays within them, a crash a quorum reports
 //! becomes the price within a quorum of readings, and no reporter can understate volatility
 //! alone. The rules are `keel_core::oracle`'s; this contract stores feeds and checks who may
@@ -212,7 +213,10 @@ pub mod oracle {
             Ok(())
         }
 
-        /// Authorises `reporter` to submit readings of `feed`. Owner only.
+        /// Authorises `reporter` to submit readings of `feed`. Owner only. Until its prices
+        /// complete a sample of the realised volatility, its reported volatility stands in for
+        /// it in the median. To replace a key, add its successor and let it report before
+        /// removing the old one (see `remove_reporter`).
         ///
         /// # Errors
         /// `NotOwner`; `UnknownFeed`; `AlreadyReporter`; `ReporterSetFull` past nine reporters.
@@ -236,6 +240,9 @@ pub mod oracle {
         /// compromised key's influence ends with this call: when the rest cannot answer and the
         /// answer may rest on its reading (fresh or since expired, within the expiry of the
         /// answer's stamp), the feed has no answer until a quorum reports again. Owner only.
+        /// Removing an honest key before its successor reports leaves an even count of fresh
+        /// readings, whose higher middle volatility a liar among them sets until the successor
+        /// reports: add the successor first.
         ///
         /// # Errors
         /// `NotOwner`; `UnknownFeed`; `NotReporter`; `MirrorFailed` when the answer is published

@@ -112,11 +112,10 @@ fn a_removed_reporter_stops_counting_at_once_and_cannot_submit() {
     assert_eq!(oracle::answer(&mut m.chain, m.oracle), None);
 }
 
-#[test]
-fn a_replaced_reporters_successor_holds_the_realised_volatility_against_a_liar() {
-    // given the fixture's three reporters, one of them swinging its price 20% every sample
-    // (the realised volatility's least interval), the other two steady
-    let mut m = Fixture::standard();
+/// The fixture's three reporters after a minute of samples: `REPORTER` swinging its price 20%
+/// every sample (the realised volatility's least interval), the other two steady. Returns the
+/// liar's realised volatility.
+fn a_liar_among_steady_keys(m: &mut Fixture) -> u128 {
     let sample_ms = FeedConfig::default().vol_sample_ms;
     for i in 0..12 {
         m.chain.advance(sample_ms);
@@ -132,20 +131,60 @@ fn a_replaced_reporters_successor_holds_the_realised_volatility_against_a_liar()
     }
     let steady = oracle::answer(&mut m.chain, m.oracle).expect("answer");
     assert_eq!(steady.realized_volatility, 0, "two steady keys of three hold it");
-    // when the owner replaces a steady key, and its successor reports with no sample yet
+    let slots = oracle::readings(&mut m.chain, m.oracle);
+    let liar = slots
+        .iter()
+        .find(|s| s.reporter == REPORTER.account())
+        .expect("the liar's slot");
+    let realised = liar.realized.volatility();
+    assert!(realised > UNIT, "the liar realised {realised}");
+    realised
+}
+
+fn realised(m: &mut Fixture) -> (u8, u128) {
+    let a = oracle::answer(&mut m.chain, m.oracle).expect("answer");
+    (a.readings, a.realized_volatility)
+}
+
+#[test]
+fn a_replaced_reporters_successor_holds_the_realised_volatility_against_a_liar() {
+    // given a liar with a sample among two steady keys
+    let mut m = Fixture::standard();
+    let liar = a_liar_among_steady_keys(&mut m);
+    // when the owner removes a steady key first, the two fresh readings left are an even count,
+    // whose higher middle is the liar's (the window adding the successor first avoids)
     oracle::remove_reporter(&mut m.chain, OWNER, m.oracle, REPORTER_C.account()).expect("remove");
+    assert_eq!(realised(&mut m), (2, liar));
+    // and once its successor reports, with no sample yet
     oracle::add_reporter(&mut m.chain, OWNER, m.oracle, CAROL.account()).expect("add");
     m.chain.advance(BLOCK_MS);
     let r = Reading::now(&m.chain, 10 * UNIT);
     oracle::submit(&mut m.chain, CAROL, m.oracle, r).expect("the successor reports");
-    // then the swinging key does not set the realised volatility the pools price with: the
+    // then the swinging key no longer sets the realised volatility the pools price with: the
     // successor stands in with the volatility it reported (50%)
-    let answer = oracle::answer(&mut m.chain, m.oracle).expect("answer");
-    assert_eq!((answer.readings, answer.realized_volatility), (3, UNIT / 2));
+    assert_eq!(realised(&mut m), (3, UNIT / 2));
     assert_eq!(
         oracle::latest(&mut m.chain, m.oracle).map(|d| d.volatility),
         Ok(UNIT / 2)
     );
+}
+
+#[test]
+fn a_successor_added_before_the_old_key_is_removed_never_lets_a_liar_set_the_realised_volatility() {
+    // given a liar with a sample among two steady keys
+    let mut m = Fixture::standard();
+    a_liar_among_steady_keys(&mut m);
+    // when the owner adds the successor, which reports, and only then removes the old key
+    oracle::add_reporter(&mut m.chain, OWNER, m.oracle, CAROL.account()).expect("add");
+    assert_eq!(realised(&mut m), (3, 0));
+    m.chain.advance(BLOCK_MS);
+    let r = Reading::now(&m.chain, 10 * UNIT);
+    oracle::submit(&mut m.chain, CAROL, m.oracle, r).expect("the successor reports");
+    // then four fresh readings answer with the higher middle of 0, 0, 50% and the liar's: 50%
+    assert_eq!(realised(&mut m), (4, UNIT / 2));
+    oracle::remove_reporter(&mut m.chain, OWNER, m.oracle, REPORTER_C.account()).expect("remove");
+    // and three with the middle of 0, 50% and the liar's: 50%, never the liar's
+    assert_eq!(realised(&mut m), (3, UNIT / 2));
 }
 
 #[test]

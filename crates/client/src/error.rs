@@ -6,15 +6,17 @@ use crate::record::AddressError;
 use std::path::PathBuf;
 
 /// `e` and its sources, each after a colon, leaving out a source whose text the error before it
-/// already ends with (an error that shows its source in its own message, as most of Keel's do so
-/// that one-line logs carry it). What a binary prints when it fails.
+/// already shows, whole or as its last part after a colon (an error that shows its source in its
+/// own message, as most of Keel's do so that one-line logs carry it). What a binary prints when
+/// it fails.
 pub fn causes(e: &(dyn std::error::Error + 'static)) -> String {
     let mut text = e.to_string();
     let mut previous = text.clone();
     let mut next = e.source();
     while let Some(cause) = next {
         let shown = cause.to_string();
-        if !previous.ends_with(&shown) {
+        let repeated = previous == shown || previous.ends_with(&format!(": {shown}"));
+        if !repeated {
             text.push_str(": ");
             text.push_str(&shown);
         }
@@ -191,6 +193,9 @@ mod tests {
         let quiet = Reading(Error::from(ErrorKind::TimedOut));
         let timed_out = Error::from(ErrorKind::TimedOut).to_string();
         assert_eq!(causes(&quiet), format!("reading the record: {timed_out}"));
+        // A cause whose text the error's merely ends with, not after a colon, is its own.
+        let record = Reading(Error::new(ErrorKind::Other, "record"));
+        assert_eq!(causes(&record), "reading the record: record");
     }
 
     #[test]

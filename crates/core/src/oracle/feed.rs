@@ -174,7 +174,8 @@ pub struct Aggregate {
     pub price: u128,
     /// The reporters' median volatility.
     pub volatility: u128,
-    /// The median of the reporters' realised volatilities.
+    /// The median of the reporters' realised volatilities (a reporter without a sample yet
+    /// standing in with its reported one); zero until `quorum` of them have a sample.
     pub realized_volatility: u128,
     /// The observation time of the `quorum`-th freshest reading within
     /// [`MAX_MIDDLE_SPREAD_BPS`] of the price: at least `quorum` reporters observed about this
@@ -293,7 +294,8 @@ pub struct Answer {
     pub price: u128,
     /// The reporters' median volatility (1e18).
     pub reported_volatility: u128,
-    /// The median of the volatilities the reporters' own prices realised (1e18).
+    /// The median of the volatilities the reporters' own prices realised (1e18), a reporter
+    /// without a sample yet standing in with its reported one; zero until `quorum` have one.
     pub realized_volatility: u128,
     /// When `quorum` readings near the price had been observed (ms; see [`aggregate`]).
     pub timestamp: u64,

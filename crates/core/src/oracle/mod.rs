@@ -7,8 +7,8 @@
 //! are ([`feed::submit`]): with an odd count one key alone moves nothing, with an even count the two
 //! middle prices must agree within 0.5%, and a move a quorum reports becomes the price however
 //! large it is. The volatility consumers read is the larger of the reporters' median and the
-//! median of the volatilities each reporter's own prices realised ([`realized`]), so no reporter
-//! can understate it alone.
+//! median of the volatilities each reporter's own prices realised ([`realized`]; a new key's
+//! reported one standing in until it has a sample), so no reporter can understate it alone.
 //!
 //! The oracle contract stores feeds and checks who may administer them; everything about a
 //! reading is decided here, so the simulator's oracle answers exactly what the contract answers.

@@ -13,10 +13,10 @@ use keel_keeper::chain::{Chain, ChainError, Head, Included, Snapshot, Submitted}
 use keel_keeper::decide::{Policy, PoolView, Route};
 use keel_keeper::executor::{Settings, Watched};
 use keel_keeper::trust::Distrust;
+use std::collections::VecDeque;
 
 /// One whole inventory fraction (1e18), signed.
 const Q_ONE: i128 = 1_000_000_000_000_000_000;
-use std::collections::VecDeque;
 
 pub const POOL: [u8; 32] = [7; 32];
 
