@@ -180,3 +180,82 @@ const fn digit(c: u8) -> u8 {
         _ => panic!("KEEL_POOL_COLD_HASH: not a hex digit"),
     }
 }
+
+/// A message the pool runs itself must never call a message whose body is cold: in the shipped
+/// build that body is a tail call into the cold code, which would end the transaction there,
+/// after the hot message's token moves and before its storage write. The internal forms
+/// (`token_pair`, `listed_venues`) are what hot code calls instead. Read from the sources, so a
+/// call added anywhere the hot code reaches fails here rather than on a chain.
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    fn source(file: &str) -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// The text of the block that opens at the first `{` at or after `from`.
+    fn block(text: &str, from: usize) -> &str {
+        let open = text[from..].find('{').map(|i| from + i).expect("a block");
+        let mut depth = 0_usize;
+        for (i, c) in text[open..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return &text[open..=open + i];
+                    }
+                }
+                _ => {}
+            }
+        }
+        panic!("an unclosed block at {open}");
+    }
+
+    /// The messages of `lib` whose body is `runs_cold!`.
+    fn cold_messages(lib: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        for (at, _) in lib.match_indices("fn ") {
+            let rest = &lib[at + 3..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let Some(open) = rest.find('{') else { continue };
+            if rest[open + 1..].trim_start().starts_with("runs_cold!") {
+                names.push(name);
+            }
+        }
+        names
+    }
+
+    #[test]
+    fn no_code_the_pool_runs_itself_calls_a_message_whose_body_is_cold() {
+        let lib = source("lib.rs");
+        let cold = cold_messages(&lib);
+        for expected in ["tokens", "venues", "config", "owner", "transfer", "balance_of"] {
+            assert!(
+                cold.iter().any(|n| n == expected),
+                "{expected} reads as cold: {cold:?}"
+            );
+        }
+        let mut hot: Vec<(String, String)> = lib
+            .match_indices("runs_hot!")
+            .map(|(at, _)| (format!("lib.rs at byte {at}"), block(&lib, at).to_owned()))
+            .collect();
+        assert!(hot.len() >= 8, "the hot messages: {}", hot.len());
+        for file in ["internals.rs", "book.rs", "calls.rs", "legacy.rs"] {
+            hot.push((file.to_owned(), source(file)));
+        }
+        for (place, body) in &hot {
+            for name in &cold {
+                assert!(
+                    !body.contains(&format!("self.{name}(")) && !body.contains(&format!("Self::{name}(")),
+                    "{place} calls `{name}`, whose body is cold"
+                );
+            }
+        }
+    }
+}
