@@ -3,13 +3,15 @@
 # Keel's core for the wallet dApp (crates/web-core) to target/wasm32-unknown-unknown/release/.
 # Usage: scripts/build.sh [contract-dir-name | web-core ...]   (default: all of contracts/*, web-core)
 #
-# The pool is built six times: with its next storage layout (`--features layout-next`, copied to
+# The pool is built eight times: with its next storage layout (`--features layout-next`, copied to
 # target/ink/keel_pool_next, the code the upgrade tests move a pool to), as the build a pool of an
 # earlier layout upgrades through (`--features from-earlier`, copied to target/ink/keel_pool_from_earlier),
 # as the code its views and owner's messages run in (`--features cold`, target/ink/keel_pool_cold),
 # as shipped but naming the next-layout build as its cold code (target/ink/keel_pool_mispaired),
 # in two codes with the next layout but naming this layout's cold code
-# (target/ink/keel_pool_next_mispaired; the tests' mis-paired upgrades), then as shipped
+# (target/ink/keel_pool_next_mispaired; the tests' mis-paired upgrades), in two codes of this
+# layout with one more view (`--features variant`: target/ink/keel_pool_variant and its cold code
+# keel_pool_cold_variant, the upgrade tests' other release of the same layout), then as shipped
 # (`--features hot`, with the cold code's hash; see contracts/pool/cold.rs). The oracle's mirror is built twice likewise: refusing every write
 # (`--features refusing`, target/ink/keel_mirror_refusing, the tests' failing mirror), then as shipped.
 #
@@ -45,7 +47,7 @@ source_hash() {
 
 mkdir -p target/ink/shared
 for variant in keel_pool_next keel_pool_from_earlier keel_pool_cold keel_pool_mispaired keel_pool_next_mispaired \
-  keel_mirror_refusing; do
+  keel_pool_cold_variant keel_pool_variant keel_mirror_refusing; do
   [ -L "target/ink/$variant" ] || { rm -rf "target/ink/$variant"; ln -s shared "target/ink/$variant"; }
 done
 for c in "${contracts[@]}"; do
@@ -71,7 +73,13 @@ for c in "${contracts[@]}"; do
       done
       printf '    done in %ss\n' "$(( $(date +%s) - start ))"
     done
-    for variant in "hot keel_pool_next keel_pool_mispaired" "hot,layout-next keel_pool_cold keel_pool_next_mispaired"; do
+    printf '\n==> building contracts/pool with --features cold,variant\n'
+    cargo contract build --release --quiet --features cold,variant --manifest-path contracts/pool/Cargo.toml
+    for ext in wasm contract json; do
+      mv "target/ink/shared/keel_pool.$ext" "target/ink/shared/keel_pool_cold_variant.$ext"
+    done
+    for variant in "hot keel_pool_next keel_pool_mispaired" "hot,layout-next keel_pool_cold keel_pool_next_mispaired" \
+      "hot,variant keel_pool_cold_variant keel_pool_variant"; do
       read -r features cold name <<<"$variant"
       printf '\n==> building contracts/pool with --features %s, its cold code %s\n' "$features" "$cold"
       KEEL_POOL_COLD_HASH="$(source_hash "target/ink/shared/$cold.json")" cargo contract build --release \

@@ -527,6 +527,17 @@ pub mod pool {
             }
         }
 
+        /// Which of the tests' two builds of this layout answers: a build made only for the
+        /// upgrade tests (`--features variant`), whose cold code is another code of the same
+        /// layout. The shipped build has no such message.
+        #[cfg(feature = "variant")]
+        #[ink(message)]
+        pub fn variant(&self) -> u32 {
+            runs_cold! {
+                1
+            }
+        }
+
         /// Whether swaps, deposits and rebalances are paused (withdrawals never are).
         #[ink(message)]
         pub fn is_paused(&self) -> bool {

@@ -123,6 +123,30 @@ fn an_upgrade_to_the_shipped_code_is_refused_where_its_cold_code_is_missing() {
     assert_eq!(m.chain.remove_code(cold, OWNER), Err("CodeInUse"));
 }
 
+#[test]
+fn an_upgrade_to_a_release_with_another_cold_code_moves_the_lock_to_it_and_back() {
+    // given the standard market, its pool holding the shipped cold code
+    let mut m = Fixture::standard();
+    let cold = m.chain.upload(&bundles().pool_cold.wasm, OWNER);
+    // when its owner moves it to another release of the same layout, whose cold code is another
+    let other_cold = m.chain.upload(&bundles().pool_cold_variant.wasm, OWNER);
+    let other = m.chain.upload(&bundles().pool_variant.wasm, OWNER);
+    assert_ne!(cold, other_cold, "two cold codes");
+    let kept = Kept::read(&mut m);
+    pool::set_code(&mut m.chain, OWNER, m.pool, other).expect("upgrade");
+    // then the pool lets the old cold code go (its uploader removes it) and runs on the new one,
+    // which it holds: its books, shares, views and trades as before
+    assert_eq!(m.chain.remove_code(cold, OWNER), Ok(()));
+    kept.holds(&mut m, other_cold);
+    // and when the owner moves it back to the shipped release, the lock moves back likewise
+    let cold = m.chain.upload(&bundles().pool_cold.wasm, OWNER);
+    let shipped = m.chain.upload(&bundles().pool.wasm, OWNER);
+    let kept = Kept::read(&mut m);
+    pool::set_code(&mut m.chain, OWNER, m.pool, shipped).expect("back");
+    assert_eq!(m.chain.remove_code(other_cold, OWNER), Ok(()));
+    kept.holds(&mut m, cold);
+}
+
 /// What a refused upgrade must leave as it was.
 struct Kept {
     reserves: (u128, u128),

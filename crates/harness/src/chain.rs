@@ -85,6 +85,11 @@ pub struct Bundles {
     /// The pool in two codes with the next storage layout, naming this layout's cold code
     /// (`pool_cold`): a new release paired with the old cold code.
     pub pool_next_mispaired: ContractBundle,
+    /// A second release of this layout in two codes (`--features variant`: one more view), whose
+    /// cold code (`pool_cold_variant`) is another code of the same layout: the upgrade tests'
+    /// move between cold codes.
+    pub pool_variant: ContractBundle,
+    pub pool_cold_variant: ContractBundle,
     pub venue: ContractBundle,
     /// The pool built with its next storage layout (`--features layout-next`), which upgrade
     /// tests move a pool to.
@@ -128,6 +133,8 @@ pub fn bundles() -> &'static Bundles {
             pool_cold: load("keel_pool_cold"),
             pool_mispaired: load("keel_pool_mispaired"),
             pool_next_mispaired: load("keel_pool_next_mispaired"),
+            pool_variant: load("keel_pool_variant"),
+            pool_cold_variant: load("keel_pool_cold_variant"),
             venue: load("keel_venue"),
             pool_next: load("keel_pool_next"),
             pool_from_earlier: load("keel_pool_from_earlier"),
