@@ -7,10 +7,9 @@
 
 use crate::assert_solvent;
 use ink::primitives::AccountId;
-use keel_core::rebalance::{MAX_SLIPPAGE_BPS, MIN_TRIGGER};
 use keel_harness::pool::{self, PoolSwap};
 use keel_harness::rigged::{self, Lies};
-use keel_harness::{token, Fixture, Sandbox, Setup, MALLORY, OWNER, UNIT};
+use keel_harness::{token, Fixture, Sandbox, Setup, MALLORY, UNIT};
 use keel_interface::pool::{PoolError, RebalanceStatus};
 
 const PRICE: u128 = 10 * UNIT;
@@ -29,12 +28,7 @@ fn pool_on_a_liar(pushed: Side) -> (Fixture, AccountId) {
     let liar = rigged::deploy(&mut m.chain, MALLORY, m.base, m.quote);
     token::transfer(&mut m.chain, MALLORY, m.base, liar, 1_000_000 * UNIT).expect("fund in base");
     token::transfer(&mut m.chain, MALLORY, m.quote, liar, 10_000_000 * UNIT).expect("fund in quote");
-    let mut config = pool::config(&mut m.chain, m.pool);
-    config.venue = Some(liar);
-    config.rebalance.trigger = MIN_TRIGGER;
-    config.rebalance.target = 0;
-    config.rebalance.max_venue_slippage_bps = MAX_SLIPPAGE_BPS;
-    pool::set_config(&mut m.chain, OWNER, m.pool, config).expect("within bounds");
+    crate::rebalance_loosely_on(&mut m, liar);
     let (token_in, amount) = match pushed {
         Side::Base => (m.base, 3_000 * UNIT),
         Side::Quote => (m.quote, 25_000 * UNIT),

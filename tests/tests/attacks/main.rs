@@ -19,6 +19,19 @@ use ink::primitives::AccountId;
 use keel_core::math::{mul_div_u128, Rounding};
 use keel_harness::{pool, token, Actor, Fixture, UNIT};
 
+/// The owner makes `venue` the pool's venue with the loosest rebalancing the bounds allow: the
+/// least trigger, a target of zero and the widest venue tolerance. Returns the configuration set.
+pub fn rebalance_loosely_on(m: &mut Fixture, venue: AccountId) -> keel_interface::pool::PoolConfig {
+    use keel_core::rebalance::{MAX_SLIPPAGE_BPS, MIN_TRIGGER};
+    let mut config = pool::config(&mut m.chain, m.pool);
+    config.venue = Some(venue);
+    config.rebalance.trigger = MIN_TRIGGER;
+    config.rebalance.target = 0;
+    config.rebalance.max_venue_slippage_bps = MAX_SLIPPAGE_BPS;
+    pool::set_config(&mut m.chain, keel_harness::OWNER, m.pool, config).expect("within bounds");
+    config
+}
+
 /// What `who` holds of both tokens, in quote at `price` (1e18), pool shares left out.
 pub fn worth(m: &mut Fixture, who: Actor, price: u128) -> u128 {
     let base = m.balance(m.base, who);

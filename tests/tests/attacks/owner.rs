@@ -218,11 +218,7 @@ fn an_owner_chosen_venue_takes_at_most_its_fee_and_the_tolerance_of_a_slice_once
         VenueDeposit::of(depth, depth / 1000 * 995 * 10),
     )
     .expect("seed at 9.95");
-    let mut config = pool::config(&mut m.chain, m.pool);
-    config.venue = Some(rigged);
-    config.rebalance.trigger = MIN_TRIGGER;
-    config.rebalance.target = 0;
-    config.rebalance.max_venue_slippage_bps = MAX_SLIPPAGE_BPS;
+    let mut config = crate::rebalance_loosely_on(&mut m, rigged);
     config.rebalance.cooldown_ms = config.curve.block_time_ms.max(MIN_COOLDOWN_MS);
     pool::set_config(&mut m.chain, OWNER, m.pool, config).expect("within bounds");
 
@@ -291,12 +287,7 @@ fn pool_on_a_rigged_venue(price_bps: u128) -> (Fixture, ink::primitives::Account
         VenueDeposit::of(depth, depth * 10 / 10_000 * price_bps),
     )
     .expect("seed");
-    let mut config = pool::config(&mut m.chain, m.pool);
-    config.venue = Some(rigged);
-    config.rebalance.trigger = MIN_TRIGGER;
-    config.rebalance.target = 0;
-    config.rebalance.max_venue_slippage_bps = MAX_SLIPPAGE_BPS;
-    pool::set_config(&mut m.chain, OWNER, m.pool, config).expect("within bounds");
+    crate::rebalance_loosely_on(&mut m, rigged);
     pool::swap_exact_in(
         &mut m.chain,
         MALLORY,

@@ -276,20 +276,26 @@ fn a_reading_at_the_price_bound_among_honest_ones_still_lets_the_feed_answer() {
     assert_eq!((answer.price, answer.timestamp), (10 * ONE, feed.now()));
 }
 
+/// Twelve samples, 30 s apart: key 0 swings between 12 and 10, each of `steady` reads 10.
+fn swing(feed: &mut Feed, steady: &[u8]) {
+    for i in 0..12 {
+        let price = if i % 2 == 0 { 12 * ONE } else { 10 * ONE };
+        feed.submit(0, price).expect("swinging");
+        for &r in steady {
+            feed.submit(r, 10 * ONE).expect("steady");
+        }
+        for _ in 0..5 {
+            feed.next_block();
+        }
+    }
+}
+
 #[test]
 fn one_reporters_realised_volatility_alone_is_no_answer_until_a_quorum_has_one() {
     // Key 0 swings 20% every sample and completes its sample first; the other two report
     // steadily but only from later on, so theirs are not complete yet.
     let mut feed = Feed::new(3, 2);
-    let mut up = true;
-    for _ in 0..12 {
-        feed.submit(0, if up { 12 * ONE } else { 10 * ONE })
-            .expect("swinging");
-        up = !up;
-        for _ in 0..5 {
-            feed.next_block();
-        }
-    }
+    swing(&mut feed, &[]);
     for r in 1..3 {
         feed.submit(r, 10 * ONE).expect("steady");
     }
@@ -321,18 +327,7 @@ fn one_reporters_realised_volatility_alone_is_no_answer_until_a_quorum_has_one()
 fn a_liar_with_a_sample_cannot_set_the_realised_volatility_when_an_honest_key_is_replaced() {
     // given three reporters, one of them swinging 20% every sample, all with samples
     let mut feed = Feed::new(3, 2);
-    let mut up = true;
-    for _ in 0..12 {
-        feed.submit(0, if up { 12 * ONE } else { 10 * ONE })
-            .expect("swinging");
-        up = !up;
-        for r in 1..3 {
-            feed.submit(r, 10 * ONE).expect("steady");
-        }
-        for _ in 0..5 {
-            feed.next_block();
-        }
-    }
+    swing(&mut feed, &[1, 2]);
     let liar = feed.slots[0].realized.volatility();
     assert!(liar > ONE, "the liar realised {liar}");
     assert_eq!(feed.answer.expect("answer").realized_volatility, 0);
