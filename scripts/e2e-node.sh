@@ -9,8 +9,9 @@
 # a node that lags without the pool (exit 1), dev keys on a Live chain. Last, three keel-reporter services feed the
 # oracle from local exchanges (one reporter also reads an exchange that lies by 20%, one is
 # stopped halfway) while the price moves and a keeper rebalances: the feed answers the honest
-# price at every step and the pool prices with it. Stops the node on the way out; exits non-zero
-# on any failure.
+# price at every step and the pool prices with it. Then the pool's owner moves it to another
+# release of its layout and back with `keel-client upgrade` (scripts/e2e-upgrade.sh). Stops the
+# node on the way out; exits non-zero on any failure.
 #
 # Needs the node (scripts/node.sh install) and the contracts built (scripts/build.sh).
 # Runs on its own ports (RPC 19944, p2p 30555) and state directory, beside any node of yours.
@@ -171,5 +172,7 @@ client expect --since "$since" --rebalances 3 --in-band --deployment "$DEPLOYMEN
 # shellcheck source=e2e-lying.sh
 source scripts/e2e-lying.sh
 source scripts/e2e-reporters.sh
+# shellcheck source=e2e-upgrade.sh
+source scripts/e2e-upgrade.sh
 
 say "e2e-node: PASSED in $(( $(date +%s) - start ))s"

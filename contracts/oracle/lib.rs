@@ -240,9 +240,10 @@ pub mod oracle {
         /// compromised key's influence ends with this call: when the rest cannot answer and the
         /// answer may rest on its reading (fresh or since expired, within the expiry of the
         /// answer's stamp), the feed has no answer until a quorum reports again. Owner only.
-        /// Removing an honest key before its successor reports leaves an even count of fresh
-        /// readings, whose higher middle volatility a liar among them sets until the successor
-        /// reports: add the successor first.
+        /// Removing an honest key before its successor reports can leave the honest fresh
+        /// readings no majority (with three keys, one honest reading beside a liar's), and the
+        /// higher middle of the volatilities, reported and realised, is then the liar's until
+        /// the successor reports: add the successor first.
         ///
         /// # Errors
         /// `NotOwner`; `UnknownFeed`; `NotReporter`; `MirrorFailed` when the answer is published

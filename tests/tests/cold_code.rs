@@ -135,7 +135,8 @@ fn an_upgrade_to_a_release_with_another_cold_code_moves_the_lock_to_it_and_back(
     let kept = Kept::read(&mut m);
     pool::set_code(&mut m.chain, OWNER, m.pool, other).expect("upgrade");
     // then the pool lets the old cold code go (its uploader removes it) and runs on the new one,
-    // which it holds: its books, shares, views and trades as before
+    // which it holds: its books, shares, views and trades as before (with the old cold code off
+    // the chain, every view that answers ran in the new one)
     assert_eq!(m.chain.remove_code(cold, OWNER), Ok(()));
     kept.holds(&mut m, other_cold);
     // and when the owner moves it back to the shipped release, the lock moves back likewise

@@ -24,6 +24,7 @@ pub mod node;
 pub mod plan;
 pub mod record;
 pub mod submit;
+pub mod upgrade;
 mod watches;
 
 pub use error::{ClientError, NodeError};

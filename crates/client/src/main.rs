@@ -84,6 +84,25 @@ enum Command {
         #[arg(long, default_value = "//Bob")]
         trader: String,
     },
+    /// Move the record's pool to another build of its code (its cold code uploaded first), as
+    /// its owner, and write the new code hashes into the record. Bots that trust the record
+    /// sign for the new code once restarted.
+    Upgrade {
+        #[arg(long, default_value = "target/deployment.json")]
+        deployment: PathBuf,
+        /// Where cargo-contract wrote the contracts.
+        #[arg(long, default_value = "target/ink")]
+        ink_dir: PathBuf,
+        /// The pool's build in `ink_dir`.
+        #[arg(long, default_value = "keel_pool")]
+        build: String,
+        /// The cold code that build names.
+        #[arg(long, default_value = "keel_pool_cold")]
+        cold: String,
+        /// The pool's owner.
+        #[arg(long, default_value = "//Alice")]
+        owner: String,
+    },
     /// Print the pool's block, reserves, inventory against its trigger, and rebalance epoch.
     Show {
         #[arg(long, default_value = "target/deployment.json")]
@@ -230,6 +249,13 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Upgrade {
+            deployment,
+            ink_dir,
+            build,
+            cold,
+            owner,
+        } => upgrade(&mut node, deployment, ink_dir, (build, cold), owner),
         Command::Show { deployment } => show(&mut node, deployment),
         Command::Feed {
             deployment,
@@ -263,6 +289,37 @@ fn deploy_plan(node: &mut Node, plan: &Path, out: &Path, ink_dir: &Path) -> anyh
             out.display()
         );
     }
+    Ok(())
+}
+
+/// Moves the record's pool to the `(pool, cold)` builds in `ink_dir` as `owner`, and rewrites the
+/// record's code hashes.
+fn upgrade(
+    node: &mut Node,
+    deployment: &Path,
+    ink_dir: &Path,
+    (build, cold): (&str, &str),
+    owner: &str,
+) -> anyhow::Result<()> {
+    let (d, a) = load(node, deployment)?;
+    let read = |name: &str| {
+        let path = ink_dir.join(name).join(format!("{name}.wasm"));
+        std::fs::read(&path)
+            .with_context(|| format!("{}: build the contracts first (scripts/build.sh)", path.display()))
+    };
+    let (hot, cold) = (read(build)?, read(cold)?);
+    let signer = key(node, owner)?;
+    let done = keel_client::upgrade::upgrade(node, &signer, a.pool, &hot, &cold)?;
+    let upgraded = d.upgraded(&done);
+    upgraded.save(deployment)?;
+    println!(
+        "pool {} runs {} (cold code {}) from block {}; record: {}",
+        d.contracts.pool,
+        upgraded.code_hashes.pool,
+        upgraded.code_hashes.pool_cold.as_deref().unwrap_or("none"),
+        done.block,
+        deployment.display()
+    );
     Ok(())
 }
 
