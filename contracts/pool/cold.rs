@@ -268,8 +268,8 @@ mod tests {
                     format!("Pool::{name}("),
                     format!("PSP22::{name}("),
                     format!("PSP22Metadata::{name}("),
-                    format!("asPSP22>::{name}("),
-                    format!("asPSP22Metadata>::{name}("),
+                    format!("PSP22>::{name}("),
+                    format!("PSP22Metadata>::{name}("),
                 ];
                 let found = calls.iter().find(|c| body.contains(c.as_str()));
                 assert!(

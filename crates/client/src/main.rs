@@ -96,9 +96,10 @@ enum Command {
         /// The pool's build in `ink_dir`.
         #[arg(long, default_value = "keel_pool")]
         build: String,
-        /// The cold code that build names.
-        #[arg(long, default_value = "keel_pool_cold")]
-        cold: String,
+        /// The cold code that build names (default: the build's name with `keel_pool` read as
+        /// `keel_pool_cold`, as `scripts/build.sh` names each build's cold code).
+        #[arg(long)]
+        cold: Option<String>,
         /// The pool's owner.
         #[arg(long, default_value = "//Alice")]
         owner: String,
@@ -255,7 +256,12 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             build,
             cold,
             owner,
-        } => upgrade(&mut node, deployment, ink_dir, (build, cold), owner),
+        } => {
+            let cold = cold
+                .clone()
+                .unwrap_or_else(|| build.replacen("keel_pool", "keel_pool_cold", 1));
+            upgrade(&mut node, deployment, ink_dir, (build, &cold), owner)
+        }
         Command::Show { deployment } => show(&mut node, deployment),
         Command::Feed {
             deployment,

@@ -4,11 +4,13 @@
 //! sign for the new code once restarted.
 
 use crate::error::ClientError;
+use crate::events::ink_account;
 use crate::node::Node;
 use crate::record::Deployment;
 use crate::submit::SendOptions;
 use ink::primitives::AccountId;
 use keel_calls::ToMessage;
+use keel_interface::pool::PoolError;
 use subxt::utils::H256;
 use subxt_signer::sr25519::Keypair;
 
@@ -21,12 +23,14 @@ pub struct Upgraded {
 }
 
 /// Uploads `cold` and `hot` (skipped where the chain has them) and moves `pool` to `hot` as
-/// `owner`.
+/// `owner`, waiting for finality: the record follows only a move no fork takes back. `cold` is
+/// what the returned codes name as the pool's cold code: pass the one `hot` was built with (the
+/// pool itself refuses when that one is not on the chain, whatever `cold` is).
 ///
 /// # Errors
-/// The node is unreachable, an upload fails, or the pool refuses (`NotOwner`, or
-/// `IncompatibleUpgrade` when `hot` cannot migrate the pool or names another cold code than
-/// `cold`).
+/// The node is unreachable, an upload fails, or the pool refuses: `NotOwner` (asked before
+/// anything is uploaded, so another key pays for nothing, when the pool's views answer), or
+/// `IncompatibleUpgrade` when `hot` cannot migrate the pool or its cold code is not on the chain.
 pub fn upgrade(
     node: &mut Node,
     owner: &Keypair,
@@ -34,7 +38,18 @@ pub fn upgrade(
     hot: &[u8],
     cold: &[u8],
 ) -> Result<Upgraded, ClientError> {
-    let opts = SendOptions::default();
+    let me = crate::keys::account(owner);
+    // `owner()` runs in the pool's cold code; a pool whose cold code gives no answer is one an
+    // upgrade is the way off, so only an answer naming another account stops here.
+    if let Ok(current) = node.query(&me, pool, &keel_calls::pool(pool).owner().message()) {
+        if current != ink_account(&me) {
+            return Err(ClientError::refused("set_code", PoolError::NotOwner));
+        }
+    }
+    let opts = SendOptions {
+        finalized: true,
+        ..SendOptions::default()
+    };
     let pool_cold = node.upload(owner, cold, &opts)?;
     let code = node.upload(owner, hot, &opts)?;
     let call = keel_calls::pool(pool)
@@ -42,10 +57,11 @@ pub fn upgrade(
         .message();
     let (answer, block) = node.exec(owner, pool, &call, &opts)?;
     answer.map_err(|e| ClientError::refused("set_code", e))?;
+    let block = block.ok_or_else(|| ClientError::refused("set_code", "no block reported"))?;
     Ok(Upgraded {
         pool: code,
         pool_cold,
-        block: block.map_or(0, |b| b.number),
+        block: block.number,
     })
 }
 
