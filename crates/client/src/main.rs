@@ -308,12 +308,10 @@ fn upgrade(
     owner: &str,
 ) -> anyhow::Result<()> {
     let (d, a) = load(node, deployment)?;
-    let read = |name: &str| {
-        let path = ink_dir.join(name).join(format!("{name}.wasm"));
-        std::fs::read(&path)
-            .with_context(|| format!("{}: build the contracts first (scripts/build.sh)", path.display()))
-    };
-    let (hot, cold) = (read(build)?, read(cold)?);
+    let (hot, cold) = (
+        deploy::read_wasm(ink_dir, build)?,
+        deploy::read_wasm(ink_dir, cold)?,
+    );
     let signer = key(node, owner)?;
     let done = keel_client::upgrade::upgrade(node, &signer, a.pool, &hot, &cold)?;
     let upgraded = d.upgraded(&done);

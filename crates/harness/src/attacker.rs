@@ -10,11 +10,7 @@ use std::sync::OnceLock;
 /// Loaded on first use, so only the tests that attack need it built.
 fn bundle() -> &'static ContractBundle {
     static BUNDLE: OnceLock<ContractBundle> = OnceLock::new();
-    BUNDLE.get_or_init(|| {
-        let path = crate::chain::ink_dir().join("keel_attacker_token/keel_attacker_token.contract");
-        ContractBundle::load(&path)
-            .unwrap_or_else(|e| panic!("cannot load {}: {e:?}; run scripts/build.sh", path.display()))
-    })
+    BUNDLE.get_or_init(|| crate::chain::load_bundle("keel_attacker_token"))
 }
 
 /// Deploys an unarmed attacker token.

@@ -112,33 +112,36 @@ pub fn ink_dir() -> PathBuf {
     )
 }
 
+/// The bundle cargo-contract wrote for `name` under [`ink_dir`].
+///
+/// # Panics
+/// When it is not there: the test fails, naming the build to run.
+pub fn load_bundle(name: &str) -> ContractBundle {
+    let path = ink_dir().join(name).join(format!("{name}.contract"));
+    ContractBundle::load(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot load {}: {e:?}; build the contracts first (scripts/build.sh)",
+            path.display()
+        )
+    })
+}
+
 pub fn bundles() -> &'static Bundles {
     static BUNDLES: OnceLock<Bundles> = OnceLock::new();
-    BUNDLES.get_or_init(|| {
-        let load = |name: &str| {
-            let path = ink_dir().join(name).join(format!("{name}.contract"));
-            ContractBundle::load(&path).unwrap_or_else(|e| {
-                panic!(
-                    "cannot load {}: {e:?}; build the contracts first (scripts/build.sh)",
-                    path.display()
-                )
-            })
-        };
-        Bundles {
-            token: load("keel_token"),
-            oracle: load("keel_oracle"),
-            mirror: load("keel_mirror"),
-            mirror_refusing: load("keel_mirror_refusing"),
-            pool: load("keel_pool"),
-            pool_cold: load("keel_pool_cold"),
-            pool_mispaired: load("keel_pool_mispaired"),
-            pool_next_mispaired: load("keel_pool_next_mispaired"),
-            pool_variant: load("keel_pool_variant"),
-            pool_cold_variant: load("keel_pool_cold_variant"),
-            venue: load("keel_venue"),
-            pool_next: load("keel_pool_next"),
-            pool_from_earlier: load("keel_pool_from_earlier"),
-        }
+    BUNDLES.get_or_init(|| Bundles {
+        token: load_bundle("keel_token"),
+        oracle: load_bundle("keel_oracle"),
+        mirror: load_bundle("keel_mirror"),
+        mirror_refusing: load_bundle("keel_mirror_refusing"),
+        pool: load_bundle("keel_pool"),
+        pool_cold: load_bundle("keel_pool_cold"),
+        pool_mispaired: load_bundle("keel_pool_mispaired"),
+        pool_next_mispaired: load_bundle("keel_pool_next_mispaired"),
+        pool_variant: load_bundle("keel_pool_variant"),
+        pool_cold_variant: load_bundle("keel_pool_cold_variant"),
+        venue: load_bundle("keel_venue"),
+        pool_next: load_bundle("keel_pool_next"),
+        pool_from_earlier: load_bundle("keel_pool_from_earlier"),
     })
 }
 

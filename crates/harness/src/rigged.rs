@@ -13,11 +13,7 @@ use std::sync::OnceLock;
 /// Loaded on first use, so only the tests that need a liar need it built.
 fn bundle() -> &'static ContractBundle {
     static BUNDLE: OnceLock<ContractBundle> = OnceLock::new();
-    BUNDLE.get_or_init(|| {
-        let path = crate::chain::ink_dir().join("keel_rigged_venue/keel_rigged_venue.contract");
-        ContractBundle::load(&path)
-            .unwrap_or_else(|e| panic!("cannot load {}: {e:?}; run scripts/build.sh", path.display()))
-    })
+    BUNDLE.get_or_init(|| crate::chain::load_bundle("keel_rigged_venue"))
 }
 
 fn calls(venue: AccountId) -> <RiggedVenueRef as TraitCallBuilder>::Builder {

@@ -327,18 +327,24 @@ struct Bundles {
     pool_cold: Vec<u8>,
 }
 
+/// The Wasm of the build `name` in cargo-contract's output `dir`.
+///
+/// # Errors
+/// [`ClientError::File`] when it does not read (most often: the contracts are not built).
+pub fn read_wasm(dir: &Path, name: &str) -> Result<Vec<u8>, ClientError> {
+    let path: PathBuf = dir.join(name).join(format!("{name}.wasm"));
+    std::fs::read(&path).map_err(|source| ClientError::File {
+        path: path.clone(),
+        source: std::io::Error::new(
+            source.kind(),
+            format!("{source}; build the contracts first (scripts/build.sh)"),
+        ),
+    })
+}
+
 impl Bundles {
     fn read(dir: &Path) -> Result<Bundles, ClientError> {
-        let read = |name: &str| {
-            let path: PathBuf = dir.join(name).join(format!("{name}.wasm"));
-            std::fs::read(&path).map_err(|source| ClientError::File {
-                path: path.clone(),
-                source: std::io::Error::new(
-                    source.kind(),
-                    format!("{source}; build the contracts first (scripts/build.sh)"),
-                ),
-            })
-        };
+        let read = |name: &str| read_wasm(dir, name);
         Ok(Bundles {
             token: read("keel_token")?,
             oracle: read("keel_oracle")?,
