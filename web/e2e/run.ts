@@ -17,7 +17,7 @@ import { send } from "../src/chain";
 import { formatAmount } from "../src/lib/amount";
 import { allowance, coreViews, head, holdings, poolEventsIn } from "../src/pool";
 import { E18, chainView, expectStatus, impactBuying, sizeAbove, text, waitForChange, widenBand } from "./helpers";
-import { unreportedSwapHoldsTheAccount } from "./unreported";
+import { pendingSwapHoldsTheAccount, unreportedSwapHoldsTheAccount } from "./unreported";
 
 const env = (name: string) => process.env[name] ?? assert.fail(`${name} is not set`);
 const WEB = env("KEEL_WEB_URL");
@@ -214,6 +214,8 @@ async function main(): Promise<void> {
 
   step("a swap whose outcome the node never reports: after a reload, and in another tab, Dave's next swap is refused until its deadline");
   await unreportedSwapHoldsTheAccount(browser, WEB, keel, dave, "Dave (dev)");
+  step("a swap whose outcome the page still awaits: in another tab, and after a reload mid-wait, Dave's next swap is refused");
+  await pendingSwapHoldsTheAccount(browser, WEB, keel, dave, "Dave (dev)");
 
   step("pool health shows reserves, q, the oracle and the keeper's rebalance");
   await page.goto(`${WEB}/#/health`);

@@ -1,6 +1,8 @@
 // A swap whose outcome the node never reports: the connection is cut after the node took the
 // transaction and before it answered, so the page cannot know whether it landed. A reload and
-// another tab must refuse that account's next transaction until the first one's deadline.
+// another tab must refuse that account's next transaction until the first one's deadline. And a
+// swap whose outcome is still awaited (the node's answers withheld) holds the account the same
+// way: reloading is what a trader does while a transaction hangs.
 
 import assert from "node:assert/strict";
 import type { KeyringPair } from "@polkadot/keyring/types";
@@ -27,6 +29,31 @@ async function cutAfterNextSubmit(page: Page): Promise<{ arm(): void }> {
         submitId = undefined;
         void ws.close({ code: 4000, reason: "cut by the test" });
         return;
+      }
+      ws.send(m);
+    });
+  });
+  return { arm: () => (armed = true) };
+}
+
+/** Withholds from the page every answer about its next transaction once armed: it stays pending. */
+async function withholdNextOutcome(page: Page): Promise<{ arm(): void }> {
+  let armed = false;
+  await page.routeWebSocket(/127\.0\.0\.1/, (ws) => {
+    // Per connection: a reload opens another, whose request ids start again.
+    let submitId: unknown;
+    const server = ws.connectToServer();
+    ws.onMessage((m) => {
+      if (armed && typeof m === "string" && m.includes('"author_submitAndWatchExtrinsic"')) {
+        submitId = (JSON.parse(m) as { id: unknown }).id;
+        armed = false;
+      }
+      server.send(m);
+    });
+    server.onMessage((m) => {
+      if (submitId !== undefined && typeof m === "string") {
+        const answer = JSON.parse(m) as { id?: unknown; method?: string };
+        if (answer.id === submitId || answer.method === "author_extrinsicUpdate") return;
       }
       ws.send(m);
     });
@@ -77,7 +104,43 @@ export async function unreportedSwapHoldsTheAccount(browser: Browser, web: strin
     for (const [name, page] of [["after a reload", first], ["in another tab", second]] as const) {
       await openAs(page, web, label);
       await swapTen(page);
-      await expectStatus(page, "swap-status", "never reported", 10_000);
+      await expectStatus(page, "swap-status", "no reported outcome", 10_000);
+      assert.match(await text(page, "swap-status"), /Nothing was signed/, name);
+    }
+    assert.deepEqual(await holdings(keel, trader.address), landed, "a refused swap moved the trader's tokens");
+  } finally {
+    await context.close();
+  }
+}
+
+/** As above, with the first page still waiting for the node's answer when the others look. */
+export async function pendingSwapHoldsTheAccount(browser: Browser, web: string, keel: Keel, trader: KeyringPair, label: string): Promise<void> {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 820 } });
+  try {
+    const first = await context.newPage();
+    const withheld = await withholdNextOutcome(first);
+    const approved = await send(keel.base, { pair: trader }, "psp22Approve", keel.pool, 10n * E18);
+    assert.ok("block" in approved, `approval: ${JSON.stringify(approved)}`);
+    await openAs(first, web, label);
+    const before = await holdings(keel, trader.address);
+    withheld.arm();
+    await swapTen(first);
+    const deadline = Date.now() + 60_000;
+    while ((await holdings(keel, trader.address)).base === before.base) {
+      assert.ok(Date.now() < deadline, "the withheld swap never landed");
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    const landed = await holdings(keel, trader.address);
+    assert.equal(before.base - landed.base, 10n * E18, "the withheld swap sold 10 BASE");
+    assert.match(await text(first, "swap-status"), /Sending the swap/, "the first page still waits for the outcome");
+
+    // Another tab while the first still waits, then the first page reloaded mid-wait.
+    const second = await context.newPage();
+    for (const [name, page] of [["in another tab", second], ["after a reload", first]] as const) {
+      if (page === first) await first.reload();
+      await openAs(page, web, label);
+      await swapTen(page);
+      await expectStatus(page, "swap-status", "no reported outcome", 10_000);
       assert.match(await text(page, "swap-status"), /Nothing was signed/, name);
     }
     assert.deepEqual(await holdings(keel, trader.address), landed, "a refused swap moved the trader's tokens");

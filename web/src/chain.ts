@@ -179,17 +179,26 @@ export async function send<A extends GenericContractApi>(
   message: keyof A["tx"] & keyof A["query"] & string,
   ...args: unknown[]
 ): Promise<Sent> {
-  return sendWatched(contract, who, () => undefined, message, ...args);
+  return sendWatched(contract, who, { progress: () => undefined }, message, ...args);
 }
 
-/** As [`send`], reporting each step (dry-run, checking code, signing, the pool's status) to `progress`. */
+/** What the sender of a transaction is told while it is under way. */
+export interface Watch {
+  /** Each step: dry-run, checking code, signing, then the transaction's statuses from the node. */
+  progress(step: string): void;
+  /** Once, immediately before the signed transaction goes to the node: from then on it may land. */
+  sending?(): void;
+}
+
+/** As [`send`], telling `watch` each step and the moment the transaction goes to the node. */
 export async function sendWatched<A extends GenericContractApi>(
   contract: Contract<A>,
   who: Signing,
-  progress: (step: string) => void,
+  watch: Watch,
   message: keyof A["tx"] & keyof A["query"] & string,
   ...args: unknown[]
 ): Promise<Sent> {
+  const progress = (step: string) => watch.progress(step);
   const client = contract.client as unknown as DedotClient;
   const called = contract as unknown as AnyContract;
   const named = [called, ...args.filter((a): a is AnyContract => a instanceof Contract)];
@@ -246,7 +255,7 @@ export async function sendWatched<A extends GenericContractApi>(
       void unsubscribe?.();
       resolve(sent);
     };
-    const watch = ({ status, dispatchError }: TxResult) => {
+    const onStatus = ({ status, dispatchError }: TxResult) => {
       if (done || reverted !== undefined) return;
       progress(status.type);
       if (dispatchError) {
@@ -273,7 +282,8 @@ export async function sendWatched<A extends GenericContractApi>(
       const describe = message.startsWith("psp22") ? describeTokenError : describePoolError;
       return { failed: "refused" in again ? `${why} The same call now: ${describe(again.refused)}` : why };
     };
-    tx.send(watch).then(
+    watch.sending?.();
+    tx.send(onStatus).then(
       (unsub) => (done ? void unsub() : (unsubscribe = unsub)),
       // The node may have received it before the connection failed.
       (e: unknown) => finish({ failed: errorText(e), unreported: true }),

@@ -14,6 +14,27 @@ describe("InFlight", () => {
     expect(f.openUntil("alice", 60_001)).toBeNull();
   });
 
+  it("ends the wait, here and in the store, once the outcome is reported", () => {
+    const store = new MemoryStore();
+    const f = new InFlight(store, "s");
+    f.note("alice", 60_000n, 1_000);
+    expect(new InFlight(store, "s").openUntil("alice", 1_000)).toBe(60_000n);
+    f.settle("alice", 60_000n);
+    expect(f.openUntil("alice", 1_000)).toBeNull();
+    expect(new InFlight(store, "s").openUntil("alice", 1_000)).toBeNull();
+    expect(store.getItem(KEY)).toBeNull();
+  });
+
+  it("leaves another tab's later wait when settling its own", () => {
+    const store = new MemoryStore();
+    const mine = new InFlight(store, "s");
+    mine.note("alice", 60_000n, 1_000);
+    new InFlight(store, "s").note("alice", 90_000n, 1_000);
+    mine.settle("alice", 60_000n);
+    expect(mine.openUntil("alice", 1_000)).toBe(90_000n);
+    expect(store.getItem(KEY)).toBe("90000");
+  });
+
   it("keeps the later of two deadlines", () => {
     const f = new InFlight();
     f.note("alice", 90_000n, 1_000);

@@ -1,8 +1,10 @@
-// Transactions the node never reported an outcome for. Such a transaction may still land until its
-// deadline (the pool refuses it after), so a second click meanwhile could trade twice: the pages
-// refuse another transaction from that account until the first one's deadline has passed. The
-// record lives in the browser's storage, so a reload or another tab of the same app refuses too:
-// reloading is what a trader does when a transaction hangs.
+// Transactions sent without a reported outcome: still awaited, or never reported. Such a
+// transaction may land until its deadline (the pool refuses it after), so a second click meanwhile
+// could trade twice: the pages refuse another transaction from that account until the first one's
+// outcome is reported or its deadline has passed. The wait is written as the transaction goes to
+// the node and lives in the browser's storage, so a reload or another tab of the same app refuses
+// too, while the outcome is awaited as after it was lost: reloading is what a trader does when a
+// transaction hangs.
 
 /** Where the deadlines are kept: the browser's `localStorage`, or memory where it is unavailable. */
 export interface DeadlineStore {
@@ -57,7 +59,7 @@ export class InFlight {
     private readonly scope = "",
   ) {}
 
-  /** Notes at `nowMs` that `account`'s transaction may still land until `deadline`. */
+  /** Notes at `nowMs` that `account`'s transaction, sent, may land until `deadline`. */
   note(account: string, deadline: bigint, nowMs: number): void {
     const mine = this.here.get(account);
     if (mine === undefined || deadline > mine) this.here.set(account, deadline);
@@ -65,6 +67,15 @@ export class InFlight {
     const stored = this.stored(account);
     if (stored !== null && stored >= deadline && isOpen(stored, nowMs)) return;
     this.put(account, deadline);
+  }
+
+  /**
+   * Ends the wait `note` began for `deadline`, its outcome reported: this page's copy and the
+   * stored one, each where it still holds that deadline (another tab's later one stays).
+   */
+  settle(account: string, deadline: bigint): void {
+    if (this.here.get(account) === deadline) this.here.delete(account);
+    if (this.stored(account) === deadline) this.forgetStored(account);
   }
 
   /** The deadline of `account`'s unreported transaction still open at `nowMs`, else null. */
@@ -142,5 +153,5 @@ export function inFlightNow(browserMs: number, chainMs: number): number {
 /** The sentence that refuses a new transaction while `deadline`'s is open. */
 export function stillInFlight(deadline: bigint): string {
   const at = new Date(Number(deadline)).toLocaleTimeString();
-  return `Your last transaction's outcome was never reported, and it may still land until ${at} (its deadline): check Activity. Nothing was signed.`;
+  return `Your last transaction has no reported outcome, and it may still land until ${at} (its deadline): check Activity. Nothing was signed.`;
 }

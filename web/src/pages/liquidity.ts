@@ -3,7 +3,7 @@
 // approvals handled in the flow. A click freezes a plan (lib/liquidity.ts) and disables the form
 // until the flow ends.
 
-import { chainNowMs, inFlightNowMs, send } from "../chain";
+import { chainNowMs, inFlightNowMs } from "../chain";
 import { stillInFlight } from "../lib/inflight";
 import type { Ctx, Page } from "../context";
 import type { Account } from "../accounts";
@@ -15,7 +15,7 @@ import { deadlineNow, LimitError } from "../lib/slippage";
 import { holdings, poolShape } from "../pool";
 import { h, row, say } from "../ui";
 import { positionRows } from "./position";
-import { approveIfNeeded, refusedBeforeApproval } from "./tx";
+import { approveIfNeeded, refusedBeforeApproval, sendHeld } from "./tx";
 
 export function liquidityPage(ctx: Ctx): Page {
   const { keel } = ctx;
@@ -92,8 +92,7 @@ export function liquidityPage(ctx: Ctx): Page {
       if (failed) return say(status, failed, "error");
     }
     say(status, "Adding liquidity…", "busy");
-    const sent = await send(keel.pool, who, "addLiquidity", ...args);
-    if ("unreported" in sent) ctx.inFlight.note(account.address, p.deadline, inFlightNowMs());
+    const sent = await sendHeld(keel, who, { inFlight: ctx.inFlight, account: account.address, deadline: p.deadline }, () => undefined, "addLiquidity", ...args);
     say(status, describeSent(sent, "Added"), "block" in sent ? "ok" : "error");
   }
 
@@ -101,8 +100,7 @@ export function liquidityPage(ctx: Ctx): Page {
     const p = planRemove(parseAmount(sharesIn.value, dec.shares), held, readShape(), terms());
     say(status, "Removing liquidity…", "busy");
     const who = await account.signing();
-    const sent = await send(keel.pool, who, "removeLiquidity", p.shares, p.minBase, p.minQuote, account.address, p.deadline);
-    if ("unreported" in sent) ctx.inFlight.note(account.address, p.deadline, inFlightNowMs());
+    const sent = await sendHeld(keel, who, { inFlight: ctx.inFlight, account: account.address, deadline: p.deadline }, () => undefined, "removeLiquidity", p.shares, p.minBase, p.minQuote, account.address, p.deadline);
     say(status, describeSent(sent, "Removed"), "block" in sent ? "ok" : "error");
   }
 

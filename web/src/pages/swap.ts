@@ -4,7 +4,7 @@
 // above 10% (lib/impact.ts). Approval of the token is part of the flow. A click freezes a plan
 // (lib/swap.ts) and disables the form until the flow ends.
 
-import { chainNowMs, inFlightNowMs, sendWatched } from "../chain";
+import { chainNowMs, inFlightNowMs } from "../chain";
 import { stillInFlight } from "../lib/inflight";
 import type { Account } from "../accounts";
 import type { Ctx, Page } from "../context";
@@ -17,7 +17,7 @@ import { PlanError, answers, planSwap, swapCall, typedToken, type QuotedSwap, ty
 import type { Answer } from "../chain";
 import { holdings, marketStatus, quoteSwap, type MarketStatus } from "../pool";
 import { h, row, say } from "../ui";
-import { approveIfNeeded, refusedBeforeApproval } from "./tx";
+import { approveIfNeeded, refusedBeforeApproval, sendHeld } from "./tx";
 
 export function swapPage(ctx: Ctx): Page {
   const { keel } = ctx;
@@ -209,8 +209,7 @@ export function swapPage(ctx: Ctx): Page {
       const approved = await approveIfNeeded(keel, keel[tin], who, p.spend, (t) => say(status, t, "busy"));
       if (approved) return say(status, approved, "error");
       const step = (st: string) => say(status, `Sending the swap… (${st})`, "busy");
-      const sent = await sendWatched(keel.pool, who, step, call.message, ...call.args);
-      if ("unreported" in sent) ctx.inFlight.note(p.account, p.deadline, inFlightNowMs());
+      const sent = await sendHeld(keel, who, { inFlight: ctx.inFlight, account: p.account, deadline: p.deadline }, step, call.message, ...call.args);
       say(status, describeSent(sent, "Swapped"), "block" in sent ? "ok" : "error");
     } catch (e) {
       if (e instanceof AmountError || e instanceof LimitError || e instanceof PlanError) return say(status, e.message, "error");

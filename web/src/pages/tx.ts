@@ -1,9 +1,10 @@
-// The steps the writes share: the pool's answer before anything is signed, and a PSP22 approval
-// when the pool may not yet move enough.
+// The steps the writes share: the pool's answer before anything is signed, a PSP22 approval when
+// the pool may not yet move enough, and the pool's transaction held in flight while it may land.
 
-import { refusalNow, sendWatched, type Signing, addressOf } from "../chain";
+import { addressOf, inFlightNowMs, refusalNow, sendWatched, type Signing } from "../chain";
 import { describeTokenError, waitsOnApproval } from "../lib/errors";
-import { describeSent } from "../lib/outcome";
+import type { InFlight } from "../lib/inflight";
+import { describeSent, type Sent } from "../lib/outcome";
 import { allowance, type Keel, type Token } from "../pool";
 
 /**
@@ -19,7 +20,7 @@ export async function approveIfNeeded(
 ): Promise<string | null> {
   if ((await allowance(keel, token, addressOf(who))) >= amount) return null;
   const step = (st: string) => progress(`Approving the pool to move your tokens… (${st})`);
-  const sent = await sendWatched(token, who, step, "psp22Approve", keel.pool, amount);
+  const sent = await sendWatched(token, who, { progress: step }, "psp22Approve", keel.pool, amount);
   return "block" in sent ? null : describeSent(sent, "Approved", describeTokenError);
 }
 
@@ -37,4 +38,36 @@ export async function refusedBeforeApproval(
   const answer = await refusalNow(keel.pool, who, message, ...args);
   if (answer === null || ("refused" in answer && waitsOnApproval(answer.refused))) return null;
   return describeSent(answer, "");
+}
+
+/** The wait a pool transaction holds: `account` as the app names it (the generic format, which the
+ * pages check before signing; a wallet may sign for another format), until `deadline`. */
+export interface Hold {
+  inFlight: InFlight;
+  account: string;
+  deadline: bigint;
+}
+
+/**
+ * Sends the pool's `message` as `who`, holding `hold.account` from the moment the transaction goes
+ * to the node until its outcome is reported, so neither a reload nor another tab signs again
+ * meanwhile; with no outcome reported, the hold lasts until the deadline.
+ */
+export async function sendHeld(
+  keel: Keel,
+  who: Signing,
+  hold: Hold,
+  progress: (step: string) => void,
+  message: "swapExactIn" | "swapExactOut" | "addLiquidity" | "removeLiquidity",
+  ...args: unknown[]
+): Promise<Sent> {
+  const { inFlight, account, deadline } = hold;
+  let held = false;
+  const sending = () => {
+    held = true;
+    inFlight.note(account, deadline, inFlightNowMs());
+  };
+  const sent = await sendWatched(keel.pool, who, { progress, sending }, message, ...args);
+  if (held && !("unreported" in sent)) inFlight.settle(account, deadline);
+  return sent;
 }
