@@ -17,7 +17,7 @@ import { send } from "../src/chain";
 import { formatAmount } from "../src/lib/amount";
 import { allowance, coreViews, head, holdings, poolEventsIn } from "../src/pool";
 import { E18, chainView, expectStatus, impactBuying, sizeAbove, text, waitForChange, widenBand } from "./helpers";
-import { pendingSwapHoldsTheAccount, unreportedSwapHoldsTheAccount } from "./unreported";
+import { pendingSwapHoldsTheAccount, stallAnswers, unreportedSwapHoldsTheAccount, withholdNextOutcome } from "./unreported";
 
 const env = (name: string) => process.env[name] ?? assert.fail(`${name} is not set`);
 const WEB = env("KEEL_WEB_URL");
@@ -263,44 +263,58 @@ async function main(): Promise<void> {
   const eve = new Keyring({ type: "sr25519" }).addFromUri("//Eve");
   const forEve = await send(keel.base, { pair: alice }, "mintTo", eve.address, 100n * E18);
   assert.ok("block" in forEve, `mint for Eve: ${JSON.stringify(forEve)}`);
-  const wallet = await browser.newPage({ viewport: { width: 1000, height: 820 } });
+  // A context of its own, shared by the wallet's tabs (their storage and locks).
+  const walletTabs = await browser.newContext({ viewport: { width: 1000, height: 820 } });
+  const wallet = await walletTabs.newPage();
   wallet.on("pageerror", (e) => errors.push(e.message));
   // The extension's signer, as the polkadot.js extension signs: the payload the page hands over,
   // signed by Eve's key in this process. `decline` makes the next request fail as a person's
   // "Cancel" does.
   let decline = false;
+  // While set, the wallet answers the next signature request only once it settles, as a person
+  // who has not yet clicked "Sign".
+  let awaitPerson: Promise<void> | undefined;
   // polkadot.js's registry builds the payload as the extension does; the app itself runs on dedot.
   const signing = await ApiPromise.create({ provider: new WsProvider(NODE), noInitWarn: true });
   const signed: string[] = [];
-  await wallet.exposeFunction("keelWalletSign", (payload: { version: number; method: string }) => {
-    if (decline) {
-      decline = false;
-      throw new Error("Cancelled");
-    }
-    const extrinsic = signing.registry.createType("ExtrinsicPayload", payload, { version: payload.version });
-    signed.push(payload.method);
-    return { id: signed.length, signature: extrinsic.sign(eve).signature };
-  });
-  await wallet.addInitScript((address: string) => {
-    const w = window as unknown as Record<string, unknown>;
-    const sign = w.keelWalletSign as (p: unknown) => Promise<unknown>;
-    const accounts = [{ address, name: "Eve's wallet", type: "sr25519" }];
-    w.injectedWeb3 = {
-      "polkadot-js": {
-        version: "0.58.10",
-        enable: async () => ({
-          accounts: { get: async () => accounts, subscribe: (cb: (a: unknown) => void) => (cb(accounts), () => undefined) },
-          signer: { signPayload: (payload: unknown) => sign(payload) },
-        }),
-      },
-    };
-  }, eve.address);
-  await wallet.goto(`${WEB}/#/swap`);
-  await wallet.getByTestId("page-swap").waitFor();
-  assert.equal(await wallet.getByTestId("no-extension").count(), 0, "the extension is found");
-  await wallet.getByTestId("account").selectOption({ label: "Eve's wallet (polkadot-js)" });
-  await wallet.getByTestId("swap-amount").fill("10");
-  await waitForChange(wallet, "swap-receive", "–");
+  const asked: string[] = [];
+  const injectWallet = async (tab: Page) => {
+    await tab.exposeFunction("keelWalletSign", async (payload: { version: number; method: string }) => {
+      asked.push(payload.method);
+      if (decline) {
+        decline = false;
+        throw new Error("Cancelled");
+      }
+      await awaitPerson;
+      const extrinsic = signing.registry.createType("ExtrinsicPayload", payload, { version: payload.version });
+      signed.push(payload.method);
+      return { id: signed.length, signature: extrinsic.sign(eve).signature };
+    });
+    await tab.addInitScript((address: string) => {
+      const w = window as unknown as Record<string, unknown>;
+      const sign = w.keelWalletSign as (p: unknown) => Promise<unknown>;
+      const accounts = [{ address, name: "Eve's wallet", type: "sr25519" }];
+      w.injectedWeb3 = {
+        "polkadot-js": {
+          version: "0.58.10",
+          enable: async () => ({
+            accounts: { get: async () => accounts, subscribe: (cb: (a: unknown) => void) => (cb(accounts), () => undefined) },
+            signer: { signPayload: (payload: unknown) => sign(payload) },
+          }),
+        },
+      };
+    }, eve.address);
+  };
+  const openWallet = async (tab: Page) => {
+    await tab.goto(`${WEB}/#/swap`);
+    await tab.getByTestId("page-swap").waitFor();
+    assert.equal(await tab.getByTestId("no-extension").count(), 0, "the extension is found");
+    await tab.getByTestId("account").selectOption({ label: "Eve's wallet (polkadot-js)" });
+    await tab.getByTestId("swap-amount").fill("10");
+    await waitForChange(tab, "swap-receive", "–");
+  };
+  await injectWallet(wallet);
+  await openWallet(wallet);
   const eveBefore = await holdings(keel, eve.address);
   decline = true;
   await wallet.getByTestId("swap-submit").click();
@@ -312,7 +326,60 @@ async function main(): Promise<void> {
   await expectStatus(wallet, "swap-status", "Swapped in block", 60_000);
   assert.equal(eveBefore.base - (await holdings(keel, eve.address)).base, 10n * E18, "Eve sold 10 BASE through her wallet");
   assert.equal(signed.length, 2, "the wallet signed the approval and the swap");
-  await wallet.close();
+
+  step("a signature the wallet still asks for: Eve's swap in another tab is refused, and asks for no signature");
+  let personSigns!: () => void;
+  awaitPerson = new Promise<void>((r) => (personSigns = r));
+  const eveMid = await holdings(keel, eve.address);
+  await wallet.getByTestId("swap-submit").click();
+  // The allowance was spent: the first request is the approval's.
+  await expectStatus(wallet, "swap-status", "Approving", 20_000);
+  const tab = await walletTabs.newPage();
+  await injectWallet(tab);
+  await openWallet(tab);
+  const askedBefore = asked.length;
+  await tab.getByTestId("swap-submit").click();
+  await expectStatus(tab, "swap-status", "under way in this app", 10_000);
+  assert.equal(asked.length, askedBefore, "the second tab asked the wallet for nothing");
+  personSigns();
+  awaitPerson = undefined;
+  await expectStatus(wallet, "swap-status", "Swapped in block", 60_000);
+  assert.equal(eveMid.base - (await holdings(keel, eve.address)).base, 10n * E18, "Eve sold 10 BASE once");
+  // Once the first tab's swap has ended, the second tab's goes through.
+  await tab.getByTestId("swap-submit").click();
+  await expectStatus(tab, "swap-status", "Swapped in block", 60_000);
+  assert.equal(eveMid.base - (await holdings(keel, eve.address)).base, 20n * E18, "and 10 more from the second tab");
+  await walletTabs.close();
+
+  step("without Web Locks (an insecure origin): a swap another tab sent since this one's check is withheld, not sent");
+  const bare = await browser.newContext({ viewport: { width: 1000, height: 820 } });
+  await bare.addInitScript(() => Object.defineProperty(Navigator.prototype, "locks", { get: () => undefined }));
+  const allowed = await send(keel.base, { pair: eve }, "psp22Approve", keel.pool, 100n * E18);
+  assert.ok("block" in allowed, `Eve's allowance: ${JSON.stringify(allowed)}`);
+  const [tabA, tabB] = [await bare.newPage(), await bare.newPage()];
+  const withheldA = await withholdNextOutcome(tabA);
+  const stalledB = await stallAnswers(tabB);
+  for (const t of [tabA, tabB]) {
+    await injectWallet(t);
+    await openWallet(t);
+  }
+  const eveBare = await holdings(keel, eve.address);
+  // Tab B checks at its click and then waits on the node; tab A sends meanwhile.
+  stalledB.stall();
+  await tabB.getByTestId("swap-submit").click();
+  withheldA.arm();
+  await tabA.getByTestId("swap-submit").click();
+  const until = Date.now() + 60_000;
+  while ((await holdings(keel, eve.address)).base === eveBare.base) {
+    assert.ok(Date.now() < until, "tab A's swap never landed");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  stalledB.release();
+  await expectStatus(tabB, "swap-status", "went to the node meanwhile", 30_000);
+  assert.match(await text(tabB, "swap-status"), /discarded, not sent/);
+  await new Promise((r) => setTimeout(r, 3_000));
+  assert.equal(eveBare.base - (await holdings(keel, eve.address)).base, 10n * E18, "Eve sold 10 BASE once");
+  await bare.close();
   await signing.disconnect();
 
   step("price impact: a notice at 1%, a typed confirmation above 10%, blocked above 15% unless in expert mode");

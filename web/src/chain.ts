@@ -186,8 +186,11 @@ export async function send<A extends GenericContractApi>(
 export interface Watch {
   /** Each step: dry-run, checking code, signing, then the transaction's statuses from the node. */
   progress(step: string): void;
-  /** Once, immediately before the signed transaction goes to the node: from then on it may land. */
-  sending?(): void;
+  /**
+   * Once, immediately before the signed transaction goes to the node (from then on it may land):
+   * a reason to withhold it instead resolves `{ notSent, signed: true }`, and nothing is sent.
+   */
+  sending?(): string | null;
 }
 
 /** As [`send`], telling `watch` each step and the moment the transaction goes to the node. */
@@ -235,6 +238,8 @@ export async function sendWatched<A extends GenericContractApi>(
   }
   const after = await changed();
   if (after) return { notSent: after, signed: true };
+  const withheld = watch.sending?.() ?? null;
+  if (withheld !== null) return { notSent: withheld, signed: true };
   return new Promise<Sent>((resolve) => {
     // Status updates keep coming after the outcome (Finalized after the block): only the first
     // outcome counts, and nothing is reported after it. A node that never reports one ends the
@@ -282,7 +287,6 @@ export async function sendWatched<A extends GenericContractApi>(
       const describe = message.startsWith("psp22") ? describeTokenError : describePoolError;
       return { failed: "refused" in again ? `${why} The same call now: ${describe(again.refused)}` : why };
     };
-    watch.sending?.();
     tx.send(onStatus).then(
       (unsub) => (done ? void unsub() : (unsubscribe = unsub)),
       // The node may have received it before the connection failed.

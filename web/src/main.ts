@@ -10,7 +10,7 @@ import type { Ctx, Page } from "./context";
 import { loadBundle } from "./deployment";
 import { EventLog } from "./events";
 import { errorText } from "./lib/errors";
-import { InFlight, browserStore } from "./lib/inflight";
+import { InFlight, browserLocks, browserStore } from "./lib/inflight";
 import { minutesFromText, toleranceFromPercent } from "./lib/slippage";
 import { activityPage } from "./pages/activity";
 import { healthPage } from "./pages/health";
@@ -77,7 +77,7 @@ async function start(): Promise<void> {
     account: () => accounts.find((a) => a.address === picker.value),
     settings: { toleranceBps: 50, deadlineMinutes: 20, expert: false },
     log: new EventLog(keel),
-    inFlight: new InFlight(browserStore(), `${keel.deployment.genesis_hash}:${keel.deployment.contracts.pool}`),
+    inFlight: new InFlight(browserStore(), `${keel.deployment.genesis_hash}:${keel.deployment.contracts.pool}`, browserLocks()),
   };
   expert.addEventListener("change", () => {
     ctx.settings.expert = expert.checked;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InFlight, MAX_WAIT_MS, MemoryStore, inFlightNow, type DeadlineStore } from "./inflight";
+import { InFlight, MAX_WAIT_MS, MemoryStore, inFlightNow, type DeadlineStore, type Locks } from "./inflight";
 
 const KEY = "keel:in-flight:s:alice";
 
@@ -119,5 +119,49 @@ describe("inFlightNow", () => {
     expect(inFlightNow(3_600_000, 1_000)).toBe(1_000);
     expect(inFlightNow(1_000, 3_600_000)).toBe(3_600_000);
     expect(inFlightNow(5_000, 0)).toBe(5_000);
+  });
+});
+
+/** Web Locks as the browser grants them with `ifAvailable`: a held name is refused, not queued. */
+class FakeLocks implements Locks {
+  readonly held = new Set<string>();
+  async request<T>(name: string, _options: { ifAvailable: true }, flow: (lock: unknown) => Promise<T>): Promise<T> {
+    if (this.held.has(name)) return flow(null);
+    this.held.add(name);
+    try {
+      return await flow({ name });
+    } finally {
+      this.held.delete(name);
+    }
+  }
+}
+
+describe("InFlight.exclusively", () => {
+  it("refuses a second flow for an account while the first runs, in any tab sharing the locks", async () => {
+    const locks = new FakeLocks();
+    const [tab1, tab2] = [new InFlight(new MemoryStore(), "s", locks), new InFlight(new MemoryStore(), "s", locks)];
+    let release!: () => void;
+    const first = tab1.exclusively("alice", () => new Promise<string>((r) => (release = () => r("sent"))));
+    await Promise.resolve();
+    expect(await tab2.exclusively("alice", async () => "twice")).toEqual({ busy: true });
+    expect(await tab1.exclusively("alice", async () => "twice")).toEqual({ busy: true });
+    expect(await tab2.exclusively("bob", async () => "bob's")).toEqual({ ran: "bob's" });
+    expect(await new InFlight(new MemoryStore(), "other-pool", locks).exclusively("alice", async () => "elsewhere")).toEqual({ ran: "elsewhere" });
+    release();
+    expect(await first).toEqual({ ran: "sent" });
+    expect(await tab2.exclusively("alice", async () => "after")).toEqual({ ran: "after" });
+  });
+
+  it("frees the account when a flow fails", async () => {
+    const locks = new FakeLocks();
+    const f = new InFlight(new MemoryStore(), "s", locks);
+    await expect(f.exclusively("alice", async () => Promise.reject(new Error("node gone")))).rejects.toThrow("node gone");
+    expect(await f.exclusively("alice", async () => 1)).toEqual({ ran: 1 });
+  });
+
+  it("runs every flow where the browser has no locks", async () => {
+    const f = new InFlight(new MemoryStore(), "s");
+    const both = await Promise.all([f.exclusively("alice", async () => 1), f.exclusively("alice", async () => 2)]);
+    expect(both).toEqual([{ ran: 1 }, { ran: 2 }]);
   });
 });

@@ -45,6 +45,14 @@ function tooFar(deadline: bigint, nowMs: number): boolean {
   return deadline - BigInt(Math.floor(nowMs)) > BigInt(MAX_WAIT_MS);
 }
 
+/** What `InFlight.exclusively` needs of the browser's Web Locks (`navigator.locks`). */
+export interface Locks {
+  request<T>(name: string, options: { ifAvailable: true }, flow: (lock: unknown) => Promise<T>): Promise<T>;
+}
+
+/** A flow run under an account's lock, or refused because another flow holds it. */
+export type Exclusive<T> = { ran: T } | { busy: true };
+
 /** Unreported transactions' deadlines (block time, ms), by account, for one pool on one chain. */
 export class InFlight {
   /** This page's own copy: it holds even when the store refuses to keep anything. */
@@ -52,12 +60,28 @@ export class InFlight {
 
   /**
    * `scope` names the chain and pool: a deadline is block time of the chain it was signed for,
-   * and a deployment on another chain (or a restarted dev chain) has nothing in flight.
+   * and a deployment on another chain (or a restarted dev chain) has nothing in flight. `locks`
+   * are shared by every tab of the app (the browser's, where it has them).
    */
   constructor(
     private readonly store: DeadlineStore = new MemoryStore(),
     private readonly scope = "",
+    private readonly locks: Locks | null = null,
   ) {}
+
+  /**
+   * Runs `flow` (an account's transaction, from the check of its wait to its outcome) unless
+   * another flow for `account` is under way in any tab of the app: a wait is written only as a
+   * transaction goes to the node, so two flows begun together would each find none, and a person
+   * who clicks again in another tab while the wallet still asks for the first signature would
+   * trade twice. Without locks (an insecure origin, an old browser) the flow runs unguarded.
+   */
+  async exclusively<T>(account: string, flow: () => Promise<T>): Promise<Exclusive<T>> {
+    if (!this.locks) return { ran: await flow() };
+    return this.locks.request(`keel:sending:${this.scope}:${account}`, { ifAvailable: true }, async (lock) =>
+      lock ? { ran: await flow() } : { busy: true as const },
+    );
+  }
 
   /** Notes at `nowMs` that `account`'s transaction, sent, may land until `deadline`. */
   note(account: string, deadline: bigint, nowMs: number): void {
@@ -139,6 +163,21 @@ export function browserStore(): DeadlineStore {
   }
   return new MemoryStore();
 }
+
+/** The browser's Web Locks, or null where it has none (they need a secure origin). */
+export function browserLocks(): Locks | null {
+  const locks = (globalThis.navigator as { locks?: Locks } | undefined)?.locks;
+  return locks ?? null;
+}
+
+/** Why a signed transaction is withheld: another one from the account went out since the check. */
+export function sentMeanwhile(deadline: bigint): string {
+  const at = new Date(Number(deadline)).toLocaleTimeString();
+  return `Another transaction from this account went to the node meanwhile, and may land until ${at}: check Activity.`;
+}
+
+/** The sentence that refuses a transaction while another flow holds the account's lock. */
+export const ANOTHER_UNDER_WAY = "Another transaction from this account is under way in this app (here or in another tab): wait until it ends. Nothing was signed.";
 
 /**
  * Now, for judging whether an unreported transaction's deadline has passed: the chain's latest

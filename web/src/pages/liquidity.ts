@@ -4,7 +4,7 @@
 // until the flow ends.
 
 import { chainNowMs, inFlightNowMs } from "../chain";
-import { stillInFlight } from "../lib/inflight";
+import { ANOTHER_UNDER_WAY, stillInFlight } from "../lib/inflight";
 import type { Ctx, Page } from "../context";
 import type { Account } from "../accounts";
 import { AmountError, formatAmount, parseAmount, plainAmount } from "../lib/amount";
@@ -54,11 +54,14 @@ export function liquidityPage(ctx: Ctx): Page {
   async function run(action: (account: Account) => Promise<void>): Promise<void> {
     const account = ctx.account();
     if (!account) return say(status, "Choose an account first.", "error");
-    const open = ctx.inFlight.openUntil(account.address, inFlightNowMs());
-    if (open !== null) return say(status, stillInFlight(open), "error");
     inputs.forEach((el) => (el.disabled = true));
     try {
-      await action(account);
+      const ran = await ctx.inFlight.exclusively(account.address, async () => {
+        const open = ctx.inFlight.openUntil(account.address, inFlightNowMs());
+        if (open !== null) return say(status, stillInFlight(open), "error");
+        await action(account);
+      });
+      if ("busy" in ran) say(status, ANOTHER_UNDER_WAY, "error");
     } catch (e) {
       const known = e instanceof AmountError || e instanceof LimitError || e instanceof LiquidityError;
       say(status, known ? e.message : `Something went wrong: ${errorText(e)}`, "error");

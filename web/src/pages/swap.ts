@@ -5,7 +5,7 @@
 // (lib/swap.ts) and disables the form until the flow ends.
 
 import { chainNowMs, inFlightNowMs } from "../chain";
-import { stillInFlight } from "../lib/inflight";
+import { ANOTHER_UNDER_WAY, stillInFlight } from "../lib/inflight";
 import type { Account } from "../accounts";
 import type { Ctx, Page } from "../context";
 import { formatAmount, formatFee, parseAmount, AmountError } from "../lib/amount";
@@ -187,14 +187,28 @@ export function swapPage(ctx: Ctx): Page {
   async function submit(): Promise<void> {
     const account = ctx.account();
     if (!account) return say(status, "Choose an account first.", "error");
-    const open = ctx.inFlight.openUntil(account.address, inFlightNowMs());
-    if (open !== null) return say(status, stillInFlight(open), "error");
     // The last swap's outcome goes at once: what shows next is this click's.
     say(status, "Checking the swap…", "busy");
     inputs.forEach((el) => (el.disabled = true));
     busy = true;
     try {
-      // Everything after the first await reads only `p` and `account`, captured at the click.
+      const ran = await ctx.inFlight.exclusively(account.address, () => swapAs(account));
+      if ("busy" in ran) say(status, ANOTHER_UNDER_WAY, "error");
+    } finally {
+      busy = false;
+      inputs.forEach((el) => (el.disabled = false));
+      forgetConfirmation();
+      // A failed read after the swap must not overwrite how the swap ended.
+      await refresh().catch(() => undefined);
+    }
+  }
+
+  /** The swap the form (disabled since the click) describes, as `account`. */
+  async function swapAs(account: Account): Promise<void> {
+    const open = ctx.inFlight.openUntil(account.address, inFlightNowMs());
+    if (open !== null) return say(status, stillInFlight(open), "error");
+    try {
+      // Everything after the plan reads only `p` and `account`.
       const p = await plan(account);
       if (!p) return;
       const tin = sides(p.sellBase)[0];
@@ -214,12 +228,6 @@ export function swapPage(ctx: Ctx): Page {
     } catch (e) {
       if (e instanceof AmountError || e instanceof LimitError || e instanceof PlanError) return say(status, e.message, "error");
       throw e;
-    } finally {
-      busy = false;
-      inputs.forEach((el) => (el.disabled = false));
-      forgetConfirmation();
-      // A failed read after the swap must not overwrite how the swap ended.
-      await refresh().catch(() => undefined);
     }
   }
 

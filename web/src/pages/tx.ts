@@ -3,7 +3,7 @@
 
 import { addressOf, inFlightNowMs, refusalNow, sendWatched, type Signing } from "../chain";
 import { describeTokenError, waitsOnApproval } from "../lib/errors";
-import type { InFlight } from "../lib/inflight";
+import { sentMeanwhile, type InFlight } from "../lib/inflight";
 import { describeSent, type Sent } from "../lib/outcome";
 import { allowance, type Keel, type Token } from "../pool";
 
@@ -64,8 +64,12 @@ export async function sendHeld(
   const { inFlight, account, deadline } = hold;
   let held = false;
   const sending = () => {
+    // Another page's transaction sent since this flow's check (where the browser has no locks).
+    const open = inFlight.openUntil(account, inFlightNowMs());
+    if (open !== null) return sentMeanwhile(open);
     held = true;
     inFlight.note(account, deadline, inFlightNowMs());
+    return null;
   };
   const sent = await sendWatched(keel.pool, who, { progress, sending }, message, ...args);
   if (held && !("unreported" in sent)) inFlight.settle(account, deadline);
