@@ -3,7 +3,8 @@
 # swallows every transaction and reports it dropped cannot make the keeper sign more than its
 # per-pool transaction cap; one that swallows only the first does not stall the next: the keeper
 # reads its nonce from the chain again, and its resend lands, confirmed by the node itself as the
-# second node.
+# second node. Last, a reporter already running whose node turns out to be on another chain
+# stops with status 78, as at start.
 
 LYING_PORT=$((KEEL_NODE_PORT + 44))
 
@@ -63,6 +64,50 @@ grep -q "rebalanced" "$WORK/keeper-dropped.log" || { cat "$WORK/keeper-dropped.l
 grep -q "confirmed by a second node" "$WORK/keeper-dropped.log" || { cat "$WORK/keeper-dropped.log"; exit 1; }
 grep -h "submitted\|dropped\|rebalanced" "$WORK/keeper-dropped.log" | cut -c1-200 || true
 client expect --since "$since" --rebalances 4 --in-band --deployment "$DEPLOYMENT"
+say "a reporter running when its node turns out to be on another chain: it stops with status 78"
+lying_node other-chain-on-usr1
+cat >"$WORK/reporter-switched.toml" <<TOML
+[reporter]
+feed = 1
+round_ms = 1000
+dry_run = true
+
+[[sources]]
+name = "a"
+kind = "command"
+command = ["echo", "10.0"]
+
+[[sources]]
+name = "b"
+kind = "command"
+command = ["echo", "10.0"]
+
+[node]
+url = "ws://127.0.0.1:$LYING_PORT"
+reconnect_ms = 500
+deployment = "$DEPLOYMENT"
+signer = "//Ferdie"
+TOML
+# A round that read the chain and decided (at debug, a held round shows too) before the switch.
+RUST_LOG=info,keel_reporter=debug target/debug/keel-reporter run --config "$WORK/reporter-switched.toml" \
+  >"$WORK/reporter-switched.log" 2>&1 &
+reporter_pid=$!
+decided="dry run: would submit\|held"
+for _ in $(seq 1 60); do grep -q "$decided" "$WORK/reporter-switched.log" && break; sleep 0.5; done
+grep -q "$decided" "$WORK/reporter-switched.log" || { kill "$reporter_pid"; cat "$WORK/reporter-switched.log"; exit 1; }
+kill -USR1 "$LYING_PID"
+rc=0
+for _ in $(seq 1 60); do kill -0 "$reporter_pid" 2>/dev/null || break; sleep 0.5; done
+if kill -0 "$reporter_pid" 2>/dev/null; then
+  kill "$reporter_pid"; cat "$WORK/reporter-switched.log"; echo "the reporter kept running on another chain" >&2; exit 1
+fi
+wait "$reporter_pid" || rc=$?
+stop_lying_node
+grep -q "answered another chain's genesis hash" "$WORK/lying-other-chain-on-usr1.log" || { cat "$WORK/lying-other-chain-on-usr1.log"; exit 1; }
+[ "$rc" -eq 78 ] && grep -q "error: stopped signing: the node's chain" "$WORK/reporter-switched.log" \
+  || { cat "$WORK/reporter-switched.log"; echo "expected status 78, got $rc" >&2; exit 1; }
+grep -m1 -o "error: stopped signing: [^\"]*" "$WORK/reporter-switched.log" | cut -c1-160
+
 # The reporters' phase drifts next: its blocks must come after this rebalance's 6 s cooldown in
 # chain time, or its keeper waits for blocks nobody seals.
 sleep 6

@@ -3,8 +3,9 @@
 # and swaps until the pool drifts past its rebalance trigger, run two competing keepers, and
 # check on chain that exactly one rebalance landed and the pool is back in band. Then a rival
 # landing between a keeper's dry-run and its transaction (ours reverts on chain, read back as
-# already done), a keeper across a node restart, and a keeper behind a node that lies about its
-# transactions (scripts/e2e-lying.sh). Before the keepers run, what they refuse to
+# already done), a keeper across a node restart, a keeper behind a node that lies about its
+# transactions and a running reporter whose node turns out to be on another chain
+# (scripts/e2e-lying.sh). Before the keepers run, what they refuse to
 # sign for (scripts/e2e-trust.sh): another chain's record, other code, an address with no contract,
 # a node that lags without the pool (exit 1), dev keys on a Live chain. Last, three keel-reporter services feed the
 # oracle from local exchanges (one reporter also reads an exchange that lies by 20%, one is

@@ -256,10 +256,17 @@ pub fn decide(view: &PoolView, policy: &Policy, health: &Health, now_ms: u64) ->
 /// slice, which is also the fallback when no split passes the pool's rules now (a cheap venue
 /// off the oracle, venues too shallow: the dry-run then says whether the configured one takes
 /// its slice). The plan is the total.
+///
+/// Never a split while `k` is still on its ramp: the pool checks a split's total against the
+/// excess of the block it lands in, and a ramping `k` moves the excess with the block's time, so
+/// a split sized on the block read reverts (`SplitTooLarge`, or `SplitTooSmall`) in the next. The
+/// configured venue's slice is sized by the pool itself when the transaction runs.
 fn route(view: &PoolView, excess: &Excess) -> Result<(Route, RebalancePlan), Skip> {
     let (price, params) = (view.market.price, &view.config.rebalance);
+    let ramping = view.market.k != view.market.k_target;
     let split = view
         .split_depths(excess.sell)
+        .filter(|_| !ramping)
         .and_then(|venues| split::best(excess, price, params, &venues).ok());
     if let Some(split) = split {
         let mut legs = [None; MAX_VENUES];

@@ -301,6 +301,40 @@ fn with_several_venues_read_the_keeper_splits_as_the_core_plans() {
 }
 
 #[test]
+fn while_k_ramps_the_keeper_sells_on_the_configured_venue_rather_than_split() {
+    // given the due pool with a second, cheaper venue read, whose `k` is still on its ramp
+    let split = with_second_venue(&view(DUE), true);
+    let ramping = PoolView {
+        market: keel_core::pool::MarketStatus {
+            k_target: split.market.k + ONE / 10,
+            ..split.market
+        },
+        ..split
+    };
+    // when the keeper decides
+    let Decision::Rebalance { route, plan, .. } = decide_now(&ramping) else {
+        panic!("expected a rebalance, got {:?}", decide_now(&ramping));
+    };
+    // then it sends the configured venue's slice, which the pool sizes when it runs (a split's
+    // total, fixed here, would miss the excess a later block's `k` gives); at `k`'s target the
+    // same pool splits
+    assert_eq!(route, Route::Venue);
+    let Decision::Rebalance {
+        plan: at_target,
+        route: split_route,
+        ..
+    } = decide_now(&split)
+    else {
+        panic!("expected a rebalance");
+    };
+    assert!(matches!(split_route, Route::Split(_)));
+    assert!(
+        plan.amount_in < at_target.amount_in,
+        "the slice alone sells less than the split"
+    );
+}
+
+#[test]
 fn a_listed_venue_it_cannot_read_leaves_the_keeper_on_the_configured_one() {
     let v = with_second_venue(&view(DUE), false);
     let Decision::Rebalance { route, .. } = decide_now(&v) else {

@@ -6,6 +6,7 @@ use keel_client::keys::KeySource;
 use keel_client::Node;
 use keel_keeper::backoff::wall_ms;
 use keel_keeper::node::process;
+use keel_reporter::chain::ChainError;
 use keel_reporter::config::{Config, ConfigError};
 use keel_reporter::metrics::{self, Metrics};
 use keel_reporter::node::NodeOracle;
@@ -109,6 +110,9 @@ fn log(round: &Round) {
     }
     match &round.action {
         Action::BackingOff { until_ms } => tracing::debug!(until_ms, "backing off"),
+        Action::Unreachable(e @ ChainError::Untrusted(_)) => {
+            tracing::error!(error = %e, "not signing: the chain or the oracle's code is not trusted");
+        }
         Action::Unreachable(e) => tracing::warn!(error = %e, "node unreachable"),
         Action::Held => {
             if let Some(Decision::Hold(hold @ (Hold::Expired { .. } | Hold::NotNewer))) = round.decision {
@@ -184,6 +188,11 @@ fn run(path: &Path, dry_run: bool, once: bool) -> anyhow::Result<()> {
             watch_balance(&mut chain, &metrics, u128::from(n.min_balance));
         }
         rounds = rounds.saturating_add(1);
+        // An untrusted chain or oracle code met while running ends the service as one met at
+        // start does (status 78): a restart changes nothing until the operator mends it.
+        if let Some(why) = chain.halted() {
+            return Err(anyhow::Error::new(why.clone()).context("stopped signing"));
+        }
         if once {
             return if round.healthy() {
                 Ok(())

@@ -193,6 +193,12 @@ impl NodeOracle {
         Err(ChainError::Untrusted(why))
     }
 
+    /// Why signing stopped until restart, once [`Self::check`] found an untrusted chain or code.
+    #[must_use]
+    pub fn halted(&self) -> Option<&Distrust> {
+        self.halted.as_ref()
+    }
+
     pub fn account(&self) -> &AccountId32 {
         &self.account
     }
