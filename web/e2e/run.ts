@@ -278,7 +278,14 @@ async function main(): Promise<void> {
   const signing = await ApiPromise.create({ provider: new WsProvider(NODE), noInitWarn: true });
   const signed: string[] = [];
   const asked: string[] = [];
+  // A second extension holding the same account (as a person with Eve's key in two wallets),
+  // listed first: the app must ask the wallet whose entry was chosen, never this one.
+  const otherWalletAsked: string[] = [];
   const injectWallet = async (tab: Page) => {
+    await tab.exposeFunction("keelOtherWalletSign", (payload: { method: string }) => {
+      otherWalletAsked.push(payload.method);
+      throw new Error("Rejected by user");
+    });
     await tab.exposeFunction("keelWalletSign", async (payload: { version: number; method: string }) => {
       asked.push(payload.method);
       if (decline) {
@@ -293,8 +300,16 @@ async function main(): Promise<void> {
     await tab.addInitScript((address: string) => {
       const w = window as unknown as Record<string, unknown>;
       const sign = w.keelWalletSign as (p: unknown) => Promise<unknown>;
+      const otherSign = w.keelOtherWalletSign as (p: unknown) => Promise<unknown>;
       const accounts = [{ address, name: "Eve's wallet", type: "sr25519" }];
       w.injectedWeb3 = {
+        "subwallet-js": {
+          version: "1.3.0",
+          enable: async () => ({
+            accounts: { get: async () => accounts, subscribe: (cb: (a: unknown) => void) => (cb(accounts), () => undefined) },
+            signer: { signPayload: (payload: unknown) => otherSign(payload) },
+          }),
+        },
         "polkadot-js": {
           version: "0.58.10",
           enable: async () => ({
@@ -350,6 +365,7 @@ async function main(): Promise<void> {
   await expectStatus(tab, "swap-status", "Swapped in block", 60_000);
   assert.equal(eveMid.base - (await holdings(keel, eve.address)).base, 20n * E18, "and 10 more from the second tab");
   await walletTabs.close();
+  assert.deepEqual(otherWalletAsked, [], "the other wallet holding Eve's account was never asked to sign");
 
   step("without Web Locks (an insecure origin): a swap another tab sent since this one's check is withheld, not sent");
   const bare = await browser.newContext({ viewport: { width: 1000, height: 820 } });

@@ -68,13 +68,14 @@ async function start(): Promise<void> {
 
   const accounts = await accountsFor(keel);
   const picker = h("select", { "data-testid": "account" }, h("option", { value: "" }, "choose an account"),
-    ...accounts.map((a) => h("option", { value: a.address }, a.label)));
+    // By position: one account held in two wallets is two entries, each signing through its own.
+    ...accounts.map((a, i) => h("option", { value: String(i) }, a.label)));
   const tolerance = h("input", { "data-testid": "tolerance", value: "0.5", inputmode: "decimal", title: "slippage tolerance, %" });
   const minutes = h("input", { "data-testid": "deadline", value: "20", inputmode: "numeric", title: "deadline, minutes" });
   const expert = h("input", { type: "checkbox", "data-testid": "expert", title: "allow swaps above 15% price impact after a typed confirmation" });
   const ctx: Ctx = {
     keel,
-    account: () => accounts.find((a) => a.address === picker.value),
+    account: () => (picker.value === "" ? undefined : accounts[Number(picker.value)]),
     settings: { toleranceBps: 50, deadlineMinutes: 20, expert: false },
     log: new EventLog(keel),
     inFlight: new InFlight(browserStore(), `${keel.deployment.genesis_hash}:${keel.deployment.contracts.pool}`, browserLocks()),

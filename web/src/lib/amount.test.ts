@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AmountError, U128_MAX, formatAmount, formatBps, formatFee, formatSigned, parseAmount, plainAmount } from "./amount";
+import { AmountError, U128_MAX, formatAmount, formatAmountUp, formatBps, formatFee, formatSigned, parseAmount, plainAmount } from "./amount";
 
 const E18 = 10n ** 18n;
 const SEPARATORS = "Use one decimal separator and no thousands separators: write 1234.5, not 1,234.5.";
@@ -78,6 +78,18 @@ describe("parseAmount", () => {
 
   it("refuses decimals a token cannot have", () => {
     for (const d of [-1, 1.5, 256, NaN]) expect(() => parseAmount("1", d)).toThrow(AmountError);
+  });
+});
+
+describe("formatAmountUp", () => {
+  it("rounds up to the last decimal shown, and leaves what it can show whole", () => {
+    expect(formatAmountUp(1_999_900_000_000_000_001n, 18)).toBe("2");
+    expect(formatAmountUp(1_234_500_000_000_000_000n, 18)).toBe("1.2345");
+    expect(formatAmountUp(1_234_500_000_000_000_001n, 18)).toBe("1.2346");
+    expect(formatAmountUp(1n, 18)).toBe("0.0001");
+    expect(formatAmountUp(0n, 18)).toBe("0");
+    expect(formatAmountUp(15n, 1)).toBe("1.5");
+    expect(formatAmountUp(7n, 0)).toBe("7");
   });
 });
 

@@ -81,6 +81,15 @@ export function formatAmount(units: bigint, decimals: number, maxFraction = 4): 
   return `${negative ? "-" : ""}${whole}${fraction ? "." + fraction : ""}`;
 }
 
+/**
+ * A non-negative amount as `formatAmount` shows it, rounded up to the last decimal shown instead
+ * of truncated: for a most-paid limit, so the page never shows less than what may be taken.
+ */
+export function formatAmountUp(units: bigint, decimals: number, maxFraction = 4): string {
+  const step = 10n ** BigInt(Math.max(0, decimals - Math.min(maxFraction, decimals)));
+  return formatAmount(((units + step - 1n) / step) * step, decimals, maxFraction);
+}
+
 /** A signed amount as `formatAmount` shows it, with a "+" on a gain: "+1.5", "-0.25", "0". */
 export function formatSigned(units: bigint, decimals: number): string {
   return `${units > 0n ? "+" : ""}${formatAmount(units, decimals)}`;

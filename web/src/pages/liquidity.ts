@@ -7,7 +7,7 @@ import { chainNowMs, inFlightNowMs } from "../chain";
 import { ANOTHER_UNDER_WAY, stillInFlight } from "../lib/inflight";
 import type { Ctx, Page } from "../context";
 import type { Account } from "../accounts";
-import { AmountError, formatAmount, parseAmount, plainAmount } from "../lib/amount";
+import { AmountError, formatAmount, formatAmountUp, parseAmount, plainAmount } from "../lib/amount";
 import { errorText } from "../lib/errors";
 import { describeSent } from "../lib/outcome";
 import { LiquidityError, STILL_READING, planAdd, planRemove, quoteFor, type PoolShape } from "../lib/liquidity";
@@ -38,7 +38,7 @@ export function liquidityPage(ctx: Ctx): Page {
   function preview(): bigint | undefined {
     try {
       const base = parseAmount(baseIn.value, dec.base);
-      quoteIn.textContent = shape === undefined ? "–" : `${formatAmount(quoteFor(base, shape), dec.quote)} ${sym.quote}`;
+      quoteIn.textContent = shape === undefined ? "–" : `${formatAmountUp(quoteFor(base, shape), dec.quote)} ${sym.quote}`;
       return base;
     } catch (e) {
       quoteIn.textContent = "–";

@@ -8,7 +8,7 @@ import { chainNowMs, inFlightNowMs } from "../chain";
 import { ANOTHER_UNDER_WAY, stillInFlight } from "../lib/inflight";
 import type { Account } from "../accounts";
 import type { Ctx, Page } from "../context";
-import { formatAmount, formatFee, parseAmount, AmountError } from "../lib/amount";
+import { formatAmount, formatAmountUp, formatFee, parseAmount, AmountError } from "../lib/amount";
 import { describePoolError, errorText } from "../lib/errors";
 import { describeSent } from "../lib/outcome";
 import { IMPACT_UNKNOWN, impactLevel, impactWarning, mayProceed, worstImpactBps, type ImpactLevel } from "../lib/impact";
@@ -92,7 +92,7 @@ export function swapPage(ctx: Ctx): Page {
     try {
       limitLabel.textContent = q.request.exactOut ? "Maximum paid" : "Minimum received";
       limit.textContent = q.request.exactOut
-        ? `${formatAmount(maxIn(q.amountIn, ctx.settings.toleranceBps), dec[tin])} ${sym[tin]}`
+        ? `${formatAmountUp(maxIn(q.amountIn, ctx.settings.toleranceBps), dec[tin])} ${sym[tin]}`
         : `${formatAmount(minOut(q.amountOut, ctx.settings.toleranceBps), dec[tout])} ${sym[tout]}`;
     } catch (e) {
       if (!(e instanceof LimitError)) throw e;
