@@ -61,9 +61,22 @@ pub struct RecordedCodeHashes {
     pub pool_cold: Option<String>,
 }
 
+/// `input` as an error may quote it: addresses and hashes are public, but a phrase (words apart)
+/// is a secret pasted into the wrong field, and is named by its length only, so it never reaches
+/// a log.
+#[must_use]
+pub fn quotable(input: &str) -> String {
+    let words = input.split_whitespace().count();
+    if words > 1 {
+        format!("(a phrase of {words} words, not shown: a key belongs in the signer's field)")
+    } else {
+        format!("{input:?}")
+    }
+}
+
 /// A string that is neither an SS58 nor a `0x` hex address.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{input}: {reason}")]
+#[error("{}: {reason}", quotable(.input))]
 pub struct AddressError {
     pub input: String,
     pub reason: String,
@@ -207,5 +220,18 @@ mod tests {
         assert_eq!(address(&hex), Ok(a));
         assert!(address("0x1234").is_err());
         assert!(address("not an address").is_err());
+    }
+
+    #[test]
+    fn a_phrase_given_as_an_address_is_refused_without_quoting_it() {
+        let phrase = "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
+        let refused = address(phrase).expect_err("a phrase is no address").to_string();
+        assert!(
+            !refused.contains("bottom") && !refused.contains("walk"),
+            "{refused}"
+        );
+        assert!(refused.contains("12 words"), "{refused}");
+        let typo = address("5Grwva").expect_err("too short").to_string();
+        assert!(typo.starts_with("\"5Grwva\""), "an address is quoted: {typo}");
     }
 }

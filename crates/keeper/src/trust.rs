@@ -27,7 +27,7 @@ impl fmt::Debug for Hash {
 
 /// Text that is not a `0x`-prefixed 32-byte hex hash.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a 0x-prefixed 32-byte hex hash")]
+#[error("{} is not a 0x-prefixed 32-byte hex hash", keel_client::record::quotable(.0))]
 pub struct NotAHash(pub String);
 
 impl std::str::FromStr for Hash {
@@ -218,6 +218,18 @@ mod tests {
 
     fn h(byte: u8) -> Hash {
         Hash([byte; 32])
+    }
+
+    #[test]
+    fn a_phrase_given_as_a_code_hash_is_refused_without_quoting_it() {
+        let phrase = "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
+        let refused = phrase.parse::<Hash>().expect_err("no hash").to_string();
+        assert!(
+            !refused.contains("bottom") && !refused.contains("walk"),
+            "{refused}"
+        );
+        let typo = "0x12".parse::<Hash>().expect_err("too short").to_string();
+        assert!(typo.starts_with("\"0x12\" is not"), "a hash is quoted: {typo}");
     }
 
     #[test]
