@@ -104,6 +104,18 @@ pub struct Report {
     pub submissions: u32,
 }
 
+impl Report {
+    /// Whether this pass leaves `pool` healthy for `/healthz`: the pool was read, nothing failed
+    /// or was refused, and it is not backing off after an earlier failure (a pool refused every
+    /// time would otherwise read healthy in most passes, which are spent waiting out its backoff).
+    #[must_use]
+    pub fn healthy(&self, pool: &Watched) -> bool {
+        self.view.is_some()
+            && !matches!(self.action, Action::Failed(_) | Action::Refused(_))
+            && pool.health.failures == 0
+    }
+}
+
 /// How many blocks an epoch remembered as done outlasts a chain that still reads it as due: an
 /// honest node behind our landing (or a rival's) catches up sooner; a node that once answered
 /// `StaleEpoch` falsely silences the pool for these blocks only.

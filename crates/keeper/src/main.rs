@@ -213,7 +213,7 @@ fn run(path: &Path, dry_run: bool, passes: Option<u64>) -> anyhow::Result<()> {
             }
             let report = tick(&mut chain, pool, &settings, Some(&metrics));
             metrics.pool_done();
-            ok &= report.view.is_some() && !matches!(report.action, Action::Failed(_) | Action::Refused(_));
+            ok &= report.healthy(pool);
             log(&report);
         }
         metrics.pass(ok, wall_ms(), chain.head().ok().map(|h| h.number));

@@ -208,6 +208,28 @@ fn our_transaction_reverting_as_already_done_is_counted_and_backs_off() {
 }
 
 #[test]
+fn a_pool_waiting_out_its_backoff_is_not_healthy_until_a_pass_succeeds() {
+    // given: a pass whose transaction reverted, which backs the pool off
+    let mut chain = Scripted::due([Fault::Beaten]);
+    let mut p = pool();
+    let first = tick(&mut chain, &mut p, &SETTINGS, None);
+    assert!(!first.healthy(&p));
+    // when: the next pass only waits out the backoff, reading the pool and failing nothing
+    chain.view.rebalancing.epoch = 1;
+    let waiting = tick(&mut chain, &mut p, &SETTINGS, None);
+    assert_eq!(waiting.decision.map(|d| d.label()), Some("backoff"));
+    // then: it still reads unhealthy; once the backoff has passed and a rebalance lands, healthy
+    assert!(
+        !waiting.healthy(&p),
+        "a pool backing off after a failure reads healthy"
+    );
+    p.health.retry_at_ms = 0;
+    let landed = tick(&mut chain, &mut p, &SETTINGS, None);
+    assert_landed(&landed);
+    assert!(landed.healthy(&p));
+}
+
+#[test]
 fn reverts_in_a_row_lengthen_the_backoff() {
     // given: two passes already ended in a revert of ours, and the backoff has passed
     let mut chain = Scripted::due([Fault::Beaten]);
