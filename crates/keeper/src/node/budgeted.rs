@@ -22,7 +22,8 @@ pub struct Budgeted {
     /// The storage deposit limit: spent besides the fee, so booked with it.
     pub deposit: u128,
     pub tip: u128,
-    /// The nonce of a transaction of ours this one replaces (it must carry a higher tip).
+    /// The nonce of a transaction of ours this one replaces while it waits in the pool (the
+    /// node takes the replacement only with a higher tip, and refuses it otherwise).
     pub replace: Option<u64>,
     /// What the call pays the signer (quote units) and the native token's price, when the caller
     /// weighs the call's cost against what it earns (the keeper's bounty at `native_price`).

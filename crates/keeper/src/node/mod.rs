@@ -80,16 +80,25 @@ pub struct NodeChain {
 #[derive(Clone, Copy, Debug, Default)]
 struct Attempts {
     sent: u32,
-    /// The last one: a resend with a higher tip replaces it while it waits, if no transaction
-    /// of ours was sent after it (one that may have taken its nonce once it expired).
+    /// The last one: a resend replaces it while it waits, if no transaction of ours was sent
+    /// after it (one that may have taken its nonce once it expired).
     last: Option<LastSend>,
+}
+
+/// The nonce a resend of a rebalance names: its last send's, unless another transaction of ours
+/// went out after it. While that send still waits in the node's pool, the resend takes its
+/// place with a higher tip, and with an equal one the node refuses it (priority too low), so a
+/// resend after a lost watch never queues a second copy behind the first, which would land after
+/// it and revert as `StaleEpoch`, a fee for nothing. Once the first has left the pool (landed,
+/// expired, dropped) the name is ignored and the next nonce is used (`SendLimits::replace`).
+fn replaced_nonce(last: Option<LastSend>, last_sent: Option<H256>) -> Option<u64> {
+    last.filter(|l| last_sent == Some(l.hash)).map(|l| l.nonce)
 }
 
 #[derive(Clone, Copy, Debug)]
 struct LastSend {
     hash: H256,
     nonce: u64,
-    tip: u128,
 }
 
 /// A rebalance the pool accepted in a dry-run: what to send, and the limits it needs.
@@ -376,10 +385,7 @@ impl Chain for NodeChain {
             gas: p.gas,
             deposit: p.deposit,
             tip,
-            replace: attempts
-                .last
-                .filter(|last| tip > last.tip && self.last_sent == Some(last.hash))
-                .map(|last| last.nonce),
+            replace: replaced_nonce(attempts.last, self.last_sent),
             worth: self.opts.native_price.map(|price| (price, p.bounty)),
         };
         let span = tracing::error_span!("rebalance", pool = %pool_name(&pool), epoch);
@@ -401,7 +407,6 @@ impl Chain for NodeChain {
                 last: Some(LastSend {
                     hash: sent.hash,
                     nonce: sent.nonce,
-                    tip,
                 }),
             },
         );
@@ -489,4 +494,23 @@ fn answer(
 
 fn pool_name(pool: &AccountId) -> String {
     record::ss58(pool)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resend_names_its_last_sends_nonce_whatever_the_tip_unless_another_went_out_after() {
+        let last = LastSend {
+            hash: H256([1; 32]),
+            nonce: 7,
+        };
+        // the same tip: named, so the node refuses it while the first waits, and never queues a
+        // second copy behind it
+        assert_eq!(replaced_nonce(Some(last), Some(last.hash)), Some(7));
+        // another transaction of ours after it may hold the nonce once the first expired
+        assert_eq!(replaced_nonce(Some(last), Some(H256([2; 32]))), None);
+        assert_eq!(replaced_nonce(None, Some(last.hash)), None);
+    }
 }
