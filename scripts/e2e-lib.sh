@@ -29,6 +29,16 @@ confirm_timeout_ms = 30000
 TOML
 }
 
+# A reporter of feed 1 whose two sources print 10.0, signing as //Ferdie through node URL $1
+# with the record $2; further [reporter] lines in $3.
+echo_reporter_toml() { # <node url> <record> [reporter lines]
+  printf '[reporter]\nfeed = 1\n%b\n' "${3:-}"
+  for source in a b; do
+    printf '[[sources]]\nname = "%s"\nkind = "command"\ncommand = ["echo", "10.0"]\n\n' "$source"
+  done
+  printf '[node]\nurl = "%s"\ndeployment = "%s"\nsigner = "//Ferdie"\n' "$1" "$2"
+}
+
 # Runs a command that must fail, with `expected` in its output.
 fails_with() { # <expected message> <command...>
   fails_with_status any "$@"

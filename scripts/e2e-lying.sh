@@ -64,30 +64,11 @@ grep -q "rebalanced" "$WORK/keeper-dropped.log" || { cat "$WORK/keeper-dropped.l
 grep -q "confirmed by a second node" "$WORK/keeper-dropped.log" || { cat "$WORK/keeper-dropped.log"; exit 1; }
 grep -h "submitted\|dropped\|rebalanced" "$WORK/keeper-dropped.log" | cut -c1-200 || true
 client expect --since "$since" --rebalances 4 --in-band --deployment "$DEPLOYMENT"
+
 say "a reporter running when its node turns out to be on another chain: it stops with status 78"
 lying_node other-chain-on-usr1
-cat >"$WORK/reporter-switched.toml" <<TOML
-[reporter]
-feed = 1
-round_ms = 1000
-dry_run = true
-
-[[sources]]
-name = "a"
-kind = "command"
-command = ["echo", "10.0"]
-
-[[sources]]
-name = "b"
-kind = "command"
-command = ["echo", "10.0"]
-
-[node]
-url = "ws://127.0.0.1:$LYING_PORT"
-reconnect_ms = 500
-deployment = "$DEPLOYMENT"
-signer = "//Ferdie"
-TOML
+{ echo_reporter_toml "ws://127.0.0.1:$LYING_PORT" "$DEPLOYMENT" 'round_ms = 1000\ndry_run = true'
+  printf 'reconnect_ms = 500\n'; } >"$WORK/reporter-switched.toml"
 # A round that read the chain and decided (at debug, a held round shows too) before the switch.
 RUST_LOG=info,keel_reporter=debug target/debug/keel-reporter run --config "$WORK/reporter-switched.toml" \
   >"$WORK/reporter-switched.log" 2>&1 &

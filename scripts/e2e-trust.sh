@@ -20,25 +20,7 @@ grep -q "$other_genesis" "$WORK/other-chain.json"
   >"$WORK/keeper-other-chain.toml"
 fails_with_status 78 "untrusted: the node's chain" target/debug/keel-keeper run --config "$WORK/keeper-other-chain.toml" --passes 1
 # The reporter given the same record stops at start too.
-cat >"$WORK/reporter-other-chain.toml" <<TOML
-[reporter]
-feed = 1
-
-[[sources]]
-name = "a"
-kind = "command"
-command = ["echo", "10.0"]
-
-[[sources]]
-name = "b"
-kind = "command"
-command = ["echo", "10.0"]
-
-[node]
-url = "$URL"
-deployment = "$WORK/other-chain.json"
-signer = "//Ferdie"
-TOML
+echo_reporter_toml "$URL" "$WORK/other-chain.json" >"$WORK/reporter-other-chain.toml"
 fails_with_status 78 "untrusted: the node's chain" target/debug/keel-reporter run --once --config "$WORK/reporter-other-chain.toml"
 # A reporter pointed at a contract of other code (the venue) under the record's oracle code hash
 # refuses at start too, before it signs anything.

@@ -13,7 +13,7 @@ import type { KeelPoolContractApi } from "../src/contracts/keel-pool";
 import type { KeelTokenContractApi } from "../src/contracts/keel-token";
 import { Core } from "../src/lib/core";
 import { worstImpactBps } from "../src/lib/impact";
-import { marketStatus, quoteSwap, type Keel } from "../src/pool";
+import { holdings, marketStatus, quoteSwap, type Holdings, type Keel } from "../src/pool";
 import type { Deployment } from "../src/deployment";
 
 export const E18 = 10n ** 18n;
@@ -50,6 +50,18 @@ export async function expectStatus(page: Page, testid: string, wanted: string, t
     await page.getByTestId(testid).filter({ hasText: wanted }).waitFor({ timeout });
   } catch {
     assert.fail(`${testid} never said "${wanted}"; it says "${await text(page, testid)}"`);
+  }
+}
+
+/** Waits until `who`'s BASE balance has moved from `before`'s (a transaction the page was never
+ * told of landing), within a minute; the holdings then. */
+export async function soldSince(keel: Keel, who: string, before: Holdings, what: string): Promise<Holdings> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const now = await holdings(keel, who);
+    if (now.base !== before.base) return now;
+    assert.ok(Date.now() < deadline, `${what} never landed`);
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 

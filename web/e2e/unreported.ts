@@ -9,7 +9,7 @@ import type { KeyringPair } from "@polkadot/keyring/types";
 import type { Browser, Page } from "playwright-core";
 import { send } from "../src/chain";
 import { holdings, type Keel } from "../src/pool";
-import { E18, expectStatus, text, waitForChange } from "./helpers";
+import { E18, expectStatus, soldSince, text, waitForChange } from "./helpers";
 
 /** Cuts the page's connection once the node has taken its next transaction, before its answer. */
 async function cutAfterNextSubmit(page: Page): Promise<{ arm(): void }> {
@@ -37,7 +37,7 @@ async function cutAfterNextSubmit(page: Page): Promise<{ arm(): void }> {
 }
 
 /** Withholds from the page every answer about its next transaction once armed: it stays pending. */
-export async function withholdNextOutcome(page: Page): Promise<{ arm(): void }> {
+async function withholdNextOutcome(page: Page): Promise<{ arm(): void }> {
   let armed = false;
   await page.routeWebSocket(/127\.0\.0\.1/, (ws) => {
     // Per connection: a reload opens another, whose request ids start again.
@@ -109,12 +109,7 @@ export async function unreportedSwapHoldsTheAccount(browser: Browser, web: strin
     await swapTen(first);
     await expectStatus(first, "swap-status", "The transaction failed", 30_000);
     // The node had it: it lands although the page was never told.
-    const deadline = Date.now() + 60_000;
-    while ((await holdings(keel, trader.address)).base === before.base) {
-      assert.ok(Date.now() < deadline, "the cut-off swap never landed");
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-    const landed = await holdings(keel, trader.address);
+    const landed = await soldSince(keel, trader.address, before, "the cut-off swap");
     assert.equal(before.base - landed.base, 10n * E18, "the cut-off swap sold 10 BASE");
 
     await first.reload();
@@ -143,12 +138,7 @@ export async function pendingSwapHoldsTheAccount(browser: Browser, web: string, 
     const before = await holdings(keel, trader.address);
     withheld.arm();
     await swapTen(first);
-    const deadline = Date.now() + 60_000;
-    while ((await holdings(keel, trader.address)).base === before.base) {
-      assert.ok(Date.now() < deadline, "the withheld swap never landed");
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-    const landed = await holdings(keel, trader.address);
+    const landed = await soldSince(keel, trader.address, before, "the withheld swap");
     assert.equal(before.base - landed.base, 10n * E18, "the withheld swap sold 10 BASE");
     assert.match(await text(first, "swap-status"), /Sending the swap/, "the first page still waits for the outcome");
 

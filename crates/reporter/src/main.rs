@@ -110,7 +110,7 @@ fn log(round: &Round) {
     }
     match &round.action {
         Action::BackingOff { until_ms } => tracing::debug!(until_ms, "backing off"),
-        Action::Unreachable(e @ ChainError::Untrusted(_)) => {
+        Action::Unreachable(e @ ChainError::Untrusted(why)) if !why.is_lag() => {
             tracing::error!(error = %e, "not signing: the chain or the oracle's code is not trusted");
         }
         Action::Unreachable(e) => tracing::warn!(error = %e, "node unreachable"),

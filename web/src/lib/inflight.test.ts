@@ -159,9 +159,41 @@ describe("InFlight.exclusively", () => {
     expect(await f.exclusively("alice", async () => 1)).toEqual({ ran: 1 });
   });
 
+  it("runs the flow unguarded where the browser refuses a lock, and keeps a flow's own failure", async () => {
+    const refusing: Locks = { request: () => Promise.reject(new DOMException("opaque origin", "SecurityError")) };
+    const f = new InFlight(new MemoryStore(), "s", refusing);
+    expect(await f.exclusively("alice", async () => 1)).toEqual({ ran: 1 });
+    const failing = new InFlight(new MemoryStore(), "s", new FakeLocks());
+    await expect(failing.exclusively("alice", async () => Promise.reject(new Error("flow")))).rejects.toThrow("flow");
+  });
+
   it("runs every flow where the browser has no locks", async () => {
     const f = new InFlight(new MemoryStore(), "s");
     const both = await Promise.all([f.exclusively("alice", async () => 1), f.exclusively("alice", async () => 2)]);
     expect(both).toEqual([{ ran: 1 }, { ran: 2 }]);
+  });
+});
+
+describe("InFlight.sentCount", () => {
+  it("tells a flow that another tab sent meanwhile, even once that one's wait is settled", () => {
+    const store = new MemoryStore();
+    const [tab1, tab2] = [new InFlight(store, "s"), new InFlight(store, "s")];
+    const checked = tab2.sentCount("alice");
+    expect(tab2.sentSince("alice", checked)).toBe(false);
+    tab1.note("alice", 60_000n, 1_000);
+    tab1.settle("alice", 60_000n);
+    expect(tab2.openUntil("alice", 1_000)).toBeNull();
+    expect(tab2.sentSince("alice", checked)).toBe(true);
+    expect(tab2.sentSince("bob", tab2.sentCount("bob"))).toBe(false);
+  });
+
+  it("counts from nothing over what it did not write", () => {
+    const store = new MemoryStore();
+    store.setItem("keel:sent:s:alice", "junk");
+    const f = new InFlight(store, "s");
+    const checked = f.sentCount("alice");
+    f.note("alice", 60_000n, 1_000);
+    expect(f.sentSince("alice", checked)).toBe(true);
+    expect(store.getItem("keel:sent:s:alice")).toBe("1");
   });
 });

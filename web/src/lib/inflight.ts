@@ -78,13 +78,41 @@ export class InFlight {
    */
   async exclusively<T>(account: string, flow: () => Promise<T>): Promise<Exclusive<T>> {
     if (!this.locks) return { ran: await flow() };
-    return this.locks.request(`keel:sending:${this.scope}:${account}`, { ifAvailable: true }, async (lock) =>
-      lock ? { ran: await flow() } : { busy: true as const },
-    );
+    let entered = false;
+    try {
+      return await this.locks.request(`keel:sending:${this.scope}:${account}`, { ifAvailable: true }, async (lock) => {
+        entered = true;
+        return lock ? { ran: await flow() } : { busy: true as const };
+      });
+    } catch (e) {
+      // A browser that has the API but refuses this page a lock (an opaque origin): unguarded,
+      // as without locks. A failure of the flow itself is the caller's.
+      if (entered) throw e;
+      return { ran: await flow() };
+    }
+  }
+
+  /**
+   * How many transactions of `account`'s this app has sent, as the store counts them: taken at a
+   * flow's check and compared with [`sentSince`] just before its own goes out, it tells whether
+   * another tab sent one meanwhile, even one whose outcome has come back and whose wait is over.
+   */
+  sentCount(account: string): string {
+    try {
+      return this.store.getItem(this.countKey(account)) ?? "0";
+    } catch {
+      return "0";
+    }
+  }
+
+  /** Whether `account` has sent a transaction since `count` ([`sentCount`]) was taken. */
+  sentSince(account: string, count: string): boolean {
+    return this.sentCount(account) !== count;
   }
 
   /** Notes at `nowMs` that `account`'s transaction, sent, may land until `deadline`. */
   note(account: string, deadline: bigint, nowMs: number): void {
+    this.countSent(account);
     const mine = this.here.get(account);
     if (mine === undefined || deadline > mine) this.here.set(account, deadline);
     // A later stored deadline that is still open stays (another tab's); anything else is replaced.
@@ -129,6 +157,20 @@ export class InFlight {
     }
   }
 
+  private countSent(account: string): void {
+    const now = this.sentCount(account);
+    const next = /^\d{1,20}$/.test(now) ? BigInt(now) + 1n : 1n;
+    try {
+      this.store.setItem(this.countKey(account), next.toString());
+    } catch {
+      // A full or refused store: the locks, where the browser has them, still hold.
+    }
+  }
+
+  private countKey(account: string): string {
+    return `keel:sent:${this.scope}:${account}`;
+  }
+
   private key(account: string): string {
     return `keel:in-flight:${this.scope}:${account}`;
   }
@@ -171,13 +213,10 @@ export function browserLocks(): Locks | null {
 }
 
 /** Why a signed transaction is withheld: another one from the account went out since the check. */
-export function sentMeanwhile(deadline: bigint): string {
-  const at = new Date(Number(deadline)).toLocaleTimeString();
-  return `Another transaction from this account went to the node meanwhile, and may land until ${at}: check Activity.`;
-}
+export const SENT_MEANWHILE = "Another transaction from this account went to the node after this one was checked: check Activity and your balances.";
 
 /** The sentence that refuses a transaction while another flow holds the account's lock. */
-export const ANOTHER_UNDER_WAY = "Another transaction from this account is under way in this app (here or in another tab): wait until it ends. Nothing was signed.";
+export const ANOTHER_UNDER_WAY = "Another transaction from this account is under way in this app (here or in another tab; a wallet prompt left open there holds it until answered or its tab is closed): wait until it ends. Nothing was signed.";
 
 /**
  * Now, for judging whether an unreported transaction's deadline has passed: the chain's latest

@@ -51,7 +51,7 @@ export function liquidityPage(ctx: Ctx): Page {
   const inputs = [baseIn, sharesIn, add, remove, all];
 
   /** Runs `action` for the account chosen at the click, with the form disabled until it ends. */
-  async function run(action: (account: Account) => Promise<void>): Promise<void> {
+  async function run(action: (account: Account, sentBefore: string) => Promise<void>): Promise<void> {
     const account = ctx.account();
     if (!account) return say(status, "Choose an account first.", "error");
     inputs.forEach((el) => (el.disabled = true));
@@ -59,7 +59,7 @@ export function liquidityPage(ctx: Ctx): Page {
       const ran = await ctx.inFlight.exclusively(account.address, async () => {
         const open = ctx.inFlight.openUntil(account.address, inFlightNowMs());
         if (open !== null) return say(status, stillInFlight(open), "error");
-        await action(account);
+        await action(account, ctx.inFlight.sentCount(account.address));
       });
       if ("busy" in ran) say(status, ANOTHER_UNDER_WAY, "error");
     } catch (e) {
@@ -79,12 +79,12 @@ export function liquidityPage(ctx: Ctx): Page {
     return shape;
   }
 
-  async function addLiquidity(account: Account): Promise<void> {
+  async function addLiquidity(account: Account, sentBefore: string): Promise<void> {
     // Planned before the first await; the rest of the flow reads only `p`.
     const p = planAdd(parseAmount(baseIn.value, dec.base), readShape(), terms());
     const h0 = await holdings(keel, account.address);
     if (h0.base < p.base || h0.quote < p.quote) {
-      return say(status, `Insufficient balance: this needs ${formatAmount(p.base, dec.base)} ${sym.base} and ${formatAmount(p.quote, dec.quote)} ${sym.quote}.`, "error");
+      return say(status, `Insufficient balance: this needs ${formatAmountUp(p.base, dec.base)} ${sym.base} and ${formatAmountUp(p.quote, dec.quote)} ${sym.quote}.`, "error");
     }
     const who = await account.signing();
     const args = [p.base, p.quote, p.minShares, account.address, p.deadline] as const;
@@ -95,15 +95,15 @@ export function liquidityPage(ctx: Ctx): Page {
       if (failed) return say(status, failed, "error");
     }
     say(status, "Adding liquidity…", "busy");
-    const sent = await sendHeld(keel, who, { inFlight: ctx.inFlight, account: account.address, deadline: p.deadline }, () => undefined, "addLiquidity", ...args);
+    const sent = await sendHeld(keel, who, { inFlight: ctx.inFlight, account: account.address, deadline: p.deadline, sent: sentBefore }, () => undefined, "addLiquidity", ...args);
     say(status, describeSent(sent, "Added"), "block" in sent ? "ok" : "error");
   }
 
-  async function removeLiquidity(account: Account): Promise<void> {
+  async function removeLiquidity(account: Account, sentBefore: string): Promise<void> {
     const p = planRemove(parseAmount(sharesIn.value, dec.shares), held, readShape(), terms());
     say(status, "Removing liquidity…", "busy");
     const who = await account.signing();
-    const sent = await sendHeld(keel, who, { inFlight: ctx.inFlight, account: account.address, deadline: p.deadline }, () => undefined, "removeLiquidity", p.shares, p.minBase, p.minQuote, account.address, p.deadline);
+    const sent = await sendHeld(keel, who, { inFlight: ctx.inFlight, account: account.address, deadline: p.deadline, sent: sentBefore }, () => undefined, "removeLiquidity", p.shares, p.minBase, p.minQuote, account.address, p.deadline);
     say(status, describeSent(sent, "Removed"), "block" in sent ? "ok" : "error");
   }
 

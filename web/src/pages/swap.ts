@@ -207,6 +207,7 @@ export function swapPage(ctx: Ctx): Page {
   async function swapAs(account: Account): Promise<void> {
     const open = ctx.inFlight.openUntil(account.address, inFlightNowMs());
     if (open !== null) return say(status, stillInFlight(open), "error");
+    const sentBefore = ctx.inFlight.sentCount(account.address);
     try {
       // Everything after the plan reads only `p` and `account`.
       const p = await plan(account);
@@ -214,7 +215,7 @@ export function swapPage(ctx: Ctx): Page {
       const tin = sides(p.sellBase)[0];
       const held = await holdings(keel, p.account);
       if (held[tin] < p.spend) {
-        return say(status, `Insufficient balance: this needs ${formatAmount(p.spend, dec[tin])} ${sym[tin]}.`, "error");
+        return say(status, `Insufficient balance: this needs ${formatAmountUp(p.spend, dec[tin])} ${sym[tin]}.`, "error");
       }
       const who = await account.signing();
       const call = swapCall(p);
@@ -223,7 +224,7 @@ export function swapPage(ctx: Ctx): Page {
       const approved = await approveIfNeeded(keel, keel[tin], who, p.spend, (t) => say(status, t, "busy"));
       if (approved) return say(status, approved, "error");
       const step = (st: string) => say(status, `Sending the swap… (${st})`, "busy");
-      const sent = await sendHeld(keel, who, { inFlight: ctx.inFlight, account: p.account, deadline: p.deadline }, step, call.message, ...call.args);
+      const sent = await sendHeld(keel, who, { inFlight: ctx.inFlight, account: p.account, deadline: p.deadline, sent: sentBefore }, step, call.message, ...call.args);
       say(status, describeSent(sent, "Swapped"), "block" in sent ? "ok" : "error");
     } catch (e) {
       if (e instanceof AmountError || e instanceof LimitError || e instanceof PlanError) return say(status, e.message, "error");

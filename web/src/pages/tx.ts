@@ -3,7 +3,7 @@
 
 import { addressOf, inFlightNowMs, refusalNow, sendWatched, type Signing } from "../chain";
 import { describeTokenError, waitsOnApproval } from "../lib/errors";
-import { sentMeanwhile, type InFlight } from "../lib/inflight";
+import { SENT_MEANWHILE, type InFlight } from "../lib/inflight";
 import { describeSent, type Sent } from "../lib/outcome";
 import { allowance, type Keel, type Token } from "../pool";
 
@@ -41,11 +41,13 @@ export async function refusedBeforeApproval(
 }
 
 /** The wait a pool transaction holds: `account` as the app names it (the generic format, which the
- * pages check before signing; a wallet may sign for another format), until `deadline`. */
+ * pages check before signing; a wallet may sign for another format), until `deadline`; `sent` is
+ * `inFlight.sentCount(account)` as the flow's check read it. */
 export interface Hold {
   inFlight: InFlight;
   account: string;
   deadline: bigint;
+  sent: string;
 }
 
 /**
@@ -64,9 +66,9 @@ export async function sendHeld(
   const { inFlight, account, deadline } = hold;
   let held = false;
   const sending = () => {
-    // Another page's transaction sent since this flow's check (where the browser has no locks).
-    const open = inFlight.openUntil(account, inFlightNowMs());
-    if (open !== null) return sentMeanwhile(open);
+    // Another page's transaction sent since this flow's check (where the browser has no locks),
+    // still awaited or already settled.
+    if (inFlight.sentSince(account, hold.sent)) return SENT_MEANWHILE;
     held = true;
     inFlight.note(account, deadline, inFlightNowMs());
     return null;
