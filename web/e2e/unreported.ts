@@ -6,9 +6,9 @@
 
 import assert from "node:assert/strict";
 import type { KeyringPair } from "@polkadot/keyring/types";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { send } from "../src/chain";
-import { holdings, type Keel } from "../src/pool";
+import { holdings, type Holdings, type Keel } from "../src/pool";
 import { E18, expectStatus, soldSince, text, waitForChange } from "./helpers";
 
 /** Cuts the page's connection once the node has taken its next transaction, before its answer. */
@@ -93,20 +93,36 @@ async function openAs(page: Page, web: string, label: string): Promise<void> {
   await waitForChange(page, "swap-balances", "");
 }
 
+/**
+ * A first page of `context` whose connection `route` lies about its next transaction, open as
+ * `trader`, sends a 10 BASE swap (approved beforehand, so the page's one transaction is the
+ * swap); the page and the trader's holdings before it.
+ */
+async function swapTenThrough(
+  context: BrowserContext,
+  route: (page: Page) => Promise<{ arm(): void }>,
+  web: string,
+  keel: Keel,
+  trader: KeyringPair,
+  label: string,
+): Promise<{ first: Page; before: Holdings }> {
+  const first = await context.newPage();
+  const lie = await route(first);
+  const approved = await send(keel.base, { pair: trader }, "psp22Approve", keel.pool, 10n * E18);
+  assert.ok("block" in approved, `approval: ${JSON.stringify(approved)}`);
+  await openAs(first, web, label);
+  const before = await holdings(keel, trader.address);
+  lie.arm();
+  await swapTen(first);
+  return { first, before };
+}
+
 /** `trader` (a dev account the app lists as `label`) holds at least 20 BASE. */
 export async function unreportedSwapHoldsTheAccount(browser: Browser, web: string, keel: Keel, trader: KeyringPair, label: string): Promise<void> {
   // A browser context of its own: its storage, and so its wait, is not the main page's.
   const context = await browser.newContext({ viewport: { width: 1000, height: 820 } });
   try {
-    const first = await context.newPage();
-    const cut = await cutAfterNextSubmit(first);
-    // The approval beforehand, so the page's one transaction is the swap.
-    const approved = await send(keel.base, { pair: trader }, "psp22Approve", keel.pool, 10n * E18);
-    assert.ok("block" in approved, `approval: ${JSON.stringify(approved)}`);
-    await openAs(first, web, label);
-    const before = await holdings(keel, trader.address);
-    cut.arm();
-    await swapTen(first);
+    const { first, before } = await swapTenThrough(context, cutAfterNextSubmit, web, keel, trader, label);
     await expectStatus(first, "swap-status", "The transaction failed", 30_000);
     // The node had it: it lands although the page was never told.
     const landed = await soldSince(keel, trader.address, before, "the cut-off swap");
@@ -130,14 +146,7 @@ export async function unreportedSwapHoldsTheAccount(browser: Browser, web: strin
 export async function pendingSwapHoldsTheAccount(browser: Browser, web: string, keel: Keel, trader: KeyringPair, label: string): Promise<void> {
   const context = await browser.newContext({ viewport: { width: 1000, height: 820 } });
   try {
-    const first = await context.newPage();
-    const withheld = await withholdNextOutcome(first);
-    const approved = await send(keel.base, { pair: trader }, "psp22Approve", keel.pool, 10n * E18);
-    assert.ok("block" in approved, `approval: ${JSON.stringify(approved)}`);
-    await openAs(first, web, label);
-    const before = await holdings(keel, trader.address);
-    withheld.arm();
-    await swapTen(first);
+    const { first, before } = await swapTenThrough(context, withholdNextOutcome, web, keel, trader, label);
     const landed = await soldSince(keel, trader.address, before, "the withheld swap");
     assert.equal(before.base - landed.base, 10n * E18, "the withheld swap sold 10 BASE");
     assert.match(await text(first, "swap-status"), /Sending the swap/, "the first page still waits for the outcome");

@@ -25,6 +25,7 @@ use keel_client::record;
 use keel_client::{Node, NodeError};
 use keel_interface::pool::{PoolError, RebalanceOutcome};
 use parity_scale_codec::Decode;
+use resend::{replaced_nonce, Attempts, LastSend};
 use std::collections::HashMap;
 use std::time::Duration;
 use subxt::utils::{AccountId32, H256};
@@ -34,6 +35,7 @@ mod budgeted;
 mod checks;
 pub use checks::judged;
 pub mod process;
+mod resend;
 mod settings;
 mod terms;
 pub use budgeted::{send_within, Budgeted, Unsent};
@@ -74,31 +76,6 @@ pub struct NodeChain {
     confirm: Option<Node>,
     /// The block a pool's views are being read at, while they are.
     reading_at: Option<H256>,
-}
-
-/// The submissions of one rebalance so far.
-#[derive(Clone, Copy, Debug, Default)]
-struct Attempts {
-    sent: u32,
-    /// The last one: a resend replaces it while it waits, if no transaction of ours was sent
-    /// after it (one that may have taken its nonce once it expired).
-    last: Option<LastSend>,
-}
-
-/// The nonce a resend of a rebalance names: its last send's, unless another transaction of ours
-/// went out after it. While that send still waits in the node's pool, the resend takes its
-/// place with a higher tip, and with an equal one the node refuses it (priority too low), so a
-/// resend after a lost watch never queues a second copy behind the first, which would land after
-/// it and revert as `StaleEpoch`, a fee for nothing. Once the first has left the pool (landed,
-/// expired, dropped) the name is ignored and the next nonce is used (`SendLimits::replace`).
-fn replaced_nonce(last: Option<LastSend>, last_sent: Option<H256>) -> Option<u64> {
-    last.filter(|l| last_sent == Some(l.hash)).map(|l| l.nonce)
-}
-
-#[derive(Clone, Copy, Debug)]
-struct LastSend {
-    hash: H256,
-    nonce: u64,
 }
 
 /// A rebalance the pool accepted in a dry-run: what to send, and the limits it needs.
@@ -494,23 +471,4 @@ fn answer(
 
 fn pool_name(pool: &AccountId) -> String {
     record::ss58(pool)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_resend_names_its_last_sends_nonce_whatever_the_tip_unless_another_went_out_after() {
-        let last = LastSend {
-            hash: H256([1; 32]),
-            nonce: 7,
-        };
-        // the same tip: named, so the node refuses it while the first waits, and never queues a
-        // second copy behind it
-        assert_eq!(replaced_nonce(Some(last), Some(last.hash)), Some(7));
-        // another transaction of ours after it may hold the nonce once the first expired
-        assert_eq!(replaced_nonce(Some(last), Some(H256([2; 32]))), None);
-        assert_eq!(replaced_nonce(None, Some(last.hash)), None);
-    }
 }
