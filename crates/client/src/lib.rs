@@ -16,6 +16,7 @@
 pub mod api;
 pub mod deploy;
 pub mod endpoint;
+pub mod era;
 pub mod error;
 pub mod events;
 pub mod keys;

@@ -71,7 +71,11 @@ pub fn swap(
     let swap = pool
         .swap_exact_in(token_in, amount_in, min_out, to, deadline)
         .message();
-    let (answer, _) = node.exec(trader, a.pool, &swap, &SendOptions::default())?;
+    let opts = SendOptions {
+        valid_for_ms: Some(SWAP_DEADLINE_MS / 2),
+        ..SendOptions::default()
+    };
+    let (answer, _) = node.exec(trader, a.pool, &swap, &opts)?;
     answer.map_err(|e| ClientError::refused("the pool's swap", e))
 }
 

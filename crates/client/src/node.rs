@@ -227,6 +227,15 @@ impl Node {
         Ok(Some(H256::from_slice(&bytes)))
     }
 
+    /// The chain's expected block time in ms (`crate::era`), `None` when its metadata does not
+    /// say: what a transaction's era is sized by.
+    ///
+    /// # Errors
+    /// Transport failures.
+    pub fn block_ms(&mut self) -> Result<Option<u64>, NodeError> {
+        self.with(|api, _| async move { Ok(crate::era::block_ms(&api)) })
+    }
+
     /// The time a deadline counts from: the later of the best block's time and the wall clock
     /// (a dev chain seals blocks only on demand, so its head can be old), in ms.
     ///

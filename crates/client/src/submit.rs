@@ -6,10 +6,11 @@
 //! the transactions waiting in its pool), never cached: a transaction that is dropped or refused
 //! leaves no gap for the next one to wait behind. A sender that wants to replace a stuck
 //! transaction (a higher tip for the same nonce) names its nonce; it is used only while that
-//! transaction can still be replaced. Every transaction is mortal for [`MORTAL_BLOCKS`] blocks,
-//! so one that is never included stops being valid instead of landing at any later time.
+//! transaction can still be replaced. Every transaction is mortal (`crate::era`), so one that is
+//! never included stops being valid instead of landing at any later time.
 
 use crate::api::{self, Code, ExecReturn, InstantiateArgs, StorageDeposit, UploadArgs, Weight};
+use crate::era::{block_ms, era_blocks};
 use crate::error::{classify, NodeError};
 use crate::events::{emitted, ink_account, runtime_account, ContractInstantiated};
 use crate::node::{Node, RuntimeConfig};
@@ -29,11 +30,6 @@ use subxt_signer::sr25519::Keypair;
 /// little between the dry-run and the block.
 pub const DEFAULT_MARGIN_PCT: u64 = 20;
 
-/// How many blocks a transaction stays valid for after the best block it was signed at (about six
-/// minutes of 6-second blocks): long enough to outlast a busy pool, short enough that a stuck one
-/// expires before its purpose is stale.
-pub const MORTAL_BLOCKS: u64 = 64;
-
 /// A transaction the node accepted into its pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sent {
@@ -50,6 +46,10 @@ pub struct SendLimits {
     pub max_fee: Option<u128>,
     /// Replace the transaction sent with this nonce, if it is still waiting in the pool.
     pub replace: Option<u64>,
+    /// How long the transaction may still land (ms): its era is as many blocks as fit in this
+    /// at the chain's block time (`crate::era`), so a call that carries a deadline does not
+    /// stay valid long past it, to land and revert for a fee. `None`: [`crate::era::MORTAL_BLOCKS`].
+    pub valid_for_ms: Option<u64>,
 }
 
 /// `account`'s nonce in the state of block `at` (transactions in the pool not counted).
@@ -83,6 +83,9 @@ pub struct SendOptions {
     pub finalized: bool,
     /// How long to wait for the transaction to be included before reporting a timeout.
     pub timeout: Duration,
+    /// How long the transaction may still land (ms), for a call with a deadline
+    /// ([`SendLimits::valid_for_ms`]); `None`: [`crate::era::MORTAL_BLOCKS`].
+    pub valid_for_ms: Option<u64>,
 }
 
 impl Default for SendOptions {
@@ -92,6 +95,7 @@ impl Default for SendOptions {
             tip: 0,
             finalized: false,
             timeout: Duration::from_secs(60),
+            valid_for_ms: None,
         }
     }
 }
@@ -237,10 +241,11 @@ impl Node {
                 Some(n) if n < next && n >= best_nonce(&api, &account, best.hash()).await? => n,
                 _ => next,
             };
+            let era = era_blocks(limits.valid_for_ms, block_ms(&api));
             let params = DefaultExtrinsicParamsBuilder::<RuntimeConfig>::new()
                 .nonce(nonce)
                 .tip(tip)
-                .mortal(&best, MORTAL_BLOCKS)
+                .mortal(&best, era)
                 .build();
             let tx = api
                 .tx()
@@ -253,7 +258,7 @@ impl Node {
             }
             let progress = tx.submit_and_watch().await.map_err(classify)?;
             let hash = progress.extrinsic_hash();
-            Ok((progress, Sent { hash, nonce, fee }, u64::from(best.number)))
+            Ok((progress, Sent { hash, nonce, fee }, (u64::from(best.number), era)))
         })?;
         self.pending.sent(sent.hash, progress, signed_at);
         Ok(sent)
@@ -266,7 +271,11 @@ impl Node {
         payload: P,
         opts: &SendOptions,
     ) -> Result<InBlock, NodeError> {
-        let sent = self.send(signer, payload, opts.tip, SendLimits::default())?;
+        let limits = SendLimits {
+            valid_for_ms: opts.valid_for_ms,
+            ..SendLimits::default()
+        };
+        let sent = self.send(signer, payload, opts.tip, limits)?;
         self.wait(sent.hash, opts.finalized, opts.timeout)
     }
 

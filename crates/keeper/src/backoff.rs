@@ -1,5 +1,7 @@
-//! Per-pool backoff after failed calls: exponential, bounded, reset by a success. A pool's
-//! backoff is block time, as its cooldown is: a chain whose clock stands still lands nothing.
+//! Per-pool backoff after failed calls: exponential, bounded, reset by a success. A backoff counts
+//! in the backend's clock (`Chain::clock_ms`): on a node, the later of the block time and the
+//! machine's, because a dev chain's clock stands still until a transaction comes, and a keeper
+//! whose own transaction failed would otherwise wait for someone else's.
 
 /// The machine's clock (ms since the Unix epoch): what the reporter's backoff and submit policy
 /// and the keeper's pass metric are stamped with, because an idle chain's clock stands still (the
@@ -39,7 +41,7 @@ impl Backoff {
 pub struct Health {
     /// Consecutive failed attempts.
     pub failures: u32,
-    /// No new attempt before this block time (ms).
+    /// No new attempt before this time on the backoff's clock (ms).
     pub retry_at_ms: u64,
 }
 
@@ -51,6 +53,18 @@ impl Health {
 
     pub fn record_success(&mut self) {
         *self = Health::default();
+    }
+
+    /// The record with its retry time moved onto the block time `chain_ms`, where the backoff's
+    /// clock reads `clock_ms` (at least `chain_ms`): the wait left is the same on both, so a
+    /// decision made in block time honours a backoff kept on another clock.
+    #[must_use]
+    pub fn on_chain_clock(&self, chain_ms: u64, clock_ms: u64) -> Health {
+        let ahead = clock_ms.saturating_sub(chain_ms);
+        Health {
+            failures: self.failures,
+            retry_at_ms: self.retry_at_ms.saturating_sub(ahead),
+        }
     }
 }
 
@@ -68,6 +82,19 @@ mod tests {
         let delays: Vec<u64> = (0..7).map(|n| B.delay_ms(n)).collect();
         assert_eq!(delays, [0, 6_000, 12_000, 24_000, 48_000, 60_000, 60_000]);
         assert_eq!(B.delay_ms(u32::MAX), 60_000);
+    }
+
+    #[test]
+    fn a_backoff_kept_on_a_clock_ahead_of_the_chain_ends_when_that_clock_passes_it() {
+        // given: a failure at clock 100,000 on a chain whose head is stuck at 40,000
+        let mut h = Health::default();
+        h.record_failure(100_000, &B);
+        // then: on the chain's time the wait left is the same 6 s, and once the clock has
+        // passed it the stuck head's time is past it too
+        assert_eq!(h.on_chain_clock(40_000, 100_000).retry_at_ms, 46_000);
+        assert_eq!(h.on_chain_clock(40_000, 106_000).retry_at_ms, 40_000);
+        // a clock equal to the chain's changes nothing
+        assert_eq!(h.on_chain_clock(100_000, 100_000), h);
     }
 
     #[test]

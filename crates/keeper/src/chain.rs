@@ -15,6 +15,11 @@ use parity_scale_codec::Decode;
 /// built at plus this, in milliseconds.
 pub const REBALANCE_DEADLINE_MS: u64 = 120_000;
 
+/// How long a rebalance the keeper sends stays valid in the node's pool, in the chain's block
+/// time (its mortal era, `keel_client::era`): half its deadline, so slots a chain skips do not
+/// carry it past the deadline, to land and revert `Expired` for a fee.
+pub const REBALANCE_LANDS_WITHIN_MS: u64 = REBALANCE_DEADLINE_MS / 2;
+
 /// The call a rebalance of `epoch` along `route` sends to `pool`: `rebalance`, or
 /// `rebalance_split` with the route's legs, valid until `deadline`.
 pub fn rebalance_message(
@@ -156,6 +161,13 @@ pub trait Chain {
 
     /// Pauses between retries; backends without a real clock return at once.
     fn sleep_ms(&mut self, ms: u64);
+
+    /// The time (ms) the keeper's own backoff counts in, given the head's block time: the block
+    /// time itself, unless the backend has a clock that runs while the chain stands still (a dev
+    /// chain seals a block only for a transaction, so a backoff in its block time never ends).
+    fn clock_ms(&mut self, head_ms: u64) -> u64 {
+        head_ms
+    }
 }
 
 /// A backend's typed view call: what the contract-backed chains read a pool through.

@@ -20,7 +20,7 @@
 //! - Retries, with bounded backoff, only on transport errors while submitting or confirming; a
 //!   transport error before anything is sent (the read, the first dry-run on the keeper's node)
 //!   ends the pass without backing the pool off, and the next pass reads again; a failure after
-//!   retries backs off from the block time last read. A pool's refusal is final for this pass
+//!   retries backs off from the time last read on the backend's clock (`Chain::clock_ms`). A pool's refusal is final for this pass
 //!   and puts the pool into backoff, so a bad state is not hammered every block. A pass that ends
 //!   without a failure clears the record.
 
@@ -171,7 +171,9 @@ fn pass<C: Chain>(
     report.block_time_ms = head.time_ms;
     report.block = head.number;
     report.view = Some(view);
-    let decision = decide(&view, &settings.policy, &pool.health, head.time_ms);
+    let now_ms = chain.clock_ms(head.time_ms);
+    let health = pool.health.on_chain_clock(head.time_ms, now_ms);
+    let decision = decide(&view, &settings.policy, &health, head.time_ms);
     report.decision = Some(decision);
     if let Some(m) = metrics {
         m.observe(&pool.name, &view);
@@ -211,9 +213,9 @@ fn pass<C: Chain>(
             tracing::warn!(pool = %pool.name, epoch, error = %e, "cannot dry-run the rebalance");
             return unsent(pool, report, e, metrics);
         }
-        Err(e) => return fail(pool, report, e, head.time_ms, settings, metrics),
+        Err(e) => return fail(pool, report, e, now_ms, settings, metrics),
         Ok(Err(PoolError::StaleEpoch)) => return beaten(pool, report, epoch, metrics),
-        Ok(Err(refusal)) => return refuse(pool, report, refusal, head.time_ms, settings, metrics),
+        Ok(Err(refusal)) => return refuse(pool, report, refusal, now_ms, settings, metrics),
         Ok(Ok(outcome)) => {
             if let Some(short) = unprofitable(&outcome, &settings.policy) {
                 // The estimate from the views said it pays; what the pool would pay now does not.
@@ -228,15 +230,7 @@ fn pass<C: Chain>(
             }
         }
     }
-    submit(
-        chain,
-        pool,
-        report,
-        (epoch, route),
-        head.time_ms,
-        settings,
-        metrics,
-    )
+    submit(chain, pool, report, (epoch, route), now_ms, settings, metrics)
 }
 
 /// The skip a dry-run's `outcome` calls for when the bounty the pool would pay now is below the
@@ -260,7 +254,7 @@ enum Recheck {
 }
 
 /// Before a retry: has the epoch moved (something landed), and is the rebalance still due and
-/// still accepted by a dry-run? `now_ms` moves on to the block time read, so a failure recorded
+/// still accepted by a dry-run? `now_ms` moves on to the clock at the read, so a failure recorded
 /// after the retries backs off from then, not from the pass's start.
 fn recheck<C: Chain>(
     chain: &mut C,
@@ -273,7 +267,7 @@ fn recheck<C: Chain>(
         Ok(read) => read,
         Err(e) => return Recheck::Error(e),
     };
-    *now_ms = (*now_ms).max(head.time_ms);
+    *now_ms = (*now_ms).max(chain.clock_ms(head.time_ms));
     if view.rebalancing.epoch != epoch {
         remember_done(pool, epoch, report.block);
         return Recheck::Stop(Action::AlreadyDone { epoch });

@@ -144,6 +144,31 @@ fn a_trapping_dry_run_is_not_retried_and_the_pool_is_tried_again_after_backoff()
 }
 
 #[test]
+fn a_backoff_ends_on_the_keepers_clock_while_the_chain_stands_still() {
+    // given a due pool whose first dry-run traps, on a chain that seals no block meanwhile
+    let mut m = due_market();
+    let mut keeper = scripted([(Op::DryRun, Fault::Reverted)], m.pool);
+    let first = keeper.pass(&mut m.chain, &settings());
+    assert!(matches!(first.action, Action::Failed(_)));
+
+    // when the keeper's clock has run half the backoff, then all of it, the chain's time unmoved
+    keeper.clock_ahead_ms = settings().backoff.base_ms / 2;
+    let half_way = keeper.pass(&mut m.chain, &settings());
+    keeper.clock_ahead_ms = settings().backoff.base_ms;
+    let after_backoff = keeper.pass(&mut m.chain, &settings());
+
+    // then it waited half way, and retried and landed once its clock passed the backoff
+    assert_eq!(half_way.decision.map(|d| d.label()), Some("backoff"));
+    assert_eq!(half_way.submissions, 0);
+    assert!(
+        matches!(after_backoff.action, Action::Landed { .. }),
+        "{:?}",
+        after_backoff.action
+    );
+    assert_eq!(keeper.ledger.executed, 1);
+}
+
+#[test]
 fn a_keeper_beaten_by_a_rival_stops_and_the_bounty_is_paid_once() {
     let mut m = due_market();
     let mut keeper = scripted([(Op::Submit, Fault::Raced)], m.pool);

@@ -7,6 +7,7 @@
 
 use ink::primitives::AccountId;
 use keel_calls::{ToMessage, PSP22};
+use keel_client::era::{era_blocks, MORTAL_BLOCKS};
 use keel_client::keys::KeySource;
 use keel_client::record::{Addresses, Deployment};
 use keel_client::Node;
@@ -112,6 +113,19 @@ fn quote_balance(chain: &mut NodeChain, a: &Addresses) -> u128 {
     chain
         .view(a.quote, keel_calls::token(a.quote).balance_of(me).message())
         .expect("balance_of")
+}
+
+#[test]
+#[ignore = "needs a node: scripts/e2e-node.sh runs it"]
+fn a_transactions_era_is_sized_by_the_block_time_the_chain_declares() {
+    // given: the dev node, whose `Timestamp::MinimumPeriod` is 5 ms
+    let mut node = Node::connect(&env("KEEL_E2E_URL"), Duration::from_secs(5)).expect("the node");
+    // then: its block time reads as 10 ms, so a rebalance keeps the longest era there (blocks
+    // come only with transactions)
+    let block_ms = node.block_ms().expect("the metadata");
+    assert_eq!(block_ms, Some(10));
+    let lands_within = Some(keel_keeper::chain::REBALANCE_LANDS_WITHIN_MS);
+    assert_eq!(era_blocks(lands_within, block_ms), MORTAL_BLOCKS);
 }
 
 #[test]

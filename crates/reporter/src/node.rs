@@ -100,6 +100,7 @@ impl NodeConfig {
             tip: u128::from(self.tip),
             finalized: self.finalized,
             timeout: Duration::from_millis(self.confirm_timeout_ms),
+            valid_for_ms: None,
         }
     }
 }
@@ -301,6 +302,7 @@ impl Chain for NodeOracle {
             // Only a higher tip displaces a transaction waiting in the pool.
             replace: self.stuck.filter(|s| tip > s.tip).map(|s| s.nonce),
             worth: None,
+            valid_for_ms: None,
         };
         let sent = send_within(
             "reading",

@@ -28,6 +28,10 @@ pub struct Budgeted {
     /// What the call pays the signer (quote units) and the native token's price, when the caller
     /// weighs the call's cost against what it earns (the keeper's bounty at `native_price`).
     pub worth: Option<(NativePrice, u128)>,
+    /// How long the call may still land (ms; `SendLimits::valid_for_ms`): a call that carries a
+    /// deadline asks for part of the time to it, so it expires from the node's pool rather than
+    /// land after it and revert for a fee.
+    pub valid_for_ms: Option<u64>,
 }
 
 /// Why a budgeted call did not leave.
@@ -87,6 +91,7 @@ pub fn send_within(
     let send_limits = SendLimits {
         max_fee: Some(budget_fee.min(worth_fee)),
         replace: call.replace,
+        valid_for_ms: call.valid_for_ms,
     };
     let sent = node
         .send_call_within(

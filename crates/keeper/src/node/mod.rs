@@ -12,7 +12,7 @@
 
 use crate::chain::{
     read_pool_views, rebalance_message, Chain, ChainError, Head, Included, Snapshot, Submitted, Views,
-    REBALANCE_DEADLINE_MS,
+    REBALANCE_DEADLINE_MS, REBALANCE_LANDS_WITHIN_MS,
 };
 use crate::decide::{PoolView, Route};
 use crate::spending::{ledger_ms, Ledger};
@@ -364,6 +364,7 @@ impl Chain for NodeChain {
             tip,
             replace: replaced_nonce(attempts.last, self.last_sent),
             worth: self.opts.native_price.map(|price| (price, p.bounty)),
+            valid_for_ms: Some(REBALANCE_LANDS_WITHIN_MS),
         };
         let span = tracing::error_span!("rebalance", pool = %pool_name(&pool), epoch);
         let sent = span.in_scope(|| {
@@ -452,6 +453,11 @@ impl Chain for NodeChain {
 
     fn sleep_ms(&mut self, ms: u64) {
         std::thread::sleep(Duration::from_millis(ms));
+    }
+
+    /// The later of the head's time and the machine's clock.
+    fn clock_ms(&mut self, head_ms: u64) -> u64 {
+        head_ms.max(crate::backoff::wall_ms())
     }
 }
 

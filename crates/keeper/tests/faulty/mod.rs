@@ -155,6 +155,9 @@ pub struct Keeper {
     pub ledger: Executions,
     /// Who lands the rebalance in front of this keeper on a `Raced` fault.
     pub rival: Actor,
+    /// How far the keeper's clock runs ahead of the chain's block time (ms), as a node's wall
+    /// clock does on a dev chain that seals no block while it waits.
+    pub clock_ahead_ms: u64,
 }
 
 impl Keeper {
@@ -165,6 +168,7 @@ impl Keeper {
             injector,
             ledger: Executions::default(),
             rival,
+            clock_ahead_ms: 0,
         }
     }
 
@@ -183,6 +187,7 @@ impl Keeper {
             rival: self.rival,
             included: HashMap::new(),
             handles: 0,
+            clock_ahead_ms: self.clock_ahead_ms,
         };
         let report = tick(&mut faulty, &mut self.watched, settings, None);
         if self.ledger.crashed {
@@ -202,6 +207,7 @@ struct Faulty<'a, 'c> {
     /// Transactions that executed, by handle, until the keeper's wait collects them.
     included: HashMap<Vec<u8>, Included>,
     handles: u64,
+    clock_ahead_ms: u64,
 }
 
 impl Faulty<'_, '_> {
@@ -343,4 +349,8 @@ impl Chain for Faulty<'_, '_> {
     }
 
     fn sleep_ms(&mut self, _ms: u64) {}
+
+    fn clock_ms(&mut self, head_ms: u64) -> u64 {
+        head_ms.saturating_add(self.clock_ahead_ms)
+    }
 }
