@@ -41,7 +41,8 @@ refused "node unreachable" client --patience 2 deploy --plan "$PLAN" --out "$DEP
 # configuration (78).
 { printf '[node]\nurl = "%s"\nsigner = "//Eve"\nreconnect_ms = 500\n' "$URL"
   printf 'pools = ["5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"]\n'
-  printf 'pool_code_hashes = ["0x%s"]\n' "$(printf '22%.0s' $(seq 1 32))"; } >"$WORK/keeper-early.toml"
+  printf 'pool_code_hashes = ["0x%s"]\n' "$(printf '22%.0s' $(seq 1 32))"
+  printf 'genesis_hash = "0x%s"\n' "$(printf '33%.0s' $(seq 1 32))"; } >"$WORK/keeper-early.toml"
 fails_with_status 1 "node unreachable" target/debug/keel-keeper run --config "$WORK/keeper-early.toml" --passes 1
 
 say "starting the node"

@@ -27,11 +27,21 @@ fails_with_status 78 "untrusted: the node's chain" target/debug/keel-reporter ru
 oracle_code=$(sed -n '/"code_hashes"/,/}/s/.*"oracle": "\(0x[0-9a-f]*\)".*/\1/p' "$DEPLOYMENT")
 venue_address=$(grep -o '"venue": "5[^"]*"' "$DEPLOYMENT" | head -1 | cut -d'"' -f4)
 [ -n "$oracle_code" ] && [ -n "$venue_address" ] || { echo "cannot read the oracle's code hash or the venue from $DEPLOYMENT" >&2; exit 1; }
-sed -e "s|^deployment = .*|oracle = \"$venue_address\"\noracle_code_hashes = [\"$oracle_code\"]|" \
+genesis=$(grep -o '"genesis_hash": "0x[0-9a-f]*"' "$DEPLOYMENT" | cut -d'"' -f4)
+[ -n "$genesis" ] || { echo "cannot read the genesis hash from $DEPLOYMENT" >&2; exit 1; }
+sed -e "s|^deployment = .*|oracle = \"$venue_address\"\noracle_code_hashes = [\"$oracle_code\"]\ngenesis_hash = \"$genesis\"|" \
   -e "s|^signer = .*|signer = \"//Ferdie\"|" "$WORK/reporter-other-chain.toml" >"$WORK/reporter-other-code.toml"
 grep -q "^oracle_code_hashes" "$WORK/reporter-other-code.toml"
 fails_with_status 78 "the oracle's code 0x[0-9a-f]* is not on the allow-list" \
   target/debug/keel-reporter run --once --config "$WORK/reporter-other-code.toml"
+# The record's oracle and code named without the record, on a chain named by another genesis.
+oracle_address=$(grep -o '"oracle": "5[^"]*"' "$DEPLOYMENT" | head -1 | cut -d'"' -f4)
+[ -n "$oracle_address" ] || { echo "cannot read the oracle from $DEPLOYMENT" >&2; exit 1; }
+sed -e "s|^oracle = .*|oracle = \"$oracle_address\"|" -e "s|^genesis_hash = .*|genesis_hash = \"$other_genesis\"|" \
+  "$WORK/reporter-other-code.toml" >"$WORK/reporter-listed-other-chain.toml"
+grep -q "$other_genesis" "$WORK/reporter-listed-other-chain.toml"
+fails_with_status 78 "untrusted: the node's chain" \
+  target/debug/keel-reporter run --once --config "$WORK/reporter-listed-other-chain.toml"
 # And keel-client's commands that sign or read at a record's addresses.
 fails_with "written on another chain" client swap --sell base --amount 1 --deployment "$WORK/other-chain.json"
 fails_with "written on another chain" client show --deployment "$WORK/other-chain.json"
@@ -40,12 +50,23 @@ venue=$(grep -o '"venue": "5[^"]*"' "$DEPLOYMENT" | head -1 | cut -d'"' -f4)
 pool_code=$(sed -n '/"code_hashes"/,/}/s/.*"pool": "\(0x[0-9a-f]*\)".*/\1/p' "$DEPLOYMENT")
 [ -n "$venue" ] && [ -n "$pool_code" ] || { echo "cannot read the venue or the pool's code hash from $DEPLOYMENT" >&2; exit 1; }
 { printf '[keeper]\nmax_retries = 0\n\n'; keeper_toml "//Eve" | grep -v '^deployment = ';
-  echo "pools = [\"$venue\"]"; echo "pool_code_hashes = [\"$pool_code\"]"; } >"$WORK/keeper-other-code.toml"
+  echo "pools = [\"$venue\"]"; echo "pool_code_hashes = [\"$pool_code\"]"; echo "genesis_hash = \"$genesis\""; } \
+  >"$WORK/keeper-other-code.toml"
 halts_untrusted "$WORK/keeper-other-code.toml" "$WORK/keeper-other-code.log"
+# The pool listed without a record, its code allowed, on a chain named by another genesis hash:
+# the keeper stops at start, before it signs (a key may hold funds on more than one chain).
+pool=$(grep -o '"pool": "5[^"]*"' "$DEPLOYMENT" | head -1 | cut -d'"' -f4)
+[ -n "$pool" ] || { echo "cannot read the pool from $DEPLOYMENT" >&2; exit 1; }
+{ printf '[keeper]\nmax_retries = 0\n\n'; keeper_toml "//Eve" | grep -v '^deployment = ';
+  echo "pools = [\"$pool\"]"; echo "pool_code_hashes = [\"$pool_code\"]"; echo "genesis_hash = \"$other_genesis\""; } \
+  >"$WORK/keeper-listed-other-chain.toml"
+fails_with_status 78 "untrusted: the node's chain" \
+  target/debug/keel-keeper run --config "$WORK/keeper-listed-other-chain.toml" --passes 1
 # An address with no contract on this synced node (an account): that pool is halted, not waited for.
 alice=5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY
 { printf '[keeper]\nmax_retries = 0\n\n'; keeper_toml "//Eve" | grep -v '^deployment = ';
-  echo "pools = [\"$alice\"]"; echo "pool_code_hashes = [\"$pool_code\"]"; } >"$WORK/keeper-absent.toml"
+  echo "pools = [\"$alice\"]"; echo "pool_code_hashes = [\"$pool_code\"]"; echo "genesis_hash = \"$genesis\""; } \
+  >"$WORK/keeper-absent.toml"
 halts_untrusted "$WORK/keeper-absent.toml" "$WORK/keeper-absent.log"
 grep -q "no contract at the pool's address on this chain" "$WORK/keeper-absent.log" || { cat "$WORK/keeper-absent.log"; exit 1; }
 # A metrics port another process holds (here the node's) is a failure a restart may outlast.

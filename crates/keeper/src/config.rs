@@ -106,6 +106,10 @@ pub struct NodeConfig {
     pub deployment: Option<PathBuf>,
     /// Further pool addresses (SS58 or 0x hex) to watch.
     pub pools: Vec<String>,
+    /// The chain the keeper signs on: its genesis hash (`0x` hex), checked at start and before
+    /// every rebalance. With a record, it must be the record's; `pools` without a `deployment`
+    /// need it, as a key may hold funds on more than one chain. Default: the record's.
+    pub genesis_hash: Option<String>,
     /// The signing key: `env:VARIABLE` or `file:PATH` holding a secret URI, or `//Name` on a
     /// chain that reports itself Development or Local. Required: no default key signs.
     pub signer: String,
@@ -158,6 +162,7 @@ impl Default for NodeConfig {
         NodeConfig {
             url: "ws://127.0.0.1:9944".into(),
             deployment: None,
+            genesis_hash: None,
             pools: Vec::new(),
             signer: String::new(),
             finalized: false,
@@ -311,6 +316,14 @@ impl NodeConfig {
                 "node.pools without node.deployment needs node.pool_code_hashes: the keeper signs only for code it knows",
             ));
         }
+        if let Some(text) = &self.genesis_hash {
+            crate::trust::parse_hash("node.genesis_hash", text)
+                .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        } else if !self.pools.is_empty() && self.deployment.is_none() {
+            return Err(ConfigError::invalid(
+                "node.pools without node.deployment needs node.genesis_hash: the keeper signs only on the chain it knows",
+            ));
+        }
         #[cfg(feature = "node")]
         crate::node::check_sources(self)?;
         Ok(())
@@ -403,7 +416,7 @@ mod tests {
     }
 
     #[test]
-    fn a_node_needs_a_named_signer_and_known_code_for_listed_pools() {
+    fn a_node_needs_a_named_signer_and_known_code_and_chain_for_listed_pools() {
         let err = Config::parse("[node]\n").expect_err("no signer").to_string();
         assert!(err.contains("node.signer is required"), "{err}");
         let pool = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
@@ -411,8 +424,15 @@ mod tests {
         let err = Config::parse(&listed).expect_err("no code hashes").to_string();
         assert!(err.contains("pool_code_hashes"), "{err}");
         let hash = format!("0x{}", "11".repeat(32));
-        assert!(Config::parse(&format!("{listed}pool_code_hashes = [\"{hash}\"]\n")).is_ok());
-        let bad = format!("{listed}pool_code_hashes = [\"0x11\"]\n");
+        let coded = format!("{listed}pool_code_hashes = [\"{hash}\"]\n");
+        let err = Config::parse(&coded).expect_err("no genesis").to_string();
+        assert!(err.contains("node.genesis_hash"), "{err}");
+        assert!(Config::parse(&format!("{coded}genesis_hash = \"{hash}\"\n")).is_ok());
+        let err = Config::parse(&format!("{coded}genesis_hash = \"0x11\"\n"))
+            .expect_err("not a hash")
+            .to_string();
+        assert!(err.starts_with("node.genesis_hash: "), "{err}");
+        let bad = format!("{listed}genesis_hash = \"{hash}\"\npool_code_hashes = [\"0x11\"]\n");
         assert!(Config::parse(&bad).is_err());
     }
 

@@ -3,7 +3,8 @@
 //! tampered record or a wrong `pools` entry can name any contract; the keeper signs only while
 //! the node's genesis is the record's and the pool's and its venue's code hashes are on the
 //! allow-list (the record's plus the configured ones). A mismatch stops the keeper for that pool
-//! until an operator looks: a code change is not something to retry past.
+//! until an operator looks: a code change is not something to retry past. Without a record the
+//! chain is the configured `genesis_hash`, so a key shared by two chains signs on one.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -56,6 +57,19 @@ pub struct HashField {
     pub hash: NotAHash,
 }
 
+/// A configured genesis hash a bot cannot sign on.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GenesisField {
+    #[error(transparent)]
+    Hash(#[from] HashField),
+    #[error("{field} {configured} is not the record's genesis_hash {record}")]
+    NotTheRecords {
+        field: String,
+        configured: Hash,
+        record: Hash,
+    },
+}
+
 /// Parses the hash `text` given in `field`.
 ///
 /// # Errors
@@ -98,7 +112,7 @@ impl fmt::Display for Role {
 /// Why a bot will not sign.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Distrust {
-    #[error("the node's chain (genesis {found}) is not the record's (genesis {expected})")]
+    #[error("the node's chain (genesis {found}) is not the one this bot signs on (genesis {expected})")]
     Genesis { expected: Hash, found: Hash },
     /// A node that lags (still syncing, or before the record's block): a restart, or the next
     /// read, may find it.
@@ -167,12 +181,37 @@ impl Trust {
         Ok(trust)
     }
 
+    /// Pins the chain to the genesis hash `text` given in `field`, when one is given: the chain
+    /// of a bot without a record, or the record's own chain named again.
+    ///
+    /// # Errors
+    /// [`GenesisField::Hash`] when `text` is not a hash; [`GenesisField::NotTheRecords`] when
+    /// the record names another chain.
+    pub fn on_genesis(mut self, field: &str, text: Option<&str>) -> Result<Trust, GenesisField> {
+        let Some(text) = text else {
+            return Ok(self);
+        };
+        let configured = parse_hash(field, text)?;
+        match self.genesis {
+            Some(record) if record != configured => Err(GenesisField::NotTheRecords {
+                field: field.to_owned(),
+                configured,
+                record,
+            }),
+            _ => {
+                self.genesis = Some(configured);
+                Ok(self)
+            }
+        }
+    }
+
     /// Allows `hash` for `role`.
     pub fn allow(&mut self, role: Role, hash: Hash) {
         self.code.entry(role).or_default().insert(hash);
     }
 
-    /// Whether the node's genesis is the record's (any, without a record).
+    /// Whether the node's genesis is the one pinned (the record's, or the configured one; any
+    /// when neither is given).
     ///
     /// # Errors
     /// [`Distrust::Genesis`].
@@ -297,6 +336,39 @@ mod tests {
         let t = Trust::default();
         assert_eq!(t.check_genesis(h(9)), Ok(()));
         assert!(t.check_code(Role::Pool, Some(h(2))).is_err());
+    }
+
+    #[test]
+    fn a_configured_genesis_pins_the_chain_and_must_be_the_records() {
+        let (one, nine) = (format!("{}", h(1)), format!("{}", h(9)));
+        // without a record: only the configured chain passes
+        let t = Trust::default()
+            .on_genesis("node.genesis_hash", Some(&one))
+            .expect("a hash");
+        assert_eq!(t.check_genesis(h(1)), Ok(()));
+        assert_eq!(
+            t.check_genesis(h(9)),
+            Err(Distrust::Genesis {
+                expected: h(1),
+                found: h(9)
+            })
+        );
+        // with a record: its own chain again is fine, another is refused, and none changes nothing
+        let record = Trust {
+            genesis: Some(h(1)),
+            ..Trust::default()
+        };
+        assert_eq!(record.clone().on_genesis("g", Some(&one)), Ok(record.clone()));
+        let err = record
+            .clone()
+            .on_genesis("node.genesis_hash", Some(&nine))
+            .expect_err("another chain");
+        assert!(err.to_string().starts_with("node.genesis_hash 0x0909"), "{err}");
+        assert_eq!(record.clone().on_genesis("g", None), Ok(record));
+        assert!(matches!(
+            Trust::default().on_genesis("g", Some("0x12")),
+            Err(GenesisField::Hash(_))
+        ));
     }
 
     #[test]

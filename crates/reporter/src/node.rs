@@ -34,6 +34,8 @@ pub enum OracleAddressError {
     Neither,
     #[error("a code or genesis hash: {0}")]
     Hash(keel_keeper::trust::HashField),
+    #[error("{0}")]
+    Genesis(keel_keeper::trust::GenesisField),
 }
 
 impl NodeConfig {
@@ -56,7 +58,7 @@ impl NodeConfig {
     }
 
     /// The chain and oracle code this reporter signs for: the record's genesis and oracle code
-    /// hash, when there is a record, and `oracle_code_hashes`.
+    /// hash, when there is a record, `genesis_hash` and `oracle_code_hashes`.
     ///
     /// # Errors
     /// A hash that does not parse, or an unreadable record.
@@ -79,7 +81,9 @@ impl NodeConfig {
             )
         });
         Trust::configured(record.as_ref().map(recorded_chain), listed.chain(recorded))
-            .map_err(OracleAddressError::Hash)
+            .map_err(OracleAddressError::Hash)?
+            .on_genesis("node.genesis_hash", self.genesis_hash.as_deref())
+            .map_err(OracleAddressError::Genesis)
     }
 
     /// The spending limits on what the reporter signs: per submission, and per hour.

@@ -103,7 +103,10 @@ pub fn trust(n: &NodeConfig, record: Option<&Deployment>) -> Result<Trust, Confi
             &n.venue_code_hashes,
         ))
         .chain(recorded);
-    Trust::configured(record.map(recorded_chain), allowed).map_err(|e| ConfigError::Invalid(e.to_string()))
+    Trust::configured(record.map(recorded_chain), allowed)
+        .map_err(|e| ConfigError::Invalid(e.to_string()))?
+        .on_genesis("node.genesis_hash", n.genesis_hash.as_deref())
+        .map_err(|e| ConfigError::Invalid(e.to_string()))
 }
 
 /// Checks that the signer is a key source and every pool an address, without reading the key.

@@ -119,6 +119,11 @@ pub struct NodeConfig {
     /// The oracle's address (SS58 or 0x hex), when there is no record.
     #[serde(default)]
     pub oracle: Option<String>,
+    /// The chain the reporter signs on: its genesis hash (`0x` hex), checked at start and before
+    /// every submission. With a record, it must be the record's; `oracle` without a record needs
+    /// it, as a key may hold funds on more than one chain. Default: the record's.
+    #[serde(default)]
+    pub genesis_hash: Option<String>,
     /// The signing key: `env:VARIABLE` or `file:PATH` holding a secret URI, or `//Name` on dev
     /// chains. Required: a reporter's key is its vote on the price.
     pub signer: String,
@@ -340,6 +345,13 @@ impl Config {
             }
             if n.oracle.is_some() && n.deployment.is_none() && n.oracle_code_hashes.is_empty() {
                 return bad("node.oracle without node.deployment needs node.oracle_code_hashes: the reporter signs only for code it knows");
+            }
+            if let Some(text) = &n.genesis_hash {
+                if let Err(e) = keel_keeper::trust::parse_hash("node.genesis_hash", text) {
+                    return Err(ConfigError::Invalid(e.to_string()));
+                }
+            } else if n.oracle.is_some() && n.deployment.is_none() {
+                return bad("node.oracle without node.deployment needs node.genesis_hash: the reporter signs only on the chain it knows");
             }
         }
         if self.sources.len() < r.min_sources {

@@ -18,14 +18,19 @@ fn a_tip_cap_below_the_tip_is_refused() {
 }
 
 #[test]
-fn an_oracle_named_by_address_needs_its_code_hash() {
+fn an_oracle_named_by_address_needs_its_code_hash_and_its_chain() {
     let node = "[node]\nsigner = \"env:K\"\noracle = \"5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty\"\n";
     let err = Config::parse(&format!("{node}{SOURCES}")).expect_err("no code hash");
     assert!(err.to_string().contains("oracle_code_hashes"), "{err}");
     let hash = format!("oracle_code_hashes = [\"0x{}\"]\n", "22".repeat(32));
-    assert!(Config::parse(&format!("{node}{hash}{SOURCES}")).is_ok());
+    let err = Config::parse(&format!("{node}{hash}{SOURCES}")).expect_err("no genesis");
+    assert!(err.to_string().contains("node.genesis_hash"), "{err}");
+    let genesis = format!("genesis_hash = \"0x{}\"\n", "11".repeat(32));
+    assert!(Config::parse(&format!("{node}{hash}{genesis}{SOURCES}")).is_ok());
     let short = "oracle_code_hashes = [\"0x22\"]\n";
-    assert!(Config::parse(&format!("{node}{short}{SOURCES}")).is_err());
+    assert!(Config::parse(&format!("{node}{short}{genesis}{SOURCES}")).is_err());
+    let short = "genesis_hash = \"0x11\"\n";
+    assert!(Config::parse(&format!("{node}{hash}{short}{SOURCES}")).is_err());
 }
 
 #[test]
