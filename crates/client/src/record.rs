@@ -74,11 +74,12 @@ pub fn quotable(input: &str) -> String {
     }
 }
 
-/// A string that is neither an SS58 nor a `0x` hex address.
+/// A string that is neither an SS58 nor a `0x` hex address. It keeps the string only as
+/// [`quotable`] gives it, so neither its message nor its `Debug` form carries a phrase.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{}: {reason}", quotable(.input))]
+#[error("{quoted}: {reason}")]
 pub struct AddressError {
-    pub input: String,
+    pub quoted: String,
     pub reason: String,
 }
 
@@ -88,7 +89,7 @@ pub struct AddressError {
 /// Neither form.
 pub fn address(s: &str) -> Result<AccountId, AddressError> {
     let refuse = |reason: String| AddressError {
-        input: s.to_owned(),
+        quoted: quotable(s),
         reason,
     };
     if let Some(hex) = s.strip_prefix("0x") {
@@ -225,11 +226,11 @@ mod tests {
     #[test]
     fn a_phrase_given_as_an_address_is_refused_without_quoting_it() {
         let phrase = "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
-        let refused = address(phrase).expect_err("a phrase is no address").to_string();
-        assert!(
-            !refused.contains("bottom") && !refused.contains("walk"),
-            "{refused}"
-        );
+        let err = address(phrase).expect_err("a phrase is no address");
+        let (refused, debug) = (err.to_string(), format!("{err:?}"));
+        for shown in [&refused, &debug] {
+            assert!(!shown.contains("bottom") && !shown.contains("walk"), "{shown}");
+        }
         assert!(refused.contains("12 words"), "{refused}");
         let typo = address("5Grwva").expect_err("too short").to_string();
         assert!(typo.starts_with("\"5Grwva\""), "an address is quoted: {typo}");

@@ -26,16 +26,18 @@ impl fmt::Debug for Hash {
     }
 }
 
-/// Text that is not a `0x`-prefixed 32-byte hex hash.
+/// Text that is not a `0x`-prefixed 32-byte hex hash, kept only as
+/// [`keel_client::record::quotable`] gives it, so neither its message nor its `Debug` form
+/// carries a phrase pasted into a hash's field.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{} is not a 0x-prefixed 32-byte hex hash", keel_client::record::quotable(.0))]
+#[error("{0} is not a 0x-prefixed 32-byte hex hash")]
 pub struct NotAHash(pub String);
 
 impl std::str::FromStr for Hash {
     type Err = NotAHash;
 
     fn from_str(s: &str) -> Result<Hash, NotAHash> {
-        let refuse = || NotAHash(s.to_owned());
+        let refuse = || NotAHash(keel_client::record::quotable(s));
         let hex = s.strip_prefix("0x").ok_or_else(refuse)?;
         if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(refuse());
@@ -262,11 +264,11 @@ mod tests {
     #[test]
     fn a_phrase_given_as_a_code_hash_is_refused_without_quoting_it() {
         let phrase = "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
-        let refused = phrase.parse::<Hash>().expect_err("no hash").to_string();
-        assert!(
-            !refused.contains("bottom") && !refused.contains("walk"),
-            "{refused}"
-        );
+        let err = phrase.parse::<Hash>().expect_err("no hash");
+        let (refused, debug) = (err.to_string(), format!("{err:?}"));
+        for shown in [&refused, &debug] {
+            assert!(!shown.contains("bottom") && !shown.contains("walk"), "{shown}");
+        }
         let typo = "0x12".parse::<Hash>().expect_err("too short").to_string();
         assert!(typo.starts_with("\"0x12\" is not"), "a hash is quoted: {typo}");
     }
