@@ -212,9 +212,9 @@ async function main(): Promise<void> {
   assert.equal(daveBefore.base - daveAfter.base, 10n * E18, "Dave sold exactly the 10 BASE planned at the click");
   await page.getByTestId("swap-mode").selectOption("in");
 
-  step("a swap whose outcome the node never reports: after a reload, and in another tab, Dave's next swap is refused until its deadline");
+  step("a swap whose outcome the node never reports: after a reload, and in another tab, Dave's next swap is refused until its deadline, or once when the chain shows it landed");
   await unreportedSwapHoldsTheAccount(browser, WEB, keel, dave, "Dave (dev)");
-  step("a swap whose outcome the page still awaits: in another tab, and after a reload mid-wait, Dave's next swap is refused");
+  step("a swap whose outcome the page still awaits: in another tab, and after a reload mid-wait, Dave's next swap is refused; then free");
   await pendingSwapHoldsTheAccount(browser, WEB, keel, dave, "Dave (dev)");
 
   step("pool health shows reserves, q, the oracle and the keeper's rebalance");

@@ -1,8 +1,10 @@
-// A swap whose outcome the node never reports: the connection is cut after the node took the
-// transaction and before it answered, so the page cannot know whether it landed. A reload and
-// another tab must refuse that account's next transaction until the first one's deadline. And a
-// swap whose outcome is still awaited (the node's answers withheld) holds the account the same
-// way: reloading is what a trader does while a transaction hangs.
+// A swap whose outcome the node never reports: the connection is cut as the transaction goes to
+// the node, so the page cannot know whether it will land. While it may still land, a reload and
+// another tab must refuse that account's next transaction, until the first one's deadline. Once
+// the account's nonce on chain shows it in a block, the next click is refused once, saying so,
+// and the account is free again. A swap whose outcome is still awaited (the node's answers
+// withheld) holds the account the same way: reloading is what a trader does while a transaction
+// hangs.
 
 import assert from "node:assert/strict";
 import type { KeyringPair } from "@polkadot/keyring/types";
@@ -32,6 +34,24 @@ async function cutAfterNextSubmit(page: Page): Promise<{ arm(): void }> {
       }
       ws.send(m);
     });
+  });
+  return { arm: () => (armed = true) };
+}
+
+/** Cuts the page's connection as its next transaction goes out, before the node has it. */
+async function cutBeforeNextSubmit(page: Page): Promise<{ arm(): void }> {
+  let armed = false;
+  await page.routeWebSocket(/127\.0\.0\.1/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => {
+      if (armed && typeof m === "string" && m.includes('"author_submitAndWatchExtrinsic"')) {
+        armed = false;
+        void ws.close({ code: 4000, reason: "cut by the test" });
+        return;
+      }
+      server.send(m);
+    });
+    server.onMessage((m) => ws.send(m));
   });
   return { arm: () => (armed = true) };
 }
@@ -117,26 +137,50 @@ async function swapTenThrough(
   return { first, before };
 }
 
-/** `trader` (a dev account the app lists as `label`) holds at least 20 BASE. */
+/** `page`, open as `label`, swaps 10 BASE and is told it swapped; the holdings after. */
+async function swapsTen(page: Page, web: string, keel: Keel, trader: KeyringPair, label: string, before: Holdings): Promise<Holdings> {
+  await openAs(page, web, label);
+  await swapTen(page);
+  await expectStatus(page, "swap-status", "Swapped in block", 60_000);
+  const after = await holdings(keel, trader.address);
+  assert.equal(before.base - after.base, 10n * E18, "the freed account's swap sold 10 BASE");
+  return after;
+}
+
+/** `trader` (a dev account the app lists as `label`) holds at least 30 BASE. */
 export async function unreportedSwapHoldsTheAccount(browser: Browser, web: string, keel: Keel, trader: KeyringPair, label: string): Promise<void> {
   // A browser context of its own: its storage, and so its wait, is not the main page's.
-  const context = await browser.newContext({ viewport: { width: 1000, height: 820 } });
+  let context = await browser.newContext({ viewport: { width: 1000, height: 820 } });
   try {
+    // The node had it: it lands although the page was never told.
     const { first, before } = await swapTenThrough(context, cutAfterNextSubmit, web, keel, trader, label);
     await expectStatus(first, "swap-status", "The transaction failed", 30_000);
-    // The node had it: it lands although the page was never told.
     const landed = await soldSince(keel, trader.address, before, "the cut-off swap");
     assert.equal(before.base - landed.base, 10n * E18, "the cut-off swap sold 10 BASE");
-
+    // After a reload the account's nonce shows it in a block: refused once, saying so ...
     await first.reload();
+    await openAs(first, web, label);
+    await swapTen(first);
+    await expectStatus(first, "swap-status", "is in a block", 10_000);
+    assert.match(await text(first, "swap-status"), /Nothing was signed/, "told of the landed swap");
+    assert.deepEqual(await holdings(keel, trader.address), landed, "the refused click moved the trader's tokens");
+    // ... and then free, long before the first swap's deadline, in another tab too.
+    await swapsTen(await context.newPage(), web, keel, trader, label, landed);
+    await context.close();
+
+    // The node never had it: it may still land (another node may hold it) until its deadline.
+    context = await browser.newContext({ viewport: { width: 1000, height: 820 } });
+    const cut = await swapTenThrough(context, cutBeforeNextSubmit, web, keel, trader, label);
+    await expectStatus(cut.first, "swap-status", "The transaction failed", 30_000);
+    await cut.first.reload();
     const second = await context.newPage();
-    for (const [name, page] of [["after a reload", first], ["in another tab", second]] as const) {
+    for (const [name, page] of [["after a reload", cut.first], ["in another tab", second]] as const) {
       await openAs(page, web, label);
       await swapTen(page);
       await expectStatus(page, "swap-status", "no reported outcome", 10_000);
       assert.match(await text(page, "swap-status"), /Nothing was signed/, name);
     }
-    assert.deepEqual(await holdings(keel, trader.address), landed, "a refused swap moved the trader's tokens");
+    assert.deepEqual(await holdings(keel, trader.address), cut.before, "a refused swap moved the trader's tokens");
   } finally {
     await context.close();
   }
@@ -152,12 +196,11 @@ export async function pendingSwapHoldsTheAccount(browser: Browser, web: string, 
     assert.match(await text(first, "swap-status"), /Sending the swap/, "the first page still waits for the outcome");
 
     // Another tab while the first page still waits (its flow holds the account), then the first
-    // page reloaded mid-wait and that other tab again (the wait written as the swap went out).
+    // page reloaded mid-wait (the wait written as the swap went out; the nonce shows it landed).
     const second = await context.newPage();
     const tries = [
       ["in another tab", second, "under way in this app"],
-      ["after a reload", first, "no reported outcome"],
-      ["in another tab, after the reload", second, "no reported outcome"],
+      ["after a reload", first, "is in a block"],
     ] as const;
     for (const [name, page, refusal] of tries) {
       if (name === "after a reload") await first.reload();
@@ -167,6 +210,8 @@ export async function pendingSwapHoldsTheAccount(browser: Browser, web: string, 
       assert.match(await text(page, "swap-status"), /Nothing was signed/, name);
     }
     assert.deepEqual(await holdings(keel, trader.address), landed, "a refused swap moved the trader's tokens");
+    // Told once, the account is free in the other tab too.
+    await swapsTen(second, web, keel, trader, label, landed);
   } finally {
     await context.close();
   }

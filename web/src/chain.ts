@@ -187,10 +187,11 @@ export interface Watch {
   /** Each step: dry-run, checking code, signing, then the transaction's statuses from the node. */
   progress(step: string): void;
   /**
-   * Once, immediately before the signed transaction goes to the node (from then on it may land):
-   * a reason to withhold it instead resolves `{ notSent, signed: true }`, and nothing is sent.
+   * Once, immediately before the signed transaction goes to the node (from then on it may land),
+   * with the nonce it was signed with: a reason to withhold it instead resolves
+   * `{ notSent, signed: true }`, and nothing is sent.
    */
-  sending?(): string | null;
+  sending?(nonce: bigint): string | null;
 }
 
 /** As [`send`], telling `watch` each step and the moment the transaction goes to the node. */
@@ -231,14 +232,17 @@ export async function sendWatched<A extends GenericContractApi>(
   const before = await changed();
   if (before) return { notSent: before, signed: false };
   progress("signing");
+  let nonce: number;
   try {
-    await ("pair" in who ? tx.sign(who.pair) : tx.sign(who.address, { signer: who.signer }));
+    // The nonce the wallet signs is the one the hold is noted with (`Watch.sending`).
+    nonce = await accountNonce(client, addressOf(who));
+    await ("pair" in who ? tx.sign(who.pair, { nonce }) : tx.sign(who.address, { signer: who.signer, nonce }));
   } catch (e) {
     return declinedInWallet(e) ? { declined: true } : { failed: errorText(e) };
   }
   const after = await changed();
   if (after) return { notSent: after, signed: true };
-  const withheld = watch.sending?.() ?? null;
+  const withheld = watch.sending?.(BigInt(nonce)) ?? null;
   if (withheld !== null) return { notSent: withheld, signed: true };
   return new Promise<Sent>((resolve) => {
     // Status updates keep coming after the outcome (Finalized after the block): only the first
@@ -295,13 +299,22 @@ export async function sendWatched<A extends GenericContractApi>(
   });
 }
 
+/**
+ * `address`'s nonce in the best block's state: the next transaction it signs takes it, and once
+ * the chain's nonce has passed a transaction's, that transaction (or another with its nonce) is
+ * in a block and can no longer land.
+ */
+export async function accountNonce(client: DedotClient, address: string): Promise<number> {
+  return (await client.query.system.account(address)).nonce;
+}
+
 /** How long a sent transaction may go without an outcome before the app stops waiting. */
 export const OUTCOME_TIMEOUT_MS = 180_000;
 const OUTCOME_TIMEOUT = "the node reported no outcome within 3 minutes; it may still land: check your balances before trying again";
 
 /** What the app needs of a contract extrinsic. */
 interface Extrinsic {
-  sign(account: IKeyringPair | string, options?: { signer: InjectedSigner }): Promise<unknown>;
+  sign(account: IKeyringPair | string, options?: { signer?: InjectedSigner; nonce?: number }): Promise<unknown>;
   send(callback: (r: TxResult) => void): Promise<() => Promise<void>>;
 }
 

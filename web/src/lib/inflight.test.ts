@@ -197,3 +197,65 @@ describe("InFlight.sentCount", () => {
     expect(store.getItem("keel:sent:s:alice")).toBe("1");
   });
 });
+
+describe("InFlight.settleIncluded", () => {
+  const NONCE_KEY = "keel:in-flight-nonce:s:alice";
+
+  it("ends a wait once the chain's nonce has passed its transaction's, and says so once", () => {
+    const store = new MemoryStore();
+    const f = new InFlight(store, "s");
+    f.note("alice", 60_000n, 1_000, 5n);
+    // the transaction's nonce not yet used: still held
+    expect(f.settleIncluded("alice", 5n)).toBe(false);
+    expect(f.openUntil("alice", 1_000)).toBe(60_000n);
+    // used: the wait ends here and for a reload, long before the deadline
+    expect(f.settleIncluded("alice", 6n)).toBe(true);
+    expect(f.openUntil("alice", 1_000)).toBeNull();
+    expect(new InFlight(store, "s").openUntil("alice", 1_000)).toBeNull();
+    expect(store.getItem(NONCE_KEY)).toBeNull();
+    expect(f.settleIncluded("alice", 7n)).toBe(false);
+  });
+
+  it("ends a reloaded page's wait from the store", () => {
+    const store = new MemoryStore();
+    new InFlight(store, "s").note("alice", 60_000n, 1_000, 5n);
+    const reloaded = new InFlight(store, "s");
+    expect(reloaded.openUntil("alice", 1_000)).toBe(60_000n);
+    expect(reloaded.settleIncluded("alice", 6n)).toBe(true);
+    expect(reloaded.openUntil("alice", 1_000)).toBeNull();
+  });
+
+  it("leaves another tab's later transaction held while its nonce is unused", () => {
+    const store = new MemoryStore();
+    const [tab1, tab2] = [new InFlight(store, "s"), new InFlight(store, "s")];
+    tab1.note("alice", 60_000n, 1_000, 5n);
+    tab2.note("alice", 90_000n, 1_000, 6n);
+    // tab 1's transaction is in a block, tab 2's is not
+    expect(tab1.settleIncluded("alice", 6n)).toBe(true);
+    expect(tab1.openUntil("alice", 1_000)).toBe(90_000n);
+    expect(new InFlight(store, "s").openUntil("alice", 1_000)).toBe(90_000n);
+    expect(tab2.settleIncluded("alice", 7n)).toBe(true);
+    expect(new InFlight(store, "s").openUntil("alice", 1_000)).toBeNull();
+  });
+
+  it("keeps to the deadline a wait noted without a nonce, or whose stored nonce it did not write", () => {
+    const store = new MemoryStore();
+    const f = new InFlight(store, "s");
+    f.note("alice", 60_000n, 1_000);
+    expect(f.settleIncluded("alice", 1_000n)).toBe(false);
+    expect(f.openUntil("alice", 1_000)).toBe(60_000n);
+    store.setItem(NONCE_KEY, "60000:junk");
+    const reloaded = new InFlight(store, "s");
+    expect(reloaded.settleIncluded("alice", 1_000n)).toBe(false);
+    expect(reloaded.openUntil("alice", 1_000)).toBe(60_000n);
+  });
+
+  it("forgets the nonce with the wait once its outcome is reported", () => {
+    const store = new MemoryStore();
+    const f = new InFlight(store, "s");
+    f.note("alice", 60_000n, 1_000, 5n);
+    f.settle("alice", 60_000n);
+    expect(store.getItem(NONCE_KEY)).toBeNull();
+    expect(f.settleIncluded("alice", 6n)).toBe(false);
+  });
+});

@@ -4,7 +4,9 @@
 // outcome is reported or its deadline has passed. The wait is written as the transaction goes to
 // the node and lives in the browser's storage, so a reload or another tab of the same app refuses
 // too, while the outcome is awaited as after it was lost: reloading is what a trader does when a
-// transaction hangs.
+// transaction hangs. The wait also keeps the nonce the transaction was signed with: once the
+// account's nonce on chain has passed it, the transaction is in a block (or another with its nonce
+// is, and it never will be), so the wait ends then rather than at the deadline.
 
 /** Where the deadlines are kept: the browser's `localStorage`, or memory where it is unavailable. */
 export interface DeadlineStore {
@@ -50,6 +52,12 @@ export interface Locks {
   request<T>(name: string, options: { ifAvailable: true }, flow: (lock: unknown) => Promise<T>): Promise<T>;
 }
 
+/** A wait's transaction by the nonce it was signed with. */
+interface Signed {
+  deadline: bigint;
+  nonce: bigint;
+}
+
 /** A flow run under an account's lock, or refused because another flow holds it. */
 export type Exclusive<T> = { ran: T } | { busy: true };
 
@@ -57,6 +65,8 @@ export type Exclusive<T> = { ran: T } | { busy: true };
 export class InFlight {
   /** This page's own copy: it holds even when the store refuses to keep anything. */
   private readonly here = new Map<string, bigint>();
+  /** The nonce of this page's own wait, by account. */
+  private readonly hereSigned = new Map<string, Signed>();
 
   /**
    * `scope` names the chain and pool: a deadline is block time of the chain it was signed for,
@@ -110,9 +120,16 @@ export class InFlight {
     return this.sentCount(account) !== count;
   }
 
-  /** Notes at `nowMs` that `account`'s transaction, sent, may land until `deadline`. */
-  note(account: string, deadline: bigint, nowMs: number): void {
+  /**
+   * Notes at `nowMs` that `account`'s transaction, sent, may land until `deadline`; `nonce` is the
+   * one it was signed with, if known ([`settleIncluded`]).
+   */
+  note(account: string, deadline: bigint, nowMs: number, nonce?: bigint): void {
     this.countSent(account);
+    if (nonce !== undefined) {
+      this.hereSigned.set(account, { deadline, nonce });
+      this.write(this.nonceKey(account), `${deadline}:${nonce}`);
+    }
     const mine = this.here.get(account);
     if (mine === undefined || deadline > mine) this.here.set(account, deadline);
     // A later stored deadline that is still open stays (another tab's); anything else is replaced.
@@ -128,6 +145,36 @@ export class InFlight {
   settle(account: string, deadline: bigint): void {
     if (this.here.get(account) === deadline) this.here.delete(account);
     if (this.stored(account) === deadline) this.forgetStored(account);
+    if (this.hereSigned.get(account)?.deadline === deadline) this.hereSigned.delete(account);
+    if (this.storedSigned(account)?.deadline === deadline) this.forget(this.nonceKey(account));
+  }
+
+  /**
+   * Ends `account`'s waits whose transactions the chain has put in a block: those signed with a
+   * nonce below `next`, the account's nonce at the best block (that transaction, or another with
+   * its nonce, is in a block, and it can no longer land). Returns whether a wait ended so, for the
+   * page to say that the transaction it never saw the outcome of is in a block.
+   */
+  settleIncluded(account: string, next: bigint): boolean {
+    let ended = false;
+    const mine = this.hereSigned.get(account);
+    if (mine !== undefined && mine.nonce < next) {
+      this.hereSigned.delete(account);
+      ended = this.ends(account, mine.deadline) || ended;
+    }
+    const stored = this.storedSigned(account);
+    if (stored !== null && stored.nonce < next) {
+      this.forget(this.nonceKey(account));
+      ended = this.ends(account, stored.deadline) || ended;
+    }
+    return ended;
+  }
+
+  /** Settles `account`'s wait for `deadline`; whether one was still held here or in the store. */
+  private ends(account: string, deadline: bigint): boolean {
+    const held = this.here.get(account) === deadline || this.stored(account) === deadline;
+    this.settle(account, deadline);
+    return held;
   }
 
   /** The deadline of `account`'s unreported transaction still open at `nowMs`, else null. */
@@ -150,21 +197,46 @@ export class InFlight {
   }
 
   private put(account: string, deadline: bigint): void {
+    this.write(this.key(account), deadline.toString());
+  }
+
+  private write(key: string, value: string): void {
     try {
-      this.store.setItem(this.key(account), deadline.toString());
+      this.store.setItem(key, value);
     } catch {
       // A full or refused store: this page still remembers.
     }
   }
 
+  private forget(key: string): void {
+    try {
+      this.store.removeItem(key);
+    } catch {
+      // Left to be judged again at the next look.
+    }
+  }
+
+  /** The stored wait's nonce, or null when there is none or it is not one this app wrote. */
+  private storedSigned(account: string): Signed | null {
+    let text: string | null;
+    try {
+      text = this.store.getItem(this.nonceKey(account));
+    } catch {
+      return null;
+    }
+    const m = text === null ? null : /^(\d{1,20}):(\d{1,20})$/.exec(text);
+    return m ? { deadline: BigInt(m[1]), nonce: BigInt(m[2]) } : null;
+  }
+
+  private nonceKey(account: string): string {
+    return `keel:in-flight-nonce:${this.scope}:${account}`;
+  }
+
   private countSent(account: string): void {
     const now = this.sentCount(account);
     const next = /^\d{1,20}$/.test(now) ? BigInt(now) + 1n : 1n;
-    try {
-      this.store.setItem(this.countKey(account), next.toString());
-    } catch {
-      // A full or refused store: the locks, where the browser has them, still hold.
-    }
+    // A full or refused store: the locks, where the browser has them, still hold.
+    this.write(this.countKey(account), next.toString());
   }
 
   private countKey(account: string): string {
@@ -187,11 +259,7 @@ export class InFlight {
   }
 
   private forgetStored(account: string): void {
-    try {
-      this.store.removeItem(this.key(account));
-    } catch {
-      // Left to be judged again, and forgotten again, at the next look.
-    }
+    this.forget(this.key(account));
   }
 }
 
@@ -227,6 +295,9 @@ export const ANOTHER_UNDER_WAY = "Another transaction from this account is under
 export function inFlightNow(browserMs: number, chainMs: number): number {
   return chainMs > 0 ? chainMs : browserMs;
 }
+
+/** The sentence that refuses a transaction once, when the last one's wait ended on the chain's nonce. */
+export const INCLUDED_MEANWHILE = "Your last transaction is in a block, though this page never saw its outcome: check Activity and your balances before trading again. Nothing was signed.";
 
 /** The sentence that refuses a new transaction while `deadline`'s is open. */
 export function stillInFlight(deadline: bigint): string {

@@ -15,7 +15,7 @@ import { deadlineNow, LimitError } from "../lib/slippage";
 import { holdings, poolShape } from "../pool";
 import { h, row, say } from "../ui";
 import { positionRows } from "./position";
-import { approveIfNeeded, refusedBeforeApproval, sendHeld } from "./tx";
+import { approveIfNeeded, includedMeanwhile, refusedBeforeApproval, sendHeld } from "./tx";
 
 export function liquidityPage(ctx: Ctx): Page {
   const { keel } = ctx;
@@ -57,9 +57,13 @@ export function liquidityPage(ctx: Ctx): Page {
     inputs.forEach((el) => (el.disabled = true));
     try {
       const ran = await ctx.inFlight.exclusively(account.address, async () => {
+        // Counted at the click, before anything waits on the node (`sendHeld`).
+        const sentBefore = ctx.inFlight.sentCount(account.address);
+        const included = await includedMeanwhile(keel, ctx.inFlight, account.address);
+        if (included !== null) return say(status, included, "error");
         const open = ctx.inFlight.openUntil(account.address, inFlightNowMs());
         if (open !== null) return say(status, stillInFlight(open), "error");
-        await action(account, ctx.inFlight.sentCount(account.address));
+        await action(account, sentBefore);
       });
       if ("busy" in ran) say(status, ANOTHER_UNDER_WAY, "error");
     } catch (e) {

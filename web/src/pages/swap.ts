@@ -17,7 +17,7 @@ import { PlanError, answers, planSwap, swapCall, typedToken, type QuotedSwap, ty
 import type { Answer } from "../chain";
 import { holdings, marketStatus, quoteSwap, type MarketStatus } from "../pool";
 import { h, row, say } from "../ui";
-import { approveIfNeeded, refusedBeforeApproval, sendHeld } from "./tx";
+import { approveIfNeeded, includedMeanwhile, refusedBeforeApproval, sendHeld } from "./tx";
 
 export function swapPage(ctx: Ctx): Page {
   const { keel } = ctx;
@@ -205,9 +205,13 @@ export function swapPage(ctx: Ctx): Page {
 
   /** The swap the form (disabled since the click) describes, as `account`. */
   async function swapAs(account: Account): Promise<void> {
+    // Counted at the click, before anything waits on the node: a send from another tab after it
+    // withholds this one (`sendHeld`).
+    const sentBefore = ctx.inFlight.sentCount(account.address);
+    const included = await includedMeanwhile(keel, ctx.inFlight, account.address);
+    if (included !== null) return say(status, included, "error");
     const open = ctx.inFlight.openUntil(account.address, inFlightNowMs());
     if (open !== null) return say(status, stillInFlight(open), "error");
-    const sentBefore = ctx.inFlight.sentCount(account.address);
     try {
       // Everything after the plan reads only `p` and `account`.
       const p = await plan(account);

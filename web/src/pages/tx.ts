@@ -1,9 +1,9 @@
 // The steps the writes share: the pool's answer before anything is signed, a PSP22 approval when
 // the pool may not yet move enough, and the pool's transaction held in flight while it may land.
 
-import { addressOf, inFlightNowMs, refusalNow, sendWatched, type Signing } from "../chain";
+import { accountNonce, addressOf, inFlightNowMs, refusalNow, sendWatched, type Signing } from "../chain";
 import { describeTokenError, waitsOnApproval } from "../lib/errors";
-import { SENT_MEANWHILE, type InFlight } from "../lib/inflight";
+import { INCLUDED_MEANWHILE, SENT_MEANWHILE, type InFlight } from "../lib/inflight";
 import { describeSent, type Sent } from "../lib/outcome";
 import { allowance, type Keel, type Token } from "../pool";
 
@@ -65,15 +65,25 @@ export async function sendHeld(
 ): Promise<Sent> {
   const { inFlight, account, deadline } = hold;
   let held = false;
-  const sending = () => {
+  const sending = (nonce: bigint) => {
     // Another page's transaction sent since this flow's check (where the browser has no locks),
     // still awaited or already settled.
     if (inFlight.sentSince(account, hold.sent)) return SENT_MEANWHILE;
     held = true;
-    inFlight.note(account, deadline, inFlightNowMs());
+    inFlight.note(account, deadline, inFlightNowMs(), nonce);
     return null;
   };
   const sent = await sendWatched(keel.pool, who, { progress, sending }, message, ...args);
   if (held && !("unreported" in sent)) inFlight.settle(account, deadline);
   return sent;
+}
+
+/**
+ * Ends `account`'s wait for a transaction whose outcome no page saw, once the chain's nonce shows
+ * it in a block (`InFlight.settleIncluded`), and returns the sentence that refuses this one click
+ * so the trader looks at what landed first; null when no wait ended so.
+ */
+export async function includedMeanwhile(keel: Keel, inFlight: InFlight, account: string): Promise<string | null> {
+  const next = await accountNonce(keel.client, account);
+  return inFlight.settleIncluded(account, BigInt(next)) ? INCLUDED_MEANWHILE : null;
 }
