@@ -115,3 +115,11 @@ export async function sizeAbove(keel: Keel, bps: number): Promise<bigint> {
   }
   return hi;
 }
+
+/** `page` on the swap form of the app at `web`, as the dev account listed as `label`. */
+export async function openAs(page: Page, web: string, label: string): Promise<void> {
+  await page.goto(`${web}/#/swap`);
+  await page.getByTestId("page-swap").waitFor();
+  await page.getByTestId("account").selectOption({ label });
+  await waitForChange(page, "swap-balances", "");
+}

@@ -17,6 +17,7 @@ import { send } from "../src/chain";
 import { formatAmount } from "../src/lib/amount";
 import { allowance, coreViews, head, holdings, poolEventsIn } from "../src/pool";
 import { E18, chainView, expectStatus, impactBuying, sizeAbove, soldSince, text, waitForChange, widenBand } from "./helpers";
+import { clickBeforeTheQuotePlansNothing } from "./quote";
 import { pendingSwapHoldsTheAccount, stallAnswers, unreportedSwapHoldsTheAccount } from "./unreported";
 
 const env = (name: string) => process.env[name] ?? assert.fail(`${name} is not set`);
@@ -197,7 +198,8 @@ async function main(): Promise<void> {
   await page.getByTestId("account").selectOption({ label: "Dave (dev)" });
   await page.getByTestId("swap-mode").selectOption("in");
   await page.getByTestId("swap-amount").fill("10");
-  await waitForChange(page, "swap-receive", await text(page, "swap-receive"));
+  // The same inputs as Charlie's last swap: their quote stays on screen, requoted on each block.
+  await waitForChange(page, "swap-receive", "–");
   const daveBefore = await holdings(keel, dave.address);
   await page.getByTestId("swap-submit").click();
   await expectStatus(page, "swap-status", "Approving", 20_000);
@@ -216,6 +218,8 @@ async function main(): Promise<void> {
   await unreportedSwapHoldsTheAccount(browser, WEB, keel, dave, "Dave (dev)");
   step("a swap whose outcome the page still awaits: in another tab, and after a reload mid-wait, Dave's next swap is refused; then free");
   await pendingSwapHoldsTheAccount(browser, WEB, keel, dave, "Dave (dev)");
+  step("a click before the quote for the typed amount is on screen plans nothing; a click on the quote shown swaps");
+  await clickBeforeTheQuotePlansNothing(browser, WEB, keel, dave, "Dave (dev)");
 
   step("pool health shows reserves, q, the oracle and the keeper's rebalance");
   await page.goto(`${WEB}/#/health`);

@@ -11,7 +11,7 @@ import type { KeyringPair } from "@polkadot/keyring/types";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { send } from "../src/chain";
 import { holdings, type Holdings, type Keel } from "../src/pool";
-import { E18, expectStatus, soldSince, text, waitForChange } from "./helpers";
+import { E18, expectStatus, openAs, soldSince, text, waitForChange } from "./helpers";
 
 /** Cuts the page's connection once the node has taken its next transaction, before its answer. */
 async function cutAfterNextSubmit(page: Page): Promise<{ arm(): void }> {
@@ -104,13 +104,6 @@ async function swapTen(page: Page): Promise<void> {
   await page.getByTestId("swap-amount").fill("10");
   await waitForChange(page, "swap-receive", "–");
   await page.getByTestId("swap-submit").click();
-}
-
-async function openAs(page: Page, web: string, label: string): Promise<void> {
-  await page.goto(`${web}/#/swap`);
-  await page.getByTestId("page-swap").waitFor();
-  await page.getByTestId("account").selectOption({ label });
-  await waitForChange(page, "swap-balances", "");
 }
 
 /**

@@ -19,6 +19,9 @@ import { holdings, marketStatus, quoteSwap, type MarketStatus } from "../pool";
 import { h, row, say } from "../ui";
 import { approveIfNeeded, includedMeanwhile, refusedBeforeApproval, sendHeld } from "./tx";
 
+/** Why a click is not planned when no quote for the form's inputs is on screen yet. */
+export const QUOTE_NOT_SHOWN = "The quote for these inputs was not on screen yet: check it, then click Swap again. Nothing was signed.";
+
 export function swapPage(ctx: Ctx): Page {
   const { keel } = ctx;
   const dec = keel.decimals;
@@ -118,28 +121,37 @@ export function swapPage(ctx: Ctx): Page {
     return "err" in q ? q : { ok: { request: req, amountIn: q.ok.amountIn, amountOut: q.ok.amountOut, fee: q.ok.fee } };
   }
 
-  /** Re-prices the typed amount; `known` is a market status read this block, if any. */
-  async function requote(known?: Answer<MarketStatus>): Promise<void> {
-    const mine = ++latest;
+  /** Takes the quote off the screen: nothing a click could plan from. */
+  function clearQuote(): void {
     quoted = undefined;
-    // A confirmation holds for the inputs it was typed for only; changed inputs forget it, even if
-    // they change back.
-    if (confirmedFor !== terms()) forgetConfirmation();
     [pay, receive, fee, impact, limit].forEach((e) => (e.textContent = "–"));
     say(warning, "");
     confirmBox.hidden = true;
     if (!busy) button.disabled = false;
-    if (amount.value.trim() === "") return say(quoteStatus, "");
+  }
+
+  /**
+   * Re-prices the typed amount; `known` is a market status read this block, if any. On a new
+   * block the inputs are the same, and the quote on screen stays (the one a click plans from)
+   * until the new one replaces it; changed inputs take it off at once.
+   */
+  async function requote(known?: Answer<MarketStatus>): Promise<void> {
+    const mine = ++latest;
+    // A confirmation holds for the inputs it was typed for only; changed inputs forget it, even if
+    // they change back.
+    if (confirmedFor !== terms()) forgetConfirmation();
     let req: SwapRequest;
     try {
+      if (amount.value.trim() === "") return (clearQuote(), say(quoteStatus, ""));
       req = request();
     } catch (e) {
-      if (e instanceof AmountError) return say(quoteStatus, e.message, "error");
+      if (e instanceof AmountError) return (clearQuote(), say(quoteStatus, e.message, "error"));
       throw e;
     }
+    if (!answers(quoted, req)) clearQuote();
     const [market, q] = await Promise.all([known ?? marketStatus(keel), ask(req)]);
     if (mine !== latest) return;
-    if ("err" in q) return say(quoteStatus, describePoolError(q.err), "error");
+    if ("err" in q) return (clearQuote(), say(quoteStatus, describePoolError(q.err), "error"));
     const [tin, tout] = sides(req.sellBase);
     pay.textContent = `${formatAmount(q.ok.amountIn, dec[tin])} ${sym[tin]}`;
     receive.textContent = `${formatAmount(q.ok.amountOut, dec[tout])} ${sym[tout]}`;
@@ -165,14 +177,15 @@ export function swapPage(ctx: Ctx): Page {
     const req = request();
     const { toleranceBps, deadlineMinutes, expert } = ctx.settings;
     const typed = confirmedFor === terms() ? confirmWord.value : "";
-    // The plan is made from the quote the trader saw (the limit protects that price: a quote
-    // asked for now would follow the market), or a fresh one when none answers these inputs. Its
+    // The plan is made from the quote on screen (the limit protects that price: a quote asked
+    // for now would follow the market, and the trader has not seen it). With none for these
+    // inputs yet (typed a moment ago), nothing is planned: the trader checks the quote first. Its
     // impact is judged against the oracle now, on the worst fill at the plan's tolerance.
-    let q = quoted;
+    const q = quoted;
     if (!answers(q, req)) {
       const fresh = await ask(req);
       if ("err" in fresh) return (say(status, describePoolError(fresh.err), "error"), null);
-      q = fresh.ok;
+      return (say(status, QUOTE_NOT_SHOWN, "error"), null);
     }
     const level = assess(q, await marketStatus(keel), { toleranceBps, expert });
     // The word accepted an impact up to the one shown when it was typed, no further.

@@ -1,0 +1,95 @@
+// A click on Swap plans from the quote on screen, never from one the trader has not seen: a click
+// before the quote for the typed amount is shown plans nothing, and says so.
+
+import assert from "node:assert/strict";
+import type { KeyringPair } from "@polkadot/keyring/types";
+import type { Browser, Page } from "playwright-core";
+import { holdings, type Keel } from "../src/pool";
+import { expectStatus, openAs, text, waitForChange } from "./helpers";
+
+/**
+ * Holds back the node's answers to the page's runtime calls (quotes, dry-runs) made while stalled:
+ * a legacy `state_call`'s answer, or a `chainHead_v1_call`'s `operationCallDone` event.
+ */
+async function stallCalls(page: Page): Promise<{ stall(): void; held(): number; release(): void }> {
+  let stalled = false;
+  const calls = new Set<unknown>();
+  const operations = new Set<string>();
+  const queued: (() => void)[] = [];
+  await page.routeWebSocket(/127\.0\.0\.1/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => {
+      if (stalled && typeof m === "string") {
+        const request = JSON.parse(m) as { id?: unknown; method?: string };
+        if (request.method === "state_call" || request.method === "chainHead_v1_call") calls.add(request.id);
+      }
+      server.send(m);
+    });
+    server.onMessage((m) => {
+      const answer = typeof m === "string" ? (JSON.parse(m) as Answer) : {};
+      if (answer.id !== undefined && calls.has(answer.id)) {
+        const operation = answer.result?.operationId;
+        // A chainHead call answers "started" at once; its result comes as an event.
+        if (operation !== undefined) return (operations.add(operation), ws.send(m));
+        return void queued.push(() => ws.send(m));
+      }
+      const event = answer.params?.result;
+      if (event?.event === "operationCallDone" && event.operationId !== undefined && operations.has(event.operationId)) {
+        return void queued.push(() => ws.send(m));
+      }
+      ws.send(m);
+    });
+  });
+  return {
+    stall: () => (stalled = true),
+    held: () => calls.size,
+    release: () => {
+      stalled = false;
+      calls.clear();
+      operations.clear();
+      queued.splice(0).forEach((deliver) => deliver());
+    },
+  };
+}
+
+/** What the test reads of the node's messages. */
+interface Answer {
+  id?: unknown;
+  result?: { operationId?: string };
+  params?: { result?: { event?: string; operationId?: string } };
+}
+
+/** `trader` (a dev account the app lists as `label`) holds at least 7 BASE, approved or not. */
+export async function clickBeforeTheQuotePlansNothing(browser: Browser, web: string, keel: Keel, trader: KeyringPair, label: string): Promise<void> {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 820 } });
+  try {
+    const page = await context.newPage();
+    const calls = await stallCalls(page);
+    await openAs(page, web, label);
+    await page.getByTestId("swap-mode").selectOption("in");
+    const before = await holdings(keel, trader.address);
+    // given: the pool's quote for the typed amount still on its way
+    calls.stall();
+    await page.getByTestId("swap-amount").fill("7");
+    assert.equal(await text(page, "swap-receive"), "–", "no quote on screen yet");
+    // when: the trader clicks before it shows, and the click's flow gets as far as the node
+    const heldBefore = calls.held();
+    await page.getByTestId("swap-submit").click();
+    for (let waited = 0; calls.held() === heldBefore; waited += 100) {
+      assert.ok(waited < 20_000, "the click asked the node for nothing");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    calls.release();
+    // then: nothing is planned or signed, and the quote shows for the trader to check
+    await expectStatus(page, "swap-status", "not on screen yet", 20_000);
+    assert.match(await text(page, "swap-status"), /Nothing was signed/);
+    await waitForChange(page, "swap-receive", "–");
+    assert.deepEqual(await holdings(keel, trader.address), before, "the early click moved the trader's tokens");
+    // and a click on the quote shown goes through
+    await page.getByTestId("swap-submit").click();
+    await expectStatus(page, "swap-status", "Swapped in block", 60_000);
+    assert.equal(before.base - (await holdings(keel, trader.address)).base, 7n * 10n ** 18n, "the checked swap sold 7 BASE");
+  } finally {
+    await context.close();
+  }
+}
