@@ -17,6 +17,10 @@ source scripts/cargo-set.sh
 printf '\n==> clippy (all targets, the drink backend included, warnings are errors)\n'
 cargo clippy "${KEEL_CARGO_SET[@]}" --all-targets --quiet -- -D warnings
 elapsed; echo "lints clean"
+printf '\n==> the keeper library without its node backend, as the simulator and the harness build it\n'
+# The workspace set turns the backend on for every crate; a path that needs it outside `node`
+# would otherwise break only `scripts/bench.sh`.
+cargo check --quiet -p keel-keeper --no-default-features --lib
 
 printf '\n==> tests\n'
 cargo test "${KEEL_CARGO_SET[@]}" 2>&1 | tee target/test-output.txt

@@ -4,6 +4,7 @@
 
 pub mod chart;
 pub mod report;
+pub mod spread;
 pub mod stats;
 pub mod strategy;
 pub mod suite;

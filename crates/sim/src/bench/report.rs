@@ -44,6 +44,10 @@ pub fn render(results: &[CaseResult], verdicts: &[Verdict], suite: &Suite, speed
          it was not frozen in, which sets the equal-fee pool's (rounded to whole bps); \"fee per \
          volume\" is what it earned per unit traded, higher where its fee rises with the flow. Orders not filled: noise, whale and informed orders a pool refused \
          or that routing sent to the venue.\n\n{}\n\n\
+         ## LP - HODL's spread across paths, taken apart\n\n\
+         The width of LP - HODL from p10 to p90 (bps of the starting value), and each part's \
+         share of its variance across paths: the parts add up to LP - HODL on every path, so \
+         the shares add up to 100%; a negative share is a part moving against the others.\n\n{}\n\n\
          ## Every metric: median [p10, p90]\n\n{}\n\n{}\n",
         verdicts.len(),
         verdict_table(verdicts),
@@ -52,6 +56,7 @@ pub fn render(results: &[CaseResult], verdicts: &[Verdict], suite: &Suite, speed
         paired_table(results),
         keel_base_fee_bps(&suite.market),
         oracle_table(results),
+        super::spread::spread_table(results, strategies),
         full_table(results),
         speed_text(results, suite, speed),
     )
