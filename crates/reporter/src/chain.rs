@@ -15,6 +15,9 @@ pub struct Submission {
     pub volatility: u128,
     /// When the price was observed (ms).
     pub observed_ms: u64,
+    /// When the oracle stops taking it (ms): its observation plus the feed's expiry, as the
+    /// reporter holds it. Not sent; a backend sizes the transaction's lifetime by it.
+    pub expires_ms: u64,
 }
 
 impl Submission {

@@ -257,6 +257,7 @@ mod tests {
             price: 10 * ONE,
             volatility: ONE / 2,
             observed_ms: 5_000,
+            expires_ms: 65_000,
         };
         let names = ["a".to_owned(), "liar".to_owned()];
         m.observe(

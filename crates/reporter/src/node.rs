@@ -306,7 +306,9 @@ impl Chain for NodeOracle {
             // Only a higher tip displaces a transaction waiting in the pool.
             replace: self.stuck.filter(|s| tip > s.tip).map(|s| s.nonce),
             worth: None,
-            valid_for_ms: None,
+            // Half the time the oracle still takes it, as the keeper's rebalance: a reading that
+            // waits in the pool expires there rather than land too old and revert for a fee.
+            valid_for_ms: Some(s.expires_ms.saturating_sub(keel_keeper::backoff::wall_ms()) / 2),
         };
         let sent = send_within(
             "reading",
