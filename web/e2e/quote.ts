@@ -8,18 +8,19 @@ import { holdings, type Keel } from "../src/pool";
 import { expectStatus, openAs, text, waitForChange } from "./helpers";
 
 /**
- * Holds back the node's answers to the page's runtime calls (quotes, dry-runs) made while stalled:
- * a legacy `state_call`'s answer, or a `chainHead_v1_call`'s `operationCallDone` event.
+ * Holds back the node's answers to the page's runtime calls (quotes, dry-runs) sent while
+ * capturing, until released: a legacy `state_call`'s answer, or a `chainHead_v1_call`'s
+ * `operationCallDone` event. Calls sent after capturing stops are answered as they come.
  */
-async function stallCalls(page: Page): Promise<{ stall(): void; held(): number; release(): void }> {
-  let stalled = false;
+async function holdCalls(page: Page): Promise<{ capture(): void; stopCapturing(): void; held(): number; release(): void }> {
+  let capturing = false;
   const calls = new Set<unknown>();
   const operations = new Set<string>();
   const queued: (() => void)[] = [];
   await page.routeWebSocket(/127\.0\.0\.1/, (ws) => {
     const server = ws.connectToServer();
     ws.onMessage((m) => {
-      if (stalled && typeof m === "string") {
+      if (capturing && typeof m === "string") {
         const request = JSON.parse(m) as { id?: unknown; method?: string };
         if (request.method === "state_call" || request.method === "chainHead_v1_call") calls.add(request.id);
       }
@@ -41,10 +42,11 @@ async function stallCalls(page: Page): Promise<{ stall(): void; held(): number; 
     });
   });
   return {
-    stall: () => (stalled = true),
+    capture: () => (capturing = true),
+    stopCapturing: () => (capturing = false),
     held: () => calls.size,
     release: () => {
-      stalled = false;
+      capturing = false;
       calls.clear();
       operations.clear();
       queued.splice(0).forEach((deliver) => deliver());
@@ -64,24 +66,25 @@ export async function clickBeforeTheQuotePlansNothing(browser: Browser, web: str
   const context = await browser.newContext({ viewport: { width: 1000, height: 820 } });
   try {
     const page = await context.newPage();
-    const calls = await stallCalls(page);
+    const calls = await holdCalls(page);
     await openAs(page, web, label);
     await page.getByTestId("swap-mode").selectOption("in");
     const before = await holdings(keel, trader.address);
-    // given: the pool's quote for the typed amount still on its way
-    calls.stall();
+    // given: the pool's quote for the typed amount held back on its way (the requote's two
+    // calls, the quote and the market, captured; later calls answered as they come)
+    calls.capture();
     await page.getByTestId("swap-amount").fill("7");
-    assert.equal(await text(page, "swap-receive"), "–", "no quote on screen yet");
-    // when: the trader clicks before it shows, and the click's flow gets as far as the node
-    const heldBefore = calls.held();
-    await page.getByTestId("swap-submit").click();
-    for (let waited = 0; calls.held() === heldBefore; waited += 100) {
-      assert.ok(waited < 20_000, "the click asked the node for nothing");
+    for (let waited = 0; calls.held() < 2; waited += 100) {
+      assert.ok(waited < 20_000, "the typed amount asked the node for no quote");
       await new Promise((r) => setTimeout(r, 100));
     }
-    calls.release();
+    calls.stopCapturing();
+    assert.equal(await text(page, "swap-receive"), "–", "no quote on screen yet");
+    // when: the trader clicks before it shows
+    await page.getByTestId("swap-submit").click();
     // then: nothing is planned or signed, and the quote shows for the trader to check
     await expectStatus(page, "swap-status", "not on screen yet", 20_000);
+    calls.release();
     assert.match(await text(page, "swap-status"), /Nothing was signed/);
     await waitForChange(page, "swap-receive", "–");
     assert.deepEqual(await holdings(keel, trader.address), before, "the early click moved the trader's tokens");

@@ -188,10 +188,10 @@ export interface Watch {
   progress(step: string): void;
   /**
    * Once, immediately before the signed transaction goes to the node (from then on it may land),
-   * with the nonce it was signed with: a reason to withhold it instead resolves
-   * `{ notSent, signed: true }`, and nothing is sent.
+   * with the nonce it carries (null when it cannot be read from what goes out): a reason to
+   * withhold it instead resolves `{ notSent, signed: true }`, and nothing is sent.
    */
-  sending?(nonce: bigint): string | null;
+  sending?(nonce: bigint | null): string | null;
 }
 
 /** As [`send`], telling `watch` each step and the moment the transaction goes to the node. */
@@ -232,17 +232,15 @@ export async function sendWatched<A extends GenericContractApi>(
   const before = await changed();
   if (before) return { notSent: before, signed: false };
   progress("signing");
-  let nonce: number;
   try {
-    // The nonce the wallet signs is the one the hold is noted with (`Watch.sending`).
-    nonce = await accountNonce(client, addressOf(who));
+    const nonce = await accountNonce(client, addressOf(who));
     await ("pair" in who ? tx.sign(who.pair, { nonce }) : tx.sign(who.address, { signer: who.signer, nonce }));
   } catch (e) {
     return declinedInWallet(e) ? { declined: true } : { failed: errorText(e) };
   }
   const after = await changed();
   if (after) return { notSent: after, signed: true };
-  const withheld = watch.sending?.(BigInt(nonce)) ?? null;
+  const withheld = watch.sending?.(carriedNonce(tx)) ?? null;
   if (withheld !== null) return { notSent: withheld, signed: true };
   return new Promise<Sent>((resolve) => {
     // Status updates keep coming after the outcome (Finalized after the block): only the first
@@ -308,6 +306,22 @@ export async function accountNonce(client: DedotClient, address: string): Promis
   return (await client.query.system.account(address)).nonce;
 }
 
+/**
+ * The nonce the transaction that goes to the node carries, read from its encoding (a wallet may
+ * hand back a transaction of its own, with another nonce, in place of the one it was asked to
+ * sign); null when it cannot be read, so a wait noted with it holds until the deadline.
+ */
+function carriedNonce(tx: Extrinsic): bigint | null {
+  try {
+    const extra = tx.$Codec.tryDecode(tx.toHex()).signature?.extra;
+    const at = tx.registry.metadata.extrinsic.signedExtensions.findIndex((e) => e.ident === "CheckNonce");
+    const nonce = Array.isArray(extra) && at >= 0 ? (extra[at] as unknown) : undefined;
+    return typeof nonce === "number" || typeof nonce === "bigint" ? BigInt(nonce) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** How long a sent transaction may go without an outcome before the app stops waiting. */
 export const OUTCOME_TIMEOUT_MS = 180_000;
 const OUTCOME_TIMEOUT = "the node reported no outcome within 3 minutes; it may still land: check your balances before trying again";
@@ -315,6 +329,10 @@ const OUTCOME_TIMEOUT = "the node reported no outcome within 3 minutes; it may s
 /** What the app needs of a contract extrinsic. */
 interface Extrinsic {
   sign(account: IKeyringPair | string, options?: { signer?: InjectedSigner; nonce?: number }): Promise<unknown>;
+  /** What goes to the node: a wallet may have handed back a transaction of its own making. */
+  toHex(): string;
+  $Codec: { tryDecode(hex: string): { signature?: { extra?: unknown } } };
+  registry: { metadata: { extrinsic: { signedExtensions: { ident: string }[] } } };
   send(callback: (r: TxResult) => void): Promise<() => Promise<void>>;
 }
 

@@ -206,14 +206,14 @@ describe("InFlight.settleIncluded", () => {
     const f = new InFlight(store, "s");
     f.note("alice", 60_000n, 1_000, 5n);
     // the transaction's nonce not yet used: still held
-    expect(f.settleIncluded("alice", 5n)).toBe(false);
+    expect(f.settleIncluded("alice", 5n, 1_000)).toBe(false);
     expect(f.openUntil("alice", 1_000)).toBe(60_000n);
     // used: the wait ends here and for a reload, long before the deadline
-    expect(f.settleIncluded("alice", 6n)).toBe(true);
+    expect(f.settleIncluded("alice", 6n, 1_000)).toBe(true);
     expect(f.openUntil("alice", 1_000)).toBeNull();
     expect(new InFlight(store, "s").openUntil("alice", 1_000)).toBeNull();
     expect(store.getItem(NONCE_KEY)).toBeNull();
-    expect(f.settleIncluded("alice", 7n)).toBe(false);
+    expect(f.settleIncluded("alice", 7n, 1_000)).toBe(false);
   });
 
   it("ends a reloaded page's wait from the store", () => {
@@ -221,7 +221,7 @@ describe("InFlight.settleIncluded", () => {
     new InFlight(store, "s").note("alice", 60_000n, 1_000, 5n);
     const reloaded = new InFlight(store, "s");
     expect(reloaded.openUntil("alice", 1_000)).toBe(60_000n);
-    expect(reloaded.settleIncluded("alice", 6n)).toBe(true);
+    expect(reloaded.settleIncluded("alice", 6n, 1_000)).toBe(true);
     expect(reloaded.openUntil("alice", 1_000)).toBeNull();
   });
 
@@ -231,10 +231,10 @@ describe("InFlight.settleIncluded", () => {
     tab1.note("alice", 60_000n, 1_000, 5n);
     tab2.note("alice", 90_000n, 1_000, 6n);
     // tab 1's transaction is in a block, tab 2's is not
-    expect(tab1.settleIncluded("alice", 6n)).toBe(true);
+    expect(tab1.settleIncluded("alice", 6n, 1_000)).toBe(true);
     expect(tab1.openUntil("alice", 1_000)).toBe(90_000n);
     expect(new InFlight(store, "s").openUntil("alice", 1_000)).toBe(90_000n);
-    expect(tab2.settleIncluded("alice", 7n)).toBe(true);
+    expect(tab2.settleIncluded("alice", 7n, 1_000)).toBe(true);
     expect(new InFlight(store, "s").openUntil("alice", 1_000)).toBeNull();
   });
 
@@ -242,12 +242,21 @@ describe("InFlight.settleIncluded", () => {
     const store = new MemoryStore();
     const f = new InFlight(store, "s");
     f.note("alice", 60_000n, 1_000);
-    expect(f.settleIncluded("alice", 1_000n)).toBe(false);
+    expect(f.settleIncluded("alice", 1_000n, 1_000)).toBe(false);
     expect(f.openUntil("alice", 1_000)).toBe(60_000n);
     store.setItem(NONCE_KEY, "60000:junk");
     const reloaded = new InFlight(store, "s");
-    expect(reloaded.settleIncluded("alice", 1_000n)).toBe(false);
+    expect(reloaded.settleIncluded("alice", 1_000n, 1_000)).toBe(false);
     expect(reloaded.openUntil("alice", 1_000)).toBe(60_000n);
+  });
+
+  it("forgets without a word a wait whose deadline has passed", () => {
+    const store = new MemoryStore();
+    const f = new InFlight(store, "s");
+    f.note("alice", 60_000n, 1_000, 5n);
+    expect(f.settleIncluded("alice", 6n, 60_001)).toBe(false);
+    expect(store.getItem(NONCE_KEY)).toBeNull();
+    expect(f.openUntil("alice", 1_000)).toBeNull();
   });
 
   it("forgets the nonce with the wait once its outcome is reported", () => {
@@ -256,6 +265,6 @@ describe("InFlight.settleIncluded", () => {
     f.note("alice", 60_000n, 1_000, 5n);
     f.settle("alice", 60_000n);
     expect(store.getItem(NONCE_KEY)).toBeNull();
-    expect(f.settleIncluded("alice", 6n)).toBe(false);
+    expect(f.settleIncluded("alice", 6n, 1_000)).toBe(false);
   });
 });

@@ -152,27 +152,31 @@ export class InFlight {
   /**
    * Ends `account`'s waits whose transactions the chain has put in a block: those signed with a
    * nonce below `next`, the account's nonce at the best block (that transaction, or another with
-   * its nonce, is in a block, and it can no longer land). Returns whether a wait ended so, for the
-   * page to say that the transaction it never saw the outcome of is in a block.
+   * its nonce, is in a block, and it can no longer land). Returns whether a wait still open at
+   * `nowMs` ended so, for the page to say that the transaction it never saw the outcome of is in a
+   * block (one whose deadline has passed is forgotten without a word).
    */
-  settleIncluded(account: string, next: bigint): boolean {
+  settleIncluded(account: string, next: bigint, nowMs: number): boolean {
     let ended = false;
     const mine = this.hereSigned.get(account);
     if (mine !== undefined && mine.nonce < next) {
       this.hereSigned.delete(account);
-      ended = this.ends(account, mine.deadline) || ended;
+      ended = this.ends(account, mine.deadline, nowMs) || ended;
     }
     const stored = this.storedSigned(account);
     if (stored !== null && stored.nonce < next) {
       this.forget(this.nonceKey(account));
-      ended = this.ends(account, stored.deadline) || ended;
+      ended = this.ends(account, stored.deadline, nowMs) || ended;
     }
     return ended;
   }
 
-  /** Settles `account`'s wait for `deadline`; whether one was still held here or in the store. */
-  private ends(account: string, deadline: bigint): boolean {
-    const held = this.here.get(account) === deadline || this.stored(account) === deadline;
+  /**
+   * Settles `account`'s wait for `deadline`; whether it was still held (here or in the store) and
+   * open at `nowMs`.
+   */
+  private ends(account: string, deadline: bigint, nowMs: number): boolean {
+    const held = (this.here.get(account) === deadline || this.stored(account) === deadline) && isOpen(deadline, nowMs);
     this.settle(account, deadline);
     return held;
   }
@@ -297,7 +301,7 @@ export function inFlightNow(browserMs: number, chainMs: number): number {
 }
 
 /** The sentence that refuses a transaction once, when the last one's wait ended on the chain's nonce. */
-export const INCLUDED_MEANWHILE = "Your last transaction is in a block, though this page never saw its outcome: check Activity and your balances before trading again. Nothing was signed.";
+export const INCLUDED_MEANWHILE = "Your last transaction is in a block (or another from this account took its nonce), though this page never saw its outcome: check Activity and your balances before trading again. Nothing was signed.";
 
 /** The sentence that refuses a new transaction while `deadline`'s is open. */
 export function stillInFlight(deadline: bigint): string {

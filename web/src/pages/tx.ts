@@ -65,12 +65,12 @@ export async function sendHeld(
 ): Promise<Sent> {
   const { inFlight, account, deadline } = hold;
   let held = false;
-  const sending = (nonce: bigint) => {
+  const sending = (nonce: bigint | null) => {
     // Another page's transaction sent since this flow's check (where the browser has no locks),
     // still awaited or already settled.
     if (inFlight.sentSince(account, hold.sent)) return SENT_MEANWHILE;
     held = true;
-    inFlight.note(account, deadline, inFlightNowMs(), nonce);
+    inFlight.note(account, deadline, inFlightNowMs(), nonce ?? undefined);
     return null;
   };
   const sent = await sendWatched(keel.pool, who, { progress, sending }, message, ...args);
@@ -85,5 +85,5 @@ export async function sendHeld(
  */
 export async function includedMeanwhile(keel: Keel, inFlight: InFlight, account: string): Promise<string | null> {
   const next = await accountNonce(keel.client, account);
-  return inFlight.settleIncluded(account, BigInt(next)) ? INCLUDED_MEANWHILE : null;
+  return inFlight.settleIncluded(account, BigInt(next), inFlightNowMs()) ? INCLUDED_MEANWHILE : null;
 }
