@@ -227,13 +227,16 @@ impl Node {
         Ok(Some(H256::from_slice(&bytes)))
     }
 
-    /// The chain's expected block time in ms (`crate::era`), `None` when its metadata does not
-    /// say: what a transaction's era is sized by.
+    /// The chain's block time in ms as it runs (measured over recent blocks, `crate::era`),
+    /// `None` when it cannot be known: what the era of a call with a deadline is sized by.
     ///
     /// # Errors
     /// Transport failures.
     pub fn block_ms(&mut self) -> Result<Option<u64>, NodeError> {
-        self.with(|api, _| async move { Ok(crate::era::block_ms(&api)) })
+        self.with(|api, rpc| async move {
+            let best = best_header(&rpc).await?;
+            Ok(crate::era::block_ms(&api, &rpc, &best).await)
+        })
     }
 
     /// The time a deadline counts from: the later of the best block's time and the wall clock

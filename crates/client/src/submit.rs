@@ -241,7 +241,12 @@ impl Node {
                 Some(n) if n < next && n >= best_nonce(&api, &account, best.hash()).await? => n,
                 _ => next,
             };
-            let era = era_blocks(limits.valid_for_ms, block_ms(&api));
+            // The block time is read (three requests) only for a call that asks for a lifetime.
+            let block = match limits.valid_for_ms {
+                Some(_) => block_ms(&api, &rpc, &best).await,
+                None => None,
+            };
+            let era = era_blocks(limits.valid_for_ms, block);
             let params = DefaultExtrinsicParamsBuilder::<RuntimeConfig>::new()
                 .nonce(nonce)
                 .tip(tip)

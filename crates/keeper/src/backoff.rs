@@ -1,7 +1,8 @@
 //! Per-pool backoff after failed calls: exponential, bounded, reset by a success. A backoff counts
-//! in the backend's clock (`Chain::clock_ms`): on a node, the later of the block time and the
-//! machine's, because a dev chain's clock stands still until a transaction comes, and a keeper
-//! whose own transaction failed would otherwise wait for someone else's.
+//! in the backend's clock (`Chain::clock_ms`): block time, except on a node of a chain declared
+//! for development, where it is the later of the block time and the machine's, because a dev
+//! chain's clock stands still until a transaction comes, and a keeper whose own transaction
+//! failed would otherwise wait for someone else's.
 
 /// The machine's clock (ms since the Unix epoch): what the reporter's backoff and submit policy
 /// and the keeper's pass metric are stamped with, because an idle chain's clock stands still (the

@@ -76,6 +76,8 @@ pub struct NodeChain {
     confirm: Option<Node>,
     /// The block a pool's views are being read at, while they are.
     reading_at: Option<H256>,
+    /// Whether the chain declares itself for development (`Development` or `Local`), once read.
+    dev_chain: Option<bool>,
 }
 
 /// A rebalance the pool accepted in a dry-run: what to send, and the limits it needs.
@@ -123,6 +125,7 @@ impl NodeChain {
             trust,
             confirm: None,
             reading_at: None,
+            dev_chain: None,
         }
     }
 
@@ -455,9 +458,20 @@ impl Chain for NodeChain {
         std::thread::sleep(Duration::from_millis(ms));
     }
 
-    /// The later of the head's time and the machine's clock.
+    /// On a chain declared for development, the later of the head's time and the machine's
+    /// clock (it seals a block only for a transaction); elsewhere the head's time, so a chain that
+    /// halts holds the backoff as it holds everything else, rather than let the keeper resend,
+    /// at a higher tip and against its budget, into a pool that includes nothing.
     fn clock_ms(&mut self, head_ms: u64) -> u64 {
-        head_ms.max(crate::backoff::wall_ms())
+        if self.dev_chain.is_none() {
+            // Unknown until the node answers: block time, as on a live chain.
+            self.dev_chain = self.node.chain_type().ok().map(|t| t.allows_dev_keys());
+        }
+        if self.dev_chain == Some(true) {
+            head_ms.max(crate::backoff::wall_ms())
+        } else {
+            head_ms
+        }
     }
 }
 
