@@ -61,14 +61,17 @@ pub struct RecordedCodeHashes {
     pub pool_cold: Option<String>,
 }
 
-/// `input` as an error may quote it: addresses and hashes are public, but a phrase (words apart)
-/// is a secret pasted into the wrong field, and is named by its length only, so it never reaches
-/// a log.
+/// `input` as an error may quote it: addresses and hashes are public, but a phrase (words apart),
+/// a secret URI with a derivation path (`/`), or anything longer than a hex address is likely a
+/// secret pasted into the wrong field, and is named by its length only, so it never reaches a log.
 #[must_use]
 pub fn quotable(input: &str) -> String {
     let words = input.split_whitespace().count();
     if words > 1 {
         format!("(a phrase of {words} words, not shown: a key belongs in the signer's field)")
+    } else if input.contains('/') || input.chars().count() > 66 {
+        let n = input.chars().count();
+        format!("({n} characters, not shown: a key belongs in the signer's field)")
     } else {
         format!("{input:?}")
     }
@@ -232,6 +235,14 @@ mod tests {
             assert!(!shown.contains("bottom") && !shown.contains("walk"), "{shown}");
         }
         assert!(refused.contains("12 words"), "{refused}");
+        let seed = format!("0x{}//hard", "ab".repeat(32));
+        let refused = address(&seed)
+            .expect_err("a secret URI is no address")
+            .to_string();
+        assert!(
+            !refused.contains("abab") && refused.contains("72 characters"),
+            "{refused}"
+        );
         let typo = address("5Grwva").expect_err("too short").to_string();
         assert!(typo.starts_with("\"5Grwva\""), "an address is quoted: {typo}");
     }
