@@ -13,45 +13,31 @@ import { send } from "../src/chain";
 import { holdings, type Holdings, type Keel } from "../src/pool";
 import { E18, expectStatus, openAs, soldSince, text, waitForChange } from "./helpers";
 
-/** Cuts the page's connection once the node has taken its next transaction, before its answer. */
-async function cutAfterNextSubmit(page: Page): Promise<{ arm(): void }> {
+/**
+ * Cuts the page's connection at its next transaction once armed: after the node took it and
+ * before it answered (`nodeHasIt`), or as it goes out, before the node has it.
+ */
+async function cutAtNextSubmit(page: Page, nodeHasIt: boolean): Promise<{ arm(): void }> {
   let armed = false;
   let submitId: unknown;
   await page.routeWebSocket(/127\.0\.0\.1/, (ws) => {
     const server = ws.connectToServer();
+    const cut = () => void ws.close({ code: 4000, reason: "cut by the test" });
     ws.onMessage((m) => {
       if (armed && typeof m === "string" && m.includes('"author_submitAndWatchExtrinsic"')) {
-        submitId = (JSON.parse(m) as { id: unknown }).id;
         armed = false;
+        if (!nodeHasIt) return cut();
+        submitId = (JSON.parse(m) as { id: unknown }).id;
       }
       server.send(m);
     });
     server.onMessage((m) => {
       if (submitId !== undefined && typeof m === "string" && (JSON.parse(m) as { id?: unknown }).id === submitId) {
         submitId = undefined;
-        void ws.close({ code: 4000, reason: "cut by the test" });
-        return;
+        return cut();
       }
       ws.send(m);
     });
-  });
-  return { arm: () => (armed = true) };
-}
-
-/** Cuts the page's connection as its next transaction goes out, before the node has it. */
-async function cutBeforeNextSubmit(page: Page): Promise<{ arm(): void }> {
-  let armed = false;
-  await page.routeWebSocket(/127\.0\.0\.1/, (ws) => {
-    const server = ws.connectToServer();
-    ws.onMessage((m) => {
-      if (armed && typeof m === "string" && m.includes('"author_submitAndWatchExtrinsic"')) {
-        armed = false;
-        void ws.close({ code: 4000, reason: "cut by the test" });
-        return;
-      }
-      server.send(m);
-    });
-    server.onMessage((m) => ws.send(m));
   });
   return { arm: () => (armed = true) };
 }
@@ -146,7 +132,7 @@ export async function unreportedSwapHoldsTheAccount(browser: Browser, web: strin
   let context = await browser.newContext({ viewport: { width: 1000, height: 820 } });
   try {
     // The node had it: it lands although the page was never told.
-    const { first, before } = await swapTenThrough(context, cutAfterNextSubmit, web, keel, trader, label);
+    const { first, before } = await swapTenThrough(context, (p) => cutAtNextSubmit(p, true), web, keel, trader, label);
     await expectStatus(first, "swap-status", "The transaction failed", 30_000);
     const landed = await soldSince(keel, trader.address, before, "the cut-off swap");
     assert.equal(before.base - landed.base, 10n * E18, "the cut-off swap sold 10 BASE");
@@ -163,7 +149,7 @@ export async function unreportedSwapHoldsTheAccount(browser: Browser, web: strin
 
     // The node never had it: it may still land (another node may hold it) until its deadline.
     context = await browser.newContext({ viewport: { width: 1000, height: 820 } });
-    const cut = await swapTenThrough(context, cutBeforeNextSubmit, web, keel, trader, label);
+    const cut = await swapTenThrough(context, (p) => cutAtNextSubmit(p, false), web, keel, trader, label);
     await expectStatus(cut.first, "swap-status", "The transaction failed", 30_000);
     await cut.first.reload();
     const second = await context.newPage();

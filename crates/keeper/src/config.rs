@@ -316,14 +316,9 @@ impl NodeConfig {
                 "node.pools without node.deployment needs node.pool_code_hashes: the keeper signs only for code it knows",
             ));
         }
-        if let Some(text) = &self.genesis_hash {
-            crate::trust::parse_hash("node.genesis_hash", text)
-                .map_err(|e| ConfigError::Invalid(e.to_string()))?;
-        } else if !self.pools.is_empty() && self.deployment.is_none() {
-            return Err(ConfigError::invalid(
-                "node.pools without node.deployment needs node.genesis_hash: the keeper signs only on the chain it knows",
-            ));
-        }
+        let by_address = !self.pools.is_empty() && self.deployment.is_none();
+        crate::trust::check_genesis_setting(self.genesis_hash.as_deref(), by_address, "node.pools")
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
         #[cfg(feature = "node")]
         crate::node::check_sources(self)?;
         Ok(())

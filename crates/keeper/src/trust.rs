@@ -101,6 +101,34 @@ pub fn parse_hash(field: &str, text: &str) -> Result<Hash, HashField> {
     })
 }
 
+/// A bot's `node.genesis_hash` setting that cannot stand.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GenesisSetting {
+    #[error(transparent)]
+    Hash(#[from] HashField),
+    /// Contracts named by address (in the setting named) without a record, and no chain named.
+    #[error("{0} without node.deployment needs node.genesis_hash: a bot signs only on the chain it knows")]
+    Missing(&'static str),
+}
+
+/// Checks a bot's `node.genesis_hash` setting before it runs: a hash when given, and given when
+/// the contracts it signs for are named by address without a record (`by_address`, `named` the
+/// setting that names them: `node.pools`, `node.oracle`).
+///
+/// # Errors
+/// [`GenesisSetting`].
+pub fn check_genesis_setting(
+    text: Option<&str>,
+    by_address: bool,
+    named: &'static str,
+) -> Result<(), GenesisSetting> {
+    match text {
+        Some(text) => Ok(parse_hash("node.genesis_hash", text).map(|_| ())?),
+        None if by_address => Err(GenesisSetting::Missing(named)),
+        None => Ok(()),
+    }
+}
+
 /// A configured allow-list as [`Trust::configured`] takes it: each of `texts`, given in `field`,
 /// for `role`.
 pub fn listed<'a>(

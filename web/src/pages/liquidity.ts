@@ -3,8 +3,8 @@
 // approvals handled in the flow. A click freezes a plan (lib/liquidity.ts) and disables the form
 // until the flow ends.
 
-import { chainNowMs, inFlightNowMs } from "../chain";
-import { ANOTHER_UNDER_WAY, stillInFlight } from "../lib/inflight";
+import { chainNowMs } from "../chain";
+import { ANOTHER_UNDER_WAY } from "../lib/inflight";
 import type { Ctx, Page } from "../context";
 import type { Account } from "../accounts";
 import { AmountError, formatAmount, formatAmountUp, parseAmount, plainAmount } from "../lib/amount";
@@ -15,7 +15,7 @@ import { deadlineNow, LimitError } from "../lib/slippage";
 import { holdings, poolShape } from "../pool";
 import { h, row, say } from "../ui";
 import { positionRows } from "./position";
-import { approveIfNeeded, includedMeanwhile, refusedBeforeApproval, sendHeld } from "./tx";
+import { approveIfNeeded, checkAtClick, refusedBeforeApproval, sendHeld } from "./tx";
 
 export function liquidityPage(ctx: Ctx): Page {
   const { keel } = ctx;
@@ -57,13 +57,9 @@ export function liquidityPage(ctx: Ctx): Page {
     inputs.forEach((el) => (el.disabled = true));
     try {
       const ran = await ctx.inFlight.exclusively(account.address, async () => {
-        // Counted at the click, before anything waits on the node (`sendHeld`).
-        const sentBefore = ctx.inFlight.sentCount(account.address);
-        const included = await includedMeanwhile(keel, ctx.inFlight, account.address);
-        if (included !== null) return say(status, included, "error");
-        const open = ctx.inFlight.openUntil(account.address, inFlightNowMs());
-        if (open !== null) return say(status, stillInFlight(open), "error");
-        await action(account, sentBefore);
+        const checked = await checkAtClick(keel, ctx.inFlight, account.address);
+        if ("refused" in checked) return say(status, checked.refused, "error");
+        await action(account, checked.sentBefore);
       });
       if ("busy" in ran) say(status, ANOTHER_UNDER_WAY, "error");
     } catch (e) {

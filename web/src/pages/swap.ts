@@ -4,8 +4,8 @@
 // above 10% (lib/impact.ts). Approval of the token is part of the flow. A click freezes a plan
 // (lib/swap.ts) and disables the form until the flow ends.
 
-import { chainNowMs, inFlightNowMs } from "../chain";
-import { ANOTHER_UNDER_WAY, stillInFlight } from "../lib/inflight";
+import { chainNowMs } from "../chain";
+import { ANOTHER_UNDER_WAY } from "../lib/inflight";
 import type { Account } from "../accounts";
 import type { Ctx, Page } from "../context";
 import { formatAmount, formatAmountUp, formatFee, parseAmount, AmountError } from "../lib/amount";
@@ -17,7 +17,7 @@ import { PlanError, answers, planSwap, swapCall, typedToken, type QuotedSwap, ty
 import type { Answer } from "../chain";
 import { holdings, marketStatus, quoteSwap, type MarketStatus } from "../pool";
 import { h, row, say } from "../ui";
-import { approveIfNeeded, includedMeanwhile, refusedBeforeApproval, sendHeld } from "./tx";
+import { approveIfNeeded, checkAtClick, refusedBeforeApproval, sendHeld } from "./tx";
 
 /** Why a click is not planned when no quote for the form's inputs is on screen yet. */
 export const QUOTE_NOT_SHOWN = "The quote for these inputs was not on screen yet: check it, then click Swap again. Nothing was signed.";
@@ -218,13 +218,9 @@ export function swapPage(ctx: Ctx): Page {
 
   /** The swap the form (disabled since the click) describes, as `account`. */
   async function swapAs(account: Account): Promise<void> {
-    // Counted at the click, before anything waits on the node: a send from another tab after it
-    // withholds this one (`sendHeld`).
-    const sentBefore = ctx.inFlight.sentCount(account.address);
-    const included = await includedMeanwhile(keel, ctx.inFlight, account.address);
-    if (included !== null) return say(status, included, "error");
-    const open = ctx.inFlight.openUntil(account.address, inFlightNowMs());
-    if (open !== null) return say(status, stillInFlight(open), "error");
+    const checked = await checkAtClick(keel, ctx.inFlight, account.address);
+    if ("refused" in checked) return say(status, checked.refused, "error");
+    const { sentBefore } = checked;
     try {
       // Everything after the plan reads only `p` and `account`.
       const p = await plan(account);

@@ -3,7 +3,7 @@
 
 import { accountNonce, addressOf, inFlightNowMs, refusalNow, sendWatched, type Signing } from "../chain";
 import { describeTokenError, waitsOnApproval } from "../lib/errors";
-import { INCLUDED_MEANWHILE, SENT_MEANWHILE, type InFlight } from "../lib/inflight";
+import { INCLUDED_MEANWHILE, SENT_MEANWHILE, stillInFlight, type InFlight } from "../lib/inflight";
 import { describeSent, type Sent } from "../lib/outcome";
 import { allowance, type Keel, type Token } from "../pool";
 
@@ -79,11 +79,17 @@ export async function sendHeld(
 }
 
 /**
- * Ends `account`'s wait for a transaction whose outcome no page saw, once the chain's nonce shows
- * it in a block (`InFlight.settleIncluded`), and returns the sentence that refuses this one click
- * so the trader looks at what landed first; null when no wait ended so.
+ * What a swap or liquidity change checks at the click, under the account's lock: the account's
+ * send count, taken before anything waits on the node (a send from another tab after it withholds
+ * this flow's, `sendHeld`); then a wait whose transaction the chain's nonce shows in a block,
+ * ended and refused once so the trader looks at what landed first (`InFlight.settleIncluded`);
+ * then a wait still open. The refusal to show, or the count to hold the flow's send to.
  */
-export async function includedMeanwhile(keel: Keel, inFlight: InFlight, account: string): Promise<string | null> {
+export async function checkAtClick(keel: Keel, inFlight: InFlight, account: string): Promise<{ refused: string } | { sentBefore: string }> {
+  const sentBefore = inFlight.sentCount(account);
   const next = await accountNonce(keel.client, account);
-  return inFlight.settleIncluded(account, BigInt(next), inFlightNowMs()) ? INCLUDED_MEANWHILE : null;
+  if (inFlight.settleIncluded(account, BigInt(next), inFlightNowMs())) return { refused: INCLUDED_MEANWHILE };
+  const open = inFlight.openUntil(account, inFlightNowMs());
+  if (open !== null) return { refused: stillInFlight(open) };
+  return { sentBefore };
 }

@@ -346,13 +346,9 @@ impl Config {
             if n.oracle.is_some() && n.deployment.is_none() && n.oracle_code_hashes.is_empty() {
                 return bad("node.oracle without node.deployment needs node.oracle_code_hashes: the reporter signs only for code it knows");
             }
-            if let Some(text) = &n.genesis_hash {
-                if let Err(e) = keel_keeper::trust::parse_hash("node.genesis_hash", text) {
-                    return Err(ConfigError::Invalid(e.to_string()));
-                }
-            } else if n.oracle.is_some() && n.deployment.is_none() {
-                return bad("node.oracle without node.deployment needs node.genesis_hash: the reporter signs only on the chain it knows");
-            }
+            let by_address = n.oracle.is_some() && n.deployment.is_none();
+            keel_keeper::trust::check_genesis_setting(n.genesis_hash.as_deref(), by_address, "node.oracle")
+                .map_err(|e| ConfigError::Invalid(e.to_string()))?;
         }
         if self.sources.len() < r.min_sources {
             return Err(ConfigError::Invalid(format!(
