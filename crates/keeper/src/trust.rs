@@ -303,6 +303,18 @@ impl Trust {
 mod tests {
     use super::*;
 
+    /// `t` passes the chain of genesis `h(1)` and refuses another.
+    fn signs_on_chain_one_only(t: &Trust) {
+        assert_eq!(t.check_genesis(h(1)), Ok(()));
+        assert_eq!(
+            t.check_genesis(h(9)),
+            Err(Distrust::Genesis {
+                expected: h(1),
+                found: h(9)
+            })
+        );
+    }
+
     fn h(byte: u8) -> Hash {
         Hash([byte; 32])
     }
@@ -331,14 +343,7 @@ mod tests {
         t.allow(Role::Pool, h(2));
         t.allow(Role::Pool, h(3));
         t.allow(Role::Venue, h(4));
-        assert_eq!(t.check_genesis(h(1)), Ok(()));
-        assert_eq!(
-            t.check_genesis(h(9)),
-            Err(Distrust::Genesis {
-                expected: h(1),
-                found: h(9)
-            })
-        );
+        signs_on_chain_one_only(&t);
         assert_eq!(t.check_code(Role::Pool, Some(h(2))), Ok(()));
         assert_eq!(t.check_code(Role::Pool, Some(h(3))), Ok(()));
         let venue_as_pool = t.check_code(Role::Pool, Some(h(4)));
@@ -396,14 +401,7 @@ mod tests {
         let t = Trust::default()
             .on_genesis("node.genesis_hash", Some(&one))
             .expect("a hash");
-        assert_eq!(t.check_genesis(h(1)), Ok(()));
-        assert_eq!(
-            t.check_genesis(h(9)),
-            Err(Distrust::Genesis {
-                expected: h(1),
-                found: h(9)
-            })
-        );
+        signs_on_chain_one_only(&t);
         // with a record: its own chain again is fine, another is refused, and none changes nothing
         let record = Trust {
             genesis: Some(h(1)),
