@@ -62,14 +62,17 @@ pub struct RecordedCodeHashes {
 }
 
 /// `input` as an error may quote it: addresses and hashes are public, but a phrase (words apart),
-/// a secret URI with a derivation path (`/`), or anything longer than a hex address is likely a
-/// secret pasted into the wrong field, and is named by its length only, so it never reaches a log.
+/// a secret URI with a derivation path (`/`), a long run of hex digits without the `0x` of a hex
+/// address (a raw seed), or anything longer than a hex address is likely a secret pasted into the
+/// wrong field, and is named by its length only, so it never reaches a log.
 #[must_use]
 pub fn quotable(input: &str) -> String {
     let words = input.split_whitespace().count();
+    let bare_hex =
+        !input.starts_with("0x") && input.len() >= 60 && input.bytes().all(|b| b.is_ascii_hexdigit());
     if words > 1 {
         format!("(a phrase of {words} words, not shown: a key belongs in the signer's field)")
-    } else if input.contains('/') || input.chars().count() > 66 {
+    } else if bare_hex || input.contains('/') || input.chars().count() > 66 {
         let n = input.chars().count();
         format!("({n} characters, not shown: a key belongs in the signer's field)")
     } else {
@@ -241,6 +244,19 @@ mod tests {
             .to_string();
         assert!(
             !refused.contains("abab") && refused.contains("72 characters"),
+            "{refused}"
+        );
+        // a raw seed without its 0x, and anything longer than a hex address
+        let bare = "ab".repeat(32);
+        let refused = address(&bare).expect_err("no address").to_string();
+        assert!(
+            !refused.contains("abab") && refused.contains("64 characters"),
+            "{refused}"
+        );
+        let long = format!("5{}", "x".repeat(70));
+        let refused = address(&long).expect_err("no address").to_string();
+        assert!(
+            !refused.contains("xxxx") && refused.contains("71 characters"),
             "{refused}"
         );
         let typo = address("5Grwva").expect_err("too short").to_string();

@@ -14,6 +14,17 @@ pub fn wall_ms() -> u64 {
         .unwrap_or_default()
 }
 
+/// The time a node's keeper counts its backoff in: on a chain declared for development
+/// (`dev_chain`), which seals a block only for a transaction, the later of the head's time and
+/// the machine's clock; elsewhere the head's time, so a halted chain holds the backoff.
+pub fn backoff_clock_ms(dev_chain: bool, head_ms: u64, wall_ms: u64) -> u64 {
+    if dev_chain {
+        head_ms.max(wall_ms)
+    } else {
+        head_ms
+    }
+}
+
 /// How long to stay away from a pool after failures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Backoff {
@@ -83,6 +94,15 @@ mod tests {
         let delays: Vec<u64> = (0..7).map(|n| B.delay_ms(n)).collect();
         assert_eq!(delays, [0, 6_000, 12_000, 24_000, 48_000, 60_000, 60_000]);
         assert_eq!(B.delay_ms(u32::MAX), 60_000);
+    }
+
+    #[test]
+    fn only_a_dev_chain_lets_the_machines_clock_run_the_backoff() {
+        // a chain stood still at 40 s while the machine's clock reads 100 s
+        assert_eq!(backoff_clock_ms(true, 40_000, 100_000), 100_000);
+        assert_eq!(backoff_clock_ms(false, 40_000, 100_000), 40_000);
+        // a machine's clock behind the chain's never turns the backoff back
+        assert_eq!(backoff_clock_ms(true, 40_000, 10_000), 40_000);
     }
 
     #[test]

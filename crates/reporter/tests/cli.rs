@@ -75,8 +75,9 @@ fn run_once_at(url: &str) -> std::process::Output {
     let dir = tempfile::tempdir().expect("tempdir");
     let node = format!(
         "[node]\nurl = \"{url}\"\noracle = \"{ALICE}\"\noracle_code_hashes = [\"0x{}\"]\n\
-         signer = \"//Alice\"\nreconnect_ms = 200\n\n",
-        "22".repeat(32)
+         genesis_hash = \"0x{}\"\nsigner = \"//Alice\"\nreconnect_ms = 200\n\n",
+        "22".repeat(32),
+        "33".repeat(32)
     );
     // The `[node]` table after the sources: `config` writes `extra` first.
     let path = config(dir.path(), "");

@@ -467,11 +467,7 @@ impl Chain for NodeChain {
             // Unknown until the node answers: block time, as on a live chain.
             self.dev_chain = self.node.chain_type().ok().map(|t| t.allows_dev_keys());
         }
-        if self.dev_chain == Some(true) {
-            head_ms.max(crate::backoff::wall_ms())
-        } else {
-            head_ms
-        }
+        crate::backoff::backoff_clock_ms(self.dev_chain == Some(true), head_ms, crate::backoff::wall_ms())
     }
 }
 
