@@ -48,7 +48,8 @@ pub struct SendLimits {
     pub replace: Option<u64>,
     /// How long the transaction may still land (ms): its era is as many blocks as fit in this
     /// at the chain's block time (`crate::era`), so a call that carries a deadline does not
-    /// stay valid long past it, to land and revert for a fee. `None`: [`crate::era::MORTAL_BLOCKS`].
+    /// stay valid long past it, to land and revert for a fee. `None`:
+    /// [`crate::era::MORTAL_BLOCKS`].
     pub valid_for_ms: Option<u64>,
 }
 

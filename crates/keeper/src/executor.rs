@@ -20,9 +20,9 @@
 //! - Retries, with bounded backoff, only on transport errors while submitting or confirming; a
 //!   transport error before anything is sent (the read, the first dry-run on the keeper's node)
 //!   ends the pass without backing the pool off, and the next pass reads again; a failure after
-//!   retries backs off from the time last read on the backend's clock (`Chain::clock_ms`). A pool's refusal is final for this pass
-//!   and puts the pool into backoff, so a bad state is not hammered every block. A pass that ends
-//!   without a failure clears the record.
+//!   retries backs off from the time last read on the backend's clock (`Chain::clock_ms`). A
+//!   pool's refusal is final for this pass and puts the pool into backoff, so a bad state is not
+//!   hammered every block. A pass that ends without a failure clears the record.
 
 use crate::backoff::{Backoff, Health};
 use crate::chain::{Chain, ChainError, Snapshot, Submitted};
