@@ -133,8 +133,9 @@ fn node_chain(config: &Config, signs: bool) -> anyhow::Result<(NodeChain, Vec<Wa
         chain.check_genesis()?;
         return Ok((chain, pools));
     };
-    let signer = secret.derive(&node.chain_type()?)?;
-    let mut chain = NodeChain::new(node, signer, opts, trust);
+    let chain_type = node.chain_type()?;
+    let signer = secret.derive(&chain_type)?;
+    let mut chain = NodeChain::new(node, signer, opts, trust).on_chain_type(&chain_type);
     chain.check_genesis()?;
     one_pair(&mut chain, &mut pools, config)?;
     if let Some(url) = &n.confirm_url {

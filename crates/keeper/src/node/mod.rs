@@ -98,6 +98,14 @@ impl NodeChain {
         Self::with(node, Some(signer), account, opts, trust)
     }
 
+    /// This chain as the node declares it (`system_chainType`), read once by the caller: what
+    /// the backoff's clock depends on (`Chain::clock_ms`), so no pass asks the node for it.
+    #[must_use]
+    pub fn on_chain_type(mut self, chain_type: &keys::ChainType) -> Self {
+        self.dev_chain = Some(chain_type.allows_dev_keys());
+        self
+    }
+
     /// A chain that reads and dry-runs as a public dev account and signs nothing (`status`): a
     /// read needs no key, and sending answers [`ChainError::ReadOnly`].
     pub fn reader(node: Node, opts: NodeOptions, trust: Trust) -> Self {
@@ -464,7 +472,8 @@ impl Chain for NodeChain {
     /// at a higher tip and against its budget, into a pool that includes nothing.
     fn clock_ms(&mut self, head_ms: u64) -> u64 {
         if self.dev_chain.is_none() {
-            // Unknown until the node answers: block time, as on a live chain.
+            // Not given (`on_chain_type`): asked once the node answers; block time until then,
+            // as on a live chain.
             self.dev_chain = self.node.chain_type().ok().map(|t| t.allows_dev_keys());
         }
         crate::backoff::backoff_clock_ms(self.dev_chain == Some(true), head_ms, crate::backoff::wall_ms())
