@@ -108,11 +108,7 @@ export class InFlight {
    * another tab sent one meanwhile, even one whose outcome has come back and whose wait is over.
    */
   sentCount(account: string): string {
-    try {
-      return this.store.getItem(this.countKey(account)) ?? "0";
-    } catch {
-      return "0";
-    }
+    return this.read(this.countKey(account)) ?? "0";
   }
 
   /** Whether `account` has sent a transaction since `count` ([`sentCount`]) was taken. */
@@ -212,6 +208,15 @@ export class InFlight {
     }
   }
 
+  /** The stored text at `key`, or null when there is none or the store refuses to be read. */
+  private read(key: string): string | null {
+    try {
+      return this.store.getItem(key);
+    } catch {
+      return null;
+    }
+  }
+
   private forget(key: string): void {
     try {
       this.store.removeItem(key);
@@ -222,12 +227,7 @@ export class InFlight {
 
   /** The stored wait's nonce, or null when there is none or it is not one this app wrote. */
   private storedSigned(account: string): Signed | null {
-    let text: string | null;
-    try {
-      text = this.store.getItem(this.nonceKey(account));
-    } catch {
-      return null;
-    }
+    const text = this.read(this.nonceKey(account));
     const m = text === null ? null : /^(\d{1,20}):(\d{1,20})$/.exec(text);
     return m ? { deadline: BigInt(m[1]), nonce: BigInt(m[2]) } : null;
   }
@@ -253,12 +253,7 @@ export class InFlight {
 
   /** The stored deadline, or null when there is none or it is not a deadline this app wrote. */
   private stored(account: string): bigint | null {
-    let text: string | null;
-    try {
-      text = this.store.getItem(this.key(account));
-    } catch {
-      return null;
-    }
+    const text = this.read(this.key(account));
     return text !== null && /^\d{1,20}$/.test(text) ? BigInt(text) : null;
   }
 
