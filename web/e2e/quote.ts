@@ -1,5 +1,6 @@
 // A click on Swap plans from the quote on screen, never from one the trader has not seen: a click
-// before the quote for the typed amount is shown plans nothing, and says so.
+// before the quote for the typed amount is shown plans nothing, and says so; nor does one before
+// the limit at a newly typed slippage tolerance is shown.
 
 import assert from "node:assert/strict";
 import type { KeyringPair } from "@polkadot/keyring/types";
@@ -62,7 +63,7 @@ interface Answer {
 }
 
 /** `trader` (a dev account the app lists as `label`) holds at least 7 BASE, approved or not. */
-export async function clickBeforeTheQuotePlansNothing(browser: Browser, web: string, keel: Keel, trader: KeyringPair, label: string): Promise<void> {
+export async function clickBeforeTheQuoteOrLimitPlansNothing(browser: Browser, web: string, keel: Keel, trader: KeyringPair, label: string): Promise<void> {
   const context = await browser.newContext({ viewport: { width: 1000, height: 820 } });
   try {
     const page = await context.newPage();
@@ -92,6 +93,27 @@ export async function clickBeforeTheQuotePlansNothing(browser: Browser, web: str
     await page.getByTestId("swap-submit").click();
     await expectStatus(page, "swap-status", "Swapped in block", 60_000);
     assert.equal(before.base - (await holdings(keel, trader.address)).base, 7n * 10n ** 18n, "the checked swap sold 7 BASE");
+
+    // given: the quote and its limit at 0.5% on screen, and the requote a new tolerance starts
+    // held back on its way
+    const limitBefore = await waitForChange(page, "swap-limit", "–");
+    const afterSwap = await holdings(keel, trader.address);
+    calls.capture();
+    await page.getByTestId("tolerance").fill("9");
+    for (let waited = 0; calls.held() < 2; waited += 100) {
+      assert.ok(waited < 20_000, "the new tolerance asked the node for no requote");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    calls.stopCapturing();
+    assert.equal(await text(page, "swap-limit"), limitBefore, "the limit at 0.5% is still the one on screen");
+    // when: the trader clicks before the limit at 9% shows
+    await page.getByTestId("swap-submit").click();
+    // then: nothing is planned or signed at a limit the trader has not seen
+    await expectStatus(page, "swap-status", "limit at this slippage tolerance was not on screen", 20_000);
+    calls.release();
+    assert.match(await text(page, "swap-status"), /Nothing was signed/);
+    await waitForChange(page, "swap-limit", limitBefore);
+    assert.deepEqual(await holdings(keel, trader.address), afterSwap, "the early click moved the trader's tokens");
   } finally {
     await context.close();
   }

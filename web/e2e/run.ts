@@ -17,7 +17,7 @@ import { send } from "../src/chain";
 import { formatAmount } from "../src/lib/amount";
 import { allowance, coreViews, head, holdings, poolEventsIn } from "../src/pool";
 import { E18, chainView, expectStatus, impactBuying, sizeAbove, soldSince, text, waitForChange, widenBand } from "./helpers";
-import { clickBeforeTheQuotePlansNothing } from "./quote";
+import { clickBeforeTheQuoteOrLimitPlansNothing } from "./quote";
 import { pendingSwapHoldsTheAccount, stallAnswers, unreportedSwapHoldsTheAccount } from "./unreported";
 
 const env = (name: string) => process.env[name] ?? assert.fail(`${name} is not set`);
@@ -218,8 +218,8 @@ async function main(): Promise<void> {
   await unreportedSwapHoldsTheAccount(browser, WEB, keel, dave, "Dave (dev)");
   step("a swap whose outcome the page still awaits: in another tab, and after a reload mid-wait, Dave's next swap is refused; then free");
   await pendingSwapHoldsTheAccount(browser, WEB, keel, dave, "Dave (dev)");
-  step("a click before the quote for the typed amount is on screen plans nothing; a click on the quote shown swaps");
-  await clickBeforeTheQuotePlansNothing(browser, WEB, keel, dave, "Dave (dev)");
+  step("a click before the quote for the typed amount, or the limit at a new tolerance, is on screen plans nothing; a click on the quote shown swaps");
+  await clickBeforeTheQuoteOrLimitPlansNothing(browser, WEB, keel, dave, "Dave (dev)");
 
   step("pool health shows reserves, q, the oracle and the keeper's rebalance");
   await page.goto(`${WEB}/#/health`);

@@ -13,6 +13,7 @@ import { DepositError, depositLimit } from "./lib/deposit";
 import { describePoolError, describeTokenError, errorText } from "./lib/errors";
 import { GasError, gasLimit } from "./lib/gas";
 import { inFlightNow } from "./lib/inflight";
+import { deadlineNow } from "./lib/slippage";
 import { declinedInWallet, type Sent } from "./lib/outcome";
 
 export class Unreachable extends Error {}
@@ -40,8 +41,12 @@ export async function connect(url: string, timeoutMs = 8_000): Promise<DedotClie
   }
 }
 
-/** The latest block's time (ms) the chain has told [`followChainTime`]'s subscription; 0 before. */
+/** The latest block's time (ms) the chain has told [`followChainTime`]'s subscription (0 before),
+ * and the browser's clock when it did. */
 let chainTimeMs = 0;
+let chainSeenAtMs = 0;
+/** Whether the chain seals blocks on demand at its node's clock (a dev chain; `deadlineNow`). */
+let devChainClock = false;
 
 /**
  * Keeps [`chainNowMs`] at the time of each new block `client` sees. Gives up waiting for the
@@ -50,6 +55,7 @@ let chainTimeMs = 0;
 export async function followChainTime(client: DedotClient, timeoutMs = 5_000): Promise<void> {
   const subscribed = client.query.timestamp.now((ms: bigint) => {
     chainTimeMs = Number(ms);
+    chainSeenAtMs = Date.now();
   });
   const late = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs));
   await Promise.race([subscribed.then(() => undefined, () => undefined), late]);
@@ -58,6 +64,16 @@ export async function followChainTime(client: DedotClient, timeoutMs = 5_000): P
 /** The latest block time seen (ms), 0 before the first. */
 export function chainNowMs(): number {
   return chainTimeMs;
+}
+
+/** Tells the deadlines whether the chain is a dev chain (`isDevChain` of its `system_chainType`). */
+export function setDevChainClock(dev: boolean): void {
+  devChainClock = dev;
+}
+
+/** Now, for a transaction's deadline ([`deadlineNow`]). */
+export function deadlineBaseMs(): number {
+  return deadlineNow(Date.now(), { timeMs: chainTimeMs, seenAtMs: chainSeenAtMs }, devChainClock);
 }
 
 /** Now, for an unreported transaction's wait (`inFlightNow`): the chain's latest block time. */

@@ -4,7 +4,7 @@
 import type { DedotClient } from "dedot";
 import { AccountId32 } from "dedot/codecs";
 import { Contract } from "dedot/contracts";
-import { answer, codeHashAt, connect, followChainTime, returnedBytes, type Answer } from "./chain";
+import { answer, codeHashAt, connect, followChainTime, returnedBytes, setDevChainClock, type Answer } from "./chain";
 import type { KeelOracleContractApi } from "./contracts/keel-oracle";
 import type { KeelPoolContractApi } from "./contracts/keel-pool";
 import type { KeelTokenContractApi } from "./contracts/keel-token";
@@ -92,6 +92,7 @@ export async function open(bundle: Bundle): Promise<Keel> {
   await followChainTime(client);
   const c = d.contracts;
   const chainType = await client.rpc.system_chainType();
+  setDevChainClock(isDevChain(chainType));
   const rightNetwork = client.genesisHash === d.genesis_hash;
   const keel: Keel = {
     client,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LiquidityError, planAdd, planRemove, quoteFor } from "./liquidity";
+import { LiquidityError, SHARES_STILL_READING, planAdd, planRemove, quoteFor, sharesOf } from "./liquidity";
 import { LimitError } from "./slippage";
 
 const pool = { reserves: [1_000n, 3_000n] as const, totalShares: 500n };
@@ -44,5 +44,14 @@ describe("planRemove", () => {
   it("refuses zero and more than held", () => {
     expect(() => planRemove(0n, 10n, pool, terms)).toThrow(LiquidityError);
     expect(() => planRemove(11n, 10n, pool, terms)).toThrow(new LiquidityError("You hold fewer pool shares than that."));
+  });
+});
+
+describe("sharesOf", () => {
+  it("gives the shares read for the account asked about, and refuses another account's", () => {
+    const held = { account: "5Alice", shares: 40n };
+    expect(sharesOf(held, "5Alice")).toBe(40n);
+    expect(() => sharesOf(held, "5Bob")).toThrow(SHARES_STILL_READING);
+    expect(() => sharesOf(undefined, "5Alice")).toThrow(LiquidityError);
   });
 });

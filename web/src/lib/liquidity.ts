@@ -54,6 +54,21 @@ export function planAdd(base: bigint, pool: PoolShape, terms: Terms): AddPlan {
   });
 }
 
+/** What a withdrawal says before the chosen account's own shares have been read. */
+export const SHARES_STILL_READING = "Your pool shares are still being read; try again in a moment.";
+
+/** The pool shares an account was last read to hold. */
+export type Held = Readonly<{ account: string; shares: bigint }>;
+
+/**
+ * The shares `account` holds, from `held` if that was read for it; a `LiquidityError` if it was
+ * read for another account (the one chosen before a switch) or not yet.
+ */
+export function sharesOf(held: Held | undefined, account: string): bigint {
+  if (held?.account !== account) throw new LiquidityError(SHARES_STILL_READING);
+  return held.shares;
+}
+
 /**
  * A withdrawal of `shares` out of `held`, with at least the pro-rata part of each reserve less the
  * tolerance. Throws a `LiquidityError` for a zero amount or more than `held`.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeTokenError } from "./errors";
-import { declinedInWallet, describeSent } from "./outcome";
+import { declinedInWallet, describeSent, withApprovalsLeft } from "./outcome";
 
 describe("describeSent", () => {
   it("names the block of a landed transaction", () => {
@@ -44,5 +44,18 @@ describe("a signature declined in the wallet", () => {
 
   it("says nothing was sent", () => {
     expect(describeSent({ declined: true }, "Swapped")).toBe("You declined to sign in your wallet: nothing was sent.");
+  });
+});
+
+describe("withApprovalsLeft", () => {
+  const declined = describeSent({ declined: true }, "Swapped");
+
+  it("leaves a flow that approved nothing as it was", () => {
+    expect(withApprovalsLeft(declined, [])).toBe(declined);
+  });
+
+  it("tells of each approval that landed before the write did not", () => {
+    expect(withApprovalsLeft(declined, ["7 BASE"])).toBe(`${declined} The approval sent before it stays: the pool may move up to 7 BASE of yours until that is spent or you approve 0.`);
+    expect(withApprovalsLeft("The transaction failed: timeout", ["7 BASE", "21 QUOTE"])).toMatch(/approvals sent before it stay: the pool may move up to 7 BASE and 21 QUOTE of yours/);
   });
 });

@@ -40,3 +40,14 @@ export function describeSent(sent: Sent, done: string, refusal: (error: unknown)
   }
   return `The transaction failed: ${sent.failed}`;
 }
+
+/**
+ * `sentence` about a flow that ended short of its write, told of the approvals it sent first
+ * (`left`: each amount with its symbol): they landed and stay, letting the pool move that much of
+ * the account's tokens until it is spent or approved away.
+ */
+export function withApprovalsLeft(sentence: string, left: readonly string[]): string {
+  if (left.length === 0) return sentence;
+  const which = left.length === 1 ? "The approval sent before it stays" : "The approvals sent before it stay";
+  return `${sentence} ${which}: the pool may move up to ${left.join(" and ")} of yours until that is spent or you approve 0.`;
+}

@@ -20,11 +20,25 @@ describe("limits", () => {
     }
   });
 
-  it("counts a deadline from the later of the browser's clock and the chain's", () => {
-    // A browser clock an hour behind the chain, and an idle chain whose last block is an hour old.
-    expect(deadlineNow(1_000, 3_601_000)).toBe(3_601_000);
-    expect(deadlineNow(3_601_000, 1_000)).toBe(3_601_000);
-    expect(deadlineNow(5_000, 0)).toBe(5_000);
+  it("counts a deadline on a live chain from its block time, whatever the browser's clock says", () => {
+    const hour = 3_600_000;
+    // a block at chain time 10 h seen 6 s ago by a browser whose clock is right, 3 h ahead, 1 h behind
+    const seen = (offset: number) => ({ timeMs: 10 * hour, seenAtMs: 10 * hour + offset });
+    for (const offset of [0, 3 * hour, -hour]) {
+      expect(deadlineNow(10 * hour + offset + 6_000, seen(offset), false)).toBe(10 * hour + 6_000);
+    }
+    // a browser clock set back since the block was seen never counts from before the block
+    expect(deadlineNow(9 * hour, seen(0), false)).toBe(10 * hour);
+  });
+
+  it("counts a deadline on a dev chain from the later of the browser's clock and its last block", () => {
+    // a dev chain idle for an hour: its next block is sealed at its node's clock
+    expect(deadlineNow(3_601_000, { timeMs: 1_000, seenAtMs: 1_000 }, true)).toBe(3_601_000);
+    expect(deadlineNow(1_000, { timeMs: 3_601_000, seenAtMs: 1_000 }, true)).toBe(3_601_000);
+  });
+
+  it("counts from the browser's clock before any block time is known", () => {
+    expect(deadlineNow(5_000, { timeMs: 0, seenAtMs: 0 }, false)).toBe(5_000);
   });
 
   it("sets the deadline minutes after now, from a minute to a day", () => {

@@ -40,14 +40,25 @@ export function maxIn(quotedIn: bigint, toleranceBps: number): bigint {
   return (scaled + BPS - 1n) / BPS;
 }
 
+/** The chain's latest block time as the page saw it: the time (ms, 0 before any) and the browser's
+ * clock when it arrived. */
+export interface ChainClock {
+  timeMs: number;
+  seenAtMs: number;
+}
+
 /**
- * Now, for a deadline: the later of the browser's clock and the chain's latest block time (0 before
- * it is known). The pool compares a deadline with block time, so a browser clock that runs behind
- * would make every transaction expire; an idle dev chain's last block may be minutes old, so the
- * chain's time alone would too.
+ * Now, for a deadline, which the pool compares with block time. On a live chain: the latest block
+ * time seen, moved on by as long as the browser's clock has run since (`chain.seenAtMs`), so an
+ * offset of the browser's clock cancels out (hours ahead would stretch every deadline by hours;
+ * behind, every transaction would expire). On a dev chain (`devChain`), which seals a block only
+ * for a transaction, at its node's clock, the later of the browser's clock and the last block's
+ * time: that block may be minutes old. Before any block time is known, the browser's clock.
  */
-export function deadlineNow(browserMs: number, chainMs: number): number {
-  return Math.max(browserMs, chainMs);
+export function deadlineNow(browserMs: number, chain: ChainClock, devChain: boolean): number {
+  if (chain.timeMs <= 0) return browserMs;
+  if (devChain) return Math.max(browserMs, chain.timeMs);
+  return chain.timeMs + Math.max(0, browserMs - chain.seenAtMs);
 }
 
 /** The `deadline` argument (block time in ms): `minutes` after `nowMs`. */

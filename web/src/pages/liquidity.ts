@@ -3,15 +3,15 @@
 // approvals handled in the flow. A click freezes a plan (lib/liquidity.ts) and disables the form
 // until the flow ends.
 
-import { chainNowMs } from "../chain";
+import { deadlineBaseMs } from "../chain";
 import { ANOTHER_UNDER_WAY } from "../lib/inflight";
 import type { Ctx, Page } from "../context";
 import type { Account } from "../accounts";
 import { AmountError, formatAmount, formatAmountUp, parseAmount, plainAmount } from "../lib/amount";
 import { errorText } from "../lib/errors";
-import { describeSent } from "../lib/outcome";
-import { LiquidityError, STILL_READING, planAdd, planRemove, quoteFor, type PoolShape } from "../lib/liquidity";
-import { deadlineNow, LimitError } from "../lib/slippage";
+import { describeSent, withApprovalsLeft } from "../lib/outcome";
+import { LiquidityError, STILL_READING, planAdd, planRemove, quoteFor, sharesOf, type Held, type PoolShape } from "../lib/liquidity";
+import { LimitError } from "../lib/slippage";
 import { holdings, poolShape } from "../pool";
 import { h, row, say } from "../ui";
 import { positionRows } from "./position";
@@ -33,7 +33,10 @@ export function liquidityPage(ctx: Ctx): Page {
   const position = h("div", { "data-testid": "liq-position" });
   /** The pool as last read (undefined before the first read); a click plans against it. */
   let shape: PoolShape | undefined;
-  let held = 0n;
+  /** The shares of the account last read (a withdrawal plans only from the chosen account's). */
+  let held: Held | undefined;
+  /** Refreshes race (a new block, a click's end, an account switch): only the latest one shows. */
+  let latest = 0;
 
   function preview(): bigint | undefined {
     try {
@@ -67,11 +70,12 @@ export function liquidityPage(ctx: Ctx): Page {
       say(status, known ? e.message : `Something went wrong: ${errorText(e)}`, "error");
     } finally {
       inputs.forEach((el) => (el.disabled = false));
-      await refresh();
+      // A failed read after the flow must not overwrite how it ended (nor go unhandled).
+      await refresh().catch(() => undefined);
     }
   }
 
-  const terms = () => ({ ...ctx.settings, nowMs: deadlineNow(Date.now(), chainNowMs()) });
+  const terms = () => ({ ...ctx.settings, nowMs: deadlineBaseMs() });
 
   /** The pool as last read, for a plan; refused before the first read ends. */
   function readShape(): PoolShape {
@@ -90,17 +94,20 @@ export function liquidityPage(ctx: Ctx): Page {
     const args = [p.base, p.quote, p.minShares, account.address, p.deadline] as const;
     const refused = await refusedBeforeApproval(keel, who, "addLiquidity", ...args);
     if (refused) return say(status, refused, "error");
-    for (const [token, amount] of [[keel.base, p.base], [keel.quote, p.quote]] as const) {
-      const failed = await approveIfNeeded(keel, token, who, amount, (t) => say(status, t, "busy"));
-      if (failed) return say(status, failed, "error");
+    const left: string[] = [];
+    for (const [side, amount] of [["base", p.base], ["quote", p.quote]] as const) {
+      const approval = await approveIfNeeded(keel, keel[side], who, amount, (t) => say(status, t, "busy"));
+      if ("failed" in approval) return say(status, withApprovalsLeft(approval.failed, left), "error");
+      if (approval.sent) left.push(`${formatAmountUp(amount, dec[side])} ${sym[side]}`);
     }
     say(status, "Adding liquidity…", "busy");
     const sent = await sendHeld(keel, who, { inFlight: ctx.inFlight, account: account.address, deadline: p.deadline, sent: sentBefore }, () => undefined, "addLiquidity", ...args);
-    say(status, describeSent(sent, "Added"), "block" in sent ? "ok" : "error");
+    if ("block" in sent) return say(status, describeSent(sent, "Added"), "ok");
+    say(status, withApprovalsLeft(describeSent(sent, "Added"), left), "error");
   }
 
   async function removeLiquidity(account: Account, sentBefore: string): Promise<void> {
-    const p = planRemove(parseAmount(sharesIn.value, dec.shares), held, readShape(), terms());
+    const p = planRemove(parseAmount(sharesIn.value, dec.shares), sharesOf(held, account.address), readShape(), terms());
     say(status, "Removing liquidity…", "busy");
     const who = await account.signing();
     const sent = await sendHeld(keel, who, { inFlight: ctx.inFlight, account: account.address, deadline: p.deadline, sent: sentBefore }, () => undefined, "removeLiquidity", p.shares, p.minBase, p.minQuote, account.address, p.deadline);
@@ -108,9 +115,18 @@ export function liquidityPage(ctx: Ctx): Page {
   }
 
   async function refresh(): Promise<void> {
+    const turn = ++latest;
     const read = await poolShape(keel);
+    if (turn !== latest) return;
+    // The shape a click plans from and the quote it needs on screen change together.
     shape = read;
+    preview();
     const account = ctx.account();
+    if (held !== undefined && held.account !== account?.address) {
+      // Shares typed (or filled in by "all") for the account chosen before: not this one's.
+      held = undefined;
+      sharesIn.value = "";
+    }
     if (!account) {
       mine.textContent = "no account chosen";
       position.replaceChildren();
@@ -118,19 +134,21 @@ export function liquidityPage(ctx: Ctx): Page {
     }
     const hs = await holdings(keel, account.address);
     // Another account chosen meanwhile: its own refresh shows its holdings, and "all" fills in its shares.
-    if (ctx.account()?.address !== account.address) return;
-    held = hs.shares;
+    if (turn !== latest || ctx.account()?.address !== account.address) return;
+    held = { account: account.address, shares: hs.shares };
     const total = read.totalShares;
     mine.textContent = `${formatAmount(hs.base, dec.base)} ${sym.base} · ${formatAmount(hs.quote, dec.quote)} ${sym.quote} · ${formatAmount(hs.shares, dec.shares)} shares`;
     share.textContent = total === 0n ? "–" : `${(Number((hs.shares * 1_000_000n) / total) / 10_000).toFixed(4)}%`;
-    preview();
     const rows = await positionRows(ctx, account.address);
     // A refresh for another account may have started meanwhile: only the chosen one's is shown.
     if (ctx.account()?.address === account.address) position.replaceChildren(...rows);
   }
 
   baseIn.addEventListener("input", () => void preview());
-  all.addEventListener("click", () => (sharesIn.value = plainAmount(held, dec.shares)));
+  all.addEventListener("click", () => {
+    const account = ctx.account()?.address;
+    sharesIn.value = account !== undefined && held?.account === account ? plainAmount(held.shares, dec.shares) : "";
+  });
   add.addEventListener("click", () => void run(addLiquidity));
   remove.addEventListener("click", () => void run(removeLiquidity));
 

@@ -4,15 +4,15 @@
 // above 10% (lib/impact.ts). Approval of the token is part of the flow. A click freezes a plan
 // (lib/swap.ts) and disables the form until the flow ends.
 
-import { chainNowMs } from "../chain";
+import { deadlineBaseMs } from "../chain";
 import { ANOTHER_UNDER_WAY } from "../lib/inflight";
 import type { Account } from "../accounts";
 import type { Ctx, Page } from "../context";
 import { formatAmount, formatAmountUp, formatFee, parseAmount, AmountError } from "../lib/amount";
 import { describePoolError, errorText } from "../lib/errors";
-import { describeSent } from "../lib/outcome";
+import { describeSent, withApprovalsLeft } from "../lib/outcome";
 import { IMPACT_UNKNOWN, impactLevel, impactWarning, mayProceed, worstImpactBps, type ImpactLevel } from "../lib/impact";
-import { deadlineNow, maxIn, minOut, priceImpactBps, LimitError } from "../lib/slippage";
+import { maxIn, minOut, priceImpactBps, LimitError } from "../lib/slippage";
 import { PlanError, answers, planSwap, swapCall, typedToken, type QuotedSwap, type SwapPlan, type SwapRequest } from "../lib/swap";
 import type { Answer } from "../chain";
 import { holdings, marketStatus, quoteSwap, type MarketStatus } from "../pool";
@@ -21,6 +21,8 @@ import { approveIfNeeded, checkAtClick, refusedBeforeApproval, sendHeld } from "
 
 /** Why a click is not planned when no quote for the form's inputs is on screen yet. */
 export const QUOTE_NOT_SHOWN = "The quote for these inputs was not on screen yet: check it, then click Swap again. Nothing was signed.";
+/** Why a click is not planned when the limit on screen is at another slippage tolerance than the settings'. */
+export const LIMIT_NOT_SHOWN = "The limit at this slippage tolerance was not on screen yet: check it, then click Swap again. Nothing was signed.";
 
 export function swapPage(ctx: Ctx): Page {
   const { keel } = ctx;
@@ -44,6 +46,9 @@ export function swapPage(ctx: Ctx): Page {
   const button = h("button", { "data-testid": "swap-submit" }, "Swap");
   /** The quote on screen, kept with the request (direction, mode, amount) it answers. */
   let quoted: QuotedSwap | undefined;
+  /** The slippage tolerance the limit on screen was worked out at (bps; NaN for one refused, whose
+   * refusal is on screen instead). */
+  let limitToleranceBps: number | undefined;
   /** A swap is under way: the form is disabled until it ends. */
   let busy = false;
   /** What the typed confirmation accepted: the form and settings when "confirm" was typed, and
@@ -92,6 +97,7 @@ export function swapPage(ctx: Ctx): Page {
   /** The least received (exact in) or the most paid (exact out) at the trader's tolerance. */
   function showLimit(q: QuotedSwap): void {
     const [tin, tout] = sides(q.request.sellBase);
+    limitToleranceBps = ctx.settings.toleranceBps;
     try {
       limitLabel.textContent = q.request.exactOut ? "Maximum paid" : "Minimum received";
       limit.textContent = q.request.exactOut
@@ -124,6 +130,7 @@ export function swapPage(ctx: Ctx): Page {
   /** Takes the quote off the screen: nothing a click could plan from. */
   function clearQuote(): void {
     quoted = undefined;
+    limitToleranceBps = undefined;
     [pay, receive, fee, impact, limit].forEach((e) => (e.textContent = "–"));
     say(warning, "");
     confirmBox.hidden = true;
@@ -187,6 +194,9 @@ export function swapPage(ctx: Ctx): Page {
       if ("err" in fresh) return (say(status, describePoolError(fresh.err), "error"), null);
       return (say(status, QUOTE_NOT_SHOWN, "error"), null);
     }
+    // The limit signed is the one on screen: a tolerance typed a moment ago shows its limit once
+    // the requote it started answers.
+    if (!Object.is(limitToleranceBps, toleranceBps)) return (say(status, LIMIT_NOT_SHOWN, "error"), null);
     const level = assess(q, await marketStatus(keel), { toleranceBps, expert });
     // The word accepted an impact up to the one shown when it was typed, no further.
     if (!mayProceed(level, shownBps <= confirmedBps ? typed : "")) {
@@ -194,7 +204,7 @@ export function swapPage(ctx: Ctx): Page {
       return (say(status, `${why} Nothing was signed.`, "error"), null);
     }
     const c = keel.deployment.contracts;
-    return planSwap({ account: account.address, request: req, quoted: q, tokens: { base: c.base, quote: c.quote }, toleranceBps, deadlineMinutes, nowMs: deadlineNow(Date.now(), chainNowMs()) });
+    return planSwap({ account: account.address, request: req, quoted: q, tokens: { base: c.base, quote: c.quote }, toleranceBps, deadlineMinutes, nowMs: deadlineBaseMs() });
   }
 
   async function submit(): Promise<void> {
@@ -234,11 +244,13 @@ export function swapPage(ctx: Ctx): Page {
       const call = swapCall(p);
       const refused = await refusedBeforeApproval(keel, who, call.message, ...call.args);
       if (refused) return say(status, refused, "error");
-      const approved = await approveIfNeeded(keel, keel[tin], who, p.spend, (t) => say(status, t, "busy"));
-      if (approved) return say(status, approved, "error");
+      const approval = await approveIfNeeded(keel, keel[tin], who, p.spend, (t) => say(status, t, "busy"));
+      if ("failed" in approval) return say(status, approval.failed, "error");
       const step = (st: string) => say(status, `Sending the swap… (${st})`, "busy");
       const sent = await sendHeld(keel, who, { inFlight: ctx.inFlight, account: p.account, deadline: p.deadline, sent: sentBefore }, step, call.message, ...call.args);
-      say(status, describeSent(sent, "Swapped"), "block" in sent ? "ok" : "error");
+      if ("block" in sent) return say(status, describeSent(sent, "Swapped"), "ok");
+      const left = approval.sent ? [`${formatAmountUp(p.spend, dec[tin])} ${sym[tin]}`] : [];
+      say(status, withApprovalsLeft(describeSent(sent, "Swapped"), left), "error");
     } catch (e) {
       if (e instanceof AmountError || e instanceof LimitError || e instanceof PlanError) return say(status, e.message, "error");
       throw e;

@@ -7,9 +7,13 @@ import { INCLUDED_MEANWHILE, SENT_MEANWHILE, stillInFlight, type InFlight } from
 import { describeSent, type Sent } from "../lib/outcome";
 import { allowance, type Keel, type Token } from "../pool";
 
+/** What `approveIfNeeded` did: an approval sent and in a block (`sent`), none needed, or a failure in words. */
+export type Approval = { sent: boolean } | { failed: string };
+
 /**
- * Approves the pool for `amount` of `token` if needed; returns an error message, or null. The pool
- * is passed as a contract, so its code is checked before the allowance is signed.
+ * Approves the pool for `amount` of `token` if needed. The pool is passed as a contract, so its
+ * code is checked before the allowance is signed. An approval that lands stays whatever happens to
+ * the write after it: a flow that ends short of its write says so (`withApprovalsLeft`).
  */
 export async function approveIfNeeded(
   keel: Keel,
@@ -17,11 +21,11 @@ export async function approveIfNeeded(
   who: Signing,
   amount: bigint,
   progress: (text: string) => void,
-): Promise<string | null> {
-  if ((await allowance(keel, token, addressOf(who))) >= amount) return null;
+): Promise<Approval> {
+  if ((await allowance(keel, token, addressOf(who))) >= amount) return { sent: false };
   const step = (st: string) => progress(`Approving the pool to move your tokens… (${st})`);
   const sent = await sendWatched(token, who, { progress: step }, "psp22Approve", keel.pool, amount);
-  return "block" in sent ? null : describeSent(sent, "Approved", describeTokenError);
+  return "block" in sent ? { sent: true } : { failed: describeSent(sent, "Approved", describeTokenError) };
 }
 
 /**
