@@ -42,7 +42,7 @@ export async function connect(url: string, timeoutMs = 8_000): Promise<DedotClie
 }
 
 /** The latest block's time (ms) the chain has told [`followChainTime`]'s subscription (0 before),
- * and the browser's clock when it did. */
+ * and the browser's clock when a block arrived as it was made (0 until one has). */
 let chainTimeMs = 0;
 let chainSeenAtMs = 0;
 /** Whether the chain seals blocks on demand at its node's clock (a dev chain; `deadlineNow`). */
@@ -54,8 +54,10 @@ let devChainClock = false;
  */
 export async function followChainTime(client: DedotClient, timeoutMs = 5_000): Promise<void> {
   const subscribed = client.query.timestamp.now((ms: bigint) => {
+    // The first value is the best block at subscription, however old (a chain may seal blocks
+    // only on demand): its arrival says nothing of when it was made. Later ones arrive as made.
+    if (chainTimeMs > 0) chainSeenAtMs = Date.now();
     chainTimeMs = Number(ms);
-    chainSeenAtMs = Date.now();
   });
   const late = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs));
   await Promise.race([subscribed.then(() => undefined, () => undefined), late]);

@@ -41,6 +41,11 @@ describe("limits", () => {
     expect(deadlineNow(5_000, { timeMs: 0, seenAtMs: 0 }, false)).toBe(5_000);
   });
 
+  it("counts on a live chain from the later of the two until a block arrives as it is made", () => {
+    // the block found at connecting, an hour old on a chain that seals on demand
+    expect(deadlineNow(3_601_000, { timeMs: 1_000, seenAtMs: 0 }, false)).toBe(3_601_000);
+  });
+
   it("sets the deadline minutes after now, from a minute to a day", () => {
     expect(deadline(1_000, 20)).toBe(1_201_000n);
     expect(deadline(1_000, 1)).toBe(61_000n);

@@ -41,23 +41,24 @@ export function maxIn(quotedIn: bigint, toleranceBps: number): bigint {
 }
 
 /** The chain's latest block time as the page saw it: the time (ms, 0 before any) and the browser's
- * clock when it arrived. */
+ * clock when it arrived (0 when that says nothing: the block the page found at connecting). */
 export interface ChainClock {
   timeMs: number;
   seenAtMs: number;
 }
 
 /**
- * Now, for a deadline, which the pool compares with block time. On a live chain: the latest block
- * time seen, moved on by as long as the browser's clock has run since (`chain.seenAtMs`), so an
- * offset of the browser's clock cancels out (hours ahead would stretch every deadline by hours;
- * behind, every transaction would expire). On a dev chain (`devChain`), which seals a block only
- * for a transaction, at its node's clock, the later of the browser's clock and the last block's
- * time: that block may be minutes old. Before any block time is known, the browser's clock.
+ * Now, for a deadline, which the pool compares with block time. On a live chain, once a block has
+ * arrived as it was made: its time, moved on by as long as the browser's clock has run since
+ * (`chain.seenAtMs`), so an offset of the browser's clock cancels out (hours ahead would stretch
+ * every deadline by hours; behind, every transaction would expire). On a dev chain (`devChain`),
+ * which seals a block only for a transaction, at its node's clock, and before a block has arrived
+ * (the one found at connecting may be hours old on a chain that seals on demand): the later of the
+ * browser's clock and the latest block's time. Before any block time is known, the browser's clock.
  */
 export function deadlineNow(browserMs: number, chain: ChainClock, devChain: boolean): number {
   if (chain.timeMs <= 0) return browserMs;
-  if (devChain) return Math.max(browserMs, chain.timeMs);
+  if (devChain || chain.seenAtMs <= 0) return Math.max(browserMs, chain.timeMs);
   return chain.timeMs + Math.max(0, browserMs - chain.seenAtMs);
 }
 

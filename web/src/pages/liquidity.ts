@@ -141,7 +141,7 @@ export function liquidityPage(ctx: Ctx): Page {
     share.textContent = total === 0n ? "–" : `${(Number((hs.shares * 1_000_000n) / total) / 10_000).toFixed(4)}%`;
     const rows = await positionRows(ctx, account.address);
     // A refresh for another account may have started meanwhile: only the chosen one's is shown.
-    if (ctx.account()?.address === account.address) position.replaceChildren(...rows);
+    if (turn === latest && ctx.account()?.address === account.address) position.replaceChildren(...rows);
   }
 
   baseIn.addEventListener("input", () => void preview());
