@@ -3,10 +3,13 @@
 //! should not stay valid much longer than that deadline: landing late, it reverts and still pays
 //! its fee.
 
+use crate::error::{classify, NodeError};
 use crate::node::{Api, RuntimeConfig};
 use subxt::backend::legacy::rpc_methods::NumberOrHex;
 use subxt::backend::legacy::LegacyRpcMethods;
+use subxt::config::signed_extensions::CheckMortality;
 use subxt::config::Header as _;
+use subxt::utils::Era;
 use subxt::utils::H256;
 
 /// How many blocks a transaction stays valid for after the best block it was signed at (about six
@@ -59,6 +62,32 @@ pub(crate) async fn block_ms(
         Some(ms) => Some(ms),
         None => slot_ms(api),
     }
+}
+
+/// The mortal period of the transaction `tx` in `block` (`None`: immortal).
+pub(crate) async fn included_era(api: &Api, block: H256, tx: H256) -> Result<Option<u64>, NodeError> {
+    let extrinsics = api
+        .blocks()
+        .at(block)
+        .await
+        .map_err(classify)?
+        .extrinsics()
+        .await
+        .map_err(classify)?;
+    let signed = extrinsics
+        .iter()
+        .find(|e| e.hash() == tx)
+        .ok_or_else(|| NodeError::Decode(format!("block {block:?} does not hold {tx:?}")))?;
+    let era = match signed.signed_extensions() {
+        Some(extensions) => extensions
+            .find::<CheckMortality<RuntimeConfig>>()
+            .map_err(|e| NodeError::Decode(e.to_string()))?,
+        None => None,
+    };
+    Ok(match era {
+        Some(Era::Mortal { period, .. }) => Some(period),
+        Some(Era::Immortal) | None => None,
+    })
 }
 
 async fn measured(

@@ -239,6 +239,16 @@ impl Node {
         })
     }
 
+    /// How many blocks the transaction `tx` included in `block` was valid for, as it was signed
+    /// (its mortal era's period); `None` for an immortal one. Lets an operator (and the node
+    /// tests) see that a call with a deadline went out with the era `crate::era` sized for it.
+    ///
+    /// # Errors
+    /// Transport failures; [`NodeError::Decode`] when `block` does not hold `tx`.
+    pub fn included_era(&mut self, block: H256, tx: H256) -> Result<Option<u64>, NodeError> {
+        self.with(|api, _| async move { crate::era::included_era(&api, block, tx).await })
+    }
+
     /// The time a deadline counts from: the later of the best block's time and the wall clock
     /// (a dev chain seals blocks only on demand, so its head can be old), in ms.
     ///

@@ -51,11 +51,11 @@ pub enum Scope {
 /// Why a transaction is not signed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OverLimit {
-    #[error("the rebalance needs {needed} gas ref_time, above the {max} allowed per transaction")]
+    #[error("the transaction needs {needed} gas ref_time, above the {max} allowed per transaction")]
     RefTime { needed: u64, max: u64 },
-    #[error("the rebalance needs {needed} gas proof_size, above the {max} allowed per transaction")]
+    #[error("the transaction needs {needed} gas proof_size, above the {max} allowed per transaction")]
     ProofSize { needed: u64, max: u64 },
-    #[error("the rebalance needs a storage deposit of {needed}, above the {max} allowed per transaction")]
+    #[error("the transaction needs a storage deposit of {needed}, above the {max} allowed per transaction")]
     Deposit { needed: u128, max: u128 },
     #[error("the rebalance may cost {cost} (native units), more than its bounty is worth ({worth}) at node.native_price")]
     Unprofitable { cost: u128, worth: u128 },

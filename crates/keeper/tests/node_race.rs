@@ -8,8 +8,9 @@
 use ink::primitives::AccountId;
 use keel_calls::{ToMessage, PSP22};
 use keel_client::era::{era_blocks, MIN_ERA_BLOCKS, MORTAL_BLOCKS};
-use keel_client::keys::KeySource;
+use keel_client::keys::{self, KeySource};
 use keel_client::record::{Addresses, Deployment};
+use keel_client::submit::SendLimits;
 use keel_client::Node;
 use keel_interface::pool::{PoolError, RebalanceOutcome};
 use keel_keeper::chain::{Chain, ChainError, Head, Included, Snapshot, Submitted, Views};
@@ -134,6 +135,57 @@ fn a_transactions_era_is_sized_by_the_block_time_the_chain_runs_at() {
         (MIN_ERA_BLOCKS..=MORTAL_BLOCKS).contains(&era) && era.is_power_of_two(),
         "{era}"
     );
+}
+
+#[test]
+#[ignore = "needs a node: scripts/e2e-node.sh runs it"]
+fn a_call_with_a_deadline_goes_out_with_the_era_sized_for_it() {
+    // given: the dev node, a deployment's quote token, and a harmless call (an approval of 0)
+    let url = env("KEEL_E2E_URL");
+    let deployment = Deployment::load(env("KEEL_E2E_DEPLOYMENT").as_ref()).expect("deployment");
+    let a = deployment.addresses().expect("addresses");
+    let mut node = Node::connect(&url, Duration::from_secs(5)).expect("the node");
+    let chain = node.chain_type().expect("the chain's type");
+    let signer = "//Ferdie"
+        .parse::<KeySource>()
+        .and_then(|k| k.load(&chain))
+        .expect("a dev key");
+    let data = keel_calls::token(a.quote)
+        .approve(a.pool, 0)
+        .message()
+        .data()
+        .to_vec();
+    let dry = node
+        .dry_call(&keys::account(&signer), a.quote, data.clone(), None)
+        .expect("the dry-run");
+    let limits = (
+        dry.gas_required.with_margin(20),
+        dry.storage_deposit.limit_with_margin(20),
+    );
+    let block_ms = node.block_ms().expect("the chain").expect("a block time");
+    let mut send = |valid_for_ms: Option<u64>| {
+        let within = SendLimits {
+            valid_for_ms,
+            ..SendLimits::default()
+        };
+        let sent = node
+            .send_call_within(&signer, a.quote, data.clone(), limits, 0, within)
+            .expect("sent");
+        let block = node
+            .wait(sent.hash, false, Duration::from_secs(60))
+            .expect("in a block");
+        node.included_era(block.hash, sent.hash).expect("its era")
+    };
+
+    // when: one call asks to stay valid for twenty blocks' time, the next asks for nothing
+    let bounded = send(Some(20 * block_ms));
+    let open = send(None);
+
+    // then: the first was signed valid for 16 blocks (the longest power of two that fits: not
+    // the shortest era, nor the one for an unknown block time), the second for the default 64,
+    // as the chain's own copy of each says
+    assert_eq!(bounded, Some(16), "at {block_ms} ms a block");
+    assert_eq!(open, Some(MORTAL_BLOCKS));
 }
 
 #[test]

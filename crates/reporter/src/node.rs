@@ -130,7 +130,8 @@ pub struct NodeOracle {
     stuck: Option<Stuck>,
 }
 
-/// A submission whose wait timed out, and how many sends in a row have.
+/// A submission whose wait ended without a block ([`still_waiting`]), and how many sends in a
+/// row have.
 #[derive(Clone, Copy, Debug)]
 struct Stuck {
     nonce: u64,
@@ -229,6 +230,17 @@ impl NodeOracle {
     }
 }
 
+/// Whether a transaction whose wait ended so may still be in the node's pool, to be replaced by
+/// the next submission rather than queued behind it: a timeout, or a watch lost with the
+/// connection (the transaction was sent; nothing says it left). In a block, dropped or refused,
+/// it is gone.
+fn still_waiting<T>(waited: &Result<T, NodeError>) -> bool {
+    matches!(
+        waited,
+        Err(NodeError::Timeout | NodeError::Rpc(_) | NodeError::Unreachable(_))
+    )
+}
+
 impl Chain for NodeOracle {
     fn head(&mut self) -> Result<Head, ChainError> {
         let b = self.node.best_block().map_err(chain_error)?;
@@ -319,20 +331,16 @@ impl Chain for NodeOracle {
             call,
             ledger_ms(),
         )?;
-        let block = match self.node.wait(sent.hash, self.opts.finalized, self.opts.timeout) {
-            Err(NodeError::Timeout) => {
-                self.stuck = Some(Stuck {
-                    nonce: sent.nonce,
-                    tip,
-                    sends: sends.saturating_add(1),
-                });
-                return Err(ChainError::Timeout);
-            }
-            other => {
-                self.stuck = None;
-                other.map_err(chain_error)?
-            }
-        };
+        let waited = self.node.wait(sent.hash, self.opts.finalized, self.opts.timeout);
+        // A send that did not take the stuck one's nonce (it had left the pool) starts the count
+        // again: a wait that failed after its transaction landed does not raise the next tip.
+        let replaced = self.stuck.is_some_and(|s| s.nonce == sent.nonce);
+        self.stuck = still_waiting(&waited).then_some(Stuck {
+            nonce: sent.nonce,
+            tip,
+            sends: if replaced { sends.saturating_add(1) } else { 1 },
+        });
+        let block = waited.map_err(chain_error)?;
         if let Some(failure) = block.failure {
             return Err(ChainError::Reverted(failure));
         }
@@ -340,5 +348,31 @@ impl Chain for NodeOracle {
             block: block.number,
             result: answer,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_submission_whose_watch_was_lost_is_replaced_not_queued_behind() {
+        // may still be in the pool: the next submission takes its nonce
+        for waited in [
+            NodeError::Timeout,
+            NodeError::Rpc("transaction watch ended".into()),
+            NodeError::Unreachable("ws://127.0.0.1:9944".into()),
+        ] {
+            assert!(still_waiting::<()>(&Err(waited)));
+        }
+        // gone from the pool: the next submission takes the next nonce
+        for gone in [
+            NodeError::Dropped("usurped".into()),
+            NodeError::Invalid("stale".into()),
+            NodeError::Failed("Contracts::ContractReverted".into()),
+        ] {
+            assert!(!still_waiting::<()>(&Err(gone)));
+        }
+        assert!(!still_waiting(&Ok(())));
     }
 }

@@ -14,7 +14,8 @@ use crate::combine::{deviation_bps, Reading};
 /// The submission rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Policy {
-    /// Submit when the price has moved this far from the last submission (basis points).
+    /// Submit when the price has moved this far from the last submission (basis points); 0 for
+    /// no deviation trigger (heartbeats alone).
     pub deviation_bps: u32,
     /// Submit when the last submission's observation is this old, whatever the price (ms); 0 for
     /// no heartbeat (deviations alone).
@@ -103,6 +104,16 @@ impl Policy {
         }
     }
 
+    /// The longest a reporter may stay quiet, backing off after failures, without leaving the
+    /// feed to lapse: the heartbeat, or half the expiry where there is none.
+    pub fn quiet_limit_ms(&self) -> u64 {
+        if self.heartbeat_ms > 0 {
+            self.heartbeat_ms
+        } else {
+            self.expiry_ms / 2
+        }
+    }
+
     /// Decides whether to submit `reading` now, given the `last` submission included on chain
     /// (if any) and the chain's `head`.
     /// `reading` must be [`stamped`] at `head`; `now_ms` is the machine's clock. Its age is
@@ -123,7 +134,7 @@ impl Policy {
             return Decision::Hold(Hold::NotNewer);
         }
         let bps = deviation_bps(reading.price, last.price);
-        if bps >= u128::from(self.deviation_bps) {
+        if self.deviation_bps > 0 && bps >= u128::from(self.deviation_bps) {
             return Decision::Submit(Trigger::Deviation { bps });
         }
         let since_ms = reading.observed_ms - last.observed_ms;
@@ -207,6 +218,39 @@ mod tests {
             deviations.decide(&moved, Some(&LAST), head(20, later), later),
             Decision::Submit(Trigger::Deviation { bps: 50 })
         );
+    }
+
+    #[test]
+    fn with_no_deviation_trigger_only_the_heartbeat_goes_out() {
+        let heartbeats = Policy {
+            deviation_bps: 0,
+            ..POLICY
+        };
+        let at = T + 6_000;
+        let moved = reading(ONE * 110, at);
+        assert_eq!(
+            heartbeats.decide(&moved, Some(&LAST), head(11, at), at),
+            Decision::Hold(Hold::Quiet {
+                bps: 1_000,
+                heartbeat_in_ms: 24_000
+            })
+        );
+        let later = T + 30_000;
+        assert_eq!(
+            heartbeats.decide(&reading(100 * ONE, later), Some(&LAST), head(15, later), later),
+            Decision::Submit(Trigger::Heartbeat { age_ms: 30_000 })
+        );
+    }
+
+    #[test]
+    fn the_quiet_limit_is_the_heartbeat_or_half_the_expiry_without_one() {
+        assert_eq!(POLICY.quiet_limit_ms(), 30_000);
+        let deviation_only = Policy {
+            heartbeat_ms: 0,
+            ..POLICY
+        };
+        assert_eq!(deviation_only.quiet_limit_ms(), 30_000);
+        assert_eq!(POLICY.within_expiry(40_000).quiet_limit_ms(), 10_000);
     }
 
     #[test]

@@ -121,9 +121,33 @@ impl Reporter {
         self.failures
     }
 
+    /// Backs off after a failed round: the backoff's delay, at most the quiet limit of the policy
+    /// the feed now sets ([`Policy::quiet_limit_ms`]; the feed's owner may have shortened its
+    /// expiry below the one the backoff was configured against).
     fn failed(&mut self, now_ms: u64) {
         self.failures = self.failures.saturating_add(1);
-        self.resume_ms = now_ms.saturating_add(self.backoff.delay_ms(self.failures));
+        let delay = self
+            .backoff
+            .delay_ms(self.failures)
+            .min(self.policy.quiet_limit_ms());
+        self.resume_ms = now_ms.saturating_add(delay);
+    }
+
+    /// Whether a round at `now_ms` still backs off. A resume time further away than any delay
+    /// [`Self::failed`] sets means the machine's clock was set back since (or the feed's expiry
+    /// shortened): the reporter resumes now rather than stay silent for the difference.
+    fn backing_off(&mut self, now_ms: u64) -> bool {
+        let wait = self.resume_ms.saturating_sub(now_ms);
+        let longest = self.backoff.max_ms.min(self.policy.quiet_limit_ms());
+        if wait > longest {
+            tracing::warn!(
+                wait_ms = wait,
+                longest_ms = longest,
+                "the backoff would outlast any delay it sets (the clock was set back?): resuming now"
+            );
+            self.resume_ms = now_ms;
+        }
+        now_ms < self.resume_ms
     }
 
     /// Asks every source at `now_ms` (the machine's clock, ms since the epoch).
@@ -157,7 +181,7 @@ impl Reporter {
             volatility: self.volatility.volatility(),
             action: Action::Held,
         };
-        if now_ms < self.resume_ms {
+        if self.backing_off(now_ms) {
             round.action = Action::BackingOff {
                 until_ms: self.resume_ms,
             };

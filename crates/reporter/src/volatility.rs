@@ -7,8 +7,9 @@
 //! `exp(-t / horizon)`: the **half-life** is `horizon * ln 2`. Configured by half-life, the
 //! horizon is `half_life / ln 2`.
 
+use keel_core::math::{mul_div_u128, Rounding};
 use keel_core::oracle::Realized;
-use keel_core::{CurveError, MAX_VOLATILITY};
+use keel_core::{CurveError, MAX_VOLATILITY, ONE};
 
 /// `ln 2` in millionths, for the half-life's conversion.
 const LN2_MILLIONTHS: u64 = 693_147;
@@ -20,7 +21,9 @@ pub struct Settings {
     pub half_life_ms: u64,
     /// Least time between two samples (ms): two reads close together never count as a move.
     pub sample_ms: u64,
-    /// What the estimate starts from before the first return (1e18, annualised).
+    /// What the estimate starts from (1e18, annualised): its value before the first return, and
+    /// the variance the first returns are averaged into, so a new estimate moves from the prior
+    /// toward what the prices show at the rule's pace rather than starting from nothing.
     pub prior: u128,
     /// The estimate never goes below this (1e18, annualised; 0 for none).
     pub floor: u128,
@@ -42,10 +45,18 @@ pub struct Estimator {
 }
 
 impl Estimator {
+    /// An estimate at `settings.prior`: its variance seeded with the prior's square (capped at
+    /// the oracle's ceiling), so the first 30-second return weighs about 1% of the average, as
+    /// every later one does, instead of being all of it.
     pub fn new(settings: Settings) -> Estimator {
+        let capped = settings.prior.min(MAX_VOLATILITY);
+        let variance = mul_div_u128(capped, capped, ONE, Rounding::Down).unwrap_or(0);
         Estimator {
             settings,
-            realized: Realized::default(),
+            realized: Realized {
+                variance,
+                ..Realized::default()
+            },
         }
     }
 
@@ -126,6 +137,27 @@ mod tests {
         let got = as_f64(est.volatility());
         assert!((got / expected - 1.0).abs() < 0.01, "{got} vs {expected}");
         assert_eq!(est.samples(), 600);
+    }
+
+    #[test]
+    fn the_first_returns_move_the_estimate_from_the_prior_at_the_rules_pace() {
+        // given: a fresh estimate at a 50% prior, and a flat price sampled 30 s apart
+        let mut est = Estimator::new(SETTINGS);
+        est.observe(10 * ONE, 0).expect("observe");
+        // when: the first return (none: the price did not move) is taken
+        est.observe(10 * ONE, 30_000).expect("observe");
+        // then: it weighs 30 s of a 43-minute horizon (1.2%), so the estimate stays near the
+        // prior rather than dropping to what one return shows (0)
+        assert_eq!(est.samples(), 1);
+        let expected = 0.5 * (1.0 - 30_000.0 / SETTINGS.horizon_ms() as f64).sqrt();
+        let got = as_f64(est.volatility());
+        assert!((got - expected).abs() < 1e-6, "{got} vs {expected}");
+        // and after one horizon of flat prices, the prior's variance has decayed by about e
+        for i in 2..=87 {
+            est.observe(10 * ONE, i * 30_000).expect("observe");
+        }
+        let decayed = as_f64(est.volatility());
+        assert!((decayed / 0.5 - (-0.5f64).exp()).abs() < 0.01, "{decayed}");
     }
 
     #[test]

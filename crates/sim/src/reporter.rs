@@ -144,7 +144,8 @@ impl Reporters {
                 _ if !triggered => true,
                 None => true,
                 Some((last, at)) => {
-                    (price / last - 1.0).abs() * 10_000.0 >= s.oracle_deviation_bps.max(f64::MIN_POSITIVE)
+                    (s.oracle_deviation_bps > 0.0
+                        && (price / last - 1.0).abs() * 10_000.0 >= s.oracle_deviation_bps)
                         || self
                             .heartbeat_blocks
                             .is_some_and(|h| self.block.saturating_sub(at) >= h)

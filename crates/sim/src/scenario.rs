@@ -30,7 +30,8 @@ pub struct Scenario {
     /// Standard deviation of each reporter's multiplicative error, in basis points.
     pub oracle_noise_bps: f64,
     /// Reporters submit only when their price has moved this far from their last submission
-    /// (basis points) or the heartbeat is due; 0 with no heartbeat submits every check.
+    /// (basis points) or the heartbeat is due; 0 with a heartbeat is heartbeats alone (as the
+    /// reporter's `deviation_bps = 0`), 0 with no heartbeat submits every check.
     pub oracle_deviation_bps: f64,
     /// Longest time between a reporter's submissions, seconds (0: no heartbeat).
     pub oracle_heartbeat_s: f64,

@@ -53,7 +53,8 @@ pub struct ReporterConfig {
     pub min_sources: usize,
     /// Furthest a source may sit from the sources' median (bps). Default 100.
     pub max_spread_bps: u32,
-    /// Submit on a move this large from the last submission (bps). Default 50.
+    /// Submit on a move this large from the last submission (bps); 0 for no deviation trigger
+    /// (heartbeats alone). Default 50.
     pub deviation_bps: u32,
     /// Submit when the last submission is this old, whatever the price (ms). Default 30,000:
     /// half the oracle's default expiry, so one missed heartbeat never lets the feed lapse.
@@ -142,9 +143,10 @@ pub struct NodeConfig {
     /// Tip per submission (native units). Default 0.
     #[serde(default)]
     pub tip: u64,
-    /// Most tip a submission that follows a timed-out one may offer: each doubles the tip up to
-    /// this and takes the stuck one's nonce, replacing it in the node's pool while it waits there.
-    /// Default 0 (no replacement: a later submission queues behind it).
+    /// Most tip a submission that follows a timed-out one (or one whose watch was lost) may
+    /// offer: each doubles the tip up to this and takes the stuck one's nonce, replacing it in the
+    /// node's pool while it waits there.
+    /// Above `tip`, or 0 (the default: no replacement, a later submission queues behind it).
     #[serde(default)]
     pub tip_cap: u64,
     /// Warn, and report `low_balance`, when the signer's free balance falls below this (native
@@ -312,12 +314,7 @@ impl Config {
                 "reporter.heartbeat_ms plus reporter.round_ms must fit in reporter.expiry_ms, or the feed lapses between heartbeats",
             );
         }
-        let quiet_limit = if r.heartbeat_ms > 0 {
-            r.heartbeat_ms
-        } else {
-            r.expiry_ms / 2
-        };
-        if r.backoff_max_ms > quiet_limit {
+        if r.backoff_max_ms > self.policy().quiet_limit_ms() {
             return bad(
                 "reporter.backoff_max_ms must not exceed reporter.heartbeat_ms (half of reporter.expiry_ms without one): a reporter backing off after an outage would leave the feed to lapse",
             );
@@ -335,8 +332,14 @@ impl Config {
             return bad("reporter.metrics must be a loopback address (put a proxy in front to expose it)");
         }
         if let Some(n) = &self.node {
-            if n.tip_cap != 0 && n.tip_cap < n.tip {
-                return bad("node.tip_cap must be at least node.tip (or 0 for no replacement)");
+            if n.tip_cap != 0 && n.tip_cap <= n.tip {
+                return bad("node.tip_cap must be above node.tip, as only a higher tip replaces a waiting submission (or 0 for no replacement)");
+            }
+            if n.confirm_timeout_ms == 0 {
+                return bad("node.confirm_timeout_ms must be positive");
+            }
+            if n.margin_pct > 1_000 {
+                return bad("node.margin_pct must be at most 1000");
             }
             for text in &n.oracle_code_hashes {
                 if let Err(e) = text.parse::<keel_keeper::trust::Hash>() {

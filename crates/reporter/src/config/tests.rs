@@ -10,11 +10,26 @@ fn shipped() -> String {
 }
 
 #[test]
-fn a_tip_cap_below_the_tip_is_refused() {
+fn a_tip_cap_not_above_the_tip_is_refused() {
     let node = "[node]\nsigner = \"env:K\"\ndeployment = \"d.json\"\ntip = 10\n";
     assert!(Config::parse(&format!("{node}tip_cap = 5\n{SOURCES}")).is_err());
+    // equal: no replacement could ever be sent, whatever the operator meant by it
+    assert!(Config::parse(&format!("{node}tip_cap = 10\n{SOURCES}")).is_err());
     assert!(Config::parse(&format!("{node}tip_cap = 0\n{SOURCES}")).is_ok());
     assert!(Config::parse(&format!("{node}tip_cap = 40\n{SOURCES}")).is_ok());
+}
+
+#[test]
+fn node_settings_the_keeper_refuses_are_refused_here_too() {
+    let node = "[node]\nsigner = \"env:K\"\ndeployment = \"d.json\"\n";
+    for (setting, named) in [
+        ("confirm_timeout_ms = 0", "confirm_timeout_ms"),
+        ("margin_pct = 1001", "margin_pct"),
+    ] {
+        let err = Config::parse(&format!("{node}{setting}\n{SOURCES}")).expect_err(setting);
+        assert!(err.to_string().contains(named), "{err}");
+    }
+    assert!(Config::parse(&format!("{node}margin_pct = 1000\n{SOURCES}")).is_ok());
 }
 
 #[test]

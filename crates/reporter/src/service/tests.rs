@@ -195,6 +195,49 @@ fn an_unreachable_chain_backs_the_reporter_off_on_the_machine_clock() {
 }
 
 #[test]
+fn a_backoff_never_outlasts_the_heartbeat_the_feeds_expiry_sets() {
+    // given: a reporter whose backoff may reach 60 s, on a feed whose owner cut its expiry to
+    // 40 s (so its heartbeat to 10 s), and a chain that stops answering
+    let mut chain = Memory::new();
+    chain.config.expiry_ms = 40_000;
+    let mut r = reporter(three_sources());
+    // when: three rounds in a row fail, each as soon as the last backoff ends
+    let mut now = T0;
+    let mut waits = Vec::new();
+    for _ in 0..3 {
+        chain.fail_next = Some(ChainError::Rpc("connection refused".into()));
+        assert!(matches!(r.round(&mut chain, now).action, Action::Unreachable(_)));
+        let Action::BackingOff { until_ms } = r.round(&mut chain, now).action else {
+            panic!("not backing off")
+        };
+        waits.push(until_ms - now);
+        now = until_ms;
+    }
+    // then: the delays double from 6 s but never pass the 10 s heartbeat, so the reporter is
+    // back before the feed lapses
+    assert_eq!(r.policy.heartbeat_ms, 10_000);
+    assert_eq!(waits, [6_000, 10_000, 10_000]);
+}
+
+#[test]
+fn a_clock_set_back_during_a_backoff_does_not_silence_the_reporter() {
+    // given: a reporter backing off for 6 s after a failed round
+    let mut chain = Memory::new();
+    let mut r = reporter(three_sources());
+    chain.fail_next = Some(ChainError::Rpc("connection refused".into()));
+    assert!(matches!(r.round(&mut chain, T0).action, Action::Unreachable(_)));
+    // when: the machine's clock is set back an hour (NTP, a VM resumed)
+    let round = r.round(&mut chain, T0 - 3_600_000);
+    // then: it reads the chain again at once rather than waiting out the hour
+    assert!(
+        !matches!(round.action, Action::BackingOff { .. }),
+        "{:?}",
+        round.action
+    );
+    assert!(round.head.is_some());
+}
+
+#[test]
 fn a_refusal_is_explained_and_changes_nothing() {
     let mut chain = Memory::new();
     chain.slots[0] = oracle::Slot::new(9);
