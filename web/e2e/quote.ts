@@ -55,6 +55,16 @@ async function holdCalls(page: Page): Promise<{ capture(): void; stopCapturing()
   };
 }
 
+/** Waits until `calls` holds at least `count` calls (failing with `none` after 20 s), then stops
+ * capturing: later calls are answered as they come. */
+async function heldAtLeast(calls: { held(): number; stopCapturing(): void }, count: number, none: string): Promise<void> {
+  for (let waited = 0; calls.held() < count; waited += 100) {
+    assert.ok(waited < 20_000, none);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  calls.stopCapturing();
+}
+
 /** What the test reads of the node's messages. */
 interface Answer {
   id?: unknown;
@@ -75,11 +85,7 @@ export async function clickBeforeTheQuoteOrLimitPlansNothing(browser: Browser, w
     // calls, the quote and the market, captured; later calls answered as they come)
     calls.capture();
     await page.getByTestId("swap-amount").fill("7");
-    for (let waited = 0; calls.held() < 2; waited += 100) {
-      assert.ok(waited < 20_000, "the typed amount asked the node for no quote");
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    calls.stopCapturing();
+    await heldAtLeast(calls, 2, "the typed amount asked the node for no quote");
     assert.equal(await text(page, "swap-receive"), "–", "no quote on screen yet");
     // when: the trader clicks before it shows
     await page.getByTestId("swap-submit").click();
@@ -100,11 +106,7 @@ export async function clickBeforeTheQuoteOrLimitPlansNothing(browser: Browser, w
     const afterSwap = await holdings(keel, trader.address);
     calls.capture();
     await page.getByTestId("tolerance").fill("9");
-    for (let waited = 0; calls.held() < 1; waited += 100) {
-      assert.ok(waited < 20_000, "the new tolerance asked the node for no requote");
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    calls.stopCapturing();
+    await heldAtLeast(calls, 1, "the new tolerance asked the node for no requote");
     assert.equal(await text(page, "swap-limit"), limitBefore, "the limit at 0.5% is still the one on screen");
     // when: the trader clicks before the limit at 9% shows
     await page.getByTestId("swap-submit").click();
