@@ -5,9 +5,9 @@
 
 use crate::error::{classify, NodeError};
 use crate::node::{Api, RuntimeConfig};
+use parity_scale_codec::Decode;
 use subxt::backend::legacy::rpc_methods::NumberOrHex;
 use subxt::backend::legacy::LegacyRpcMethods;
-use subxt::config::signed_extensions::CheckMortality;
 use subxt::config::Header as _;
 use subxt::utils::Era;
 use subxt::utils::H256;
@@ -78,15 +78,18 @@ pub(crate) async fn included_era(api: &Api, block: H256, tx: H256) -> Result<Opt
         .iter()
         .find(|e| e.hash() == tx)
         .ok_or_else(|| NodeError::Decode(format!("block {block:?} does not hold {tx:?}")))?;
-    let era = match signed.signed_extensions() {
-        Some(extensions) => extensions
-            .find::<CheckMortality<RuntimeConfig>>()
-            .map_err(|e| NodeError::Decode(e.to_string()))?,
-        None => None,
+    // Decoded from its SCALE bytes: runtimes describe the era's type with variants `Mortal1` ..
+    // `Mortal255`, which the type-directed decoding of `Era` does not know.
+    let Some(mortality) = signed
+        .signed_extensions()
+        .and_then(|extensions| extensions.iter().find(|e| e.name() == "CheckMortality"))
+    else {
+        return Ok(None);
     };
+    let era = Era::decode(&mut mortality.bytes()).map_err(|e| NodeError::Decode(e.to_string()))?;
     Ok(match era {
-        Some(Era::Mortal { period, .. }) => Some(period),
-        Some(Era::Immortal) | None => None,
+        Era::Mortal { period, .. } => Some(period),
+        Era::Immortal => None,
     })
 }
 
