@@ -80,10 +80,10 @@ pub(crate) async fn included_era(api: &Api, block: H256, tx: H256) -> Result<Opt
         .ok_or_else(|| NodeError::Decode(format!("block {block:?} does not hold {tx:?}")))?;
     // Decoded from its SCALE bytes: runtimes describe the era's type with variants `Mortal1` ..
     // `Mortal255`, which the type-directed decoding of `Era` does not know.
-    let Some(mortality) = signed
-        .signed_extensions()
-        .and_then(|extensions| extensions.iter().find(|e| e.name() == "CheckMortality"))
-    else {
+    let Some(extensions) = signed.signed_extensions() else {
+        return Ok(None);
+    };
+    let Some(mortality) = extensions.iter().find(|e| e.name() == "CheckMortality") else {
         return Ok(None);
     };
     let era = Era::decode(&mut mortality.bytes()).map_err(|e| NodeError::Decode(e.to_string()))?;
