@@ -49,7 +49,7 @@ let chainSeenAtMs = 0;
 let devChainClock = false;
 
 /**
- * Keeps [`chainNowMs`] at the time of each new block `client` sees. Gives up waiting for the
+ * Keeps the chain's time at that of each new block `client` sees. Gives up waiting for the
  * subscription after `timeoutMs`: deadlines then count from the browser's clock alone.
  */
 export async function followChainTime(client: DedotClient, timeoutMs = 5_000): Promise<void> {
@@ -61,11 +61,6 @@ export async function followChainTime(client: DedotClient, timeoutMs = 5_000): P
   });
   const late = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs));
   await Promise.race([subscribed.then(() => undefined, () => undefined), late]);
-}
-
-/** The latest block time seen (ms), 0 before the first. */
-export function chainNowMs(): number {
-  return chainTimeMs;
 }
 
 /** Tells the deadlines whether the chain is a dev chain (`isDevChain` of its `system_chainType`). */
@@ -80,7 +75,7 @@ export function deadlineBaseMs(): number {
 
 /** Now, for an unreported transaction's wait (`inFlightNow`): the chain's latest block time. */
 export function inFlightNowMs(): number {
-  return inFlightNow(Date.now(), chainNowMs());
+  return inFlightNow(Date.now(), chainTimeMs);
 }
 
 /** A contract's answer: its value, or the error it returned (a refusal, not a failure). */
