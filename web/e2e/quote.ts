@@ -11,11 +11,13 @@ import { expectStatus, openAs, text, waitForChange } from "./helpers";
 /**
  * Holds back the node's answers to the page's runtime calls (quotes, dry-runs) sent while
  * capturing, until released: a legacy `state_call`'s answer, or a `chainHead_v1_call`'s
- * `operationCallDone` event. Calls sent after capturing stops are answered as they come.
+ * `operationCallDone` event. Capturing goes on until release, so a new block's refresh (its first
+ * call, the market's, held) cannot put anything on screen meanwhile. `held(selector)` counts the
+ * held calls whose input carries that message selector.
  */
-async function holdCalls(page: Page): Promise<{ capture(): void; stopCapturing(): void; held(): number; release(): void }> {
+async function holdCalls(page: Page): Promise<{ capture(): void; held(selector?: string): number; release(): void }> {
   let capturing = false;
-  const calls = new Set<unknown>();
+  const calls = new Map<unknown, string>();
   const operations = new Set<string>();
   const queued: (() => void)[] = [];
   await page.routeWebSocket(/127\.0\.0\.1/, (ws) => {
@@ -23,7 +25,7 @@ async function holdCalls(page: Page): Promise<{ capture(): void; stopCapturing()
     ws.onMessage((m) => {
       if (capturing && typeof m === "string") {
         const request = JSON.parse(m) as { id?: unknown; method?: string };
-        if (request.method === "state_call" || request.method === "chainHead_v1_call") calls.add(request.id);
+        if (request.method === "state_call" || request.method === "chainHead_v1_call") calls.set(request.id, m);
       }
       server.send(m);
     });
@@ -44,8 +46,7 @@ async function holdCalls(page: Page): Promise<{ capture(): void; stopCapturing()
   });
   return {
     capture: () => (capturing = true),
-    stopCapturing: () => (capturing = false),
-    held: () => calls.size,
+    held: (selector) => [...calls.values()].filter((m) => selector === undefined || m.includes(selector.replace(/^0x/, ""))).length,
     release: () => {
       capturing = false;
       calls.clear();
@@ -55,14 +56,25 @@ async function holdCalls(page: Page): Promise<{ capture(): void; stopCapturing()
   };
 }
 
-/** Waits until `calls` holds at least `count` calls (failing with `none` after 20 s), then stops
- * capturing: later calls are answered as they come. */
-async function heldAtLeast(calls: { held(): number; stopCapturing(): void }, count: number, none: string): Promise<void> {
-  for (let waited = 0; calls.held() < count; waited += 100) {
+/** Waits until `calls` holds at least `count` calls (with `selector`, if given), failing with
+ * `none` after 20 s. */
+async function heldAtLeast(calls: { held(selector?: string): number }, count: number, none: string, selector?: string): Promise<void> {
+  for (let waited = 0; calls.held(selector) < count; waited += 100) {
     assert.ok(waited < 20_000, none);
     await new Promise((r) => setTimeout(r, 100));
   }
-  calls.stopCapturing();
+}
+
+/** Waits until the swap card has no read under way (its `aria-busy` cleared): what a capture
+ * started now holds is every read after it. */
+async function settled(page: Page): Promise<void> {
+  await page.locator('[data-testid="page-swap"][aria-busy="false"]').waitFor({ timeout: 20_000 });
+}
+
+/** The selector of the pool's message `label`, from the metadata the page uses. */
+function selectorOf(keel: Keel, label: string): string {
+  const metadata = keel.pool.metadata as { spec: { messages: { label: string; selector: string }[] } };
+  return metadata.spec.messages.find((m) => m.label === label)?.selector ?? assert.fail(`the pool has no message ${label}`);
 }
 
 /** What the test reads of the node's messages. */
@@ -81,17 +93,21 @@ export async function clickBeforeTheQuoteOrLimitPlansNothing(browser: Browser, w
     await openAs(page, web, label);
     await page.getByTestId("swap-mode").selectOption("in");
     const before = await holdings(keel, trader.address);
-    // given: the pool's quote for the typed amount held back on its way (the requote's two
-    // calls, the quote and the market, captured; later calls answered as they come)
+    const quoteCall = selectorOf(keel, "quote_exact_in");
+    await settled(page);
+    // given: the pool's quote for the typed amount held back on its way (the requote's calls,
+    // the quote and the market, and every call after them, held until released)
     calls.capture();
     await page.getByTestId("swap-amount").fill("7");
-    await heldAtLeast(calls, 2, "the typed amount asked the node for no quote");
+    await heldAtLeast(calls, 1, "the typed amount asked the node for no quote", quoteCall);
     assert.equal(await text(page, "swap-receive"), "–", "no quote on screen yet");
-    // when: the trader clicks before it shows
+    // when: the trader clicks before it shows (the click asks the pool for the quote itself,
+    // having found none on screen: a new block's refresh stops at its market call, held)
     await page.getByTestId("swap-submit").click();
+    await heldAtLeast(calls, 2, "the click asked the node for no quote", quoteCall);
+    calls.release();
     // then: nothing is planned or signed, and the quote shows for the trader to check
     await expectStatus(page, "swap-status", "not on screen yet", 20_000);
-    calls.release();
     assert.match(await text(page, "swap-status"), /Nothing was signed/);
     await waitForChange(page, "swap-receive", "–");
     assert.deepEqual(await holdings(keel, trader.address), before, "the early click moved the trader's tokens");
@@ -101,8 +117,11 @@ export async function clickBeforeTheQuoteOrLimitPlansNothing(browser: Browser, w
     assert.equal(before.base - (await holdings(keel, trader.address)).base, 7n * 10n ** 18n, "the checked swap sold 7 BASE");
 
     // given: the quote and its limit at 0.5% on screen, and the refresh a new tolerance starts
-    // held back at its first call (the market's: the requote waits on it)
-    const limitBefore = await waitForChange(page, "swap-limit", "–");
+    // held back at its first call (the market's: the requote waits on it), as is any other
+    // refresh until the click is judged
+    await settled(page);
+    const limitBefore = await text(page, "swap-limit");
+    assert.notEqual(limitBefore, "–", "the limit shows once the swap's refresh is done");
     const afterSwap = await holdings(keel, trader.address);
     calls.capture();
     await page.getByTestId("tolerance").fill("9");
@@ -110,7 +129,8 @@ export async function clickBeforeTheQuoteOrLimitPlansNothing(browser: Browser, w
     assert.equal(await text(page, "swap-limit"), limitBefore, "the limit at 0.5% is still the one on screen");
     // when: the trader clicks before the limit at 9% shows
     await page.getByTestId("swap-submit").click();
-    // then: nothing is planned or signed at a limit the trader has not seen
+    // then: nothing is planned or signed at a limit the trader has not seen (the click's judgement
+    // reads no runtime call before it refuses)
     await expectStatus(page, "swap-status", "limit at this slippage tolerance was not on screen", 20_000);
     calls.release();
     assert.match(await text(page, "swap-status"), /Nothing was signed/);

@@ -222,7 +222,7 @@ export function swapPage(ctx: Ctx): Page {
       inputs.forEach((el) => (el.disabled = false));
       forgetConfirmation();
       // A failed read after the swap must not overwrite how the swap ended.
-      await refresh().catch(() => undefined);
+      await whileReading(refresh).catch(() => undefined);
     }
   }
 
@@ -257,6 +257,20 @@ export function swapPage(ctx: Ctx): Page {
     }
   }
 
+  /** Reads under way (refreshes, requotes): the card is `aria-busy` while any is, so assistive
+   * technology (and a test) can wait for the quote and limit to settle. */
+  let reading = 0;
+  async function whileReading(work: () => Promise<void>): Promise<void> {
+    reading += 1;
+    el.setAttribute("aria-busy", "true");
+    try {
+      await work();
+    } finally {
+      reading -= 1;
+      if (reading === 0) el.setAttribute("aria-busy", "false");
+    }
+  }
+
   async function refresh(): Promise<void> {
     const account = ctx.account();
     const market = await marketStatus(keel);
@@ -272,8 +286,8 @@ export function swapPage(ctx: Ctx): Page {
     await requote(market);
   }
 
-  for (const el of [direction, mode]) el.addEventListener("change", () => void requote());
-  amount.addEventListener("input", () => void requote());
+  for (const input of [direction, mode]) input.addEventListener("change", () => void whileReading(requote));
+  amount.addEventListener("input", () => void whileReading(requote));
   confirmWord.addEventListener("input", () => {
     confirmedFor = terms();
     confirmedBps = shownBps;
@@ -282,7 +296,7 @@ export function swapPage(ctx: Ctx): Page {
     submit().catch((e: unknown) => say(status, `Something went wrong: ${errorText(e)}`, "error")),
   );
 
-  const el = h("section", { class: "card", "data-testid": "page-swap" },
+  const el = h("section", { class: "card", "data-testid": "page-swap", "aria-busy": "false" },
     h("h2", {}, "Swap"),
     row("Your balances", balances),
     h("div", { class: "controls" }, direction, mode, amount),
@@ -297,6 +311,6 @@ export function swapPage(ctx: Ctx): Page {
     confirmBox,
     button,
     status);
-  return { el, refresh };
+  return { el, refresh: () => whileReading(refresh) };
 }
 
