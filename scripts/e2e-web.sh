@@ -32,7 +32,6 @@ client drift --slice 1000 --max-swaps 40 --deployment "$DEPLOYMENT"
 keeper_toml "//Charlie" >"$WORK/keeper.toml"
 target/debug/keel-keeper run --config "$WORK/keeper.toml" --passes 1 >"$WORK/keeper.log" 2>&1 || { cat "$WORK/keeper.log"; exit 1; }
 grep -q "rebalanced" "$WORK/keeper.log" || { cat "$WORK/keeper.log"; echo "e2e-web: the keeper did not rebalance" >&2; exit 1; }
-client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
 
 say "building web/"
 scripts/web.sh --build-only "$DEPLOYMENT"
@@ -45,6 +44,8 @@ for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$WEB_PORT/" >/dev/null && br
 curl -fs "http://127.0.0.1:$WEB_PORT/keel/deployment.json" | cmp -s - "$DEPLOYMENT" \
   || { echo "e2e-web: 127.0.0.1:$WEB_PORT does not serve this deployment (another server on the port?)" >&2; exit 1; }
 mkdir -p target/web-e2e
+# A reading taken now, not before the build: the run has the feed's whole expiry.
+client report --price 10.0 --volatility 0.8 --deployment "$DEPLOYMENT"
 say "driving Chromium ($CHROMIUM)"
 (cd web && KEEL_WEB_URL="http://127.0.0.1:$WEB_PORT" KEEL_NODE_URL="$URL" KEEL_DEPLOYMENT="$DEPLOYMENT" \
   KEEL_SHOTS="$PWD/../target/web-e2e" KEEL_STOP_NODE="cd .. && scripts/node.sh stop" CHROMIUM="$CHROMIUM" \

@@ -116,6 +116,12 @@ export async function sizeAbove(keel: Keel, bps: number): Promise<bigint> {
   return hi;
 }
 
+/** Waits until the swap card has no read under way (its `aria-busy` cleared): whatever the page
+ * shows from then on comes from reads started later. */
+export async function settled(page: Page): Promise<void> {
+  await page.locator('[data-testid="page-swap"][aria-busy="false"]').waitFor({ timeout: 20_000 });
+}
+
 /** `page` on the swap form of the app at `web`, as the dev account listed as `label`. */
 export async function openAs(page: Page, web: string, label: string): Promise<void> {
   await page.goto(`${web}/#/swap`);

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import type { Browser, Page } from "playwright-core";
 import { holdings, type Keel } from "../src/pool";
-import { expectStatus, openAs, text, waitForChange } from "./helpers";
+import { expectStatus, openAs, settled, text, waitForChange } from "./helpers";
 
 /**
  * Holds back the node's answers to the page's runtime calls (quotes, dry-runs) sent while
@@ -63,12 +63,6 @@ async function heldAtLeast(calls: { held(selector?: string): number }, count: nu
     assert.ok(waited < 20_000, none);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** Waits until the swap card has no read under way (its `aria-busy` cleared): what a capture
- * started now holds is every read after it. */
-async function settled(page: Page): Promise<void> {
-  await page.locator('[data-testid="page-swap"][aria-busy="false"]').waitFor({ timeout: 20_000 });
 }
 
 /** The selector of the pool's message `label`, from the metadata the page uses. */

@@ -16,7 +16,7 @@ import { chromium, type Page } from "playwright-core";
 import { send } from "../src/chain";
 import { formatAmount } from "../src/lib/amount";
 import { allowance, coreViews, head, holdings, poolEventsIn } from "../src/pool";
-import { E18, chainView, expectStatus, impactBuying, sizeAbove, soldSince, text, waitForChange, widenBand } from "./helpers";
+import { E18, chainView, expectStatus, impactBuying, settled, sizeAbove, soldSince, text, waitForChange, widenBand } from "./helpers";
 import { clickBeforeTheQuoteOrLimitPlansNothing } from "./quote";
 import { pendingSwapHoldsTheAccount, stallAnswers, unreportedSwapHoldsTheAccount } from "./unreported";
 
@@ -49,11 +49,22 @@ async function main(): Promise<void> {
     if (m.type() === "error" || m.type() === "warning") consoleLines.push(`${m.type()}: ${m.text()}`);
   });
 
-  // New-head notifications can be held back, as if the page had not heard of a block yet.
+  // New-head notifications can be held back, as if the page had not heard of a block yet; and the
+  // page's transactions, as if the node were slow to take them (a step that only lasts while a
+  // transaction goes out then stays on screen until the test lets it go).
   let holdHeads = false;
+  let holdSubmits = false;
+  const heldSubmits: (() => void)[] = [];
+  const releaseSubmits = () => {
+    holdSubmits = false;
+    heldSubmits.splice(0).forEach((send) => send());
+  };
   await page.routeWebSocket(/127\.0\.0\.1/, (ws) => {
     const server = ws.connectToServer();
-    ws.onMessage((m) => server.send(m));
+    ws.onMessage((m) => {
+      if (holdSubmits && typeof m === "string" && m.includes('"author_submitAndWatchExtrinsic"')) return void heldSubmits.push(() => server.send(m));
+      server.send(m);
+    });
     server.onMessage((m) => {
       if (holdHeads && typeof m === "string" && m.includes('"chain_newHead"')) return;
       ws.send(m);
@@ -81,6 +92,9 @@ async function main(): Promise<void> {
   await page.getByTestId("tolerance").fill("0");
   await page.getByTestId("swap-amount").fill("200");
   await waitForChange(page, "swap-receive", await text(page, "swap-receive"));
+  // The quote on screen is the one at the price before Alice's trade (no read under way that could
+  // requote after it), and the page hears of no block after it.
+  await settled(page);
   holdHeads = true;
   // Alice (the deployer, who owns the tokens) mints herself base and sells it to the pool.
   for (const [contract, message, args] of [
@@ -201,6 +215,8 @@ async function main(): Promise<void> {
   // The same inputs as Charlie's last swap: their quote stays on screen, requoted on each block.
   await waitForChange(page, "swap-receive", "–");
   const daveBefore = await holdings(keel, dave.address);
+  // The approval held on its way to the node, so the flow is certainly in it when the mode changes.
+  holdSubmits = true;
   await page.getByTestId("swap-submit").click();
   await expectStatus(page, "swap-status", "Approving", 20_000);
   // The form is frozen; forced anyway, as a script or a stale event would.
@@ -209,6 +225,7 @@ async function main(): Promise<void> {
     el.value = "out";
     el.dispatchEvent(new Event("change"));
   });
+  releaseSubmits();
   await expectStatus(page, "swap-status", "Swapped in block", 60_000);
   const daveAfter = await holdings(keel, dave.address);
   assert.equal(daveBefore.base - daveAfter.base, 10n * E18, "Dave sold exactly the 10 BASE planned at the click");
@@ -223,7 +240,8 @@ async function main(): Promise<void> {
 
   step("pool health shows reserves, q, the oracle and the keeper's rebalance");
   await page.goto(`${WEB}/#/health`);
-  await page.getByTestId("q-gauge").waitFor();
+  // The first render samples up to 120 blocks' history, each through the test's socket route.
+  await page.getByTestId("q-gauge").waitFor({ timeout: 60_000 });
   assert.match(await text(page, "health-price"), /^10 QUOTE\/BASE$/);
   assert.match(await text(page, "feed-median"), /^10 QUOTE\/BASE from 3 readings$/);
   assert.match(await text(page, "health-band"), /^due at \|q\| 5\.00%, back to 1\.00% \(fixed\)$/);

@@ -271,14 +271,20 @@ export function swapPage(ctx: Ctx): Page {
     }
   }
 
+  // Refreshes race as quotes do: one started on a later block may answer first. Only the latest
+  // writes the pool's fee and the balances (its requote then follows the quotes' own rule).
+  let latestRefresh = 0;
+
   async function refresh(): Promise<void> {
+    const mine = ++latestRefresh;
     const account = ctx.account();
     const market = await marketStatus(keel);
+    if (mine !== latestRefresh) return;
     poolFee.textContent = "ok" in market ? formatFee(market.ok.fee, market.ok.guardFee) : describePoolError(market.err);
     if (account) {
       const held = await holdings(keel, account.address);
-      // Another account chosen meanwhile: its own refresh shows its balances.
-      if (ctx.account()?.address !== account.address) return;
+      // A later refresh, or another account chosen meanwhile: that refresh shows the balances.
+      if (mine !== latestRefresh || ctx.account()?.address !== account.address) return;
       balances.textContent = `${formatAmount(held.base, dec.base)} ${sym.base} · ${formatAmount(held.quote, dec.quote)} ${sym.quote}`;
     } else {
       balances.textContent = "no account chosen";
