@@ -225,6 +225,12 @@ async function main(): Promise<void> {
     el.value = "out";
     el.dispatchEvent(new Event("change"));
   });
+  // The approval goes out (and is held there) with the mode already changed.
+  for (let waited = 0; heldSubmits.length === 0; waited += 100) {
+    assert.ok(waited < 20_000, "the approval never went out");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(heldSubmits.length, 1, "the approval, and only it, was held on its way to the node");
   releaseSubmits();
   await expectStatus(page, "swap-status", "Swapped in block", 60_000);
   const daveAfter = await holdings(keel, dave.address);
