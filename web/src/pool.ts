@@ -337,9 +337,13 @@ export async function allowance(k: Keel, token: Token, owner: string): Promise<b
   return (await token.query.psp22Allowance(owner, k.deployment.contracts.pool, reader(k))).data;
 }
 
-/** The chain's best block number. */
+/** The node's best block number, asked of the node (the client's own record of the best block
+ * may trail it by a notification not yet delivered: a scan up to it would miss the block a
+ * transaction just landed in). */
 export async function head(k: Keel): Promise<number> {
-  return (await k.client.block.best()).number;
+  const header = await k.client.rpc.chain_getHeader();
+  if (!header) throw new Error("the node has no best block");
+  return header.number;
 }
 
 /** Blocks whose events are read at once. */
