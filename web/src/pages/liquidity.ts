@@ -38,14 +38,17 @@ export function liquidityPage(ctx: Ctx): Page {
   /** Refreshes race (a new block, a click's end, an account switch): only the latest one shows. */
   let latest = 0;
 
-  function preview(): bigint | undefined {
+  /** Redraws the quote the typed base amount needs; a typed amount that does not parse is said in
+   * the status line when `typed` (a keystroke), never on a refresh (it would overwrite how the
+   * last deposit or withdrawal ended). */
+  function preview(typed: boolean): bigint | undefined {
     try {
       const base = parseAmount(baseIn.value, dec.base);
       quoteIn.textContent = shape === undefined ? "–" : `${formatAmountUp(quoteFor(base, shape), dec.quote)} ${sym.quote}`;
       return base;
     } catch (e) {
       quoteIn.textContent = "–";
-      if (e instanceof AmountError && baseIn.value.trim() !== "") say(status, e.message, "error");
+      if (typed && e instanceof AmountError && baseIn.value.trim() !== "") say(status, e.message, "error");
       return undefined;
     }
   }
@@ -120,7 +123,7 @@ export function liquidityPage(ctx: Ctx): Page {
     if (turn !== latest) return;
     // The shape a click plans from and the quote it needs on screen change together.
     shape = read;
-    preview();
+    preview(false);
     const account = ctx.account();
     if (held !== undefined && held.account !== account?.address) {
       // Shares typed (or filled in by "all") for the account chosen before: not this one's.
@@ -144,7 +147,7 @@ export function liquidityPage(ctx: Ctx): Page {
     if (turn === latest && ctx.account()?.address === account.address) position.replaceChildren(...rows);
   }
 
-  baseIn.addEventListener("input", () => void preview());
+  baseIn.addEventListener("input", () => void preview(true));
   all.addEventListener("click", () => {
     const account = ctx.account()?.address;
     sharesIn.value = account !== undefined && held?.account === account ? plainAmount(held.shares, dec.shares) : "";
