@@ -71,12 +71,19 @@ signer = "$1"
 confirm_timeout_ms = 30000
 TOML
 }
-# Waits until the feed answers step $1's price exactly and the pool prices with it.
+# Waits until the feed answers step $1's price exactly and the pool prices with it. A reporter
+# sends nothing in the block its own reading filled, and this chain seals blocks only for
+# transactions: a reading taken mid-publish that landed last would stand until another block
+# comes, so one is sealed (a 1 BASE swap) if the answer is still wrong after 10 s.
 expect_price() {
-  local want out
+  local want out i
   want=$(price_fixed "$1")
-  for _ in $(seq 1 60); do
+  for i in $(seq 1 60); do
     out=$(client feed --deployment "$DEPLOYMENT" --expect-price "$want" 2>&1) && { tail -n 2 <<<"$out"; return 0; }
+    if [ "$i" -eq 10 ]; then
+      echo "step $1: the feed answers no $(price_text "$1") yet; a block for the reporters to follow"
+      client swap --sell base --amount 1 --deployment "$DEPLOYMENT" >/dev/null
+    fi
     sleep 1
   done
   echo "$out" >&2
