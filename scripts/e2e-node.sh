@@ -130,13 +130,20 @@ sed "s/^\[keeper\]\$/[keeper]\nmetrics = \"127.0.0.1:$metrics_port\"/" "$WORK/ke
 grep -q '^metrics = ' "$WORK/keeper-restart.toml" || { echo "no metrics address in keeper-restart.toml" >&2; exit 1; }
 target/debug/keel-keeper run --config "$WORK/keeper-restart.toml" >"$WORK/keeper-restart.log" 2>&1 &
 keeper=$!
+# A run that fails before the keeper is stopped below stops it too.
+e2e_stop_extra() { kill "$keeper" 2>/dev/null || true; }
+# The keeper's log, and a failure saying `$1`.
+keeper_failed() { cat "$WORK/keeper-restart.log" >&2; echo "$1" >&2; exit 1; }
 # Stopped once the keeper is up and has read the pool (its metrics, served after its start-up
 # checks, carry the pool's Greeks): a stop during its start-up tests something else.
+up=""
 for _ in $(seq 1 60); do
-  curl -fsS "http://127.0.0.1:$metrics_port/metrics" 2>/dev/null | grep -q '^keel_keeper_delta_base{' && break
-  kill -0 "$keeper" 2>/dev/null || { cat "$WORK/keeper-restart.log" >&2; echo "the keeper stopped before the node did" >&2; exit 1; }
+  up=$(curl -fsS "http://127.0.0.1:$metrics_port/metrics" 2>/dev/null | grep '^keel_keeper_delta_base{') || true
+  [ -n "$up" ] && break
+  kill -0 "$keeper" 2>/dev/null || keeper_failed "the keeper stopped before the node did"
   sleep 1
 done
+[ -n "$up" ] || keeper_failed "the keeper did not serve the pool's metrics within 60 s"
 scripts/node.sh stop
 sleep 3
 scripts/node.sh start
@@ -179,11 +186,14 @@ rebalanced=""
 for _ in $(seq 1 120); do
   rebalanced=$(curl -fsS "http://127.0.0.1:$metrics_port/metrics" | sed -n 's/^keel_keeper_rebalances_total{[^}]*} //p' | head -1) || true
   [ "${rebalanced:-0}" -ge 1 ] 2>/dev/null && break
+  kill -0 "$keeper" 2>/dev/null || keeper_failed "the keeper stopped before it rebalanced the drift"
   sleep 1
 done
 echo "metrics: keel_keeper_rebalances_total ${rebalanced:-none}"
-kill -TERM "$keeper"
-wait "$keeper" || { cat "$WORK/keeper-restart.log"; exit 1; }
+[ "${rebalanced:-0}" -ge 1 ] 2>/dev/null || keeper_failed "the keeper did not rebalance the drift within 120 s"
+kill -TERM "$keeper" 2>/dev/null || true
+wait "$keeper" || keeper_failed "the keeper did not exit cleanly on SIGTERM"
+e2e_stop_extra() { :; }
 grep -h "reconnect\|rebalanced\|refused\|failure" "$WORK/keeper-restart.log" || true
 client expect --since "$since" --rebalances 3 --in-band --deployment "$DEPLOYMENT"
 

@@ -82,7 +82,7 @@ expect_price() {
     out=$(client feed --deployment "$DEPLOYMENT" --expect-price "$want" 2>&1) && { tail -n 2 <<<"$out"; return 0; }
     if [ "$i" -eq 10 ]; then
       echo "step $1: the feed answers no $(price_text "$1") yet; a block for the reporters to follow"
-      client swap --sell base --amount 1 --deployment "$DEPLOYMENT" >/dev/null
+      client swap --sell base --amount 1 --deployment "$DEPLOYMENT" >/dev/null || echo "step $1: the swap sealing that block failed" >&2
     fi
     sleep 1
   done

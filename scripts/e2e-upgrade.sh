@@ -15,7 +15,7 @@ variant_code=$(record_pool_code "$DEPLOYMENT")
 [ -n "$variant_code" ] && [ "$variant_code" != "$shipped_code" ] || { echo "the record still names $shipped_code" >&2; exit 1; }
 # The moved pool trades and answers its views (the new cold code's).
 client swap --sell base --amount 1 --deployment "$DEPLOYMENT"
-client show --deployment "$DEPLOYMENT" | head -2
+client show --deployment "$DEPLOYMENT" | sed -n 1,2p # sed reads it all: the client is never cut off mid-print
 # A keeper reading the moved record trusts the new code; one reading the old record halts the pool.
 { printf '[keeper]\ndry_run = true\n\n'; keeper_toml "//Eve"; } >"$WORK/keeper-upgraded.toml"
 target/debug/keel-keeper run --config "$WORK/keeper-upgraded.toml" --passes 1 >"$WORK/keeper-upgraded.log" 2>&1 \

@@ -40,11 +40,13 @@ say "serving web/ on 127.0.0.1:$WEB_PORT"
 setsid bash -c 'cd web && exec npx --no-install vite preview --host 127.0.0.1 --port "$1" --strictPort' _ "$WEB_PORT" \
   >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
+served=""
 for _ in $(seq 1 300); do
-  curl -fs "http://127.0.0.1:$WEB_PORT/" >/dev/null && break
+  curl -fs --max-time 5 "http://127.0.0.1:$WEB_PORT/" >/dev/null && { served=1; break; }
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; echo "e2e-web: the web server stopped" >&2; exit 1; }
   sleep 0.2
 done
+[ -n "$served" ] || { cat "$WORK/server.log" >&2; echo "e2e-web: the web server did not answer within a minute" >&2; exit 1; }
 curl -fs "http://127.0.0.1:$WEB_PORT/keel/deployment.json" | cmp -s - "$DEPLOYMENT" \
   || { echo "e2e-web: 127.0.0.1:$WEB_PORT does not serve this deployment (another server on the port?)" >&2; exit 1; }
 mkdir -p target/web-e2e

@@ -113,10 +113,10 @@ export async function clickBeforeTheQuoteOrLimitPlansNothing(browser: Browser, w
     // given: the quote and its limit at 0.5% on screen, and the refresh a new tolerance starts
     // held back at its first call (the market's: the requote waits on it), as is any other
     // refresh until the click is judged
+    const afterSwap = await holdings(keel, trader.address);
     await settled(page);
     const limitBefore = await text(page, "swap-limit");
     assert.notEqual(limitBefore, "–", "the limit shows once the swap's refresh is done");
-    const afterSwap = await holdings(keel, trader.address);
     calls.capture();
     await page.getByTestId("tolerance").fill("9");
     await heldAtLeast(calls, 1, "the new tolerance asked the node for no requote");

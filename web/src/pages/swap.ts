@@ -271,20 +271,24 @@ export function swapPage(ctx: Ctx): Page {
     }
   }
 
-  // Refreshes race as quotes do: one started on a later block may answer first. Only the latest
-  // writes the pool's fee and the balances (its requote then follows the quotes' own rule).
-  let latestRefresh = 0;
+  // Refreshes race as quotes do: one started on a later block may answer first. A refresh writes
+  // the pool's fee and the balances unless a later one has already written them (one that has not
+  // may yet fail, and the earlier one's reads are then the newest there are); its requote then
+  // follows the quotes' own rule.
+  let refreshes = 0;
+  let shownRefresh = 0;
 
   async function refresh(): Promise<void> {
-    const mine = ++latestRefresh;
+    const mine = ++refreshes;
     const account = ctx.account();
     const market = await marketStatus(keel);
-    if (mine !== latestRefresh) return;
+    if (mine < shownRefresh) return;
+    shownRefresh = mine;
     poolFee.textContent = "ok" in market ? formatFee(market.ok.fee, market.ok.guardFee) : describePoolError(market.err);
     if (account) {
       const held = await holdings(keel, account.address);
-      // A later refresh, or another account chosen meanwhile: that refresh shows the balances.
-      if (mine !== latestRefresh || ctx.account()?.address !== account.address) return;
+      // A later refresh wrote meanwhile, or another account was chosen: that refresh shows the balances.
+      if (mine < shownRefresh || ctx.account()?.address !== account.address) return;
       balances.textContent = `${formatAmount(held.base, dec.base)} ${sym.base} · ${formatAmount(held.quote, dec.quote)} ${sym.quote}`;
     } else {
       balances.textContent = "no account chosen";
