@@ -12,6 +12,7 @@
 //! - [`market`]: oracle readings, swaps and checks on a deployment, for the tool and the e2e.
 //! - [`events`]: what contracts emitted in a block, with their topics.
 //! - [`endpoint`]: `ws://` only to loopback hosts; URLs in logs without credentials or paths.
+//! - [`stdout`]: the binaries' answers, ended quietly when the reader closes the pipe.
 
 pub mod api;
 pub mod deploy;
@@ -24,6 +25,7 @@ pub mod market;
 pub mod node;
 pub mod plan;
 pub mod record;
+pub mod stdout;
 pub mod submit;
 pub mod upgrade;
 mod watches;

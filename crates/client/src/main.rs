@@ -211,7 +211,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 deploy::decimal(*price)?,
                 deploy::decimal(*volatility)?,
             )?;
-            println!("reported price {price} volatility {volatility} at {ts} ms");
+            keel_client::outln!("reported price {price} volatility {volatility} at {ts} ms");
             Ok(())
         }
         Command::Swap {
@@ -229,7 +229,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             let units = units(*amount, d.decimals, "amount")?;
             let signer = key(&mut node, trader)?;
             let got = market::swap(&mut node, &signer, &a, sell_base, units)?;
-            println!("sold {amount} {sell}, received {got} units");
+            keel_client::outln!("sold {amount} {sell}, received {got} units");
             Ok(())
         }
         Command::Drift {
@@ -242,7 +242,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             let units = units(*slice, d.decimals, "slice")?;
             let signer = key(&mut node, trader)?;
             let s = market::drift(&mut node, &signer, &a, units, *max_swaps)?;
-            println!(
+            keel_client::outln!(
                 "inventory past the trigger at block {}: q {:.2}% (trigger {:.2}%)",
                 s.block,
                 pct(s.q),
@@ -282,14 +282,14 @@ fn deploy_plan(node: &mut Node, plan: &Path, out: &Path, ink_dir: &Path) -> anyh
     let (d, fresh) = deploy::deploy(node, &plan, ink_dir, existing.as_ref())?;
     if fresh {
         d.save(out)?;
-        println!(
+        keel_client::outln!(
             "deployed at block {}; pool {}; record: {}",
             d.block,
             d.contracts.pool,
             out.display()
         );
     } else {
-        println!(
+        keel_client::outln!(
             "already deployed on this chain (pool {}); record: {}",
             d.contracts.pool,
             out.display()
@@ -316,7 +316,7 @@ fn upgrade(
     let done = keel_client::upgrade::upgrade(node, &signer, a.pool, &hot, &cold)?;
     let upgraded = d.upgraded(&done);
     upgraded.save(deployment)?;
-    println!(
+    keel_client::outln!(
         "pool {} runs {} (cold code {}) from block {}; record: {}",
         d.contracts.pool,
         upgraded.code_hashes.pool,
@@ -331,7 +331,7 @@ fn show(node: &mut Node, deployment: &Path) -> anyhow::Result<()> {
     let (d, a) = load(node, deployment)?;
     let me = reader();
     let s = market::snapshot(node, &me, &a)?;
-    println!(
+    keel_client::outln!(
         "block {}  pool {}\nreserves {} base, {} quote\nq {:.2}% (trigger {:.2}%, {})\nrebalance epoch {}, last at {} ms, bounty budget {}",
         s.block,
         d.contracts.pool,
@@ -352,37 +352,44 @@ fn feed(node: &mut Node, deployment: &Path, expected: Option<u128>) -> anyhow::R
     let (d, a) = load(node, deployment)?;
     let me = reader();
     let f = market::feed(node, &me, &a, d.feed)?;
-    println!(
+    keel_client::outln!(
         "block {}  feed {}  oracle {}",
-        f.block, d.feed, d.contracts.oracle
+        f.block,
+        d.feed,
+        d.contracts.oracle
     );
     for slot in &f.slots {
         let who = keel_client::events::runtime_account(&slot.reporter);
         match &slot.reading {
-            Some(r) => println!(
+            Some(r) => keel_client::outln!(
                 "reporter {who}: price {} volatility {} observed at {} ms, block {}",
-                r.price, r.volatility, r.timestamp, slot.block
+                r.price,
+                r.volatility,
+                r.timestamp,
+                slot.block
             ),
-            None => println!("reporter {who}: no reading"),
+            None => keel_client::outln!("reporter {who}: no reading"),
         }
     }
     match &f.answer {
-        Some(x) => println!(
+        Some(x) => keel_client::outln!(
             "answer: price {} from {} fresh reading(s), observed at {} ms",
-            x.price, x.readings, x.timestamp
+            x.price,
+            x.readings,
+            x.timestamp
         ),
-        None => println!("answer: none (fewer fresh readings than the quorum)"),
+        None => keel_client::outln!("answer: none (fewer fresh readings than the quorum)"),
     }
     match &f.market {
-        Ok(m) => println!("pool prices at {} ({} ms old)", m.price, m.age_ms),
-        Err(e) => println!("pool refuses to price: {e:?}"),
+        Ok(m) => keel_client::outln!("pool prices at {} ({} ms old)", m.price, m.age_ms),
+        Err(e) => keel_client::outln!("pool refuses to price: {e:?}"),
     }
     let Some(expected) = expected else {
         return Ok(());
     };
     match (&f.answer, &f.market) {
         (Some(x), Ok(m)) if x.price == expected && m.price == expected => {
-            println!("ok: the feed answers {expected} and the pool prices with it");
+            keel_client::outln!("ok: the feed answers {expected} and the pool prices with it");
             Ok(())
         }
         _ => bail!("expected the feed to answer {expected} and the pool to price with it"),
@@ -403,7 +410,7 @@ fn expect(
     let s = market::snapshot(node, &me, &a)?;
     let found = market::rebalances(node, &a, since, s.block)?;
     for (block, r) in &found {
-        println!(
+        keel_client::outln!(
             "block {block}: Rebalanced epoch {} sold {} bought {} bounty {} q {:.2}% -> {:.2}%",
             r.epoch,
             r.sold,
@@ -413,7 +420,7 @@ fn expect(
             pct(r.q_after)
         );
     }
-    println!(
+    keel_client::outln!(
         "q now {:.2}% (trigger {:.2}%), epoch {}",
         pct(s.q),
         to_f64(s.trigger) * 100.0,
@@ -428,7 +435,7 @@ fn expect(
     if in_band && !s.in_band() {
         bail!("the pool is out of band: q {:.2}%", pct(s.q));
     }
-    println!(
+    keel_client::outln!(
         "ok: {} rebalance(s){}",
         found.len(),
         if in_band { ", pool in band" } else { "" }

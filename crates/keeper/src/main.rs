@@ -249,6 +249,6 @@ fn show_status(path: &Path) -> anyhow::Result<()> {
         base: config.keeper.base_decimals,
         quote: config.keeper.quote_decimals,
     };
-    println!("{}", status::table(&rows, now_ms, decimals));
+    keel_client::outln!("{}", status::table(&rows, now_ms, decimals));
     Ok(())
 }

@@ -242,13 +242,13 @@ fn check(path: &Path) -> anyhow::Result<()> {
     for w in &mut reporter.sources {
         let answer = w.source.fetch(now);
         match &answer {
-            Ok(o) => println!(
+            Ok(o) => keel_client::outln!(
                 "{:<20} {} (observed {} ms ago)",
                 w.source.name(),
                 format_price(o.price),
                 now.saturating_sub(o.observed_ms)
             ),
-            Err(e) => println!("{:<20} error: {e}", w.source.name()),
+            Err(e) => keel_client::outln!("{:<20} error: {e}", w.source.name()),
         }
         answers.push(keel_reporter::combine::Answer {
             observation: answer.ok(),
@@ -257,14 +257,14 @@ fn check(path: &Path) -> anyhow::Result<()> {
     }
     let outcome = keel_reporter::combine::combine(&answers, &config.rules(), now);
     for (i, drop) in &outcome.dropped {
-        println!(
+        keel_client::outln!(
             "left out: {} ({drop:?})",
             names.get(*i).map_or("?", String::as_str)
         );
     }
     match outcome.reading {
         Ok(r) => {
-            println!("reading: {} from {} source(s)", format_price(r.price), r.sources);
+            keel_client::outln!("reading: {} from {} source(s)", format_price(r.price), r.sources);
             Ok(())
         }
         Err(too_few) => Err(anyhow::anyhow!("no reading: {too_few}")),

@@ -2,7 +2,7 @@
 //! refusing a configuration it cannot sign with, and the systemd units verified.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_keel-reporter");
 
@@ -42,6 +42,27 @@ fn check_prints_each_source_and_the_median_without_the_liar() {
     assert!(stdout.contains("left out: liar (Outlier"), "{stdout}");
     // The median of 10.00, 10.01 and 10.02.
     assert!(stdout.contains("reading: 10.01 from 3 source(s)"), "{stdout}");
+}
+
+#[test]
+fn check_read_by_a_reader_that_stops_early_ends_quietly() {
+    // given: a reader that closes the pipe before the table is printed (as `| head -1` does once
+    // it has its line)
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(BIN)
+        .args(["check", "--config"])
+        .arg(config(dir.path(), ""))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run");
+    drop(child.stdout.take());
+    // when: the reporter writes its answer into the closed pipe
+    let out = child.wait_with_output().expect("wait");
+    // then: it ends with success and says nothing (`println!` panicked with a backtrace)
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 #[test]
