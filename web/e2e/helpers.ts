@@ -53,6 +53,14 @@ export async function expectStatus(page: Page, testid: string, wanted: string, t
   }
 }
 
+/** Waits until `done()` holds, checking every 100 ms; fails with `none` after `timeoutMs`. */
+export async function until(done: () => boolean, timeoutMs: number, none: string): Promise<void> {
+  for (let waited = 0; !done(); waited += 100) {
+    assert.ok(waited < timeoutMs, none);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Waits until `who`'s BASE balance has moved from `before`'s (a transaction the page was never
  * told of landing), within a minute; the holdings then. */
 export async function soldSince(keel: Keel, who: string, before: Holdings, what: string): Promise<Holdings> {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import type { Browser, Page } from "playwright-core";
 import { holdings, type Keel } from "../src/pool";
-import { expectStatus, openAs, settled, text, waitForChange } from "./helpers";
+import { expectStatus, openAs, settled, text, until, waitForChange } from "./helpers";
 
 /**
  * Holds back the node's answers to the page's runtime calls (quotes, dry-runs) sent while
@@ -59,10 +59,7 @@ async function holdCalls(page: Page): Promise<{ capture(): void; held(selector?:
 /** Waits until `calls` holds at least `count` calls (with `selector`, if given), failing with
  * `none` after 20 s. */
 async function heldAtLeast(calls: { held(selector?: string): number }, count: number, none: string, selector?: string): Promise<void> {
-  for (let waited = 0; calls.held(selector) < count; waited += 100) {
-    assert.ok(waited < 20_000, none);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await until(() => calls.held(selector) >= count, 20_000, none);
 }
 
 /** The selector of the pool's message `label`, from the metadata the page uses. */

@@ -16,7 +16,7 @@ import { chromium, type Page } from "playwright-core";
 import { send } from "../src/chain";
 import { formatAmount } from "../src/lib/amount";
 import { allowance, coreViews, head, holdings, poolEventsIn } from "../src/pool";
-import { E18, chainView, expectStatus, impactBuying, settled, sizeAbove, soldSince, text, waitForChange, widenBand } from "./helpers";
+import { E18, chainView, expectStatus, impactBuying, settled, sizeAbove, soldSince, text, until, waitForChange, widenBand } from "./helpers";
 import { clickBeforeTheQuoteOrLimitPlansNothing } from "./quote";
 import { pendingSwapHoldsTheAccount, stallAnswers, unreportedSwapHoldsTheAccount } from "./unreported";
 
@@ -226,10 +226,7 @@ async function main(): Promise<void> {
     el.dispatchEvent(new Event("change"));
   });
   // The approval goes out (and is held there) with the mode already changed.
-  for (let waited = 0; heldSubmits.length === 0; waited += 100) {
-    assert.ok(waited < 20_000, "the approval never went out");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await until(() => heldSubmits.length > 0, 20_000, "the approval never went out");
   assert.equal(heldSubmits.length, 1, "the approval, and only it, was held on its way to the node");
   releaseSubmits();
   await expectStatus(page, "swap-status", "Swapped in block", 60_000);
