@@ -5,6 +5,7 @@ use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use keel_client::deploy::{self, Plan};
 use keel_client::keys::{self, KeySource};
+use keel_client::outln;
 use keel_client::record::{Addresses, Deployment};
 use keel_client::{market, Node};
 use keel_core::fixed::{signed_to_f64, to_f64};
@@ -211,7 +212,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 deploy::decimal(*price)?,
                 deploy::decimal(*volatility)?,
             )?;
-            keel_client::outln!("reported price {price} volatility {volatility} at {ts} ms");
+            outln!("reported price {price} volatility {volatility} at {ts} ms");
             Ok(())
         }
         Command::Swap {
@@ -229,7 +230,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             let units = units(*amount, d.decimals, "amount")?;
             let signer = key(&mut node, trader)?;
             let got = market::swap(&mut node, &signer, &a, sell_base, units)?;
-            keel_client::outln!("sold {amount} {sell}, received {got} units");
+            outln!("sold {amount} {sell}, received {got} units");
             Ok(())
         }
         Command::Drift {
@@ -242,7 +243,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             let units = units(*slice, d.decimals, "slice")?;
             let signer = key(&mut node, trader)?;
             let s = market::drift(&mut node, &signer, &a, units, *max_swaps)?;
-            keel_client::outln!(
+            outln!(
                 "inventory past the trigger at block {}: q {:.2}% (trigger {:.2}%)",
                 s.block,
                 pct(s.q),
@@ -282,14 +283,14 @@ fn deploy_plan(node: &mut Node, plan: &Path, out: &Path, ink_dir: &Path) -> anyh
     let (d, fresh) = deploy::deploy(node, &plan, ink_dir, existing.as_ref())?;
     if fresh {
         d.save(out)?;
-        keel_client::outln!(
+        outln!(
             "deployed at block {}; pool {}; record: {}",
             d.block,
             d.contracts.pool,
             out.display()
         );
     } else {
-        keel_client::outln!(
+        outln!(
             "already deployed on this chain (pool {}); record: {}",
             d.contracts.pool,
             out.display()
@@ -316,7 +317,7 @@ fn upgrade(
     let done = keel_client::upgrade::upgrade(node, &signer, a.pool, &hot, &cold)?;
     let upgraded = d.upgraded(&done);
     upgraded.save(deployment)?;
-    keel_client::outln!(
+    outln!(
         "pool {} runs {} (cold code {}) from block {}; record: {}",
         d.contracts.pool,
         upgraded.code_hashes.pool,
@@ -331,7 +332,7 @@ fn show(node: &mut Node, deployment: &Path) -> anyhow::Result<()> {
     let (d, a) = load(node, deployment)?;
     let me = reader();
     let s = market::snapshot(node, &me, &a)?;
-    keel_client::outln!(
+    outln!(
         "block {}  pool {}\nreserves {} base, {} quote\nq {:.2}% (trigger {:.2}%, {})\nrebalance epoch {}, last at {} ms, bounty budget {}",
         s.block,
         d.contracts.pool,
@@ -352,7 +353,7 @@ fn feed(node: &mut Node, deployment: &Path, expected: Option<u128>) -> anyhow::R
     let (d, a) = load(node, deployment)?;
     let me = reader();
     let f = market::feed(node, &me, &a, d.feed)?;
-    keel_client::outln!(
+    outln!(
         "block {}  feed {}  oracle {}",
         f.block,
         d.feed,
@@ -361,35 +362,35 @@ fn feed(node: &mut Node, deployment: &Path, expected: Option<u128>) -> anyhow::R
     for slot in &f.slots {
         let who = keel_client::events::runtime_account(&slot.reporter);
         match &slot.reading {
-            Some(r) => keel_client::outln!(
+            Some(r) => outln!(
                 "reporter {who}: price {} volatility {} observed at {} ms, block {}",
                 r.price,
                 r.volatility,
                 r.timestamp,
                 slot.block
             ),
-            None => keel_client::outln!("reporter {who}: no reading"),
+            None => outln!("reporter {who}: no reading"),
         }
     }
     match &f.answer {
-        Some(x) => keel_client::outln!(
+        Some(x) => outln!(
             "answer: price {} from {} fresh reading(s), observed at {} ms",
             x.price,
             x.readings,
             x.timestamp
         ),
-        None => keel_client::outln!("answer: none (fewer fresh readings than the quorum)"),
+        None => outln!("answer: none (fewer fresh readings than the quorum)"),
     }
     match &f.market {
-        Ok(m) => keel_client::outln!("pool prices at {} ({} ms old)", m.price, m.age_ms),
-        Err(e) => keel_client::outln!("pool refuses to price: {e:?}"),
+        Ok(m) => outln!("pool prices at {} ({} ms old)", m.price, m.age_ms),
+        Err(e) => outln!("pool refuses to price: {e:?}"),
     }
     let Some(expected) = expected else {
         return Ok(());
     };
     match (&f.answer, &f.market) {
         (Some(x), Ok(m)) if x.price == expected && m.price == expected => {
-            keel_client::outln!("ok: the feed answers {expected} and the pool prices with it");
+            outln!("ok: the feed answers {expected} and the pool prices with it");
             Ok(())
         }
         _ => bail!("expected the feed to answer {expected} and the pool to price with it"),
@@ -410,7 +411,7 @@ fn expect(
     let s = market::snapshot(node, &me, &a)?;
     let found = market::rebalances(node, &a, since, s.block)?;
     for (block, r) in &found {
-        keel_client::outln!(
+        outln!(
             "block {block}: Rebalanced epoch {} sold {} bought {} bounty {} q {:.2}% -> {:.2}%",
             r.epoch,
             r.sold,
@@ -420,7 +421,7 @@ fn expect(
             pct(r.q_after)
         );
     }
-    keel_client::outln!(
+    outln!(
         "q now {:.2}% (trigger {:.2}%), epoch {}",
         pct(s.q),
         to_f64(s.trigger) * 100.0,
@@ -435,7 +436,7 @@ fn expect(
     if in_band && !s.in_band() {
         bail!("the pool is out of band: q {:.2}%", pct(s.q));
     }
-    keel_client::outln!(
+    outln!(
         "ok: {} rebalance(s){}",
         found.len(),
         if in_band { ", pool in band" } else { "" }

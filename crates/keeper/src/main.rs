@@ -3,6 +3,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use keel_client::keys::KeySource;
+use keel_client::outln;
 use keel_client::record::{self, Deployment};
 use keel_client::Node;
 use keel_keeper::backoff::wall_ms;
@@ -249,6 +250,6 @@ fn show_status(path: &Path) -> anyhow::Result<()> {
         base: config.keeper.base_decimals,
         quote: config.keeper.quote_decimals,
     };
-    keel_client::outln!("{}", status::table(&rows, now_ms, decimals));
+    outln!("{}", status::table(&rows, now_ms, decimals));
     Ok(())
 }

@@ -3,6 +3,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use keel_client::keys::KeySource;
+use keel_client::outln;
 use keel_client::Node;
 use keel_keeper::backoff::wall_ms;
 use keel_keeper::node::process;
@@ -242,13 +243,13 @@ fn check(path: &Path) -> anyhow::Result<()> {
     for w in &mut reporter.sources {
         let answer = w.source.fetch(now);
         match &answer {
-            Ok(o) => keel_client::outln!(
+            Ok(o) => outln!(
                 "{:<20} {} (observed {} ms ago)",
                 w.source.name(),
                 format_price(o.price),
                 now.saturating_sub(o.observed_ms)
             ),
-            Err(e) => keel_client::outln!("{:<20} error: {e}", w.source.name()),
+            Err(e) => outln!("{:<20} error: {e}", w.source.name()),
         }
         answers.push(keel_reporter::combine::Answer {
             observation: answer.ok(),
@@ -257,14 +258,14 @@ fn check(path: &Path) -> anyhow::Result<()> {
     }
     let outcome = keel_reporter::combine::combine(&answers, &config.rules(), now);
     for (i, drop) in &outcome.dropped {
-        keel_client::outln!(
+        outln!(
             "left out: {} ({drop:?})",
             names.get(*i).map_or("?", String::as_str)
         );
     }
     match outcome.reading {
         Ok(r) => {
-            keel_client::outln!("reading: {} from {} source(s)", format_price(r.price), r.sources);
+            outln!("reading: {} from {} source(s)", format_price(r.price), r.sources);
             Ok(())
         }
         Err(too_few) => Err(anyhow::anyhow!("no reading: {too_few}")),
