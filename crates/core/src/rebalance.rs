@@ -343,7 +343,9 @@ pub fn bounty(plan: &RebalancePlan, params: &RebalanceParams, budget: u128) -> R
 /// side's with [`PoolState::equilibrate`].
 ///
 /// # Errors
-/// [`CurveError::InsufficientLiquidity`] when a reserve cannot pay; [`CurveError::Overflow`].
+/// [`CurveError::InsufficientLiquidity`] when a reserve cannot pay;
+/// [`CurveError::ReserveLimitExceeded`] when the bought side would pass [`crate::MAX_RESERVE`],
+/// the bound every other way into the reserves keeps and the curve's closed forms assume.
 pub fn apply(
     state: &PoolState,
     sell: Asset,
@@ -358,10 +360,7 @@ pub fn apply(
         .ok_or(CurveError::InsufficientLiquidity)?;
     after.set_reserve(sell, out);
     let buy = sell.other();
-    let gained = state
-        .reserve(buy)
-        .checked_add(bought)
-        .ok_or(CurveError::Overflow)?;
+    let gained = crate::liquidity::add_within_limit(state.reserve(buy), bought)?;
     after.set_reserve(buy, gained);
     let quote = after
         .quote_reserve

@@ -231,3 +231,20 @@ fn apply_refuses_overdrawn_reserves() {
         Err(CurveError::InsufficientLiquidity)
     );
 }
+
+#[test]
+fn apply_refuses_a_purchase_that_would_pass_the_reserve_limit() {
+    // given: a pool long base whose quote reserve sits just under the limit every way into the
+    // reserves keeps
+    let state = PoolState {
+        quote_reserve: crate::MAX_RESERVE - 10,
+        ..long_base(60_000 * ONE)
+    };
+    // when / then: a sale that buys up to the limit is booked, one unit past it is refused
+    let at_limit = apply(&state, Asset::Base, ONE, 10, 0).unwrap();
+    assert_eq!(at_limit.quote_reserve, crate::MAX_RESERVE);
+    assert_eq!(
+        apply(&state, Asset::Base, ONE, 11, 0),
+        Err(CurveError::ReserveLimitExceeded)
+    );
+}
