@@ -331,11 +331,16 @@ fn submit<C: Chain>(
         let tx = if let Some(tx) = pending.take() {
             Ok(tx)
         } else {
-            if let Some(m) = metrics {
-                m.submitted(&pool.name, report.submissions > 0);
+            let sent = chain.submit_rebalance(pool.address, epoch, &route);
+            // Counted when it may have gone out: transport trouble can hide a transaction the
+            // node took, while a refusal (the keeper's limits, its trust, the node's) sent nothing.
+            if sent.as_ref().map_or_else(ChainError::is_retryable, |_| true) {
+                if let Some(m) = metrics {
+                    m.submitted(&pool.name, report.submissions > 0);
+                }
+                report.submissions = report.submissions.saturating_add(1);
             }
-            report.submissions = report.submissions.saturating_add(1);
-            chain.submit_rebalance(pool.address, epoch, &route)
+            sent
         };
         let result = tx.and_then(|tx| match chain.wait_included(&tx) {
             Err(ChainError::Timeout) => {

@@ -165,6 +165,36 @@ fn a_non_retryable_error_is_not_retried() {
 }
 
 #[test]
+fn the_metrics_count_as_sent_only_what_may_have_gone_out() {
+    // given: a first attempt refused before signing (the hourly budget), a second lost with the
+    // connection after the node may have taken it, and a third that lands
+    let refused = ChainError::OverLimit(keel_keeper::spending::OverLimit::Transactions { sent: 6 });
+    let mut chain = Scripted::due([Fault::SubmitFails(refused.clone())]);
+    let metrics = Metrics::default();
+    // when
+    let report = tick(&mut chain, &mut pool(), &SETTINGS, Some(&metrics));
+    // then: nothing was signed, so nothing was sent
+    assert_eq!(report.action, Action::Failed(refused));
+    assert_eq!(report.submissions, 0);
+    assert!(!metrics.render().contains("keel_keeper_submissions_total{"));
+
+    let mut chain = Scripted::due([Fault::SubmitFails(ChainError::Rpc("connection reset".into()))]);
+    let report = tick(&mut chain, &mut pool(), &SETTINGS, Some(&metrics));
+    assert_landed(&report);
+    // the lost one may have gone out: counted, and the send after it as a resubmission
+    assert_eq!(report.submissions, 2);
+    let text = metrics.render();
+    assert!(
+        text.contains("keel_keeper_submissions_total{pool=\"test\"} 2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("keel_keeper_resubmissions_total{pool=\"test\"} 1"),
+        "{text}"
+    );
+}
+
+#[test]
 fn retries_are_bounded_and_then_the_pool_backs_off() {
     let faults = (0..10).map(|_| Fault::SubmitFails(ChainError::Timeout));
     let mut chain = Scripted::due(faults);
