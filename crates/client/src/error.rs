@@ -56,6 +56,14 @@ pub enum NodeError {
     /// The node quoted a fee above what the sender allowed: nothing was sent.
     #[error("the node quotes a fee of {fee}, above the {max} allowed: not sent")]
     FeeAbove { fee: u128, max: u128 },
+    /// The connection failed while the signed transaction was being handed to the node: it may
+    /// be in the node's pool and land. A sender books it as sent and names its nonce next time,
+    /// so a second copy never queues behind it.
+    #[error("the connection failed as transaction {:?} (nonce {}) was sent, so it may land: {cause}", sent.hash, sent.nonce)]
+    MaybeSent {
+        sent: crate::submit::Sent,
+        cause: String,
+    },
 }
 
 /// Why a deployment, a market action or reading a deployment record failed.
@@ -102,8 +110,17 @@ impl NodeError {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
-            NodeError::Unreachable(_) | NodeError::Rpc(_) | NodeError::Timeout | NodeError::Dropped(_)
+            NodeError::Unreachable(_)
+                | NodeError::Rpc(_)
+                | NodeError::Timeout
+                | NodeError::Dropped(_)
+                | NodeError::MaybeSent { .. }
         )
+    }
+
+    /// Whether the connection to the node is lost: transport trouble, the next call reconnects.
+    pub fn is_transport(&self) -> bool {
+        matches!(self, NodeError::Rpc(_) | NodeError::MaybeSent { .. })
     }
 }
 

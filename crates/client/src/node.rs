@@ -155,7 +155,7 @@ impl Node {
         let conn = self.ensure()?;
         let (api, rpc) = (conn.api.clone(), conn.rpc.clone());
         let result = self.rt.block_on(f(api, rpc));
-        if let Err(NodeError::Rpc(e)) = &result {
+        if let Some(e) = result.as_ref().err().filter(|e| e.is_transport()) {
             tracing::warn!(url = %self.shown, error = %e, "connection lost; reconnecting on the next call");
             self.conn = None;
             self.lost = true;

@@ -53,6 +53,16 @@ pub struct SendLimits {
     pub valid_for_ms: Option<u64>,
 }
 
+/// What a failure to hand `sent` to the node says about it: transport trouble may have come
+/// after the node took it (so it may land), while the node's refusals say it never entered the
+/// pool.
+fn maybe_sent(failure: NodeError, sent: Sent) -> NodeError {
+    match failure {
+        NodeError::Rpc(cause) => NodeError::MaybeSent { sent, cause },
+        other => other,
+    }
+}
+
 /// `account`'s nonce in the state of block `at` (transactions in the pool not counted).
 async fn best_nonce(
     api: &subxt::OnlineClient<RuntimeConfig>,
@@ -262,9 +272,16 @@ impl Node {
             if let Some(max) = limits.max_fee.filter(|max| fee > *max) {
                 return Err(NodeError::FeeAbove { fee, max });
             }
-            let progress = tx.submit_and_watch().await.map_err(classify)?;
-            let hash = progress.extrinsic_hash();
-            Ok((progress, Sent { hash, nonce, fee }, (u64::from(best.number), era)))
+            let sent = Sent {
+                hash: tx.hash(),
+                nonce,
+                fee,
+            };
+            let progress = tx
+                .submit_and_watch()
+                .await
+                .map_err(|e| maybe_sent(classify(e), sent))?;
+            Ok((progress, sent, (u64::from(best.number), era)))
         })?;
         self.pending.sent(sent.hash, progress, signed_at);
         Ok(sent)
@@ -492,5 +509,31 @@ impl Node {
             ));
         }
         Ok(address)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_transaction_lost_with_the_connection_may_have_been_sent_and_a_refused_one_was_not() {
+        let sent = Sent {
+            hash: H256([7; 32]),
+            nonce: 3,
+            fee: 10,
+        };
+        let lost = maybe_sent(NodeError::Rpc("connection reset by peer".into()), sent);
+        assert!(
+            matches!(&lost, NodeError::MaybeSent { sent: s, .. } if *s == sent),
+            "{lost:?}"
+        );
+        assert!(lost.is_retryable() && lost.is_transport());
+        for refused in [
+            NodeError::Invalid("Priority is too low".into()),
+            NodeError::Dropped("usurped".into()),
+        ] {
+            assert!(!matches!(maybe_sent(refused, sent), NodeError::MaybeSent { .. }));
+        }
     }
 }

@@ -18,6 +18,9 @@ pub struct Submission {
     /// When the oracle stops taking it (ms): its observation plus the feed's expiry, as the
     /// reporter holds it. Not sent; a backend sizes the transaction's lifetime by it.
     pub expires_ms: u64,
+    /// When the reading was judged due (ms): the later of the head's time and the machine's.
+    /// Not sent; the lifetime counts from it, whichever clock is ahead.
+    pub judged_ms: u64,
 }
 
 impl Submission {

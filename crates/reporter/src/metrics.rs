@@ -258,6 +258,7 @@ mod tests {
             volatility: ONE / 2,
             observed_ms: 5_000,
             expires_ms: 65_000,
+            judged_ms: 6_000,
         };
         let names = ["a".to_owned(), "liar".to_owned()];
         m.observe(

@@ -10,9 +10,10 @@ use ink::primitives::AccountId;
 use keel_calls::{Message, ToMessage};
 use keel_client::events::ink_account;
 use keel_client::keys::{self, SigningKey};
+use keel_client::submit::Sent;
 use keel_client::{Node, NodeError, SendOptions};
 use keel_core::oracle::{FeedConfig, OracleError};
-use keel_keeper::node::{chain_error, recorded_chain, send_within, Budgeted};
+use keel_keeper::node::{chain_error, recorded_chain, send_within, Budgeted, Unsent};
 use keel_keeper::spending::{bumped_tip, ledger_ms, Ledger, Limits, OverLimit};
 use keel_keeper::trust::{listed, Distrust, Hash, Role, Trust};
 use std::time::Duration;
@@ -135,7 +136,6 @@ pub struct NodeOracle {
 #[derive(Clone, Copy, Debug)]
 struct Stuck {
     nonce: u64,
-    tip: u128,
     sends: u32,
 }
 
@@ -241,6 +241,34 @@ fn still_waiting<T>(waited: &Result<T, NodeError>) -> bool {
     )
 }
 
+/// The nonce a submission names: a stuck one's, whatever the tip. While that one waits in the
+/// node's pool, a higher tip replaces it and an equal one is refused with nothing paid (the
+/// round fails and backs off), so a new reading never queues behind it under the next nonce, to
+/// land in the same block and revert `AlreadyReported` for a fee. Once the stuck one has left
+/// the pool (landed, expired, dropped) the name is ignored and the next nonce is used.
+fn named_nonce(stuck: Option<Stuck>) -> Option<u64> {
+    stuck.map(|s| s.nonce)
+}
+
+/// `sent` as the stuck submission after `previous`. A send that did not take the
+/// previous one's nonce (it had left the pool) starts the count again: a wait that failed after
+/// its transaction landed does not raise the next tip.
+fn stuck_after(previous: Option<Stuck>, sent: &Sent) -> Stuck {
+    let replaced = previous.filter(|s| s.nonce == sent.nonce);
+    Stuck {
+        nonce: sent.nonce,
+        sends: replaced.map_or(1, |s| s.sends.saturating_add(1)),
+    }
+}
+
+/// How long a submission may wait in the node's pool (ms): half the time the oracle still takes
+/// it, as the keeper's rebalance, so a reading that waits expires there rather than land too old
+/// and revert for a fee. Counted from the later of the chain's time when the reading was judged
+/// and the machine's now: a machine clock behind the chain's would otherwise lengthen it.
+fn lifetime_ms(s: &Submission, wall_ms: u64) -> u64 {
+    s.expires_ms.saturating_sub(s.judged_ms.max(wall_ms)) / 2
+}
+
 impl Chain for NodeOracle {
     fn head(&mut self) -> Result<Head, ChainError> {
         let b = self.node.best_block().map_err(chain_error)?;
@@ -315,14 +343,11 @@ impl Chain for NodeOracle {
             gas,
             deposit,
             tip,
-            // Only a higher tip displaces a transaction waiting in the pool.
-            replace: self.stuck.filter(|s| tip > s.tip).map(|s| s.nonce),
+            replace: named_nonce(self.stuck),
             worth: None,
-            // Half the time the oracle still takes it, as the keeper's rebalance: a reading that
-            // waits in the pool expires there rather than land too old and revert for a fee.
-            valid_for_ms: Some(s.expires_ms.saturating_sub(keel_keeper::backoff::wall_ms()) / 2),
+            valid_for_ms: Some(lifetime_ms(s, keel_keeper::backoff::wall_ms())),
         };
-        let sent = send_within(
+        let sent = match send_within(
             "reading",
             &mut self.node,
             &self.signer,
@@ -330,16 +355,17 @@ impl Chain for NodeOracle {
             &self.limits,
             call,
             ledger_ms(),
-        )?;
+        ) {
+            Ok(sent) => sent,
+            Err(Unsent::Node(NodeError::MaybeSent { sent, cause })) => {
+                // It may be in the pool: the next round names its nonce.
+                self.stuck = Some(stuck_after(self.stuck, &sent));
+                return Err(chain_error(NodeError::MaybeSent { sent, cause }));
+            }
+            Err(unsent) => return Err(unsent.into()),
+        };
         let waited = self.node.wait(sent.hash, self.opts.finalized, self.opts.timeout);
-        // A send that did not take the stuck one's nonce (it had left the pool) starts the count
-        // again: a wait that failed after its transaction landed does not raise the next tip.
-        let replaced = self.stuck.is_some_and(|s| s.nonce == sent.nonce);
-        self.stuck = still_waiting(&waited).then_some(Stuck {
-            nonce: sent.nonce,
-            tip,
-            sends: if replaced { sends.saturating_add(1) } else { 1 },
-        });
+        self.stuck = still_waiting(&waited).then(|| stuck_after(self.stuck, &sent));
         let block = waited.map_err(chain_error)?;
         if let Some(failure) = block.failure {
             return Err(ChainError::Reverted(failure));
@@ -354,6 +380,51 @@ impl Chain for NodeOracle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stuck_submissions_nonce_is_named_whatever_the_tip() {
+        // whatever the tip (not raised without tip_cap, or at it): named, so the node refuses the
+        // new reading while the stuck one waits rather than queue it behind under the next nonce
+        for sends in [1, 3] {
+            assert_eq!(named_nonce(Some(Stuck { nonce: 7, sends })), Some(7));
+        }
+        assert_eq!(named_nonce(None), None);
+    }
+
+    #[test]
+    fn a_stuck_count_goes_on_only_when_the_send_took_the_stuck_ones_nonce() {
+        let sent = |nonce| Sent {
+            hash: subxt::utils::H256([1; 32]),
+            nonce,
+            fee: 1,
+        };
+        let stuck = Stuck { nonce: 7, sends: 2 };
+        // replaced in the pool (or lost with the connection as it left): the count goes on
+        let after = stuck_after(Some(stuck), &sent(7));
+        assert_eq!((after.nonce, after.sends), (7, 3));
+        // the stuck one had left the pool, so the send took the next nonce: counted afresh
+        let after = stuck_after(Some(stuck), &sent(8));
+        assert_eq!((after.nonce, after.sends), (8, 1));
+        assert_eq!(stuck_after(None, &sent(3)).sends, 1);
+    }
+
+    #[test]
+    fn a_readings_lifetime_counts_from_the_later_of_the_chains_clock_and_the_machines() {
+        let s = Submission {
+            feed: 1,
+            price: 10,
+            volatility: 1,
+            observed_ms: 100_000,
+            expires_ms: 160_000,
+            judged_ms: 140_000,
+        };
+        // the machine 40 s behind the chain: the oracle takes the reading for 20 s more, so it
+        // may wait 10 s, not the 30 s the machine's clock alone would give
+        assert_eq!(lifetime_ms(&s, 100_000), 10_000);
+        // the machine ahead of the chain: its own clock
+        assert_eq!(lifetime_ms(&s, 150_000), 5_000);
+        assert_eq!(lifetime_ms(&s, 170_000), 0);
+    }
 
     #[test]
     fn a_submission_whose_watch_was_lost_is_replaced_not_queued_behind() {

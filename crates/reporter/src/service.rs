@@ -237,6 +237,7 @@ impl Reporter {
             volatility: round.volatility,
             observed_ms: reading.observed_ms,
             expires_ms: reading.observed_ms.saturating_add(self.policy.expiry_ms),
+            judged_ms: head.time_ms.max(now_ms),
         };
         round.action = self.send(chain, submission, trigger, head, now_ms);
         round.on_chain_fresh = Some(self.fresh_at(head));

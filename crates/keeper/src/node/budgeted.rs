@@ -66,7 +66,8 @@ impl From<Unsent> for ChainError {
 /// call's deposit limit and tip alone cost more than it earns;
 /// [`Unsent::Quoted`] when the node quotes a fee above the budget's room
 /// ([`OverLimit::Budget`]) or above `worth` ([`OverLimit::Unprofitable`]); [`Unsent::Node`]
-/// for the node's failures. Nothing is booked unless the transaction was sent.
+/// for the node's failures. Nothing is booked unless the transaction was sent, or may have been
+/// ([`NodeError::MaybeSent`]).
 pub fn send_within(
     what: &str,
     node: &mut Node,
@@ -115,6 +116,11 @@ pub fn send_within(
                 };
                 tracing::error!(%over, "{what} signed but not sent");
                 Unsent::Quoted(over)
+            }
+            NodeError::MaybeSent { sent, cause } => {
+                // It may land: booked as sent, so the budget never undercounts what may be spent.
+                ledger.record(call.contract, now_ms, sent.fee.saturating_add(fixed));
+                Unsent::Node(NodeError::MaybeSent { sent, cause })
             }
             other => Unsent::Node(other),
         })?;

@@ -25,7 +25,7 @@ use keel_client::record;
 use keel_client::{Node, NodeError};
 use keel_interface::pool::{PoolError, RebalanceOutcome};
 use parity_scale_codec::Decode;
-use resend::{replaced_nonce, Attempts, LastSend};
+use resend::{forget_before, replaced_nonce, Attempts, LastSend};
 use std::collections::HashMap;
 use std::time::Duration;
 use subxt::utils::{AccountId32, H256};
@@ -39,6 +39,7 @@ mod resend;
 mod settings;
 mod terms;
 pub use budgeted::{send_within, Budgeted, Unsent};
+use keel_client::submit::Sent;
 pub(crate) use settings::check_sources;
 pub use settings::{chain_error, escalated_tip, recorded_chain, trust, NodeOptions};
 
@@ -66,9 +67,10 @@ pub struct NodeChain {
     last_sent: Option<H256>,
     /// The last accepted dry-run of a rebalance, which the next submission of it sends.
     prepared: Option<Prepared>,
-    /// Call data of transactions sent and not yet seen in a block, by transaction hash: a revert
-    /// is explained by replaying exactly what was sent (its deadline included).
-    in_flight: HashMap<H256, RebalanceCall>,
+    /// Call data of transactions sent and not yet seen in a block, by transaction hash, with the
+    /// pool and epoch they rebalance: a revert is explained by replaying exactly what was sent
+    /// (its deadline included).
+    in_flight: HashMap<H256, (AccountId, u64, RebalanceCall)>,
     /// The chain and code this keeper signs for, checked on every read and before every dry-run
     /// that may be sent.
     trust: Trust,
@@ -203,6 +205,23 @@ impl NodeChain {
     /// How many times the connection to the node was made again after it went away.
     pub fn reconnects(&self) -> u64 {
         self.node.reconnects()
+    }
+
+    /// Books `sent`, the rebalance of `pool`'s `epoch` after `attempts`: the next send of that
+    /// epoch names its nonce and raises its tip, and a revert is explained by replaying `call`.
+    fn remember(&mut self, pool: AccountId, epoch: u64, attempts: Attempts, sent: Sent, call: RebalanceCall) {
+        self.sends.insert(
+            (pool, epoch),
+            Attempts {
+                sent: attempts.sent.saturating_add(1),
+                last: Some(LastSend {
+                    hash: sent.hash,
+                    nonce: sent.nonce,
+                }),
+            },
+        );
+        self.last_sent = Some(sent.hash);
+        self.in_flight.insert(sent.hash, (pool, epoch, call));
     }
 
     /// A dry-run of the rebalance of `epoch` along `route` now; an accepted one is kept for the
@@ -365,6 +384,8 @@ impl Chain for NodeChain {
                 .ok_or_else(|| ChainError::Decode("no accepted dry-run to send".into()))?
         };
         let signer = self.signer.as_ref().ok_or(ChainError::ReadOnly)?;
+        forget_before(&mut self.sends, pool, epoch, |k, _| *k);
+        forget_before(&mut self.in_flight, pool, epoch, |_, (p, e, _)| (*p, *e));
         let attempts = self.sends.get(&(pool, epoch)).copied().unwrap_or_default();
         let tip = escalated_tip(&self.opts, attempts.sent);
         let call = Budgeted {
@@ -388,20 +409,22 @@ impl Chain for NodeChain {
                 call,
                 ledger_ms(),
             )
-        })?;
-        self.sends.insert(
-            (pool, epoch),
-            Attempts {
-                sent: attempts.sent.saturating_add(1),
-                last: Some(LastSend {
-                    hash: sent.hash,
-                    nonce: sent.nonce,
-                }),
-            },
-        );
-        self.last_sent = Some(sent.hash);
+        });
+        let sent = match sent {
+            Ok(sent) => sent,
+            Err(Unsent::Node(NodeError::MaybeSent { sent, cause })) => {
+                // Remembered as sent: the resend after the pass's re-read names its nonce.
+                self.remember(pool, epoch, attempts, sent, p.call);
+                tracing::warn!(
+                    pool = %pool_name(&pool), epoch, tx = ?sent.hash, nonce = sent.nonce, %cause,
+                    "rebalance may have been sent: the connection failed as it left"
+                );
+                return Err(chain_error(NodeError::MaybeSent { sent, cause }));
+            }
+            Err(unsent) => return Err(unsent.into()),
+        };
+        self.remember(pool, epoch, attempts, sent, p.call);
         let hash = sent.hash;
-        self.in_flight.insert(hash, p.call);
         tracing::info!(
             pool = %pool_name(&pool), epoch, tx = ?hash, nonce = sent.nonce, fee = sent.fee,
             deposit_limit = p.deposit, tip, legs = p.route.legs().len(), "rebalance submitted"
@@ -425,7 +448,7 @@ impl Chain for NodeChain {
         // Still pending after a timeout; any other outcome is final for this transaction.
         let sent = match &waited {
             Err(NodeError::Timeout) => None,
-            _ => self.in_flight.remove(&H256(hash)),
+            _ => self.in_flight.remove(&H256(hash)).map(|(_, _, call)| call),
         };
         let block = waited.map_err(chain_error)?;
         let found = keel_calls::events::rebalanced(tx.pool, &block.events);

@@ -1,5 +1,6 @@
 //! A rebalance's sends so far, and the nonce a resend of it names.
 
+use ink::primitives::AccountId;
 use subxt::utils::H256;
 
 /// The submissions of one rebalance so far.
@@ -19,6 +20,21 @@ pub(super) struct Attempts {
 /// expired, dropped) the name is ignored and the next nonce is used (`SendLimits::replace`).
 pub(super) fn replaced_nonce(last: Option<LastSend>, last_sent: Option<H256>) -> Option<u64> {
     last.filter(|l| last_sent == Some(l.hash)).map(|l| l.nonce)
+}
+
+/// Forgets what a map keeps for `pool`'s rebalances before `epoch`: once the pool asks for a
+/// later epoch, an earlier one can no longer be sent, replaced or explained, so a keeper that
+/// runs for months keeps at most the epochs still in play, whatever ended their waits.
+pub(super) fn forget_before<K, V>(
+    map: &mut std::collections::HashMap<K, V>,
+    pool: AccountId,
+    epoch: u64,
+    of: impl Fn(&K, &V) -> (AccountId, u64),
+) {
+    map.retain(|k, v| {
+        let (p, e) = of(k, v);
+        p != pool || e >= epoch
+    });
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -43,5 +59,18 @@ mod tests {
         // another transaction of ours after it may hold the nonce once the first expired
         assert_eq!(replaced_nonce(Some(last), Some(H256([2; 32]))), None);
         assert_eq!(replaced_nonce(None, Some(last.hash)), None);
+    }
+
+    #[test]
+    fn a_pools_earlier_epochs_are_forgotten_and_other_pools_kept() {
+        let (a, b) = (AccountId::from([1; 32]), AccountId::from([2; 32]));
+        let mut sends: std::collections::HashMap<(AccountId, u64), u32> =
+            [((a, 3), 1), ((a, 4), 1), ((a, 5), 2), ((b, 1), 1)]
+                .into_iter()
+                .collect();
+        forget_before(&mut sends, a, 5, |k, _| *k);
+        let mut kept: Vec<_> = sends.into_keys().collect();
+        kept.sort_by_key(|(p, e)| (p.0, *e));
+        assert_eq!(kept, [(a, 5), (b, 1)]);
     }
 }

@@ -146,7 +146,8 @@ pub struct NodeConfig {
     /// Most tip a submission that follows a timed-out one (or one whose watch was lost) may
     /// offer: each doubles the tip up to this and takes the stuck one's nonce, replacing it in the
     /// node's pool while it waits there.
-    /// Above `tip`, or 0 (the default: no replacement, a later submission queues behind it).
+    /// Above `tip`, or 0 (the default: no replacement; a later submission is refused by the node
+    /// while the stuck one waits, and nothing is paid).
     #[serde(default)]
     pub tip_cap: u64,
     /// Warn, and report `low_balance`, when the signer's free balance falls below this (native

@@ -268,6 +268,7 @@ fn a_submission_that_landed_unseen_is_read_back_from_the_chain() {
                 volatility: earlier.volatility,
                 observed_ms: T0,
                 expires_ms: T0 + 60_000,
+                judged_ms: T0,
             },
             head,
         )
