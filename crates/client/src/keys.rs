@@ -2,7 +2,8 @@
 //! anything derived from the public dev phrase, whatever its source) sign only on a chain that
 //! reports itself `Development` or `Local`. A real key is
 //! a secret URI (mnemonic or `0x` seed, optionally with `//derivation` and `///password`) read
-//! from an environment variable (cleared once read) or a file that only its owner can read.
+//! from an environment variable (removed from the environment once read; `/proc/<pid>/environ`
+//! still holds the start-up copy) or a file that only its owner can read.
 //! Neither the secret nor anything derived from it but the public account ever reaches a log,
 //! a `Debug` print or an error message, and the secret's text is zeroed once the key is derived.
 

@@ -115,7 +115,7 @@ pub struct NodeConfig {
     pub signer: String,
     /// Wait for finality, not just a best block. Default false.
     pub finalized: bool,
-    /// Pause between passes over the pools (ms). Default 6,000.
+    /// Pause between passes over the pools (ms): at least 100. Default 6,000.
     pub poll_ms: u64,
     /// One wait for inclusion before the executor hears a timeout (ms). Default 60,000.
     pub confirm_timeout_ms: u64,
@@ -280,6 +280,10 @@ impl Config {
     }
 }
 
+/// The shortest time between two passes of a bot (ms): each reads the chain (and the reporter
+/// asks every source), so a shorter one only loads the node and the sources.
+pub const MIN_POLL_MS: u64 = 100;
+
 impl NodeConfig {
     /// The native token's price in quote tokens, if the operator set one.
     pub fn native(&self, quote_decimals: u32) -> Option<crate::worth::NativePrice> {
@@ -294,10 +298,13 @@ impl NodeConfig {
                 "node.tip_cap must be at least node.tip (or 0 for no escalation)",
             ));
         }
-        if self.poll_ms == 0 || self.confirm_timeout_ms == 0 {
+        if self.poll_ms < MIN_POLL_MS {
             return Err(ConfigError::invalid(
-                "node.poll_ms and node.confirm_timeout_ms must be positive",
+                "node.poll_ms must be at least 100: each pass reads every pool",
             ));
+        }
+        if self.confirm_timeout_ms == 0 {
+            return Err(ConfigError::invalid("node.confirm_timeout_ms must be positive"));
         }
         if self.margin_pct > 1_000 {
             return Err(ConfigError::invalid("node.margin_pct must be at most 1000"));
@@ -407,7 +414,8 @@ mod tests {
         let node = "[node]\nsigner = \"//Bob\"\n";
         assert!(Config::parse(node).is_ok());
         assert!(Config::parse(&format!("{node}tip = 10\ntip_cap = 5")).is_err());
-        assert!(Config::parse(&format!("{node}poll_ms = 0")).is_err());
+        assert!(Config::parse(&format!("{node}poll_ms = 99")).is_err());
+        assert!(Config::parse(&format!("{node}poll_ms = 100")).is_ok());
     }
 
     #[test]

@@ -388,6 +388,9 @@ impl ServeError {
     }
 }
 
+/// How long the endpoint pauses after failing to accept a connection (ms).
+const ACCEPT_PAUSE_MS: u64 = 100;
+
 /// Serves `route`'s answer for each request's path on `addr` from a background thread: the
 /// bots' `/metrics` and `/healthz`.
 ///
@@ -405,8 +408,21 @@ where
     let listener = TcpListener::bind(addr).map_err(listen)?;
     let bound = listener.local_addr().map_err(listen)?;
     std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut stream = stream;
+        let mut failing = false;
+        for stream in listener.incoming() {
+            let mut stream = match stream {
+                Ok(stream) => stream,
+                Err(e) => {
+                    // A refusal that persists (out of file descriptors) would otherwise make
+                    // this loop spin on a core, and log as fast: said once, then paced.
+                    if !std::mem::replace(&mut failing, true) {
+                        tracing::warn!(error = %e, "metrics endpoint: accepting connections fails; retrying every {ACCEPT_PAUSE_MS} ms");
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(ACCEPT_PAUSE_MS));
+                    continue;
+                }
+            };
+            failing = false;
             // A client that connects and sends nothing must not hold the endpoint.
             let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
             let _ = stream.set_write_timeout(Some(std::time::Duration::from_secs(2)));

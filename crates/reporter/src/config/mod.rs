@@ -47,7 +47,7 @@ pub struct ReporterConfig {
     /// Decide and dry-run, never sign. Default false.
     pub dry_run: bool,
     /// Period of the rounds (ms): a round starts this long after the last one started, or at
-    /// once when that one took longer. Default 6,000 (a block).
+    /// once when that one took longer. At least 100. Default 6,000 (a block).
     pub round_ms: u64,
     /// Sources that must agree for a reading. Default 2.
     pub min_sources: usize,
@@ -320,8 +320,11 @@ impl Config {
                 "reporter.backoff_max_ms must not exceed reporter.heartbeat_ms (half of reporter.expiry_ms without one): a reporter backing off after an outage would leave the feed to lapse",
             );
         }
-        if r.round_ms == 0 || r.vol_half_life_ms == 0 {
-            return bad("reporter.round_ms and reporter.vol_half_life_ms must be positive");
+        if r.round_ms < keel_keeper::config::MIN_POLL_MS {
+            return bad("reporter.round_ms must be at least 100: each round asks every source and reads the chain");
+        }
+        if r.vol_half_life_ms == 0 {
+            return bad("reporter.vol_half_life_ms must be positive");
         }
         if from_f64(r.vol_prior).is_none() || from_f64(r.vol_floor).is_none() {
             return bad("reporter.vol_prior and reporter.vol_floor must be finite and not negative");

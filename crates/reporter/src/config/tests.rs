@@ -89,6 +89,7 @@ fn typos_and_out_of_range_values_are_refused_by_name() {
             "max_age_ms plus reporter.heartbeat_ms",
         ),
         ("[reporter]\nvol_floor = -0.1\n", "vol_floor"),
+        ("[reporter]\nround_ms = 99\n", "round_ms"),
         ("[reporter]\nmetrics = \"0.0.0.0:9616\"\n", "loopback"),
         ("[reporter]\nmin_sources = 3\n", "2 source(s)"),
         ("[reporter]\nbackoff_max_ms = 300000\n", "backoff_max_ms"),
