@@ -356,13 +356,14 @@ impl Node {
             }
             Err(e) => return Err(e),
         };
-        let number = self.with(|_, rpc| async move {
-            let header = rpc.chain_get_header(Some(block_hash)).await.map_err(classify)?;
-            // Unknown right after the node named it: the block was retracted (or the node
-            // answers for another chain). Not a block number to record, so the caller re-reads.
-            header.map(|h| u64::from(h.number)).ok_or_else(|| {
-                NodeError::Rpc(format!("the node no longer knows block {block_hash:?}, which the transaction was in"))
-            })
+        let header = self
+            .with(|_, rpc| async move { rpc.chain_get_header(Some(block_hash)).await.map_err(classify) })?;
+        // Unknown right after the node named it: the block was retracted. Not a block number to
+        // record, so the caller re-reads; told after `with`, as the connection is sound.
+        let number = header.map(|h| u64::from(h.number)).ok_or_else(|| {
+            NodeError::Rpc(format!(
+                "the node no longer knows block {block_hash:?}, which the transaction was in"
+            ))
         })?;
         Ok(InBlock {
             number,

@@ -45,6 +45,9 @@ pub enum ChainError {
     /// No answer in time; a submission may still land.
     #[error("timed out")]
     Timeout,
+    /// The connection failed as a signed transaction was handed to the node: it may land.
+    #[error("{0}")]
+    MaybeSent(String),
     /// The transaction was dropped from the pool before inclusion.
     #[error("transaction dropped")]
     Dropped,
@@ -70,7 +73,7 @@ impl ChainError {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
-            ChainError::Rpc(_) | ChainError::Timeout | ChainError::Dropped
+            ChainError::Rpc(_) | ChainError::Timeout | ChainError::Dropped | ChainError::MaybeSent(_)
         )
     }
 }

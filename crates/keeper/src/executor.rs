@@ -332,9 +332,10 @@ fn submit<C: Chain>(
             Ok(tx)
         } else {
             let sent = chain.submit_rebalance(pool.address, epoch, &route);
-            // Counted when it may have gone out: transport trouble can hide a transaction the
-            // node took, while a refusal (the keeper's limits, its trust, the node's) sent nothing.
-            if sent.as_ref().map_or_else(ChainError::is_retryable, |_| true) {
+            // Counted when it went out or may have (the connection failed as it was handed
+            // over); a refusal (the keeper's limits, its trust, the node's) or a failure before
+            // signing sent nothing.
+            if matches!(sent, Ok(_) | Err(ChainError::MaybeSent(_))) {
                 if let Some(m) = metrics {
                     m.submitted(&pool.name, report.submissions > 0);
                 }

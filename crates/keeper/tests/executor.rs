@@ -166,8 +166,9 @@ fn a_non_retryable_error_is_not_retried() {
 
 #[test]
 fn the_metrics_count_as_sent_only_what_may_have_gone_out() {
-    // given: a first attempt refused before signing (the hourly budget), a second lost with the
-    // connection after the node may have taken it, and a third that lands
+    // given: an attempt refused before signing (the hourly budget); then one whose reads before
+    // signing fail, one lost with the connection as the node may have taken it, and one that
+    // lands
     let refused = ChainError::OverLimit(keel_keeper::spending::OverLimit::Transactions { sent: 6 });
     let mut chain = Scripted::due([Fault::SubmitFails(refused.clone())]);
     let metrics = Metrics::default();
@@ -178,10 +179,14 @@ fn the_metrics_count_as_sent_only_what_may_have_gone_out() {
     assert_eq!(report.submissions, 0);
     assert!(!metrics.render().contains("keel_keeper_submissions_total{"));
 
-    let mut chain = Scripted::due([Fault::SubmitFails(ChainError::Rpc("connection reset".into()))]);
+    let mut chain = Scripted::due([
+        Fault::SubmitFails(ChainError::Rpc("connection reset".into())),
+        Fault::SubmitFails(ChainError::MaybeSent("connection reset as it was sent".into())),
+    ]);
     let report = tick(&mut chain, &mut pool(), &SETTINGS, Some(&metrics));
     assert_landed(&report);
-    // the lost one may have gone out: counted, and the send after it as a resubmission
+    // the lost one may have gone out: counted, and the send after it as a resubmission; the
+    // one that failed before signing is not
     assert_eq!(report.submissions, 2);
     let text = metrics.render();
     assert!(

@@ -362,6 +362,12 @@ impl Chain for NodeOracle {
                 self.stuck = Some(stuck_after(self.stuck, &sent));
                 return Err(chain_error(NodeError::MaybeSent { sent, cause }));
             }
+            Err(Unsent::Node(NodeError::Invalid(refusal))) if self.stuck.is_some() => {
+                // Most often the node keeping the stuck reading over one that does not outbid it.
+                return Err(ChainError::Reverted(format!(
+                    "not sent: {refusal}; an earlier reading of this key may still wait in the node's pool (raise node.tip_cap to replace it)"
+                )));
+            }
             Err(unsent) => return Err(unsent.into()),
         };
         let waited = self.node.wait(sent.hash, self.opts.finalized, self.opts.timeout);

@@ -35,10 +35,10 @@ pub struct NodeOptions {
 pub fn chain_error(e: NodeError) -> ChainError {
     match e {
         NodeError::Unreachable(m) | NodeError::Rpc(m) => ChainError::Rpc(m),
-        // A transaction that may have left is retried as transport trouble is (its sender has
-        // booked it and names its nonce next); an insecure URL is refused by `Node::connect`
-        // before any connection, so it is not met once a bot runs.
-        e @ (NodeError::MaybeSent { .. } | NodeError::InsecureUrl(_)) => ChainError::Rpc(e.to_string()),
+        // Retried as transport trouble is; its sender has booked it and names its nonce next.
+        e @ NodeError::MaybeSent { .. } => ChainError::MaybeSent(e.to_string()),
+        // Refused by `Node::connect` before any connection: not met once a keeper runs.
+        e @ NodeError::InsecureUrl(_) => ChainError::Rpc(e.to_string()),
         NodeError::Timeout => ChainError::Timeout,
         NodeError::Dropped(_) => ChainError::Dropped,
         NodeError::Invalid(m) | NodeError::Failed(m) => ChainError::Reverted(m),

@@ -61,7 +61,9 @@ impl Fault {
 
     fn error(self) -> ChainError {
         match self {
-            Fault::Timeout | Fault::LostAnswer => ChainError::Timeout,
+            Fault::Timeout => ChainError::Timeout,
+            // What the node backend says of a send whose hand-over failed with the connection.
+            Fault::LostAnswer => ChainError::MaybeSent("injected: the node's answer was lost".into()),
             Fault::Reverted => ChainError::Reverted("injected: dry-run ran out of gas".into()),
             Fault::Undecodable => ChainError::Decode("injected: unexpected answer".into()),
             Fault::Dropped => ChainError::Dropped,

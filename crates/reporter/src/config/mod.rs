@@ -320,11 +320,8 @@ impl Config {
                 "reporter.backoff_max_ms must not exceed reporter.heartbeat_ms (half of reporter.expiry_ms without one): a reporter backing off after an outage would leave the feed to lapse",
             );
         }
-        if r.round_ms < keel_keeper::config::MIN_POLL_MS {
-            return bad("reporter.round_ms must be at least 100: each round asks every source and reads the chain");
-        }
-        if r.vol_half_life_ms == 0 {
-            return bad("reporter.vol_half_life_ms must be positive");
+        if r.round_ms < keel_keeper::config::MIN_POLL_MS || r.vol_half_life_ms == 0 {
+            return bad("reporter.round_ms must be at least 100 (each round asks every source and reads the chain), and reporter.vol_half_life_ms positive");
         }
         if from_f64(r.vol_prior).is_none() || from_f64(r.vol_floor).is_none() {
             return bad("reporter.vol_prior and reporter.vol_floor must be finite and not negative");
