@@ -278,6 +278,20 @@ impl Config {
             dry_run: dry_run || k.dry_run,
         }
     }
+
+    /// The longest one pool's pass can take with the node reachable (ms): an inclusion wait for
+    /// the first send and each retry, and the backoffs between them. A stop request is honoured
+    /// after the pool in flight, so a service manager's stop timeout should be longer.
+    pub fn longest_pass_ms(&self) -> u64 {
+        let backoff = self.settings(false).backoff;
+        let retries = self.keeper.max_retries;
+        // Without a node the chain is in-process and a wait takes no time.
+        let confirm_ms = self.node.as_ref().map_or(0, |n| n.confirm_timeout_ms);
+        let waits = confirm_ms.saturating_mul(u64::from(retries).saturating_add(1));
+        (1..=retries).fold(waits, |total, attempt| {
+            total.saturating_add(backoff.delay_ms(attempt))
+        })
+    }
 }
 
 /// The shortest time between two passes of a bot (ms): each reads the chain (and the reporter
@@ -415,6 +429,9 @@ mod tests {
         assert!(Config::parse(node).is_ok());
         assert!(Config::parse(&format!("{node}tip = 10\ntip_cap = 5")).is_err());
         assert!(Config::parse(&format!("{node}poll_ms = 99")).is_err());
+        // the longest pass the shipped unit's stop timeout (360 s) is sized for: four waits of
+        // 60 s and backoffs of 6, 12 and 24 s
+        assert_eq!(Config::parse(node).unwrap().longest_pass_ms(), 282_000);
         assert!(Config::parse(&format!("{node}poll_ms = 100")).is_ok());
     }
 

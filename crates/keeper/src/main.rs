@@ -193,7 +193,8 @@ fn run(path: &Path, dry_run: bool, passes: Option<u64>) -> anyhow::Result<()> {
     tracing::info!(
         dry_run = settings.dry_run,
         poll_ms = node.poll_ms,
-        "keeper running"
+        longest_pass_ms = config.longest_pass_ms(),
+        "keeper running (a stop waits for the pool in flight: up to longest_pass_ms)"
     );
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
