@@ -129,25 +129,32 @@ impl NodeError {
 pub fn classify(e: subxt::Error) -> NodeError {
     use subxt::error::RpcError;
     match e {
-        subxt::Error::Rpc(RpcError::ClientError(inner)) => {
-            let text = inner.to_string();
-            if text.contains("Invalid Transaction") || pool_refusal(&text) {
-                if text.contains("Inability to pay") {
-                    NodeError::Invalid(
-                        "the signing account cannot pay the transaction fee (is it funded?)".into(),
-                    )
-                } else {
-                    NodeError::Invalid(text)
-                }
-            } else {
-                NodeError::Rpc(text)
-            }
-        }
+        subxt::Error::Rpc(RpcError::ClientError(inner)) => client_error(inner.to_string()),
         subxt::Error::Rpc(other) => NodeError::Rpc(other.to_string()),
         subxt::Error::Io(e) => NodeError::Rpc(e.to_string()),
         subxt::Error::Runtime(d) => NodeError::Failed(d.to_string()),
         subxt::Error::Transaction(t) => NodeError::Dropped(t.to_string()),
         other => NodeError::Decode(other.to_string()),
+    }
+}
+
+/// The transaction pool's code for a transaction it dropped at once, full (1016).
+const POOL_FULL: i64 = 1016;
+
+/// Sorts the text of an error the node answered: a full pool drops the transaction for now (tried
+/// again later), its other refusals are final for the transaction as sent, and anything else is
+/// transport trouble.
+fn client_error(text: String) -> NodeError {
+    if error_code(&text) == Some(POOL_FULL) {
+        NodeError::Dropped(format!("the node's transaction pool is full: {text}"))
+    } else if text.contains("Invalid Transaction") || pool_refusal(&text) {
+        if text.contains("Inability to pay") {
+            NodeError::Invalid("the signing account cannot pay the transaction fee (is it funded?)".into())
+        } else {
+            NodeError::Invalid(text)
+        }
+    } else {
+        NodeError::Rpc(text)
     }
 }
 
@@ -187,7 +194,7 @@ fn leading_number(text: &str) -> Option<(i64, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{causes, pool_refusal, ClientError};
+    use super::{causes, client_error, pool_refusal, ClientError, NodeError};
     use std::io::{Error, ErrorKind};
 
     /// An error that does not show its source.
@@ -213,6 +220,30 @@ mod tests {
         // A cause whose text the error's merely ends with, not after a colon, is its own.
         let record = Reading(Error::new(ErrorKind::Other, "record"));
         assert_eq!(causes(&record), "reading the record: record");
+    }
+
+    #[test]
+    fn a_full_pool_drops_for_now_and_the_pools_other_refusals_are_final() {
+        let full = client_error(
+            "ErrorObject { code: ServerError(1016), message: \"Immediately Dropped\", data: Some(\"Transaction couldn't enter the pool because of the limit\") }".into(),
+        );
+        assert!(
+            matches!(&full, NodeError::Dropped(m) if m.contains("pool is full")),
+            "{full:?}"
+        );
+        assert!(full.is_retryable());
+        let low = client_error(
+            "ErrorObject { code: ServerError(1014), message: \"Priority is too low: (0 vs 0)\", data: None }"
+                .into(),
+        );
+        assert!(matches!(low, NodeError::Invalid(_)), "{low:?}");
+        let broke = client_error("connection reset by peer (os error 104)".into());
+        assert!(matches!(broke, NodeError::Rpc(_)), "{broke:?}");
+        let poor = client_error("1010: Invalid Transaction: Inability to pay some fees".into());
+        assert!(
+            matches!(&poor, NodeError::Invalid(m) if m.contains("cannot pay")),
+            "{poor:?}"
+        );
     }
 
     #[test]
